@@ -1,0 +1,75 @@
+/*
+ * audit: the tamper-evident audit log (SPEC C9).
+ *
+ * Every state change and every decision appends one entry in the same
+ * transaction as the change. An entry's stored fields are its truth: the
+ * leaf bytes hashed into the RFC 9162 Merkle tree are rebuilt from them by
+ * sk_audit_entry_bytes, never read from a stored copy, so an edit of any
+ * field shows up as a hash mismatch. Each entry also carries the previous
+ * entry's leaf hash (a hash chain), so reordering and deletion are caught
+ * even without a checkpoint; signed checkpoints kept outside the database
+ * catch truncation and wholesale rewriting.
+ */
+#ifndef SK_AUDIT_H
+#define SK_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../core/sk_buf.h"
+#include "../store/store.h"
+
+#define SK_HASH_LEN     32
+#define SK_HASH_HEX_LEN 64
+
+/*
+ * One event to append. Strings are borrowed and must be valid UTF-8 without
+ * control characters; before and after are JSON images of the object
+ * (NULL for "none", e.g. before a creation) and are stored in canonical form.
+ */
+typedef struct sk_audit_event {
+	const char *actor;   /* the account's login, or "cli:<unix user>", or "system" */
+	const char *address; /* the client's IP address, or "cli" */
+	const char *action;  /* dotted verb: "org.add", "user.disable", "asset.read" */
+	const char *object;  /* "<kind>:<id or key>", e.g. "org_unit:12", "user:alice" */
+	const json_t *before;
+	const json_t *after;
+} sk_audit_event;
+
+/*
+ * Appends ev. Runs inside the caller's transaction when there is one (the
+ * normal case: the change and its entry commit together) and in its own
+ * otherwise. *seq_out, when not NULL, receives the entry's sequence number
+ * (1 for the first entry).
+ */
+sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, sk_buf *err)
+    __attribute__((warn_unused_result));
+
+/* An entry as stored. Strings point into storage the producer owns. */
+typedef struct sk_audit_entry {
+	int64_t seq;
+	const char *at; /* RFC 3339 UTC with offset, microseconds */
+	const char *actor;
+	const char *address;
+	const char *action;
+	const char *object;
+	const char *before_json; /* canonical JSON text, or NULL */
+	const char *after_json;  /* canonical JSON text, or NULL */
+	const char *prev_hash;   /* hex leaf hash of entry seq-1; 64 zeros for the first */
+} sk_audit_entry;
+
+/*
+ * The leaf bytes of an entry (what the Merkle leaf hash covers), appended to
+ * out. The encoding is "sekisho-audit/1" followed by every field as a
+ * netstring ("<len>:<bytes>,"), NULL JSON images written as "-": unambiguous
+ * for any content and cheap to rebuild from stored columns.
+ */
+sk_err sk_audit_entry_bytes(const sk_audit_entry *e, sk_buf *out);
+
+/* SHA-256(0x00 || bytes): the RFC 9162 leaf hash. */
+void sk_audit_leaf_hash(const void *bytes, size_t len, unsigned char out[SK_HASH_LEN]);
+
+/* Lower-case hex of a hash; out has room for SK_HASH_HEX_LEN + 1 bytes. */
+void sk_audit_hex(const unsigned char h[SK_HASH_LEN], char out[SK_HASH_HEX_LEN + 1]);
+
+#endif

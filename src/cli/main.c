@@ -1,0 +1,56 @@
+/*
+ * main: the sekisho binary. Finds the noun in the command table and hands it
+ * the rest of the command line. Nothing here knows what a command does.
+ */
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+struct command {
+	const char *noun;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Keep sorted by noun: --help prints it in this order. */
+static const struct command commands[] = {
+    {"version", sk_cmd_version, "print the version"},
+    /* --- one line per noun, sorted --- */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: sekisho <command> [<args>]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].noun, commands[i].summary);
+	fprintf(f, "\n'sekisho <command> --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (sodium_init() < 0) {
+		fprintf(stderr, "sekisho: cannot initialise libsodium\n");
+		return 70;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return sk_cmd_version(1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].noun, argv[1]) == 0)
+			return commands[i].run(argc - 2 + 1, argv + 1);
+	fprintf(stderr, "sekisho: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

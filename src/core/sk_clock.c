@@ -1,0 +1,131 @@
+/* sk_clock: real or fake time, and RFC 3339 formatting. */
+#include "sk_clock.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* INT64_MIN means "use the system clock". Atomic: server threads read it. */
+static _Atomic int64_t fake_us = INT64_MIN;
+
+int64_t sk_clock_now_us(void)
+{
+	int64_t f = atomic_load(&fake_us);
+	if (f != INT64_MIN)
+		return f;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t sk_clock_now(void) { return sk_clock_now_us() / 1000000; }
+
+void sk_clock_set_fake_us(int64_t us) { atomic_store(&fake_us, us); }
+void sk_clock_advance_us(int64_t delta) { atomic_fetch_add(&fake_us, delta); }
+void sk_clock_use_real(void) { atomic_store(&fake_us, INT64_MIN); }
+
+static void split(int64_t us, time_t *secs, long *frac)
+{
+	int64_t s = us / 1000000, f = us % 1000000;
+	if (f < 0) {
+		f += 1000000;
+		s -= 1;
+	}
+	*secs = (time_t)s;
+	*frac = (long)f;
+}
+
+void sk_clock_format_us(int64_t us, char out[SK_TIME_STR_MAX])
+{
+	time_t s;
+	long f;
+	struct tm tm;
+	split(us, &s, &f);
+	gmtime_r(&s, &tm);
+	snprintf(out, SK_TIME_STR_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+00:00",
+	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f);
+}
+
+void sk_clock_format(int64_t secs, char out[SK_TIME_STR_MAX])
+{
+	time_t s = (time_t)secs;
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	snprintf(out, SK_TIME_STR_MAX, "%04d-%02d-%02dT%02d:%02d:%02d+00:00", tm.tm_year + 1900,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+sk_err sk_clock_parse_us(const char *s, int64_t *out_us)
+{
+	int Y, M, D, h, m, sec;
+	if (strlen(s) < 20 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) ||
+	    s[7] != '-' || digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &m) || s[16] != ':' ||
+	    digits(s + 17, 2, &sec))
+		return SK_ERR_INVALID;
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || m > 59 || sec > 60)
+		return SK_ERR_INVALID;
+	int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+	if (M == 2 && D == 29 && !leap)
+		return SK_ERR_INVALID;
+	const char *p = s + 19;
+	int64_t frac = 0;
+	if (*p == '.') {
+		int n = 0;
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			if (n < 6)
+				frac = frac * 10 + (*p - '0');
+			n++;
+			p++;
+		}
+		if (n == 0)
+			return SK_ERR_INVALID;
+		for (; n < 6; n++)
+			frac *= 10;
+	}
+	int off = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int oh, om;
+		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 ||
+		    om > 59)
+			return SK_ERR_INVALID;
+		off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+		p += 6;
+	} else {
+		return SK_ERR_INVALID;
+	}
+	if (*p)
+		return SK_ERR_INVALID;
+	int64_t secs = days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec - off;
+	*out_us = secs * 1000000 + frac;
+	return SK_OK;
+}

@@ -1,0 +1,52 @@
+/* sk_err: the error table. One row per error, in enum order. */
+#include "sk_err.h"
+
+#include <stdarg.h>
+
+#include "sk_buf.h"
+
+static const struct {
+	const char *code;
+	const char *msg;
+	int http;
+	int exit;
+} err_table[SK_ERR__COUNT] = {
+    [SK_OK] = {"ok", "success", 200, 0},
+    [SK_ERR_NOMEM] = {"out_of_memory", "out of memory", 503, 70},
+    [SK_ERR_INVALID] = {"invalid_input", "invalid input", 400, 2},
+    [SK_ERR_NOT_FOUND] = {"not_found", "not found", 404, 2},
+    [SK_ERR_EXISTS] = {"exists", "already exists", 409, 2},
+    [SK_ERR_DENIED] = {"forbidden", "permission denied", 403, 2},
+    [SK_ERR_AUTH] = {"unauthorized", "authentication required or failed", 401, 2},
+    [SK_ERR_LOCKED] = {"locked", "account locked", 423, 2},
+    [SK_ERR_TOO_BIG] = {"too_large", "size limit exceeded", 413, 2},
+    [SK_ERR_IO] = {"io_error", "input/output error", 500, 2},
+    [SK_ERR_STORE] = {"storage_error", "database error", 500, 2},
+    [SK_ERR_CORRUPT] = {"integrity_failure", "integrity check failed", 500, 1},
+    [SK_ERR_CONFLICT] = {"conflict", "conflicts with the current state", 409, 2},
+    [SK_ERR_UNSUPPORTED] = {"unsupported", "not supported", 501, 2},
+    [SK_ERR_TEMPFAIL] = {"temporary_failure", "temporary failure, try again", 503, 75},
+    [SK_ERR_INTERNAL] = {"internal_error", "internal error", 500, 70},
+    [SK_ERR_MUST_CHANGE_PASSWORD] = {"must_change_password",
+                                     "the temporary password must be changed first", 403, 2},
+};
+
+static int valid(sk_err e) { return (int)e >= 0 && e < SK_ERR__COUNT; }
+
+const char *sk_err_code(sk_err e) { return valid(e) ? err_table[e].code : "internal_error"; }
+const char *sk_err_str(sk_err e) { return valid(e) ? err_table[e].msg : "unknown error"; }
+int sk_err_http_status(sk_err e) { return valid(e) ? err_table[e].http : 500; }
+int sk_err_exit_code(sk_err e) { return valid(e) ? err_table[e].exit : 70; }
+
+sk_err sk_fail(struct sk_buf *err, sk_err code, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		sk_buf_reset(err);
+		va_start(ap, fmt);
+		/* A message too long for the buffer's cap is cut, never dropped. */
+		(void)sk_buf_vaddf(err, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}

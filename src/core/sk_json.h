@@ -1,0 +1,47 @@
+/*
+ * sk_json: the few things sekisho needs on top of jansson: a canonical
+ * encoding (for hashing and audit before/after images), capped parsing of
+ * untrusted input, and typed field access that names the offending field.
+ *
+ * Ownership follows jansson: functions returning json_t* hand the caller a
+ * new reference; "get" functions borrow.
+ */
+#ifndef SK_JSON_H
+#define SK_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sk_buf.h"
+
+/* Canonical form: compact, keys sorted, UTF-8 kept as is. Appends to out. */
+sk_err sk_json_canonical(const json_t *j, sk_buf *out);
+/* Canonical form as a malloc'd string (free with free()), or NULL on OOM. */
+char *sk_json_canonical_str(const json_t *j);
+
+/*
+ * Parses untrusted JSON text of len bytes. Rejects duplicate keys, invalid
+ * UTF-8, and input over max bytes. On failure writes "line L, column C: ..."
+ * into err.
+ */
+sk_err sk_json_parse(const char *text, size_t len, size_t max, json_t **out, sk_buf *err);
+
+/*
+ * Checks that obj is an object whose keys all appear in the NULL-terminated
+ * list allowed; names the first unknown key otherwise.
+ */
+sk_err sk_json_only_keys(json_t *obj, const char *const *allowed, sk_buf *err);
+
+/*
+ * Typed getters. A missing key gives SK_ERR_NOT_FOUND when !required (and
+ * leaves *out untouched) and SK_ERR_INVALID when required; a key of the wrong
+ * type gives SK_ERR_INVALID naming the key. Strings are borrowed from obj.
+ */
+sk_err sk_json_get_str(const json_t *obj, const char *key, bool required, const char **out,
+                       sk_buf *err);
+sk_err sk_json_get_int(const json_t *obj, const char *key, bool required, int64_t *out,
+                       sk_buf *err);
+sk_err sk_json_get_bool(const json_t *obj, const char *key, bool required, bool *out, sk_buf *err);
+
+#endif

@@ -1,0 +1,167 @@
+/* Unit tests of src/core: errors, buffers, arena, clock, JSON. */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "core/sk_arena.h"
+#include "core/sk_buf.h"
+#include "core/sk_clock.h"
+#include "core/sk_err.h"
+#include "core/sk_json.h"
+
+static void test_err_table(void **state)
+{
+	(void)state;
+	for (int e = 0; e < SK_ERR__COUNT; e++) {
+		assert_non_null(sk_err_code((sk_err)e));
+		assert_true(strlen(sk_err_str((sk_err)e)) > 0);
+	}
+	assert_int_equal(sk_err_http_status(SK_ERR_NOT_FOUND), 404);
+	assert_int_equal(sk_err_http_status(SK_ERR_LOCKED), 423);
+	assert_int_equal(sk_err_http_status(SK_ERR_MUST_CHANGE_PASSWORD), 403);
+	assert_string_equal(sk_err_code(SK_ERR_MUST_CHANGE_PASSWORD), "must_change_password");
+	assert_int_equal(sk_err_exit_code(SK_OK), 0);
+	assert_int_equal(sk_err_exit_code(SK_ERR_INVALID), 2);
+	assert_int_equal(sk_err_exit_code(SK_ERR_CORRUPT), 1);
+	assert_int_equal(sk_err_exit_code(SK_ERR_TEMPFAIL), 75);
+	/* Out-of-range values do not index past the table. */
+	assert_int_equal(sk_err_http_status((sk_err)999), 500);
+}
+
+static void test_buf_cap(void **state)
+{
+	(void)state;
+	sk_buf b = SK_BUF_INIT(8);
+	assert_string_equal(b.data, "");
+	assert_int_equal(sk_buf_adds(&b, "abcd"), SK_OK);
+	assert_int_equal(sk_buf_adds(&b, "efgh"), SK_OK);
+	assert_int_equal(sk_buf_addc(&b, 'x'), SK_ERR_TOO_BIG);
+	assert_string_equal(b.data, "abcdefgh");
+	sk_buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(sk_buf_addf(&b, "%d-%s", 12, "toolongvalue"), SK_ERR_TOO_BIG);
+	assert_int_equal(b.len, 8); /* formatted text is cut at the cap */
+	assert_string_equal(b.data, "12-toolo");
+	sk_buf_free(&b);
+	assert_string_equal(b.data, "");
+
+	sk_buf big = SK_BUF_INIT(1 << 20);
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(sk_buf_addf(&big, "%04d", i % 10000), SK_OK);
+	assert_int_equal(big.len, 40000);
+	char *p = sk_buf_detach(&big);
+	assert_memory_equal(p, "00000001", 8);
+	free(p);
+	assert_int_equal(big.len, 0);
+}
+
+static void test_fail(void **state)
+{
+	(void)state;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	assert_int_equal(sk_fail(&err, SK_ERR_INVALID, "unknown unit '%s'", "x"), SK_ERR_INVALID);
+	assert_string_equal(err.data, "unknown unit 'x'");
+	assert_int_equal(sk_fail(&err, SK_ERR_EXISTS, "dup"), SK_ERR_EXISTS);
+	assert_string_equal(err.data, "dup");
+	assert_int_equal(sk_fail(NULL, SK_ERR_IO, "ignored"), SK_ERR_IO);
+	sk_buf_free(&err);
+}
+
+static void test_arena(void **state)
+{
+	(void)state;
+	sk_arena a = SK_ARENA_INIT;
+	char *s = sk_arena_strdup(&a, "hello");
+	assert_string_equal(s, "hello");
+	for (int i = 0; i < 1000; i++) {
+		void *p = sk_arena_alloc(&a, 100);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+		memset(p, 0xab, 100);
+	}
+	void *large = sk_arena_alloc(&a, 100000);
+	assert_non_null(large);
+	memset(large, 1, 100000);
+	sk_arena_free(&a);
+	assert_null(a.head);
+
+	sk_arena capped = {NULL, 0, 1024};
+	assert_non_null(sk_arena_alloc(&capped, 512));
+	assert_null(sk_arena_alloc(&capped, 1024));
+	sk_arena_free(&capped);
+}
+
+static void test_clock(void **state)
+{
+	(void)state;
+	char out[SK_TIME_STR_MAX];
+	sk_clock_set_fake_us(1763767179123456LL);
+	assert_int_equal(sk_clock_now(), 1763767179);
+	sk_clock_format_us(sk_clock_now_us(), out);
+	assert_string_equal(out, "2025-11-21T23:19:39.123456+00:00");
+	sk_clock_advance_us(1000000);
+	sk_clock_format(sk_clock_now(), out);
+	assert_string_equal(out, "2025-11-21T23:19:40+00:00");
+	sk_clock_use_real();
+	assert_true(sk_clock_now() > 1763767179);
+
+	int64_t us;
+	assert_int_equal(sk_clock_parse_us("2025-11-21T23:19:39.123456+00:00", &us), SK_OK);
+	assert_int_equal(us, 1763767179123456LL);
+	assert_int_equal(sk_clock_parse_us("2025-11-22T08:19:39+09:00", &us), SK_OK);
+	assert_int_equal(us, 1763767179000000LL);
+	assert_int_equal(sk_clock_parse_us("2024-02-29T00:00:00Z", &us), SK_OK);
+	assert_int_equal(sk_clock_parse_us("2025-02-29T00:00:00Z", &us), SK_ERR_INVALID);
+	assert_int_equal(sk_clock_parse_us("2025-11-21 23:19", &us), SK_ERR_INVALID);
+	assert_int_equal(sk_clock_parse_us("2025-11-21T23:19:39", &us), SK_ERR_INVALID);
+	assert_int_equal(sk_clock_parse_us("2025-11-21T23:19:39Zjunk", &us), SK_ERR_INVALID);
+}
+
+static void test_json(void **state)
+{
+	(void)state;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), out = SK_BUF_INIT(1024);
+	json_t *j = NULL;
+	const char *text = "{\"b\": 1, \"a\": \"情報\", \"c\": [true, null]}";
+	assert_int_equal(sk_json_parse(text, strlen(text), 1024, &j, &err), SK_OK);
+	assert_int_equal(sk_json_canonical(j, &out), SK_OK);
+	assert_string_equal(out.data, "{\"a\":\"情報\",\"b\":1,\"c\":[true,null]}");
+
+	const char *s;
+	int64_t i;
+	bool b;
+	assert_int_equal(sk_json_get_str(j, "a", true, &s, &err), SK_OK);
+	assert_string_equal(s, "情報");
+	assert_int_equal(sk_json_get_int(j, "b", true, &i, &err), SK_OK);
+	assert_int_equal(i, 1);
+	assert_int_equal(sk_json_get_str(j, "b", true, &s, &err), SK_ERR_INVALID);
+	assert_string_equal(err.data, "field 'b' must be a string");
+	assert_int_equal(sk_json_get_bool(j, "zz", false, &b, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_json_get_bool(j, "zz", true, &b, &err), SK_ERR_INVALID);
+	assert_string_equal(err.data, "field 'zz' is required");
+	static const char *const allowed[] = {"a", "b", NULL};
+	assert_int_equal(sk_json_only_keys(j, allowed, &err), SK_ERR_INVALID);
+	assert_string_equal(err.data, "unknown field 'c'");
+	json_decref(j);
+
+	const char *dup = "{\"a\":1,\"a\":2}";
+	assert_int_equal(sk_json_parse(dup, strlen(dup), 1024, &j, &err), SK_ERR_INVALID);
+	const char *bad = "{\"a\":\"\xff\"}";
+	assert_int_equal(sk_json_parse(bad, strlen(bad), 1024, &j, &err), SK_ERR_INVALID);
+	assert_int_equal(sk_json_parse(text, strlen(text), 10, &j, &err), SK_ERR_TOO_BIG);
+	/* NUL inside strings is refused at parse time, not passed on to C strings. */
+	const char *nul = "{\"a\":\"x\\u0000y\"}";
+	assert_int_equal(sk_json_parse(nul, strlen(nul), 1024, &j, &err), SK_ERR_INVALID);
+	sk_buf_free(&err);
+	sk_buf_free(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_err_table), cmocka_unit_test(test_buf_cap),
+	    cmocka_unit_test(test_fail),      cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

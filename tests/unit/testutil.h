@@ -1,0 +1,39 @@
+/*
+ * testutil: what unit tests share: fresh databases on every backend the run
+ * has, temporary directories, and cmocka glue.
+ *
+ * Storage tests loop over sk_test_backends(): SQLite always; PostgreSQL when
+ * the test script exported SEKISHO_TEST_PG (a libpq URL of a throwaway
+ * cluster's maintenance database). With SEKISHO_REQUIRE_PG=1 a missing
+ * PostgreSQL fails the test instead of being skipped.
+ */
+#ifndef SK_TESTUTIL_H
+#define SK_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "store/store.h"
+
+#define SK_TEST_MAX_BACKENDS 2
+
+/* The backend names this run tests: "sqlite" and, when available, "postgresql". */
+size_t sk_test_backends(const char *names[SK_TEST_MAX_BACKENDS]);
+
+/*
+ * Writes into url (of size n) the URL of a new, empty database on backend
+ * ("sqlite" or "postgresql"). Fails the current test if it cannot.
+ */
+void sk_test_fresh_url(const char *backend, char *url, size_t n);
+
+/* Opens a fresh database with its schema on backend; fails the test on error. */
+sk_store *sk_test_open_fresh(const char *backend);
+
+/* A new private temporary directory (removed by nobody: the test script owns TMPDIR). */
+const char *sk_test_tmpdir(void);
+
+#endif
