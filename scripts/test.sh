@@ -18,13 +18,23 @@ pgdir="$work/pg"
 cleanup() { scripts/pg-stop.sh "$pgdir"; rm -rf "$work"; }
 trap cleanup EXIT
 
+# Counts are of tests, not steps: a unit-test step adds meson's per-executable
+# results, the CLI step its per-script results, every other step counts as one.
 passed=0
 failed=0
 failures=()
-step() { # step NAME COMMAND...: runs one counted step
+counted=0 # set by a step that reports its own counts through add_counts
+add_counts() { passed=$((passed + $1)); failed=$((failed + $2)); counted=1; }
+step() { # step NAME COMMAND...: runs one step
   local name=$1; shift
   echo "== $name"
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+  counted=0
+  if "$@"; then
+    [ $counted -eq 1 ] || passed=$((passed + 1))
+  else
+    [ $counted -eq 1 ] || failed=$((failed + 1))
+    failures+=("$name")
+  fi
 }
 
 eval "$(scripts/pg-start.sh "$pgdir")" || { echo "cannot start PostgreSQL"; exit 1; }
@@ -41,10 +51,26 @@ setup() { # setup DIR ARGS...: configures a build directory once, then builds it
 }
 
 unit() { # unit DIR: runs the unit tests of a build
-  meson test -C "$1" --print-errorlogs --num-processes 2 >"$work/unit-$(basename "$1").log" 2>&1
+  local log="$work/unit-$(basename "$1").log"
+  meson test -C "$1" --print-errorlogs --num-processes 2 >"$log" 2>&1
   local rc=$?
-  grep -E '^ *[0-9]+/[0-9]+ ' "$work/unit-$(basename "$1").log"
-  [ $rc -eq 0 ] || cat "$work/unit-$(basename "$1").log" | tail -n 80
+  grep -E '^ *[0-9]+/[0-9]+ ' "$log"
+  [ $rc -eq 0 ] || tail -n 80 "$log"
+  local ok fail
+  ok=$(awk '/^Ok:/ {print $2}' "$log"); fail=$(awk '/^Fail:/ {print $2}' "$log")
+  add_counts "${ok:-0}" "$(( ${fail:-0} + (rc != 0 && ${fail:-0} == 0) ))"
+  return $rc
+}
+
+cli() { # cli BINARY: runs the CLI tests
+  local log="$work/cli.log"
+  tests/cli/run.sh "$1" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local line
+  line=$(grep -E '^cli: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  local ok fail
+  ok=$(echo "$line" | awk '{print $2}'); fail=$(echo "$line" | awk '{print $4}')
+  add_counts "${ok:-0}" "$(( ${fail:-0} + (rc != 0 && ${fail:-0} == 0) ))"
   return $rc
 }
 
@@ -56,7 +82,7 @@ step "build ASan+UBSan" setup build-asan -Dwerror=true -Dbuildtype=debug \
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 step "unit tests (ASan+UBSan build)" unit build-asan
-step "CLI tests (ASan+UBSan build)" tests/cli/run.sh "$root/build-asan/sekisho"
+step "CLI tests (ASan+UBSan build)" cli "$root/build-asan/sekisho"
 step "clang-tidy" scripts/check-style.sh tidy build-test
 
 echo

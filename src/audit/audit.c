@@ -11,29 +11,62 @@
 /* The most one JSON image may take: larger objects do not belong in the log. */
 #define IMAGE_MAX (1u << 20)
 
-static sk_err netstring(sk_buf *out, const char *s, size_t n)
+/* Writes the decimal digits of v ending at end; returns where they start. */
+static char *digits(uint64_t v, char *end)
 {
-	sk_err e = sk_buf_addf(out, "%zu:", n);
-	if (!e)
-		e = sk_buf_add(out, s, n);
-	if (!e)
-		e = sk_buf_addc(out, ',');
-	return e;
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
 }
 
+/* Appends "<len>:<bytes>," at p; the caller has made room. */
+static char *netstring(char *p, const char *s, size_t n)
+{
+	char num[24];
+	char *d = digits(n, num + sizeof(num));
+	size_t k = (size_t)(num + sizeof(num) - d);
+	memcpy(p, d, k);
+	p += k;
+	*p++ = ':';
+	memcpy(p, s, n);
+	p += n;
+	*p++ = ',';
+	return p;
+}
+
+/* Verification encodes every stored entry again, so this measures first and
+ * writes once: one growth check per entry, no printf. */
 sk_err sk_audit_entry_bytes(const sk_audit_entry *e, sk_buf *out)
 {
 	char seq[24];
-	int n = snprintf(seq, sizeof(seq), "%lld", (long long)e->seq);
-	const char *fields[] = {e->at,     e->actor,       e->address,    e->action,
-	                        e->object, e->before_json, e->after_json, e->prev_hash};
-	sk_err r = sk_buf_adds(out, ENTRY_MAGIC);
-	if (!r)
-		r = netstring(out, seq, (size_t)n);
-	for (size_t i = 0; !r && i < sizeof(fields) / sizeof(fields[0]); i++)
-		r = fields[i] ? netstring(out, fields[i], strlen(fields[i]))
-		              : netstring(out, "-", 1);
-	return r;
+	char *sd = digits(e->seq < 0 ? 0 - (uint64_t)e->seq : (uint64_t)e->seq, seq + sizeof(seq));
+	if (e->seq < 0)
+		*--sd = '-';
+	const char *f[9] = {sd,        e->at,          e->actor,      e->address,  e->action,
+	                    e->object, e->before_json, e->after_json, e->prev_hash};
+	size_t n[9];
+	size_t total = sizeof(ENTRY_MAGIC) - 1;
+	n[0] = (size_t)(seq + sizeof(seq) - sd);
+	for (size_t i = 1; i < 9; i++) {
+		if (!f[i])
+			f[i] = "-";
+		n[i] = strlen(f[i]);
+	}
+	for (size_t i = 0; i < 9; i++)
+		total += n[i] + 22; /* at most 20 digits, ':' and ',' */
+	sk_err r = sk_buf_grow(out, total);
+	if (r)
+		return r;
+	char *p = out->data + out->len;
+	memcpy(p, ENTRY_MAGIC, sizeof(ENTRY_MAGIC) - 1);
+	p += sizeof(ENTRY_MAGIC) - 1;
+	for (size_t i = 0; i < 9; i++)
+		p = netstring(p, f[i], n[i]);
+	*p = '\0';
+	out->len = (size_t)(p - out->data);
+	return SK_OK;
 }
 
 void sk_audit_leaf_hash(const void *bytes, size_t len, unsigned char out[SK_HASH_LEN])

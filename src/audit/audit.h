@@ -72,4 +72,31 @@ void sk_audit_leaf_hash(const void *bytes, size_t len, unsigned char out[SK_HASH
 /* Lower-case hex of a hash; out has room for SK_HASH_HEX_LEN + 1 bytes. */
 void sk_audit_hex(const unsigned char h[SK_HASH_LEN], char out[SK_HASH_HEX_LEN + 1]);
 
+/*
+ * Sets up the audit log of a new installation, inside the caller's
+ * transaction: creates the Ed25519 checkpoint signing key in key_path (a new
+ * file, mode 0600, refused if it exists) and its public verifier key line in
+ * key_path + ".pub", and stores origin (the checkpoint origin line, e.g.
+ * "sekisho.example/3f2a...") and the verifier key in meta ("audit.origin",
+ * "audit.vkey"). The private key never enters the database. On failure the
+ * key files it created are removed again.
+ */
+sk_err sk_audit_setup(sk_store *s, const char *key_path, const char *origin, sk_buf *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * The default signing key path for a database URL: "<path>.audit-key" for
+ * SQLite. PostgreSQL has no file beside it, so there the key path must be
+ * given (--key or $SEKISHO_AUDIT_KEY, which this function consults) and
+ * SK_ERR_INVALID says so when it is not.
+ */
+sk_err sk_audit_default_key_path(const char *db_url, sk_buf *out, sk_buf *err);
+
+/*
+ * Removes the key files sk_audit_setup created (key_path and key_path.pub).
+ * For a caller whose own transaction failed after sk_audit_setup succeeded:
+ * the key must not outlive the installation it was made for.
+ */
+void sk_audit_key_remove(const char *key_path);
+
 #endif

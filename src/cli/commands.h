@@ -6,6 +6,19 @@
 #define SK_COMMANDS_H
 
 int sk_cmd_version(int argc, char **argv);
+int sk_cmd_audit(int argc, char **argv);
+int sk_cmd_asset(int argc, char **argv);
 /* --- more nouns are declared below, one line each --- */
+int sk_cmd_demo(int argc, char **argv);
+int sk_cmd_init(int argc, char **argv);
+int sk_cmd_org(int argc, char **argv);
+int sk_cmd_decide(int argc, char **argv);
+int sk_cmd_password(int argc, char **argv);
+int sk_cmd_policy(int argc, char **argv);
+struct sk_policy; /* cmd_policy.c: opens --profile for decide and password */
+int sk_cmd_policy_open(const char *name, struct sk_policy **p);
+int sk_cmd_role(int argc, char **argv);
+int sk_cmd_sanitize(int argc, char **argv);
+int sk_cmd_user(int argc, char **argv);
 
 #endif

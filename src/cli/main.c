@@ -17,6 +17,17 @@ struct command {
 
 /* Keep sorted by noun: --help prints it in this order. */
 static const struct command commands[] = {
+    {"asset", sk_cmd_asset, "the information asset register: add, list, import, export"},
+    {"audit", sk_cmd_audit, "the tamper-evident audit log: checkpoint, verify, prove, export"},
+    {"decide", sk_cmd_decide, "answer a handling decision (SPEC §3) from a policy profile"},
+    {"demo", sk_cmd_demo, "create (or reuse) a sample city to try sekisho with"},
+    {"init", sk_cmd_init, "create an installation and its CISO account"},
+    {"org", sk_cmd_org, "the organization tree: add, list, move units"},
+    {"password", sk_cmd_password, "check a password against a profile's rules"},
+    {"policy", sk_cmd_policy, "policy profiles: check, coverage, export, list"},
+    {"role", sk_cmd_role, "grant, revoke and list roles"},
+    {"sanitize", sk_cmd_sanitize, "make an internet mail safe for the LGWAN side (無害化)"},
+    {"user", sk_cmd_user, "accounts: add, list, show, disable, enable"},
     {"version", sk_cmd_version, "print the version"},
     /* --- one line per noun, sorted --- */
 };

@@ -5,6 +5,7 @@
 #include "store.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +183,33 @@ void sk_store_rollback(sk_store *s)
 }
 
 bool sk_store_in_txn(const sk_store *s) { return s->txn_depth > 0; }
+
+static sk_err savepoint_sql(sk_store *s, const char *verb, const char *name, sk_buf *err)
+{
+	char sql[128];
+	if (s->txn_depth <= 0)
+		return sk_fail(err, SK_ERR_INTERNAL, "%s outside a transaction", verb);
+	snprintf(sql, sizeof(sql), "%s %s", verb, name);
+	return s->ops->exec(s, sql, NULL, 0, NULL, NULL, NULL, err);
+}
+
+sk_err sk_store_savepoint(sk_store *s, const char *name, sk_buf *err)
+{
+	return savepoint_sql(s, "SAVEPOINT", name, err);
+}
+
+sk_err sk_store_release(sk_store *s, const char *name, sk_buf *err)
+{
+	return savepoint_sql(s, "RELEASE SAVEPOINT", name, err);
+}
+
+sk_err sk_store_rollback_to(sk_store *s, const char *name, sk_buf *err)
+{
+	sk_err e = savepoint_sql(s, "ROLLBACK TO SAVEPOINT", name, err);
+	if (!e)
+		s->txn_failed = false;
+	return e;
+}
 
 static bool is_read(const char *sql)
 {

@@ -122,6 +122,18 @@ sk_err sk_store_commit(sk_store *s, sk_buf *err);
 void sk_store_rollback(sk_store *s);
 bool sk_store_in_txn(const sk_store *s);
 
+/*
+ * Savepoints inside a transaction (same SQL on both backends), for running
+ * several independent operations in one transaction: group commit
+ * (src/store/writer.h). rollback_to undoes what followed the savepoint and
+ * lifts the doom an inner failure since then put on the transaction; the
+ * caller must only use it when nothing failed before the savepoint. name is
+ * a fixed SQL identifier, never input.
+ */
+sk_err sk_store_savepoint(sk_store *s, const char *name, sk_buf *err);
+sk_err sk_store_release(sk_store *s, const char *name, sk_buf *err);
+sk_err sk_store_rollback_to(sk_store *s, const char *name, sk_buf *err);
+
 /* Statements; see struct sk_store_ops.exec. */
 sk_err sk_store_exec(sk_store *s, const char *sql, const sk_val *params, size_t n, int64_t *changed,
                      sk_buf *err);

@@ -1,0 +1,295 @@
+/*
+ * audit_bench: the two measured claims of the audit log (docs/performance.md).
+ *
+ *   audit_bench append DIR THREADS OPS
+ *     OPS durable audit appends from THREADS threads through the group-commit
+ *     writer, against a plain SQLite loop inserting rows of the same shape
+ *     with the same durability (WAL, synchronous=FULL, one commit per row).
+ *   audit_bench verify DIR ENTRIES
+ *     sk_audit_verify_store over a log of ENTRIES entries, against OpenSSL
+ *     libcrypto SHA-256 hashing the same leaf bytes (already in memory).
+ *
+ * Prints one "key value" line per figure; run-audit.sh formats them.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <openssl/sha.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit/audit.h"
+#include "audit/verify.h"
+#include "store/writer.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const sk_buf *err)
+{
+	fprintf(stderr, "audit_bench: %s: %s\n", what, err ? err->data : "");
+	exit(1);
+}
+
+/* A typical entry: an account change with a small after image. */
+static sk_audit_event event(int i, json_t **after)
+{
+	static __thread char obj[32];
+	snprintf(obj, sizeof(obj), "user:u%d", i);
+	*after = json_pack("{ss,ss,ss,si}", "login", obj + 5, "name", "山田 太郎", "unit", "somu",
+	                   "n", i);
+	return (sk_audit_event){"ciso", "192.0.2.10", "user.add", obj, NULL, *after};
+}
+
+static sk_err append_op(sk_store *s, void *ctx, sk_buf *err)
+{
+	json_t *after;
+	sk_audit_event ev = event(*(int *)ctx, &after);
+	sk_err e = sk_audit_append(s, &ev, NULL, err);
+	json_decref(after);
+	return e;
+}
+
+struct worker {
+	sk_writer *w;
+	int from, n;
+};
+
+static void *work(void *arg)
+{
+	struct worker *k = arg;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	for (int i = 0; i < k->n; i++) {
+		int id = k->from + i;
+		if (sk_writer_run(k->w, append_op, &id, &err))
+			die("append", &err);
+	}
+	sk_buf_free(&err);
+	return NULL;
+}
+
+/* One round of group-commit appends: ops operations from threads threads. */
+static double round_writer(const char *url, int threads, int ops, int base, size_t *batches)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_writer *w;
+	if (sk_writer_start(url, 0, &w, &err))
+		die("writer", &err);
+	pthread_t th[256];
+	struct worker k[256];
+	double t0 = now();
+	for (int t = 0; t < threads; t++) {
+		int from = base + t * (ops / threads);
+		int n = ops / threads + (t == threads - 1 ? ops % threads : 0);
+		k[t] = (struct worker){w, from, n};
+		pthread_create(&th[t], NULL, work, &k[t]);
+	}
+	for (int t = 0; t < threads; t++)
+		pthread_join(th[t], NULL);
+	double t1 = now();
+	size_t done;
+	sk_writer_stats(w, batches, &done);
+	sk_writer_stop(w);
+	if (done != (size_t)ops)
+		die("writer ran fewer operations than queued", NULL);
+	sk_buf_free(&err);
+	return t1 - t0;
+}
+
+/* One round of the reference: the same durability, one commit per row, one thread. */
+static double round_reference(sqlite3 *db, sqlite3_stmt *st, int ops, int base)
+{
+	const char *hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+	double r0 = now();
+	for (int i = base; i < base + ops; i++) {
+		json_t *after;
+		sk_audit_event ev = event(i, &after);
+		char *text = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+		sqlite3_bind_int64(st, 1, i + 1);
+		sqlite3_bind_text(st, 2, "2026-01-01T00:00:00.000000+00:00", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, ev.actor, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, ev.address, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, ev.action, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, ev.object, -1, SQLITE_STATIC);
+		sqlite3_bind_null(st, 7);
+		sqlite3_bind_text(st, 8, text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, hash, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			die("reference insert", NULL);
+		sqlite3_reset(st);
+		free(text);
+		json_decref(after);
+	}
+	return now() - r0;
+}
+
+/* Rounds alternate between the two so that both see the same disk and load. */
+static void bench_append(const char *dir, int threads, int ops)
+{
+	enum { ROUNDS = 3 };
+	char url[4200], ref[4200];
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	snprintf(url, sizeof(url), "sqlite:%s/append.db", dir);
+	snprintf(ref, sizeof(ref), "%s/reference.db", dir);
+	sk_store *s;
+	if (sk_store_open(url, SK_STORE_CREATE, &s, &err))
+		die("open", &err);
+	sk_store_close(s);
+
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	if (sqlite3_open(ref, &db) != SQLITE_OK)
+		die("reference open", NULL);
+	sqlite3_exec(
+	    db,
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    "CREATE TABLE t (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+	    " address TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,"
+	    " before_json TEXT, after_json TEXT, prev_hash TEXT NOT NULL,"
+	    " leaf_hash TEXT NOT NULL);",
+	    NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st,
+	                   NULL);
+
+	double tw = 0, tr = 0;
+	size_t batches = 0;
+	for (int r = 0; r < ROUNDS; r++) {
+		size_t b = 0;
+		tw += round_writer(url, threads, ops, r * ops, &b);
+		batches += b;
+		tr += round_reference(db, st, ops, r * ops);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	int total = ROUNDS * ops;
+	printf("append_ops %d\nappend_threads %d\nappend_seconds %.3f\nappend_rate %.0f\n"
+	       "append_batches %zu\nreference_rows %d\nreference_seconds %.3f\n"
+	       "reference_rate %.0f\n",
+	       total, threads, tw, total / tw, batches, total, tr, total / tr);
+	sk_buf_free(&err);
+}
+
+/* Every entry's leaf bytes, read once into memory for the reference. */
+struct corpus {
+	sk_buf bytes;
+	size_t *off;
+	size_t n, cap;
+};
+
+static sk_err take(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct corpus *c = ctx;
+	(void)err;
+	sk_audit_entry e = {sk_row_int(row, 0),
+	                    sk_row_text(row, 1),
+	                    sk_row_text(row, 2),
+	                    sk_row_text(row, 3),
+	                    sk_row_text(row, 4),
+	                    sk_row_text(row, 5),
+	                    sk_row_is_null(row, 6) ? NULL : sk_row_text(row, 6),
+	                    sk_row_is_null(row, 7) ? NULL : sk_row_text(row, 7),
+	                    sk_row_text(row, 8)};
+	if (c->n + 1 >= c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 1 << 16;
+		c->off = realloc(c->off, c->cap * sizeof(*c->off));
+	}
+	c->off[c->n++] = c->bytes.len;
+	return sk_audit_entry_bytes(&e, &c->bytes);
+}
+
+static void bench_verify(const char *dir, int entries)
+{
+	char url[4200];
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	snprintf(url, sizeof(url), "sqlite:%s/verify.db", dir);
+	sk_store *s;
+	if (sk_store_open(url, SK_STORE_CREATE, &s, &err))
+		die("open", &err);
+	int64_t have = 0;
+	sk_store_query_int(s, "SELECT COUNT(*) FROM audit_log", NULL, 0, &have, &err);
+	double g0 = now();
+	for (int i = (int)have; i < entries;) {
+		if (sk_store_begin(s, &err))
+			die("begin", &err);
+		for (int j = 0; j < 20000 && i < entries; j++, i++)
+			if (append_op(s, &i, &err))
+				die("append", &err);
+		if (sk_store_commit(s, &err))
+			die("commit", &err);
+	}
+	double g1 = now();
+	if (have < entries)
+		fprintf(stderr, "audit_bench: built %d entries in %.1fs\n", entries, g1 - g0);
+
+	struct corpus c = {.bytes = SK_BUF_INIT(SIZE_MAX / 2)};
+	if (sk_store_query(s,
+	                   "SELECT seq, at, actor, address, action, object, before_json, "
+	                   "after_json, prev_hash FROM audit_log ORDER BY seq",
+	                   NULL, 0, take, &c, &err))
+		die("read", &err);
+	c.off[c.n] = c.bytes.len;
+
+	double best_ref = 1e9, best_ver = 1e9;
+	unsigned char sink = 0;
+	for (int round = 0; round < 3; round++) {
+		double a = now();
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+		for (size_t i = 0; i < c.n; i++) {
+			SHA256_CTX x;
+			unsigned char h[32];
+			static const unsigned char zero = 0;
+			SHA256_Init(&x);
+			SHA256_Update(&x, &zero, 1);
+			SHA256_Update(&x, c.bytes.data + c.off[i], c.off[i + 1] - c.off[i]);
+			SHA256_Final(h, &x);
+			sink ^= h[0];
+		}
+#pragma GCC diagnostic pop
+		double b = now();
+		if (b - a < best_ref)
+			best_ref = b - a;
+
+		sk_audit_verify_opts o = {0};
+		sk_audit_verify_result r;
+		sk_audit_verify_result_init(&r);
+		a = now();
+		if (sk_audit_verify_store(s, &o, &r, &err))
+			die("verify", &err);
+		b = now();
+		if (!r.intact || r.size != entries)
+			die("verify says not intact", &r.why);
+		sk_audit_verify_result_free(&r);
+		if (b - a < best_ver)
+			best_ver = b - a;
+	}
+	printf("verify_entries %zu\nleaf_bytes %zu\nreference_hash_seconds %.3f\n"
+	       "reference_hash_rate %.0f\nverify_seconds %.3f\nverify_rate %.0f\nsink %u\n",
+	       c.n, c.bytes.len, best_ref, (double)c.n / best_ref, best_ver, (double)c.n / best_ver,
+	       sink);
+	sk_store_close(s);
+	free(c.off);
+	sk_buf_free(&c.bytes);
+	sk_buf_free(&err);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 5 && strcmp(argv[1], "append") == 0)
+		bench_append(argv[2], atoi(argv[3]), atoi(argv[4]));
+	else if (argc == 4 && strcmp(argv[1], "verify") == 0)
+		bench_verify(argv[2], atoi(argv[3]));
+	else {
+		fprintf(stderr, "usage: audit_bench append DIR THREADS OPS | verify DIR ENTRIES\n");
+		return 2;
+	}
+	return 0;
+}

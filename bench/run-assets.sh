@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# bench/run-assets.sh: the asset register's performance bars (SPEC §4, issue 3):
+#  1. importing a 1,000,000-row register CSV with `sekisho asset import` takes at most
+#     twice as long as `sqlite3 DB ".import --csv FILE t"` of the same file, measured in the
+#     same run on the same disk;
+#  2. listing and filtering 100,000 assets from the CLI takes well under 100 ms.
+# Builds a release binary in build-bench-assets/, works in a temporary directory, and prints
+# a Markdown section for docs/performance.md.
+# Usage: bench/run-assets.sh [ROWS] [LIST_ROWS]   (defaults 1000000 and 100000)
+set -euo pipefail
+rows=${1:-1000000}
+list_rows=${2:-100000}
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$src/build-bench-assets
+if [ ! -d "$build" ]; then
+  meson setup "$build" "$src" -Dbuildtype=release >/dev/null
+fi
+ninja -C "$build" sekisho >/dev/null
+bin=$build/sekisho
+work=$(mktemp -d "${TMPDIR:-/tmp}/sk-bench-assets.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+# The register: 20 sections, the 17 columns of the import format, 和暦 and western dates,
+# quoted fields with commas and doubled quotes in every row.
+gen() { # gen N FILE
+  awk -v n="$1" 'BEGIN {
+    print "所管課,情報資産の種類,名称・型番,台数・個数,保管場所,バックアップの有無,廃棄方法,機密性,完全性,可用性,管理責任者,ネットワーク区分,個人情報,特定個人情報,復旧目標時間,取得日,備考"
+    split("ハードウェア,ソフトウェア,外部記憶媒体,ドキュメント,データ,システム", ty, ",")
+    split("LGWAN接続系,インターネット接続系,マイナンバー利用事務系", zo, ",")
+    for (i = 1; i <= n; i++) {
+      c = 1 + i % 3; a = 1 + i % 2; z = 1 + i % 3
+      printf "sec%02d,%s,\"業務端末 %d, 型番\"\"TX-%d\"\"\",%d,本庁舎%d階 執務室,%s,業者により物理破壊,%d,%d,%d,課長 %d,%s,%s,%s,%s,%s,点検 %d\n",
+        i % 20, ty[1 + i % 6], i, i % 1000, 1 + i % 9, 1 + i % 8, (i % 2 ? "あり" : "なし"),
+        c, 1 + i % 2, a, i % 20, zo[z], (z == 3 || i % 5 == 0 ? "あり" : "なし"),
+        (z == 3 ? "あり" : "なし"), (a == 2 ? 24 : ""),
+        (i % 2 ? "令和" (2 + i % 6) "年" (1 + i % 12) "月" (1 + i % 28) "日" : (2000 + i % 25) "/" (1 + i % 12) "/" (1 + i % 28)),
+        i
+    }
+  }' >"$2"
+}
+install() { # install DBPATH
+  "$bin" init --db "$1" --profile narita --admin ciso --key "$1.key" >/dev/null
+  "$bin" org add --db "$1" --code honbu --name 本部 --kind department --parent narita >/dev/null
+  for i in $(seq 0 19); do
+    "$bin" org add --db "$1" --code "$(printf 'sec%02d' "$i")" --name "課 $i" --kind section \
+      --parent honbu >/dev/null
+  done
+}
+now() { date +%s.%N; }
+
+gen "$rows" big.csv
+size=$(du -m big.csv | cut -f1)
+
+# 1. Import: three runs each, alternating, fresh databases; the best of each counts.
+best_sk=999999; best_ref=999999
+for run in 1 2 3; do
+  rm -f sk.db* ref.db*
+  install sk.db
+  sync
+  t0=$(now); "$bin" asset import --db sk.db big.csv >/dev/null; t1=$(now)
+  sk=$(echo "$t1 - $t0" | bc)
+  sync
+  t0=$(now); sqlite3 ref.db ".import --csv big.csv t"; t1=$(now)
+  ref=$(echo "$t1 - $t0" | bc)
+  [ "$(sqlite3 ref.db 'SELECT COUNT(*) FROM t')" = "$rows" ] || { echo "reference import lost rows" >&2; exit 1; }
+  [ "$(sqlite3 sk.db 'SELECT COUNT(*) FROM assets')" = "$rows" ] || { echo "sekisho import lost rows" >&2; exit 1; }
+  best_sk=$(echo "if ($sk < $best_sk) $sk else $best_sk" | bc)
+  best_ref=$(echo "if ($ref < $best_ref) $ref else $best_ref" | bc)
+  echo "run $run: sekisho ${sk}s, sqlite3 .import ${ref}s" >&2
+done
+ratio=$(echo "scale=2; $best_sk / $best_ref" | bc)
+
+# 2. Listing and filtering 100,000 assets.
+rm -f list.db*
+install list.db
+head -n $((list_rows + 1)) big.csv >list.csv
+"$bin" asset import --db list.db list.csv >/dev/null
+export SEKISHO_DB=$work/list.db
+declare -a names cmds
+names+=("list all ($list_rows rows)");                 cmds+=("$bin asset list")
+names+=("filter: section");                            cmds+=("$bin asset list --unit sec07")
+names+=("filter: 機密性3 in the mynumber zone");         cmds+=("$bin asset list --conf 3 --zone mynumber")
+names+=("filter: text search");                        cmds+=("$bin asset list --text TX-42")
+names+=("filter: department (subtree), type");         cmds+=("$bin asset list --unit honbu --type media")
+table=""
+for i in "${!cmds[@]}"; do
+  n=$(${cmds[$i]} | wc -l)
+  if command -v hyperfine >/dev/null; then
+    hyperfine -N --warmup 3 --runs 20 --export-json h.json "${cmds[$i]}" >/dev/null 2>&1
+    ms=$(python3 -c 'import json; r=json.load(open("h.json"))["results"][0]; print("%.1f ± %.1f" % (r["mean"]*1000, r["stddev"]*1000))')
+  else
+    t0=$(now); for _ in $(seq 20); do ${cmds[$i]} >/dev/null; done; t1=$(now)
+    ms=$(echo "scale=1; ($t1 - $t0) * 1000 / 20" | bc)
+  fi
+  table+="| ${names[$i]} | $n | $ms |"$'\n'
+done
+
+cat <<EOF
+## Asset register (bench/run-assets.sh)
+
+Machine: $(nproc) CPUs, $(uname -srm); SQLite $(sqlite3 --version | cut -d' ' -f1); release build.
+Command: \`bench/run-assets.sh $rows $list_rows\`
+
+**Import** of a $rows-row register CSV ($size MB, UTF-8, 17 columns, 和暦 and western dates,
+quoted fields) into a fresh installation, against \`sqlite3 DB ".import --csv FILE t"\` of the same
+file into a fresh database (best of 3 runs each, alternating):
+
+| | seconds |
+|---|---|
+| \`sekisho asset import\` (validate every field, resolve units, 20 columns + label, 1 index, one transaction, one audit entry) | $best_sk |
+| \`sqlite3 .import --csv\` (text columns, no checks) | $best_ref |
+| ratio (bar: ≤ 2.0) | **$ratio** |
+
+**Listing and filtering** $list_rows assets (\`sekisho asset list\`, output to a pipe; bar: well
+under 100 ms; mean ± σ of 20 runs with hyperfine -N, whole process: open, query, print):
+
+| query | rows | ms |
+|---|---|---|
+$table
+EOF

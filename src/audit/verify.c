@@ -1,0 +1,1118 @@
+/*
+ * verify: the audit log checker and the export format.
+ *
+ * Checking a large log is dominated by two costs of similar size: reading
+ * rows and SHA-256. The store path therefore runs as a two-stage pipeline:
+ * the calling thread reads rows (the store is single-threaded) and encodes
+ * each entry's leaf bytes into fixed blocks; a hashing thread hashes them and
+ * runs every check in sequence order. Blocks are reused, so there is no
+ * allocation per row.
+ */
+#include "verify.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/sk_clock.h"
+#include "../core/sk_json.h"
+
+#define BLOCK_ROWS 4096
+#define LINE_MAX_  (8u << 20) /* the longest export line accepted */
+#define LABEL_MAX  300
+
+/* One entry as read: its leaf bytes (in the block) and the stored hashes as
+ * text, compared as text so that only the canonical lower-case hex matches. */
+struct row_in {
+	int64_t seq;
+	size_t off, len;
+	char stored[SK_HASH_HEX_LEN], prev[SK_HASH_HEX_LEN];
+	bool stored_ok, prev_ok;
+};
+
+struct block {
+	size_t n;
+	sk_buf bytes;
+	struct row_in rows[BLOCK_ROWS];
+};
+
+struct cp {
+	uint64_t size;
+	sk_hash root;
+	char label[LABEL_MAX];
+};
+
+/* The hashing and checking side: sees rows strictly in order. */
+struct engine {
+	sk_audit_verify_result *r;
+	int64_t next;
+	sk_hash prev;
+	char prev_hex[SK_HASH_HEX_LEN + 1];
+	sk_merkle_acc acc;
+	struct cp *cps;
+	size_t ncps, icp;
+	uint64_t good_size; /* the largest checkpoint size that matched so far */
+	size_t leaves_cap;
+	bool keep, failed, oom;
+};
+
+void sk_audit_verify_result_init(sk_audit_verify_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	sk_buf_init(&r->why, SK_BUF_MSG_MAX);
+	r->intact = true;
+}
+
+void sk_audit_verify_result_free(sk_audit_verify_result *r)
+{
+	sk_buf_free(&r->why);
+	free(r->leaves);
+	r->leaves = NULL;
+}
+
+bool sk_audit_unhex(const char *hex, size_t n, sk_hash out)
+{
+	static signed char val[256];
+	static atomic_int ready;
+	if (!atomic_load_explicit(&ready, memory_order_acquire)) {
+		signed char t[256];
+		memset(t, -1, sizeof(t));
+		for (int i = 0; i < 10; i++)
+			t['0' + i] = (signed char)i;
+		for (int i = 0; i < 6; i++)
+			t['a' + i] = (signed char)(10 + i);
+		memcpy(val, t, sizeof(t));
+		atomic_store_explicit(&ready, 1, memory_order_release);
+	}
+	if (n != SK_HASH_HEX_LEN)
+		return false;
+	for (size_t i = 0; i < SK_HASH_LEN; i++) {
+		int hi = val[(unsigned char)hex[2 * i]], lo = val[(unsigned char)hex[2 * i + 1]];
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return true;
+}
+
+__attribute__((format(printf, 3, 4))) static void fail(struct engine *g, int64_t seq,
+                                                       const char *fmt, ...)
+{
+	if (g->failed)
+		return;
+	va_list ap;
+	g->failed = true;
+	g->r->intact = false;
+	g->r->bad_seq = seq;
+	sk_buf_reset(&g->r->why);
+	va_start(ap, fmt);
+	(void)sk_buf_vaddf(&g->r->why, fmt, ap);
+	va_end(ap);
+}
+
+static int cmp_cp(const void *a, const void *b)
+{
+	const struct cp *x = a, *y = b;
+	return x->size < y->size ? -1 : x->size > y->size;
+}
+
+static void engine_init(struct engine *g, sk_audit_verify_result *r, bool keep)
+{
+	memset(g, 0, sizeof(*g));
+	g->r = r;
+	g->next = 1;
+	g->keep = keep;
+	memset(g->prev_hex, '0', SK_HASH_HEX_LEN);
+	sk_merkle_acc_init(&g->acc);
+}
+
+static sk_err engine_add_cp(struct engine *g, uint64_t size, const sk_hash root, const char *label)
+{
+	struct cp *n = realloc(g->cps, (g->ncps + 1) * sizeof(*n));
+	if (!n)
+		return SK_ERR_NOMEM;
+	g->cps = n;
+	n[g->ncps].size = size;
+	memcpy(n[g->ncps].root, root, SK_HASH_LEN);
+	snprintf(n[g->ncps].label, LABEL_MAX, "%s", label);
+	g->ncps++;
+	return SK_OK;
+}
+
+/* Checks every checkpoint whose size the tree has just reached. */
+static void engine_checkpoints(struct engine *g)
+{
+	if (g->icp == 0 && g->acc.size == 0)
+		qsort(g->cps, g->ncps, sizeof(*g->cps), cmp_cp);
+	while (!g->failed && g->icp < g->ncps && g->cps[g->icp].size == g->acc.size) {
+		sk_hash root;
+		const struct cp *c = &g->cps[g->icp];
+		sk_merkle_acc_root(&g->acc, root);
+		if (memcmp(root, c->root, SK_HASH_LEN) != 0) {
+			/* A root covers many entries; the culprit lies after the last
+			 * checkpoint that still matched. */
+			fail(g, (int64_t)g->good_size + 1,
+			     "entry %" PRIu64 ": the log does not match %s (size %" PRIu64
+			     "): an entry in %" PRIu64 "..%" PRIu64
+			     " was changed, removed or replaced (entries up to %" PRIu64
+			     " match an earlier checkpoint)",
+			     g->good_size + 1, c->label, c->size, g->good_size + 1, c->size,
+			     g->good_size);
+			return;
+		}
+		g->good_size = c->size;
+		g->r->checkpoints++;
+		g->icp++;
+	}
+}
+
+static void engine_row(struct engine *g, const struct row_in *w, const char *bytes)
+{
+	if (g->failed)
+		return;
+	if (w->seq != g->next) {
+		if (w->seq > g->next)
+			fail(g, g->next,
+			     "entry %" PRId64 ": missing (the next stored entry is %" PRId64 ")",
+			     g->next, w->seq);
+		else
+			fail(g, g->next,
+			     "entry %" PRId64 ": out of order (found entry %" PRId64
+			     " in its place)",
+			     g->next, w->seq);
+		return;
+	}
+	sk_hash leaf;
+	char hex[SK_HASH_HEX_LEN + 1];
+	sk_audit_leaf_hash(bytes, w->len, leaf);
+	sk_audit_hex(leaf, hex);
+	if (!w->stored_ok || memcmp(hex, w->stored, SK_HASH_HEX_LEN) != 0) {
+		fail(g, w->seq, "entry %" PRId64 ": stored hash does not match its fields", w->seq);
+		return;
+	}
+	if (!w->prev_ok || memcmp(w->prev, g->prev_hex, SK_HASH_HEX_LEN) != 0) {
+		if (w->seq == 1)
+			fail(g, 1, "entry 1: its previous-hash field is not all zeros");
+		else
+			/* Entry seq is self-consistent, so either it was rewritten
+			 * whole or its predecessor was: name the earlier one. */
+			fail(g, w->seq - 1,
+			     "entry %" PRId64
+			     ": its hash does not match the link stored in entry %" PRId64
+			     " (entry %" PRId64 " or %" PRId64 " was rewritten)",
+			     w->seq - 1, w->seq, w->seq - 1, w->seq);
+		return;
+	}
+	if (g->keep) {
+		if (g->acc.size == g->leaves_cap) {
+			size_t cap = g->leaves_cap ? 2 * g->leaves_cap : 1024;
+			sk_hash *n = realloc(g->r->leaves, cap * sizeof(*n));
+			if (!n) {
+				g->oom = true;
+				fail(g, w->seq, "entry %" PRId64 ": out of memory", w->seq);
+				return;
+			}
+			g->r->leaves = n;
+			g->leaves_cap = cap;
+		}
+		memcpy(g->r->leaves[g->acc.size], leaf, SK_HASH_LEN);
+	}
+	memcpy(g->prev, leaf, SK_HASH_LEN);
+	memcpy(g->prev_hex, hex, SK_HASH_HEX_LEN);
+	sk_merkle_acc_push(&g->acc, leaf);
+	g->next++;
+	engine_checkpoints(g);
+}
+
+static void engine_block(struct engine *g, const struct block *b)
+{
+	for (size_t i = 0; i < b->n && !g->failed; i++)
+		engine_row(g, &b->rows[i], b->bytes.data + b->rows[i].off);
+}
+
+/* After the last row: the head (when the source has one) and checkpoints past the end. */
+static void engine_finish(struct engine *g, bool has_head, int64_t head_seq, const char *head_hex)
+{
+	int64_t n = g->next - 1;
+	if (g->failed)
+		return;
+	if (has_head) {
+		sk_hash h;
+		if (head_seq > n) {
+			fail(g, n + 1,
+			     "entry %" PRId64 ": missing (the log head records %" PRId64
+			     " entries, %" PRId64 " are stored: the log was truncated)",
+			     n + 1, head_seq, n);
+			return;
+		}
+		if (head_seq < n) {
+			fail(g, head_seq + 1,
+			     "entry %" PRId64
+			     ": not recorded in the log head (which ends at %" PRId64 ")",
+			     head_seq + 1, head_seq);
+			return;
+		}
+		if (!sk_audit_unhex(head_hex, strlen(head_hex), h) ||
+		    memcmp(h, n ? g->prev : (const unsigned char *)"", n ? SK_HASH_LEN : 0) != 0 ||
+		    (n == 0 && strspn(head_hex, "0") != SK_HASH_HEX_LEN)) {
+			fail(g, n, "entry %" PRId64 ": the log head's hash does not match it", n);
+			return;
+		}
+	}
+	if (g->icp < g->ncps) {
+		const struct cp *c = &g->cps[g->icp];
+		fail(g, n + 1,
+		     "entry %" PRId64 ": missing (%s covers %" PRIu64
+		     " entries, the log has %" PRId64 ": the log was truncated)",
+		     n + 1, c->label, c->size, n);
+		return;
+	}
+	g->r->size = n;
+	sk_merkle_acc_root(&g->acc, g->r->root);
+}
+
+static void engine_free(struct engine *g) { free(g->cps); }
+
+/* Opens a note from outside or from the log and queues it as a checkpoint. */
+static sk_err add_note(struct engine *g, const sk_audit_verifier *v, const char *note, size_t len,
+                       const char *label, bool outside, sk_buf *err)
+{
+	sk_audit_checkpoint cp;
+	sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_audit_checkpoint_open(note, len, v, &cp, &why);
+	if (e == SK_ERR_INVALID && outside)
+		e = sk_fail(err, e, "%s: %s", label, why.data);
+	else if (e) {
+		/* A bad signature, or a stored note that does not even parse. */
+		fail(g, 0, "%s: %s", label, why.data);
+		e = SK_OK;
+	} else if (engine_add_cp(g, cp.size, cp.root, label)) {
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	}
+	sk_buf_free(&why);
+	return e;
+}
+
+static sk_err add_outside_notes(struct engine *g, const sk_audit_verifier *v,
+                                const sk_audit_verify_opts *o, sk_buf *err)
+{
+	for (size_t i = 0; i < o->nnotes; i++) {
+		char label[LABEL_MAX];
+		snprintf(label, sizeof(label), "checkpoint %s", o->note_labels[i]);
+		sk_err e = add_note(g, v, o->notes[i], o->note_lens[i], label, true, err);
+		if (e)
+			return e;
+	}
+	return SK_OK;
+}
+
+/* ---- the store path ---- */
+
+/*
+ * The entries are read in chunks of BLOCK_ROWS sequence numbers by several
+ * reader threads, each with its own connection (reading and encoding cost
+ * more than hashing, so one reader would be the bottleneck), and checked by
+ * the calling thread strictly in chunk order. Chunk c covers sequence
+ * numbers (c * BLOCK_ROWS, (c + 1) * BLOCK_ROWS], bounded by the head's
+ * sequence number; chunk 0 has no lower bound, so stray rows with sequence
+ * numbers below 1 are seen. Rows past the head are looked for separately.
+ * Chunk c goes to slot c % nslots; nslots is a multiple of the number of
+ * readers, so one reader fills a slot and the checker empties it.
+ */
+struct slot {
+	struct block b;
+	int64_t chunk;
+	bool full;
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot *slots;
+	size_t nslots, nreaders;
+	int64_t nchunks, last; /* last: the head's sequence number */
+	atomic_bool stop;
+	sk_err error; /* the first reader's failure to read */
+	sk_buf error_msg;
+};
+
+struct reader {
+	struct pipe *p;
+	sk_store *s;
+	bool own; /* a connection of its own, closed at the end */
+	size_t k;
+	struct block *cur;
+	pthread_t th;
+	bool started;
+};
+
+static const char *col_text(const sk_row *row, size_t i, size_t *n)
+{
+	const sk_val *v = &row->cols[i];
+	if (v->type == SK_VAL_TEXT || v->type == SK_VAL_BLOB) {
+		*n = v->n;
+		return v->p;
+	}
+	*n = 0;
+	return v->type == SK_VAL_NULL ? NULL : "";
+}
+
+static size_t ndigits(size_t n)
+{
+	size_t d = 1;
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+/* The length sk_audit_entry_bytes gives for a row whose values hold no NUL. */
+static size_t encoded_len(const sk_row *row)
+{
+	int64_t seq = sk_row_int(row, 0);
+	size_t total = strlen("sekisho-audit/1");
+	size_t n = seq < 0 ? 1 + ndigits((size_t)(0 - (uint64_t)seq)) : ndigits((size_t)seq);
+	total += ndigits(n) + n + 2;
+	for (size_t i = 1; i <= 8; i++) {
+		const sk_val *v = &row->cols[i];
+		n = v->type == SK_VAL_NULL                               ? 1
+		    : (v->type == SK_VAL_TEXT || v->type == SK_VAL_BLOB) ? v->n
+		                                                         : 0;
+		total += ndigits(n) + n + 2;
+	}
+	return total;
+}
+
+/* Columns: seq, at, actor, address, action, object, before_json, after_json, prev_hash, leaf_hash.
+ */
+static sk_err read_row(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct reader *rd = ctx;
+	if (atomic_load_explicit(&rd->p->stop, memory_order_relaxed))
+		return SK_ERR_CORRUPT; /* the checker has its answer: stop reading */
+	struct block *b = rd->cur;
+	if (b->n == BLOCK_ROWS)
+		return sk_fail(err, SK_ERR_INTERNAL, "audit chunk overflow");
+	struct row_in *w = &b->rows[b->n];
+	size_t n;
+	const char *prev = col_text(row, 8, &n);
+	if ((w->prev_ok = prev && n == SK_HASH_HEX_LEN))
+		memcpy(w->prev, prev, SK_HASH_HEX_LEN);
+	const char *leaf = col_text(row, 9, &n);
+	if ((w->stored_ok = leaf && n == SK_HASH_HEX_LEN))
+		memcpy(w->stored, leaf, SK_HASH_HEX_LEN);
+	w->seq = sk_row_int(row, 0);
+	sk_audit_entry ent = {
+	    .seq = w->seq,
+	    .at = sk_row_text(row, 1),
+	    .actor = sk_row_text(row, 2),
+	    .address = sk_row_text(row, 3),
+	    .action = sk_row_text(row, 4),
+	    .object = sk_row_text(row, 5),
+	    .before_json = sk_row_is_null(row, 6) ? NULL : sk_row_text(row, 6),
+	    .after_json = sk_row_is_null(row, 7) ? NULL : sk_row_text(row, 7),
+	    .prev_hash = prev ? prev : "",
+	};
+	w->off = b->bytes.len;
+	if (sk_audit_entry_bytes(&ent, &b->bytes))
+		return sk_fail(err, SK_ERR_TOO_BIG, "entry %" PRId64 " is too large to check",
+		               w->seq);
+	w->len = b->bytes.len - w->off;
+	/* A NUL inside a stored value would hide what follows it from the
+	 * encoding (which sees C strings): such an entry cannot match. */
+	if (w->len != encoded_len(row))
+		w->stored_ok = false;
+	b->n++;
+	return SK_OK;
+}
+
+static sk_err read_chunk(struct reader *rd, int64_t c, sk_buf *err)
+{
+	struct pipe *p = rd->p;
+	struct slot *sl = &p->slots[(size_t)c % p->nslots];
+	pthread_mutex_lock(&p->mu);
+	while (sl->full && !atomic_load(&p->stop))
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	if (atomic_load(&p->stop))
+		return SK_OK;
+	sl->b.n = 0;
+	sk_buf_reset(&sl->b.bytes);
+	rd->cur = &sl->b;
+	int64_t lo = c * BLOCK_ROWS, hi = lo + BLOCK_ROWS < p->last ? lo + BLOCK_ROWS : p->last;
+	sk_val params[] = {SK_VINT(lo), SK_VINT(hi), SK_VINT(BLOCK_ROWS)};
+	sk_err e = sk_store_query(
+	    rd->s,
+	    c == 0 ? "SELECT seq, at, actor, address, action, object, before_json, after_json, "
+	             "prev_hash, leaf_hash FROM audit_log WHERE seq <= ? ORDER BY seq LIMIT ?"
+	           : "SELECT seq, at, actor, address, action, object, before_json, after_json, "
+	             "prev_hash, leaf_hash FROM audit_log WHERE seq > ? AND seq <= ? "
+	             "ORDER BY seq LIMIT ?",
+	    c == 0 ? params + 1 : params, c == 0 ? 2 : 3, read_row, rd, err);
+	if (e == SK_ERR_CORRUPT && atomic_load(&p->stop))
+		return SK_OK;
+	if (e)
+		return e;
+	pthread_mutex_lock(&p->mu);
+	sl->chunk = c;
+	sl->full = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return SK_OK;
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *rd = arg;
+	struct pipe *p = rd->p;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	for (int64_t c = (int64_t)rd->k; c < p->nchunks && !atomic_load(&p->stop);
+	     c += (int64_t)p->nreaders) {
+		sk_err e = read_chunk(rd, c, &err);
+		if (e) {
+			pthread_mutex_lock(&p->mu);
+			if (!p->error) {
+				p->error = e;
+				(void)sk_buf_adds(&p->error_msg, err.data);
+			}
+			atomic_store(&p->stop, true);
+			pthread_cond_broadcast(&p->cv);
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+	}
+	sk_buf_free(&err);
+	return NULL;
+}
+
+/* The checker: takes chunks in order until the end, a failure or a read error. */
+static void check_chunks(struct pipe *p, struct engine *g)
+{
+	for (int64_t c = 0; c < p->nchunks; c++) {
+		struct slot *sl = &p->slots[(size_t)c % p->nslots];
+		pthread_mutex_lock(&p->mu);
+		while (!(sl->full && sl->chunk == c) && !atomic_load(&p->stop))
+			pthread_cond_wait(&p->cv, &p->mu);
+		bool have = sl->full && sl->chunk == c;
+		pthread_mutex_unlock(&p->mu);
+		if (!have)
+			return;
+		engine_block(g, &sl->b);
+		pthread_mutex_lock(&p->mu);
+		sl->full = false;
+		if (g->failed)
+			atomic_store(&p->stop, true);
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (g->failed)
+			return;
+	}
+}
+
+/* How many readers: the CPUs there are, within reason. */
+static size_t reader_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 2 ? 2 : n > 4 ? 4 : (size_t)n;
+}
+
+/* Reads and checks every entry up to the head's sequence number `last`. */
+static sk_err check_entries(sk_store *s, int64_t last, struct engine *g, sk_buf *err)
+{
+	struct pipe p = {0};
+	struct reader rd[4] = {{0}};
+	sk_err e = SK_OK;
+	size_t want = reader_count();
+
+	p.last = last > 0 ? last : 0;
+	p.nchunks = p.last == 0 ? 1 : (p.last + BLOCK_ROWS - 1) / BLOCK_ROWS;
+	sk_buf_init(&p.error_msg, SK_BUF_MSG_MAX);
+	/* Extra connections only help with more than one chunk; a reader that
+	 * cannot connect is simply not used. */
+	p.nreaders = 1;
+	rd[0] = (struct reader){.p = &p, .s = s};
+	for (size_t k = 1; k < want && (int64_t)k < p.nchunks && s->url; k++) {
+		sk_store *o = NULL;
+		if (sk_store_open(s->url, 0, &o, NULL) != SK_OK)
+			break;
+		rd[k] = (struct reader){.p = &p, .s = o, .own = true, .k = k};
+		p.nreaders++;
+	}
+	p.nslots = 2 * p.nreaders;
+	p.slots = calloc(p.nslots, sizeof(*p.slots));
+	if (!p.slots) {
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < p.nslots; i++)
+		sk_buf_init(&p.slots[i].b.bytes, SK_BUF_DEFAULT_MAX);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	for (size_t k = 0; k < p.nreaders; k++) {
+		rd[k].started = pthread_create(&rd[k].th, NULL, reader_main, &rd[k]) == 0;
+		if (!rd[k].started) {
+			pthread_mutex_lock(&p.mu);
+			if (!p.error) {
+				p.error = SK_ERR_NOMEM;
+				(void)sk_buf_adds(&p.error_msg, "cannot start a reader thread");
+			}
+			atomic_store(&p.stop, true);
+			pthread_cond_broadcast(&p.cv);
+			pthread_mutex_unlock(&p.mu);
+			break;
+		}
+	}
+	check_chunks(&p, g);
+	pthread_mutex_lock(&p.mu);
+	atomic_store(&p.stop, true);
+	pthread_cond_broadcast(&p.cv);
+	pthread_mutex_unlock(&p.mu);
+	for (size_t k = 0; k < p.nreaders; k++)
+		if (rd[k].started)
+			pthread_join(rd[k].th, NULL);
+	/* A read error counts only if the checker did not reach a verdict first. */
+	if (p.error && !g->failed)
+		e = sk_fail(err, p.error, "%s", p.error_msg.data);
+	for (size_t i = 0; i < p.nslots; i++)
+		sk_buf_free(&p.slots[i].b.bytes);
+	free(p.slots);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
+out:
+	for (size_t k = 0; k < p.nreaders; k++)
+		if (rd[k].own)
+			sk_store_close(rd[k].s);
+	sk_buf_free(&p.error_msg);
+	return e;
+}
+
+struct head_row {
+	bool found;
+	int64_t seq;
+	char hex[SK_HASH_HEX_LEN + 2];
+};
+
+static sk_err take_head_row(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct head_row *h = ctx;
+	h->found = true;
+	h->seq = sk_row_int(row, 0);
+	snprintf(h->hex, sizeof(h->hex), "%s", sk_row_text(row, 1));
+	return SK_OK;
+}
+
+struct stored_cps {
+	struct engine *g;
+	const sk_audit_verifier *v;
+	sk_err e;
+};
+
+static sk_err take_stored_cp(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct stored_cps *sc = ctx;
+	char label[LABEL_MAX];
+	int64_t size = sk_row_int(row, 0);
+	snprintf(label, sizeof(label), "the stored checkpoint of size %" PRId64, size);
+	size_t before = sc->g->ncps;
+	const char *note = sk_row_text(row, 2);
+	sk_err e = add_note(sc->g, sc->v, note, strlen(note), label, false, err);
+	if (e)
+		return e;
+	if (sc->g->ncps > before) {
+		/* The columns beside the note must say what the note says. */
+		const struct cp *c = &sc->g->cps[sc->g->ncps - 1];
+		sk_hash col;
+		const char *hex = sk_row_text(row, 1);
+		if (c->size != (uint64_t)size || !sk_audit_unhex(hex, strlen(hex), col) ||
+		    memcmp(col, c->root, SK_HASH_LEN) != 0)
+			fail(sc->g, 0, "%s: its size or root column differs from its signed note",
+			     label);
+	}
+	return SK_OK;
+}
+
+/* Reads the verifier key the log names, unless the caller pinned one. */
+static sk_err log_verifier(sk_store *s, const sk_audit_verify_opts *o, sk_audit_verifier *v,
+                           bool *have, sk_audit_verify_result *r, sk_buf *err)
+{
+	sk_buf text = SK_BUF_INIT(4096), origin = SK_BUF_INIT(4096);
+	sk_err e = sk_store_meta_get(s, "audit.origin", &origin, err);
+	*have = false;
+	if (e == SK_ERR_NOT_FOUND)
+		e = SK_OK;
+	if (e)
+		goto out;
+	snprintf(r->origin, sizeof(r->origin), "%s", origin.data);
+	if (o->vkey) {
+		*v = *o->vkey;
+		*have = true;
+		goto out;
+	}
+	e = sk_store_meta_get(s, "audit.vkey", &text, err);
+	if (e == SK_ERR_NOT_FOUND) {
+		e = SK_OK;
+		goto out;
+	}
+	if (!e && sk_audit_vkey_parse(text.data, text.len, v, NULL) != SK_OK)
+		e = sk_fail(err, SK_ERR_CORRUPT,
+		            "the log's verifier key (meta audit.vkey) is damaged");
+	*have = !e;
+out:
+	sk_buf_free(&text);
+	sk_buf_free(&origin);
+	return e;
+}
+
+sk_err sk_audit_verify_store(sk_store *s, const sk_audit_verify_opts *o, sk_audit_verify_result *r,
+                             sk_buf *err)
+{
+	struct engine g;
+	sk_audit_verifier v;
+	bool have_v = false;
+	struct head_row head = {0};
+
+	engine_init(&g, r, o->keep_leaves);
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	/* One snapshot for head, checkpoints and entries, while appends go on. */
+	if (strcmp(sk_store_backend(s), "postgresql") == 0)
+		e = sk_store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0,
+		                  NULL, err);
+	if (!e)
+		e = log_verifier(s, o, &v, &have_v, r, err);
+	if (!e && !have_v && o->nnotes)
+		e = sk_fail(err, SK_ERR_INVALID,
+		            "the log has no verifier key: give the public key with --key FILE");
+	if (!e && have_v && r->origin[0] && strcmp(r->origin, v.name) != 0)
+		fail(&g, 0, "the log's origin '%s' is not the verifier key's name '%s'", r->origin,
+		     v.name);
+	if (!e && have_v) {
+		struct stored_cps sc = {&g, &v, SK_OK};
+		e = sk_store_query(s, "SELECT size, root, note FROM audit_checkpoint ORDER BY size",
+		                   NULL, 0, take_stored_cp, &sc, err);
+	} else if (!e) {
+		int64_t n = 0;
+		e = sk_store_query_int(s, "SELECT COUNT(*) FROM audit_checkpoint", NULL, 0, &n,
+		                       err);
+		if (!e && n > 0)
+			fail(&g, 0,
+			     "the log has %" PRId64 " stored checkpoints but no verifier key", n);
+	}
+	if (!e && have_v)
+		e = add_outside_notes(&g, &v, o, err);
+	if (!e)
+		e = sk_store_query(s, "SELECT seq, leaf_hash FROM audit_head WHERE id = 1", NULL, 0,
+		                   take_head_row, &head, err);
+	if (!e && !head.found)
+		fail(&g, 0, "the log head (audit_head) is missing");
+	if (!e && !g.failed) {
+		engine_checkpoints(&g);
+		e = check_entries(s, head.seq, &g, err);
+	}
+	/* Rows past the head, in the same snapshot as the head. */
+	if (!e && !g.failed) {
+		int64_t beyond = 0;
+		sk_val p[] = {SK_VINT(head.seq > 0 ? head.seq : 0)};
+		e = sk_store_query_int(s, "SELECT COUNT(*) FROM audit_log WHERE seq > ?", p, 1,
+		                       &beyond, err);
+		if (!e && beyond > 0 && g.next - 1 == head.seq)
+			fail(&g, head.seq + 1,
+			     "entry %" PRId64
+			     ": not recorded in the log head (which ends at %" PRId64 ")",
+			     head.seq + 1, head.seq);
+	}
+	sk_store_rollback(s); /* read only */
+	if (!e && g.oom)
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory keeping leaf hashes");
+	if (!e && !g.failed)
+		engine_finish(&g, true, head.seq, head.hex);
+	engine_free(&g);
+	return e;
+}
+
+/* ---- the export ---- */
+
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+struct exporter {
+	FILE *out;
+	bool io_failed;
+};
+
+static sk_err put_line(struct exporter *x, json_t *j, sk_buf *err)
+{
+	if (!j)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	/* Compact, keys in insertion order: the canonical form the reader checks. */
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!text)
+		return sk_fail(err, SK_ERR_INVALID,
+		               "an entry cannot be exported (its text is not valid UTF-8)");
+	if (fputs(text, x->out) == EOF || fputc('\n', x->out) == EOF)
+		x->io_failed = true;
+	free(text);
+	return x->io_failed ? sk_fail(err, SK_ERR_IO, "cannot write the export") : SK_OK;
+}
+
+static sk_err export_cp(void *ctx, const sk_row *row, sk_buf *err)
+{
+	json_t *j = json_object();
+	if (j)
+		json_object_set_new(j, "checkpoint", json_string(sk_row_text(row, 0)));
+	return put_line(ctx, j, err);
+}
+
+static sk_err export_entry(void *ctx, const sk_row *row, sk_buf *err)
+{
+	static const char *const keys[] = {"seq",    "at",     "actor", "address", "action",
+	                                   "object", "before", "after", "prev",    "leaf"};
+	json_t *j = json_object();
+	if (!j)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	json_object_set_new(j, keys[0], json_integer(sk_row_int(row, 0)));
+	for (size_t i = 1; i < 10; i++)
+		json_object_set_new(j, keys[i],
+		                    sk_row_is_null(row, i) ? json_null()
+		                                           : json_string(sk_row_text(row, i)));
+	if (json_object_size(j) != 10) {
+		json_decref(j);
+		return sk_fail(err, SK_ERR_INVALID,
+		               "entry %" PRId64 " cannot be exported (a field is not valid UTF-8)",
+		               sk_row_int(row, 0));
+	}
+	return put_line(ctx, j, err);
+}
+
+sk_err sk_audit_export(sk_store *s, FILE *out, sk_buf *err)
+{
+	struct exporter x = {out, false};
+	struct head_row head = {0};
+	sk_buf origin = SK_BUF_INIT(4096), vkey = SK_BUF_INIT(4096);
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	if (strcmp(sk_store_backend(s), "postgresql") == 0)
+		e = sk_store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0,
+		                  NULL, err);
+	sk_err eo = e ? e : sk_store_meta_get(s, "audit.origin", &origin, err);
+	sk_err ev = e ? e : sk_store_meta_get(s, "audit.vkey", &vkey, err);
+	if (!e && eo && eo != SK_ERR_NOT_FOUND)
+		e = eo;
+	if (!e && ev && ev != SK_ERR_NOT_FOUND)
+		e = ev;
+	if (!e)
+		e = sk_store_query(s, "SELECT seq, leaf_hash FROM audit_head WHERE id = 1", NULL, 0,
+		                   take_head_row, &head, err);
+	if (!e && !head.found)
+		e = sk_fail(err, SK_ERR_CORRUPT, "the log head (audit_head) is missing");
+	if (!e) {
+		json_t *h = json_object();
+		if (h) {
+			json_object_set_new(h, "export", json_string(SK_AUDIT_EXPORT_FORMAT));
+			json_object_set_new(h, "origin", str_or_null(eo ? NULL : origin.data));
+			json_object_set_new(h, "vkey", str_or_null(ev ? NULL : vkey.data));
+			json_object_set_new(h, "size", json_integer(head.seq));
+			json_object_set_new(h, "head", json_string(head.hex));
+		}
+		e = put_line(&x, h, err);
+	}
+	if (!e)
+		e = sk_store_query(s, "SELECT note FROM audit_checkpoint ORDER BY size", NULL, 0,
+		                   export_cp, &x, err);
+	if (!e)
+		e = sk_store_query(s,
+		                   "SELECT seq, at, actor, address, action, object, before_json, "
+		                   "after_json, prev_hash, leaf_hash FROM audit_log ORDER BY seq",
+		                   NULL, 0, export_entry, &x, err);
+	sk_store_rollback(s);
+	if (!e && fflush(out) != 0)
+		e = sk_fail(err, SK_ERR_IO, "cannot write the export");
+	sk_buf_free(&origin);
+	sk_buf_free(&vkey);
+	return e;
+}
+
+/* ---- reading an export ---- */
+
+static const char *const header_keys[] = {"export", "origin", "vkey", "size", "head", NULL};
+static const char *const entry_keys[] = {"seq",    "at",    "actor", "address", "action", "object",
+                                         "before", "after", "prev",  "leaf",    NULL};
+static const char *const cp_keys[] = {"checkpoint", NULL};
+
+/* The field as a string, or NULL for JSON null; *ok false for any other type or a missing key. */
+static const char *field(const json_t *j, const char *key, bool nullable, bool *ok)
+{
+	const json_t *v = json_object_get(j, key);
+	if (v && json_is_string(v))
+		return json_string_value(v);
+	if (!(v && nullable && json_is_null(v)))
+		*ok = false;
+	return NULL;
+}
+
+struct export_reader {
+	struct engine *g;
+	struct block *b;
+	const sk_audit_verify_opts *o;
+	sk_audit_verifier v;
+	bool have_v;
+	int state; /* 0: header next, 1: checkpoints or entries, 2: entries */
+	int64_t head_seq;
+	char head_hex[SK_HASH_HEX_LEN + 2];
+	sk_buf canon;
+};
+
+static void flush_block(struct export_reader *x)
+{
+	engine_block(x->g, x->b);
+	x->b->n = 0;
+	sk_buf_reset(&x->b->bytes);
+}
+
+/* One line; a line that is not exactly as the exporter writes it fails the export. */
+static sk_err export_line(struct export_reader *x, const char *line, size_t len, long lineno,
+                          sk_buf *err)
+{
+	struct engine *g = x->g;
+	json_t *j = NULL;
+	sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = SK_OK;
+	bool ok = true;
+
+	if (sk_json_parse(line, len, LINE_MAX_, &j, &why) || !json_is_object(j)) {
+		fail(g, 0, "export line %ld: not a JSON object: %s", lineno, why.data);
+		goto out;
+	}
+	char *text = json_dumps(j, JSON_COMPACT);
+	if (!text) {
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	ok = strlen(text) == len && memcmp(text, line, len) == 0;
+	free(text);
+	if (!ok) {
+		fail(g, 0, "export line %ld: not in the canonical form the exporter writes",
+		     lineno);
+		goto out;
+	}
+
+	if (x->state == 0) {
+		const char *fmt = field(j, "export", false, &ok);
+		const char *origin = field(j, "origin", true, &ok);
+		const char *vkey = field(j, "vkey", true, &ok);
+		const char *head = field(j, "head", false, &ok);
+		json_t *size = json_object_get(j, "size");
+		if (sk_json_only_keys(j, header_keys, NULL) || !ok || !json_is_integer(size) ||
+		    strcmp(fmt, SK_AUDIT_EXPORT_FORMAT) != 0) {
+			fail(g, 0, "export line 1: not a %s header", SK_AUDIT_EXPORT_FORMAT);
+			goto out;
+		}
+		x->head_seq = json_integer_value(size);
+		snprintf(x->head_hex, sizeof(x->head_hex), "%s", head);
+		snprintf(g->r->origin, sizeof(g->r->origin), "%s", origin ? origin : "");
+		sk_audit_verifier own;
+		bool have_own =
+		    vkey && sk_audit_vkey_parse(vkey, strlen(vkey), &own, NULL) == SK_OK;
+		if (vkey && !have_own) {
+			fail(g, 0, "export line 1: the verifier key is malformed");
+			goto out;
+		}
+		if (have_own && (!origin || strcmp(origin, own.name) != 0)) {
+			fail(g, 0, "export line 1: the origin is not the verifier key's name");
+			goto out;
+		}
+		if (x->o->vkey && have_own &&
+		    (strcmp(own.name, x->o->vkey->name) != 0 || own.hash != x->o->vkey->hash ||
+		     memcmp(own.pk, x->o->vkey->pk, 32) != 0)) {
+			fail(g, 0,
+			     "export line 1: the export names another verifier key than the "
+			     "one given with --key");
+			goto out;
+		}
+		x->have_v = x->o->vkey || have_own;
+		if (x->have_v)
+			x->v = x->o->vkey ? *x->o->vkey : own;
+		if (!x->have_v && x->o->nnotes)
+			e = sk_fail(
+			    err, SK_ERR_INVALID,
+			    "the export names no verifier key: give the public key with --key");
+		else if (x->have_v)
+			e = add_outside_notes(g, &x->v, x->o, err);
+		x->state = 1;
+		goto out;
+	}
+	if (x->state == 1 && json_object_get(j, "checkpoint")) {
+		const char *note = field(j, "checkpoint", false, &ok);
+		if (sk_json_only_keys(j, cp_keys, NULL) || !ok) {
+			fail(g, 0, "export line %ld: malformed checkpoint line", lineno);
+			goto out;
+		}
+		if (!x->have_v) {
+			fail(g, 0,
+			     "export line %ld: a checkpoint, but the export has no verifier key",
+			     lineno);
+			goto out;
+		}
+		char label[LABEL_MAX];
+		snprintf(label, sizeof(label), "the checkpoint on export line %ld", lineno);
+		e = add_note(g, &x->v, note, strlen(note), label, false, err);
+		goto out;
+	}
+	if (x->state == 1) {
+		x->state = 2;
+		engine_checkpoints(g);
+	}
+	json_t *seq = json_object_get(j, "seq");
+	sk_audit_entry ent = {
+	    .at = field(j, "at", false, &ok),
+	    .actor = field(j, "actor", false, &ok),
+	    .address = field(j, "address", false, &ok),
+	    .action = field(j, "action", false, &ok),
+	    .object = field(j, "object", false, &ok),
+	    .before_json = field(j, "before", true, &ok),
+	    .after_json = field(j, "after", true, &ok),
+	    .prev_hash = field(j, "prev", false, &ok),
+	};
+	const char *leaf = field(j, "leaf", false, &ok);
+	if (sk_json_only_keys(j, entry_keys, NULL) || !ok || !json_is_integer(seq)) {
+		fail(g, 0, "export line %ld: not an audit entry", lineno);
+		goto out;
+	}
+	ent.seq = json_integer_value(seq);
+	struct block *b = x->b;
+	struct row_in *w = &b->rows[b->n];
+	w->seq = ent.seq;
+	if ((w->prev_ok = strlen(ent.prev_hash) == SK_HASH_HEX_LEN))
+		memcpy(w->prev, ent.prev_hash, SK_HASH_HEX_LEN);
+	if ((w->stored_ok = strlen(leaf) == SK_HASH_HEX_LEN))
+		memcpy(w->stored, leaf, SK_HASH_HEX_LEN);
+	w->off = b->bytes.len;
+	if (sk_audit_entry_bytes(&ent, &b->bytes)) {
+		fail(g, ent.seq, "entry %" PRId64 ": too large", ent.seq);
+		goto out;
+	}
+	w->len = b->bytes.len - w->off;
+	if (++b->n == BLOCK_ROWS)
+		flush_block(x);
+out:
+	json_decref(j);
+	sk_buf_free(&why);
+	return e;
+}
+
+sk_err sk_audit_verify_export(FILE *f, const sk_audit_verify_opts *o, sk_audit_verify_result *r,
+                              sk_buf *err)
+{
+	struct engine g;
+	struct export_reader x = {.g = &g, .o = o};
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	sk_err e = SK_OK;
+
+	engine_init(&g, r, o->keep_leaves);
+	x.b = calloc(1, sizeof(*x.b));
+	if (!x.b)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_buf_init(&x.b->bytes, SK_BUF_DEFAULT_MAX);
+	for (;;) {
+		ssize_t n = getline(&line, &cap, f);
+		if (n < 0)
+			break;
+		lineno++;
+		if (n == 0 || line[n - 1] != '\n') {
+			fail(&g, 0, "export line %ld: does not end with a newline", lineno);
+			break;
+		}
+		if ((size_t)n > LINE_MAX_) {
+			fail(&g, 0, "export line %ld: longer than %u bytes", lineno, LINE_MAX_);
+			break;
+		}
+		e = export_line(&x, line, (size_t)n - 1, lineno, err);
+		if (e || g.failed)
+			break;
+	}
+	if (!e && ferror(f))
+		e = sk_fail(err, SK_ERR_IO, "cannot read the export");
+	if (!e && !g.failed && x.state == 0)
+		fail(&g, 0, "the export is empty");
+	if (!e && !g.failed) {
+		if (x.state == 1)
+			engine_checkpoints(&g);
+		flush_block(&x);
+	}
+	if (!e && g.oom)
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory keeping leaf hashes");
+	if (!e)
+		engine_finish(&g, true, x.head_seq, x.head_hex);
+	free(line);
+	sk_buf_free(&x.b->bytes);
+	free(x.b);
+	engine_free(&g);
+	return e;
+}
+
+/* ---- making checkpoints ---- */
+
+static sk_err take_note(void *ctx, const sk_row *row, sk_buf *err)
+{
+	if (sk_buf_adds(ctx, sk_row_text(row, 0)))
+		return sk_fail(err, SK_ERR_TOO_BIG, "stored checkpoint too large");
+	return SK_OK;
+}
+
+sk_err sk_audit_checkpoint_create(sk_store *s, const sk_audit_signer *signer, sk_buf *note,
+                                  uint64_t *size_out, sk_buf *err)
+{
+	sk_audit_verify_opts o = {.vkey = &signer->v};
+	sk_audit_verify_result r;
+	sk_audit_verify_result_init(&r);
+	sk_err e = sk_audit_verify_store(s, &o, &r, err);
+	if (!e && !r.intact)
+		e = sk_fail(err, SK_ERR_CORRUPT, "the audit log is not intact, not signing it: %s",
+		            r.why.data);
+	if (!e && r.origin[0] && strcmp(r.origin, signer->v.name) != 0)
+		e = sk_fail(err, SK_ERR_INVALID, "the key is for origin '%s', the log is '%s'",
+		            signer->v.name, r.origin);
+	if (e)
+		goto out;
+	sk_buf existing = SK_BUF_INIT(SK_NOTE_MAX), fresh = SK_BUF_INIT(SK_NOTE_MAX);
+	char hex[SK_HASH_HEX_LEN + 1];
+	sk_audit_hex(r.root, hex);
+	sk_val sz[] = {SK_VINT(r.size)};
+	if (!(e = sk_store_begin(s, err)))
+		e = sk_store_query(s, "SELECT note FROM audit_checkpoint WHERE size = ?", sz, 1,
+		                   take_note, &existing, err);
+	if (!e && existing.len == 0) {
+		e = sk_audit_checkpoint_sign(signer, (uint64_t)r.size, r.root, &fresh, err);
+		sk_val p[] = {SK_VINT(r.size), sk_vtext(hex), sk_vtext(fresh.data),
+		              SK_VINT(sk_clock_now())};
+		if (!e)
+			e = sk_store_exec(
+			    s,
+			    "INSERT INTO audit_checkpoint(size, root, note, created_at) "
+			    "VALUES (?, ?, ?, ?)",
+			    p, 4, NULL, err);
+	}
+	if (e)
+		sk_store_rollback(s);
+	else
+		e = sk_store_commit(s, err);
+	if (!e && sk_buf_adds(note, existing.len ? existing.data : fresh.data))
+		e = sk_fail(err, SK_ERR_TOO_BIG, "checkpoint too large");
+	if (!e && size_out)
+		*size_out = (uint64_t)r.size;
+	sk_buf_free(&existing);
+	sk_buf_free(&fresh);
+out:
+	sk_audit_verify_result_free(&r);
+	return e;
+}

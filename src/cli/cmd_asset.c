@@ -1,0 +1,643 @@
+/*
+ * cmd_asset: `sekisho asset add|show|list|update|dispose|history|import|export`,
+ * the information asset register (SPEC C5) from the command line. Every
+ * verb is a thin adapter over src/domain/asset.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../domain/asset.h"
+#include "../report/csv.h"
+#include "cli.h"
+#include "commands.h"
+
+#define FIELD_OPTS                                                                                 \
+	"--unit U --type T --name N --conf L --integ L --avail L --manager M --zone Z "            \
+	"[--quantity N] [--location L] [--backup yes|no] [--disposal-method M] "                   \
+	"[--personal yes|no] [--mynumber yes|no] [--recovery-hours H] [--acquired-on DATE] "       \
+	"[--note TEXT]"
+#define FILTER_OPTS                                                                                \
+	"[--unit U] [--type T] [--conf L] [--zone Z] [--text S] [--status active|disposed|all]"
+
+static const char U_ADD[] = "[--db URL] " FIELD_OPTS " [--json]";
+static const char U_SHOW[] = "[--db URL] ID [--json]";
+static const char U_LIST[] = "[--db URL] " FILTER_OPTS " [--limit N] [--json]";
+static const char U_UPDATE[] = "[--db URL] ID [any option of add]";
+static const char U_DISPOSE[] = "[--db URL] ID --operator NAME --record TEXT [--on DATE]";
+static const char U_HISTORY[] = "[--db URL] ID [--json]";
+static const char U_IMPORT[] = "[--db URL] FILE [--json]";
+static const char U_EXPORT[] = "[--db URL] [--format csv|xlsx] [--encoding utf-8|utf-8-bom|cp932] "
+                               "[--keys] [-o FILE] " FILTER_OPTS;
+
+/* Options 0x100 + field: the asset's fields, shared by add and update. */
+#define OPT_FIELD 0x100
+#define OPT_DB    'd'
+#define OPT_JSON  'j'
+
+static const struct option field_opts[] = {
+    {"unit", required_argument, NULL, OPT_FIELD + SK_AF_UNIT},
+    {"type", required_argument, NULL, OPT_FIELD + SK_AF_TYPE},
+    {"name", required_argument, NULL, OPT_FIELD + SK_AF_NAME},
+    {"quantity", required_argument, NULL, OPT_FIELD + SK_AF_QUANTITY},
+    {"location", required_argument, NULL, OPT_FIELD + SK_AF_LOCATION},
+    {"backup", required_argument, NULL, OPT_FIELD + SK_AF_BACKUP},
+    {"disposal-method", required_argument, NULL, OPT_FIELD + SK_AF_DISPOSAL_METHOD},
+    {"conf", required_argument, NULL, OPT_FIELD + SK_AF_CONF},
+    {"integ", required_argument, NULL, OPT_FIELD + SK_AF_INTEG},
+    {"avail", required_argument, NULL, OPT_FIELD + SK_AF_AVAIL},
+    {"manager", required_argument, NULL, OPT_FIELD + SK_AF_MANAGER},
+    {"zone", required_argument, NULL, OPT_FIELD + SK_AF_ZONE},
+    {"personal", required_argument, NULL, OPT_FIELD + SK_AF_PERSONAL},
+    {"mynumber", required_argument, NULL, OPT_FIELD + SK_AF_MYNUMBER},
+    {"recovery-hours", required_argument, NULL, OPT_FIELD + SK_AF_RECOVERY_HOURS},
+    {"acquired-on", required_argument, NULL, OPT_FIELD + SK_AF_ACQUIRED_ON},
+    {"note", required_argument, NULL, OPT_FIELD + SK_AF_NOTE},
+    {"db", required_argument, NULL, OPT_DB},
+    {"json", no_argument, NULL, OPT_JSON},
+    {NULL, 0, NULL, 0},
+};
+
+static int open_store(const char *db, sk_store **s)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
+	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	return rc;
+}
+
+static int parse_id(const char *usage, int argc, char **argv, int64_t *id)
+{
+	if (optind >= argc)
+		return sk_cli_usage_error(usage, "no asset id given");
+	if (optind + 1 < argc)
+		return sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind + 1]);
+	long long v;
+	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
+		return sk_cli_usage_error(usage, "'%s' is not an asset id", argv[optind]);
+	*id = v;
+	return 0;
+}
+
+/* Parses add/update options into in; *db and *json as given. */
+static int parse_fields(const char *usage, int argc, char **argv, sk_asset_input *in,
+                        const char **db, bool *json, int *nfields)
+{
+	int c;
+	*nfields = 0;
+	while ((c = getopt_long(argc, argv, "", field_opts, NULL)) != -1) {
+		if (c >= OPT_FIELD && c < OPT_FIELD + SK_AF__COUNT) {
+			in->v[c - OPT_FIELD] = optarg;
+			(*nfields)++;
+		} else if (c == OPT_DB)
+			*db = optarg;
+		else if (c == OPT_JSON)
+			*json = true;
+		else
+			return sk_cli_usage_error(usage, "unknown option");
+	}
+	return 0;
+}
+
+static int show_json_or_id(sk_store *s, int64_t id, bool json)
+{
+	if (!json) {
+		printf("%lld\n", (long long)id);
+		return 0;
+	}
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *j = NULL;
+	sk_err e = sk_asset_get(s, sk_actor_cli(), id, &j, &err);
+	int rc = e ? sk_cli_fail_buf(e, &err) : sk_cli_print_json(j);
+	sk_buf_free(&err);
+	return rc;
+}
+
+static int cmd_add(int argc, char **argv)
+{
+	sk_asset_input in = {{0}};
+	const char *db = NULL;
+	bool json = false;
+	int n, rc = parse_fields(U_ADD, argc, argv, &in, &db, &json, &n);
+	if (rc)
+		return rc;
+	if (optind != argc)
+		return sk_cli_usage_error(U_ADD, "unexpected argument '%s'", argv[optind]);
+	sk_store *s = NULL;
+	if ((rc = open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t id = 0;
+	sk_err e = sk_asset_add(s, sk_actor_cli(), &in, &id, &err);
+	rc = e ? sk_cli_fail_buf(e, &err) : show_json_or_id(s, id, json);
+	sk_buf_free(&err);
+	sk_store_close(s);
+	return rc;
+}
+
+static int cmd_update(int argc, char **argv)
+{
+	sk_asset_input in = {{0}};
+	const char *db = NULL;
+	bool json = false;
+	int n, rc = parse_fields(U_UPDATE, argc, argv, &in, &db, &json, &n);
+	int64_t id = 0;
+	if (rc || (rc = parse_id(U_UPDATE, argc, argv, &id)))
+		return rc;
+	if (!n)
+		return sk_cli_usage_error(U_UPDATE, "nothing to change");
+	sk_store *s = NULL;
+	if ((rc = open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_update(s, sk_actor_cli(), id, &in, &err);
+	rc = e ? sk_cli_fail_buf(e, &err) : json ? show_json_or_id(s, id, true) : 0;
+	sk_buf_free(&err);
+	sk_store_close(s);
+	return rc;
+}
+
+/* Parses an option-less verb's --db and --json around one ID. */
+static int parse_simple(const char *usage, int argc, char **argv, const char **db, bool *json,
+                        int64_t *id)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, OPT_DB},
+	                                     {"json", no_argument, NULL, OPT_JSON},
+	                                     {NULL, 0, NULL, 0}};
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_DB)
+			*db = optarg;
+		else if (c == OPT_JSON)
+			*json = true;
+		else
+			return sk_cli_usage_error(usage, "unknown option");
+	}
+	return parse_id(usage, argc, argv, id);
+}
+
+static const char *yesno(json_t *v) { return json_is_true(v) ? "あり" : "なし"; }
+
+/* The asset as a register card: one "heading: value" line per field. */
+static void print_card(json_t *j)
+{
+	static const struct {
+		const char *key, *title;
+	} rows[] = {
+	    {"id", "管理番号"},
+	    {"unit_code", "所管課"},
+	    {"type", "情報資産の種類"},
+	    {"name", "名称・型番"},
+	    {"quantity", "台数・個数"},
+	    {"location", "保管場所"},
+	    {"backup", "バックアップの有無"},
+	    {"disposal_method", "廃棄方法"},
+	    {"label", "分類の表示"},
+	    {"manager", "管理責任者"},
+	    {"zone", "ネットワーク区分"},
+	    {"personal", "個人情報"},
+	    {"mynumber", "特定個人情報"},
+	    {"recovery_hours", "復旧目標時間"},
+	    {"acquired_on", "取得日"},
+	    {"note", "備考"},
+	    {"status", "状態"},
+	    {"disposed_on", "廃棄日"},
+	    {"disposal_operator", "廃棄担当者"},
+	    {"disposal_record", "廃棄処理内容"},
+	    {"updated_at", "更新日時"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		json_t *v = json_object_get(j, rows[i].key);
+		if (!v || json_is_null(v))
+			continue;
+		printf("%s: ", rows[i].title);
+		if (json_is_boolean(v))
+			fputs(yesno(v), stdout);
+		else if (json_is_integer(v))
+			printf("%lld", (long long)json_integer_value(v));
+		else if (json_is_string(v))
+			fputs(json_string_value(v), stdout);
+		if (strcmp(rows[i].key, "unit_code") == 0)
+			printf(" (%s)", json_string_value(json_object_get(j, "unit_name")));
+		if (strcmp(rows[i].key, "recovery_hours") == 0)
+			fputs(" 時間", stdout);
+		putchar('\n');
+	}
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	const char *db = NULL;
+	bool json = false;
+	int64_t id = 0;
+	int rc = parse_simple(U_SHOW, argc, argv, &db, &json, &id);
+	sk_store *s = NULL;
+	if (rc || (rc = open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *j = NULL;
+	sk_err e = sk_asset_get(s, sk_actor_cli(), id, &j, &err);
+	if (e)
+		rc = sk_cli_fail_buf(e, &err);
+	else if (json)
+		rc = sk_cli_print_json(j);
+	else {
+		print_card(j);
+		json_decref(j);
+	}
+	sk_buf_free(&err);
+	sk_store_close(s);
+	return rc;
+}
+
+/* Parses filter options (shared by list and export); other options go to extra. */
+static int parse_filter_opt(int c, sk_asset_filter *f)
+{
+	switch (c) {
+	case 'u':
+		f->unit = optarg;
+		return 1;
+	case 't':
+		f->type = optarg;
+		return 1;
+	case 'c':
+		f->conf = optarg;
+		return 1;
+	case 'z':
+		f->zone = optarg;
+		return 1;
+	case 's':
+		f->text = optarg;
+		return 1;
+	case 'S':
+		f->status = optarg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+#define FILTER_LONGOPTS                                                                            \
+	{"unit", required_argument, NULL, 'u'}, {"type", required_argument, NULL, 't'},            \
+	    {"conf", required_argument, NULL, 'c'}, {"zone", required_argument, NULL, 'z'},        \
+	    {"text", required_argument, NULL, 's'}, {"status", required_argument, NULL, 'S'},      \
+	{                                                                                          \
+		"db", required_argument, NULL, OPT_DB                                              \
+	}
+
+struct list_out {
+	json_t *arr; /* --json */
+	FILE *f;
+};
+
+static sk_err list_row(void *ctx, const sk_asset *a, sk_buf *err)
+{
+	struct list_out *lo = ctx;
+	if (lo->arr) {
+		json_t *j = sk_asset_json(a);
+		if (!j || json_array_append_new(lo->arr, j))
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return SK_OK;
+	}
+	/* id, unit, type, C/I/A, zone, status, name: tab-separated for cut and awk. */
+	fprintf(lo->f, "%lld\t%s\t%s\t%s/%s/%s\t%s\t%s\t%s\n", (long long)a->id, a->unit_code,
+	        a->type, a->conf, a->integ, a->avail, a->zone, a->status, a->name);
+	return SK_OK;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {FILTER_LONGOPTS,
+	                                     {"limit", required_argument, NULL, 'l'},
+	                                     {"json", no_argument, NULL, OPT_JSON},
+	                                     {NULL, 0, NULL, 0}};
+	sk_asset_filter f = {0};
+	const char *db = NULL;
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		long long v;
+		if (parse_filter_opt(c, &f))
+			continue;
+		if (c == OPT_DB)
+			db = optarg;
+		else if (c == OPT_JSON)
+			json = true;
+		else if (c == 'l' && sk_cli_parse_int(optarg, 1, INT64_MAX, &v))
+			f.limit = v;
+		else if (c == 'l')
+			return sk_cli_usage_error(U_LIST, "--limit '%s' is not a positive number",
+			                          optarg);
+		else
+			return sk_cli_usage_error(U_LIST, "unknown option");
+	}
+	if (optind != argc)
+		return sk_cli_usage_error(U_LIST, "unexpected argument '%s'", argv[optind]);
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	struct list_out lo = {json ? json_array() : NULL, stdout};
+	f.brief = !json;
+	sk_err e = (json && !lo.arr) ? sk_fail(&err, SK_ERR_NOMEM, "out of memory")
+	                             : sk_asset_list(s, sk_actor_cli(), &f, list_row, &lo, &err);
+	if (e) {
+		json_decref(lo.arr);
+		rc = sk_cli_fail_buf(e, &err);
+	} else if (json)
+		rc = sk_cli_print_json(lo.arr);
+	else if (fflush(stdout) != 0)
+		rc = sk_cli_fail(SK_ERR_IO, "cannot write the listing");
+	sk_buf_free(&err);
+	sk_store_close(s);
+	return rc;
+}
+
+static int cmd_dispose(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, OPT_DB},
+	                                     {"on", required_argument, NULL, 'o'},
+	                                     {"operator", required_argument, NULL, 'p'},
+	                                     {"record", required_argument, NULL, 'r'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *on = NULL, *op = NULL, *record = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_DB)
+			db = optarg;
+		else if (c == 'o')
+			on = optarg;
+		else if (c == 'p')
+			op = optarg;
+		else if (c == 'r')
+			record = optarg;
+		else
+			return sk_cli_usage_error(U_DISPOSE, "unknown option");
+	}
+	int64_t id = 0;
+	int rc = parse_id(U_DISPOSE, argc, argv, &id);
+	if (rc)
+		return rc;
+	if (!op || !record)
+		return sk_cli_usage_error(U_DISPOSE, "--operator and --record are required (八王子 "
+		                                     "7(9)イ: 日時、担当者及び処理内容)");
+	sk_store *s = NULL;
+	if ((rc = open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_dispose(s, sk_actor_cli(), id, on, op, record, &err);
+	rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	sk_store_close(s);
+	return rc;
+}
+
+static void print_image(const char *what, json_t *img)
+{
+	if (json_is_null(img))
+		return;
+	char *t = json_dumps(img, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII * 0);
+	printf("  %s: %s\n", what, t ? t : "?");
+	free(t);
+}
+
+/* Prints, for an update, only the fields that changed: "name: A -> B". */
+static void print_changes(json_t *before, json_t *after)
+{
+	const char *key;
+	json_t *av;
+	json_object_foreach (after, key, av) {
+		json_t *bv = json_object_get(before, key);
+		if (bv && json_equal(bv, av))
+			continue;
+		char *b = bv ? json_dumps(bv, JSON_ENCODE_ANY) : NULL;
+		char *a = json_dumps(av, JSON_ENCODE_ANY);
+		printf("  %s: %s -> %s\n", key, b ? b : "(none)", a ? a : "?");
+		free(b);
+		free(a);
+	}
+}
+
+static int cmd_history(int argc, char **argv)
+{
+	const char *db = NULL;
+	bool json = false;
+	int64_t id = 0;
+	int rc = parse_simple(U_HISTORY, argc, argv, &db, &json, &id);
+	sk_store *s = NULL;
+	if (rc || (rc = open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *arr = NULL;
+	sk_err e = sk_asset_history(s, sk_actor_cli(), id, &arr, &err);
+	if (e)
+		rc = sk_cli_fail_buf(e, &err);
+	else if (json)
+		rc = sk_cli_print_json(arr);
+	else {
+		size_t i;
+		json_t *ent;
+		json_array_foreach (arr, i, ent) {
+			json_t *b = json_object_get(ent, "before"),
+			       *a = json_object_get(ent, "after");
+			printf("#%lld %s %s (%s) %s\n",
+			       (long long)json_integer_value(json_object_get(ent, "seq")),
+			       json_string_value(json_object_get(ent, "at")),
+			       json_string_value(json_object_get(ent, "actor")),
+			       json_string_value(json_object_get(ent, "address")),
+			       json_string_value(json_object_get(ent, "action")));
+			if (json_is_object(b) && json_is_object(a))
+				print_changes(b, a);
+			else {
+				print_image("before", b);
+				print_image("after", a);
+			}
+		}
+		json_decref(arr);
+	}
+	sk_buf_free(&err);
+	sk_store_close(s);
+	return rc;
+}
+
+/*
+ * Maps the file read-only into *map (NULL for an empty file, which has
+ * length 0) and returns 0, or prints why not and returns the exit code.
+ */
+static int map_file(const char *path, void **map, size_t *len, int *fd_out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sk_cli_fail(SK_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return sk_cli_fail(SK_ERR_INVALID, "%s is not a regular file", path);
+	}
+	*len = (size_t)st.st_size;
+	*map = NULL;
+	if (*len) {
+		void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			close(fd);
+			return sk_cli_fail(SK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+		}
+		madvise(p, *len, MADV_SEQUENTIAL);
+		*map = p;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	const char *db = NULL;
+	bool json = false;
+	static const struct option opts[] = {{"db", required_argument, NULL, OPT_DB},
+	                                     {"json", no_argument, NULL, OPT_JSON},
+	                                     {NULL, 0, NULL, 0}};
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_DB)
+			db = optarg;
+		else if (c == OPT_JSON)
+			json = true;
+		else
+			return sk_cli_usage_error(U_IMPORT, "unknown option");
+	}
+	if (optind + 1 != argc)
+		return sk_cli_usage_error(U_IMPORT, "give exactly one CSV file");
+	const char *path = argv[optind];
+	void *map = NULL;
+	size_t len = 0;
+	int fd = -1, rc = map_file(path, &map, &len, &fd);
+	if (rc)
+		return rc;
+	sk_store *s = NULL;
+	if (!(rc = open_store(db, &s))) {
+		sk_buf err = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+		sk_asset_import_result res;
+		const char *base = strrchr(path, '/');
+		sk_err e = sk_asset_import(s, sk_actor_cli(), map ? map : "", len,
+		                           base ? base + 1 : path, &res, &err);
+		if (e)
+			rc = sk_cli_fail_buf(e, &err);
+		else if (json)
+			rc = sk_cli_print_json(json_pack(
+			    "{sI sI ss ss}", "import_id", (json_int_t)res.import_id, "rows",
+			    (json_int_t)res.rows, "encoding", res.encoding, "sha256", res.sha256));
+		else
+			printf("imported %lld assets from %s (%s, sha256 %s)\n",
+			       (long long)res.rows, path, res.encoding, res.sha256);
+		sk_buf_free(&err);
+		sk_store_close(s);
+	}
+	if (map)
+		munmap(map, len);
+	close(fd);
+	return rc;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {FILTER_LONGOPTS,
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"encoding", required_argument, NULL, 'e'},
+	                                     {"keys", no_argument, NULL, 'k'},
+	                                     {"output", required_argument, NULL, 'o'},
+	                                     {NULL, 0, NULL, 0}};
+	sk_asset_filter f = {0};
+	const char *db = NULL, *format = "csv", *encoding = "utf-8", *out = NULL;
+	bool keys = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (parse_filter_opt(c, &f))
+			continue;
+		if (c == OPT_DB)
+			db = optarg;
+		else if (c == 'f')
+			format = optarg;
+		else if (c == 'e')
+			encoding = optarg;
+		else if (c == 'k')
+			keys = true;
+		else if (c == 'o')
+			out = optarg;
+		else
+			return sk_cli_usage_error(U_EXPORT, "unknown option");
+	}
+	if (optind != argc)
+		return sk_cli_usage_error(U_EXPORT, "unexpected argument '%s'", argv[optind]);
+	bool xlsx = strcmp(format, "xlsx") == 0;
+	if (!xlsx && strcmp(format, "csv") != 0)
+		return sk_cli_usage_error(U_EXPORT, "unknown format '%s' (csv or xlsx)", format);
+	if (xlsx && !out)
+		return sk_cli_usage_error(U_EXPORT, "an Excel export needs -o FILE");
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_csv_encoding enc;
+	sk_err e = sk_csv_encoding_parse(encoding, &enc, &err);
+	if (e) {
+		int r = sk_cli_usage_error(U_EXPORT, "%s", err.data);
+		sk_buf_free(&err);
+		return r;
+	}
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (rc) {
+		sk_buf_free(&err);
+		return rc;
+	}
+	if (xlsx)
+		e = sk_asset_export_xlsx(s, sk_actor_cli(), &f, out, &err);
+	else {
+		/* A CSV file is written beside its target and renamed, so a failure leaves none. */
+		sk_buf tmp = SK_BUF_INIT(4096);
+		FILE *fp = stdout;
+		if (out && !(e = sk_buf_addf(&tmp, "%s.tmp-%ld", out, (long)getpid()))) {
+			fp = fopen(tmp.data, "wx");
+			if (!fp)
+				e = sk_fail(&err, SK_ERR_IO, "cannot create %s: %s", tmp.data,
+				            strerror(errno));
+		}
+		if (!e)
+			e = sk_asset_export_csv(s, sk_actor_cli(), &f, fp, (int)enc, !keys, &err);
+		if (out && fp) {
+			if (fclose(fp) != 0 && !e)
+				e = sk_fail(&err, SK_ERR_IO, "cannot write %s", out);
+			if (!e && rename(tmp.data, out) != 0)
+				e = sk_fail(&err, SK_ERR_IO, "cannot write %s: %s", out,
+				            strerror(errno));
+			if (e)
+				unlink(tmp.data);
+		}
+		sk_buf_free(&tmp);
+	}
+	rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	sk_store_close(s);
+	return rc;
+}
+
+int sk_cmd_asset(int argc, char **argv)
+{
+	static const struct sk_cli_verb verbs[] = {
+	    {"add", cmd_add, U_ADD},
+	    {"show", cmd_show, U_SHOW},
+	    {"list", cmd_list, U_LIST},
+	    {"update", cmd_update, U_UPDATE},
+	    {"dispose", cmd_dispose, U_DISPOSE},
+	    {"history", cmd_history, U_HISTORY},
+	    {"import", cmd_import, U_IMPORT},
+	    {"export", cmd_export, U_EXPORT},
+	    {NULL, NULL, NULL},
+	};
+	return sk_cli_dispatch("asset", verbs, argc - 1, argv + 1);
+}

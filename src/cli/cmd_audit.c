@@ -1,0 +1,699 @@
+/*
+ * cmd_audit: `sekisho audit checkpoint|verify|prove|verify-proof|show|tail|export`.
+ *
+ * verify's exit status is a contract (SPEC): 0 intact, 1 not intact (naming
+ * the first failing entry and why), 2 when the log cannot be read.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../audit/checkpoint.h"
+#include "../audit/merkle.h"
+#include "../audit/verify.h"
+#include "../core/sk_json.h"
+#include "cli.h"
+#include "commands.h"
+
+#define MAX_CHECKPOINTS 64
+#define PROOF_FILE_MAX  (1u << 20)
+
+static const char U_CHECKPOINT[] = "[--db URL] [--key KEYFILE] [-o FILE]";
+static const char U_VERIFY[] = "[--db URL | --export FILE] [--checkpoint FILE]... [--key PUBFILE] "
+                               "[--json]";
+static const char U_PROVE[] = "[--db URL] (--index N [--size M] | --consistency OLD NEW) [--key "
+                              "PUBFILE]";
+static const char U_VERIFY_PROOF[] = "FILE|- [--checkpoint FILE]... [--key PUBFILE]";
+static const char U_SHOW[] = "[--db URL] --seq N";
+static const char U_TAIL[] = "[--db URL] [-n COUNT] [--json]";
+static const char U_EXPORT[] = "[--db URL] [-o FILE]";
+
+static int open_store(const char *db, sk_store **s)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
+	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	return rc;
+}
+
+static json_t *b64_json(const unsigned char *h, size_t n)
+{
+	char tmp[128];
+	sodium_bin2base64(tmp, sizeof(tmp), h, n, sodium_base64_VARIANT_ORIGINAL);
+	return json_string(tmp);
+}
+
+/* The verifier to pin: --key PUBFILE, else the .pub beside the default key when it exists. */
+static int pinned_vkey(const char *given, const char *db, sk_audit_verifier *v, bool *have)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), path = SK_BUF_INIT(4096);
+	sk_err e = SK_OK;
+	*have = false;
+	if (given) {
+		e = sk_audit_vkey_load(given, v, &err);
+		*have = !e;
+	} else if (db && sk_audit_default_key_path(db, &path, NULL) == SK_OK &&
+	           !sk_buf_adds(&path, ".pub") && access(path.data, F_OK) == 0) {
+		e = sk_audit_vkey_load(path.data, v, &err);
+		*have = !e;
+	}
+	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	sk_buf_free(&path);
+	return rc;
+}
+
+static int cmd_checkpoint(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"key", required_argument, NULL, 'k'},
+	                                     {"output", required_argument, NULL, 'o'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *key = NULL, *outpath = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'k')
+			key = optarg;
+		else if (c == 'o')
+			outpath = optarg;
+		else
+			return sk_cli_usage_error(U_CHECKPOINT, "unknown option");
+	}
+	if (optind != argc)
+		return sk_cli_usage_error(U_CHECKPOINT, "unexpected argument '%s'", argv[optind]);
+	db = sk_cli_db_url(db);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), path = SK_BUF_INIT(4096);
+	sk_buf note = SK_BUF_INIT(SK_NOTE_MAX);
+	sk_audit_signer signer;
+	sk_store *s = NULL;
+	uint64_t size = 0;
+	int rc = 0;
+	sk_err e = key ? sk_buf_adds(&path, key) : sk_audit_default_key_path(db, &path, &err);
+	if (!e)
+		e = sk_audit_key_load(path.data, &signer, &err);
+	if (e) {
+		rc = sk_cli_fail_buf(e, &err);
+		goto out;
+	}
+	if ((rc = open_store(db, &s)))
+		goto wipe;
+	e = sk_audit_checkpoint_create(s, &signer, &note, &size, &err);
+	if (e) {
+		rc = sk_cli_fail_buf(e, &err);
+		goto wipe;
+	}
+	FILE *f = outpath ? fopen(outpath, "wx") : stdout;
+	if (!f) {
+		rc = sk_cli_fail(SK_ERR_IO, "cannot create %s (it may exist already)", outpath);
+		goto wipe;
+	}
+	if (fputs(note.data, f) == EOF || fflush(f) != 0)
+		rc = sk_cli_fail(SK_ERR_IO, "cannot write the checkpoint");
+	if (outpath && fclose(f) != 0 && !rc)
+		rc = sk_cli_fail(SK_ERR_IO, "cannot write %s", outpath);
+	if (!rc && outpath)
+		fprintf(stderr, "checkpoint of size %" PRIu64 " written to %s\n", size, outpath);
+wipe:
+	sk_audit_signer_wipe(&signer);
+out:
+	if (s)
+		sk_store_close(s);
+	sk_buf_free(&err);
+	sk_buf_free(&path);
+	sk_buf_free(&note);
+	return rc;
+}
+
+struct notes {
+	const char *label[MAX_CHECKPOINTS];
+	char *text[MAX_CHECKPOINTS];
+	size_t len[MAX_CHECKPOINTS];
+	size_t n;
+};
+
+static int add_checkpoint_file(struct notes *n, const char *path, const char *usage)
+{
+	if (n->n == MAX_CHECKPOINTS)
+		return sk_cli_usage_error(usage, "at most %d --checkpoint files", MAX_CHECKPOINTS);
+	sk_buf b = SK_BUF_INIT(SK_NOTE_MAX + 1), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_audit_read_file(path, SK_NOTE_MAX, &b, &err);
+	if (e) {
+		int rc = sk_cli_fail_buf(e, &err);
+		sk_buf_free(&b);
+		sk_buf_free(&err);
+		return rc;
+	}
+	n->len[n->n] = b.len;
+	n->text[n->n] = sk_buf_detach(&b);
+	n->label[n->n] = path;
+	n->n++;
+	sk_buf_free(&err);
+	return n->text[n->n - 1] ? 0 : sk_cli_fail(SK_ERR_NOMEM, "out of memory");
+}
+
+static void free_notes(struct notes *n)
+{
+	for (size_t i = 0; i < n->n; i++)
+		free(n->text[i]);
+}
+
+static int report(const sk_audit_verify_result *r, bool json)
+{
+	if (json) {
+		json_t *j = json_object();
+		json_object_set_new(j, "intact", json_boolean(r->intact));
+		json_object_set_new(j, "origin", json_string(r->origin));
+		if (r->intact) {
+			json_object_set_new(j, "size", json_integer(r->size));
+			json_object_set_new(j, "root", b64_json(r->root, SK_HASH_LEN));
+			json_object_set_new(j, "checkpoints",
+			                    json_integer((json_int_t)r->checkpoints));
+		} else {
+			json_object_set_new(j, "first_bad_entry",
+			                    r->bad_seq ? json_integer(r->bad_seq) : json_null());
+			json_object_set_new(j, "reason", json_string(r->why.data));
+		}
+		int rc = sk_cli_print_json(j);
+		return rc ? rc : r->intact ? 0 : 1;
+	}
+	if (!r->intact) {
+		printf("audit log NOT intact: %s\n", r->why.data);
+		return 1;
+	}
+	char b64[64];
+	sodium_bin2base64(b64, sizeof(b64), r->root, SK_HASH_LEN, sodium_base64_VARIANT_ORIGINAL);
+	printf("audit log intact: %" PRId64 " entries, root %s, %zu checkpoint%s matched\n",
+	       r->size, b64, r->checkpoints, r->checkpoints == 1 ? "" : "s");
+	return 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"export", required_argument, NULL, 'e'},
+	                                     {"checkpoint", required_argument, NULL, 'c'},
+	                                     {"key", required_argument, NULL, 'k'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *exp = NULL, *key = NULL;
+	bool json = false;
+	struct notes notes = {0};
+	int c, rc = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'e')
+			exp = optarg;
+		else if (c == 'k')
+			key = optarg;
+		else if (c == 'j')
+			json = true;
+		else if (c == 'c')
+			rc = add_checkpoint_file(&notes, optarg, U_VERIFY);
+		else
+			rc = sk_cli_usage_error(U_VERIFY, "unknown option");
+		if (rc)
+			goto out;
+	}
+	if (optind != argc) {
+		rc = sk_cli_usage_error(U_VERIFY, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (db && exp) {
+		rc = sk_cli_usage_error(U_VERIFY, "give --db or --export, not both");
+		goto out;
+	}
+	sk_audit_verifier v;
+	bool have_v = false;
+	if ((rc = pinned_vkey(key, exp ? NULL : sk_cli_db_url(db), &v, &have_v)))
+		goto out;
+	sk_audit_verify_opts o = {.vkey = have_v ? &v : NULL,
+	                          .notes = (const char *const *)notes.text,
+	                          .note_lens = notes.len,
+	                          .note_labels = notes.label,
+	                          .nnotes = notes.n};
+	sk_audit_verify_result r;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e;
+	sk_audit_verify_result_init(&r);
+	if (exp) {
+		FILE *f = strcmp(exp, "-") == 0 ? stdin : fopen(exp, "rb");
+		if (!f)
+			e = sk_fail(&err, SK_ERR_IO, "cannot open %s", exp);
+		else {
+			e = sk_audit_verify_export(f, &o, &r, &err);
+			if (f != stdin)
+				fclose(f);
+		}
+	} else {
+		sk_store *s = NULL;
+		if ((rc = open_store(db, &s))) {
+			sk_audit_verify_result_free(&r);
+			sk_buf_free(&err);
+			goto out;
+		}
+		e = sk_audit_verify_store(s, &o, &r, &err);
+		sk_store_close(s);
+	}
+	/* A failure to read is "cannot tell" (2), never "not intact". */
+	rc = e ? (sk_cli_fail_buf(e, &err), 2) : report(&r, json);
+	sk_audit_verify_result_free(&r);
+	sk_buf_free(&err);
+out:
+	free_notes(&notes);
+	return rc;
+}
+
+static json_t *proof_json(const sk_hash *p, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, b64_json(p[i], SK_HASH_LEN));
+	return a;
+}
+
+static int cmd_prove(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},   {"index", required_argument, NULL, 'i'},
+	    {"size", required_argument, NULL, 's'}, {"consistency", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},  {NULL, 0, NULL, 0}};
+	const char *db = NULL, *key = NULL;
+	long long index = -1, size = -1, old = -1, new_ = -1;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'k')
+			key = optarg;
+		else if (c == 'i' && sk_cli_parse_int(optarg, 0, INT64_MAX - 1, &index))
+			;
+		else if (c == 's' && sk_cli_parse_int(optarg, 1, INT64_MAX, &size))
+			;
+		else if (c == 'c' && sk_cli_parse_int(optarg, 1, INT64_MAX, &old)) {
+			if (optind >= argc || !sk_cli_parse_int(argv[optind], 1, INT64_MAX, &new_))
+				return sk_cli_usage_error(U_PROVE,
+				                          "--consistency needs OLD and NEW sizes");
+			optind++;
+		} else
+			return sk_cli_usage_error(U_PROVE, "bad option or number");
+	}
+	if (optind != argc)
+		return sk_cli_usage_error(U_PROVE, "unexpected argument '%s'", argv[optind]);
+	if ((index >= 0) == (old >= 0))
+		return sk_cli_usage_error(U_PROVE, "give either --index or --consistency");
+	if (old > new_)
+		return sk_cli_usage_error(U_PROVE, "OLD %lld is larger than NEW %lld", old, new_);
+
+	sk_audit_verifier v;
+	bool have_v = false;
+	int rc = pinned_vkey(key, sk_cli_db_url(db), &v, &have_v);
+	sk_store *s = NULL;
+	if (rc || (rc = open_store(db, &s)))
+		return rc;
+	sk_audit_verify_opts o = {.vkey = have_v ? &v : NULL, .keep_leaves = true};
+	sk_audit_verify_result r;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_audit_verify_result_init(&r);
+	/* Proofs come only from a log that verifies: never prove a damaged one. */
+	sk_err e = sk_audit_verify_store(s, &o, &r, &err);
+	sk_store_close(s);
+	if (e) {
+		rc = sk_cli_fail_buf(e, &err);
+		goto out;
+	}
+	if (!r.intact) {
+		rc = sk_cli_fail(SK_ERR_CORRUPT, "the audit log is not intact: %s", r.why.data);
+		goto out;
+	}
+	sk_hash proof[SK_MERKLE_MAX_PROOF], root;
+	size_t n = 0;
+	json_t *j = json_object();
+	if (index >= 0) {
+		if (size < 0)
+			size = r.size;
+		if (size > r.size || index >= size) {
+			rc = sk_cli_fail(
+			    SK_ERR_INVALID,
+			    "index %lld is outside a tree of size %lld (the log has %" PRId64
+			    " entries)",
+			    index, size, r.size);
+			json_decref(j);
+			goto out;
+		}
+		(void)sk_merkle_inclusion_proof(r.leaves, (uint64_t)size, (uint64_t)index, proof,
+		                                &n);
+		sk_merkle_root(r.leaves, (uint64_t)size, root);
+		json_object_set_new(j, "leafIdx", json_integer(index));
+		json_object_set_new(j, "treeSize", json_integer(size));
+		json_object_set_new(j, "root", b64_json(root, SK_HASH_LEN));
+		json_object_set_new(j, "leafHash", b64_json(r.leaves[index], SK_HASH_LEN));
+	} else {
+		if (new_ > r.size) {
+			rc = sk_cli_fail(SK_ERR_INVALID,
+			                 "size %lld is larger than the log (%" PRId64 ")", new_,
+			                 r.size);
+			json_decref(j);
+			goto out;
+		}
+		sk_hash root1;
+		(void)sk_merkle_consistency_proof(r.leaves, (uint64_t)old, (uint64_t)new_, proof,
+		                                  &n);
+		sk_merkle_root(r.leaves, (uint64_t)old, root1);
+		sk_merkle_root(r.leaves, (uint64_t)new_, root);
+		json_object_set_new(j, "size1", json_integer(old));
+		json_object_set_new(j, "size2", json_integer(new_));
+		json_object_set_new(j, "root1", b64_json(root1, SK_HASH_LEN));
+		json_object_set_new(j, "root2", b64_json(root, SK_HASH_LEN));
+	}
+	json_object_set_new(j, "proof", proof_json(proof, n));
+	rc = sk_cli_print_json(j);
+out:
+	sk_audit_verify_result_free(&r);
+	sk_buf_free(&err);
+	return rc;
+}
+
+/* Base64 of a JSON string member; a missing or null member gives length 0. */
+static bool get_b64(const json_t *j, const char *key, unsigned char *out, size_t *len)
+{
+	const json_t *v = json_object_get(j, key);
+	*len = 0;
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_string(v))
+		return false;
+	const char *s = json_string_value(v);
+	return sodium_base642bin(out, 64, s, strlen(s), NULL, len, NULL,
+	                         sodium_base64_VARIANT_ORIGINAL) == 0;
+}
+
+static int cmd_verify_proof(int argc, char **argv)
+{
+	static const struct option opts[] = {{"checkpoint", required_argument, NULL, 'c'},
+	                                     {"key", required_argument, NULL, 'k'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *key = NULL;
+	struct notes notes = {0};
+	int c, rc = 0;
+	json_t *j = NULL;
+	sk_buf text = SK_BUF_INIT(PROOF_FILE_MAX), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'k')
+			key = optarg;
+		else if (c == 'c')
+			rc = add_checkpoint_file(&notes, optarg, U_VERIFY_PROOF);
+		else
+			rc = sk_cli_usage_error(U_VERIFY_PROOF, "unknown option");
+		if (rc)
+			goto out;
+	}
+	if (optind != argc - 1) {
+		rc = sk_cli_usage_error(U_VERIFY_PROOF, "give one proof file (or - for stdin)");
+		goto out;
+	}
+	if (notes.n && !key) {
+		rc = sk_cli_usage_error(U_VERIFY_PROOF, "--checkpoint needs --key PUBFILE");
+		goto out;
+	}
+	const char *path = argv[optind];
+	sk_err e = strcmp(path, "-") == 0
+	               ? sk_audit_read_file("/dev/stdin", PROOF_FILE_MAX, &text, &err)
+	               : sk_audit_read_file(path, PROOF_FILE_MAX, &text, &err);
+	if (!e)
+		e = sk_json_parse(text.data, text.len, PROOF_FILE_MAX, &j, &err);
+	if (!e && !json_is_object(j))
+		e = sk_fail(&err, SK_ERR_INVALID, "the proof is not a JSON object");
+	if (e) {
+		rc = sk_cli_fail_buf(e, &err);
+		goto out;
+	}
+	bool incl = json_object_get(j, "leafIdx") != NULL;
+	static const char *const incl_keys[] = {"leafIdx", "treeSize", "root",    "leafHash",
+	                                        "proof",   "desc",     "wantErr", NULL};
+	static const char *const cons_keys[] = {"size1", "size2", "root1",   "root2",
+	                                        "proof", "desc",  "wantErr", NULL};
+	int64_t a = 0, b = 0;
+	unsigned char r1[64], r2[64], leaf[64];
+	size_t r1n = 0, r2n = 0, leafn = 0;
+	json_t *pj = json_object_get(j, "proof");
+	size_t n = json_is_array(pj) ? json_array_size(pj) : 0;
+	sk_hash proof[SK_MERKLE_MAX_PROOF];
+	bool ok = !sk_json_only_keys(j, incl ? incl_keys : cons_keys, NULL) &&
+	          (json_is_array(pj) || json_is_null(pj)) && n <= SK_MERKLE_MAX_PROOF &&
+	          !sk_json_get_int(j, incl ? "leafIdx" : "size1", true, &a, NULL) &&
+	          !sk_json_get_int(j, incl ? "treeSize" : "size2", true, &b, NULL) && a >= 0 &&
+	          b >= 0 && get_b64(j, incl ? "root" : "root1", r1, &r1n) &&
+	          (incl ? get_b64(j, "leafHash", leaf, &leafn) : get_b64(j, "root2", r2, &r2n));
+	/* A proof element that is not a 32-byte hash makes the proof fail, not the input. */
+	bool elems_ok = true;
+	for (size_t i = 0; ok && i < n; i++) {
+		unsigned char h[64];
+		size_t hn = 0;
+		const json_t *el = json_array_get(pj, i);
+		if (!json_is_string(el) ||
+		    sodium_base642bin(h, sizeof(h), json_string_value(el), json_string_length(el),
+		                      NULL, &hn, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+			ok = false;
+		else if (hn != SK_HASH_LEN)
+			elems_ok = false;
+		else
+			memcpy(proof[i], h, SK_HASH_LEN);
+	}
+	if (!ok) {
+		rc = sk_cli_fail(SK_ERR_INVALID,
+		                 "%s is not a proof as `sekisho audit prove` prints", path);
+		goto out;
+	}
+	if (!elems_ok)
+		e = sk_fail(&err, SK_ERR_CORRUPT, "a proof element is not a 32-byte hash");
+	else if (incl && leafn != SK_HASH_LEN)
+		e = sk_fail(&err, SK_ERR_CORRUPT, "the leaf hash is not a 32-byte hash");
+	else if (incl)
+		e = sk_merkle_verify_inclusion((uint64_t)a, (uint64_t)b, leaf, proof, n, r1, r1n,
+		                               &err);
+	else
+		e = sk_merkle_verify_consistency((uint64_t)a, (uint64_t)b, proof, n, r1, r1n, r2,
+		                                 r2n, &err);
+	if (!e && notes.n) {
+		sk_audit_verifier v;
+		if ((e = sk_audit_vkey_load(key, &v, &err))) {
+			rc = sk_cli_fail_buf(e, &err);
+			goto out;
+		}
+		for (size_t i = 0; !e && i < notes.n; i++) {
+			sk_audit_checkpoint cp;
+			e = sk_audit_checkpoint_open(notes.text[i], notes.len[i], &v, &cp, &err);
+			if (e == SK_ERR_INVALID) {
+				rc = sk_cli_fail(e, "%s: %s", notes.label[i], err.data);
+				goto out;
+			}
+			bool match = (cp.size == (uint64_t)b && r1n == SK_HASH_LEN && incl &&
+			              memcmp(cp.root, r1, SK_HASH_LEN) == 0) ||
+			             (!incl && cp.size == (uint64_t)a && r1n == SK_HASH_LEN &&
+			              memcmp(cp.root, r1, SK_HASH_LEN) == 0) ||
+			             (!incl && cp.size == (uint64_t)b && r2n == SK_HASH_LEN &&
+			              memcmp(cp.root, r2, SK_HASH_LEN) == 0);
+			if (!e && !match)
+				e = sk_fail(&err, SK_ERR_CORRUPT,
+				            "checkpoint %s (size %" PRIu64
+				            ") matches no root of the proof",
+				            notes.label[i], cp.size);
+		}
+	}
+	if (e == SK_ERR_CORRUPT || e == SK_ERR_INVALID) {
+		printf("proof does NOT verify: %s\n", err.data);
+		rc = 1;
+	} else if (e) {
+		rc = sk_cli_fail_buf(e, &err);
+	} else {
+		printf("proof verifies\n");
+	}
+out:
+	json_decref(j);
+	free_notes(&notes);
+	sk_buf_free(&text);
+	sk_buf_free(&err);
+	return rc;
+}
+
+static json_t *entry_json(const sk_row *row)
+{
+	static const char *const keys[] = {"seq",    "at",     "actor", "address", "action",
+	                                   "object", "before", "after", "prev",    "leaf"};
+	json_t *j = json_object();
+	json_object_set_new(j, keys[0], json_integer(sk_row_int(row, 0)));
+	for (size_t i = 1; i < 10; i++) {
+		json_t *v = NULL;
+		/* Images are shown as JSON, not as strings holding JSON. */
+		if ((i == 6 || i == 7) && !sk_row_is_null(row, i))
+			v = json_loads(sk_row_text(row, i), 0, NULL);
+		if (!v)
+			v = sk_row_is_null(row, i) ? json_null() : json_string(sk_row_text(row, i));
+		json_object_set_new(j, keys[i], v);
+	}
+	return j;
+}
+
+struct lister {
+	json_t *arr;
+	bool json;
+};
+
+static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct lister *l = ctx;
+	if (l->json) {
+		json_array_append_new(l->arr, entry_json(row));
+		return SK_OK;
+	}
+	printf("%-6" PRId64 " %s  %s  %s  %s  %s\n", sk_row_int(row, 0), sk_row_text(row, 1),
+	       sk_row_text(row, 2), sk_row_text(row, 3), sk_row_text(row, 4), sk_row_text(row, 5));
+	return SK_OK;
+}
+
+#define ENTRY_COLS                                                                                 \
+	"seq, at, actor, address, action, object, before_json, after_json, prev_hash, leaf_hash"
+
+static int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"seq", required_argument, NULL, 's'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	long long seq = -1;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 's' && sk_cli_parse_int(optarg, 1, INT64_MAX, &seq))
+			;
+		else
+			return sk_cli_usage_error(U_SHOW, "bad option or number");
+	}
+	if (optind != argc || seq < 0)
+		return sk_cli_usage_error(U_SHOW, "give --seq N");
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (rc)
+		return rc;
+	struct lister l = {json_array(), true};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_val p[] = {SK_VINT(seq)};
+	sk_err e = sk_store_query(s, "SELECT " ENTRY_COLS " FROM audit_log WHERE seq = ?", p, 1,
+	                          list_row, &l, &err);
+	sk_store_close(s);
+	if (e)
+		rc = sk_cli_fail_buf(e, &err);
+	else if (json_array_size(l.arr) == 0)
+		rc = sk_cli_fail(SK_ERR_NOT_FOUND, "there is no audit entry %lld", seq);
+	else
+		rc = sk_cli_print_json(json_incref(json_array_get(l.arr, 0)));
+	json_decref(l.arr);
+	sk_buf_free(&err);
+	return rc;
+}
+
+static int cmd_tail(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	long long count = 10;
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'j')
+			json = true;
+		else if (c == 'n' && sk_cli_parse_int(optarg, 1, 100000, &count))
+			;
+		else
+			return sk_cli_usage_error(U_TAIL, "bad option (-n takes 1..100000)");
+	}
+	if (optind != argc)
+		return sk_cli_usage_error(U_TAIL, "unexpected argument '%s'", argv[optind]);
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (rc)
+		return rc;
+	struct lister l = {json_array(), json};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_val p[] = {SK_VINT(count)};
+	sk_err e = sk_store_query(s,
+	                          "SELECT " ENTRY_COLS " FROM (SELECT " ENTRY_COLS
+	                          " FROM audit_log ORDER BY seq DESC LIMIT ?) t ORDER BY seq",
+	                          p, 1, list_row, &l, &err);
+	sk_store_close(s);
+	if (e)
+		rc = sk_cli_fail_buf(e, &err);
+	else if (json)
+		rc = sk_cli_print_json(json_incref(l.arr));
+	json_decref(l.arr);
+	sk_buf_free(&err);
+	return rc;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"output", required_argument, NULL, 'o'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *outpath = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'o')
+			outpath = optarg;
+		else
+			return sk_cli_usage_error(U_EXPORT, "unknown option");
+	}
+	if (optind != argc)
+		return sk_cli_usage_error(U_EXPORT, "unexpected argument '%s'", argv[optind]);
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (rc)
+		return rc;
+	FILE *f = outpath ? fopen(outpath, "wx") : stdout;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (!f) {
+		rc = sk_cli_fail(SK_ERR_IO, "cannot create %s (it may exist already)", outpath);
+	} else {
+		sk_err e = sk_audit_export(s, f, &err);
+		if (outpath && fclose(f) != 0 && !e)
+			e = sk_fail(&err, SK_ERR_IO, "cannot write %s", outpath);
+		if (e) {
+			rc = sk_cli_fail_buf(e, &err);
+			if (outpath)
+				unlink(outpath); /* nothing half-written */
+		}
+	}
+	sk_store_close(s);
+	sk_buf_free(&err);
+	return rc;
+}
+
+int sk_cmd_audit(int argc, char **argv)
+{
+	static const struct sk_cli_verb verbs[] = {
+	    {"checkpoint", cmd_checkpoint, U_CHECKPOINT},
+	    {"verify", cmd_verify, U_VERIFY},
+	    {"prove", cmd_prove, U_PROVE},
+	    {"verify-proof", cmd_verify_proof, U_VERIFY_PROOF},
+	    {"show", cmd_show, U_SHOW},
+	    {"tail", cmd_tail, U_TAIL},
+	    {"export", cmd_export, U_EXPORT},
+	    {NULL, NULL, NULL},
+	};
+	return sk_cli_dispatch("audit", verbs, argc - 1, argv + 1);
+}

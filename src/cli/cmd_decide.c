@@ -1,0 +1,184 @@
+/*
+ * cmd_decide: `sekisho decide` — the decision contract of SPEC §3 on the
+ * command line. Every value is checked against the vocabulary or the
+ * profile's scheme before deciding; a bad one exits 2 naming it. Any
+ * decision, forbid included, exits 0.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../policy/policy.h"
+#include "cli.h"
+#include "commands.h"
+
+#define DECIDE_USAGE                                                                               \
+	"sekisho decide --profile P --action A [--conf L] [--integ L] [--avail L] [--mynumber] "   \
+	"[--personal] [--zone Z] [--actor-role R] [--json] [--explain]"
+
+enum {
+	OPT_PROFILE = 256,
+	OPT_ACTION,
+	OPT_CONF,
+	OPT_INTEG,
+	OPT_AVAIL,
+	OPT_MYNUMBER,
+	OPT_PERSONAL,
+	OPT_ZONE,
+	OPT_ROLE,
+	OPT_JSON,
+	OPT_EXPLAIN,
+	OPT_HELP
+};
+
+static void list_levels(const sk_policy *p, sk_axis axis)
+{
+	for (int i = 0; i < sk_policy_level_count(p, axis); i++)
+		fprintf(stderr, "%s%s", i ? ", " : "", sk_policy_level_name(p, axis, i));
+}
+
+static int print_text(const sk_policy *p, const sk_decision *d)
+{
+	printf("decision: %s\n", sk_decision_name(d->decision));
+	if (d->approver != SK_ROLE_NONE) {
+		const char *t = sk_policy_role_title(p, d->approver);
+		printf("approver: %s%s%s%s\n", sk_role_name(d->approver), t ? " (" : "", t ? t : "",
+		       t ? ")" : "");
+	}
+	if (d->decision == SK_DEC_FORBID)
+		printf("exception possible: %s\n", d->exception_possible ? "yes" : "no");
+	for (int s = 0; s < SK_SG__COUNT; s++)
+		if (d->safeguards & (1u << s))
+			printf("safeguard: %s\n", sk_safeguard_name((sk_safeguard)s));
+	for (unsigned i = 0; i < d->n_citations; i++)
+		printf("citation: %s\n", d->citations[i]);
+	return 0;
+}
+
+int sk_cmd_decide(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"profile", required_argument, NULL, OPT_PROFILE},
+	    {"action", required_argument, NULL, OPT_ACTION},
+	    {"conf", required_argument, NULL, OPT_CONF},
+	    {"integ", required_argument, NULL, OPT_INTEG},
+	    {"avail", required_argument, NULL, OPT_AVAIL},
+	    {"mynumber", no_argument, NULL, OPT_MYNUMBER},
+	    {"personal", no_argument, NULL, OPT_PERSONAL},
+	    {"zone", required_argument, NULL, OPT_ZONE},
+	    {"actor-role", required_argument, NULL, OPT_ROLE},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"explain", no_argument, NULL, OPT_EXPLAIN},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *profile = NULL, *action = NULL, *zone = NULL, *role = NULL;
+	const char *level[SK_AXIS__COUNT] = {NULL, NULL, NULL};
+	bool mynumber = false, personal = false, json = false, explain = false;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PROFILE:
+			profile = optarg;
+			break;
+		case OPT_ACTION:
+			action = optarg;
+			break;
+		case OPT_CONF:
+			level[SK_AXIS_CONF] = optarg;
+			break;
+		case OPT_INTEG:
+			level[SK_AXIS_INTEG] = optarg;
+			break;
+		case OPT_AVAIL:
+			level[SK_AXIS_AVAIL] = optarg;
+			break;
+		case OPT_MYNUMBER:
+			mynumber = true;
+			break;
+		case OPT_PERSONAL:
+			personal = true;
+			break;
+		case OPT_ZONE:
+			zone = optarg;
+			break;
+		case OPT_ROLE:
+			role = optarg;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_EXPLAIN:
+			explain = true;
+			break;
+		case OPT_HELP:
+			printf("usage: %s\n", DECIDE_USAGE);
+			return 0;
+		default:
+			return sk_cli_usage_error(DECIDE_USAGE, "unknown or incomplete option '%s'",
+			                          argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return sk_cli_usage_error(DECIDE_USAGE, "unexpected argument '%s'", argv[optind]);
+	if (!profile)
+		return sk_cli_usage_error(DECIDE_USAGE, "--profile is required");
+	if (!action)
+		return sk_cli_usage_error(DECIDE_USAGE, "--action is required");
+
+	/* Vocabulary first: a bad action or role is bad whatever the profile. */
+	sk_action a;
+	if (sk_action_parse(action, &a) != SK_OK)
+		return sk_cli_fail(SK_ERR_INVALID, "unknown action '%s'", action);
+	sk_decide_input in;
+	sk_decide_input_init(&in, a);
+	if (role && sk_role_parse(role, &in.actor_role) != SK_OK)
+		return sk_cli_fail(SK_ERR_INVALID, "unknown role '%s'", role);
+	if (zone && sk_zone_parse(zone, &in.zone) != SK_OK)
+		return sk_cli_fail(SK_ERR_INVALID,
+		                   "unknown zone '%s' (zones are mynumber, lgwan, internet)", zone);
+	in.mynumber = mynumber;
+	in.personal = personal;
+
+	sk_policy *p;
+	int ex = sk_cmd_policy_open(profile, &p);
+	if (ex)
+		return ex;
+	for (int ax = 0; ax < SK_AXIS__COUNT; ax++) {
+		if (!level[ax])
+			continue;
+		if (sk_policy_level_parse(p, (sk_axis)ax, level[ax], &in.level[ax]) != SK_OK) {
+			fprintf(stderr, "sekisho: unknown %s level '%s' for profile %s (levels: ",
+			        sk_axis_name((sk_axis)ax), level[ax], sk_policy_city_id(p));
+			list_levels(p, (sk_axis)ax);
+			fprintf(stderr, ")\n");
+			sk_policy_free(p);
+			return 2;
+		}
+	}
+	sk_decision d;
+	if (sk_policy_decide(p, &in, &d) != SK_OK) {
+		sk_policy_free(p);
+		return sk_cli_fail(SK_ERR_INTERNAL, "the decision input was out of range");
+	}
+	int rc = 0;
+	if (explain) {
+		sk_buf trail = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+		sk_policy_explain(p, &in, &trail);
+		fputs(trail.data, json ? stderr : stdout);
+		sk_buf_free(&trail);
+	}
+	if (json) {
+		sk_buf out = SK_BUF_INIT(1u << 20);
+		sk_decision_to_json(&d, &out);
+		printf("%s\n", out.data);
+		sk_buf_free(&out);
+	} else if (!explain) {
+		rc = print_text(p, &d);
+	}
+	sk_policy_free(p);
+	if (fflush(stdout) != 0)
+		return 70;
+	return rc;
+}

@@ -1,0 +1,118 @@
+/* cmd_demo: `sekisho demo`, a sample city to try sekisho with. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../audit/audit.h"
+#include "../domain/actor.h"
+#include "../domain/demo.h"
+#include "../domain/install.h"
+#include "cli.h"
+#include "commands.h"
+
+#define USAGE      "demo [--db PATH] [--json]"
+#define DEFAULT_DB "sekisho-demo.db"
+
+static void print_report(const json_t *r, bool created, const char *path)
+{
+	printf("%s the demo installation %s in %s (profile %s)\n", created ? "created" : "reusing",
+	       json_string_value(json_object_get(r, "city")), path,
+	       json_string_value(json_object_get(r, "profile")));
+	printf("\norganization:\n");
+	size_t i, j;
+	json_t *u, *a, *role;
+	json_array_foreach (json_object_get(r, "units"), i, u)
+		printf("  %-12s %-20s %s\n", json_string_value(json_object_get(u, "code")),
+		       json_string_value(json_object_get(u, "kind")),
+		       json_string_value(json_object_get(u, "name")));
+	printf("\naccounts:\n");
+	json_array_foreach (json_object_get(r, "accounts"), i, a) {
+		printf("  %-18s %-12s %s\n", json_string_value(json_object_get(a, "login")),
+		       json_string_value(json_object_get(a, "unit_code")),
+		       json_string_value(json_object_get(a, "name")));
+		printf("  %-18s roles:", "");
+		json_array_foreach (json_object_get(a, "roles"), j, role)
+			printf(" %s", json_string_value(role));
+		printf("\n");
+	}
+	if (json_is_true(json_object_get(r, "demo")))
+		printf(
+		    "\nDEMO CREDENTIALS - for trying sekisho only, never for real data: every demo "
+		    "account's password is '" SK_DEMO_PASSWORD_PREFIX
+		    "<login>' (e.g. '" SK_DEMO_PASSWORD_PREFIX
+		    "yamada.taro'). They are not temporary, so you can log in directly.\n");
+	printf("\nThe web UI and API are not served yet by this build ('sekisho serve' comes "
+	       "later).\n");
+}
+
+int sk_cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *path = DEFAULT_DB;
+	int json = 0, c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			path = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			printf("usage: sekisho %s\n", USAGE);
+			return 0;
+		default:
+			return sk_cli_usage_error(USAGE, "unknown option or missing value: '%s'",
+			                          argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return sk_cli_usage_error(USAGE, "unexpected argument '%s'", argv[optind]);
+	if (strstr(path, "://") || strncmp(path, "sqlite:", 7) == 0)
+		return sk_cli_usage_error(USAGE,
+		                          "the demo uses an embedded database: give a file path, "
+		                          "not '%s'",
+		                          path);
+
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), key = SK_BUF_INIT(4096);
+	/* As in init: locked against other inits; a failed creation leaves nothing. */
+	sk_install_lock lock = {.fd = -1};
+	sk_err e = sk_install_lock_file(path, &lock, &err);
+	sk_store *s = NULL;
+	json_t *report = NULL;
+	bool created = false, have = false;
+	if (!e)
+		e = sk_store_open(path, SK_STORE_CREATE, &s, &err);
+	if (!e)
+		e = sk_install_exists(s, &have, &err);
+	if (!e && have) {
+		e = sk_demo_describe(s, &report, &err);
+	} else if (!e) {
+		if (!(e = sk_audit_default_key_path(path, &key, &err)))
+			e = sk_demo_create(s, sk_actor_cli(), key.data, &report, &err);
+		created = !e;
+	}
+	sk_store_close(s);
+	sk_install_unlock_file(&lock, e != SK_OK);
+	int rc = 0;
+	if (e) {
+		rc = sk_cli_fail_buf(e, &err);
+	} else if (json) {
+		if (json_object_set_new(report, "created", json_boolean(created)))
+			rc = sk_cli_fail(SK_ERR_NOMEM, "out of memory");
+		else
+			rc = sk_cli_print_json(json_incref(report));
+	} else {
+		print_report(report, created, path);
+		if (fflush(stdout) != 0)
+			rc = 70;
+	}
+	json_decref(report);
+	sk_buf_free(&err);
+	sk_buf_free(&key);
+	return rc;
+}

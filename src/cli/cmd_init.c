@@ -1,0 +1,127 @@
+/* cmd_init: `sekisho init`, creating an installation. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../audit/audit.h"
+#include "../domain/actor.h"
+#include "../domain/install.h"
+#include "cli.h"
+#include "commands.h"
+
+#define USAGE                                                                                      \
+	"init --db URL --profile PROFILE --admin LOGIN [--name NAME] [--code CODE] "               \
+	"[--admin-name NAME] [--key FILE]"
+
+/* The file an SQLite URL names (as sk_store_open reads it), or NULL for PostgreSQL. */
+static const char *sqlite_path(const char *url)
+{
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return NULL;
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		url += 7;
+		if (strncmp(url, "//", 2) == 0)
+			url += 2;
+	} else if (strstr(url, "://")) {
+		return NULL;
+	}
+	return *url ? url : NULL;
+}
+
+int sk_cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"profile", required_argument, NULL, 'p'},
+	                                     {"admin", required_argument, NULL, 'a'},
+	                                     {"name", required_argument, NULL, 'n'},
+	                                     {"code", required_argument, NULL, 'c'},
+	                                     {"key", required_argument, NULL, 'k'},
+	                                     {"admin-name", required_argument, NULL, 'N'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	sk_install_opts o = {0};
+	const char *db = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'p':
+			o.profile = optarg;
+			break;
+		case 'a':
+			o.admin_login = optarg;
+			break;
+		case 'n':
+			o.name = optarg;
+			break;
+		case 'c':
+			o.code = optarg;
+			break;
+		case 'k':
+			o.key_path = optarg;
+			break;
+		case 'N':
+			o.admin_name = optarg;
+			break;
+		case 'h':
+			printf("usage: sekisho %s\n", USAGE);
+			return 0;
+		default:
+			return sk_cli_usage_error(USAGE, "unknown option or missing value: '%s'",
+			                          argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return sk_cli_usage_error(USAGE, "unexpected argument '%s'", argv[optind]);
+	if (!o.profile || !o.admin_login)
+		return sk_cli_usage_error(USAGE, "--profile and --admin are required");
+	const char *url = sk_cli_db_url(db);
+
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), key = SK_BUF_INIT(4096);
+	sk_err e = SK_OK;
+	if (!o.key_path) {
+		e = sk_audit_default_key_path(url, &key, &err);
+		o.key_path = key.data;
+	}
+	const char *path = sqlite_path(url);
+	sk_store *s = NULL;
+	/* Bad input is refused before a database is created or touched. */
+	if (!e)
+		e = sk_install_check(&o, &err);
+	/* An embedded database is locked against other inits; one that fails removes what it made.
+	 */
+	sk_install_lock lock = {.fd = -1};
+	if (!e && path)
+		e = sk_install_lock_file(path, &lock, &err);
+	if (!e)
+		e = sk_store_open(url, SK_STORE_CREATE, &s, &err);
+	sk_install_result res;
+	memset(&res, 0, sizeof(res));
+	if (!e)
+		e = sk_install_init(s, sk_actor_cli(), &o, &res, &err);
+	sk_store_close(s);
+	sk_install_unlock_file(&lock, e != SK_OK);
+	int rc = 0;
+	if (e) {
+		rc = sk_cli_fail_buf(e, &err);
+	} else {
+		printf("initialised %s (root unit %s, profile %s) in %s\n", res.root_name,
+		       res.root_code, o.profile, url);
+		printf("CISO account: %s\n", o.admin_login);
+		printf("temporary password (shown once; it must be changed at first login): %s\n",
+		       res.temp_password);
+		printf("audit signing key: %s (keep it secret and backed up; the verifier key is "
+		       "%s.pub)\n",
+		       o.key_path, o.key_path);
+		if (fflush(stdout) != 0)
+			rc = 70;
+	}
+	sodium_memzero(res.temp_password, sizeof(res.temp_password));
+	sk_buf_free(&err);
+	sk_buf_free(&key);
+	return rc;
+}

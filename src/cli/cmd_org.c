@@ -1,0 +1,193 @@
+/* cmd_org: `sekisho org add|list|move`, the organization tree. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../domain/actor.h"
+#include "../domain/org.h"
+#include "cli.h"
+#include "commands.h"
+
+#define ADD_USAGE  "--db URL --code CODE --name NAME --kind KIND [--parent UNIT]"
+#define LIST_USAGE "--db URL [--json]"
+#define MOVE_USAGE "--db URL --unit UNIT --parent UNIT"
+
+static int open_store(const char *db, sk_store **s)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
+	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	return rc;
+}
+
+/* Ends a command: closes the store and reports e with the message in err. */
+static int finish(sk_store *s, sk_err e, sk_buf *err)
+{
+	int rc = e ? sk_cli_fail_buf(e, err) : 0;
+	sk_store_close(s);
+	sk_buf_free(err);
+	return rc;
+}
+
+static int bad_option(const char *usage, int argc, char **argv)
+{
+	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
+	return sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
+}
+
+static int org_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},     {"code", required_argument, NULL, 'c'},
+	    {"name", required_argument, NULL, 'n'},   {"kind", required_argument, NULL, 'k'},
+	    {"parent", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
+	const char *db = NULL, *code = NULL, *name = NULL, *kind = NULL, *parent = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'c':
+			code = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'k':
+			kind = optarg;
+			break;
+		case 'p':
+			parent = optarg;
+			break;
+		default:
+			return bad_option(ADD_USAGE, argc, argv);
+		}
+	}
+	if (optind < argc)
+		return sk_cli_usage_error(ADD_USAGE, "unexpected argument '%s'", argv[optind]);
+	if (!code || !name || !kind)
+		return sk_cli_usage_error(ADD_USAGE, "--code, --name and --kind are required");
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t id = 0;
+	sk_err e = sk_org_add(s, sk_actor_cli(), code, name, kind, parent, &id, &err);
+	if (!e)
+		printf("added unit %s (id %lld)\n", code, (long long)id);
+	return finish(s, e, &err);
+}
+
+/* Prints the units under parent (0: the roots), indented by depth. */
+static void print_tree(json_t *units, json_int_t parent, int depth)
+{
+	size_t i;
+	json_t *u;
+	if (depth > SK_ORG_DEPTH_MAX)
+		return;
+	json_array_foreach (units, i, u) {
+		json_t *p = json_object_get(u, "parent");
+		json_int_t pid = json_is_integer(p) ? json_integer_value(p) : 0;
+		if (pid != parent)
+			continue;
+		json_int_t id = json_integer_value(json_object_get(u, "id"));
+		printf("%*s%s  %s  [%s, id %lld]\n", 2 * depth, "",
+		       json_string_value(json_object_get(u, "code")),
+		       json_string_value(json_object_get(u, "name")),
+		       json_string_value(json_object_get(u, "kind")), (long long)id);
+		print_tree(units, id, depth + 1);
+	}
+}
+
+static int org_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	int json = 0, c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return bad_option(LIST_USAGE, argc, argv);
+		}
+	}
+	if (optind < argc)
+		return sk_cli_usage_error(LIST_USAGE, "unexpected argument '%s'", argv[optind]);
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *units = NULL;
+	sk_err e = sk_org_list(s, &units, &err);
+	if (e)
+		return finish(s, e, &err);
+	if (json) {
+		rc = sk_cli_print_json(units);
+	} else {
+		print_tree(units, 0, 0);
+		json_decref(units);
+	}
+	finish(s, SK_OK, &err);
+	return rc;
+}
+
+static int org_move(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"unit", required_argument, NULL, 'u'},
+	                                     {"parent", required_argument, NULL, 'p'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *unit = NULL, *parent = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'u':
+			unit = optarg;
+			break;
+		case 'p':
+			parent = optarg;
+			break;
+		default:
+			return bad_option(MOVE_USAGE, argc, argv);
+		}
+	}
+	if (optind < argc)
+		return sk_cli_usage_error(MOVE_USAGE, "unexpected argument '%s'", argv[optind]);
+	if (!unit || !parent)
+		return sk_cli_usage_error(MOVE_USAGE, "--unit and --parent are required");
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_org_move(s, sk_actor_cli(), unit, parent, &err);
+	if (!e)
+		printf("moved unit %s under %s\n", unit, parent);
+	return finish(s, e, &err);
+}
+
+static const struct sk_cli_verb verbs[] = {
+    {"add", org_add, ADD_USAGE},
+    {"list", org_list, LIST_USAGE},
+    {"move", org_move, MOVE_USAGE},
+    {NULL, NULL, NULL},
+};
+
+int sk_cmd_org(int argc, char **argv) { return sk_cli_dispatch("org", verbs, argc - 1, argv + 1); }

@@ -1,0 +1,167 @@
+/*
+ * cmd_policy: `sekisho policy check|coverage|export|list` — validate a
+ * profile file with line-numbered errors and NIST SP 800-63B-4 advisories,
+ * show which seed articles a profile encodes, export it as an OSCAL catalog,
+ * and list the built-in profiles.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../policy/policy.h"
+#include "cli.h"
+#include "commands.h"
+
+#define CHECK_USAGE    "FILE"
+#define COVERAGE_USAGE "PROFILE [--json]"
+#define EXPORT_USAGE   "--oscal PROFILE"
+#define LIST_USAGE     ""
+
+/*
+ * Opens what --profile names (built-in name or file); on failure prints why
+ * on stderr and returns 2, else 0. Shared by decide and password.
+ */
+int sk_cmd_policy_open(const char *name, sk_policy **p)
+{
+	sk_buf diag = SK_BUF_INIT(1u << 20);
+	sk_err rc = sk_policy_open(name, p, &diag);
+	if (rc != SK_OK) {
+		if (rc == SK_ERR_NOT_FOUND) {
+			fprintf(stderr, "sekisho: %s\n", diag.data);
+		} else {
+			fputs(diag.data, stderr);
+			fprintf(stderr, "sekisho: profile '%s' is not valid\n", name);
+		}
+		sk_buf_free(&diag);
+		return 2;
+	}
+	sk_buf_free(&diag);
+	return 0;
+}
+
+static int policy_check(int argc, char **argv)
+{
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: sekisho policy check " CHECK_USAGE "\n"
+		       "Exits 0 for a valid profile (advisories are printed but do not fail),\n"
+		       "1 with FILE:LINE: lines for an invalid one, 2 when FILE cannot be read.\n");
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-')
+		return sk_cli_usage_error("sekisho policy check " CHECK_USAGE,
+		                          "policy check takes exactly one profile file");
+	sk_buf diag = SK_BUF_INIT(1u << 20);
+	sk_policy *p = NULL;
+	sk_err rc = sk_policy_load_file(argv[1], &p, &diag);
+	if (rc == SK_ERR_NOT_FOUND || rc == SK_ERR_IO) {
+		fprintf(stderr, "sekisho: cannot read profile '%s'\n", argv[1]);
+		sk_buf_free(&diag);
+		return 2;
+	}
+	if (rc != SK_OK) {
+		fputs(diag.data, stdout);
+		sk_buf_free(&diag);
+		return 1;
+	}
+	sk_buf adv = SK_BUF_INIT(1u << 20);
+	int n = sk_policy_advisories(p, &adv);
+	fputs(adv.data, stdout);
+	printf("%s: ok (%s, %d advisor%s)\n", argv[1], sk_policy_city_name(p), n,
+	       n == 1 ? "y" : "ies");
+	sk_buf_free(&adv);
+	sk_buf_free(&diag);
+	sk_policy_free(p);
+	return 0;
+}
+
+static int policy_coverage(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'j') {
+			json = true;
+		} else if (c == 'h') {
+			printf("usage: sekisho policy coverage " COVERAGE_USAGE "\n");
+			return 0;
+		} else {
+			return sk_cli_usage_error("sekisho policy coverage " COVERAGE_USAGE,
+			                          "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return sk_cli_usage_error("sekisho policy coverage " COVERAGE_USAGE,
+		                          "policy coverage takes exactly one profile");
+	sk_policy *p;
+	int ex = sk_cmd_policy_open(argv[optind], &p);
+	if (ex)
+		return ex;
+	sk_buf out = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_err rc = sk_policy_coverage(p, json, &out);
+	if (rc == SK_OK)
+		fputs(out.data, stdout);
+	sk_buf_free(&out);
+	sk_policy_free(p);
+	return rc == SK_OK ? 0 : sk_cli_fail(rc, "cannot write the coverage report");
+}
+
+static int policy_export(int argc, char **argv)
+{
+	static const struct option opts[] = {{"oscal", no_argument, NULL, 'o'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	bool oscal = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'o') {
+			oscal = true;
+		} else if (c == 'h') {
+			printf("usage: sekisho policy export " EXPORT_USAGE "\n");
+			return 0;
+		} else {
+			return sk_cli_usage_error("sekisho policy export " EXPORT_USAGE,
+			                          "unknown option");
+		}
+	}
+	if (!oscal)
+		return sk_cli_usage_error("sekisho policy export " EXPORT_USAGE,
+		                          "choose a format: --oscal");
+	if (optind != argc - 1)
+		return sk_cli_usage_error("sekisho policy export " EXPORT_USAGE,
+		                          "policy export takes exactly one profile");
+	sk_policy *p;
+	int ex = sk_cmd_policy_open(argv[optind], &p);
+	if (ex)
+		return ex;
+	sk_buf out = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_err rc = sk_policy_export_oscal(p, &out);
+	if (rc == SK_OK)
+		fputs(out.data, stdout);
+	sk_buf_free(&out);
+	sk_policy_free(p);
+	return rc == SK_OK ? 0 : sk_cli_fail(rc, "cannot export the profile");
+}
+
+static int policy_list(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return sk_cli_usage_error("sekisho policy list", "policy list takes no arguments");
+	for (const char *const *n = sk_policy_builtin_names(); *n; n++)
+		printf("%s\n", *n);
+	return 0;
+}
+
+int sk_cmd_policy(int argc, char **argv)
+{
+	static const struct sk_cli_verb verbs[] = {
+	    {"check", policy_check, CHECK_USAGE},
+	    {"coverage", policy_coverage, COVERAGE_USAGE},
+	    {"export", policy_export, EXPORT_USAGE},
+	    {"list", policy_list, LIST_USAGE},
+	    {NULL, NULL, NULL},
+	};
+	return sk_cli_dispatch(argv[0], verbs, argc - 1, argv + 1);
+}

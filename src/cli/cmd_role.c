@@ -1,0 +1,165 @@
+/* cmd_role: `sekisho role grant|revoke|list|names`, role assignments. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../domain/actor.h"
+#include "../domain/role.h"
+#include "cli.h"
+#include "commands.h"
+
+#define GRANT_USAGE "--db URL --login LOGIN --role ROLE --unit UNIT"
+#define LIST_USAGE  "--db URL [--login LOGIN] [--role ROLE] [--unit UNIT] [--json]"
+#define NAMES_USAGE "[--json]"
+
+static int open_store(const char *db, sk_store **s)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
+	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	return rc;
+}
+
+static int finish(sk_store *s, sk_err e, sk_buf *err)
+{
+	int rc = e ? sk_cli_fail_buf(e, err) : 0;
+	sk_store_close(s);
+	sk_buf_free(err);
+	return rc;
+}
+
+static int bad_option(const char *usage, int argc, char **argv)
+{
+	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
+	return sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
+}
+
+struct role_args {
+	const char *db, *login, *role, *unit;
+	int json;
+};
+
+static int parse(int argc, char **argv, const char *usage, int allow_json, struct role_args *a)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},   {"login", required_argument, NULL, 'l'},
+	    {"role", required_argument, NULL, 'r'}, {"unit", required_argument, NULL, 'u'},
+	    {"json", no_argument, NULL, 'j'},       {NULL, 0, NULL, 0}};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			a->db = optarg;
+			break;
+		case 'l':
+			a->login = optarg;
+			break;
+		case 'r':
+			a->role = optarg;
+			break;
+		case 'u':
+			a->unit = optarg;
+			break;
+		case 'j':
+			if (!allow_json)
+				return bad_option(usage, argc, argv);
+			a->json = 1;
+			break;
+		default:
+			return bad_option(usage, argc, argv);
+		}
+	}
+	if (optind < argc)
+		return sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static int change(int argc, char **argv, bool grant)
+{
+	struct role_args a = {0};
+	int rc = parse(argc, argv, GRANT_USAGE, 0, &a);
+	if (rc)
+		return rc;
+	if (!a.login || !a.role || !a.unit)
+		return sk_cli_usage_error(GRANT_USAGE, "--login, --role and --unit are required");
+	sk_store *s = NULL;
+	if ((rc = open_store(a.db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = grant ? sk_role_grant(s, sk_actor_cli(), a.login, a.role, a.unit, &err)
+	                 : sk_role_revoke(s, sk_actor_cli(), a.login, a.role, a.unit, &err);
+	if (!e)
+		printf("%s role %s %s %s at %s\n", grant ? "granted" : "revoked", a.role,
+		       grant ? "to" : "from", a.login, a.unit);
+	return finish(s, e, &err);
+}
+
+static int role_grant(int argc, char **argv) { return change(argc, argv, true); }
+static int role_revoke(int argc, char **argv) { return change(argc, argv, false); }
+
+static int role_list(int argc, char **argv)
+{
+	struct role_args a = {0};
+	int rc = parse(argc, argv, LIST_USAGE, 1, &a);
+	sk_store *s = NULL;
+	if (rc || (rc = open_store(a.db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *grants = NULL;
+	sk_err e = sk_role_list(s, a.login, a.role, a.unit, &grants, &err);
+	if (e)
+		return finish(s, e, &err);
+	if (a.json) {
+		rc = sk_cli_print_json(grants);
+	} else {
+		size_t i;
+		json_t *g;
+		json_array_foreach (grants, i, g)
+			printf("%-20s %-18s %-12s %s\n",
+			       json_string_value(json_object_get(g, "login")),
+			       json_string_value(json_object_get(g, "role")),
+			       json_string_value(json_object_get(g, "unit_code")),
+			       json_string_value(json_object_get(g, "title")));
+		json_decref(grants);
+	}
+	finish(s, SK_OK, &err);
+	return rc;
+}
+
+/* The role vocabulary itself: needs no database. */
+static int role_names(int argc, char **argv)
+{
+	struct role_args a = {0};
+	int rc = parse(argc, argv, NAMES_USAGE, 1, &a);
+	if (rc)
+		return rc;
+	size_t n;
+	const sk_role_info *t = sk_role_table(&n);
+	if (!a.json) {
+		for (size_t i = 0; i < n; i++)
+			printf("%-18s %s\n", t[i].name, t[i].title_ja);
+		return 0;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		if (json_array_append_new(arr,
+		                          json_pack("{s:s, s:s, s:s}", "name", t[i].name, "title",
+		                                    t[i].title_ja, "title_en", t[i].title_en)))
+			return sk_cli_fail(SK_ERR_NOMEM, "out of memory");
+	return arr ? sk_cli_print_json(arr) : sk_cli_fail(SK_ERR_NOMEM, "out of memory");
+}
+
+static const struct sk_cli_verb verbs[] = {
+    {"grant", role_grant, GRANT_USAGE},
+    {"revoke", role_revoke, GRANT_USAGE},
+    {"list", role_list, LIST_USAGE},
+    {"names", role_names, NAMES_USAGE},
+    {NULL, NULL, NULL},
+};
+
+int sk_cmd_role(int argc, char **argv)
+{
+	return sk_cli_dispatch("role", verbs, argc - 1, argv + 1);
+}

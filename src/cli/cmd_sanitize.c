@@ -1,0 +1,443 @@
+/*
+ * cmd_sanitize: `sekisho sanitize`, the mail sanitizer (SPEC C14) as a
+ * command, a pipe filter for a mail server, and a batch over a directory.
+ *
+ * Exit status (docs/sanitize.md): 0 when a safe message was written (even
+ * if everything but the headers was removed); 2 for a bad command line or
+ * an input that is not mail; 1 when some messages of a batch failed. With
+ * --filter the sendmail conventions a mail server reads apply instead: 65
+ * (EX_DATAERR) for a message that cannot be parsed at all, 75
+ * (EX_TEMPFAIL) for everything that may work later (memory, output,
+ * database, and a bad command line, so no mail is lost while the
+ * administrator fixes it).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../domain/actor.h"
+#include "../mail/record.h"
+#include "../mail/sanitize.h"
+#include "cli.h"
+#include "commands.h"
+
+#define EX_DATAERR_  65
+#define EX_TEMPFAIL_ 75
+
+static const char usage_line[] =
+    "sekisho sanitize [FILE] [-o OUT] [--json] [--defang-links] [--keep-original DIR] "
+    "[--filter] [--db URL] [--max-size BYTES] [--max-parts N] [--max-depth N]\n"
+    "       sekisho sanitize --in DIR --out DIR [--json] [--defang-links] [--keep-original DIR] "
+    "[--db URL]";
+
+typedef struct cfg {
+	const char *file, *out, *in_dir, *out_dir, *keep_dir, *db;
+	bool json, filter;
+	sk_mail_options opts;
+} cfg;
+
+/* Writes all of p to fd; false on failure. */
+static bool write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Writes data to path through a temporary file and rename: all of it or nothing. */
+static sk_err write_file_atomic(const char *path, const char *data, size_t n, sk_buf *err)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp))
+		return sk_fail(err, SK_ERR_INVALID, "the path '%s' is too long", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return sk_fail(err, SK_ERR_IO, "cannot create '%s': %s", tmp, strerror(errno));
+	bool ok = fchmod(fd, 0640) == 0 && write_all(fd, data, n) && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		int saved = errno;
+		unlink(tmp);
+		return sk_fail(err, SK_ERR_IO, "cannot write '%s': %s", path, strerror(saved));
+	}
+	return SK_OK;
+}
+
+/*
+ * Reads a whole message from fd: keeps up to max bytes in msg, counts and
+ * hashes all of them, and when keep_dir is set stores the original there
+ * under its SHA-256 (written to a temporary file as it is read, then renamed).
+ */
+static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg, uint64_t *total,
+                           unsigned char sha[32], sk_buf *err)
+{
+	char chunk[65536], tmp[4096] = "";
+	int kfd = -1;
+	if (keep_dir) {
+		if (snprintf(tmp, sizeof(tmp), "%s/.incoming-XXXXXX", keep_dir) >= (int)sizeof(tmp))
+			return sk_fail(err, SK_ERR_INVALID, "the directory name is too long");
+		if ((kfd = mkstemp(tmp)) < 0)
+			return sk_fail(err, SK_ERR_IO, "cannot create a file in '%s': %s", keep_dir,
+			               strerror(errno));
+	}
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	sk_err e = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) ? SK_OK : SK_ERR_NOMEM;
+	*total = 0;
+	while (!e) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = sk_fail(err, SK_ERR_IO, "cannot read the message: %s", strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		*total += (uint64_t)n;
+		EVP_DigestUpdate(md, chunk, (size_t)n);
+		/* Past max only the hash and the count go on; the headers are in what is kept. */
+		if (msg->len < max)
+			e = sk_buf_add(msg, chunk,
+			               (size_t)n < max - msg->len ? (size_t)n : max - msg->len);
+		if (!e && kfd >= 0 && !write_all(kfd, chunk, (size_t)n))
+			e = sk_fail(err, SK_ERR_IO, "cannot write to '%s': %s", tmp, strerror(errno));
+	}
+	unsigned l;
+	if (!e && !EVP_DigestFinal_ex(md, sha, &l))
+		e = SK_ERR_NOMEM;
+	EVP_MD_CTX_free(md);
+	if (kfd >= 0) {
+		bool ok = !e && fsync(kfd) == 0;
+		ok = close(kfd) == 0 && ok;
+		char hex[65], path[4200];
+		for (int i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+		snprintf(path, sizeof(path), "%s/%s.eml", keep_dir, hex);
+		if (ok && rename(tmp, path) != 0 && !e)
+			e = sk_fail(err, SK_ERR_IO, "cannot store the original as '%s': %s", path,
+			            strerror(errno));
+		if (!ok || e)
+			unlink(tmp);
+	}
+	return e;
+}
+
+/* One message from fd: read, sanitize, record, and hand back the result. */
+static sk_err process(const cfg *c, sk_mail_sanitizer *s, sk_store *st, int fd, sk_mail_result *res,
+                      sk_buf *err)
+{
+	sk_buf msg = SK_BUF_INIT(c->opts.limits.max_size);
+	uint64_t total;
+	unsigned char sha[32];
+	memset(res, 0, sizeof(*res));
+	sk_err e = read_message(fd, c->opts.limits.max_size, c->keep_dir, &msg, &total, sha, err);
+	if (!e) {
+		sk_mail_input in = {.data = msg.data, .len = msg.len, .total = total, .sha256 = sha};
+		e = sk_mail_sanitize(s, &in, res, err);
+	}
+	sk_buf_free(&msg);
+	if (!e && st)
+		e = sk_mail_record(st, res, sk_actor_cli()->login, "cli", NULL, err);
+	return e;
+}
+
+static char *json_text(const sk_mail_result *r)
+{
+	return json_dumps(r->json, JSON_INDENT(2) | JSON_ENCODE_ANY);
+}
+
+static int fail_code(const cfg *c, sk_err e)
+{
+	if (!c->filter)
+		return e == SK_ERR_INVALID ? 2 : sk_err_exit_code(e) ? sk_err_exit_code(e) : 2;
+	return e == SK_ERR_INVALID ? EX_DATAERR_ : EX_TEMPFAIL_;
+}
+
+static int run_one(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
+{
+	int fd = 0;
+	if (c->file && strcmp(c->file, "-") != 0 && (fd = open(c->file, O_RDONLY)) < 0) {
+		int code = c->filter ? EX_TEMPFAIL_ : 2;
+		sk_cli_fail(SK_ERR_IO, "cannot open '%s': %s", c->file, strerror(errno));
+		return code;
+	}
+	sk_mail_result res;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = process(c, s, st, fd, &res, &err);
+	if (fd > 0)
+		close(fd);
+	int rc = 0;
+	if (e) {
+		rc = fail_code(c, e);
+		sk_cli_fail_buf(e, &err);
+	} else {
+		char *js = c->json ? json_text(&res) : NULL;
+		const char *data = c->json ? js : res.message.data;
+		size_t n = c->json ? (js ? strlen(js) : 0) : res.message.len;
+		if (!data) {
+			rc = fail_code(c, SK_ERR_NOMEM);
+			sk_cli_fail(SK_ERR_NOMEM, "out of memory");
+		} else if (c->out) {
+			sk_buf whole = SK_BUF_INIT(SK_BUF_DEFAULT_MAX + 2);
+			if (sk_buf_add(&whole, data, n) || (c->json && sk_buf_addc(&whole, '\n')) ||
+			    (e = write_file_atomic(c->out, whole.data, whole.len, &err))) {
+				rc = fail_code(c, SK_ERR_TEMPFAIL);
+				sk_cli_fail_buf(e ? e : SK_ERR_NOMEM, &err);
+			}
+			sk_buf_free(&whole);
+		} else if (!write_all(1, data, n) || (c->json && !write_all(1, "\n", 1))) {
+			rc = c->filter ? EX_TEMPFAIL_ : 70;
+			sk_cli_fail(SK_ERR_IO, "cannot write the sanitized message: %s", strerror(errno));
+		}
+		free(js);
+	}
+	sk_mail_result_free(&res);
+	sk_buf_free(&err);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The messages of a directory: maildir (new/ and cur/) or plain files, sorted. */
+static sk_err list_messages(const char *dir, char ***out, size_t *n, sk_buf *err)
+{
+	static const char *const maildir_sub[] = {"new", "cur"};
+	char path[4096];
+	struct stat sb;
+	bool maildir = false;
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, maildir_sub[i]);
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			maildir = true;
+	}
+	size_t cap = 0;
+	for (size_t i = 0; i < (maildir ? 2u : 1u); i++) {
+		if (maildir)
+			snprintf(path, sizeof(path), "%s/%s", dir, maildir_sub[i]);
+		else
+			snprintf(path, sizeof(path), "%s", dir);
+		DIR *d = opendir(path);
+		if (!d) {
+			if (maildir)
+				continue;
+			return sk_fail(err, SK_ERR_IO, "cannot read the directory '%s': %s", dir,
+			               strerror(errno));
+		}
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			char full[8192];
+			snprintf(full, sizeof(full), "%s/%s", path, de->d_name);
+			if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode))
+				continue;
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 64;
+				char **bigger = realloc(*out, cap * sizeof(char *));
+				if (!bigger) {
+					closedir(d);
+					return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				}
+				*out = bigger;
+			}
+			if (!((*out)[(*n)++] = strdup(full))) {
+				closedir(d);
+				return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			}
+		}
+		closedir(d);
+	}
+	if (*n)
+		qsort(*out, *n, sizeof(char *), by_name);
+	return SK_OK;
+}
+
+static int run_batch(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
+{
+	struct stat sb;
+	if (stat(c->out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return sk_cli_fail(SK_ERR_INVALID, "--out '%s' is not a directory", c->out_dir);
+	char **files;
+	size_t n;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = list_messages(c->in_dir, &files, &n, &err);
+	if (e) {
+		int rc = sk_cli_fail_buf(e, &err);
+		sk_buf_free(&err);
+		return rc;
+	}
+	size_t ok = 0, failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(files[i], '/') ? strrchr(files[i], '/') + 1 : files[i];
+		int fd = open(files[i], O_RDONLY);
+		sk_mail_result res;
+		memset(&res, 0, sizeof(res));
+		if (fd < 0) {
+			e = sk_fail(&err, SK_ERR_IO, "cannot open: %s", strerror(errno));
+		} else {
+			e = process(c, s, st, fd, &res, &err);
+			close(fd);
+		}
+		if (!e) {
+			char path[8192];
+			snprintf(path, sizeof(path), "%s/%s%s", c->out_dir, base, c->json ? ".json" : "");
+			char *js = c->json ? json_text(&res) : NULL;
+			if (c->json && !js)
+				e = sk_fail(&err, SK_ERR_NOMEM, "out of memory");
+			else
+				e = write_file_atomic(path, c->json ? js : res.message.data,
+				                      c->json ? strlen(js) : res.message.len, &err);
+			free(js);
+		}
+		if (e) {
+			failed++;
+			printf("fail %s: %s\n", base, err.len ? err.data : sk_err_str(e));
+		} else {
+			ok++;
+			printf("ok   %s removed=%zu notices=%zu sha256=%s\n", base, res.nremoved,
+			       json_array_size(json_object_get(res.json, "notices")), res.sha256);
+		}
+		sk_mail_result_free(&res);
+		free(files[i]);
+	}
+	free(files);
+	sk_buf_free(&err);
+	printf("sanitized %zu, failed %zu\n", ok, failed);
+	return fflush(stdout) != 0 ? 70 : failed ? 1 : 0;
+}
+
+enum { OPT_JSON = 256, OPT_DEFANG, OPT_KEEP, OPT_FILTER, OPT_DB, OPT_IN, OPT_OUT, OPT_MAXSIZE,
+       OPT_MAXPARTS, OPT_MAXDEPTH };
+
+static const struct option long_opts[] = {
+    {"json", no_argument, NULL, OPT_JSON},
+    {"defang-links", no_argument, NULL, OPT_DEFANG},
+    {"keep-original", required_argument, NULL, OPT_KEEP},
+    {"filter", no_argument, NULL, OPT_FILTER},
+    {"db", required_argument, NULL, OPT_DB},
+    {"in", required_argument, NULL, OPT_IN},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"output", required_argument, NULL, 'o'},
+    {"max-size", required_argument, NULL, OPT_MAXSIZE},
+    {"max-parts", required_argument, NULL, OPT_MAXPARTS},
+    {"max-depth", required_argument, NULL, OPT_MAXDEPTH},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Parses the command line into c; returns -1 to go on, else an exit status. */
+static int parse_args(int argc, char **argv, cfg *c)
+{
+	int ch;
+	long long v;
+	while ((ch = getopt_long(argc, argv, "o:h", long_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			c->out = optarg;
+			break;
+		case 'h':
+			printf("usage: %s\n", usage_line);
+			return 0;
+		case OPT_JSON:
+			c->json = true;
+			break;
+		case OPT_DEFANG:
+			c->opts.defang_links = true;
+			break;
+		case OPT_KEEP:
+			c->keep_dir = optarg;
+			break;
+		case OPT_FILTER:
+			c->filter = true;
+			break;
+		case OPT_DB:
+			c->db = optarg;
+			break;
+		case OPT_IN:
+			c->in_dir = optarg;
+			break;
+		case OPT_OUT:
+			c->out_dir = optarg;
+			break;
+		case OPT_MAXSIZE:
+		case OPT_MAXPARTS:
+		case OPT_MAXDEPTH:
+			if (!sk_cli_parse_int(optarg, 1, ch == OPT_MAXSIZE ? (1LL << 30) : 100000, &v))
+				return sk_cli_usage_error(usage_line, "bad value '%s' for --%s", optarg,
+				                          ch == OPT_MAXSIZE    ? "max-size"
+				                          : ch == OPT_MAXPARTS ? "max-parts"
+				                                               : "max-depth");
+			if (ch == OPT_MAXSIZE)
+				c->opts.limits.max_size = (size_t)v;
+			else if (ch == OPT_MAXPARTS)
+				c->opts.limits.max_parts = (size_t)v;
+			else
+				c->opts.limits.max_depth = (size_t)v;
+			break;
+		default:
+			return sk_cli_usage_error(usage_line, "unknown option");
+		}
+	}
+	if (optind < argc)
+		c->file = argv[optind++];
+	if (optind < argc)
+		return sk_cli_usage_error(usage_line, "unexpected argument '%s'", argv[optind]);
+	if ((c->in_dir == NULL) != (c->out_dir == NULL))
+		return sk_cli_usage_error(usage_line, "--in and --out go together");
+	if (c->in_dir && (c->file || c->out || c->filter))
+		return sk_cli_usage_error(usage_line,
+		                          "--in/--out cannot be combined with FILE, -o or --filter");
+	if (c->keep_dir) {
+		struct stat sb;
+		if (stat(c->keep_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+			return sk_cli_usage_error(usage_line, "--keep-original '%s' is not a directory",
+			                          c->keep_dir);
+	}
+	return -1;
+}
+
+int sk_cmd_sanitize(int argc, char **argv)
+{
+	cfg c = {0};
+	sk_mail_limits_default(&c.opts.limits);
+	int rc = parse_args(argc, argv, &c);
+	if (rc >= 0)
+		return c.filter && rc != 0 ? EX_TEMPFAIL_ : rc;
+	c.opts.render = !c.json;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_mail_sanitizer *s = NULL;
+	sk_store *st = NULL;
+	sk_err e = sk_mail_sanitizer_new(&c.opts, &s, &err);
+	if (!e && c.db)
+		e = sk_store_open(sk_cli_db_url(c.db), 0, &st, &err);
+	if (e) {
+		rc = c.filter ? EX_TEMPFAIL_ : sk_err_exit_code(e);
+		sk_cli_fail_buf(e, &err);
+	} else {
+		rc = c.in_dir ? run_batch(&c, s, st) : run_one(&c, s, st);
+	}
+	if (st)
+		sk_store_close(st);
+	sk_mail_sanitizer_free(s);
+	sk_buf_free(&err);
+	return rc;
+}

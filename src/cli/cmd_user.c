@@ -1,0 +1,306 @@
+/* cmd_user: `sekisho user add|list|show|disable|enable`, accounts. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../auth/password.h"
+#include "../domain/actor.h"
+#include "../domain/user.h"
+#include "cli.h"
+#include "commands.h"
+
+#define ADD_USAGE                                                                                  \
+	"--db URL --login LOGIN --name NAME --unit UNIT --role ROLE [--role ROLE...] "             \
+	"[--kind staff|contractor|designated_manager] [--expires DATE] [--password-stdin]"
+#define LIST_USAGE  "--db URL [--unit UNIT] [--role ROLE] [--json]"
+#define SHOW_USAGE  "--db URL LOGIN [--json]"
+#define STATE_USAGE "--db URL LOGIN"
+
+static int open_store(const char *db, sk_store **s)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
+	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	return rc;
+}
+
+static int finish(sk_store *s, sk_err e, sk_buf *err)
+{
+	int rc = e ? sk_cli_fail_buf(e, err) : 0;
+	sk_store_close(s);
+	sk_buf_free(err);
+	return rc;
+}
+
+static int bad_option(const char *usage, int argc, char **argv)
+{
+	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
+	return sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
+}
+
+static int user_add(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"login", required_argument, NULL, 'l'},
+	                                     {"name", required_argument, NULL, 'n'},
+	                                     {"unit", required_argument, NULL, 'u'},
+	                                     {"role", required_argument, NULL, 'r'},
+	                                     {"kind", required_argument, NULL, 'k'},
+	                                     {"expires", required_argument, NULL, 'e'},
+	                                     {"password-stdin", no_argument, NULL, 'P'},
+	                                     {NULL, 0, NULL, 0}};
+	sk_user_new u = {0};
+	const char *db = NULL, *expires = NULL;
+	const char *roles[SK_USER_ROLES_MAX];
+	int from_stdin = 0, c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'l':
+			u.login = optarg;
+			break;
+		case 'n':
+			u.name = optarg;
+			break;
+		case 'u':
+			u.unit = optarg;
+			break;
+		case 'k':
+			u.kind = optarg;
+			break;
+		case 'e':
+			expires = optarg;
+			break;
+		case 'P':
+			from_stdin = 1;
+			break;
+		case 'r':
+			if (u.nroles == SK_USER_ROLES_MAX)
+				return sk_cli_usage_error(ADD_USAGE, "more than %d roles given",
+				                          SK_USER_ROLES_MAX);
+			roles[u.nroles++] = optarg;
+			break;
+		default:
+			return bad_option(ADD_USAGE, argc, argv);
+		}
+	}
+	if (optind < argc)
+		return sk_cli_usage_error(ADD_USAGE, "unexpected argument '%s'", argv[optind]);
+	if (!u.login || !u.name || !u.unit || !u.nroles)
+		return sk_cli_usage_error(ADD_USAGE,
+		                          "--login, --name, --unit and --role are required");
+	u.roles = roles;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e;
+	if (expires && (e = sk_user_parse_expiry(expires, &u.expires_at, &err))) {
+		int rc = sk_cli_fail_buf(e, &err);
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_buf pw = SK_BUF_INIT(SK_PASSWORD_MAX + 1);
+	if (from_stdin) {
+		if ((e = sk_cli_read_secret_line(&pw, &err)) ||
+		    (pw.len == 0 &&
+		     (e = sk_fail(&err, SK_ERR_INVALID, "no password on standard input")))) {
+			sodium_memzero(pw.data, pw.len);
+			sk_buf_free(&pw);
+			int rc = sk_cli_fail_buf(e, &err);
+			sk_buf_free(&err);
+			return rc;
+		}
+		u.password = pw.data;
+		u.password_len = pw.len;
+	}
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (!rc) {
+		char temp[SK_PASSWORD_TEMP_MAX];
+		int64_t id = 0;
+		e = sk_user_add(s, sk_actor_cli(), &u, &id, temp, &err);
+		if (!e) {
+			printf("added user %s (id %lld)\n", u.login, (long long)id);
+			if (temp[0])
+				printf(
+				    "temporary password (shown once; it must be changed at first "
+				    "login): %s\n",
+				    temp);
+			fflush(stdout);
+		}
+		sodium_memzero(temp, sizeof(temp));
+		rc = finish(s, e, &err);
+	} else {
+		sk_buf_free(&err);
+	}
+	sodium_memzero(pw.data, pw.len);
+	sk_buf_free(&pw);
+	return rc;
+}
+
+static void print_user(json_t *u)
+{
+	json_t *exp = json_object_get(u, "expires_at");
+	printf("%-20s %-8s %-18s %-12s %s", json_string_value(json_object_get(u, "login")),
+	       json_string_value(json_object_get(u, "status")),
+	       json_string_value(json_object_get(u, "kind")),
+	       json_string_value(json_object_get(u, "unit_code")),
+	       json_string_value(json_object_get(u, "name")));
+	if (json_is_string(exp))
+		printf("  (expires %s)", json_string_value(exp));
+	printf("\n");
+	size_t i;
+	json_t *r;
+	json_array_foreach (json_object_get(u, "roles"), i, r)
+		printf("    %s at %s (%s)\n", json_string_value(json_object_get(r, "role")),
+		       json_string_value(json_object_get(r, "unit_code")),
+		       json_string_value(json_object_get(r, "title")));
+}
+
+static int user_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"unit", required_argument, NULL, 'u'},
+	                                     {"role", required_argument, NULL, 'r'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *unit = NULL, *role = NULL;
+	int json = 0, c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'u':
+			unit = optarg;
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return bad_option(LIST_USAGE, argc, argv);
+		}
+	}
+	if (optind < argc)
+		return sk_cli_usage_error(LIST_USAGE, "unexpected argument '%s'", argv[optind]);
+	sk_store *s = NULL;
+	int rc = open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *users = NULL;
+	sk_err e = sk_user_list(s, unit, role, &users, &err);
+	if (e)
+		return finish(s, e, &err);
+	if (json) {
+		rc = sk_cli_print_json(users);
+	} else {
+		size_t i;
+		json_t *u;
+		json_array_foreach (users, i, u)
+			print_user(u);
+		json_decref(users);
+	}
+	finish(s, SK_OK, &err);
+	return rc;
+}
+
+/* user show / disable / enable: one account named by --login or the first argument. */
+static int one_user(int argc, char **argv, const char *usage, int allow_json, const char **db,
+                    const char **login, int *json)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"login", required_argument, NULL, 'l'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {NULL, 0, NULL, 0}};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			*db = optarg;
+			break;
+		case 'l':
+			*login = optarg;
+			break;
+		case 'j':
+			if (!allow_json)
+				return bad_option(usage, argc, argv);
+			*json = 1;
+			break;
+		default:
+			return bad_option(usage, argc, argv);
+		}
+	}
+	if (optind < argc && !*login)
+		*login = argv[optind++];
+	if (optind < argc)
+		return sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!*login)
+		return sk_cli_usage_error(usage, "which account? (give its login)");
+	return 0;
+}
+
+static int user_show(int argc, char **argv)
+{
+	const char *db = NULL, *login = NULL;
+	int json = 0;
+	int rc = one_user(argc, argv, SHOW_USAGE, 1, &db, &login, &json);
+	sk_store *s = NULL;
+	if (rc || (rc = open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *u = NULL;
+	sk_err e = sk_user_show(s, login, &u, &err);
+	if (e)
+		return finish(s, e, &err);
+	if (json) {
+		rc = sk_cli_print_json(u);
+	} else {
+		print_user(u);
+		json_t *t = json_object_get(u, "created_at");
+		printf("    created %s%s\n", json_string_value(t),
+		       json_is_true(json_object_get(u, "password_temporary"))
+		           ? "; password is temporary"
+		           : "");
+		json_decref(u);
+	}
+	finish(s, SK_OK, &err);
+	return rc;
+}
+
+static int set_state(int argc, char **argv, bool active)
+{
+	const char *db = NULL, *login = NULL;
+	int json = 0;
+	int rc = one_user(argc, argv, STATE_USAGE, 0, &db, &login, &json);
+	sk_store *s = NULL;
+	if (rc || (rc = open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_user_set_active(s, sk_actor_cli(), login, active, &err);
+	if (!e)
+		printf("%s user %s\n", active ? "enabled" : "disabled", login);
+	return finish(s, e, &err);
+}
+
+static int user_disable(int argc, char **argv) { return set_state(argc, argv, false); }
+static int user_enable(int argc, char **argv) { return set_state(argc, argv, true); }
+
+static const struct sk_cli_verb verbs[] = {
+    {"add", user_add, ADD_USAGE},         {"list", user_list, LIST_USAGE},
+    {"show", user_show, SHOW_USAGE},      {"disable", user_disable, STATE_USAGE},
+    {"enable", user_enable, STATE_USAGE}, {NULL, NULL, NULL},
+};
+
+int sk_cmd_user(int argc, char **argv)
+{
+	return sk_cli_dispatch("user", verbs, argc - 1, argv + 1);
+}

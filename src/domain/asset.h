@@ -1,0 +1,216 @@
+/*
+ * asset: the information asset register (情報資産台帳, SPEC C5).
+ *
+ * Every asset carries the items 八王子 7(2)ア〜ク asks a register to hold
+ * (type, name/model, quantity, storage location, backup, disposal method,
+ * classification, responsible manager) plus its owning unit, network zone,
+ * the personal-information and 特定個人情報 flags, the recovery time for the
+ * highest availability level (八王子 7(1) 可用性2: 「指定する時間以内の復旧」)
+ * and the label text (分類の表示) derived from the classification.
+ *
+ * Values come in as text, the way the CLI, the API and a CSV file all carry
+ * them, through sk_asset_input; every door gets the same checks and the same
+ * messages, which name the field. Every change (add, update, dispose,
+ * import) runs in one transaction with its audit entry, nested in the
+ * caller's when there is one; on any failure nothing is written. Reading an
+ * asset of the highest confidentiality class (機密性3) appends an
+ * "asset.read" entry (アクセス記録, SPEC C9).
+ *
+ * Permission (SPEC C4, deny by default): the CLI operator may do anything;
+ * an account may read the assets of the units where it holds a role (and
+ * the units below them) and change them when that role is one of ciso,
+ * general_manager, security_officer, security_manager or system_manager.
+ * Assets out of scope answer SK_ERR_NOT_FOUND, as if they did not exist.
+ */
+#ifndef SK_ASSET_H
+#define SK_ASSET_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../core/sk_buf.h"
+#include "../store/store.h"
+#include "actor.h"
+
+/* The writable fields, in the order of the register's columns. */
+typedef enum sk_asset_field {
+	SK_AF_UNIT,     /* owning unit: id or code (所管課) */
+	SK_AF_TYPE,     /* hardware, software, media, ... or ハードウェア, ... */
+	SK_AF_NAME,     /* 名称・型番 */
+	SK_AF_QUANTITY, /* 台数・個数, a whole number >= 0; default 1 */
+	SK_AF_LOCATION, /* 保管場所 */
+	SK_AF_BACKUP,   /* バックアップの有無: yes/no, あり/なし, 有/無, 1/0 */
+	SK_AF_DISPOSAL_METHOD, /* 廃棄方法 */
+	SK_AF_CONF, /* levels as the profile's scheme names them: "3", "3A", "機密性3" */
+	SK_AF_INTEG,
+	SK_AF_AVAIL,
+	SK_AF_MANAGER,        /* 管理責任者 */
+	SK_AF_ZONE,           /* mynumber, lgwan, internet (or the Japanese names) */
+	SK_AF_PERSONAL,       /* holds personal information */
+	SK_AF_MYNUMBER,       /* holds 特定個人情報 (implies personal) */
+	SK_AF_RECOVERY_HOURS, /* only for the highest availability level */
+	SK_AF_ACQUIRED_ON,    /* a date, western or 和暦 (令和7年4月1日, R7.4.1) */
+	SK_AF_NOTE,           /* 備考 */
+	SK_AF__COUNT
+} sk_asset_field;
+
+/* The stable key ("disposal_method") and the register's Japanese heading ("廃棄方法"). */
+const char *sk_asset_field_key(sk_asset_field f);
+const char *sk_asset_field_title(sk_asset_field f);
+
+/* Text values by field; NULL means "not given" (the default on add, unchanged on update). */
+typedef struct sk_asset_input {
+	const char *v[SK_AF__COUNT];
+} sk_asset_input;
+
+/*
+ * An asset as stored. Strings belong to whoever produced the struct (a row
+ * callback's strings live for the callback only).
+ */
+typedef struct sk_asset {
+	int64_t id, unit_id;
+	const char *unit_code, *unit_name;
+	const char *type, *name;
+	int64_t quantity;
+	const char *location;
+	bool backup;
+	const char *disposal_method, *conf, *integ, *avail, *manager, *zone;
+	bool personal, mynumber;
+	int64_t recovery_hours; /* -1 when not set */
+	const char *label;
+	const char *acquired_on; /* "YYYY-MM-DD" or NULL */
+	const char *note;
+	const char *status;      /* "active" or "disposed" */
+	const char *disposed_on; /* "YYYY-MM-DD" or NULL */
+	const char *disposal_operator, *disposal_record;
+	int64_t import_id; /* 0 when not imported */
+	int64_t created_at, updated_at;
+} sk_asset;
+
+/*
+ * The asset as the API shows it: {"id", "name", "type", "unit" (id),
+ * "unit_code", "unit_name", "location", "conf", "integ", "avail" (numbers
+ * when the level's name is a number, else strings such as "3A"),
+ * "quantity", "manager", "backup", "disposal_method", "zone", "personal",
+ * "mynumber", "recovery_hours" (or null), "label", "acquired_on", "note",
+ * "status", "disposed_on", "disposal_operator", "disposal_record",
+ * "created_at", "updated_at"}. New reference; NULL on OOM.
+ */
+json_t *sk_asset_json(const sk_asset *a);
+
+/*
+ * Adds an asset. Required: unit, type, name, conf, integ, avail, manager,
+ * zone. *id_out, when not NULL, receives its id. SK_ERR_INVALID names the
+ * field and the value at fault.
+ */
+sk_err sk_asset_add(sk_store *s, const sk_actor *actor, const sk_asset_input *in, int64_t *id_out,
+                    sk_buf *err);
+
+/*
+ * Changes the fields given in ch (the others stay). A disposed asset cannot
+ * change (SK_ERR_CONFLICT). The audit entry holds the images before and
+ * after. A change that changes nothing writes nothing and returns SK_OK.
+ */
+sk_err sk_asset_update(sk_store *s, const sk_actor *actor, int64_t id, const sk_asset_input *ch,
+                       sk_buf *err);
+
+/*
+ * Records the disposal (八王子 7(9)イ: 日時、担当者及び処理内容): on is the date
+ * (western or 和暦; NULL for today in Japan), operator the person in charge
+ * and record what was done (method, company, certificate number). operator
+ * and record are required. An asset is disposed once (SK_ERR_CONFLICT).
+ */
+sk_err sk_asset_dispose(sk_store *s, const sk_actor *actor, int64_t id, const char *on,
+                        const char *operator_name, const char *record, sk_buf *err);
+
+/*
+ * Reads one asset as sk_asset_json. For the highest confidentiality class
+ * this appends an "asset.read" audit entry in the same transaction, so
+ * *out is only handed out once the read is on record. *out is the caller's.
+ */
+sk_err sk_asset_get(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err);
+
+/* What sk_asset_list selects; NULL or 0 fields do not filter. */
+typedef struct sk_asset_filter {
+	const char *unit;   /* id or code: the unit and every unit below it */
+	const char *type;   /* a type name */
+	const char *conf;   /* a confidentiality level name */
+	const char *zone;   /* a zone name */
+	const char *text;   /* substring of name, location, manager or note */
+	const char *status; /* "active" (the default when NULL), "disposed" or "all" */
+	int64_t limit;      /* 0: no limit */
+	/*
+	 * Fill only id, unit_id, unit_code, type, name, conf, integ, avail, zone
+	 * and status; the other strings are "" and numbers 0 (a listing's
+	 * columns, read at a fraction of the cost).
+	 */
+	bool brief;
+} sk_asset_filter;
+
+/* Called once per asset; the asset is valid for the call only. Non-SK_OK stops the listing. */
+typedef sk_err (*sk_asset_fn)(void *ctx, const sk_asset *a, sk_buf *err);
+
+/*
+ * Lists the assets in the actor's scope that match f, ordered by id. A bad
+ * filter value (an unknown unit, type, level or zone) is SK_ERR_INVALID
+ * naming it. Listing shows register columns, not a read of details, so it
+ * appends no audit entry.
+ */
+sk_err sk_asset_list(sk_store *s, const sk_actor *actor, const sk_asset_filter *f, sk_asset_fn fn,
+                     void *ctx, sk_buf *err);
+
+/*
+ * The asset's change history from the audit log, oldest first, as a JSON
+ * array of {"seq", "at", "actor", "address", "action", "before", "after"}:
+ * the entries of object "asset:<id>" and, for an imported asset, the entry
+ * of the import that created it. *out is the caller's.
+ */
+sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err);
+
+/* The most bad rows an import lists before it stops listing (it still checks every row). */
+#define SK_ASSET_IMPORT_MAX_ERRORS 50
+
+typedef struct sk_asset_import_result {
+	int64_t import_id;
+	int64_t rows;
+	int64_t bad_rows;
+	const char *encoding; /* "utf-8", "utf-8-bom" or "cp932"; static */
+	char sha256[65];      /* of the file's bytes as given */
+} sk_asset_import_result;
+
+/*
+ * Imports the raw CSV file (data, len): the encoding is detected (UTF-8,
+ * UTF-8 with BOM, CP932), the first record names the columns (the keys or
+ * the Japanese headings of sk_asset_field; the read-only columns of an
+ * export are accepted and ignored), and every other record adds one asset.
+ * All or nothing: every row is checked, and if any is bad err gets
+ * "N of M rows are bad; nothing was imported:" and then one line per bad
+ * row, "line L, column C (HEADING): message" (up to
+ * SK_ASSET_IMPORT_MAX_ERRORS, as many as err's cap holds), SK_ERR_INVALID
+ * is returned and nothing is written. file_name is recorded. One transaction holds the assets, an
+ * asset_import row and one "asset.import" audit entry naming the file's
+ * SHA-256, its row count and the range of ids created (docs/asset-register.md
+ * says why not one entry per row).
+ */
+sk_err sk_asset_import(sk_store *s, const sk_actor *actor, const char *data, size_t len,
+                       const char *file_name, sk_asset_import_result *res, sk_buf *err);
+
+/*
+ * Writes the assets matching f as CSV to out in encoding enc (a
+ * sk_csv_encoding), with Japanese headings and values (japanese) or the
+ * stable keys and values. What it writes can be imported again.
+ */
+sk_err sk_asset_export_csv(sk_store *s, const sk_actor *actor, const sk_asset_filter *f, FILE *out,
+                           int enc, bool japanese, sk_buf *err);
+
+/*
+ * Writes the assets matching f to a new Excel workbook at path, laid out as
+ * a municipal 情報資産台帳 (title, Japanese headings, one row per asset,
+ * filters, print setup). An existing file is replaced only on success.
+ */
+sk_err sk_asset_export_xlsx(sk_store *s, const sk_actor *actor, const sk_asset_filter *f,
+                            const char *path, sk_buf *err);
+
+#endif

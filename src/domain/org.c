@@ -1,0 +1,412 @@
+/* org: the organization tree and its changes. */
+#include "org.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../audit/audit.h"
+#include "../core/sk_clock.h"
+#include "role.h"
+#include "text.h"
+
+static const char *const kind_names[SK_ORG__COUNT] = {
+    [SK_ORG_MUNICIPALITY] = "municipality", [SK_ORG_DEPARTMENT] = "department",
+    [SK_ORG_SECTION] = "section",           [SK_ORG_DESIGNATED_MANAGER] = "designated_manager",
+    [SK_ORG_CONTRACTOR] = "contractor",
+};
+
+#define BIT(k) (1u << (k))
+/*
+ * The kinds a unit may sit directly under. A section may sit under another
+ * (係 under 課); a designated manager or contractor sits under the unit that
+ * oversees its contract, whatever its level.
+ */
+static const unsigned allowed_parents[SK_ORG__COUNT] = {
+    [SK_ORG_MUNICIPALITY] = 0,
+    [SK_ORG_DEPARTMENT] = BIT(SK_ORG_MUNICIPALITY),
+    [SK_ORG_SECTION] = BIT(SK_ORG_DEPARTMENT) | BIT(SK_ORG_SECTION),
+    [SK_ORG_DESIGNATED_MANAGER] =
+        BIT(SK_ORG_MUNICIPALITY) | BIT(SK_ORG_DEPARTMENT) | BIT(SK_ORG_SECTION),
+    [SK_ORG_CONTRACTOR] = BIT(SK_ORG_MUNICIPALITY) | BIT(SK_ORG_DEPARTMENT) | BIT(SK_ORG_SECTION),
+};
+
+const char *sk_org_kind_name(sk_org_kind k)
+{
+	return (unsigned)k < SK_ORG__COUNT ? kind_names[k] : "?";
+}
+
+sk_err sk_org_kind_parse(const char *s, sk_org_kind *out, sk_buf *err)
+{
+	for (unsigned k = 0; s && k < SK_ORG__COUNT; k++)
+		if (strcmp(s, kind_names[k]) == 0) {
+			*out = (sk_org_kind)k;
+			return SK_OK;
+		}
+	return sk_fail(err, SK_ERR_INVALID,
+	               "unknown unit kind '%s' (valid: municipality, department, section, "
+	               "designated_manager, contractor)",
+	               s ? s : "");
+}
+
+#define UNIT_COLS "id, COALESCE(parent_id, 0), kind, code, name, created_at"
+
+struct one_unit {
+	sk_org_unit *u;
+	bool seen;
+};
+
+static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct one_unit *o = ctx;
+	sk_org_unit *u = o->u;
+	memset(u, 0, sizeof(*u));
+	u->id = sk_row_int(row, 0);
+	u->parent_id = sk_row_int(row, 1);
+	sk_err e = sk_org_kind_parse(sk_row_text(row, 2), &u->kind, err);
+	if (e)
+		return sk_fail(err, SK_ERR_CORRUPT, "unit %lld has an unknown kind",
+		               (long long)u->id);
+	snprintf(u->code, sizeof(u->code), "%s", sk_row_text(row, 3));
+	snprintf(u->name, sizeof(u->name), "%s", sk_row_text(row, 4));
+	u->created_at = sk_row_int(row, 5);
+	o->seen = true;
+	return SK_OK;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+sk_err sk_org_get_id(sk_store *s, int64_t id, sk_org_unit *out, sk_buf *err)
+{
+	struct one_unit o = {out, false};
+	sk_val p[] = {SK_VINT(id)};
+	sk_err e = sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit WHERE id = ?", p, 1,
+	                          take_unit, &o, err);
+	if (e)
+		return e;
+	if (!o.seen)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit %lld", (long long)id);
+	return SK_OK;
+}
+
+sk_err sk_org_get(sk_store *s, const char *ref, sk_org_unit *out, sk_buf *err)
+{
+	if (!ref || !*ref)
+		return sk_fail(err, SK_ERR_INVALID, "no unit given");
+	if (strlen(ref) > 64)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit '%.64s...'", ref);
+	struct one_unit o = {out, false};
+	sk_err e;
+	if (all_digits(ref)) {
+		errno = 0;
+		long long id = strtoll(ref, NULL, 10);
+		if (errno)
+			return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit '%s'", ref);
+		sk_val p[] = {SK_VINT(id)};
+		e = sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit WHERE id = ?", p, 1,
+		                   take_unit, &o, err);
+	} else {
+		sk_val p[] = {sk_vtext(ref)};
+		e = sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit WHERE code = ?", p, 1,
+		                   take_unit, &o, err);
+	}
+	if (e)
+		return e;
+	if (!o.seen)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit '%s'", ref);
+	return SK_OK;
+}
+
+/* How many units lie above id (0 for the root); refuses a broken tree. */
+static sk_err depth_of(sk_store *s, int64_t id, int *out, sk_buf *err)
+{
+	sk_org_unit u;
+	int d = 0;
+	for (;;) {
+		sk_err e = sk_org_get_id(s, id, &u, err);
+		if (e)
+			return e == SK_ERR_NOT_FOUND ? SK_ERR_CORRUPT : e;
+		if (!u.parent_id)
+			break;
+		if (++d > SK_ORG_DEPTH_MAX)
+			return sk_fail(err, SK_ERR_CORRUPT,
+			               "the organization tree above unit %lld is deeper than %d "
+			               "or has a cycle",
+			               (long long)id, SK_ORG_DEPTH_MAX);
+		id = u.parent_id;
+	}
+	*out = d;
+	return SK_OK;
+}
+
+sk_err sk_org_is_within(sk_store *s, int64_t unit, int64_t ancestor, bool *out, sk_buf *err)
+{
+	*out = false;
+	sk_org_unit u;
+	for (int d = 0; unit && d <= SK_ORG_DEPTH_MAX; d++) {
+		if (unit == ancestor) {
+			*out = true;
+			return SK_OK;
+		}
+		sk_err e = sk_org_get_id(s, unit, &u, err);
+		if (e)
+			return e;
+		unit = u.parent_id;
+	}
+	return SK_OK;
+}
+
+json_t *sk_org_json(const sk_org_unit *u)
+{
+	return json_pack("{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)u->id, "code", u->code,
+	                 "name", u->name, "parent",
+	                 u->parent_id ? json_integer(u->parent_id) : json_null(), "kind",
+	                 sk_org_kind_name(u->kind));
+}
+
+static sk_err audit(sk_store *s, const sk_actor *actor, const char *action, int64_t id,
+                    const sk_org_unit *before, const sk_org_unit *after, sk_buf *err)
+{
+	char object[48];
+	snprintf(object, sizeof(object), "org_unit:%lld", (long long)id);
+	json_t *b = before ? sk_org_json(before) : NULL;
+	json_t *a = after ? sk_org_json(after) : NULL;
+	sk_err e;
+	if ((before && !b) || (after && !a)) {
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	} else {
+		sk_audit_event ev = {actor->login, actor->address, action, object, b, a};
+		e = sk_audit_append(s, &ev, NULL, err);
+	}
+	json_decref(b);
+	json_decref(a);
+	return e;
+}
+
+static sk_err check_parent_kind(const sk_org_unit *parent, sk_org_kind kind, const char *code,
+                                sk_buf *err)
+{
+	if (allowed_parents[kind] & BIT(parent->kind))
+		return SK_OK;
+	return sk_fail(err, SK_ERR_INVALID, "a %s ('%s') cannot sit under the %s '%s'",
+	               sk_org_kind_name(kind), code, sk_org_kind_name(parent->kind), parent->code);
+}
+
+static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const char *code, const char *name,
+                         sk_org_kind kind, const char *parent, int64_t *id_out, sk_buf *err)
+{
+	sk_org_unit par = {0}, u = {0};
+	sk_err e;
+	if (kind == SK_ORG_MUNICIPALITY) {
+		if (!actor->superuser)
+			return sk_fail(
+			    err, SK_ERR_DENIED,
+			    "only the installation (sekisho init) creates the root unit");
+		int64_t n = 0;
+		if ((e = sk_store_query_int(s, "SELECT COUNT(*) FROM org_unit", NULL, 0, &n, err)))
+			return e;
+		if (n)
+			return sk_fail(err, SK_ERR_CONFLICT,
+			               "the organization has its root already; a municipality "
+			               "unit cannot be added");
+	} else {
+		if ((e = sk_org_get(s, parent, &par, err)))
+			return e;
+		if ((e = check_parent_kind(&par, kind, code, err)))
+			return e;
+		int d = 0;
+		if ((e = depth_of(s, par.id, &d, err)))
+			return e;
+		if (d + 1 > SK_ORG_DEPTH_MAX)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "unit '%s' would be deeper than %d levels", code,
+			               SK_ORG_DEPTH_MAX);
+		if ((e = sk_role_require_admin(s, actor, par.id, err)))
+			return e;
+	}
+	int64_t dup = 0;
+	sk_val pc[] = {sk_vtext(code)};
+	e = sk_store_query_int(s, "SELECT id FROM org_unit WHERE code = ?", pc, 1, &dup, err);
+	if (!e)
+		return sk_fail(err, SK_ERR_EXISTS, "unit code '%s' exists already", code);
+	if (e != SK_ERR_NOT_FOUND)
+		return e;
+
+	u.parent_id = par.id;
+	u.kind = kind;
+	u.created_at = sk_clock_now();
+	snprintf(u.code, sizeof(u.code), "%s", code);
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	sk_val p[] = {sk_vtext(code), sk_vtext(name), sk_vtext(sk_org_kind_name(kind)),
+	              par.id ? SK_VINT(par.id) : SK_VNULL, SK_VINT(u.created_at)};
+	e = sk_store_query_int(s,
+	                       "INSERT INTO org_unit(code, name, kind, parent_id, created_at) "
+	                       "VALUES (?, ?, ?, ?, ?) RETURNING id",
+	                       p, 5, &u.id, err);
+	if (e == SK_ERR_EXISTS)
+		return sk_fail(err, SK_ERR_EXISTS, "unit code '%s' exists already", code);
+	if (e == SK_ERR_NOT_FOUND)
+		return sk_fail(err, SK_ERR_STORE, "the new unit got no id");
+	if (e)
+		return e;
+	if ((e = audit(s, actor, "org.add", u.id, NULL, &u, err)))
+		return e;
+	if (id_out)
+		*id_out = u.id;
+	return SK_OK;
+}
+
+sk_err sk_org_add(sk_store *s, const sk_actor *actor, const char *code, const char *name,
+                  const char *kind, const char *parent, int64_t *id_out, sk_buf *err)
+{
+	sk_org_kind k;
+	sk_err e;
+	if ((e = sk_text_check_ident("unit code", code, SK_ORG_CODE_MAX, 1, err)) ||
+	    (e = sk_text_check_name("unit name", name, SK_ORG_NAME_MAX, err)) ||
+	    (e = sk_org_kind_parse(kind, &k, err)))
+		return e;
+	if (k == SK_ORG_MUNICIPALITY && parent && *parent)
+		return sk_fail(err, SK_ERR_INVALID,
+		               "the municipality is the root and takes no parent (got '%s')",
+		               parent);
+	if (k != SK_ORG_MUNICIPALITY && (!parent || !*parent))
+		return sk_fail(err, SK_ERR_INVALID, "a %s needs a parent unit (--parent)", kind);
+	if ((e = sk_store_begin(s, err)))
+		return e;
+	e = add_in_txn(s, actor, code, name, k, parent, id_out, err);
+	if (e) {
+		sk_store_rollback(s);
+		return e;
+	}
+	return sk_store_commit(s, err);
+}
+
+/* The height of the subtree under id (0 for a leaf), bounded by the depth limit. */
+static sk_err height_of(sk_store *s, int64_t id, int64_t *out, sk_buf *err)
+{
+	sk_val p[] = {SK_VINT(id), SK_VINT(SK_ORG_DEPTH_MAX + 1)};
+	return sk_store_query_int(s,
+	                          "WITH RECURSIVE sub(id, d) AS ("
+	                          "  SELECT id, 0 FROM org_unit WHERE id = ?"
+	                          "  UNION ALL SELECT o.id, sub.d + 1 FROM org_unit o"
+	                          "  JOIN sub ON o.parent_id = sub.id WHERE sub.d < ?)"
+	                          " SELECT MAX(d) FROM sub",
+	                          p, 2, out, err);
+}
+
+static sk_err move_in_txn(sk_store *s, const sk_actor *actor, const char *unit,
+                          const char *new_parent, sk_buf *err)
+{
+	sk_org_unit u = {0}, par = {0};
+	sk_err e;
+	/*
+	 * Touching the root row first serializes moves on both backends (a row
+	 * lock in PostgreSQL, the write lock in SQLite), so two moves that are
+	 * each acyclic cannot together close a loop.
+	 */
+	if ((e = sk_store_exec(s,
+	                       "UPDATE org_unit SET created_at = created_at "
+	                       "WHERE parent_id IS NULL",
+	                       NULL, 0, NULL, err)))
+		return e;
+	if ((e = sk_org_get(s, unit, &u, err)) || (e = sk_org_get(s, new_parent, &par, err)))
+		return e;
+	if (!u.parent_id)
+		return sk_fail(err, SK_ERR_INVALID, "'%s' is the root unit and cannot be moved",
+		               u.code);
+	bool inside = false;
+	if ((e = sk_org_is_within(s, par.id, u.id, &inside, err)))
+		return e;
+	if (inside && par.id == u.id)
+		return sk_fail(err, SK_ERR_CONFLICT, "cannot move '%s' under itself", u.code);
+	if (inside)
+		return sk_fail(err, SK_ERR_CONFLICT,
+		               "cannot move '%s' under '%s': '%s' is inside '%s' (that would make "
+		               "a cycle)",
+		               u.code, par.code, par.code, u.code);
+	if (par.id == u.parent_id)
+		return sk_fail(err, SK_ERR_CONFLICT, "'%s' is under '%s' already", u.code,
+		               par.code);
+	if ((e = check_parent_kind(&par, u.kind, u.code, err)))
+		return e;
+	int d = 0;
+	int64_t h = 0;
+	if ((e = depth_of(s, par.id, &d, err)) || (e = height_of(s, u.id, &h, err)))
+		return e;
+	if (d + 1 + h > SK_ORG_DEPTH_MAX)
+		return sk_fail(err, SK_ERR_INVALID,
+		               "moving '%s' under '%s' would make the tree deeper than %d levels",
+		               u.code, par.code, SK_ORG_DEPTH_MAX);
+	if ((e = sk_role_require_admin(s, actor, u.parent_id, err)) ||
+	    (e = sk_role_require_admin(s, actor, par.id, err)))
+		return e;
+	sk_org_unit after = u;
+	after.parent_id = par.id;
+	sk_val p[] = {SK_VINT(par.id), SK_VINT(u.id)};
+	int64_t changed = 0;
+	if ((e = sk_store_exec(s, "UPDATE org_unit SET parent_id = ? WHERE id = ?", p, 2, &changed,
+	                       err)))
+		return e;
+	if (changed != 1)
+		return sk_fail(err, SK_ERR_STORE, "unit '%s' changed while being moved", u.code);
+	return audit(s, actor, "org.move", u.id, &u, &after, err);
+}
+
+sk_err sk_org_move(sk_store *s, const sk_actor *actor, const char *unit, const char *new_parent,
+                   sk_buf *err)
+{
+	if (!unit || !*unit || !new_parent || !*new_parent)
+		return sk_fail(err, SK_ERR_INVALID, "moving needs a unit and its new parent");
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	e = move_in_txn(s, actor, unit, new_parent, err);
+	if (e) {
+		sk_store_rollback(s);
+		return e;
+	}
+	return sk_store_commit(s, err);
+}
+
+struct list_ctx {
+	json_t *arr;
+};
+
+static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct list_ctx *l = ctx;
+	sk_org_unit u;
+	struct one_unit o = {&u, false};
+	sk_err e = take_unit(&o, row, err);
+	if (e)
+		return e;
+	json_t *j = sk_org_json(&u);
+	if (!j || json_array_append_new(l->arr, j))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return SK_OK;
+}
+
+sk_err sk_org_list(sk_store *s, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	struct list_ctx l = {json_array()};
+	if (!l.arr)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_err e = sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit ORDER BY id", NULL, 0,
+	                          list_row, &l, err);
+	if (e) {
+		json_decref(l.arr);
+		return e;
+	}
+	*out = l.arr;
+	return SK_OK;
+}

@@ -1,0 +1,325 @@
+/* role: the role table, grants and the administration check. */
+#include "role.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../audit/audit.h"
+#include "../core/sk_clock.h"
+#include "org.h"
+
+#define K(k)      (1u << (k))
+#define ANY_UNIT  (K(SK_ORG__COUNT) - 1u)
+#define CITY_SIDE (K(SK_ORG_MUNICIPALITY) | K(SK_ORG_DEPARTMENT) | K(SK_ORG_SECTION))
+
+/*
+ * The roles of SPEC §3 with the national guideline's titles, and where each
+ * is held: the city-wide posts at the root, the chiefs at their department
+ * or section, a designated manager's officer and a contractor at their own
+ * unit.
+ */
+static const sk_role_info roles[] = {
+    {"ciso", "最高情報セキュリティ責任者", "Chief Information Security Officer",
+     K(SK_ORG_MUNICIPALITY)},
+    {"general_manager", "統括情報セキュリティ責任者", "General information security manager",
+     K(SK_ORG_MUNICIPALITY)},
+    {"security_officer", "情報セキュリティ責任者", "Information security officer",
+     K(SK_ORG_MUNICIPALITY) | K(SK_ORG_DEPARTMENT)},
+    {"security_manager", "情報セキュリティ管理者", "Information security manager",
+     K(SK_ORG_DEPARTMENT) | K(SK_ORG_SECTION)},
+    {"system_manager", "情報システム管理者", "Information system manager", CITY_SIDE},
+    {"system_staff", "情報システム担当者", "Information system staff", ANY_UNIT},
+    {"csirt", "CSIRT要員", "CSIRT member", CITY_SIDE},
+    {"dm_officer", "指定管理者の情報セキュリティ対策責任者",
+     "Designated manager's security officer", K(SK_ORG_DESIGNATED_MANAGER)},
+    {"staff", "職員等", "Staff member", ANY_UNIT & ~K(SK_ORG_CONTRACTOR)},
+    {"contractor", "外部委託事業者", "Contractor", K(SK_ORG_CONTRACTOR)},
+    {"auditor", "情報セキュリティ監査人", "Information security auditor", ANY_UNIT},
+    {"city", "甲（地方公共団体）", "The municipality (party A)", K(SK_ORG_MUNICIPALITY)},
+};
+#define NROLES (sizeof(roles) / sizeof(roles[0]))
+
+/* The roles whose holders administer the organization below their unit. */
+static const char *const admin_roles[] = {"ciso", "general_manager"};
+
+const sk_role_info *sk_role_table(size_t *n)
+{
+	*n = NROLES;
+	return roles;
+}
+
+const sk_role_info *sk_role_find(const char *name)
+{
+	for (size_t i = 0; name && i < NROLES; i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return &roles[i];
+	return NULL;
+}
+
+sk_err sk_role_lookup(const char *name, const sk_role_info **out, sk_buf *err)
+{
+	*out = sk_role_find(name);
+	if (*out)
+		return SK_OK;
+	char valid[512] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < NROLES; i++) {
+		int n = snprintf(valid + used, sizeof(valid) - used, "%s%s", i ? ", " : "",
+		                 roles[i].name);
+		if (n < 0 || (size_t)n >= sizeof(valid) - used)
+			break;
+		used += (size_t)n;
+	}
+	return sk_fail(err, SK_ERR_INVALID, "unknown role '%.64s' (valid: %s)", name ? name : "",
+	               valid);
+}
+
+static const char *kinds_text(unsigned kinds, char *buf, size_t n)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (unsigned k = 0; k < SK_ORG__COUNT; k++) {
+		if (!(kinds & K(k)))
+			continue;
+		int w = snprintf(buf + used, n - used, "%s%s", used ? " or " : "",
+		                 sk_org_kind_name((sk_org_kind)k));
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+	return buf;
+}
+
+sk_err sk_role_require_admin(sk_store *s, const sk_actor *actor, int64_t unit_id, sk_buf *err)
+{
+	if (actor->superuser)
+		return SK_OK;
+	sk_org_unit u = {0};
+	int64_t at = unit_id;
+	for (int d = 0; at && d <= SK_ORG_DEPTH_MAX; d++) {
+		for (size_t r = 0; r < sizeof(admin_roles) / sizeof(admin_roles[0]); r++) {
+			int64_t one = 0;
+			sk_val p[] = {SK_VINT(actor->user_id), sk_vtext(admin_roles[r]),
+			              SK_VINT(at)};
+			sk_err e = sk_store_query_int(
+			    s,
+			    "SELECT 1 FROM role_assignment r JOIN users u ON u.id = r.user_id "
+			    "WHERE r.user_id = ? AND r.role = ? AND r.unit_id = ? "
+			    "AND u.status = 'active'",
+			    p, 3, &one, err);
+			if (!e)
+				return SK_OK;
+			if (e != SK_ERR_NOT_FOUND)
+				return e;
+		}
+		sk_err e = sk_org_get_id(s, at, &u, err);
+		if (e)
+			return e;
+		at = u.parent_id;
+	}
+	sk_org_unit target = {0};
+	(void)sk_org_get_id(s, unit_id, &target, NULL);
+	return sk_fail(err, SK_ERR_DENIED,
+	               "'%s' may not administer unit '%s' (needs ciso or general_manager over it)",
+	               actor->login, target.code[0] ? target.code : "?");
+}
+
+sk_err sk_role_count_active(sk_store *s, const char *role, int64_t *out, sk_buf *err)
+{
+	sk_val p[] = {sk_vtext(role)};
+	return sk_store_query_int(s,
+	                          "SELECT COUNT(DISTINCT r.user_id) FROM role_assignment r "
+	                          "JOIN users u ON u.id = r.user_id "
+	                          "WHERE r.role = ? AND u.status = 'active'",
+	                          p, 1, out, err);
+}
+
+static sk_err user_id(sk_store *s, const char *login, int64_t *id, sk_buf *err)
+{
+	if (!login || !*login)
+		return sk_fail(err, SK_ERR_INVALID, "no account given");
+	sk_val p[] = {sk_vtext(login)};
+	sk_err e = sk_store_query_int(s, "SELECT id FROM users WHERE login = ?", p, 1, id, err);
+	if (e == SK_ERR_NOT_FOUND)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown user '%.64s'", login);
+	return e;
+}
+
+static sk_err audit_grant(sk_store *s, const sk_actor *actor, const char *action, const char *login,
+                          const sk_role_info *r, const sk_org_unit *u, bool granted, sk_buf *err)
+{
+	char object[96];
+	snprintf(object, sizeof(object), "user:%s", login);
+	json_t *img = json_pack("{s:s, s:s, s:I, s:s}", "login", login, "role", r->name, "unit",
+	                        (json_int_t)u->id, "unit_code", u->code);
+	if (!img)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_audit_event ev = {actor->login, actor->address,       action,
+	                     object,       granted ? NULL : img, granted ? img : NULL};
+	sk_err e = sk_audit_append(s, &ev, NULL, err);
+	json_decref(img);
+	return e;
+}
+
+static sk_err grant_in_txn(sk_store *s, const sk_actor *actor, const char *login,
+                           const sk_role_info *r, const char *unit, sk_buf *err)
+{
+	int64_t uid = 0;
+	sk_org_unit u;
+	sk_err e;
+	if ((e = user_id(s, login, &uid, err)) || (e = sk_org_get(s, unit, &u, err)))
+		return e;
+	if (!(r->unit_kinds & K(u.kind))) {
+		char kinds[128];
+		return sk_fail(err, SK_ERR_INVALID, "role '%s' is held at a %s, not at the %s '%s'",
+		               r->name, kinds_text(r->unit_kinds, kinds, sizeof(kinds)),
+		               sk_org_kind_name(u.kind), u.code);
+	}
+	if ((e = sk_role_require_admin(s, actor, u.id, err)))
+		return e;
+	sk_val p[] = {SK_VINT(uid), sk_vtext(r->name), SK_VINT(u.id), SK_VINT(sk_clock_now())};
+	int64_t one = 0;
+	e = sk_store_query_int(s,
+	                       "SELECT 1 FROM role_assignment WHERE user_id = ? AND role = ? "
+	                       "AND unit_id = ?",
+	                       p, 3, &one, err);
+	if (!e)
+		return sk_fail(err, SK_ERR_EXISTS, "'%s' holds role '%s' at '%s' already", login,
+		               r->name, u.code);
+	if (e != SK_ERR_NOT_FOUND)
+		return e;
+	e = sk_store_exec(s,
+	                  "INSERT INTO role_assignment(user_id, role, unit_id, granted_at) "
+	                  "VALUES (?, ?, ?, ?)",
+	                  p, 4, NULL, err);
+	if (e == SK_ERR_EXISTS)
+		return sk_fail(err, SK_ERR_EXISTS, "'%s' holds role '%s' at '%s' already", login,
+		               r->name, u.code);
+	if (e)
+		return e;
+	return audit_grant(s, actor, "role.grant", login, r, &u, true, err);
+}
+
+sk_err sk_role_grant(sk_store *s, const sk_actor *actor, const char *login, const char *role,
+                     const char *unit, sk_buf *err)
+{
+	const sk_role_info *r;
+	sk_err e = sk_role_lookup(role, &r, err);
+	if (e)
+		return e;
+	if ((e = sk_store_begin(s, err)))
+		return e;
+	if ((e = grant_in_txn(s, actor, login, r, unit, err))) {
+		sk_store_rollback(s);
+		return e;
+	}
+	return sk_store_commit(s, err);
+}
+
+static sk_err revoke_in_txn(sk_store *s, const sk_actor *actor, const char *login,
+                            const sk_role_info *r, const char *unit, sk_buf *err)
+{
+	int64_t uid = 0;
+	sk_org_unit u;
+	sk_err e;
+	if ((e = user_id(s, login, &uid, err)) || (e = sk_org_get(s, unit, &u, err)))
+		return e;
+	if ((e = sk_role_require_admin(s, actor, u.id, err)))
+		return e;
+	if (strcmp(r->name, "ciso") == 0) {
+		int64_t holders = 0, held = 0;
+		sk_val pu[] = {SK_VINT(uid)};
+		if ((e = sk_role_count_active(s, "ciso", &holders, err)) ||
+		    (e = sk_store_query_int(s,
+		                            "SELECT COUNT(*) FROM role_assignment r JOIN users u "
+		                            "ON u.id = r.user_id WHERE r.user_id = ? AND "
+		                            "r.role = 'ciso' AND u.status = 'active'",
+		                            pu, 1, &held, err)))
+			return e;
+		if (holders == 1 && held == 1)
+			return sk_fail(err, SK_ERR_CONFLICT,
+			               "'%s' is the last active ciso; grant ciso to someone else "
+			               "first",
+			               login);
+	}
+	sk_val p[] = {SK_VINT(uid), sk_vtext(r->name), SK_VINT(u.id)};
+	int64_t changed = 0;
+	if ((e = sk_store_exec(s,
+	                       "DELETE FROM role_assignment WHERE user_id = ? AND role = ? "
+	                       "AND unit_id = ?",
+	                       p, 3, &changed, err)))
+		return e;
+	if (changed == 0)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "'%s' does not hold role '%s' at '%s'", login,
+		               r->name, u.code);
+	return audit_grant(s, actor, "role.revoke", login, r, &u, false, err);
+}
+
+sk_err sk_role_revoke(sk_store *s, const sk_actor *actor, const char *login, const char *role,
+                      const char *unit, sk_buf *err)
+{
+	const sk_role_info *r;
+	sk_err e = sk_role_lookup(role, &r, err);
+	if (e)
+		return e;
+	if ((e = sk_store_begin(s, err)))
+		return e;
+	if ((e = revoke_in_txn(s, actor, login, r, unit, err))) {
+		sk_store_rollback(s);
+		return e;
+	}
+	return sk_store_commit(s, err);
+}
+
+static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
+{
+	json_t *arr = ctx;
+	const sk_role_info *r = sk_role_find(sk_row_text(row, 2));
+	char at[SK_TIME_STR_MAX];
+	sk_clock_format(sk_row_int(row, 5), at);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "login", sk_row_text(row, 0),
+	                      "name", sk_row_text(row, 1), "role", sk_row_text(row, 2), "title",
+	                      r ? r->title_ja : "", "unit", (json_int_t)sk_row_int(row, 3),
+	                      "unit_code", sk_row_text(row, 4), "granted_at", at);
+	if (!j || json_array_append_new(arr, j))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return SK_OK;
+}
+
+sk_err sk_role_list(sk_store *s, const char *login, const char *role, const char *unit,
+                    json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	sk_err e;
+	const sk_role_info *r = NULL;
+	sk_org_unit u = {0};
+	int64_t uid = 0;
+	if (role && (e = sk_role_lookup(role, &r, err)))
+		return e;
+	if (unit && (e = sk_org_get(s, unit, &u, err)))
+		return e;
+	if (login && (e = user_id(s, login, &uid, err)))
+		return e;
+	json_t *arr = json_array();
+	if (!arr)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	/* A NULL filter matches everything: "? IS NULL OR column = ?". */
+	sk_val p[] = {login ? SK_VINT(uid) : SK_VNULL,  login ? SK_VINT(uid) : SK_VNULL,
+	              r ? sk_vtext(r->name) : SK_VNULL, r ? sk_vtext(r->name) : SK_VNULL,
+	              unit ? SK_VINT(u.id) : SK_VNULL,  unit ? SK_VINT(u.id) : SK_VNULL};
+	e = sk_store_query(s,
+	                   "SELECT u.login, u.name, r.role, o.id, o.code, r.granted_at "
+	                   "FROM role_assignment r JOIN users u ON u.id = r.user_id "
+	                   "JOIN org_unit o ON o.id = r.unit_id "
+	                   "WHERE (CAST(? AS BIGINT) IS NULL OR r.user_id = ?) "
+	                   "AND (CAST(? AS TEXT) IS NULL OR r.role = ?) "
+	                   "AND (CAST(? AS BIGINT) IS NULL OR r.unit_id = ?) "
+	                   "ORDER BY u.login, r.role, o.code",
+	                   p, 6, list_row, arr, err);
+	if (e) {
+		json_decref(arr);
+		return e;
+	}
+	*out = arr;
+	return SK_OK;
+}

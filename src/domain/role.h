@@ -1,0 +1,72 @@
+/*
+ * role: the roles of SPEC §3 and their assignment to accounts, each scoped to
+ * an organization unit (a section chief is security_manager *of that
+ * section*). A role held at a unit covers the units below it.
+ *
+ * The role names are a stable contract (the decision engine and outside
+ * tests use them); each profile maps them to its own titles, and the table
+ * here gives the national guideline's Japanese title as the default.
+ */
+#ifndef SK_ROLE_H
+#define SK_ROLE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/sk_buf.h"
+#include "../store/store.h"
+#include "actor.h"
+
+typedef struct sk_role_info {
+	const char *name;     /* "security_manager" */
+	const char *title_ja; /* "情報セキュリティ管理者" */
+	const char *title_en;
+	unsigned unit_kinds; /* bit (1 << sk_org_kind) per kind of unit it may be held at */
+} sk_role_info;
+
+/* The role table, in SPEC order; *n receives its length. */
+const sk_role_info *sk_role_table(size_t *n);
+/* The role named name, or NULL. */
+const sk_role_info *sk_role_find(const char *name);
+/* As sk_role_find, but SK_ERR_INVALID listing the valid names when there is none. */
+sk_err sk_role_lookup(const char *name, const sk_role_info **out, sk_buf *err);
+
+/*
+ * Grants role to the account login at unit (id or code). Refuses an unknown
+ * account, role or unit, a unit of a kind the role is not held at, and a
+ * grant the account has already (SK_ERR_EXISTS). Needs an administrator of
+ * the unit. Runs in one transaction with its audit entry ("role.grant"),
+ * nested in the caller's when there is one.
+ */
+sk_err sk_role_grant(sk_store *s, const sk_actor *actor, const char *login, const char *role,
+                     const char *unit, sk_buf *err);
+
+/*
+ * Takes the grant back: SK_ERR_NOT_FOUND when the account does not hold
+ * role at unit; SK_ERR_CONFLICT when it is the last active holder of ciso.
+ */
+sk_err sk_role_revoke(sk_store *s, const sk_actor *actor, const char *login, const char *role,
+                      const char *unit, sk_buf *err);
+
+/*
+ * The grants matching every filter given (NULL: any) as a JSON array of
+ * {"login", "name", "role", "title", "unit", "unit_code", "granted_at"},
+ * ordered by login, role and unit. An unknown unit or role filter is an
+ * error naming it. *out is the caller's.
+ */
+sk_err sk_role_list(sk_store *s, const char *login, const char *role, const char *unit,
+                    json_t **out, sk_buf *err);
+
+/*
+ * Permission to administer the organization at unit_id (add units under it,
+ * manage its accounts and grants): the CLI operator has it; an account has
+ * it when it is active and holds ciso or general_manager at unit_id or a unit
+ * above it. SK_ERR_DENIED naming the unit otherwise (deny by default).
+ */
+sk_err sk_role_require_admin(sk_store *s, const sk_actor *actor, int64_t unit_id, sk_buf *err);
+
+/* How many active accounts hold role (at any unit). */
+sk_err sk_role_count_active(sk_store *s, const char *role, int64_t *out, sk_buf *err);
+
+#endif

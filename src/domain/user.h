@@ -1,0 +1,98 @@
+/*
+ * user: accounts (SPEC C3, storage side; logging in comes with the server).
+ * An account belongs to one unit, is of a kind (staff, contractor,
+ * designated_manager), is active or disabled, may expire (development IDs),
+ * and holds an argon2id password hash that never leaves this module's
+ * tables: not in JSON images, not in audit entries.
+ *
+ * Every change runs in one transaction with its audit entry; on any failure
+ * nothing is written.
+ */
+#ifndef SK_USER_H
+#define SK_USER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../auth/password.h"
+#include "../core/sk_buf.h"
+#include "../store/store.h"
+#include "actor.h"
+
+#define SK_LOGIN_MAX     64
+#define SK_USER_NAME_MAX 200 /* bytes of UTF-8 */
+/* The most roles one sk_user_add may grant. */
+#define SK_USER_ROLES_MAX 12
+
+typedef struct sk_user_new {
+	const char *login;
+	const char *name;
+	const char *unit; /* id or code */
+	/* "staff", "contractor" or "designated_manager"; NULL: from the unit's kind */
+	const char *kind;
+	/* Roles granted at the account's unit, nroles of them (at least one). */
+	const char *const *roles;
+	size_t nroles;
+	/*
+	 * The initial password (password_len bytes), or NULL to generate a
+	 * temporary one that must be changed at first login. A given password
+	 * is not temporary and must meet the installation's profile (meta
+	 * "policy.profile"; system_manager and system_staff get the
+	 * privileged-ID rules). Borrowed; the caller wipes it.
+	 */
+	const char *password;
+	size_t password_len;
+	int64_t expires_at; /* Unix seconds; 0: never (only development IDs expire) */
+} sk_user_new;
+
+/*
+ * Adds an account and grants its roles, all in one transaction with its
+ * audit entries. Refuses a malformed or duplicate login (SK_ERR_EXISTS
+ * naming it), an unknown unit or role, an expiry in the past, a password
+ * that breaks the profile's rules (naming the rules). Needs an
+ * administrator of the unit. When the password was generated it is written
+ * to temp_out (which the caller shows once and wipes); otherwise temp_out[0]
+ * is NUL. *id_out, when not NULL, receives the account's id.
+ */
+sk_err sk_user_add(sk_store *s, const sk_actor *actor, const sk_user_new *in, int64_t *id_out,
+                   char temp_out[SK_PASSWORD_TEMP_MAX], sk_buf *err);
+
+/*
+ * Whether login is acceptable as a login: 1-64 of [a-z0-9._-], starting with
+ * a letter or digit, not all digits, not reserved ("system").
+ */
+sk_err sk_user_check_login(const char *login, sk_buf *err);
+
+/*
+ * Disables (active = false) or re-enables an account. Disabling the last
+ * active ciso is refused (SK_ERR_CONFLICT); so is a change to the state the
+ * account is in already.
+ */
+sk_err sk_user_set_active(sk_store *s, const sk_actor *actor, const char *login, bool active,
+                          sk_buf *err);
+
+/*
+ * One account as JSON: {"id", "login", "name", "unit", "unit_code", "kind",
+ * "status", "password_temporary", "created_at", "disabled_at", "expires_at",
+ * "last_login_at", "roles": [{"role", "title", "unit", "unit_code"}]};
+ * times are RFC 3339 or null. SK_ERR_NOT_FOUND naming login. *out is the
+ * caller's.
+ */
+sk_err sk_user_show(sk_store *s, const char *login, json_t **out, sk_buf *err);
+
+/*
+ * The accounts in unit (id or code; NULL: all) holding role (NULL: any), as
+ * an array of sk_user_show objects ordered by login.
+ */
+sk_err sk_user_list(sk_store *s, const char *unit, const char *role, json_t **out, sk_buf *err);
+
+/*
+ * Parses an expiry given on a command line: "YYYY-MM-DD" means the end of
+ * that day in Japan (UTC+9), which is when a development ID dated so should
+ * stop working; a full RFC 3339 time is taken as given.
+ */
+sk_err sk_user_parse_expiry(const char *text, int64_t *out, sk_buf *err);
+
+#endif

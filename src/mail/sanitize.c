@@ -1,0 +1,1113 @@
+/* sanitize: 無害化 of one mail message with GMime (parsing) and libgumbo (HTML). */
+#include "sanitize.h"
+
+#include <gmime/gmime.h>
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/sk_version.h"
+#include "charset.h"
+#include "html2text.h"
+
+void sk_mail_limits_default(sk_mail_limits *l)
+{
+	l->max_size = 32u << 20;
+	l->max_parts = 1000;
+	l->max_depth = 32;
+	l->max_text = 4u << 20;
+	l->max_html_tags = 20000;
+	l->max_html_mem = 256u << 20;
+}
+
+const char *sk_mail_sanitizer_version(void) { return "sekisho " SK_VERSION; }
+
+#define DECODE_CHUNK 65536
+
+struct sk_mail_sanitizer {
+	sk_mail_options o;
+	GMimeParserOptions *po;
+	sk_mail_conv *conv;
+	EVP_MD_CTX *md;
+	char *inbuf;  /* DECODE_CHUNK bytes read from a part */
+	char *outbuf; /* what GMime's decoder makes of them (outlen of DECODE_CHUNK) */
+	size_t outbuf_len;
+	sk_buf raw;  /* a text part's decoded bytes */
+	sk_buf text; /* its text as UTF-8 */
+	sk_buf tmp;
+};
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+static void gmime_init_once(void) { g_mime_init(); }
+
+sk_err sk_mail_sanitizer_new(const sk_mail_options *opts, sk_mail_sanitizer **out, sk_buf *err)
+{
+	pthread_once(&gmime_once, gmime_init_once);
+	sk_mail_sanitizer *s = calloc(1, sizeof(*s));
+	if (!s)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	s->o = *opts;
+	s->po = g_mime_parser_options_new();
+	g_mime_parser_options_set_address_compliance_mode(s->po, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_allow_addresses_without_domain(s->po, TRUE);
+	g_mime_parser_options_set_parameter_compliance_mode(s->po, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_rfc2047_compliance_mode(s->po, GMIME_RFC_COMPLIANCE_LOOSE);
+	const char *fallback[] = {"UTF-8", "CP932", NULL};
+	g_mime_parser_options_set_fallback_charsets(s->po, fallback);
+	s->conv = sk_mail_conv_new();
+	s->md = EVP_MD_CTX_new();
+	GMimeEncoding probe;
+	g_mime_encoding_init_decode(&probe, GMIME_CONTENT_ENCODING_UUENCODE);
+	s->outbuf_len = g_mime_encoding_outlen(&probe, DECODE_CHUNK) + 64;
+	if (s->outbuf_len < DECODE_CHUNK + 64)
+		s->outbuf_len = DECODE_CHUNK + 64;
+	s->inbuf = malloc(DECODE_CHUNK);
+	s->outbuf = malloc(s->outbuf_len);
+	sk_buf_init(&s->raw, opts->limits.max_size + 1);
+	sk_buf_init(&s->text, opts->limits.max_text);
+	sk_buf_init(&s->tmp, opts->limits.max_size + 1);
+	if (!s->conv || !s->md || !s->inbuf || !s->outbuf) {
+		sk_mail_sanitizer_free(s);
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	}
+	*out = s;
+	return SK_OK;
+}
+
+void sk_mail_sanitizer_free(sk_mail_sanitizer *s)
+{
+	if (!s)
+		return;
+	if (s->po)
+		g_mime_parser_options_free(s->po);
+	sk_mail_conv_free(s->conv);
+	EVP_MD_CTX_free(s->md);
+	free(s->inbuf);
+	free(s->outbuf);
+	sk_buf_free(&s->raw);
+	sk_buf_free(&s->text);
+	sk_buf_free(&s->tmp);
+	free(s);
+}
+
+void sk_mail_result_free(sk_mail_result *r)
+{
+	json_decref(r->json);
+	r->json = NULL;
+	sk_buf_free(&r->message);
+}
+
+/* ---- one run ---- */
+
+typedef struct run {
+	sk_mail_sanitizer *s;
+	json_t *headers, *removed, *notices;
+	sk_buf body;
+	sk_err e; /* the first allocation failure; everything after it is skipped */
+	bool body_truncated;
+	size_t text_parts;
+	InternetAddressList *addr[3]; /* From, To, Cc as parsed, for rendering */
+	char *subject, *date, *message_id;
+} run;
+
+static void notice(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void notice(run *r, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap); /* a cut notice beats none */
+	va_end(ap);
+	sk_buf clean = SK_BUF_INIT(sizeof(msg) * 2);
+	if (sk_mail_utf8_clean(msg, strlen(msg), false, &clean, NULL) == SK_OK &&
+	    json_array_append_new(r->notices, json_stringn(clean.data, clean.len)) != 0)
+		r->e = SK_ERR_NOMEM;
+	sk_buf_free(&clean);
+}
+
+static void hex32(const unsigned char h[32], char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = digits[h[i] >> 4];
+		out[2 * i + 1] = digits[h[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/*
+ * Invisible and direction-changing characters (U+200B-U+200F, U+202A-U+202E,
+ * U+2066-U+2069, U+FEFF) let "invoice\u202Efdp.exe" pass for a PDF; in
+ * names and headers they are shown as [U+XXXX] instead.
+ */
+static sk_err escape_invisible(const char *s, size_t n, sk_buf *out)
+{
+	sk_err e = SK_OK;
+	for (size_t i = 0; i < n && !e; i++) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		if (i + 2 < n && (p[0] == 0xE2 || p[0] == 0xEF)) {
+			unsigned cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+			if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+			    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF) {
+				e = sk_buf_addf(out, "[U+%04X]", cp);
+				i += 2;
+				continue;
+			}
+		}
+		e = sk_buf_addc(out, s[i]);
+	}
+	return e;
+}
+
+/* ---- headers ---- */
+
+/* Decodes RFC 2047 B or Q text into out (bytes, not yet a charset). */
+static sk_err decode_ew_payload(char enc, const char *p, size_t n, sk_buf *out)
+{
+	sk_err e = SK_OK;
+	if (enc == 'Q' || enc == 'q') {
+		for (size_t i = 0; i < n && !e; i++) {
+			if (p[i] == '_') {
+				e = sk_buf_addc(out, ' ');
+			} else if (p[i] == '=' && i + 2 < n + 0 && g_ascii_isxdigit(p[i + 1]) &&
+			           g_ascii_isxdigit(p[i + 2])) {
+				e = sk_buf_addc(out, (char)(g_ascii_xdigit_value(p[i + 1]) * 16 +
+				                            g_ascii_xdigit_value(p[i + 2])));
+				i += 2;
+			} else {
+				e = sk_buf_addc(out, p[i]);
+			}
+		}
+		return e;
+	}
+	/* Base64, leniently: stray characters skipped, missing padding tolerated. */
+	unsigned acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n && !e; i++) {
+		int v;
+		char c = p[i];
+		if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			v = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			v = c - '0' + 52;
+		else if (c == '+')
+			v = 62;
+		else if (c == '/')
+			v = 63;
+		else
+			continue;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			e = sk_buf_addc(out, (char)((acc >> bits) & 0xFF));
+		}
+	}
+	return e;
+}
+
+/* An encoded word =?charset[*lang]?B|Q?text?= at p: its parts and its length, or 0. */
+typedef struct ew {
+	const char *cs;
+	size_t cs_len;
+	char enc;
+	const char *text;
+	size_t text_len;
+} ew;
+
+static size_t parse_ew(const char *p, const char *end, ew *w)
+{
+	if (end - p < 8 || p[0] != '=' || p[1] != '?')
+		return 0;
+	const char *q = p + 2, *cs = q;
+	while (q < end && *q != '?' && *q > ' ' && *q < 0x7F)
+		q++;
+	if (q >= end || *q != '?' || q == cs || end - q < 5)
+		return 0;
+	w->cs = cs;
+	w->cs_len = (size_t)(q - cs);
+	const char *star = memchr(cs, '*', w->cs_len); /* RFC 2231 language suffix */
+	if (star)
+		w->cs_len = (size_t)(star - cs);
+	w->enc = q[1];
+	if (!strchr("BbQq", w->enc) || q[2] != '?')
+		return 0;
+	const char *t = q + 3, *x = t;
+	while (x + 1 < end && !(x[0] == '?' && x[1] == '=') && x[0] > ' ')
+		x++;
+	if (x + 1 >= end || x[0] != '?' || x[1] != '=')
+		return 0;
+	w->text = t;
+	w->text_len = (size_t)(x - t);
+	return (size_t)(x + 2 - p);
+}
+
+static int is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/*
+ * Decodes an unstructured header value to clean UTF-8 (control characters,
+ * including the newlines of folding, become spaces). Adjacent encoded words
+ * in the same charset are joined before decoding, so a character split
+ * across two of them survives; whitespace between encoded words is dropped.
+ * When ew_utf8 is set, encoded words are instead rewritten as UTF-8 encoded
+ * words, leaving the structure of an address header for GMime to parse.
+ */
+static sk_err decode_header(run *r, const char *v, size_t n, bool ew_utf8, sk_buf *out)
+{
+	sk_mail_sanitizer *s = r->s;
+	const char *p = v, *end = v + n;
+	sk_buf *bytes = &s->raw;
+	sk_err e = SK_OK;
+	while (p < end && !e) {
+		ew w;
+		size_t wl = parse_ew(p, end, &w);
+		if (!wl) {
+			/* A run of plain text up to the next possible encoded word. */
+			const char *q = p + 1;
+			while (q < end && !(q[0] == '=' && q + 1 < end && q[1] == '?'))
+				q++;
+			sk_mail_decode_info info;
+			e = sk_mail_decode(s->conv, NULL, p, (size_t)(q - p), false, out, &info);
+			p = q;
+			continue;
+		}
+		/* Collect the run of encoded words sharing this charset. */
+		char cs[48];
+		snprintf(cs, sizeof(cs), "%.*s", (int)(w.cs_len < 47 ? w.cs_len : 47), w.cs);
+		sk_buf_reset(bytes);
+		for (;;) {
+			if ((e = decode_ew_payload(w.enc, w.text, w.text_len, bytes)))
+				break;
+			p += wl;
+			const char *q = p;
+			while (q < end && is_wsp(*q))
+				q++;
+			ew nw;
+			size_t nl = parse_ew(q, end, &nw);
+			if (!nl)
+				break;
+			if (nw.cs_len != strlen(cs) || strncasecmp(nw.cs, cs, nw.cs_len) != 0) {
+				p = q; /* whitespace between encoded words is not text */
+				break;
+			}
+			p = q;
+			w = nw;
+			wl = nl;
+		}
+		if (e)
+			break;
+		sk_mail_decode_info info;
+		if (!ew_utf8) {
+			e = sk_mail_decode(s->conv, cs, bytes->data, bytes->len, false, out, &info);
+			continue;
+		}
+		sk_buf_reset(&s->tmp);
+		if ((e = sk_mail_decode(s->conv, cs, bytes->data, bytes->len, false, &s->tmp, &info)))
+			break;
+		gchar *b64 = g_base64_encode((const guchar *)s->tmp.data, s->tmp.len);
+		e = sk_buf_addf(out, "=?UTF-8?B?%s?=", b64);
+		g_free(b64);
+	}
+	sk_buf_reset(bytes);
+	return e;
+}
+
+/* Trims spaces at both ends of b and collapses runs of spaces. */
+static void squeeze_spaces(sk_buf *b)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < b->len; i++) {
+		if (b->data[i] == ' ' && (j == 0 || b->data[j - 1] == ' '))
+			continue;
+		b->data[j++] = b->data[i];
+	}
+	while (j > 0 && b->data[j - 1] == ' ')
+		j--;
+	b->len = j;
+	b->data[j] = '\0';
+}
+
+static char *buf_strdup(const sk_buf *b) { return g_strndup(b->data, b->len); }
+
+static const struct {
+	const char *name; /* as in the message */
+	const char *key;  /* in the JSON object */
+	int addr;         /* index into run.addr, or -1 */
+} wanted_headers[] = {
+    {"From", "from", 0},       {"To", "to", 1},       {"Cc", "cc", 2},
+    {"Date", "date", -1},      {"Subject", "subject", -1}, {"Message-ID", "message-id", -1},
+};
+
+#define NWANTED (sizeof(wanted_headers) / sizeof(wanted_headers[0]))
+
+static sk_err escape_invisible(const char *s, size_t n, sk_buf *out);
+
+/*
+ * Flags display names that look like an address other than the real one,
+ * and escapes invisible characters in every name, for the JSON and for the
+ * rendered message alike.
+ */
+static void check_display_names(run *r, const char *hname, InternetAddressList *list)
+{
+	int n = internet_address_list_length(list);
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		const char *name = internet_address_get_name(ia);
+		if (name) {
+			sk_buf esc = SK_BUF_INIT(64u << 10);
+			if (escape_invisible(name, strlen(name), &esc) == SK_OK &&
+			    strcmp(esc.data, name) != 0)
+				internet_address_set_name(ia, esc.data);
+			sk_buf_free(&esc);
+			name = internet_address_get_name(ia);
+		}
+		const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		if (name && addr && strchr(name, '@') && !strstr(name, addr))
+			notice(r,
+			       "[display_name_address] %s の表示名「%s」はメールアドレスのように見えますが、"
+			       "実際のアドレスは <%s> です。",
+			       hname, name, addr);
+	}
+}
+
+static void take_header(run *r, size_t k, const char *raw)
+{
+	sk_mail_sanitizer *s = r->s;
+	sk_buf v = SK_BUF_INIT(64u << 10);
+	sk_buf shown = SK_BUF_INIT(128u << 10);
+	size_t rawlen = strlen(raw);
+	int ai = wanted_headers[k].addr;
+	sk_err e;
+	if (ai >= 0) {
+		e = decode_header(r, raw, rawlen, true, &v);
+		if (!e) {
+			InternetAddressList *list = internet_address_list_parse(s->po, v.data);
+			if (!list)
+				list = internet_address_list_new();
+			r->addr[ai] = list;
+			check_display_names(r, wanted_headers[k].name, list);
+			char *txt = internet_address_list_to_string(list, NULL, FALSE);
+			sk_buf_reset(&v);
+			e = sk_mail_utf8_clean(txt ? txt : "", txt ? strlen(txt) : 0, false, &v, NULL);
+			g_free(txt);
+		}
+	} else {
+		e = decode_header(r, raw, rawlen, false, &v);
+	}
+	if (e == SK_ERR_TOO_BIG) {
+		notice(r, "[header_limit] %s ヘッダーが長すぎるため切り詰めました。",
+		       wanted_headers[k].name);
+		e = SK_OK;
+	}
+	if (e) {
+		r->e = e;
+	} else {
+		squeeze_spaces(&v);
+		if (escape_invisible(v.data, v.len, &shown) ||
+		    json_object_set_new(r->headers, wanted_headers[k].key,
+		                        json_stringn(shown.data, shown.len)))
+			r->e = SK_ERR_NOMEM;
+		if (strcmp(wanted_headers[k].key, "subject") == 0)
+			r->subject = buf_strdup(&shown);
+		else if (strcmp(wanted_headers[k].key, "date") == 0)
+			r->date = buf_strdup(&shown);
+		else if (strcmp(wanted_headers[k].key, "message-id") == 0)
+			r->message_id = buf_strdup(&shown);
+	}
+	sk_buf_free(&v);
+	sk_buf_free(&shown);
+}
+
+static void take_headers(run *r, GMimeObject *msg)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(msg);
+	int n = g_mime_header_list_get_count(hl);
+	bool seen[NWANTED] = {false};
+	for (int i = 0; i < n && !r->e; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = g_mime_header_get_name(h);
+		for (size_t k = 0; k < NWANTED; k++) {
+			if (g_ascii_strcasecmp(name, wanted_headers[k].name) != 0)
+				continue;
+			if (seen[k]) {
+				notice(r, "[duplicate_header] %s ヘッダーが複数あります。最初のものを示しています。",
+				       wanted_headers[k].name);
+			} else {
+				seen[k] = true;
+				const char *raw = g_mime_header_get_raw_value(h);
+				take_header(r, k, raw ? raw : "");
+			}
+			break;
+		}
+	}
+}
+
+/* ---- parts ---- */
+
+typedef sk_err (*sink_fn)(void *ctx, const char *p, size_t n);
+
+/* Streams a part's content, transfer-decoded, into sink. *size receives the decoded length. */
+static sk_err part_content(sk_mail_sanitizer *s, GMimePart *part, sink_fn sink, void *ctx,
+                           uint64_t *size)
+{
+	*size = 0;
+	GMimeDataWrapper *dw = g_mime_part_get_content(part);
+	if (!dw)
+		return SK_OK;
+	GMimeStream *src = g_mime_data_wrapper_get_stream(dw);
+	if (!src)
+		return SK_OK;
+	GMimeEncoding st;
+	g_mime_encoding_init_decode(&st, g_mime_data_wrapper_get_encoding(dw));
+	g_mime_stream_reset(src);
+	sk_err e = SK_OK;
+	for (;;) {
+		ssize_t n = g_mime_stream_read(src, s->inbuf, DECODE_CHUNK);
+		if (n <= 0)
+			break;
+		size_t o = g_mime_encoding_step(&st, s->inbuf, (size_t)n, s->outbuf);
+		*size += o;
+		if ((e = sink(ctx, s->outbuf, o)))
+			return e;
+	}
+	size_t o = g_mime_encoding_flush(&st, s->inbuf, 0, s->outbuf);
+	*size += o;
+	return sink(ctx, s->outbuf, o);
+}
+
+static sk_err sink_hash(void *ctx, const char *p, size_t n)
+{
+	return EVP_DigestUpdate(ctx, p, n) ? SK_OK : SK_ERR_NOMEM;
+}
+
+static sk_err sink_buf(void *ctx, const char *p, size_t n) { return sk_buf_add(ctx, p, n); }
+
+/* File types that are archives: listed like everything else, and said so, never opened. */
+static const char *const archive_types[] = {
+    "application/zip",   "application/x-zip-compressed", "application/x-7z-compressed",
+    "application/x-rar", "application/vnd.rar",          "application/x-rar-compressed",
+    "application/gzip",  "application/x-gzip",           "application/x-tar",
+    "application/x-lzh", "application/x-lzh-compressed", "application/x-bzip2",
+    "application/x-xz",
+};
+static const char *const archive_suffixes[] = {".zip", ".7z",  ".rar", ".gz", ".tgz", ".tar",
+                                               ".lzh", ".lha", ".bz2", ".xz", ".cab"};
+
+static bool is_archive(const char *type, const char *name)
+{
+	for (size_t i = 0; i < sizeof(archive_types) / sizeof(archive_types[0]); i++)
+		if (strcasecmp(type, archive_types[i]) == 0)
+			return true;
+	size_t nl = strlen(name);
+	for (size_t i = 0; i < sizeof(archive_suffixes) / sizeof(archive_suffixes[0]); i++) {
+		size_t sl = strlen(archive_suffixes[i]);
+		if (nl > sl && strcasecmp(name + nl - sl, archive_suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void add_removed(run *r, const char *name, const char *type, uint64_t size,
+                        const unsigned char sha[32])
+{
+	char hex[65];
+	hex32(sha, hex);
+	sk_buf clean = SK_BUF_INIT(8192);
+	sk_buf shown = SK_BUF_INIT(16384);
+	if (sk_mail_utf8_clean(name, strlen(name), false, &clean, NULL) == SK_ERR_NOMEM ||
+	    escape_invisible(clean.data, clean.len, &shown) == SK_ERR_NOMEM) {
+		r->e = SK_ERR_NOMEM;
+	} else {
+		json_t *o = json_pack("{s:s%,s:s,s:I,s:s}", "name", shown.data, shown.len, "type", type,
+		                      "size", (json_int_t)size, "sha256", hex);
+		if (!o || json_array_append_new(r->removed, o))
+			r->e = SK_ERR_NOMEM;
+		if (is_archive(type, shown.data))
+			notice(r, "[archive] 「%s」は圧縮ファイル (%s) です。中身は開いていません。",
+			       shown.data, type);
+	}
+	sk_buf_free(&clean);
+	sk_buf_free(&shown);
+}
+
+static void type_of(GMimeObject *o, char *out, size_t n)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	const char *t = ct ? g_mime_content_type_get_media_type(ct) : NULL;
+	const char *st = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+	snprintf(out, n, "%s/%s", t ? t : "application", st ? st : "octet-stream");
+	for (char *p = out; *p; p++) {
+		*p = g_ascii_tolower(*p);
+		if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7E)
+			*p = '_';
+	}
+}
+
+/* Percent-decodes an RFC 2231 extended value into out. */
+static sk_err pct_decode(const char *p, size_t n, sk_buf *out)
+{
+	sk_err e = SK_OK;
+	for (size_t i = 0; i < n && !e; i++) {
+		if (p[i] == '%' && i + 2 < n + 0 && g_ascii_isxdigit(p[i + 1]) &&
+		    g_ascii_isxdigit(p[i + 2])) {
+			e = sk_buf_addc(out, (char)(g_ascii_xdigit_value(p[i + 1]) * 16 +
+			                            g_ascii_xdigit_value(p[i + 2])));
+			i += 2;
+		} else {
+			e = sk_buf_addc(out, p[i]);
+		}
+	}
+	return e;
+}
+
+#define MAX_SEGMENTS 64
+
+/*
+ * The parameter want (filename or name) of a raw Content-Disposition or
+ * Content-Type value, decoded to UTF-8 by our own decoders: RFC 2231
+ * (charset'lang'%XX, continuations) and RFC 2047 words in quoted values.
+ * GMime decodes these strictly, which turns ① in ISO-2022-JP into "?".
+ */
+static bool raw_param(run *r, const char *raw, const char *want, sk_buf *out)
+{
+	size_t wl = strlen(want), len = strlen(raw);
+	struct seg {
+		const char *p;
+		size_t n;
+		bool ext;
+	} seg[MAX_SEGMENTS] = {{0}};
+	const char *plain = NULL;
+	size_t plain_n = 0;
+	char *copy = g_strndup(raw, len); /* quoted values are unescaped in place */
+	char *p = strchr(copy, ';'), *end = copy + len;
+	while (p && p < end) {
+		p++;
+		while (p < end && (is_wsp(*p) || *p == ';'))
+			p++;
+		char *name = p;
+		while (p < end && *p != '=' && *p != ';')
+			p++;
+		if (p >= end || *p != '=')
+			continue;
+		char *ne = p;
+		while (ne > name && is_wsp(ne[-1]))
+			ne--;
+		p++;
+		while (p < end && is_wsp(*p))
+			p++;
+		char *v = p, *w = p;
+		if (p < end && *p == '"') {
+			v = w = ++p;
+			while (p < end && *p != '"') {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				*w++ = *p++;
+			}
+			if (p < end)
+				p++;
+		} else {
+			while (p < end && *p != ';' && !is_wsp(*p))
+				p++;
+			w = p;
+		}
+		size_t nl = (size_t)(ne - name), vn = (size_t)(w - v);
+		if (nl < wl || g_ascii_strncasecmp(name, want, wl) != 0)
+			goto next;
+		if (nl == wl) {
+			plain = v;
+			plain_n = vn;
+		} else if (name[wl] == '*') {
+			const char *q = name + wl + 1;
+			unsigned idx = 0;
+			bool ext = false;
+			if (q == ne) {
+				ext = true; /* name*=charset'lang'value */
+			} else {
+				while (q < ne && *q >= '0' && *q <= '9' && idx < MAX_SEGMENTS)
+					idx = idx * 10 + (unsigned)(*q++ - '0');
+				ext = q < ne && *q == '*';
+				if (q + (ext ? 1 : 0) != ne)
+					goto next;
+			}
+			if (idx < MAX_SEGMENTS)
+				seg[idx] = (struct seg){v, vn, ext};
+		}
+	next:
+		p = memchr(p, ';', (size_t)(end - p));
+	}
+	bool found = false;
+	sk_mail_sanitizer *s = r->s;
+	if (seg[0].p) {
+		char cs[48] = "";
+		sk_buf bytes = SK_BUF_INIT(64u << 10);
+		for (size_t i = 0; i < MAX_SEGMENTS && seg[i].p; i++) {
+			const char *v = seg[i].p;
+			size_t vn = seg[i].n;
+			if (i == 0 && seg[i].ext) {
+				const char *q1 = memchr(v, '\'', vn);
+				const char *q2 = q1 ? memchr(q1 + 1, '\'', vn - (size_t)(q1 + 1 - v)) : NULL;
+				if (q2) {
+					snprintf(cs, sizeof(cs), "%.*s", (int)(q1 - v), v);
+					vn -= (size_t)(q2 + 1 - v);
+					v = q2 + 1;
+				}
+			}
+			if (seg[i].ext ? pct_decode(v, vn, &bytes) : sk_buf_add(&bytes, v, vn))
+				break;
+		}
+		found = sk_mail_decode(s->conv, cs, bytes.data, bytes.len, false, out, NULL) == SK_OK;
+		sk_buf_free(&bytes);
+	} else if (plain) {
+		found = decode_header(r, plain, plain_n, false, out) == SK_OK;
+	}
+	g_free(copy);
+	return found && out->len > 0;
+}
+
+/* A part's file name: our decoding of its raw headers first, GMime's otherwise. */
+static void part_name(run *r, GMimeObject *o, sk_buf *out)
+{
+	static const struct {
+		const char *header, *param;
+	} where[] = {{"Content-Disposition", "filename"}, {"Content-Type", "name"}};
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		GMimeHeader *h = g_mime_header_list_get_header(hl, where[i].header);
+		const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+		sk_buf_reset(out);
+		if (raw && raw_param(r, raw, where[i].param, out))
+			return;
+	}
+	sk_buf_reset(out);
+	const char *g = GMIME_IS_PART(o) ? g_mime_part_get_filename(GMIME_PART(o)) : NULL;
+	if (g)
+		(void)sk_buf_adds(out, g);
+}
+
+/* Removes a leaf part: hashes its decoded content and lists it. */
+static void remove_part(run *r, GMimeObject *o)
+{
+	sk_mail_sanitizer *s = r->s;
+	char type[128];
+	type_of(o, type, sizeof(type));
+	uint64_t size = 0;
+	unsigned char sha[32];
+	unsigned mdlen = 0;
+	const char *name = NULL;
+	EVP_DigestInit_ex(s->md, EVP_sha256(), NULL);
+	sk_buf namebuf = SK_BUF_INIT(64u << 10);
+	part_name(r, o, &namebuf);
+	if (namebuf.len)
+		name = namebuf.data;
+	if (GMIME_IS_PART(o)) {
+		if (part_content(s, GMIME_PART(o), sink_hash, s->md, &size))
+			r->e = SK_ERR_NOMEM;
+	} else if (GMIME_IS_MESSAGE_PART(o)) {
+		/* A forwarded message, listed whole as GMime writes it back out. */
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(o));
+		if (!name && inner)
+			name = g_mime_message_get_subject(inner);
+		GMimeStream *mem = g_mime_stream_mem_new();
+		if (inner)
+			g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
+		GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		size = ba->len;
+		EVP_DigestUpdate(s->md, ba->data, ba->len);
+		g_object_unref(mem);
+	}
+	EVP_DigestFinal_ex(s->md, sha, &mdlen);
+	add_removed(r, name ? name : "", type, size, sha);
+	sk_buf_free(&namebuf);
+}
+
+/* Appends a text part's content as UTF-8 to the body. */
+static void take_text(run *r, GMimePart *part, bool html)
+{
+	sk_mail_sanitizer *s = r->s;
+	uint64_t size;
+	sk_buf_reset(&s->raw);
+	sk_buf_reset(&s->text);
+	sk_err e = part_content(s, part, sink_buf, &s->raw, &size);
+	if (e == SK_ERR_NOMEM) {
+		r->e = e;
+		return;
+	}
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	const char *cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+	sk_mail_decode_info info;
+	e = sk_mail_decode(s->conv, cs, s->raw.data, s->raw.len, true, &s->text, &info);
+	if (e == SK_ERR_NOMEM) {
+		r->e = e;
+		return;
+	}
+	if (info.unknown)
+		notice(r, "[charset_unknown] 文字コード「%s」は分からないため、%s として読みました。",
+		       cs ? cs : "", info.used);
+	if (info.replaced)
+		notice(r,
+		       "[charset_replaced] 文字コード %s として読めないバイト列 %zu 個を U+FFFD (�) "
+		       "に置き換えました。",
+		       cs && *cs ? cs : info.used, info.replaced);
+	if (r->text_parts++ > 0 && r->body.len > 0)
+		e = sk_buf_adds(&r->body, "\n\n");
+	if (!html) {
+		e = e ? e : sk_buf_add(&r->body, s->text.data, s->text.len);
+	} else {
+		sk_mail_html_opts ho = {.max_tags = s->o.limits.max_html_tags,
+		                        .max_memory = s->o.limits.max_html_mem,
+		                        .defang_links = s->o.defang_links};
+		sk_buf herr = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		size_t before = r->body.len;
+		e = e ? e : sk_mail_html_to_text(s->text.data, s->text.len, &ho, &r->body, &herr);
+		if (e == SK_ERR_TOO_BIG && r->body.len == before) {
+			notice(r, "[html_limit] HTML を本文に変換できませんでした (%s)。HTML は削除しました。",
+			       herr.data);
+			remove_part(r, GMIME_OBJECT(part));
+			e = SK_OK;
+		} else if (!e) {
+			notice(r, "[html_converted] HTML の本文をテキストに変換しました "
+			          "(スクリプト・スタイル・画像は削除、リンクは文字で表示)。");
+		}
+		sk_buf_free(&herr);
+	}
+	if (e == SK_ERR_TOO_BIG) {
+		r->body_truncated = true;
+		e = SK_OK;
+	}
+	if (e)
+		r->e = e;
+}
+
+static bool is_type(GMimeObject *o, const char *type, const char *subtype)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	return ct && g_mime_content_type_is_type(ct, type, subtype);
+}
+
+/* A part the reader sees as text: text/plain or text/html, inline, without a file name. */
+static int body_kind(GMimeObject *o)
+{
+	if (!GMIME_IS_PART(o))
+		return 0;
+	bool plain = is_type(o, "text", "plain"), html = is_type(o, "text", "html");
+	if (!plain && !html)
+		return 0;
+	GMimeContentDisposition *d = g_mime_object_get_content_disposition(o);
+	if (d && g_mime_content_disposition_is_attachment(d))
+		return 0;
+	if (g_mime_part_get_filename(GMIME_PART(o)))
+		return 0;
+	return plain ? 1 : 2;
+}
+
+/* Which child of a multipart/alternative becomes the body: plain text first, else the last. */
+static int chosen_alternative(GMimeMultipart *mp)
+{
+	int n = g_mime_multipart_get_count(mp);
+	for (int i = 0; i < n; i++)
+		if (body_kind(g_mime_multipart_get_part(mp, i)) == 1)
+			return i;
+	return n - 1;
+}
+
+typedef struct item {
+	GMimeObject *obj;
+	unsigned depth;
+	bool unchosen; /* inside an alternative that is not shown: its text is not listed */
+} item;
+
+static void walk(run *r, GMimeObject *root)
+{
+	const sk_mail_limits *L = &r->s->o.limits;
+	size_t cap = 16, n = 0, visited = 0, skipped = 0, too_deep = 0;
+	item *stack = malloc(cap * sizeof(*stack));
+	if (!stack) {
+		r->e = SK_ERR_NOMEM;
+		return;
+	}
+	stack[n++] = (item){root, 0, false};
+	while (n > 0 && !r->e) {
+		item it = stack[--n];
+		if (visited >= L->max_parts) {
+			skipped++;
+			continue;
+		}
+		visited++;
+		if (!GMIME_IS_MULTIPART(it.obj)) {
+			int kind = body_kind(it.obj);
+			if (kind && it.unchosen)
+				continue;
+			if (kind)
+				take_text(r, GMIME_PART(it.obj), kind == 2);
+			else
+				remove_part(r, it.obj);
+			continue;
+		}
+		GMimeMultipart *mp = GMIME_MULTIPART(it.obj);
+		int count = g_mime_multipart_get_count(mp);
+		if (it.depth + 1 > L->max_depth) {
+			too_deep += (size_t)count;
+			continue;
+		}
+		int chosen = is_type(it.obj, "multipart", "alternative") ? chosen_alternative(mp) : -1;
+		/* Children go on the stack last first, so they come off in order. */
+		if (n + (size_t)count > cap) {
+			size_t want = n + (size_t)count;
+			item *bigger = realloc(stack, want * sizeof(*stack));
+			if (!bigger) {
+				r->e = SK_ERR_NOMEM;
+				break;
+			}
+			stack = bigger;
+			cap = want;
+		}
+		for (int i = count - 1; i >= 0; i--)
+			stack[n++] = (item){g_mime_multipart_get_part(mp, i), it.depth + 1,
+			                    it.unchosen || (chosen >= 0 && i != chosen)};
+	}
+	free(stack);
+	if (skipped)
+		notice(r,
+		       "[parts_limit] パートの数が上限 %zu を超えました。残りの %zu 個は調べずに削除しました。",
+		       L->max_parts, skipped);
+	if (too_deep)
+		notice(r,
+		       "[depth_limit] 入れ子が上限 %zu 段を超えました。その内側の %zu 個のパートは調べずに"
+		       "削除しました。",
+		       L->max_depth, too_deep);
+}
+
+/* ---- output ---- */
+
+static sk_err footer(run *r)
+{
+	sk_buf *b = &r->body;
+	sk_err e = SK_OK;
+	/* The footer is always written, even past the text limit. */
+	b->max = b->len + 64 + 1024 * (json_array_size(r->removed) + json_array_size(r->notices)) +
+	         65536;
+	while (b->len > 0 && (b->data[b->len - 1] == '\n' || b->data[b->len - 1] == ' '))
+		b->data[--b->len] = '\0';
+	if (b->len)
+		e = sk_buf_adds(b, "\n\n");
+	e = e ? e : sk_buf_addf(b, "======== 無害化 (%s) ========\n", sk_mail_sanitizer_version());
+	size_t nr = json_array_size(r->removed);
+	if (!e && nr == 0)
+		e = sk_buf_adds(b, "削除したものはありません。\n");
+	if (!e && nr)
+		e = sk_buf_addf(b, "削除した添付ファイル・パート (%zu):\n", nr);
+	for (size_t i = 0; i < nr && !e; i++) {
+		json_t *o = json_array_get(r->removed, i);
+		const char *name = json_string_value(json_object_get(o, "name"));
+		e = sk_buf_addf(b, "%zu. %s\n   種類: %s  サイズ: %" JSON_INTEGER_FORMAT " バイト\n   SHA-256: %s\n", i + 1,
+		                *name ? name : "(名前なし)",
+		                json_string_value(json_object_get(o, "type")),
+		                json_integer_value(json_object_get(o, "size")),
+		                json_string_value(json_object_get(o, "sha256")));
+	}
+	size_t nn = json_array_size(r->notices);
+	if (!e && nn)
+		e = sk_buf_adds(b, "注意:\n");
+	for (size_t i = 0; i < nn && !e; i++)
+		e = sk_buf_addf(b, "- %s\n", json_string_value(json_array_get(r->notices, i)));
+	return e;
+}
+
+/* Builds the sanitized message with GMime, which folds and encodes the headers. */
+static sk_err render(run *r, size_t nremoved, const char *sha_hex, sk_buf *out)
+{
+	GMimeMessage *m = g_mime_message_new(FALSE);
+	static const GMimeAddressType types[3] = {GMIME_ADDRESS_TYPE_FROM, GMIME_ADDRESS_TYPE_TO,
+	                                          GMIME_ADDRESS_TYPE_CC};
+	for (int i = 0; i < 3; i++)
+		if (r->addr[i] && internet_address_list_length(r->addr[i]) > 0)
+			internet_address_list_append(g_mime_message_get_addresses(m, types[i]),
+			                             r->addr[i]);
+	if (r->date)
+		g_mime_object_set_header(GMIME_OBJECT(m), "Date", r->date, "UTF-8");
+	if (r->subject)
+		g_mime_message_set_subject(m, r->subject, "UTF-8");
+	if (r->message_id) {
+		/* Only a well-formed identifier is carried over; anything else is in the JSON. */
+		const char *id = r->message_id;
+		size_t il = strlen(id);
+		bool ok = il > 2 && il < 990 && id[0] == '<' && id[il - 1] == '>';
+		for (size_t i = 1; ok && i + 1 < il; i++)
+			ok = id[i] > ' ' && id[i] < 0x7F && id[i] != '<' && id[i] != '>';
+		if (ok)
+			g_mime_object_set_header(GMIME_OBJECT(m), "Message-ID", id, NULL);
+	}
+	g_mime_object_set_header(GMIME_OBJECT(m), "MIME-Version", "1.0", NULL);
+	/* Written raw: GMime would encode the long hash as an encoded word. */
+	char stamp[256];
+	snprintf(stamp, sizeof(stamp), " %s; removed=%zu;\n original-sha256=%s\n",
+	         sk_mail_sanitizer_version(), nremoved, sha_hex);
+	g_mime_object_set_header(GMIME_OBJECT(m), "X-Sekisho-Sanitized", "-", NULL);
+	GMimeHeader *h = g_mime_header_list_get_header(
+	    g_mime_object_get_header_list(GMIME_OBJECT(m)), "X-Sekisho-Sanitized");
+	if (h)
+		g_mime_header_set_raw_value(h, stamp);
+	GMimeTextPart *tp = g_mime_text_part_new_with_subtype("plain");
+	g_mime_text_part_set_text(tp, r->body.data);
+	g_mime_text_part_set_charset(tp, "UTF-8");
+	g_mime_part_set_content_encoding(
+	    GMIME_PART(tp), g_mime_part_get_best_content_encoding(GMIME_PART(tp),
+	                                                          GMIME_ENCODING_CONSTRAINT_7BIT));
+	g_mime_message_set_mime_part(m, GMIME_OBJECT(tp));
+	g_object_unref(tp);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	sk_err e = g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, mem) < 0 ? SK_ERR_NOMEM
+	                                                                         : SK_OK;
+	GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	if (!e)
+		e = sk_buf_add(out, ba->data, ba->len);
+	g_object_unref(mem);
+	g_object_unref(m);
+	return e;
+}
+
+/* The end of the header block in data: where the body would start, or len. */
+static size_t header_end(const char *data, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (data[i] == '\n' && (data[i + 1] == '\n' || (data[i + 1] == '\r' && i + 2 < len &&
+		                                                 data[i + 2] == '\n')))
+			return i + 1;
+	return len;
+}
+
+/* Whether the bytes start like a header field ("Name:"); GMime accepts anything. */
+static bool looks_like_mail(const char *d, size_t n)
+{
+	size_t i = 0;
+	if (n >= 5 && memcmp(d, "From ", 5) == 0) { /* an mbox separator line */
+		const char *nl = memchr(d, '\n', n);
+		if (!nl)
+			return false;
+		i = (size_t)(nl - d) + 1;
+	}
+	size_t start = i;
+	while (i < n && d[i] > ' ' && d[i] < 0x7F && d[i] != ':')
+		i++;
+	while (i < n && (d[i] == ' ' || d[i] == '\t'))
+		i++;
+	return i > start && i < n && d[i] == ':';
+}
+
+sk_err sk_mail_sanitize(sk_mail_sanitizer *s, const sk_mail_input *in, sk_mail_result *out,
+                        sk_buf *err)
+{
+	memset(out, 0, sizeof(*out));
+	sk_buf_init(&out->message, SK_BUF_DEFAULT_MAX);
+	out->size = in->total ? in->total : in->len;
+	unsigned char sha[32];
+	if (in->sha256) {
+		memcpy(sha, in->sha256, 32);
+	} else {
+		unsigned l = 0;
+		if (!EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) ||
+		    !EVP_DigestUpdate(s->md, in->data, in->len) || !EVP_DigestFinal_ex(s->md, sha, &l))
+			return sk_fail(err, SK_ERR_NOMEM, "cannot compute SHA-256");
+	}
+	hex32(sha, out->sha256);
+	if (!looks_like_mail(in->data, in->len))
+		return sk_fail(err, SK_ERR_INVALID,
+		               in->len ? "the input does not start with a mail header"
+		                       : "the input is empty");
+
+	run r = {.s = s};
+	r.headers = json_object();
+	r.removed = json_array();
+	r.notices = json_array();
+	sk_buf_init(&r.body, s->o.limits.max_text);
+	bool oversize = out->size > s->o.limits.max_size || in->len > s->o.limits.max_size;
+	size_t parse_len = oversize ? header_end(in->data, in->len) : in->len;
+
+	/* GMime reads header values as C strings: a NUL would hide the rest of a header. */
+	char *copy = NULL;
+	const char *data = in->data;
+	size_t hend = header_end(in->data, parse_len);
+	if (memchr(in->data, 0, hend)) {
+		copy = malloc(parse_len);
+		if (copy) {
+			memcpy(copy, in->data, parse_len);
+			for (size_t i = 0; i < hend; i++)
+				if (copy[i] == '\0')
+					copy[i] = ' ';
+			data = copy;
+			notice(&r, "[nul_bytes] ヘッダーにあった NUL バイトを空白に置き換えました。");
+		} else {
+			r.e = SK_ERR_NOMEM;
+		}
+	}
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(data, parse_len);
+	free(copy); /* the stream holds its own copy */
+	GMimeParser *p = g_mime_parser_new_with_stream(st);
+	g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
+	GMimeMessage *msg = g_mime_parser_construct_message(p, s->po);
+	if (r.e) {
+		/* out of memory before parsing */
+	} else if (!msg) {
+		r.e = SK_ERR_INVALID;
+	} else if (r.headers && r.removed && r.notices) {
+		take_headers(&r, GMIME_OBJECT(msg));
+		GMimeObject *root = g_mime_message_get_mime_part(msg);
+		if (oversize) {
+			notice(&r,
+			       "[size_limit] メールの大きさ %" PRIu64 " バイトが上限 %zu バイトを超えています。"
+			       "本文と添付はすべて削除しました。",
+			       out->size, s->o.limits.max_size);
+			add_removed(&r, "", "message/rfc822", out->size, sha);
+		} else if (root) {
+			walk(&r, root);
+		}
+		if (!r.e && r.text_parts == 0)
+			notice(&r, "[no_text] 本文として読めるテキストのパートがありません。");
+		if (!r.e && r.body_truncated)
+			notice(&r, "[text_limit] 本文が上限 %zu バイトを超えたため、残りを削除しました。",
+			       s->o.limits.max_text);
+	} else {
+		r.e = SK_ERR_NOMEM;
+	}
+	if (!r.e)
+		r.e = footer(&r);
+	if (!r.e) {
+		out->nremoved = json_array_size(r.removed);
+		out->json = json_pack("{s:o,s:s%,s:o,s:o}", "headers", r.headers, "body", r.body.data,
+		                      r.body.len, "removed", r.removed, "notices", r.notices);
+		r.headers = r.removed = r.notices = NULL;
+		if (!out->json)
+			r.e = SK_ERR_NOMEM;
+	}
+	if (!r.e && s->o.render)
+		r.e = render(&r, out->nremoved, out->sha256, &out->message);
+
+	if (msg)
+		g_object_unref(msg);
+	g_object_unref(p);
+	g_object_unref(st);
+	for (int i = 0; i < 3; i++)
+		if (r.addr[i])
+			g_object_unref(r.addr[i]);
+	g_free(r.subject);
+	g_free(r.date);
+	g_free(r.message_id);
+	json_decref(r.headers);
+	json_decref(r.removed);
+	json_decref(r.notices);
+	sk_buf_free(&r.body);
+	if (r.e == SK_ERR_INVALID)
+		return sk_fail(err, r.e, "the input cannot be parsed as a mail message");
+	if (r.e)
+		return sk_fail(err, r.e, "%s while sanitizing the message", sk_err_str(r.e));
+	return SK_OK;
+}

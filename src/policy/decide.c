@@ -1,0 +1,443 @@
+/*
+ * decide: the decision engine of SPEC §3. sk_policy_compile_actions turns
+ * the loaded rules into one table per action (rules in file order, each with
+ * its citations as bits of the action's own citation table, and the
+ * precomputed "profile is silent" answer), so that sk_policy_decide is a
+ * scan of a few bitmask tests that never allocates.
+ *
+ * Matching semantics (docs/policy-format.md, "How rules combine"): all rules
+ * of the action whose conditions hold; only the highest priority among them
+ * is kept; the strictest decision wins; safeguards and citations are unions;
+ * the approver is named by the most specific rule with the winning decision; an
+ * exception is possible only if every kept forbid rule allows one.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policy_int.h"
+
+void sk_decide_input_init(sk_decide_input *in, sk_action a)
+{
+	memset(in, 0, sizeof(*in));
+	in->action = a;
+	for (int i = 0; i < SK_AXIS__COUNT; i++)
+		in->level[i] = SK_LEVEL_UNSET;
+	in->zone = SK_ZONE_NONE;
+	in->actor_role = SK_ROLE_NONE;
+}
+
+/* The facts of one input as the bits the conditions test. */
+typedef struct facts {
+	uint32_t level_bit[SK_AXIS__COUNT];
+	int level[SK_AXIS__COUNT];
+	uint32_t zone_bit;
+	uint32_t role_bit;
+	int mynumber;
+	int personal;
+} facts;
+
+static inline bool cond_holds(const sk_cond *c, const facts *f)
+{
+	return (c->level_mask[0] & f->level_bit[0]) && (c->level_mask[1] & f->level_bit[1]) &&
+	       (c->level_mask[2] & f->level_bit[2]) && (c->zone_mask & f->zone_bit) &&
+	       (c->role_mask & f->role_bit) && (c->mynumber < 0 || c->mynumber == f->mynumber) &&
+	       (c->personal < 0 || c->personal == f->personal);
+}
+
+static inline bool rule_matches(const sk_rule *r, const facts *f)
+{
+	return cond_holds(&r->when, f) && !(r->has_unless && cond_holds(&r->unless, f));
+}
+
+static sk_err make_facts(const sk_policy *p, const sk_decide_input *in, facts *f)
+{
+	if ((unsigned)in->action >= SK_ACT__COUNT || (unsigned)in->zone > SK_ZONE_NONE ||
+	    (unsigned)in->actor_role > SK_ROLE_NONE)
+		return SK_ERR_INVALID;
+	for (int a = 0; a < SK_AXIS__COUNT; a++) {
+		int n = p->axes[a].n_levels, v = in->level[a];
+		if (v == SK_LEVEL_UNSET)
+			v = n - 1; /* unclassified: assume the most sensitive level */
+		else if (v < 0 || v >= n)
+			return SK_ERR_INVALID;
+		f->level[a] = v;
+		f->level_bit[a] = 1u << v;
+	}
+	f->zone_bit = 1u << in->zone;
+	f->role_bit = 1u << in->actor_role;
+	f->mynumber = in->mynumber;
+	f->personal = in->personal;
+	return SK_OK;
+}
+
+/* What the kept rules add up to, before it becomes an sk_decision. */
+typedef struct tally {
+	int decision;
+	uint32_t safeguards;
+	uint64_t cites;
+	uint64_t forbid_cites;
+	sk_role approver[SK_DEC__COUNT];
+	int approver_spec[SK_DEC__COUNT]; /* conditions of the rule that named it */
+	bool forbid_all_exception;
+	unsigned kept;
+} tally;
+
+static void tally_init(tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->decision = -1;
+	for (int d = 0; d < SK_DEC__COUNT; d++) {
+		t->approver[d] = SK_ROLE_NONE;
+		t->approver_spec[d] = -1;
+	}
+	t->forbid_all_exception = true;
+}
+
+static inline void tally_add(tally *t, const sk_rule *r, uint64_t cite_mask)
+{
+	if ((int)r->decision > t->decision)
+		t->decision = (int)r->decision;
+	t->safeguards |= r->safeguards;
+	t->cites |= cite_mask;
+	/* The most specific rule names the approver; ties go to file order. */
+	int spec = (int)(r->when.nkeys + r->unless.nkeys);
+	if (r->approver != SK_ROLE_NONE && spec > t->approver_spec[r->decision]) {
+		t->approver[r->decision] = r->approver;
+		t->approver_spec[r->decision] = spec;
+	}
+	if (r->decision == SK_DEC_FORBID) {
+		t->forbid_all_exception = t->forbid_all_exception && r->exception;
+		t->forbid_cites |= cite_mask;
+	}
+	t->kept++;
+}
+
+static void tally_finish(const tally *t, const char *const *cites, sk_decision *out)
+{
+	out->decision = (sk_decision_kind)t->decision;
+	out->no_rule = false;
+	out->exception_possible = false;
+	uint64_t cm = t->cites;
+	switch (out->decision) {
+	case SK_DEC_FORBID:
+		if (t->forbid_all_exception) {
+			out->exception_possible = true;
+			out->approver = t->approver[SK_DEC_FORBID];
+			out->safeguards = t->safeguards;
+		} else {
+			/* An outright prohibition: nothing to approve, nothing to do. */
+			out->approver = SK_ROLE_NONE;
+			out->safeguards = 0;
+			cm = t->forbid_cites;
+		}
+		break;
+	case SK_DEC_REQUIRE_APPROVAL:
+		out->approver = t->approver[SK_DEC_REQUIRE_APPROVAL];
+		out->safeguards = t->safeguards;
+		break;
+	default:
+		out->approver = SK_ROLE_NONE;
+		out->safeguards = t->safeguards;
+		break;
+	}
+	unsigned n = 0;
+	while (cm) {
+		int i = __builtin_ctzll(cm);
+		out->citations[n++] = cites[i];
+		cm &= cm - 1;
+	}
+	out->n_citations = n;
+}
+
+sk_err sk_policy_decide(const sk_policy *p, const sk_decide_input *in, sk_decision *out)
+{
+	facts f;
+	if (make_facts(p, in, &f) != SK_OK)
+		return SK_ERR_INVALID;
+	const sk_action_table *t = &p->actions[in->action];
+	int top = INT_MIN;
+	if (!t->uniform_priority) {
+		for (unsigned i = 0; i < t->n_rules; i++) {
+			const sk_rule *r = t->rules[i].rule;
+			if (r->priority > top && rule_matches(r, &f))
+				top = r->priority;
+		}
+	}
+	tally ty;
+	tally_init(&ty);
+	for (unsigned i = 0; i < t->n_rules; i++) {
+		const sk_rule *r = t->rules[i].rule;
+		if ((t->uniform_priority || r->priority == top) && rule_matches(r, &f))
+			tally_add(&ty, r, t->rules[i].cite_mask);
+	}
+	if (ty.kept == 0) {
+		*out = t->fallback;
+		return SK_OK;
+	}
+	tally_finish(&ty, t->cites, out);
+	return SK_OK;
+}
+
+/* --- compiling --- */
+
+static int cite_slot(sk_action_table *t, const char *c)
+{
+	for (unsigned i = 0; i < t->n_cites; i++)
+		if (t->cites[i] == c || strcmp(t->cites[i], c) == 0)
+			return (int)i;
+	if (t->n_cites == SK_DECISION_MAX_CITATIONS)
+		return -1;
+	t->cites[t->n_cites] = c;
+	return (int)t->n_cites++;
+}
+
+/* The answer when no rule matches: the action's strictest rules, cited as such. */
+static void compute_fallback(const sk_policy *p, sk_action_table *t)
+{
+	sk_decision *fb = &t->fallback;
+	memset(fb, 0, sizeof(*fb));
+	fb->no_rule = true;
+	fb->n_citations = 1;
+	fb->citations[0] = p->no_rule_citation;
+	fb->approver = SK_ROLE_NONE;
+	fb->decision = SK_DEC_FORBID;
+	if (t->n_rules == 0)
+		return;
+	tally ty;
+	tally_init(&ty);
+	int top = -1;
+	for (unsigned i = 0; i < t->n_rules; i++)
+		if ((int)t->rules[i].rule->decision > top)
+			top = (int)t->rules[i].rule->decision;
+	for (unsigned i = 0; i < t->n_rules; i++)
+		if ((int)t->rules[i].rule->decision == top)
+			tally_add(&ty, t->rules[i].rule, 0);
+	tally_finish(&ty, t->cites, fb);
+	fb->no_rule = true;
+	fb->n_citations = 1;
+	fb->citations[0] = p->no_rule_citation;
+}
+
+sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
+{
+	for (int a = 0; a < SK_ACT__COUNT; a++) {
+		sk_action_table *t = &p->actions[a];
+		unsigned n = 0;
+		for (size_t i = 0; i < p->n_rules; i++)
+			n += (p->rules[i].actions >> a) & 1u;
+		t->rules = sk_arena_alloc(&p->arena, (n ? n : 1) * sizeof(*t->rules));
+		t->cites = sk_arena_alloc(&p->arena, SK_DECISION_MAX_CITATIONS * sizeof(*t->cites));
+		if (!t->rules || !t->cites)
+			return SK_ERR_NOMEM;
+		t->uniform_priority = true;
+		for (size_t i = 0; i < p->n_rules; i++) {
+			const sk_rule *r = &p->rules[i];
+			if (!((r->actions >> a) & 1u))
+				continue;
+			uint64_t mask = 0;
+			for (unsigned c = 0; c < r->n_cites; c++) {
+				int slot = cite_slot(t, r->cites[c]);
+				if (slot < 0) {
+					if (diag)
+						sk_buf_addf(diag,
+						            "%s:%d: rule '%s': action %s has more "
+						            "than %d distinct citations\n",
+						            p->source, r->line, r->id,
+						            sk_action_name((sk_action)a),
+						            SK_DECISION_MAX_CITATIONS);
+					return SK_ERR_INVALID;
+				}
+				mask |= 1ull << slot;
+			}
+			if (t->n_rules && r->priority != t->rules[0].rule->priority)
+				t->uniform_priority = false;
+			t->rules[t->n_rules++] = (sk_action_rule){r, mask};
+		}
+		compute_fallback(p, t);
+	}
+	return SK_OK;
+}
+
+/* --- rendering --- */
+
+sk_err sk_policy_json_str(sk_buf *out, const char *s)
+{
+	sk_err rc = sk_buf_addc(out, '"');
+	for (const unsigned char *c = (const unsigned char *)s; rc == SK_OK && *c; c++) {
+		switch (*c) {
+		case '"':
+			rc = sk_buf_adds(out, "\\\"");
+			break;
+		case '\\':
+			rc = sk_buf_adds(out, "\\\\");
+			break;
+		case '\n':
+			rc = sk_buf_adds(out, "\\n");
+			break;
+		case '\r':
+			rc = sk_buf_adds(out, "\\r");
+			break;
+		case '\t':
+			rc = sk_buf_adds(out, "\\t");
+			break;
+		default:
+			if (*c < 0x20)
+				rc = sk_buf_addf(out, "\\u%04x", *c);
+			else
+				rc = sk_buf_addc(out, (char)*c);
+		}
+	}
+	if (rc == SK_OK)
+		rc = sk_buf_addc(out, '"');
+	return rc;
+}
+
+sk_err sk_decision_to_json(const sk_decision *d, sk_buf *out)
+{
+	sk_err rc = sk_buf_addf(
+	    out, "{\"decision\": \"%s\", \"approver_role\": ", sk_decision_name(d->decision));
+	if (rc == SK_OK)
+		rc = d->approver == SK_ROLE_NONE
+		         ? sk_buf_adds(out, "null")
+		         : sk_buf_addf(out, "\"%s\"", sk_role_name(d->approver));
+	if (rc == SK_OK)
+		rc = sk_buf_adds(out, ", \"safeguards\": [");
+	bool first = true;
+	for (int s = 0; rc == SK_OK && s < SK_SG__COUNT; s++) {
+		if (!(d->safeguards & (1u << s)))
+			continue;
+		rc = sk_buf_addf(out, "%s\"%s\"", first ? "" : ", ",
+		                 sk_safeguard_name((sk_safeguard)s));
+		first = false;
+	}
+	if (rc == SK_OK)
+		rc = sk_buf_addf(out, "], \"exception_possible\": %s, \"citations\": [",
+		                 d->exception_possible ? "true" : "false");
+	for (unsigned i = 0; rc == SK_OK && i < d->n_citations; i++) {
+		if (i)
+			rc = sk_buf_adds(out, ", ");
+		if (rc == SK_OK)
+			rc = sk_policy_json_str(out, d->citations[i]);
+	}
+	if (rc == SK_OK)
+		rc = sk_buf_adds(out, "]}");
+	return rc;
+}
+
+/* --- explaining --- */
+
+static void add_mask_levels(const sk_policy *p, int axis, uint32_t mask, sk_buf *out)
+{
+	bool first = true;
+	for (int i = 0; i < p->axes[axis].n_levels; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		sk_buf_addf(out, "%s%s", first ? "" : "|", p->axes[axis].levels[i].id);
+		first = false;
+	}
+}
+
+/* Names the first condition of c that does not hold, or returns false if all hold. */
+static bool first_failure(const sk_policy *p, const sk_cond *c, const facts *f,
+                          const sk_decide_input *in, sk_buf *out)
+{
+	for (int a = 0; a < SK_AXIS__COUNT; a++) {
+		if (c->level_mask[a] & f->level_bit[a])
+			continue;
+		sk_buf_addf(out, "%s is %s, the rule wants ", sk_axis_name((sk_axis)a),
+		            p->axes[a].levels[f->level[a]].id);
+		add_mask_levels(p, a, c->level_mask[a], out);
+		return true;
+	}
+	if (!(c->zone_mask & f->zone_bit)) {
+		sk_buf_addf(out, "zone is %s, the rule wants ",
+		            in->zone == SK_ZONE_NONE ? "not given" : sk_zone_name(in->zone));
+		for (int z = 0, first = 1; z < SK_ZONE__COUNT; z++)
+			if (c->zone_mask & (1u << z))
+				sk_buf_addf(out, "%s%s", first ? "" : "|",
+				            sk_zone_name((sk_zone)z)),
+				    first = 0;
+		return true;
+	}
+	if (!(c->role_mask & f->role_bit)) {
+		sk_buf_addf(out, "actor role is %s, the rule wants ",
+		            in->actor_role == SK_ROLE_NONE ? "not given"
+		                                           : sk_role_name(in->actor_role));
+		for (int r = 0, first = 1; r < SK_ROLE__COUNT; r++)
+			if (c->role_mask & (1u << r))
+				sk_buf_addf(out, "%s%s", first ? "" : "|",
+				            sk_role_name((sk_role)r)),
+				    first = 0;
+		return true;
+	}
+	if (c->mynumber >= 0 && c->mynumber != f->mynumber) {
+		sk_buf_addf(out, "mynumber is %s, the rule wants %s",
+		            f->mynumber ? "true" : "false", c->mynumber ? "true" : "false");
+		return true;
+	}
+	if (c->personal >= 0 && c->personal != f->personal) {
+		sk_buf_addf(out, "personal is %s, the rule wants %s",
+		            f->personal ? "true" : "false", c->personal ? "true" : "false");
+		return true;
+	}
+	return false;
+}
+
+sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *out)
+{
+	facts f;
+	if (make_facts(p, in, &f) != SK_OK)
+		return SK_ERR_INVALID;
+	sk_buf_addf(out, "profile %s (%s)\n", p->city_id, p->source);
+	sk_buf_addf(out, "action %s;", sk_action_name(in->action));
+	for (int a = 0; a < SK_AXIS__COUNT; a++)
+		sk_buf_addf(out, " %s %s%s;", sk_axis_name((sk_axis)a),
+		            p->axes[a].levels[f.level[a]].id,
+		            in->level[a] == SK_LEVEL_UNSET ? " (not given: highest assumed)" : "");
+	sk_buf_addf(out, " mynumber %s; personal %s; zone %s; actor role %s\n",
+	            in->mynumber ? "yes" : "no", in->personal ? "yes" : "no",
+	            in->zone == SK_ZONE_NONE ? "-" : sk_zone_name(in->zone),
+	            in->actor_role == SK_ROLE_NONE ? "-" : sk_role_name(in->actor_role));
+	const sk_action_table *t = &p->actions[in->action];
+	int top = INT_MIN;
+	for (unsigned i = 0; i < t->n_rules; i++)
+		if (rule_matches(t->rules[i].rule, &f) && t->rules[i].rule->priority > top)
+			top = t->rules[i].rule->priority;
+	sk_buf_addf(out, "%u rule(s) for %s:\n", t->n_rules, sk_action_name(in->action));
+	for (unsigned i = 0; i < t->n_rules; i++) {
+		const sk_rule *r = t->rules[i].rule;
+		sk_buf_addf(out, "  %s (line %d", r->id, r->line);
+		if (r->priority)
+			sk_buf_addf(out, ", priority %d", r->priority);
+		sk_buf_addf(out, ") %s%s: ", sk_decision_name(r->decision),
+		            r->exception ? " (exception possible)" : "");
+		if (first_failure(p, &r->when, &f, in, out)) {
+			sk_buf_adds(out, " -> not matched\n");
+			continue;
+		}
+		if (r->has_unless && cond_holds(&r->unless, &f)) {
+			sk_buf_adds(out, "its unless: conditions all hold -> not matched\n");
+			continue;
+		}
+		if (r->priority != top) {
+			sk_buf_addf(out, "matched, but a rule of priority %d overrides it\n", top);
+			continue;
+		}
+		sk_buf_adds(out, "matched -> kept [");
+		for (unsigned c = 0; c < r->n_cites; c++)
+			sk_buf_addf(out, "%s%s", c ? ", " : "", r->cites[c]);
+		sk_buf_adds(out, "]\n");
+	}
+	sk_decision d;
+	if (sk_policy_decide(p, in, &d) != SK_OK)
+		return SK_ERR_INVALID;
+	if (d.no_rule)
+		sk_buf_addf(out, "no rule matched: the strictest rule of %s applies\n",
+		            sk_action_name(in->action));
+	else
+		sk_buf_addf(out, "strictest kept decision: %s\n", sk_decision_name(d.decision));
+	sk_buf_adds(out, "result: ");
+	sk_decision_to_json(&d, out);
+	return sk_buf_addc(out, '\n');
+}

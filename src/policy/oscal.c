@@ -1,0 +1,183 @@
+/*
+ * oscal: writes a profile as an OSCAL 1.1.2 catalog in JSON. One group per
+ * chapter, one control per article (its statement is the article title), and
+ * under it one control per handling rule whose first citation is that
+ * article, with props for action, decision, approver, safeguards and
+ * exception. Rules that cite nothing (inferred) go into a group of their own.
+ *
+ * The catalog uuid is a name-based (version 5) UUID of the city id, so that
+ * exports of the same profile keep their identity.
+ */
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/sk_clock.h"
+#include "../core/sk_version.h"
+#include "policy_int.h"
+
+#define SK_OSCAL_NS "https://github.com/sekisho/sekisho/ns/oscal"
+
+/* RFC 9562 version 5 UUID of name in a fixed sekisho namespace. */
+static void uuid5(const char *name, char out[37])
+{
+	static const unsigned char ns[16] = {0x6b, 0x1f, 0x3c, 0x2a, 0x9e, 0x57, 0x4d, 0x0b,
+	                                     0x8a, 0x33, 0x51, 0x7c, 0x2e, 0x90, 0x14, 0xd6};
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int hlen = 0;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	if (!c || !EVP_DigestInit_ex(c, EVP_sha1(), NULL) || !EVP_DigestUpdate(c, ns, sizeof(ns)) ||
+	    !EVP_DigestUpdate(c, name, strlen(name)) || !EVP_DigestFinal_ex(c, h, &hlen))
+		memset(h, 0, sizeof(h)); /* cannot happen short of OOM; still a well-formed id */
+	EVP_MD_CTX_free(c);
+	h[6] = (unsigned char)((h[6] & 0x0f) | 0x50);
+	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
+	         h[13], h[14], h[15]);
+}
+
+/* An OSCAL token from free text: letters, digits, '-', '_', '.'; others become '-'. */
+static void token(const char *prefix, const char *s, char *out, size_t n)
+{
+	size_t k = (size_t)snprintf(out, n, "%s", prefix);
+	for (; *s && k + 1 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		          (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+		out[k++] = ok ? (char)c : '-';
+	}
+	out[k] = '\0';
+}
+
+static json_t *prop(const char *name, const char *value)
+{
+	return json_pack("{s:s, s:s, s:s}", "name", name, "value", value, "ns", SK_OSCAL_NS);
+}
+
+static json_t *rule_control(const sk_rule *r)
+{
+	char id[160];
+	token("rule-", r->id, id, sizeof(id));
+	json_t *props = json_array();
+	for (int a = 0; a < SK_ACT__COUNT; a++)
+		if (r->actions & (1u << a))
+			json_array_append_new(props, prop("action", sk_action_name((sk_action)a)));
+	json_array_append_new(props, prop("decision", sk_decision_name(r->decision)));
+	if (r->approver != SK_ROLE_NONE)
+		json_array_append_new(props, prop("approver-role", sk_role_name(r->approver)));
+	for (int s = 0; s < SK_SG__COUNT; s++)
+		if (r->safeguards & (1u << s))
+			json_array_append_new(
+			    props, prop("safeguard", sk_safeguard_name((sk_safeguard)s)));
+	json_array_append_new(props, prop("exception-possible", r->exception ? "true" : "false"));
+	if (r->inferred)
+		json_array_append_new(props, prop("inferred", "true"));
+	for (unsigned c = 0; c < r->n_cites; c++)
+		json_array_append_new(props, prop("citation", r->cites[c]));
+	char sid[200];
+	snprintf(sid, sizeof(sid), "%s_smt", id);
+	json_t *ctl = json_pack("{s:s, s:s, s:o}", "id", id, "title", r->id, "props", props);
+	if (r->note)
+		json_object_set_new(ctl, "parts",
+		                    json_pack("[{s:s, s:s, s:s}]", "id", sid, "name", "statement",
+		                              "prose", r->note));
+	return ctl;
+}
+
+static json_t *find_group(json_t *groups, const char *gid)
+{
+	size_t i;
+	json_t *g;
+	json_array_foreach (groups, i, g) {
+		if (strcmp(json_string_value(json_object_get(g, "id")), gid) == 0)
+			return g;
+	}
+	return NULL;
+}
+
+static const char *chapter_title(const sk_policy *p, const char *chapter)
+{
+	for (size_t i = 0; i < p->n_chapters; i++)
+		if (strcmp(p->chapters[i].id, chapter) == 0)
+			return p->chapters[i].title;
+	return chapter;
+}
+
+sk_err sk_policy_export_oscal(const sk_policy *p, sk_buf *out)
+{
+	char uuid[37], now[SK_TIME_STR_MAX], name[256];
+	snprintf(name, sizeof(name), "sekisho-profile:%s", p->city_id);
+	uuid5(name, uuid);
+	sk_clock_format(sk_clock_now(), now);
+	char title[512];
+	snprintf(title, sizeof(title), "%s 情報セキュリティポリシー (sekisho profile %s)",
+	         p->city_name, p->city_id);
+	json_t *meta =
+	    json_pack("{s:s, s:s, s:s, s:s}", "title", title, "last-modified", now, "version",
+	              p->city_version ? p->city_version : SK_VERSION, "oscal-version", "1.1.2");
+	if (p->city_source)
+		json_object_set_new(meta, "remarks", json_string(p->city_source));
+	json_t *groups = json_array();
+	json_t *article_ctl[SK_POLICY_MAX_ARTICLES];
+	for (size_t i = 0; i < p->n_articles; i++) {
+		const sk_article *a = &p->articles[i];
+		char gid[160], cid[32], sid[48];
+		token("ch-", a->chapter, gid, sizeof(gid));
+		json_t *g = find_group(groups, gid);
+		if (!g) {
+			g = json_pack("{s:s, s:s, s:[]}", "id", gid, "title",
+			              chapter_title(p, a->chapter), "controls");
+			json_array_append_new(groups, g);
+		}
+		snprintf(cid, sizeof(cid), "art-%zu", i + 1);
+		snprintf(sid, sizeof(sid), "art-%zu_smt", i + 1);
+		json_t *props = json_array();
+		json_array_append_new(props,
+		                      json_pack("{s:s, s:s}", "name", "label", "value", a->id));
+		if (a->out_of_scope)
+			json_array_append_new(props, prop("out-of-scope", a->out_of_scope));
+		json_t *ctl = json_pack("{s:s, s:s, s:o, s:[{s:s, s:s, s:s}]}", "id", cid, "title",
+		                        a->title, "props", props, "parts", "id", sid, "name",
+		                        "statement", "prose", a->citation);
+		json_array_append_new(json_object_get(g, "controls"), ctl);
+		article_ctl[i] = ctl;
+	}
+	json_t *inferred = NULL;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const sk_rule *r = &p->rules[i];
+		json_t *parent;
+		if (r->cite_arts && r->n_cites) {
+			parent = article_ctl[r->cite_arts[0]];
+		} else {
+			if (!inferred) {
+				inferred = json_pack("{s:s, s:s, s:[]}", "id", "inferred", "title",
+				                     "inferred rules (not stated by the seed)",
+				                     "controls");
+				json_array_append_new(groups, inferred);
+			}
+			parent = inferred;
+		}
+		json_t *list = json_object_get(parent, "controls");
+		if (!list) {
+			list = json_array();
+			json_object_set_new(parent, "controls", list);
+		}
+		json_array_append_new(list, rule_control(r));
+	}
+	json_t *doc = json_pack("{s:{s:s, s:o, s:o}}", "catalog", "uuid", uuid, "metadata", meta,
+	                        "groups", groups);
+	if (!doc)
+		return SK_ERR_NOMEM;
+	char *text = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	if (!text)
+		return SK_ERR_NOMEM;
+	sk_err rc = sk_buf_adds(out, text);
+	if (rc == SK_OK)
+		rc = sk_buf_addc(out, '\n');
+	free(text);
+	return rc;
+}

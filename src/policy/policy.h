@@ -1,0 +1,388 @@
+/*
+ * policy: a municipality's security policy profile (docs/policy-format.md),
+ * loaded from YAML and compiled into an immutable structure that answers
+ * handling decisions (SPEC §3) without allocating.
+ *
+ * Ownership: sk_policy_load_* return a policy the caller owns and releases
+ * with sk_policy_free. Every string an accessor or a decision hands out
+ * (titles, labels, citations) belongs to the policy and lives until
+ * sk_policy_free. A loaded policy is never modified, so one policy may be
+ * shared by any number of threads.
+ *
+ * The vocabularies of SPEC §3 (actions, roles, safeguards, decisions) and the
+ * network zones are fixed enums here; their stable names are what the JSON
+ * contract and the profile files use. The classification scheme is data:
+ * levels are small integers (0 = the lowest level of the axis) that only the
+ * policy that produced them can name.
+ */
+#ifndef SK_POLICY_H
+#define SK_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/sk_buf.h"
+#include "../core/sk_err.h"
+
+typedef struct sk_policy sk_policy;
+
+/* --- vocabularies (values never renumbered; names are the stable strings) --- */
+
+typedef enum sk_action {
+	SK_ACT_CREATE,
+	SK_ACT_ACQUIRE,
+	SK_ACT_USE,
+	SK_ACT_STORE,
+	SK_ACT_COPY,
+	SK_ACT_SEND_EMAIL,
+	SK_ACT_SEND_FAX,
+	SK_ACT_TAKE_OUT,
+	SK_ACT_TRANSPORT,
+	SK_ACT_PROVIDE_EXTERNAL,
+	SK_ACT_PUBLISH,
+	SK_ACT_DISPOSE,
+	SK_ACT_CARRY_IN,
+	SK_ACT_PROCESS_OUTSIDE,
+	SK_ACT_USE_PRIVATE_DEVICE,
+	SK_ACT_TAKE_HOME,
+	SK_ACT_STORE_CLOUD,
+	SK_ACT_STORE_FREE_CLOUD,
+	SK_ACT_POST_SOCIAL_MEDIA,
+	SK_ACT_INSTALL_SOFTWARE,
+	SK_ACT_CONNECT_DEVICE,
+	SK_ACT_CONNECT_NETWORK,
+	SK_ACT__COUNT
+} sk_action;
+
+typedef enum sk_role {
+	SK_ROLE_CISO,
+	SK_ROLE_GENERAL_MANAGER,
+	SK_ROLE_SECURITY_OFFICER,
+	SK_ROLE_SECURITY_MANAGER,
+	SK_ROLE_SYSTEM_MANAGER,
+	SK_ROLE_SYSTEM_STAFF,
+	SK_ROLE_CSIRT,
+	SK_ROLE_DM_OFFICER,
+	SK_ROLE_STAFF,
+	SK_ROLE_CONTRACTOR,
+	SK_ROLE_AUDITOR,
+	SK_ROLE_CITY,
+	SK_ROLE__COUNT,
+	SK_ROLE_NONE = SK_ROLE__COUNT /* no role: a null approver, an unspecified actor */
+} sk_role;
+
+typedef enum sk_safeguard {
+	SK_SG_ENCRYPT_OR_PASSWORD,
+	SK_SG_LOCKED_CASE,
+	SK_SG_RECORD,
+	SK_SG_IRRECOVERABLE_ERASE,
+	SK_SG_PHYSICAL_DESTRUCTION,
+	SK_SG_MULTI_PERSON_CHECK,
+	SK_SG_CONFIRM_RECIPIENT,
+	SK_SG_BCC,
+	SK_SG_FAX_NOTICE_AND_RECEIPT,
+	SK_SG_VIRUS_SCAN,
+	SK_SG_DOMESTIC_DATACENTER,
+	SK_SG_ENCRYPTED_TRANSPORT,
+	SK_SG_IP_RESTRICTION,
+	SK_SG_BACKUP,
+	SK_SG_LOCKED_STORAGE,
+	SK_SG_LABEL,
+	SK_SG_ACCESS_RESTRICTION,
+	SK_SG_PRIOR_PERMISSION,
+	SK_SG_DISPOSAL_CERTIFICATE,
+	SK_SG__COUNT
+} sk_safeguard;
+
+/* Ordered from the most permissive to the strictest; the engine relies on it. */
+typedef enum sk_decision_kind {
+	SK_DEC_ALLOW,
+	SK_DEC_ALLOW_WITH_SAFEGUARDS,
+	SK_DEC_REQUIRE_APPROVAL,
+	SK_DEC_FORBID,
+	SK_DEC__COUNT
+} sk_decision_kind;
+
+typedef enum sk_zone {
+	SK_ZONE_MYNUMBER,
+	SK_ZONE_LGWAN,
+	SK_ZONE_INTERNET,
+	SK_ZONE__COUNT,
+	SK_ZONE_NONE = SK_ZONE__COUNT /* zone not given */
+} sk_zone;
+
+typedef enum sk_axis { SK_AXIS_CONF, SK_AXIS_INTEG, SK_AXIS_AVAIL, SK_AXIS__COUNT } sk_axis;
+
+typedef enum sk_account_kind {
+	SK_KIND_NORMAL,
+	SK_KIND_PRIVILEGED,
+	SK_KIND_SOCIAL,
+	SK_KIND__COUNT
+} sk_account_kind;
+
+/*
+ * Name <-> value for each vocabulary. The *_name functions return a static
+ * string (NULL for an out-of-range value). The *_parse functions take a
+ * NUL-terminated name and return SK_ERR_INVALID (with no message) when it is
+ * not one of the vocabulary's names; callers name the bad value themselves.
+ */
+const char *sk_action_name(sk_action a);
+sk_err sk_action_parse(const char *s, sk_action *out);
+const char *sk_role_name(sk_role r);
+sk_err sk_role_parse(const char *s, sk_role *out);
+const char *sk_safeguard_name(sk_safeguard s);
+sk_err sk_safeguard_parse(const char *s, sk_safeguard *out);
+const char *sk_decision_name(sk_decision_kind d);
+sk_err sk_decision_parse(const char *s, sk_decision_kind *out);
+const char *sk_zone_name(sk_zone z);
+sk_err sk_zone_parse(const char *s, sk_zone *out);
+const char *sk_axis_name(sk_axis a); /* "conf", "integ", "avail" */
+const char *sk_account_kind_name(sk_account_kind k);
+sk_err sk_account_kind_parse(const char *s, sk_account_kind *out);
+
+/* --- loading --- */
+
+/*
+ * Loads and compiles the profile in the file at path. On failure returns
+ * SK_ERR_INVALID (a broken profile), SK_ERR_IO (cannot read), SK_ERR_TOO_BIG
+ * (over 1 MiB) or SK_ERR_NOMEM, sets *out to NULL, and appends to diag (if
+ * not NULL) one line per problem found, each "PATH:LINE: message\n" (as many
+ * as were found, up to a cap). Nothing is appended on success; use
+ * sk_policy_advisories for warnings.
+ */
+sk_err sk_policy_load_file(const char *path, sk_policy **out, sk_buf *diag);
+
+/*
+ * Same as sk_policy_load_file for len bytes at data; name is what the
+ * diagnostics print in place of a path. data need not be NUL-terminated and
+ * is not kept.
+ */
+sk_err sk_policy_load_mem(const char *name, const char *data, size_t len, sk_policy **out,
+                          sk_buf *diag);
+
+/*
+ * Loads one of the profiles built into the binary (policies/<name>.yaml at
+ * build time). SK_ERR_NOT_FOUND with "unknown profile 'NAME'" in diag when
+ * there is no such built-in profile.
+ */
+sk_err sk_policy_load_builtin(const char *name, sk_policy **out, sk_buf *diag);
+
+/*
+ * What --profile means everywhere: a built-in profile's name, or else a path
+ * to a profile file. SK_ERR_NOT_FOUND ("unknown profile 'X'") when X is
+ * neither a built-in name nor an existing file.
+ */
+sk_err sk_policy_open(const char *name_or_path, sk_policy **out, sk_buf *diag);
+
+/* The names of the built-in profiles, NULL-terminated, sorted; static storage. */
+const char *const *sk_policy_builtin_names(void);
+
+/* Releases a policy; NULL is fine. Strings handed out by it die with it. */
+void sk_policy_free(sk_policy *p);
+
+/*
+ * Appends NIST SP 800-63B-4 advisories ("FILE:LINE: advisory: ...\n") about
+ * the profile's password rules to out and returns how many there were.
+ */
+int sk_policy_advisories(const sk_policy *p, sk_buf *out);
+
+/* --- the city --- */
+
+const char *sk_policy_city_id(const sk_policy *p);    /* "hachioji" */
+const char *sk_policy_city_name(const sk_policy *p);  /* "八王子市" */
+const char *sk_policy_city_short(const sk_policy *p); /* "八王子": citation prefix */
+/* The profile's source name (a path, or "builtin:<name>"), for messages. */
+const char *sk_policy_source(const sk_policy *p);
+
+/* --- classification scheme --- */
+
+#define SK_LEVEL_UNSET       (-1) /* no level given; the engine assumes the highest */
+#define SK_POLICY_MAX_LEVELS 16
+
+const char *sk_policy_axis_title(const sk_policy *p, sk_axis axis); /* "機密性" */
+/* Number of levels on the axis (>= 1); level values are 0 .. count-1, lowest first. */
+int sk_policy_level_count(const sk_policy *p, sk_axis axis);
+/*
+ * Parses a level as the profile's scheme names it ("3", "3A") into its value.
+ * SK_ERR_INVALID (no message) when the axis has no such level.
+ */
+sk_err sk_policy_level_parse(const sk_policy *p, sk_axis axis, const char *name, int *value);
+/* The level's id ("3A") and label ("機密性3A"); NULL when value is out of range. */
+const char *sk_policy_level_name(const sk_policy *p, sk_axis axis, int value);
+const char *sk_policy_level_label(const sk_policy *p, sk_axis axis, int value);
+/*
+ * Appends the label text (分類の表示) for a level triple, e.g.
+ * "機密性3、完全性2、可用性2", to buf. SK_ERR_INVALID for an out-of-range
+ * level; SK_LEVEL_UNSET axes are left out of the text.
+ */
+sk_err sk_policy_label(const sk_policy *p, int conf, int integ, int avail, sk_buf *buf);
+
+/* --- roles and chain of command --- */
+
+/* The city's title for the role, or NULL when the profile does not have the role. */
+const char *sk_policy_role_title(const sk_policy *p, sk_role r);
+/* The role r reports to in the chain of command, or SK_ROLE_NONE. */
+sk_role sk_policy_role_reports_to(const sk_policy *p, sk_role r);
+/* The city's name for a zone, or NULL when the profile does not name it. */
+const char *sk_policy_zone_title(const sk_policy *p, sk_zone z);
+
+/* --- decisions (SPEC §3) --- */
+
+#define SK_DECISION_MAX_CITATIONS 64
+
+typedef struct sk_decide_input {
+	sk_action action;
+	int level[SK_AXIS__COUNT]; /* by sk_axis; SK_LEVEL_UNSET when not given */
+	bool mynumber;             /* the asset holds 特定個人情報 */
+	bool personal;             /* the asset holds personal information */
+	sk_zone zone;              /* SK_ZONE_NONE when not given */
+	sk_role actor_role;        /* SK_ROLE_NONE when not given */
+} sk_decide_input;
+
+/* Fills in an input with no levels, flags, zone or role for action a. */
+void sk_decide_input_init(sk_decide_input *in, sk_action a);
+
+typedef struct sk_decision {
+	sk_decision_kind decision;
+	sk_role approver;        /* SK_ROLE_NONE for a null approver_role */
+	uint32_t safeguards;     /* bit (1u << sk_safeguard) per safeguard */
+	bool exception_possible; /* only ever true with SK_DEC_FORBID */
+	bool no_rule;            /* the profile was silent: the strictest rule was applied */
+	unsigned n_citations;    /* >= 1 */
+	const char *citations[SK_DECISION_MAX_CITATIONS]; /* owned by the policy */
+} sk_decision;
+
+/*
+ * Decides in, following the matching rules of docs/policy-format.md. Never
+ * allocates and never fails for a valid input; SK_ERR_INVALID when a value in
+ * in is out of range (an action, a level beyond the axis, a zone or role).
+ */
+sk_err sk_policy_decide(const sk_policy *p, const sk_decide_input *in, sk_decision *out);
+
+/*
+ * Appends a readable trail of the decision to out: every rule of the action,
+ * whether it matched (and, if not, the first condition that failed), which
+ * rules were kept and what won. For people, not for parsing.
+ */
+sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *out);
+
+/* Appends the SPEC §3 JSON object for d (one line, no newline) to out. */
+sk_err sk_decision_to_json(const sk_decision *d, sk_buf *out);
+
+/* --- passwords, lockout, sessions, MFA --- */
+
+enum {
+	SK_PWCLASS_UPPER = 1u << 0,
+	SK_PWCLASS_LOWER = 1u << 1,
+	SK_PWCLASS_DIGIT = 1u << 2,
+	SK_PWCLASS_SYMBOL = 1u << 3,
+};
+
+/*
+ * One account kind's rules, with keys absent from privileged/social already
+ * inherited from normal. A value of 0 means "the profile states no rule".
+ */
+typedef struct sk_password_rules {
+	int min_length;    /* code points */
+	int max_length;    /* code points; 0 = no maximum */
+	unsigned require;  /* SK_PWCLASS_* bits that must all be present */
+	int min_classes;   /* at least this many of the four classes */
+	int history;       /* no reuse of the last N passwords */
+	int rotation_days; /* reminder only */
+	bool temporary_must_change;
+	int lockout_threshold; /* failed attempts */
+	int lockout_minutes;   /* 0 with a threshold = until unlocked by an administrator */
+	int session_idle_minutes;
+	int session_absolute_minutes;
+	int max_connection_minutes; /* privileged IDs: limited connection time */
+	bool mfa;
+	unsigned n_citations;
+	const char *const *citations;
+} sk_password_rules;
+
+/* The rules for kind; never NULL (all zero when the profile has no password section). */
+const sk_password_rules *sk_policy_password_rules(const sk_policy *p, sk_account_kind kind);
+
+/* True when logging in as kind into zone needs MFA (zone may be SK_ZONE_NONE). */
+bool sk_policy_mfa_required(const sk_policy *p, sk_account_kind kind, sk_zone zone);
+
+/* Violation bits of sk_policy_password_check; the names are the stable ids. */
+typedef enum sk_pw_violation {
+	SK_PWV_MIN_LENGTH,
+	SK_PWV_MAX_LENGTH,
+	SK_PWV_REQUIRE_UPPER,
+	SK_PWV_REQUIRE_LOWER,
+	SK_PWV_REQUIRE_DIGIT,
+	SK_PWV_REQUIRE_SYMBOL,
+	SK_PWV_MIN_CLASSES,
+	SK_PWV_COMMON_PASSWORD,
+	SK_PWV_INVALID_UTF8,
+	SK_PWV_CONTROL_CHARACTER,
+	SK_PWV__COUNT
+} sk_pw_violation;
+
+const char *sk_pw_violation_name(sk_pw_violation v); /* "min_length", ... */
+
+/*
+ * Checks the len bytes of pw against kind's rules and the common-password
+ * list, and sets *violations to the sk_pw_violation bits (1u << v) that
+ * failed; 0 means the password is acceptable. History is not checked here
+ * (it needs the account's stored hashes). Returns SK_ERR_IO with a message
+ * when the common-password list cannot be read: a password is never
+ * accepted unchecked. pw is not kept or logged.
+ */
+sk_err sk_policy_password_check(const sk_policy *p, sk_account_kind kind, const char *pw,
+                                size_t len, uint32_t *violations, sk_buf *err);
+
+/*
+ * The common-password list: Debian john-data's password.lst by default.
+ * Tests may point it elsewhere before the first check; not thread-safe
+ * against concurrent checks.
+ */
+#define SK_POLICY_COMMON_PASSWORDS "/usr/share/john/password.lst"
+void sk_policy_set_common_password_list(const char *path);
+
+/* --- retention and checklist --- */
+
+typedef struct sk_retention {
+	const char *id;   /* "mynumber_records" */
+	const char *what; /* the seed's wording */
+	int days;         /* for years: 366 * years, never shorter than the calendar period */
+	int years;        /* as written, or 0 when the profile gave days */
+	unsigned n_citations;
+	const char *const *citations;
+} sk_retention;
+
+size_t sk_policy_retention_count(const sk_policy *p);
+const sk_retention *sk_policy_retention_at(const sk_policy *p, size_t i);
+/* The entry with this id, or NULL. */
+const sk_retention *sk_policy_retention_find(const sk_policy *p, const char *id);
+
+typedef struct sk_checklist_item {
+	const char *id;
+	const char *section;
+	const char *text;
+	sk_role answered_by;
+	unsigned n_citations;
+	const char *const *citations;
+} sk_checklist_item;
+
+size_t sk_policy_checklist_count(const sk_policy *p);
+const sk_checklist_item *sk_policy_checklist_at(const sk_policy *p, size_t i);
+
+/* --- coverage and export --- */
+
+/*
+ * Appends the coverage report to out: the articles some rule, role, level,
+ * password kind, retention entry or checklist item cites, those marked out
+ * of scope, and those nothing encodes. json selects a JSON object
+ * {"city", "articles": n, "encoded": [...], "out_of_scope": [...],
+ * "not_encoded": [...]} over plain text.
+ */
+sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out);
+
+/* Appends the profile as an OSCAL 1.1.2 catalog (JSON) to out. */
+sk_err sk_policy_export_oscal(const sk_policy *p, sk_buf *out);
+
+#endif

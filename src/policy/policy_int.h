@@ -1,0 +1,173 @@
+/*
+ * policy_int: the compiled form of a profile, shared by the files of
+ * src/policy only (profile.c builds it; decide.c, password.c, coverage.c and
+ * oscal.c read it). Nothing outside src/policy includes this header.
+ */
+#ifndef SK_POLICY_INT_H
+#define SK_POLICY_INT_H
+
+#include "../core/sk_arena.h"
+#include "policy.h"
+
+#define SK_POLICY_MAX_BYTES    (1u << 20)
+#define SK_POLICY_MAX_ARTICLES 2000
+#define SK_POLICY_MAX_RULES    2000
+#define SK_POLICY_MAX_ITEMS    2000 /* checklist items, retention entries */
+#define SK_POLICY_MAX_STRING   4096
+#define SK_POLICY_MAX_CITES    64 /* per rule */
+
+/* --- the YAML tree (yaml_tree.c): scalars are NUL-terminated, lines 1-based --- */
+
+typedef enum { SK_YN_SCALAR, SK_YN_MAP, SK_YN_SEQ } sk_ynode_type;
+
+typedef struct sk_ynode sk_ynode;
+struct sk_ynode {
+	sk_ynode_type type;
+	int line;
+	const char *s; /* scalar text */
+	size_t len;    /* scalar length; item count for MAP (pairs) and SEQ */
+	/* SEQ: items; MAP: keys[i] is a scalar, vals[i] its value */
+	sk_ynode **items;
+	sk_ynode **keys;
+	sk_ynode **vals;
+};
+
+/*
+ * Parses one YAML document of len bytes into a tree allocated from a. On a
+ * syntax error (or an anchor, alias, tag, complex key, second document)
+ * appends "name:LINE: message\n" to diag and returns SK_ERR_INVALID.
+ */
+sk_err sk_yaml_parse(const char *name, const char *data, size_t len, sk_arena *a, sk_ynode **out,
+                     sk_buf *diag);
+
+/* --- the compiled profile --- */
+
+typedef struct sk_article {
+	const char *id;
+	const char *title;
+	const char *chapter;
+	const char *citation;          /* "八王子 7(3)" or cite_as */
+	const char *citation_inferred; /* citation + " (inferred)" */
+	const char *out_of_scope;      /* reason, or NULL */
+	int line;
+	bool cited; /* by anything in the profile (coverage) */
+} sk_article;
+
+typedef struct sk_chapter {
+	const char *id;
+	const char *title;
+} sk_chapter;
+
+typedef struct sk_cond {
+	uint32_t level_mask[SK_AXIS__COUNT]; /* allowed levels; bit n = level n */
+	uint32_t zone_mask; /* allowed zones, bit SK_ZONE_NONE included when free */
+	uint32_t role_mask; /* allowed actor roles, bit SK_ROLE_NONE when free */
+	int8_t mynumber;    /* -1: any; 0/1: must be false/true */
+	int8_t personal;
+	unsigned nkeys; /* how many conditions were written */
+} sk_cond;
+
+typedef struct sk_rule {
+	const char *id;
+	int line;
+	uint32_t actions; /* bit per sk_action */
+	sk_decision_kind decision;
+	sk_role approver; /* SK_ROLE_NONE if none */
+	uint32_t safeguards;
+	bool exception;
+	bool inferred;
+	bool has_unless;
+	int priority;
+	sk_cond when;
+	sk_cond unless;
+	const char *note;
+	unsigned n_cites;
+	const char **cites;  /* printed citation strings */
+	unsigned *cite_arts; /* article index per citation (coverage, OSCAL) */
+} sk_rule;
+
+/* One rule as seen from one action: the citation bits are local to the action. */
+typedef struct sk_action_rule {
+	const sk_rule *rule;
+	uint64_t cite_mask;
+} sk_action_rule;
+
+typedef struct sk_action_table {
+	unsigned n_rules;
+	sk_action_rule *rules; /* file order */
+	bool uniform_priority;
+	unsigned n_cites;
+	const char **cites;   /* the action's distinct citations, in order of first use */
+	sk_decision fallback; /* the answer when no rule matches */
+} sk_action_table;
+
+typedef struct sk_level {
+	const char *id;
+	const char *label;
+	const char *description;
+	unsigned n_cites;
+	const char **cites;
+} sk_level;
+
+typedef struct sk_axis_def {
+	const char *title;
+	int n_levels;
+	sk_level levels[SK_POLICY_MAX_LEVELS];
+} sk_axis_def;
+
+typedef struct sk_role_def {
+	const char *title;
+	const char *duties;
+	sk_role reports_to;
+	unsigned n_cites;
+	const char **cites;
+} sk_role_def;
+
+typedef struct sk_pw_lines {
+	int section, require, min_classes, rotation_days, min_length, max_length, mfa;
+	bool set_require, set_min_classes, set_rotation, set_min_length, set_max_length;
+} sk_pw_lines;
+
+struct sk_policy {
+	sk_arena arena;
+	const char *source;
+	const char *city_id, *city_name, *city_short, *city_source, *city_version;
+	const char *no_rule_citation; /* "<short> (no rule; strictest applied)" */
+	size_t n_articles;
+	sk_article *articles;
+	size_t n_chapters;
+	sk_chapter *chapters;
+	sk_axis_def axes[SK_AXIS__COUNT];
+	const char *label_separator;
+	sk_role_def roles[SK_ROLE__COUNT];
+	bool has_role[SK_ROLE__COUNT];
+	const char *zone_titles[SK_ZONE__COUNT];
+	size_t n_rules;
+	sk_rule *rules;
+	sk_action_table actions[SK_ACT__COUNT];
+	bool has_passwords;
+	sk_password_rules pw[SK_KIND__COUNT];
+	sk_pw_lines pw_lines[SK_KIND__COUNT];
+	bool pw_kind_written[SK_KIND__COUNT];
+	uint32_t mfa_zones;
+	unsigned mfa_n_cites;
+	const char **mfa_cites;
+	size_t n_retention;
+	sk_retention *retention;
+	size_t n_checklist;
+	sk_checklist_item *checklist;
+};
+
+/* decide.c: builds the per-action tables once all rules are loaded. */
+sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag);
+
+/* Appends s as a JSON string (quoted, escaped) to out. */
+sk_err sk_policy_json_str(sk_buf *out, const char *s);
+
+/* The built-in profiles (builtin_profiles.c, generated at build time). */
+extern const char *const sk_builtin_profile_names[];
+extern const unsigned char *const sk_builtin_profile_data[];
+extern const size_t sk_builtin_profile_lens[];
+extern const size_t sk_builtin_profiles_count;
+
+#endif

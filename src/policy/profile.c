@@ -1,0 +1,1506 @@
+/*
+ * profile: loads a policy profile (docs/policy-format.md) from YAML,
+ * validates every key and value with the line it came from, and builds the
+ * compiled sk_policy. Also the policy's simple accessors and the NIST SP
+ * 800-63B-4 advisories, which need the lines the loader saw.
+ *
+ * The loader keeps going after an error so that one run of `policy check`
+ * lists every problem it can (up to MAX_ERRORS), and only compiles the
+ * decision tables when there were none.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "policy_int.h"
+
+#define MAX_ERRORS 200
+
+typedef struct ld {
+	const char *name;
+	sk_buf *diag;
+	int nerr;
+	sk_policy *p;
+} ld;
+
+static void lerr(ld *L, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void lerr(ld *L, int line, const char *fmt, ...)
+{
+	L->nerr++;
+	if (L->nerr > MAX_ERRORS || !L->diag)
+		return;
+	sk_buf_addf(L->diag, "%s:%d: ", L->name, line);
+	va_list ap;
+	va_start(ap, fmt);
+	sk_buf_vaddf(L->diag, fmt, ap);
+	va_end(ap);
+	sk_buf_addc(L->diag, '\n');
+}
+
+static void *palloc(ld *L, size_t n)
+{
+	void *m = sk_arena_alloc(&L->p->arena, n ? n : 1);
+	if (m)
+		memset(m, 0, n ? n : 1);
+	else
+		lerr(L, 0, "out of memory");
+	return m;
+}
+
+static const char *pstr(ld *L, const sk_ynode *n)
+{
+	const char *s = sk_arena_strndup(&L->p->arena, n->s, n->len);
+	if (!s)
+		lerr(L, n->line, "out of memory");
+	return s;
+}
+
+static const char *pfmt(ld *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static const char *pfmt(ld *L, const char *fmt, ...)
+{
+	char tmp[SK_POLICY_MAX_STRING * 2 + 64];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		lerr(L, 0, "string too long");
+		return "";
+	}
+	const char *s = sk_arena_strndup(&L->p->arena, tmp, (size_t)n);
+	if (!s)
+		lerr(L, 0, "out of memory");
+	return s ? s : "";
+}
+
+static const char *type_name(sk_ynode_type t)
+{
+	return t == SK_YN_MAP ? "a mapping" : t == SK_YN_SEQ ? "a list" : "a scalar";
+}
+
+static bool want(ld *L, const sk_ynode *n, sk_ynode_type t, const char *what)
+{
+	if (n->type == t)
+		return true;
+	lerr(L, n->line, "%s must be %s, not %s", what, type_name(t), type_name(n->type));
+	return false;
+}
+
+static const sk_ynode *mget(const sk_ynode *map, const char *key)
+{
+	if (!map || map->type != SK_YN_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->len; i++)
+		if (strcmp(map->keys[i]->s, key) == 0)
+			return map->vals[i];
+	return NULL;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Checks a mapping's keys: each must be in allowed and appear once; each of
+ * required must be present. Returns false if map is not a mapping.
+ */
+static bool keys_ok(ld *L, const sk_ynode *map, const char *what, const char *const *allowed,
+                    const char *const *required)
+{
+	if (!want(L, map, SK_YN_MAP, what))
+		return false;
+	if (map->len > 64) { /* no mapping of the format has that many keys */
+		lerr(L, map->line, "%s has %zu keys; the format has at most a few dozen", what,
+		     map->len);
+		return false;
+	}
+	for (size_t i = 0; i < map->len; i++) {
+		const sk_ynode *k = map->keys[i];
+		if (!in_list(allowed, k->s))
+			lerr(L, k->line, "unknown key '%s' in %s", k->s, what);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(map->keys[j]->s, k->s) == 0)
+				lerr(L, k->line, "duplicate key '%s' in %s", k->s, what);
+	}
+	for (; required && *required; required++)
+		if (!mget(map, *required))
+			lerr(L, map->line, "%s is missing '%s'", what, *required);
+	return true;
+}
+
+/* A required non-empty scalar copied into the policy; NULL (reported) otherwise. */
+static const char *get_str(ld *L, const sk_ynode *map, const char *key, const char *what)
+{
+	const sk_ynode *n = mget(map, key);
+	if (!n)
+		return NULL;
+	char w[160];
+	snprintf(w, sizeof(w), "'%s' of %s", key, what);
+	if (!want(L, n, SK_YN_SCALAR, w))
+		return NULL;
+	if (n->len == 0) {
+		lerr(L, n->line, "%s is empty", w);
+		return NULL;
+	}
+	return pstr(L, n);
+}
+
+static bool parse_int_text(const char *s, long min, long max, int *out)
+{
+	if (!*s)
+		return false;
+	errno = 0;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static bool get_int(ld *L, const sk_ynode *n, long min, long max, int *out, const char *what)
+{
+	if (!want(L, n, SK_YN_SCALAR, what))
+		return false;
+	if (!parse_int_text(n->s, min, max, out)) {
+		lerr(L, n->line, "%s must be a whole number from %ld to %ld, not '%s'", what, min,
+		     max, n->s);
+		return false;
+	}
+	return true;
+}
+
+static bool get_bool(ld *L, const sk_ynode *n, bool *out, const char *what)
+{
+	if (!want(L, n, SK_YN_SCALAR, what))
+		return false;
+	if (strcmp(n->s, "true") == 0)
+		*out = true;
+	else if (strcmp(n->s, "false") == 0)
+		*out = false;
+	else {
+		lerr(L, n->line, "%s must be true or false, not '%s'", what, n->s);
+		return false;
+	}
+	return true;
+}
+
+static bool is_ident(const char *s, bool lower_only)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+		if (!lower_only)
+			ok = ok || (c >= 'A' && c <= 'Z') || c == '.' || c == ':';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A scalar or a list of scalars: sets the item list and count (NULL items
+ * for a single scalar; scalar_at serves it). False (reported) otherwise.
+ */
+static bool scalars(ld *L, const sk_ynode *n, const sk_ynode *const **items, size_t *count,
+                    const char *what)
+{
+	if (n->type == SK_YN_SCALAR) {
+		*items = NULL; /* scalar_at() serves the scalar itself */
+		*count = 1;
+		return true;
+	}
+	if (!want(L, n, SK_YN_SEQ, what))
+		return false;
+	bool ok = true;
+	for (size_t i = 0; i < n->len; i++)
+		if (!want(L, n->items[i], SK_YN_SCALAR, what))
+			ok = false;
+	*items = (const sk_ynode *const *)n->items;
+	*count = n->len;
+	return ok;
+}
+
+/* The i-th scalar of a node that scalars() accepted. */
+static const sk_ynode *scalar_at(const sk_ynode *n, size_t i)
+{
+	return n->type == SK_YN_SCALAR ? n : n->items[i];
+}
+
+static size_t scalar_count(ld *L, const sk_ynode *n, const char *what)
+{
+	const sk_ynode *const *items;
+	size_t c = 0;
+	if (!scalars(L, n, &items, &c, what))
+		return 0;
+	return c;
+}
+
+static sk_article *find_article(const sk_policy *p, const char *id)
+{
+	for (size_t i = 0; i < p->n_articles; i++)
+		if (strcmp(p->articles[i].id, id) == 0)
+			return &p->articles[i];
+	return NULL;
+}
+
+/*
+ * Reads `cite:` (a scalar or list of article ids) into printed citation
+ * strings; marks the articles cited. arts (optional) receives the article
+ * indexes. inferred appends " (inferred)".
+ */
+static bool load_cites(ld *L, const sk_ynode *n, bool inferred, unsigned *n_out, const char ***out,
+                       unsigned **arts)
+{
+	*n_out = 0;
+	*out = NULL;
+	if (arts)
+		*arts = NULL;
+	if (!n)
+		return true;
+	size_t c = scalar_count(L, n, "cite");
+	if (n->type == SK_YN_SEQ && n->len == 0) {
+		lerr(L, n->line, "cite is an empty list");
+		return false;
+	}
+	if (c > SK_POLICY_MAX_CITES) {
+		lerr(L, n->line, "more than %d citations", SK_POLICY_MAX_CITES);
+		return false;
+	}
+	if (c == 0)
+		return false;
+	const char **v = palloc(L, c * sizeof(*v));
+	unsigned *a = palloc(L, c * sizeof(*a));
+	if (!v || !a)
+		return false;
+	unsigned k = 0;
+	bool ok = true;
+	for (size_t i = 0; i < c; i++) {
+		const sk_ynode *s = scalar_at(n, i);
+		if (s->type != SK_YN_SCALAR)
+			continue;
+		sk_article *art = find_article(L->p, s->s);
+		if (!art) {
+			lerr(L, s->line,
+			     "cite names article '%s', which is not listed under articles", s->s);
+			ok = false;
+			continue;
+		}
+		art->cited = true;
+		const char *text = art->citation;
+		if (inferred) {
+			if (!art->citation_inferred)
+				art->citation_inferred = pfmt(L, "%s (inferred)", art->citation);
+			text = art->citation_inferred;
+		}
+		bool dup = false;
+		for (unsigned j = 0; j < k; j++)
+			dup = dup || v[j] == text;
+		if (dup)
+			continue;
+		v[k] = text;
+		a[k] = (unsigned)(art - L->p->articles);
+		k++;
+	}
+	*n_out = k;
+	*out = v;
+	if (arts)
+		*arts = a;
+	return ok;
+}
+
+/* --- sections --- */
+
+static void load_city(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"id", "name", "short", "source", "version", NULL};
+	static const char *const required[] = {"id", "name", "short", NULL};
+	if (!keys_ok(L, n, "city", allowed, required))
+		return;
+	sk_policy *p = L->p;
+	p->city_id = get_str(L, n, "id", "city");
+	p->city_name = get_str(L, n, "name", "city");
+	p->city_short = get_str(L, n, "short", "city");
+	p->city_source = get_str(L, n, "source", "city");
+	p->city_version = get_str(L, n, "version", "city");
+	if (p->city_id && !is_ident(p->city_id, true))
+		lerr(L, mget(n, "id")->line, "city id '%s' must use only a-z, 0-9, '_' and '-'",
+		     p->city_id);
+}
+
+static void load_articles(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"id",      "title",        "chapter",
+	                                      "cite_as", "out_of_scope", NULL};
+	static const char *const required[] = {"id", "title", NULL};
+	if (!want(L, n, SK_YN_SEQ, "articles"))
+		return;
+	if (n->len == 0) {
+		lerr(L, n->line, "articles is empty");
+		return;
+	}
+	if (n->len > SK_POLICY_MAX_ARTICLES) {
+		lerr(L, n->line, "more than %d articles", SK_POLICY_MAX_ARTICLES);
+		return;
+	}
+	sk_policy *p = L->p;
+	p->articles = palloc(L, n->len * sizeof(*p->articles));
+	if (!p->articles)
+		return;
+	const char *shortname = p->city_short ? p->city_short : "?";
+	for (size_t i = 0; i < n->len; i++) {
+		const sk_ynode *a = n->items[i];
+		if (!keys_ok(L, a, "an article", allowed, required))
+			continue;
+		const char *id = get_str(L, a, "id", "an article");
+		const char *title = get_str(L, a, "title", "an article");
+		if (!id || !title)
+			continue;
+		if (find_article(p, id)) {
+			lerr(L, mget(a, "id")->line, "duplicate article id '%s'", id);
+			continue;
+		}
+		sk_article *art = &p->articles[p->n_articles++];
+		art->id = id;
+		art->title = title;
+		art->line = a->line;
+		art->chapter = get_str(L, a, "chapter", "an article");
+		if (!art->chapter) {
+			size_t cut = strcspn(id, "(（");
+			const char *paren = strstr(id, "（");
+			if (paren && (size_t)(paren - id) < cut)
+				cut = (size_t)(paren - id);
+			art->chapter = sk_arena_strndup(&p->arena, id, cut ? cut : strlen(id));
+		}
+		const char *cite_as = get_str(L, a, "cite_as", "an article");
+		art->citation = cite_as ? cite_as : pfmt(L, "%s %s", shortname, id);
+		art->out_of_scope = get_str(L, a, "out_of_scope", "an article");
+	}
+}
+
+static void load_chapters(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"id", "title", NULL};
+	if (!want(L, n, SK_YN_SEQ, "chapters"))
+		return;
+	sk_policy *p = L->p;
+	p->chapters = palloc(L, n->len * sizeof(*p->chapters));
+	if (!p->chapters)
+		return;
+	for (size_t i = 0; i < n->len; i++) {
+		const sk_ynode *c = n->items[i];
+		if (!keys_ok(L, c, "a chapter", allowed, allowed))
+			continue;
+		const char *id = get_str(L, c, "id", "a chapter");
+		const char *title = get_str(L, c, "title", "a chapter");
+		if (!id || !title)
+			continue;
+		for (size_t j = 0; j < p->n_chapters; j++)
+			if (strcmp(p->chapters[j].id, id) == 0)
+				lerr(L, c->line, "duplicate chapter id '%s'", id);
+		p->chapters[p->n_chapters++] = (sk_chapter){id, title};
+	}
+}
+
+static void load_axis(ld *L, const sk_ynode *n, sk_axis axis)
+{
+	static const char *const allowed[] = {"name", "levels", NULL};
+	char what[64];
+	snprintf(what, sizeof(what), "classification axis '%s'", sk_axis_name(axis));
+	if (!keys_ok(L, n, what, allowed, allowed))
+		return;
+	sk_axis_def *ax = &L->p->axes[axis];
+	ax->title = get_str(L, n, "name", what);
+	const sk_ynode *lv = mget(n, "levels");
+	if (!lv || !want(L, lv, SK_YN_SEQ, "levels"))
+		return;
+	if (lv->len == 0 || lv->len > SK_POLICY_MAX_LEVELS) {
+		lerr(L, lv->line, "an axis needs 1 to %d levels, not %zu", SK_POLICY_MAX_LEVELS,
+		     lv->len);
+		return;
+	}
+	static const char *const lallowed[] = {"id", "label", "description", "cite", NULL};
+	static const char *const lrequired[] = {"id", "label", NULL};
+	for (size_t i = 0; i < lv->len; i++) {
+		const sk_ynode *l = lv->items[i];
+		if (!keys_ok(L, l, "a level", lallowed, lrequired))
+			continue;
+		const char *id = get_str(L, l, "id", "a level");
+		const char *label = get_str(L, l, "label", "a level");
+		if (!id || !label)
+			continue;
+		if (strpbrk(id, "<>=, ")) {
+			lerr(L, mget(l, "id")->line,
+			     "level id '%s' may not contain '<', '>', '=', ',' or spaces", id);
+			continue;
+		}
+		bool dup = false;
+		for (int j = 0; j < ax->n_levels; j++)
+			dup = dup || strcmp(ax->levels[j].id, id) == 0;
+		if (dup) {
+			lerr(L, mget(l, "id")->line, "duplicate level '%s' on axis %s", id,
+			     sk_axis_name(axis));
+			continue;
+		}
+		sk_level *lev = &ax->levels[ax->n_levels++];
+		lev->id = id;
+		lev->label = label;
+		lev->description = get_str(L, l, "description", "a level");
+		load_cites(L, mget(l, "cite"), false, &lev->n_cites, &lev->cites, NULL);
+	}
+}
+
+static void load_classification(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"conf", "integ", "avail", "label_separator", NULL};
+	static const char *const required[] = {"conf", "integ", "avail", NULL};
+	if (!keys_ok(L, n, "classification", allowed, required))
+		return;
+	for (int a = 0; a < SK_AXIS__COUNT; a++) {
+		const sk_ynode *ax = mget(n, sk_axis_name((sk_axis)a));
+		if (ax)
+			load_axis(L, ax, (sk_axis)a);
+	}
+	const sk_ynode *sep = mget(n, "label_separator");
+	if (sep && want(L, sep, SK_YN_SCALAR, "label_separator"))
+		L->p->label_separator = pstr(L, sep);
+}
+
+static void load_roles(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"title", "reports_to", "cite", "duties", NULL};
+	static const char *const required[] = {"title", NULL};
+	sk_policy *p = L->p;
+	if (!want(L, n, SK_YN_MAP, "roles"))
+		return;
+	const sk_ynode *reports[SK_ROLE__COUNT] = {0};
+	for (size_t i = 0; i < n->len; i++) {
+		const sk_ynode *k = n->keys[i], *v = n->vals[i];
+		sk_role r;
+		if (sk_role_parse(k->s, &r) != SK_OK) {
+			lerr(L, k->line, "unknown role '%s' (roles are those of SPEC §3)", k->s);
+			continue;
+		}
+		if (p->has_role[r]) {
+			lerr(L, k->line, "duplicate role '%s'", k->s);
+			continue;
+		}
+		char what[64];
+		snprintf(what, sizeof(what), "role '%s'", k->s);
+		if (!keys_ok(L, v, what, allowed, required))
+			continue;
+		p->has_role[r] = true;
+		p->roles[r].title = get_str(L, v, "title", what);
+		p->roles[r].duties = get_str(L, v, "duties", what);
+		p->roles[r].reports_to = SK_ROLE_NONE;
+		reports[r] = mget(v, "reports_to");
+		load_cites(L, mget(v, "cite"), false, &p->roles[r].n_cites, &p->roles[r].cites,
+		           NULL);
+	}
+	for (int r = 0; r < SK_ROLE__COUNT; r++) {
+		const sk_ynode *rt = reports[r];
+		if (!rt || !want(L, rt, SK_YN_SCALAR, "reports_to"))
+			continue;
+		sk_role to;
+		if (sk_role_parse(rt->s, &to) != SK_OK)
+			lerr(L, rt->line, "unknown role '%s' in reports_to", rt->s);
+		else if (!p->has_role[to])
+			lerr(L, rt->line, "reports_to names role '%s', which is not under roles",
+			     rt->s);
+		else
+			p->roles[r].reports_to = to;
+	}
+	for (int r = 0; r < SK_ROLE__COUNT; r++) {
+		sk_role at = (sk_role)r;
+		for (int steps = 0; steps <= SK_ROLE__COUNT && at != SK_ROLE_NONE; steps++)
+			at = p->roles[at].reports_to;
+		if (at != SK_ROLE_NONE && reports[r])
+			lerr(L, reports[r]->line, "the chain of command from '%s' is a cycle",
+			     sk_role_name((sk_role)r));
+	}
+}
+
+static void load_zones(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"name", "cite", NULL};
+	static const char *const required[] = {"name", NULL};
+	if (!want(L, n, SK_YN_MAP, "zones"))
+		return;
+	for (size_t i = 0; i < n->len; i++) {
+		const sk_ynode *k = n->keys[i], *v = n->vals[i];
+		sk_zone z;
+		if (sk_zone_parse(k->s, &z) != SK_OK) {
+			lerr(L, k->line, "unknown zone '%s' (zones are mynumber, lgwan, internet)",
+			     k->s);
+			continue;
+		}
+		if (!keys_ok(L, v, "a zone", allowed, required))
+			continue;
+		L->p->zone_titles[z] = get_str(L, v, "name", "a zone");
+		unsigned nc;
+		const char **c;
+		load_cites(L, mget(v, "cite"), false, &nc, &c, NULL);
+	}
+}
+
+/* --- conditions --- */
+
+static uint32_t all_bits(int n)
+{
+	if (n <= 0)
+		return 0;
+	return n >= 32 ? UINT32_MAX : ((1u << n) - 1u);
+}
+
+static int level_index(const sk_axis_def *ax, const char *id)
+{
+	for (int i = 0; i < ax->n_levels; i++)
+		if (strcmp(ax->levels[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+static bool load_level_cond(ld *L, const sk_ynode *n, sk_axis axis, uint32_t *mask)
+{
+	const sk_axis_def *ax = &L->p->axes[axis];
+	const char *an = sk_axis_name(axis);
+	if (n->type == SK_YN_SCALAR) {
+		const char *s = n->s;
+		int op = 0; /* 0 ==, 1 >=, 2 >, 3 <=, 4 < */
+		if (strncmp(s, ">=", 2) == 0)
+			op = 1, s += 2;
+		else if (strncmp(s, "<=", 2) == 0)
+			op = 3, s += 2;
+		else if (*s == '>')
+			op = 2, s += 1;
+		else if (*s == '<')
+			op = 4, s += 1;
+		while (*s == ' ')
+			s++;
+		int i = level_index(ax, s);
+		if (i < 0 || i >= SK_POLICY_MAX_LEVELS) {
+			lerr(L, n->line, "unknown %s level '%s'", an, s);
+			return false;
+		}
+		uint32_t below = all_bits(i);    /* levels < i */
+		uint32_t upto = all_bits(i + 1); /* levels <= i */
+		uint32_t every = all_bits(ax->n_levels);
+		switch (op) {
+		case 0:
+			*mask = 1u << i;
+			break;
+		case 1:
+			*mask = every & ~below;
+			break;
+		case 2:
+			*mask = every & ~upto;
+			break;
+		case 3:
+			*mask = upto;
+			break;
+		default:
+			*mask = below;
+			break;
+		}
+		if (*mask == 0) {
+			lerr(L, n->line, "%s condition '%s' can never hold", an, n->s);
+			return false;
+		}
+		return true;
+	}
+	if (!want(L, n, SK_YN_SEQ, an))
+		return false;
+	if (n->len == 0) {
+		lerr(L, n->line, "%s condition is an empty list", an);
+		return false;
+	}
+	*mask = 0;
+	bool ok = true;
+	for (size_t k = 0; k < n->len; k++) {
+		const sk_ynode *it = n->items[k];
+		if (!want(L, it, SK_YN_SCALAR, an)) {
+			ok = false;
+			continue;
+		}
+		int i = level_index(ax, it->s);
+		if (i < 0) {
+			lerr(L, it->line, "unknown %s level '%s'", an, it->s);
+			ok = false;
+			continue;
+		}
+		*mask |= 1u << i;
+	}
+	return ok;
+}
+
+typedef sk_err (*parse_fn)(const char *, int *);
+
+static sk_err parse_zone_int(const char *s, int *out)
+{
+	sk_zone z;
+	sk_err rc = sk_zone_parse(s, &z);
+	*out = (int)z;
+	return rc;
+}
+
+static sk_err parse_role_int(const char *s, int *out)
+{
+	sk_role r;
+	sk_err rc = sk_role_parse(s, &r);
+	*out = (int)r;
+	return rc;
+}
+
+static bool load_name_set(ld *L, const sk_ynode *n, parse_fn parse, const char *what,
+                          uint32_t *mask)
+{
+	size_t c = scalar_count(L, n, what);
+	if (c == 0) {
+		if (n->type == SK_YN_SEQ)
+			lerr(L, n->line, "%s condition is an empty list", what);
+		return false;
+	}
+	*mask = 0;
+	bool ok = true;
+	for (size_t i = 0; i < c; i++) {
+		const sk_ynode *s = scalar_at(n, i);
+		int v;
+		if (parse(s->s, &v) != SK_OK) {
+			lerr(L, s->line, "unknown %s '%s'", what, s->s);
+			ok = false;
+			continue;
+		}
+		*mask |= 1u << v;
+	}
+	return ok;
+}
+
+static void load_cond(ld *L, const sk_ynode *n, sk_cond *c, const char *what)
+{
+	static const char *const allowed[] = {"conf",     "integ", "avail",      "mynumber",
+	                                      "personal", "zone",  "actor_role", NULL};
+	for (int a = 0; a < SK_AXIS__COUNT; a++)
+		c->level_mask[a] = UINT32_MAX;
+	c->zone_mask = UINT32_MAX;
+	c->role_mask = UINT32_MAX;
+	c->mynumber = -1;
+	c->personal = -1;
+	if (!keys_ok(L, n, what, allowed, NULL))
+		return;
+	c->nkeys = (unsigned)n->len;
+	for (int a = 0; a < SK_AXIS__COUNT; a++) {
+		const sk_ynode *v = mget(n, sk_axis_name((sk_axis)a));
+		if (v)
+			load_level_cond(L, v, (sk_axis)a, &c->level_mask[a]);
+	}
+	const sk_ynode *v;
+	bool b;
+	if ((v = mget(n, "mynumber")) && get_bool(L, v, &b, "mynumber"))
+		c->mynumber = b;
+	if ((v = mget(n, "personal")) && get_bool(L, v, &b, "personal"))
+		c->personal = b;
+	if ((v = mget(n, "zone")))
+		load_name_set(L, v, parse_zone_int, "zone", &c->zone_mask);
+	if ((v = mget(n, "actor_role")))
+		load_name_set(L, v, parse_role_int, "role", &c->role_mask);
+}
+
+/* --- rules --- */
+
+static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
+{
+	const sk_ynode *ap = mget(n, "approver"), *sg = mget(n, "safeguards"),
+	               *ex = mget(n, "exception");
+	const char *d = sk_decision_name(r->decision);
+	switch (r->decision) {
+	case SK_DEC_ALLOW:
+		if (sg && r->safeguards)
+			lerr(L, sg->line,
+			     "rule '%s': an allow rule has no safeguards "
+			     "(use allow_with_safeguards)",
+			     r->id);
+		/* fall through */
+	case SK_DEC_ALLOW_WITH_SAFEGUARDS:
+		if (ap)
+			lerr(L, ap->line, "rule '%s': %s takes no approver", r->id, d);
+		if (ex && r->exception)
+			lerr(L, ex->line, "rule '%s': exception is only for forbid", r->id);
+		if (r->decision == SK_DEC_ALLOW_WITH_SAFEGUARDS && !r->safeguards)
+			lerr(L, n->line, "rule '%s': allow_with_safeguards needs safeguards",
+			     r->id);
+		break;
+	case SK_DEC_REQUIRE_APPROVAL:
+		if (!ap)
+			lerr(L, n->line, "rule '%s': require_approval needs an approver", r->id);
+		if (ex && r->exception)
+			lerr(L, ex->line, "rule '%s': exception is only for forbid", r->id);
+		break;
+	case SK_DEC_FORBID:
+		if (r->exception && !ap)
+			lerr(L, n->line,
+			     "rule '%s': a forbid rule with exception: true needs the "
+			     "approver who may grant it",
+			     r->id);
+		if (!r->exception && ap)
+			lerr(L, ap->line,
+			     "rule '%s': a forbid rule without exception takes no "
+			     "approver",
+			     r->id);
+		if (!r->exception && sg && r->safeguards)
+			lerr(L, sg->line,
+			     "rule '%s': safeguards on a forbid rule describe its "
+			     "exception; set exception: true",
+			     r->id);
+		break;
+	default:
+		break;
+	}
+}
+
+static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
+{
+	static const char *const allowed[] = {
+	    "id",         "action", "when",     "unless",   "decision", "exception", "approver",
+	    "safeguards", "cite",   "inferred", "priority", "note",     NULL};
+	static const char *const required[] = {"id", "action", "decision", NULL};
+	r->approver = SK_ROLE_NONE;
+	r->line = n->line;
+	r->id = "?";
+	if (!keys_ok(L, n, "a rule", allowed, required))
+		return;
+	const char *id = get_str(L, n, "id", "a rule");
+	if (id)
+		r->id = id;
+	if (id && !is_ident(r->id, false))
+		lerr(L, mget(n, "id")->line,
+		     "rule id '%s' must use only letters, digits, '_', '-', '.' and ':'", r->id);
+	char what[200];
+	snprintf(what, sizeof(what), "rule '%s'", r->id);
+
+	const sk_ynode *v;
+	if ((v = mget(n, "action"))) {
+		size_t c = scalar_count(L, v, "action");
+		if (v->type == SK_YN_SEQ && v->len == 0)
+			lerr(L, v->line, "%s: action is an empty list", what);
+		for (size_t i = 0; i < c; i++) {
+			const sk_ynode *s = scalar_at(v, i);
+			sk_action a;
+			if (sk_action_parse(s->s, &a) != SK_OK)
+				lerr(L, s->line, "unknown action '%s'", s->s);
+			else
+				r->actions |= 1u << a;
+		}
+	}
+	bool have_decision = false;
+	if ((v = mget(n, "decision")) && want(L, v, SK_YN_SCALAR, "decision") &&
+	    !(have_decision = sk_decision_parse(v->s, &r->decision) == SK_OK))
+		lerr(L, v->line,
+		     "unknown decision '%s' (allow, allow_with_safeguards, require_approval, "
+		     "forbid)",
+		     v->s);
+	if ((v = mget(n, "exception")))
+		get_bool(L, v, &r->exception, "exception");
+	if ((v = mget(n, "approver")) && want(L, v, SK_YN_SCALAR, "approver")) {
+		if (sk_role_parse(v->s, &r->approver) != SK_OK) {
+			lerr(L, v->line, "unknown role '%s' as approver", v->s);
+			r->approver = SK_ROLE_NONE;
+		} else if (!L->p->has_role[r->approver]) {
+			lerr(L, v->line, "approver '%s' has no title under roles", v->s);
+		}
+	}
+	if ((v = mget(n, "safeguards"))) {
+		size_t c = scalar_count(L, v, "safeguards");
+		for (size_t i = 0; i < c; i++) {
+			const sk_ynode *s = scalar_at(v, i);
+			sk_safeguard sg;
+			if (sk_safeguard_parse(s->s, &sg) != SK_OK)
+				lerr(L, s->line, "unknown safeguard '%s'", s->s);
+			else
+				r->safeguards |= 1u << sg;
+		}
+	}
+	if ((v = mget(n, "priority")))
+		get_int(L, v, -1000, 1000, &r->priority, "priority");
+	if ((v = mget(n, "note")) && want(L, v, SK_YN_SCALAR, "note"))
+		r->note = pstr(L, v);
+	if ((v = mget(n, "inferred")) && want(L, v, SK_YN_SCALAR, "inferred")) {
+		if (v->len == 0 || strcmp(v->s, "false") == 0)
+			lerr(L, v->line, "%s: inferred must say why the rule is inferred", what);
+		r->inferred = true;
+	}
+	if (!load_cites(L, mget(n, "cite"), r->inferred, &r->n_cites, &r->cites, &r->cite_arts))
+		r->n_cites = 0;
+	if (!mget(n, "cite") && !r->inferred)
+		lerr(L, n->line, "%s has no cite: (a rule the seed does not state needs inferred:)",
+		     what);
+	if (r->inferred && r->n_cites == 0) {
+		r->cites = palloc(L, sizeof(*r->cites));
+		if (r->cites) {
+			r->cites[0] =
+			    pfmt(L, "%s (inferred)", L->p->city_short ? L->p->city_short : "?");
+			r->n_cites = 1;
+		}
+	}
+	load_cond(L, mget(n, "when") ? mget(n, "when") : &(sk_ynode){.type = SK_YN_MAP}, &r->when,
+	          "when");
+	if ((v = mget(n, "unless"))) {
+		load_cond(L, v, &r->unless, "unless");
+		r->has_unless = true;
+		if (v->type == SK_YN_MAP && v->len == 0)
+			lerr(L, v->line, "%s: an empty unless: would exclude every case", what);
+	}
+	if (have_decision)
+		check_rule_shape(L, n, r);
+}
+
+static void load_rules(ld *L, const sk_ynode *n)
+{
+	if (!want(L, n, SK_YN_SEQ, "rules"))
+		return;
+	if (n->len > SK_POLICY_MAX_RULES) {
+		lerr(L, n->line, "more than %d rules", SK_POLICY_MAX_RULES);
+		return;
+	}
+	sk_policy *p = L->p;
+	p->rules = palloc(L, n->len * sizeof(*p->rules));
+	if (!p->rules)
+		return;
+	for (size_t i = 0; i < n->len; i++) {
+		sk_rule *r = &p->rules[p->n_rules++];
+		load_rule(L, n->items[i], r);
+		for (size_t j = 0; j + 1 < p->n_rules; j++)
+			if (strcmp(p->rules[j].id, r->id) == 0 && strcmp(r->id, "?") != 0)
+				lerr(L, n->items[i]->line, "duplicate rule id '%s'", r->id);
+	}
+}
+
+/* --- passwords --- */
+
+static const char *const pw_keys[] = {
+    "min_length",
+    "max_length",
+    "require",
+    "min_classes",
+    "history",
+    "rotation_days",
+    "temporary_must_change",
+    "lockout_threshold",
+    "lockout_minutes",
+    "session_idle_minutes",
+    "session_absolute_minutes",
+    "mfa",
+    "max_connection_minutes",
+    "cite",
+    NULL,
+};
+
+/* Which rule fields a kind's section wrote (for inheritance from normal). */
+enum {
+	PW_MIN_LENGTH = 1 << 0,
+	PW_MAX_LENGTH = 1 << 1,
+	PW_REQUIRE = 1 << 2,
+	PW_MIN_CLASSES = 1 << 3,
+	PW_HISTORY = 1 << 4,
+	PW_ROTATION = 1 << 5,
+	PW_TEMP = 1 << 6,
+	PW_LOCK_T = 1 << 7,
+	PW_LOCK_M = 1 << 8,
+	PW_IDLE = 1 << 9,
+	PW_ABS = 1 << 10,
+	PW_MFA = 1 << 11,
+	PW_MAXCONN = 1 << 12,
+	PW_CITE = 1 << 13,
+};
+
+static unsigned load_pw_kind(ld *L, const sk_ynode *n, sk_account_kind kind)
+{
+	sk_policy *p = L->p;
+	sk_password_rules *r = &p->pw[kind];
+	sk_pw_lines *ln = &p->pw_lines[kind];
+	char what[64];
+	snprintf(what, sizeof(what), "passwords.%s", sk_account_kind_name(kind));
+	static const char *const required[] = {"cite", NULL};
+	ln->section = n->line;
+	if (!keys_ok(L, n, what, pw_keys, required))
+		return 0;
+	unsigned set = 0;
+	const sk_ynode *v;
+	struct {
+		const char *key;
+		int *dst;
+		unsigned bit;
+		long max;
+	} ints[] = {
+	    {"min_length", &r->min_length, PW_MIN_LENGTH, 1024},
+	    {"max_length", &r->max_length, PW_MAX_LENGTH, 4096},
+	    {"min_classes", &r->min_classes, PW_MIN_CLASSES, 4},
+	    {"history", &r->history, PW_HISTORY, 100},
+	    {"rotation_days", &r->rotation_days, PW_ROTATION, 3650},
+	    {"lockout_threshold", &r->lockout_threshold, PW_LOCK_T, 1000},
+	    {"lockout_minutes", &r->lockout_minutes, PW_LOCK_M, 525600},
+	    {"session_idle_minutes", &r->session_idle_minutes, PW_IDLE, 525600},
+	    {"session_absolute_minutes", &r->session_absolute_minutes, PW_ABS, 525600},
+	    {"max_connection_minutes", &r->max_connection_minutes, PW_MAXCONN, 525600},
+	};
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		if ((v = mget(n, ints[i].key)) &&
+		    get_int(L, v, 0, ints[i].max, ints[i].dst, ints[i].key)) {
+			set |= ints[i].bit;
+			if (ints[i].bit == PW_MIN_LENGTH)
+				ln->min_length = v->line, ln->set_min_length = true;
+			if (ints[i].bit == PW_MAX_LENGTH)
+				ln->max_length = v->line, ln->set_max_length = true;
+			if (ints[i].bit == PW_MIN_CLASSES)
+				ln->min_classes = v->line, ln->set_min_classes = true;
+			if (ints[i].bit == PW_ROTATION)
+				ln->rotation_days = v->line, ln->set_rotation = true;
+		}
+	}
+	if ((v = mget(n, "require"))) {
+		static const char *const cls[] = {"upper", "lower", "digit", "symbol"};
+		size_t c = scalar_count(L, v, "require");
+		for (size_t i = 0; i < c; i++) {
+			const sk_ynode *s = scalar_at(v, i);
+			bool found = false;
+			for (unsigned k = 0; k < 4; k++)
+				if (strcmp(s->s, cls[k]) == 0)
+					r->require |= 1u << k, found = true;
+			if (!found)
+				lerr(L, s->line,
+				     "unknown character class '%s' (upper, lower, digit, symbol)",
+				     s->s);
+		}
+		set |= PW_REQUIRE;
+		ln->require = v->line;
+		ln->set_require = true;
+	}
+	bool b;
+	if ((v = mget(n, "temporary_must_change")) && get_bool(L, v, &b, "temporary_must_change"))
+		r->temporary_must_change = b, set |= PW_TEMP;
+	if ((v = mget(n, "mfa")) && get_bool(L, v, &b, "mfa"))
+		r->mfa = b, set |= PW_MFA, ln->mfa = v->line;
+	if ((v = mget(n, "cite"))) {
+		const char **c;
+		load_cites(L, v, false, &r->n_citations, &c, NULL);
+		r->citations = c;
+		set |= PW_CITE;
+	}
+	if (r->max_length && r->min_length > r->max_length)
+		lerr(L, n->line, "%s: min_length %d is above max_length %d", what, r->min_length,
+		     r->max_length);
+	if (r->min_classes && r->require &&
+	    (unsigned)r->min_classes < (unsigned)__builtin_popcount(r->require))
+		lerr(L, n->line, "%s: min_classes %d is below the %d required classes", what,
+		     r->min_classes, __builtin_popcount(r->require));
+	return set;
+}
+
+static void inherit_pw(sk_policy *p, sk_account_kind k, unsigned set)
+{
+	const sk_password_rules *nr = &p->pw[SK_KIND_NORMAL];
+	sk_password_rules *r = &p->pw[k];
+	sk_pw_lines *ln = &p->pw_lines[k];
+	const sk_pw_lines *nl = &p->pw_lines[SK_KIND_NORMAL];
+#define INH(bit, field)                                                                            \
+	if (!(set & (bit)))                                                                        \
+	r->field = nr->field
+	INH(PW_MIN_LENGTH, min_length);
+	INH(PW_MAX_LENGTH, max_length);
+	INH(PW_REQUIRE, require);
+	INH(PW_MIN_CLASSES, min_classes);
+	INH(PW_HISTORY, history);
+	INH(PW_ROTATION, rotation_days);
+	INH(PW_TEMP, temporary_must_change);
+	INH(PW_LOCK_T, lockout_threshold);
+	INH(PW_LOCK_M, lockout_minutes);
+	INH(PW_IDLE, session_idle_minutes);
+	INH(PW_ABS, session_absolute_minutes);
+	INH(PW_MFA, mfa);
+	INH(PW_MAXCONN, max_connection_minutes);
+#undef INH
+	if (!(set & PW_CITE)) {
+		r->citations = nr->citations;
+		r->n_citations = nr->n_citations;
+	}
+	if (!(set & PW_MIN_LENGTH))
+		ln->min_length = nl->min_length;
+	if (!(set & PW_MFA))
+		ln->mfa = nl->mfa;
+}
+
+static void load_passwords(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"normal", "privileged", "social", NULL};
+	static const char *const required[] = {"normal", NULL};
+	if (!keys_ok(L, n, "passwords", allowed, required))
+		return;
+	sk_policy *p = L->p;
+	p->has_passwords = true;
+	unsigned set[SK_KIND__COUNT] = {0};
+	for (int k = 0; k < SK_KIND__COUNT; k++) {
+		const sk_ynode *v = mget(n, sk_account_kind_name((sk_account_kind)k));
+		if (v) {
+			p->pw_kind_written[k] = true;
+			set[k] = load_pw_kind(L, v, (sk_account_kind)k);
+		}
+	}
+	for (int k = SK_KIND_PRIVILEGED; k < SK_KIND__COUNT; k++)
+		inherit_pw(p, (sk_account_kind)k, set[k]);
+}
+
+static void load_mfa(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"zones", "cite", NULL};
+	static const char *const required[] = {"zones", "cite", NULL};
+	if (!keys_ok(L, n, "mfa", allowed, required))
+		return;
+	const sk_ynode *z = mget(n, "zones");
+	if (z)
+		load_name_set(L, z, parse_zone_int, "zone", &L->p->mfa_zones);
+	load_cites(L, mget(n, "cite"), false, &L->p->mfa_n_cites, &L->p->mfa_cites, NULL);
+}
+
+static void load_retention(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"id", "what", "years", "days", "cite", NULL};
+	static const char *const required[] = {"id", "what", "cite", NULL};
+	if (!want(L, n, SK_YN_SEQ, "retention"))
+		return;
+	if (n->len > SK_POLICY_MAX_ITEMS) {
+		lerr(L, n->line, "more than %d retention entries", SK_POLICY_MAX_ITEMS);
+		return;
+	}
+	sk_policy *p = L->p;
+	p->retention = palloc(L, n->len * sizeof(*p->retention));
+	if (!p->retention)
+		return;
+	for (size_t i = 0; i < n->len; i++) {
+		const sk_ynode *e = n->items[i];
+		if (!keys_ok(L, e, "a retention entry", allowed, required))
+			continue;
+		sk_retention *r = &p->retention[p->n_retention];
+		r->id = get_str(L, e, "id", "a retention entry");
+		r->what = get_str(L, e, "what", "a retention entry");
+		if (!r->id || !r->what)
+			continue;
+		if (!is_ident(r->id, false))
+			lerr(L, mget(e, "id")->line, "retention id '%s' is not an identifier",
+			     r->id);
+		if (sk_policy_retention_find(p, r->id))
+			lerr(L, mget(e, "id")->line, "duplicate retention id '%s'", r->id);
+		const sk_ynode *y = mget(e, "years"), *d = mget(e, "days");
+		if ((y != NULL) == (d != NULL))
+			lerr(L, e->line, "retention '%s' needs exactly one of years and days",
+			     r->id);
+		else if (y && get_int(L, y, 1, 100, &r->years, "years"))
+			r->days = 366 * r->years;
+		else if (d)
+			get_int(L, d, 1, 36600, &r->days, "days");
+		const char **c;
+		load_cites(L, mget(e, "cite"), false, &r->n_citations, &c, NULL);
+		r->citations = c;
+		p->n_retention++;
+	}
+}
+
+static void load_checklist(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"id", "section", "text", "answered_by", "cite", NULL};
+	static const char *const required[] = {"id", "section", "text", "cite", NULL};
+	if (!want(L, n, SK_YN_SEQ, "checklist"))
+		return;
+	if (n->len > SK_POLICY_MAX_ITEMS) {
+		lerr(L, n->line, "more than %d checklist items", SK_POLICY_MAX_ITEMS);
+		return;
+	}
+	sk_policy *p = L->p;
+	p->checklist = palloc(L, n->len * sizeof(*p->checklist));
+	if (!p->checklist)
+		return;
+	for (size_t i = 0; i < n->len; i++) {
+		const sk_ynode *e = n->items[i];
+		if (!keys_ok(L, e, "a checklist item", allowed, required))
+			continue;
+		sk_checklist_item *c = &p->checklist[p->n_checklist];
+		c->id = get_str(L, e, "id", "a checklist item");
+		c->section = get_str(L, e, "section", "a checklist item");
+		c->text = get_str(L, e, "text", "a checklist item");
+		if (!c->id || !c->section || !c->text)
+			continue;
+		if (!is_ident(c->id, false))
+			lerr(L, mget(e, "id")->line, "checklist id '%s' is not an identifier",
+			     c->id);
+		for (size_t j = 0; j < p->n_checklist; j++)
+			if (strcmp(p->checklist[j].id, c->id) == 0)
+				lerr(L, mget(e, "id")->line, "duplicate checklist id '%s'", c->id);
+		c->answered_by = SK_ROLE_SECURITY_MANAGER;
+		const sk_ynode *ab = mget(e, "answered_by");
+		if (ab && want(L, ab, SK_YN_SCALAR, "answered_by") &&
+		    sk_role_parse(ab->s, &c->answered_by) != SK_OK)
+			lerr(L, ab->line, "unknown role '%s' in answered_by", ab->s);
+		const char **cc;
+		load_cites(L, mget(e, "cite"), false, &c->n_citations, &cc, NULL);
+		c->citations = cc;
+		p->n_checklist++;
+	}
+}
+
+static void load_root(ld *L, const sk_ynode *root)
+{
+	static const char *const allowed[] = {
+	    "format", "city",      "articles", "chapters",  "classification", "roles", "zones",
+	    "rules",  "passwords", "mfa",      "retention", "checklist",      NULL};
+	static const char *const required[] = {"format", "city",  "articles", "classification",
+	                                       "roles",  "rules", NULL};
+	if (!keys_ok(L, root, "the profile", allowed, required))
+		return;
+	const sk_ynode *v;
+	if ((v = mget(root, "format")) && want(L, v, SK_YN_SCALAR, "format") &&
+	    strcmp(v->s, "1") != 0)
+		lerr(L, v->line, "unsupported format '%s' (this sekisho reads format 1)", v->s);
+	/* Order matters: citations need the articles, rules need levels and roles. */
+	if ((v = mget(root, "city")))
+		load_city(L, v);
+	if ((v = mget(root, "articles")))
+		load_articles(L, v);
+	if ((v = mget(root, "chapters")))
+		load_chapters(L, v);
+	if ((v = mget(root, "classification")))
+		load_classification(L, v);
+	if ((v = mget(root, "roles")))
+		load_roles(L, v);
+	if ((v = mget(root, "zones")))
+		load_zones(L, v);
+	if ((v = mget(root, "rules")))
+		load_rules(L, v);
+	if ((v = mget(root, "passwords")))
+		load_passwords(L, v);
+	if ((v = mget(root, "mfa")))
+		load_mfa(L, v);
+	if ((v = mget(root, "retention")))
+		load_retention(L, v);
+	if ((v = mget(root, "checklist")))
+		load_checklist(L, v);
+}
+
+/* --- public: loading --- */
+
+sk_err sk_policy_load_mem(const char *name, const char *data, size_t len, sk_policy **out,
+                          sk_buf *diag)
+{
+	*out = NULL;
+	if (len > SK_POLICY_MAX_BYTES) {
+		if (diag)
+			sk_buf_addf(diag, "%s:1: the profile is larger than 1 MiB\n", name);
+		return SK_ERR_TOO_BIG;
+	}
+	sk_policy *p = calloc(1, sizeof(*p));
+	if (!p)
+		return SK_ERR_NOMEM;
+	sk_arena tmp = SK_ARENA_INIT;
+	sk_ynode *root = NULL;
+	sk_err rc = sk_yaml_parse(name, data, len, &tmp, &root, diag);
+	if (rc != SK_OK)
+		goto fail;
+	p->source = sk_arena_strdup(&p->arena, name);
+	p->label_separator = "、";
+	ld L = {.name = name, .diag = diag, .p = p};
+	load_root(&L, root);
+	if (L.nerr == 0) {
+		p->no_rule_citation = pfmt(&L, "%s (no rule; strictest applied)", p->city_short);
+		if (L.nerr == 0 && sk_policy_compile_actions(p, diag) != SK_OK)
+			L.nerr++;
+	}
+	if (L.nerr > MAX_ERRORS && diag)
+		sk_buf_addf(diag, "%s: %d more errors not shown\n", name, L.nerr - MAX_ERRORS);
+	rc = L.nerr ? SK_ERR_INVALID : SK_OK;
+fail:
+	sk_arena_free(&tmp);
+	if (rc != SK_OK) {
+		sk_policy_free(p);
+		return rc;
+	}
+	*out = p;
+	return SK_OK;
+}
+
+sk_err sk_policy_load_file(const char *path, sk_policy **out, sk_buf *diag)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		if (diag)
+			sk_buf_addf(diag, "%s: cannot open: %s\n", path, strerror(errno));
+		return errno == ENOENT ? SK_ERR_NOT_FOUND : SK_ERR_IO;
+	}
+	sk_buf data = SK_BUF_INIT(SK_POLICY_MAX_BYTES);
+	char chunk[65536];
+	size_t n;
+	sk_err rc = SK_OK;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (sk_buf_add(&data, chunk, n) != SK_OK) {
+			rc = SK_ERR_TOO_BIG;
+			if (diag)
+				sk_buf_addf(diag, "%s:1: the profile is larger than 1 MiB\n", path);
+			break;
+		}
+	}
+	if (rc == SK_OK && ferror(f)) {
+		rc = SK_ERR_IO;
+		if (diag)
+			sk_buf_addf(diag, "%s: read error\n", path);
+	}
+	fclose(f);
+	if (rc == SK_OK)
+		rc = sk_policy_load_mem(path, data.data, data.len, out, diag);
+	sk_buf_free(&data);
+	return rc;
+}
+
+const char *const *sk_policy_builtin_names(void)
+{
+	return sk_builtin_profile_names; /* NULL-terminated and sorted by embed_profiles.py */
+}
+
+sk_err sk_policy_load_builtin(const char *name, sk_policy **out, sk_buf *diag)
+{
+	*out = NULL;
+	for (size_t i = 0; i < sk_builtin_profiles_count; i++) {
+		if (strcmp(sk_builtin_profile_names[i], name) != 0)
+			continue;
+		char src[128];
+		snprintf(src, sizeof(src), "builtin:%s", name);
+		return sk_policy_load_mem(src, (const char *)sk_builtin_profile_data[i],
+		                          sk_builtin_profile_lens[i], out, diag);
+	}
+	return sk_fail(diag, SK_ERR_NOT_FOUND, "unknown profile '%s'", name);
+}
+
+sk_err sk_policy_open(const char *name_or_path, sk_policy **out, sk_buf *diag)
+{
+	*out = NULL;
+	for (size_t i = 0; i < sk_builtin_profiles_count; i++)
+		if (strcmp(sk_builtin_profile_names[i], name_or_path) == 0)
+			return sk_policy_load_builtin(name_or_path, out, diag);
+	struct stat st;
+	if (stat(name_or_path, &st) != 0 || !S_ISREG(st.st_mode))
+		return sk_fail(diag, SK_ERR_NOT_FOUND,
+		               "unknown profile '%s' (neither a built-in profile nor a file)",
+		               name_or_path);
+	return sk_policy_load_file(name_or_path, out, diag);
+}
+
+void sk_policy_free(sk_policy *p)
+{
+	if (!p)
+		return;
+	sk_arena_free(&p->arena);
+	free(p);
+}
+
+/* --- public: accessors --- */
+
+const char *sk_policy_city_id(const sk_policy *p) { return p->city_id; }
+const char *sk_policy_city_name(const sk_policy *p) { return p->city_name; }
+const char *sk_policy_city_short(const sk_policy *p) { return p->city_short; }
+const char *sk_policy_source(const sk_policy *p) { return p->source; }
+
+const char *sk_policy_axis_title(const sk_policy *p, sk_axis axis)
+{
+	return (unsigned)axis < SK_AXIS__COUNT ? p->axes[axis].title : NULL;
+}
+
+int sk_policy_level_count(const sk_policy *p, sk_axis axis)
+{
+	return (unsigned)axis < SK_AXIS__COUNT ? p->axes[axis].n_levels : 0;
+}
+
+sk_err sk_policy_level_parse(const sk_policy *p, sk_axis axis, const char *name, int *value)
+{
+	if ((unsigned)axis >= SK_AXIS__COUNT || !name)
+		return SK_ERR_INVALID;
+	int i = level_index(&p->axes[axis], name);
+	if (i < 0)
+		return SK_ERR_INVALID;
+	*value = i;
+	return SK_OK;
+}
+
+static const sk_level *level_at(const sk_policy *p, sk_axis axis, int value)
+{
+	if ((unsigned)axis >= SK_AXIS__COUNT || value < 0 || value >= p->axes[axis].n_levels)
+		return NULL;
+	return &p->axes[axis].levels[value];
+}
+
+const char *sk_policy_level_name(const sk_policy *p, sk_axis axis, int value)
+{
+	const sk_level *l = level_at(p, axis, value);
+	return l ? l->id : NULL;
+}
+
+const char *sk_policy_level_label(const sk_policy *p, sk_axis axis, int value)
+{
+	const sk_level *l = level_at(p, axis, value);
+	return l ? l->label : NULL;
+}
+
+sk_err sk_policy_label(const sk_policy *p, int conf, int integ, int avail, sk_buf *buf)
+{
+	int v[SK_AXIS__COUNT] = {conf, integ, avail};
+	for (int a = 0; a < SK_AXIS__COUNT; a++)
+		if (v[a] != SK_LEVEL_UNSET && !level_at(p, (sk_axis)a, v[a]))
+			return SK_ERR_INVALID;
+	bool first = true;
+	for (int a = 0; a < SK_AXIS__COUNT; a++) {
+		if (v[a] == SK_LEVEL_UNSET)
+			continue;
+		sk_err rc = first ? SK_OK : sk_buf_adds(buf, p->label_separator);
+		if (rc == SK_OK)
+			rc = sk_buf_adds(buf, level_at(p, (sk_axis)a, v[a])->label);
+		if (rc != SK_OK)
+			return rc;
+		first = false;
+	}
+	return SK_OK;
+}
+
+const char *sk_policy_role_title(const sk_policy *p, sk_role r)
+{
+	return (unsigned)r < SK_ROLE__COUNT && p->has_role[r] ? p->roles[r].title : NULL;
+}
+
+sk_role sk_policy_role_reports_to(const sk_policy *p, sk_role r)
+{
+	return (unsigned)r < SK_ROLE__COUNT && p->has_role[r] ? p->roles[r].reports_to
+	                                                      : SK_ROLE_NONE;
+}
+
+const char *sk_policy_zone_title(const sk_policy *p, sk_zone z)
+{
+	return (unsigned)z < SK_ZONE__COUNT ? p->zone_titles[z] : NULL;
+}
+
+const sk_password_rules *sk_policy_password_rules(const sk_policy *p, sk_account_kind kind)
+{
+	if ((unsigned)kind >= SK_KIND__COUNT)
+		kind = SK_KIND_NORMAL;
+	return &p->pw[kind];
+}
+
+bool sk_policy_mfa_required(const sk_policy *p, sk_account_kind kind, sk_zone zone)
+{
+	if ((unsigned)kind < SK_KIND__COUNT && p->pw[kind].mfa)
+		return true;
+	return (unsigned)zone < SK_ZONE__COUNT && (p->mfa_zones & (1u << zone));
+}
+
+size_t sk_policy_retention_count(const sk_policy *p) { return p->n_retention; }
+
+const sk_retention *sk_policy_retention_at(const sk_policy *p, size_t i)
+{
+	return i < p->n_retention ? &p->retention[i] : NULL;
+}
+
+const sk_retention *sk_policy_retention_find(const sk_policy *p, const char *id)
+{
+	for (size_t i = 0; i < p->n_retention; i++)
+		if (p->retention[i].id && strcmp(p->retention[i].id, id) == 0)
+			return &p->retention[i];
+	return NULL;
+}
+
+size_t sk_policy_checklist_count(const sk_policy *p) { return p->n_checklist; }
+
+const sk_checklist_item *sk_policy_checklist_at(const sk_policy *p, size_t i)
+{
+	return i < p->n_checklist ? &p->checklist[i] : NULL;
+}
+
+/* --- NIST SP 800-63B-4 advisories --- */
+
+int sk_policy_advisories(const sk_policy *p, sk_buf *out)
+{
+	int n = 0;
+	const char *src = p->source;
+	for (int k = 0; k < SK_KIND__COUNT; k++) {
+		if (!p->has_passwords || !p->pw_kind_written[k])
+			continue;
+		const sk_password_rules *r = &p->pw[k];
+		const sk_pw_lines *ln = &p->pw_lines[k];
+		const char *kn = sk_account_kind_name((sk_account_kind)k);
+		if (ln->set_require && r->require) {
+			sk_buf_addf(out,
+			            "%s:%d: advisory: passwords.%s.require sets composition rules; "
+			            "NIST SP 800-63B-4 says verifiers SHALL NOT impose them (the "
+			            "profile wins)\n",
+			            src, ln->require, kn);
+			n++;
+		}
+		if (ln->set_min_classes && r->min_classes) {
+			sk_buf_addf(
+			    out,
+			    "%s:%d: advisory: passwords.%s.min_classes is a composition rule; "
+			    "NIST SP 800-63B-4 says verifiers SHALL NOT impose them (the "
+			    "profile wins)\n",
+			    src, ln->min_classes, kn);
+			n++;
+		}
+		if (ln->set_rotation && r->rotation_days) {
+			sk_buf_addf(
+			    out,
+			    "%s:%d: advisory: passwords.%s.rotation_days asks for periodic "
+			    "changes; NIST SP 800-63B-4 says verifiers SHALL NOT require them "
+			    "(sekisho only reminds)\n",
+			    src, ln->rotation_days, kn);
+			n++;
+		}
+		if (ln->set_max_length && r->max_length && r->max_length < 64) {
+			sk_buf_addf(out,
+			            "%s:%d: advisory: passwords.%s.max_length %d is below the 64 "
+			            "characters NIST SP 800-63B-4 says verifiers SHOULD permit\n",
+			            src, ln->max_length, kn, r->max_length);
+			n++;
+		}
+		bool own_len = ln->set_min_length || k == SK_KIND_NORMAL;
+		if (!own_len && !(ln->mfa && !p->pw_lines[SK_KIND_NORMAL].mfa))
+			continue;
+		int line = ln->min_length ? ln->min_length : ln->section;
+		if (r->min_length == 0) {
+			sk_buf_addf(
+			    out,
+			    "%s:%d: advisory: passwords.%s sets no min_length; NIST SP "
+			    "800-63B-4 requires at least 8 characters (15 when the password "
+			    "is the only factor)\n",
+			    src, line, kn);
+			n++;
+		} else if (r->min_length < 8) {
+			sk_buf_addf(out,
+			            "%s:%d: advisory: passwords.%s.min_length %d is below the 8 "
+			            "characters NIST SP 800-63B-4 requires for any password\n",
+			            src, line, kn, r->min_length);
+			n++;
+		} else if (r->min_length < 15 && !r->mfa) {
+			sk_buf_addf(
+			    out,
+			    "%s:%d: advisory: passwords.%s.min_length %d is below the 15 "
+			    "characters NIST SP 800-63B-4 requires when the password is the "
+			    "only factor (mfa is false)\n",
+			    src, line, kn, r->min_length);
+			n++;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,465 @@
+/*
+ * csv: RFC 4180 reader and writer with UTF-8, UTF-8+BOM and CP932 (see
+ * csv.h). The reader is a single pass over a memory buffer: unquoted fields
+ * are copied as they are, quoted ones have their doubled quotes folded, and
+ * every field is NUL-terminated in one scratch buffer per record so that the
+ * callback can treat them as C strings.
+ */
+#include "csv.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char BOM[] = "\xef\xbb\xbf";
+
+/* iconv_open's failure value, spelled once. */
+#define NO_ICONV ((iconv_t)-1) /* NOLINT(performance-no-int-to-ptr): iconv's API */
+
+static const struct {
+	const char *name;
+	sk_csv_encoding enc;
+} enc_names[] = {
+    {"utf-8", SK_CSV_UTF8},        {"utf8", SK_CSV_UTF8},        {"utf-8-bom", SK_CSV_UTF8_BOM},
+    {"utf8-bom", SK_CSV_UTF8_BOM}, {"utf8bom", SK_CSV_UTF8_BOM}, {"cp932", SK_CSV_CP932},
+    {"sjis", SK_CSV_CP932},        {"shift_jis", SK_CSV_CP932},  {"shift-jis", SK_CSV_CP932},
+    {"windows-31j", SK_CSV_CP932},
+};
+
+const char *sk_csv_encoding_name(sk_csv_encoding e)
+{
+	switch (e) {
+	case SK_CSV_UTF8_BOM:
+		return "utf-8-bom";
+	case SK_CSV_CP932:
+		return "cp932";
+	default:
+		return "utf-8";
+	}
+}
+
+sk_err sk_csv_encoding_parse(const char *name, sk_csv_encoding *out, sk_buf *err)
+{
+	for (size_t i = 0; i < sizeof(enc_names) / sizeof(enc_names[0]); i++)
+		if (strcasecmp(name, enc_names[i].name) == 0) {
+			*out = enc_names[i].enc;
+			return SK_OK;
+		}
+	return sk_fail(err, SK_ERR_INVALID,
+	               "unknown encoding '%s' (expected utf-8, utf-8-bom or cp932)", name);
+}
+
+bool sk_csv_utf8_valid(const char *p, size_t n, size_t *bad_at)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0;
+	while (i < n) {
+		/* ASCII runs dominate; test eight bytes at a time. */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len;
+		unsigned lo = 0x80, hi = 0xbf; /* the allowed range of the second byte */
+		if (c >= 0xc2 && c <= 0xdf)
+			len = 2;
+		else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+		} else
+			goto bad;
+		if (i + len > n || s[i + 1] < lo || s[i + 1] > hi)
+			goto bad;
+		for (size_t k = 2; k < len; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				goto bad;
+		i += len;
+		continue;
+	bad:
+		if (bad_at)
+			*bad_at = i;
+		return false;
+	}
+	return true;
+}
+
+sk_csv_encoding sk_csv_detect(const char *p, size_t n)
+{
+	if (n >= 3 && memcmp(p, BOM, 3) == 0)
+		return SK_CSV_UTF8_BOM;
+	return sk_csv_utf8_valid(p, n, NULL) ? SK_CSV_UTF8 : SK_CSV_CP932;
+}
+
+static size_t line_of(const char *p, size_t off)
+{
+	size_t line = 1;
+	for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + off - q))) != NULL; q++)
+		line++;
+	return line;
+}
+
+sk_err sk_csv_decode(const char *p, size_t n, sk_csv_encoding enc, const char **out, size_t *outlen,
+                     char **owned, sk_buf *err)
+{
+	*owned = NULL;
+	if (enc != SK_CSV_CP932) {
+		size_t skip = (n >= 3 && memcmp(p, BOM, 3) == 0) ? 3 : 0;
+		if (enc == SK_CSV_UTF8_BOM && !skip)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "the file has no UTF-8 byte-order mark");
+		size_t bad;
+		if (!sk_csv_utf8_valid(p + skip, n - skip, &bad))
+			return sk_fail(err, SK_ERR_INVALID,
+			               "line %zu: invalid UTF-8 (byte %zu of the file)",
+			               line_of(p, skip + bad), skip + bad + 1);
+		*out = p + skip;
+		*outlen = n - skip;
+		return SK_OK;
+	}
+	if (n > (SIZE_MAX - 16) / 3)
+		return sk_fail(err, SK_ERR_TOO_BIG, "file too large");
+	/* Each CP932 byte becomes at most three UTF-8 bytes (half-width katakana). */
+	size_t cap = 3 * n + 16;
+	char *buf = malloc(cap);
+	if (!buf)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory decoding %zu bytes", n);
+	iconv_t cd = iconv_open("UTF-8", "CP932");
+	if (cd == NO_ICONV) {
+		free(buf);
+		return sk_fail(err, SK_ERR_UNSUPPORTED, "this system's iconv lacks CP932");
+	}
+	char *in, *o = buf;
+	memcpy(&in, &p, sizeof(in)); /* iconv's input is not const but is never written */
+	size_t inleft = n, oleft = cap;
+	size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+	int saved = errno;
+	iconv_close(cd);
+	if (r == (size_t)-1) {
+		size_t off = (size_t)(in - p);
+		free(buf);
+		if (saved == EILSEQ || saved == EINVAL)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "line %zu: the file is neither UTF-8 nor Shift_JIS (CP932): "
+			               "invalid byte 0x%02x at byte %zu",
+			               line_of(p, off), (unsigned char)p[off], off + 1);
+		return sk_fail(err, SK_ERR_INTERNAL, "CP932 conversion failed");
+	}
+	*out = *owned = buf;
+	*outlen = cap - oleft;
+	return SK_OK;
+}
+
+/* --- reading --- */
+
+struct parser {
+	const char *p;
+	size_t n, pos, line;
+	const sk_csv_limits *lim;
+	sk_buf scratch;
+	size_t *off, *len; /* per field: offset into scratch and length */
+	sk_csv_field *fields;
+};
+
+static sk_err field_too_big(struct parser *ps, size_t col, sk_buf *err)
+{
+	return sk_fail(err, SK_ERR_TOO_BIG, "line %zu, column %zu: field longer than %zu bytes",
+	               ps->line, col, ps->lim->max_field_bytes);
+}
+
+/* Reads one quoted field starting at the opening quote. */
+static sk_err read_quoted(struct parser *ps, size_t col, sk_buf *err)
+{
+	size_t qline = ps->line;
+	size_t start = ps->scratch.len;
+	ps->pos++;
+	for (;;) {
+		const char *q = memchr(ps->p + ps->pos, '"', ps->n - ps->pos);
+		if (!q)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "line %zu, column %zu: quoted field is never closed", qline,
+			               col);
+		size_t chunk = (size_t)(q - (ps->p + ps->pos));
+		const char *c = ps->p + ps->pos;
+		if (memchr(c, '\0', chunk))
+			return sk_fail(err, SK_ERR_INVALID,
+			               "line %zu, column %zu: NUL byte in field", ps->line, col);
+		for (const char *nl = c; (nl = memchr(nl, '\n', (size_t)(q - nl))) != NULL; nl++)
+			ps->line++;
+		if (ps->scratch.len - start + chunk > ps->lim->max_field_bytes)
+			return field_too_big(ps, col, err);
+		if (sk_buf_add(&ps->scratch, c, chunk))
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		ps->pos += chunk + 1;
+		if (ps->pos < ps->n && ps->p[ps->pos] == '"') {
+			if (ps->scratch.len - start + 1 > ps->lim->max_field_bytes)
+				return field_too_big(ps, col, err);
+			if (sk_buf_addc(&ps->scratch, '"'))
+				return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			ps->pos++;
+			continue;
+		}
+		break;
+	}
+	if (ps->pos < ps->n) {
+		char ch = ps->p[ps->pos];
+		bool crlf = ch == '\r' && ps->pos + 1 < ps->n && ps->p[ps->pos + 1] == '\n';
+		if (ch != ',' && ch != '\n' && !crlf)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "line %zu, column %zu: text after the closing quote",
+			               ps->line, col);
+	}
+	return SK_OK;
+}
+
+static sk_err read_plain(struct parser *ps, size_t col, sk_buf *err)
+{
+	size_t i = ps->pos;
+	const char *p = ps->p;
+	while (i < ps->n) {
+		char ch = p[i];
+		if (ch == ',' || ch == '\n')
+			break;
+		if (ch == '\r' && i + 1 < ps->n && p[i + 1] == '\n')
+			break;
+		if (ch == '"')
+			return sk_fail(
+			    err, SK_ERR_INVALID,
+			    "line %zu, column %zu: quote inside an unquoted field (quote "
+			    "the whole field and double the quote)",
+			    ps->line, col);
+		if (ch == '\0')
+			return sk_fail(err, SK_ERR_INVALID,
+			               "line %zu, column %zu: NUL byte in field", ps->line, col);
+		i++;
+	}
+	if (i - ps->pos > ps->lim->max_field_bytes)
+		return field_too_big(ps, col, err);
+	if (sk_buf_add(&ps->scratch, p + ps->pos, i - ps->pos))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	ps->pos = i;
+	return SK_OK;
+}
+
+static sk_err parse_all(struct parser *ps, sk_csv_record_fn fn, void *ctx, sk_buf *err)
+{
+	const char *p = ps->p;
+	while (ps->pos < ps->n) {
+		if (p[ps->pos] == '\n') {
+			ps->line++;
+			ps->pos++;
+			continue;
+		}
+		if (p[ps->pos] == '\r' && ps->pos + 1 < ps->n && p[ps->pos + 1] == '\n') {
+			ps->line++;
+			ps->pos += 2;
+			continue;
+		}
+		size_t rec_line = ps->line, nf = 0;
+		sk_buf_reset(&ps->scratch);
+		for (;;) {
+			if (nf >= ps->lim->max_fields)
+				return sk_fail(err, SK_ERR_TOO_BIG,
+				               "line %zu: more than %zu fields in a record",
+				               rec_line, ps->lim->max_fields);
+			ps->off[nf] = ps->scratch.len;
+			sk_err e = (ps->pos < ps->n && p[ps->pos] == '"')
+			               ? read_quoted(ps, nf + 1, err)
+			               : read_plain(ps, nf + 1, err);
+			if (e)
+				return e;
+			ps->len[nf] = ps->scratch.len - ps->off[nf];
+			if (sk_buf_addc(&ps->scratch, '\0'))
+				return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			nf++;
+			if (ps->pos < ps->n && p[ps->pos] == ',') {
+				ps->pos++;
+				continue;
+			}
+			if (ps->pos < ps->n) { /* LF or CRLF */
+				ps->pos += p[ps->pos] == '\r' ? 2 : 1;
+				ps->line++;
+			}
+			break;
+		}
+		for (size_t i = 0; i < nf; i++) {
+			ps->fields[i].p = ps->scratch.data + ps->off[i];
+			ps->fields[i].n = ps->len[i];
+		}
+		sk_err e = fn(ctx, ps->fields, nf, rec_line, err);
+		if (e)
+			return e;
+	}
+	return SK_OK;
+}
+
+sk_err sk_csv_parse(const char *p, size_t n, const sk_csv_limits *lim, sk_csv_record_fn fn,
+                    void *ctx, sk_buf *err)
+{
+	if (!lim->max_fields || !lim->max_field_bytes || lim->max_fields > (1u << 16))
+		return sk_fail(err, SK_ERR_INVALID, "bad CSV limits");
+	struct parser ps = {.p = p, .n = n, .pos = 0, .line = 1, .lim = lim};
+	sk_buf_init(&ps.scratch, lim->max_fields * (lim->max_field_bytes + 1));
+	ps.off = calloc(lim->max_fields, sizeof(*ps.off));
+	ps.len = calloc(lim->max_fields, sizeof(*ps.len));
+	ps.fields = calloc(lim->max_fields, sizeof(*ps.fields));
+	sk_err e = (ps.off && ps.len && ps.fields) ? parse_all(&ps, fn, ctx, err)
+	                                           : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	free(ps.off);
+	free(ps.len);
+	free(ps.fields);
+	sk_buf_free(&ps.scratch);
+	return e;
+}
+
+/* --- writing --- */
+
+struct sk_csv_writer {
+	FILE *f;
+	sk_csv_encoding enc;
+	iconv_t cd;
+	sk_buf rec;  /* the record in UTF-8 */
+	sk_buf conv; /* the record in CP932 */
+	bool failed;
+};
+
+static bool formula_start(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t';
+}
+
+bool sk_csv_is_guarded(const char *p, size_t n)
+{
+	return n >= 2 && p[0] == '\'' && formula_start(p[1]);
+}
+
+sk_err sk_csv_writer_new(FILE *f, sk_csv_encoding enc, sk_csv_writer **out, sk_buf *err)
+{
+	*out = NULL;
+	sk_csv_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	w->f = f;
+	w->enc = enc;
+	w->cd = NO_ICONV;
+	sk_buf_init(&w->rec, SK_BUF_DEFAULT_MAX);
+	sk_buf_init(&w->conv, SK_BUF_DEFAULT_MAX);
+	if (enc == SK_CSV_CP932) {
+		w->cd = iconv_open("CP932", "UTF-8");
+		if (w->cd == NO_ICONV) {
+			sk_csv_writer_free(w);
+			return sk_fail(err, SK_ERR_UNSUPPORTED, "this system's iconv lacks CP932");
+		}
+	}
+	if (enc == SK_CSV_UTF8_BOM && fwrite(BOM, 1, 3, f) != 3)
+		w->failed = true;
+	*out = w;
+	return SK_OK;
+}
+
+static sk_err add_field(sk_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	sk_err e = SK_OK;
+	if (quote)
+		e = sk_buf_addc(b, '"');
+	if (!e && n && formula_start(s[0]))
+		e = sk_buf_addc(b, '\'');
+	for (const char *q = s; !e && *q; q++)
+		e = *q == '"' ? sk_buf_add(b, "\"\"", 2) : sk_buf_addc(b, *q);
+	if (!e && quote)
+		e = sk_buf_addc(b, '"');
+	return e;
+}
+
+static sk_err to_cp932(sk_csv_writer *w, sk_buf *err)
+{
+	sk_buf_reset(&w->conv);
+	if (sk_buf_grow(&w->conv, 2 * w->rec.len + 8))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	char *in = w->rec.data, *o = w->conv.data;
+	size_t inleft = w->rec.len, oleft = w->conv.cap - 1;
+	iconv(w->cd, NULL, NULL, NULL, NULL);
+	if (iconv(w->cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
+		/* Name the character: decode the UTF-8 sequence at in. */
+		const unsigned char *u = (const unsigned char *)in;
+		unsigned cp = u[0];
+		size_t len = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
+		if (len > 1 && len <= inleft) {
+			cp = u[0] & (0x3fu >> (len - 1));
+			for (size_t i = 1; i < len; i++)
+				cp = (cp << 6) | (u[i] & 0x3fu);
+		}
+		return sk_fail(err, SK_ERR_INVALID,
+		               "'%.*s' (U+%04X) cannot be written in Shift_JIS (CP932); export as "
+		               "utf-8 or utf-8-bom instead",
+		               (int)(len <= inleft ? len : 1), in, cp);
+	}
+	w->conv.len = (size_t)(o - w->conv.data);
+	return SK_OK;
+}
+
+sk_err sk_csv_write_record(sk_csv_writer *w, const char *const *fields, size_t n, sk_buf *err)
+{
+	sk_buf_reset(&w->rec);
+	sk_err e = SK_OK;
+	for (size_t i = 0; !e && i < n; i++) {
+		if (i)
+			e = sk_buf_addc(&w->rec, ',');
+		if (!e)
+			e = add_field(&w->rec, fields[i] ? fields[i] : "");
+	}
+	if (!e)
+		e = sk_buf_add(&w->rec, "\r\n", 2);
+	if (e)
+		return sk_fail(err, e, "CSV record too large");
+	const sk_buf *outb = &w->rec;
+	if (w->enc == SK_CSV_CP932) {
+		if ((e = to_cp932(w, err)))
+			return e;
+		outb = &w->conv;
+	}
+	if (fwrite(outb->data, 1, outb->len, w->f) != outb->len)
+		w->failed = true;
+	return w->failed ? sk_fail(err, SK_ERR_IO, "cannot write the CSV output") : SK_OK;
+}
+
+sk_err sk_csv_writer_finish(sk_csv_writer *w, sk_buf *err)
+{
+	if (fflush(w->f) != 0 || ferror(w->f))
+		w->failed = true;
+	return w->failed ? sk_fail(err, SK_ERR_IO, "cannot write the CSV output") : SK_OK;
+}
+
+void sk_csv_writer_free(sk_csv_writer *w)
+{
+	if (!w)
+		return;
+	if (w->cd != NO_ICONV)
+		iconv_close(w->cd);
+	sk_buf_free(&w->rec);
+	sk_buf_free(&w->conv);
+	free(w);
+}

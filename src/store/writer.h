@@ -1,0 +1,45 @@
+/*
+ * writer: group commit. One thread owns its own store connection and runs
+ * the operations other threads queue, many to a transaction: each operation
+ * runs inside a SAVEPOINT, so one that fails is rolled back alone while the
+ * others commit; the batch then commits once (one fsync for many changes).
+ * A caller blocks until the commit of its batch has returned, so "returned
+ * SK_OK" means durable, exactly as with a commit of its own.
+ *
+ * An operation runs on the writer's thread with the writer's store, inside
+ * a transaction: it must not keep the store pointer, and its ctx and err
+ * belong to the blocked caller. Operations of one batch see each other's
+ * changes in queue order.
+ */
+#ifndef SK_WRITER_H
+#define SK_WRITER_H
+
+#include <stddef.h>
+
+#include "../core/sk_buf.h"
+#include "store.h"
+
+typedef sk_err (*sk_writer_fn)(sk_store *s, void *ctx, sk_buf *err);
+
+typedef struct sk_writer sk_writer;
+
+/*
+ * Opens url (which must exist) for the writer thread and starts it. At most
+ * max_batch operations share a transaction (0: a default of 256).
+ */
+sk_err sk_writer_start(const char *url, size_t max_batch, sk_writer **out, sk_buf *err);
+
+/*
+ * Queues fn(store, ctx, err) and waits until it has run and its batch has
+ * committed. The result is fn's, or the commit's failure (then fn's change
+ * is not stored). Safe to call from any number of threads.
+ */
+sk_err sk_writer_run(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err);
+
+/* Finishes the queued operations, stops the thread and closes its store. */
+void sk_writer_stop(sk_writer *w);
+
+/* Counters since start, for benchmarks and tests: batches committed and operations run. */
+void sk_writer_stats(sk_writer *w, size_t *batches, size_t *ops);
+
+#endif

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# backends: none
+# Setagaya profile (policies/setagaya.yaml): one check per encoded rule of the
+# 世田谷区情報セキュリティ対策基準（委託先事業者等公開用抜粋版）, through
+# `sekisho decide --profile setagaya ... --json` (SPEC §3). Each table row is
+#   decide args | decision | approver | safeguards (vocabulary order) | exception | citations
+# where citations is a "~"-separated list that must all appear in the answer.
+# Levels are the excerpt's 重要性分類 (I is the most important), on the conf axis.
+. "$SEKISHO_TESTLIB"
+
+profile=setagaya
+src_yaml="$SEKISHO_SRC/policies/setagaya.yaml"
+C=contractor
+
+check() {
+	local args=$1 want_dec=$2 want_appr=$3 want_sg=$4 want_exc=$5 want_cites=$6
+	# shellcheck disable=SC2086 # args is a word list on purpose
+	expect_exit 0 sk decide --profile "$profile" $args --json
+	local got
+	got=$(jq -r '[.decision, (.approver_role // "null"), (.safeguards | join(",")),
+		(.exception_possible | tostring)] | join("|")' out) ||
+		fail "decide $args: output is not the §3 JSON object: $(cat out)"
+	expect_eq "$got" "$want_dec|$want_appr|$want_sg|$want_exc" "decide $args"
+	jq -e '.citations | length > 0' out >/dev/null || fail "decide $args: empty citations"
+	local IFS='~' c
+	for c in $want_cites; do
+		jq -e --arg c "$c" '.citations | index($c) != null' out >/dev/null ||
+			fail "decide $args: citation '$c' missing from $(jq -c .citations out)"
+	done
+}
+
+# The profile as shipped validates (its one advisory: the excerpt states no minimum length).
+expect_exit 0 sk policy check "$src_yaml"
+expect_in out "ok"
+
+# 留意事項 / 3(1): 職員等 includes contractors, so the rules hold for them too.
+while IFS='|' read -r args dec appr sg exc cites; do
+	[ -z "$args" ] && continue
+	check "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
+done <<TABLE
+--action connect_network --zone mynumber --actor-role $C|forbid|city|ip_restriction|true|世田谷 6(1)ア
+--action connect_network --zone mynumber --actor-role system_manager|forbid|city|ip_restriction|true|世田谷 6(1)ア
+--action take_out --zone mynumber --actor-role $C --conf IV|forbid|city||true|世田谷 6(1)イ②
+--action take_home --zone mynumber --actor-role staff|forbid|city||true|世田谷 6(1)イ②
+--action connect_network --actor-role staff --zone lgwan|forbid|null||false|世田谷 7(1)エ③~世田谷 7(1)エ④
+--action connect_network --zone lgwan|forbid|null||false|世田谷 7(1)エ④
+--action connect_network --actor-role $C --zone lgwan|require_approval|city||false|世田谷 7(1)エ④
+--action connect_network --actor-role system_manager --zone lgwan|allow|null||false|世田谷 7(1)エ④
+--action store --actor-role $C --conf III|allow_with_safeguards|null|access_restriction|false|世田谷 9(1)オ~世田谷 9(2)ア
+--action store --actor-role $C --conf II|allow_with_safeguards|null|backup,access_restriction|false|世田谷 9(1)カ~世田谷 7(1)ア~世田谷 9(1)オ
+--action store --conf I|allow_with_safeguards|null|backup,access_restriction|false|世田谷 9(1)カ
+--action send_email --actor-role $C --conf IV|allow_with_safeguards|null|encrypt_or_password|false|世田谷 9(1)タ
+--action provide_external --actor-role $C --conf II|allow_with_safeguards|null|encrypt_or_password|false|世田谷 9(1)タ
+--action install_software --actor-role $C|require_approval|system_manager||false|世田谷 9(3)ウ③(b)~世田谷 9(4)ア③~世田谷 12(2)
+--action dispose --actor-role $C --conf III|allow_with_safeguards|null|irrecoverable_erase|false|世田谷 9(3)キ①
+--action store_free_cloud --actor-role $C --conf I|forbid|null||false|世田谷 14(1)②
+--action store_free_cloud --actor-role staff --conf II|forbid|null||false|世田谷 14(1)②
+--action store_free_cloud --actor-role staff --conf III|require_approval|security_manager||false|世田谷 14~世田谷 14(2)①~世田谷 14(2)②
+--action store_free_cloud --conf IV|require_approval|security_manager||false|世田谷 14(2)②
+TABLE
+
+# An unclassified asset is treated as 重要性分類Ⅰ: no free cloud service, and backups.
+check "--action store_free_cloud --actor-role staff" forbid null "" false "世田谷 14(1)②"
+check "--action store" allow_with_safeguards null "backup,access_restriction" false "世田谷 9(1)カ"
+
+# The mynumber exception does not lift an outright prohibition: staff may not connect at all.
+check "--action connect_network --zone mynumber --actor-role staff" forbid null "" false \
+	"世田谷 6(1)ア~世田谷 7(1)エ④"
+
+# Where the excerpt is silent the strictest rule of the action applies, and says so.
+no_rule="世田谷 (no rule; strictest applied)"
+check "--action copy --actor-role $C --conf IV" forbid null "" false "$no_rule"
+check "--action take_out --actor-role $C --conf IV --zone lgwan" forbid city "" true "$no_rule"
+expect_exit 0 sk decide --profile "$profile" --action send_fax --conf IV --json
+expect_eq "$(jq -c .citations out)" "[\"$no_rule\"]" "send_fax citations"
+
+# Levels are the profile's own (重要性分類 I..IV): the other cities' "3" is bad input here.
+expect_exit 2 sk decide --profile "$profile" --action store --conf 3 --json
+expect_in err "'3'"
+expect_in err "IV"
+
+# No length is stated (8(7)エ④「十分な長さ」), so a short password trips no min_length rule,
+# only the common-password list.
+printf 'password\n' >pw
+expect_exit 0 sk password check --profile "$profile" --json <pw
+expect_eq "$(jq -r '.violations | join(",")' out)" "common_password" "setagaya password rules"

@@ -1,0 +1,657 @@
+/*
+ * Unit tests of src/domain/asset: the register's checks, its audit trail,
+ * scope, import (all or nothing) and export, on every storage backend.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/asset.h"
+#include "report/csv.h"
+#include "store/store.h"
+
+static int64_t count(sk_store *s, const char *sql)
+{
+	int64_t n = -1;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_store_query_int(s, sql, NULL, 0, &n, &err) != SK_OK)
+		fail_msg("%s: %s", sql, err.data);
+	sk_buf_free(&err);
+	return n;
+}
+
+static void exec(sk_store *s, const char *sql)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_store_exec(s, sql, NULL, 0, NULL, &err) != SK_OK)
+		fail_msg("%s: %s", sql, err.data);
+	sk_buf_free(&err);
+}
+
+/* A city (1) with a department somu (2) and its sections it (3) and kikaku (4); zaimu (5) apart. */
+static sk_store *fresh(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	exec(s, "INSERT INTO org_unit(id, code, name, kind, parent_id, created_at) VALUES "
+	        "(1, 'city', '八王子市', 'municipality', NULL, 0), "
+	        "(2, 'somu', '総務部', 'department', 1, 0), "
+	        "(3, 'it', '情報政策課', 'section', 2, 0), "
+	        "(4, 'kikaku', '企画課', 'section', 2, 0), "
+	        "(5, 'zaimu', '財務部', 'department', 1, 0)");
+	return s;
+}
+
+static void base_input(sk_asset_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->v[SK_AF_UNIT] = "it";
+	in->v[SK_AF_TYPE] = "ハードウェア";
+	in->v[SK_AF_NAME] = "住基端末 X-100";
+	in->v[SK_AF_CONF] = "3";
+	in->v[SK_AF_INTEG] = "2";
+	in->v[SK_AF_AVAIL] = "2";
+	in->v[SK_AF_MANAGER] = "情報政策課長";
+	in->v[SK_AF_ZONE] = "mynumber";
+	in->v[SK_AF_MYNUMBER] = "あり";
+	in->v[SK_AF_RECOVERY_HOURS] = "24";
+	in->v[SK_AF_ACQUIRED_ON] = "令和7年4月1日";
+	in->v[SK_AF_LOCATION] = "サーバ室";
+}
+
+static int64_t add_ok(sk_store *s, const sk_asset_input *in)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t id = 0;
+	if (sk_asset_add(s, sk_actor_cli(), in, &id, &err) != SK_OK)
+		fail_msg("add failed: %s", err.data);
+	sk_buf_free(&err);
+	return id;
+}
+
+static json_t *get_ok(sk_store *s, int64_t id)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *j = NULL;
+	if (sk_asset_get(s, sk_actor_cli(), id, &j, &err) != SK_OK)
+		fail_msg("get %lld failed: %s", (long long)id, err.data);
+	sk_buf_free(&err);
+	return j;
+}
+
+static void test_add_show(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	sk_asset_input in;
+	base_input(&in);
+	int64_t id = add_ok(s, &in);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.add'"), 1);
+	json_t *j = get_ok(s, id);
+	assert_int_equal(json_integer_value(json_object_get(j, "id")), id);
+	assert_int_equal(json_integer_value(json_object_get(j, "unit")), 3);
+	assert_string_equal(json_string_value(json_object_get(j, "type")), "hardware");
+	assert_int_equal(json_integer_value(json_object_get(j, "conf")), 3);
+	assert_int_equal(json_integer_value(json_object_get(j, "avail")), 2);
+	assert_int_equal(json_integer_value(json_object_get(j, "quantity")), 1);
+	assert_true(json_is_true(json_object_get(j, "mynumber")));
+	assert_true(json_is_true(json_object_get(j, "personal"))); /* implied by mynumber */
+	assert_true(json_is_false(json_object_get(j, "backup")));
+	assert_string_equal(json_string_value(json_object_get(j, "zone")), "mynumber");
+	assert_string_equal(json_string_value(json_object_get(j, "label")),
+	                    "機密性3、完全性2、可用性2");
+	assert_string_equal(json_string_value(json_object_get(j, "acquired_on")), "2025-04-01");
+	assert_int_equal(json_integer_value(json_object_get(j, "recovery_hours")), 24);
+	static const char *const keys[] = {"id",       "name",     "type",     "unit",
+	                                   "location", "conf",     "integ",    "avail",
+	                                   "quantity", "manager",  "backup",   "disposal_method",
+	                                   "zone",     "personal", "mynumber", "label"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!json_object_get(j, keys[i]))
+			fail_msg("asset JSON lacks '%s'", keys[i]);
+	json_decref(j);
+	/* Showing a 機密性3 asset is on record; a 機密性2 one is not. */
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.read'"), 1);
+	base_input(&in);
+	in.v[SK_AF_CONF] = "機密性２";
+	in.v[SK_AF_MYNUMBER] = NULL;
+	in.v[SK_AF_ZONE] = "LGWAN接続系";
+	int64_t id2 = add_ok(s, &in);
+	json_decref(get_ok(s, id2));
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.read'"), 1);
+	sk_store_close(s);
+}
+
+static void expect_add_fails(sk_store *s, const sk_asset_input *in, sk_err want, const char *msg)
+{
+	int64_t before = count(s, "SELECT COUNT(*) FROM assets");
+	int64_t audit = count(s, "SELECT COUNT(*) FROM audit_log");
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t id = 0;
+	sk_err e = sk_asset_add(s, sk_actor_cli(), in, &id, &err);
+	if (e != want || !strstr(err.data, msg))
+		fail_msg("expected error %d containing '%s', got %d: '%s'", want, msg, e, err.data);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), before);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit);
+	sk_buf_free(&err);
+}
+
+static void test_validation(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	static const struct {
+		sk_asset_field f;
+		const char *value, *msg;
+	} cases[] = {
+	    {SK_AF_UNIT, "nowhere", "unit (所管課): unknown unit 'nowhere'"},
+	    {SK_AF_UNIT, "99", "unknown unit '99'"},
+	    {SK_AF_TYPE, "laptop", "type (情報資産の種類): unknown type 'laptop'"},
+	    {SK_AF_NAME, "", "name (名称・型番): is required"},
+	    {SK_AF_NAME, "tab\there", "control character"},
+	    {SK_AF_QUANTITY, "-1", "quantity (台数・個数): '-1' is not a whole number"},
+	    {SK_AF_QUANTITY, "2x", "'2x' is not a whole number"},
+	    {SK_AF_BACKUP, "maybe", "backup (バックアップの有無): 'maybe' is not yes or no"},
+	    {SK_AF_CONF, "4", "conf (機密性): '4' is not a level of 機密性 (expected 3, 2, 1)"},
+	    {SK_AF_INTEG, "3", "'3' is not a level of 完全性 (expected 2, 1)"},
+	    {SK_AF_AVAIL, "", "avail (可用性): is required"},
+	    {SK_AF_ZONE, "dmz", "zone (ネットワーク区分): unknown network zone 'dmz'"},
+	    {SK_AF_PERSONAL, "なし",
+	     "personal (個人情報): must be yes for an asset holding 特定個人情報"},
+	    {SK_AF_RECOVERY_HOURS, "0", "'0' is not a number of hours"},
+	    {SK_AF_ACQUIRED_ON, "平成32年1月1日",
+	     "acquired_on (取得日): '平成32年1月1日' (2020-01-01) "
+	     "is after 平成 ended"},
+	    {SK_AF_MANAGER, "", "manager (管理責任者): is required"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sk_asset_input in;
+		base_input(&in);
+		in.v[cases[i].f] = cases[i].value;
+		expect_add_fails(s, &in, SK_ERR_INVALID, cases[i].msg);
+	}
+	/* A recovery time belongs to 可用性2 only. */
+	sk_asset_input in;
+	base_input(&in);
+	in.v[SK_AF_AVAIL] = "1";
+	expect_add_fails(s, &in, SK_ERR_INVALID,
+	                 "only for the highest availability level (可用性2)");
+	/* A failed write leaves nothing behind, audit entry included. */
+	base_input(&in);
+	for (int n = 1; n <= 4; n++) {
+		sk_store_fault(s, SK_FAULT_WRITE, n);
+		expect_add_fails(s, &in, SK_ERR_STORE, "");
+		sk_store_fault(s, SK_FAULT_WRITE, 0);
+	}
+	sk_store_fault(s, SK_FAULT_COMMIT, 1);
+	expect_add_fails(s, &in, SK_ERR_STORE, "");
+	sk_store_close(s);
+}
+
+static void test_update_dispose_history(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	sk_asset_input in;
+	base_input(&in);
+	int64_t id = add_ok(s, &in);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+
+	sk_asset_input ch = {{0}};
+	ch.v[SK_AF_LOCATION] = "書庫B";
+	ch.v[SK_AF_QUANTITY] = "２";
+	assert_int_equal(sk_asset_update(s, sk_actor_cli(), id, &ch, &err), SK_OK);
+	/* The same change again changes nothing and writes nothing. */
+	int64_t audit = count(s, "SELECT COUNT(*) FROM audit_log");
+	assert_int_equal(sk_asset_update(s, sk_actor_cli(), id, &ch, &err), SK_OK);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit);
+	/* A bad change names its field and changes nothing. */
+	ch.v[SK_AF_CONF] = "5";
+	assert_int_equal(sk_asset_update(s, sk_actor_cli(), id, &ch, &err), SK_ERR_INVALID);
+	assert_non_null(strstr(err.data, "conf (機密性)"));
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit);
+	assert_int_equal(sk_asset_update(s, sk_actor_cli(), 999, &ch, &err), SK_ERR_NOT_FOUND);
+
+	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), id, "R8.3.31", NULL, "溶解", &err),
+	                 SK_ERR_INVALID);
+	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), id, "R8.3.32", "山田", "溶解", &err),
+	                 SK_ERR_INVALID);
+	assert_non_null(strstr(err.data, "disposal date"));
+	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), id, "R8.3.31", "山田太郎",
+	                                  "物理破壊（業者A、証明書 No.123）", &err),
+	                 SK_OK);
+	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), id, NULL, "山田", "x", &err),
+	                 SK_ERR_CONFLICT);
+	ch.v[SK_AF_CONF] = NULL;
+	assert_int_equal(sk_asset_update(s, sk_actor_cli(), id, &ch, &err), SK_ERR_CONFLICT);
+
+	json_t *h = NULL;
+	assert_int_equal(sk_asset_history(s, sk_actor_cli(), id, &h, &err), SK_OK);
+	/* add, update, dispose (reads are not changes but are in the log too). */
+	size_t i;
+	json_t *ent;
+	const char *want[] = {"asset.add", "asset.update", "asset.dispose"};
+	size_t k = 0;
+	json_array_foreach (h, i, ent) {
+		const char *act = json_string_value(json_object_get(ent, "action"));
+		if (strcmp(act, "asset.read") == 0)
+			continue;
+		assert_string_equal(act, k < 3 ? want[k] : "(no more entries expected)");
+		assert_non_null(strstr(json_string_value(json_object_get(ent, "actor")), "cli:"));
+		if (k == 1) {
+			json_t *b = json_object_get(ent, "before"),
+			       *a = json_object_get(ent, "after");
+			assert_string_equal(json_string_value(json_object_get(b, "location")),
+			                    "サーバ室");
+			assert_string_equal(json_string_value(json_object_get(a, "location")),
+			                    "書庫B");
+			assert_int_equal(json_integer_value(json_object_get(a, "quantity")), 2);
+		}
+		if (k == 2) {
+			json_t *a = json_object_get(ent, "after");
+			assert_string_equal(json_string_value(json_object_get(a, "disposed_on")),
+			                    "2026-03-31");
+			assert_string_equal(json_string_value(json_object_get(a, "status")),
+			                    "disposed");
+		}
+		k++;
+	}
+	assert_int_equal(k, 3);
+	json_decref(h);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+struct ids {
+	int64_t v[64];
+	size_t n;
+};
+
+static sk_err take(void *ctx, const sk_asset *a, sk_buf *err)
+{
+	(void)err;
+	struct ids *l = ctx;
+	if (l->n < 64)
+		l->v[l->n++] = a->id;
+	return SK_OK;
+}
+
+static size_t list_n(sk_store *s, const sk_asset_filter *f)
+{
+	struct ids l = {{0}, 0};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_asset_list(s, sk_actor_cli(), f, take, &l, &err) != SK_OK)
+		fail_msg("list failed: %s", err.data);
+	sk_buf_free(&err);
+	return l.n;
+}
+
+static void test_list_filters(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	sk_asset_input in;
+	base_input(&in);
+	add_ok(s, &in); /* it, 3, mynumber */
+	in.v[SK_AF_UNIT] = "kikaku";
+	in.v[SK_AF_CONF] = "2";
+	in.v[SK_AF_ZONE] = "lgwan";
+	in.v[SK_AF_MYNUMBER] = "なし";
+	in.v[SK_AF_NAME] = "企画資料 100%_版";
+	in.v[SK_AF_TYPE] = "document";
+	add_ok(s, &in);
+	in.v[SK_AF_UNIT] = "zaimu";
+	in.v[SK_AF_NAME] = "財務システム";
+	in.v[SK_AF_TYPE] = "system";
+	int64_t z = add_ok(s, &in);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), z, NULL, "担当", "消去", &err), SK_OK);
+
+	assert_int_equal(list_n(s, &(sk_asset_filter){0}), 2);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.status = "all"}), 3);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.status = "disposed"}), 1);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.unit = "somu"}), 2); /* the sections below */
+	assert_int_equal(list_n(s, &(sk_asset_filter){.unit = "it"}), 1);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.unit = "5", .status = "all"}), 1);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.conf = "機密性3"}), 1);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.zone = "LGWAN接続系"}), 1);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.type = "文書"}), 1);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.text = "100%_"}), 1);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.text = "0%x"}), 0); /* % is literal */
+	assert_int_equal(list_n(s, &(sk_asset_filter){.text = "X-100"}), 1);
+	assert_int_equal(list_n(s, &(sk_asset_filter){.text = "サーバ"}), 2); /* location */
+	assert_int_equal(list_n(s, &(sk_asset_filter){.limit = 1}), 1);
+	struct ids l = {{0}, 0};
+	assert_int_equal(
+	    sk_asset_list(s, sk_actor_cli(), &(sk_asset_filter){.unit = "nope"}, take, &l, &err),
+	    SK_ERR_INVALID);
+	assert_int_equal(
+	    sk_asset_list(s, sk_actor_cli(), &(sk_asset_filter){.conf = "9"}, take, &l, &err),
+	    SK_ERR_INVALID);
+	assert_non_null(strstr(err.data, "'9' is not a level"));
+	assert_int_equal(
+	    sk_asset_list(s, sk_actor_cli(), &(sk_asset_filter){.status = "gone"}, take, &l, &err),
+	    SK_ERR_INVALID);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+static void test_scope(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	exec(s, "INSERT INTO users(id, login, name, unit_id, kind, status, created_at) VALUES "
+	        "(10, 'staff1', '職員', 3, 'staff', 'active', 0), "
+	        "(11, 'chief', '課長', 3, 'staff', 'active', 0)");
+	exec(s, "INSERT INTO role_assignment(user_id, role, unit_id, granted_at) VALUES "
+	        "(10, 'staff', 3, 0), (11, 'security_manager', 3, 0)");
+	sk_asset_input in;
+	base_input(&in);
+	int64_t mine = add_ok(s, &in);
+	in.v[SK_AF_UNIT] = "zaimu";
+	int64_t other = add_ok(s, &in);
+	sk_actor staff = {.user_id = 10, .login = "staff1", .address = "127.0.0.1"};
+	sk_actor chief = {.user_id = 11, .login = "chief", .address = "127.0.0.1"};
+	sk_actor nobody = {.user_id = 99, .login = "ghost", .address = "127.0.0.1"};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *j = NULL;
+	assert_int_equal(sk_asset_get(s, &staff, mine, &j, &err), SK_OK);
+	json_decref(j);
+	j = NULL;
+	assert_int_equal(sk_asset_get(s, &staff, other, &j, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_get(s, &nobody, mine, &j, &err), SK_ERR_NOT_FOUND);
+	assert_null(j);
+	/* Staff may read but not change; the section's manager may change. */
+	sk_asset_input ch = {{0}};
+	ch.v[SK_AF_NOTE] = "点検済";
+	assert_int_equal(sk_asset_update(s, &staff, mine, &ch, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_update(s, &chief, mine, &ch, &err), SK_OK);
+	assert_int_equal(sk_asset_update(s, &chief, other, &ch, &err), SK_ERR_NOT_FOUND);
+	base_input(&in);
+	in.v[SK_AF_UNIT] = "zaimu";
+	int64_t id;
+	assert_int_equal(sk_asset_add(s, &chief, &in, &id, &err), SK_ERR_DENIED);
+	struct ids l = {{0}, 0};
+	assert_int_equal(sk_asset_list(s, &staff, &(sk_asset_filter){0}, take, &l, &err), SK_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0], mine);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE actor = 'staff1' AND "
+	                          "action = 'asset.read'"),
+	                 1);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+static const char HEAD[] =
+    "所管課,情報資産の種類,名称・型番,台数・個数,保管場所,バックアップの有無,"
+    "廃棄方法,機密性,完全性,可用性,管理責任者,ネットワーク区分,個人情報,"
+    "特定個人情報,復旧目標時間,取得日,備考\r\n";
+
+/* n good rows, with row bad_at (1-based data row; 0 for none) carrying a bad 機密性. */
+static char *make_csv(int n, int bad_at, size_t *len)
+{
+	sk_buf b = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_buf_adds(&b, HEAD);
+	for (int i = 1; i <= n; i++)
+		sk_buf_addf(
+		    &b,
+		    "%s,ハードウェア,\"端末 %d, 型\"\"A\"\"\",%d,執務室,あり,業者により廃棄,%s,1,2,"
+		    "課長,LGWAN接続系,なし,なし,%s,R7.4.%d,\r\n",
+		    i % 2 ? "it" : "kikaku", i, i % 5, i == bad_at ? "9" : "2", i % 3 ? "" : "4",
+		    1 + i % 28);
+	*len = b.len;
+	return sk_buf_detach(&b);
+}
+
+static void test_import(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_asset_import_result res;
+	size_t len;
+
+	/* One bad row among thousands: nothing is written and the row is named. */
+	char *csv = make_csv(3000, 2345, &len);
+	int64_t audit = count(s, "SELECT COUNT(*) FROM audit_log");
+	if (sk_asset_import(s, sk_actor_cli(), csv, len, "bad.csv", &res, &err) != SK_ERR_INVALID)
+		fail_msg("the import with a bad row: %s", err.data);
+	/* Data row 2345 is on line 2346 (the heading is line 1); 機密性 is column 8. */
+	if (!strstr(err.data, "line 2346, column 8 (機密性): '9' is not a level of 機密性"))
+		fail_msg("message: %s", err.data);
+	assert_non_null(strstr(err.data, "1 of 3000 rows are bad; nothing was imported"));
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), 0);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM asset_import"), 0);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit);
+	free(csv);
+
+	/* The good file, in each encoding. */
+	csv = make_csv(300, 0, &len);
+	assert_int_equal(sk_asset_import(s, sk_actor_cli(), csv, len, "good.csv", &res, &err),
+	                 SK_OK);
+	assert_int_equal(res.rows, 300);
+	assert_string_equal(res.encoding, "utf-8");
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), 300);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets WHERE recovery_hours = 4"), 100);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets WHERE name = '端末 7, 型\"A\"'"), 1);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.import'"),
+	                 1);
+
+	/* The same file with a BOM, and in CP932. */
+	sk_buf b = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_buf_add(&b, "\xef\xbb\xbf", 3);
+	sk_buf_add(&b, csv, len);
+	assert_int_equal(sk_asset_import(s, sk_actor_cli(), b.data, b.len, "bom.csv", &res, &err),
+	                 SK_OK);
+	assert_string_equal(res.encoding, "utf-8-bom");
+	sk_buf_free(&b);
+	char *sj = NULL;
+	size_t sjlen = 0;
+	FILE *f = open_memstream(&sj, &sjlen);
+	sk_csv_writer *w;
+	/* Build the CP932 file by writing the UTF-8 one's records through the writer. */
+	assert_int_equal(sk_csv_writer_new(f, SK_CSV_CP932, &w, &err), SK_OK);
+	const char *rec[] = {"所管課", "情報資産の種類", "名称・型番", "機密性",
+	                     "完全性", "可用性",         "管理責任者", "ネットワーク区分"};
+	assert_int_equal(sk_csv_write_record(w, rec, 8, &err), SK_OK);
+	const char *row[] = {"it", "外部記憶媒体", "ＵＳＢメモリ〜１",    "３", "１",
+	                     "１", "係長",         "インターネット接続系"};
+	assert_int_equal(sk_csv_write_record(w, row, 8, &err), SK_OK);
+	assert_int_equal(sk_csv_writer_finish(w, &err), SK_OK);
+	sk_csv_writer_free(w);
+	fclose(f);
+	assert_int_equal(sk_asset_import(s, sk_actor_cli(), sj, sjlen, "sjis.csv", &res, &err),
+	                 SK_OK);
+	assert_string_equal(res.encoding, "cp932");
+	assert_int_equal(
+	    count(s, "SELECT COUNT(*) FROM assets WHERE type = 'media' AND conf = '3'"), 1);
+	free(sj);
+
+	/* An imported asset's history shows the import that created it. */
+	int64_t first = count(s, "SELECT MIN(id) FROM assets");
+	json_t *h = NULL;
+	assert_int_equal(sk_asset_history(s, sk_actor_cli(), first, &h, &err), SK_OK);
+	assert_int_equal(json_array_size(h), 1);
+	json_t *after = json_object_get(json_array_get(h, 0), "after");
+	assert_string_equal(json_string_value(json_object_get(after, "file")), "good.csv");
+	assert_int_equal(json_integer_value(json_object_get(after, "rows")), 300);
+	assert_int_equal(strlen(json_string_value(json_object_get(after, "sha256"))), 64);
+	json_decref(h);
+
+	/* Heading problems name line 1 and the column. */
+	static const struct {
+		const char *csv, *msg;
+	} heads[] = {
+	    {"所管課,種類,名称,謎の列\n", "line 1, column 4: unknown heading '謎の列'"},
+	    {"unit,type,name,conf,integ,avail,manager\n",
+	     "required column ネットワーク区分 (zone)"},
+	    {"unit,type,type\n", "line 1, column 3: heading 'type' repeats"},
+	    {"", "the file is empty"},
+	    {"unit,type,name,conf,integ,avail,manager,zone\n", "no assets"},
+	    {"unit,type,name,conf,integ,avail,manager,zone\nit,data,x,1,1,1,m\n",
+	     "line 2: 7 fields, but the heading line has 8"},
+	    {"unit,type,name,conf,integ,avail,manager,zone\nit,data,\"x,1,1,1,m,lgwan\n",
+	     "line 2, column 3: quoted field is never closed"},
+	};
+	int64_t n_assets = count(s, "SELECT COUNT(*) FROM assets");
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		assert_int_equal(sk_asset_import(s, sk_actor_cli(), heads[i].csv,
+		                                 strlen(heads[i].csv), "h.csv", &res, &err),
+		                 SK_ERR_INVALID);
+		if (!strstr(err.data, heads[i].msg))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err.data, heads[i].msg);
+	}
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), n_assets);
+
+	/* A store failure at any write (or the commit) rolls the whole import back. */
+	int n = 1;
+	for (;; n++) {
+		sk_store_fault(s, SK_FAULT_WRITE, n);
+		sk_err e = sk_asset_import(s, sk_actor_cli(), csv, len, "f.csv", &res, &err);
+		sk_store_fault(s, SK_FAULT_WRITE, 0);
+		if (e == SK_OK) /* n is past the import's last write */
+			break;
+		assert_int_equal(e, SK_ERR_STORE);
+		assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), n_assets);
+		assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = "
+		                          "'asset.import'"),
+		                 3);
+	}
+	assert_true(n > 10); /* every batch of the 300 rows was a failure point */
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), n_assets + 300);
+	sk_store_fault(s, SK_FAULT_COMMIT, 1);
+	assert_int_equal(sk_asset_import(s, sk_actor_cli(), csv, len, "f.csv", &res, &err),
+	                 SK_ERR_STORE);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), n_assets + 300);
+	free(csv);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+/* Export in each encoding and import into a fresh database: the same register comes back. */
+static void test_export_roundtrip(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_asset_input in;
+	base_input(&in);
+	in.v[SK_AF_NOTE] = "=危険な式\n二行目, \"引用\"";
+	add_ok(s, &in);
+	in.v[SK_AF_UNIT] = "kikaku";
+	in.v[SK_AF_NOTE] = NULL;
+	in.v[SK_AF_CONF] = "1";
+	in.v[SK_AF_MYNUMBER] = NULL;
+	in.v[SK_AF_ACQUIRED_ON] = NULL;
+	in.v[SK_AF_RECOVERY_HOURS] = NULL;
+	in.v[SK_AF_ZONE] = "internet";
+	add_ok(s, &in);
+	for (int enc = SK_CSV_UTF8; enc <= SK_CSV_CP932; enc++)
+		for (int ja = 0; ja < 2; ja++) {
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&buf, &len);
+			assert_int_equal(sk_asset_export_csv(s, sk_actor_cli(),
+			                                     &(sk_asset_filter){0}, f, enc, ja,
+			                                     &err),
+			                 SK_OK);
+			fclose(f);
+			assert_int_equal(sk_csv_detect(buf, len), enc);
+			sk_store *t = fresh(backend);
+			sk_asset_import_result res;
+			if (sk_asset_import(t, sk_actor_cli(), buf, len, "export.csv", &res, &err))
+				fail_msg("re-import (enc %d, ja %d): %s", enc, ja, err.data);
+			assert_int_equal(res.rows, 2);
+			/* Same stored values (ids and times aside). */
+			assert_int_equal(
+			    count(s, "SELECT COUNT(*) FROM assets WHERE note LIKE '=危険%'"), 1);
+			assert_int_equal(
+			    count(
+			        t,
+			        "SELECT COUNT(*) FROM assets WHERE note = '=危険な式\n二行目, "
+			        "\"引用\"' AND conf = '3' AND mynumber = 1 AND recovery_hours = 24 "
+			        "AND acquired_on = '2025-04-01' AND unit_id = 3"),
+			    1);
+			assert_int_equal(count(t,
+			                       "SELECT COUNT(*) FROM assets WHERE unit_id = 4 AND "
+			                       "conf = '1' AND zone = 'internet' AND personal = 0 "
+			                       "AND acquired_on IS NULL"),
+			                 1);
+			sk_store_close(t);
+			free(buf);
+		}
+	/* Excel: a zip (xlsx) file appears only on success. */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/register.xlsx", sk_test_tmpdir());
+	assert_int_equal(sk_asset_export_xlsx(s, sk_actor_cli(), &(sk_asset_filter){0}, path, &err),
+	                 SK_OK);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char magic[4] = {0};
+	assert_int_equal(fread(magic, 1, 4, f), 4);
+	fclose(f);
+	assert_memory_equal(magic, "PK\x03\x04", 4);
+	snprintf(path, sizeof(path), "%s/no-such-dir/register.xlsx", sk_test_tmpdir());
+	assert_int_not_equal(
+	    sk_asset_export_xlsx(s, sk_actor_cli(), &(sk_asset_filter){0}, path, &err), SK_OK);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+/* With a profile whose scheme says 3A/3B/3C, levels are its names. */
+static void test_profile_scheme(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	assert_int_equal(
+	    sk_store_meta_set(s, "policy.profile", SK_SOURCE_ROOT "/policies/example.yaml", &err),
+	    SK_OK);
+	sk_asset_input in;
+	base_input(&in);
+	expect_add_fails(s, &in, SK_ERR_INVALID, "'3' is not a level of 機密性 (expected 3A, 3B");
+	in.v[SK_AF_CONF] = "機密性３Ａ";
+	int64_t id = add_ok(s, &in);
+	json_t *j = get_ok(s, id);
+	assert_string_equal(json_string_value(json_object_get(j, "conf")), "3A");
+	assert_string_equal(json_string_value(json_object_get(j, "label")),
+	                    "機密性3A、完全性2、可用性2");
+	json_decref(j);
+	/* 3A is in the 機密性3 class: the read is on record. */
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.read'"), 1);
+	/* A profile that cannot be loaded is an error, not a silent fallback. */
+	assert_int_equal(sk_store_meta_set(s, "policy.profile", "no-such-profile", &err), SK_OK);
+	base_input(&in);
+	int64_t x;
+	assert_int_equal(sk_asset_add(s, sk_actor_cli(), &in, &x, &err), SK_ERR_STORE);
+	assert_non_null(strstr(err.data, "no-such-profile"));
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+#define EACH_BACKEND(fn)                                                                           \
+	static void fn##_all(void **state)                                                         \
+	{                                                                                          \
+		(void)state;                                                                       \
+		const char *names[SK_TEST_MAX_BACKENDS];                                           \
+		size_t n = sk_test_backends(names);                                                \
+		for (size_t i = 0; i < n; i++)                                                     \
+			fn(names[i]);                                                              \
+	}
+
+EACH_BACKEND(test_add_show)
+EACH_BACKEND(test_validation)
+EACH_BACKEND(test_update_dispose_history)
+EACH_BACKEND(test_list_filters)
+EACH_BACKEND(test_scope)
+EACH_BACKEND(test_import)
+EACH_BACKEND(test_export_roundtrip)
+EACH_BACKEND(test_profile_scheme)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_add_show_all),
+	    cmocka_unit_test(test_validation_all),
+	    cmocka_unit_test(test_update_dispose_history_all),
+	    cmocka_unit_test(test_list_filters_all),
+	    cmocka_unit_test(test_scope_all),
+	    cmocka_unit_test(test_import_all),
+	    cmocka_unit_test(test_export_roundtrip_all),
+	    cmocka_unit_test(test_profile_scheme_all),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,659 @@
+/*
+ * test_policy: the profile loader (every kind of error names the right line),
+ * the matching semantics of the decision engine, the SPEC §3 JSON, password
+ * checks, the classification accessors, coverage and the OSCAL export.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy.h"
+#include "testutil.h"
+
+/* A fixed head for inline profiles; tests append their rules (and more) to it. */
+static const char head[] = "format: 1\n"
+                           "city: {id: t, name: 試験市, short: 試験}\n"
+                           "articles:\n"
+                           "  - {id: \"1\", title: a}\n"
+                           "  - {id: \"2\", title: b}\n"
+                           "  - {id: \"3\", title: c}\n"
+                           "  - {id: \"4\", title: d, out_of_scope: 人が行う}\n"
+                           "classification:\n"
+                           "  conf: {name: 機密性, levels: [{id: \"1\", label: 機密性1}, "
+                           "{id: \"2\", label: 機密性2}, {id: \"3\", label: 機密性3}]}\n"
+                           "  integ: {name: 完全性, levels: [{id: \"1\", label: 完全性1}, "
+                           "{id: \"2\", label: 完全性2}]}\n"
+                           "  avail: {name: 可用性, levels: [{id: \"1\", label: 可用性1}, "
+                           "{id: \"2\", label: 可用性2}]}\n"
+                           "roles:\n"
+                           "  ciso: {title: CISO}\n"
+                           "  security_manager: {title: 課長, reports_to: ciso}\n"
+                           "  city: {title: 甲}\n"
+                           "rules:\n";
+
+static int head_lines(void)
+{
+	int n = 0;
+	for (const char *c = head; *c; c++)
+		n += *c == '\n';
+	return n;
+}
+
+static sk_err load_with(const char *tail, sk_policy **p, sk_buf *diag)
+{
+	sk_buf src = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_buf_adds(&src, head), SK_OK);
+	assert_int_equal(sk_buf_adds(&src, tail), SK_OK);
+	sk_err rc = sk_policy_load_mem("t.yaml", src.data, src.len, p, diag);
+	sk_buf_free(&src);
+	return rc;
+}
+
+static sk_policy *must_load(const char *tail)
+{
+	sk_buf diag = SK_BUF_INIT(1u << 20);
+	sk_policy *p = NULL;
+	sk_err rc = load_with(tail, &p, &diag);
+	if (rc != SK_OK)
+		fail_msg("profile did not load: %s", diag.data);
+	sk_buf_free(&diag);
+	return p;
+}
+
+/* --- loader errors: each case names the line (relative to the tail) and a phrase --- */
+
+struct bad_case {
+	const char *tail;
+	int line; /* 1-based line within tail */
+	const char *phrase;
+};
+
+static const struct bad_case bad_cases[] = {
+    {"  - {id: r, action: fly, decision: allow, cite: \"1\"}\n", 1, "unknown action 'fly'"},
+    {"  - id: r\n    action: copy\n    decision: maybe\n    cite: \"1\"\n", 3,
+     "unknown decision 'maybe'"},
+    {"  - id: r\n    action: copy\n    when: {conf: \"9\"}\n    decision: allow\n    cite: \"1\"\n",
+     3, "unknown conf level '9'"},
+    {"  - id: r\n    action: copy\n    when:\n      zone: moon\n    decision: allow\n"
+     "    cite: \"1\"\n",
+     4, "unknown zone 'moon'"},
+    {"  - id: r\n    action: copy\n    when: {actor_role: king}\n    decision: allow\n"
+     "    cite: \"1\"\n",
+     3, "unknown role 'king'"},
+    {"  - id: r\n    action: copy\n    decision: allow_with_safeguards\n"
+     "    safeguards: [magic]\n    cite: \"1\"\n",
+     4, "unknown safeguard 'magic'"},
+    {"  - id: r\n    action: copy\n    decision: allow\n    cite: [\"1\", \"9\"]\n", 4,
+     "article '9'"},
+    {"  - id: r\n    action: copy\n    decision: allow\n", 1, "has no cite:"},
+    {"  - id: r\n    action: copy\n    decision: allow\n    colour: red\n    cite: \"1\"\n", 4,
+     "unknown key 'colour'"},
+    {"  - id: r\n    action: copy\n    decision: require_approval\n    cite: \"1\"\n", 1,
+     "needs an approver"},
+    {"  - id: r\n    action: copy\n    decision: require_approval\n    approver: csirt\n"
+     "    cite: \"1\"\n",
+     4, "approver 'csirt' has no title"},
+    {"  - id: r\n    action: copy\n    decision: forbid\n    approver: ciso\n    cite: \"1\"\n", 4,
+     "without exception takes no approver"},
+    {"  - id: r\n    action: copy\n    decision: forbid\n    exception: true\n    cite: \"1\"\n", 1,
+     "needs the approver"},
+    {"  - id: r\n    action: copy\n    decision: allow_with_safeguards\n    cite: \"1\"\n", 1,
+     "needs safeguards"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\n"
+     "  - {id: r, action: use, decision: allow, cite: \"1\"}\n",
+     2, "duplicate rule id 'r'"},
+    {"  - id: r\n    action: copy\n    decision: allow\n    exception: maybe\n    cite: \"1\"\n", 4,
+     "true or false"},
+    {"  - id: r\n    action: copy\n    decision: allow\n    priority: high\n    cite: \"1\"\n", 4,
+     "whole number"},
+    {"  - id: r\n    action: copy\n    when: {conf: \"<1\"}\n    decision: allow\n    cite: "
+     "\"1\"\n",
+     3, "can never hold"},
+    {"  - id: r\n    action: copy\n    unless: {}\n    decision: allow\n    cite: \"1\"\n", 3,
+     "empty unless"},
+    {"  - id: r\n    action: copy\n    decision: allow\n    inferred: \"\"\n", 4, "must say why"},
+    {"  - id: r\n    action: copy\n    decision: allow\n    cite: \"1\"\n  - [oops]\n", 5,
+     "must be a mapping"},
+    {"  - id: r\n    action: [copy\n", 3, "YAML syntax error"},
+    {"  - &a {id: r, action: copy, decision: allow, cite: \"1\"}\n", 1, "anchors"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\npasswords:\n  normal:\n"
+     "    min_length: -3\n    cite: \"1\"\n",
+     4, "whole number"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\npasswords:\n  normal:\n"
+     "    require: [emoji]\n    cite: \"1\"\n",
+     4, "unknown character class 'emoji'"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\npasswords:\n  privileged:\n"
+     "    min_length: 9\n    cite: \"1\"\n",
+     3, "missing 'normal'"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nretention:\n"
+     "  - {id: x, what: y, years: 1, days: 3, cite: \"1\"}\n",
+     3, "exactly one of years and days"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nchecklist:\n"
+     "  - {id: c1, section: s, text: t, answered_by: king, cite: \"1\"}\n",
+     3, "unknown role 'king'"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nzones:\n  moon: {name: 月}\n", 3,
+     "unknown zone 'moon'"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nmfa: {zones: [lgwan, moon], "
+     "cite: \"1\"}\n",
+     2, "unknown zone 'moon'"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nextra: 1\n", 2,
+     "unknown key 'extra' in the profile"},
+};
+
+static void test_loader_errors_name_the_line(void **state)
+{
+	(void)state;
+	int h = head_lines();
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		sk_buf diag = SK_BUF_INIT(1u << 20);
+		sk_policy *p = NULL;
+		sk_err rc = load_with(bad_cases[i].tail, &p, &diag);
+		if (rc != SK_ERR_INVALID || p != NULL)
+			fail_msg("case %zu loaded (rc %d)", i, rc);
+		char want[64];
+		snprintf(want, sizeof(want), "t.yaml:%d: ", h + bad_cases[i].line);
+		/* the expected phrase must be on a line that starts with the expected position */
+		bool found = false;
+		for (char *l = diag.data; l && *l;
+		     l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+			size_t n = strcspn(l, "\n");
+			if (strncmp(l, want, strlen(want)) == 0 &&
+			    memmem(l, n, bad_cases[i].phrase, strlen(bad_cases[i].phrase)))
+				found = true;
+		}
+		if (!found)
+			fail_msg("case %zu: wanted '%s...%s' in:\n%s", i, want, bad_cases[i].phrase,
+			         diag.data);
+		sk_buf_free(&diag);
+	}
+}
+
+static void test_head_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *src;
+		int line;
+		const char *phrase;
+	} cases[] = {
+	    {"format: 2\n", 1, "unsupported format '2'"},
+	    {"format: 1\ncity: {id: x, name: y, short: z}\n", 1, "missing 'articles'"},
+	    {"format: 1\ncity: {id: Bad City, name: y, short: z}\n", 2, "city id 'Bad City'"},
+	    {"format: 1\narticles:\n  - {id: \"1\", title: a}\n  - {id: \"1\", title: b}\n", 4,
+	     "duplicate article id '1'"},
+	    {"format: 1\nroles:\n  boss: {title: x}\n", 3, "unknown role 'boss'"},
+	    {"format: 1\nroles:\n  ciso: {title: x, reports_to: staff}\n"
+	     "  staff: {title: y, reports_to: ciso}\n",
+	     3, "cycle"},
+	    {"format: 1\nclassification:\n  conf: {name: c, levels: []}\n", 3, "1 to 16 levels"},
+	    {"format: 1\nclassification:\n  conf:\n    name: c\n    levels:\n"
+	     "      - {id: \"1\", label: a}\n      - {id: \"1\", label: b}\n",
+	     7, "duplicate level '1'"},
+	    {"", 1, "empty"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sk_buf diag = SK_BUF_INIT(1u << 20);
+		sk_policy *p = NULL;
+		assert_int_equal(
+		    sk_policy_load_mem("h.yaml", cases[i].src, strlen(cases[i].src), &p, &diag),
+		    SK_ERR_INVALID);
+		char want[32];
+		snprintf(want, sizeof(want), "h.yaml:%d: ", cases[i].line);
+		char *at = strstr(diag.data, want);
+		if (!at || !strstr(at, cases[i].phrase))
+			fail_msg("case %zu: wanted '%s...%s' in:\n%s", i, want, cases[i].phrase,
+			         diag.data);
+		sk_buf_free(&diag);
+	}
+}
+
+/* --- matching semantics --- */
+
+static sk_decision decide(const sk_policy *p, const char *action, int conf, int integ,
+                          bool mynumber, sk_zone zone, sk_role role)
+{
+	sk_action a;
+	assert_int_equal(sk_action_parse(action, &a), SK_OK);
+	sk_decide_input in;
+	sk_decide_input_init(&in, a);
+	in.level[SK_AXIS_CONF] = conf;
+	in.level[SK_AXIS_INTEG] = integ;
+	in.mynumber = mynumber;
+	in.zone = zone;
+	in.actor_role = role;
+	sk_decision d;
+	assert_int_equal(sk_policy_decide(p, &in, &d), SK_OK);
+	return d;
+}
+
+static const char layered[] =
+    "  - {id: base, action: copy, decision: allow, cite: \"1\"}\n"
+    "  - id: c2\n    action: copy\n    when: {conf: \">=1\", integ: \"2\"}\n"
+    "    decision: allow_with_safeguards\n    safeguards: [record]\n    cite: \"2\"\n"
+    "  - id: c3\n    action: copy\n    when: {conf: \"3\"}\n    decision: forbid\n"
+    "    exception: true\n    approver: security_manager\n"
+    "    safeguards: [encrypt_or_password]\n    cite: \"3\"\n"
+    "  - id: c3-city\n    action: copy\n    when: {conf: \"3\", actor_role: [city]}\n"
+    "    decision: forbid\n    exception: true\n    approver: ciso\n    cite: \"3\"\n"
+    "  - id: mn\n    action: copy\n    when: {mynumber: true}\n    unless: {zone: mynumber}\n"
+    "    decision: forbid\n    cite: \"2\"\n"
+    "  - id: over\n    action: copy\n    when: {actor_role: ciso, conf: \"3\"}\n"
+    "    decision: allow_with_safeguards\n    safeguards: [label]\n    priority: 5\n"
+    "    inferred: test\n";
+
+static void test_strictest_wins_and_unions(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(layered);
+	/* conf 1 integ 1: only the base rule */
+	sk_decision d = decide(p, "copy", 0, 0, false, SK_ZONE_NONE, SK_ROLE_NONE);
+	assert_int_equal(d.decision, SK_DEC_ALLOW);
+	assert_int_equal(d.n_citations, 1);
+	assert_string_equal(d.citations[0], "試験 1");
+	/* conf 1 integ 2: allow + allow_with_safeguards -> the latter, citations unioned */
+	d = decide(p, "copy", 0, 1, false, SK_ZONE_NONE, SK_ROLE_NONE);
+	assert_int_equal(d.decision, SK_DEC_ALLOW_WITH_SAFEGUARDS);
+	assert_int_equal(d.safeguards, 1u << SK_SG_RECORD);
+	assert_int_equal(d.n_citations, 2);
+	assert_string_equal(d.citations[1], "試験 2");
+	/* conf 3 integ 2: forbid with exception; safeguards of the lesser rule carry over */
+	d = decide(p, "copy", 2, 1, false, SK_ZONE_NONE, SK_ROLE_NONE);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_true(d.exception_possible);
+	assert_int_equal(d.approver, SK_ROLE_SECURITY_MANAGER);
+	assert_int_equal(d.safeguards, (1u << SK_SG_RECORD) | (1u << SK_SG_ENCRYPT_OR_PASSWORD));
+	assert_int_equal(d.n_citations, 3);
+	/* the more specific forbid rule names the approver, whatever the order */
+	d = decide(p, "copy", 2, 1, false, SK_ZONE_NONE, SK_ROLE_CITY);
+	assert_int_equal(d.approver, SK_ROLE_CISO);
+	/* one outright forbid removes the exception, safeguards and other citations */
+	d = decide(p, "copy", 2, 1, true, SK_ZONE_NONE, SK_ROLE_NONE);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_false(d.exception_possible);
+	assert_int_equal(d.approver, SK_ROLE_NONE);
+	assert_int_equal(d.safeguards, 0);
+	assert_int_equal(d.n_citations, 2);
+	/* unless: the mynumber zone excludes the mynumber rule */
+	d = decide(p, "copy", 2, 1, true, SK_ZONE_MYNUMBER, SK_ROLE_NONE);
+	assert_true(d.exception_possible);
+	/* a higher priority keeps only its own rules */
+	d = decide(p, "copy", 2, 1, true, SK_ZONE_NONE, SK_ROLE_CISO);
+	assert_int_equal(d.decision, SK_DEC_ALLOW_WITH_SAFEGUARDS);
+	assert_int_equal(d.safeguards, 1u << SK_SG_LABEL);
+	assert_int_equal(d.n_citations, 1);
+	assert_string_equal(d.citations[0], "試験 (inferred)");
+	/* levels not given: the highest is assumed */
+	d = decide(p, "copy", SK_LEVEL_UNSET, SK_LEVEL_UNSET, false, SK_ZONE_NONE, SK_ROLE_NONE);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_true(d.exception_possible);
+	sk_policy_free(p);
+}
+
+static void test_silence_and_bad_input(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(layered);
+	/* no rule for publish at all: forbid, no exception, the "strictest" citation */
+	sk_decision d = decide(p, "publish", 0, 0, false, SK_ZONE_NONE, SK_ROLE_NONE);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_true(d.no_rule);
+	assert_false(d.exception_possible);
+	assert_int_equal(d.n_citations, 1);
+	assert_string_equal(d.citations[0], "試験 (no rule; strictest applied)");
+	sk_policy_free(p);
+
+	/* rules exist but none matches: the action's strictest rules apply */
+	p = must_load("  - id: e\n    action: send_email\n    when: {conf: \"3\"}\n"
+	              "    decision: require_approval\n    approver: ciso\n"
+	              "    safeguards: [bcc]\n    cite: \"1\"\n");
+	d = decide(p, "send_email", 0, 0, false, SK_ZONE_NONE, SK_ROLE_NONE);
+	assert_int_equal(d.decision, SK_DEC_REQUIRE_APPROVAL);
+	assert_int_equal(d.approver, SK_ROLE_CISO);
+	assert_int_equal(d.safeguards, 1u << SK_SG_BCC);
+	assert_true(d.no_rule);
+	assert_string_equal(d.citations[0], "試験 (no rule; strictest applied)");
+
+	sk_decide_input in;
+	sk_decide_input_init(&in, SK_ACT_COPY);
+	in.level[SK_AXIS_CONF] = 3; /* the scheme has 3 levels: 0..2 */
+	assert_int_equal(sk_policy_decide(p, &in, &d), SK_ERR_INVALID);
+	sk_decide_input_init(&in, SK_ACT__COUNT);
+	assert_int_equal(sk_policy_decide(p, &in, &d), SK_ERR_INVALID);
+	sk_policy_free(p);
+}
+
+static void test_decision_json(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(layered);
+	sk_decision d = decide(p, "copy", 2, 1, false, SK_ZONE_NONE, SK_ROLE_NONE);
+	sk_buf out = SK_BUF_INIT(4096);
+	assert_int_equal(sk_decision_to_json(&d, &out), SK_OK);
+	assert_string_equal(out.data,
+	                    "{\"decision\": \"forbid\", \"approver_role\": \"security_manager\", "
+	                    "\"safeguards\": [\"encrypt_or_password\", \"record\"], "
+	                    "\"exception_possible\": true, \"citations\": [\"試験 1\", \"試験 2\", "
+	                    "\"試験 3\"]}");
+	sk_buf_reset(&out);
+	d = decide(p, "copy", 0, 0, false, SK_ZONE_NONE, SK_ROLE_NONE);
+	assert_int_equal(sk_decision_to_json(&d, &out), SK_OK);
+	json_error_t je;
+	json_t *j = json_loads(out.data, 0, &je);
+	assert_non_null(j);
+	assert_true(json_is_null(json_object_get(j, "approver_role")));
+	assert_int_equal(json_array_size(json_object_get(j, "safeguards")), 0);
+	assert_int_equal(json_array_size(json_object_get(j, "citations")), 1);
+	json_decref(j);
+
+	sk_buf_reset(&out);
+	sk_decide_input in;
+	sk_decide_input_init(&in, SK_ACT_COPY);
+	in.level[SK_AXIS_CONF] = 2;
+	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_non_null(strstr(out.data, "c3 (line"));
+	assert_non_null(strstr(out.data, "mn (line"));
+	assert_non_null(strstr(out.data, "mynumber is false, the rule wants true"));
+	assert_non_null(strstr(out.data, "result: {\"decision\": \"forbid\""));
+	sk_buf_free(&out);
+	sk_policy_free(p);
+}
+
+/*
+ * --- decisions never allocate ---
+ * Outside sanitizer builds this test binary interposes malloc and friends
+ * with counting wrappers; under ASan (which owns malloc) the test is skipped.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SK_NO_MALLOC_WRAP 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SK_NO_MALLOC_WRAP 1
+#endif
+
+#if !defined(SK_NO_MALLOC_WRAP) && defined(__GLIBC__)
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t m);
+extern void *__libc_realloc(void *p, size_t n);
+static volatile int counting;
+static volatile long allocations;
+
+void *malloc(size_t n)
+{
+	if (counting)
+		allocations++;
+	return __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t m)
+{
+	if (counting)
+		allocations++;
+	return __libc_calloc(n, m);
+}
+
+void *realloc(void *p, size_t n)
+{
+	if (counting)
+		allocations++;
+	return __libc_realloc(p, n);
+}
+
+static void test_decide_does_not_allocate(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(layered);
+	counting = 1;
+	free(malloc(16)); /* the wrapper itself must see this one */
+	counting = 0;
+	assert_int_equal(allocations, 1);
+	allocations = 0;
+	sk_decide_input in;
+	sk_decision d;
+	counting = 1;
+	for (int a = 0; a < SK_ACT__COUNT; a++)
+		for (int c = SK_LEVEL_UNSET; c < 3; c++)
+			for (int r = 0; r <= SK_ROLE__COUNT; r++) {
+				sk_decide_input_init(&in, (sk_action)a);
+				in.level[SK_AXIS_CONF] = c;
+				in.actor_role = (sk_role)r;
+				in.mynumber = r & 1;
+				(void)sk_policy_decide(p, &in, &d);
+			}
+	counting = 0;
+	assert_int_equal(allocations, 0);
+	sk_policy_free(p);
+}
+#else
+static void test_decide_does_not_allocate(void **state)
+{
+	(void)state;
+	skip();
+}
+#endif
+
+/* --- classification scheme as data --- */
+
+static void test_scheme_3a(void **state)
+{
+	(void)state;
+	const char *dir = getenv("SK_POLICIES_DIR");
+	assert_non_null(dir);
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/example.yaml", dir);
+	sk_buf diag = SK_BUF_INIT(1u << 20);
+	sk_policy *p = NULL;
+	if (sk_policy_load_file(path, &p, &diag) != SK_OK)
+		fail_msg("%s", diag.data);
+	assert_int_equal(sk_policy_level_count(p, SK_AXIS_CONF), 5);
+	int v;
+	assert_int_equal(sk_policy_level_parse(p, SK_AXIS_CONF, "3A", &v), SK_OK);
+	assert_int_equal(v, 4);
+	assert_int_equal(sk_policy_level_parse(p, SK_AXIS_CONF, "3", &v), SK_ERR_INVALID);
+	assert_string_equal(sk_policy_level_name(p, SK_AXIS_CONF, 2), "3C");
+	sk_buf label = SK_BUF_INIT(256);
+	assert_int_equal(sk_policy_label(p, 3, 1, 0, &label), SK_OK);
+	assert_string_equal(label.data, "機密性3B、完全性2、可用性1");
+	assert_int_equal(sk_policy_label(p, 9, 1, 0, &label), SK_ERR_INVALID);
+	/* ">=3C" covers 3C, 3B, 3A and not 2 */
+	sk_decide_input in;
+	sk_decide_input_init(&in, SK_ACT_SEND_EMAIL);
+	sk_decision d;
+	in.level[SK_AXIS_CONF] = 2;
+	assert_int_equal(sk_policy_decide(p, &in, &d), SK_OK);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	in.level[SK_AXIS_CONF] = 1;
+	assert_int_equal(sk_policy_decide(p, &in, &d), SK_OK);
+	assert_int_equal(d.decision, SK_DEC_ALLOW_WITH_SAFEGUARDS);
+	/* role titles, chain of command, retention, checklist */
+	assert_string_equal(sk_policy_role_title(p, SK_ROLE_SECURITY_MANAGER),
+	                    "情報セキュリティ管理者");
+	assert_int_equal(sk_policy_role_reports_to(p, SK_ROLE_SECURITY_MANAGER), SK_ROLE_CISO);
+	assert_null(sk_policy_role_title(p, SK_ROLE_CSIRT));
+	const sk_retention *r = sk_policy_retention_find(p, "mynumber_records");
+	assert_non_null(r);
+	assert_int_equal(r->years, 7);
+	assert_true(r->days >= 7 * 365 + 2);
+	assert_int_equal(sk_policy_checklist_count(p), 2);
+	assert_string_equal(sk_policy_checklist_at(p, 1)->id, "chk-02");
+	assert_true(sk_policy_mfa_required(p, SK_KIND_PRIVILEGED, SK_ZONE_NONE));
+	assert_true(sk_policy_mfa_required(p, SK_KIND_NORMAL, SK_ZONE_MYNUMBER));
+	assert_false(sk_policy_mfa_required(p, SK_KIND_NORMAL, SK_ZONE_LGWAN));
+	/* privileged inherits history from normal; social cancels composition */
+	assert_int_equal(sk_policy_password_rules(p, SK_KIND_PRIVILEGED)->history, 3);
+	assert_int_equal(sk_policy_password_rules(p, SK_KIND_SOCIAL)->require, 0);
+	sk_buf adv = SK_BUF_INIT(1u << 16);
+	assert_true(sk_policy_advisories(p, &adv) >= 3);
+	assert_non_null(strstr(adv.data, ": advisory: passwords.normal.rotation_days"));
+	assert_non_null(strstr(adv.data, ": advisory: passwords.normal.require"));
+	sk_buf_free(&adv);
+	sk_buf_free(&label);
+	sk_buf_free(&diag);
+	sk_policy_free(p);
+}
+
+/* --- passwords --- */
+
+static uint32_t pwcheck(const sk_policy *p, sk_account_kind k, const char *pw)
+{
+	uint32_t v = 0xffffffffu;
+	sk_buf err = SK_BUF_INIT(256);
+	if (sk_policy_password_check(p, k, pw, strlen(pw), &v, &err) != SK_OK)
+		fail_msg("password check failed: %s", err.data);
+	sk_buf_free(&err);
+	return v;
+}
+
+#define V(x) (1u << SK_PWV_##x)
+
+static void test_password_check(void **state)
+{
+	(void)state;
+	const char *tmp = sk_test_tmpdir();
+	char list[1024];
+	snprintf(list, sizeof(list), "%s/common.lst", tmp);
+	FILE *f = fopen(list, "w");
+	assert_non_null(f);
+	fputs("#!comment: test list\nletmein\nPassword1\n", f);
+	fclose(f);
+	sk_policy_set_common_password_list(list);
+
+	sk_policy *p = must_load(
+	    "  - {id: r, action: copy, decision: allow, cite: \"1\"}\npasswords:\n  normal:\n"
+	    "    min_length: 8\n    max_length: 20\n    require: [upper, lower, digit, symbol]\n"
+	    "    cite: \"1\"\n  social:\n    min_length: 15\n    require: []\n    min_classes: 2\n"
+	    "    cite: \"1\"\n");
+	assert_int_equal(pwcheck(p, SK_KIND_NORMAL, "Abcdef1!"), 0);
+	assert_int_equal(pwcheck(p, SK_KIND_NORMAL, "Abc1!"), V(MIN_LENGTH));
+	assert_int_equal(pwcheck(p, SK_KIND_NORMAL, "abcdefgh"),
+	                 V(REQUIRE_UPPER) | V(REQUIRE_DIGIT) | V(REQUIRE_SYMBOL));
+	assert_int_equal(pwcheck(p, SK_KIND_NORMAL, "Abcdefghijklmnopqrst1!"), V(MAX_LENGTH));
+	/* case-insensitive match against the list */
+	assert_int_equal(pwcheck(p, SK_KIND_SOCIAL, "LETMEIN"),
+	                 V(MIN_LENGTH) | V(MIN_CLASSES) | V(COMMON_PASSWORD));
+	assert_int_equal(pwcheck(p, SK_KIND_NORMAL, "password1"),
+	                 V(REQUIRE_UPPER) | V(REQUIRE_SYMBOL) | V(COMMON_PASSWORD));
+	/* length counts code points: 15 kanji pass the social minimum */
+	assert_int_equal(pwcheck(p, SK_KIND_SOCIAL, "情報セキュリティ対策基準の例です"),
+	                 V(MIN_CLASSES));
+	assert_int_equal(pwcheck(p, SK_KIND_SOCIAL, "情報セキュリティ対策基準の例です1a"), 0);
+	assert_int_equal(pwcheck(p, SK_KIND_NORMAL, "Abcdef1!\x01"), V(CONTROL_CHARACTER));
+	assert_int_equal(pwcheck(p, SK_KIND_NORMAL, "Abcdef1!\xff"), V(INVALID_UTF8));
+	assert_true(pwcheck(p, SK_KIND_NORMAL, "") & V(MIN_LENGTH));
+
+	/* a missing list is an error, never a pass */
+	snprintf(list, sizeof(list), "%s/missing.lst", tmp);
+	sk_policy_set_common_password_list(list);
+	uint32_t v;
+	sk_buf err = SK_BUF_INIT(256);
+	assert_int_equal(sk_policy_password_check(p, SK_KIND_NORMAL, "Abcdef1!", 8, &v, &err),
+	                 SK_ERR_IO);
+	assert_non_null(strstr(err.data, "missing.lst"));
+	sk_buf_free(&err);
+	sk_policy_set_common_password_list(NULL);
+	sk_policy_free(p);
+}
+
+/* --- coverage, OSCAL, built-ins --- */
+
+static void test_coverage_and_oscal(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(layered);
+	sk_buf out = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_policy_coverage(p, true, &out), SK_OK);
+	json_error_t je;
+	json_t *j = json_loads(out.data, 0, &je);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "articles")), 4);
+	assert_int_equal(json_array_size(json_object_get(j, "encoded")), 3);
+	assert_int_equal(json_array_size(json_object_get(j, "out_of_scope")), 1);
+	assert_int_equal(json_array_size(json_object_get(j, "not_encoded")), 0);
+	json_decref(j);
+
+	sk_buf_reset(&out);
+	assert_int_equal(sk_policy_export_oscal(p, &out), SK_OK);
+	j = json_loads(out.data, 0, &je);
+	assert_non_null(j);
+	json_t *cat = json_object_get(j, "catalog");
+	assert_non_null(cat);
+	const char *uuid = json_string_value(json_object_get(cat, "uuid"));
+	assert_non_null(uuid);
+	assert_int_equal(strlen(uuid), 36);
+	assert_int_equal(uuid[14], '5');
+	json_t *meta = json_object_get(cat, "metadata");
+	assert_string_equal(json_string_value(json_object_get(meta, "oscal-version")), "1.1.2");
+	assert_non_null(json_object_get(meta, "last-modified"));
+	json_t *groups = json_object_get(cat, "groups");
+	/* chapters 1..4 plus the group of inferred rules */
+	assert_int_equal(json_array_size(groups), 5);
+	json_t *g1 = json_array_get(groups, 0);
+	json_t *art = json_array_get(json_object_get(g1, "controls"), 0);
+	json_t *rules = json_object_get(art, "controls");
+	assert_int_equal(json_array_size(rules), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rules, 0), "id")),
+	                    "rule-base");
+	json_decref(j);
+	sk_buf_free(&out);
+	sk_policy_free(p);
+}
+
+static void test_builtins(void **state)
+{
+	(void)state;
+	sk_policy *p = NULL;
+	sk_buf diag = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_policy_load_builtin("atlantis", &p, &diag), SK_ERR_NOT_FOUND);
+	assert_non_null(strstr(diag.data, "unknown profile 'atlantis'"));
+	sk_buf_reset(&diag);
+	assert_int_equal(sk_policy_open("atlantis", &p, &diag), SK_ERR_NOT_FOUND);
+	/* every shipped profile loads and is what its name says */
+	for (const char *const *n = sk_policy_builtin_names(); *n; n++) {
+		sk_buf_reset(&diag);
+		if (sk_policy_open(*n, &p, &diag) != SK_OK)
+			fail_msg("built-in %s: %s", *n, diag.data);
+		assert_string_equal(sk_policy_city_id(p), *n);
+		sk_policy_free(p);
+	}
+	sk_buf_free(&diag);
+}
+
+static void test_vocabulary_round_trips(void **state)
+{
+	(void)state;
+	for (int a = 0; a < SK_ACT__COUNT; a++) {
+		sk_action b;
+		assert_int_equal(sk_action_parse(sk_action_name((sk_action)a), &b), SK_OK);
+		assert_int_equal(b, a);
+	}
+	for (int r = 0; r < SK_ROLE__COUNT; r++) {
+		sk_role b;
+		assert_int_equal(sk_role_parse(sk_role_name((sk_role)r), &b), SK_OK);
+		assert_int_equal(b, r);
+	}
+	sk_action x;
+	assert_int_equal(sk_action_parse("fly", &x), SK_ERR_INVALID);
+	assert_null(sk_action_name(SK_ACT__COUNT));
+	assert_string_equal(sk_safeguard_name(SK_SG_DISPOSAL_CERTIFICATE), "disposal_certificate");
+	assert_string_equal(sk_action_name(SK_ACT_CONNECT_NETWORK), "connect_network");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_loader_errors_name_the_line),
+	    cmocka_unit_test(test_head_errors),
+	    cmocka_unit_test(test_strictest_wins_and_unions),
+	    cmocka_unit_test(test_silence_and_bad_input),
+	    cmocka_unit_test(test_decision_json),
+	    cmocka_unit_test(test_decide_does_not_allocate),
+	    cmocka_unit_test(test_scheme_3a),
+	    cmocka_unit_test(test_password_check),
+	    cmocka_unit_test(test_coverage_and_oscal),
+	    cmocka_unit_test(test_builtins),
+	    cmocka_unit_test(test_vocabulary_round_trips),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
