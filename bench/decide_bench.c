@@ -1,7 +1,9 @@
 /*
  * decide_bench: decisions per second of sk_policy_decide on one core,
  * in-process, over every combination of action, levels, flags, zone and
- * actor role the profile's scheme allows (bench/run-decide.sh runs it).
+ * actor role the profile's scheme allows, each with an asset type (unknown
+ * included) and a to_zone (none included) taken in turn, so the inputs mix
+ * them without multiplying (bench/run-decide.sh runs it).
  *
  * With --dump FILE it also writes the profile's rules and every input with
  * its decision as JSON, from which bench/casbin/decide_casbin.js builds the
@@ -65,6 +67,13 @@ static const char *role_id(const sk_policy *p, int i)
 	return sk_role_name((sk_role)i);
 }
 
+/* "-" for an unknown type, as the dumped inputs name it. */
+static const char *type_id(const sk_policy *p, int i)
+{
+	(void)p;
+	return i == SK_ASSET_UNKNOWN ? "-" : sk_asset_type_name((sk_asset_type)i);
+}
+
 static json_t *cond_json(const sk_policy *p, const sk_cond *c)
 {
 	json_t *o = json_object();
@@ -80,6 +89,11 @@ static json_t *cond_json(const sk_policy *p, const sk_cond *c)
 	    o, "zone", mask_regex(c->zone_mask, SK_ZONE__COUNT, zone_id, p, true, SK_ZONE_NONE));
 	json_object_set_new(
 	    o, "role", mask_regex(c->role_mask, SK_ROLE__COUNT, role_id, p, true, SK_ROLE_NONE));
+	json_object_set_new(o, "type",
+	                    mask_regex(c->type_mask, SK_ASSET__COUNT, type_id, p, false, 0));
+	json_object_set_new(
+	    o, "to_zone",
+	    mask_regex(c->to_zone_mask, SK_ZONE__COUNT, zone_id, p, true, SK_ZONE_NONE));
 	json_object_set_new(o, "mynumber",
 	                    json_string(c->mynumber < 0 ? ".*"
 	                                : c->mynumber   ? "^1$"
@@ -94,9 +108,11 @@ static json_t *cond_json(const sk_policy *p, const sk_cond *c)
 static json_t *input_json(const sk_policy *p, const sk_decide_input *in)
 {
 	return json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "act", sk_action_name(in->action), "conf",
-	    sk_policy_level_name(p, SK_AXIS_CONF, in->level[0]), "integ",
-	    sk_policy_level_name(p, SK_AXIS_INTEG, in->level[1]), "avail",
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type",
+	    type_id(p, (int)in->asset_type), "to_zone",
+	    in->to_zone == SK_ZONE_NONE ? "-" : sk_zone_name(in->to_zone), "act",
+	    sk_action_name(in->action), "conf", sk_policy_level_name(p, SK_AXIS_CONF, in->level[0]),
+	    "integ", sk_policy_level_name(p, SK_AXIS_INTEG, in->level[1]), "avail",
 	    sk_policy_level_name(p, SK_AXIS_AVAIL, in->level[2]), "zone",
 	    in->zone == SK_ZONE_NONE ? "-" : sk_zone_name(in->zone), "role",
 	    in->actor_role == SK_ROLE_NONE ? "-" : sk_role_name(in->actor_role), "mynumber",
@@ -152,6 +168,13 @@ int main(int argc, char **argv)
 								x->personal = (f >> 1) & 1;
 								x->zone = (sk_zone)z;
 								x->actor_role = (sk_role)r;
+								x->asset_type =
+								    (sk_asset_type)(k %
+								                    SK_ASSET__COUNT);
+								x->to_zone =
+								    (sk_zone)((k /
+								               SK_ASSET__COUNT) %
+								              (SK_ZONE__COUNT + 1));
 							}
 	/* shuffle so that branch prediction sees a realistic mix */
 	srand(12345);
@@ -187,6 +210,12 @@ int main(int argc, char **argv)
 			json_object_set_new(
 			    o, "decision",
 			    json_string(d.no_rule ? "fallback" : sk_decision_name(d.decision)));
+			/*
+			 * Unknown type and only typed rules held: sekisho folds in the
+			 * silent answer, which a first-match casbin model cannot say.
+			 */
+			if (!d.no_rule && d.citations[d.n_citations - 1] == p->no_rule_citation)
+				json_object_set_new(o, "folded", json_true());
 			json_array_append_new(inputs, o);
 		}
 		json_t *doc = json_pack("{s:s, s:o, s:o}", "profile", sk_policy_city_id(p), "rules",

@@ -3,7 +3,7 @@
  * bytes through sk_mail_sanitize, its JSON and the rendered message, and
  * the charset decoders and HTML converter directly with labels taken from
  * the input. Build with meson -Dfuzz=true (clang); seeds: tests/mail/corpus.
- * Run: fuzz/run-sanitize.sh BUILD-DIR SECONDS
+ * Run: fuzz/run.sh BUILD-DIR fuzz_sanitize SECONDS tests/mail/corpus
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,15 +16,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const labels[] = {"ISO-2022-JP", "Shift_JIS", "EUC-JP", "UTF-8", NULL,
-                                     "x-unknown",   "CP932",     "us-ascii"};
+static const char *const labels[] = {"ISO-2022-JP", "Shift_JIS", "EUC-JP", "UTF-8",
+                                     NULL,          "x-unknown", "CP932",  "us-ascii"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static sk_mail_sanitizer *s;
 	static sk_mail_conv *conv;
 	if (!s) {
-		sk_mail_options o = {.render = true};
+		sk_mail_options o = {.render = true, .json_body = true};
 		sk_mail_limits_default(&o.limits);
 		o.limits.max_size = 1u << 20;
 		o.limits.max_html_mem = 64u << 20;
@@ -48,8 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!sk_mail_utf8_valid(out.data, out.len))
 			abort(); /* the decoders promise valid UTF-8 */
 		sk_buf_reset(&out);
-		sk_mail_html_opts ho = {.max_tags = 2000, .max_memory = 16u << 20,
-		                        .defang_links = data[0] & 1};
+		sk_mail_html_opts ho = {
+		    .max_tags = 2000, .max_memory = 16u << 20, .defang_links = data[0] & 1};
 		(void)sk_mail_html_to_text((const char *)data, size, &ho, &out, NULL);
 		sk_buf_free(&out);
 	}

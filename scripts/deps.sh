@@ -9,7 +9,7 @@ build_pkgs=(
   gcc pkg-config meson ninja-build
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libjansson-dev libfyaml-dev
   liboath-dev libgmime-3.0-dev libgumbo-dev libcsv-dev libxlsxwriter-dev
-  libh2o-evloop-dev john-data
+  libh2o-evloop-dev zlib1g-dev john-data
 )
 test_pkgs=(
   libcmocka-dev postgresql sqlite3 clang clang-format clang-tidy libclang-rt-14-dev

@@ -50,9 +50,10 @@ setup() { # setup DIR ARGS...: configures a build directory once, then builds it
     || { cat "$work/ninja-$(basename "$dir").log"; return 1; }
 }
 
-unit() { # unit DIR: runs the unit tests of a build
-  local log="$work/unit-$(basename "$1").log"
-  meson test -C "$1" --print-errorlogs --num-processes 2 >"$log" 2>&1
+unit() { # unit DIR [MESON-TEST-ARGS]: runs the unit tests of a build
+  local dir=$1; shift
+  local log="$work/unit-$(basename "$dir").log"
+  meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" >"$log" 2>&1
   local rc=$?
   grep -E '^ *[0-9]+/[0-9]+ ' "$log"
   [ $rc -eq 0 ] || tail -n 80 "$log"
@@ -76,13 +77,19 @@ cli() { # cli BINARY: runs the CLI tests
 
 step "format" scripts/check-style.sh format
 step "build -Werror" setup build-test -Dwerror=true -Dbuildtype=debugoptimized
-step "unit tests (-Werror build)" unit build-test
+step "unit tests (-Werror build)" unit build-test --suite unit
 step "build ASan+UBSan" setup build-asan -Dwerror=true -Dbuildtype=debug \
   -Db_sanitize=address,undefined -Db_lundef=false
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-step "unit tests (ASan+UBSan build)" unit build-asan
+step "unit tests (ASan+UBSan build)" unit build-asan --suite unit
 step "CLI tests (ASan+UBSan build)" cli "$root/build-asan/sekisho"
+setup_fuzz() { # libFuzzer needs clang; fuzzer-no-link instruments the library as well
+  CC=clang setup build-fuzz -Dfuzz=true -Dbuildtype=debug -Db_sanitize=address,undefined \
+    -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
+}
+step "build fuzz targets (clang, libFuzzer)" setup_fuzz
+step "fuzz each parser for a short run" unit build-fuzz --suite fuzz
 step "clang-tidy" scripts/check-style.sh tidy build-test
 
 echo

@@ -21,14 +21,15 @@ static char *digits(uint64_t v, char *end)
 	return end;
 }
 
-/* Appends "<len>:<bytes>," at p; the caller has made room. */
+/* Appends "<len>:<bytes>," at p; the caller has made room. The length's
+ * digits are written in place (no temporary and copy: this runs for every
+ * field of every entry verified). */
 static char *netstring(char *p, const char *s, size_t n)
 {
-	char num[24];
-	char *d = digits(n, num + sizeof(num));
-	size_t k = (size_t)(num + sizeof(num) - d);
-	memcpy(p, d, k);
-	p += k;
+	size_t k = 1;
+	for (size_t v = n; v >= 10; v /= 10)
+		k++;
+	p = digits(n, p + k) + k;
 	*p++ = ':';
 	memcpy(p, s, n);
 	p += n;
@@ -38,23 +39,15 @@ static char *netstring(char *p, const char *s, size_t n)
 
 /* Verification encodes every stored entry again, so this measures first and
  * writes once: one growth check per entry, no printf. */
-sk_err sk_audit_entry_bytes(const sk_audit_entry *e, sk_buf *out)
+sk_err sk_audit_entry_bytes_n(int64_t seq, const char *const f[8], const size_t n[8], sk_buf *out)
 {
-	char seq[24];
-	char *sd = digits(e->seq < 0 ? 0 - (uint64_t)e->seq : (uint64_t)e->seq, seq + sizeof(seq));
-	if (e->seq < 0)
+	char num[24];
+	char *sd = digits(seq < 0 ? 0 - (uint64_t)seq : (uint64_t)seq, num + sizeof(num));
+	if (seq < 0)
 		*--sd = '-';
-	const char *f[9] = {sd,        e->at,          e->actor,      e->address,  e->action,
-	                    e->object, e->before_json, e->after_json, e->prev_hash};
-	size_t n[9];
-	size_t total = sizeof(ENTRY_MAGIC) - 1;
-	n[0] = (size_t)(seq + sizeof(seq) - sd);
-	for (size_t i = 1; i < 9; i++) {
-		if (!f[i])
-			f[i] = "-";
-		n[i] = strlen(f[i]);
-	}
-	for (size_t i = 0; i < 9; i++)
+	size_t nseq = (size_t)(num + sizeof(num) - sd);
+	size_t total = sizeof(ENTRY_MAGIC) - 1 + nseq + 22;
+	for (size_t i = 0; i < 8; i++)
 		total += n[i] + 22; /* at most 20 digits, ':' and ',' */
 	sk_err r = sk_buf_grow(out, total);
 	if (r)
@@ -62,11 +55,25 @@ sk_err sk_audit_entry_bytes(const sk_audit_entry *e, sk_buf *out)
 	char *p = out->data + out->len;
 	memcpy(p, ENTRY_MAGIC, sizeof(ENTRY_MAGIC) - 1);
 	p += sizeof(ENTRY_MAGIC) - 1;
-	for (size_t i = 0; i < 9; i++)
+	p = netstring(p, sd, nseq);
+	for (size_t i = 0; i < 8; i++)
 		p = netstring(p, f[i], n[i]);
 	*p = '\0';
 	out->len = (size_t)(p - out->data);
 	return SK_OK;
+}
+
+sk_err sk_audit_entry_bytes(const sk_audit_entry *e, sk_buf *out)
+{
+	const char *f[8] = {e->at,     e->actor,       e->address,    e->action,
+	                    e->object, e->before_json, e->after_json, e->prev_hash};
+	size_t n[8];
+	for (size_t i = 0; i < 8; i++) {
+		if (!f[i])
+			f[i] = "-";
+		n[i] = strlen(f[i]);
+	}
+	return sk_audit_entry_bytes_n(e->seq, f, n, out);
 }
 
 void sk_audit_leaf_hash(const void *bytes, size_t len, unsigned char out[SK_HASH_LEN])
@@ -94,6 +101,15 @@ void sk_audit_hex(const unsigned char h[SK_HASH_LEN], char out[SK_HASH_HEX_LEN +
 	out[SK_HASH_HEX_LEN] = '\0';
 }
 
+const char *sk_audit_hash_col(const sk_row *row, size_t i, char out[SK_HASH_HEX_LEN + 1])
+{
+	const sk_val *v = i < row->ncols ? &row->cols[i] : NULL;
+	out[0] = '\0';
+	if (v && v->type == SK_VAL_BLOB && v->n == SK_HASH_LEN)
+		sk_audit_hex((const unsigned char *)v->p, out);
+	return out;
+}
+
 /* Fields are single-line text: refuse control characters and invalid UTF-8. */
 static sk_err check_field(const char *name, const char *v, sk_buf *err)
 {
@@ -117,17 +133,17 @@ static sk_err check_field(const char *name, const char *v, sk_buf *err)
 
 struct head {
 	int64_t seq;
-	char hash[SK_HASH_HEX_LEN + 1];
+	unsigned char hash[SK_HASH_LEN];
+	char hex[SK_HASH_HEX_LEN + 1];
 };
 
 static sk_err take_head(void *ctx, const sk_row *row, sk_buf *err)
 {
 	struct head *h = ctx;
-	const char *hex = sk_row_text(row, 1);
-	if (strlen(hex) != SK_HASH_HEX_LEN)
+	if (!*sk_audit_hash_col(row, 1, h->hex))
 		return sk_fail(err, SK_ERR_CORRUPT, "the audit log head is damaged");
 	h->seq = sk_row_int(row, 0);
-	memcpy(h->hash, hex, SK_HASH_HEX_LEN + 1);
+	memcpy(h->hash, row->cols[1].p, SK_HASH_LEN);
 	return SK_OK;
 }
 
@@ -157,8 +173,9 @@ sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, 
 	sk_buf before = SK_BUF_INIT(IMAGE_MAX + 1), after = SK_BUF_INIT(IMAGE_MAX + 1);
 	sk_buf bytes = SK_BUF_INIT(3 * IMAGE_MAX);
 	sk_audit_entry ent = {0};
-	char at[SK_TIME_STR_MAX], leaf_hex[SK_HASH_HEX_LEN + 1];
-	struct head head = {0, ""};
+	char at[SK_TIME_STR_MAX];
+	unsigned char leaf[SK_HASH_LEN];
+	struct head head = {0};
 
 	if ((e = image(ev->before, &before, &ent.before_json, err)) ||
 	    (e = image(ev->after, &after, &ent.after_json, err)))
@@ -180,20 +197,23 @@ sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, 
 		ent.address = ev->address;
 		ent.action = ev->action;
 		ent.object = ev->object;
-		ent.prev_hash = head.hash;
+		ent.prev_hash = head.hex;
 		e = sk_audit_entry_bytes(&ent, &bytes);
 		if (e)
 			sk_fail(err, e, "cannot encode audit entry");
 	}
 	if (!e) {
-		unsigned char leaf[SK_HASH_LEN];
 		sk_audit_leaf_hash(bytes.data, bytes.len, leaf);
-		sk_audit_hex(leaf, leaf_hex);
-		sk_val p[] = {SK_VINT(ent.seq),          sk_vtext(ent.at),
-		              sk_vtext(ent.actor),       sk_vtext(ent.address),
-		              sk_vtext(ent.action),      sk_vtext(ent.object),
-		              sk_vtext(ent.before_json), sk_vtext(ent.after_json),
-		              sk_vtext(ent.prev_hash),   sk_vtext(leaf_hex)};
+		sk_val p[] = {SK_VINT(ent.seq),
+		              sk_vtext(ent.at),
+		              sk_vtext(ent.actor),
+		              sk_vtext(ent.address),
+		              sk_vtext(ent.action),
+		              sk_vtext(ent.object),
+		              sk_vtext(ent.before_json),
+		              sk_vtext(ent.after_json),
+		              SK_VBLOB(head.hash, SK_HASH_LEN),
+		              SK_VBLOB(leaf, SK_HASH_LEN)};
 		e = sk_store_exec(s,
 		                  "INSERT INTO audit_log(seq, at, actor, address, action, object, "
 		                  "before_json, after_json, prev_hash, leaf_hash) "
@@ -201,7 +221,7 @@ sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, 
 		                  p, 10, NULL, err);
 	}
 	if (!e) {
-		sk_val p[] = {sk_vtext(leaf_hex)};
+		sk_val p[] = {SK_VBLOB(leaf, SK_HASH_LEN)};
 		e = sk_store_exec(s, "UPDATE audit_head SET leaf_hash = ? WHERE id = 1", p, 1, NULL,
 		                  err);
 	}

@@ -56,6 +56,7 @@ typedef struct sk_audit_entry {
 	const char *before_json; /* canonical JSON text, or NULL */
 	const char *after_json;  /* canonical JSON text, or NULL */
 	const char *prev_hash;   /* hex leaf hash of entry seq-1; 64 zeros for the first */
+	/* (the hash columns store bytes; the encoding and this field are hex) */
 } sk_audit_entry;
 
 /*
@@ -66,11 +67,28 @@ typedef struct sk_audit_entry {
  */
 sk_err sk_audit_entry_bytes(const sk_audit_entry *e, sk_buf *out);
 
+/*
+ * The same encoding from fields given with their lengths, in sk_audit_entry
+ * order from at to prev_hash (8 fields, none NULL: a missing JSON image is
+ * passed as "-"). For verification, which has the lengths already; the
+ * bytes are taken as they are, NUL included.
+ */
+sk_err sk_audit_entry_bytes_n(int64_t seq, const char *const f[8], const size_t n[8], sk_buf *out);
+
 /* SHA-256(0x00 || bytes): the RFC 9162 leaf hash. */
 void sk_audit_leaf_hash(const void *bytes, size_t len, unsigned char out[SK_HASH_LEN]);
 
 /* Lower-case hex of a hash; out has room for SK_HASH_HEX_LEN + 1 bytes. */
 void sk_audit_hex(const unsigned char h[SK_HASH_LEN], char out[SK_HASH_HEX_LEN + 1]);
+
+/*
+ * The hash columns (audit_log.prev_hash and leaf_hash, audit_head.leaf_hash)
+ * hold the 32 hash bytes as a BLOB, while the entry encoding, exports and
+ * listings show them as lower-case hex. This writes the hex of column i of
+ * row into out and returns out; a damaged value (not a BLOB of 32 bytes)
+ * gives "", which no check accepts.
+ */
+const char *sk_audit_hash_col(const sk_row *row, size_t i, char out[SK_HASH_HEX_LEN + 1]);
 
 /*
  * Sets up the audit log of a new installation, inside the caller's

@@ -292,9 +292,9 @@ sk_err sk_audit_key_load(const char *path, sk_audit_signer *out, sk_buf *err)
 		return sk_fail(err, SK_ERR_INVALID, "cannot read audit key file %s", path);
 	sk_err e = SK_OK;
 	size_t plen = strlen(PRIVATE_PREFIX);
-	const char *b64;
-	size_t b64len;
-	unsigned char seed[33];
+	const char *b64 = NULL;
+	size_t b64len = 0;
+	unsigned char seed[33] = {0};
 	if ((size_t)n <= plen || memcmp(text, PRIVATE_PREFIX, plen) != 0)
 		e = sk_fail(err, SK_ERR_INVALID, "%s is not an audit signing key file", path);
 	if (!e)

@@ -1,17 +1,19 @@
 /*
  * verify: the audit log checker and the export format.
  *
- * Checking a large log is dominated by two costs of similar size: reading
- * rows and SHA-256. The store path therefore runs as a two-stage pipeline:
- * the calling thread reads rows (the store is single-threaded) and encodes
- * each entry's leaf bytes into fixed blocks; a hashing thread hashes them and
- * runs every check in sequence order. Blocks are reused, so there is no
- * allocation per row.
+ * Checking a large log is dominated by reading rows (more than half of the
+ * CPU time, see docs/performance.md) and SHA-256. The store path reads
+ * chunks of sequence numbers with one connection per CPU (at most 4); each
+ * reader thread encodes its rows' leaf bytes into a reused block straight
+ * from the values the store hands over and hashes them; the calling thread
+ * runs every check and the Merkle tree in sequence order. Stored hashes are
+ * 32-byte BLOBs compared with memcmp. There is no allocation per row.
  */
 #include "verify.h"
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <openssl/sha.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -26,13 +28,16 @@
 #define LINE_MAX_  (8u << 20) /* the longest export line accepted */
 #define LABEL_MAX  300
 
-/* One entry as read: its leaf bytes (in the block) and the stored hashes as
- * text, compared as text so that only the canonical lower-case hex matches. */
+/* One entry as read: its leaf bytes (in the block) and the stored hashes.
+ * A stored hash that is damaged (not 32 bytes, or not canonical lower-case
+ * hex in an export) has its _ok flag false and matches nothing. */
 struct row_in {
 	int64_t seq;
 	size_t off, len;
-	char stored[SK_HASH_HEX_LEN], prev[SK_HASH_HEX_LEN];
+	sk_hash stored, prev;
 	bool stored_ok, prev_ok;
+	bool hashed; /* leaf is filled in already (by a reader thread) */
+	sk_hash leaf;
 };
 
 struct block {
@@ -51,8 +56,7 @@ struct cp {
 struct engine {
 	sk_audit_verify_result *r;
 	int64_t next;
-	sk_hash prev;
-	char prev_hex[SK_HASH_HEX_LEN + 1];
+	sk_hash prev; /* the previous entry's leaf hash; zeros before the first */
 	sk_merkle_acc acc;
 	struct cp *cps;
 	size_t ncps, icp;
@@ -75,24 +79,22 @@ void sk_audit_verify_result_free(sk_audit_verify_result *r)
 	r->leaves = NULL;
 }
 
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 bool sk_audit_unhex(const char *hex, size_t n, sk_hash out)
 {
-	static signed char val[256];
-	static atomic_int ready;
-	if (!atomic_load_explicit(&ready, memory_order_acquire)) {
-		signed char t[256];
-		memset(t, -1, sizeof(t));
-		for (int i = 0; i < 10; i++)
-			t['0' + i] = (signed char)i;
-		for (int i = 0; i < 6; i++)
-			t['a' + i] = (signed char)(10 + i);
-		memcpy(val, t, sizeof(t));
-		atomic_store_explicit(&ready, 1, memory_order_release);
-	}
 	if (n != SK_HASH_HEX_LEN)
 		return false;
 	for (size_t i = 0; i < SK_HASH_LEN; i++) {
-		int hi = val[(unsigned char)hex[2 * i]], lo = val[(unsigned char)hex[2 * i + 1]];
+		int hi = hexval((unsigned char)hex[2 * i]),
+		    lo = hexval((unsigned char)hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		out[i] = (unsigned char)(hi << 4 | lo);
@@ -127,7 +129,6 @@ static void engine_init(struct engine *g, sk_audit_verify_result *r, bool keep)
 	g->r = r;
 	g->next = 1;
 	g->keep = keep;
-	memset(g->prev_hex, '0', SK_HASH_HEX_LEN);
 	sk_merkle_acc_init(&g->acc);
 }
 
@@ -147,7 +148,7 @@ static sk_err engine_add_cp(struct engine *g, uint64_t size, const sk_hash root,
 /* Checks every checkpoint whose size the tree has just reached. */
 static void engine_checkpoints(struct engine *g)
 {
-	if (g->icp == 0 && g->acc.size == 0)
+	if (g->icp == 0 && g->acc.size == 0 && g->ncps > 1)
 		qsort(g->cps, g->ncps, sizeof(*g->cps), cmp_cp);
 	while (!g->failed && g->icp < g->ncps && g->cps[g->icp].size == g->acc.size) {
 		sk_hash root;
@@ -188,14 +189,15 @@ static void engine_row(struct engine *g, const struct row_in *w, const char *byt
 		return;
 	}
 	sk_hash leaf;
-	char hex[SK_HASH_HEX_LEN + 1];
-	sk_audit_leaf_hash(bytes, w->len, leaf);
-	sk_audit_hex(leaf, hex);
-	if (!w->stored_ok || memcmp(hex, w->stored, SK_HASH_HEX_LEN) != 0) {
+	if (w->hashed)
+		memcpy(leaf, w->leaf, SK_HASH_LEN);
+	else
+		sk_audit_leaf_hash(bytes, w->len, leaf);
+	if (!w->stored_ok || memcmp(leaf, w->stored, SK_HASH_LEN) != 0) {
 		fail(g, w->seq, "entry %" PRId64 ": stored hash does not match its fields", w->seq);
 		return;
 	}
-	if (!w->prev_ok || memcmp(w->prev, g->prev_hex, SK_HASH_HEX_LEN) != 0) {
+	if (!w->prev_ok || memcmp(w->prev, g->prev, SK_HASH_LEN) != 0) {
 		if (w->seq == 1)
 			fail(g, 1, "entry 1: its previous-hash field is not all zeros");
 		else
@@ -223,7 +225,6 @@ static void engine_row(struct engine *g, const struct row_in *w, const char *byt
 		memcpy(g->r->leaves[g->acc.size], leaf, SK_HASH_LEN);
 	}
 	memcpy(g->prev, leaf, SK_HASH_LEN);
-	memcpy(g->prev_hex, hex, SK_HASH_HEX_LEN);
 	sk_merkle_acc_push(&g->acc, leaf);
 	g->next++;
 	engine_checkpoints(g);
@@ -235,14 +236,15 @@ static void engine_block(struct engine *g, const struct block *b)
 		engine_row(g, &b->rows[i], b->bytes.data + b->rows[i].off);
 }
 
-/* After the last row: the head (when the source has one) and checkpoints past the end. */
-static void engine_finish(struct engine *g, bool has_head, int64_t head_seq, const char *head_hex)
+/* After the last row: the head (when the source has one) and checkpoints past
+ * the end. head is the head's hash, NULL when it is damaged. */
+static void engine_finish(struct engine *g, bool has_head, int64_t head_seq,
+                          const unsigned char *head)
 {
 	int64_t n = g->next - 1;
 	if (g->failed)
 		return;
 	if (has_head) {
-		sk_hash h;
 		if (head_seq > n) {
 			fail(g, n + 1,
 			     "entry %" PRId64 ": missing (the log head records %" PRId64
@@ -257,9 +259,8 @@ static void engine_finish(struct engine *g, bool has_head, int64_t head_seq, con
 			     head_seq + 1, head_seq);
 			return;
 		}
-		if (!sk_audit_unhex(head_hex, strlen(head_hex), h) ||
-		    memcmp(h, n ? g->prev : (const unsigned char *)"", n ? SK_HASH_LEN : 0) != 0 ||
-		    (n == 0 && strspn(head_hex, "0") != SK_HASH_HEX_LEN)) {
+		/* g->prev is the last entry's hash, or zeros for an empty log. */
+		if (!head || memcmp(head, g->prev, SK_HASH_LEN) != 0) {
 			fail(g, n, "entry %" PRId64 ": the log head's hash does not match it", n);
 			return;
 		}
@@ -344,52 +345,59 @@ struct pipe {
 struct reader {
 	struct pipe *p;
 	sk_store *s;
-	bool own; /* a connection of its own, closed at the end */
 	size_t k;
 	struct block *cur;
 	pthread_t th;
+	bool own; /* a connection of its own, closed at the end */
 	bool started;
 };
 
-static const char *col_text(const sk_row *row, size_t i, size_t *n)
+/* The RFC 9162 leaf hash of bytes that start with the 0x00 prefix already:
+ * one contiguous update is measurably faster than sk_audit_leaf_hash's two. */
+static void leaf_hash_prefixed(const void *bytes, size_t len, sk_hash out)
 {
-	const sk_val *v = &row->cols[i];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	SHA256_CTX c;
+	SHA256_Init(&c);
+	SHA256_Update(&c, bytes, len);
+	SHA256_Final(out, &c);
+#pragma GCC diagnostic pop
+}
+
+/*
+ * A text field's bytes; false for a value that is no text (damage). The
+ * bytes are encoded exactly as stored, NUL included (append takes C strings,
+ * so a NUL can only come from tampering and then cannot match the stored
+ * hash unless the entry was rewritten whole, which the chain, the head and
+ * checkpoints catch). Not scanning for NULs saves a pass per field.
+ */
+static bool text_field(const sk_val *v, bool nullable, const char **p, size_t *n)
+{
 	if (v->type == SK_VAL_TEXT || v->type == SK_VAL_BLOB) {
+		*p = v->p;
 		*n = v->n;
-		return v->p;
+		return true;
 	}
-	*n = 0;
-	return v->type == SK_VAL_NULL ? NULL : "";
+	*p = nullable ? "-" : "";
+	*n = nullable ? 1 : 0;
+	return nullable && v->type == SK_VAL_NULL;
 }
 
-static size_t ndigits(size_t n)
+/* A stored hash: a BLOB of exactly 32 bytes. */
+static bool hash_field(const sk_val *v, sk_hash out)
 {
-	size_t d = 1;
-	while (n >= 10) {
-		n /= 10;
-		d++;
-	}
-	return d;
+	if (v->type != SK_VAL_BLOB || v->n != SK_HASH_LEN)
+		return false;
+	memcpy(out, v->p, SK_HASH_LEN);
+	return true;
 }
 
-/* The length sk_audit_entry_bytes gives for a row whose values hold no NUL. */
-static size_t encoded_len(const sk_row *row)
-{
-	int64_t seq = sk_row_int(row, 0);
-	size_t total = strlen("sekisho-audit/1");
-	size_t n = seq < 0 ? 1 + ndigits((size_t)(0 - (uint64_t)seq)) : ndigits((size_t)seq);
-	total += ndigits(n) + n + 2;
-	for (size_t i = 1; i <= 8; i++) {
-		const sk_val *v = &row->cols[i];
-		n = v->type == SK_VAL_NULL                               ? 1
-		    : (v->type == SK_VAL_TEXT || v->type == SK_VAL_BLOB) ? v->n
-		                                                         : 0;
-		total += ndigits(n) + n + 2;
-	}
-	return total;
-}
-
-/* Columns: seq, at, actor, address, action, object, before_json, after_json, prev_hash, leaf_hash.
+/*
+ * Columns: seq, at, actor, address, action, object, before_json, after_json,
+ * prev_hash, leaf_hash. The leaf bytes are built from the values and their
+ * lengths as the store hands them over, without copies or strlen, right
+ * after a 0x00 byte so that the leaf hash is one pass over one buffer.
  */
 static sk_err read_row(void *ctx, const sk_row *row, sk_buf *err)
 {
@@ -397,37 +405,35 @@ static sk_err read_row(void *ctx, const sk_row *row, sk_buf *err)
 	if (atomic_load_explicit(&rd->p->stop, memory_order_relaxed))
 		return SK_ERR_CORRUPT; /* the checker has its answer: stop reading */
 	struct block *b = rd->cur;
-	if (b->n == BLOCK_ROWS)
+	if (b->n == BLOCK_ROWS || row->ncols != 10)
 		return sk_fail(err, SK_ERR_INTERNAL, "audit chunk overflow");
 	struct row_in *w = &b->rows[b->n];
-	size_t n;
-	const char *prev = col_text(row, 8, &n);
-	if ((w->prev_ok = prev && n == SK_HASH_HEX_LEN))
-		memcpy(w->prev, prev, SK_HASH_HEX_LEN);
-	const char *leaf = col_text(row, 9, &n);
-	if ((w->stored_ok = leaf && n == SK_HASH_HEX_LEN))
-		memcpy(w->stored, leaf, SK_HASH_HEX_LEN);
-	w->seq = sk_row_int(row, 0);
-	sk_audit_entry ent = {
-	    .seq = w->seq,
-	    .at = sk_row_text(row, 1),
-	    .actor = sk_row_text(row, 2),
-	    .address = sk_row_text(row, 3),
-	    .action = sk_row_text(row, 4),
-	    .object = sk_row_text(row, 5),
-	    .before_json = sk_row_is_null(row, 6) ? NULL : sk_row_text(row, 6),
-	    .after_json = sk_row_is_null(row, 7) ? NULL : sk_row_text(row, 7),
-	    .prev_hash = prev ? prev : "",
-	};
-	w->off = b->bytes.len;
-	if (sk_audit_entry_bytes(&ent, &b->bytes))
+	const sk_val *c = row->cols;
+	const char *f[8];
+	size_t n[8];
+	char prev_hex[SK_HASH_HEX_LEN + 1] = "";
+	bool clean = true;
+	w->seq = c[0].type == SK_VAL_INT ? c[0].i : 0;
+	w->prev_ok = hash_field(&c[8], w->prev);
+	w->stored_ok = hash_field(&c[9], w->stored);
+	for (size_t i = 0; i < 7; i++)
+		clean &= text_field(&c[i + 1], i >= 5, &f[i], &n[i]);
+	if (w->prev_ok)
+		sk_audit_hex(w->prev, prev_hex);
+	f[7] = prev_hex;
+	n[7] = w->prev_ok ? SK_HASH_HEX_LEN : 0;
+	size_t start = b->bytes.len;
+	if (sk_buf_addc(&b->bytes, 0x00) != SK_OK ||
+	    sk_audit_entry_bytes_n(w->seq, f, n, &b->bytes) != SK_OK)
 		return sk_fail(err, SK_ERR_TOO_BIG, "entry %" PRId64 " is too large to check",
 		               w->seq);
+	w->off = start + 1;
 	w->len = b->bytes.len - w->off;
-	/* A NUL inside a stored value would hide what follows it from the
-	 * encoding (which sees C strings): such an entry cannot match. */
-	if (w->len != encoded_len(row))
+	if (!clean)
 		w->stored_ok = false;
+	/* Hash here: readers run in parallel, the checker does not. */
+	leaf_hash_prefixed(b->bytes.data + start, w->len + 1, w->leaf);
+	w->hashed = true;
 	b->n++;
 	return SK_OK;
 }
@@ -515,6 +521,22 @@ static void check_chunks(struct pipe *p, struct engine *g)
 	}
 }
 
+/*
+ * A reading connection of verification's own. Rows up to the head's sequence
+ * number, which the caller's snapshot fixed, were committed before that
+ * snapshot and are not changed by appends, so every connection sees the same
+ * ones. SQLite reads them through a memory map: no copy per page.
+ */
+static sk_store *open_reader(const char *url)
+{
+	sk_store *o = NULL;
+	if (sk_store_open(url, 0, &o, NULL) != SK_OK)
+		return NULL;
+	if (strcmp(sk_store_backend(o), "sqlite") == 0)
+		(void)sk_store_exec(o, "PRAGMA mmap_size = 1073741824", NULL, 0, NULL, NULL);
+	return o;
+}
+
 /* How many readers: the CPUs there are, within reason. */
 static size_t reader_count(void)
 {
@@ -523,7 +545,7 @@ static size_t reader_count(void)
 }
 
 /* Reads and checks every entry up to the head's sequence number `last`. */
-static sk_err check_entries(sk_store *s, int64_t last, struct engine *g, sk_buf *err)
+static sk_err check_entries(sk_store *s, int64_t last, bool own_ok, struct engine *g, sk_buf *err)
 {
 	struct pipe p = {0};
 	struct reader rd[4] = {{0}};
@@ -535,14 +557,18 @@ static sk_err check_entries(sk_store *s, int64_t last, struct engine *g, sk_buf 
 	sk_buf_init(&p.error_msg, SK_BUF_MSG_MAX);
 	/* Extra connections only help with more than one chunk; a reader that
 	 * cannot connect is simply not used. */
-	p.nreaders = 1;
-	rd[0] = (struct reader){.p = &p, .s = s};
-	for (size_t k = 1; k < want && (int64_t)k < p.nchunks && s->url; k++) {
-		sk_store *o = NULL;
-		if (sk_store_open(s->url, 0, &o, NULL) != SK_OK)
+	p.nreaders = 0;
+	for (size_t k = 0; own_ok && k < want && (int64_t)k < p.nchunks && s->url; k++) {
+		sk_store *o = open_reader(s->url);
+		if (!o)
 			break;
 		rd[k] = (struct reader){.p = &p, .s = o, .own = true, .k = k};
 		p.nreaders++;
+	}
+	if (p.nreaders == 0) {
+		/* No extra connection: read through the caller's. */
+		rd[0] = (struct reader){.p = &p, .s = s};
+		p.nreaders = 1;
 	}
 	p.nslots = 2 * p.nreaders;
 	p.slots = calloc(p.nslots, sizeof(*p.slots));
@@ -593,9 +619,10 @@ out:
 }
 
 struct head_row {
-	bool found;
+	bool found, ok; /* ok: the hash is 32 bytes */
 	int64_t seq;
-	char hex[SK_HASH_HEX_LEN + 2];
+	sk_hash hash;
+	char hex[SK_HASH_HEX_LEN + 1]; /* "" when damaged */
 };
 
 static sk_err take_head_row(void *ctx, const sk_row *row, sk_buf *err)
@@ -603,7 +630,8 @@ static sk_err take_head_row(void *ctx, const sk_row *row, sk_buf *err)
 	struct head_row *h = ctx;
 	h->found = true;
 	h->seq = sk_row_int(row, 0);
-	snprintf(h->hex, sizeof(h->hex), "%s", sk_row_text(row, 1));
+	h->ok = hash_field(&row->cols[1], h->hash);
+	(void)sk_audit_hash_col(row, 1, h->hex);
 	return SK_OK;
 }
 
@@ -639,7 +667,7 @@ static sk_err take_stored_cp(void *ctx, const sk_row *row, sk_buf *err)
 
 /* Reads the verifier key the log names, unless the caller pinned one. */
 static sk_err log_verifier(sk_store *s, const sk_audit_verify_opts *o, sk_audit_verifier *v,
-                           bool *have, sk_audit_verify_result *r, sk_buf *err)
+                           bool *have, struct engine *g, sk_buf *err)
 {
 	sk_buf text = SK_BUF_INIT(4096), origin = SK_BUF_INIT(4096);
 	sk_err e = sk_store_meta_get(s, "audit.origin", &origin, err);
@@ -648,7 +676,7 @@ static sk_err log_verifier(sk_store *s, const sk_audit_verify_opts *o, sk_audit_
 		e = SK_OK;
 	if (e)
 		goto out;
-	snprintf(r->origin, sizeof(r->origin), "%s", origin.data);
+	snprintf(g->r->origin, sizeof(g->r->origin), "%s", origin.data);
 	if (o->vkey) {
 		*v = *o->vkey;
 		*have = true;
@@ -659,9 +687,11 @@ static sk_err log_verifier(sk_store *s, const sk_audit_verify_opts *o, sk_audit_
 		e = SK_OK;
 		goto out;
 	}
-	if (!e && sk_audit_vkey_parse(text.data, text.len, v, NULL) != SK_OK)
-		e = sk_fail(err, SK_ERR_CORRUPT,
-		            "the log's verifier key (meta audit.vkey) is damaged");
+	if (!e && sk_audit_vkey_parse(text.data, text.len, v, NULL) != SK_OK) {
+		/* Damaged, not unreadable: a verdict about the log. */
+		fail(g, 0, "the log's verifier key (meta audit.vkey) is damaged");
+		goto out;
+	}
 	*have = !e;
 out:
 	sk_buf_free(&text);
@@ -677,16 +707,19 @@ sk_err sk_audit_verify_store(sk_store *s, const sk_audit_verify_opts *o, sk_audi
 	bool have_v = false;
 	struct head_row head = {0};
 
+	/* Inside the caller's transaction, uncommitted entries are visible only
+	 * through the caller's connection: read through it alone. */
+	bool outer = sk_store_in_txn(s);
 	engine_init(&g, r, o->keep_leaves);
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
 	/* One snapshot for head, checkpoints and entries, while appends go on. */
-	if (strcmp(sk_store_backend(s), "postgresql") == 0)
+	if (!outer && strcmp(sk_store_backend(s), "postgresql") == 0)
 		e = sk_store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0,
 		                  NULL, err);
 	if (!e)
-		e = log_verifier(s, o, &v, &have_v, r, err);
+		e = log_verifier(s, o, &v, &have_v, &g, err);
 	if (!e && !have_v && o->nnotes)
 		e = sk_fail(err, SK_ERR_INVALID,
 		            "the log has no verifier key: give the public key with --key FILE");
@@ -714,7 +747,7 @@ sk_err sk_audit_verify_store(sk_store *s, const sk_audit_verify_opts *o, sk_audi
 		fail(&g, 0, "the log head (audit_head) is missing");
 	if (!e && !g.failed) {
 		engine_checkpoints(&g);
-		e = check_entries(s, head.seq, &g, err);
+		e = check_entries(s, head.seq, !outer, &g, err);
 	}
 	/* Rows past the head, in the same snapshot as the head. */
 	if (!e && !g.failed) {
@@ -728,11 +761,12 @@ sk_err sk_audit_verify_store(sk_store *s, const sk_audit_verify_opts *o, sk_audi
 			     ": not recorded in the log head (which ends at %" PRId64 ")",
 			     head.seq + 1, head.seq);
 	}
-	sk_store_rollback(s); /* read only */
+	/* Read only: committing ends it without dooming a caller's transaction. */
+	(void)sk_store_commit(s, NULL);
 	if (!e && g.oom)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory keeping leaf hashes");
 	if (!e && !g.failed)
-		engine_finish(&g, true, head.seq, head.hex);
+		engine_finish(&g, true, head.seq, head.ok ? head.hash : NULL);
 	engine_free(&g);
 	return e;
 }
@@ -778,10 +812,14 @@ static sk_err export_entry(void *ctx, const sk_row *row, sk_buf *err)
 	if (!j)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	json_object_set_new(j, keys[0], json_integer(sk_row_int(row, 0)));
-	for (size_t i = 1; i < 10; i++)
+	for (size_t i = 1; i < 8; i++)
 		json_object_set_new(j, keys[i],
 		                    sk_row_is_null(row, i) ? json_null()
 		                                           : json_string(sk_row_text(row, i)));
+	/* The hashes as hex; a damaged one as "", which the reader refuses. */
+	char hex[SK_HASH_HEX_LEN + 1];
+	for (size_t i = 8; i < 10; i++)
+		json_object_set_new(j, keys[i], json_string(sk_audit_hash_col(row, i, hex)));
 	if (json_object_size(j) != 10) {
 		json_decref(j);
 		return sk_fail(err, SK_ERR_INVALID,
@@ -796,10 +834,11 @@ sk_err sk_audit_export(sk_store *s, FILE *out, sk_buf *err)
 	struct exporter x = {out, false};
 	struct head_row head = {0};
 	sk_buf origin = SK_BUF_INIT(4096), vkey = SK_BUF_INIT(4096);
+	bool outer = sk_store_in_txn(s);
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if (strcmp(sk_store_backend(s), "postgresql") == 0)
+	if (!outer && strcmp(sk_store_backend(s), "postgresql") == 0)
 		e = sk_store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0,
 		                  NULL, err);
 	sk_err eo = e ? e : sk_store_meta_get(s, "audit.origin", &origin, err);
@@ -832,7 +871,7 @@ sk_err sk_audit_export(sk_store *s, FILE *out, sk_buf *err)
 		                   "SELECT seq, at, actor, address, action, object, before_json, "
 		                   "after_json, prev_hash, leaf_hash FROM audit_log ORDER BY seq",
 		                   NULL, 0, export_entry, &x, err);
-	sk_store_rollback(s);
+	(void)sk_store_commit(s, NULL); /* read only, as above */
 	if (!e && fflush(out) != 0)
 		e = sk_fail(err, SK_ERR_IO, "cannot write the export");
 	sk_buf_free(&origin);
@@ -851,9 +890,9 @@ static const char *const cp_keys[] = {"checkpoint", NULL};
 static const char *field(const json_t *j, const char *key, bool nullable, bool *ok)
 {
 	const json_t *v = json_object_get(j, key);
-	if (v && json_is_string(v))
+	if (json_is_string(v))
 		return json_string_value(v);
-	if (!(v && nullable && json_is_null(v)))
+	if (!(nullable && json_is_null(v)))
 		*ok = false;
 	return NULL;
 }
@@ -866,7 +905,8 @@ struct export_reader {
 	bool have_v;
 	int state; /* 0: header next, 1: checkpoints or entries, 2: entries */
 	int64_t head_seq;
-	char head_hex[SK_HASH_HEX_LEN + 2];
+	sk_hash head;
+	bool head_ok;
 	sk_buf canon;
 };
 
@@ -916,7 +956,7 @@ static sk_err export_line(struct export_reader *x, const char *line, size_t len,
 			goto out;
 		}
 		x->head_seq = json_integer_value(size);
-		snprintf(x->head_hex, sizeof(x->head_hex), "%s", head);
+		x->head_ok = sk_audit_unhex(head, strlen(head), x->head);
 		snprintf(g->r->origin, sizeof(g->r->origin), "%s", origin ? origin : "");
 		sk_audit_verifier own;
 		bool have_own =
@@ -990,10 +1030,10 @@ static sk_err export_line(struct export_reader *x, const char *line, size_t len,
 	struct block *b = x->b;
 	struct row_in *w = &b->rows[b->n];
 	w->seq = ent.seq;
-	if ((w->prev_ok = strlen(ent.prev_hash) == SK_HASH_HEX_LEN))
-		memcpy(w->prev, ent.prev_hash, SK_HASH_HEX_LEN);
-	if ((w->stored_ok = strlen(leaf) == SK_HASH_HEX_LEN))
-		memcpy(w->stored, leaf, SK_HASH_HEX_LEN);
+	/* Only canonical lower-case hex reads as a hash. */
+	w->prev_ok = sk_audit_unhex(ent.prev_hash, strlen(ent.prev_hash), w->prev);
+	w->stored_ok = sk_audit_unhex(leaf, strlen(leaf), w->stored);
+	w->hashed = false;
 	w->off = b->bytes.len;
 	if (sk_audit_entry_bytes(&ent, &b->bytes)) {
 		fail(g, ent.seq, "entry %" PRId64 ": too large", ent.seq);
@@ -1052,7 +1092,7 @@ sk_err sk_audit_verify_export(FILE *f, const sk_audit_verify_opts *o, sk_audit_v
 	if (!e && g.oom)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory keeping leaf hashes");
 	if (!e)
-		engine_finish(&g, true, x.head_seq, x.head_hex);
+		engine_finish(&g, true, x.head_seq, x.head_ok ? x.head : NULL);
 	free(line);
 	sk_buf_free(&x.b->bytes);
 	free(x.b);
@@ -1072,6 +1112,8 @@ static sk_err take_note(void *ctx, const sk_row *row, sk_buf *err)
 sk_err sk_audit_checkpoint_create(sk_store *s, const sk_audit_signer *signer, sk_buf *note,
                                   uint64_t *size_out, sk_buf *err)
 {
+	if (!signer)
+		return sk_fail(err, SK_ERR_INTERNAL, "no signing key");
 	sk_audit_verify_opts o = {.vkey = &signer->v};
 	sk_audit_verify_result r;
 	sk_audit_verify_result_init(&r);

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,29 @@ const char *sk_cli_db_url(const char *given)
 		return given;
 	const char *env = getenv("SEKISHO_DB");
 	return env && *env ? env : "sekisho.db";
+}
+
+int sk_cli_open_store(const char *db, sk_store **s)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
+	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	return rc;
+}
+
+int sk_cli_finish(sk_store *s, sk_err e, sk_buf *err)
+{
+	int rc = e ? sk_cli_fail_buf(e, err) : 0;
+	sk_store_close(s);
+	sk_buf_free(err);
+	return rc;
+}
+
+int sk_cli_bad_option(const char *usage, int argc, char **argv)
+{
+	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
+	return sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
 }
 
 int sk_cli_print_json(json_t *j)

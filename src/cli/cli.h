@@ -42,6 +42,26 @@ int sk_cli_usage_error(const char *usage, const char *fmt, ...)
 const char *sk_cli_db_url(const char *given);
 
 /*
+ * Opens the existing database named by db (see sk_cli_db_url), bringing its
+ * schema up to date. Returns 0 with *s the caller's, or prints the problem
+ * and returns the exit status to end the command with.
+ */
+int sk_cli_open_store(const char *db, sk_store **s);
+
+/*
+ * Ends a command that opened a store: closes s (NULL is fine), reports e with
+ * the message collected in err when e is not SK_OK, frees err, and returns
+ * the exit status.
+ */
+int sk_cli_finish(sk_store *s, sk_err e, sk_buf *err);
+
+/*
+ * For getopt_long's '?' (opterr = 0): names the unknown option, or the one
+ * missing its value, then prints usage. Returns 2.
+ */
+int sk_cli_bad_option(const char *usage, int argc, char **argv);
+
+/*
  * Prints j on stdout as indented JSON followed by a newline and releases the
  * caller's reference. Returns 0, or 70 if it could not be written.
  */

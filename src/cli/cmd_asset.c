@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,15 +64,6 @@ static const struct option field_opts[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
-
-static int open_store(const char *db, sk_store **s)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
-	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
-	sk_buf_free(&err);
-	return rc;
-}
 
 static int parse_id(const char *usage, int argc, char **argv, int64_t *id)
 {
@@ -131,7 +123,7 @@ static int cmd_add(int argc, char **argv)
 	if (optind != argc)
 		return sk_cli_usage_error(U_ADD, "unexpected argument '%s'", argv[optind]);
 	sk_store *s = NULL;
-	if ((rc = open_store(db, &s)))
+	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	int64_t id = 0;
@@ -154,7 +146,7 @@ static int cmd_update(int argc, char **argv)
 	if (!n)
 		return sk_cli_usage_error(U_UPDATE, "nothing to change");
 	sk_store *s = NULL;
-	if ((rc = open_store(db, &s)))
+	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_asset_update(s, sk_actor_cli(), id, &in, &err);
@@ -239,7 +231,7 @@ static int cmd_show(int argc, char **argv)
 	int64_t id = 0;
 	int rc = parse_simple(U_SHOW, argc, argv, &db, &json, &id);
 	sk_store *s = NULL;
-	if (rc || (rc = open_store(db, &s)))
+	if (rc || (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *j = NULL;
@@ -295,7 +287,14 @@ static int parse_filter_opt(int c, sk_asset_filter *f)
 struct list_out {
 	json_t *arr; /* --json */
 	FILE *f;
+	sk_buf line; /* lines not yet written (printf per row costs more than the query) */
 };
+
+static sk_err put_field(sk_buf *b, const char *s, char end)
+{
+	sk_err e = sk_buf_adds(b, s);
+	return e ? e : sk_buf_addc(b, end);
+}
 
 static sk_err list_row(void *ctx, const sk_asset *a, sk_buf *err)
 {
@@ -307,8 +306,37 @@ static sk_err list_row(void *ctx, const sk_asset *a, sk_buf *err)
 		return SK_OK;
 	}
 	/* id, unit, type, C/I/A, zone, status, name: tab-separated for cut and awk. */
-	fprintf(lo->f, "%lld\t%s\t%s\t%s/%s/%s\t%s\t%s\t%s\n", (long long)a->id, a->unit_code,
-	        a->type, a->conf, a->integ, a->avail, a->zone, a->status, a->name);
+	char id[24], *p = id + sizeof(id);
+	*--p = '\0';
+	uint64_t v = (uint64_t)a->id;
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) && p > id);
+	sk_buf *b = &lo->line;
+	sk_err e = put_field(b, p, '\t');
+	if (!e)
+		e = put_field(b, a->unit_code, '\t');
+	if (!e)
+		e = put_field(b, a->type, '\t');
+	if (!e)
+		e = put_field(b, a->conf, '/');
+	if (!e)
+		e = put_field(b, a->integ, '/');
+	if (!e)
+		e = put_field(b, a->avail, '\t');
+	if (!e)
+		e = put_field(b, a->zone, '\t');
+	if (!e)
+		e = put_field(b, a->status, '\t');
+	if (!e)
+		e = put_field(b, a->name, '\n');
+	if (e)
+		return sk_fail(err, e, "out of memory");
+	if (b->len >= (1u << 16)) {
+		if (fwrite(b->data, 1, b->len, lo->f) != b->len)
+			return sk_fail(err, SK_ERR_IO, "cannot write the listing");
+		sk_buf_reset(b);
+	}
 	return SK_OK;
 }
 
@@ -341,11 +369,11 @@ static int cmd_list(int argc, char **argv)
 	if (optind != argc)
 		return sk_cli_usage_error(U_LIST, "unexpected argument '%s'", argv[optind]);
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (rc)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	struct list_out lo = {json ? json_array() : NULL, stdout};
+	struct list_out lo = {json ? json_array() : NULL, stdout, SK_BUF_INIT(1u << 20)};
 	f.brief = !json;
 	sk_err e = (json && !lo.arr) ? sk_fail(&err, SK_ERR_NOMEM, "out of memory")
 	                             : sk_asset_list(s, sk_actor_cli(), &f, list_row, &lo, &err);
@@ -354,8 +382,9 @@ static int cmd_list(int argc, char **argv)
 		rc = sk_cli_fail_buf(e, &err);
 	} else if (json)
 		rc = sk_cli_print_json(lo.arr);
-	else if (fflush(stdout) != 0)
+	else if (fwrite(lo.line.data, 1, lo.line.len, stdout) != lo.line.len || fflush(stdout) != 0)
 		rc = sk_cli_fail(SK_ERR_IO, "cannot write the listing");
+	sk_buf_free(&lo.line);
 	sk_buf_free(&err);
 	sk_store_close(s);
 	return rc;
@@ -390,7 +419,7 @@ static int cmd_dispose(int argc, char **argv)
 		return sk_cli_usage_error(U_DISPOSE, "--operator and --record are required (八王子 "
 		                                     "7(9)イ: 日時、担当者及び処理内容)");
 	sk_store *s = NULL;
-	if ((rc = open_store(db, &s)))
+	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_asset_dispose(s, sk_actor_cli(), id, on, op, record, &err);
@@ -433,7 +462,7 @@ static int cmd_history(int argc, char **argv)
 	int64_t id = 0;
 	int rc = parse_simple(U_HISTORY, argc, argv, &db, &json, &id);
 	sk_store *s = NULL;
-	if (rc || (rc = open_store(db, &s)))
+	if (rc || (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *arr = NULL;
@@ -522,7 +551,7 @@ static int cmd_import(int argc, char **argv)
 	if (rc)
 		return rc;
 	sk_store *s = NULL;
-	if (!(rc = open_store(db, &s))) {
+	if (!(rc = sk_cli_open_store(db, &s))) {
 		sk_buf err = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 		sk_asset_import_result res;
 		const char *base = strrchr(path, '/');
@@ -590,7 +619,7 @@ static int cmd_export(int argc, char **argv)
 		return r;
 	}
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (rc) {
 		sk_buf_free(&err);
 		return rc;

@@ -32,15 +32,6 @@ static const char U_SHOW[] = "[--db URL] --seq N";
 static const char U_TAIL[] = "[--db URL] [-n COUNT] [--json]";
 static const char U_EXPORT[] = "[--db URL] [-o FILE]";
 
-static int open_store(const char *db, sk_store **s)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
-	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
-	sk_buf_free(&err);
-	return rc;
-}
-
 static json_t *b64_json(const unsigned char *h, size_t n)
 {
 	char tmp[128];
@@ -102,7 +93,7 @@ static int cmd_checkpoint(int argc, char **argv)
 		rc = sk_cli_fail_buf(e, &err);
 		goto out;
 	}
-	if ((rc = open_store(db, &s)))
+	if ((rc = sk_cli_open_store(db, &s)))
 		goto wipe;
 	e = sk_audit_checkpoint_create(s, &signer, &note, &size, &err);
 	if (e) {
@@ -254,7 +245,7 @@ static int cmd_verify(int argc, char **argv)
 		}
 	} else {
 		sk_store *s = NULL;
-		if ((rc = open_store(db, &s))) {
+		if ((rc = sk_cli_open_store(db, &s))) {
 			sk_audit_verify_result_free(&r);
 			sk_buf_free(&err);
 			goto out;
@@ -289,20 +280,31 @@ static int cmd_prove(int argc, char **argv)
 	long long index = -1, size = -1, old = -1, new_ = -1;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
+		bool ok = true;
+		switch (c) {
+		case 'd':
 			db = optarg;
-		else if (c == 'k')
+			break;
+		case 'k':
 			key = optarg;
-		else if (c == 'i' && sk_cli_parse_int(optarg, 0, INT64_MAX - 1, &index))
-			;
-		else if (c == 's' && sk_cli_parse_int(optarg, 1, INT64_MAX, &size))
-			;
-		else if (c == 'c' && sk_cli_parse_int(optarg, 1, INT64_MAX, &old)) {
-			if (optind >= argc || !sk_cli_parse_int(argv[optind], 1, INT64_MAX, &new_))
+			break;
+		case 'i':
+			ok = sk_cli_parse_int(optarg, 0, INT64_MAX - 1, &index);
+			break;
+		case 's':
+			ok = sk_cli_parse_int(optarg, 1, INT64_MAX, &size);
+			break;
+		case 'c':
+			if (!sk_cli_parse_int(optarg, 1, INT64_MAX, &old) || optind >= argc ||
+			    !sk_cli_parse_int(argv[optind], 1, INT64_MAX, &new_))
 				return sk_cli_usage_error(U_PROVE,
 				                          "--consistency needs OLD and NEW sizes");
 			optind++;
-		} else
+			break;
+		default:
+			ok = false;
+		}
+		if (!ok)
 			return sk_cli_usage_error(U_PROVE, "bad option or number");
 	}
 	if (optind != argc)
@@ -316,7 +318,7 @@ static int cmd_prove(int argc, char **argv)
 	bool have_v = false;
 	int rc = pinned_vkey(key, sk_cli_db_url(db), &v, &have_v);
 	sk_store *s = NULL;
-	if (rc || (rc = open_store(db, &s)))
+	if (rc || (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_audit_verify_opts o = {.vkey = have_v ? &v : NULL, .keep_leaves = true};
 	sk_audit_verify_result r;
@@ -535,6 +537,9 @@ static json_t *entry_json(const sk_row *row)
 		/* Images are shown as JSON, not as strings holding JSON. */
 		if ((i == 6 || i == 7) && !sk_row_is_null(row, i))
 			v = json_loads(sk_row_text(row, i), 0, NULL);
+		char hex[SK_HASH_HEX_LEN + 1];
+		if (i >= 8) /* the hashes, stored as bytes */
+			v = json_string(sk_audit_hash_col(row, i, hex));
 		if (!v)
 			v = sk_row_is_null(row, i) ? json_null() : json_string(sk_row_text(row, i));
 		json_object_set_new(j, keys[i], v);
@@ -581,7 +586,7 @@ static int cmd_show(int argc, char **argv)
 	if (optind != argc || seq < 0)
 		return sk_cli_usage_error(U_SHOW, "give --seq N");
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (rc)
 		return rc;
 	struct lister l = {json_array(), true};
@@ -623,7 +628,7 @@ static int cmd_tail(int argc, char **argv)
 	if (optind != argc)
 		return sk_cli_usage_error(U_TAIL, "unexpected argument '%s'", argv[optind]);
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (rc)
 		return rc;
 	struct lister l = {json_array(), json};
@@ -661,7 +666,7 @@ static int cmd_export(int argc, char **argv)
 	if (optind != argc)
 		return sk_cli_usage_error(U_EXPORT, "unexpected argument '%s'", argv[optind]);
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (rc)
 		return rc;
 	FILE *f = outpath ? fopen(outpath, "wx") : stdout;

@@ -14,7 +14,8 @@
 
 #define DECIDE_USAGE                                                                               \
 	"sekisho decide --profile P --action A [--conf L] [--integ L] [--avail L] [--mynumber] "   \
-	"[--personal] [--zone Z] [--actor-role R] [--json] [--explain]"
+	"[--personal] [--zone Z] [--to-zone Z] [--asset-type T] [--actor-role R] [--json] "        \
+	"[--explain]"
 
 enum {
 	OPT_PROFILE = 256,
@@ -25,6 +26,8 @@ enum {
 	OPT_MYNUMBER,
 	OPT_PERSONAL,
 	OPT_ZONE,
+	OPT_TO_ZONE,
+	OPT_ASSET_TYPE,
 	OPT_ROLE,
 	OPT_JSON,
 	OPT_EXPLAIN,
@@ -40,10 +43,15 @@ static void list_levels(const sk_policy *p, sk_axis axis)
 static int print_text(const sk_policy *p, const sk_decision *d)
 {
 	printf("decision: %s\n", sk_decision_name(d->decision));
-	if (d->approver != SK_ROLE_NONE) {
-		const char *t = sk_policy_role_title(p, d->approver);
-		printf("approver: %s%s%s%s\n", sk_role_name(d->approver), t ? " (" : "", t ? t : "",
-		       t ? ")" : "");
+	/* Every approver, in the profile's order; the first is the JSON's approver_role. */
+	if (d->n_approvers > 1)
+		printf("approvers: %s\n", d->approver_mode == SK_APPROVE_ALL_OF
+		                              ? "all of, in this order"
+		                              : "any one of");
+	for (unsigned i = 0; i < d->n_approvers; i++) {
+		const char *t = sk_policy_role_title(p, d->approvers[i]);
+		printf("approver: %s%s%s%s\n", sk_role_name(d->approvers[i]), t ? " (" : "",
+		       t ? t : "", t ? ")" : "");
 	}
 	if (d->decision == SK_DEC_FORBID)
 		printf("exception possible: %s\n", d->exception_possible ? "yes" : "no");
@@ -66,13 +74,16 @@ int sk_cmd_decide(int argc, char **argv)
 	    {"mynumber", no_argument, NULL, OPT_MYNUMBER},
 	    {"personal", no_argument, NULL, OPT_PERSONAL},
 	    {"zone", required_argument, NULL, OPT_ZONE},
+	    {"to-zone", required_argument, NULL, OPT_TO_ZONE},
+	    {"asset-type", required_argument, NULL, OPT_ASSET_TYPE},
 	    {"actor-role", required_argument, NULL, OPT_ROLE},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"explain", no_argument, NULL, OPT_EXPLAIN},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *profile = NULL, *action = NULL, *zone = NULL, *role = NULL;
+	const char *profile = NULL, *action = NULL, *zone = NULL, *role = NULL, *to_zone = NULL,
+	           *asset_type = NULL;
 	const char *level[SK_AXIS__COUNT] = {NULL, NULL, NULL};
 	bool mynumber = false, personal = false, json = false, explain = false;
 	int c;
@@ -102,6 +113,12 @@ int sk_cmd_decide(int argc, char **argv)
 			break;
 		case OPT_ZONE:
 			zone = optarg;
+			break;
+		case OPT_TO_ZONE:
+			to_zone = optarg;
+			break;
+		case OPT_ASSET_TYPE:
+			asset_type = optarg;
 			break;
 		case OPT_ROLE:
 			role = optarg;
@@ -138,6 +155,15 @@ int sk_cmd_decide(int argc, char **argv)
 	if (zone && sk_zone_parse(zone, &in.zone) != SK_OK)
 		return sk_cli_fail(SK_ERR_INVALID,
 		                   "unknown zone '%s' (zones are mynumber, lgwan, internet)", zone);
+	if (to_zone && sk_zone_parse(to_zone, &in.to_zone) != SK_OK)
+		return sk_cli_fail(SK_ERR_INVALID,
+		                   "unknown to-zone '%s' (zones are mynumber, lgwan, internet)",
+		                   to_zone);
+	if (asset_type && sk_asset_type_parse(asset_type, &in.asset_type) != SK_OK)
+		return sk_cli_fail(SK_ERR_INVALID,
+		                   "unknown asset type '%s' (hardware, software, media, facility, "
+		                   "document, data, network, system)",
+		                   asset_type);
 	in.mynumber = mynumber;
 	in.personal = personal;
 

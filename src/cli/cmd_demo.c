@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 
-#define USAGE      "demo [--db PATH] [--json]"
+#define USAGE      "demo [--db PATH] [--json] [--listen ADDR:PORT] [--no-serve]"
 #define DEFAULT_DB "sekisho-demo.db"
 
 static void print_report(const json_t *r, bool created, const char *path)
@@ -41,18 +41,22 @@ static void print_report(const json_t *r, bool created, const char *path)
 		    "account's password is '" SK_DEMO_PASSWORD_PREFIX
 		    "<login>' (e.g. '" SK_DEMO_PASSWORD_PREFIX
 		    "yamada.taro'). They are not temporary, so you can log in directly.\n");
-	printf("\nThe web UI and API are not served yet by this build ('sekisho serve' comes "
-	       "later).\n");
+	printf("\nThe JSON API (see /api/v1/openapi.json) is served by 'sekisho serve --db %s'; "
+	       "the web UI is not in this build yet.\n",
+	       path);
 }
 
 int sk_cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"listen", required_argument, NULL, 'l'},
+	                                     {"no-serve", no_argument, NULL, 'n'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *path = DEFAULT_DB;
-	int json = 0, c;
+	const char *listen = "127.0.0.1:8080";
+	int json = 0, serve = 1, c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -61,6 +65,12 @@ int sk_cmd_demo(int argc, char **argv)
 			break;
 		case 'j':
 			json = 1;
+			break;
+		case 'l':
+			listen = optarg;
+			break;
+		case 'n':
+			serve = 0;
 			break;
 		case 'h':
 			printf("usage: sekisho %s\n", USAGE);
@@ -114,5 +124,8 @@ int sk_cmd_demo(int argc, char **argv)
 	json_decref(report);
 	sk_buf_free(&err);
 	sk_buf_free(&key);
+	/* --json is for scripts: a report, then exit. Otherwise serve until Ctrl-C. */
+	if (!rc && serve && !json)
+		rc = sk_cmd_serve_run(path, listen, 0);
 	return rc;
 }

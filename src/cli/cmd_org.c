@@ -12,30 +12,6 @@
 #define LIST_USAGE "--db URL [--json]"
 #define MOVE_USAGE "--db URL --unit UNIT --parent UNIT"
 
-static int open_store(const char *db, sk_store **s)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
-	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
-	sk_buf_free(&err);
-	return rc;
-}
-
-/* Ends a command: closes the store and reports e with the message in err. */
-static int finish(sk_store *s, sk_err e, sk_buf *err)
-{
-	int rc = e ? sk_cli_fail_buf(e, err) : 0;
-	sk_store_close(s);
-	sk_buf_free(err);
-	return rc;
-}
-
-static int bad_option(const char *usage, int argc, char **argv)
-{
-	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
-	return sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
-}
-
 static int org_add(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -63,7 +39,7 @@ static int org_add(int argc, char **argv)
 			parent = optarg;
 			break;
 		default:
-			return bad_option(ADD_USAGE, argc, argv);
+			return sk_cli_bad_option(ADD_USAGE, argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -71,7 +47,7 @@ static int org_add(int argc, char **argv)
 	if (!code || !name || !kind)
 		return sk_cli_usage_error(ADD_USAGE, "--code, --name and --kind are required");
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (rc)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -79,7 +55,7 @@ static int org_add(int argc, char **argv)
 	sk_err e = sk_org_add(s, sk_actor_cli(), code, name, kind, parent, &id, &err);
 	if (!e)
 		printf("added unit %s (id %lld)\n", code, (long long)id);
-	return finish(s, e, &err);
+	return sk_cli_finish(s, e, &err);
 }
 
 /* Prints the units under parent (0: the roots), indented by depth. */
@@ -120,27 +96,27 @@ static int org_list(int argc, char **argv)
 			json = 1;
 			break;
 		default:
-			return bad_option(LIST_USAGE, argc, argv);
+			return sk_cli_bad_option(LIST_USAGE, argc, argv);
 		}
 	}
 	if (optind < argc)
 		return sk_cli_usage_error(LIST_USAGE, "unexpected argument '%s'", argv[optind]);
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (rc)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *units = NULL;
 	sk_err e = sk_org_list(s, &units, &err);
 	if (e)
-		return finish(s, e, &err);
+		return sk_cli_finish(s, e, &err);
 	if (json) {
 		rc = sk_cli_print_json(units);
 	} else {
 		print_tree(units, 0, 0);
 		json_decref(units);
 	}
-	finish(s, SK_OK, &err);
+	sk_cli_finish(s, SK_OK, &err);
 	return rc;
 }
 
@@ -165,7 +141,7 @@ static int org_move(int argc, char **argv)
 			parent = optarg;
 			break;
 		default:
-			return bad_option(MOVE_USAGE, argc, argv);
+			return sk_cli_bad_option(MOVE_USAGE, argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -173,14 +149,14 @@ static int org_move(int argc, char **argv)
 	if (!unit || !parent)
 		return sk_cli_usage_error(MOVE_USAGE, "--unit and --parent are required");
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (rc)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_org_move(s, sk_actor_cli(), unit, parent, &err);
 	if (!e)
 		printf("moved unit %s under %s\n", unit, parent);
-	return finish(s, e, &err);
+	return sk_cli_finish(s, e, &err);
 }
 
 static const struct sk_cli_verb verbs[] = {

@@ -12,29 +12,6 @@
 #define LIST_USAGE  "--db URL [--login LOGIN] [--role ROLE] [--unit UNIT] [--json]"
 #define NAMES_USAGE "[--json]"
 
-static int open_store(const char *db, sk_store **s)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
-	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
-	sk_buf_free(&err);
-	return rc;
-}
-
-static int finish(sk_store *s, sk_err e, sk_buf *err)
-{
-	int rc = e ? sk_cli_fail_buf(e, err) : 0;
-	sk_store_close(s);
-	sk_buf_free(err);
-	return rc;
-}
-
-static int bad_option(const char *usage, int argc, char **argv)
-{
-	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
-	return sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
-}
-
 struct role_args {
 	const char *db, *login, *role, *unit;
 	int json;
@@ -64,11 +41,11 @@ static int parse(int argc, char **argv, const char *usage, int allow_json, struc
 			break;
 		case 'j':
 			if (!allow_json)
-				return bad_option(usage, argc, argv);
+				return sk_cli_bad_option(usage, argc, argv);
 			a->json = 1;
 			break;
 		default:
-			return bad_option(usage, argc, argv);
+			return sk_cli_bad_option(usage, argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -85,7 +62,7 @@ static int change(int argc, char **argv, bool grant)
 	if (!a.login || !a.role || !a.unit)
 		return sk_cli_usage_error(GRANT_USAGE, "--login, --role and --unit are required");
 	sk_store *s = NULL;
-	if ((rc = open_store(a.db, &s)))
+	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = grant ? sk_role_grant(s, sk_actor_cli(), a.login, a.role, a.unit, &err)
@@ -93,7 +70,7 @@ static int change(int argc, char **argv, bool grant)
 	if (!e)
 		printf("%s role %s %s %s at %s\n", grant ? "granted" : "revoked", a.role,
 		       grant ? "to" : "from", a.login, a.unit);
-	return finish(s, e, &err);
+	return sk_cli_finish(s, e, &err);
 }
 
 static int role_grant(int argc, char **argv) { return change(argc, argv, true); }
@@ -104,13 +81,13 @@ static int role_list(int argc, char **argv)
 	struct role_args a = {0};
 	int rc = parse(argc, argv, LIST_USAGE, 1, &a);
 	sk_store *s = NULL;
-	if (rc || (rc = open_store(a.db, &s)))
+	if (rc || (rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *grants = NULL;
 	sk_err e = sk_role_list(s, a.login, a.role, a.unit, &grants, &err);
 	if (e)
-		return finish(s, e, &err);
+		return sk_cli_finish(s, e, &err);
 	if (a.json) {
 		rc = sk_cli_print_json(grants);
 	} else {
@@ -124,7 +101,7 @@ static int role_list(int argc, char **argv)
 			       json_string_value(json_object_get(g, "title")));
 		json_decref(grants);
 	}
-	finish(s, SK_OK, &err);
+	sk_cli_finish(s, SK_OK, &err);
 	return rc;
 }
 

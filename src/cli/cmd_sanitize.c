@@ -114,23 +114,29 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 			e = sk_buf_add(msg, chunk,
 			               (size_t)n < max - msg->len ? (size_t)n : max - msg->len);
 		if (!e && kfd >= 0 && !write_all(kfd, chunk, (size_t)n))
-			e = sk_fail(err, SK_ERR_IO, "cannot write to '%s': %s", tmp, strerror(errno));
+			e = sk_fail(err, SK_ERR_IO, "cannot write to '%s': %s", tmp,
+			            strerror(errno));
 	}
 	unsigned l;
 	if (!e && !EVP_DigestFinal_ex(md, sha, &l))
 		e = SK_ERR_NOMEM;
 	EVP_MD_CTX_free(md);
 	if (kfd >= 0) {
-		bool ok = !e && fsync(kfd) == 0;
-		ok = close(kfd) == 0 && ok;
-		char hex[65], path[4200];
-		for (int i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", sha[i]);
-		snprintf(path, sizeof(path), "%s/%s.eml", keep_dir, hex);
-		if (ok && rename(tmp, path) != 0 && !e)
-			e = sk_fail(err, SK_ERR_IO, "cannot store the original as '%s': %s", path,
+		bool synced = fsync(kfd) == 0;
+		synced = close(kfd) == 0 && synced;
+		if (!e && !synced)
+			e = sk_fail(err, SK_ERR_IO, "cannot write to '%s': %s", tmp,
 			            strerror(errno));
-		if (!ok || e)
+		if (!e) {
+			char hex[65], path[4200];
+			for (int i = 0; i < 32; i++)
+				snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+			snprintf(path, sizeof(path), "%s/%s.eml", keep_dir, hex);
+			if (rename(tmp, path) != 0)
+				e = sk_fail(err, SK_ERR_IO, "cannot store the original as '%s': %s",
+				            path, strerror(errno));
+		}
+		if (e)
 			unlink(tmp);
 	}
 	return e;
@@ -146,7 +152,8 @@ static sk_err process(const cfg *c, sk_mail_sanitizer *s, sk_store *st, int fd, 
 	memset(res, 0, sizeof(*res));
 	sk_err e = read_message(fd, c->opts.limits.max_size, c->keep_dir, &msg, &total, sha, err);
 	if (!e) {
-		sk_mail_input in = {.data = msg.data, .len = msg.len, .total = total, .sha256 = sha};
+		sk_mail_input in = {
+		    .data = msg.data, .len = msg.len, .total = total, .sha256 = sha};
 		e = sk_mail_sanitize(s, &in, res, err);
 	}
 	sk_buf_free(&msg);
@@ -201,7 +208,8 @@ static int run_one(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 			sk_buf_free(&whole);
 		} else if (!write_all(1, data, n) || (c->json && !write_all(1, "\n", 1))) {
 			rc = c->filter ? EX_TEMPFAIL_ : 70;
-			sk_cli_fail(SK_ERR_IO, "cannot write the sanitized message: %s", strerror(errno));
+			sk_cli_fail(SK_ERR_IO, "cannot write the sanitized message: %s",
+			            strerror(errno));
 		}
 		free(js);
 	}
@@ -216,6 +224,13 @@ static int by_name(const void *a, const void *b)
 }
 
 /* The messages of a directory: maildir (new/ and cur/) or plain files, sorted. */
+static void free_list(char **files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+}
+
 static sk_err list_messages(const char *dir, char ***out, size_t *n, sk_buf *err)
 {
 	static const char *const maildir_sub[] = {"new", "cur"};
@@ -239,6 +254,9 @@ static sk_err list_messages(const char *dir, char ***out, size_t *n, sk_buf *err
 		if (!d) {
 			if (maildir)
 				continue;
+			free_list(*out, *n);
+			*out = NULL;
+			*n = 0;
 			return sk_fail(err, SK_ERR_IO, "cannot read the directory '%s': %s", dir,
 			               strerror(errno));
 		}
@@ -255,14 +273,21 @@ static sk_err list_messages(const char *dir, char ***out, size_t *n, sk_buf *err
 				char **bigger = realloc(*out, cap * sizeof(char *));
 				if (!bigger) {
 					closedir(d);
+					free_list(*out, *n);
+					*out = NULL;
+					*n = 0;
 					return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 				}
 				*out = bigger;
 			}
-			if (!((*out)[(*n)++] = strdup(full))) {
+			if (!((*out)[*n] = strdup(full))) {
 				closedir(d);
+				free_list(*out, *n);
+				*out = NULL;
+				*n = 0;
 				return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 			}
+			(*n)++;
 		}
 		closedir(d);
 	}
@@ -299,7 +324,8 @@ static int run_batch(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 		}
 		if (!e) {
 			char path[8192];
-			snprintf(path, sizeof(path), "%s/%s%s", c->out_dir, base, c->json ? ".json" : "");
+			snprintf(path, sizeof(path), "%s/%s%s", c->out_dir, base,
+			         c->json ? ".json" : "");
 			char *js = c->json ? json_text(&res) : NULL;
 			if (c->json && !js)
 				e = sk_fail(&err, SK_ERR_NOMEM, "out of memory");
@@ -325,8 +351,18 @@ static int run_batch(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 	return fflush(stdout) != 0 ? 70 : failed ? 1 : 0;
 }
 
-enum { OPT_JSON = 256, OPT_DEFANG, OPT_KEEP, OPT_FILTER, OPT_DB, OPT_IN, OPT_OUT, OPT_MAXSIZE,
-       OPT_MAXPARTS, OPT_MAXDEPTH };
+enum {
+	OPT_JSON = 256,
+	OPT_DEFANG,
+	OPT_KEEP,
+	OPT_FILTER,
+	OPT_DB,
+	OPT_IN,
+	OPT_OUT,
+	OPT_MAXSIZE,
+	OPT_MAXPARTS,
+	OPT_MAXDEPTH
+};
 
 static const struct option long_opts[] = {
     {"json", no_argument, NULL, OPT_JSON},
@@ -381,8 +417,10 @@ static int parse_args(int argc, char **argv, cfg *c)
 		case OPT_MAXSIZE:
 		case OPT_MAXPARTS:
 		case OPT_MAXDEPTH:
-			if (!sk_cli_parse_int(optarg, 1, ch == OPT_MAXSIZE ? (1LL << 30) : 100000, &v))
-				return sk_cli_usage_error(usage_line, "bad value '%s' for --%s", optarg,
+			if (!sk_cli_parse_int(optarg, 1, ch == OPT_MAXSIZE ? (1LL << 30) : 100000,
+			                      &v))
+				return sk_cli_usage_error(usage_line, "bad value '%s' for --%s",
+				                          optarg,
 				                          ch == OPT_MAXSIZE    ? "max-size"
 				                          : ch == OPT_MAXPARTS ? "max-parts"
 				                                               : "max-depth");
@@ -404,13 +442,13 @@ static int parse_args(int argc, char **argv, cfg *c)
 	if ((c->in_dir == NULL) != (c->out_dir == NULL))
 		return sk_cli_usage_error(usage_line, "--in and --out go together");
 	if (c->in_dir && (c->file || c->out || c->filter))
-		return sk_cli_usage_error(usage_line,
-		                          "--in/--out cannot be combined with FILE, -o or --filter");
+		return sk_cli_usage_error(
+		    usage_line, "--in/--out cannot be combined with FILE, -o or --filter");
 	if (c->keep_dir) {
 		struct stat sb;
 		if (stat(c->keep_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-			return sk_cli_usage_error(usage_line, "--keep-original '%s' is not a directory",
-			                          c->keep_dir);
+			return sk_cli_usage_error(
+			    usage_line, "--keep-original '%s' is not a directory", c->keep_dir);
 	}
 	return -1;
 }
@@ -423,6 +461,7 @@ int sk_cmd_sanitize(int argc, char **argv)
 	if (rc >= 0)
 		return c.filter && rc != 0 ? EX_TEMPFAIL_ : rc;
 	c.opts.render = !c.json;
+	c.opts.json_body = c.json;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_mail_sanitizer *s = NULL;
 	sk_store *st = NULL;

@@ -8,6 +8,7 @@
 #include "../domain/actor.h"
 #include "../domain/user.h"
 #include "cli.h"
+#include "cmd_auth.h"
 #include "commands.h"
 
 #define ADD_USAGE                                                                                  \
@@ -295,9 +296,16 @@ static int user_disable(int argc, char **argv) { return set_state(argc, argv, fa
 static int user_enable(int argc, char **argv) { return set_state(argc, argv, true); }
 
 static const struct sk_cli_verb verbs[] = {
-    {"add", user_add, ADD_USAGE},         {"list", user_list, LIST_USAGE},
-    {"show", user_show, SHOW_USAGE},      {"disable", user_disable, STATE_USAGE},
-    {"enable", user_enable, STATE_USAGE}, {NULL, NULL, NULL},
+    {"add", user_add, ADD_USAGE},
+    {"list", user_list, LIST_USAGE},
+    {"show", user_show, SHOW_USAGE},
+    {"disable", user_disable, STATE_USAGE},
+    {"enable", user_enable, STATE_USAGE},
+    {"unlock", sk_cmd_user_unlock, SK_USER_UNLOCK_USAGE},
+    {"unused", sk_cmd_user_unused, SK_USER_UNUSED_USAGE},
+    {"totp-enroll", sk_cmd_user_totp_enroll, SK_USER_TOTP_USAGE},
+    {"zone", sk_cmd_user_zone, SK_USER_ZONE_USAGE},
+    {NULL, NULL, NULL},
 };
 
 int sk_cmd_user(int argc, char **argv)

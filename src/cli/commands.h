@@ -19,6 +19,8 @@ struct sk_policy; /* cmd_policy.c: opens --profile for decide and password */
 int sk_cmd_policy_open(const char *name, struct sk_policy **p);
 int sk_cmd_role(int argc, char **argv);
 int sk_cmd_sanitize(int argc, char **argv);
+int sk_cmd_serve(int argc, char **argv);
+int sk_cmd_serve_run(const char *db, const char *listen, int threads); /* for demo */
 int sk_cmd_user(int argc, char **argv);
 
 #endif

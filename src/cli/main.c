@@ -27,6 +27,7 @@ static const struct command commands[] = {
     {"policy", sk_cmd_policy, "policy profiles: check, coverage, export, list"},
     {"role", sk_cmd_role, "grant, revoke and list roles"},
     {"sanitize", sk_cmd_sanitize, "make an internet mail safe for the LGWAN side (無害化)"},
+    {"serve", sk_cmd_serve, "serve the JSON API (and /healthz, /metrics) over HTTP"},
     {"user", sk_cmd_user, "accounts: add, list, show, disable, enable"},
     {"version", sk_cmd_version, "print the version"},
     /* --- one line per noun, sorted --- */

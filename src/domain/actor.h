@@ -6,6 +6,7 @@
 #define SK_ACTOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct sk_actor {
@@ -18,6 +19,13 @@ typedef struct sk_actor {
 	 * scopes and the audit log records the Unix user.
 	 */
 	bool superuser;
+	/*
+	 * The units the actor may read, sorted ascending, when the caller already
+	 * knows them (the server's session cache, sk_authz_scope_ids); borrowed
+	 * for the call. NULL: the domain layer loads the scope itself.
+	 */
+	const int64_t *read_units;
+	size_t nread_units;
 } sk_actor;
 
 /* The actor for CLI commands: login "cli:<unix user>", address "cli". */

@@ -34,6 +34,16 @@
 #include "../store/store.h"
 #include "actor.h"
 
+struct sk_policy;
+
+/*
+ * Lends this thread's asset functions the installation's profile, so that
+ * they do not load it from the database on every call (a server thread
+ * does this once; NULL ends it). pol stays the caller's and must outlive
+ * every asset call made on this thread until it is withdrawn.
+ */
+void sk_asset_use_policy(struct sk_policy *pol);
+
 /* The writable fields, in the order of the register's columns. */
 typedef enum sk_asset_field {
 	SK_AF_UNIT,     /* owning unit: id or code (所管課) */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../audit/audit.h"
+#include "../auth/auth.h"
 #include "../core/sk_clock.h"
 #include "org.h"
 
@@ -252,6 +253,8 @@ static sk_err revoke_in_txn(sk_store *s, const sk_actor *actor, const char *logi
 	if (changed == 0)
 		return sk_fail(err, SK_ERR_NOT_FOUND, "'%s' does not hold role '%s' at '%s'", login,
 		               r->name, u.code);
+	if ((e = sk_auth_privileged_min_holders_check(s, r->name, uid, err)))
+		return e;
 	return audit_grant(s, actor, "role.revoke", login, r, &u, false, err);
 }
 

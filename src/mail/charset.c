@@ -53,6 +53,7 @@ struct sk_mail_conv {
 	struct {
 		char name[40];
 		iconv_t cd;
+		bool open;
 	} slot[CONV_SLOTS];
 	size_t next; /* the slot to reuse when all are taken */
 	sk_buf scratch;
@@ -63,8 +64,6 @@ sk_mail_conv *sk_mail_conv_new(void)
 	sk_mail_conv *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	for (size_t i = 0; i < CONV_SLOTS; i++)
-		c->slot[i].cd = (iconv_t)-1;
 	sk_buf_init(&c->scratch, SK_BUF_DEFAULT_MAX);
 	return c;
 }
@@ -74,32 +73,41 @@ void sk_mail_conv_free(sk_mail_conv *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < CONV_SLOTS; i++)
-		if (c->slot[i].cd != (iconv_t)-1)
+		if (c->slot[i].open)
 			iconv_close(c->slot[i].cd);
 	sk_buf_free(&c->scratch);
 	free(c);
 }
 
-/* A cached iconv handle from name to UTF-8, reset to its initial state. */
-static iconv_t conv_get(sk_mail_conv *c, const char *name)
+/* iconv_open's failure value, (iconv_t)-1, compared in one place. */
+static bool iconv_failed(iconv_t cd)
+{
+	return cd == (iconv_t)-1; // NOLINT(performance-no-int-to-ptr): iconv's own API
+}
+
+/* A cached iconv handle from name to UTF-8, reset to its initial state; false if none. */
+static bool conv_get(sk_mail_conv *c, const char *name, iconv_t *out)
 {
 	for (size_t i = 0; i < CONV_SLOTS; i++)
-		if (c->slot[i].cd != (iconv_t)-1 && strcmp(c->slot[i].name, name) == 0) {
+		if (c->slot[i].open && strcmp(c->slot[i].name, name) == 0) {
 			iconv(c->slot[i].cd, NULL, NULL, NULL, NULL);
-			return c->slot[i].cd;
+			*out = c->slot[i].cd;
+			return true;
 		}
 	if (strlen(name) >= sizeof(c->slot[0].name))
-		return (iconv_t)-1;
+		return false;
 	iconv_t cd = iconv_open("UTF-8", name);
-	if (cd == (iconv_t)-1)
-		return cd;
+	if (iconv_failed(cd))
+		return false;
 	size_t i = c->next;
 	c->next = (c->next + 1) % CONV_SLOTS;
-	if (c->slot[i].cd != (iconv_t)-1)
+	if (c->slot[i].open)
 		iconv_close(c->slot[i].cd);
 	c->slot[i].cd = cd;
+	c->slot[i].open = true;
 	strcpy(c->slot[i].name, name);
-	return cd;
+	*out = cd;
+	return true;
 }
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
@@ -179,6 +187,30 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end, uint32_
 	return n + 1;
 }
 
+/*
+ * Appends a run of text that passes unchanged. Should it not fit under the
+ * cap, as much is appended as appending each ASCII stretch and each
+ * multi-byte character on its own would have, so text cut at the limit is
+ * cut where it always was, and never inside a character.
+ */
+static sk_err add_run(sk_buf *out, const unsigned char *p, const unsigned char *q)
+{
+	sk_err e = sk_buf_add(out, p, (size_t)(q - p));
+	while (e == SK_ERR_TOO_BIG && p < q) {
+		const unsigned char *r = p;
+		while (r < q && *r < 0x80)
+			r++;
+		if (r == p) {
+			uint32_t cp;
+			r = p + utf8_seq(p, q, &cp);
+		}
+		if (sk_buf_add(out, p, (size_t)(r - p)) != SK_OK)
+			break;
+		p = r;
+	}
+	return e;
+}
+
 sk_err sk_mail_utf8_clean(const char *s, size_t len, bool keep_newlines, sk_buf *out,
                           size_t *replaced)
 {
@@ -187,12 +219,26 @@ sk_err sk_mail_utf8_clean(const char *s, size_t len, bool keep_newlines, sk_buf 
 	if (e)
 		return e;
 	while (p < end) {
-		/* Runs of printable ASCII are copied at once: most mail text is ASCII. */
+		/*
+		 * Runs of what passes unchanged (printable ASCII, well-formed UTF-8
+		 * beyond the C1 controls) are copied at once: Japanese text is mostly
+		 * three-byte sequences, and one append per character was most of
+		 * the cost of this function.
+		 */
 		const unsigned char *q = p;
-		while (q < end && *q >= 0x20 && *q < 0x7F)
-			q++;
+		while (q < end) {
+			if (*q >= 0x20 && *q < 0x7F) {
+				q++;
+				continue;
+			}
+			uint32_t rc;
+			size_t rn = *q >= 0x80 ? utf8_seq(q, end, &rc) : 0;
+			if (rn == 0 || rc <= 0x9F)
+				break;
+			q += rn;
+		}
 		if (q > p) {
-			if ((e = sk_buf_add(out, p, (size_t)(q - p))))
+			if ((e = add_run(out, p, q)))
 				return e;
 			p = q;
 			continue;
@@ -233,7 +279,8 @@ static sk_err iconv_decode(iconv_t cd, const char *in, size_t len, bool keep_new
                            size_t *replaced)
 {
 	char tmp[8192];
-	char *ip = (char *)(uintptr_t)in;
+	char *ip;
+	memcpy(&ip, &in, sizeof(ip)); /* iconv takes char ** but does not write the input */
 	size_t il = len;
 	sk_err e = SK_OK;
 	while (il > 0) {
@@ -272,6 +319,25 @@ static sk_err flush_cp932(sk_mail_conv *c, iconv_t cd, bool keep_newlines, sk_bu
 	return e;
 }
 
+/*
+ * Appends one or two bytes: in place while there is room (the common case),
+ * through sk_buf_add (growing, and failing at the cap) otherwise. The
+ * ISO-2022-JP decoder appends byte by byte, and a call that grows each
+ * time was most of its cost.
+ */
+static inline sk_err put_bytes(sk_buf *b, const unsigned char *p, size_t n)
+{
+	if (b->len + n < b->cap) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return SK_OK;
+	}
+	return sk_buf_add(b, p, n);
+}
+
+static inline sk_err put_byte(sk_buf *b, unsigned char c) { return put_bytes(b, &c, 1); }
+
 enum jis_mode { JIS_ASCII, JIS_KANJI, JIS_KANA, JIS_OTHER94x2 };
 
 /* The escape sequences of ISO-2022-JP and its relatives, and the mode each selects. */
@@ -279,9 +345,9 @@ static const struct {
 	const char *seq; /* the bytes after ESC */
 	enum jis_mode mode;
 } jis_escapes[] = {
-    {"(B", JIS_ASCII},   {"(J", JIS_ASCII},   {"(H", JIS_ASCII},     {"(I", JIS_KANA},
-    {"$@", JIS_KANJI},   {"$B", JIS_KANJI},   {"$(Q", JIS_KANJI},    {"$(O", JIS_KANJI},
-    {"$(B", JIS_KANJI},  {"$(D", JIS_OTHER94x2}, {"$A", JIS_OTHER94x2}, {"$(C", JIS_OTHER94x2},
+    {"(B", JIS_ASCII},  {"(J", JIS_ASCII},      {"(H", JIS_ASCII},     {"(I", JIS_KANA},
+    {"$@", JIS_KANJI},  {"$B", JIS_KANJI},      {"$(Q", JIS_KANJI},    {"$(O", JIS_KANJI},
+    {"$(B", JIS_KANJI}, {"$(D", JIS_OTHER94x2}, {"$A", JIS_OTHER94x2}, {"$(C", JIS_OTHER94x2},
 };
 
 /*
@@ -292,8 +358,8 @@ static const struct {
 static sk_err iso2022jp_decode(sk_mail_conv *c, const unsigned char *p, size_t len,
                                bool keep_newlines, sk_buf *out, size_t *replaced)
 {
-	iconv_t cd = conv_get(c, "CP932");
-	if (cd == (iconv_t)-1)
+	iconv_t cd;
+	if (!conv_get(c, "CP932", &cd))
 		return sk_mail_utf8_clean((const char *)p, len, keep_newlines, out, replaced);
 	const unsigned char *end = p + len;
 	enum jis_mode mode = JIS_ASCII, before_so = JIS_ASCII;
@@ -306,7 +372,8 @@ static sk_err iso2022jp_decode(sk_mail_conv *c, const unsigned char *p, size_t l
 			size_t k, n = 0;
 			for (k = 0; k < sizeof(jis_escapes) / sizeof(jis_escapes[0]); k++) {
 				n = strlen(jis_escapes[k].seq);
-				if ((size_t)(end - p - 1) >= n && memcmp(p + 1, jis_escapes[k].seq, n) == 0)
+				if ((size_t)(end - p - 1) >= n &&
+				    memcmp(p + 1, jis_escapes[k].seq, n) == 0)
 					break;
 			}
 			if (k < sizeof(jis_escapes) / sizeof(jis_escapes[0])) {
@@ -329,12 +396,12 @@ static sk_err iso2022jp_decode(sk_mail_conv *c, const unsigned char *p, size_t l
 		if (b == '\r' || b == '\n') {
 			/* Broken mailers forget ESC ( B at the end of a line. */
 			mode = JIS_ASCII;
-			e = sk_buf_addc(s, (char)b);
+			e = put_byte(s, (unsigned char)b);
 			p++;
 			continue;
 		}
 		if (b >= 0xA1 && b <= 0xDF) {
-			e = sk_buf_addc(s, (char)b); /* raw half-width katakana */
+			e = put_byte(s, (unsigned char)b); /* raw half-width katakana */
 			p++;
 			continue;
 		}
@@ -359,16 +426,16 @@ static sk_err iso2022jp_decode(sk_mail_conv *c, const unsigned char *p, size_t l
 			unsigned char sj[2];
 			sj[0] = (unsigned char)(((j1 + 1) >> 1) + (j1 <= 0x5E ? 0x70 : 0xB0));
 			sj[1] = (unsigned char)(j2 + ((j1 & 1) ? (j2 < 0x60 ? 0x1F : 0x20) : 0x7E));
-			e = sk_buf_add(s, sj, 2);
+			e = put_bytes(s, sj, 2);
 			p += 2;
 			continue;
 		}
 		if (mode == JIS_KANA && b >= 0x21 && b <= 0x5F) {
-			e = sk_buf_addc(s, (char)(b + 0x80));
+			e = put_byte(s, (unsigned char)(b + 0x80));
 			p++;
 			continue;
 		}
-		e = sk_buf_addc(s, (char)b);
+		e = put_byte(s, (unsigned char)b);
 		p++;
 	}
 	if (!e)
@@ -420,7 +487,8 @@ sk_err sk_mail_decode(sk_mail_conv *c, const char *label, const char *in, size_t
 		/* Labels outside the table go to iconv as they are (it knows many aliases). */
 		if (!iconv_name) {
 			iconv_name = label;
-			if (conv_get(c, label) == (iconv_t)-1) {
+			iconv_t probe;
+			if (!conv_get(c, label, &probe)) {
 				info->unknown = true;
 				dec = sniff(in, len, &iconv_name);
 			}
@@ -434,8 +502,8 @@ sk_err sk_mail_decode(sk_mail_conv *c, const char *label, const char *in, size_t
 	} else {
 		dec = sniff(in, len, &iconv_name);
 	}
-	info->used = dec == DEC_ICONV && iconv_name == label ? "iconv"
-	                                                     : decoder_name(dec, iconv_name);
+	info->used =
+	    dec == DEC_ICONV && iconv_name == label ? "iconv" : decoder_name(dec, iconv_name);
 	switch (dec) {
 	case DEC_UTF8:
 		return sk_mail_utf8_clean(in, len, keep_newlines, out, &info->replaced);
@@ -445,8 +513,8 @@ sk_err sk_mail_decode(sk_mail_conv *c, const char *label, const char *in, size_t
 	case DEC_ICONV:
 		break;
 	}
-	iconv_t cd = conv_get(c, iconv_name);
-	if (cd == (iconv_t)-1) {
+	iconv_t cd;
+	if (!conv_get(c, iconv_name, &cd)) {
 		info->unknown = true;
 		return sk_mail_utf8_clean(in, len, keep_newlines, out, &info->replaced);
 	}

@@ -29,9 +29,9 @@ void sk_mail_conv_free(sk_mail_conv *c);
 
 /* What a decode did, for the sanitizer's notices. */
 typedef struct sk_mail_decode_info {
-	size_t replaced;   /* bytes or sequences turned into U+FFFD */
-	bool unknown;      /* the label named no charset we can decode; bytes were guessed */
-	const char *used;  /* the decoder used ("UTF-8", "CP932", ...), static storage */
+	size_t replaced;  /* bytes or sequences turned into U+FFFD */
+	bool unknown;     /* the label named no charset we can decode; bytes were guessed */
+	const char *used; /* the decoder used ("UTF-8", "CP932", ...), static storage */
 } sk_mail_decode_info;
 
 /*

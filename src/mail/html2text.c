@@ -94,13 +94,13 @@ static const unsigned tag_flags[GUMBO_TAG_LAST + 1] = {
 /* The text being written, with the whitespace still owed to it. */
 typedef struct writer {
 	sk_buf *out;
-	size_t start;     /* out->len when this conversion began */
-	int nl_owed;      /* newlines to write before the next text (at most 2) */
-	int space_owed;   /* a collapsed space before the next text */
+	size_t start;      /* out->len when this conversion began */
+	int nl_owed;       /* newlines to write before the next text (at most 2) */
+	int space_owed;    /* a collapsed space before the next text */
 	int line_has_text; /* the current line holds something */
-	int li_owed;      /* "- " before the next text */
-	int cell_owed;    /* " | " before the next text */
-	int pre;          /* depth inside <pre> */
+	int li_owed;       /* "- " before the next text */
+	int cell_owed;     /* " | " before the next text */
+	int pre;           /* depth inside <pre> */
 	sk_err e;
 } writer;
 
@@ -272,7 +272,8 @@ static void leave(writer *w, const frame *f, bool defang)
 		size_t hl = strlen(f->href);
 		const char *text = w->out->data + f->text_start;
 		size_t tl = w->out->len - f->text_start;
-		while (tl > 0 && is_html_space((unsigned char)*text)) { /* newlines owed before it */
+		while (tl > 0 &&
+		       is_html_space((unsigned char)*text)) { /* newlines owed before it */
 			text++;
 			tl--;
 		}
@@ -311,7 +312,8 @@ static void *gumbo_alloc(void *userdata, size_t size)
 	parse_mem *m = userdata;
 	void *p = sk_arena_alloc(&m->arena, size);
 	if (!p)
-		longjmp(m->abandon, 1); /* gumbo cannot handle NULL; nothing of it outlives the arena */
+		longjmp(m->abandon,
+		        1); /* gumbo cannot handle NULL; nothing of it outlives the arena */
 	return p;
 }
 
@@ -343,12 +345,11 @@ static sk_err walk(const GumboNode *root, const sk_mail_html_opts *opts, writer 
 	stack[depth++] = (frame){.node = root};
 	while (depth > 0 && !w->e) {
 		frame *f = &stack[depth - 1];
-		const GumboVector *kids = f->node->type == GUMBO_NODE_ELEMENT ||
-		                                  f->node->type == GUMBO_NODE_TEMPLATE
-		                              ? &f->node->v.element.children
-		                          : f->node->type == GUMBO_NODE_DOCUMENT
-		                              ? &f->node->v.document.children
-		                              : NULL;
+		const GumboVector *kids =
+		    f->node->type == GUMBO_NODE_ELEMENT || f->node->type == GUMBO_NODE_TEMPLATE
+		        ? &f->node->v.element.children
+		    : f->node->type == GUMBO_NODE_DOCUMENT ? &f->node->v.document.children
+		                                           : NULL;
 		if (!kids || f->i >= kids->length) {
 			leave(w, f, opts->defang_links);
 			depth--;
@@ -397,8 +398,9 @@ sk_err sk_mail_html_to_text(const char *html, size_t len, const sk_mail_html_opt
 {
 	size_t tags = count_tags(html, len);
 	if (tags > opts->max_tags)
-		return sk_fail(err, SK_ERR_TOO_BIG, "the HTML has %zu tags, more than the limit of %zu",
-		               tags, opts->max_tags);
+		return sk_fail(err, SK_ERR_TOO_BIG,
+		               "the HTML has %zu tags, more than the limit of %zu", tags,
+		               opts->max_tags);
 	parse_mem *m = calloc(1, sizeof(*m));
 	if (!m)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory converting HTML");

@@ -17,8 +17,8 @@ static size_t utf8_cut(const char *s, size_t max)
 	return max;
 }
 
-sk_err sk_mail_record(sk_store *st, const sk_mail_result *r, const char *actor,
-                      const char *address, int64_t *seq_out, sk_buf *err)
+sk_err sk_mail_record(sk_store *st, const sk_mail_result *r, const char *actor, const char *address,
+                      int64_t *seq_out, sk_buf *err)
 {
 	json_t *headers = json_object_get(r->json, "headers");
 	const char *id = json_string_value(json_object_get(headers, "message-id"));

@@ -17,8 +17,7 @@
  * actor and address are borrowed; *seq_out, when not NULL, gets the entry's
  * sequence number.
  */
-sk_err sk_mail_record(sk_store *st, const sk_mail_result *r, const char *actor,
-                      const char *address, int64_t *seq_out, sk_buf *err)
-    __attribute__((warn_unused_result));
+sk_err sk_mail_record(sk_store *st, const sk_mail_result *r, const char *actor, const char *address,
+                      int64_t *seq_out, sk_buf *err) __attribute__((warn_unused_result));
 
 #endif

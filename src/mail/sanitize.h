@@ -41,6 +41,7 @@ typedef struct sk_mail_options {
 	sk_mail_limits limits;
 	bool defang_links; /* show link addresses as hxxps://host[.]example */
 	bool render;       /* also build the sanitized message (sk_mail_result.message) */
+	bool json_body;    /* also put the body text into sk_mail_result.json (for --json) */
 } sk_mail_options;
 
 /*
@@ -72,12 +73,14 @@ typedef struct sk_mail_result {
 	 * The SPEC object {"headers": {"from", "to", "cc", "date", "subject",
 	 * "message-id"} (only those present), "body": text, "removed": [{"name",
 	 * "type", "size", "sha256"}], "notices": [text]}. Owned by the result.
+	 * "body" is there only with options.json_body: the audit record and the
+	 * rendered message do not need a second copy of the text.
 	 */
 	json_t *json;
-	sk_buf message;    /* the sanitized message, when options.render */
-	char sha256[65];   /* of the original message, lower-case hex */
-	uint64_t size;     /* of the original message */
-	size_t nremoved;   /* entries in "removed" */
+	sk_buf message;  /* the sanitized message, when options.render */
+	char sha256[65]; /* of the original message, lower-case hex */
+	uint64_t size;   /* of the original message */
+	size_t nremoved; /* entries in "removed" */
 } sk_mail_result;
 
 /*

@@ -2,7 +2,10 @@
  * coverage: which of the seed's articles (the profile's `articles:` list) the
  * profile encodes, i.e. some rule, level, role, zone, password kind, MFA
  * setting, retention entry or checklist item cites it; which are marked out
- * of scope; and which nothing encodes yet, so that gaps stay visible.
+ * of scope; and which nothing encodes yet, so that gaps stay visible. It
+ * also lists the requirements whose period the seed leaves unstated
+ * (retention `period: unspecified`, `rotation_days: unspecified`), which a
+ * city has to settle before it can enforce them.
  */
 #include "policy_int.h"
 
@@ -34,6 +37,78 @@ static sk_err add_list(const sk_policy *p, int which, sk_buf *out)
 	return rc == SK_OK ? sk_buf_addc(out, ']') : rc;
 }
 
+/* One unstated period: what it is about and the citations that require it. */
+typedef struct unstated {
+	const char *id, *what;
+	unsigned n_cites;
+	const char *const *cites;
+} unstated;
+
+/* Fills out (up to cap) with the requirements without a stated period; returns how many. */
+static size_t list_unstated(const sk_policy *p, unstated *out, size_t cap)
+{
+	static const char *const pw_ids[SK_KIND__COUNT] = {"passwords.normal.rotation_days",
+	                                                   "passwords.privileged.rotation_days",
+	                                                   "passwords.social.rotation_days"};
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_retention; i++) {
+		const sk_retention *r = &p->retention[i];
+		if (!r->unspecified)
+			continue;
+		if (n < cap)
+			out[n] = (unstated){r->id, r->what, r->n_citations, r->citations};
+		n++;
+	}
+	for (int k = 0; k < SK_KIND__COUNT; k++) {
+		const sk_password_rules *r = &p->pw[k];
+		/* Only where it is written: an inherited one is listed once, under normal. */
+		if (!p->pw_lines[k].set_rotation || !r->rotation_required || r->rotation_days)
+			continue;
+		if (n < cap)
+			out[n] = (unstated){pw_ids[k], "パスワードの定期的な変更（間隔の定めなし）",
+			                    r->n_citations, r->citations};
+		n++;
+	}
+	return n;
+}
+
+static sk_err add_unstated(const sk_policy *p, bool json, sk_buf *out)
+{
+	unstated u[SK_POLICY_MAX_ITEMS + SK_KIND__COUNT];
+	size_t n = list_unstated(p, u, sizeof(u) / sizeof(u[0]));
+	sk_err rc = json
+	                ? sk_buf_adds(out, ", \"unstated_periods\": [")
+	                : sk_buf_addf(out, "\nrequired, but the seed states no period (%zu):\n", n);
+	for (size_t i = 0; rc == SK_OK && i < n; i++) {
+		if (json) {
+			rc = sk_buf_adds(out, i ? ", {\"id\": " : "{\"id\": ");
+			if (rc == SK_OK)
+				rc = sk_policy_json_str(out, u[i].id);
+			if (rc == SK_OK)
+				rc = sk_buf_adds(out, ", \"what\": ");
+			if (rc == SK_OK)
+				rc = sk_policy_json_str(out, u[i].what);
+			if (rc == SK_OK)
+				rc = sk_buf_adds(out, ", \"citations\": [");
+			for (unsigned c = 0; rc == SK_OK && c < u[i].n_cites; c++) {
+				if (c)
+					rc = sk_buf_adds(out, ", ");
+				if (rc == SK_OK)
+					rc = sk_policy_json_str(out, u[i].cites[c]);
+			}
+			if (rc == SK_OK)
+				rc = sk_buf_adds(out, "]}");
+		} else {
+			rc = sk_buf_addf(out, "  %s  %s [", u[i].id, u[i].what);
+			for (unsigned c = 0; rc == SK_OK && c < u[i].n_cites; c++)
+				rc = sk_buf_addf(out, "%s%s", c ? ", " : "", u[i].cites[c]);
+			if (rc == SK_OK)
+				rc = sk_buf_adds(out, "]\n");
+		}
+	}
+	return rc == SK_OK && json ? sk_buf_addc(out, ']') : rc;
+}
+
 sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 {
 	size_t count[3] = {0, 0, 0};
@@ -58,6 +133,8 @@ sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 			rc = sk_buf_adds(out, ", \"not_encoded\": ");
 		if (rc == SK_OK)
 			rc = add_list(p, 2, out);
+		if (rc == SK_OK)
+			rc = add_unstated(p, true, out);
 		return rc == SK_OK ? sk_buf_adds(out, "}\n") : rc;
 	}
 	static const char *const heads[3] = {"encoded", "out of scope", "NOT encoded"};
@@ -74,5 +151,5 @@ sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 			                 k == 1 ? " -- " : "", k == 1 ? a->out_of_scope : "");
 		}
 	}
-	return rc;
+	return rc == SK_OK ? add_unstated(p, false, out) : rc;
 }

@@ -24,7 +24,9 @@ void sk_decide_input_init(sk_decide_input *in, sk_action a)
 	for (int i = 0; i < SK_AXIS__COUNT; i++)
 		in->level[i] = SK_LEVEL_UNSET;
 	in->zone = SK_ZONE_NONE;
+	in->to_zone = SK_ZONE_NONE;
 	in->actor_role = SK_ROLE_NONE;
+	in->asset_type = SK_ASSET_UNKNOWN;
 }
 
 /* The facts of one input as the bits the conditions test. */
@@ -33,6 +35,8 @@ typedef struct facts {
 	int level[SK_AXIS__COUNT];
 	uint32_t zone_bit;
 	uint32_t role_bit;
+	uint32_t type_bit;
+	uint32_t to_zone_bit;
 	int mynumber;
 	int personal;
 } facts;
@@ -41,7 +45,9 @@ static inline bool cond_holds(const sk_cond *c, const facts *f)
 {
 	return (c->level_mask[0] & f->level_bit[0]) && (c->level_mask[1] & f->level_bit[1]) &&
 	       (c->level_mask[2] & f->level_bit[2]) && (c->zone_mask & f->zone_bit) &&
-	       (c->role_mask & f->role_bit) && (c->mynumber < 0 || c->mynumber == f->mynumber) &&
+	       (c->role_mask & f->role_bit) && (c->type_mask & f->type_bit) &&
+	       (c->to_zone_mask & f->to_zone_bit) &&
+	       (c->mynumber < 0 || c->mynumber == f->mynumber) &&
 	       (c->personal < 0 || c->personal == f->personal);
 }
 
@@ -53,7 +59,8 @@ static inline bool rule_matches(const sk_rule *r, const facts *f)
 static sk_err make_facts(const sk_policy *p, const sk_decide_input *in, facts *f)
 {
 	if ((unsigned)in->action >= SK_ACT__COUNT || (unsigned)in->zone > SK_ZONE_NONE ||
-	    (unsigned)in->actor_role > SK_ROLE_NONE)
+	    (unsigned)in->actor_role > SK_ROLE_NONE || (unsigned)in->to_zone > SK_ZONE_NONE ||
+	    (unsigned)in->asset_type >= SK_ASSET__COUNT)
 		return SK_ERR_INVALID;
 	for (int a = 0; a < SK_AXIS__COUNT; a++) {
 		int n = p->axes[a].n_levels, v = in->level[a];
@@ -66,6 +73,8 @@ static sk_err make_facts(const sk_policy *p, const sk_decide_input *in, facts *f
 	}
 	f->zone_bit = 1u << in->zone;
 	f->role_bit = 1u << in->actor_role;
+	f->type_bit = 1u << in->asset_type;
+	f->to_zone_bit = 1u << in->to_zone;
 	f->mynumber = in->mynumber;
 	f->personal = in->personal;
 	return SK_OK;
@@ -77,10 +86,11 @@ typedef struct tally {
 	uint32_t safeguards;
 	uint64_t cites;
 	uint64_t forbid_cites;
-	sk_role approver[SK_DEC__COUNT];
-	int approver_spec[SK_DEC__COUNT]; /* conditions of the rule that named it */
+	const sk_rule *approver[SK_DEC__COUNT]; /* the rule that names the approvers */
+	int approver_spec[SK_DEC__COUNT];       /* conditions of the rule that named it */
 	bool forbid_all_exception;
 	unsigned kept;
+	unsigned kept_untyped; /* kept rules without an asset_type condition in when: */
 } tally;
 
 static void tally_init(tally *t)
@@ -88,7 +98,7 @@ static void tally_init(tally *t)
 	memset(t, 0, sizeof(*t));
 	t->decision = -1;
 	for (int d = 0; d < SK_DEC__COUNT; d++) {
-		t->approver[d] = SK_ROLE_NONE;
+		t->approver[d] = NULL;
 		t->approver_spec[d] = -1;
 	}
 	t->forbid_all_exception = true;
@@ -103,7 +113,7 @@ static inline void tally_add(tally *t, const sk_rule *r, uint64_t cite_mask)
 	/* The most specific rule names the approver; ties go to file order. */
 	int spec = (int)(r->when.nkeys + r->unless.nkeys);
 	if (r->approver != SK_ROLE_NONE && spec > t->approver_spec[r->decision]) {
-		t->approver[r->decision] = r->approver;
+		t->approver[r->decision] = r;
 		t->approver_spec[r->decision] = spec;
 	}
 	if (r->decision == SK_DEC_FORBID) {
@@ -111,6 +121,23 @@ static inline void tally_add(tally *t, const sk_rule *r, uint64_t cite_mask)
 		t->forbid_cites |= cite_mask;
 	}
 	t->kept++;
+	t->kept_untyped += r->when.type_mask == UINT32_MAX;
+}
+
+/* Copies the approvers of rule r (none when r is NULL) into out. */
+static inline void set_approvers(sk_decision *out, const sk_rule *r)
+{
+	if (!r) {
+		out->approver = SK_ROLE_NONE;
+		out->approver_mode = SK_APPROVE_ONE;
+		out->n_approvers = 0;
+		return;
+	}
+	out->approver = r->approver;
+	out->approver_mode = r->approver_mode;
+	out->n_approvers = r->n_approvers;
+	for (unsigned i = 0; i < r->n_approvers; i++)
+		out->approvers[i] = r->approvers[i];
 }
 
 static void tally_finish(const tally *t, const char *const *cites, sk_decision *out)
@@ -123,21 +150,21 @@ static void tally_finish(const tally *t, const char *const *cites, sk_decision *
 	case SK_DEC_FORBID:
 		if (t->forbid_all_exception) {
 			out->exception_possible = true;
-			out->approver = t->approver[SK_DEC_FORBID];
+			set_approvers(out, t->approver[SK_DEC_FORBID]);
 			out->safeguards = t->safeguards;
 		} else {
 			/* An outright prohibition: nothing to approve, nothing to do. */
-			out->approver = SK_ROLE_NONE;
+			set_approvers(out, NULL);
 			out->safeguards = 0;
 			cm = t->forbid_cites;
 		}
 		break;
 	case SK_DEC_REQUIRE_APPROVAL:
-		out->approver = t->approver[SK_DEC_REQUIRE_APPROVAL];
+		set_approvers(out, t->approver[SK_DEC_REQUIRE_APPROVAL]);
 		out->safeguards = t->safeguards;
 		break;
 	default:
-		out->approver = SK_ROLE_NONE;
+		set_approvers(out, NULL);
 		out->safeguards = t->safeguards;
 		break;
 	}
@@ -175,7 +202,20 @@ sk_err sk_policy_decide(const sk_policy *p, const sk_decide_input *in, sk_decisi
 		*out = t->fallback;
 		return SK_OK;
 	}
+	bool also_silent = in->asset_type == SK_ASSET_UNKNOWN && ty.kept_untyped == 0;
+	if (also_silent) {
+		/*
+		 * Every kept rule holds only because the type is unknown; the asset
+		 * may as well be of a type no rule covers, so the silent answer (the
+		 * action's strictest rules) is folded in too.
+		 */
+		for (unsigned i = 0; i < t->n_rules; i++)
+			if ((int)t->rules[i].rule->decision == t->fallback_top)
+				tally_add(&ty, t->rules[i].rule, 0);
+	}
 	tally_finish(&ty, t->cites, out);
+	if (also_silent)
+		out->citations[out->n_citations++] = p->no_rule_citation;
 	return SK_OK;
 }
 
@@ -186,7 +226,7 @@ static int cite_slot(sk_action_table *t, const char *c)
 	for (unsigned i = 0; i < t->n_cites; i++)
 		if (t->cites[i] == c || strcmp(t->cites[i], c) == 0)
 			return (int)i;
-	if (t->n_cites == SK_DECISION_MAX_CITATIONS)
+	if (t->n_cites == SK_POLICY_ACTION_CITES)
 		return -1;
 	t->cites[t->n_cites] = c;
 	return (int)t->n_cites++;
@@ -202,6 +242,7 @@ static void compute_fallback(const sk_policy *p, sk_action_table *t)
 	fb->citations[0] = p->no_rule_citation;
 	fb->approver = SK_ROLE_NONE;
 	fb->decision = SK_DEC_FORBID;
+	t->fallback_top = -1;
 	if (t->n_rules == 0)
 		return;
 	tally ty;
@@ -210,6 +251,7 @@ static void compute_fallback(const sk_policy *p, sk_action_table *t)
 	for (unsigned i = 0; i < t->n_rules; i++)
 		if ((int)t->rules[i].rule->decision > top)
 			top = (int)t->rules[i].rule->decision;
+	t->fallback_top = top;
 	for (unsigned i = 0; i < t->n_rules; i++)
 		if ((int)t->rules[i].rule->decision == top)
 			tally_add(&ty, t->rules[i].rule, 0);
@@ -227,7 +269,7 @@ sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
 		for (size_t i = 0; i < p->n_rules; i++)
 			n += (p->rules[i].actions >> a) & 1u;
 		t->rules = sk_arena_alloc(&p->arena, (n ? n : 1) * sizeof(*t->rules));
-		t->cites = sk_arena_alloc(&p->arena, SK_DECISION_MAX_CITATIONS * sizeof(*t->cites));
+		t->cites = sk_arena_alloc(&p->arena, SK_POLICY_ACTION_CITES * sizeof(*t->cites));
 		if (!t->rules || !t->cites)
 			return SK_ERR_NOMEM;
 		t->uniform_priority = true;
@@ -245,7 +287,7 @@ sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
 						            "than %d distinct citations\n",
 						            p->source, r->line, r->id,
 						            sk_action_name((sk_action)a),
-						            SK_DECISION_MAX_CITATIONS);
+						            SK_POLICY_ACTION_CITES);
 					return SK_ERR_INVALID;
 				}
 				mask |= 1ull << slot;
@@ -360,6 +402,28 @@ static bool first_failure(const sk_policy *p, const sk_cond *c, const facts *f,
 				    first = 0;
 		return true;
 	}
+	if (!(c->type_mask & f->type_bit)) {
+		sk_buf_addf(out, "asset type is %s, the rule wants ",
+		            in->asset_type == SK_ASSET_UNKNOWN
+		                ? "not given"
+		                : sk_asset_type_name(in->asset_type));
+		for (int y = 1, first = 1; y < SK_ASSET__COUNT; y++)
+			if (c->type_mask & (1u << y))
+				sk_buf_addf(out, "%s%s", first ? "" : "|",
+				            sk_asset_type_name((sk_asset_type)y)),
+				    first = 0;
+		return true;
+	}
+	if (!(c->to_zone_mask & f->to_zone_bit)) {
+		sk_buf_addf(out, "to_zone is %s, the rule wants ",
+		            in->to_zone == SK_ZONE_NONE ? "not given" : sk_zone_name(in->to_zone));
+		for (int z = 0, first = 1; z < SK_ZONE__COUNT; z++)
+			if (c->to_zone_mask & (1u << z))
+				sk_buf_addf(out, "%s%s", first ? "" : "|",
+				            sk_zone_name((sk_zone)z)),
+				    first = 0;
+		return true;
+	}
 	if (!(c->role_mask & f->role_bit)) {
 		sk_buf_addf(out, "actor role is %s, the rule wants ",
 		            in->actor_role == SK_ROLE_NONE ? "not given"
@@ -395,10 +459,15 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 		sk_buf_addf(out, " %s %s%s;", sk_axis_name((sk_axis)a),
 		            p->axes[a].levels[f.level[a]].id,
 		            in->level[a] == SK_LEVEL_UNSET ? " (not given: highest assumed)" : "");
-	sk_buf_addf(out, " mynumber %s; personal %s; zone %s; actor role %s\n",
-	            in->mynumber ? "yes" : "no", in->personal ? "yes" : "no",
-	            in->zone == SK_ZONE_NONE ? "-" : sk_zone_name(in->zone),
-	            in->actor_role == SK_ROLE_NONE ? "-" : sk_role_name(in->actor_role));
+	sk_buf_addf(
+	    out, " mynumber %s; personal %s; zone %s; to_zone %s; asset type %s; actor role %s\n",
+	    in->mynumber ? "yes" : "no", in->personal ? "yes" : "no",
+	    in->zone == SK_ZONE_NONE ? "-" : sk_zone_name(in->zone),
+	    in->to_zone == SK_ZONE_NONE ? "-" : sk_zone_name(in->to_zone),
+	    in->asset_type == SK_ASSET_UNKNOWN
+	        ? "- (not given: asset_type conditions all assumed to hold)"
+	        : sk_asset_type_name(in->asset_type),
+	    in->actor_role == SK_ROLE_NONE ? "-" : sk_role_name(in->actor_role));
 	const sk_action_table *t = &p->actions[in->action];
 	int top = INT_MIN;
 	for (unsigned i = 0; i < t->n_rules; i++)
@@ -435,8 +504,36 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 	if (d.no_rule)
 		sk_buf_addf(out, "no rule matched: the strictest rule of %s applies\n",
 		            sk_action_name(in->action));
+	else if (d.n_citations && d.citations[d.n_citations - 1] == p->no_rule_citation)
+		sk_buf_addf(out,
+		            "every kept rule has an asset_type condition and the type is not "
+		            "given: the strictest rule of %s is folded in as well\n",
+		            sk_action_name(in->action));
 	else
 		sk_buf_addf(out, "strictest kept decision: %s\n", sk_decision_name(d.decision));
+	if (d.n_approvers > 0) {
+		sk_buf_addf(out, "approvers (%s):", sk_approver_mode_name(d.approver_mode));
+		for (unsigned i = 0; i < d.n_approvers; i++)
+			sk_buf_addf(out, "%s %s", i ? "," : "", sk_role_name(d.approvers[i]));
+		sk_buf_adds(out, d.approver_mode == SK_APPROVE_ALL_OF
+		                     ? " (every one must approve, in this order; approver_role is "
+		                       "the first)\n"
+		                 : d.approver_mode == SK_APPROVE_ANY_OF
+		                     ? " (any one may approve; approver_role is the first)\n"
+		                     : "\n");
+	}
+	const sk_exception_route *x = sk_policy_exception_route(p);
+	if (x) {
+		sk_buf_addf(
+		    out,
+		    "profile-wide exception route (a procedure, not part of this decision): "
+		    "%s may permit a departure%s [",
+		    sk_role_name(x->approver),
+		    x->report_afterwards ? "; an emergency one is reported afterwards" : "");
+		for (unsigned c = 0; c < x->n_citations; c++)
+			sk_buf_addf(out, "%s%s", c ? ", " : "", x->citations[c]);
+		sk_buf_adds(out, "]\n");
+	}
 	sk_buf_adds(out, "result: ");
 	sk_decision_to_json(&d, out);
 	return sk_buf_addc(out, '\n');

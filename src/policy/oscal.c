@@ -66,8 +66,12 @@ static json_t *rule_control(const sk_rule *r)
 		if (r->actions & (1u << a))
 			json_array_append_new(props, prop("action", sk_action_name((sk_action)a)));
 	json_array_append_new(props, prop("decision", sk_decision_name(r->decision)));
-	if (r->approver != SK_ROLE_NONE)
-		json_array_append_new(props, prop("approver-role", sk_role_name(r->approver)));
+	/* Every approver in the profile's order; with several, how they combine. */
+	for (unsigned i = 0; i < r->n_approvers; i++)
+		json_array_append_new(props, prop("approver-role", sk_role_name(r->approvers[i])));
+	if (r->n_approvers > 1)
+		json_array_append_new(
+		    props, prop("approver-mode", sk_approver_mode_name(r->approver_mode)));
 	for (int s = 0; s < SK_SG__COUNT; s++)
 		if (r->safeguards & (1u << s))
 			json_array_append_new(

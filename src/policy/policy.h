@@ -112,6 +112,38 @@ typedef enum sk_zone {
 	SK_ZONE_NONE = SK_ZONE__COUNT /* zone not given */
 } sk_zone;
 
+/*
+ * The asset types of SPEC §3 (the asset register's `type`). 0 is "not
+ * given", so a zero-initialised input means an unknown type; the engine then
+ * treats every asset_type condition as possibly true (docs/policy-format.md).
+ */
+typedef enum sk_asset_type {
+	SK_ASSET_UNKNOWN,
+	SK_ASSET_HARDWARE,
+	SK_ASSET_SOFTWARE,
+	SK_ASSET_MEDIA,
+	SK_ASSET_FACILITY,
+	SK_ASSET_DOCUMENT,
+	SK_ASSET_DATA,
+	SK_ASSET_NETWORK,
+	SK_ASSET_SYSTEM,
+	SK_ASSET__COUNT
+} sk_asset_type;
+
+/*
+ * How the approvers of a rule (or of a decision) combine: one role; any one
+ * of several (「A又はB」); all of them, in the listed order (「A及びB」, or
+ * a request to A who consults B).
+ */
+typedef enum sk_approver_mode {
+	SK_APPROVE_ONE,
+	SK_APPROVE_ANY_OF,
+	SK_APPROVE_ALL_OF,
+	SK_APPROVE__COUNT
+} sk_approver_mode;
+
+#define SK_POLICY_MAX_APPROVERS 4
+
 typedef enum sk_axis { SK_AXIS_CONF, SK_AXIS_INTEG, SK_AXIS_AVAIL, SK_AXIS__COUNT } sk_axis;
 
 typedef enum sk_account_kind {
@@ -138,6 +170,10 @@ sk_err sk_decision_parse(const char *s, sk_decision_kind *out);
 const char *sk_zone_name(sk_zone z);
 sk_err sk_zone_parse(const char *s, sk_zone *out);
 const char *sk_axis_name(sk_axis a); /* "conf", "integ", "avail" */
+/* "hardware" ... "system"; SK_ASSET_UNKNOWN has no name (NULL) and never parses. */
+const char *sk_asset_type_name(sk_asset_type t);
+sk_err sk_asset_type_parse(const char *s, sk_asset_type *out);
+const char *sk_approver_mode_name(sk_approver_mode m); /* "one", "any_of", "all_of" */
 const char *sk_account_kind_name(sk_account_kind k);
 sk_err sk_account_kind_parse(const char *s, sk_account_kind *out);
 
@@ -229,7 +265,11 @@ const char *sk_policy_zone_title(const sk_policy *p, sk_zone z);
 
 /* --- decisions (SPEC §3) --- */
 
-#define SK_DECISION_MAX_CITATIONS 64
+/*
+ * An action has at most 64 distinct citations; one more slot holds the
+ * "(no rule; strictest applied)" note that an unknown asset type can add.
+ */
+#define SK_DECISION_MAX_CITATIONS 65
 
 typedef struct sk_decide_input {
 	sk_action action;
@@ -238,14 +278,31 @@ typedef struct sk_decide_input {
 	bool personal;             /* the asset holds personal information */
 	sk_zone zone;              /* SK_ZONE_NONE when not given */
 	sk_role actor_role;        /* SK_ROLE_NONE when not given */
+	sk_asset_type asset_type;  /* SK_ASSET_UNKNOWN (0) when not given */
+	/*
+	 * The other end of a connection or transfer (connect_network, send_email,
+	 * ...): SK_ZONE_NONE when not given, which means "no other zone is
+	 * involved", so to_zone conditions do not hold.
+	 */
+	sk_zone to_zone;
 } sk_decide_input;
 
-/* Fills in an input with no levels, flags, zone or role for action a. */
+/* Fills in an input with no levels, flags, zone, to_zone, type or role for action a. */
 void sk_decide_input_init(sk_decide_input *in, sk_action a);
 
 typedef struct sk_decision {
 	sk_decision_kind decision;
-	sk_role approver;        /* SK_ROLE_NONE for a null approver_role */
+	/*
+	 * approver is the JSON's approver_role: approvers[0], the role the request
+	 * goes to first (SK_ROLE_NONE for a null approver_role). approvers lists
+	 * every approver of the rule that named it, in the profile's order, and
+	 * approver_mode says whether one, any one or all of them must approve.
+	 * n_approvers is 0 exactly when approver is SK_ROLE_NONE.
+	 */
+	sk_role approver;
+	sk_approver_mode approver_mode;
+	unsigned n_approvers;
+	sk_role approvers[SK_POLICY_MAX_APPROVERS];
 	uint32_t safeguards;     /* bit (1u << sk_safeguard) per safeguard */
 	bool exception_possible; /* only ever true with SK_DEC_FORBID */
 	bool no_rule;            /* the profile was silent: the strictest rule was applied */
@@ -284,12 +341,14 @@ enum {
  * inherited from normal. A value of 0 means "the profile states no rule".
  */
 typedef struct sk_password_rules {
-	int min_length;    /* code points */
-	int max_length;    /* code points; 0 = no maximum */
-	unsigned require;  /* SK_PWCLASS_* bits that must all be present */
-	int min_classes;   /* at least this many of the four classes */
-	int history;       /* no reuse of the last N passwords */
-	int rotation_days; /* reminder only */
+	int min_length;         /* code points */
+	int max_length;         /* code points; 0 = no maximum */
+	unsigned require;       /* SK_PWCLASS_* bits that must all be present */
+	int min_classes;        /* at least this many of the four classes */
+	int history;            /* no reuse of the last N passwords */
+	int rotation_days;      /* reminder only */
+	bool rotation_required; /* the seed requires rotation; rotation_days may be 0 (no interval)
+	                         */
 	bool temporary_must_change;
 	int lockout_threshold; /* failed attempts */
 	int lockout_minutes;   /* 0 with a threshold = until unlocked by an administrator */
@@ -297,12 +356,20 @@ typedef struct sk_password_rules {
 	int session_absolute_minutes;
 	int max_connection_minutes; /* privileged IDs: limited connection time */
 	bool mfa;
+	int min_holders; /* privileged only: an ID is granted to at least this many people */
 	unsigned n_citations;
 	const char *const *citations;
 } sk_password_rules;
 
 /* The rules for kind; never NULL (all zero when the profile has no password section). */
 const sk_password_rules *sk_policy_password_rules(const sk_policy *p, sk_account_kind kind);
+
+/*
+ * The least number of people a privileged ID must be granted to (八王子 14(5)
+ * 「二人以上の者に付与」), or 0 when the profile states no such rule. The
+ * auth module refuses to leave a privileged ID with fewer holders.
+ */
+int sk_policy_privileged_min_holders(const sk_policy *p);
 
 /* True when logging in as kind into zone needs MFA (zone may be SK_ZONE_NONE). */
 bool sk_policy_mfa_required(const sk_policy *p, sk_account_kind kind, sk_zone zone);
@@ -350,6 +417,12 @@ typedef struct sk_retention {
 	const char *what; /* the seed's wording */
 	int days;         /* for years: 366 * years, never shorter than the calendar period */
 	int years;        /* as written, or 0 when the profile gave days */
+	/*
+	 * The seed requires the record but states no period (`period:
+	 * unspecified`); days and years are then 0. Callers must keep such
+	 * records (deny by default: never delete them automatically).
+	 */
+	bool unspecified;
 	unsigned n_citations;
 	const char *const *citations;
 } sk_retention;
@@ -370,6 +443,27 @@ typedef struct sk_checklist_item {
 
 size_t sk_policy_checklist_count(const sk_policy *p);
 const sk_checklist_item *sk_policy_checklist_at(const sk_policy *p, size_t i);
+
+/* --- the profile-wide exception route (例外措置) --- */
+
+/*
+ * A seed may let one role permit departures from any of its rules (成田 基準
+ * 6(5)①: 例外措置 with the CISO's permission), and let an emergency
+ * departure be reported to that role afterwards (6(5)②). This is a
+ * procedure (request routing, C7), not a decision: sk_policy_decide never
+ * looks at it, so a rule's own answer (including exception_possible) is
+ * exactly what the seed says for that rule.
+ */
+typedef struct sk_exception_route {
+	sk_role approver;       /* who may permit a departure */
+	bool report_afterwards; /* an emergency departure is reported to approver afterwards */
+	const char *note;       /* the seed's wording, or NULL */
+	unsigned n_citations;
+	const char *const *citations;
+} sk_exception_route;
+
+/* The profile's exception route, or NULL when it states none. */
+const sk_exception_route *sk_policy_exception_route(const sk_policy *p);
 
 /* --- coverage and export --- */
 

@@ -15,6 +15,7 @@
 #define SK_POLICY_MAX_ITEMS    2000 /* checklist items, retention entries */
 #define SK_POLICY_MAX_STRING   4096
 #define SK_POLICY_MAX_CITES    64 /* per rule */
+#define SK_POLICY_ACTION_CITES 64 /* distinct citations per action (bits of a uint64_t) */
 
 /* --- the YAML tree (yaml_tree.c): scalars are NUL-terminated, lines 1-based --- */
 
@@ -62,7 +63,14 @@ typedef struct sk_cond {
 	uint32_t level_mask[SK_AXIS__COUNT]; /* allowed levels; bit n = level n */
 	uint32_t zone_mask; /* allowed zones, bit SK_ZONE_NONE included when free */
 	uint32_t role_mask; /* allowed actor roles, bit SK_ROLE_NONE when free */
-	int8_t mynumber;    /* -1: any; 0/1: must be false/true */
+	/*
+	 * Allowed asset types. Under when: bit SK_ASSET_UNKNOWN is set too, and
+	 * under unless: it is not, so an unknown type keeps every type-conditioned
+	 * rule in play (the strict reading).
+	 */
+	uint32_t type_mask;
+	uint32_t to_zone_mask; /* allowed other ends; bit SK_ZONE_NONE only when free */
+	int8_t mynumber;       /* -1: any; 0/1: must be false/true */
 	int8_t personal;
 	unsigned nkeys; /* how many conditions were written */
 } sk_cond;
@@ -72,7 +80,10 @@ typedef struct sk_rule {
 	int line;
 	uint32_t actions; /* bit per sk_action */
 	sk_decision_kind decision;
-	sk_role approver; /* SK_ROLE_NONE if none */
+	sk_role approver; /* approvers[0], or SK_ROLE_NONE if none */
+	sk_approver_mode approver_mode;
+	unsigned n_approvers;
+	sk_role approvers[SK_POLICY_MAX_APPROVERS];
 	uint32_t safeguards;
 	bool exception;
 	bool inferred;
@@ -99,6 +110,7 @@ typedef struct sk_action_table {
 	unsigned n_cites;
 	const char **cites;   /* the action's distinct citations, in order of first use */
 	sk_decision fallback; /* the answer when no rule matches */
+	int fallback_top;     /* the strictest decision among the action's rules, or -1 */
 } sk_action_table;
 
 typedef struct sk_level {
@@ -124,7 +136,7 @@ typedef struct sk_role_def {
 } sk_role_def;
 
 typedef struct sk_pw_lines {
-	int section, require, min_classes, rotation_days, min_length, max_length, mfa;
+	int section, require, min_classes, rotation_days, min_length, max_length, mfa, min_holders;
 	bool set_require, set_min_classes, set_rotation, set_min_length, set_max_length;
 } sk_pw_lines;
 
@@ -156,6 +168,8 @@ struct sk_policy {
 	sk_retention *retention;
 	size_t n_checklist;
 	sk_checklist_item *checklist;
+	bool has_exception_route;
+	sk_exception_route exception_route;
 };
 
 /* decide.c: builds the per-action tables once all rules are loaded. */

@@ -663,6 +663,14 @@ static sk_err parse_role_int(const char *s, int *out)
 	return rc;
 }
 
+static sk_err parse_type_int(const char *s, int *out)
+{
+	sk_asset_type t = SK_ASSET_UNKNOWN;
+	sk_err rc = sk_asset_type_parse(s, &t);
+	*out = (int)t;
+	return rc;
+}
+
 static bool load_name_set(ld *L, const sk_ynode *n, parse_fn parse, const char *what,
                           uint32_t *mask)
 {
@@ -689,12 +697,15 @@ static bool load_name_set(ld *L, const sk_ynode *n, parse_fn parse, const char *
 
 static void load_cond(ld *L, const sk_ynode *n, sk_cond *c, const char *what)
 {
-	static const char *const allowed[] = {"conf",     "integ", "avail",      "mynumber",
-	                                      "personal", "zone",  "actor_role", NULL};
+	static const char *const allowed[] = {"conf",       "integ", "avail",   "mynumber",
+	                                      "personal",   "zone",  "to_zone", "actor_role",
+	                                      "asset_type", NULL};
 	for (int a = 0; a < SK_AXIS__COUNT; a++)
 		c->level_mask[a] = UINT32_MAX;
 	c->zone_mask = UINT32_MAX;
+	c->to_zone_mask = UINT32_MAX;
 	c->role_mask = UINT32_MAX;
+	c->type_mask = UINT32_MAX;
 	c->mynumber = -1;
 	c->personal = -1;
 	if (!keys_ok(L, n, what, allowed, NULL))
@@ -715,14 +726,80 @@ static void load_cond(ld *L, const sk_ynode *n, sk_cond *c, const char *what)
 		load_name_set(L, v, parse_zone_int, "zone", &c->zone_mask);
 	if ((v = mget(n, "actor_role")))
 		load_name_set(L, v, parse_role_int, "role", &c->role_mask);
+	if ((v = mget(n, "to_zone")))
+		load_name_set(L, v, parse_zone_int, "zone", &c->to_zone_mask);
+	/*
+	 * An unknown type (not given) satisfies every when: type condition and no
+	 * unless: one, so all type-conditioned rules stay in play.
+	 */
+	if ((v = mget(n, "asset_type")) &&
+	    load_name_set(L, v, parse_type_int, "asset type", &c->type_mask) &&
+	    strcmp(what, "when") == 0)
+		c->type_mask |= 1u << SK_ASSET_UNKNOWN;
 }
 
 /* --- rules --- */
 
+/* One approver role at node s; false (with the error) when it is not usable. */
+static bool approver_role(ld *L, const sk_ynode *s, sk_role *out)
+{
+	if (!want(L, s, SK_YN_SCALAR, "approver"))
+		return false;
+	if (sk_role_parse(s->s, out) != SK_OK) {
+		lerr(L, s->line, "unknown role '%s' as approver", s->s);
+		return false;
+	}
+	if (!L->p->has_role[*out]) {
+		lerr(L, s->line, "approver '%s' has no title under roles", s->s);
+		return false;
+	}
+	return true;
+}
+
+/* approvers: {all_of: [A, B]} or {any_of: [A, B]}: 2..SK_POLICY_MAX_APPROVERS distinct roles. */
+static void load_approvers(ld *L, const sk_ynode *n, sk_rule *r, const char *what)
+{
+	static const char *const allowed[] = {"all_of", "any_of", NULL};
+	if (!keys_ok(L, n, "approvers", allowed, NULL))
+		return;
+	if (n->len != 1) {
+		lerr(L, n->line, "%s: approvers takes exactly one of all_of and any_of", what);
+		return;
+	}
+	sk_approver_mode mode =
+	    strcmp(n->keys[0]->s, "all_of") == 0 ? SK_APPROVE_ALL_OF : SK_APPROVE_ANY_OF;
+	const sk_ynode *list = n->vals[0];
+	if (!want(L, list, SK_YN_SEQ, n->keys[0]->s))
+		return;
+	if (list->len < 2 || list->len > SK_POLICY_MAX_APPROVERS) {
+		lerr(L, list->line, "%s: %s needs 2 to %d roles (a single role is approver:)", what,
+		     n->keys[0]->s, SK_POLICY_MAX_APPROVERS);
+		return;
+	}
+	unsigned k = 0;
+	for (size_t i = 0; i < list->len; i++) {
+		sk_role role;
+		if (!approver_role(L, list->items[i], &role))
+			continue;
+		for (unsigned j = 0; j < k; j++)
+			if (r->approvers[j] == role) {
+				lerr(L, list->items[i]->line, "%s: approver '%s' is listed twice",
+				     what, list->items[i]->s);
+				return;
+			}
+		r->approvers[k++] = role;
+	}
+	if (k != list->len)
+		return;
+	r->n_approvers = k;
+	r->approver_mode = mode;
+	r->approver = r->approvers[0];
+}
+
 static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
 {
-	const sk_ynode *ap = mget(n, "approver"), *sg = mget(n, "safeguards"),
-	               *ex = mget(n, "exception");
+	const sk_ynode *ap = mget(n, "approver") ? mget(n, "approver") : mget(n, "approvers"),
+	               *sg = mget(n, "safeguards"), *ex = mget(n, "exception");
 	const char *d = sk_decision_name(r->decision);
 	switch (r->decision) {
 	case SK_DEC_ALLOW:
@@ -772,8 +849,8 @@ static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
 static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 {
 	static const char *const allowed[] = {
-	    "id",         "action", "when",     "unless",   "decision", "exception", "approver",
-	    "safeguards", "cite",   "inferred", "priority", "note",     NULL};
+	    "id",        "action", "when",     "unless",   "decision",   "exception", "approver",
+	    "approvers", "cite",   "inferred", "priority", "safeguards", "note",      NULL};
 	static const char *const required[] = {"id", "action", "decision", NULL};
 	r->approver = SK_ROLE_NONE;
 	r->line = n->line;
@@ -812,14 +889,13 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 		     v->s);
 	if ((v = mget(n, "exception")))
 		get_bool(L, v, &r->exception, "exception");
-	if ((v = mget(n, "approver")) && want(L, v, SK_YN_SCALAR, "approver")) {
-		if (sk_role_parse(v->s, &r->approver) != SK_OK) {
-			lerr(L, v->line, "unknown role '%s' as approver", v->s);
-			r->approver = SK_ROLE_NONE;
-		} else if (!L->p->has_role[r->approver]) {
-			lerr(L, v->line, "approver '%s' has no title under roles", v->s);
-		}
-	}
+	if ((v = mget(n, "approver")) && mget(n, "approvers"))
+		lerr(L, mget(n, "approvers")->line, "%s: give approver or approvers, not both",
+		     what);
+	else if (v && approver_role(L, v, &r->approver))
+		r->approvers[0] = r->approver, r->n_approvers = 1;
+	else if ((v = mget(n, "approvers")))
+		load_approvers(L, v, r, what);
 	if ((v = mget(n, "safeguards"))) {
 		size_t c = scalar_count(L, v, "safeguards");
 		for (size_t i = 0; i < c; i++) {
@@ -902,6 +978,7 @@ static const char *const pw_keys[] = {
     "session_absolute_minutes",
     "mfa",
     "max_connection_minutes",
+    "min_holders",
     "cite",
     NULL,
 };
@@ -954,7 +1031,16 @@ static unsigned load_pw_kind(ld *L, const sk_ynode *n, sk_account_kind kind)
 	    {"session_absolute_minutes", &r->session_absolute_minutes, PW_ABS, 525600},
 	    {"max_connection_minutes", &r->max_connection_minutes, PW_MAXCONN, 525600},
 	};
+	/* 「定期的に変更」 with no interval: rotation is required, its period unstated. */
+	if ((v = mget(n, "rotation_days")) && v->type == SK_YN_SCALAR &&
+	    strcmp(v->s, "unspecified") == 0) {
+		r->rotation_required = true;
+		set |= PW_ROTATION;
+		ln->rotation_days = v->line, ln->set_rotation = true;
+	}
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		if (ints[i].bit == PW_ROTATION && r->rotation_required)
+			continue;
 		if ((v = mget(n, ints[i].key)) &&
 		    get_int(L, v, 0, ints[i].max, ints[i].dst, ints[i].key)) {
 			set |= ints[i].bit;
@@ -985,6 +1071,17 @@ static unsigned load_pw_kind(ld *L, const sk_ynode *n, sk_account_kind kind)
 		set |= PW_REQUIRE;
 		ln->require = v->line;
 		ln->set_require = true;
+	}
+	if (r->rotation_days > 0)
+		r->rotation_required = true;
+	if ((v = mget(n, "min_holders"))) {
+		if (kind != SK_KIND_PRIVILEGED)
+			lerr(L, v->line,
+			     "%s: min_holders is a rule for privileged IDs only (put it under "
+			     "passwords.privileged)",
+			     what);
+		else if (get_int(L, v, 1, 100, &r->min_holders, "min_holders"))
+			ln->min_holders = v->line;
 	}
 	bool b;
 	if ((v = mget(n, "temporary_must_change")) && get_bool(L, v, &b, "temporary_must_change"))
@@ -1022,6 +1119,7 @@ static void inherit_pw(sk_policy *p, sk_account_kind k, unsigned set)
 	INH(PW_MIN_CLASSES, min_classes);
 	INH(PW_HISTORY, history);
 	INH(PW_ROTATION, rotation_days);
+	INH(PW_ROTATION, rotation_required);
 	INH(PW_TEMP, temporary_must_change);
 	INH(PW_LOCK_T, lockout_threshold);
 	INH(PW_LOCK_M, lockout_minutes);
@@ -1074,7 +1172,8 @@ static void load_mfa(ld *L, const sk_ynode *n)
 
 static void load_retention(ld *L, const sk_ynode *n)
 {
-	static const char *const allowed[] = {"id", "what", "years", "days", "cite", NULL};
+	static const char *const allowed[] = {"id",     "what", "years", "days",
+	                                      "period", "cite", NULL};
 	static const char *const required[] = {"id", "what", "cite", NULL};
 	if (!want(L, n, SK_YN_SEQ, "retention"))
 		return;
@@ -1100,11 +1199,21 @@ static void load_retention(ld *L, const sk_ynode *n)
 			     r->id);
 		if (sk_policy_retention_find(p, r->id))
 			lerr(L, mget(e, "id")->line, "duplicate retention id '%s'", r->id);
-		const sk_ynode *y = mget(e, "years"), *d = mget(e, "days");
-		if ((y != NULL) == (d != NULL))
-			lerr(L, e->line, "retention '%s' needs exactly one of years and days",
+		const sk_ynode *y = mget(e, "years"), *d = mget(e, "days"), *pd = mget(e, "period");
+		if ((y != NULL) + (d != NULL) + (pd != NULL) != 1)
+			lerr(L, e->line,
+			     "retention '%s' needs exactly one of years and days (or period: "
+			     "unspecified when the seed names no period)",
 			     r->id);
-		else if (y && get_int(L, y, 1, 100, &r->years, "years"))
+		else if (pd) {
+			if (want(L, pd, SK_YN_SCALAR, "period") &&
+			    strcmp(pd->s, "unspecified") != 0)
+				lerr(L, pd->line,
+				     "retention '%s': period must be 'unspecified' (the seed "
+				     "names no period); give a period as years or days",
+				     r->id);
+			r->unspecified = true;
+		} else if (y && get_int(L, y, 1, 100, &r->years, "years"))
 			r->days = 366 * r->years;
 		else if (d)
 			get_int(L, d, 1, 36600, &r->days, "days");
@@ -1157,11 +1266,32 @@ static void load_checklist(ld *L, const sk_ynode *n)
 	}
 }
 
+/* exceptions: {approver: R, report_afterwards: true, note: ..., cite: [...]} (never a decision) */
+static void load_exceptions(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"approver", "report_afterwards", "note", "cite",
+	                                      NULL};
+	static const char *const required[] = {"approver", "cite", NULL};
+	if (!keys_ok(L, n, "exceptions", allowed, required))
+		return;
+	sk_exception_route *x = &L->p->exception_route;
+	const sk_ynode *v;
+	if ((v = mget(n, "approver")) && approver_role(L, v, &x->approver))
+		L->p->has_exception_route = true;
+	if ((v = mget(n, "report_afterwards")))
+		get_bool(L, v, &x->report_afterwards, "report_afterwards");
+	if ((v = mget(n, "note")) && want(L, v, SK_YN_SCALAR, "note"))
+		x->note = pstr(L, v);
+	const char **c = NULL;
+	load_cites(L, mget(n, "cite"), false, &x->n_citations, &c, NULL);
+	x->citations = c;
+}
+
 static void load_root(ld *L, const sk_ynode *root)
 {
 	static const char *const allowed[] = {
-	    "format", "city",      "articles", "chapters",  "classification", "roles", "zones",
-	    "rules",  "passwords", "mfa",      "retention", "checklist",      NULL};
+	    "format", "city",      "articles", "chapters",  "classification", "roles",      "zones",
+	    "rules",  "passwords", "mfa",      "retention", "checklist",      "exceptions", NULL};
 	static const char *const required[] = {"format", "city",  "articles", "classification",
 	                                       "roles",  "rules", NULL};
 	if (!keys_ok(L, root, "the profile", allowed, required))
@@ -1193,6 +1323,8 @@ static void load_root(ld *L, const sk_ynode *root)
 		load_retention(L, v);
 	if ((v = mget(root, "checklist")))
 		load_checklist(L, v);
+	if ((v = mget(root, "exceptions")))
+		load_exceptions(L, v);
 }
 
 /* --- public: loading --- */
@@ -1400,6 +1532,16 @@ const sk_password_rules *sk_policy_password_rules(const sk_policy *p, sk_account
 	return &p->pw[kind];
 }
 
+const sk_exception_route *sk_policy_exception_route(const sk_policy *p)
+{
+	return p->has_exception_route ? &p->exception_route : NULL;
+}
+
+int sk_policy_privileged_min_holders(const sk_policy *p)
+{
+	return p->pw[SK_KIND_PRIVILEGED].min_holders;
+}
+
 bool sk_policy_mfa_required(const sk_policy *p, sk_account_kind kind, sk_zone zone)
 {
 	if ((unsigned)kind < SK_KIND__COUNT && p->pw[kind].mfa)
@@ -1458,7 +1600,7 @@ int sk_policy_advisories(const sk_policy *p, sk_buf *out)
 			    src, ln->min_classes, kn);
 			n++;
 		}
-		if (ln->set_rotation && r->rotation_days) {
+		if (ln->set_rotation && r->rotation_required) {
 			sk_buf_addf(
 			    out,
 			    "%s:%d: advisory: passwords.%s.rotation_days asks for periodic "

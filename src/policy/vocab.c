@@ -141,3 +141,31 @@ const char *sk_pw_violation_name(sk_pw_violation v)
 {
 	return name_at(violation_names, N(violation_names), (int)v);
 }
+
+/* Index 0 is SK_ASSET_UNKNOWN, which has no name and never parses. */
+static const char *const asset_type_names[] = {
+    NULL, "hardware", "software", "media", "facility", "document", "data", "network", "system",
+};
+_Static_assert(N(asset_type_names) == SK_ASSET__COUNT, "one name per asset type");
+
+const char *sk_asset_type_name(sk_asset_type t)
+{
+	return name_at(asset_type_names, N(asset_type_names), (int)t);
+}
+
+sk_err sk_asset_type_parse(const char *s, sk_asset_type *out)
+{
+	int v;
+	sk_err rc = parse_in(asset_type_names + 1, N(asset_type_names) - 1, s, &v);
+	if (rc == SK_OK)
+		*out = (sk_asset_type)(v + 1);
+	return rc;
+}
+
+static const char *const approver_mode_names[] = {"one", "any_of", "all_of"};
+_Static_assert(N(approver_mode_names) == SK_APPROVE__COUNT, "one name per approver mode");
+
+const char *sk_approver_mode_name(sk_approver_mode m)
+{
+	return name_at(approver_mode_names, N(approver_mode_names), (int)m);
+}

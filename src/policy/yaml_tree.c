@@ -242,11 +242,64 @@ static void report_syntax_error(builder *b)
 	fail_at(b, b->syntax_line ? b->syntax_line : 1, msg);
 }
 
+/*
+ * Checks what libfyaml must never see: invalid UTF-8 and YAML directives
+ * ("%..." at the start of a line). A profile needs neither, and libfyaml
+ * 0.7.12 loops forever on a directive holding a non-UTF-8 byte ("%\x82",
+ * found by fuzz/fuzz_policy.c). Returns the 1-based line of the first
+ * problem and its message, or 0.
+ */
+static int precheck(const char *data, size_t len, const char **msg)
+{
+	const unsigned char *s = (const unsigned char *)data;
+	int line = 1;
+	bool line_start = true;
+	for (size_t i = 0; i < len;) {
+		unsigned c = s[i];
+		if (line_start && c == '%') {
+			*msg = "YAML directives (%...) are not accepted in a profile";
+			return line;
+		}
+		line_start = false;
+		if (c == '\n') {
+			line++;
+			line_start = true;
+			i++;
+			continue;
+		}
+		size_t k = c < 0x80                   ? 1
+		           : (c >= 0xc2 && c <= 0xdf) ? 2
+		           : (c >= 0xe0 && c <= 0xef) ? 3
+		           : (c >= 0xf0 && c <= 0xf4) ? 4
+		                                      : 0;
+		bool ok = k > 0 && i + k <= len;
+		for (size_t j = 1; ok && j < k; j++)
+			ok = (s[i + j] & 0xc0) == 0x80;
+		/* overlong 3/4-byte forms, surrogates and code points past U+10FFFF */
+		if (ok && k == 3)
+			ok = !(c == 0xe0 && s[i + 1] < 0xa0) && !(c == 0xed && s[i + 1] >= 0xa0);
+		if (ok && k == 4)
+			ok = !(c == 0xf0 && s[i + 1] < 0x90) && !(c == 0xf4 && s[i + 1] >= 0x90);
+		if (!ok) {
+			*msg = "the profile is not valid UTF-8";
+			return line;
+		}
+		i += k;
+	}
+	return 0;
+}
+
 sk_err sk_yaml_parse(const char *name, const char *data, size_t len, sk_arena *a, sk_ynode **out,
                      sk_buf *diag)
 {
 	builder b = {.name = name, .a = a, .diag = diag};
 	*out = NULL;
+	const char *msg = NULL;
+	int bad = precheck(data, len, &msg);
+	if (bad) {
+		fail_at(&b, bad, msg);
+		return SK_ERR_INVALID;
+	}
 
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);

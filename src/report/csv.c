@@ -171,6 +171,24 @@ sk_err sk_csv_decode(const char *p, size_t n, sk_csv_encoding enc, const char **
 	return SK_OK;
 }
 
+sk_err sk_csv_decode_auto(const char *p, size_t n, sk_csv_encoding *enc, const char **out,
+                          size_t *outlen, char **owned, sk_buf *err)
+{
+	*owned = NULL;
+	if (n >= 3 && memcmp(p, BOM, 3) == 0) {
+		*enc = SK_CSV_UTF8_BOM;
+		return sk_csv_decode(p, n, *enc, out, outlen, owned, err);
+	}
+	if (sk_csv_utf8_valid(p, n, NULL)) {
+		*enc = SK_CSV_UTF8;
+		*out = p;
+		*outlen = n;
+		return SK_OK;
+	}
+	*enc = SK_CSV_CP932;
+	return sk_csv_decode(p, n, *enc, out, outlen, owned, err);
+}
+
 /* --- reading --- */
 
 struct parser {
@@ -235,9 +253,16 @@ static sk_err read_quoted(struct parser *ps, size_t col, sk_buf *err)
 
 static sk_err read_plain(struct parser *ps, size_t col, sk_buf *err)
 {
+	/* The bytes that end or break an unquoted field; one table lookup per byte. */
+	static const unsigned char stop[256] = {
+	    ['\0'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1};
 	size_t i = ps->pos;
 	const char *p = ps->p;
 	while (i < ps->n) {
+		while (i < ps->n && !stop[(unsigned char)p[i]])
+			i++;
+		if (i >= ps->n)
+			break;
 		char ch = p[i];
 		if (ch == ',' || ch == '\n')
 			break;

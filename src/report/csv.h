@@ -54,6 +54,15 @@ sk_err sk_csv_decode(const char *p, size_t n, sk_csv_encoding enc, const char **
                      char **owned, sk_buf *err);
 
 /*
+ * Detects the encoding of raw file bytes (as sk_csv_detect) and converts
+ * them to UTF-8 (as sk_csv_decode) with one validation pass over UTF-8
+ * input instead of two. *enc receives what was detected; the rest is as for
+ * sk_csv_decode.
+ */
+sk_err sk_csv_decode_auto(const char *p, size_t n, sk_csv_encoding *enc, const char **out,
+                          size_t *outlen, char **owned, sk_buf *err);
+
+/*
  * One field of a record: NUL-terminated, valid during the callback only. The
  * bytes are the parser's scratch copy: the callback may change them in place
  * (trim them, say) but not past n.

@@ -57,17 +57,17 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
     "  object TEXT NOT NULL,"
     "  before_json TEXT,"
     "  after_json TEXT,"
-    "  prev_hash TEXT NOT NULL,"
-    "  leaf_hash TEXT NOT NULL);"
+    /* Hashes are stored as their 32 bytes: verification reads every row. */
+    "  prev_hash BLOB NOT NULL,"
+    "  leaf_hash BLOB NOT NULL);"
     "CREATE INDEX audit_log_object ON audit_log(object);"
     /* One row: the newest sequence number and leaf hash. Appends update it
      * first, which serializes writers to the log on both backends. */
     "CREATE TABLE audit_head ("
     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
     "  seq INTEGER NOT NULL,"
-    "  leaf_hash TEXT NOT NULL);"
-    "INSERT INTO audit_head(id, seq, leaf_hash) VALUES (1, 0, "
-    "  '0000000000000000000000000000000000000000000000000000000000000000');"
+    "  leaf_hash BLOB NOT NULL);"
+    "INSERT INTO audit_head(id, seq, leaf_hash) VALUES (1, 0, zeroblob(32));"
     "CREATE TABLE audit_checkpoint ("
     "  size INTEGER PRIMARY KEY,"
     "  root TEXT NOT NULL,"
@@ -114,4 +114,18 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
     "  created_at INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL);"
     "CREATE INDEX assets_unit ON assets(unit_id);",
+    /* 3: sessions (token hashes only) and the authentication columns of users (SPEC C3) */
+    "CREATE TABLE sessions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  last_seen_at INTEGER NOT NULL,"
+    "  address TEXT NOT NULL);"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "ALTER TABLE users ADD COLUMN lockouts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN zone TEXT CHECK (zone IN ('mynumber','lgwan','internet'));"
+    "ALTER TABLE users ADD COLUMN totp_secret TEXT;"
+    "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN totp_enrolled_at INTEGER;",
 };

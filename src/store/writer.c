@@ -59,6 +59,7 @@ static void run_batch(sk_writer *w, struct op *batch)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	bool broken = false;
 	sk_err e = sk_store_begin(w->s, &err);
+	bool began = !e;
 	for (struct op *o = batch; o; o = o->next)
 		o->result = e ? e : broken ? SK_ERR_STORE : run_op(w->s, o, &broken);
 	if (!e && broken) {
@@ -72,7 +73,7 @@ static void run_batch(sk_writer *w, struct op *batch)
 	}
 	/* A failed begin or commit is every operation's failure: none is stored. */
 	for (struct op *o = batch; o; o = o->next)
-		if (e && (o->result == SK_OK || broken)) {
+		if (e && (o->result == SK_OK || broken || !began)) {
 			o->result = e;
 			if (o->err)
 				sk_fail(o->err, e, "%s", err.data);

@@ -2,7 +2,7 @@
 # plainly that its passwords are demo credentials.
 # backends: none
 . "$SEKISHO_TESTLIB"
-expect_exit 0 sk demo
+expect_exit 0 sk demo --no-serve
 expect_in out "created the demo installation 八王子市"
 expect_in out "DEMO CREDENTIALS"
 expect_in out "vendor-sys"

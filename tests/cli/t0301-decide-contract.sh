@@ -108,3 +108,22 @@ for p in $(cat out); do
   expect_exit 0 sk decide --profile "$p" --action take_out --actor-role contractor --mynumber --json
   shape
 done
+
+# the newer inputs (--asset-type, --to-zone) and several approvers keep the §3 object as it is:
+# the same five keys, approver_role one role (the first listed)
+cp "$EX" ex2.yaml
+cat >>ex2.yaml <<'YAML'
+exceptions: {approver: ciso, report_afterwards: true, cite: ["2(2)"]}
+YAML
+expect_exit 0 sk policy check ex2.yaml
+expect_exit 0 sk decide --profile ex2.yaml --action connect_network --asset-type hardware \
+	--zone lgwan --to-zone internet --json
+shape
+expect_exit 0 sk decide --profile ex2.yaml --action copy --conf 3A --json
+expect_eq "$(cat out)" '{"decision": "forbid", "approver_role": "security_manager", "safeguards": ["encrypt_or_password", "record"], "exception_possible": true, "citations": ["例示 2(2)"]}'
+expect_exit 0 sk decide --profile hachioji --action connect_device --conf 1 --integ 1 --avail 1 \
+	--asset-type media --json
+shape
+expect_in out '"approver_role": "security_manager"'
+expect_exit 2 sk decide --profile "$EX" --action copy --asset-type Hardware --json
+expect_in err "unknown asset type 'Hardware'"

@@ -57,6 +57,9 @@ post_social_media|$L1                     |allow|-||false|八王子 22(5);八王
 post_social_media|$L2                     |forbid|-||false|八王子 22(5);八王子 10(6)
 dispose          |$L1                     |allow_with_safeguards|-|disposal_certificate,irrecoverable_erase,record|false|八王子 7(9)イ;八王子 15(1)ク
 dispose          |$L2                     |allow_with_safeguards|-|disposal_certificate,irrecoverable_erase,record|false|八王子 7(9)ア
+dispose          |$L1 --asset-type hardware|allow_with_safeguards|-|disposal_certificate,irrecoverable_erase,record|false|八王子 7(9)イ;八王子 15(1)ク
+dispose          |$L1 --asset-type document|allow_with_safeguards|-|record|false|八王子 7(9)イ
+dispose          |$L2 --asset-type media  |allow_with_safeguards|-|irrecoverable_erase,record|false|八王子 7(9)ア;八王子 7(9)イ
 dispose          |$L3 --mynumber          |allow_with_safeguards|-|disposal_certificate,irrecoverable_erase,physical_destruction,record|false|八王子 7(9)ウ;八王子 7(9)エ;八王子 7(6)ク
 carry_in         |$L3                     |allow_with_safeguards|-|record,virus_scan|false|八王子 10(8);八王子 17(3)
 use_private_device|$L1                    |forbid|security_manager||true|八王子 10(7)
@@ -69,9 +72,16 @@ store_free_cloud |$L2                     |forbid|-||false|八王子 20(2);八�
 install_software |$L1                     |forbid|security_manager|virus_scan|true|八王子 16(10);八王子 15(2)チ;八王子 17(3)
 connect_device   |$L1                     |require_approval|security_manager||false|八王子 16(5);八王子 16(6);八王子 15(2)セ
 connect_device   |$L3 --mynumber          |require_approval|general_manager|access_restriction,locked_storage|false|八王子 15(1)シ;八王子 15(1)ス
-connect_network  |$L1                     |require_approval|security_manager||false|八王子 15(3)ウ;八王子 15(2)イ;八王子 15(2)ソ
+connect_network  |$L1                     |require_approval|general_manager||false|八王子 15(3)ウ;八王子 15(2)イ;八王子 15(2)ソ
+connect_network  |$L1 --asset-type hardware|require_approval|security_manager||false|八王子 15(3)ウ
+connect_network  |$L1 --asset-type system |require_approval|general_manager||false|八王子 15(3)ウ;八王子 15(2)イ
+connect_network  |$L1 --asset-type network|require_approval|city||false|八王子 15(3)ウ;八王子 15(2)ソ
 connect_network  |$L3 --mynumber --zone internet|forbid|-||false|八王子 7(11)ア
-connect_network  |$L3 --mynumber --zone mynumber|require_approval|security_manager||false|八王子 15(3)ウ
+connect_network  |$L3 --mynumber --zone mynumber --asset-type hardware|require_approval|security_manager||false|八王子 15(3)ウ
+connect_network  |$L1 --zone mynumber --to-zone internet|forbid|-||false|八王子 7(11)ア
+connect_network  |$L1 --zone internet --to-zone mynumber --asset-type hardware|forbid|-||false|八王子 7(11)ア
+connect_network  |$L1 --zone lgwan --to-zone internet --asset-type hardware|require_approval|security_manager||false|八王子 15(3)ウ
+send_email       |$L1 --zone mynumber --to-zone internet|forbid|-||false|八王子 7(11)ア
 store            |$L3 --mynumber --zone internet|forbid|-||false|八王子 7(11)ア
 use              |$L3 --mynumber --zone internet|forbid|-||false|八王子 7(11)ア
 store            |$L3 --mynumber --zone mynumber|allow_with_safeguards|-|access_restriction,encrypt_or_password,locked_storage,record|false|八王子 7(6)ク;八王子 7(6)カ
@@ -109,6 +119,20 @@ expect_exit 0 sk decide --profile "$SEKISHO_SRC/policies/hachioji.yaml" --action
 cp out from_file
 expect_exit 0 sk decide --profile hachioji --action copy --conf 3 --integ 1 --avail 1 --json
 cmp -s out from_file || fail "built-in hachioji profile differs from policies/hachioji.yaml"
+
+# Several approvers: 16(10) 「情報セキュリティ管理者又は情報システム管理者」 (either), 16(5)
+# application to the 情報セキュリティ管理者 who consults the 総括責任者 (both, in that order).
+expect_exit 0 sk decide --profile "$PROFILE" --action install_software $L1
+expect_eq "$(grep '^approver' out | sed 's/ (.*//' | tr '\n' ';')" \
+	"approvers: any one of;approver: security_manager;approver: system_manager;" "16(10) approvers"
+expect_exit 0 sk decide --profile "$PROFILE" --action connect_device $L1 --asset-type hardware
+expect_eq "$(grep '^approver' out | sed 's/ (.*//' | tr '\n' ';')" \
+	"approvers: all of, in this order;approver: security_manager;approver: general_manager;" \
+	"16(5) approvers"
+expect_exit 0 sk policy export --oscal "$PROFILE"
+expect_eq "$(jq -r '[.. | objects | select(.title? == "device-storage-mobile") | .props[]
+	| select(.name == "approver-role" or .name == "approver-mode") | .value] | join(",")' out)" \
+	"security_manager,general_manager,all_of" "OSCAL approvers of 16(5)"
 
 # Every article of the seed is either encoded or explicitly out of scope.
 expect_exit 0 sk policy coverage hachioji --json

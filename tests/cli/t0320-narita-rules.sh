@@ -120,12 +120,24 @@ check "--action carry_in --conf 1 --integ 1 --avail 2 --actor-role contractor" a
 check "--action carry_in $L1 --actor-role contractor" allow_with_safeguards null virus_scan false "$C0"
 # --- 外部提供 2(2)⑨
 P0="${K}2(2)⑨ア|${K}2(2)⑨イ"
+check "--action provide_external --conf 2 --integ 1 --avail 1 --asset-type document" \
+	require_approval security_manager encrypt_or_password false "$P0"
+check "--action provide_external --conf 3 --integ 1 --avail 1 --asset-type data" require_approval \
+	security_manager encrypt_or_password,locked_case false "$P0|${K}2(1)①"
+check "--action provide_external $L1 --asset-type document" require_approval security_manager \
+	encrypt_or_password false "$NR"
+# 他団体との情報・ソフトウェアの交換 5(1)③ (統括 及び 情報セキュリティ責任者): system/software only
+check "--action provide_external $L1 --asset-type software" require_approval general_manager "" \
+	false "${K}5(1)③"
+# (equally specific rules: the first in file order, 2(2)⑨イ, names approver_role)
+check "--action provide_external --conf 2 --integ 1 --avail 1 --asset-type system" require_approval \
+	security_manager encrypt_or_password false "$P0|${K}5(1)③"
+# type not given: the type-conditioned rule applies too (strictest)...
 check "--action provide_external --conf 2 --integ 1 --avail 1" require_approval security_manager \
-	encrypt_or_password false "$P0"
-check "--action provide_external --conf 3 --integ 1 --avail 1" require_approval security_manager \
-	encrypt_or_password,locked_case false "$P0|${K}2(1)①"
-check "--action provide_external $L1" require_approval security_manager encrypt_or_password false \
-	"$NR"
+	encrypt_or_password false "$P0|${K}5(1)③"
+# ...and when it is the only rule that holds, the silent answer is folded in as well
+check "--action provide_external $L1" require_approval general_manager encrypt_or_password false \
+	"${K}5(1)③|$NR"
 # --- 公表 (inferred rules, marked so)
 check "--action publish $L1" allow null "" false "${K}2(1)① (inferred)|${K}2(2)⑨ウ (inferred)"
 check "--action publish --conf 2 --integ 1 --avail 1" require_approval security_manager "" false \
@@ -134,11 +146,17 @@ check "--action publish" require_approval security_manager "" false \
 	"${K}2(2)⑨イ (inferred)|${K}2(1)① (inferred)"
 # --- 廃棄 2(2)⑩ (許可・記録は全分類、復元不可能な処置は機密性2以上)
 D0="${K}2(2)⑩イ|${K}2(2)⑩ウ"
-check "--action dispose $L1" require_approval security_manager record false "$D0"
-check "--action dispose --conf 2 --integ 1 --avail 1" require_approval security_manager \
-	record,irrecoverable_erase false "$D0|${K}2(2)⑩ア"
-check "--action dispose --conf 3 --integ 1 --avail 1" require_approval security_manager \
-	record,irrecoverable_erase false "$D0|${K}2(2)⑩ア|${K}2(1)①"
+check "--action dispose $L1 --asset-type document" require_approval security_manager record false \
+	"$D0"
+check "--action dispose --conf 2 --integ 1 --avail 1 --asset-type media" require_approval \
+	security_manager record,irrecoverable_erase false "$D0|${K}2(2)⑩ア"
+check "--action dispose --conf 3 --integ 1 --avail 1 --asset-type document" require_approval \
+	security_manager record,irrecoverable_erase false "$D0|${K}2(2)⑩ア|${K}2(1)①"
+# 機器の廃棄等 3(1)⑤: equipment is erased whatever its classification; unknown type = equipment too
+check "--action dispose $L1 --asset-type hardware" require_approval security_manager \
+	record,irrecoverable_erase false "$D0|${K}3(1)⑤"
+check "--action dispose $L1" require_approval security_manager record,irrecoverable_erase false \
+	"$D0|${K}3(1)⑤"
 # --- 外部での情報処理 4(1)①ウ・エ・オ
 O0="${K}4(1)①エ|${K}4(1)①オ"
 check "--action process_outside $L1" forbid system_manager record true "$O0"
@@ -164,8 +182,45 @@ check "--action install_software $L1" require_approval general_manager virus_sca
 check "--action connect_device $L1" forbid general_manager "" true "${K}5(1)⑯ア|${K}5(1)⑯イ"
 check "--action connect_network $L1" require_approval general_manager virus_scan false \
 	"${K}5(1)⑰|${K}5(2)②カ"
+# 外部ネットワークとの接続 5(1)⑩ア (CISO 及び 統括) only when the other end is outside
+check "--action connect_network $L1 --to-zone internet" require_approval ciso virus_scan false \
+	"${K}5(1)⑰|${K}5(2)②カ|${K}5(1)⑩ア"
+# 外部からのアクセス 5(2)②ア・エ (統括 及び 情報システム管理者; 暗号化)
+check "--action connect_network $L1 --zone internet" require_approval general_manager \
+	virus_scan,encrypted_transport false "${K}5(1)⑰|${K}5(2)②カ|${K}5(2)②ア|${K}5(2)②エ"
 
 verify_cases
+
+# --- both approvers (「A及びB」) reach the text output and --explain, in the seed's order
+# (the text output's role titles are left out of the comparison)
+approvers() { # ARGS... EXPECTED-LINES: the approver lines of the text output
+	want="$1"
+	shift
+	expect_exit 0 sk decide --profile "$P" "$@"
+	got=$(grep '^approver' out | sed 's/ (.*//' | tr '\n' ';')
+	[ "$got" = "$want" ] || fail "decide $*: approvers '$got', expected '$want'"
+}
+approvers "approvers: all of, in this order;approver: general_manager;approver: system_manager;" \
+	--action install_software --conf 1 --integ 1 --avail 1
+approvers "approvers: all of, in this order;approver: general_manager;approver: system_manager;" \
+	--action connect_device --conf 1 --integ 1 --avail 1
+approvers "approvers: all of, in this order;approver: ciso;approver: general_manager;" \
+	--action connect_network --conf 1 --integ 1 --avail 1 --to-zone internet
+approvers "approvers: all of, in this order;approver: general_manager;approver: security_officer;" \
+	--action provide_external --conf 1 --integ 1 --avail 1 --asset-type software
+approvers "approver: security_manager;" \
+	--action provide_external --conf 2 --integ 1 --avail 1 --asset-type document
+expect_exit 0 sk decide --profile "$P" --action install_software --json --explain
+expect_in err "approvers (all_of): general_manager, system_manager"
+# 基準 6(5) 例外措置: shown by --explain as a procedure; it does not make an outright prohibition
+# excepted (private devices stay forbid with exception_possible false, checked above too)
+expect_exit 0 sk decide --profile "$P" --action use_private_device --explain
+expect_in out "profile-wide exception route (a procedure, not part of this decision): ciso may permit a departure; an emergency one is reported afterwards [成田 基準 6(5)①, 成田 基準 6(5)②]"
+expect_in out '"exception_possible": false'
+expect_exit 2 sk decide --profile "$P" --action dispose --asset-type spaceship --json
+expect_in err "unknown asset type 'spaceship'"
+expect_exit 2 sk decide --profile "$P" --action connect_network --to-zone moon --json
+expect_in err "unknown to-zone 'moon'"
 
 # --- bad input: a level the profile does not have
 expect_exit 2 sk decide --profile "$P" --action store --conf 3A --json
@@ -187,3 +242,17 @@ expect_exit 0 sk policy check "$f"
 expect_in out "advisory: passwords.normal.min_length 4"
 expect_exit 0 sk policy coverage "$f"
 expect_in out "0 not encoded"
+# records required without a stated period, and 4(4)②エ rotation without an interval
+expect_in out "required, but the seed states no period (9)"
+expect_in out "  access_log  各種アクセス記録"
+expect_in out "passwords.normal.rotation_days"
+expect_exit 0 sk policy coverage "$f" --json
+python3 - <<'EOF' || fail "coverage --json must list the unstated periods"
+import json
+d = json.load(open("out"))
+ids = [u["id"] for u in d["unstated_periods"]]
+want = ["take_out_records", "disposal_records", "entry_records", "incident_records", "work_records",
+        "access_log", "failure_records", "exception_records", "passwords.normal.rotation_days"]
+assert ids == want, ids
+assert d["unstated_periods"][5]["citations"] == ["成田 基準 5(1)⑥ア"], d["unstated_periods"][5]
+EOF

@@ -63,6 +63,35 @@ done <<EOF
 --action use_private_device --actor-role $C|forbid|null||false|新潟 別記 第9条第3項
 EOF
 
+# --- asset type: 第9条第1項 labels only computers (hardware) brought in; 第13条 virus-scans only
+# electronic media and their files; a type not given applies both (the strict reading, above).
+while IFS='|' read -r args dec appr sg exc cites; do
+	[ -z "$args" ] && continue
+	check "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
+done <<EOF
+--action carry_in --actor-role $C --asset-type document|require_approval|city|record|false|新潟 別記 第7条第2項
+--action carry_in --actor-role $C --asset-type hardware|require_approval|city|record,label|false|新潟 別記 第7条第2項~新潟 別記 第9条第1項
+--action carry_in --actor-role $C --asset-type media|require_approval|city|record,virus_scan|false|新潟 別記 第7条第2項~新潟 別記 第13条
+--action take_out --actor-role $C --conf 1 --asset-type document|require_approval|city|record,access_restriction|false|新潟 別記 第6条第4項~新潟 別記 第6条第2項
+--action take_out --actor-role $C --conf 1 --asset-type data|require_approval|city|record,virus_scan,access_restriction|false|新潟 別記 第13条
+EOF
+for t in document hardware; do
+	expect_exit 0 sk decide --profile "$profile" --action carry_in --actor-role $C --asset-type $t --json
+	expect_not_in out "第13条"
+done
+# --- 基本方針 6(3)イ: LGWAN接続系 <-> インターネット接続系 (to_zone): no direct connection; the
+# exception is a route that lets only safe traffic through (無害化 itself: checklist kh-06-3i)
+while IFS='|' read -r args dec appr sg exc cites; do
+	[ -z "$args" ] && continue
+	check "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
+done <<EOF
+--action connect_network --zone lgwan --to-zone internet|forbid|city|virus_scan,ip_restriction|true|新潟 基本方針 6(3)イ~新潟 基本方針 2(11)
+--action connect_network --zone internet --to-zone lgwan --actor-role $C|forbid|city|virus_scan,ip_restriction|true|新潟 基本方針 6(3)イ~新潟 別記 第9条第2項
+--action connect_network --zone lgwan --to-zone lgwan --actor-role $C|require_approval|city||false|新潟 別記 第9条第2項
+EOF
+expect_exit 0 sk decide --profile "$profile" --action connect_network --zone lgwan --actor-role $C --json
+expect_not_in out "6(3)イ"
+
 # An unclassified asset is treated as the most sensitive: the 第6条第3項 encryption applies.
 check "--action transport --actor-role $C" allow_with_safeguards null \
 	"encrypt_or_password,access_restriction" false "新潟 別記 第6条第3項 (inferred)"

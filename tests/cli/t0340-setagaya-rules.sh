@@ -67,6 +67,22 @@ check "--action store" allow_with_safeguards null "backup,access_restriction" fa
 check "--action connect_network --zone mynumber --actor-role staff" forbid null "" false \
 	"世田谷 6(1)ア~世田谷 7(1)エ④"
 
+# 6(2)ア (to_zone): LGWAN接続系 and インターネット接続系 are separated, only needed traffic is
+# allowed (the exception, ip_restriction); connecting within LGWAN is not touched by it.
+check "--action connect_network --zone lgwan --to-zone internet --actor-role $C" forbid city \
+	"ip_restriction" true "世田谷 6(2)ア~世田谷 7(1)エ④"
+check "--action connect_network --zone internet --to-zone lgwan --actor-role system_manager" \
+	forbid city "ip_restriction" true "世田谷 6(2)ア"
+check "--action connect_network --zone lgwan --actor-role system_manager" allow null "" false \
+	"世田谷 7(1)エ④"
+check "--action connect_network --zone lgwan --to-zone lgwan --actor-role $C" require_approval \
+	city "" false "世田谷 7(1)エ④"
+
+# 9(1)ウ①「一定期間保存」 and 9(2)ウ⑤ privileged rotation: required, no period stated.
+expect_exit 0 sk policy coverage "$profile" --json
+expect_eq "$(jq -r '[.unstated_periods[] | .id + "=" + (.citations | join(","))] | join(";")' out)" \
+	"access_log=世田谷 9(1)ウ①;passwords.privileged.rotation_days=世田谷 9(2)ウ⑤" "unstated periods"
+
 # Where the excerpt is silent the strictest rule of the action applies, and says so.
 no_rule="世田谷 (no rule; strictest applied)"
 check "--action copy --actor-role $C --conf IV" forbid null "" false "$no_rule"

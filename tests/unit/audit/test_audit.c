@@ -236,6 +236,13 @@ static void case_intact(const char *backend)
 	assert_int_equal(verify(f.s, notes, 1, NULL, true), 0);
 	append(f.s, 11); /* a newer log still matches the older checkpoint */
 	assert_int_equal(verify(f.s, notes, 1, NULL, true), 0);
+	/* Inside a transaction, its own uncommitted entries are part of the log. */
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	assert_int_equal(sk_store_begin(f.s, &err), SK_OK);
+	append(f.s, 12);
+	assert_int_equal(verify(f.s, notes, 1, NULL, true), 0);
+	assert_int_equal(sk_store_commit(f.s, &err), SK_OK); /* verifying doomed nothing */
+	sk_buf_free(&err);
 	free(cp);
 	teardown_log(&f);
 }
@@ -260,6 +267,34 @@ static void case_hash(const char *backend)
 	teardown_log(&f);
 }
 
+static sk_err take_hex(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	(void)sk_audit_hash_col(row, 0, ctx);
+	return SK_OK;
+}
+
+/* The hash columns hold bytes: the right hash written as hex text is damage. */
+static void case_hash_text(const char *backend)
+{
+	static const char *const cols[] = {"prev_hash", "leaf_hash"};
+	for (size_t i = 0; i < 2; i++) {
+		struct fixture f;
+		char hex[SK_HASH_HEX_LEN + 1], q[128];
+		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		setup_log(&f, backend, 10);
+		snprintf(q, sizeof(q), "SELECT %s FROM audit_log WHERE seq = 5", cols[i]);
+		assert_int_equal(sk_store_query(f.s, q, NULL, 0, take_hex, hex, &err), SK_OK);
+		assert_int_equal(strlen(hex), SK_HASH_HEX_LEN);
+		snprintf(q, sizeof(q), "UPDATE audit_log SET %s = ? WHERE seq = 5", cols[i]);
+		sk_val p[] = {sk_vtext(hex)};
+		assert_int_equal(sk_store_exec(f.s, q, p, 1, NULL, &err), SK_OK);
+		assert_int_equal(verify(f.s, NULL, 0, "entry 5: stored hash", false), 5);
+		sk_buf_free(&err);
+		teardown_log(&f);
+	}
+}
+
 /* A payload edit with the entry's own hash recomputed still breaks the chain. */
 struct row5 {
 	char f[10][512];
@@ -272,7 +307,11 @@ static sk_err take_row5(void *ctx, const sk_row *row, sk_buf *err)
 	(void)err;
 	for (size_t i = 0; i < 10; i++) {
 		r->null[i] = sk_row_is_null(row, i);
-		snprintf(r->f[i], sizeof(r->f[i]), "%s", sk_row_text(row, i));
+		/* The hashes are stored as bytes; the encoding takes them as hex. */
+		if (i >= 8)
+			(void)sk_audit_hash_col(row, i, r->f[i]);
+		else
+			snprintf(r->f[i], sizeof(r->f[i]), "%s", sk_row_text(row, i));
 	}
 	return SK_OK;
 }
@@ -302,10 +341,9 @@ static void case_rehashed(const char *backend)
 	                    r.f[8]};
 	assert_int_equal(sk_audit_entry_bytes(&e, &bytes), SK_OK);
 	unsigned char h[SK_HASH_LEN];
-	char hex[SK_HASH_HEX_LEN + 1];
+	assert_int_equal(strlen(r.f[8]), SK_HASH_HEX_LEN);
 	sk_audit_leaf_hash(bytes.data, bytes.len, h);
-	sk_audit_hex(h, hex);
-	sk_val p[] = {sk_vtext(hex)};
+	sk_val p[] = {SK_VBLOB(h, SK_HASH_LEN)};
 	assert_int_equal(sk_store_exec(f.s, "UPDATE audit_log SET leaf_hash = ? WHERE seq = 5", p,
 	                               1, NULL, &err),
 	                 SK_OK);
@@ -560,6 +598,7 @@ static void case_large(const char *backend)
 BACKEND_TEST(intact)
 BACKEND_TEST(payload)
 BACKEND_TEST(hash)
+BACKEND_TEST(hash_text)
 BACKEND_TEST(rehashed)
 BACKEND_TEST(deleted)
 BACKEND_TEST(swapped)
@@ -579,6 +618,7 @@ int main(void)
 	    cmocka_unit_test(test_intact),
 	    cmocka_unit_test(test_payload),
 	    cmocka_unit_test(test_hash),
+	    cmocka_unit_test(test_hash_text),
 	    cmocka_unit_test(test_rehashed),
 	    cmocka_unit_test(test_deleted),
 	    cmocka_unit_test(test_swapped),

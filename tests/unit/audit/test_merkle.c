@@ -127,8 +127,10 @@ static int run_vector(const char *path, bool inclusion)
 static int run_dir(const char *dir, bool inclusion)
 {
 	DIR *d = opendir(dir);
-	if (!d)
+	if (!d) {
 		fail_msg("cannot open %s", dir);
+		return 0;
+	}
 	int count = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {

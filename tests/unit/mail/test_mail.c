@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "testutil.h"
 
 #include "audit/audit.h"
@@ -116,8 +118,9 @@ static void test_html_to_text(void **state)
 	t = html("<p><a href=\"mailto:a@b.example\">a@b.example</a></p>", false, SK_OK);
 	assert_string_equal(t, "a@b.example");
 	free(t);
-	t = html("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table><pre> x\n  y</pre>",
-	         false, SK_OK);
+	t = html(
+	    "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table><pre> x\n  y</pre>",
+	    false, SK_OK);
 	assert_string_equal(t, "a | b\nc\n\n x\n  y");
 	free(t);
 }
@@ -156,7 +159,7 @@ static void test_html_limits(void **state)
 
 static sk_mail_sanitizer *sanitizer(size_t max_parts, size_t max_depth)
 {
-	sk_mail_options o = {.render = true};
+	sk_mail_options o = {.render = true, .json_body = true};
 	sk_mail_limits_default(&o.limits);
 	o.limits.max_parts = max_parts;
 	o.limits.max_depth = max_depth;
@@ -176,8 +179,7 @@ static bool has_notice(json_t *j, const char *code)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(j, "notices"), i, v)
-	{
+	json_array_foreach (json_object_get(j, "notices"), i, v) {
 		if (strstr(json_string_value(v), code))
 			return true;
 	}
@@ -201,8 +203,9 @@ static void test_sanitize_message(void **state)
 	/* Exactly the four keys of SPEC §3. */
 	assert_int_equal(json_object_size(j), 4);
 	/* Encoded words are joined before decoding, even with a character split between them. */
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "headers"), "subject")),
-	                    "日本語 x");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "headers"), "subject")),
+	    "日本語 x");
 	assert_int_equal(json_array_size(json_object_get(j, "removed")), 2);
 	json_t *pdf = json_array_get(json_object_get(j, "removed"), 0);
 	assert_string_equal(json_string_value(json_object_get(pdf, "name")), "a.pdf");
@@ -248,6 +251,31 @@ static void test_sanitize_message(void **state)
 	sk_mail_sanitizer_free(s);
 }
 
+static void test_addresses(void **state)
+{
+	(void)state;
+	sk_mail_sanitizer *s = sanitizer(1000, 32);
+	sk_mail_result r;
+	static const char m[] = "From: \"a\\\"b, c\" <x@example.jp>\n"
+	                        "To: team: a@example.jp, =?UTF-8?B?5bGx55Sw?= <b@example.jp>;\n"
+	                        "Cc: =?UTF-8?Q?x=0D=0ABcc:_v@evil.example?= <c@example.jp>\n\nhi\n";
+	json_t *h = json_object_get(sanitize(s, m, 0, &r), "headers");
+	assert_string_equal(json_string_value(json_object_get(h, "from")),
+	                    "\"a\\\"b, c\" <x@example.jp>");
+	assert_string_equal(json_string_value(json_object_get(h, "to")),
+	                    "team: a@example.jp, 山田 <b@example.jp>;");
+	/* CR LF inside an encoded word stays inside the name; the real address is c@. */
+	assert_string_equal(json_string_value(json_object_get(h, "cc")),
+	                    "\"x Bcc: v@evil.example\" <c@example.jp>");
+	assert_true(has_notice(r.json, "[display_name_address]"));
+	/* The rendered headers carry the same addresses, the name encoded. */
+	assert_non_null(strstr(r.message.data, "To: team: a@example.jp, =?UTF-8?b?5bGx55Sw?= "
+	                                       "<b@example.jp>;\n"));
+	assert_null(strstr(r.message.data, "\nBcc:"));
+	sk_mail_result_free(&r);
+	sk_mail_sanitizer_free(s);
+}
+
 static void test_sha256_of_parts(void **state)
 {
 	(void)state;
@@ -265,6 +293,102 @@ static void test_sha256_of_parts(void **state)
 	assert_true(has_notice(j, "[no_text]"));
 	sk_mail_result_free(&r);
 	sk_mail_sanitizer_free(s);
+}
+
+/*
+ * Attachments decode the same whatever their base64 looks like: lines of 76
+ * (two 32-character blocks for the vector decoder, then the scalar rest),
+ * CRLF, one long line, odd line lengths, and stray characters anywhere
+ * (skipped). The listed size and SHA-256 must be those of the bytes encoded.
+ */
+static void test_base64_layouts(void **state)
+{
+	(void)state;
+	enum { N = 5003 };
+	static unsigned char raw[N];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < N; i++) {
+		x = x * 1103515245u + 12345u;
+		raw[i] = (unsigned char)(x >> 16);
+	}
+	unsigned char h[32];
+	unsigned hl = 0;
+	assert_true(EVP_Digest(raw, N, h, &hl, EVP_sha256(), NULL));
+	char want[65];
+	for (int i = 0; i < 32; i++)
+		snprintf(want + 2 * i, 3, "%02x", h[i]);
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static char b64[N / 3 * 4 + 8];
+	size_t bl = 0;
+	for (size_t i = 0; i < N; i += 3) {
+		unsigned v = (unsigned)raw[i] << 16 | (i + 1 < N ? (unsigned)raw[i + 1] << 8 : 0) |
+		             (i + 2 < N ? raw[i + 2] : 0);
+		b64[bl++] = al[v >> 18];
+		b64[bl++] = al[(v >> 12) & 63];
+		b64[bl++] = i + 1 < N ? al[(v >> 6) & 63] : '=';
+		b64[bl++] = i + 2 < N ? al[v & 63] : '=';
+	}
+	static const struct {
+		size_t line;     /* characters per line, 0 for one line */
+		const char *eol; /* line end */
+		size_t every;    /* a stray character after every this many, 0 for none */
+		char stray;
+	} layouts[] = {
+	    {76, "\n", 0, 0}, {76, "\r\n", 0, 0}, {0, "\n", 0, 0},      {64, "\n", 0, 0},
+	    {33, "\n", 0, 0}, {0, "\n", 37, ' '}, {76, "\n", 101, '!'}, {72, " \t\r\n", 0, 0},
+	};
+	sk_mail_sanitizer *s = sanitizer(1000, 32);
+	for (size_t k = 0; k < sizeof(layouts) / sizeof(layouts[0]); k++) {
+		sk_buf m = SK_BUF_INIT(1u << 20);
+		assert_int_equal(sk_buf_adds(&m,
+		                             "From: a@example.jp\nContent-Type: multipart/mixed; "
+		                             "boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n"
+		                             "--b\nContent-Type: application/octet-stream; "
+		                             "name=r.bin\nContent-Transfer-Encoding: base64\n\n"),
+		                 SK_OK);
+		for (size_t i = 0; i < bl; i++) {
+			assert_int_equal(sk_buf_addc(&m, b64[i]), SK_OK);
+			if (layouts[k].every && (i + 1) % layouts[k].every == 0)
+				assert_int_equal(sk_buf_addc(&m, layouts[k].stray), SK_OK);
+			if (layouts[k].line && (i + 1) % layouts[k].line == 0)
+				assert_int_equal(sk_buf_adds(&m, layouts[k].eol), SK_OK);
+		}
+		assert_int_equal(sk_buf_adds(&m, "\n--b--\n"), SK_OK);
+		sk_mail_result r;
+		json_t *j = sanitize(s, m.data, 0, &r);
+		json_t *o = json_array_get(json_object_get(j, "removed"), 0);
+		assert_int_equal(json_integer_value(json_object_get(o, "size")), N);
+		assert_string_equal(json_string_value(json_object_get(o, "sha256")), want);
+		sk_mail_result_free(&r);
+		sk_buf_free(&m);
+	}
+	sk_mail_sanitizer_free(s);
+}
+
+/* Without json_body the JSON lacks only the body; the rendered message is the same. */
+static void test_json_without_body(void **state)
+{
+	(void)state;
+	sk_mail_sanitizer *with = sanitizer(1000, 32);
+	sk_mail_options o = {.render = true};
+	sk_mail_limits_default(&o.limits);
+	sk_mail_sanitizer *without = NULL;
+	assert_int_equal(sk_mail_sanitizer_new(&o, &without, NULL), SK_OK);
+	sk_mail_result a, b;
+	json_t *ja = sanitize(with, multi, 0, &a);
+	json_t *jb = sanitize(without, multi, 0, &b);
+	assert_non_null(json_object_get(ja, "body"));
+	assert_null(json_object_get(jb, "body"));
+	assert_int_equal(json_object_size(jb), 3);
+	assert_true(json_object_del(ja, "body") == 0);
+	assert_true(json_equal(ja, jb));
+	assert_int_equal(a.message.len, b.message.len);
+	assert_memory_equal(a.message.data, b.message.data, a.message.len);
+	assert_string_equal(a.sha256, b.sha256);
+	sk_mail_result_free(&a);
+	sk_mail_result_free(&b);
+	sk_mail_sanitizer_free(with);
+	sk_mail_sanitizer_free(without);
 }
 
 static sk_err count_row(void *ctx, const sk_row *row, sk_buf *err)
@@ -305,10 +429,10 @@ static void test_record_every_backend(void **state)
 		sk_store_fault(st, SK_FAULT_WRITE, 1);
 		assert_int_not_equal(sk_mail_record(st, &r, "cli:test", "cli", NULL, &err), SK_OK);
 		int64_t n = 0;
-		assert_int_equal(sk_store_query_int(st, "SELECT COUNT(*) FROM audit_log WHERE object = ?",
-		                                    (sk_val[]){sk_vtext("mail:<x1@example.jp>")}, 1, &n,
-		                                    &err),
-		                 SK_OK);
+		assert_int_equal(
+		    sk_store_query_int(st, "SELECT COUNT(*) FROM audit_log WHERE object = ?",
+		                       (sk_val[]){sk_vtext("mail:<x1@example.jp>")}, 1, &n, &err),
+		    SK_OK);
 		assert_int_equal(n, 1);
 		sk_buf_free(&err);
 		sk_mail_result_free(&r);
@@ -326,7 +450,10 @@ int main(void)
 	    cmocka_unit_test(test_html_to_text),
 	    cmocka_unit_test(test_html_limits),
 	    cmocka_unit_test(test_sanitize_message),
+	    cmocka_unit_test(test_addresses),
 	    cmocka_unit_test(test_sha256_of_parts),
+	    cmocka_unit_test(test_base64_layouts),
+	    cmocka_unit_test(test_json_without_body),
 	    cmocka_unit_test(test_record_every_backend),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,6 +139,63 @@ static const struct bad_case bad_cases[] = {
      2, "unknown zone 'moon'"},
     {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nextra: 1\n", 2,
      "unknown key 'extra' in the profile"},
+    /* several approvers */
+    {"  - id: r\n    action: copy\n    decision: require_approval\n    approver: ciso\n"
+     "    approvers: {all_of: [ciso, city]}\n    cite: \"1\"\n",
+     5, "give approver or approvers, not both"},
+    {"  - id: r\n    action: copy\n    decision: require_approval\n"
+     "    approvers: {all_of: [ciso]}\n    cite: \"1\"\n",
+     4, "all_of needs 2 to 4 roles"},
+    {"  - id: r\n    action: copy\n    decision: require_approval\n"
+     "    approvers:\n      any_of:\n        - ciso\n        - king\n    cite: \"1\"\n",
+     7, "unknown role 'king' as approver"},
+    {"  - id: r\n    action: copy\n    decision: require_approval\n"
+     "    approvers:\n      any_of: [ciso, csirt]\n    cite: \"1\"\n",
+     5, "approver 'csirt' has no title"},
+    {"  - id: r\n    action: copy\n    decision: require_approval\n"
+     "    approvers:\n      all_of:\n        - ciso\n        - ciso\n    cite: \"1\"\n",
+     7, "approver 'ciso' is listed twice"},
+    {"  - id: r\n    action: copy\n    decision: require_approval\n"
+     "    approvers:\n      one_of: [ciso, city]\n    cite: \"1\"\n",
+     5, "unknown key 'one_of'"},
+    {"  - id: r\n    action: copy\n    decision: require_approval\n"
+     "    approvers: {all_of: [ciso, city], any_of: [ciso, city]}\n    cite: \"1\"\n",
+     4, "exactly one of all_of and any_of"},
+    {"  - id: r\n    action: copy\n    decision: allow\n"
+     "    approvers: {all_of: [ciso, city]}\n    cite: \"1\"\n",
+     4, "allow takes no approver"},
+    /* asset type and the other end of a connection */
+    {"  - id: r\n    action: dispose\n    when:\n      asset_type: [hardware, spaceship]\n"
+     "    decision: allow\n    cite: \"1\"\n",
+     4, "unknown asset type 'spaceship'"},
+    {"  - id: r\n    action: connect_network\n    when:\n      to_zone: moon\n"
+     "    decision: allow\n    cite: \"1\"\n",
+     4, "unknown zone 'moon'"},
+    {"  - id: r\n    action: connect_network\n    when: {to_zone: []}\n"
+     "    decision: allow\n    cite: \"1\"\n",
+     3, "empty list"},
+    /* unstated periods, privileged holders, the exception route */
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nretention:\n"
+     "  - id: x\n    what: y\n    period: forever\n    cite: \"1\"\n",
+     5, "period must be 'unspecified'"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nretention:\n"
+     "  - {id: x, what: y, years: 1, period: unspecified, cite: \"1\"}\n",
+     3, "exactly one of years and days"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\npasswords:\n  normal:\n"
+     "    rotation_days: sometimes\n    cite: \"1\"\n",
+     4, "whole number"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\npasswords:\n  normal:\n"
+     "    min_holders: 2\n    cite: \"1\"\n",
+     4, "min_holders is a rule for privileged IDs only"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\npasswords:\n  normal:\n"
+     "    cite: \"1\"\n  privileged:\n    min_holders: 0\n    cite: \"1\"\n",
+     6, "whole number"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nexceptions:\n"
+     "  approver: csirt\n  cite: \"1\"\n",
+     3, "approver 'csirt' has no title"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nexceptions:\n"
+     "  approver: ciso\n",
+     3, "missing 'cite'"},
 };
 
 static void test_loader_errors_name_the_line(void **state)
@@ -191,6 +248,8 @@ static void test_head_errors(void **state)
 	     "      - {id: \"1\", label: a}\n      - {id: \"1\", label: b}\n",
 	     7, "duplicate level '1'"},
 	    {"", 1, "empty"},
+	    {"format: 1\n%\x82\n", 2, "directives"}, /* libfyaml 0.7.12 would loop forever */
+	    {"format: 1\ncity: \"\xff\"\n", 2, "not valid UTF-8"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		sk_buf diag = SK_BUF_INIT(1u << 20);
@@ -207,6 +266,41 @@ static void test_head_errors(void **state)
 		sk_buf_free(&diag);
 	}
 }
+
+/* A profile with several approvers, asset types, to_zone and the newer keys (tests below). */
+static const char extended[] =
+    "  - id: sw\n    action: install_software\n    decision: forbid\n    exception: true\n"
+    "    approvers: {any_of: [security_manager, ciso]}\n    cite: \"1\"\n"
+    "  - id: dev\n    action: connect_device\n    decision: require_approval\n"
+    "    approvers:\n      all_of: [security_manager, ciso]\n    cite: \"1\"\n"
+    "  - id: dev-city\n    action: connect_device\n    when: {actor_role: city}\n"
+    "    decision: require_approval\n    approver: city\n    cite: \"2\"\n"
+    "  - {id: d-all, action: dispose, decision: allow_with_safeguards, safeguards: [record], "
+    "cite: \"1\"}\n"
+    "  - id: d-hw\n    action: dispose\n    when: {asset_type: [hardware, media]}\n"
+    "    decision: allow_with_safeguards\n    safeguards: [irrecoverable_erase]\n"
+    "    cite: \"2\"\n"
+    "  - id: d-not-doc\n    action: dispose\n    unless: {asset_type: document}\n"
+    "    decision: allow_with_safeguards\n    safeguards: [disposal_certificate]\n"
+    "    cite: \"3\"\n"
+    "  - {id: p-c2, action: provide_external, when: {conf: \">=2\"}, decision: "
+    "require_approval, approver: security_manager, safeguards: [encrypt_or_password], "
+    "cite: \"1\"}\n"
+    "  - {id: p-sw, action: provide_external, when: {asset_type: software}, decision: "
+    "require_approval, approver: ciso, cite: \"2\"}\n"
+    "  - {id: net, action: connect_network, decision: require_approval, approver: "
+    "security_manager, cite: \"1\"}\n"
+    "  - id: net-split\n    action: connect_network\n"
+    "    when: {zone: lgwan, to_zone: [internet]}\n    decision: forbid\n"
+    "    exception: true\n    approver: city\n    safeguards: [ip_restriction]\n"
+    "    cite: \"2\"\n"
+    "passwords:\n  normal:\n    min_length: 8\n    rotation_days: unspecified\n"
+    "    cite: \"1\"\n"
+    "  privileged:\n    min_holders: 2\n    cite: \"2\"\n"
+    "retention:\n"
+    "  - {id: access_log, what: アクセス記録, period: unspecified, cite: \"3\"}\n"
+    "  - {id: audit_log, what: 監査ログ, years: 5, cite: \"3\"}\n"
+    "exceptions:\n  approver: ciso\n  report_afterwards: true\n  cite: [\"1\", \"2\"]\n";
 
 /* --- matching semantics --- */
 
@@ -405,6 +499,7 @@ static void test_decide_does_not_allocate(void **state)
 {
 	(void)state;
 	sk_policy *p = must_load(layered);
+	sk_policy *x = must_load(extended); /* several approvers, typed rules, to_zone */
 	counting = 1;
 	free(malloc(16)); /* the wrapper itself must see this one */
 	counting = 0;
@@ -420,10 +515,14 @@ static void test_decide_does_not_allocate(void **state)
 				in.level[SK_AXIS_CONF] = c;
 				in.actor_role = (sk_role)r;
 				in.mynumber = r & 1;
+				in.asset_type = (sk_asset_type)(r % SK_ASSET__COUNT);
+				in.to_zone = (sk_zone)(r % (SK_ZONE_NONE + 1));
 				(void)sk_policy_decide(p, &in, &d);
+				(void)sk_policy_decide(x, &in, &d);
 			}
 	counting = 0;
 	assert_int_equal(allocations, 0);
+	sk_policy_free(x);
 	sk_policy_free(p);
 }
 #else
@@ -556,6 +655,234 @@ static void test_password_check(void **state)
 	sk_policy_free(p);
 }
 
+/* --- several approvers, asset types, the other end, unstated periods --- */
+
+static sk_decision decide_x(const sk_policy *p, sk_action a, sk_asset_type type, sk_zone zone,
+                            sk_zone to_zone, sk_role role, int conf)
+{
+	sk_decide_input in;
+	sk_decide_input_init(&in, a);
+	assert_int_equal(in.asset_type, SK_ASSET_UNKNOWN);
+	assert_int_equal(in.to_zone, SK_ZONE_NONE);
+	in.level[SK_AXIS_CONF] = conf;
+	in.asset_type = type;
+	in.zone = zone;
+	in.to_zone = to_zone;
+	in.actor_role = role;
+	sk_decision d;
+	assert_int_equal(sk_policy_decide(p, &in, &d), SK_OK);
+	return d;
+}
+
+static void test_several_approvers(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(extended);
+	/* any_of: approver_role is the first listed, the decision carries both */
+	sk_decision d = decide_x(p, SK_ACT_INSTALL_SOFTWARE, SK_ASSET_UNKNOWN, SK_ZONE_NONE,
+	                         SK_ZONE_NONE, SK_ROLE_NONE, 0);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_true(d.exception_possible);
+	assert_int_equal(d.approver, SK_ROLE_SECURITY_MANAGER);
+	assert_int_equal(d.approver_mode, SK_APPROVE_ANY_OF);
+	assert_int_equal(d.n_approvers, 2);
+	assert_int_equal(d.approvers[0], SK_ROLE_SECURITY_MANAGER);
+	assert_int_equal(d.approvers[1], SK_ROLE_CISO);
+	/* all_of, in order */
+	d = decide_x(p, SK_ACT_CONNECT_DEVICE, SK_ASSET_UNKNOWN, SK_ZONE_NONE, SK_ZONE_NONE,
+	             SK_ROLE_STAFF, 0);
+	assert_int_equal(d.approver_mode, SK_APPROVE_ALL_OF);
+	assert_int_equal(d.n_approvers, 2);
+	assert_int_equal(d.approvers[1], SK_ROLE_CISO);
+	/* a more specific single-approver rule replaces the whole list */
+	d = decide_x(p, SK_ACT_CONNECT_DEVICE, SK_ASSET_UNKNOWN, SK_ZONE_NONE, SK_ZONE_NONE,
+	             SK_ROLE_CITY, 0);
+	assert_int_equal(d.approver, SK_ROLE_CITY);
+	assert_int_equal(d.approver_mode, SK_APPROVE_ONE);
+	assert_int_equal(d.n_approvers, 1);
+	/* the JSON keeps one approver_role */
+	sk_buf out = SK_BUF_INIT(1u << 16);
+	d = decide_x(p, SK_ACT_CONNECT_DEVICE, SK_ASSET_UNKNOWN, SK_ZONE_NONE, SK_ZONE_NONE,
+	             SK_ROLE_STAFF, 0);
+	assert_int_equal(sk_decision_to_json(&d, &out), SK_OK);
+	assert_non_null(
+	    strstr(out.data, "\"approver_role\": \"security_manager\", \"safeguards\""));
+	/* --explain names them all */
+	sk_buf_reset(&out);
+	sk_decide_input in;
+	sk_decide_input_init(&in, SK_ACT_CONNECT_DEVICE);
+	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_non_null(strstr(out.data, "approvers (all_of): security_manager, ciso"));
+	/* allow answers carry no approvers */
+	d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_DOCUMENT, SK_ZONE_NONE, SK_ZONE_NONE, SK_ROLE_NONE,
+	             0);
+	assert_int_equal(d.n_approvers, 0);
+	assert_int_equal(d.approver, SK_ROLE_NONE);
+	sk_buf_free(&out);
+	sk_policy_free(p);
+}
+
+static void test_asset_type_and_to_zone(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(extended);
+	const uint32_t rec = 1u << SK_SG_RECORD, erase = 1u << SK_SG_IRRECOVERABLE_ERASE,
+	               cert = 1u << SK_SG_DISPOSAL_CERTIFICATE;
+	/* typed when:, typed unless:, and both */
+	sk_decision d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_DOCUMENT, SK_ZONE_NONE, SK_ZONE_NONE,
+	                         SK_ROLE_NONE, 0);
+	assert_int_equal(d.safeguards, rec);
+	d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_DATA, SK_ZONE_NONE, SK_ZONE_NONE, SK_ROLE_NONE, 0);
+	assert_int_equal(d.safeguards, rec | cert);
+	d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_MEDIA, SK_ZONE_NONE, SK_ZONE_NONE, SK_ROLE_NONE,
+	             0);
+	assert_int_equal(d.safeguards, rec | erase | cert);
+	/* unknown type: every when: type condition holds and no unless: one does */
+	d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_UNKNOWN, SK_ZONE_NONE, SK_ZONE_NONE, SK_ROLE_NONE,
+	             0);
+	assert_int_equal(d.safeguards, rec | erase | cert);
+	assert_int_equal(d.n_citations, 3);
+	/* only a typed rule holds for an unknown type: the silent answer is folded in */
+	d = decide_x(p, SK_ACT_PROVIDE_EXTERNAL, SK_ASSET_UNKNOWN, SK_ZONE_NONE, SK_ZONE_NONE,
+	             SK_ROLE_NONE, 0);
+	assert_int_equal(d.decision, SK_DEC_REQUIRE_APPROVAL);
+	assert_int_equal(d.approver, SK_ROLE_CISO);
+	assert_int_equal(d.safeguards, 1u << SK_SG_ENCRYPT_OR_PASSWORD);
+	assert_false(d.no_rule);
+	assert_int_equal(d.n_citations, 2);
+	assert_string_equal(d.citations[0], "試験 2");
+	assert_string_equal(d.citations[1], "試験 (no rule; strictest applied)");
+	/* ...but not when the type is known */
+	d = decide_x(p, SK_ACT_PROVIDE_EXTERNAL, SK_ASSET_SOFTWARE, SK_ZONE_NONE, SK_ZONE_NONE,
+	             SK_ROLE_NONE, 0);
+	assert_int_equal(d.safeguards, 0);
+	assert_int_equal(d.n_citations, 1);
+	d = decide_x(p, SK_ACT_PROVIDE_EXTERNAL, SK_ASSET_DOCUMENT, SK_ZONE_NONE, SK_ZONE_NONE,
+	             SK_ROLE_NONE, 0);
+	assert_true(d.no_rule);
+	/* nor when an untyped rule holds as well */
+	d = decide_x(p, SK_ACT_PROVIDE_EXTERNAL, SK_ASSET_UNKNOWN, SK_ZONE_NONE, SK_ZONE_NONE,
+	             SK_ROLE_NONE, 1);
+	assert_int_equal(d.n_citations, 2);
+	assert_string_equal(d.citations[1], "試験 2");
+	/* to_zone: only a connection whose other end is the internet */
+	d = decide_x(p, SK_ACT_CONNECT_NETWORK, SK_ASSET_HARDWARE, SK_ZONE_LGWAN, SK_ZONE_NONE,
+	             SK_ROLE_NONE, 0);
+	assert_int_equal(d.decision, SK_DEC_REQUIRE_APPROVAL);
+	d = decide_x(p, SK_ACT_CONNECT_NETWORK, SK_ASSET_HARDWARE, SK_ZONE_LGWAN, SK_ZONE_LGWAN,
+	             SK_ROLE_NONE, 0);
+	assert_int_equal(d.decision, SK_DEC_REQUIRE_APPROVAL);
+	d = decide_x(p, SK_ACT_CONNECT_NETWORK, SK_ASSET_HARDWARE, SK_ZONE_LGWAN, SK_ZONE_INTERNET,
+	             SK_ROLE_NONE, 0);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_int_equal(d.approver, SK_ROLE_CITY);
+	assert_int_equal(d.safeguards, 1u << SK_SG_IP_RESTRICTION);
+	d = decide_x(p, SK_ACT_CONNECT_NETWORK, SK_ASSET_HARDWARE, SK_ZONE_INTERNET,
+	             SK_ZONE_INTERNET, SK_ROLE_NONE, 0);
+	assert_int_equal(d.decision, SK_DEC_REQUIRE_APPROVAL);
+	/* out-of-range inputs */
+	sk_decide_input in;
+	sk_decide_input_init(&in, SK_ACT_DISPOSE);
+	in.asset_type = SK_ASSET__COUNT;
+	assert_int_equal(sk_policy_decide(p, &in, &d), SK_ERR_INVALID);
+	sk_decide_input_init(&in, SK_ACT_DISPOSE);
+	in.to_zone = (sk_zone)(SK_ZONE_NONE + 1);
+	assert_int_equal(sk_policy_decide(p, &in, &d), SK_ERR_INVALID);
+	/* explain names a failed type or to_zone condition */
+	sk_buf out = SK_BUF_INIT(1u << 16);
+	sk_decide_input_init(&in, SK_ACT_DISPOSE);
+	in.asset_type = SK_ASSET_DOCUMENT;
+	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_non_null(strstr(out.data, "asset type is document, the rule wants hardware|media"));
+	sk_buf_reset(&out);
+	sk_decide_input_init(&in, SK_ACT_CONNECT_NETWORK);
+	in.zone = SK_ZONE_LGWAN;
+	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_non_null(strstr(out.data, "to_zone is not given, the rule wants internet"));
+	/* names round-trip; unknown has no name */
+	for (int t = 1; t < SK_ASSET__COUNT; t++) {
+		sk_asset_type back;
+		assert_int_equal(sk_asset_type_parse(sk_asset_type_name((sk_asset_type)t), &back),
+		                 SK_OK);
+		assert_int_equal(back, t);
+	}
+	assert_null(sk_asset_type_name(SK_ASSET_UNKNOWN));
+	sk_asset_type back;
+	assert_int_equal(sk_asset_type_parse("unknown", &back), SK_ERR_INVALID);
+	sk_buf_free(&out);
+	sk_policy_free(p);
+}
+
+static void test_unstated_periods_holders_exceptions(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(extended);
+	const sk_retention *r = sk_policy_retention_find(p, "access_log");
+	assert_non_null(r);
+	assert_true(r->unspecified);
+	assert_int_equal(r->days, 0);
+	r = sk_policy_retention_find(p, "audit_log");
+	assert_false(r->unspecified);
+	assert_int_equal(r->days, 366 * 5);
+	const sk_password_rules *n = sk_policy_password_rules(p, SK_KIND_NORMAL);
+	assert_true(n->rotation_required);
+	assert_int_equal(n->rotation_days, 0);
+	/* privileged inherits the unstated rotation; min_holders is its own */
+	const sk_password_rules *pr = sk_policy_password_rules(p, SK_KIND_PRIVILEGED);
+	assert_true(pr->rotation_required);
+	assert_int_equal(pr->min_holders, 2);
+	assert_int_equal(n->min_holders, 0);
+	assert_int_equal(sk_policy_privileged_min_holders(p), 2);
+	/* coverage lists both unstated periods, once each */
+	sk_buf out = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_policy_coverage(p, true, &out), SK_OK);
+	json_error_t je;
+	json_t *j = json_loads(out.data, 0, &je);
+	assert_non_null(j);
+	json_t *u = json_object_get(j, "unstated_periods");
+	assert_int_equal(json_array_size(u), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(u, 0), "id")),
+	                    "access_log");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(u, 1), "id")),
+	                    "passwords.normal.rotation_days");
+	json_decref(j);
+	sk_buf_reset(&out);
+	assert_int_equal(sk_policy_coverage(p, false, &out), SK_OK);
+	assert_non_null(strstr(out.data, "required, but the seed states no period (2):\n"
+	                                 "  access_log  アクセス記録 [試験 3]\n"));
+	/* a rotation advisory also for an unstated interval */
+	sk_buf_reset(&out);
+	assert_true(sk_policy_advisories(p, &out) >= 1);
+	assert_non_null(strstr(out.data, "passwords.normal.rotation_days asks for periodic"));
+	/* the exception route is data for requests; decisions do not change with it */
+	const sk_exception_route *x = sk_policy_exception_route(p);
+	assert_non_null(x);
+	assert_int_equal(x->approver, SK_ROLE_CISO);
+	assert_true(x->report_afterwards);
+	assert_int_equal(x->n_citations, 2);
+	sk_decision d = decide_x(p, SK_ACT_CONNECT_NETWORK, SK_ASSET_HARDWARE, SK_ZONE_NONE,
+	                         SK_ZONE_NONE, SK_ROLE_NONE, 0);
+	assert_int_equal(d.decision, SK_DEC_REQUIRE_APPROVAL);
+	d = decide_x(p, SK_ACT_PUBLISH, SK_ASSET_HARDWARE, SK_ZONE_NONE, SK_ZONE_NONE, SK_ROLE_NONE,
+	             0);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_false(d.exception_possible);
+	sk_policy_free(p);
+	/* without the keys: no route, no holders rule */
+	p = must_load(layered);
+	assert_null(sk_policy_exception_route(p));
+	assert_int_equal(sk_policy_privileged_min_holders(p), 0);
+	sk_policy_free(p);
+	/* the shipped Hachioji profile: 14(5) 二人以上 */
+	sk_buf diag = SK_BUF_INIT(1u << 16);
+	if (sk_policy_open("hachioji", &p, &diag) != SK_OK)
+		fail_msg("hachioji: %s", diag.data);
+	assert_int_equal(sk_policy_privileged_min_holders(p), 2);
+	sk_policy_free(p);
+	sk_buf_free(&diag);
+	sk_buf_free(&out);
+}
+
 /* --- coverage, OSCAL, built-ins --- */
 
 static void test_coverage_and_oscal(void **state)
@@ -653,6 +980,9 @@ int main(void)
 	    cmocka_unit_test(test_password_check),
 	    cmocka_unit_test(test_coverage_and_oscal),
 	    cmocka_unit_test(test_builtins),
+	    cmocka_unit_test(test_several_approvers),
+	    cmocka_unit_test(test_asset_type_and_to_zone),
+	    cmocka_unit_test(test_unstated_periods_holders_exceptions),
 	    cmocka_unit_test(test_vocabulary_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,6 +132,21 @@ static void test_detect_decode(void **state)
 		free(owned);
 		sk_buf_free(&err);
 	}
+	/* decode_auto: the same answers in one call. */
+	for (int i = 0; i < 3; i++) {
+		const char *out;
+		size_t n;
+		char *owned;
+		sk_csv_encoding enc;
+		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		assert_int_equal(
+		    sk_csv_decode_auto(inputs[i], lens[i], &enc, &out, &n, &owned, &err), SK_OK);
+		assert_int_equal(enc, (sk_csv_encoding)i);
+		assert_int_equal(n, sizeof(utf8) - 1);
+		assert_memory_equal(out, utf8, n);
+		free(owned);
+		sk_buf_free(&err);
+	}
 	/* Bytes that are neither: 0x85 0x40 is unassigned... use a lone lead byte at the end. */
 	const char broken[] = "ok\nok\n\x8f";
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);

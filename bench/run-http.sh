@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# run-http: the server's measured claims (SPEC §4), each against its reference in the same run:
+#   1. wrk on loopback against GET /api/v1/assets/{id} and POST /api/v1/decisions with a
+#      logged-in session, and against nginx serving a static file of the same size as the
+#      asset answer (same wrk settings, same machine, alternating);
+#   2. resident memory of `sekisho serve` with 1,000 open idle (keep-alive) connections.
+# Installs wrk and nginx with apt-get when missing. Prints a Markdown section for
+# docs/performance.md.
+# Usage: bench/run-http.sh [SECONDS] [CONNECTIONS] [THREADS]   (default 10 64 2)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build-bench-http
+secs=${1:-10}
+conns=${2:-64}
+wthreads=${3:-2}
+work=${HTTP_BENCH_DIR:-$root/bench/out/http}
+port_sk=${HTTP_BENCH_PORT:-18481}
+port_ng=$((port_sk + 1))
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+if [ ${#need[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >/dev/null
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
+if [ ! -d "$build" ]; then
+  meson setup "$build" "$root" -Dbuildtype=release >/dev/null
+fi
+ninja -C "$build" sekisho >/dev/null
+bin=$build/sekisho
+
+rm -rf "$work"
+mkdir -p "$work/nginx/logs" "$work/nginx/www"
+cd "$work"
+ulimit -n 8192
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+"$bin" demo --db "$work/demo.db" --no-serve >/dev/null
+"$bin" serve --db "$work/demo.db" --listen "127.0.0.1:$port_sk" >serve.out 2>serve.err &
+sk_pid=$!
+pids+=("$sk_pid")
+for _ in $(seq 50); do grep -q listening serve.out && break; sleep 0.1; done
+base=http://127.0.0.1:$port_sk
+
+# A session, and an asset of 機密性2 (reads of 機密性3 are audited, i.e. a durable write each).
+curl -s -c jar -H 'Content-Type: application/json' \
+  -d '{"login":"yamada.taro","password":"Demo#2026-yamada.taro"}' "$base/api/v1/login" >login.json
+csrf=$(python3 -c 'import json; print(json.load(open("login.json"))["csrf_token"])')
+cookie=$(awk '$6 == "sekisho_session" { print "sekisho_session=" $7 }' jar)
+curl -s -b jar -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+  -d '{"unit":"shiminka","type":"document","name":"窓口対応マニュアル","conf":2,"integ":2,"avail":1,"manager":"市民課長","zone":"lgwan","location":"市民課書庫"}' \
+  "$base/api/v1/assets" >asset.json
+id=$(python3 -c 'import json; print(json.load(open("asset.json"))["id"])')
+curl -s -b jar "$base/api/v1/assets/$id" >answer.json
+size=$(stat -c %s answer.json)
+head -c "$size" /dev/zero | tr '\0' 'x' >nginx/www/asset.json
+dsize=$(curl -s -b jar -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+  -d "{\"asset_id\":$id,\"action\":\"copy\"}" "$base/api/v1/decisions" | wc -c)
+head -c "$dsize" /dev/zero | tr '\0' 'x' >nginx/www/decision.json
+
+cat >nginx/nginx.conf <<EOF
+worker_processes $(nproc);
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  server {
+    listen 127.0.0.1:$port_ng reuseport;
+    root $work/nginx/www;
+    location / { default_type application/json; }
+  }
+}
+EOF
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+pids+=("$!")
+sleep 0.5
+
+cat >post.lua <<EOF
+wrk.method = "POST"
+wrk.body = '{"asset_id":$id,"action":"copy"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-CSRF-Token"] = "$csrf"
+wrk.headers["Cookie"] = "$cookie"
+EOF
+
+# runs wrk and prints "rps p99"
+run() {
+  local out
+  out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency "$@")
+  local rps p99 non2xx
+  rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec/ { print $2 }')
+  p99=$(printf '%s\n' "$out" | awk '$1 == "99%" { print $2 }')
+  non2xx=$(printf '%s\n' "$out" | awk '/Non-2xx/ { print $NF }')
+  [ -z "$non2xx" ] || { echo "wrk saw $non2xx non-2xx answers for $*" >&2; exit 1; }
+  echo "$rps $p99"
+}
+
+get_sk=$(run -H "Cookie: $cookie" "$base/api/v1/assets/$id")
+get_ng=$(run "http://127.0.0.1:$port_ng/asset.json")
+post_sk=$(run -s post.lua "$base/api/v1/decisions")
+post_ng=$(run "http://127.0.0.1:$port_ng/decision.json")
+
+# Resident memory with 1,000 idle keep-alive connections (each has made one request).
+rss_before=$(awk '/VmRSS/ { print $2 }' /proc/$sk_pid/status)
+read -r rss_idle open_conns < <(python3 "$root/bench/http_idle.py" "$port_sk" "$sk_pid" 1000)
+
+f() { printf '%s\n' "$1" | cut -d' ' -f"$2"; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+echo "## HTTP server (wrk against sekisho and nginx)"
+echo
+echo "Command: \`bench/run-http.sh $secs $conns $wthreads\` ($(date -u +%Y-%m-%d), $cpu, $(nproc) CPUs,"
+echo "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $("$nginx_bin" -v 2>&1 | cut -d' ' -f3)), release build,"
+echo "\`sekisho serve\` with one event loop per CPU on SQLite (WAL, synchronous=FULL), nginx with"
+echo "one worker per CPU serving a static file of the same size as sekisho's answer. wrk:"
+echo "$wthreads threads, $conns keep-alive connections, ${secs} s, on the same machine."
+echo
+echo "| Request | sekisho req/s | sekisho p99 | nginx req/s (same size static file) | nginx p99 | Ratio |"
+echo "|---|---|---|---|---|---|"
+echo "| \`GET /api/v1/assets/$id\` ($size bytes, session checked, 機密性2) | $(f "$get_sk" 1) | $(f "$get_sk" 2) | $(f "$get_ng" 1) | $(f "$get_ng" 2) | $(pct "$(f "$get_sk" 1)" "$(f "$get_ng" 1)") |"
+echo "| \`POST /api/v1/decisions\` ($dsize bytes, CSRF checked, audited) | $(f "$post_sk" 1) | $(f "$post_sk" 2) | $(f "$post_ng" 1) | $(f "$post_ng" 2) | $(pct "$(f "$post_sk" 1)" "$(f "$post_ng" 1)") |"
+echo
+echo "Resident memory of \`sekisho serve\`: $((rss_before / 1024)) MiB after the runs above,"
+echo "$((rss_idle / 1024)) MiB with 1,000 idle keep-alive connections open"
+echo "(\`sekisho_http_connections_open\` said $open_conns while they were open; limit 50 MB)."
+echo
+echo "Every \`POST /api/v1/decisions\` appends an audit entry durably: the loop hands it to a"
+echo "worker that runs it through the group-commit writer (many decisions per fsync) and answers"
+echo "once it is committed (src/http/pool.c). A \`GET\` checks the session (several queries),"
+echo "the caller's roles and the asset's scope in SQLite on every request; nothing is cached."

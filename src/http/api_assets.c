@@ -1,0 +1,158 @@
+/*
+ * api_assets: the asset register over HTTP (SPEC §3: GET/POST
+ * /api/v1/assets, GET/PATCH/DELETE /api/v1/assets/{id}, the history) and
+ * POST /api/v1/decisions. Scope is the domain's: asset.c answers
+ * SK_ERR_NOT_FOUND for an asset the actor cannot see, which becomes 404.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/asset.h"
+#include "../domain/decision.h"
+#include "http_int.h"
+
+#define LIST_DEFAULT_LIMIT 1000
+#define LIST_MAX_LIMIT     10000
+
+/* The body's asset fields as sk_asset_input (the route table checked the types). */
+static void input_of(sk_http_rctx *r, sk_asset_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	for (int f = 0; f < SK_AF__COUNT; f++)
+		in->v[f] = sk_http_field_text(r, sk_asset_field_key((sk_asset_field)f));
+}
+
+static void answer_asset(sk_http_rctx *r, int status, int64_t id)
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_get(r->t->store, &r->actor, id, &j, &err);
+	if (e)
+		sk_http_reply_error(r, e, err.data);
+	else
+		sk_http_reply_json(r, status, j);
+	sk_buf_free(&err);
+}
+
+void sk_api_asset_get(sk_http_rctx *r) { answer_asset(r, 200, r->id); }
+
+void sk_api_asset_add(sk_http_rctx *r)
+{
+	sk_asset_input in;
+	input_of(r, &in);
+	int64_t id = 0;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_add(r->t->store, &r->actor, &in, &id, &err);
+	if (e)
+		sk_http_reply_error(r, e, err.data);
+	else
+		answer_asset(r, 201, id);
+	sk_buf_free(&err);
+}
+
+void sk_api_asset_update(sk_http_rctx *r)
+{
+	sk_asset_input in;
+	input_of(r, &in);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_update(r->t->store, &r->actor, r->id, &in, &err);
+	if (e)
+		sk_http_reply_error(r, e, err.data);
+	else
+		answer_asset(r, 200, r->id);
+	sk_buf_free(&err);
+}
+
+void sk_api_asset_dispose(sk_http_rctx *r)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_dispose(r->t->store, &r->actor, r->id, sk_http_field_text(r, "on"),
+	                            sk_http_field_text(r, "operator"),
+	                            sk_http_field_text(r, "record"), &err);
+	if (e)
+		sk_http_reply_error(r, e, err.data);
+	else
+		answer_asset(r, 200, r->id);
+	sk_buf_free(&err);
+}
+
+void sk_api_asset_history(sk_http_rctx *r)
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_history(r->t->store, &r->actor, r->id, &j, &err);
+	if (e)
+		sk_http_reply_error(r, e, err.data);
+	else
+		sk_http_reply_json(r, 200, j);
+	sk_buf_free(&err);
+}
+
+static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
+{
+	json_t *j = sk_asset_json(a);
+	if (!j || json_array_append_new((json_t *)ctx, j))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return SK_OK;
+}
+
+void sk_api_asset_list(sk_http_rctx *r)
+{
+	char unit[72], type[72], conf[40], zone[40], q[408], status[16], limit[24];
+	sk_asset_filter f = {0};
+	if (sk_http_query(r, "unit", unit, sizeof(unit)))
+		f.unit = unit;
+	if (sk_http_query(r, "type", type, sizeof(type)))
+		f.type = type;
+	if (sk_http_query(r, "conf", conf, sizeof(conf)))
+		f.conf = conf;
+	if (sk_http_query(r, "zone", zone, sizeof(zone)))
+		f.zone = zone;
+	if (sk_http_query(r, "q", q, sizeof(q)))
+		f.text = q;
+	if (sk_http_query(r, "status", status, sizeof(status)))
+		f.status = status;
+	f.limit = LIST_DEFAULT_LIMIT;
+	if (sk_http_query(r, "limit", limit, sizeof(limit))) {
+		char *end;
+		long long v = strtoll(limit, &end, 10);
+		if (*end || end == limit || v < 1 || v > LIST_MAX_LIMIT) {
+			sk_http_reply_error(r, SK_ERR_INVALID, "'limit' must be 1 to 10000");
+			return;
+		}
+		f.limit = v;
+	}
+	json_t *a = json_array();
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = a ? sk_asset_list(r->t->store, &r->actor, &f, list_one, a, &err)
+	             : sk_fail(&err, SK_ERR_NOMEM, "out of memory");
+	if (e) {
+		json_decref(a);
+		sk_http_reply_error(r, e, err.data);
+	} else {
+		sk_http_reply_json(r, 200, a);
+	}
+	sk_buf_free(&err);
+}
+
+void sk_api_decision(sk_http_rctx *r)
+{
+	json_int_t id = json_integer_value(json_object_get(r->body, "asset_id"));
+	const char *action = sk_http_field_text(r, "action");
+	/* The decision is audited: a durable write, done with group commit off the loop. */
+	if (id >= 1 && sk_http_pool_decide(r, (int64_t)id, action)) {
+		r->deferred = true;
+		r->answered = true;
+		return;
+	}
+	sk_buf out = SK_BUF_INIT(64u << 10), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = id < 1 ? sk_fail(&err, SK_ERR_INVALID, "'asset_id' must be 1 or more")
+	                  : sk_decision_for_asset(r->t->store, r->t->pol, &r->actor, r->who->roles,
+	                                          (int64_t)id, action, &out, &err);
+	if (e)
+		sk_http_reply_error(r, e, err.data);
+	else
+		sk_http_reply_text(r, 200, "application/json; charset=utf-8", out.data, out.len);
+	sk_buf_free(&out);
+	sk_buf_free(&err);
+}

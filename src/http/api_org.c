@@ -1,0 +1,134 @@
+/*
+ * api_org: the organization tree, accounts and role grants over HTTP. The
+ * domain functions check that the caller administers the unit concerned
+ * (sk_role_require_admin); the route table has already checked the role.
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "../domain/authz.h"
+#include "../domain/org.h"
+#include "../domain/role.h"
+#include "../domain/user.h"
+#include "http_int.h"
+
+/* Answers e with err's message, or j (consumed) with status. */
+static void finish(sk_http_rctx *r, sk_err e, sk_buf *err, int status, json_t *j)
+{
+	if (e) {
+		json_decref(j);
+		sk_http_reply_error(r, e, err->data);
+	} else {
+		sk_http_reply_json(r, status, j);
+	}
+	sk_buf_free(err);
+}
+
+void sk_api_org_list(sk_http_rctx *r)
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_authz_scope_units(r->t->store, &r->actor, &j, &err);
+	finish(r, e, &err, 200, j);
+}
+
+void sk_api_org_add(sk_http_rctx *r)
+{
+	int64_t id = 0;
+	sk_org_unit u;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_org_add(r->t->store, &r->actor, sk_http_field_text(r, "code"),
+	                      sk_http_field_text(r, "name"), sk_http_field_text(r, "kind"),
+	                      sk_http_field_text(r, "parent"), &id, &err);
+	if (!e)
+		e = sk_org_get_id(r->t->store, id, &u, &err);
+	finish(r, e, &err, 201, e ? NULL : sk_org_json(&u));
+}
+
+void sk_api_user_list(sk_http_rctx *r)
+{
+	char unit[72], role[40];
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e =
+	    sk_user_list(r->t->store, sk_http_query(r, "unit", unit, sizeof(unit)) ? unit : NULL,
+	                 sk_http_query(r, "role", role, sizeof(role)) ? role : NULL, &j, &err);
+	finish(r, e, &err, 200, j);
+}
+
+void sk_api_user_add(sk_http_rctx *r)
+{
+	const json_t *roles = json_object_get(r->body, "roles");
+	const char *names[SK_USER_ROLES_MAX];
+	size_t n = json_array_size(roles);
+	for (size_t i = 0; i < n && i < SK_USER_ROLES_MAX; i++)
+		names[i] = json_string_value(json_array_get(roles, i));
+	sk_user_new in = {
+	    .login = sk_http_field_text(r, "login"),
+	    .name = sk_http_field_text(r, "name"),
+	    .unit = sk_http_field_text(r, "unit"),
+	    .kind = sk_http_field_text(r, "kind"),
+	    .roles = names,
+	    .nroles = n,
+	};
+	char temp[SK_PASSWORD_TEMP_MAX];
+	temp[0] = '\0';
+	json_t *user = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = n == 0 ? sk_fail(&err, SK_ERR_INVALID, "field 'roles' needs at least one role")
+	                  : sk_user_add(r->t->store, &r->actor, &in, NULL, temp, &err);
+	if (!e)
+		e = sk_user_show(r->t->store, in.login, &user, &err);
+	json_t *j = e ? NULL : json_pack("{s:o, s:s}", "user", user, "temporary_password", temp);
+	sodium_memzero(temp, sizeof(temp));
+	finish(r, e, &err, 201, j);
+}
+
+void sk_api_user_show(sk_http_rctx *r)
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_user_show(r->t->store, r->param, &j, &err);
+	finish(r, e, &err, 200, j);
+}
+
+static void set_active(sk_http_rctx *r, bool active)
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_user_set_active(r->t->store, &r->actor, r->param, active, &err);
+	if (!e)
+		e = sk_user_show(r->t->store, r->param, &j, &err);
+	finish(r, e, &err, 200, j);
+}
+
+void sk_api_user_disable(sk_http_rctx *r) { set_active(r, false); }
+void sk_api_user_enable(sk_http_rctx *r) { set_active(r, true); }
+
+void sk_api_role_list(sk_http_rctx *r)
+{
+	char login[72], role[40], unit[72];
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_role_list(
+	    r->t->store, sk_http_query(r, "login", login, sizeof(login)) ? login : NULL,
+	    sk_http_query(r, "role", role, sizeof(role)) ? role : NULL,
+	    sk_http_query(r, "unit", unit, sizeof(unit)) ? unit : NULL, &j, &err);
+	finish(r, e, &err, 200, j);
+}
+
+static void grant(sk_http_rctx *r, bool give)
+{
+	const char *login = sk_http_field_text(r, "login"), *role = sk_http_field_text(r, "role"),
+	           *unit = sk_http_field_text(r, "unit");
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = give ? sk_role_grant(r->t->store, &r->actor, login, role, unit, &err)
+	                : sk_role_revoke(r->t->store, &r->actor, login, role, unit, &err);
+	json_t *j = NULL;
+	if (!e)
+		e = sk_role_list(r->t->store, login, NULL, NULL, &j, &err);
+	finish(r, e, &err, give ? 201 : 200, j);
+}
+
+void sk_api_role_grant(sk_http_rctx *r) { grant(r, true); }
+void sk_api_role_revoke(sk_http_rctx *r) { grant(r, false); }

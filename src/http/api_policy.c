@@ -1,0 +1,84 @@
+/* api_policy: the installation's profile (show) and bare decisions (decide) over HTTP. */
+#include <string.h>
+
+#include "http_int.h"
+
+void sk_api_policy_show(sk_http_rctx *r)
+{
+	const sk_policy *p = r->t->pol;
+	json_t *levels = json_object(), *roles = json_array(), *zones = json_object();
+	for (int a = 0; a < SK_AXIS__COUNT; a++) {
+		json_t *ax = json_array();
+		for (int v = 0; v < sk_policy_level_count(p, (sk_axis)a); v++)
+			json_array_append_new(
+			    ax,
+			    json_pack("{s:s, s:s}", "id", sk_policy_level_name(p, (sk_axis)a, v),
+			              "label", sk_policy_level_label(p, (sk_axis)a, v)));
+		json_object_set_new(levels, sk_axis_name((sk_axis)a),
+		                    json_pack("{s:s, s:o}", "title",
+		                              sk_policy_axis_title(p, (sk_axis)a), "levels", ax));
+	}
+	for (int i = 0; i < SK_ROLE__COUNT; i++) {
+		const char *t = sk_policy_role_title(p, (sk_role)i);
+		if (t)
+			json_array_append_new(
+			    roles,
+			    json_pack("{s:s, s:s}", "role", sk_role_name((sk_role)i), "title", t));
+	}
+	for (int z = 0; z < SK_ZONE__COUNT; z++) {
+		const char *t = sk_policy_zone_title(p, (sk_zone)z);
+		if (t)
+			json_object_set_new(zones, sk_zone_name((sk_zone)z), json_string(t));
+	}
+	sk_http_reply_json(r, 200,
+	                   json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "city", sk_policy_city_id(p),
+	                             "name", sk_policy_city_name(p), "source", sk_policy_source(p),
+	                             "classification", levels, "roles", roles, "zones", zones));
+}
+
+void sk_api_policy_decide(sk_http_rctx *r)
+{
+	const sk_policy *p = r->t->pol;
+	const char *action = sk_http_field_text(r, "action");
+	sk_action act;
+	if (sk_action_parse(action, &act)) {
+		sk_http_reply_error(r, SK_ERR_INVALID, "unknown action");
+		return;
+	}
+	sk_decide_input in;
+	sk_decide_input_init(&in, act);
+	static const char *const axes[] = {"conf", "integ", "avail"};
+	char msg[160];
+	for (int a = 0; a < SK_AXIS__COUNT; a++) {
+		const char *v = sk_http_field_text(r, axes[a]);
+		if (v && sk_policy_level_parse(p, (sk_axis)a, v, &in.level[a])) {
+			snprintf(msg, sizeof(msg), "'%s' is not a %s level of the profile", v,
+			         axes[a]);
+			sk_http_reply_error(r, SK_ERR_INVALID, msg);
+			return;
+		}
+	}
+	in.mynumber = json_is_true(json_object_get(r->body, "mynumber"));
+	in.personal = json_is_true(json_object_get(r->body, "personal")) || in.mynumber;
+	const char *zone = sk_http_field_text(r, "zone"),
+	           *role = sk_http_field_text(r, "actor_role");
+	if (zone && sk_zone_parse(zone, &in.zone)) {
+		sk_http_reply_error(r, SK_ERR_INVALID,
+		                    "unknown zone (mynumber, lgwan or internet)");
+		return;
+	}
+	if (role && sk_role_parse(role, &in.actor_role)) {
+		sk_http_reply_error(r, SK_ERR_INVALID, "unknown actor_role");
+		return;
+	}
+	sk_decision d;
+	sk_buf out = SK_BUF_INIT(64u << 10);
+	sk_err e = sk_policy_decide(p, &in, &d);
+	if (!e)
+		e = sk_decision_to_json(&d, &out);
+	if (e)
+		sk_http_reply_error(r, e, "the decision could not be made");
+	else
+		sk_http_reply_text(r, 200, "application/json; charset=utf-8", out.data, out.len);
+	sk_buf_free(&out);
+}

@@ -1,0 +1,52 @@
+/*
+ * http: the HTTP door of sekisho (SPEC C12, §3 HTTP API): an h2o server
+ * with one event loop per thread, each thread owning its own store
+ * connection, answering the JSON API under /api/v1 from one route table
+ * (routes.c), plus /healthz, /metrics and /api/v1/openapi.json.
+ *
+ * sk_http_serve runs until SIGTERM or SIGINT (or sk_http_stop), then stops
+ * accepting, lets the requests in flight finish and returns. It installs
+ * handlers for those two signals and ignores SIGPIPE for the process while
+ * it runs: a server owns its process.
+ */
+#ifndef SK_HTTP_H
+#define SK_HTTP_H
+
+#include <stddef.h>
+
+#include "../core/sk_buf.h"
+
+typedef struct sk_http_config {
+	const char *db_url;          /* opened once per thread; must hold an installation */
+	const char *listen;          /* "ADDR:PORT" ("127.0.0.1:0" picks a free port) */
+	int threads;                 /* event loops; 0: one per CPU, at most 16 */
+	size_t max_body;             /* request body bytes; 0: SK_HTTP_MAX_BODY */
+	size_t max_header;           /* bytes of all request header lines; 0: SK_HTTP_MAX_HEADER */
+	unsigned request_timeout_ms; /* 0: SK_HTTP_REQUEST_TIMEOUT_MS */
+	unsigned max_connections;    /* open connections over all threads; 0: SK_HTTP_MAX_CONN */
+	/* Secure cookies (only over HTTPS through a proxy); off for plain loopback. */
+	int secure_cookies;
+	/*
+	 * Called once, from the calling thread, when every loop listens, with
+	 * the address actually bound ("127.0.0.1:41234"). May be NULL.
+	 */
+	void (*on_ready)(void *ctx, const char *address);
+	void *ready_ctx;
+} sk_http_config;
+
+#define SK_HTTP_MAX_BODY           (1u << 20)
+#define SK_HTTP_MAX_HEADER         (16u << 10)
+#define SK_HTTP_REQUEST_TIMEOUT_MS 10000u
+#define SK_HTTP_MAX_CONN           4096u
+
+/*
+ * Serves until asked to stop. SK_ERR_INVALID for a malformed listen
+ * address, SK_ERR_IO when it cannot bind, SK_ERR_STORE when the database
+ * cannot be opened or holds no installation; err names the problem.
+ */
+sk_err sk_http_serve(const sk_http_config *c, sk_buf *err);
+
+/* Asks a running sk_http_serve to shut down gracefully (async-signal-safe). */
+void sk_http_stop(void);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * http_int: what the files of src/http share and nothing outside uses: the
+ * per-thread context, the per-request context handed to every api_*.c
+ * handler, the route table's shape, the reply helpers and the metrics.
+ *
+ * Ownership: a request context lives on the dispatcher's stack for one
+ * request; a handler borrows it, answers exactly once through one of the
+ * sk_http_reply_* functions and keeps nothing after it returns.
+ */
+#ifndef SK_HTTP_INT_H
+#define SK_HTTP_INT_H
+
+#ifndef H2O_USE_LIBUV
+#define H2O_USE_LIBUV 0
+#endif
+#include <h2o.h>
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/sk_buf.h"
+#include "../domain/actor.h"
+#include "../domain/authz.h"
+#include "../policy/policy.h"
+#include "../store/store.h"
+#include "http.h"
+
+/* An open client connection, linked into its thread's list until h2o closes it. */
+typedef struct sk_http_conn {
+	struct sk_http_conn *prev, *next;
+	h2o_socket_t *sock;
+	struct sk_http_thread *t;
+} sk_http_conn;
+
+/* One event loop's world: everything in it is used by that thread only. */
+typedef struct sk_http_thread {
+	h2o_context_t ctx;
+	h2o_accept_ctx_t accept;
+	h2o_socket_t *listener;
+	sk_store *store;
+	sk_policy *pol; /* the installation's profile, shared by every thread, never changed */
+	const sk_http_config *cfg;
+	const char *db_url;
+	int index;
+	sk_http_conn conns; /* list head of the open connections */
+	size_t nconns;
+	size_t inflight;                     /* jobs handed to the pool, not yet answered */
+	h2o_multithread_receiver_t receiver; /* answers from the pool (pool.c) */
+	struct sk_http_scache *scache;       /* this thread's session cache (scache.c) */
+} sk_http_thread;
+
+/* --- the session cache (scache.c) --- */
+
+struct sk_auth_principal;
+
+/* A checked session, borrowed from the thread's cache until its next lookup. */
+typedef struct sk_http_session {
+	const struct sk_auth_principal *principal;
+	uint32_t roles;       /* bits (1u << sk_role) the account holds */
+	const int64_t *units; /* the units in scope, sorted; NULL when none */
+	size_t nunits;
+} sk_http_session;
+
+/*
+ * The session of token (the cookie value) seen from address, from t's cache
+ * when the entry is fresh (see scache.c for what that means), otherwise
+ * checked in t's store (sk_auth_session_check, the roles and the scope) and
+ * cached. Errors are sk_auth_session_check's.
+ */
+sk_err sk_http_session_find(sk_http_thread *t, const char *token, const char *address,
+                            sk_http_session *out, sk_buf *err);
+/*
+ * Makes every cached session of this process be checked again on its next
+ * use. Called after a change to sessions, accounts, roles or units has
+ * committed.
+ */
+void sk_http_sessions_invalidate(void);
+/* Wipes and frees t's cache (on t's thread, or after it stopped). */
+void sk_http_scache_free(sk_http_thread *t);
+
+/* --- the route table --- */
+
+typedef enum sk_http_type {
+	SK_T_STR,       /* a string */
+	SK_T_INT,       /* an integer */
+	SK_T_BOOL,      /* true or false */
+	SK_T_STR_INT,   /* a string or an integer (ids or codes, levels "3" or 3) */
+	SK_T_STR_ARRAY, /* an array of strings */
+} sk_http_type;
+
+typedef struct sk_http_field {
+	const char *name;
+	sk_http_type type;
+	bool required;
+	size_t max; /* the longest string (bytes) or array accepted; 0: the default */
+	const char *doc;
+} sk_http_field;
+
+#define SK_HTTP_MAX_FIELDS 24
+
+struct sk_http_rctx;
+typedef void (*sk_http_handler)(struct sk_http_rctx *r);
+
+/* Route flags. */
+enum {
+	SK_R_PUBLIC = 1u << 0,      /* no session needed (and none is looked at) */
+	SK_R_MUST_CHANGE = 1u << 1, /* allowed while the password must be changed */
+	SK_R_BODY = 1u << 2,        /* takes a JSON object body described by fields */
+	/* changes sessions, accounts, roles or units: cached sessions are checked again after it */
+	SK_R_INVALIDATES = 1u << 3,
+};
+
+typedef struct sk_http_route {
+	const char *method;  /* "GET", "POST", "PATCH", "DELETE" */
+	const char *path;    /* "/api/v1/assets/{id}": {id} an integer, {login} a string */
+	unsigned flags;      /* SK_R_* */
+	uint32_t roles;      /* bits (1u << sk_role) allowed; 0 with !PUBLIC: nobody */
+	sk_http_handler run; /* answers the request */
+	const char *summary;
+	const char *scope; /* how scope limits the answer, for the OpenAPI document */
+	sk_http_field fields[SK_HTTP_MAX_FIELDS]; /* body (SK_R_BODY), ended by a NULL name */
+	const char *const *query;                 /* query parameters accepted; NULL-terminated */
+} sk_http_route;
+
+/* The table and its length. */
+const sk_http_route *sk_http_routes(size_t *n);
+
+/* --- the request --- */
+
+typedef struct sk_http_rctx {
+	h2o_req_t *req;
+	sk_http_thread *t;
+	const sk_http_route *route;
+	json_t *body;                            /* the parsed body (SK_R_BODY), borrowed */
+	int64_t id;                              /* the {id} path parameter */
+	char param[128];                         /* the {login} path parameter */
+	sk_authz_principal *who;                 /* NULL on public routes */
+	const struct sk_auth_principal *session; /* the session behind who; NULL on public routes */
+	sk_actor actor;                          /* who acts, for the domain layer */
+	char address[64];                        /* the peer's IP address */
+	bool answered;
+	bool deferred;    /* the pool answers later (and observes the metrics then) */
+	int64_t start_us; /* when dispatch began (monotonic) */
+} sk_http_rctx;
+
+/* A query parameter's value copied into out (URL-decoded); false when absent or too long. */
+bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t max);
+
+/* The header's value (a slice into the request), or a zero-length iovec. */
+h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name);
+
+/*
+ * The body field key as text in the request's pool: strings as given,
+ * integers in decimal, booleans as "yes"/"no"; NULL when absent.
+ */
+const char *sk_http_field_text(sk_http_rctx *r, const char *key);
+
+/* --- answers (each sets the security headers; call exactly one per request) --- */
+
+/* Sends j (consumed) with status. */
+void sk_http_reply_json(sk_http_rctx *r, int status, json_t *j);
+/* Sends the len bytes of canonical or pre-built JSON text. */
+void sk_http_reply_text(sk_http_rctx *r, int status, const char *ctype, const char *body,
+                        size_t len);
+/* {"error": {"code", "message"}} with the status the error maps to. */
+void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message);
+/* As sk_http_reply_error with an explicit status and code (405, 415, 431, csrf). */
+void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message);
+/* Adds the security headers every answer carries (CSP, nosniff, frame denial, no-store). */
+void sk_http_security_headers(h2o_req_t *req, bool html);
+
+/* --- metrics --- */
+
+enum { SK_LAT_BUCKETS = 12 };
+extern const double sk_http_lat_bounds[SK_LAT_BUCKETS]; /* seconds */
+
+typedef struct sk_http_metrics {
+	atomic_uint_fast64_t requests[6]; /* by status class: 1xx..5xx, [0] other */
+	atomic_uint_fast64_t lat_bucket[SK_LAT_BUCKETS + 1];
+	atomic_uint_fast64_t lat_sum_us;
+	atomic_uint_fast64_t logins_ok, logins_failed, lockouts;
+	atomic_uint_fast64_t conns_open, conns_total, conns_refused;
+	atomic_uint_fast64_t bad_requests;
+} sk_http_metrics;
+
+extern sk_http_metrics sk_http_m;
+void sk_http_metrics_observe(int status, int64_t micros);
+/* The Prometheus text exposition, with the audit log's size read from s. */
+sk_err sk_http_metrics_render(sk_store *s, sk_buf *out, sk_buf *err);
+
+/* --- the write pool (pool.c) --- */
+
+#define SK_HTTP_POOL_WORKERS 64 /* requests that may wait for a group commit at once */
+#define SK_HTTP_LOGIN_MAX    72
+
+typedef struct sk_http_job sk_http_job;
+
+/* Starts the worker threads and the group-commit writer on db_url; pol is lent to them. */
+sk_err sk_http_pool_start(const char *db_url, sk_policy *pol, sk_buf *err);
+/* Lets the workers finish what is queued, then stops them and the writer. */
+void sk_http_pool_stop(void);
+/*
+ * Hands the decision (SPEC §3) for asset_id and action to the pool; the
+ * loop answers when it is durable. false when the pool cannot take it (the
+ * caller then decides synchronously).
+ */
+bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action);
+/*
+ * Hands a login to the login workers (argon2id off the loop); the loop
+ * answers through sk_api_login_finish. The password is copied (and wiped
+ * later). false when the pool cannot take it.
+ */
+bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password,
+                        size_t password_len, const char *totp);
+/* The loop's receiver callback for finished jobs. */
+void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+
+/* --- the dispatcher and generated documents --- */
+
+int sk_http_dispatch(sk_http_thread *t, h2o_req_t *req);
+/* The OpenAPI 3.1 document generated from the route table. New reference. */
+json_t *sk_http_openapi(void);
+
+/* --- handlers, one per route, in api_*.c --- */
+
+void sk_api_index(sk_http_rctx *r);
+void sk_api_healthz(sk_http_rctx *r);
+void sk_api_metrics(sk_http_rctx *r);
+void sk_api_openapi(sk_http_rctx *r);
+void sk_api_login(sk_http_rctx *r);
+/* Answers a login done by the pool: cookie and session, or the error (and counts it). */
+struct sk_auth_session;
+void sk_api_login_finish(sk_http_rctx *r, sk_err e, struct sk_auth_session *s, const char *msg);
+void sk_api_logout(sk_http_rctx *r);
+void sk_api_password(sk_http_rctx *r);
+void sk_api_me(sk_http_rctx *r);
+void sk_api_asset_list(sk_http_rctx *r);
+void sk_api_asset_add(sk_http_rctx *r);
+void sk_api_asset_get(sk_http_rctx *r);
+void sk_api_asset_update(sk_http_rctx *r);
+void sk_api_asset_dispose(sk_http_rctx *r);
+void sk_api_asset_history(sk_http_rctx *r);
+void sk_api_decision(sk_http_rctx *r);
+void sk_api_org_list(sk_http_rctx *r);
+void sk_api_org_add(sk_http_rctx *r);
+void sk_api_user_list(sk_http_rctx *r);
+void sk_api_user_add(sk_http_rctx *r);
+void sk_api_user_show(sk_http_rctx *r);
+void sk_api_user_disable(sk_http_rctx *r);
+void sk_api_user_enable(sk_http_rctx *r);
+void sk_api_role_list(sk_http_rctx *r);
+void sk_api_role_grant(sk_http_rctx *r);
+void sk_api_role_revoke(sk_http_rctx *r);
+void sk_api_audit_list(sk_http_rctx *r);
+void sk_api_audit_verify(sk_http_rctx *r);
+void sk_api_audit_checkpoint(sk_http_rctx *r);
+void sk_api_policy_show(sk_http_rctx *r);
+void sk_api_policy_decide(sk_http_rctx *r);
+
+#endif

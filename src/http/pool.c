@@ -1,0 +1,327 @@
+/*
+ * pool: work that must not run on an event loop, done by worker threads
+ * and answered by the request's loop when it is finished. Two kinds:
+ *
+ *  - decisions (POST /api/v1/decisions): every decision is audited, a
+ *    durable write; workers run it through the group-commit writer
+ *    (src/store/writer.h), which puts many operations in one transaction and
+ *    one fsync, so the loop never waits for a disk;
+ *  - logins (POST /api/v1/login): argon2id costs 50-100 ms of CPU; a few
+ *    login workers, each with its own store connection, run sk_auth_login so
+ *    that the loop keeps serving its other connections meanwhile.
+ *
+ * Ownership: a job is allocated and freed by the loop thread of its
+ * request; between enqueue and the loop's receipt of the message it belongs
+ * to the pool. The request stays valid meanwhile because HTTP/1.1
+ * connections read nothing more until the answer is sent (h2c upgrade is
+ * off, see server.c), and a loop answers every job it handed out before it
+ * stops. A login job holds a copy of the password, wiped when it is freed.
+ */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../auth/auth.h"
+#include "../domain/asset.h"
+#include "../domain/decision.h"
+#include "../store/writer.h"
+#include "http_int.h"
+
+enum job_kind { JOB_DECISION, JOB_LOGIN };
+
+struct sk_http_job {
+	h2o_multithread_message_t msg; /* the loop's receiver gets &msg back */
+	struct sk_http_job *next;
+	enum job_kind kind;
+	sk_http_thread *t;
+	h2o_req_t *req;
+	int64_t start_us;
+	char login[SK_HTTP_LOGIN_MAX];
+	char address[64];
+	/* decision input */
+	int64_t asset_id;
+	char action[64];
+	sk_actor actor;
+	uint32_t roles;
+	int64_t *units; /* actor.read_units, copied from the loop's session cache (owned) */
+	/* login input (password_len bytes at password, owned and wiped) */
+	char *password;
+	size_t password_len;
+	char totp[32];
+	bool has_totp;
+	/* results */
+	sk_err e;
+	sk_buf out, err;
+	sk_auth_session session;
+};
+
+typedef struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	sk_http_job *head, *tail;
+} queue;
+
+#define LOGIN_WORKERS 4
+
+static struct {
+	queue write, login;
+	atomic_bool quit; /* read by workers under their queue's lock, so atomic */
+	int nworkers, nlogin;
+	pthread_t workers[SK_HTTP_POOL_WORKERS];
+	pthread_t login_workers[LOGIN_WORKERS];
+	sk_store *login_stores[LOGIN_WORKERS];
+	sk_writer *writer;
+	sk_policy *pol;
+} pool = {
+    .write = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL},
+    .login = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL},
+};
+
+static void push(queue *q, sk_http_job *j)
+{
+	pthread_mutex_lock(&q->mu);
+	if (q->tail)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* The next job, or NULL once the pool quits with the queue empty. */
+static sk_http_job *pop(queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (!q->head && !atomic_load(&pool.quit))
+		pthread_cond_wait(&q->cv, &q->mu);
+	sk_http_job *j = q->head;
+	if (j) {
+		q->head = j->next;
+		if (!q->head)
+			q->tail = NULL;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return j;
+}
+
+/* Runs on the writer's thread, inside the batch's transaction and the job's savepoint. */
+static sk_err run_decision(sk_store *s, void *ctx, sk_buf *err)
+{
+	sk_http_job *j = ctx;
+	/* The writer thread is not ours: lend it the profile each time (a thread-local). */
+	sk_asset_use_policy(pool.pol);
+	sk_buf_reset(&j->out);
+	return sk_decision_for_asset(s, pool.pol, &j->actor, j->roles, j->asset_id, j->action,
+	                             &j->out, err);
+}
+
+static void *write_worker(void *arg)
+{
+	(void)arg;
+	sk_http_job *j;
+	while ((j = pop(&pool.write))) {
+		j->e = sk_writer_run(pool.writer, run_decision, j, &j->err);
+		h2o_multithread_send_message(&j->t->receiver, &j->msg);
+	}
+	return NULL;
+}
+
+static void *login_worker(void *arg)
+{
+	sk_store *s = arg;
+	sk_asset_use_policy(pool.pol);
+	sk_http_job *j;
+	while ((j = pop(&pool.login))) {
+		j->e =
+		    sk_auth_login(s, pool.pol, j->login, j->password, j->password_len,
+		                  j->has_totp ? j->totp : NULL, j->address, &j->session, &j->err);
+		h2o_multithread_send_message(&j->t->receiver, &j->msg);
+	}
+	return NULL;
+}
+
+static void wake_all(void)
+{
+	queue *qs[] = {&pool.write, &pool.login};
+	for (size_t i = 0; i < 2; i++) {
+		pthread_mutex_lock(&qs[i]->mu);
+		pthread_cond_broadcast(&qs[i]->cv);
+		pthread_mutex_unlock(&qs[i]->mu);
+	}
+}
+
+sk_err sk_http_pool_start(const char *db_url, sk_policy *pol, sk_buf *err)
+{
+	sk_err e = sk_writer_start(db_url, 0, &pool.writer, err);
+	if (e)
+		return e;
+	pool.pol = pol;
+	atomic_store(&pool.quit, false);
+	for (pool.nlogin = 0; pool.nlogin < LOGIN_WORKERS; pool.nlogin++) {
+		if ((e = sk_store_open(db_url, 0, &pool.login_stores[pool.nlogin], err)))
+			break;
+		if (pthread_create(&pool.login_workers[pool.nlogin], NULL, login_worker,
+		                   pool.login_stores[pool.nlogin])) {
+			sk_store_close(pool.login_stores[pool.nlogin]);
+			e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start the login workers");
+			break;
+		}
+	}
+	for (pool.nworkers = 0; !e && pool.nworkers < SK_HTTP_POOL_WORKERS; pool.nworkers++)
+		if (pthread_create(&pool.workers[pool.nworkers], NULL, write_worker, NULL))
+			break;
+	if (!e && pool.nworkers == 0)
+		e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start the write workers");
+	if (e)
+		sk_http_pool_stop();
+	return e;
+}
+
+void sk_http_pool_stop(void)
+{
+	if (!pool.writer)
+		return;
+	atomic_store(&pool.quit, true);
+	wake_all();
+	for (int i = 0; i < pool.nworkers; i++)
+		pthread_join(pool.workers[i], NULL);
+	for (int i = 0; i < pool.nlogin; i++) {
+		pthread_join(pool.login_workers[i], NULL);
+		sk_store_close(pool.login_stores[i]);
+	}
+	sk_writer_stop(pool.writer);
+	pool.writer = NULL;
+	pool.nworkers = pool.nlogin = 0;
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static sk_http_job *job_new(sk_http_rctx *r, enum job_kind kind)
+{
+	sk_http_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->kind = kind;
+	j->t = r->t;
+	j->req = r->req;
+	j->start_us = r->start_us ? r->start_us : mono_us();
+	snprintf(j->address, sizeof(j->address), "%s", r->address);
+	sk_buf_init(&j->out, 64u << 10);
+	sk_buf_init(&j->err, SK_BUF_MSG_MAX);
+	return j;
+}
+
+static void job_free(sk_http_job *j)
+{
+	if (j->password) {
+		sodium_memzero(j->password, j->password_len);
+		free(j->password);
+	}
+	sodium_memzero(&j->session, sizeof(j->session));
+	sodium_memzero(j->totp, sizeof(j->totp));
+	sk_buf_free(&j->out);
+	sk_buf_free(&j->err);
+	free(j->units);
+	free(j);
+}
+
+bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action)
+{
+	if (!pool.writer || !action || strlen(action) >= sizeof(((sk_http_job *)0)->action) ||
+	    strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX)
+		return false;
+	sk_http_job *j = job_new(r, JOB_DECISION);
+	if (!j)
+		return false;
+	j->asset_id = asset_id;
+	snprintf(j->action, sizeof(j->action), "%s", action);
+	snprintf(j->login, sizeof(j->login), "%s", r->actor.login);
+	j->actor = r->actor;
+	j->actor.login = j->login;
+	j->actor.address = j->address;
+	/* The cache entry may be replaced before the writer runs: the job keeps its own copy. */
+	j->actor.read_units = NULL;
+	j->actor.nread_units = 0;
+	if (r->actor.read_units && r->actor.nread_units) {
+		size_t sz = r->actor.nread_units * sizeof(*j->units);
+		if (!(j->units = malloc(sz))) {
+			job_free(j);
+			return false;
+		}
+		memcpy(j->units, r->actor.read_units, sz);
+		j->actor.read_units = j->units;
+		j->actor.nread_units = r->actor.nread_units;
+	}
+	j->roles = r->who ? r->who->roles : 0;
+	r->t->inflight++;
+	push(&pool.write, j);
+	return true;
+}
+
+bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password,
+                        size_t password_len, const char *totp)
+{
+	if (!pool.writer || pool.nlogin == 0 || !login || strlen(login) >= SK_HTTP_LOGIN_MAX ||
+	    (totp && strlen(totp) >= sizeof(((sk_http_job *)0)->totp)))
+		return false;
+	sk_http_job *j = job_new(r, JOB_LOGIN);
+	if (!j)
+		return false;
+	j->password = malloc(password_len + 1);
+	if (!j->password) {
+		job_free(j);
+		return false;
+	}
+	memcpy(j->password, password, password_len);
+	j->password[password_len] = '\0';
+	j->password_len = password_len;
+	snprintf(j->login, sizeof(j->login), "%s", login);
+	if (totp) {
+		snprintf(j->totp, sizeof(j->totp), "%s", totp);
+		j->has_totp = true;
+	}
+	r->t->inflight++;
+	push(&pool.login, j);
+	return true;
+}
+
+/* The loop's receiver: answers the jobs its requests handed out. */
+void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+	/* Walks the list without unlinking one by one (every message is taken), then empties it. */
+	h2o_linklist_t *n = messages->next;
+	while (n != messages) {
+		h2o_linklist_t *next = n->next;
+		sk_http_job *j = H2O_STRUCT_FROM_MEMBER(sk_http_job, msg.link, n);
+		sk_http_rctx r;
+		memset(&r, 0, sizeof(r));
+		r.req = j->req;
+		r.t = j->t;
+		snprintf(r.address, sizeof(r.address), "%s", j->address);
+		if (j->kind == JOB_LOGIN) {
+			/* A failed login may have locked the account: drop what is cached. */
+			sk_http_sessions_invalidate();
+			sk_api_login_finish(&r, j->e, &j->session, j->err.data);
+		}
+		else if (j->e)
+			sk_http_reply_error(&r, j->e, j->err.data);
+		else
+			sk_http_reply_text(&r, 200, "application/json; charset=utf-8", j->out.data,
+			                   j->out.len);
+		sk_http_metrics_observe(j->req->res.status, mono_us() - j->start_us);
+		j->t->inflight--;
+		job_free(j);
+		n = next;
+	}
+	h2o_linklist_init_anchor(messages);
+	(void)receiver;
+}

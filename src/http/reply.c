@@ -1,0 +1,206 @@
+/*
+ * reply: how sekisho answers over HTTP: JSON bodies, the error shape of
+ * SPEC §3 ({"error": {"code", "message"}}), the security headers every
+ * answer carries, and reading headers and query parameters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/sk_log.h"
+#include "http_int.h"
+
+static const char CSP_API[] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+static const char CSP_HTML[] = "default-src 'none'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                               "form-action 'self'";
+
+/* Reason phrases for the statuses sekisho answers with (h2o sends what it is given). */
+static const char *reason(int status)
+{
+	static const struct {
+		int status;
+		const char *text;
+	} t[] = {{200, "OK"},
+	         {201, "Created"},
+	         {400, "Bad Request"},
+	         {401, "Unauthorized"},
+	         {403, "Forbidden"},
+	         {404, "Not Found"},
+	         {405, "Method Not Allowed"},
+	         {409, "Conflict"},
+	         {413, "Payload Too Large"},
+	         {415, "Unsupported Media Type"},
+	         {423, "Locked"},
+	         {431, "Request Header Fields Too Large"},
+	         {500, "Internal Server Error"},
+	         {501, "Not Implemented"},
+	         {503, "Service Unavailable"}};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].status == status)
+			return t[i].text;
+	return "";
+}
+
+static void add(h2o_req_t *req, const char *name, const char *value)
+{
+	h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 1, NULL, value,
+	                      strlen(value));
+}
+
+void sk_http_security_headers(h2o_req_t *req, bool html)
+{
+	add(req, "content-security-policy", html ? CSP_HTML : CSP_API);
+	add(req, "x-content-type-options", "nosniff");
+	add(req, "x-frame-options", "DENY");
+	add(req, "referrer-policy", "no-referrer");
+	add(req, "cross-origin-opener-policy", "same-origin");
+	add(req, "cross-origin-resource-policy", "same-origin");
+	add(req, "cache-control", "no-store");
+}
+
+void sk_http_reply_text(sk_http_rctx *r, int status, const char *ctype, const char *body,
+                        size_t len)
+{
+	h2o_req_t *req = r->req;
+	if (r->answered)
+		return;
+	r->answered = true;
+	req->res.status = status;
+	req->res.reason = reason(status);
+	req->res.content_length = len;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ctype,
+	               strlen(ctype));
+	h2o_send_inline(req, body, len);
+}
+
+void sk_http_reply_json(sk_http_rctx *r, int status, json_t *j)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!text) {
+		sk_http_reply_error(r, SK_ERR_NOMEM, "the answer could not be built");
+		return;
+	}
+	sk_http_reply_text(r, status, "application/json; charset=utf-8", text, strlen(text));
+	free(text);
+}
+
+void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message)
+{
+	json_t *j = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	static const char oom[] = "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of "
+	                          "memory\"}}";
+	req->res.status = text ? status : 503;
+	req->res.reason = reason(req->res.status);
+	req->res.content_length = text ? strlen(text) : sizeof(oom) - 1;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+	               H2O_STRLIT("application/json; charset=utf-8"));
+	if (text)
+		h2o_send_inline(req, text, strlen(text));
+	else
+		h2o_send_inline(req, oom, sizeof(oom) - 1);
+	free(text);
+}
+
+void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message)
+{
+	if (r->answered)
+		return;
+	r->answered = true;
+	if (e == SK_OK)
+		e = SK_ERR_INTERNAL;
+	/* Server-side failures keep their details in the log, not in the answer. */
+	int status = sk_err_http_status(e);
+	if (status >= 500) {
+		sk_log(SK_LOG_ERROR, "%.*s %.*s: %s", (int)r->req->method.len, r->req->method.base,
+		       (int)r->req->path_normalized.len, r->req->path_normalized.base,
+		       message && *message ? message : sk_err_str(e));
+		message = sk_err_str(e);
+	}
+	sk_http_reply_error_raw(r->req, status, sk_err_code(e),
+	                        message && *message ? message : sk_err_str(e));
+}
+
+h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name)
+{
+	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+	if (i < 0)
+		return h2o_iovec_init(NULL, 0);
+	return req->headers.entries[i].value;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes the n bytes at s (form encoding: %XX and '+') into out; false when it does not fit. */
+static bool urldecode(const char *s, size_t n, char *out, size_t max)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '+')
+			c = ' ';
+		else if (c == '%') {
+			if (i + 2 >= n)
+				return false;
+			int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+			if (h < 0 || l < 0)
+				return false;
+			c = (char)(h * 16 + l);
+			i += 2;
+		}
+		if (c == '\0' || o + 1 >= max)
+			return false;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return true;
+}
+
+bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t max)
+{
+	const h2o_req_t *req = r->req;
+	if (req->query_at == SIZE_MAX)
+		return false;
+	const char *q = req->path.base + req->query_at + 1;
+	const char *end = req->path.base + req->path.len;
+	size_t nl = strlen(name);
+	while (q < end) {
+		const char *amp = memchr(q, '&', (size_t)(end - q));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(q, '=', (size_t)(stop - q));
+		const char *kend = eq ? eq : stop;
+		if ((size_t)(kend - q) == nl && memcmp(q, name, nl) == 0) {
+			const char *v = eq ? eq + 1 : stop;
+			return urldecode(v, (size_t)(stop - v), out, max);
+		}
+		q = stop + 1;
+	}
+	return false;
+}
+
+const char *sk_http_field_text(sk_http_rctx *r, const char *key)
+{
+	const json_t *v = r->body ? json_object_get(r->body, key) : NULL;
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_boolean(v))
+		return json_is_true(v) ? "yes" : "no";
+	if (json_is_integer(v)) {
+		char *buf = h2o_mem_alloc_pool(&r->req->pool, 24);
+		snprintf(buf, 24, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	}
+	return NULL;
+}

@@ -1,0 +1,464 @@
+/*
+ * server: the h2o side of sekisho's HTTP door. One event loop per thread,
+ * each with its own listening socket (SO_REUSEPORT spreads connections over
+ * them) and its own store connection, since a store is single-threaded. One
+ * handler at "/" hands every request to the dispatcher (routes.c); one
+ * filter puts the security headers on every answer, those h2o makes itself
+ * (413, 400) included.
+ *
+ * Limits: the request body (h2o refuses bodies over 4x our limit before
+ * reading them; routes.c answers 413 in JSON for anything over the limit),
+ * the header size (routes.c), h2o's request timeout, and the number of open
+ * connections (over the limit a new connection is accepted and closed at
+ * once, so the kernel's backlog never fills with connections nobody reads).
+ *
+ * Durable writes that answer a request (decisions) go to the write pool
+ * (pool.c) and are answered when the group commit returns; everything else
+ * is answered within one loop turn.
+ *
+ * Shutdown: SIGTERM or SIGINT sets a flag every loop checks at least every
+ * 100 ms; each loop then closes its listener, asks h2o to close connections
+ * as their requests complete, and keeps running until its connections are
+ * gone and the pool has answered its jobs, or SK_HTTP_GRACE_MS has passed;
+ * connections still open then (idle keep-alives) are shut down. A request
+ * being handled when the signal comes is answered.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/sk_log.h"
+#include "../domain/asset.h"
+#include "http_int.h"
+
+#define SK_HTTP_GRACE_MS   2000
+#define SK_HTTP_MAX_THREAD 16
+
+static volatile sig_atomic_t stop_flag;
+
+void sk_http_stop(void) { stop_flag = 1; }
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --- the handler and the header filter --- */
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	(void)self;
+	sk_http_thread *t = (sk_http_thread *)req->conn->ctx;
+	return sk_http_dispatch(t, req);
+}
+
+static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	(void)self;
+	ssize_t i = h2o_find_header(&req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1);
+	bool html = i >= 0 && req->res.headers.entries[i].value.len >= 9 &&
+	            memcmp(req->res.headers.entries[i].value.base, "text/html", 9) == 0;
+	sk_http_security_headers(req, html);
+	h2o_setup_next_ostream(req, slot);
+}
+
+/* --- connections --- */
+
+static void on_conn_close(void *data)
+{
+	sk_http_conn *c = data;
+	c->prev->next = c->next;
+	c->next->prev = c->prev;
+	c->t->nconns--;
+	free(c);
+	atomic_fetch_sub(&sk_http_m.conns_open, 1);
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+	if (err)
+		return;
+	sk_http_thread *t = listener->data;
+	/* Accept a batch per wake-up, as h2o's own server does. */
+	for (int i = 0; i < 16; i++) {
+		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+		if (!sock)
+			return;
+		sk_http_conn *c = NULL;
+		if (atomic_load(&sk_http_m.conns_open) >= t->cfg->max_connections ||
+		    !(c = calloc(1, sizeof(*c)))) {
+			atomic_fetch_add(&sk_http_m.conns_refused, 1);
+			h2o_socket_close(sock);
+			continue;
+		}
+		c->sock = sock;
+		c->t = t;
+		c->next = t->conns.next;
+		c->prev = &t->conns;
+		t->conns.next->prev = c;
+		t->conns.next = c;
+		t->nconns++;
+		atomic_fetch_add(&sk_http_m.conns_open, 1);
+		atomic_fetch_add(&sk_http_m.conns_total, 1);
+		sock->on_close.cb = on_conn_close;
+		sock->on_close.data = c;
+		h2o_accept(&t->accept, sock);
+	}
+}
+
+/* Parses "ADDR:PORT" ("[v6]:PORT" for IPv6). */
+static sk_err parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, sk_buf *err)
+{
+	char host[128];
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
+		return sk_fail(err, SK_ERR_INVALID, "--listen '%s' is not ADDR:PORT", s);
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || port < 0 || port > 65535)
+		return sk_fail(err, SK_ERR_INVALID, "--listen '%s': bad port '%s'", s, colon + 1);
+	memset(ss, 0, sizeof(*ss));
+	size_t hl = strlen(host);
+	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+			return sk_fail(err, SK_ERR_INVALID, "--listen '%s': bad IPv6 address", s);
+		*len = sizeof(*a6);
+		return SK_OK;
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+		return sk_fail(err, SK_ERR_INVALID,
+		               "--listen '%s': '%s' is not an IPv4 address (use [v6] for IPv6)", s,
+		               host);
+	*len = sizeof(*a4);
+	return SK_OK;
+}
+
+static int make_listener(const struct sockaddr_storage *ss, socklen_t len)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+	    bind(fd, (const struct sockaddr *)ss, len) || listen(fd, SOMAXCONN)) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* --- threads --- */
+
+typedef struct server {
+	h2o_globalconf_t config;
+	sk_http_thread threads[SK_HTTP_MAX_THREAD];
+	int fds[SK_HTTP_MAX_THREAD];
+	int nthreads;
+} server;
+
+/* Runs the loop until this thread's connections are gone or ms have passed. */
+static void drain(sk_http_thread *t, int64_t ms)
+{
+	int64_t deadline = now_ms() + ms;
+	while ((t->nconns > 0 || t->inflight > 0) && now_ms() < deadline)
+		h2o_evloop_run(t->ctx.loop, 20);
+}
+
+static void *run_loop(void *arg)
+{
+	sk_http_thread *t = arg;
+	sk_asset_use_policy(t->pol);
+	while (!stop_flag)
+		h2o_evloop_run(t->ctx.loop, 100);
+	/*
+	 * Stop accepting; h2o closes each connection once its current answer is
+	 * out. Requests already handled are written out during the first drain;
+	 * connections still open after it are idle keep-alives (or clients too
+	 * slow to finish a request within the grace time): shutting their sockets
+	 * down lets h2o see the end and close them its own way.
+	 */
+	h2o_socket_read_stop(t->listener);
+	h2o_socket_close(t->listener);
+	t->listener = NULL;
+	h2o_context_request_shutdown(&t->ctx);
+	drain(t, SK_HTTP_GRACE_MS);
+	for (sk_http_conn *c = t->conns.next; c != &t->conns; c = c->next)
+		shutdown(h2o_socket_get_fd(c->sock), SHUT_RDWR);
+	drain(t, 1000);
+	sk_asset_use_policy(NULL);
+	return NULL;
+}
+
+/*
+ * Loop threads other than the caller's park here once their loop is done
+ * instead of exiting: h2o keeps per-thread caches of memory (its pool and
+ * buffer recyclers) that it never frees, and a thread that exits would turn
+ * them into leaks. Parked threads end with the process.
+ */
+static pthread_mutex_t park_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t park_done_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t park_forever_cv = PTHREAD_COND_INITIALIZER;
+static int parked;
+
+static void *run_worker(void *arg)
+{
+	run_loop(arg);
+	pthread_mutex_lock(&park_mu);
+	parked++;
+	pthread_cond_broadcast(&park_done_cv);
+	for (;;)
+		pthread_cond_wait(&park_forever_cv, &park_mu);
+	return NULL;
+}
+
+static sk_err thread_init(server *sv, int i, const sk_http_config *c, sk_policy *pol, sk_buf *err)
+{
+	sk_http_thread *t = &sv->threads[i];
+	memset(t, 0, sizeof(*t));
+	t->index = i;
+	t->cfg = c;
+	t->pol = pol;
+	t->db_url = c->db_url;
+	t->conns.next = t->conns.prev = &t->conns;
+	sk_err e = sk_store_open(c->db_url, 0, &t->store, err);
+	if (e)
+		return e;
+	h2o_context_init(&t->ctx, h2o_evloop_create(), &sv->config);
+	h2o_multithread_register_receiver(t->ctx.queue, &t->receiver, sk_http_pool_on_done);
+	t->accept.ctx = &t->ctx;
+	t->accept.hosts = sv->config.hosts;
+	t->listener = h2o_evloop_socket_create(t->ctx.loop, sv->fds[i], H2O_SOCKET_FLAG_DONT_READ);
+	sv->fds[i] = -1; /* the socket owns it now */
+	t->listener->data = t;
+	h2o_socket_read_start(t->listener, on_accept);
+	return SK_OK;
+}
+
+/*
+ * h2o's context disposal asserts that every timer list is empty, which
+ * closing the connections does not guarantee (h2o's own server never
+ * disposes of a context that has served). A served run's contexts are
+ * therefore left to the process exit that follows sk_http_serve; keeping the
+ * server reachable here tells leak checkers that this is deliberate.
+ */
+static struct server *retired;
+
+static void thread_dispose(sk_http_thread *t, bool served)
+{
+	if (t->listener)
+		h2o_socket_close(t->listener);
+	t->listener = NULL;
+	if (t->ctx.loop && !served) {
+		h2o_loop_t *loop = t->ctx.loop;
+		h2o_context_dispose(&t->ctx);
+		h2o_evloop_destroy(loop);
+	}
+	sk_store_close(t->store);
+	t->store = NULL;
+	sk_http_scache_free(t);
+}
+
+static void config_init(server *sv, const sk_http_config *c)
+{
+	h2o_config_init(&sv->config);
+	sv->config.server_name = h2o_iovec_init(H2O_STRLIT("sekisho"));
+	sv->config.max_request_entity_size = c->max_body * 4;
+	sv->config.http1.req_timeout = c->request_timeout_ms;
+	sv->config.http2.idle_timeout = c->request_timeout_ms;
+	/* HTTP/1.1 only: a request handed to the pool must outlive its wait (pool.c). */
+	sv->config.http1.upgrade_to_http2 = 0;
+	h2o_hostconf_t *host =
+	    h2o_config_register_host(&sv->config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+	h2o_handler_t *h = h2o_create_handler(path, sizeof(*h));
+	h->on_req = on_req;
+	h2o_filter_t *f = h2o_create_filter(path, sizeof(*f));
+	f->on_setup_ostream = on_setup_ostream;
+	/* Errors h2o answers before a path is chosen go through the fallback path. */
+	f = h2o_create_filter(&host->fallback_path, sizeof(*f));
+	f->on_setup_ostream = on_setup_ostream;
+}
+
+/* Loads the profile named by the installation (meta "policy.profile"). */
+static sk_err load_policy(const char *url, sk_policy **pol, sk_buf *err)
+{
+	sk_store *s = NULL;
+	sk_buf name = SK_BUF_INIT(4096), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_store_open(url, 0, &s, err);
+	if (!e) {
+		e = sk_store_meta_get(s, "policy.profile", &name, err);
+		if (e == SK_ERR_NOT_FOUND)
+			e = sk_fail(
+			    err, SK_ERR_STORE,
+			    "%s holds no installation (run 'sekisho init' or 'sekisho demo')", url);
+	}
+	if (!e && (e = sk_policy_open(name.data, pol, &diag)))
+		e = sk_fail(err, e, "cannot load the installation's profile '%s': %s", name.data,
+		            diag.data);
+	sk_store_close(s);
+	sk_buf_free(&name);
+	sk_buf_free(&diag);
+	return e;
+}
+
+static void format_address(const struct sockaddr_storage *ss, char *out, size_t max)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+		port = ntohs(a->sin6_port);
+		snprintf(out, max, "[%s]:%u", host, port);
+		return;
+	}
+	const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+	inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+	port = ntohs(a->sin_port);
+	snprintf(out, max, "%s:%u", host, port);
+}
+
+sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
+{
+	sk_http_config c = *cin;
+	if (!c.max_body)
+		c.max_body = SK_HTTP_MAX_BODY;
+	if (!c.max_header)
+		c.max_header = SK_HTTP_MAX_HEADER;
+	if (!c.request_timeout_ms)
+		c.request_timeout_ms = SK_HTTP_REQUEST_TIMEOUT_MS;
+	if (!c.max_connections)
+		c.max_connections = SK_HTTP_MAX_CONN;
+	if (c.threads <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		c.threads = n > 0 ? (int)n : 1;
+	}
+	if (c.threads > SK_HTTP_MAX_THREAD)
+		c.threads = SK_HTTP_MAX_THREAD;
+
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	sk_err e = parse_listen(c.listen, &ss, &sl, err);
+	if (e)
+		return e;
+	sk_policy *pol = NULL;
+	bool served = false;
+	if ((e = load_policy(c.db_url, &pol, err)))
+		return e;
+
+	server *sv = calloc(1, sizeof(*sv));
+	if (!sv) {
+		sk_policy_free(pol);
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	}
+	sv->nthreads = c.threads;
+	for (int i = 0; i < SK_HTTP_MAX_THREAD; i++)
+		sv->fds[i] = -1;
+	/* The first bind resolves port 0; the others share the port it got. */
+	for (int i = 0; i < sv->nthreads; i++) {
+		sv->fds[i] = make_listener(&ss, sl);
+		if (sv->fds[i] < 0) {
+			e = sk_fail(err, SK_ERR_IO, "cannot listen on %s: %s", c.listen,
+			            strerror(errno));
+			goto out;
+		}
+		if (i == 0) {
+			sl = sizeof(ss);
+			getsockname(sv->fds[0], (struct sockaddr *)&ss, &sl);
+		}
+	}
+	config_init(sv, &c);
+	int ready = 0;
+	for (int i = 0; i < sv->nthreads; i++, ready++)
+		if ((e = thread_init(sv, i, &c, pol, err)))
+			break;
+
+	stop_flag = 0;
+	struct sigaction sa = {0}, old_term, old_int, old_pipe;
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGINT, &sa, &old_int);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+
+	if (!e)
+		e = sk_http_pool_start(c.db_url, pol, err);
+	served = !e;
+	if (!e) {
+		char addr[INET6_ADDRSTRLEN + 16];
+		format_address(&ss, addr, sizeof(addr));
+		sk_log(SK_LOG_INFO, "serving on http://%s with %d thread%s", addr, sv->nthreads,
+		       sv->nthreads == 1 ? "" : "s");
+		if (c.on_ready)
+			c.on_ready(c.ready_ctx, addr);
+		int started = 0;
+		pthread_mutex_lock(&park_mu);
+		int parked_before = parked;
+		pthread_mutex_unlock(&park_mu);
+		for (int i = 1; i < sv->nthreads; i++, started++) {
+			pthread_t tid;
+			if (pthread_create(&tid, NULL, run_worker, &sv->threads[i])) {
+				stop_flag = 1;
+				e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start a server thread");
+				break;
+			}
+			pthread_detach(tid);
+		}
+		run_loop(&sv->threads[0]);
+		pthread_mutex_lock(&park_mu);
+		while (parked - parked_before < started)
+			pthread_cond_wait(&park_done_cv, &park_mu);
+		pthread_mutex_unlock(&park_mu);
+		sk_http_pool_stop();
+		sk_log(SK_LOG_INFO, "server stopped");
+	}
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	for (int i = 0; i < ready; i++)
+		thread_dispose(&sv->threads[i], served);
+	if (!served)
+		h2o_config_dispose(&sv->config);
+out:
+	for (int i = 0; i < SK_HTTP_MAX_THREAD; i++)
+		if (sv->fds[i] >= 0)
+			close(sv->fds[i]);
+	if (served) {
+		free(retired);
+		retired = sv;
+	} else {
+		free(sv);
+	}
+	sk_policy_free(pol);
+	return e;
+}

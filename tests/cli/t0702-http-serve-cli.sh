@@ -1,0 +1,16 @@
+# sekisho serve: bad options and an unusable database are refused with a
+# message before anything listens.
+. "$SEKISHO_TESTLIB"
+fresh_db
+expect_exit 2 sk serve --db "$DB" --listen nonsense
+expect_in err "ADDR:PORT"
+expect_exit 2 sk serve --db "$DB" --listen 127.0.0.1:99999
+expect_in err "bad port"
+expect_exit 2 sk serve --db "$DB" --threads 0
+expect_in err "--threads"
+expect_exit 2 sk serve --db "$DB" --bogus
+expect_in err "unknown option"
+# A database with no installation.
+set +e; sk serve --db "$DB" --listen 127.0.0.1:0 >out 2>err; rc=$?; set -e
+[ "$rc" -ne 0 ] || fail "serve started on an empty database"
+grep -qiE "no installation|no database|not a sekisho database" err || { cat err; fail "no reason given"; }

@@ -1,0 +1,207 @@
+"""sktest: helpers for the HTTP tests of sekisho.
+
+Builds a small city with the CLI (one account per SPEC §3 role, each at a
+unit of its own side of the tree, plus a second department that is outside
+everyone's scope but the root's), starts `sekisho serve` on a free port, and
+talks to it with http.client, keeping the session cookie and CSRF token.
+
+Environment: SEKISHO_BIN (the binary), DB (the database URL under test).
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+
+BIN = os.environ["SEKISHO_BIN"]
+DB = os.environ["DB"]
+KEY = os.path.join(os.getcwd(), "audit.key")
+os.environ["SEKISHO_AUDIT_KEY"] = KEY
+
+ROLES = ["ciso", "general_manager", "security_officer", "security_manager",
+         "system_manager", "system_staff", "csirt", "dm_officer", "staff",
+         "contractor", "auditor", "city"]
+
+# Where each role's account sits. Roles held at the root see every unit, so
+# they have no "outside" case.
+HOME = {
+    "ciso": "ROOT", "general_manager": "ROOT", "city": "ROOT",
+    "security_officer": "dept-a", "security_manager": "sec-a1",
+    "system_manager": "sec-a1", "system_staff": "sec-a1", "csirt": "sec-a1",
+    "dm_officer": "dm-a", "staff": "sec-a1", "contractor": "vendor-a",
+    "auditor": "sec-a1",
+}
+OUTSIDE_UNIT = "sec-b1"
+
+
+def password_for(login):
+    return "Tst#2026-" + login + "X9"
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def sk(*args, stdin=None):
+    r = subprocess.run([BIN] + list(args), input=stdin, capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("sekisho %s exited %d: %s" % (" ".join(args), r.returncode, r.stderr))
+    return r.stdout
+
+
+class City:
+    """The test installation: units, one account per role, assets per unit."""
+
+    def __init__(self):
+        out = sk("init", "--db", DB, "--profile", "hachioji", "--admin", "chief",
+                 "--key", KEY)
+        m = re.search(r"temporary password[^:]*: (\S+)", out)
+        check(m, "init printed no temporary password")
+        self.chief_temp = m.group(1)
+        units = json.loads(sk("org", "list", "--db", DB, "--json"))
+        self.root = units[0]["code"]
+        for code, kind, parent in [("dept-a", "department", self.root),
+                                   ("sec-a1", "section", "dept-a"),
+                                   ("dm-a", "designated_manager", "dept-a"),
+                                   ("vendor-a", "contractor", "sec-a1"),
+                                   ("dept-b", "department", self.root),
+                                   ("sec-b1", "section", "dept-b")]:
+            sk("org", "add", "--db", DB, "--code", code, "--name", code.upper(),
+               "--kind", kind, "--parent", parent)
+        self.login = {}
+        for role in ROLES:
+            login = "u-" + role.replace("_", "-")
+            sk("user", "add", "--db", DB, "--login", login, "--name", login,
+               "--unit", self.unit(HOME[role]), "--role", role, "--password-stdin",
+               stdin=password_for(login) + "\n")
+            self.login[role] = login
+        # An account whose only role is taken back: deny by default.
+        sk("user", "add", "--db", DB, "--login", "u-norole", "--name", "no role",
+           "--unit", "sec-a1", "--role", "staff", "--password-stdin",
+           stdin=password_for("u-norole") + "\n")
+        sk("role", "revoke", "--db", DB, "--login", "u-norole", "--role", "staff",
+           "--unit", "sec-a1")
+        # Targets for the account routes.
+        sk("user", "add", "--db", DB, "--login", "victim", "--name", "victim",
+           "--unit", "sec-b1", "--role", "staff", "--password-stdin",
+           stdin=password_for("victim") + "\n")
+        self.asset = {}
+        for u in ["ROOT", "dept-a", "sec-a1", "dm-a", "vendor-a", "sec-b1"]:
+            self.asset[u] = self.add_asset(u)
+
+    def unit(self, u):
+        return self.root if u == "ROOT" else u
+
+    def add_asset(self, u, conf="2"):
+        out = sk("asset", "add", "--db", DB, "--unit", self.unit(u), "--type", "document",
+                 "--name", "doc of " + u, "--conf", conf, "--integ", "2", "--avail", "1",
+                 "--manager", "mgr", "--zone", "lgwan", "--json")
+        return json.loads(out)["id"]
+
+
+class Server:
+    def __init__(self, *extra):
+        self.proc = subprocess.Popen([BIN, "serve", "--db", DB, "--listen", "127.0.0.1:0"]
+                                     + list(extra), stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.match(r"listening on http://([0-9.]+):(\d+)", line)
+        if not m:
+            self.proc.kill()
+            fail("serve did not start: %r %s" % (line, self.proc.stderr.read()))
+        self.host, self.port = m.group(1), int(m.group(2))
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            fail("serve did not stop within 15 s of SIGTERM")
+        check(rc == 0, "serve exited %d after SIGTERM: %s" % (rc, self.proc.stderr.read()))
+
+
+class Client:
+    def __init__(self, srv):
+        self.srv = srv
+        self.conn = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
+        self.cookie = None
+        self.csrf = None
+
+    def raw(self, method, path, body=None, headers=None):
+        """Sends body (bytes or None) as is; returns (status, headers, parsed body or text)."""
+        h = dict(headers or {})
+        if self.cookie and "cookie" not in {k.lower() for k in h}:
+            h["Cookie"] = self.cookie
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=h)
+                r = self.conn.getresponse()
+                data = r.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closes after error answers; reconnect once.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.srv.host, self.srv.port,
+                                                       timeout=30)
+                if attempt:
+                    raise
+        if r.getheader("connection", "").lower() == "close":
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.srv.host, self.srv.port, timeout=30)
+        ctype = r.getheader("content-type", "")
+        parsed = data.decode("utf-8", "replace")
+        if ctype.startswith("application/json"):
+            try:
+                parsed = json.loads(data)
+            except ValueError:
+                fail("%s %s answered invalid JSON: %r" % (method, path, data[:200]))
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, parsed
+
+    def call(self, method, path, obj=None, csrf=True):
+        h = {}
+        body = None
+        if obj is not None:
+            body = json.dumps(obj).encode()
+            h["Content-Type"] = "application/json"
+        if csrf and self.csrf and method not in ("GET", "HEAD"):
+            h["X-CSRF-Token"] = self.csrf
+        return self.raw(method, path, body, h)
+
+    def login(self, login, password=None):
+        st, hd, body = self.call("POST", "/api/v1/login",
+                                 {"login": login, "password": password or password_for(login)})
+        if st == 200:
+            self.cookie = hd["set-cookie"].split(";")[0]
+            self.csrf = body["csrf_token"]
+        return st, hd, body
+
+
+def expect(got, want, what):
+    st = got[0]
+    if isinstance(want, int):
+        want = (want,)
+    if st not in want:
+        fail("%s: status %d, expected %s; body %s" % (what, st, want, json.dumps(got[2])[:300]
+                                                      if not isinstance(got[2], str)
+                                                      else got[2][:300]))
+
+
+def expect_error(got, status, code, fragment, what):
+    expect(got, status, what)
+    body = got[2]
+    check(isinstance(body, dict) and set(body) == {"error"}
+          and set(body["error"]) == {"code", "message"},
+          "%s: error body is not {error:{code,message}}: %r" % (what, body))
+    check(body["error"]["code"] == code,
+          "%s: error code %r, expected %r" % (what, body["error"]["code"], code))
+    check(fragment.lower() in body["error"]["message"].lower(),
+          "%s: message %r does not mention %r" % (what, body["error"]["message"], fragment))

@@ -1,0 +1,291 @@
+"""The HTTP API end to end: login and the session (cookie flags, CSRF,
+temporary passwords, wrong credentials, lockout), the asset routes of SPEC
+§3, bad input of every kind (each a 4xx naming the problem, and nothing
+written), security headers on every answer, /healthz, /metrics, the
+OpenAPI document, and a graceful shutdown that answers the request in
+flight.
+"""
+import json
+import socket
+import threading
+import time
+
+from sktest import City, Client, Server, check, expect, expect_error, fail, password_for, sk, DB
+
+city = City()
+srv = Server("--max-body", "65536")
+
+# --- public routes and headers ---
+anon = Client(srv)
+st = anon.call("GET", "/healthz")
+expect(st, 200, "healthz")
+check(st[2]["status"] == "ok", "healthz body %r" % st[2])
+for path in ["/healthz", "/", "/api/v1/openapi.json", "/nope", "/api/v1/assets"]:
+    got = anon.call("GET", path)
+    h = got[1]
+    for name, want in [("x-content-type-options", "nosniff"), ("x-frame-options", "DENY"),
+                       ("cache-control", "no-store")]:
+        check(h.get(name) == want, "%s: header %s is %r" % (path, name, h.get(name)))
+    check("frame-ancestors 'none'" in h.get("content-security-policy", ""),
+          "%s: no CSP with frame-ancestors" % path)
+check("text/html" in anon.call("GET", "/")[1]["content-type"], "/ is not HTML")
+expect_error(anon.call("GET", "/nope"), 404, "not_found", "no such path", "unknown path")
+expect_error(anon.call("PUT", "/api/v1/assets"), 405, "method_not_allowed", "method",
+             "wrong method")
+expect_error(anon.call("GET", "/api/v1/assets"), 401, "unauthorized", "log in", "no session")
+expect_error(anon.raw("GET", "/api/v1/assets", headers={"Cookie": "sekisho_session=" + "A" * 43}),
+             401, "unauthorized", "", "unknown session")
+
+# --- login ---
+bad = Client(srv)
+expect_error(bad.login("u-staff", "wrong password"), 401, "unauthorized", "wrong login or password",
+             "wrong password")
+expect_error(bad.login("nobody", "whatever1A!"), 401, "unauthorized", "wrong login or password",
+             "unknown login")
+staff = Client(srv)
+got = staff.login("u-staff")
+expect(got, 200, "login")
+body, hd = got[2], got[1]
+check(set(["user", "must_change_password", "previous_login", "csrf_token"]) <= set(body),
+      "login body lacks fields: %r" % sorted(body))
+check(body["user"]["login"] == "u-staff" and body["must_change_password"] is False, "login body")
+check(set(body["previous_login"]) == {"at", "address"}, "previous_login %r" % body["previous_login"])
+cookie = hd["set-cookie"]
+check("HttpOnly" in cookie and "SameSite=Strict" in cookie, "cookie flags: %r" % cookie)
+check("no-store" in hd["cache-control"], "login answer is cacheable")
+again = Client(srv)
+got = again.login("u-staff")
+check(got[2]["previous_login"]["at"] and got[2]["previous_login"]["address"] == "127.0.0.1",
+      "second login does not show the previous one: %r" % got[2]["previous_login"])
+
+# --- CSRF ---
+mgr = Client(srv)
+expect(mgr.login("u-security-manager"), 200, "login manager")
+new_asset = {"unit": "sec-a1", "type": "data", "name": "台帳", "conf": 2, "integ": 1,
+             "avail": 1, "manager": "m", "zone": "lgwan"}
+expect_error(mgr.call("POST", "/api/v1/assets", new_asset, csrf=False), 403, "forbidden", "csrf",
+             "no CSRF token")
+expect_error(mgr.raw("POST", "/api/v1/assets", json.dumps(new_asset).encode(),
+                     {"Content-Type": "application/json", "X-CSRF-Token": "x" * 43}),
+             403, "forbidden", "csrf", "wrong CSRF token")
+# A CSRF token of another session does not do either.
+expect_error(mgr.raw("POST", "/api/v1/assets", json.dumps(new_asset).encode(),
+                     {"Content-Type": "application/json", "X-CSRF-Token": staff.csrf}),
+             403, "forbidden", "csrf", "another session's CSRF token")
+
+
+def asset_count():
+    got = mgr.call("GET", "/api/v1/assets?status=all")
+    expect(got, 200, "list assets")
+    return len(got[2])
+
+
+def audit_size():
+    got = admin.call("GET", "/api/v1/audit/verify")
+    expect(got, 200, "verify")
+    check(got[2]["intact"], "the audit log does not verify: %r" % got[2])
+    return got[2]["size"]
+
+
+admin = Client(srv)
+expect(admin.login("u-auditor"), 200, "login auditor")
+
+# --- SPEC §3 asset routes ---
+got = mgr.call("POST", "/api/v1/assets", new_asset)
+expect(got, 201, "POST asset")
+a = got[2]
+for k in ["id", "name", "type", "unit", "location", "conf", "integ", "avail", "quantity",
+          "manager", "backup", "disposal_method", "zone", "personal", "mynumber", "label"]:
+    check(k in a, "asset lacks %r" % k)
+aid = a["id"]
+expect(mgr.call("GET", "/api/v1/assets/%d" % aid), 200, "GET asset")
+got = mgr.call("PATCH", "/api/v1/assets/%d" % aid, {"location": "書庫B", "conf": "3"})
+expect(got, 200, "PATCH asset")
+check(got[2]["location"] == "書庫B" and got[2]["conf"] == 3, "PATCH result %r" % got[2])
+got = mgr.call("POST", "/api/v1/decisions", {"asset_id": aid, "action": "take_out"})
+expect(got, 200, "decision")
+check(set(got[2]) == {"decision", "approver_role", "safeguards", "exception_possible",
+                      "citations"} and got[2]["citations"], "decision object %r" % got[2])
+check(got[2]["decision"] in ("allow", "allow_with_safeguards", "require_approval", "forbid"),
+      "decision value")
+entries = admin.call("GET", "/api/v1/audit?after=0&limit=1000")[2]
+check(any(e["action"] == "decision" and e["object"] == "asset:%d" % aid for e in entries),
+      "the decision was not audited")
+check(any(e["action"] == "asset.read" and e["object"] == "asset:%d" % aid for e in entries),
+      "the read of a 機密性3 asset was not audited")
+expect_error(mgr.call("GET", "/api/v1/assets/%d" % city.asset["sec-b1"]), 404, "not_found", "",
+             "asset out of scope")
+expect_error(mgr.call("GET", "/api/v1/assets/999999"), 404, "not_found", "", "no such asset")
+got = mgr.call("DELETE", "/api/v1/assets/%d" % aid, {"operator": "担当者", "record": "溶解処理"})
+expect(got, 200, "DELETE asset")
+check(got[2]["status"] == "disposed", "disposal not recorded")
+expect_error(mgr.call("PATCH", "/api/v1/assets/%d" % aid, {"location": "x"}), 409, "conflict", "",
+             "change a disposed asset")
+
+# --- bad input: each a 4xx naming the problem, nothing written ---
+n_assets, n_audit = asset_count(), audit_size()
+
+
+def bad_raw(body, ctype, status, code, fragment, what, path="/api/v1/assets", method="POST"):
+    h = {"X-CSRF-Token": mgr.csrf}
+    if ctype:
+        h["Content-Type"] = ctype
+    expect_error(mgr.raw(method, path, body, h), status, code, fragment, what)
+
+
+J = "application/json"
+bad_raw(b'{"name": "x",', J, 400, "invalid_input", "malformed JSON", "truncated JSON")
+bad_raw(b'not json', J, 400, "invalid_input", "malformed JSON", "not JSON")
+bad_raw(b'', J, 400, "invalid_input", "malformed JSON", "empty body")
+bad_raw(b'[1, 2]', J, 400, "invalid_input", "must be a JSON object", "array body")
+bad_raw(json.dumps(dict(new_asset, colour="red")).encode(), J, 400, "invalid_input",
+        "unknown field 'colour'", "unknown field")
+bad_raw(json.dumps(dict(new_asset, quantity="many")).encode(), J, 400, "invalid_input",
+        "field 'quantity' must be an integer", "wrong type (string for integer)")
+bad_raw(json.dumps(dict(new_asset, personal="yes")).encode(), J, 400, "invalid_input",
+        "field 'personal' must be true or false", "wrong type (string for boolean)")
+bad_raw(json.dumps(dict(new_asset, name=["a"])).encode(), J, 400, "invalid_input",
+        "field 'name' must be a string", "wrong type (array for string)")
+bad_raw(json.dumps({k: v for k, v in new_asset.items() if k != "zone"}).encode(), J, 400,
+        "invalid_input", "field 'zone' is required", "missing field")
+bad_raw(json.dumps(dict(new_asset, name="x" * 5000)).encode(), J, 400, "invalid_input",
+        "longer than", "overlong string")
+bad_raw(b'{"name": "\xff\xfe", "unit": "sec-a1"}', J, 400, "invalid_input", "utf-8",
+        "bad UTF-8")
+bad_raw(b'{"name": "a", "name": "b"}', J, 400, "invalid_input", "duplicate", "duplicate key")
+bad_raw(b'{"name": "a\\u0000b"}', J, 400, "invalid_input", "", "NUL in a string")
+bad_raw(json.dumps(new_asset).encode(), "text/plain", 415, "unsupported_media_type",
+        "application/json", "wrong content type")
+bad_raw(json.dumps(new_asset).encode(), None, 415, "unsupported_media_type", "application/json",
+        "no content type")
+bad_raw(json.dumps(dict(new_asset, zone="moon")).encode(), J, 400, "invalid_input", "moon",
+        "bad zone value (domain check)")
+bad_raw(json.dumps(dict(new_asset, conf="9")).encode(), J, 400, "invalid_input", "conf",
+        "bad level (domain check)")
+big = json.dumps(dict(new_asset, note="x" * 70000)).encode()
+bad_raw(big, J, 413, "too_large", "over 65536 bytes", "oversize body")
+bad_raw(b'{"asset_id": "1", "action": "copy"}', J, 400, "invalid_input",
+        "field 'asset_id' must be an integer", "decision: wrong type", "/api/v1/decisions")
+bad_raw(b'{"asset_id": 1, "action": "teleport"}', J, 400, "invalid_input", "teleport",
+        "decision: unknown action", "/api/v1/decisions")
+bad_raw(b'{"asset_id": 1}', J, 400, "invalid_input", "field 'action' is required",
+        "decision: missing action", "/api/v1/decisions")
+bad_raw(b'{"location": 5}', J, 400, "invalid_input", "field 'location' must be a string",
+        "PATCH wrong type", "/api/v1/assets/%d" % city.asset["sec-a1"], "PATCH")
+bad_raw(b'{"x": 1}', J, 400, "invalid_input", "takes no body", "body where none is taken",
+        "/api/v1/logout")
+expect_error(mgr.call("GET", "/api/v1/assets?limit=0"), 400, "invalid_input", "limit",
+             "bad limit")
+expect_error(mgr.call("GET", "/api/v1/assets/abc"), 404, "not_found", "", "non-numeric id")
+expect_error(mgr.call("GET", "/api/v1/assets/0"), 404, "not_found", "", "id zero")
+got = mgr.raw("GET", "/api/v1/assets", headers={"X-Filler": "y" * 20000})
+expect_error(got, 431, "headers_too_large", "headers", "oversize headers")
+# A body far over the limit is refused before it is read (h2o's own 413).
+s = socket.create_connection((srv.host, srv.port))
+s.sendall(b"POST /api/v1/assets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          b"Content-Length: 100000000\r\n\r\n")
+resp = s.recv(4096).decode("latin-1")
+s.close()
+check(resp.startswith("HTTP/1.1 413"), "huge declared body: %r" % resp[:80])
+check("x-content-type-options: nosniff" in resp.lower(), "h2o's own 413 lacks the headers")
+check(asset_count() == n_assets, "bad input added an asset")
+check(audit_size() == n_audit, "bad input wrote audit entries (%d -> %d)" % (n_audit, audit_size()))
+
+# --- temporary password: 403 must_change_password until changed ---
+out = sk("user", "add", "--db", DB, "--login", "newbie", "--name", "newbie", "--unit", "sec-a1",
+         "--role", "staff")
+temp = out.split("login): ")[1].strip()
+nb = Client(srv)
+got = nb.login("newbie", temp)
+expect(got, 200, "login with a temporary password")
+check(got[2]["must_change_password"] is True, "must_change_password not set")
+expect_error(nb.call("GET", "/api/v1/assets"), 403, "must_change_password", "",
+             "call before changing the temporary password")
+expect_error(nb.call("POST", "/api/v1/password", {"old": temp, "new": "short"}), 400,
+             "invalid_input", "", "too weak a new password")
+expect_error(nb.call("POST", "/api/v1/password", {"old": "wrong", "new": "Better#Pass2026x"}), 401,
+             "unauthorized", "", "wrong old password")
+got = nb.call("POST", "/api/v1/password", {"old": temp, "new": "Better#Pass2026x"})
+expect(got, 200, "change the password")
+nb.cookie = got[1]["set-cookie"].split(";")[0]
+nb.csrf = got[2]["csrf_token"]
+check(got[2]["must_change_password"] is False, "still must change")
+expect(nb.call("GET", "/api/v1/assets"), 200, "call after changing the password")
+
+# --- logout ---
+expect(staff.call("POST", "/api/v1/logout"), 200, "logout")
+expect_error(staff.call("GET", "/api/v1/assets"), 401, "unauthorized", "", "after logout")
+
+# --- lockout: 423 once the profile's threshold is reached ---
+lk = Client(srv)
+status = None
+for i in range(12):
+    status = lk.login("u-contractor", "wrong-%d" % i)[0]
+    if status == 423:
+        break
+check(status == 423, "no lockout after repeated failures (last status %s)" % status)
+expect_error(lk.login("u-contractor"), 423, "locked", "", "right password while locked")
+
+# --- metrics ---
+got = anon.call("GET", "/metrics")
+expect(got, 200, "metrics")
+text = got[2]
+for name in ["sekisho_http_requests_total{code=\"2xx\"}", "sekisho_logins_total",
+             "sekisho_login_failures_total", "sekisho_lockouts_total",
+             "sekisho_audit_log_entries", "sekisho_http_request_duration_seconds_bucket"]:
+    check(name in text, "metrics lack " + name)
+lock_line = [l for l in text.splitlines() if l.startswith("sekisho_lockouts_total ")][0]
+check(int(lock_line.split()[1]) >= 1, "lockouts not counted")
+
+# --- OpenAPI: every operation names its roles ---
+doc = anon.call("GET", "/api/v1/openapi.json")[2]
+check(doc["openapi"].startswith("3."), "not an OpenAPI 3 document")
+for path in ["/api/v1/login", "/api/v1/assets", "/api/v1/assets/{id}", "/api/v1/decisions"]:
+    check(path in doc["paths"], "openapi lacks " + path)
+check(doc["paths"]["/api/v1/assets"]["post"]["requestBody"]["content"]["application/json"]
+      ["schema"]["additionalProperties"] is False, "asset body schema allows unknown fields")
+
+# --- graceful shutdown: a request in flight when SIGTERM comes is answered ---
+result = {}
+
+
+def slow_login():
+    c = Client(srv)
+    try:
+        result["status"] = c.login("u-staff")[0]
+    except Exception as e:  # noqa: BLE001 - reported below
+        result["error"] = repr(e)
+
+
+th = threading.Thread(target=slow_login)
+th.start()
+time.sleep(0.02)  # the login (argon2id) is being computed now
+srv.stop()
+th.join(10)
+check(result.get("status") == 200, "the request in flight at SIGTERM got %r" % result)
+try:
+    socket.create_connection((srv.host, srv.port), timeout=2).close()
+    fail("the server still accepts connections after SIGTERM")
+except OSError:
+    pass
+# --- the connection limit: over it a connection is closed at once ---
+lim = Server("--max-connections", "3", "--threads", "1")
+held = []
+for i in range(3):
+    c = Client(lim)
+    expect(c.call("GET", "/healthz"), 200, "connection %d under the limit" % (i + 1))
+    held.append(c)
+extra = socket.create_connection((lim.host, lim.port), timeout=5)
+extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+try:
+    got = extra.recv(4096)
+except ConnectionResetError:
+    got = b""
+check(got == b"", "a connection over the limit was served: %r" % got[:60])
+extra.close()
+metrics = held[0].call("GET", "/metrics")[2]
+refused = [l for l in metrics.splitlines()
+           if l.startswith("sekisho_http_connections_refused_total ")][0]
+check(int(refused.split()[1]) >= 1, "refused connection not counted")
+lim.stop()
+print("http api: all checks passed")
