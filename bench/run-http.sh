@@ -102,6 +102,7 @@ run() {
   echo "$rps $p99"
 }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 get_sk=$(run -H "Cookie: $cookie" "$base/api/v1/assets/$id")
 get_ng=$(run "http://127.0.0.1:$port_ng/asset.json")
 post_sk=$(run -s post.lua "$base/api/v1/decisions")
@@ -131,7 +132,10 @@ echo "Resident memory of \`sekisho serve\`: $((rss_before / 1024)) MiB after the
 echo "$((rss_idle / 1024)) MiB with 1,000 idle keep-alive connections open"
 echo "(\`sekisho_http_connections_open\` said $open_conns while they were open; limit 50 MB)."
 echo
-echo "Every \`POST /api/v1/decisions\` appends an audit entry durably: the loop hands it to a"
-echo "worker that runs it through the group-commit writer (many decisions per fsync) and answers"
-echo "once it is committed (src/http/pool.c). A \`GET\` checks the session (several queries),"
-echo "the caller's roles and the asset's scope in SQLite on every request; nothing is cached."
+echo "Every \`POST /api/v1/decisions\` appends an audit entry durably: the loop submits it to"
+echo "the group-commit writer (every decision queued when it wakes shares one transaction and one"
+echo "fsync), whose thread hands the answer back once it is committed (src/http/pool.c). A"
+echo "\`GET\` reads the asset with one query; the session, its roles and its scope come from"
+echo "the loop's session cache (src/http/scache.c: invalidated at once by changes made through"
+echo "the server, re-checked in the database after 1 s for changes made by other processes)."
+echo "Load average before the runs: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."

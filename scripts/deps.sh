@@ -13,6 +13,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libcmocka-dev postgresql sqlite3 clang clang-format clang-tidy libclang-rt-14-dev
+  python3 jq curl
 )
 
 want=("${build_pkgs[@]}")

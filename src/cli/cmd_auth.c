@@ -63,35 +63,18 @@ static int parse(int argc, char **argv, const char *usage, bool days_json, int w
 	return 0;
 }
 
-static int open_store(const char *db, sk_store **s)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
-	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
-	sk_buf_free(&err);
-	return rc;
-}
-
-static int finish(sk_store *s, sk_err e, sk_buf *err)
-{
-	int rc = e ? sk_cli_fail_buf(e, err) : 0;
-	sk_store_close(s);
-	sk_buf_free(err);
-	return rc;
-}
-
 int sk_cmd_user_unlock(int argc, char **argv)
 {
 	struct args a;
 	sk_store *s = NULL;
 	int rc = parse(argc, argv, SK_USER_UNLOCK_USAGE, false, 1, &a);
-	if (rc || (rc = open_store(a.db, &s)))
+	if (rc || (rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_unlock(s, sk_actor_cli(), a.pos[0], &err);
 	if (!e)
 		printf("unlocked user %s\n", a.pos[0]);
-	return finish(s, e, &err);
+	return sk_cli_finish(s, e, &err);
 }
 
 int sk_cmd_user_unused(int argc, char **argv)
@@ -110,13 +93,13 @@ int sk_cmd_user_unused(int argc, char **argv)
 		    "--days must be a whole number of days from 1 to 36500, not "
 		    "'%s'",
 		    a.days);
-	if ((rc = open_store(a.db, &s)))
+	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *list = NULL;
 	sk_err e = sk_auth_unused(s, (int)days, &list, &err);
 	if (e)
-		return finish(s, e, &err);
+		return sk_cli_finish(s, e, &err);
 	if (a.json) {
 		rc = sk_cli_print_json(list);
 	} else {
@@ -135,7 +118,7 @@ int sk_cmd_user_unused(int argc, char **argv)
 		       json_array_size(list) == 1 ? "" : "s", days);
 		json_decref(list);
 	}
-	finish(s, SK_OK, &err);
+	sk_cli_finish(s, SK_OK, &err);
 	return rc;
 }
 
@@ -144,7 +127,7 @@ int sk_cmd_user_totp_enroll(int argc, char **argv)
 	struct args a;
 	sk_store *s = NULL;
 	int rc = parse(argc, argv, SK_USER_TOTP_USAGE, false, 1, &a);
-	if (rc || (rc = open_store(a.db, &s)))
+	if (rc || (rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), uri = SK_BUF_INIT(4096);
 	char b32[SK_TOTP_BASE32_MAX];
@@ -157,7 +140,7 @@ int sk_cmd_user_totp_enroll(int argc, char **argv)
 	if (uri.len)
 		sodium_memzero(uri.data, uri.len);
 	sk_buf_free(&uri);
-	return finish(s, e, &err);
+	return sk_cli_finish(s, e, &err);
 }
 
 int sk_cmd_user_zone(int argc, char **argv)
@@ -173,11 +156,11 @@ int sk_cmd_user_zone(int argc, char **argv)
 		return sk_cli_usage_error(SK_USER_ZONE_USAGE,
 		                          "unknown zone '%s' (mynumber, lgwan, internet or none)",
 		                          zone);
-	if ((rc = open_store(a.db, &s)))
+	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_set_zone(s, sk_actor_cli(), a.pos[0], z, &err);
 	if (!e)
 		printf("user %s works in zone %s\n", a.pos[0], zone);
-	return finish(s, e, &err);
+	return sk_cli_finish(s, e, &err);
 }

@@ -48,12 +48,10 @@ static void print_report(const json_t *r, bool created, const char *path)
 
 int sk_cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"listen", required_argument, NULL, 'l'},
-	                                     {"no-serve", no_argument, NULL, 'n'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},     {"json", no_argument, NULL, 'j'},
+	    {"listen", required_argument, NULL, 'l'}, {"no-serve", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	const char *path = DEFAULT_DB;
 	const char *listen = "127.0.0.1:8080";
 	int json = 0, serve = 1, c;

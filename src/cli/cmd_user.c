@@ -18,29 +18,6 @@
 #define SHOW_USAGE  "--db URL LOGIN [--json]"
 #define STATE_USAGE "--db URL LOGIN"
 
-static int open_store(const char *db, sk_store **s)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
-	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
-	sk_buf_free(&err);
-	return rc;
-}
-
-static int finish(sk_store *s, sk_err e, sk_buf *err)
-{
-	int rc = e ? sk_cli_fail_buf(e, err) : 0;
-	sk_store_close(s);
-	sk_buf_free(err);
-	return rc;
-}
-
-static int bad_option(const char *usage, int argc, char **argv)
-{
-	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
-	return sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
-}
-
 static int user_add(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -87,7 +64,7 @@ static int user_add(int argc, char **argv)
 			roles[u.nroles++] = optarg;
 			break;
 		default:
-			return bad_option(ADD_USAGE, argc, argv);
+			return sk_cli_bad_option(ADD_USAGE, argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -118,7 +95,7 @@ static int user_add(int argc, char **argv)
 		u.password_len = pw.len;
 	}
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (!rc) {
 		char temp[SK_PASSWORD_TEMP_MAX];
 		int64_t id = 0;
@@ -133,7 +110,7 @@ static int user_add(int argc, char **argv)
 			fflush(stdout);
 		}
 		sodium_memzero(temp, sizeof(temp));
-		rc = finish(s, e, &err);
+		rc = sk_cli_finish(s, e, &err);
 	} else {
 		sk_buf_free(&err);
 	}
@@ -186,20 +163,20 @@ static int user_list(int argc, char **argv)
 			json = 1;
 			break;
 		default:
-			return bad_option(LIST_USAGE, argc, argv);
+			return sk_cli_bad_option(LIST_USAGE, argc, argv);
 		}
 	}
 	if (optind < argc)
 		return sk_cli_usage_error(LIST_USAGE, "unexpected argument '%s'", argv[optind]);
 	sk_store *s = NULL;
-	int rc = open_store(db, &s);
+	int rc = sk_cli_open_store(db, &s);
 	if (rc)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *users = NULL;
 	sk_err e = sk_user_list(s, unit, role, &users, &err);
 	if (e)
-		return finish(s, e, &err);
+		return sk_cli_finish(s, e, &err);
 	if (json) {
 		rc = sk_cli_print_json(users);
 	} else {
@@ -209,7 +186,7 @@ static int user_list(int argc, char **argv)
 			print_user(u);
 		json_decref(users);
 	}
-	finish(s, SK_OK, &err);
+	sk_cli_finish(s, SK_OK, &err);
 	return rc;
 }
 
@@ -233,11 +210,11 @@ static int one_user(int argc, char **argv, const char *usage, int allow_json, co
 			break;
 		case 'j':
 			if (!allow_json)
-				return bad_option(usage, argc, argv);
+				return sk_cli_bad_option(usage, argc, argv);
 			*json = 1;
 			break;
 		default:
-			return bad_option(usage, argc, argv);
+			return sk_cli_bad_option(usage, argc, argv);
 		}
 	}
 	if (optind < argc && !*login)
@@ -255,13 +232,13 @@ static int user_show(int argc, char **argv)
 	int json = 0;
 	int rc = one_user(argc, argv, SHOW_USAGE, 1, &db, &login, &json);
 	sk_store *s = NULL;
-	if (rc || (rc = open_store(db, &s)))
+	if (rc || (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *u = NULL;
 	sk_err e = sk_user_show(s, login, &u, &err);
 	if (e)
-		return finish(s, e, &err);
+		return sk_cli_finish(s, e, &err);
 	if (json) {
 		rc = sk_cli_print_json(u);
 	} else {
@@ -273,7 +250,7 @@ static int user_show(int argc, char **argv)
 		           : "");
 		json_decref(u);
 	}
-	finish(s, SK_OK, &err);
+	sk_cli_finish(s, SK_OK, &err);
 	return rc;
 }
 
@@ -283,13 +260,13 @@ static int set_state(int argc, char **argv, bool active)
 	int json = 0;
 	int rc = one_user(argc, argv, STATE_USAGE, 0, &db, &login, &json);
 	sk_store *s = NULL;
-	if (rc || (rc = open_store(db, &s)))
+	if (rc || (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_user_set_active(s, sk_actor_cli(), login, active, &err);
 	if (!e)
 		printf("%s user %s\n", active ? "enabled" : "disabled", login);
-	return finish(s, e, &err);
+	return sk_cli_finish(s, e, &err);
 }
 
 static int user_disable(int argc, char **argv) { return set_state(argc, argv, false); }

@@ -11,7 +11,8 @@ const sk_actor *sk_actor_cli(void)
 	static sk_actor a;
 	if (!a.login) {
 		struct passwd *pw = getpwuid(getuid());
-		snprintf(login, sizeof(login), "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+		snprintf(login, sizeof(login), "cli:%s",
+		         pw && pw->pw_name ? pw->pw_name : "unknown");
 		a.user_id = 0;
 		a.login = login;
 		a.address = "cli";

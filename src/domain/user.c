@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../audit/audit.h"
+#include "../auth/auth.h"
 #include "../core/sk_clock.h"
 #include "../policy/policy.h"
 #include "org.h"
@@ -347,6 +348,9 @@ static sk_err set_active_in_txn(sk_store *s, const sk_actor *actor, const char *
 	              SK_VINT(before.id)};
 	if ((e = sk_store_exec(s, "UPDATE users SET status = ?, disabled_at = ? WHERE id = ?", p, 3,
 	                       NULL, err)))
+		return e;
+	/* A disabled account's sessions end with the change, not at their next use. */
+	if (!active && (e = sk_auth_end_sessions(s, before.id, "disabled", NULL, err)))
 		return e;
 	return audit_user(s, actor, active ? "user.enable" : "user.disable", &before, &after, err);
 }

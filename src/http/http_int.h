@@ -48,6 +48,8 @@ typedef struct sk_http_thread {
 	size_t inflight;                     /* jobs handed to the pool, not yet answered */
 	h2o_multithread_receiver_t receiver; /* answers from the pool (pool.c) */
 	struct sk_http_scache *scache;       /* this thread's session cache (scache.c) */
+	h2o_globalconf_t *gconf;             /* the server's h2o configuration (server.c) */
+	int fd;                              /* the listening socket until loop_init takes it */
 } sk_http_thread;
 
 /* --- the session cache (scache.c) --- */
@@ -107,7 +109,8 @@ enum {
 	SK_R_PUBLIC = 1u << 0,      /* no session needed (and none is looked at) */
 	SK_R_MUST_CHANGE = 1u << 1, /* allowed while the password must be changed */
 	SK_R_BODY = 1u << 2,        /* takes a JSON object body described by fields */
-	/* changes sessions, accounts, roles or units: cached sessions are checked again after it */
+	/* changes sessions, accounts, roles or units: answering it invalidates the session caches
+	 */
 	SK_R_INVALIDATES = 1u << 3,
 };
 
@@ -191,12 +194,11 @@ sk_err sk_http_metrics_render(sk_store *s, sk_buf *out, sk_buf *err);
 
 /* --- the write pool (pool.c) --- */
 
-#define SK_HTTP_POOL_WORKERS 64 /* requests that may wait for a group commit at once */
-#define SK_HTTP_LOGIN_MAX    72
+#define SK_HTTP_LOGIN_MAX 72
 
 typedef struct sk_http_job sk_http_job;
 
-/* Starts the worker threads and the group-commit writer on db_url; pol is lent to them. */
+/* Starts the login workers and the group-commit writer on db_url; pol is lent to them. */
 sk_err sk_http_pool_start(const char *db_url, sk_policy *pol, sk_buf *err);
 /* Lets the workers finish what is queued, then stops them and the writer. */
 void sk_http_pool_stop(void);

@@ -3,9 +3,12 @@
  * and answered by the request's loop when it is finished. Two kinds:
  *
  *  - decisions (POST /api/v1/decisions): every decision is audited, a
- *    durable write; workers run it through the group-commit writer
- *    (src/store/writer.h), which puts many operations in one transaction and
- *    one fsync, so the loop never waits for a disk;
+ *    durable write; the loop submits it to the group-commit writer
+ *    (src/store/writer.h, sk_writer_submit), which puts every decision
+ *    queued when it wakes in one transaction and one fsync, and answers
+ *    through the loop's receiver once that committed. No thread waits per
+ *    decision, so a batch grows with the load, and the loop never waits
+ *    for a disk;
  *  - logins (POST /api/v1/login): argon2id costs 50-100 ms of CPU; a few
  *    login workers, each with its own store connection, run sk_auth_login so
  *    that the loop keeps serving its other connections meanwhile.
@@ -67,16 +70,14 @@ typedef struct queue {
 #define LOGIN_WORKERS 4
 
 static struct {
-	queue write, login;
+	queue login;
 	atomic_bool quit; /* read by workers under their queue's lock, so atomic */
-	int nworkers, nlogin;
-	pthread_t workers[SK_HTTP_POOL_WORKERS];
+	int nlogin;
 	pthread_t login_workers[LOGIN_WORKERS];
 	sk_store *login_stores[LOGIN_WORKERS];
 	sk_writer *writer;
 	sk_policy *pol;
 } pool = {
-    .write = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL},
     .login = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL},
 };
 
@@ -119,15 +120,12 @@ static sk_err run_decision(sk_store *s, void *ctx, sk_buf *err)
 	                             &j->out, err);
 }
 
-static void *write_worker(void *arg)
+/* Runs on the writer's thread once the decision's batch has committed (or failed). */
+static void decision_done(void *ctx, sk_err result)
 {
-	(void)arg;
-	sk_http_job *j;
-	while ((j = pop(&pool.write))) {
-		j->e = sk_writer_run(pool.writer, run_decision, j, &j->err);
-		h2o_multithread_send_message(&j->t->receiver, &j->msg);
-	}
-	return NULL;
+	sk_http_job *j = ctx;
+	j->e = result;
+	h2o_multithread_send_message(&j->t->receiver, &j->msg);
 }
 
 static void *login_worker(void *arg)
@@ -146,8 +144,8 @@ static void *login_worker(void *arg)
 
 static void wake_all(void)
 {
-	queue *qs[] = {&pool.write, &pool.login};
-	for (size_t i = 0; i < 2; i++) {
+	queue *qs[] = {&pool.login};
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
 		pthread_mutex_lock(&qs[i]->mu);
 		pthread_cond_broadcast(&qs[i]->cv);
 		pthread_mutex_unlock(&qs[i]->mu);
@@ -171,11 +169,6 @@ sk_err sk_http_pool_start(const char *db_url, sk_policy *pol, sk_buf *err)
 			break;
 		}
 	}
-	for (pool.nworkers = 0; !e && pool.nworkers < SK_HTTP_POOL_WORKERS; pool.nworkers++)
-		if (pthread_create(&pool.workers[pool.nworkers], NULL, write_worker, NULL))
-			break;
-	if (!e && pool.nworkers == 0)
-		e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start the write workers");
 	if (e)
 		sk_http_pool_stop();
 	return e;
@@ -187,15 +180,13 @@ void sk_http_pool_stop(void)
 		return;
 	atomic_store(&pool.quit, true);
 	wake_all();
-	for (int i = 0; i < pool.nworkers; i++)
-		pthread_join(pool.workers[i], NULL);
 	for (int i = 0; i < pool.nlogin; i++) {
 		pthread_join(pool.login_workers[i], NULL);
 		sk_store_close(pool.login_stores[i]);
 	}
 	sk_writer_stop(pool.writer);
 	pool.writer = NULL;
-	pool.nworkers = pool.nlogin = 0;
+	pool.nlogin = 0;
 }
 
 static int64_t mono_us(void)
@@ -262,8 +253,11 @@ bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action)
 		j->actor.nread_units = r->actor.nread_units;
 	}
 	j->roles = r->who ? r->who->roles : 0;
+	if (sk_writer_submit(pool.writer, run_decision, j, &j->err, decision_done)) {
+		job_free(j);
+		return false;
+	}
 	r->t->inflight++;
-	push(&pool.write, j);
 	return true;
 }
 
@@ -311,12 +305,12 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 			/* A failed login may have locked the account: drop what is cached. */
 			sk_http_sessions_invalidate();
 			sk_api_login_finish(&r, j->e, &j->session, j->err.data);
-		}
-		else if (j->e)
+		} else if (j->e) {
 			sk_http_reply_error(&r, j->e, j->err.data);
-		else
+		} else {
 			sk_http_reply_text(&r, 200, "application/json; charset=utf-8", j->out.data,
 			                   j->out.len);
+		}
 		sk_http_metrics_observe(j->req->res.status, mono_us() - j->start_us);
 		j->t->inflight--;
 		job_free(j);

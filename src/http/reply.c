@@ -42,6 +42,22 @@ static const char *reason(int status)
 	return "";
 }
 
+/*
+ * Marks r answered. A route that changes sessions, accounts, roles or units
+ * has committed by now: the session caches are invalidated before the
+ * client can see the answer, so its next request (on any connection) never
+ * finds a cached session that the change ended.
+ */
+static bool answer_once(sk_http_rctx *r)
+{
+	if (r->answered)
+		return false;
+	r->answered = true;
+	if (r->route && (r->route->flags & SK_R_INVALIDATES))
+		sk_http_sessions_invalidate();
+	return true;
+}
+
 static void add(h2o_req_t *req, const char *name, const char *value)
 {
 	h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 1, NULL, value,
@@ -63,9 +79,8 @@ void sk_http_reply_text(sk_http_rctx *r, int status, const char *ctype, const ch
                         size_t len)
 {
 	h2o_req_t *req = r->req;
-	if (r->answered)
+	if (!answer_once(r))
 		return;
-	r->answered = true;
 	req->res.status = status;
 	req->res.reason = reason(status);
 	req->res.content_length = len;
@@ -107,9 +122,8 @@ void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const
 
 void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message)
 {
-	if (r->answered)
+	if (!answer_once(r))
 		return;
-	r->answered = true;
 	if (e == SK_OK)
 		e = SK_ERR_INTERNAL;
 	/* Server-side failures keep their details in the log, not in the answer. */

@@ -646,10 +646,9 @@ static void route_request(sk_http_rctx *r)
 			goto fail;
 		}
 	}
+	/* A route flagged SK_R_INVALIDATES invalidates the session caches as it answers (reply.c).
+	 */
 	route->run(r);
-	/* After the change committed (a deferred login bumps again when it is done). */
-	if (route->flags & SK_R_INVALIDATES)
-		sk_http_sessions_invalidate();
 	if (!r->answered)
 		sk_http_reply_error(r, SK_ERR_INTERNAL, "the handler gave no answer");
 	goto out;

@@ -109,8 +109,8 @@ static bool fresh(const struct slot *sl, const unsigned char *hash, uint64_t gen
 }
 
 /* The full check: the session (auth.c), the roles and the scope, all from the database. */
-static sk_err validate(sk_http_thread *t, const char *token, const char *address,
-                       struct slot *sl, sk_buf *err)
+static sk_err validate(sk_http_thread *t, const char *token, const char *address, struct slot *sl,
+                       sk_buf *err)
 {
 	uint32_t roles = 0;
 	int64_t *units = NULL;

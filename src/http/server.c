@@ -193,9 +193,30 @@ static void drain(sk_http_thread *t, int64_t ms)
 		h2o_evloop_run(t->ctx.loop, 20);
 }
 
+/*
+ * The h2o half of a thread's setup, run on the thread that runs the loop
+ * (as h2o's own server does): a socket takes its buffer recycler from the
+ * creating thread's thread-local prototype, so a loop set up on another
+ * thread would share that thread's recycler without a lock. The pool's
+ * wake-up pipe (read for every answered decision) then corrupted the main
+ * thread's free list under load.
+ */
+static void loop_init(sk_http_thread *t)
+{
+	h2o_context_init(&t->ctx, h2o_evloop_create(), t->gconf);
+	h2o_multithread_register_receiver(t->ctx.queue, &t->receiver, sk_http_pool_on_done);
+	t->accept.ctx = &t->ctx;
+	t->accept.hosts = t->gconf->hosts;
+	t->listener = h2o_evloop_socket_create(t->ctx.loop, t->fd, H2O_SOCKET_FLAG_DONT_READ);
+	t->fd = -1; /* the socket owns it now */
+	t->listener->data = t;
+	h2o_socket_read_start(t->listener, on_accept);
+}
+
 static void *run_loop(void *arg)
 {
 	sk_http_thread *t = arg;
+	loop_init(t);
 	sk_asset_use_policy(t->pol);
 	while (!stop_flag)
 		h2o_evloop_run(t->ctx.loop, 100);
@@ -249,17 +270,14 @@ static sk_err thread_init(server *sv, int i, const sk_http_config *c, sk_policy 
 	t->pol = pol;
 	t->db_url = c->db_url;
 	t->conns.next = t->conns.prev = &t->conns;
+	t->fd = -1;
 	sk_err e = sk_store_open(c->db_url, 0, &t->store, err);
 	if (e)
 		return e;
-	h2o_context_init(&t->ctx, h2o_evloop_create(), &sv->config);
-	h2o_multithread_register_receiver(t->ctx.queue, &t->receiver, sk_http_pool_on_done);
-	t->accept.ctx = &t->ctx;
-	t->accept.hosts = sv->config.hosts;
-	t->listener = h2o_evloop_socket_create(t->ctx.loop, sv->fds[i], H2O_SOCKET_FLAG_DONT_READ);
-	sv->fds[i] = -1; /* the socket owns it now */
-	t->listener->data = t;
-	h2o_socket_read_start(t->listener, on_accept);
+	/* The loop itself is set up by the thread that runs it (loop_init). */
+	t->gconf = &sv->config;
+	t->fd = sv->fds[i];
+	sv->fds[i] = -1; /* the thread owns it now */
 	return SK_OK;
 }
 
@@ -282,6 +300,9 @@ static void thread_dispose(sk_http_thread *t, bool served)
 		h2o_context_dispose(&t->ctx);
 		h2o_evloop_destroy(loop);
 	}
+	if (t->fd >= 0)
+		close(t->fd); /* the thread never started */
+	t->fd = -1;
 	sk_store_close(t->store);
 	t->store = NULL;
 	sk_http_scache_free(t);

@@ -15,7 +15,8 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX org_unit_parent ON org_unit(parent_id);"
     /* One root: the municipality (a second one could only come from a race). */
-    "CREATE UNIQUE INDEX org_unit_one_root ON org_unit((parent_id IS NULL)) WHERE parent_id IS NULL;"
+    "CREATE UNIQUE INDEX org_unit_one_root ON org_unit((parent_id IS NULL)) WHERE parent_id IS "
+    "NULL;"
     "CREATE TABLE users ("
     "  id INTEGER PRIMARY KEY,"
     "  login TEXT NOT NULL UNIQUE,"

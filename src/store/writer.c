@@ -15,6 +15,8 @@ struct op {
 	sk_err result;
 	bool done;
 	struct op *next;
+	/* sk_writer_submit: called after the commit, then the op (allocated by submit) is freed */
+	sk_writer_done_fn on_done;
 };
 
 struct sk_writer {
@@ -105,12 +107,29 @@ static void *writer_main(void *arg)
 
 		run_batch(w, batch);
 
+		/* Submitted operations are answered here, without the lock; the caller owns
+		 * nothing of the op, and a callback may submit again. */
+		bool waiters = false;
+		struct op **pp = &batch;
+		while (*pp) {
+			struct op *o = *pp;
+			if (o->on_done) {
+				*pp = o->next;
+				o->on_done(o->ctx, o->result);
+				free(o);
+			} else {
+				waiters = true;
+				pp = &o->next;
+			}
+		}
 		pthread_mutex_lock(&w->mu);
 		for (struct op *o = batch; o; o = o->next)
 			o->done = true;
 		w->batches++;
 		w->ops += n;
-		pthread_cond_broadcast(&w->done);
+		/* Only sk_writer_run callers wait; a batch of submissions wakes nobody. */
+		if (waiters)
+			pthread_cond_broadcast(&w->done);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
@@ -143,9 +162,32 @@ sk_err sk_writer_start(const char *url, size_t max_batch, sk_writer **out, sk_bu
 	return SK_OK;
 }
 
+sk_err sk_writer_submit(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err,
+                        sk_writer_done_fn on_done)
+{
+	struct op *o = calloc(1, sizeof(*o));
+	if (!o)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	*o = (struct op){.fn = fn, .ctx = ctx, .err = err, .on_done = on_done};
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->mu);
+		free(o);
+		return sk_fail(err, SK_ERR_TEMPFAIL, "the writer is stopping");
+	}
+	if (w->tail)
+		w->tail->next = o;
+	else
+		w->head = o;
+	w->tail = o;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	return SK_OK;
+}
+
 sk_err sk_writer_run(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err)
 {
-	struct op o = {fn, ctx, err, SK_OK, false, NULL};
+	struct op o = {fn, ctx, err, SK_OK, false, NULL, NULL};
 	pthread_mutex_lock(&w->mu);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->mu);

@@ -36,6 +36,23 @@ sk_err sk_writer_start(const char *url, size_t max_batch, sk_writer **out, sk_bu
  */
 sk_err sk_writer_run(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err);
 
+/* Called on the writer's thread once a submitted operation's batch has committed. */
+typedef void (*sk_writer_done_fn)(void *ctx, sk_err result);
+
+/*
+ * As sk_writer_run without waiting: queues fn(store, ctx, err) and returns
+ * SK_OK at once; after its batch has committed (or failed), the writer
+ * thread calls on_done(ctx, result) with what sk_writer_run would have
+ * returned. ctx and err must stay valid until then; on_done must be quick
+ * (it delays the next batch) and must not call sk_writer_stop. An error
+ * (SK_ERR_TEMPFAIL when the writer is stopping, SK_ERR_NOMEM) means fn will
+ * never run and on_done will never be called. Callers that hand many
+ * operations over this way need no thread each, so batches grow with the
+ * load instead of with the number of waiting threads.
+ */
+sk_err sk_writer_submit(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err,
+                        sk_writer_done_fn on_done);
+
 /* Finishes the queued operations, stops the thread and closes its store. */
 void sk_writer_stop(sk_writer *w);
 

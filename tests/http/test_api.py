@@ -115,6 +115,25 @@ check(any(e["action"] == "asset.read" and e["object"] == "asset:%d" % aid for e 
       "the read of a 機密性3 asset was not audited")
 expect_error(mgr.call("GET", "/api/v1/assets/%d" % city.asset["sec-b1"]), 404, "not_found", "",
              "asset out of scope")
+# --- the actor's role and unit decide (SPEC C6): 八王子 15(2)タ(エ) bars contractors from mail ---
+vendor = Client(srv)
+expect(vendor.login("u-contractor"), 200, "login contractor")
+got = vendor.call("POST", "/api/v1/decisions",
+                  {"asset_id": city.asset["vendor-a"], "action": "send_email"})
+expect(got, 200, "contractor decision")
+check(got[2]["decision"] == "forbid" and "八王子 15(2)タ(エ)" in got[2]["citations"],
+      "a contractor's e-mail must be forbidden by 15(2)タ(エ): %r" % (got[2],))
+got = staff.call("POST", "/api/v1/decisions",
+                 {"asset_id": city.asset["sec-a1"], "action": "send_email"})
+expect(got, 200, "staff decision")
+check(got[2]["decision"] == "allow_with_safeguards"
+      and "encrypt_or_password" in got[2]["safeguards"],
+      "staff e-mail of 機密性2 needs encryption (7(10)): %r" % (got[2],))
+# Another unit's asset is not there for the contractor, decision or not.
+expect_error(vendor.call("POST", "/api/v1/decisions",
+                         {"asset_id": city.asset["sec-a1"], "action": "send_email"}),
+             404, "not_found", "", "decision on an asset out of scope")
+
 expect_error(mgr.call("GET", "/api/v1/assets/999999"), 404, "not_found", "", "no such asset")
 got = mgr.call("DELETE", "/api/v1/assets/%d" % aid, {"operator": "担当者", "record": "溶解処理"})
 expect(got, 200, "DELETE asset")

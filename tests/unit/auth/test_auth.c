@@ -268,8 +268,9 @@ static void run_login(const char *backend)
 
 	/* Disabling the account ends its sessions and its logins. */
 	ok(sk_user_set_active(f.s, sk_actor_cli(), "alice", false, &err), &err);
+	/* The disable itself deleted the session: it is gone, not merely refused. */
 	expect(sk_auth_session_check(f.s, f.pol, b.token, ADDR, &p, &err), SK_ERR_AUTH, &err,
-	       "expired");
+	       "no session");
 	assert_int_equal(count(f.s, "SELECT COUNT(*) FROM sessions", NULL), 0);
 	assert_int_equal(
 	    count(f.s,
