@@ -8,12 +8,15 @@ Every session is used a few times before the change, so that the cache
 certainly holds it. The CLI cases poll with a short sleep under a generous
 bound: they check that the change takes effect, not how fast.
 """
+import atexit
 import time
 
 from sktest import City, Client, Server, check, expect, expect_error, password_for, sk, DB
 
 city = City()
 srv = Server()
+# A failed check exits at once: do not leave the server behind.
+atexit.register(lambda: srv.proc.poll() is None and srv.proc.kill())
 ASSET = "/api/v1/assets/%d" % city.asset["sec-a1"]
 OUTSIDE = "/api/v1/assets/%d" % city.asset["sec-b1"]
 BOUND = 10.0  # seconds: far above the 1 s staleness bound, so a loaded machine still passes
