@@ -8,7 +8,7 @@ set -euo pipefail
 build_pkgs=(
   gcc pkg-config meson ninja-build
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libjansson-dev libfyaml-dev
-  liboath-dev libgmime-3.0-dev libgumbo-dev libcsv-dev libxlsxwriter-dev
+  liboath-dev libgmime-3.0-dev libgumbo-dev libxlsxwriter-dev
   libh2o-evloop-dev zlib1g-dev john-data
 )
 test_pkgs=(

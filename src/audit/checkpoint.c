@@ -459,28 +459,8 @@ sk_err sk_audit_checkpoint_open(const char *note, size_t len, const sk_audit_ver
 
 sk_err sk_audit_default_key_path(const char *db_url, sk_buf *out, sk_buf *err)
 {
-	const char *env = getenv("SEKISHO_AUDIT_KEY");
-	if (env && *env)
-		return sk_buf_adds(out, env) ? sk_fail(err, SK_ERR_TOO_BIG, "key path too long")
-		                             : SK_OK;
-	if (!db_url || !*db_url)
-		return sk_fail(err, SK_ERR_INVALID, "no database given");
-	if (strncmp(db_url, "postgresql://", 13) == 0 || strncmp(db_url, "postgres://", 11) == 0)
-		return sk_fail(
-		    err, SK_ERR_INVALID,
-		    "a PostgreSQL database has no file to keep the audit key beside: give "
-		    "--key FILE or set SEKISHO_AUDIT_KEY");
-	const char *path = db_url;
-	if (strncmp(path, "sqlite:", 7) == 0) {
-		path += 7;
-		if (strncmp(path, "//", 2) == 0)
-			path += 2;
-	}
-	if (!*path || strcmp(path, ":memory:") == 0)
-		return sk_fail(err, SK_ERR_INVALID, "database URL '%s' names no file", db_url);
-	if (sk_buf_addf(out, "%s.audit-key", path))
-		return sk_fail(err, SK_ERR_TOO_BIG, "key path too long");
-	return SK_OK;
+	return sk_store_file_beside(db_url, ".audit-key", "SEKISHO_AUDIT_KEY", "the audit key",
+	                            "give --key FILE or set SEKISHO_AUDIT_KEY", out, err);
 }
 
 sk_err sk_audit_setup(sk_store *s, const char *key_path, const char *origin, sk_buf *err)

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../store/store.h"
+
 /* The key file: this tag, a space, 64 hex digits, a newline. */
 #define KEY_TAG      "sekisho-totp-key/1"
 #define KEY_FILE_LEN (sizeof(KEY_TAG) + 2 * crypto_secretbox_KEYBYTES + 1)
@@ -159,27 +161,8 @@ sk_err sk_totp_uri(const char *issuer, const char *account, const unsigned char 
 
 sk_err sk_totp_key_path(const char *db_url, sk_buf *out, sk_buf *err)
 {
-	const char *env = getenv("SEKISHO_TOTP_KEY");
-	if (env && *env)
-		return sk_buf_adds(out, env) ? sk_fail(err, SK_ERR_TOO_BIG, "key path too long")
-		                             : SK_OK;
-	if (!db_url || !*db_url)
-		return sk_fail(err, SK_ERR_INVALID, "no database given");
-	if (strncmp(db_url, "postgresql://", 13) == 0 || strncmp(db_url, "postgres://", 11) == 0)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "a PostgreSQL database has no file to keep the TOTP key beside: set "
-		               "SEKISHO_TOTP_KEY to a file path");
-	const char *path = db_url;
-	if (strncmp(path, "sqlite:", 7) == 0) {
-		path += 7;
-		if (strncmp(path, "//", 2) == 0)
-			path += 2;
-	}
-	if (!*path || strcmp(path, ":memory:") == 0)
-		return sk_fail(err, SK_ERR_INVALID, "database URL '%s' names no file", db_url);
-	if (sk_buf_addf(out, "%s.totp-key", path))
-		return sk_fail(err, SK_ERR_TOO_BIG, "key path too long");
-	return SK_OK;
+	return sk_store_file_beside(db_url, ".totp-key", "SEKISHO_TOTP_KEY", "the TOTP key",
+	                            "set SEKISHO_TOTP_KEY to a file path", out, err);
 }
 
 /* Makes a new key file; EEXIST is left for the caller, who then reads the winner's key. */

@@ -117,6 +117,33 @@ sk_err sk_store_open(const char *url, unsigned flags, sk_store **out, sk_buf *er
 	return SK_OK;
 }
 
+sk_err sk_store_file_beside(const char *url, const char *suffix, const char *env, const char *what,
+                            const char *hint, sk_buf *out, sk_buf *err)
+{
+	const char *given = env ? getenv(env) : NULL;
+	if (given && *given)
+		return sk_buf_adds(out, given)
+		           ? sk_fail(err, SK_ERR_TOO_BIG, "path of %s too long", what)
+		           : SK_OK;
+	if (!url || !*url)
+		return sk_fail(err, SK_ERR_INVALID, "no database given");
+	if (starts_with(url, "postgresql://") || starts_with(url, "postgres://"))
+		return sk_fail(err, SK_ERR_INVALID,
+		               "a PostgreSQL database has no file to keep %s beside: %s", what,
+		               hint);
+	const char *path = url;
+	if (starts_with(path, "sqlite:")) {
+		path += strlen("sqlite:");
+		if (starts_with(path, "//"))
+			path += 2;
+	}
+	if (!*path || strcmp(path, ":memory:") == 0)
+		return sk_fail(err, SK_ERR_INVALID, "database URL '%s' names no file", url);
+	if (sk_buf_addf(out, "%s%s", path, suffix))
+		return sk_fail(err, SK_ERR_TOO_BIG, "path of %s too long", what);
+	return SK_OK;
+}
+
 void sk_store_close(sk_store *s)
 {
 	if (!s)
