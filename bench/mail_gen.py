@@ -9,9 +9,18 @@ Japanese RFC 2231 and RFC 2047 file names. Deterministic for a given seed.
 Usage: mail_gen.py DIR [COUNT] [SEED]
 """
 import base64
+import importlib.util
 import os
 import random
 import sys
+
+# The ISO-2022-JP encoder the test corpus uses (CP932 extensions as Windows writes them).
+_spec = importlib.util.spec_from_file_location(
+    "make_corpus", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "mail", "make-corpus.py"))
+_corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_corpus)
+jis = _corpus.jis
 
 WORDS_JA = ("お世話になっております 会議 資料 添付 確認 お願い 予定 変更 連絡 担当 課 市役所 "
             "令和 年度 予算 説明会 申請 書類 提出 期限 回答 日程 調整 議事録 共有 よろしく "
@@ -34,42 +43,6 @@ def text_body(rng, ja=True, lines=None):
         else:
             out.append(para(rng, WORDS_EN, rng.randint(5, 14), " ").capitalize() + ".")
     return "\n".join(out) + "\n"
-
-
-def jis(s):
-    """CP932 bytes to ISO-2022-JP the way Windows writes it (see tests/mail/make-corpus.py)."""
-    b = s.encode("cp932")
-    out, mode, i = bytearray(), "a", 0
-    while i < len(b):
-        c = b[i]
-        if 0xA1 <= c <= 0xDF:
-            if mode != "k":
-                out += b"\x1b(I"
-                mode = "k"
-            out.append(c - 0x80)
-            i += 1
-        elif (0x81 <= c <= 0x9F) or (0xE0 <= c <= 0xEF):
-            c2 = b[i + 1]
-            if mode != "j":
-                out += b"\x1b$B"
-                mode = "j"
-            j1 = (c - (0x70 if c <= 0x9F else 0xB0)) * 2
-            if c2 < 0x9F:
-                j1 -= 1
-                j2 = c2 - (0x1F if c2 < 0x7F else 0x20)
-            else:
-                j2 = c2 - 0x7E
-            out += bytes([j1, j2])
-            i += 2
-        else:
-            if mode != "a":
-                out += b"\x1b(B"
-                mode = "a"
-            out.append(c)
-            i += 1
-    if mode != "a":
-        out += b"\x1b(B"
-    return bytes(out)
 
 
 def b64(data):
