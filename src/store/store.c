@@ -3,6 +3,7 @@
  * dispatch, migrations, nested transaction bookkeeping and the fault seam.
  */
 #include "store.h"
+#include "store_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -10,6 +11,14 @@
 #include <string.h>
 
 #include "../core/sk_clock.h"
+
+unsigned sk_store_sql_hash(const char *sql)
+{
+	unsigned h = 2166136261u;
+	for (; *sql; sql++)
+		h = (h ^ (unsigned char)*sql) * 16777619u;
+	return h;
+}
 
 int64_t sk_row_int(const sk_row *r, size_t i)
 {

@@ -13,6 +13,7 @@
 
 #include "schema.h"
 #include "store.h"
+#include "store_int.h"
 
 #define CACHE_SLOTS 128u
 #define MAX_PARAMS  64
@@ -81,18 +82,10 @@ static char *rewrite(const char *sql, int *nparams)
 	return out;
 }
 
-static unsigned hash_sql(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* Finds or creates the prepared statement for sql; *name is NULL if the cache is full. */
 static sk_err prepare(pg_store *ps, const char *sql, const char **name, sk_buf *err)
 {
-	unsigned h = hash_sql(sql);
+	unsigned h = sk_store_sql_hash(sql);
 	*name = NULL;
 	for (unsigned probe = 0; probe < 8; probe++) {
 		struct prepared *c = &ps->cache[(h + probe) % CACHE_SLOTS];

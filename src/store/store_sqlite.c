@@ -12,6 +12,7 @@
 
 #include "schema.h"
 #include "store.h"
+#include "store_int.h"
 
 #define CACHE_SLOTS 128u
 
@@ -53,17 +54,9 @@ static sk_err map_rc(sqlite3 *db, int rc, sk_buf *err)
 	}
 }
 
-static unsigned hash_sql(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static sk_err prepare(sqlite_store *ss, const char *sql, sqlite3_stmt **out, sk_buf *err)
 {
-	unsigned h = hash_sql(sql);
+	unsigned h = sk_store_sql_hash(sql);
 	for (unsigned probe = 0; probe < 8; probe++) {
 		struct cached *c = &ss->cache[(h + probe) % CACHE_SLOTS];
 		if (c->sql && strcmp(c->sql, sql) == 0) {

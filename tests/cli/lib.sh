@@ -33,3 +33,33 @@ expect_in() { grep -qF -- "$2" "$1" || { cat "$1"; fail "$1 does not contain '$2
 expect_not_in() { ! grep -qF -- "$2" "$1" || { cat "$1"; fail "$1 contains '$2'"; }; }
 # expect_eq GOT WANT [WHAT]
 expect_eq() { [ "$1" = "$2" ] || fail "${3:-value}: got '$1', expected '$2'"; }
+
+# check_decision ARGS DECISION APPROVER SAFEGUARDS EXCEPTION CITATIONS: runs
+# `sekisho decide --profile $profile ARGS --json` and compares the SPEC §3
+# object: approver "null" for none, safeguards comma-joined in vocabulary
+# order, citations a "~"-separated list that must all appear (and never none).
+check_decision() {
+	local args=$1 want_dec=$2 want_appr=$3 want_sg=$4 want_exc=$5 want_cites=$6
+	# shellcheck disable=SC2086 # args is a word list on purpose
+	expect_exit 0 sk decide --profile "$profile" $args --json
+	local got
+	got=$(jq -r '[.decision, (.approver_role // "null"), (.safeguards | join(",")),
+		(.exception_possible | tostring)] | join("|")' out) ||
+		fail "decide $args: output is not the §3 JSON object: $(cat out)"
+	expect_eq "$got" "$want_dec|$want_appr|$want_sg|$want_exc" "decide $args"
+	jq -e '.citations | length > 0' out >/dev/null || fail "decide $args: empty citations"
+	local IFS='~' c
+	for c in $want_cites; do
+		jq -e --arg c "$c" '.citations | index($c) != null' out >/dev/null ||
+			fail "decide $args: citation '$c' missing from $(jq -c .citations out)"
+	done
+}
+
+# check_table < TABLE: check_decision for each "args|decision|approver|safeguards|exception|citations" line.
+check_table() {
+	local args dec appr sg exc cites
+	while IFS='|' read -r args dec appr sg exc cites; do
+		[ -z "$args" ] && continue
+		check_decision "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
+	done
+}

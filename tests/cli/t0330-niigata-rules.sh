@@ -11,32 +11,12 @@ profile=niigata
 src_yaml="$SEKISHO_SRC/policies/niigata.yaml"
 C=contractor
 
-check() {
-	local args=$1 want_dec=$2 want_appr=$3 want_sg=$4 want_exc=$5 want_cites=$6
-	# shellcheck disable=SC2086 # args is a word list on purpose
-	expect_exit 0 sk decide --profile "$profile" $args --json
-	local got
-	got=$(jq -r '[.decision, (.approver_role // "null"), (.safeguards | join(",")),
-		(.exception_possible | tostring)] | join("|")' out) ||
-		fail "decide $args: output is not the §3 JSON object: $(cat out)"
-	expect_eq "$got" "$want_dec|$want_appr|$want_sg|$want_exc" "decide $args"
-	jq -e '.citations | length > 0' out >/dev/null || fail "decide $args: empty citations"
-	local IFS='~' c
-	for c in $want_cites; do
-		jq -e --arg c "$c" '.citations | index($c) != null' out >/dev/null ||
-			fail "decide $args: citation '$c' missing from $(jq -c .citations out)"
-	done
-}
-
 # The profile as shipped validates, and is the one built into the binary.
 expect_exit 0 sk policy check "$src_yaml"
 expect_in out "ok"
 
 # --- 基本方針 6(3)ア: マイナンバー利用事務系 (every actor) ---
-while IFS='|' read -r args dec appr sg exc cites; do
-	[ -z "$args" ] && continue
-	check "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
-done <<EOF
+check_table <<EOF
 --action take_out --zone mynumber|forbid|null||false|新潟 基本方針 6(3)ア
 --action take_home --zone mynumber --actor-role staff|forbid|null||false|新潟 基本方針 6(3)ア
 --action take_out --zone mynumber --actor-role $C --conf 1|forbid|null||false|新潟 基本方針 6(3)ア
@@ -45,10 +25,7 @@ done <<EOF
 EOF
 
 # --- 別記: rules that hold for the contractor (乙); approvals come from 甲 (city) ---
-while IFS='|' read -r args dec appr sg exc cites; do
-	[ -z "$args" ] && continue
-	check "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
-done <<EOF
+check_table <<EOF
 --action use --actor-role $C --conf 3|allow|null||false|新潟 別記 第3条~新潟 別記 第4条
 --action store --actor-role $C --conf 2|allow_with_safeguards|null|access_restriction|false|新潟 別記 第5条
 --action provide_external --actor-role $C --conf 1|require_approval|city||false|新潟 別記 第6条第1項
@@ -65,10 +42,7 @@ EOF
 
 # --- asset type: 第9条第1項 labels only computers (hardware) brought in; 第13条 virus-scans only
 # electronic media and their files; a type not given applies both (the strict reading, above).
-while IFS='|' read -r args dec appr sg exc cites; do
-	[ -z "$args" ] && continue
-	check "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
-done <<EOF
+check_table <<EOF
 --action carry_in --actor-role $C --asset-type document|require_approval|city|record|false|新潟 別記 第7条第2項
 --action carry_in --actor-role $C --asset-type hardware|require_approval|city|record,label|false|新潟 別記 第7条第2項~新潟 別記 第9条第1項
 --action carry_in --actor-role $C --asset-type media|require_approval|city|record,virus_scan|false|新潟 別記 第7条第2項~新潟 別記 第13条
@@ -81,10 +55,7 @@ for t in document hardware; do
 done
 # --- 基本方針 6(3)イ: LGWAN接続系 <-> インターネット接続系 (to_zone): no direct connection; the
 # exception is a route that lets only safe traffic through (無害化 itself: checklist kh-06-3i)
-while IFS='|' read -r args dec appr sg exc cites; do
-	[ -z "$args" ] && continue
-	check "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
-done <<EOF
+check_table <<EOF
 --action connect_network --zone lgwan --to-zone internet|forbid|city|virus_scan,ip_restriction|true|新潟 基本方針 6(3)イ~新潟 基本方針 2(11)
 --action connect_network --zone internet --to-zone lgwan --actor-role $C|forbid|city|virus_scan,ip_restriction|true|新潟 基本方針 6(3)イ~新潟 別記 第9条第2項
 --action connect_network --zone lgwan --to-zone lgwan --actor-role $C|require_approval|city||false|新潟 別記 第9条第2項
@@ -93,17 +64,17 @@ expect_exit 0 sk decide --profile "$profile" --action connect_network --zone lgw
 expect_not_in out "6(3)イ"
 
 # An unclassified asset is treated as the most sensitive: the 第6条第3項 encryption applies.
-check "--action transport --actor-role $C" allow_with_safeguards null \
+check_decision "--action transport --actor-role $C" allow_with_safeguards null \
 	"encrypt_or_password,access_restriction" false "新潟 別記 第6条第3項 (inferred)"
 
 # Where the public documents are silent the strictest rule of the action applies, and the
 # citation says so: the 別記 binds only 乙, so a staff member's take-out / disposal falls
 # back to the strictest take_out / dispose rule, and copying (no rule at all) is forbidden.
 no_rule="新潟 (no rule; strictest applied)"
-check "--action take_out --actor-role staff --conf 1" forbid null "" false "$no_rule"
-check "--action dispose --actor-role staff --conf 1" require_approval city "" false "$no_rule"
-check "--action copy --actor-role $C --conf 1" forbid null "" false "$no_rule"
-check "--action process_outside --actor-role $C --conf 1" forbid null "" false "$no_rule"
+check_decision "--action take_out --actor-role staff --conf 1" forbid null "" false "$no_rule"
+check_decision "--action dispose --actor-role staff --conf 1" require_approval city "" false "$no_rule"
+check_decision "--action copy --actor-role $C --conf 1" forbid null "" false "$no_rule"
+check_decision "--action process_outside --actor-role $C --conf 1" forbid null "" false "$no_rule"
 expect_exit 0 sk decide --profile "$profile" --action provide_external --actor-role staff --json
 expect_eq "$(jq -c .citations out)" "[\"$no_rule\"]" "staff provide_external citations"
 

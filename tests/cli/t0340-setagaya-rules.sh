@@ -12,32 +12,12 @@ profile=setagaya
 src_yaml="$SEKISHO_SRC/policies/setagaya.yaml"
 C=contractor
 
-check() {
-	local args=$1 want_dec=$2 want_appr=$3 want_sg=$4 want_exc=$5 want_cites=$6
-	# shellcheck disable=SC2086 # args is a word list on purpose
-	expect_exit 0 sk decide --profile "$profile" $args --json
-	local got
-	got=$(jq -r '[.decision, (.approver_role // "null"), (.safeguards | join(",")),
-		(.exception_possible | tostring)] | join("|")' out) ||
-		fail "decide $args: output is not the §3 JSON object: $(cat out)"
-	expect_eq "$got" "$want_dec|$want_appr|$want_sg|$want_exc" "decide $args"
-	jq -e '.citations | length > 0' out >/dev/null || fail "decide $args: empty citations"
-	local IFS='~' c
-	for c in $want_cites; do
-		jq -e --arg c "$c" '.citations | index($c) != null' out >/dev/null ||
-			fail "decide $args: citation '$c' missing from $(jq -c .citations out)"
-	done
-}
-
 # The profile as shipped validates (its one advisory: the excerpt states no minimum length).
 expect_exit 0 sk policy check "$src_yaml"
 expect_in out "ok"
 
 # 留意事項 / 3(1): 職員等 includes contractors, so the rules hold for them too.
-while IFS='|' read -r args dec appr sg exc cites; do
-	[ -z "$args" ] && continue
-	check "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
-done <<TABLE
+check_table <<TABLE
 --action connect_network --zone mynumber --actor-role $C|forbid|city|ip_restriction|true|世田谷 6(1)ア
 --action connect_network --zone mynumber --actor-role system_manager|forbid|city|ip_restriction|true|世田谷 6(1)ア
 --action take_out --zone mynumber --actor-role $C --conf IV|forbid|city||true|世田谷 6(1)イ②
@@ -60,22 +40,22 @@ done <<TABLE
 TABLE
 
 # An unclassified asset is treated as 重要性分類Ⅰ: no free cloud service, and backups.
-check "--action store_free_cloud --actor-role staff" forbid null "" false "世田谷 14(1)②"
-check "--action store" allow_with_safeguards null "backup,access_restriction" false "世田谷 9(1)カ"
+check_decision "--action store_free_cloud --actor-role staff" forbid null "" false "世田谷 14(1)②"
+check_decision "--action store" allow_with_safeguards null "backup,access_restriction" false "世田谷 9(1)カ"
 
 # The mynumber exception does not lift an outright prohibition: staff may not connect at all.
-check "--action connect_network --zone mynumber --actor-role staff" forbid null "" false \
+check_decision "--action connect_network --zone mynumber --actor-role staff" forbid null "" false \
 	"世田谷 6(1)ア~世田谷 7(1)エ④"
 
 # 6(2)ア (to_zone): LGWAN接続系 and インターネット接続系 are separated, only needed traffic is
 # allowed (the exception, ip_restriction); connecting within LGWAN is not touched by it.
-check "--action connect_network --zone lgwan --to-zone internet --actor-role $C" forbid city \
+check_decision "--action connect_network --zone lgwan --to-zone internet --actor-role $C" forbid city \
 	"ip_restriction" true "世田谷 6(2)ア~世田谷 7(1)エ④"
-check "--action connect_network --zone internet --to-zone lgwan --actor-role system_manager" \
+check_decision "--action connect_network --zone internet --to-zone lgwan --actor-role system_manager" \
 	forbid city "ip_restriction" true "世田谷 6(2)ア"
-check "--action connect_network --zone lgwan --actor-role system_manager" allow null "" false \
+check_decision "--action connect_network --zone lgwan --actor-role system_manager" allow null "" false \
 	"世田谷 7(1)エ④"
-check "--action connect_network --zone lgwan --to-zone lgwan --actor-role $C" require_approval \
+check_decision "--action connect_network --zone lgwan --to-zone lgwan --actor-role $C" require_approval \
 	city "" false "世田谷 7(1)エ④"
 
 # 9(1)ウ①「一定期間保存」 and 9(2)ウ⑤ privileged rotation: required, no period stated.
@@ -85,8 +65,8 @@ expect_eq "$(jq -r '[.unstated_periods[] | .id + "=" + (.citations | join(","))]
 
 # Where the excerpt is silent the strictest rule of the action applies, and says so.
 no_rule="世田谷 (no rule; strictest applied)"
-check "--action copy --actor-role $C --conf IV" forbid null "" false "$no_rule"
-check "--action take_out --actor-role $C --conf IV --zone lgwan" forbid city "" true "$no_rule"
+check_decision "--action copy --actor-role $C --conf IV" forbid null "" false "$no_rule"
+check_decision "--action take_out --actor-role $C --conf IV --zone lgwan" forbid city "" true "$no_rule"
 expect_exit 0 sk decide --profile "$profile" --action send_fax --conf IV --json
 expect_eq "$(jq -c .citations out)" "[\"$no_rule\"]" "send_fax citations"
 
