@@ -77,13 +77,24 @@ static sk_err write_file_atomic(const char *path, const char *data, size_t n, sk
 	return SK_OK;
 }
 
+/* Starts the original's hash with what msg already holds. */
+static sk_err start_hash(EVP_MD_CTX **md, const sk_buf *msg, sk_buf *err)
+{
+	*md = EVP_MD_CTX_new();
+	if (!*md || !EVP_DigestInit_ex(*md, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(*md, msg->data, msg->len))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return SK_OK;
+}
+
 /*
- * Reads a whole message from fd: keeps up to max bytes in msg, counts and
- * hashes all of them, and when keep_dir is set stores the original there
- * under its SHA-256 (written to a temporary file as it is read, then renamed).
+ * Reads a whole message from fd: keeps up to max bytes in msg, counts all of
+ * them, and when keep_dir is set stores the original there under its SHA-256
+ * (written to a temporary file as it is read, then renamed). *hashed says
+ * whether sha holds the original's SHA-256 (see below for when it does).
  */
 static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg, uint64_t *total,
-                           unsigned char sha[32], sk_buf *err)
+                           unsigned char sha[32], bool *hashed, sk_buf *err)
 {
 	char chunk[65536], tmp[4096] = "";
 	int kfd = -1;
@@ -94,8 +105,17 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 			return sk_fail(err, SK_ERR_IO, "cannot create a file in '%s': %s", keep_dir,
 			               strerror(errno));
 	}
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	sk_err e = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) ? SK_OK : SK_ERR_NOMEM;
+	/*
+	 * The original's hash is taken here only when it is needed before the
+	 * sanitizer runs (the kept file's name) or when the message is longer than
+	 * what is kept in memory; otherwise sk_mail_sanitize hashes the bytes in
+	 * memory, paired with the removed parts' hashes (src/mail/sha256.h).
+	 */
+	EVP_MD_CTX *md = NULL;
+	sk_err e = SK_OK;
+	*hashed = false;
+	if (keep_dir)
+		e = start_hash(&md, msg, err);
 	*total = 0;
 	while (!e) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
@@ -107,8 +127,11 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 		}
 		if (n == 0)
 			break;
+		if (!md && msg->len + (size_t)n > max && (e = start_hash(&md, msg, err)))
+			break;
 		*total += (uint64_t)n;
-		EVP_DigestUpdate(md, chunk, (size_t)n);
+		if (md)
+			EVP_DigestUpdate(md, chunk, (size_t)n);
 		/* Past max only the hash and the count go on; the headers are in what is kept. */
 		if (msg->len < max)
 			e = sk_buf_add(msg, chunk,
@@ -118,8 +141,9 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 			            strerror(errno));
 	}
 	unsigned l;
-	if (!e && !EVP_DigestFinal_ex(md, sha, &l))
-		e = SK_ERR_NOMEM;
+	if (!e && md && !EVP_DigestFinal_ex(md, sha, &l))
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	*hashed = !e && md;
 	EVP_MD_CTX_free(md);
 	if (kfd >= 0) {
 		bool synced = fsync(kfd) == 0;
@@ -149,11 +173,15 @@ static sk_err process(const cfg *c, sk_mail_sanitizer *s, sk_store *st, int fd, 
 	sk_buf msg = SK_BUF_INIT(c->opts.limits.max_size);
 	uint64_t total;
 	unsigned char sha[32];
+	bool hashed;
 	memset(res, 0, sizeof(*res));
-	sk_err e = read_message(fd, c->opts.limits.max_size, c->keep_dir, &msg, &total, sha, err);
+	sk_err e =
+	    read_message(fd, c->opts.limits.max_size, c->keep_dir, &msg, &total, sha, &hashed, err);
 	if (!e) {
-		sk_mail_input in = {
-		    .data = msg.data, .len = msg.len, .total = total, .sha256 = sha};
+		sk_mail_input in = {.data = msg.data,
+		                    .len = msg.len,
+		                    .total = total,
+		                    .sha256 = hashed ? sha : NULL};
 		e = sk_mail_sanitize(s, &in, res, err);
 	}
 	sk_buf_free(&msg);

@@ -1,4 +1,7 @@
-/* sanitize: 無害化 of one mail message with GMime (parsing) and libgumbo (HTML). */
+/*
+ * sanitize: 無害化 of one mail message: our MIME scanner (mime.c) finds the parts,
+ * GMime reads header values (encoded words, addresses, parameters), libgumbo reads HTML.
+ */
 #include "sanitize.h"
 
 #include <gmime/gmime.h>
@@ -10,14 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SK_B64_AVX2 1
-#endif
 
 #include "../core/sk_version.h"
 #include "charset.h"
 #include "html2text.h"
+#include "mime.h"
+#include "sha256.h"
 
 void sk_mail_limits_default(sk_mail_limits *l)
 {
@@ -31,18 +32,14 @@ void sk_mail_limits_default(sk_mail_limits *l)
 
 const char *sk_mail_sanitizer_version(void) { return "sekisho " SK_VERSION; }
 
-#define DECODE_CHUNK 65536
-
 struct sk_mail_sanitizer {
 	sk_mail_options o;
 	GMimeParserOptions *po;
 	sk_mail_conv *conv;
-	EVP_MD_CTX *md;
-	char *inbuf;  /* DECODE_CHUNK bytes read from a part */
-	char *outbuf; /* what GMime's decoder makes of them (outlen of DECODE_CHUNK) */
-	size_t outbuf_len;
-	sk_buf raw;  /* a text part's decoded bytes */
-	sk_buf text; /* its text as UTF-8 */
+	EVP_MD_CTX *md, *md_orig; /* for sha256.c on CPUs without the SHA extensions */
+	sk_mime_scan scan;        /* the parts of the message at hand */
+	sk_buf raw;               /* a text part's decoded bytes */
+	sk_buf text;              /* its text as UTF-8 */
 	sk_buf tmp;
 };
 
@@ -65,17 +62,12 @@ sk_err sk_mail_sanitizer_new(const sk_mail_options *opts, sk_mail_sanitizer **ou
 	g_mime_parser_options_set_fallback_charsets(s->po, fallback);
 	s->conv = sk_mail_conv_new();
 	s->md = EVP_MD_CTX_new();
-	GMimeEncoding probe;
-	g_mime_encoding_init_decode(&probe, GMIME_CONTENT_ENCODING_UUENCODE);
-	s->outbuf_len = g_mime_encoding_outlen(&probe, DECODE_CHUNK) + 64;
-	if (s->outbuf_len < DECODE_CHUNK + 64)
-		s->outbuf_len = DECODE_CHUNK + 64;
-	s->inbuf = malloc(DECODE_CHUNK);
-	s->outbuf = malloc(s->outbuf_len);
+	s->md_orig = EVP_MD_CTX_new();
+	sk_mime_scan_init(&s->scan);
 	sk_buf_init(&s->raw, opts->limits.max_size + 1);
 	sk_buf_init(&s->text, opts->limits.max_text);
 	sk_buf_init(&s->tmp, opts->limits.max_size + 1);
-	if (!s->conv || !s->md || !s->inbuf || !s->outbuf) {
+	if (!s->conv || !s->md || !s->md_orig) {
 		sk_mail_sanitizer_free(s);
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	}
@@ -91,8 +83,8 @@ void sk_mail_sanitizer_free(sk_mail_sanitizer *s)
 		g_mime_parser_options_free(s->po);
 	sk_mail_conv_free(s->conv);
 	EVP_MD_CTX_free(s->md);
-	free(s->inbuf);
-	free(s->outbuf);
+	EVP_MD_CTX_free(s->md_orig);
+	sk_mime_scan_free(&s->scan);
 	sk_buf_free(&s->raw);
 	sk_buf_free(&s->text);
 	sk_buf_free(&s->tmp);
@@ -113,6 +105,15 @@ typedef struct run {
 	json_t *headers, *removed, *notices;
 	sk_buf body;
 	sk_err e; /* the first allocation failure; everything after it is skipped */
+	/*
+	 * The original's SHA-256, when the caller did not give it, is computed
+	 * alongside the removed parts' (sha256.h): orig_left bytes at orig_p
+	 * are still to go into orig.
+	 */
+	sk_mail_sha256 orig;
+	const char *orig_p;
+	size_t orig_left;
+	bool orig_open;
 	bool body_truncated;
 	size_t text_parts;
 	InternetAddressList *addr[3]; /* From, To, Cc as parsed, for rendering */
@@ -531,26 +532,27 @@ static void take_header(run *r, size_t k, const char *raw)
 	sk_buf_free(&shown);
 }
 
-static void take_headers(run *r, GMimeObject *msg)
+static void take_headers(run *r)
 {
-	GMimeHeaderList *hl = g_mime_object_get_header_list(msg);
-	int n = g_mime_header_list_get_count(hl);
+	const sk_mime_scan *sc = &r->s->scan;
 	bool seen[NWANTED] = {false};
-	for (int i = 0; i < n && !r->e; i++) {
-		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
-		const char *name = g_mime_header_get_name(h);
+	for (size_t i = 0; i < sc->nheaders && !r->e; i++) {
+		const sk_mime_header *h = &sc->headers[i];
 		for (size_t k = 0; k < NWANTED; k++) {
-			if (g_ascii_strcasecmp(name, wanted_headers[k].name) != 0)
+			const char *want = wanted_headers[k].name;
+			if (h->name.len != strlen(want) ||
+			    g_ascii_strncasecmp(sc->data + h->name.off, want, h->name.len) != 0)
 				continue;
 			if (seen[k]) {
 				notice(r,
 				       "[duplicate_header] %s "
 				       "ヘッダーが複数あります。最初のものを示しています。",
-				       wanted_headers[k].name);
+				       want);
 			} else {
 				seen[k] = true;
-				const char *raw = g_mime_header_get_raw_value(h);
-				take_header(r, k, raw ? raw : "");
+				char *raw = sk_mime_strdup(sc, h->value);
+				take_header(r, k, raw);
+				g_free(raw);
 			}
 			break;
 		}
@@ -559,237 +561,33 @@ static void take_headers(run *r, GMimeObject *msg)
 
 /* ---- parts ---- */
 
-typedef sk_err (*sink_fn)(void *ctx, const char *p, size_t n);
-
-/*
- * Base64 as attachments carry it, four characters at a time where they are
- * clean (GMime's decoder goes a character at a time and was a third of the
- * sanitizer's time). Anything outside the alphabet is skipped; '=' ends a
- * group, so concatenated encodings decode too.
- */
-#define B64_SKIP 0x80u
-#define B64_PAD  0x40u
-
-static unsigned char b64_table[256];
-static pthread_once_t b64_once = PTHREAD_ONCE_INIT;
-static bool b64_use_avx2; /* set once by b64_init */
-
-static void b64_init(void)
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	memset(b64_table, B64_SKIP, sizeof(b64_table));
-	for (unsigned i = 0; i < 64; i++)
-		b64_table[(unsigned char)alphabet[i]] = (unsigned char)i;
-	b64_table['='] = B64_PAD;
-#ifdef SK_B64_AVX2
-	b64_use_avx2 = __builtin_cpu_supports("avx2");
-#endif
-}
-
-#ifdef SK_B64_AVX2
-/*
- * Blocks of 32 base64 characters into 24 bytes each at out (which must have
- * room for 8 bytes more than it gets), as long as all 32 are in the alphabet;
- * returns the characters consumed, a multiple of 32. At a line break, '=' or
- * a stray byte it stops, and the scalar code takes over. The
- * method is Muła and Lemire's (ACM TOWEB 2018): nibble tables validate,
- * a third maps ASCII to 6-bit values, and two multiply-adds pack them.
- */
-__attribute__((target("avx2"))) static size_t b64_avx2(const unsigned char *in, size_t len,
-                                                       unsigned char *out)
-{
-	const __m256i lut_lo =
-	    _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A,
-	                     0x1B, 0x1B, 0x1B, 0x1A, 0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-	                     0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
-	const __m256i lut_hi =
-	    _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10,
-	                     0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
-	                     0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
-	const __m256i lut_roll =
-	    _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 19, 4,
-	                     -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
-	const __m256i nib = _mm256_set1_epi8(0x0F);
-	size_t done = 0;
-	for (; len - done >= 32; done += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(in + done));
-		__m256i hi_n = _mm256_and_si256(_mm256_srli_epi32(v, 4), nib);
-		__m256i lo_n = _mm256_and_si256(v, nib);
-		/* A byte >= 0x80 has a high nibble of 8-F: 0x10 in lut_hi, a bit every lut_lo has.
-		 */
-		__m256i hi = _mm256_shuffle_epi8(lut_hi, hi_n);
-		__m256i lo = _mm256_shuffle_epi8(lut_lo, lo_n);
-		__m256i high_bit = _mm256_cmpgt_epi8(_mm256_setzero_si256(), v);
-		if (!_mm256_testz_si256(lo, hi) || !_mm256_testz_si256(high_bit, high_bit))
-			break;
-		__m256i eq_slash = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x2F));
-		__m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq_slash, hi_n));
-		v = _mm256_add_epi8(v, roll);
-		v = _mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140));
-		v = _mm256_madd_epi16(v, _mm256_set1_epi32(0x00011000));
-		v = _mm256_shuffle_epi8(v, _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12,
-		                                            -1, -1, -1, -1, 2, 1, 0, 6, 5, 4, 10, 9,
-		                                            8, 14, 13, 12, -1, -1, -1, -1));
-		v = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7));
-		_mm256_storeu_si256((__m256i *)(void *)(out + done / 4 * 3), v);
-	}
-	return done;
-}
-#endif
-
-typedef struct b64_state {
-	unsigned acc;
-	unsigned n; /* characters in acc */
-} b64_state;
-
-static size_t b64_flush(b64_state *st, unsigned char *o)
-{
-	size_t k = 0;
-	if (st->n == 2) {
-		o[k++] = (unsigned char)(st->acc >> 4);
-	} else if (st->n == 3) {
-		o[k++] = (unsigned char)(st->acc >> 10);
-		o[k++] = (unsigned char)(st->acc >> 2);
-	}
-	st->acc = st->n = 0;
-	return k;
-}
-
-/* Decodes len bytes; out needs room for len * 3 / 4 + 8 bytes. */
-static size_t b64_step(b64_state *st, const unsigned char *p, size_t len, unsigned char *out)
-{
-	const unsigned char *end = p + len;
-	unsigned char *o = out;
-	while (p < end) {
-		if (st->n == 0) {
-#ifdef SK_B64_AVX2
-			/* A 76-character line is two blocks of 32, then quads. */
-			if (b64_use_avx2 && end - p >= 32) {
-				size_t k = b64_avx2(p, (size_t)(end - p), o);
-				p += k;
-				o += k / 4 * 3;
-			}
-#endif
-			while (end - p >= 4) {
-				unsigned a = b64_table[p[0]], b = b64_table[p[1]],
-				         c = b64_table[p[2]], d = b64_table[p[3]];
-				if ((a | b | c | d) & (B64_SKIP | B64_PAD))
-					break;
-				unsigned v = a << 18 | b << 12 | c << 6 | d;
-				o[0] = (unsigned char)(v >> 16);
-				o[1] = (unsigned char)(v >> 8);
-				o[2] = (unsigned char)v;
-				o += 3;
-				p += 4;
-			}
-			if (p >= end)
-				break;
-		}
-		unsigned v = b64_table[*p++];
-		if (v & B64_SKIP)
-			continue;
-		if (v == B64_PAD) {
-			o += b64_flush(st, o);
-			continue;
-		}
-		st->acc = st->acc << 6 | v;
-		if (++st->n == 4) {
-			o[0] = (unsigned char)(st->acc >> 16);
-			o[1] = (unsigned char)(st->acc >> 8);
-			o[2] = (unsigned char)st->acc;
-			o += 3;
-			st->acc = st->n = 0;
-		}
-	}
-	return (size_t)(o - out);
-}
-
-/*
- * The bytes behind a stream GMime parsed from memory, without copying them:
- * with a seekable input the parser makes every part's content a substream
- * of the message's memory stream, so reading it through the stream API
- * would only memcpy what is already in memory.
- */
-static bool stream_bytes(GMimeStream *src, const char **p, size_t *n)
-{
-	if (!GMIME_IS_STREAM_MEM(src))
-		return false;
-	GByteArray *ba = GMIME_STREAM_MEM(src)->buffer;
-	if (!ba)
-		return false;
-	gint64 start = src->bound_start;
-	gint64 end = src->bound_end < 0 ? (gint64)ba->len : src->bound_end;
-	if (start < 0 || end < start || end > (gint64)ba->len)
-		return false;
-	*p = (const char *)ba->data + start;
-	*n = (size_t)(end - start);
-	return true;
-}
-
-typedef struct decoder {
-	bool b64;
-	b64_state bst;
-	GMimeEncoding st;
-} decoder;
-
-/* Transfer-decodes n (at most DECODE_CHUNK) bytes into s->outbuf; returns the length made. */
-static size_t decode_step(sk_mail_sanitizer *s, decoder *d, const char *in, size_t n)
-{
-	return d->b64 ? b64_step(&d->bst, (const unsigned char *)in, n, (unsigned char *)s->outbuf)
-	              : g_mime_encoding_step(&d->st, in, n, s->outbuf);
-}
-
-/* Streams a part's content, transfer-decoded, into sink. *size receives the decoded length. */
-static sk_err part_content(sk_mail_sanitizer *s, GMimePart *part, sink_fn sink, void *ctx,
-                           uint64_t *size)
-{
-	*size = 0;
-	GMimeDataWrapper *dw = g_mime_part_get_content(part);
-	if (!dw)
-		return SK_OK;
-	GMimeStream *src = g_mime_data_wrapper_get_stream(dw);
-	if (!src)
-		return SK_OK;
-	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(dw);
-	decoder d = {.b64 = enc == GMIME_CONTENT_ENCODING_BASE64};
-	if (d.b64)
-		pthread_once(&b64_once, b64_init);
-	g_mime_encoding_init_decode(&d.st, enc);
-	sk_err e = SK_OK;
-	const char *direct;
-	size_t left;
-	if (stream_bytes(src, &direct, &left)) {
-		while (left > 0) {
-			size_t n = left < DECODE_CHUNK ? left : DECODE_CHUNK;
-			size_t o = decode_step(s, &d, direct, n);
-			direct += n;
-			left -= n;
-			*size += o;
-			if ((e = sink(ctx, s->outbuf, o)))
-				return e;
-		}
-	} else {
-		g_mime_stream_reset(src);
-		for (;;) {
-			ssize_t n = g_mime_stream_read(src, s->inbuf, DECODE_CHUNK);
-			if (n <= 0)
-				break;
-			size_t o = decode_step(s, &d, s->inbuf, (size_t)n);
-			*size += o;
-			if ((e = sink(ctx, s->outbuf, o)))
-				return e;
-		}
-	}
-	size_t o = d.b64 ? b64_flush(&d.bst, (unsigned char *)s->outbuf)
-	                 : g_mime_encoding_flush(&d.st, s->inbuf, 0, s->outbuf);
-	*size += o;
-	return sink(ctx, s->outbuf, o);
-}
+/* A removed part's digest, with the run whose original's digest goes alongside. */
+typedef struct part_hash {
+	run *r;
+	sk_mail_sha256 h;
+} part_hash;
 
 static sk_err sink_hash(void *ctx, const char *p, size_t n)
 {
-	return EVP_DigestUpdate(ctx, p, n) ? SK_OK : SK_ERR_NOMEM;
+	part_hash *ph = ctx;
+	run *r = ph->r;
+	if (!r->orig_open)
+		return sk_mail_sha256_update(&ph->h, p, n);
+	size_t k = r->orig_left < n ? r->orig_left : n;
+	sk_err e = sk_mail_sha256_update2(&ph->h, p, n, &r->orig, r->orig_p, k);
+	r->orig_p += k;
+	r->orig_left -= k;
+	return e;
+}
+
+/* Hashes what is left of the original and writes its digest. */
+static sk_err finish_orig(run *r, unsigned char sha[32])
+{
+	if (!r->orig_open)
+		return SK_OK;
+	r->orig_open = false;
+	sk_err e = sk_mail_sha256_update(&r->orig, r->orig_p, r->orig_left);
+	return e ? e : sk_mail_sha256_final(&r->orig, sha);
 }
 
 static sk_err sink_buf(void *ctx, const char *p, size_t n) { return sk_buf_add(ctx, p, n); }
@@ -841,19 +639,6 @@ static void add_removed(run *r, const char *name, const char *type, uint64_t siz
 	}
 	sk_buf_free(&clean);
 	sk_buf_free(&shown);
-}
-
-static void type_of(GMimeObject *o, char *out, size_t n)
-{
-	GMimeContentType *ct = g_mime_object_get_content_type(o);
-	const char *t = ct ? g_mime_content_type_get_media_type(ct) : NULL;
-	const char *st = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
-	snprintf(out, n, "%s/%s", t ? t : "application", st ? st : "octet-stream");
-	for (char *p = out; *p; p++) {
-		*p = g_ascii_tolower(*p);
-		if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7E)
-			*p = '_';
-	}
 }
 
 /* Percent-decodes an RFC 2231 extended value into out. */
@@ -980,77 +765,97 @@ static bool raw_param(run *r, const char *raw, const char *want, sk_buf *out)
 }
 
 /* A part's file name: our decoding of its raw headers first, GMime's otherwise. */
-static void part_name(run *r, GMimeObject *o, sk_buf *out)
+static void part_name(run *r, sk_mime_part *p, sk_buf *out)
 {
-	static const struct {
-		const char *header, *param;
-	} where[] = {{"Content-Disposition", "filename"}, {"Content-Type", "name"}};
-	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
-	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
-		GMimeHeader *h = g_mime_header_list_get_header(hl, where[i].header);
-		const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+	sk_mime_scan *sc = &r->s->scan;
+	const sk_mime_span where[] = {p->cdisp_first, p->ctype_first};
+	const char *const param[] = {"filename", "name"};
+	for (size_t i = 0; i < 2; i++) {
 		sk_buf_reset(out);
-		if (raw && raw_param(r, raw, where[i].param, out))
+		if (!where[i].set)
+			continue;
+		char *raw = sk_mime_strdup(sc, where[i]);
+		bool found = raw_param(r, raw, param[i], out);
+		g_free(raw);
+		if (found)
 			return;
 	}
 	sk_buf_reset(out);
-	const char *g = GMIME_IS_PART(o) ? g_mime_part_get_filename(GMIME_PART(o)) : NULL;
+	const char *g = p->kind == SK_MIME_LEAF ? sk_mime_part_filename(sc, p) : NULL;
 	if (g)
 		(void)sk_buf_adds(out, g);
 }
 
-/* Removes a leaf part: hashes its decoded content and lists it. */
-static void remove_part(run *r, GMimeObject *o)
+/*
+ * A forwarded message's subject, as GMime decodes it, to name it by when
+ * its part has no file name.
+ */
+static char *inner_subject(run *r, const sk_mime_part *p)
+{
+	sk_mime_scan *sc = &r->s->scan;
+	sk_mime_span v;
+	if (p->body.len == 0 ||
+	    !sk_mime_find_header(sc->data, p->body.off, p->body.len, "Subject", &v))
+		return NULL;
+	char *raw = sk_mime_strdup(sc, v);
+	char *unfolded = g_mime_utils_header_unfold(raw);
+	char *subject = g_mime_utils_header_decode_text(r->s->po, unfolded);
+	g_free(raw);
+	g_free(unfolded);
+	return subject;
+}
+
+/*
+ * Removes a leaf part: hashes its decoded content and lists it. A forwarded
+ * message is hashed as it was sent, inner headers and all.
+ */
+static void remove_part(run *r, sk_mime_part *p)
 {
 	sk_mail_sanitizer *s = r->s;
 	char type[128];
-	type_of(o, type, sizeof(type));
+	sk_mime_part_type(p, type, sizeof(type));
 	uint64_t size = 0;
-	unsigned char sha[32];
-	unsigned mdlen = 0;
+	unsigned char sha[32] = {0};
+	char *subject = NULL;
 	const char *name = NULL;
-	EVP_DigestInit_ex(s->md, EVP_sha256(), NULL);
+	part_hash ph = {.r = r};
 	sk_buf namebuf = SK_BUF_INIT(64u << 10);
-	part_name(r, o, &namebuf);
+	part_name(r, p, &namebuf);
 	if (namebuf.len)
 		name = namebuf.data;
-	if (GMIME_IS_PART(o)) {
-		if (part_content(s, GMIME_PART(o), sink_hash, s->md, &size))
-			r->e = SK_ERR_NOMEM;
-	} else if (GMIME_IS_MESSAGE_PART(o)) {
-		/* A forwarded message, listed whole as GMime writes it back out. */
-		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(o));
-		if (!name && inner)
-			name = g_mime_message_get_subject(inner);
-		GMimeStream *mem = g_mime_stream_mem_new();
-		if (inner)
-			g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
-		GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-		size = ba->len;
-		EVP_DigestUpdate(s->md, ba->data, ba->len);
-		g_object_unref(mem);
-	}
-	EVP_DigestFinal_ex(s->md, sha, &mdlen);
+	if (!name && p->kind == SK_MIME_MESSAGE)
+		name = subject = inner_subject(r, p);
+	if (sk_mail_sha256_init(&ph.h, s->md) ||
+	    sk_mime_decode(&s->scan, p, sink_hash, &ph, &size) || sk_mail_sha256_final(&ph.h, sha))
+		r->e = SK_ERR_NOMEM;
 	add_removed(r, name ? name : "", type, size, sha);
+	g_free(subject);
 	sk_buf_free(&namebuf);
 }
 
 /* Appends a text part's content as UTF-8 to the body. */
-static void take_text(run *r, GMimePart *part, bool html)
+static void take_text(run *r, sk_mime_part *part, bool html)
 {
 	sk_mail_sanitizer *s = r->s;
 	uint64_t size;
 	sk_buf_reset(&s->raw);
 	sk_buf_reset(&s->text);
-	sk_err e = part_content(s, part, sink_buf, &s->raw, &size);
+	/* Text that is not transfer-encoded is read where it lies. */
+	const char *raw = s->scan.data + part->body.off;
+	size_t rawlen = part->body.len;
+	sk_err e = SK_OK;
+	if (!sk_mime_identity(part)) {
+		e = sk_mime_decode(&s->scan, part, sink_buf, &s->raw, &size);
+		raw = s->raw.data;
+		rawlen = s->raw.len;
+	}
 	if (e == SK_ERR_NOMEM) {
 		r->e = e;
 		return;
 	}
-	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
-	const char *cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+	const char *cs = part->ct ? g_mime_content_type_get_parameter(part->ct, "charset") : NULL;
 	sk_mail_decode_info info;
-	e = sk_mail_decode(s->conv, cs, s->raw.data, s->raw.len, true, &s->text, &info);
+	e = sk_mail_decode(s->conv, cs, raw, rawlen, true, &s->text, &info);
 	if (e == SK_ERR_NOMEM) {
 		r->e = e;
 		return;
@@ -1081,7 +886,7 @@ static void take_text(run *r, GMimePart *part, bool html)
 			       "[html_limit] HTML を本文に変換できませんでした (%s)。HTML "
 			       "は削除しました。",
 			       herr.data);
-			remove_part(r, GMIME_OBJECT(part));
+			remove_part(r, part);
 			e = SK_OK;
 		} else if (!e) {
 			notice(r, "[html_converted] HTML の本文をテキストに変換しました "
@@ -1097,106 +902,53 @@ static void take_text(run *r, GMimePart *part, bool html)
 		r->e = e;
 }
 
-static bool is_type(GMimeObject *o, const char *type, const char *subtype)
+/*
+ * Takes the text parts and removes the rest, in document order. The scanner
+ * already applied the part and depth limits; what is left is whether a text
+ * part is the one its multipart/alternative shows (plain text first, else
+ * the last part), which is known once the alternative's parts are all found.
+ */
+static void walk(run *r)
 {
-	GMimeContentType *ct = g_mime_object_get_content_type(o);
-	return ct && g_mime_content_type_is_type(ct, type, subtype);
-}
-
-/* A part the reader sees as text: text/plain or text/html, inline, without a file name. */
-static int body_kind(GMimeObject *o)
-{
-	if (!GMIME_IS_PART(o))
-		return 0;
-	bool plain = is_type(o, "text", "plain"), html = is_type(o, "text", "html");
-	if (!plain && !html)
-		return 0;
-	GMimeContentDisposition *d = g_mime_object_get_content_disposition(o);
-	if (d && g_mime_content_disposition_is_attachment(d))
-		return 0;
-	if (g_mime_part_get_filename(GMIME_PART(o)))
-		return 0;
-	return plain ? 1 : 2;
-}
-
-/* Which child of a multipart/alternative becomes the body: plain text first, else the last. */
-static int chosen_alternative(GMimeMultipart *mp)
-{
-	int n = g_mime_multipart_get_count(mp);
-	for (int i = 0; i < n; i++)
-		if (body_kind(g_mime_multipart_get_part(mp, i)) == 1)
-			return i;
-	return n - 1;
-}
-
-typedef struct item {
-	GMimeObject *obj;
-	unsigned depth;
-	bool unchosen; /* inside an alternative that is not shown: its text is not listed */
-} item;
-
-static void walk(run *r, GMimeObject *root)
-{
+	sk_mime_scan *sc = &r->s->scan;
 	const sk_mail_limits *L = &r->s->o.limits;
-	size_t cap = 16, n = 0, visited = 0, skipped = 0, too_deep = 0;
-	item *stack = malloc(cap * sizeof(*stack));
-	if (!stack) {
+	bool *unchosen = calloc(sc->nparts + 1, sizeof(*unchosen));
+	if (!unchosen) {
 		r->e = SK_ERR_NOMEM;
 		return;
 	}
-	stack[n++] = (item){root, 0, false};
-	while (n > 0 && !r->e) {
-		item it = stack[--n];
-		if (visited >= L->max_parts) {
-			skipped++;
+	for (size_t i = 0; i < sc->nparts && !r->e; i++) {
+		sk_mime_part *p = &sc->parts[i];
+		if (p->parent != SK_MIME_NONE) {
+			const sk_mime_part *mp = &sc->parts[p->parent];
+			size_t chosen = !mp->alternative                  ? SK_MIME_NONE
+			                : mp->first_plain != SK_MIME_NONE ? mp->first_plain
+			                                                  : mp->nchildren - 1;
+			unchosen[i] =
+			    unchosen[p->parent] || (chosen != SK_MIME_NONE && p->index != chosen);
+		}
+		if (p->kind == SK_MIME_MULTIPART)
 			continue;
-		}
-		visited++;
-		if (!GMIME_IS_MULTIPART(it.obj)) {
-			int kind = body_kind(it.obj);
-			if (kind && it.unchosen)
-				continue;
-			if (kind)
-				take_text(r, GMIME_PART(it.obj), kind == 2);
-			else
-				remove_part(r, it.obj);
+		int kind = sk_mime_body_kind(sc, p);
+		if (kind && unchosen[i])
 			continue;
-		}
-		GMimeMultipart *mp = GMIME_MULTIPART(it.obj);
-		int count = g_mime_multipart_get_count(mp);
-		if (it.depth + 1 > L->max_depth) {
-			too_deep += (size_t)count;
-			continue;
-		}
-		int chosen =
-		    is_type(it.obj, "multipart", "alternative") ? chosen_alternative(mp) : -1;
-		/* Children go on the stack last first, so they come off in order. */
-		if (n + (size_t)count > cap) {
-			size_t want = n + (size_t)count;
-			item *bigger = realloc(stack, want * sizeof(*stack));
-			if (!bigger) {
-				r->e = SK_ERR_NOMEM;
-				break;
-			}
-			stack = bigger;
-			cap = want;
-		}
-		for (int i = count - 1; i >= 0; i--)
-			stack[n++] = (item){g_mime_multipart_get_part(mp, i), it.depth + 1,
-			                    it.unchosen || (chosen >= 0 && i != chosen)};
+		if (kind)
+			take_text(r, p, kind == 2);
+		else
+			remove_part(r, p);
 	}
-	free(stack);
-	if (skipped)
+	free(unchosen);
+	if (sc->skipped)
 		notice(r,
 		       "[parts_limit] パートの数が上限 %zu を超えました。残りの %zu "
 		       "個は調べずに削除しました。",
-		       L->max_parts, skipped);
-	if (too_deep)
+		       L->max_parts, sc->skipped);
+	if (sc->too_deep)
 		notice(r,
 		       "[depth_limit] 入れ子が上限 %zu 段を超えました。その内側の %zu "
 		       "個のパートは調べずに"
 		       "削除しました。",
-		       L->max_depth, too_deep);
+		       L->max_depth, sc->too_deep);
 }
 
 /* ---- output ---- */
@@ -1401,23 +1153,26 @@ sk_err sk_mail_sanitize(sk_mail_sanitizer *s, const sk_mail_input *in, sk_mail_r
 	memset(out, 0, sizeof(*out));
 	sk_buf_init(&out->message, SK_BUF_DEFAULT_MAX);
 	out->size = in->total ? in->total : in->len;
-	unsigned char sha[32];
+	unsigned char sha[32] = {0};
+	run r = {.s = s};
 	if (in->sha256) {
 		memcpy(sha, in->sha256, 32);
 	} else {
-		unsigned l = 0;
-		if (!EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) ||
-		    !EVP_DigestUpdate(s->md, in->data, in->len) ||
-		    !EVP_DigestFinal_ex(s->md, sha, &l))
+		r.orig_open = true;
+		r.orig_p = in->data;
+		r.orig_left = in->len;
+		if (sk_mail_sha256_init(&r.orig, s->md_orig))
 			return sk_fail(err, SK_ERR_NOMEM, "cannot compute SHA-256");
 	}
-	hex32(sha, out->sha256);
-	if (!looks_like_mail(in->data, in->len))
+	if (!looks_like_mail(in->data, in->len)) {
+		if (finish_orig(&r, sha))
+			return sk_fail(err, SK_ERR_NOMEM, "cannot compute SHA-256");
+		hex32(sha, out->sha256);
 		return sk_fail(err, SK_ERR_INVALID,
 		               in->len ? "the input does not start with a mail header"
 		                       : "the input is empty");
+	}
 
-	run r = {.s = s};
 	r.headers = json_object();
 	r.removed = json_array();
 	r.notices = json_array();
@@ -1443,39 +1198,23 @@ sk_err sk_mail_sanitize(sk_mail_sanitizer *s, const sk_mail_input *in, sk_mail_r
 			r.e = SK_ERR_NOMEM;
 		}
 	}
-	/*
-	 * The parser reads the caller's bytes in place: a memory stream that does
-	 * not own its array only reads buffer->data and buffer->len, so a
-	 * GByteArray header over the bytes saves copying the whole message.
-	 */
-	GByteArray borrowed = {.len = (guint)parse_len};
-	memcpy(&borrowed.data, &data, sizeof(borrowed.data)); /* read, never written */
-	GMimeStream *st = parse_len <= G_MAXUINT
-	                      ? g_mime_stream_mem_new_with_byte_array(&borrowed)
-	                      : g_mime_stream_mem_new_with_buffer(data, parse_len);
-	if (parse_len <= G_MAXUINT)
-		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);
-	GMimeParser *p = g_mime_parser_new_with_stream(st);
-	g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
-	/* Parts stay substreams of st (no copies): part_content reads them in place. */
-	g_mime_parser_set_persist_stream(p, TRUE);
-	GMimeMessage *msg = g_mime_parser_construct_message(p, s->po);
-	if (r.e) {
-		/* out of memory before parsing */
-	} else if (!msg) {
-		r.e = SK_ERR_INVALID;
-	} else if (r.headers && r.removed && r.notices) {
-		take_headers(&r, GMIME_OBJECT(msg));
-		GMimeObject *root = g_mime_message_get_mime_part(msg);
+	if (!r.e && !(r.headers && r.removed && r.notices))
+		r.e = SK_ERR_NOMEM;
+	if (!r.e)
+		r.e = sk_mime_scan_run(&s->scan, s->po, data, parse_len, s->o.limits.max_parts,
+		                       s->o.limits.max_depth);
+	if (!r.e) {
+		take_headers(&r);
 		if (oversize) {
 			notice(&r,
 			       "[size_limit] メールの大きさ %" PRIu64
 			       " バイトが上限 %zu バイトを超えています。"
 			       "本文と添付はすべて削除しました。",
 			       out->size, s->o.limits.max_size);
+			r.e = finish_orig(&r, sha);
 			add_removed(&r, "", "message/rfc822", out->size, sha);
-		} else if (root) {
-			walk(&r, root);
+		} else {
+			walk(&r);
 		}
 		if (!r.e && r.text_parts == 0)
 			notice(&r, "[no_text] 本文として読めるテキストのパートがありません。");
@@ -1484,9 +1223,11 @@ sk_err sk_mail_sanitize(sk_mail_sanitizer *s, const sk_mail_input *in, sk_mail_r
 			    &r,
 			    "[text_limit] 本文が上限 %zu バイトを超えたため、残りを削除しました。",
 			    s->o.limits.max_text);
-	} else {
-		r.e = SK_ERR_NOMEM;
 	}
+	sk_err he = finish_orig(&r, sha); /* also after a failure: the digest is always reported */
+	r.e = r.e ? r.e : he;
+	if (!he)
+		hex32(sha, out->sha256);
 	if (!r.e)
 		r.e = footer(&r);
 	if (!r.e) {
@@ -1505,11 +1246,7 @@ sk_err sk_mail_sanitize(sk_mail_sanitizer *s, const sk_mail_input *in, sk_mail_r
 	if (!r.e && s->o.render)
 		r.e = render(&r, out->nremoved, out->sha256, &out->message);
 
-	if (msg)
-		g_object_unref(msg);
-	g_object_unref(p);
-	g_object_unref(st);
-	free(copy); /* only now: every part's stream read from it */
+	free(copy); /* only now: every part was read from it */
 	for (int i = 0; i < 3; i++)
 		if (r.addr[i])
 			g_object_unref(r.addr[i]);
@@ -1520,8 +1257,6 @@ sk_err sk_mail_sanitize(sk_mail_sanitizer *s, const sk_mail_input *in, sk_mail_r
 	json_decref(r.removed);
 	json_decref(r.notices);
 	sk_buf_free(&r.body);
-	if (r.e == SK_ERR_INVALID)
-		return sk_fail(err, r.e, "the input cannot be parsed as a mail message");
 	if (r.e)
 		return sk_fail(err, r.e, "%s while sanitizing the message", sk_err_str(r.e));
 	return SK_OK;

@@ -12,8 +12,8 @@
  * are shown as text.
  *
  * Hostile mail is bounded by sk_mail_limits; each limit reached becomes a
- * notice in the output, never a crash. The MIME tree is walked without
- * recursion (GMime's own parser stops nesting at 1024 levels).
+ * notice in the output, never a crash. The structure is found by our own
+ * scanner (mime.h) without recursion; GMime reads header values.
  */
 #ifndef SK_MAIL_SANITIZE_H
 #define SK_MAIL_SANITIZE_H
@@ -46,7 +46,7 @@ typedef struct sk_mail_options {
 
 /*
  * A sanitizer holds what is reused from message to message (GMime options,
- * iconv handles, buffers). One thread at a time; create as many as threads.
+ * iconv handles, the scanner's arrays, buffers). One thread at a time; create as many as threads.
  */
 typedef struct sk_mail_sanitizer sk_mail_sanitizer;
 

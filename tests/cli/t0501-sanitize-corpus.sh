@@ -17,7 +17,7 @@ for f in "$corpus"/*.eml; do
   expect_in out "X-Sekisho-Sanitized: sekisho "
   n=$((n + 1))
 done
-[ "$n" -ge 24 ] || fail "only $n corpus messages"
+[ "$n" -ge 25 ] || fail "only $n corpus messages"
 
 # Spot checks that say what the goldens hold, so a wrong golden cannot pass.
 j() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
@@ -42,3 +42,10 @@ expect_in "$golden/18-rlo-filename.json" "請求書[U+202E]fdp.exe"
 expect_in "$golden/20-archives.json" "[archive]"
 # The zip's own bytes are hashed, never its members listed.
 expect_not_in "$golden/20-archives.json" "evil.exe"
+# Boundary layouts: a boundary where headers were due leaves an empty part, a uuencoded
+# file decodes from its "begin" line ("abc"), a digest entry without headers is a
+# forwarded message, and a part with no final boundary still counts.
+expect_eq "$(j "$golden/25-boundary-layouts.json" "[(r['name'], r['size']) for r in d['removed']]")" \
+  "[('cut.pdf', 0), ('uu.bin', 3), ('内応', 45), ('last.gif', 14)]"
+expect_in "$golden/25-boundary-layouts.json" "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+expect_in "$golden/25-boundary-layouts.json" "body text\n\nplain in digest"

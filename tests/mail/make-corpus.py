@@ -323,6 +323,23 @@ def main():
           b"--a\nContent-Type: image/png; name=\"p.png\"\nContent-Disposition: inline; filename=\"p.png\"\n"
           b"Content-Transfer-Encoding: base64\n\n" + b64lines(png) +
           b"--a\nContent-Type: text/plain; charset=UTF-8\n\nafter the picture\n--a--\n")
+    # Boundary layouts a MIME parser must decide (tests/unit/mail/test_mime.c holds the scanner to
+    # GMime's decisions): a parent's boundary in a child's preface, a boundary where a part's
+    # headers were due, CRLF boundaries after LF content, a uuencoded file, a digest whose parts
+    # default to forwarded messages, and no final boundary at the very end.
+    write("25-boundary-layouts.eml", head("Layouts", msgid=msgid(25), extra=
+          'Content-Type: multipart/mixed; boundary="o"\n\n') +
+          b"preamble --o is not a boundary\n"
+          b"--o\nContent-Type: multipart/alternative; boundary=\"i\"\n\nan inner preface\n"
+          b"--o\nContent-Type: text/plain; charset=UTF-8\n\nbody text\n"
+          b"--o\nContent-Type: application/pdf; name=\"cut.pdf\"\n"
+          b"--o\nContent-Type: application/octet-stream; name=\"uu.bin\"\n"
+          b"Content-Transfer-Encoding: x-uuencode\n\nbegin 644 uu.bin\n#86)C\n`\nend\n"
+          b"--o\r\nContent-Type: multipart/digest; boundary=\"d\"\r\n\r\n"
+          b"--d\r\n\r\nSubject: =?UTF-8?B?5YaF5b+c?=\r\n\r\ndigest entry\r\n"
+          b"--d\r\nContent-Type: text/plain\r\n\r\nplain in digest\r\n--d--\r\n"
+          b"--o\nContent-Type: image/gif; name=\"last.gif\"\nContent-Transfer-Encoding: base64\n\n"
+          b"R0lGODlhAQABAAAAACw=\n--o")
 
 
 if __name__ == "__main__":

@@ -168,10 +168,21 @@ static sk_mail_sanitizer *sanitizer(size_t max_parts, size_t max_depth)
 	return s;
 }
 
+/*
+ * Sanitizes msg; the original's SHA-256, computed alongside the parts' (or
+ * first, for a message cut at the size limit), must be libcrypto's.
+ */
 static json_t *sanitize(sk_mail_sanitizer *s, const char *msg, size_t total, sk_mail_result *r)
 {
 	sk_mail_input in = {.data = msg, .len = strlen(msg), .total = total};
 	assert_int_equal(sk_mail_sanitize(s, &in, r, NULL), SK_OK);
+	unsigned char h[32];
+	unsigned hl = 0;
+	char want[65];
+	assert_true(EVP_Digest(msg, in.len, h, &hl, EVP_sha256(), NULL));
+	for (int i = 0; i < 32; i++)
+		snprintf(want + 2 * i, 3, "%02x", h[i]);
+	assert_string_equal(r->sha256, want);
 	return r->json;
 }
 
