@@ -13,7 +13,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libcmocka-dev postgresql sqlite3 clang clang-format clang-tidy libclang-rt-14-dev
-  python3 jq curl
+  python3 jq curl sqlmap
 )
 
 want=("${build_pkgs[@]}")

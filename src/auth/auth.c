@@ -999,6 +999,207 @@ out:
 	return e;
 }
 
+/* --- TOTP self-enrollment --- */
+
+/*
+ * A pending self-enrollment is kept in meta, one key per account, as
+ * "<lapses at> <sealed secret>": it needs no column of its own, is sealed
+ * like an active secret, and is only ever read back by its own account.
+ */
+static void pending_key(int64_t user_id, char out[48])
+{
+	(void)snprintf(out, 48, "auth.totp_pending.%lld", (long long)user_id);
+}
+
+sk_err sk_auth_totp_begin(sk_store *s, const sk_policy *pol, const sk_auth_principal *p,
+                          const char *password, size_t password_len, const char *address,
+                          sk_buf *uri, char secret_b32[SK_TOTP_BASE32_MAX], int64_t *expires_at,
+                          sk_buf *err)
+{
+	secret_b32[0] = '\0';
+	*expires_at = 0;
+	sk_err e = check_address(address, err);
+	if (e)
+		return e;
+	if (!password)
+		password_len = 0;
+	const sk_policy *use = NULL;
+	sk_policy *owned = NULL;
+	struct urec u;
+	memset(&u, 0, sizeof(u));
+	unsigned char secret[SK_TOTP_SECRET_LEN];
+	sk_buf path = SK_BUF_INIT(4096), sealed = SK_BUF_INIT(SEALED_MAX),
+	       issuer = SK_BUF_INIT(1024), val = SK_BUF_INIT(SEALED_MAX + 32);
+	char key[48];
+	int64_t now = sk_clock_now(), until = now + SK_AUTH_TOTP_PENDING_SECONDS;
+	sk_totp_secret_new(secret);
+	if ((e = load_policy(s, pol, &use, &owned, err)))
+		goto out;
+	if (!(e = urec_by_id(s, p->user_id, &u, err)) && !u.found)
+		e = sk_fail(err, SK_ERR_AUTH, "no session");
+	if (!e && u.locked_until > now)
+		e = locked_message(err, u.locked_until);
+	if (!e && sk_password_verify(u.hash, password ? password : "", password_len) != SK_OK)
+		e = record_failure(s, sk_policy_password_rules(use, u.kind), &u, address,
+		                   "auth.totp_enroll_failed", "wrong_password",
+		                   "the password is wrong", err);
+	if (!e)
+		e = sk_totp_key_path(s->url, &path, err);
+	if (!e)
+		e = sk_totp_seal(path.data, true, secret, sizeof(secret), &sealed, err);
+	if (!e && sk_buf_addf(&val, "%lld %s", (long long)until, sealed.data))
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	if (!e)
+		e = sk_store_begin(s, err);
+	if (e)
+		goto out;
+	pending_key(u.id, key);
+	e = sk_store_meta_set(s, key, val.data, err);
+	if (!e)
+		e = audit(s, u.login, address, "auth.totp_enroll_start", u.login,
+		          json_pack("{s:s, s:b, s:o}", "algorithm", "SHA1/6/30", "active_secret",
+		                    u.totp[0] != 0, "expires_at", time_or_null(until)),
+		          err);
+	if ((e = commit_or_rollback(s, e, err)))
+		goto out;
+	if (sk_buf_addf(&issuer, "%s sekisho", sk_policy_city_name(use)) ||
+	    sk_totp_uri(issuer.data, u.login, secret, sizeof(secret), uri) ||
+	    sk_totp_base32(secret, sizeof(secret), secret_b32))
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory writing the enrollment URI");
+	else
+		*expires_at = until;
+out:
+	sodium_memzero(secret, sizeof(secret));
+	sodium_memzero(sealed.data, sealed.len);
+	sodium_memzero(val.data, val.len);
+	sk_buf_free(&sealed);
+	sk_buf_free(&val);
+	sk_buf_free(&path);
+	sk_buf_free(&issuer);
+	urec_wipe(&u);
+	sk_policy_free(owned);
+	return e;
+}
+
+/* Audits a refused confirmation in a transaction of its own, then answers SK_ERR_INVALID. */
+static sk_err confirm_refused(sk_store *s, const struct urec *u, const char *address, sk_buf *err)
+{
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	e = audit(s, u->login, address, "auth.totp_enroll_failed", u->login,
+	          json_pack("{s:s}", "reason", "totp_wrong"), err);
+	if ((e = commit_or_rollback(s, e, err)))
+		return e;
+	return sk_fail(err, SK_ERR_INVALID,
+	               "the one-time code does not match the pending secret (check the "
+	               "authenticator's clock and send its current code)");
+}
+
+sk_err sk_auth_totp_confirm(sk_store *s, const sk_auth_principal *p, const char *code,
+                            const char *address, sk_buf *err)
+{
+	sk_err e = check_address(address, err);
+	if (e)
+		return e;
+	struct urec u;
+	char key[48];
+	sk_buf val = SK_BUF_INIT(SEALED_MAX + 32), path = SK_BUF_INIT(4096);
+	unsigned char secret[SK_TOTP_SECRET_MAX];
+	size_t len = 0;
+	int64_t step = 0, now = sk_clock_now(), changed = 0;
+	const char *sealed = NULL;
+	if (!(e = urec_by_id(s, p->user_id, &u, err)) && !u.found)
+		e = sk_fail(err, SK_ERR_AUTH, "no session");
+	pending_key(p->user_id, key);
+	if (!e && (e = sk_store_meta_get(s, key, &val, err)) == SK_ERR_NOT_FOUND)
+		e = sk_fail(err, SK_ERR_CONFLICT,
+		            "no TOTP enrollment is pending for '%s': start one first", u.login);
+	if (!e) {
+		char *end = NULL;
+		long long until = strtoll(val.data, &end, 10);
+		if (!end || *end != ' ')
+			e = sk_fail(err, SK_ERR_CORRUPT, "the pending TOTP enrollment is damaged");
+		else if (until <= now)
+			e = sk_fail(
+			    err, SK_ERR_CONFLICT,
+			    "the pending TOTP enrollment lapsed (it waits %d minutes): start "
+			    "a new one",
+			    SK_AUTH_TOTP_PENDING_SECONDS / 60);
+		else
+			sealed = end + 1;
+	}
+	if (!e)
+		e = sk_totp_key_path(s->url, &path, err);
+	if (!e)
+		e = sk_totp_open(path.data, sealed, secret, &len, err);
+	if (!e && (!code || sk_totp_verify(secret, len, now, code, 0, &step) != SK_OK))
+		e = confirm_refused(s, &u, address, err);
+	if (!e && !(e = sk_store_begin(s, err))) {
+		/* Only the pending secret that was verified: a racing start replaced it otherwise.
+		 */
+		sk_val q[] = {sk_vtext(key), sk_vtext(val.data)};
+		e = sk_store_exec(s, "DELETE FROM meta WHERE key = ? AND value = ?", q, 2, &changed,
+		                  err);
+		if (!e && changed != 1)
+			e = sk_fail(err, SK_ERR_CONFLICT,
+			            "the pending TOTP enrollment changed meanwhile: start again");
+		if (!e) {
+			sk_val w[] = {sk_vtext(sealed), SK_VINT(step), SK_VINT(now), SK_VINT(u.id)};
+			e = sk_store_exec(s,
+			                  "UPDATE users SET totp_secret = ?, totp_last_step = ?, "
+			                  "totp_enrolled_at = ? WHERE id = ?",
+			                  w, 4, NULL, err);
+		}
+		if (!e)
+			e = audit(s, u.login, address, "auth.totp_enroll", u.login,
+			          json_pack("{s:s, s:b, s:b}", "algorithm", "SHA1/6/30", "replaced",
+			                    u.totp[0] != 0, "self", 1),
+			          err);
+		e = commit_or_rollback(s, e, err);
+	}
+	sodium_memzero(secret, sizeof(secret));
+	sodium_memzero(val.data, val.len);
+	sk_buf_free(&val);
+	sk_buf_free(&path);
+	urec_wipe(&u);
+	return e;
+}
+
+sk_err sk_auth_totp_reset(sk_store *s, const sk_actor *actor, const char *login, sk_buf *err)
+{
+	struct urec u;
+	char key[48];
+	int64_t pending = 0, ended = 0;
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	e = admin_target(s, actor, login, &u, err);
+	if (!e) {
+		pending_key(u.id, key);
+		sk_val q[] = {sk_vtext(key)};
+		e = sk_store_exec(s, "DELETE FROM meta WHERE key = ?", q, 1, &pending, err);
+	}
+	if (!e && !u.totp[0] && pending == 0)
+		e = sk_fail(err, SK_ERR_CONFLICT, "'%s' has no TOTP enrolled", login);
+	if (!e) {
+		sk_val p[] = {SK_VINT(u.id)};
+		e = sk_store_exec(s,
+		                  "UPDATE users SET totp_secret = NULL, totp_last_step = 0, "
+		                  "totp_enrolled_at = NULL WHERE id = ?",
+		                  p, 1, NULL, err);
+	}
+	if (!e)
+		e = end_sessions(s, u.id, &ended, err);
+	if (!e)
+		e = audit(s, actor->login, actor->address, "auth.totp_reset", u.login,
+		          json_pack("{s:b, s:b, s:I}", "had_secret", u.totp[0] != 0, "had_pending",
+		                    pending > 0, "sessions_ended", (json_int_t)ended),
+		          err);
+	urec_wipe(&u);
+	return commit_or_rollback(s, e, err);
+}
+
 sk_err sk_auth_set_zone(sk_store *s, const sk_actor *actor, const char *login, sk_zone zone,
                         sk_buf *err)
 {

@@ -2,7 +2,9 @@
  * auth: logging in and staying logged in (SPEC C3): password and TOTP
  * checks, lockout with increasing waits, sessions with idle and absolute
  * timeouts, CSRF tokens, password changes under the profile's rules, admin
- * unlock, MFA enrollment and the unused-accounts report.
+ * unlock, MFA enrollment (by an administrator, or by the account itself in
+ * two steps: a pending secret, then its confirmation) and the
+ * unused-accounts report.
  *
  * Who owns what: this module owns the sessions table and the users columns
  * about authentication (failed_logins, locked_until, lockouts, last_login_*,
@@ -22,6 +24,7 @@
  * Every authentication event is audited in the same transaction as its
  * effect ("auth.login", "auth.login_failed", "auth.lockout", "auth.unlock",
  * "auth.logout", "auth.password_change", "auth.totp_enroll",
+ * "auth.totp_enroll_start", "auth.totp_enroll_failed", "auth.totp_reset",
  * "auth.session_end"), with the account as object ("user:LOGIN") and never
  * with a password, code or token. A failed login for an unknown login is
  * audited with object "user:?" and the attempted login is not recorded
@@ -211,6 +214,49 @@ sk_err sk_auth_unlock(sk_store *s, const sk_actor *actor, const char *login, sk_
  */
 sk_err sk_auth_totp_enroll(sk_store *s, const sk_actor *actor, const char *login, sk_buf *uri,
                            char secret_b32[SK_TOTP_BASE32_MAX], sk_buf *err);
+
+/* How long a self-enrollment started with sk_auth_totp_begin waits for its confirmation. */
+#define SK_AUTH_TOTP_PENDING_SECONDS 600
+
+/*
+ * Self-enrollment, step 1: the account of session p, after giving its
+ * password again (password_len bytes; a wrong one counts towards lockout
+ * like a failed login and is audited "auth.totp_enroll_failed"), gets a new
+ * random secret that stays PENDING: it is stored sealed (as
+ * sk_auth_totp_enroll seals) beside the account, any earlier pending one
+ * is replaced, and an active secret keeps working; nothing changes at login
+ * until sk_auth_totp_confirm. The otpauth URI is appended to uri and the
+ * base32 secret written to secret_b32 for the caller to show once and
+ * wipe; *expires_at is when the pending secret lapses
+ * (SK_AUTH_TOTP_PENDING_SECONDS). SK_ERR_LOCKED while locked. Audits
+ * "auth.totp_enroll_start" (never the secret).
+ */
+sk_err sk_auth_totp_begin(sk_store *s, const sk_policy *pol, const sk_auth_principal *p,
+                          const char *password, size_t password_len, const char *address,
+                          sk_buf *uri, char secret_b32[SK_TOTP_BASE32_MAX], int64_t *expires_at,
+                          sk_buf *err);
+
+/*
+ * Self-enrollment, step 2: code must be the current one-time code of the
+ * pending secret (RFC 6238, +-1 step). Only then does the secret become
+ * the account's (replacing an earlier one; the matched step counts as used)
+ * and MFA active at its next login. SK_ERR_CONFLICT when no enrollment is
+ * pending or it has lapsed; SK_ERR_INVALID for a malformed or wrong code
+ * (audited "auth.totp_enroll_failed"; the pending secret stays until it
+ * lapses). Audits "auth.totp_enroll" with "self": true.
+ */
+sk_err sk_auth_totp_confirm(sk_store *s, const sk_auth_principal *p, const char *code,
+                            const char *address, sk_buf *err);
+
+/*
+ * Takes login's TOTP secret and any pending enrollment away and ends the
+ * account's sessions (a lost or stolen authenticator). Needs an
+ * administrator of the account's unit. SK_ERR_CONFLICT ("'LOGIN' has no
+ * TOTP enrolled") when there is nothing to take. Where the profile demands
+ * MFA for the account, it cannot log in until enrolled again
+ * (sk_auth_totp_enroll). Audits "auth.totp_reset".
+ */
+sk_err sk_auth_totp_reset(sk_store *s, const sk_actor *actor, const char *login, sk_buf *err);
 
 /*
  * Records the network zone login works in (SK_ZONE_NONE: none), which

@@ -112,6 +112,8 @@ enum {
 	/* changes sessions, accounts, roles or units: answering it invalidates the session caches
 	 */
 	SK_R_INVALIDATES = 1u << 3,
+	/* open to loopback clients without a session; others need a session holding roles */
+	SK_R_LOOPBACK = 1u << 4,
 };
 
 typedef struct sk_http_route {
@@ -203,9 +205,10 @@ sk_err sk_http_pool_start(const char *db_url, sk_policy *pol, sk_buf *err);
 /* Lets the workers finish what is queued, then stops them and the writer. */
 void sk_http_pool_stop(void);
 /*
- * Hands the decision (SPEC §3) for asset_id and action to the pool; the
- * loop answers when it is durable. false when the pool cannot take it (the
- * caller then decides synchronously).
+ * Makes the decision (SPEC §3) for asset_id and action on this loop and
+ * hands its audit append to the pool; the loop answers when it is durable
+ * (or at once, with the error, when the decision cannot be made). false when
+ * the pool cannot take it (the caller then decides synchronously).
  */
 bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action);
 /*
@@ -259,5 +262,10 @@ void sk_api_audit_verify(sk_http_rctx *r);
 void sk_api_audit_checkpoint(sk_http_rctx *r);
 void sk_api_policy_show(sk_http_rctx *r);
 void sk_api_policy_decide(sk_http_rctx *r);
+void sk_api_user_unlock(sk_http_rctx *r);
+void sk_api_user_unused(sk_http_rctx *r);
+void sk_api_user_totp_reset(sk_http_rctx *r);
+void sk_api_totp_enroll(sk_http_rctx *r);
+void sk_api_totp_confirm(sk_http_rctx *r);
 
 #endif

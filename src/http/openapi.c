@@ -90,6 +90,8 @@ static json_t *operation(const sk_http_route *rt, size_t index)
 		return NULL;
 	if (rt->scope)
 		json_object_set_new(op, "x-sekisho-scope", json_string(rt->scope));
+	if (rt->flags & SK_R_LOOPBACK)
+		json_object_set_new(op, "x-sekisho-loopback", json_true());
 	if (!(rt->flags & SK_R_PUBLIC))
 		json_object_set_new(op, "security", json_pack("[{s:[]}]", "session"));
 	if (rt->flags & SK_R_BODY)

@@ -28,6 +28,8 @@
 	 R(SK_ROLE_SECURITY_MANAGER) | R(SK_ROLE_SYSTEM_MANAGER))
 #define ORG_READERS   (ADMINS | R(SK_ROLE_AUDITOR) | R(SK_ROLE_CSIRT))
 #define AUDIT_READERS (R(SK_ROLE_CISO) | R(SK_ROLE_AUDITOR) | R(SK_ROLE_CSIRT))
+/* Who may read /metrics from another host: the administrators and the auditor. */
+#define METRICS_READERS (ADMINS | R(SK_ROLE_AUDITOR))
 
 /* The asset fields a body may carry: sk_asset_field's keys. */
 #define ASSET_FIELDS(req)                                                                          \
@@ -57,6 +59,8 @@ static const char *const Q_ASSETS[] = {"unit", "type",   "conf",  "zone",
 static const char *const Q_USERS[] = {"unit", "role", NULL};
 static const char *const Q_ROLES[] = {"login", "role", "unit", NULL};
 static const char *const Q_AUDIT[] = {"after", "limit", NULL};
+static const char *const Q_UNUSED
+[] = {"days", NULL};
 
 static const sk_http_route routes[] = {
     {"GET", "/", SK_R_PUBLIC, 0, sk_api_index, "a page naming the API", NULL, {{0}}, NULL},
@@ -69,7 +73,15 @@ static const sk_http_route routes[] = {
      NULL,
      {{0}},
      NULL},
-    {"GET", "/metrics", SK_R_PUBLIC, 0, sk_api_metrics, "Prometheus metrics", NULL, {{0}}, NULL},
+    {"GET",
+     "/metrics",
+     SK_R_LOOPBACK,
+     METRICS_READERS,
+     sk_api_metrics,
+     "Prometheus metrics (loopback clients, or a session of the listed roles)",
+     NULL,
+     {{0}},
+     NULL},
     {"GET",
      "/api/v1/openapi.json",
      SK_R_PUBLIC,
@@ -233,6 +245,16 @@ static const sk_http_route routes[] = {
       {"roles", SK_T_STR_ARRAY, true, 12, "roles granted at the unit"},
       {0}},
      NULL},
+    /* Before /api/v1/users/{login}: the first matching row answers. */
+    {"GET",
+     "/api/v1/users/unused",
+     0,
+     ORG_READERS,
+     sk_api_user_unused,
+     "accounts not used for days days (no login since, or never and created that long ago)",
+     NULL,
+     {{0}},
+     Q_UNUSED},
     {"GET",
      "/api/v1/users/{login}",
      0,
@@ -259,6 +281,42 @@ static const sk_http_route routes[] = {
      "re-enable an account",
      "needs an administrator of the account's unit",
      {{0}},
+     NULL},
+    {"POST",
+     "/api/v1/users/{login}/unlock",
+     0,
+     ADMINS,
+     sk_api_user_unlock,
+     "clear an account's lockout (audited auth.unlock)",
+     "needs an administrator of the account's unit",
+     {{0}},
+     NULL},
+    {"POST",
+     "/api/v1/users/{login}/totp/reset",
+     SK_R_INVALIDATES,
+     ADMINS,
+     sk_api_user_totp_reset,
+     "take an account's TOTP secret away and end its sessions (audited auth.totp_reset)",
+     "needs an administrator of the account's unit",
+     {{0}},
+     NULL},
+    {"POST",
+     "/api/v1/totp/enroll",
+     SK_R_BODY,
+     ANY,
+     sk_api_totp_enroll,
+     "start TOTP self-enrollment: a pending secret, shown once, active only once confirmed",
+     NULL,
+     {{"password", SK_T_STR, true, 1024, "the account's password, given again"}, {0}},
+     NULL},
+    {"POST",
+     "/api/v1/totp/confirm",
+     SK_R_BODY,
+     ANY,
+     sk_api_totp_confirm,
+     "confirm TOTP self-enrollment with a current code of the pending secret",
+     NULL,
+     {{"code", SK_T_STR, true, 16, "the authenticator's current 6-digit code"}, {0}},
      NULL},
     {"GET", "/api/v1/roles", 0, ORG_READERS, sk_api_role_list, "role grants", NULL, {{0}}, Q_ROLES},
     {"POST",
@@ -493,6 +551,13 @@ static void peer_address(h2o_req_t *req, char *out, size_t max)
 		snprintf(out, max, "unknown");
 }
 
+/* Whether the peer is this host (127.0.0.0/8, ::1, or either mapped into IPv6). */
+static bool is_loopback(const char *address)
+{
+	return strncmp(address, "127.", 4) == 0 || strcmp(address, "::1") == 0 ||
+	       strncmp(address, "::ffff:127.", 11) == 0;
+}
+
 static bool state_changing(h2o_iovec_t m)
 {
 	return !h2o_memis(m.base, m.len, H2O_STRLIT("GET")) &&
@@ -610,7 +675,9 @@ static void route_request(sk_http_rctx *r)
 		goto fail;
 	}
 	/* Session first: who may not call the route learns nothing from its validation. */
-	if (!(route->flags & SK_R_PUBLIC) && (e = authenticate(r, &ap, &who, &err)))
+	bool no_session = (route->flags & SK_R_PUBLIC) ||
+	                  ((route->flags & SK_R_LOOPBACK) && is_loopback(r->address));
+	if (!no_session && (e = authenticate(r, &ap, &who, &err)))
 		goto fail;
 	if (route->flags & SK_R_BODY) {
 		if (!is_json_type(sk_http_header(req, "content-type"))) {

@@ -10,15 +10,26 @@ Environment: SEKISHO_BIN (the binary), DB (the database URL under test).
 import http.client
 import json
 import os
+import atexit
+import base64
+import hashlib
+import hmac
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import time
 
 BIN = os.environ["SEKISHO_BIN"]
 DB = os.environ["DB"]
 KEY = os.path.join(os.getcwd(), "audit.key")
 os.environ["SEKISHO_AUDIT_KEY"] = KEY
+# TOTP secrets are sealed under a key file: beside an SQLite database, named by
+# $SEKISHO_TOTP_KEY for PostgreSQL (which has no file to sit beside).
+if not DB.startswith("sqlite:"):
+    os.environ.setdefault("SEKISHO_TOTP_KEY", os.path.join(os.getcwd(), "totp.key"))
 
 ROLES = ["ciso", "general_manager", "security_officer", "security_manager",
          "system_manager", "system_staff", "csirt", "dm_officer", "staff",
@@ -107,9 +118,33 @@ class City:
         return json.loads(out)["id"]
 
 
+def totp_code(secret_b32, at=None, step_offset=0):
+    """The RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret at time at."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((time.time() if at is None else at) // 30) + step_offset
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def external_address():
+    """An IPv4 address of this host that is not loopback, or None when it has none."""
+    for probe in ("192.0.2.1", "10.255.255.255", "8.8.8.8"):
+        try:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.connect((probe, 9))  # UDP: picks the route, sends nothing
+            addr = s.getsockname()[0]
+            s.close()
+            if not addr.startswith("127.") and addr != "0.0.0.0":
+                return addr
+        except OSError:
+            pass
+    return None
+
+
 class Server:
-    def __init__(self, *extra):
-        self.proc = subprocess.Popen([BIN, "serve", "--db", DB, "--listen", "127.0.0.1:0"]
+    def __init__(self, *extra, listen="127.0.0.1:0"):
+        self.proc = subprocess.Popen([BIN, "serve", "--db", DB, "--listen", listen]
                                      + list(extra), stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
@@ -118,6 +153,8 @@ class Server:
             self.proc.kill()
             fail("serve did not start: %r %s" % (line, self.proc.stderr.read()))
         self.host, self.port = m.group(1), int(m.group(2))
+        # A failing test exits without stop(): do not leave the server running.
+        atexit.register(lambda p=self.proc: p.poll() is None and p.kill())
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)

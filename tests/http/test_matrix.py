@@ -12,7 +12,7 @@ import itertools
 import sys
 
 from sktest import (City, Client, Server, ROLES, HOME, OUTSIDE_UNIT, check, expect, fail,
-                    password_for, sk, DB)
+                    password_for, sk, DB, external_address)
 
 city = City()
 srv = Server()
@@ -68,11 +68,21 @@ def req_for(method, path, unit, role):
         ("GET", "/api/v1/users"): (200, False, None),
         ("POST", "/api/v1/users"): (201, False, ("/api/v1/users", {
             "login": "mx-%d" % n, "name": "MX", "unit": "sec-b1", "roles": ["staff"]})),
+        ("GET", "/api/v1/users/unused"): (200, False, ("/api/v1/users/unused?days=30", None)),
         ("GET", "/api/v1/users/{login}"): (200, False, ("/api/v1/users/victim", None)),
         ("POST", "/api/v1/users/{login}/disable"): (200, False,
                                                     ("/api/v1/users/victim/disable", None)),
         ("POST", "/api/v1/users/{login}/enable"): (200, False,
                                                    ("/api/v1/users/victim/enable", None)),
+        # victim is neither locked nor enrolled: allowed callers reach the domain's 409.
+        ("POST", "/api/v1/users/{login}/unlock"): (409, False,
+                                                   ("/api/v1/users/victim/unlock", None)),
+        ("POST", "/api/v1/users/{login}/totp/reset"): (409, False, (
+            "/api/v1/users/victim/totp/reset", None)),
+        ("POST", "/api/v1/totp/enroll"): (201, False, None),
+        # Nothing pending (409) or a malformed code for the pending secret (400).
+        ("POST", "/api/v1/totp/confirm"): ((400, 409), False, ("/api/v1/totp/confirm",
+                                                                {"code": "abcdef"})),
         ("GET", "/api/v1/roles"): (200, False, None),
         ("POST", "/api/v1/roles"): (201, False, ("/api/v1/roles", {
             "login": "victim", "role": "auditor", "unit": "sec-b1"})),
@@ -97,6 +107,8 @@ def req_for(method, path, unit, role):
     if method == "POST" and path == "/api/v1/password":
         login = city.login.get(role, "u-norole")
         spec = (path, {"old": password_for(login), "new": password_for(login)})
+    if method == "POST" and path == "/api/v1/totp/enroll":
+        spec = (path, {"password": password_for(city.login.get(role, "u-norole"))})
     if spec is None:
         spec = (path, None)
     return ok, scoped, spec
@@ -112,7 +124,8 @@ for role in principals:
     expect(c.login(login), 200, "login " + login)
     for method, path, op in ops:
         allowed = role in op["x-sekisho-roles"]
-        public = op.get("x-sekisho-public", False)
+        # Loopback routes (/metrics) need no session from this host; see the far pass below.
+        public = op.get("x-sekisho-public", False) or op.get("x-sekisho-loopback", False)
         scopes = ["in"]
         ok, scoped, _ = req_for(method, path, "sec-a1", role)
         root_role = HOME.get(role) == "ROOT"
@@ -146,6 +159,27 @@ for role in principals:
                 check(city.asset[OUTSIDE_UNIT] not in ids or root_role,
                       "%s lists an asset outside its scope" % role)
                 check(city.asset[HOME[role]] in ids, "%s does not list its own asset" % role)
+
+# Routes open to loopback clients only: from a non-loopback address of this host they
+# need a session holding one of their roles (401 without one, 403 with another role).
+loopback_ops = [(m, p, op) for m, p, op in ops if op.get("x-sekisho-loopback")]
+check(("GET", "/metrics") in {(m, p) for m, p, _ in loopback_ops}, "/metrics is not loopback-only")
+ext = external_address()
+if ext is None:
+    print("NOTE: no non-loopback IPv4 address on this host: the far pass is skipped")
+else:
+    far = Server(listen=ext + ":0")
+    for method, path, op in loopback_ops:
+        got = Client(far).call(method, path)
+        expect(got, 401, "%s %s from %s without a session" % (method, path, ext))
+        for role in principals:
+            c = Client(far)
+            expect(c.login(city.login.get(role, "u-norole")), 200, "far login as " + role)
+            want = 200 if role in op["x-sekisho-roles"] else 403
+            got = c.call(method, path)
+            expect(got, want, "%s %s from %s as %s" % (method, path, ext, role))
+            rows.append((method, path, role, "far", got[0]))
+    far.stop()
 
 # Every route was exercised by every principal.
 seen = {(m, p) for m, p, _, _, _ in rows}
