@@ -90,22 +90,44 @@ wrk.headers["X-CSRF-Token"] = "$csrf"
 wrk.headers["Cookie"] = "$cookie"
 EOF
 
-# runs wrk and prints "rps p99"
+# CPU time (user + system, in clock ticks) a process and its children (nginx's workers) have
+# used so far.
+cpu_ticks() {
+  local p t=0
+  for p in "$1" $(pgrep -P "$1"); do
+    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+  done
+  echo "$t"
+}
+hz=$(getconf CLK_TCK)
+
+# runs wrk and prints "rps p99 cpu_us_per_request", the last measured on process $pid_cpu
+# (the server under test): CPU-seconds are less disturbed by other load than requests/s.
+pid_cpu=
 run() {
-  local out
+  local out c0 c1
+  c0=$(cpu_ticks "$pid_cpu")
   out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency "$@")
-  local rps p99 non2xx
+  c1=$(cpu_ticks "$pid_cpu")
+  local rps p99 non2xx reqs
   rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec/ { print $2 }')
   p99=$(printf '%s\n' "$out" | awk '$1 == "99%" { print $2 }')
+  reqs=$(printf '%s\n' "$out" | awk '/requests in/ { print $1 }')
   non2xx=$(printf '%s\n' "$out" | awk '/Non-2xx/ { print $NF }')
   [ -z "$non2xx" ] || { echo "wrk saw $non2xx non-2xx answers for $*" >&2; exit 1; }
-  echo "$rps $p99"
+  echo "$rps $p99 $(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$reqs" 'BEGIN { printf "%.1f", 1e6 * t / hz / n }')"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for _ in $(seq 50); do [ -s "$work/nginx/nginx.pid" ] && break; sleep 0.1; done
+ng_pid=$(cat "$work/nginx/nginx.pid")
+pid_cpu=$sk_pid
 get_sk=$(run -H "Cookie: $cookie" "$base/api/v1/assets/$id")
+pid_cpu=$ng_pid
 get_ng=$(run "http://127.0.0.1:$port_ng/asset.json")
+pid_cpu=$sk_pid
 post_sk=$(run -s post.lua "$base/api/v1/decisions")
+pid_cpu=$ng_pid
 post_ng=$(run "http://127.0.0.1:$port_ng/decision.json")
 
 # Resident memory with 1,000 idle keep-alive connections (each has made one request).
@@ -123,19 +145,26 @@ echo "\`sekisho serve\` with one event loop per CPU on SQLite (WAL, synchronous=
 echo "one worker per CPU serving a static file of the same size as sekisho's answer. wrk:"
 echo "$wthreads threads, $conns keep-alive connections, ${secs} s, on the same machine."
 echo
-echo "| Request | sekisho req/s | sekisho p99 | nginx req/s (same size static file) | nginx p99 | Ratio |"
-echo "|---|---|---|---|---|---|"
-echo "| \`GET /api/v1/assets/$id\` ($size bytes, session checked, 機密性2) | $(f "$get_sk" 1) | $(f "$get_sk" 2) | $(f "$get_ng" 1) | $(f "$get_ng" 2) | $(pct "$(f "$get_sk" 1)" "$(f "$get_ng" 1)") |"
-echo "| \`POST /api/v1/decisions\` ($dsize bytes, CSRF checked, audited) | $(f "$post_sk" 1) | $(f "$post_sk" 2) | $(f "$post_ng" 1) | $(f "$post_ng" 2) | $(pct "$(f "$post_sk" 1)" "$(f "$post_ng" 1)") |"
+echo "| Request | sekisho req/s | sekisho p99 | sekisho CPU µs/req | nginx req/s (same size static file) | nginx p99 | nginx CPU µs/req | Ratio |"
+echo "|---|---|---|---|---|---|---|---|"
+echo "| \`GET /api/v1/assets/$id\` ($size bytes, session checked, 機密性2) | $(f "$get_sk" 1) | $(f "$get_sk" 2) | $(f "$get_sk" 3) | $(f "$get_ng" 1) | $(f "$get_ng" 2) | $(f "$get_ng" 3) | $(pct "$(f "$get_sk" 1)" "$(f "$get_ng" 1)") |"
+echo "| \`POST /api/v1/decisions\` ($dsize bytes, CSRF checked, audited) | $(f "$post_sk" 1) | $(f "$post_sk" 2) | $(f "$post_sk" 3) | $(f "$post_ng" 1) | $(f "$post_ng" 2) | $(f "$post_ng" 3) | $(pct "$(f "$post_sk" 1)" "$(f "$post_ng" 1)") |"
 echo
 echo "Resident memory of \`sekisho serve\`: $((rss_before / 1024)) MiB after the runs above,"
 echo "$((rss_idle / 1024)) MiB with 1,000 idle keep-alive connections open"
 echo "(\`sekisho_http_connections_open\` said $open_conns while they were open; limit 50 MB)."
 echo
-echo "Every \`POST /api/v1/decisions\` appends an audit entry durably: the loop submits it to"
-echo "the group-commit writer (every decision queued when it wakes shares one transaction and one"
-echo "fsync), whose thread hands the answer back once it is committed (src/http/pool.c). A"
-echo "\`GET\` reads the asset with one query; the session, its roles and its scope come from"
-echo "the loop's session cache (src/http/scache.c: invalidated at once by changes made through"
-echo "the server, re-checked in the database after 1 s for changes made by other processes)."
+echo "CPU µs/req: user + system CPU time of the server process (sekisho: every thread; nginx:"
+echo "master and workers) during the run, divided by the requests wrk completed; less disturbed"
+echo "by other load on the machine than requests/s."
+echo
+echo "Every \`POST /api/v1/decisions\` appends an audit entry durably: the loop reads the asset,"
+echo "decides and renders the answer and the entry's image on its own connection, then submits"
+echo "only the append to the group-commit writer (every append queued when it wakes shares one"
+echo "transaction and one fsync), whose thread hands the answer back once it is committed"
+echo "(src/http/pool.c). A \`GET\` reads the asset with one query and sends the JSON text"
+echo "rendered straight from the row (sk_asset_render); the session, its roles and its scope"
+echo "come from the loop's session cache (src/http/scache.c: invalidated at once by changes made"
+echo "through the server, re-checked in the database after 1 s for changes made by other"
+echo "processes)."
 echo "Load average before the runs: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."

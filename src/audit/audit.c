@@ -123,11 +123,9 @@ static sk_err check_field(const char *name, const char *v, sk_buf *err)
 		if (*p < 0x20 || *p == 0x7f)
 			return sk_fail(err, SK_ERR_INVALID,
 			               "audit entry field '%s' contains a control character", name);
-	json_t *probe = json_stringn(v, n); /* jansson validates UTF-8 */
-	if (!probe)
+	if (!sk_json_utf8_valid(v, n))
 		return sk_fail(err, SK_ERR_INVALID, "audit entry field '%s' is not valid UTF-8",
 		               name);
-	json_decref(probe);
 	return SK_OK;
 }
 
@@ -147,9 +145,23 @@ static sk_err take_head(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
-static sk_err image(const json_t *j, sk_buf *out, const char **text, sk_buf *err)
+/* The canonical text of an image given as a json_t (encoded into out) or as text. */
+static sk_err image(const json_t *j, const char *given, sk_buf *out, const char **text, sk_buf *err)
 {
 	*text = NULL;
+	if (given) {
+		size_t n = strlen(given);
+		if (j)
+			return sk_fail(err, SK_ERR_INTERNAL,
+			               "an audit image was given both as JSON and as text");
+		if (n > IMAGE_MAX)
+			return sk_fail(err, SK_ERR_TOO_BIG, "audit image larger than %u bytes",
+			               IMAGE_MAX);
+		if (!sk_json_utf8_valid(given, n))
+			return sk_fail(err, SK_ERR_INVALID, "audit image is not valid UTF-8");
+		*text = given;
+		return SK_OK;
+	}
 	if (!j)
 		return SK_OK;
 	sk_err e = sk_json_canonical(j, out);
@@ -163,6 +175,12 @@ static sk_err image(const json_t *j, sk_buf *out, const char **text, sk_buf *err
 
 sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, sk_buf *err)
 {
+	return sk_audit_append_text(s, ev, NULL, NULL, seq_out, err);
+}
+
+sk_err sk_audit_append_text(sk_store *s, const sk_audit_event *ev, const char *before_text,
+                            const char *after_text, int64_t *seq_out, sk_buf *err)
+{
 	sk_err e;
 	if ((e = check_field("actor", ev->actor, err)) ||
 	    (e = check_field("address", ev->address, err)) ||
@@ -170,6 +188,7 @@ sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, 
 	    (e = check_field("object", ev->object, err)))
 		return e;
 
+	/* Images given as json_t are encoded into before and after. */
 	sk_buf before = SK_BUF_INIT(IMAGE_MAX + 1), after = SK_BUF_INIT(IMAGE_MAX + 1);
 	sk_buf bytes = SK_BUF_INIT(3 * IMAGE_MAX);
 	sk_audit_entry ent = {0};
@@ -177,18 +196,29 @@ sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, 
 	unsigned char leaf[SK_HASH_LEN];
 	struct head head = {0};
 
-	if ((e = image(ev->before, &before, &ent.before_json, err)) ||
-	    (e = image(ev->after, &after, &ent.after_json, err)))
+	if ((e = image(ev->before, before_text, &before, &ent.before_json, err)) ||
+	    (e = image(ev->after, after_text, &after, &ent.after_json, err)))
 		goto out;
 	if ((e = sk_store_begin(s, err)))
 		goto out;
-	/* Advancing the head row first takes its row lock (PostgreSQL) or the
-	 * write lock (SQLite): appends are serialized before we read prev_hash. */
-	e = sk_store_query(
-	    s, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, leaf_hash", NULL, 0,
-	    take_head, &head, err);
-	if (!e && head.seq == 0)
-		e = sk_fail(err, SK_ERR_CORRUPT, "the audit log head is missing");
+	/* The head this connection's last append wrote in this transaction (store.h: memo_*),
+	 * trusted while nothing may have undone it. */
+	bool from_memo = s->memo_epoch != 0 && s->memo_epoch == s->txn_epoch;
+	s->memo_epoch = 0; /* until this append has written the head again */
+	if (from_memo) {
+		/* The transaction holds the head's lock since its first append. */
+		head.seq = s->memo_seq + 1;
+		memcpy(head.hash, s->memo_hash, SK_HASH_LEN);
+		sk_audit_hex(head.hash, head.hex);
+	} else {
+		/* Advancing the head row first takes its row lock (PostgreSQL) or the
+		 * write lock (SQLite): appends are serialized before we read prev_hash. */
+		e = sk_store_query(
+		    s, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, leaf_hash",
+		    NULL, 0, take_head, &head, err);
+		if (!e && head.seq == 0)
+			e = sk_fail(err, SK_ERR_CORRUPT, "the audit log head is missing");
+	}
 	if (!e) {
 		sk_clock_format_us(sk_clock_now_us(), at);
 		ent.seq = head.seq;
@@ -221,9 +251,19 @@ sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, 
 		                  p, 10, NULL, err);
 	}
 	if (!e) {
-		sk_val p[] = {SK_VBLOB(leaf, SK_HASH_LEN)};
-		e = sk_store_exec(s, "UPDATE audit_head SET leaf_hash = ? WHERE id = 1", p, 1, NULL,
-		                  err);
+		sk_val p[] = {SK_VINT(ent.seq), SK_VBLOB(leaf, SK_HASH_LEN)};
+		e = from_memo
+		        ? sk_store_exec(s,
+		                        "UPDATE audit_head SET seq = ?, leaf_hash = ? WHERE id = 1",
+		                        p, 2, NULL, err)
+		        : sk_store_exec(s, "UPDATE audit_head SET leaf_hash = ? WHERE id = 1",
+		                        p + 1, 1, NULL, err);
+	}
+	if (!e) {
+		/* Set before the commit: if that commit is the outermost, the epoch moves on. */
+		s->memo_epoch = s->txn_epoch;
+		s->memo_seq = ent.seq;
+		memcpy(s->memo_hash, leaf, SK_HASH_LEN);
 	}
 	if (e)
 		sk_store_rollback(s);

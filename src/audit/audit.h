@@ -41,8 +41,28 @@ typedef struct sk_audit_event {
  * normal case: the change and its entry commit together) and in its own
  * otherwise. *seq_out, when not NULL, receives the entry's sequence number
  * (1 for the first entry).
+ *
+ * The first append of a transaction advances the audit_head row and reads
+ * the previous entry's hash from it (which also serializes appenders); later
+ * appends in the same transaction take the head from memory (kept on the
+ * store handle, valid while its txn_epoch is unchanged, so a rollback to a
+ * savepoint or of the transaction makes the next append read it again), and
+ * every append writes the head row, so it is always current for readers in
+ * the same transaction.
  */
 sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, sk_buf *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * As sk_audit_append, with the images given as text already in canonical
+ * form (compact, keys sorted, strings escaped as sk_json_canonical and
+ * sk_json_add_str escape them; NULL for none), which a hot path renders
+ * without building a json_t. The text is stored as it is, so the caller
+ * vouches for its form; its size and UTF-8 are checked. ev->before and
+ * ev->after must be NULL.
+ */
+sk_err sk_audit_append_text(sk_store *s, const sk_audit_event *ev, const char *before_text,
+                            const char *after_text, int64_t *seq_out, sk_buf *err)
     __attribute__((warn_unused_result));
 
 /* An entry as stored. Strings point into storage the producer owns. */

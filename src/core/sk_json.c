@@ -26,6 +26,146 @@ char *sk_json_canonical_str(const json_t *j)
 	return json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 }
 
+/* The length of the UTF-8 sequence at s (at most n bytes), or 0 when it is not valid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t k;
+	unsigned v;
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	k = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (n < k)
+		return 0;
+	v = c & (0x3fu >> (k - 1));
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3fu);
+	}
+	if ((k == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+	    (k == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return 0;
+	return k;
+}
+
+bool sk_json_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = utf8_seq(u + i, n - i);
+		if (!k)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+sk_err sk_json_add_str(sk_buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t start = out->len;
+	/* Room for the common case (nothing to escape) at once; escapes grow it further. */
+	sk_err e = sk_buf_grow(out, n + 2);
+	if (e)
+		return e;
+	/* The common case: one scan, then one copy between the quotes. */
+	size_t clean = 0;
+	while (clean < n) {
+		if (u[clean] < 0x80) {
+			if (u[clean] < 0x20 || u[clean] == '"' || u[clean] == '\\')
+				break;
+			clean++;
+			continue;
+		}
+		size_t k = utf8_seq(u + clean, n - clean);
+		if (!k)
+			return SK_ERR_INVALID;
+		clean += k;
+	}
+	if (clean == n) {
+		char *p = out->data + out->len;
+		*p++ = '"';
+		memcpy(p, s, n);
+		p[n] = '"';
+		p[n + 1] = '\0';
+		out->len += n + 2;
+		return SK_OK;
+	}
+	out->data[out->len++] = '"';
+	size_t i = 0;
+	while (i < n) {
+		/* Copy the longest run that needs no escape in one go. */
+		size_t run = i;
+		while (run < n && u[run] >= 0x20 && u[run] != '"' && u[run] != '\\') {
+			if (u[run] < 0x80) {
+				run++;
+				continue;
+			}
+			size_t k = utf8_seq(u + run, n - run);
+			if (!k) {
+				out->len = start;
+				out->data[start] = '\0';
+				return SK_ERR_INVALID;
+			}
+			run += k;
+		}
+		if (run > i && (e = sk_buf_add(out, s + i, run - i)))
+			break;
+		i = run;
+		if (i == n)
+			break;
+		char esc[6] = {'\\', 0, 0, 0, 0, 0};
+		size_t len = 2;
+		switch (u[i]) {
+		case '"':
+		case '\\':
+			esc[1] = (char)u[i];
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[u[i] >> 4];
+			esc[5] = hex[u[i] & 15];
+			len = 6;
+		}
+		if ((e = sk_buf_add(out, esc, len)))
+			break;
+		i++;
+	}
+	if (!e)
+		e = sk_buf_addc(out, '"');
+	if (e) {
+		out->len = start;
+		out->data[start] = '\0';
+	}
+	return e;
+}
+
 sk_err sk_json_parse(const char *text, size_t len, size_t max, json_t **out, sk_buf *err)
 {
 	*out = NULL;

@@ -21,6 +21,19 @@ sk_err sk_json_canonical(const json_t *j, sk_buf *out);
 char *sk_json_canonical_str(const json_t *j);
 
 /*
+ * For code that writes JSON text directly (no json_t, e.g. a hot path):
+ * appends the n bytes at s as a JSON string literal, escaped exactly as the
+ * canonical form (jansson's compact encoding) escapes it: '"' and '\\'
+ * escaped, \b \f \n \r \t, other control characters as \u00XX (upper-case
+ * hex), everything else (non-ASCII included) as is. SK_ERR_INVALID, with
+ * nothing appended, when s is not valid UTF-8; the buffer's errors otherwise.
+ */
+sk_err sk_json_add_str(sk_buf *out, const char *s, size_t n);
+/* Whether the n bytes at s are valid UTF-8 as jansson accepts it (no overlong forms,
+ * surrogates or code points past U+10FFFF; NUL bytes are valid). */
+bool sk_json_utf8_valid(const char *s, size_t n);
+
+/*
  * Parses untrusted JSON text of len bytes. Rejects duplicate keys, invalid
  * UTF-8, and input over max bytes. On failure writes "line L, column C: ..."
  * into err.

@@ -773,6 +773,30 @@ static void row_to_asset(const sk_row *r, sk_asset *a)
 #define BRIEF_COLS                                                                                 \
 	"a.id, a.unit_id, o.code, a.type, a.name, a.conf, a.integ, a.avail, a.zone, a.status"
 
+/* What a decision needs of an asset (sk_asset_read with facts_only): no join, few columns. */
+#define FACTS_COLS                                                                                 \
+	"a.id, a.unit_id, a.type, a.conf, a.integ, a.avail, a.zone, a.personal, a.mynumber, "      \
+	"a.status, a.updated_at"
+
+static void row_to_facts(const sk_row *r, sk_asset *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = sk_row_int(r, 0);
+	a->unit_id = sk_row_int(r, 1);
+	a->type = sk_row_text(r, 2);
+	a->conf = sk_row_text(r, 3);
+	a->integ = sk_row_text(r, 4);
+	a->avail = sk_row_text(r, 5);
+	a->zone = sk_row_text(r, 6);
+	a->personal = sk_row_int(r, 7) != 0;
+	a->mynumber = sk_row_int(r, 8) != 0;
+	a->status = sk_row_text(r, 9);
+	a->updated_at = sk_row_int(r, 10);
+	a->unit_code = a->unit_name = a->name = a->location = a->disposal_method = a->manager =
+	    a->label = a->note = "";
+	a->recovery_hours = -1;
+}
+
 static void row_to_brief(const sk_row *r, sk_asset *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -790,82 +814,220 @@ static void row_to_brief(const sk_row *r, sk_asset *a)
 	a->recovery_hours = -1;
 }
 
-static json_t *level_json(const char *name)
+/*
+ * --- the asset's JSON: the one place that decides its shape ---
+ *
+ * Written straight into a buffer (no json_t): GET /api/v1/assets/{id} sends
+ * these bytes as they are, and code that needs a json_t (the audit images of
+ * changes, the CLI) parses them (sk_asset_json). The text is what jansson's
+ * compact encoding of the same object in this key order gave before.
+ */
+
+/* "YYYY-MM-DDTHH:MM:SS+00:00" as sk_clock_format writes it, without gmtime and printf. */
+static void format_time(int64_t secs, char out[SK_TIME_STR_MAX])
+{
+	int64_t days = secs / 86400, rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	/* civil_from_days (H. Hinnant), proleptic Gregorian. */
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = yoe + era * 400 + (m <= 2);
+	if (y < 0 || y > 9999) {
+		sk_clock_format(secs, out);
+		return;
+	}
+	int v[6] = {(int)y,         (int)m, (int)d, (int)(rem / 3600), (int)(rem / 60 % 60),
+	            (int)(rem % 60)};
+	char *p = out;
+	for (int i = 0; i < 6; i++) {
+		if (i == 0) {
+			*p++ = (char)('0' + v[0] / 1000);
+			*p++ = (char)('0' + v[0] / 100 % 10);
+		}
+		*p++ = (char)('0' + v[i] / 10 % 10);
+		*p++ = (char)('0' + v[i] % 10);
+		*p++ = "--T::+"[i];
+	}
+	memcpy(p, "00:00", 6);
+}
+
+static sk_err put_lit(sk_buf *b, const char *s, size_t n) { return sk_buf_add(b, s, n); }
+#define PUT(b, lit) put_lit((b), (lit), sizeof(lit) - 1)
+
+static sk_err put_int(sk_buf *b, int64_t v)
+{
+	char num[24], *p = num + sizeof(num);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return sk_buf_add(b, p, (size_t)(num + sizeof(num) - p));
+}
+
+static sk_err put_str(sk_buf *b, const char *s)
+{
+	return s ? sk_json_add_str(b, s, strlen(s)) : PUT(b, "null");
+}
+
+/* A level as a number when its name is one (up to 9 digits), else as a string ("3A"). */
+static sk_err put_level(sk_buf *b, const char *name)
 {
 	size_t n = strlen(name);
 	if (n && n <= 9 && strspn(name, "0123456789") == n)
-		return json_integer(strtoll(name, NULL, 10));
-	return json_string(name);
+		return put_int(b, strtoll(name, NULL, 10));
+	return sk_json_add_str(b, name, n);
 }
 
-static json_t *opt_str(const char *s) { return s ? json_string(s) : json_null(); }
+static sk_err put_bool(sk_buf *b, bool v) { return v ? PUT(b, "true") : PUT(b, "false"); }
+
+sk_err sk_asset_render(const sk_asset *a, sk_buf *out)
+{
+	char ct[SK_TIME_STR_MAX], ut[SK_TIME_STR_MAX];
+	format_time(a->created_at, ct);
+	format_time(a->updated_at, ut);
+	size_t start = out->len;
+	sk_err e = sk_buf_grow(out, 640);
+#define KEY(k) (e = e ? e : PUT(out, k))
+#define VAL(x) (e = e ? e : (x))
+	KEY("{\"id\":");
+	VAL(put_int(out, a->id));
+	KEY(",\"unit\":");
+	VAL(put_int(out, a->unit_id));
+	KEY(",\"unit_code\":");
+	VAL(put_str(out, a->unit_code));
+	KEY(",\"unit_name\":");
+	VAL(put_str(out, a->unit_name));
+	KEY(",\"name\":");
+	VAL(put_str(out, a->name));
+	KEY(",\"type\":");
+	VAL(put_str(out, a->type));
+	KEY(",\"location\":");
+	VAL(put_str(out, a->location));
+	KEY(",\"conf\":");
+	VAL(put_level(out, a->conf));
+	KEY(",\"integ\":");
+	VAL(put_level(out, a->integ));
+	KEY(",\"avail\":");
+	VAL(put_level(out, a->avail));
+	KEY(",\"quantity\":");
+	VAL(put_int(out, a->quantity));
+	KEY(",\"manager\":");
+	VAL(put_str(out, a->manager));
+	KEY(",\"backup\":");
+	VAL(put_bool(out, a->backup));
+	KEY(",\"disposal_method\":");
+	VAL(put_str(out, a->disposal_method));
+	KEY(",\"zone\":");
+	VAL(put_str(out, a->zone));
+	KEY(",\"personal\":");
+	VAL(put_bool(out, a->personal));
+	KEY(",\"mynumber\":");
+	VAL(put_bool(out, a->mynumber));
+	KEY(",\"recovery_hours\":");
+	VAL(a->recovery_hours < 0 ? PUT(out, "null") : put_int(out, a->recovery_hours));
+	KEY(",\"label\":");
+	VAL(put_str(out, a->label));
+	KEY(",\"acquired_on\":");
+	VAL(put_str(out, a->acquired_on));
+	KEY(",\"note\":");
+	VAL(put_str(out, a->note));
+	KEY(",\"status\":");
+	VAL(put_str(out, a->status));
+	KEY(",\"disposed_on\":");
+	VAL(put_str(out, a->disposed_on));
+	KEY(",\"disposal_operator\":");
+	VAL(put_str(out, a->disposal_operator));
+	KEY(",\"disposal_record\":");
+	VAL(put_str(out, a->disposal_record));
+	KEY(",\"created_at\":");
+	VAL(put_str(out, ct));
+	KEY(",\"updated_at\":");
+	VAL(put_str(out, ut));
+	KEY("}");
+#undef KEY
+#undef VAL
+	if (e) {
+		out->len = start;
+		if (out->cap)
+			out->data[start] = '\0';
+	}
+	return e;
+}
 
 json_t *sk_asset_json(const sk_asset *a)
 {
-	char ct[SK_TIME_STR_MAX], ut[SK_TIME_STR_MAX];
-	sk_clock_format(a->created_at, ct);
-	sk_clock_format(a->updated_at, ut);
-	return json_pack(
-	    "{sI sI ss ss ss ss ss so so so sI ss sb ss ss sb sb so ss so ss ss so so so ss ss}",
-	    "id", (json_int_t)a->id, "unit", (json_int_t)a->unit_id, "unit_code", a->unit_code,
-	    "unit_name", a->unit_name, "name", a->name, "type", a->type, "location", a->location,
-	    "conf", level_json(a->conf), "integ", level_json(a->integ), "avail",
-	    level_json(a->avail), "quantity", (json_int_t)a->quantity, "manager", a->manager,
-	    "backup", a->backup, "disposal_method", a->disposal_method, "zone", a->zone, "personal",
-	    a->personal, "mynumber", a->mynumber, "recovery_hours",
-	    a->recovery_hours < 0 ? json_null() : json_integer(a->recovery_hours), "label",
-	    a->label, "acquired_on", opt_str(a->acquired_on), "note", a->note, "status", a->status,
-	    "disposed_on", opt_str(a->disposed_on), "disposal_operator",
-	    opt_str(a->disposal_operator), "disposal_record", opt_str(a->disposal_record),
-	    "created_at", ct, "updated_at", ut);
+	sk_buf text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	json_t *j = NULL;
+	if (!sk_asset_render(a, &text))
+		j = json_loadb(text.data, text.len, 0, NULL);
+	sk_buf_free(&text);
+	return j;
 }
+
+/* What load() makes of the row besides the checks' facts. */
+enum {
+	WANT_JSON = 1u << 0,
+	WANT_INPUT = 1u << 1,
+	WANT_TEXT = 1u << 2,
+	WANT_CALL = 1u << 3,
+	WANT_FACTS_ONLY = 1u << 4, /* read FACTS_COLS only (with WANT_CALL alone) */
+};
 
 struct one_asset {
 	const scheme *sc;
-	json_t *j;
+	unsigned want;
+	bool found;
 	int64_t unit_id;
 	bool top_conf, disposed;
 	int64_t import_id;
-	sk_asset_input as_input; /* for updates: the stored values as text */
+	json_t *j;         /* WANT_JSON: the asset as sk_asset_json */
+	sk_buf *text;      /* WANT_TEXT: the rendered JSON is appended here */
+	size_t text_start; /* where it starts in text */
+	sk_asset_fn fn;    /* WANT_CALL: called with the asset, once it is known in scope */
+	void *fn_ctx;
+	actx *cx; /* WANT_CALL: for the scope check inside the row callback */
+	bool in_scope;
+	sk_asset_input as_input; /* WANT_INPUT, for updates: the stored values as text */
 	char buf[4][32];
 	char *owned[SK_AF__COUNT];
 };
 
-static sk_err take_asset(void *ctx, const sk_row *row, sk_buf *err)
+/* The stored values as an input, so an update can overlay its changes. */
+static sk_err take_input(struct one_asset *o, const sk_asset *a, sk_buf *err)
 {
-	struct one_asset *o = ctx;
-	sk_asset a;
-	row_to_asset(row, &a);
-	o->j = sk_asset_json(&a);
-	if (!o->j)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	o->unit_id = a.unit_id;
-	o->top_conf = level_is_top(o->sc, 0, a.conf);
-	o->disposed = strcmp(a.status, "active") != 0;
-	o->import_id = a.import_id;
-	/* The stored values as an input, so an update can overlay its changes. */
-	snprintf(o->buf[0], sizeof(o->buf[0]), "%lld", (long long)a.unit_id);
-	snprintf(o->buf[1], sizeof(o->buf[1]), "%lld", (long long)a.quantity);
-	if (a.recovery_hours >= 0)
-		snprintf(o->buf[2], sizeof(o->buf[2]), "%lld", (long long)a.recovery_hours);
+	snprintf(o->buf[0], sizeof(o->buf[0]), "%lld", (long long)a->unit_id);
+	snprintf(o->buf[1], sizeof(o->buf[1]), "%lld", (long long)a->quantity);
+	if (a->recovery_hours >= 0)
+		snprintf(o->buf[2], sizeof(o->buf[2]), "%lld", (long long)a->recovery_hours);
 	const char *vals[SK_AF__COUNT] = {
 	    [SK_AF_UNIT] = o->buf[0],
-	    [SK_AF_TYPE] = a.type,
-	    [SK_AF_NAME] = a.name,
+	    [SK_AF_TYPE] = a->type,
+	    [SK_AF_NAME] = a->name,
 	    [SK_AF_QUANTITY] = o->buf[1],
-	    [SK_AF_LOCATION] = a.location,
-	    [SK_AF_BACKUP] = a.backup ? "1" : "0",
-	    [SK_AF_DISPOSAL_METHOD] = a.disposal_method,
-	    [SK_AF_CONF] = a.conf,
-	    [SK_AF_INTEG] = a.integ,
-	    [SK_AF_AVAIL] = a.avail,
-	    [SK_AF_MANAGER] = a.manager,
-	    [SK_AF_ZONE] = a.zone,
-	    [SK_AF_PERSONAL] = a.personal ? "1" : "0",
-	    [SK_AF_MYNUMBER] = a.mynumber ? "1" : "0",
-	    [SK_AF_RECOVERY_HOURS] = a.recovery_hours >= 0 ? o->buf[2] : "",
-	    [SK_AF_ACQUIRED_ON] = a.acquired_on ? a.acquired_on : "",
-	    [SK_AF_NOTE] = a.note,
+	    [SK_AF_LOCATION] = a->location,
+	    [SK_AF_BACKUP] = a->backup ? "1" : "0",
+	    [SK_AF_DISPOSAL_METHOD] = a->disposal_method,
+	    [SK_AF_CONF] = a->conf,
+	    [SK_AF_INTEG] = a->integ,
+	    [SK_AF_AVAIL] = a->avail,
+	    [SK_AF_MANAGER] = a->manager,
+	    [SK_AF_ZONE] = a->zone,
+	    [SK_AF_PERSONAL] = a->personal ? "1" : "0",
+	    [SK_AF_MYNUMBER] = a->mynumber ? "1" : "0",
+	    [SK_AF_RECOVERY_HOURS] = a->recovery_hours >= 0 ? o->buf[2] : "",
+	    [SK_AF_ACQUIRED_ON] = a->acquired_on ? a->acquired_on : "",
+	    [SK_AF_NOTE] = a->note,
 	};
 	for (int f = 0; f < SK_AF__COUNT; f++) {
 		o->owned[f] = strdup(vals[f]);
@@ -873,6 +1035,39 @@ static sk_err take_asset(void *ctx, const sk_row *row, sk_buf *err)
 			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 		o->as_input.v[f] = o->owned[f];
 	}
+	return SK_OK;
+}
+
+/* The row callback of load(): the facts the checks need, then what o->want asks for. */
+static sk_err take_asset(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct one_asset *o = ctx;
+	sk_asset a;
+	if (o->want & WANT_FACTS_ONLY)
+		row_to_facts(row, &a);
+	else
+		row_to_asset(row, &a);
+	o->found = true;
+	o->unit_id = a.unit_id;
+	o->top_conf = level_is_top(o->sc, 0, a.conf);
+	o->disposed = strcmp(a.status, "active") != 0;
+	o->import_id = a.import_id;
+	if (o->want & WANT_TEXT) {
+		if (sk_asset_render(&a, o->text))
+			return sk_fail(err, SK_ERR_NOMEM, "the asset does not fit the answer");
+	}
+	if ((o->want & WANT_JSON) && !(o->j = sk_asset_json(&a)))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	if (o->want & WANT_CALL) {
+		/* The scope lists are loaded already (load()): this asks the database nothing. */
+		sk_err e = may_access(o->cx, a.unit_id, false, &o->in_scope, err);
+		if (e || !o->in_scope)
+			return e;
+		if ((e = o->fn(o->fn_ctx, &a, err)))
+			return e;
+	}
+	if (o->want & WANT_INPUT)
+		return take_input(o, &a, err);
 	return SK_OK;
 }
 
@@ -884,27 +1079,51 @@ static void one_asset_free(struct one_asset *o)
 	memset(o, 0, sizeof(*o));
 }
 
-/* Loads asset id if it exists and is in the actor's scope; SK_ERR_NOT_FOUND otherwise. */
-static sk_err load(actx *cx, int64_t id, bool write, struct one_asset *o, sk_buf *err)
+/*
+ * Loads asset id if it exists and is in the actor's scope; SK_ERR_NOT_FOUND
+ * otherwise. want says what to make of it (WANT_*); o's other fields are
+ * set by the call.
+ */
+static sk_err load(actx *cx, int64_t id, bool write, unsigned want, struct one_asset *o,
+                   sk_buf *err)
 {
+	sk_buf *text = o->text;
+	sk_asset_fn fn = o->fn;
+	void *fn_ctx = o->fn_ctx;
 	memset(o, 0, sizeof(*o));
+	o->want = want;
+	o->text = text;
+	o->fn = fn;
+	o->fn_ctx = fn_ctx;
+	o->text_start = text ? text->len : 0;
+	o->cx = cx;
 	sk_err e = with_scheme(cx, err);
 	if (e)
 		return e;
 	o->sc = &cx->sc;
+	/* fn must only see an asset in scope, and the row callback must not query: check first. */
+	if ((want & WANT_CALL) && !write && (e = may_access(cx, 0, false, &(bool){false}, err)))
+		return e;
 	sk_val p[] = {SK_VINT(id)};
-	e = sk_store_query(cx->s, "SELECT " ASSET_COLS ASSET_FROM " WHERE a.id = ?", p, 1,
-	                   take_asset, o, err);
-	if (e)
-		return e;
+	e = (want & WANT_FACTS_ONLY)
+	        ? sk_store_query(cx->s, "SELECT " FACTS_COLS " FROM assets a WHERE a.id = ?", p, 1,
+	                         take_asset, o, err)
+	        : sk_store_query(cx->s, "SELECT " ASSET_COLS ASSET_FROM " WHERE a.id = ?", p, 1,
+	                         take_asset, o, err);
 	bool ok = false;
-	if (o->j && (e = may_access(cx, o->unit_id, write, &ok, err)))
-		return e;
-	if (!o->j || !ok) {
+	if (!e && o->found)
+		e = may_access(cx, o->unit_id, write, &ok, err);
+	if (!e && (!o->found || !ok))
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no asset %lld", (long long)id);
+	if (e) {
+		if (o->want & WANT_TEXT) {
+			o->text->len = o->text_start;
+			if (o->text->cap)
+				o->text->data[o->text_start] = '\0';
+		}
 		one_asset_free(o);
-		return sk_fail(err, SK_ERR_NOT_FOUND, "no asset %lld", (long long)id);
 	}
-	return SK_OK;
+	return e;
 }
 
 static sk_err audit(actx *cx, const char *action, const char *object, const json_t *before,
@@ -998,7 +1217,7 @@ sk_err sk_asset_add(sk_store *s, const sk_actor *actor, const sk_asset_input *in
 	char obj[48];
 	e = insert(&cx, &n, sk_clock_now(), &id, err);
 	if (!e)
-		e = load(&cx, id, false, &after, err);
+		e = load(&cx, id, false, WANT_JSON, &after, err);
 	if (!e) {
 		object_name(id, obj);
 		e = audit(&cx, "asset.add", obj, NULL, after.j, err);
@@ -1023,7 +1242,7 @@ sk_err sk_asset_update(sk_store *s, const sk_actor *actor, int64_t id, const sk_
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		goto out;
-	if ((e = load(&cx, id, true, &before, err)))
+	if ((e = load(&cx, id, true, WANT_JSON | WANT_INPUT, &before, err)))
 		goto done;
 	if (before.disposed) {
 		e = sk_fail(err, SK_ERR_CONFLICT, "asset %lld is disposed and cannot change",
@@ -1076,7 +1295,7 @@ sk_err sk_asset_update(sk_store *s, const sk_actor *actor, int64_t id, const sk_
 	                  "recovery_hours = ?, label = ?, acquired_on = ?, note = ? WHERE id = ?",
 	                  p, sizeof(p) / sizeof(p[0]), NULL, err);
 	if (!e)
-		e = load(&cx, id, false, &after, err);
+		e = load(&cx, id, false, WANT_JSON, &after, err);
 	if (e)
 		goto done;
 	if (json_equal(before.j, after.j))
@@ -1085,7 +1304,7 @@ sk_err sk_asset_update(sk_store *s, const sk_actor *actor, int64_t id, const sk_
 	e = sk_store_exec(s, "UPDATE assets SET updated_at = ? WHERE id = ?", q, 2, NULL, err);
 	one_asset_free(&after);
 	if (!e)
-		e = load(&cx, id, false, &after, err);
+		e = load(&cx, id, false, WANT_JSON, &after, err);
 	if (!e) {
 		char obj[48];
 		object_name(id, obj);
@@ -1146,7 +1365,7 @@ sk_err sk_asset_dispose(sk_store *s, const sk_actor *actor, int64_t id, const ch
 		    "what was done (処理内容: method, company, certificate) is required");
 	if ((e = sk_store_begin(s, err)))
 		goto out;
-	if ((e = load(&cx, id, true, &before, err)))
+	if ((e = load(&cx, id, true, WANT_JSON, &before, err)))
 		goto done;
 	if (before.disposed) {
 		e = sk_fail(err, SK_ERR_CONFLICT, "asset %lld is already disposed", (long long)id);
@@ -1159,7 +1378,7 @@ sk_err sk_asset_dispose(sk_store *s, const sk_actor *actor, int64_t id, const ch
 	                  "disposal_operator = ?, disposal_record = ?, updated_at = ? WHERE id = ?",
 	                  p, 5, NULL, err);
 	if (!e)
-		e = load(&cx, id, false, &after, err);
+		e = load(&cx, id, false, WANT_JSON, &after, err);
 	if (!e) {
 		char obj[48];
 		object_name(id, obj);
@@ -1177,32 +1396,66 @@ out:
 	return e;
 }
 
-sk_err sk_asset_get(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err)
+sk_err sk_asset_record_read(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *err)
 {
-	*out = NULL;
-	actx cx = {.s = s, .actor = actor};
-	struct one_asset o = {0};
 	/*
 	 * Only a read that must be recorded takes a transaction: on SQLite a
 	 * transaction is BEGIN IMMEDIATE, which would serialize every reader of
 	 * the register (the server's threads) on the write lock.
 	 */
-	sk_err e = load(&cx, id, false, &o, err);
-	if (!e && o.top_conf && !(e = sk_store_begin(s, err))) {
-		char obj[48];
-		object_name(id, obj);
+	actx cx = {.s = s, .actor = actor};
+	char obj[48];
+	object_name(id, obj);
+	sk_err e = sk_store_begin(s, err);
+	if (!e) {
 		e = audit(&cx, "asset.read", obj, NULL, NULL, err);
 		if (e)
 			sk_store_rollback(s);
 		else
 			e = sk_store_commit(s, err);
 	}
-	if (!e) {
-		*out = o.j;
-		o.j = NULL;
+	return e;
+}
+
+sk_err sk_asset_read(sk_store *s, const sk_actor *actor, int64_t id, bool facts_only,
+                     sk_asset_fn fn, void *ctx, bool *top_conf, sk_buf *err)
+{
+	actx cx = {.s = s, .actor = actor};
+	struct one_asset o = {.fn = fn, .fn_ctx = ctx};
+	*top_conf = false;
+	sk_err e = load(&cx, id, false, WANT_CALL | (facts_only ? WANT_FACTS_ONLY : 0u), &o, err);
+	if (!e)
+		*top_conf = o.top_conf;
+	one_asset_free(&o);
+	actx_free(&cx);
+	return e;
+}
+
+sk_err sk_asset_get_text(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *out, sk_buf *err)
+{
+	actx cx = {.s = s, .actor = actor};
+	struct one_asset o = {.text = out};
+	size_t start = out->len;
+	sk_err e = load(&cx, id, false, WANT_TEXT, &o, err);
+	if (!e && o.top_conf && (e = sk_asset_record_read(s, actor, id, err))) {
+		/* Not on record: nothing of it is handed out. */
+		out->len = start;
+		if (out->cap)
+			out->data[start] = '\0';
 	}
 	one_asset_free(&o);
 	actx_free(&cx);
+	return e;
+}
+
+sk_err sk_asset_get(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	sk_buf text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_err e = sk_asset_get_text(s, actor, id, &text, err);
+	if (!e && !(*out = json_loadb(text.data, text.len, 0, NULL)))
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_buf_free(&text);
 	return e;
 }
 
@@ -1252,7 +1505,7 @@ sk_err sk_asset_list(sk_store *s, const sk_actor *actor, const sk_asset_filter *
 {
 	actx cx = {.s = s, .actor = actor};
 	sk_buf sql = SK_BUF_INIT(4096), pat = SK_BUF_INIT(2048);
-	sk_val p[8];
+	sk_val p[12]; /* recursive unit, status, type, conf, zone, 4 text patterns: 9 */
 	size_t np = 0;
 	int64_t unit_id = 0;
 	sk_err e = SK_OK;
@@ -1395,7 +1648,7 @@ sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t *
 	*out = NULL;
 	actx cx = {.s = s, .actor = actor};
 	struct one_asset o = {0};
-	sk_err e = load(&cx, id, false, &o, err);
+	sk_err e = load(&cx, id, false, 0, &o, err);
 	json_t *arr = json_array();
 	if (!e && !arr)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");

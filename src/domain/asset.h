@@ -100,14 +100,21 @@ typedef struct sk_asset {
 } sk_asset;
 
 /*
- * The asset as the API shows it: {"id", "name", "type", "unit" (id),
- * "unit_code", "unit_name", "location", "conf", "integ", "avail" (numbers
- * when the level's name is a number, else strings such as "3A"),
- * "quantity", "manager", "backup", "disposal_method", "zone", "personal",
- * "mynumber", "recovery_hours" (or null), "label", "acquired_on", "note",
- * "status", "disposed_on", "disposal_operator", "disposal_record",
- * "created_at", "updated_at"}. New reference; NULL on OOM.
+ * The asset as the API shows it, appended to out as compact JSON text: {"id",
+ * "unit" (id), "unit_code", "unit_name", "name", "type", "location", "conf",
+ * "integ", "avail" (numbers when the level's name is a number, else strings
+ * such as "3A"), "quantity", "manager", "backup", "disposal_method", "zone",
+ * "personal", "mynumber", "recovery_hours" (or null), "label", "acquired_on",
+ * "note", "status", "disposed_on", "disposal_operator", "disposal_record"
+ * (null when not set), "created_at", "updated_at"}, in that order. This is
+ * the one place that decides the shape; strings are escaped as the
+ * canonical JSON form escapes them (sk_json_add_str). SK_ERR_INVALID for a
+ * string that is not UTF-8, the buffer's errors otherwise; on failure out is
+ * as it was.
  */
+sk_err sk_asset_render(const sk_asset *a, sk_buf *out);
+
+/* sk_asset_render's text parsed, for callers that need a json_t. New reference; NULL on OOM. */
 json_t *sk_asset_json(const sk_asset *a);
 
 /*
@@ -137,10 +144,38 @@ sk_err sk_asset_dispose(sk_store *s, const sk_actor *actor, int64_t id, const ch
 
 /*
  * Reads one asset as sk_asset_json. For the highest confidentiality class
- * this appends an "asset.read" audit entry in the same transaction, so
- * *out is only handed out once the read is on record. *out is the caller's.
+ * this appends an "asset.read" audit entry (sk_asset_record_read), so *out
+ * is only handed out once the read is on record. *out is the caller's.
  */
 sk_err sk_asset_get(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err);
+
+/*
+ * As sk_asset_get, appending the asset's text (sk_asset_render) to out
+ * instead: what the API sends as it is. On failure out is as it was.
+ */
+sk_err sk_asset_get_text(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *out, sk_buf *err);
+
+/*
+ * Reads asset id in the actor's scope (SK_ERR_NOT_FOUND otherwise, and fn
+ * is not called) and calls fn(ctx, asset) once; the asset's strings are
+ * valid during that call only, and fn's error becomes the result. With
+ * facts_only, only id, unit_id, type, conf, integ, avail, zone, personal,
+ * mynumber, status and updated_at are read (what a decision needs, at a
+ * fraction of the cost); the other strings are "" and numbers 0. Records
+ * nothing: *top_conf says whether the asset is of the highest
+ * confidentiality class, whose read the caller must record with
+ * sk_asset_record_read before it hands out anything it learnt (a decision
+ * does so in the transaction of its own audit entry).
+ */
+typedef sk_err (*sk_asset_fn)(void *ctx, const sk_asset *a, sk_buf *err);
+sk_err sk_asset_read(sk_store *s, const sk_actor *actor, int64_t id, bool facts_only,
+                     sk_asset_fn fn, void *ctx, bool *top_conf, sk_buf *err);
+
+/*
+ * Appends the "asset.read" entry (アクセス記録, SPEC C9) for actor's read
+ * of asset id, in the caller's transaction or its own.
+ */
+sk_err sk_asset_record_read(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *err);
 
 /* What sk_asset_list selects; NULL or 0 fields do not filter. */
 typedef struct sk_asset_filter {
@@ -159,8 +194,7 @@ typedef struct sk_asset_filter {
 	bool brief;
 } sk_asset_filter;
 
-/* Called once per asset; the asset is valid for the call only. Non-SK_OK stops the listing. */
-typedef sk_err (*sk_asset_fn)(void *ctx, const sk_asset *a, sk_buf *err);
+/* sk_asset_list calls its sk_asset_fn once per asset; non-SK_OK stops the listing. */
 
 /*
  * Lists the assets in the actor's scope that match f, ordered by id. A bad

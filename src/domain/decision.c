@@ -3,33 +3,149 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "../audit/audit.h"
+#include "../core/sk_clock.h"
 #include "../core/sk_json.h"
 #include "asset.h"
 
-/* The asset JSON's level (a number or a string such as "3A") parsed by the profile. */
-static sk_err level_of(const sk_policy *pol, const json_t *a, const char *key, sk_axis axis,
+void sk_decision_made_init(sk_decision_made *m)
+{
+	m->asset_id = 0;
+	m->record_read = false;
+	sk_buf_init(&m->answer, 64u << 10);
+	sk_buf_init(&m->image, 64u << 10);
+}
+
+void sk_decision_made_free(sk_decision_made *m)
+{
+	sk_buf_free(&m->answer);
+	sk_buf_free(&m->image);
+}
+
+/* What the decision takes from the asset, filled by the read's callback. */
+struct facts {
+	const sk_policy *pol;
+	sk_decide_input *in;
+	int64_t updated_at;
+};
+
+static sk_err level_of(const sk_policy *pol, const char *name, const char *key, sk_axis axis,
                        int *out, sk_buf *err)
 {
-	const json_t *v = json_object_get(a, key);
-	char buf[32];
-	if (json_is_integer(v))
-		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	else if (json_is_string(v))
-		snprintf(buf, sizeof(buf), "%s", json_string_value(v));
-	else
-		return sk_fail(err, SK_ERR_CORRUPT, "the asset has no %s level", key);
-	if (sk_policy_level_parse(pol, axis, buf, out))
+	if (sk_policy_level_parse(pol, axis, name, out))
 		return sk_fail(err, SK_ERR_CONFLICT,
-		               "the asset's %s level '%s' is not a level of the profile", key, buf);
+		               "the asset's %s level '%s' is not a level of the profile", key,
+		               name);
 	return SK_OK;
 }
 
-sk_err sk_decision_for_asset(sk_store *s, const sk_policy *pol, const sk_actor *actor,
-                             uint32_t roles, int64_t id, const char *action, sk_buf *out,
-                             sk_buf *err)
+static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 {
+	struct facts *f = ctx;
+	sk_decide_input *in = f->in;
+	sk_err e;
+	if ((e = level_of(f->pol, a->conf, "conf", SK_AXIS_CONF, &in->level[SK_AXIS_CONF], err)) ||
+	    (e = level_of(f->pol, a->integ, "integ", SK_AXIS_INTEG, &in->level[SK_AXIS_INTEG],
+	                  err)) ||
+	    (e = level_of(f->pol, a->avail, "avail", SK_AXIS_AVAIL, &in->level[SK_AXIS_AVAIL],
+	                  err)))
+		return e;
+	in->mynumber = a->mynumber;
+	in->personal = a->personal || a->mynumber;
+	if (sk_zone_parse(a->zone, &in->zone))
+		in->zone = SK_ZONE_NONE;
+	/* An unrecognised type stays SK_ASSET_UNKNOWN: every type-conditioned rule applies. */
+	if (sk_asset_type_parse(a->type, &in->asset_type))
+		in->asset_type = SK_ASSET_UNKNOWN;
+	f->updated_at = a->updated_at;
+	return SK_OK;
+}
+
+/*
+ * The decision as canonical JSON (keys sorted, compact): the same object as
+ * sk_decision_to_json's, written directly so that the audit image needs no
+ * parse and re-encoding.
+ */
+static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
+{
+	sk_err e = sk_buf_adds(out, "{\"approver_role\":");
+	if (!e)
+		e = d->approver == SK_ROLE_NONE
+		        ? sk_buf_adds(out, "null")
+		        : sk_json_add_str(out, sk_role_name(d->approver),
+		                          strlen(sk_role_name(d->approver)));
+	if (!e)
+		e = sk_buf_adds(out, ",\"citations\":[");
+	for (unsigned i = 0; !e && i < d->n_citations; i++) {
+		if (i)
+			e = sk_buf_addc(out, ',');
+		if (!e)
+			e = sk_json_add_str(out, d->citations[i], strlen(d->citations[i]));
+	}
+	const char *kind = sk_decision_name(d->decision);
+	if (!e)
+		e = sk_buf_adds(out, "],\"decision\":");
+	if (!e)
+		e = sk_json_add_str(out, kind, strlen(kind));
+	if (!e)
+		e = sk_buf_adds(out, d->exception_possible ? ",\"exception_possible\":true"
+		                                           : ",\"exception_possible\":false");
+	if (!e)
+		e = sk_buf_adds(out, ",\"safeguards\":[");
+	bool first = true;
+	for (int s = 0; !e && s < SK_SG__COUNT; s++) {
+		if (!(d->safeguards & (1u << s)))
+			continue;
+		const char *name = sk_safeguard_name((sk_safeguard)s);
+		if (!first)
+			e = sk_buf_addc(out, ',');
+		if (!e)
+			e = sk_json_add_str(out, name, strlen(name));
+		first = false;
+	}
+	if (!e)
+		e = sk_buf_adds(out, "]}");
+	return e;
+}
+
+/* {"action","actor_role","asset_updated_at","decision"}: sorted, as sk_json_canonical sorts. */
+static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, const sk_decision *d,
+                           sk_buf *out)
+{
+	char at[SK_TIME_STR_MAX];
+	sk_clock_format(updated_at, at);
+	const char *name = sk_action_name(act);
+	sk_err e = sk_buf_adds(out, "{\"action\":");
+	if (!e)
+		e = sk_json_add_str(out, name, strlen(name));
+	if (!e)
+		e = sk_buf_adds(out, ",\"actor_role\":");
+	if (!e)
+		e = role == SK_ROLE_NONE
+		        ? sk_buf_adds(out, "null")
+		        : sk_json_add_str(out, sk_role_name(role), strlen(sk_role_name(role)));
+	if (!e)
+		e = sk_buf_adds(out, ",\"asset_updated_at\":");
+	if (!e)
+		e = sk_json_add_str(out, at, strlen(at));
+	if (!e)
+		e = sk_buf_adds(out, ",\"decision\":");
+	if (!e)
+		e = canonical_decision(d, out);
+	if (!e)
+		e = sk_buf_addc(out, '}');
+	return e;
+}
+
+sk_err sk_decision_make(sk_store *s, const sk_policy *pol, const sk_actor *actor, uint32_t roles,
+                        int64_t id, const char *action, sk_decision_made *m, sk_buf *err)
+{
+	sk_buf_reset(&m->answer);
+	sk_buf_reset(&m->image);
+	m->asset_id = id;
+	m->record_read = false;
 	sk_decide_input in;
 	sk_action act;
 	if (!action || sk_action_parse(action, &act))
@@ -40,66 +156,51 @@ sk_err sk_decision_for_asset(sk_store *s, const sk_policy *pol, const sk_actor *
 			in.actor_role = (sk_role)r;
 			break;
 		}
+	struct facts f = {.pol = pol, .in = &in};
+	sk_err e = sk_asset_read(s, actor, id, true, take_facts, &f, &m->record_read, err);
+	if (e)
+		return e;
+	sk_decision d;
+	if ((e = sk_policy_decide(pol, &in, &d)))
+		return sk_fail(err, e, "the decision input is out of range for the profile");
+	if ((e = sk_decision_to_json(&d, &m->answer)) ||
+	    (e = render_image(act, in.actor_role, f.updated_at, &d, &m->image)))
+		return sk_fail(err, e, "the decision does not fit the answer");
+	return SK_OK;
+}
 
-	json_t *a = NULL, *after = NULL;
-	sk_buf dj = SK_BUF_INIT(8192);
+sk_err sk_decision_record(sk_store *s, const sk_actor *actor, const sk_decision_made *m,
+                          sk_buf *err)
+{
+	char obj[48];
+	snprintf(obj, sizeof(obj), "asset:%" PRId64, m->asset_id);
+	sk_audit_event ev = {
+	    .actor = actor->login, .address = actor->address, .action = "decision", .object = obj};
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if ((e = sk_asset_get(s, actor, id, &a, err)))
-		goto fail;
-	if ((e = level_of(pol, a, "conf", SK_AXIS_CONF, &in.level[SK_AXIS_CONF], err)) ||
-	    (e = level_of(pol, a, "integ", SK_AXIS_INTEG, &in.level[SK_AXIS_INTEG], err)) ||
-	    (e = level_of(pol, a, "avail", SK_AXIS_AVAIL, &in.level[SK_AXIS_AVAIL], err)))
-		goto fail;
-	in.mynumber = json_is_true(json_object_get(a, "mynumber"));
-	in.personal = json_is_true(json_object_get(a, "personal")) || in.mynumber;
-	const char *zone = json_string_value(json_object_get(a, "zone"));
-	if (zone && sk_zone_parse(zone, &in.zone))
-		in.zone = SK_ZONE_NONE;
-	/* An unrecognised type stays SK_ASSET_UNKNOWN: every type-conditioned rule applies. */
-	const char *type = json_string_value(json_object_get(a, "type"));
-	if (type && sk_asset_type_parse(type, &in.asset_type))
-		in.asset_type = SK_ASSET_UNKNOWN;
-	sk_decision d;
-	if ((e = sk_policy_decide(pol, &in, &d))) {
-		e = sk_fail(err, e, "the decision input is out of range for the profile");
-		goto fail;
+	if (m->record_read)
+		e = sk_asset_record_read(s, actor, m->asset_id, err);
+	if (!e)
+		e = sk_audit_append_text(s, &ev, NULL, m->image.data, NULL, err);
+	if (e) {
+		sk_store_rollback(s);
+		return e;
 	}
-	if ((e = sk_decision_to_json(&d, &dj))) {
-		e = sk_fail(err, e, "out of memory");
-		goto fail;
-	}
-	json_t *dec = NULL;
-	if ((e = sk_json_parse(dj.data, dj.len, dj.max, &dec, err)))
-		goto fail;
-	after = json_pack("{s:s, s:s?, s:o}", "action", sk_action_name(act), "actor_role",
-	                  in.actor_role == SK_ROLE_NONE ? NULL : sk_role_name(in.actor_role),
-	                  "decision", dec);
-	if (!after) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-		goto fail;
-	}
-	char obj[48];
-	snprintf(obj, sizeof(obj), "asset:%" PRId64, id);
-	sk_audit_event ev = {.actor = actor->login,
-	                     .address = actor->address,
-	                     .action = "decision",
-	                     .object = obj,
-	                     .after = after};
-	if ((e = sk_audit_append(s, &ev, NULL, err)))
-		goto fail;
-	if ((e = sk_store_commit(s, err)))
-		goto done;
-	e = sk_buf_add(out, dj.data, dj.len);
-	if (e)
+	return sk_store_commit(s, err);
+}
+
+sk_err sk_decision_for_asset(sk_store *s, const sk_policy *pol, const sk_actor *actor,
+                             uint32_t roles, int64_t id, const char *action, sk_buf *out,
+                             sk_buf *err)
+{
+	sk_decision_made m;
+	sk_decision_made_init(&m);
+	sk_err e = sk_decision_make(s, pol, actor, roles, id, action, &m, err);
+	if (!e)
+		e = sk_decision_record(s, actor, &m, err);
+	if (!e && (e = sk_buf_add(out, m.answer.data, m.answer.len)))
 		e = sk_fail(err, e, "the decision does not fit the answer");
-	goto done;
-fail:
-	sk_store_rollback(s);
-done:
-	json_decref(a);
-	json_decref(after);
-	sk_buf_free(&dj);
+	sk_decision_made_free(&m);
 	return e;
 }

@@ -4,12 +4,21 @@
  * from the register, the actor's role from its grants, the answer from the
  * installation's profile. Scope applies: an asset the actor cannot read is
  * SK_ERR_NOT_FOUND. Every decision is appended to the audit log
- * ("decision", object "asset:<id>") in the same transaction as the read
- * (SPEC C9: every change and every decision).
+ * ("decision", object "asset:<id>"; SPEC C9: every change and every
+ * decision) before it is answered.
+ *
+ * A decision is made in two steps so that the server can make it on the
+ * request's thread and hand only the append to the group-commit writer:
+ * sk_decision_make reads the asset and decides, recording nothing;
+ * sk_decision_record appends the entries. A decision changes nothing, so
+ * the asset is read just before the append rather than in its transaction;
+ * the entry's image names the asset's updated_at the decision was based on
+ * (docs/audit.md).
  */
 #ifndef SK_DECISION_H
 #define SK_DECISION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../core/sk_buf.h"
@@ -17,11 +26,46 @@
 #include "../store/store.h"
 #include "actor.h"
 
+/* A decision made and rendered, not yet on record. Owned by whoever initialized it. */
+typedef struct sk_decision_made {
+	int64_t asset_id;
+	bool record_read; /* 機密性3: the read is recorded too ("asset.read", as sk_asset_get) */
+	sk_buf answer;    /* the SPEC §3 JSON object, as sent to the client */
+	/*
+	 * The "decision" entry's after image, canonical JSON text:
+	 * {"action", "actor_role" (null when none), "asset_updated_at" (RFC
+	 * 3339), "decision" (the answer's object)}.
+	 */
+	sk_buf image;
+} sk_decision_made;
+
+void sk_decision_made_init(sk_decision_made *m);
+void sk_decision_made_free(sk_decision_made *m);
+
 /*
  * Decides action (a SPEC §3 action name) on asset id for actor, whose roles
  * (a mask of 1u << sk_role) give the actor role: the most senior one held,
- * in SPEC order. pol is the installation's profile. Appends the SPEC §3
- * JSON object to out. SK_ERR_INVALID naming an unknown action.
+ * in SPEC order. pol is the installation's profile. Reads only; m (reset
+ * first) holds the answer and what sk_decision_record appends. Nothing of it
+ * may be handed out before sk_decision_record has committed.
+ * SK_ERR_INVALID naming an unknown action.
+ */
+sk_err sk_decision_make(sk_store *s, const sk_policy *pol, const sk_actor *actor, uint32_t roles,
+                        int64_t id, const char *action, sk_decision_made *m, sk_buf *err);
+
+/*
+ * Appends m's audit entries for actor (the asset.read entry first when
+ * m->record_read, then the decision) in the caller's transaction or its own.
+ * All or nothing only inside a transaction of its own or a savepoint: a
+ * caller that runs several in one transaction without savepoints must roll
+ * the whole transaction back when one fails.
+ */
+sk_err sk_decision_record(sk_store *s, const sk_actor *actor, const sk_decision_made *m,
+                          sk_buf *err);
+
+/*
+ * sk_decision_make, then sk_decision_record in a transaction of its own (or
+ * the caller's), then the answer appended to out.
  */
 sk_err sk_decision_for_asset(sk_store *s, const sk_policy *pol, const sk_actor *actor,
                              uint32_t roles, int64_t id, const char *action, sk_buf *out,

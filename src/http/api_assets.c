@@ -22,15 +22,16 @@ static void input_of(sk_http_rctx *r, sk_asset_input *in)
 		in->v[f] = sk_http_field_text(r, sk_asset_field_key((sk_asset_field)f));
 }
 
+/* The asset's JSON text goes out as rendered (sk_asset_render): no json_t on the way. */
 static void answer_asset(sk_http_rctx *r, int status, int64_t id)
 {
-	json_t *j = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_asset_get(r->t->store, &r->actor, id, &j, &err);
+	sk_buf out = SK_BUF_INIT(1u << 20), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_get_text(r->t->store, &r->actor, id, &out, &err);
 	if (e)
 		sk_http_reply_error(r, e, err.data);
 	else
-		sk_http_reply_json(r, status, j);
+		sk_http_reply_text(r, status, "application/json; charset=utf-8", out.data, out.len);
+	sk_buf_free(&out);
 	sk_buf_free(&err);
 }
 
@@ -88,11 +89,15 @@ void sk_api_asset_history(sk_http_rctx *r)
 	sk_buf_free(&err);
 }
 
+/* Appends the asset to the array text being built (ctx: the sk_buf, after its '['). */
 static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 {
-	json_t *j = sk_asset_json(a);
-	if (!j || json_array_append_new((json_t *)ctx, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_buf *b = ctx;
+	sk_err e = b->len > 1 ? sk_buf_addc(b, ',') : SK_OK;
+	if (!e)
+		e = sk_asset_render(a, b);
+	if (e)
+		return sk_fail(err, e, "the list does not fit the answer");
 	return SK_OK;
 }
 
@@ -122,16 +127,19 @@ void sk_api_asset_list(sk_http_rctx *r)
 		}
 		f.limit = v;
 	}
-	json_t *a = json_array();
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = a ? sk_asset_list(r->t->store, &r->actor, &f, list_one, a, &err)
-	             : sk_fail(&err, SK_ERR_NOMEM, "out of memory");
-	if (e) {
-		json_decref(a);
+	sk_buf a = SK_BUF_INIT(SK_BUF_DEFAULT_MAX), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_buf_addc(&a, '[');
+	if (e)
+		sk_fail(&err, e, "out of memory");
+	else
+		e = sk_asset_list(r->t->store, &r->actor, &f, list_one, &a, &err);
+	if (!e && (e = sk_buf_addc(&a, ']')))
+		sk_fail(&err, e, "the list does not fit the answer");
+	if (e)
 		sk_http_reply_error(r, e, err.data);
-	} else {
-		sk_http_reply_json(r, 200, a);
-	}
+	else
+		sk_http_reply_text(r, 200, "application/json; charset=utf-8", a.data, a.len);
+	sk_buf_free(&a);
 	sk_buf_free(&err);
 }
 
@@ -139,12 +147,9 @@ void sk_api_decision(sk_http_rctx *r)
 {
 	json_int_t id = json_integer_value(json_object_get(r->body, "asset_id"));
 	const char *action = sk_http_field_text(r, "action");
-	/* The decision is audited: a durable write, done with group commit off the loop. */
-	if (id >= 1 && sk_http_pool_decide(r, (int64_t)id, action)) {
-		r->deferred = true;
-		r->answered = true;
+	/* The decision is audited: a durable write, appended with group commit off the loop. */
+	if (id >= 1 && sk_http_pool_decide(r, (int64_t)id, action))
 		return;
-	}
 	sk_buf out = SK_BUF_INIT(64u << 10), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = id < 1 ? sk_fail(&err, SK_ERR_INVALID, "'asset_id' must be 1 or more")
 	                  : sk_decision_for_asset(r->t->store, r->t->pol, &r->actor, r->who->roles,

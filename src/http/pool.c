@@ -3,12 +3,15 @@
  * and answered by the request's loop when it is finished. Two kinds:
  *
  *  - decisions (POST /api/v1/decisions): every decision is audited, a
- *    durable write; the loop submits it to the group-commit writer
- *    (src/store/writer.h, sk_writer_submit), which puts every decision
- *    queued when it wakes in one transaction and one fsync, and answers
- *    through the loop's receiver once that committed. No thread waits per
- *    decision, so a batch grows with the load, and the loop never waits
- *    for a disk;
+ *    durable write. The loop reads the asset on its own connection, decides
+ *    and renders the answer and the audit image (sk_decision_make), then
+ *    submits only the append (sk_decision_record) to the group-commit
+ *    writer (src/store/writer.h), which puts every append queued when it
+ *    wakes in one transaction and one fsync, without a savepoint each, and
+ *    answers through the loop's receiver once that committed. No thread
+ *    waits per decision, so a batch grows with the load, the loop never
+ *    waits for a disk, and the writer's one thread does as little as it
+ *    can per decision;
  *  - logins (POST /api/v1/login): argon2id costs 50-100 ms of CPU; a few
  *    login workers, each with its own store connection, run sk_auth_login so
  *    that the loop keeps serving its other connections meanwhile.
@@ -44,12 +47,9 @@ struct sk_http_job {
 	int64_t start_us;
 	char login[SK_HTTP_LOGIN_MAX];
 	char address[64];
-	/* decision input */
-	int64_t asset_id;
-	char action[64];
+	/* a decision made on the loop, recorded by the writer for actor */
 	sk_actor actor;
-	uint32_t roles;
-	int64_t *units; /* actor.read_units, copied from the loop's session cache (owned) */
+	sk_decision_made made;
 	/* login input (password_len bytes at password, owned and wiped) */
 	char *password;
 	size_t password_len;
@@ -57,7 +57,7 @@ struct sk_http_job {
 	bool has_totp;
 	/* results */
 	sk_err e;
-	sk_buf out, err;
+	sk_buf err;
 	sk_auth_session session;
 };
 
@@ -109,15 +109,11 @@ static sk_http_job *pop(queue *q)
 	return j;
 }
 
-/* Runs on the writer's thread, inside the batch's transaction and the job's savepoint. */
+/* Runs on the writer's thread, inside the batch's transaction (without a savepoint). */
 static sk_err run_decision(sk_store *s, void *ctx, sk_buf *err)
 {
 	sk_http_job *j = ctx;
-	/* The writer thread is not ours: lend it the profile each time (a thread-local). */
-	sk_asset_use_policy(pool.pol);
-	sk_buf_reset(&j->out);
-	return sk_decision_for_asset(s, pool.pol, &j->actor, j->roles, j->asset_id, j->action,
-	                             &j->out, err);
+	return sk_decision_record(s, &j->actor, &j->made, err);
 }
 
 /* Runs on the writer's thread once the decision's batch has committed (or failed). */
@@ -206,8 +202,8 @@ static sk_http_job *job_new(sk_http_rctx *r, enum job_kind kind)
 	j->req = r->req;
 	j->start_us = r->start_us ? r->start_us : mono_us();
 	snprintf(j->address, sizeof(j->address), "%s", r->address);
-	sk_buf_init(&j->out, 64u << 10);
 	sk_buf_init(&j->err, SK_BUF_MSG_MAX);
+	sk_decision_made_init(&j->made);
 	return j;
 }
 
@@ -219,44 +215,40 @@ static void job_free(sk_http_job *j)
 	}
 	sodium_memzero(&j->session, sizeof(j->session));
 	sodium_memzero(j->totp, sizeof(j->totp));
-	sk_buf_free(&j->out);
 	sk_buf_free(&j->err);
-	free(j->units);
+	sk_decision_made_free(&j->made);
 	free(j);
 }
 
 bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action)
 {
-	if (!pool.writer || !action || strlen(action) >= sizeof(((sk_http_job *)0)->action) ||
-	    strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX)
+	if (!pool.writer || strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX)
 		return false;
 	sk_http_job *j = job_new(r, JOB_DECISION);
 	if (!j)
 		return false;
-	j->asset_id = asset_id;
-	snprintf(j->action, sizeof(j->action), "%s", action);
+	/* Read, scope check and decision on this loop's connection: the writer only appends. */
+	sk_err e = sk_decision_make(r->t->store, r->t->pol, &r->actor, r->who ? r->who->roles : 0,
+	                            asset_id, action, &j->made, &j->err);
+	if (e) {
+		sk_http_reply_error(r, e, j->err.data);
+		job_free(j);
+		return true;
+	}
 	snprintf(j->login, sizeof(j->login), "%s", r->actor.login);
 	j->actor = r->actor;
 	j->actor.login = j->login;
 	j->actor.address = j->address;
-	/* The cache entry may be replaced before the writer runs: the job keeps its own copy. */
+	/* The writer needs no scope (the read is done), and the session cache's list may go. */
 	j->actor.read_units = NULL;
 	j->actor.nread_units = 0;
-	if (r->actor.read_units && r->actor.nread_units) {
-		size_t sz = r->actor.nread_units * sizeof(*j->units);
-		if (!(j->units = malloc(sz))) {
-			job_free(j);
-			return false;
-		}
-		memcpy(j->units, r->actor.read_units, sz);
-		j->actor.read_units = j->units;
-		j->actor.nread_units = r->actor.nread_units;
-	}
-	j->roles = r->who ? r->who->roles : 0;
-	if (sk_writer_submit(pool.writer, run_decision, j, &j->err, decision_done)) {
+	if (sk_writer_submit_flags(pool.writer, run_decision, j, &j->err, decision_done,
+	                           SK_WRITER_NO_SAVEPOINT)) {
 		job_free(j);
 		return false;
 	}
+	r->deferred = true;
+	r->answered = true;
 	r->t->inflight++;
 	return true;
 }
@@ -308,8 +300,8 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 		} else if (j->e) {
 			sk_http_reply_error(&r, j->e, j->err.data);
 		} else {
-			sk_http_reply_text(&r, 200, "application/json; charset=utf-8", j->out.data,
-			                   j->out.len);
+			sk_http_reply_text(&r, 200, "application/json; charset=utf-8",
+			                   j->made.answer.data, j->made.answer.len);
 		}
 		sk_http_metrics_observe(j->req->res.status, mono_us() - j->start_us);
 		j->t->inflight--;

@@ -6,6 +6,7 @@
 #include "store_int.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,10 +176,16 @@ sk_err sk_store_schema_version(sk_store *s, int64_t *out, sk_buf *err)
 	return e == SK_ERR_NOT_FOUND ? SK_OK : e;
 }
 
+/* Every store's txn_epoch values come from this one counter, so none repeats. */
+static atomic_uint_fast64_t epochs;
+
+static void new_epoch(sk_store *s) { s->txn_epoch = (uint64_t)atomic_fetch_add(&epochs, 1) + 1; }
+
 sk_err sk_store_begin(sk_store *s, sk_buf *err)
 {
 	if (s->txn_depth++ > 0)
 		return SK_OK;
+	new_epoch(s);
 	s->txn_failed = false;
 	sk_err e = s->ops->begin(s, err);
 	if (e)
@@ -192,6 +199,7 @@ sk_err sk_store_commit(sk_store *s, sk_buf *err)
 		return sk_fail(err, SK_ERR_INTERNAL, "commit without a transaction");
 	if (--s->txn_depth > 0)
 		return SK_OK;
+	new_epoch(s);
 	if (s->txn_failed) {
 		s->ops->rollback(s);
 		return sk_fail(err, SK_ERR_STORE,
@@ -211,6 +219,7 @@ void sk_store_rollback(sk_store *s)
 {
 	if (s->txn_depth <= 0)
 		return;
+	new_epoch(s);
 	if (--s->txn_depth > 0) {
 		s->txn_failed = true;
 		return;
@@ -241,6 +250,7 @@ sk_err sk_store_release(sk_store *s, const char *name, sk_buf *err)
 
 sk_err sk_store_rollback_to(sk_store *s, const char *name, sk_buf *err)
 {
+	new_epoch(s);
 	sk_err e = savepoint_sql(s, "ROLLBACK TO SAVEPOINT", name, err);
 	if (!e)
 		s->txn_failed = false;

@@ -90,6 +90,23 @@ struct sk_store {
 	int64_t fault_write;  /* fail the Nth write from now (0: off) */
 	int64_t fault_commit; /* fail the Nth commit from now (0: off) */
 	char *url;            /* the URL the store was opened with */
+	/*
+	 * Changes (to a value no store has had before, never 0) whenever the
+	 * outermost transaction begins or ends and whenever a rollback (to a
+	 * savepoint, or an inner one) may have undone something: a module may
+	 * keep what it wrote in this transaction in memory for as long as this
+	 * is unchanged (the audit log's head, src/audit/audit.c).
+	 */
+	uint64_t txn_epoch;
+	/*
+	 * That memory, kept here with the handle so that it follows the
+	 * connection whatever thread uses it: the audit log's newest seq and
+	 * leaf hash, trusted only while memo_epoch == txn_epoch. Only audit.c
+	 * reads or writes these.
+	 */
+	uint64_t memo_epoch;
+	int64_t memo_seq;
+	unsigned char memo_hash[32];
 };
 
 /* Flags for sk_store_open. */

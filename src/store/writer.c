@@ -17,6 +17,8 @@ struct op {
 	struct op *next;
 	/* sk_writer_submit: called after the commit, then the op (allocated by submit) is freed */
 	sk_writer_done_fn on_done;
+	unsigned flags; /* SK_WRITER_* */
+	bool broke;     /* its own failure broke the batch: it keeps its own error */
 };
 
 struct sk_writer {
@@ -30,9 +32,22 @@ struct sk_writer {
 	pthread_t thread;
 };
 
-/* Runs one operation inside its savepoint; a failure undoes it alone. */
+/*
+ * Runs one operation inside its savepoint; a failure undoes it alone. An
+ * operation submitted without a savepoint that fails breaks the batch.
+ */
 static sk_err run_op(sk_store *s, struct op *o, bool *broken)
 {
+	if (o->flags & SK_WRITER_NO_SAVEPOINT) {
+		int depth = s->txn_depth;
+		sk_err e = o->fn(s, o->ctx, o->err);
+		if (!e && s->txn_depth != depth)
+			e = sk_fail(o->err, SK_ERR_INTERNAL,
+			            "operation left its transactions unbalanced");
+		if (e)
+			*broken = o->broke = true;
+		return e;
+	}
 	sk_err e = sk_store_savepoint(s, SAVEPOINT, o->err);
 	if (e) {
 		*broken = true;
@@ -75,7 +90,7 @@ static void run_batch(sk_writer *w, struct op *batch)
 	}
 	/* A failed begin or commit is every operation's failure: none is stored. */
 	for (struct op *o = batch; o; o = o->next)
-		if (e && (o->result == SK_OK || broken || !began)) {
+		if (e && (o->result == SK_OK || (broken && !o->broke) || !began)) {
 			o->result = e;
 			if (o->err)
 				sk_fail(o->err, e, "%s", err.data);
@@ -165,10 +180,16 @@ sk_err sk_writer_start(const char *url, size_t max_batch, sk_writer **out, sk_bu
 sk_err sk_writer_submit(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err,
                         sk_writer_done_fn on_done)
 {
+	return sk_writer_submit_flags(w, fn, ctx, err, on_done, 0);
+}
+
+sk_err sk_writer_submit_flags(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err,
+                              sk_writer_done_fn on_done, unsigned flags)
+{
 	struct op *o = calloc(1, sizeof(*o));
 	if (!o)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	*o = (struct op){.fn = fn, .ctx = ctx, .err = err, .on_done = on_done};
+	*o = (struct op){.fn = fn, .ctx = ctx, .err = err, .on_done = on_done, .flags = flags};
 	pthread_mutex_lock(&w->mu);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->mu);
@@ -187,7 +208,7 @@ sk_err sk_writer_submit(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err,
 
 sk_err sk_writer_run(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err)
 {
-	struct op o = {fn, ctx, err, SK_OK, false, NULL, NULL};
+	struct op o = {fn, ctx, err, SK_OK, false, NULL, NULL, 0, false};
 	pthread_mutex_lock(&w->mu);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->mu);

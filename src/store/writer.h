@@ -1,9 +1,9 @@
 /*
  * writer: group commit. One thread owns its own store connection and runs
  * the operations other threads queue, many to a transaction: each operation
- * runs inside a SAVEPOINT, so one that fails is rolled back alone while the
- * others commit; the batch then commits once (one fsync for many changes).
- * A caller blocks until the commit of its batch has returned, so "returned
+ * runs inside a SAVEPOINT (unless submitted with SK_WRITER_NO_SAVEPOINT), so
+ * one that fails is rolled back alone while the others commit; the batch then commits once (one
+ * fsync for many changes). A caller blocks until the commit of its batch has returned, so "returned
  * SK_OK" means durable, exactly as with a commit of its own.
  *
  * An operation runs on the writer's thread with the writer's store, inside
@@ -52,6 +52,21 @@ typedef void (*sk_writer_done_fn)(void *ctx, sk_err result);
  */
 sk_err sk_writer_submit(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err,
                         sk_writer_done_fn on_done);
+
+/*
+ * Flags for sk_writer_submit_flags.
+ *
+ * SK_WRITER_NO_SAVEPOINT: the operation runs without a savepoint of its own
+ * (saving its SAVEPOINT and RELEASE statements). If it fails, nothing
+ * undoes it alone: the whole batch is rolled back and every operation in it
+ * fails. For operations that fail only when the database does (an audit
+ * append whose input was checked before it was submitted).
+ */
+#define SK_WRITER_NO_SAVEPOINT 1u
+
+/* As sk_writer_submit, with flags (SK_WRITER_*). */
+sk_err sk_writer_submit_flags(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err,
+                              sk_writer_done_fn on_done, unsigned flags);
 
 /* Finishes the queued operations, stops the thread and closes its store. */
 void sk_writer_stop(sk_writer *w);

@@ -1,6 +1,7 @@
 /* Unit tests of src/core: errors, buffers, arena, clock, JSON. */
 #include "testutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/sk_arena.h"
@@ -156,12 +157,84 @@ static void test_json(void **state)
 	sk_buf_free(&out);
 }
 
+/*
+ * sk_json_utf8_valid and sk_json_add_str agree with jansson (which the
+ * canonical form uses): the same byte strings are valid, and a valid one is
+ * written exactly as jansson's compact encoding writes it.
+ */
+static void json_str_agrees(const unsigned char *b, size_t n)
+{
+	json_t *j = json_stringn((const char *)b, n);
+	bool valid = sk_json_utf8_valid((const char *)b, n);
+	if (valid != (j != NULL))
+		fail_msg("validity of %zu bytes starting %02x %02x differs from jansson's", n, b[0],
+		         n > 1 ? b[1] : 0);
+	sk_buf out = SK_BUF_INIT(1024);
+	sk_err e = sk_json_add_str(&out, (const char *)b, n);
+	if (!j) {
+		assert_int_equal(e, SK_ERR_INVALID);
+		assert_int_equal(out.len, 0);
+	} else {
+		assert_int_equal(e, SK_OK);
+		char *want = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_non_null(want);
+		if (strlen(want) != out.len || memcmp(want, out.data, out.len) != 0)
+			fail_msg("sk_json_add_str wrote %s, jansson %s", out.data, want);
+		free(want);
+	}
+	json_decref(j);
+	sk_buf_free(&out);
+}
+
+static void test_json_str(void **state)
+{
+	(void)state;
+	unsigned char b[8];
+	/* Every one- and two-byte string. */
+	for (unsigned x = 0; x < 256; x++) {
+		b[0] = (unsigned char)x;
+		json_str_agrees(b, 1);
+		for (unsigned y = 0; y < 256; y++) {
+			b[1] = (unsigned char)y;
+			json_str_agrees(b, 2);
+		}
+	}
+	/* Three bytes: every lead byte from 0xe0 with every second byte, and a few thirds. */
+	static const unsigned char thirds[] = {0x00, 0x41, 0x7f, 0x80, 0x9f,
+	                                       0xa0, 0xbf, 0xc0, 0xff};
+	for (unsigned x = 0xc0; x < 256; x++)
+		for (unsigned y = 0x70; y < 0xd0; y++)
+			for (size_t k = 0; k < sizeof(thirds); k++) {
+				b[0] = (unsigned char)x;
+				b[1] = (unsigned char)y;
+				b[2] = thirds[k];
+				json_str_agrees(b, 3);
+				b[3] = 0x80;
+				json_str_agrees(b, 4);
+				b[3] = 0xbf;
+				json_str_agrees(b, 4);
+			}
+	/* Longer text, escapes in the middle of runs. */
+	const char *t = "ab\"cd\\ef/\x01gh\x1f\x7fij\n\r\t\b\f 日本語 \xf4\x8f\xbf\xbf end";
+	json_str_agrees((const unsigned char *)t, strlen(t));
+	json_str_agrees((const unsigned char *)"a\0b", 3);
+	/* A buffer too small: the error, and nothing appended. */
+	sk_buf small = SK_BUF_INIT(8);
+	assert_int_equal(sk_buf_adds(&small, "ab"), SK_OK);
+	assert_int_equal(sk_json_add_str(&small, "0123456789", 10), SK_ERR_TOO_BIG);
+	assert_string_equal(small.data, "ab");
+	assert_int_equal(sk_json_add_str(&small, "a\"b", 3), SK_OK);
+	assert_string_equal(small.data, "ab\"a\\\"b\"");
+	sk_buf_free(&small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_err_table), cmocka_unit_test(test_buf_cap),
 	    cmocka_unit_test(test_fail),      cmocka_unit_test(test_arena),
 	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_json_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

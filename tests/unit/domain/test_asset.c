@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/verify.h"
+#include "core/sk_clock.h"
+#include "core/sk_json.h"
 #include "domain/asset.h"
+#include "domain/decision.h"
 #include "report/csv.h"
 #include "store/store.h"
 
@@ -315,6 +319,14 @@ static void test_list_filters(const char *backend)
 	assert_int_equal(list_n(s, &(sk_asset_filter){.type = "文書"}), 1);
 	assert_int_equal(list_n(s, &(sk_asset_filter){.text = "100%_"}), 1);
 	assert_int_equal(list_n(s, &(sk_asset_filter){.text = "0%x"}), 0); /* % is literal */
+	/* Every filter at once (9 parameters, the recursive unit among them). */
+	assert_int_equal(list_n(s, &(sk_asset_filter){.unit = "somu",
+	                                              .status = "active",
+	                                              .type = "document",
+	                                              .conf = "2",
+	                                              .zone = "lgwan",
+	                                              .text = "企画"}),
+	                 1);
 	assert_int_equal(list_n(s, &(sk_asset_filter){.text = "X-100"}), 1);
 	assert_int_equal(list_n(s, &(sk_asset_filter){.text = "サーバ"}), 2); /* location */
 	assert_int_equal(list_n(s, &(sk_asset_filter){.limit = 1}), 1);
@@ -622,6 +634,293 @@ static void test_profile_scheme(const char *backend)
 	sk_store_close(s);
 }
 
+/* --- the asset's JSON text (sk_asset_render) --- */
+
+static json_t *opt_json_str(const char *v) { return v ? json_string(v) : json_null(); }
+
+static json_t *level_ref(const char *v)
+{
+	size_t n = strlen(v);
+	if (n && n <= 9 && strspn(v, "0123456789") == n)
+		return json_integer(strtoll(v, NULL, 10));
+	return json_string(v);
+}
+
+/* What jansson's compact encoding of the same object, keys in the same order, gives. */
+static char *reference(const sk_asset *a)
+{
+	char ct[SK_TIME_STR_MAX], ut[SK_TIME_STR_MAX];
+	sk_clock_format(a->created_at, ct);
+	sk_clock_format(a->updated_at, ut);
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_integer(a->id));
+	json_object_set_new(j, "unit", json_integer(a->unit_id));
+	json_object_set_new(j, "unit_code", json_string(a->unit_code));
+	json_object_set_new(j, "unit_name", json_string(a->unit_name));
+	json_object_set_new(j, "name", json_string(a->name));
+	json_object_set_new(j, "type", json_string(a->type));
+	json_object_set_new(j, "location", json_string(a->location));
+	json_object_set_new(j, "conf", level_ref(a->conf));
+	json_object_set_new(j, "integ", level_ref(a->integ));
+	json_object_set_new(j, "avail", level_ref(a->avail));
+	json_object_set_new(j, "quantity", json_integer(a->quantity));
+	json_object_set_new(j, "manager", json_string(a->manager));
+	json_object_set_new(j, "backup", json_boolean(a->backup));
+	json_object_set_new(j, "disposal_method", json_string(a->disposal_method));
+	json_object_set_new(j, "zone", json_string(a->zone));
+	json_object_set_new(j, "personal", json_boolean(a->personal));
+	json_object_set_new(j, "mynumber", json_boolean(a->mynumber));
+	json_object_set_new(j, "recovery_hours",
+	                    a->recovery_hours < 0 ? json_null() : json_integer(a->recovery_hours));
+	json_object_set_new(j, "label", json_string(a->label));
+	json_object_set_new(j, "acquired_on", opt_json_str(a->acquired_on));
+	json_object_set_new(j, "note", json_string(a->note));
+	json_object_set_new(j, "status", json_string(a->status));
+	json_object_set_new(j, "disposed_on", opt_json_str(a->disposed_on));
+	json_object_set_new(j, "disposal_operator", opt_json_str(a->disposal_operator));
+	json_object_set_new(j, "disposal_record", opt_json_str(a->disposal_record));
+	json_object_set_new(j, "created_at", json_string(ct));
+	json_object_set_new(j, "updated_at", json_string(ut));
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	assert_non_null(text);
+	return text;
+}
+
+static void render_matches(const sk_asset *a)
+{
+	sk_buf b = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_buf_adds(&b, "prefix:"), SK_OK);
+	assert_int_equal(sk_asset_render(a, &b), SK_OK);
+	char *want = reference(a);
+	if (strcmp(b.data + 7, want) != 0)
+		fail_msg("render:\n%s\nwant:\n%s", b.data + 7, want);
+	free(want);
+	sk_buf_free(&b);
+}
+
+static void test_render(void **state)
+{
+	(void)state;
+	sk_asset a = {
+	    .id = 42,
+	    .unit_id = 3,
+	    .unit_code = "it",
+	    .unit_name = "情報政策課",
+	    .type = "hardware",
+	    /* every character class the escaping distinguishes */
+	    .name = "q\"b\\s/\x01\x1f\x7f\n\t\b\f\r 日本語 \xf0\x9f\x98\x80 \xe2\x80\xa8",
+	    .quantity = -5,
+	    .location = "",
+	    .backup = true,
+	    .disposal_method = "溶解",
+	    .conf = "3",
+	    .integ = "3A",
+	    .avail = "007",
+	    .manager = "課長",
+	    .zone = "lgwan",
+	    .personal = false,
+	    .mynumber = true,
+	    .recovery_hours = -1,
+	    .label = "機密性3、完全性3A、可用性007",
+	    .acquired_on = NULL,
+	    .note = "line1\nline2",
+	    .status = "active",
+	    .disposed_on = NULL,
+	    .disposal_operator = NULL,
+	    .disposal_record = NULL,
+	    .created_at = 0,
+	    .updated_at = 951782400, /* 2000-02-29 */
+	};
+	render_matches(&a);
+
+	sk_buf b = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_asset_render(&a, &b), SK_OK);
+	assert_non_null(strstr(b.data, "\"name\":\"q\\\"b\\\\s/\\u0001\\u001F\x7f\\n\\t\\b\\f\\r "
+	                               "日本語 \xf0\x9f\x98\x80 \xe2\x80\xa8\""));
+	assert_non_null(strstr(b.data, "\"conf\":3,\"integ\":\"3A\",\"avail\":7,"));
+	assert_non_null(strstr(b.data, "\"recovery_hours\":null,"));
+	assert_non_null(strstr(b.data, "\"acquired_on\":null,"));
+	assert_non_null(strstr(b.data, "\"disposal_record\":null,"));
+	assert_non_null(strstr(b.data, "\"created_at\":\"1970-01-01T00:00:00+00:00\""));
+	assert_non_null(strstr(b.data, "\"updated_at\":\"2000-02-29T00:00:00+00:00\"}"));
+	/* The json_t view is the same object. */
+	json_t *j = sk_asset_json(&a);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "name")), a.name);
+	assert_true(json_is_null(json_object_get(j, "acquired_on")));
+	json_decref(j);
+
+	/* Set optional fields and other times: still what jansson writes. */
+	a.acquired_on = "2025-04-01";
+	a.disposed_on = "2026-01-31";
+	a.disposal_operator = "担当 \"太郎\"";
+	a.disposal_record = "証明書\tNo.1";
+	a.status = "disposed";
+	a.recovery_hours = 24;
+	a.backup = false;
+	a.personal = true;
+	static const int64_t times[] = {-1,         -86401,       59,          86399,
+	                                951868799,  1735689600,   4102444799,  253402300799,
+	                                1773000000, -62135596800, 253402300800};
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		a.created_at = times[i];
+		a.updated_at = times[i] + 3600 * 13 + 61;
+		render_matches(&a);
+	}
+
+	/* Text that is not UTF-8 is refused and leaves the buffer as it was. */
+	sk_buf_reset(&b);
+	assert_int_equal(sk_buf_adds(&b, "keep"), SK_OK);
+	a.note = "bad \xff byte";
+	assert_int_equal(sk_asset_render(&a, &b), SK_ERR_INVALID);
+	assert_string_equal(b.data, "keep");
+	a.note = "overlong \xc0\xaf";
+	assert_int_equal(sk_asset_render(&a, &b), SK_ERR_INVALID);
+	a.note = "surrogate \xed\xa0\x80";
+	assert_int_equal(sk_asset_render(&a, &b), SK_ERR_INVALID);
+	a.note = "cut \xe6\x97";
+	assert_int_equal(sk_asset_render(&a, &b), SK_ERR_INVALID);
+	assert_string_equal(b.data, "keep");
+	sk_buf_free(&b);
+}
+
+/* sk_asset_get_text gives the text the GET sends; sk_asset_get the same object. */
+static void test_get_text(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	sk_asset_input in;
+	base_input(&in);
+	in.v[SK_AF_NOTE] = "注意 \"引用\" \\ タブ\tあり";
+	int64_t id = add_ok(s, &in);
+	sk_buf t = SK_BUF_INIT(1u << 20), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	assert_int_equal(sk_buf_adds(&t, "["), SK_OK);
+	int64_t reads = count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.read'");
+	assert_int_equal(sk_asset_get_text(s, sk_actor_cli(), id, &t, &err), SK_OK);
+	/* 機密性3: on record, as sk_asset_get does. */
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.read'"),
+	                 reads + 1);
+	json_t *j = get_ok(s, id);
+	char *want = json_dumps(j, JSON_COMPACT);
+	assert_string_equal(t.data + 1, want);
+	free(want);
+	json_decref(j);
+	/* Out of scope or missing: not found, and the buffer keeps what it had. */
+	sk_actor nobody = {.login = "nobody", .address = "127.0.0.1", .user_id = 999};
+	assert_int_equal(sk_asset_get_text(s, &nobody, id, &t, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_get_text(s, sk_actor_cli(), id + 100, &t, &err),
+	                 SK_ERR_NOT_FOUND);
+	assert_int_equal(t.data[0], '[');
+	assert_int_equal(t.data[t.len - 1], '}');
+	sk_buf_free(&t);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+/* --- decisions: made on one side, recorded on the other --- */
+
+static void test_decision(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_policy *pol = NULL;
+	if (sk_policy_open(SK_SOURCE_ROOT "/policies/hachioji.yaml", &pol, &diag))
+		fail_msg("profile: %s", diag.data);
+	sk_asset_input in;
+	base_input(&in);
+	int64_t top = add_ok(s, &in); /* 機密性3 */
+	in.v[SK_AF_CONF] = "2";
+	in.v[SK_AF_MYNUMBER] = "なし";
+	in.v[SK_AF_ZONE] = "lgwan";
+	int64_t two = add_ok(s, &in);
+	int64_t entries = count(s, "SELECT COUNT(*) FROM audit_log");
+
+	sk_decision_made m;
+	sk_decision_made_init(&m);
+	for (int act = 0; act < SK_ACT__COUNT; act++) {
+		const char *name = sk_action_name((sk_action)act);
+		for (int k = 0; k < 2; k++) {
+			int64_t id = k ? top : two;
+			uint32_t roles = k ? 0 : 1u << SK_ROLE_STAFF;
+			assert_int_equal(
+			    sk_decision_make(s, pol, sk_actor_cli(), roles, id, name, &m, &err),
+			    SK_OK);
+			/* Making records nothing. */
+			assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries);
+			assert_true(m.record_read == (id == top));
+			/* The image is canonical: what sk_json_canonical makes of it. */
+			json_t *img = NULL, *ans = NULL;
+			assert_int_equal(
+			    sk_json_parse(m.image.data, m.image.len, 1u << 20, &img, &err), SK_OK);
+			sk_buf canon = SK_BUF_INIT(1u << 20);
+			assert_int_equal(sk_json_canonical(img, &canon), SK_OK);
+			assert_string_equal(m.image.data, canon.data);
+			/* ... and holds the answer, the action, the role and the asset's version.
+			 */
+			assert_int_equal(
+			    sk_json_parse(m.answer.data, m.answer.len, 1u << 20, &ans, &err),
+			    SK_OK);
+			assert_true(json_equal(json_object_get(img, "decision"), ans));
+			assert_string_equal(json_string_value(json_object_get(img, "action")),
+			                    name);
+			if (k)
+				assert_true(json_is_null(json_object_get(img, "actor_role")));
+			else
+				assert_string_equal(
+				    json_string_value(json_object_get(img, "actor_role")), "staff");
+			assert_non_null(
+			    json_string_value(json_object_get(img, "asset_updated_at")));
+			json_decref(img);
+			json_decref(ans);
+			sk_buf_free(&canon);
+		}
+	}
+	/* Recording: the read of a 機密性3 asset first, then the decision, in one transaction. */
+	assert_int_equal(sk_decision_make(s, pol, sk_actor_cli(), 0, top, "copy", &m, &err), SK_OK);
+	assert_int_equal(sk_decision_record(s, sk_actor_cli(), &m, &err), SK_OK);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries + 2);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'decision' AND "
+	                          "after_json LIKE '%\"action\":\"copy\"%'"),
+	                 1);
+	/* A failed append leaves nothing: the read's entry goes with it. */
+	sk_store_fault(s, SK_FAULT_WRITE,
+	               4); /* the decision's own INSERT, after the read's entry */
+	assert_int_equal(sk_decision_record(s, sk_actor_cli(), &m, &err), SK_ERR_STORE);
+	sk_store_fault(s, SK_FAULT_WRITE, 0);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries + 2);
+	/* The one-call form answers what was made. */
+	sk_buf out = SK_BUF_INIT(1u << 16);
+	assert_int_equal(sk_decision_for_asset(s, pol, sk_actor_cli(), 0, two, "copy", &out, &err),
+	                 SK_OK);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries + 3);
+	assert_int_equal(sk_decision_make(s, pol, sk_actor_cli(), 0, two, "copy", &m, &err), SK_OK);
+	assert_string_equal(out.data, m.answer.data);
+	/* Unknown action, unknown asset, out of scope: errors, nothing recorded. */
+	assert_int_equal(sk_decision_for_asset(s, pol, sk_actor_cli(), 0, two, "nope", &out, &err),
+	                 SK_ERR_INVALID);
+	assert_int_equal(
+	    sk_decision_for_asset(s, pol, sk_actor_cli(), 0, two + 100, "copy", &out, &err),
+	    SK_ERR_NOT_FOUND);
+	sk_actor nobody = {.login = "nobody", .address = "127.0.0.1", .user_id = 999};
+	assert_int_equal(sk_decision_for_asset(s, pol, &nobody, 0, two, "copy", &out, &err),
+	                 SK_ERR_NOT_FOUND);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries + 3);
+
+	sk_audit_verify_opts o = {0};
+	sk_audit_verify_result r;
+	sk_audit_verify_result_init(&r);
+	assert_int_equal(sk_audit_verify_store(s, &o, &r, &err), SK_OK);
+	if (!r.intact)
+		fail_msg("%s", r.why.data);
+	sk_audit_verify_result_free(&r);
+	sk_decision_made_free(&m);
+	sk_buf_free(&out);
+	sk_policy_free(pol);
+	sk_buf_free(&err);
+	sk_buf_free(&diag);
+	sk_store_close(s);
+}
+
 #define EACH_BACKEND(fn)                                                                           \
 	static void fn##_all(void **state)                                                         \
 	{                                                                                          \
@@ -640,6 +939,8 @@ EACH_BACKEND(test_scope)
 EACH_BACKEND(test_import)
 EACH_BACKEND(test_export_roundtrip)
 EACH_BACKEND(test_profile_scheme)
+EACH_BACKEND(test_get_text)
+EACH_BACKEND(test_decision)
 
 int main(void)
 {
@@ -652,6 +953,9 @@ int main(void)
 	    cmocka_unit_test(test_import_all),
 	    cmocka_unit_test(test_export_roundtrip_all),
 	    cmocka_unit_test(test_profile_scheme_all),
+	    cmocka_unit_test(test_render),
+	    cmocka_unit_test(test_get_text_all),
+	    cmocka_unit_test(test_decision_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
