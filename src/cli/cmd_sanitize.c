@@ -98,6 +98,7 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 {
 	char chunk[65536], tmp[4096] = "";
 	int kfd = -1;
+	*hashed = false;
 	if (keep_dir) {
 		if (snprintf(tmp, sizeof(tmp), "%s/.incoming-XXXXXX", keep_dir) >= (int)sizeof(tmp))
 			return sk_fail(err, SK_ERR_INVALID, "the directory name is too long");
@@ -113,7 +114,6 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 	 */
 	EVP_MD_CTX *md = NULL;
 	sk_err e = SK_OK;
-	*hashed = false;
 	if (keep_dir)
 		e = start_hash(&md, msg, err);
 	*total = 0;
@@ -151,7 +151,7 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 		if (!e && !synced)
 			e = sk_fail(err, SK_ERR_IO, "cannot write to '%s': %s", tmp,
 			            strerror(errno));
-		if (!e) {
+		if (!e && *hashed) {
 			char hex[65], path[4200];
 			for (int i = 0; i < 32; i++)
 				snprintf(hex + 2 * i, 3, "%02x", sha[i]);
@@ -173,7 +173,7 @@ static sk_err process(const cfg *c, sk_mail_sanitizer *s, sk_store *st, int fd, 
 	sk_buf msg = SK_BUF_INIT(c->opts.limits.max_size);
 	uint64_t total;
 	unsigned char sha[32];
-	bool hashed;
+	bool hashed = false;
 	memset(res, 0, sizeof(*res));
 	sk_err e =
 	    read_message(fd, c->opts.limits.max_size, c->keep_dir, &msg, &total, sha, &hashed, err);
