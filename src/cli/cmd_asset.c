@@ -375,6 +375,7 @@ static int cmd_list(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	struct list_out lo = {json ? json_array() : NULL, stdout, SK_BUF_INIT(1u << 20)};
 	f.brief = !json;
+	f.withhold = true; /* `asset show ID` gives a 機密性3 asset's details, recorded */
 	sk_err e = (json && !lo.arr) ? sk_fail(&err, SK_ERR_NOMEM, "out of memory")
 	                             : sk_asset_list(s, sk_actor_cli(), &f, list_row, &lo, &err);
 	if (e) {

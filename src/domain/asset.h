@@ -97,6 +97,12 @@ typedef struct sk_asset {
 	const char *disposal_operator, *disposal_record;
 	int64_t import_id; /* 0 when not imported */
 	int64_t created_at, updated_at;
+	/*
+	 * A listing's view of a 機密性3 asset (sk_asset_filter.withhold):
+	 * location, note and the disposal operator and record are NULL, and the
+	 * JSON says "details_withheld": true.
+	 */
+	bool withheld;
 } sk_asset;
 
 /*
@@ -192,6 +198,14 @@ typedef struct sk_asset_filter {
 	 * columns, read at a fraction of the cost).
 	 */
 	bool brief;
+	/*
+	 * Leave out the details of assets of the top 機密性 level (location,
+	 * note, disposal operator and record): a listing is not recorded as a
+	 * read of each asset, so those details are shown only by the
+	 * single-asset read, which is (アクセス記録, SPEC C9). The API's and the
+	 * CLI's listings set it; exports, which are recorded as a whole, do not.
+	 */
+	bool withhold;
 } sk_asset_filter;
 
 /* sk_asset_list calls its sk_asset_fn once per asset; non-SK_OK stops the listing. */

@@ -104,7 +104,7 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 void sk_api_asset_list(sk_http_rctx *r)
 {
 	char unit[72], type[72], conf[40], zone[40], q[408], status[16], limit[24];
-	sk_asset_filter f = {0};
+	sk_asset_filter f = {.withhold = true}; /* 機密性3 details: GET /assets/{id}, recorded */
 	if (sk_http_query(r, "unit", unit, sizeof(unit)))
 		f.unit = unit;
 	if (sk_http_query(r, "type", type, sizeof(type)))

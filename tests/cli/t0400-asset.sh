@@ -25,6 +25,15 @@ expect_exit 0 sk asset add --unit zaimu --type document --name 予算資料 --co
 expect_in out '"label": "機密性2、完全性1、可用性1"'
 expect_in out '"conf": 2'
 
+# A listing is not a recorded read: a 機密性3 asset is listed without its details.
+expect_exit 0 sk asset list --json
+python3 -c '
+import json, sys
+a = {x["id"]: x for x in json.load(open("out"))}
+assert a[1]["details_withheld"] is True and a[1]["location"] is None, a[1]
+assert "details_withheld" not in a[2] and a[2]["name"] == "予算資料", a[2]
+' || fail "asset list --json must withhold the 機密性3 asset's details"
+
 # show --json has the API shape; a 機密性3 asset's read is on record.
 reads() { sql "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.read' AND object = 'asset:1'"; }
 expect_eq "$(reads)" 0 "reads before show"

@@ -61,6 +61,8 @@ expect_in err "line 2: the file is neither UTF-8 nor Shift_JIS"
 # Export in each encoding; each imports into a fresh installation unchanged.
 expect_exit 0 sk asset export --unit joho -o joho.csv
 expect_eq "$(head -c 12 joho.csv)" "管理番号" "first heading"
+# An export carries every detail, 機密性3 included: it is on record, with what was asked for.
+expect_eq "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.export' AND after_json LIKE '%\"format\":\"csv\"%' AND after_json LIKE '%\"unit\":\"joho\"%'")" 1 "CSV export recorded"
 for enc in utf-8 utf-8-bom cp932; do
   expect_exit 0 sk asset export --unit joho --encoding $enc -o "out-$enc.csv"
 done
@@ -84,6 +86,7 @@ expect_in err "U+1F600"
 
 # Excel: a workbook with the register's Japanese headings and one row per asset.
 expect_exit 0 sk asset export --format xlsx -o register.xlsx
+expect_eq "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.export' AND after_json LIKE '%\"format\":\"xlsx\"%'")" 1 "Excel export recorded"
 N=$(sql "SELECT COUNT(*) FROM assets") python3 - <<'PY' || fail "register.xlsx is not the expected workbook"
 import os, re, zipfile
 z = zipfile.ZipFile("register.xlsx")

@@ -111,8 +111,31 @@ check(got[2]["decision"] in ("allow", "allow_with_safeguards", "require_approval
 entries = admin.call("GET", "/api/v1/audit?after=0&limit=1000")[2]
 check(any(e["action"] == "decision" and e["object"] == "asset:%d" % aid for e in entries),
       "the decision was not audited")
+# The peer's address as the server wrote it (routes.c formats IPv4 itself).
+check(all(e["address"] == "127.0.0.1" for e in entries
+          if e["action"] == "decision" and e["object"] == "asset:%d" % aid),
+      "the decision's audited address is not 127.0.0.1")
 check(any(e["action"] == "asset.read" and e["object"] == "asset:%d" % aid for e in entries),
       "the read of a 機密性3 asset was not audited")
+# A listing is not a recorded read: it shows a 機密性3 asset without its details (SPEC C4, C9),
+# and the single-asset read that shows them is recorded.
+reads_before = sum(1 for e in entries
+                   if e["action"] == "asset.read" and e["object"] == "asset:%d" % aid)
+got = mgr.call("GET", "/api/v1/assets?status=all")
+expect(got, 200, "list assets")
+mine = [x for x in got[2] if x["id"] == aid]
+check(len(mine) == 1 and mine[0].get("details_withheld") is True
+      and mine[0]["location"] is None and mine[0]["note"] is None
+      and mine[0]["name"] == "台帳" and mine[0]["conf"] == 3,
+      "a listing must withhold a 機密性3 asset's details: %r" % mine)
+check(all("details_withheld" not in x
+          for x in got[2] if x["conf"] != 3), "only 機密性3 assets are withheld")
+got = mgr.call("GET", "/api/v1/assets/%d" % aid)
+expect(got, 200, "GET asset")
+check(got[2]["location"] == "書庫B" and "details_withheld" not in got[2], "details: %r" % got[2])
+entries = admin.call("GET", "/api/v1/audit?after=0&limit=1000")[2]
+check(sum(1 for e in entries if e["action"] == "asset.read" and e["object"] == "asset:%d" % aid)
+      == reads_before + 1, "the single read of a 機密性3 asset must be recorded once more")
 expect_error(mgr.call("GET", "/api/v1/assets/%d" % city.asset["sec-b1"]), 404, "not_found", "",
              "asset out of scope")
 # --- the actor's role and unit decide (SPEC C6): 八王子 15(2)タ(エ) bars contractors from mail ---
