@@ -808,7 +808,7 @@ static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
 			     "rule '%s': an allow rule has no safeguards "
 			     "(use allow_with_safeguards)",
 			     r->id);
-		/* fall through */
+		__attribute__((fallthrough)); /* an allow rule takes no approver either */
 	case SK_DEC_ALLOW_WITH_SAFEGUARDS:
 		if (ap)
 			lerr(L, ap->line, "rule '%s': %s takes no approver", r->id, d);
