@@ -538,11 +538,31 @@ static bool is_json_type(h2o_iovec_t ct)
 
 /* --- the session --- */
 
+/* inet_ntop's text of an IPv4 address (out has room for 16 bytes), without its sprintf. */
+static void ipv4_text(const unsigned char b[4], char *out)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+		if (v >= 100)
+			*out++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*out++ = (char)('0' + v / 10 % 10);
+		*out++ = (char)('0' + v % 10);
+		if (i < 3)
+			*out++ = '.';
+	}
+	*out = '\0';
+}
+
 static void peer_address(h2o_req_t *req, char *out, size_t max)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
 	out[0] = '\0';
+	if (sl != 0 && ss.ss_family == AF_INET && max >= INET_ADDRSTRLEN) {
+		ipv4_text((const unsigned char *)&((struct sockaddr_in *)&ss)->sin_addr, out);
+		return;
+	}
 	if (sl == 0 || !inet_ntop(ss.ss_family,
 	                          ss.ss_family == AF_INET6
 	                              ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr

@@ -4,7 +4,9 @@
  * are cached by their SQL text: domain code passes string literals, so the
  * cache stays small and every statement is compiled once per connection.
  */
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +17,7 @@
 #include "store_int.h"
 
 #define CACHE_SLOTS 128u
+#define PTR_SLOTS   64u
 
 struct cached {
 	char *sql;
@@ -25,6 +28,14 @@ typedef struct sqlite_store {
 	sk_store base; /* first: the wrappers see only this */
 	sqlite3 *db;
 	struct cached cache[CACHE_SLOTS];
+	/* A shortcut to a cache slot by the address of the SQL text last found
+	 * there: domain code passes literals, whose address is stable, and a hit
+	 * costs one string compare instead of hashing the text. The compare is
+	 * what makes a hit correct: a reused buffer with other SQL misses. */
+	struct {
+		const char *sql;
+		unsigned slot;
+	} by_ptr[PTR_SLOTS];
 } sqlite_store;
 
 static sqlite_store *cast(sk_store *s) { return (sqlite_store *)s; }
@@ -56,10 +67,21 @@ static sk_err map_rc(sqlite3 *db, int rc, sk_buf *err)
 
 static sk_err prepare(sqlite_store *ss, const char *sql, sqlite3_stmt **out, sk_buf *err)
 {
+	unsigned pi = (unsigned)(((uintptr_t)sql >> 3) % PTR_SLOTS);
+	if (ss->by_ptr[pi].sql == sql) {
+		struct cached *c = &ss->cache[ss->by_ptr[pi].slot];
+		if (c->sql && strcmp(c->sql, sql) == 0) {
+			*out = c->stmt;
+			return SK_OK;
+		}
+	}
 	unsigned h = sk_store_sql_hash(sql);
 	for (unsigned probe = 0; probe < 8; probe++) {
-		struct cached *c = &ss->cache[(h + probe) % CACHE_SLOTS];
+		unsigned slot = (h + probe) % CACHE_SLOTS;
+		struct cached *c = &ss->cache[slot];
 		if (c->sql && strcmp(c->sql, sql) == 0) {
+			ss->by_ptr[pi].sql = sql;
+			ss->by_ptr[pi].slot = slot;
 			*out = c->stmt;
 			return SK_OK;
 		}
@@ -74,6 +96,8 @@ static sk_err prepare(sqlite_store *ss, const char *sql, sqlite3_stmt **out, sk_
 				c->stmt = NULL;
 				return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 			}
+			ss->by_ptr[pi].sql = sql;
+			ss->by_ptr[pi].slot = slot;
 			*out = c->stmt;
 			return SK_OK;
 		}
@@ -249,9 +273,16 @@ static const struct sk_store_ops sqlite_ops = {
     .nmigrations = SK_SCHEMA_VERSION,
 };
 
+/* SQLite's memory statistics take a global mutex on every allocation; nothing here reads
+ * them. sqlite3_config works only before the library initializes (it fails harmlessly,
+ * SQLITE_MISUSE, if something else in the process initialized it first). */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static void configure(void) { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 sk_err sk_store_sqlite_open(const char *path, bool create, sk_store **out, sk_buf *err)
 {
 	*out = NULL;
+	pthread_once(&config_once, configure);
 	if (!create && access(path, F_OK) != 0)
 		return sk_fail(err, SK_ERR_NOT_FOUND,
 		               "no database at '%s' (create one with 'sekisho init')", path);

@@ -152,13 +152,36 @@ static void exercise(const char *backend)
 	sk_store_close(s);
 }
 
+/*
+ * One buffer reused for different SQL texts (as dynamically built queries do) must run each
+ * text, never the statement cached for the buffer's previous text.
+ */
+static void reused_buffer(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	char sql[64];
+	for (int round = 0; round < 3; round++)
+		for (int k = 1; k <= 5; k++) {
+			snprintf(sql, sizeof(sql), "SELECT %d + ?", k * 10);
+			sk_val p[] = {SK_VINT(round)};
+			int64_t v = -1;
+			assert_int_equal(sk_store_query_int(s, sql, p, 1, &v, &err), SK_OK);
+			assert_int_equal(v, k * 10 + round);
+		}
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
 static void test_backends(void **state)
 {
 	(void)state;
 	const char *names[SK_TEST_MAX_BACKENDS];
 	size_t n = sk_test_backends(names);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		exercise(names[i]);
+		reused_buffer(names[i]);
+	}
 }
 
 static void test_open_errors(void **state)
