@@ -1,4 +1,4 @@
-/* testutil: fresh databases for storage tests. */
+/* testutil: fresh databases for storage tests, and the checks many tests share. */
 #include "testutil.h"
 
 #include <libpq-fe.h>
@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "audit/verify.h"
 
 size_t sk_test_backends(const char *names[SK_TEST_MAX_BACKENDS])
 {
@@ -73,4 +75,28 @@ sk_store *sk_test_open_fresh(const char *backend)
 		fail_msg("opening %s failed: %s", url, err.data);
 	sk_buf_free(&err);
 	return s;
+}
+
+void sk_test_each_backend(void (*fn)(const char *backend))
+{
+	const char *names[SK_TEST_MAX_BACKENDS];
+	size_t n = sk_test_backends(names);
+	for (size_t i = 0; i < n; i++)
+		fn(names[i]);
+}
+
+int64_t sk_test_log_intact(sk_store *s)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_audit_verify_opts o = {0};
+	sk_audit_verify_result r;
+	sk_audit_verify_result_init(&r);
+	if (sk_audit_verify_store(s, &o, &r, &err))
+		fail_msg("audit verify could not run: %s", err.data);
+	if (!r.intact)
+		fail_msg("the audit log is not intact: %s", r.why.data);
+	int64_t size = (int64_t)r.size;
+	sk_audit_verify_result_free(&r);
+	sk_buf_free(&err);
+	return size;
 }

@@ -33,6 +33,15 @@ void sk_test_fresh_url(const char *backend, char *url, size_t n);
 /* Opens a fresh database with its schema on backend; fails the test on error. */
 sk_store *sk_test_open_fresh(const char *backend);
 
+/* Calls fn once for each backend this run tests. */
+void sk_test_each_backend(void (*fn)(const char *backend));
+
+/*
+ * Verifies the audit log of s (sk_audit_verify_store) and fails the current
+ * test, saying why, unless it is intact. Returns the log's size.
+ */
+int64_t sk_test_log_intact(sk_store *s);
+
 /* A new private temporary directory (removed by nobody: the test script owns TMPDIR). */
 const char *sk_test_tmpdir(void);
 

@@ -104,14 +104,7 @@ static void each(const char *backend)
 	assert_int_equal(n, good);
 	assert_int_equal(sk_store_meta_get(s, "test.t0.i3", &v, &err), SK_ERR_NOT_FOUND);
 
-	sk_audit_verify_opts o = {0};
-	sk_audit_verify_result r;
-	sk_audit_verify_result_init(&r);
-	assert_int_equal(sk_audit_verify_store(s, &o, &r, &err), SK_OK);
-	if (!r.intact)
-		fail_msg("%s", r.why.data);
-	assert_int_equal(r.size, good);
-	sk_audit_verify_result_free(&r);
+	assert_int_equal(sk_test_log_intact(s), good);
 
 	sk_store_close(s);
 	sk_buf_free(&v);
@@ -121,10 +114,7 @@ static void each(const char *backend)
 static void test_group_commit(void **state)
 {
 	(void)state;
-	const char *names[SK_TEST_MAX_BACKENDS];
-	size_t n = sk_test_backends(names);
-	for (size_t i = 0; i < n; i++)
-		each(names[i]);
+	sk_test_each_backend(each);
 }
 
 /* --- sk_writer_submit: the same work handed over without a waiting thread --- */
@@ -193,13 +183,7 @@ static void submit_each(const char *backend)
 	assert_int_equal(sk_store_query_int(s, "SELECT COUNT(*) FROM audit_log", NULL, 0, &n, &err),
 	                 SK_OK);
 	assert_int_equal(n, SUBMITS - SUBMITS / 10);
-	sk_audit_verify_opts o = {0};
-	sk_audit_verify_result r;
-	sk_audit_verify_result_init(&r);
-	assert_int_equal(sk_audit_verify_store(s, &o, &r, &err), SK_OK);
-	if (!r.intact)
-		fail_msg("%s", r.why.data);
-	sk_audit_verify_result_free(&r);
+	sk_test_log_intact(s);
 
 	for (int i = 0; i < SUBMITS; i++)
 		sk_buf_free(&b->errs[i]);
@@ -213,10 +197,7 @@ static void submit_each(const char *backend)
 static void test_submit(void **state)
 {
 	(void)state;
-	const char *names[SK_TEST_MAX_BACKENDS];
-	size_t n = sk_test_backends(names);
-	for (size_t i = 0; i < n; i++)
-		submit_each(names[i]);
+	sk_test_each_backend(submit_each);
 }
 
 /* --- the head kept in memory within a transaction --- */
@@ -251,13 +232,7 @@ static void assert_log(sk_store *s, int64_t n)
 	int64_t size = -1;
 	assert_int_equal(sk_audit_size(s, &size, &err), SK_OK);
 	assert_int_equal(size, n);
-	sk_audit_verify_opts o = {0};
-	sk_audit_verify_result r;
-	sk_audit_verify_result_init(&r);
-	assert_int_equal(sk_audit_verify_store(s, &o, &r, &err), SK_OK);
-	if (!r.intact)
-		fail_msg("%s", r.why.data);
-	sk_audit_verify_result_free(&r);
+	sk_test_log_intact(s);
 	sk_buf_free(&err);
 }
 
@@ -344,10 +319,7 @@ static void memo_each(const char *backend)
 static void test_head_memo(void **state)
 {
 	(void)state;
-	const char *names[SK_TEST_MAX_BACKENDS];
-	size_t n = sk_test_backends(names);
-	for (size_t i = 0; i < n; i++)
-		memo_each(names[i]);
+	sk_test_each_backend(memo_each);
 }
 
 /*

@@ -906,13 +906,7 @@ static void test_decision(const char *backend)
 	                 SK_ERR_NOT_FOUND);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries + 3);
 
-	sk_audit_verify_opts o = {0};
-	sk_audit_verify_result r;
-	sk_audit_verify_result_init(&r);
-	assert_int_equal(sk_audit_verify_store(s, &o, &r, &err), SK_OK);
-	if (!r.intact)
-		fail_msg("%s", r.why.data);
-	sk_audit_verify_result_free(&r);
+	sk_test_log_intact(s);
 	sk_decision_made_free(&m);
 	sk_buf_free(&out);
 	sk_policy_free(pol);
@@ -925,10 +919,7 @@ static void test_decision(const char *backend)
 	static void fn##_all(void **state)                                                         \
 	{                                                                                          \
 		(void)state;                                                                       \
-		const char *names[SK_TEST_MAX_BACKENDS];                                           \
-		size_t n = sk_test_backends(names);                                                \
-		for (size_t i = 0; i < n; i++)                                                     \
-			fn(names[i]);                                                              \
+		sk_test_each_backend(fn);                                                          \
 	}
 
 EACH_BACKEND(test_add_show)
