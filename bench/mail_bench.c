@@ -103,8 +103,11 @@ static volatile size_t sink;
 static size_t part_bytes;
 static int counting;
 
-/* GMime alone: parse, then walk every part iteratively and read its content type. */
-static void gmime_one(const msg *m)
+/*
+ * Parses m with GMime and calls visit on every part, multiparts included,
+ * walking the tree iteratively in document order.
+ */
+static void gmime_walk(const msg *m, void (*visit)(GMimeObject *o, void *ctx), void *ctx)
 {
 	GMimeStream *st = g_mime_stream_mem_new_with_buffer(m->data, m->len);
 	GMimeParser *p = g_mime_parser_new_with_stream(st);
@@ -117,8 +120,7 @@ static void gmime_one(const msg *m)
 			stack[n++] = root;
 		while (n > 0) {
 			GMimeObject *o = stack[--n];
-			GMimeContentType *ct = g_mime_object_get_content_type(o);
-			sink += strlen(g_mime_content_type_get_media_type(ct));
+			visit(o, ctx);
 			if (GMIME_IS_MULTIPART(o)) {
 				int c = g_mime_multipart_get_count(GMIME_MULTIPART(o));
 				for (int i = c - 1; i >= 0 && n < 256; i--)
@@ -132,59 +134,58 @@ static void gmime_one(const msg *m)
 	g_object_unref(st);
 }
 
+/* GMime alone: parse, walk, read each part's content type. */
+static void read_type(GMimeObject *o, void *ctx)
+{
+	(void)ctx;
+	sink += strlen(g_mime_content_type_get_media_type(g_mime_object_get_content_type(o)));
+}
+
+static void gmime_one(const msg *m) { gmime_walk(m, read_type, NULL); }
+
+struct hash_bufs {
+	EVP_MD_CTX *md;
+	char *in, *out;
+};
+
 /*
  * The floor for any sanitizer that lists removed parts with their SHA-256:
  * GMime's parse, then every leaf part that is not text decoded with GMime's
  * own decoder and hashed.
  */
+static void hash_leaf(GMimeObject *o, void *ctx)
+{
+	struct hash_bufs *b = ctx;
+	if (GMIME_IS_MULTIPART(o))
+		return;
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	GMimeDataWrapper *dw = GMIME_IS_PART(o) ? g_mime_part_get_content(GMIME_PART(o)) : NULL;
+	if (!dw || g_mime_content_type_is_type(ct, "text", "*"))
+		return;
+	GMimeStream *src = g_mime_data_wrapper_get_stream(dw);
+	GMimeEncoding enc;
+	g_mime_encoding_init_decode(&enc, g_mime_data_wrapper_get_encoding(dw));
+	g_mime_stream_reset(src);
+	EVP_DigestInit_ex(b->md, EVP_sha256(), NULL);
+	ssize_t r;
+	while ((r = g_mime_stream_read(src, b->in, 65536)) > 0) {
+		size_t k = g_mime_encoding_step(&enc, b->in, (size_t)r, b->out);
+		part_bytes += counting ? k : 0;
+		EVP_DigestUpdate(b->md, b->out, k);
+	}
+	size_t k = g_mime_encoding_flush(&enc, b->in, 0, b->out);
+	part_bytes += counting ? k : 0;
+	EVP_DigestUpdate(b->md, b->out, k);
+	unsigned char h[32];
+	unsigned hl;
+	EVP_DigestFinal_ex(b->md, h, &hl);
+	sink += h[0];
+}
+
 static void gmime_hash_one(const msg *m, EVP_MD_CTX *md, char *in, char *out)
 {
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer(m->data, m->len);
-	GMimeParser *p = g_mime_parser_new_with_stream(st);
-	GMimeMessage *gm = g_mime_parser_construct_message(p, NULL);
-	if (gm) {
-		GMimeObject *stack[256];
-		size_t n = 0;
-		GMimeObject *root = g_mime_message_get_mime_part(gm);
-		if (root)
-			stack[n++] = root;
-		while (n > 0) {
-			GMimeObject *o = stack[--n];
-			if (GMIME_IS_MULTIPART(o)) {
-				int c = g_mime_multipart_get_count(GMIME_MULTIPART(o));
-				for (int i = c - 1; i >= 0 && n < 256; i--)
-					stack[n++] =
-					    g_mime_multipart_get_part(GMIME_MULTIPART(o), i);
-				continue;
-			}
-			GMimeContentType *ct = g_mime_object_get_content_type(o);
-			GMimeDataWrapper *dw =
-			    GMIME_IS_PART(o) ? g_mime_part_get_content(GMIME_PART(o)) : NULL;
-			if (!dw || g_mime_content_type_is_type(ct, "text", "*"))
-				continue;
-			GMimeStream *src = g_mime_data_wrapper_get_stream(dw);
-			GMimeEncoding enc;
-			g_mime_encoding_init_decode(&enc, g_mime_data_wrapper_get_encoding(dw));
-			g_mime_stream_reset(src);
-			EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-			ssize_t r;
-			while ((r = g_mime_stream_read(src, in, 65536)) > 0) {
-				size_t k = g_mime_encoding_step(&enc, in, (size_t)r, out);
-				part_bytes += counting ? k : 0;
-				EVP_DigestUpdate(md, out, k);
-			}
-			size_t k = g_mime_encoding_flush(&enc, in, 0, out);
-			part_bytes += counting ? k : 0;
-			EVP_DigestUpdate(md, out, k);
-			unsigned char h[32];
-			unsigned hl;
-			EVP_DigestFinal_ex(md, h, &hl);
-			sink += h[0];
-		}
-		g_object_unref(gm);
-	}
-	g_object_unref(p);
-	g_object_unref(st);
+	struct hash_bufs b = {md, in, out};
+	gmime_walk(m, hash_leaf, &b);
 }
 
 /*

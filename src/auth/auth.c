@@ -13,6 +13,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_json.h"
 #include "../domain/role.h"
 
 /* The roles whose holders are privileged IDs (their passwords and sessions follow those rules). */
@@ -70,15 +71,6 @@ static sk_err check_address(const char *address, sk_buf *err)
 			    err, SK_ERR_INVALID,
 			    "the client address holds a character other than printable ASCII");
 	return SK_OK;
-}
-
-static json_t *time_or_null(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[SK_TIME_STR_MAX];
-	sk_clock_format(t, buf);
-	return json_string(buf);
 }
 
 static sk_err audit(sk_store *s, const char *actor, const char *address, const char *action,
@@ -261,7 +253,7 @@ static sk_err record_failure(sk_store *s, const sk_password_rules *r, const stru
 			          json_pack("{s:I, s:o, s:I}", "lockout",
 			                    (json_int_t)c.lockouts + 1, "locked_until",
 			                    until >= SK_AUTH_LOCKED_FOREVER ? json_null()
-			                                                    : time_or_null(until),
+			                                                    : sk_json_time(until),
 			                    "failed_logins", (json_int_t)c.failed),
 			          err);
 	}
@@ -1058,7 +1050,7 @@ sk_err sk_auth_totp_begin(sk_store *s, const sk_policy *pol, const sk_auth_princ
 	if (!e)
 		e = audit(s, u.login, address, "auth.totp_enroll_start", u.login,
 		          json_pack("{s:s, s:b, s:o}", "algorithm", "SHA1/6/30", "active_secret",
-		                    u.totp[0] != 0, "expires_at", time_or_null(until)),
+		                    u.totp[0] != 0, "expires_at", sk_json_time(until)),
 		          err);
 	if ((e = commit_or_rollback(s, e, err)))
 		goto out;
@@ -1239,8 +1231,8 @@ static sk_err unused_row(void *ctx, const sk_row *r, sk_buf *err)
 	json_t *j = json_pack(
 	    "{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "login", sk_row_text(r, 0), "name",
 	    sk_row_text(r, 1), "unit_code", sk_row_text(r, 2), "kind", sk_row_text(r, 3), "status",
-	    sk_row_text(r, 4), "created_at", time_or_null(sk_row_int(r, 5)), "last_login_at",
-	    time_or_null(last), "days_unused", (json_int_t)((c->now - since) / 86400));
+	    sk_row_text(r, 4), "created_at", sk_json_time(sk_row_int(r, 5)), "last_login_at",
+	    sk_json_time(last), "days_unused", (json_int_t)((c->now - since) / 86400));
 	if (!j || json_array_append_new(c->arr, j))
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	return SK_OK;

@@ -1,6 +1,8 @@
 /* sk_json: canonical encoding and checked access on jansson. */
 #include "sk_json.h"
 
+#include "sk_clock.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,4 +249,13 @@ sk_err sk_json_get_bool(const json_t *obj, const char *key, bool required, bool 
 		return sk_fail(err, SK_ERR_INVALID, "field '%s' must be true or false", key);
 	*out = json_is_true(v);
 	return SK_OK;
+}
+
+json_t *sk_json_time(int64_t t)
+{
+	if (!t)
+		return json_null();
+	char buf[SK_TIME_STR_MAX];
+	sk_clock_format(t, buf);
+	return json_string(buf);
 }

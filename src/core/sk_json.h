@@ -29,6 +29,9 @@ char *sk_json_canonical_str(const json_t *j);
  * nothing appended, when s is not valid UTF-8; the buffer's errors otherwise.
  */
 sk_err sk_json_add_str(sk_buf *out, const char *s, size_t n);
+
+/* A Unix time as an RFC 3339 string (sk_clock_format), or JSON null for 0 (never). */
+json_t *sk_json_time(int64_t t);
 /* Whether the n bytes at s are valid UTF-8 as jansson accepts it (no overlong forms,
  * surrogates or code points past U+10FFFF; NUL bytes are valid). */
 bool sk_json_utf8_valid(const char *s, size_t n);

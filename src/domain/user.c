@@ -10,6 +10,7 @@
 #include "../audit/audit.h"
 #include "../auth/auth.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_json.h"
 #include "../policy/policy.h"
 #include "org.h"
 #include "role.h"
@@ -113,15 +114,6 @@ static sk_err get_urow(sk_store *s, const char *login, struct urow *u, sk_buf *e
 	return SK_OK;
 }
 
-static json_t *time_or_null(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[SK_TIME_STR_MAX];
-	sk_clock_format(t, buf);
-	return json_string(buf);
-}
-
 /* The account's image: everything but secrets and login bookkeeping. */
 static json_t *urow_json(const struct urow *u)
 {
@@ -129,8 +121,8 @@ static json_t *urow_json(const struct urow *u)
 	                 (json_int_t)u->id, "login", u->login, "name", u->name, "unit",
 	                 (json_int_t)u->unit_id, "unit_code", u->unit_code, "kind", u->kind,
 	                 "status", u->status, "password_temporary", u->temporary, "created_at",
-	                 time_or_null(u->created_at), "disabled_at", time_or_null(u->disabled_at),
-	                 "expires_at", time_or_null(u->expires_at));
+	                 sk_json_time(u->created_at), "disabled_at", sk_json_time(u->disabled_at),
+	                 "expires_at", sk_json_time(u->expires_at));
 }
 
 static sk_err audit_user(sk_store *s, const sk_actor *actor, const char *action,
@@ -385,7 +377,7 @@ static sk_err full_json(sk_store *s, const struct urow *u, json_t **out, sk_buf 
 	json_t *j = urow_json(u);
 	json_t *roles = json_array();
 	if (!j || !roles ||
-	    json_object_set_new(j, "last_login_at", time_or_null(u->last_login_at)) ||
+	    json_object_set_new(j, "last_login_at", sk_json_time(u->last_login_at)) ||
 	    json_object_set(j, "roles", roles)) {
 		json_decref(j);
 		json_decref(roles);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_hex.h"
 #include "../core/sk_log.h"
 #include "http_int.h"
 
@@ -149,17 +150,6 @@ h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name)
 	return req->headers.entries[i].value;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes the n bytes at s (form encoding: %XX and '+') into out; false when it does not fit. */
 static bool urldecode(const char *s, size_t n, char *out, size_t max)
 {
@@ -171,7 +161,8 @@ static bool urldecode(const char *s, size_t n, char *out, size_t max)
 		else if (c == '%') {
 			if (i + 2 >= n)
 				return false;
-			int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+			int h = sk_hex_digit((unsigned char)s[i + 1]),
+			    l = sk_hex_digit((unsigned char)s[i + 2]);
 			if (h < 0 || l < 0)
 				return false;
 			c = (char)(h * 16 + l);

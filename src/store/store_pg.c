@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_hex.h"
 #include "schema.h"
 #include "store.h"
 #include "store_int.h"
@@ -117,17 +118,6 @@ static sk_err prepare(pg_store *ps, const char *sql, const char **name, sk_buf *
 	return SK_OK;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes bytea's hex output ("\x0a1b...") in place; returns the length. */
 static size_t unhex_inplace(char *s, size_t len)
 {
@@ -135,7 +125,8 @@ static size_t unhex_inplace(char *s, size_t len)
 		return len;
 	size_t o = 0;
 	for (size_t i = 2; i + 1 < len; i += 2) {
-		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		int hi = sk_hex_digit((unsigned char)s[i]),
+		    lo = sk_hex_digit((unsigned char)s[i + 1]);
 		if (hi < 0 || lo < 0)
 			break;
 		s[o++] = (char)(hi << 4 | lo);

@@ -16,6 +16,14 @@ fresh_db() {
   export DB
 }
 
+# Runs one SQL statement against $DB on the backend under test; prints rows as a|b|c.
+sql() {
+  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
+  postgresql) psql "$DB" -qAt -c "$1" ;;
+  *) sqlite3 "${DB#sqlite:}" "$1" ;;
+  esac
+}
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # expect_exit CODE CMD...: runs CMD, stdout to ./out, stderr to ./err.

@@ -2,12 +2,6 @@
 # each kind of tampering (SPEC C9), 2 when the log or a given file cannot be
 # read. Tampering is done with the database's own SQL client.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 # A fresh installation with 10 entries; its key in $PWD/$1.key.
 setup() {
   fresh_db

@@ -1,12 +1,6 @@
 # sekisho init: creates the installation once; bad input exits 2 with a
 # message naming the bad value and changes nothing.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 fresh_db
 key=$PWD/audit.key
 

@@ -1,12 +1,6 @@
 # Two inits racing on one database: exactly one wins, the other is refused
 # with exit 2, and the installation has one root and one CISO.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 for round in 1 2 3 4 5; do
   fresh_db
   set +e

@@ -1,12 +1,6 @@
 # sekisho org add|list|move: the tree, ids or codes for units, refused
 # cycles; bad input exits 2 naming the value and changes nothing.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 fresh_db
 expect_exit 0 sk init --db "$DB" --profile setagaya --admin ciso --key "$PWD/audit.key"
 expect_exit 0 sk org add --db "$DB" --code somu --name 総務部 --kind department --parent setagaya

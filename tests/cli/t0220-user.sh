@@ -2,12 +2,6 @@
 # kinds from the unit, development IDs; bad input exits 2 naming the value
 # and changes nothing.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 fresh_db
 expect_exit 0 sk init --db "$DB" --profile narita --admin ciso --key "$PWD/audit.key"
 expect_exit 0 sk org add --db "$DB" --code somu --name 総務部 --kind department --parent narita

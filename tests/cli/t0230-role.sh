@@ -1,12 +1,6 @@
 # sekisho role grant|revoke|list|names: role names exactly as SPEC §3, grants
 # scoped to units; bad input exits 2 naming the value and changes nothing.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 expect_exit 0 sk role names
 for r in ciso general_manager security_officer security_manager system_manager system_staff csirt dm_officer staff contractor auditor city; do
   expect_in out "$r "

@@ -4,12 +4,6 @@
 # entry and no entry lacks its unit, nothing is half-written, and the audit
 # log is intact.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 writer="$(dirname "$SEKISHO_BIN")/tests/crash/crash_writer"
 [ -x "$writer" ] || fail "no crash writer at $writer"
 fresh_db

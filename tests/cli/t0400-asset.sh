@@ -2,12 +2,6 @@
 # every change and every 機密性3 read in the audit log, bad input exits 2
 # naming the field and writes nothing.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 fresh_db
 export SEKISHO_DB=$DB
 expect_exit 0 sk init --db "$DB" --profile narita --admin ciso --key "$PWD/audit.key"

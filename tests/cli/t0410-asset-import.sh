@@ -1,12 +1,6 @@
 # sekisho asset import|export: CSV in UTF-8, UTF-8 with BOM and CP932, 和暦
 # dates, all-or-nothing import naming the bad row, Excel export.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 setup() {
   fresh_db
   export SEKISHO_DB=$DB

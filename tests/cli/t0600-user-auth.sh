@@ -3,12 +3,6 @@
 # cleared with unlock, which is audited. Bad input exits 2 naming the value
 # and changes nothing.
 . "$SEKISHO_TESTLIB"
-sql() {
-  case "${SEKISHO_TEST_BACKEND:-sqlite}" in
-  postgresql) psql "$DB" -qAt -c "$1" ;;
-  *) sqlite3 "${DB#sqlite:}" "$1" ;;
-  esac
-}
 fresh_db
 case "${SEKISHO_TEST_BACKEND:-sqlite}" in
 postgresql) export SEKISHO_TOTP_KEY=$PWD/totp.key; keyfile=$SEKISHO_TOTP_KEY ;;

@@ -36,6 +36,14 @@ sk_store *sk_test_open_fresh(const char *backend);
 /* Calls fn once for each backend this run tests. */
 void sk_test_each_backend(void (*fn)(const char *backend));
 
+/* Defines a cmocka test fn_all(state) that runs fn(backend) on every backend. */
+#define SK_TEST_EACH_BACKEND(fn)                                                                   \
+	static void fn##_all(void **state)                                                         \
+	{                                                                                          \
+		(void)state;                                                                       \
+		sk_test_each_backend(fn);                                                          \
+	}
+
 /*
  * Verifies the audit log of s (sk_audit_verify_store) and fails the current
  * test, saying why, unless it is intact. Returns the log's size.

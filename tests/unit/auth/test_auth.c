@@ -736,23 +736,13 @@ static void run_faults(const char *backend)
 	teardown(&f);
 }
 
-#define BACKENDS(fn)                                                                               \
-	static void fn##_all(void **state)                                                         \
-	{                                                                                          \
-		(void)state;                                                                       \
-		const char *names[SK_TEST_MAX_BACKENDS];                                           \
-		size_t n = sk_test_backends(names);                                                \
-		for (size_t i = 0; i < n; i++)                                                     \
-			fn(names[i]);                                                              \
-	}
-
-BACKENDS(run_login)
-BACKENDS(run_lockout)
-BACKENDS(run_timeouts)
-BACKENDS(run_password_change)
-BACKENDS(run_totp)
-BACKENDS(run_unused_and_holders)
-BACKENDS(run_faults)
+SK_TEST_EACH_BACKEND(run_login)
+SK_TEST_EACH_BACKEND(run_lockout)
+SK_TEST_EACH_BACKEND(run_timeouts)
+SK_TEST_EACH_BACKEND(run_password_change)
+SK_TEST_EACH_BACKEND(run_totp)
+SK_TEST_EACH_BACKEND(run_unused_and_holders)
+SK_TEST_EACH_BACKEND(run_faults)
 
 int main(void)
 {

@@ -915,23 +915,16 @@ static void test_decision(const char *backend)
 	sk_store_close(s);
 }
 
-#define EACH_BACKEND(fn)                                                                           \
-	static void fn##_all(void **state)                                                         \
-	{                                                                                          \
-		(void)state;                                                                       \
-		sk_test_each_backend(fn);                                                          \
-	}
-
-EACH_BACKEND(test_add_show)
-EACH_BACKEND(test_validation)
-EACH_BACKEND(test_update_dispose_history)
-EACH_BACKEND(test_list_filters)
-EACH_BACKEND(test_scope)
-EACH_BACKEND(test_import)
-EACH_BACKEND(test_export_roundtrip)
-EACH_BACKEND(test_profile_scheme)
-EACH_BACKEND(test_get_text)
-EACH_BACKEND(test_decision)
+SK_TEST_EACH_BACKEND(test_add_show)
+SK_TEST_EACH_BACKEND(test_validation)
+SK_TEST_EACH_BACKEND(test_update_dispose_history)
+SK_TEST_EACH_BACKEND(test_list_filters)
+SK_TEST_EACH_BACKEND(test_scope)
+SK_TEST_EACH_BACKEND(test_import)
+SK_TEST_EACH_BACKEND(test_export_roundtrip)
+SK_TEST_EACH_BACKEND(test_profile_scheme)
+SK_TEST_EACH_BACKEND(test_get_text)
+SK_TEST_EACH_BACKEND(test_decision)
 
 int main(void)
 {

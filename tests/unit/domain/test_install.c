@@ -248,19 +248,10 @@ static void lock_file(void **state)
 	sk_buf_free(&err);
 }
 
-#define EACH_BACKEND(fn)                                                                           \
-	static void fn##_all(void **state)                                                         \
-	{                                                                                          \
-		(void)state;                                                                       \
-		const char *names[SK_TEST_MAX_BACKENDS];                                           \
-		size_t n = sk_test_backends(names);                                                \
-		for (size_t i = 0; i < n; i++)                                                     \
-			fn(names[i]);                                                              \
-	}
-EACH_BACKEND(init)
-EACH_BACKEND(profile_file)
-EACH_BACKEND(faults)
-EACH_BACKEND(demo)
+SK_TEST_EACH_BACKEND(init)
+SK_TEST_EACH_BACKEND(profile_file)
+SK_TEST_EACH_BACKEND(faults)
+SK_TEST_EACH_BACKEND(demo)
 
 int main(void)
 {

@@ -238,19 +238,10 @@ static void permissions(const char *backend)
 	sk_store_close(s);
 }
 
-#define EACH_BACKEND(fn)                                                                           \
-	static void fn##_all(void **state)                                                         \
-	{                                                                                          \
-		(void)state;                                                                       \
-		const char *names[SK_TEST_MAX_BACKENDS];                                           \
-		size_t n = sk_test_backends(names);                                                \
-		for (size_t i = 0; i < n; i++)                                                     \
-			fn(names[i]);                                                              \
-	}
-EACH_BACKEND(tree)
-EACH_BACKEND(move)
-EACH_BACKEND(faults)
-EACH_BACKEND(permissions)
+SK_TEST_EACH_BACKEND(tree)
+SK_TEST_EACH_BACKEND(move)
+SK_TEST_EACH_BACKEND(faults)
+SK_TEST_EACH_BACKEND(permissions)
 
 int main(void)
 {

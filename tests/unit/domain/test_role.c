@@ -147,17 +147,8 @@ static void faults(const char *backend)
 	sk_store_close(s);
 }
 
-#define EACH_BACKEND(fn)                                                                           \
-	static void fn##_all(void **state)                                                         \
-	{                                                                                          \
-		(void)state;                                                                       \
-		const char *names[SK_TEST_MAX_BACKENDS];                                           \
-		size_t n = sk_test_backends(names);                                                \
-		for (size_t i = 0; i < n; i++)                                                     \
-			fn(names[i]);                                                              \
-	}
-EACH_BACKEND(grants)
-EACH_BACKEND(faults)
+SK_TEST_EACH_BACKEND(grants)
+SK_TEST_EACH_BACKEND(faults)
 
 int main(void)
 {

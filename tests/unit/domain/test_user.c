@@ -306,18 +306,9 @@ static void faults(const char *backend)
 	sk_store_close(s);
 }
 
-#define EACH_BACKEND(fn)                                                                           \
-	static void fn##_all(void **state)                                                         \
-	{                                                                                          \
-		(void)state;                                                                       \
-		const char *names[SK_TEST_MAX_BACKENDS];                                           \
-		size_t n = sk_test_backends(names);                                                \
-		for (size_t i = 0; i < n; i++)                                                     \
-			fn(names[i]);                                                              \
-	}
-EACH_BACKEND(add)
-EACH_BACKEND(states_and_lists)
-EACH_BACKEND(faults)
+SK_TEST_EACH_BACKEND(add)
+SK_TEST_EACH_BACKEND(states_and_lists)
+SK_TEST_EACH_BACKEND(faults)
 
 int main(void)
 {
