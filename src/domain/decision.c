@@ -172,8 +172,9 @@ sk_err sk_decision_make(sk_store *s, const sk_policy *pol, const sk_actor *actor
 sk_err sk_decision_record(sk_store *s, const sk_actor *actor, const sk_decision_made *m,
                           sk_buf *err)
 {
-	char obj[48];
-	snprintf(obj, sizeof(obj), "asset:%" PRId64, m->asset_id);
+	char obj[48] = "classification:-";
+	if (m->asset_id)
+		snprintf(obj, sizeof(obj), "asset:%" PRId64, m->asset_id);
 	sk_audit_event ev = {
 	    .actor = actor->login, .address = actor->address, .action = "decision", .object = obj};
 	sk_err e = sk_store_begin(s, err);

@@ -28,7 +28,7 @@
 
 /* A decision made and rendered, not yet on record. Owned by whoever initialized it. */
 typedef struct sk_decision_made {
-	int64_t asset_id;
+	int64_t asset_id; /* 0: a bare classification decision, recorded as "classification:-" */
 	bool record_read; /* 機密性3: the read is recorded too ("asset.read", as sk_asset_get) */
 	sk_buf answer;    /* the SPEC §3 JSON object, as sent to the client */
 	/*

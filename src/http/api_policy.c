@@ -1,24 +1,27 @@
 /*
  * api_policy: the installation's profile (show) and bare decisions (decide)
- * over HTTP. A bare decision is audited like every decision (SPEC C9): the
- * entry is committed on the loop's own store, in a transaction of its own,
- * before the answer goes out, so a 200 means the decision is on record. (The
- * group-commit writer of POST /api/v1/decisions lives inside pool.c; this
- * route is rare enough for one commit per call.)
+ * over HTTP. A bare decision is audited like every decision (SPEC C9),
+ * through the same group-commit writer as POST /api/v1/decisions
+ * (sk_http_pool_record): the answer goes out once its entry is committed,
+ * and the loop never waits for the disk.
  */
 #include <string.h>
 
-#include "../audit/audit.h"
 #include "../core/sk_json.h"
+#include "../domain/decision.h"
 #include "http_int.h"
 
-/* Appends the "decision" audit entry for the bare decision decision_json (text). */
-static sk_err audit_decision(sk_http_rctx *r, const sk_decide_input *in, const char *decision_json,
-                             size_t len, sk_buf *err)
+/*
+ * The "decision" entry's after image for the bare decision in m->answer,
+ * canonical JSON text into m->image: {"action", "actor_role", "input" (the
+ * levels and zone as given), "mynumber", "personal", "decision"}.
+ */
+static sk_err bare_image(sk_http_rctx *r, const sk_decide_input *in, sk_decision_made *m,
+                         sk_buf *err)
 {
 	static const char *const keys[] = {"conf", "integ", "avail", "zone"};
 	json_t *dec = NULL, *input = json_object();
-	sk_err e = sk_json_parse(decision_json, len, len + 1, &dec, err);
+	sk_err e = sk_json_parse(m->answer.data, m->answer.len, m->answer.len + 1, &dec, err);
 	for (size_t i = 0; !e && input && i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = sk_http_field_text(r, keys[i]);
 		if (v)
@@ -36,20 +39,8 @@ static sk_err audit_decision(sk_http_rctx *r, const sk_decide_input *in, const c
 		dec = NULL; /* json_pack's "o" took it, even on failure (jansson >= 2.11) */
 	if (!e && !after)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	if (!e)
-		e = sk_store_begin(r->t->store, err);
-	if (!e) {
-		sk_audit_event ev = {.actor = r->actor.login,
-		                     .address = r->actor.address,
-		                     .action = "decision",
-		                     .object = "classification:-",
-		                     .after = after};
-		e = sk_audit_append(r->t->store, &ev, NULL, err);
-		if (e)
-			sk_store_rollback(r->t->store);
-		else
-			e = sk_store_commit(r->t->store, err);
-	}
+	if (!e && sk_json_canonical(after, &m->image))
+		e = sk_fail(err, SK_ERR_NOMEM, "the decision's audit image could not be encoded");
 	json_decref(after);
 	json_decref(input);
 	json_decref(dec);
@@ -125,16 +116,24 @@ void sk_api_policy_decide(sk_http_rctx *r)
 		return;
 	}
 	sk_decision d;
-	sk_buf out = SK_BUF_INIT(64u << 10), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_decision_made m; /* asset_id 0: recorded as "classification:-" */
+	sk_decision_made_init(&m);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_policy_decide(p, &in, &d);
 	if (!e)
-		e = sk_decision_to_json(&d, &out);
+		e = sk_decision_to_json(&d, &m.answer);
 	if (e)
 		sk_http_reply_error(r, e, "the decision could not be made");
-	else if ((e = audit_decision(r, &in, out.data, out.len, &err)))
+	else if ((e = bare_image(r, &in, &m, &err)))
 		sk_http_reply_error(r, e, err.data);
-	else
-		sk_http_reply_text(r, 200, "application/json; charset=utf-8", out.data, out.len);
-	sk_buf_free(&out);
+	else if (!sk_http_pool_record(r, &m)) {
+		/* No writer to take it: on record here, in a transaction of its own. */
+		if ((e = sk_decision_record(r->t->store, &r->actor, &m, &err)))
+			sk_http_reply_error(r, e, err.data);
+		else
+			sk_http_reply_text(r, 200, "application/json; charset=utf-8", m.answer.data,
+			                   m.answer.len);
+	}
+	sk_decision_made_free(&m);
 	sk_buf_free(&err);
 }

@@ -22,6 +22,7 @@
 #include "../core/sk_buf.h"
 #include "../domain/actor.h"
 #include "../domain/authz.h"
+#include "../domain/decision.h"
 #include "../policy/policy.h"
 #include "../store/store.h"
 #include "http.h"
@@ -211,6 +212,12 @@ void sk_http_pool_stop(void);
  * the pool cannot take it (the caller then decides synchronously).
  */
 bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action);
+/*
+ * Records m, a decision made on the loop, through the group-commit writer and
+ * answers m->answer once it is committed. Takes m's buffers (m is left
+ * empty). false when the writer cannot take it: m is as it was.
+ */
+bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m);
 /*
  * Hands a login to the login workers (argon2id off the loop); the loop
  * answers through sk_api_login_finish. The password is copied (and wiped

@@ -220,6 +220,26 @@ static void job_free(sk_http_job *j)
 	free(j);
 }
 
+/* Hands j's decision, made on the loop, to the writer; false (j still the caller's) if it cannot.
+ */
+static bool submit_made(sk_http_rctx *r, sk_http_job *j)
+{
+	snprintf(j->login, sizeof(j->login), "%s", r->actor.login);
+	j->actor = r->actor;
+	j->actor.login = j->login;
+	j->actor.address = j->address;
+	/* The writer needs no scope (the read is done), and the session cache's list may go. */
+	j->actor.read_units = NULL;
+	j->actor.nread_units = 0;
+	if (sk_writer_submit_flags(pool.writer, run_decision, j, &j->err, decision_done,
+	                           SK_WRITER_NO_SAVEPOINT))
+		return false;
+	r->deferred = true;
+	r->answered = true;
+	r->t->inflight++;
+	return true;
+}
+
 bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action)
 {
 	if (!pool.writer || strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX)
@@ -235,22 +255,28 @@ bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action)
 		job_free(j);
 		return true;
 	}
-	snprintf(j->login, sizeof(j->login), "%s", r->actor.login);
-	j->actor = r->actor;
-	j->actor.login = j->login;
-	j->actor.address = j->address;
-	/* The writer needs no scope (the read is done), and the session cache's list may go. */
-	j->actor.read_units = NULL;
-	j->actor.nread_units = 0;
-	if (sk_writer_submit_flags(pool.writer, run_decision, j, &j->err, decision_done,
-	                           SK_WRITER_NO_SAVEPOINT)) {
-		job_free(j);
+	if (submit_made(r, j))
+		return true;
+	job_free(j);
+	return false;
+}
+
+bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m)
+{
+	if (!pool.writer || strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX)
 		return false;
-	}
-	r->deferred = true;
-	r->answered = true;
-	r->t->inflight++;
-	return true;
+	sk_http_job *j = job_new(r, JOB_DECISION);
+	if (!j)
+		return false;
+	sk_decision_made_free(&j->made);
+	j->made = *m;
+	sk_decision_made_init(m);
+	if (submit_made(r, j))
+		return true;
+	*m = j->made; /* given back */
+	sk_decision_made_init(&j->made);
+	job_free(j);
+	return false;
 }
 
 bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password,
