@@ -227,6 +227,8 @@ bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password
                         size_t password_len, const char *totp);
 /* The loop's receiver callback for finished jobs. */
 void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+/* The group-commit writer's batches and operations so far (both 0 when it is not running). */
+void sk_http_pool_writer_stats(size_t *batches, size_t *ops);
 
 /* --- the dispatcher and generated documents --- */
 

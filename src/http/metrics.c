@@ -63,6 +63,8 @@ sk_err sk_http_metrics_render(sk_store *s, sk_buf *out, sk_buf *err)
 			    "sekisho_http_request_duration_seconds_count %" PRIu64 "\n",
 			    cum, (double)get(&sk_http_m.lat_sum_us) / 1e6, cum);
 	}
+	size_t batches, ops;
+	sk_http_pool_writer_stats(&batches, &ops);
 	struct {
 		const char *name, *type, *help;
 		uint64_t v;
@@ -82,6 +84,11 @@ sk_err sk_http_metrics_render(sk_store *s, sk_buf *out, sk_buf *err)
 	     "Connections closed at once because the connection limit was reached.",
 	     get(&sk_http_m.conns_refused)},
 	    {"sekisho_audit_log_entries", "gauge", "Entries in the audit log.", (uint64_t)audit},
+	    /* Their ratio is the group commit's batch size: how many fsyncs the load costs. */
+	    {"sekisho_writer_batches_total", "counter",
+	     "Transactions committed by the group-commit writer.", (uint64_t)batches},
+	    {"sekisho_writer_operations_total", "counter",
+	     "Audited decisions the group-commit writer has run.", (uint64_t)ops},
 	};
 	for (size_t i = 0; !e && i < sizeof(simple) / sizeof(simple[0]); i++)
 		e = sk_buf_addf(out, "# HELP %s %s\n# TYPE %s %s\n%s %" PRIu64 "\n", simple[i].name,

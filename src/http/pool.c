@@ -306,6 +306,13 @@ bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password
 	return true;
 }
 
+void sk_http_pool_writer_stats(size_t *batches, size_t *ops)
+{
+	*batches = *ops = 0;
+	if (pool.writer)
+		sk_writer_stats(pool.writer, batches, ops);
+}
+
 /* The loop's receiver: answers the jobs its requests handed out. */
 void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
 {

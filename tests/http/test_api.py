@@ -276,8 +276,16 @@ for name in ["sekisho_http_requests_total{code=\"2xx\"}", "sekisho_logins_total"
              "sekisho_login_failures_total", "sekisho_lockouts_total",
              "sekisho_audit_log_entries", "sekisho_http_request_duration_seconds_bucket"]:
     check(name in text, "metrics lack " + name)
-lock_line = [l for l in text.splitlines() if l.startswith("sekisho_lockouts_total ")][0]
-check(int(lock_line.split()[1]) >= 1, "lockouts not counted")
+def metric(name):
+    line = [l for l in text.splitlines() if l.startswith(name + " ")]
+    check(len(line) == 1, "metrics lack " + name)
+    return int(line[0].split()[1])
+check(metric("sekisho_lockouts_total") >= 1, "lockouts not counted")
+# The three decisions above went through the group-commit writer. The writer counts a batch
+# just after answering it, so only the last one may not be counted yet.
+ops, batches = metric("sekisho_writer_operations_total"), metric("sekisho_writer_batches_total")
+check(ops >= 2 and 1 <= batches <= ops,
+      "writer counters: %d operations in %d batches" % (ops, batches))
 
 # --- OpenAPI: every operation names its roles ---
 doc = anon.call("GET", "/api/v1/openapi.json")[2]
