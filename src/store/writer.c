@@ -121,6 +121,12 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		run_batch(w, batch);
+		/* Counted before anyone hears of the batch: whoever reads the counters after
+		 * an answer sees it counted. */
+		pthread_mutex_lock(&w->mu);
+		w->batches++;
+		w->ops += n;
+		pthread_mutex_unlock(&w->mu);
 
 		/* Submitted operations are answered here, without the lock; the caller owns
 		 * nothing of the op, and a callback may submit again. */
@@ -140,8 +146,6 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&w->mu);
 		for (struct op *o = batch; o; o = o->next)
 			o->done = true;
-		w->batches++;
-		w->ops += n;
 		/* Only sk_writer_run callers wait; a batch of submissions wakes nobody. */
 		if (waiters)
 			pthread_cond_broadcast(&w->done);

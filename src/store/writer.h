@@ -71,7 +71,10 @@ sk_err sk_writer_submit_flags(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *
 /* Finishes the queued operations, stops the thread and closes its store. */
 void sk_writer_stop(sk_writer *w);
 
-/* Counters since start, for benchmarks and tests: batches committed and operations run. */
+/*
+ * Counters since start: batches committed and operations run. A batch is
+ * counted before any of its operations is answered.
+ */
 void sk_writer_stats(sk_writer *w, size_t *batches, size_t *ops);
 
 #endif
