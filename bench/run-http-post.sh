@@ -11,6 +11,7 @@
 #        (default 8 64 1 and the release build of this tree)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/http-lib.sh"
 secs=${1:-8}
 conns=${2:-64}
 rounds=${3:-1}
@@ -24,7 +25,6 @@ if [ ${#bins[@]} -eq 0 ]; then
 fi
 command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null
 port=${HTTP_BENCH_PORT:-18491}
-base=http://127.0.0.1:$port
 work=${HTTP_BENCH_DIR:-$root/bench/out/http-post}
 ulimit -n 8192
 
@@ -47,25 +47,9 @@ one_run() {
   mkdir -p "$work"
   cd "$work"
   "$bin" demo --db demo.db --no-serve >/dev/null
-  "$bin" serve --db demo.db --listen "127.0.0.1:$port" >serve.out 2>serve.err &
-  pid=$!
-  for _ in $(seq 50); do grep -q listening serve.out && break; sleep 0.1; done
-  curl -s -c jar -H 'Content-Type: application/json' \
-    -d '{"login":"yamada.taro","password":"Demo#2026-yamada.taro"}' "$base/api/v1/login" >login.json
-  local csrf cookie id
-  csrf=$(python3 -c 'import json; print(json.load(open("login.json"))["csrf_token"])')
-  cookie=$(awk '$6 == "sekisho_session" { print "sekisho_session=" $7 }' jar)
-  curl -s -b jar -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
-    -d '{"unit":"shiminka","type":"document","name":"窓口対応マニュアル","conf":2,"integ":2,"avail":1,"manager":"市民課長","zone":"lgwan","location":"市民課書庫"}' \
-    "$base/api/v1/assets" >asset.json
-  id=$(python3 -c 'import json; print(json.load(open("asset.json"))["id"])')
-  cat >post.lua <<EOF
-wrk.method = "POST"
-wrk.body = '{"asset_id":$id,"action":"copy"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-CSRF-Token"] = "$csrf"
-wrk.headers["Cookie"] = "$cookie"
-EOF
+  http_serve "$bin" demo.db "$port"
+  pid=$sk_pid
+  http_session
   threads >threads.0
   local a b out
   read -ra a < <(head -1 /proc/stat)

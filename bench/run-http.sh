@@ -9,6 +9,7 @@
 # Usage: bench/run-http.sh [SECONDS] [CONNECTIONS] [THREADS]   (default 10 64 2)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/http-lib.sh"
 build=$root/build-bench-http
 secs=${1:-10}
 conns=${2:-64}
@@ -41,21 +42,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 "$bin" demo --db "$work/demo.db" --no-serve >/dev/null
-"$bin" serve --db "$work/demo.db" --listen "127.0.0.1:$port_sk" >serve.out 2>serve.err &
-sk_pid=$!
+http_serve "$bin" "$work/demo.db" "$port_sk"
 pids+=("$sk_pid")
-for _ in $(seq 50); do grep -q listening serve.out && break; sleep 0.1; done
-base=http://127.0.0.1:$port_sk
-
-# A session, and an asset of 機密性2 (reads of 機密性3 are audited, i.e. a durable write each).
-curl -s -c jar -H 'Content-Type: application/json' \
-  -d '{"login":"yamada.taro","password":"Demo#2026-yamada.taro"}' "$base/api/v1/login" >login.json
-csrf=$(python3 -c 'import json; print(json.load(open("login.json"))["csrf_token"])')
-cookie=$(awk '$6 == "sekisho_session" { print "sekisho_session=" $7 }' jar)
-curl -s -b jar -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
-  -d '{"unit":"shiminka","type":"document","name":"窓口対応マニュアル","conf":2,"integ":2,"avail":1,"manager":"市民課長","zone":"lgwan","location":"市民課書庫"}' \
-  "$base/api/v1/assets" >asset.json
-id=$(python3 -c 'import json; print(json.load(open("asset.json"))["id"])')
+http_session
 curl -s -b jar "$base/api/v1/assets/$id" >answer.json
 size=$(stat -c %s answer.json)
 head -c "$size" /dev/zero | tr '\0' 'x' >nginx/www/asset.json
@@ -81,14 +70,6 @@ EOF
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=("$!")
 sleep 0.5
-
-cat >post.lua <<EOF
-wrk.method = "POST"
-wrk.body = '{"asset_id":$id,"action":"copy"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-CSRF-Token"] = "$csrf"
-wrk.headers["Cookie"] = "$cookie"
-EOF
 
 # CPU time (user + system, in clock ticks) a process and its children (nginx's workers) have
 # used so far.

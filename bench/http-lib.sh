@@ -1,0 +1,33 @@
+# http-lib: what the HTTP benchmarks share; sourced by bench/run-http*.sh.
+
+# Starts `BIN serve` on DB at 127.0.0.1:PORT in the current directory (serve.out, serve.err)
+# and waits until it listens; sets sk_pid and base.
+# Usage: http_serve BIN DB PORT
+http_serve() {
+  "$1" serve --db "$2" --listen "127.0.0.1:$3" >serve.out 2>serve.err &
+  sk_pid=$!
+  for _ in $(seq 50); do grep -q listening serve.out && break; sleep 0.1; done
+  base=http://127.0.0.1:$3
+}
+
+# Logs in as the demo's section staff member and registers an asset of 機密性2 (reads of
+# 機密性3 are audited, i.e. a durable write each); sets csrf, cookie and id, and leaves the
+# cookie jar in ./jar. Then writes post.lua, the wrk script for POST /api/v1/decisions on it.
+# Usage: http_session   (after http_serve)
+http_session() {
+  curl -s -c jar -H 'Content-Type: application/json' \
+    -d '{"login":"yamada.taro","password":"Demo#2026-yamada.taro"}' "$base/api/v1/login" >login.json
+  csrf=$(python3 -c 'import json; print(json.load(open("login.json"))["csrf_token"])')
+  cookie=$(awk '$6 == "sekisho_session" { print "sekisho_session=" $7 }' jar)
+  curl -s -b jar -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+    -d '{"unit":"shiminka","type":"document","name":"窓口対応マニュアル","conf":2,"integ":2,"avail":1,"manager":"市民課長","zone":"lgwan","location":"市民課書庫"}' \
+    "$base/api/v1/assets" >asset.json
+  id=$(python3 -c 'import json; print(json.load(open("asset.json"))["id"])')
+  cat >post.lua <<LUA
+wrk.method = "POST"
+wrk.body = '{"asset_id":$id,"action":"copy"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-CSRF-Token"] = "$csrf"
+wrk.headers["Cookie"] = "$cookie"
+LUA
+}
