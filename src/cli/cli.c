@@ -3,17 +3,28 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static char command_name[128] = "sekisho";
+
+void sk_cli_name_command(const char *word)
+{
+	size_t n = strlen(command_name);
+	snprintf(command_name + n, sizeof(command_name) - n, " %s", word);
+}
+
 int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc, char **argv)
 {
 	if (argc >= 1 && argv[0][0] != '-') {
 		for (const struct sk_cli_verb *v = verbs; v->verb; v++)
-			if (strcmp(v->verb, argv[0]) == 0)
+			if (strcmp(v->verb, argv[0]) == 0) {
+				sk_cli_name_command(v->verb);
 				return v->run(argc, argv);
+			}
 		fprintf(stderr, "sekisho: unknown command '%s %s'\n", noun, argv[0]);
 	} else if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
 		printf("usage:\n");
@@ -52,7 +63,7 @@ int sk_cli_usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: %s\n", usage);
+	fprintf(stderr, "\nusage: %s%s%s\n", command_name, *usage ? " " : "", usage);
 	return 2;
 }
 
@@ -81,10 +92,94 @@ int sk_cli_finish(sk_store *s, sk_err e, sk_buf *err)
 	return rc;
 }
 
-int sk_cli_bad_option(const char *usage, int argc, char **argv)
+#define MAX_OPTS 48
+
+bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *opts, int *status)
 {
-	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
-	return sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
+	struct option lo[MAX_OPTS + 2];
+	char letters[2 * MAX_OPTS + 2];
+	size_t n = 0, nlo = 0, nl = 0;
+	for (; opts[n].name; n++) {
+		if (n == MAX_OPTS) {
+			*status =
+			    sk_cli_fail(SK_ERR_INTERNAL, "a command declares too many options");
+			return false;
+		}
+		if (!opts[n].out)
+			continue; /* not offered by this command */
+		bool value = opts[n].kind != SK_OPT_KIND_FLAG;
+		/* getopt_long answers a long option with its index (past every letter's code). */
+		lo[nlo++] = (struct option){opts[n].name, value ? required_argument : no_argument,
+		                            NULL, (int)n + 256};
+		if (opts[n].letter) {
+			letters[nl++] = opts[n].letter;
+			if (value)
+				letters[nl++] = ':';
+		}
+	}
+	lo[nlo] = (struct option){"help", no_argument, NULL, 'h'};
+	lo[nlo + 1] = (struct option){NULL, 0, NULL, 0};
+	letters[nl++] = 'h';
+	letters[nl] = '\0';
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
+		if (c == 'h') {
+			printf("usage: %s%s%s\n", command_name, *usage ? " " : "", usage);
+			*status = 0;
+			return false;
+		}
+		const sk_cli_opt *o = NULL;
+		if (c >= 256 && c < (int)n + 256)
+			o = &opts[c - 256];
+		for (size_t i = 0; !o && c != '?' && c != ':' && i < n; i++)
+			if (opts[i].letter == c && opts[i].out)
+				o = &opts[i];
+		if (!o || !o->out) {
+			const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
+			*status =
+			    sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
+			return false;
+		}
+		long long v;
+		switch (o->kind) {
+		case SK_OPT_KIND_STR:
+			*(const char **)o->out = optarg;
+			break;
+		case SK_OPT_KIND_FLAG:
+			*(bool *)o->out = true;
+			break;
+		case SK_OPT_KIND_NUM:
+			if (!sk_cli_parse_int(optarg, o->min, o->max, &v)) {
+				*status = o->max == LLONG_MAX
+				              ? sk_cli_usage_error(
+				                    usage,
+				                    "--%s must be a whole number of at least "
+				                    "%lld, not '%s'",
+				                    o->name, o->min, optarg)
+				              : sk_cli_usage_error(
+				                    usage,
+				                    "--%s must be a whole number from %lld to "
+				                    "%lld, not '%s'",
+				                    o->name, o->min, o->max, optarg);
+				return false;
+			}
+			*(long long *)o->out = v;
+			break;
+		case SK_OPT_KIND_FN:
+			if ((*status = o->fn(o->out, optarg, usage)) != 0)
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+int sk_cli_no_args(int argc, char **argv, const char *usage)
+{
+	return optind < argc ? sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind])
+	                     : 0;
 }
 
 int sk_cli_print_json(json_t *j)

@@ -4,12 +4,13 @@
  *
  * A noun's function gets argv with argv[0] naming the noun, like a git
  * builtin; nouns with verbs pass (argc - 1, argv + 1) to sk_cli_dispatch, so
- * a verb's function sees argv[0] naming the verb, ready for getopt_long.
+ * a verb's function sees argv[0] naming the verb, ready for sk_cli_options.
  * Every function returns the process exit status. Only main() exits.
  */
 #ifndef SK_CLI_H
 #define SK_CLI_H
 
+#include <getopt.h> /* optind: where a command's arguments start after sk_cli_options */
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -25,6 +26,13 @@ struct sk_cli_verb {
 };
 
 /*
+ * Adds word to the name of the command being run ("sekisho", then the noun
+ * from main(), then the verb from sk_cli_dispatch), which usage lines begin
+ * with: every usage string in the commands is only what follows the name.
+ */
+void sk_cli_name_command(const char *word);
+
+/*
  * Runs the verb named by argv[0] from the NULL-terminated table verbs; prints
  * the noun's usage and returns 2 when the verb is missing or unknown.
  */
@@ -34,7 +42,10 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 int sk_cli_fail(sk_err e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, with the message an sk_buf collected (or sk_err_str(e) if it is empty). */
 int sk_cli_fail_buf(sk_err e, const sk_buf *err);
-/* For a bad command line: the message, then the usage line. Returns 2. */
+/*
+ * For a bad command line: the message, then the usage line (after the
+ * command's name: usage holds only what follows it). Returns 2.
+ */
 int sk_cli_usage_error(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -56,10 +67,73 @@ int sk_cli_open_store(const char *db, sk_store **s);
 int sk_cli_finish(sk_store *s, sk_err e, sk_buf *err);
 
 /*
- * For getopt_long's '?' (opterr = 0): names the unknown option, or the one
- * missing its value, then prints usage. Returns 2.
+ * A command's options, declared once as a table (ended by an entry whose
+ * name is NULL) and parsed by sk_cli_options the way every command shares:
+ * getopt_long underneath, so options and arguments may come in any order,
+ * "--" ends the options and a long option may be shortened while it stays
+ * unambiguous; an unknown option, a missing value or a number out of range
+ * is reported by name, followed by the usage line, with exit status 2.
+ * Every command also takes --help (or -h): its usage line on stdout, exit
+ * status 0. An entry whose destination is NULL is not offered, so a helper
+ * shared by several verbs can leave out what one of them does not take.
  */
-int sk_cli_bad_option(const char *usage, int argc, char **argv);
+typedef enum {
+	SK_OPT_KIND_STR, /* --name VALUE: *(const char **)out = VALUE (given twice, the last counts)
+	                  */
+	SK_OPT_KIND_FLAG, /* --name: *(bool *)out = true */
+	SK_OPT_KIND_NUM,  /* --name N: *(long long *)out = N, a whole number in [min, max] */
+	SK_OPT_KIND_FN, /* --name VALUE: fn(out, VALUE, usage), for options that gather or check */
+} sk_cli_opt_kind;
+
+typedef struct sk_cli_opt {
+	const char *name;   /* without the leading "--" */
+	void *out;          /* where the value goes (for SK_OPT_KIND_FN: its first argument) */
+	long long min, max; /* SK_OPT_KIND_NUM */
+	/* SK_OPT_KIND_FN: returns 0 to go on, or the exit status after printing why not */
+	int (*fn)(void *out, const char *value, const char *usage);
+	sk_cli_opt_kind kind;
+	char letter; /* a one-letter form ("-o FILE" for "--output FILE"), or 0 */
+} sk_cli_opt;
+
+/* Table entries; each checks the type of where the value goes. *_L: with a one-letter form. */
+#define SK_OPT_STR_L(nm, l, p)                                                                     \
+	{                                                                                          \
+		.name = (nm), .out = (void *)(1 ? (p) : (const char **)NULL),                      \
+		.kind = SK_OPT_KIND_STR, .letter = (l)                                             \
+	}
+#define SK_OPT_FLAG(nm, p)                                                                         \
+	{                                                                                          \
+		.name = (nm), .out = (void *)(1 ? (p) : (bool *)NULL), .kind = SK_OPT_KIND_FLAG    \
+	}
+#define SK_OPT_NUM_L(nm, l, p, lo, hi)                                                             \
+	{                                                                                          \
+		.name = (nm), .out = (void *)(1 ? (p) : (long long *)NULL), .min = (lo),           \
+		.max = (hi), .kind = SK_OPT_KIND_NUM, .letter = (l)                                \
+	}
+#define SK_OPT_STR(nm, p)         SK_OPT_STR_L(nm, 0, p)
+#define SK_OPT_NUM(nm, p, lo, hi) SK_OPT_NUM_L(nm, 0, p, lo, hi)
+#define SK_OPT_FN(nm, p, f)                                                                        \
+	{                                                                                          \
+		.name = (nm), .out = (p), .fn = (f), .kind = SK_OPT_KIND_FN                        \
+	}
+#define SK_OPT_END                                                                                 \
+	{                                                                                          \
+		.name = NULL                                                                       \
+	}
+
+/*
+ * Parses the options in argv (argv[0] names the command) against opts.
+ * true: the command goes on, its arguments at argv[optind] to
+ * argv[argc - 1]; false: it ends with *status (2 after a bad option, 0 after
+ * --help), the message already printed.
+ */
+bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *opts, int *status);
+
+/*
+ * For a command that takes no arguments besides its options: 2 (after saying
+ * so) if any is left, or 0.
+ */
+int sk_cli_no_args(int argc, char **argv, const char *usage);
 
 /*
  * Prints j on stdout as indented JSON followed by a newline and releases the

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,34 +36,6 @@ static const char U_IMPORT[] = "[--db URL] FILE [--json]";
 static const char U_EXPORT[] = "[--db URL] [--format csv|xlsx] [--encoding utf-8|utf-8-bom|cp932] "
                                "[--keys] [-o FILE] " FILTER_OPTS;
 
-/* Options 0x100 + field: the asset's fields, shared by add and update. */
-#define OPT_FIELD 0x100
-#define OPT_DB    'd'
-#define OPT_JSON  'j'
-
-static const struct option field_opts[] = {
-    {"unit", required_argument, NULL, OPT_FIELD + SK_AF_UNIT},
-    {"type", required_argument, NULL, OPT_FIELD + SK_AF_TYPE},
-    {"name", required_argument, NULL, OPT_FIELD + SK_AF_NAME},
-    {"quantity", required_argument, NULL, OPT_FIELD + SK_AF_QUANTITY},
-    {"location", required_argument, NULL, OPT_FIELD + SK_AF_LOCATION},
-    {"backup", required_argument, NULL, OPT_FIELD + SK_AF_BACKUP},
-    {"disposal-method", required_argument, NULL, OPT_FIELD + SK_AF_DISPOSAL_METHOD},
-    {"conf", required_argument, NULL, OPT_FIELD + SK_AF_CONF},
-    {"integ", required_argument, NULL, OPT_FIELD + SK_AF_INTEG},
-    {"avail", required_argument, NULL, OPT_FIELD + SK_AF_AVAIL},
-    {"manager", required_argument, NULL, OPT_FIELD + SK_AF_MANAGER},
-    {"zone", required_argument, NULL, OPT_FIELD + SK_AF_ZONE},
-    {"personal", required_argument, NULL, OPT_FIELD + SK_AF_PERSONAL},
-    {"mynumber", required_argument, NULL, OPT_FIELD + SK_AF_MYNUMBER},
-    {"recovery-hours", required_argument, NULL, OPT_FIELD + SK_AF_RECOVERY_HOURS},
-    {"acquired-on", required_argument, NULL, OPT_FIELD + SK_AF_ACQUIRED_ON},
-    {"note", required_argument, NULL, OPT_FIELD + SK_AF_NOTE},
-    {"db", required_argument, NULL, OPT_DB},
-    {"json", no_argument, NULL, OPT_JSON},
-    {NULL, 0, NULL, 0},
-};
-
 static int parse_id(const char *usage, int argc, char **argv, int64_t *id)
 {
 	if (optind >= argc)
@@ -78,24 +49,42 @@ static int parse_id(const char *usage, int argc, char **argv, int64_t *id)
 	return 0;
 }
 
-/* Parses add/update options into in; *db and *json as given. */
-static int parse_fields(const char *usage, int argc, char **argv, sk_asset_input *in,
-                        const char **db, bool *json, int *nfields)
+/*
+ * Parses add/update options into in, *db and *json; *nfields: how many of the
+ * asset's fields were given. true to go on, false to end with *st.
+ */
+static bool parse_fields(const char *usage, int argc, char **argv, sk_asset_input *in,
+                         const char **db, bool *json, int *nfields, int *st)
 {
-	int c;
+	const char **v = in->v;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("unit", &v[SK_AF_UNIT]),
+	    SK_OPT_STR("type", &v[SK_AF_TYPE]),
+	    SK_OPT_STR("name", &v[SK_AF_NAME]),
+	    SK_OPT_STR("quantity", &v[SK_AF_QUANTITY]),
+	    SK_OPT_STR("location", &v[SK_AF_LOCATION]),
+	    SK_OPT_STR("backup", &v[SK_AF_BACKUP]),
+	    SK_OPT_STR("disposal-method", &v[SK_AF_DISPOSAL_METHOD]),
+	    SK_OPT_STR("conf", &v[SK_AF_CONF]),
+	    SK_OPT_STR("integ", &v[SK_AF_INTEG]),
+	    SK_OPT_STR("avail", &v[SK_AF_AVAIL]),
+	    SK_OPT_STR("manager", &v[SK_AF_MANAGER]),
+	    SK_OPT_STR("zone", &v[SK_AF_ZONE]),
+	    SK_OPT_STR("personal", &v[SK_AF_PERSONAL]),
+	    SK_OPT_STR("mynumber", &v[SK_AF_MYNUMBER]),
+	    SK_OPT_STR("recovery-hours", &v[SK_AF_RECOVERY_HOURS]),
+	    SK_OPT_STR("acquired-on", &v[SK_AF_ACQUIRED_ON]),
+	    SK_OPT_STR("note", &v[SK_AF_NOTE]),
+	    SK_OPT_STR("db", db),
+	    SK_OPT_FLAG("json", json),
+	    SK_OPT_END,
+	};
+	if (!sk_cli_options(argc, argv, usage, opts, st))
+		return false;
 	*nfields = 0;
-	while ((c = getopt_long(argc, argv, "", field_opts, NULL)) != -1) {
-		if (c >= OPT_FIELD && c < OPT_FIELD + SK_AF__COUNT) {
-			in->v[c - OPT_FIELD] = optarg;
-			(*nfields)++;
-		} else if (c == OPT_DB)
-			*db = optarg;
-		else if (c == OPT_JSON)
-			*json = true;
-		else
-			return sk_cli_usage_error(usage, "unknown option");
-	}
-	return 0;
+	for (size_t i = 0; i < SK_AF__COUNT; i++)
+		*nfields += v[i] != NULL;
+	return true;
 }
 
 static int show_json_or_id(sk_store *s, int64_t id, bool json)
@@ -117,11 +106,10 @@ static int cmd_add(int argc, char **argv)
 	sk_asset_input in = {{0}};
 	const char *db = NULL;
 	bool json = false;
-	int n, rc = parse_fields(U_ADD, argc, argv, &in, &db, &json, &n);
-	if (rc)
+	int n, rc;
+	if (!parse_fields(U_ADD, argc, argv, &in, &db, &json, &n, &rc) ||
+	    (rc = sk_cli_no_args(argc, argv, U_ADD)))
 		return rc;
-	if (optind != argc)
-		return sk_cli_usage_error(U_ADD, "unexpected argument '%s'", argv[optind]);
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
@@ -139,9 +127,10 @@ static int cmd_update(int argc, char **argv)
 	sk_asset_input in = {{0}};
 	const char *db = NULL;
 	bool json = false;
-	int n, rc = parse_fields(U_UPDATE, argc, argv, &in, &db, &json, &n);
+	int n, rc;
 	int64_t id = 0;
-	if (rc || (rc = parse_id(U_UPDATE, argc, argv, &id)))
+	if (!parse_fields(U_UPDATE, argc, argv, &in, &db, &json, &n, &rc) ||
+	    (rc = parse_id(U_UPDATE, argc, argv, &id)))
 		return rc;
 	if (!n)
 		return sk_cli_usage_error(U_UPDATE, "nothing to change");
@@ -156,23 +145,16 @@ static int cmd_update(int argc, char **argv)
 	return rc;
 }
 
-/* Parses an option-less verb's --db and --json around one ID. */
-static int parse_simple(const char *usage, int argc, char **argv, const char **db, bool *json,
-                        int64_t *id)
+/*
+ * Parses an option-less verb's --db and --json around one ID: true to go on,
+ * false to end with *st.
+ */
+static bool parse_simple(const char *usage, int argc, char **argv, const char **db, bool *json,
+                         int64_t *id, int *st)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, OPT_DB},
-	                                     {"json", no_argument, NULL, OPT_JSON},
-	                                     {NULL, 0, NULL, 0}};
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == OPT_DB)
-			*db = optarg;
-		else if (c == OPT_JSON)
-			*json = true;
-		else
-			return sk_cli_usage_error(usage, "unknown option");
-	}
-	return parse_id(usage, argc, argv, id);
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", db), SK_OPT_FLAG("json", json), SK_OPT_END};
+	return sk_cli_options(argc, argv, usage, opts, st) &&
+	       !(*st = parse_id(usage, argc, argv, id));
 }
 
 static const char *yesno(json_t *v) { return json_is_true(v) ? "あり" : "なし"; }
@@ -229,9 +211,10 @@ static int cmd_show(int argc, char **argv)
 	const char *db = NULL;
 	bool json = false;
 	int64_t id = 0;
-	int rc = parse_simple(U_SHOW, argc, argv, &db, &json, &id);
+	int rc;
 	sk_store *s = NULL;
-	if (rc || (rc = sk_cli_open_store(db, &s)))
+	if (!parse_simple(U_SHOW, argc, argv, &db, &json, &id, &rc) ||
+	    (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *j = NULL;
@@ -250,39 +233,11 @@ static int cmd_show(int argc, char **argv)
 }
 
 /* Parses filter options (shared by list and export); other options go to extra. */
-static int parse_filter_opt(int c, sk_asset_filter *f)
-{
-	switch (c) {
-	case 'u':
-		f->unit = optarg;
-		return 1;
-	case 't':
-		f->type = optarg;
-		return 1;
-	case 'c':
-		f->conf = optarg;
-		return 1;
-	case 'z':
-		f->zone = optarg;
-		return 1;
-	case 's':
-		f->text = optarg;
-		return 1;
-	case 'S':
-		f->status = optarg;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-#define FILTER_LONGOPTS                                                                            \
-	{"unit", required_argument, NULL, 'u'}, {"type", required_argument, NULL, 't'},            \
-	    {"conf", required_argument, NULL, 'c'}, {"zone", required_argument, NULL, 'z'},        \
-	    {"text", required_argument, NULL, 's'}, {"status", required_argument, NULL, 'S'},      \
-	{                                                                                          \
-		"db", required_argument, NULL, OPT_DB                                              \
-	}
+/* The listing's filters and --db, shared by list and export: table entries. */
+#define FILTER_TABLE(f, db)                                                                        \
+	SK_OPT_STR("unit", &(f).unit), SK_OPT_STR("type", &(f).type),                              \
+	    SK_OPT_STR("conf", &(f).conf), SK_OPT_STR("zone", &(f).zone),                          \
+	    SK_OPT_STR("text", &(f).text), SK_OPT_STR("status", &(f).status), SK_OPT_STR("db", db)
 
 struct list_out {
 	json_t *arr; /* --json */
@@ -342,35 +297,23 @@ static sk_err list_row(void *ctx, const sk_asset *a, sk_buf *err)
 
 static int cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {FILTER_LONGOPTS,
-	                                     {"limit", required_argument, NULL, 'l'},
-	                                     {"json", no_argument, NULL, OPT_JSON},
-	                                     {NULL, 0, NULL, 0}};
 	sk_asset_filter f = {0};
 	const char *db = NULL;
 	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		long long v;
-		if (parse_filter_opt(c, &f))
-			continue;
-		if (c == OPT_DB)
-			db = optarg;
-		else if (c == OPT_JSON)
-			json = true;
-		else if (c == 'l' && sk_cli_parse_int(optarg, 1, INT64_MAX, &v))
-			f.limit = v;
-		else if (c == 'l')
-			return sk_cli_usage_error(U_LIST, "--limit '%s' is not a positive number",
-			                          optarg);
-		else
-			return sk_cli_usage_error(U_LIST, "unknown option");
-	}
-	if (optind != argc)
-		return sk_cli_usage_error(U_LIST, "unexpected argument '%s'", argv[optind]);
+	long long limit = 0;
+	const sk_cli_opt opts[] = {
+	    FILTER_TABLE(f, &db),
+	    SK_OPT_NUM("limit", &limit, 1, INT64_MAX),
+	    SK_OPT_FLAG("json", &json),
+	    SK_OPT_END,
+	};
+	int rc;
+	if (!sk_cli_options(argc, argv, U_LIST, opts, &rc) ||
+	    (rc = sk_cli_no_args(argc, argv, U_LIST)))
+		return rc;
+	f.limit = limit;
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
-	if (rc)
+	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	struct list_out lo = {json ? json_array() : NULL, stdout, SK_BUF_INIT(1u << 20)};
@@ -393,28 +336,18 @@ static int cmd_list(int argc, char **argv)
 
 static int cmd_dispose(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, OPT_DB},
-	                                     {"on", required_argument, NULL, 'o'},
-	                                     {"operator", required_argument, NULL, 'p'},
-	                                     {"record", required_argument, NULL, 'r'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *on = NULL, *op = NULL, *record = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == OPT_DB)
-			db = optarg;
-		else if (c == 'o')
-			on = optarg;
-		else if (c == 'p')
-			op = optarg;
-		else if (c == 'r')
-			record = optarg;
-		else
-			return sk_cli_usage_error(U_DISPOSE, "unknown option");
-	}
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("on", &on),
+	    SK_OPT_STR("operator", &op),
+	    SK_OPT_STR("record", &record),
+	    SK_OPT_END,
+	};
 	int64_t id = 0;
-	int rc = parse_id(U_DISPOSE, argc, argv, &id);
-	if (rc)
+	int rc;
+	if (!sk_cli_options(argc, argv, U_DISPOSE, opts, &rc) ||
+	    (rc = parse_id(U_DISPOSE, argc, argv, &id)))
 		return rc;
 	if (!op || !record)
 		return sk_cli_usage_error(U_DISPOSE, "--operator and --record are required (八王子 "
@@ -461,9 +394,10 @@ static int cmd_history(int argc, char **argv)
 	const char *db = NULL;
 	bool json = false;
 	int64_t id = 0;
-	int rc = parse_simple(U_HISTORY, argc, argv, &db, &json, &id);
+	int rc;
 	sk_store *s = NULL;
-	if (rc || (rc = sk_cli_open_store(db, &s)))
+	if (!parse_simple(U_HISTORY, argc, argv, &db, &json, &id, &rc) ||
+	    (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *arr = NULL;
@@ -531,18 +465,10 @@ static int cmd_import(int argc, char **argv)
 {
 	const char *db = NULL;
 	bool json = false;
-	static const struct option opts[] = {{"db", required_argument, NULL, OPT_DB},
-	                                     {"json", no_argument, NULL, OPT_JSON},
-	                                     {NULL, 0, NULL, 0}};
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == OPT_DB)
-			db = optarg;
-		else if (c == OPT_JSON)
-			json = true;
-		else
-			return sk_cli_usage_error(U_IMPORT, "unknown option");
-	}
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, U_IMPORT, opts, &st))
+		return st;
 	if (optind + 1 != argc)
 		return sk_cli_usage_error(U_IMPORT, "give exactly one CSV file");
 	const char *path = argv[optind];
@@ -578,34 +504,21 @@ static int cmd_import(int argc, char **argv)
 
 static int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {FILTER_LONGOPTS,
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     {"encoding", required_argument, NULL, 'e'},
-	                                     {"keys", no_argument, NULL, 'k'},
-	                                     {"output", required_argument, NULL, 'o'},
-	                                     {NULL, 0, NULL, 0}};
 	sk_asset_filter f = {0};
 	const char *db = NULL, *format = "csv", *encoding = "utf-8", *out = NULL;
 	bool keys = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		if (parse_filter_opt(c, &f))
-			continue;
-		if (c == OPT_DB)
-			db = optarg;
-		else if (c == 'f')
-			format = optarg;
-		else if (c == 'e')
-			encoding = optarg;
-		else if (c == 'k')
-			keys = true;
-		else if (c == 'o')
-			out = optarg;
-		else
-			return sk_cli_usage_error(U_EXPORT, "unknown option");
-	}
-	if (optind != argc)
-		return sk_cli_usage_error(U_EXPORT, "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    FILTER_TABLE(f, &db),
+	    SK_OPT_STR("format", &format),
+	    SK_OPT_STR("encoding", &encoding),
+	    SK_OPT_FLAG("keys", &keys),
+	    SK_OPT_STR_L("output", 'o', &out),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, U_EXPORT, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, U_EXPORT)))
+		return st;
 	bool xlsx = strcmp(format, "xlsx") == 0;
 	if (!xlsx && strcmp(format, "csv") != 0)
 		return sk_cli_usage_error(U_EXPORT, "unknown format '%s' (csv or xlsx)", format);

@@ -4,7 +4,6 @@
  * verify's exit status is a contract (SPEC): 0 intact, 1 not intact (naming
  * the first failing entry and why), 2 when the log cannot be read.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -29,7 +28,7 @@ static const char U_PROVE[] = "[--db URL] (--index N [--size M] | --consistency 
                               "PUBFILE]";
 static const char U_VERIFY_PROOF[] = "FILE|- [--checkpoint FILE]... [--key PUBFILE]";
 static const char U_SHOW[] = "[--db URL] --seq N";
-static const char U_TAIL[] = "[--db URL] [-n COUNT] [--json]";
+static const char U_TAIL[] = "[--db URL] [-n|--count COUNT] [--json]";
 static const char U_EXPORT[] = "[--db URL] [-o FILE]";
 
 static json_t *b64_json(const unsigned char *h, size_t n)
@@ -61,24 +60,17 @@ static int pinned_vkey(const char *given, const char *db, sk_audit_verifier *v, 
 
 static int cmd_checkpoint(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"key", required_argument, NULL, 'k'},
-	                                     {"output", required_argument, NULL, 'o'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *key = NULL, *outpath = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'k')
-			key = optarg;
-		else if (c == 'o')
-			outpath = optarg;
-		else
-			return sk_cli_usage_error(U_CHECKPOINT, "unknown option");
-	}
-	if (optind != argc)
-		return sk_cli_usage_error(U_CHECKPOINT, "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("key", &key),
+	    SK_OPT_STR_L("output", 'o', &outpath),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, U_CHECKPOINT, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, U_CHECKPOINT)))
+		return st;
 	db = sk_cli_db_url(db);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), path = SK_BUF_INIT(4096);
 	sk_buf note = SK_BUF_INIT(SK_NOTE_MAX);
@@ -149,6 +141,12 @@ static int add_checkpoint_file(struct notes *n, const char *path, const char *us
 	return n->text[n->n - 1] ? 0 : sk_cli_fail(SK_ERR_NOMEM, "out of memory");
 }
 
+/* --checkpoint FILE, given once per file. */
+static int checkpoint_option(void *notes, const char *path, const char *usage)
+{
+	return add_checkpoint_file(notes, path, usage);
+}
+
 static void free_notes(struct notes *n)
 {
 	for (size_t i = 0; i < n->n; i++)
@@ -187,36 +185,21 @@ static int report(const sk_audit_verify_result *r, bool json)
 
 static int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"export", required_argument, NULL, 'e'},
-	                                     {"checkpoint", required_argument, NULL, 'c'},
-	                                     {"key", required_argument, NULL, 'k'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *exp = NULL, *key = NULL;
 	bool json = false;
 	struct notes notes = {0};
-	int c, rc = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'e')
-			exp = optarg;
-		else if (c == 'k')
-			key = optarg;
-		else if (c == 'j')
-			json = true;
-		else if (c == 'c')
-			rc = add_checkpoint_file(&notes, optarg, U_VERIFY);
-		else
-			rc = sk_cli_usage_error(U_VERIFY, "unknown option");
-		if (rc)
-			goto out;
-	}
-	if (optind != argc) {
-		rc = sk_cli_usage_error(U_VERIFY, "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("export", &exp),
+	    SK_OPT_FN("checkpoint", &notes, checkpoint_option),
+	    SK_OPT_STR("key", &key),
+	    SK_OPT_FLAG("json", &json),
+	    SK_OPT_END,
+	};
+	int rc = 0;
+	if (!sk_cli_options(argc, argv, U_VERIFY, opts, &rc) ||
+	    (rc = sk_cli_no_args(argc, argv, U_VERIFY)))
 		goto out;
-	}
 	if (db && exp) {
 		rc = sk_cli_usage_error(U_VERIFY, "give --db or --export, not both");
 		goto out;
@@ -272,43 +255,26 @@ static json_t *proof_json(const sk_hash *p, size_t n)
 
 static int cmd_prove(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},   {"index", required_argument, NULL, 'i'},
-	    {"size", required_argument, NULL, 's'}, {"consistency", required_argument, NULL, 'c'},
-	    {"key", required_argument, NULL, 'k'},  {NULL, 0, NULL, 0}};
 	const char *db = NULL, *key = NULL;
 	long long index = -1, size = -1, old = -1, new_ = -1;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		bool ok = true;
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'k':
-			key = optarg;
-			break;
-		case 'i':
-			ok = sk_cli_parse_int(optarg, 0, INT64_MAX - 1, &index);
-			break;
-		case 's':
-			ok = sk_cli_parse_int(optarg, 1, INT64_MAX, &size);
-			break;
-		case 'c':
-			if (!sk_cli_parse_int(optarg, 1, INT64_MAX, &old) || optind >= argc ||
-			    !sk_cli_parse_int(argv[optind], 1, INT64_MAX, &new_))
-				return sk_cli_usage_error(U_PROVE,
-				                          "--consistency needs OLD and NEW sizes");
-			optind++;
-			break;
-		default:
-			ok = false;
-		}
-		if (!ok)
-			return sk_cli_usage_error(U_PROVE, "bad option or number");
-	}
-	if (optind != argc)
-		return sk_cli_usage_error(U_PROVE, "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_NUM("index", &index, 0, INT64_MAX - 1),
+	    SK_OPT_NUM("size", &size, 1, INT64_MAX),
+	    SK_OPT_NUM("consistency", &old, 1, INT64_MAX),
+	    SK_OPT_STR("key", &key),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, U_PROVE, opts, &st))
+		return st;
+	/* --consistency OLD NEW: NEW is the one argument left once the options are read. */
+	if (old >= 0 && optind < argc && !sk_cli_parse_int(argv[optind++], 1, INT64_MAX, &new_))
+		return sk_cli_usage_error(U_PROVE, "--consistency needs OLD and NEW sizes");
+	if (old >= 0 && new_ < 0)
+		return sk_cli_usage_error(U_PROVE, "--consistency needs OLD and NEW sizes");
+	if ((st = sk_cli_no_args(argc, argv, U_PROVE)))
+		return st;
 	if ((index >= 0) == (old >= 0))
 		return sk_cli_usage_error(U_PROVE, "give either --index or --consistency");
 	if (old > new_)
@@ -399,24 +365,18 @@ static bool get_b64(const json_t *j, const char *key, unsigned char *out, size_t
 
 static int cmd_verify_proof(int argc, char **argv)
 {
-	static const struct option opts[] = {{"checkpoint", required_argument, NULL, 'c'},
-	                                     {"key", required_argument, NULL, 'k'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *key = NULL;
 	struct notes notes = {0};
-	int c, rc = 0;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_FN("checkpoint", &notes, checkpoint_option),
+	    SK_OPT_STR("key", &key),
+	    SK_OPT_END,
+	};
+	int rc = 0;
 	json_t *j = NULL;
 	sk_buf text = SK_BUF_INIT(PROOF_FILE_MAX), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'k')
-			key = optarg;
-		else if (c == 'c')
-			rc = add_checkpoint_file(&notes, optarg, U_VERIFY_PROOF);
-		else
-			rc = sk_cli_usage_error(U_VERIFY_PROOF, "unknown option");
-		if (rc)
-			goto out;
-	}
+	if (!sk_cli_options(argc, argv, U_VERIFY_PROOF, opts, &rc))
+		goto out;
 	if (optind != argc - 1) {
 		rc = sk_cli_usage_error(U_VERIFY_PROOF, "give one proof file (or - for stdin)");
 		goto out;
@@ -569,25 +529,21 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 
 static int cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"seq", required_argument, NULL, 's'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL;
 	long long seq = -1;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else if (c == 's' && sk_cli_parse_int(optarg, 1, INT64_MAX, &seq))
-			;
-		else
-			return sk_cli_usage_error(U_SHOW, "bad option or number");
-	}
-	if (optind != argc || seq < 0)
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_NUM("seq", &seq, 1, INT64_MAX),
+	    SK_OPT_END,
+	};
+	int rc;
+	if (!sk_cli_options(argc, argv, U_SHOW, opts, &rc) ||
+	    (rc = sk_cli_no_args(argc, argv, U_SHOW)))
+		return rc;
+	if (seq < 0)
 		return sk_cli_usage_error(U_SHOW, "give --seq N");
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
-	if (rc)
+	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	struct lister l = {json_array(), true};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -608,28 +564,21 @@ static int cmd_show(int argc, char **argv)
 
 static int cmd_tail(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL;
 	long long count = 10;
 	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'j')
-			json = true;
-		else if (c == 'n' && sk_cli_parse_int(optarg, 1, 100000, &count))
-			;
-		else
-			return sk_cli_usage_error(U_TAIL, "bad option (-n takes 1..100000)");
-	}
-	if (optind != argc)
-		return sk_cli_usage_error(U_TAIL, "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_NUM_L("count", 'n', &count, 1, 100000),
+	    SK_OPT_FLAG("json", &json),
+	    SK_OPT_END,
+	};
+	int rc;
+	if (!sk_cli_options(argc, argv, U_TAIL, opts, &rc) ||
+	    (rc = sk_cli_no_args(argc, argv, U_TAIL)))
+		return rc;
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
-	if (rc)
+	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	struct lister l = {json_array(), json};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -650,21 +599,16 @@ static int cmd_tail(int argc, char **argv)
 
 static int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"output", required_argument, NULL, 'o'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *outpath = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'o')
-			outpath = optarg;
-		else
-			return sk_cli_usage_error(U_EXPORT, "unknown option");
-	}
-	if (optind != argc)
-		return sk_cli_usage_error(U_EXPORT, "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR_L("output", 'o', &outpath),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, U_EXPORT, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, U_EXPORT)))
+		return st;
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (rc)

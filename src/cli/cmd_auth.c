@@ -1,7 +1,6 @@
 /* cmd_auth: `sekisho user unlock|unused|totp-enroll|zone`, the authentication verbs. */
 #include "cmd_auth.h"
 
-#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +12,7 @@
 struct args {
 	const char *db;
 	const char *days;
-	int json;
+	bool json;
 	const char *pos[2]; /* positional arguments */
 	int npos;
 };
@@ -21,54 +20,42 @@ struct args {
 /*
  * Parses --db, --login (the same as the first positional argument), and
  * where the verb takes them --days and --json; want is how many positional
- * arguments the verb needs.
+ * arguments the verb needs. true to go on, false to end with *st.
  */
-static int parse(int argc, char **argv, const char *usage, bool days_json, int want, struct args *a)
+static bool parse(int argc, char **argv, const char *usage, bool days_json, int want,
+                  struct args *a, int *st)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"login", required_argument, NULL, 'l'},
-	                                     {"days", required_argument, NULL, 'n'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *login = NULL;
-	int c;
 	memset(a, 0, sizeof(*a));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd') {
-			a->db = optarg;
-		} else if (c == 'l' && want > 0) {
-			login = optarg;
-		} else if (c == 'n' && days_json) {
-			a->days = optarg;
-		} else if (c == 'j' && days_json) {
-			a->json = 1;
-		} else {
-			const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
-			return sk_cli_usage_error(usage, "unknown option or missing value: '%s'",
-			                          opt);
-		}
-	}
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &a->db),
+	    SK_OPT_STR("login", want > 0 ? &login : NULL),
+	    SK_OPT_STR("days", days_json ? &a->days : NULL),
+	    SK_OPT_FLAG("json", days_json ? &a->json : NULL),
+	    SK_OPT_END,
+	};
+	if (!sk_cli_options(argc, argv, usage, opts, st))
+		return false;
 	if (login)
 		a->pos[a->npos++] = login;
 	while (optind < argc && a->npos < want)
 		a->pos[a->npos++] = argv[optind++];
-	if (optind < argc)
-		return sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if ((*st = sk_cli_no_args(argc, argv, usage)))
+		return false;
 	if (want > 0 && a->npos == 0)
-		return sk_cli_usage_error(usage, "which account? (give its login)");
-	if (a->npos < want)
-		return sk_cli_usage_error(usage, "missing argument after '%s'",
-		                          a->pos[a->npos - 1]);
-	return 0;
+		*st = sk_cli_usage_error(usage, "which account? (give its login)");
+	else if (a->npos < want)
+		*st = sk_cli_usage_error(usage, "missing argument after '%s'", a->pos[a->npos - 1]);
+	return *st == 0;
 }
 
 int sk_cmd_user_unlock(int argc, char **argv)
 {
 	struct args a;
 	sk_store *s = NULL;
-	int rc = parse(argc, argv, SK_USER_UNLOCK_USAGE, false, 1, &a);
-	if (rc || (rc = sk_cli_open_store(a.db, &s)))
+	int rc;
+	if (!parse(argc, argv, SK_USER_UNLOCK_USAGE, false, 1, &a, &rc) ||
+	    (rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_unlock(s, sk_actor_cli(), a.pos[0], &err);
@@ -82,8 +69,8 @@ int sk_cmd_user_unused(int argc, char **argv)
 	struct args a;
 	sk_store *s = NULL;
 	long long days = 0;
-	int rc = parse(argc, argv, SK_USER_UNUSED_USAGE, true, 0, &a);
-	if (rc)
+	int rc;
+	if (!parse(argc, argv, SK_USER_UNUSED_USAGE, true, 0, &a, &rc))
 		return rc;
 	if (!a.days)
 		return sk_cli_usage_error(SK_USER_UNUSED_USAGE, "--days is required");
@@ -126,8 +113,9 @@ int sk_cmd_user_totp_enroll(int argc, char **argv)
 {
 	struct args a;
 	sk_store *s = NULL;
-	int rc = parse(argc, argv, SK_USER_TOTP_USAGE, false, 1, &a);
-	if (rc || (rc = sk_cli_open_store(a.db, &s)))
+	int rc;
+	if (!parse(argc, argv, SK_USER_TOTP_USAGE, false, 1, &a, &rc) ||
+	    (rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), uri = SK_BUF_INIT(4096);
 	char b32[SK_TOTP_BASE32_MAX];
@@ -148,8 +136,8 @@ int sk_cmd_user_zone(int argc, char **argv)
 	struct args a;
 	sk_store *s = NULL;
 	sk_zone z = SK_ZONE_NONE;
-	int rc = parse(argc, argv, SK_USER_ZONE_USAGE, false, 2, &a);
-	if (rc)
+	int rc;
+	if (!parse(argc, argv, SK_USER_ZONE_USAGE, false, 2, &a, &rc))
 		return rc;
 	const char *zone = a.pos[1] ? a.pos[1] : "";
 	if (strcmp(zone, "none") != 0 && sk_zone_parse(zone, &z) != SK_OK)

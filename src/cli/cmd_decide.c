@@ -4,7 +4,6 @@
  * profile's scheme before deciding; a bad one exits 2 naming it. Any
  * decision, forbid included, exits 0.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,26 +12,9 @@
 #include "commands.h"
 
 #define DECIDE_USAGE                                                                               \
-	"sekisho decide --profile P --action A [--conf L] [--integ L] [--avail L] [--mynumber] "   \
+	"--profile P --action A [--conf L] [--integ L] [--avail L] [--mynumber] "                  \
 	"[--personal] [--zone Z] [--to-zone Z] [--asset-type T] [--actor-role R] [--json] "        \
 	"[--explain]"
-
-enum {
-	OPT_PROFILE = 256,
-	OPT_ACTION,
-	OPT_CONF,
-	OPT_INTEG,
-	OPT_AVAIL,
-	OPT_MYNUMBER,
-	OPT_PERSONAL,
-	OPT_ZONE,
-	OPT_TO_ZONE,
-	OPT_ASSET_TYPE,
-	OPT_ROLE,
-	OPT_JSON,
-	OPT_EXPLAIN,
-	OPT_HELP
-};
 
 static void list_levels(const sk_policy *p, sk_axis axis)
 {
@@ -65,78 +47,29 @@ static int print_text(const sk_policy *p, const sk_decision *d)
 
 int sk_cmd_decide(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, OPT_PROFILE},
-	    {"action", required_argument, NULL, OPT_ACTION},
-	    {"conf", required_argument, NULL, OPT_CONF},
-	    {"integ", required_argument, NULL, OPT_INTEG},
-	    {"avail", required_argument, NULL, OPT_AVAIL},
-	    {"mynumber", no_argument, NULL, OPT_MYNUMBER},
-	    {"personal", no_argument, NULL, OPT_PERSONAL},
-	    {"zone", required_argument, NULL, OPT_ZONE},
-	    {"to-zone", required_argument, NULL, OPT_TO_ZONE},
-	    {"asset-type", required_argument, NULL, OPT_ASSET_TYPE},
-	    {"actor-role", required_argument, NULL, OPT_ROLE},
-	    {"json", no_argument, NULL, OPT_JSON},
-	    {"explain", no_argument, NULL, OPT_EXPLAIN},
-	    {"help", no_argument, NULL, OPT_HELP},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *profile = NULL, *action = NULL, *zone = NULL, *role = NULL, *to_zone = NULL,
 	           *asset_type = NULL;
 	const char *level[SK_AXIS__COUNT] = {NULL, NULL, NULL};
 	bool mynumber = false, personal = false, json = false, explain = false;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_PROFILE:
-			profile = optarg;
-			break;
-		case OPT_ACTION:
-			action = optarg;
-			break;
-		case OPT_CONF:
-			level[SK_AXIS_CONF] = optarg;
-			break;
-		case OPT_INTEG:
-			level[SK_AXIS_INTEG] = optarg;
-			break;
-		case OPT_AVAIL:
-			level[SK_AXIS_AVAIL] = optarg;
-			break;
-		case OPT_MYNUMBER:
-			mynumber = true;
-			break;
-		case OPT_PERSONAL:
-			personal = true;
-			break;
-		case OPT_ZONE:
-			zone = optarg;
-			break;
-		case OPT_TO_ZONE:
-			to_zone = optarg;
-			break;
-		case OPT_ASSET_TYPE:
-			asset_type = optarg;
-			break;
-		case OPT_ROLE:
-			role = optarg;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_EXPLAIN:
-			explain = true;
-			break;
-		case OPT_HELP:
-			printf("usage: %s\n", DECIDE_USAGE);
-			return 0;
-		default:
-			return sk_cli_usage_error(DECIDE_USAGE, "unknown or incomplete option '%s'",
-			                          argv[optind - 1]);
-		}
-	}
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("profile", &profile),
+	    SK_OPT_STR("action", &action),
+	    SK_OPT_STR("conf", &level[SK_AXIS_CONF]),
+	    SK_OPT_STR("integ", &level[SK_AXIS_INTEG]),
+	    SK_OPT_STR("avail", &level[SK_AXIS_AVAIL]),
+	    SK_OPT_FLAG("mynumber", &mynumber),
+	    SK_OPT_FLAG("personal", &personal),
+	    SK_OPT_STR("zone", &zone),
+	    SK_OPT_STR("to-zone", &to_zone),
+	    SK_OPT_STR("asset-type", &asset_type),
+	    SK_OPT_STR("actor-role", &role),
+	    SK_OPT_FLAG("json", &json),
+	    SK_OPT_FLAG("explain", &explain),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, DECIDE_USAGE, opts, &st))
+		return st;
 	if (optind != argc)
 		return sk_cli_usage_error(DECIDE_USAGE, "unexpected argument '%s'", argv[optind]);
 	if (!profile)

@@ -1,5 +1,4 @@
 /* cmd_demo: `sekisho demo`, a sample city to try sekisho with. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 
-#define USAGE      "demo [--db PATH] [--json] [--listen ADDR:PORT] [--no-serve]"
+#define USAGE      "[--db PATH] [--json] [--listen ADDR:PORT] [--no-serve]"
 #define DEFAULT_DB "sekisho-demo.db"
 
 static void print_report(const json_t *r, bool created, const char *path)
@@ -48,38 +47,20 @@ static void print_report(const json_t *r, bool created, const char *path)
 
 int sk_cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},     {"json", no_argument, NULL, 'j'},
-	    {"listen", required_argument, NULL, 'l'}, {"no-serve", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	const char *path = DEFAULT_DB;
 	const char *listen = "127.0.0.1:8080";
-	int json = 0, serve = 1, c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			path = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'l':
-			listen = optarg;
-			break;
-		case 'n':
-			serve = 0;
-			break;
-		case 'h':
-			printf("usage: sekisho %s\n", USAGE);
-			return 0;
-		default:
-			return sk_cli_usage_error(USAGE, "unknown option or missing value: '%s'",
-			                          argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return sk_cli_usage_error(USAGE, "unexpected argument '%s'", argv[optind]);
+	bool json = false, no_serve = false;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &path),
+	    SK_OPT_FLAG("json", &json),
+	    SK_OPT_STR("listen", &listen),
+	    SK_OPT_FLAG("no-serve", &no_serve),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, USAGE, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, USAGE)))
+		return st;
 	if (strstr(path, "://") || strncmp(path, "sqlite:", 7) == 0)
 		return sk_cli_usage_error(USAGE,
 		                          "the demo uses an embedded database: give a file path, "
@@ -123,7 +104,7 @@ int sk_cmd_demo(int argc, char **argv)
 	sk_buf_free(&err);
 	sk_buf_free(&key);
 	/* --json is for scripts: a report, then exit. Otherwise serve until Ctrl-C. */
-	if (!rc && serve && !json)
+	if (!rc && !no_serve && !json)
 		rc = sk_cmd_serve_run(path, listen, 0);
 	return rc;
 }

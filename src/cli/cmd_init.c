@@ -1,5 +1,4 @@
 /* cmd_init: `sekisho init`, creating an installation. */
-#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +10,7 @@
 #include "commands.h"
 
 #define USAGE                                                                                      \
-	"init --db URL --profile PROFILE --admin LOGIN [--name NAME] [--code CODE] "               \
+	"--db URL --profile PROFILE --admin LOGIN [--name NAME] [--code CODE] "                    \
 	"[--admin-name NAME] [--key FILE]"
 
 /* The file an SQLite URL names (as sk_store_open reads it), or NULL for PostgreSQL. */
@@ -31,52 +30,22 @@ static const char *sqlite_path(const char *url)
 
 int sk_cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"profile", required_argument, NULL, 'p'},
-	                                     {"admin", required_argument, NULL, 'a'},
-	                                     {"name", required_argument, NULL, 'n'},
-	                                     {"code", required_argument, NULL, 'c'},
-	                                     {"key", required_argument, NULL, 'k'},
-	                                     {"admin-name", required_argument, NULL, 'N'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
 	sk_install_opts o = {0};
 	const char *db = NULL;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'p':
-			o.profile = optarg;
-			break;
-		case 'a':
-			o.admin_login = optarg;
-			break;
-		case 'n':
-			o.name = optarg;
-			break;
-		case 'c':
-			o.code = optarg;
-			break;
-		case 'k':
-			o.key_path = optarg;
-			break;
-		case 'N':
-			o.admin_name = optarg;
-			break;
-		case 'h':
-			printf("usage: sekisho %s\n", USAGE);
-			return 0;
-		default:
-			return sk_cli_usage_error(USAGE, "unknown option or missing value: '%s'",
-			                          argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return sk_cli_usage_error(USAGE, "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("profile", &o.profile),
+	    SK_OPT_STR("admin", &o.admin_login),
+	    SK_OPT_STR("name", &o.name),
+	    SK_OPT_STR("code", &o.code),
+	    SK_OPT_STR("key", &o.key_path),
+	    SK_OPT_STR("admin-name", &o.admin_name),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, USAGE, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, USAGE)))
+		return st;
 	if (!o.profile || !o.admin_login)
 		return sk_cli_usage_error(USAGE, "--profile and --admin are required");
 	const char *url = sk_cli_db_url(db);

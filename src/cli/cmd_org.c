@@ -1,5 +1,4 @@
 /* cmd_org: `sekisho org add|list|move`, the organization tree. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,36 +13,15 @@
 
 static int org_add(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},     {"code", required_argument, NULL, 'c'},
-	    {"name", required_argument, NULL, 'n'},   {"kind", required_argument, NULL, 'k'},
-	    {"parent", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
 	const char *db = NULL, *code = NULL, *name = NULL, *kind = NULL, *parent = NULL;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'c':
-			code = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 'k':
-			kind = optarg;
-			break;
-		case 'p':
-			parent = optarg;
-			break;
-		default:
-			return sk_cli_bad_option(ADD_USAGE, argc, argv);
-		}
-	}
-	if (optind < argc)
-		return sk_cli_usage_error(ADD_USAGE, "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),     SK_OPT_STR("code", &code),     SK_OPT_STR("name", &name),
+	    SK_OPT_STR("kind", &kind), SK_OPT_STR("parent", &parent), SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, ADD_USAGE, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, ADD_USAGE)))
+		return st;
 	if (!code || !name || !kind)
 		return sk_cli_usage_error(ADD_USAGE, "--code, --name and --kind are required");
 	sk_store *s = NULL;
@@ -81,26 +59,17 @@ static void print_tree(json_t *units, json_int_t parent, int depth)
 
 static int org_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL;
-	int json = 0, c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return sk_cli_bad_option(LIST_USAGE, argc, argv);
-		}
-	}
-	if (optind < argc)
-		return sk_cli_usage_error(LIST_USAGE, "unexpected argument '%s'", argv[optind]);
+	bool json = false;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_FLAG("json", &json),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, LIST_USAGE, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, LIST_USAGE)))
+		return st;
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (rc)
@@ -122,30 +91,17 @@ static int org_list(int argc, char **argv)
 
 static int org_move(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"unit", required_argument, NULL, 'u'},
-	                                     {"parent", required_argument, NULL, 'p'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *unit = NULL, *parent = NULL;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'u':
-			unit = optarg;
-			break;
-		case 'p':
-			parent = optarg;
-			break;
-		default:
-			return sk_cli_bad_option(MOVE_USAGE, argc, argv);
-		}
-	}
-	if (optind < argc)
-		return sk_cli_usage_error(MOVE_USAGE, "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("unit", &unit),
+	    SK_OPT_STR("parent", &parent),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, MOVE_USAGE, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, MOVE_USAGE)))
+		return st;
 	if (!unit || !parent)
 		return sk_cli_usage_error(MOVE_USAGE, "--unit and --parent are required");
 	sk_store *s = NULL;

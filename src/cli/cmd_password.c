@@ -4,7 +4,6 @@
  * common-password list (SPEC §3). Exits 0 whatever the verdict; 2 for bad
  * input.
  */
-#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,44 +16,20 @@
 
 static int password_check(int argc, char **argv)
 {
-	enum { OPT_PROFILE = 256, OPT_KIND, OPT_JSON, OPT_HELP };
-	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, OPT_PROFILE},
-	    {"kind", required_argument, NULL, OPT_KIND},
-	    {"json", no_argument, NULL, OPT_JSON},
-	    {"help", no_argument, NULL, OPT_HELP},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *profile = NULL, *kind = "normal";
 	bool json = false;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_PROFILE:
-			profile = optarg;
-			break;
-		case OPT_KIND:
-			kind = optarg;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_HELP:
-			printf("usage: sekisho password check %s\n", CHECK_USAGE);
-			return 0;
-		default:
-			return sk_cli_usage_error("sekisho password check " CHECK_USAGE,
-			                          "unknown or incomplete option '%s'",
-			                          argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		return sk_cli_usage_error("sekisho password check " CHECK_USAGE,
-		                          "unexpected argument '%s'", argv[optind]);
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("profile", &profile),
+	    SK_OPT_STR("kind", &kind),
+	    SK_OPT_FLAG("json", &json),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, CHECK_USAGE, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, CHECK_USAGE)))
+		return st;
 	if (!profile)
-		return sk_cli_usage_error("sekisho password check " CHECK_USAGE,
-		                          "--profile is required");
+		return sk_cli_usage_error(CHECK_USAGE, "--profile is required");
 	sk_account_kind k;
 	if (sk_account_kind_parse(kind, &k) != SK_OK)
 		return sk_cli_fail(SK_ERR_INVALID,

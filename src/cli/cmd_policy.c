@@ -4,7 +4,6 @@
  * show which seed articles a profile encodes, export it as an OSCAL catalog,
  * and list the built-in profiles.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,7 +47,7 @@ static int policy_check(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 2 || argv[1][0] == '-')
-		return sk_cli_usage_error("sekisho policy check " CHECK_USAGE,
+		return sk_cli_usage_error(CHECK_USAGE,
 		                          "policy check takes exactly one profile file");
 	sk_buf diag = SK_BUF_INIT(1u << 20);
 	sk_policy *p = NULL;
@@ -76,23 +75,13 @@ static int policy_check(int argc, char **argv)
 
 static int policy_coverage(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'j') {
-			json = true;
-		} else if (c == 'h') {
-			printf("usage: sekisho policy coverage " COVERAGE_USAGE "\n");
-			return 0;
-		} else {
-			return sk_cli_usage_error("sekisho policy coverage " COVERAGE_USAGE,
-			                          "unknown option");
-		}
-	}
+	const sk_cli_opt opts[] = {SK_OPT_FLAG("json", &json), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, COVERAGE_USAGE, opts, &st))
+		return st;
 	if (optind != argc - 1)
-		return sk_cli_usage_error("sekisho policy coverage " COVERAGE_USAGE,
+		return sk_cli_usage_error(COVERAGE_USAGE,
 		                          "policy coverage takes exactly one profile");
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(argv[optind], &p);
@@ -109,28 +98,15 @@ static int policy_coverage(int argc, char **argv)
 
 static int policy_export(int argc, char **argv)
 {
-	static const struct option opts[] = {{"oscal", no_argument, NULL, 'o'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
 	bool oscal = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'o') {
-			oscal = true;
-		} else if (c == 'h') {
-			printf("usage: sekisho policy export " EXPORT_USAGE "\n");
-			return 0;
-		} else {
-			return sk_cli_usage_error("sekisho policy export " EXPORT_USAGE,
-			                          "unknown option");
-		}
-	}
+	const sk_cli_opt opts[] = {SK_OPT_FLAG("oscal", &oscal), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, EXPORT_USAGE, opts, &st))
+		return st;
 	if (!oscal)
-		return sk_cli_usage_error("sekisho policy export " EXPORT_USAGE,
-		                          "choose a format: --oscal");
+		return sk_cli_usage_error(EXPORT_USAGE, "choose a format: --oscal");
 	if (optind != argc - 1)
-		return sk_cli_usage_error("sekisho policy export " EXPORT_USAGE,
-		                          "policy export takes exactly one profile");
+		return sk_cli_usage_error(EXPORT_USAGE, "policy export takes exactly one profile");
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(argv[optind], &p);
 	if (ex)
@@ -148,7 +124,7 @@ static int policy_list(int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1)
-		return sk_cli_usage_error("sekisho policy list", "policy list takes no arguments");
+		return sk_cli_usage_error(LIST_USAGE, "policy list takes no arguments");
 	for (const char *const *n = sk_policy_builtin_names(); *n; n++)
 		printf("%s\n", *n);
 	return 0;

@@ -1,5 +1,4 @@
 /* cmd_role: `sekisho role grant|revoke|list|names`, role assignments. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,50 +13,30 @@
 
 struct role_args {
 	const char *db, *login, *role, *unit;
-	int json;
+	bool json;
 };
 
-static int parse(int argc, char **argv, const char *usage, int allow_json, struct role_args *a)
+/* true to go on; false to end with *st. */
+static bool parse(int argc, char **argv, const char *usage, bool allow_json, struct role_args *a,
+                  int *st)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},   {"login", required_argument, NULL, 'l'},
-	    {"role", required_argument, NULL, 'r'}, {"unit", required_argument, NULL, 'u'},
-	    {"json", no_argument, NULL, 'j'},       {NULL, 0, NULL, 0}};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			a->db = optarg;
-			break;
-		case 'l':
-			a->login = optarg;
-			break;
-		case 'r':
-			a->role = optarg;
-			break;
-		case 'u':
-			a->unit = optarg;
-			break;
-		case 'j':
-			if (!allow_json)
-				return sk_cli_bad_option(usage, argc, argv);
-			a->json = 1;
-			break;
-		default:
-			return sk_cli_bad_option(usage, argc, argv);
-		}
-	}
-	if (optind < argc)
-		return sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	return 0;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &a->db),
+	    SK_OPT_STR("login", &a->login),
+	    SK_OPT_STR("role", &a->role),
+	    SK_OPT_STR("unit", &a->unit),
+	    SK_OPT_FLAG("json", allow_json ? &a->json : NULL),
+	    SK_OPT_END,
+	};
+	return sk_cli_options(argc, argv, usage, opts, st) &&
+	       !(*st = sk_cli_no_args(argc, argv, usage));
 }
 
 static int change(int argc, char **argv, bool grant)
 {
 	struct role_args a = {0};
-	int rc = parse(argc, argv, GRANT_USAGE, 0, &a);
-	if (rc)
+	int rc;
+	if (!parse(argc, argv, GRANT_USAGE, false, &a, &rc))
 		return rc;
 	if (!a.login || !a.role || !a.unit)
 		return sk_cli_usage_error(GRANT_USAGE, "--login, --role and --unit are required");
@@ -79,9 +58,9 @@ static int role_revoke(int argc, char **argv) { return change(argc, argv, false)
 static int role_list(int argc, char **argv)
 {
 	struct role_args a = {0};
-	int rc = parse(argc, argv, LIST_USAGE, 1, &a);
+	int rc;
 	sk_store *s = NULL;
-	if (rc || (rc = sk_cli_open_store(a.db, &s)))
+	if (!parse(argc, argv, LIST_USAGE, true, &a, &rc) || (rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *grants = NULL;
@@ -109,8 +88,8 @@ static int role_list(int argc, char **argv)
 static int role_names(int argc, char **argv)
 {
 	struct role_args a = {0};
-	int rc = parse(argc, argv, NAMES_USAGE, 1, &a);
-	if (rc)
+	int rc;
+	if (!parse(argc, argv, NAMES_USAGE, true, &a, &rc))
 		return rc;
 	size_t n;
 	const sk_role_info *t = sk_role_table(&n);

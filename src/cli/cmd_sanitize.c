@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +31,7 @@
 #define EX_TEMPFAIL_ 75
 
 static const char usage_line[] =
-    "sekisho sanitize [FILE] [-o OUT] [--json] [--defang-links] [--keep-original DIR] "
+    "[FILE] [-o OUT] [--json] [--defang-links] [--keep-original DIR] "
     "[--filter] [--db URL] [--max-size BYTES] [--max-parts N] [--max-depth N]\n"
     "       sekisho sanitize --in DIR --out DIR [--json] [--defang-links] [--keep-original DIR] "
     "[--db URL]";
@@ -379,90 +378,33 @@ static int run_batch(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 	return fflush(stdout) != 0 ? 70 : failed ? 1 : 0;
 }
 
-enum {
-	OPT_JSON = 256,
-	OPT_DEFANG,
-	OPT_KEEP,
-	OPT_FILTER,
-	OPT_DB,
-	OPT_IN,
-	OPT_OUT,
-	OPT_MAXSIZE,
-	OPT_MAXPARTS,
-	OPT_MAXDEPTH
-};
-
-static const struct option long_opts[] = {
-    {"json", no_argument, NULL, OPT_JSON},
-    {"defang-links", no_argument, NULL, OPT_DEFANG},
-    {"keep-original", required_argument, NULL, OPT_KEEP},
-    {"filter", no_argument, NULL, OPT_FILTER},
-    {"db", required_argument, NULL, OPT_DB},
-    {"in", required_argument, NULL, OPT_IN},
-    {"out", required_argument, NULL, OPT_OUT},
-    {"output", required_argument, NULL, 'o'},
-    {"max-size", required_argument, NULL, OPT_MAXSIZE},
-    {"max-parts", required_argument, NULL, OPT_MAXPARTS},
-    {"max-depth", required_argument, NULL, OPT_MAXDEPTH},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
 /* Parses the command line into c; returns -1 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, cfg *c)
 {
-	int ch;
-	long long v;
-	while ((ch = getopt_long(argc, argv, "o:h", long_opts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			c->out = optarg;
-			break;
-		case 'h':
-			printf("usage: %s\n", usage_line);
-			return 0;
-		case OPT_JSON:
-			c->json = true;
-			break;
-		case OPT_DEFANG:
-			c->opts.defang_links = true;
-			break;
-		case OPT_KEEP:
-			c->keep_dir = optarg;
-			break;
-		case OPT_FILTER:
-			c->filter = true;
-			break;
-		case OPT_DB:
-			c->db = optarg;
-			break;
-		case OPT_IN:
-			c->in_dir = optarg;
-			break;
-		case OPT_OUT:
-			c->out_dir = optarg;
-			break;
-		case OPT_MAXSIZE:
-		case OPT_MAXPARTS:
-		case OPT_MAXDEPTH:
-			if (!sk_cli_parse_int(optarg, 1, ch == OPT_MAXSIZE ? (1LL << 30) : 100000,
-			                      &v))
-				return sk_cli_usage_error(usage_line, "bad value '%s' for --%s",
-				                          optarg,
-				                          ch == OPT_MAXSIZE    ? "max-size"
-				                          : ch == OPT_MAXPARTS ? "max-parts"
-				                                               : "max-depth");
-			if (ch == OPT_MAXSIZE)
-				c->opts.limits.max_size = (size_t)v;
-			else if (ch == OPT_MAXPARTS)
-				c->opts.limits.max_parts = (size_t)v;
-			else
-				c->opts.limits.max_depth = (size_t)v;
-			break;
-		default:
-			return sk_cli_usage_error(usage_line, "unknown option");
-		}
-	}
+	long long max_size = 0, max_parts = 0, max_depth = 0;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_FLAG("json", &c->json),
+	    SK_OPT_FLAG("defang-links", &c->opts.defang_links),
+	    SK_OPT_STR("keep-original", &c->keep_dir),
+	    SK_OPT_FLAG("filter", &c->filter),
+	    SK_OPT_STR("db", &c->db),
+	    SK_OPT_STR("in", &c->in_dir),
+	    SK_OPT_STR("out", &c->out_dir),
+	    SK_OPT_STR_L("output", 'o', &c->out),
+	    SK_OPT_NUM("max-size", &max_size, 1, 1LL << 30),
+	    SK_OPT_NUM("max-parts", &max_parts, 1, 100000),
+	    SK_OPT_NUM("max-depth", &max_depth, 1, 100000),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, usage_line, opts, &st))
+		return st;
+	if (max_size)
+		c->opts.limits.max_size = (size_t)max_size;
+	if (max_parts)
+		c->opts.limits.max_parts = (size_t)max_parts;
+	if (max_depth)
+		c->opts.limits.max_depth = (size_t)max_depth;
 	if (optind < argc)
 		c->file = argv[optind++];
 	if (optind < argc)

@@ -1,5 +1,4 @@
 /* cmd_user: `sekisho user add|list|show|disable|enable`, accounts. */
-#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,61 +17,47 @@
 #define SHOW_USAGE  "--db URL LOGIN [--json]"
 #define STATE_USAGE "--db URL LOGIN"
 
+/* --role, given once per role. */
+struct roles {
+	const char *names[SK_USER_ROLES_MAX];
+	size_t n;
+};
+
+static int add_role(void *out, const char *value, const char *usage)
+{
+	struct roles *r = out;
+	if (r->n == SK_USER_ROLES_MAX)
+		return sk_cli_usage_error(usage, "more than %d roles given", SK_USER_ROLES_MAX);
+	r->names[r->n++] = value;
+	return 0;
+}
+
 static int user_add(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"login", required_argument, NULL, 'l'},
-	                                     {"name", required_argument, NULL, 'n'},
-	                                     {"unit", required_argument, NULL, 'u'},
-	                                     {"role", required_argument, NULL, 'r'},
-	                                     {"kind", required_argument, NULL, 'k'},
-	                                     {"expires", required_argument, NULL, 'e'},
-	                                     {"password-stdin", no_argument, NULL, 'P'},
-	                                     {NULL, 0, NULL, 0}};
 	sk_user_new u = {0};
 	const char *db = NULL, *expires = NULL;
-	const char *roles[SK_USER_ROLES_MAX];
-	int from_stdin = 0, c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'l':
-			u.login = optarg;
-			break;
-		case 'n':
-			u.name = optarg;
-			break;
-		case 'u':
-			u.unit = optarg;
-			break;
-		case 'k':
-			u.kind = optarg;
-			break;
-		case 'e':
-			expires = optarg;
-			break;
-		case 'P':
-			from_stdin = 1;
-			break;
-		case 'r':
-			if (u.nroles == SK_USER_ROLES_MAX)
-				return sk_cli_usage_error(ADD_USAGE, "more than %d roles given",
-				                          SK_USER_ROLES_MAX);
-			roles[u.nroles++] = optarg;
-			break;
-		default:
-			return sk_cli_bad_option(ADD_USAGE, argc, argv);
-		}
-	}
-	if (optind < argc)
-		return sk_cli_usage_error(ADD_USAGE, "unexpected argument '%s'", argv[optind]);
+	struct roles roles = {.n = 0};
+	bool from_stdin = false;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("login", &u.login),
+	    SK_OPT_STR("name", &u.name),
+	    SK_OPT_STR("unit", &u.unit),
+	    SK_OPT_FN("role", &roles, add_role),
+	    SK_OPT_STR("kind", &u.kind),
+	    SK_OPT_STR("expires", &expires),
+	    SK_OPT_FLAG("password-stdin", &from_stdin),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, ADD_USAGE, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, ADD_USAGE)))
+		return st;
+	u.nroles = roles.n;
 	if (!u.login || !u.name || !u.unit || !u.nroles)
 		return sk_cli_usage_error(ADD_USAGE,
 		                          "--login, --name, --unit and --role are required");
-	u.roles = roles;
+	u.roles = roles.names;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e;
 	if (expires && (e = sk_user_parse_expiry(expires, &u.expires_at, &err))) {
@@ -140,34 +125,19 @@ static void print_user(json_t *u)
 
 static int user_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"unit", required_argument, NULL, 'u'},
-	                                     {"role", required_argument, NULL, 'r'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *unit = NULL, *role = NULL;
-	int json = 0, c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'u':
-			unit = optarg;
-			break;
-		case 'r':
-			role = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return sk_cli_bad_option(LIST_USAGE, argc, argv);
-		}
-	}
-	if (optind < argc)
-		return sk_cli_usage_error(LIST_USAGE, "unexpected argument '%s'", argv[optind]);
+	bool json = false;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("unit", &unit),
+	    SK_OPT_STR("role", &role),
+	    SK_OPT_FLAG("json", &json),
+	    SK_OPT_END,
+	};
+	int st;
+	if (!sk_cli_options(argc, argv, LIST_USAGE, opts, &st) ||
+	    (st = sk_cli_no_args(argc, argv, LIST_USAGE)))
+		return st;
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (rc)
@@ -190,49 +160,40 @@ static int user_list(int argc, char **argv)
 	return rc;
 }
 
-/* user show / disable / enable: one account named by --login or the first argument. */
-static int one_user(int argc, char **argv, const char *usage, int allow_json, const char **db,
-                    const char **login, int *json)
+/*
+ * user show / disable / enable: one account named by --login or the first
+ * argument. true to go on; false to end with *st.
+ */
+static bool one_user(int argc, char **argv, const char *usage, bool allow_json, const char **db,
+                     const char **login, bool *json, int *st)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"login", required_argument, NULL, 'l'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {NULL, 0, NULL, 0}};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			*db = optarg;
-			break;
-		case 'l':
-			*login = optarg;
-			break;
-		case 'j':
-			if (!allow_json)
-				return sk_cli_bad_option(usage, argc, argv);
-			*json = 1;
-			break;
-		default:
-			return sk_cli_bad_option(usage, argc, argv);
-		}
-	}
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", db),
+	    SK_OPT_STR("login", login),
+	    SK_OPT_FLAG("json", allow_json ? json : NULL),
+	    SK_OPT_END,
+	};
+	if (!sk_cli_options(argc, argv, usage, opts, st))
+		return false;
 	if (optind < argc && !*login)
 		*login = argv[optind++];
-	if (optind < argc)
-		return sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!*login)
-		return sk_cli_usage_error(usage, "which account? (give its login)");
-	return 0;
+	if ((*st = sk_cli_no_args(argc, argv, usage)))
+		return false;
+	if (!*login) {
+		*st = sk_cli_usage_error(usage, "which account? (give its login)");
+		return false;
+	}
+	return true;
 }
 
 static int user_show(int argc, char **argv)
 {
 	const char *db = NULL, *login = NULL;
-	int json = 0;
-	int rc = one_user(argc, argv, SHOW_USAGE, 1, &db, &login, &json);
+	bool json = false;
+	int rc;
 	sk_store *s = NULL;
-	if (rc || (rc = sk_cli_open_store(db, &s)))
+	if (!one_user(argc, argv, SHOW_USAGE, true, &db, &login, &json, &rc) ||
+	    (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *u = NULL;
@@ -257,10 +218,11 @@ static int user_show(int argc, char **argv)
 static int set_state(int argc, char **argv, bool active)
 {
 	const char *db = NULL, *login = NULL;
-	int json = 0;
-	int rc = one_user(argc, argv, STATE_USAGE, 0, &db, &login, &json);
+	bool json = false;
+	int rc;
 	sk_store *s = NULL;
-	if (rc || (rc = sk_cli_open_store(db, &s)))
+	if (!one_user(argc, argv, STATE_USAGE, false, &db, &login, &json, &rc) ||
+	    (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_user_set_active(s, sk_actor_cli(), login, active, &err);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 
 struct command {
@@ -60,8 +61,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--version") == 0)
 		return sk_cmd_version(1, argv + 1);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].noun, argv[1]) == 0)
+		if (strcmp(commands[i].noun, argv[1]) == 0) {
+			sk_cli_name_command(commands[i].noun);
 			return commands[i].run(argc - 2 + 1, argv + 1);
+		}
 	fprintf(stderr, "sekisho: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

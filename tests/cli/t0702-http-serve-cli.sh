@@ -8,8 +8,18 @@ expect_exit 2 sk serve --db "$DB" --listen 127.0.0.1:99999
 expect_in err "bad port"
 expect_exit 2 sk serve --db "$DB" --threads 0
 expect_in err "--threads"
+expect_exit 2 sk serve --db "$DB" --request-timeout 0
+expect_in err "--request-timeout must be a whole number from 1 to 3600"
+expect_exit 2 sk serve --db "$DB" --max-body 12k
+expect_in err "--max-body"
 expect_exit 2 sk serve --db "$DB" --bogus
 expect_in err "unknown option"
+expect_in err "usage: sekisho serve"
+expect_exit 2 sk serve --db "$DB" stray
+expect_in err "unexpected argument 'stray'"
+# --help: the usage line on stdout, nothing started.
+expect_exit 0 sk serve --help
+expect_in out "usage: sekisho serve [--db URL]"
 # A database with no installation.
 set +e; sk serve --db "$DB" --listen 127.0.0.1:0 >out 2>err; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "serve started on an empty database"
