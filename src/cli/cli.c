@@ -94,7 +94,8 @@ int sk_cli_finish(sk_store *s, sk_err e, sk_buf *err)
 
 #define MAX_OPTS 48
 
-bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *opts, int *status)
+bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *opts, int args,
+                    int *status)
 {
 	struct option lo[MAX_OPTS + 2];
 	char letters[2 * MAX_OPTS + 2];
@@ -172,6 +173,11 @@ bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *
 				return false;
 			break;
 		}
+	}
+	if (args != SK_CLI_ANY_ARGS && argc - optind > args) {
+		*status =
+		    sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind + args]);
+		return false;
 	}
 	return true;
 }

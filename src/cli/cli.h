@@ -123,15 +123,19 @@ typedef struct sk_cli_opt {
 
 /*
  * Parses the options in argv (argv[0] names the command) against opts.
+ * args is how many arguments the command takes besides its options: more
+ * are refused as unexpected; SK_CLI_ANY_ARGS leaves them to the command.
  * true: the command goes on, its arguments at argv[optind] to
- * argv[argc - 1]; false: it ends with *status (2 after a bad option, 0 after
- * --help), the message already printed.
+ * argv[argc - 1]; false: it ends with *status (2 after a bad command line, 0
+ * after --help), the message already printed.
  */
-bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *opts, int *status);
+#define SK_CLI_ANY_ARGS (-1)
+bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *opts, int args,
+                    int *status);
 
 /*
- * For a command that takes no arguments besides its options: 2 (after saying
- * so) if any is left, or 0.
+ * For a command that has taken the arguments it wants: 2 (after saying so)
+ * if any is left, or 0.
  */
 int sk_cli_no_args(int argc, char **argv, const char *usage);
 

@@ -79,7 +79,7 @@ static bool parse_fields(const char *usage, int argc, char **argv, sk_asset_inpu
 	    SK_OPT_FLAG("json", json),
 	    SK_OPT_END,
 	};
-	if (!sk_cli_options(argc, argv, usage, opts, st))
+	if (!sk_cli_options(argc, argv, usage, opts, SK_CLI_ANY_ARGS, st))
 		return false;
 	*nfields = 0;
 	for (size_t i = 0; i < SK_AF__COUNT; i++)
@@ -153,7 +153,7 @@ static bool parse_simple(const char *usage, int argc, char **argv, const char **
                          int64_t *id, int *st)
 {
 	const sk_cli_opt opts[] = {SK_OPT_STR("db", db), SK_OPT_FLAG("json", json), SK_OPT_END};
-	return sk_cli_options(argc, argv, usage, opts, st) &&
+	return sk_cli_options(argc, argv, usage, opts, SK_CLI_ANY_ARGS, st) &&
 	       !(*st = parse_id(usage, argc, argv, id));
 }
 
@@ -308,8 +308,7 @@ static int cmd_list(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int rc;
-	if (!sk_cli_options(argc, argv, U_LIST, opts, &rc) ||
-	    (rc = sk_cli_no_args(argc, argv, U_LIST)))
+	if (!sk_cli_options(argc, argv, U_LIST, opts, 0, &rc))
 		return rc;
 	f.limit = limit;
 	sk_store *s = NULL;
@@ -346,7 +345,7 @@ static int cmd_dispose(int argc, char **argv)
 	};
 	int64_t id = 0;
 	int rc;
-	if (!sk_cli_options(argc, argv, U_DISPOSE, opts, &rc) ||
+	if (!sk_cli_options(argc, argv, U_DISPOSE, opts, SK_CLI_ANY_ARGS, &rc) ||
 	    (rc = parse_id(U_DISPOSE, argc, argv, &id)))
 		return rc;
 	if (!op || !record)
@@ -467,7 +466,7 @@ static int cmd_import(int argc, char **argv)
 	bool json = false;
 	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
 	int st;
-	if (!sk_cli_options(argc, argv, U_IMPORT, opts, &st))
+	if (!sk_cli_options(argc, argv, U_IMPORT, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind + 1 != argc)
 		return sk_cli_usage_error(U_IMPORT, "give exactly one CSV file");
@@ -516,8 +515,7 @@ static int cmd_export(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, U_EXPORT, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, U_EXPORT)))
+	if (!sk_cli_options(argc, argv, U_EXPORT, opts, 0, &st))
 		return st;
 	bool xlsx = strcmp(format, "xlsx") == 0;
 	if (!xlsx && strcmp(format, "csv") != 0)

@@ -68,8 +68,7 @@ static int cmd_checkpoint(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, U_CHECKPOINT, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, U_CHECKPOINT)))
+	if (!sk_cli_options(argc, argv, U_CHECKPOINT, opts, 0, &st))
 		return st;
 	db = sk_cli_db_url(db);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), path = SK_BUF_INIT(4096);
@@ -197,8 +196,7 @@ static int cmd_verify(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int rc = 0;
-	if (!sk_cli_options(argc, argv, U_VERIFY, opts, &rc) ||
-	    (rc = sk_cli_no_args(argc, argv, U_VERIFY)))
+	if (!sk_cli_options(argc, argv, U_VERIFY, opts, 0, &rc))
 		goto out;
 	if (db && exp) {
 		rc = sk_cli_usage_error(U_VERIFY, "give --db or --export, not both");
@@ -266,7 +264,7 @@ static int cmd_prove(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, U_PROVE, opts, &st))
+	if (!sk_cli_options(argc, argv, U_PROVE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	/* --consistency OLD NEW: NEW is the one argument left once the options are read. */
 	if (old >= 0 && optind < argc && !sk_cli_parse_int(argv[optind++], 1, INT64_MAX, &new_))
@@ -375,7 +373,7 @@ static int cmd_verify_proof(int argc, char **argv)
 	int rc = 0;
 	json_t *j = NULL;
 	sk_buf text = SK_BUF_INIT(PROOF_FILE_MAX), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	if (!sk_cli_options(argc, argv, U_VERIFY_PROOF, opts, &rc))
+	if (!sk_cli_options(argc, argv, U_VERIFY_PROOF, opts, SK_CLI_ANY_ARGS, &rc))
 		goto out;
 	if (optind != argc - 1) {
 		rc = sk_cli_usage_error(U_VERIFY_PROOF, "give one proof file (or - for stdin)");
@@ -537,8 +535,7 @@ static int cmd_show(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int rc;
-	if (!sk_cli_options(argc, argv, U_SHOW, opts, &rc) ||
-	    (rc = sk_cli_no_args(argc, argv, U_SHOW)))
+	if (!sk_cli_options(argc, argv, U_SHOW, opts, 0, &rc))
 		return rc;
 	if (seq < 0)
 		return sk_cli_usage_error(U_SHOW, "give --seq N");
@@ -574,8 +571,7 @@ static int cmd_tail(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int rc;
-	if (!sk_cli_options(argc, argv, U_TAIL, opts, &rc) ||
-	    (rc = sk_cli_no_args(argc, argv, U_TAIL)))
+	if (!sk_cli_options(argc, argv, U_TAIL, opts, 0, &rc))
 		return rc;
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
@@ -606,8 +602,7 @@ static int cmd_export(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, U_EXPORT, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, U_EXPORT)))
+	if (!sk_cli_options(argc, argv, U_EXPORT, opts, 0, &st))
 		return st;
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);

@@ -34,7 +34,7 @@ static bool parse(int argc, char **argv, const char *usage, bool days_json, int 
 	    SK_OPT_FLAG("json", days_json ? &a->json : NULL),
 	    SK_OPT_END,
 	};
-	if (!sk_cli_options(argc, argv, usage, opts, st))
+	if (!sk_cli_options(argc, argv, usage, opts, SK_CLI_ANY_ARGS, st))
 		return false;
 	if (login)
 		a->pos[a->npos++] = login;

@@ -68,10 +68,8 @@ int sk_cmd_decide(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, DECIDE_USAGE, opts, &st))
+	if (!sk_cli_options(argc, argv, DECIDE_USAGE, opts, 0, &st))
 		return st;
-	if (optind != argc)
-		return sk_cli_usage_error(DECIDE_USAGE, "unexpected argument '%s'", argv[optind]);
 	if (!profile)
 		return sk_cli_usage_error(DECIDE_USAGE, "--profile is required");
 	if (!action)

@@ -58,8 +58,7 @@ int sk_cmd_demo(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, USAGE, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, USAGE)))
+	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st))
 		return st;
 	if (strstr(path, "://") || strncmp(path, "sqlite:", 7) == 0)
 		return sk_cli_usage_error(USAGE,

@@ -43,8 +43,7 @@ int sk_cmd_init(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, USAGE, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, USAGE)))
+	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st))
 		return st;
 	if (!o.profile || !o.admin_login)
 		return sk_cli_usage_error(USAGE, "--profile and --admin are required");

@@ -19,8 +19,7 @@ static int org_add(int argc, char **argv)
 	    SK_OPT_STR("kind", &kind), SK_OPT_STR("parent", &parent), SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, ADD_USAGE, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, ADD_USAGE)))
+	if (!sk_cli_options(argc, argv, ADD_USAGE, opts, 0, &st))
 		return st;
 	if (!code || !name || !kind)
 		return sk_cli_usage_error(ADD_USAGE, "--code, --name and --kind are required");
@@ -67,8 +66,7 @@ static int org_list(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, LIST_USAGE, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, LIST_USAGE)))
+	if (!sk_cli_options(argc, argv, LIST_USAGE, opts, 0, &st))
 		return st;
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
@@ -99,8 +97,7 @@ static int org_move(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, MOVE_USAGE, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, MOVE_USAGE)))
+	if (!sk_cli_options(argc, argv, MOVE_USAGE, opts, 0, &st))
 		return st;
 	if (!unit || !parent)
 		return sk_cli_usage_error(MOVE_USAGE, "--unit and --parent are required");

@@ -25,8 +25,7 @@ static int password_check(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, CHECK_USAGE, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, CHECK_USAGE)))
+	if (!sk_cli_options(argc, argv, CHECK_USAGE, opts, 0, &st))
 		return st;
 	if (!profile)
 		return sk_cli_usage_error(CHECK_USAGE, "--profile is required");

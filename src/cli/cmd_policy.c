@@ -78,7 +78,7 @@ static int policy_coverage(int argc, char **argv)
 	bool json = false;
 	const sk_cli_opt opts[] = {SK_OPT_FLAG("json", &json), SK_OPT_END};
 	int st;
-	if (!sk_cli_options(argc, argv, COVERAGE_USAGE, opts, &st))
+	if (!sk_cli_options(argc, argv, COVERAGE_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind != argc - 1)
 		return sk_cli_usage_error(COVERAGE_USAGE,
@@ -101,7 +101,7 @@ static int policy_export(int argc, char **argv)
 	bool oscal = false;
 	const sk_cli_opt opts[] = {SK_OPT_FLAG("oscal", &oscal), SK_OPT_END};
 	int st;
-	if (!sk_cli_options(argc, argv, EXPORT_USAGE, opts, &st))
+	if (!sk_cli_options(argc, argv, EXPORT_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (!oscal)
 		return sk_cli_usage_error(EXPORT_USAGE, "choose a format: --oscal");

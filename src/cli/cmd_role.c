@@ -28,8 +28,7 @@ static bool parse(int argc, char **argv, const char *usage, bool allow_json, str
 	    SK_OPT_FLAG("json", allow_json ? &a->json : NULL),
 	    SK_OPT_END,
 	};
-	return sk_cli_options(argc, argv, usage, opts, st) &&
-	       !(*st = sk_cli_no_args(argc, argv, usage));
+	return sk_cli_options(argc, argv, usage, opts, 0, st);
 }
 
 static int change(int argc, char **argv, bool grant)

@@ -397,7 +397,7 @@ static int parse_args(int argc, char **argv, cfg *c)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, usage_line, opts, &st))
+	if (!sk_cli_options(argc, argv, usage_line, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (max_size)
 		c->opts.limits.max_size = (size_t)max_size;

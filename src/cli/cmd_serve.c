@@ -50,8 +50,7 @@ int sk_cmd_serve(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, USAGE, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, USAGE)))
+	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st))
 		return st;
 	sk_http_config cfg = {.db_url = sk_cli_db_url(db),
 	                      .listen = listen,

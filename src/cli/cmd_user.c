@@ -50,8 +50,7 @@ static int user_add(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, ADD_USAGE, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, ADD_USAGE)))
+	if (!sk_cli_options(argc, argv, ADD_USAGE, opts, 0, &st))
 		return st;
 	u.nroles = roles.n;
 	if (!u.login || !u.name || !u.unit || !u.nroles)
@@ -135,8 +134,7 @@ static int user_list(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, LIST_USAGE, opts, &st) ||
-	    (st = sk_cli_no_args(argc, argv, LIST_USAGE)))
+	if (!sk_cli_options(argc, argv, LIST_USAGE, opts, 0, &st))
 		return st;
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
@@ -173,7 +171,7 @@ static bool one_user(int argc, char **argv, const char *usage, bool allow_json, 
 	    SK_OPT_FLAG("json", allow_json ? json : NULL),
 	    SK_OPT_END,
 	};
-	if (!sk_cli_options(argc, argv, usage, opts, st))
+	if (!sk_cli_options(argc, argv, usage, opts, SK_CLI_ANY_ARGS, st))
 		return false;
 	if (optind < argc && !*login)
 		*login = argv[optind++];

@@ -44,7 +44,7 @@ static bool parse(struct got *g, int *status, int argc, char **argv)
 	    SK_OPT_END,
 	};
 	*status = -1;
-	return sk_cli_options(argc, argv, USAGE, opts, status);
+	return sk_cli_options(argc, argv, USAGE, opts, SK_CLI_ANY_ARGS, status);
 }
 
 #define ARGV(...)                                                                                  \
@@ -136,12 +136,30 @@ static void test_not_offered(void **state)
 	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", NULL),
 	                           SK_OPT_STR("key", &key), SK_OPT_END};
 	int st;
-	assert_true(sk_cli_options(5, ARGV("--db", "x", "--key", "k"), USAGE, opts, &st));
+	assert_true(
+	    sk_cli_options(5, ARGV("--db", "x", "--key", "k"), USAGE, opts, SK_CLI_ANY_ARGS, &st));
 	assert_string_equal(db, "x");
 	assert_string_equal(key, "k");
-	assert_false(sk_cli_options(2, ARGV("--json"), USAGE, opts, &st));
+	assert_false(sk_cli_options(2, ARGV("--json"), USAGE, opts, SK_CLI_ANY_ARGS, &st));
 	assert_int_equal(st, 2);
 	assert_false(json);
+}
+
+static void test_argument_count(void **state)
+{
+	(void)state;
+	const char *db = NULL;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_END};
+	int st = -1;
+	/* A command that takes no argument, or one, refuses the next one. */
+	assert_true(sk_cli_options(3, ARGV("--db", "x"), USAGE, opts, 0, &st));
+	assert_false(sk_cli_options(4, ARGV("--db", "x", "stray"), USAGE, opts, 0, &st));
+	assert_int_equal(st, 2);
+	assert_true(sk_cli_options(4, ARGV("one", "--db", "x"), USAGE, opts, 1, &st));
+	assert_false(sk_cli_options(5, ARGV("one", "--db", "x", "two"), USAGE, opts, 1, &st));
+	assert_int_equal(st, 2);
+	/* SK_CLI_ANY_ARGS leaves them all to the command. */
+	assert_true(sk_cli_options(4, ARGV("a", "b", "c"), USAGE, opts, SK_CLI_ANY_ARGS, &st));
 }
 
 static void test_boundaries(void **state)
@@ -162,9 +180,9 @@ static void test_boundaries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_values),     cmocka_unit_test(test_refusals),
-	    cmocka_unit_test(test_help),       cmocka_unit_test(test_not_offered),
-	    cmocka_unit_test(test_boundaries),
+	    cmocka_unit_test(test_values),         cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_help),           cmocka_unit_test(test_not_offered),
+	    cmocka_unit_test(test_argument_count), cmocka_unit_test(test_boundaries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
