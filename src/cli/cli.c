@@ -123,7 +123,9 @@ bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *
 	letters[nl++] = 'h';
 	letters[nl] = '\0';
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets where an earlier, abandoned scan stopped inside a
+	 * group of letters ("-xo"), so a second parse in one process starts clean. */
+	optind = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
 		if (c == 'h') {

@@ -108,6 +108,12 @@ static void test_refusals(void **state)
 	assert_false(PARSE(&g, &st, "--role", "a", "--role", "b", "--role", "c", "--role", "d",
 	                   "--role", "e"));
 	assert_int_equal(st, 2);
+	/* A scan abandoned inside a group of letters does not leak into the next one. */
+	assert_false(PARSE(&g, &st, "-hx")); /* -h ends it before the unknown -x */
+	assert_int_equal(st, 0);
+	assert_true(PARSE(&g, &st, "-o", "out"));
+	assert_string_equal(g.out, "out");
+	assert_false(g.json);
 	/* An argument left over where none is taken. */
 	assert_true(PARSE(&g, &st, "--json", "extra"));
 	assert_int_equal(sk_cli_no_args(ARGC("--json", "extra"), ARGV("--json", "extra"), USAGE),
