@@ -11,7 +11,7 @@
 
 struct args {
 	const char *db;
-	const char *days;
+	long long days; /* 0: not given */
 	bool json;
 	const char *pos[2]; /* positional arguments */
 	int npos;
@@ -30,7 +30,7 @@ static bool parse(int argc, char **argv, const char *usage, bool days_json, int 
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &a->db),
 	    SK_OPT_STR("login", want > 0 ? &login : NULL),
-	    SK_OPT_STR("days", days_json ? &a->days : NULL),
+	    SK_OPT_NUM("days", days_json ? &a->days : NULL, 1, 36500),
 	    SK_OPT_FLAG("json", days_json ? &a->json : NULL),
 	    SK_OPT_END,
 	};
@@ -68,23 +68,16 @@ int sk_cmd_user_unused(int argc, char **argv)
 {
 	struct args a;
 	sk_store *s = NULL;
-	long long days = 0;
 	int rc;
 	if (!parse(argc, argv, SK_USER_UNUSED_USAGE, true, 0, &a, &rc))
 		return rc;
 	if (!a.days)
 		return sk_cli_usage_error(SK_USER_UNUSED_USAGE, "--days is required");
-	if (!sk_cli_parse_int(a.days, 1, 36500, &days))
-		return sk_cli_usage_error(
-		    SK_USER_UNUSED_USAGE,
-		    "--days must be a whole number of days from 1 to 36500, not "
-		    "'%s'",
-		    a.days);
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *list = NULL;
-	sk_err e = sk_auth_unused(s, (int)days, &list, &err);
+	sk_err e = sk_auth_unused(s, (int)a.days, &list, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
 	if (a.json) {
@@ -102,7 +95,7 @@ int sk_cmd_user_unused(int argc, char **argv)
 			       last ? last : "never");
 		}
 		printf("%zu account%s not used for %lld days or more\n", json_array_size(list),
-		       json_array_size(list) == 1 ? "" : "s", days);
+		       json_array_size(list) == 1 ? "" : "s", a.days);
 		json_decref(list);
 	}
 	sk_cli_finish(s, SK_OK, &err);
