@@ -46,6 +46,13 @@ typedef struct sk_http_config {
  */
 sk_err sk_http_serve(const sk_http_config *c, sk_buf *err);
 
+/*
+ * SK_OK when listen is a well-formed address nothing listens on yet (port 0
+ * always passes); otherwise SK_ERR_INVALID or SK_ERR_IO naming the problem,
+ * so a command can refuse before it does any other work.
+ */
+sk_err sk_http_check_listen(const char *listen, sk_buf *err);
+
 /* Asks a running sk_http_serve to shut down gracefully (async-signal-safe). */
 void sk_http_stop(void);
 
