@@ -23,6 +23,7 @@
 #include "../domain/actor.h"
 #include "../domain/authz.h"
 #include "../domain/decision.h"
+#include "../domain/schema.h"
 #include "../policy/policy.h"
 #include "../store/store.h"
 #include "http.h"
@@ -84,24 +85,6 @@ void sk_http_scache_free(sk_http_thread *t);
 
 /* --- the route table --- */
 
-typedef enum sk_http_type {
-	SK_T_STR,       /* a string */
-	SK_T_INT,       /* an integer */
-	SK_T_BOOL,      /* true or false */
-	SK_T_STR_INT,   /* a string or an integer (ids or codes, levels "3" or 3) */
-	SK_T_STR_ARRAY, /* an array of strings */
-} sk_http_type;
-
-typedef struct sk_http_field {
-	const char *name;
-	sk_http_type type;
-	bool required;
-	size_t max; /* the longest string (bytes) or array accepted; 0: the default */
-	const char *doc;
-} sk_http_field;
-
-#define SK_HTTP_MAX_FIELDS 24
-
 struct sk_http_rctx;
 typedef void (*sk_http_handler)(struct sk_http_rctx *r);
 
@@ -124,9 +107,9 @@ typedef struct sk_http_route {
 	uint32_t roles;      /* bits (1u << sk_role) allowed; 0 with !PUBLIC: nobody */
 	sk_http_handler run; /* answers the request */
 	const char *summary;
-	const char *scope; /* how scope limits the answer, for the OpenAPI document */
-	sk_http_field fields[SK_HTTP_MAX_FIELDS]; /* body (SK_R_BODY), ended by a NULL name */
-	const char *const *query;                 /* query parameters accepted; NULL-terminated */
+	const char *scope;        /* how scope limits the answer, for the OpenAPI document */
+	const sk_schema *body;    /* the body's fields (SK_R_BODY): a PATCH needs none of them */
+	const char *const *query; /* query parameters accepted; NULL-terminated */
 } sk_http_route;
 
 /* The table and its length. */

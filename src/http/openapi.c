@@ -10,44 +10,57 @@
 #include "../core/sk_version.h"
 #include "http_int.h"
 
-static json_t *field_schema(const sk_http_field *f)
+/* A field's JSON Schema, with both titles and its limits (from the domain's schema). */
+static json_t *field_schema(const sk_field *f)
 {
 	json_t *s;
 	switch (f->type) {
-	case SK_T_STR:
-		s = json_pack("{s:s, s:I}", "type", "string", "maxLength",
-		              (json_int_t)(f->max ? f->max : 1024));
+	case SK_FT_INT:
+		s = json_pack("{s:s, s:I, s:I}", "type", "integer", "minimum", (json_int_t)f->lo,
+		              "maximum", (json_int_t)f->hi);
 		break;
-	case SK_T_INT:
-		s = json_pack("{s:s}", "type", "integer");
-		break;
-	case SK_T_BOOL:
+	case SK_FT_BOOL:
 		s = json_pack("{s:s}", "type", "boolean");
 		break;
-	case SK_T_STR_INT:
-		s = json_pack("{s:[s,s]}", "type", "string", "integer");
+	case SK_FT_REF:
+	case SK_FT_LEVEL:
+		s = json_pack("{s:[s,s], s:I}", "type", "string", "integer", "maxLength",
+		              (json_int_t)f->max);
+		break;
+	case SK_FT_WORDS:
+		s = json_pack("{s:s, s:{s:s, s:i}, s:I}", "type", "array", "items", "type",
+		              "string", "maxLength", SK_SCHEMA_WORD_MAX, "maxItems",
+		              (json_int_t)f->max);
 		break;
 	default:
-		s = json_pack("{s:s, s:{s:s}, s:I}", "type", "array", "items", "type", "string",
-		              "maxItems", (json_int_t)f->max);
+		s = json_pack("{s:s, s:I}", "type", "string", "maxLength", (json_int_t)f->max);
+		if (s && f->type == SK_FT_SECRET)
+			json_object_set_new(s, "format", json_string("password"));
 		break;
 	}
-	if (s && f->doc)
-		json_object_set_new(s, "description", json_string(f->doc));
+	if (s)
+		json_object_update_new(s, json_pack("{s:s, s:s, s:s, s:s}", "title", f->en,
+		                                    "x-title-ja", f->ja, "description", f->help_en,
+		                                    "x-description-ja", f->help_ja));
+	if (s && (f->flags & SK_FF_DETAIL))
+		json_object_set_new(s, "x-sekisho-detail", json_true());
 	return s;
 }
 
 static json_t *body_schema(const sk_http_route *rt)
 {
 	json_t *props = json_object(), *req = json_array();
-	for (const sk_http_field *f = rt->fields; f->name; f++) {
-		json_object_set_new(props, f->name, field_schema(f));
-		if (f->required)
-			json_array_append_new(req, json_string(f->name));
+	bool change = strcmp(rt->method, "PATCH") == 0;
+	for (size_t i = 0; i < rt->body->n; i++) {
+		const sk_field *f = &rt->body->fields[i];
+		json_object_set_new(props, f->key, field_schema(f));
+		if (!change && (f->flags & SK_FF_REQUIRED))
+			json_array_append_new(req, json_string(f->key));
 	}
-	return json_pack("{s:b, s:{s:{s:{s:s, s:o, s:o, s:b}}}}", "required", 1, "content",
-	                 "application/json", "schema", "type", "object", "properties", props,
-	                 "required", req, "additionalProperties", 0);
+	return json_pack("{s:b, s:{s:{s:{s:s, s:s, s:s, s:o, s:o, s:b}}}}", "required", 1,
+	                 "content", "application/json", "schema", "type", "object", "title",
+	                 rt->body->en, "x-title-ja", rt->body->ja, "properties", props, "required",
+	                 req, "additionalProperties", 0);
 }
 
 static json_t *parameters(const sk_http_route *rt)

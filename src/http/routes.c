@@ -31,29 +31,6 @@
 /* Who may read /metrics from another host: the administrators and the auditor. */
 #define METRICS_READERS (ADMINS | R(SK_ROLE_AUDITOR))
 
-/* The asset fields a body may carry: sk_asset_field's keys. */
-#define ASSET_FIELDS(req)                                                                          \
-	{"unit", SK_T_STR_INT, req, 64, "owning unit: id or code"},                                \
-	    {"type", SK_T_STR, req, 64,                                                            \
-	     "hardware, software, media, facility, document, data, network or system"},            \
-	    {"name", SK_T_STR, req, 400, "名称・型番"},                                            \
-	    {"quantity", SK_T_INT, false, 0, "台数・個数 (default 1)"},                            \
-	    {"location", SK_T_STR, false, 400, "保管場所"},                                        \
-	    {"backup", SK_T_BOOL, false, 0, "バックアップの有無"},                                 \
-	    {"disposal_method", SK_T_STR, false, 400, "廃棄方法"},                                 \
-	    {"conf", SK_T_STR_INT, req, 32, "機密性, as the profile names the level"},             \
-	    {"integ", SK_T_STR_INT, req, 32, "完全性"},                                            \
-	    {"avail", SK_T_STR_INT, req, 32, "可用性"},                                            \
-	    {"manager", SK_T_STR, req, 200, "管理責任者"},                                         \
-	    {"zone", SK_T_STR, req, 32, "mynumber, lgwan or internet"},                            \
-	    {"personal", SK_T_BOOL, false, 0, "holds personal information"},                       \
-	    {"mynumber", SK_T_BOOL, false, 0, "holds 特定個人情報"},                               \
-	    {"recovery_hours", SK_T_INT, false, 0, "recovery time (highest 可用性 only)"},         \
-	    {"acquired_on", SK_T_STR, false, 64, "date, western or 和暦"},                         \
-	{                                                                                          \
-		"note", SK_T_STR, false, 2000, "備考"                                            \
-	}
-
 static const char *const Q_ASSETS[] = {"unit", "type",   "conf",  "zone",
                                        "q",    "status", "limit", NULL};
 static const char *const Q_USERS[] = {"unit", "role", NULL};
@@ -63,339 +40,84 @@ static const char *const Q_UNUSED
 [] = {"days", NULL};
 
 static const sk_http_route routes[] = {
-    {"GET", "/", SK_R_PUBLIC, 0, sk_api_index, "a page naming the API", NULL, {{0}}, NULL},
-    {"GET",
-     "/healthz",
-     SK_R_PUBLIC,
-     0,
-     sk_api_healthz,
-     "liveness and database check",
-     NULL,
-     {{0}},
+    {"GET", "/", SK_R_PUBLIC, 0, sk_api_index, "a page naming the API", NULL, NULL, NULL},
+    {"GET", "/healthz", SK_R_PUBLIC, 0, sk_api_healthz, "liveness and database check", NULL, NULL,
      NULL},
-    {"GET",
-     "/metrics",
-     SK_R_LOOPBACK,
-     METRICS_READERS,
-     sk_api_metrics,
-     "Prometheus metrics (loopback clients, or a session of the listed roles)",
-     NULL,
-     {{0}},
-     NULL},
-    {"GET",
-     "/api/v1/openapi.json",
-     SK_R_PUBLIC,
-     0,
-     sk_api_openapi,
-     "this API as an OpenAPI 3.1 document",
-     NULL,
-     {{0}},
-     NULL},
-    {"POST",
-     "/api/v1/login",
-     SK_R_PUBLIC | SK_R_BODY | SK_R_INVALIDATES,
-     0,
-     sk_api_login,
-     "log in: sets the session cookie and returns the CSRF token",
-     NULL,
-     {{"login", SK_T_STR, true, 64, "the account's login"},
-      {"password", SK_T_STR, true, 1024, "the password"},
-      {"totp", SK_T_STR, false, 16, "a one-time code where the profile demands MFA"},
-      {0}},
-     NULL},
-    {"POST",
-     "/api/v1/logout",
-     SK_R_MUST_CHANGE | SK_R_INVALIDATES,
-     ANY,
-     sk_api_logout,
-     "end the session",
-     NULL,
-     {{0}},
-     NULL},
-    {"POST",
-     "/api/v1/password",
-     SK_R_MUST_CHANGE | SK_R_BODY | SK_R_INVALIDATES,
-     ANY,
-     sk_api_password,
-     "change the password (ends every session and issues a new one)",
-     NULL,
-     {{"old", SK_T_STR, true, 1024, "the current password"},
-      {"new", SK_T_STR, true, 1024, "the new password"},
-      {0}},
-     NULL},
-    {"GET",
-     "/api/v1/session",
-     SK_R_MUST_CHANGE,
-     ANY,
-     sk_api_me,
-     "the session's account, roles and CSRF token",
-     NULL,
-     {{0}},
-     NULL},
-    {"GET",
-     "/api/v1/assets",
-     0,
-     ANY,
-     sk_api_asset_list,
-     "list assets",
-     "only assets of units in the caller's scope are listed",
-     {{0}},
-     Q_ASSETS},
-    {"POST",
-     "/api/v1/assets",
-     SK_R_BODY,
-     ASSET_WRITERS,
-     sk_api_asset_add,
-     "add an asset",
-     "the unit must be in the caller's scope for writing",
-     {ASSET_FIELDS(true), {0}},
-     NULL},
-    {"GET",
-     "/api/v1/assets/{id}",
-     0,
-     ANY,
-     sk_api_asset_get,
-     "read an asset",
-     "out of scope answers 404",
-     {{0}},
-     NULL},
-    {"PATCH",
-     "/api/v1/assets/{id}",
-     SK_R_BODY,
-     ASSET_WRITERS,
-     sk_api_asset_update,
-     "change an asset's fields",
-     "out of scope answers 404",
-     {ASSET_FIELDS(false), {0}},
-     NULL},
-    {"DELETE",
-     "/api/v1/assets/{id}",
-     SK_R_BODY,
-     ASSET_WRITERS,
-     sk_api_asset_dispose,
-     "record the asset's disposal (八王子 7(9)イ)",
-     "out of scope answers 404",
-     {{"operator", SK_T_STR, true, 200, "person in charge"},
-      {"record", SK_T_STR, true, 2000, "method, company, certificate number"},
-      {"on", SK_T_STR, false, 64, "date (default today)"},
-      {0}},
-     NULL},
-    {"GET",
-     "/api/v1/assets/{id}/history",
-     0,
-     ANY,
-     sk_api_asset_history,
-     "the asset's change history",
-     "out of scope answers 404",
-     {{0}},
-     NULL},
-    {"POST",
-     "/api/v1/decisions",
-     SK_R_BODY,
-     ANY,
-     sk_api_decision,
+    {"GET", "/metrics", SK_R_LOOPBACK, METRICS_READERS, sk_api_metrics,
+     "Prometheus metrics (loopback clients, or a session of the listed roles)", NULL, NULL, NULL},
+    {"GET", "/api/v1/openapi.json", SK_R_PUBLIC, 0, sk_api_openapi,
+     "this API as an OpenAPI 3.1 document", NULL, NULL, NULL},
+    {"POST", "/api/v1/login", SK_R_PUBLIC | SK_R_BODY | SK_R_INVALIDATES, 0, sk_api_login,
+     "log in: sets the session cookie and returns the CSRF token", NULL, &sk_schema_login, NULL},
+    {"POST", "/api/v1/logout", SK_R_MUST_CHANGE | SK_R_INVALIDATES, ANY, sk_api_logout,
+     "end the session", NULL, NULL, NULL},
+    {"POST", "/api/v1/password", SK_R_MUST_CHANGE | SK_R_BODY | SK_R_INVALIDATES, ANY,
+     sk_api_password, "change the password (ends every session and issues a new one)", NULL,
+     &sk_schema_password_change, NULL},
+    {"GET", "/api/v1/session", SK_R_MUST_CHANGE, ANY, sk_api_me,
+     "the session's account, roles and CSRF token", NULL, NULL, NULL},
+    {"GET", "/api/v1/assets", 0, ANY, sk_api_asset_list, "list assets",
+     "only assets of units in the caller's scope are listed", NULL, Q_ASSETS},
+    {"POST", "/api/v1/assets", SK_R_BODY, ASSET_WRITERS, sk_api_asset_add, "add an asset",
+     "the unit must be in the caller's scope for writing", &sk_schema_asset, NULL},
+    {"GET", "/api/v1/assets/{id}", 0, ANY, sk_api_asset_get, "read an asset",
+     "out of scope answers 404", NULL, NULL},
+    {"PATCH", "/api/v1/assets/{id}", SK_R_BODY, ASSET_WRITERS, sk_api_asset_update,
+     "change an asset's fields", "out of scope answers 404", &sk_schema_asset, NULL},
+    {"DELETE", "/api/v1/assets/{id}", SK_R_BODY, ASSET_WRITERS, sk_api_asset_dispose,
+     "record the asset's disposal (八王子 7(9)イ)", "out of scope answers 404",
+     &sk_schema_asset_dispose, NULL},
+    {"GET", "/api/v1/assets/{id}/history", 0, ANY, sk_api_asset_history,
+     "the asset's change history", "out of scope answers 404", NULL, NULL},
+    {"POST", "/api/v1/decisions", SK_R_BODY, ANY, sk_api_decision,
      "the SPEC §3 handling decision for a stored asset and the caller",
-     "an asset out of scope answers 404",
-     {{"asset_id", SK_T_INT, true, 0, "the asset"},
-      {"action", SK_T_STR, true, 64, "a SPEC §3 action"},
-      {0}},
-     NULL},
-    {"GET",
-     "/api/v1/org",
-     0,
-     ANY,
-     sk_api_org_list,
-     "the units in the caller's scope",
-     "units outside the caller's scope are left out",
-     {{0}},
-     NULL},
-    {"POST",
-     "/api/v1/org",
-     SK_R_BODY | SK_R_INVALIDATES,
-     ADMINS,
-     sk_api_org_add,
-     "add a unit",
-     "needs an administrator of the parent unit",
-     {{"code", SK_T_STR, true, 32, "unit code"},
-      {"name", SK_T_STR, true, 200, "unit name"},
-      {"kind", SK_T_STR, true, 32, "department, section, designated_manager, contractor"},
-      {"parent", SK_T_STR_INT, true, 64, "parent unit: id or code"},
-      {0}},
-     NULL},
-    {"GET",
-     "/api/v1/users",
-     0,
-     ORG_READERS,
-     sk_api_user_list,
-     "list accounts",
-     NULL,
-     {{0}},
+     "an asset out of scope answers 404", &sk_schema_asset_decision, NULL},
+    {"GET", "/api/v1/org", 0, ANY, sk_api_org_list, "the units in the caller's scope",
+     "units outside the caller's scope are left out", NULL, NULL},
+    {"POST", "/api/v1/org", SK_R_BODY | SK_R_INVALIDATES, ADMINS, sk_api_org_add, "add a unit",
+     "needs an administrator of the parent unit", &sk_schema_unit, NULL},
+    {"GET", "/api/v1/users", 0, ORG_READERS, sk_api_user_list, "list accounts", NULL, NULL,
      Q_USERS},
-    {"POST",
-     "/api/v1/users",
-     SK_R_BODY,
-     ADMINS,
-     sk_api_user_add,
-     "add an account (answers its temporary password once)",
-     "needs an administrator of the unit",
-     {{"login", SK_T_STR, true, 64, "login"},
-      {"name", SK_T_STR, true, 200, "name"},
-      {"unit", SK_T_STR_INT, true, 64, "unit: id or code"},
-      {"kind", SK_T_STR, false, 32, "staff, contractor or designated_manager"},
-      {"roles", SK_T_STR_ARRAY, true, 12, "roles granted at the unit"},
-      {0}},
-     NULL},
+    {"POST", "/api/v1/users", SK_R_BODY, ADMINS, sk_api_user_add,
+     "add an account (answers its temporary password once)", "needs an administrator of the unit",
+     &sk_schema_user, NULL},
     /* Before /api/v1/users/{login}: the first matching row answers. */
-    {"GET",
-     "/api/v1/users/unused",
-     0,
-     ORG_READERS,
-     sk_api_user_unused,
-     "accounts not used for days days (no login since, or never and created that long ago)",
-     NULL,
-     {{0}},
-     Q_UNUSED},
-    {"GET",
-     "/api/v1/users/{login}",
-     0,
-     ORG_READERS,
-     sk_api_user_show,
-     "one account",
-     NULL,
-     {{0}},
+    {"GET", "/api/v1/users/unused", 0, ORG_READERS, sk_api_user_unused,
+     "accounts not used for days days (no login since, or never and created that long ago)", NULL,
+     NULL, Q_UNUSED},
+    {"GET", "/api/v1/users/{login}", 0, ORG_READERS, sk_api_user_show, "one account", NULL, NULL,
      NULL},
-    {"POST",
-     "/api/v1/users/{login}/disable",
-     SK_R_INVALIDATES,
-     ADMINS,
-     sk_api_user_disable,
-     "disable an account",
-     "needs an administrator of the account's unit",
-     {{0}},
-     NULL},
-    {"POST",
-     "/api/v1/users/{login}/enable",
-     SK_R_INVALIDATES,
-     ADMINS,
-     sk_api_user_enable,
-     "re-enable an account",
-     "needs an administrator of the account's unit",
-     {{0}},
-     NULL},
-    {"POST",
-     "/api/v1/users/{login}/unlock",
-     0,
-     ADMINS,
-     sk_api_user_unlock,
+    {"POST", "/api/v1/users/{login}/disable", SK_R_INVALIDATES, ADMINS, sk_api_user_disable,
+     "disable an account", "needs an administrator of the account's unit", NULL, NULL},
+    {"POST", "/api/v1/users/{login}/enable", SK_R_INVALIDATES, ADMINS, sk_api_user_enable,
+     "re-enable an account", "needs an administrator of the account's unit", NULL, NULL},
+    {"POST", "/api/v1/users/{login}/unlock", 0, ADMINS, sk_api_user_unlock,
      "clear an account's lockout (audited auth.unlock)",
-     "needs an administrator of the account's unit",
-     {{0}},
-     NULL},
-    {"POST",
-     "/api/v1/users/{login}/totp/reset",
-     SK_R_INVALIDATES,
-     ADMINS,
-     sk_api_user_totp_reset,
+     "needs an administrator of the account's unit", NULL, NULL},
+    {"POST", "/api/v1/users/{login}/totp/reset", SK_R_INVALIDATES, ADMINS, sk_api_user_totp_reset,
      "take an account's TOTP secret away and end its sessions (audited auth.totp_reset)",
-     "needs an administrator of the account's unit",
-     {{0}},
-     NULL},
-    {"POST",
-     "/api/v1/totp/enroll",
-     SK_R_BODY,
-     ANY,
-     sk_api_totp_enroll,
-     "start TOTP self-enrollment: a pending secret, shown once, active only once confirmed",
-     NULL,
-     {{"password", SK_T_STR, true, 1024, "the account's password, given again"}, {0}},
-     NULL},
-    {"POST",
-     "/api/v1/totp/confirm",
-     SK_R_BODY,
-     ANY,
-     sk_api_totp_confirm,
-     "confirm TOTP self-enrollment with a current code of the pending secret",
-     NULL,
-     {{"code", SK_T_STR, true, 16, "the authenticator's current 6-digit code"}, {0}},
-     NULL},
-    {"GET", "/api/v1/roles", 0, ORG_READERS, sk_api_role_list, "role grants", NULL, {{0}}, Q_ROLES},
-    {"POST",
-     "/api/v1/roles",
-     SK_R_BODY | SK_R_INVALIDATES,
-     ADMINS,
-     sk_api_role_grant,
-     "grant a role at a unit",
-     "needs an administrator of the unit",
-     {{"login", SK_T_STR, true, 64, "account"},
-      {"role", SK_T_STR, true, 32, "a SPEC §3 role"},
-      {"unit", SK_T_STR_INT, true, 64, "unit: id or code"},
-      {0}},
-     NULL},
-    {"POST",
-     "/api/v1/roles/revoke",
-     SK_R_BODY | SK_R_INVALIDATES,
-     ADMINS,
-     sk_api_role_revoke,
-     "take a role grant back",
-     "needs an administrator of the unit",
-     {{"login", SK_T_STR, true, 64, "account"},
-      {"role", SK_T_STR, true, 32, "a SPEC §3 role"},
-      {"unit", SK_T_STR_INT, true, 64, "unit: id or code"},
-      {0}},
-     NULL},
-    {"GET",
-     "/api/v1/audit",
-     0,
-     AUDIT_READERS,
-     sk_api_audit_list,
-     "read audit entries",
-     NULL,
-     {{0}},
+     "needs an administrator of the account's unit", NULL, NULL},
+    {"POST", "/api/v1/totp/enroll", SK_R_BODY, ANY, sk_api_totp_enroll,
+     "start TOTP self-enrollment: a pending secret, shown once, active only once confirmed", NULL,
+     &sk_schema_totp_enroll, NULL},
+    {"POST", "/api/v1/totp/confirm", SK_R_BODY, ANY, sk_api_totp_confirm,
+     "confirm TOTP self-enrollment with a current code of the pending secret", NULL,
+     &sk_schema_totp_confirm, NULL},
+    {"GET", "/api/v1/roles", 0, ORG_READERS, sk_api_role_list, "role grants", NULL, NULL, Q_ROLES},
+    {"POST", "/api/v1/roles", SK_R_BODY | SK_R_INVALIDATES, ADMINS, sk_api_role_grant,
+     "grant a role at a unit", "needs an administrator of the unit", &sk_schema_role_grant, NULL},
+    {"POST", "/api/v1/roles/revoke", SK_R_BODY | SK_R_INVALIDATES, ADMINS, sk_api_role_revoke,
+     "take a role grant back", "needs an administrator of the unit", &sk_schema_role_grant, NULL},
+    {"GET", "/api/v1/audit", 0, AUDIT_READERS, sk_api_audit_list, "read audit entries", NULL, NULL,
      Q_AUDIT},
-    {"GET",
-     "/api/v1/audit/verify",
-     0,
-     AUDIT_READERS,
-     sk_api_audit_verify,
-     "verify the audit log",
-     NULL,
-     {{0}},
+    {"GET", "/api/v1/audit/verify", 0, AUDIT_READERS, sk_api_audit_verify, "verify the audit log",
+     NULL, NULL, NULL},
+    {"POST", "/api/v1/audit/checkpoint", 0, R(SK_ROLE_CISO) | R(SK_ROLE_AUDITOR),
+     sk_api_audit_checkpoint, "sign a checkpoint of the audit log", NULL, NULL, NULL},
+    {"GET", "/api/v1/policy", 0, ANY, sk_api_policy_show, "the installation's profile", NULL, NULL,
      NULL},
-    {"POST",
-     "/api/v1/audit/checkpoint",
-     0,
-     R(SK_ROLE_CISO) | R(SK_ROLE_AUDITOR),
-     sk_api_audit_checkpoint,
-     "sign a checkpoint of the audit log",
-     NULL,
-     {{0}},
-     NULL},
-    {"GET",
-     "/api/v1/policy",
-     0,
-     ANY,
-     sk_api_policy_show,
-     "the installation's profile",
-     NULL,
-     {{0}},
-     NULL},
-    {"POST",
-     "/api/v1/policy/decide",
-     SK_R_BODY,
-     ANY,
-     sk_api_policy_decide,
-     "a SPEC §3 decision for a bare classification",
-     NULL,
-     {{"action", SK_T_STR, true, 64, "a SPEC §3 action"},
-      {"conf", SK_T_STR_INT, false, 32, "機密性"},
-      {"integ", SK_T_STR_INT, false, 32, "完全性"},
-      {"avail", SK_T_STR_INT, false, 32, "可用性"},
-      {"mynumber", SK_T_BOOL, false, 0, "holds 特定個人情報"},
-      {"personal", SK_T_BOOL, false, 0, "holds personal information"},
-      {"zone", SK_T_STR, false, 32, "mynumber, lgwan or internet"},
-      {"actor_role", SK_T_STR, false, 32, "the actor's role"},
-      {0}},
-     NULL},
+    {"POST", "/api/v1/policy/decide", SK_R_BODY, ANY, sk_api_policy_decide,
+     "a SPEC §3 decision for a bare classification", NULL, &sk_schema_decide, NULL},
 };
 
 const sk_http_route *sk_http_routes(size_t *n)
@@ -449,82 +171,6 @@ static bool path_match(const char *pat, const char *path, size_t len, sk_http_rc
 			return false;
 	}
 	return !*pat && p == end;
-}
-
-/* --- body validation --- */
-
-static bool type_ok(const json_t *v, sk_http_type t, size_t max)
-{
-	switch (t) {
-	case SK_T_STR:
-		return json_is_string(v) && json_string_length(v) <= max;
-	case SK_T_INT:
-		return json_is_integer(v);
-	case SK_T_BOOL:
-		return json_is_boolean(v);
-	case SK_T_STR_INT:
-		return (json_is_string(v) && json_string_length(v) <= max) || json_is_integer(v);
-	case SK_T_STR_ARRAY: {
-		if (!json_is_array(v) || json_array_size(v) > max)
-			return false;
-		size_t i;
-		json_t *x;
-		json_array_foreach (v, i, x)
-			if (!json_is_string(x) || json_string_length(x) > 64)
-				return false;
-		return true;
-	}
-	}
-	return false;
-}
-
-static const char *type_name(sk_http_type t)
-{
-	static const char *const names[] = {
-	    [SK_T_STR] = "a string",
-	    [SK_T_INT] = "an integer",
-	    [SK_T_BOOL] = "true or false",
-	    [SK_T_STR_INT] = "a string or an integer",
-	    [SK_T_STR_ARRAY] = "an array of strings",
-	};
-	return names[t];
-}
-
-static size_t field_max(const sk_http_field *f) { return f->max ? f->max : 1024; }
-
-/* Checks the body against the route's fields; names the first problem. */
-static sk_err check_body(const sk_http_route *rt, json_t *body, sk_buf *err)
-{
-	if (!json_is_object(body))
-		return sk_fail(err, SK_ERR_INVALID, "the body must be a JSON object");
-	const char *key;
-	json_t *v;
-	json_object_foreach (body, key, v) {
-		const sk_http_field *f = NULL;
-		for (const sk_http_field *x = rt->fields; x->name; x++)
-			if (strcmp(x->name, key) == 0) {
-				f = x;
-				break;
-			}
-		if (!f)
-			return sk_fail(err, SK_ERR_INVALID, "unknown field '%.64s'", key);
-		if (!type_ok(v, f->type, field_max(f))) {
-			if ((f->type == SK_T_STR || f->type == SK_T_STR_INT) && json_is_string(v))
-				return sk_fail(err, SK_ERR_INVALID,
-				               "field '%s' is longer than %zu bytes", key,
-				               field_max(f));
-			return sk_fail(
-			    err, SK_ERR_INVALID, "field '%s' must be %s%s", key, type_name(f->type),
-			    f->type == SK_T_STR_ARRAY ? " (at most the allowed count)" : "");
-		}
-		if (json_is_string(v) && memchr(json_string_value(v), '\0', json_string_length(v)))
-			return sk_fail(err, SK_ERR_INVALID, "field '%s' holds a NUL character",
-			               key);
-	}
-	for (const sk_http_field *x = rt->fields; x->name; x++)
-		if (x->required && !json_object_get(body, x->name))
-			return sk_fail(err, SK_ERR_INVALID, "field '%s' is required", x->name);
-	return SK_OK;
 }
 
 static bool is_json_type(h2o_iovec_t ct)
@@ -722,7 +368,9 @@ static void route_request(sk_http_rctx *r)
 			}
 			goto fail;
 		}
-		if ((e = check_body(route, body, &err)))
+		sk_schema_mode mode =
+		    strcmp(route->method, "PATCH") == 0 ? SK_SCHEMA_CHANGE : SK_SCHEMA_CREATE;
+		if ((e = sk_schema_check_json(route->body, mode, body, &err)))
 			goto fail;
 		r->body = body;
 	} else if (req->entity.len) {
