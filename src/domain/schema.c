@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../auth/password.h"
+#include "../core/sk_msg.h"
 #include "../auth/totp.h"
 #include "../report/csv.h"
 #include "asset.h"
@@ -211,84 +212,81 @@ static bool is_text(sk_ftype t)
 	       t == SK_FT_WORD;
 }
 
-/* What a field takes, in words, for the message that refuses something else. */
-static const char *json_kind(sk_ftype t)
+/* The message that refuses a value of another JSON type than the field takes. */
+static sk_msg_id wrong_type(sk_ftype t)
 {
 	switch (t) {
 	case SK_FT_INT:
-		return "an integer";
+		return SK_M_FIELD_NOT_INT;
 	case SK_FT_BOOL:
-		return "true or false";
+		return SK_M_FIELD_NOT_BOOL;
 	case SK_FT_REF:
 	case SK_FT_LEVEL:
-		return "a string or an integer";
+		return SK_M_FIELD_NOT_STR_OR_INT;
 	case SK_FT_WORDS:
-		return "an array of strings";
+		return SK_M_FIELD_NOT_LIST;
 	default:
-		return "a string";
+		return SK_M_FIELD_NOT_STRING;
 	}
 }
 
-static sk_err check_value(const sk_field *f, const json_t *v, sk_buf *err)
+#define FAIL(f, id, ...) sk_fail_msg(err, SK_ERR_INVALID, (f)->key, (f)->ja, id, ##__VA_ARGS__)
+
+static sk_err check_value(const sk_field *f, json_t *v, sk_buf *err)
 {
 	if (json_is_string(v)) {
 		if (!is_text(f->type) && f->type != SK_FT_REF && f->type != SK_FT_LEVEL)
-			goto wrong_type;
+			return FAIL(f, wrong_type(f->type));
 		size_t n = json_string_length(v);
 		if (n > f->max)
-			return sk_fail(err, SK_ERR_INVALID, "field '%s' is longer than %u bytes",
-			               f->key, (unsigned)f->max);
+			return FAIL(f, SK_M_FIELD_TOO_LONG, (unsigned)f->max);
 		if (memchr(json_string_value(v), '\0', n))
-			return sk_fail(err, SK_ERR_INVALID, "field '%s' holds a NUL character",
-			               f->key);
+			return FAIL(f, SK_M_FIELD_NUL);
 		return SK_OK;
 	}
 	if (json_is_integer(v)) {
 		if (f->type == SK_FT_REF || f->type == SK_FT_LEVEL)
 			return SK_OK;
 		if (f->type != SK_FT_INT)
-			goto wrong_type;
+			return FAIL(f, wrong_type(f->type));
 		json_int_t x = json_integer_value(v);
 		if (x < f->lo || x > f->hi)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "field '%s' must be a whole number from %lld to %lld",
-			               f->key, (long long)f->lo, (long long)f->hi);
+			return FAIL(f, SK_M_FIELD_RANGE, (long long)f->lo, (long long)f->hi);
 		return SK_OK;
 	}
-	if (json_is_boolean(v)) {
-		if (f->type != SK_FT_BOOL)
-			goto wrong_type;
-		return SK_OK;
-	}
-	if (json_is_array(v) && f->type == SK_FT_WORDS) {
-		if (json_array_size(v) > f->max)
-			return sk_fail(err, SK_ERR_INVALID, "field '%s' holds more than %u items",
-			               f->key, (unsigned)f->max);
-		size_t i;
-		const json_t *x;
-		json_array_foreach (v, i, x)
-			if (!json_is_string(x) || json_string_length(x) > SK_SCHEMA_WORD_MAX ||
-			    memchr(json_string_value(x), '\0', json_string_length(x)))
-				return sk_fail(err, SK_ERR_INVALID,
-				               "field '%s' must hold strings of at most %d bytes",
-				               f->key, SK_SCHEMA_WORD_MAX);
-		return SK_OK;
-	}
-wrong_type:
-	return sk_fail(err, SK_ERR_INVALID, "field '%s' must be %s", f->key, json_kind(f->type));
+	if (json_is_boolean(v))
+		return f->type == SK_FT_BOOL ? SK_OK : FAIL(f, wrong_type(f->type));
+	if (!json_is_array(v) || f->type != SK_FT_WORDS)
+		return FAIL(f, wrong_type(f->type));
+	if (json_array_size(v) > f->max)
+		return FAIL(f, SK_M_FIELD_TOO_MANY, (unsigned)f->max);
+	size_t i;
+	json_t *x;
+	json_array_foreach (v, i, x)
+		if (!json_is_string(x) || json_string_length(x) > SK_SCHEMA_WORD_MAX ||
+		    memchr(json_string_value(x), '\0', json_string_length(x)))
+			return FAIL(f, SK_M_FIELD_BAD_ITEM, SK_SCHEMA_WORD_MAX);
+	return SK_OK;
 }
 
 sk_err sk_schema_check_json(const sk_schema *sc, sk_schema_mode mode, json_t *body, sk_buf *err)
 {
 	if (!json_is_object(body))
-		return sk_fail(err, SK_ERR_INVALID, "the body must be a JSON object");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_BODY_NOT_OBJECT);
 	const char *key;
 	json_t *v;
 	sk_err e;
 	json_object_foreach (body, key, v) {
 		const sk_field *f = sk_schema_field(sc, key);
-		if (!f)
-			return sk_fail(err, SK_ERR_INVALID, "unknown field '%.64s'", key);
+		if (!f) {
+			/* An unknown key is the client's text: named, but never more than 64 bytes.
+			 */
+			char k[65];
+			snprintf(k, sizeof(k), "%s", key);
+			sk_fail_msg(err, SK_ERR_INVALID, k, NULL, SK_M_FIELD_UNKNOWN);
+			err->field = NULL; /* k is gone when this returns; field must be static */
+			return SK_ERR_INVALID;
+		}
 		if ((e = check_value(f, v, err)))
 			return e;
 	}
@@ -296,22 +294,21 @@ sk_err sk_schema_check_json(const sk_schema *sc, sk_schema_mode mode, json_t *bo
 		for (size_t i = 0; i < sc->n; i++)
 			if ((sc->fields[i].flags & SK_FF_REQUIRED) &&
 			    !json_object_get(body, sc->fields[i].key))
-				return sk_fail(err, SK_ERR_INVALID, "field '%s' is required",
-				               sc->fields[i].key);
+				return FAIL(&sc->fields[i], SK_M_FIELD_REQUIRED);
 	return SK_OK;
 }
 
 sk_err sk_schema_check_text(const sk_field *f, const char *v, size_t len, sk_buf *err)
 {
 	if (len > f->max)
-		return sk_fail(err, SK_ERR_INVALID, "longer than %u bytes", (unsigned)f->max);
+		return FAIL(f, SK_M_TEXT_TOO_LONG, (unsigned)f->max);
 	if (!sk_csv_utf8_valid(v, len, NULL))
-		return sk_fail(err, SK_ERR_INVALID, "not valid UTF-8");
+		return FAIL(f, SK_M_TEXT_NOT_UTF8);
 	bool lines = f->type == SK_FT_LONGTEXT;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char u = (unsigned char)v[i];
 		if ((u < 0x20 && !(lines && (u == '\n' || u == '\r' || u == '\t'))) || u == 0x7f)
-			return sk_fail(err, SK_ERR_INVALID, "contains a control character");
+			return FAIL(f, SK_M_TEXT_CONTROL);
 	}
 	return SK_OK;
 }

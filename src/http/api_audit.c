@@ -32,7 +32,7 @@ void sk_api_audit_list(sk_http_rctx *r)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_audit_list(r->t->store, after, limit, &j, &err);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_json(r, 200, j);
 	sk_buf_free(&err);
@@ -46,7 +46,7 @@ void sk_api_audit_verify(sk_http_rctx *r)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_audit_verify_store(r->t->store, &o, &res, &err);
 	if (e) {
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	} else {
 		char root[SK_HASH_HEX_LEN + 1];
 		sk_audit_hex(res.root, root);
@@ -79,7 +79,7 @@ void sk_api_audit_checkpoint(sk_http_rctx *r)
 		e = sk_audit_checkpoint_create(r->t->store, &signer, &note, &size, &err);
 	sk_audit_signer_wipe(&signer);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_json(
 		    r, 201, json_pack("{s:I, s:s}", "size", (json_int_t)size, "note", note.data));

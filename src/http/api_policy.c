@@ -125,11 +125,11 @@ void sk_api_policy_decide(sk_http_rctx *r)
 	if (e)
 		sk_http_reply_error(r, e, "the decision could not be made");
 	else if ((e = bare_image(r, &in, &m, &err)))
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else if (!sk_http_pool_record(r, &m)) {
 		/* No writer to take it: on record here, in a transaction of its own. */
 		if ((e = sk_decision_record(r->t->store, &r->actor, &m, &err)))
-			sk_http_reply_error(r, e, err.data);
+			sk_http_reply_fail(r, e, &err);
 		else
 			sk_http_reply_text(r, 200, "application/json; charset=utf-8", m.answer.data,
 			                   m.answer.len);

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "../core/sk_buf.h"
+#include "../core/sk_msg.h"
 #include "../domain/actor.h"
 #include "../domain/authz.h"
 #include "../domain/decision.h"
@@ -127,6 +128,7 @@ typedef struct sk_http_rctx {
 	sk_authz_principal *who;                 /* NULL on public routes */
 	const struct sk_auth_principal *session; /* the session behind who; NULL on public routes */
 	sk_actor actor;                          /* who acts, for the domain layer */
+	sk_lang lang;                            /* the reader's language (Accept-Language) */
 	char address[64];                        /* the peer's IP address */
 	bool answered;
 	bool deferred;    /* the pool answers later (and observes the metrics then) */
@@ -154,6 +156,14 @@ void sk_http_reply_text(sk_http_rctx *r, int status, const char *ctype, const ch
                         size_t len);
 /* {"error": {"code", "message"}} with the status the error maps to. */
 void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message);
+/*
+ * The error err recorded: {"error": {"code", "field", "message"}}, the
+ * message in the reader's language where the catalog has it (sk_msg.h),
+ * "field" when the error names one. 5xx answers say only the error class.
+ */
+void sk_http_reply_fail(sk_http_rctx *r, sk_err e, const sk_buf *err);
+/* An error answer with an explicit status and code and a catalog message. */
+void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id);
 /* As sk_http_reply_error with an explicit status and code (405, 415, 431, csrf). */
 void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message);
 /* Adds the security headers every answer carries (CSP, nosniff, frame denial, no-store). */

@@ -47,6 +47,7 @@ struct sk_http_job {
 	int64_t start_us;
 	char login[SK_HTTP_LOGIN_MAX];
 	char address[64];
+	sk_lang lang; /* the reader's, for the answer */
 	/* a decision made on the loop, recorded by the writer for actor */
 	sk_actor actor;
 	sk_decision_made made;
@@ -202,6 +203,7 @@ static sk_http_job *job_new(sk_http_rctx *r, enum job_kind kind)
 	j->req = r->req;
 	j->start_us = r->start_us ? r->start_us : mono_us();
 	snprintf(j->address, sizeof(j->address), "%s", r->address);
+	j->lang = r->lang;
 	sk_buf_init(&j->err, SK_BUF_MSG_MAX);
 	sk_decision_made_init(&j->made);
 	return j;
@@ -251,7 +253,7 @@ bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action)
 	sk_err e = sk_decision_make(r->t->store, r->t->pol, &r->actor, r->who ? r->who->roles : 0,
 	                            asset_id, action, &j->made, &j->err);
 	if (e) {
-		sk_http_reply_error(r, e, j->err.data);
+		sk_http_reply_fail(r, e, &j->err);
 		job_free(j);
 		return true;
 	}
@@ -326,12 +328,13 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 		r.req = j->req;
 		r.t = j->t;
 		snprintf(r.address, sizeof(r.address), "%s", j->address);
+		r.lang = j->lang;
 		if (j->kind == JOB_LOGIN) {
 			/* A failed login may have locked the account: drop what is cached. */
 			sk_http_sessions_invalidate();
 			sk_api_login_finish(&r, j->e, &j->session, j->err.data);
 		} else if (j->e) {
-			sk_http_reply_error(&r, j->e, j->err.data);
+			sk_http_reply_fail(&r, j->e, &j->err);
 		} else {
 			sk_http_reply_text(&r, 200, "application/json; charset=utf-8",
 			                   j->made.answer.data, j->made.answer.len);

@@ -105,9 +105,14 @@ void sk_http_reply_json(sk_http_rctx *r, int status, json_t *j)
 	free(text);
 }
 
-void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message)
+/* {"error": {"code", "field"?, "message"}}; field only where the error names one. */
+static void error_answer(h2o_req_t *req, int status, const char *code, const char *field,
+                         const char *message, const char *lang)
 {
-	json_t *j = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
+	if (e && field)
+		json_object_set_new(e, "field", json_string(field));
+	json_t *j = e ? json_pack("{s:o}", "error", e) : NULL;
 	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	static const char oom[] = "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of "
@@ -117,11 +122,37 @@ void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const
 	req->res.content_length = text ? strlen(text) : sizeof(oom) - 1;
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
 	               H2O_STRLIT("application/json; charset=utf-8"));
+	if (text && lang)
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_LANGUAGE, NULL,
+		               lang, strlen(lang));
 	if (text)
 		h2o_send_inline(req, text, strlen(text));
 	else
 		h2o_send_inline(req, oom, sizeof(oom) - 1);
 	free(text);
+}
+
+void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message)
+{
+	error_answer(req, status, code, NULL, message, NULL);
+}
+
+void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id)
+{
+	if (answer_once(r))
+		error_answer(r->req, status, code, NULL, sk_msg_format(id, r->lang),
+		             sk_lang_code(r->lang));
+}
+
+/* Server-side failures keep their details in the log, not in the answer. */
+static bool log_if_server_side(sk_http_rctx *r, int status, const char *detail, sk_err e)
+{
+	if (status < 500)
+		return false;
+	sk_log(SK_LOG_ERROR, "%.*s %.*s: %s", (int)r->req->method.len, r->req->method.base,
+	       (int)r->req->path_normalized.len, r->req->path_normalized.base,
+	       detail && *detail ? detail : sk_err_str(e));
+	return true;
 }
 
 void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message)
@@ -130,16 +161,25 @@ void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message)
 		return;
 	if (e == SK_OK)
 		e = SK_ERR_INTERNAL;
-	/* Server-side failures keep their details in the log, not in the answer. */
 	int status = sk_err_http_status(e);
-	if (status >= 500) {
-		sk_log(SK_LOG_ERROR, "%.*s %.*s: %s", (int)r->req->method.len, r->req->method.base,
-		       (int)r->req->path_normalized.len, r->req->path_normalized.base,
-		       message && *message ? message : sk_err_str(e));
-		message = sk_err_str(e);
-	}
-	sk_http_reply_error_raw(r->req, status, sk_err_code(e),
-	                        message && *message ? message : sk_err_str(e));
+	if (log_if_server_side(r, status, message, e) || !message || !*message)
+		message = sk_err_str_lang(e, r->lang);
+	error_answer(r->req, status, sk_err_code(e), NULL, message, sk_lang_code(r->lang));
+}
+
+void sk_http_reply_fail(sk_http_rctx *r, sk_err e, const sk_buf *err)
+{
+	if (!answer_once(r))
+		return;
+	if (e == SK_OK)
+		e = SK_ERR_INTERNAL;
+	int status = sk_err_http_status(e);
+	if (log_if_server_side(r, status, err ? err->data : NULL, e))
+		error_answer(r->req, status, sk_err_code(e), NULL, sk_err_str_lang(e, r->lang),
+		             sk_lang_code(r->lang));
+	else
+		error_answer(r->req, status, sk_err_code(e), err ? err->field : NULL,
+		             sk_msg_of(err, e, r->lang), sk_lang_code(r->lang));
 }
 
 h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name)

@@ -242,7 +242,7 @@ static sk_err authenticate(sk_http_rctx *r, sk_auth_principal *ap, sk_authz_prin
 		cookie[ck.len] = '\0';
 	}
 	if (sk_auth_cookie_token(cookie, token))
-		return sk_fail(err, SK_ERR_AUTH, "log in first (POST /api/v1/login)");
+		return sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_HTTP_NO_SESSION);
 	sk_http_session ses;
 	sk_err e = sk_http_session_find(r->t, token, r->address, &ses, err);
 	sodium_memzero(token, sizeof(token));
@@ -314,12 +314,10 @@ static void route_request(sk_http_rctx *r)
 		}
 	}
 	if (!r->route) {
-		r->answered = true;
 		if (path_found)
-			sk_http_reply_error_raw(req, 405, "method_not_allowed",
-			                        "this path does not take that method");
+			sk_http_reply_msg(r, 405, "method_not_allowed", SK_M_HTTP_METHOD);
 		else
-			sk_http_reply_error_raw(req, 404, "not_found", "no such path");
+			sk_http_reply_msg(r, 404, "not_found", SK_M_HTTP_NO_PATH);
 		return;
 	}
 	const sk_http_route *route = r->route;
@@ -330,14 +328,12 @@ static void route_request(sk_http_rctx *r)
 	sk_err e = SK_OK;
 
 	if (header_bytes(req) > r->t->cfg->max_header) {
-		r->answered = true;
-		sk_http_reply_error_raw(req, 431, "headers_too_large",
-		                        "the request's headers are too large");
+		sk_http_reply_msg(r, 431, "headers_too_large", SK_M_HTTP_HEADERS_TOO_LARGE);
 		goto out;
 	}
 	if (req->entity.len > r->t->cfg->max_body) {
-		e = sk_fail(&err, SK_ERR_TOO_BIG, "the body is over %zu bytes",
-		            r->t->cfg->max_body);
+		e = sk_fail_msg(&err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_HTTP_BODY_TOO_LARGE,
+		                r->t->cfg->max_body);
 		goto fail;
 	}
 	/* Session first: who may not call the route learns nothing from its validation. */
@@ -347,24 +343,25 @@ static void route_request(sk_http_rctx *r)
 		goto fail;
 	if (route->flags & SK_R_BODY) {
 		if (!is_json_type(sk_http_header(req, "content-type"))) {
-			r->answered = true;
-			sk_http_reply_error_raw(req, 415, "unsupported_media_type",
-			                        "the body must be sent as application/json");
+			sk_http_reply_msg(r, 415, "unsupported_media_type", SK_M_HTTP_MEDIA_TYPE);
 			goto out;
 		}
 		if ((e = sk_json_parse(req->entity.base ? req->entity.base : "", req->entity.len,
 		                       r->t->cfg->max_body, &body, &err))) {
 			if (e != SK_ERR_TOO_BIG) {
-				sk_buf m = SK_BUF_INIT(SK_BUF_MSG_MAX);
-				if (strncmp(err.data, "malformed JSON", 14) != 0)
-					sk_buf_adds(&m, "malformed JSON: ");
-				sk_buf_adds(&m, err.data);
-				if (strstr(err.data, "unable to decode byte"))
-					sk_buf_adds(&m, " (the body is not valid UTF-8)");
-				sk_buf_reset(&err);
-				sk_buf_add(&err, m.data, m.len);
-				sk_buf_free(&m);
-				e = SK_ERR_INVALID;
+				/* "malformed JSON at line L, column C: what" keeps its place. */
+				char why[256];
+				const char *d = err.data;
+				if (strncmp(d, "malformed JSON ", 15) == 0)
+					snprintf(why, sizeof(why), "%s", d + 15);
+				else
+					snprintf(why, sizeof(why), ": %s", d);
+				if (strstr(why, "unable to decode byte"))
+					e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
+					                SK_M_HTTP_NOT_UTF8);
+				else
+					e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
+					                SK_M_HTTP_MALFORMED_JSON, why);
 			}
 			goto fail;
 		}
@@ -377,7 +374,7 @@ static void route_request(sk_http_rctx *r)
 		/* A body where none is taken is a client mistake; say so rather than ignore it. */
 		bool empty_obj = req->entity.len == 2 && memcmp(req->entity.base, "{}", 2) == 0;
 		if (!empty_obj) {
-			e = sk_fail(&err, SK_ERR_INVALID, "this route takes no body");
+			e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_NO_BODY_TAKEN);
 			goto fail;
 		}
 	}
@@ -390,7 +387,7 @@ static void route_request(sk_http_rctx *r)
 fail:
 	if (e == SK_ERR_INVALID || e == SK_ERR_TOO_BIG)
 		atomic_fetch_add(&sk_http_m.bad_requests, 1);
-	sk_http_reply_error(r, e, err.data);
+	sk_http_reply_fail(r, e, &err);
 out:
 	/* who and session point into this frame; they end with it. */
 	r->who = NULL;
@@ -409,6 +406,8 @@ int sk_http_dispatch(sk_http_thread *t, h2o_req_t *req)
 	r.t = t;
 	r.start_us = start;
 	peer_address(req, r.address, sizeof(r.address));
+	h2o_iovec_t al = sk_http_header(req, "accept-language");
+	r.lang = sk_lang_from_accept(al.base, al.len, SK_LANG_EN);
 	route_request(&r);
 	if (!r.deferred)
 		sk_http_metrics_observe(req->res.status, mono_us() - start);

@@ -110,6 +110,25 @@ expect(got, 200, "PATCH with a 4000-byte note")
 check(got[2]["note"] == note, "the 4000-byte note came back changed")
 expect_error(mgr.call("PATCH", "/api/v1/assets/%d" % aid, {"note": note + "y"}), 400,
              "invalid_input", "field 'note' is longer than 4000 bytes", "PATCH 4001-byte note")
+# Errors name their field and speak the reader's language (Accept-Language; English without).
+got = mgr.call("PATCH", "/api/v1/assets/%d" % aid, {"quantity": "many"})
+expect_error(got, 400, "invalid_input", "field 'quantity' must be an integer", "wrong type")
+check(got[2]["error"].get("field") == "quantity", "no field in %r" % got[2])
+check(got[1].get("content-language") == "en", "Content-Language %r" % got[1].get("content-language"))
+for al, want, lang in [("ja", "「台数・個数」は整数で指定してください", "ja"),
+                       ("ja-JP,ja;q=0.9,en;q=0.8", "「台数・個数」は整数で指定してください", "ja"),
+                       ("en-US,en;q=0.9,ja;q=0.5", "field 'quantity' must be an integer", "en"),
+                       ("fr", "field 'quantity' must be an integer", "en")]:
+    got = mgr.raw("PATCH", "/api/v1/assets/%d" % aid, json.dumps({"quantity": "many"}).encode(),
+                  headers={"Content-Type": "application/json", "Accept-Language": al,
+                           "X-CSRF-Token": mgr.csrf})
+    expect_error(got, 400, "invalid_input", want, "Accept-Language %s" % al)
+    check(got[2]["error"]["field"] == "quantity" and got[1].get("content-language") == lang,
+          "Accept-Language %s: %r %r" % (al, got[2], got[1].get("content-language")))
+got = anon.raw("GET", "/nope", headers={"Accept-Language": "ja"})
+expect_error(got, 404, "not_found", "そのパスはありません", "404 in Japanese")
+got = anon.raw("GET", "/api/v1/assets", headers={"Accept-Language": "ja"})
+expect_error(got, 401, "unauthorized", "先にログインしてください", "401 in Japanese")
 got = mgr.call("POST", "/api/v1/decisions", {"asset_id": aid, "action": "take_out"})
 expect(got, 200, "decision")
 check(set(got[2]) == {"decision", "approver_role", "safeguards", "exception_possible",
