@@ -172,45 +172,46 @@ static const char *yesno(json_t *v) { return json_is_true(v) ? "あり" : "な�
 /* The asset as a register card: one "heading: value" line per field. */
 static void print_card(json_t *j)
 {
-	static const struct {
-		const char *key, *title;
-	} rows[] = {
-	    {"id", "管理番号"},
-	    {"unit_code", "所管課"},
-	    {"type", "情報資産の種類"},
-	    {"name", "名称・型番"},
-	    {"quantity", "台数・個数"},
-	    {"location", "保管場所"},
-	    {"backup", "バックアップの有無"},
-	    {"disposal_method", "廃棄方法"},
-	    {"label", "分類の表示"},
-	    {"manager", "管理責任者"},
-	    {"zone", "ネットワーク区分"},
-	    {"personal", "個人情報"},
-	    {"mynumber", "特定個人情報"},
-	    {"recovery_hours", "復旧目標時間"},
-	    {"acquired_on", "取得日"},
-	    {"note", "備考"},
-	    {"status", "状態"},
-	    {"disposed_on", "廃棄日"},
-	    {"disposal_operator", "廃棄担当者"},
-	    {"disposal_record", "廃棄処理内容"},
-	    {"updated_at", "更新日時"},
+	/* Which columns a card shows, in its order; their headings are the field schema's. */
+	static const char *const rows[] = {
+	    "id",
+	    "unit",
+	    "type",
+	    "name",
+	    "quantity",
+	    "location",
+	    "backup",
+	    "disposal_method",
+	    "label",
+	    "manager",
+	    "zone",
+	    "personal",
+	    "mynumber",
+	    "recovery_hours",
+	    "acquired_on",
+	    "note",
+	    "status",
+	    "disposed_on",
+	    "disposal_operator",
+	    "disposal_record",
+	    "updated_at",
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		json_t *v = json_object_get(j, rows[i].key);
+		/* The unit is shown by its code and name, as the API's unit_code and unit_name. */
+		bool unit = strcmp(rows[i], "unit") == 0;
+		json_t *v = json_object_get(j, unit ? "unit_code" : rows[i]);
 		if (!v || json_is_null(v))
 			continue;
-		printf("%s: ", rows[i].title);
+		printf("%s: ", sk_schema_asset_column(rows[i])->ja);
 		if (json_is_boolean(v))
 			fputs(yesno(v), stdout);
 		else if (json_is_integer(v))
 			printf("%lld", (long long)json_integer_value(v));
 		else if (json_is_string(v))
 			fputs(json_string_value(v), stdout);
-		if (strcmp(rows[i].key, "unit_code") == 0)
+		if (unit)
 			printf(" (%s)", json_string_value(json_object_get(j, "unit_name")));
-		if (strcmp(rows[i].key, "recovery_hours") == 0)
+		if (strcmp(rows[i], "recovery_hours") == 0)
 			fputs(" 時間", stdout);
 		putchar('\n');
 	}

@@ -32,7 +32,7 @@ static const sk_field *af(sk_asset_field f) { return &sk_schema_asset.fields[f];
 
 static bool af_required(sk_asset_field f) { return (af(f)->flags & SK_FF_REQUIRED) != 0; }
 
-/* Columns an export adds; an import accepts and ignores them. */
+/* Columns an export adds, in sk_schema_asset_record's order; an import accepts and ignores them. */
 enum {
 	RO_ID,
 	RO_LABEL,
@@ -42,16 +42,8 @@ enum {
 	RO_DISPOSAL_RECORD,
 	RO__COUNT
 };
-static const struct {
-	const char *key, *title;
-} ro_fields[RO__COUNT] = {
-    {"id", "管理番号"},
-    {"label", "分類の表示"},
-    {"status", "状態"},
-    {"disposed_on", "廃棄日"},
-    {"disposal_operator", "廃棄担当者"},
-    {"disposal_record", "廃棄処理内容"},
-};
+
+static const sk_field *ro(int r) { return &sk_schema_asset_record.fields[r]; }
 
 const char *sk_asset_field_key(sk_asset_field f)
 {
@@ -1707,7 +1699,7 @@ static int heading_field(const char *h)
 		    in_list(af(f)->aliases, h))
 			return f;
 	for (int r = 0; r < RO__COUNT; r++)
-		if (strcmp(h, ro_fields[r].key) == 0 || strcmp(h, ro_fields[r].title) == 0)
+		if (strcmp(h, ro(r)->key) == 0 || strcmp(h, ro(r)->ja) == 0)
 			return COL_IGNORED;
 	return -2;
 }
@@ -2038,11 +2030,11 @@ static void export_values(const sk_asset *a, bool japanese, char nbuf[3][24],
 static void export_headings(bool japanese, const char *out[EXPORT_COLS])
 {
 	size_t i = 0;
-	out[i++] = japanese ? ro_fields[RO_ID].title : ro_fields[RO_ID].key;
+	out[i++] = japanese ? ro(RO_ID)->ja : ro(RO_ID)->key;
 	for (int f = 0; f < SK_AF__COUNT; f++)
 		out[i++] = japanese ? af(f)->ja : af(f)->key;
 	for (int r = RO_LABEL; r < RO__COUNT; r++)
-		out[i++] = japanese ? ro_fields[r].title : ro_fields[r].key;
+		out[i++] = japanese ? ro(r)->ja : ro(r)->key;
 }
 
 /*

@@ -77,6 +77,33 @@ static const sk_field asset_fields[SK_AF__COUNT] = {
 const sk_schema sk_schema_asset = {"asset", "情報資産", "Information asset", asset_fields,
                                    N(asset_fields)};
 
+/* The columns the register adds to what is entered: shown and exported, never written. */
+static const sk_field asset_record_fields[] = {
+    {"id", "管理番号", "Asset number", SK_FT_INT, 0, 1, INT64_MAX, 0, "", "台帳の管理番号",
+     "the register's number"},
+    {"label", "分類の表示", "Classification label", SK_FT_TEXT, TEXT_MAX, 0, 0, 0, "",
+     "分類から定まる表示", "the label the classification gives"},
+    {"status", "状態", "Status", SK_FT_WORD, WORD_MAX, 0, 0, 0, "", "使用中または廃棄済み",
+     "active or disposed"},
+    {"disposed_on", "廃棄日", "Disposed on", SK_FT_DATE, 64, 0, 0, 0, "", "廃棄した日",
+     "the day it was disposed of"},
+    {"disposal_operator", "廃棄担当者", "Disposed of by", SK_FT_TEXT, TEXT_MAX, 0, 0, SK_FF_DETAIL,
+     "", "廃棄を行った担当者", "who carried out the disposal"},
+    {"disposal_record", "廃棄処理内容", "Disposal record", SK_FT_LONGTEXT, NOTE_MAX, 0, 0,
+     SK_FF_DETAIL, "", "方法、事業者、証明書番号", "method, company, certificate number"},
+    {"updated_at", "更新日時", "Updated at", SK_FT_TEXT, 64, 0, 0, 0, "", "最後に変更した日時",
+     "when it last changed"},
+};
+const sk_schema sk_schema_asset_record = {"asset_record", "情報資産台帳の記録",
+                                          "Asset register record", asset_record_fields,
+                                          N(asset_record_fields)};
+
+const sk_field *sk_schema_asset_column(const char *key)
+{
+	const sk_field *f = sk_schema_field(&sk_schema_asset, key);
+	return f ? f : sk_schema_field(&sk_schema_asset_record, key);
+}
+
 /* 八王子 7(9)イ: 廃棄の日時、担当者及び処理内容を記録する. */
 static const sk_field dispose_fields[] = {
     {"operator", "廃棄担当者", "Person in charge", SK_FT_TEXT, TEXT_MAX, 0, 0,

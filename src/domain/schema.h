@@ -64,6 +64,8 @@ typedef struct sk_schema {
 
 /* The record types. sk_schema_asset's fields are in sk_asset_field order (asset.h). */
 extern const sk_schema sk_schema_asset;
+/* The register's read-only columns (管理番号, 分類の表示, 状態, 廃棄日 …), in export order. */
+extern const sk_schema sk_schema_asset_record;
 extern const sk_schema sk_schema_asset_dispose;
 extern const sk_schema sk_schema_asset_decision;
 extern const sk_schema sk_schema_decide;
@@ -77,6 +79,9 @@ extern const sk_schema sk_schema_totp_confirm;
 
 /* The field named key, or NULL. */
 const sk_field *sk_schema_field(const sk_schema *sc, const char *key);
+
+/* An asset column by key, entered (sk_schema_asset) or read-only (sk_schema_asset_record). */
+const sk_field *sk_schema_asset_column(const char *key);
 
 /* How a body is checked: a creation needs the required fields, a change needs none. */
 typedef enum sk_schema_mode { SK_SCHEMA_CREATE, SK_SCHEMA_CHANGE } sk_schema_mode;

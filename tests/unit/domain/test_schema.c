@@ -127,11 +127,12 @@ static void test_other_types(void **state)
 static void test_tables(void **state)
 {
 	(void)state;
-	const sk_schema *all[] = {
-	    &sk_schema_asset,       &sk_schema_asset_dispose, &sk_schema_asset_decision,
-	    &sk_schema_decide,      &sk_schema_unit,          &sk_schema_user,
-	    &sk_schema_role_grant,  &sk_schema_login,         &sk_schema_password_change,
-	    &sk_schema_totp_enroll, &sk_schema_totp_confirm};
+	const sk_schema *all[] = {&sk_schema_asset,         &sk_schema_asset_record,
+	                          &sk_schema_asset_dispose, &sk_schema_asset_decision,
+	                          &sk_schema_decide,        &sk_schema_unit,
+	                          &sk_schema_user,          &sk_schema_role_grant,
+	                          &sk_schema_login,         &sk_schema_password_change,
+	                          &sk_schema_totp_enroll,   &sk_schema_totp_confirm};
 	for (size_t s = 0; s < sizeof(all) / sizeof(all[0]); s++) {
 		const sk_schema *sc = all[s];
 		assert_true(sc->n > 0 && *sc->ja && *sc->en);
