@@ -76,6 +76,7 @@ cli() { # cli BINARY: runs the CLI tests
 }
 
 step "format" scripts/check-style.sh format
+step "one UTF-8 decoder" scripts/check-style.sh utf8
 step "build -Werror" setup build-test -Dwerror=true -Dbuildtype=debugoptimized
 step "unit tests (-Werror build)" unit build-test --suite unit
 step "build ASan+UBSan" setup build-asan -Dwerror=true -Dbuildtype=debug \

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/sk_utf8.h"
 #include "../core/sk_version.h"
 #include "charset.h"
 #include "html2text.h"
@@ -170,13 +171,13 @@ static sk_err escape_invisible(const char *s, size_t n, sk_buf *out)
 	size_t from = 0; /* start of the bytes not yet written: copied a run at a time */
 	for (size_t i = 0; i < n && !e; i++) {
 		const unsigned char *p = (const unsigned char *)s + i;
-		if (i + 2 < n && (p[0] == 0xE2 || p[0] == 0xEF)) {
-			unsigned cp =
-			    ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+		uint32_t cp;
+		/* Every character listed is three bytes long and starts E2 or EF. */
+		if ((p[0] == 0xE2 || p[0] == 0xEF) && sk_utf8_decode(p, n - i, &cp) == 3) {
 			if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
 			    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF) {
 				e = add_upto(out, s + from, i - from);
-				e = e ? e : sk_buf_addf(out, "[U+%04X]", cp);
+				e = e ? e : sk_buf_addf(out, "[U+%04X]", (unsigned)cp);
 				i += 2;
 				from = i + 1;
 			}

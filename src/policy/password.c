@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_utf8.h"
 #include "policy_int.h"
 
 #define MAX_LIST_BYTES (16u << 20)
@@ -118,38 +119,6 @@ static sk_err is_common(const char *pw, size_t len, bool *common, sk_buf *err)
 	return rc;
 }
 
-/* Decodes one UTF-8 sequence at s (n bytes left); returns its length, 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n, unsigned *cp)
-{
-	unsigned c = s[0];
-	size_t k;
-	unsigned v;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		k = 2, v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		k = 3, v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		k = 4, v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < k)
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if ((k == 3 && v < 0x800) || (k == 4 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return k;
-}
-
 sk_err sk_policy_password_check(const sk_policy *p, sk_account_kind kind, const char *pw,
                                 size_t len, uint32_t *violations, sk_buf *err)
 {
@@ -162,8 +131,8 @@ sk_err sk_policy_password_check(const sk_policy *p, sk_account_kind kind, const 
 	size_t cps = 0;
 	const unsigned char *s = (const unsigned char *)pw;
 	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		size_t k = utf8_len(s + i, len - i, &cp);
+		uint32_t cp;
+		size_t k = sk_utf8_decode(s + i, len - i, &cp);
 		if (k == 0) {
 			v |= 1u << SK_PWV_INVALID_UTF8;
 			i++;
