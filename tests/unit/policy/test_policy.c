@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "auth/password.h"
 #include "policy/policy.h"
 #include "testutil.h"
 
@@ -773,6 +775,24 @@ static void test_password_floor(void **state)
 	assert_int_equal(pwcheck(p, SK_KIND_NORMAL, "zq7k"), V(REQUIRE_UPPER) | V(MIN_LENGTH));
 	sk_policy_free(p);
 	sk_policy_set_common_password_list(NULL);
+
+	/*
+	 * Temporary passwords meet the floor by construction (20 random
+	 * characters): as a privileged ID without a second factor, under the
+	 * real list, with a login.
+	 */
+	if (access(SK_POLICY_COMMON_PASSWORDS, R_OK) != 0)
+		return;
+	assert_int_equal(sk_policy_load_builtin("niigata", &p, NULL), SK_OK);
+	for (int i = 0; i < 200; i++) {
+		char temp[SK_PASSWORD_TEMP_MAX];
+		sk_password_generate(temp);
+		v = verdict(p, SK_KIND_PRIVILEGED, "ciso", false, temp);
+		if (v.profile || v.floor)
+			fail_msg("temporary password refused (bits %x/%x)", (unsigned)v.profile,
+			         (unsigned)v.floor);
+	}
+	sk_policy_free(p);
 }
 
 /* --- several approvers, asset types, the other end, unstated periods --- */
