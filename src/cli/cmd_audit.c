@@ -361,6 +361,33 @@ static bool get_b64(const json_t *j, const char *key, unsigned char *out, size_t
 	                         sodium_base64_VARIANT_ORIGINAL) == 0;
 }
 
+/*
+ * A tree size or index as the transparency-dev vectors write them: unsigned
+ * 64-bit, so up to 2^64-1. jansson holds integers as int64, so a file with a
+ * larger one is read again with integers as reals (see cmd_verify_proof);
+ * a real that is integral and non-negative is taken, values past 2^64-1
+ * saturate (no tree is that large, so such a proof fails in verification).
+ */
+static bool get_u64(const json_t *j, const char *key, uint64_t *out)
+{
+	const json_t *v = json_object_get(j, key);
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*out = (uint64_t)json_integer_value(v);
+		return true;
+	}
+	if (!json_is_real(v))
+		return false;
+	double d = json_real_value(v);
+	if (!(d >= 0))
+		return false;
+	if (d >= 0x1p64) {
+		*out = UINT64_MAX;
+		return true;
+	}
+	*out = (uint64_t)d;
+	return (double)*out == d;
+}
+
 static int cmd_verify_proof(int argc, char **argv)
 {
 	const char *key = NULL;
@@ -389,6 +416,11 @@ static int cmd_verify_proof(int argc, char **argv)
 	               : sk_audit_read_file(path, PROOF_FILE_MAX, &text, &err);
 	if (!e)
 		e = sk_json_parse(text.data, text.len, PROOF_FILE_MAX, &j, &err);
+	/* An index past INT64_MAX is a proof that must fail, not malformed input. */
+	if (e == SK_ERR_INVALID &&
+	    (j = json_loadb(text.data, text.len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL,
+	                    NULL)) != NULL)
+		e = SK_OK;
 	if (!e && !json_is_object(j))
 		e = sk_fail(&err, SK_ERR_INVALID, "the proof is not a JSON object");
 	if (e) {
@@ -400,7 +432,7 @@ static int cmd_verify_proof(int argc, char **argv)
 	                                        "proof",   "desc",     "wantErr", NULL};
 	static const char *const cons_keys[] = {"size1", "size2", "root1",   "root2",
 	                                        "proof", "desc",  "wantErr", NULL};
-	int64_t a = 0, b = 0;
+	uint64_t a = 0, b = 0;
 	unsigned char r1[64], r2[64], leaf[64];
 	size_t r1n = 0, r2n = 0, leafn = 0;
 	json_t *pj = json_object_get(j, "proof");
@@ -408,9 +440,9 @@ static int cmd_verify_proof(int argc, char **argv)
 	sk_hash proof[SK_MERKLE_MAX_PROOF];
 	bool ok = !sk_json_only_keys(j, incl ? incl_keys : cons_keys, NULL) &&
 	          (json_is_array(pj) || json_is_null(pj)) && n <= SK_MERKLE_MAX_PROOF &&
-	          !sk_json_get_int(j, incl ? "leafIdx" : "size1", true, &a, NULL) &&
-	          !sk_json_get_int(j, incl ? "treeSize" : "size2", true, &b, NULL) && a >= 0 &&
-	          b >= 0 && get_b64(j, incl ? "root" : "root1", r1, &r1n) &&
+	          get_u64(j, incl ? "leafIdx" : "size1", &a) &&
+	          get_u64(j, incl ? "treeSize" : "size2", &b) &&
+	          get_b64(j, incl ? "root" : "root1", r1, &r1n) &&
 	          (incl ? get_b64(j, "leafHash", leaf, &leafn) : get_b64(j, "root2", r2, &r2n));
 	/* A proof element that is not a 32-byte hash makes the proof fail, not the input. */
 	bool elems_ok = true;
@@ -437,11 +469,9 @@ static int cmd_verify_proof(int argc, char **argv)
 	else if (incl && leafn != SK_HASH_LEN)
 		e = sk_fail(&err, SK_ERR_CORRUPT, "the leaf hash is not a 32-byte hash");
 	else if (incl)
-		e = sk_merkle_verify_inclusion((uint64_t)a, (uint64_t)b, leaf, proof, n, r1, r1n,
-		                               &err);
+		e = sk_merkle_verify_inclusion(a, b, leaf, proof, n, r1, r1n, &err);
 	else
-		e = sk_merkle_verify_consistency((uint64_t)a, (uint64_t)b, proof, n, r1, r1n, r2,
-		                                 r2n, &err);
+		e = sk_merkle_verify_consistency(a, b, proof, n, r1, r1n, r2, r2n, &err);
 	if (!e && notes.n) {
 		sk_audit_verifier v;
 		if ((e = sk_audit_vkey_load(key, &v, &err))) {
@@ -455,11 +485,11 @@ static int cmd_verify_proof(int argc, char **argv)
 				rc = sk_cli_fail(e, "%s: %s", notes.label[i], err.data);
 				goto out;
 			}
-			bool match = (cp.size == (uint64_t)b && r1n == SK_HASH_LEN && incl &&
+			bool match = (cp.size == b && r1n == SK_HASH_LEN && incl &&
 			              memcmp(cp.root, r1, SK_HASH_LEN) == 0) ||
-			             (!incl && cp.size == (uint64_t)a && r1n == SK_HASH_LEN &&
+			             (!incl && cp.size == a && r1n == SK_HASH_LEN &&
 			              memcmp(cp.root, r1, SK_HASH_LEN) == 0) ||
-			             (!incl && cp.size == (uint64_t)b && r2n == SK_HASH_LEN &&
+			             (!incl && cp.size == b && r2n == SK_HASH_LEN &&
 			              memcmp(cp.root, r2, SK_HASH_LEN) == 0);
 			if (!e && !match)
 				e = sk_fail(&err, SK_ERR_CORRUPT,

@@ -11,7 +11,7 @@
 #include "../auth/password.h"
 #include "../core/sk_msg.h"
 #include "../auth/totp.h"
-#include "../report/csv.h"
+#include "../core/sk_utf8.h"
 #include "asset.h"
 #include "org.h"
 #include "user.h"
@@ -329,7 +329,7 @@ sk_err sk_schema_check_text(const sk_field *f, const char *v, size_t len, sk_buf
 {
 	if (len > f->max)
 		return FAIL(f, SK_M_TEXT_TOO_LONG, (unsigned)f->max);
-	if (!sk_csv_utf8_valid(v, len, NULL))
+	if (!sk_utf8_valid(v, len, NULL))
 		return FAIL(f, SK_M_TEXT_NOT_UTF8);
 	bool lines = f->type == SK_FT_LONGTEXT;
 	for (size_t i = 0; i < len; i++) {

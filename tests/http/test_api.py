@@ -272,6 +272,13 @@ expect_error(nb.call("GET", "/api/v1/assets"), 403, "must_change_password", "",
              "call before changing the temporary password")
 expect_error(nb.call("POST", "/api/v1/password", {"old": temp, "new": "short"}), 400,
              "invalid_input", "", "too weak a new password")
+# The floor under every profile (NIST SP 800-63B-4): a common password and its variants are
+# refused whatever the profile says (a CISO's "password123" was once accepted here).
+for weak in ("password123", "P@ssw0rd2026!"):
+    expect_error(nb.call("POST", "/api/v1/password", {"old": temp, "new": weak}), 400,
+                 "invalid_input", "floor under every profile", "common password %r" % weak)
+expect_error(nb.call("POST", "/api/v1/password", {"old": temp, "new": "Newbie#2026"}), 400,
+             "invalid_input", "context_word", "the login as the password")
 expect_error(nb.call("POST", "/api/v1/password", {"old": "wrong", "new": "Better#Pass2026x"}), 401,
              "unauthorized", "", "wrong old password")
 got = nb.call("POST", "/api/v1/password", {"old": temp, "new": "Better#Pass2026x"})
