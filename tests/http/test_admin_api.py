@@ -238,7 +238,7 @@ check(entries[0]["after"]["input"] == {"conf": "3", "zone": "lgwan"} and
       entries[0]["after"]["action"] == "copy", "audited input %r" % entries[0]["after"])
 n = audit_size()
 for body, frag in [({"action": "teleport"}, "unknown action"), ({"action": "copy", "conf": 9},
-                                                                  "not a conf level"),
+                                                                  "unknown conf level"),
                    ({"action": "copy", "zone": "moon"}, "unknown zone"),
                    ({"action": "copy", "actor_role": "king"}, "actor_role"),
                    ({"conf": 1}, "'action' is required")]:
