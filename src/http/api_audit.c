@@ -48,14 +48,7 @@ void sk_api_audit_verify(sk_http_rctx *r)
 	if (e) {
 		sk_http_reply_error(r, e, err.data);
 	} else {
-		char root[SK_HASH_HEX_LEN + 1];
-		sk_audit_hex(res.root, root);
-		json_t *j =
-		    json_pack("{s:b, s:I, s:s?, s:o, s:s?, s:I, s:s}", "intact", res.intact, "size",
-		              (json_int_t)res.size, "root", res.intact ? root : NULL, "bad_seq",
-		              res.bad_seq ? json_integer((json_int_t)res.bad_seq) : json_null(),
-		              "why", res.intact ? NULL : res.why.data, "checkpoints",
-		              (json_int_t)res.checkpoints, "origin", res.origin);
+		json_t *j = sk_audit_verify_json(&res);
 		if (j)
 			sk_http_reply_json(r, 200, j);
 		else
