@@ -28,7 +28,7 @@
 	 R(SK_ROLE_SECURITY_MANAGER) | R(SK_ROLE_SYSTEM_MANAGER))
 #define ORG_READERS   (ADMINS | R(SK_ROLE_AUDITOR) | R(SK_ROLE_CSIRT))
 #define AUDIT_READERS (R(SK_ROLE_CISO) | R(SK_ROLE_AUDITOR) | R(SK_ROLE_CSIRT))
-/* Who may read /metrics from another host: the administrators and the auditor. */
+/* Who may read /metrics with a session: the administrators and the auditor. */
 #define METRICS_READERS (ADMINS | R(SK_ROLE_AUDITOR))
 
 /* The asset fields a body may carry: sk_asset_field's keys. */
@@ -54,13 +54,14 @@
 		"note", SK_T_STR, false, 2000, "備考"                                            \
 	}
 
-static const char *const Q_ASSETS[] = {"unit", "type",   "conf",  "zone",
-                                       "q",    "status", "limit", NULL};
-static const char *const Q_USERS[] = {"unit", "role", NULL};
-static const char *const Q_ROLES[] = {"login", "role", "unit", NULL};
-static const char *const Q_AUDIT[] = {"after", "limit", NULL};
-static const char *const Q_UNUSED
-[] = {"days", NULL};
+/* Query parameters, each with its longest value: the handlers' buffers hold one more byte. */
+static const sk_http_qparam Q_ASSETS[] = {{"unit", 64}, {"type", 64},   {"conf", 32},  {"zone", 32},
+                                          {"q", 400},   {"status", 15}, {"limit", 20}, {NULL, 0}};
+static const sk_http_qparam Q_USERS[] = {{"unit", 64}, {"role", 32}, {NULL, 0}};
+static const sk_http_qparam Q_ROLES[] = {{"login", 64}, {"role", 32}, {"unit", 64}, {NULL, 0}};
+static const sk_http_qparam Q_AUDIT[] = {{"after", 20}, {"limit", 20}, {NULL, 0}};
+static const sk_http_qparam Q_UNUSED
+[] = {{"days", 15}, {NULL, 0}};
 
 static const sk_http_route routes[] = {
     {"GET", "/", SK_R_PUBLIC, 0, sk_api_index, "a page naming the API", NULL, {{0}}, NULL},
@@ -75,10 +76,11 @@ static const sk_http_route routes[] = {
      NULL},
     {"GET",
      "/metrics",
-     SK_R_LOOPBACK,
+     SK_R_ADDRESS_LIST,
      METRICS_READERS,
      sk_api_metrics,
-     "Prometheus metrics (loopback clients, or a session of the listed roles)",
+     "Prometheus metrics (clients listed by serve --metrics-from, or a session of the listed "
+     "roles)",
      NULL,
      {{0}},
      NULL},
@@ -93,7 +95,7 @@ static const sk_http_route routes[] = {
      NULL},
     {"POST",
      "/api/v1/login",
-     SK_R_PUBLIC | SK_R_BODY | SK_R_INVALIDATES,
+     SK_R_PUBLIC | SK_R_BODY,
      0,
      sk_api_login,
      "log in: sets the session cookie and returns the CSRF token",
@@ -143,7 +145,7 @@ static const sk_http_route routes[] = {
      Q_ASSETS},
     {"POST",
      "/api/v1/assets",
-     SK_R_BODY,
+     SK_R_BODY | SK_R_CREATES,
      ASSET_WRITERS,
      sk_api_asset_add,
      "add an asset",
@@ -211,7 +213,7 @@ static const sk_http_route routes[] = {
      NULL},
     {"POST",
      "/api/v1/org",
-     SK_R_BODY | SK_R_INVALIDATES,
+     SK_R_BODY | SK_R_INVALIDATES | SK_R_CREATES,
      ADMINS,
      sk_api_org_add,
      "add a unit",
@@ -233,7 +235,7 @@ static const sk_http_route routes[] = {
      Q_USERS},
     {"POST",
      "/api/v1/users",
-     SK_R_BODY,
+     SK_R_BODY | SK_R_CREATES,
      ADMINS,
      sk_api_user_add,
      "add an account (answers its temporary password once)",
@@ -302,7 +304,7 @@ static const sk_http_route routes[] = {
      NULL},
     {"POST",
      "/api/v1/totp/enroll",
-     SK_R_BODY,
+     SK_R_BODY | SK_R_CREATES,
      ANY,
      sk_api_totp_enroll,
      "start TOTP self-enrollment: a pending secret, shown once, active only once confirmed",
@@ -321,7 +323,7 @@ static const sk_http_route routes[] = {
     {"GET", "/api/v1/roles", 0, ORG_READERS, sk_api_role_list, "role grants", NULL, {{0}}, Q_ROLES},
     {"POST",
      "/api/v1/roles",
-     SK_R_BODY | SK_R_INVALIDATES,
+     SK_R_BODY | SK_R_INVALIDATES | SK_R_CREATES,
      ADMINS,
      sk_api_role_grant,
      "grant a role at a unit",
@@ -363,7 +365,7 @@ static const sk_http_route routes[] = {
      NULL},
     {"POST",
      "/api/v1/audit/checkpoint",
-     0,
+     SK_R_CREATES,
      R(SK_ROLE_CISO) | R(SK_ROLE_AUDITOR),
      sk_api_audit_checkpoint,
      "sign a checkpoint of the audit log",
@@ -573,13 +575,6 @@ static void peer_address(h2o_req_t *req, char *out, size_t max)
 		snprintf(out, max, "unknown");
 }
 
-/* Whether the peer is this host (127.0.0.0/8, ::1, or either mapped into IPv6). */
-static bool is_loopback(const char *address)
-{
-	return strncmp(address, "127.", 4) == 0 || strcmp(address, "::1") == 0 ||
-	       strncmp(address, "::ffff:127.", 11) == 0;
-}
-
 static bool state_changing(h2o_iovec_t m)
 {
 	return !h2o_memis(m.base, m.len, H2O_STRLIT("GET")) &&
@@ -697,9 +692,13 @@ static void route_request(sk_http_rctx *r)
 		goto fail;
 	}
 	/* Session first: who may not call the route learns nothing from its validation. */
-	bool no_session = (route->flags & SK_R_PUBLIC) ||
-	                  ((route->flags & SK_R_LOOPBACK) && is_loopback(r->address));
+	bool no_session =
+	    (route->flags & SK_R_PUBLIC) ||
+	    ((route->flags & SK_R_ADDRESS_LIST) &&
+	     sk_http_cidr_match(r->t->cfg->metrics_from, r->t->cfg->n_metrics_from, r->address));
 	if (!no_session && (e = authenticate(r, &ap, &who, &err)))
+		goto fail;
+	if ((e = sk_http_query_check(r, &err)))
 		goto fail;
 	if (route->flags & SK_R_BODY) {
 		if (!is_json_type(sk_http_header(req, "content-type"))) {
@@ -763,6 +762,7 @@ int sk_http_dispatch(sk_http_thread *t, h2o_req_t *req)
 	r.t = t;
 	r.start_us = start;
 	peer_address(req, r.address, sizeof(r.address));
+	sk_http_client_address(t->cfg, req, r.address, sizeof(r.address));
 	route_request(&r);
 	if (!r.deferred)
 		sk_http_metrics_observe(req->res.status, mono_us() - start);
