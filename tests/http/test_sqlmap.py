@@ -236,6 +236,7 @@ BASE = {
     "recovery_hours": 4, "acquired_on": "2020-04-01", "note": "n", "operator": "op",
     "record": "shredded", "on": "2026-01-05", "asset_id": city.asset["sec-a1"],
     "action": "copy", "code": "scan-unit", "kind": "section", "parent": "dept-b",
+    "to_zone": "internet", "asset_type": "document",
     "login": "victim", "roles": ["staff"], "role": "auditor", "actor_role": "staff",
     "password": "not-the-password", "old": "not-the-password", "new": "An0ther#Passw0rd-2026",
     "totp": "123456", "q": "doc", "status": "active", "limit": "10", "after": "0", "days": "30",
