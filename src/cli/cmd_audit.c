@@ -13,6 +13,7 @@
 
 #include "../audit/checkpoint.h"
 #include "../audit/merkle.h"
+#include "../audit/read.h"
 #include "../audit/verify.h"
 #include "../core/sk_json.h"
 #include "cli.h"
@@ -155,20 +156,7 @@ static void free_notes(struct notes *n)
 static int report(const sk_audit_verify_result *r, bool json)
 {
 	if (json) {
-		json_t *j = json_object();
-		json_object_set_new(j, "intact", json_boolean(r->intact));
-		json_object_set_new(j, "origin", json_string(r->origin));
-		if (r->intact) {
-			json_object_set_new(j, "size", json_integer(r->size));
-			json_object_set_new(j, "root", b64_json(r->root, SK_HASH_LEN));
-			json_object_set_new(j, "checkpoints",
-			                    json_integer((json_int_t)r->checkpoints));
-		} else {
-			json_object_set_new(j, "first_bad_entry",
-			                    r->bad_seq ? json_integer(r->bad_seq) : json_null());
-			json_object_set_new(j, "reason", json_string(r->why.data));
-		}
-		int rc = sk_cli_print_json(j);
+		int rc = sk_cli_print_json(sk_audit_verify_json(r));
 		return rc ? rc : r->intact ? 0 : 1;
 	}
 	if (!r->intact) {
@@ -514,47 +502,19 @@ out:
 	return rc;
 }
 
-static json_t *entry_json(const sk_row *row)
+/* One line per entry for people: seq, time, actor, address, action, object. */
+static void print_entry_line(const json_t *e)
 {
-	static const char *const keys[] = {"seq",    "at",     "actor", "address", "action",
-	                                   "object", "before", "after", "prev",    "leaf"};
-	json_t *j = json_object();
-	json_object_set_new(j, keys[0], json_integer(sk_row_int(row, 0)));
-	for (size_t i = 1; i < 10; i++) {
-		json_t *v = NULL;
-		/* Images are shown as JSON, not as strings holding JSON. */
-		if ((i == 6 || i == 7) && !sk_row_is_null(row, i))
-			v = json_loads(sk_row_text(row, i), 0, NULL);
-		char hex[SK_HASH_HEX_LEN + 1];
-		if (i >= 8) /* the hashes, stored as bytes */
-			v = json_string(sk_audit_hash_col(row, i, hex));
-		if (!v)
-			v = sk_row_is_null(row, i) ? json_null() : json_string(sk_row_text(row, i));
-		json_object_set_new(j, keys[i], v);
-	}
-	return j;
+	printf("%-6" JSON_INTEGER_FORMAT " %s  %s  %s  %s  %s\n",
+	       json_integer_value(json_object_get(e, "seq")),
+	       json_string_value(json_object_get(e, "at")),
+	       json_string_value(json_object_get(e, "actor")),
+	       json_string_value(json_object_get(e, "address")),
+	       json_string_value(json_object_get(e, "action")),
+	       json_string_value(json_object_get(e, "object")));
 }
 
-struct lister {
-	json_t *arr;
-	bool json;
-};
-
-static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
-{
-	struct lister *l = ctx;
-	if (l->json) {
-		json_array_append_new(l->arr, entry_json(row));
-		return SK_OK;
-	}
-	printf("%-6" PRId64 " %s  %s  %s  %s  %s\n", sk_row_int(row, 0), sk_row_text(row, 1),
-	       sk_row_text(row, 2), sk_row_text(row, 3), sk_row_text(row, 4), sk_row_text(row, 5));
-	return SK_OK;
-}
-
-#define ENTRY_COLS                                                                                 \
-	"seq, at, actor, address, action, object, before_json, after_json, prev_hash, leaf_hash"
-
+/* Entries are read through sk_audit_list, the API's reader: one shape for both doors. */
 static int cmd_show(int argc, char **argv)
 {
 	const char *db = NULL;
@@ -572,19 +532,18 @@ static int cmd_show(int argc, char **argv)
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
-	struct lister l = {json_array(), true};
+	json_t *page = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_val p[] = {SK_VINT(seq)};
-	sk_err e = sk_store_query(s, "SELECT " ENTRY_COLS " FROM audit_log WHERE seq = ?", p, 1,
-	                          list_row, &l, &err);
+	sk_err e = sk_audit_list(s, seq - 1, 1, &page, &err);
 	sk_store_close(s);
+	json_t *entry = json_array_get(page, 0);
 	if (e)
 		rc = sk_cli_fail_buf(e, &err);
-	else if (json_array_size(l.arr) == 0)
+	else if (!entry || json_integer_value(json_object_get(entry, "seq")) != seq)
 		rc = sk_cli_fail(SK_ERR_NOT_FOUND, "there is no audit entry %lld", seq);
 	else
-		rc = sk_cli_print_json(json_incref(json_array_get(l.arr, 0)));
-	json_decref(l.arr);
+		rc = sk_cli_print_json(json_incref(entry));
+	json_decref(page);
 	sk_buf_free(&err);
 	return rc;
 }
@@ -606,19 +565,41 @@ static int cmd_tail(int argc, char **argv)
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
-	struct lister l = {json_array(), json};
+	json_t *all = json_array();
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_val p[] = {SK_VINT(count)};
-	sk_err e = sk_store_query(s,
-	                          "SELECT " ENTRY_COLS " FROM (SELECT " ENTRY_COLS
-	                          " FROM audit_log ORDER BY seq DESC LIMIT ?) t ORDER BY seq",
-	                          p, 1, list_row, &l, &err);
+	int64_t size = 0;
+	sk_err e =
+	    all ? sk_audit_size(s, &size, &err) : sk_fail(&err, SK_ERR_NOMEM, "out of memory");
+	/* The last count entries, a page at a time. */
+	int64_t after = size > count ? size - count : 0;
+	while (!e && after < size) {
+		json_t *page = NULL;
+		int64_t want = size - after < SK_AUDIT_PAGE_MAX ? size - after : SK_AUDIT_PAGE_MAX;
+		if ((e = sk_audit_list(s, after, want, &page, &err)))
+			break;
+		if (json_array_size(page) == 0) {
+			json_decref(page);
+			break;
+		}
+		after = json_integer_value(
+		    json_object_get(json_array_get(page, json_array_size(page) - 1), "seq"));
+		json_array_extend(all, page);
+		json_decref(page);
+	}
 	sk_store_close(s);
-	if (e)
+	if (e) {
 		rc = sk_cli_fail_buf(e, &err);
-	else if (json)
-		rc = sk_cli_print_json(json_incref(l.arr));
-	json_decref(l.arr);
+	} else if (json) {
+		rc = sk_cli_print_json(json_incref(all));
+	} else {
+		size_t i;
+		json_t *x;
+		json_array_foreach (all, i, x)
+			print_entry_line(x);
+		if (fflush(stdout) != 0)
+			rc = 70;
+	}
+	json_decref(all);
 	sk_buf_free(&err);
 	return rc;
 }

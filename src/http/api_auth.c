@@ -1,9 +1,9 @@
 /*
  * api_auth: POST /api/v1/login, /logout, /password and GET /api/v1/session.
  * The auth module decides; this file turns its answers into cookies and
- * JSON. Login runs argon2id on the event loop (about 50-100 ms per call,
- * holding that loop's other connections meanwhile); a worker pool for it is
- * future work.
+ * JSON. Login's argon2id (about 50-100 ms per call) runs on a login worker
+ * (pool.c) while the loop serves its other connections; here only when the
+ * pool cannot take it.
  */
 #include <sodium.h>
 #include <string.h>

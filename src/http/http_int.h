@@ -81,10 +81,18 @@ sk_err sk_http_session_find(sk_http_thread *t, const char *token, const char *ad
  * committed.
  */
 void sk_http_sessions_invalidate(void);
+/* How many times the caches were invalidated since the process started (for /metrics). */
+uint64_t sk_http_sessions_invalidations(void);
 /* Wipes and frees t's cache (on t's thread, or after it stopped). */
 void sk_http_scache_free(sk_http_thread *t);
 
 /* --- the route table --- */
+
+/* A query parameter a route declares. */
+typedef struct sk_http_qparam {
+	const char *name;
+	size_t max; /* the longest value accepted, in bytes once URL-decoded */
+} sk_http_qparam;
 
 struct sk_http_rctx;
 typedef void (*sk_http_handler)(struct sk_http_rctx *r);
@@ -97,8 +105,10 @@ enum {
 	/* changes sessions, accounts, roles or units: answering it invalidates the session caches
 	 */
 	SK_R_INVALIDATES = 1u << 3,
-	/* open to loopback clients without a session; others need a session holding roles */
-	SK_R_LOOPBACK = 1u << 4,
+	/* open without a session to the --metrics-from clients; others need a session and roles */
+	SK_R_ADDRESS_LIST = 1u << 4,
+	/* creates something: answers 201 Created (the OpenAPI document says so) */
+	SK_R_CREATES = 1u << 5,
 };
 
 typedef struct sk_http_route {
@@ -108,13 +118,25 @@ typedef struct sk_http_route {
 	uint32_t roles;      /* bits (1u << sk_role) allowed; 0 with !PUBLIC: nobody */
 	sk_http_handler run; /* answers the request */
 	const char *summary;
-	const char *scope;        /* how scope limits the answer, for the OpenAPI document */
-	const sk_schema *body;    /* the body's fields (SK_R_BODY): a PATCH needs none of them */
-	const char *const *query; /* query parameters accepted; NULL-terminated */
+	const char *scope;     /* how scope limits the answer, for the OpenAPI document */
+	const sk_schema *body; /* the body's fields (SK_R_BODY): a PATCH needs none of them */
+	/* The query parameters accepted, ended by a NULL name; NULL: none. */
+	const sk_http_qparam *query;
 } sk_http_route;
 
 /* The table and its length. */
 const sk_http_route *sk_http_routes(size_t *n);
+
+/* --- client addresses (cidr.c) --- */
+
+/* Whether address (text, as the peer's address is kept) lies in one of the n ranges. */
+bool sk_http_cidr_match(const sk_http_cidr *list, size_t n, const char *address);
+/*
+ * Replaces address (the peer's, max bytes) with the client's from
+ * X-Forwarded-For when the peer is one of c's trusted proxies (http.h);
+ * otherwise leaves it.
+ */
+void sk_http_client_address(const sk_http_config *c, h2o_req_t *req, char *address, size_t max);
 
 /* --- the request --- */
 
@@ -129,13 +151,26 @@ typedef struct sk_http_rctx {
 	const struct sk_auth_principal *session; /* the session behind who; NULL on public routes */
 	sk_actor actor;                          /* who acts, for the domain layer */
 	sk_lang lang;                            /* the reader's language (Accept-Language) */
-	char address[64];                        /* the peer's IP address */
+	char address[64]; /* the client's IP address: the peer's, or X-Forwarded-For's */
 	bool answered;
 	bool deferred;    /* the pool answers later (and observes the metrics then) */
 	int64_t start_us; /* when dispatch began (monotonic) */
 } sk_http_rctx;
 
-/* A query parameter's value copied into out (URL-decoded); false when absent or too long. */
+/*
+ * Checks the request's query string against the route's declared
+ * parameters before the handler runs: SK_ERR_INVALID naming the first
+ * parameter that is not declared, given twice, not valid URL encoding (or
+ * holding a NUL) or longer than declared. A parameter the handler reads is
+ * then either absent or whole, never silently dropped.
+ */
+sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err);
+
+/*
+ * A query parameter's value copied into out (URL-decoded); false when
+ * absent or too long for out (which sk_http_query_check has ruled out for a
+ * buffer longer than the parameter's declared max).
+ */
 bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t max);
 
 /* The header's value (a slice into the request), or a zero-length iovec. */
@@ -218,6 +253,12 @@ bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m);
  */
 bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password,
                         size_t password_len, const char *totp);
+/*
+ * Hands a verification of the whole audit log to the verify worker; the
+ * loop answers through sk_api_audit_verify_finish. false when the pool
+ * cannot take it.
+ */
+bool sk_http_pool_verify(sk_http_rctx *r);
 /* The loop's receiver callback for finished jobs. */
 void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
 /* The group-commit writer's batches and operations so far (both 0 when it is not running). */
@@ -261,6 +302,10 @@ void sk_api_role_grant(sk_http_rctx *r);
 void sk_api_role_revoke(sk_http_rctx *r);
 void sk_api_audit_list(sk_http_rctx *r);
 void sk_api_audit_verify(sk_http_rctx *r);
+/* Answers a verification done by the pool: the result's one JSON shape, or the error. */
+struct sk_audit_verify_result;
+void sk_api_audit_verify_finish(sk_http_rctx *r, sk_err e, const struct sk_audit_verify_result *res,
+                                const char *msg);
 void sk_api_audit_checkpoint(sk_http_rctx *r);
 void sk_api_policy_show(sk_http_rctx *r);
 void sk_api_policy_decide(sk_http_rctx *r);

@@ -4,6 +4,14 @@
  * carries the roles that may call it as "x-sekisho-roles" (empty with
  * "x-sekisho-public": true for routes needing no session), which the
  * access-control matrix test reads to know every route and whom to expect.
+ *
+ * Each operation lists the statuses it can answer, derived from what the
+ * dispatcher and the error table (src/core/sk_err.c) can do on that route:
+ * its success (201 for routes flagged SK_R_CREATES), 400 (any route: an
+ * undeclared query parameter), 401/403 where a session and roles are
+ * checked, 404 where a path parameter or scope can miss, 409 where a write
+ * can conflict, 413/415 where a body is taken, 423 for login, 431 (headers
+ * too large), 500 and 503; every error answer is the shared Error response.
  */
 #include <string.h>
 
@@ -74,11 +82,52 @@ static json_t *parameters(const sk_http_route *rt)
 		json_array_append_new(ps,
 		                      json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "login", "in",
 		                                "path", "required", 1, "schema", "type", "string"));
-	for (const char *const *q = rt->query; q && *q; q++)
-		json_array_append_new(ps, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", *q, "in",
-		                                    "query", "required", 0, "schema", "type",
-		                                    "string"));
+	for (const sk_http_qparam *q = rt->query; q && q->name; q++)
+		json_array_append_new(ps,
+		                      json_pack("{s:s, s:s, s:b, s:{s:s, s:I}}", "name", q->name,
+		                                "in", "query", "required", 0, "schema", "type",
+		                                "string", "maxLength", (json_int_t)q->max));
 	return ps;
+}
+
+/* Every status the route can answer (see the file's comment), errors as the shared response. */
+static json_t *responses(const sk_http_route *rt)
+{
+	bool session = !(rt->flags & SK_R_PUBLIC), body = (rt->flags & SK_R_BODY) != 0;
+	bool writes = session && strcmp(rt->method, "GET") != 0;
+	bool login = strcmp(rt->path, "/api/v1/login") == 0;
+	bool misses = strchr(rt->path, '{') || rt->scope;
+	const char *ctype = strncmp(rt->path, "/api/", 5) == 0 || strcmp(rt->path, "/healthz") == 0
+	                        ? "application/json"
+	                    : strcmp(rt->path, "/") == 0 ? "text/html"
+	                                                 : "text/plain";
+	json_t *rs = json_object();
+	json_object_set_new(rs, rt->flags & SK_R_CREATES ? "201" : "200",
+	                    json_pack("{s:s, s:{s:{}}}", "description",
+	                              rt->flags & SK_R_CREATES ? "created" : "success", "content",
+	                              ctype));
+	const struct {
+		const char *status;
+		bool when;
+	} errs[] = {
+	    {"400", true}, /* malformed input, or an undeclared or bad query parameter */
+	    {"401", session || login},
+	    {"403", session || login}, /* roles, CSRF, a pending password change; MFA at login */
+	    {"404", misses},
+	    {"409", writes},
+	    {"413", body},
+	    {"415", body},
+	    {"423", login},
+	    {"431", true},
+	    {"500", true},
+	    {"503", true},
+	};
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+		if (errs[i].when)
+			json_object_set_new(
+			    rs, errs[i].status,
+			    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
+	return rs;
 }
 
 static json_t *operation(const sk_http_route *rt, size_t index)
@@ -89,22 +138,18 @@ static json_t *operation(const sk_http_route *rt, size_t index)
 			json_array_append_new(roles, json_string(sk_role_name((sk_role)r)));
 	char opid[160];
 	snprintf(opid, sizeof(opid), "op%zu_%s", index, rt->method);
-	json_t *errs = json_pack(
-	    "{s:s, s:{s:{s:{s:s}}}}", "description", "{\"error\": {\"code\", \"message\"}}",
-	    "content", "application/json", "schema", "$ref", "#/components/schemas/Error");
-	json_t *op = json_pack(
-	    "{s:s, s:s, s:o, s:b, s:b, s:b, s:o, s:{s:{s:s}, s:o}}", "summary", rt->summary,
-	    "operationId", opid, "x-sekisho-roles", roles, "x-sekisho-public",
-	    (rt->flags & SK_R_PUBLIC) != 0, "x-sekisho-must-change-allowed",
-	    (rt->flags & SK_R_MUST_CHANGE) != 0, "x-sekisho-csrf",
-	    !(rt->flags & SK_R_PUBLIC) && strcmp(rt->method, "GET") != 0, "parameters",
-	    parameters(rt), "responses", "200", "description", "success", "4XX", errs);
+	json_t *op = json_pack("{s:s, s:s, s:o, s:b, s:b, s:b, s:o, s:o}", "summary", rt->summary,
+	                       "operationId", opid, "x-sekisho-roles", roles, "x-sekisho-public",
+	                       (rt->flags & SK_R_PUBLIC) != 0, "x-sekisho-must-change-allowed",
+	                       (rt->flags & SK_R_MUST_CHANGE) != 0, "x-sekisho-csrf",
+	                       !(rt->flags & SK_R_PUBLIC) && strcmp(rt->method, "GET") != 0,
+	                       "parameters", parameters(rt), "responses", responses(rt));
 	if (!op)
 		return NULL;
 	if (rt->scope)
 		json_object_set_new(op, "x-sekisho-scope", json_string(rt->scope));
-	if (rt->flags & SK_R_LOOPBACK)
-		json_object_set_new(op, "x-sekisho-loopback", json_true());
+	if (rt->flags & SK_R_ADDRESS_LIST)
+		json_object_set_new(op, "x-sekisho-address-list", json_true());
 	if (!(rt->flags & SK_R_PUBLIC))
 		json_object_set_new(op, "security", json_pack("[{s:[]}]", "session"));
 	if (rt->flags & SK_R_BODY)
@@ -132,7 +177,7 @@ json_t *sk_http_openapi(void)
 	}
 	return json_pack(
 	    "{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}}, "
-	    "s:[s,s]}}, s:[s]}}, s:{s:{s:s, s:s, s:s}}}}",
+	    "s:[s,s]}}, s:[s]}}, s:{s:{s:s, s:{s:{s:{s:s}}}}}, s:{s:{s:s, s:s, s:s}}}}",
 	    "openapi", "3.1.0", "info", "title", "sekisho API", "version", SK_VERSION,
 	    "description",
 	    "The JSON API of sekisho (SPEC §3). Errors are {\"error\": {\"code\", \"message\"}} "
@@ -140,6 +185,8 @@ json_t *sk_http_openapi(void)
 	    "answered.",
 	    "paths", paths, "components", "schemas", "Error", "type", "object", "properties",
 	    "error", "type", "object", "properties", "code", "type", "string", "message", "type",
-	    "string", "required", "code", "message", "required", "error", "securitySchemes",
+	    "string", "required", "code", "message", "required", "error", "responses", "Error",
+	    "description", "an error: {\"error\": {\"code\", \"message\"}}", "content",
+	    "application/json", "schema", "$ref", "#/components/schemas/Error", "securitySchemes",
 	    "session", "type", "apiKey", "in", "cookie", "name", "sekisho_session");
 }

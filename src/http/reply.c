@@ -238,6 +238,76 @@ bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t ma
 	return false;
 }
 
+/* A parameter's name for a message: printable ASCII kept, anything else as '?', at most 64. */
+static void name_for_message(const char *s, size_t n, char out[65])
+{
+	size_t i = 0;
+	for (; i < n && i < 64; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\'' ? s[i] : '?';
+	out[i] = '\0';
+}
+
+sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err)
+{
+	const h2o_req_t *req = r->req;
+	if (req->query_at == SIZE_MAX)
+		return SK_OK;
+	const sk_http_qparam *decl = r->route->query;
+	const char *q = req->path.base + req->query_at + 1;
+	const char *end = req->path.base + req->path.len;
+	uint64_t seen = 0; /* bit i: decl[i] was given */
+	char name[65], value[1024];
+	while (q < end) {
+		const char *amp = memchr(q, '&', (size_t)(end - q));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(q, '=', (size_t)(stop - q));
+		const char *kend = eq ? eq : stop;
+		size_t kn = (size_t)(kend - q);
+		if (stop == q) { /* "a=1&&b=2" or a trailing '&': nothing there */
+			q = stop + 1;
+			continue;
+		}
+		size_t i = 0;
+		while (decl && decl[i].name &&
+		       !(strlen(decl[i].name) == kn && memcmp(decl[i].name, q, kn) == 0))
+			i++;
+		name_for_message(q, kn, name);
+		if (!decl || !decl[i].name)
+			return sk_fail(err, SK_ERR_INVALID, "unknown query parameter '%s'", name);
+		if (i < 64 && (seen & (UINT64_C(1) << i)))
+			return sk_fail(err, SK_ERR_INVALID, "query parameter '%s' is given twice",
+			               name);
+		if (i < 64)
+			seen |= UINT64_C(1) << i;
+		const char *v = eq ? eq + 1 : stop;
+		size_t max = decl[i].max < sizeof(value) - 1 ? decl[i].max : sizeof(value) - 1;
+		/* Decoded, a value is at most as long as its text: a short text always fits. */
+		if (!urldecode(v, (size_t)(stop - v), value, sizeof(value))) {
+			bool escapes_ok = true;
+			for (const char *c = v; c < stop; c++)
+				if (*c == '%' &&
+				    (stop - c < 3 || sk_hex_digit((unsigned char)c[1]) < 0 ||
+				     sk_hex_digit((unsigned char)c[2]) < 0 ||
+				     (c[1] == '0' && c[2] == '0')))
+					escapes_ok = false;
+			if (escapes_ok)
+				return sk_fail(err, SK_ERR_INVALID,
+				               "query parameter '%s' is longer than %zu bytes",
+				               name, decl[i].max);
+			return sk_fail(err, SK_ERR_INVALID,
+			               "query parameter '%s' is not valid URL encoding (or holds a "
+			               "NUL)",
+			               name);
+		}
+		if (strlen(value) > max)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "query parameter '%s' is longer than %zu bytes", name,
+			               decl[i].max);
+		q = stop + 1;
+	}
+	return SK_OK;
+}
+
 const char *sk_http_field_text(sk_http_rctx *r, const char *key)
 {
 	const json_t *v = r->body ? json_object_get(r->body, key) : NULL;

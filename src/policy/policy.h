@@ -290,6 +290,32 @@ typedef struct sk_decide_input {
 /* Fills in an input with no levels, flags, zone, to_zone, type or role for action a. */
 void sk_decide_input_init(sk_decide_input *in, sk_action a);
 
+/*
+ * One named value of a decision's input, as every door names it: "action",
+ * "conf", "integ", "avail" (levels as the profile's scheme names them),
+ * "zone", "to_zone", "asset_type", "actor_role" (SPEC §3 vocabulary), and
+ * the flags "mynumber" and "personal" ("true" or "false"). The CLI's
+ * options (--to-zone is "to_zone") and the API's JSON fields are the same
+ * names, so one parser serves both.
+ */
+typedef struct sk_decide_kv {
+	const char *key;
+	const char *value; /* NULL: not given */
+} sk_decide_kv;
+
+/*
+ * The one parser of a decision's input, shared by `sekisho decide`, POST
+ * /api/v1/policy/decide and POST /api/v1/decisions: fills in from the n
+ * pairs of kv, checking the vocabulary first and then the levels against
+ * p's scheme. "action" is required. mynumber implies personal: 特定個人情報
+ * is personal information by definition (番号法 第2条第8項), so a rule on
+ * personal information applies to it through every door. SK_ERR_INVALID
+ * naming the key and the bad value (an unknown key, a repeated key, a value
+ * outside the vocabulary, a level the profile does not have).
+ */
+sk_err sk_decide_input_parse(const sk_policy *p, const sk_decide_kv *kv, size_t n,
+                             sk_decide_input *in, sk_buf *err);
+
 typedef struct sk_decision {
 	sk_decision_kind decision;
 	/*

@@ -13,7 +13,7 @@ import time
 from sktest import City, Client, Server, check, expect, expect_error, fail, password_for, sk, DB
 
 city = City()
-srv = Server("--max-body", "65536")
+srv = Server("--max-body", "65536", "--metrics-from", "127.0.0.0/8")
 
 # --- public routes and headers ---
 anon = Client(srv)
@@ -353,7 +353,7 @@ try:
 except OSError:
     pass
 # --- the connection limit: over it a connection is closed at once ---
-lim = Server("--max-connections", "3", "--threads", "1")
+lim = Server("--max-connections", "3", "--threads", "1", "--metrics-from", "127.0.0.0/8")
 held = []
 for i in range(3):
     c = Client(lim)

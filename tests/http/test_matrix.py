@@ -15,7 +15,7 @@ from sktest import (City, Client, Server, ROLES, HOME, OUTSIDE_UNIT, check, expe
                     password_for, sk, DB, external_address)
 
 city = City()
-srv = Server()
+srv = Server("--metrics-from", "127.0.0.0/8")
 admin = Client(srv)
 st = admin.login("u-ciso")
 expect(st, 200, "login u-ciso")
@@ -124,8 +124,8 @@ for role in principals:
     expect(c.login(login), 200, "login " + login)
     for method, path, op in ops:
         allowed = role in op["x-sekisho-roles"]
-        # Loopback routes (/metrics) need no session from this host; see the far pass below.
-        public = op.get("x-sekisho-public", False) or op.get("x-sekisho-loopback", False)
+        # Address-list routes (/metrics): this server lists loopback; see the far pass below.
+        public = op.get("x-sekisho-public", False) or op.get("x-sekisho-address-list", False)
         scopes = ["in"]
         ok, scoped, _ = req_for(method, path, "sec-a1", role)
         root_role = HOME.get(role) == "ROOT"
@@ -160,10 +160,11 @@ for role in principals:
                       "%s lists an asset outside its scope" % role)
                 check(city.asset[HOME[role]] in ids, "%s does not list its own asset" % role)
 
-# Routes open to loopback clients only: from a non-loopback address of this host they
+# Routes open to the --metrics-from clients only: from an address not listed they
 # need a session holding one of their roles (401 without one, 403 with another role).
-loopback_ops = [(m, p, op) for m, p, op in ops if op.get("x-sekisho-loopback")]
-check(("GET", "/metrics") in {(m, p) for m, p, _ in loopback_ops}, "/metrics is not loopback-only")
+loopback_ops = [(m, p, op) for m, p, op in ops if op.get("x-sekisho-address-list")]
+check(("GET", "/metrics") in {(m, p) for m, p, _ in loopback_ops},
+      "/metrics is not limited to listed addresses")
 ext = external_address()
 if ext is None:
     print("NOTE: no non-loopback IPv4 address on this host: the far pass is skipped")

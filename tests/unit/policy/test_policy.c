@@ -419,6 +419,53 @@ static void test_silence_and_bad_input(void **state)
 	sk_policy_free(p);
 }
 
+/* The one input parser of every door: names, vocabulary, levels, mynumber implying personal. */
+static void test_decide_input_parse(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(layered);
+	sk_decide_input in;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	const sk_decide_kv all[] = {
+	    {"action", "send_email"}, {"conf", "2"},           {"integ", "1"},
+	    {"avail", NULL},          {"mynumber", "true"},    {"personal", "false"},
+	    {"zone", "lgwan"},        {"to_zone", "internet"}, {"asset_type", "media"},
+	    {"actor_role", "staff"},
+	};
+	assert_int_equal(sk_decide_input_parse(p, all, sizeof(all) / sizeof(all[0]), &in, &err),
+	                 SK_OK);
+	assert_int_equal(in.action, SK_ACT_SEND_EMAIL);
+	assert_int_equal(in.level[SK_AXIS_CONF], 1);
+	assert_int_equal(in.level[SK_AXIS_AVAIL], SK_LEVEL_UNSET);
+	assert_true(in.mynumber);
+	assert_true(in.personal); /* implied, even when given as false */
+	assert_int_equal(in.zone, SK_ZONE_LGWAN);
+	assert_int_equal(in.to_zone, SK_ZONE_INTERNET);
+	assert_int_equal(in.asset_type, SK_ASSET_MEDIA);
+	assert_int_equal(in.actor_role, SK_ROLE_STAFF);
+	static const struct {
+		sk_decide_kv kv[2];
+		const char *msg;
+	} bad[] = {
+	    {{{"conf", "1"}, {NULL, NULL}}, "action is required"},
+	    {{{"action", "fly"}, {NULL, NULL}}, "unknown action 'fly'"},
+	    {{{"action", "copy"}, {"conf", "9"}}, "unknown conf level '9' for profile"},
+	    {{{"action", "copy"}, {"action", "use"}}, "action is given twice"},
+	    {{{"action", "copy"}, {"colour", "red"}}, "unknown decision input 'colour'"},
+	    {{{"action", "copy"}, {"personal", "yes"}}, "personal must be true or false"},
+	    {{{"action", "copy"}, {"to_zone", "moon"}}, "unknown to_zone 'moon'"},
+	    {{{"action", "copy"}, {"actor_role", "king"}}, "unknown role 'king'"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sk_buf_reset(&err);
+		size_t n = bad[i].kv[1].key ? 2 : 1;
+		assert_int_equal(sk_decide_input_parse(p, bad[i].kv, n, &in, &err), SK_ERR_INVALID);
+		assert_non_null(strstr(err.data, bad[i].msg));
+	}
+	sk_buf_free(&err);
+	sk_policy_free(p);
+}
+
 static void test_decision_json(void **state)
 {
 	(void)state;
@@ -1114,6 +1161,7 @@ int main(void)
 	    cmocka_unit_test(test_head_errors),
 	    cmocka_unit_test(test_strictest_wins_and_unions),
 	    cmocka_unit_test(test_silence_and_bad_input),
+	    cmocka_unit_test(test_decide_input_parse),
 	    cmocka_unit_test(test_decision_json),
 	    cmocka_unit_test(test_decide_does_not_allocate),
 	    cmocka_unit_test(test_scheme_3a),

@@ -1,0 +1,8 @@
+# One question, one answer: `sekisho decide` and POST /api/v1/policy/decide
+# agree on a grid of inputs for two profiles (tests/http/test_decide_doors.py).
+. "$SEKISHO_TESTLIB"
+fresh_db
+db1=$DB
+fresh_db
+python3 "$SEKISHO_SRC/tests/http/test_decide_doors.py" "$db1" hachioji "$DB" narita ||
+	fail "tests/http/test_decide_doors.py failed"
