@@ -220,7 +220,7 @@ expect_in out '"exception_possible": false'
 expect_exit 2 sk decide --profile "$P" --action dispose --asset-type spaceship --json
 expect_in err "unknown asset type 'spaceship'"
 expect_exit 2 sk decide --profile "$P" --action connect_network --to-zone moon --json
-expect_in err "unknown to-zone 'moon'"
+expect_in err "unknown to_zone 'moon'"
 
 # --- bad input: a level the profile does not have
 expect_exit 2 sk decide --profile "$P" --action store --conf 3A --json
