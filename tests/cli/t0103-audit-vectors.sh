@@ -1,9 +1,9 @@
 # sekisho audit verify-proof over every inclusion and consistency vector of
 # transparency-dev/merkle: valid ones verify (exit 0), mutated ones do not.
+# backends: none
 # A mutated vector must be refused by the proof check itself (exit 1 with "proof does
 # NOT verify"), never by the reader (exit 2, "not a proof"): a vector the parser rejects
 # proves nothing about verification.
-# backends: none
 . "$SEKISHO_TESTLIB"
 dir=$SEKISHO_SRC/tests/unit/audit/testdata/transparency-dev-merkle/testdata
 count=0
