@@ -19,6 +19,8 @@
 #include "../report/csv.h"
 #include "../report/wareki.h"
 #include "../report/xlsx.h"
+#include "authz.h"
+#include "ctx.h"
 #include "org.h"
 
 #define TEXT_MAX 400  /* bytes of UTF-8 in a one-line field */
@@ -334,10 +336,9 @@ typedef struct actx {
 	bool sc_loaded;
 	struct unit_slot *units; /* allocated on first use */
 	size_t nunits;
-	/* The units an account may read and write (sorted), loaded on first use. */
-	bool scope_loaded, write_loaded; /* read_units and write_units, each loaded on first use */
-	int64_t *read_units, *write_units;
-	size_t nread, nwrite;
+	/* The actor's capabilities and scope (authz.h), loaded on first use. */
+	bool authz_ready;
+	sk_ctx authz;
 } actx;
 
 static void actx_free(actx *cx)
@@ -349,8 +350,8 @@ static void actx_free(actx *cx)
 			free(cx->units[i].ref);
 		free(cx->units);
 	}
-	free(cx->read_units);
-	free(cx->write_units);
+	if (cx->authz_ready)
+		sk_ctx_fini(&cx->authz);
 }
 
 /* The classification scheme of the installation, loaded once per operation. */
@@ -414,68 +415,11 @@ static sk_err unit_resolve(actx *cx, const char *ref, int64_t *id, sk_buf *err)
 
 /* --- permission (SPEC C4) --- */
 
-struct scope_load {
-	int64_t *ids;
-	size_t n, cap;
-};
-
-static sk_err take_scope(void *ctx, const sk_row *row, sk_buf *err)
-{
-	struct scope_load *l = ctx;
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? 2 * l->cap : 64;
-		int64_t *p = realloc(l->ids, nc * sizeof(*p));
-		if (!p)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-		l->ids = p;
-		l->cap = nc;
-	}
-	l->ids[l->n++] = sk_row_int(row, 0);
-	return SK_OK;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Every unit at or below a unit where the account holds a role (of the writer roles if write). */
-static sk_err load_units_below(actx *cx, bool write, int64_t **out, size_t *n, sk_buf *err)
-{
-	struct scope_load l = {0};
-	sk_val p[] = {SK_VINT(cx->actor->user_id)};
-	const char *sql =
-	    write ? "WITH RECURSIVE down(id) AS ("
-	            "  SELECT ra.unit_id FROM role_assignment ra JOIN users u ON u.id = ra.user_id"
-	            "  WHERE ra.user_id = ? AND u.status = 'active' AND ra.role IN ("
-	            "'ciso', 'general_manager', 'security_officer', 'security_manager', "
-	            "'system_manager')"
-	            "  UNION SELECT o.id FROM org_unit o JOIN down ON o.parent_id = down.id)"
-	            " SELECT id FROM down"
-	          : "WITH RECURSIVE down(id) AS ("
-	            "  SELECT ra.unit_id FROM role_assignment ra JOIN users u ON u.id = ra.user_id"
-	            "  WHERE ra.user_id = ? AND u.status = 'active'"
-	            "  UNION SELECT o.id FROM org_unit o JOIN down ON o.parent_id = down.id)"
-	            " SELECT id FROM down";
-	sk_err e = sk_store_query(cx->s, sql, p, 1, take_scope, &l, err);
-	if (e) {
-		free(l.ids);
-		return e;
-	}
-	if (l.n)
-		qsort(l.ids, l.n, sizeof(*l.ids), cmp_id);
-	*out = l.ids;
-	*n = l.n;
-	return SK_OK;
-}
-
-static bool scope_has(const int64_t *ids, size_t n, int64_t unit)
-{
-	return n && bsearch(&unit, ids, n, sizeof(*ids), cmp_id) != NULL;
-}
-
-/* SK_OK when the actor may read (or write) assets of unit; SK_ERR_NOT_FOUND otherwise. */
+/*
+ * SK_OK with *ok when the actor holds asset.read (or asset.write) at unit
+ * (authz.h: capability and scope, one check); unit 0 only loads the scope,
+ * so that a row callback later need not query.
+ */
 static sk_err may_access(actx *cx, int64_t unit, bool write, bool *ok, sk_buf *err)
 {
 	*ok = false;
@@ -483,23 +427,23 @@ static sk_err may_access(actx *cx, int64_t unit, bool write, bool *ok, sk_buf *e
 		*ok = true;
 		return SK_OK;
 	}
-	if (!cx->actor->user_id)
-		return SK_OK;
-	if (!write && cx->actor->read_units) {
-		*ok = scope_has(cx->actor->read_units, cx->actor->nread_units, unit);
-		return SK_OK;
-	}
-	/* Only the list asked for: a read of one asset needs no list of writable units. */
-	bool *loaded = write ? &cx->write_loaded : &cx->scope_loaded;
-	if (!*loaded) {
-		sk_err e = write ? load_units_below(cx, true, &cx->write_units, &cx->nwrite, err)
-		                 : load_units_below(cx, false, &cx->read_units, &cx->nread, err);
+	if (!cx->authz_ready) {
+		/* The scheme's profile is the installation's: the scope's capabilities come from
+		 * it. */
+		sk_err e = with_scheme(cx, err);
 		if (e)
 			return e;
-		*loaded = true;
+		sk_ctx_init(&cx->authz, cx->s, cx->sc.pol, cx->actor);
+		cx->authz.policy_known = true;
+		cx->authz_ready = true;
 	}
-	*ok = write ? scope_has(cx->write_units, cx->nwrite, unit)
-	            : scope_has(cx->read_units, cx->nread, unit);
+	const sk_scope *sc;
+	sk_err e = sk_ctx_scope(&cx->authz, &sc, err);
+	if (e)
+		return e;
+	*ok =
+	    unit &&
+	    ((sk_authz_caps_at(sc, unit) >> (write ? SK_CAP_ASSET_WRITE : SK_CAP_ASSET_READ)) & 1u);
 	return SK_OK;
 }
 
@@ -1652,6 +1596,40 @@ static sk_err take_entry(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
+/* The details an image of a 機密性3 asset keeps back (the listing's withheld fields). */
+static const char *const withheld_keys[] = {"location", "note", "disposal_operator",
+                                            "disposal_record"};
+
+static bool image_top(const scheme *sc, const json_t *image)
+{
+	const json_t *c = json_object_get(image, "conf");
+	return json_is_string(c) ? level_is_top(sc, 0, json_string_value(c)) : false;
+}
+
+bool sk_asset_image_withhold(const sk_policy *pol, json_t *image)
+{
+	scheme sc = {(sk_policy *)pol, true};
+	if (!json_is_object(image) || !image_top(&sc, image))
+		return false;
+	for (size_t i = 0; i < sizeof(withheld_keys) / sizeof(withheld_keys[0]); i++)
+		if (json_object_get(image, withheld_keys[i]))
+			json_object_set_new(image, withheld_keys[i], json_null());
+	json_object_set_new(image, "details_withheld", json_true());
+	return true;
+}
+
+/* Whether any entry of a history shows a 機密性3 image. */
+static bool history_top(const scheme *sc, const json_t *arr)
+{
+	size_t i;
+	const json_t *x;
+	json_array_foreach (arr, i, x)
+		if (image_top(sc, json_object_get(x, "before")) ||
+		    image_top(sc, json_object_get(x, "after")))
+			return true;
+	return false;
+}
+
 sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err)
 {
 	*out = NULL;
@@ -1672,6 +1650,9 @@ sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t *
 		    "FROM audit_log WHERE object = ? OR object = ? ORDER BY seq",
 		    p, 2, take_entry, arr, err);
 	}
+	/* Not on record: nothing of it is handed out (as sk_asset_get_text). */
+	if (!e && (o.top_conf || history_top(&cx.sc, arr)))
+		e = sk_asset_record_read(s, actor, id, err);
 	if (e)
 		json_decref(arr);
 	else

@@ -223,9 +223,21 @@ sk_err sk_asset_list(sk_store *s, const sk_actor *actor, const sk_asset_filter *
  * The asset's change history from the audit log, oldest first, as a JSON
  * array of {"seq", "at", "actor", "address", "action", "before", "after"}:
  * the entries of object "asset:<id>" and, for an imported asset, the entry
- * of the import that created it. *out is the caller's.
+ * of the import that created it. The images hold the asset's details, so a
+ * 機密性3 asset (now or in any image) is read as sk_asset_get reads it: the
+ * history is handed out only once an "asset.read" entry is on record.
+ * *out is the caller's.
  */
 sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err);
+
+/*
+ * Withholds from image (an asset as an audit entry's before or after image
+ * holds it) the details the listing withholds (location, note,
+ * disposal_operator, disposal_record) when its conf is the highest level
+ * of pol's scheme (NULL: the shared fallback scheme): sets them to null and
+ * adds "details_withheld": true. Returns whether it did.
+ */
+bool sk_asset_image_withhold(const struct sk_policy *pol, json_t *image);
 
 /* The most bad rows an import lists before it stops listing (it still checks every row). */
 #define SK_ASSET_IMPORT_MAX_ERRORS 50

@@ -105,3 +105,7 @@ bool sk_role_is_privileged(sk_role r)
 {
 	return r == SK_ROLE_SYSTEM_MANAGER || r == SK_ROLE_SYSTEM_STAFF;
 }
+
+/* SK_PRIVILEGED_ROLES_SQL must name the same roles as sk_role_is_privileged. */
+_Static_assert(sizeof(SK_PRIVILEGED_ROLES_SQL) == sizeof("'system_manager', 'system_staff'"),
+               "SK_PRIVILEGED_ROLES_SQL follows sk_role_is_privileged");

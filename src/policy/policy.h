@@ -308,6 +308,8 @@ const char *const *sk_policy_cap_citations(const sk_policy *p, sk_cap cap, unsig
  * whole program: system_manager and system_staff.
  */
 bool sk_role_is_privileged(sk_role r);
+/* The same list as SQL text, for queries that classify accounts (capability.c checks it). */
+#define SK_PRIVILEGED_ROLES_SQL "'system_manager', 'system_staff'"
 
 /* The city's name for a zone, or NULL when the profile does not name it. */
 const char *sk_policy_zone_title(const sk_policy *p, sk_zone z);

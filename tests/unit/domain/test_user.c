@@ -93,7 +93,7 @@ static void add(const char *backend)
 	    .login = "vendor1", .name = "V", .unit = "vendor", .roles = con, .nroles = 1};
 	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
 	json_t *j = NULL;
-	dt_ok(sk_user_show(s, "vendor1", &j, &err), &err);
+	dt_ok(sk_user_show(dt_cli(s), "vendor1", &j, &err), &err);
 	assert_string_equal(json_string_value(json_object_get(j, "kind")), "contractor");
 	json_decref(j);
 
@@ -171,7 +171,7 @@ static void add(const char *backend)
 	    .login = "dev1", .name = "開発", .unit = "s1", .roles = staff, .nroles = 1};
 	dt_ok(sk_user_parse_expiry("2099-03-31", &u.expires_at, &err), &err);
 	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
-	dt_ok(sk_user_show(s, "dev1", &j, &err), &err);
+	dt_ok(sk_user_show(dt_cli(s), "dev1", &j, &err), &err);
 	assert_string_equal(json_string_value(json_object_get(j, "expires_at")),
 	                    "2099-03-31T15:00:00+00:00");
 	assert_true(json_is_true(json_object_get(j, "password_temporary")));
@@ -223,7 +223,7 @@ static void states_and_lists(const char *backend)
 
 	dt_ok(sk_user_set_active(s, sk_actor_cli(), "a1", false, &err), &err);
 	json_t *j = NULL;
-	dt_ok(sk_user_show(s, "a1", &j, &err), &err);
+	dt_ok(sk_user_show(dt_cli(s), "a1", &j, &err), &err);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "disabled");
 	assert_true(json_is_string(json_object_get(j, "disabled_at")));
 	assert_null(json_object_get(j, "password_hash"));
@@ -237,21 +237,21 @@ static void states_and_lists(const char *backend)
 	                             "action IN ('user.disable', 'user.enable')"),
 	                 2);
 
-	dt_ok(sk_user_list(s, NULL, NULL, &j, &err), &err);
+	dt_ok(sk_user_list(dt_cli(s), NULL, NULL, &j, &err), &err);
 	assert_int_equal(json_array_size(j), 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "login")),
 	                    "a1");
 	json_decref(j);
-	dt_ok(sk_user_list(s, "s1", NULL, &j, &err), &err);
+	dt_ok(sk_user_list(dt_cli(s), "s1", NULL, &j, &err), &err);
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
-	dt_ok(sk_user_list(s, NULL, "ciso", &j, &err), &err);
+	dt_ok(sk_user_list(dt_cli(s), NULL, "ciso", &j, &err), &err);
 	assert_int_equal(json_array_size(j), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "login")),
 	                    "boss");
 	json_decref(j);
-	dt_expect(sk_user_list(s, "zz", NULL, &j, &err), SK_ERR_NOT_FOUND, &err, "'zz'");
-	dt_expect(sk_user_list(s, NULL, "king", &j, &err), SK_ERR_INVALID, &err, "'king'");
+	dt_expect(sk_user_list(dt_cli(s), "zz", NULL, &j, &err), SK_ERR_NOT_FOUND, &err, "'zz'");
+	dt_expect(sk_user_list(dt_cli(s), NULL, "king", &j, &err), SK_ERR_INVALID, &err, "'king'");
 	sk_buf_free(&err);
 	sk_store_close(s);
 }
