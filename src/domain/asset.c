@@ -1602,7 +1602,13 @@ static const char *const withheld_keys[] = {"location", "note", "disposal_operat
 
 static bool image_top(const scheme *sc, const json_t *image)
 {
+	/* Levels are numbers where the scheme's names are ("conf": 3), strings otherwise ("3A"). */
 	const json_t *c = json_object_get(image, "conf");
+	char num[24];
+	if (json_is_integer(c)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(c));
+		return level_is_top(sc, 0, num);
+	}
 	return json_is_string(c) ? level_is_top(sc, 0, json_string_value(c)) : false;
 }
 
