@@ -15,6 +15,7 @@
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
 #include "../domain/authz.h"
+#include "../domain/ctx.h"
 #include "../domain/role.h"
 
 /* A session's last-seen time is rewritten only when it is older than this (seconds). */
@@ -36,18 +37,11 @@ static sk_err load_policy(sk_store *s, const sk_policy *given, const sk_policy *
 	*use = given;
 	if (given)
 		return SK_OK;
-	sk_buf prof = SK_BUF_INIT(4096), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_meta_get(s, "policy.profile", &prof, err);
-	if (e == SK_ERR_NOT_FOUND)
+	sk_err e = sk_ctx_load_installation_profile(s, owned, err);
+	if (!e && !*owned)
 		e = sk_fail(err, SK_ERR_CONFLICT,
 		            "the database records no policy profile (create the installation with "
 		            "'sekisho init')");
-	if (!e && sk_policy_open(prof.data, owned, &diag) != SK_OK)
-		e = sk_fail(err, SK_ERR_CORRUPT,
-		            "the installation's profile '%s' does not load: %s", prof.data,
-		            diag.data);
-	sk_buf_free(&prof);
-	sk_buf_free(&diag);
 	*use = *owned;
 	return e;
 }

@@ -172,35 +172,13 @@ static const struct fallback_axis {
 };
 
 typedef struct scheme {
-	sk_policy *pol; /* NULL: the fallback */
-	bool borrowed;  /* pol is sk_asset_use_policy's: not ours to free */
+	const sk_policy *pol; /* NULL: the fallback */
 } scheme;
 
-/* The profile a long-running caller (the server) lends this thread; see sk_asset_use_policy. */
-static _Thread_local sk_policy *lent_policy;
-
-void sk_asset_use_policy(sk_policy *pol) { lent_policy = pol; }
-
-static sk_err scheme_open(sk_store *s, scheme *sc, sk_buf *err)
+/* The installation's profile, from the context that loaded it once (sk_ctx_policy). */
+static sk_err scheme_open(sk_ctx *c, scheme *sc, sk_buf *err)
 {
-	sc->pol = NULL;
-	sc->borrowed = false;
-	if (lent_policy) {
-		sc->pol = lent_policy;
-		sc->borrowed = true;
-		return SK_OK;
-	}
-	sk_buf name = SK_BUF_INIT(4096), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_meta_get(s, "policy.profile", &name, err);
-	if (e == SK_ERR_NOT_FOUND)
-		e = SK_OK;
-	else if (!e && (e = sk_policy_open(name.data, &sc->pol, &diag)))
-		e = sk_fail(err, e == SK_ERR_NOMEM ? e : SK_ERR_STORE,
-		            "cannot load the installation's policy profile '%s': %s", name.data,
-		            diag.data);
-	sk_buf_free(&name);
-	sk_buf_free(&diag);
-	return e;
+	return sk_ctx_policy(c, &sc->pol, err);
 }
 
 static const char *axis_title(const scheme *sc, int axis)
@@ -329,6 +307,7 @@ struct label_slot {
 typedef struct actx {
 	struct label_slot labels[LABEL_CACHE];
 	unsigned nlabels;
+	sk_ctx *c; /* the call's context: profile and scope come from it */
 	sk_store *s;
 	const sk_actor *actor;
 	scheme sc;       /* loaded on first use (with_scheme) */
@@ -336,22 +315,15 @@ typedef struct actx {
 	bool sc_loaded;
 	struct unit_slot *units; /* allocated on first use */
 	size_t nunits;
-	/* The actor's capabilities and scope (authz.h), loaded on first use. */
-	bool authz_ready;
-	sk_ctx authz;
 } actx;
 
 static void actx_free(actx *cx)
 {
-	if (!cx->sc.borrowed)
-		sk_policy_free(cx->sc.pol);
 	if (cx->units) {
 		for (size_t i = 0; i < UNIT_CACHE_SLOTS; i++)
 			free(cx->units[i].ref);
 		free(cx->units);
 	}
-	if (cx->authz_ready)
-		sk_ctx_fini(&cx->authz);
 }
 
 /* The classification scheme of the installation, loaded once per operation. */
@@ -359,7 +331,7 @@ static sk_err with_scheme(actx *cx, sk_buf *err)
 {
 	if (cx->sc_loaded)
 		return SK_OK;
-	sk_err e = scheme_open(cx->s, &cx->sc, err);
+	sk_err e = scheme_open(cx->c, &cx->sc, err);
 	cx->sc_loaded = !e;
 	return e;
 }
@@ -427,18 +399,8 @@ static sk_err may_access(actx *cx, int64_t unit, bool write, bool *ok, sk_buf *e
 		*ok = true;
 		return SK_OK;
 	}
-	if (!cx->authz_ready) {
-		/* The scheme's profile is the installation's: the scope's capabilities come from
-		 * it. */
-		sk_err e = with_scheme(cx, err);
-		if (e)
-			return e;
-		sk_ctx_init(&cx->authz, cx->s, cx->sc.pol, cx->actor);
-		cx->authz.policy_known = true;
-		cx->authz_ready = true;
-	}
 	const sk_scope *sc;
-	sk_err e = sk_ctx_scope(&cx->authz, &sc, err);
+	sk_err e = sk_ctx_scope(cx->c, &sc, err);
 	if (e)
 		return e;
 	*ok =
@@ -1138,10 +1100,10 @@ static void object_name(int64_t id, char out[48])
 	snprintf(out, 48, "asset:%lld", (long long)id);
 }
 
-sk_err sk_asset_add(sk_store *s, const sk_actor *actor, const sk_asset_input *in, int64_t *id_out,
-                    sk_buf *err)
+sk_err sk_asset_add(sk_ctx *c, const sk_asset_input *in, int64_t *id_out, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	norm n;
 	sk_asset_field bad;
 	struct one_asset after = {0};
@@ -1181,10 +1143,10 @@ out:
 	return e;
 }
 
-sk_err sk_asset_update(sk_store *s, const sk_actor *actor, int64_t id, const sk_asset_input *ch,
-                       sk_buf *err)
+sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset before = {0}, after = {0};
 	sk_err e = sk_store_begin(s, err);
 	if (e)
@@ -1282,10 +1244,11 @@ static sk_date today_jst(void)
 	return (sk_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
-sk_err sk_asset_dispose(sk_store *s, const sk_actor *actor, int64_t id, const char *on,
-                        const char *operator_name, const char *record, sk_buf *err)
+sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *operator_name,
+                        const char *record, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset before = {0}, after = {0};
 	char date[11];
 	sk_err e = SK_OK;
@@ -1343,14 +1306,15 @@ out:
 	return e;
 }
 
-sk_err sk_asset_record_read(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *err)
+sk_err sk_asset_record_read(sk_ctx *c, int64_t id, sk_buf *err)
 {
+	sk_store *s = c->store;
 	/*
 	 * Only a read that must be recorded takes a transaction: on SQLite a
 	 * transaction is BEGIN IMMEDIATE, which would serialize every reader of
 	 * the register (the server's threads) on the write lock.
 	 */
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	char obj[48];
 	object_name(id, obj);
 	sk_err e = sk_store_begin(s, err);
@@ -1364,10 +1328,10 @@ sk_err sk_asset_record_read(sk_store *s, const sk_actor *actor, int64_t id, sk_b
 	return e;
 }
 
-sk_err sk_asset_read(sk_store *s, const sk_actor *actor, int64_t id, bool facts_only,
-                     sk_asset_fn fn, void *ctx, bool *top_conf, sk_buf *err)
+sk_err sk_asset_read(sk_ctx *c, int64_t id, bool facts_only, sk_asset_fn fn, void *ctx,
+                     bool *top_conf, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset o = {.fn = fn, .fn_ctx = ctx};
 	*top_conf = false;
 	sk_err e = load(&cx, id, false, WANT_CALL | (facts_only ? WANT_FACTS_ONLY : 0u), &o, err);
@@ -1378,13 +1342,13 @@ sk_err sk_asset_read(sk_store *s, const sk_actor *actor, int64_t id, bool facts_
 	return e;
 }
 
-sk_err sk_asset_get_text(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *out, sk_buf *err)
+sk_err sk_asset_get_text(sk_ctx *c, int64_t id, sk_buf *out, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset o = {.text = out};
 	size_t start = out->len;
 	sk_err e = load(&cx, id, false, WANT_TEXT, &o, err);
-	if (!e && o.top_conf && (e = sk_asset_record_read(s, actor, id, err))) {
+	if (!e && o.top_conf && (e = sk_asset_record_read(c, id, err))) {
 		/* Not on record: nothing of it is handed out. */
 		out->len = start;
 		if (out->cap)
@@ -1395,11 +1359,11 @@ sk_err sk_asset_get_text(sk_store *s, const sk_actor *actor, int64_t id, sk_buf 
 	return e;
 }
 
-sk_err sk_asset_get(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err)
+sk_err sk_asset_get(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 {
 	*out = NULL;
 	sk_buf text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
-	sk_err e = sk_asset_get_text(s, actor, id, &text, err);
+	sk_err e = sk_asset_get_text(c, id, &text, err);
 	if (!e && !(*out = json_loadb(text.data, text.len, 0, NULL)))
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	sk_buf_free(&text);
@@ -1451,10 +1415,11 @@ static sk_err like_pattern(const char *text, sk_buf *out)
 	return e ? e : sk_buf_addc(out, '%');
 }
 
-sk_err sk_asset_list(sk_store *s, const sk_actor *actor, const sk_asset_filter *f, sk_asset_fn fn,
-                     void *ctx, sk_buf *err)
+sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *ctx, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	sk_buf sql = SK_BUF_INIT(4096), pat = SK_BUF_INIT(2048);
 	sk_val p[12]; /* recursive unit, status, type, conf, zone, 4 text patterns: 9 */
 	size_t np = 0;
@@ -1614,7 +1579,7 @@ static bool image_top(const scheme *sc, const json_t *image)
 
 bool sk_asset_image_withhold(const sk_policy *pol, json_t *image)
 {
-	scheme sc = {(sk_policy *)pol, true};
+	scheme sc = {pol};
 	if (!json_is_object(image) || !image_top(&sc, image))
 		return false;
 	for (size_t i = 0; i < sizeof(withheld_keys) / sizeof(withheld_keys[0]); i++)
@@ -1636,10 +1601,11 @@ static bool history_top(const scheme *sc, const json_t *arr)
 	return false;
 }
 
-sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err)
+sk_err sk_asset_history(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 {
+	sk_store *s = c->store;
 	*out = NULL;
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset o = {0};
 	sk_err e = load(&cx, id, false, 0, &o, err);
 	json_t *arr = json_array();
@@ -1658,7 +1624,7 @@ sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t *
 	}
 	/* Not on record: nothing of it is handed out (as sk_asset_get_text). */
 	if (!e && (o.top_conf || history_top(&cx.sc, arr)))
-		e = sk_asset_record_read(s, actor, id, err);
+		e = sk_asset_record_read(c, id, err);
 	if (e)
 		json_decref(arr);
 	else
@@ -1896,11 +1862,13 @@ static void sha256_hex(const char *p, size_t n, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-sk_err sk_asset_import(sk_store *s, const sk_actor *actor, const char *data, size_t len,
-                       const char *file_name, sk_asset_import_result *res, sk_buf *err)
+sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file_name,
+                       sk_asset_import_result *res, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	memset(res, 0, sizeof(*res));
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct import_ctx ic = {.cx = &cx, .now = sk_clock_now()};
 	sk_buf_init(&ic.errors, SK_BUF_DEFAULT_MAX);
 	sk_buf_init(&ic.sql, 1u << 16);
@@ -2053,10 +2021,10 @@ static void export_headings(bool japanese, const char *out[EXPORT_COLS])
  * is recorded once as a whole (what was asked for, by whom) rather than as a
  * read of each asset.
  */
-static sk_err record_export(sk_store *s, const sk_actor *actor, const char *format,
-                            const sk_asset_filter *f, sk_buf *err)
+static sk_err record_export(sk_ctx *c, const char *format, const sk_asset_filter *f, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	json_t *after =
 	    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I}", "format", format, "unit",
 	              f->unit, "type", f->type, "conf", f->conf, "zone", f->zone, "text", f->text,
@@ -2095,13 +2063,13 @@ static sk_err csv_row(void *ctx, const sk_asset *a, sk_buf *err)
 	return e;
 }
 
-sk_err sk_asset_export_csv(sk_store *s, const sk_actor *actor, const sk_asset_filter *f, FILE *out,
-                           int enc, bool japanese, sk_buf *err)
+sk_err sk_asset_export_csv(sk_ctx *c, const sk_asset_filter *f, FILE *out, int enc, bool japanese,
+                           sk_buf *err)
 {
 	if (enc < SK_CSV_UTF8 || enc > SK_CSV_CP932)
 		return sk_fail(err, SK_ERR_INVALID, "unknown CSV encoding");
 	struct csv_out co = {NULL, japanese};
-	sk_err e = record_export(s, actor, "csv", f, err);
+	sk_err e = record_export(c, "csv", f, err);
 	if (!e)
 		e = sk_csv_writer_new(out, (sk_csv_encoding)enc, &co.w, err);
 	if (e)
@@ -2110,7 +2078,7 @@ sk_err sk_asset_export_csv(sk_store *s, const sk_actor *actor, const sk_asset_fi
 	export_headings(japanese, heads);
 	e = sk_csv_write_record(co.w, heads, EXPORT_COLS, err);
 	if (!e)
-		e = sk_asset_list(s, actor, f, csv_row, &co, err);
+		e = sk_asset_list(c, f, csv_row, &co, err);
 	if (!e)
 		e = sk_csv_writer_finish(co.w, err);
 	sk_csv_writer_free(co.w);
@@ -2143,8 +2111,7 @@ static sk_err xlsx_row(void *ctx, const sk_asset *a, sk_buf *err)
 	return sk_xlsx_row(x, cells, EXPORT_COLS, err);
 }
 
-sk_err sk_asset_export_xlsx(sk_store *s, const sk_actor *actor, const sk_asset_filter *f,
-                            const char *path, sk_buf *err)
+sk_err sk_asset_export_xlsx(sk_ctx *c, const sk_asset_filter *f, const char *path, sk_buf *err)
 {
 	sk_buf tmp = SK_BUF_INIT(4096);
 	if (sk_buf_addf(&tmp, "%s.tmp-%ld", path, (long)getpid()))
@@ -2178,12 +2145,12 @@ sk_err sk_asset_export_xlsx(sk_store *s, const sk_actor *actor, const sk_asset_f
 	if (!e)
 		e = sk_xlsx_header(x, heads, xlsx_widths, EXPORT_COLS, err);
 	if (!e)
-		e = sk_asset_list(s, actor, f, xlsx_row, x, err);
+		e = sk_asset_list(c, f, xlsx_row, x, err);
 	sk_err ce = sk_xlsx_close(x, e ? NULL : err);
 	if (!e)
 		e = ce;
 	if (!e)
-		e = record_export(s, actor, "xlsx", f, err);
+		e = record_export(c, "xlsx", f, err);
 	if (!e && rename(tmp.data, path) != 0)
 		e = sk_fail(err, SK_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
 	if (e)

@@ -229,18 +229,13 @@ static sk_account_kind password_kind(const sk_user_new *in)
  */
 static sk_err check_password(sk_store *s, const sk_user_new *in, sk_buf *err)
 {
-	sk_buf prof = SK_BUF_INIT(4096), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_policy *p = NULL;
 	uint32_t bad = 0;
-	sk_err e = sk_store_meta_get(s, "policy.profile", &prof, err);
-	if (e == SK_ERR_NOT_FOUND)
+	sk_err e = sk_ctx_load_installation_profile(s, &p, err);
+	if (!e && !p)
 		e = sk_fail(err, SK_ERR_CONFLICT,
 		            "the database records no policy profile to check passwords against "
 		            "(create the installation with 'sekisho init')");
-	if (!e && sk_policy_open(prof.data, &p, &diag) != SK_OK)
-		e = sk_fail(err, SK_ERR_CORRUPT,
-		            "the installation's profile '%s' does not load: %s", prof.data,
-		            diag.data);
 	if (!e)
 		e = sk_policy_password_check(p, password_kind(in), in->password, in->password_len,
 		                             &bad, err);
@@ -256,8 +251,6 @@ static sk_err check_password(sk_store *s, const sk_user_new *in, sk_buf *err)
 		sk_buf_free(&names);
 	}
 	sk_policy_free(p);
-	sk_buf_free(&prof);
-	sk_buf_free(&diag);
 	return e;
 }
 

@@ -127,7 +127,6 @@ static void decision_done(void *ctx, sk_err result)
 static void *login_worker(void *arg)
 {
 	sk_store *s = arg;
-	sk_asset_use_policy(pool.pol);
 	sk_http_job *j;
 	while ((j = pop(&pool.login))) {
 		j->e =
