@@ -1,7 +1,7 @@
 /*
  * api_org: the organization tree, accounts and role grants over HTTP. The
- * domain functions check that the caller administers the unit concerned
- * (sk_role_require_admin); the route table has already checked the role.
+ * domain functions check the capability at the unit concerned (authz.h);
+ * the route table has already checked that the session holds it somewhere.
  */
 #include <sodium.h>
 #include <string.h>

@@ -303,13 +303,13 @@ uint32_t sk_policy_role_caps(const sk_policy *p, uint32_t roles);
 /* The citations of p's mapping of cap (none for the default); *n receives their count. */
 const char *const *sk_policy_cap_citations(const sk_policy *p, sk_cap cap, unsigned *n);
 /*
- * Whether holders of r are privileged IDs (特権ID: system administration),
- * whose passwords and sessions follow the stricter rules. One list for the
- * whole program: system_manager and system_staff.
+ * The roles whose holders are privileged IDs (特権ID: system administration),
+ * whose passwords and sessions follow the stricter rules: one list for the
+ * whole program, as SQL text for the queries that classify accounts.
  */
-bool sk_role_is_privileged(sk_role r);
-/* The same list as SQL text, for queries that classify accounts (capability.c checks it). */
 #define SK_PRIVILEGED_ROLES_SQL "'system_manager', 'system_staff'"
+/* Whether SK_PRIVILEGED_ROLES_SQL names r. */
+bool sk_role_is_privileged(sk_role r);
 
 /* The city's name for a zone, or NULL when the profile does not name it. */
 const char *sk_policy_zone_title(const sk_policy *p, sk_zone z);
