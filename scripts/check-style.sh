@@ -3,6 +3,7 @@
 #   check-style.sh format          clang-format: every C file is formatted
 #   check-style.sh tidy BUILDDIR   clang-tidy with .clang-tidy over src/
 #   check-style.sh fix             reformats every C file in place
+#   check-style.sh utf8            no UTF-8 decoder outside src/core (sk_utf8.h is the one)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 files() { git ls-files -co --exclude-standard -- 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' \
@@ -24,5 +25,14 @@ tidy)
   fi ;;
 fix)
   files | xargs -r clang-format -i ;;
-*) echo "usage: $0 format|tidy BUILDDIR|fix" >&2; exit 2 ;;
+utf8)
+  # A decoder shows itself by testing for continuation bytes (b & 0xC0) == 0x80, by
+  # sorting lead bytes into lengths (0xC2/0xE0/0xF0 ranges) or by gathering six bits
+  # per continuation byte ((b & 0x3F) << 6).
+  bad=$(files | grep '^src/' | grep -v '^src/core/' | xargs -r grep -nEi \
+        '&[[:space:]]*0xc0\)?[[:space:]]*[!=]=[[:space:]]*0x80|>=[[:space:]]*0x(c2|e0|f0)\b|0x3fu?\)[[:space:]]*<<[[:space:]]*6')
+  if [ -n "$bad" ]; then
+    echo "UTF-8 decoded by hand outside src/core (use core/sk_utf8.h):"; echo "$bad"; exit 1
+  fi ;;
+*) echo "usage: $0 format|tidy BUILDDIR|fix|utf8" >&2; exit 2 ;;
 esac

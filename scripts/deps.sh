@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sekisho needs, if any are missing.
-# Usage: scripts/deps.sh build|test
+# Usage: scripts/deps.sh build|test      install what is missing
+#        scripts/deps.sh list build|test-only   print the package names, one a line
 # "build" is what the binary and the demo need; "test" adds the test tools and
-# the PostgreSQL server the storage tests start.
+# the PostgreSQL server the storage tests start. The release build must never
+# need a test-only package: scripts/check-release-build.sh holds it to that.
 set -euo pipefail
 
 build_pkgs=(
-  gcc pkg-config meson ninja-build
+  gcc pkg-config meson ninja-build python3
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libjansson-dev libfyaml-dev
   liboath-dev libgmime-3.0-dev libgumbo-dev libxlsxwriter-dev
   libh2o-evloop-dev zlib1g-dev john-data
 )
 test_pkgs=(
   libcmocka-dev postgresql sqlite3 clang clang-format clang-tidy libclang-rt-14-dev
-  python3 jq curl sqlmap
+  jq curl sqlmap
 )
 
-want=("${build_pkgs[@]}")
-if [ "${1:-build}" = test ]; then
-  want+=("${test_pkgs[@]}")
+if [ "${1:-}" = list ]; then
+  case "${2:-}" in
+  build) printf '%s\n' "${build_pkgs[@]}" ;;
+  test-only) printf '%s\n' "${test_pkgs[@]}" ;;
+  *) echo "usage: $0 list build|test-only" >&2; exit 2 ;;
+  esac
+  exit 0
 fi
+
+want=("${build_pkgs[@]}")
+case "${1:-build}" in
+build) ;;
+test) want+=("${test_pkgs[@]}") ;;
+*) echo "usage: $0 build|test | list build|test-only" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do
@@ -32,6 +45,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends "${missing[@]}"
+  apt-get update -q || { echo "scripts/deps.sh: apt-get update failed" >&2; exit 1; }
+  apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    || { echo "scripts/deps.sh: could not install: ${missing[*]}" >&2; exit 1; }
 fi

@@ -43,8 +43,9 @@ export SEKISHO_REQUIRE_PG=1
 setup() { # setup DIR ARGS...: configures a build directory once, then builds it
   local dir=$1; shift
   if [ ! -f "$dir/build.ninja" ]; then
+    # A failed set-up leaves a directory the next run would take as configured: remove it.
     meson setup "$dir" "$@" >"$work/setup-$(basename "$dir").log" 2>&1 \
-      || { cat "$work/setup-$(basename "$dir").log"; return 1; }
+      || { tail -n 40 "$work/setup-$(basename "$dir").log"; rm -rf "$dir"; return 1; }
   fi
   ninja -C "$dir" >"$work/ninja-$(basename "$dir").log" 2>&1 \
     || { cat "$work/ninja-$(basename "$dir").log"; return 1; }
@@ -76,6 +77,12 @@ cli() { # cli BINARY: runs the CLI tests
 }
 
 step "format" scripts/check-style.sh format
+<<<<<<< HEAD
+step "release build and demo with only the build packages" \
+  scripts/check-release-build.sh "$work/release"
+=======
+step "one UTF-8 decoder" scripts/check-style.sh utf8
+>>>>>>> h-pw
 step "build -Werror" setup build-test -Dwerror=true -Dbuildtype=debugoptimized
 step "unit tests (-Werror build)" unit build-test --suite unit
 step "build ASan+UBSan" setup build-asan -Dwerror=true -Dbuildtype=debug \

@@ -15,12 +15,13 @@ static json_t *parsed(const sk_row *row, size_t i)
 
 static sk_err take_entry(void *ctx, const sk_row *row, sk_buf *err)
 {
-	char leaf[SK_HASH_HEX_LEN + 1];
+	char leaf[SK_HASH_HEX_LEN + 1], prev[SK_HASH_HEX_LEN + 1];
 	json_t *e = json_pack(
-	    "{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s}", "seq", (json_int_t)sk_row_int(row, 0),
-	    "at", sk_row_text(row, 1), "actor", sk_row_text(row, 2), "address", sk_row_text(row, 3),
-	    "action", sk_row_text(row, 4), "object", sk_row_text(row, 5), "before", parsed(row, 6),
-	    "after", parsed(row, 7), "leaf", sk_audit_hash_col(row, 8, leaf));
+	    "{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s}", "seq",
+	    (json_int_t)sk_row_int(row, 0), "at", sk_row_text(row, 1), "actor", sk_row_text(row, 2),
+	    "address", sk_row_text(row, 3), "action", sk_row_text(row, 4), "object",
+	    sk_row_text(row, 5), "before", parsed(row, 6), "after", parsed(row, 7), "prev",
+	    sk_audit_hash_col(row, 8, prev), "leaf", sk_audit_hash_col(row, 9, leaf));
 	if (!e || json_array_append_new((json_t *)ctx, e))
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	return SK_OK;
@@ -39,7 +40,7 @@ sk_err sk_audit_list(sk_store *s, int64_t after, int64_t limit, json_t **out, sk
 	sk_val p[] = {SK_VINT(after), SK_VINT(limit)};
 	sk_err e = sk_store_query(s,
 	                          "SELECT seq, at, actor, address, action, object, before_json,"
-	                          " after_json, leaf_hash FROM audit_log WHERE seq > ?"
+	                          " after_json, prev_hash, leaf_hash FROM audit_log WHERE seq > ?"
 	                          " ORDER BY seq LIMIT ?",
 	                          p, 2, take_entry, a, err);
 	if (e) {

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <openssl/sha.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -77,6 +78,18 @@ void sk_audit_verify_result_free(sk_audit_verify_result *r)
 	sk_buf_free(&r->why);
 	free(r->leaves);
 	r->leaves = NULL;
+}
+
+json_t *sk_audit_verify_json(const sk_audit_verify_result *r)
+{
+	char root[sodium_base64_ENCODED_LEN(SK_HASH_LEN, sodium_base64_VARIANT_ORIGINAL)];
+	sodium_bin2base64(root, sizeof(root), r->root, SK_HASH_LEN, sodium_base64_VARIANT_ORIGINAL);
+	return json_pack("{s:b, s:s, s:I, s:s?, s:I, s:o, s:s?}", "intact", r->intact, "origin",
+	                 r->origin, "size", (json_int_t)r->size, "root", r->intact ? root : NULL,
+	                 "checkpoints", (json_int_t)r->checkpoints, "first_bad_entry",
+	                 !r->intact && r->bad_seq ? json_integer((json_int_t)r->bad_seq)
+	                                          : json_null(),
+	                 "reason", r->intact ? NULL : (r->why.data ? r->why.data : ""));
 }
 
 static int hexval(unsigned char c)

@@ -15,6 +15,7 @@
 #ifndef SK_VERIFY_H
 #define SK_VERIFY_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -52,6 +53,18 @@ typedef struct sk_audit_verify_result {
 
 void sk_audit_verify_result_init(sk_audit_verify_result *r);
 void sk_audit_verify_result_free(sk_audit_verify_result *r);
+
+/*
+ * The one JSON shape of a verification result, written by `sekisho audit
+ * verify --json` and GET /api/v1/audit/verify alike: {"intact", "origin",
+ * "size", "root" (base64, as checkpoint notes and `audit prove` write
+ * hashes, so it can be compared with them; null when not intact),
+ * "checkpoints", "first_bad_entry" (the sequence number of the first entry
+ * that fails, null when intact or when the failure is not an entry's),
+ * "reason" (why, null when intact)}. Every key is always present. A new
+ * reference; NULL when out of memory.
+ */
+json_t *sk_audit_verify_json(const sk_audit_verify_result *r);
 
 /*
  * Verifies the log in s. SK_OK means the check ran: r->intact says whether

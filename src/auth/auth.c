@@ -744,32 +744,31 @@ static sk_err check_new_password(sk_store *s, const sk_policy *pol, sk_account_k
                                  const struct urec *u, const char *newpw, size_t new_len,
                                  sk_buf *err)
 {
-	uint32_t bad = 0;
+	/*
+	 * The account has a second factor when a code is enrolled or when login
+	 * refuses it without one (login_known): only then may a privileged ID's
+	 * password be as short as the floor's 8.
+	 */
+	sk_pw_subject who = {.kind = kind,
+	                     .login = u->login,
+	                     .mfa = u->totp[0] != '\0' ||
+	                            sk_policy_mfa_required(pol, kind, zone_of(u))};
+	sk_pw_verdict bad;
 	if (new_len == 0 || new_len > SK_PASSWORD_MAX)
 		return sk_fail(err, SK_ERR_INVALID, "the new password must be 1 to %d bytes",
 		               SK_PASSWORD_MAX);
 	if (sk_password_verify(u->hash, newpw, new_len) == SK_OK)
 		return sk_fail(err, SK_ERR_INVALID,
 		               "the new password must differ from the old one");
-	sk_err e = sk_policy_password_check(pol, kind, newpw, new_len, &bad, err);
+	sk_err e = sk_policy_password_verdict(pol, &who, newpw, new_len, &bad, err);
 	if (e)
 		return e;
-	if (bad) {
-		char names[512] = "";
-		size_t used = 0;
-		for (unsigned v = 0; v < SK_PWV__COUNT; v++) {
-			if (!(bad & (1u << v)))
-				continue;
-			int w =
-			    snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
-			             sk_pw_violation_name((sk_pw_violation)v));
-			if (w < 0 || (size_t)w >= sizeof(names) - used)
-				break;
-			used += (size_t)w;
-		}
-		return sk_fail(err, SK_ERR_INVALID,
-		               "the new password breaks the %s profile's rules: %s",
-		               sk_policy_city_id(pol), names);
+	if (bad.profile || bad.floor) {
+		sk_buf why = SK_BUF_INIT(1024);
+		sk_policy_password_explain(pol, &bad, &why);
+		e = sk_fail(err, SK_ERR_INVALID, "the new password %s", why.data);
+		sk_buf_free(&why);
+		return e;
 	}
 	const sk_password_rules *r = sk_policy_password_rules(pol, kind);
 	int n = r->history < HISTORY_MAX ? r->history : HISTORY_MAX;

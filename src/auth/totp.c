@@ -100,25 +100,24 @@ void sk_totp_secret_new(unsigned char out[SK_TOTP_SECRET_LEN])
 
 sk_err sk_totp_base32(const unsigned char *secret, size_t len, char out[SK_TOTP_BASE32_MAX])
 {
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 	out[0] = '\0';
 	if (!secret || len == 0 || len > SK_TOTP_SECRET_MAX)
 		return SK_ERR_INVALID;
-	size_t o = 0;
-	unsigned acc = 0;
-	int bits = 0;
-	for (size_t i = 0; i < len; i++) {
-		acc = (acc << 8) | secret[i];
-		bits += 8;
-		while (bits >= 5) {
-			out[o++] = alphabet[(acc >> (bits - 5)) & 31u];
-			bits -= 5;
-		}
+	/* liboath's encoder; it pads with '=', which authenticator apps do not take. */
+	char *b32 = NULL;
+	size_t n = 0;
+	if (oath_base32_encode((const char *)secret, len, &b32, &n) != OATH_OK || !b32)
+		return SK_ERR_NOMEM;
+	while (n > 0 && b32[n - 1] == '=')
+		n--;
+	sk_err e = n < SK_TOTP_BASE32_MAX ? SK_OK : SK_ERR_INVALID;
+	if (!e) {
+		memcpy(out, b32, n);
+		out[n] = '\0';
 	}
-	if (bits > 0)
-		out[o++] = alphabet[(acc << (5 - bits)) & 31u];
-	out[o] = '\0';
-	return SK_OK;
+	sodium_memzero(b32, strlen(b32));
+	free(b32);
+	return e;
 }
 
 /* RFC 3986 unreserved characters pass; everything else (UTF-8 bytes included) is %XX. */

@@ -1,4 +1,5 @@
 /* cli: shared command-line plumbing. */
+#include "../core/sk_msg.h"
 #include "cli.h"
 
 #include <errno.h>
@@ -53,7 +54,7 @@ int sk_cli_fail(sk_err e, const char *fmt, ...)
 
 int sk_cli_fail_buf(sk_err e, const sk_buf *err)
 {
-	return sk_cli_fail(e, "%s", err && err->len ? err->data : sk_err_str(e));
+	return sk_cli_fail(e, "%s", sk_msg_of(err, e, sk_lang_from_env()));
 }
 
 int sk_cli_usage_error(const char *usage, const char *fmt, ...)

@@ -14,19 +14,16 @@
 #include <unistd.h>
 
 #include "../domain/asset.h"
+#include "../domain/schema.h"
 #include "../report/csv.h"
 #include "cli.h"
 #include "commands.h"
 
-#define FIELD_OPTS                                                                                 \
-	"--unit U --type T --name N --conf L --integ L --avail L --manager M --zone Z "            \
-	"[--quantity N] [--location L] [--backup yes|no] [--disposal-method M] "                   \
-	"[--personal yes|no] [--mynumber yes|no] [--recovery-hours H] [--acquired-on DATE] "       \
-	"[--note TEXT]"
 #define FILTER_OPTS                                                                                \
 	"[--unit U] [--type T] [--conf L] [--zone Z] [--text S] [--status active|disposed|all]"
 
-static const char U_ADD[] = "[--db URL] " FIELD_OPTS " [--json]";
+/* The add usage line, written from the field schema by field_usage(). */
+static char U_ADD[640];
 static const char U_SHOW[] = "[--db URL] ID [--json]";
 static const char U_LIST[] = "[--db URL] " FILTER_OPTS " [--limit N] [--json]";
 static const char U_UPDATE[] = "[--db URL] ID [any option of add]";
@@ -49,41 +46,54 @@ static int parse_id(const char *usage, int argc, char **argv, int64_t *id)
 	return 0;
 }
 
+/* U_ADD from the schema: required fields first, as "--key KEY", the others in brackets. */
+static void field_usage(void)
+{
+	size_t o = (size_t)snprintf(U_ADD, sizeof(U_ADD), "[--db URL]");
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < SK_AF__COUNT && o < sizeof(U_ADD); i++) {
+			const sk_field *f = &sk_schema_asset.fields[i];
+			bool req = (f->flags & SK_FF_REQUIRED) != 0;
+			if (req != (pass == 0))
+				continue;
+			char opt[32], val[32];
+			sk_schema_option_name(f, opt, sizeof(opt));
+			size_t k = 0;
+			for (; f->key[k] && k + 1 < sizeof(val); k++)
+				val[k] =
+				    (char)(f->key[k] >= 'a' && f->key[k] <= 'z' ? f->key[k] - 32
+				                                                : f->key[k]);
+			val[k] = '\0';
+			o += (size_t)snprintf(
+			    U_ADD + o, sizeof(U_ADD) - o, " %s--%s %s%s", req ? "" : "[", opt,
+			    f->type == SK_FT_BOOL ? "yes|no" : val, req ? "" : "]");
+		}
+	if (o < sizeof(U_ADD))
+		snprintf(U_ADD + o, sizeof(U_ADD) - o, " [--json]");
+}
+
 /*
  * Parses add/update options into in, *db and *json; *nfields: how many of the
- * asset's fields were given. true to go on, false to end with *st.
+ * asset's fields were given. The options are the schema's fields
+ * (--disposal-method for disposal_method). true to go on, false to end with *st.
  */
 static bool parse_fields(const char *usage, int argc, char **argv, sk_asset_input *in,
                          const char **db, bool *json, int *nfields, int *st)
 {
-	const char **v = in->v;
-	const sk_cli_opt opts[] = {
-	    SK_OPT_STR("unit", &v[SK_AF_UNIT]),
-	    SK_OPT_STR("type", &v[SK_AF_TYPE]),
-	    SK_OPT_STR("name", &v[SK_AF_NAME]),
-	    SK_OPT_STR("quantity", &v[SK_AF_QUANTITY]),
-	    SK_OPT_STR("location", &v[SK_AF_LOCATION]),
-	    SK_OPT_STR("backup", &v[SK_AF_BACKUP]),
-	    SK_OPT_STR("disposal-method", &v[SK_AF_DISPOSAL_METHOD]),
-	    SK_OPT_STR("conf", &v[SK_AF_CONF]),
-	    SK_OPT_STR("integ", &v[SK_AF_INTEG]),
-	    SK_OPT_STR("avail", &v[SK_AF_AVAIL]),
-	    SK_OPT_STR("manager", &v[SK_AF_MANAGER]),
-	    SK_OPT_STR("zone", &v[SK_AF_ZONE]),
-	    SK_OPT_STR("personal", &v[SK_AF_PERSONAL]),
-	    SK_OPT_STR("mynumber", &v[SK_AF_MYNUMBER]),
-	    SK_OPT_STR("recovery-hours", &v[SK_AF_RECOVERY_HOURS]),
-	    SK_OPT_STR("acquired-on", &v[SK_AF_ACQUIRED_ON]),
-	    SK_OPT_STR("note", &v[SK_AF_NOTE]),
-	    SK_OPT_STR("db", db),
-	    SK_OPT_FLAG("json", json),
-	    SK_OPT_END,
-	};
+	char names[SK_AF__COUNT][32];
+	sk_cli_opt opts[SK_AF__COUNT + 3];
+	for (size_t i = 0; i < SK_AF__COUNT; i++) {
+		sk_schema_option_name(&sk_schema_asset.fields[i], names[i], sizeof(names[i]));
+		opts[i] = (sk_cli_opt)SK_OPT_STR(names[i], &in->v[i]);
+	}
+	opts[SK_AF__COUNT] = (sk_cli_opt)SK_OPT_STR("db", db);
+	opts[SK_AF__COUNT + 1] = (sk_cli_opt)SK_OPT_FLAG("json", json);
+	opts[SK_AF__COUNT + 2] = (sk_cli_opt)SK_OPT_END;
 	if (!sk_cli_options(argc, argv, usage, opts, SK_CLI_ANY_ARGS, st))
 		return false;
 	*nfields = 0;
 	for (size_t i = 0; i < SK_AF__COUNT; i++)
-		*nfields += v[i] != NULL;
+		*nfields += in->v[i] != NULL;
 	return true;
 }
 
@@ -182,45 +192,46 @@ static const char *yesno(json_t *v) { return json_is_true(v) ? "あり" : "な�
 /* The asset as a register card: one "heading: value" line per field. */
 static void print_card(json_t *j)
 {
-	static const struct {
-		const char *key, *title;
-	} rows[] = {
-	    {"id", "管理番号"},
-	    {"unit_code", "所管課"},
-	    {"type", "情報資産の種類"},
-	    {"name", "名称・型番"},
-	    {"quantity", "台数・個数"},
-	    {"location", "保管場所"},
-	    {"backup", "バックアップの有無"},
-	    {"disposal_method", "廃棄方法"},
-	    {"label", "分類の表示"},
-	    {"manager", "管理責任者"},
-	    {"zone", "ネットワーク区分"},
-	    {"personal", "個人情報"},
-	    {"mynumber", "特定個人情報"},
-	    {"recovery_hours", "復旧目標時間"},
-	    {"acquired_on", "取得日"},
-	    {"note", "備考"},
-	    {"status", "状態"},
-	    {"disposed_on", "廃棄日"},
-	    {"disposal_operator", "廃棄担当者"},
-	    {"disposal_record", "廃棄処理内容"},
-	    {"updated_at", "更新日時"},
+	/* Which columns a card shows, in its order; their headings are the field schema's. */
+	static const char *const rows[] = {
+	    "id",
+	    "unit",
+	    "type",
+	    "name",
+	    "quantity",
+	    "location",
+	    "backup",
+	    "disposal_method",
+	    "label",
+	    "manager",
+	    "zone",
+	    "personal",
+	    "mynumber",
+	    "recovery_hours",
+	    "acquired_on",
+	    "note",
+	    "status",
+	    "disposed_on",
+	    "disposal_operator",
+	    "disposal_record",
+	    "updated_at",
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		json_t *v = json_object_get(j, rows[i].key);
+		/* The unit is shown by its code and name, as the API's unit_code and unit_name. */
+		bool unit = strcmp(rows[i], "unit") == 0;
+		json_t *v = json_object_get(j, unit ? "unit_code" : rows[i]);
 		if (!v || json_is_null(v))
 			continue;
-		printf("%s: ", rows[i].title);
+		printf("%s: ", sk_schema_asset_column(rows[i])->ja);
 		if (json_is_boolean(v))
 			fputs(yesno(v), stdout);
 		else if (json_is_integer(v))
 			printf("%lld", (long long)json_integer_value(v));
 		else if (json_is_string(v))
 			fputs(json_string_value(v), stdout);
-		if (strcmp(rows[i].key, "unit_code") == 0)
+		if (unit)
 			printf(" (%s)", json_string_value(json_object_get(j, "unit_name")));
-		if (strcmp(rows[i].key, "recovery_hours") == 0)
+		if (strcmp(rows[i], "recovery_hours") == 0)
 			fputs(" 時間", stdout);
 		putchar('\n');
 	}
@@ -598,5 +609,6 @@ int sk_cmd_asset(int argc, char **argv)
 	    {"export", cmd_export, U_EXPORT},
 	    {NULL, NULL, NULL},
 	};
+	field_usage();
 	return sk_cli_dispatch("asset", verbs, argc - 1, argv + 1);
 }

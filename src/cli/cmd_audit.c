@@ -13,6 +13,7 @@
 
 #include "../audit/checkpoint.h"
 #include "../audit/merkle.h"
+#include "../audit/read.h"
 #include "../audit/verify.h"
 #include "../core/sk_json.h"
 #include "cli.h"
@@ -155,20 +156,7 @@ static void free_notes(struct notes *n)
 static int report(const sk_audit_verify_result *r, bool json)
 {
 	if (json) {
-		json_t *j = json_object();
-		json_object_set_new(j, "intact", json_boolean(r->intact));
-		json_object_set_new(j, "origin", json_string(r->origin));
-		if (r->intact) {
-			json_object_set_new(j, "size", json_integer(r->size));
-			json_object_set_new(j, "root", b64_json(r->root, SK_HASH_LEN));
-			json_object_set_new(j, "checkpoints",
-			                    json_integer((json_int_t)r->checkpoints));
-		} else {
-			json_object_set_new(j, "first_bad_entry",
-			                    r->bad_seq ? json_integer(r->bad_seq) : json_null());
-			json_object_set_new(j, "reason", json_string(r->why.data));
-		}
-		int rc = sk_cli_print_json(j);
+		int rc = sk_cli_print_json(sk_audit_verify_json(r));
 		return rc ? rc : r->intact ? 0 : 1;
 	}
 	if (!r->intact) {
@@ -361,6 +349,33 @@ static bool get_b64(const json_t *j, const char *key, unsigned char *out, size_t
 	                         sodium_base64_VARIANT_ORIGINAL) == 0;
 }
 
+/*
+ * A tree size or index as the transparency-dev vectors write them: unsigned
+ * 64-bit, so up to 2^64-1. jansson holds integers as int64, so a file with a
+ * larger one is read again with integers as reals (see cmd_verify_proof);
+ * a real that is integral and non-negative is taken, values past 2^64-1
+ * saturate (no tree is that large, so such a proof fails in verification).
+ */
+static bool get_u64(const json_t *j, const char *key, uint64_t *out)
+{
+	const json_t *v = json_object_get(j, key);
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*out = (uint64_t)json_integer_value(v);
+		return true;
+	}
+	if (!json_is_real(v))
+		return false;
+	double d = json_real_value(v);
+	if (!(d >= 0))
+		return false;
+	if (d >= 0x1p64) {
+		*out = UINT64_MAX;
+		return true;
+	}
+	*out = (uint64_t)d;
+	return (double)*out == d;
+}
+
 static int cmd_verify_proof(int argc, char **argv)
 {
 	const char *key = NULL;
@@ -389,6 +404,11 @@ static int cmd_verify_proof(int argc, char **argv)
 	               : sk_audit_read_file(path, PROOF_FILE_MAX, &text, &err);
 	if (!e)
 		e = sk_json_parse(text.data, text.len, PROOF_FILE_MAX, &j, &err);
+	/* An index past INT64_MAX is a proof that must fail, not malformed input. */
+	if (e == SK_ERR_INVALID &&
+	    (j = json_loadb(text.data, text.len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL,
+	                    NULL)) != NULL)
+		e = SK_OK;
 	if (!e && !json_is_object(j))
 		e = sk_fail(&err, SK_ERR_INVALID, "the proof is not a JSON object");
 	if (e) {
@@ -400,7 +420,7 @@ static int cmd_verify_proof(int argc, char **argv)
 	                                        "proof",   "desc",     "wantErr", NULL};
 	static const char *const cons_keys[] = {"size1", "size2", "root1",   "root2",
 	                                        "proof", "desc",  "wantErr", NULL};
-	int64_t a = 0, b = 0;
+	uint64_t a = 0, b = 0;
 	unsigned char r1[64], r2[64], leaf[64];
 	size_t r1n = 0, r2n = 0, leafn = 0;
 	json_t *pj = json_object_get(j, "proof");
@@ -408,9 +428,9 @@ static int cmd_verify_proof(int argc, char **argv)
 	sk_hash proof[SK_MERKLE_MAX_PROOF];
 	bool ok = !sk_json_only_keys(j, incl ? incl_keys : cons_keys, NULL) &&
 	          (json_is_array(pj) || json_is_null(pj)) && n <= SK_MERKLE_MAX_PROOF &&
-	          !sk_json_get_int(j, incl ? "leafIdx" : "size1", true, &a, NULL) &&
-	          !sk_json_get_int(j, incl ? "treeSize" : "size2", true, &b, NULL) && a >= 0 &&
-	          b >= 0 && get_b64(j, incl ? "root" : "root1", r1, &r1n) &&
+	          get_u64(j, incl ? "leafIdx" : "size1", &a) &&
+	          get_u64(j, incl ? "treeSize" : "size2", &b) &&
+	          get_b64(j, incl ? "root" : "root1", r1, &r1n) &&
 	          (incl ? get_b64(j, "leafHash", leaf, &leafn) : get_b64(j, "root2", r2, &r2n));
 	/* A proof element that is not a 32-byte hash makes the proof fail, not the input. */
 	bool elems_ok = true;
@@ -437,11 +457,9 @@ static int cmd_verify_proof(int argc, char **argv)
 	else if (incl && leafn != SK_HASH_LEN)
 		e = sk_fail(&err, SK_ERR_CORRUPT, "the leaf hash is not a 32-byte hash");
 	else if (incl)
-		e = sk_merkle_verify_inclusion((uint64_t)a, (uint64_t)b, leaf, proof, n, r1, r1n,
-		                               &err);
+		e = sk_merkle_verify_inclusion(a, b, leaf, proof, n, r1, r1n, &err);
 	else
-		e = sk_merkle_verify_consistency((uint64_t)a, (uint64_t)b, proof, n, r1, r1n, r2,
-		                                 r2n, &err);
+		e = sk_merkle_verify_consistency(a, b, proof, n, r1, r1n, r2, r2n, &err);
 	if (!e && notes.n) {
 		sk_audit_verifier v;
 		if ((e = sk_audit_vkey_load(key, &v, &err))) {
@@ -455,11 +473,11 @@ static int cmd_verify_proof(int argc, char **argv)
 				rc = sk_cli_fail(e, "%s: %s", notes.label[i], err.data);
 				goto out;
 			}
-			bool match = (cp.size == (uint64_t)b && r1n == SK_HASH_LEN && incl &&
+			bool match = (cp.size == b && r1n == SK_HASH_LEN && incl &&
 			              memcmp(cp.root, r1, SK_HASH_LEN) == 0) ||
-			             (!incl && cp.size == (uint64_t)a && r1n == SK_HASH_LEN &&
+			             (!incl && cp.size == a && r1n == SK_HASH_LEN &&
 			              memcmp(cp.root, r1, SK_HASH_LEN) == 0) ||
-			             (!incl && cp.size == (uint64_t)b && r2n == SK_HASH_LEN &&
+			             (!incl && cp.size == b && r2n == SK_HASH_LEN &&
 			              memcmp(cp.root, r2, SK_HASH_LEN) == 0);
 			if (!e && !match)
 				e = sk_fail(&err, SK_ERR_CORRUPT,
@@ -484,47 +502,19 @@ out:
 	return rc;
 }
 
-static json_t *entry_json(const sk_row *row)
+/* One line per entry for people: seq, time, actor, address, action, object. */
+static void print_entry_line(const json_t *e)
 {
-	static const char *const keys[] = {"seq",    "at",     "actor", "address", "action",
-	                                   "object", "before", "after", "prev",    "leaf"};
-	json_t *j = json_object();
-	json_object_set_new(j, keys[0], json_integer(sk_row_int(row, 0)));
-	for (size_t i = 1; i < 10; i++) {
-		json_t *v = NULL;
-		/* Images are shown as JSON, not as strings holding JSON. */
-		if ((i == 6 || i == 7) && !sk_row_is_null(row, i))
-			v = json_loads(sk_row_text(row, i), 0, NULL);
-		char hex[SK_HASH_HEX_LEN + 1];
-		if (i >= 8) /* the hashes, stored as bytes */
-			v = json_string(sk_audit_hash_col(row, i, hex));
-		if (!v)
-			v = sk_row_is_null(row, i) ? json_null() : json_string(sk_row_text(row, i));
-		json_object_set_new(j, keys[i], v);
-	}
-	return j;
+	printf("%-6" JSON_INTEGER_FORMAT " %s  %s  %s  %s  %s\n",
+	       json_integer_value(json_object_get(e, "seq")),
+	       json_string_value(json_object_get(e, "at")),
+	       json_string_value(json_object_get(e, "actor")),
+	       json_string_value(json_object_get(e, "address")),
+	       json_string_value(json_object_get(e, "action")),
+	       json_string_value(json_object_get(e, "object")));
 }
 
-struct lister {
-	json_t *arr;
-	bool json;
-};
-
-static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
-{
-	struct lister *l = ctx;
-	if (l->json) {
-		json_array_append_new(l->arr, entry_json(row));
-		return SK_OK;
-	}
-	printf("%-6" PRId64 " %s  %s  %s  %s  %s\n", sk_row_int(row, 0), sk_row_text(row, 1),
-	       sk_row_text(row, 2), sk_row_text(row, 3), sk_row_text(row, 4), sk_row_text(row, 5));
-	return SK_OK;
-}
-
-#define ENTRY_COLS                                                                                 \
-	"seq, at, actor, address, action, object, before_json, after_json, prev_hash, leaf_hash"
-
+/* Entries are read through sk_audit_list, the API's reader: one shape for both doors. */
 static int cmd_show(int argc, char **argv)
 {
 	const char *db = NULL;
@@ -542,19 +532,18 @@ static int cmd_show(int argc, char **argv)
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
-	struct lister l = {json_array(), true};
+	json_t *page = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_val p[] = {SK_VINT(seq)};
-	sk_err e = sk_store_query(s, "SELECT " ENTRY_COLS " FROM audit_log WHERE seq = ?", p, 1,
-	                          list_row, &l, &err);
+	sk_err e = sk_audit_list(s, seq - 1, 1, &page, &err);
 	sk_store_close(s);
+	json_t *entry = json_array_get(page, 0);
 	if (e)
 		rc = sk_cli_fail_buf(e, &err);
-	else if (json_array_size(l.arr) == 0)
+	else if (!entry || json_integer_value(json_object_get(entry, "seq")) != seq)
 		rc = sk_cli_fail(SK_ERR_NOT_FOUND, "there is no audit entry %lld", seq);
 	else
-		rc = sk_cli_print_json(json_incref(json_array_get(l.arr, 0)));
-	json_decref(l.arr);
+		rc = sk_cli_print_json(json_incref(entry));
+	json_decref(page);
 	sk_buf_free(&err);
 	return rc;
 }
@@ -576,19 +565,41 @@ static int cmd_tail(int argc, char **argv)
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
-	struct lister l = {json_array(), json};
+	json_t *all = json_array();
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_val p[] = {SK_VINT(count)};
-	sk_err e = sk_store_query(s,
-	                          "SELECT " ENTRY_COLS " FROM (SELECT " ENTRY_COLS
-	                          " FROM audit_log ORDER BY seq DESC LIMIT ?) t ORDER BY seq",
-	                          p, 1, list_row, &l, &err);
+	int64_t size = 0;
+	sk_err e =
+	    all ? sk_audit_size(s, &size, &err) : sk_fail(&err, SK_ERR_NOMEM, "out of memory");
+	/* The last count entries, a page at a time. */
+	int64_t after = size > count ? size - count : 0;
+	while (!e && after < size) {
+		json_t *page = NULL;
+		int64_t want = size - after < SK_AUDIT_PAGE_MAX ? size - after : SK_AUDIT_PAGE_MAX;
+		if ((e = sk_audit_list(s, after, want, &page, &err)))
+			break;
+		if (json_array_size(page) == 0) {
+			json_decref(page);
+			break;
+		}
+		after = json_integer_value(
+		    json_object_get(json_array_get(page, json_array_size(page) - 1), "seq"));
+		json_array_extend(all, page);
+		json_decref(page);
+	}
 	sk_store_close(s);
-	if (e)
+	if (e) {
 		rc = sk_cli_fail_buf(e, &err);
-	else if (json)
-		rc = sk_cli_print_json(json_incref(l.arr));
-	json_decref(l.arr);
+	} else if (json) {
+		rc = sk_cli_print_json(json_incref(all));
+	} else {
+		size_t i;
+		json_t *x;
+		json_array_foreach (all, i, x)
+			print_entry_line(x);
+		if (fflush(stdout) != 0)
+			rc = 70;
+	}
+	json_decref(all);
 	sk_buf_free(&err);
 	return rc;
 }

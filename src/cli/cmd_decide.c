@@ -16,12 +16,6 @@
 	"[--personal] [--zone Z] [--to-zone Z] [--asset-type T] [--actor-role R] [--json] "        \
 	"[--explain]"
 
-static void list_levels(const sk_policy *p, sk_axis axis)
-{
-	for (int i = 0; i < sk_policy_level_count(p, axis); i++)
-		fprintf(stderr, "%s%s", i ? ", " : "", sk_policy_level_name(p, axis, i));
-}
-
 static int print_text(const sk_policy *p, const sk_decision *d)
 {
 	printf("decision: %s\n", sk_decision_name(d->decision));
@@ -75,45 +69,33 @@ int sk_cmd_decide(int argc, char **argv)
 	if (!action)
 		return sk_cli_usage_error(DECIDE_USAGE, "--action is required");
 
-	/* Vocabulary first: a bad action or role is bad whatever the profile. */
-	sk_action a;
-	if (sk_action_parse(action, &a) != SK_OK)
-		return sk_cli_fail(SK_ERR_INVALID, "unknown action '%s'", action);
-	sk_decide_input in;
-	sk_decide_input_init(&in, a);
-	if (role && sk_role_parse(role, &in.actor_role) != SK_OK)
-		return sk_cli_fail(SK_ERR_INVALID, "unknown role '%s'", role);
-	if (zone && sk_zone_parse(zone, &in.zone) != SK_OK)
-		return sk_cli_fail(SK_ERR_INVALID,
-		                   "unknown zone '%s' (zones are mynumber, lgwan, internet)", zone);
-	if (to_zone && sk_zone_parse(to_zone, &in.to_zone) != SK_OK)
-		return sk_cli_fail(SK_ERR_INVALID,
-		                   "unknown to-zone '%s' (zones are mynumber, lgwan, internet)",
-		                   to_zone);
-	if (asset_type && sk_asset_type_parse(asset_type, &in.asset_type) != SK_OK)
-		return sk_cli_fail(SK_ERR_INVALID,
-		                   "unknown asset type '%s' (hardware, software, media, facility, "
-		                   "document, data, network, system)",
-		                   asset_type);
-	in.mynumber = mynumber;
-	in.personal = personal;
-
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(profile, &p);
 	if (ex)
 		return ex;
-	for (int ax = 0; ax < SK_AXIS__COUNT; ax++) {
-		if (!level[ax])
-			continue;
-		if (sk_policy_level_parse(p, (sk_axis)ax, level[ax], &in.level[ax]) != SK_OK) {
-			fprintf(stderr, "sekisho: unknown %s level '%s' for profile %s (levels: ",
-			        sk_axis_name((sk_axis)ax), level[ax], sk_policy_city_id(p));
-			list_levels(p, (sk_axis)ax);
-			fprintf(stderr, ")\n");
-			sk_policy_free(p);
-			return 2;
-		}
+	/* The options by the names the one parser takes (sk_decide_input_parse). */
+	const sk_decide_kv kv[] = {
+	    {"action", action},
+	    {"conf", level[SK_AXIS_CONF]},
+	    {"integ", level[SK_AXIS_INTEG]},
+	    {"avail", level[SK_AXIS_AVAIL]},
+	    {"mynumber", mynumber ? "true" : NULL},
+	    {"personal", personal ? "true" : NULL},
+	    {"zone", zone},
+	    {"to_zone", to_zone},
+	    {"asset_type", asset_type},
+	    {"actor_role", role},
+	};
+	sk_decide_input in;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_decide_input_parse(p, kv, sizeof(kv) / sizeof(kv[0]), &in, &err);
+	if (e) {
+		int rc = sk_cli_fail_buf(e, &err);
+		sk_buf_free(&err);
+		sk_policy_free(p);
+		return rc;
 	}
+	sk_buf_free(&err);
 	sk_decision d;
 	if (sk_policy_decide(p, &in, &d) != SK_OK) {
 		sk_policy_free(p);

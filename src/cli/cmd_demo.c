@@ -6,13 +6,14 @@
 #include "../domain/actor.h"
 #include "../domain/demo.h"
 #include "../domain/install.h"
+#include "../http/http.h"
 #include "cli.h"
 #include "commands.h"
 
 #define USAGE      "[--db PATH] [--json] [--listen ADDR:PORT] [--no-serve]"
 #define DEFAULT_DB "sekisho-demo.db"
 
-static void print_report(const json_t *r, bool created, const char *path)
+static void print_report(const json_t *r, bool created, const char *path, bool serving)
 {
 	printf("%s the demo installation %s in %s (profile %s)\n", created ? "created" : "reusing",
 	       json_string_value(json_object_get(r, "city")), path,
@@ -43,6 +44,9 @@ static void print_report(const json_t *r, bool created, const char *path)
 	printf("\nThe JSON API (see /api/v1/openapi.json) is served by 'sekisho serve --db %s'; "
 	       "the web UI is not in this build yet.\n",
 	       path);
+	if (serving)
+		printf("Serving it now at the address below; Ctrl-C stops the server (the database "
+		       "is kept and reused next time).\n");
 }
 
 int sk_cmd_demo(int argc, char **argv)
@@ -67,6 +71,17 @@ int sk_cmd_demo(int argc, char **argv)
 		                          path);
 
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), key = SK_BUF_INIT(4096);
+	/* A taken port is found before the city is built and its report printed. */
+	bool serving = !no_serve && !json;
+	if (serving) {
+		sk_err le = sk_http_check_listen(listen, &err);
+		if (le) {
+			int lrc = sk_cli_fail_buf(le, &err);
+			sk_buf_free(&err);
+			sk_buf_free(&key);
+			return lrc;
+		}
+	}
 	/* As in init: locked against other inits; a failed creation leaves nothing. */
 	sk_install_lock lock = {.fd = -1};
 	sk_err e = sk_install_lock_file(path, &lock, &err);
@@ -95,7 +110,7 @@ int sk_cmd_demo(int argc, char **argv)
 		else
 			rc = sk_cli_print_json(json_incref(report));
 	} else {
-		print_report(report, created, path);
+		print_report(report, created, path, serving);
 		if (fflush(stdout) != 0)
 			rc = 70;
 	}
@@ -103,7 +118,7 @@ int sk_cmd_demo(int argc, char **argv)
 	sk_buf_free(&err);
 	sk_buf_free(&key);
 	/* --json is for scripts: a report, then exit. Otherwise serve until Ctrl-C. */
-	if (!rc && !no_serve && !json)
+	if (!rc && serving)
 		rc = sk_cmd_serve_run(path, listen, 0);
 	return rc;
 }

@@ -1,8 +1,8 @@
 /*
  * cmd_password: `sekisho password check` — reads one password from stdin and
  * checks it against a profile's rules for an account kind and against the
- * common-password list (SPEC §3). Exits 0 whatever the verdict; 2 for bad
- * input.
+ * floor under every profile (SPEC §3, policy.h), saying which refused.
+ * Exits 0 whatever the verdict; 2 for bad input.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -12,17 +12,89 @@
 #include "cli.h"
 #include "commands.h"
 
-#define CHECK_USAGE "--profile P [--kind normal|privileged|social] [--json] < password"
+#define CHECK_USAGE                                                                                \
+	"--profile P [--kind normal|privileged|social] [--login L] [--mfa] [--json] < password"
+
+/* What the floor asks, in words, for the text output; who gives the length. */
+static const char *floor_reason(sk_pw_violation v, const sk_pw_subject *who, char *buf, size_t n)
+{
+	switch (v) {
+	case SK_PWV_MIN_LENGTH:
+		(void)snprintf(buf, n, "at least %d characters%s",
+		               sk_policy_password_floor_min(who),
+		               sk_policy_password_floor_min(who) > SK_PW_FLOOR_MIN
+		                   ? " for a privileged ID without a second factor"
+		                   : "");
+		return buf;
+	case SK_PWV_COMMON_PASSWORD:
+		return "a common password or a variant of one";
+	case SK_PWV_CONTEXT_WORD:
+		return "the login, the city's name or a variant of one";
+	case SK_PWV_INVALID_UTF8:
+		return "not UTF-8";
+	case SK_PWV_CONTROL_CHARACTER:
+		return "holds a control character";
+	default:
+		return "refused";
+	}
+}
+
+/* One line per refusal: the rule, and whether the profile or the floor refused it. */
+static void print_text(const sk_policy *p, const sk_pw_subject *who, const sk_pw_verdict *v)
+{
+	if (!v->profile && !v->floor) {
+		printf("ok\n");
+		return;
+	}
+	for (int i = 0; i < SK_PWV__COUNT; i++) {
+		const char *name = sk_pw_violation_name((sk_pw_violation)i);
+		char buf[96];
+		if (v->profile & (1u << i))
+			printf("violation: %s (the %s profile's rule)\n", name,
+			       sk_policy_city_id(p));
+		if (v->floor & (1u << i))
+			printf("violation: %s (the floor under every profile, %s: %s)\n", name,
+			       SK_PW_FLOOR_CITATION,
+			       floor_reason((sk_pw_violation)i, who, buf, sizeof(buf)));
+	}
+}
+
+/*
+ * {"ok", "violations"} as SPEC §3 fixes them (violations: each rule once),
+ * then "refusals": each rule with the source that refused it, "profile" or
+ * "floor" (both when both did).
+ */
+static void print_json(const sk_pw_verdict *v)
+{
+	uint32_t all = v->profile | v->floor;
+	printf("{\"ok\": %s, \"violations\": [", all ? "false" : "true");
+	for (int i = 0, first = 1; i < SK_PWV__COUNT; i++)
+		if (all & (1u << i))
+			printf("%s\"%s\"", first ? "" : ", ",
+			       sk_pw_violation_name((sk_pw_violation)i)),
+			    first = 0;
+	printf("], \"refusals\": [");
+	for (int i = 0, first = 1; i < SK_PWV__COUNT; i++) {
+		static const char *const sources[] = {"profile", "floor"};
+		uint32_t bits[] = {v->profile, v->floor};
+		for (int k = 0; k < 2; k++)
+			if (bits[k] & (1u << i))
+				printf("%s{\"rule\": \"%s\", \"source\": \"%s\"}",
+				       first ? "" : ", ", sk_pw_violation_name((sk_pw_violation)i),
+				       sources[k]),
+				    first = 0;
+	}
+	printf("]}\n");
+}
 
 static int password_check(int argc, char **argv)
 {
-	const char *profile = NULL, *kind = "normal";
-	bool json = false;
+	const char *profile = NULL, *kind = "normal", *login = NULL;
+	bool json = false, mfa = false;
 	const sk_cli_opt opts[] = {
-	    SK_OPT_STR("profile", &profile),
-	    SK_OPT_STR("kind", &kind),
-	    SK_OPT_FLAG("json", &json),
-	    SK_OPT_END,
+	    SK_OPT_STR("profile", &profile), SK_OPT_STR("kind", &kind),
+	    SK_OPT_STR("login", &login),     SK_OPT_FLAG("mfa", &mfa),
+	    SK_OPT_FLAG("json", &json),      SK_OPT_END,
 	};
 	int st;
 	if (!sk_cli_options(argc, argv, CHECK_USAGE, opts, 0, &st))
@@ -37,35 +109,32 @@ static int password_check(int argc, char **argv)
 	int ex = sk_cmd_policy_open(profile, &p);
 	if (ex)
 		return ex;
+	/*
+	 * Without --mfa the account is taken to sign in with the password alone,
+	 * unless the profile requires a second factor for the kind everywhere:
+	 * what the server does for an account with no code enrolled.
+	 */
+	sk_pw_subject who = {
+	    .kind = k, .login = login, .mfa = mfa || sk_policy_mfa_required(p, k, SK_ZONE_NONE)};
 	sk_buf pw = SK_BUF_INIT(4096), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	uint32_t v = 0;
+	sk_pw_verdict v = {0};
 	sk_err rc = sk_cli_read_secret_line(&pw, &err);
 	if (rc == SK_OK)
-		rc = sk_policy_password_check(p, k, pw.data, pw.len, &v, &err);
+		rc = sk_policy_password_verdict(p, &who, pw.data, pw.len, &v, &err);
 	sodium_memzero(pw.data, pw.len);
 	sk_buf_free(&pw);
-	sk_policy_free(p);
 	if (rc != SK_OK) {
+		sk_policy_free(p);
 		int code = sk_cli_fail_buf(rc, &err);
 		sk_buf_free(&err);
 		return rc == SK_ERR_TOO_BIG ? 2 : code;
 	}
 	sk_buf_free(&err);
-	if (json) {
-		printf("{\"ok\": %s, \"violations\": [", v ? "false" : "true");
-		for (int i = 0, first = 1; i < SK_PWV__COUNT; i++)
-			if (v & (1u << i))
-				printf("%s\"%s\"", first ? "" : ", ",
-				       sk_pw_violation_name((sk_pw_violation)i)),
-				    first = 0;
-		printf("]}\n");
-	} else if (!v) {
-		printf("ok\n");
-	} else {
-		for (int i = 0; i < SK_PWV__COUNT; i++)
-			if (v & (1u << i))
-				printf("violation: %s\n", sk_pw_violation_name((sk_pw_violation)i));
-	}
+	if (json)
+		print_json(&v);
+	else
+		print_text(p, &who, &v);
+	sk_policy_free(p);
 	return fflush(stdout) == 0 ? 0 : 70;
 }
 

@@ -3,6 +3,10 @@
  * (src/http). Prints "listening on http://ADDR:PORT" on stdout once it
  * accepts connections (with port 0 the kernel's choice shows there), and
  * runs until SIGTERM or SIGINT, finishing the requests in flight.
+ *
+ * --trusted-proxy CIDR (repeatable) names the reverse proxies whose
+ * X-Forwarded-For is believed; --metrics-from CIDR (repeatable) the clients
+ * that may read /metrics without a session (none unless given).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +17,8 @@
 
 #define USAGE                                                                                      \
 	"[--db URL] [--listen ADDR:PORT] [--threads N] [--max-connections N] [--max-body BYTES] "  \
-	"[--request-timeout SECONDS] [--secure-cookies]"
+	"[--request-timeout SECONDS] [--secure-cookies] [--trusted-proxy CIDR]... "                \
+	"[--metrics-from CIDR]..."
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
 static void on_ready(void *ctx, const char *address)
@@ -34,8 +39,32 @@ int sk_cmd_serve_run(const char *db, const char *listen, int threads)
 	return rc;
 }
 
+#define MAX_RANGES 32
+
+/* Address ranges gathered from an option given once per range. */
+struct ranges {
+	const char *option;
+	sk_http_cidr v[MAX_RANGES];
+	size_t n;
+};
+
+static int add_range(void *ctx, const char *value, const char *usage)
+{
+	struct ranges *r = ctx;
+	if (r->n == MAX_RANGES)
+		return sk_cli_usage_error(usage, "at most %d --%s ranges", MAX_RANGES, r->option);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_http_cidr_parse(value, &r->v[r->n], &err);
+	int rc = e ? sk_cli_usage_error(usage, "--%s: %s", r->option, err.data) : 0;
+	sk_buf_free(&err);
+	if (!rc)
+		r->n++;
+	return rc;
+}
+
 int sk_cmd_serve(int argc, char **argv)
 {
+	struct ranges proxies = {.option = "trusted-proxy"}, metrics = {.option = "metrics-from"};
 	const char *db = NULL, *listen = DEFAULT_LISTEN;
 	long long threads = 0, conns = 0, body = 0, timeout_s = 0;
 	bool secure = false;
@@ -47,6 +76,8 @@ int sk_cmd_serve(int argc, char **argv)
 	    SK_OPT_NUM("max-body", &body, 1024, 64ll << 20),
 	    SK_OPT_NUM("request-timeout", &timeout_s, 1, 3600),
 	    SK_OPT_FLAG("secure-cookies", &secure),
+	    SK_OPT_FN("trusted-proxy", &proxies, add_range),
+	    SK_OPT_FN("metrics-from", &metrics, add_range),
 	    SK_OPT_END,
 	};
 	int st;
@@ -59,6 +90,10 @@ int sk_cmd_serve(int argc, char **argv)
 	                      .max_body = (size_t)body,
 	                      .request_timeout_ms = (unsigned)timeout_s * 1000u,
 	                      .secure_cookies = secure,
+	                      .trusted_proxies = proxies.v,
+	                      .n_trusted_proxies = proxies.n,
+	                      .metrics_from = metrics.v,
+	                      .n_metrics_from = metrics.n,
 	                      .on_ready = on_ready};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_http_serve(&cfg, &err);

@@ -14,12 +14,15 @@ void sk_buf_init(sk_buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->field = NULL;
+	b->ja = NULL;
 }
 
 void sk_buf_free(sk_buf *b)
 {
 	if (b->cap)
 		free(b->data);
+	free(b->ja);
 	sk_buf_init(b, b->max);
 }
 
@@ -28,6 +31,11 @@ void sk_buf_reset(sk_buf *b)
 	b->len = 0;
 	if (b->cap)
 		b->data[0] = '\0';
+	if (b->ja) {
+		free(b->ja);
+		b->ja = NULL;
+	}
+	b->field = NULL;
 }
 
 sk_err sk_buf_grow(sk_buf *b, size_t n)
@@ -105,6 +113,7 @@ sk_err sk_buf_addf(sk_buf *b, const char *fmt, ...)
 char *sk_buf_detach(sk_buf *b)
 {
 	char *p = b->cap ? b->data : strdup("");
+	free(b->ja);
 	sk_buf_init(b, b->max);
 	return p;
 }

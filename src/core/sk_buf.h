@@ -21,13 +21,20 @@ typedef struct sk_buf {
 	size_t len;
 	size_t cap; /* bytes allocated; 0 while data points at the shared empty string */
 	size_t max; /* the most bytes the buffer will ever hold */
+	/*
+	 * Used as an error (sk_fail_msg, sk_msg.h): the field the error is about
+	 * (a static string) and the message in Japanese where the catalog has
+	 * one; both NULL otherwise. Emptying the buffer clears them.
+	 */
+	const char *field;
+	char *ja;
 } sk_buf;
 
 extern char sk_buf_empty_[1];
 
 #define SK_BUF_INIT(maxbytes)                                                                      \
 	{                                                                                          \
-		sk_buf_empty_, 0, 0, (maxbytes)                                                    \
+		sk_buf_empty_, 0, 0, (maxbytes), NULL, NULL                                        \
 	}
 
 /* Common caps. */

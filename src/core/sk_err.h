@@ -36,6 +36,8 @@ struct sk_buf;
 const char *sk_err_code(sk_err e);
 /* A short English sentence describing the error class. */
 const char *sk_err_str(sk_err e);
+/* The same sentence in Japanese (sk_msg.h chooses between them for a reader). */
+const char *sk_err_str_ja(sk_err e);
 /* The HTTP status an API answer carries for this error (200 for SK_OK). */
 int sk_err_http_status(sk_err e);
 /* The exit status of the CLI for this error (0 for SK_OK). */

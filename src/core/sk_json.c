@@ -2,6 +2,7 @@
 #include "sk_json.h"
 
 #include "sk_clock.h"
+#include "sk_utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,46 +30,13 @@ char *sk_json_canonical_str(const json_t *j)
 }
 
 /* The length of the UTF-8 sequence at s (at most n bytes), or 0 when it is not valid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+static inline size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	unsigned c = s[0];
-	size_t k;
-	unsigned v;
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	k = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (n < k)
-		return 0;
-	v = c & (0x3fu >> (k - 1));
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3fu);
-	}
-	if ((k == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
-	    (k == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	return k;
+	uint32_t cp;
+	return sk_utf8_decode(s, n, &cp);
 }
 
-bool sk_json_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		if (u[i] < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k = utf8_seq(u + i, n - i);
-		if (!k)
-			return false;
-		i += k;
-	}
-	return true;
-}
+bool sk_json_utf8_valid(const char *s, size_t n) { return sk_utf8_valid(s, n, NULL); }
 
 sk_err sk_json_add_str(sk_buf *out, const char *s, size_t n)
 {

@@ -22,38 +22,19 @@
 #include "authz.h"
 #include "ctx.h"
 #include "org.h"
+#include "schema.h"
 
-#define TEXT_MAX 400  /* bytes of UTF-8 in a one-line field */
-#define NOTE_MAX 4000 /* bytes in the note */
+#define TEXT_MAX SK_ASSET_TEXT_MAX
+#define NOTE_MAX SK_ASSET_NOTE_MAX
 
 /* --- the register's columns --- */
 
-static const struct field_info {
-	const char *key;
-	const char *title;   /* the register's heading */
-	const char *aliases; /* other headings accepted on import, '|'-separated */
-	bool required;       /* on add */
-} fields[SK_AF__COUNT] = {
-    [SK_AF_UNIT] = {"unit", "所管課", "所管|所属|課名|owning_unit", true},
-    [SK_AF_TYPE] = {"type", "情報資産の種類", "種類|種別", true},
-    [SK_AF_NAME] = {"name", "名称・型番", "名称|情報資産名|資産名", true},
-    [SK_AF_QUANTITY] = {"quantity", "台数・個数", "台数|個数|数量", false},
-    [SK_AF_LOCATION] = {"location", "保管場所", "", false},
-    [SK_AF_BACKUP] = {"backup", "バックアップの有無", "バックアップ", false},
-    [SK_AF_DISPOSAL_METHOD] = {"disposal_method", "廃棄方法", "", false},
-    [SK_AF_CONF] = {"conf", "機密性", "", true},
-    [SK_AF_INTEG] = {"integ", "完全性", "", true},
-    [SK_AF_AVAIL] = {"avail", "可用性", "", true},
-    [SK_AF_MANAGER] = {"manager", "管理責任者", "", true},
-    [SK_AF_ZONE] = {"zone", "ネットワーク区分", "ネットワーク|系統", true},
-    [SK_AF_PERSONAL] = {"personal", "個人情報", "個人情報の有無", false},
-    [SK_AF_MYNUMBER] = {"mynumber", "特定個人情報", "特定個人情報の有無", false},
-    [SK_AF_RECOVERY_HOURS] = {"recovery_hours", "復旧目標時間", "復旧時間", false},
-    [SK_AF_ACQUIRED_ON] = {"acquired_on", "取得日", "取得年月日|登録日", false},
-    [SK_AF_NOTE] = {"note", "備考", "", false},
-};
+/* The register's columns: keys, headings, aliases and limits are the field schema's. */
+static const sk_field *af(sk_asset_field f) { return &sk_schema_asset.fields[f]; }
 
-/* Columns an export adds; an import accepts and ignores them. */
+static bool af_required(sk_asset_field f) { return (af(f)->flags & SK_FF_REQUIRED) != 0; }
+
+/* Columns an export adds, in sk_schema_asset_record's order; an import accepts and ignores them. */
 enum {
 	RO_ID,
 	RO_LABEL,
@@ -63,25 +44,17 @@ enum {
 	RO_DISPOSAL_RECORD,
 	RO__COUNT
 };
-static const struct {
-	const char *key, *title;
-} ro_fields[RO__COUNT] = {
-    {"id", "管理番号"},
-    {"label", "分類の表示"},
-    {"status", "状態"},
-    {"disposed_on", "廃棄日"},
-    {"disposal_operator", "廃棄担当者"},
-    {"disposal_record", "廃棄処理内容"},
-};
+
+static const sk_field *ro(int r) { return &sk_schema_asset_record.fields[r]; }
 
 const char *sk_asset_field_key(sk_asset_field f)
 {
-	return (unsigned)f < SK_AF__COUNT ? fields[f].key : NULL;
+	return (unsigned)f < SK_AF__COUNT ? af(f)->key : NULL;
 }
 
 const char *sk_asset_field_title(sk_asset_field f)
 {
-	return (unsigned)f < SK_AF__COUNT ? fields[f].title : NULL;
+	return (unsigned)f < SK_AF__COUNT ? af(f)->ja : NULL;
 }
 
 /* --- vocabularies: the stable name, the register's Japanese name, other spellings --- */
@@ -485,7 +458,7 @@ static sk_err normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fi
 	sk_err e;
 	char list[256];
 	for (int f = 0; f < SK_AF__COUNT; f++)
-		if (fields[f].required && !*V(f)) {
+		if (af_required(f) && !*V(f)) {
 			*bad = (sk_asset_field)f;
 			return sk_fail(err, SK_ERR_INVALID, "is required");
 		}
@@ -501,7 +474,8 @@ static sk_err normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fi
 	}
 	o->type = w->name;
 	*bad = SK_AF_NAME;
-	if ((e = check_text_in(V(SK_AF_NAME), true, TEXT_MAX, false, cx->utf8_known, err)))
+	if ((e = check_text_in(V(SK_AF_NAME), true, af(SK_AF_NAME)->max, false, cx->utf8_known,
+	                       err)))
 		return e;
 	o->name = V(SK_AF_NAME);
 	*bad = SK_AF_QUANTITY;
@@ -514,7 +488,7 @@ static sk_err normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fi
 	                                       SK_AF_MANAGER};
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
 		*bad = plain[i];
-		if ((e = check_text_in(V(plain[i]), fields[plain[i]].required, TEXT_MAX, false,
+		if ((e = check_text_in(V(plain[i]), af_required(plain[i]), af(plain[i])->max, false,
 		                       cx->utf8_known, err)))
 			return e;
 	}
@@ -522,7 +496,8 @@ static sk_err normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fi
 	o->disposal_method = V(SK_AF_DISPOSAL_METHOD);
 	o->manager = V(SK_AF_MANAGER);
 	*bad = SK_AF_NOTE;
-	if ((e = check_text_in(V(SK_AF_NOTE), false, NOTE_MAX, true, cx->utf8_known, err)))
+	if ((e = check_text_in(V(SK_AF_NOTE), false, af(SK_AF_NOTE)->max, true, cx->utf8_known,
+	                       err)))
 		return e;
 	o->note = V(SK_AF_NOTE);
 
@@ -625,7 +600,7 @@ static sk_err name_field(sk_err e, sk_asset_field f, sk_buf *err)
 		return e;
 	sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_buf_adds(&msg, err->data);
-	sk_fail(err, e, "%s (%s): %s", fields[f].key, fields[f].title, msg.data);
+	sk_fail(err, e, "%s (%s): %s", af(f)->key, af(f)->ja, msg.data);
 	sk_buf_free(&msg);
 	return e;
 }
@@ -1264,12 +1239,14 @@ sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *opera
 		sk_date_format_iso(d, date);
 	} else
 		sk_date_format_iso(today_jst(), date);
-	if (!operator_name || check_text(operator_name, true, TEXT_MAX, false, err))
+	const sk_field *op_f = sk_schema_field(&sk_schema_asset_dispose, "operator");
+	const sk_field *rec_f = sk_schema_field(&sk_schema_asset_dispose, "record");
+	if (!operator_name || check_text(operator_name, true, op_f->max, false, err))
 		return sk_fail(
 		    err, SK_ERR_INVALID,
 		    "the person in charge of the disposal (担当者) is required, one line "
 		    "of text");
-	if (!record || check_text(record, true, NOTE_MAX, true, err))
+	if (!record || check_text(record, true, rec_f->max, true, err))
 		return sk_fail(
 		    err, SK_ERR_INVALID,
 		    "what was done (処理内容: method, company, certificate) is required");
@@ -1671,11 +1648,11 @@ struct import_ctx {
 static int heading_field(const char *h)
 {
 	for (int f = 0; f < SK_AF__COUNT; f++)
-		if (strcmp(h, fields[f].key) == 0 || strcmp(h, fields[f].title) == 0 ||
-		    in_list(fields[f].aliases, h))
+		if (strcmp(h, af(f)->key) == 0 || strcmp(h, af(f)->ja) == 0 ||
+		    in_list(af(f)->aliases, h))
 			return f;
 	for (int r = 0; r < RO__COUNT; r++)
-		if (strcmp(h, ro_fields[r].key) == 0 || strcmp(h, ro_fields[r].title) == 0)
+		if (strcmp(h, ro(r)->key) == 0 || strcmp(h, ro(r)->ja) == 0)
 			return COL_IGNORED;
 	return -2;
 }
@@ -1720,17 +1697,17 @@ static sk_err header(struct import_ctx *ic, const sk_csv_field *fl, size_t n, sk
 		if (f >= 0 && seen[f])
 			return sk_fail(err, SK_ERR_INVALID,
 			               "line 1, column %zu: heading '%s' repeats column %s", c + 1,
-			               h, fields[f].title);
+			               h, af(f)->ja);
 		if (f >= 0)
 			seen[f] = true;
 		ic->cols[c] = f;
 	}
 	for (int f = 0; f < SK_AF__COUNT; f++)
-		if (fields[f].required && !seen[f])
+		if (af_required(f) && !seen[f])
 			return sk_fail(err, SK_ERR_INVALID,
 			               "line 1: the required column %s (%s) is "
 			               "missing",
-			               fields[f].title, fields[f].key);
+			               af(f)->ja, af(f)->key);
 	ic->ncols = n;
 	ic->have_header = true;
 	return SK_OK;
@@ -1814,7 +1791,7 @@ static sk_err import_record(void *ctx, const sk_csv_field *fl, size_t n, size_t 
 	sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = normalize(ic->cx, &in, &nm, &bad, &msg);
 	if (e == SK_ERR_INVALID) {
-		bad_row(ic, line, column_of(ic, bad), fields[bad].title, msg.data);
+		bad_row(ic, line, column_of(ic, bad), af(bad)->ja, msg.data);
 		sk_buf_free(&msg);
 		return SK_OK;
 	}
@@ -1825,7 +1802,7 @@ static sk_err import_record(void *ctx, const sk_csv_field *fl, size_t n, size_t 
 	if ((e = may_access(ic->cx, nm.unit_id, true, &ok, err)))
 		return e;
 	if (!ok)
-		return bad_row(ic, line, column_of(ic, SK_AF_UNIT), fields[SK_AF_UNIT].title,
+		return bad_row(ic, line, column_of(ic, SK_AF_UNIT), af(SK_AF_UNIT)->ja,
 		               "no right to add assets to this unit");
 	if (ic->bad) /* the import fails anyway: keep checking, stop writing */
 		return SK_OK;
@@ -2008,11 +1985,11 @@ static void export_values(const sk_asset *a, bool japanese, char nbuf[3][24],
 static void export_headings(bool japanese, const char *out[EXPORT_COLS])
 {
 	size_t i = 0;
-	out[i++] = japanese ? ro_fields[RO_ID].title : ro_fields[RO_ID].key;
+	out[i++] = japanese ? ro(RO_ID)->ja : ro(RO_ID)->key;
 	for (int f = 0; f < SK_AF__COUNT; f++)
-		out[i++] = japanese ? fields[f].title : fields[f].key;
+		out[i++] = japanese ? af(f)->ja : af(f)->key;
 	for (int r = RO_LABEL; r < RO__COUNT; r++)
-		out[i++] = japanese ? ro_fields[r].title : ro_fields[r].key;
+		out[i++] = japanese ? ro(r)->ja : ro(r)->key;
 }
 
 /*

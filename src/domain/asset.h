@@ -37,7 +37,11 @@
 
 struct sk_policy;
 
-/* The writable fields, in the order of the register's columns. */
+/* The longest one-line register field and the longest note, in bytes (sk_schema_asset). */
+#define SK_ASSET_TEXT_MAX 400
+#define SK_ASSET_NOTE_MAX 4000
+
+/* The writable fields, in the order of the register's columns (sk_schema_asset's order). */
 typedef enum sk_asset_field {
 	SK_AF_UNIT,     /* owning unit: id or code (所管課) */
 	SK_AF_TYPE,     /* hardware, software, media, ... or ハードウェア, ... */

@@ -27,40 +27,37 @@ void sk_decision_made_free(sk_decision_made *m)
 /* What the decision takes from the asset, filled by the read's callback. */
 struct facts {
 	const sk_policy *pol;
+	const char *action;
 	sk_decide_input *in;
 	int64_t updated_at;
 };
 
-static sk_err level_of(const sk_policy *pol, const char *name, const char *key, sk_axis axis,
-                       int *out, sk_buf *err)
-{
-	if (sk_policy_level_parse(pol, axis, name, out))
-		return sk_fail(err, SK_ERR_CONFLICT,
-		               "the asset's %s level '%s' is not a level of the profile", key,
-		               name);
-	return SK_OK;
-}
-
+/*
+ * The asset's classification, flags, zone and type through the one input
+ * parser (sk_decide_input_parse), so that a stored asset is decided by the
+ * same rules as the same values given to `sekisho decide`.
+ */
 static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 {
 	struct facts *f = ctx;
-	sk_decide_input *in = f->in;
-	sk_err e;
-	if ((e = level_of(f->pol, a->conf, "conf", SK_AXIS_CONF, &in->level[SK_AXIS_CONF], err)) ||
-	    (e = level_of(f->pol, a->integ, "integ", SK_AXIS_INTEG, &in->level[SK_AXIS_INTEG],
-	                  err)) ||
-	    (e = level_of(f->pol, a->avail, "avail", SK_AXIS_AVAIL, &in->level[SK_AXIS_AVAIL],
-	                  err)))
-		return e;
-	in->mynumber = a->mynumber;
-	in->personal = a->personal || a->mynumber;
-	if (sk_zone_parse(a->zone, &in->zone))
-		in->zone = SK_ZONE_NONE;
-	/* An unrecognised type stays SK_ASSET_UNKNOWN: every type-conditioned rule applies. */
-	if (sk_asset_type_parse(a->type, &in->asset_type))
-		in->asset_type = SK_ASSET_UNKNOWN;
+	const sk_decide_kv kv[] = {
+	    {"action", f->action},
+	    {"conf", a->conf},
+	    {"integ", a->integ},
+	    {"avail", a->avail},
+	    {"mynumber", a->mynumber ? "true" : "false"},
+	    {"personal", a->personal ? "true" : "false"},
+	    {"zone", a->zone && *a->zone ? a->zone : NULL},
+	    {"asset_type", a->type && *a->type ? a->type : NULL},
+	};
+	sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_decide_input_parse(f->pol, kv, sizeof(kv) / sizeof(kv[0]), f->in, &why);
+	if (e)
+		e = sk_fail(err, SK_ERR_CONFLICT, "the asset does not fit the profile: %s",
+		            why.data ? why.data : "");
+	sk_buf_free(&why);
 	f->updated_at = a->updated_at;
-	return SK_OK;
+	return e;
 }
 
 /*
@@ -147,22 +144,24 @@ sk_err sk_decision_make(sk_store *s, const sk_policy *pol, const sk_actor *actor
 	m->asset_id = id;
 	m->record_read = false;
 	sk_decide_input in;
-	sk_action act;
-	if (!action || sk_action_parse(action, &act))
-		return sk_fail(err, SK_ERR_INVALID, "unknown action '%s'", action ? action : "");
-	sk_decide_input_init(&in, act);
+	/* The action alone first: an unknown one is refused before the asset is read. */
+	const sk_decide_kv act_kv[] = {{"action", action ? action : ""}};
+	sk_err e = sk_decide_input_parse(pol, act_kv, 1, &in, err);
+	if (e)
+		return e;
+	sk_action act = in.action;
+	struct facts f = {.pol = pol, .action = action, .in = &in};
+	sk_ctx c;
+	sk_ctx_init(&c, s, pol, actor);
+	e = sk_asset_read(&c, id, true, take_facts, &f, &m->record_read, err);
+	sk_ctx_fini(&c);
+	if (e)
+		return e;
 	for (int r = 0; r < SK_ROLE__COUNT; r++)
 		if (roles & (1u << r)) {
 			in.actor_role = (sk_role)r;
 			break;
 		}
-	struct facts f = {.pol = pol, .in = &in};
-	sk_ctx c;
-	sk_ctx_init(&c, s, pol, actor);
-	sk_err e = sk_asset_read(&c, id, true, take_facts, &f, &m->record_read, err);
-	sk_ctx_fini(&c);
-	if (e)
-		return e;
 	sk_decision d;
 	if ((e = sk_policy_decide(pol, &in, &d)))
 		return sk_fail(err, e, "the decision input is out of range for the profile");

@@ -6,7 +6,11 @@
  * The demo accounts have known passwords (SK_DEMO_PASSWORD_PREFIX followed
  * by the login) that are not temporary, so that anyone can log in and try
  * the product. They are for a throwaway demo database only, and the CLI
- * says so whenever it prints them.
+ * says so whenever it prints them. They go through sk_user_add, so they
+ * meet the password floor (policy.h): the prefix's 10 characters and a
+ * login of at least 5 make the 15 a privileged ID without a second factor
+ * needs, and the prefix's letters keep the password from being a variant
+ * of the login.
  */
 #ifndef SK_DEMO_H
 #define SK_DEMO_H

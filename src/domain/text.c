@@ -1,38 +1,18 @@
 /* text: shared checks for names and identifiers. */
 #include "text.h"
 
+#include "../core/sk_utf8.h"
+
 #include <string.h>
 
 /*
  * Length of the UTF-8 sequence starting at p (at most n bytes available),
- * or 0 when it is not a well-formed, shortest-form scalar value.
+ * or 0 when it is not well-formed or not a character a name may hold.
  */
 static size_t utf8_seq(const unsigned char *p, size_t n)
 {
-	unsigned c = p[0];
-	size_t len;
-	unsigned min;
-	unsigned cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2, min = 0x80, cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3, min = 0x800, cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4, min = 0x10000, cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
+	uint32_t cp;
+	size_t len = sk_utf8_decode(p, n, &cp);
 	/* C1 controls and the line/paragraph separators do not belong in a name. */
 	if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029)
 		return 0;

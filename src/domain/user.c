@@ -225,30 +225,32 @@ static sk_account_kind password_kind(const sk_user_new *in)
 
 /*
  * A chosen password must meet the installation's profile (length,
- * composition, the common-password list); the policy module owns the rules.
+ * composition) and the floor under every profile (the common-password
+ * list, the login); the policy module owns the rules.
  */
 static sk_err check_password(sk_store *s, const sk_user_new *in, sk_buf *err)
 {
 	sk_policy *p = NULL;
-	uint32_t bad = 0;
+	sk_pw_verdict bad = {0};
 	sk_err e = sk_ctx_load_installation_profile(s, &p, err);
 	if (!e && !p)
 		e = sk_fail(err, SK_ERR_CONFLICT,
 		            "the database records no policy profile to check passwords against "
 		            "(create the installation with 'sekisho init')");
-	if (!e)
-		e = sk_policy_password_check(p, password_kind(in), in->password, in->password_len,
-		                             &bad, err);
-	if (!e && bad) {
-		sk_buf names = SK_BUF_INIT(512);
-		for (unsigned v = 0; v < SK_PWV__COUNT; v++)
-			if (bad & (1u << v))
-				(void)sk_buf_addf(&names, "%s%s", names.len ? ", " : "",
-				                  sk_pw_violation_name((sk_pw_violation)v));
-		e = sk_fail(err, SK_ERR_INVALID,
-		            "the password for '%s' breaks the %s profile's rules: %s", in->login,
-		            sk_policy_city_id(p), names.data);
-		sk_buf_free(&names);
+	/*
+	 * A new account has no code enrolled and no zone yet: it has a second
+	 * factor only where the profile requires one for its kind everywhere.
+	 */
+	sk_pw_subject who = {.kind = password_kind(in), .login = in->login};
+	if (!e) {
+		who.mfa = sk_policy_mfa_required(p, who.kind, SK_ZONE_NONE);
+		e = sk_policy_password_verdict(p, &who, in->password, in->password_len, &bad, err);
+	}
+	if (!e && (bad.profile || bad.floor)) {
+		sk_buf why = SK_BUF_INIT(1024);
+		sk_policy_password_explain(p, &bad, &why);
+		e = sk_fail(err, SK_ERR_INVALID, "the password for '%s' %s", in->login, why.data);
+		sk_buf_free(&why);
 	}
 	sk_policy_free(p);
 	return e;

@@ -31,7 +31,7 @@ static void answer_asset(sk_http_rctx *r, int status, int64_t id)
 	sk_err e = sk_asset_get_text(&c, id, &out, &err);
 	sk_ctx_fini(&c);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_text(r, status, "application/json; charset=utf-8", out.data, out.len);
 	sk_buf_free(&out);
@@ -51,7 +51,7 @@ void sk_api_asset_add(sk_http_rctx *r)
 	sk_err e = sk_asset_add(&c, &in, &id, &err);
 	sk_ctx_fini(&c);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		answer_asset(r, 201, id);
 	sk_buf_free(&err);
@@ -67,7 +67,7 @@ void sk_api_asset_update(sk_http_rctx *r)
 	sk_err e = sk_asset_update(&c, r->id, &in, &err);
 	sk_ctx_fini(&c);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		answer_asset(r, 200, r->id);
 	sk_buf_free(&err);
@@ -83,7 +83,7 @@ void sk_api_asset_dispose(sk_http_rctx *r)
 	                            sk_http_field_text(r, "record"), &err);
 	sk_ctx_fini(&c);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		answer_asset(r, 200, r->id);
 	sk_buf_free(&err);
@@ -98,7 +98,7 @@ void sk_api_asset_history(sk_http_rctx *r)
 	sk_err e = sk_asset_history(&c, r->id, &j, &err);
 	sk_ctx_fini(&c);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_json(r, 200, j);
 	sk_buf_free(&err);
@@ -155,7 +155,7 @@ void sk_api_asset_list(sk_http_rctx *r)
 	if (!e && (e = sk_buf_addc(&a, ']')))
 		sk_fail(&err, e, "the list does not fit the answer");
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_text(r, 200, "application/json; charset=utf-8", a.data, a.len);
 	sk_buf_free(&a);
@@ -174,7 +174,7 @@ void sk_api_decision(sk_http_rctx *r)
 	                  : sk_decision_for_asset(r->t->store, r->t->pol, &r->actor, r->who->roles,
 	                                          (int64_t)id, action, &out, &err);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_text(r, 200, "application/json; charset=utf-8", out.data, out.len);
 	sk_buf_free(&out);

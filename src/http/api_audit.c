@@ -1,4 +1,7 @@
-/* api_audit: reading, verifying and checkpointing the audit log over HTTP. */
+/*
+ * api_audit: reading, verifying and checkpointing the audit log over HTTP.
+ * Verification runs on the pool's verify worker (pool.c), off the loop.
+ */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,35 +39,35 @@ void sk_api_audit_list(sk_http_rctx *r)
 	sk_err e = sk_audit_view_list(&c, after, limit, &j, &err);
 	sk_ctx_fini(&c);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_json(r, 200, j);
 	sk_buf_free(&err);
 }
 
+void sk_api_audit_verify_finish(sk_http_rctx *r, sk_err e, const sk_audit_verify_result *res,
+                                const char *msg)
+{
+	json_t *j = e ? NULL : sk_audit_verify_json(res);
+	if (e)
+		sk_http_reply_error(r, e, msg);
+	else if (j)
+		sk_http_reply_json(r, 200, j);
+	else
+		sk_http_reply_error(r, SK_ERR_NOMEM, "out of memory");
+}
+
 void sk_api_audit_verify(sk_http_rctx *r)
 {
+	/* Re-hashing the whole log takes long: the verify worker does it, off this loop. */
+	if (sk_http_pool_verify(r))
+		return;
 	sk_audit_verify_opts o = {0};
 	sk_audit_verify_result res;
 	sk_audit_verify_result_init(&res);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_audit_verify_store(r->t->store, &o, &res, &err);
-	if (e) {
-		sk_http_reply_error(r, e, err.data);
-	} else {
-		char root[SK_HASH_HEX_LEN + 1];
-		sk_audit_hex(res.root, root);
-		json_t *j =
-		    json_pack("{s:b, s:I, s:s?, s:o, s:s?, s:I, s:s}", "intact", res.intact, "size",
-		              (json_int_t)res.size, "root", res.intact ? root : NULL, "bad_seq",
-		              res.bad_seq ? json_integer((json_int_t)res.bad_seq) : json_null(),
-		              "why", res.intact ? NULL : res.why.data, "checkpoints",
-		              (json_int_t)res.checkpoints, "origin", res.origin);
-		if (j)
-			sk_http_reply_json(r, 200, j);
-		else
-			sk_http_reply_error(r, SK_ERR_NOMEM, "out of memory");
-	}
+	sk_api_audit_verify_finish(r, e, &res, err.data);
 	sk_audit_verify_result_free(&res);
 	sk_buf_free(&err);
 }
@@ -83,7 +86,7 @@ void sk_api_audit_checkpoint(sk_http_rctx *r)
 		e = sk_audit_checkpoint_create(r->t->store, &signer, &note, &size, &err);
 	sk_audit_signer_wipe(&signer);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_json(
 		    r, 201, json_pack("{s:I, s:s}", "size", (json_int_t)size, "note", note.data));

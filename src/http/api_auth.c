@@ -1,9 +1,9 @@
 /*
  * api_auth: POST /api/v1/login, /logout, /password and GET /api/v1/session.
  * The auth module decides; this file turns its answers into cookies and
- * JSON. Login runs argon2id on the event loop (about 50-100 ms per call,
- * holding that loop's other connections meanwhile); a worker pool for it is
- * future work.
+ * JSON. Login's argon2id (about 50-100 ms per call) runs on a login worker
+ * (pool.c) while the loop serves its other connections; here only when the
+ * pool cannot take it.
  */
 #include <sodium.h>
 #include <string.h>
@@ -33,7 +33,7 @@ static void answer_session(sk_http_rctx *r, sk_auth_session *s)
 	json_t *user = NULL;
 	sk_err e = sk_user_show_own(r->t->store, s->principal.login, &user, &err);
 	if (e) {
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 		sk_buf_free(&err);
 		return;
 	}
@@ -88,7 +88,7 @@ void sk_api_logout(sk_http_rctx *r)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_logout(r->t->store, r->session, r->address, &err);
 	if (e) {
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	} else {
 		set_cookie(r, NULL);
 		sk_http_reply_json(r, 200, json_pack("{s:b}", "logged_out", 1));
@@ -105,7 +105,7 @@ void sk_api_password(sk_http_rctx *r)
 	    r->t->store, r->t->pol, r->session, json_string_value(old), json_string_length(old),
 	    json_string_value(nw), json_string_length(nw), r->address, &s, &err);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		answer_session(r, &s);
 	sodium_memzero(&s, sizeof(s));
@@ -118,7 +118,7 @@ void sk_api_me(sk_http_rctx *r)
 	json_t *user = NULL;
 	sk_err e = sk_user_show_own(r->t->store, r->session->login, &user, &err);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_json(
 		    r, 200,

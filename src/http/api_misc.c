@@ -47,7 +47,7 @@ void sk_api_metrics(sk_http_rctx *r)
 	sk_buf out = SK_BUF_INIT(1u << 20), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_http_metrics_render(r->t->store, &out, &err);
 	if (e)
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else
 		sk_http_reply_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", out.data,
 		                   out.len);

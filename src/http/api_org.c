@@ -17,7 +17,7 @@ static void finish(sk_http_rctx *r, sk_err e, sk_buf *err, int status, json_t *j
 {
 	if (e) {
 		json_decref(j);
-		sk_http_reply_error(r, e, err->data);
+		sk_http_reply_fail(r, e, err);
 	} else {
 		sk_http_reply_json(r, status, j);
 	}

@@ -19,7 +19,8 @@
 static sk_err bare_image(sk_http_rctx *r, const sk_decide_input *in, sk_decision_made *m,
                          sk_buf *err)
 {
-	static const char *const keys[] = {"conf", "integ", "avail", "zone"};
+	static const char *const keys[] = {"conf", "integ",   "avail",
+	                                   "zone", "to_zone", "asset_type"};
 	json_t *dec = NULL, *input = json_object();
 	sk_err e = sk_json_parse(m->answer.data, m->answer.len, m->answer.len + 1, &dec, err);
 	for (size_t i = 0; !e && input && i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -80,56 +81,45 @@ void sk_api_policy_show(sk_http_rctx *r)
 	                             "classification", levels, "roles", roles, "zones", zones));
 }
 
+/* The body's fields by name, as sk_decide_input_parse takes them; booleans as "true"/"false". */
+static size_t body_kv(sk_http_rctx *r, sk_decide_kv *kv, size_t max)
+{
+	size_t n = 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach (r->body, key, v) {
+		if (n == max)
+			break;
+		kv[n].key = key;
+		kv[n].value = json_is_boolean(v) ? (json_is_true(v) ? "true" : "false")
+		                                 : sk_http_field_text(r, key);
+		n++;
+	}
+	return n;
+}
+
 void sk_api_policy_decide(sk_http_rctx *r)
 {
-	const sk_policy *p = r->t->pol;
-	const char *action = sk_http_field_text(r, "action");
-	sk_action act;
-	if (sk_action_parse(action, &act)) {
-		sk_http_reply_error(r, SK_ERR_INVALID, "unknown action");
-		return;
-	}
+	/* The body holds only keys sk_schema_decide names, fewer than 16. */
+	sk_decide_kv kv[16];
+	size_t n = body_kv(r, kv, sizeof(kv) / sizeof(kv[0]));
 	sk_decide_input in;
-	sk_decide_input_init(&in, act);
-	static const char *const axes[] = {"conf", "integ", "avail"};
-	char msg[160];
-	for (int a = 0; a < SK_AXIS__COUNT; a++) {
-		const char *v = sk_http_field_text(r, axes[a]);
-		if (v && sk_policy_level_parse(p, (sk_axis)a, v, &in.level[a])) {
-			snprintf(msg, sizeof(msg), "'%s' is not a %s level of the profile", v,
-			         axes[a]);
-			sk_http_reply_error(r, SK_ERR_INVALID, msg);
-			return;
-		}
-	}
-	in.mynumber = json_is_true(json_object_get(r->body, "mynumber"));
-	in.personal = json_is_true(json_object_get(r->body, "personal")) || in.mynumber;
-	const char *zone = sk_http_field_text(r, "zone"),
-	           *role = sk_http_field_text(r, "actor_role");
-	if (zone && sk_zone_parse(zone, &in.zone)) {
-		sk_http_reply_error(r, SK_ERR_INVALID,
-		                    "unknown zone (mynumber, lgwan or internet)");
-		return;
-	}
-	if (role && sk_role_parse(role, &in.actor_role)) {
-		sk_http_reply_error(r, SK_ERR_INVALID, "unknown actor_role");
-		return;
-	}
 	sk_decision d;
 	sk_decision_made m; /* asset_id 0: recorded as "classification:-" */
 	sk_decision_made_init(&m);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_policy_decide(p, &in, &d);
-	if (!e)
-		e = sk_decision_to_json(&d, &m.answer);
-	if (e)
+	sk_err e = sk_decide_input_parse(r->t->pol, kv, n, &in, &err);
+	if (e) {
+		sk_http_reply_fail(r, e, &err);
+	} else if ((e = sk_policy_decide(r->t->pol, &in, &d)) ||
+	           (e = sk_decision_to_json(&d, &m.answer)))
 		sk_http_reply_error(r, e, "the decision could not be made");
 	else if ((e = bare_image(r, &in, &m, &err)))
-		sk_http_reply_error(r, e, err.data);
+		sk_http_reply_fail(r, e, &err);
 	else if (!sk_http_pool_record(r, &m)) {
 		/* No writer to take it: on record here, in a transaction of its own. */
 		if ((e = sk_decision_record(r->t->store, &r->actor, &m, &err)))
-			sk_http_reply_error(r, e, err.data);
+			sk_http_reply_fail(r, e, &err);
 		else
 			sk_http_reply_text(r, 200, "application/json; charset=utf-8", m.answer.data,
 			                   m.answer.len);

@@ -16,6 +16,16 @@
 
 #include "../core/sk_buf.h"
 
+/* An address range: "10.0.0.0/8", "2001:db8::/32", or one address ("127.0.0.1"). */
+typedef struct sk_http_cidr {
+	int family; /* AF_INET or AF_INET6; IPv4 mapped into IPv6 counts as IPv4 */
+	unsigned char addr[16];
+	unsigned bits;
+} sk_http_cidr;
+
+/* Parses text into *out. SK_ERR_INVALID naming text when it is no address or range. */
+sk_err sk_http_cidr_parse(const char *text, sk_http_cidr *out, sk_buf *err);
+
 typedef struct sk_http_config {
 	const char *db_url;          /* opened once per thread; must hold an installation */
 	const char *listen;          /* "ADDR:PORT" ("127.0.0.1:0" picks a free port) */
@@ -26,6 +36,21 @@ typedef struct sk_http_config {
 	unsigned max_connections;    /* open connections over all threads; 0: SK_HTTP_MAX_CONN */
 	/* Secure cookies (only over HTTPS through a proxy); off for plain loopback. */
 	int secure_cookies;
+	/*
+	 * Reverse proxies whose X-Forwarded-For is believed: when the peer is in
+	 * one of these ranges, the client's address (for sessions, audit entries
+	 * and --metrics-from) is the rightmost address of the header that is not
+	 * itself a trusted proxy. From any other peer the header is ignored.
+	 */
+	const sk_http_cidr *trusted_proxies;
+	size_t n_trusted_proxies;
+	/*
+	 * Clients that may read /metrics without a session. None by default:
+	 * behind a reverse proxy on the same host every client would look like
+	 * loopback. Others need a session holding a role that may read it.
+	 */
+	const sk_http_cidr *metrics_from;
+	size_t n_metrics_from;
 	/*
 	 * Called once, from the calling thread, when every loop listens, with
 	 * the address actually bound ("127.0.0.1:41234"). May be NULL.
@@ -45,6 +70,13 @@ typedef struct sk_http_config {
  * cannot be opened or holds no installation; err names the problem.
  */
 sk_err sk_http_serve(const sk_http_config *c, sk_buf *err);
+
+/*
+ * SK_OK when listen is a well-formed address nothing listens on yet (port 0
+ * always passes); otherwise SK_ERR_INVALID or SK_ERR_IO naming the problem,
+ * so a command can refuse before it does any other work.
+ */
+sk_err sk_http_check_listen(const char *listen, sk_buf *err);
 
 /* Asks a running sk_http_serve to shut down gracefully (async-signal-safe). */
 void sk_http_stop(void);

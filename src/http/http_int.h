@@ -20,10 +20,12 @@
 #include <stdint.h>
 
 #include "../core/sk_buf.h"
+#include "../core/sk_msg.h"
 #include "../domain/actor.h"
 #include "../domain/authz.h"
 #include "../domain/ctx.h"
 #include "../domain/decision.h"
+#include "../domain/schema.h"
 #include "../policy/policy.h"
 #include "../store/store.h"
 #include "http.h"
@@ -78,28 +80,18 @@ sk_err sk_http_session_find(sk_http_thread *t, const char *token, const char *ad
  * committed.
  */
 void sk_http_sessions_invalidate(void);
+/* How many times the caches were invalidated since the process started (for /metrics). */
+uint64_t sk_http_sessions_invalidations(void);
 /* Wipes and frees t's cache (on t's thread, or after it stopped). */
 void sk_http_scache_free(sk_http_thread *t);
 
 /* --- the route table --- */
 
-typedef enum sk_http_type {
-	SK_T_STR,       /* a string */
-	SK_T_INT,       /* an integer */
-	SK_T_BOOL,      /* true or false */
-	SK_T_STR_INT,   /* a string or an integer (ids or codes, levels "3" or 3) */
-	SK_T_STR_ARRAY, /* an array of strings */
-} sk_http_type;
-
-typedef struct sk_http_field {
+/* A query parameter a route declares. */
+typedef struct sk_http_qparam {
 	const char *name;
-	sk_http_type type;
-	bool required;
-	size_t max; /* the longest string (bytes) or array accepted; 0: the default */
-	const char *doc;
-} sk_http_field;
-
-#define SK_HTTP_MAX_FIELDS 24
+	size_t max; /* the longest value accepted, in bytes once URL-decoded */
+} sk_http_qparam;
 
 struct sk_http_rctx;
 typedef void (*sk_http_handler)(struct sk_http_rctx *r);
@@ -112,9 +104,10 @@ enum {
 	/* changes sessions, accounts, roles or units: answering it invalidates the session caches
 	 */
 	SK_R_INVALIDATES = 1u << 3,
-	/* open to loopback clients without a session; others need a session holding the capability
-	 */
-	SK_R_LOOPBACK = 1u << 4,
+	/* open without a session to the --metrics-from clients; others need a session holding the capability */
+	SK_R_ADDRESS_LIST = 1u << 4,
+	/* creates something: answers 201 Created (the OpenAPI document says so) */
+	SK_R_CREATES = 1u << 5,
 };
 
 /* A route's capability (sk_cap), or any session holding some role (logout, own password). */
@@ -127,13 +120,25 @@ typedef struct sk_http_route {
 	int cap;             /* the sk_cap the session must hold somewhere, or SK_HTTP_ANY_ROLE */
 	sk_http_handler run; /* answers the request */
 	const char *summary;
-	const char *scope; /* how scope limits the answer, for the OpenAPI document */
-	sk_http_field fields[SK_HTTP_MAX_FIELDS]; /* body (SK_R_BODY), ended by a NULL name */
-	const char *const *query;                 /* query parameters accepted; NULL-terminated */
+	const char *scope;     /* how scope limits the answer, for the OpenAPI document */
+	const sk_schema *body; /* the body's fields (SK_R_BODY): a PATCH needs none of them */
+	/* The query parameters accepted, ended by a NULL name; NULL: none. */
+	const sk_http_qparam *query;
 } sk_http_route;
 
 /* The table and its length. */
 const sk_http_route *sk_http_routes(size_t *n);
+
+/* --- client addresses (cidr.c) --- */
+
+/* Whether address (text, as the peer's address is kept) lies in one of the n ranges. */
+bool sk_http_cidr_match(const sk_http_cidr *list, size_t n, const char *address);
+/*
+ * Replaces address (the peer's, max bytes) with the client's from
+ * X-Forwarded-For when the peer is one of c's trusted proxies (http.h);
+ * otherwise leaves it.
+ */
+void sk_http_client_address(const sk_http_config *c, h2o_req_t *req, char *address, size_t max);
 
 /* --- the request --- */
 
@@ -147,7 +152,8 @@ typedef struct sk_http_rctx {
 	sk_authz_principal *who;                 /* NULL on public routes */
 	const struct sk_auth_principal *session; /* the session behind who; NULL on public routes */
 	sk_actor actor;                          /* who acts, for the domain layer */
-	char address[64];                        /* the peer's IP address */
+	sk_lang lang;                            /* the reader's language (Accept-Language) */
+	char address[64]; /* the client's IP address: the peer's, or X-Forwarded-For's */
 	bool answered;
 	bool deferred;    /* the pool answers later (and observes the metrics then) */
 	int64_t start_us; /* when dispatch began (monotonic) */
@@ -165,7 +171,20 @@ static inline void sk_http_ctx(sk_http_rctx *r, sk_ctx *c)
 /* sk_user_show of login for the request's actor (scoped: out of scope is 404). */
 sk_err sk_http_user_show(sk_http_rctx *r, const char *login, json_t **out, sk_buf *err);
 
-/* A query parameter's value copied into out (URL-decoded); false when absent or too long. */
+/*
+ * Checks the request's query string against the route's declared
+ * parameters before the handler runs: SK_ERR_INVALID naming the first
+ * parameter that is not declared, given twice, not valid URL encoding (or
+ * holding a NUL) or longer than declared. A parameter the handler reads is
+ * then either absent or whole, never silently dropped.
+ */
+sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err);
+
+/*
+ * A query parameter's value copied into out (URL-decoded); false when
+ * absent or too long for out (which sk_http_query_check has ruled out for a
+ * buffer longer than the parameter's declared max).
+ */
 bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t max);
 
 /* The header's value (a slice into the request), or a zero-length iovec. */
@@ -186,6 +205,14 @@ void sk_http_reply_text(sk_http_rctx *r, int status, const char *ctype, const ch
                         size_t len);
 /* {"error": {"code", "message"}} with the status the error maps to. */
 void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message);
+/*
+ * The error err recorded: {"error": {"code", "field", "message"}}, the
+ * message in the reader's language where the catalog has it (sk_msg.h),
+ * "field" when the error names one. 5xx answers say only the error class.
+ */
+void sk_http_reply_fail(sk_http_rctx *r, sk_err e, const sk_buf *err);
+/* An error answer with an explicit status and code and a catalog message. */
+void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id);
 /* As sk_http_reply_error with an explicit status and code (405, 415, 431, csrf). */
 void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message);
 /* Adds the security headers every answer carries (CSP, nosniff, frame denial, no-store). */
@@ -240,6 +267,12 @@ bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m);
  */
 bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password,
                         size_t password_len, const char *totp);
+/*
+ * Hands a verification of the whole audit log to the verify worker; the
+ * loop answers through sk_api_audit_verify_finish. false when the pool
+ * cannot take it.
+ */
+bool sk_http_pool_verify(sk_http_rctx *r);
 /* The loop's receiver callback for finished jobs. */
 void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
 /* The group-commit writer's batches and operations so far (both 0 when it is not running). */
@@ -283,6 +316,10 @@ void sk_api_role_grant(sk_http_rctx *r);
 void sk_api_role_revoke(sk_http_rctx *r);
 void sk_api_audit_list(sk_http_rctx *r);
 void sk_api_audit_verify(sk_http_rctx *r);
+/* Answers a verification done by the pool: the result's one JSON shape, or the error. */
+struct sk_audit_verify_result;
+void sk_api_audit_verify_finish(sk_http_rctx *r, sk_err e, const struct sk_audit_verify_result *res,
+                                const char *msg);
 void sk_api_audit_checkpoint(sk_http_rctx *r);
 void sk_api_policy_show(sk_http_rctx *r);
 void sk_api_policy_decide(sk_http_rctx *r);

@@ -83,6 +83,9 @@ sk_err sk_http_metrics_render(sk_store *s, sk_buf *out, sk_buf *err)
 	    {"sekisho_http_connections_refused_total", "counter",
 	     "Connections closed at once because the connection limit was reached.",
 	     get(&sk_http_m.conns_refused)},
+	    {"sekisho_session_cache_invalidations_total", "counter",
+	     "Changes that made every cached session be checked again.",
+	     sk_http_sessions_invalidations()},
 	    {"sekisho_audit_log_entries", "gauge", "Entries in the audit log.", (uint64_t)audit},
 	    /* Their ratio is the group commit's batch size: how many fsyncs the load costs. */
 	    {"sekisho_writer_batches_total", "counter",

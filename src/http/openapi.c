@@ -5,50 +5,71 @@
  * "x-sekisho-capability" (null with "x-sekisho-public": true for routes
  * needing no session, and for routes any account with a role may call);
  * which roles hold it is the installation's profile's (GET /api/v1/policy).
+ *
+ * Each operation lists the statuses it can answer, derived from what the
+ * dispatcher and the error table (src/core/sk_err.c) can do on that route:
+ * its success (201 for routes flagged SK_R_CREATES), 400 (any route: an
+ * undeclared query parameter), 401/403 where a session and roles are
+ * checked, 404 where a path parameter or scope can miss, 409 where a write
+ * can conflict, 413/415 where a body is taken, 423 for login, 431 (headers
+ * too large), 500 and 503; every error answer is the shared Error response.
  */
 #include <string.h>
 
 #include "../core/sk_version.h"
 #include "http_int.h"
 
-static json_t *field_schema(const sk_http_field *f)
+/* A field's JSON Schema, with both titles and its limits (from the domain's schema). */
+static json_t *field_schema(const sk_field *f)
 {
 	json_t *s;
 	switch (f->type) {
-	case SK_T_STR:
-		s = json_pack("{s:s, s:I}", "type", "string", "maxLength",
-		              (json_int_t)(f->max ? f->max : 1024));
+	case SK_FT_INT:
+		s = json_pack("{s:s, s:I, s:I}", "type", "integer", "minimum", (json_int_t)f->lo,
+		              "maximum", (json_int_t)f->hi);
 		break;
-	case SK_T_INT:
-		s = json_pack("{s:s}", "type", "integer");
-		break;
-	case SK_T_BOOL:
+	case SK_FT_BOOL:
 		s = json_pack("{s:s}", "type", "boolean");
 		break;
-	case SK_T_STR_INT:
-		s = json_pack("{s:[s,s]}", "type", "string", "integer");
+	case SK_FT_REF:
+	case SK_FT_LEVEL:
+		s = json_pack("{s:[s,s], s:I}", "type", "string", "integer", "maxLength",
+		              (json_int_t)f->max);
+		break;
+	case SK_FT_WORDS:
+		s = json_pack("{s:s, s:{s:s, s:i}, s:I}", "type", "array", "items", "type",
+		              "string", "maxLength", SK_SCHEMA_WORD_MAX, "maxItems",
+		              (json_int_t)f->max);
 		break;
 	default:
-		s = json_pack("{s:s, s:{s:s}, s:I}", "type", "array", "items", "type", "string",
-		              "maxItems", (json_int_t)f->max);
+		s = json_pack("{s:s, s:I}", "type", "string", "maxLength", (json_int_t)f->max);
+		if (s && f->type == SK_FT_SECRET)
+			json_object_set_new(s, "format", json_string("password"));
 		break;
 	}
-	if (s && f->doc)
-		json_object_set_new(s, "description", json_string(f->doc));
+	if (s)
+		json_object_update_new(s, json_pack("{s:s, s:s, s:s, s:s}", "title", f->en,
+		                                    "x-title-ja", f->ja, "description", f->help_en,
+		                                    "x-description-ja", f->help_ja));
+	if (s && (f->flags & SK_FF_DETAIL))
+		json_object_set_new(s, "x-sekisho-detail", json_true());
 	return s;
 }
 
 static json_t *body_schema(const sk_http_route *rt)
 {
 	json_t *props = json_object(), *req = json_array();
-	for (const sk_http_field *f = rt->fields; f->name; f++) {
-		json_object_set_new(props, f->name, field_schema(f));
-		if (f->required)
-			json_array_append_new(req, json_string(f->name));
+	bool change = strcmp(rt->method, "PATCH") == 0;
+	for (size_t i = 0; i < rt->body->n; i++) {
+		const sk_field *f = &rt->body->fields[i];
+		json_object_set_new(props, f->key, field_schema(f));
+		if (!change && (f->flags & SK_FF_REQUIRED))
+			json_array_append_new(req, json_string(f->key));
 	}
-	return json_pack("{s:b, s:{s:{s:{s:s, s:o, s:o, s:b}}}}", "required", 1, "content",
-	                 "application/json", "schema", "type", "object", "properties", props,
-	                 "required", req, "additionalProperties", 0);
+	return json_pack("{s:b, s:{s:{s:{s:s, s:s, s:s, s:o, s:o, s:b}}}}", "required", 1,
+	                 "content", "application/json", "schema", "type", "object", "title",
+	                 rt->body->en, "x-title-ja", rt->body->ja, "properties", props, "required",
+	                 req, "additionalProperties", 0);
 }
 
 static json_t *parameters(const sk_http_route *rt)
@@ -62,11 +83,52 @@ static json_t *parameters(const sk_http_route *rt)
 		json_array_append_new(ps,
 		                      json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "login", "in",
 		                                "path", "required", 1, "schema", "type", "string"));
-	for (const char *const *q = rt->query; q && *q; q++)
-		json_array_append_new(ps, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", *q, "in",
-		                                    "query", "required", 0, "schema", "type",
-		                                    "string"));
+	for (const sk_http_qparam *q = rt->query; q && q->name; q++)
+		json_array_append_new(ps,
+		                      json_pack("{s:s, s:s, s:b, s:{s:s, s:I}}", "name", q->name,
+		                                "in", "query", "required", 0, "schema", "type",
+		                                "string", "maxLength", (json_int_t)q->max));
 	return ps;
+}
+
+/* Every status the route can answer (see the file's comment), errors as the shared response. */
+static json_t *responses(const sk_http_route *rt)
+{
+	bool session = !(rt->flags & SK_R_PUBLIC), body = (rt->flags & SK_R_BODY) != 0;
+	bool writes = session && strcmp(rt->method, "GET") != 0;
+	bool login = strcmp(rt->path, "/api/v1/login") == 0;
+	bool misses = strchr(rt->path, '{') || rt->scope;
+	const char *ctype = strncmp(rt->path, "/api/", 5) == 0 || strcmp(rt->path, "/healthz") == 0
+	                        ? "application/json"
+	                    : strcmp(rt->path, "/") == 0 ? "text/html"
+	                                                 : "text/plain";
+	json_t *rs = json_object();
+	json_object_set_new(rs, rt->flags & SK_R_CREATES ? "201" : "200",
+	                    json_pack("{s:s, s:{s:{}}}", "description",
+	                              rt->flags & SK_R_CREATES ? "created" : "success", "content",
+	                              ctype));
+	const struct {
+		const char *status;
+		bool when;
+	} errs[] = {
+	    {"400", true}, /* malformed input, or an undeclared or bad query parameter */
+	    {"401", session || login},
+	    {"403", session || login}, /* roles, CSRF, a pending password change; MFA at login */
+	    {"404", misses},
+	    {"409", writes},
+	    {"413", body},
+	    {"415", body},
+	    {"423", login},
+	    {"431", true},
+	    {"500", true},
+	    {"503", true},
+	};
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+		if (errs[i].when)
+			json_object_set_new(
+			    rs, errs[i].status,
+			    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
+	return rs;
 }
 
 static json_t *operation(const sk_http_route *rt, size_t index)
@@ -76,22 +138,18 @@ static json_t *operation(const sk_http_route *rt, size_t index)
 	                  : json_null();
 	char opid[160];
 	snprintf(opid, sizeof(opid), "op%zu_%s", index, rt->method);
-	json_t *errs = json_pack(
-	    "{s:s, s:{s:{s:{s:s}}}}", "description", "{\"error\": {\"code\", \"message\"}}",
-	    "content", "application/json", "schema", "$ref", "#/components/schemas/Error");
-	json_t *op = json_pack(
-	    "{s:s, s:s, s:o, s:b, s:b, s:b, s:o, s:{s:{s:s}, s:o}}", "summary", rt->summary,
-	    "operationId", opid, "x-sekisho-capability", cap, "x-sekisho-public",
-	    (rt->flags & SK_R_PUBLIC) != 0, "x-sekisho-must-change-allowed",
-	    (rt->flags & SK_R_MUST_CHANGE) != 0, "x-sekisho-csrf",
-	    !(rt->flags & SK_R_PUBLIC) && strcmp(rt->method, "GET") != 0, "parameters",
-	    parameters(rt), "responses", "200", "description", "success", "4XX", errs);
+	json_t *op = json_pack("{s:s, s:s, s:o, s:b, s:b, s:b, s:o, s:o}", "summary", rt->summary,
+	                       "operationId", opid, "x-sekisho-capability", cap, "x-sekisho-public",
+	                       (rt->flags & SK_R_PUBLIC) != 0, "x-sekisho-must-change-allowed",
+	                       (rt->flags & SK_R_MUST_CHANGE) != 0, "x-sekisho-csrf",
+	                       !(rt->flags & SK_R_PUBLIC) && strcmp(rt->method, "GET") != 0,
+	                       "parameters", parameters(rt), "responses", responses(rt));
 	if (!op)
 		return NULL;
 	if (rt->scope)
 		json_object_set_new(op, "x-sekisho-scope", json_string(rt->scope));
-	if (rt->flags & SK_R_LOOPBACK)
-		json_object_set_new(op, "x-sekisho-loopback", json_true());
+	if (rt->flags & SK_R_ADDRESS_LIST)
+		json_object_set_new(op, "x-sekisho-address-list", json_true());
 	if (!(rt->flags & SK_R_PUBLIC))
 		json_object_set_new(op, "security", json_pack("[{s:[]}]", "session"));
 	if (rt->flags & SK_R_BODY)
@@ -119,7 +177,7 @@ json_t *sk_http_openapi(void)
 	}
 	return json_pack(
 	    "{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}}, "
-	    "s:[s,s]}}, s:[s]}}, s:{s:{s:s, s:s, s:s}}}}",
+	    "s:[s,s]}}, s:[s]}}, s:{s:{s:s, s:{s:{s:{s:s}}}}}, s:{s:{s:s, s:s, s:s}}}}",
 	    "openapi", "3.1.0", "info", "title", "sekisho API", "version", SK_VERSION,
 	    "description",
 	    "The JSON API of sekisho (SPEC §3). Errors are {\"error\": {\"code\", \"message\"}} "
@@ -127,6 +185,8 @@ json_t *sk_http_openapi(void)
 	    "answered.",
 	    "paths", paths, "components", "schemas", "Error", "type", "object", "properties",
 	    "error", "type", "object", "properties", "code", "type", "string", "message", "type",
-	    "string", "required", "code", "message", "required", "error", "securitySchemes",
+	    "string", "required", "code", "message", "required", "error", "responses", "Error",
+	    "description", "an error: {\"error\": {\"code\", \"message\"}}", "content",
+	    "application/json", "schema", "$ref", "#/components/schemas/Error", "securitySchemes",
 	    "session", "type", "apiKey", "in", "cookie", "name", "sekisho_session");
 }

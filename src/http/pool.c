@@ -14,7 +14,10 @@
  *    can per decision;
  *  - logins (POST /api/v1/login): argon2id costs 50-100 ms of CPU; a few
  *    login workers, each with its own store connection, run sk_auth_login so
- *    that the loop keeps serving its other connections meanwhile.
+ *    that the loop keeps serving its other connections meanwhile;
+ *  - audit verification (GET /api/v1/audit/verify) re-hashes the whole log,
+ *    seconds for a large one: one verify worker with its own connection runs
+ *    them one at a time, so neither a loop nor the login workers wait.
  *
  * Ownership: a job is allocated and freed by the loop thread of its
  * request; between enqueue and the loop's receipt of the message it belongs
@@ -30,13 +33,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "../audit/verify.h"
 #include "../auth/auth.h"
 #include "../domain/asset.h"
 #include "../domain/decision.h"
 #include "../store/writer.h"
 #include "http_int.h"
 
-enum job_kind { JOB_DECISION, JOB_LOGIN };
+enum job_kind { JOB_DECISION, JOB_LOGIN, JOB_VERIFY };
 
 struct sk_http_job {
 	h2o_multithread_message_t msg; /* the loop's receiver gets &msg back */
@@ -47,6 +51,7 @@ struct sk_http_job {
 	int64_t start_us;
 	char login[SK_HTTP_LOGIN_MAX];
 	char address[64];
+	sk_lang lang; /* the reader's, for the answer */
 	/* a decision made on the loop, recorded by the writer for actor */
 	sk_actor actor;
 	sk_decision_made made;
@@ -59,6 +64,7 @@ struct sk_http_job {
 	sk_err e;
 	sk_buf err;
 	sk_auth_session session;
+	sk_audit_verify_result verify;
 };
 
 typedef struct queue {
@@ -77,8 +83,13 @@ static struct {
 	sk_store *login_stores[LOGIN_WORKERS];
 	sk_writer *writer;
 	sk_policy *pol;
+	queue verify;
+	bool verifier_running;
+	pthread_t verifier;
+	sk_store *verify_store;
 } pool = {
     .login = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL},
+    .verify = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL},
 };
 
 static void push(queue *q, sk_http_job *j)
@@ -137,9 +148,21 @@ static void *login_worker(void *arg)
 	return NULL;
 }
 
+static void *verify_worker(void *arg)
+{
+	sk_store *s = arg;
+	sk_http_job *j;
+	while ((j = pop(&pool.verify))) {
+		sk_audit_verify_opts o = {0};
+		j->e = sk_audit_verify_store(s, &o, &j->verify, &j->err);
+		h2o_multithread_send_message(&j->t->receiver, &j->msg);
+	}
+	return NULL;
+}
+
 static void wake_all(void)
 {
-	queue *qs[] = {&pool.login};
+	queue *qs[] = {&pool.login, &pool.verify};
 	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
 		pthread_mutex_lock(&qs[i]->mu);
 		pthread_cond_broadcast(&qs[i]->cv);
@@ -164,6 +187,15 @@ sk_err sk_http_pool_start(const char *db_url, sk_policy *pol, sk_buf *err)
 			break;
 		}
 	}
+	if (!e && !(e = sk_store_open(db_url, 0, &pool.verify_store, err))) {
+		if (pthread_create(&pool.verifier, NULL, verify_worker, pool.verify_store)) {
+			sk_store_close(pool.verify_store);
+			pool.verify_store = NULL;
+			e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start the verify worker");
+		} else {
+			pool.verifier_running = true;
+		}
+	}
 	if (e)
 		sk_http_pool_stop();
 	return e;
@@ -178,6 +210,12 @@ void sk_http_pool_stop(void)
 	for (int i = 0; i < pool.nlogin; i++) {
 		pthread_join(pool.login_workers[i], NULL);
 		sk_store_close(pool.login_stores[i]);
+	}
+	if (pool.verifier_running) {
+		pthread_join(pool.verifier, NULL);
+		sk_store_close(pool.verify_store);
+		pool.verify_store = NULL;
+		pool.verifier_running = false;
 	}
 	sk_writer_stop(pool.writer);
 	pool.writer = NULL;
@@ -201,8 +239,10 @@ static sk_http_job *job_new(sk_http_rctx *r, enum job_kind kind)
 	j->req = r->req;
 	j->start_us = r->start_us ? r->start_us : mono_us();
 	snprintf(j->address, sizeof(j->address), "%s", r->address);
+	j->lang = r->lang;
 	sk_buf_init(&j->err, SK_BUF_MSG_MAX);
 	sk_decision_made_init(&j->made);
+	sk_audit_verify_result_init(&j->verify);
 	return j;
 }
 
@@ -216,6 +256,7 @@ static void job_free(sk_http_job *j)
 	sodium_memzero(j->totp, sizeof(j->totp));
 	sk_buf_free(&j->err);
 	sk_decision_made_free(&j->made);
+	sk_audit_verify_result_free(&j->verify);
 	free(j);
 }
 
@@ -249,7 +290,7 @@ bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action)
 	sk_err e = sk_decision_make(r->t->store, r->t->pol, &r->actor, r->who ? r->who->roles : 0,
 	                            asset_id, action, &j->made, &j->err);
 	if (e) {
-		sk_http_reply_error(r, e, j->err.data);
+		sk_http_reply_fail(r, e, &j->err);
 		job_free(j);
 		return true;
 	}
@@ -304,6 +345,20 @@ bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password
 	return true;
 }
 
+bool sk_http_pool_verify(sk_http_rctx *r)
+{
+	if (!pool.verifier_running)
+		return false;
+	sk_http_job *j = job_new(r, JOB_VERIFY);
+	if (!j)
+		return false;
+	r->deferred = true;
+	r->answered = true;
+	r->t->inflight++;
+	push(&pool.verify, j);
+	return true;
+}
+
 void sk_http_pool_writer_stats(size_t *batches, size_t *ops)
 {
 	*batches = *ops = 0;
@@ -324,12 +379,14 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 		r.req = j->req;
 		r.t = j->t;
 		snprintf(r.address, sizeof(r.address), "%s", j->address);
+		r.lang = j->lang;
 		if (j->kind == JOB_LOGIN) {
-			/* A failed login may have locked the account: drop what is cached. */
-			sk_http_sessions_invalidate();
+			/* No invalidation: a login changes no other session (scache.c). */
 			sk_api_login_finish(&r, j->e, &j->session, j->err.data);
+		} else if (j->kind == JOB_VERIFY) {
+			sk_api_audit_verify_finish(&r, j->e, &j->verify, j->err.data);
 		} else if (j->e) {
-			sk_http_reply_error(&r, j->e, j->err.data);
+			sk_http_reply_fail(&r, j->e, &j->err);
 		} else {
 			sk_http_reply_text(&r, 200, "application/json; charset=utf-8",
 			                   j->made.answer.data, j->made.answer.len);

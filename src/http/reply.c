@@ -105,9 +105,14 @@ void sk_http_reply_json(sk_http_rctx *r, int status, json_t *j)
 	free(text);
 }
 
-void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message)
+/* {"error": {"code", "field"?, "message"}}; field only where the error names one. */
+static void error_answer(h2o_req_t *req, int status, const char *code, const char *field,
+                         const char *message, const char *lang)
 {
-	json_t *j = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
+	if (e && field)
+		json_object_set_new(e, "field", json_string(field));
+	json_t *j = e ? json_pack("{s:o}", "error", e) : NULL;
 	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	static const char oom[] = "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of "
@@ -117,11 +122,37 @@ void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const
 	req->res.content_length = text ? strlen(text) : sizeof(oom) - 1;
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
 	               H2O_STRLIT("application/json; charset=utf-8"));
+	if (text && lang)
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_LANGUAGE, NULL,
+		               lang, strlen(lang));
 	if (text)
 		h2o_send_inline(req, text, strlen(text));
 	else
 		h2o_send_inline(req, oom, sizeof(oom) - 1);
 	free(text);
+}
+
+void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message)
+{
+	error_answer(req, status, code, NULL, message, NULL);
+}
+
+void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id)
+{
+	if (answer_once(r))
+		error_answer(r->req, status, code, NULL, sk_msg_format(id, r->lang),
+		             sk_lang_code(r->lang));
+}
+
+/* Server-side failures keep their details in the log, not in the answer. */
+static bool log_if_server_side(sk_http_rctx *r, int status, const char *detail, sk_err e)
+{
+	if (status < 500)
+		return false;
+	sk_log(SK_LOG_ERROR, "%.*s %.*s: %s", (int)r->req->method.len, r->req->method.base,
+	       (int)r->req->path_normalized.len, r->req->path_normalized.base,
+	       detail && *detail ? detail : sk_err_str(e));
+	return true;
 }
 
 void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message)
@@ -130,16 +161,25 @@ void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message)
 		return;
 	if (e == SK_OK)
 		e = SK_ERR_INTERNAL;
-	/* Server-side failures keep their details in the log, not in the answer. */
 	int status = sk_err_http_status(e);
-	if (status >= 500) {
-		sk_log(SK_LOG_ERROR, "%.*s %.*s: %s", (int)r->req->method.len, r->req->method.base,
-		       (int)r->req->path_normalized.len, r->req->path_normalized.base,
-		       message && *message ? message : sk_err_str(e));
-		message = sk_err_str(e);
-	}
-	sk_http_reply_error_raw(r->req, status, sk_err_code(e),
-	                        message && *message ? message : sk_err_str(e));
+	if (log_if_server_side(r, status, message, e) || !message || !*message)
+		message = sk_err_str_lang(e, r->lang);
+	error_answer(r->req, status, sk_err_code(e), NULL, message, sk_lang_code(r->lang));
+}
+
+void sk_http_reply_fail(sk_http_rctx *r, sk_err e, const sk_buf *err)
+{
+	if (!answer_once(r))
+		return;
+	if (e == SK_OK)
+		e = SK_ERR_INTERNAL;
+	int status = sk_err_http_status(e);
+	if (log_if_server_side(r, status, err ? err->data : NULL, e))
+		error_answer(r->req, status, sk_err_code(e), NULL, sk_err_str_lang(e, r->lang),
+		             sk_lang_code(r->lang));
+	else
+		error_answer(r->req, status, sk_err_code(e), err ? err->field : NULL,
+		             sk_msg_of(err, e, r->lang), sk_lang_code(r->lang));
 }
 
 h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name)
@@ -196,6 +236,76 @@ bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t ma
 		q = stop + 1;
 	}
 	return false;
+}
+
+/* A parameter's name for a message: printable ASCII kept, anything else as '?', at most 64. */
+static void name_for_message(const char *s, size_t n, char out[65])
+{
+	size_t i = 0;
+	for (; i < n && i < 64; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\'' ? s[i] : '?';
+	out[i] = '\0';
+}
+
+sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err)
+{
+	const h2o_req_t *req = r->req;
+	if (req->query_at == SIZE_MAX)
+		return SK_OK;
+	const sk_http_qparam *decl = r->route->query;
+	const char *q = req->path.base + req->query_at + 1;
+	const char *end = req->path.base + req->path.len;
+	uint64_t seen = 0; /* bit i: decl[i] was given */
+	char name[65], value[1024];
+	while (q < end) {
+		const char *amp = memchr(q, '&', (size_t)(end - q));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(q, '=', (size_t)(stop - q));
+		const char *kend = eq ? eq : stop;
+		size_t kn = (size_t)(kend - q);
+		if (stop == q) { /* "a=1&&b=2" or a trailing '&': nothing there */
+			q = stop + 1;
+			continue;
+		}
+		size_t i = 0;
+		while (decl && decl[i].name &&
+		       !(strlen(decl[i].name) == kn && memcmp(decl[i].name, q, kn) == 0))
+			i++;
+		name_for_message(q, kn, name);
+		if (!decl || !decl[i].name)
+			return sk_fail(err, SK_ERR_INVALID, "unknown query parameter '%s'", name);
+		if (i < 64 && (seen & (UINT64_C(1) << i)))
+			return sk_fail(err, SK_ERR_INVALID, "query parameter '%s' is given twice",
+			               name);
+		if (i < 64)
+			seen |= UINT64_C(1) << i;
+		const char *v = eq ? eq + 1 : stop;
+		size_t max = decl[i].max < sizeof(value) - 1 ? decl[i].max : sizeof(value) - 1;
+		/* Decoded, a value is at most as long as its text: a short text always fits. */
+		if (!urldecode(v, (size_t)(stop - v), value, sizeof(value))) {
+			bool escapes_ok = true;
+			for (const char *c = v; c < stop; c++)
+				if (*c == '%' &&
+				    (stop - c < 3 || sk_hex_digit((unsigned char)c[1]) < 0 ||
+				     sk_hex_digit((unsigned char)c[2]) < 0 ||
+				     (c[1] == '0' && c[2] == '0')))
+					escapes_ok = false;
+			if (escapes_ok)
+				return sk_fail(err, SK_ERR_INVALID,
+				               "query parameter '%s' is longer than %zu bytes",
+				               name, decl[i].max);
+			return sk_fail(err, SK_ERR_INVALID,
+			               "query parameter '%s' is not valid URL encoding (or holds a "
+			               "NUL)",
+			               name);
+		}
+		if (strlen(value) > max)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "query parameter '%s' is longer than %zu bytes", name,
+			               decl[i].max);
+		q = stop + 1;
+	}
+	return SK_OK;
 }
 
 const char *sk_http_field_text(sk_http_rctx *r, const char *key)

@@ -24,39 +24,19 @@
 #define ANY    SK_HTTP_ANY_ROLE
 #define PUBLIC SK_HTTP_ANY_ROLE /* not looked at: the route needs no session */
 
-/* The asset fields a body may carry: sk_asset_field's keys. */
-#define ASSET_FIELDS(req)                                                                          \
-	{"unit", SK_T_STR_INT, req, 64, "owning unit: id or code"},                                \
-	    {"type", SK_T_STR, req, 64,                                                            \
-	     "hardware, software, media, facility, document, data, network or system"},            \
-	    {"name", SK_T_STR, req, 400, "名称・型番"},                                            \
-	    {"quantity", SK_T_INT, false, 0, "台数・個数 (default 1)"},                            \
-	    {"location", SK_T_STR, false, 400, "保管場所"},                                        \
-	    {"backup", SK_T_BOOL, false, 0, "バックアップの有無"},                                 \
-	    {"disposal_method", SK_T_STR, false, 400, "廃棄方法"},                                 \
-	    {"conf", SK_T_STR_INT, req, 32, "機密性, as the profile names the level"},             \
-	    {"integ", SK_T_STR_INT, req, 32, "完全性"},                                            \
-	    {"avail", SK_T_STR_INT, req, 32, "可用性"},                                            \
-	    {"manager", SK_T_STR, req, 200, "管理責任者"},                                         \
-	    {"zone", SK_T_STR, req, 32, "mynumber, lgwan or internet"},                            \
-	    {"personal", SK_T_BOOL, false, 0, "holds personal information"},                       \
-	    {"mynumber", SK_T_BOOL, false, 0, "holds 特定個人情報"},                               \
-	    {"recovery_hours", SK_T_INT, false, 0, "recovery time (highest 可用性 only)"},         \
-	    {"acquired_on", SK_T_STR, false, 64, "date, western or 和暦"},                         \
-	{                                                                                          \
-		"note", SK_T_STR, false, 2000, "備考"                                            \
-	}
+/* Query parameters, each with its longest value: the handlers' buffers hold one more byte. */
+static const sk_http_qparam Q_ASSETS[] = {{"unit", 64}, {"type", 64},   {"conf", 32},  {"zone", 32},
+                                          {"q", 400},   {"status", 15}, {"limit", 20}, {NULL, 0}};
+static const sk_http_qparam Q_USERS[] = {{"unit", 64}, {"role", 32}, {NULL, 0}};
+static const sk_http_qparam Q_ROLES[] = {{"login", 64}, {"role", 32}, {"unit", 64}, {NULL, 0}};
+static const sk_http_qparam Q_AUDIT[] = {{"after", 20}, {"limit", 20}, {NULL, 0}};
+static const sk_http_qparam Q_UNUSED
+[] = {{"days", 15}, {NULL, 0}};
 
-static const char *const Q_ASSETS[] = {"unit", "type",   "conf",  "zone",
-                                       "q",    "status", "limit", NULL};
-static const char *const Q_USERS[] = {"unit", "role", NULL};
-static const char *const Q_ROLES[] = {"login", "role", "unit", NULL};
-static const char *const Q_AUDIT[] = {"after", "limit", NULL};
-static const char *const Q_UNUSED
-[] = {"days", NULL};
-
+/* One element a line, so that a change to one column of a row is one line of a diff. */
+// clang-format off
 static const sk_http_route routes[] = {
-    {"GET", "/", SK_R_PUBLIC, PUBLIC, sk_api_index, "a page naming the API", NULL, {{0}}, NULL},
+    {"GET", "/", SK_R_PUBLIC, PUBLIC, sk_api_index, "a page naming the API", NULL, NULL, NULL},
     {"GET",
      "/healthz",
      SK_R_PUBLIC,
@@ -64,16 +44,17 @@ static const sk_http_route routes[] = {
      sk_api_healthz,
      "liveness and database check",
      NULL,
-     {{0}},
+     NULL,
      NULL},
     {"GET",
      "/metrics",
-     SK_R_LOOPBACK,
+     SK_R_ADDRESS_LIST,
      SK_CAP_METRICS_READ,
      sk_api_metrics,
-     "Prometheus metrics (loopback clients, or a session of the listed roles)",
+     "Prometheus metrics (clients listed by serve --metrics-from, or a session of the listed "
+     "roles)",
      NULL,
-     {{0}},
+     NULL,
      NULL},
     {"GET",
      "/api/v1/openapi.json",
@@ -82,19 +63,16 @@ static const sk_http_route routes[] = {
      sk_api_openapi,
      "this API as an OpenAPI 3.1 document",
      NULL,
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/login",
-     SK_R_PUBLIC | SK_R_BODY | SK_R_INVALIDATES,
+     SK_R_PUBLIC | SK_R_BODY,
      PUBLIC,
      sk_api_login,
      "log in: sets the session cookie and returns the CSRF token",
      NULL,
-     {{"login", SK_T_STR, true, 64, "the account's login"},
-      {"password", SK_T_STR, true, 1024, "the password"},
-      {"totp", SK_T_STR, false, 16, "a one-time code where the profile demands MFA"},
-      {0}},
+     &sk_schema_login,
      NULL},
     {"POST",
      "/api/v1/logout",
@@ -103,7 +81,7 @@ static const sk_http_route routes[] = {
      sk_api_logout,
      "end the session",
      NULL,
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/password",
@@ -112,9 +90,7 @@ static const sk_http_route routes[] = {
      sk_api_password,
      "change the password (ends every session and issues a new one)",
      NULL,
-     {{"old", SK_T_STR, true, 1024, "the current password"},
-      {"new", SK_T_STR, true, 1024, "the new password"},
-      {0}},
+     &sk_schema_password_change,
      NULL},
     {"GET",
      "/api/v1/session",
@@ -123,7 +99,7 @@ static const sk_http_route routes[] = {
      sk_api_me,
      "the session's account, roles and CSRF token",
      NULL,
-     {{0}},
+     NULL,
      NULL},
     {"GET",
      "/api/v1/assets",
@@ -132,16 +108,16 @@ static const sk_http_route routes[] = {
      sk_api_asset_list,
      "list assets",
      "only assets of units in the caller's scope are listed",
-     {{0}},
+     NULL,
      Q_ASSETS},
     {"POST",
      "/api/v1/assets",
-     SK_R_BODY,
+     SK_R_BODY | SK_R_CREATES,
      SK_CAP_ASSET_WRITE,
      sk_api_asset_add,
      "add an asset",
      "the unit must be in the caller's scope for writing",
-     {ASSET_FIELDS(true), {0}},
+     &sk_schema_asset,
      NULL},
     {"GET",
      "/api/v1/assets/{id}",
@@ -150,7 +126,7 @@ static const sk_http_route routes[] = {
      sk_api_asset_get,
      "read an asset",
      "out of scope answers 404",
-     {{0}},
+     NULL,
      NULL},
     {"PATCH",
      "/api/v1/assets/{id}",
@@ -159,7 +135,7 @@ static const sk_http_route routes[] = {
      sk_api_asset_update,
      "change an asset's fields",
      "out of scope answers 404",
-     {ASSET_FIELDS(false), {0}},
+     &sk_schema_asset,
      NULL},
     {"DELETE",
      "/api/v1/assets/{id}",
@@ -168,10 +144,7 @@ static const sk_http_route routes[] = {
      sk_api_asset_dispose,
      "record the asset's disposal (八王子 7(9)イ)",
      "out of scope answers 404",
-     {{"operator", SK_T_STR, true, 200, "person in charge"},
-      {"record", SK_T_STR, true, 2000, "method, company, certificate number"},
-      {"on", SK_T_STR, false, 64, "date (default today)"},
-      {0}},
+     &sk_schema_asset_dispose,
      NULL},
     {"GET",
      "/api/v1/assets/{id}/history",
@@ -180,7 +153,7 @@ static const sk_http_route routes[] = {
      sk_api_asset_history,
      "the asset's change history",
      "out of scope answers 404",
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/decisions",
@@ -189,9 +162,7 @@ static const sk_http_route routes[] = {
      sk_api_decision,
      "the SPEC §3 handling decision for a stored asset and the caller",
      "an asset out of scope answers 404",
-     {{"asset_id", SK_T_INT, true, 0, "the asset"},
-      {"action", SK_T_STR, true, 64, "a SPEC §3 action"},
-      {0}},
+     &sk_schema_asset_decision,
      NULL},
     {"GET",
      "/api/v1/org",
@@ -200,20 +171,16 @@ static const sk_http_route routes[] = {
      sk_api_org_list,
      "the units in the caller's scope",
      "units outside the caller's scope are left out",
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/org",
-     SK_R_BODY | SK_R_INVALIDATES,
+     SK_R_BODY | SK_R_INVALIDATES | SK_R_CREATES,
      SK_CAP_ORG_ADMIN,
      sk_api_org_add,
      "add a unit",
      "needs an administrator of the parent unit",
-     {{"code", SK_T_STR, true, 32, "unit code"},
-      {"name", SK_T_STR, true, 200, "unit name"},
-      {"kind", SK_T_STR, true, 32, "department, section, designated_manager, contractor"},
-      {"parent", SK_T_STR_INT, true, 64, "parent unit: id or code"},
-      {0}},
+     &sk_schema_unit,
      NULL},
     {"GET",
      "/api/v1/users",
@@ -222,21 +189,16 @@ static const sk_http_route routes[] = {
      sk_api_user_list,
      "list accounts",
      NULL,
-     {{0}},
+     NULL,
      Q_USERS},
     {"POST",
      "/api/v1/users",
-     SK_R_BODY,
+     SK_R_BODY | SK_R_CREATES,
      SK_CAP_USER_ADMIN,
      sk_api_user_add,
      "add an account (answers its temporary password once)",
      "needs an administrator of the unit",
-     {{"login", SK_T_STR, true, 64, "login"},
-      {"name", SK_T_STR, true, 200, "name"},
-      {"unit", SK_T_STR_INT, true, 64, "unit: id or code"},
-      {"kind", SK_T_STR, false, 32, "staff, contractor or designated_manager"},
-      {"roles", SK_T_STR_ARRAY, true, 12, "roles granted at the unit"},
-      {0}},
+     &sk_schema_user,
      NULL},
     /* Before /api/v1/users/{login}: the first matching row answers. */
     {"GET",
@@ -246,7 +208,7 @@ static const sk_http_route routes[] = {
      sk_api_user_unused,
      "accounts not used for days days (no login since, or never and created that long ago)",
      NULL,
-     {{0}},
+     NULL,
      Q_UNUSED},
     {"GET",
      "/api/v1/users/{login}",
@@ -255,7 +217,7 @@ static const sk_http_route routes[] = {
      sk_api_user_show,
      "one account",
      NULL,
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/users/{login}/disable",
@@ -264,7 +226,7 @@ static const sk_http_route routes[] = {
      sk_api_user_disable,
      "disable an account",
      "needs an administrator of the account's unit",
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/users/{login}/enable",
@@ -273,7 +235,7 @@ static const sk_http_route routes[] = {
      sk_api_user_enable,
      "re-enable an account",
      "needs an administrator of the account's unit",
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/users/{login}/unlock",
@@ -282,7 +244,7 @@ static const sk_http_route routes[] = {
      sk_api_user_unlock,
      "clear an account's lockout (audited auth.unlock)",
      "needs an administrator of the account's unit",
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/users/{login}/totp/reset",
@@ -291,16 +253,16 @@ static const sk_http_route routes[] = {
      sk_api_user_totp_reset,
      "take an account's TOTP secret away and end its sessions (audited auth.totp_reset)",
      "needs an administrator of the account's unit",
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/totp/enroll",
-     SK_R_BODY,
+     SK_R_BODY | SK_R_CREATES,
      ANY,
      sk_api_totp_enroll,
      "start TOTP self-enrollment: a pending secret, shown once, active only once confirmed",
      NULL,
-     {{"password", SK_T_STR, true, 1024, "the account's password, given again"}, {0}},
+     &sk_schema_totp_enroll,
      NULL},
     {"POST",
      "/api/v1/totp/confirm",
@@ -309,28 +271,17 @@ static const sk_http_route routes[] = {
      sk_api_totp_confirm,
      "confirm TOTP self-enrollment with a current code of the pending secret",
      NULL,
-     {{"code", SK_T_STR, true, 16, "the authenticator's current 6-digit code"}, {0}},
+     &sk_schema_totp_confirm,
      NULL},
-    {"GET",
-     "/api/v1/roles",
-     0,
-     SK_CAP_USER_READ,
-     sk_api_role_list,
-     "role grants",
-     NULL,
-     {{0}},
-     Q_ROLES},
+    {"GET", "/api/v1/roles", 0, SK_CAP_USER_READ, sk_api_role_list, "role grants", NULL, NULL, Q_ROLES},
     {"POST",
      "/api/v1/roles",
-     SK_R_BODY | SK_R_INVALIDATES,
+     SK_R_BODY | SK_R_INVALIDATES | SK_R_CREATES,
      SK_CAP_ROLE_GRANT,
      sk_api_role_grant,
      "grant a role at a unit",
      "needs an administrator of the unit",
-     {{"login", SK_T_STR, true, 64, "account"},
-      {"role", SK_T_STR, true, 32, "a SPEC §3 role"},
-      {"unit", SK_T_STR_INT, true, 64, "unit: id or code"},
-      {0}},
+     &sk_schema_role_grant,
      NULL},
     {"POST",
      "/api/v1/roles/revoke",
@@ -339,10 +290,7 @@ static const sk_http_route routes[] = {
      sk_api_role_revoke,
      "take a role grant back",
      "needs an administrator of the unit",
-     {{"login", SK_T_STR, true, 64, "account"},
-      {"role", SK_T_STR, true, 32, "a SPEC §3 role"},
-      {"unit", SK_T_STR_INT, true, 64, "unit: id or code"},
-      {0}},
+     &sk_schema_role_grant,
      NULL},
     {"GET",
      "/api/v1/audit",
@@ -351,7 +299,7 @@ static const sk_http_route routes[] = {
      sk_api_audit_list,
      "read audit entries",
      NULL,
-     {{0}},
+     NULL,
      Q_AUDIT},
     {"GET",
      "/api/v1/audit/verify",
@@ -360,16 +308,16 @@ static const sk_http_route routes[] = {
      sk_api_audit_verify,
      "verify the audit log",
      NULL,
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/audit/checkpoint",
-     0,
+     SK_R_CREATES,
      SK_CAP_AUDIT_CHECKPOINT,
      sk_api_audit_checkpoint,
      "sign a checkpoint of the audit log",
      NULL,
-     {{0}},
+     NULL,
      NULL},
     {"GET",
      "/api/v1/policy",
@@ -378,7 +326,7 @@ static const sk_http_route routes[] = {
      sk_api_policy_show,
      "the installation's profile",
      NULL,
-     {{0}},
+     NULL,
      NULL},
     {"POST",
      "/api/v1/policy/decide",
@@ -387,17 +335,10 @@ static const sk_http_route routes[] = {
      sk_api_policy_decide,
      "a SPEC §3 decision for a bare classification",
      NULL,
-     {{"action", SK_T_STR, true, 64, "a SPEC §3 action"},
-      {"conf", SK_T_STR_INT, false, 32, "機密性"},
-      {"integ", SK_T_STR_INT, false, 32, "完全性"},
-      {"avail", SK_T_STR_INT, false, 32, "可用性"},
-      {"mynumber", SK_T_BOOL, false, 0, "holds 特定個人情報"},
-      {"personal", SK_T_BOOL, false, 0, "holds personal information"},
-      {"zone", SK_T_STR, false, 32, "mynumber, lgwan or internet"},
-      {"actor_role", SK_T_STR, false, 32, "the actor's role"},
-      {0}},
+     &sk_schema_decide,
      NULL},
 };
+// clang-format on
 
 const sk_http_route *sk_http_routes(size_t *n)
 {
@@ -452,82 +393,6 @@ static bool path_match(const char *pat, const char *path, size_t len, sk_http_rc
 	return !*pat && p == end;
 }
 
-/* --- body validation --- */
-
-static bool type_ok(const json_t *v, sk_http_type t, size_t max)
-{
-	switch (t) {
-	case SK_T_STR:
-		return json_is_string(v) && json_string_length(v) <= max;
-	case SK_T_INT:
-		return json_is_integer(v);
-	case SK_T_BOOL:
-		return json_is_boolean(v);
-	case SK_T_STR_INT:
-		return (json_is_string(v) && json_string_length(v) <= max) || json_is_integer(v);
-	case SK_T_STR_ARRAY: {
-		if (!json_is_array(v) || json_array_size(v) > max)
-			return false;
-		size_t i;
-		json_t *x;
-		json_array_foreach (v, i, x)
-			if (!json_is_string(x) || json_string_length(x) > 64)
-				return false;
-		return true;
-	}
-	}
-	return false;
-}
-
-static const char *type_name(sk_http_type t)
-{
-	static const char *const names[] = {
-	    [SK_T_STR] = "a string",
-	    [SK_T_INT] = "an integer",
-	    [SK_T_BOOL] = "true or false",
-	    [SK_T_STR_INT] = "a string or an integer",
-	    [SK_T_STR_ARRAY] = "an array of strings",
-	};
-	return names[t];
-}
-
-static size_t field_max(const sk_http_field *f) { return f->max ? f->max : 1024; }
-
-/* Checks the body against the route's fields; names the first problem. */
-static sk_err check_body(const sk_http_route *rt, json_t *body, sk_buf *err)
-{
-	if (!json_is_object(body))
-		return sk_fail(err, SK_ERR_INVALID, "the body must be a JSON object");
-	const char *key;
-	json_t *v;
-	json_object_foreach (body, key, v) {
-		const sk_http_field *f = NULL;
-		for (const sk_http_field *x = rt->fields; x->name; x++)
-			if (strcmp(x->name, key) == 0) {
-				f = x;
-				break;
-			}
-		if (!f)
-			return sk_fail(err, SK_ERR_INVALID, "unknown field '%.64s'", key);
-		if (!type_ok(v, f->type, field_max(f))) {
-			if ((f->type == SK_T_STR || f->type == SK_T_STR_INT) && json_is_string(v))
-				return sk_fail(err, SK_ERR_INVALID,
-				               "field '%s' is longer than %zu bytes", key,
-				               field_max(f));
-			return sk_fail(
-			    err, SK_ERR_INVALID, "field '%s' must be %s%s", key, type_name(f->type),
-			    f->type == SK_T_STR_ARRAY ? " (at most the allowed count)" : "");
-		}
-		if (json_is_string(v) && memchr(json_string_value(v), '\0', json_string_length(v)))
-			return sk_fail(err, SK_ERR_INVALID, "field '%s' holds a NUL character",
-			               key);
-	}
-	for (const sk_http_field *x = rt->fields; x->name; x++)
-		if (x->required && !json_object_get(body, x->name))
-			return sk_fail(err, SK_ERR_INVALID, "field '%s' is required", x->name);
-	return SK_OK;
-}
-
 static bool is_json_type(h2o_iovec_t ct)
 {
 	static const char want[] = "application/json";
@@ -572,13 +437,6 @@ static void peer_address(h2o_req_t *req, char *out, size_t max)
 		snprintf(out, max, "unknown");
 }
 
-/* Whether the peer is this host (127.0.0.0/8, ::1, or either mapped into IPv6). */
-static bool is_loopback(const char *address)
-{
-	return strncmp(address, "127.", 4) == 0 || strcmp(address, "::1") == 0 ||
-	       strncmp(address, "::ffff:127.", 11) == 0;
-}
-
 static bool state_changing(h2o_iovec_t m)
 {
 	return !h2o_memis(m.base, m.len, H2O_STRLIT("GET")) &&
@@ -597,7 +455,7 @@ static sk_err authenticate(sk_http_rctx *r, sk_auth_principal *ap, sk_authz_prin
 		cookie[ck.len] = '\0';
 	}
 	if (sk_auth_cookie_token(cookie, token))
-		return sk_fail(err, SK_ERR_AUTH, "log in first (POST /api/v1/login)");
+		return sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_HTTP_NO_SESSION);
 	sk_http_session ses;
 	sk_err e = sk_http_session_find(r->t, token, r->address, &ses, err);
 	sodium_memzero(token, sizeof(token));
@@ -669,12 +527,10 @@ static void route_request(sk_http_rctx *r)
 		}
 	}
 	if (!r->route) {
-		r->answered = true;
 		if (path_found)
-			sk_http_reply_error_raw(req, 405, "method_not_allowed",
-			                        "this path does not take that method");
+			sk_http_reply_msg(r, 405, "method_not_allowed", SK_M_HTTP_METHOD);
 		else
-			sk_http_reply_error_raw(req, 404, "not_found", "no such path");
+			sk_http_reply_msg(r, 404, "not_found", SK_M_HTTP_NO_PATH);
 		return;
 	}
 	const sk_http_route *route = r->route;
@@ -685,52 +541,57 @@ static void route_request(sk_http_rctx *r)
 	sk_err e = SK_OK;
 
 	if (header_bytes(req) > r->t->cfg->max_header) {
-		r->answered = true;
-		sk_http_reply_error_raw(req, 431, "headers_too_large",
-		                        "the request's headers are too large");
+		sk_http_reply_msg(r, 431, "headers_too_large", SK_M_HTTP_HEADERS_TOO_LARGE);
 		goto out;
 	}
 	if (req->entity.len > r->t->cfg->max_body) {
-		e = sk_fail(&err, SK_ERR_TOO_BIG, "the body is over %zu bytes",
-		            r->t->cfg->max_body);
+		e = sk_fail_msg(&err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_HTTP_BODY_TOO_LARGE,
+		                r->t->cfg->max_body);
 		goto fail;
 	}
 	/* Session first: who may not call the route learns nothing from its validation. */
-	bool no_session = (route->flags & SK_R_PUBLIC) ||
-	                  ((route->flags & SK_R_LOOPBACK) && is_loopback(r->address));
+	bool no_session =
+	    (route->flags & SK_R_PUBLIC) ||
+	    ((route->flags & SK_R_ADDRESS_LIST) &&
+	     sk_http_cidr_match(r->t->cfg->metrics_from, r->t->cfg->n_metrics_from, r->address));
 	if (!no_session && (e = authenticate(r, &ap, &who, &err)))
+		goto fail;
+	if ((e = sk_http_query_check(r, &err)))
 		goto fail;
 	if (route->flags & SK_R_BODY) {
 		if (!is_json_type(sk_http_header(req, "content-type"))) {
-			r->answered = true;
-			sk_http_reply_error_raw(req, 415, "unsupported_media_type",
-			                        "the body must be sent as application/json");
+			sk_http_reply_msg(r, 415, "unsupported_media_type", SK_M_HTTP_MEDIA_TYPE);
 			goto out;
 		}
 		if ((e = sk_json_parse(req->entity.base ? req->entity.base : "", req->entity.len,
 		                       r->t->cfg->max_body, &body, &err))) {
 			if (e != SK_ERR_TOO_BIG) {
-				sk_buf m = SK_BUF_INIT(SK_BUF_MSG_MAX);
-				if (strncmp(err.data, "malformed JSON", 14) != 0)
-					sk_buf_adds(&m, "malformed JSON: ");
-				sk_buf_adds(&m, err.data);
-				if (strstr(err.data, "unable to decode byte"))
-					sk_buf_adds(&m, " (the body is not valid UTF-8)");
-				sk_buf_reset(&err);
-				sk_buf_add(&err, m.data, m.len);
-				sk_buf_free(&m);
-				e = SK_ERR_INVALID;
+				/* "malformed JSON at line L, column C: what" keeps its place. */
+				char why[256];
+				const char *d = err.data;
+				if (strncmp(d, "malformed JSON ", 15) == 0)
+					snprintf(why, sizeof(why), "%s", d + 15);
+				else
+					snprintf(why, sizeof(why), ": %s", d);
+				if (strstr(why, "unable to decode byte"))
+					e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
+					                SK_M_HTTP_NOT_UTF8);
+				else
+					e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
+					                SK_M_HTTP_MALFORMED_JSON, why);
 			}
 			goto fail;
 		}
-		if ((e = check_body(route, body, &err)))
+		sk_schema_mode mode =
+		    strcmp(route->method, "PATCH") == 0 ? SK_SCHEMA_CHANGE : SK_SCHEMA_CREATE;
+		if ((e = sk_schema_check_json(route->body, mode, body, &err)))
 			goto fail;
 		r->body = body;
 	} else if (req->entity.len) {
 		/* A body where none is taken is a client mistake; say so rather than ignore it. */
 		bool empty_obj = req->entity.len == 2 && memcmp(req->entity.base, "{}", 2) == 0;
 		if (!empty_obj) {
-			e = sk_fail(&err, SK_ERR_INVALID, "this route takes no body");
+			e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_NO_BODY_TAKEN);
 			goto fail;
 		}
 	}
@@ -743,7 +604,7 @@ static void route_request(sk_http_rctx *r)
 fail:
 	if (e == SK_ERR_INVALID || e == SK_ERR_TOO_BIG)
 		atomic_fetch_add(&sk_http_m.bad_requests, 1);
-	sk_http_reply_error(r, e, err.data);
+	sk_http_reply_fail(r, e, &err);
 out:
 	/* who and session point into this frame; they end with it. */
 	r->who = NULL;
@@ -762,6 +623,9 @@ int sk_http_dispatch(sk_http_thread *t, h2o_req_t *req)
 	r.t = t;
 	r.start_us = start;
 	peer_address(req, r.address, sizeof(r.address));
+	sk_http_client_address(t->cfg, req, r.address, sizeof(r.address));
+	h2o_iovec_t al = sk_http_header(req, "accept-language");
+	r.lang = sk_lang_from_accept(al.base, al.len, SK_LANG_EN);
 	route_request(&r);
 	if (!r.deferred)
 		sk_http_metrics_observe(req->res.status, mono_us() - start);

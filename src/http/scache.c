@@ -9,8 +9,8 @@
  *
  * Freshness, in this order of strength:
  *  - changes made through this process (logout, password change, account
- *    disable/enable, role grant/revoke, new units, logins that may lock an
- *    account) bump one process-wide generation after they commit; an entry
+ *    disable/enable, role grant/revoke, TOTP reset, new units) bump one
+ *    process-wide generation after they commit; an entry
  *    validated under an older generation is checked again, so they take
  *    effect on the very next request (the generation is read BEFORE the
  *    database is, so a check racing a change is stored as already stale);
@@ -22,6 +22,12 @@
  *    which decides with the stored last-seen time. That time is written at
  *    most every 30 seconds per session (auth.c), so an entry is trusted
  *    only while it is more than that far from the idle limit.
+ * Logins bump nothing, failed or not: a failure only counts towards a
+ * lockout, which refuses new logins and ends no session (the session check
+ * reads the account's status, not its lockout), and a success only adds a
+ * session and drops the account's sessions past their limits, which the
+ * timeouts above already keep out of the cache. So an anonymous client
+ * cannot flush every thread's cache by posting wrong passwords.
  * A different client address also goes to the database (it records it).
  * Failures are never cached: an unknown or ended session always costs the
  * full check.
@@ -64,6 +70,8 @@ struct sk_http_scache {
 static atomic_uint_fast64_t generation = 1;
 
 void sk_http_sessions_invalidate(void) { atomic_fetch_add(&generation, 1); }
+
+uint64_t sk_http_sessions_invalidations(void) { return (uint64_t)atomic_load(&generation) - 1; }
 
 static int64_t mono_us(void)
 {

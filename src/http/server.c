@@ -176,6 +176,50 @@ static int make_listener(const struct sockaddr_storage *ss, socklen_t len)
 	return fd;
 }
 
+/*
+ * Every loop binds with SO_REUSEPORT, and Linux lets a second socket of the
+ * same user share a port when both ask for that: a second sekisho on the same
+ * port would bind "successfully" and take half the connections. A plain bind
+ * first fails with EADDRINUSE whenever anything listens there already.
+ */
+static sk_err probe_port(const struct sockaddr_storage *sp, socklen_t sl, const char *listen_addr,
+                         sk_buf *err)
+{
+	struct sockaddr_storage ss = *sp;
+	in_port_t port = ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+	                                          : ((struct sockaddr_in *)&ss)->sin_port;
+	if (port == 0)
+		return SK_OK;
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return sk_fail(err, SK_ERR_IO, "cannot listen on %s: %s", listen_addr,
+		               strerror(errno));
+	int one = 1;
+	/* SO_REUSEADDR only passes over connections in TIME_WAIT, never a listener. */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (const struct sockaddr *)&ss, sl)) {
+		int saved = errno;
+		close(fd);
+		if (saved == EADDRINUSE)
+			return sk_fail(err, SK_ERR_IO,
+			               "cannot listen on %s: another program is already serving "
+			               "there; stop it or choose another address with --listen",
+			               listen_addr);
+		return sk_fail(err, SK_ERR_IO, "cannot listen on %s: %s", listen_addr,
+		               strerror(saved));
+	}
+	close(fd);
+	return SK_OK;
+}
+
+sk_err sk_http_check_listen(const char *listen_addr, sk_buf *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	sk_err e = parse_listen(listen_addr, &ss, &sl, err);
+	return e ? e : probe_port(&ss, sl, listen_addr, err);
+}
+
 /* --- threads --- */
 
 typedef struct server {
@@ -379,6 +423,8 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	sk_err e = parse_listen(c.listen, &ss, &sl, err);
+	if (!e)
+		e = probe_port(&ss, sl, c.listen, err);
 	if (e)
 		return e;
 	sk_policy *pol = NULL;

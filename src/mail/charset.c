@@ -1,6 +1,8 @@
 /* charset: MIME charset labels to clean UTF-8, with CP932 for Japanese mail. */
 #include "charset.h"
 
+#include "../core/sk_utf8.h"
+
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -112,79 +114,15 @@ static bool conv_get(sk_mail_conv *c, const char *name, iconv_t *out)
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-bool sk_mail_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	while (p < end) {
-		unsigned c = *p;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		size_t n;
-		uint32_t cp;
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if ((size_t)(end - p) <= n)
-			return false;
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return false;
-		p += n + 1;
-	}
-	return true;
-}
+bool sk_mail_utf8_valid(const char *s, size_t len) { return sk_utf8_valid(s, len, NULL); }
 
 /*
  * Length of the valid UTF-8 sequence at p (1..4), or 0 when it is invalid;
  * *cp receives the code point.
  */
-static size_t utf8_seq(const unsigned char *p, const unsigned char *end, uint32_t *cp)
+static inline size_t utf8_seq(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 {
-	unsigned c = *p;
-	size_t n;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 1;
-		*cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 2;
-		*cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 3;
-		*cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) <= n)
-		return 0;
-	for (size_t i = 1; i <= n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (p[i] & 0x3F);
-	}
-	if ((n == 2 && (*cp < 0x800 || (*cp >= 0xD800 && *cp <= 0xDFFF))) ||
-	    (n == 3 && (*cp < 0x10000 || *cp > 0x10FFFF)))
-		return 0;
-	return n + 1;
+	return sk_utf8_decode(p, (size_t)(end - p), cp);
 }
 
 /*

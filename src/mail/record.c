@@ -5,17 +5,10 @@
 #include <string.h>
 
 #include "../audit/audit.h"
+#include "../core/sk_utf8.h"
 
 /* Cuts s to at most max bytes without splitting a UTF-8 sequence. */
-static size_t utf8_cut(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	if (n <= max)
-		return n;
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	return max;
-}
+static size_t utf8_cut(const char *s, size_t max) { return sk_utf8_cut(s, strlen(s), max); }
 
 sk_err sk_mail_record(sk_store *st, const sk_mail_result *r, const char *actor, const char *address,
                       int64_t *seq_out, sk_buf *err)

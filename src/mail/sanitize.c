@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/sk_utf8.h"
 #include "../core/sk_version.h"
 #include "charset.h"
 #include "html2text.h"
@@ -170,13 +171,13 @@ static sk_err escape_invisible(const char *s, size_t n, sk_buf *out)
 	size_t from = 0; /* start of the bytes not yet written: copied a run at a time */
 	for (size_t i = 0; i < n && !e; i++) {
 		const unsigned char *p = (const unsigned char *)s + i;
-		if (i + 2 < n && (p[0] == 0xE2 || p[0] == 0xEF)) {
-			unsigned cp =
-			    ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+		uint32_t cp;
+		/* Every character listed is three bytes long and starts E2 or EF. */
+		if ((p[0] == 0xE2 || p[0] == 0xEF) && sk_utf8_decode(p, n - i, &cp) == 3) {
 			if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
 			    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF) {
 				e = add_upto(out, s + from, i - from);
-				e = e ? e : sk_buf_addf(out, "[U+%04X]", cp);
+				e = e ? e : sk_buf_addf(out, "[U+%04X]", (unsigned)cp);
 				i += 2;
 				from = i + 1;
 			}
@@ -206,32 +207,18 @@ static sk_err decode_ew_payload(char enc, const char *p, size_t n, sk_buf *out)
 		}
 		return e;
 	}
-	/* Base64, leniently: stray characters skipped, missing padding tolerated. */
-	unsigned acc = 0;
-	int bits = 0;
-	for (size_t i = 0; i < n && !e; i++) {
-		int v;
-		char c = p[i];
-		if (c >= 'A' && c <= 'Z')
-			v = c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			v = c - 'a' + 26;
-		else if (c >= '0' && c <= '9')
-			v = c - '0' + 52;
-		else if (c == '+')
-			v = 62;
-		else if (c == '/')
-			v = 63;
-		else
-			continue;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			e = sk_buf_addc(out, (char)((acc >> bits) & 0xFF));
-		}
-	}
-	return e;
+	/*
+	 * Base64 through GLib's decoder, which is lenient as headers need: stray
+	 * characters skipped, missing padding tolerated. Three bytes per four
+	 * characters is room enough.
+	 */
+	if ((e = sk_buf_grow(out, n / 4 * 3 + 3)))
+		return e;
+	gint state = 0;
+	guint save = 0;
+	out->len += g_base64_decode_step(p, n, (guchar *)out->data + out->len, &state, &save);
+	out->data[out->len] = '\0';
+	return SK_OK;
 }
 
 /* An encoded word =?charset[*lang]?B|Q?text?= at p: its parts and its length, or 0. */
@@ -1032,34 +1019,26 @@ static bool is_ascii_text(const char *s, size_t n)
 	return true;
 }
 
-/* The body as base64 in lines of 76, written straight into out's room. */
+/*
+ * The body as base64 in lines of 76 (RFC 2045), by GLib's encoder, written
+ * straight into out's room. GLib breaks a line after every 76 characters;
+ * the close is asked for no newline of its own and one is added only where
+ * the last line is unterminated, so a body of a multiple of 57 bytes gets
+ * no empty line.
+ */
 static sk_err add_base64(sk_buf *out, const char *p, size_t n)
 {
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	/* Four characters per three bytes, a newline per 57 bytes, and the last one. */
 	sk_err e = sk_buf_grow(out, (n + 2) / 3 * 4 + n / 57 + 2);
 	if (e)
 		return e;
-	const unsigned char *u = (const unsigned char *)p;
+	gint state = 0, save = 0;
 	char *o = out->data + out->len;
-	size_t col = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) |
-		             (i + 2 < n ? u[i + 2] : 0);
-		o[0] = alphabet[v >> 18];
-		o[1] = alphabet[(v >> 12) & 63];
-		o[2] = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
-		o[3] = i + 2 < n ? alphabet[v & 63] : '=';
-		o += 4;
-		if ((col += 4) == 76) {
-			*o++ = '\n';
-			col = 0;
-		}
-	}
-	if (col)
-		*o++ = '\n';
-	out->len = (size_t)(o - out->data);
+	size_t k = g_base64_encode_step((const guchar *)p, n, TRUE, o, &state, &save);
+	k += g_base64_encode_close(FALSE, o + k, &state, &save);
+	if (k && o[k - 1] != '\n')
+		o[k++] = '\n';
+	out->len += k;
 	out->data[out->len] = '\0';
 	return SK_OK;
 }

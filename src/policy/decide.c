@@ -303,38 +303,6 @@ sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
 
 /* --- rendering --- */
 
-sk_err sk_policy_json_str(sk_buf *out, const char *s)
-{
-	sk_err rc = sk_buf_addc(out, '"');
-	for (const unsigned char *c = (const unsigned char *)s; rc == SK_OK && *c; c++) {
-		switch (*c) {
-		case '"':
-			rc = sk_buf_adds(out, "\\\"");
-			break;
-		case '\\':
-			rc = sk_buf_adds(out, "\\\\");
-			break;
-		case '\n':
-			rc = sk_buf_adds(out, "\\n");
-			break;
-		case '\r':
-			rc = sk_buf_adds(out, "\\r");
-			break;
-		case '\t':
-			rc = sk_buf_adds(out, "\\t");
-			break;
-		default:
-			if (*c < 0x20)
-				rc = sk_buf_addf(out, "\\u%04x", *c);
-			else
-				rc = sk_buf_addc(out, (char)*c);
-		}
-	}
-	if (rc == SK_OK)
-		rc = sk_buf_addc(out, '"');
-	return rc;
-}
-
 sk_err sk_decision_to_json(const sk_decision *d, sk_buf *out)
 {
 	sk_err rc = sk_buf_addf(

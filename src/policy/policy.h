@@ -341,6 +341,32 @@ typedef struct sk_decide_input {
 /* Fills in an input with no levels, flags, zone, to_zone, type or role for action a. */
 void sk_decide_input_init(sk_decide_input *in, sk_action a);
 
+/*
+ * One named value of a decision's input, as every door names it: "action",
+ * "conf", "integ", "avail" (levels as the profile's scheme names them),
+ * "zone", "to_zone", "asset_type", "actor_role" (SPEC §3 vocabulary), and
+ * the flags "mynumber" and "personal" ("true" or "false"). The CLI's
+ * options (--to-zone is "to_zone") and the API's JSON fields are the same
+ * names, so one parser serves both.
+ */
+typedef struct sk_decide_kv {
+	const char *key;
+	const char *value; /* NULL: not given */
+} sk_decide_kv;
+
+/*
+ * The one parser of a decision's input, shared by `sekisho decide`, POST
+ * /api/v1/policy/decide and POST /api/v1/decisions: fills in from the n
+ * pairs of kv, checking the vocabulary first and then the levels against
+ * p's scheme. "action" is required. mynumber implies personal: 特定個人情報
+ * is personal information by definition (番号法 第2条第8項), so a rule on
+ * personal information applies to it through every door. SK_ERR_INVALID
+ * naming the key and the bad value (an unknown key, a repeated key, a value
+ * outside the vocabulary, a level the profile does not have).
+ */
+sk_err sk_decide_input_parse(const sk_policy *p, const sk_decide_kv *kv, size_t n,
+                             sk_decide_input *in, sk_buf *err);
+
 typedef struct sk_decision {
 	sk_decision_kind decision;
 	/*
@@ -437,21 +463,77 @@ typedef enum sk_pw_violation {
 	SK_PWV_COMMON_PASSWORD,
 	SK_PWV_INVALID_UTF8,
 	SK_PWV_CONTROL_CHARACTER,
+	SK_PWV_CONTEXT_WORD, /* the login, the city's name or the product's, or a variant of one */
 	SK_PWV__COUNT
 } sk_pw_violation;
 
 const char *sk_pw_violation_name(sk_pw_violation v); /* "min_length", ... */
 
 /*
- * Checks the len bytes of pw against kind's rules and the common-password
- * list, and sets *violations to the sk_pw_violation bits (1u << v) that
- * failed; 0 means the password is acceptable. History is not checked here
- * (it needs the account's stored hashes). Returns SK_ERR_IO with a message
- * when the common-password list cannot be read: a password is never
- * accepted unchecked. pw is not kept or logged.
+ * The floor under every profile's password rules, after NIST SP 800-63B-4
+ * 3.1.1.2. A profile may ask for more; it can never make a password pass
+ * that the floor refuses, and a profile with no password section still has
+ * the floor. The floor refuses:
+ * - fewer than SK_PW_FLOOR_MIN code points, or SK_PW_FLOOR_MIN_SINGLE for a
+ *   privileged ID that signs in without a second factor (min_length);
+ * - a password in the common-password list, compared case-insensitively,
+ *   or a usual variant of one: leading or trailing digits and symbols
+ *   added ("password123", "Password1!", "!dragon"), letters written as
+ *   digits or symbols ("p@ssw0rd", "l3tm31n") (common_password);
+ * - the account's login, the city's id or name, or "sekisho", or a variant
+ *   of one as above (context_word);
+ * - bytes that are not UTF-8 and control characters.
+ */
+#define SK_PW_FLOOR_MIN        8
+#define SK_PW_FLOOR_MIN_SINGLE 15
+#define SK_PW_FLOOR_CITATION   "NIST SP 800-63B-4 3.1.1.2"
+
+/* Whom a password is for: what the floor needs to know beyond the kind. */
+typedef struct sk_pw_subject {
+	sk_account_kind kind;
+	const char *login; /* the account's login, or NULL when there is none yet */
+	bool mfa;          /* the account cannot sign in without a second factor */
+} sk_pw_subject;
+
+/* What refused a password: sk_pw_violation bits (1u << v) for each source. */
+typedef struct sk_pw_verdict {
+	uint32_t profile; /* the profile's rules for the kind */
+	uint32_t floor;   /* the floor (the common-password list is part of it) */
+} sk_pw_verdict;
+
+/*
+ * Checks the len bytes of pw against the profile's rules for who->kind and
+ * against the floor, and fills *out; both sets empty means the password is
+ * acceptable. History is not checked here (it needs the account's stored
+ * hashes). Returns SK_ERR_IO with a message when the common-password list
+ * cannot be read: a password is never accepted unchecked. pw is not kept
+ * or logged.
+ */
+sk_err sk_policy_password_verdict(const sk_policy *p, const sk_pw_subject *who, const char *pw,
+                                  size_t len, sk_pw_verdict *out, sk_buf *err);
+
+/*
+ * sk_policy_password_verdict for an account not known yet: no login, and a
+ * second factor only where the profile requires one for kind in every zone.
+ * *violations is the union of both sources' bits.
  */
 sk_err sk_policy_password_check(const sk_policy *p, sk_account_kind kind, const char *pw,
                                 size_t len, uint32_t *violations, sk_buf *err);
+
+/*
+ * The least length the floor asks of who's password, in code points:
+ * SK_PW_FLOOR_MIN_SINGLE for a privileged ID without a second factor,
+ * SK_PW_FLOOR_MIN otherwise.
+ */
+int sk_policy_password_floor_min(const sk_pw_subject *who);
+
+/*
+ * Appends to out what refused a password, for an error message: "breaks
+ * the hachioji profile's rules: min_length, require_upper" and/or "breaks
+ * the floor under every profile (NIST SP 800-63B-4 3.1.1.2): common_password".
+ * Appends nothing when v refuses nothing.
+ */
+void sk_policy_password_explain(const sk_policy *p, const sk_pw_verdict *v, sk_buf *out);
 
 /*
  * The common-password list: Debian john-data's password.lst by default.

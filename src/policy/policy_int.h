@@ -6,7 +6,10 @@
 #ifndef SK_POLICY_INT_H
 #define SK_POLICY_INT_H
 
+#include <string.h>
+
 #include "../core/sk_arena.h"
+#include "../core/sk_json.h"
 #include "policy.h"
 
 #define SK_POLICY_MAX_BYTES    (1u << 20)
@@ -180,8 +183,15 @@ struct sk_policy {
 /* decide.c: builds the per-action tables once all rules are loaded. */
 sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag);
 
-/* Appends s as a JSON string (quoted, escaped) to out. */
-sk_err sk_policy_json_str(sk_buf *out, const char *s);
+/*
+ * Appends the NUL-terminated s as a JSON string (quoted, escaped) to out,
+ * through core's one escaper; SK_ERR_INVALID if s is not UTF-8 (a loaded
+ * profile's strings always are).
+ */
+static inline sk_err sk_policy_json_str(sk_buf *out, const char *s)
+{
+	return sk_json_add_str(out, s, strlen(s));
+}
 
 /* The built-in profiles (builtin_profiles.c, generated at build time). */
 extern const char *const sk_builtin_profile_names[];

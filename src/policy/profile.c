@@ -1683,13 +1683,14 @@ int sk_policy_advisories(const sk_policy *p, sk_buf *out)
 			    out,
 			    "%s:%d: advisory: passwords.%s sets no min_length; NIST SP "
 			    "800-63B-4 requires at least 8 characters (15 when the password "
-			    "is the only factor)\n",
+			    "is the only factor), which sekisho's floor enforces\n",
 			    src, line, kn);
 			n++;
 		} else if (r->min_length < 8) {
 			sk_buf_addf(out,
 			            "%s:%d: advisory: passwords.%s.min_length %d is below the 8 "
-			            "characters NIST SP 800-63B-4 requires for any password\n",
+			            "characters NIST SP 800-63B-4 requires for any password (the "
+			            "floor wins)\n",
 			            src, line, kn, r->min_length);
 			n++;
 		} else if (r->min_length < 15 && !r->mfa) {

@@ -92,8 +92,9 @@ static const char *const kind_names[] = {"normal", "privileged", "social"};
 _Static_assert(N(kind_names) == SK_KIND__COUNT, "one name per account kind");
 
 static const char *const violation_names[] = {
-    "min_length",     "max_length",  "require_upper",   "require_lower", "require_digit",
-    "require_symbol", "min_classes", "common_password", "invalid_utf8",  "control_character",
+    "min_length",    "max_length",        "require_upper", "require_lower",
+    "require_digit", "require_symbol",    "min_classes",   "common_password",
+    "invalid_utf8",  "control_character", "context_word",
 };
 _Static_assert(N(violation_names) == SK_PWV__COUNT, "one name per violation");
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_utf8.h"
 #include "policy_int.h"
 
 #define MAX_DEPTH 32
@@ -267,20 +268,9 @@ static int precheck(const char *data, size_t len, const char **msg)
 			i++;
 			continue;
 		}
-		size_t k = c < 0x80                   ? 1
-		           : (c >= 0xc2 && c <= 0xdf) ? 2
-		           : (c >= 0xe0 && c <= 0xef) ? 3
-		           : (c >= 0xf0 && c <= 0xf4) ? 4
-		                                      : 0;
-		bool ok = k > 0 && i + k <= len;
-		for (size_t j = 1; ok && j < k; j++)
-			ok = (s[i + j] & 0xc0) == 0x80;
-		/* overlong 3/4-byte forms, surrogates and code points past U+10FFFF */
-		if (ok && k == 3)
-			ok = !(c == 0xe0 && s[i + 1] < 0xa0) && !(c == 0xed && s[i + 1] >= 0xa0);
-		if (ok && k == 4)
-			ok = !(c == 0xf0 && s[i + 1] < 0x90) && !(c == 0xf4 && s[i + 1] >= 0x90);
-		if (!ok) {
+		uint32_t cp;
+		size_t k = sk_utf8_decode(s + i, len - i, &cp);
+		if (!k) {
 			*msg = "the profile is not valid UTF-8";
 			return line;
 		}

@@ -7,6 +7,8 @@
  */
 #include "csv.h"
 
+#include "../core/sk_utf8.h"
+
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -54,55 +56,7 @@ sk_err sk_csv_encoding_parse(const char *name, sk_csv_encoding *out, sk_buf *err
 
 bool sk_csv_utf8_valid(const char *p, size_t n, size_t *bad_at)
 {
-	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0;
-	while (i < n) {
-		/* ASCII runs dominate; test eight bytes at a time. */
-		while (i + 8 <= n) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (w & 0x8080808080808080ull)
-				break;
-			i += 8;
-		}
-		if (i >= n)
-			break;
-		unsigned c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t len;
-		unsigned lo = 0x80, hi = 0xbf; /* the allowed range of the second byte */
-		if (c >= 0xc2 && c <= 0xdf)
-			len = 2;
-		else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else
-			goto bad;
-		if (i + len > n || s[i + 1] < lo || s[i + 1] > hi)
-			goto bad;
-		for (size_t k = 2; k < len; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				goto bad;
-		i += len;
-		continue;
-	bad:
-		if (bad_at)
-			*bad_at = i;
-		return false;
-	}
-	return true;
+	return sk_utf8_valid(p, n, bad_at);
 }
 
 sk_csv_encoding sk_csv_detect(const char *p, size_t n)
@@ -429,18 +383,12 @@ static sk_err to_cp932(sk_csv_writer *w, sk_buf *err)
 	iconv(w->cd, NULL, NULL, NULL, NULL);
 	if (iconv(w->cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
 		/* Name the character: decode the UTF-8 sequence at in. */
-		const unsigned char *u = (const unsigned char *)in;
-		unsigned cp = u[0];
-		size_t len = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
-		if (len > 1 && len <= inleft) {
-			cp = u[0] & (0x3fu >> (len - 1));
-			for (size_t i = 1; i < len; i++)
-				cp = (cp << 6) | (u[i] & 0x3fu);
-		}
+		uint32_t cp;
+		size_t len = sk_utf8_decode((const unsigned char *)in, inleft, &cp);
 		return sk_fail(err, SK_ERR_INVALID,
 		               "'%.*s' (U+%04X) cannot be written in Shift_JIS (CP932); export as "
 		               "utf-8 or utf-8-bom instead",
-		               (int)(len <= inleft ? len : 1), in, cp);
+		               (int)(len ? len : 1), in, (unsigned)cp);
 	}
 	w->conv.len = (size_t)(o - w->conv.data);
 	return SK_OK;

@@ -8,6 +8,8 @@
  */
 #include "wareki.h"
 
+#include "../core/sk_utf8.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -65,26 +67,6 @@ static int date_cmp(sk_date a, sk_date b)
 	return a.d < b.d ? -1 : a.d > b.d;
 }
 
-/* Decodes one UTF-8 sequence at s[0..n); returns its length or 0 if malformed. */
-static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-	if (!len || len > n || s[0] > 0xf4)
-		return 0;
-	unsigned c = s[0] & (0x3fu >> (len - 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3fu);
-	}
-	*cp = c;
-	return len;
-}
-
 /* Folds s into out (at most outmax-1 chars). Returns 0 or -1 with a message in err. */
 static int fold_input(const char *s, size_t n, char *out, size_t outmax, const char *orig,
                       sk_buf *err)
@@ -104,8 +86,8 @@ static int fold_input(const char *s, size_t n, char *out, size_t outmax, const c
 			}
 		}
 		if (!used) {
-			unsigned cp;
-			used = utf8_next(u, n - i, &cp);
+			uint32_t cp;
+			used = sk_utf8_decode(u, n - i, &cp);
 			if (!used) {
 				sk_fail(err, SK_ERR_INVALID, "'%s' is not valid UTF-8", orig);
 				return -1;

@@ -25,6 +25,26 @@ expect_in out '"intact": true'
 expect_in out '"checkpoints": 2'
 # The checkpoint file is never overwritten.
 expect_exit 2 sk audit checkpoint --db "$DB" --key "$key" -o cp1
+# One shape for a verification result, whatever the verdict (GET /api/v1/audit/verify too).
+jq -e 'keys == ["checkpoints","first_bad_entry","intact","origin","reason","root","size"]
+	and .first_bad_entry == null and .reason == null and (.root | length) == 44' out >/dev/null ||
+	fail "verify --json shape: $(cat out)"
+
+# show and tail read entries through the API's reader: one shape for an entry.
+entry_keys='["action","actor","address","after","at","before","leaf","object","prev","seq"]'
+expect_exit 0 sk audit show --db "$DB" --seq 2
+jq -e --argjson k "$entry_keys" 'keys == $k and .seq == 2 and (.prev | length) == 64' out \
+	>/dev/null || fail "audit show: $(cat out)"
+expect_exit 2 sk audit show --db "$DB" --seq 9999
+expect_in err "there is no audit entry 9999"
+expect_exit 0 sk audit tail --db "$DB" -n 3 --json
+last=$(sql "SELECT MAX(seq) FROM audit_log")
+jq -e --argjson k "$entry_keys" --argjson last "$last" \
+	'length == 3 and (.[0] | keys) == $k and .[2].seq == $last and .[0].seq == $last - 2' out \
+	>/dev/null || fail "audit tail: $(cat out)"
+expect_exit 0 sk audit tail --db "$DB" -n 2
+[ "$(wc -l <out)" -eq 2 ] || fail "audit tail -n 2 printed $(wc -l <out) lines"
+expect_in out "org_unit:"
 
 # Cannot read: exit 2, never a verdict.
 expect_exit 2 sk audit verify --db "sqlite:$PWD/nonexistent.db"
@@ -44,6 +64,8 @@ expect_exit 1 verify
 expect_in out "entry 3: stored hash does not match its fields"
 expect_exit 1 verify --json
 expect_in out '"first_bad_entry": 3'
+jq -e '.intact == false and .root == null and (.reason | test("entry 3"))' out >/dev/null ||
+	fail "verify --json of a bad log: $(cat out)"
 
 # Its stored hash edited.
 setup two

@@ -220,7 +220,7 @@ expect_in out '"exception_possible": false'
 expect_exit 2 sk decide --profile "$P" --action dispose --asset-type spaceship --json
 expect_in err "unknown asset type 'spaceship'"
 expect_exit 2 sk decide --profile "$P" --action connect_network --to-zone moon --json
-expect_in err "unknown to-zone 'moon'"
+expect_in err "unknown to_zone 'moon'"
 
 # --- bad input: a level the profile does not have
 expect_exit 2 sk decide --profile "$P" --action store --conf 3A --json
@@ -231,10 +231,14 @@ echo 'Zq7' >pw
 expect_exit 0 sk password check --profile "$P" --json <pw
 python3 -c 'import json,sys; d=json.load(open("out")); sys.exit(0 if d["ok"] is False and "min_length" in d["violations"] else 1)' ||
 	fail "a 3-character password must violate min_length"
+# 4 characters meet the profile, not the floor under every profile (NIST SP 800-63B-4: 8).
 echo 'Zq7k' >pw
 expect_exit 0 sk password check --profile "$P" --json <pw
+expect_eq "$(jq -c .refusals out)" '[{"rule":"min_length","source":"floor"}]' "4 characters"
+echo 'Zq7kWm4x' >pw
+expect_exit 0 sk password check --profile "$P" --json <pw
 python3 -c 'import json,sys; d=json.load(open("out")); sys.exit(0 if d["ok"] is True and d["violations"] == [] else 1)' ||
-	fail "a 4-character uncommon password must pass"
+	fail "an 8-character uncommon password must pass"
 
 # --- the shipped file validates; the 4-character minimum draws the NIST advisory (expected)
 f="$SEKISHO_SRC/policies/narita.yaml"

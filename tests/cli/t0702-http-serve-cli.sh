@@ -12,6 +12,12 @@ expect_exit 2 sk serve --db "$DB" --request-timeout 0
 expect_in err "--request-timeout must be a whole number from 1 to 3600"
 expect_exit 2 sk serve --db "$DB" --max-body 12k
 expect_in err "--max-body"
+expect_exit 2 sk serve --db "$DB" --trusted-proxy 10.0.0.0/33
+expect_in err "--trusted-proxy: '10.0.0.0/33': the prefix length must be 0 to 32"
+expect_exit 2 sk serve --db "$DB" --metrics-from proxy.example
+expect_in err "--metrics-from: 'proxy.example' is not an address or CIDR range"
+expect_exit 2 sk serve --db "$DB" --trusted-proxy ::1/129
+expect_in err "must be 0 to 128"
 expect_exit 2 sk serve --db "$DB" --bogus
 expect_in err "unknown option"
 expect_in err "usage: sekisho serve"

@@ -236,8 +236,9 @@ def expect_error(got, status, code, fragment, what):
     expect(got, status, what)
     body = got[2]
     check(isinstance(body, dict) and set(body) == {"error"}
-          and set(body["error"]) == {"code", "message"},
-          "%s: error body is not {error:{code,message}}: %r" % (what, body))
+          and set(body["error"]) in ({"code", "message"}, {"code", "field", "message"})
+          and isinstance(body["error"].get("field", ""), str),
+          "%s: error body is not {error:{code,field?,message}}: %r" % (what, body))
     check(body["error"]["code"] == code,
           "%s: error code %r, expected %r" % (what, body["error"]["code"], code))
     check(fragment.lower() in body["error"]["message"].lower(),

@@ -45,7 +45,7 @@ PUBLIC = None
 ROUTES = {
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
-    ("GET", "/metrics"): "metrics.read",  # loopback clients need no session (far pass below)
+    ("GET", "/metrics"): "metrics.read",  # --metrics-from clients need none (far pass below)
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("POST", "/api/v1/login"): PUBLIC,
     ("POST", "/api/v1/logout"): SESSION,
@@ -100,7 +100,7 @@ for unit, role in [("ROOT", "staff"), ("dept-a", "staff"), ("sec-a1", "staff"),
     TARGET[unit] = login
 TARGET[OUTSIDE_UNIT] = "victim"
 
-srv = Server()
+srv = Server("--metrics-from", "127.0.0.0/8")
 admin = Client(srv)
 expect(admin.login("u-ciso"), 200, "login u-ciso")
 doc = admin.call("GET", "/api/v1/openapi.json")[2]
@@ -234,8 +234,8 @@ for role in principals:
     for method, path, op in ops:
         cap = ROUTES[(method, path)]
         allowed = holds(role, cap)
-        # Loopback routes (/metrics) need no session from this host; see the far pass below.
-        public = cap is PUBLIC or op.get("x-sekisho-loopback", False)
+        # Address-list routes (/metrics): this server lists loopback; see the far pass below.
+        public = cap is PUBLIC or op.get("x-sekisho-address-list", False)
         scopes = ["in"]
         ok, scoped, _ = req_for(method, path, "sec-a1", role)
         root_role = HOME.get(role) == "ROOT"
@@ -266,10 +266,11 @@ for role in principals:
             if method == "GET" and allowed and got[0] == 200 and role != "(none)":
                 check_list_scope(method, path, role, got[2])
 
-# Routes open to loopback clients only: from a non-loopback address of this host they
+# Routes open to the --metrics-from clients only: from an address not listed they
 # need a session holding their capability (401 without one, 403 without the capability).
-loopback_ops = [(m, p, op) for m, p, op in ops if op.get("x-sekisho-loopback")]
-check(("GET", "/metrics") in {(m, p) for m, p, _ in loopback_ops}, "/metrics is not loopback-only")
+loopback_ops = [(m, p, op) for m, p, op in ops if op.get("x-sekisho-address-list")]
+check(("GET", "/metrics") in {(m, p) for m, p, _ in loopback_ops},
+      "/metrics is not limited to listed addresses")
 ext = external_address()
 if ext is None:
     print("NOTE: no non-loopback IPv4 address on this host: the far pass is skipped")

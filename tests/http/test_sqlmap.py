@@ -56,7 +56,9 @@ WORK = os.path.join(os.getcwd(), "sqlmap")
 os.makedirs(WORK, exist_ok=True)
 DBMS = "sqlite" if DB.startswith("sqlite:") else "PostgreSQL"
 
-COMMON = ["--batch", "--flush-session", "--disable-coloring", "--threads", "2",
+# --skip-waf: sqlmap's WAF probe adds an undeclared query parameter, which the server refuses
+# with a 400 by design (issue #11); that is input checking, not a WAF hiding answers.
+COMMON = ["--batch", "--flush-session", "--disable-coloring", "--skip-waf", "--threads", "2",
           "--time-sec", "1", "--timeout", "20", "--retries", "1",
           "--skip", "sekisho_session,User-Agent,Referer,Host"]
 # 404 and 409 are ordinary answers here: a state-changing route's base request consumes its
@@ -215,7 +217,7 @@ city = City()
 for login in ("scan-login", "scan-pw", "scan-totp"):
     sk("user", "add", "--db", DB, "--login", login, "--name", login, "--unit", "sec-a1",
        "--role", "staff", "--password-stdin", stdin=password_for(login) + "\n")
-srv = Server()
+srv = Server("--metrics-from", "127.0.0.0/8")
 main = Client(srv)
 expect(main.login("u-ciso"), 200, "login u-ciso")
 aux = {}
@@ -234,6 +236,7 @@ BASE = {
     "recovery_hours": 4, "acquired_on": "2020-04-01", "note": "n", "operator": "op",
     "record": "shredded", "on": "2026-01-05", "asset_id": city.asset["sec-a1"],
     "action": "copy", "code": "scan-unit", "kind": "section", "parent": "dept-b",
+    "to_zone": "internet", "asset_type": "document",
     "login": "victim", "roles": ["staff"], "role": "auditor", "actor_role": "staff",
     "password": "not-the-password", "old": "not-the-password", "new": "An0ther#Passw0rd-2026",
     "totp": "123456", "q": "doc", "status": "active", "limit": "10", "after": "0", "days": "30",

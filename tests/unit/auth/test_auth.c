@@ -439,6 +439,17 @@ static void run_password_change(const char *backend)
 	assert_int_equal(count(f.s, "SELECT failed_logins FROM users WHERE login = ?", "ciso"), 1);
 	expect(CHANGE(f.ciso_temp, "short1A", &fresh), SK_ERR_INVALID, &err, "min_length");
 	expect(CHANGE(f.ciso_temp, "Password1", &fresh), SK_ERR_INVALID, &err, "common_password");
+	/*
+	 * What the profile's rules (upper, lower, digit, 8) let through, the floor
+	 * under every profile refuses: a variant of a common password (the CISO's
+	 * "password123" was once accepted over the API) and the login itself.
+	 */
+	expect(CHANGE(f.ciso_temp, "Password123", &fresh), SK_ERR_INVALID, &err,
+	       "breaks the floor under every profile (NIST SP 800-63B-4 3.1.1.2): common_password");
+	assert_null(strstr(err.data, "profile's rules"));
+	expect(CHANGE(f.ciso_temp, "P@ssw0rd2026", &fresh), SK_ERR_INVALID, &err,
+	       "common_password");
+	expect(CHANGE(f.ciso_temp, "Ciso2026", &fresh), SK_ERR_INVALID, &err, "context_word");
 	expect(CHANGE(f.ciso_temp, f.ciso_temp, &fresh), SK_ERR_INVALID, &err, "differ");
 	assert_int_equal(audits(f.s, "auth.password_change"), 0);
 

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "auth/password.h"
 #include "policy/policy.h"
 #include "testutil.h"
 
@@ -417,6 +419,53 @@ static void test_silence_and_bad_input(void **state)
 	sk_policy_free(p);
 }
 
+/* The one input parser of every door: names, vocabulary, levels, mynumber implying personal. */
+static void test_decide_input_parse(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(layered);
+	sk_decide_input in;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	const sk_decide_kv all[] = {
+	    {"action", "send_email"}, {"conf", "2"},           {"integ", "1"},
+	    {"avail", NULL},          {"mynumber", "true"},    {"personal", "false"},
+	    {"zone", "lgwan"},        {"to_zone", "internet"}, {"asset_type", "media"},
+	    {"actor_role", "staff"},
+	};
+	assert_int_equal(sk_decide_input_parse(p, all, sizeof(all) / sizeof(all[0]), &in, &err),
+	                 SK_OK);
+	assert_int_equal(in.action, SK_ACT_SEND_EMAIL);
+	assert_int_equal(in.level[SK_AXIS_CONF], 1);
+	assert_int_equal(in.level[SK_AXIS_AVAIL], SK_LEVEL_UNSET);
+	assert_true(in.mynumber);
+	assert_true(in.personal); /* implied, even when given as false */
+	assert_int_equal(in.zone, SK_ZONE_LGWAN);
+	assert_int_equal(in.to_zone, SK_ZONE_INTERNET);
+	assert_int_equal(in.asset_type, SK_ASSET_MEDIA);
+	assert_int_equal(in.actor_role, SK_ROLE_STAFF);
+	static const struct {
+		sk_decide_kv kv[2];
+		const char *msg;
+	} bad[] = {
+	    {{{"conf", "1"}, {NULL, NULL}}, "action is required"},
+	    {{{"action", "fly"}, {NULL, NULL}}, "unknown action 'fly'"},
+	    {{{"action", "copy"}, {"conf", "9"}}, "unknown conf level '9' for profile"},
+	    {{{"action", "copy"}, {"action", "use"}}, "action is given twice"},
+	    {{{"action", "copy"}, {"colour", "red"}}, "unknown decision input 'colour'"},
+	    {{{"action", "copy"}, {"personal", "yes"}}, "personal must be true or false"},
+	    {{{"action", "copy"}, {"to_zone", "moon"}}, "unknown to_zone 'moon'"},
+	    {{{"action", "copy"}, {"actor_role", "king"}}, "unknown role 'king'"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sk_buf_reset(&err);
+		size_t n = bad[i].kv[1].key ? 2 : 1;
+		assert_int_equal(sk_decide_input_parse(p, bad[i].kv, n, &in, &err), SK_ERR_INVALID);
+		assert_non_null(strstr(err.data, bad[i].msg));
+	}
+	sk_buf_free(&err);
+	sk_policy_free(p);
+}
+
 static void test_decision_json(void **state)
 {
 	(void)state;
@@ -652,6 +701,144 @@ static void test_password_check(void **state)
 	assert_non_null(strstr(err.data, "missing.lst"));
 	sk_buf_free(&err);
 	sk_policy_set_common_password_list(NULL);
+	sk_policy_free(p);
+}
+
+/*
+ * The floor under every profile: lengths by kind and second factor, the
+ * variants of listed words, the login and the city's name (試験市, id t).
+ */
+static sk_pw_verdict verdict(const sk_policy *p, sk_account_kind k, const char *login, bool mfa,
+                             const char *pw)
+{
+	sk_pw_subject who = {.kind = k, .login = login, .mfa = mfa};
+	sk_pw_verdict v = {0xffffffffu, 0xffffffffu};
+	sk_buf err = SK_BUF_INIT(256);
+	if (sk_policy_password_verdict(p, &who, pw, strlen(pw), &v, &err) != SK_OK)
+		fail_msg("password check failed: %s", err.data);
+	sk_buf_free(&err);
+	return v;
+}
+
+static void test_password_floor(void **state)
+{
+	(void)state;
+	char list[1024];
+	snprintf(list, sizeof(list), "%s/floor.lst", sk_test_tmpdir());
+	FILE *f = fopen(list, "w");
+	assert_non_null(f);
+	fputs("#!comment: test list\npassword\nletmein\nDragon\nsecret\nhello\nmonkey\n", f);
+	fclose(f);
+	sk_policy_set_common_password_list(list);
+	/* A profile with no password section: only the floor refuses. */
+	sk_policy *p = must_load("  - {id: r, action: copy, decision: allow, cite: \"1\"}\n");
+
+	/* Lengths: 8 for anyone, 15 for a privileged ID signing in with the password alone. */
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "zq7").floor, V(MIN_LENGTH));
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "zq7").profile, 0);
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "Zq7kWm4x").floor, 0);
+	assert_int_equal(verdict(p, SK_KIND_SOCIAL, NULL, false, "Zq7kWm4x").floor, 0);
+	assert_int_equal(verdict(p, SK_KIND_PRIVILEGED, NULL, false, "Zq7kWm4xYt2pQr").floor,
+	                 V(MIN_LENGTH));
+	assert_int_equal(verdict(p, SK_KIND_PRIVILEGED, NULL, false, "Zq7kWm4xYt2pQrs").floor, 0);
+	assert_int_equal(verdict(p, SK_KIND_PRIVILEGED, NULL, true, "Zq7kWm4x").floor, 0);
+	/* code points, not bytes: seven kanji are too short, eight are enough */
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "情報資産管理台").floor,
+	                 V(MIN_LENGTH));
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "情報資産管理台帳").floor, 0);
+
+	/* A listed word with what people add to it, and with look-alikes for letters. */
+	static const char *const common[] = {
+	    "password",   "PASSWORD",     "password123", "Password1!",   "123password",
+	    "!!password", "p@ssw0rd",     "P@55w0rd",    "p@ssw0rd2024", "l3tm31n",
+	    "L3tM3In!",   "Dragon2024!!", "dr@g0n",      "$ecret1",      "5ecret!",
+	    "hell0",      "#1monkey#",    "m0nk3y99",    "S3cr3t+++",    "PassWord#2026",
+	};
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+		uint32_t got =
+		    verdict(p, SK_KIND_SOCIAL, NULL, false, common[i]).floor & V(COMMON_PASSWORD);
+		if (!got)
+			fail_msg("'%s' passed as uncommon", common[i]);
+	}
+	/* Not variants: a listed word inside a passphrase, or with letters added. */
+	static const char *const fine[] = {
+	    "passwords are long now",
+	    "my dragon sleeps 7 days",
+	    "Zq7kWm4x",
+	    "helloworld",
+	    "secretary2024",
+	    "xpassword",
+	    "情報資産管理台帳",
+	};
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		sk_pw_verdict v = verdict(p, SK_KIND_SOCIAL, NULL, false, fine[i]);
+		if (v.floor)
+			fail_msg("'%s' refused by the floor (bits %x)", fine[i], (unsigned)v.floor);
+	}
+
+	/* The login, the city's id and name (with and without 市), the product, and variants. */
+	assert_int_equal(
+	    verdict(p, SK_KIND_NORMAL, "tanaka.ichiro", false, "Tanaka.Ichiro1!").floor,
+	    V(CONTEXT_WORD));
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, "tanaka.ichiro", false, "t@n@k@.1ch1r0").floor,
+	                 V(CONTEXT_WORD));
+	assert_int_equal(
+	    verdict(p, SK_KIND_NORMAL, "tanaka.ichiro", false, "Demo#2026-tanaka.ichiro").floor, 0);
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "tanaka.ichiro").floor, 0);
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "試験市2026!!").floor,
+	                 V(CONTEXT_WORD));
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "2026試験!!!!").floor,
+	                 V(CONTEXT_WORD));
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "Sekisho2026").floor,
+	                 V(CONTEXT_WORD));
+
+	/* Bytes that are not UTF-8 and control characters are the floor's, not the profile's. */
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "Zq7kWm4x\xed\xa0\x80").floor,
+	                 V(INVALID_UTF8));
+	assert_int_equal(verdict(p, SK_KIND_NORMAL, NULL, false, "Zq7kWm4x\x1b").floor,
+	                 V(CONTROL_CHARACTER));
+
+	/* The explanation names each source. */
+	sk_pw_verdict v = verdict(p, SK_KIND_NORMAL, NULL, false, "l3tm31n");
+	sk_buf why = SK_BUF_INIT(1024);
+	sk_policy_password_explain(p, &v, &why);
+	assert_string_equal(why.data, "breaks the floor under every profile (NIST SP 800-63B-4 "
+	                              "3.1.1.2): min_length, common_password");
+	sk_buf_free(&why);
+	sk_policy_free(p);
+
+	/* A profile's rule and the floor together; the profile cannot lower the floor. */
+	p = must_load("  - {id: r, action: copy, decision: allow, cite: \"1\"}\npasswords:\n"
+	              "  normal:\n    min_length: 4\n    require: [upper]\n    cite: \"1\"\n");
+	v = verdict(p, SK_KIND_NORMAL, NULL, false, "zq7k");
+	assert_int_equal(v.profile, V(REQUIRE_UPPER));
+	assert_int_equal(v.floor, V(MIN_LENGTH));
+	sk_policy_password_explain(p, &v, &why);
+	assert_string_equal(why.data, "breaks the t profile's rules: require_upper; and breaks the "
+	                              "floor under every profile (NIST SP 800-63B-4 3.1.1.2): "
+	                              "min_length");
+	sk_buf_free(&why);
+	/* the kind-only check reports the union */
+	assert_int_equal(pwcheck(p, SK_KIND_NORMAL, "zq7k"), V(REQUIRE_UPPER) | V(MIN_LENGTH));
+	sk_policy_free(p);
+	sk_policy_set_common_password_list(NULL);
+
+	/*
+	 * Temporary passwords meet the floor by construction (20 random
+	 * characters): as a privileged ID without a second factor, under the
+	 * real list, with a login.
+	 */
+	if (access(SK_POLICY_COMMON_PASSWORDS, R_OK) != 0)
+		return;
+	assert_int_equal(sk_policy_load_builtin("niigata", &p, NULL), SK_OK);
+	for (int i = 0; i < 200; i++) {
+		char temp[SK_PASSWORD_TEMP_MAX];
+		sk_password_generate(temp);
+		v = verdict(p, SK_KIND_PRIVILEGED, "ciso", false, temp);
+		if (v.profile || v.floor)
+			fail_msg("temporary password refused (bits %x/%x)", (unsigned)v.profile,
+			         (unsigned)v.floor);
+	}
 	sk_policy_free(p);
 }
 
@@ -1016,10 +1203,12 @@ int main(void)
 	    cmocka_unit_test(test_head_errors),
 	    cmocka_unit_test(test_strictest_wins_and_unions),
 	    cmocka_unit_test(test_silence_and_bad_input),
+	    cmocka_unit_test(test_decide_input_parse),
 	    cmocka_unit_test(test_decision_json),
 	    cmocka_unit_test(test_decide_does_not_allocate),
 	    cmocka_unit_test(test_scheme_3a),
 	    cmocka_unit_test(test_password_check),
+	    cmocka_unit_test(test_password_floor),
 	    cmocka_unit_test(test_coverage_and_oscal),
 	    cmocka_unit_test(test_builtins),
 	    cmocka_unit_test(test_several_approvers),

@@ -99,6 +99,9 @@ static void test_bad(void **state)
 	expect_bad("2025/4/1/2", "unexpected text after the day");
 	expect_bad("R12345.1.1", "expected a year");
 	expect_bad("\xff\xfe", "not valid UTF-8");
+	/* an overlong '1' and a surrogate: once read as a digit and as nothing */
+	expect_bad("2025/4/\xe0\x80\xb1", "not valid UTF-8");
+	expect_bad("2025/4/1\xed\xa0\x80", "not valid UTF-8");
 	char longs[100];
 	memset(longs, '1', sizeof(longs) - 1);
 	longs[sizeof(longs) - 1] = '\0';

@@ -1,0 +1,181 @@
+/* sk_msg: the message catalog and the choice of language. */
+#include "sk_msg.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+	const char *en, *ja;
+} catalog[SK_M__COUNT] = {
+    [SK_M_BODY_NOT_OBJECT] = {"the body must be a JSON object",
+                              "本文は JSON のオブジェクトにしてください"},
+    [SK_M_FIELD_UNKNOWN] = {"unknown field '{f}'", "「{f}」という項目はありません"},
+    [SK_M_FIELD_REQUIRED] = {"field '{f}' is required", "「{f}」は必須です"},
+    [SK_M_FIELD_TOO_LONG] = {"field '{f}' is longer than %u bytes",
+                             "「{f}」が長すぎます（%u バイトまで）"},
+    [SK_M_FIELD_NUL] = {"field '{f}' holds a NUL character", "「{f}」に NUL 文字が含まれています"},
+    [SK_M_FIELD_NOT_STRING] = {"field '{f}' must be a string", "「{f}」は文字列で指定してください"},
+    [SK_M_FIELD_NOT_INT] = {"field '{f}' must be an integer", "「{f}」は整数で指定してください"},
+    [SK_M_FIELD_NOT_BOOL] = {"field '{f}' must be true or false",
+                             "「{f}」は true か false で指定してください"},
+    [SK_M_FIELD_NOT_STR_OR_INT] = {"field '{f}' must be a string or an integer",
+                                   "「{f}」は文字列か整数で指定してください"},
+    [SK_M_FIELD_NOT_LIST] = {"field '{f}' must be an array of strings",
+                             "「{f}」は文字列の配列で指定してください"},
+    [SK_M_FIELD_RANGE] = {"field '{f}' must be a whole number from %lld to %lld",
+                          "「{f}」は %lld から %lld までの整数で指定してください"},
+    [SK_M_FIELD_TOO_MANY] = {"field '{f}' holds more than %u items",
+                             "「{f}」の要素が多すぎます（%u 個まで）"},
+    [SK_M_FIELD_BAD_ITEM] = {"field '{f}' must hold strings of at most %d bytes",
+                             "「{f}」の要素は %d バイト以内の文字列にしてください"},
+    [SK_M_TEXT_TOO_LONG] = {"longer than %u bytes", "長すぎます（%u バイトまで）"},
+    [SK_M_TEXT_NOT_UTF8] = {"not valid UTF-8", "UTF-8 として正しくありません"},
+    [SK_M_TEXT_CONTROL] = {"contains a control character", "制御文字が含まれています"},
+    [SK_M_HTTP_NO_SESSION] = {"log in first (POST /api/v1/login)",
+                              "先にログインしてください（POST /api/v1/login）"},
+    [SK_M_HTTP_NO_BODY_TAKEN] = {"this route takes no body", "この操作は本文を受け付けません"},
+    [SK_M_HTTP_BODY_TOO_LARGE] = {"the body is over %zu bytes",
+                                  "本文が大きすぎます（%zu バイトまで）"},
+    [SK_M_HTTP_MALFORMED_JSON] = {"malformed JSON %s", "JSON の形式が正しくありません（%s）"},
+    [SK_M_HTTP_NOT_UTF8] = {"malformed JSON: the body is not valid UTF-8",
+                            "JSON の形式が正しくありません: 本文が UTF-8 ではありません"},
+    [SK_M_HTTP_NO_PATH] = {"no such path", "そのパスはありません"},
+    [SK_M_HTTP_METHOD] = {"this path does not take that method",
+                          "このパスはそのメソッドを受け付けません"},
+    [SK_M_HTTP_MEDIA_TYPE] = {"the body must be sent as application/json",
+                              "本文は application/json で送ってください"},
+    [SK_M_HTTP_HEADERS_TOO_LARGE] = {"the request's headers are too large",
+                                     "リクエストのヘッダーが大きすぎます"},
+};
+
+const char *sk_lang_code(sk_lang l) { return l == SK_LANG_JA ? "ja" : "en"; }
+
+/* The q of one Accept-Language element's parameters ("; q=0.5"), in thousandths. */
+static int qvalue(const char *p, const char *end)
+{
+	while (p < end) {
+		while (p < end && (*p == ';' || *p == ' ' || *p == '\t'))
+			p++;
+		if (end - p >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+			p += 2;
+			int q = 0, scale = 1000;
+			if (p < end && *p == '1')
+				return 1000;
+			if (p < end && *p == '0')
+				p++;
+			if (p < end && *p == '.')
+				for (p++; p < end && *p >= '0' && *p <= '9' && scale > 1; p++)
+					q += (*p - '0') * (scale /= 10);
+			return q;
+		}
+		while (p < end && *p != ';')
+			p++;
+	}
+	return 1000;
+}
+
+sk_lang sk_lang_from_accept(const char *h, size_t n, sk_lang dflt)
+{
+	int best_ja = -1, best_en = -1;
+	const char *p = h, *end = h ? h + n : NULL;
+	while (p && p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end;
+		while (p < stop && (*p == ' ' || *p == '\t'))
+			p++;
+		const char *tag = p;
+		while (p < stop && *p != ';' && *p != ' ')
+			p++;
+		size_t tl = (size_t)(p - tag);
+		int q = qvalue(p, stop);
+		bool star = tl == 1 && tag[0] == '*';
+		if (star ||
+		    (tl >= 2 && strncasecmp(tag, "ja", 2) == 0 && (tl == 2 || tag[2] == '-')))
+			best_ja = q > best_ja ? q : best_ja;
+		if (star ||
+		    (tl >= 2 && strncasecmp(tag, "en", 2) == 0 && (tl == 2 || tag[2] == '-')))
+			best_en = q > best_en ? q : best_en;
+		p = stop + (comma != NULL);
+	}
+	if (best_ja <= 0 && best_en <= 0)
+		return dflt;
+	if (best_ja == best_en)
+		return dflt;
+	return best_ja > best_en ? SK_LANG_JA : SK_LANG_EN;
+}
+
+sk_lang sk_lang_from_env(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strncmp(v, "ja", 2) == 0 ? SK_LANG_JA : SK_LANG_EN;
+	}
+	return SK_LANG_EN;
+}
+
+const char *sk_msg_format(sk_msg_id id, sk_lang l)
+{
+	if ((unsigned)id >= SK_M__COUNT)
+		return "";
+	return l == SK_LANG_JA ? catalog[id].ja : catalog[id].en;
+}
+
+/* fmt with "{f}" replaced by field (its '%' doubled, so printf shows it as it is). */
+static void with_field(const char *fmt, const char *field, char *out, size_t max)
+{
+	size_t o = 0;
+	for (const char *p = fmt; *p && o + 2 < max; p++) {
+		if (p[0] == '{' && p[1] == 'f' && p[2] == '}') {
+			for (const char *f = field ? field : ""; *f && o + 2 < max; f++) {
+				if (*f == '%')
+					out[o++] = '%';
+				out[o++] = *f;
+			}
+			p += 2;
+			continue;
+		}
+		out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+sk_err sk_fail_msg(sk_buf *err, sk_err code, const char *field, const char *field_ja, sk_msg_id id,
+                   ...)
+{
+	if (!err)
+		return code;
+	char fmt_en[512], fmt_ja[512];
+	with_field(sk_msg_format(id, SK_LANG_EN), field, fmt_en, sizeof(fmt_en));
+	with_field(sk_msg_format(id, SK_LANG_JA), field_ja ? field_ja : field, fmt_ja,
+	           sizeof(fmt_ja));
+	va_list ap, ap2;
+	va_start(ap, id);
+	va_copy(ap2, ap);
+	sk_buf_reset(err);
+	(void)sk_buf_vaddf(err, fmt_en, ap);
+	char ja[1024];
+	vsnprintf(ja, sizeof(ja), fmt_ja, ap2);
+	va_end(ap2);
+	va_end(ap);
+	err->ja = strdup(ja); /* a failed copy leaves the English text, which still says it */
+	err->field = field;
+	return code;
+}
+
+const char *sk_err_str_lang(sk_err e, sk_lang l)
+{
+	return l == SK_LANG_JA ? sk_err_str_ja(e) : sk_err_str(e);
+}
+
+const char *sk_msg_of(const sk_buf *err, sk_err e, sk_lang l)
+{
+	if (!err || !err->len)
+		return sk_err_str_lang(e, l);
+	return l == SK_LANG_JA && err->ja ? err->ja : err->data;
+}

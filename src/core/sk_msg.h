@@ -1,0 +1,88 @@
+/*
+ * sk_msg: the message catalog: every sentence sekisho says to a person, in
+ * Japanese and English, chosen per reader (Accept-Language for the API, the
+ * locale for the CLI), and errors that carry the field they are about.
+ *
+ * A message is a printf format per language, taking the same arguments in
+ * the same order in both; "{f}" stands for the field, which is its key in
+ * English and its Japanese title in Japanese. sk_fail_msg renders both
+ * languages when the error happens, so whoever answers later needs nothing
+ * but the sk_buf: data holds the English text (logs and today's callers
+ * read it), ja the Japanese, field the key.
+ */
+#ifndef SK_MSG_H
+#define SK_MSG_H
+
+#include <stddef.h>
+
+#include "sk_buf.h"
+
+typedef enum sk_lang { SK_LANG_EN, SK_LANG_JA } sk_lang;
+
+/* "en" or "ja". */
+const char *sk_lang_code(sk_lang l);
+
+/*
+ * The language an Accept-Language header (n bytes, not NUL-terminated)
+ * prefers among ours: the highest q of a ja or en range ("ja-JP", "en;q=0.5";
+ * "*" counts for both); dflt when it names neither or is absent.
+ */
+sk_lang sk_lang_from_accept(const char *h, size_t n, sk_lang dflt);
+
+/* The CLI's language: LC_ALL, else LC_MESSAGES, else LANG: "ja…" is Japanese, else English. */
+sk_lang sk_lang_from_env(void);
+
+typedef enum sk_msg_id {
+	/* a request body or a record, field by field (src/domain/schema.c) */
+	SK_M_BODY_NOT_OBJECT,
+	SK_M_FIELD_UNKNOWN,
+	SK_M_FIELD_REQUIRED,
+	SK_M_FIELD_TOO_LONG,
+	SK_M_FIELD_NUL,
+	SK_M_FIELD_NOT_STRING,
+	SK_M_FIELD_NOT_INT,
+	SK_M_FIELD_NOT_BOOL,
+	SK_M_FIELD_NOT_STR_OR_INT,
+	SK_M_FIELD_NOT_LIST,
+	SK_M_FIELD_RANGE,
+	SK_M_FIELD_TOO_MANY,
+	SK_M_FIELD_BAD_ITEM,
+	SK_M_TEXT_TOO_LONG,
+	SK_M_TEXT_NOT_UTF8,
+	SK_M_TEXT_CONTROL,
+	/* the HTTP door (src/http/routes.c) */
+	SK_M_HTTP_NO_SESSION,
+	SK_M_HTTP_NO_BODY_TAKEN,
+	SK_M_HTTP_BODY_TOO_LARGE,
+	SK_M_HTTP_MALFORMED_JSON,
+	SK_M_HTTP_NOT_UTF8,
+	SK_M_HTTP_NO_PATH,
+	SK_M_HTTP_METHOD,
+	SK_M_HTTP_MEDIA_TYPE,
+	SK_M_HTTP_HEADERS_TOO_LARGE,
+	SK_M__COUNT
+} sk_msg_id;
+
+/* The message's format in l ("{f}" still in it). */
+const char *sk_msg_format(sk_msg_id id, sk_lang l);
+
+/*
+ * Records the error as sk_fail does, with the message id's text in both
+ * languages: field (a static key such as "note", or NULL) and field_ja (its
+ * Japanese title, or NULL to show the key) stand for "{f}"; the arguments
+ * fill the rest of the format. Returns code.
+ */
+sk_err sk_fail_msg(sk_buf *err, sk_err code, const char *field, const char *field_ja, sk_msg_id id,
+                   ...);
+
+/*
+ * The message err holds in l: its Japanese text when l is Japanese and it
+ * has one, its English text otherwise, and e's general sentence in l when
+ * err is empty.
+ */
+const char *sk_msg_of(const sk_buf *err, sk_err e, sk_lang l);
+
+/* The general sentence for an error class in l ("invalid input", "入力が正しくありません"). */
+const char *sk_err_str_lang(sk_err e, sk_lang l);
+
+#endif

@@ -1,0 +1,353 @@
+/*
+ * schema: the field tables of every record type and the checks that read
+ * them. Limits that a domain module also needs (a login's length, a unit
+ * code's) are that module's macros, named here, so each has one value.
+ */
+#include "schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../auth/password.h"
+#include "../core/sk_msg.h"
+#include "../auth/totp.h"
+#include "../core/sk_utf8.h"
+#include "asset.h"
+#include "org.h"
+#include "user.h"
+
+#define TEXT_MAX SK_ASSET_TEXT_MAX
+#define NOTE_MAX SK_ASSET_NOTE_MAX
+#define WORD_MAX 64 /* a vocabulary word, or its Japanese name */
+#define REF_MAX  64 /* an id or a code */
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- the information asset register (八王子 7(2)ア〜ク, SPEC C5) --- */
+
+static const sk_field asset_fields[SK_AF__COUNT] = {
+    [SK_AF_UNIT] = {"unit", "所管課", "Owning unit", SK_FT_REF, REF_MAX, 0, 0, SK_FF_REQUIRED,
+                    "所管|所属|課名|owning_unit", "所管する課の番号またはコード",
+                    "the owning unit's id or code"},
+    [SK_AF_TYPE] = {"type", "情報資産の種類", "Type", SK_FT_WORD, WORD_MAX, 0, 0, SK_FF_REQUIRED,
+                    "種類|種別",
+                    "ハードウェア、ソフトウェア、媒体、施設、文書、データ、ネットワーク、システム",
+                    "hardware, software, media, facility, document, data, network or system"},
+    [SK_AF_NAME] = {"name", "名称・型番", "Name and model", SK_FT_TEXT, TEXT_MAX, 0, 0,
+                    SK_FF_REQUIRED, "名称|情報資産名|資産名", "情報資産の名称または型番",
+                    "the asset's name or model"},
+    [SK_AF_QUANTITY] = {"quantity", "台数・個数", "Quantity", SK_FT_INT, 0, 0, 1000000000, 0,
+                        "台数|個数|数量", "台数または個数（省略時は1）", "how many (default 1)"},
+    [SK_AF_LOCATION] = {"location", "保管場所", "Storage location", SK_FT_TEXT, TEXT_MAX, 0, 0,
+                        SK_FF_DETAIL, "", "保管している場所", "where it is kept"},
+    [SK_AF_BACKUP] = {"backup", "バックアップの有無", "Backup", SK_FT_BOOL, 0, 0, 0, 0,
+                      "バックアップ", "あり／なし", "whether a backup exists"},
+    [SK_AF_DISPOSAL_METHOD] = {"disposal_method", "廃棄方法", "Disposal method", SK_FT_TEXT,
+                               TEXT_MAX, 0, 0, 0, "", "廃棄するときの方法",
+                               "how it is to be disposed of"},
+    [SK_AF_CONF] = {"conf", "機密性", "Confidentiality", SK_FT_LEVEL, 32, 0, 0, SK_FF_REQUIRED, "",
+                    "ポリシーの定める機密性の区分",
+                    "confidentiality level as the profile names it"},
+    [SK_AF_INTEG] = {"integ", "完全性", "Integrity", SK_FT_LEVEL, 32, 0, 0, SK_FF_REQUIRED, "",
+                     "ポリシーの定める完全性の区分", "integrity level as the profile names it"},
+    [SK_AF_AVAIL] = {"avail", "可用性", "Availability", SK_FT_LEVEL, 32, 0, 0, SK_FF_REQUIRED, "",
+                     "ポリシーの定める可用性の区分", "availability level as the profile names it"},
+    [SK_AF_MANAGER] = {"manager", "管理責任者", "Responsible manager", SK_FT_TEXT, TEXT_MAX, 0, 0,
+                       SK_FF_REQUIRED, "", "管理の責任を負う者", "who is responsible for it"},
+    [SK_AF_ZONE] = {"zone", "ネットワーク区分", "Network zone", SK_FT_WORD, WORD_MAX, 0, 0,
+                    SK_FF_REQUIRED, "ネットワーク|系統",
+                    "マイナンバー利用事務系、LGWAN接続系、インターネット接続系",
+                    "mynumber, lgwan or internet"},
+    [SK_AF_PERSONAL] = {"personal", "個人情報", "Personal information", SK_FT_BOOL, 0, 0, 0, 0,
+                        "個人情報の有無", "個人情報を含むか", "holds personal information"},
+    [SK_AF_MYNUMBER] = {"mynumber", "特定個人情報", "Specific personal information", SK_FT_BOOL, 0,
+                        0, 0, 0, "特定個人情報の有無",
+                        "特定個人情報（マイナンバーを含む個人情報）を含むか",
+                        "holds 特定個人情報 (implies personal information)"},
+    [SK_AF_RECOVERY_HOURS] = {"recovery_hours", "復旧目標時間", "Recovery time (hours)", SK_FT_INT,
+                              0, 1, 8784, 0, "復旧時間", "最も高い可用性の資産のみ：復旧までの時間",
+                              "hours to recover (highest availability level only)"},
+    [SK_AF_ACQUIRED_ON] = {"acquired_on", "取得日", "Acquired on", SK_FT_DATE, 64, 0, 0, 0,
+                           "取得年月日|登録日", "西暦または和暦（令和7年4月1日）",
+                           "a date, western or 和暦"},
+    [SK_AF_NOTE] = {"note", "備考", "Note", SK_FT_LONGTEXT, NOTE_MAX, 0, 0, SK_FF_DETAIL, "",
+                    "備考", "a note"},
+};
+
+const sk_schema sk_schema_asset = {"asset", "情報資産", "Information asset", asset_fields,
+                                   N(asset_fields)};
+
+/* The columns the register adds to what is entered: shown and exported, never written. */
+static const sk_field asset_record_fields[] = {
+    {"id", "管理番号", "Asset number", SK_FT_INT, 0, 1, INT64_MAX, 0, "", "台帳の管理番号",
+     "the register's number"},
+    {"label", "分類の表示", "Classification label", SK_FT_TEXT, TEXT_MAX, 0, 0, 0, "",
+     "分類から定まる表示", "the label the classification gives"},
+    {"status", "状態", "Status", SK_FT_WORD, WORD_MAX, 0, 0, 0, "", "使用中または廃棄済み",
+     "active or disposed"},
+    {"disposed_on", "廃棄日", "Disposed on", SK_FT_DATE, 64, 0, 0, 0, "", "廃棄した日",
+     "the day it was disposed of"},
+    {"disposal_operator", "廃棄担当者", "Disposed of by", SK_FT_TEXT, TEXT_MAX, 0, 0, SK_FF_DETAIL,
+     "", "廃棄を行った担当者", "who carried out the disposal"},
+    {"disposal_record", "廃棄処理内容", "Disposal record", SK_FT_LONGTEXT, NOTE_MAX, 0, 0,
+     SK_FF_DETAIL, "", "方法、事業者、証明書番号", "method, company, certificate number"},
+    {"updated_at", "更新日時", "Updated at", SK_FT_TEXT, 64, 0, 0, 0, "", "最後に変更した日時",
+     "when it last changed"},
+};
+const sk_schema sk_schema_asset_record = {"asset_record", "情報資産台帳の記録",
+                                          "Asset register record", asset_record_fields,
+                                          N(asset_record_fields)};
+
+const sk_field *sk_schema_asset_column(const char *key)
+{
+	const sk_field *f = sk_schema_field(&sk_schema_asset, key);
+	return f ? f : sk_schema_field(&sk_schema_asset_record, key);
+}
+
+/* 八王子 7(9)イ: 廃棄の日時、担当者及び処理内容を記録する. */
+static const sk_field dispose_fields[] = {
+    {"operator", "廃棄担当者", "Person in charge", SK_FT_TEXT, TEXT_MAX, 0, 0,
+     SK_FF_REQUIRED | SK_FF_DETAIL, "", "廃棄を行った担当者", "who carried out the disposal"},
+    {"record", "廃棄処理内容", "Disposal record", SK_FT_LONGTEXT, NOTE_MAX, 0, 0,
+     SK_FF_REQUIRED | SK_FF_DETAIL, "", "方法、事業者、証明書番号",
+     "method, company, certificate number"},
+    {"on", "廃棄日", "Disposed on", SK_FT_DATE, 64, 0, 0, 0, "", "省略時は今日",
+     "date (default today)"},
+};
+const sk_schema sk_schema_asset_dispose = {"asset_dispose", "情報資産の廃棄", "Asset disposal",
+                                           dispose_fields, N(dispose_fields)};
+
+/* --- decisions (SPEC §3) --- */
+
+static const sk_field asset_decision_fields[] = {
+    {"asset_id", "情報資産", "Asset", SK_FT_INT, 0, 1, INT64_MAX, SK_FF_REQUIRED, "",
+     "判断の対象となる情報資産", "the asset"},
+    {"action", "行為", "Action", SK_FT_WORD, WORD_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "持ち出し、外部提供、廃棄など", "a SPEC §3 action"},
+};
+const sk_schema sk_schema_asset_decision = {"asset_decision", "取扱いの判断", "Handling decision",
+                                            asset_decision_fields, N(asset_decision_fields)};
+
+static const sk_field decide_fields[] = {
+    {"action", "行為", "Action", SK_FT_WORD, WORD_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "持ち出し、外部提供、廃棄など", "a SPEC §3 action"},
+    {"conf", "機密性", "Confidentiality", SK_FT_LEVEL, 32, 0, 0, 0, "", "機密性の区分",
+     "confidentiality level"},
+    {"integ", "完全性", "Integrity", SK_FT_LEVEL, 32, 0, 0, 0, "", "完全性の区分",
+     "integrity level"},
+    {"avail", "可用性", "Availability", SK_FT_LEVEL, 32, 0, 0, 0, "", "可用性の区分",
+     "availability level"},
+    {"mynumber", "特定個人情報", "Specific personal information", SK_FT_BOOL, 0, 0, 0, 0, "",
+     "特定個人情報を含むか（個人情報を含むことになる）", "holds 特定個人情報 (implies personal)"},
+    {"personal", "個人情報", "Personal information", SK_FT_BOOL, 0, 0, 0, 0, "", "個人情報を含むか",
+     "holds personal information"},
+    {"zone", "ネットワーク区分", "Network zone", SK_FT_WORD, WORD_MAX, 0, 0, 0, "",
+     "資産のあるネットワーク", "mynumber, lgwan or internet"},
+    {"to_zone", "接続先のネットワーク区分", "Other end's zone", SK_FT_WORD, WORD_MAX, 0, 0, 0, "",
+     "接続・通信の相手側のネットワーク", "the other end's zone (mynumber, lgwan or internet)"},
+    {"asset_type", "情報資産の種類", "Asset type", SK_FT_WORD, WORD_MAX, 0, 0, 0, "",
+     "ハードウェア、媒体、文書など", "a SPEC C5 asset type"},
+    {"actor_role", "行為者の役割", "Actor's role", SK_FT_WORD, WORD_MAX, 0, 0, 0, "",
+     "行為を行う者の役割", "the actor's role"},
+};
+const sk_schema sk_schema_decide = {"decide", "取扱いの判断", "Handling decision", decide_fields,
+                                    N(decide_fields)};
+
+/* --- organization and accounts (SPEC C2, C3) --- */
+
+static const sk_field unit_fields[] = {
+    {"code", "組織コード", "Unit code", SK_FT_TEXT, SK_ORG_CODE_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "英数字のコード（例 joho）", "letters, digits, '.', '_' or '-'"},
+    {"name", "組織名", "Unit name", SK_FT_TEXT, SK_ORG_NAME_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "例 情報管理課", "e.g. 情報管理課"},
+    {"kind", "組織の種類", "Unit kind", SK_FT_WORD, WORD_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "部、課、指定管理者、委託事業者", "department, section, designated_manager or contractor"},
+    {"parent", "上位組織", "Parent unit", SK_FT_REF, REF_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "上位の組織の番号またはコード", "the parent unit's id or code"},
+};
+const sk_schema sk_schema_unit = {"unit", "組織", "Unit", unit_fields, N(unit_fields)};
+
+static const sk_field user_fields[] = {
+    {"login", "ログインID", "Login", SK_FT_TEXT, SK_LOGIN_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "英小文字・数字・'.'・'_'・'-'", "lower-case letters, digits, '.', '_' or '-'"},
+    {"name", "氏名", "Name", SK_FT_TEXT, SK_USER_NAME_MAX, 0, 0, SK_FF_REQUIRED, "", "利用者の氏名",
+     "the person's name"},
+    {"unit", "所属", "Unit", SK_FT_REF, REF_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "所属する組織の番号またはコード", "the unit's id or code"},
+    {"kind", "利用者の種類", "Account kind", SK_FT_WORD, WORD_MAX, 0, 0, 0, "",
+     "職員、委託事業者、指定管理者", "staff, contractor or designated_manager"},
+    {"roles", "役割", "Roles", SK_FT_WORDS, 12, 0, 0, SK_FF_REQUIRED, "", "その組織で与える役割",
+     "roles granted at the unit"},
+};
+const sk_schema sk_schema_user = {"user", "利用者", "Account", user_fields, N(user_fields)};
+
+static const sk_field role_grant_fields[] = {
+    {"login", "ログインID", "Login", SK_FT_TEXT, SK_LOGIN_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "役割を与える利用者", "the account"},
+    {"role", "役割", "Role", SK_FT_WORD, 32, 0, 0, SK_FF_REQUIRED, "", "SPEC §3 の役割",
+     "a SPEC §3 role"},
+    {"unit", "組織", "Unit", SK_FT_REF, REF_MAX, 0, 0, SK_FF_REQUIRED, "", "組織の番号またはコード",
+     "the unit's id or code"},
+};
+const sk_schema sk_schema_role_grant = {"role_grant", "役割の付与", "Role grant", role_grant_fields,
+                                        N(role_grant_fields)};
+
+/* --- authentication --- */
+
+static const sk_field login_fields[] = {
+    {"login", "ログインID", "Login", SK_FT_TEXT, SK_LOGIN_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "ログインID", "the account's login"},
+    {"password", "パスワード", "Password", SK_FT_SECRET, SK_PASSWORD_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "パスワード", "the password"},
+    {"totp", "確認コード", "One-time code", SK_FT_SECRET, 16, 0, 0, 0, "",
+     "認証アプリの6桁のコード", "a one-time code where the profile demands MFA"},
+};
+const sk_schema sk_schema_login = {"login", "ログイン", "Log in", login_fields, N(login_fields)};
+
+static const sk_field password_fields[] = {
+    {"old", "現在のパスワード", "Current password", SK_FT_SECRET, SK_PASSWORD_MAX, 0, 0,
+     SK_FF_REQUIRED, "", "現在のパスワード", "the current password"},
+    {"new", "新しいパスワード", "New password", SK_FT_SECRET, SK_PASSWORD_MAX, 0, 0, SK_FF_REQUIRED,
+     "", "新しいパスワード", "the new password"},
+};
+const sk_schema sk_schema_password_change = {
+    "password_change", "パスワードの変更", "Password change", password_fields, N(password_fields)};
+
+static const sk_field totp_enroll_fields[] = {
+    {"password", "パスワード", "Password", SK_FT_SECRET, SK_PASSWORD_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "本人確認のためのパスワード", "the account's password, given again"},
+};
+const sk_schema sk_schema_totp_enroll = {"totp_enroll", "二要素認証の登録", "TOTP enrollment",
+                                         totp_enroll_fields, N(totp_enroll_fields)};
+
+static const sk_field totp_confirm_fields[] = {
+    {"code", "確認コード", "One-time code", SK_FT_SECRET, 16, 0, 0, SK_FF_REQUIRED, "",
+     "認証アプリの現在の6桁のコード", "the authenticator's current 6-digit code"},
+};
+const sk_schema sk_schema_totp_confirm = {"totp_confirm", "二要素認証の確認", "TOTP confirmation",
+                                          totp_confirm_fields, N(totp_confirm_fields)};
+
+/* --- checks --- */
+
+const sk_field *sk_schema_field(const sk_schema *sc, const char *key)
+{
+	for (size_t i = 0; i < sc->n; i++)
+		if (strcmp(sc->fields[i].key, key) == 0)
+			return &sc->fields[i];
+	return NULL;
+}
+
+static bool is_text(sk_ftype t)
+{
+	return t == SK_FT_TEXT || t == SK_FT_LONGTEXT || t == SK_FT_SECRET || t == SK_FT_DATE ||
+	       t == SK_FT_WORD;
+}
+
+/* The message that refuses a value of another JSON type than the field takes. */
+static sk_msg_id wrong_type(sk_ftype t)
+{
+	switch (t) {
+	case SK_FT_INT:
+		return SK_M_FIELD_NOT_INT;
+	case SK_FT_BOOL:
+		return SK_M_FIELD_NOT_BOOL;
+	case SK_FT_REF:
+	case SK_FT_LEVEL:
+		return SK_M_FIELD_NOT_STR_OR_INT;
+	case SK_FT_WORDS:
+		return SK_M_FIELD_NOT_LIST;
+	default:
+		return SK_M_FIELD_NOT_STRING;
+	}
+}
+
+#define FAIL(f, id, ...) sk_fail_msg(err, SK_ERR_INVALID, (f)->key, (f)->ja, id, ##__VA_ARGS__)
+
+static sk_err check_value(const sk_field *f, json_t *v, sk_buf *err)
+{
+	if (json_is_string(v)) {
+		if (!is_text(f->type) && f->type != SK_FT_REF && f->type != SK_FT_LEVEL)
+			return FAIL(f, wrong_type(f->type));
+		size_t n = json_string_length(v);
+		if (n > f->max)
+			return FAIL(f, SK_M_FIELD_TOO_LONG, (unsigned)f->max);
+		if (memchr(json_string_value(v), '\0', n))
+			return FAIL(f, SK_M_FIELD_NUL);
+		return SK_OK;
+	}
+	if (json_is_integer(v)) {
+		if (f->type == SK_FT_REF || f->type == SK_FT_LEVEL)
+			return SK_OK;
+		if (f->type != SK_FT_INT)
+			return FAIL(f, wrong_type(f->type));
+		json_int_t x = json_integer_value(v);
+		if (x < f->lo || x > f->hi)
+			return FAIL(f, SK_M_FIELD_RANGE, (long long)f->lo, (long long)f->hi);
+		return SK_OK;
+	}
+	if (json_is_boolean(v))
+		return f->type == SK_FT_BOOL ? SK_OK : FAIL(f, wrong_type(f->type));
+	if (!json_is_array(v) || f->type != SK_FT_WORDS)
+		return FAIL(f, wrong_type(f->type));
+	if (json_array_size(v) > f->max)
+		return FAIL(f, SK_M_FIELD_TOO_MANY, (unsigned)f->max);
+	size_t i;
+	json_t *x;
+	json_array_foreach (v, i, x)
+		if (!json_is_string(x) || json_string_length(x) > SK_SCHEMA_WORD_MAX ||
+		    memchr(json_string_value(x), '\0', json_string_length(x)))
+			return FAIL(f, SK_M_FIELD_BAD_ITEM, SK_SCHEMA_WORD_MAX);
+	return SK_OK;
+}
+
+sk_err sk_schema_check_json(const sk_schema *sc, sk_schema_mode mode, json_t *body, sk_buf *err)
+{
+	if (!json_is_object(body))
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_BODY_NOT_OBJECT);
+	const char *key;
+	json_t *v;
+	sk_err e;
+	json_object_foreach (body, key, v) {
+		const sk_field *f = sk_schema_field(sc, key);
+		if (!f) {
+			/* An unknown key is the client's text: named, but never more than 64 bytes.
+			 */
+			char k[65];
+			snprintf(k, sizeof(k), "%s", key);
+			sk_fail_msg(err, SK_ERR_INVALID, k, NULL, SK_M_FIELD_UNKNOWN);
+			err->field = NULL; /* k is gone when this returns; field must be static */
+			return SK_ERR_INVALID;
+		}
+		if ((e = check_value(f, v, err)))
+			return e;
+	}
+	if (mode == SK_SCHEMA_CREATE)
+		for (size_t i = 0; i < sc->n; i++)
+			if ((sc->fields[i].flags & SK_FF_REQUIRED) &&
+			    !json_object_get(body, sc->fields[i].key))
+				return FAIL(&sc->fields[i], SK_M_FIELD_REQUIRED);
+	return SK_OK;
+}
+
+sk_err sk_schema_check_text(const sk_field *f, const char *v, size_t len, sk_buf *err)
+{
+	if (len > f->max)
+		return FAIL(f, SK_M_TEXT_TOO_LONG, (unsigned)f->max);
+	if (!sk_utf8_valid(v, len, NULL))
+		return FAIL(f, SK_M_TEXT_NOT_UTF8);
+	bool lines = f->type == SK_FT_LONGTEXT;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char u = (unsigned char)v[i];
+		if ((u < 0x20 && !(lines && (u == '\n' || u == '\r' || u == '\t'))) || u == 0x7f)
+			return FAIL(f, SK_M_TEXT_CONTROL);
+	}
+	return SK_OK;
+}
+
+void sk_schema_option_name(const sk_field *f, char *out, size_t max)
+{
+	size_t i = 0;
+	for (; f->key[i] && i + 1 < max; i++)
+		out[i] = f->key[i] == '_' ? '-' : f->key[i];
+	out[i] = '\0';
+}

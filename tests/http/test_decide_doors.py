@@ -1,0 +1,115 @@
+"""The two doors of a bare decision give the same answer (issue #11): a grid of
+inputs (every SPEC §3 action x every confidentiality level of the profile
+and none x no flag / personal / mynumber x every actor role and none, for
+two profiles) is decided by `sekisho decide --json` and by POST
+/api/v1/policy/decide on a running server of an installation of that
+profile, and the two JSON objects must be equal (compared as parsed JSON,
+so key order and spacing do not matter). A few more inputs use zone,
+to_zone and asset_type, which the API used to ignore.
+
+Usage: test_decide_doors.py DB1 PROFILE1 DB2 PROFILE2
+"""
+import concurrent.futures
+import json
+import subprocess
+import sys
+
+import sktest
+from sktest import Client, Server, check, expect, fail, password_for, sk
+
+ACTIONS = ["create", "acquire", "use", "store", "copy", "send_email", "send_fax", "take_out",
+           "transport", "provide_external", "publish", "dispose", "carry_in", "process_outside",
+           "use_private_device", "take_home", "store_cloud", "store_free_cloud",
+           "post_social_media", "install_software", "connect_device", "connect_network"]
+FLAGS = [{}, {"personal": True}, {"mynumber": True}]
+ZONES = ["mynumber", "lgwan", "internet"]
+
+
+def cli_decide(profile, body):
+    args = [sktest.BIN, "decide", "--profile", profile, "--json"]
+    for k, v in body.items():
+        opt = "--" + k.replace("_", "-")
+        if v is True:
+            args.append(opt)
+        else:
+            args += [opt, str(v)]
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("%s exited %d: %s" % (" ".join(args), r.returncode, r.stderr))
+    return json.loads(r.stdout)
+
+
+def grid(levels):
+    for action in ACTIONS:
+        for conf in [None] + levels:
+            for flags in FLAGS:
+                for role in [None] + sktest.ROLES:
+                    body = {"action": action}
+                    if conf is not None:
+                        body["conf"] = conf
+                    body.update(flags)
+                    if role:
+                        body["actor_role"] = role
+                    yield body
+    # zone, to_zone and asset_type reach the rules through both doors.
+    for action in ACTIONS:
+        for zone in ZONES:
+            for to_zone in ZONES:
+                yield {"action": action, "conf": levels[-1], "zone": zone, "to_zone": to_zone,
+                       "actor_role": "staff"}
+        for t in ["hardware", "media", "document", "data"]:
+            yield {"action": action, "conf": levels[0], "asset_type": t, "mynumber": True}
+
+
+def run(db, profile):
+    sktest.DB = db
+    sk("init", "--db", db, "--profile", profile, "--admin", "chief", "--key",
+       sktest.KEY + "." + profile)
+    root = json.loads(sk("org", "list", "--db", db, "--json"))[0]["code"]
+    sk("user", "add", "--db", db, "--login", "asker", "--name", "asker", "--unit", root,
+       "--role", "staff", "--password-stdin", stdin=password_for("asker") + "\n")
+    srv = Server()
+    # Four connections: each API decision waits for its audit entry's commit.
+    clients = [Client(srv) for _ in range(4)]
+    for c in clients:
+        expect(c.login("asker"), 200, "login asker")
+    c = clients[0]
+    pol = c.call("GET", "/api/v1/policy")
+    expect(pol, 200, "policy")
+    levels = [lv["id"] for lv in pol[2]["classification"]["conf"]["levels"]]
+    bodies = list(grid(levels))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+        cli = list(ex.map(lambda b: cli_decide(profile, b), bodies))
+
+    def api_part(i):
+        return [clients[i].call("POST", "/api/v1/policy/decide", b)
+                for b in bodies[i::len(clients)]]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(clients)) as ex:
+        parts = list(ex.map(api_part, range(len(clients))))
+    api = [None] * len(bodies)
+    for i, part in enumerate(parts):
+        api[i::len(clients)] = part
+    differ = []
+    kinds = set()
+    for body, want, got in zip(bodies, cli, api):
+        expect(got, 200, "POST /api/v1/policy/decide %r" % body)
+        kinds.add(want["decision"])
+        if json.dumps(got[2], sort_keys=True) != json.dumps(want, sort_keys=True):
+            differ.append((body, want, got[2]))
+    srv.stop()
+    for body, want, got in differ[:5]:
+        print("differs for %s:\n  cli %s\n  api %s" % (json.dumps(body), json.dumps(want),
+                                                     json.dumps(got)), file=sys.stderr)
+    check(not differ, "%s: %d of %d decisions differ between the CLI and the API"
+          % (profile, len(differ), len(bodies)))
+    # A grid that only ever said one thing would prove little.
+    check(len(kinds) >= 3, "%s: the grid reached only %s" % (profile, sorted(kinds)))
+    print("%s: %d inputs, the CLI and the API agree (%s)" % (profile, len(bodies),
+                                                            ", ".join(sorted(kinds))))
+
+
+if len(sys.argv) != 5:
+    fail("usage: test_decide_doors.py DB1 PROFILE1 DB2 PROFILE2")
+run(sys.argv[1], sys.argv[2])
+run(sys.argv[3], sys.argv[4])
