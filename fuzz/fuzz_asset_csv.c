@@ -71,7 +71,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_store *s = store();
 	int64_t before = count(s);
 	sk_asset_import_result res;
-	sk_err e = sk_asset_import(s, sk_actor_cli(), p, size, "fuzz.csv", &res, &err);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_err e = sk_asset_import(&c, p, size, "fuzz.csv", &res, &err);
+	sk_ctx_fini(&c);
 	int64_t after = count(s);
 	if (e != SK_OK && after != before)
 		abort(); /* a failed import wrote something */

@@ -14,12 +14,9 @@
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../domain/authz.h"
+#include "../domain/ctx.h"
 #include "../domain/role.h"
-
-/* The roles whose holders are privileged IDs (their passwords and sessions follow those rules). */
-static const char *const privileged_roles[] = {"system_manager", "system_staff"};
-#define N_PRIVILEGED (sizeof(privileged_roles) / sizeof(privileged_roles[0]))
-_Static_assert(N_PRIVILEGED == 2, "UREC_COLS names the two privileged roles");
 
 /* A session's last-seen time is rewritten only when it is older than this (seconds). */
 #define SEEN_GRANULARITY 30
@@ -40,18 +37,11 @@ static sk_err load_policy(sk_store *s, const sk_policy *given, const sk_policy *
 	*use = given;
 	if (given)
 		return SK_OK;
-	sk_buf prof = SK_BUF_INIT(4096), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_meta_get(s, "policy.profile", &prof, err);
-	if (e == SK_ERR_NOT_FOUND)
+	sk_err e = sk_ctx_load_installation_profile(s, owned, err);
+	if (!e && !*owned)
 		e = sk_fail(err, SK_ERR_CONFLICT,
 		            "the database records no policy profile (create the installation with "
 		            "'sekisho init')");
-	if (!e && sk_policy_open(prof.data, owned, &diag) != SK_OK)
-		e = sk_fail(err, SK_ERR_CORRUPT,
-		            "the installation's profile '%s' does not load: %s", prof.data,
-		            diag.data);
-	sk_buf_free(&prof);
-	sk_buf_free(&diag);
 	*use = *owned;
 	return e;
 }
@@ -117,14 +107,14 @@ struct urec {
 /*
  * The columns urec_row reads, from users aliased u; the last one makes the
  * account's kind part of the same query (privileged: it holds one of the
- * privileged_roles).
+ * privileged roles, sk_role_is_privileged).
  */
 #define UREC_COLS                                                                                  \
 	"u.id, u.unit_id, u.password_temporary, u.password_changed_at, u.created_at, "             \
 	"u.expires_at, u.last_login_at, u.failed_logins, u.locked_until, u.lockouts, "             \
 	"u.totp_last_step, u.login, u.status, u.zone, u.password_hash, u.last_login_addr, "        \
 	"u.totp_secret, (SELECT COUNT(*) FROM role_assignment ra WHERE ra.user_id = u.id AND "     \
-	"ra.role IN ('system_manager', 'system_staff'))"
+	"ra.role IN (" SK_PRIVILEGED_ROLES_SQL "))"
 #define UREC_NCOLS 18
 
 static sk_err urec_row(void *ctx, const sk_row *r, sk_buf *err)
@@ -907,7 +897,7 @@ static sk_err admin_target(sk_store *s, const sk_actor *actor, const char *login
 	if (!e && !u->found)
 		e = sk_fail(err, SK_ERR_NOT_FOUND, "no account '%s'", login);
 	if (!e)
-		e = sk_role_require_admin(s, actor, u->unit_id, err);
+		e = sk_authz_require_cap_of(s, actor, SK_CAP_USER_ADMIN, u->unit_id, err);
 	return e;
 }
 
@@ -1264,10 +1254,8 @@ sk_err sk_auth_unused(sk_store *s, int days, json_t **out, sk_buf *err)
 sk_err sk_auth_privileged_min_holders_check(sk_store *s, const char *role, int64_t user_id,
                                             sk_buf *err)
 {
-	bool privileged = false;
-	for (size_t i = 0; role && i < N_PRIVILEGED; i++)
-		privileged = privileged || strcmp(role, privileged_roles[i]) == 0;
-	if (!privileged)
+	sk_role r;
+	if (!role || sk_role_parse(role, &r) != SK_OK || !sk_role_is_privileged(r))
 		return SK_OK;
 	int64_t holders = 0;
 	sk_val p[] = {sk_vtext(role), SK_VINT(sk_clock_now())};

@@ -198,7 +198,7 @@ sk_err sk_auth_change_password(sk_store *s, const sk_policy *pol, const sk_auth_
 /*
  * Clears login's lockout (failed_logins, locked_until and the lockout count)
  * and audits "auth.unlock". Needs an administrator of the account's unit
- * (sk_role_require_admin). SK_ERR_NOT_FOUND naming login; SK_ERR_CONFLICT
+ * (capability user.admin there). SK_ERR_NOT_FOUND naming login; SK_ERR_CONFLICT
  * ("'LOGIN' is not locked") when there is nothing to clear.
  */
 sk_err sk_auth_unlock(sk_store *s, const sk_actor *actor, const char *login, sk_buf *err);

@@ -97,6 +97,26 @@ static bool parse_fields(const char *usage, int argc, char **argv, sk_asset_inpu
 	return true;
 }
 
+/*
+ * The command's context: the CLI operator on the opened store, with the
+ * installation's profile loaded once, when first needed.
+ */
+static sk_ctx cli;
+
+static int open_ctx(const char *db, sk_store **s)
+{
+	int rc = sk_cli_open_store(db, s);
+	if (!rc)
+		sk_ctx_init(&cli, *s, NULL, sk_actor_cli());
+	return rc;
+}
+
+static void close_ctx(sk_store *s)
+{
+	sk_ctx_fini(&cli);
+	sk_store_close(s);
+}
+
 static int show_json_or_id(sk_store *s, int64_t id, bool json)
 {
 	if (!json) {
@@ -105,7 +125,7 @@ static int show_json_or_id(sk_store *s, int64_t id, bool json)
 	}
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *j = NULL;
-	sk_err e = sk_asset_get(s, sk_actor_cli(), id, &j, &err);
+	sk_err e = sk_asset_get(&cli, id, &j, &err);
 	int rc = e ? sk_cli_fail_buf(e, &err) : sk_cli_print_json(j);
 	sk_buf_free(&err);
 	return rc;
@@ -121,14 +141,14 @@ static int cmd_add(int argc, char **argv)
 	    (rc = sk_cli_no_args(argc, argv, U_ADD)))
 		return rc;
 	sk_store *s = NULL;
-	if ((rc = sk_cli_open_store(db, &s)))
+	if ((rc = open_ctx(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	int64_t id = 0;
-	sk_err e = sk_asset_add(s, sk_actor_cli(), &in, &id, &err);
+	sk_err e = sk_asset_add(&cli, &in, &id, &err);
 	rc = e ? sk_cli_fail_buf(e, &err) : show_json_or_id(s, id, json);
 	sk_buf_free(&err);
-	sk_store_close(s);
+	close_ctx(s);
 	return rc;
 }
 
@@ -145,13 +165,13 @@ static int cmd_update(int argc, char **argv)
 	if (!n)
 		return sk_cli_usage_error(U_UPDATE, "nothing to change");
 	sk_store *s = NULL;
-	if ((rc = sk_cli_open_store(db, &s)))
+	if ((rc = open_ctx(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_asset_update(s, sk_actor_cli(), id, &in, &err);
+	sk_err e = sk_asset_update(&cli, id, &in, &err);
 	rc = e ? sk_cli_fail_buf(e, &err) : json ? show_json_or_id(s, id, true) : 0;
 	sk_buf_free(&err);
-	sk_store_close(s);
+	close_ctx(s);
 	return rc;
 }
 
@@ -224,12 +244,11 @@ static int cmd_show(int argc, char **argv)
 	int64_t id = 0;
 	int rc;
 	sk_store *s = NULL;
-	if (!parse_simple(U_SHOW, argc, argv, &db, &json, &id, &rc) ||
-	    (rc = sk_cli_open_store(db, &s)))
+	if (!parse_simple(U_SHOW, argc, argv, &db, &json, &id, &rc) || (rc = open_ctx(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *j = NULL;
-	sk_err e = sk_asset_get(s, sk_actor_cli(), id, &j, &err);
+	sk_err e = sk_asset_get(&cli, id, &j, &err);
 	if (e)
 		rc = sk_cli_fail_buf(e, &err);
 	else if (json)
@@ -239,7 +258,7 @@ static int cmd_show(int argc, char **argv)
 		json_decref(j);
 	}
 	sk_buf_free(&err);
-	sk_store_close(s);
+	close_ctx(s);
 	return rc;
 }
 
@@ -323,14 +342,14 @@ static int cmd_list(int argc, char **argv)
 		return rc;
 	f.limit = limit;
 	sk_store *s = NULL;
-	if ((rc = sk_cli_open_store(db, &s)))
+	if ((rc = open_ctx(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	struct list_out lo = {json ? json_array() : NULL, stdout, SK_BUF_INIT(1u << 20)};
 	f.brief = !json;
 	f.withhold = true; /* `asset show ID` gives a 機密性3 asset's details, recorded */
 	sk_err e = (json && !lo.arr) ? sk_fail(&err, SK_ERR_NOMEM, "out of memory")
-	                             : sk_asset_list(s, sk_actor_cli(), &f, list_row, &lo, &err);
+	                             : sk_asset_list(&cli, &f, list_row, &lo, &err);
 	if (e) {
 		json_decref(lo.arr);
 		rc = sk_cli_fail_buf(e, &err);
@@ -340,7 +359,7 @@ static int cmd_list(int argc, char **argv)
 		rc = sk_cli_fail(SK_ERR_IO, "cannot write the listing");
 	sk_buf_free(&lo.line);
 	sk_buf_free(&err);
-	sk_store_close(s);
+	close_ctx(s);
 	return rc;
 }
 
@@ -363,13 +382,13 @@ static int cmd_dispose(int argc, char **argv)
 		return sk_cli_usage_error(U_DISPOSE, "--operator and --record are required (八王子 "
 		                                     "7(9)イ: 日時、担当者及び処理内容)");
 	sk_store *s = NULL;
-	if ((rc = sk_cli_open_store(db, &s)))
+	if ((rc = open_ctx(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_asset_dispose(s, sk_actor_cli(), id, on, op, record, &err);
+	sk_err e = sk_asset_dispose(&cli, id, on, op, record, &err);
 	rc = e ? sk_cli_fail_buf(e, &err) : 0;
 	sk_buf_free(&err);
-	sk_store_close(s);
+	close_ctx(s);
 	return rc;
 }
 
@@ -406,12 +425,11 @@ static int cmd_history(int argc, char **argv)
 	int64_t id = 0;
 	int rc;
 	sk_store *s = NULL;
-	if (!parse_simple(U_HISTORY, argc, argv, &db, &json, &id, &rc) ||
-	    (rc = sk_cli_open_store(db, &s)))
+	if (!parse_simple(U_HISTORY, argc, argv, &db, &json, &id, &rc) || (rc = open_ctx(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *arr = NULL;
-	sk_err e = sk_asset_history(s, sk_actor_cli(), id, &arr, &err);
+	sk_err e = sk_asset_history(&cli, id, &arr, &err);
 	if (e)
 		rc = sk_cli_fail_buf(e, &err);
 	else if (json)
@@ -438,7 +456,7 @@ static int cmd_history(int argc, char **argv)
 		json_decref(arr);
 	}
 	sk_buf_free(&err);
-	sk_store_close(s);
+	close_ctx(s);
 	return rc;
 }
 
@@ -488,12 +506,12 @@ static int cmd_import(int argc, char **argv)
 	if (rc)
 		return rc;
 	sk_store *s = NULL;
-	if (!(rc = sk_cli_open_store(db, &s))) {
+	if (!(rc = open_ctx(db, &s))) {
 		sk_buf err = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 		sk_asset_import_result res;
 		const char *base = strrchr(path, '/');
-		sk_err e = sk_asset_import(s, sk_actor_cli(), map ? map : "", len,
-		                           base ? base + 1 : path, &res, &err);
+		sk_err e =
+		    sk_asset_import(&cli, map ? map : "", len, base ? base + 1 : path, &res, &err);
 		if (e)
 			rc = sk_cli_fail_buf(e, &err);
 		else if (json)
@@ -504,7 +522,7 @@ static int cmd_import(int argc, char **argv)
 			printf("imported %lld assets from %s (%s, sha256 %s)\n",
 			       (long long)res.rows, path, res.encoding, res.sha256);
 		sk_buf_free(&err);
-		sk_store_close(s);
+		close_ctx(s);
 	}
 	if (map)
 		munmap(map, len);
@@ -542,13 +560,13 @@ static int cmd_export(int argc, char **argv)
 		return r;
 	}
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
+	int rc = open_ctx(db, &s);
 	if (rc) {
 		sk_buf_free(&err);
 		return rc;
 	}
 	if (xlsx)
-		e = sk_asset_export_xlsx(s, sk_actor_cli(), &f, out, &err);
+		e = sk_asset_export_xlsx(&cli, &f, out, &err);
 	else {
 		/* A CSV file is written beside its target and renamed, so a failure leaves none. */
 		sk_buf tmp = SK_BUF_INIT(4096);
@@ -560,7 +578,7 @@ static int cmd_export(int argc, char **argv)
 				            strerror(errno));
 		}
 		if (!e)
-			e = sk_asset_export_csv(s, sk_actor_cli(), &f, fp, (int)enc, !keys, &err);
+			e = sk_asset_export_csv(&cli, &f, fp, (int)enc, !keys, &err);
 		if (out && fp) {
 			if (fclose(fp) != 0 && !e)
 				e = sk_fail(&err, SK_ERR_IO, "cannot write %s", out);
@@ -574,7 +592,7 @@ static int cmd_export(int argc, char **argv)
 	}
 	rc = e ? sk_cli_fail_buf(e, &err) : 0;
 	sk_buf_free(&err);
-	sk_store_close(s);
+	close_ctx(s);
 	return rc;
 }
 

@@ -77,7 +77,9 @@ int sk_cmd_user_unused(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *list = NULL;
-	sk_err e = sk_auth_unused(s, (int)a.days, &list, &err);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_err e = sk_user_unused(&c, (int)a.days, &list, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
 	if (a.json) {

@@ -142,7 +142,9 @@ static int user_list(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *users = NULL;
-	sk_err e = sk_user_list(s, unit, role, &users, &err);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_err e = sk_user_list(&c, unit, role, &users, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
 	if (json) {
@@ -195,7 +197,9 @@ static int user_show(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *u = NULL;
-	sk_err e = sk_user_show(s, login, &u, &err);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_err e = sk_user_show(&c, login, &u, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
 	if (json) {

@@ -20,12 +20,11 @@ typedef struct sk_actor {
 	 */
 	bool superuser;
 	/*
-	 * The units the actor may read, sorted ascending, when the caller already
-	 * knows them (the server's session cache, sk_authz_scope_ids); borrowed
-	 * for the call. NULL: the domain layer loads the scope itself.
+	 * The actor's roles, capabilities and scope when the caller already
+	 * knows them (the server's session cache); borrowed for the call.
+	 * NULL: the domain layer loads them itself (sk_ctx_scope).
 	 */
-	const int64_t *read_units;
-	size_t nread_units;
+	const struct sk_scope *scope;
 } sk_actor;
 
 /* The actor for CLI commands: login "cli:<unix user>", address "cli". */

@@ -19,6 +19,8 @@
 #include "../report/csv.h"
 #include "../report/wareki.h"
 #include "../report/xlsx.h"
+#include "authz.h"
+#include "ctx.h"
 #include "org.h"
 #include "schema.h"
 
@@ -143,35 +145,13 @@ static const struct fallback_axis {
 };
 
 typedef struct scheme {
-	sk_policy *pol; /* NULL: the fallback */
-	bool borrowed;  /* pol is sk_asset_use_policy's: not ours to free */
+	const sk_policy *pol; /* NULL: the fallback */
 } scheme;
 
-/* The profile a long-running caller (the server) lends this thread; see sk_asset_use_policy. */
-static _Thread_local sk_policy *lent_policy;
-
-void sk_asset_use_policy(sk_policy *pol) { lent_policy = pol; }
-
-static sk_err scheme_open(sk_store *s, scheme *sc, sk_buf *err)
+/* The installation's profile, from the context that loaded it once (sk_ctx_policy). */
+static sk_err scheme_open(sk_ctx *c, scheme *sc, sk_buf *err)
 {
-	sc->pol = NULL;
-	sc->borrowed = false;
-	if (lent_policy) {
-		sc->pol = lent_policy;
-		sc->borrowed = true;
-		return SK_OK;
-	}
-	sk_buf name = SK_BUF_INIT(4096), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_meta_get(s, "policy.profile", &name, err);
-	if (e == SK_ERR_NOT_FOUND)
-		e = SK_OK;
-	else if (!e && (e = sk_policy_open(name.data, &sc->pol, &diag)))
-		e = sk_fail(err, e == SK_ERR_NOMEM ? e : SK_ERR_STORE,
-		            "cannot load the installation's policy profile '%s': %s", name.data,
-		            diag.data);
-	sk_buf_free(&name);
-	sk_buf_free(&diag);
-	return e;
+	return sk_ctx_policy(c, &sc->pol, err);
 }
 
 static const char *axis_title(const scheme *sc, int axis)
@@ -300,6 +280,7 @@ struct label_slot {
 typedef struct actx {
 	struct label_slot labels[LABEL_CACHE];
 	unsigned nlabels;
+	sk_ctx *c; /* the call's context: profile and scope come from it */
 	sk_store *s;
 	const sk_actor *actor;
 	scheme sc;       /* loaded on first use (with_scheme) */
@@ -307,23 +288,15 @@ typedef struct actx {
 	bool sc_loaded;
 	struct unit_slot *units; /* allocated on first use */
 	size_t nunits;
-	/* The units an account may read and write (sorted), loaded on first use. */
-	bool scope_loaded, write_loaded; /* read_units and write_units, each loaded on first use */
-	int64_t *read_units, *write_units;
-	size_t nread, nwrite;
 } actx;
 
 static void actx_free(actx *cx)
 {
-	if (!cx->sc.borrowed)
-		sk_policy_free(cx->sc.pol);
 	if (cx->units) {
 		for (size_t i = 0; i < UNIT_CACHE_SLOTS; i++)
 			free(cx->units[i].ref);
 		free(cx->units);
 	}
-	free(cx->read_units);
-	free(cx->write_units);
 }
 
 /* The classification scheme of the installation, loaded once per operation. */
@@ -331,7 +304,7 @@ static sk_err with_scheme(actx *cx, sk_buf *err)
 {
 	if (cx->sc_loaded)
 		return SK_OK;
-	sk_err e = scheme_open(cx->s, &cx->sc, err);
+	sk_err e = scheme_open(cx->c, &cx->sc, err);
 	cx->sc_loaded = !e;
 	return e;
 }
@@ -387,68 +360,11 @@ static sk_err unit_resolve(actx *cx, const char *ref, int64_t *id, sk_buf *err)
 
 /* --- permission (SPEC C4) --- */
 
-struct scope_load {
-	int64_t *ids;
-	size_t n, cap;
-};
-
-static sk_err take_scope(void *ctx, const sk_row *row, sk_buf *err)
-{
-	struct scope_load *l = ctx;
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? 2 * l->cap : 64;
-		int64_t *p = realloc(l->ids, nc * sizeof(*p));
-		if (!p)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-		l->ids = p;
-		l->cap = nc;
-	}
-	l->ids[l->n++] = sk_row_int(row, 0);
-	return SK_OK;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Every unit at or below a unit where the account holds a role (of the writer roles if write). */
-static sk_err load_units_below(actx *cx, bool write, int64_t **out, size_t *n, sk_buf *err)
-{
-	struct scope_load l = {0};
-	sk_val p[] = {SK_VINT(cx->actor->user_id)};
-	const char *sql =
-	    write ? "WITH RECURSIVE down(id) AS ("
-	            "  SELECT ra.unit_id FROM role_assignment ra JOIN users u ON u.id = ra.user_id"
-	            "  WHERE ra.user_id = ? AND u.status = 'active' AND ra.role IN ("
-	            "'ciso', 'general_manager', 'security_officer', 'security_manager', "
-	            "'system_manager')"
-	            "  UNION SELECT o.id FROM org_unit o JOIN down ON o.parent_id = down.id)"
-	            " SELECT id FROM down"
-	          : "WITH RECURSIVE down(id) AS ("
-	            "  SELECT ra.unit_id FROM role_assignment ra JOIN users u ON u.id = ra.user_id"
-	            "  WHERE ra.user_id = ? AND u.status = 'active'"
-	            "  UNION SELECT o.id FROM org_unit o JOIN down ON o.parent_id = down.id)"
-	            " SELECT id FROM down";
-	sk_err e = sk_store_query(cx->s, sql, p, 1, take_scope, &l, err);
-	if (e) {
-		free(l.ids);
-		return e;
-	}
-	if (l.n)
-		qsort(l.ids, l.n, sizeof(*l.ids), cmp_id);
-	*out = l.ids;
-	*n = l.n;
-	return SK_OK;
-}
-
-static bool scope_has(const int64_t *ids, size_t n, int64_t unit)
-{
-	return n && bsearch(&unit, ids, n, sizeof(*ids), cmp_id) != NULL;
-}
-
-/* SK_OK when the actor may read (or write) assets of unit; SK_ERR_NOT_FOUND otherwise. */
+/*
+ * SK_OK with *ok when the actor holds asset.read (or asset.write) at unit
+ * (authz.h: capability and scope, one check); unit 0 only loads the scope,
+ * so that a row callback later need not query.
+ */
 static sk_err may_access(actx *cx, int64_t unit, bool write, bool *ok, sk_buf *err)
 {
 	*ok = false;
@@ -456,23 +372,13 @@ static sk_err may_access(actx *cx, int64_t unit, bool write, bool *ok, sk_buf *e
 		*ok = true;
 		return SK_OK;
 	}
-	if (!cx->actor->user_id)
-		return SK_OK;
-	if (!write && cx->actor->read_units) {
-		*ok = scope_has(cx->actor->read_units, cx->actor->nread_units, unit);
-		return SK_OK;
-	}
-	/* Only the list asked for: a read of one asset needs no list of writable units. */
-	bool *loaded = write ? &cx->write_loaded : &cx->scope_loaded;
-	if (!*loaded) {
-		sk_err e = write ? load_units_below(cx, true, &cx->write_units, &cx->nwrite, err)
-		                 : load_units_below(cx, false, &cx->read_units, &cx->nread, err);
-		if (e)
-			return e;
-		*loaded = true;
-	}
-	*ok = write ? scope_has(cx->write_units, cx->nwrite, unit)
-	            : scope_has(cx->read_units, cx->nread, unit);
+	const sk_scope *sc;
+	sk_err e = sk_ctx_scope(cx->c, &sc, err);
+	if (e)
+		return e;
+	*ok =
+	    unit &&
+	    ((sk_authz_caps_at(sc, unit) >> (write ? SK_CAP_ASSET_WRITE : SK_CAP_ASSET_READ)) & 1u);
 	return SK_OK;
 }
 
@@ -1169,10 +1075,10 @@ static void object_name(int64_t id, char out[48])
 	snprintf(out, 48, "asset:%lld", (long long)id);
 }
 
-sk_err sk_asset_add(sk_store *s, const sk_actor *actor, const sk_asset_input *in, int64_t *id_out,
-                    sk_buf *err)
+sk_err sk_asset_add(sk_ctx *c, const sk_asset_input *in, int64_t *id_out, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	norm n;
 	sk_asset_field bad;
 	struct one_asset after = {0};
@@ -1212,10 +1118,10 @@ out:
 	return e;
 }
 
-sk_err sk_asset_update(sk_store *s, const sk_actor *actor, int64_t id, const sk_asset_input *ch,
-                       sk_buf *err)
+sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset before = {0}, after = {0};
 	sk_err e = sk_store_begin(s, err);
 	if (e)
@@ -1313,10 +1219,11 @@ static sk_date today_jst(void)
 	return (sk_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
-sk_err sk_asset_dispose(sk_store *s, const sk_actor *actor, int64_t id, const char *on,
-                        const char *operator_name, const char *record, sk_buf *err)
+sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *operator_name,
+                        const char *record, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset before = {0}, after = {0};
 	char date[11];
 	sk_err e = SK_OK;
@@ -1376,14 +1283,15 @@ out:
 	return e;
 }
 
-sk_err sk_asset_record_read(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *err)
+sk_err sk_asset_record_read(sk_ctx *c, int64_t id, sk_buf *err)
 {
+	sk_store *s = c->store;
 	/*
 	 * Only a read that must be recorded takes a transaction: on SQLite a
 	 * transaction is BEGIN IMMEDIATE, which would serialize every reader of
 	 * the register (the server's threads) on the write lock.
 	 */
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	char obj[48];
 	object_name(id, obj);
 	sk_err e = sk_store_begin(s, err);
@@ -1397,10 +1305,10 @@ sk_err sk_asset_record_read(sk_store *s, const sk_actor *actor, int64_t id, sk_b
 	return e;
 }
 
-sk_err sk_asset_read(sk_store *s, const sk_actor *actor, int64_t id, bool facts_only,
-                     sk_asset_fn fn, void *ctx, bool *top_conf, sk_buf *err)
+sk_err sk_asset_read(sk_ctx *c, int64_t id, bool facts_only, sk_asset_fn fn, void *ctx,
+                     bool *top_conf, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset o = {.fn = fn, .fn_ctx = ctx};
 	*top_conf = false;
 	sk_err e = load(&cx, id, false, WANT_CALL | (facts_only ? WANT_FACTS_ONLY : 0u), &o, err);
@@ -1411,13 +1319,13 @@ sk_err sk_asset_read(sk_store *s, const sk_actor *actor, int64_t id, bool facts_
 	return e;
 }
 
-sk_err sk_asset_get_text(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *out, sk_buf *err)
+sk_err sk_asset_get_text(sk_ctx *c, int64_t id, sk_buf *out, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset o = {.text = out};
 	size_t start = out->len;
 	sk_err e = load(&cx, id, false, WANT_TEXT, &o, err);
-	if (!e && o.top_conf && (e = sk_asset_record_read(s, actor, id, err))) {
+	if (!e && o.top_conf && (e = sk_asset_record_read(c, id, err))) {
 		/* Not on record: nothing of it is handed out. */
 		out->len = start;
 		if (out->cap)
@@ -1428,11 +1336,11 @@ sk_err sk_asset_get_text(sk_store *s, const sk_actor *actor, int64_t id, sk_buf 
 	return e;
 }
 
-sk_err sk_asset_get(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err)
+sk_err sk_asset_get(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 {
 	*out = NULL;
 	sk_buf text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
-	sk_err e = sk_asset_get_text(s, actor, id, &text, err);
+	sk_err e = sk_asset_get_text(c, id, &text, err);
 	if (!e && !(*out = json_loadb(text.data, text.len, 0, NULL)))
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	sk_buf_free(&text);
@@ -1484,10 +1392,11 @@ static sk_err like_pattern(const char *text, sk_buf *out)
 	return e ? e : sk_buf_addc(out, '%');
 }
 
-sk_err sk_asset_list(sk_store *s, const sk_actor *actor, const sk_asset_filter *f, sk_asset_fn fn,
-                     void *ctx, sk_buf *err)
+sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *ctx, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	sk_buf sql = SK_BUF_INIT(4096), pat = SK_BUF_INIT(2048);
 	sk_val p[12]; /* recursive unit, status, type, conf, zone, 4 text patterns: 9 */
 	size_t np = 0;
@@ -1629,10 +1538,51 @@ static sk_err take_entry(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err)
+/* The details an image of a 機密性3 asset keeps back (the listing's withheld fields). */
+static const char *const withheld_keys[] = {"location", "note", "disposal_operator",
+                                            "disposal_record"};
+
+static bool image_top(const scheme *sc, const json_t *image)
 {
+	/* Levels are numbers where the scheme's names are ("conf": 3), strings otherwise ("3A"). */
+	const json_t *c = json_object_get(image, "conf");
+	char num[24];
+	if (json_is_integer(c)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(c));
+		return level_is_top(sc, 0, num);
+	}
+	return json_is_string(c) ? level_is_top(sc, 0, json_string_value(c)) : false;
+}
+
+bool sk_asset_image_withhold(const sk_policy *pol, json_t *image)
+{
+	scheme sc = {pol};
+	if (!json_is_object(image) || !image_top(&sc, image))
+		return false;
+	for (size_t i = 0; i < sizeof(withheld_keys) / sizeof(withheld_keys[0]); i++)
+		if (json_object_get(image, withheld_keys[i]))
+			json_object_set_new(image, withheld_keys[i], json_null());
+	json_object_set_new(image, "details_withheld", json_true());
+	return true;
+}
+
+/* Whether any entry of a history shows a 機密性3 image. */
+static bool history_top(const scheme *sc, const json_t *arr)
+{
+	size_t i;
+	const json_t *x;
+	json_array_foreach (arr, i, x)
+		if (image_top(sc, json_object_get(x, "before")) ||
+		    image_top(sc, json_object_get(x, "after")))
+			return true;
+	return false;
+}
+
+sk_err sk_asset_history(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
+{
+	sk_store *s = c->store;
 	*out = NULL;
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct one_asset o = {0};
 	sk_err e = load(&cx, id, false, 0, &o, err);
 	json_t *arr = json_array();
@@ -1649,6 +1599,9 @@ sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t *
 		    "FROM audit_log WHERE object = ? OR object = ? ORDER BY seq",
 		    p, 2, take_entry, arr, err);
 	}
+	/* Not on record: nothing of it is handed out (as sk_asset_get_text). */
+	if (!e && (o.top_conf || history_top(&cx.sc, arr)))
+		e = sk_asset_record_read(c, id, err);
 	if (e)
 		json_decref(arr);
 	else
@@ -1886,11 +1839,13 @@ static void sha256_hex(const char *p, size_t n, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-sk_err sk_asset_import(sk_store *s, const sk_actor *actor, const char *data, size_t len,
-                       const char *file_name, sk_asset_import_result *res, sk_buf *err)
+sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file_name,
+                       sk_asset_import_result *res, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	memset(res, 0, sizeof(*res));
-	actx cx = {.s = s, .actor = actor};
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	struct import_ctx ic = {.cx = &cx, .now = sk_clock_now()};
 	sk_buf_init(&ic.errors, SK_BUF_DEFAULT_MAX);
 	sk_buf_init(&ic.sql, 1u << 16);
@@ -2043,10 +1998,10 @@ static void export_headings(bool japanese, const char *out[EXPORT_COLS])
  * is recorded once as a whole (what was asked for, by whom) rather than as a
  * read of each asset.
  */
-static sk_err record_export(sk_store *s, const sk_actor *actor, const char *format,
-                            const sk_asset_filter *f, sk_buf *err)
+static sk_err record_export(sk_ctx *c, const char *format, const sk_asset_filter *f, sk_buf *err)
 {
-	actx cx = {.s = s, .actor = actor};
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	json_t *after =
 	    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I}", "format", format, "unit",
 	              f->unit, "type", f->type, "conf", f->conf, "zone", f->zone, "text", f->text,
@@ -2085,13 +2040,13 @@ static sk_err csv_row(void *ctx, const sk_asset *a, sk_buf *err)
 	return e;
 }
 
-sk_err sk_asset_export_csv(sk_store *s, const sk_actor *actor, const sk_asset_filter *f, FILE *out,
-                           int enc, bool japanese, sk_buf *err)
+sk_err sk_asset_export_csv(sk_ctx *c, const sk_asset_filter *f, FILE *out, int enc, bool japanese,
+                           sk_buf *err)
 {
 	if (enc < SK_CSV_UTF8 || enc > SK_CSV_CP932)
 		return sk_fail(err, SK_ERR_INVALID, "unknown CSV encoding");
 	struct csv_out co = {NULL, japanese};
-	sk_err e = record_export(s, actor, "csv", f, err);
+	sk_err e = record_export(c, "csv", f, err);
 	if (!e)
 		e = sk_csv_writer_new(out, (sk_csv_encoding)enc, &co.w, err);
 	if (e)
@@ -2100,7 +2055,7 @@ sk_err sk_asset_export_csv(sk_store *s, const sk_actor *actor, const sk_asset_fi
 	export_headings(japanese, heads);
 	e = sk_csv_write_record(co.w, heads, EXPORT_COLS, err);
 	if (!e)
-		e = sk_asset_list(s, actor, f, csv_row, &co, err);
+		e = sk_asset_list(c, f, csv_row, &co, err);
 	if (!e)
 		e = sk_csv_writer_finish(co.w, err);
 	sk_csv_writer_free(co.w);
@@ -2133,8 +2088,7 @@ static sk_err xlsx_row(void *ctx, const sk_asset *a, sk_buf *err)
 	return sk_xlsx_row(x, cells, EXPORT_COLS, err);
 }
 
-sk_err sk_asset_export_xlsx(sk_store *s, const sk_actor *actor, const sk_asset_filter *f,
-                            const char *path, sk_buf *err)
+sk_err sk_asset_export_xlsx(sk_ctx *c, const sk_asset_filter *f, const char *path, sk_buf *err)
 {
 	sk_buf tmp = SK_BUF_INIT(4096);
 	if (sk_buf_addf(&tmp, "%s.tmp-%ld", path, (long)getpid()))
@@ -2168,12 +2122,12 @@ sk_err sk_asset_export_xlsx(sk_store *s, const sk_actor *actor, const sk_asset_f
 	if (!e)
 		e = sk_xlsx_header(x, heads, xlsx_widths, EXPORT_COLS, err);
 	if (!e)
-		e = sk_asset_list(s, actor, f, xlsx_row, x, err);
+		e = sk_asset_list(c, f, xlsx_row, x, err);
 	sk_err ce = sk_xlsx_close(x, e ? NULL : err);
 	if (!e)
 		e = ce;
 	if (!e)
-		e = record_export(s, actor, "xlsx", f, err);
+		e = record_export(c, "xlsx", f, err);
 	if (!e && rename(tmp.data, path) != 0)
 		e = sk_fail(err, SK_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
 	if (e)

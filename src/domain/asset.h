@@ -33,16 +33,9 @@
 #include "../core/sk_buf.h"
 #include "../store/store.h"
 #include "actor.h"
+#include "ctx.h"
 
 struct sk_policy;
-
-/*
- * Lends this thread's asset functions the installation's profile, so that
- * they do not load it from the database on every call (a server thread
- * does this once; NULL ends it). pol stays the caller's and must outlive
- * every asset call made on this thread until it is withdrawn.
- */
-void sk_asset_use_policy(struct sk_policy *pol);
 
 /* The longest one-line register field and the longest note, in bytes (sk_schema_asset). */
 #define SK_ASSET_TEXT_MAX 400
@@ -132,16 +125,14 @@ json_t *sk_asset_json(const sk_asset *a);
  * zone. *id_out, when not NULL, receives its id. SK_ERR_INVALID names the
  * field and the value at fault.
  */
-sk_err sk_asset_add(sk_store *s, const sk_actor *actor, const sk_asset_input *in, int64_t *id_out,
-                    sk_buf *err);
+sk_err sk_asset_add(sk_ctx *c, const sk_asset_input *in, int64_t *id_out, sk_buf *err);
 
 /*
  * Changes the fields given in ch (the others stay). A disposed asset cannot
  * change (SK_ERR_CONFLICT). The audit entry holds the images before and
  * after. A change that changes nothing writes nothing and returns SK_OK.
  */
-sk_err sk_asset_update(sk_store *s, const sk_actor *actor, int64_t id, const sk_asset_input *ch,
-                       sk_buf *err);
+sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *err);
 
 /*
  * Records the disposal (八王子 7(9)イ: 日時、担当者及び処理内容): on is the date
@@ -149,21 +140,21 @@ sk_err sk_asset_update(sk_store *s, const sk_actor *actor, int64_t id, const sk_
  * and record what was done (method, company, certificate number). operator
  * and record are required. An asset is disposed once (SK_ERR_CONFLICT).
  */
-sk_err sk_asset_dispose(sk_store *s, const sk_actor *actor, int64_t id, const char *on,
-                        const char *operator_name, const char *record, sk_buf *err);
+sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *operator_name,
+                        const char *record, sk_buf *err);
 
 /*
  * Reads one asset as sk_asset_json. For the highest confidentiality class
  * this appends an "asset.read" audit entry (sk_asset_record_read), so *out
  * is only handed out once the read is on record. *out is the caller's.
  */
-sk_err sk_asset_get(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err);
+sk_err sk_asset_get(sk_ctx *c, int64_t id, json_t **out, sk_buf *err);
 
 /*
  * As sk_asset_get, appending the asset's text (sk_asset_render) to out
  * instead: what the API sends as it is. On failure out is as it was.
  */
-sk_err sk_asset_get_text(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *out, sk_buf *err);
+sk_err sk_asset_get_text(sk_ctx *c, int64_t id, sk_buf *out, sk_buf *err);
 
 /*
  * Reads asset id in the actor's scope (SK_ERR_NOT_FOUND otherwise, and fn
@@ -178,14 +169,14 @@ sk_err sk_asset_get_text(sk_store *s, const sk_actor *actor, int64_t id, sk_buf 
  * does so in the transaction of its own audit entry).
  */
 typedef sk_err (*sk_asset_fn)(void *ctx, const sk_asset *a, sk_buf *err);
-sk_err sk_asset_read(sk_store *s, const sk_actor *actor, int64_t id, bool facts_only,
-                     sk_asset_fn fn, void *ctx, bool *top_conf, sk_buf *err);
+sk_err sk_asset_read(sk_ctx *c, int64_t id, bool facts_only, sk_asset_fn fn, void *ctx,
+                     bool *top_conf, sk_buf *err);
 
 /*
  * Appends the "asset.read" entry (アクセス記録, SPEC C9) for actor's read
  * of asset id, in the caller's transaction or its own.
  */
-sk_err sk_asset_record_read(sk_store *s, const sk_actor *actor, int64_t id, sk_buf *err);
+sk_err sk_asset_record_read(sk_ctx *c, int64_t id, sk_buf *err);
 
 /* What sk_asset_list selects; NULL or 0 fields do not filter. */
 typedef struct sk_asset_filter {
@@ -220,16 +211,27 @@ typedef struct sk_asset_filter {
  * naming it. Listing shows register columns, not a read of details, so it
  * appends no audit entry.
  */
-sk_err sk_asset_list(sk_store *s, const sk_actor *actor, const sk_asset_filter *f, sk_asset_fn fn,
-                     void *ctx, sk_buf *err);
+sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *ctx, sk_buf *err);
 
 /*
  * The asset's change history from the audit log, oldest first, as a JSON
  * array of {"seq", "at", "actor", "address", "action", "before", "after"}:
  * the entries of object "asset:<id>" and, for an imported asset, the entry
- * of the import that created it. *out is the caller's.
+ * of the import that created it. The images hold the asset's details, so a
+ * 機密性3 asset (now or in any image) is read as sk_asset_get reads it: the
+ * history is handed out only once an "asset.read" entry is on record.
+ * *out is the caller's.
  */
-sk_err sk_asset_history(sk_store *s, const sk_actor *actor, int64_t id, json_t **out, sk_buf *err);
+sk_err sk_asset_history(sk_ctx *c, int64_t id, json_t **out, sk_buf *err);
+
+/*
+ * Withholds from image (an asset as an audit entry's before or after image
+ * holds it) the details the listing withholds (location, note,
+ * disposal_operator, disposal_record) when its conf is the highest level
+ * of pol's scheme (NULL: the shared fallback scheme): sets them to null and
+ * adds "details_withheld": true. Returns whether it did.
+ */
+bool sk_asset_image_withhold(const struct sk_policy *pol, json_t *image);
 
 /* The most bad rows an import lists before it stops listing (it still checks every row). */
 #define SK_ASSET_IMPORT_MAX_ERRORS 50
@@ -256,23 +258,22 @@ typedef struct sk_asset_import_result {
  * SHA-256, its row count and the range of ids created (docs/asset-register.md
  * says why not one entry per row).
  */
-sk_err sk_asset_import(sk_store *s, const sk_actor *actor, const char *data, size_t len,
-                       const char *file_name, sk_asset_import_result *res, sk_buf *err);
+sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file_name,
+                       sk_asset_import_result *res, sk_buf *err);
 
 /*
  * Writes the assets matching f as CSV to out in encoding enc (a
  * sk_csv_encoding), with Japanese headings and values (japanese) or the
  * stable keys and values. What it writes can be imported again.
  */
-sk_err sk_asset_export_csv(sk_store *s, const sk_actor *actor, const sk_asset_filter *f, FILE *out,
-                           int enc, bool japanese, sk_buf *err);
+sk_err sk_asset_export_csv(sk_ctx *c, const sk_asset_filter *f, FILE *out, int enc, bool japanese,
+                           sk_buf *err);
 
 /*
  * Writes the assets matching f to a new Excel workbook at path, laid out as
  * a municipal 情報資産台帳 (title, Japanese headings, one row per asset,
  * filters, print setup). An existing file is replaced only on success.
  */
-sk_err sk_asset_export_xlsx(sk_store *s, const sk_actor *actor, const sk_asset_filter *f,
-                            const char *path, sk_buf *err);
+sk_err sk_asset_export_xlsx(sk_ctx *c, const sk_asset_filter *f, const char *path, sk_buf *err);
 
 #endif

@@ -1,51 +1,168 @@
-/* authz: which roles an account holds, the role check of a route, and the units in scope. */
+/* authz: the scope query, the capability check, and the units in scope. */
 #include "authz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../policy/policy.h"
+#include "ctx.h"
 #include "org.h"
 
-static sk_err take_role(void *ctx, const sk_row *row, sk_buf *err)
+struct scope_load {
+	const sk_policy *p;
+	sk_scope *sc;
+	size_t cap;
+};
+
+static sk_err take_scope(void *ctx, const sk_row *row, sk_buf *err)
 {
-	(void)err;
+	struct scope_load *l = ctx;
+	sk_scope *sc = l->sc;
 	sk_role r;
-	if (sk_role_parse(sk_row_text(row, 0), &r) == SK_OK)
-		*(uint32_t *)ctx |= 1u << r;
+	/* A role this build does not know grants nothing. */
+	if (sk_role_parse(sk_row_text(row, 1), &r) != SK_OK)
+		return SK_OK;
+	uint32_t caps = sk_policy_role_caps(l->p, 1u << r);
+	sc->roles |= 1u << r;
+	sc->caps |= caps;
+	if (sk_row_int(row, 2))
+		sc->caps_all |= caps;
+	if (sc->n == l->cap) {
+		size_t nc = l->cap ? 2 * l->cap : 64;
+		sk_scope_unit *u = realloc(sc->units, nc * sizeof(*u));
+		if (!u)
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		sc->units = u;
+		l->cap = nc;
+	}
+	sc->units[sc->n++] = (sk_scope_unit){sk_row_int(row, 0), caps};
 	return SK_OK;
 }
 
-sk_err sk_authz_roles(sk_store *s, int64_t user_id, uint32_t *mask, sk_buf *err)
+static int cmp_unit(const void *a, const void *b)
 {
-	*mask = 0;
-	sk_val p[] = {SK_VINT(user_id)};
-	return sk_store_query(s,
-	                      "SELECT DISTINCT ra.role FROM role_assignment ra"
-	                      " JOIN users u ON u.id = ra.user_id"
-	                      " WHERE ra.user_id = ? AND u.status = 'active'",
-	                      p, 1, take_role, mask, err);
+	int64_t x = ((const sk_scope_unit *)a)->unit, y = ((const sk_scope_unit *)b)->unit;
+	return (x > y) - (x < y);
 }
 
-sk_err sk_authz_require(const sk_authz_principal *p, uint32_t allowed, sk_buf *err)
+sk_err sk_authz_scope_load(sk_store *s, const sk_policy *p, int64_t user_id, sk_scope *out,
+                           sk_buf *err)
 {
-	if (p && (p->roles & allowed))
-		return SK_OK;
-	char names[512];
-	size_t o = 0;
-	names[0] = '\0';
-	for (int r = 0; r < SK_ROLE__COUNT && o < sizeof(names); r++)
-		if (allowed & (1u << r)) {
-			int k = snprintf(names + o, sizeof(names) - o, "%s%s", o ? ", " : "",
-			                 sk_role_name((sk_role)r));
-			if (k < 0)
-				break;
-			o += (size_t)k;
+	memset(out, 0, sizeof(*out));
+	struct scope_load l = {p, out, 0};
+	sk_val v[] = {SK_VINT(user_id)};
+	/*
+	 * The one scope query: every (unit, role) the account holds, carried
+	 * down the tree, and whether the grant sits at the root.
+	 */
+	sk_err e = sk_store_query(
+	    s,
+	    "WITH RECURSIVE down(id, role, top) AS ("
+	    "  SELECT ra.unit_id, ra.role, CASE WHEN o.parent_id IS NULL THEN 1 ELSE 0 END"
+	    "  FROM role_assignment ra JOIN users u ON u.id = ra.user_id"
+	    "  JOIN org_unit o ON o.id = ra.unit_id"
+	    "  WHERE ra.user_id = ? AND u.status = 'active'"
+	    "  UNION SELECT o.id, down.role, 0 FROM org_unit o JOIN down ON o.parent_id = down.id)"
+	    " SELECT id, role, top FROM down",
+	    v, 1, take_scope, &l, err);
+	if (e) {
+		sk_authz_scope_free(out);
+		return e;
+	}
+	if (out->n > 1) {
+		qsort(out->units, out->n, sizeof(*out->units), cmp_unit);
+		size_t w = 0;
+		for (size_t i = 0; i < out->n; i++) {
+			if (w && out->units[w - 1].unit == out->units[i].unit)
+				out->units[w - 1].caps |= out->units[i].caps;
+			else
+				out->units[w++] = out->units[i];
 		}
-	if (!allowed)
-		return sk_fail(err, SK_ERR_DENIED, "no role may do this");
-	return sk_fail(err, SK_ERR_DENIED, "this needs one of the roles: %s", names);
+		out->n = w;
+	}
+	return SK_OK;
+}
+
+void sk_authz_scope_free(sk_scope *sc)
+{
+	free(sc->units);
+	memset(sc, 0, sizeof(*sc));
+}
+
+sk_err sk_authz_require_held(const sk_authz_principal *p, int cap, sk_buf *err)
+{
+	if (p && cap < 0 && p->roles)
+		return SK_OK;
+	if (p && cap >= 0 && cap < SK_CAP__COUNT && ((p->caps >> cap) & 1u))
+		return SK_OK;
+	if (cap < 0)
+		return sk_fail(err, SK_ERR_DENIED, "this needs an account holding a role");
+	return sk_fail(err, SK_ERR_DENIED, "this needs the capability %s",
+	               sk_cap_name((sk_cap)cap));
+}
+
+uint32_t sk_authz_caps_at(const sk_scope *sc, int64_t unit)
+{
+	if (!sc)
+		return 0;
+	if (!unit)
+		return sc->caps;
+	sk_scope_unit key = {unit, 0};
+	const sk_scope_unit *u =
+	    sc->n ? bsearch(&key, sc->units, sc->n, sizeof(*sc->units), cmp_unit) : NULL;
+	return (u ? u->caps : 0) | sc->caps_all;
+}
+
+bool sk_authz_can(sk_ctx *c, sk_cap cap, int64_t unit)
+{
+	if (c->actor->superuser)
+		return true;
+	const sk_scope *sc;
+	if ((unsigned)cap >= SK_CAP__COUNT || sk_ctx_scope(c, &sc, NULL))
+		return false;
+	return (sk_authz_caps_at(sc, unit) >> cap) & 1u;
+}
+
+bool sk_authz_everywhere(sk_ctx *c, sk_cap cap)
+{
+	if (c->actor->superuser)
+		return true;
+	const sk_scope *sc;
+	if ((unsigned)cap >= SK_CAP__COUNT || sk_ctx_scope(c, &sc, NULL) || !sc)
+		return false;
+	return (sc->caps_all >> cap) & 1u;
+}
+
+sk_err sk_authz_require_cap(sk_ctx *c, sk_cap cap, int64_t unit, sk_buf *err)
+{
+	if (c->actor->superuser)
+		return SK_OK;
+	const sk_scope *sc;
+	sk_err e = sk_ctx_scope(c, &sc, err);
+	if (e)
+		return e;
+	if ((unsigned)cap < SK_CAP__COUNT && ((sk_authz_caps_at(sc, unit) >> cap) & 1u))
+		return SK_OK;
+	if (!unit)
+		return sk_fail(err, SK_ERR_DENIED, "'%s' may not do this (needs the capability %s)",
+		               c->actor->login, sk_cap_name(cap));
+	sk_org_unit u = {0};
+	(void)sk_org_get_id(c->store, unit, &u, NULL);
+	return sk_fail(err, SK_ERR_DENIED,
+	               "'%s' may not do this at unit '%s' (needs the capability %s there)",
+	               c->actor->login, u.code[0] ? u.code : "?", sk_cap_name(cap));
+}
+
+sk_err sk_authz_require_cap_of(sk_store *s, const sk_actor *actor, sk_cap cap, int64_t unit,
+                               sk_buf *err)
+{
+	if (actor->superuser)
+		return SK_OK;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, actor);
+	sk_err e = sk_authz_require_cap(&c, cap, unit, err);
+	sk_ctx_fini(&c);
+	return e;
 }
 
 static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
@@ -66,72 +183,41 @@ static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_authz_scope_units(sk_store *s, const sk_actor *actor, json_t **out, sk_buf *err)
+struct units_in_scope {
+	sk_ctx *c;
+	sk_cap cap;
+	json_t *arr;
+};
+
+static sk_err take_unit_in_scope(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct units_in_scope *u = ctx;
+	if (!sk_authz_can(u->c, u->cap, sk_row_int(row, 0)))
+		return SK_OK;
+	return take_unit(u->arr, row, err);
+}
+
+sk_err sk_authz_scope_units(sk_ctx *c, sk_cap cap, json_t **out, sk_buf *err)
 {
 	*out = NULL;
-	if (actor->superuser)
-		return sk_org_list(s, out, err);
+	if (c->actor->superuser)
+		return sk_org_list(c->store, out, err);
+	const sk_scope *sc;
+	sk_err e = sk_ctx_scope(c, &sc, err);
+	if (e)
+		return e;
 	json_t *a = json_array();
 	if (!a)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	sk_val p[] = {SK_VINT(actor->user_id)};
-	sk_err e = sk_store_query(
-	    s,
-	    "WITH RECURSIVE down(id) AS ("
-	    "  SELECT ra.unit_id FROM role_assignment ra JOIN users u ON u.id = ra.user_id"
-	    "  WHERE ra.user_id = ? AND u.status = 'active'"
-	    "  UNION SELECT o.id FROM org_unit o JOIN down ON o.parent_id = down.id)"
-	    " SELECT o.id, o.code, o.name, o.kind, o.parent_id, o.created_at"
-	    " FROM org_unit o WHERE o.id IN (SELECT id FROM down) ORDER BY o.id",
-	    p, 1, take_unit, a, err);
+	struct units_in_scope u = {c, cap, a};
+	e = sk_store_query(c->store,
+	                   "SELECT o.id, o.code, o.name, o.kind, o.parent_id, o.created_at"
+	                   " FROM org_unit o ORDER BY o.id",
+	                   NULL, 0, take_unit_in_scope, &u, err);
 	if (e) {
 		json_decref(a);
 		return e;
 	}
 	*out = a;
-	return SK_OK;
-}
-
-struct ids {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static sk_err take_id(void *ctx, const sk_row *row, sk_buf *err)
-{
-	struct ids *l = ctx;
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? 2 * l->cap : 16;
-		int64_t *p = realloc(l->v, nc * sizeof(*p));
-		if (!p)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-		l->v = p;
-		l->cap = nc;
-	}
-	l->v[l->n++] = sk_row_int(row, 0);
-	return SK_OK;
-}
-
-sk_err sk_authz_scope_ids(sk_store *s, int64_t user_id, int64_t **ids, size_t *n, sk_buf *err)
-{
-	*ids = NULL;
-	*n = 0;
-	struct ids l = {0};
-	sk_val p[] = {SK_VINT(user_id)};
-	/* The query of asset.c's read scope, ordered so that callers can bsearch. */
-	sk_err e = sk_store_query(
-	    s,
-	    "WITH RECURSIVE down(id) AS ("
-	    "  SELECT ra.unit_id FROM role_assignment ra JOIN users u ON u.id = ra.user_id"
-	    "  WHERE ra.user_id = ? AND u.status = 'active'"
-	    "  UNION SELECT o.id FROM org_unit o JOIN down ON o.parent_id = down.id)"
-	    " SELECT id FROM down ORDER BY id",
-	    p, 1, take_id, &l, err);
-	if (e) {
-		free(l.v);
-		return e;
-	}
-	*ids = l.v;
-	*n = l.n;
 	return SK_OK;
 }

@@ -151,7 +151,11 @@ sk_err sk_decision_make(sk_store *s, const sk_policy *pol, const sk_actor *actor
 		return e;
 	sk_action act = in.action;
 	struct facts f = {.pol = pol, .action = action, .in = &in};
-	if ((e = sk_asset_read(s, actor, id, true, take_facts, &f, &m->record_read, err)))
+	sk_ctx c;
+	sk_ctx_init(&c, s, pol, actor);
+	e = sk_asset_read(&c, id, true, take_facts, &f, &m->record_read, err);
+	sk_ctx_fini(&c);
+	if (e)
 		return e;
 	for (int r = 0; r < SK_ROLE__COUNT; r++)
 		if (roles & (1u << r)) {
@@ -178,8 +182,13 @@ sk_err sk_decision_record(sk_store *s, const sk_actor *actor, const sk_decision_
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if (m->record_read)
-		e = sk_asset_record_read(s, actor, m->asset_id, err);
+	if (m->record_read) {
+		/* Recording needs neither the profile nor the scope: the read was checked. */
+		sk_ctx c;
+		sk_ctx_init(&c, s, NULL, actor);
+		e = sk_asset_record_read(&c, m->asset_id, err);
+		sk_ctx_fini(&c);
+	}
 	if (!e)
 		e = sk_audit_append_text(s, &ev, NULL, m->image.data, NULL, err);
 	if (e) {

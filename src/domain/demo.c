@@ -196,8 +196,11 @@ sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err)
 	json_t *units = NULL, *users = NULL;
 	sk_buf profile = SK_BUF_INIT(4096), demo = SK_BUF_INIT(64);
 	sk_err e = sk_org_list(s, &units, err);
-	if (!e)
-		e = sk_user_list(s, NULL, NULL, &users, err);
+	if (!e) {
+		sk_ctx c;
+		sk_ctx_init(&c, s, NULL, sk_actor_cli());
+		e = sk_user_list(&c, NULL, NULL, &users, err);
+	}
 	if (!e)
 		e = sk_store_meta_get(s, "policy.profile", &profile, err);
 	if (e == SK_ERR_NOT_FOUND)

@@ -8,6 +8,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "authz.h"
 #include "role.h"
 #include "text.h"
 
@@ -230,7 +231,7 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const char *code, c
 			return sk_fail(err, SK_ERR_INVALID,
 			               "unit '%s' would be deeper than %d levels", code,
 			               SK_ORG_DEPTH_MAX);
-		if ((e = sk_role_require_admin(s, actor, par.id, err)))
+		if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ORG_ADMIN, par.id, err)))
 			return e;
 	}
 	int64_t dup = 0;
@@ -346,8 +347,8 @@ static sk_err move_in_txn(sk_store *s, const sk_actor *actor, const char *unit,
 		return sk_fail(err, SK_ERR_INVALID,
 		               "moving '%s' under '%s' would make the tree deeper than %d levels",
 		               u.code, par.code, SK_ORG_DEPTH_MAX);
-	if ((e = sk_role_require_admin(s, actor, u.parent_id, err)) ||
-	    (e = sk_role_require_admin(s, actor, par.id, err)))
+	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ORG_ADMIN, u.parent_id, err)) ||
+	    (e = sk_authz_require_cap_of(s, actor, SK_CAP_ORG_ADMIN, par.id, err)))
 		return e;
 	sk_org_unit after = u;
 	after.parent_id = par.id;

@@ -7,6 +7,8 @@
 #include "../audit/audit.h"
 #include "../auth/auth.h"
 #include "../core/sk_clock.h"
+#include "authz.h"
+#include "ctx.h"
 #include "org.h"
 
 #define K(k)      (1u << (k))
@@ -39,9 +41,6 @@ static const sk_role_info roles[] = {
     {"city", "甲（地方公共団体）", "The municipality (party A)", K(SK_ORG_MUNICIPALITY)},
 };
 #define NROLES (sizeof(roles) / sizeof(roles[0]))
-
-/* The roles whose holders administer the organization below their unit. */
-static const char *const admin_roles[] = {"ciso", "general_manager"};
 
 const sk_role_info *sk_role_table(size_t *n)
 {
@@ -89,40 +88,6 @@ static const char *kinds_text(unsigned kinds, char *buf, size_t n)
 		used += (size_t)w;
 	}
 	return buf;
-}
-
-sk_err sk_role_require_admin(sk_store *s, const sk_actor *actor, int64_t unit_id, sk_buf *err)
-{
-	if (actor->superuser)
-		return SK_OK;
-	sk_org_unit u = {0};
-	int64_t at = unit_id;
-	for (int d = 0; at && d <= SK_ORG_DEPTH_MAX; d++) {
-		for (size_t r = 0; r < sizeof(admin_roles) / sizeof(admin_roles[0]); r++) {
-			int64_t one = 0;
-			sk_val p[] = {SK_VINT(actor->user_id), sk_vtext(admin_roles[r]),
-			              SK_VINT(at)};
-			sk_err e = sk_store_query_int(
-			    s,
-			    "SELECT 1 FROM role_assignment r JOIN users u ON u.id = r.user_id "
-			    "WHERE r.user_id = ? AND r.role = ? AND r.unit_id = ? "
-			    "AND u.status = 'active'",
-			    p, 3, &one, err);
-			if (!e)
-				return SK_OK;
-			if (e != SK_ERR_NOT_FOUND)
-				return e;
-		}
-		sk_err e = sk_org_get_id(s, at, &u, err);
-		if (e)
-			return e;
-		at = u.parent_id;
-	}
-	sk_org_unit target = {0};
-	(void)sk_org_get_id(s, unit_id, &target, NULL);
-	return sk_fail(err, SK_ERR_DENIED,
-	               "'%s' may not administer unit '%s' (needs ciso or general_manager over it)",
-	               actor->login, target.code[0] ? target.code : "?");
 }
 
 sk_err sk_role_count_active(sk_store *s, const char *role, int64_t *out, sk_buf *err)
@@ -176,7 +141,7 @@ static sk_err grant_in_txn(sk_store *s, const sk_actor *actor, const char *login
 		               r->name, kinds_text(r->unit_kinds, kinds, sizeof(kinds)),
 		               sk_org_kind_name(u.kind), u.code);
 	}
-	if ((e = sk_role_require_admin(s, actor, u.id, err)))
+	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ROLE_GRANT, u.id, err)))
 		return e;
 	sk_val p[] = {SK_VINT(uid), sk_vtext(r->name), SK_VINT(u.id), SK_VINT(sk_clock_now())};
 	int64_t one = 0;
@@ -225,7 +190,7 @@ static sk_err revoke_in_txn(sk_store *s, const sk_actor *actor, const char *logi
 	sk_err e;
 	if ((e = user_id(s, login, &uid, err)) || (e = sk_org_get(s, unit, &u, err)))
 		return e;
-	if ((e = sk_role_require_admin(s, actor, u.id, err)))
+	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ROLE_GRANT, u.id, err)))
 		return e;
 	if (strcmp(r->name, "ciso") == 0) {
 		int64_t holders = 0, held = 0;
@@ -274,9 +239,18 @@ sk_err sk_role_revoke(sk_store *s, const sk_actor *actor, const char *login, con
 	return sk_store_commit(s, err);
 }
 
+struct list_ctx {
+	sk_ctx *c;
+	json_t *arr;
+};
+
 static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 {
-	json_t *arr = ctx;
+	struct list_ctx *l = ctx;
+	json_t *arr = l->arr;
+	/* Grants at units out of the actor's scope are left out. */
+	if (!sk_authz_can(l->c, SK_CAP_USER_READ, sk_row_int(row, 3)))
+		return SK_OK;
 	const sk_role_info *r = sk_role_find(sk_row_text(row, 2));
 	char at[SK_TIME_STR_MAX];
 	sk_clock_format(sk_row_int(row, 5), at);
@@ -289,11 +263,15 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_role_list(sk_store *s, const char *login, const char *role, const char *unit,
-                    json_t **out, sk_buf *err)
+sk_err sk_role_list(sk_ctx *c, const char *login, const char *role, const char *unit, json_t **out,
+                    sk_buf *err)
 {
 	*out = NULL;
-	sk_err e;
+	sk_store *s = c->store;
+	const sk_scope *sc;
+	sk_err e = sk_ctx_scope(c, &sc, err); /* loaded now: the row callback must not query */
+	if (e)
+		return e;
 	const sk_role_info *r = NULL;
 	sk_org_unit u = {0};
 	int64_t uid = 0;
@@ -306,6 +284,7 @@ sk_err sk_role_list(sk_store *s, const char *login, const char *role, const char
 	json_t *arr = json_array();
 	if (!arr)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	struct list_ctx l = {c, arr};
 	/* A NULL filter matches everything: "? IS NULL OR column = ?". */
 	sk_val p[] = {login ? SK_VINT(uid) : SK_VNULL,  login ? SK_VINT(uid) : SK_VNULL,
 	              r ? sk_vtext(r->name) : SK_VNULL, r ? sk_vtext(r->name) : SK_VNULL,
@@ -318,7 +297,7 @@ sk_err sk_role_list(sk_store *s, const char *login, const char *role, const char
 	                   "AND (CAST(? AS TEXT) IS NULL OR r.role = ?) "
 	                   "AND (CAST(? AS BIGINT) IS NULL OR r.unit_id = ?) "
 	                   "ORDER BY u.login, r.role, o.code",
-	                   p, 6, list_row, arr, err);
+	                   p, 6, list_row, &l, err);
 	if (e) {
 		json_decref(arr);
 		return e;

@@ -17,6 +17,7 @@
 #include "../core/sk_buf.h"
 #include "../store/store.h"
 #include "actor.h"
+#include "ctx.h"
 
 typedef struct sk_role_info {
 	const char *name;     /* "security_manager" */
@@ -36,8 +37,8 @@ sk_err sk_role_lookup(const char *name, const sk_role_info **out, sk_buf *err);
  * Grants role to the account login at unit (id or code). Refuses an unknown
  * account, role or unit, a unit of a kind the role is not held at, and a
  * grant the account has already (SK_ERR_EXISTS). Needs an administrator of
- * the unit. Runs in one transaction with its audit entry ("role.grant"),
- * nested in the caller's when there is one.
+ * the unit (capability role.grant there). Runs in one transaction with its audit entry
+ * ("role.grant"), nested in the caller's when there is one.
  */
 sk_err sk_role_grant(sk_store *s, const sk_actor *actor, const char *login, const char *role,
                      const char *unit, sk_buf *err);
@@ -50,21 +51,14 @@ sk_err sk_role_revoke(sk_store *s, const sk_actor *actor, const char *login, con
                       const char *unit, sk_buf *err);
 
 /*
- * The grants matching every filter given (NULL: any) as a JSON array of
+ * The grants matching every filter given (NULL: any) at units in the
+ * actor's user.read scope, as a JSON array of
  * {"login", "name", "role", "title", "unit", "unit_code", "granted_at"},
  * ordered by login, role and unit. An unknown unit or role filter is an
  * error naming it. *out is the caller's.
  */
-sk_err sk_role_list(sk_store *s, const char *login, const char *role, const char *unit,
-                    json_t **out, sk_buf *err);
-
-/*
- * Permission to administer the organization at unit_id (add units under it,
- * manage its accounts and grants): the CLI operator has it; an account has
- * it when it is active and holds ciso or general_manager at unit_id or a unit
- * above it. SK_ERR_DENIED naming the unit otherwise (deny by default).
- */
-sk_err sk_role_require_admin(sk_store *s, const sk_actor *actor, int64_t unit_id, sk_buf *err);
+sk_err sk_role_list(sk_ctx *c, const char *login, const char *role, const char *unit, json_t **out,
+                    sk_buf *err);
 
 /* How many active accounts hold role (at any unit). */
 sk_err sk_role_count_active(sk_store *s, const char *role, int64_t *out, sk_buf *err);

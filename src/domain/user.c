@@ -12,6 +12,8 @@
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
 #include "../policy/policy.h"
+#include "authz.h"
+#include "ctx.h"
 #include "org.h"
 #include "role.h"
 #include "text.h"
@@ -152,7 +154,7 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const sk_user_new *
 	if ((e = sk_org_get(s, in->unit, &unit, err)))
 		return e;
 	const char *kind = in->kind ? in->kind : default_kind(unit.kind);
-	if ((e = sk_role_require_admin(s, actor, unit.id, err)))
+	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_USER_ADMIN, unit.id, err)))
 		return e;
 	int64_t dup = 0;
 	sk_val pl[] = {sk_vtext(in->login)};
@@ -210,15 +212,14 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const sk_user_new *
 	return SK_OK;
 }
 
-/* Roles whose holders administer systems: their passwords follow the privileged-ID rules. */
-static const char *const privileged_roles[] = {"system_manager", "system_staff"};
-
+/* Holders of a privileged role (sk_role_is_privileged) follow the privileged-ID password rules. */
 static sk_account_kind password_kind(const sk_user_new *in)
 {
-	for (size_t i = 0; i < in->nroles; i++)
-		for (size_t j = 0; j < sizeof(privileged_roles) / sizeof(privileged_roles[0]); j++)
-			if (strcmp(in->roles[i], privileged_roles[j]) == 0)
-				return SK_KIND_PRIVILEGED;
+	for (size_t i = 0; i < in->nroles; i++) {
+		sk_role r;
+		if (sk_role_parse(in->roles[i], &r) == SK_OK && sk_role_is_privileged(r))
+			return SK_KIND_PRIVILEGED;
+	}
 	return SK_KIND_NORMAL;
 }
 
@@ -229,18 +230,13 @@ static sk_account_kind password_kind(const sk_user_new *in)
  */
 static sk_err check_password(sk_store *s, const sk_user_new *in, sk_buf *err)
 {
-	sk_buf prof = SK_BUF_INIT(4096), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_policy *p = NULL;
 	sk_pw_verdict bad = {0};
-	sk_err e = sk_store_meta_get(s, "policy.profile", &prof, err);
-	if (e == SK_ERR_NOT_FOUND)
+	sk_err e = sk_ctx_load_installation_profile(s, &p, err);
+	if (!e && !p)
 		e = sk_fail(err, SK_ERR_CONFLICT,
 		            "the database records no policy profile to check passwords against "
 		            "(create the installation with 'sekisho init')");
-	if (!e && sk_policy_open(prof.data, &p, &diag) != SK_OK)
-		e = sk_fail(err, SK_ERR_CORRUPT,
-		            "the installation's profile '%s' does not load: %s", prof.data,
-		            diag.data);
 	/*
 	 * A new account has no code enrolled and no zone yet: it has a second
 	 * factor only where the profile requires one for its kind everywhere.
@@ -257,8 +253,6 @@ static sk_err check_password(sk_store *s, const sk_user_new *in, sk_buf *err)
 		sk_buf_free(&why);
 	}
 	sk_policy_free(p);
-	sk_buf_free(&prof);
-	sk_buf_free(&diag);
 	return e;
 }
 
@@ -314,7 +308,7 @@ static sk_err set_active_in_txn(sk_store *s, const sk_actor *actor, const char *
 	sk_err e;
 	if ((e = get_urow(s, login, &before, err)))
 		return e;
-	if ((e = sk_role_require_admin(s, actor, before.unit_id, err)))
+	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_USER_ADMIN, before.unit_id, err)))
 		return e;
 	bool is_active = strcmp(before.status, "active") == 0;
 	if (is_active == active)
@@ -400,7 +394,23 @@ static sk_err full_json(sk_store *s, const struct urow *u, json_t **out, sk_buf 
 	return SK_OK;
 }
 
-sk_err sk_user_show(sk_store *s, const char *login, json_t **out, sk_buf *err)
+sk_err sk_user_show(sk_ctx *c, const char *login, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	struct urow u = {0};
+	sk_err e = get_urow(c->store, login, &u, err);
+	if (e)
+		return e;
+	/* Out of scope is as if it did not exist; an account always sees itself. */
+	const sk_scope *sc;
+	if ((e = sk_ctx_scope(c, &sc, err)))
+		return e;
+	if (u.id != c->actor->user_id && !sk_authz_can(c, SK_CAP_USER_READ, u.unit_id))
+		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown user '%.64s'", login);
+	return full_json(c->store, &u, out, err);
+}
+
+sk_err sk_user_show_own(sk_store *s, const char *login, json_t **out, sk_buf *err)
 {
 	*out = NULL;
 	struct urow u = {0};
@@ -428,10 +438,14 @@ static sk_err collect_row(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_user_list(sk_store *s, const char *unit, const char *role, json_t **out, sk_buf *err)
+sk_err sk_user_list(sk_ctx *c, const char *unit, const char *role, json_t **out, sk_buf *err)
 {
 	*out = NULL;
-	sk_err e;
+	sk_store *s = c->store;
+	const sk_scope *sc;
+	sk_err e = sk_ctx_scope(c, &sc, err);
+	if (e)
+		return e;
 	sk_org_unit ou = {0};
 	const sk_role_info *r = NULL;
 	if (unit && (e = sk_org_get(s, unit, &ou, err)))
@@ -440,30 +454,70 @@ sk_err sk_user_list(sk_store *s, const char *unit, const char *role, json_t **ou
 		return e;
 	sk_val p[] = {unit ? SK_VINT(ou.id) : SK_VNULL, unit ? SK_VINT(ou.id) : SK_VNULL,
 	              r ? sk_vtext(r->name) : SK_VNULL, r ? sk_vtext(r->name) : SK_VNULL};
-	struct collect c = {NULL, 0, 0};
+	struct collect rows = {NULL, 0, 0};
 	e = sk_store_query(s,
 	                   "SELECT " USER_COLS USER_FROM
 	                   "WHERE (CAST(? AS BIGINT) IS NULL OR u.unit_id = ?) "
 	                   "AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM "
 	                   "role_assignment ra WHERE ra.user_id = u.id AND ra.role = ?)) "
 	                   "ORDER BY u.login",
-	                   p, 4, collect_row, &c, err);
+	                   p, 4, collect_row, &rows, err);
 	json_t *arr = e ? NULL : json_array();
 	if (!e && !arr)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; !e && i < c.n; i++) {
+	for (size_t i = 0; !e && i < rows.n; i++) {
 		json_t *j = NULL;
-		e = full_json(s, &c.rows[i], &j, err);
+		if (!sk_authz_can(c, SK_CAP_USER_READ, rows.rows[i].unit_id))
+			continue;
+		e = full_json(s, &rows.rows[i], &j, err);
 		if (!e && json_array_append_new(arr, j))
 			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	}
-	free(c.rows);
+	free(rows.rows);
 	if (e) {
 		json_decref(arr);
 		return e;
 	}
 	*out = arr;
 	return SK_OK;
+}
+
+struct unused_filter {
+	sk_ctx *c;
+	json_t *out;
+};
+
+sk_err sk_user_unused(sk_ctx *c, int days, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	json_t *all = NULL;
+	const sk_scope *sc;
+	sk_err e = sk_ctx_scope(c, &sc, err);
+	if (!e)
+		e = sk_auth_unused(c->store, days, &all, err);
+	if (e || sk_authz_everywhere(c, SK_CAP_USER_READ)) {
+		*out = all;
+		return e;
+	}
+	json_t *arr = json_array();
+	size_t i;
+	json_t *u;
+	json_array_foreach (all, i, u) {
+		sk_org_unit ou;
+		const char *code = json_string_value(json_object_get(u, "unit_code"));
+		if ((e = sk_org_get(c->store, code, &ou, err)))
+			break;
+		if (sk_authz_can(c, SK_CAP_USER_READ, ou.id) && json_array_append(arr, u)) {
+			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	json_decref(all);
+	if (e)
+		json_decref(arr);
+	else
+		*out = arr;
+	return e;
 }
 
 /* Exactly "DDDD-DD-DD". */

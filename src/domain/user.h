@@ -20,6 +20,7 @@
 #include "../core/sk_buf.h"
 #include "../store/store.h"
 #include "actor.h"
+#include "ctx.h"
 
 #define SK_LOGIN_MAX     64
 #define SK_USER_NAME_MAX 200 /* bytes of UTF-8 */
@@ -77,16 +78,30 @@ sk_err sk_user_set_active(sk_store *s, const sk_actor *actor, const char *login,
  * One account as JSON: {"id", "login", "name", "unit", "unit_code", "kind",
  * "status", "password_temporary", "created_at", "disabled_at", "expires_at",
  * "last_login_at", "roles": [{"role", "title", "unit", "unit_code"}]};
- * times are RFC 3339 or null. SK_ERR_NOT_FOUND naming login. *out is the
- * caller's.
+ * times are RFC 3339 or null. The actor needs user.read at the account's
+ * unit, or is the account itself; SK_ERR_NOT_FOUND naming login otherwise
+ * and for an unknown login. *out is the caller's.
  */
-sk_err sk_user_show(sk_store *s, const char *login, json_t **out, sk_buf *err);
+sk_err sk_user_show(sk_ctx *c, const char *login, json_t **out, sk_buf *err);
 
 /*
- * The accounts in unit (id or code; NULL: all) holding role (NULL: any), as
- * an array of sk_user_show objects ordered by login.
+ * sk_user_show of the account behind a session its holder just proved
+ * (the answer to a login, a session's own account): no scope applies.
  */
-sk_err sk_user_list(sk_store *s, const char *unit, const char *role, json_t **out, sk_buf *err);
+sk_err sk_user_show_own(sk_store *s, const char *login, json_t **out, sk_buf *err);
+
+/*
+ * The accounts in unit (id or code; NULL: all) holding role (NULL: any)
+ * whose unit is in the actor's user.read scope, as an array of
+ * sk_user_show objects ordered by login.
+ */
+sk_err sk_user_list(sk_ctx *c, const char *unit, const char *role, json_t **out, sk_buf *err);
+
+/*
+ * The unused-ID report (sk_auth_unused) limited to the accounts whose unit
+ * is in the actor's user.read scope.
+ */
+sk_err sk_user_unused(sk_ctx *c, int days, json_t **out, sk_buf *err);
 
 /*
  * Parses an expiry given on a command line: "YYYY-MM-DD" means the end of

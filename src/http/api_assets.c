@@ -26,7 +26,10 @@ static void input_of(sk_http_rctx *r, sk_asset_input *in)
 static void answer_asset(sk_http_rctx *r, int status, int64_t id)
 {
 	sk_buf out = SK_BUF_INIT(1u << 20), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_asset_get_text(r->t->store, &r->actor, id, &out, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_asset_get_text(&c, id, &out, &err);
+	sk_ctx_fini(&c);
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else
@@ -43,7 +46,10 @@ void sk_api_asset_add(sk_http_rctx *r)
 	input_of(r, &in);
 	int64_t id = 0;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_asset_add(r->t->store, &r->actor, &in, &id, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_asset_add(&c, &in, &id, &err);
+	sk_ctx_fini(&c);
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else
@@ -56,7 +62,10 @@ void sk_api_asset_update(sk_http_rctx *r)
 	sk_asset_input in;
 	input_of(r, &in);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_asset_update(r->t->store, &r->actor, r->id, &in, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_asset_update(&c, r->id, &in, &err);
+	sk_ctx_fini(&c);
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else
@@ -67,9 +76,12 @@ void sk_api_asset_update(sk_http_rctx *r)
 void sk_api_asset_dispose(sk_http_rctx *r)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_asset_dispose(r->t->store, &r->actor, r->id, sk_http_field_text(r, "on"),
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_asset_dispose(&c, r->id, sk_http_field_text(r, "on"),
 	                            sk_http_field_text(r, "operator"),
 	                            sk_http_field_text(r, "record"), &err);
+	sk_ctx_fini(&c);
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else
@@ -81,7 +93,10 @@ void sk_api_asset_history(sk_http_rctx *r)
 {
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_asset_history(r->t->store, &r->actor, r->id, &j, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_asset_history(&c, r->id, &j, &err);
+	sk_ctx_fini(&c);
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else
@@ -131,8 +146,12 @@ void sk_api_asset_list(sk_http_rctx *r)
 	sk_err e = sk_buf_addc(&a, '[');
 	if (e)
 		sk_fail(&err, e, "out of memory");
-	else
-		e = sk_asset_list(r->t->store, &r->actor, &f, list_one, &a, &err);
+	else {
+		sk_ctx c;
+		sk_http_ctx(r, &c);
+		e = sk_asset_list(&c, &f, list_one, &a, &err);
+		sk_ctx_fini(&c);
+	}
 	if (!e && (e = sk_buf_addc(&a, ']')))
 		sk_fail(&err, e, "the list does not fit the answer");
 	if (e)

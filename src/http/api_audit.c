@@ -9,6 +9,7 @@
 #include "../audit/checkpoint.h"
 #include "../audit/read.h"
 #include "../audit/verify.h"
+#include "../domain/audit_view.h"
 #include "http_int.h"
 
 static bool query_int(sk_http_rctx *r, const char *name, int64_t *v)
@@ -33,7 +34,10 @@ void sk_api_audit_list(sk_http_rctx *r)
 	}
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_audit_list(r->t->store, after, limit, &j, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_audit_view_list(&c, after, limit, &j, &err);
+	sk_ctx_fini(&c);
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else

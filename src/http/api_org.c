@@ -1,7 +1,7 @@
 /*
  * api_org: the organization tree, accounts and role grants over HTTP. The
- * domain functions check that the caller administers the unit concerned
- * (sk_role_require_admin); the route table has already checked the role.
+ * domain functions check the capability at the unit concerned (authz.h);
+ * the route table has already checked that the session holds it somewhere.
  */
 #include <sodium.h>
 #include <string.h>
@@ -24,11 +24,23 @@ static void finish(sk_http_rctx *r, sk_err e, sk_buf *err, int status, json_t *j
 	sk_buf_free(err);
 }
 
+sk_err sk_http_user_show(sk_http_rctx *r, const char *login, json_t **out, sk_buf *err)
+{
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_user_show(&c, login, out, err);
+	sk_ctx_fini(&c);
+	return e;
+}
+
 void sk_api_org_list(sk_http_rctx *r)
 {
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_authz_scope_units(r->t->store, &r->actor, &j, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_authz_scope_units(&c, SK_CAP_ORG_READ, &j, &err);
+	sk_ctx_fini(&c);
 	finish(r, e, &err, 200, j);
 }
 
@@ -50,9 +62,12 @@ void sk_api_user_list(sk_http_rctx *r)
 	char unit[72], role[40];
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
 	sk_err e =
-	    sk_user_list(r->t->store, sk_http_query(r, "unit", unit, sizeof(unit)) ? unit : NULL,
+	    sk_user_list(&c, sk_http_query(r, "unit", unit, sizeof(unit)) ? unit : NULL,
 	                 sk_http_query(r, "role", role, sizeof(role)) ? role : NULL, &j, &err);
+	sk_ctx_fini(&c);
 	finish(r, e, &err, 200, j);
 }
 
@@ -78,7 +93,7 @@ void sk_api_user_add(sk_http_rctx *r)
 	sk_err e = n == 0 ? sk_fail(&err, SK_ERR_INVALID, "field 'roles' needs at least one role")
 	                  : sk_user_add(r->t->store, &r->actor, &in, NULL, temp, &err);
 	if (!e)
-		e = sk_user_show(r->t->store, in.login, &user, &err);
+		e = sk_http_user_show(r, in.login, &user, &err);
 	json_t *j = e ? NULL : json_pack("{s:o, s:s}", "user", user, "temporary_password", temp);
 	sodium_memzero(temp, sizeof(temp));
 	finish(r, e, &err, 201, j);
@@ -88,7 +103,7 @@ void sk_api_user_show(sk_http_rctx *r)
 {
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_user_show(r->t->store, r->param, &j, &err);
+	sk_err e = sk_http_user_show(r, r->param, &j, &err);
 	finish(r, e, &err, 200, j);
 }
 
@@ -98,7 +113,7 @@ static void set_active(sk_http_rctx *r, bool active)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_user_set_active(r->t->store, &r->actor, r->param, active, &err);
 	if (!e)
-		e = sk_user_show(r->t->store, r->param, &j, &err);
+		e = sk_http_user_show(r, r->param, &j, &err);
 	finish(r, e, &err, 200, j);
 }
 
@@ -110,10 +125,13 @@ void sk_api_role_list(sk_http_rctx *r)
 	char login[72], role[40], unit[72];
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_role_list(
-	    r->t->store, sk_http_query(r, "login", login, sizeof(login)) ? login : NULL,
-	    sk_http_query(r, "role", role, sizeof(role)) ? role : NULL,
-	    sk_http_query(r, "unit", unit, sizeof(unit)) ? unit : NULL, &j, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e =
+	    sk_role_list(&c, sk_http_query(r, "login", login, sizeof(login)) ? login : NULL,
+	                 sk_http_query(r, "role", role, sizeof(role)) ? role : NULL,
+	                 sk_http_query(r, "unit", unit, sizeof(unit)) ? unit : NULL, &j, &err);
+	sk_ctx_fini(&c);
 	finish(r, e, &err, 200, j);
 }
 
@@ -125,8 +143,12 @@ static void grant(sk_http_rctx *r, bool give)
 	sk_err e = give ? sk_role_grant(r->t->store, &r->actor, login, role, unit, &err)
 	                : sk_role_revoke(r->t->store, &r->actor, login, role, unit, &err);
 	json_t *j = NULL;
-	if (!e)
-		e = sk_role_list(r->t->store, login, NULL, NULL, &j, &err);
+	if (!e) {
+		sk_ctx c;
+		sk_http_ctx(r, &c);
+		e = sk_role_list(&c, login, NULL, NULL, &j, &err);
+		sk_ctx_fini(&c);
+	}
 	finish(r, e, &err, give ? 201 : 200, j);
 }
 

@@ -34,7 +34,7 @@ void sk_api_user_unlock(sk_http_rctx *r)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_unlock(r->t->store, &r->actor, r->param, &err);
 	if (!e)
-		e = sk_user_show(r->t->store, r->param, &j, &err);
+		e = sk_http_user_show(r, r->param, &j, &err);
 	finish(r, e, &err, 200, j);
 }
 
@@ -44,7 +44,7 @@ void sk_api_user_totp_reset(sk_http_rctx *r)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_totp_reset(r->t->store, &r->actor, r->param, &err);
 	if (!e)
-		e = sk_user_show(r->t->store, r->param, &j, &err);
+		e = sk_http_user_show(r, r->param, &j, &err);
 	finish(r, e, &err, 200, j);
 }
 
@@ -66,8 +66,12 @@ void sk_api_user_unused(sk_http_rctx *r)
 			    &err, SK_ERR_INVALID,
 			    "query parameter 'days' must be a whole number from 1 to 36500");
 	}
-	if (!e)
-		e = sk_auth_unused(r->t->store, (int)n, &j, &err);
+	if (!e) {
+		sk_ctx c;
+		sk_http_ctx(r, &c);
+		e = sk_user_unused(&c, (int)n, &j, &err);
+		sk_ctx_fini(&c);
+	}
 	finish(r, e, &err, 200, j);
 }
 
@@ -100,6 +104,6 @@ void sk_api_totp_confirm(sk_http_rctx *r)
 	sk_err e = sk_auth_totp_confirm(r->t->store, r->session, sk_http_field_text(r, "code"),
 	                                r->address, &err);
 	if (!e)
-		e = sk_user_show(r->t->store, r->session->login, &j, &err);
+		e = sk_user_show_own(r->t->store, r->session->login, &j, &err);
 	finish(r, e, &err, 200, e ? NULL : json_pack("{s:b, s:o}", "mfa_enrolled", 1, "user", j));
 }

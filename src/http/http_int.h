@@ -23,6 +23,7 @@
 #include "../core/sk_msg.h"
 #include "../domain/actor.h"
 #include "../domain/authz.h"
+#include "../domain/ctx.h"
 #include "../domain/decision.h"
 #include "../domain/schema.h"
 #include "../policy/policy.h"
@@ -62,9 +63,7 @@ struct sk_auth_principal;
 /* A checked session, borrowed from the thread's cache until its next lookup. */
 typedef struct sk_http_session {
 	const struct sk_auth_principal *principal;
-	uint32_t roles;       /* bits (1u << sk_role) the account holds */
-	const int64_t *units; /* the units in scope, sorted; NULL when none */
-	size_t nunits;
+	const sk_scope *scope; /* the account's roles, capabilities and units in scope */
 } sk_http_session;
 
 /*
@@ -105,17 +104,20 @@ enum {
 	/* changes sessions, accounts, roles or units: answering it invalidates the session caches
 	 */
 	SK_R_INVALIDATES = 1u << 3,
-	/* open without a session to the --metrics-from clients; others need a session and roles */
+	/* open without a session to the --metrics-from clients; others need a session holding the capability */
 	SK_R_ADDRESS_LIST = 1u << 4,
 	/* creates something: answers 201 Created (the OpenAPI document says so) */
 	SK_R_CREATES = 1u << 5,
 };
 
+/* A route's capability (sk_cap), or any session holding some role (logout, own password). */
+#define SK_HTTP_ANY_ROLE (-1)
+
 typedef struct sk_http_route {
 	const char *method;  /* "GET", "POST", "PATCH", "DELETE" */
 	const char *path;    /* "/api/v1/assets/{id}": {id} an integer, {login} a string */
 	unsigned flags;      /* SK_R_* */
-	uint32_t roles;      /* bits (1u << sk_role) allowed; 0 with !PUBLIC: nobody */
+	int cap;             /* the sk_cap the session must hold somewhere, or SK_HTTP_ANY_ROLE */
 	sk_http_handler run; /* answers the request */
 	const char *summary;
 	const char *scope;     /* how scope limits the answer, for the OpenAPI document */
@@ -156,6 +158,18 @@ typedef struct sk_http_rctx {
 	bool deferred;    /* the pool answers later (and observes the metrics then) */
 	int64_t start_us; /* when dispatch began (monotonic) */
 } sk_http_rctx;
+
+/*
+ * The domain context of the request: the thread's store and profile, the
+ * session's actor with its cached scope. Release with sk_ctx_fini.
+ */
+static inline void sk_http_ctx(sk_http_rctx *r, sk_ctx *c)
+{
+	sk_ctx_init(c, r->t->store, r->t->pol, &r->actor);
+}
+
+/* sk_user_show of login for the request's actor (scoped: out of scope is 404). */
+sk_err sk_http_user_show(sk_http_rctx *r, const char *login, json_t **out, sk_buf *err);
 
 /*
  * Checks the request's query string against the route's declared

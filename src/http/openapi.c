@@ -1,9 +1,10 @@
 /*
  * openapi: the OpenAPI 3.1 document of the API, generated from the route
  * table so it cannot drift from what the server does. Each operation
- * carries the roles that may call it as "x-sekisho-roles" (empty with
- * "x-sekisho-public": true for routes needing no session), which the
- * access-control matrix test reads to know every route and whom to expect.
+ * carries the capability a session must hold to call it as
+ * "x-sekisho-capability" (null with "x-sekisho-public": true for routes
+ * needing no session, and for routes any account with a role may call);
+ * which roles hold it is the installation's profile's (GET /api/v1/policy).
  *
  * Each operation lists the statuses it can answer, derived from what the
  * dispatcher and the error table (src/core/sk_err.c) can do on that route:
@@ -132,14 +133,13 @@ static json_t *responses(const sk_http_route *rt)
 
 static json_t *operation(const sk_http_route *rt, size_t index)
 {
-	json_t *roles = json_array();
-	for (int r = 0; r < SK_ROLE__COUNT; r++)
-		if (rt->roles & (1u << r))
-			json_array_append_new(roles, json_string(sk_role_name((sk_role)r)));
+	json_t *cap = !(rt->flags & SK_R_PUBLIC) && rt->cap >= 0
+	                  ? json_string(sk_cap_name((sk_cap)rt->cap))
+	                  : json_null();
 	char opid[160];
 	snprintf(opid, sizeof(opid), "op%zu_%s", index, rt->method);
 	json_t *op = json_pack("{s:s, s:s, s:o, s:b, s:b, s:b, s:o, s:o}", "summary", rt->summary,
-	                       "operationId", opid, "x-sekisho-roles", roles, "x-sekisho-public",
+	                       "operationId", opid, "x-sekisho-capability", cap, "x-sekisho-public",
 	                       (rt->flags & SK_R_PUBLIC) != 0, "x-sekisho-must-change-allowed",
 	                       (rt->flags & SK_R_MUST_CHANGE) != 0, "x-sekisho-csrf",
 	                       !(rt->flags & SK_R_PUBLIC) && strcmp(rt->method, "GET") != 0,

@@ -138,7 +138,6 @@ static void decision_done(void *ctx, sk_err result)
 static void *login_worker(void *arg)
 {
 	sk_store *s = arg;
-	sk_asset_use_policy(pool.pol);
 	sk_http_job *j;
 	while ((j = pop(&pool.login))) {
 		j->e =
@@ -269,9 +268,8 @@ static bool submit_made(sk_http_rctx *r, sk_http_job *j)
 	j->actor = r->actor;
 	j->actor.login = j->login;
 	j->actor.address = j->address;
-	/* The writer needs no scope (the read is done), and the session cache's list may go. */
-	j->actor.read_units = NULL;
-	j->actor.nread_units = 0;
+	/* The writer needs no scope (the read is done), and the session cache's entry may go. */
+	j->actor.scope = NULL;
 	if (sk_writer_submit_flags(pool.writer, run_decision, j, &j->err, decision_done,
 	                           SK_WRITER_NO_SAVEPOINT))
 		return false;

@@ -20,16 +20,9 @@
 #include "../core/sk_json.h"
 #include "http_int.h"
 
-#define R(x)   (1u << (x))
-#define ANY    SK_AUTHZ_ANY_ROLE
-#define ADMINS (R(SK_ROLE_CISO) | R(SK_ROLE_GENERAL_MANAGER))
-#define ASSET_WRITERS                                                                              \
-	(R(SK_ROLE_CISO) | R(SK_ROLE_GENERAL_MANAGER) | R(SK_ROLE_SECURITY_OFFICER) |              \
-	 R(SK_ROLE_SECURITY_MANAGER) | R(SK_ROLE_SYSTEM_MANAGER))
-#define ORG_READERS   (ADMINS | R(SK_ROLE_AUDITOR) | R(SK_ROLE_CSIRT))
-#define AUDIT_READERS (R(SK_ROLE_CISO) | R(SK_ROLE_AUDITOR) | R(SK_ROLE_CSIRT))
-/* Who may read /metrics with a session: the administrators and the auditor. */
-#define METRICS_READERS (ADMINS | R(SK_ROLE_AUDITOR))
+/* Each route names one capability (policy.h); the profile says which roles hold it. */
+#define ANY    SK_HTTP_ANY_ROLE
+#define PUBLIC SK_HTTP_ANY_ROLE /* not looked at: the route needs no session */
 
 /* Query parameters, each with its longest value: the handlers' buffers hold one more byte. */
 static const sk_http_qparam Q_ASSETS[] = {{"unit", 64}, {"type", 64},   {"conf", 32},  {"zone", 32},
@@ -43,11 +36,11 @@ static const sk_http_qparam Q_UNUSED
 /* One element a line, so that a change to one column of a row is one line of a diff. */
 // clang-format off
 static const sk_http_route routes[] = {
-    {"GET", "/", SK_R_PUBLIC, 0, sk_api_index, "a page naming the API", NULL, NULL, NULL},
+    {"GET", "/", SK_R_PUBLIC, PUBLIC, sk_api_index, "a page naming the API", NULL, NULL, NULL},
     {"GET",
      "/healthz",
      SK_R_PUBLIC,
-     0,
+     PUBLIC,
      sk_api_healthz,
      "liveness and database check",
      NULL,
@@ -56,7 +49,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/metrics",
      SK_R_ADDRESS_LIST,
-     METRICS_READERS,
+     SK_CAP_METRICS_READ,
      sk_api_metrics,
      "Prometheus metrics (clients listed by serve --metrics-from, or a session of the listed "
      "roles)",
@@ -66,7 +59,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/openapi.json",
      SK_R_PUBLIC,
-     0,
+     PUBLIC,
      sk_api_openapi,
      "this API as an OpenAPI 3.1 document",
      NULL,
@@ -75,7 +68,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/login",
      SK_R_PUBLIC | SK_R_BODY,
-     0,
+     PUBLIC,
      sk_api_login,
      "log in: sets the session cookie and returns the CSRF token",
      NULL,
@@ -111,7 +104,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/assets",
      0,
-     ANY,
+     SK_CAP_ASSET_READ,
      sk_api_asset_list,
      "list assets",
      "only assets of units in the caller's scope are listed",
@@ -120,7 +113,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/assets",
      SK_R_BODY | SK_R_CREATES,
-     ASSET_WRITERS,
+     SK_CAP_ASSET_WRITE,
      sk_api_asset_add,
      "add an asset",
      "the unit must be in the caller's scope for writing",
@@ -129,7 +122,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/assets/{id}",
      0,
-     ANY,
+     SK_CAP_ASSET_READ,
      sk_api_asset_get,
      "read an asset",
      "out of scope answers 404",
@@ -138,7 +131,7 @@ static const sk_http_route routes[] = {
     {"PATCH",
      "/api/v1/assets/{id}",
      SK_R_BODY,
-     ASSET_WRITERS,
+     SK_CAP_ASSET_WRITE,
      sk_api_asset_update,
      "change an asset's fields",
      "out of scope answers 404",
@@ -147,7 +140,7 @@ static const sk_http_route routes[] = {
     {"DELETE",
      "/api/v1/assets/{id}",
      SK_R_BODY,
-     ASSET_WRITERS,
+     SK_CAP_ASSET_WRITE,
      sk_api_asset_dispose,
      "record the asset's disposal (八王子 7(9)イ)",
      "out of scope answers 404",
@@ -156,7 +149,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/assets/{id}/history",
      0,
-     ANY,
+     SK_CAP_ASSET_READ,
      sk_api_asset_history,
      "the asset's change history",
      "out of scope answers 404",
@@ -165,7 +158,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/decisions",
      SK_R_BODY,
-     ANY,
+     SK_CAP_DECIDE,
      sk_api_decision,
      "the SPEC §3 handling decision for a stored asset and the caller",
      "an asset out of scope answers 404",
@@ -174,7 +167,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/org",
      0,
-     ANY,
+     SK_CAP_ORG_READ,
      sk_api_org_list,
      "the units in the caller's scope",
      "units outside the caller's scope are left out",
@@ -183,7 +176,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/org",
      SK_R_BODY | SK_R_INVALIDATES | SK_R_CREATES,
-     ADMINS,
+     SK_CAP_ORG_ADMIN,
      sk_api_org_add,
      "add a unit",
      "needs an administrator of the parent unit",
@@ -192,7 +185,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/users",
      0,
-     ORG_READERS,
+     SK_CAP_USER_READ,
      sk_api_user_list,
      "list accounts",
      NULL,
@@ -201,7 +194,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/users",
      SK_R_BODY | SK_R_CREATES,
-     ADMINS,
+     SK_CAP_USER_ADMIN,
      sk_api_user_add,
      "add an account (answers its temporary password once)",
      "needs an administrator of the unit",
@@ -211,7 +204,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/users/unused",
      0,
-     ORG_READERS,
+     SK_CAP_USER_READ,
      sk_api_user_unused,
      "accounts not used for days days (no login since, or never and created that long ago)",
      NULL,
@@ -220,7 +213,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/users/{login}",
      0,
-     ORG_READERS,
+     SK_CAP_USER_READ,
      sk_api_user_show,
      "one account",
      NULL,
@@ -229,7 +222,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/users/{login}/disable",
      SK_R_INVALIDATES,
-     ADMINS,
+     SK_CAP_USER_ADMIN,
      sk_api_user_disable,
      "disable an account",
      "needs an administrator of the account's unit",
@@ -238,7 +231,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/users/{login}/enable",
      SK_R_INVALIDATES,
-     ADMINS,
+     SK_CAP_USER_ADMIN,
      sk_api_user_enable,
      "re-enable an account",
      "needs an administrator of the account's unit",
@@ -247,7 +240,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/users/{login}/unlock",
      0,
-     ADMINS,
+     SK_CAP_USER_ADMIN,
      sk_api_user_unlock,
      "clear an account's lockout (audited auth.unlock)",
      "needs an administrator of the account's unit",
@@ -256,7 +249,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/users/{login}/totp/reset",
      SK_R_INVALIDATES,
-     ADMINS,
+     SK_CAP_USER_ADMIN,
      sk_api_user_totp_reset,
      "take an account's TOTP secret away and end its sessions (audited auth.totp_reset)",
      "needs an administrator of the account's unit",
@@ -280,11 +273,11 @@ static const sk_http_route routes[] = {
      NULL,
      &sk_schema_totp_confirm,
      NULL},
-    {"GET", "/api/v1/roles", 0, ORG_READERS, sk_api_role_list, "role grants", NULL, NULL, Q_ROLES},
+    {"GET", "/api/v1/roles", 0, SK_CAP_USER_READ, sk_api_role_list, "role grants", NULL, NULL, Q_ROLES},
     {"POST",
      "/api/v1/roles",
      SK_R_BODY | SK_R_INVALIDATES | SK_R_CREATES,
-     ADMINS,
+     SK_CAP_ROLE_GRANT,
      sk_api_role_grant,
      "grant a role at a unit",
      "needs an administrator of the unit",
@@ -293,7 +286,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/roles/revoke",
      SK_R_BODY | SK_R_INVALIDATES,
-     ADMINS,
+     SK_CAP_ROLE_GRANT,
      sk_api_role_revoke,
      "take a role grant back",
      "needs an administrator of the unit",
@@ -302,7 +295,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/audit",
      0,
-     AUDIT_READERS,
+     SK_CAP_AUDIT_READ,
      sk_api_audit_list,
      "read audit entries",
      NULL,
@@ -311,7 +304,7 @@ static const sk_http_route routes[] = {
     {"GET",
      "/api/v1/audit/verify",
      0,
-     AUDIT_READERS,
+     SK_CAP_AUDIT_READ,
      sk_api_audit_verify,
      "verify the audit log",
      NULL,
@@ -320,7 +313,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/audit/checkpoint",
      SK_R_CREATES,
-     R(SK_ROLE_CISO) | R(SK_ROLE_AUDITOR),
+     SK_CAP_AUDIT_CHECKPOINT,
      sk_api_audit_checkpoint,
      "sign a checkpoint of the audit log",
      NULL,
@@ -338,7 +331,7 @@ static const sk_http_route routes[] = {
     {"POST",
      "/api/v1/policy/decide",
      SK_R_BODY,
-     ANY,
+     SK_CAP_DECIDE,
      sk_api_policy_decide,
      "a SPEC §3 decision for a bare classification",
      NULL,
@@ -450,7 +443,7 @@ static bool state_changing(h2o_iovec_t m)
 	       !h2o_memis(m.base, m.len, H2O_STRLIT("HEAD"));
 }
 
-/* Finds the session, then applies must-change, CSRF and the route's roles. */
+/* Finds the session, then applies must-change, CSRF and the route's capability. */
 static sk_err authenticate(sk_http_rctx *r, sk_auth_principal *ap, sk_authz_principal *who,
                            sk_buf *err)
 {
@@ -485,12 +478,12 @@ static sk_err authenticate(sk_http_rctx *r, sk_auth_principal *ap, sk_authz_prin
 	who->user_id = ap->user_id;
 	who->login = ap->login;
 	who->must_change_password = ap->must_change_password;
-	who->roles = ses.roles;
-	if ((e = sk_authz_require(who, r->route->roles, err)))
+	who->roles = ses.scope->roles;
+	who->caps = ses.scope->caps;
+	if ((e = sk_authz_require_held(who, r->route->cap, err)))
 		return e;
 	sk_auth_actor(ap, r->address, &r->actor);
-	r->actor.read_units = ses.units;
-	r->actor.nread_units = ses.nunits;
+	r->actor.scope = ses.scope;
 	r->who = who;
 	r->session = ap;
 	return SK_OK;

@@ -59,9 +59,7 @@ struct slot {
 	int64_t seen_at;      /* the clock (sk_clock_now) at validation */
 	char address[64];
 	sk_auth_principal p;
-	uint32_t roles;
-	int64_t *units; /* sorted */
-	size_t nunits;
+	sk_scope scope; /* roles, capabilities and the units in scope */
 };
 
 struct sk_http_scache {
@@ -84,7 +82,7 @@ static int64_t mono_us(void)
 
 static void slot_clear(struct slot *sl)
 {
-	free(sl->units);
+	sk_authz_scope_free(&sl->scope);
 	sodium_memzero(sl, sizeof(*sl));
 }
 
@@ -120,24 +118,18 @@ static bool fresh(const struct slot *sl, const unsigned char *hash, uint64_t gen
 static sk_err validate(sk_http_thread *t, const char *token, const char *address, struct slot *sl,
                        sk_buf *err)
 {
-	uint32_t roles = 0;
-	int64_t *units = NULL;
-	size_t nunits = 0;
+	sk_scope scope;
 	sk_auth_principal p;
 	sk_err e = sk_auth_session_check(t->store, t->pol, token, address, &p, err);
 	if (!e)
-		e = sk_authz_roles(t->store, p.user_id, &roles, err);
-	if (!e)
-		e = sk_authz_scope_ids(t->store, p.user_id, &units, &nunits, err);
+		e = sk_authz_scope_load(t->store, t->pol, p.user_id, &scope, err);
 	if (e) {
 		sodium_memzero(&p, sizeof(p));
 		return e;
 	}
-	free(sl->units);
+	sk_authz_scope_free(&sl->scope);
 	sl->p = p;
-	sl->roles = roles;
-	sl->units = units;
-	sl->nunits = nunits;
+	sl->scope = scope;
 	snprintf(sl->address, sizeof(sl->address), "%s", address);
 	sodium_memzero(&p, sizeof(p));
 	return SK_OK;
@@ -176,8 +168,6 @@ sk_err sk_http_session_find(sk_http_thread *t, const char *token, const char *ad
 	}
 	sodium_memzero(hash, sizeof(hash));
 	out->principal = &sl->p;
-	out->roles = sl->roles;
-	out->units = sl->units;
-	out->nunits = sl->nunits;
+	out->scope = &sl->scope;
 	return SK_OK;
 }

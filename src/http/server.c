@@ -261,7 +261,6 @@ static void *run_loop(void *arg)
 {
 	sk_http_thread *t = arg;
 	loop_init(t);
-	sk_asset_use_policy(t->pol);
 	while (!stop_flag)
 		h2o_evloop_run(t->ctx.loop, 100);
 	/*
@@ -279,7 +278,6 @@ static void *run_loop(void *arg)
 	for (sk_http_conn *c = t->conns.next; c != &t->conns; c = c->next)
 		shutdown(h2o_socket_get_fd(c->sock), SHUT_RDWR);
 	drain(t, 1000);
-	sk_asset_use_policy(NULL);
 	return NULL;
 }
 
@@ -373,25 +371,17 @@ static void config_init(server *sv, const sk_http_config *c)
 	f->on_setup_ostream = on_setup_ostream;
 }
 
-/* Loads the profile named by the installation (meta "policy.profile"). */
+/* Loads the profile named by the installation, once for the whole server (sk_ctx). */
 static sk_err load_policy(const char *url, sk_policy **pol, sk_buf *err)
 {
 	sk_store *s = NULL;
-	sk_buf name = SK_BUF_INIT(4096), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_store_open(url, 0, &s, err);
-	if (!e) {
-		e = sk_store_meta_get(s, "policy.profile", &name, err);
-		if (e == SK_ERR_NOT_FOUND)
-			e = sk_fail(
-			    err, SK_ERR_STORE,
-			    "%s holds no installation (run 'sekisho init' or 'sekisho demo')", url);
-	}
-	if (!e && (e = sk_policy_open(name.data, pol, &diag)))
-		e = sk_fail(err, e, "cannot load the installation's profile '%s': %s", name.data,
-		            diag.data);
+	if (!e)
+		e = sk_ctx_load_installation_profile(s, pol, err);
+	if (!e && !*pol)
+		e = sk_fail(err, SK_ERR_STORE,
+		            "%s holds no installation (run 'sekisho init' or 'sekisho demo')", url);
 	sk_store_close(s);
-	sk_buf_free(&name);
-	sk_buf_free(&diag);
 	return e;
 }
 

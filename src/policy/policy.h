@@ -260,6 +260,57 @@ sk_err sk_policy_label(const sk_policy *p, int conf, int integ, int avail, sk_bu
 const char *sk_policy_role_title(const sk_policy *p, sk_role r);
 /* The role r reports to in the chain of command, or SK_ROLE_NONE. */
 sk_role sk_policy_role_reports_to(const sk_policy *p, sk_role r);
+/* --- capabilities (SPEC C4) --- */
+
+/*
+ * What a role may do through the doors, named once here: the route table,
+ * the CLI and the domain's checks (src/domain/authz.h) name capabilities,
+ * never roles. A profile maps roles to capabilities (`capabilities:`,
+ * docs/policy-format.md); every capability it does not map keeps the
+ * default table in capability.c, which is what sekisho did before profiles
+ * could say so. A capability is held at a unit and covers every unit below.
+ */
+typedef enum sk_cap {
+	SK_CAP_ASSET_READ,
+	SK_CAP_ASSET_WRITE,
+	SK_CAP_ORG_READ,
+	SK_CAP_ORG_ADMIN,
+	SK_CAP_USER_READ,
+	SK_CAP_USER_ADMIN,
+	SK_CAP_ROLE_GRANT,
+	SK_CAP_AUDIT_READ,
+	SK_CAP_AUDIT_CHECKPOINT,
+	SK_CAP_METRICS_READ,
+	SK_CAP_DECIDE,
+	SK_CAP_REQUEST_FILE,
+	SK_CAP_REQUEST_APPROVE,
+	SK_CAP_INCIDENT_REPORT,
+	SK_CAP_INCIDENT_HANDLE,
+	SK_CAP_INCIDENT_CLOSE,
+	SK_CAP_LEDGER_READ,
+	SK_CAP__COUNT
+} sk_cap;
+
+/* Every role bit (1u << sk_role). */
+#define SK_ROLES_ALL ((1u << SK_ROLE__COUNT) - 1u)
+
+const char *sk_cap_name(sk_cap c); /* "asset.read" */
+sk_err sk_cap_parse(const char *s, sk_cap *out);
+/* The roles (bits 1u << sk_role) granted cap by p; p NULL: the default table. */
+uint32_t sk_policy_cap_roles(const sk_policy *p, sk_cap cap);
+/* The capabilities (bits 1u << sk_cap) any of the roles in mask hold under p (NULL: default). */
+uint32_t sk_policy_role_caps(const sk_policy *p, uint32_t roles);
+/* The citations of p's mapping of cap (none for the default); *n receives their count. */
+const char *const *sk_policy_cap_citations(const sk_policy *p, sk_cap cap, unsigned *n);
+/*
+ * The roles whose holders are privileged IDs (特権ID: system administration),
+ * whose passwords and sessions follow the stricter rules: one list for the
+ * whole program, as SQL text for the queries that classify accounts.
+ */
+#define SK_PRIVILEGED_ROLES_SQL "'system_manager', 'system_staff'"
+/* Whether SK_PRIVILEGED_ROLES_SQL names r. */
+bool sk_role_is_privileged(sk_role r);
+
 /* The city's name for a zone, or NULL when the profile does not name it. */
 const char *sk_policy_zone_title(const sk_policy *p, sk_zone z);
 

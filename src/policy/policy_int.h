@@ -171,6 +171,11 @@ struct sk_policy {
 	sk_retention *retention;
 	size_t n_checklist;
 	sk_checklist_item *checklist;
+	/* capabilities: the roles granted each, and where the profile says so */
+	bool cap_given[SK_CAP__COUNT];
+	uint32_t cap_roles[SK_CAP__COUNT];
+	unsigned cap_n_cites[SK_CAP__COUNT];
+	const char **cap_cites[SK_CAP__COUNT];
 	bool has_exception_route;
 	sk_exception_route exception_route;
 };

@@ -1287,11 +1287,67 @@ static void load_exceptions(ld *L, const sk_ynode *n)
 	x->citations = c;
 }
 
+/*
+ * capabilities: {asset.write: {roles: [ciso, ...], cite: [...], note: ...}}:
+ * each capability named replaces its default row (capability.c); a role
+ * need not be under roles (an installation may grant any role of SPEC §3).
+ */
+static void load_capabilities(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"roles", "cite", "note", NULL};
+	static const char *const required[] = {"roles", NULL};
+	sk_policy *p = L->p;
+	if (!want(L, n, SK_YN_MAP, "capabilities"))
+		return;
+	for (size_t i = 0; i < n->len; i++) {
+		const sk_ynode *k = n->keys[i], *v = n->vals[i];
+		sk_cap c;
+		if (sk_cap_parse(k->s, &c) != SK_OK) {
+			lerr(L, k->line, "unknown capability '%s' (see docs/policy-format.md)",
+			     k->s);
+			continue;
+		}
+		if (p->cap_given[c]) {
+			lerr(L, k->line, "duplicate capability '%s'", k->s);
+			continue;
+		}
+		char what[64];
+		snprintf(what, sizeof(what), "capability '%s'", k->s);
+		if (!keys_ok(L, v, what, allowed, required))
+			continue;
+		const sk_ynode *rl = mget(v, "roles");
+		if (!rl || !want(L, rl, SK_YN_SEQ, "roles"))
+			continue;
+		uint32_t mask = 0;
+		for (size_t j = 0; j < rl->len; j++) {
+			const sk_ynode *r = rl->items[j];
+			sk_role role;
+			if (!want(L, r, SK_YN_SCALAR, "a role"))
+				continue;
+			if (sk_role_parse(r->s, &role) != SK_OK)
+				lerr(L, r->line, "unknown role '%s' in capability '%s'", r->s,
+				     k->s);
+			else if (mask & (1u << role))
+				lerr(L, r->line, "role '%s' is listed twice in capability '%s'",
+				     r->s, k->s);
+			else
+				mask |= 1u << role;
+		}
+		const sk_ynode *note = mget(v, "note");
+		if (note)
+			want(L, note, SK_YN_SCALAR, "note");
+		p->cap_given[c] = true;
+		p->cap_roles[c] = mask;
+		load_cites(L, mget(v, "cite"), false, &p->cap_n_cites[c], &p->cap_cites[c], NULL);
+	}
+}
+
 static void load_root(ld *L, const sk_ynode *root)
 {
 	static const char *const allowed[] = {
-	    "format", "city",      "articles", "chapters",  "classification", "roles",      "zones",
-	    "rules",  "passwords", "mfa",      "retention", "checklist",      "exceptions", NULL};
+	    "format",    "city",      "articles",   "chapters",     "classification",
+	    "roles",     "zones",     "rules",      "passwords",    "mfa",
+	    "retention", "checklist", "exceptions", "capabilities", NULL};
 	static const char *const required[] = {"format", "city",  "articles", "classification",
 	                                       "roles",  "rules", NULL};
 	if (!keys_ok(L, root, "the profile", allowed, required))
@@ -1325,6 +1381,8 @@ static void load_root(ld *L, const sk_ynode *root)
 		load_checklist(L, v);
 	if ((v = mget(root, "exceptions")))
 		load_exceptions(L, v);
+	if ((v = mget(root, "capabilities")))
+		load_capabilities(L, v);
 }
 
 /* --- public: loading --- */

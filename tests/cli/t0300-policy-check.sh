@@ -19,6 +19,29 @@ expect_in out "broken.yaml:114: approver 'csirt' has no title under roles"
 expect_not_in out ": ok ("
 expect_not_in out "an allow rule has no safeguards"
 
+# capabilities: an unknown capability, an unknown or repeated role, a missing roles list
+cp "$EX" caps.yaml
+cat >> caps.yaml <<'YAML'
+capabilities:
+  asset.write:
+    roles: [ciso, security_manager]
+    cite: ["1(1)"]
+  asset.fly:
+    roles: [ciso]
+  audit.read:
+    roles: [ciso, king, ciso]
+  decide:
+    cite: ["1(1)"]
+YAML
+base=$(wc -l < "$EX")
+expect_exit 1 sk policy check caps.yaml
+expect_in out "caps.yaml:$((base + 5)): unknown capability 'asset.fly'"
+expect_in out "caps.yaml:$((base + 8)): unknown role 'king' in capability 'audit.read'"
+expect_in out "caps.yaml:$((base + 8)): role 'ciso' is listed twice in capability 'audit.read'"
+expect_in out "caps.yaml:$((base + 10)): capability 'decide' is missing 'roles'"
+head -n $((base + 4)) caps.yaml > caps-ok.yaml
+expect_exit 0 sk policy check caps-ok.yaml
+
 # YAML syntax errors carry libfyaml's line
 printf 'format: 1\nrules: [a, b\n' > syntax.yaml
 expect_exit 1 sk policy check syntax.yaml

@@ -10,7 +10,19 @@
 
 #include "audit/audit.h"
 #include "domain/actor.h"
+#include "domain/ctx.h"
 #include "testutil.h"
+
+/*
+ * A context for the CLI operator on s: it loads nothing (the operator holds
+ * every right), so it needs no sk_ctx_fini. Valid until the next call.
+ */
+static inline sk_ctx *dt_cli(sk_store *s)
+{
+	static sk_ctx c;
+	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	return &c;
+}
 
 static inline int64_t dt_count(sk_store *s, const char *sql)
 {

@@ -16,6 +16,18 @@
 #include "report/csv.h"
 #include "store/store.h"
 
+/*
+ * A context for actor on s, valid until the next call (which frees what
+ * this one loaded): one domain call per context, as the doors make them.
+ */
+static sk_ctx *as(sk_store *s, const sk_actor *actor)
+{
+	static sk_ctx c;
+	sk_ctx_fini(&c);
+	sk_ctx_init(&c, s, NULL, actor);
+	return &c;
+}
+
 static int64_t count(sk_store *s, const char *sql)
 {
 	int64_t n = -1;
@@ -68,7 +80,7 @@ static int64_t add_ok(sk_store *s, const sk_asset_input *in)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	int64_t id = 0;
-	if (sk_asset_add(s, sk_actor_cli(), in, &id, &err) != SK_OK)
+	if (sk_asset_add(as(s, sk_actor_cli()), in, &id, &err) != SK_OK)
 		fail_msg("add failed: %s", err.data);
 	sk_buf_free(&err);
 	return id;
@@ -78,7 +90,7 @@ static json_t *get_ok(sk_store *s, int64_t id)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *j = NULL;
-	if (sk_asset_get(s, sk_actor_cli(), id, &j, &err) != SK_OK)
+	if (sk_asset_get(as(s, sk_actor_cli()), id, &j, &err) != SK_OK)
 		fail_msg("get %lld failed: %s", (long long)id, err.data);
 	sk_buf_free(&err);
 	return j;
@@ -132,7 +144,7 @@ static void expect_add_fails(sk_store *s, const sk_asset_input *in, sk_err want,
 	int64_t audit = count(s, "SELECT COUNT(*) FROM audit_log");
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	int64_t id = 0;
-	sk_err e = sk_asset_add(s, sk_actor_cli(), in, &id, &err);
+	sk_err e = sk_asset_add(as(s, sk_actor_cli()), in, &id, &err);
 	if (e != want || !strstr(err.data, msg))
 		fail_msg("expected error %d containing '%s', got %d: '%s'", want, msg, e, err.data);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), before);
@@ -202,33 +214,34 @@ static void test_update_dispose_history(const char *backend)
 	sk_asset_input ch = {{0}};
 	ch.v[SK_AF_LOCATION] = "書庫B";
 	ch.v[SK_AF_QUANTITY] = "２";
-	assert_int_equal(sk_asset_update(s, sk_actor_cli(), id, &ch, &err), SK_OK);
+	assert_int_equal(sk_asset_update(as(s, sk_actor_cli()), id, &ch, &err), SK_OK);
 	/* The same change again changes nothing and writes nothing. */
 	int64_t audit = count(s, "SELECT COUNT(*) FROM audit_log");
-	assert_int_equal(sk_asset_update(s, sk_actor_cli(), id, &ch, &err), SK_OK);
+	assert_int_equal(sk_asset_update(as(s, sk_actor_cli()), id, &ch, &err), SK_OK);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit);
 	/* A bad change names its field and changes nothing. */
 	ch.v[SK_AF_CONF] = "5";
-	assert_int_equal(sk_asset_update(s, sk_actor_cli(), id, &ch, &err), SK_ERR_INVALID);
+	assert_int_equal(sk_asset_update(as(s, sk_actor_cli()), id, &ch, &err), SK_ERR_INVALID);
 	assert_non_null(strstr(err.data, "conf (機密性)"));
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit);
-	assert_int_equal(sk_asset_update(s, sk_actor_cli(), 999, &ch, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_update(as(s, sk_actor_cli()), 999, &ch, &err), SK_ERR_NOT_FOUND);
 
-	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), id, "R8.3.31", NULL, "溶解", &err),
+	assert_int_equal(sk_asset_dispose(as(s, sk_actor_cli()), id, "R8.3.31", NULL, "溶解", &err),
 	                 SK_ERR_INVALID);
-	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), id, "R8.3.32", "山田", "溶解", &err),
-	                 SK_ERR_INVALID);
+	assert_int_equal(
+	    sk_asset_dispose(as(s, sk_actor_cli()), id, "R8.3.32", "山田", "溶解", &err),
+	    SK_ERR_INVALID);
 	assert_non_null(strstr(err.data, "disposal date"));
-	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), id, "R8.3.31", "山田太郎",
+	assert_int_equal(sk_asset_dispose(as(s, sk_actor_cli()), id, "R8.3.31", "山田太郎",
 	                                  "物理破壊（業者A、証明書 No.123）", &err),
 	                 SK_OK);
-	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), id, NULL, "山田", "x", &err),
+	assert_int_equal(sk_asset_dispose(as(s, sk_actor_cli()), id, NULL, "山田", "x", &err),
 	                 SK_ERR_CONFLICT);
 	ch.v[SK_AF_CONF] = NULL;
-	assert_int_equal(sk_asset_update(s, sk_actor_cli(), id, &ch, &err), SK_ERR_CONFLICT);
+	assert_int_equal(sk_asset_update(as(s, sk_actor_cli()), id, &ch, &err), SK_ERR_CONFLICT);
 
 	json_t *h = NULL;
-	assert_int_equal(sk_asset_history(s, sk_actor_cli(), id, &h, &err), SK_OK);
+	assert_int_equal(sk_asset_history(as(s, sk_actor_cli()), id, &h, &err), SK_OK);
 	/* add, update, dispose (reads are not changes but are in the log too). */
 	size_t i;
 	json_t *ent;
@@ -282,7 +295,7 @@ static size_t list_n(sk_store *s, const sk_asset_filter *f)
 {
 	struct ids l = {{0}, 0};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	if (sk_asset_list(s, sk_actor_cli(), f, take, &l, &err) != SK_OK)
+	if (sk_asset_list(as(s, sk_actor_cli()), f, take, &l, &err) != SK_OK)
 		fail_msg("list failed: %s", err.data);
 	sk_buf_free(&err);
 	return l.n;
@@ -306,7 +319,8 @@ static void test_list_filters(const char *backend)
 	in.v[SK_AF_TYPE] = "system";
 	int64_t z = add_ok(s, &in);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	assert_int_equal(sk_asset_dispose(s, sk_actor_cli(), z, NULL, "担当", "消去", &err), SK_OK);
+	assert_int_equal(sk_asset_dispose(as(s, sk_actor_cli()), z, NULL, "担当", "消去", &err),
+	                 SK_OK);
 
 	assert_int_equal(list_n(s, &(sk_asset_filter){0}), 2);
 	assert_int_equal(list_n(s, &(sk_asset_filter){.status = "all"}), 3);
@@ -331,16 +345,16 @@ static void test_list_filters(const char *backend)
 	assert_int_equal(list_n(s, &(sk_asset_filter){.text = "サーバ"}), 2); /* location */
 	assert_int_equal(list_n(s, &(sk_asset_filter){.limit = 1}), 1);
 	struct ids l = {{0}, 0};
+	assert_int_equal(sk_asset_list(as(s, sk_actor_cli()), &(sk_asset_filter){.unit = "nope"},
+	                               take, &l, &err),
+	                 SK_ERR_INVALID);
 	assert_int_equal(
-	    sk_asset_list(s, sk_actor_cli(), &(sk_asset_filter){.unit = "nope"}, take, &l, &err),
-	    SK_ERR_INVALID);
-	assert_int_equal(
-	    sk_asset_list(s, sk_actor_cli(), &(sk_asset_filter){.conf = "9"}, take, &l, &err),
+	    sk_asset_list(as(s, sk_actor_cli()), &(sk_asset_filter){.conf = "9"}, take, &l, &err),
 	    SK_ERR_INVALID);
 	assert_non_null(strstr(err.data, "'9' is not a level"));
-	assert_int_equal(
-	    sk_asset_list(s, sk_actor_cli(), &(sk_asset_filter){.status = "gone"}, take, &l, &err),
-	    SK_ERR_INVALID);
+	assert_int_equal(sk_asset_list(as(s, sk_actor_cli()), &(sk_asset_filter){.status = "gone"},
+	                               take, &l, &err),
+	                 SK_ERR_INVALID);
 	sk_buf_free(&err);
 	sk_store_close(s);
 }
@@ -363,24 +377,25 @@ static void test_scope(const char *backend)
 	sk_actor nobody = {.user_id = 99, .login = "ghost", .address = "127.0.0.1"};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *j = NULL;
-	assert_int_equal(sk_asset_get(s, &staff, mine, &j, &err), SK_OK);
+	assert_int_equal(sk_asset_get(as(s, &staff), mine, &j, &err), SK_OK);
 	json_decref(j);
 	j = NULL;
-	assert_int_equal(sk_asset_get(s, &staff, other, &j, &err), SK_ERR_NOT_FOUND);
-	assert_int_equal(sk_asset_get(s, &nobody, mine, &j, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_get(as(s, &staff), other, &j, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_get(as(s, &nobody), mine, &j, &err), SK_ERR_NOT_FOUND);
 	assert_null(j);
 	/* Staff may read but not change; the section's manager may change. */
 	sk_asset_input ch = {{0}};
 	ch.v[SK_AF_NOTE] = "点検済";
-	assert_int_equal(sk_asset_update(s, &staff, mine, &ch, &err), SK_ERR_NOT_FOUND);
-	assert_int_equal(sk_asset_update(s, &chief, mine, &ch, &err), SK_OK);
-	assert_int_equal(sk_asset_update(s, &chief, other, &ch, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_update(as(s, &staff), mine, &ch, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_update(as(s, &chief), mine, &ch, &err), SK_OK);
+	assert_int_equal(sk_asset_update(as(s, &chief), other, &ch, &err), SK_ERR_NOT_FOUND);
 	base_input(&in);
 	in.v[SK_AF_UNIT] = "zaimu";
 	int64_t id;
-	assert_int_equal(sk_asset_add(s, &chief, &in, &id, &err), SK_ERR_DENIED);
+	assert_int_equal(sk_asset_add(as(s, &chief), &in, &id, &err), SK_ERR_DENIED);
 	struct ids l = {{0}, 0};
-	assert_int_equal(sk_asset_list(s, &staff, &(sk_asset_filter){0}, take, &l, &err), SK_OK);
+	assert_int_equal(sk_asset_list(as(s, &staff), &(sk_asset_filter){0}, take, &l, &err),
+	                 SK_OK);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.v[0], mine);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE actor = 'staff1' AND "
@@ -421,7 +436,8 @@ static void test_import(const char *backend)
 	/* One bad row among thousands: nothing is written and the row is named. */
 	char *csv = make_csv(3000, 2345, &len);
 	int64_t audit = count(s, "SELECT COUNT(*) FROM audit_log");
-	if (sk_asset_import(s, sk_actor_cli(), csv, len, "bad.csv", &res, &err) != SK_ERR_INVALID)
+	if (sk_asset_import(as(s, sk_actor_cli()), csv, len, "bad.csv", &res, &err) !=
+	    SK_ERR_INVALID)
 		fail_msg("the import with a bad row: %s", err.data);
 	/* Data row 2345 is on line 2346 (the heading is line 1); 機密性 is column 8. */
 	if (!strstr(err.data, "line 2346, column 8 (機密性): '9' is not a level of 機密性"))
@@ -434,7 +450,7 @@ static void test_import(const char *backend)
 
 	/* The good file, in each encoding. */
 	csv = make_csv(300, 0, &len);
-	assert_int_equal(sk_asset_import(s, sk_actor_cli(), csv, len, "good.csv", &res, &err),
+	assert_int_equal(sk_asset_import(as(s, sk_actor_cli()), csv, len, "good.csv", &res, &err),
 	                 SK_OK);
 	assert_int_equal(res.rows, 300);
 	assert_string_equal(res.encoding, "utf-8");
@@ -448,8 +464,8 @@ static void test_import(const char *backend)
 	sk_buf b = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 	sk_buf_add(&b, "\xef\xbb\xbf", 3);
 	sk_buf_add(&b, csv, len);
-	assert_int_equal(sk_asset_import(s, sk_actor_cli(), b.data, b.len, "bom.csv", &res, &err),
-	                 SK_OK);
+	assert_int_equal(
+	    sk_asset_import(as(s, sk_actor_cli()), b.data, b.len, "bom.csv", &res, &err), SK_OK);
 	assert_string_equal(res.encoding, "utf-8-bom");
 	sk_buf_free(&b);
 	char *sj = NULL;
@@ -467,7 +483,7 @@ static void test_import(const char *backend)
 	assert_int_equal(sk_csv_writer_finish(w, &err), SK_OK);
 	sk_csv_writer_free(w);
 	fclose(f);
-	assert_int_equal(sk_asset_import(s, sk_actor_cli(), sj, sjlen, "sjis.csv", &res, &err),
+	assert_int_equal(sk_asset_import(as(s, sk_actor_cli()), sj, sjlen, "sjis.csv", &res, &err),
 	                 SK_OK);
 	assert_string_equal(res.encoding, "cp932");
 	assert_int_equal(
@@ -477,7 +493,7 @@ static void test_import(const char *backend)
 	/* An imported asset's history shows the import that created it. */
 	int64_t first = count(s, "SELECT MIN(id) FROM assets");
 	json_t *h = NULL;
-	assert_int_equal(sk_asset_history(s, sk_actor_cli(), first, &h, &err), SK_OK);
+	assert_int_equal(sk_asset_history(as(s, sk_actor_cli()), first, &h, &err), SK_OK);
 	assert_int_equal(json_array_size(h), 1);
 	json_t *after = json_object_get(json_array_get(h, 0), "after");
 	assert_string_equal(json_string_value(json_object_get(after, "file")), "good.csv");
@@ -502,7 +518,7 @@ static void test_import(const char *backend)
 	};
 	int64_t n_assets = count(s, "SELECT COUNT(*) FROM assets");
 	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
-		assert_int_equal(sk_asset_import(s, sk_actor_cli(), heads[i].csv,
+		assert_int_equal(sk_asset_import(as(s, sk_actor_cli()), heads[i].csv,
 		                                 strlen(heads[i].csv), "h.csv", &res, &err),
 		                 SK_ERR_INVALID);
 		if (!strstr(err.data, heads[i].msg))
@@ -514,7 +530,7 @@ static void test_import(const char *backend)
 	int n = 1;
 	for (;; n++) {
 		sk_store_fault(s, SK_FAULT_WRITE, n);
-		sk_err e = sk_asset_import(s, sk_actor_cli(), csv, len, "f.csv", &res, &err);
+		sk_err e = sk_asset_import(as(s, sk_actor_cli()), csv, len, "f.csv", &res, &err);
 		sk_store_fault(s, SK_FAULT_WRITE, 0);
 		if (e == SK_OK) /* n is past the import's last write */
 			break;
@@ -527,7 +543,7 @@ static void test_import(const char *backend)
 	assert_true(n > 10); /* every batch of the 300 rows was a failure point */
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), n_assets + 300);
 	sk_store_fault(s, SK_FAULT_COMMIT, 1);
-	assert_int_equal(sk_asset_import(s, sk_actor_cli(), csv, len, "f.csv", &res, &err),
+	assert_int_equal(sk_asset_import(as(s, sk_actor_cli()), csv, len, "f.csv", &res, &err),
 	                 SK_ERR_STORE);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), n_assets + 300);
 	free(csv);
@@ -557,7 +573,7 @@ static void test_export_roundtrip(const char *backend)
 			char *buf = NULL;
 			size_t len = 0;
 			FILE *f = open_memstream(&buf, &len);
-			assert_int_equal(sk_asset_export_csv(s, sk_actor_cli(),
+			assert_int_equal(sk_asset_export_csv(as(s, sk_actor_cli()),
 			                                     &(sk_asset_filter){0}, f, enc, ja,
 			                                     &err),
 			                 SK_OK);
@@ -565,7 +581,8 @@ static void test_export_roundtrip(const char *backend)
 			assert_int_equal(sk_csv_detect(buf, len), enc);
 			sk_store *t = fresh(backend);
 			sk_asset_import_result res;
-			if (sk_asset_import(t, sk_actor_cli(), buf, len, "export.csv", &res, &err))
+			if (sk_asset_import(as(t, sk_actor_cli()), buf, len, "export.csv", &res,
+			                    &err))
 				fail_msg("re-import (enc %d, ja %d): %s", enc, ja, err.data);
 			assert_int_equal(res.rows, 2);
 			/* Same stored values (ids and times aside). */
@@ -589,8 +606,8 @@ static void test_export_roundtrip(const char *backend)
 	/* Excel: a zip (xlsx) file appears only on success. */
 	char path[512];
 	snprintf(path, sizeof(path), "%s/register.xlsx", sk_test_tmpdir());
-	assert_int_equal(sk_asset_export_xlsx(s, sk_actor_cli(), &(sk_asset_filter){0}, path, &err),
-	                 SK_OK);
+	assert_int_equal(
+	    sk_asset_export_xlsx(as(s, sk_actor_cli()), &(sk_asset_filter){0}, path, &err), SK_OK);
 	FILE *f = fopen(path, "rb");
 	assert_non_null(f);
 	char magic[4] = {0};
@@ -599,7 +616,7 @@ static void test_export_roundtrip(const char *backend)
 	assert_memory_equal(magic, "PK\x03\x04", 4);
 	snprintf(path, sizeof(path), "%s/no-such-dir/register.xlsx", sk_test_tmpdir());
 	assert_int_not_equal(
-	    sk_asset_export_xlsx(s, sk_actor_cli(), &(sk_asset_filter){0}, path, &err), SK_OK);
+	    sk_asset_export_xlsx(as(s, sk_actor_cli()), &(sk_asset_filter){0}, path, &err), SK_OK);
 	sk_buf_free(&err);
 	sk_store_close(s);
 }
@@ -628,7 +645,7 @@ static void test_profile_scheme(const char *backend)
 	assert_int_equal(sk_store_meta_set(s, "policy.profile", "no-such-profile", &err), SK_OK);
 	base_input(&in);
 	int64_t x;
-	assert_int_equal(sk_asset_add(s, sk_actor_cli(), &in, &x, &err), SK_ERR_STORE);
+	assert_int_equal(sk_asset_add(as(s, sk_actor_cli()), &in, &x, &err), SK_ERR_CORRUPT);
 	assert_non_null(strstr(err.data, "no-such-profile"));
 	sk_buf_free(&err);
 	sk_store_close(s);
@@ -796,7 +813,7 @@ static void test_get_text(const char *backend)
 	sk_buf t = SK_BUF_INIT(1u << 20), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	assert_int_equal(sk_buf_adds(&t, "["), SK_OK);
 	int64_t reads = count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.read'");
-	assert_int_equal(sk_asset_get_text(s, sk_actor_cli(), id, &t, &err), SK_OK);
+	assert_int_equal(sk_asset_get_text(as(s, sk_actor_cli()), id, &t, &err), SK_OK);
 	/* 機密性3: on record, as sk_asset_get does. */
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.read'"),
 	                 reads + 1);
@@ -807,8 +824,8 @@ static void test_get_text(const char *backend)
 	json_decref(j);
 	/* Out of scope or missing: not found, and the buffer keeps what it had. */
 	sk_actor nobody = {.login = "nobody", .address = "127.0.0.1", .user_id = 999};
-	assert_int_equal(sk_asset_get_text(s, &nobody, id, &t, &err), SK_ERR_NOT_FOUND);
-	assert_int_equal(sk_asset_get_text(s, sk_actor_cli(), id + 100, &t, &err),
+	assert_int_equal(sk_asset_get_text(as(s, &nobody), id, &t, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_get_text(as(s, sk_actor_cli()), id + 100, &t, &err),
 	                 SK_ERR_NOT_FOUND);
 	assert_int_equal(t.data[0], '[');
 	assert_int_equal(t.data[t.len - 1], '}');

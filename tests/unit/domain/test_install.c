@@ -71,7 +71,7 @@ static void init(const char *backend)
 	assert_non_null(strstr(v.data, "sekisho.setagaya/"));
 	sk_buf_free(&v);
 	json_t *j = NULL;
-	dt_ok(sk_user_show(s, "ciso", &j, &err), &err);
+	dt_ok(sk_user_show(dt_cli(s), "ciso", &j, &err), &err);
 	assert_true(json_is_true(json_object_get(j, "password_temporary")));
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_array_get(json_object_get(j, "roles"), 0), "role")),
@@ -204,7 +204,7 @@ static void demo(const char *backend)
 	snprintf(want, sizeof(want), SK_DEMO_PASSWORD_PREFIX "%s", login);
 	assert_string_equal(pw, want);
 	json_t *u = NULL;
-	dt_ok(sk_user_show(s, login, &u, &err), &err);
+	dt_ok(sk_user_show(dt_cli(s), login, &u, &err), &err);
 	json_decref(u);
 	json_decref(r);
 

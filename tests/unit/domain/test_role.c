@@ -102,20 +102,20 @@ static void grants(const char *backend)
 	/* With a second CISO the first may go. */
 	dt_ok(sk_role_revoke(s, cli, "boss", "ciso", "city", &err), &err);
 	json_t *j = NULL;
-	dt_ok(sk_role_list(s, "a1", NULL, NULL, &j, &err), &err);
+	dt_ok(sk_role_list(dt_cli(s), "a1", NULL, NULL, &j, &err), &err);
 	assert_int_equal(json_array_size(j), 4);
 	json_t *first = json_array_get(j, 0);
 	assert_string_equal(json_string_value(json_object_get(first, "role")), "ciso");
 	assert_string_equal(json_string_value(json_object_get(first, "title")),
 	                    "最高情報セキュリティ責任者");
 	json_decref(j);
-	dt_ok(sk_role_list(s, NULL, "ciso", NULL, &j, &err), &err);
+	dt_ok(sk_role_list(dt_cli(s), NULL, "ciso", NULL, &j, &err), &err);
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
-	dt_ok(sk_role_list(s, NULL, NULL, "s1", &j, &err), &err);
+	dt_ok(sk_role_list(dt_cli(s), NULL, NULL, "s1", &j, &err), &err);
 	assert_int_equal(json_array_size(j), 2);
 	json_decref(j);
-	dt_expect(sk_role_list(s, NULL, "x", NULL, &j, &err), SK_ERR_INVALID, &err, "'x'");
+	dt_expect(sk_role_list(dt_cli(s), NULL, "x", NULL, &j, &err), SK_ERR_INVALID, &err, "'x'");
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'role.revoke' "
 	                             "AND object = 'user:boss' AND after_json IS NULL"),
 	                 1);

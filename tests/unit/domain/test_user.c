@@ -11,6 +11,7 @@
 #include "domain/org.h"
 #include "domain/role.h"
 #include "domain/user.h"
+#include "domain/audit_view.h"
 #include "dtest.h"
 
 static const char *const staff[] = {"staff"};
@@ -93,7 +94,7 @@ static void add(const char *backend)
 	    .login = "vendor1", .name = "V", .unit = "vendor", .roles = con, .nroles = 1};
 	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
 	json_t *j = NULL;
-	dt_ok(sk_user_show(s, "vendor1", &j, &err), &err);
+	dt_ok(sk_user_show(dt_cli(s), "vendor1", &j, &err), &err);
 	assert_string_equal(json_string_value(json_object_get(j, "kind")), "contractor");
 	json_decref(j);
 
@@ -171,7 +172,7 @@ static void add(const char *backend)
 	    .login = "dev1", .name = "開発", .unit = "s1", .roles = staff, .nroles = 1};
 	dt_ok(sk_user_parse_expiry("2099-03-31", &u.expires_at, &err), &err);
 	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
-	dt_ok(sk_user_show(s, "dev1", &j, &err), &err);
+	dt_ok(sk_user_show(dt_cli(s), "dev1", &j, &err), &err);
 	assert_string_equal(json_string_value(json_object_get(j, "expires_at")),
 	                    "2099-03-31T15:00:00+00:00");
 	assert_true(json_is_true(json_object_get(j, "password_temporary")));
@@ -223,7 +224,7 @@ static void states_and_lists(const char *backend)
 
 	dt_ok(sk_user_set_active(s, sk_actor_cli(), "a1", false, &err), &err);
 	json_t *j = NULL;
-	dt_ok(sk_user_show(s, "a1", &j, &err), &err);
+	dt_ok(sk_user_show(dt_cli(s), "a1", &j, &err), &err);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "disabled");
 	assert_true(json_is_string(json_object_get(j, "disabled_at")));
 	assert_null(json_object_get(j, "password_hash"));
@@ -237,21 +238,117 @@ static void states_and_lists(const char *backend)
 	                             "action IN ('user.disable', 'user.enable')"),
 	                 2);
 
-	dt_ok(sk_user_list(s, NULL, NULL, &j, &err), &err);
+	dt_ok(sk_user_list(dt_cli(s), NULL, NULL, &j, &err), &err);
 	assert_int_equal(json_array_size(j), 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "login")),
 	                    "a1");
 	json_decref(j);
-	dt_ok(sk_user_list(s, "s1", NULL, &j, &err), &err);
+	dt_ok(sk_user_list(dt_cli(s), "s1", NULL, &j, &err), &err);
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
-	dt_ok(sk_user_list(s, NULL, "ciso", &j, &err), &err);
+	dt_ok(sk_user_list(dt_cli(s), NULL, "ciso", &j, &err), &err);
 	assert_int_equal(json_array_size(j), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "login")),
 	                    "boss");
 	json_decref(j);
-	dt_expect(sk_user_list(s, "zz", NULL, &j, &err), SK_ERR_NOT_FOUND, &err, "'zz'");
-	dt_expect(sk_user_list(s, NULL, "king", &j, &err), SK_ERR_INVALID, &err, "'king'");
+	dt_expect(sk_user_list(dt_cli(s), "zz", NULL, &j, &err), SK_ERR_NOT_FOUND, &err, "'zz'");
+	dt_expect(sk_user_list(dt_cli(s), NULL, "king", &j, &err), SK_ERR_INVALID, &err, "'king'");
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+/* Reads of accounts, grants and the audit log are scoped by the reader's capability. */
+static sk_ctx *as_user(sk_store *s, sk_ctx *c, sk_actor *a, const char *login)
+{
+	char q[128];
+	snprintf(q, sizeof(q), "SELECT id FROM users WHERE login = '%s'", login);
+	*a = (sk_actor){.user_id = dt_count(s, q), .login = login, .address = "127.0.0.1"};
+	sk_ctx_init(c, s, NULL, a);
+	return c;
+}
+
+static bool has_login(const json_t *arr, const char *key, const char *value)
+{
+	size_t i;
+	const json_t *x;
+	json_array_foreach (arr, i, x)
+		if (strcmp(json_string_value(json_object_get(x, key)), value) == 0)
+			return true;
+	return false;
+}
+
+static void scoped_reads(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup_units(s);
+	dt_ok(sk_org_add(s, sk_actor_cli(), "d2", "部2", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(s, sk_actor_cli(), "s3", "課3", "section", "d2", NULL, &err), &err);
+	static const char *const people[][3] = {{"boss", "city", "ciso"},
+	                                        {"aud1", "s1", "auditor"},
+	                                        {"m1", "s1", "security_manager"},
+	                                        {"st1", "s1", "staff"},
+	                                        {"st3", "s3", "staff"}};
+	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
+		char temp[SK_PASSWORD_TEMP_MAX];
+		const char *role[] = {people[i][2]};
+		sk_user_new u = {.login = people[i][0],
+		                 .name = people[i][0],
+		                 .unit = people[i][1],
+		                 .roles = role,
+		                 .nroles = 1};
+		dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	}
+	sk_ctx c;
+	sk_actor a;
+	json_t *j = NULL;
+	/* The auditor of s1 (user.read, audit.read there): s1 and below, nothing of s3 or the root.
+	 */
+	as_user(s, &c, &a, "aud1");
+	dt_ok(sk_user_list(&c, NULL, NULL, &j, &err), &err);
+	assert_true(has_login(j, "login", "st1") && has_login(j, "login", "m1"));
+	assert_false(has_login(j, "login", "st3") || has_login(j, "login", "boss"));
+	json_decref(j);
+	dt_ok(sk_user_show(&c, "st1", &j, &err), &err);
+	json_decref(j);
+	dt_expect(sk_user_show(&c, "st3", &j, &err), SK_ERR_NOT_FOUND, &err, "'st3'");
+	dt_ok(sk_role_list(&c, NULL, NULL, NULL, &j, &err), &err);
+	assert_true(has_login(j, "login", "st1"));
+	assert_false(has_login(j, "login", "st3") || has_login(j, "login", "boss"));
+	json_decref(j);
+	dt_ok(sk_audit_view_list(&c, 0, 1000, &j, &err), &err);
+	assert_true(has_login(j, "object", "user:st1"));
+	assert_false(has_login(j, "object", "user:st3") || has_login(j, "object", "user:boss"));
+	json_decref(j);
+	sk_ctx_fini(&c);
+	/* The section's chief (八王子 5(5): user.read, audit.read at s1) sees its section. */
+	as_user(s, &c, &a, "m1");
+	dt_ok(sk_user_list(&c, NULL, NULL, &j, &err), &err);
+	assert_true(has_login(j, "login", "st1") && has_login(j, "login", "aud1"));
+	assert_false(has_login(j, "login", "st3") || has_login(j, "login", "boss"));
+	json_decref(j);
+	dt_expect(sk_user_show(&c, "st3", &j, &err), SK_ERR_NOT_FOUND, &err, "'st3'");
+	sk_ctx_fini(&c);
+	/* Staff hold no user.read: their own account only, and no audit log. */
+	as_user(s, &c, &a, "st1");
+	dt_ok(sk_user_show(&c, "st1", &j, &err), &err);
+	json_decref(j);
+	dt_expect(sk_user_show(&c, "m1", &j, &err), SK_ERR_NOT_FOUND, &err, "'m1'");
+	dt_ok(sk_user_list(&c, NULL, NULL, &j, &err), &err);
+	assert_int_equal(json_array_size(j), 0);
+	json_decref(j);
+	dt_expect(sk_audit_view_list(&c, 0, 10, &j, &err), SK_ERR_DENIED, &err, "audit.read");
+	sk_ctx_fini(&c);
+	/* The CISO at the root sees everything. */
+	as_user(s, &c, &a, "boss");
+	dt_ok(sk_user_list(&c, NULL, NULL, &j, &err), &err);
+	assert_int_equal(json_array_size(j), 5);
+	json_decref(j);
+	dt_ok(sk_audit_view_list(&c, 0, 1000, &j, &err), &err);
+	assert_int_equal((int64_t)json_array_size(j),
+	                 dt_count(s, "SELECT COUNT(*) FROM audit_log"));
+	json_decref(j);
+	sk_ctx_fini(&c);
 	sk_buf_free(&err);
 	sk_store_close(s);
 }
@@ -309,6 +406,7 @@ static void faults(const char *backend)
 SK_TEST_EACH_BACKEND(add)
 SK_TEST_EACH_BACKEND(states_and_lists)
 SK_TEST_EACH_BACKEND(faults)
+SK_TEST_EACH_BACKEND(scoped_reads)
 
 int main(void)
 {
@@ -319,6 +417,7 @@ int main(void)
 	    cmocka_unit_test(expiry),
 	    cmocka_unit_test(states_and_lists_all),
 	    cmocka_unit_test(faults_all),
+	    cmocka_unit_test(scoped_reads_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

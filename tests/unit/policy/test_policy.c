@@ -1134,6 +1134,48 @@ static void test_builtins(void **state)
 	sk_buf_free(&diag);
 }
 
+/* The default capability table is the route masks sekisho had; a profile replaces one row. */
+static void test_capabilities(void **state)
+{
+	(void)state;
+	uint32_t ciso = 1u << SK_ROLE_CISO, gm = 1u << SK_ROLE_GENERAL_MANAGER,
+	         mgr = 1u << SK_ROLE_SECURITY_MANAGER, aud = 1u << SK_ROLE_AUDITOR,
+	         staff = 1u << SK_ROLE_STAFF, dm = 1u << SK_ROLE_DM_OFFICER;
+	for (int c = 0; c < SK_CAP__COUNT; c++) {
+		sk_cap back;
+		assert_int_equal(sk_cap_parse(sk_cap_name((sk_cap)c), &back), SK_OK);
+		assert_int_equal(back, c);
+	}
+	assert_int_equal(sk_cap_parse("asset.fly", &(sk_cap){0}), SK_ERR_INVALID);
+	assert_int_equal(sk_policy_cap_roles(NULL, SK_CAP_ASSET_READ), SK_ROLES_ALL);
+	assert_int_equal(sk_policy_cap_roles(NULL, SK_CAP_USER_ADMIN), ciso | gm);
+	assert_true(sk_policy_cap_roles(NULL, SK_CAP_ASSET_WRITE) & mgr);
+	assert_false(sk_policy_cap_roles(NULL, SK_CAP_ASSET_WRITE) & (staff | dm | aud));
+	assert_false(sk_policy_cap_roles(NULL, SK_CAP_USER_READ) & mgr);
+	uint32_t caps = sk_policy_role_caps(NULL, aud);
+	assert_true(caps & (1u << SK_CAP_AUDIT_CHECKPOINT));
+	assert_false(caps & (1u << SK_CAP_ASSET_WRITE));
+	assert_true(sk_role_is_privileged(SK_ROLE_SYSTEM_STAFF));
+	assert_false(sk_role_is_privileged(SK_ROLE_CISO));
+
+	/* hachioji: the designated manager keeps its register (八王子 7(2)) */
+	sk_policy *p = NULL;
+	sk_buf diag = SK_BUF_INIT(1u << 16);
+	if (sk_policy_open("hachioji", &p, &diag) != SK_OK)
+		fail_msg("%s", diag.data);
+	assert_true(sk_policy_cap_roles(p, SK_CAP_ASSET_WRITE) & dm);
+	assert_true(sk_policy_cap_roles(p, SK_CAP_USER_READ) & mgr);
+	assert_int_equal(sk_policy_cap_roles(p, SK_CAP_ORG_ADMIN), ciso | gm);
+	unsigned n = 0;
+	const char *const *c = sk_policy_cap_citations(p, SK_CAP_ASSET_WRITE, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0], "八王子 7(2)");
+	assert_null(sk_policy_cap_citations(p, SK_CAP_DECIDE, &n));
+	assert_int_equal(n, 0);
+	sk_policy_free(p);
+	sk_buf_free(&diag);
+}
+
 static void test_vocabulary_round_trips(void **state)
 {
 	(void)state;
@@ -1173,6 +1215,7 @@ int main(void)
 	    cmocka_unit_test(test_asset_type_and_to_zone),
 	    cmocka_unit_test(test_unstated_periods_holders_exceptions),
 	    cmocka_unit_test(test_vocabulary_round_trips),
+	    cmocka_unit_test(test_capabilities),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
