@@ -23,22 +23,23 @@
  */
 static const sk_role_info roles[] = {
     {"ciso", "最高情報セキュリティ責任者", "Chief Information Security Officer",
-     K(SK_ORG_MUNICIPALITY)},
+     K(SK_ORG_MUNICIPALITY), 6},
     {"general_manager", "統括情報セキュリティ責任者", "General information security manager",
-     K(SK_ORG_MUNICIPALITY)},
+     K(SK_ORG_MUNICIPALITY), 5},
     {"security_officer", "情報セキュリティ責任者", "Information security officer",
-     K(SK_ORG_MUNICIPALITY) | K(SK_ORG_DEPARTMENT)},
+     K(SK_ORG_MUNICIPALITY) | K(SK_ORG_DEPARTMENT), 4},
     {"security_manager", "情報セキュリティ管理者", "Information security manager",
-     K(SK_ORG_DEPARTMENT) | K(SK_ORG_SECTION)},
-    {"system_manager", "情報システム管理者", "Information system manager", CITY_SIDE},
-    {"system_staff", "情報システム担当者", "Information system staff", ANY_UNIT},
-    {"csirt", "CSIRT要員", "CSIRT member", CITY_SIDE},
+     K(SK_ORG_DEPARTMENT) | K(SK_ORG_SECTION), 3},
+    {"system_manager", "情報システム管理者", "Information system manager", CITY_SIDE, 3},
+    {"system_staff", "情報システム担当者", "Information system staff", ANY_UNIT, 2},
+    {"csirt", "CSIRT要員", "CSIRT member", CITY_SIDE, 2},
     {"dm_officer", "指定管理者の情報セキュリティ対策責任者",
-     "Designated manager's security officer", K(SK_ORG_DESIGNATED_MANAGER)},
-    {"staff", "職員等", "Staff member", ANY_UNIT & ~K(SK_ORG_CONTRACTOR)},
-    {"contractor", "外部委託事業者", "Contractor", K(SK_ORG_CONTRACTOR)},
-    {"auditor", "情報セキュリティ監査人", "Information security auditor", ANY_UNIT},
-    {"city", "甲（地方公共団体）", "The municipality (party A)", K(SK_ORG_MUNICIPALITY)},
+     "Designated manager's security officer", K(SK_ORG_DESIGNATED_MANAGER), 3},
+    {"staff", "職員等", "Staff member", ANY_UNIT & ~K(SK_ORG_CONTRACTOR), 1},
+    {"contractor", "外部委託事業者", "Contractor", K(SK_ORG_CONTRACTOR), 1},
+    /* Appointed by the CISO (世田谷 16(1)ア), so only the CISO may grant it. */
+    {"auditor", "情報セキュリティ監査人", "Information security auditor", ANY_UNIT, 5},
+    {"city", "甲（地方公共団体）", "The municipality (party A)", K(SK_ORG_MUNICIPALITY), 5},
 };
 #define NROLES (sizeof(roles) / sizeof(roles[0]))
 
@@ -100,6 +101,117 @@ sk_err sk_role_count_active(sk_store *s, const char *role, int64_t *out, sk_buf 
 	                          p, 1, out, err);
 }
 
+static sk_err rank_row(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	int *rank = ctx;
+	const sk_role_info *r = sk_role_find(sk_row_text(row, 0));
+	if (r && r->rank > *rank)
+		*rank = r->rank;
+	return SK_OK;
+}
+
+sk_err sk_role_top_rank(sk_store *s, int64_t user_id, int *rank, sk_buf *err)
+{
+	*rank = 0;
+	sk_val p[] = {SK_VINT(user_id)};
+	return sk_store_query(s, "SELECT DISTINCT role FROM role_assignment WHERE user_id = ?", p,
+	                      1, rank_row, rank, err);
+}
+
+/*
+ * Roles one account may not hold together. An audit is worth only as much
+ * as the auditor's distance from what is audited: the national guideline
+ * (地方公共団体における情報セキュリティポリシーに関するガイドライン, 監査:
+ * 監査実施者は被監査部門から独立した者) asks that the auditor not run the
+ * security administration nor the systems being audited; the seeds name the
+ * CISO as the one who appoints the auditor (世田谷 16(1)ア). The seeds
+ * themselves are silent on holding both, so this is the guideline's rule.
+ */
+static const char *const auditor_excludes[] = {
+    "ciso",
+    "general_manager",
+    "security_officer",
+    "security_manager",
+    "system_manager",
+    "system_staff",
+    "csirt",
+    "city",
+};
+
+static bool excluded_pair(const char *a, const char *b)
+{
+	if (strcmp(b, "auditor") == 0) {
+		const char *t = a;
+		a = b;
+		b = t;
+	}
+	if (strcmp(a, "auditor") != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(auditor_excludes) / sizeof(auditor_excludes[0]); i++)
+		if (strcmp(b, auditor_excludes[i]) == 0)
+			return true;
+	return false;
+}
+
+struct excl_ctx {
+	const char *granted;
+	char clash[32];
+};
+
+static sk_err excl_row(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	struct excl_ctx *x = ctx;
+	const char *held = sk_row_text(row, 0);
+	if (!x->clash[0] && excluded_pair(x->granted, held))
+		snprintf(x->clash, sizeof(x->clash), "%s", held);
+	return SK_OK;
+}
+
+/* SK_ERR_CONFLICT when the account uid holds a role that may not go with r. */
+static sk_err check_separation(sk_store *s, int64_t uid, const char *login, const sk_role_info *r,
+                               sk_buf *err)
+{
+	struct excl_ctx x = {.granted = r->name};
+	sk_val p[] = {SK_VINT(uid)};
+	sk_err e = sk_store_query(s, "SELECT DISTINCT role FROM role_assignment WHERE user_id = ?",
+	                          p, 1, excl_row, &x, err);
+	if (e)
+		return e;
+	if (x.clash[0])
+		return sk_fail(err, SK_ERR_CONFLICT,
+		               "'%s' holds '%s', which may not be held with '%s' (an auditor is "
+		               "independent of the administration it audits)",
+		               login, x.clash, r->name);
+	return SK_OK;
+}
+
+/*
+ * An account changes only the roles below its own highest (the chain of
+ * command of 八王子 4 and 成田 基準 1: CISO → 統括情報セキュリティ責任者 →
+ * 情報セキュリティ責任者 → 情報セキュリティ管理者), and never its own. The CLI
+ * operator, who holds the installation, is above every role.
+ */
+static sk_err check_rank(sk_store *s, const sk_actor *actor, int64_t uid, const sk_role_info *r,
+                         const char *verb, sk_buf *err)
+{
+	if (actor->superuser)
+		return SK_OK;
+	if (actor->user_id == uid)
+		return sk_fail(err, SK_ERR_DENIED, "nobody may %s a role of their own", verb);
+	int mine = 0;
+	sk_err e = sk_role_top_rank(s, actor->user_id, &mine, err);
+	if (e)
+		return e;
+	if (r->rank >= mine)
+		return sk_fail(err, SK_ERR_DENIED,
+		               "'%s' stands at or above your own role: only a holder of a higher "
+		               "role may %s it",
+		               r->name, verb);
+	return SK_OK;
+}
+
 static sk_err user_id(sk_store *s, const char *login, int64_t *id, sk_buf *err)
 {
 	if (!login || !*login)
@@ -141,7 +253,9 @@ static sk_err grant_in_txn(sk_store *s, const sk_actor *actor, const char *login
 		               r->name, kinds_text(r->unit_kinds, kinds, sizeof(kinds)),
 		               sk_org_kind_name(u.kind), u.code);
 	}
-	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ROLE_GRANT, u.id, err)))
+	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ROLE_GRANT, u.id, err)) ||
+	    (e = check_rank(s, actor, uid, r, "grant", err)) ||
+	    (e = check_separation(s, uid, login, r, err)))
 		return e;
 	sk_val p[] = {SK_VINT(uid), sk_vtext(r->name), SK_VINT(u.id), SK_VINT(sk_clock_now())};
 	int64_t one = 0;
@@ -190,7 +304,8 @@ static sk_err revoke_in_txn(sk_store *s, const sk_actor *actor, const char *logi
 	sk_err e;
 	if ((e = user_id(s, login, &uid, err)) || (e = sk_org_get(s, unit, &u, err)))
 		return e;
-	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ROLE_GRANT, u.id, err)))
+	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ROLE_GRANT, u.id, err)) ||
+	    (e = check_rank(s, actor, uid, r, "revoke", err)))
 		return e;
 	if (strcmp(r->name, "ciso") == 0) {
 		int64_t holders = 0, held = 0;

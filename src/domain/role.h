@@ -24,6 +24,7 @@ typedef struct sk_role_info {
 	const char *title_ja; /* "情報セキュリティ管理者" */
 	const char *title_en;
 	unsigned unit_kinds; /* bit (1 << sk_org_kind) per kind of unit it may be held at */
+	int rank;            /* height in the chain of command: only a higher rank grants it */
 } sk_role_info;
 
 /* The role table, in SPEC order; *n receives its length. */
@@ -37,7 +38,10 @@ sk_err sk_role_lookup(const char *name, const sk_role_info **out, sk_buf *err);
  * Grants role to the account login at unit (id or code). Refuses an unknown
  * account, role or unit, a unit of a kind the role is not held at, and a
  * grant the account has already (SK_ERR_EXISTS). Needs an administrator of
- * the unit (capability role.grant there). Runs in one transaction with its audit entry
+ * the unit (capability role.grant there) whose own highest role stands above
+ * role (SK_ERR_DENIED; nobody grants to themselves), and refuses a role that
+ * may not go with one the account holds (SK_ERR_CONFLICT: an auditor holds
+ * no administrative role). Runs in one transaction with its audit entry
  * ("role.grant"), nested in the caller's when there is one.
  */
 sk_err sk_role_grant(sk_store *s, const sk_actor *actor, const char *login, const char *role,
@@ -45,7 +49,8 @@ sk_err sk_role_grant(sk_store *s, const sk_actor *actor, const char *login, cons
 
 /*
  * Takes the grant back: SK_ERR_NOT_FOUND when the account does not hold
- * role at unit; SK_ERR_CONFLICT when it is the last active holder of ciso.
+ * role at unit; SK_ERR_CONFLICT when it is the last active holder of ciso;
+ * SK_ERR_DENIED unless the actor's own highest role stands above role.
  */
 sk_err sk_role_revoke(sk_store *s, const sk_actor *actor, const char *login, const char *role,
                       const char *unit, sk_buf *err);
@@ -59,6 +64,13 @@ sk_err sk_role_revoke(sk_store *s, const sk_actor *actor, const char *login, con
  */
 sk_err sk_role_list(sk_ctx *c, const char *login, const char *role, const char *unit, json_t **out,
                     sk_buf *err);
+
+/*
+ * The highest rank among the roles the account user_id holds, active or not
+ * (0 for none): an account grants, revokes, disables and enables only below
+ * it, so a disabled CISO is not re-enabled by a general manager either.
+ */
+sk_err sk_role_top_rank(sk_store *s, int64_t user_id, int *rank, sk_buf *err);
 
 /* How many active accounts hold role (at any unit). */
 sk_err sk_role_count_active(sk_store *s, const char *role, int64_t *out, sk_buf *err);

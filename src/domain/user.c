@@ -310,6 +310,18 @@ static sk_err set_active_in_txn(sk_store *s, const sk_actor *actor, const char *
 		return e;
 	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_USER_ADMIN, before.unit_id, err)))
 		return e;
+	/* As with roles: an account disables or enables only accounts below its own rank. */
+	if (!actor->superuser) {
+		int mine = 0, theirs = 0;
+		if ((e = sk_role_top_rank(s, actor->user_id, &mine, err)) ||
+		    (e = sk_role_top_rank(s, before.id, &theirs, err)))
+			return e;
+		if (actor->user_id == before.id || theirs >= mine)
+			return sk_fail(err, SK_ERR_DENIED,
+			               "'%s' holds a role at or above your own: only a holder of a "
+			               "higher role may %s the account",
+			               login, active ? "enable" : "disable");
+	}
 	bool is_active = strcmp(before.status, "active") == 0;
 	if (is_active == active)
 		return sk_fail(err, SK_ERR_CONFLICT, "'%s' is %s already", login,

@@ -104,7 +104,8 @@ enum {
 	/* changes sessions, accounts, roles or units: answering it invalidates the session caches
 	 */
 	SK_R_INVALIDATES = 1u << 3,
-	/* open without a session to the --metrics-from clients; others need a session holding the capability */
+	/* open without a session to the --metrics-from clients; others need a session holding the
+	   capability */
 	SK_R_ADDRESS_LIST = 1u << 4,
 	/* creates something: answers 201 Created (the OpenAPI document says so) */
 	SK_R_CREATES = 1u << 5,

@@ -169,9 +169,9 @@ def req_for(method, path, unit, role):
                                                                 {"code": "abcdef"})),
         ("GET", "/api/v1/roles"): (200, False, None),
         ("POST", "/api/v1/roles"): (201, False, ("/api/v1/roles", {
-            "login": "victim", "role": "auditor", "unit": "sec-b1"})),
+            "login": "victim", "role": "csirt", "unit": "sec-b1"})),
         ("POST", "/api/v1/roles/revoke"): (200, False, ("/api/v1/roles/revoke", {
-            "login": "victim", "role": "auditor", "unit": "sec-b1"})),
+            "login": "victim", "role": "csirt", "unit": "sec-b1"})),
         ("GET", "/api/v1/audit"): (200, False, ("/api/v1/audit?limit=1000", None)),
         ("GET", "/api/v1/audit/verify"): (200, False, None),
         ("POST", "/api/v1/audit/checkpoint"): (201, False, None),
