@@ -35,6 +35,8 @@ static const struct {
     [SK_M_TEXT_TOO_LONG] = {"longer than %u bytes", "長すぎます（%u バイトまで）"},
     [SK_M_TEXT_NOT_UTF8] = {"not valid UTF-8", "UTF-8 として正しくありません"},
     [SK_M_TEXT_CONTROL] = {"contains a control character", "制御文字が含まれています"},
+    [SK_M_TEXT_DECEPTIVE] = {"contains an invisible or direction-changing character",
+                             "見えない文字または文字の向きを変える文字が含まれています"},
     [SK_M_HTTP_NO_SESSION] = {"log in first (POST /api/v1/login)",
                               "先にログインしてください（POST /api/v1/login）"},
     [SK_M_HTTP_NO_BODY_TAKEN] = {"this route takes no body", "この操作は本文を受け付けません"},

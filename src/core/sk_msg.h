@@ -50,6 +50,7 @@ typedef enum sk_msg_id {
 	SK_M_TEXT_TOO_LONG,
 	SK_M_TEXT_NOT_UTF8,
 	SK_M_TEXT_CONTROL,
+	SK_M_TEXT_DECEPTIVE,
 	/* the HTTP door (src/http/routes.c) */
 	SK_M_HTTP_NO_SESSION,
 	SK_M_HTTP_NO_BODY_TAKEN,

@@ -62,6 +62,18 @@ static inline size_t sk_utf8_decode(const unsigned char *s, size_t n, uint32_t *
 }
 
 /*
+ * Whether cp is invisible or changes the direction of the text around it
+ * (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF): characters that
+ * let "invoice\u202Efdp.exe" read as a PDF. A name refuses them; the mail
+ * sanitizer shows them as [U+XXXX]. Each is three bytes long in UTF-8.
+ */
+static inline bool sk_utf8_is_deceptive(uint32_t cp)
+{
+	return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+/*
  * Whether the n bytes at s are well-formed UTF-8 (NUL bytes are). When they
  * are not and bad_at is not NULL, *bad_at is the offset of the first byte
  * of the first bad sequence.

@@ -336,10 +336,15 @@ sk_err sk_schema_check_text(const sk_field *f, const char *v, size_t len, sk_buf
 	if (!sk_utf8_valid(v, len, NULL))
 		return FAIL(f, SK_M_TEXT_NOT_UTF8);
 	bool lines = f->type == SK_FT_LONGTEXT;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len;) {
 		unsigned char u = (unsigned char)v[i];
 		if ((u < 0x20 && !(lines && (u == '\n' || u == '\r' || u == '\t'))) || u == 0x7f)
 			return FAIL(f, SK_M_TEXT_CONTROL);
+		uint32_t cp;
+		size_t k = sk_utf8_decode((const unsigned char *)v + i, len - i, &cp);
+		if (sk_utf8_is_deceptive(cp))
+			return FAIL(f, SK_M_TEXT_DECEPTIVE);
+		i += k ? k : 1;
 	}
 	return SK_OK;
 }

@@ -13,8 +13,12 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 {
 	uint32_t cp;
 	size_t len = sk_utf8_decode(p, n, &cp);
-	/* C1 controls and the line/paragraph separators do not belong in a name. */
-	if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029)
+	/*
+	 * C1 controls, the line/paragraph separators and characters that hide or
+	 * reverse text (U+202E …) do not belong in a name: "abc\u202Egpj.exe"
+	 * must not read as another name in a list, an export or an audit entry.
+	 */
+	if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || sk_utf8_is_deceptive(cp))
 		return 0;
 	return len;
 }
@@ -36,7 +40,9 @@ sk_err sk_text_check_name(const char *what, const char *v, size_t max, sk_buf *e
 			               what);
 		size_t k = utf8_seq(p + i, n - i);
 		if (!k)
-			return sk_fail(err, SK_ERR_INVALID, "the %s is not valid UTF-8 (byte %zu)",
+			return sk_fail(err, SK_ERR_INVALID,
+			               "the %s is not valid UTF-8 or holds an invisible or "
+			               "direction-changing character (byte %zu)",
 			               what, i + 1);
 		i += k;
 	}

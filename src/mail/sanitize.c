@@ -160,11 +160,7 @@ static sk_err add_upto(sk_buf *out, const char *p, size_t n)
 	return e2 ? e2 : e;
 }
 
-/*
- * Invisible and direction-changing characters (U+200B-U+200F, U+202A-U+202E,
- * U+2066-U+2069, U+FEFF) let "invoice\u202Efdp.exe" pass for a PDF; in
- * names and headers they are shown as [U+XXXX] instead.
- */
+/* In names and headers, deceptive characters (sk_utf8_is_deceptive) are shown as [U+XXXX]. */
 static sk_err escape_invisible(const char *s, size_t n, sk_buf *out)
 {
 	sk_err e = SK_OK;
@@ -174,8 +170,7 @@ static sk_err escape_invisible(const char *s, size_t n, sk_buf *out)
 		uint32_t cp;
 		/* Every character listed is three bytes long and starts E2 or EF. */
 		if ((p[0] == 0xE2 || p[0] == 0xEF) && sk_utf8_decode(p, n - i, &cp) == 3) {
-			if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-			    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF) {
+			if (sk_utf8_is_deceptive(cp)) {
 				e = add_upto(out, s + from, i - from);
 				e = e ? e : sk_buf_addf(out, "[U+%04X]", (unsigned)cp);
 				i += 2;

@@ -57,6 +57,13 @@ static void tree(const char *backend)
 	dt_expect(add_unit(s, "x1", "section", "vendor", &err), SK_ERR_INVALID, &err,
 	          "cannot sit under the contractor");
 	dt_expect(add_unit(s, "1234", "section", "somu", &err), SK_ERR_INVALID, &err, "all digits");
+	/* A name that U+202E turns around, or U+200B hides a part of (issue #12). */
+	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", "情報\xe2\x80\xae課理管", "section", "somu",
+	                     NULL, &err),
+	          SK_ERR_INVALID, &err, "direction-changing");
+	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", "情報\xe2\x80\x8b管理課", "section", "somu",
+	                     NULL, &err),
+	          SK_ERR_INVALID, &err, "invisible");
 	dt_expect(add_unit(s, "a b", "section", "somu", &err), SK_ERR_INVALID, &err, "'a b'");
 	dt_expect(add_unit(s, "-ab", "section", "somu", &err), SK_ERR_INVALID, &err, "'-ab'");
 	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", "bad\xff", "section", "somu", NULL, &err),

@@ -86,6 +86,17 @@ static void test_text_limits(void **state)
 	assert_int_equal(sk_schema_check_text(name, v, 401, &err), SK_ERR_INVALID);
 	assert_int_equal(sk_schema_check_text(name, "a\nb", 3, &err), SK_ERR_INVALID);
 	assert_int_equal(sk_schema_check_text(name, "\xc0\xaf", 2, &err), SK_ERR_INVALID);
+	/* "abc" U+202E "gpj.exe" reads as "abcexe.jpg": refused, as in a name (issue #12). */
+	assert_int_equal(sk_schema_check_text(name, "abc\xe2\x80\xaegpj.exe", 13, &err),
+	                 SK_ERR_INVALID);
+	assert_non_null(strstr(err.data, "direction-changing"));
+	assert_int_equal(sk_schema_check_text(name,
+	                                      "a\xe2\x80\x8b"
+	                                      "b",
+	                                      5, &err),
+	                 SK_ERR_INVALID);
+	assert_int_equal(sk_schema_check_text(name, "情報管理課", strlen("情報管理課"), &err),
+	                 SK_OK);
 	const sk_field *note = sk_schema_field(&sk_schema_asset, "note");
 	assert_int_equal(sk_schema_check_text(note, "a\nb", 3, &err), SK_OK);
 	assert_int_equal(sk_schema_check_text(note,
