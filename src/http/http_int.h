@@ -266,6 +266,14 @@ void sk_http_pool_writer_stats(size_t *batches, size_t *ops);
 
 /* --- the dispatcher and generated documents --- */
 
+/*
+ * Whether req's head gives the length of its body at most once: no second
+ * Content-Length (equal or not), no second Transfer-Encoding, not both. h2o
+ * 2.2 keeps neither header in req->headers and quietly believes one of
+ * them, so this reads the head as it arrived on the connection (server.c).
+ */
+bool sk_http_framing_ok(h2o_req_t *req);
+
 int sk_http_dispatch(sk_http_thread *t, h2o_req_t *req);
 /* The OpenAPI 3.1 document generated from the route table. New reference. */
 json_t *sk_http_openapi(void);

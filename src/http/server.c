@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,6 +121,57 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 		sock->on_close.data = c;
 		h2o_accept(&t->accept, sock);
 	}
+}
+
+/*
+ * The head of h2o 2.2's HTTP/1 connection (struct st_h2o_http1_conn_t in its
+ * lib/http1.c): h2o gives a handler no way to the connection's socket, whose
+ * input buffer still holds the request's head, as it arrived, until the
+ * answer is out. Checked against the socket's own back pointers before use.
+ */
+struct http1_conn_head {
+	h2o_conn_t super;
+	h2o_socket_t *sock;
+};
+_Static_assert(H2O_VERSION_MAJOR == 2 && H2O_VERSION_MINOR == 2,
+               "sk_http_framing_ok reads h2o 2.2's HTTP/1 connection");
+
+/* Counts the head's header lines named name (n bytes, with its colon). */
+static unsigned count_header(const char *p, const char *end, const char *name, size_t n)
+{
+	unsigned count = 0;
+	/* h2o (picohttpparser) skips empty lines before the request line, then the line. */
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	for (p = nl ? nl + 1 : end; p < end; p = nl + 1) {
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+			break;
+		size_t len = (size_t)(nl - p);
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			break; /* the end of the head */
+		/* A line starting with white space continues the one before (obs-fold). */
+		if (*p != ' ' && *p != '\t' && len >= n && strncasecmp(p, name, n) == 0)
+			count++;
+	}
+	return count;
+}
+
+bool sk_http_framing_ok(h2o_req_t *req)
+{
+	h2o_socket_t *sock = ((struct http1_conn_head *)req->conn)->sock;
+	if (req->version >= 0x200 || !sock || sock->data != req->conn ||
+	    sock->on_close.cb != on_conn_close || !sock->input) {
+		/* Not the HTTP/1 connection we accepted: its framing cannot be checked. */
+		sk_log(SK_LOG_ERROR, "cannot read a request's head to check its framing");
+		return false;
+	}
+	const char *p = sock->input->bytes, *end = p + sock->input->size;
+	unsigned cl = count_header(p, end, "content-length:", 15);
+	unsigned te = count_header(p, end, "transfer-encoding:", 18);
+	return cl + te <= 1;
 }
 
 /* Parses "ADDR:PORT" ("[v6]:PORT" for IPv6). */
