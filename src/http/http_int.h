@@ -34,6 +34,8 @@ typedef struct sk_http_conn {
 	struct sk_http_conn *prev, *next;
 	h2o_socket_t *sock;
 	struct sk_http_thread *t;
+	unsigned char peer[16]; /* the peer's address (IPv4 as IPv4-mapped IPv6) */
+	bool counted;           /* counted against the peer's share (not a trusted proxy) */
 } sk_http_conn;
 
 /* One event loop's world: everything in it is used by that thread only. */
@@ -214,7 +216,7 @@ typedef struct sk_http_metrics {
 	atomic_uint_fast64_t lat_bucket[SK_LAT_BUCKETS + 1];
 	atomic_uint_fast64_t lat_sum_us;
 	atomic_uint_fast64_t logins_ok, logins_failed, lockouts;
-	atomic_uint_fast64_t conns_open, conns_total, conns_refused;
+	atomic_uint_fast64_t conns_open, conns_total, conns_refused, conns_refused_client;
 	atomic_uint_fast64_t bad_requests;
 } sk_http_metrics;
 

@@ -11,6 +11,12 @@
  * the header size (routes.c), h2o's request timeout, and the number of open
  * connections (over the limit a new connection is accepted and closed at
  * once, so the kernel's backlog never fills with connections nobody reads).
+ * Connections are also counted per peer address over every loop: one
+ * address may hold max_connections_per_client, and the last eighth of the
+ * global cap is kept for addresses that hold none, so one client holding
+ * half-sent requests cannot lock everyone else out. A trusted proxy is not
+ * capped per address: it carries many clients, whose addresses are known
+ * only once a request's headers are read (the proxy must limit them).
  *
  * Durable writes that answer a request (decisions) go to the write pool
  * (pool.c) and are answered when the group commit returns; everything else
@@ -81,9 +87,112 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
 
 /* --- connections --- */
 
+/* Open connections per peer address, over every loop (accepts and closes only). */
+typedef struct peer_count {
+	struct peer_count *next;
+	unsigned char addr[16];
+	unsigned n;
+} peer_count;
+
+#define PEER_BUCKETS 1024
+
+static pthread_mutex_t peers_mu = PTHREAD_MUTEX_INITIALIZER;
+static peer_count *peers[PEER_BUCKETS];
+
+static peer_count **peer_slot(const unsigned char addr[16])
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	peer_count **p = &peers[h % PEER_BUCKETS];
+	while (*p && memcmp((*p)->addr, addr, 16) != 0)
+		p = &(*p)->next;
+	return p;
+}
+
+/*
+ * Counts one more connection of addr unless it holds cap already, or holds
+ * any while only the reserve is left (reserve_only: the reserve is for
+ * addresses holding none). false: refuse the connection.
+ */
+static bool peer_take(const unsigned char addr[16], unsigned cap, bool reserve_only)
+{
+	pthread_mutex_lock(&peers_mu);
+	peer_count **p = peer_slot(addr);
+	unsigned n = *p ? (*p)->n : 0;
+	bool ok = n < cap && !(reserve_only && n > 0);
+	if (ok && !*p && (*p = calloc(1, sizeof(**p))))
+		memcpy((*p)->addr, addr, 16);
+	if (ok && *p)
+		(*p)->n++;
+	else
+		ok = false;
+	pthread_mutex_unlock(&peers_mu);
+	return ok;
+}
+
+static void peer_release(const unsigned char addr[16])
+{
+	pthread_mutex_lock(&peers_mu);
+	peer_count **p = peer_slot(addr);
+	if (*p && --(*p)->n == 0) {
+		peer_count *dead = *p;
+		*p = dead->next;
+		free(dead);
+	}
+	pthread_mutex_unlock(&peers_mu);
+}
+
+/* The peer's address as 16 bytes (IPv4 as IPv4-mapped IPv6) and as text; false when unknown. */
+static bool peer_of(h2o_socket_t *sock, unsigned char addr[16], char *text, size_t max)
+{
+	struct sockaddr_storage ss;
+	if (!h2o_socket_getpeername(sock, (struct sockaddr *)&ss))
+		return false;
+	memset(addr, 0, 16);
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+		addr[10] = addr[11] = 0xff;
+		memcpy(addr + 12, &a->sin_addr, 4);
+		return inet_ntop(AF_INET, &a->sin_addr, text, (socklen_t)max) != NULL;
+	}
+	if (ss.ss_family != AF_INET6)
+		return false;
+	const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+	memcpy(addr, &a->sin6_addr, 16);
+	return inet_ntop(AF_INET6, &a->sin6_addr, text, (socklen_t)max) != NULL;
+}
+
+/*
+ * Whether the new connection sock may stay: the global cap, then (unless the
+ * peer is a trusted proxy) the peer's share. Fills c's peer fields.
+ */
+static bool admit(sk_http_thread *t, h2o_socket_t *sock, sk_http_conn *c)
+{
+	const sk_http_config *cfg = t->cfg;
+	size_t open = atomic_load(&sk_http_m.conns_open);
+	if (open >= cfg->max_connections)
+		return false;
+	char text[INET6_ADDRSTRLEN];
+	if (!peer_of(sock, c->peer, text, sizeof(text)))
+		return true; /* no address to count by (not TCP): the global cap holds */
+	if (cfg->n_trusted_proxies &&
+	    sk_http_cidr_match(cfg->trusted_proxies, cfg->n_trusted_proxies, text))
+		return true;
+	bool reserve_only = open >= cfg->max_connections - cfg->max_connections / 8;
+	if (!peer_take(c->peer, cfg->max_connections_per_client, reserve_only)) {
+		atomic_fetch_add(&sk_http_m.conns_refused_client, 1);
+		return false;
+	}
+	c->counted = true;
+	return true;
+}
+
 static void on_conn_close(void *data)
 {
 	sk_http_conn *c = data;
+	if (c->counted)
+		peer_release(c->peer);
 	c->prev->next = c->next;
 	c->next->prev = c->prev;
 	c->t->nconns--;
@@ -101,9 +210,9 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
 		if (!sock)
 			return;
-		sk_http_conn *c = NULL;
-		if (atomic_load(&sk_http_m.conns_open) >= t->cfg->max_connections ||
-		    !(c = calloc(1, sizeof(*c)))) {
+		sk_http_conn *c = calloc(1, sizeof(*c));
+		if (!c || !admit(t, sock, c)) {
+			free(c);
 			atomic_fetch_add(&sk_http_m.conns_refused, 1);
 			h2o_socket_close(sock);
 			continue;
@@ -475,6 +584,8 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 		c.request_timeout_ms = SK_HTTP_REQUEST_TIMEOUT_MS;
 	if (!c.max_connections)
 		c.max_connections = SK_HTTP_MAX_CONN;
+	if (!c.max_connections_per_client)
+		c.max_connections_per_client = SK_HTTP_MAX_CONN_PER_CLIENT;
 	if (c.threads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		c.threads = n > 0 ? (int)n : 1;
