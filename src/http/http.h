@@ -35,7 +35,8 @@ typedef struct sk_http_config {
 	unsigned request_timeout_ms; /* 0: SK_HTTP_REQUEST_TIMEOUT_MS */
 	unsigned max_connections;    /* open connections over all threads; 0: SK_HTTP_MAX_CONN */
 	/*
-	 * Open connections one peer address may hold; 0: SK_HTTP_MAX_CONN_PER_CLIENT.
+	 * Open connections one peer address (an IPv6 peer: its /64) may hold;
+	 * 0: SK_HTTP_MAX_CONN_PER_CLIENT.
 	 * A trusted proxy's connections are not capped per address (it carries
 	 * many clients; their own address is known only per request). The last
 	 * eighth of max_connections is kept for addresses holding none.

@@ -34,7 +34,7 @@ typedef struct sk_http_conn {
 	struct sk_http_conn *prev, *next;
 	h2o_socket_t *sock;
 	struct sk_http_thread *t;
-	unsigned char peer[16]; /* the peer's address (IPv4 as IPv4-mapped IPv6) */
+	unsigned char peer[16]; /* what the peer is counted under (server.c, peer_of) */
 	bool counted;           /* counted against the peer's share (not a trusted proxy) */
 } sk_http_conn;
 

@@ -143,7 +143,11 @@ static void peer_release(const unsigned char addr[16])
 	pthread_mutex_unlock(&peers_mu);
 }
 
-/* The peer's address as 16 bytes (IPv4 as IPv4-mapped IPv6) and as text; false when unknown. */
+/*
+ * The key the peer's connections are counted under (16 bytes: IPv4 as
+ * IPv4-mapped IPv6, IPv6 as its /64) and its address as text; false when
+ * the peer has no address.
+ */
 static bool peer_of(h2o_socket_t *sock, unsigned char addr[16], char *text, size_t max)
 {
 	struct sockaddr_storage ss;
@@ -160,6 +164,13 @@ static bool peer_of(h2o_socket_t *sock, unsigned char addr[16], char *text, size
 		return false;
 	const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
 	memcpy(addr, &a->sin6_addr, 16);
+	/*
+	 * An IPv6 client counts by its /64: one host is usually given a whole
+	 * /64 and could otherwise open its share from every address in it.
+	 */
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(addr, mapped, 12) != 0)
+		memset(addr + 8, 0, 8);
 	return inet_ntop(AF_INET6, &a->sin6_addr, text, (socklen_t)max) != NULL;
 }
 
