@@ -76,6 +76,8 @@ static const struct {
                                  "an encoded NUL, '/' or '\\')",
                                  "パスが UTF-8 の正しい URL エンコードではありません（または"
                                  "エンコードされた NUL、「/」、「\\」を含みます）"},
+    [SK_M_HTTP_QUERY_UNKNOWN] = {"unknown query parameter '%s'",
+                                 "「%s」というクエリパラメーターはありません"},
     [SK_M_HTTP_QUERY_TWICE] = {"query parameter '{f}' is given twice",
                                "クエリパラメーター「{f}」が二度指定されています"},
     [SK_M_HTTP_QUERY_ENCODING] = {"query parameter '{f}' is not valid URL encoding (or holds "

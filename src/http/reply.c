@@ -277,7 +277,11 @@ bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t ma
 	return false;
 }
 
-/* A parameter's name for a message: printable ASCII kept, anything else as '?', at most 64. */
+/*
+ * A parameter's name for a message: printable ASCII kept, anything else as
+ * '?', at most 64, so a message names what was sent without carrying the
+ * client's bytes.
+ */
 static void name_for_message(const char *s, size_t n, char out[65])
 {
 	size_t i = 0;
@@ -322,7 +326,8 @@ sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err)
 			i++;
 		if (!decl || !decl[i].name) {
 			name_for_message(q, kn, name);
-			return sk_fail(err, SK_ERR_INVALID, "unknown query parameter '%s'", name);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_QUERY_UNKNOWN,
+			                   name);
 		}
 		/* The declared name is static: the error can carry it as its field. */
 		const char *key = decl[i].name;
