@@ -169,10 +169,12 @@ def smaller():
                   % (staff.cookie.encode(), staff.cookie.encode()))
     got, _ = exchange(srv, dup_cookie, wait=1.0)
     check(statuses(got) == [400] and b"Cookie" in got, "two Cookie headers: %r" % got[:400])
-    dup_csrf = (b"POST /api/v1/decisions HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
-                b"X-CSRF-Token: %s\r\nX-CSRF-Token: %s\r\nContent-Type: application/json\r\n"
-                b"Content-Length: 2\r\n\r\n{}" % (staff.cookie.encode(), staff.csrf.encode(),
-                                                 staff.csrf.encode()))
+    # The first token is right, the second not: only the first used to be read (200).
+    body = b'{"action": "copy"}'
+    dup_csrf = (b"POST /api/v1/policy/decide HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
+                b"X-CSRF-Token: %s\r\nX-CSRF-Token: wrong\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (staff.cookie.encode(), staff.csrf.encode(),
+                                                 len(body), body))
     got, _ = exchange(srv, dup_csrf, wait=1.0)
     check(statuses(got) == [400] and b"X-CSRF-Token" in got, "two X-CSRF-Token headers: %r"
           % got[:400])
