@@ -77,12 +77,9 @@ cli() { # cli BINARY: runs the CLI tests
 }
 
 step "format" scripts/check-style.sh format
-<<<<<<< HEAD
 step "release build and demo with only the build packages" \
   scripts/check-release-build.sh "$work/release"
-=======
 step "one UTF-8 decoder" scripts/check-style.sh utf8
->>>>>>> h-pw
 step "build -Werror" setup build-test -Dwerror=true -Dbuildtype=debugoptimized
 step "unit tests (-Werror build)" unit build-test --suite unit
 step "build ASan+UBSan" setup build-asan -Dwerror=true -Dbuildtype=debug \
