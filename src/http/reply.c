@@ -309,7 +309,7 @@ sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err)
 	const char *q = req->path.base + req->query_at + 1;
 	const char *end = req->path.base + req->path.len;
 	uint64_t seen = 0; /* bit i: decl[i] was given */
-	char name[65], value[1024];
+	char name[65], value[1024] = "";
 	while (q < end) {
 		const char *amp = memchr(q, '&', (size_t)(end - q));
 		const char *stop = amp ? amp : end;

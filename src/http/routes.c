@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <sodium.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -524,8 +523,13 @@ static size_t header_bytes(const h2o_req_t *req)
 static sk_err json_error(const char *jansson, sk_buf *err)
 {
 	int line = 0, col = 0;
-	if (sscanf(jansson, "malformed JSON at line %d, column %d", &line, &col) != 2)
-		line = col = 0;
+	static const char at[] = "malformed JSON at line ";
+	if (strncmp(jansson, at, sizeof(at) - 1) == 0) {
+		char *end;
+		line = (int)strtol(jansson + sizeof(at) - 1, &end, 10);
+		if (strncmp(end, ", column ", 9) == 0)
+			col = (int)strtol(end + 9, NULL, 10);
+	}
 	if (strstr(jansson, "unable to decode byte"))
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_NOT_UTF8);
 	if (strstr(jansson, "JSON_ALLOW_NUL"))
