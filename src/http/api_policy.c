@@ -109,12 +109,12 @@ void sk_api_policy_decide(sk_http_rctx *r)
 	sk_decision_made_init(&m);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_decide_input_parse(r->t->pol, kv, n, &in, &err);
-	if (e) {
-		sk_http_reply_fail(r, e, &err);
-	} else if ((e = sk_policy_decide(r->t->pol, &in, &d)) ||
-	           (e = sk_decision_to_json(&d, &m.answer)))
+	/* One branch per kind of answer: refused input (or image) with its message, else a fault.
+	 */
+	if (!e && ((e = sk_policy_decide(r->t->pol, &in, &d)) ||
+	           (e = sk_decision_to_json(&d, &m.answer))))
 		sk_http_reply_error(r, e, "the decision could not be made");
-	else if ((e = bare_image(r, &in, &m, &err)))
+	else if (e || (e = bare_image(r, &in, &m, &err)))
 		sk_http_reply_fail(r, e, &err);
 	else if (!sk_http_pool_record(r, &m)) {
 		/* No writer to take it: on record here, in a transaction of its own. */
