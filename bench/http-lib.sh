@@ -1,10 +1,12 @@
 # http-lib: what the HTTP benchmarks share; sourced by bench/run-http*.sh.
 
 # Starts `BIN serve` on DB at 127.0.0.1:PORT in the current directory (serve.out, serve.err)
-# and waits until it listens; sets sk_pid and base.
+# and waits until it listens; sets sk_pid and base. Every load comes from 127.0.0.1 (wrk's
+# connections, the 1,000 idle ones), so the per-client cap is lifted to the global one.
 # Usage: http_serve BIN DB PORT
 http_serve() {
-  "$1" serve --db "$2" --listen "127.0.0.1:$3" >serve.out 2>serve.err &
+  "$1" serve --db "$2" --listen "127.0.0.1:$3" --max-connections-per-client 4096 \
+    >serve.out 2>serve.err &
   sk_pid=$!
   for _ in $(seq 50); do grep -q listening serve.out && break; sleep 0.1; done
   base=http://127.0.0.1:$3

@@ -7,6 +7,8 @@
  * --trusted-proxy CIDR (repeatable) names the reverse proxies whose
  * X-Forwarded-For is believed; --metrics-from CIDR (repeatable) the clients
  * that may read /metrics without a session (none unless given).
+ * --max-connections-per-client N caps the connections one peer address
+ * may hold (64 by default; a trusted proxy is not capped per address).
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,9 +18,9 @@
 #include "commands.h"
 
 #define USAGE                                                                                      \
-	"[--db URL] [--listen ADDR:PORT] [--threads N] [--max-connections N] [--max-body BYTES] "  \
-	"[--request-timeout SECONDS] [--secure-cookies] [--trusted-proxy CIDR]... "                \
-	"[--metrics-from CIDR]..."
+	"[--db URL] [--listen ADDR:PORT] [--threads N] [--max-connections N] "                     \
+	"[--max-connections-per-client N] [--max-body BYTES] [--request-timeout SECONDS] "         \
+	"[--secure-cookies] [--trusted-proxy CIDR]... [--metrics-from CIDR]..."
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
 static void on_ready(void *ctx, const char *address)
@@ -66,13 +68,14 @@ int sk_cmd_serve(int argc, char **argv)
 {
 	struct ranges proxies = {.option = "trusted-proxy"}, metrics = {.option = "metrics-from"};
 	const char *db = NULL, *listen = DEFAULT_LISTEN;
-	long long threads = 0, conns = 0, body = 0, timeout_s = 0;
+	long long threads = 0, conns = 0, per_client = 0, body = 0, timeout_s = 0;
 	bool secure = false;
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &db),
 	    SK_OPT_STR("listen", &listen),
 	    SK_OPT_NUM("threads", &threads, 1, 16),
 	    SK_OPT_NUM("max-connections", &conns, 1, 1000000),
+	    SK_OPT_NUM("max-connections-per-client", &per_client, 1, 1000000),
 	    SK_OPT_NUM("max-body", &body, 1024, 64ll << 20),
 	    SK_OPT_NUM("request-timeout", &timeout_s, 1, 3600),
 	    SK_OPT_FLAG("secure-cookies", &secure),
@@ -87,6 +90,7 @@ int sk_cmd_serve(int argc, char **argv)
 	                      .listen = listen,
 	                      .threads = (int)threads,
 	                      .max_connections = (unsigned)conns,
+	                      .max_connections_per_client = (unsigned)per_client,
 	                      .max_body = (size_t)body,
 	                      .request_timeout_ms = (unsigned)timeout_s * 1000u,
 	                      .secure_cookies = secure,

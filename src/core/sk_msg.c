@@ -52,6 +52,44 @@ static const struct {
                               "本文は application/json で送ってください"},
     [SK_M_HTTP_HEADERS_TOO_LARGE] = {"the request's headers are too large",
                                      "リクエストのヘッダーが大きすぎます"},
+    [SK_M_HTTP_JSON_SYNTAX] = {"malformed JSON at line %d, column %d",
+                               "JSON の形式が正しくありません（%d 行 %d 桁）"},
+    [SK_M_HTTP_JSON_NUL] = {"malformed JSON at line %d, column %d: a string holds a NUL "
+                            "character (\\u0000)",
+                            "JSON の形式が正しくありません（%d 行 %d 桁）: 文字列に NUL 文字"
+                            "（\\u0000）が含まれています"},
+    [SK_M_HTTP_JSON_DUP_KEY] = {"malformed JSON at line %d, column %d: a duplicate key (an "
+                                "object names a key twice)",
+                                "JSON の形式が正しくありません（%d 行 %d 桁）: 同じキーが二度"
+                                "あります"},
+    [SK_M_HTTP_JSON_END] = {"malformed JSON at line %d, column %d: the body ends before the "
+                            "JSON text does",
+                            "JSON の形式が正しくありません（%d 行 %d 桁）: JSON の途中で本文が"
+                            "終わっています"},
+    [SK_M_HTTP_FRAMING] = {"the request gives the length of its body more than once "
+                           "(Content-Length, Transfer-Encoding)",
+                           "リクエストが本文の長さを二重に指定しています（Content-Length、"
+                           "Transfer-Encoding）"},
+    [SK_M_HTTP_HEADER_TWICE] = {"the header %s is given more than once",
+                                "ヘッダー %s が複数あります"},
+    [SK_M_HTTP_PATH_DOT] = {"the path holds a '.' or '..' segment",
+                            "パスに「.」か「..」の区切りが含まれています"},
+    [SK_M_HTTP_PATH_ENCODING] = {"the path is not valid URL encoding of UTF-8 text (or holds "
+                                 "an encoded NUL, '/' or '\\')",
+                                 "パスが UTF-8 の正しい URL エンコードではありません（または"
+                                 "エンコードされた NUL、「/」、「\\」を含みます）"},
+    [SK_M_HTTP_QUERY_UNKNOWN] = {"unknown query parameter '%s'",
+                                 "「%s」というクエリパラメーターはありません"},
+    [SK_M_HTTP_QUERY_TWICE] = {"query parameter '{f}' is given twice",
+                               "クエリパラメーター「{f}」が二度指定されています"},
+    [SK_M_HTTP_QUERY_ENCODING] = {"query parameter '{f}' is not valid URL encoding (or holds "
+                                  "a NUL)",
+                                  "クエリパラメーター「{f}」が正しい URL エンコードではありま"
+                                  "せん（または NUL を含みます）"},
+    [SK_M_HTTP_QUERY_TOO_LONG] = {"query parameter '{f}' is longer than %zu bytes",
+                                  "クエリパラメーター「{f}」が長すぎます（%zu バイトまで）"},
+    [SK_M_HTTP_QUERY_NOT_UTF8] = {"query parameter '{f}' is not valid UTF-8",
+                                  "クエリパラメーター「{f}」が UTF-8 として正しくありません"},
 };
 
 const char *sk_lang_code(sk_lang l) { return l == SK_LANG_JA ? "ja" : "en"; }

@@ -34,6 +34,14 @@ typedef struct sk_http_config {
 	size_t max_header;           /* bytes of all request header lines; 0: SK_HTTP_MAX_HEADER */
 	unsigned request_timeout_ms; /* 0: SK_HTTP_REQUEST_TIMEOUT_MS */
 	unsigned max_connections;    /* open connections over all threads; 0: SK_HTTP_MAX_CONN */
+	/*
+	 * Open connections one peer address (an IPv6 peer: its /64) may hold;
+	 * 0: SK_HTTP_MAX_CONN_PER_CLIENT.
+	 * A trusted proxy's connections are not capped per address (it carries
+	 * many clients; their own address is known only per request). The last
+	 * eighth of max_connections is kept for addresses holding none.
+	 */
+	unsigned max_connections_per_client;
 	/* Secure cookies (only over HTTPS through a proxy); off for plain loopback. */
 	int secure_cookies;
 	/*
@@ -59,10 +67,11 @@ typedef struct sk_http_config {
 	void *ready_ctx;
 } sk_http_config;
 
-#define SK_HTTP_MAX_BODY           (1u << 20)
-#define SK_HTTP_MAX_HEADER         (16u << 10)
-#define SK_HTTP_REQUEST_TIMEOUT_MS 10000u
-#define SK_HTTP_MAX_CONN           4096u
+#define SK_HTTP_MAX_BODY            (1u << 20)
+#define SK_HTTP_MAX_HEADER          (16u << 10)
+#define SK_HTTP_REQUEST_TIMEOUT_MS  10000u
+#define SK_HTTP_MAX_CONN            4096u
+#define SK_HTTP_MAX_CONN_PER_CLIENT 64u
 
 /*
  * Serves until asked to stop. SK_ERR_INVALID for a malformed listen

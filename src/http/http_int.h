@@ -35,6 +35,8 @@ typedef struct sk_http_conn {
 	struct sk_http_conn *prev, *next;
 	h2o_socket_t *sock;
 	struct sk_http_thread *t;
+	unsigned char peer[16]; /* what the peer is counted under (server.c, peer_of) */
+	bool counted;           /* counted against the peer's share (not a trusted proxy) */
 } sk_http_conn;
 
 /* One event loop's world: everything in it is used by that thread only. */
@@ -229,7 +231,7 @@ typedef struct sk_http_metrics {
 	atomic_uint_fast64_t lat_bucket[SK_LAT_BUCKETS + 1];
 	atomic_uint_fast64_t lat_sum_us;
 	atomic_uint_fast64_t logins_ok, logins_failed, lockouts;
-	atomic_uint_fast64_t conns_open, conns_total, conns_refused;
+	atomic_uint_fast64_t conns_open, conns_total, conns_refused, conns_refused_client;
 	atomic_uint_fast64_t bad_requests;
 } sk_http_metrics;
 
@@ -280,6 +282,14 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 void sk_http_pool_writer_stats(size_t *batches, size_t *ops);
 
 /* --- the dispatcher and generated documents --- */
+
+/*
+ * Whether req's head gives the length of its body at most once: no second
+ * Content-Length (equal or not), no second Transfer-Encoding, not both. h2o
+ * 2.2 keeps neither header in req->headers and quietly believes one of
+ * them, so this reads the head as it arrived on the connection (server.c).
+ */
+bool sk_http_framing_ok(h2o_req_t *req);
 
 int sk_http_dispatch(sk_http_thread *t, h2o_req_t *req);
 /* The OpenAPI 3.1 document generated from the route table. New reference. */

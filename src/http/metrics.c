@@ -83,6 +83,10 @@ sk_err sk_http_metrics_render(sk_store *s, sk_buf *out, sk_buf *err)
 	    {"sekisho_http_connections_refused_total", "counter",
 	     "Connections closed at once because the connection limit was reached.",
 	     get(&sk_http_m.conns_refused)},
+	    {"sekisho_http_connections_refused_per_client_total", "counter",
+	     "Connections refused because their address held its share (per-client cap or the "
+	     "reserve kept for new addresses).",
+	     get(&sk_http_m.conns_refused_client)},
 	    {"sekisho_session_cache_invalidations_total", "counter",
 	     "Changes that made every cached session be checked again.",
 	     sk_http_sessions_invalidations()},

@@ -9,6 +9,7 @@
 
 #include "../core/sk_hex.h"
 #include "../core/sk_log.h"
+#include "../core/sk_utf8.h"
 #include "http_int.h"
 
 #define CSP_API_TEXT "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
@@ -105,10 +106,48 @@ void sk_http_reply_json(sk_http_rctx *r, int status, json_t *j)
 	free(text);
 }
 
+/*
+ * s itself when it is valid UTF-8, else a copy in req's pool with every
+ * byte that starts no well-formed sequence replaced by U+FFFD. A message
+ * may quote a client's bytes (a domain error naming a bad value); the JSON
+ * packer refuses invalid UTF-8, and a client's bad bytes must never turn a
+ * 4xx into a 5xx.
+ */
+static const char *utf8_text(h2o_req_t *req, const char *s)
+{
+	size_t n = strlen(s), bad = 0;
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		size_t k = sk_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		bad += k == 0;
+		i += k ? k : 1;
+	}
+	if (!bad)
+		return s;
+	char *out = h2o_mem_alloc_pool(&req->pool, n + bad * 2 + 1), *o = out;
+	for (size_t i = 0; i < n;) {
+		size_t k = sk_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (k) {
+			memcpy(o, s + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 /* {"error": {"code", "field"?, "message"}}; field only where the error names one. */
 static void error_answer(h2o_req_t *req, int status, const char *code, const char *field,
                          const char *message, const char *lang)
 {
+	message = utf8_text(req, message ? message : "");
+	if (field)
+		field = utf8_text(req, field);
 	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
 	if (e && field)
 		json_object_set_new(e, "field", json_string(field));
@@ -238,13 +277,27 @@ bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t ma
 	return false;
 }
 
-/* A parameter's name for a message: printable ASCII kept, anything else as '?', at most 64. */
+/*
+ * A parameter's name for a message: printable ASCII kept, anything else as
+ * '?', at most 64, so a message names what was sent without carrying the
+ * client's bytes.
+ */
 static void name_for_message(const char *s, size_t n, char out[65])
 {
 	size_t i = 0;
 	for (; i < n && i < 64; i++)
 		out[i] = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\'' ? s[i] : '?';
 	out[i] = '\0';
+}
+
+/* Whether the n bytes at s are well-formed UTF-8. */
+static bool utf8_valid(const char *s, size_t n)
+{
+	uint32_t cp;
+	for (size_t i = 0, k; i < n; i += k)
+		if (!(k = sk_utf8_decode((const unsigned char *)s + i, n - i, &cp)))
+			return false;
+	return true;
 }
 
 sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err)
@@ -256,7 +309,7 @@ sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err)
 	const char *q = req->path.base + req->query_at + 1;
 	const char *end = req->path.base + req->path.len;
 	uint64_t seen = 0; /* bit i: decl[i] was given */
-	char name[65], value[1024];
+	char name[65], value[1024] = "";
 	while (q < end) {
 		const char *amp = memchr(q, '&', (size_t)(end - q));
 		const char *stop = amp ? amp : end;
@@ -271,12 +324,15 @@ sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err)
 		while (decl && decl[i].name &&
 		       !(strlen(decl[i].name) == kn && memcmp(decl[i].name, q, kn) == 0))
 			i++;
-		name_for_message(q, kn, name);
-		if (!decl || !decl[i].name)
-			return sk_fail(err, SK_ERR_INVALID, "unknown query parameter '%s'", name);
+		if (!decl || !decl[i].name) {
+			name_for_message(q, kn, name);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_QUERY_UNKNOWN,
+			                   name);
+		}
+		/* The declared name is static: the error can carry it as its field. */
+		const char *key = decl[i].name;
 		if (i < 64 && (seen & (UINT64_C(1) << i)))
-			return sk_fail(err, SK_ERR_INVALID, "query parameter '%s' is given twice",
-			               name);
+			return sk_fail_msg(err, SK_ERR_INVALID, key, NULL, SK_M_HTTP_QUERY_TWICE);
 		if (i < 64)
 			seen |= UINT64_C(1) << i;
 		const char *v = eq ? eq + 1 : stop;
@@ -291,18 +347,19 @@ sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err)
 				     (c[1] == '0' && c[2] == '0')))
 					escapes_ok = false;
 			if (escapes_ok)
-				return sk_fail(err, SK_ERR_INVALID,
-				               "query parameter '%s' is longer than %zu bytes",
-				               name, decl[i].max);
-			return sk_fail(err, SK_ERR_INVALID,
-			               "query parameter '%s' is not valid URL encoding (or holds a "
-			               "NUL)",
-			               name);
+				return sk_fail_msg(err, SK_ERR_INVALID, key, NULL,
+				                   SK_M_HTTP_QUERY_TOO_LONG, decl[i].max);
+			return sk_fail_msg(err, SK_ERR_INVALID, key, NULL,
+			                   SK_M_HTTP_QUERY_ENCODING);
 		}
-		if (strlen(value) > max)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "query parameter '%s' is longer than %zu bytes", name,
-			               decl[i].max);
+		size_t vn = strlen(value);
+		if (vn > max)
+			return sk_fail_msg(err, SK_ERR_INVALID, key, NULL, SK_M_HTTP_QUERY_TOO_LONG,
+			                   decl[i].max);
+		/* A handler may quote a value in its error: only text gets that far. */
+		if (!utf8_valid(value, vn))
+			return sk_fail_msg(err, SK_ERR_INVALID, key, NULL,
+			                   SK_M_HTTP_QUERY_NOT_UTF8);
 		q = stop + 1;
 	}
 	return SK_OK;

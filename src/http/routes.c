@@ -17,7 +17,9 @@
 #include <time.h>
 
 #include "../auth/auth.h"
+#include "../core/sk_hex.h"
 #include "../core/sk_json.h"
+#include "../core/sk_utf8.h"
 #include "http_int.h"
 
 /* Each route names one capability (policy.h); the profile says which roles hold it. */
@@ -506,6 +508,116 @@ static size_t header_bytes(const h2o_req_t *req)
 	return n;
 }
 
+/*
+ * The body's JSON error (sk_json_parse's "malformed JSON at line L, column
+ * C: <jansson's text>") said in our words: jansson's text names its own
+ * flags (JSON_ALLOW_NUL) and quotes the input near the error.
+ */
+static sk_err json_error(const char *jansson, sk_buf *err)
+{
+	int line = 0, col = 0;
+	static const char at[] = "malformed JSON at line ";
+	if (strncmp(jansson, at, sizeof(at) - 1) == 0) {
+		char *end;
+		line = (int)strtol(jansson + sizeof(at) - 1, &end, 10);
+		if (strncmp(end, ", column ", 9) == 0)
+			col = (int)strtol(end + 9, NULL, 10);
+	}
+	if (strstr(jansson, "unable to decode byte"))
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_NOT_UTF8);
+	if (strstr(jansson, "JSON_ALLOW_NUL"))
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_JSON_NUL, line, col);
+	if (strstr(jansson, "duplicate object key"))
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_JSON_DUP_KEY, line,
+		                   col);
+	if (strstr(jansson, "near end of file") || strstr(jansson, "premature end of input"))
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_JSON_END, line, col);
+	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_JSON_SYNTAX, line, col);
+}
+
+/*
+ * Refuses a path that is not URL-encoded UTF-8 text (a client's bytes would
+ * reach error messages and the log), that hides a separator in an escape
+ * (%2f, %5c: a segment that is two to us and one to a proxy), or that holds
+ * a dot segment, raw or encoded: h2o resolves those itself, so
+ * /api/v1/session/..%2fassets would reach /api/v1/assets under a path no
+ * route, log line or proxy rule names.
+ */
+static sk_err path_check(h2o_req_t *req, sk_buf *err)
+{
+	size_t n = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+	const char *s = req->path.base;
+	char *d = h2o_mem_alloc_pool(&req->pool, n + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '%') {
+			int h = i + 2 < n ? sk_hex_digit((unsigned char)s[i + 1]) : -1;
+			int l = i + 2 < n ? sk_hex_digit((unsigned char)s[i + 2]) : -1;
+			if (h < 0 || l < 0)
+				return sk_fail_msg(err, SK_ERR_INVALID, "path", NULL,
+				                   SK_M_HTTP_PATH_ENCODING);
+			c = (char)(h * 16 + l);
+			i += 2;
+			if (c == '\0' || c == '/' || c == '\\')
+				return sk_fail_msg(err, SK_ERR_INVALID, "path", NULL,
+				                   SK_M_HTTP_PATH_ENCODING);
+		}
+		d[o++] = c;
+	}
+	d[o] = '\0';
+	uint32_t cp;
+	for (size_t i = 0, k; i < o; i += k)
+		if (!(k = sk_utf8_decode((const unsigned char *)d + i, o - i, &cp)))
+			return sk_fail_msg(err, SK_ERR_INVALID, "path", NULL,
+			                   SK_M_HTTP_PATH_ENCODING);
+	for (const char *seg = d; seg <= d + o;) {
+		const char *slash = memchr(seg, '/', (size_t)(d + o - seg));
+		size_t len = (size_t)((slash ? slash : d + o) - seg);
+		if ((len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+			return sk_fail_msg(err, SK_ERR_INVALID, "path", NULL, SK_M_HTTP_PATH_DOT);
+		if (!slash)
+			break;
+		seg = slash + 1;
+	}
+	return SK_OK;
+}
+
+static size_t header_count(const h2o_req_t *req, const char *name)
+{
+	size_t n = 0, len = strlen(name);
+	for (ssize_t i = -1; (i = h2o_find_header_by_str(&req->headers, name, len, i)) >= 0;)
+		n++;
+	return n;
+}
+
+/*
+ * What is refused before a route is looked for, whatever the route: a body
+ * whose length is given twice (the connection is then closed: what follows
+ * cannot be told apart from the body, RFC 9112 §6.3), a bad path, and a
+ * second Cookie or X-CSRF-Token header (only the first would be read, while
+ * a proxy in front may have judged the other).
+ */
+static sk_err request_check(sk_http_rctx *r, sk_buf *err)
+{
+	h2o_req_t *req = r->req;
+	if (!sk_http_framing_ok(req)) {
+		req->http1_is_persistent = 0;
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_FRAMING);
+	}
+	sk_err e = path_check(req, err);
+	if (e)
+		return e;
+	static const struct {
+		const char *name, *shown;
+	} once[] = {{"cookie", "Cookie"}, {"x-csrf-token", "X-CSRF-Token"}};
+	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (header_count(req, once[i].name) > 1)
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_HEADER_TWICE,
+			                   once[i].shown);
+	return SK_OK;
+}
+
 static void route_request(sk_http_rctx *r)
 {
 	h2o_req_t *req = r->req;
@@ -513,6 +625,17 @@ static void route_request(sk_http_rctx *r)
 	const sk_http_route *rt = sk_http_routes(&n);
 	bool path_found = false;
 	h2o_iovec_t path = req->path_normalized;
+	{
+		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		sk_err e = request_check(r, &err);
+		if (e) {
+			atomic_fetch_add(&sk_http_m.bad_requests, 1);
+			sk_http_reply_fail(r, e, &err);
+		}
+		sk_buf_free(&err);
+		if (e)
+			return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!path_match(rt[i].path, path.base, path.len, r))
 			continue;
@@ -565,21 +688,8 @@ static void route_request(sk_http_rctx *r)
 		}
 		if ((e = sk_json_parse(req->entity.base ? req->entity.base : "", req->entity.len,
 		                       r->t->cfg->max_body, &body, &err))) {
-			if (e != SK_ERR_TOO_BIG) {
-				/* "malformed JSON at line L, column C: what" keeps its place. */
-				char why[256];
-				const char *d = err.data;
-				if (strncmp(d, "malformed JSON ", 15) == 0)
-					snprintf(why, sizeof(why), "%s", d + 15);
-				else
-					snprintf(why, sizeof(why), ": %s", d);
-				if (strstr(why, "unable to decode byte"))
-					e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
-					                SK_M_HTTP_NOT_UTF8);
-				else
-					e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
-					                SK_M_HTTP_MALFORMED_JSON, why);
-			}
+			if (e != SK_ERR_TOO_BIG)
+				e = json_error(err.data, &err);
 			goto fail;
 		}
 		sk_schema_mode mode =

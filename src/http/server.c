@@ -11,6 +11,12 @@
  * the header size (routes.c), h2o's request timeout, and the number of open
  * connections (over the limit a new connection is accepted and closed at
  * once, so the kernel's backlog never fills with connections nobody reads).
+ * Connections are also counted per peer address over every loop: one
+ * address may hold max_connections_per_client, and the last eighth of the
+ * global cap is kept for addresses that hold none, so one client holding
+ * half-sent requests cannot lock everyone else out. A trusted proxy is not
+ * capped per address: it carries many clients, whose addresses are known
+ * only once a request's headers are read (the proxy must limit them).
  *
  * Durable writes that answer a request (decisions) go to the write pool
  * (pool.c) and are answered when the group commit returns; everything else
@@ -31,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,9 +87,123 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
 
 /* --- connections --- */
 
+/* Open connections per peer address, over every loop (accepts and closes only). */
+typedef struct peer_count {
+	struct peer_count *next;
+	unsigned char addr[16];
+	unsigned n;
+} peer_count;
+
+#define PEER_BUCKETS 1024
+
+static pthread_mutex_t peers_mu = PTHREAD_MUTEX_INITIALIZER;
+static peer_count *peers[PEER_BUCKETS];
+
+static peer_count **peer_slot(const unsigned char addr[16])
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	peer_count **p = &peers[h % PEER_BUCKETS];
+	while (*p && memcmp((*p)->addr, addr, 16) != 0)
+		p = &(*p)->next;
+	return p;
+}
+
+/*
+ * Counts one more connection of addr unless it holds cap already, or holds
+ * any while only the reserve is left (reserve_only: the reserve is for
+ * addresses holding none). false: refuse the connection.
+ */
+static bool peer_take(const unsigned char addr[16], unsigned cap, bool reserve_only)
+{
+	pthread_mutex_lock(&peers_mu);
+	peer_count **p = peer_slot(addr);
+	unsigned n = *p ? (*p)->n : 0;
+	bool ok = n < cap && !(reserve_only && n > 0);
+	if (ok && !*p && (*p = calloc(1, sizeof(**p))))
+		memcpy((*p)->addr, addr, 16);
+	if (ok && *p)
+		(*p)->n++;
+	else
+		ok = false;
+	pthread_mutex_unlock(&peers_mu);
+	return ok;
+}
+
+static void peer_release(const unsigned char addr[16])
+{
+	pthread_mutex_lock(&peers_mu);
+	peer_count **p = peer_slot(addr);
+	if (*p && --(*p)->n == 0) {
+		peer_count *dead = *p;
+		*p = dead->next;
+		free(dead);
+	}
+	pthread_mutex_unlock(&peers_mu);
+}
+
+/*
+ * The key the peer's connections are counted under (16 bytes: IPv4 as
+ * IPv4-mapped IPv6, IPv6 as its /64) and its address as text; false when
+ * the peer has no address.
+ */
+static bool peer_of(h2o_socket_t *sock, unsigned char addr[16], char *text, size_t max)
+{
+	struct sockaddr_storage ss;
+	if (!h2o_socket_getpeername(sock, (struct sockaddr *)&ss))
+		return false;
+	memset(addr, 0, 16);
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+		addr[10] = addr[11] = 0xff;
+		memcpy(addr + 12, &a->sin_addr, 4);
+		return inet_ntop(AF_INET, &a->sin_addr, text, (socklen_t)max) != NULL;
+	}
+	if (ss.ss_family != AF_INET6)
+		return false;
+	const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+	memcpy(addr, &a->sin6_addr, 16);
+	/*
+	 * An IPv6 client counts by its /64: one host is usually given a whole
+	 * /64 and could otherwise open its share from every address in it.
+	 */
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(addr, mapped, 12) != 0)
+		memset(addr + 8, 0, 8);
+	return inet_ntop(AF_INET6, &a->sin6_addr, text, (socklen_t)max) != NULL;
+}
+
+/*
+ * Whether the new connection sock may stay: the global cap, then (unless the
+ * peer is a trusted proxy) the peer's share. Fills c's peer fields.
+ */
+static bool admit(sk_http_thread *t, h2o_socket_t *sock, sk_http_conn *c)
+{
+	const sk_http_config *cfg = t->cfg;
+	size_t open = atomic_load(&sk_http_m.conns_open);
+	if (open >= cfg->max_connections)
+		return false;
+	char text[INET6_ADDRSTRLEN];
+	if (!peer_of(sock, c->peer, text, sizeof(text)))
+		return true; /* no address to count by (not TCP): the global cap holds */
+	if (cfg->n_trusted_proxies &&
+	    sk_http_cidr_match(cfg->trusted_proxies, cfg->n_trusted_proxies, text))
+		return true;
+	bool reserve_only = open >= cfg->max_connections - cfg->max_connections / 8;
+	if (!peer_take(c->peer, cfg->max_connections_per_client, reserve_only)) {
+		atomic_fetch_add(&sk_http_m.conns_refused_client, 1);
+		return false;
+	}
+	c->counted = true;
+	return true;
+}
+
 static void on_conn_close(void *data)
 {
 	sk_http_conn *c = data;
+	if (c->counted)
+		peer_release(c->peer);
 	c->prev->next = c->next;
 	c->next->prev = c->prev;
 	c->t->nconns--;
@@ -100,9 +221,9 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
 		if (!sock)
 			return;
-		sk_http_conn *c = NULL;
-		if (atomic_load(&sk_http_m.conns_open) >= t->cfg->max_connections ||
-		    !(c = calloc(1, sizeof(*c)))) {
+		sk_http_conn *c = calloc(1, sizeof(*c));
+		if (!c || !admit(t, sock, c)) {
+			free(c);
 			atomic_fetch_add(&sk_http_m.conns_refused, 1);
 			h2o_socket_close(sock);
 			continue;
@@ -120,6 +241,57 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 		sock->on_close.data = c;
 		h2o_accept(&t->accept, sock);
 	}
+}
+
+/*
+ * The head of h2o 2.2's HTTP/1 connection (struct st_h2o_http1_conn_t in its
+ * lib/http1.c): h2o gives a handler no way to the connection's socket, whose
+ * input buffer still holds the request's head, as it arrived, until the
+ * answer is out. Checked against the socket's own back pointers before use.
+ */
+struct http1_conn_head {
+	h2o_conn_t super;
+	h2o_socket_t *sock;
+};
+_Static_assert(H2O_VERSION_MAJOR == 2 && H2O_VERSION_MINOR == 2,
+               "sk_http_framing_ok reads h2o 2.2's HTTP/1 connection");
+
+/* Counts the head's header lines named name (n bytes, with its colon). */
+static unsigned count_header(const char *p, const char *end, const char *name, size_t n)
+{
+	unsigned count = 0;
+	/* h2o (picohttpparser) skips empty lines before the request line, then the line. */
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	for (p = nl ? nl + 1 : end; p < end; p = nl + 1) {
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+			break;
+		size_t len = (size_t)(nl - p);
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			break; /* the end of the head */
+		/* A line starting with white space continues the one before (obs-fold). */
+		if (*p != ' ' && *p != '\t' && len >= n && strncasecmp(p, name, n) == 0)
+			count++;
+	}
+	return count;
+}
+
+bool sk_http_framing_ok(h2o_req_t *req)
+{
+	h2o_socket_t *sock = ((struct http1_conn_head *)req->conn)->sock;
+	if (req->version >= 0x200 || !sock || sock->data != req->conn ||
+	    sock->on_close.cb != on_conn_close || !sock->input) {
+		/* Not the HTTP/1 connection we accepted: its framing cannot be checked. */
+		sk_log(SK_LOG_ERROR, "cannot read a request's head to check its framing");
+		return false;
+	}
+	const char *p = sock->input->bytes, *end = p + sock->input->size;
+	unsigned cl = count_header(p, end, "content-length:", 15);
+	unsigned te = count_header(p, end, "transfer-encoding:", 18);
+	return cl + te <= 1;
 }
 
 /* Parses "ADDR:PORT" ("[v6]:PORT" for IPv6). */
@@ -215,7 +387,7 @@ static sk_err probe_port(const struct sockaddr_storage *sp, socklen_t sl, const 
 sk_err sk_http_check_listen(const char *listen_addr, sk_buf *err)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl;
+	socklen_t sl = 0;
 	sk_err e = parse_listen(listen_addr, &ss, &sl, err);
 	return e ? e : probe_port(&ss, sl, listen_addr, err);
 }
@@ -413,6 +585,8 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 		c.request_timeout_ms = SK_HTTP_REQUEST_TIMEOUT_MS;
 	if (!c.max_connections)
 		c.max_connections = SK_HTTP_MAX_CONN;
+	if (!c.max_connections_per_client)
+		c.max_connections_per_client = SK_HTTP_MAX_CONN_PER_CLIENT;
 	if (c.threads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		c.threads = n > 0 ? (int)n : 1;
@@ -421,7 +595,7 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 		c.threads = SK_HTTP_MAX_THREAD;
 
 	struct sockaddr_storage ss;
-	socklen_t sl;
+	socklen_t sl = 0;
 	sk_err e = parse_listen(c.listen, &ss, &sl, err);
 	if (!e)
 		e = probe_port(&ss, sl, c.listen, err);

@@ -11,6 +11,8 @@ expect_in err "--threads"
 expect_exit 2 sk serve --db "$DB" --request-timeout 0
 expect_in err "--request-timeout must be a whole number from 1 to 3600"
 expect_exit 2 sk serve --db "$DB" --max-body 12k
+expect_exit 2 sk serve --db "$DB" --max-connections-per-client 0
+expect_in err "--max-connections-per-client must be a whole number from 1 to 1000000"
 expect_in err "--max-body"
 expect_exit 2 sk serve --db "$DB" --trusted-proxy 10.0.0.0/33
 expect_in err "--trusted-proxy: '10.0.0.0/33': the prefix length must be 0 to 32"
