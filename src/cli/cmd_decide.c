@@ -5,16 +5,23 @@
  * decision, forbid included, exits 0.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_json.h"
+#include "../core/sk_msg.h"
+#include "../domain/schema.h"
 #include "../policy/policy.h"
 #include "cli.h"
 #include "commands.h"
 
 #define DECIDE_USAGE                                                                               \
-	"--profile P --action A [--conf L] [--integ L] [--avail L] [--mynumber] "                  \
+	"--profile P (--action A [--conf L] [--integ L] [--avail L] [--mynumber] "                 \
 	"[--personal] [--zone Z] [--to-zone Z] [--asset-type T] [--actor-role R] [--json] "        \
-	"[--explain]"
+	"[--explain] | --batch)"
+
+/* The longest line --batch reads: far more than any decision's input. */
+#define BATCH_LINE_MAX 4096
 
 static int print_text(const sk_policy *p, const sk_decision *d)
 {
@@ -39,12 +46,83 @@ static int print_text(const sk_policy *p, const sk_decision *d)
 	return 0;
 }
 
+/* One line of --batch: the decision as one JSON line, or {"error": …} naming the problem. */
+static bool batch_line(const sk_policy *p, const char *line, size_t len, sk_buf *out)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *obj = NULL;
+	sk_decide_kv_json kv;
+	sk_decide_input in;
+	sk_decision d;
+	sk_err e = sk_json_parse(line, len, BATCH_LINE_MAX, &obj, &err);
+	if (!e)
+		e = sk_schema_check_json(&sk_schema_decide, SK_SCHEMA_CREATE, obj, &err);
+	if (!e)
+		e = sk_decide_kv_from_json(obj, &kv, &err);
+	if (!e)
+		e = sk_decide_input_parse(p, kv.kv, kv.n, &in, &err);
+	if (!e && sk_policy_decide(p, &in, &d) != SK_OK)
+		e = sk_fail(&err, SK_ERR_INTERNAL, "the decision input was out of range");
+	sk_buf_reset(out);
+	if (!e)
+		e = sk_decision_to_json(&d, out);
+	if (e) {
+		sk_buf_reset(out);
+		json_t *j = json_pack("{s:{s:s, s:s}}", "error", "code", sk_err_code(e), "message",
+		                      sk_msg_of(&err, e, sk_lang_from_env()));
+		char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		sk_buf_adds(out, t ? t : "{\"error\":{\"code\":\"out_of_memory\"}}");
+		free(t);
+		json_decref(j);
+	}
+	json_decref(obj);
+	sk_buf_free(&err);
+	return !e;
+}
+
+/*
+ * --batch: one decision's input per line of standard input, as the JSON
+ * object POST /api/v1/policy/decide takes, and one answer per line of
+ * output, in order: for scripts that decide many things at once. Exits 2
+ * when any line was refused (its answer says why), 0 otherwise.
+ */
+static int decide_batch(const sk_policy *p)
+{
+	sk_buf out = SK_BUF_INIT(1u << 20);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		size_t len = (size_t)n;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (!len)
+			continue;
+		if (len > BATCH_LINE_MAX) {
+			printf("{\"error\":{\"code\":\"too_large\",\"message\":\"a line is over %d "
+			       "bytes\"}}\n",
+			       BATCH_LINE_MAX);
+			rc = 2;
+			continue;
+		}
+		if (!batch_line(p, line, len, &out))
+			rc = 2;
+		printf("%s\n", out.data);
+	}
+	free(line);
+	sk_buf_free(&out);
+	if (ferror(stdin))
+		return sk_cli_fail(SK_ERR_IO, "cannot read standard input");
+	return rc;
+}
+
 int sk_cmd_decide(int argc, char **argv)
 {
 	const char *profile = NULL, *action = NULL, *zone = NULL, *role = NULL, *to_zone = NULL,
 	           *asset_type = NULL;
 	const char *level[SK_AXIS__COUNT] = {NULL, NULL, NULL};
-	bool mynumber = false, personal = false, json = false, explain = false;
+	bool mynumber = false, personal = false, json = false, explain = false, batch = false;
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("profile", &profile),
 	    SK_OPT_STR("action", &action),
@@ -59,6 +137,7 @@ int sk_cmd_decide(int argc, char **argv)
 	    SK_OPT_STR("actor-role", &role),
 	    SK_OPT_FLAG("json", &json),
 	    SK_OPT_FLAG("explain", &explain),
+	    SK_OPT_FLAG("batch", &batch),
 	    SK_OPT_END,
 	};
 	int st;
@@ -66,13 +145,24 @@ int sk_cmd_decide(int argc, char **argv)
 		return st;
 	if (!profile)
 		return sk_cli_usage_error(DECIDE_USAGE, "--profile is required");
-	if (!action)
+	bool one = action || level[0] || level[1] || level[2] || mynumber || personal || zone ||
+	           to_zone || asset_type || role || json || explain;
+	if (batch && one)
+		return sk_cli_usage_error(DECIDE_USAGE,
+		                          "--batch reads every input from standard input and takes "
+		                          "no other option but --profile");
+	if (!batch && !action)
 		return sk_cli_usage_error(DECIDE_USAGE, "--action is required");
 
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(profile, &p);
 	if (ex)
 		return ex;
+	if (batch) {
+		ex = decide_batch(p);
+		sk_policy_free(p);
+		return fflush(stdout) != 0 ? 70 : ex;
+	}
 	/* The options by the names the one parser takes (sk_decide_input_parse). */
 	const sk_decide_kv kv[] = {
 	    {"action", action},

@@ -81,34 +81,17 @@ void sk_api_policy_show(sk_http_rctx *r)
 	                             "classification", levels, "roles", roles, "zones", zones));
 }
 
-/* The body's fields by name, as sk_decide_input_parse takes them; booleans as "true"/"false". */
-static size_t body_kv(sk_http_rctx *r, sk_decide_kv *kv, size_t max)
-{
-	size_t n = 0;
-	const char *key;
-	json_t *v;
-	json_object_foreach (r->body, key, v) {
-		if (n == max)
-			break;
-		kv[n].key = key;
-		kv[n].value = json_is_boolean(v) ? (json_is_true(v) ? "true" : "false")
-		                                 : sk_http_field_text(r, key);
-		n++;
-	}
-	return n;
-}
-
 void sk_api_policy_decide(sk_http_rctx *r)
 {
-	/* The body holds only keys sk_schema_decide names, fewer than 16. */
-	sk_decide_kv kv[16];
-	size_t n = body_kv(r, kv, sizeof(kv) / sizeof(kv[0]));
+	sk_decide_kv_json kv;
 	sk_decide_input in;
 	sk_decision d;
 	sk_decision_made m; /* asset_id 0: recorded as "classification:-" */
 	sk_decision_made_init(&m);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_decide_input_parse(r->t->pol, kv, n, &in, &err);
+	sk_err e = sk_decide_kv_from_json(r->body, &kv, &err);
+	if (!e)
+		e = sk_decide_input_parse(r->t->pol, kv.kv, kv.n, &in, &err);
 	if (!e && ((e = sk_policy_decide(r->t->pol, &in, &d)) ||
 	           (e = sk_decision_to_json(&d, &m.answer))))
 		e = sk_fail(&err, e, "the decision could not be made");

@@ -5,6 +5,7 @@
  * CLI did not; the API ignored to_zone and asset_type), so the same
  * question got two answers. Every door now hands its values over by name.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "policy_int.h"
@@ -114,6 +115,36 @@ sk_err sk_decide_input_parse(const sk_policy *p, const sk_decide_kv *kv, size_t 
 		const char *lv = v[axis_key[ax]];
 		if (lv && sk_policy_level_parse(p, (sk_axis)ax, lv, &in->level[ax]) != SK_OK)
 			return bad_level(p, (sk_axis)ax, lv, err);
+	}
+	return SK_OK;
+}
+
+sk_err sk_decide_kv_from_json(json_t *obj, sk_decide_kv_json *out, sk_buf *err)
+{
+	out->n = 0;
+	if (!json_is_object(obj))
+		return sk_fail(err, SK_ERR_INVALID, "a decision's input is a JSON object");
+	const char *key;
+	json_t *v;
+	json_object_foreach (obj, key, v) {
+		if (out->n == SK_DECIDE_KV_MAX)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "a decision's input has too many fields");
+		sk_decide_kv *kv = &out->kv[out->n];
+		kv->key = key;
+		if (json_is_string(v))
+			kv->value = json_string_value(v);
+		else if (json_is_boolean(v))
+			kv->value = json_is_true(v) ? "true" : "false";
+		else if (json_is_integer(v)) {
+			snprintf(out->num[out->n], sizeof(out->num[0]), "%" JSON_INTEGER_FORMAT,
+			         json_integer_value(v));
+			kv->value = out->num[out->n];
+		} else
+			return sk_fail(err, SK_ERR_INVALID,
+			               "field '%.64s' must be a string, an integer or a boolean",
+			               key);
+		out->n++;
 	}
 	return SK_OK;
 }

@@ -18,6 +18,7 @@
 #ifndef SK_POLICY_H
 #define SK_POLICY_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -366,6 +367,23 @@ typedef struct sk_decide_kv {
  */
 sk_err sk_decide_input_parse(const sk_policy *p, const sk_decide_kv *kv, size_t n,
                              sk_decide_input *in, sk_buf *err);
+
+/* Room for the fields of a decision's JSON object and the text of its numbers. */
+#define SK_DECIDE_KV_MAX 16
+typedef struct sk_decide_kv_json {
+	sk_decide_kv kv[SK_DECIDE_KV_MAX];
+	char num[SK_DECIDE_KV_MAX][24]; /* integers written out ("3" for the level 3) */
+	size_t n;
+} sk_decide_kv_json;
+
+/*
+ * The members of a JSON object (a body of POST /api/v1/policy/decide, a line
+ * of `decide --batch`) as the pairs sk_decide_input_parse takes: strings as
+ * they are, integers in decimal, booleans "true"/"false". SK_ERR_INVALID for
+ * a value of another type or more members than SK_DECIDE_KV_MAX. The pairs
+ * borrow obj's strings.
+ */
+sk_err sk_decide_kv_from_json(json_t *obj, sk_decide_kv_json *out, sk_buf *err);
 
 typedef struct sk_decision {
 	sk_decision_kind decision;

@@ -127,3 +127,24 @@ shape
 expect_in out '"approver_role": "security_manager"'
 expect_exit 2 sk decide --profile "$EX" --action copy --asset-type Hardware --json
 expect_in err "unknown asset type 'Hardware'"
+
+# --batch: the API's JSON bodies, one a line, answered one a line in order, each the
+# same object the options give; a bad line is answered with its error and makes the exit 2.
+expect_exit 0 sk decide --profile "$EX" --action take_out --conf 3A --json
+want=$(cat out)
+printf '%s\n' '{"action": "take_out", "conf": "3A"}' '' '{"action": "take_out", "conf": "3A"}' \
+  >batch.in
+expect_exit 0 sk decide --profile "$EX" --batch <batch.in
+expect_eq "$(wc -l <out | tr -d ' ')" 2 "answers to two inputs and a blank line"
+expect_eq "$(sed -n 1p out)" "$want" "batch answer 1"
+expect_eq "$(sed -n 2p out)" "$want" "batch answer 2"
+printf '%s\n' '{"action": "fly"}' '{"action": "take_out", "colour": "red"}' 'nope' \
+  '{"action": "take_out", "conf": "3A"}' >batch.in
+expect_exit 2 sk decide --profile "$EX" --batch <batch.in
+expect_eq "$(sed -n 1p out)" '{"error":{"code":"invalid_input","message":"unknown action '"'"'fly'"'"'"}}' \
+  "an unknown action"
+expect_in out "unknown field 'colour'"
+expect_in out '"code":"invalid_input","message":"malformed JSON'
+expect_eq "$(sed -n 4p out)" "$want" "a good line after bad ones"
+expect_exit 2 sk decide --profile "$EX" --batch --action take_out </dev/null
+expect_in err "--batch reads every input from standard input"

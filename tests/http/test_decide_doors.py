@@ -7,6 +7,12 @@ profile, and the two JSON objects must be equal (compared as parsed JSON,
 so key order and spacing do not matter). A few more inputs use zone,
 to_zone and asset_type, which the API used to ignore.
 
+The CLI answers the whole grid through `decide --batch` (one process, the
+API's JSON bodies on standard input), and a sample of it — every action,
+every flag and every role at least once — through the options of one
+`sekisho decide` each, so the options' way into the one parser is compared
+too without starting thousands of processes.
+
 Usage: test_decide_doors.py DB1 PROFILE1 DB2 PROFILE2
 """
 import concurrent.futures
@@ -37,6 +43,30 @@ def cli_decide(profile, body):
     if r.returncode != 0:
         fail("%s exited %d: %s" % (" ".join(args), r.returncode, r.stderr))
     return json.loads(r.stdout)
+
+
+def cli_batch(profile, bodies):
+    text = "".join(json.dumps(b) + "\n" for b in bodies)
+    r = subprocess.run([sktest.BIN, "decide", "--profile", profile, "--batch"], input=text,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("decide --batch exited %d: %s %s" % (r.returncode, r.stderr, r.stdout[-500:]))
+    lines = r.stdout.splitlines()
+    check(len(lines) == len(bodies), "decide --batch answered %d lines for %d inputs"
+          % (len(lines), len(bodies)))
+    return [json.loads(line) for line in lines]
+
+
+def sample(bodies):
+    """Every 25th input, and the first with each action, flag set and role."""
+    seen, out = set(), []
+    for i, b in enumerate(bodies):
+        keys = {("action", b["action"]), ("role", b.get("actor_role")),
+                ("flags", b.get("mynumber", False), b.get("personal", False))}
+        if i % 25 == 0 or not keys <= seen:
+            out.append(i)
+            seen |= keys
+    return out
 
 
 def grid(levels):
@@ -78,8 +108,14 @@ def run(db, profile):
     expect(pol, 200, "policy")
     levels = [lv["id"] for lv in pol[2]["classification"]["conf"]["levels"]]
     bodies = list(grid(levels))
+    cli = cli_batch(profile, bodies)
+    picked = sample(bodies)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
-        cli = list(ex.map(lambda b: cli_decide(profile, b), bodies))
+        one_by_one = list(ex.map(lambda i: cli_decide(profile, bodies[i]), picked))
+    for i, got in zip(picked, one_by_one):
+        check(json.dumps(got, sort_keys=True) == json.dumps(cli[i], sort_keys=True),
+              "%s: decide with options and decide --batch differ for %s:\n  %s\n  %s"
+              % (profile, json.dumps(bodies[i]), json.dumps(got), json.dumps(cli[i])))
 
     def api_part(i):
         return [clients[i].call("POST", "/api/v1/policy/decide", b)
@@ -105,8 +141,8 @@ def run(db, profile):
           % (profile, len(differ), len(bodies)))
     # A grid that only ever said one thing would prove little.
     check(len(kinds) >= 3, "%s: the grid reached only %s" % (profile, sorted(kinds)))
-    print("%s: %d inputs, the CLI and the API agree (%s)" % (profile, len(bodies),
-                                                            ", ".join(sorted(kinds))))
+    print("%s: %d inputs (%d of them also as options), the CLI and the API agree (%s)"
+          % (profile, len(bodies), len(picked), ", ".join(sorted(kinds))))
 
 
 if len(sys.argv) != 5:
