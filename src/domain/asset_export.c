@@ -12,8 +12,6 @@
 #include "../report/xlsx.h"
 #include "asset_int.h"
 
-/* --- export --- */
-
 #define EXPORT_COLS (1 + SK_AF__COUNT + RO__COUNT - 1)
 
 /* The export row: 管理番号, the writable fields, then the read-only ones. */

@@ -8,8 +8,6 @@
 #include "../core/sk_json.h"
 #include "asset_int.h"
 
-/* --- history --- */
-
 static sk_err take_entry(void *ctx, const sk_row *row, sk_buf *err)
 {
 	json_t *arr = ctx;

@@ -14,8 +14,6 @@
 #define TEXT_MAX SK_ASSET_TEXT_MAX
 #define NOTE_MAX SK_ASSET_NOTE_MAX
 
-/* --- import --- */
-
 #define COL_IGNORED (-1)
 
 /*
