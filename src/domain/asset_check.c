@@ -1,0 +1,288 @@
+/*
+ * asset_check: the checks every door's values go through (the fields of an add, an update and
+ * each imported row), normalizing them, and resolving unit references with the operation's
+ * cache.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../report/csv.h"
+#include "../report/wareki.h"
+#include "asset_int.h"
+#include "org.h"
+
+static const struct {
+	const char *text;
+	int value;
+} bools[] = {
+    {"1", 1},    {"0", 0},    {"yes", 1},    {"no", 0},   {"true", 1},   {"false", 0}, {"あり", 1},
+    {"なし", 0}, {"有", 1},   {"無", 0},     {"有り", 1}, {"無し", 0},   {"○", 1},     {"〇", 1},
+    {"×", 0},    {"はい", 1}, {"いいえ", 0}, {"該当", 1}, {"非該当", 0}, {"", -1},
+};
+
+/* 1, 0, or -1 for an empty value (the default); -2 when s is not a yes/no word. */
+static int parse_bool(const char *s)
+{
+	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+		if (strcasecmp(s, bools[i].text) == 0)
+			return bools[i].value;
+	return -2;
+}
+
+void asset_actx_free(actx *cx)
+{
+	if (cx->units) {
+		for (size_t i = 0; i < UNIT_CACHE_SLOTS; i++)
+			free(cx->units[i].ref);
+		free(cx->units);
+	}
+}
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Resolves a unit reference (id or code) to its id; 0 and a message when there is none. */
+sk_err asset_unit_resolve(actx *cx, const char *ref, int64_t *id, sk_buf *err)
+{
+	*id = 0;
+	unsigned h = hash_str(ref);
+	if (cx->units)
+		for (unsigned probe = 0; probe < UNIT_CACHE_SLOTS; probe++) {
+			struct unit_slot *u = &cx->units[(h + probe) % UNIT_CACHE_SLOTS];
+			if (!u->ref)
+				break;
+			if (strcmp(u->ref, ref) == 0) {
+				*id = u->id;
+				return SK_OK;
+			}
+		}
+	sk_org_unit unit;
+	sk_err e = sk_org_get(cx->s, ref, &unit, err);
+	/* An unknown unit is bad input here, whichever door it came through. */
+	if (e == SK_ERR_NOT_FOUND)
+		e = SK_ERR_INVALID;
+	if (e)
+		return e;
+	*id = unit.id;
+	if (!cx->units)
+		cx->units = calloc(UNIT_CACHE_SLOTS, sizeof(*cx->units));
+	if (cx->units && cx->nunits < UNIT_CACHE_SLOTS / 2) {
+		for (unsigned probe = 0;; probe++) {
+			struct unit_slot *u = &cx->units[(h + probe) % UNIT_CACHE_SLOTS];
+			if (!u->ref) {
+				u->ref = strdup(ref);
+				if (u->ref) {
+					u->id = *id;
+					cx->nunits++;
+				}
+				break;
+			}
+		}
+	}
+	return SK_OK;
+}
+
+/* --- checking and normalizing input --- */
+
+static bool has_ctl(const char *s, bool newlines)
+{
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+		if ((*u < 0x20 && !(newlines && (*u == '\n' || *u == '\r' || *u == '\t'))) ||
+		    *u == 0x7f)
+			return true;
+	return false;
+}
+
+/* utf8_known: the caller has validated the whole input already (an import). */
+static sk_err check_text_in(const char *v, bool required, size_t max, bool newlines,
+                            bool utf8_known, sk_buf *err)
+{
+	size_t n = strlen(v);
+	if (required && !n)
+		return sk_fail(err, SK_ERR_INVALID, "must not be empty");
+	if (n > max)
+		return sk_fail(err, SK_ERR_INVALID, "longer than %zu bytes", max);
+	if (!utf8_known && !sk_csv_utf8_valid(v, n, NULL))
+		return sk_fail(err, SK_ERR_INVALID, "not valid UTF-8");
+	if (has_ctl(v, newlines))
+		return sk_fail(err, SK_ERR_INVALID, "contains a control character");
+	return SK_OK;
+}
+
+sk_err asset_check_text(const char *v, bool required, size_t max, bool newlines, sk_buf *err)
+{
+	return check_text_in(v, required, max, newlines, false, err);
+}
+
+/* Parses a whole number in [min, max], full-width digits allowed; -1 when it is not one. */
+static int64_t parse_count(const char *s, int64_t min, int64_t max)
+{
+	char buf[32];
+	fold_ascii(s, buf, sizeof(buf));
+	size_t n = strlen(buf);
+	if (!n || n > 12 || strspn(buf, "0123456789") != n)
+		return -1;
+	int64_t v = strtoll(buf, NULL, 10);
+	return v < min || v > max ? -1 : v;
+}
+
+#define V(f) (in->v[f] ? in->v[f] : "")
+
+sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_field *bad,
+                       sk_buf *err)
+{
+	memset(o, 0, sizeof(*o));
+	sk_err e;
+	char list[256];
+	for (int f = 0; f < SK_AF__COUNT; f++)
+		if (af_required(f) && !*V(f)) {
+			*bad = (sk_asset_field)f;
+			return sk_fail(err, SK_ERR_INVALID, "is required");
+		}
+	*bad = SK_AF_UNIT;
+	if ((e = asset_unit_resolve(cx, V(SK_AF_UNIT), &o->unit_id, err)))
+		return e;
+	*bad = SK_AF_TYPE;
+	const struct word *w = find_word(asset_types, NTYPES, V(SK_AF_TYPE));
+	if (!w) {
+		asset_word_names(asset_types, NTYPES, list, sizeof(list));
+		return sk_fail(err, SK_ERR_INVALID, "unknown type '%s' (expected %s)",
+		               V(SK_AF_TYPE), list);
+	}
+	o->type = w->name;
+	*bad = SK_AF_NAME;
+	if ((e = check_text_in(V(SK_AF_NAME), true, af(SK_AF_NAME)->max, false, cx->utf8_known,
+	                       err)))
+		return e;
+	o->name = V(SK_AF_NAME);
+	*bad = SK_AF_QUANTITY;
+	o->quantity = *V(SK_AF_QUANTITY) ? parse_count(V(SK_AF_QUANTITY), 0, 1000000000) : 1;
+	if (o->quantity < 0)
+		return sk_fail(err, SK_ERR_INVALID,
+		               "'%s' is not a whole number between 0 and 1000000000",
+		               V(SK_AF_QUANTITY));
+	static const sk_asset_field plain[] = {SK_AF_LOCATION, SK_AF_DISPOSAL_METHOD,
+	                                       SK_AF_MANAGER};
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		*bad = plain[i];
+		if ((e = check_text_in(V(plain[i]), af_required(plain[i]), af(plain[i])->max, false,
+		                       cx->utf8_known, err)))
+			return e;
+	}
+	o->location = V(SK_AF_LOCATION);
+	o->disposal_method = V(SK_AF_DISPOSAL_METHOD);
+	o->manager = V(SK_AF_MANAGER);
+	*bad = SK_AF_NOTE;
+	if ((e = check_text_in(V(SK_AF_NOTE), false, af(SK_AF_NOTE)->max, true, cx->utf8_known,
+	                       err)))
+		return e;
+	o->note = V(SK_AF_NOTE);
+
+	static const sk_asset_field flags[] = {SK_AF_BACKUP, SK_AF_PERSONAL, SK_AF_MYNUMBER};
+	int *flag_out[] = {&o->backup, &o->personal, &o->mynumber};
+	for (size_t i = 0; i < 3; i++) {
+		*bad = flags[i];
+		*flag_out[i] = parse_bool(V(flags[i]));
+		if (*flag_out[i] == -2)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "'%s' is not yes or no (あり/なし, 有/無, yes/no, 1/0)",
+			               V(flags[i]));
+	}
+	if (o->backup < 0)
+		o->backup = 0;
+	if (o->mynumber < 0)
+		o->mynumber = 0;
+	/* 特定個人情報 is personal information: an unstated flag follows, a contrary one is an
+	 * error. */
+	if (o->personal < 0)
+		o->personal = o->mynumber;
+	if (o->mynumber && !o->personal) {
+		*bad = SK_AF_PERSONAL;
+		return sk_fail(err, SK_ERR_INVALID,
+		               "must be yes for an asset holding 特定個人情報 (it is personal "
+		               "information)");
+	}
+
+	static const sk_asset_field axes[] = {SK_AF_CONF, SK_AF_INTEG, SK_AF_AVAIL};
+	const char **lv[] = {&o->conf, &o->integ, &o->avail};
+	const scheme *sc = &cx->sc;
+	for (int a = 0; a < 3; a++) {
+		*bad = axes[a];
+		if ((e = with_scheme(cx, err)))
+			return e;
+		*lv[a] = level_parse(sc, a, V(axes[a]));
+		if (!*lv[a]) {
+			asset_level_names(sc, a, list, sizeof(list));
+			return sk_fail(err, SK_ERR_INVALID,
+			               "'%s' is not a level of %s (expected %s)", V(axes[a]),
+			               axis_title(sc, a), list);
+		}
+	}
+	*bad = SK_AF_ZONE;
+	w = find_word(asset_zones, NZONES, V(SK_AF_ZONE));
+	if (!w) {
+		asset_word_names(asset_zones, NZONES, list, sizeof(list));
+		return sk_fail(err, SK_ERR_INVALID, "unknown network zone '%s' (expected %s)",
+		               V(SK_AF_ZONE), list);
+	}
+	o->zone = w->name;
+
+	*bad = SK_AF_RECOVERY_HOURS;
+	o->recovery_hours = -1;
+	if (*V(SK_AF_RECOVERY_HOURS)) {
+		if (!level_is_top(sc, 2, o->avail))
+			return sk_fail(err, SK_ERR_INVALID,
+			               "a recovery time is set only for the highest availability "
+			               "level (%s%s)",
+			               axis_title(sc, 2),
+			               level_name(sc, 2, level_count(sc, 2) - 1));
+		o->recovery_hours = parse_count(V(SK_AF_RECOVERY_HOURS), 1, 8784);
+		if (o->recovery_hours < 0)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "'%s' is not a number of hours between 1 and 8784",
+			               V(SK_AF_RECOVERY_HOURS));
+	}
+	*bad = SK_AF_ACQUIRED_ON;
+	if (*V(SK_AF_ACQUIRED_ON)) {
+		sk_date d;
+		if ((e = sk_wareki_parse(V(SK_AF_ACQUIRED_ON), strlen(V(SK_AF_ACQUIRED_ON)), &d,
+		                         err)))
+			return e;
+		sk_date_format_iso(d, o->acquired_on);
+	}
+	for (unsigned k = 0; k < cx->nlabels; k++) {
+		const struct label_slot *l = &cx->labels[k];
+		if (l->c == o->conf && l->i == o->integ && l->a == o->avail) {
+			memcpy(o->label, l->text, sizeof(o->label));
+			return SK_OK;
+		}
+	}
+	*bad = SK_AF_CONF;
+	if (asset_make_label(sc, o->conf, o->integ, o->avail, o->label, sizeof(o->label)))
+		return sk_fail(err, SK_ERR_INVALID, "the label text is too long");
+	if (cx->nlabels < LABEL_CACHE) {
+		struct label_slot *l = &cx->labels[cx->nlabels++];
+		l->c = o->conf;
+		l->i = o->integ;
+		l->a = o->avail;
+		memcpy(l->text, o->label, sizeof(l->text));
+	}
+	return SK_OK;
+}
+
+sk_err asset_name_field(sk_err e, sk_asset_field f, sk_buf *err)
+{
+	if (!err || e == SK_ERR_STORE || e == SK_ERR_NOMEM)
+		return e;
+	sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_buf_adds(&msg, err->data);
+	sk_fail(err, e, "%s (%s): %s", af(f)->key, af(f)->ja, msg.data);
+	sk_buf_free(&msg);
+	return e;
+}
