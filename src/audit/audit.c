@@ -2,6 +2,8 @@
 #include "audit.h"
 
 #include <openssl/sha.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/sk_clock.h"
@@ -10,6 +12,8 @@
 #define ENTRY_MAGIC "sekisho-audit/1"
 /* The most one JSON image may take: larger objects do not belong in the log. */
 #define IMAGE_MAX (1u << 20)
+/* The most an entry's actor, address, action or object may take. */
+#define FIELD_MAX 1024u
 
 /* Writes the decimal digits of v ending at end; returns where they start. */
 static char *digits(uint64_t v, char *end)
@@ -116,9 +120,9 @@ static sk_err check_field(const char *name, const char *v, sk_buf *err)
 	if (!v || !*v)
 		return sk_fail(err, SK_ERR_INVALID, "audit entry field '%s' is empty", name);
 	size_t n = strlen(v);
-	if (n > 1024)
+	if (n > FIELD_MAX)
 		return sk_fail(err, SK_ERR_TOO_BIG,
-		               "audit entry field '%s' is longer than 1024 bytes", name);
+		               "audit entry field '%s' is longer than %u bytes", name, FIELD_MAX);
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return sk_fail(err, SK_ERR_INVALID,
@@ -176,6 +180,44 @@ static sk_err image(const json_t *j, const char *given, sk_buf *out, const char 
 sk_err sk_audit_append(sk_store *s, const sk_audit_event *ev, int64_t *seq_out, sk_buf *err)
 {
 	return sk_audit_append_text(s, ev, NULL, NULL, seq_out, err);
+}
+
+json_t sk_audit_none = {.type = JSON_NULL, .refcount = (size_t)-1};
+
+/* Releases an image given to sk_audit_change (NULL and SK_AUDIT_NONE hold nothing). */
+static void image_release(json_t *j)
+{
+	if (j != SK_AUDIT_NONE)
+		json_decref(j);
+}
+
+sk_err sk_audit_change(sk_store *s, const char *actor, const char *address, const char *action,
+                       json_t *before, json_t *after, sk_buf *err, const char *object_fmt, ...)
+{
+	/* Room for the longest field check_field lets through, and one byte to see it exceeded. */
+	char object[FIELD_MAX + 2];
+	va_list ap;
+	va_start(ap, object_fmt);
+	int n = vsnprintf(object, sizeof(object), object_fmt, ap);
+	va_end(ap);
+	sk_err e;
+	if (!before || !after)
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	else if (n < 0 || (size_t)n > FIELD_MAX)
+		e = sk_fail(err, SK_ERR_TOO_BIG,
+		            "audit entry field 'object' is longer than %u bytes", FIELD_MAX);
+	else {
+		sk_audit_event ev = {.actor = actor,
+		                     .address = address,
+		                     .action = action,
+		                     .object = object,
+		                     .before = before == SK_AUDIT_NONE ? NULL : before,
+		                     .after = after == SK_AUDIT_NONE ? NULL : after};
+		e = sk_audit_append(s, &ev, NULL, err);
+	}
+	image_release(before);
+	image_release(after);
+	return e;
 }
 
 sk_err sk_audit_append_text(sk_store *s, const sk_audit_event *ev, const char *before_text,

@@ -65,6 +65,29 @@ sk_err sk_audit_append_text(sk_store *s, const sk_audit_event *ev, const char *b
                             const char *after_text, int64_t *seq_out, sk_buf *err)
     __attribute__((warn_unused_result));
 
+/*
+ * The image of nothing, for sk_audit_change: before a creation, after a
+ * removal. Stored as NULL ("-" in the leaf bytes), as a NULL image of
+ * sk_audit_append is. (A JSON null with jansson's "never freed" reference
+ * count, so releasing it by mistake does no harm.)
+ */
+extern json_t sk_audit_none;
+#define SK_AUDIT_NONE (&sk_audit_none)
+
+/*
+ * Appends the entry about one change: actor at address did action to the
+ * object named by object_fmt ("<kind>:<id or key>", printf-style), with the
+ * object's images before and after. It takes the images and releases them
+ * whatever happens, so a caller builds them in the call's arguments: an
+ * image that is absent by design is SK_AUDIT_NONE, and a NULL image is one
+ * whose building failed, refused as out of memory (nothing is appended).
+ * Callers thus need no out-of-memory branch of their own. As
+ * sk_audit_append otherwise (the caller's transaction, or its own).
+ */
+sk_err sk_audit_change(sk_store *s, const char *actor, const char *address, const char *action,
+                       json_t *before, json_t *after, sk_buf *err, const char *object_fmt, ...)
+    __attribute__((warn_unused_result, format(printf, 8, 9)));
+
 /* An entry as stored. Strings point into storage the producer owns. */
 typedef struct sk_audit_entry {
 	int64_t seq;

@@ -66,18 +66,8 @@ static sk_err check_address(const char *address, sk_buf *err)
 static sk_err audit(sk_store *s, const char *actor, const char *address, const char *action,
                     const char *login, json_t *after, sk_buf *err)
 {
-	char object[SK_LOGIN_MAX + 8];
-	(void)snprintf(object, sizeof(object), "user:%s", login ? login : "?");
-	sk_audit_event ev = {.actor = actor,
-	                     .address = address,
-	                     .action = action,
-	                     .object = object,
-	                     .before = NULL,
-	                     .after = after};
-	sk_err e = after ? sk_audit_append(s, &ev, NULL, err)
-	                 : sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	json_decref(after);
-	return e;
+	return sk_audit_change(s, actor, address, action, SK_AUDIT_NONE, after, err, "user:%s",
+	                       login ? login : "?");
 }
 
 static sk_err commit_or_rollback(sk_store *s, sk_err e, sk_buf *err)

@@ -157,16 +157,13 @@ sk_err asset_load(actx *cx, int64_t id, bool write, unsigned want, struct one_as
 	return e;
 }
 
-sk_err asset_audit(actx *cx, const char *action, const char *object, const json_t *before,
-                   const json_t *after, sk_buf *err)
+sk_err asset_audit(actx *cx, const char *action, const char *object, json_t *before, json_t *after,
+                   sk_buf *err)
 {
-	sk_audit_event ev = {.actor = cx->actor->login,
-	                     .address = cx->actor->address,
-	                     .action = action,
-	                     .object = object,
-	                     .before = before,
-	                     .after = after};
-	return sk_audit_append(cx->s, &ev, NULL, err);
+	/* The images stay the caller's: sk_audit_change is handed references of its own. */
+	return sk_audit_change(cx->s, cx->actor->login, cx->actor->address, action,
+	                       before ? json_incref(before) : SK_AUDIT_NONE,
+	                       after ? json_incref(after) : SK_AUDIT_NONE, err, "%s", object);
 }
 
 /* --- writing --- */

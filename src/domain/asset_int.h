@@ -362,8 +362,8 @@ sk_err asset_load(actx *cx, int64_t id, bool write, unsigned want, struct one_as
 void asset_one_free(struct one_asset *o);
 
 /* The audit entry of a change, in the caller's transaction. */
-sk_err asset_audit(actx *cx, const char *action, const char *object, const json_t *before,
-                   const json_t *after, sk_buf *err);
+sk_err asset_audit(actx *cx, const char *action, const char *object, json_t *before, json_t *after,
+                   sk_buf *err);
 
 /* "asset:<id>", the audit log's name of an asset. */
 void asset_object_name(int64_t id, char out[48]);

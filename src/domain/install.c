@@ -155,15 +155,10 @@ static sk_err init_in_txn(sk_store *s, const sk_actor *actor, const sk_install_o
 		return sk_fail(err, SK_ERR_CONFLICT, "the database holds an installation already");
 	if (e || (e = sk_store_meta_set(s, "policy.profile", profile, err)))
 		return e;
-	json_t *img = json_pack("{s:s, s:s, s:s, s:s}", "profile", profile, "root", code,
-	                        "root_name", name, "admin", o->admin_login);
-	if (!img)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	sk_audit_event ev = {actor->login,   actor->address, "install.init",
-	                     "installation", NULL,           img};
-	e = sk_audit_append(s, &ev, NULL, err);
-	json_decref(img);
-	if (e)
+	if ((e = sk_audit_change(s, actor->login, actor->address, "install.init", SK_AUDIT_NONE,
+	                         json_pack("{s:s, s:s, s:s, s:s}", "profile", profile, "root", code,
+	                                   "root_name", name, "admin", o->admin_login),
+	                         err, "installation")))
 		return e;
 	if ((e = sk_org_add(s, actor, code, name, "municipality", NULL, NULL, err)))
 		return e;

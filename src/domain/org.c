@@ -174,25 +174,6 @@ json_t *sk_org_json(const sk_org_unit *u)
 	                 sk_org_kind_name(u->kind));
 }
 
-static sk_err audit(sk_store *s, const sk_actor *actor, const char *action, int64_t id,
-                    const sk_org_unit *before, const sk_org_unit *after, sk_buf *err)
-{
-	char object[48];
-	snprintf(object, sizeof(object), "org_unit:%lld", (long long)id);
-	json_t *b = before ? sk_org_json(before) : NULL;
-	json_t *a = after ? sk_org_json(after) : NULL;
-	sk_err e;
-	if ((before && !b) || (after && !a)) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	} else {
-		sk_audit_event ev = {actor->login, actor->address, action, object, b, a};
-		e = sk_audit_append(s, &ev, NULL, err);
-	}
-	json_decref(b);
-	json_decref(a);
-	return e;
-}
-
 static sk_err check_parent_kind(const sk_org_unit *parent, sk_org_kind kind, const char *code,
                                 sk_buf *err)
 {
@@ -259,7 +240,8 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const char *code, c
 		return sk_fail(err, SK_ERR_STORE, "the new unit got no id");
 	if (e)
 		return e;
-	if ((e = audit(s, actor, "org.add", u.id, NULL, &u, err)))
+	if ((e = sk_audit_change(s, actor->login, actor->address, "org.add", SK_AUDIT_NONE,
+	                         sk_org_json(&u), err, "org_unit:%lld", (long long)u.id)))
 		return e;
 	if (id_out)
 		*id_out = u.id;
@@ -359,7 +341,8 @@ static sk_err move_in_txn(sk_store *s, const sk_actor *actor, const char *unit,
 		return e;
 	if (changed != 1)
 		return sk_fail(err, SK_ERR_STORE, "unit '%s' changed while being moved", u.code);
-	return audit(s, actor, "org.move", u.id, &u, &after, err);
+	return sk_audit_change(s, actor->login, actor->address, "org.move", sk_org_json(&u),
+	                       sk_org_json(&after), err, "org_unit:%lld", (long long)u.id);
 }
 
 sk_err sk_org_move(sk_store *s, const sk_actor *actor, const char *unit, const char *new_parent,

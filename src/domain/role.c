@@ -226,17 +226,11 @@ static sk_err user_id(sk_store *s, const char *login, int64_t *id, sk_buf *err)
 static sk_err audit_grant(sk_store *s, const sk_actor *actor, const char *action, const char *login,
                           const sk_role_info *r, const sk_org_unit *u, bool granted, sk_buf *err)
 {
-	char object[96];
-	snprintf(object, sizeof(object), "user:%s", login);
 	json_t *img = json_pack("{s:s, s:s, s:I, s:s}", "login", login, "role", r->name, "unit",
 	                        (json_int_t)u->id, "unit_code", u->code);
-	if (!img)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	sk_audit_event ev = {actor->login, actor->address,       action,
-	                     object,       granted ? NULL : img, granted ? img : NULL};
-	sk_err e = sk_audit_append(s, &ev, NULL, err);
-	json_decref(img);
-	return e;
+	return sk_audit_change(s, actor->login, actor->address, action,
+	                       granted ? SK_AUDIT_NONE : img, granted ? img : SK_AUDIT_NONE, err,
+	                       "user:%s", login);
 }
 
 static sk_err grant_in_txn(sk_store *s, const sk_actor *actor, const char *login,

@@ -127,25 +127,6 @@ static json_t *urow_json(const struct urow *u)
 	                 "expires_at", sk_json_time(u->expires_at));
 }
 
-static sk_err audit_user(sk_store *s, const sk_actor *actor, const char *action,
-                         const struct urow *before, const struct urow *after, sk_buf *err)
-{
-	char object[96];
-	snprintf(object, sizeof(object), "user:%s", (after ? after : before)->login);
-	json_t *b = before ? urow_json(before) : NULL;
-	json_t *a = after ? urow_json(after) : NULL;
-	sk_err e;
-	if ((before && !b) || (after && !a)) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	} else {
-		sk_audit_event ev = {actor->login, actor->address, action, object, b, a};
-		e = sk_audit_append(s, &ev, NULL, err);
-	}
-	json_decref(b);
-	json_decref(a);
-	return e;
-}
-
 static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const sk_user_new *in,
                          const char *hash, bool temporary, int64_t *id_out, sk_buf *err)
 {
@@ -202,7 +183,8 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const sk_user_new *
 	                       "VALUES (?, ?, ?)",
 	                       ph, 3, NULL, err)))
 		return e;
-	if ((e = audit_user(s, actor, "user.add", NULL, &u, err)))
+	if ((e = sk_audit_change(s, actor->login, actor->address, "user.add", SK_AUDIT_NONE,
+	                         urow_json(&u), err, "user:%s", u.login)))
 		return e;
 	for (size_t i = 0; i < in->nroles; i++)
 		if ((e = sk_role_grant(s, actor, in->login, in->roles[i], unit.code, err)))
@@ -352,7 +334,9 @@ static sk_err set_active_in_txn(sk_store *s, const sk_actor *actor, const char *
 	/* A disabled account's sessions end with the change, not at their next use. */
 	if (!active && (e = sk_auth_end_sessions(s, before.id, "disabled", NULL, err)))
 		return e;
-	return audit_user(s, actor, active ? "user.enable" : "user.disable", &before, &after, err);
+	return sk_audit_change(s, actor->login, actor->address,
+	                       active ? "user.enable" : "user.disable", urow_json(&before),
+	                       urow_json(&after), err, "user:%s", after.login);
 }
 
 sk_err sk_user_set_active(sk_store *s, const sk_actor *actor, const char *login, bool active,

@@ -1,14 +1,13 @@
 /*
  * api_assets: the asset register over HTTP (SPEC §3: GET/POST
- * /api/v1/assets, GET/PATCH/DELETE /api/v1/assets/{id}, the history) and
- * POST /api/v1/decisions. Scope is the domain's: asset.c answers
- * SK_ERR_NOT_FOUND for an asset the actor cannot see, which becomes 404.
+ * /api/v1/assets, GET/PATCH/DELETE /api/v1/assets/{id}, the history).
+ * Scope is the domain's: asset.c answers SK_ERR_NOT_FOUND for an asset the
+ * actor cannot see, which becomes 404.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../domain/asset.h"
-#include "../domain/decision.h"
 #include "http_int.h"
 
 #define LIST_DEFAULT_LIMIT 1000
@@ -159,24 +158,5 @@ void sk_api_asset_list(sk_http_rctx *r)
 	else
 		sk_http_reply_text(r, 200, "application/json; charset=utf-8", a.data, a.len);
 	sk_buf_free(&a);
-	sk_buf_free(&err);
-}
-
-void sk_api_decision(sk_http_rctx *r)
-{
-	json_int_t id = json_integer_value(json_object_get(r->body, "asset_id"));
-	const char *action = sk_http_field_text(r, "action");
-	/* The decision is audited: a durable write, appended with group commit off the loop. */
-	if (id >= 1 && sk_http_pool_decide(r, (int64_t)id, action))
-		return;
-	sk_buf out = SK_BUF_INIT(64u << 10), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = id < 1 ? sk_fail(&err, SK_ERR_INVALID, "'asset_id' must be 1 or more")
-	                  : sk_decision_for_asset(r->t->store, r->t->pol, &r->actor, r->who->roles,
-	                                          (int64_t)id, action, &out, &err);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		sk_http_reply_text(r, 200, "application/json; charset=utf-8", out.data, out.len);
-	sk_buf_free(&out);
 	sk_buf_free(&err);
 }

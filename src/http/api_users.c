@@ -1,9 +1,9 @@
 /*
- * api_users: the account administration and MFA routes that call the auth
- * module: admin unlock, TOTP self-enrollment (start, confirm), an
- * administrator's TOTP reset and the unused-accounts report. Each is the
- * same domain call as its CLI verb (`sekisho user unlock`, `user unused`,
- * `user totp-enroll`), so both doors audit the same way.
+ * api_users: accounts over HTTP: list, add, show, disable and enable, an
+ * administrator's unlock and TOTP reset, the unused-accounts report, and the
+ * session's own TOTP enrollment (start, confirm). Each is the same domain
+ * call as its CLI verb (`sekisho user ...`), so both doors check and audit
+ * the same way; reads are scoped by the domain (out of scope is 404).
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -14,19 +14,78 @@
 #include "../domain/user.h"
 #include "http_int.h"
 
-/* Answers e with err's message, or j (consumed) with status; frees err. */
-static void finish(sk_http_rctx *r, sk_err e, sk_buf *err, int status, json_t *j)
+/* sk_user_show of login for the request's actor (scoped: out of scope is 404). */
+static sk_err user_show(sk_http_rctx *r, const char *login, json_t **out, sk_buf *err)
 {
-	if (e) {
-		json_decref(j);
-		sk_http_reply_fail(r, e, err);
-	} else if (!j) {
-		sk_http_reply_error(r, SK_ERR_NOMEM, "the answer could not be built");
-	} else {
-		sk_http_reply_json(r, status, j);
-	}
-	sk_buf_free(err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_user_show(&c, login, out, err);
+	sk_ctx_fini(&c);
+	return e;
 }
+
+void sk_api_user_list(sk_http_rctx *r)
+{
+	char unit[72], role[40];
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e =
+	    sk_user_list(&c, sk_http_query(r, "unit", unit, sizeof(unit)) ? unit : NULL,
+	                 sk_http_query(r, "role", role, sizeof(role)) ? role : NULL, &j, &err);
+	sk_ctx_fini(&c);
+	sk_http_reply_result(r, e, &err, 200, j);
+}
+
+void sk_api_user_add(sk_http_rctx *r)
+{
+	const json_t *roles = json_object_get(r->body, "roles");
+	const char *names[SK_USER_ROLES_MAX];
+	size_t n = json_array_size(roles);
+	for (size_t i = 0; i < n && i < SK_USER_ROLES_MAX; i++)
+		names[i] = json_string_value(json_array_get(roles, i));
+	sk_user_new in = {
+	    .login = sk_http_field_text(r, "login"),
+	    .name = sk_http_field_text(r, "name"),
+	    .unit = sk_http_field_text(r, "unit"),
+	    .kind = sk_http_field_text(r, "kind"),
+	    .roles = names,
+	    .nroles = n,
+	};
+	char temp[SK_PASSWORD_TEMP_MAX];
+	temp[0] = '\0';
+	json_t *user = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = n == 0 ? sk_fail(&err, SK_ERR_INVALID, "field 'roles' needs at least one role")
+	                  : sk_user_add(r->t->store, &r->actor, &in, NULL, temp, &err);
+	if (!e)
+		e = user_show(r, in.login, &user, &err);
+	json_t *j = e ? NULL : json_pack("{s:o, s:s}", "user", user, "temporary_password", temp);
+	sodium_memzero(temp, sizeof(temp));
+	sk_http_reply_result(r, e, &err, 201, j);
+}
+
+void sk_api_user_show(sk_http_rctx *r)
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = user_show(r, r->param, &j, &err);
+	sk_http_reply_result(r, e, &err, 200, j);
+}
+
+static void set_active(sk_http_rctx *r, bool active)
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_user_set_active(r->t->store, &r->actor, r->param, active, &err);
+	if (!e)
+		e = user_show(r, r->param, &j, &err);
+	sk_http_reply_result(r, e, &err, 200, j);
+}
+
+void sk_api_user_disable(sk_http_rctx *r) { set_active(r, false); }
+void sk_api_user_enable(sk_http_rctx *r) { set_active(r, true); }
 
 void sk_api_user_unlock(sk_http_rctx *r)
 {
@@ -34,8 +93,8 @@ void sk_api_user_unlock(sk_http_rctx *r)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_unlock(r->t->store, &r->actor, r->param, &err);
 	if (!e)
-		e = sk_http_user_show(r, r->param, &j, &err);
-	finish(r, e, &err, 200, j);
+		e = user_show(r, r->param, &j, &err);
+	sk_http_reply_result(r, e, &err, 200, j);
 }
 
 void sk_api_user_totp_reset(sk_http_rctx *r)
@@ -44,8 +103,8 @@ void sk_api_user_totp_reset(sk_http_rctx *r)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_totp_reset(r->t->store, &r->actor, r->param, &err);
 	if (!e)
-		e = sk_http_user_show(r, r->param, &j, &err);
-	finish(r, e, &err, 200, j);
+		e = user_show(r, r->param, &j, &err);
+	sk_http_reply_result(r, e, &err, 200, j);
 }
 
 void sk_api_user_unused(sk_http_rctx *r)
@@ -72,7 +131,7 @@ void sk_api_user_unused(sk_http_rctx *r)
 		e = sk_user_unused(&c, (int)n, &j, &err);
 		sk_ctx_fini(&c);
 	}
-	finish(r, e, &err, 200, j);
+	sk_http_reply_result(r, e, &err, 200, j);
 }
 
 void sk_api_totp_enroll(sk_http_rctx *r)
@@ -94,7 +153,7 @@ void sk_api_totp_enroll(sk_http_rctx *r)
 	sodium_memzero(b32, sizeof(b32));
 	sodium_memzero(uri.data, uri.len);
 	sk_buf_free(&uri);
-	finish(r, e, &err, 201, j);
+	sk_http_reply_result(r, e, &err, 201, j);
 }
 
 void sk_api_totp_confirm(sk_http_rctx *r)
@@ -105,5 +164,6 @@ void sk_api_totp_confirm(sk_http_rctx *r)
 	                                r->address, &err);
 	if (!e)
 		e = sk_user_show_own(r->t->store, r->session->login, &j, &err);
-	finish(r, e, &err, 200, e ? NULL : json_pack("{s:b, s:o}", "mfa_enrolled", 1, "user", j));
+	sk_http_reply_result(r, e, &err, 200,
+	                     e ? NULL : json_pack("{s:b, s:o}", "mfa_enrolled", 1, "user", j));
 }

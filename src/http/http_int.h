@@ -171,9 +171,6 @@ static inline void sk_http_ctx(sk_http_rctx *r, sk_ctx *c)
 	sk_ctx_init(c, r->t->store, r->t->pol, &r->actor);
 }
 
-/* sk_user_show of login for the request's actor (scoped: out of scope is 404). */
-sk_err sk_http_user_show(sk_http_rctx *r, const char *login, json_t **out, sk_buf *err);
-
 /*
  * Checks the request's query string against the route's declared
  * parameters before the handler runs: SK_ERR_INVALID naming the first
@@ -214,6 +211,12 @@ void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message);
  * "field" when the error names one. 5xx answers say only the error class.
  */
 void sk_http_reply_fail(sk_http_rctx *r, sk_err e, const sk_buf *err);
+/*
+ * A handler's answer: the error e as sk_http_reply_fail, or else j
+ * (consumed; NULL when it could not be built) with status. Frees err, the
+ * handler's, so a handler ends with this one call.
+ */
+void sk_http_reply_result(sk_http_rctx *r, sk_err e, sk_buf *err, int status, json_t *j);
 /* An error answer with an explicit status and code and a catalog message. */
 void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id);
 /* As sk_http_reply_error with an explicit status and code (405, 415, 431, csrf). */

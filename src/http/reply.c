@@ -221,6 +221,17 @@ void sk_http_reply_fail(sk_http_rctx *r, sk_err e, const sk_buf *err)
 		             sk_msg_of(err, e, r->lang), sk_lang_code(r->lang));
 }
 
+void sk_http_reply_result(sk_http_rctx *r, sk_err e, sk_buf *err, int status, json_t *j)
+{
+	if (e) {
+		json_decref(j);
+		sk_http_reply_fail(r, e, err);
+	} else {
+		sk_http_reply_json(r, status, j);
+	}
+	sk_buf_free(err);
+}
+
 h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name)
 {
 	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
