@@ -386,7 +386,7 @@ static sk_err probe_port(const struct sockaddr_storage *sp, socklen_t sl, const 
 
 sk_err sk_http_check_listen(const char *listen_addr, sk_buf *err)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = {0};
 	socklen_t sl = 0;
 	sk_err e = parse_listen(listen_addr, &ss, &sl, err);
 	return e ? e : probe_port(&ss, sl, listen_addr, err);
@@ -594,7 +594,7 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 	if (c.threads > SK_HTTP_MAX_THREAD)
 		c.threads = SK_HTTP_MAX_THREAD;
 
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = {0};
 	socklen_t sl = 0;
 	sk_err e = parse_listen(c.listen, &ss, &sl, err);
 	if (!e)
