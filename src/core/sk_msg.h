@@ -60,6 +60,10 @@ typedef enum sk_msg_id {
 	SK_M_HTTP_METHOD,
 	SK_M_HTTP_MEDIA_TYPE,
 	SK_M_HTTP_HEADERS_TOO_LARGE,
+	/* logging in (src/auth, src/http/pool.c) */
+	SK_M_AUTH_THROTTLED,
+	SK_M_AUTH_BUSY,
+	SK_M_AUTH_MUST_ENROLL,
 	SK_M__COUNT
 } sk_msg_id;
 
