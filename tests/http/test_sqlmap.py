@@ -70,7 +70,7 @@ FULL = ["--level", "3", "--risk", "2", "--technique", "BEUSTQ", "--ignore-code",
 # (a locked account answers 401 as well); sqlmap would stop at the first 401 without
 # --ignore-code.
 LIGHT = ["--level", "1", "--risk", "1", "--technique", "BEU", "--ignore-code",
-         "401,404,409,423"]
+         "401,404,409"]
 PASSWORD_ROUTES = {("POST", "/api/v1/login"), ("POST", "/api/v1/password"),
                    ("POST", "/api/v1/totp/enroll")}
 
