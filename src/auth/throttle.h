@@ -65,7 +65,8 @@ void sk_throttle_note(const char *address, sk_throttle_reason why, int64_t now);
  * (all of them when all is true: at shutdown), one per address and minute:
  * {"address", "count", "from", "to", "reasons": {"unknown_login": n, ...}},
  * actor "anonymous", object "address:ADDR", in one transaction. Summaries
- * that fail to be written are counted again into the table.
+ * that fail to be written are kept under the address "other" for the next
+ * flush, so a failing database loses no count (only the addresses).
  */
 sk_err sk_throttle_flush(sk_store *s, int64_t now, bool all, sk_buf *err);
 
