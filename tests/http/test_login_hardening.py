@@ -20,6 +20,9 @@ from sktest import (City, Client, Server, DB, check, expect, expect_error, passw
                     totp_code)
 
 city = City()
+# The city's privileged accounts are enrolled by the operator; this one is not.
+sk("user", "add", "--db", DB, "--login", "sm-new", "--name", "sm-new", "--unit", "sec-a1",
+   "--role", "system_manager", "--password-stdin", stdin=password_for("sm-new") + "\n")
 
 
 def audit_entries(action):
@@ -126,7 +129,7 @@ for e in summaries:
 # ---------------------------------------------------------------- finding 9: the MFA floor
 srv = Server("--login-throttle", "1000")
 sm = Client(srv)
-got = sm.login("u-system-manager", enroll=False)
+got = sm.login("sm-new", enroll=False)
 expect(got, 200, "system_manager with a password alone")
 check(got[2]["must_enroll_totp"] is True, "login answer %r" % got[2])
 expect(sm.call("GET", "/api/v1/session"), 200, "the session read")
@@ -147,13 +150,13 @@ st = Client(srv)
 got = st.login("u-staff")
 check(got[0] == 200 and got[2]["must_enroll_totp"] is False, "staff login %r" % (got[2],))
 # Enrolled, the session works and the next login needs password and code.
-secret = sm.enroll_totp("u-system-manager")
+secret = sm.enroll_totp("sm-new")
 expect(sm.call("GET", "/api/v1/assets"), 200, "assets after enrollment")
 again = Client(srv)
-got = again.login("u-system-manager", totp="")
+got = again.login("sm-new", totp="")
 check(got[0] == 401 and "one-time code" in got[2]["error"]["message"],
       "login without a code after enrollment: %r" % (got[:1] + got[2:],))
-got = again.login("u-system-manager")  # the harness sends the next code
+got = again.login("sm-new")  # the harness sends the next code
 expect(got, 200, "password and code")
 check(got[2]["must_enroll_totp"] is False, "enrolled login %r" % got[2])
 expect(again.call("GET", "/api/v1/assets"), 200, "assets with the enrolled session")
