@@ -318,14 +318,17 @@ out:
 	return e;
 }
 
-/* Today's date in Japan (UTC+9, no daylight saving), for a disposal without a date. */
-sk_date asset_today_jst(void)
+/* The date in Japan (UTC+9, no daylight saving) at Unix time at. */
+static sk_date date_jst(int64_t at)
 {
-	time_t t = (time_t)(sk_clock_now() + 9 * 3600);
+	time_t t = (time_t)(at + 9 * 3600);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	return (sk_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
+
+/* Today's date in Japan, for a disposal without a date. */
+sk_date asset_today_jst(void) { return date_jst(sk_clock_now()); }
 
 sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *operator_name,
                         const char *record, sk_buf *err)
@@ -347,6 +350,13 @@ sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *opera
 		sk_date_format_iso(d, date);
 	} else
 		sk_date_format_iso(asset_today_jst(), date);
+	char today[11];
+	sk_date_format_iso(asset_today_jst(), today);
+	const sk_field *on_f = sk_schema_field(&sk_schema_asset_dispose, "on");
+	if ((on_f->flags & SK_FF_PAST) && strcmp(date, today) > 0) /* ISO dates order as text */
+		return sk_fail(err, SK_ERR_INVALID,
+		               "disposal date: %s is in the future (today is %s in Japan)", date,
+		               today);
 	const sk_field *op_f = sk_schema_field(&sk_schema_asset_dispose, "operator");
 	const sk_field *rec_f = sk_schema_field(&sk_schema_asset_dispose, "record");
 	if (!operator_name || asset_check_text(operator_name, true, op_f->max, false, err))
@@ -364,6 +374,25 @@ sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *opera
 		goto done;
 	if (before.disposed) {
 		e = sk_fail(err, SK_ERR_CONFLICT, "asset %lld is already disposed", (long long)id);
+		goto done;
+	}
+	/* Nothing is disposed of before it existed: acquired, or else entered in the register. */
+	const char *acq = json_string_value(json_object_get(before.j, "acquired_on"));
+	char since[11];
+	if (acq && strlen(acq) == 10) {
+		memcpy(since, acq, 11);
+	} else {
+		int64_t created = 0;
+		sk_val pid[] = {SK_VINT(id)};
+		if ((e = sk_store_query_int(s, "SELECT created_at FROM assets WHERE id = ?", pid, 1,
+		                            &created, err)))
+			goto done;
+		sk_date_format_iso(date_jst(created), since);
+	}
+	if (strcmp(date, since) < 0) {
+		e = sk_fail(err, SK_ERR_INVALID,
+		            "disposal date: %s is before the asset existed (%s %s)", date,
+		            acq ? "acquired on" : "registered on", since);
 		goto done;
 	}
 	sk_val p[] = {sk_vtext(date), sk_vtext(operator_name), sk_vtext(record),

@@ -255,6 +255,13 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 		                         err)))
 			return e;
 		sk_date_format_iso(d, o->acquired_on);
+		char today[11];
+		sk_date_format_iso(asset_today_jst(), today);
+		if ((af(SK_AF_ACQUIRED_ON)->flags & SK_FF_PAST) &&
+		    strcmp(o->acquired_on, today) > 0)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "%s is in the future (today is %s in Japan)", o->acquired_on,
+			               today);
 	}
 	for (unsigned k = 0; k < cx->nlabels; k++) {
 		const struct label_slot *l = &cx->labels[k];

@@ -67,7 +67,7 @@ static const sk_field asset_fields[SK_AF__COUNT] = {
     [SK_AF_RECOVERY_HOURS] = {"recovery_hours", "復旧目標時間", "Recovery time (hours)", SK_FT_INT,
                               0, 1, 8784, 0, "復旧時間", "最も高い可用性の資産のみ：復旧までの時間",
                               "hours to recover (highest availability level only)"},
-    [SK_AF_ACQUIRED_ON] = {"acquired_on", "取得日", "Acquired on", SK_FT_DATE, 64, 0, 0, 0,
+    [SK_AF_ACQUIRED_ON] = {"acquired_on", "取得日", "Acquired on", SK_FT_DATE, 64, 0, 0, SK_FF_PAST,
                            "取得年月日|登録日", "西暦または和暦（令和7年4月1日）",
                            "a date, western or 和暦"},
     [SK_AF_NOTE] = {"note", "備考", "Note", SK_FT_LONGTEXT, NOTE_MAX, 0, 0, SK_FF_DETAIL, "",
@@ -111,8 +111,10 @@ static const sk_field dispose_fields[] = {
     {"record", "廃棄処理内容", "Disposal record", SK_FT_LONGTEXT, NOTE_MAX, 0, 0,
      SK_FF_REQUIRED | SK_FF_DETAIL, "", "方法、事業者、証明書番号",
      "method, company, certificate number"},
-    {"on", "廃棄日", "Disposed on", SK_FT_DATE, 64, 0, 0, 0, "", "省略時は今日",
-     "date (default today)"},
+    {"on", "廃棄日", "Disposed on", SK_FT_DATE, 64, 0, 0, SK_FF_PAST, "",
+     "省略時は今日。取得日（なければ登録日）より前、今日より後は不可",
+     "date (default today); not before the asset was acquired (or registered), nor in the "
+     "future"},
 };
 const sk_schema sk_schema_asset_dispose = {"asset_dispose", "情報資産の廃棄", "Asset disposal",
                                            dispose_fields, N(dispose_fields)};

@@ -38,6 +38,7 @@ typedef enum sk_ftype {
 enum {
 	SK_FF_REQUIRED = 1u << 0, /* must be given when the record is created */
 	SK_FF_DETAIL = 1u << 1,   /* a 機密性3 detail: shown only on a recorded read */
+	SK_FF_PAST = 1u << 2,     /* a date that has happened: not after today in Japan */
 };
 
 /* The longest word of an SK_FT_WORDS list, in bytes. */

@@ -80,6 +80,20 @@ expect_exit 0 sk asset update 1 --location 書庫B --quantity 2
 expect_exit 2 sk asset update 1
 expect_in err "nothing to change"
 expect_exit 2 sk asset dispose 1 --operator 山田
+# Issue #12 finding 8: nothing is disposed of before it existed (acquired 2025-04-01) nor on a
+# day still to come; each refusal changes nothing.
+expect_exit 2 sk asset dispose 1 --operator 山田太郎 --record x --on 1999-04-01
+expect_in err "disposal date: 1999-04-01 is before the asset existed (acquired on 2025-04-01)"
+expect_exit 2 sk asset dispose 1 --operator 山田太郎 --record x --on 2099-04-01
+expect_in err "disposal date: 2099-04-01 is in the future"
+expect_exit 2 sk asset add --unit joho --type data --name x --conf 1 --integ 1 --avail 1 \
+  --manager m --zone lgwan --acquired-on 2099-01-01
+expect_in err "2099-01-01 is in the future"
+expect_exit 0 sk asset add --unit joho --type data --name 新規 --conf 1 --integ 1 --avail 1 \
+  --manager m --zone lgwan
+new=$(cat out)
+expect_exit 2 sk asset dispose "$new" --operator 山田太郎 --record x --on 2020-01-01
+expect_in err "disposal date: 2020-01-01 is before the asset existed (registered on "
 expect_exit 0 sk asset dispose 1 --operator 山田太郎 --record "物理破壊（業者A、証明書123）" --on R8.3.31
 expect_exit 2 sk asset dispose 1 --operator 山田 --record x
 expect_in err "already disposed"
