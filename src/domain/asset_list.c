@@ -79,7 +79,8 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 	const sk_actor *actor = c->actor;
 	actx cx = {.s = c->store, .actor = c->actor, .c = c};
 	sk_buf sql = SK_BUF_INIT(4096), pat = SK_BUF_INIT(2048);
-	sk_val p[12]; /* recursive unit, status, type, conf, zone, 4 text patterns: 9 */
+	/* recursive unit, status, type, conf, zone, 4 text patterns, the top levels: at most 16 */
+	sk_val p[16];
 	size_t np = 0;
 	int64_t unit_id = 0;
 	sk_err e = SK_OK;
@@ -168,10 +169,42 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 			goto out;
 		}
 		like_pattern(f->text, &pat);
-		sk_buf_adds(&sql, " AND (a.name LIKE ? ESCAPE '\\' OR a.location LIKE ? ESCAPE '\\'"
-		                  " OR a.manager LIKE ? ESCAPE '\\' OR a.note LIKE ? ESCAPE '\\')");
-		for (int i = 0; i < 4; i++)
-			p[np++] = sk_vtext(pat.data);
+		sk_buf_adds(&sql,
+		            " AND (a.name LIKE ? ESCAPE '\\' OR a.manager LIKE ? ESCAPE '\\'");
+		p[np++] = sk_vtext(pat.data);
+		p[np++] = sk_vtext(pat.data);
+		/*
+		 * A listing that withholds the 機密性3 details must not search them either,
+		 * or the search answers what the listing hides, one character at a time
+		 * (issue #12, finding 1): location and note match only below the top class.
+		 */
+		if (f->withhold) {
+			if ((e = with_scheme(&cx, err)))
+				goto out;
+			sk_buf_adds(&sql, " OR (a.conf NOT IN (''");
+			for (int v = 0; v < level_count(&cx.sc, 0); v++) {
+				const char *lv = level_name(&cx.sc, 0, v);
+				if (!level_is_top(&cx.sc, 0, lv))
+					continue;
+				/* Fail closed: a level left out of the list would be searchable. */
+				if (np + 2 >= sizeof(p) / sizeof(p[0])) {
+					e = sk_fail(
+					    err, SK_ERR_UNSUPPORTED,
+					    "the profile's top 機密性 class has too many levels to "
+					    "search around");
+					goto out;
+				}
+				sk_buf_adds(&sql, ", ?");
+				p[np++] = sk_vtext(lv);
+			}
+			sk_buf_adds(&sql, ") AND");
+		} else {
+			sk_buf_adds(&sql, " OR (");
+		}
+		sk_buf_adds(&sql,
+		            " (a.location LIKE ? ESCAPE '\\' OR a.note LIKE ? ESCAPE '\\')))");
+		p[np++] = sk_vtext(pat.data);
+		p[np++] = sk_vtext(pat.data);
 	}
 	if (f->limit < 0) {
 		e = sk_fail(err, SK_ERR_INVALID, "limit must not be negative");

@@ -10,6 +10,7 @@ entries hold the same details in their before/after images, so:
 A 機密性2 asset is shown in full and its reads are not recorded.
 """
 import json
+import urllib.parse
 
 from sktest import City, Client, Server, check, expect, sk, DB
 
@@ -79,6 +80,22 @@ got = mgr.call("GET", "/api/v1/assets/%d/history" % low)
 expect(got, 200, "history of the 機密性2 asset")
 check("書庫-open" in json.dumps(got[2], ensure_ascii=False), "機密性2 history withheld")
 check(reads_recorded(low) == 0, "a 機密性2 history recorded a read")
+
+# Issue #12 finding 1: search must not reach what a listing withholds. Searching for a piece
+# of the 機密性3 asset's location or note finds nothing, while the same kind of search finds the
+# 機密性2 asset by its location; a search by name still finds the 機密性3 asset.
+def search(c, text):
+    got = c.call("GET", "/api/v1/assets?q=" + urllib.parse.quote(text))
+    expect(got, 200, "search %r" % text)
+    return [a["id"] for a in got[2]]
+
+
+for piece in [SECRET2[:2], SECRET2, NOTE[:3]]:
+    for c, who in [(ciso, "ciso"), (mgr, "security_manager")]:
+        check(top not in search(c, piece),
+              "search %r as %s finds the 機密性3 asset by a withheld detail" % (piece, who))
+check(low in search(mgr, "書庫-open"), "search no longer finds a 機密性2 asset by its location")
+check(top in search(mgr, "給与台帳"), "search by name no longer finds the 機密性3 asset")
 
 # Out of scope: 404, and nothing recorded.
 outside = city.add_asset("sec-b1", conf="3")
