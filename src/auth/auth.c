@@ -16,7 +16,11 @@
 #include "../core/sk_json.h"
 #include "../domain/authz.h"
 #include "../domain/ctx.h"
+#include "../core/sk_log.h"
+#include "../core/sk_msg.h"
 #include "../domain/role.h"
+#include "phantom.h"
+#include "throttle.h"
 
 /* A session's last-seen time is rewritten only when it is older than this (seconds). */
 #define SEEN_GRANULARITY 30
@@ -86,6 +90,10 @@ struct urec {
 	int64_t id, unit_id, temporary, changed_at, created_at, expires_at, last_login_at;
 	int64_t failed, locked_until, lockouts, totp_last_step;
 	sk_account_kind kind;
+	/* It holds a role that needs a one-time code whatever the profile says
+	 * (SK_MFA_FLOOR_ROLES_SQL).
+	 */
+	bool mfa_floor;
 	char login[SK_LOGIN_MAX + 1];
 	char status[16];
 	char zone[16];
@@ -104,8 +112,10 @@ struct urec {
 	"u.expires_at, u.last_login_at, u.failed_logins, u.locked_until, u.lockouts, "             \
 	"u.totp_last_step, u.login, u.status, u.zone, u.password_hash, u.last_login_addr, "        \
 	"u.totp_secret, (SELECT COUNT(*) FROM role_assignment ra WHERE ra.user_id = u.id AND "     \
-	"ra.role IN (" SK_PRIVILEGED_ROLES_SQL "))"
-#define UREC_NCOLS 18
+	"ra.role IN (" SK_PRIVILEGED_ROLES_SQL ")), "                                              \
+	"(SELECT COUNT(*) FROM role_assignment ra WHERE ra.user_id = u.id AND "                    \
+	"ra.role IN (" SK_MFA_FLOOR_ROLES_SQL "))"
+#define UREC_NCOLS 19
 
 static sk_err urec_row(void *ctx, const sk_row *r, sk_buf *err)
 {
@@ -124,6 +134,7 @@ static sk_err urec_row(void *ctx, const sk_row *r, sk_buf *err)
 	(void)snprintf(u->last_addr, sizeof(u->last_addr), "%s", sk_row_text(r, 15));
 	(void)snprintf(u->totp, sizeof(u->totp), "%s", sk_row_text(r, 16));
 	u->kind = sk_row_int(r, 17) > 0 ? SK_KIND_PRIVILEGED : SK_KIND_NORMAL;
+	u->mfa_floor = sk_row_int(r, 18) > 0;
 	return SK_OK;
 }
 
@@ -229,8 +240,10 @@ static sk_err record_failure(sk_store *s, const sk_password_rules *r, const stru
 		                  "locked_until = ? WHERE id = ?",
 		                  p, 2, NULL, err);
 		if (!e)
-			e = audit(s, "system", address, "auth.lockout", u->login,
-			          json_pack("{s:I, s:o, s:I}", "lockout",
+			/* Addressed to the holder: the record the in-app notice will be made from.
+			 */
+			e = audit(s, "system", address, "auth.locked", u->login,
+			          json_pack("{s:s, s:I, s:o, s:I}", "notify", u->login, "lockout",
 			                    (json_int_t)c.lockouts + 1, "locked_until",
 			                    until >= SK_AUTH_LOCKED_FOREVER ? json_null()
 			                                                    : sk_json_time(until),
@@ -311,6 +324,7 @@ static void principal_fill(sk_auth_principal *p, int64_t session_id, int64_t cre
 	(void)snprintf(p->login, sizeof(p->login), "%s", u->login);
 	p->kind = kind;
 	p->must_change_password = u->temporary != 0;
+	p->must_enroll_totp = u->mfa_floor && u->totp[0] == '\0';
 	p->password_rotation_due = rotation_due(r, u, now);
 	p->created_at = created_at;
 	timeouts(r, kind, &p->idle_seconds, &absolute);
@@ -373,6 +387,60 @@ static void dummy_verify(const char *password, size_t len)
 	/* The answer is known (no); only the time it takes matters. */
 	sk_err ignored = sk_password_verify(dummy_hash, password, len);
 	(void)ignored;
+}
+
+/* A failure that names no account to the log: counted towards the throttle and summarised. */
+static sk_err anonymous_failure(const char *address, sk_throttle_reason why, int64_t now,
+                                sk_buf *err)
+{
+	sk_throttle_fail(address, now);
+	sk_throttle_note(address, why, now);
+	return sk_fail(err, SK_ERR_AUTH, "%s", msg_wrong);
+}
+
+/*
+ * A login that names no account: argon2id on a dummy hash, then counted
+ * and locked in memory (phantom.h) by the ordinary account's rules, exactly
+ * as a known account would be, so that an anonymous caller learns nothing
+ * from when a 423 comes. The attempt that locks answers 401, as it does
+ * for a known account (counted_failure).
+ */
+static sk_err unknown_login(const sk_policy *pol, const char *login, const char *password,
+                            size_t password_len, const char *address, int64_t now, sk_buf *err)
+{
+	dummy_verify(password, password_len);
+	sk_phantom st = sk_phantom_get(login);
+	if (st.locked_until > now) {
+		(void)anonymous_failure(address, SK_THROTTLE_UNKNOWN_LOGIN, now, err);
+		return locked_message(err, st.locked_until);
+	}
+	const sk_password_rules *r = sk_policy_password_rules(pol, SK_KIND_NORMAL);
+	if (st.locked_until)
+		st.locked_until =
+		    0; /* the lock has ended: count afresh, as users.locked_until does */
+	if (++st.failed >= lockout_threshold(r)) {
+		st.failed = 0;
+		st.lockouts++;
+		st.locked_until = lockout_until(r, st.lockouts, now);
+	}
+	sk_phantom_put(login, &st, now);
+	return anonymous_failure(address, SK_THROTTLE_UNKNOWN_LOGIN, now, err);
+}
+
+/*
+ * A failure that counts towards the account's lockout (recorded per account:
+ * the lockout's evidence). The attempt that locks answers as any wrong
+ * password does: the lock shows in the log ("auth.locked"), not to the caller.
+ */
+static sk_err counted_failure(sk_store *s, const sk_password_rules *r, const struct urec *u,
+                              const char *address, const char *reason, const char *msg,
+                              sk_auth_session *out, sk_buf *err)
+{
+	sk_err e = record_failure(s, r, u, address, "auth.login_failed", reason, msg, err);
+	if (e != SK_ERR_LOCKED)
+		return e;
+	out->locked = true;
+	return sk_fail(err, SK_ERR_AUTH, "%s", msg);
 }
 
 static sk_zone zone_of(const struct urec *u)
@@ -444,10 +512,11 @@ static sk_err login_success(sk_store *s, const sk_password_rules *r, struct urec
 		e = session_new(s, u, kind, r, address, out, err);
 	if (!e)
 		e = audit(s, u->login, address, "auth.login", u->login,
-		          json_pack("{s:I, s:b, s:b, s:I}", "session",
+		          json_pack("{s:I, s:b, s:b, s:b, s:I}", "session",
 		                    (json_int_t)out->principal.session_id, "mfa", step != 0,
-		                    "must_change_password", u->temporary != 0,
-		                    "expired_sessions_removed", (json_int_t)purged),
+		                    "must_change_password", u->temporary != 0, "must_enroll_totp",
+		                    out->principal.must_enroll_totp, "expired_sessions_removed",
+		                    (json_int_t)purged),
 		          err);
 	if ((e = commit_or_rollback(s, e, err))) {
 		sodium_memzero(out, sizeof(*out));
@@ -468,21 +537,28 @@ static sk_err login_known(sk_store *s, const sk_policy *pol, struct urec *u, con
 	sk_account_kind kind = u->kind;
 	sk_err e = SK_OK;
 	const sk_password_rules *r = sk_policy_password_rules(pol, kind);
+	/*
+	 * A locked account answers 423 with the time it ends (SPEC §3), as a
+	 * locked unknown login does (unknown_login below): the lock says neither
+	 * that the account exists nor whether the password was right (argon2id
+	 * runs on a dummy hash). Such attempts do not count and are summarised
+	 * per address (throttle.h), not audited each.
+	 */
 	if (u->locked_until > now) {
 		dummy_verify(password, password_len);
-		e = record_refusal(s, u->login, address, "locked", SK_ERR_LOCKED, "", err);
-		return e == SK_ERR_LOCKED ? locked_message(err, u->locked_until) : e;
+		(void)anonymous_failure(address, SK_THROTTLE_LOCKED, now, err);
+		return locked_message(err, u->locked_until);
 	}
 	bool right = sk_password_verify(u->hash, password, password_len) == SK_OK;
 	/* Disabled and expired accounts answer as a wrong password would, whatever was typed. */
 	if (strcmp(u->status, "active") != 0)
-		return record_refusal(s, u->login, address, "disabled", SK_ERR_AUTH, msg_wrong,
-		                      err);
+		return anonymous_failure(address, SK_THROTTLE_DISABLED, now, err);
 	if (u->expires_at && u->expires_at <= now)
-		return record_refusal(s, u->login, address, "expired", SK_ERR_AUTH, msg_wrong, err);
-	if (!right)
-		return record_failure(s, r, u, address, "auth.login_failed", "wrong_password",
-		                      msg_wrong, err);
+		return anonymous_failure(address, SK_THROTTLE_EXPIRED, now, err);
+	if (!right) {
+		sk_throttle_fail(address, now);
+		return counted_failure(s, r, u, address, "wrong_password", msg_wrong, out, err);
+	}
 	int64_t step = 0;
 	bool enrolled = u->totp[0] != '\0';
 	if (enrolled || sk_policy_mfa_required(pol, kind, zone_of(u))) {
@@ -497,9 +573,10 @@ static sk_err login_known(sk_store *s, const sk_policy *pol, struct urec *u, con
 			return record_refusal(s, u->login, address, "totp_missing", SK_ERR_AUTH,
 			                      msg_code, err);
 		e = totp_check(s, u, totp, &step, err);
-		if (e == SK_ERR_AUTH)
-			return record_failure(s, r, u, address, "auth.login_failed", "totp_wrong",
-			                      msg_code, err);
+		if (e == SK_ERR_AUTH) {
+			sk_throttle_fail(address, now);
+			return counted_failure(s, r, u, address, "totp_wrong", msg_code, out, err);
+		}
 		if (e)
 			return e;
 	}
@@ -526,21 +603,38 @@ sk_err sk_auth_login(sk_store *s, const sk_policy *pol, const char *login, const
 	sk_policy *owned = NULL;
 	if ((e = load_policy(s, pol, &use, &owned, err)))
 		return e;
+	int64_t now = sk_clock_now();
+	/* The summaries of minutes that have ended; a failure here must not stop a login. */
+	sk_buf ferr = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_throttle_flush(s, now, false, &ferr) != SK_OK)
+		sk_log(SK_LOG_ERROR, "auth.failures not written: %s", ferr.data);
+	sk_buf_free(&ferr);
+	/* A throttled address verifies nothing and counts against no account. */
+	if (!sk_throttle_allows(address, now, &out->retry_after)) {
+		sk_throttle_note(address, SK_THROTTLE_THROTTLED, now);
+		int64_t wait = out->retry_after;
+		sk_policy_free(owned);
+		e = sk_fail_msg(err, SK_ERR_THROTTLED, NULL, NULL, SK_M_AUTH_THROTTLED,
+		                (long long)wait);
+		out->retry_after = wait;
+		return e;
+	}
 	struct urec u;
 	memset(&u, 0, sizeof(u));
 	if (login && sk_user_check_login(login, NULL) == SK_OK)
 		e = urec_by_login(s, login, &u, err);
 	if (!e && !u.found) {
-		dummy_verify(password ? password : "", password_len);
-		e = record_refusal(s, NULL, address, "unknown_login", SK_ERR_AUTH, msg_wrong, err);
+		e = unknown_login(use, login, password ? password : "", password_len, address, now,
+		                  err);
 	} else if (!e) {
 		e = login_known(s, use, &u, password ? password : "", password_len, totp, address,
 		                out, err);
 	}
 	if (e) {
-		bool need_code = out->totp_required;
+		bool need_code = out->totp_required, locked = out->locked;
 		sodium_memzero(out, sizeof(*out));
 		out->totp_required = need_code && (e == SK_ERR_AUTH || e == SK_ERR_DENIED);
+		out->locked = locked;
 	}
 	urec_wipe(&u);
 	sk_policy_free(owned);
@@ -648,6 +742,13 @@ sk_err sk_auth_session_check(sk_store *s, const sk_policy *pol, const char *toke
 	urec_wipe(&x.u);
 	sk_policy_free(owned);
 	return e;
+}
+
+sk_err sk_auth_require_enrolled(const sk_auth_principal *p, sk_buf *err)
+{
+	if (p->must_enroll_totp)
+		return sk_fail_msg(err, SK_ERR_MUST_ENROLL_TOTP, NULL, NULL, SK_M_AUTH_MUST_ENROLL);
+	return SK_OK;
 }
 
 sk_err sk_auth_require_ready(const sk_auth_principal *p, sk_buf *err)

@@ -84,6 +84,14 @@ typedef struct sk_auth_principal {
 	 * session read with 403 must_change_password (sk_auth_require_ready).
 	 */
 	bool must_change_password;
+	/*
+	 * The account holds a role of the MFA floor (ciso, general_manager,
+	 * system_manager, auditor) and has no TOTP secret: until it enrolls one
+	 * the HTTP layer answers every call but the TOTP enrollment routes,
+	 * logout, the password change and the session read with 403
+	 * must_enroll_totp (sk_auth_require_enrolled).
+	 */
+	bool must_enroll_totp;
 	/* The profile's rotation_days have passed since the last change (a reminder only). */
 	bool password_rotation_due;
 	int64_t created_at;   /* session start, Unix seconds */
@@ -107,6 +115,10 @@ typedef struct sk_auth_session {
 	 * was used. Not counted as a failed attempt when no code was given.
 	 */
 	bool totp_required;
+	/* With SK_ERR_THROTTLED: seconds until the client's address may try again. */
+	int64_t retry_after;
+	/* This failed attempt locked the account (for metrics: the caller is not told). */
+	bool locked;
 } sk_auth_session;
 
 /*
@@ -157,6 +169,13 @@ sk_err sk_auth_session_check(sk_store *s, const sk_policy *pol, const char *toke
  * except changing the password, logging out and reading the session.
  */
 sk_err sk_auth_require_ready(const sk_auth_principal *p, sk_buf *err);
+
+/*
+ * SK_ERR_MUST_ENROLL_TOTP when p->must_enroll_totp, SK_OK otherwise. For
+ * every call except the TOTP self-enrollment routes and those
+ * sk_auth_require_ready lets through.
+ */
+sk_err sk_auth_require_enrolled(const sk_auth_principal *p, sk_buf *err);
 
 /*
  * Whether header (the X-CSRF-Token value, may be NULL) is this session's

@@ -40,7 +40,10 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		    "\nDEMO CREDENTIALS - for trying sekisho only, never for real data: every demo "
 		    "account's password is '" SK_DEMO_PASSWORD_PREFIX
 		    "<login>' (e.g. '" SK_DEMO_PASSWORD_PREFIX
-		    "yamada.taro'). They are not temporary, so you can log in directly.\n");
+		    "yamada.taro'). They are not temporary, so you can log in directly. Privileged "
+		    "accounts (ciso, general_manager, system_manager, auditor) enroll a one-time "
+		    "code (TOTP) at their first login: POST /api/v1/totp/enroll, then "
+		    "/api/v1/totp/confirm (docs/authentication.md).\n");
 	printf("\nThe JSON API (see /api/v1/openapi.json) is served by 'sekisho serve --db %s'; "
 	       "the web UI is not in this build yet.\n",
 	       path);

@@ -9,10 +9,14 @@
  * that may read /metrics without a session (none unless given).
  * --max-connections-per-client N caps the connections one peer address
  * may hold (64 by default; a trusted proxy is not capped per address).
+ * --login-throttle N: failed logins one client address may make in 10
+ * minutes before it is answered 429 (0: no throttle; default
+ * SK_THROTTLE_DEFAULT_FAILURES, src/auth/throttle.h).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "../auth/throttle.h"
 #include "../http/http.h"
 #include "cli.h"
 #include "commands.h"
@@ -20,7 +24,8 @@
 #define USAGE                                                                                      \
 	"[--db URL] [--listen ADDR:PORT] [--threads N] [--max-connections N] "                     \
 	"[--max-connections-per-client N] [--max-body BYTES] [--request-timeout SECONDS] "         \
-	"[--secure-cookies] [--trusted-proxy CIDR]... [--metrics-from CIDR]..."
+	"[--secure-cookies] [--trusted-proxy CIDR]... [--metrics-from CIDR]... [--login-throttle " \
+	"N]"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
 static void on_ready(void *ctx, const char *address)
@@ -68,7 +73,7 @@ int sk_cmd_serve(int argc, char **argv)
 {
 	struct ranges proxies = {.option = "trusted-proxy"}, metrics = {.option = "metrics-from"};
 	const char *db = NULL, *listen = DEFAULT_LISTEN;
-	long long threads = 0, conns = 0, per_client = 0, body = 0, timeout_s = 0;
+	long long threads = 0, conns = 0, per_client = 0, body = 0, timeout_s = 0, throttle = -1;
 	bool secure = false;
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &db),
@@ -81,11 +86,14 @@ int sk_cmd_serve(int argc, char **argv)
 	    SK_OPT_FLAG("secure-cookies", &secure),
 	    SK_OPT_FN("trusted-proxy", &proxies, add_range),
 	    SK_OPT_FN("metrics-from", &metrics, add_range),
+	    SK_OPT_NUM("login-throttle", &throttle, 0, 1000000),
 	    SK_OPT_END,
 	};
 	int st;
 	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st))
 		return st;
+	if (throttle >= 0)
+		sk_throttle_configure((int)throttle, SK_THROTTLE_DEFAULT_WINDOW);
 	sk_http_config cfg = {.db_url = sk_cli_db_url(db),
 	                      .listen = listen,
 	                      .threads = (int)threads,

@@ -90,6 +90,16 @@ static const struct {
                                   "クエリパラメーター「{f}」が長すぎます（%zu バイトまで）"},
     [SK_M_HTTP_QUERY_NOT_UTF8] = {"query parameter '{f}' is not valid UTF-8",
                                   "クエリパラメーター「{f}」が UTF-8 として正しくありません"},
+    [SK_M_AUTH_THROTTLED] = {"too many failed logins from this address: try again in %lld "
+                             "seconds",
+                             "このアドレスからのログインの失敗が多すぎます。%lld "
+                             "秒後に再度お試しください"},
+    [SK_M_AUTH_BUSY] = {"too many logins are waiting: try again in %d seconds",
+                        "ログインの処理待ちが多すぎます。%d 秒後に再度お試しください"},
+    [SK_M_AUTH_MUST_ENROLL] = {"this account must enroll a one-time code (TOTP) first: POST "
+                               "/api/v1/totp/enroll, then /api/v1/totp/confirm",
+                               "このアカウントは先にワンタイムパスワード（TOTP）を登録してください"
+                               "（POST /api/v1/totp/enroll、次に /api/v1/totp/confirm）"},
 };
 
 const char *sk_lang_code(sk_lang l) { return l == SK_LANG_JA ? "ja" : "en"; }

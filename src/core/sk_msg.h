@@ -74,6 +74,10 @@ typedef enum sk_msg_id {
 	SK_M_HTTP_QUERY_ENCODING,
 	SK_M_HTTP_QUERY_TOO_LONG,
 	SK_M_HTTP_QUERY_NOT_UTF8,
+	/* logging in (src/auth, src/http/pool.c) */
+	SK_M_AUTH_THROTTLED,
+	SK_M_AUTH_BUSY,
+	SK_M_AUTH_MUST_ENROLL,
 	SK_M__COUNT
 } sk_msg_id;
 

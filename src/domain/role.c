@@ -119,43 +119,8 @@ sk_err sk_role_top_rank(sk_store *s, int64_t user_id, int *rank, sk_buf *err)
 	                      1, rank_row, rank, err);
 }
 
-/*
- * Roles one account may not hold together. An audit is worth only as much
- * as the auditor's distance from what is audited: the national guideline
- * (地方公共団体における情報セキュリティポリシーに関するガイドライン, 監査:
- * 監査実施者は被監査部門から独立した者) asks that the auditor not run the
- * security administration nor the systems being audited; the seeds name the
- * CISO as the one who appoints the auditor (世田谷 16(1)ア). The seeds
- * themselves are silent on holding both, so this is the guideline's rule.
- */
-static const char *const auditor_excludes[] = {
-    "ciso",
-    "general_manager",
-    "security_officer",
-    "security_manager",
-    "system_manager",
-    "system_staff",
-    "csirt",
-    "city",
-};
-
-static bool excluded_pair(const char *a, const char *b)
-{
-	if (strcmp(b, "auditor") == 0) {
-		const char *t = a;
-		a = b;
-		b = t;
-	}
-	if (strcmp(a, "auditor") != 0)
-		return false;
-	for (size_t i = 0; i < sizeof(auditor_excludes) / sizeof(auditor_excludes[0]); i++)
-		if (strcmp(b, auditor_excludes[i]) == 0)
-			return true;
-	return false;
-}
-
 struct excl_ctx {
-	const char *granted;
+	uint32_t excluded; /* the roles that may not go with the one granted */
 	char clash[32];
 };
 
@@ -164,27 +129,48 @@ static sk_err excl_row(void *ctx, const sk_row *row, sk_buf *err)
 	(void)err;
 	struct excl_ctx *x = ctx;
 	const char *held = sk_row_text(row, 0);
-	if (!x->clash[0] && excluded_pair(x->granted, held))
+	sk_role h;
+	if (!x->clash[0] && sk_role_parse(held, &h) == SK_OK && (x->excluded & (1u << h)))
 		snprintf(x->clash, sizeof(x->clash), "%s", held);
 	return SK_OK;
 }
 
-/* SK_ERR_CONFLICT when the account uid holds a role that may not go with r. */
-static sk_err check_separation(sk_store *s, int64_t uid, const char *login, const sk_role_info *r,
-                               sk_buf *err)
+/*
+ * SK_ERR_CONFLICT when the account uid holds a role that may not go with r:
+ * the separation of duties of the installation's profile, which always
+ * includes the floor (an auditor is independent of what is audited,
+ * sk_policy_role_excludes).
+ */
+static sk_err check_separation(sk_store *s, const sk_actor *actor, int64_t uid, const char *login,
+                               const sk_role_info *r, sk_buf *err)
 {
-	struct excl_ctx x = {.granted = r->name};
+	sk_role granted;
+	if (sk_role_parse(r->name, &granted) != SK_OK)
+		return SK_OK; /* a role this build does not know grants nothing */
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, actor);
+	const sk_policy *pol = NULL;
+	sk_err e = sk_ctx_policy(&c, &pol, err);
+	struct excl_ctx x = {.excluded = sk_policy_role_excludes(pol, granted)};
 	sk_val p[] = {SK_VINT(uid)};
-	sk_err e = sk_store_query(s, "SELECT DISTINCT role FROM role_assignment WHERE user_id = ?",
-	                          p, 1, excl_row, &x, err);
-	if (e)
-		return e;
-	if (x.clash[0])
-		return sk_fail(err, SK_ERR_CONFLICT,
-		               "'%s' holds '%s', which may not be held with '%s' (an auditor is "
-		               "independent of the administration it audits)",
-		               login, x.clash, r->name);
-	return SK_OK;
+	if (!e)
+		e = sk_store_query(s, "SELECT DISTINCT role FROM role_assignment WHERE user_id = ?",
+		                   p, 1, excl_row, &x, err);
+	if (!e && x.clash[0]) {
+		sk_role held = SK_ROLE_NONE;
+		(void)sk_role_parse(x.clash, &held);
+		unsigned n = 0;
+		const char *const *cites = sk_policy_separation_citations(pol, granted, held, &n);
+		e = sk_fail(err, SK_ERR_CONFLICT,
+		            "'%s' holds '%s', which may not be held with '%s' (%s%s)", login,
+		            x.clash, r->name,
+		            n ? "separation of duties, "
+		              : "an auditor is independent of the "
+		                "administration it audits",
+		            n ? cites[0] : "");
+	}
+	sk_ctx_fini(&c);
+	return e;
 }
 
 /*
@@ -249,7 +235,7 @@ static sk_err grant_in_txn(sk_store *s, const sk_actor *actor, const char *login
 	}
 	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ROLE_GRANT, u.id, err)) ||
 	    (e = check_rank(s, actor, uid, r, "grant", err)) ||
-	    (e = check_separation(s, uid, login, r, err)))
+	    (e = check_separation(s, actor, uid, login, r, err)))
 		return e;
 	sk_val p[] = {SK_VINT(uid), sk_vtext(r->name), SK_VINT(u.id), SK_VINT(sk_clock_now())};
 	int64_t one = 0;

@@ -40,26 +40,30 @@ static void answer_session(sk_http_rctx *r, sk_auth_session *s)
 	char at[SK_TIME_STR_MAX];
 	if (s->previous_login_at)
 		sk_clock_format(s->previous_login_at, at);
-	json_t *j = json_pack("{s:o, s:b, s:{s:s?, s:s?}, s:s, s:b}", "user", user,
-	                      "must_change_password", s->principal.must_change_password,
-	                      "previous_login", "at", s->previous_login_at ? at : NULL, "address",
-	                      s->previous_login_addr[0] ? s->previous_login_addr : NULL,
-	                      "csrf_token", s->principal.csrf_token, "password_rotation_due",
-	                      s->principal.password_rotation_due);
+	json_t *j = json_pack(
+	    "{s:o, s:b, s:b, s:{s:s?, s:s?}, s:s, s:b}", "user", user, "must_change_password",
+	    s->principal.must_change_password, "must_enroll_totp", s->principal.must_enroll_totp,
+	    "previous_login", "at", s->previous_login_at ? at : NULL, "address",
+	    s->previous_login_addr[0] ? s->previous_login_addr : NULL, "csrf_token",
+	    s->principal.csrf_token, "password_rotation_due", s->principal.password_rotation_due);
 	set_cookie(r, s->token);
 	sk_http_reply_json(r, 200, j);
 	sk_buf_free(&err);
 }
 
-void sk_api_login_finish(sk_http_rctx *r, sk_err e, sk_auth_session *s, const char *msg)
+void sk_api_login_finish(sk_http_rctx *r, sk_err e, sk_auth_session *s, const sk_buf *err)
 {
 	if (e == SK_OK) {
 		atomic_fetch_add(&sk_http_m.logins_ok, 1);
 		answer_session(r, s);
 	} else {
-		atomic_fetch_add(
-		    e == SK_ERR_LOCKED ? &sk_http_m.lockouts : &sk_http_m.logins_failed, 1);
-		sk_http_reply_error(r, e, msg);
+		/* A lock is counted here, though the caller is not told of it (auth.h). */
+		atomic_fetch_add(&sk_http_m.logins_failed, 1);
+		if (s->locked)
+			atomic_fetch_add(&sk_http_m.lockouts, 1);
+		if (e == SK_ERR_THROTTLED)
+			sk_http_retry_after(r, s->retry_after);
+		sk_http_reply_fail(r, e, err);
 	}
 }
 
@@ -69,16 +73,13 @@ void sk_api_login(sk_http_rctx *r)
 	const json_t *pw = json_object_get(r->body, "password");
 	const char *totp = sk_http_field_text(r, "totp");
 	/* argon2id takes 50-100 ms: done by a login worker while this loop serves others. */
-	if (sk_http_pool_login(r, login, json_string_value(pw), json_string_length(pw), totp)) {
-		r->deferred = true;
-		r->answered = true;
+	if (sk_http_pool_login(r, login, json_string_value(pw), json_string_length(pw), totp))
 		return;
-	}
 	sk_auth_session s;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_login(r->t->store, r->t->pol, login, json_string_value(pw),
 	                         json_string_length(pw), totp, r->address, &s, &err);
-	sk_api_login_finish(r, e, &s, err.data);
+	sk_api_login_finish(r, e, &s, &err);
 	sodium_memzero(&s, sizeof(s));
 	sk_buf_free(&err);
 }
@@ -120,11 +121,12 @@ void sk_api_me(sk_http_rctx *r)
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else
-		sk_http_reply_json(
-		    r, 200,
-		    json_pack("{s:o, s:b, s:b, s:s}", "user", user, "must_change_password",
-		              r->session->must_change_password, "password_rotation_due",
-		              r->session->password_rotation_due, "csrf_token",
-		              r->session->csrf_token));
+		sk_http_reply_json(r, 200,
+		                   json_pack("{s:o, s:b, s:b, s:b, s:s}", "user", user,
+		                             "must_change_password",
+		                             r->session->must_change_password, "must_enroll_totp",
+		                             r->session->must_enroll_totp, "password_rotation_due",
+		                             r->session->password_rotation_due, "csrf_token",
+		                             r->session->csrf_token));
 	sk_buf_free(&err);
 }

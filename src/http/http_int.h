@@ -111,6 +111,8 @@ enum {
 	SK_R_ADDRESS_LIST = 1u << 4,
 	/* creates something: answers 201 Created (the OpenAPI document says so) */
 	SK_R_CREATES = 1u << 5,
+	/* allowed while a TOTP secret must be enrolled (the self-enrollment routes) */
+	SK_R_ENROLL = 1u << 6,
 };
 
 /* A route's capability (sk_cap), or any session holding some role (logout, own password). */
@@ -219,6 +221,8 @@ void sk_http_reply_fail(sk_http_rctx *r, sk_err e, const sk_buf *err);
 void sk_http_reply_result(sk_http_rctx *r, sk_err e, sk_buf *err, int status, json_t *j);
 /* An error answer with an explicit status and code and a catalog message. */
 void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id);
+/* Adds Retry-After: seconds (at least 1) to the answer about to be sent. */
+void sk_http_retry_after(sk_http_rctx *r, int64_t seconds);
 /* As sk_http_reply_error with an explicit status and code (405, 415, 431, csrf). */
 void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message);
 /* Adds the security headers every answer carries (CSP, nosniff, frame denial, no-store). */
@@ -233,7 +237,7 @@ typedef struct sk_http_metrics {
 	atomic_uint_fast64_t requests[6]; /* by status class: 1xx..5xx, [0] other */
 	atomic_uint_fast64_t lat_bucket[SK_LAT_BUCKETS + 1];
 	atomic_uint_fast64_t lat_sum_us;
-	atomic_uint_fast64_t logins_ok, logins_failed, lockouts;
+	atomic_uint_fast64_t logins_ok, logins_failed, lockouts, logins_busy;
 	atomic_uint_fast64_t conns_open, conns_total, conns_refused, conns_refused_client;
 	atomic_uint_fast64_t bad_requests;
 } sk_http_metrics;
@@ -266,10 +270,14 @@ bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action);
  * empty). false when the writer cannot take it: m is as it was.
  */
 bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m);
+/* How many logins may wait for a login worker; more answer 503 with Retry-After. */
+#define SK_HTTP_LOGIN_QUEUE_MAX 32
 /*
  * Hands a login to the login workers (argon2id off the loop); the loop
  * answers through sk_api_login_finish. The password is copied (and wiped
- * later). false when the pool cannot take it.
+ * later). When SK_HTTP_LOGIN_QUEUE_MAX logins wait already it answers 503
+ * with Retry-After itself (true: answered). false when the pool cannot take
+ * it for another reason (not running, overlong login).
  */
 bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password,
                         size_t password_len, const char *totp);
@@ -307,7 +315,7 @@ void sk_api_openapi(sk_http_rctx *r);
 void sk_api_login(sk_http_rctx *r);
 /* Answers a login done by the pool: cookie and session, or the error (and counts it). */
 struct sk_auth_session;
-void sk_api_login_finish(sk_http_rctx *r, sk_err e, struct sk_auth_session *s, const char *msg);
+void sk_api_login_finish(sk_http_rctx *r, sk_err e, struct sk_auth_session *s, const sk_buf *err);
 void sk_api_logout(sk_http_rctx *r);
 void sk_api_password(sk_http_rctx *r);
 void sk_api_me(sk_http_rctx *r);

@@ -11,7 +11,7 @@
  * its success (201 for routes flagged SK_R_CREATES), 400 (any route: an
  * undeclared query parameter), 401/403 where a session and roles are
  * checked, 404 where a path parameter or scope can miss, 409 where a write
- * can conflict, 413/415 where a body is taken, 423 for login, 431 (headers
+ * can conflict, 413/415 where a body is taken, 423 and 429 for login, 431 (headers
  * too large), 500 and 503; every error answer is the shared Error response.
  */
 #include <string.h>
@@ -113,12 +113,16 @@ static json_t *responses(const sk_http_route *rt)
 	} errs[] = {
 	    {"400", true}, /* malformed input, or an undeclared or bad query parameter */
 	    {"401", session || login},
-	    {"403", session || login}, /* roles, CSRF, a pending password change; MFA at login */
+	    /* roles, CSRF, a pending password change or TOTP enrollment; MFA at login */
+	    {"403", session || login},
 	    {"404", misses},
 	    {"409", writes},
 	    {"413", body},
 	    {"415", body},
+	    /* a locked account (or an unknown login failed as often) 423; a throttled address 429
+	     */
 	    {"423", login},
+	    {"429", login},
 	    {"431", true},
 	    {"500", true},
 	    {"503", true},
@@ -138,12 +142,13 @@ static json_t *operation(const sk_http_route *rt, size_t index)
 	                  : json_null();
 	char opid[160];
 	snprintf(opid, sizeof(opid), "op%zu_%s", index, rt->method);
-	json_t *op = json_pack("{s:s, s:s, s:o, s:b, s:b, s:b, s:o, s:o}", "summary", rt->summary,
-	                       "operationId", opid, "x-sekisho-capability", cap, "x-sekisho-public",
-	                       (rt->flags & SK_R_PUBLIC) != 0, "x-sekisho-must-change-allowed",
-	                       (rt->flags & SK_R_MUST_CHANGE) != 0, "x-sekisho-csrf",
-	                       !(rt->flags & SK_R_PUBLIC) && strcmp(rt->method, "GET") != 0,
-	                       "parameters", parameters(rt), "responses", responses(rt));
+	json_t *op = json_pack(
+	    "{s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o}", "summary", rt->summary, "operationId",
+	    opid, "x-sekisho-capability", cap, "x-sekisho-public", (rt->flags & SK_R_PUBLIC) != 0,
+	    "x-sekisho-must-change-allowed", (rt->flags & SK_R_MUST_CHANGE) != 0,
+	    "x-sekisho-must-enroll-allowed", (rt->flags & (SK_R_MUST_CHANGE | SK_R_ENROLL)) != 0,
+	    "x-sekisho-csrf", !(rt->flags & SK_R_PUBLIC) && strcmp(rt->method, "GET") != 0,
+	    "parameters", parameters(rt), "responses", responses(rt));
 	if (!op)
 		return NULL;
 	if (rt->scope)

@@ -35,6 +35,9 @@
 
 #include "../audit/verify.h"
 #include "../auth/auth.h"
+#include "../auth/throttle.h"
+#include "../core/sk_clock.h"
+#include "../core/sk_log.h"
 #include "../domain/asset.h"
 #include "../domain/decision.h"
 #include "../store/writer.h"
@@ -71,9 +74,12 @@ typedef struct queue {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	sk_http_job *head, *tail;
+	size_t len;
 } queue;
 
 #define LOGIN_WORKERS 4
+/* Seconds a client is told to wait when the login queue is full. */
+#define LOGIN_RETRY_AFTER 2
 
 static struct {
 	queue login;
@@ -88,21 +94,29 @@ static struct {
 	pthread_t verifier;
 	sk_store *verify_store;
 } pool = {
-    .login = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL},
-    .verify = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL},
+    .login = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0},
+    .verify = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0},
 };
 
-static void push(queue *q, sk_http_job *j)
+/* Queues j unless max (0: no limit) jobs wait already; false then. */
+static bool push_bounded(queue *q, sk_http_job *j, size_t max)
 {
 	pthread_mutex_lock(&q->mu);
-	if (q->tail)
-		q->tail->next = j;
-	else
-		q->head = j;
-	q->tail = j;
-	pthread_cond_signal(&q->cv);
+	bool room = max == 0 || q->len < max;
+	if (room) {
+		if (q->tail)
+			q->tail->next = j;
+		else
+			q->head = j;
+		q->tail = j;
+		q->len++;
+		pthread_cond_signal(&q->cv);
+	}
 	pthread_mutex_unlock(&q->mu);
+	return room;
 }
+
+static void push(queue *q, sk_http_job *j) { (void)push_bounded(q, j, 0); }
 
 /* The next job, or NULL once the pool quits with the queue empty. */
 static sk_http_job *pop(queue *q)
@@ -115,6 +129,7 @@ static sk_http_job *pop(queue *q)
 		q->head = j->next;
 		if (!q->head)
 			q->tail = NULL;
+		q->len--;
 	}
 	pthread_mutex_unlock(&q->mu);
 	return j;
@@ -207,10 +222,17 @@ void sk_http_pool_stop(void)
 		return;
 	atomic_store(&pool.quit, true);
 	wake_all();
-	for (int i = 0; i < pool.nlogin; i++) {
+	for (int i = 0; i < pool.nlogin; i++)
 		pthread_join(pool.login_workers[i], NULL);
-		sk_store_close(pool.login_stores[i]);
+	/* The failed logins counted in this last minute are written before the stores close. */
+	if (pool.nlogin > 0) {
+		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		if (sk_throttle_flush(pool.login_stores[0], sk_clock_now(), true, &err))
+			sk_log(SK_LOG_ERROR, "auth.failures not written at shutdown: %s", err.data);
+		sk_buf_free(&err);
 	}
+	for (int i = 0; i < pool.nlogin; i++)
+		sk_store_close(pool.login_stores[i]);
 	if (pool.verifier_running) {
 		pthread_join(pool.verifier, NULL);
 		sk_store_close(pool.verify_store);
@@ -340,8 +362,21 @@ bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password
 		snprintf(j->totp, sizeof(j->totp), "%s", totp);
 		j->has_totp = true;
 	}
+	if (!push_bounded(&pool.login, j, SK_HTTP_LOGIN_QUEUE_MAX)) {
+		/* Full: fail fast rather than make every login wait behind a flood. */
+		job_free(j);
+		atomic_fetch_add(&sk_http_m.logins_busy, 1);
+		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		sk_err e = sk_fail_msg(&err, SK_ERR_TEMPFAIL, NULL, NULL, SK_M_AUTH_BUSY,
+		                       LOGIN_RETRY_AFTER);
+		sk_http_retry_after(r, LOGIN_RETRY_AFTER);
+		sk_http_reply_fail(r, e, &err);
+		sk_buf_free(&err);
+		return true;
+	}
 	r->t->inflight++;
-	push(&pool.login, j);
+	r->deferred = true;
+	r->answered = true;
 	return true;
 }
 
@@ -382,7 +417,7 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 		r.lang = j->lang;
 		if (j->kind == JOB_LOGIN) {
 			/* No invalidation: a login changes no other session (scache.c). */
-			sk_api_login_finish(&r, j->e, &j->session, j->err.data);
+			sk_api_login_finish(&r, j->e, &j->session, &j->err);
 		} else if (j->kind == JOB_VERIFY) {
 			sk_api_audit_verify_finish(&r, j->e, &j->verify, j->err.data);
 		} else if (j->e) {

@@ -171,6 +171,14 @@ static void error_answer(h2o_req_t *req, int status, const char *code, const cha
 	free(text);
 }
 
+void sk_http_retry_after(sk_http_rctx *r, int64_t seconds)
+{
+	char *v = h2o_mem_alloc_pool(&r->req->pool, 24);
+	int n = snprintf(v, 24, "%lld", (long long)(seconds > 0 ? seconds : 1));
+	h2o_add_header(&r->req->pool, &r->req->res.headers, H2O_TOKEN_RETRY_AFTER, NULL, v,
+	               (size_t)n);
+}
+
 void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message)
 {
 	error_answer(req, status, code, NULL, message, NULL);

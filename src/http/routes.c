@@ -259,7 +259,7 @@ static const sk_http_route routes[] = {
      NULL},
     {"POST",
      "/api/v1/totp/enroll",
-     SK_R_BODY | SK_R_CREATES,
+     SK_R_BODY | SK_R_CREATES | SK_R_ENROLL,
      ANY,
      sk_api_totp_enroll,
      "start TOTP self-enrollment: a pending secret, shown once, active only once confirmed",
@@ -268,7 +268,7 @@ static const sk_http_route routes[] = {
      NULL},
     {"POST",
      "/api/v1/totp/confirm",
-     SK_R_BODY,
+     SK_R_BODY | SK_R_ENROLL | SK_R_INVALIDATES,
      ANY,
      sk_api_totp_confirm,
      "confirm TOTP self-enrollment with a current code of the pending secret",
@@ -465,6 +465,10 @@ static sk_err authenticate(sk_http_rctx *r, sk_auth_principal *ap, sk_authz_prin
 		return e;
 	*ap = *ses.principal;
 	if (!(r->route->flags & SK_R_MUST_CHANGE) && (e = sk_auth_require_ready(ap, err)))
+		return e;
+	/* An account of the MFA floor without a secret may only enroll one (auth.h). */
+	if (!(r->route->flags & (SK_R_MUST_CHANGE | SK_R_ENROLL)) &&
+	    (e = sk_auth_require_enrolled(ap, err)))
 		return e;
 	if (state_changing(r->req->method)) {
 		h2o_iovec_t h = sk_http_header(r->req, "x-csrf-token");

@@ -9,7 +9,7 @@
  *
  * Freshness, in this order of strength:
  *  - changes made through this process (logout, password change, account
- *    disable/enable, role grant/revoke, TOTP reset, new units) bump one
+ *    disable/enable, role grant/revoke, TOTP reset or confirmation, new units) bump one
  *    process-wide generation after they commit; an entry
  *    validated under an older generation is checked again, so they take
  *    effect on the very next request (the generation is read BEFORE the

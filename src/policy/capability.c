@@ -109,3 +109,54 @@ bool sk_role_is_privileged(sk_role r)
 	int n = snprintf(quoted, sizeof(quoted), "'%s'", sk_role_name(r));
 	return n > 0 && (size_t)n < sizeof(quoted) && strstr(SK_PRIVILEGED_ROLES_SQL, quoted);
 }
+
+/*
+ * The separation floor. An audit is worth only as much as the auditor's
+ * distance from what is audited: the national guideline (地方公共団体における
+ * 情報セキュリティポリシーに関するガイドライン, 監査: 監査実施者は被監査部門
+ * から独立した者) asks that the auditor run neither the security
+ * administration nor the systems nor the response being audited. The seeds
+ * are silent on holding both (世田谷 16(1)ア only has the CISO appoint the
+ * 監査責任者), so every profile starts from this and may add to it.
+ */
+static const uint32_t auditor_floor = R(SK_ROLE_CISO) | R(SK_ROLE_GENERAL_MANAGER) |
+                                      R(SK_ROLE_SECURITY_OFFICER) | R(SK_ROLE_SECURITY_MANAGER) |
+                                      R(SK_ROLE_SYSTEM_MANAGER) | R(SK_ROLE_SYSTEM_STAFF) |
+                                      R(SK_ROLE_CSIRT) | R(SK_ROLE_CITY);
+
+/* What r excludes in one direction, before the symmetric closure. */
+static uint32_t excludes_one_way(const sk_policy *p, sk_role r)
+{
+	uint32_t m = r == SK_ROLE_AUDITOR ? auditor_floor : 0;
+	if (p)
+		m |= p->sep_excludes[r];
+	return m;
+}
+
+uint32_t sk_policy_role_excludes(const sk_policy *p, sk_role r)
+{
+	if ((unsigned)r >= SK_ROLE__COUNT)
+		return 0;
+	uint32_t m = excludes_one_way(p, r);
+	for (int o = 0; o < SK_ROLE__COUNT; o++)
+		if (excludes_one_way(p, (sk_role)o) & R(r))
+			m |= R(o);
+	return m;
+}
+
+const char *const *sk_policy_separation_citations(const sk_policy *p, sk_role a, sk_role b,
+                                                  unsigned *n)
+{
+	*n = 0;
+	if (!p || (unsigned)a >= SK_ROLE__COUNT || (unsigned)b >= SK_ROLE__COUNT)
+		return NULL;
+	if (p->sep_excludes[a] & R(b)) {
+		*n = p->sep_n_cites[a];
+		return p->sep_cites[a];
+	}
+	if (p->sep_excludes[b] & R(a)) {
+		*n = p->sep_n_cites[b];
+		return p->sep_cites[b];
+	}
+	return NULL;
+}

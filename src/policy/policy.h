@@ -311,6 +311,12 @@ const char *const *sk_policy_cap_citations(const sk_policy *p, sk_cap cap, unsig
 #define SK_PRIVILEGED_ROLES_SQL "'system_manager', 'system_staff'"
 /* Whether SK_PRIVILEGED_ROLES_SQL names r. */
 bool sk_role_is_privileged(sk_role r);
+/*
+ * The MFA floor (issue #12, finding 9): holders of these roles need a
+ * one-time code whatever the profile says; a profile may only add to it
+ * (sk_policy_mfa_required). As SQL text for the query that loads an account.
+ */
+#define SK_MFA_FLOOR_ROLES_SQL "'ciso', 'general_manager', 'system_manager', 'auditor'"
 
 /* The city's name for a zone, or NULL when the profile does not name it. */
 const char *sk_policy_zone_title(const sk_policy *p, sk_zone z);
@@ -615,6 +621,19 @@ typedef struct sk_exception_route {
 
 /* The profile's exception route, or NULL when it states none. */
 const sk_exception_route *sk_policy_exception_route(const sk_policy *p);
+
+/*
+ * Separation of duties: the roles (bits 1u << sk_role) one account may not
+ * hold together with r. The floor is built in and every profile has it: an
+ * auditor holds no administrative, system or response role (the national
+ * guideline: 監査実施者は被監査部門から独立した者); a profile's
+ * `separation:` section may only add pairs, each cited. Symmetric: if a
+ * excludes b, b excludes a. p NULL: the floor.
+ */
+uint32_t sk_policy_role_excludes(const sk_policy *p, sk_role r);
+/* The citations of the profile's entries that exclude a from b (none for the floor). */
+const char *const *sk_policy_separation_citations(const sk_policy *p, sk_role a, sk_role b,
+                                                  unsigned *n);
 
 /* --- coverage and export --- */
 

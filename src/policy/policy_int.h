@@ -178,6 +178,10 @@ struct sk_policy {
 	const char **cap_cites[SK_CAP__COUNT];
 	bool has_exception_route;
 	sk_exception_route exception_route;
+	/* separation: the pairs the profile adds to the floor, and where it says so */
+	uint32_t sep_excludes[SK_ROLE__COUNT];
+	unsigned sep_n_cites[SK_ROLE__COUNT];
+	const char **sep_cites[SK_ROLE__COUNT];
 };
 
 /* decide.c: builds the per-action tables once all rules are loaded. */

@@ -1288,6 +1288,58 @@ static void load_exceptions(ld *L, const sk_ynode *n)
 }
 
 /*
+ * separation: [{role: auditor, excludes: [ciso, ...], cite: [...], note: ...}]:
+ * pairs of roles one account may not hold, added to the built-in floor
+ * (sk_policy_role_excludes). A role named twice keeps the citations of its
+ * first entry.
+ */
+static void load_separation(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"role", "excludes", "cite", "note", NULL};
+	static const char *const required[] = {"role", "excludes", "cite", NULL};
+	sk_policy *p = L->p;
+	if (!want(L, n, SK_YN_SEQ, "separation"))
+		return;
+	for (size_t i = 0; i < n->len; i++) {
+		const sk_ynode *e = n->items[i];
+		if (!keys_ok(L, e, "a separation entry", allowed, required))
+			continue;
+		const sk_ynode *rn = mget(e, "role"), *xs = mget(e, "excludes"), *note;
+		sk_role r;
+		if (!want(L, rn, SK_YN_SCALAR, "role") || !want(L, xs, SK_YN_SEQ, "excludes"))
+			continue;
+		if (sk_role_parse(rn->s, &r) != SK_OK) {
+			lerr(L, rn->line, "unknown role '%s' in separation", rn->s);
+			continue;
+		}
+		uint32_t mask = 0;
+		for (size_t j = 0; j < xs->len; j++) {
+			const sk_ynode *x = xs->items[j];
+			sk_role o;
+			if (!want(L, x, SK_YN_SCALAR, "a role"))
+				continue;
+			if (sk_role_parse(x->s, &o) != SK_OK)
+				lerr(L, x->line, "unknown role '%s' in separation of '%s'", x->s,
+				     rn->s);
+			else if (o == r)
+				lerr(L, x->line, "role '%s' cannot exclude itself", x->s);
+			else
+				mask |= 1u << o;
+		}
+		if ((note = mget(e, "note")))
+			want(L, note, SK_YN_SCALAR, "note");
+		unsigned nc = 0;
+		const char **cc = NULL;
+		load_cites(L, mget(e, "cite"), false, &nc, &cc, NULL);
+		p->sep_excludes[r] |= mask;
+		if (!p->sep_n_cites[r]) {
+			p->sep_n_cites[r] = nc;
+			p->sep_cites[r] = cc;
+		}
+	}
+}
+
+/*
  * capabilities: {asset.write: {roles: [ciso, ...], cite: [...], note: ...}}:
  * each capability named replaces its default row (capability.c); a role
  * need not be under roles (an installation may grant any role of SPEC §3).
@@ -1345,9 +1397,9 @@ static void load_capabilities(ld *L, const sk_ynode *n)
 static void load_root(ld *L, const sk_ynode *root)
 {
 	static const char *const allowed[] = {
-	    "format",    "city",      "articles",   "chapters",     "classification",
-	    "roles",     "zones",     "rules",      "passwords",    "mfa",
-	    "retention", "checklist", "exceptions", "capabilities", NULL};
+	    "format",     "city",         "articles",   "chapters", "classification", "roles",
+	    "zones",      "rules",        "passwords",  "mfa",      "retention",      "checklist",
+	    "exceptions", "capabilities", "separation", NULL};
 	static const char *const required[] = {"format", "city",  "articles", "classification",
 	                                       "roles",  "rules", NULL};
 	if (!keys_ok(L, root, "the profile", allowed, required))
@@ -1383,6 +1435,8 @@ static void load_root(ld *L, const sk_ynode *root)
 		load_exceptions(L, v);
 	if ((v = mget(root, "capabilities")))
 		load_capabilities(L, v);
+	if ((v = mget(root, "separation")))
+		load_separation(L, v);
 }
 
 /* --- public: loading --- */

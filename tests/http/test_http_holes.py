@@ -251,6 +251,8 @@ for path, item in doc["paths"].items():
             check("404" in rs, what + " lacks 404")
         if "requestBody" in op:
             check("413" in rs and "415" in rs, what + " lacks 413/415")
+# A locked account answers 423 (SPEC §3), a throttled address 429 (issue #12).
+check("429" in doc["paths"]["/api/v1/login"]["post"]["responses"], "login lacks 429")
 check("423" in doc["paths"]["/api/v1/login"]["post"]["responses"], "login lacks 423")
 got = ciso.call("POST", "/api/v1/org", {"code": "oa-1", "name": "OA", "kind": "section",
                                        "parent": "dept-a"})

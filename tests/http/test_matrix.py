@@ -17,7 +17,7 @@ leave it out (assets, accounts, grants, audit entries).
 import itertools
 
 from sktest import (City, Client, Server, ROLES, HOME, OUTSIDE_UNIT, check, expect, fail,
-                    password_for, sk, DB, external_address)
+                    password_for, sk, DB, external_address, TOTP_SECRETS, next_code)
 
 EVERY = frozenset(ROLES)
 ADMINS = {"ciso", "general_manager"}
@@ -184,8 +184,10 @@ def req_for(method, path, unit, role):
         fresh = city.add_asset(unit)
         spec = ("/api/v1/assets/%d" % fresh, {"operator": "op", "record": "shredded"})
     if method == "POST" and path == "/api/v1/login":
-        spec = (path, {"login": city.login.get(role, "u-norole"),
-                       "password": password_for(city.login.get(role, "u-norole"))})
+        login = city.login.get(role, "u-norole")
+        spec = (path, {"login": login, "password": password_for(login)})
+        if login in TOTP_SECRETS:  # enrolled by the harness (the MFA floor, issue #12)
+            spec[1]["totp"] = next_code(login)
     if method == "POST" and path == "/api/v1/password":
         login = city.login.get(role, "u-norole")
         spec = (path, {"old": password_for(login), "new": password_for(login)})

@@ -217,7 +217,9 @@ city = City()
 for login in ("scan-login", "scan-pw", "scan-totp"):
     sk("user", "add", "--db", DB, "--login", login, "--name", login, "--unit", "sec-a1",
        "--role", "staff", "--password-stdin", stdin=password_for(login) + "\n")
-srv = Server("--metrics-from", "127.0.0.0/8")
+# The login throttle (issue #12) would answer sqlmap's login payloads 429 after a few
+# failures, hiding the route from the scan: it is off here and tested in test_login_hardening.
+srv = Server("--metrics-from", "127.0.0.0/8", "--login-throttle", "0")
 main = Client(srv)
 expect(main.login("u-ciso"), 200, "login u-ciso")
 aux = {}

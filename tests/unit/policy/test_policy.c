@@ -1176,6 +1176,66 @@ static void test_capabilities(void **state)
 	sk_buf_free(&diag);
 }
 
+/* Separation of duties: the floor every profile has, and what a profile adds, both ways. */
+static void test_separation(void **state)
+{
+	(void)state;
+	uint32_t aud = 1u << SK_ROLE_AUDITOR;
+	/* The floor: an auditor holds no administrative, system or response role. */
+	uint32_t floor = sk_policy_role_excludes(NULL, SK_ROLE_AUDITOR);
+	for (sk_role r = 0; r < SK_ROLE__COUNT; r++) {
+		bool want = r == SK_ROLE_CISO || r == SK_ROLE_GENERAL_MANAGER ||
+		            r == SK_ROLE_SECURITY_OFFICER || r == SK_ROLE_SECURITY_MANAGER ||
+		            r == SK_ROLE_SYSTEM_MANAGER || r == SK_ROLE_SYSTEM_STAFF ||
+		            r == SK_ROLE_CSIRT || r == SK_ROLE_CITY;
+		assert_int_equal((floor >> r) & 1u, want);
+		/* and the other way round */
+		assert_int_equal((sk_policy_role_excludes(NULL, r) & aud) != 0, want);
+	}
+	assert_int_equal(sk_policy_role_excludes(NULL, SK_ROLE_STAFF), 0);
+
+	/* A profile adds pairs, cited; it cannot take the floor away. */
+	sk_policy *p = must_load("  - {id: r, action: copy, decision: allow, cite: \"1\"}\n"
+	                         "separation:\n"
+	                         "  - {role: staff, excludes: [contractor], cite: [\"2\"]}\n"
+	                         "  - {role: auditor, excludes: [], cite: [\"3\"]}\n");
+	assert_true(sk_policy_role_excludes(p, SK_ROLE_CONTRACTOR) & (1u << SK_ROLE_STAFF));
+	assert_int_equal(sk_policy_role_excludes(p, SK_ROLE_AUDITOR), floor);
+	unsigned n = 0;
+	const char *const *c =
+	    sk_policy_separation_citations(p, SK_ROLE_CONTRACTOR, SK_ROLE_STAFF, &n);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(c[0], "2"));
+	assert_null(sk_policy_separation_citations(p, SK_ROLE_CISO, SK_ROLE_STAFF, &n));
+	sk_policy_free(p);
+
+	/* Bad entries name the line: an unknown role, a role excluding itself, no citation. */
+	sk_buf diag = SK_BUF_INIT(1u << 16);
+	p = NULL;
+	assert_int_not_equal(load_with("  - {id: r, action: copy, decision: allow, cite: \"1\"}\n"
+	                               "separation:\n"
+	                               "  - {role: pope, excludes: [staff], cite: [\"2\"]}\n"
+	                               "  - {role: staff, excludes: [staff], cite: [\"2\"]}\n"
+	                               "  - {role: staff, excludes: [ciso]}\n",
+	                               &p, &diag),
+	                     SK_OK);
+	assert_non_null(strstr(diag.data, "unknown role 'pope' in separation"));
+	assert_non_null(strstr(diag.data, "role 'staff' cannot exclude itself"));
+	assert_non_null(strstr(diag.data, "cite"));
+	sk_policy_free(p);
+	sk_buf_free(&diag);
+
+	/* 世田谷 ties the floor to its audit article. */
+	sk_buf d2 = SK_BUF_INIT(1u << 16);
+	if (sk_policy_open("setagaya", &p, &d2) != SK_OK)
+		fail_msg("%s", d2.data);
+	c = sk_policy_separation_citations(p, SK_ROLE_AUDITOR, SK_ROLE_CISO, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0], "世田谷 16(1)ア");
+	sk_policy_free(p);
+	sk_buf_free(&d2);
+}
+
 static void test_vocabulary_round_trips(void **state)
 {
 	(void)state;
@@ -1216,6 +1276,7 @@ int main(void)
 	    cmocka_unit_test(test_unstated_periods_holders_exceptions),
 	    cmocka_unit_test(test_vocabulary_round_trips),
 	    cmocka_unit_test(test_capabilities),
+	    cmocka_unit_test(test_separation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
