@@ -27,6 +27,8 @@ typedef enum sk_err {
 	SK_ERR_TEMPFAIL = 14,             /* try again later (busy database, resources) */
 	SK_ERR_INTERNAL = 15,             /* a bug: an invariant did not hold */
 	SK_ERR_MUST_CHANGE_PASSWORD = 16, /* a temporary password must be changed first */
+	SK_ERR_FORBIDDEN_BY_POLICY = 17,  /* the profile forbids it outright (a request, C7) */
+	SK_ERR_SELF_APPROVAL = 18,        /* an approver deciding their own request */
 	SK_ERR__COUNT
 } sk_err;
 
