@@ -921,7 +921,11 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 	int64_t now = sk_clock_now();
 	if (approve && json_array_size(rest) > 0) {
 		/* all_of: the next approver in the requester's chain (holders were checked at filing). */
-		const char *next = json_string_value(json_array_get(rest, 0));
+		char next_role[32] = "";
+		const char *first = json_string_value(json_array_get(rest, 0));
+		if (first)
+			snprintf(next_role, sizeof(next_role), "%s", first);
+		const char *next = first ? next_role : NULL;
 		sk_role role;
 		int64_t chain[CHAIN_MAX], unit = 0;
 		size_t n = 0;
