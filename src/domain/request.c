@@ -985,7 +985,8 @@ sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *e
 	if (e)
 		return e;
 	if (who != WHO_REQUESTER) {
-		e = sk_fail(err, SK_ERR_DENIED, "only the requester withdraws a request");
+		/* Only the requester withdraws: to anyone else the request is not theirs to see. */
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64 " of yours", id);
 		goto out;
 	}
 	if (strcmp(r.status, "pending") != 0) {
@@ -1022,8 +1023,8 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 	json_t *f = NULL, *before = NULL;
 	const sk_schema *fs = sk_schema_request_followup(r.kind);
 	if (who == WHO_READER) {
-		e = sk_fail(err, SK_ERR_DENIED,
-		            "the requester or an approver records the follow-through");
+		/* The requester or an approver records the follow-through; a ledger reader may not. */
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64 " to follow through", id);
 		goto out;
 	}
 	if (!fs) {
