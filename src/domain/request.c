@@ -61,15 +61,16 @@ static int kind_action(const char *kind)
  * field back in ISO form, so that 和暦 and western dates are stored alike.
  * where ("details") prefixes the message.
  */
-static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj,
-                           const char *where, sk_buf *err)
+static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj, const char *where,
+                           sk_buf *err)
 {
 	sk_err e = sk_schema_check_json(sc, mode, obj, err);
 	if (e) {
 		if (err && err->field) {
 			const char *f = err->field;
 			char msg[SK_BUF_MSG_MAX];
-			snprintf(msg, sizeof(msg), "%s.%s: %s", where, f, err->data ? err->data : "");
+			snprintf(msg, sizeof(msg), "%s.%s: %s", where, f,
+			         err->data ? err->data : "");
 			fail_at(err, e, f, "%s", msg);
 		}
 		return e;
@@ -83,8 +84,8 @@ static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj
 				return e;
 			if (v && (f->flags & SK_FF_REQUIRED) &&
 			    json_string_value(v)[strspn(json_string_value(v), " \t\r\n")] == '\0')
-				return fail_at(err, SK_ERR_INVALID, f->key, "%s.%s is required", where,
-				               f->key);
+				return fail_at(err, SK_ERR_INVALID, f->key, "%s.%s is required",
+				               where, f->key);
 		}
 		if (f->type != SK_FT_DATE || !v)
 			continue;
@@ -92,8 +93,9 @@ static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj
 		sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		e = sk_wareki_parse(json_string_value(v), json_string_length(v), &d, &why);
 		if (e) {
-			e = fail_at(err, SK_ERR_INVALID, f->key, "%s.%s: not a date (YYYY-MM-DD): %s",
-			            where, f->key, why.data ? why.data : "");
+			e = fail_at(err, SK_ERR_INVALID, f->key,
+			            "%s.%s: not a date (YYYY-MM-DD): %s", where, f->key,
+			            why.data ? why.data : "");
 			sk_buf_free(&why);
 			return e;
 		}
@@ -105,7 +107,10 @@ static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj
 	return SK_OK;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 /* --- the chain of command --- */
 
@@ -118,7 +123,8 @@ static sk_err chain_of(sk_store *s, int64_t unit, int64_t *out, size_t *n, sk_bu
 		int64_t parent = 0;
 		sk_val p[] = {SK_VINT(unit)};
 		sk_err e = sk_store_query_int(
-		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent, err);
+		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent,
+		    err);
 		if (e)
 			return e;
 		unit = parent;
@@ -137,11 +143,12 @@ static sk_err holder_unit(sk_store *s, sk_role role, const int64_t *chain, size_
 	for (size_t i = 0; i < n; i++) {
 		int64_t k = 0;
 		sk_val p[] = {sk_vtext(sk_role_name(role)), SK_VINT(chain[i]), SK_VINT(not_user)};
-		sk_err e = sk_store_query_int(s,
-		                              "SELECT COUNT(*) FROM role_assignment ra JOIN users u ON "
-		                              "u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? "
-		                              "AND u.status = 'active' AND u.id <> ?",
-		                              p, 3, &k, err);
+		sk_err e =
+		    sk_store_query_int(s,
+		                       "SELECT COUNT(*) FROM role_assignment ra JOIN users u ON "
+		                       "u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? "
+		                       "AND u.status = 'active' AND u.id <> ?",
+		                       p, 3, &k, err);
 		if (e)
 			return e;
 		if (k) {
@@ -153,17 +160,18 @@ static sk_err holder_unit(sk_store *s, sk_role role, const int64_t *chain, size_
 }
 
 /* Whether user holds role at one of the units of chain. */
-static sk_err holds_in(sk_store *s, int64_t user, const char *role, const int64_t *chain,
-                       size_t n, bool *out, sk_buf *err)
+static sk_err holds_in(sk_store *s, int64_t user, const char *role, const int64_t *chain, size_t n,
+                       bool *out, sk_buf *err)
 {
 	*out = false;
 	for (size_t i = 0; i < n && !*out; i++) {
 		int64_t k = 0;
 		sk_val p[] = {SK_VINT(user), sk_vtext(role), SK_VINT(chain[i])};
-		sk_err e = sk_store_query_int(s,
-		                              "SELECT COUNT(*) FROM role_assignment WHERE user_id = ? "
-		                              "AND role = ? AND unit_id = ?",
-		                              p, 3, &k, err);
+		sk_err e =
+		    sk_store_query_int(s,
+		                       "SELECT COUNT(*) FROM role_assignment WHERE user_id = ? "
+		                       "AND role = ? AND unit_id = ?",
+		                       p, 3, &k, err);
 		if (e)
 			return e;
 		*out = k > 0;
@@ -236,20 +244,21 @@ static json_t *row_json(const sk_row *row, const char *today)
 	json_object_set_new(j, "requester", json_string(sk_row_text(row, 3)));
 	json_object_set_new(j, "unit", json_integer(sk_row_int(row, 4)));
 	json_object_set_new(j, "unit_code", json_string(sk_row_text(row, 21)));
-	json_object_set_new(j, "asset_id",
-	                    sk_row_is_null(row, 5) ? json_null() : json_integer(sk_row_int(row, 5)));
+	json_object_set_new(
+	    j, "asset_id", sk_row_is_null(row, 5) ? json_null() : json_integer(sk_row_int(row, 5)));
 	json_object_set_new(j, "reason", json_string(sk_row_text(row, 6)));
 	json_object_set_new(j, "details", json_text_or_null(row, 7));
 	json_object_set_new(j, "decision", json_text_or_null(row, 8));
 	json_object_set_new(j, "safeguards_confirmed", json_text_or_null(row, 9));
-	json_object_set_new(j, "approver_role", sk_row_is_null(row, 10)
-	                                            ? json_null()
+	json_object_set_new(j, "approver_role",
+	                    sk_row_is_null(row, 10) ? json_null()
 	                                            : json_string(sk_row_text(row, 10)));
 	json_object_set_new(j, "approver_unit",
-	                    sk_row_is_null(row, 11) ? json_null() : json_integer(sk_row_int(row, 11)));
-	json_object_set_new(j, "decided_by", sk_row_is_null(row, 12)
-	                                         ? json_null()
-	                                         : json_string(sk_row_text(row, 12)));
+	                    sk_row_is_null(row, 11) ? json_null()
+	                                            : json_integer(sk_row_int(row, 11)));
+	json_object_set_new(j, "decided_by",
+	                    sk_row_is_null(row, 12) ? json_null()
+	                                            : json_string(sk_row_text(row, 12)));
 	json_object_set_new(j, "as_deputy", json_boolean(sk_row_int(row, 13)));
 	json_object_set_new(j, "emergency", json_boolean(sk_row_int(row, 14)));
 	json_object_set_new(j, "follow_through", json_text_or_null(row, 16));
@@ -289,10 +298,11 @@ static sk_err load_row(sk_store *s, int64_t id, req_row *r, sk_buf *err)
 {
 	memset(r, 0, sizeof(*r));
 	sk_val p[] = {SK_VINT(id)};
-	sk_err e = sk_store_query(s,
-	                          "SELECT " REQ_COLS
-	                          " FROM requests r JOIN org_unit o ON o.id = r.unit_id WHERE r.id = ?",
-	                          p, 1, take_row, r, err);
+	sk_err e =
+	    sk_store_query(s,
+	                   "SELECT " REQ_COLS
+	                   " FROM requests r JOIN org_unit o ON o.id = r.unit_id WHERE r.id = ?",
+	                   p, 1, take_row, r, err);
 	if (!e && !r->found)
 		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
 	return e;
@@ -301,11 +311,11 @@ static sk_err load_row(sk_store *s, int64_t id, req_row *r, sk_buf *err)
 static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 {
 	json_t *steps = ctx;
-	json_t *st = json_pack("{s:o, s:s, s:s, s:o, s:b}", "at", time_json(sk_row_int(row, 0)),
-	                       "actor", sk_row_text(row, 1), "action", sk_row_text(row, 2),
-	                       "comment",
-	                       sk_row_is_null(row, 3) ? json_null() : json_string(sk_row_text(row, 3)),
-	                       "as_deputy", (int)sk_row_int(row, 4));
+	json_t *st =
+	    json_pack("{s:o, s:s, s:s, s:o, s:b}", "at", time_json(sk_row_int(row, 0)), "actor",
+	              sk_row_text(row, 1), "action", sk_row_text(row, 2), "comment",
+	              sk_row_is_null(row, 3) ? json_null() : json_string(sk_row_text(row, 3)),
+	              "as_deputy", (int)sk_row_int(row, 4));
 	if (!st || json_array_append_new(steps, st))
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	return SK_OK;
@@ -356,7 +366,8 @@ static sk_err who_is(sk_ctx *c, const req_row *r, who_kind *out, sk_buf *err)
 		bool yes = false;
 		sk_err e = chain_of(c->store, r->approver_unit, chain, &n, err);
 		if (!e)
-			e = holds_in(c->store, c->actor->user_id, r->approver_role, chain, n, &yes, err);
+			e = holds_in(c->store, c->actor->user_id, r->approver_role, chain, n, &yes,
+			             err);
 		if (e)
 			return e;
 		if (yes) {
@@ -402,11 +413,14 @@ static sk_err load_visible(sk_ctx *c, int64_t id, req_row *r, who_kind *who, sk_
 
 /* --- writing --- */
 
-static sk_err add_step(sk_ctx *c, int64_t id, const char *action, const char *comment,
-                       bool deputy, sk_buf *err)
+static sk_err add_step(sk_ctx *c, int64_t id, const char *action, const char *comment, bool deputy,
+                       sk_buf *err)
 {
-	sk_val p[] = {SK_VINT(id),     SK_VINT(sk_clock_now()), sk_vtext(c->actor->login),
-	              sk_vtext(action), sk_vtext(comment && *comment ? comment : NULL),
+	sk_val p[] = {SK_VINT(id),
+	              SK_VINT(sk_clock_now()),
+	              sk_vtext(c->actor->login),
+	              sk_vtext(action),
+	              sk_vtext(comment && *comment ? comment : NULL),
 	              SK_VINT(deputy ? 1 : 0)};
 	return sk_store_exec(c->store,
 	                     "INSERT INTO request_steps (request_id, at, actor, action, comment, "
@@ -459,16 +473,15 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
  * transaction, so a refused filing records nothing) or bare.
  */
 static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t asset_id,
-                     uint32_t roles, sk_decision_made *m, sk_decision *d, json_t **dj,
-                     sk_buf *err)
+                     uint32_t roles, sk_decision_made *m, sk_decision *d, json_t **dj, sk_buf *err)
 {
 	*dj = NULL;
 	if (asset_id) {
 		sk_err e = sk_decision_make(c->store, pol, c->actor, roles, asset_id,
 		                            sk_action_name(act), m, err);
 		if (e == SK_ERR_NOT_FOUND)
-			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id", "asset_id: no asset %" PRId64,
-			            asset_id);
+			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
+			            "asset_id: no asset %" PRId64, asset_id);
 		if (!e)
 			*dj = json_loadb(m->answer.data, m->answer.len, 0, NULL);
 		if (e)
@@ -556,7 +569,8 @@ static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 	    {"zone", a->zone && *a->zone ? a->zone : NULL},
 	    {"asset_type", a->type && *a->type ? a->type : NULL},
 	};
-	f->ok = sk_decide_input_parse(f->pol, kv, sizeof(kv) / sizeof(kv[0]), &f->in, NULL) == SK_OK;
+	f->ok =
+	    sk_decide_input_parse(f->pol, kv, sizeof(kv) / sizeof(kv[0]), &f->in, NULL) == SK_OK;
 	for (int r = 0; f->ok && r < SK_ROLE__COUNT; r++)
 		if (f->roles & (1u << r)) {
 			f->in.actor_role = (sk_role)r;
@@ -586,16 +600,18 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	if (id_out)
 		*id_out = 0;
 	if (!c->actor->user_id)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "a request is filed by an account (sekisho request file --as LOGIN)");
+		return sk_fail(
+		    err, SK_ERR_INVALID,
+		    "a request is filed by an account (sekisho request file --as LOGIN)");
 	const sk_schema *ds = sk_schema_request_details(in->kind);
 	if (!ds)
-		return fail_at(err, SK_ERR_INVALID, "kind",
-		               "kind: unknown request kind '%.64s' (take_out, transport, "
-		               "provide_external, carry_in, copy, dispose, install_software, "
-		               "connect_device, use_private_device, exception, zone_entry, key_loan, "
-		               "mynumber_handling)",
-		               in->kind ? in->kind : "");
+		return fail_at(
+		    err, SK_ERR_INVALID, "kind",
+		    "kind: unknown request kind '%.64s' (take_out, transport, "
+		    "provide_external, carry_in, copy, dispose, install_software, "
+		    "connect_device, use_private_device, exception, zone_entry, key_loan, "
+		    "mynumber_handling)",
+		    in->kind ? in->kind : "");
 	if (!in->reason || !in->reason[strspn(in->reason, " \t\r\n")])
 		return fail_at(err, SK_ERR_INVALID, "reason", "reason is required");
 	const sk_field *rf = sk_schema_field(&sk_schema_request, "reason");
@@ -631,9 +647,9 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	int64_t unit = 0;
 	{
 		sk_val p[] = {SK_VINT(c->actor->user_id)};
-		if ((e = sk_store_query_int(c->store,
-		                            "SELECT unit_id FROM users WHERE id = ? AND status = 'active'",
-		                            p, 1, &unit, err))) {
+		if ((e = sk_store_query_int(
+		         c->store, "SELECT unit_id FROM users WHERE id = ? AND status = 'active'",
+		         p, 1, &unit, err))) {
 			if (e == SK_ERR_NOT_FOUND)
 				e = sk_fail(err, SK_ERR_DENIED, "the account is not active");
 			goto out;
@@ -645,7 +661,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	if (exception && jstr(details, "action")) {
 		sk_action a;
 		if (sk_action_parse(jstr(details, "action"), &a) != SK_OK) {
-			e = fail_at(err, SK_ERR_INVALID, "action", "details.action: unknown action '%.64s'",
+			e = fail_at(err, SK_ERR_INVALID, "action",
+			            "details.action: unknown action '%.64s'",
 			            jstr(details, "action"));
 			goto out;
 		}
@@ -660,11 +677,11 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		/* A record kind still names a real asset when it names one. */
 		int64_t k = 0;
 		sk_val p[] = {SK_VINT(in->asset_id)};
-		if ((e = sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p, 1,
-		                            &k, err)) ||
+		if ((e = sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p,
+		                            1, &k, err)) ||
 		    !sk_authz_can(c, SK_CAP_ASSET_READ, k)) {
-			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id", "asset_id: no asset %" PRId64,
-			            in->asset_id);
+			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
+			            "asset_id: no asset %" PRId64, in->asset_id);
 			goto out;
 		}
 	}
@@ -679,7 +696,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		if (in->asset_id) {
 			struct facts_ctx f = {.pol = pol, .act = (sk_action)act, .roles = roles};
 			bool top;
-			if (!sk_asset_read(c, in->asset_id, true, take_facts, &f, &top, NULL) && f.ok)
+			if (!sk_asset_read(c, in->asset_id, true, take_facts, &f, &top, NULL) &&
+			    f.ok)
 				approvers_of(pol, (sk_action)act, dj, &d, &f.in);
 		}
 	}
@@ -707,9 +725,10 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			goto out;
 		}
 		if (emergency && !(xr && xr->report_afterwards)) {
-			e = fail_at(err, SK_ERR_INVALID, "emergency",
-			            "details.emergency: the profile does not let an emergency exception "
-			            "be reported afterwards");
+			e = fail_at(
+			    err, SK_ERR_INVALID, "emergency",
+			    "details.emergency: the profile does not let an emergency exception "
+			    "be reported afterwards");
 			goto out;
 		}
 	} else if (decided && d.decision == SK_DEC_FORBID && !(d.exception_possible && d.proviso)) {
@@ -723,8 +742,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		            in->kind, cites.data ? cites.data : "");
 		sk_buf_free(&cites);
 		goto out;
-	} else if (decided && (d.decision == SK_DEC_REQUIRE_APPROVAL ||
-	                       d.decision == SK_DEC_FORBID)) {
+	} else if (decided &&
+	           (d.decision == SK_DEC_REQUIRE_APPROVAL || d.decision == SK_DEC_FORBID)) {
 		for (unsigned i = 0; i < d.n_approvers && nroute < ROUTE_MAX; i++)
 			route[nroute++] = d.approvers[i];
 		any_of = d.approver_mode == SK_APPROVE_ANY_OF;
@@ -756,10 +775,12 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 				have = have || json_equal(v, w);
 			if (!have) {
 				e = fail_at(err, SK_ERR_INVALID, "safeguards_confirmed",
-				            "safeguards_confirmed: the decision requires '%s' (%s); confirm "
+				            "safeguards_confirmed: the decision requires '%s' "
+				            "(%s); confirm "
 				            "each safeguard it lists",
 				            json_string_value(v),
-				            sk_policy_city_short(pol) ? sk_policy_city_short(pol) : "");
+				            sk_policy_city_short(pol) ? sk_policy_city_short(pol)
+				                                      : "");
 				goto out;
 			}
 		}
@@ -785,25 +806,27 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		approver = route[first];
 		if (!approver_unit) {
 			const char *title = sk_policy_role_title(pol, approver);
-			e = fail_at(err, SK_ERR_CONFLICT, "approver_role",
-			            "no one holds the role %s (%s) in the requester's chain of command: "
-			            "the request cannot be routed",
-			            title ? title : sk_role_name(approver), sk_role_name(approver));
+			e = fail_at(
+			    err, SK_ERR_CONFLICT, "approver_role",
+			    "no one holds the role %s (%s) in the requester's chain of command: "
+			    "the request cannot be routed",
+			    title ? title : sk_role_name(approver), sk_role_name(approver));
 			goto out;
 		}
-		/* all_of: every later approver must have a holder too, or the request would stall. */
+		/* all_of: every later approver must have a holder too, or the request would stall.
+		 */
 		for (size_t i = first + 1; !any_of && i < nroute; i++) {
 			int64_t u = 0;
-			if ((e = holder_unit(c->store, route[i], chain, nchain, c->actor->user_id, &u,
-			                     err)))
+			if ((e = holder_unit(c->store, route[i], chain, nchain, c->actor->user_id,
+			                     &u, err)))
 				goto out;
 			if (!u) {
 				const char *title = sk_policy_role_title(pol, route[i]);
-				e = fail_at(err, SK_ERR_CONFLICT, "approver_role",
-				            "no one holds the role %s (%s) in the requester's chain of "
-				            "command: the request cannot be routed",
-				            title ? title : sk_role_name(route[i]),
-				            sk_role_name(route[i]));
+				e = fail_at(
+				    err, SK_ERR_CONFLICT, "approver_role",
+				    "no one holds the role %s (%s) in the requester's chain of "
+				    "command: the request cannot be routed",
+				    title ? title : sk_role_name(route[i]), sk_role_name(route[i]));
 				goto out;
 			}
 		}
@@ -813,8 +836,10 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	json_t *rest = json_array();
 	for (size_t i = 0; rest && i < nroute; i++)
 		json_array_append_new(rest, json_string(sk_role_name(route[i])));
-	char *details_s = sk_json_canonical_str(details), *decision_s = dj ? sk_json_canonical_str(dj) : NULL,
-	     *confirmed_s = sk_json_canonical_str(confirmed), *route_s = rest ? sk_json_canonical_str(rest) : NULL;
+	char *details_s = sk_json_canonical_str(details),
+	     *decision_s = dj ? sk_json_canonical_str(dj) : NULL,
+	     *confirmed_s = sk_json_canonical_str(confirmed),
+	     *route_s = rest ? sk_json_canonical_str(rest) : NULL;
 	json_decref(rest);
 	if (!details_s || (dj && !decision_s) || !confirmed_s || !route_s) {
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
@@ -850,10 +875,13 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		};
 		e = sk_store_query_int(
 		    c->store,
-		    "INSERT INTO requests (kind, status, requester_id, requester, unit_id, asset_id, "
-		    "action, reason, details, decision, safeguards_confirmed, approver_role, route, "
+		    "INSERT INTO requests (kind, status, requester_id, requester, unit_id, "
+		    "asset_id, "
+		    "action, reason, details, decision, safeguards_confirmed, approver_role, "
+		    "route, "
 		    "approver_unit, emergency, period_from, period_until, created_at, updated_at, "
-		    "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		    "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		    "?) "
 		    "RETURNING id",
 		    p, sizeof(p) / sizeof(p[0]), &id, err);
 	}
@@ -862,8 +890,9 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	if (!e)
 		e = add_step(c, id, emergency ? "report" : "file", NULL, false, err);
 	if (!e && approver == SK_ROLE_NONE)
-		e = add_step(c, id, "approve", decided ? "no approval needed (the policy's decision)"
-		                                       : "recorded (no approval needed)",
+		e = add_step(c, id, "approve",
+		             decided ? "no approval needed (the policy's decision)"
+		                     : "recorded (no approval needed)",
 		             false, err);
 	e = finish(c, id, "request.file", NULL, e, err);
 	if (!e && id_out)
@@ -883,11 +912,11 @@ out:
 
 /* --- decisions --- */
 
-static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment,
-                             sk_buf *err)
+static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, sk_buf *err)
 {
 	if (!approve && (!comment || !comment[strspn(comment, " \t\r\n")]))
-		return fail_at(err, SK_ERR_INVALID, "comment", "comment: a rejection needs a comment");
+		return fail_at(err, SK_ERR_INVALID, "comment",
+		               "comment: a rejection needs a comment");
 	if (comment) {
 		const sk_field *f = sk_schema_field(&sk_schema_request_reject, "comment");
 		sk_err e = sk_schema_check_text(f, comment, strlen(comment), err);
@@ -900,7 +929,8 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 	if (e)
 		return e;
 	if (who == WHO_REQUESTER) {
-		e = sk_fail(err, SK_ERR_SELF_APPROVAL, "an approver cannot decide their own request");
+		e = sk_fail(err, SK_ERR_SELF_APPROVAL,
+		            "an approver cannot decide their own request");
 		goto out;
 	}
 	if (who != WHO_DECIDER && who != WHO_DEPUTY) {
@@ -920,7 +950,8 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 	json_t *rest = json_loads(r.route, 0, NULL);
 	int64_t now = sk_clock_now();
 	if (approve && json_array_size(rest) > 0) {
-		/* all_of: the next approver in the requester's chain (holders were checked at filing). */
+		/* all_of: the next approver in the requester's chain (holders were checked at
+		 * filing). */
 		char next_role[32] = "";
 		const char *first = json_string_value(json_array_get(rest, 0));
 		if (first)
@@ -938,29 +969,37 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 		if (!e)
 			e = holder_unit(c->store, role, chain, n, r.requester_id, &unit, err);
 		if (!e && !unit)
-			e = fail_at(err, SK_ERR_CONFLICT, "approver_role",
-			            "no one holds the role %s in the requester's chain of command any more",
-			            next);
+			e = fail_at(
+			    err, SK_ERR_CONFLICT, "approver_role",
+			    "no one holds the role %s in the requester's chain of command any more",
+			    next);
 		if (!e) {
 			sk_val p[] = {sk_vtext(next), SK_VINT(unit), sk_vtext(rest_s), SK_VINT(now),
 			              SK_VINT(id)};
-			e = sk_store_exec(c->store,
-			                  "UPDATE requests SET approver_role = ?, approver_unit = ?, route "
-			                  "= ?, updated_at = ? WHERE id = ?",
-			                  p, 5, NULL, err);
+			e = sk_store_exec(
+			    c->store,
+			    "UPDATE requests SET approver_role = ?, approver_unit = ?, route "
+			    "= ?, updated_at = ? WHERE id = ?",
+			    p, 5, NULL, err);
 		}
 		free(rest_s);
 	} else {
-		sk_val p[] = {sk_vtext(approve ? "approved" : "rejected"), sk_vtext(c->actor->login),
-		              SK_VINT(who == WHO_DEPUTY), SK_VINT(now), SK_VINT(now), SK_VINT(id)};
-		e = sk_store_exec(c->store,
-		                  "UPDATE requests SET status = ?, decided_by = ?, decided_as_deputy = "
-		                  "?, decided_at = ?, updated_at = ? WHERE id = ?",
-		                  p, 6, NULL, err);
+		sk_val p[] = {sk_vtext(approve ? "approved" : "rejected"),
+		              sk_vtext(c->actor->login),
+		              SK_VINT(who == WHO_DEPUTY),
+		              SK_VINT(now),
+		              SK_VINT(now),
+		              SK_VINT(id)};
+		e = sk_store_exec(
+		    c->store,
+		    "UPDATE requests SET status = ?, decided_by = ?, decided_as_deputy = "
+		    "?, decided_at = ?, updated_at = ? WHERE id = ?",
+		    p, 6, NULL, err);
 	}
 	json_decref(rest);
 	if (!e)
-		e = add_step(c, id, approve ? "approve" : "reject", comment, who == WHO_DEPUTY, err);
+		e = add_step(c, id, approve ? "approve" : "reject", comment, who == WHO_DEPUTY,
+		             err);
 	e = finish(c, id, approve ? "request.approve" : "request.reject", before, e, err);
 out:
 	req_row_free(&r);
@@ -1001,8 +1040,8 @@ sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *e
 	}
 	sk_val p[] = {SK_VINT(sk_clock_now()), SK_VINT(id)};
 	e = sk_store_exec(c->store,
-	                  "UPDATE requests SET status = 'withdrawn', updated_at = ? WHERE id = ?", p,
-	                  2, NULL, err);
+	                  "UPDATE requests SET status = 'withdrawn', updated_at = ? WHERE id = ?",
+	                  p, 2, NULL, err);
 	if (!e)
 		e = add_step(c, id, "withdraw", comment, false, err);
 	e = finish(c, id, "request.withdraw", before, e, err);
@@ -1023,7 +1062,8 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 	json_t *f = NULL, *before = NULL;
 	const sk_schema *fs = sk_schema_request_followup(r.kind);
 	if (who == WHO_READER) {
-		/* The requester or an approver records the follow-through; a ledger reader may not. */
+		/* The requester or an approver records the follow-through; a ledger reader may not.
+		 */
 		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64 " to follow through", id);
 		goto out;
 	}
@@ -1032,7 +1072,8 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 		goto out;
 	}
 	bool take_out = strcmp(r.kind, "take_out") == 0;
-	if (strcmp(r.status, "approved") != 0 && !(take_out && strcmp(r.status, "in_progress") == 0)) {
+	if (strcmp(r.status, "approved") != 0 &&
+	    !(take_out && strcmp(r.status, "in_progress") == 0)) {
 		e = sk_fail(err, SK_ERR_CONFLICT, "request %" PRId64 " is %s, not approved", id,
 		            r.status);
 		goto out;
@@ -1097,7 +1138,8 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 		 */
 		json_t *dt = json_object_get(r.j, "details");
 		sk_buf rec = SK_BUF_INIT(SK_BUF_MSG_MAX);
-		const char *company = jstr(dt, "operator_company"), *serial = jstr(dt, "serial_number");
+		const char *company = jstr(dt, "operator_company"),
+		           *serial = jstr(dt, "serial_number");
 		sk_buf_addf(&rec, "request %" PRId64 "; method: %s; certificate: %s", id,
 		            jstr(dt, "method") ? jstr(dt, "method") : "", jstr(f, "certificate"));
 		if (company)
@@ -1110,15 +1152,16 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 		sk_ctx ac;
 		sk_ctx_init(&ac, c->store, c->policy, &as);
 		const char *on = jstr(f, "disposed_on") ? jstr(f, "disposed_on") : jstr(dt, "date");
-		e = sk_asset_dispose(&ac, r.asset_id, on, jstr(dt, "person_in_charge"), rec.data, err);
+		e = sk_asset_dispose(&ac, r.asset_id, on, jstr(dt, "person_in_charge"), rec.data,
+		                     err);
 		sk_ctx_fini(&ac);
 		sk_buf_free(&rec);
 		if (e == SK_ERR_INVALID && err)
 			err->field = "disposed_on";
 	}
 	if (!e)
-		e = add_step(c, id, strcmp(status, "completed") == 0 ? "complete" : "take_out", NULL,
-		             false, err);
+		e = add_step(c, id, strcmp(status, "completed") == 0 ? "complete" : "take_out",
+		             NULL, false, err);
 	e = finish(c, id, "request.complete", before, e, err);
 	before = NULL;
 out:
@@ -1175,8 +1218,9 @@ static sk_err status_clause(const char *status, sk_buf *sql, sk_val *p, size_t *
 		               "in_progress, completed, expired)",
 		               status);
 	if (strcmp(status, "expired") == 0) {
-		sk_buf_adds(sql, " AND (r.status = 'expired' OR (r.status = 'approved' AND r.kind = "
-		                 "'exception' AND r.period_until < ?))");
+		sk_buf_adds(sql,
+		            " AND (r.status = 'expired' OR (r.status = 'approved' AND r.kind = "
+		            "'exception' AND r.period_until < ?))");
 		p[(*np)++] = sk_vtext(today);
 	} else if (strcmp(status, "approved") == 0) {
 		sk_buf_adds(sql, " AND r.status = 'approved' AND NOT (r.kind = 'exception' AND "
@@ -1198,8 +1242,8 @@ static sk_err run_box(sk_ctx *c, const sk_request_filter *f, sk_buf *sql, sk_val
 		return e;
 	if (f->kind && *f->kind) {
 		if (!sk_schema_request_details(f->kind))
-			return fail_at(err, SK_ERR_INVALID, "kind", "kind: unknown request kind '%.64s'",
-			               f->kind);
+			return fail_at(err, SK_ERR_INVALID, "kind",
+			               "kind: unknown request kind '%.64s'", f->kind);
 		sk_buf_adds(sql, " AND r.kind = ?");
 		p[np++] = sk_vtext(f->kind);
 	}
@@ -1253,7 +1297,8 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 	sk_buf sql = SK_BUF_INIT(1u << 16);
 	sk_val p[16];
 	sk_err e = SK_OK;
-	const char *head = "SELECT " REQ_COLS " FROM requests r JOIN org_unit o ON o.id = r.unit_id";
+	const char *head =
+	    "SELECT " REQ_COLS " FROM requests r JOIN org_unit o ON o.id = r.unit_id";
 	if (strcmp(box, "mine") == 0) {
 		sk_buf_addf(&sql, "%s WHERE r.requester_id = ?", head);
 		p[0] = SK_VINT(c->actor->user_id);
@@ -1267,14 +1312,15 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 		struct grants gs = {.n = 0};
 		sk_val q[] = {SK_VINT(c->actor->user_id)};
 		if (c->actor->superuser)
-			e = sk_store_query(c->store,
-			                   "SELECT DISTINCT approver_role, approver_unit FROM requests "
-			                   "WHERE status = 'pending' AND approver_role IS NOT NULL",
-			                   NULL, 0, take_grant, &gs, err);
+			e = sk_store_query(
+			    c->store,
+			    "SELECT DISTINCT approver_role, approver_unit FROM requests "
+			    "WHERE status = 'pending' AND approver_role IS NOT NULL",
+			    NULL, 0, take_grant, &gs, err);
 		else
-			e = sk_store_query(c->store,
-			                   "SELECT role, unit_id FROM role_assignment WHERE user_id = ?", q,
-			                   1, take_grant, &gs, err);
+			e = sk_store_query(
+			    c->store, "SELECT role, unit_id FROM role_assignment WHERE user_id = ?",
+			    q, 1, take_grant, &gs, err);
 		for (size_t i = 0; !e && i < gs.n; i++) {
 			if (!sk_authz_can(c, SK_CAP_REQUEST_APPROVE, gs.g[i].unit))
 				continue;
@@ -1336,7 +1382,8 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 			}
 		}
 	} else {
-		e = fail_at(err, SK_ERR_INVALID, "box", "box: unknown '%.16s' (mine, inbox, all)", box);
+		e = fail_at(err, SK_ERR_INVALID, "box", "box: unknown '%.16s' (mine, inbox, all)",
+		            box);
 	}
 	sk_buf_free(&sql);
 	if (e) {
@@ -1372,10 +1419,11 @@ sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
 	for (;;) {
 		struct due d = {.n = 0};
 		sk_val p[] = {sk_vtext(today)};
-		sk_err e = sk_store_query(c->store,
-		                          "SELECT id FROM requests WHERE kind = 'exception' AND status "
-		                          "= 'approved' AND period_until < ? ORDER BY id LIMIT 256",
-		                          p, 1, take_due, &d, err);
+		sk_err e =
+		    sk_store_query(c->store,
+		                   "SELECT id FROM requests WHERE kind = 'exception' AND status "
+		                   "= 'approved' AND period_until < ? ORDER BY id LIMIT 256",
+		                   p, 1, take_due, &d, err);
 		if (e)
 			return e;
 		if (d.n == 0)
@@ -1389,10 +1437,11 @@ sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
 				return e;
 			}
 			sk_val q[] = {SK_VINT(sk_clock_now()), SK_VINT(d.ids[i])};
-			e = sk_store_exec(c->store,
-			                  "UPDATE requests SET status = 'expired', updated_at = ? WHERE "
-			                  "id = ? AND status = 'approved'",
-			                  q, 2, NULL, err);
+			e = sk_store_exec(
+			    c->store,
+			    "UPDATE requests SET status = 'expired', updated_at = ? WHERE "
+			    "id = ? AND status = 'approved'",
+			    q, 2, NULL, err);
 			if (!e)
 				e = add_step(c, d.ids[i], "expire", NULL, false, err);
 			if ((e = finish(c, d.ids[i], "request.expire", before, e, err)))

@@ -50,10 +50,10 @@
 
 /* A filing. The JSON values are borrowed. */
 typedef struct sk_request_new {
-	const char *kind;           /* one of sk_request_kinds */
-	int64_t asset_id;           /* 0: none */
-	const char *reason;         /* required */
-	json_t *details;            /* an object: the kind's fields */
+	const char *kind;             /* one of sk_request_kinds */
+	int64_t asset_id;             /* 0: none */
+	const char *reason;           /* required */
+	json_t *details;              /* an object: the kind's fields */
 	json_t *safeguards_confirmed; /* an array of safeguard names, or NULL */
 } sk_request_new;
 

@@ -236,13 +236,26 @@ const sk_schema sk_schema_totp_confirm = {"totp_confirm", "二要素認証の確
  * for them; the rest may be given. Dates are YYYY-MM-DD (or 和暦) and are
  * checked by the domain (from <= until).
  */
-#define RQ_DATE(k, ja, en, fl, hja, hen) {k, ja, en, SK_FT_DATE, 64, 0, 0, fl, "", hja, hen}
-#define RQ_TEXT(k, ja, en, fl, hja, hen) {k, ja, en, SK_FT_TEXT, TEXT_MAX, 0, 0, fl, "", hja, hen}
-#define RQ_NOTE(k, ja, en, fl, hja, hen) {k, ja, en, SK_FT_LONGTEXT, NOTE_MAX, 0, 0, fl, "", hja, hen}
-#define RQ_BOOL(k, ja, en, fl, hja, hen) {k, ja, en, SK_FT_BOOL, 0, 0, 0, fl, "", hja, hen}
+#define RQ_DATE(k, ja, en, fl, hja, hen)                                                           \
+	{                                                                                          \
+		k, ja, en, SK_FT_DATE, 64, 0, 0, fl, "", hja, hen                                  \
+	}
+#define RQ_TEXT(k, ja, en, fl, hja, hen)                                                           \
+	{                                                                                          \
+		k, ja, en, SK_FT_TEXT, TEXT_MAX, 0, 0, fl, "", hja, hen                            \
+	}
+#define RQ_NOTE(k, ja, en, fl, hja, hen)                                                           \
+	{                                                                                          \
+		k, ja, en, SK_FT_LONGTEXT, NOTE_MAX, 0, 0, fl, "", hja, hen                        \
+	}
+#define RQ_BOOL(k, ja, en, fl, hja, hen)                                                           \
+	{                                                                                          \
+		k, ja, en, SK_FT_BOOL, 0, 0, 0, fl, "", hja, hen                                   \
+	}
 #define R SK_FF_REQUIRED
 
-/* 持ち出し: 成田 基準 4(1)①エ（情報システム管理者の許可）・オ（持ち出しの記録）, 八王子 7(7)イ, 10(8). */
+/* 持ち出し: 成田 基準 4(1)①エ（情報システム管理者の許可）・オ（持ち出しの記録）, 八王子 7(7)イ,
+ * 10(8). */
 static const sk_field rq_take_out[] = {
     RQ_TEXT("destination", "持ち出し先", "Destination", R, "持ち出す先", "where it goes"),
     RQ_DATE("from", "持ち出し日", "From", R, "持ち出す日（YYYY-MM-DD）", "first day (YYYY-MM-DD)"),
@@ -307,7 +320,8 @@ static const sk_field rq_dispose[] = {
             "who carries it out (成田 基準 2(2)⑩イ)"),
     RQ_TEXT("operator_company", "廃棄事業者", "Operator company", 0, "委託する事業者",
             "the company doing it, when outsourced"),
-    RQ_TEXT("serial_number", "製造番号", "Serial number", 0, "機器の製造番号", "the device's serial"),
+    RQ_TEXT("serial_number", "製造番号", "Serial number", 0, "機器の製造番号",
+            "the device's serial"),
 };
 static const sk_field fu_dispose[] = {
     RQ_TEXT("certificate", "廃棄証明書", "Disposal certificate", R, "受領した証明書の番号",
@@ -327,7 +341,8 @@ static const sk_field rq_install[] = {
 
 /* 機器の接続: 成田 基準 5(1)⑯イ, 八王子 16(5)・(6), 15(2)セ. */
 static const sk_field rq_connect[] = {
-    RQ_TEXT("device", "機器", "Device", R, "接続する機器（USBメモリ等）", "the device (USB stick …)"),
+    RQ_TEXT("device", "機器", "Device", R, "接続する機器（USBメモリ等）",
+            "the device (USB stick …)"),
     RQ_TEXT("purpose", "目的", "Purpose", R, "接続する目的", "why"),
     RQ_TEXT("terminal", "接続先端末", "Terminal", 0, "接続するパソコン等", "the terminal"),
 };
@@ -386,7 +401,10 @@ static const sk_field rq_mynumber[] = {
 };
 #undef R
 
-#define KIND(name, ja, en, f) {name, ja, en, f, N(f)}
+#define KIND(name, ja, en, f)                                                                      \
+	{                                                                                          \
+		name, ja, en, f, N(f)                                                              \
+	}
 static const sk_schema rq_details[] = {
     KIND("take_out", "持ち出し", "Take-out", rq_take_out),
     KIND("transport", "運搬", "Transport", rq_transport),
@@ -412,10 +430,20 @@ static const sk_schema rq_followups[] = {
 };
 #undef KIND
 
-const char *const sk_request_kinds[] = {
-    "take_out",         "transport", "provide_external", "carry_in",   "copy",
-    "dispose",          "install_software", "connect_device", "use_private_device",
-    "exception",        "zone_entry", "key_loan",        "mynumber_handling", NULL};
+const char *const sk_request_kinds[] = {"take_out",
+                                        "transport",
+                                        "provide_external",
+                                        "carry_in",
+                                        "copy",
+                                        "dispose",
+                                        "install_software",
+                                        "connect_device",
+                                        "use_private_device",
+                                        "exception",
+                                        "zone_entry",
+                                        "key_loan",
+                                        "mynumber_handling",
+                                        NULL};
 
 const sk_schema *sk_schema_request_details(const char *kind)
 {

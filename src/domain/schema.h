@@ -96,7 +96,8 @@ extern const sk_schema sk_schema_request_complete;
 
 /* The request kinds in SPEC C7 order, ended by NULL. */
 extern const char *const sk_request_kinds[];
-/* The details a request of kind takes (its schema's name is the kind), or NULL for an unknown kind. */
+/* The details a request of kind takes (its schema's name is the kind), or NULL for an unknown kind.
+ */
 const sk_schema *sk_schema_request_details(const char *kind);
 /* The follow-through fields of kind, or NULL when the kind has none (it ends at its approval). */
 const sk_schema *sk_schema_request_followup(const char *kind);

@@ -407,8 +407,8 @@ typedef struct sk_decision {
 	 * a 例外措置. Not part of the §3 JSON; requests (C7) route by it.
 	 */
 	bool proviso;
-	bool no_rule;            /* the profile was silent: the strictest rule was applied */
-	unsigned n_citations;    /* >= 1 */
+	bool no_rule;         /* the profile was silent: the strictest rule was applied */
+	unsigned n_citations; /* >= 1 */
 	const char *citations[SK_DECISION_MAX_CITATIONS]; /* owned by the policy */
 } sk_decision;
 

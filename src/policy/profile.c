@@ -852,10 +852,10 @@ static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
 
 static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 {
-	static const char *const allowed[] = {
-	    "id",        "action", "when",     "unless",   "decision",   "exception", "approver",
-	    "approvers", "cite",   "inferred", "priority", "safeguards", "note",      "proviso",
-	    NULL};
+	static const char *const allowed[] = {"id",       "action",    "when",     "unless",
+	                                      "decision", "exception", "approver", "approvers",
+	                                      "cite",     "inferred",  "priority", "safeguards",
+	                                      "note",     "proviso",   NULL};
 	static const char *const required[] = {"id", "action", "decision", NULL};
 	r->approver = SK_ROLE_NONE;
 	r->line = n->line;
