@@ -677,8 +677,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		/* A record kind still names a real asset when it names one. */
 		int64_t k = 0;
 		sk_val p[] = {SK_VINT(in->asset_id)};
-		if ((e = sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p,
-		                            1, &k, err)) ||
+		if (sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p, 1,
+		                       &k, err) != SK_OK ||
 		    !sk_authz_can(c, SK_CAP_ASSET_READ, k)) {
 			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
 			            "asset_id: no asset %" PRId64, in->asset_id);
@@ -1258,11 +1258,38 @@ static sk_err run_box(sk_ctx *c, const sk_request_filter *f, sk_buf *sql, sk_val
 	return sk_store_query(c->store, sql->data, p, np, list_one, l, err);
 }
 
+/* A listed request and its id, for putting the answers of several queries in order. */
+struct listed {
+	json_int_t id;
+	json_t *j;
+};
+
 static int by_id_desc(const void *a, const void *b)
 {
-	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "id"));
-	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "id"));
+	json_int_t x = ((const struct listed *)a)->id, y = ((const struct listed *)b)->id;
 	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* arr (the answers of one query per grant) newest first, at most limit of them. */
+static sk_err merge_newest_first(json_t *arr, size_t limit, sk_buf *err)
+{
+	size_t n = json_array_size(arr);
+	struct listed *v = calloc(n, sizeof(struct listed));
+	if (!v)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		v[i].j = json_incref(json_array_get(arr, i));
+		v[i].id = json_integer_value(json_object_get(v[i].j, "id"));
+	}
+	qsort(v, n, sizeof(struct listed), by_id_desc);
+	json_array_clear(arr);
+	for (size_t i = 0; i < n; i++) {
+		if (i < limit)
+			json_array_append(arr, v[i].j);
+		json_decref(v[i].j);
+	}
+	free(v);
+	return SK_OK;
 }
 
 struct grant {
@@ -1338,23 +1365,8 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 			g.status = NULL;
 			e = run_box(c, &g, &sql, p, 3, &l, limit, err);
 		}
-		if (!e && gs.n > 1 && json_array_size(l.arr) > 1) {
-			size_t n = json_array_size(l.arr);
-			json_t **v = malloc(n * sizeof(*v));
-			if (!v)
-				e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-			for (size_t i = 0; !e && i < n; i++)
-				v[i] = json_incref(json_array_get(l.arr, i));
-			if (!e) {
-				qsort(v, n, sizeof(*v), by_id_desc);
-				json_array_clear(l.arr);
-				for (size_t i = 0; i < n && i < (size_t)limit; i++)
-					json_array_append(l.arr, v[i]);
-				for (size_t i = 0; i < n; i++)
-					json_decref(v[i]);
-			}
-			free(v);
-		}
+		if (!e && gs.n > 1 && json_array_size(l.arr) > 1)
+			e = merge_newest_first(l.arr, (size_t)limit, err);
 	} else if (strcmp(box, "all") == 0) {
 		/* Every request of the units where the actor holds ledger.read. */
 		if (sk_authz_everywhere(c, SK_CAP_LEDGER_READ)) {
@@ -1364,18 +1376,19 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 			const sk_scope *sc = NULL;
 			if (!(e = sk_ctx_scope(c, &sc, err)) && sc) {
 				sk_buf_addf(&sql, "%s WHERE r.unit_id IN (0", head);
-				sk_val *up = calloc(sc->n + 8, sizeof(*up));
-				size_t nu = 0;
-				if (!up)
+				/* The units, then room for the filters run_box adds. */
+				sk_val *up = calloc(sc->n + 8, sizeof(sk_val));
+				if (!up) {
 					e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-				for (size_t i = 0; !e && i < sc->n; i++)
-					if ((sc->units[i].caps >> SK_CAP_LEDGER_READ) & 1u) {
-						sk_buf_adds(&sql, ", ?");
-						up[nu++] = SK_VINT(sc->units[i].unit);
-					}
-				sk_buf_adds(&sql, ")");
-				if (!e) {
-					/* The filters go after the units: room for them in up. */
+				} else {
+					size_t nu = 0;
+					for (size_t i = 0; i < sc->n; i++)
+						if ((sc->units[i].caps >> SK_CAP_LEDGER_READ) &
+						    1u) {
+							sk_buf_adds(&sql, ", ?");
+							up[nu++] = SK_VINT(sc->units[i].unit);
+						}
+					sk_buf_adds(&sql, ")");
 					e = run_box(c, f, &sql, up, nu, &l, limit, err);
 				}
 				free(up);
