@@ -17,6 +17,7 @@ int sk_cmd_password(int argc, char **argv);
 int sk_cmd_policy(int argc, char **argv);
 struct sk_policy; /* cmd_policy.c: opens --profile for decide and password */
 int sk_cmd_policy_open(const char *name, struct sk_policy **p);
+int sk_cmd_request(int argc, char **argv);
 int sk_cmd_role(int argc, char **argv);
 int sk_cmd_sanitize(int argc, char **argv);
 int sk_cmd_serve(int argc, char **argv);

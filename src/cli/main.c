@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"org", sk_cmd_org, "the organization tree: add, list, move units"},
     {"password", sk_cmd_password, "check a password against a profile's rules"},
     {"policy", sk_cmd_policy, "policy profiles: check, coverage, export, list"},
+    {"request", sk_cmd_request, "file, list and decide requests (持ち出し, 廃棄, 例外措置 …)"},
     {"role", sk_cmd_role, "grant, revoke and list roles"},
     {"sanitize", sk_cmd_sanitize, "make an internet mail safe for the LGWAN side (無害化)"},
     {"serve", sk_cmd_serve, "serve the JSON API (and /healthz, /metrics) over HTTP"},

@@ -41,6 +41,11 @@ static const struct {
     [SK_ERR_MUST_ENROLL_TOTP] = {"must_enroll_totp",
                                  "a one-time code (TOTP) must be enrolled first", 403, 2,
                                  "先にワンタイムパスワード（TOTP）を登録してください"},
+    /* 422: the request is well formed but the policy refuses it (issue #13's contract). */
+    [SK_ERR_FORBIDDEN_BY_POLICY] = {"forbidden_by_policy", "forbidden by the policy", 422, 2,
+                                    "ポリシーにより禁止されています"},
+    [SK_ERR_SELF_APPROVAL] = {"self_approval", "an approver cannot decide their own request", 403,
+                              2, "自分の申請を承認することはできません"},
 };
 
 static int valid(sk_err e) { return (int)e >= 0 && e < SK_ERR__COUNT; }

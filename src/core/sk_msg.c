@@ -26,6 +26,8 @@ static const struct {
                                    "「{f}」は文字列か整数で指定してください"},
     [SK_M_FIELD_NOT_LIST] = {"field '{f}' must be an array of strings",
                              "「{f}」は文字列の配列で指定してください"},
+    [SK_M_FIELD_NOT_OBJECT] = {"field '{f}' must be a JSON object",
+                               "「{f}」は JSON のオブジェクトで指定してください"},
     [SK_M_FIELD_RANGE] = {"field '{f}' must be a whole number from %lld to %lld",
                           "「{f}」は %lld から %lld までの整数で指定してください"},
     [SK_M_FIELD_TOO_MANY] = {"field '{f}' holds more than %u items",

@@ -229,6 +229,281 @@ static const sk_field totp_confirm_fields[] = {
 const sk_schema sk_schema_totp_confirm = {"totp_confirm", "二要素認証の確認", "TOTP confirmation",
                                           totp_confirm_fields, N(totp_confirm_fields)};
 
+/* --- requests and approvals (SPEC C7, issue #13) --- */
+
+/*
+ * Every kind's details are required only where the contract or a seed asks
+ * for them; the rest may be given. Dates are YYYY-MM-DD (or 和暦) and are
+ * checked by the domain (from <= until).
+ */
+#define RQ_DATE(k, ja, en, fl, hja, hen)                                                           \
+	{                                                                                          \
+		k, ja, en, SK_FT_DATE, 64, 0, 0, fl, "", hja, hen                                  \
+	}
+#define RQ_TEXT(k, ja, en, fl, hja, hen)                                                           \
+	{                                                                                          \
+		k, ja, en, SK_FT_TEXT, TEXT_MAX, 0, 0, fl, "", hja, hen                            \
+	}
+#define RQ_NOTE(k, ja, en, fl, hja, hen)                                                           \
+	{                                                                                          \
+		k, ja, en, SK_FT_LONGTEXT, NOTE_MAX, 0, 0, fl, "", hja, hen                        \
+	}
+#define RQ_BOOL(k, ja, en, fl, hja, hen)                                                           \
+	{                                                                                          \
+		k, ja, en, SK_FT_BOOL, 0, 0, 0, fl, "", hja, hen                                   \
+	}
+#define R SK_FF_REQUIRED
+
+/* 持ち出し: 成田 基準 4(1)①エ（情報システム管理者の許可）・オ（持ち出しの記録）, 八王子 7(7)イ,
+ * 10(8). */
+static const sk_field rq_take_out[] = {
+    RQ_TEXT("destination", "持ち出し先", "Destination", R, "持ち出す先", "where it goes"),
+    RQ_DATE("from", "持ち出し日", "From", R, "持ち出す日（YYYY-MM-DD）", "first day (YYYY-MM-DD)"),
+    RQ_DATE("until", "返却予定日", "Until", R, "戻す予定の日（持ち出し日以降）",
+            "day it comes back (not before from)"),
+    RQ_TEXT("purpose", "目的", "Purpose", R, "持ち出す目的（業務上の必要）",
+            "why (the business need, 成田 基準 4(1)①エ)"),
+    RQ_TEXT("items", "持ち出す物", "Items", 0, "台帳にない物を持ち出すときの品名",
+            "what is taken, when it is not a registered asset"),
+};
+static const sk_field fu_take_out[] = {
+    RQ_DATE("taken_out_on", "持ち出した日", "Taken out on", 0, "実際に持ち出した日",
+            "the day it actually left"),
+    RQ_DATE("returned_on", "返却日", "Returned on", 0, "返却した日（これで完了）",
+            "the day it came back (completes the request)"),
+};
+
+/* 運搬: 成田 基準 2(2)⑧（情報セキュリティ管理者の許可）, 八王子 7(7)ア. */
+static const sk_field rq_transport[] = {
+    RQ_TEXT("destination", "運搬先", "Destination", R, "運搬する先", "where it goes"),
+    RQ_DATE("on", "運搬日", "On", R, "運搬する日", "the day of the transport"),
+    RQ_TEXT("method", "運搬方法", "Method", 0, "手渡し、郵送など", "by hand, by post …"),
+    RQ_TEXT("purpose", "目的", "Purpose", R, "運搬する目的", "why"),
+};
+static const sk_field fu_transport[] = {
+    RQ_DATE("delivered_on", "到着日", "Delivered on", R, "届いた日", "the day it arrived"),
+};
+
+/* 外部提供: 成田 基準 2(2)⑨ア・イ, 八王子 7(8)ア（許可をとり、記録を残す）, 新潟 別記 第6条. */
+static const sk_field rq_provide[] = {
+    RQ_TEXT("recipient", "提供先", "Recipient", R, "提供する相手", "who receives it"),
+    RQ_TEXT("purpose", "目的", "Purpose", R, "提供する目的", "why"),
+    RQ_TEXT("method", "提供方法", "Method", R, "電子メール、媒体の手渡しなど",
+            "e-mail, handing over media …"),
+    RQ_TEXT("agreement", "契約・取決め", "Agreement", 0, "提供の根拠となる契約又は取決め",
+            "the contract or agreement the provision rests on"),
+};
+static const sk_field fu_provide[] = {
+    RQ_DATE("provided_on", "提供日", "Provided on", R, "提供した日", "the day it was provided"),
+};
+
+/* 持ち込み: 成田 基準 3(2)③ア・イ, 5(4)③イ（ウイルス検査）, 八王子 10(8), 17(3). */
+static const sk_field rq_carry_in[] = {
+    RQ_TEXT("item", "持ち込む物", "Item", R, "機器又は記録媒体", "the equipment or media"),
+    RQ_TEXT("purpose", "目的", "Purpose", R, "持ち込む目的", "why"),
+    RQ_DATE("on", "持ち込み日", "On", R, "持ち込む日", "the day"),
+};
+
+/* 複製: 八王子 7(3)（機密性3は原則複製禁止）, 成田 基準 2(2)②. */
+static const sk_field rq_copy[] = {
+    {"copies", "部数", "Copies", SK_FT_INT, 0, 1, 1000, R, "", "作る複製の数", "how many copies"},
+    RQ_TEXT("purpose", "目的", "Purpose", R, "複製する目的", "why"),
+    RQ_TEXT("medium", "複製先の媒体", "Medium", 0, "複製を置く媒体", "what the copy goes on"),
+};
+
+/* 廃棄: 成田 基準 2(2)⑩イ（日時、担当者及び処理内容を記録）, 八王子 7(9)イ, 15(1)ク（証明書）. */
+static const sk_field rq_dispose[] = {
+    RQ_TEXT("method", "廃棄方法", "Method", R, "消去、物理的破壊、溶解など",
+            "erasure, destruction, dissolution …"),
+    RQ_DATE("date", "廃棄日", "Date", R, "廃棄する日", "the day of the disposal"),
+    RQ_TEXT("person_in_charge", "担当者", "Person in charge", R, "廃棄を行う担当者",
+            "who carries it out (成田 基準 2(2)⑩イ)"),
+    RQ_TEXT("operator_company", "廃棄事業者", "Operator company", 0, "委託する事業者",
+            "the company doing it, when outsourced"),
+    RQ_TEXT("serial_number", "製造番号", "Serial number", 0, "機器の製造番号",
+            "the device's serial"),
+};
+static const sk_field fu_dispose[] = {
+    RQ_TEXT("certificate", "廃棄証明書", "Disposal certificate", R, "受領した証明書の番号",
+            "the number of the certificate received (八王子 15(1)ク)"),
+    RQ_DATE("disposed_on", "廃棄した日", "Disposed on", 0, "省略時は廃棄日",
+            "default: the date filed"),
+};
+
+/* ソフトウェア導入: 八王子 16(10)（許可を得て、使用許諾条件を確認した上で）, 成田 基準 5(1)⑮. */
+static const sk_field rq_install[] = {
+    RQ_TEXT("name", "ソフトウェア名", "Software", R, "導入するソフトウェア", "what is installed"),
+    RQ_TEXT("version", "バージョン", "Version", 0, "版", "its version"),
+    RQ_BOOL("licence_checked", "使用許諾条件の確認", "Licence checked", R,
+            "使用許諾条件を確認したか（八王子 16(10)）", "licence terms checked (八王子 16(10))"),
+    RQ_TEXT("purpose", "目的", "Purpose", 0, "業務上の必要", "the business need"),
+};
+
+/* 機器の接続: 成田 基準 5(1)⑯イ, 八王子 16(5)・(6), 15(2)セ. */
+static const sk_field rq_connect[] = {
+    RQ_TEXT("device", "機器", "Device", R, "接続する機器（USBメモリ等）",
+            "the device (USB stick …)"),
+    RQ_TEXT("purpose", "目的", "Purpose", R, "接続する目的", "why"),
+    RQ_TEXT("terminal", "接続先端末", "Terminal", 0, "接続するパソコン等", "the terminal"),
+};
+
+/* 私物端末の利用: 八王子 10(7)（原則禁止。情報セキュリティ管理者の許可）, 成田 基準 4(1)①カ. */
+static const sk_field rq_private[] = {
+    RQ_TEXT("device", "端末", "Device", R, "利用する私物の端末", "the private device"),
+    RQ_TEXT("purpose", "目的", "Purpose", R, "利用する目的", "why"),
+    RQ_DATE("from", "開始日", "From", 0, "利用を始める日", "first day"),
+    RQ_DATE("until", "終了日", "Until", 0, "利用を終える日", "last day"),
+};
+
+/* 例外措置: 成田 基準 6(5)①（理由、範囲、期間、代替措置）・②（緊急時は事後報告）・③. */
+static const sk_field rq_exception[] = {
+    RQ_TEXT("scope", "適用範囲", "Scope", R, "例外を適用する範囲", "what the departure covers"),
+    RQ_DATE("from", "期間（開始）", "From", R, "例外措置の開始日", "first day"),
+    RQ_DATE("until", "期間（終了）", "Until", R, "例外措置の終了日（過ぎると失効）",
+            "last day (expires after it)"),
+    RQ_NOTE("measures", "代替措置", "Compensating measures", R, "代わりに講じる措置",
+            "the measures taken instead"),
+    {"action", "対象の行為", "Action", SK_FT_WORD, WORD_MAX, 0, 0, 0, "",
+     "例外とする取扱い（take_out など）", "the SPEC §3 action departed from"},
+    RQ_BOOL("emergency", "緊急（事後報告）", "Emergency", 0,
+            "緊急のため実施済みで事後に報告する（成田 基準 6(5)②）",
+            "already taken in an emergency, reported afterwards"),
+};
+
+/* 管理区域の入退室: 成田 基準 3(2)②ア（入退室管理簿）, 八王子 13. */
+static const sk_field rq_zone[] = {
+    RQ_TEXT("zone", "管理区域", "Zone", R, "入室する区域", "the security zone"),
+    RQ_TEXT("entered_at", "入室日時", "Entered at", R, "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM"),
+    RQ_TEXT("escort", "立会者", "Escort", 0, "立ち会う職員", "who accompanies"),
+    RQ_TEXT("purpose", "目的", "Purpose", 0, "入室の目的", "why"),
+};
+static const sk_field fu_zone[] = {
+    RQ_TEXT("left_at", "退室日時", "Left at", R, "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM"),
+};
+
+/* 鍵の貸出し（鍵管理簿）: 成田 基準 3(1)④, 八王子 13. */
+static const sk_field rq_key[] = {
+    RQ_TEXT("key", "鍵", "Key", R, "貸し出す鍵", "which key"),
+    RQ_TEXT("borrower", "借受者", "Borrower", 0, "省略時は申請者", "default: the requester"),
+    RQ_DATE("lent_on", "貸出日", "Lent on", R, "貸し出す日", "the day it is lent"),
+};
+static const sk_field fu_key[] = {
+    RQ_DATE("returned_on", "返却日", "Returned on", R, "返却された日", "the day it came back"),
+};
+
+/* 特定個人情報の取扱記録: 八王子 7(6)ク（取扱記録、7年保存）, 番号法. */
+static const sk_field rq_mynumber[] = {
+    RQ_TEXT("affair", "事務", "Affair", R, "個人番号を取り扱う事務", "the affair"),
+    RQ_TEXT("handling", "取扱いの内容", "Handling", R, "利用、提供、廃棄など", "use, provision …"),
+    RQ_DATE("on", "取扱日", "On", R, "取り扱った日", "the day"),
+    {"records", "件数", "Records", SK_FT_INT, 0, 0, 100000000, 0, "", "取り扱った件数",
+     "how many records"},
+};
+#undef R
+
+#define KIND(name, ja, en, f)                                                                      \
+	{                                                                                          \
+		name, ja, en, f, N(f)                                                              \
+	}
+static const sk_schema rq_details[] = {
+    KIND("take_out", "持ち出し", "Take-out", rq_take_out),
+    KIND("transport", "運搬", "Transport", rq_transport),
+    KIND("provide_external", "外部提供", "Provision to outside", rq_provide),
+    KIND("carry_in", "持ち込み", "Carry-in", rq_carry_in),
+    KIND("copy", "複製", "Copy", rq_copy),
+    KIND("dispose", "廃棄", "Disposal", rq_dispose),
+    KIND("install_software", "ソフトウェア導入", "Software installation", rq_install),
+    KIND("connect_device", "機器の接続", "Device connection", rq_connect),
+    KIND("use_private_device", "私物端末の利用", "Private device use", rq_private),
+    KIND("exception", "例外措置", "Exception", rq_exception),
+    KIND("zone_entry", "管理区域への入退室", "Zone entry", rq_zone),
+    KIND("key_loan", "鍵の貸出し", "Key loan", rq_key),
+    KIND("mynumber_handling", "特定個人情報の取扱い", "特定個人情報 handling", rq_mynumber),
+};
+static const sk_schema rq_followups[] = {
+    KIND("take_out", "持ち出しの返却", "Take-out return", fu_take_out),
+    KIND("transport", "運搬の完了", "Transport done", fu_transport),
+    KIND("provide_external", "提供の完了", "Provision done", fu_provide),
+    KIND("dispose", "廃棄の完了", "Disposal done", fu_dispose),
+    KIND("zone_entry", "退室", "Zone exit", fu_zone),
+    KIND("key_loan", "鍵の返却", "Key return", fu_key),
+};
+#undef KIND
+
+const char *const sk_request_kinds[] = {"take_out",
+                                        "transport",
+                                        "provide_external",
+                                        "carry_in",
+                                        "copy",
+                                        "dispose",
+                                        "install_software",
+                                        "connect_device",
+                                        "use_private_device",
+                                        "exception",
+                                        "zone_entry",
+                                        "key_loan",
+                                        "mynumber_handling",
+                                        NULL};
+
+const sk_schema *sk_schema_request_details(const char *kind)
+{
+	for (size_t i = 0; kind && i < N(rq_details); i++)
+		if (strcmp(rq_details[i].name, kind) == 0)
+			return &rq_details[i];
+	return NULL;
+}
+
+const sk_schema *sk_schema_request_followup(const char *kind)
+{
+	for (size_t i = 0; kind && i < N(rq_followups); i++)
+		if (strcmp(rq_followups[i].name, kind) == 0)
+			return &rq_followups[i];
+	return NULL;
+}
+
+static const sk_field request_fields[] = {
+    {"kind", "申請の種類", "Kind", SK_FT_WORD, WORD_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "take_out、dispose、exception など", "take_out, dispose, exception …"},
+    {"asset_id", "情報資産", "Asset", SK_FT_INT, 0, 1, INT64_MAX, 0, "", "対象の情報資産（あれば）",
+     "the asset concerned, if any"},
+    RQ_NOTE("reason", "理由", "Reason", SK_FF_REQUIRED, "申請の理由", "why"),
+    {"details", "内容", "Details", SK_FT_OBJECT, 32, 0, 0, SK_FF_REQUIRED, "",
+     "申請の種類ごとの項目", "the kind's fields"},
+    {"safeguards_confirmed", "講じる安全措置", "Safeguards confirmed", SK_FT_WORDS, 32, 0, 0, 0, "",
+     "判断が求める安全措置のうち講じるもの", "the safeguards the decision lists, each confirmed"},
+};
+const sk_schema sk_schema_request = {"request", "申請", "Request", request_fields,
+                                     N(request_fields)};
+
+static const sk_field approve_fields[] = {
+    RQ_NOTE("comment", "コメント", "Comment", 0, "承認のコメント", "a comment"),
+};
+const sk_schema sk_schema_request_approve = {"request_approve", "承認", "Approval", approve_fields,
+                                             N(approve_fields)};
+static const sk_field reject_fields[] = {
+    RQ_NOTE("comment", "却下の理由", "Comment", SK_FF_REQUIRED, "却下する理由（必須）",
+            "why it is rejected (required)"),
+};
+const sk_schema sk_schema_request_reject = {"request_reject", "却下", "Rejection", reject_fields,
+                                            N(reject_fields)};
+
+/* Every follow-through field once (the same key has the same meaning in every kind). */
+static const sk_field complete_fields[] = {
+    RQ_DATE("taken_out_on", "持ち出した日", "Taken out on", 0, "take_out", "take_out"),
+    RQ_DATE("returned_on", "返却日", "Returned on", 0, "take_out, key_loan", "take_out, key_loan"),
+    RQ_DATE("delivered_on", "到着日", "Delivered on", 0, "transport", "transport"),
+    RQ_DATE("provided_on", "提供日", "Provided on", 0, "provide_external", "provide_external"),
+    RQ_TEXT("certificate", "廃棄証明書", "Disposal certificate", 0, "dispose", "dispose"),
+    RQ_DATE("disposed_on", "廃棄した日", "Disposed on", 0, "dispose", "dispose"),
+    RQ_TEXT("left_at", "退室日時", "Left at", 0, "zone_entry", "zone_entry"),
+};
+const sk_schema sk_schema_request_complete = {"request_complete", "完了の記録", "Follow-through",
+                                              complete_fields, N(complete_fields)};
+#undef RQ_DATE
+#undef RQ_TEXT
+#undef RQ_NOTE
+#undef RQ_BOOL
+
 /* --- checks --- */
 
 const sk_field *sk_schema_field(const sk_schema *sc, const char *key)
@@ -258,6 +533,8 @@ static sk_msg_id wrong_type(sk_ftype t)
 		return SK_M_FIELD_NOT_STR_OR_INT;
 	case SK_FT_WORDS:
 		return SK_M_FIELD_NOT_LIST;
+	case SK_FT_OBJECT:
+		return SK_M_FIELD_NOT_OBJECT;
 	default:
 		return SK_M_FIELD_NOT_STRING;
 	}
@@ -289,6 +566,9 @@ static sk_err check_value(const sk_field *f, json_t *v, sk_buf *err)
 	}
 	if (json_is_boolean(v))
 		return f->type == SK_FT_BOOL ? SK_OK : FAIL(f, wrong_type(f->type));
+	if (json_is_object(v) && f->type == SK_FT_OBJECT)
+		return json_object_size(v) > f->max ? FAIL(f, SK_M_FIELD_TOO_MANY, (unsigned)f->max)
+		                                    : SK_OK;
 	if (!json_is_array(v) || f->type != SK_FT_WORDS)
 		return FAIL(f, wrong_type(f->type));
 	if (json_array_size(v) > f->max)

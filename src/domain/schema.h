@@ -33,6 +33,11 @@ typedef enum sk_ftype {
 	SK_FT_REF,      /* an object by id or code (JSON integer or string) */
 	SK_FT_LEVEL,    /* a classification level: 3, "3", "3A", "機密性3" (integer or string) */
 	SK_FT_WORDS,    /* a list of words (JSON array of strings) */
+	/*
+	 * a JSON object of at most max members whose fields another schema
+	 * describes (a request's details, by its kind): checked by the domain
+	 */
+	SK_FT_OBJECT,
 } sk_ftype;
 
 enum {
@@ -77,6 +82,25 @@ extern const sk_schema sk_schema_login;
 extern const sk_schema sk_schema_password_change;
 extern const sk_schema sk_schema_totp_enroll;
 extern const sk_schema sk_schema_totp_confirm;
+
+/*
+ * Requests (SPEC C7, issue #13): the body of a filing (kind, asset_id,
+ * reason, details, safeguards_confirmed), of a decision (comment; required
+ * to reject) and of a follow-through (every kind's follow-through fields,
+ * all optional here: the kind's own schema says which it needs).
+ */
+extern const sk_schema sk_schema_request;
+extern const sk_schema sk_schema_request_approve;
+extern const sk_schema sk_schema_request_reject;
+extern const sk_schema sk_schema_request_complete;
+
+/* The request kinds in SPEC C7 order, ended by NULL. */
+extern const char *const sk_request_kinds[];
+/* The details a request of kind takes (its schema's name is the kind), or NULL for an unknown kind.
+ */
+const sk_schema *sk_schema_request_details(const char *kind);
+/* The follow-through fields of kind, or NULL when the kind has none (it ends at its approval). */
+const sk_schema *sk_schema_request_followup(const char *kind);
 
 /* The field named key, or NULL. */
 const sk_field *sk_schema_field(const sk_schema *sc, const char *key);

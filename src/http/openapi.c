@@ -36,6 +36,9 @@ static json_t *field_schema(const sk_field *f)
 		s = json_pack("{s:[s,s], s:I}", "type", "string", "integer", "maxLength",
 		              (json_int_t)f->max);
 		break;
+	case SK_FT_OBJECT:
+		s = json_pack("{s:s, s:I}", "type", "object", "maxProperties", (json_int_t)f->max);
+		break;
 	case SK_FT_WORDS:
 		s = json_pack("{s:s, s:{s:s, s:i}, s:I}", "type", "array", "items", "type",
 		              "string", "maxLength", SK_SCHEMA_WORD_MAX, "maxItems",

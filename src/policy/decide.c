@@ -89,6 +89,7 @@ typedef struct tally {
 	const sk_rule *approver[SK_DEC__COUNT]; /* the rule that names the approvers */
 	int approver_spec[SK_DEC__COUNT];       /* conditions of the rule that named it */
 	bool forbid_all_exception;
+	bool forbid_all_proviso;
 	unsigned kept;
 	unsigned kept_untyped; /* kept rules without an asset_type condition in when: */
 } tally;
@@ -102,6 +103,7 @@ static void tally_init(tally *t)
 		t->approver_spec[d] = -1;
 	}
 	t->forbid_all_exception = true;
+	t->forbid_all_proviso = true;
 }
 
 static inline void tally_add(tally *t, const sk_rule *r, uint64_t cite_mask)
@@ -118,6 +120,7 @@ static inline void tally_add(tally *t, const sk_rule *r, uint64_t cite_mask)
 	}
 	if (r->decision == SK_DEC_FORBID) {
 		t->forbid_all_exception = t->forbid_all_exception && r->exception;
+		t->forbid_all_proviso = t->forbid_all_proviso && r->proviso;
 		t->forbid_cites |= cite_mask;
 	}
 	t->kept++;
@@ -145,11 +148,13 @@ static void tally_finish(const tally *t, const char *const *cites, sk_decision *
 	out->decision = (sk_decision_kind)t->decision;
 	out->no_rule = false;
 	out->exception_possible = false;
+	out->proviso = false;
 	uint64_t cm = t->cites;
 	switch (out->decision) {
 	case SK_DEC_FORBID:
 		if (t->forbid_all_exception) {
 			out->exception_possible = true;
+			out->proviso = t->forbid_all_proviso;
 			set_approvers(out, t->approver[SK_DEC_FORBID]);
 			out->safeguards = t->safeguards;
 		} else {

@@ -406,8 +406,15 @@ typedef struct sk_decision {
 	sk_role approvers[SK_POLICY_MAX_APPROVERS];
 	uint32_t safeguards;     /* bit (1u << sk_safeguard) per safeguard */
 	bool exception_possible; /* only ever true with SK_DEC_FORBID */
-	bool no_rule;            /* the profile was silent: the strictest rule was applied */
-	unsigned n_citations;    /* >= 1 */
+	/*
+	 * With exception_possible: every forbid rule kept is the seed's
+	 * 「…しないこと。ただし…の許可を得て」 (rule key `proviso`), so the
+	 * approver's permission is an ordinary approval of the action itself, not
+	 * a 例外措置. Not part of the §3 JSON; requests (C7) route by it.
+	 */
+	bool proviso;
+	bool no_rule;         /* the profile was silent: the strictest rule was applied */
+	unsigned n_citations; /* >= 1 */
 	const char *citations[SK_DECISION_MAX_CITATIONS]; /* owned by the policy */
 } sk_decision;
 

@@ -89,6 +89,7 @@ typedef struct sk_rule {
 	sk_role approvers[SK_POLICY_MAX_APPROVERS];
 	uint32_t safeguards;
 	bool exception;
+	bool proviso; /* the seed's 「…しないこと。ただし…の許可を得て」 (with exception) */
 	bool inferred;
 	bool has_unless;
 	int priority;

@@ -823,6 +823,8 @@ static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
 			lerr(L, n->line, "rule '%s': require_approval needs an approver", r->id);
 		if (ex && r->exception)
 			lerr(L, ex->line, "rule '%s': exception is only for forbid", r->id);
+		if (r->proviso)
+			lerr(L, n->line, "rule '%s': proviso is only for forbid", r->id);
 		break;
 	case SK_DEC_FORBID:
 		if (r->exception && !ap)
@@ -835,6 +837,8 @@ static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
 			     "rule '%s': a forbid rule without exception takes no "
 			     "approver",
 			     r->id);
+		if (!r->exception && r->proviso)
+			lerr(L, n->line, "rule '%s': proviso needs exception: true", r->id);
 		if (!r->exception && sg && r->safeguards)
 			lerr(L, sg->line,
 			     "rule '%s': safeguards on a forbid rule describe its "
@@ -848,9 +852,10 @@ static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
 
 static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 {
-	static const char *const allowed[] = {
-	    "id",        "action", "when",     "unless",   "decision",   "exception", "approver",
-	    "approvers", "cite",   "inferred", "priority", "safeguards", "note",      NULL};
+	static const char *const allowed[] = {"id",       "action",    "when",     "unless",
+	                                      "decision", "exception", "approver", "approvers",
+	                                      "cite",     "inferred",  "priority", "safeguards",
+	                                      "note",     "proviso",   NULL};
 	static const char *const required[] = {"id", "action", "decision", NULL};
 	r->approver = SK_ROLE_NONE;
 	r->line = n->line;
@@ -889,6 +894,8 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 		     v->s);
 	if ((v = mget(n, "exception")))
 		get_bool(L, v, &r->exception, "exception");
+	if ((v = mget(n, "proviso")))
+		get_bool(L, v, &r->proviso, "proviso");
 	if ((v = mget(n, "approver")) && mget(n, "approvers"))
 		lerr(L, mget(n, "approvers")->line, "%s: give approver or approvers, not both",
 		     what);

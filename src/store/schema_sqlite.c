@@ -129,4 +129,52 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
     "ALTER TABLE users ADD COLUMN totp_secret TEXT;"
     "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE users ADD COLUMN totp_enrolled_at INTEGER;",
+    /* 4: requests and approvals (SPEC C7): one row per request, one per step taken on it.
+     * details and decision are canonical JSON text (the kind's fields, the SPEC §3 object);
+     * period_from/until and due_on are ISO dates, kept as columns for ledgers and sweeps. */
+    "CREATE TABLE requests ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status = 'pending' OR status = 'approved' OR status = 'rejected'"
+    "    OR status = 'withdrawn' OR status = 'in_progress' OR status = 'completed'"
+    "    OR status = 'expired'),"
+    "  requester_id INTEGER NOT NULL REFERENCES users(id),"
+    "  requester TEXT NOT NULL,"
+    "  unit_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  asset_id INTEGER REFERENCES assets(id),"
+    "  action TEXT,"
+    "  reason TEXT NOT NULL,"
+    "  details TEXT NOT NULL,"
+    "  decision TEXT,"
+    "  safeguards_confirmed TEXT NOT NULL,"
+    "  approver_role TEXT,"
+    /* all_of approvers (成田 基準 5(1)⑯イ): the roles still to approve after the current one */
+    "  route TEXT NOT NULL DEFAULT '[]',"
+    "  approver_unit INTEGER REFERENCES org_unit(id),"
+    "  decided_by TEXT,"
+    "  decided_as_deputy INTEGER NOT NULL DEFAULT 0 CHECK (decided_as_deputy IN (0, 1)),"
+    "  emergency INTEGER NOT NULL DEFAULT 0 CHECK (emergency IN (0, 1)),"
+    "  period_from TEXT,"
+    "  period_until TEXT,"
+    "  follow_through TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  decided_at INTEGER,"
+    "  completed_at INTEGER);"
+    /* The inbox: an approver's pending requests by role and unit, newest first (keyset on id). */
+    "CREATE INDEX requests_inbox ON requests(approver_role, approver_unit, status, id);"
+    "CREATE INDEX requests_requester ON requests(requester_id, id);"
+    /* Ledgers and the expiry sweep: by kind and status, then dates. */
+    "CREATE INDEX requests_kind ON requests(kind, status, period_until);"
+    "CREATE INDEX requests_unit ON requests(unit_id, id);"
+    "CREATE INDEX requests_asset ON requests(asset_id);"
+    "CREATE TABLE request_steps ("
+    "  id INTEGER PRIMARY KEY,"
+    "  request_id INTEGER NOT NULL REFERENCES requests(id),"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  comment TEXT,"
+    "  as_deputy INTEGER NOT NULL DEFAULT 0 CHECK (as_deputy IN (0, 1)));"
+    "CREATE INDEX request_steps_request ON request_steps(request_id, id);",
 };

@@ -38,6 +38,11 @@ CAPS = {
     "audit.checkpoint": {"ciso", "auditor"},
     "metrics.read": ADMINS | {"auditor"},
     "decide": EVERY,
+    # Every person files requests; the city (甲) is a party to contracts, not a filer.
+    "request.file": EVERY - {"city"},
+    # 八王子 7(7)ア: the chiefs of the line and the designated manager's 対策責任者 approve.
+    "request.approve": ADMINS | {"security_officer", "security_manager", "system_manager",
+                                 "dm_officer"},
 }
 SESSION = "any role"  # any account holding some role (its own session and password)
 PUBLIC = None
@@ -78,6 +83,13 @@ ROUTES = {
     ("POST", "/api/v1/audit/checkpoint"): "audit.checkpoint",
     ("GET", "/api/v1/policy"): SESSION,
     ("POST", "/api/v1/policy/decide"): "decide",
+    ("POST", "/api/v1/requests"): "request.file",
+    ("GET", "/api/v1/requests"): "request.file",
+    ("GET", "/api/v1/requests/{id}"): "request.file",
+    ("POST", "/api/v1/requests/{id}/approve"): "request.approve",
+    ("POST", "/api/v1/requests/{id}/reject"): "request.approve",
+    ("POST", "/api/v1/requests/{id}/withdraw"): "request.file",
+    ("POST", "/api/v1/requests/{id}/complete"): "request.file",
 }
 
 
@@ -113,6 +125,27 @@ for path, item in doc["paths"].items():
 check({(m, p) for m, p, _ in ops} == set(ROUTES), "a route of ROUTES is not served")
 
 counter = itertools.count(1)
+
+
+def zone_entry():
+    """A request every filer may file: a record, approved at once (成田 基準 3(2)②)."""
+    return {"kind": "zone_entry", "reason": "matrix",
+            "details": {"zone": "server room", "entered_at": "2026-12-01 10:00"}}
+
+
+# Each filer's own request (theirs to read), and one of victim's outside everyone's scope
+# but the root's: no one else may decide, withdraw or follow it through (404).
+OWN = {}
+for role in ROLES + ["victim"]:
+    if role == "city":
+        continue
+    login = city.login.get(role, role)
+    c = Client(srv)
+    expect(c.login(login), 200, "login " + login)
+    got = c.call("POST", "/api/v1/requests", zone_entry())
+    expect(got, 201, "a request filed by " + login)
+    OWN[role] = got[2]["id"]
+VICTIM_REQ = OWN["victim"]
 
 
 def asset_body(unit):
@@ -178,6 +211,18 @@ def req_for(method, path, unit, role):
         ("GET", "/api/v1/policy"): (200, False, None),
         ("POST", "/api/v1/policy/decide"): (200, False, ("/api/v1/policy/decide",
                                                          {"action": "copy", "conf": 2})),
+        ("POST", "/api/v1/requests"): (201, False, ("/api/v1/requests", zone_entry())),
+        ("GET", "/api/v1/requests"): (200, False, ("/api/v1/requests?box=mine", None)),
+        ("GET", "/api/v1/requests/{id}"): (200, False, (
+            "/api/v1/requests/%d" % OWN.get(role, VICTIM_REQ), None)),
+        ("POST", "/api/v1/requests/{id}/approve"): (404, False, (
+            "/api/v1/requests/%d/approve" % VICTIM_REQ, {})),
+        ("POST", "/api/v1/requests/{id}/reject"): (404, False, (
+            "/api/v1/requests/%d/reject" % VICTIM_REQ, {"comment": "no"})),
+        ("POST", "/api/v1/requests/{id}/withdraw"): (404, False, (
+            "/api/v1/requests/%d/withdraw" % VICTIM_REQ, {})),
+        ("POST", "/api/v1/requests/{id}/complete"): (404, False, (
+            "/api/v1/requests/%d/complete" % VICTIM_REQ, {"left_at": "2026-12-01 11:00"})),
     }
     ok, scoped, spec = table[(method, path)]
     if method == "DELETE":

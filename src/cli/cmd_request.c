@@ -1,0 +1,301 @@
+/*
+ * cmd_request: `sekisho request file|list|show|approve|reject|withdraw|complete`
+ * (issue #13). A request is filed and decided by an account: --as LOGIN
+ * names it (whoever can open the database holds every right over it, so the
+ * operator may act as any active account; the audit log records the login
+ * with the address "cli"). Without --as, list and show read as the operator.
+ * The kinds and their details come from the field schema, and so does the
+ * usage `request file --help` prints.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/sk_json.h"
+#include "../domain/request.h"
+#include "../domain/schema.h"
+#include "cli.h"
+#include "commands.h"
+
+#define FILE_USAGE                                                                                 \
+	"--db URL --as LOGIN --kind KIND --reason TEXT --details JSON [--asset ID] "               \
+	"[--safeguards a,b,...] [--json]"
+#define LIST_USAGE     "--db URL [--as LOGIN] [--box mine|inbox|all] [--status S] [--kind K] [--json]"
+#define SHOW_USAGE     "--db URL [--as LOGIN] ID"
+#define DECIDE_USAGE   "--db URL --as LOGIN [--comment TEXT] ID"
+#define COMPLETE_USAGE "--db URL --as LOGIN --fields JSON ID"
+
+struct rq_args {
+	const char *db, *as, *kind, *reason, *details, *safeguards, *box, *status, *comment,
+	    *fields;
+	long long asset;
+	bool json;
+};
+
+/* The actor --as names: an active account, acting from the CLI. */
+struct as_actor {
+	sk_actor actor;
+	char login[256];
+};
+
+static int actor_of(sk_store *s, const char *login, struct as_actor *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!login) {
+		out->actor = *sk_actor_cli();
+		return 0;
+	}
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_val p[] = {sk_vtext(login)};
+	int64_t id = 0;
+	sk_err e = sk_store_query_int(
+	    s, "SELECT id FROM users WHERE login = ? AND status = 'active'", p, 1, &id, &err);
+	sk_buf_free(&err);
+	if (e)
+		return sk_cli_fail(e == SK_ERR_NOT_FOUND ? SK_ERR_INVALID : e,
+		                   "--as: no active account '%s'", login);
+	snprintf(out->login, sizeof(out->login), "%s", login);
+	out->actor = (sk_actor){.user_id = id, .login = out->login, .address = "cli"};
+	return 0;
+}
+
+static bool parse(int argc, char **argv, const char *usage, int args, struct rq_args *a, int *st)
+{
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &a->db),
+	    SK_OPT_STR("as", &a->as),
+	    SK_OPT_STR("kind", &a->kind),
+	    SK_OPT_STR("reason", &a->reason),
+	    SK_OPT_STR("details", &a->details),
+	    SK_OPT_STR("safeguards", &a->safeguards),
+	    SK_OPT_NUM("asset", &a->asset, 1, INT64_MAX),
+	    SK_OPT_STR("box", &a->box),
+	    SK_OPT_STR("status", &a->status),
+	    SK_OPT_STR("comment", &a->comment),
+	    SK_OPT_STR("fields", &a->fields),
+	    SK_OPT_FLAG("json", &a->json),
+	    SK_OPT_END,
+	};
+	return sk_cli_options(argc, argv, usage, opts, args, st);
+}
+
+static int print_request(json_t *r, bool json)
+{
+	if (json)
+		return sk_cli_print_json(r);
+	printf("%lld %s %s requester=%s approver=%s\n",
+	       (long long)json_integer_value(json_object_get(r, "id")),
+	       json_string_value(json_object_get(r, "kind")),
+	       json_string_value(json_object_get(r, "status")),
+	       json_string_value(json_object_get(r, "requester")),
+	       json_string_value(json_object_get(r, "approver_role"))
+	           ? json_string_value(json_object_get(r, "approver_role"))
+	           : "-");
+	json_decref(r);
+	return 0;
+}
+
+/* The usage of `request file`, with every kind's fields from the schema. */
+static void file_help(void)
+{
+	fprintf(stderr, "kinds and their details (* required):\n");
+	for (size_t k = 0; sk_request_kinds[k]; k++) {
+		const sk_schema *sc = sk_schema_request_details(sk_request_kinds[k]);
+		fprintf(stderr, "  %-20s", sc->name);
+		for (size_t i = 0; i < sc->n; i++)
+			fprintf(stderr, " %s%s", sc->fields[i].key,
+			        (sc->fields[i].flags & SK_FF_REQUIRED) ? "*" : "");
+		fprintf(stderr, "\n");
+	}
+}
+
+static int json_arg(const char *opt, const char *text, json_t **out)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_json_parse(text, strlen(text), 1u << 20, out, &err);
+	int rc =
+	    e ? sk_cli_fail(SK_ERR_INVALID, "--%s: %s", opt, err.data ? err.data : "bad JSON") : 0;
+	sk_buf_free(&err);
+	return rc;
+}
+
+static int rq_file(int argc, char **argv)
+{
+	struct rq_args a = {0};
+	int rc;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			file_help();
+	if (!parse(argc, argv, FILE_USAGE, 0, &a, &rc))
+		return rc;
+	if (!a.as || !a.kind || !a.reason || !a.details)
+		return sk_cli_usage_error(FILE_USAGE,
+		                          "--as, --kind, --reason and --details are required");
+	json_t *details = NULL, *sg = json_array();
+	if ((rc = json_arg("details", a.details, &details)))
+		return rc;
+	for (const char *p = a.safeguards; p && *p;) {
+		size_t n = strcspn(p, ",");
+		json_array_append_new(sg, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	sk_store *s = NULL;
+	struct as_actor who;
+	if ((rc = sk_cli_open_store(a.db, &s)) || (rc = actor_of(s, a.as, &who))) {
+		if (s)
+			sk_store_close(s);
+		json_decref(details);
+		json_decref(sg);
+		return rc;
+	}
+	sk_request_new in = {.kind = a.kind,
+	                     .asset_id = a.asset,
+	                     .reason = a.reason,
+	                     .details = details,
+	                     .safeguards_confirmed = sg};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &who.actor);
+	int64_t id = 0;
+	json_t *r = NULL;
+	sk_err e = sk_request_file(&c, &in, &id, &err);
+	if (!e)
+		e = sk_request_get(&c, id, &r, &err);
+	sk_ctx_fini(&c);
+	json_decref(details);
+	json_decref(sg);
+	if (e)
+		return sk_cli_finish(s, e, &err);
+	rc = print_request(r, a.json);
+	sk_cli_finish(s, SK_OK, &err);
+	return rc;
+}
+
+static int rq_list(int argc, char **argv)
+{
+	struct rq_args a = {0};
+	int rc;
+	sk_store *s = NULL;
+	struct as_actor who;
+	if (!parse(argc, argv, LIST_USAGE, 0, &a, &rc) || (rc = sk_cli_open_store(a.db, &s)))
+		return rc;
+	if ((rc = actor_of(s, a.as, &who))) {
+		sk_store_close(s);
+		return rc;
+	}
+	sk_request_filter f = {.box = a.box ? a.box : (a.as ? "mine" : "all"),
+	                       .status = a.status,
+	                       .kind = a.kind,
+	                       .limit = 1000};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &who.actor);
+	json_t *list = NULL;
+	sk_err e = sk_request_list(&c, &f, &list, &err);
+	sk_ctx_fini(&c);
+	if (e)
+		return sk_cli_finish(s, e, &err);
+	if (a.json) {
+		rc = sk_cli_print_json(list);
+	} else {
+		size_t i;
+		json_t *r;
+		json_array_foreach (list, i, r)
+			print_request(json_incref(r), false);
+		json_decref(list);
+	}
+	sk_cli_finish(s, SK_OK, &err);
+	return rc;
+}
+
+/* The ID argument of show, approve, reject, withdraw and complete. */
+static int id_arg(int argc, char **argv, const char *usage, int64_t *id)
+{
+	long long v;
+	if (optind != argc - 1 || !sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
+		return sk_cli_usage_error(usage, "one request ID is required");
+	*id = v;
+	return 0;
+}
+
+typedef enum { DO_SHOW, DO_APPROVE, DO_REJECT, DO_WITHDRAW, DO_COMPLETE } rq_do;
+
+static int act(int argc, char **argv, const char *usage, rq_do what)
+{
+	struct rq_args a = {0};
+	int rc;
+	int64_t id = 0;
+	if (!parse(argc, argv, usage, 1, &a, &rc))
+		return rc;
+	if ((rc = id_arg(argc, argv, usage, &id)))
+		return rc;
+	if (what != DO_SHOW && !a.as)
+		return sk_cli_usage_error(usage, "--as is required");
+	json_t *fields = NULL;
+	if (what == DO_COMPLETE && (rc = json_arg("fields", a.fields ? a.fields : "{}", &fields)))
+		return rc;
+	sk_store *s = NULL;
+	struct as_actor who;
+	if ((rc = sk_cli_open_store(a.db, &s)) || (rc = actor_of(s, a.as, &who))) {
+		if (s)
+			sk_store_close(s);
+		json_decref(fields);
+		return rc;
+	}
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &who.actor);
+	sk_err e = SK_OK;
+	switch (what) {
+	case DO_APPROVE:
+		e = sk_request_approve(&c, id, a.comment, &err);
+		break;
+	case DO_REJECT:
+		e = sk_request_reject(&c, id, a.comment, &err);
+		break;
+	case DO_WITHDRAW:
+		e = sk_request_withdraw(&c, id, a.comment, &err);
+		break;
+	case DO_COMPLETE:
+		e = sk_request_complete(&c, id, fields, &err);
+		break;
+	default:
+		break;
+	}
+	json_t *r = NULL;
+	if (!e)
+		e = sk_request_get(&c, id, &r, &err);
+	sk_ctx_fini(&c);
+	json_decref(fields);
+	if (e)
+		return sk_cli_finish(s, e, &err);
+	rc = print_request(r, a.json || what == DO_SHOW);
+	sk_cli_finish(s, SK_OK, &err);
+	return rc;
+}
+
+static int rq_show(int argc, char **argv) { return act(argc, argv, SHOW_USAGE, DO_SHOW); }
+static int rq_approve(int argc, char **argv) { return act(argc, argv, DECIDE_USAGE, DO_APPROVE); }
+static int rq_reject(int argc, char **argv) { return act(argc, argv, DECIDE_USAGE, DO_REJECT); }
+static int rq_withdraw(int argc, char **argv) { return act(argc, argv, DECIDE_USAGE, DO_WITHDRAW); }
+static int rq_complete(int argc, char **argv)
+{
+	return act(argc, argv, COMPLETE_USAGE, DO_COMPLETE);
+}
+
+static const struct sk_cli_verb verbs[] = {
+    {"file", rq_file, FILE_USAGE},
+    {"list", rq_list, LIST_USAGE},
+    {"show", rq_show, SHOW_USAGE},
+    {"approve", rq_approve, DECIDE_USAGE},
+    {"reject", rq_reject, DECIDE_USAGE},
+    {"withdraw", rq_withdraw, DECIDE_USAGE},
+    {"complete", rq_complete, COMPLETE_USAGE},
+    {NULL, NULL, NULL},
+};
+
+int sk_cmd_request(int argc, char **argv)
+{
+	return sk_cli_dispatch("request", verbs, argc - 1, argv + 1);
+}

@@ -1,0 +1,1466 @@
+/* request: requests and approvals (SPEC C7), routed in the chain of command and audited. */
+#include "request.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../audit/audit.h"
+#include "../core/sk_clock.h"
+#include "../core/sk_json.h"
+#include "../report/wareki.h"
+#include "asset.h"
+#include "authz.h"
+#include "decision.h"
+#include "schema.h"
+
+#define LIST_DEFAULT 100
+#define LIST_MAX     1000
+#define ROUTE_MAX    SK_POLICY_MAX_APPROVERS
+#define CHAIN_MAX    64 /* deeper org trees than this are refused by org.c long before */
+
+/* sk_fail, then the field the failure is about (a static key: the schema's). */
+static sk_err fail_at(sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static sk_err fail_at(sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		sk_buf_reset(err);
+		va_start(ap, fmt);
+		(void)sk_buf_vaddf(err, fmt, ap);
+		va_end(ap);
+		err->field = field;
+	}
+	return code;
+}
+
+/* Today's date in Japan (UTC+9, no daylight saving), as YYYY-MM-DD. */
+static void today_jst(char out[11])
+{
+	time_t t = (time_t)(sk_clock_now() + 9 * 3600);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	sk_date_format_iso((sk_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, out);
+}
+
+/* The policy action a kind is, or -1 for a record without a decision (zone_entry …). */
+static int kind_action(const char *kind)
+{
+	sk_action a;
+	if (strcmp(kind, "exception") == 0)
+		return -1;
+	return sk_action_parse(kind, &a) == SK_OK ? (int)a : -1;
+}
+
+/*
+ * Checks obj against sc (CREATE: the required fields) and writes every date
+ * field back in ISO form, so that 和暦 and western dates are stored alike.
+ * where ("details") prefixes the message.
+ */
+static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj, const char *where,
+                           sk_buf *err)
+{
+	sk_err e = sk_schema_check_json(sc, mode, obj, err);
+	if (e) {
+		if (err && err->field) {
+			const char *f = err->field;
+			char msg[SK_BUF_MSG_MAX];
+			snprintf(msg, sizeof(msg), "%s.%s: %s", where, f,
+			         err->data ? err->data : "");
+			fail_at(err, e, f, "%s", msg);
+		}
+		return e;
+	}
+	for (size_t i = 0; i < sc->n; i++) {
+		const sk_field *f = &sc->fields[i];
+		json_t *v = json_object_get(obj, f->key);
+		if (f->type == SK_FT_TEXT || f->type == SK_FT_LONGTEXT) {
+			if (v && (e = sk_schema_check_text(f, json_string_value(v),
+			                                   json_string_length(v), err)))
+				return e;
+			if (v && (f->flags & SK_FF_REQUIRED) &&
+			    json_string_value(v)[strspn(json_string_value(v), " \t\r\n")] == '\0')
+				return fail_at(err, SK_ERR_INVALID, f->key, "%s.%s is required",
+				               where, f->key);
+		}
+		if (f->type != SK_FT_DATE || !v)
+			continue;
+		sk_date d;
+		sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		e = sk_wareki_parse(json_string_value(v), json_string_length(v), &d, &why);
+		if (e) {
+			e = fail_at(err, SK_ERR_INVALID, f->key,
+			            "%s.%s: not a date (YYYY-MM-DD): %s", where, f->key,
+			            why.data ? why.data : "");
+			sk_buf_free(&why);
+			return e;
+		}
+		sk_buf_free(&why);
+		char iso[11];
+		sk_date_format_iso(d, iso);
+		json_object_set_new(obj, f->key, json_string(iso));
+	}
+	return SK_OK;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* --- the chain of command --- */
+
+/* unit and the units above it, nearest first. */
+static sk_err chain_of(sk_store *s, int64_t unit, int64_t *out, size_t *n, sk_buf *err)
+{
+	*n = 0;
+	while (unit && *n < CHAIN_MAX) {
+		out[(*n)++] = unit;
+		int64_t parent = 0;
+		sk_val p[] = {SK_VINT(unit)};
+		sk_err e = sk_store_query_int(
+		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent,
+		    err);
+		if (e)
+			return e;
+		unit = parent;
+	}
+	return SK_OK;
+}
+
+/*
+ * The nearest unit of chain where an active account other than not_user
+ * holds role: *found 0 when none does.
+ */
+static sk_err holder_unit(sk_store *s, sk_role role, const int64_t *chain, size_t n,
+                          int64_t not_user, int64_t *found, sk_buf *err)
+{
+	*found = 0;
+	for (size_t i = 0; i < n; i++) {
+		int64_t k = 0;
+		sk_val p[] = {sk_vtext(sk_role_name(role)), SK_VINT(chain[i]), SK_VINT(not_user)};
+		sk_err e =
+		    sk_store_query_int(s,
+		                       "SELECT COUNT(*) FROM role_assignment ra JOIN users u ON "
+		                       "u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? "
+		                       "AND u.status = 'active' AND u.id <> ?",
+		                       p, 3, &k, err);
+		if (e)
+			return e;
+		if (k) {
+			*found = chain[i];
+			return SK_OK;
+		}
+	}
+	return SK_OK;
+}
+
+/* Whether user holds role at one of the units of chain. */
+static sk_err holds_in(sk_store *s, int64_t user, const char *role, const int64_t *chain, size_t n,
+                       bool *out, sk_buf *err)
+{
+	*out = false;
+	for (size_t i = 0; i < n && !*out; i++) {
+		int64_t k = 0;
+		sk_val p[] = {SK_VINT(user), sk_vtext(role), SK_VINT(chain[i])};
+		sk_err e =
+		    sk_store_query_int(s,
+		                       "SELECT COUNT(*) FROM role_assignment WHERE user_id = ? "
+		                       "AND role = ? AND unit_id = ?",
+		                       p, 3, &k, err);
+		if (e)
+			return e;
+		*out = k > 0;
+	}
+	return SK_OK;
+}
+
+/* --- one request as stored --- */
+
+#define REQ_COLS                                                                                   \
+	"r.id, r.kind, r.status, r.requester, r.unit_id, r.asset_id, r.reason, r.details, "        \
+	"r.decision, r.safeguards_confirmed, r.approver_role, r.approver_unit, r.decided_by, "     \
+	"r.decided_as_deputy, r.emergency, r.period_until, r.follow_through, r.created_at, "       \
+	"r.updated_at, r.requester_id, r.route, o.code"
+
+typedef struct req_row {
+	int64_t id, unit_id, asset_id, approver_unit, requester_id;
+	char *kind, *status, *approver_role, *route, *period_until;
+	bool found;
+	json_t *j; /* the API's object (without steps) */
+} req_row;
+
+static void req_row_free(req_row *r)
+{
+	free(r->kind);
+	free(r->status);
+	free(r->approver_role);
+	free(r->route);
+	free(r->period_until);
+	json_decref(r->j);
+	memset(r, 0, sizeof(*r));
+}
+
+static json_t *json_text_or_null(const sk_row *row, size_t i)
+{
+	if (sk_row_is_null(row, i))
+		return json_null();
+	json_t *j = json_loads(sk_row_text(row, i), JSON_DECODE_ANY, NULL);
+	return j ? j : json_null();
+}
+
+static json_t *time_json(int64_t t)
+{
+	char at[SK_TIME_STR_MAX];
+	sk_clock_format(t, at);
+	return json_string(at);
+}
+
+/* The status a reader sees: an approved exception past its period is expired. */
+static const char *shown_status(const char *status, const char *kind, const char *until,
+                                const char *today)
+{
+	if (strcmp(status, "approved") == 0 && strcmp(kind, "exception") == 0 && until && *until &&
+	    strcmp(until, today) < 0)
+		return "expired";
+	return status;
+}
+
+static json_t *row_json(const sk_row *row, const char *today)
+{
+	const char *until = sk_row_is_null(row, 15) ? NULL : sk_row_text(row, 15);
+	json_t *j = json_object();
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "id", json_integer(sk_row_int(row, 0)));
+	json_object_set_new(j, "kind", json_string(sk_row_text(row, 1)));
+	json_object_set_new(
+	    j, "status",
+	    json_string(shown_status(sk_row_text(row, 2), sk_row_text(row, 1), until, today)));
+	json_object_set_new(j, "requester", json_string(sk_row_text(row, 3)));
+	json_object_set_new(j, "unit", json_integer(sk_row_int(row, 4)));
+	json_object_set_new(j, "unit_code", json_string(sk_row_text(row, 21)));
+	json_object_set_new(
+	    j, "asset_id", sk_row_is_null(row, 5) ? json_null() : json_integer(sk_row_int(row, 5)));
+	json_object_set_new(j, "reason", json_string(sk_row_text(row, 6)));
+	json_object_set_new(j, "details", json_text_or_null(row, 7));
+	json_object_set_new(j, "decision", json_text_or_null(row, 8));
+	json_object_set_new(j, "safeguards_confirmed", json_text_or_null(row, 9));
+	json_object_set_new(j, "approver_role",
+	                    sk_row_is_null(row, 10) ? json_null()
+	                                            : json_string(sk_row_text(row, 10)));
+	json_object_set_new(j, "approver_unit",
+	                    sk_row_is_null(row, 11) ? json_null()
+	                                            : json_integer(sk_row_int(row, 11)));
+	json_object_set_new(j, "decided_by",
+	                    sk_row_is_null(row, 12) ? json_null()
+	                                            : json_string(sk_row_text(row, 12)));
+	json_object_set_new(j, "as_deputy", json_boolean(sk_row_int(row, 13)));
+	json_object_set_new(j, "emergency", json_boolean(sk_row_int(row, 14)));
+	json_object_set_new(j, "follow_through", json_text_or_null(row, 16));
+	json_object_set_new(j, "created_at", time_json(sk_row_int(row, 17)));
+	json_object_set_new(j, "updated_at", time_json(sk_row_int(row, 18)));
+	return j;
+}
+
+static char *dup_or_null(const sk_row *row, size_t i)
+{
+	return sk_row_is_null(row, i) ? NULL : strdup(sk_row_text(row, i));
+}
+
+static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
+{
+	req_row *r = ctx;
+	char today[11];
+	today_jst(today);
+	r->found = true;
+	r->id = sk_row_int(row, 0);
+	r->kind = strdup(sk_row_text(row, 1));
+	r->status = strdup(sk_row_text(row, 2));
+	r->unit_id = sk_row_int(row, 4);
+	r->asset_id = sk_row_int(row, 5);
+	r->approver_role = dup_or_null(row, 10);
+	r->approver_unit = sk_row_int(row, 11);
+	r->period_until = dup_or_null(row, 15);
+	r->requester_id = sk_row_int(row, 19);
+	r->route = strdup(sk_row_text(row, 20));
+	r->j = row_json(row, today);
+	if (!r->kind || !r->status || !r->route || !r->j)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return SK_OK;
+}
+
+static sk_err load_row(sk_store *s, int64_t id, req_row *r, sk_buf *err)
+{
+	memset(r, 0, sizeof(*r));
+	sk_val p[] = {SK_VINT(id)};
+	sk_err e =
+	    sk_store_query(s,
+	                   "SELECT " REQ_COLS
+	                   " FROM requests r JOIN org_unit o ON o.id = r.unit_id WHERE r.id = ?",
+	                   p, 1, take_row, r, err);
+	if (!e && !r->found)
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
+	return e;
+}
+
+static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
+{
+	json_t *steps = ctx;
+	json_t *st =
+	    json_pack("{s:o, s:s, s:s, s:o, s:b}", "at", time_json(sk_row_int(row, 0)), "actor",
+	              sk_row_text(row, 1), "action", sk_row_text(row, 2), "comment",
+	              sk_row_is_null(row, 3) ? json_null() : json_string(sk_row_text(row, 3)),
+	              "as_deputy", (int)sk_row_int(row, 4));
+	if (!st || json_array_append_new(steps, st))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return SK_OK;
+}
+
+static sk_err add_steps(sk_store *s, req_row *r, sk_buf *err)
+{
+	json_t *steps = json_array();
+	if (!steps)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_val p[] = {SK_VINT(r->id)};
+	sk_err e = sk_store_query(
+	    s,
+	    "SELECT at, actor, action, comment, as_deputy FROM request_steps WHERE request_id = ? "
+	    "ORDER BY id",
+	    p, 1, take_step, steps, err);
+	if (e) {
+		json_decref(steps);
+		return e;
+	}
+	json_object_set_new(r->j, "steps", steps);
+	return SK_OK;
+}
+
+/* --- who may do what --- */
+
+typedef enum { WHO_NONE, WHO_READER, WHO_REQUESTER, WHO_DECIDER, WHO_DEPUTY } who_kind;
+
+/*
+ * Whether c's actor may decide r (the approver or, a role above it in the
+ * profile's chain, the deputy), and else whether they may read it.
+ */
+static sk_err who_is(sk_ctx *c, const req_row *r, who_kind *out, sk_buf *err)
+{
+	*out = WHO_NONE;
+	if (c->actor->superuser) {
+		*out = WHO_DECIDER;
+		return SK_OK;
+	}
+	if (c->actor->user_id == r->requester_id) {
+		*out = WHO_REQUESTER;
+		return SK_OK;
+	}
+	if (r->approver_role && r->approver_unit &&
+	    sk_authz_can(c, SK_CAP_REQUEST_APPROVE, r->approver_unit)) {
+		int64_t chain[CHAIN_MAX];
+		size_t n;
+		bool yes = false;
+		sk_err e = chain_of(c->store, r->approver_unit, chain, &n, err);
+		if (!e)
+			e = holds_in(c->store, c->actor->user_id, r->approver_role, chain, n, &yes,
+			             err);
+		if (e)
+			return e;
+		if (yes) {
+			*out = WHO_DECIDER;
+			return SK_OK;
+		}
+		/* 代行者: a role above the approver's in the profile's chain (reports_to). */
+		const sk_policy *pol = NULL;
+		sk_role role;
+		if (!sk_ctx_policy(c, &pol, NULL) && pol &&
+		    sk_role_parse(r->approver_role, &role) == SK_OK) {
+			for (int hop = 0; hop < SK_ROLE__COUNT && !yes; hop++) {
+				role = sk_policy_role_reports_to(pol, role);
+				if (role == SK_ROLE_NONE)
+					break;
+				if ((e = holds_in(c->store, c->actor->user_id, sk_role_name(role),
+				                  chain, n, &yes, err)))
+					return e;
+			}
+			if (yes) {
+				*out = WHO_DEPUTY;
+				return SK_OK;
+			}
+		}
+	}
+	if (sk_authz_can(c, SK_CAP_LEDGER_READ, r->unit_id))
+		*out = WHO_READER;
+	return SK_OK;
+}
+
+/* Loads request id as c's actor may see it: SK_ERR_NOT_FOUND when they may not. */
+static sk_err load_visible(sk_ctx *c, int64_t id, req_row *r, who_kind *who, sk_buf *err)
+{
+	sk_err e = load_row(c->store, id, r, err);
+	if (!e)
+		e = who_is(c, r, who, err);
+	if (!e && *who == WHO_NONE)
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
+	if (e)
+		req_row_free(r);
+	return e;
+}
+
+/* --- writing --- */
+
+static sk_err add_step(sk_ctx *c, int64_t id, const char *action, const char *comment, bool deputy,
+                       sk_buf *err)
+{
+	sk_val p[] = {SK_VINT(id),
+	              SK_VINT(sk_clock_now()),
+	              sk_vtext(c->actor->login),
+	              sk_vtext(action),
+	              sk_vtext(comment && *comment ? comment : NULL),
+	              SK_VINT(deputy ? 1 : 0)};
+	return sk_store_exec(c->store,
+	                     "INSERT INTO request_steps (request_id, at, actor, action, comment, "
+	                     "as_deputy) VALUES (?, ?, ?, ?, ?, ?)",
+	                     p, 6, NULL, err);
+}
+
+/* The audit image of a request: its object as the API shows it, with its steps. */
+static json_t *image_of(sk_ctx *c, int64_t id, sk_buf *err)
+{
+	req_row r;
+	if (load_row(c->store, id, &r, err) || add_steps(c->store, &r, err)) {
+		req_row_free(&r);
+		return NULL;
+	}
+	json_t *j = json_incref(r.j);
+	req_row_free(&r);
+	return j;
+}
+
+/* Ends a transition: the audit entry with the images, then commit (or roll back on failure). */
+static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, sk_err e,
+                     sk_buf *err)
+{
+	if (!e) {
+		json_t *after = image_of(c, id, err);
+		if (!after) {
+			json_decref(before);
+			e = err && err->len ? SK_ERR_STORE : SK_ERR_NOMEM;
+			if (e == SK_ERR_NOMEM)
+				sk_fail(err, e, "out of memory");
+		} else
+			e = sk_audit_change(c->store, c->actor->login, c->actor->address, action,
+			                    before ? before : SK_AUDIT_NONE, after, err,
+			                    "request:%" PRId64, id);
+	} else
+		json_decref(before);
+	if (e) {
+		sk_store_rollback(c->store);
+		return e;
+	}
+	return sk_store_commit(c->store, err);
+}
+
+/* --- filing --- */
+
+/*
+ * The decision for the request: on its asset (read in the requester's
+ * scope; m then holds what sk_decision_record appends in the filing's
+ * transaction, so a refused filing records nothing) or bare.
+ */
+static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t asset_id,
+                     uint32_t roles, sk_decision_made *m, sk_decision *d, json_t **dj, sk_buf *err)
+{
+	*dj = NULL;
+	if (asset_id) {
+		sk_err e = sk_decision_make(c->store, pol, c->actor, roles, asset_id,
+		                            sk_action_name(act), m, err);
+		if (e == SK_ERR_NOT_FOUND)
+			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
+			            "asset_id: no asset %" PRId64, asset_id);
+		if (!e)
+			*dj = json_loadb(m->answer.data, m->answer.len, 0, NULL);
+		if (e)
+			return e;
+		if (!*dj)
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		/* The structured decision again, for routing (the same inputs decide the same). */
+		const char *dec = jstr(*dj, "decision");
+		memset(d, 0, sizeof(*d));
+		sk_decision_parse(dec ? dec : "forbid", &d->decision);
+		d->exception_possible = json_is_true(json_object_get(*dj, "exception_possible"));
+		d->approver = SK_ROLE_NONE;
+		const char *ap = jstr(*dj, "approver_role");
+		if (ap && sk_role_parse(ap, &d->approver) == SK_OK) {
+			d->approvers[0] = d->approver;
+			d->n_approvers = 1;
+		}
+		size_t i;
+		json_t *v;
+		json_array_foreach (json_object_get(*dj, "safeguards"), i, v) {
+			sk_safeguard sg;
+			if (sk_safeguard_parse(json_string_value(v), &sg) == SK_OK)
+				d->safeguards |= 1u << sg;
+		}
+		return SK_OK;
+	}
+	sk_decide_input in;
+	sk_decide_input_init(&in, act);
+	for (int r = 0; r < SK_ROLE__COUNT; r++)
+		if (roles & (1u << r)) {
+			in.actor_role = (sk_role)r;
+			break;
+		}
+	sk_err e = sk_policy_decide(pol, &in, d);
+	sk_buf text = SK_BUF_INIT(64u << 10);
+	if (!e)
+		e = sk_decision_to_json(d, &text);
+	if (!e && !(*dj = json_loadb(text.data, text.len, 0, NULL)))
+		e = SK_ERR_NOMEM;
+	sk_buf_free(&text);
+	return e ? sk_fail(err, e, "the decision could not be made") : SK_OK;
+}
+
+/*
+ * The decision made with the asset loses the approver list (the JSON names
+ * one role): the same rule's list comes from deciding the same input again
+ * on the asset's facts. For a bare decision d already has it.
+ */
+static void approvers_of(const sk_policy *pol, sk_action act, const json_t *dj, sk_decision *d,
+                         const sk_decide_input *facts)
+{
+	(void)dj;
+	if (!facts)
+		return;
+	sk_decision full;
+	if (sk_policy_decide(pol, facts, &full) == SK_OK && full.decision == d->decision) {
+		d->approver_mode = full.approver_mode;
+		d->n_approvers = full.n_approvers;
+		memcpy(d->approvers, full.approvers, sizeof(d->approvers));
+		d->proviso = full.proviso;
+	}
+	(void)act;
+}
+
+/* The asset's facts as a decision input (for the approver list and the proviso flag). */
+struct facts_ctx {
+	const sk_policy *pol;
+	sk_action act;
+	uint32_t roles;
+	sk_decide_input in;
+	bool ok;
+};
+
+static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
+{
+	(void)err;
+	struct facts_ctx *f = ctx;
+	const sk_decide_kv kv[] = {
+	    {"action", sk_action_name(f->act)},
+	    {"conf", a->conf},
+	    {"integ", a->integ},
+	    {"avail", a->avail},
+	    {"mynumber", a->mynumber ? "true" : "false"},
+	    {"personal", a->personal ? "true" : "false"},
+	    {"zone", a->zone && *a->zone ? a->zone : NULL},
+	    {"asset_type", a->type && *a->type ? a->type : NULL},
+	};
+	f->ok =
+	    sk_decide_input_parse(f->pol, kv, sizeof(kv) / sizeof(kv[0]), &f->in, NULL) == SK_OK;
+	for (int r = 0; f->ok && r < SK_ROLE__COUNT; r++)
+		if (f->roles & (1u << r)) {
+			f->in.actor_role = (sk_role)r;
+			break;
+		}
+	return SK_OK;
+}
+
+static sk_err citations_text(json_t *dj, sk_buf *out)
+{
+	size_t i;
+	json_t *v;
+	sk_err e = SK_OK;
+	json_array_foreach (json_object_get(dj, "citations"), i, v) {
+		if (i)
+			e = sk_buf_adds(out, ", ");
+		if (!e)
+			e = sk_buf_adds(out, json_string_value(v) ? json_string_value(v) : "");
+		if (e)
+			break;
+	}
+	return e;
+}
+
+sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_buf *err)
+{
+	if (id_out)
+		*id_out = 0;
+	if (!c->actor->user_id)
+		return sk_fail(
+		    err, SK_ERR_INVALID,
+		    "a request is filed by an account (sekisho request file --as LOGIN)");
+	const sk_schema *ds = sk_schema_request_details(in->kind);
+	if (!ds)
+		return fail_at(
+		    err, SK_ERR_INVALID, "kind",
+		    "kind: unknown request kind '%.64s' (take_out, transport, "
+		    "provide_external, carry_in, copy, dispose, install_software, "
+		    "connect_device, use_private_device, exception, zone_entry, key_loan, "
+		    "mynumber_handling)",
+		    in->kind ? in->kind : "");
+	if (!in->reason || !in->reason[strspn(in->reason, " \t\r\n")])
+		return fail_at(err, SK_ERR_INVALID, "reason", "reason is required");
+	const sk_field *rf = sk_schema_field(&sk_schema_request, "reason");
+	sk_err e = sk_schema_check_text(rf, in->reason, strlen(in->reason), err);
+	if (e)
+		return e;
+	if (!json_is_object(in->details))
+		return fail_at(err, SK_ERR_INVALID, "details", "details must be a JSON object");
+	json_t *details = json_deep_copy(in->details);
+	if (!details)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	json_t *dj = NULL, *confirmed = NULL;
+	sk_decision_made made;
+	sk_decision_made_init(&made);
+	e = check_fields(ds, SK_SCHEMA_CREATE, details, "details", err);
+	const char *from = jstr(details, "from"), *until = jstr(details, "until");
+	if (!e && from && until && strcmp(from, until) > 0)
+		e = fail_at(err, SK_ERR_INVALID, "until",
+		            "details.until (%s) is before details.from (%s)", until, from);
+	bool exception = strcmp(in->kind, "exception") == 0;
+	bool emergency = exception && json_is_true(json_object_get(details, "emergency"));
+	const sk_policy *pol = NULL;
+	const sk_scope *sc = NULL;
+	if (!e)
+		e = sk_ctx_policy(c, &pol, err);
+	if (!e && !pol)
+		e = sk_fail(err, SK_ERR_CONFLICT, "the installation has no policy profile");
+	if (!e)
+		e = sk_ctx_scope(c, &sc, err);
+	if (e)
+		goto out;
+	/* The requester's unit: their account's. */
+	int64_t unit = 0;
+	{
+		sk_val p[] = {SK_VINT(c->actor->user_id)};
+		if ((e = sk_store_query_int(
+		         c->store, "SELECT unit_id FROM users WHERE id = ? AND status = 'active'",
+		         p, 1, &unit, err))) {
+			if (e == SK_ERR_NOT_FOUND)
+				e = sk_fail(err, SK_ERR_DENIED, "the account is not active");
+			goto out;
+		}
+	}
+	if ((e = sk_authz_require_cap(c, SK_CAP_REQUEST_FILE, unit, err)))
+		goto out;
+	int act = kind_action(in->kind);
+	if (exception && jstr(details, "action")) {
+		sk_action a;
+		if (sk_action_parse(jstr(details, "action"), &a) != SK_OK) {
+			e = fail_at(err, SK_ERR_INVALID, "action",
+			            "details.action: unknown action '%.64s'",
+			            jstr(details, "action"));
+			goto out;
+		}
+		act = (int)a;
+	}
+	if (strcmp(in->kind, "dispose") == 0 && !in->asset_id) {
+		e = fail_at(err, SK_ERR_INVALID, "asset_id",
+		            "asset_id is required: a disposal marks the asset disposed");
+		goto out;
+	}
+	if (in->asset_id && act < 0) {
+		/* A record kind still names a real asset when it names one. */
+		int64_t k = 0;
+		sk_val p[] = {SK_VINT(in->asset_id)};
+		if (sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p, 1,
+		                       &k, err) != SK_OK ||
+		    !sk_authz_can(c, SK_CAP_ASSET_READ, k)) {
+			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
+			            "asset_id: no asset %" PRId64, in->asset_id);
+			goto out;
+		}
+	}
+	uint32_t roles = sc ? sc->roles : 0;
+	sk_decision d;
+	memset(&d, 0, sizeof(d));
+	d.approver = SK_ROLE_NONE;
+	bool decided = act >= 0;
+	if (decided) {
+		if ((e = decide(c, pol, (sk_action)act, in->asset_id, roles, &made, &d, &dj, err)))
+			goto out;
+		if (in->asset_id) {
+			struct facts_ctx f = {.pol = pol, .act = (sk_action)act, .roles = roles};
+			bool top;
+			if (!sk_asset_read(c, in->asset_id, true, take_facts, &f, &top, NULL) &&
+			    f.ok)
+				approvers_of(pol, (sk_action)act, dj, &d, &f.in);
+		}
+	}
+	/* Who approves, and whether the request is refused outright. */
+	sk_role route[ROUTE_MAX];
+	size_t nroute = 0;
+	bool any_of = false;
+	const sk_exception_route *xr = sk_policy_exception_route(pol);
+	if (exception) {
+		if (xr) {
+			route[nroute++] = xr->approver; /* 成田 基準 6(5)①: the CISO's permission */
+		} else if (decided && d.decision == SK_DEC_FORBID && d.exception_possible) {
+			for (unsigned i = 0; i < d.n_approvers && nroute < ROUTE_MAX; i++)
+				route[nroute++] = d.approvers[i];
+			any_of = d.approver_mode == SK_APPROVE_ANY_OF;
+		} else {
+			sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
+			if (dj)
+				citations_text(dj, &cites);
+			e = fail_at(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
+			            "the profile allows no exception (例外措置) here%s%s%s",
+			            cites.len ? " (" : "", cites.len ? cites.data : "",
+			            cites.len ? ")" : "");
+			sk_buf_free(&cites);
+			goto out;
+		}
+		if (emergency && !(xr && xr->report_afterwards)) {
+			e = fail_at(
+			    err, SK_ERR_INVALID, "emergency",
+			    "details.emergency: the profile does not let an emergency exception "
+			    "be reported afterwards");
+			goto out;
+		}
+	} else if (decided && d.decision == SK_DEC_FORBID && !(d.exception_possible && d.proviso)) {
+		sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		citations_text(dj, &cites);
+		e = fail_at(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
+		            d.exception_possible
+		                ? "%s is forbidden by the policy (%s); only an exception (kind "
+		                  "\"exception\", 例外措置) may be filed"
+		                : "%s is forbidden by the policy (%s)",
+		            in->kind, cites.data ? cites.data : "");
+		sk_buf_free(&cites);
+		goto out;
+	} else if (decided &&
+	           (d.decision == SK_DEC_REQUIRE_APPROVAL || d.decision == SK_DEC_FORBID)) {
+		for (unsigned i = 0; i < d.n_approvers && nroute < ROUTE_MAX; i++)
+			route[nroute++] = d.approvers[i];
+		any_of = d.approver_mode == SK_APPROVE_ANY_OF;
+	}
+	/* Every safeguard the decision lists is confirmed by the requester. */
+	confirmed = json_array();
+	if (!confirmed) {
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	{
+		size_t i;
+		json_t *v;
+		json_array_foreach (in->safeguards_confirmed, i, v) {
+			sk_safeguard sg;
+			if (!json_is_string(v) || sk_safeguard_parse(json_string_value(v), &sg)) {
+				e = fail_at(err, SK_ERR_INVALID, "safeguards_confirmed",
+				            "safeguards_confirmed: unknown safeguard '%.64s'",
+				            json_string_value(v) ? json_string_value(v) : "");
+				goto out;
+			}
+			json_array_append(confirmed, v);
+		}
+		json_array_foreach (json_object_get(dj, "safeguards"), i, v) {
+			bool have = false;
+			size_t k;
+			json_t *w;
+			json_array_foreach (confirmed, k, w)
+				have = have || json_equal(v, w);
+			if (!have) {
+				e = fail_at(err, SK_ERR_INVALID, "safeguards_confirmed",
+				            "safeguards_confirmed: the decision requires '%s' "
+				            "(%s); confirm "
+				            "each safeguard it lists",
+				            json_string_value(v),
+				            sk_policy_city_short(pol) ? sk_policy_city_short(pol)
+				                                      : "");
+				goto out;
+			}
+		}
+	}
+	/* Routing in the requester's chain of command. */
+	int64_t chain[CHAIN_MAX];
+	size_t nchain = 0;
+	int64_t approver_unit = 0;
+	sk_role approver = SK_ROLE_NONE;
+	if (nroute && (e = chain_of(c->store, unit, chain, &nchain, err)))
+		goto out;
+	if (nroute) {
+		size_t first = 0;
+		for (size_t i = 0; i < nroute; i++) {
+			if ((e = holder_unit(c->store, route[i], chain, nchain, c->actor->user_id,
+			                     &approver_unit, err)))
+				goto out;
+			if (approver_unit || !any_of) {
+				first = i;
+				break;
+			}
+		}
+		approver = route[first];
+		if (!approver_unit) {
+			const char *title = sk_policy_role_title(pol, approver);
+			e = fail_at(
+			    err, SK_ERR_CONFLICT, "approver_role",
+			    "no one holds the role %s (%s) in the requester's chain of command: "
+			    "the request cannot be routed",
+			    title ? title : sk_role_name(approver), sk_role_name(approver));
+			goto out;
+		}
+		/* all_of: every later approver must have a holder too, or the request would stall.
+		 */
+		for (size_t i = first + 1; !any_of && i < nroute; i++) {
+			int64_t u = 0;
+			if ((e = holder_unit(c->store, route[i], chain, nchain, c->actor->user_id,
+			                     &u, err)))
+				goto out;
+			if (!u) {
+				const char *title = sk_policy_role_title(pol, route[i]);
+				e = fail_at(
+				    err, SK_ERR_CONFLICT, "approver_role",
+				    "no one holds the role %s (%s) in the requester's chain of "
+				    "command: the request cannot be routed",
+				    title ? title : sk_role_name(route[i]), sk_role_name(route[i]));
+				goto out;
+			}
+		}
+		nroute = any_of ? 0 : nroute - first - 1;
+		memmove(route, route + first + 1, nroute * sizeof(route[0]));
+	}
+	json_t *rest = json_array();
+	for (size_t i = 0; rest && i < nroute; i++)
+		json_array_append_new(rest, json_string(sk_role_name(route[i])));
+	char *details_s = sk_json_canonical_str(details),
+	     *decision_s = dj ? sk_json_canonical_str(dj) : NULL,
+	     *confirmed_s = sk_json_canonical_str(confirmed),
+	     *route_s = rest ? sk_json_canonical_str(rest) : NULL;
+	json_decref(rest);
+	if (!details_s || (dj && !decision_s) || !confirmed_s || !route_s) {
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		goto strings;
+	}
+	const char *status = approver == SK_ROLE_NONE ? "approved" : "pending";
+	const char *period_from = jstr(details, "from"), *period_until = jstr(details, "until");
+	int64_t now = sk_clock_now(), id = 0;
+	if ((e = sk_store_begin(c->store, err)))
+		goto strings;
+	{
+		sk_val p[] = {
+		    sk_vtext(in->kind),
+		    sk_vtext(status),
+		    SK_VINT(c->actor->user_id),
+		    sk_vtext(c->actor->login),
+		    SK_VINT(unit),
+		    in->asset_id ? SK_VINT(in->asset_id) : SK_VNULL,
+		    act >= 0 ? sk_vtext(sk_action_name((sk_action)act)) : SK_VNULL,
+		    sk_vtext(in->reason),
+		    sk_vtext(details_s),
+		    sk_vtext(decision_s),
+		    sk_vtext(confirmed_s),
+		    approver == SK_ROLE_NONE ? SK_VNULL : sk_vtext(sk_role_name(approver)),
+		    sk_vtext(route_s),
+		    approver_unit ? SK_VINT(approver_unit) : SK_VNULL,
+		    SK_VINT(emergency ? 1 : 0),
+		    sk_vtext(period_from),
+		    sk_vtext(period_until),
+		    SK_VINT(now),
+		    SK_VINT(now),
+		    approver == SK_ROLE_NONE ? SK_VINT(now) : SK_VNULL,
+		};
+		e = sk_store_query_int(
+		    c->store,
+		    "INSERT INTO requests (kind, status, requester_id, requester, unit_id, "
+		    "asset_id, "
+		    "action, reason, details, decision, safeguards_confirmed, approver_role, "
+		    "route, "
+		    "approver_unit, emergency, period_from, period_until, created_at, updated_at, "
+		    "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		    "?) "
+		    "RETURNING id",
+		    p, sizeof(p) / sizeof(p[0]), &id, err);
+	}
+	if (!e && made.asset_id)
+		e = sk_decision_record(c->store, c->actor, &made, err);
+	if (!e)
+		e = add_step(c, id, emergency ? "report" : "file", NULL, false, err);
+	if (!e && approver == SK_ROLE_NONE)
+		e = add_step(c, id, "approve",
+		             decided ? "no approval needed (the policy's decision)"
+		                     : "recorded (no approval needed)",
+		             false, err);
+	e = finish(c, id, "request.file", NULL, e, err);
+	if (!e && id_out)
+		*id_out = id;
+strings:
+	free(details_s);
+	free(decision_s);
+	free(confirmed_s);
+	free(route_s);
+out:
+	sk_decision_made_free(&made);
+	json_decref(details);
+	json_decref(dj);
+	json_decref(confirmed);
+	return e;
+}
+
+/* --- decisions --- */
+
+static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, sk_buf *err)
+{
+	if (!approve && (!comment || !comment[strspn(comment, " \t\r\n")]))
+		return fail_at(err, SK_ERR_INVALID, "comment",
+		               "comment: a rejection needs a comment");
+	if (comment) {
+		const sk_field *f = sk_schema_field(&sk_schema_request_reject, "comment");
+		sk_err e = sk_schema_check_text(f, comment, strlen(comment), err);
+		if (e)
+			return e;
+	}
+	req_row r;
+	who_kind who;
+	sk_err e = load_visible(c, id, &r, &who, err);
+	if (e)
+		return e;
+	if (who == WHO_REQUESTER) {
+		e = sk_fail(err, SK_ERR_SELF_APPROVAL,
+		            "an approver cannot decide their own request");
+		goto out;
+	}
+	if (who != WHO_DECIDER && who != WHO_DEPUTY) {
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
+		goto out;
+	}
+	if (strcmp(r.status, "pending") != 0) {
+		e = sk_fail(err, SK_ERR_CONFLICT, "request %" PRId64 " is %s, not pending", id,
+		            r.status);
+		goto out;
+	}
+	json_t *before = json_incref(r.j);
+	if ((e = sk_store_begin(c->store, err))) {
+		json_decref(before);
+		goto out;
+	}
+	json_t *rest = json_loads(r.route, 0, NULL);
+	int64_t now = sk_clock_now();
+	if (approve && json_array_size(rest) > 0) {
+		/* all_of: the next approver in the requester's chain (holders were checked at
+		 * filing). */
+		char next_role[32] = "";
+		const char *first = json_string_value(json_array_get(rest, 0));
+		if (first)
+			snprintf(next_role, sizeof(next_role), "%s", first);
+		const char *next = first ? next_role : NULL;
+		sk_role role;
+		int64_t chain[CHAIN_MAX], unit = 0;
+		size_t n = 0;
+		json_array_remove(rest, 0);
+		char *rest_s = sk_json_canonical_str(rest);
+		if (!next || sk_role_parse(next, &role) || !rest_s)
+			e = sk_fail(err, SK_ERR_CORRUPT, "request %" PRId64 ": bad route", id);
+		if (!e)
+			e = chain_of(c->store, r.unit_id, chain, &n, err);
+		if (!e)
+			e = holder_unit(c->store, role, chain, n, r.requester_id, &unit, err);
+		if (!e && !unit)
+			e = fail_at(
+			    err, SK_ERR_CONFLICT, "approver_role",
+			    "no one holds the role %s in the requester's chain of command any more",
+			    next);
+		if (!e) {
+			sk_val p[] = {sk_vtext(next), SK_VINT(unit), sk_vtext(rest_s), SK_VINT(now),
+			              SK_VINT(id)};
+			e = sk_store_exec(
+			    c->store,
+			    "UPDATE requests SET approver_role = ?, approver_unit = ?, route "
+			    "= ?, updated_at = ? WHERE id = ?",
+			    p, 5, NULL, err);
+		}
+		free(rest_s);
+	} else {
+		sk_val p[] = {sk_vtext(approve ? "approved" : "rejected"),
+		              sk_vtext(c->actor->login),
+		              SK_VINT(who == WHO_DEPUTY),
+		              SK_VINT(now),
+		              SK_VINT(now),
+		              SK_VINT(id)};
+		e = sk_store_exec(
+		    c->store,
+		    "UPDATE requests SET status = ?, decided_by = ?, decided_as_deputy = "
+		    "?, decided_at = ?, updated_at = ? WHERE id = ?",
+		    p, 6, NULL, err);
+	}
+	json_decref(rest);
+	if (!e)
+		e = add_step(c, id, approve ? "approve" : "reject", comment, who == WHO_DEPUTY,
+		             err);
+	e = finish(c, id, approve ? "request.approve" : "request.reject", before, e, err);
+out:
+	req_row_free(&r);
+	return e;
+}
+
+sk_err sk_request_approve(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+{
+	return decide_request(c, id, true, comment, err);
+}
+
+sk_err sk_request_reject(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+{
+	return decide_request(c, id, false, comment, err);
+}
+
+sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+{
+	req_row r;
+	who_kind who;
+	sk_err e = load_visible(c, id, &r, &who, err);
+	if (e)
+		return e;
+	if (who != WHO_REQUESTER) {
+		/* Only the requester withdraws: to anyone else the request is not theirs to see. */
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64 " of yours", id);
+		goto out;
+	}
+	if (strcmp(r.status, "pending") != 0) {
+		e = sk_fail(err, SK_ERR_CONFLICT, "request %" PRId64 " is %s, not pending", id,
+		            r.status);
+		goto out;
+	}
+	json_t *before = json_incref(r.j);
+	if ((e = sk_store_begin(c->store, err))) {
+		json_decref(before);
+		goto out;
+	}
+	sk_val p[] = {SK_VINT(sk_clock_now()), SK_VINT(id)};
+	e = sk_store_exec(c->store,
+	                  "UPDATE requests SET status = 'withdrawn', updated_at = ? WHERE id = ?",
+	                  p, 2, NULL, err);
+	if (!e)
+		e = add_step(c, id, "withdraw", comment, false, err);
+	e = finish(c, id, "request.withdraw", before, e, err);
+out:
+	req_row_free(&r);
+	return e;
+}
+
+/* --- follow-through --- */
+
+sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
+{
+	req_row r;
+	who_kind who;
+	sk_err e = load_visible(c, id, &r, &who, err);
+	if (e)
+		return e;
+	json_t *f = NULL, *before = NULL;
+	const sk_schema *fs = sk_schema_request_followup(r.kind);
+	if (who == WHO_READER) {
+		/* The requester or an approver records the follow-through; a ledger reader may not.
+		 */
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64 " to follow through", id);
+		goto out;
+	}
+	if (!fs) {
+		e = sk_fail(err, SK_ERR_CONFLICT, "a %s request has no follow-through", r.kind);
+		goto out;
+	}
+	bool take_out = strcmp(r.kind, "take_out") == 0;
+	if (strcmp(r.status, "approved") != 0 &&
+	    !(take_out && strcmp(r.status, "in_progress") == 0)) {
+		e = sk_fail(err, SK_ERR_CONFLICT, "request %" PRId64 " is %s, not approved", id,
+		            r.status);
+		goto out;
+	}
+	if (!(f = fields ? json_deep_copy(fields) : json_object())) {
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((e = check_fields(fs, SK_SCHEMA_CREATE, f, "follow-through", err)))
+		goto out;
+	const char *details_from = jstr(json_object_get(r.j, "details"), "from");
+	const char *status = "completed";
+	if (take_out) {
+		const char *ret = jstr(f, "returned_on"), *out_on = jstr(f, "taken_out_on");
+		if (!ret && !out_on) {
+			e = fail_at(err, SK_ERR_INVALID, "returned_on",
+			            "returned_on (or taken_out_on) is required");
+			goto out;
+		}
+		if (ret && details_from && strcmp(ret, details_from) < 0) {
+			e = fail_at(err, SK_ERR_INVALID, "returned_on",
+			            "returned_on (%s) is before the take-out began (%s)", ret,
+			            details_from);
+			goto out;
+		}
+		if (!ret)
+			status = "in_progress";
+	}
+	/* The follow-through so far, merged with what this step adds. */
+	json_t *ft = json_object_get(r.j, "follow_through");
+	json_t *merged = json_is_object(ft) ? json_deep_copy(ft) : json_object();
+	if (!merged || json_object_update(merged, f)) {
+		json_decref(merged);
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	char *ft_s = sk_json_canonical_str(merged);
+	json_decref(merged);
+	if (!ft_s) {
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	before = json_incref(r.j);
+	if ((e = sk_store_begin(c->store, err))) {
+		free(ft_s);
+		goto out;
+	}
+	int64_t now = sk_clock_now();
+	sk_val p[] = {sk_vtext(status), sk_vtext(ft_s), SK_VINT(now),
+	              SK_VINT(strcmp(status, "completed") == 0 ? now : 0), SK_VINT(id)};
+	e = sk_store_exec(c->store,
+	                  "UPDATE requests SET status = ?, follow_through = ?, updated_at = ?, "
+	                  "completed_at = NULLIF(?, 0) WHERE id = ?",
+	                  p, 5, NULL, err);
+	free(ft_s);
+	if (!e && strcmp(r.kind, "dispose") == 0) {
+		/*
+		 * The approved request is the authority for the disposal: the asset is
+		 * marked disposed (八王子 7(9)イ: 日時、担当者及び処理内容) in this
+		 * transaction, recorded under the same login, whoever files the
+		 * certificate (the requester need not hold asset.write).
+		 */
+		json_t *dt = json_object_get(r.j, "details");
+		sk_buf rec = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		const char *company = jstr(dt, "operator_company"),
+		           *serial = jstr(dt, "serial_number");
+		sk_buf_addf(&rec, "request %" PRId64 "; method: %s; certificate: %s", id,
+		            jstr(dt, "method") ? jstr(dt, "method") : "", jstr(f, "certificate"));
+		if (company)
+			sk_buf_addf(&rec, "; company: %s", company);
+		if (serial)
+			sk_buf_addf(&rec, "; serial: %s", serial);
+		sk_actor as = *c->actor;
+		as.superuser = true;
+		as.scope = NULL;
+		sk_ctx ac;
+		sk_ctx_init(&ac, c->store, c->policy, &as);
+		const char *on = jstr(f, "disposed_on") ? jstr(f, "disposed_on") : jstr(dt, "date");
+		e = sk_asset_dispose(&ac, r.asset_id, on, jstr(dt, "person_in_charge"), rec.data,
+		                     err);
+		sk_ctx_fini(&ac);
+		sk_buf_free(&rec);
+		if (e == SK_ERR_INVALID && err)
+			err->field = "disposed_on";
+	}
+	if (!e)
+		e = add_step(c, id, strcmp(status, "completed") == 0 ? "complete" : "take_out",
+		             NULL, false, err);
+	e = finish(c, id, "request.complete", before, e, err);
+	before = NULL;
+out:
+	json_decref(before);
+	json_decref(f);
+	req_row_free(&r);
+	return e;
+}
+
+/* --- reads --- */
+
+sk_err sk_request_get(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	req_row r;
+	who_kind who;
+	sk_err e = load_visible(c, id, &r, &who, err);
+	if (!e)
+		e = add_steps(c->store, &r, err);
+	if (!e)
+		*out = json_incref(r.j);
+	req_row_free(&r);
+	return e;
+}
+
+struct list_ctx {
+	json_t *arr;
+	char today[11];
+};
+
+static sk_err list_one(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct list_ctx *l = ctx;
+	json_t *j = row_json(row, l->today);
+	if (!j || json_array_append_new(l->arr, j))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return SK_OK;
+}
+
+/* The status filter as SQL (an approved exception past its period reads as expired). */
+static sk_err status_clause(const char *status, sk_buf *sql, sk_val *p, size_t *np,
+                            const char *today, sk_buf *err)
+{
+	static const char *const known[] = {"pending",     "approved",  "rejected", "withdrawn",
+	                                    "in_progress", "completed", "expired",  NULL};
+	if (!status || !*status)
+		return SK_OK;
+	bool ok = false;
+	for (size_t i = 0; known[i]; i++)
+		ok = ok || strcmp(known[i], status) == 0;
+	if (!ok)
+		return fail_at(err, SK_ERR_INVALID, "status",
+		               "status: unknown '%.32s' (pending, approved, rejected, withdrawn, "
+		               "in_progress, completed, expired)",
+		               status);
+	if (strcmp(status, "expired") == 0) {
+		sk_buf_adds(sql,
+		            " AND (r.status = 'expired' OR (r.status = 'approved' AND r.kind = "
+		            "'exception' AND r.period_until < ?))");
+		p[(*np)++] = sk_vtext(today);
+	} else if (strcmp(status, "approved") == 0) {
+		sk_buf_adds(sql, " AND r.status = 'approved' AND NOT (r.kind = 'exception' AND "
+		                 "COALESCE(r.period_until, '9999') < ?)");
+		p[(*np)++] = sk_vtext(today);
+	} else {
+		sk_buf_adds(sql, " AND r.status = ?");
+		p[(*np)++] = sk_vtext(status);
+	}
+	return SK_OK;
+}
+
+/* One query of a box: base WHERE already in sql; filters, keyset and limit added. */
+static sk_err run_box(sk_ctx *c, const sk_request_filter *f, sk_buf *sql, sk_val *p, size_t np,
+                      struct list_ctx *l, int64_t limit, sk_buf *err)
+{
+	sk_err e = status_clause(f->status, sql, p, &np, l->today, err);
+	if (e)
+		return e;
+	if (f->kind && *f->kind) {
+		if (!sk_schema_request_details(f->kind))
+			return fail_at(err, SK_ERR_INVALID, "kind",
+			               "kind: unknown request kind '%.64s'", f->kind);
+		sk_buf_adds(sql, " AND r.kind = ?");
+		p[np++] = sk_vtext(f->kind);
+	}
+	if (f->before > 0) {
+		sk_buf_adds(sql, " AND r.id < ?");
+		p[np++] = SK_VINT(f->before);
+	}
+	sk_buf_adds(sql, " ORDER BY r.id DESC LIMIT ?");
+	p[np++] = SK_VINT(limit);
+	if (!sql->data)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return sk_store_query(c->store, sql->data, p, np, list_one, l, err);
+}
+
+/* A listed request and its id, for putting the answers of several queries in order. */
+struct listed {
+	json_int_t id;
+	json_t *j;
+};
+
+static int by_id_desc(const void *a, const void *b)
+{
+	json_int_t x = ((const struct listed *)a)->id, y = ((const struct listed *)b)->id;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* arr (the answers of one query per grant) newest first, at most limit of them. */
+static sk_err merge_newest_first(json_t *arr, size_t limit, sk_buf *err)
+{
+	size_t n = json_array_size(arr);
+	struct listed *v = calloc(n, sizeof(struct listed));
+	if (!v)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		v[i].j = json_incref(json_array_get(arr, i));
+		v[i].id = json_integer_value(json_object_get(v[i].j, "id"));
+	}
+	qsort(v, n, sizeof(struct listed), by_id_desc);
+	json_array_clear(arr);
+	for (size_t i = 0; i < n; i++) {
+		if (i < limit)
+			json_array_append(arr, v[i].j);
+		json_decref(v[i].j);
+	}
+	free(v);
+	return SK_OK;
+}
+
+struct grant {
+	char role[32];
+	int64_t unit;
+};
+struct grants {
+	struct grant g[64];
+	size_t n;
+};
+
+static sk_err take_grant(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	struct grants *gs = ctx;
+	if (gs->n < sizeof(gs->g) / sizeof(gs->g[0])) {
+		snprintf(gs->g[gs->n].role, sizeof(gs->g[0].role), "%s", sk_row_text(row, 0));
+		gs->g[gs->n++].unit = sk_row_int(row, 1);
+	}
+	return SK_OK;
+}
+
+sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	const char *box = f->box && *f->box ? f->box : "mine";
+	int64_t limit = f->limit > 0 ? (f->limit > LIST_MAX ? LIST_MAX : f->limit) : LIST_DEFAULT;
+	struct list_ctx l = {.arr = json_array()};
+	if (!l.arr)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	today_jst(l.today);
+	sk_buf sql = SK_BUF_INIT(1u << 16);
+	sk_val p[16];
+	sk_err e = SK_OK;
+	const char *head =
+	    "SELECT " REQ_COLS " FROM requests r JOIN org_unit o ON o.id = r.unit_id";
+	if (strcmp(box, "mine") == 0) {
+		sk_buf_addf(&sql, "%s WHERE r.requester_id = ?", head);
+		p[0] = SK_VINT(c->actor->user_id);
+		e = run_box(c, f, &sql, p, 1, &l, limit, err);
+	} else if (strcmp(box, "inbox") == 0) {
+		/*
+		 * What the actor may decide: pending requests routed to a (role, unit)
+		 * they hold, where they hold request.approve. One indexed query per
+		 * grant (requests_inbox), merged newest first.
+		 */
+		struct grants gs = {.n = 0};
+		sk_val q[] = {SK_VINT(c->actor->user_id)};
+		if (c->actor->superuser)
+			e = sk_store_query(
+			    c->store,
+			    "SELECT DISTINCT approver_role, approver_unit FROM requests "
+			    "WHERE status = 'pending' AND approver_role IS NOT NULL",
+			    NULL, 0, take_grant, &gs, err);
+		else
+			e = sk_store_query(
+			    c->store, "SELECT role, unit_id FROM role_assignment WHERE user_id = ?",
+			    q, 1, take_grant, &gs, err);
+		for (size_t i = 0; !e && i < gs.n; i++) {
+			if (!sk_authz_can(c, SK_CAP_REQUEST_APPROVE, gs.g[i].unit))
+				continue;
+			sk_buf_reset(&sql);
+			sk_buf_addf(&sql,
+			            "%s WHERE r.approver_role = ? AND r.approver_unit = ? AND "
+			            "r.status = 'pending' AND r.requester_id <> ?",
+			            head);
+			p[0] = sk_vtext(gs.g[i].role);
+			p[1] = SK_VINT(gs.g[i].unit);
+			p[2] = SK_VINT(c->actor->user_id);
+			sk_request_filter g = *f;
+			if (g.status && *g.status && strcmp(g.status, "pending") != 0)
+				break; /* an inbox holds pending requests only */
+			g.status = NULL;
+			e = run_box(c, &g, &sql, p, 3, &l, limit, err);
+		}
+		if (!e && gs.n > 1 && json_array_size(l.arr) > 1)
+			e = merge_newest_first(l.arr, (size_t)limit, err);
+	} else if (strcmp(box, "all") == 0) {
+		/* Every request of the units where the actor holds ledger.read. */
+		if (sk_authz_everywhere(c, SK_CAP_LEDGER_READ)) {
+			sk_buf_addf(&sql, "%s WHERE 1 = 1", head);
+			e = run_box(c, f, &sql, p, 0, &l, limit, err);
+		} else {
+			const sk_scope *sc = NULL;
+			if (!(e = sk_ctx_scope(c, &sc, err)) && sc) {
+				sk_buf_addf(&sql, "%s WHERE r.unit_id IN (0", head);
+				/* The units, then room for the filters run_box adds. */
+				sk_val *up = calloc(sc->n + 8, sizeof(sk_val));
+				if (!up) {
+					e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				} else {
+					size_t nu = 0;
+					for (size_t i = 0; i < sc->n; i++)
+						if ((sc->units[i].caps >> SK_CAP_LEDGER_READ) &
+						    1u) {
+							sk_buf_adds(&sql, ", ?");
+							up[nu++] = SK_VINT(sc->units[i].unit);
+						}
+					sk_buf_adds(&sql, ")");
+					e = run_box(c, f, &sql, up, nu, &l, limit, err);
+				}
+				free(up);
+			}
+		}
+	} else {
+		e = fail_at(err, SK_ERR_INVALID, "box", "box: unknown '%.16s' (mine, inbox, all)",
+		            box);
+	}
+	sk_buf_free(&sql);
+	if (e) {
+		json_decref(l.arr);
+		return e;
+	}
+	*out = l.arr;
+	return SK_OK;
+}
+
+/* --- expiry --- */
+
+struct due {
+	int64_t ids[256];
+	size_t n;
+};
+
+static sk_err take_due(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	struct due *d = ctx;
+	if (d->n < sizeof(d->ids) / sizeof(d->ids[0]))
+		d->ids[d->n++] = sk_row_int(row, 0);
+	return SK_OK;
+}
+
+sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
+{
+	if (n_out)
+		*n_out = 0;
+	char today[11];
+	today_jst(today);
+	for (;;) {
+		struct due d = {.n = 0};
+		sk_val p[] = {sk_vtext(today)};
+		sk_err e =
+		    sk_store_query(c->store,
+		                   "SELECT id FROM requests WHERE kind = 'exception' AND status "
+		                   "= 'approved' AND period_until < ? ORDER BY id LIMIT 256",
+		                   p, 1, take_due, &d, err);
+		if (e)
+			return e;
+		if (d.n == 0)
+			return SK_OK;
+		for (size_t i = 0; i < d.n; i++) {
+			json_t *before = image_of(c, d.ids[i], err);
+			if (!before)
+				return SK_ERR_STORE;
+			if ((e = sk_store_begin(c->store, err))) {
+				json_decref(before);
+				return e;
+			}
+			sk_val q[] = {SK_VINT(sk_clock_now()), SK_VINT(d.ids[i])};
+			e = sk_store_exec(
+			    c->store,
+			    "UPDATE requests SET status = 'expired', updated_at = ? WHERE "
+			    "id = ? AND status = 'approved'",
+			    q, 2, NULL, err);
+			if (!e)
+				e = add_step(c, d.ids[i], "expire", NULL, false, err);
+			if ((e = finish(c, d.ids[i], "request.expire", before, e, err)))
+				return e;
+			if (n_out)
+				(*n_out)++;
+		}
+	}
+}

@@ -1,0 +1,338 @@
+/*
+ * Unit tests of src/domain/request on every backend of the run, under the
+ * Hachioji profile (八王子市 指定管理者ガイドライン). Expectations from the seed:
+ * a designated manager's take-out goes to its 情報セキュリティ対策責任者
+ * (7(7)イ); the software proviso of 16(10) is an ordinary approval by the
+ * city's 情報セキュリティ管理者 or 情報システム管理者; a copy of 機密性3 is
+ * 「原則として複製禁止」(7(3)) and only an exception goes to the 対策責任者; a
+ * city section's take-out names a 対策責任者 no one in its chain holds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "auth/password.h"
+#include "core/sk_clock.h"
+#include "domain/asset.h"
+#include "domain/org.h"
+#include "domain/request.h"
+#include "domain/user.h"
+#include "dtest.h"
+
+typedef struct who {
+	sk_actor actor;
+	char login[32];
+} who;
+
+static void add_user(sk_store *s, const char *login, const char *unit, const char *role)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	char temp[SK_PASSWORD_TEMP_MAX];
+	const char *roles[] = {role};
+	sk_user_new u = {.login = login, .name = login, .unit = unit, .roles = roles, .nroles = 1};
+	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	sk_buf_free(&err);
+}
+
+static who as(sk_store *s, const char *login)
+{
+	who w;
+	memset(&w, 0, sizeof(w));
+	snprintf(w.login, sizeof(w.login), "%s", login);
+	sk_val p[] = {sk_vtext(login)};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t id = 0;
+	dt_ok(sk_store_query_int(s, "SELECT id FROM users WHERE login = ?", p, 1, &id, &err), &err);
+	sk_buf_free(&err);
+	w.actor = (sk_actor){.user_id = id, .address = "test"};
+	return w;
+}
+
+static int64_t add_asset(sk_store *s, const char *unit, const char *conf)
+{
+	sk_asset_input in = {0};
+	in.v[SK_AF_UNIT] = unit;
+	in.v[SK_AF_TYPE] = "document";
+	in.v[SK_AF_NAME] = "名簿";
+	in.v[SK_AF_CONF] = conf;
+	in.v[SK_AF_INTEG] = "2";
+	in.v[SK_AF_AVAIL] = "1";
+	in.v[SK_AF_MANAGER] = "責任者";
+	in.v[SK_AF_ZONE] = "lgwan";
+	int64_t id = 0;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	dt_ok(sk_asset_add(dt_cli(s), &in, &id, &err), &err);
+	sk_buf_free(&err);
+	return id;
+}
+
+static void setup(sk_store *s)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	dt_root(s);
+	dt_ok(sk_org_add(s, sk_actor_cli(), "d1", "部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(s, sk_actor_cli(), "s1", "課", "section", "d1", NULL, &err), &err);
+	dt_ok(sk_org_add(s, sk_actor_cli(), "dm", "指定管理者", "designated_manager", "d1", NULL,
+	                 &err),
+	      &err);
+	dt_ok(sk_org_add(s, sk_actor_cli(), "d2", "他部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(s, sk_actor_cli(), "dm2", "他の指定管理者", "designated_manager", "d2",
+	                 NULL, &err),
+	      &err);
+	add_user(s, "dmstaff", "dm", "staff");
+	add_user(s, "dmchief", "dm", "dm_officer");
+	add_user(s, "secmgr", "d1", "security_manager");
+	add_user(s, "citystaff", "s1", "staff");
+	add_user(s, "outsider", "dm2", "dm_officer");
+	sk_buf_free(&err);
+}
+
+/* Files as w; returns the error and, on success, the id. */
+static sk_err file(sk_store *s, who *w, const char *kind, int64_t asset, const char *details,
+                   const char *safeguards, int64_t *id, sk_buf *err)
+{
+	json_t *d = json_loads(details, 0, NULL), *sg = json_loads(safeguards, 0, NULL);
+	assert_non_null(d);
+	sk_request_new in = {.kind = kind,
+	                     .asset_id = asset,
+	                     .reason = "業務上必要",
+	                     .details = d,
+	                     .safeguards_confirmed = sg};
+	w->actor.login = w->login;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &w->actor);
+	sk_err e = sk_request_file(&c, &in, id, err);
+	sk_ctx_fini(&c);
+	json_decref(d);
+	json_decref(sg);
+	return e;
+}
+
+static json_t *get(sk_store *s, who *w, int64_t id)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	w->actor.login = w->login;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &w->actor);
+	json_t *j = NULL;
+	dt_ok(sk_request_get(&c, id, &j, &err), &err);
+	sk_ctx_fini(&c);
+	sk_buf_free(&err);
+	return j;
+}
+
+typedef sk_err (*step_fn)(sk_ctx *c, int64_t id, const char *comment, sk_buf *err);
+
+static sk_err step(sk_store *s, who *w, step_fn fn, int64_t id, const char *comment, sk_buf *err)
+{
+	w->actor.login = w->login;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &w->actor);
+	sk_err e = fn(&c, id, comment, err);
+	sk_ctx_fini(&c);
+	return e;
+}
+
+static const char *str(json_t *j, const char *k)
+{
+	return json_string_value(json_object_get(j, k));
+}
+
+#define TAKE_OUT                                                                                   \
+	"{\"destination\": \"市役所\", \"from\": \"2026-04-01\", \"until\": \"2026-04-02\", "   \
+	"\"purpose\": \"報告\"}"
+#define TAKE_OUT_SG "[\"encrypt_or_password\", \"locked_case\", \"record\"]"
+
+static void flow(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	int64_t doc = add_asset(s, "dm", "2"), top = add_asset(s, "dm", "3");
+	int64_t citydoc = add_asset(s, "s1", "2");
+	who staff = as(s, "dmstaff"), chief = as(s, "dmchief"), mgr = as(s, "secmgr"),
+	    city = as(s, "citystaff"), out = as(s, "outsider");
+	int64_t dm = 0;
+	{
+		sk_val p[] = {sk_vtext("dm")};
+		dt_ok(sk_store_query_int(s, "SELECT id FROM org_unit WHERE code = ?", p, 1, &dm,
+		                         &err),
+		      &err);
+	}
+
+	/* 7(7)イ: the 対策責任者 of the designated manager's own unit. */
+	int64_t id = 0;
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	json_t *r = get(s, &staff, id);
+	assert_string_equal(str(r, "status"), "pending");
+	assert_string_equal(str(r, "approver_role"), "dm_officer");
+	assert_int_equal(json_integer_value(json_object_get(r, "approver_unit")), dm);
+	json_decref(r);
+	dt_expect(step(s, &staff, sk_request_approve, id, NULL, &err), SK_ERR_SELF_APPROVAL, &err,
+	          "own request");
+	dt_expect(step(s, &out, sk_request_approve, id, NULL, &err), SK_ERR_NOT_FOUND, &err,
+	          "no request");
+	dt_expect(step(s, &chief, sk_request_reject, id, "", &err), SK_ERR_INVALID, &err,
+	          "comment");
+	dt_ok(step(s, &chief, sk_request_approve, id, "了承", &err), &err);
+	dt_expect(step(s, &chief, sk_request_approve, id, NULL, &err), SK_ERR_CONFLICT, &err,
+	          "not pending");
+	{
+		sk_ctx c;
+		staff.actor.login = staff.login;
+		sk_ctx_init(&c, s, NULL, &staff.actor);
+		json_t *f = json_pack("{s:s}", "returned_on", "2026-04-02");
+		dt_ok(sk_request_complete(&c, id, f, &err), &err);
+		json_decref(f);
+		sk_ctx_fini(&c);
+	}
+	r = get(s, &chief, id);
+	assert_string_equal(str(r, "status"), "completed");
+	assert_int_equal(json_array_size(json_object_get(r, "steps")), 3);
+	json_decref(r);
+
+	/* The deputy: the role the 対策責任者 reports to, above it in the chain (recorded). */
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	dt_ok(step(s, &mgr, sk_request_approve, id, NULL, &err), &err);
+	r = get(s, &mgr, id);
+	assert_true(json_is_true(json_object_get(r, "as_deputy")));
+	assert_string_equal(str(r, "decided_by"), "secmgr");
+	json_decref(r);
+
+	/* 16(10) ただし: an ordinary approval, up the chain to the city's 管理者. */
+	dt_ok(file(s, &staff, "install_software", doc,
+	           "{\"name\": \"会計\", \"licence_checked\": true}", "[\"virus_scan\"]", &id,
+	           &err),
+	      &err);
+	r = get(s, &staff, id);
+	assert_string_equal(str(r, "status"), "pending");
+	assert_string_equal(str(r, "approver_role"), "security_manager");
+	json_decref(r);
+	dt_ok(step(s, &staff, sk_request_withdraw, id, NULL, &err), &err);
+	dt_expect(step(s, &chief, sk_request_withdraw, id, NULL, &err), SK_ERR_NOT_FOUND, &err,
+	          "request");
+
+	/* 7(3): a copy of 機密性3 only as an exception, which goes to the 対策責任者. */
+	dt_snap before = dt_snapshot(s);
+	int64_t nreq = dt_count(s, "SELECT COUNT(*) FROM requests");
+	dt_expect(file(s, &staff, "copy", top, "{\"copies\": 1, \"purpose\": \"控え\"}",
+	               "[\"encrypt_or_password\"]", &id, &err),
+	          SK_ERR_FORBIDDEN_BY_POLICY, &err, "八王子 7(3)");
+	/* Bad input: named, nothing written. */
+	dt_expect(
+	    file(s, &staff, "take_out", doc,
+	         "{\"destination\": \"x\", \"from\": \"2026-04-01\", \"until\": \"2026-04-02\"}",
+	         TAKE_OUT_SG, &id, &err),
+	    SK_ERR_INVALID, &err, "purpose");
+	assert_string_equal(err.field, "purpose");
+	dt_expect(
+	    file(s, &staff, "take_out", doc,
+	         "{\"destination\": \"x\", \"from\": \"2026-04-03\", \"until\": \"2026-04-02\", "
+	         "\"purpose\": \"p\"}",
+	         TAKE_OUT_SG, &id, &err),
+	    SK_ERR_INVALID, &err, "until");
+	assert_string_equal(err.field, "until");
+	dt_expect(file(s, &staff, "take_out", 999999, TAKE_OUT, TAKE_OUT_SG, &id, &err),
+	          SK_ERR_NOT_FOUND, &err, "asset");
+	assert_string_equal(err.field, "asset_id");
+	dt_expect(file(s, &staff, "take_out", doc, TAKE_OUT, "[\"record\"]", &id, &err),
+	          SK_ERR_INVALID, &err, "encrypt_or_password");
+	dt_expect(file(s, &staff, "dispose", 0,
+	               "{\"method\": \"m\", \"date\": \"2026-04-01\", \"person_in_charge\": \"p\"}",
+	               "[]", &id, &err),
+	          SK_ERR_INVALID, &err, "asset_id");
+	/* A city section: the 対策責任者 the rule names has no holder in its chain. */
+	dt_expect(file(s, &city, "take_out", citydoc, TAKE_OUT, TAKE_OUT_SG, &id, &err),
+	          SK_ERR_CONFLICT, &err, "dm_officer");
+	dt_snap after = dt_snapshot(s);
+	dt_assert_same(&before, &after, "refused filings", 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests"), nreq);
+
+	dt_ok(file(s, &staff, "exception", top,
+	           "{\"scope\": \"1部\", \"from\": \"2020-04-01\", \"until\": \"2020-04-30\", "
+	           "\"measures\": \"暗号化\", \"action\": \"copy\"}",
+	           "[\"encrypt_or_password\"]", &id, &err),
+	      &err);
+	r = get(s, &staff, id);
+	assert_string_equal(str(r, "approver_role"), "dm_officer");
+	json_decref(r);
+	dt_ok(step(s, &chief, sk_request_approve, id, NULL, &err), &err);
+	r = get(s, &staff, id);
+	assert_string_equal(str(r, "status"), "expired"); /* read as expired before the sweep */
+	json_decref(r);
+	int64_t n = 0;
+	dt_ok(sk_request_expire_due(dt_cli(s), &n, &err), &err);
+	assert_int_equal(n, 1);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests WHERE status = 'expired'"), 1);
+
+	/* Boxes. */
+	{
+		sk_ctx c;
+		json_t *l = NULL;
+		chief.actor.login = chief.login;
+		sk_ctx_init(&c, s, NULL, &chief.actor);
+		dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+		sk_request_filter f = {.box = "inbox"};
+		dt_ok(sk_request_list(&c, &f, &l, &err), &err);
+		assert_int_equal(json_array_size(l), 1);
+		assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "id")),
+		                 id);
+		json_decref(l);
+		f = (sk_request_filter){.box = "mine"};
+		dt_ok(sk_request_list(&c, &f, &l, &err), &err);
+		assert_int_equal(json_array_size(l), 0);
+		json_decref(l);
+		f = (sk_request_filter){.box = "nope"};
+		dt_expect(sk_request_list(&c, &f, &l, &err), SK_ERR_INVALID, &err, "box");
+		sk_ctx_fini(&c);
+	}
+	assert_true(sk_test_log_intact(s) > 0);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+static void flow_all(void **state)
+{
+	(void)state;
+	sk_test_each_backend(flow);
+}
+
+/* Filing under the fault seam: each failed write or commit leaves nothing behind. */
+struct fctx {
+	who w;
+	int64_t asset;
+};
+
+static sk_err file_op(sk_store *s, void *ctx, sk_buf *err)
+{
+	struct fctx *f = ctx;
+	int64_t id;
+	return file(s, &f->w, "take_out", f->asset, TAKE_OUT, TAKE_OUT_SG, &id, err);
+}
+
+static void faults(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	setup(s);
+	struct fctx f = {.w = as(s, "dmstaff"), .asset = add_asset(s, "dm", "2")};
+	int64_t n0 = dt_count(s, "SELECT COUNT(*) FROM requests");
+	dt_fault_seam(s, file_op, &f, 3, "request file");
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests"), n0 + 1);
+	dt_fault_commit(s, file_op, &f, "request file commit");
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests"), n0 + 1);
+	sk_store_close(s);
+}
+
+static void faults_all(void **state)
+{
+	(void)state;
+	sk_test_each_backend(faults);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(flow_all),
+	    cmocka_unit_test(faults_all),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
