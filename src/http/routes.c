@@ -32,6 +32,7 @@ static const sk_http_qparam Q_ASSETS[] = {{"unit", 64}, {"type", 64},   {"conf",
 static const sk_http_qparam Q_USERS[] = {{"unit", 64}, {"role", 32}, {NULL, 0}};
 static const sk_http_qparam Q_ROLES[] = {{"login", 64}, {"role", 32}, {"unit", 64}, {NULL, 0}};
 static const sk_http_qparam Q_AUDIT[] = {{"after", 20}, {"limit", 20}, {NULL, 0}};
+static const sk_http_qparam Q_NOTIFICATIONS[] = {{"unread", 1}, {"limit", 3}, {NULL, 0}};
 static const sk_http_qparam Q_UNUSED
 [] = {{"days", 15}, {NULL, 0}};
 
@@ -319,6 +320,24 @@ static const sk_http_route routes[] = {
      sk_api_audit_checkpoint,
      "sign a checkpoint of the audit log",
      NULL,
+     NULL,
+     NULL},
+    {"GET",
+     "/api/v1/notifications",
+     0,
+     ANY,
+     sk_api_notification_list,
+     "the caller's own notifications, newest first, with the unread count (?unread=1: unread only)",
+     "only the caller's own",
+     NULL,
+     Q_NOTIFICATIONS},
+    {"POST",
+     "/api/v1/notifications/{id}/read",
+     0,
+     ANY,
+     sk_api_notification_read,
+     "mark one of the caller's notifications read",
+     "another's notification answers 404",
      NULL,
      NULL},
     {"GET",
