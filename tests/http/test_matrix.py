@@ -78,6 +78,9 @@ ROUTES = {
     ("POST", "/api/v1/audit/checkpoint"): "audit.checkpoint",
     ("GET", "/api/v1/policy"): SESSION,
     ("POST", "/api/v1/policy/decide"): "decide",
+    # Everyone's own notifications (issue #13 part 5); another's is 404.
+    ("GET", "/api/v1/notifications"): SESSION,
+    ("POST", "/api/v1/notifications/{id}/read"): SESSION,
 }
 
 
@@ -99,6 +102,11 @@ for unit, role in [("ROOT", "staff"), ("dept-a", "staff"), ("sec-a1", "staff"),
        "--role", role, "--password-stdin", stdin=password_for(login) + "\n")
     TARGET[unit] = login
 TARGET[OUTSIDE_UNIT] = "victim"
+# A notification for every principal and for victim (the one nobody else may read).
+NOTE = {}
+for login in list(city.login.values()) + ["u-norole", "victim"]:
+    out = sk("notify", "test", "--db", DB, "--to", login)
+    NOTE[login] = int(out.split()[1])
 
 srv = Server("--metrics-from", "127.0.0.0/8")
 admin = Client(srv)
@@ -178,6 +186,11 @@ def req_for(method, path, unit, role):
         ("GET", "/api/v1/policy"): (200, False, None),
         ("POST", "/api/v1/policy/decide"): (200, False, ("/api/v1/policy/decide",
                                                          {"action": "copy", "conf": 2})),
+        ("GET", "/api/v1/notifications"): (200, False, None),
+        # One's own ("in"), or victim's ("out": not found, as if there were none).
+        ("POST", "/api/v1/notifications/{id}/read"): (200, True, (
+            "/api/v1/notifications/%d/read" % NOTE[
+                "victim" if unit == OUTSIDE_UNIT else city.login.get(role, "u-norole")], None)),
     }
     ok, scoped, spec = table[(method, path)]
     if method == "DELETE":
@@ -221,6 +234,11 @@ def check_list_scope(method, path, role, body):
         check("asset:%d" % city.asset[home] in objects,
               "%s: audit entries of its own unit's asset missing" % role)
         check(("user:victim" in objects) == root_role, "%s: victim's entries listed" % role)
+    elif path == "/api/v1/notifications":
+        # Nobody's list holds another's notification, whatever the role.
+        ids = {n["id"] for n in body["items"]}
+        check(NOTE["victim"] not in ids, "%s lists victim's notification" % role)
+        check(NOTE[city.login[role]] in ids, "%s does not list its own notification" % role)
 
 
 # Logout last: it ends the session the other calls use.
@@ -239,7 +257,9 @@ for role in principals:
         scopes = ["in"]
         ok, scoped, _ = req_for(method, path, "sec-a1", role)
         root_role = HOME.get(role) == "ROOT"
-        if scoped and not root_role and role != "(none)":
+        # A notification is its holder's alone: even a role at the root gets 404 for another's.
+        owned = path == "/api/v1/notifications/{id}/read"
+        if scoped and (not root_role or owned) and role != "(none)":
             scopes.append("out")
         for scope in scopes:
             unit = HOME.get(role, "sec-a1") if scope == "in" else OUTSIDE_UNIT
