@@ -11,11 +11,11 @@ build_pkgs=(
   gcc pkg-config meson ninja-build python3
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libjansson-dev libfyaml-dev
   liboath-dev libgmime-3.0-dev libgumbo-dev libxlsxwriter-dev
-  libh2o-evloop-dev zlib1g-dev john-data
+  libh2o-evloop-dev zlib1g-dev john-data libcurl4-openssl-dev
 )
 test_pkgs=(
   libcmocka-dev postgresql sqlite3 clang clang-format clang-tidy libclang-rt-14-dev
-  jq curl sqlmap
+  jq curl sqlmap python3-aiosmtpd
 )
 
 if [ "${1:-}" = list ]; then

@@ -12,12 +12,21 @@
  * --login-throttle N: failed logins one client address may make in 10
  * minutes before it is answered 429 (0: no throttle; default
  * SK_THROTTLE_DEFAULT_FAILURES, src/auth/throttle.h).
+ *
+ * --smtp URL --mail-from ADDR start the mail sender (src/domain/notify.h):
+ * a thread with its own connection that sends the queued notification
+ * mail, retrying what fails after --mail-retry SECONDS (60 by default),
+ * doubling each time. --base-url URL sets where links in notifications lead
+ * (kept in the database, audited when it changes).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "../auth/throttle.h"
+#include "../domain/actor.h"
+#include "../domain/notify.h"
 #include "../http/http.h"
+#include "../mail/smtp.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -25,7 +34,7 @@
 	"[--db URL] [--listen ADDR:PORT] [--threads N] [--max-connections N] "                     \
 	"[--max-connections-per-client N] [--max-body BYTES] [--request-timeout SECONDS] "         \
 	"[--secure-cookies] [--trusted-proxy CIDR]... [--metrics-from CIDR]... [--login-throttle " \
-	"N]"
+	"N] [--smtp URL --mail-from ADDR [--mail-retry SECONDS]] [--base-url URL]"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
 static void on_ready(void *ctx, const char *address)
@@ -75,6 +84,9 @@ int sk_cmd_serve(int argc, char **argv)
 	const char *db = NULL, *listen = DEFAULT_LISTEN;
 	long long threads = 0, conns = 0, per_client = 0, body = 0, timeout_s = 0, throttle = -1;
 	bool secure = false;
+	sk_smtp_config smtp = {0};
+	const char *base_url = NULL;
+	long long retry = 60;
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &db),
 	    SK_OPT_STR("listen", &listen),
@@ -87,6 +99,10 @@ int sk_cmd_serve(int argc, char **argv)
 	    SK_OPT_FN("trusted-proxy", &proxies, add_range),
 	    SK_OPT_FN("metrics-from", &metrics, add_range),
 	    SK_OPT_NUM("login-throttle", &throttle, 0, 1000000),
+	    SK_OPT_STR("smtp", &smtp.url),
+	    SK_OPT_STR("mail-from", &smtp.from),
+	    SK_OPT_NUM("mail-retry", &retry, 1, 86400),
+	    SK_OPT_STR("base-url", &base_url),
 	    SK_OPT_END,
 	};
 	int st;
@@ -108,7 +124,32 @@ int sk_cmd_serve(int argc, char **argv)
 	                      .n_metrics_from = metrics.n,
 	                      .on_ready = on_ready};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_http_serve(&cfg, &err);
+	if ((smtp.url || smtp.from) &&
+	    (!smtp.url || !smtp.from || sk_smtp_config_check(&smtp, &err))) {
+		int rc = sk_cli_usage_error(USAGE, "%s",
+		                            err.len ? err.data
+		                                    : "--smtp and --mail-from go together");
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_err e = SK_OK;
+	if (base_url) {
+		sk_store *s = NULL;
+		int rc = sk_cli_open_store(cfg.db_url, &s);
+		if (rc) {
+			sk_buf_free(&err);
+			return rc;
+		}
+		e = sk_notify_set_base_url(s, sk_actor_cli(), base_url, &err);
+		sk_store_close(s);
+	}
+	/* The sender polls at most every 5 seconds, and as often as it retries when that is less. */
+	if (!e && smtp.url && !(e = sk_smtp_global_init(&err)))
+		e = sk_notify_sender_start(cfg.db_url, &smtp, retry, retry < 5 ? retry : 5, &err);
+	if (!e) {
+		e = sk_http_serve(&cfg, &err);
+		sk_notify_sender_stop();
+	}
 	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
 	sk_buf_free(&err);
 	return rc;

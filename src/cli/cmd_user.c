@@ -1,6 +1,7 @@
 /*
  * cmd_user: `sekisho user add|list|show|disable|enable`, accounts, and
- * `sekisho user unlock|unused|totp-enroll|zone`, their authentication: the
+ * `sekisho user unlock|unused|totp-enroll|zone`, their authentication, and
+ * `sekisho user set --email`, where notification mail goes: the
  * whole `user` noun, one verb table.
  */
 #include <sodium.h>
@@ -16,7 +17,8 @@
 
 #define ADD_USAGE                                                                                  \
 	"--db URL --login LOGIN --name NAME --unit UNIT --role ROLE [--role ROLE...] "             \
-	"[--kind staff|contractor|designated_manager] [--expires DATE] [--password-stdin]"
+	"[--kind staff|contractor|designated_manager] [--expires DATE] [--email ADDR] "            \
+	"[--password-stdin]"
 #define LIST_USAGE   "--db URL [--unit UNIT] [--role ROLE] [--json]"
 #define SHOW_USAGE   "--db URL LOGIN [--json]"
 #define STATE_USAGE  "--db URL LOGIN"
@@ -24,6 +26,7 @@
 #define UNUSED_USAGE "--db URL --days N [--json]"
 #define TOTP_USAGE   "--db URL LOGIN"
 #define ZONE_USAGE   "--db URL LOGIN mynumber|lgwan|internet|none"
+#define SET_USAGE    "--db URL LOGIN --email ADDR|none"
 
 /* --role, given once per role. */
 struct roles {
@@ -54,6 +57,7 @@ static int user_add(int argc, char **argv)
 	    SK_OPT_FN("role", &roles, add_role),
 	    SK_OPT_STR("kind", &u.kind),
 	    SK_OPT_STR("expires", &expires),
+	    SK_OPT_STR("email", &u.email),
 	    SK_OPT_FLAG("password-stdin", &from_stdin),
 	    SK_OPT_END,
 	};
@@ -384,6 +388,43 @@ static int user_zone(int argc, char **argv)
 	return sk_cli_finish(s, e, &err);
 }
 
+/*
+ * user set: the account's settable attributes; today its mail address for
+ * notifications ("none" removes it).
+ */
+static int user_set(int argc, char **argv)
+{
+	const char *db = NULL, *login = NULL, *email = NULL;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("login", &login),
+	    SK_OPT_STR("email", &email),
+	    SK_OPT_END,
+	};
+	int rc;
+	if (!sk_cli_options(argc, argv, SET_USAGE, opts, SK_CLI_ANY_ARGS, &rc))
+		return rc;
+	if (optind < argc && !login)
+		login = argv[optind++];
+	if ((rc = sk_cli_no_args(argc, argv, SET_USAGE)))
+		return rc;
+	if (!login)
+		return sk_cli_usage_error(SET_USAGE, "which account? (give its login)");
+	if (!email)
+		return sk_cli_usage_error(SET_USAGE, "nothing to set (--email ADDR or --email none)");
+	bool none = strcmp(email, "none") == 0 || !*email;
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_user_set_email(s, sk_actor_cli(), login, none ? NULL : email, &err);
+	if (!e && none)
+		printf("user %s has no mail address (in-app notifications only)\n", login);
+	else if (!e)
+		printf("user %s gets notification mail at %s\n", login, email);
+	return sk_cli_finish(s, e, &err);
+}
+
 /* One verb a line, as the other nouns' tables (clang-format would pack short ones in columns). */
 // clang-format off
 static const struct sk_cli_verb verbs[] = {
@@ -396,6 +437,7 @@ static const struct sk_cli_verb verbs[] = {
     {"unused", user_unused, UNUSED_USAGE},
     {"totp-enroll", user_totp_enroll, TOTP_USAGE},
     {"zone", user_zone, ZONE_USAGE},
+    {"set", user_set, SET_USAGE},
     {NULL, NULL, NULL},
 };
 // clang-format on

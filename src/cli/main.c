@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"decide", sk_cmd_decide, "answer a handling decision (SPEC §3) from a policy profile"},
     {"demo", sk_cmd_demo, "create (or reuse) a sample city to try sekisho with"},
     {"init", sk_cmd_init, "create an installation and its CISO account"},
+    {"notify", sk_cmd_notify, "notifications: test mail settings, send the mail queue"},
     {"org", sk_cmd_org, "the organization tree: add, list, move units"},
     {"password", sk_cmd_password, "check a password against a profile's rules"},
     {"policy", sk_cmd_policy, "policy profiles: check, coverage, export, list"},

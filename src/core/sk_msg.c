@@ -102,6 +102,21 @@ static const struct {
                                "/api/v1/totp/enroll, then /api/v1/totp/confirm",
                                "このアカウントは先にワンタイムパスワード（TOTP）を登録してください"
                                "（POST /api/v1/totp/enroll、次に /api/v1/totp/confirm）"},
+    [SK_M_NOTIFY_REQUEST_TO_DECIDE] = {"Request %s awaits your decision",
+                                       "申請 %s があなたの決裁を待っています"},
+    [SK_M_NOTIFY_REQUEST_DECIDED] = {"Your request %s has been decided",
+                                     "あなたの申請 %s が決裁されました"},
+    [SK_M_NOTIFY_REQUEST_OVERDUE] = {"Request %s is overdue", "申請 %s が期限を過ぎています"},
+    [SK_M_NOTIFY_INCIDENT_ESCALATED] = {"Incident %s has been escalated to you",
+                                        "インシデント %s があなたに報告されました"},
+    [SK_M_NOTIFY_ACCOUNT_LOCKED] = {"Account %s has been locked after failed logins",
+                                    "アカウント %s がログインの失敗によりロックされました"},
+    [SK_M_NOTIFY_TEST] = {"Test notification %s from sekisho", "sekisho のテスト通知 %s"},
+    [SK_M_NOTIFY_MAIL_BODY] = {"%s\n\nReference: %s\nOpen: %s\n\nThis message was sent by "
+                               "sekisho. Log in to see the details.\n",
+                               "%s\n\n参照番号: %s\n確認先: %s\n\nこのメールは sekisho が自動で"
+                               "送信しています。詳しい内容は sekisho にログインしてご確認ください。"
+                               "\n"},
 };
 
 const char *sk_lang_code(sk_lang l) { return l == SK_LANG_JA ? "ja" : "en"; }

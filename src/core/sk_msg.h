@@ -79,6 +79,19 @@ typedef enum sk_msg_id {
 	SK_M_AUTH_THROTTLED,
 	SK_M_AUTH_BUSY,
 	SK_M_AUTH_MUST_ENROLL,
+	/*
+	 * notifications (src/domain/notify.c): one title per kind, each taking
+	 * the reference number ("R-000123") as its only argument, and the mail
+	 * made of a title, the reference and a link (three %s, in that order):
+	 * by construction a notification carries no free text.
+	 */
+	SK_M_NOTIFY_REQUEST_TO_DECIDE,
+	SK_M_NOTIFY_REQUEST_DECIDED,
+	SK_M_NOTIFY_REQUEST_OVERDUE,
+	SK_M_NOTIFY_INCIDENT_ESCALATED,
+	SK_M_NOTIFY_ACCOUNT_LOCKED,
+	SK_M_NOTIFY_TEST,
+	SK_M_NOTIFY_MAIL_BODY,
 	SK_M__COUNT
 } sk_msg_id;
 

@@ -11,6 +11,7 @@
 #include "../auth/auth.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../mail/smtp.h"
 #include "../policy/policy.h"
 #include "authz.h"
 #include "ctx.h"
@@ -68,12 +69,13 @@ struct urow {
 	char unit_code[SK_ORG_CODE_MAX + 1];
 	char kind[24];
 	char status[16];
+	char email[SK_MAIL_ADDR_MAX + 1]; /* "" when the account has none */
 };
 
 #define USER_COLS                                                                                  \
 	"u.id, u.login, u.name, u.unit_id, o.code, u.kind, u.status, u.password_temporary, "       \
 	"u.created_at, COALESCE(u.disabled_at, 0), COALESCE(u.expires_at, 0), "                    \
-	"COALESCE(u.last_login_at, 0)"
+	"COALESCE(u.last_login_at, 0), COALESCE(u.email, '')"
 #define USER_FROM " FROM users u JOIN org_unit o ON o.id = u.unit_id "
 
 static void read_urow(const sk_row *row, struct urow *u)
@@ -92,6 +94,7 @@ static void read_urow(const sk_row *row, struct urow *u)
 	u->disabled_at = sk_row_int(row, 9);
 	u->expires_at = sk_row_int(row, 10);
 	u->last_login_at = sk_row_int(row, 11);
+	snprintf(u->email, sizeof(u->email), "%s", sk_row_text(row, 12));
 }
 
 static sk_err take_urow(void *ctx, const sk_row *row, sk_buf *err)
@@ -119,12 +122,18 @@ static sk_err get_urow(sk_store *s, const char *login, struct urow *u, sk_buf *e
 /* The account's image: everything but secrets and login bookkeeping. */
 static json_t *urow_json(const struct urow *u)
 {
-	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id",
+	json_t *j = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id",
 	                 (json_int_t)u->id, "login", u->login, "name", u->name, "unit",
 	                 (json_int_t)u->unit_id, "unit_code", u->unit_code, "kind", u->kind,
 	                 "status", u->status, "password_temporary", u->temporary, "created_at",
 	                 sk_json_time(u->created_at), "disabled_at", sk_json_time(u->disabled_at),
 	                 "expires_at", sk_json_time(u->expires_at));
+	/* Only when set, so the images of accounts without one read as before addresses existed. */
+	if (j && u->email[0] && json_object_set_new(j, "email", json_string(u->email))) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }
 
 static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const sk_user_new *in,
@@ -156,6 +165,7 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const sk_user_new *
 	snprintf(u.unit_code, sizeof(u.unit_code), "%s", unit.code);
 	snprintf(u.kind, sizeof(u.kind), "%s", kind);
 	snprintf(u.status, sizeof(u.status), "active");
+	snprintf(u.email, sizeof(u.email), "%s", in->email ? in->email : "");
 	sk_val p[] = {sk_vtext(u.login),
 	              sk_vtext(u.name),
 	              SK_VINT(unit.id),
@@ -164,13 +174,14 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const sk_user_new *
 	              SK_VINT(temporary),
 	              SK_VINT(now),
 	              SK_VINT(now),
-	              in->expires_at ? SK_VINT(in->expires_at) : SK_VNULL};
+	              in->expires_at ? SK_VINT(in->expires_at) : SK_VNULL,
+	              u.email[0] ? sk_vtext(u.email) : SK_VNULL};
 	e = sk_store_query_int(s,
 	                       "INSERT INTO users(login, name, unit_id, kind, status, "
 	                       "password_hash, password_temporary, password_changed_at, "
-	                       "created_at, expires_at) "
-	                       "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING id",
-	                       p, 9, &u.id, err);
+	                       "created_at, expires_at, email) "
+	                       "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING id",
+	                       p, 10, &u.id, err);
 	if (e == SK_ERR_EXISTS)
 		return sk_fail(err, SK_ERR_EXISTS, "login '%s' exists already", in->login);
 	if (e == SK_ERR_NOT_FOUND)
@@ -246,7 +257,8 @@ sk_err sk_user_add(sk_store *s, const sk_actor *actor, const sk_user_new *in, in
 	const sk_role_info *r;
 	if ((e = sk_user_check_login(in->login, err)) ||
 	    (e = sk_text_check_name("name", in->name, SK_USER_NAME_MAX, err)) ||
-	    (in->kind && (e = check_kind(in->kind, err))))
+	    (in->kind && (e = check_kind(in->kind, err))) ||
+	    (in->email && *in->email && (e = sk_mail_addr_check(in->email, "email", err))))
 		return e;
 	if (!in->unit || !*in->unit)
 		return sk_fail(err, SK_ERR_INVALID, "account '%s' needs a unit", in->login);
@@ -346,6 +358,43 @@ sk_err sk_user_set_active(sk_store *s, const sk_actor *actor, const char *login,
 	if (e)
 		return e;
 	if ((e = set_active_in_txn(s, actor, login, active, err))) {
+		sk_store_rollback(s);
+		return e;
+	}
+	return sk_store_commit(s, err);
+}
+
+static sk_err set_email_in_txn(sk_store *s, const sk_actor *actor, const char *login,
+                               const char *email, sk_buf *err)
+{
+	struct urow before, after;
+	sk_err e;
+	if ((e = get_urow(s, login, &before, err)))
+		return e;
+	/* One's own address is one's own to keep right; anyone else's needs user.admin there. */
+	if (actor->user_id != before.id &&
+	    (e = sk_authz_require_cap_of(s, actor, SK_CAP_USER_ADMIN, before.unit_id, err)))
+		return e;
+	after = before;
+	snprintf(after.email, sizeof(after.email), "%s", email ? email : "");
+	if (strcmp(before.email, after.email) == 0)
+		return SK_OK;
+	sk_val p[] = {after.email[0] ? sk_vtext(after.email) : SK_VNULL, SK_VINT(before.id)};
+	if ((e = sk_store_exec(s, "UPDATE users SET email = ? WHERE id = ?", p, 2, NULL, err)))
+		return e;
+	return sk_audit_change(s, actor->login, actor->address, "user.email", urow_json(&before),
+	                       urow_json(&after), err, "user:%s", after.login);
+}
+
+sk_err sk_user_set_email(sk_store *s, const sk_actor *actor, const char *login, const char *email,
+                         sk_buf *err)
+{
+	sk_err e;
+	if (email && *email && (e = sk_mail_addr_check(email, "email", err)))
+		return e;
+	if ((e = sk_store_begin(s, err)))
+		return e;
+	if ((e = set_email_in_txn(s, actor, login, email, err))) {
 		sk_store_rollback(s);
 		return e;
 	}

@@ -46,6 +46,11 @@ typedef struct sk_user_new {
 	const char *password;
 	size_t password_len;
 	int64_t expires_at; /* Unix seconds; 0: never (only development IDs expire) */
+	/*
+	 * Where notification mail goes (src/domain/notify.h); NULL or "": none,
+	 * in-app notifications only. Must pass sk_mail_addr_check.
+	 */
+	const char *email;
 } sk_user_new;
 
 /*
@@ -75,9 +80,19 @@ sk_err sk_user_set_active(sk_store *s, const sk_actor *actor, const char *login,
                           sk_buf *err);
 
 /*
+ * Sets (or with NULL or "" removes) the account's mail address for
+ * notifications, with its audit entry (user.email). The account itself may
+ * change its own; anyone else needs user.admin at its unit. A malformed
+ * address is SK_ERR_INVALID naming "email"; the same address is no change.
+ */
+sk_err sk_user_set_email(sk_store *s, const sk_actor *actor, const char *login, const char *email,
+                         sk_buf *err);
+
+/*
  * One account as JSON: {"id", "login", "name", "unit", "unit_code", "kind",
  * "status", "password_temporary", "created_at", "disabled_at", "expires_at",
- * "last_login_at", "roles": [{"role", "title", "unit", "unit_code"}]};
+ * "last_login_at", "email" (only when set), "roles": [{"role", "title", "unit",
+ * "unit_code"}]};
  * times are RFC 3339 or null. The actor needs user.read at the account's
  * unit, or is the account itself; SK_ERR_NOT_FOUND naming login otherwise
  * and for an unknown login. *out is the caller's.

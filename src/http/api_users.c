@@ -50,6 +50,7 @@ void sk_api_user_add(sk_http_rctx *r)
 	    .name = sk_http_field_text(r, "name"),
 	    .unit = sk_http_field_text(r, "unit"),
 	    .kind = sk_http_field_text(r, "kind"),
+	    .email = sk_http_field_text(r, "email"),
 	    .roles = names,
 	    .nroles = n,
 	};

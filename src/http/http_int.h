@@ -340,6 +340,8 @@ void sk_api_user_add(sk_http_rctx *r);
 void sk_api_user_show(sk_http_rctx *r);
 void sk_api_user_disable(sk_http_rctx *r);
 void sk_api_user_enable(sk_http_rctx *r);
+void sk_api_notification_list(sk_http_rctx *r);
+void sk_api_notification_read(sk_http_rctx *r);
 void sk_api_role_list(sk_http_rctx *r);
 void sk_api_role_grant(sk_http_rctx *r);
 void sk_api_role_revoke(sk_http_rctx *r);

@@ -34,6 +34,7 @@ static const sk_http_qparam Q_ROLES[] = {{"login", 64}, {"role", 32}, {"unit", 6
 static const sk_http_qparam Q_AUDIT[] = {{"after", 20}, {"limit", 20}, {NULL, 0}};
 static const sk_http_qparam Q_REQUESTS[] = {{"box", 8},     {"status", 16}, {"kind", 32},
                                             {"before", 20}, {"limit", 20},  {NULL, 0}};
+static const sk_http_qparam Q_NOTIFICATIONS[] = {{"unread", 1}, {"limit", 3}, {NULL, 0}};
 static const sk_http_qparam Q_UNUSED
 [] = {{"days", 15}, {NULL, 0}};
 
@@ -386,6 +387,24 @@ static const sk_http_route routes[] = {
      sk_api_audit_checkpoint,
      "sign a checkpoint of the audit log",
      NULL,
+     NULL,
+     NULL},
+    {"GET",
+     "/api/v1/notifications",
+     0,
+     ANY,
+     sk_api_notification_list,
+     "the caller's own notifications, newest first, with the unread count (?unread=1: unread only)",
+     "only the caller's own",
+     NULL,
+     Q_NOTIFICATIONS},
+    {"POST",
+     "/api/v1/notifications/{id}/read",
+     0,
+     ANY,
+     sk_api_notification_read,
+     "mark one of the caller's notifications read",
+     "another's notification answers 404",
      NULL,
      NULL},
     {"GET",

@@ -177,4 +177,36 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
     "  comment TEXT,"
     "  as_deputy INTEGER NOT NULL DEFAULT 0 CHECK (as_deputy IN (0, 1)));"
     "CREATE INDEX request_steps_request ON request_steps(request_id, id);",
+    /* 5: notifications */
+    /* In-app notifications and the mail outbox (issue #13 part 5). A notification holds a kind and
+     * a reference (never free text); the outbox row holds the mail made from them. */
+    "ALTER TABLE users ADD COLUMN email TEXT;"
+    "CREATE TABLE notifications ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  kind TEXT NOT NULL,"
+    "  ref_type TEXT NOT NULL CHECK (ref_type IN ('request','incident','user')),"
+    "  ref_id INTEGER NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  read_at INTEGER);"
+    "CREATE INDEX notifications_user ON notifications(user_id, id);"
+    "CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE read_at IS NULL;"
+    "CREATE TABLE mail_outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  notification_id INTEGER NOT NULL REFERENCES notifications(id),"
+    "  to_addr TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_at INTEGER NOT NULL,"
+    /* A sender claims a row for a while (claim_token, claimed_until) so that two never send it
+     * at once; a claim that outlives its sender expires and the row is sent again. */
+    "  claim_token TEXT,"
+    "  claimed_until INTEGER,"
+    "  last_error TEXT,"
+    "  sent_at INTEGER,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL;"
+    "CREATE INDEX mail_outbox_notification ON mail_outbox(notification_id);",
 };

@@ -90,6 +90,9 @@ ROUTES = {
     ("POST", "/api/v1/requests/{id}/reject"): "request.approve",
     ("POST", "/api/v1/requests/{id}/withdraw"): "request.file",
     ("POST", "/api/v1/requests/{id}/complete"): "request.file",
+    # Everyone's own notifications (issue #13 part 5); another's is 404.
+    ("GET", "/api/v1/notifications"): SESSION,
+    ("POST", "/api/v1/notifications/{id}/read"): SESSION,
 }
 
 
@@ -111,6 +114,11 @@ for unit, role in [("ROOT", "staff"), ("dept-a", "staff"), ("sec-a1", "staff"),
        "--role", role, "--password-stdin", stdin=password_for(login) + "\n")
     TARGET[unit] = login
 TARGET[OUTSIDE_UNIT] = "victim"
+# A notification for every principal and for victim (the one nobody else may read).
+NOTE = {}
+for login in list(city.login.values()) + ["u-norole", "victim"]:
+    out = sk("notify", "test", "--db", DB, "--to", login)
+    NOTE[login] = int(out.split()[1])
 
 srv = Server("--metrics-from", "127.0.0.0/8")
 admin = Client(srv)
@@ -223,6 +231,11 @@ def req_for(method, path, unit, role):
             "/api/v1/requests/%d/withdraw" % VICTIM_REQ, {})),
         ("POST", "/api/v1/requests/{id}/complete"): (404, False, (
             "/api/v1/requests/%d/complete" % VICTIM_REQ, {"left_at": "2026-12-01 11:00"})),
+        ("GET", "/api/v1/notifications"): (200, False, None),
+        # One's own ("in"), or victim's ("out": not found, as if there were none).
+        ("POST", "/api/v1/notifications/{id}/read"): (200, True, (
+            "/api/v1/notifications/%d/read" % NOTE[
+                "victim" if unit == OUTSIDE_UNIT else city.login.get(role, "u-norole")], None)),
     }
     ok, scoped, spec = table[(method, path)]
     if method == "DELETE":
@@ -268,6 +281,11 @@ def check_list_scope(method, path, role, body):
         check("asset:%d" % city.asset[home] in objects,
               "%s: audit entries of its own unit's asset missing" % role)
         check(("user:victim" in objects) == root_role, "%s: victim's entries listed" % role)
+    elif path == "/api/v1/notifications":
+        # Nobody's list holds another's notification, whatever the role.
+        ids = {n["id"] for n in body["items"]}
+        check(NOTE["victim"] not in ids, "%s lists victim's notification" % role)
+        check(NOTE[city.login[role]] in ids, "%s does not list its own notification" % role)
 
 
 # Logout last: it ends the session the other calls use.
@@ -286,7 +304,9 @@ for role in principals:
         scopes = ["in"]
         ok, scoped, _ = req_for(method, path, "sec-a1", role)
         root_role = HOME.get(role) == "ROOT"
-        if scoped and not root_role and role != "(none)":
+        # A notification is its holder's alone: even a role at the root gets 404 for another's.
+        owned = path == "/api/v1/notifications/{id}/read"
+        if scoped and (not root_role or owned) and role != "(none)":
             scopes.append("out")
         for scope in scopes:
             unit = HOME.get(role, "sec-a1") if scope == "in" else OUTSIDE_UNIT

@@ -1,0 +1,143 @@
+/*
+ * cmd_notify: `sekisho notify test|flush|configure`, notification mail
+ * (src/domain/notify.h) from the command line:
+ *
+ *   notify test --db URL --to LOGIN     a test notification for the account
+ *                                       (audited notify.test): in-app, and
+ *                                       queued as mail when it has an address
+ *   notify flush --db URL --smtp URL --mail-from ADDR [--now]
+ *                                       sends the due queue once (cron, tests);
+ *                                       --now also tries mail waiting for a retry
+ *   notify configure --db URL --base-url URL
+ *                                       where links in notifications lead
+ *
+ * flush exits 75 (try again later) when some mail could not be sent: it
+ * stays queued with its error and is retried.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../domain/actor.h"
+#include "../domain/notify.h"
+#include "../mail/smtp.h"
+#include "cli.h"
+#include "commands.h"
+
+#define TEST_USAGE      "--db URL --to LOGIN"
+#define FLUSH_USAGE     "--db URL --smtp URL --mail-from ADDR [--now]"
+#define CONFIGURE_USAGE "--db URL --base-url URL"
+
+static int notify_test(int argc, char **argv)
+{
+	const char *db = NULL, *login = NULL;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("to", &login),
+	    SK_OPT_END,
+	};
+	int rc;
+	if (!sk_cli_options(argc, argv, TEST_USAGE, opts, SK_CLI_ANY_ARGS, &rc))
+		return rc;
+	if (optind < argc && !login)
+		login = argv[optind++];
+	if ((rc = sk_cli_no_args(argc, argv, TEST_USAGE)))
+		return rc;
+	if (!login)
+		return sk_cli_usage_error(TEST_USAGE, "to whom? (give the account's login)");
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t id = 0;
+	bool mailed = false;
+	sk_err e = sk_notify_test(s, sk_actor_cli(), login, &id, &mailed, &err);
+	if (!e)
+		printf("notification %lld for %s%s\n", (long long)id, login,
+		       mailed ? "; mail queued" : "; no mail (the account has no address)");
+	return sk_cli_finish(s, e, &err);
+}
+
+static int notify_flush(int argc, char **argv)
+{
+	const char *db = NULL;
+	sk_smtp_config smtp = {0};
+	bool now = false;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("smtp", &smtp.url),
+	    SK_OPT_STR("mail-from", &smtp.from),
+	    SK_OPT_FLAG("now", &now),
+	    SK_OPT_END,
+	};
+	int rc;
+	if (!sk_cli_options(argc, argv, FLUSH_USAGE, opts, 0, &rc))
+		return rc;
+	if (!smtp.url || !smtp.from)
+		return sk_cli_usage_error(FLUSH_USAGE, "--smtp and --mail-from are required");
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_smtp_config_check(&smtp, &err);
+	if (e) {
+		rc = sk_cli_usage_error(FLUSH_USAGE, "%s", err.data);
+		sk_buf_free(&err);
+		return rc;
+	}
+	if ((e = sk_smtp_global_init(&err))) {
+		rc = sk_cli_fail_buf(e, &err);
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s))) {
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_notify_flush_stats st = {0};
+	e = sk_notify_flush(s, &smtp, 0, now, &st, &err);
+	if (!e) {
+		printf("sent %zu mail%s, %zu not sent\n", st.sent, st.sent == 1 ? "" : "s", st.failed);
+		fflush(stdout);
+		if (st.failed)
+			e = sk_fail(&err, SK_ERR_TEMPFAIL,
+			            "%zu mail%s could not be sent and wait in the queue for a retry",
+			            st.failed, st.failed == 1 ? "" : "s");
+	}
+	return sk_cli_finish(s, e, &err);
+}
+
+static int notify_configure(int argc, char **argv)
+{
+	const char *db = NULL, *base = NULL;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("base-url", &base),
+	    SK_OPT_END,
+	};
+	int rc;
+	if (!sk_cli_options(argc, argv, CONFIGURE_USAGE, opts, 0, &rc))
+		return rc;
+	if (!base)
+		return sk_cli_usage_error(CONFIGURE_USAGE, "--base-url is required");
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_notify_set_base_url(s, sk_actor_cli(), base, &err);
+	if (!e)
+		printf("links in notifications start with %s\n", base);
+	return sk_cli_finish(s, e, &err);
+}
+
+/* One verb a line, as the other nouns' tables. */
+// clang-format off
+static const struct sk_cli_verb verbs[] = {
+    {"test", notify_test, TEST_USAGE},
+    {"flush", notify_flush, FLUSH_USAGE},
+    {"configure", notify_configure, CONFIGURE_USAGE},
+    {NULL, NULL, NULL},
+};
+// clang-format on
+
+int sk_cmd_notify(int argc, char **argv)
+{
+	return sk_cli_dispatch("notify", verbs, argc - 1, argv + 1);
+}

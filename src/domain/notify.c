@@ -1,0 +1,775 @@
+/* notify: notifications in-app and by mail, and the outbox the sender drains. */
+#include "notify.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../audit/audit.h"
+#include "../core/sk_clock.h"
+#include "../core/sk_log.h"
+#include "../core/sk_msg.h"
+
+static const struct {
+	const char *name;
+	sk_msg_id title;
+} kinds[SK_NOTIFY__COUNT] = {
+    [SK_NOTIFY_REQUEST_TO_DECIDE] = {"request_to_decide", SK_M_NOTIFY_REQUEST_TO_DECIDE},
+    [SK_NOTIFY_REQUEST_DECIDED] = {"request_decided", SK_M_NOTIFY_REQUEST_DECIDED},
+    [SK_NOTIFY_REQUEST_OVERDUE] = {"request_overdue", SK_M_NOTIFY_REQUEST_OVERDUE},
+    [SK_NOTIFY_INCIDENT_ESCALATED] = {"incident_escalated", SK_M_NOTIFY_INCIDENT_ESCALATED},
+    [SK_NOTIFY_ACCOUNT_LOCKED] = {"account_locked", SK_M_NOTIFY_ACCOUNT_LOCKED},
+    [SK_NOTIFY_TEST] = {"test", SK_M_NOTIFY_TEST},
+};
+
+/* The reference types: the number's prefix and where a link leads. */
+static const struct {
+	const char *name;
+	char prefix;
+	const char *path; /* printf format taking the id, or a fixed path */
+	bool with_id;
+} refs[] = {
+    {"request", 'R', "/requests/%" PRId64, true},
+    {"incident", 'I', "/incidents/%" PRId64, true},
+    /* An account's page is an administrator's; its holder reads the notification itself. */
+    {"user", 'U', "/notifications", false},
+};
+#define NREFS (sizeof(refs) / sizeof(refs[0]))
+
+const char *sk_notify_kind_name(sk_notify_kind k)
+{
+	return (unsigned)k < SK_NOTIFY__COUNT ? kinds[k].name : NULL;
+}
+
+static int kind_of(const char *name)
+{
+	for (int k = 0; k < SK_NOTIFY__COUNT; k++)
+		if (strcmp(kinds[k].name, name) == 0)
+			return k;
+	return -1;
+}
+
+static int ref_of(const char *name)
+{
+	for (size_t i = 0; name && i < NREFS; i++)
+		if (strcmp(refs[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+#define REF_MAX   24
+#define TITLE_MAX 256
+#define LINK_MAX  600
+
+static void ref_number(int ref, int64_t id, char out[REF_MAX])
+{
+	snprintf(out, REF_MAX, "%c-%06" PRId64, refs[ref].prefix, id);
+}
+
+static void title_of(int kind, const char *refno, sk_lang l, char out[TITLE_MAX])
+{
+	snprintf(out, TITLE_MAX, sk_msg_format(kinds[kind].title, l), refno);
+}
+
+/* The link: the base URL (meta "notify.base_url", without a trailing '/') and the path. */
+static void link_of(const char *base, int ref, int64_t id, char out[LINK_MAX])
+{
+	char path[64];
+	if (refs[ref].with_id)
+		snprintf(path, sizeof(path), refs[ref].path, id);
+	else
+		snprintf(path, sizeof(path), "%s", refs[ref].path);
+	snprintf(out, LINK_MAX, "%s%s", base ? base : "", path);
+}
+
+static sk_err base_url(sk_store *s, sk_buf *out, sk_buf *err)
+{
+	sk_err e = sk_store_meta_get(s, "notify.base_url", out, err);
+	if (e == SK_ERR_NOT_FOUND) {
+		sk_buf_reset(out);
+		return SK_OK;
+	}
+	return e;
+}
+
+/* --- adding --- */
+
+struct urow {
+	bool seen, active;
+	char login[72];
+	char email[SK_MAIL_ADDR_MAX + 1];
+};
+
+static sk_err urow_cb(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	struct urow *u = ctx;
+	u->seen = true;
+	snprintf(u->login, sizeof(u->login), "%s", sk_row_text(row, 0));
+	u->active = strcmp(sk_row_text(row, 1), "active") == 0;
+	snprintf(u->email, sizeof(u->email), "%s", sk_row_text(row, 2));
+	return SK_OK;
+}
+
+static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, const char *ref_type,
+                         int64_t ref_id, int64_t *id_out, bool *mailed, sk_buf *err)
+{
+	int ref = ref_of(ref_type);
+	if ((unsigned)kind >= SK_NOTIFY__COUNT)
+		return sk_fail(err, SK_ERR_INVALID, "unknown notification kind %d", (int)kind);
+	if (ref < 0)
+		return sk_fail(err, SK_ERR_INVALID, "unknown notification reference type '%.32s'",
+		               ref_type ? ref_type : "");
+	if (ref_id <= 0)
+		return sk_fail(err, SK_ERR_INVALID, "a notification needs a reference id");
+	struct urow u = {0};
+	sk_val pu[] = {SK_VINT(user_id)};
+	sk_err e = sk_store_query(s, "SELECT login, status, email FROM users WHERE id = ?", pu, 1,
+	                          urow_cb, &u, err);
+	if (e)
+		return e;
+	if (!u.seen)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "no account with id %" PRId64, user_id);
+	char refno[REF_MAX], title_ja[TITLE_MAX], title_en[TITLE_MAX];
+	ref_number(ref, ref_id, refno);
+	title_of(kind, refno, SK_LANG_JA, title_ja);
+	title_of(kind, refno, SK_LANG_EN, title_en);
+	int64_t now = sk_clock_now(), nid = 0;
+	sk_val pn[] = {SK_VINT(user_id),     sk_vtext(kinds[kind].name), sk_vtext(refs[ref].name),
+	               SK_VINT(ref_id),      sk_vtext(title_ja),         SK_VINT(now)};
+	if ((e = sk_store_query_int(s,
+	                            "INSERT INTO notifications(user_id, kind, ref_type, ref_id, "
+	                            "title, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+	                            pn, 6, &nid, err)))
+		return e == SK_ERR_NOT_FOUND ? sk_fail(err, SK_ERR_STORE, "the notification got no id")
+		                             : e;
+	if (id_out)
+		*id_out = nid;
+	if (mailed)
+		*mailed = false;
+	/* Mail only to an active account with a usable address; in-app for everyone. */
+	if (!u.active || !u.email[0] || sk_mail_addr_check(u.email, "email", NULL))
+		return SK_OK;
+	sk_buf base = SK_BUF_INIT(LINK_MAX), subject = SK_BUF_INIT(1024), body = SK_BUF_INIT(8192);
+	char link[LINK_MAX];
+	if (!(e = base_url(s, &base, err))) {
+		link_of(base.data, ref, ref_id, link);
+		/* Japanese first (the city's language), then English, in one text/plain part. */
+		if (sk_buf_addf(&subject, "[sekisho] %s", title_ja) ||
+		    sk_buf_addf(&body, sk_msg_format(SK_M_NOTIFY_MAIL_BODY, SK_LANG_JA), title_ja,
+		                refno, link) ||
+		    sk_buf_adds(&body, "\n-- \n\n") ||
+		    sk_buf_addf(&body, sk_msg_format(SK_M_NOTIFY_MAIL_BODY, SK_LANG_EN), title_en,
+		                refno, link))
+			e = sk_fail(err, SK_ERR_NOMEM, "the notification's mail does not fit");
+	}
+	if (!e) {
+		sk_val pm[] = {SK_VINT(nid),          sk_vtext(u.email), sk_vtext(subject.data),
+		               sk_vtext(body.data),   SK_VINT(now),      SK_VINT(now)};
+		e = sk_store_exec(s,
+		                  "INSERT INTO mail_outbox(notification_id, to_addr, subject, body, "
+		                  "attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+		                  pm, 6, NULL, err);
+	}
+	sk_buf_free(&base);
+	sk_buf_free(&subject);
+	sk_buf_free(&body);
+	if (!e && mailed)
+		*mailed = true;
+	return e;
+}
+
+static sk_err add(sk_store *s, int64_t user_id, sk_notify_kind kind, const char *ref_type,
+                  int64_t ref_id, int64_t *id_out, bool *mailed, sk_buf *err)
+{
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	if ((e = add_in_txn(s, user_id, kind, ref_type, ref_id, id_out, mailed, err))) {
+		sk_store_rollback(s);
+		return e;
+	}
+	return sk_store_commit(s, err);
+}
+
+sk_err sk_notify_add(sk_ctx *c, int64_t user_id, sk_notify_kind kind, const char *ref_type,
+                     int64_t ref_id, int64_t *id_out, sk_buf *err)
+{
+	return add(c->store, user_id, kind, ref_type, ref_id, id_out, NULL, err);
+}
+
+/* --- reading --- */
+
+struct list_ctx {
+	json_t *items;
+	const char *base;
+	sk_lang lang;
+	sk_err e;
+};
+
+static json_t *item_json(const sk_row *row, const char *base, sk_lang lang)
+{
+	/* id, kind, ref_type, ref_id, created_at, read_at */
+	int kind = kind_of(sk_row_text(row, 1)), ref = ref_of(sk_row_text(row, 2));
+	int64_t ref_id = sk_row_int(row, 3);
+	char refno[REF_MAX] = "", title[TITLE_MAX] = "", link[LINK_MAX] = "";
+	if (ref >= 0) {
+		ref_number(ref, ref_id, refno);
+		link_of(base, ref, ref_id, link);
+	}
+	if (kind >= 0 && ref >= 0)
+		title_of(kind, refno, lang, title);
+	char created[SK_TIME_STR_MAX], read[SK_TIME_STR_MAX];
+	sk_clock_format(sk_row_int(row, 4), created);
+	if (!sk_row_is_null(row, 5))
+		sk_clock_format(sk_row_int(row, 5), read);
+	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o}", "id",
+	                 (json_int_t)sk_row_int(row, 0), "kind", sk_row_text(row, 1), "ref_type",
+	                 sk_row_text(row, 2), "ref_id", (json_int_t)ref_id, "ref", refno, "title",
+	                 title, "link", link, "created_at", created, "read_at",
+	                 sk_row_is_null(row, 5) ? json_null() : json_string(read));
+}
+
+static sk_err list_cb(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct list_ctx *l = ctx;
+	json_t *it = item_json(row, l->base, l->lang);
+	if (!it || json_array_append_new(l->items, it))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory listing notifications");
+	return SK_OK;
+}
+
+static sk_lang ctx_lang(const sk_ctx *c)
+{
+	return c->lang && strcmp(c->lang, "en") == 0 ? SK_LANG_EN : SK_LANG_JA;
+}
+
+#define COLS "id, kind, ref_type, ref_id, created_at, read_at"
+
+sk_err sk_notify_list(sk_ctx *c, bool unread_only, int limit, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	if (limit < 1 || limit > 500)
+		return sk_fail(err, SK_ERR_INVALID, "limit must be from 1 to 500");
+	sk_store *s = c->store;
+	int64_t uid = c->actor ? c->actor->user_id : 0, unread = 0;
+	sk_buf base = SK_BUF_INIT(LINK_MAX);
+	struct list_ctx l = {.items = json_array(), .lang = ctx_lang(c)};
+	sk_val p[] = {SK_VINT(uid), SK_VINT(limit)};
+	sk_err e = l.items ? base_url(s, &base, err) : SK_ERR_NOMEM;
+	if (!e)
+		e = sk_store_query_int(
+		    s, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", p,
+		    1, &unread, err);
+	l.base = base.data;
+	if (!e)
+		e = sk_store_query(s,
+		                   unread_only ? "SELECT " COLS " FROM notifications WHERE user_id = ? "
+		                                 "AND read_at IS NULL ORDER BY id DESC LIMIT ?"
+		                               : "SELECT " COLS " FROM notifications WHERE user_id = ? "
+		                                 "ORDER BY id DESC LIMIT ?",
+		                   p, 2, list_cb, &l, err);
+	sk_buf_free(&base);
+	if (!e && !(*out = json_pack("{s:I, s:o}", "unread", (json_int_t)unread, "items", l.items)))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory listing notifications");
+	if (e)
+		json_decref(l.items);
+	return e;
+}
+
+struct one_ctx {
+	json_t *j;
+	const char *base;
+	sk_lang lang;
+};
+
+static sk_err one_cb(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct one_ctx *o = ctx;
+	json_decref(o->j);
+	if (!(o->j = item_json(row, o->base, o->lang)))
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return SK_OK;
+}
+
+static sk_err read_in_txn(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
+{
+	sk_store *s = c->store;
+	int64_t uid = c->actor ? c->actor->user_id : 0;
+	sk_buf base = SK_BUF_INIT(LINK_MAX);
+	struct one_ctx before = {.lang = ctx_lang(c)}, after = {.lang = ctx_lang(c)};
+	sk_val p[] = {SK_VINT(id), SK_VINT(uid)};
+	sk_err e = base_url(s, &base, err);
+	before.base = after.base = base.data;
+	if (!e)
+		e = sk_store_query(s, "SELECT " COLS " FROM notifications WHERE id = ? AND user_id = ?",
+		                   p, 2, one_cb, &before, err);
+	/* Another's notification is not there for this reader: the same answer as none. */
+	if (!e && !before.j)
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no notification %" PRId64, id);
+	if (!e && json_is_null(json_object_get(before.j, "read_at"))) {
+		sk_val pr[] = {SK_VINT(sk_clock_now()), SK_VINT(id), SK_VINT(uid)};
+		if (!(e = sk_store_exec(s,
+		                        "UPDATE notifications SET read_at = ? WHERE id = ? AND "
+		                        "user_id = ? AND read_at IS NULL",
+		                        pr, 3, NULL, err)) &&
+		    !(e = sk_store_query(s,
+		                         "SELECT " COLS " FROM notifications WHERE id = ? AND "
+		                         "user_id = ?",
+		                         p, 2, one_cb, &after, err)))
+			e = sk_audit_change(s, c->actor->login, c->actor->address, "notification.read",
+			                    json_pack("{s:O}", "read_at",
+			                              json_object_get(before.j, "read_at")),
+			                    json_pack("{s:O}", "read_at",
+			                              json_object_get(after.j, "read_at")),
+			                    err, "notification:%" PRId64, id);
+	} else if (!e) {
+		after.j = json_incref(before.j);
+	}
+	sk_buf_free(&base);
+	json_decref(before.j);
+	if (e) {
+		json_decref(after.j);
+		return e;
+	}
+	*out = after.j;
+	return SK_OK;
+}
+
+sk_err sk_notify_read(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	sk_err e = sk_store_begin(c->store, err);
+	if (e)
+		return e;
+	if ((e = read_in_txn(c, id, out, err))) {
+		sk_store_rollback(c->store);
+		return e;
+	}
+	if ((e = sk_store_commit(c->store, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return e;
+}
+
+/* --- settings and the test --- */
+
+static sk_err check_base_url(const char *url, sk_buf *err)
+{
+	size_t n = url ? strlen(url) : 0;
+	size_t sch = n >= 8 && strncasecmp(url, "https://", 8) == 0  ? 8
+	             : n >= 7 && strncasecmp(url, "http://", 7) == 0 ? 7
+	                                                             : 0;
+	bool ok = sch && n > sch && n < LINK_MAX - 64 && url[sch] != '/';
+	for (size_t i = 0; ok && i < n; i++)
+		ok = url[i] > 0x20 && url[i] < 0x7f && !strchr("\"<>\\^`{|}?#", url[i]);
+	if (!ok)
+		return sk_fail(err, SK_ERR_INVALID,
+		               "--base-url: '%.80s' is not an http:// or https:// URL without a query "
+		               "(e.g. https://sekisho.city.example)",
+		               url ? url : "");
+	return SK_OK;
+}
+
+sk_err sk_notify_set_base_url(sk_store *s, const sk_actor *actor, const char *url, sk_buf *err)
+{
+	sk_err e = check_base_url(url, err);
+	if (e)
+		return e;
+	char trimmed[LINK_MAX];
+	snprintf(trimmed, sizeof(trimmed), "%s", url);
+	for (size_t n = strlen(trimmed); n > 0 && trimmed[n - 1] == '/'; n--)
+		trimmed[n - 1] = '\0';
+	sk_buf old = SK_BUF_INIT(LINK_MAX);
+	if ((e = sk_store_begin(s, err)))
+		goto out;
+	if ((e = base_url(s, &old, err)))
+		goto fail;
+	if (strcmp(old.data ? old.data : "", trimmed) == 0) {
+		e = sk_store_commit(s, err);
+		goto out;
+	}
+	if ((e = sk_store_meta_set(s, "notify.base_url", trimmed, err)) ||
+	    (e = sk_audit_change(s, actor->login, actor->address, "notify.configure",
+	                         old.len ? json_pack("{s:s}", "base_url", old.data) : SK_AUDIT_NONE,
+	                         json_pack("{s:s}", "base_url", trimmed), err,
+	                         "meta:notify.base_url")))
+		goto fail;
+	e = sk_store_commit(s, err);
+	goto out;
+fail:
+	sk_store_rollback(s);
+out:
+	sk_buf_free(&old);
+	return e;
+}
+
+static sk_err uid_cb(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	*(int64_t *)ctx = sk_row_int(row, 0);
+	return SK_OK;
+}
+
+sk_err sk_notify_test(sk_store *s, const sk_actor *actor, const char *login, int64_t *id_out,
+                      bool *mailed, sk_buf *err)
+{
+	int64_t uid = 0, nid = 0;
+	bool m = false;
+	sk_val p[] = {sk_vtext(login)};
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	if ((e = sk_store_query(s, "SELECT id FROM users WHERE login = ?", p, 1, uid_cb, &uid,
+	                        err)))
+		goto fail;
+	if (!uid) {
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no account '%.64s'", login ? login : "");
+		goto fail;
+	}
+	if ((e = add_in_txn(s, uid, SK_NOTIFY_TEST, "user", uid, &nid, &m, err)) ||
+	    (e = sk_audit_change(s, actor->login, actor->address, "notify.test", SK_AUDIT_NONE,
+	                         json_pack("{s:s, s:I, s:b}", "to", login, "notification",
+	                                   (json_int_t)nid, "mailed", m),
+	                         err, "user:%s", login)))
+		goto fail;
+	if ((e = sk_store_commit(s, err)))
+		return e;
+	if (id_out)
+		*id_out = nid;
+	if (mailed)
+		*mailed = m;
+	return SK_OK;
+fail:
+	sk_store_rollback(s);
+	return e;
+}
+
+/* --- the outbox --- */
+
+void sk_notify_mail_free(sk_notify_mail *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++) {
+		free(m[i].to);
+		free(m[i].subject);
+		free(m[i].body);
+	}
+	free(m);
+}
+
+struct claim_ctx {
+	sk_notify_mail *v;
+	size_t n, cap;
+};
+
+static sk_err claim_cb(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct claim_ctx *cl = ctx;
+	if (cl->n == cl->cap)
+		return sk_fail(err, SK_ERR_INTERNAL, "more mails claimed than asked for");
+	sk_notify_mail *m = &cl->v[cl->n];
+	m->id = sk_row_int(row, 0);
+	m->to = strdup(sk_row_text(row, 1));
+	m->subject = strdup(sk_row_text(row, 2));
+	m->body = strdup(sk_row_text(row, 3));
+	m->attempts = sk_row_int(row, 4);
+	m->created_at = sk_row_int(row, 5);
+	cl->n++;
+	if (!m->to || !m->subject || !m->body)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory claiming mail");
+	return SK_OK;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const sk_notify_mail *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64_t lease,
+                              bool ignore_schedule, int64_t after_id, size_t max,
+                              sk_notify_mail **out, size_t *n, sk_buf *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return SK_OK;
+	struct claim_ctx cl = {.v = calloc(max, sizeof(sk_notify_mail)), .cap = max};
+	if (!cl.v)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory claiming mail");
+	bool pg = strcmp(sk_store_backend(s), "postgresql") == 0;
+	/*
+	 * One statement claims: the inner SELECT picks candidates (on PostgreSQL
+	 * locking them and skipping rows another sender holds), and the outer
+	 * conditions are checked again on each row as it is updated, so a row
+	 * another sender claimed in between is left alone.
+	 */
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+	         "UPDATE mail_outbox SET claim_token = ?, claimed_until = ? "
+	         "WHERE id IN (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND id > ? "
+	         "AND (next_attempt_at <= ? OR ? = 1) "
+	         "AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?%s) "
+	         "AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?) "
+	         "RETURNING id, to_addr, subject, body, attempts, created_at",
+	         pg ? " FOR UPDATE SKIP LOCKED" : "");
+	sk_val p[] = {sk_vtext(token),
+	              SK_VINT(now + lease),
+	              SK_VINT(after_id),
+	              SK_VINT(now),
+	              SK_VINT(ignore_schedule ? 1 : 0),
+	              SK_VINT(now),
+	              SK_VINT((int64_t)max),
+	              SK_VINT(now)};
+	sk_err e = sk_store_begin(s, err);
+	if (!e) {
+		if ((e = sk_store_query(s, sql, p, 8, claim_cb, &cl, err)))
+			sk_store_rollback(s);
+		else
+			e = sk_store_commit(s, err);
+	}
+	if (e) {
+		sk_notify_mail_free(cl.v, cl.n);
+		return e;
+	}
+	qsort(cl.v, cl.n, sizeof(*cl.v), by_id);
+	*out = cl.v;
+	*n = cl.n;
+	return SK_OK;
+}
+
+sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t now, sk_buf *err)
+{
+	sk_val p[] = {SK_VINT(now), SK_VINT(id), sk_vtext(token)};
+	int64_t changed = 0;
+	sk_err e = sk_store_exec(s,
+	                         "UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1, "
+	                         "last_error = NULL, claim_token = NULL, claimed_until = NULL "
+	                         "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
+	                         p, 3, &changed, err);
+	if (!e && changed != 1)
+		e = sk_fail(err, SK_ERR_CONFLICT, "mail %" PRId64 " is no longer claimed by this sender",
+		            id);
+	return e;
+}
+
+sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64_t now,
+                               int64_t retry_base, const char *why, sk_buf *err)
+{
+	int64_t attempts = 0;
+	sk_val pa[] = {SK_VINT(id), sk_vtext(token)};
+	sk_err e = sk_store_query_int(
+	    s, "SELECT attempts FROM mail_outbox WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
+	    pa, 2, &attempts, err);
+	if (e == SK_ERR_NOT_FOUND)
+		return sk_fail(err, SK_ERR_CONFLICT,
+		               "mail %" PRId64 " is no longer claimed by this sender", id);
+	if (e)
+		return e;
+	int64_t delay = retry_base > 0 ? retry_base : 60;
+	for (int64_t i = 0; i < attempts && delay < SK_NOTIFY_RETRY_MAX; i++)
+		delay *= 2;
+	if (delay > SK_NOTIFY_RETRY_MAX)
+		delay = SK_NOTIFY_RETRY_MAX;
+	char reason[512];
+	snprintf(reason, sizeof(reason), "%s", why ? why : "");
+	sk_val p[] = {sk_vtext(reason), SK_VINT(now + delay), SK_VINT(id), sk_vtext(token)};
+	int64_t changed = 0;
+	e = sk_store_exec(s,
+	                  "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, "
+	                  "next_attempt_at = ?, claim_token = NULL, claimed_until = NULL "
+	                  "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
+	                  p, 4, &changed, err);
+	if (!e && changed != 1)
+		e = sk_fail(err, SK_ERR_CONFLICT, "mail %" PRId64 " is no longer claimed by this sender",
+		            id);
+	return e;
+}
+
+/* --- sending --- */
+
+/* A claim lasts longer than any one send can take (the transfer's timeout is 60 s). */
+#define CLAIM_LEASE 600
+#define BATCH       16
+
+static void new_token(char out[33])
+{
+	unsigned char r[16];
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(out, 33, r, sizeof(r));
+}
+
+/* The Message-ID: the same for every attempt of a row, so a receiver can drop a duplicate. */
+static void message_id(const sk_notify_mail *m, const char *from, char *out, size_t n)
+{
+	const char *at = strrchr(from, '@');
+	snprintf(out, n, "sekisho.%" PRId64 ".%" PRId64 "%s", m->id, m->created_at,
+	         at ? at : "@localhost");
+}
+
+sk_err sk_notify_flush(sk_store *s, const sk_smtp_config *smtp, int64_t retry_base,
+                       bool ignore_schedule, sk_notify_flush_stats *st, sk_buf *err)
+{
+	st->sent = st->failed = 0;
+	char token[33];
+	new_token(token);
+	char pub[300];
+	sk_smtp_url_public(smtp->url, pub, sizeof(pub));
+	/*
+	 * Each row is tried at most once per flush: rows are claimed in id order
+	 * after the last one tried (with ignore_schedule a failed row would be
+	 * due again at once).
+	 */
+	int64_t after = 0;
+	for (;;) {
+		sk_notify_mail *m = NULL;
+		size_t n = 0;
+		sk_err e = sk_notify_outbox_claim(s, token, sk_clock_now(), CLAIM_LEASE,
+		                                  ignore_schedule, after, BATCH, &m, &n, err);
+		if (e)
+			return e;
+		if (!n)
+			return SK_OK;
+		for (size_t i = 0; i < n; i++) {
+			sk_buf msg = SK_BUF_INIT(1u << 20), why = SK_BUF_INIT(SK_BUF_MSG_MAX);
+			char mid[128];
+			message_id(&m[i], smtp->from, mid, sizeof(mid));
+			after = m[i].id;
+			e = sk_smtp_message(smtp->from, m[i].to, m[i].subject, m[i].body, sk_clock_now(),
+			                    mid, &msg, &why);
+			if (!e)
+				e = sk_smtp_send(smtp, m[i].to, msg.data, msg.len, &why);
+			sk_err e2;
+			if (!e) {
+				st->sent++;
+				e2 = sk_notify_outbox_sent(s, m[i].id, token, sk_clock_now(), err);
+				sk_log(SK_LOG_INFO, "notify: mail %" PRId64 " sent through %s", m[i].id,
+				       pub);
+			} else {
+				st->failed++;
+				sk_log(SK_LOG_WARN,
+				       "notify: mail %" PRId64 " not sent (attempt %" PRId64 "): %s",
+				       m[i].id, m[i].attempts + 1, why.data ? why.data : "");
+				e2 = sk_notify_outbox_failed(s, m[i].id, token, sk_clock_now(),
+				                             retry_base, why.data, err);
+			}
+			sk_buf_free(&msg);
+			sk_buf_free(&why);
+			if (e2) {
+				/*
+				 * The rest of the batch stays claimed until the lease ends,
+				 * then is sent again: never lost.
+				 */
+				sk_notify_mail_free(m, n);
+				return e2;
+			}
+		}
+		sk_notify_mail_free(m, n);
+	}
+}
+
+/* --- the sender thread --- */
+
+static struct {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool running, stop;
+	sk_store *store;
+	char *url, *from;
+	sk_smtp_config smtp;
+	int64_t retry_base, poll;
+} sender = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *sender_main(void *arg)
+{
+	(void)arg;
+	/* The server's signals are for its loops; a send in flight is never interrupted. */
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
+	pthread_mutex_lock(&sender.mu);
+	while (!sender.stop) {
+		pthread_mutex_unlock(&sender.mu);
+		sk_notify_flush_stats st;
+		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		sk_err e = sk_notify_flush(sender.store, &sender.smtp, sender.retry_base, false, &st,
+		                           &err);
+		if (e)
+			sk_log(SK_LOG_WARN, "notify: the outbox could not be read: %s",
+			       sk_msg_of(&err, e, SK_LANG_EN));
+		sk_buf_free(&err);
+		pthread_mutex_lock(&sender.mu);
+		if (sender.stop)
+			break;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += sender.poll;
+		pthread_cond_timedwait(&sender.cv, &sender.mu, &until);
+	}
+	pthread_mutex_unlock(&sender.mu);
+	return NULL;
+}
+
+sk_err sk_notify_sender_start(const char *db_url, const sk_smtp_config *smtp, int64_t retry_base,
+                              int64_t poll, sk_buf *err)
+{
+	if (sender.running)
+		return sk_fail(err, SK_ERR_INTERNAL, "the mail sender runs already");
+	sk_err e = sk_smtp_config_check(smtp, err);
+	if (e)
+		return e;
+	if ((e = sk_store_open(db_url, 0, &sender.store, err)))
+		return e;
+	sender.url = strdup(smtp->url);
+	sender.from = strdup(smtp->from);
+	if (!sender.url || !sender.from) {
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory starting the mail sender");
+		goto fail;
+	}
+	sender.smtp = (sk_smtp_config){.url = sender.url, .from = sender.from,
+	                               .timeout_s = smtp->timeout_s};
+	sender.retry_base = retry_base > 0 ? retry_base : 60;
+	sender.poll = poll > 0 ? poll : 5;
+	sender.stop = false;
+	if (pthread_create(&sender.th, NULL, sender_main, NULL) != 0) {
+		e = sk_fail(err, SK_ERR_INTERNAL, "the mail sender thread could not start");
+		goto fail;
+	}
+	sender.running = true;
+	return SK_OK;
+fail:
+	sk_store_close(sender.store);
+	sender.store = NULL;
+	free(sender.url);
+	free(sender.from);
+	sender.url = sender.from = NULL;
+	return e;
+}
+
+void sk_notify_sender_stop(void)
+{
+	if (!sender.running)
+		return;
+	pthread_mutex_lock(&sender.mu);
+	sender.stop = true;
+	pthread_cond_signal(&sender.cv);
+	pthread_mutex_unlock(&sender.mu);
+	pthread_join(sender.th, NULL);
+	sk_store_close(sender.store);
+	free(sender.url);
+	free(sender.from);
+	sender.store = NULL;
+	sender.url = sender.from = NULL;
+	sender.running = false;
+}

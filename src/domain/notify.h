@@ -1,0 +1,159 @@
+/*
+ * notify: notifications (issue #13 part 5): in-app, a list per person with
+ * read and unread, and by mail through a queue kept in the database
+ * (mail_outbox) that a sender drains over SMTP, retrying what failed.
+ *
+ * A notification is a kind and a reference ("request" 123), nothing else:
+ * its title and its mail are made from the message catalog out of the kind,
+ * the reference number ("R-000123") and a link under the configured base
+ * URL. No caller can put free text in one, so a mail never carries a
+ * 機密性2 or 3 field value.
+ *
+ * sk_notify_add runs inside the caller's transaction (the change that
+ * causes a notification and the notification commit together, or neither).
+ */
+#ifndef SK_NOTIFY_H
+#define SK_NOTIFY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/sk_buf.h"
+#include "../mail/smtp.h"
+#include "../store/store.h"
+#include "ctx.h"
+
+/* What happened. Stored by name; values may be renumbered, names never change. */
+typedef enum sk_notify_kind {
+	SK_NOTIFY_REQUEST_TO_DECIDE,    /* "request_to_decide": a request awaits the user's decision */
+	SK_NOTIFY_REQUEST_DECIDED,      /* "request_decided": the user's own request was decided */
+	SK_NOTIFY_REQUEST_OVERDUE,      /* "request_overdue": a request is past its deadline */
+	SK_NOTIFY_INCIDENT_ESCALATED,   /* "incident_escalated": an incident was routed to the user */
+	SK_NOTIFY_ACCOUNT_LOCKED,       /* "account_locked": an account was locked (ref "user") */
+	SK_NOTIFY_TEST,                 /* "test": `sekisho notify test`, checking mail settings */
+	SK_NOTIFY__COUNT
+} sk_notify_kind;
+
+/* The kind's stored name ("request_to_decide"); NULL for a value out of range. */
+const char *sk_notify_kind_name(sk_notify_kind k);
+
+/*
+ * The reference types, each with its number's prefix: "request" (R-000123),
+ * "incident" (I-000045), "user" (U-000012, an account: account_locked and
+ * test notifications).
+ */
+
+/*
+ * Adds a notification of kind about (ref_type, ref_id) for the account
+ * user_id, and, when the account is active and has a mail address, its mail
+ * to the outbox, due at once. Inside the caller's transaction when there is
+ * one (its own otherwise). No capability check: the caller decides who is
+ * told (the approver of a request, the requester, the next role of an
+ * incident's chain) as part of its own checked action; the notification is
+ * not audited apart from that action. SK_ERR_INVALID for an unknown kind or
+ * ref_type or ref_id <= 0; SK_ERR_NOT_FOUND for an unknown account.
+ * *id_out, when not NULL, receives the notification's id.
+ */
+sk_err sk_notify_add(sk_ctx *c, int64_t user_id, sk_notify_kind kind, const char *ref_type,
+                     int64_t ref_id, int64_t *id_out, sk_buf *err);
+
+/*
+ * The actor's own notifications, newest first, at most limit (1..500) of
+ * them, only the unread when unread_only: {"unread": N (all unread, whatever
+ * the filter and limit), "items": [{"id", "kind", "ref_type", "ref_id",
+ * "ref", "title" (in c->lang), "link", "created_at", "read_at"}]}. The CLI
+ * operator, who is no account, has none.
+ */
+sk_err sk_notify_list(sk_ctx *c, bool unread_only, int limit, json_t **out, sk_buf *err);
+
+/*
+ * Marks the actor's own notification id read (the first read's time stays)
+ * and answers it as a list item. Another's, or an unknown id, is
+ * SK_ERR_NOT_FOUND. Audited as notification.read.
+ */
+sk_err sk_notify_read(sk_ctx *c, int64_t id, json_t **out, sk_buf *err);
+
+/*
+ * The base URL links in notifications start with (meta "notify.base_url"):
+ * http(s)://host[:port][/path] without a query; stored with an audit entry.
+ * Until one is set, a link is the path alone ("/requests/123").
+ */
+sk_err sk_notify_set_base_url(sk_store *s, const sk_actor *actor, const char *url, sk_buf *err);
+
+/*
+ * Sends a test notification to the account login (`sekisho notify test`):
+ * a "test" notification referring to the account itself, audited as
+ * notify.test. SK_ERR_NOT_FOUND for an unknown login. *mailed tells whether
+ * a mail was queued (the account has an address and is active).
+ */
+sk_err sk_notify_test(sk_store *s, const sk_actor *actor, const char *login, int64_t *id_out,
+                      bool *mailed, sk_buf *err);
+
+/* --- the outbox --- */
+
+/* One queued mail a sender has claimed. Strings are the caller's (sk_notify_mail_free). */
+typedef struct sk_notify_mail {
+	int64_t id;
+	char *to, *subject, *body;
+	int64_t attempts; /* before this one */
+	int64_t created_at;
+} sk_notify_mail;
+
+void sk_notify_mail_free(sk_notify_mail *m, size_t n);
+
+/*
+ * Claims up to max unsent mails with an id above after_id that are due at
+ * now (all unsent ones when ignore_schedule) and not claimed by another
+ * sender, for lease seconds,
+ * under token (a random string naming this claim), in one statement that
+ * two senders cannot both win for the same row (PostgreSQL: FOR UPDATE SKIP
+ * LOCKED and the conditions checked again on the locked row). A claim whose
+ * lease ran out (its sender died) may be claimed again. *out (n of them,
+ * oldest first) is the caller's.
+ */
+sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64_t lease,
+                              bool ignore_schedule, int64_t after_id, size_t max,
+                              sk_notify_mail **out, size_t *n, sk_buf *err);
+
+/* Records mail id, claimed under token, as sent at now. */
+sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t now,
+                             sk_buf *err);
+
+/*
+ * Records a failed attempt of mail id, claimed under token: attempts + 1,
+ * why as last_error, and the next attempt at now + retry_base * 2^(attempts)
+ * seconds, at most SK_NOTIFY_RETRY_MAX later. The row stays until sent.
+ */
+#define SK_NOTIFY_RETRY_MAX (6 * 3600)
+sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64_t now,
+                               int64_t retry_base, const char *why, sk_buf *err);
+
+/* What one flush did. */
+typedef struct sk_notify_flush_stats {
+	size_t sent, failed;
+} sk_notify_flush_stats;
+
+/*
+ * Sends what is due once (`sekisho notify flush`, and each round of the
+ * sender thread): claims batches and sends each mail over smtp, recording
+ * each result, each row tried at most once; with ignore_schedule the rows
+ * waiting for a retry are tried too (an operator's "now"). Log
+ * lines name the outbox row and the server, never an address, a subject or
+ * a body.
+ */
+sk_err sk_notify_flush(sk_store *s, const sk_smtp_config *smtp, int64_t retry_base,
+                       bool ignore_schedule, sk_notify_flush_stats *st, sk_buf *err);
+
+/*
+ * The sender thread of `sekisho serve --smtp`: opens its own store on db_url
+ * and flushes every poll seconds until stopped. smtp's strings are copied.
+ * Call sk_smtp_global_init before.
+ */
+sk_err sk_notify_sender_start(const char *db_url, const sk_smtp_config *smtp, int64_t retry_base,
+                              int64_t poll, sk_buf *err);
+/* Stops the sender thread (waiting for a send in flight) if it runs. */
+void sk_notify_sender_stop(void);
+
+#endif

@@ -1,0 +1,439 @@
+/*
+ * Unit tests of src/domain/notify and the message framing of src/mail/smtp:
+ * a notification commits or rolls back with its caller's transaction; a
+ * reader sees and reads only their own; mail goes only to an active account
+ * with an address and holds the reference and the link, nothing else; the
+ * outbox's claims, retries and backoff, on every backend of the run.
+ */
+#include <sodium.h>
+#include <stdio.h>
+
+#include "core/sk_clock.h"
+#include "core/sk_utf8.h"
+#include "domain/notify.h"
+#include "domain/org.h"
+#include "domain/user.h"
+#include "dtest.h"
+#include "mail/smtp.h"
+
+static int64_t uid_of(sk_store *s, const char *login)
+{
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT id FROM users WHERE login = '%s'", login);
+	return dt_count(s, sql);
+}
+
+static void setup(sk_store *s)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	dt_root(s);
+	dt_ok(sk_org_add(s, sk_actor_cli(), "d1", "部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(s, sk_actor_cli(), "s1", "課", "section", "d1", NULL, &err), &err);
+	char temp[SK_PASSWORD_TEMP_MAX];
+	const char *staff[] = {"staff"};
+	const char *logins[] = {"a1", "b1", "c1"};
+	const char *mails[] = {"a1@city.example", NULL, "c1@city.example"};
+	for (int i = 0; i < 3; i++) {
+		sk_user_new u = {.login = logins[i],
+		                 .name = "利用者",
+		                 .unit = "s1",
+		                 .roles = staff,
+		                 .nroles = 1,
+		                 .password = "Pw-12345678",
+		                 .password_len = 11,
+		                 .email = mails[i]};
+		dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	}
+	dt_ok(sk_user_set_active(s, sk_actor_cli(), "c1", false, &err), &err);
+	sk_buf_free(&err);
+}
+
+static sk_actor actor_of(sk_store *s, const char *login)
+{
+	return (sk_actor){.user_id = uid_of(s, login), .login = login, .address = "192.0.2.1"};
+}
+
+static void add_and_rollback(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	int64_t a1 = uid_of(s, "a1"), b1 = uid_of(s, "b1"), c1 = uid_of(s, "c1");
+
+	/* Inside a transaction that rolls back: nothing stays, in-app or mail. */
+	dt_ok(sk_store_begin(s, &err), &err);
+	dt_ok(sk_store_meta_set(s, "test.caller", "x", &err), &err);
+	int64_t id = 0;
+	dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_REQUEST_TO_DECIDE, "request", 123, &id, &err),
+	      &err);
+	assert_true(id > 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), 1);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 1);
+	assert_true(sk_store_in_txn(s));
+	sk_store_rollback(s);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM meta WHERE key = 'test.caller'"), 0);
+
+	/* A failure inside dooms the caller's transaction: its own write goes too. */
+	dt_ok(sk_store_begin(s, &err), &err);
+	dt_ok(sk_store_meta_set(s, "test.caller", "x", &err), &err);
+	dt_expect(sk_notify_add(dt_cli(s), 999999, SK_NOTIFY_REQUEST_DECIDED, "request", 1, NULL,
+	                        &err),
+	          SK_ERR_NOT_FOUND, &err, "999999");
+	assert_int_equal(sk_store_commit(s, &err), SK_ERR_STORE);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM meta WHERE key = 'test.caller'"), 0);
+
+	/* Committed with the caller's change. */
+	dt_ok(sk_store_begin(s, &err), &err);
+	dt_ok(sk_store_meta_set(s, "test.caller", "x", &err), &err);
+	dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_REQUEST_TO_DECIDE, "request", 123, NULL, &err),
+	      &err);
+	/* No address: in-app only. Disabled: in-app only. */
+	dt_ok(sk_notify_add(dt_cli(s), b1, SK_NOTIFY_INCIDENT_ESCALATED, "incident", 45, NULL, &err),
+	      &err);
+	dt_ok(sk_notify_add(dt_cli(s), c1, SK_NOTIFY_ACCOUNT_LOCKED, "user", c1, NULL, &err), &err);
+	dt_ok(sk_store_commit(s, &err), &err);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), 3);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 1);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox o JOIN notifications n ON "
+	                             "n.id = o.notification_id WHERE o.to_addr = 'a1@city.example' "
+	                             "AND n.user_id = (SELECT id FROM users WHERE login = 'a1') AND "
+	                             "o.attempts = 0 AND o.sent_at IS NULL"),
+	                 1);
+
+	/* Bad arguments write nothing. */
+	dt_snap before = dt_snapshot(s);
+	int64_t n0 = dt_count(s, "SELECT COUNT(*) FROM notifications");
+	dt_expect(sk_notify_add(dt_cli(s), a1, SK_NOTIFY__COUNT, "request", 1, NULL, &err),
+	          SK_ERR_INVALID, &err, "kind");
+	dt_expect(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_TEST, "asset", 1, NULL, &err),
+	          SK_ERR_INVALID, &err, "'asset'");
+	dt_expect(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_TEST, "request", 0, NULL, &err),
+	          SK_ERR_INVALID, &err, "reference");
+	dt_snap after = dt_snapshot(s);
+	dt_assert_same(&before, &after, "bad notifications", 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), n0);
+	sk_test_log_intact(s);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+SK_TEST_EACH_BACKEND(add_and_rollback)
+
+static void mail_text(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	dt_expect(sk_notify_set_base_url(s, sk_actor_cli(), "ftp://x", &err), SK_ERR_INVALID, &err,
+	          "--base-url");
+	dt_expect(sk_notify_set_base_url(s, sk_actor_cli(), "https://a.example/?q=1", &err),
+	          SK_ERR_INVALID, &err, "--base-url");
+	dt_ok(sk_notify_set_base_url(s, sk_actor_cli(), "https://sekisho.city.example/", &err),
+	      &err);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = "
+	                             "'notify.configure'"),
+	                 1);
+	dt_ok(sk_notify_add(dt_cli(s), uid_of(s, "a1"), SK_NOTIFY_REQUEST_TO_DECIDE, "request", 123,
+	                    NULL, &err),
+	      &err);
+	sk_notify_mail *m = NULL;
+	size_t n = 0;
+	dt_ok(sk_notify_outbox_claim(s, "t1", sk_clock_now(), 60, false, 0, 10, &m, &n, &err),
+	      &err);
+	assert_int_equal(n, 1);
+	assert_string_equal(m[0].to, "a1@city.example");
+	assert_string_equal(m[0].subject, "[sekisho] 申請 R-000123 があなたの決裁を待っています");
+	assert_non_null(strstr(m[0].body, "参照番号: R-000123"));
+	assert_non_null(strstr(m[0].body, "https://sekisho.city.example/requests/123\n"));
+	assert_non_null(strstr(m[0].body, "Request R-000123 awaits your decision"));
+	sk_notify_mail_free(m, n);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+SK_TEST_EACH_BACKEND(mail_text)
+
+static const char *item_str(json_t *list, size_t i, const char *key)
+{
+	return json_string_value(json_object_get(json_array_get(json_object_get(list, "items"), i),
+	                                         key));
+}
+
+static void list_and_read(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	int64_t a1 = uid_of(s, "a1");
+	int64_t first = 0, second = 0;
+	dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_REQUEST_TO_DECIDE, "request", 7, &first, &err),
+	      &err);
+	dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_INCIDENT_ESCALATED, "incident", 45, &second,
+	                    &err),
+	      &err);
+	sk_actor aa = actor_of(s, "a1"), ab = actor_of(s, "b1");
+	sk_ctx ca, cb;
+	sk_ctx_init(&ca, s, NULL, &aa);
+	sk_ctx_init(&cb, s, NULL, &ab);
+	ca.lang = "en";
+	json_t *j = NULL;
+	dt_ok(sk_notify_list(&ca, false, 100, &j, &err), &err);
+	assert_int_equal(json_integer_value(json_object_get(j, "unread")), 2);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 2);
+	/* Newest first. */
+	assert_string_equal(item_str(j, 0, "ref"), "I-000045");
+	assert_string_equal(item_str(j, 0, "title"), "Incident I-000045 has been escalated to you");
+	assert_string_equal(item_str(j, 0, "link"), "/incidents/45");
+	assert_string_equal(item_str(j, 1, "kind"), "request_to_decide");
+	json_decref(j);
+	ca.lang = "ja";
+	dt_ok(sk_notify_list(&ca, false, 1, &j, &err), &err);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "unread")), 2);
+	assert_string_equal(item_str(j, 0, "title"), "インシデント I-000045 があなたに報告されました");
+	json_decref(j);
+
+	/* Another's: not found, and nothing changes. */
+	dt_snap before = dt_snapshot(s);
+	dt_expect(sk_notify_read(&cb, first, &j, &err), SK_ERR_NOT_FOUND, &err, "notification");
+	assert_null(j);
+	dt_expect(sk_notify_read(&ca, 999999, &j, &err), SK_ERR_NOT_FOUND, &err, "notification");
+	dt_snap after = dt_snapshot(s);
+	dt_assert_same(&before, &after, "another's read", 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL"),
+	                 0);
+	dt_ok(sk_notify_list(&cb, false, 100, &j, &err), &err);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
+	assert_int_equal(json_integer_value(json_object_get(j, "unread")), 0);
+	json_decref(j);
+
+	/* One's own: read once, audited once; reading again changes nothing. */
+	dt_ok(sk_notify_read(&ca, first, &j, &err), &err);
+	assert_true(json_is_string(json_object_get(j, "read_at")));
+	char at[64];
+	snprintf(at, sizeof(at), "%s", json_string_value(json_object_get(j, "read_at")));
+	json_decref(j);
+	int64_t audits = dt_count(s, "SELECT COUNT(*) FROM audit_log");
+	dt_ok(sk_notify_read(&ca, first, &j, &err), &err);
+	assert_string_equal(json_string_value(json_object_get(j, "read_at")), at);
+	json_decref(j);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log"), audits);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = "
+	                             "'notification.read'"),
+	                 1);
+	dt_ok(sk_notify_list(&ca, true, 100, &j, &err), &err);
+	assert_int_equal(json_integer_value(json_object_get(j, "unread")), 1);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
+	assert_string_equal(item_str(j, 0, "ref"), "I-000045");
+	json_decref(j);
+	dt_expect(sk_notify_list(&ca, false, 0, &j, &err), SK_ERR_INVALID, &err, "limit");
+	/* The CLI operator is no account and has none. */
+	dt_ok(sk_notify_list(dt_cli(s), false, 100, &j, &err), &err);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
+	json_decref(j);
+	sk_ctx_fini(&ca);
+	sk_ctx_fini(&cb);
+	sk_test_log_intact(s);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+SK_TEST_EACH_BACKEND(list_and_read)
+
+static int64_t outbox_int(sk_store *s, const char *col, int64_t id)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql), "SELECT COALESCE(%s, -1) FROM mail_outbox WHERE id = %lld", col,
+	         (long long)id);
+	return dt_count(s, sql);
+}
+
+static void outbox(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	int64_t a1 = uid_of(s, "a1");
+	dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_REQUEST_DECIDED, "request", 1, NULL, &err),
+	      &err);
+	int64_t now = 2000000000;
+	sk_notify_mail *m = NULL;
+	size_t n = 0;
+	dt_ok(sk_notify_outbox_claim(s, "A", now, 600, false, 0, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 1);
+	int64_t id = m[0].id;
+	assert_int_equal(m[0].attempts, 0);
+	sk_notify_mail_free(m, n);
+	/* Claimed: no second sender gets it, scheduled or not. */
+	dt_ok(sk_notify_outbox_claim(s, "B", now, 600, true, 0, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 0);
+	sk_notify_mail_free(m, n);
+	/* A failure: counted, its reason kept, retried after the base delay, then doubling. */
+	dt_ok(sk_notify_outbox_failed(s, id, "A", now, 30, "server down", &err), &err);
+	assert_int_equal(outbox_int(s, "attempts", id), 1);
+	assert_int_equal(outbox_int(s, "next_attempt_at", id), now + 30);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox WHERE last_error = "
+	                             "'server down' AND claim_token IS NULL"),
+	                 1);
+	/* Not claimed by A any more. */
+	dt_expect(sk_notify_outbox_sent(s, id, "A", now, &err), SK_ERR_CONFLICT, &err, "claimed");
+	dt_ok(sk_notify_outbox_claim(s, "B", now + 29, 600, false, 0, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 0);
+	dt_ok(sk_notify_outbox_claim(s, "B", now + 30, 600, false, 0, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].attempts, 1);
+	sk_notify_mail_free(m, n);
+	dt_ok(sk_notify_outbox_failed(s, id, "B", now + 30, 30, "again", &err), &err);
+	assert_int_equal(outbox_int(s, "next_attempt_at", id), now + 30 + 60);
+	/* The operator's "now" takes it before its time; after_id skips what was tried. */
+	dt_ok(sk_notify_outbox_claim(s, "C", now + 31, 600, true, id, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 0);
+	dt_ok(sk_notify_outbox_claim(s, "C", now + 31, 600, true, 0, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 1);
+	sk_notify_mail_free(m, n);
+	dt_ok(sk_notify_outbox_sent(s, id, "C", now + 32, &err), &err);
+	assert_int_equal(outbox_int(s, "sent_at", id), now + 32);
+	assert_int_equal(outbox_int(s, "attempts", id), 3);
+	/* Sent is sent: nobody claims it again, and a late sender cannot mark it. */
+	dt_ok(sk_notify_outbox_claim(s, "D", now + 999999, 600, true, 0, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 0);
+	dt_expect(sk_notify_outbox_failed(s, id, "C", now, 30, "late", &err), SK_ERR_CONFLICT, &err,
+	          "claimed");
+
+	/* A claim whose sender died runs out, and another sender takes the row. */
+	dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_REQUEST_OVERDUE, "request", 2, NULL, &err),
+	      &err);
+	dt_ok(sk_notify_outbox_claim(s, "E", now, 10, false, 0, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 1);
+	int64_t id2 = m[0].id;
+	sk_notify_mail_free(m, n);
+	dt_ok(sk_notify_outbox_claim(s, "F", now + 9, 10, false, 0, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 0);
+	dt_ok(sk_notify_outbox_claim(s, "F", now + 10, 10, false, 0, 10, &m, &n, &err), &err);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].id, id2);
+	sk_notify_mail_free(m, n);
+	dt_expect(sk_notify_outbox_sent(s, id2, "E", now + 11, &err), SK_ERR_CONFLICT, &err,
+	          "claimed");
+	dt_ok(sk_notify_outbox_sent(s, id2, "F", now + 11, &err), &err);
+
+	/* The backoff stops growing at its ceiling. */
+	dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_TEST, "user", a1, NULL, &err), &err);
+	for (int i = 0; i < 20; i++) {
+		dt_ok(sk_notify_outbox_claim(s, "G", now, 60, true, 0, 10, &m, &n, &err), &err);
+		assert_int_equal(n, 1);
+		id = m[0].id;
+		sk_notify_mail_free(m, n);
+		dt_ok(sk_notify_outbox_failed(s, id, "G", now, 60, "down", &err), &err);
+	}
+	assert_int_equal(outbox_int(s, "attempts", id), 20);
+	assert_int_equal(outbox_int(s, "next_attempt_at", id), now + SK_NOTIFY_RETRY_MAX);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 3);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+SK_TEST_EACH_BACKEND(outbox)
+
+/* Decodes one RFC 2047 "=?UTF-8?B?...?=" word and appends its text to out. */
+static void decode_word(const char *w, size_t len, char *out, size_t max)
+{
+	assert_true(len <= 75);
+	assert_true(len > 12 && strncmp(w, "=?UTF-8?B?", 10) == 0 &&
+	            strncmp(w + len - 2, "?=", 2) == 0);
+	unsigned char bin[64];
+	size_t n = 0;
+	assert_int_equal(sodium_base642bin(bin, sizeof(bin), w + 10, len - 12, NULL, &n, NULL,
+	                                   sodium_base64_VARIANT_ORIGINAL),
+	                 0);
+	/* Each word holds whole characters (RFC 2047 section 5). */
+	assert_true(sk_utf8_valid((const char *)bin, n, NULL));
+	size_t have = strlen(out);
+	assert_true(have + n < max);
+	memcpy(out + have, bin, n);
+	out[have + n] = '\0';
+}
+
+static void message(void **state)
+{
+	(void)state;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), out = SK_BUF_INIT(1 << 16);
+	const char *subject = "[sekisho] 申請 R-000123 があなたの決裁を待っています（長い件名の折り返し"
+	                      "を確かめるための文字列）";
+	dt_ok(sk_smtp_message("sekisho@city.example", "a1@city.example", subject,
+	                      "一行目\n二行目\n", 1796515200, "sekisho.1.2@city.example", &out,
+	                      &err),
+	      &err);
+	const char *t = out.data;
+	assert_non_null(strstr(t, "Date: Sun, 06 Dec 2026 00:00:00 +0000\r\n"));
+	assert_non_null(strstr(t, "From: <sekisho@city.example>\r\n"));
+	assert_non_null(strstr(t, "To: <a1@city.example>\r\n"));
+	assert_non_null(strstr(t, "Message-ID: <sekisho.1.2@city.example>\r\n"));
+	assert_non_null(strstr(t, "Content-Type: text/plain; charset=UTF-8\r\n"));
+	/* The subject: encoded-words on folded lines, decoding to the text given. */
+	const char *p = strstr(t, "Subject:");
+	assert_non_null(p);
+	p += 8;
+	char decoded[512] = "";
+	int words = 0;
+	while (*p == ' ') {
+		p++;
+		size_t len = strcspn(p, " \r");
+		decode_word(p, len, decoded, sizeof(decoded));
+		words++;
+		p += len;
+		if (strncmp(p, "\r\n ", 3) == 0)
+			p += 2;
+	}
+	assert_true(words > 1);
+	assert_string_equal(decoded, subject);
+	/* Only ASCII in the whole message, and every line ends in CRLF. */
+	for (const char *q = t; *q; q++) {
+		assert_true((unsigned char)*q < 0x80);
+		if (*q == '\n')
+			assert_true(q > t && q[-1] == '\r');
+	}
+	/* The body, base64 of the text with CRLF line ends. */
+	const char *body = strstr(t, "\r\n\r\n");
+	assert_non_null(body);
+	body += 4;
+	unsigned char bin[256];
+	size_t n = 0;
+	assert_int_equal(sodium_base642bin(bin, sizeof(bin), body, strlen(body), "\r\n", &n, NULL,
+	                                   sodium_base64_VARIANT_ORIGINAL),
+	                 0);
+	assert_int_equal(n, strlen("一行目\r\n二行目\r\n"));
+	assert_memory_equal(bin, "一行目\r\n二行目\r\n", n);
+
+	/* What no header may carry. */
+	dt_expect(sk_smtp_message("sekisho@city.example", "a1@city.example\r\nBcc: x@y.z", "s", "b",
+	                          0, "m@x", &out, &err),
+	          SK_ERR_INVALID, &err, "to");
+	const char *bad[] = {"", "a", "@x.y", "a@", "a@b..c", "a b@c.d", "a@b@c.d", "<a@b.c>",
+	                     "a@b.c,d@e.f"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (sk_mail_addr_check(bad[i], "email", &err) != SK_ERR_INVALID)
+			fail_msg("'%s' passed as a mail address", bad[i]);
+	dt_ok(sk_mail_addr_check("taro.yamada+x@city.example.lg.jp", "email", &err), &err);
+
+	/* Credentials never leave the URL's owner. */
+	char pub[128];
+	sk_smtp_url_public("smtp://user:secret@mail.example:587/", pub, sizeof(pub));
+	assert_string_equal(pub, "smtp://mail.example:587");
+	sk_smtp_config c = {.url = "http://mail.example", .from = "a@b.c"};
+	dt_expect(sk_smtp_config_check(&c, &err), SK_ERR_INVALID, &err, "--smtp");
+	c = (sk_smtp_config){.url = "smtp://mail.example", .from = "nobody"};
+	dt_expect(sk_smtp_config_check(&c, &err), SK_ERR_INVALID, &err, "--mail-from");
+	sk_buf_free(&out);
+	sk_buf_free(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(message),
+	    cmocka_unit_test(add_and_rollback_all),
+	    cmocka_unit_test(mail_text_all),
+	    cmocka_unit_test(list_and_read_all),
+	    cmocka_unit_test(outbox_all),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
