@@ -178,6 +178,8 @@ struct sk_policy {
 	const char **cap_cites[SK_CAP__COUNT];
 	bool has_exception_route;
 	sk_exception_route exception_route;
+	bool has_incidents;
+	sk_incident_route incidents;
 };
 
 /* decide.c: builds the per-action tables once all rules are loaded. */
