@@ -33,6 +33,7 @@ typedef enum sk_ftype {
 	SK_FT_REF,      /* an object by id or code (JSON integer or string) */
 	SK_FT_LEVEL,    /* a classification level: 3, "3", "3A", "機密性3" (integer or string) */
 	SK_FT_WORDS,    /* a list of words (JSON array of strings) */
+	SK_FT_IDS,      /* a list of object ids (JSON array of integers >= 1); max: items */
 } sk_ftype;
 
 enum {
@@ -77,6 +78,12 @@ extern const sk_schema sk_schema_login;
 extern const sk_schema sk_schema_password_change;
 extern const sk_schema sk_schema_totp_enroll;
 extern const sk_schema sk_schema_totp_confirm;
+/* Incidents and 障害記録 (SPEC C8): a report, and each step after it. */
+extern const sk_schema sk_schema_incident;
+extern const sk_schema sk_schema_incident_escalate;
+extern const sk_schema sk_schema_incident_respond;
+extern const sk_schema sk_schema_incident_close;
+extern const sk_schema sk_schema_incident_attach;
 
 /* The field named key, or NULL. */
 const sk_field *sk_schema_field(const sk_schema *sc, const char *key);
