@@ -65,6 +65,10 @@ static int policy_check(int argc, char **argv)
 	sk_buf adv = SK_BUF_INIT(1u << 20);
 	int n = sk_policy_advisories(p, &adv);
 	fputs(adv.data, stdout);
+	sk_buf inc = SK_BUF_INIT(1u << 16);
+	if (sk_policy_incident_describe(p, &inc) == SK_OK)
+		fputs(inc.data, stdout);
+	sk_buf_free(&inc);
 	printf("%s: ok (%s, %d advisor%s)\n", argv[1], sk_policy_city_name(p), n,
 	       n == 1 ? "y" : "ies");
 	sk_buf_free(&adv);

@@ -10,6 +10,7 @@ int sk_cmd_audit(int argc, char **argv);
 int sk_cmd_asset(int argc, char **argv);
 /* --- more nouns are declared below, one line each --- */
 int sk_cmd_demo(int argc, char **argv);
+int sk_cmd_incident(int argc, char **argv);
 int sk_cmd_init(int argc, char **argv);
 int sk_cmd_notify(int argc, char **argv);
 int sk_cmd_org(int argc, char **argv);

@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"audit", sk_cmd_audit, "the tamper-evident audit log: checkpoint, verify, prove, export"},
     {"decide", sk_cmd_decide, "answer a handling decision (SPEC §3) from a policy profile"},
     {"demo", sk_cmd_demo, "create (or reuse) a sample city to try sekisho with"},
+    {"incident", sk_cmd_incident, "incidents and 障害記録: report, list, show, escalate, respond, close, attach"},
     {"init", sk_cmd_init, "create an installation and its CISO account"},
     {"notify", sk_cmd_notify, "notifications: test mail settings, send the mail queue"},
     {"org", sk_cmd_org, "the organization tree: add, list, move units"},

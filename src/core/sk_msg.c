@@ -34,6 +34,8 @@ static const struct {
                              "「{f}」の要素が多すぎます（%u 個まで）"},
     [SK_M_FIELD_BAD_ITEM] = {"field '{f}' must hold strings of at most %d bytes",
                              "「{f}」の要素は %d バイト以内の文字列にしてください"},
+    [SK_M_FIELD_NOT_IDS] = {"field '{f}' must be an array of whole numbers from 1",
+                            "「{f}」は 1 以上の整数の配列で指定してください"},
     [SK_M_TEXT_TOO_LONG] = {"longer than %u bytes", "長すぎます（%u バイトまで）"},
     [SK_M_TEXT_NOT_UTF8] = {"not valid UTF-8", "UTF-8 として正しくありません"},
     [SK_M_TEXT_CONTROL] = {"contains a control character", "制御文字が含まれています"},

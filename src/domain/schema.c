@@ -14,6 +14,7 @@
 #include "../core/sk_utf8.h"
 #include "../mail/smtp.h"
 #include "asset.h"
+#include "incident.h"
 #include "org.h"
 #include "user.h"
 
@@ -507,6 +508,87 @@ const sk_schema sk_schema_request_complete = {"request_complete", "完了の記�
 #undef RQ_TEXT
 #undef RQ_NOTE
 #undef RQ_BOOL
+/* --- incidents and 障害記録 (SPEC C8) --- */
+
+/*
+ * 事案の状況 (世田谷 10(1)イ①(a)〜(d)): what happened, when it was found, the
+ * assets concerned. found_at is a moment (RFC 3339 with an offset), not a
+ * day: deadlines run in hours from it.
+ */
+static const sk_field incident_fields[] = {
+    {"title", "件名", "Title", SK_FT_TEXT, SK_INCIDENT_TITLE_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "何が起きたかを一行で", "what happened, in one line"},
+    {"description", "事案の状況", "Description", SK_FT_LONGTEXT, SK_INCIDENT_TEXT_MAX, 0, 0,
+     SK_FF_REQUIRED, "", "発生した事案の状況、場所、影響を受けたシステム、想定される原因",
+     "what happened, where, the systems affected, the suspected cause"},
+    {"found_at", "発見日時", "Found at", SK_FT_TEXT, 40, 0, 0, SK_FF_REQUIRED | SK_FF_PAST, "",
+     "発見した日時（例 2026-12-01T09:30:00+09:00）。未来は不可",
+     "when it was found, RFC 3339 with an offset; not in the future"},
+    {"severity", "重大度", "Severity", SK_FT_WORD, 16, 0, 0, 0, "",
+     "high、medium、low（省略時は high：最も短い期限）",
+     "high, medium or low (default high: the shortest deadlines)"},
+    {"asset_ids", "関係する情報資産", "Assets concerned", SK_FT_IDS, SK_INCIDENT_ASSETS_MAX, 0, 0, 0,
+     "", "台帳の管理番号の一覧", "the register numbers of the assets concerned"},
+    {"kind", "種別", "Kind", SK_FT_WORD, 16, 0, 0, 0, "",
+     "incident（情報セキュリティインシデント）または failure（障害記録）。省略時は incident",
+     "incident or failure (a 障害記録); default incident"},
+    {"unit", "報告する組織", "Reporting unit", SK_FT_REF, REF_MAX, 0, 0, 0, "",
+     "省略時は報告者の所属。CLI の操作者は必須",
+     "default: the reporter's own unit; required of the CLI operator"},
+};
+const sk_schema sk_schema_incident = {"incident", "情報セキュリティインシデントの報告",
+                                      "Incident report", incident_fields, N(incident_fields)};
+
+static const sk_field incident_escalate_fields[] = {
+    {"comment", "コメント", "Comment", SK_FT_LONGTEXT, SK_INCIDENT_COMMENT_MAX, 0, 0, 0, "",
+     "上位へ報告する理由や補足", "why it goes up, or what to add"},
+};
+const sk_schema sk_schema_incident_escalate = {"incident_escalate", "上位への報告", "Escalation",
+                                               incident_escalate_fields,
+                                               N(incident_escalate_fields)};
+
+/* 成田 基準 6(3)イ〜エ: 障害の内容、原因、被害・影響範囲、復旧、再発防止の措置. */
+static const sk_field incident_respond_fields[] = {
+    {"cause", "原因", "Cause", SK_FT_LONGTEXT, SK_INCIDENT_TEXT_MAX, 0, 0, 0, "",
+     "事案が発生した原因", "what caused it"},
+    {"impact", "被害・影響範囲", "Damage and extent", SK_FT_LONGTEXT, SK_INCIDENT_TEXT_MAX, 0, 0, 0,
+     "", "確認した被害・影響範囲", "the damage found and its extent"},
+    {"response", "対応", "Response", SK_FT_LONGTEXT, SK_INCIDENT_TEXT_MAX, 0, 0, 0, "",
+     "拡大防止などの対応", "what was done to contain it"},
+    {"recovery", "復旧", "Recovery", SK_FT_LONGTEXT, SK_INCIDENT_TEXT_MAX, 0, 0, 0, "",
+     "復旧の措置", "how it was recovered from"},
+    {"prevention", "再発防止策", "Recurrence prevention", SK_FT_LONGTEXT, SK_INCIDENT_TEXT_MAX, 0, 0,
+     0, "", "再発防止の措置", "what keeps it from happening again"},
+    {"comment", "コメント", "Comment", SK_FT_LONGTEXT, SK_INCIDENT_COMMENT_MAX, 0, 0, 0, "",
+     "経過の記録", "a note for the record"},
+};
+const sk_schema sk_schema_incident_respond = {"incident_respond", "調査・対応の記録",
+                                              "Investigation and response",
+                                              incident_respond_fields, N(incident_respond_fields)};
+
+static const sk_field incident_close_fields[] = {
+    {"comment", "コメント", "Comment", SK_FT_LONGTEXT, SK_INCIDENT_COMMENT_MAX, 0, 0, 0, "",
+     "終結の理由", "why it is closed"},
+};
+const sk_schema sk_schema_incident_close = {"incident_close", "事案の終結", "Closure",
+                                            incident_close_fields, N(incident_close_fields)};
+
+/*
+ * Evidence (ログ等, 世田谷 10(1)イ①(d)) in a JSON body: the content in
+ * base64, so an attachment fits the API's one body limit; the domain
+ * refuses more than SK_INCIDENT_ATTACH_MAX bytes once decoded.
+ */
+static const sk_field incident_attach_fields[] = {
+    {"name", "ファイル名", "File name", SK_FT_TEXT, SK_INCIDENT_NAME_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "添付するファイルの名前", "the file's name"},
+    {"media_type", "メディアタイプ", "Media type", SK_FT_TEXT, SK_INCIDENT_MEDIA_TYPE_MAX, 0, 0, 0,
+     "", "例 text/plain（省略時は application/octet-stream）",
+     "e.g. text/plain (default application/octet-stream)"},
+    {"content", "内容", "Content", SK_FT_TEXT, SK_INCIDENT_ATTACH_B64_MAX, 0, 0, SK_FF_REQUIRED, "",
+     "ファイルの内容（base64）", "the file's bytes, base64-encoded"},
+};
+const sk_schema sk_schema_incident_attach = {"incident_attach", "証拠の添付", "Attachment",
+                                             incident_attach_fields, N(incident_attach_fields)};
 
 /* --- checks --- */
 
@@ -539,6 +621,8 @@ static sk_msg_id wrong_type(sk_ftype t)
 		return SK_M_FIELD_NOT_LIST;
 	case SK_FT_OBJECT:
 		return SK_M_FIELD_NOT_OBJECT;
+	case SK_FT_IDS:
+		return SK_M_FIELD_NOT_IDS;
 	default:
 		return SK_M_FIELD_NOT_STRING;
 	}
@@ -573,6 +657,18 @@ static sk_err check_value(const sk_field *f, json_t *v, sk_buf *err)
 	if (json_is_object(v) && f->type == SK_FT_OBJECT)
 		return json_object_size(v) > f->max ? FAIL(f, SK_M_FIELD_TOO_MANY, (unsigned)f->max)
 		                                    : SK_OK;
+	if (f->type == SK_FT_IDS) {
+		if (!json_is_array(v))
+			return FAIL(f, SK_M_FIELD_NOT_IDS);
+		if (json_array_size(v) > f->max)
+			return FAIL(f, SK_M_FIELD_TOO_MANY, (unsigned)f->max);
+		size_t i;
+		json_t *x;
+		json_array_foreach (v, i, x)
+			if (!json_is_integer(x) || json_integer_value(x) < 1)
+				return FAIL(f, SK_M_FIELD_NOT_IDS);
+		return SK_OK;
+	}
 	if (!json_is_array(v) || f->type != SK_FT_WORDS)
 		return FAIL(f, wrong_type(f->type));
 	if (json_array_size(v) > f->max)

@@ -38,6 +38,7 @@ typedef enum sk_ftype {
 	 * describes (a request's details, by its kind): checked by the domain
 	 */
 	SK_FT_OBJECT,
+	SK_FT_IDS,      /* a list of object ids (JSON array of integers >= 1); max: items */
 } sk_ftype;
 
 enum {
@@ -82,6 +83,12 @@ extern const sk_schema sk_schema_login;
 extern const sk_schema sk_schema_password_change;
 extern const sk_schema sk_schema_totp_enroll;
 extern const sk_schema sk_schema_totp_confirm;
+/* Incidents and 障害記録 (SPEC C8): a report, and each step after it. */
+extern const sk_schema sk_schema_incident;
+extern const sk_schema sk_schema_incident_escalate;
+extern const sk_schema sk_schema_incident_respond;
+extern const sk_schema sk_schema_incident_close;
+extern const sk_schema sk_schema_incident_attach;
 
 /*
  * Requests (SPEC C7, issue #13): the body of a filing (kind, asset_id,

@@ -357,6 +357,13 @@ void sk_api_policy_decide(sk_http_rctx *r);
 void sk_api_user_unlock(sk_http_rctx *r);
 void sk_api_user_unused(sk_http_rctx *r);
 void sk_api_user_totp_reset(sk_http_rctx *r);
+void sk_api_incident_report(sk_http_rctx *r);
+void sk_api_incident_list(sk_http_rctx *r);
+void sk_api_incident_get(sk_http_rctx *r);
+void sk_api_incident_escalate(sk_http_rctx *r);
+void sk_api_incident_respond(sk_http_rctx *r);
+void sk_api_incident_close(sk_http_rctx *r);
+void sk_api_incident_attach(sk_http_rctx *r);
 void sk_api_totp_enroll(sk_http_rctx *r);
 void sk_api_totp_confirm(sk_http_rctx *r);
 

@@ -44,6 +44,10 @@ static json_t *field_schema(const sk_field *f)
 		              "string", "maxLength", SK_SCHEMA_WORD_MAX, "maxItems",
 		              (json_int_t)f->max);
 		break;
+	case SK_FT_IDS:
+		s = json_pack("{s:s, s:{s:s, s:i}, s:I}", "type", "array", "items", "type",
+		              "integer", "minimum", 1, "maxItems", (json_int_t)f->max);
+		break;
 	default:
 		s = json_pack("{s:s, s:I}", "type", "string", "maxLength", (json_int_t)f->max);
 		if (s && f->type == SK_FT_SECRET)

@@ -135,6 +135,9 @@ sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 			rc = add_list(p, 2, out);
 		if (rc == SK_OK)
 			rc = add_unstated(p, true, out);
+		if (rc == SK_OK)
+			rc = sk_buf_addf(out, ", \"incidents_default\": %s",
+			                 sk_policy_incident_route(p)->is_default ? "true" : "false");
 		return rc == SK_OK ? sk_buf_adds(out, "}\n") : rc;
 	}
 	static const char *const heads[3] = {"encoded", "out of scope", "NOT encoded"};
@@ -151,5 +154,12 @@ sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 			                 k == 1 ? " -- " : "", k == 1 ? a->out_of_scope : "");
 		}
 	}
-	return rc == SK_OK ? add_unstated(p, false, out) : rc;
+	if (rc == SK_OK)
+		rc = add_unstated(p, false, out);
+	/* A profile without `incidents:` routes reports by the default in code: say so. */
+	if (rc == SK_OK && sk_policy_incident_route(p)->is_default)
+		rc = sk_buf_adds(out, "\nincidents: the profile states no reporting chain; the "
+		                      "default (security_manager -> general_manager -> ciso, csirt "
+		                      "informed, general_manager closes) applies\n");
+	return rc;
 }

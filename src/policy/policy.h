@@ -641,6 +641,61 @@ uint32_t sk_policy_role_excludes(const sk_policy *p, sk_role r);
 /* The citations of the profile's entries that exclude a from b (none for the floor). */
 const char *const *sk_policy_separation_citations(const sk_policy *p, sk_role a, sk_role b,
                                                   unsigned *n);
+/* --- incidents (C8): the reporting chain (事故等の報告) --- */
+
+/*
+ * How serious an incident is. The seeds grade their deadlines by words
+ * (「直ちに」「速やかに」), not by severity; a profile maps a word to hours per
+ * severity and says so. A report that names none is high: the strictest
+ * deadline applies, as everywhere a value is not given.
+ */
+typedef enum sk_severity { SK_SEV_HIGH, SK_SEV_MEDIUM, SK_SEV_LOW, SK_SEV__COUNT } sk_severity;
+
+const char *sk_severity_name(sk_severity s); /* "high", "medium", "low" */
+sk_err sk_severity_parse(const char *s, sk_severity *out);
+
+#define SK_INCIDENT_MAX_STEPS 8
+#define SK_INCIDENT_DUE_MAX   8784 /* hours: one leap year */
+
+/* One step of the chain: the role the report reaches, and within how long. */
+typedef struct sk_incident_step {
+	sk_role role;
+	/*
+	 * Hours within which the report must reach this role, counted from the
+	 * discovery (the first step) or from the moment the previous step
+	 * received it; 0 where the seed sets no deadline for that severity.
+	 */
+	int due_hours[SK_SEV__COUNT];
+	const char *word; /* the seed's wording the hours were mapped from, or NULL */
+	unsigned n_citations;
+	const char *const *citations;
+} sk_incident_step;
+
+typedef struct sk_incident_route {
+	unsigned n_steps; /* >= 1 */
+	sk_incident_step steps[SK_INCIDENT_MAX_STEPS];
+	uint32_t informed; /* roles (1u << sk_role) told of every report (the CSIRT) */
+	unsigned n_informed_citations;
+	const char *const *informed_citations;
+	sk_role closer; /* the one role that may close an incident */
+	unsigned n_close_citations;
+	const char *const *close_citations;
+	/* The profile has no `incidents:` section: this is the default stated in code. */
+	bool is_default;
+} sk_incident_route;
+
+/*
+ * The profile's incident chain; never NULL: a profile without the section
+ * (and a NULL p) gets the default of profile.c, flagged is_default, which
+ * `policy coverage` reports.
+ */
+const sk_incident_route *sk_policy_incident_route(const sk_policy *p);
+
+/*
+ * Appends one line per step of the chain, the informed roles and the
+ * closing role, for `policy check`: what the profile's section says.
+ */
+sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out);
 
 /* --- coverage and export --- */
 

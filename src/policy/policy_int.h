@@ -183,6 +183,8 @@ struct sk_policy {
 	uint32_t sep_excludes[SK_ROLE__COUNT];
 	unsigned sep_n_cites[SK_ROLE__COUNT];
 	const char **sep_cites[SK_ROLE__COUNT];
+	bool has_incidents;
+	sk_incident_route incidents;
 };
 
 /* decide.c: builds the per-action tables once all rules are loaded. */

@@ -1294,6 +1294,108 @@ static void load_exceptions(ld *L, const sk_ynode *n)
 	x->citations = c;
 }
 
+/* A role of the incident chain at node s, which the profile must title under roles. */
+static bool incident_role(ld *L, const sk_ynode *s, const char *what, sk_role *out)
+{
+	if (!want(L, s, SK_YN_SCALAR, what))
+		return false;
+	if (sk_role_parse(s->s, out) != SK_OK) {
+		lerr(L, s->line, "unknown role '%s' in %s", s->s, what);
+		return false;
+	}
+	if (!L->p->has_role[*out]) {
+		lerr(L, s->line, "%s '%s' has no title under roles", what, s->s);
+		return false;
+	}
+	return true;
+}
+
+/* due_hours: {high: 1, medium: 4, low: 24}: any of the severities, each in hours. */
+static void load_due_hours(ld *L, const sk_ynode *n, sk_incident_step *st)
+{
+	static const char *const allowed[] = {"high", "medium", "low", NULL};
+	if (!keys_ok(L, n, "due_hours", allowed, NULL))
+		return;
+	for (int v = 0; v < SK_SEV__COUNT; v++) {
+		const sk_ynode *h = mget(n, sk_severity_name((sk_severity)v));
+		if (h)
+			get_int(L, h, 1, SK_INCIDENT_DUE_MAX, &st->due_hours[v], "due_hours");
+	}
+}
+
+/*
+ * incidents: {chain: [{role, due_hours?, word?, cite}], informed?: {roles, cite},
+ * close: {role, cite}} (SPEC C8). The chain is what the seed's 事故等の報告
+ * names, in order; each deadline the seed words (「速やかに」) is mapped to hours
+ * by the profile, which keeps the word beside them.
+ */
+static void load_incidents(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"chain", "informed", "close", NULL};
+	static const char *const required[] = {"chain", "close", NULL};
+	static const char *const step_keys[] = {"role", "due_hours", "word", "cite", NULL};
+	static const char *const step_req[] = {"role", "cite", NULL};
+	static const char *const inf_keys[] = {"roles", "cite", NULL};
+	static const char *const close_keys[] = {"role", "cite", NULL};
+	if (!keys_ok(L, n, "incidents", allowed, required))
+		return;
+	sk_incident_route *x = &L->p->incidents;
+	const sk_ynode *ch = mget(n, "chain"), *v;
+	if (ch && want(L, ch, SK_YN_SEQ, "chain")) {
+		if (ch->len == 0 || ch->len > SK_INCIDENT_MAX_STEPS)
+			lerr(L, ch->line, "the incident chain needs 1 to %d steps",
+			     SK_INCIDENT_MAX_STEPS);
+		for (size_t i = 0; i < ch->len && i < SK_INCIDENT_MAX_STEPS; i++) {
+			const sk_ynode *e = ch->items[i];
+			if (!keys_ok(L, e, "a step of the incident chain", step_keys, step_req))
+				continue;
+			sk_incident_step *st = &x->steps[x->n_steps];
+			if (!(v = mget(e, "role")) || !incident_role(L, v, "chain role", &st->role))
+				continue;
+			for (unsigned j = 0; j < x->n_steps; j++)
+				if (x->steps[j].role == st->role)
+					lerr(L, v->line, "role '%s' is twice in the incident chain",
+					     v->s);
+			if ((v = mget(e, "due_hours")))
+				load_due_hours(L, v, st);
+			if ((v = mget(e, "word")) && want(L, v, SK_YN_SCALAR, "word"))
+				st->word = pstr(L, v);
+			bool timed = false;
+			for (int k = 0; k < SK_SEV__COUNT; k++)
+				timed = timed || st->due_hours[k];
+			if (timed && !st->word)
+				lerr(L, e->line,
+				     "a step with due_hours needs the seed's word they were mapped "
+				     "from (word:)");
+			const char **c = NULL;
+			load_cites(L, mget(e, "cite"), false, &st->n_citations, &c, NULL);
+			st->citations = c;
+			x->n_steps++;
+		}
+	}
+	if ((v = mget(n, "informed")) && keys_ok(L, v, "informed", inf_keys, inf_keys)) {
+		const sk_ynode *rl = mget(v, "roles");
+		if (rl && want(L, rl, SK_YN_SEQ, "roles"))
+			for (size_t i = 0; i < rl->len; i++) {
+				sk_role r;
+				if (incident_role(L, rl->items[i], "informed role", &r))
+					x->informed |= 1u << r;
+			}
+		const char **c = NULL;
+		load_cites(L, mget(v, "cite"), false, &x->n_informed_citations, &c, NULL);
+		x->informed_citations = c;
+	}
+	if ((v = mget(n, "close")) && keys_ok(L, v, "close", close_keys, close_keys)) {
+		const sk_ynode *r = mget(v, "role");
+		if (r)
+			incident_role(L, r, "close role", &x->closer);
+		const char **c = NULL;
+		load_cites(L, mget(v, "cite"), false, &x->n_close_citations, &c, NULL);
+		x->close_citations = c;
+	}
+	L->p->has_incidents = x->n_steps > 0;
+}
+
 /*
  * separation: [{role: auditor, excludes: [ciso, ...], cite: [...], note: ...}]:
  * pairs of roles one account may not hold, added to the built-in floor
@@ -1404,9 +1506,10 @@ static void load_capabilities(ld *L, const sk_ynode *n)
 static void load_root(ld *L, const sk_ynode *root)
 {
 	static const char *const allowed[] = {
-	    "format",     "city",         "articles",   "chapters", "classification", "roles",
-	    "zones",      "rules",        "passwords",  "mfa",      "retention",      "checklist",
-	    "exceptions", "capabilities", "separation", NULL};
+	    "format",    "city",      "articles",   "chapters",     "classification",
+	    "roles",     "zones",     "rules",      "passwords",    "mfa",
+	    "retention", "checklist", "exceptions", "capabilities", "incidents",
+	    "separation", NULL};
 	static const char *const required[] = {"format", "city",  "articles", "classification",
 	                                       "roles",  "rules", NULL};
 	if (!keys_ok(L, root, "the profile", allowed, required))
@@ -1444,6 +1547,8 @@ static void load_root(ld *L, const sk_ynode *root)
 		load_capabilities(L, v);
 	if ((v = mget(root, "separation")))
 		load_separation(L, v);
+	if ((v = mget(root, "incidents")))
+		load_incidents(L, v);
 }
 
 /* --- public: loading --- */
@@ -1649,6 +1754,89 @@ const sk_password_rules *sk_policy_password_rules(const sk_policy *p, sk_account
 	if ((unsigned)kind >= SK_KIND__COUNT)
 		kind = SK_KIND_NORMAL;
 	return &p->pw[kind];
+}
+
+/*
+ * The chain when a profile states none: the national guideline's line
+ * (総務省 地方公共団体における情報セキュリティポリシーに関するガイドライン,
+ * 事故等の報告): the section's 情報セキュリティ管理者, the 統括情報セキュリティ
+ * 責任者, then the CISO, with the CSIRT informed and the 統括 closing. No
+ * deadlines: none is the profile's to invent. `policy coverage` flags it.
+ */
+static const sk_incident_route default_incidents = {
+    .n_steps = 3,
+    .steps = {{.role = SK_ROLE_SECURITY_MANAGER},
+              {.role = SK_ROLE_GENERAL_MANAGER},
+              {.role = SK_ROLE_CISO}},
+    .informed = 1u << SK_ROLE_CSIRT,
+    .closer = SK_ROLE_GENERAL_MANAGER,
+    .is_default = true,
+};
+
+const sk_incident_route *sk_policy_incident_route(const sk_policy *p)
+{
+	return p && p->has_incidents ? &p->incidents : &default_incidents;
+}
+
+static const char *const severity_names[SK_SEV__COUNT] = {"high", "medium", "low"};
+
+const char *sk_severity_name(sk_severity s)
+{
+	return (unsigned)s < SK_SEV__COUNT ? severity_names[s] : NULL;
+}
+
+sk_err sk_severity_parse(const char *s, sk_severity *out)
+{
+	for (int i = 0; s && i < SK_SEV__COUNT; i++)
+		if (strcmp(s, severity_names[i]) == 0) {
+			*out = (sk_severity)i;
+			return SK_OK;
+		}
+	return SK_ERR_INVALID;
+}
+
+static sk_err add_cites(sk_buf *out, unsigned n, const char *const *c)
+{
+	sk_err rc = SK_OK;
+	for (unsigned i = 0; rc == SK_OK && i < n; i++)
+		rc = sk_buf_addf(out, "%s%s", i ? ", " : " [", c[i]);
+	return rc == SK_OK && n ? sk_buf_addc(out, ']') : rc;
+}
+
+sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out)
+{
+	const sk_incident_route *x = sk_policy_incident_route(p);
+	sk_err rc = sk_buf_adds(out, x->is_default ? "incidents: no section; the default chain "
+	                                             "applies (see policy coverage)\n"
+	                                           : "incidents:\n");
+	for (unsigned i = 0; rc == SK_OK && i < x->n_steps; i++) {
+		const sk_incident_step *st = &x->steps[i];
+		rc = sk_buf_addf(out, "  %u. %s", i + 1, sk_role_name(st->role));
+		for (int v = 0; rc == SK_OK && v < SK_SEV__COUNT; v++)
+			if (st->due_hours[v])
+				rc = sk_buf_addf(out, " %s:%dh", severity_names[v], st->due_hours[v]);
+		if (rc == SK_OK && st->word)
+			rc = sk_buf_addf(out, " (「%s」)", st->word);
+		if (rc == SK_OK)
+			rc = add_cites(out, st->n_citations, st->citations);
+		if (rc == SK_OK)
+			rc = sk_buf_addc(out, '\n');
+	}
+	if (rc == SK_OK && x->informed) {
+		rc = sk_buf_adds(out, "  informed:");
+		for (int r = 0; rc == SK_OK && r < SK_ROLE__COUNT; r++)
+			if (x->informed & (1u << r))
+				rc = sk_buf_addf(out, " %s", sk_role_name((sk_role)r));
+		if (rc == SK_OK)
+			rc = add_cites(out, x->n_informed_citations, x->informed_citations);
+		if (rc == SK_OK)
+			rc = sk_buf_addc(out, '\n');
+	}
+	if (rc == SK_OK)
+		rc = sk_buf_addf(out, "  closed by: %s", sk_role_name(x->closer));
+	if (rc == SK_OK)
+		rc = add_cites(out, x->n_close_citations, x->close_citations);
+	return rc == SK_OK ? sk_buf_addc(out, '\n') : rc;
 }
 
 const sk_exception_route *sk_policy_exception_route(const sk_policy *p)

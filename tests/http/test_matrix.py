@@ -15,6 +15,7 @@ Scope: an object out of the caller's scope answers 404, never 403; lists
 leave it out (assets, accounts, grants, audit entries).
 """
 import itertools
+import json
 
 from sktest import (City, Client, Server, ROLES, HOME, OUTSIDE_UNIT, check, expect, fail,
                     password_for, sk, DB, external_address, TOTP_SECRETS, next_code)
@@ -43,6 +44,13 @@ CAPS = {
     # 八王子 7(7)ア: the chiefs of the line and the designated manager's 対策責任者 approve.
     "request.approve": ADMINS | {"security_officer", "security_manager", "system_manager",
                                  "dm_officer"},
+    # Every person reports incidents; the 甲 of contract documents acts through no account.
+    "incident.report": EVERY - {"city"},
+    # The defaults: the chiefs of the line and the CSIRT (the guideline is silent).
+    "incident.handle": ADMINS | {"security_officer", "security_manager", "system_manager",
+                                 "csirt"},
+    # 八王子 13(3): the cause, record and recurrence prevention go to the 情報セキュリティ管理者.
+    "incident.close": {"security_manager"},
 }
 SESSION = "any role"  # any account holding some role (its own session and password)
 PUBLIC = None
@@ -93,6 +101,13 @@ ROUTES = {
     # Everyone's own notifications (issue #13 part 5); another's is 404.
     ("GET", "/api/v1/notifications"): SESSION,
     ("POST", "/api/v1/notifications/{id}/read"): SESSION,
+    ("GET", "/api/v1/incidents"): SESSION,
+    ("POST", "/api/v1/incidents"): "incident.report",
+    ("GET", "/api/v1/incidents/{id}"): SESSION,
+    ("POST", "/api/v1/incidents/{id}/escalate"): "incident.handle",
+    ("POST", "/api/v1/incidents/{id}/respond"): "incident.handle",
+    ("POST", "/api/v1/incidents/{id}/close"): "incident.close",
+    ("POST", "/api/v1/incidents/{id}/attachments"): SESSION,
 }
 
 
@@ -154,6 +169,25 @@ for role in ROLES + ["victim"]:
     expect(got, 201, "a request filed by " + login)
     OWN[role] = got[2]["id"]
 VICTIM_REQ = OWN["victim"]
+def cli_incident(unit):
+    """An incident reported by the CLI operator at unit (no account of the matrix reported it)."""
+    out = sk("incident", "report", "--db", DB, "--unit", city.unit(unit), "--title",
+             "matrix incident", "--description", "d", "--found-at", "2026-01-01T00:00:00Z",
+             "--json")
+    return json.loads(out)["id"]
+
+
+# Each role's own report (the reporter sees it whatever its capabilities), and one at the root
+# and one outside every non-root scope, which only their unit's handlers see.
+INCIDENT = {"ROOT": cli_incident("ROOT"), OUTSIDE_UNIT: cli_incident(OUTSIDE_UNIT)}
+for role in ROLES:
+    if role in CAPS["incident.report"]:
+        rc = Client(srv)
+        expect(rc.login(city.login[role]), 200, "login " + role)
+        got = rc.call("POST", "/api/v1/incidents", {"title": "own", "description": "d",
+                                                    "found_at": "2026-01-01T00:00:00Z"})
+        expect(got, 201, "own incident of " + role)
+        INCIDENT[role] = got[2]["id"]
 
 
 def asset_body(unit):
@@ -236,8 +270,28 @@ def req_for(method, path, unit, role):
         ("POST", "/api/v1/notifications/{id}/read"): (200, True, (
             "/api/v1/notifications/%d/read" % NOTE[
                 "victim" if unit == OUTSIDE_UNIT else city.login.get(role, "u-norole")], None)),
+        ("GET", "/api/v1/incidents"): (200, False, None),
+        ("POST", "/api/v1/incidents"): (201, False, ("/api/v1/incidents", {
+            "title": "matrix %d" % n, "description": "d", "found_at": "2026-01-01T00:00:00Z"})),
+        # In scope: the caller's own report. The city reports none and handles none: the
+        # root's incident does not exist for it.
+        ("GET", "/api/v1/incidents/{id}"): (404 if role == "city" else 200, True, (
+            "/api/v1/incidents/%d" % own_incident(unit, role), None)),
+        ("POST", "/api/v1/incidents/{id}/escalate"): (200, True, None),
+        ("POST", "/api/v1/incidents/{id}/respond"): (200, True, None),
+        ("POST", "/api/v1/incidents/{id}/close"): (200, True, None),
+        ("POST", "/api/v1/incidents/{id}/attachments"): (404 if role == "city" else 201, True, (
+            "/api/v1/incidents/%d/attachments" % own_incident(unit, role),
+            {"name": "m.txt", "content": "eA=="})),
     }
     ok, scoped, spec = table[(method, path)]
+    if method == "POST" and path.startswith("/api/v1/incidents/{id}/") and \
+            not path.endswith("/attachments"):
+        # A fresh incident of the target unit each time: each step changes it.
+        verb = path.rsplit("/", 1)[1]
+        fresh = cli_incident(unit)
+        spec = ("/api/v1/incidents/%d/%s" % (fresh, verb), {"cause": "c"} if verb == "respond"
+                else {})
     if method == "DELETE":
         fresh = city.add_asset(unit)
         spec = ("/api/v1/assets/%d" % fresh, {"operator": "op", "record": "shredded"})
@@ -254,6 +308,13 @@ def req_for(method, path, unit, role):
     if spec is None:
         spec = (path, None)
     return ok, scoped, spec
+
+
+def own_incident(unit, role):
+    """The caller's own report at its home unit; outside its scope, one it cannot see."""
+    if unit == OUTSIDE_UNIT:
+        return INCIDENT[OUTSIDE_UNIT]
+    return INCIDENT.get(role, INCIDENT["ROOT"])
 
 
 def check_list_scope(method, path, role, body):
@@ -273,6 +334,12 @@ def check_list_scope(method, path, role, body):
         units = {g["unit_code"] for g in body}
         check(("sec-b1" in units) == root_role, "%s: grants at sec-b1 listed" % role)
         check(city.unit(home) in units, "%s does not list the grants of its unit" % role)
+    elif path == "/api/v1/incidents":
+        ids = {i["id"] for i in body}
+        check((INCIDENT[OUTSIDE_UNIT] in ids) == (root_role and role in CAPS["incident.handle"]),
+              "%s: an incident outside its scope listed" % role)
+        if role in INCIDENT:
+            check(INCIDENT[role] in ids, "%s does not list its own report" % role)
     elif path == "/api/v1/audit":
         objects = {e["object"] for e in body}
         out_asset = "asset:%d" % city.asset[OUTSIDE_UNIT]
