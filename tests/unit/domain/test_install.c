@@ -168,14 +168,14 @@ static void demo(const char *backend)
 	dt_snap before = dt_snapshot(s);
 	json_t *r = NULL;
 	sk_store_fault(s, SK_FAULT_WRITE, 60);
-	dt_expect(sk_demo_create(s, sk_actor_cli(), key, &r, &err), SK_ERR_STORE, &err, "injected");
+	dt_expect(sk_demo_create(s, sk_actor_cli(), NULL, key, &r, &err), SK_ERR_STORE, &err, "injected");
 	sk_store_fault(s, SK_FAULT_WRITE, 0);
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "demo", 60);
 	assert_false(exists(key));
 	assert_null(r);
 
-	dt_ok(sk_demo_create(s, sk_actor_cli(), key, &r, &err), &err);
+	dt_ok(sk_demo_create(s, sk_actor_cli(), NULL, key, &r, &err), &err);
 	assert_true(json_is_true(json_object_get(r, "demo")));
 	assert_string_equal(json_string_value(json_object_get(r, "profile")), "hachioji");
 	size_t nunits = json_array_size(json_object_get(r, "units"));
@@ -216,7 +216,7 @@ static void demo(const char *backend)
 	/* And it cannot be created twice. */
 	char key2[600];
 	snprintf(key2, sizeof(key2), "%s2", key);
-	dt_expect(sk_demo_create(s, sk_actor_cli(), key2, &r, &err), SK_ERR_CONFLICT, &err,
+	dt_expect(sk_demo_create(s, sk_actor_cli(), NULL, key2, &r, &err), SK_ERR_CONFLICT, &err,
 	          "already");
 	sk_buf_free(&err);
 	sk_store_close(s);
