@@ -46,11 +46,12 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		printf("\n");
 	}
 	if (json_is_true(json_object_get(r, "demo")))
-		printf("\nDEMO CREDENTIALS - for trying sekisho only, never for real data: every demo "
-		       "account's password is '" SK_DEMO_PASSWORD_PREFIX
-		       "<login>' (e.g. '" SK_DEMO_PASSWORD_PREFIX
-		       "%s' for the CISO). They are not temporary, so you can log in directly.\n",
-		       ciso ? ciso : "<login>");
+		printf(
+		    "\nDEMO CREDENTIALS - for trying sekisho only, never for real data: every demo "
+		    "account's password is '" SK_DEMO_PASSWORD_PREFIX
+		    "<login>' (e.g. '" SK_DEMO_PASSWORD_PREFIX
+		    "%s' for the CISO). They are not temporary, so you can log in directly.\n",
+		    ciso ? ciso : "<login>");
 	printf("\nThe JSON API (see /api/v1/openapi.json) is served by 'sekisho serve --db %s'; "
 	       "the web UI is not in this build yet.\n",
 	       path);
@@ -66,12 +67,9 @@ int sk_cmd_demo(int argc, char **argv)
 	const char *listen = "127.0.0.1:8080";
 	bool json = false, no_serve = false;
 	const sk_cli_opt opts[] = {
-	    SK_OPT_STR("profile", &profile),
-	    SK_OPT_STR("db", &path),
-	    SK_OPT_FLAG("json", &json),
-	    SK_OPT_STR("listen", &listen),
-	    SK_OPT_FLAG("no-serve", &no_serve),
-	    SK_OPT_END,
+	    SK_OPT_STR("profile", &profile),    SK_OPT_STR("db", &path),
+	    SK_OPT_FLAG("json", &json),         SK_OPT_STR("listen", &listen),
+	    SK_OPT_FLAG("no-serve", &no_serve), SK_OPT_END,
 	};
 	int st;
 	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st))
@@ -116,10 +114,11 @@ int sk_cmd_demo(int argc, char **argv)
 		/* Reused only for the city asked for: another one needs another --db. */
 		const char *had = e ? NULL : json_string_value(json_object_get(report, "profile"));
 		if (!e && profile && had && strcmp(had, profile) != 0)
-			e = sk_fail(&err, SK_ERR_CONFLICT,
-			            "%s holds the %s installation, not %s: give another --db for the "
-			            "%s demo",
-			            path, had, profile, profile);
+			e = sk_fail(
+			    &err, SK_ERR_CONFLICT,
+			    "%s holds the %s installation, not %s: give another --db for the "
+			    "%s demo",
+			    path, had, profile, profile);
 	} else if (!e) {
 		if (!(e = sk_audit_default_key_path(path, &key, &err)))
 			e = sk_demo_create(s, sk_actor_cli(), profile, key.data, &report, &err);

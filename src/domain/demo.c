@@ -136,10 +136,7 @@ static sk_err add_passwords(json_t *report, sk_buf *err)
 	return SK_OK;
 }
 
-const char *sk_demo_default_profile(void)
-{
-	return DEMO_DEFAULT_PROFILE;
-}
+const char *sk_demo_default_profile(void) { return DEMO_DEFAULT_PROFILE; }
 
 sk_err sk_demo_lookup(const char *profile, sk_buf *err)
 {
@@ -149,27 +146,29 @@ sk_err sk_demo_lookup(const char *profile, sk_buf *err)
 	const struct sk_demo_city *t = sk_demo_city_table(&n);
 	char list[128] = "";
 	for (size_t i = 0, used = 0; i < n; i++) {
-		int w = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-		                 t[i].profile);
+		int w =
+		    snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", t[i].profile);
 		if (w < 0 || (size_t)w >= sizeof(list) - used)
 			break;
 		used += (size_t)w;
 	}
-	sk_err e = sk_fail(err, SK_ERR_INVALID,
-	                   "there is no demo city for profile '%.64s' (expected %s)", profile, list);
+	sk_err e =
+	    sk_fail(err, SK_ERR_INVALID, "there is no demo city for profile '%.64s' (expected %s)",
+	            profile, list);
 	err->field = "profile";
 	return e;
 }
 
-sk_err sk_demo_create(sk_store *s, const sk_actor *actor, const char *profile,
-                      const char *key_path, json_t **report, sk_buf *err)
+sk_err sk_demo_create(sk_store *s, const sk_actor *actor, const char *profile, const char *key_path,
+                      json_t **report, sk_buf *err)
 {
 	*report = NULL;
 	bool key_made = false;
 	sk_err e = sk_demo_lookup(profile, err);
 	if (e)
 		return e;
-	const struct sk_demo_city *city = sk_demo_city_find(profile ? profile : DEMO_DEFAULT_PROFILE);
+	const struct sk_demo_city *city =
+	    sk_demo_city_find(profile ? profile : DEMO_DEFAULT_PROFILE);
 	if ((e = sk_store_begin(s, err)))
 		return e;
 	if ((e = create_in_txn(s, actor, city, key_path, &key_made, err)))

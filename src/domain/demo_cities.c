@@ -35,6 +35,7 @@
 #define NA_DC  "成田市外部データセンター（委託先）サーバラック"
 #define NA_SRV "本庁舎地下1階 サーバ室（入退室管理区域）"
 
+// clang-format off
 static const struct sk_demo_unit narita_units[] = {
     {"kikaku", "企画政策部", "department", "narita", "企画政策部長"},
     {"somu", "総務部", "department", "narita", "総務部長"},
@@ -53,28 +54,22 @@ static const struct sk_demo_unit narita_units[] = {
     {"kaigo", "介護保険課", "section", "fukushi", "介護保険課長"},
     {"gakumu", "学務課", "section", "kyoiku", "学務課長"},
     {"shobosomu", "消防本部総務課", "section", "shobo", "消防本部総務課長"},
-    {"vendor-kikan", "株式会社なりた情報サービス（住民情報系システム保守）", "contractor", "gyosei",
-     "業務責任者"},
-    {"vendor-web", "株式会社サンプルウェブ（市ホームページ運用）", "contractor", "kohou",
-     "業務責任者"},
+    {"vendor-kikan", "株式会社なりた情報サービス（住民情報系システム保守）", "contractor", "gyosei", "業務責任者"},
+    {"vendor-web", "株式会社サンプルウェブ（市ホームページ運用）", "contractor", "kohou", "業務責任者"},
 };
 
 static const struct sk_demo_person narita_people[] = {
     {"fujita.masaru", "藤田 勝（副市長）", "narita", "ciso", {{0}}},
-    {"okada.naomi", "岡田 直美（総務部長）", "somu", "security_officer",
-     {{"general_manager", "narita"}}},
+    {"okada.naomi", "岡田 直美（総務部長）", "somu", "security_officer", {{"general_manager", "narita"}}},
     {"ishikawa.tsuyoshi", "石川 剛（企画政策部長）", "kikaku", "security_officer", {{0}}},
     {"maeda.kaoru", "前田 薫（財政部長）", "zaisei", "security_officer", {{0}}},
     {"ogawa.hiroshi", "小川 浩（市民生活部長）", "shimin", "security_officer", {{0}}},
     {"goto.keiko", "後藤 恵子（福祉部長）", "fukushi", "security_officer", {{0}}},
     {"hasegawa.osamu", "長谷川 修（教育総務部長）", "kyoiku", "security_officer", {{0}}},
     {"murakami.isao", "村上 功（消防長）", "shobo", "security_officer", {{0}}},
-    {"kondo.satoshi", "近藤 聡（行政管理課長）", "gyosei", "security_manager",
-     {{"system_manager", "narita"}}},
-    {"sakamoto.rie", "坂本 理恵（情報推進室長）", "johosuishin", "security_manager",
-     {{"csirt", "narita"}}},
-    {"endo.takuya", "遠藤 拓也（情報推進室）", "johosuishin", "system_staff",
-     {{"csirt", "narita"}}},
+    {"kondo.satoshi", "近藤 聡（行政管理課長）", "gyosei", "security_manager", {{"system_manager", "narita"}}},
+    {"sakamoto.rie", "坂本 理恵（情報推進室長）", "johosuishin", "security_manager", {{"csirt", "narita"}}},
+    {"endo.takuya", "遠藤 拓也（情報推進室）", "johosuishin", "system_staff", {{"csirt", "narita"}}},
     {"aoki.yoko", "青木 陽子（広報課長）", "kohou", "security_manager", {{0}}},
     {"fukuda.shin", "福田 慎（市民税課長）", "shiminzei", "security_manager", {{0}}},
     {"nishimura.ai", "西村 愛（収納課長）", "shuno", "security_manager", {{0}}},
@@ -168,6 +163,7 @@ static const struct sk_demo_asset narita_assets[] = {
     {"zaisei", "document", "予算編成資料（公表前）", 1, "財政部 執務室", "2", "1", "1", "lgwan", "", 0, "2026-01-15", D_PAPER},
     {"fukushi", "document", "生活保護ケース記録", 450, "福祉部 施錠書庫", "3", "2", "1", "lgwan", "P", 0, "2024-04-01", D_PAPER},
 };
+// clang-format on
 
 /* ---------------------------------------------------------------- 八王子市 */
 /*
@@ -183,6 +179,7 @@ static const struct sk_demo_asset narita_assets[] = {
 #define HA_CTR "市民センター 事務室"
 #define HA_GYM "市民体育館 事務室"
 
+// clang-format off
 static const struct sk_demo_unit hachioji_units[] = {
     {"somu", "総務部", "department", "hachioji", "総務部長"},
     {"shimin", "市民部", "department", "hachioji", "市民部長"},
@@ -198,22 +195,16 @@ static const struct sk_demo_unit hachioji_units[] = {
     {"gakko", "学校教育政策課", "section", "kyoiku", "学校教育政策課長"},
     {"shido", "教育指導課", "section", "kyoiku", "教育指導課長"},
     {"sports", "スポーツ振興課", "section", "kyoiku", "スポーツ振興課長"},
-    {"center-dm", "市民センター指定管理者（一般財団法人はちおうじ地域振興会）",
-     "designated_manager", "kyodo", "情報セキュリティ対策責任者（センター長）"},
-    {"gym-dm", "市民体育館指定管理者（株式会社はちおうじスポーツサービス）", "designated_manager",
-     "sports", "情報セキュリティ対策責任者（館長）"},
-    {"center-dm-sys", "株式会社サンプル予約システム（市民センター指定管理者の委託先・施設予約システム保守）",
-     "contractor", "kyodo", "業務責任者"},
-    {"vendor-sys", "株式会社サンプル情報システム（基幹系保守）", "contractor", "joho",
-     "業務責任者"},
+    {"center-dm", "市民センター指定管理者（一般財団法人はちおうじ地域振興会）", "designated_manager", "kyodo", "情報セキュリティ対策責任者（センター長）"},
+    {"gym-dm", "市民体育館指定管理者（株式会社はちおうじスポーツサービス）", "designated_manager", "sports", "情報セキュリティ対策責任者（館長）"},
+    {"center-dm-sys", "株式会社サンプル予約システム（市民センター指定管理者の委託先・施設予約システム保守）", "contractor", "kyodo", "業務責任者"},
+    {"vendor-sys", "株式会社サンプル情報システム（基幹系保守）", "contractor", "joho", "業務責任者"},
 };
 
 static const struct sk_demo_person hachioji_people[] = {
     {"yamada.taro", "山田 太郎（副市長）", "hachioji", "ciso", {{0}}},
-    {"sato.hanako", "佐藤 花子（総務部長）", "somu", "security_officer",
-     {{"general_manager", "hachioji"}, {"city", "hachioji"}}},
-    {"suzuki.ichiro", "鈴木 一郎（情報管理課長）", "joho", "security_manager",
-     {{"system_manager", "joho"}}},
+    {"sato.hanako", "佐藤 花子（総務部長）", "somu", "security_officer", {{"general_manager", "hachioji"}, {"city", "hachioji"}}},
+    {"suzuki.ichiro", "鈴木 一郎（情報管理課長）", "joho", "security_manager", {{"system_manager", "joho"}}},
     {"takahashi.ken", "高橋 健", "joho", "system_staff", {{"csirt", "hachioji"}}},
     {"tanaka.yumi", "田中 由美", "joho", "staff", {{"csirt", "hachioji"}}},
     {"ito.makoto", "伊藤 誠（職員課長）", "shokuin", "security_manager", {{0}}},
@@ -221,8 +212,7 @@ static const struct sk_demo_person hachioji_people[] = {
     {"nakamura.susumu", "中村 進（市民部長）", "shimin", "security_officer", {{0}}},
     {"kobayashi.mai", "小林 舞（市民課長）", "shiminka", "security_manager", {{0}}},
     {"kato.yuki", "加藤 由紀", "shiminka", "staff", {{0}}},
-    {"yoshida.koji", "吉田 浩二（住民税課長）", "zeimu", "security_manager",
-     {{"system_manager", "zeimu"}}},
+    {"yoshida.koji", "吉田 浩二（住民税課長）", "zeimu", "security_manager", {{"system_manager", "zeimu"}}},
     {"yamamoto.emi", "山本 恵美", "zeimu", "staff", {{0}}},
     {"okubo.hiromi", "大久保 裕美（協働推進課長）", "kyodo", "security_manager", {{0}}},
     {"matsumoto.ryo", "松本 亮（福祉部長）", "fukushi", "security_officer", {{0}}},
@@ -230,7 +220,9 @@ static const struct sk_demo_person hachioji_people[] = {
     {"hayashi.tomoko", "林 智子（介護保険課長）", "kaigo", "security_manager", {{0}}},
     {"kimura.jun", "木村 潤", "kaigo", "staff", {{0}}},
     {"shimizu.daisuke", "清水 大輔（教育部長）", "kyoiku", "security_officer", {{0}}},
+    {"kondo.yuka", "近藤 由佳（学校教育政策課長）", "gakko", "security_manager", {{0}}},
     {"yamaguchi.sho", "山口 翔", "gakko", "staff", {{0}}},
+    {"fujiwara.gen", "藤原 玄（教育指導課長）", "shido", "security_manager", {{0}}},
     {"nomura.kiyoshi", "野村 清（スポーツ振興課長）", "sports", "security_manager", {{0}}},
     {"mori.akira", "森 明（センター長）", "center-dm", "dm_officer", {{0}}},
     {"ikeda.saki", "池田 咲", "center-dm", "staff", {{0}}},
@@ -313,6 +305,7 @@ static const struct sk_demo_asset hachioji_assets[] = {
     {"gym-dm", "document", "施設点検記録", 12, HA_GYM, "1", "2", "1", "internet", "", 0, "2025-04-01", D_PAPER},
     {"gym-dm", "data", "館内掲示用イベント案内", 1, HA_GYM " 受付用パソコン", "1", "1", "1", "internet", "", 0, "2025-04-01", D_DATA},
 };
+// clang-format on
 
 /* ------------------------------------------------------------------ 新潟市 */
 /*
@@ -326,6 +319,7 @@ static const struct sk_demo_asset hachioji_assets[] = {
 #define NI_DC  "新潟市 庁外データセンター（乙の運用）"
 #define NI_SRV "本館地下1階 サーバ室（入退室管理区域）"
 
+// clang-format off
 static const struct sk_demo_unit niigata_units[] = {
     {"somu", "総務部", "department", "niigata", "総務部長"},
     {"zaimu", "財務部", "department", "niigata", "財務部長"},
@@ -341,20 +335,15 @@ static const struct sk_demo_unit niigata_units[] = {
     {"kumin", "中央区役所区民生活課", "section", "chuo-ku", "区民生活課長"},
     {"gakumu", "学務課", "section", "kyoiku", "学務課長"},
     {"eigyo", "水道局営業課", "section", "suido", "営業課長"},
-    {"otsu-kikan", "株式会社にいがた情報システム（基幹系システム運用委託・乙）", "contractor",
-     "digital", "業務責任者"},
-    {"otsu-punch", "株式会社サンプルデータ入力（課税資料データ入力委託・乙）", "contractor",
-     "shiminzei", "業務責任者"},
-    {"otsu-kenshin", "株式会社サンプル検針サービス（水道メーター検針委託・乙）", "contractor",
-     "eigyo", "業務責任者"},
+    {"otsu-kikan", "株式会社にいがた情報システム（基幹系システム運用委託・乙）", "contractor", "digital", "業務責任者"},
+    {"otsu-punch", "株式会社サンプルデータ入力（課税資料データ入力委託・乙）", "contractor", "shiminzei", "業務責任者"},
+    {"otsu-kenshin", "株式会社サンプル検針サービス（水道メーター検針委託・乙）", "contractor", "eigyo", "業務責任者"},
 };
 
 static const struct sk_demo_person niigata_people[] = {
     {"nishida.makoto", "西田 誠（副市長・最高情報セキュリティ責任者）", "niigata", "ciso", {{0}}},
-    {"kawai.yoshiko", "河合 佳子（総務部長・甲の情報セキュリティ担当）", "somu", "staff",
-     {{"city", "niigata"}}},
-    {"shibata.koichi", "柴田 浩一（デジタル行政推進課長・甲の情報セキュリティ担当）", "digital",
-     "staff", {{"city", "niigata"}}},
+    {"kawai.yoshiko", "河合 佳子（総務部長・甲の情報セキュリティ担当）", "somu", "staff", {{"city", "niigata"}}},
+    {"shibata.koichi", "柴田 浩一（デジタル行政推進課長・甲の情報セキュリティ担当）", "digital", "staff", {{"city", "niigata"}}},
     {"arai.tomomi", "新井 友美（人事課長）", "jinji", "staff", {{0}}},
     {"kojima.hajime", "小島 一（市民税課長）", "shiminzei", "staff", {{0}}},
     {"hirano.sachiko", "平野 幸子（納税課長）", "nozei", "staff", {{0}}},
@@ -444,6 +433,7 @@ static const struct sk_demo_asset niigata_assets[] = {
     {"fukushi", "document", "生活保護ケース記録", 1500, "福祉部 施錠書庫", "3", "2", "1", "lgwan", "P", 0, "2024-04-01", D_PAPER},
     {"suido", "document", "水道施設の配管図", 1, "水道局 施錠書庫", "3", "2", "2", "lgwan", "", 72, "2012-04-01", D_PAPER},
 };
+// clang-format on
 
 /* ---------------------------------------------------------------- 世田谷区 */
 /*
@@ -457,6 +447,7 @@ static const struct sk_demo_asset niigata_assets[] = {
 #define SE_DC  "世田谷区 庁外データセンター（委託先）"
 #define SE_SRV "本庁舎 サーバ室（入退室管理区域）"
 
+// clang-format off
 static const struct sk_demo_unit setagaya_units[] = {
     {"seisaku", "政策経営部", "department", "setagaya", "政策経営部長"},
     {"somu", "総務部", "department", "setagaya", "総務部長"},
@@ -474,33 +465,22 @@ static const struct sk_demo_unit setagaya_units[] = {
     {"kaigo", "介護保険課", "section", "korei", "介護保険課長"},
     {"gakumu", "学務課", "section", "kyoiku", "学務課長"},
     {"kumin", "世田谷総合支所区民課", "section", "sogo", "区民課長"},
-    {"vendor-juki", "株式会社せたがや情報サービス（住民記録システム運用）", "contractor", "jumin",
-     "業務責任者"},
-    {"vendor-cloud", "株式会社サンプルクラウド（庁内クラウドサービス提供）", "contractor",
-     "johoseisaku", "業務責任者"},
+    {"vendor-juki", "株式会社せたがや情報サービス（住民記録システム運用）", "contractor", "jumin", "業務責任者"},
+    {"vendor-cloud", "株式会社サンプルクラウド（庁内クラウドサービス提供）", "contractor", "johoseisaku", "業務責任者"},
 };
 
 static const struct sk_demo_person setagaya_people[] = {
     {"hoshino.akio", "星野 明夫（副区長・CISO）", "setagaya", "ciso", {{0}}},
-    {"taniguchi.mayumi", "谷口 真由美（政策経営部長・CISO補佐）", "setagaya", "general_manager",
-     {{"city", "setagaya"}}},
-    {"nagai.kenta", "永井 健太（情報政策課長・情報化基盤管理者）", "johoseisaku", "system_manager",
-     {{"system_manager", "setagaya"}}},
-    {"sakurai.emiko", "桜井 恵美子（DX推進担当課長・政策経営部情報化管理者）", "dx", "staff",
-     {{"security_manager", "seisaku"}}},
-    {"kitamura.shin", "北村 慎（総務課長・総務部情報化管理者）", "somuka", "staff",
-     {{"security_manager", "somu"}}},
-    {"imai.noriyuki", "今井 規之（住民記録・戸籍課長・情報システム管理者）", "jumin",
-     "system_manager", {{"security_manager", "chiiki"}}},
-    {"takagi.rei", "高木 玲（課税課長・財務部情報化管理者）", "kazei", "staff",
-     {{"security_manager", "zaimu"}}},
+    {"taniguchi.mayumi", "谷口 真由美（政策経営部長・CISO補佐）", "setagaya", "general_manager", {{"city", "setagaya"}}},
+    {"nagai.kenta", "永井 健太（情報政策課長・情報化基盤管理者）", "johoseisaku", "system_manager", {{"system_manager", "setagaya"}}},
+    {"sakurai.emiko", "桜井 恵美子（DX推進担当課長・政策経営部情報化管理者）", "dx", "staff", {{"security_manager", "seisaku"}}},
+    {"kitamura.shin", "北村 慎（総務課長・総務部情報化管理者）", "somuka", "staff", {{"security_manager", "somu"}}},
+    {"imai.noriyuki", "今井 規之（住民記録・戸籍課長・情報システム管理者）", "jumin", "system_manager", {{"security_manager", "chiiki"}}},
+    {"takagi.rei", "高木 玲（課税課長・財務部情報化管理者）", "kazei", "staff", {{"security_manager", "zaimu"}}},
     {"murata.kazue", "村田 和枝（納税課長）", "nozei", "staff", {{0}}},
-    {"ando.yusuke", "安藤 雄介（介護保険課長・高齢福祉部情報化管理者）", "kaigo", "staff",
-     {{"security_manager", "korei"}}},
-    {"ishida.asami", "石田 麻美（学務課長・教育委員会事務局情報化管理者）", "gakumu", "staff",
-     {{"security_manager", "kyoiku"}}},
-    {"ueno.takashi", "上野 隆（区民課長・世田谷総合支所情報化管理者）", "kumin", "staff",
-     {{"security_manager", "sogo"}}},
+    {"ando.yusuke", "安藤 雄介（介護保険課長・高齢福祉部情報化管理者）", "kaigo", "staff", {{"security_manager", "korei"}}},
+    {"ishida.asami", "石田 麻美（学務課長・教育委員会事務局情報化管理者）", "gakumu", "staff", {{"security_manager", "kyoiku"}}},
+    {"ueno.takashi", "上野 隆（区民課長・世田谷総合支所情報化管理者）", "kumin", "staff", {{"security_manager", "sogo"}}},
     {"morita.yui", "森田 結衣（情報政策課）", "johoseisaku", "staff", {{0}}},
     {"shibuya.ken", "渋谷 健（住民記録・戸籍課）", "jumin", "staff", {{0}}},
     {"koike.nana", "小池 菜々（区民課・会計年度任用職員）", "kumin", "staff", {{0}}},
@@ -583,6 +563,7 @@ static const struct sk_demo_asset setagaya_assets[] = {
     {"sogo", "hardware", "支所の防災無線設備", 1, "世田谷総合支所 防災室", "III", "-", "-", "lgwan", "", 0, "2018-04-01", D_FAC},
     {"zaimu", "document", "予算編成資料（公表前）", 1, "財務部 執務室", "III", "-", "-", "lgwan", "", 0, "2026-01-15", D_PAPER},
 };
+// clang-format on
 
 static const struct sk_demo_city cities[] = {
     {"narita", "narita", "副市長", narita_units, N(narita_units), narita_people, N(narita_people),
