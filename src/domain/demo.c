@@ -36,8 +36,8 @@ static sk_err add_asset(sk_ctx *c, const struct sk_demo_city *city, const struct
                         sk_buf *err)
 {
 	char qty[16], hours[16];
-	snprintf(qty, sizeof(qty), "%d", a->quantity);
-	snprintf(hours, sizeof(hours), "%d", a->recovery_hours);
+	snprintf(qty, sizeof(qty), "%ld", a->quantity);
+	snprintf(hours, sizeof(hours), "%ld", a->recovery_hours);
 	sk_asset_input in = {{NULL}};
 	in.v[SK_AF_UNIT] = a->unit;
 	in.v[SK_AF_TYPE] = a->type;

@@ -35,9 +35,9 @@ struct sk_demo_person {
  */
 struct sk_demo_asset {
 	const char *unit, *type, *name;
-	int quantity;
+	long quantity; /* long: no padding between the pointers */
 	const char *location, *conf, *integ, *avail, *zone, *flags;
-	int recovery_hours;
+	long recovery_hours;
 	const char *acquired, *disposal;
 };
 
