@@ -197,7 +197,7 @@ static const struct sk_demo_unit hachioji_units[] = {
     {"sports", "スポーツ振興課", "section", "kyoiku", "スポーツ振興課長"},
     {"center-dm", "市民センター指定管理者（一般財団法人はちおうじ地域振興会）", "designated_manager", "kyodo", "情報セキュリティ対策責任者（センター長）"},
     {"gym-dm", "市民体育館指定管理者（株式会社はちおうじスポーツサービス）", "designated_manager", "sports", "情報セキュリティ対策責任者（館長）"},
-    {"center-dm-sys", "株式会社サンプル予約システム（市民センター指定管理者の委託先・施設予約システム保守）", "contractor", "kyodo", "業務責任者"},
+    {"center-dm-sys", "株式会社サンプル予約システム（施設予約システム保守・指定管理者の委託先）", "contractor", "center-dm", "業務責任者"},
     {"vendor-sys", "株式会社サンプル情報システム（基幹系保守）", "contractor", "joho", "業務責任者"},
 };
 
