@@ -17,6 +17,7 @@
 #define DEMO_DEFAULT_PROFILE "hachioji"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
 static void demo_password(const char *login, char *out, size_t n)
 {
 	snprintf(out, n, SK_DEMO_PASSWORD_PREFIX "%s", login);
