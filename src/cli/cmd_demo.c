@@ -10,7 +10,9 @@
 #include "cli.h"
 #include "commands.h"
 
-#define USAGE      "[--db PATH] [--json] [--listen ADDR:PORT] [--no-serve]"
+#define USAGE                                                                                      \
+	"[--profile narita|niigata|setagaya|hachioji] [--db PATH] [--json] [--listen ADDR:PORT] "  \
+	"[--no-serve]"
 #define DEFAULT_DB "sekisho-demo.db"
 
 static void print_report(const json_t *r, bool created, const char *path, bool serving)
@@ -18,9 +20,14 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 	printf("%s the demo installation %s in %s (profile %s)\n", created ? "created" : "reusing",
 	       json_string_value(json_object_get(r, "city")), path,
 	       json_string_value(json_object_get(r, "profile")));
+	printf("%zu units, %zu accounts, %lld assets in the register (情報資産台帳)\n",
+	       json_array_size(json_object_get(r, "units")),
+	       json_array_size(json_object_get(r, "accounts")),
+	       (long long)json_integer_value(json_object_get(r, "assets")));
 	printf("\norganization:\n");
 	size_t i, j;
 	json_t *u, *a, *role;
+	const char *ciso = NULL;
 	json_array_foreach (json_object_get(r, "units"), i, u)
 		printf("  %-12s %-20s %s\n", json_string_value(json_object_get(u, "code")),
 		       json_string_value(json_object_get(u, "kind")),
@@ -31,8 +38,11 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		       json_string_value(json_object_get(a, "unit_code")),
 		       json_string_value(json_object_get(a, "name")));
 		printf("  %-18s roles:", "");
-		json_array_foreach (json_object_get(a, "roles"), j, role)
+		json_array_foreach (json_object_get(a, "roles"), j, role) {
 			printf(" %s", json_string_value(role));
+			if (!ciso && strncmp(json_string_value(role), "ciso@", 5) == 0)
+				ciso = json_string_value(json_object_get(a, "login"));
+		}
 		printf("\n");
 	}
 	if (json_is_true(json_object_get(r, "demo")))
@@ -40,10 +50,11 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		    "\nDEMO CREDENTIALS - for trying sekisho only, never for real data: every demo "
 		    "account's password is '" SK_DEMO_PASSWORD_PREFIX
 		    "<login>' (e.g. '" SK_DEMO_PASSWORD_PREFIX
-		    "yamada.taro'). They are not temporary, so you can log in directly. Privileged "
+		    "%s' for the CISO). They are not temporary, so you can log in directly. Privileged "
 		    "accounts (ciso, general_manager, system_manager, auditor) enroll a one-time "
 		    "code (TOTP) at their first login: POST /api/v1/totp/enroll, then "
-		    "/api/v1/totp/confirm (docs/authentication.md).\n");
+		    "/api/v1/totp/confirm (docs/authentication.md).\n",
+		    ciso ? ciso : "<login>");
 	printf("\nThe JSON API (see /api/v1/openapi.json) is served by 'sekisho serve --db %s'; "
 	       "the web UI is not in this build yet.\n",
 	       path);
@@ -55,14 +66,13 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 int sk_cmd_demo(int argc, char **argv)
 {
 	const char *path = DEFAULT_DB;
+	const char *profile = NULL;
 	const char *listen = "127.0.0.1:8080";
 	bool json = false, no_serve = false;
 	const sk_cli_opt opts[] = {
-	    SK_OPT_STR("db", &path),
-	    SK_OPT_FLAG("json", &json),
-	    SK_OPT_STR("listen", &listen),
-	    SK_OPT_FLAG("no-serve", &no_serve),
-	    SK_OPT_END,
+	    SK_OPT_STR("profile", &profile),    SK_OPT_STR("db", &path),
+	    SK_OPT_FLAG("json", &json),         SK_OPT_STR("listen", &listen),
+	    SK_OPT_FLAG("no-serve", &no_serve), SK_OPT_END,
 	};
 	int st;
 	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st))
@@ -74,6 +84,13 @@ int sk_cmd_demo(int argc, char **argv)
 		                          path);
 
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), key = SK_BUF_INIT(4096);
+	/* An unknown city is refused before anything is created. */
+	if (sk_demo_lookup(profile, &err)) {
+		int prc = sk_cli_usage_error(USAGE, "--profile: %s", err.data);
+		sk_buf_free(&err);
+		sk_buf_free(&key);
+		return prc;
+	}
 	/* A taken port is found before the city is built and its report printed. */
 	bool serving = !no_serve && !json;
 	if (serving) {
@@ -97,9 +114,17 @@ int sk_cmd_demo(int argc, char **argv)
 		e = sk_install_exists(s, &have, &err);
 	if (!e && have) {
 		e = sk_demo_describe(s, &report, &err);
+		/* Reused only for the city asked for: another one needs another --db. */
+		const char *had = e ? NULL : json_string_value(json_object_get(report, "profile"));
+		if (!e && profile && had && strcmp(had, profile) != 0)
+			e = sk_fail(
+			    &err, SK_ERR_CONFLICT,
+			    "%s holds the %s installation, not %s: give another --db for the "
+			    "%s demo",
+			    path, had, profile, profile);
 	} else if (!e) {
 		if (!(e = sk_audit_default_key_path(path, &key, &err)))
-			e = sk_demo_create(s, sk_actor_cli(), key.data, &report, &err);
+			e = sk_demo_create(s, sk_actor_cli(), profile, key.data, &report, &err);
 		created = !e;
 	}
 	sk_store_close(s);

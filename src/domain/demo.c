@@ -6,79 +6,15 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "asset.h"
+#include "ctx.h"
+#include "demo_cities.h"
 #include "install.h"
 #include "org.h"
 #include "role.h"
 #include "user.h"
 
-#define DEMO_PROFILE "hachioji"
-#define DEMO_ROOT    "hachioji"
-
-/* Units in creation order: each parent comes before its children. */
-static const struct demo_unit {
-	const char *code, *name, *kind, *parent;
-} demo_units[] = {
-    {"somu", "総務部", "department", DEMO_ROOT},
-    {"shimin", "市民部", "department", DEMO_ROOT},
-    {"fukushi", "福祉部", "department", DEMO_ROOT},
-    {"kyoiku", "教育委員会学校教育部", "department", DEMO_ROOT},
-    {"shokuin", "職員課", "section", "somu"},
-    {"joho", "情報管理課", "section", "somu"},
-    {"shiminka", "市民課", "section", "shimin"},
-    {"zeimu", "住民税課", "section", "shimin"},
-    {"fukushika", "福祉政策課", "section", "fukushi"},
-    {"kaigo", "介護保険課", "section", "fukushi"},
-    {"gakko", "学校教育政策課", "section", "kyoiku"},
-    {"shido", "教育指導課", "section", "kyoiku"},
-    {"center-dm", "市民センター指定管理者（一般財団法人はちおうじ地域振興会）",
-     "designated_manager", "shimin"},
-    {"vendor-sys", "株式会社サンプル情報システム（基幹系保守）", "contractor", "joho"},
-};
-
-/* Grants beyond the first role, which is held at the person's own unit. */
-struct grant {
-	const char *role, *unit;
-};
-
-static const struct demo_person {
-	const char *login, *name, *unit, *role; /* role: held at unit */
-	struct grant more[3];
-} people[] = {
-    {"yamada.taro", "山田 太郎（副市長）", DEMO_ROOT, "ciso", {{0}}},
-    {"sato.hanako",
-     "佐藤 花子（総務部長）",
-     "somu",
-     "security_officer",
-     {{"general_manager", DEMO_ROOT}, {"city", DEMO_ROOT}}},
-    {"suzuki.ichiro",
-     "鈴木 一郎（情報管理課長）",
-     "joho",
-     "security_manager",
-     {{"system_manager", "joho"}}},
-    {"takahashi.ken", "高橋 健", "joho", "system_staff", {{"csirt", DEMO_ROOT}}},
-    {"tanaka.yumi", "田中 由美", "joho", "staff", {{"csirt", DEMO_ROOT}}},
-    {"ito.makoto", "伊藤 誠（職員課長）", "shokuin", "security_manager", {{0}}},
-    {"watanabe.aya", "渡辺 彩", "shokuin", "staff", {{0}}},
-    {"nakamura.susumu", "中村 進（市民部長）", "shimin", "security_officer", {{0}}},
-    {"kobayashi.mai", "小林 舞（市民課長）", "shiminka", "security_manager", {{0}}},
-    {"kato.yuki", "加藤 由紀", "shiminka", "staff", {{0}}},
-    {"yoshida.koji",
-     "吉田 浩二（住民税課長）",
-     "zeimu",
-     "security_manager",
-     {{"system_manager", "zeimu"}}},
-    {"yamamoto.emi", "山本 恵美", "zeimu", "staff", {{0}}},
-    {"matsumoto.ryo", "松本 亮（福祉部長）", "fukushi", "security_officer", {{0}}},
-    {"inoue.kana", "井上 佳奈（福祉政策課長）", "fukushika", "security_manager", {{0}}},
-    {"hayashi.tomoko", "林 智子（介護保険課長）", "kaigo", "security_manager", {{0}}},
-    {"kimura.jun", "木村 潤", "kaigo", "staff", {{0}}},
-    {"shimizu.daisuke", "清水 大輔（教育部長）", "kyoiku", "security_officer", {{0}}},
-    {"yamaguchi.sho", "山口 翔", "gakko", "staff", {{0}}},
-    {"mori.akira", "森 明（センター長）", "center-dm", "dm_officer", {{0}}},
-    {"ikeda.saki", "池田 咲", "center-dm", "staff", {{0}}},
-    {"hashimoto.takeshi", "橋本 剛", "vendor-sys", "contractor", {{0}}},
-    {"abe.naoki", "阿部 直樹（監査委員事務局）", DEMO_ROOT, "auditor", {{0}}},
-};
+#define DEMO_DEFAULT_PROFILE "hachioji"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -87,15 +23,59 @@ static void demo_password(const char *login, char *out, size_t n)
 	snprintf(out, n, SK_DEMO_PASSWORD_PREFIX "%s", login);
 }
 
-static sk_err create_in_txn(sk_store *s, const sk_actor *actor, const char *key_path,
-                            bool *key_made, sk_buf *err)
+/* The 管理責任者 of an asset of unit code: the unit's chief. */
+static const char *chief_of(const struct sk_demo_city *city, const char *code)
 {
-	const struct demo_person *ciso = &people[0];
+	for (size_t i = 0; i < city->nunits; i++)
+		if (strcmp(city->units[i].code, code) == 0)
+			return city->units[i].chief;
+	return city->root_chief;
+}
+
+/* Adds one register entry through the asset domain (checked and audited like any other). */
+static sk_err add_asset(sk_ctx *c, const struct sk_demo_city *city, const struct sk_demo_asset *a,
+                        sk_buf *err)
+{
+	char qty[16], hours[16];
+	snprintf(qty, sizeof(qty), "%ld", a->quantity);
+	snprintf(hours, sizeof(hours), "%ld", a->recovery_hours);
+	sk_asset_input in = {{NULL}};
+	in.v[SK_AF_UNIT] = a->unit;
+	in.v[SK_AF_TYPE] = a->type;
+	in.v[SK_AF_NAME] = a->name;
+	in.v[SK_AF_QUANTITY] = qty;
+	in.v[SK_AF_LOCATION] = a->location;
+	in.v[SK_AF_BACKUP] = strchr(a->flags, 'B') ? "yes" : "no";
+	in.v[SK_AF_DISPOSAL_METHOD] = a->disposal;
+	in.v[SK_AF_CONF] = a->conf;
+	in.v[SK_AF_INTEG] = a->integ;
+	in.v[SK_AF_AVAIL] = a->avail;
+	in.v[SK_AF_MANAGER] = chief_of(city, a->unit);
+	in.v[SK_AF_ZONE] = a->zone;
+	in.v[SK_AF_PERSONAL] = strpbrk(a->flags, "PM") ? "yes" : "no";
+	in.v[SK_AF_MYNUMBER] = strchr(a->flags, 'M') ? "yes" : "no";
+	in.v[SK_AF_RECOVERY_HOURS] = a->recovery_hours ? hours : NULL;
+	in.v[SK_AF_ACQUIRED_ON] = a->acquired;
+	sk_err e = sk_asset_add(c, &in, NULL, err);
+	if (e && e != SK_ERR_STORE && e != SK_ERR_NOMEM) {
+		/* The tables are ours: a refusal here is a bug in them, so say which entry. */
+		char why[512];
+		snprintf(why, sizeof(why), "%s%s%s", err->field ? err->field : "",
+		         err->field ? ": " : "", err->data);
+		return sk_fail(err, SK_ERR_INTERNAL, "demo asset '%s': %s", a->name, why);
+	}
+	return e;
+}
+
+static sk_err create_in_txn(sk_store *s, const sk_actor *actor, const struct sk_demo_city *city,
+                            const char *key_path, bool *key_made, sk_buf *err)
+{
+	const struct sk_demo_person *ciso = &city->people[0];
 	char pw[128], none[SK_PASSWORD_TEMP_MAX];
 	sk_install_result res;
 	demo_password(ciso->login, pw, sizeof(pw));
-	sk_install_opts o = {.profile = DEMO_PROFILE,
-	                     .code = DEMO_ROOT,
+	sk_install_opts o = {.profile = city->profile,
+	                     .code = city->root,
 	                     .admin_login = ciso->login,
 	                     .admin_name = ciso->name,
 	                     .admin_password = pw,
@@ -105,28 +85,39 @@ static sk_err create_in_txn(sk_store *s, const sk_actor *actor, const char *key_
 	if (e)
 		return e;
 	*key_made = true;
-	for (size_t i = 0; i < N(demo_units); i++)
-		if ((e = sk_org_add(s, actor, demo_units[i].code, demo_units[i].name,
-		                    demo_units[i].kind, demo_units[i].parent, NULL, err)))
+	for (size_t i = 0; i < city->nunits; i++) {
+		const struct sk_demo_unit *u = &city->units[i];
+		if ((e = sk_org_add(s, actor, u->code, u->name, u->kind, u->parent, NULL, err)))
 			return e;
-	for (size_t i = 1; i < N(people); i++) {
-		const struct demo_person *p = &people[i];
-		const char *roles[] = {p->role};
-		demo_password(p->login, pw, sizeof(pw));
-		sk_user_new u = {.login = p->login,
-		                 .name = p->name,
-		                 .unit = p->unit,
-		                 .roles = roles,
-		                 .nroles = 1,
-		                 .password = pw,
-		                 .password_len = strlen(pw)};
-		if ((e = sk_user_add(s, actor, &u, NULL, none, err)))
-			return e;
+	}
+	for (size_t i = 0; i < city->npeople; i++) {
+		const struct sk_demo_person *p = &city->people[i];
+		if (i > 0) {
+			const char *roles[] = {p->role};
+			demo_password(p->login, pw, sizeof(pw));
+			sk_user_new u = {.login = p->login,
+			                 .name = p->name,
+			                 .unit = p->unit,
+			                 .roles = roles,
+			                 .nroles = 1,
+			                 .password = pw,
+			                 .password_len = strlen(pw)};
+			if ((e = sk_user_add(s, actor, &u, NULL, none, err)))
+				return e;
+		}
 		for (size_t g = 0; g < N(p->more) && p->more[g].role; g++)
 			if ((e = sk_role_grant(s, actor, p->login, p->more[g].role, p->more[g].unit,
 			                       err)))
 				return e;
 	}
+	/* One context for the whole register: the profile is loaded once. */
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, actor);
+	for (size_t i = 0; !e && i < city->nassets; i++)
+		e = add_asset(&c, city, &city->assets[i], err);
+	sk_ctx_fini(&c);
+	if (e)
+		return e;
 	char now[32];
 	snprintf(now, sizeof(now), "%lld", (long long)sk_clock_now());
 	return sk_store_meta_set(s, "demo.created_at", now, err);
@@ -146,15 +137,42 @@ static sk_err add_passwords(json_t *report, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_demo_create(sk_store *s, const sk_actor *actor, const char *key_path, json_t **report,
-                      sk_buf *err)
+const char *sk_demo_default_profile(void) { return DEMO_DEFAULT_PROFILE; }
+
+sk_err sk_demo_lookup(const char *profile, sk_buf *err)
+{
+	if (sk_demo_city_find(profile ? profile : DEMO_DEFAULT_PROFILE))
+		return SK_OK;
+	size_t n;
+	const struct sk_demo_city *t = sk_demo_city_table(&n);
+	char list[128] = "";
+	for (size_t i = 0, used = 0; i < n; i++) {
+		int w =
+		    snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", t[i].profile);
+		if (w < 0 || (size_t)w >= sizeof(list) - used)
+			break;
+		used += (size_t)w;
+	}
+	sk_err e =
+	    sk_fail(err, SK_ERR_INVALID, "there is no demo city for profile '%.64s' (expected %s)",
+	            profile, list);
+	err->field = "profile";
+	return e;
+}
+
+sk_err sk_demo_create(sk_store *s, const sk_actor *actor, const char *profile, const char *key_path,
+                      json_t **report, sk_buf *err)
 {
 	*report = NULL;
 	bool key_made = false;
-	sk_err e = sk_store_begin(s, err);
+	sk_err e = sk_demo_lookup(profile, err);
 	if (e)
 		return e;
-	if ((e = create_in_txn(s, actor, key_path, &key_made, err)))
+	const struct sk_demo_city *city =
+	    sk_demo_city_find(profile ? profile : DEMO_DEFAULT_PROFILE);
+	if ((e = sk_store_begin(s, err)))
+		return e;
+	if ((e = create_in_txn(s, actor, city, key_path, &key_made, err)))
 		sk_store_rollback(s);
 	else
 		e = sk_store_commit(s, err);
@@ -190,16 +208,30 @@ static json_t *account_summary(json_t *u)
 	                 "status", json_object_get(u, "status"), "roles", roles);
 }
 
+static sk_err count_asset(void *ctx, const sk_asset *a, sk_buf *err)
+{
+	(void)a;
+	(void)err;
+	(*(json_int_t *)ctx)++;
+	return SK_OK;
+}
+
 sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err)
 {
 	*report = NULL;
 	json_t *units = NULL, *users = NULL;
+	json_int_t nassets = 0;
 	sk_buf profile = SK_BUF_INIT(4096), demo = SK_BUF_INIT(64);
 	sk_err e = sk_org_list(s, &units, err);
 	if (!e) {
 		sk_ctx c;
 		sk_ctx_init(&c, s, NULL, sk_actor_cli());
 		e = sk_user_list(&c, NULL, NULL, &users, err);
+		/* The register in use (disposed assets are history, not the city's). */
+		sk_asset_filter f = {.brief = true};
+		if (!e)
+			e = sk_asset_list(&c, &f, count_asset, &nassets, err);
+		sk_ctx_fini(&c);
 	}
 	if (!e)
 		e = sk_store_meta_get(s, "policy.profile", &profile, err);
@@ -220,10 +252,10 @@ sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err)
 		}
 	json_t *root = units ? json_array_get(units, 0) : NULL;
 	if (!e) {
-		*report = json_pack("{s:s, s:s, s:b, s:O, s:O}", "city",
+		*report = json_pack("{s:s, s:s, s:b, s:I, s:O, s:O}", "city",
 		                    root ? json_string_value(json_object_get(root, "name")) : "",
-		                    "profile", profile.data, "demo", de == SK_OK, "units", units,
-		                    "accounts", accounts);
+		                    "profile", profile.data, "demo", de == SK_OK, "assets", nassets,
+		                    "units", units, "accounts", accounts);
 		if (!*report)
 			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	}

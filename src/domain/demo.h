@@ -1,7 +1,10 @@
 /*
- * demo: the sample city behind `sekisho demo`: a 八王子市-like installation
- * (hachioji profile) with departments, sections, a designated manager and a
- * contractor, and about twenty people holding every role of SPEC §3.
+ * demo: the sample cities behind `sekisho demo --profile P`, one per shipped
+ * profile (narita, niigata, setagaya, hachioji; hachioji by default): the
+ * organization and the accounts that city's policy names, every role the
+ * profile defines held by someone in each chain of command, and a
+ * 情報資産台帳 of some sixty assets covering every classification level and
+ * network zone the profile knows. The cities are data (demo_cities.c).
  *
  * The demo accounts have known passwords (SK_DEMO_PASSWORD_PREFIX followed
  * by the login) that are not temporary, so that anyone can log in and try
@@ -23,15 +26,26 @@
 
 #define SK_DEMO_PASSWORD_PREFIX "Demo#2026-"
 
+/* The profile `sekisho demo` builds when none is named. */
+const char *sk_demo_default_profile(void);
+
 /*
- * Creates the sample city in s, which must hold no installation yet, in one
- * transaction (audit key at key_path included). *report receives
- * {"city", "profile", "units": [org objects], "accounts": [{"login", "name",
- * "unit_code", "kind", "roles": ["role@unit", ...], "password"}]}; it is the
- * caller's.
+ * Whether there is a demo city for profile (NULL: the default);
+ * SK_ERR_INVALID naming field "profile" and listing the valid ones if not.
  */
-sk_err sk_demo_create(sk_store *s, const sk_actor *actor, const char *key_path, json_t **report,
-                      sk_buf *err);
+sk_err sk_demo_lookup(const char *profile, sk_buf *err);
+
+/*
+ * Creates the sample city of profile (NULL: the default) in s, which must
+ * hold no installation yet, in one transaction (audit key at key_path
+ * included): units, accounts and the register, each through its domain
+ * function, so checked and audited. *report receives {"city", "profile",
+ * "demo", "assets" (how many in the register), "units": [org objects],
+ * "accounts": [{"login", "name", "unit_code", "kind", "roles":
+ * ["role@unit", ...], "password"}]}; it is the caller's.
+ */
+sk_err sk_demo_create(sk_store *s, const sk_actor *actor, const char *profile, const char *key_path,
+                      json_t **report, sk_buf *err);
 
 /*
  * What an existing installation holds, in the same shape without passwords

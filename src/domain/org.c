@@ -22,7 +22,9 @@ static const char *const kind_names[SK_ORG__COUNT] = {
 /*
  * The kinds a unit may sit directly under. A section may sit under another
  * (係 under 課); a designated manager or contractor sits under the unit that
- * oversees its contract, whatever its level.
+ * oversees its contract, whatever its level. A designated manager's own
+ * subcontractor sits under it, since its 情報セキュリティ対策責任者 answers
+ * for the work it hands on (八王子 19(1)).
  */
 static const unsigned allowed_parents[SK_ORG__COUNT] = {
     [SK_ORG_MUNICIPALITY] = 0,
@@ -30,7 +32,8 @@ static const unsigned allowed_parents[SK_ORG__COUNT] = {
     [SK_ORG_SECTION] = BIT(SK_ORG_DEPARTMENT) | BIT(SK_ORG_SECTION),
     [SK_ORG_DESIGNATED_MANAGER] =
         BIT(SK_ORG_MUNICIPALITY) | BIT(SK_ORG_DEPARTMENT) | BIT(SK_ORG_SECTION),
-    [SK_ORG_CONTRACTOR] = BIT(SK_ORG_MUNICIPALITY) | BIT(SK_ORG_DEPARTMENT) | BIT(SK_ORG_SECTION),
+    [SK_ORG_CONTRACTOR] = BIT(SK_ORG_MUNICIPALITY) | BIT(SK_ORG_DEPARTMENT) | BIT(SK_ORG_SECTION) |
+                          BIT(SK_ORG_DESIGNATED_MANAGER),
 };
 
 const char *sk_org_kind_name(sk_org_kind k)

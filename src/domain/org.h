@@ -53,7 +53,8 @@ sk_err sk_org_kind_parse(const char *s, sk_org_kind *out, sk_buf *err);
  * municipality, which must be the first unit and has none. The parent's kind
  * must suit the child's (a department sits under the municipality, a
  * section under a department or section, designated managers and
- * contractors under any unit). Needs an administrator of the parent (see
+ * contractors under any unit of the city, and a designated manager's
+ * subcontractor under the designated manager). Needs an administrator of the parent (see
  * sk_role_require_admin); the root needs the CLI operator. *id_out, when not
  * NULL, receives the new unit's id.
  */

@@ -43,6 +43,8 @@ static void tree(const char *backend)
 	dt_ok(add_unit(s, "kakari", "section", "joho", &err), &err);
 	dt_ok(add_unit(s, "vendor", "contractor", "joho", &err), &err);
 	dt_ok(add_unit(s, "center", "designated_manager", "city", &err), &err);
+	/* The designated manager's subcontractor (八王子 19(1)). */
+	dt_ok(add_unit(s, "center-sub", "contractor", "center", &err), &err);
 
 	/* Bad input names the bad value and changes nothing. */
 	dt_snap before = dt_snapshot(s);
@@ -56,6 +58,8 @@ static void tree(const char *backend)
 	          "cannot sit under");
 	dt_expect(add_unit(s, "x1", "section", "vendor", &err), SK_ERR_INVALID, &err,
 	          "cannot sit under the contractor");
+	dt_expect(add_unit(s, "x1", "section", "center", &err), SK_ERR_INVALID, &err,
+	          "cannot sit under the designated_manager");
 	dt_expect(add_unit(s, "1234", "section", "somu", &err), SK_ERR_INVALID, &err, "all digits");
 	/* A name that U+202E turns around, or U+200B hides a part of (issue #12). */
 	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", "情報\xe2\x80\xae課理管", "section", "somu",
@@ -89,7 +93,7 @@ static void tree(const char *backend)
 	assert_int_equal(b.kind, SK_ORG_DEPARTMENT);
 	json_t *list = NULL;
 	dt_ok(sk_org_list(s, &list, &err), &err);
-	assert_int_equal(json_array_size(list), 6);
+	assert_int_equal(json_array_size(list), 7);
 	json_t *root = json_array_get(list, 0), *second = json_array_get(list, 1);
 	assert_string_equal(json_string_value(json_object_get(root, "code")), "city");
 	assert_true(json_is_null(json_object_get(root, "parent")));
@@ -100,11 +104,11 @@ static void tree(const char *backend)
 	json_decref(list);
 
 	/* Each unit has exactly one org.add entry naming it. */
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'org.add'"), 6);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'org.add'"), 7);
 	assert_int_equal(
 	    dt_count(s, "SELECT COUNT(*) FROM org_unit o WHERE (SELECT COUNT(*) FROM audit_log a "
 	                "WHERE a.object = 'org_unit:' || CAST(o.id AS TEXT)) = 1"),
-	    6);
+	    7);
 	sk_buf_free(&err);
 	sk_store_close(s);
 }
