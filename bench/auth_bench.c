@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	must(sk_store_open(db, SK_STORE_CREATE, &s, &err), &err, "open");
 	sk_install_opts o = {.profile = "hachioji", .admin_login = "ciso", .key_path = key};
 	sk_install_result res;
-	must(sk_install_init(s, sk_actor_cli(), &o, &res, &err), &err, "init");
+	must(sk_install_init(sk_cli_ctx(s), &o, &res, &err), &err, "init");
 	const char *roles[] = {"staff"};
 	const char *pw = "Bench-Passw0rd!";
 	char temp[SK_PASSWORD_TEMP_MAX];
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	                 .nroles = 1,
 	                 .password = pw,
 	                 .password_len = strlen(pw)};
-	must(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err, "user add");
+	must(sk_user_add(sk_cli_ctx(s), &u, NULL, temp, &err), &err, "user add");
 	sk_policy *pol = NULL;
 	must(sk_policy_open("hachioji", &pol, &err), &err, "policy");
 

@@ -977,9 +977,10 @@ sk_err sk_auth_change_password(sk_store *s, const sk_policy *pol, const sk_auth_
 
 /* --- administration --- */
 
-static sk_err admin_target(sk_store *s, const sk_actor *actor, const char *login, struct urec *u,
+static sk_err admin_target(sk_ctx *c, const char *login, struct urec *u,
                            sk_buf *err)
 {
+	sk_store *s = c->store;
 	memset(u, 0, sizeof(*u));
 	sk_err e =
 	    login && sk_user_check_login(login, NULL) == SK_OK
@@ -988,18 +989,20 @@ static sk_err admin_target(sk_store *s, const sk_actor *actor, const char *login
 	if (!e && !u->found)
 		e = sk_fail(err, SK_ERR_NOT_FOUND, "no account '%s'", login);
 	if (!e)
-		e = sk_authz_require_cap_of(s, actor, SK_CAP_USER_ADMIN, u->unit_id, err);
+		e = sk_authz_require_cap(c, SK_CAP_USER_ADMIN, u->unit_id, err);
 	return e;
 }
 
-sk_err sk_auth_unlock(sk_store *s, const sk_actor *actor, const char *login, sk_buf *err)
+sk_err sk_auth_unlock(sk_ctx *c, const char *login, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	struct urec u;
 	int64_t now = sk_clock_now();
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	e = admin_target(s, actor, login, &u, err);
+	e = admin_target(c, login, &u, err);
 	if (!e && u.locked_until <= now && u.failed == 0 && u.lockouts == 0)
 		e = sk_fail(err, SK_ERR_CONFLICT, "'%s' is not locked", login);
 	if (!e) {
@@ -1020,25 +1023,30 @@ sk_err sk_auth_unlock(sk_store *s, const sk_actor *actor, const char *login, sk_
 	return commit_or_rollback(s, e, err);
 }
 
-sk_err sk_auth_totp_enroll(sk_store *s, const sk_actor *actor, const char *login, sk_buf *uri,
+sk_err sk_auth_totp_enroll(sk_ctx *c, const char *login, sk_buf *uri,
                            char secret_b32[SK_TOTP_BASE32_MAX], sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	secret_b32[0] = '\0';
 	struct urec u;
 	unsigned char secret[SK_TOTP_SECRET_LEN];
 	sk_buf path = SK_BUF_INIT(4096), sealed = SK_BUF_INIT(SEALED_MAX),
 	       issuer = SK_BUF_INIT(1024);
 	const sk_policy *use = NULL;
-	sk_policy *owned = NULL;
 	sk_totp_secret_new(secret);
-	sk_err e = load_policy(s, NULL, &use, &owned, err);
+	sk_err e = sk_ctx_policy(c, &use, err);
+	if (!e && !use)
+		e = sk_fail(err, SK_ERR_CONFLICT,
+		            "the database records no policy profile (create the installation with "
+		            "'sekisho init')");
 	if (!e)
 		e = sk_totp_key_path(s->url, &path, err);
 	if (!e)
 		e = sk_store_begin(s, err);
 	if (e)
 		goto out;
-	e = admin_target(s, actor, login, &u, err);
+	e = admin_target(c, login, &u, err);
 	if (!e)
 		e = sk_totp_seal(path.data, true, secret, sizeof(secret), &sealed, err);
 	if (!e) {
@@ -1067,7 +1075,6 @@ out:
 	sk_buf_free(&sealed);
 	sk_buf_free(&path);
 	sk_buf_free(&issuer);
-	sk_policy_free(owned);
 	return e;
 }
 
@@ -1238,15 +1245,17 @@ sk_err sk_auth_totp_confirm(sk_store *s, const sk_auth_principal *p, const char 
 	return e;
 }
 
-sk_err sk_auth_totp_reset(sk_store *s, const sk_actor *actor, const char *login, sk_buf *err)
+sk_err sk_auth_totp_reset(sk_ctx *c, const char *login, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	struct urec u;
 	char key[48];
 	int64_t pending = 0, ended = 0;
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	e = admin_target(s, actor, login, &u, err);
+	e = admin_target(c, login, &u, err);
 	if (!e) {
 		pending_key(u.id, key);
 		sk_val q[] = {sk_vtext(key)};
@@ -1272,16 +1281,18 @@ sk_err sk_auth_totp_reset(sk_store *s, const sk_actor *actor, const char *login,
 	return commit_or_rollback(s, e, err);
 }
 
-sk_err sk_auth_set_zone(sk_store *s, const sk_actor *actor, const char *login, sk_zone zone,
+sk_err sk_auth_set_zone(sk_ctx *c, const char *login, sk_zone zone,
                         sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	if (zone != SK_ZONE_NONE && !sk_zone_name(zone))
 		return sk_fail(err, SK_ERR_INVALID, "unknown zone");
 	struct urec u;
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	e = admin_target(s, actor, login, &u, err);
+	e = admin_target(c, login, &u, err);
 	const char *name = zone == SK_ZONE_NONE ? NULL : sk_zone_name(zone);
 	if (!e) {
 		sk_val p[] = {sk_vtext(name), SK_VINT(u.id)};

@@ -41,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct sk_ctx sk_ctx;
+
 #include "../core/sk_buf.h"
 #include "../domain/actor.h"
 #include "../domain/user.h"
@@ -220,7 +222,7 @@ sk_err sk_auth_change_password(sk_store *s, const sk_policy *pol, const sk_auth_
  * (capability user.admin there). SK_ERR_NOT_FOUND naming login; SK_ERR_CONFLICT
  * ("'LOGIN' is not locked") when there is nothing to clear.
  */
-sk_err sk_auth_unlock(sk_store *s, const sk_actor *actor, const char *login, sk_buf *err);
+sk_err sk_auth_unlock(sk_ctx *c, const char *login, sk_buf *err);
 
 /*
  * Enrolls (or re-enrolls) login for TOTP: a new random secret, sealed with
@@ -231,7 +233,7 @@ sk_err sk_auth_unlock(sk_store *s, const sk_actor *actor, const char *login, sk_
  * Needs an administrator of the account's unit. Audits "auth.totp_enroll"
  * (without the secret).
  */
-sk_err sk_auth_totp_enroll(sk_store *s, const sk_actor *actor, const char *login, sk_buf *uri,
+sk_err sk_auth_totp_enroll(sk_ctx *c, const char *login, sk_buf *uri,
                            char secret_b32[SK_TOTP_BASE32_MAX], sk_buf *err);
 
 /* How long a self-enrollment started with sk_auth_totp_begin waits for its confirmation. */
@@ -275,7 +277,7 @@ sk_err sk_auth_totp_confirm(sk_store *s, const sk_auth_principal *p, const char 
  * MFA for the account, it cannot log in until enrolled again
  * (sk_auth_totp_enroll). Audits "auth.totp_reset".
  */
-sk_err sk_auth_totp_reset(sk_store *s, const sk_actor *actor, const char *login, sk_buf *err);
+sk_err sk_auth_totp_reset(sk_ctx *c, const char *login, sk_buf *err);
 
 /*
  * Records the network zone login works in (SK_ZONE_NONE: none), which
@@ -283,7 +285,7 @@ sk_err sk_auth_totp_reset(sk_store *s, const sk_actor *actor, const char *login,
  * マイナンバー利用事務系 zone). Needs an administrator of the unit; audited
  * ("auth.zone").
  */
-sk_err sk_auth_set_zone(sk_store *s, const sk_actor *actor, const char *login, sk_zone zone,
+sk_err sk_auth_set_zone(sk_ctx *c, const char *login, sk_zone zone,
                         sk_buf *err);
 
 /*

@@ -1,6 +1,8 @@
 /* cli: shared command-line plumbing. */
 #include "../core/sk_msg.h"
 #include "cli.h"
+#include "../domain/actor.h"
+#include "../domain/ctx.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -85,8 +87,23 @@ int sk_cli_open_store(const char *db, sk_store **s)
 	return rc;
 }
 
+static sk_ctx cli_ctx;
+
+sk_ctx *sk_cli_ctx(sk_store *s)
+{
+	if (cli_ctx.store != s) {
+		sk_ctx_fini(&cli_ctx);
+		sk_ctx_init(&cli_ctx, s, NULL, sk_actor_cli());
+	}
+	return &cli_ctx;
+}
+
 int sk_cli_finish(sk_store *s, sk_err e, sk_buf *err)
 {
+	if (cli_ctx.store == s) {
+		sk_ctx_fini(&cli_ctx);
+		memset(&cli_ctx, 0, sizeof(cli_ctx));
+	}
 	int rc = e ? sk_cli_fail_buf(e, err) : 0;
 	sk_store_close(s);
 	sk_buf_free(err);

@@ -60,6 +60,15 @@ const char *sk_cli_db_url(const char *given);
 int sk_cli_open_store(const char *db, sk_store **s);
 
 /*
+ * The context of the CLI operator (who holds every right) on s, for domain
+ * calls: made when first asked for with this store, the installation's
+ * profile loaded once when first needed. One command works on one store;
+ * asking with another store starts afresh. Released by sk_cli_finish, or
+ * left to the end of the process.
+ */
+struct sk_ctx *sk_cli_ctx(sk_store *s);
+
+/*
  * Ends a command that opened a store: closes s (NULL is fine), reports e with
  * the message collected in err when e is not SK_OK, frees err, and returns
  * the exit status.

@@ -124,7 +124,7 @@ int sk_cmd_demo(int argc, char **argv)
 			    path, had, profile, profile);
 	} else if (!e) {
 		if (!(e = sk_audit_default_key_path(path, &key, &err)))
-			e = sk_demo_create(s, sk_actor_cli(), profile, key.data, &report, &err);
+			e = sk_demo_create(sk_cli_ctx(s), profile, key.data, &report, &err);
 		created = !e;
 	}
 	sk_store_close(s);

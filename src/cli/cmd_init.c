@@ -70,7 +70,7 @@ int sk_cmd_init(int argc, char **argv)
 	sk_install_result res;
 	memset(&res, 0, sizeof(res));
 	if (!e)
-		e = sk_install_init(s, sk_actor_cli(), &o, &res, &err);
+		e = sk_install_init(sk_cli_ctx(s), &o, &res, &err);
 	sk_store_close(s);
 	sk_install_unlock_file(&lock, e != SK_OK);
 	int rc = 0;

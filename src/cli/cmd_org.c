@@ -29,7 +29,7 @@ static int org_add(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	int64_t id = 0;
-	sk_err e = sk_org_add(s, sk_actor_cli(), code, name, kind, parent, &id, &err);
+	sk_err e = sk_org_add(sk_cli_ctx(s), code, name, kind, parent, &id, &err);
 	if (!e)
 		printf("added unit %s (id %lld)\n", code, (long long)id);
 	return sk_cli_finish(s, e, &err);
@@ -106,7 +106,7 @@ static int org_move(int argc, char **argv)
 	if (rc)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_org_move(s, sk_actor_cli(), unit, parent, &err);
+	sk_err e = sk_org_move(sk_cli_ctx(s), unit, parent, &err);
 	if (!e)
 		printf("moved unit %s under %s\n", unit, parent);
 	return sk_cli_finish(s, e, &err);

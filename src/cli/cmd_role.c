@@ -43,8 +43,8 @@ static int change(int argc, char **argv, bool grant)
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = grant ? sk_role_grant(s, sk_actor_cli(), a.login, a.role, a.unit, &err)
-	                 : sk_role_revoke(s, sk_actor_cli(), a.login, a.role, a.unit, &err);
+	sk_err e = grant ? sk_role_grant(sk_cli_ctx(s), a.login, a.role, a.unit, &err)
+	                 : sk_role_revoke(sk_cli_ctx(s), a.login, a.role, a.unit, &err);
 	if (!e)
 		printf("%s role %s %s %s at %s\n", grant ? "granted" : "revoked", a.role,
 		       grant ? "to" : "from", a.login, a.unit);

@@ -95,7 +95,7 @@ static int user_add(int argc, char **argv)
 	if (!rc) {
 		char temp[SK_PASSWORD_TEMP_MAX];
 		int64_t id = 0;
-		e = sk_user_add(s, sk_actor_cli(), &u, &id, temp, &err);
+		e = sk_user_add(sk_cli_ctx(s), &u, &id, temp, &err);
 		if (!e) {
 			printf("added user %s (id %lld)\n", u.login, (long long)id);
 			if (temp[0])
@@ -239,7 +239,7 @@ static int set_state(int argc, char **argv, bool active)
 	    (rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_user_set_active(s, sk_actor_cli(), login, active, &err);
+	sk_err e = sk_user_set_active(sk_cli_ctx(s), login, active, &err);
 	if (!e)
 		printf("%s user %s\n", active ? "enabled" : "disabled", login);
 	return sk_cli_finish(s, e, &err);
@@ -300,7 +300,7 @@ static int user_unlock(int argc, char **argv)
 	    (rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_auth_unlock(s, sk_actor_cli(), a.pos[0], &err);
+	sk_err e = sk_auth_unlock(sk_cli_ctx(s), a.pos[0], &err);
 	if (!e)
 		printf("unlocked user %s\n", a.pos[0]);
 	return sk_cli_finish(s, e, &err);
@@ -355,7 +355,7 @@ static int user_totp_enroll(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), uri = SK_BUF_INIT(4096);
 	char b32[SK_TOTP_BASE32_MAX];
-	sk_err e = sk_auth_totp_enroll(s, sk_actor_cli(), a.pos[0], &uri, b32, &err);
+	sk_err e = sk_auth_totp_enroll(sk_cli_ctx(s), a.pos[0], &uri, b32, &err);
 	if (!e)
 		printf("enrolled %s for one-time codes (TOTP, 6 digits, 30 s); give the user this, "
 		       "shown once:\n  %s\n  secret: %s\n",
@@ -382,7 +382,7 @@ static int user_zone(int argc, char **argv)
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_auth_set_zone(s, sk_actor_cli(), a.pos[0], z, &err);
+	sk_err e = sk_auth_set_zone(sk_cli_ctx(s), a.pos[0], z, &err);
 	if (!e)
 		printf("user %s works in zone %s\n", a.pos[0], zone);
 	return sk_cli_finish(s, e, &err);
@@ -417,7 +417,7 @@ static int user_set(int argc, char **argv)
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_user_set_email(s, sk_actor_cli(), login, none ? NULL : email, &err);
+	sk_err e = sk_user_set_email(sk_cli_ctx(s), login, none ? NULL : email, &err);
 	if (!e && none)
 		printf("user %s has no mail address (in-app notifications only)\n", login);
 	else if (!e)

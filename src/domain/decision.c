@@ -136,25 +136,27 @@ static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, cons
 	return e;
 }
 
-sk_err sk_decision_make(sk_store *s, const sk_policy *pol, const sk_actor *actor, uint32_t roles,
-                        int64_t id, const char *action, sk_decision_made *m, sk_buf *err)
+sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
+                        sk_decision_made *m, sk_buf *err)
 {
 	sk_buf_reset(&m->answer);
 	sk_buf_reset(&m->image);
 	m->asset_id = id;
 	m->record_read = false;
+	const sk_policy *pol = NULL;
+	sk_err e = sk_ctx_policy(c, &pol, err);
+	if (!e && !pol)
+		e = sk_fail(err, SK_ERR_CONFLICT, "the database records no policy profile");
+	if (e)
+		return e;
 	sk_decide_input in;
 	/* The action alone first: an unknown one is refused before the asset is read. */
 	const sk_decide_kv act_kv[] = {{"action", action ? action : ""}};
-	sk_err e = sk_decide_input_parse(pol, act_kv, 1, &in, err);
-	if (e)
+	if ((e = sk_decide_input_parse(pol, act_kv, 1, &in, err)))
 		return e;
 	sk_action act = in.action;
 	struct facts f = {.pol = pol, .action = action, .in = &in};
-	sk_ctx c;
-	sk_ctx_init(&c, s, pol, actor);
-	e = sk_asset_read(&c, id, true, take_facts, &f, &m->record_read, err);
-	sk_ctx_fini(&c);
+	e = sk_asset_read(c, id, true, take_facts, &f, &m->record_read, err);
 	if (e)
 		return e;
 	for (int r = 0; r < SK_ROLE__COUNT; r++)
@@ -171,9 +173,11 @@ sk_err sk_decision_make(sk_store *s, const sk_policy *pol, const sk_actor *actor
 	return SK_OK;
 }
 
-sk_err sk_decision_record(sk_store *s, const sk_actor *actor, const sk_decision_made *m,
+sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m,
                           sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	char obj[48] = "classification:-";
 	if (m->asset_id)
 		snprintf(obj, sizeof(obj), "asset:%" PRId64, m->asset_id);
@@ -182,13 +186,9 @@ sk_err sk_decision_record(sk_store *s, const sk_actor *actor, const sk_decision_
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if (m->record_read) {
-		/* Recording needs neither the profile nor the scope: the read was checked. */
-		sk_ctx c;
-		sk_ctx_init(&c, s, NULL, actor);
-		e = sk_asset_record_read(&c, m->asset_id, err);
-		sk_ctx_fini(&c);
-	}
+	/* Recording needs neither the profile nor the scope: the read was checked. */
+	if (m->record_read)
+		e = sk_asset_record_read(c, m->asset_id, err);
 	if (!e)
 		e = sk_audit_append_text(s, &ev, NULL, m->image.data, NULL, err);
 	if (e) {
@@ -198,15 +198,14 @@ sk_err sk_decision_record(sk_store *s, const sk_actor *actor, const sk_decision_
 	return sk_store_commit(s, err);
 }
 
-sk_err sk_decision_for_asset(sk_store *s, const sk_policy *pol, const sk_actor *actor,
-                             uint32_t roles, int64_t id, const char *action, sk_buf *out,
-                             sk_buf *err)
+sk_err sk_decision_for_asset(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
+                             sk_buf *out, sk_buf *err)
 {
 	sk_decision_made m;
 	sk_decision_made_init(&m);
-	sk_err e = sk_decision_make(s, pol, actor, roles, id, action, &m, err);
+	sk_err e = sk_decision_make(c, roles, id, action, &m, err);
 	if (!e)
-		e = sk_decision_record(s, actor, &m, err);
+		e = sk_decision_record(c, &m, err);
 	if (!e && (e = sk_buf_add(out, m.answer.data, m.answer.len)))
 		e = sk_fail(err, e, "the decision does not fit the answer");
 	sk_decision_made_free(&m);

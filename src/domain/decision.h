@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+typedef struct sk_ctx sk_ctx;
+
 #include "../core/sk_buf.h"
 #include "../policy/policy.h"
 #include "../store/store.h"
@@ -45,13 +47,13 @@ void sk_decision_made_free(sk_decision_made *m);
 /*
  * Decides action (a SPEC §3 action name) on asset id for actor, whose roles
  * (a mask of 1u << sk_role) give the actor role: the most senior one held,
- * in SPEC order. pol is the installation's profile. Reads only; m (reset
+ * in SPEC order, under c's profile. Reads only; m (reset
  * first) holds the answer and what sk_decision_record appends. Nothing of it
  * may be handed out before sk_decision_record has committed.
  * SK_ERR_INVALID naming an unknown action.
  */
-sk_err sk_decision_make(sk_store *s, const sk_policy *pol, const sk_actor *actor, uint32_t roles,
-                        int64_t id, const char *action, sk_decision_made *m, sk_buf *err);
+sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
+                        sk_decision_made *m, sk_buf *err);
 
 /*
  * Appends m's audit entries for actor (the asset.read entry first when
@@ -60,15 +62,14 @@ sk_err sk_decision_make(sk_store *s, const sk_policy *pol, const sk_actor *actor
  * caller that runs several in one transaction without savepoints must roll
  * the whole transaction back when one fails.
  */
-sk_err sk_decision_record(sk_store *s, const sk_actor *actor, const sk_decision_made *m,
+sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m,
                           sk_buf *err);
 
 /*
  * sk_decision_make, then sk_decision_record in a transaction of its own (or
  * the caller's), then the answer appended to out.
  */
-sk_err sk_decision_for_asset(sk_store *s, const sk_policy *pol, const sk_actor *actor,
-                             uint32_t roles, int64_t id, const char *action, sk_buf *out,
-                             sk_buf *err);
+sk_err sk_decision_for_asset(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
+                             sk_buf *out, sk_buf *err);
 
 #endif

@@ -67,9 +67,10 @@ static sk_err add_asset(sk_ctx *c, const struct sk_demo_city *city, const struct
 	return e;
 }
 
-static sk_err create_in_txn(sk_store *s, const sk_actor *actor, const struct sk_demo_city *city,
+static sk_err create_in_txn(sk_ctx *c, const struct sk_demo_city *city,
                             const char *key_path, bool *key_made, sk_buf *err)
 {
+	sk_store *s = c->store;
 	const struct sk_demo_person *ciso = &city->people[0];
 	char pw[128], none[SK_PASSWORD_TEMP_MAX];
 	sk_install_result res;
@@ -81,13 +82,13 @@ static sk_err create_in_txn(sk_store *s, const sk_actor *actor, const struct sk_
 	                     .admin_password = pw,
 	                     .admin_password_len = strlen(pw),
 	                     .key_path = key_path};
-	sk_err e = sk_install_init(s, actor, &o, &res, err);
+	sk_err e = sk_install_init(c, &o, &res, err);
 	if (e)
 		return e;
 	*key_made = true;
 	for (size_t i = 0; i < city->nunits; i++) {
 		const struct sk_demo_unit *u = &city->units[i];
-		if ((e = sk_org_add(s, actor, u->code, u->name, u->kind, u->parent, NULL, err)))
+		if ((e = sk_org_add(c, u->code, u->name, u->kind, u->parent, NULL, err)))
 			return e;
 	}
 	for (size_t i = 0; i < city->npeople; i++) {
@@ -102,20 +103,17 @@ static sk_err create_in_txn(sk_store *s, const sk_actor *actor, const struct sk_
 			                 .nroles = 1,
 			                 .password = pw,
 			                 .password_len = strlen(pw)};
-			if ((e = sk_user_add(s, actor, &u, NULL, none, err)))
+			if ((e = sk_user_add(c, &u, NULL, none, err)))
 				return e;
 		}
 		for (size_t g = 0; g < N(p->more) && p->more[g].role; g++)
-			if ((e = sk_role_grant(s, actor, p->login, p->more[g].role, p->more[g].unit,
+			if ((e = sk_role_grant(c, p->login, p->more[g].role, p->more[g].unit,
 			                       err)))
 				return e;
 	}
-	/* One context for the whole register: the profile is loaded once. */
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, actor);
+	/* The register under the profile the installation now names (c's is loaded once). */
 	for (size_t i = 0; !e && i < city->nassets; i++)
-		e = add_asset(&c, city, &city->assets[i], err);
-	sk_ctx_fini(&c);
+		e = add_asset(c, city, &city->assets[i], err);
 	if (e)
 		return e;
 	char now[32];
@@ -160,9 +158,10 @@ sk_err sk_demo_lookup(const char *profile, sk_buf *err)
 	return e;
 }
 
-sk_err sk_demo_create(sk_store *s, const sk_actor *actor, const char *profile, const char *key_path,
+sk_err sk_demo_create(sk_ctx *c, const char *profile, const char *key_path,
                       json_t **report, sk_buf *err)
 {
+	sk_store *s = c->store;
 	*report = NULL;
 	bool key_made = false;
 	sk_err e = sk_demo_lookup(profile, err);
@@ -172,7 +171,7 @@ sk_err sk_demo_create(sk_store *s, const sk_actor *actor, const char *profile, c
 	    sk_demo_city_find(profile ? profile : DEMO_DEFAULT_PROFILE);
 	if ((e = sk_store_begin(s, err)))
 		return e;
-	if ((e = create_in_txn(s, actor, city, key_path, &key_made, err)))
+	if ((e = create_in_txn(c, city, key_path, &key_made, err)))
 		sk_store_rollback(s);
 	else
 		e = sk_store_commit(s, err);

@@ -20,6 +20,8 @@
 
 #include <jansson.h>
 
+typedef struct sk_ctx sk_ctx;
+
 #include "../core/sk_buf.h"
 #include "../store/store.h"
 #include "actor.h"
@@ -44,7 +46,7 @@ sk_err sk_demo_lookup(const char *profile, sk_buf *err);
  * "accounts": [{"login", "name", "unit_code", "kind", "roles":
  * ["role@unit", ...], "password"}]}; it is the caller's.
  */
-sk_err sk_demo_create(sk_store *s, const sk_actor *actor, const char *profile, const char *key_path,
+sk_err sk_demo_create(sk_ctx *c, const char *profile, const char *key_path,
                       json_t **report, sk_buf *err);
 
 /*

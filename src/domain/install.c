@@ -130,9 +130,11 @@ static sk_err resolve_profile(const sk_install_opts *o, char *stored, size_t n,
 	return e;
 }
 
-static sk_err init_in_txn(sk_store *s, const sk_actor *actor, const sk_install_opts *o,
+static sk_err init_in_txn(sk_ctx *c, const sk_install_opts *o,
                           const char *profile, sk_install_result *out, bool *key_made, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	const char *name = out->root_name, *code = out->root_code;
 	bool exists = false;
 	sk_err e = sk_install_exists(s, &exists, err);
@@ -160,7 +162,7 @@ static sk_err init_in_txn(sk_store *s, const sk_actor *actor, const sk_install_o
 	                                   "root_name", name, "admin", o->admin_login),
 	                         err, "installation")))
 		return e;
-	if ((e = sk_org_add(s, actor, code, name, "municipality", NULL, NULL, err)))
+	if ((e = sk_org_add(c, code, name, "municipality", NULL, NULL, err)))
 		return e;
 	static const char *const ciso[] = {"ciso"};
 	sk_user_new u = {.login = o->admin_login,
@@ -170,7 +172,7 @@ static sk_err init_in_txn(sk_store *s, const sk_actor *actor, const sk_install_o
 	                 .nroles = 1,
 	                 .password = o->admin_password,
 	                 .password_len = o->admin_password_len};
-	if ((e = sk_user_add(s, actor, &u, NULL, out->temp_password, err)))
+	if ((e = sk_user_add(c, &u, NULL, out->temp_password, err)))
 		return e;
 
 	/* The checkpoint origin names this log uniquely: the root's code and 64 random bits. */
@@ -205,9 +207,11 @@ sk_err sk_install_check(const sk_install_opts *o, sk_buf *err)
 	return check_opts(o, profile, sizeof(profile), &out, err);
 }
 
-sk_err sk_install_init(sk_store *s, const sk_actor *actor, const sk_install_opts *o,
+sk_err sk_install_init(sk_ctx *c, const sk_install_opts *o,
                        sk_install_result *out, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	memset(out, 0, sizeof(*out));
 	if (!actor->superuser)
 		return sk_fail(err, SK_ERR_DENIED, "only the CLI operator creates an installation");
@@ -218,7 +222,7 @@ sk_err sk_install_init(sk_store *s, const sk_actor *actor, const sk_install_opts
 	bool key_made = false;
 	if ((e = sk_store_begin(s, err)))
 		return e;
-	e = init_in_txn(s, actor, o, profile, out, &key_made, err);
+	e = init_in_txn(c, o, profile, out, &key_made, err);
 	if (e)
 		sk_store_rollback(s);
 	else

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+typedef struct sk_ctx sk_ctx;
+
 #include "../auth/password.h"
 #include "../core/sk_buf.h"
 #include "../store/store.h"
@@ -49,7 +51,7 @@ typedef struct sk_install_result {
  * key with sk_audit_key_remove(o->key_path). The caller wipes
  * out->temp_password (sodium_memzero) once shown; on failure it is wiped here.
  */
-sk_err sk_install_init(sk_store *s, const sk_actor *actor, const sk_install_opts *o,
+sk_err sk_install_init(sk_ctx *c, const sk_install_opts *o,
                        sk_install_result *out, sk_buf *err);
 
 /*

@@ -186,9 +186,11 @@ static sk_err check_parent_kind(const sk_org_unit *parent, sk_org_kind kind, con
 	               sk_org_kind_name(kind), code, sk_org_kind_name(parent->kind), parent->code);
 }
 
-static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const char *code, const char *name,
+static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name,
                          sk_org_kind kind, const char *parent, int64_t *id_out, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	sk_org_unit par = {0}, u = {0};
 	sk_err e;
 	if (kind == SK_ORG_MUNICIPALITY) {
@@ -215,7 +217,7 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const char *code, c
 			return sk_fail(err, SK_ERR_INVALID,
 			               "unit '%s' would be deeper than %d levels", code,
 			               SK_ORG_DEPTH_MAX);
-		if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ORG_ADMIN, par.id, err)))
+		if ((e = sk_authz_require_cap(c, SK_CAP_ORG_ADMIN, par.id, err)))
 			return e;
 	}
 	int64_t dup = 0;
@@ -251,9 +253,10 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const char *code, c
 	return SK_OK;
 }
 
-sk_err sk_org_add(sk_store *s, const sk_actor *actor, const char *code, const char *name,
+sk_err sk_org_add(sk_ctx *c, const char *code, const char *name,
                   const char *kind, const char *parent, int64_t *id_out, sk_buf *err)
 {
+	sk_store *s = c->store;
 	sk_org_kind k;
 	sk_err e;
 	if ((e = sk_text_check_ident("unit code", code, SK_ORG_CODE_MAX, 1, err)) ||
@@ -268,7 +271,7 @@ sk_err sk_org_add(sk_store *s, const sk_actor *actor, const char *code, const ch
 		return sk_fail(err, SK_ERR_INVALID, "a %s needs a parent unit (--parent)", kind);
 	if ((e = sk_store_begin(s, err)))
 		return e;
-	e = add_in_txn(s, actor, code, name, k, parent, id_out, err);
+	e = add_in_txn(c, code, name, k, parent, id_out, err);
 	if (e) {
 		sk_store_rollback(s);
 		return e;
@@ -289,9 +292,11 @@ static sk_err height_of(sk_store *s, int64_t id, int64_t *out, sk_buf *err)
 	                          p, 2, out, err);
 }
 
-static sk_err move_in_txn(sk_store *s, const sk_actor *actor, const char *unit,
+static sk_err move_in_txn(sk_ctx *c, const char *unit,
                           const char *new_parent, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	sk_org_unit u = {0}, par = {0};
 	sk_err e;
 	/*
@@ -332,8 +337,8 @@ static sk_err move_in_txn(sk_store *s, const sk_actor *actor, const char *unit,
 		return sk_fail(err, SK_ERR_INVALID,
 		               "moving '%s' under '%s' would make the tree deeper than %d levels",
 		               u.code, par.code, SK_ORG_DEPTH_MAX);
-	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ORG_ADMIN, u.parent_id, err)) ||
-	    (e = sk_authz_require_cap_of(s, actor, SK_CAP_ORG_ADMIN, par.id, err)))
+	if ((e = sk_authz_require_cap(c, SK_CAP_ORG_ADMIN, u.parent_id, err)) ||
+	    (e = sk_authz_require_cap(c, SK_CAP_ORG_ADMIN, par.id, err)))
 		return e;
 	sk_org_unit after = u;
 	after.parent_id = par.id;
@@ -348,15 +353,16 @@ static sk_err move_in_txn(sk_store *s, const sk_actor *actor, const char *unit,
 	                       sk_org_json(&after), err, "org_unit:%lld", (long long)u.id);
 }
 
-sk_err sk_org_move(sk_store *s, const sk_actor *actor, const char *unit, const char *new_parent,
+sk_err sk_org_move(sk_ctx *c, const char *unit, const char *new_parent,
                    sk_buf *err)
 {
+	sk_store *s = c->store;
 	if (!unit || !*unit || !new_parent || !*new_parent)
 		return sk_fail(err, SK_ERR_INVALID, "moving needs a unit and its new parent");
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	e = move_in_txn(s, actor, unit, new_parent, err);
+	e = move_in_txn(c, unit, new_parent, err);
 	if (e) {
 		sk_store_rollback(s);
 		return e;

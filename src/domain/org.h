@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+typedef struct sk_ctx sk_ctx;
+
 #include "../core/sk_buf.h"
 #include "../store/store.h"
 #include "actor.h"
@@ -58,7 +60,7 @@ sk_err sk_org_kind_parse(const char *s, sk_org_kind *out, sk_buf *err);
  * sk_role_require_admin); the root needs the CLI operator. *id_out, when not
  * NULL, receives the new unit's id.
  */
-sk_err sk_org_add(sk_store *s, const sk_actor *actor, const char *code, const char *name,
+sk_err sk_org_add(sk_ctx *c, const char *code, const char *name,
                   const char *kind, const char *parent, int64_t *id_out, sk_buf *err);
 
 /*
@@ -66,7 +68,7 @@ sk_err sk_org_add(sk_store *s, const sk_actor *actor, const char *code, const ch
  * under itself or one of its descendants (a cycle), and moves the kinds
  * rule forbids. Needs an administrator of both the old and the new parent.
  */
-sk_err sk_org_move(sk_store *s, const sk_actor *actor, const char *unit, const char *new_parent,
+sk_err sk_org_move(sk_ctx *c, const char *unit, const char *new_parent,
                    sk_buf *err);
 
 /* Looks a unit up by id or code; SK_ERR_NOT_FOUND naming ref otherwise. */

@@ -477,8 +477,7 @@ static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t ass
 {
 	*dj = NULL;
 	if (asset_id) {
-		sk_err e = sk_decision_make(c->store, pol, c->actor, roles, asset_id,
-		                            sk_action_name(act), m, err);
+		sk_err e = sk_decision_make(c, roles, asset_id, sk_action_name(act), m, err);
 		if (e == SK_ERR_NOT_FOUND)
 			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
 			            "asset_id: no asset %" PRId64, asset_id);
@@ -886,7 +885,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		    p, sizeof(p) / sizeof(p[0]), &id, err);
 	}
 	if (!e && made.asset_id)
-		e = sk_decision_record(c->store, c->actor, &made, err);
+		e = sk_decision_record(c, &made, err);
 	if (!e)
 		e = add_step(c, id, emergency ? "report" : "file", NULL, false, err);
 	if (!e && approver == SK_ROLE_NONE)

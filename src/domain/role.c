@@ -141,16 +141,15 @@ static sk_err excl_row(void *ctx, const sk_row *row, sk_buf *err)
  * includes the floor (an auditor is independent of what is audited,
  * sk_policy_role_excludes).
  */
-static sk_err check_separation(sk_store *s, const sk_actor *actor, int64_t uid, const char *login,
+static sk_err check_separation(sk_ctx *c, int64_t uid, const char *login,
                                const sk_role_info *r, sk_buf *err)
 {
+	sk_store *s = c->store;
 	sk_role granted;
 	if (sk_role_parse(r->name, &granted) != SK_OK)
 		return SK_OK; /* a role this build does not know grants nothing */
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, actor);
 	const sk_policy *pol = NULL;
-	sk_err e = sk_ctx_policy(&c, &pol, err);
+	sk_err e = sk_ctx_policy(c, &pol, err);
 	struct excl_ctx x = {.excluded = sk_policy_role_excludes(pol, granted)};
 	sk_val p[] = {SK_VINT(uid)};
 	if (!e)
@@ -169,7 +168,6 @@ static sk_err check_separation(sk_store *s, const sk_actor *actor, int64_t uid, 
 		                "administration it audits",
 		            n ? cites[0] : "");
 	}
-	sk_ctx_fini(&c);
 	return e;
 }
 
@@ -179,9 +177,11 @@ static sk_err check_separation(sk_store *s, const sk_actor *actor, int64_t uid, 
  * 情報セキュリティ責任者 → 情報セキュリティ管理者), and never its own. The CLI
  * operator, who holds the installation, is above every role.
  */
-static sk_err check_rank(sk_store *s, const sk_actor *actor, int64_t uid, const sk_role_info *r,
+static sk_err check_rank(sk_ctx *c, int64_t uid, const sk_role_info *r,
                          const char *verb, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	if (actor->superuser)
 		return SK_OK;
 	if (actor->user_id == uid)
@@ -209,9 +209,11 @@ static sk_err user_id(sk_store *s, const char *login, int64_t *id, sk_buf *err)
 	return e;
 }
 
-static sk_err audit_grant(sk_store *s, const sk_actor *actor, const char *action, const char *login,
+static sk_err audit_grant(sk_ctx *c, const char *action, const char *login,
                           const sk_role_info *r, const sk_org_unit *u, bool granted, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	json_t *img = json_pack("{s:s, s:s, s:I, s:s}", "login", login, "role", r->name, "unit",
 	                        (json_int_t)u->id, "unit_code", u->code);
 	return sk_audit_change(s, actor->login, actor->address, action,
@@ -219,9 +221,10 @@ static sk_err audit_grant(sk_store *s, const sk_actor *actor, const char *action
 	                       "user:%s", login);
 }
 
-static sk_err grant_in_txn(sk_store *s, const sk_actor *actor, const char *login,
+static sk_err grant_in_txn(sk_ctx *c, const char *login,
                            const sk_role_info *r, const char *unit, sk_buf *err)
 {
+	sk_store *s = c->store;
 	int64_t uid = 0;
 	sk_org_unit u;
 	sk_err e;
@@ -233,9 +236,9 @@ static sk_err grant_in_txn(sk_store *s, const sk_actor *actor, const char *login
 		               r->name, kinds_text(r->unit_kinds, kinds, sizeof(kinds)),
 		               sk_org_kind_name(u.kind), u.code);
 	}
-	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ROLE_GRANT, u.id, err)) ||
-	    (e = check_rank(s, actor, uid, r, "grant", err)) ||
-	    (e = check_separation(s, actor, uid, login, r, err)))
+	if ((e = sk_authz_require_cap(c, SK_CAP_ROLE_GRANT, u.id, err)) ||
+	    (e = check_rank(c, uid, r, "grant", err)) ||
+	    (e = check_separation(c, uid, login, r, err)))
 		return e;
 	sk_val p[] = {SK_VINT(uid), sk_vtext(r->name), SK_VINT(u.id), SK_VINT(sk_clock_now())};
 	int64_t one = 0;
@@ -257,35 +260,37 @@ static sk_err grant_in_txn(sk_store *s, const sk_actor *actor, const char *login
 		               r->name, u.code);
 	if (e)
 		return e;
-	return audit_grant(s, actor, "role.grant", login, r, &u, true, err);
+	return audit_grant(c, "role.grant", login, r, &u, true, err);
 }
 
-sk_err sk_role_grant(sk_store *s, const sk_actor *actor, const char *login, const char *role,
+sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role,
                      const char *unit, sk_buf *err)
 {
+	sk_store *s = c->store;
 	const sk_role_info *r;
 	sk_err e = sk_role_lookup(role, &r, err);
 	if (e)
 		return e;
 	if ((e = sk_store_begin(s, err)))
 		return e;
-	if ((e = grant_in_txn(s, actor, login, r, unit, err))) {
+	if ((e = grant_in_txn(c, login, r, unit, err))) {
 		sk_store_rollback(s);
 		return e;
 	}
 	return sk_store_commit(s, err);
 }
 
-static sk_err revoke_in_txn(sk_store *s, const sk_actor *actor, const char *login,
+static sk_err revoke_in_txn(sk_ctx *c, const char *login,
                             const sk_role_info *r, const char *unit, sk_buf *err)
 {
+	sk_store *s = c->store;
 	int64_t uid = 0;
 	sk_org_unit u;
 	sk_err e;
 	if ((e = user_id(s, login, &uid, err)) || (e = sk_org_get(s, unit, &u, err)))
 		return e;
-	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_ROLE_GRANT, u.id, err)) ||
-	    (e = check_rank(s, actor, uid, r, "revoke", err)))
+	if ((e = sk_authz_require_cap(c, SK_CAP_ROLE_GRANT, u.id, err)) ||
+	    (e = check_rank(c, uid, r, "revoke", err)))
 		return e;
 	if (strcmp(r->name, "ciso") == 0) {
 		int64_t holders = 0, held = 0;
@@ -315,19 +320,20 @@ static sk_err revoke_in_txn(sk_store *s, const sk_actor *actor, const char *logi
 		               r->name, u.code);
 	if ((e = sk_auth_privileged_min_holders_check(s, r->name, uid, err)))
 		return e;
-	return audit_grant(s, actor, "role.revoke", login, r, &u, false, err);
+	return audit_grant(c, "role.revoke", login, r, &u, false, err);
 }
 
-sk_err sk_role_revoke(sk_store *s, const sk_actor *actor, const char *login, const char *role,
+sk_err sk_role_revoke(sk_ctx *c, const char *login, const char *role,
                       const char *unit, sk_buf *err)
 {
+	sk_store *s = c->store;
 	const sk_role_info *r;
 	sk_err e = sk_role_lookup(role, &r, err);
 	if (e)
 		return e;
 	if ((e = sk_store_begin(s, err)))
 		return e;
-	if ((e = revoke_in_txn(s, actor, login, r, unit, err))) {
+	if ((e = revoke_in_txn(c, login, r, unit, err))) {
 		sk_store_rollback(s);
 		return e;
 	}

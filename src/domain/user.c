@@ -136,15 +136,17 @@ static json_t *urow_json(const struct urow *u)
 	return j;
 }
 
-static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const sk_user_new *in,
+static sk_err add_in_txn(sk_ctx *c, const sk_user_new *in,
                          const char *hash, bool temporary, int64_t *id_out, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	sk_org_unit unit;
 	sk_err e;
 	if ((e = sk_org_get(s, in->unit, &unit, err)))
 		return e;
 	const char *kind = in->kind ? in->kind : default_kind(unit.kind);
-	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_USER_ADMIN, unit.id, err)))
+	if ((e = sk_authz_require_cap(c, SK_CAP_USER_ADMIN, unit.id, err)))
 		return e;
 	int64_t dup = 0;
 	sk_val pl[] = {sk_vtext(in->login)};
@@ -198,7 +200,7 @@ static sk_err add_in_txn(sk_store *s, const sk_actor *actor, const sk_user_new *
 	                         urow_json(&u), err, "user:%s", u.login)))
 		return e;
 	for (size_t i = 0; i < in->nroles; i++)
-		if ((e = sk_role_grant(s, actor, in->login, in->roles[i], unit.code, err)))
+		if ((e = sk_role_grant(c, in->login, in->roles[i], unit.code, err)))
 			return e;
 	if (id_out)
 		*id_out = u.id;
@@ -221,11 +223,11 @@ static sk_account_kind password_kind(const sk_user_new *in)
  * composition) and the floor under every profile (the common-password
  * list, the login); the policy module owns the rules.
  */
-static sk_err check_password(sk_store *s, const sk_user_new *in, sk_buf *err)
+static sk_err check_password(sk_ctx *c, const sk_user_new *in, sk_buf *err)
 {
-	sk_policy *p = NULL;
+	const sk_policy *p = NULL;
 	sk_pw_verdict bad = {0};
-	sk_err e = sk_ctx_load_installation_profile(s, &p, err);
+	sk_err e = sk_ctx_policy(c, &p, err);
 	if (!e && !p)
 		e = sk_fail(err, SK_ERR_CONFLICT,
 		            "the database records no policy profile to check passwords against "
@@ -245,13 +247,13 @@ static sk_err check_password(sk_store *s, const sk_user_new *in, sk_buf *err)
 		e = sk_fail(err, SK_ERR_INVALID, "the password for '%s' %s", in->login, why.data);
 		sk_buf_free(&why);
 	}
-	sk_policy_free(p);
 	return e;
 }
 
-sk_err sk_user_add(sk_store *s, const sk_actor *actor, const sk_user_new *in, int64_t *id_out,
+sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
                    char temp_out[SK_PASSWORD_TEMP_MAX], sk_buf *err)
 {
+	sk_store *s = c->store;
 	temp_out[0] = '\0';
 	sk_err e;
 	const sk_role_info *r;
@@ -279,11 +281,11 @@ sk_err sk_user_add(sk_store *s, const sk_actor *actor, const sk_user_new *in, in
 	if (temporary) {
 		sk_password_generate(temp_out);
 		e = sk_password_hash(temp_out, strlen(temp_out), hash, err);
-	} else if (!(e = check_password(s, in, err))) {
+	} else if (!(e = check_password(c, in, err))) {
 		e = sk_password_hash(in->password, in->password_len, hash, err);
 	}
 	if (!e && !(e = sk_store_begin(s, err))) {
-		e = add_in_txn(s, actor, in, hash, temporary, id_out, err);
+		e = add_in_txn(c, in, hash, temporary, id_out, err);
 		if (e)
 			sk_store_rollback(s);
 		else
@@ -295,14 +297,16 @@ sk_err sk_user_add(sk_store *s, const sk_actor *actor, const sk_user_new *in, in
 	return e;
 }
 
-static sk_err set_active_in_txn(sk_store *s, const sk_actor *actor, const char *login, bool active,
+static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active,
                                 sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	struct urow before = {0}, after;
 	sk_err e;
 	if ((e = get_urow(s, login, &before, err)))
 		return e;
-	if ((e = sk_authz_require_cap_of(s, actor, SK_CAP_USER_ADMIN, before.unit_id, err)))
+	if ((e = sk_authz_require_cap(c, SK_CAP_USER_ADMIN, before.unit_id, err)))
 		return e;
 	/* As with roles: an account disables or enables only accounts below its own rank. */
 	if (!actor->superuser) {
@@ -351,29 +355,32 @@ static sk_err set_active_in_txn(sk_store *s, const sk_actor *actor, const char *
 	                       urow_json(&after), err, "user:%s", after.login);
 }
 
-sk_err sk_user_set_active(sk_store *s, const sk_actor *actor, const char *login, bool active,
+sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active,
                           sk_buf *err)
 {
+	sk_store *s = c->store;
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if ((e = set_active_in_txn(s, actor, login, active, err))) {
+	if ((e = set_active_in_txn(c, login, active, err))) {
 		sk_store_rollback(s);
 		return e;
 	}
 	return sk_store_commit(s, err);
 }
 
-static sk_err set_email_in_txn(sk_store *s, const sk_actor *actor, const char *login,
+static sk_err set_email_in_txn(sk_ctx *c, const char *login,
                                const char *email, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	struct urow before, after;
 	sk_err e;
 	if ((e = get_urow(s, login, &before, err)))
 		return e;
 	/* One's own address is one's own to keep right; anyone else's needs user.admin there. */
 	if (actor->user_id != before.id &&
-	    (e = sk_authz_require_cap_of(s, actor, SK_CAP_USER_ADMIN, before.unit_id, err)))
+	    (e = sk_authz_require_cap(c, SK_CAP_USER_ADMIN, before.unit_id, err)))
 		return e;
 	after = before;
 	snprintf(after.email, sizeof(after.email), "%s", email ? email : "");
@@ -386,15 +393,16 @@ static sk_err set_email_in_txn(sk_store *s, const sk_actor *actor, const char *l
 	                       urow_json(&after), err, "user:%s", after.login);
 }
 
-sk_err sk_user_set_email(sk_store *s, const sk_actor *actor, const char *login, const char *email,
+sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email,
                          sk_buf *err)
 {
+	sk_store *s = c->store;
 	sk_err e;
 	if (email && *email && (e = sk_mail_addr_check(email, "email", err)))
 		return e;
 	if ((e = sk_store_begin(s, err)))
 		return e;
-	if ((e = set_email_in_txn(s, actor, login, email, err))) {
+	if ((e = set_email_in_txn(c, login, email, err))) {
 		sk_store_rollback(s);
 		return e;
 	}

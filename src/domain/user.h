@@ -62,7 +62,7 @@ typedef struct sk_user_new {
  * to temp_out (which the caller shows once and wipes); otherwise temp_out[0]
  * is NUL. *id_out, when not NULL, receives the account's id.
  */
-sk_err sk_user_add(sk_store *s, const sk_actor *actor, const sk_user_new *in, int64_t *id_out,
+sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
                    char temp_out[SK_PASSWORD_TEMP_MAX], sk_buf *err);
 
 /*
@@ -76,7 +76,7 @@ sk_err sk_user_check_login(const char *login, sk_buf *err);
  * active ciso is refused (SK_ERR_CONFLICT); so is a change to the state the
  * account is in already.
  */
-sk_err sk_user_set_active(sk_store *s, const sk_actor *actor, const char *login, bool active,
+sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active,
                           sk_buf *err);
 
 /*
@@ -85,7 +85,7 @@ sk_err sk_user_set_active(sk_store *s, const sk_actor *actor, const char *login,
  * change its own; anyone else needs user.admin at its unit. A malformed
  * address is SK_ERR_INVALID naming "email"; the same address is no change.
  */
-sk_err sk_user_set_email(sk_store *s, const sk_actor *actor, const char *login, const char *email,
+sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email,
                          sk_buf *err);
 
 /*

@@ -19,9 +19,12 @@ void sk_api_decision(sk_http_rctx *r)
 	if (id >= 1 && sk_http_pool_decide(r, (int64_t)id, action))
 		return;
 	sk_buf out = SK_BUF_INIT(64u << 10), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
 	sk_err e = id < 1 ? sk_fail(&err, SK_ERR_INVALID, "'asset_id' must be 1 or more")
-	                  : sk_decision_for_asset(r->t->store, r->t->pol, &r->actor, r->who->roles,
-	                                          (int64_t)id, action, &out, &err);
+	                  : sk_decision_for_asset(&c, r->who->roles, (int64_t)id, action, &out,
+	                                          &err);
+	sk_ctx_fini(&c);
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else
@@ -87,7 +90,11 @@ void sk_api_policy_decide(sk_http_rctx *r)
 		sk_http_reply_fail(r, e, &err);
 	else if (!sk_http_pool_record(r, &m)) {
 		/* No writer to take it: on record here, in a transaction of its own. */
-		if ((e = sk_decision_record(r->t->store, &r->actor, &m, &err)))
+		sk_ctx c;
+		sk_http_ctx(r, &c);
+		e = sk_decision_record(&c, &m, &err);
+		sk_ctx_fini(&c);
+		if (e)
 			sk_http_reply_fail(r, e, &err);
 		else
 			sk_http_reply_text(r, 200, "application/json; charset=utf-8", m.answer.data,

@@ -26,15 +26,14 @@ static void grant(sk_http_rctx *r, bool give)
 	const char *login = sk_http_field_text(r, "login"), *role = sk_http_field_text(r, "role"),
 	           *unit = sk_http_field_text(r, "unit");
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = give ? sk_role_grant(r->t->store, &r->actor, login, role, unit, &err)
-	                : sk_role_revoke(r->t->store, &r->actor, login, role, unit, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = give ? sk_role_grant(&c, login, role, unit, &err)
+	                : sk_role_revoke(&c, login, role, unit, &err);
 	json_t *j = NULL;
-	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(r, &c);
+	if (!e)
 		e = sk_role_list(&c, login, NULL, NULL, &j, &err);
-		sk_ctx_fini(&c);
-	}
+	sk_ctx_fini(&c);
 	sk_http_reply_result(r, e, &err, give ? 201 : 200, j);
 }
 

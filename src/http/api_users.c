@@ -58,8 +58,11 @@ void sk_api_user_add(sk_http_rctx *r)
 	temp[0] = '\0';
 	json_t *user = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
 	sk_err e = n == 0 ? sk_fail(&err, SK_ERR_INVALID, "field 'roles' needs at least one role")
-	                  : sk_user_add(r->t->store, &r->actor, &in, NULL, temp, &err);
+	                  : sk_user_add(&c, &in, NULL, temp, &err);
+	sk_ctx_fini(&c);
 	if (!e)
 		e = user_show(r, in.login, &user, &err);
 	json_t *j = e ? NULL : json_pack("{s:o, s:s}", "user", user, "temporary_password", temp);
@@ -79,7 +82,10 @@ static void set_active(sk_http_rctx *r, bool active)
 {
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_user_set_active(r->t->store, &r->actor, r->param, active, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_user_set_active(&c, r->param, active, &err);
+	sk_ctx_fini(&c);
 	if (!e)
 		e = user_show(r, r->param, &j, &err);
 	sk_http_reply_result(r, e, &err, 200, j);
@@ -92,7 +98,10 @@ void sk_api_user_unlock(sk_http_rctx *r)
 {
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_auth_unlock(r->t->store, &r->actor, r->param, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_auth_unlock(&c, r->param, &err);
+	sk_ctx_fini(&c);
 	if (!e)
 		e = user_show(r, r->param, &j, &err);
 	sk_http_reply_result(r, e, &err, 200, j);
@@ -102,7 +111,10 @@ void sk_api_user_totp_reset(sk_http_rctx *r)
 {
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_auth_totp_reset(r->t->store, &r->actor, r->param, &err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_auth_totp_reset(&c, r->param, &err);
+	sk_ctx_fini(&c);
 	if (!e)
 		e = user_show(r, r->param, &j, &err);
 	sk_http_reply_result(r, e, &err, 200, j);

@@ -139,7 +139,12 @@ static sk_http_job *pop(queue *q)
 static sk_err run_decision(sk_store *s, void *ctx, sk_buf *err)
 {
 	sk_http_job *j = ctx;
-	return sk_decision_record(s, &j->actor, &j->made, err);
+	/* The decision was made and checked on the loop: recording loads neither profile nor scope. */
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &j->actor);
+	sk_err e = sk_decision_record(&c, &j->made, err);
+	sk_ctx_fini(&c);
+	return e;
 }
 
 /* Runs on the writer's thread once the decision's batch has committed (or failed). */
@@ -309,8 +314,11 @@ bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action)
 	if (!j)
 		return false;
 	/* Read, scope check and decision on this loop's connection: the writer only appends. */
-	sk_err e = sk_decision_make(r->t->store, r->t->pol, &r->actor, r->who ? r->who->roles : 0,
-	                            asset_id, action, &j->made, &j->err);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_decision_make(&c, r->who ? r->who->roles : 0, asset_id, action, &j->made,
+	                            &j->err);
+	sk_ctx_fini(&c);
 	if (e) {
 		sk_http_reply_fail(r, e, &j->err);
 		job_free(j);

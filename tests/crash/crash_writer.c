@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "domain/actor.h"
+#include "domain/ctx.h"
 #include "domain/org.h"
 #include "store/store.h"
 
@@ -30,13 +31,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Killed, never returning: the context is not released. */
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, sk_actor_cli());
 	for (long i = 0;; i++) {
 		char code[SK_ORG_CODE_MAX + 1];
 		snprintf(code, sizeof(code), "%s-%ld", argv[3], i);
 		sk_err e;
 		/* A busy database (the other writer) is retried; anything else is fatal. */
-		while ((e = sk_org_add(s, sk_actor_cli(), code, code, "department", argv[2], NULL,
-		                       &err)) == SK_ERR_TEMPFAIL)
+		while ((e = sk_org_add(&c, code, code, "department", argv[2], NULL, &err)) == SK_ERR_TEMPFAIL)
 			usleep(1000);
 		if (e) {
 			fprintf(stderr, "crash_writer: %s: %s\n", code, err.data);

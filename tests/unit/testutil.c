@@ -1,6 +1,9 @@
 /* testutil: fresh databases for storage tests, and the checks many tests share. */
 #include "testutil.h"
 
+#include "domain/actor.h"
+#include "domain/ctx.h"
+
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,3 +103,15 @@ int64_t sk_test_log_intact(sk_store *s)
 	sk_buf_free(&err);
 	return size;
 }
+
+sk_ctx *tu_ctx_pol(sk_store *s, const sk_policy *pol, const sk_actor *actor)
+{
+	static sk_ctx ring[8];
+	static unsigned next;
+	sk_ctx *c = &ring[next++ % 8];
+	sk_ctx_fini(c);
+	sk_ctx_init(c, s, pol, actor);
+	return c;
+}
+
+sk_ctx *tu_ctx(sk_store *s, const sk_actor *actor) { return tu_ctx_pol(s, NULL, actor); }

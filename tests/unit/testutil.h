@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "domain/actor.h"
+#include "domain/ctx.h"
 #include "store/store.h"
 
 #define SK_TEST_MAX_BACKENDS 2
@@ -52,5 +54,13 @@ int64_t sk_test_log_intact(sk_store *s);
 
 /* A new private temporary directory (removed by nobody: the test script owns TMPDIR). */
 const char *sk_test_tmpdir(void);
+
+/*
+ * A context for actor on s, for one domain call in a test: one of a ring of
+ * eight, the oldest released and reused, so that a few can be in use at once.
+ */
+sk_ctx *tu_ctx(sk_store *s, const sk_actor *actor);
+/* The same with the profile given (borrowed), as the server hands its own on. */
+sk_ctx *tu_ctx_pol(sk_store *s, const sk_policy *pol, const sk_actor *actor);
 
 #endif

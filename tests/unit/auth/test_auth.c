@@ -108,7 +108,7 @@ static void add_user(sk_store *s, const char *login, const char *role, const cha
 	                 .password = pw,
 	                 .password_len = pw ? strlen(pw) : 0,
 	                 .expires_at = expires};
-	ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	sk_buf_free(&err);
 }
 
@@ -128,7 +128,7 @@ static void setup(fixture *f, const char *backend)
 	sk_install_opts o = {
 	    .profile = profile, .code = "city", .admin_login = "ciso", .key_path = key};
 	sk_install_result res;
-	ok(sk_install_init(f->s, sk_actor_cli(), &o, &res, &err), &err);
+	ok(sk_install_init(tu_ctx(f->s, sk_actor_cli()), &o, &res, &err), &err);
 	memcpy(f->ciso_temp, res.temp_password, sizeof(f->ciso_temp));
 	sk_buf diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	ok(sk_policy_open(profile, &f->pol, &diag), &diag);
@@ -272,7 +272,7 @@ static void run_login(const char *backend)
 	assert_int_equal(audits(f.s, "auth.logout"), 1);
 
 	/* Disabling the account ends its sessions and its logins. */
-	ok(sk_user_set_active(f.s, sk_actor_cli(), "alice", false, &err), &err);
+	ok(sk_user_set_active(tu_ctx(f.s, sk_actor_cli()), "alice", false, &err), &err);
 	/* The disable itself deleted the session: it is gone, not merely refused. */
 	expect(sk_auth_session_check(f.s, f.pol, b.token, ADDR, &p, &err), SK_ERR_AUTH, &err,
 	       "no session");
@@ -375,13 +375,13 @@ static void run_lockout(const char *backend)
 		(void)login(&f, "alice", "nope", NULL, &a, &err);
 	expect(login(&f, "alice", alice_pw, NULL, &a, &err), SK_ERR_LOCKED, &err, NULL);
 	sk_actor web = {.user_id = 99, .login = "mallory", .address = "192.0.2.66"};
-	expect(sk_auth_unlock(f.s, &web, "alice", &err), SK_ERR_DENIED, &err, NULL);
-	ok(sk_auth_unlock(f.s, sk_actor_cli(), "alice", &err), &err);
+	expect(sk_auth_unlock(tu_ctx(f.s, &web), "alice", &err), SK_ERR_DENIED, &err, NULL);
+	ok(sk_auth_unlock(tu_ctx(f.s, sk_actor_cli()), "alice", &err), &err);
 	assert_int_equal(audits(f.s, "auth.unlock"), 1);
 	ok(login(&f, "alice", alice_pw, NULL, &a, &err), &err);
-	expect(sk_auth_unlock(f.s, sk_actor_cli(), "alice", &err), SK_ERR_CONFLICT, &err,
+	expect(sk_auth_unlock(tu_ctx(f.s, sk_actor_cli()), "alice", &err), SK_ERR_CONFLICT, &err,
 	       "not locked");
-	expect(sk_auth_unlock(f.s, sk_actor_cli(), "ghost", &err), SK_ERR_NOT_FOUND, &err, "ghost");
+	expect(sk_auth_unlock(tu_ctx(f.s, sk_actor_cli()), "ghost", &err), SK_ERR_NOT_FOUND, &err, "ghost");
 
 	/* Privileged IDs here lock after 3 failures until an administrator unlocks them. */
 	add_user(f.s, "bob", "system_manager", bob_pw, 0);
@@ -393,7 +393,7 @@ static void run_lockout(const char *backend)
 	advance(365 * 86400);
 	expect(login(&f, "bob", bob_pw, NULL, &a, &err), SK_ERR_LOCKED, &err,
 	       "until an administrator unlocks it");
-	ok(sk_auth_unlock(f.s, sk_actor_cli(), "bob", &err), &err);
+	ok(sk_auth_unlock(tu_ctx(f.s, sk_actor_cli()), "bob", &err), &err);
 	/* Unlocked, bob still needs his MFA enrollment. */
 	expect(login(&f, "bob", bob_pw, NULL, &a, &err), SK_ERR_DENIED, &err, "totp-enroll");
 	sk_buf_free(&err);
@@ -634,8 +634,8 @@ static void run_totp(const char *backend)
 	assert_false(a.totp_required);
 
 	sk_actor web = {.user_id = 99, .login = "mallory", .address = "192.0.2.66"};
-	expect(sk_auth_totp_enroll(f.s, &web, "bob", &uri, b32, &err), SK_ERR_DENIED, &err, NULL);
-	ok(sk_auth_totp_enroll(f.s, sk_actor_cli(), "bob", &uri, b32, &err), &err);
+	expect(sk_auth_totp_enroll(tu_ctx(f.s, &web), "bob", &uri, b32, &err), SK_ERR_DENIED, &err, NULL);
+	ok(sk_auth_totp_enroll(tu_ctx(f.s, sk_actor_cli()), "bob", &uri, b32, &err), &err);
 	assert_int_equal(strlen(b32), 32);
 	assert_non_null(strstr(uri.data, "otpauth://totp/"));
 	assert_non_null(strstr(uri.data, ":bob?secret="));
@@ -705,7 +705,7 @@ static void run_totp(const char *backend)
 	/* Re-enrolling replaces the secret: the old one's codes stop working. */
 	sk_buf_reset(&uri);
 	char b32b[SK_TOTP_BASE32_MAX];
-	ok(sk_auth_totp_enroll(f.s, sk_actor_cli(), "bob", &uri, b32b, &err), &err);
+	ok(sk_auth_totp_enroll(tu_ctx(f.s, sk_actor_cli()), "bob", &uri, b32b, &err), &err);
 	assert_string_not_equal(b32, b32b);
 	advance(30);
 	code_now(secret, len, code);
@@ -718,9 +718,9 @@ static void run_totp(const char *backend)
 	ok(login(&f, "bob", bob_pw, code2, &a, &err), &err);
 
 	/* MFA by zone: a normal account working in the mynumber zone needs a code too. */
-	ok(sk_auth_set_zone(f.s, sk_actor_cli(), "alice", SK_ZONE_MYNUMBER, &err), &err);
+	ok(sk_auth_set_zone(tu_ctx(f.s, sk_actor_cli()), "alice", SK_ZONE_MYNUMBER, &err), &err);
 	expect(login(&f, "alice", alice_pw, NULL, &a, &err), SK_ERR_DENIED, &err, "totp-enroll");
-	ok(sk_auth_set_zone(f.s, sk_actor_cli(), "alice", SK_ZONE_LGWAN, &err), &err);
+	ok(sk_auth_set_zone(tu_ctx(f.s, sk_actor_cli()), "alice", SK_ZONE_LGWAN, &err), &err);
 	ok(login(&f, "alice", alice_pw, NULL, &a, &err), &err);
 	assert_int_equal(audits(f.s, "auth.zone"), 2);
 
@@ -777,24 +777,24 @@ static void run_unused_and_holders(const char *backend)
 	add_user(f.s, "bob", "system_manager", bob_pw, 0);
 	add_user(f.s, "dave", "system_manager", "Dave-Privileged-1!", 0);
 	add_user(f.s, "erin", "system_manager", "Erin-Privileged-1!", 0);
-	ok(sk_role_grant(f.s, sk_actor_cli(), "bob", "staff", "city", &err), &err);
-	ok(sk_user_set_active(f.s, sk_actor_cli(), "erin", false, &err), &err);
+	ok(sk_role_grant(tu_ctx(f.s, sk_actor_cli()), "bob", "staff", "city", &err), &err);
+	ok(sk_user_set_active(tu_ctx(f.s, sk_actor_cli()), "erin", false, &err), &err);
 	int64_t grants = count(f.s, "SELECT COUNT(*) FROM role_assignment", NULL);
 	int64_t seq = count(f.s, "SELECT seq FROM audit_head", NULL);
-	expect(sk_role_revoke(f.s, sk_actor_cli(), "bob", "system_manager", "city", &err),
+	expect(sk_role_revoke(tu_ctx(f.s, sk_actor_cli()), "bob", "system_manager", "city", &err),
 	       SK_ERR_CONFLICT, &err,
 	       "revoking system_manager from 'bob' would leave 1 active holder;");
 	assert_int_equal(count(f.s, "SELECT COUNT(*) FROM role_assignment", NULL), grants);
 	assert_int_equal(count(f.s, "SELECT seq FROM audit_head", NULL), seq);
 	/* Other roles are not limited. */
-	ok(sk_role_revoke(f.s, sk_actor_cli(), "bob", "staff", "city", &err), &err);
+	ok(sk_role_revoke(tu_ctx(f.s, sk_actor_cli()), "bob", "staff", "city", &err), &err);
 	/* With a third active holder the revocation goes through. */
-	ok(sk_user_set_active(f.s, sk_actor_cli(), "erin", true, &err), &err);
-	ok(sk_role_revoke(f.s, sk_actor_cli(), "bob", "system_manager", "city", &err), &err);
+	ok(sk_user_set_active(tu_ctx(f.s, sk_actor_cli()), "erin", true, &err), &err);
+	ok(sk_role_revoke(tu_ctx(f.s, sk_actor_cli()), "bob", "system_manager", "city", &err), &err);
 	/* An expired development ID does not count as a holder. */
 	add_user(f.s, "frank", "system_manager", "Frank-Privileged-1!", sk_clock_now() + 60);
 	advance(61);
-	expect(sk_role_revoke(f.s, sk_actor_cli(), "dave", "system_manager", "city", &err),
+	expect(sk_role_revoke(tu_ctx(f.s, sk_actor_cli()), "dave", "system_manager", "city", &err),
 	       SK_ERR_CONFLICT, &err, "would leave 1 active holder");
 	int64_t dave = count(f.s, "SELECT id FROM users WHERE login = ?", "dave");
 	ok(sk_auth_privileged_min_holders_check(f.s, "auditor", dave, &err), &err);

@@ -13,16 +13,8 @@
 #include "domain/ctx.h"
 #include "testutil.h"
 
-/*
- * A context for the CLI operator on s: it loads nothing (the operator holds
- * every right), so it needs no sk_ctx_fini. Valid until the next call.
- */
-static inline sk_ctx *dt_cli(sk_store *s)
-{
-	static sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
-	return &c;
-}
+/* A context for the CLI operator on s (testutil's ring: no sk_ctx_fini needed). */
+static inline sk_ctx *dt_cli(sk_store *s) { return tu_ctx(s, sk_actor_cli()); }
 
 static inline int64_t dt_count(sk_store *s, const char *sql)
 {
@@ -146,7 +138,7 @@ static inline void dt_root(sk_store *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_ok(sk_store_meta_set(s, "policy.profile", "hachioji", &err), &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "city", "テスト市", "municipality", NULL, NULL, &err),
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "city", "テスト市", "municipality", NULL, NULL, &err),
 	      &err);
 	sk_buf_free(&err);
 }

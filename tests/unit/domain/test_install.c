@@ -40,22 +40,22 @@ static void init(const char *backend)
 	/* Bad input first: nothing is written and no key is made. */
 	dt_snap before = dt_snapshot(s);
 	o.profile = "atlantis";
-	dt_expect(sk_install_init(s, sk_actor_cli(), &o, &res, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), SK_ERR_INVALID, &err,
 	          "'atlantis'");
 	o.profile = key; /* not an existing file */
-	dt_expect(sk_install_init(s, sk_actor_cli(), &o, &res, &err), SK_ERR_INVALID, &err, key);
+	dt_expect(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), SK_ERR_INVALID, &err, key);
 	o.profile = "setagaya";
 	o.admin_login = "Bad Login";
-	dt_expect(sk_install_init(s, sk_actor_cli(), &o, &res, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), SK_ERR_INVALID, &err,
 	          "'Bad Login'");
 	o.admin_login = "ciso";
 	sk_actor web = {.user_id = 1, .login = "someone", .address = "192.0.2.9"};
-	dt_expect(sk_install_init(s, &web, &o, &res, &err), SK_ERR_DENIED, &err, "CLI");
+	dt_expect(sk_install_init(tu_ctx(s, &web), &o, &res, &err), SK_ERR_DENIED, &err, "CLI");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad init", 0);
 	assert_false(exists(key));
 
-	dt_ok(sk_install_init(s, sk_actor_cli(), &o, &res, &err), &err);
+	dt_ok(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), &err);
 	assert_int_equal(strlen(res.temp_password), SK_PASSWORD_TEMP_LEN);
 	assert_string_equal(res.root_name, "世田谷区");
 	assert_string_equal(res.root_code, "setagaya");
@@ -85,7 +85,7 @@ static void init(const char *backend)
 	char key2[600];
 	snprintf(key2, sizeof(key2), "%s2", key);
 	o.key_path = key2;
-	dt_expect(sk_install_init(s, sk_actor_cli(), &o, &res, &err), SK_ERR_CONFLICT, &err,
+	dt_expect(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), SK_ERR_CONFLICT, &err,
 	          "installation already");
 	after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "second init", 0);
@@ -108,14 +108,14 @@ static void profile_file(const char *backend)
 	fputs("format: 1\ncity: nowhere\n", f);
 	fclose(f);
 	sk_install_opts o = {.profile = prof, .admin_login = "ciso", .key_path = key};
-	dt_expect(sk_install_init(s, sk_actor_cli(), &o, &res, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), SK_ERR_INVALID, &err,
 	          "is not valid");
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM org_unit"), 0);
 	/* The project's example profile loads; its city names the root unless overridden. */
 	const char *example = SK_SOURCE_ROOT "/policies/example.yaml";
 	o.profile = example;
 	o.name = "テスト町";
-	dt_ok(sk_install_init(s, sk_actor_cli(), &o, &res, &err), &err);
+	dt_ok(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), &err);
 	sk_org_unit root;
 	dt_ok(sk_org_get(s, "example", &root, &err), &err);
 	assert_string_equal(root.name, "テスト町");
@@ -135,7 +135,7 @@ static sk_err op_init(sk_store *s, void *ctx, sk_buf *err)
 	(void)ctx;
 	sk_install_result res;
 	sk_install_opts o = {.profile = "niigata", .admin_login = "ciso", .key_path = fault_key};
-	sk_err e = sk_install_init(s, sk_actor_cli(), &o, &res, err);
+	sk_err e = sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, err);
 	/* A failed init must not leave its key behind. */
 	if (e && exists(fault_key))
 		fail_msg("init failed (%s) but left %s", err->data, fault_key);
@@ -168,7 +168,7 @@ static void demo(const char *backend)
 	dt_snap before = dt_snapshot(s);
 	json_t *r = NULL;
 	sk_store_fault(s, SK_FAULT_WRITE, 60);
-	dt_expect(sk_demo_create(s, sk_actor_cli(), NULL, key, &r, &err), SK_ERR_STORE, &err,
+	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key, &r, &err), SK_ERR_STORE, &err,
 	          "injected");
 	sk_store_fault(s, SK_FAULT_WRITE, 0);
 	dt_snap after = dt_snapshot(s);
@@ -177,7 +177,7 @@ static void demo(const char *backend)
 	assert_null(r);
 	/* Nor one while the register is being written. */
 	sk_store_fault(s, SK_FAULT_WRITE, 400);
-	dt_expect(sk_demo_create(s, sk_actor_cli(), NULL, key, &r, &err), SK_ERR_STORE, &err,
+	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key, &r, &err), SK_ERR_STORE, &err,
 	          "injected");
 	sk_store_fault(s, SK_FAULT_WRITE, 0);
 	after = dt_snapshot(s);
@@ -185,7 +185,7 @@ static void demo(const char *backend)
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM assets"), 0);
 	assert_false(exists(key));
 
-	dt_ok(sk_demo_create(s, sk_actor_cli(), NULL, key, &r, &err), &err);
+	dt_ok(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key, &r, &err), &err);
 	assert_true(json_is_true(json_object_get(r, "demo")));
 	assert_string_equal(json_string_value(json_object_get(r, "profile")), "hachioji");
 	size_t nunits = json_array_size(json_object_get(r, "units"));
@@ -232,7 +232,7 @@ static void demo(const char *backend)
 	/* And it cannot be created twice. */
 	char key2[600];
 	snprintf(key2, sizeof(key2), "%s2", key);
-	dt_expect(sk_demo_create(s, sk_actor_cli(), NULL, key2, &r, &err), SK_ERR_CONFLICT, &err,
+	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key2, &r, &err), SK_ERR_CONFLICT, &err,
 	          "already");
 	sk_buf_free(&err);
 	sk_store_close(s);
@@ -247,7 +247,7 @@ static void demo_cities(const char *backend)
 	key_paths(key, pub, sizeof(key));
 	json_t *r = NULL;
 	sk_store *s = sk_test_open_fresh(backend);
-	dt_expect(sk_demo_create(s, sk_actor_cli(), "tokyo", key, &r, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), "tokyo", key, &r, &err), SK_ERR_INVALID, &err,
 	          "tokyo");
 	assert_string_equal(err.field, "profile");
 	assert_false(exists(key));
@@ -257,7 +257,7 @@ static void demo_cities(const char *backend)
 		s = sk_test_open_fresh(backend);
 		unlink(key);
 		unlink(pub);
-		dt_ok(sk_demo_create(s, sk_actor_cli(), profiles[i], key, &r, &err), &err);
+		dt_ok(sk_demo_create(tu_ctx(s, sk_actor_cli()), profiles[i], key, &r, &err), &err);
 		assert_string_equal(json_string_value(json_object_get(r, "profile")), profiles[i]);
 		assert_true(json_integer_value(json_object_get(r, "assets")) >= 60);
 		assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM org_unit"),

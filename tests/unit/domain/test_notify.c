@@ -27,8 +27,8 @@ static void setup(sk_store *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_root(s);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "d1", "部", "department", "city", NULL, &err), &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "s1", "課", "section", "d1", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
 	char temp[SK_PASSWORD_TEMP_MAX];
 	const char *staff[] = {"staff"};
 	const char *logins[] = {"a1", "b1", "c1"};
@@ -42,9 +42,9 @@ static void setup(sk_store *s)
 		                 .password = "Pw-12345678",
 		                 .password_len = 11,
 		                 .email = mails[i]};
-		dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+		dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	}
-	dt_ok(sk_user_set_active(s, sk_actor_cli(), "c1", false, &err), &err);
+	dt_ok(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "c1", false, &err), &err);
 	sk_buf_free(&err);
 }
 

@@ -12,7 +12,7 @@
 static sk_err add_unit(sk_store *s, const char *code, const char *kind, const char *parent,
                        sk_buf *err)
 {
-	return sk_org_add(s, sk_actor_cli(), code, code, kind, parent, NULL, err);
+	return sk_org_add(tu_ctx(s, sk_actor_cli()), code, code, kind, parent, NULL, err);
 }
 
 static void tree(const char *backend)
@@ -34,7 +34,7 @@ static void tree(const char *backend)
 	                  NULL, 0, NULL, &err),
 	    SK_ERR_EXISTS);
 	int64_t dep = 0;
-	dt_ok(sk_org_add(s, sk_actor_cli(), "somu", "総務部", "department", "city", &dep, &err),
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "somu", "総務部", "department", "city", &dep, &err),
 	      &err);
 	char depid[24];
 	snprintf(depid, sizeof(depid), "%lld", (long long)dep);
@@ -62,24 +62,24 @@ static void tree(const char *backend)
 	          "cannot sit under the designated_manager");
 	dt_expect(add_unit(s, "1234", "section", "somu", &err), SK_ERR_INVALID, &err, "all digits");
 	/* A name that U+202E turns around, or U+200B hides a part of (issue #12). */
-	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", "情報\xe2\x80\xae課理管", "section", "somu",
+	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "情報\xe2\x80\xae課理管", "section", "somu",
 	                     NULL, &err),
 	          SK_ERR_INVALID, &err, "direction-changing");
-	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", "情報\xe2\x80\x8b管理課", "section", "somu",
+	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "情報\xe2\x80\x8b管理課", "section", "somu",
 	                     NULL, &err),
 	          SK_ERR_INVALID, &err, "invisible");
 	dt_expect(add_unit(s, "a b", "section", "somu", &err), SK_ERR_INVALID, &err, "'a b'");
 	dt_expect(add_unit(s, "-ab", "section", "somu", &err), SK_ERR_INVALID, &err, "'-ab'");
-	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", "bad\xff", "section", "somu", NULL, &err),
+	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "bad\xff", "section", "somu", NULL, &err),
 	          SK_ERR_INVALID, &err, "UTF-8");
-	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", "a\nb", "section", "somu", NULL, &err),
+	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "a\nb", "section", "somu", NULL, &err),
 	          SK_ERR_INVALID, &err, "control");
-	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", "", "section", "somu", NULL, &err),
+	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "", "section", "somu", NULL, &err),
 	          SK_ERR_INVALID, &err, "empty");
 	char longname[SK_ORG_NAME_MAX + 2];
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
-	dt_expect(sk_org_add(s, sk_actor_cli(), "x1", longname, "section", "somu", NULL, &err),
+	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", longname, "section", "somu", NULL, &err),
 	          SK_ERR_INVALID, &err, "longer");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad input", 0);
@@ -123,20 +123,20 @@ static void move(const char *backend)
 	dt_ok(add_unit(s, "s1", "section", "d1", &err), &err);
 	dt_ok(add_unit(s, "s2", "section", "s1", &err), &err);
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_org_move(s, sk_actor_cli(), "s1", "s2", &err), SK_ERR_CONFLICT, &err, "cycle");
-	dt_expect(sk_org_move(s, sk_actor_cli(), "s1", "s1", &err), SK_ERR_CONFLICT, &err,
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "s2", &err), SK_ERR_CONFLICT, &err, "cycle");
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "s1", &err), SK_ERR_CONFLICT, &err,
 	          "under itself");
-	dt_expect(sk_org_move(s, sk_actor_cli(), "city", "d1", &err), SK_ERR_INVALID, &err, "root");
-	dt_expect(sk_org_move(s, sk_actor_cli(), "s1", "d1", &err), SK_ERR_CONFLICT, &err,
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "city", "d1", &err), SK_ERR_INVALID, &err, "root");
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "d1", &err), SK_ERR_CONFLICT, &err,
 	          "already");
-	dt_expect(sk_org_move(s, sk_actor_cli(), "s1", "city", &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "city", &err), SK_ERR_INVALID, &err,
 	          "cannot sit under");
-	dt_expect(sk_org_move(s, sk_actor_cli(), "s1", "zz", &err), SK_ERR_NOT_FOUND, &err, "'zz'");
-	dt_expect(sk_org_move(s, sk_actor_cli(), "zz", "d1", &err), SK_ERR_NOT_FOUND, &err, "'zz'");
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "zz", &err), SK_ERR_NOT_FOUND, &err, "'zz'");
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "zz", "d1", &err), SK_ERR_NOT_FOUND, &err, "'zz'");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad moves", 0);
 
-	dt_ok(sk_org_move(s, sk_actor_cli(), "s1", "d2", &err), &err);
+	dt_ok(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "d2", &err), &err);
 	sk_org_unit s2, d2;
 	dt_ok(sk_org_get(s, "s1", &s2, &err), &err);
 	dt_ok(sk_org_get(s, "d2", &d2, &err), &err);
@@ -173,7 +173,7 @@ static int move_to_d2;
 static sk_err op_move(sk_store *s, void *ctx, sk_buf *err)
 {
 	(void)ctx;
-	sk_err e = sk_org_move(s, sk_actor_cli(), "s1", move_to_d2 ? "d2" : "d1", err);
+	sk_err e = sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", move_to_d2 ? "d2" : "d1", err);
 	if (!e)
 		move_to_d2 = !move_to_d2;
 	return e;
@@ -217,23 +217,23 @@ static void permissions(const char *backend)
 	                 .password_len = 10};
 	char temp[SK_PASSWORD_TEMP_MAX];
 	int64_t id = 0;
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, &id, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, &id, temp, &err), &err);
 	sk_actor boss = {
 	    .user_id = id, .login = "boss", .address = "192.0.2.1", .superuser = false};
 	/* security_officer is not an administrator: denied, nothing written. */
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_org_add(s, &boss, "s1", "s1", "section", "d1", NULL, &err), SK_ERR_DENIED,
+	dt_expect(sk_org_add(tu_ctx(s, &boss), "s1", "s1", "section", "d1", NULL, &err), SK_ERR_DENIED,
 	          &err, "'d1'");
-	dt_expect(sk_org_add(s, &boss, "c2", "c2", "municipality", NULL, NULL, &err), SK_ERR_DENIED,
+	dt_expect(sk_org_add(tu_ctx(s, &boss), "c2", "c2", "municipality", NULL, NULL, &err), SK_ERR_DENIED,
 	          &err, "root");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "denied", 0);
 	/* general_manager is held at the root only; at the root it covers every unit. */
-	dt_expect(sk_role_grant(s, sk_actor_cli(), "boss", "general_manager", "d1", &err),
+	dt_expect(sk_role_grant(tu_ctx(s, sk_actor_cli()), "boss", "general_manager", "d1", &err),
 	          SK_ERR_INVALID, &err, "municipality");
-	dt_ok(sk_role_grant(s, sk_actor_cli(), "boss", "general_manager", "city", &err), &err);
-	dt_ok(sk_org_add(s, &boss, "s1", "s1", "section", "d1", NULL, &err), &err);
-	dt_ok(sk_org_add(s, &boss, "s2", "s2", "section", "d2", NULL, &err), &err);
+	dt_ok(sk_role_grant(tu_ctx(s, sk_actor_cli()), "boss", "general_manager", "city", &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, &boss), "s1", "s1", "section", "d1", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, &boss), "s2", "s2", "section", "d2", NULL, &err), &err);
 	/* The actor's login is the audit entry's actor. */
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE actor = 'boss' AND "
 	                             "address = '192.0.2.1' AND action = 'org.add'"),
@@ -241,9 +241,9 @@ static void permissions(const char *backend)
 	/* A disabled account has no rights left. */
 	const char *staff[] = {"staff"};
 	u = (sk_user_new){.login = "other", .name = "O", .unit = "d1", .roles = staff, .nroles = 1};
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
-	dt_ok(sk_user_set_active(s, sk_actor_cli(), "boss", false, &err), &err);
-	dt_expect(sk_org_add(s, &boss, "s3", "s3", "section", "d1", NULL, &err), SK_ERR_DENIED,
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "boss", false, &err), &err);
+	dt_expect(sk_org_add(tu_ctx(s, &boss), "s3", "s3", "section", "d1", NULL, &err), SK_ERR_DENIED,
 	          &err, "may not");
 	sk_buf_free(&err);
 	sk_store_close(s);

@@ -47,9 +47,9 @@ static void setup(sk_store *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_root(s);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "d1", "部", "department", "city", NULL, &err), &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "s1", "課", "section", "d1", NULL, &err), &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "dm", "指定管理者", "designated_manager", "d1", NULL,
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "dm", "指定管理者", "designated_manager", "d1", NULL,
 	                 &err),
 	      &err);
 	char temp[SK_PASSWORD_TEMP_MAX];
@@ -61,7 +61,7 @@ static void setup(sk_store *s)
 	                 .nroles = 1,
 	                 .password = "Pw-12345678",
 	                 .password_len = 11};
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	u = (sk_user_new){.login = "a1",
 	                  .name = "A",
 	                  .unit = "s1",
@@ -69,7 +69,7 @@ static void setup(sk_store *s)
 	                  .nroles = 1,
 	                  .password = "Pw-12345678",
 	                  .password_len = 11};
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	sk_buf_free(&err);
 }
 
@@ -80,27 +80,27 @@ static void grants(const char *backend)
 	setup(s);
 	const sk_actor *cli = sk_actor_cli();
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_role_grant(s, cli, "a1", "boss", "s1", &err), SK_ERR_INVALID, &err, "'boss'");
-	dt_expect(sk_role_grant(s, cli, "zz", "staff", "s1", &err), SK_ERR_NOT_FOUND, &err, "'zz'");
-	dt_expect(sk_role_grant(s, cli, "a1", "csirt", "nowhere", &err), SK_ERR_NOT_FOUND, &err,
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "boss", "s1", &err), SK_ERR_INVALID, &err, "'boss'");
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "zz", "staff", "s1", &err), SK_ERR_NOT_FOUND, &err, "'zz'");
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "csirt", "nowhere", &err), SK_ERR_NOT_FOUND, &err,
 	          "'nowhere'");
-	dt_expect(sk_role_grant(s, cli, "a1", "staff", "s1", &err), SK_ERR_EXISTS, &err, "already");
-	dt_expect(sk_role_grant(s, cli, "a1", "dm_officer", "s1", &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "staff", "s1", &err), SK_ERR_EXISTS, &err, "already");
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "dm_officer", "s1", &err), SK_ERR_INVALID, &err,
 	          "designated_manager");
-	dt_expect(sk_role_grant(s, cli, "a1", "contractor", "d1", &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "contractor", "d1", &err), SK_ERR_INVALID, &err,
 	          "contractor");
-	dt_expect(sk_role_revoke(s, cli, "a1", "auditor", "s1", &err), SK_ERR_NOT_FOUND, &err,
+	dt_expect(sk_role_revoke(tu_ctx(s, cli), "a1", "auditor", "s1", &err), SK_ERR_NOT_FOUND, &err,
 	          "does not hold");
-	dt_expect(sk_role_revoke(s, cli, "boss", "ciso", "city", &err), SK_ERR_CONFLICT, &err,
+	dt_expect(sk_role_revoke(tu_ctx(s, cli), "boss", "ciso", "city", &err), SK_ERR_CONFLICT, &err,
 	          "last active ciso");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad grants", 0);
 
-	dt_ok(sk_role_grant(s, cli, "a1", "security_manager", "s1", &err), &err);
-	dt_ok(sk_role_grant(s, cli, "a1", "dm_officer", "dm", &err), &err);
-	dt_ok(sk_role_grant(s, cli, "a1", "ciso", "city", &err), &err);
+	dt_ok(sk_role_grant(tu_ctx(s, cli), "a1", "security_manager", "s1", &err), &err);
+	dt_ok(sk_role_grant(tu_ctx(s, cli), "a1", "dm_officer", "dm", &err), &err);
+	dt_ok(sk_role_grant(tu_ctx(s, cli), "a1", "ciso", "city", &err), &err);
 	/* With a second CISO the first may go. */
-	dt_ok(sk_role_revoke(s, cli, "boss", "ciso", "city", &err), &err);
+	dt_ok(sk_role_revoke(tu_ctx(s, cli), "boss", "ciso", "city", &err), &err);
 	json_t *j = NULL;
 	dt_ok(sk_role_list(dt_cli(s), "a1", NULL, NULL, &j, &err), &err);
 	assert_int_equal(json_array_size(j), 4);
@@ -128,8 +128,8 @@ static int held;
 static sk_err op_toggle(sk_store *s, void *ctx, sk_buf *err)
 {
 	(void)ctx;
-	sk_err e = held ? sk_role_revoke(s, sk_actor_cli(), "a1", "auditor", "d1", err)
-	                : sk_role_grant(s, sk_actor_cli(), "a1", "auditor", "d1", err);
+	sk_err e = held ? sk_role_revoke(tu_ctx(s, sk_actor_cli()), "a1", "auditor", "d1", err)
+	                : sk_role_grant(tu_ctx(s, sk_actor_cli()), "a1", "auditor", "d1", err);
 	if (!e)
 		held = !held;
 	return e;

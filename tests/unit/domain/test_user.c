@@ -20,9 +20,9 @@ static void setup_units(sk_store *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_root(s);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "d1", "部", "department", "city", NULL, &err), &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "s1", "課", "section", "d1", NULL, &err), &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "vendor", "業者", "contractor", "s1", NULL, &err),
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "vendor", "業者", "contractor", "s1", NULL, &err),
 	      &err);
 	sk_buf_free(&err);
 }
@@ -65,7 +65,7 @@ static void add(const char *backend)
 	/* A generated password is temporary, shown once, and is what the hash verifies. */
 	sk_user_new u = {
 	    .login = "taro", .name = "山田 太郎", .unit = "s1", .roles = staff, .nroles = 1};
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, &id, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, &id, temp, &err), &err);
 	assert_int_equal(strlen(temp), SK_PASSWORD_TEMP_LEN);
 	struct hash_row h = stored(s, "taro");
 	assert_int_equal(h.temporary, 1);
@@ -82,7 +82,7 @@ static void add(const char *backend)
 	                  .nroles = 2,
 	                  .password = "Correct-Horse-9",
 	                  .password_len = 15};
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	assert_string_equal(temp, "");
 	h = stored(s, "hanako");
 	assert_int_equal(h.temporary, 0);
@@ -92,7 +92,7 @@ static void add(const char *backend)
 	const char *con[] = {"contractor"};
 	u = (sk_user_new){
 	    .login = "vendor1", .name = "V", .unit = "vendor", .roles = con, .nroles = 1};
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	json_t *j = NULL;
 	dt_ok(sk_user_show(dt_cli(s), "vendor1", &j, &err), &err);
 	assert_string_equal(json_string_value(json_object_get(j, "kind")), "contractor");
@@ -111,57 +111,57 @@ static void add(const char *backend)
 	/* Bad input: one message naming the value, nothing written. */
 	dt_snap before = dt_snapshot(s);
 	u = (sk_user_new){.login = "taro", .name = "x", .unit = "s1", .roles = staff, .nroles = 1};
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_EXISTS, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_EXISTS, &err,
 	          "'taro'");
 	u.login = "jiro";
 	u.unit = "nosuch";
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_NOT_FOUND, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_NOT_FOUND, &err,
 	          "'nosuch'");
 	u.unit = "s1";
 	const char *bad[] = {"staff", "wizard"};
 	u.roles = bad;
 	u.nroles = 2;
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "'wizard' (valid: ciso, general_manager");
 	const char *misplaced[] = {"ciso"};
 	u.roles = misplaced;
 	u.nroles = 1;
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "not at the section 's1'");
 	u.roles = staff;
 	u.nroles = 0;
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "at least one role");
 	u.nroles = 1;
 	u.login = "Jiro";
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "'Jiro'");
 	u.login = "ji ro";
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "'ji ro'");
 	u.login = "system";
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "reserved");
 	u.login = "jiro";
 	u.kind = "alien";
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "'alien'");
 	u.kind = NULL;
 	u.expires_at = sk_clock_now() - 10;
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "past");
 	u.expires_at = 0;
 	u.password = "short";
 	u.password_len = 5;
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "hachioji profile's rules: min_length");
 	u.password = "alllowercaseletters";
 	u.password_len = strlen(u.password);
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "require_upper");
 	u.password = "";
 	u.password_len = 0;
-	dt_expect(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
 	          "min_length");
 	assert_string_equal(temp, "");
 	dt_snap after = dt_snapshot(s);
@@ -171,7 +171,7 @@ static void add(const char *backend)
 	u = (sk_user_new){
 	    .login = "dev1", .name = "開発", .unit = "s1", .roles = staff, .nroles = 1};
 	dt_ok(sk_user_parse_expiry("2099-03-31", &u.expires_at, &err), &err);
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	dt_ok(sk_user_show(dt_cli(s), "dev1", &j, &err), &err);
 	assert_string_equal(json_string_value(json_object_get(j, "expires_at")),
 	                    "2099-03-31T15:00:00+00:00");
@@ -205,24 +205,24 @@ static void states_and_lists(const char *backend)
 	char temp[SK_PASSWORD_TEMP_MAX];
 	const char *ciso[] = {"ciso"};
 	sk_user_new u = {.login = "boss", .name = "B", .unit = "city", .roles = ciso, .nroles = 1};
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	u = (sk_user_new){.login = "a1", .name = "A", .unit = "s1", .roles = staff, .nroles = 1};
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	u.login = "a2";
 	u.unit = "d1";
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_user_set_active(s, sk_actor_cli(), "boss", false, &err), SK_ERR_CONFLICT, &err,
+	dt_expect(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "boss", false, &err), SK_ERR_CONFLICT, &err,
 	          "last active ciso");
-	dt_expect(sk_user_set_active(s, sk_actor_cli(), "a1", true, &err), SK_ERR_CONFLICT, &err,
+	dt_expect(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "a1", true, &err), SK_ERR_CONFLICT, &err,
 	          "active already");
-	dt_expect(sk_user_set_active(s, sk_actor_cli(), "nobody", false, &err), SK_ERR_NOT_FOUND,
+	dt_expect(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "nobody", false, &err), SK_ERR_NOT_FOUND,
 	          &err, "'nobody'");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad state changes", 0);
 
-	dt_ok(sk_user_set_active(s, sk_actor_cli(), "a1", false, &err), &err);
+	dt_ok(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "a1", false, &err), &err);
 	json_t *j = NULL;
 	dt_ok(sk_user_show(dt_cli(s), "a1", &j, &err), &err);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "disabled");
@@ -233,7 +233,7 @@ static void states_and_lists(const char *backend)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(roles, 0), "role")),
 	                    "staff");
 	json_decref(j);
-	dt_ok(sk_user_set_active(s, sk_actor_cli(), "a1", true, &err), &err);
+	dt_ok(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "a1", true, &err), &err);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE object = 'user:a1' AND "
 	                             "action IN ('user.disable', 'user.enable')"),
 	                 2);
@@ -282,8 +282,8 @@ static void scoped_reads(const char *backend)
 	sk_store *s = sk_test_open_fresh(backend);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	setup_units(s);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "d2", "部2", "department", "city", NULL, &err), &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "s3", "課3", "section", "d2", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d2", "部2", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s3", "課3", "section", "d2", NULL, &err), &err);
 	static const char *const people[][3] = {{"boss", "city", "ciso"},
 	                                        {"aud1", "s1", "auditor"},
 	                                        {"m1", "s1", "security_manager"},
@@ -297,7 +297,7 @@ static void scoped_reads(const char *backend)
 		                 .unit = people[i][1],
 		                 .roles = role,
 		                 .nroles = 1};
-		dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+		dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	}
 	sk_ctx c;
 	sk_actor a;
@@ -371,7 +371,7 @@ static sk_err op_add(sk_store *s, void *ctx, sk_buf *err)
 	                 .nroles = 2,
 	                 .password = "Pw-12345678",
 	                 .password_len = 11};
-	sk_err e = sk_user_add(s, sk_actor_cli(), &u, NULL, temp, err);
+	sk_err e = sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, err);
 	if (!e)
 		c->round++;
 	return e;
@@ -382,7 +382,7 @@ static int disabled;
 static sk_err op_toggle(sk_store *s, void *ctx, sk_buf *err)
 {
 	(void)ctx;
-	sk_err e = sk_user_set_active(s, sk_actor_cli(), "f0", disabled, err);
+	sk_err e = sk_user_set_active(tu_ctx(s, sk_actor_cli()), "f0", disabled, err);
 	if (!e)
 		disabled = !disabled;
 	return e;
