@@ -188,9 +188,7 @@ check hachioji "1 2 3" "1 2" "1 2" "mynumber internet" \
 # member asking for what only a 対策責任者 approves is the missing-role case of issue #13).
 approvers hachioji "staff@designated_manager contractor@contractor/designated_manager"
 
-# The default is still 八王子; an unknown city and a database holding another city are refused.
-expect_exit 0 sk demo --db default.db --json
-expect_in out '"profile": "hachioji"'
+# An unknown city and a database holding another city are refused (t0240: the default is 八王子).
 expect_exit 2 sk demo --profile tokyo --db x.db --no-serve
 expect_in err "tokyo"
 expect_in err "narita, niigata, setagaya, hachioji"
