@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "../src/auth/auth.h"
+#include "../src/domain/ctx.h"
 #include "../src/domain/install.h"
 #include "../src/domain/user.h"
 
@@ -56,7 +57,9 @@ int main(int argc, char **argv)
 	must(sk_store_open(db, SK_STORE_CREATE, &s, &err), &err, "open");
 	sk_install_opts o = {.profile = "hachioji", .admin_login = "ciso", .key_path = key};
 	sk_install_result res;
-	must(sk_install_init(sk_cli_ctx(s), &o, &res, &err), &err, "init");
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	must(sk_install_init(&c, &o, &res, &err), &err, "init");
 	const char *roles[] = {"staff"};
 	const char *pw = "Bench-Passw0rd!";
 	char temp[SK_PASSWORD_TEMP_MAX];
@@ -67,7 +70,8 @@ int main(int argc, char **argv)
 	                 .nroles = 1,
 	                 .password = pw,
 	                 .password_len = strlen(pw)};
-	must(sk_user_add(sk_cli_ctx(s), &u, NULL, temp, &err), &err, "user add");
+	must(sk_user_add(&c, &u, NULL, temp, &err), &err, "user add");
+	sk_ctx_fini(&c);
 	sk_policy *pol = NULL;
 	must(sk_policy_open("hachioji", &pol, &err), &err, "policy");
 

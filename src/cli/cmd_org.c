@@ -1,4 +1,4 @@
-/* cmd_org: `sekisho org add|list|move`, the organization tree. */
+/* cmd_org: `sekisho org add|list|move|check`, the organization tree. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +10,7 @@
 #define ADD_USAGE  "--db URL --code CODE --name NAME --kind KIND [--parent UNIT]"
 #define LIST_USAGE "--db URL [--json]"
 #define MOVE_USAGE "--db URL --unit UNIT --parent UNIT"
+#define CHECK_USAGE "--db URL [--json]"
 
 static int org_add(int argc, char **argv)
 {
@@ -112,10 +113,62 @@ static int org_move(int argc, char **argv)
 	return sk_cli_finish(s, e, &err);
 }
 
+/*
+ * Exit 0 when every approver the profile may name from each unit has a
+ * holder there or above, 1 when one does not (so a script can stop on it).
+ */
+static int org_check(int argc, char **argv)
+{
+	const char *db = NULL;
+	bool json = false;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, CHECK_USAGE, opts, 0, &st))
+		return st;
+	sk_store *s = NULL;
+	int rc = sk_cli_open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *r = NULL;
+	sk_err e = sk_org_check(sk_cli_ctx(s), &r, &err);
+	if (e)
+		return sk_cli_finish(s, e, &err);
+	bool ok = json_is_true(json_object_get(r, "ok"));
+	json_t *missing = json_object_get(r, "missing"), *m;
+	size_t i;
+	if (json) {
+		rc = sk_cli_print_json(json_incref(r));
+	} else if (ok) {
+		printf("every request and report can be routed: each approver the profile names has "
+		       "a holder in the chain of command of every unit\n");
+	} else {
+		json_array_foreach (missing, i, m) {
+			const json_t *f = json_object_get(m, "for");
+			printf("%s (%s): %s's requests need '%s', held by no one at the unit or above "
+			       "(%lld case%s, e.g. %s%s%s)\n",
+			       json_string_value(json_object_get(m, "unit")),
+			       json_string_value(json_object_get(m, "unit_name")),
+			       json_string_value(json_object_get(m, "requester_role")),
+			       json_string_value(json_object_get(m, "role")),
+			       (long long)json_integer_value(json_object_get(m, "cases")),
+			       json_integer_value(json_object_get(m, "cases")) == 1 ? "" : "s",
+			       json_is_string(f) ? json_string_value(f)
+			                         : json_string_value(json_object_get(f, "action")),
+			       json_is_string(f) ? "" : " at 機密性",
+			       json_is_string(f) ? "" : json_string_value(json_object_get(f, "conf")));
+		}
+	}
+	json_decref(r);
+	sk_cli_finish(s, SK_OK, &err);
+	return rc ? rc : ok ? 0 : 1;
+}
+
 static const struct sk_cli_verb verbs[] = {
     {"add", org_add, ADD_USAGE},
     {"list", org_list, LIST_USAGE},
     {"move", org_move, MOVE_USAGE},
+    {"check", org_check, CHECK_USAGE},
     {NULL, NULL, NULL},
 };
 

@@ -25,7 +25,7 @@ static const struct command commands[] = {
     {"incident", sk_cmd_incident, "incidents and 障害記録: report, list, show, escalate, respond, close, attach"},
     {"init", sk_cmd_init, "create an installation and its CISO account"},
     {"notify", sk_cmd_notify, "notifications: test mail settings, send the mail queue"},
-    {"org", sk_cmd_org, "the organization tree: add, list, move units"},
+    {"org", sk_cmd_org, "the organization tree: add, list, move units; check that requests can be routed"},
     {"password", sk_cmd_password, "check a password against a profile's rules"},
     {"policy", sk_cmd_policy, "policy profiles: check, coverage, export, list"},
     {"request", sk_cmd_request, "file, list and decide requests (持ち出し, 廃棄, 例外措置 …)"},

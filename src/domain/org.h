@@ -81,6 +81,37 @@ sk_err sk_org_is_within(sk_store *s, int64_t unit, int64_t ancestor, bool *out, 
 /* {"id", "code", "name", "parent", "kind"} with parent an id or null. New reference. */
 json_t *sk_org_json(const sk_org_unit *u);
 
+/* The most units a line holds: a unit and every unit above it. */
+#define SK_ORG_LINE_MAX (SK_ORG_DEPTH_MAX + 1)
+
+/*
+ * unit and the units above it, nearest first: the line a request or a
+ * report goes up (the chain of command). *n is 0 for unit 0.
+ */
+sk_err sk_org_line(sk_store *s, int64_t unit, int64_t line[SK_ORG_LINE_MAX], size_t *n,
+                   sk_buf *err);
+
+/*
+ * The nearest unit of line (as sk_org_line gives it) where an active
+ * account other than not_user (0: anyone) holds role: *found 0 when none.
+ */
+sk_err sk_org_holder_unit(sk_store *s, const char *role, const int64_t *line, size_t n,
+                          int64_t not_user, int64_t *found, sk_buf *err);
+
+/*
+ * The organization check (`sekisho org check`, GET /api/v1/org/check): for
+ * every unit where active accounts work and every role they hold there, each
+ * approver a decision of the profile may name for them (every action, level
+ * of 機密性, zone and 特定個人情報 flag), the profile's exception approver and
+ * the first step of its incident chain must have a holder at the unit or
+ * above; otherwise a request or report from there could not be routed.
+ * *out: {"ok": bool, "missing": [{"unit", "unit_name", "requester_role",
+ * "role", "for": {"action", "conf"} | "exceptions" | "incidents",
+ * "cases": n}]}, the caller's. Needs org.admin somewhere (the CLI operator
+ * has it); lists only units in the caller's scope for it.
+ */
+sk_err sk_org_check(sk_ctx *c, json_t **out, sk_buf *err);
+
 /* Every unit as a JSON array of sk_org_json objects, ordered by id. *out is the caller's. */
 sk_err sk_org_list(sk_store *s, json_t **out, sk_buf *err);
 

@@ -335,6 +335,7 @@ void sk_api_request_withdraw(sk_http_rctx *r);
 void sk_api_request_complete(sk_http_rctx *r);
 void sk_api_org_list(sk_http_rctx *r);
 void sk_api_org_add(sk_http_rctx *r);
+void sk_api_org_check(sk_http_rctx *r);
 void sk_api_user_list(sk_http_rctx *r);
 void sk_api_user_add(sk_http_rctx *r);
 void sk_api_user_show(sk_http_rctx *r);

@@ -73,6 +73,7 @@ ROUTES = {
     ("POST", "/api/v1/decisions"): "decide",
     ("GET", "/api/v1/org"): "org.read",
     ("POST", "/api/v1/org"): "org.admin",
+    ("GET", "/api/v1/org/check"): "org.admin",
     ("GET", "/api/v1/users"): "user.read",
     ("POST", "/api/v1/users"): "user.admin",
     ("GET", "/api/v1/users/unused"): "user.read",
@@ -224,6 +225,7 @@ def req_for(method, path, unit, role):
         ("GET", "/api/v1/org"): (200, False, None),
         ("POST", "/api/v1/org"): (201, False, ("/api/v1/org", {
             "code": "mx-%d" % n, "name": "MX", "kind": "section", "parent": "dept-b"})),
+        ("GET", "/api/v1/org/check"): (200, False, None),
         ("GET", "/api/v1/users"): (200, False, None),
         ("POST", "/api/v1/users"): (201, False, ("/api/v1/users", {
             "login": "mx-%d" % n, "name": "MX", "unit": "sec-b1", "roles": ["staff"]})),
