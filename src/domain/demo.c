@@ -114,6 +114,8 @@ static sk_err create_in_txn(sk_ctx *c, const struct sk_demo_city *city,
 	/* The register under the profile the installation now names (c's is loaded once). */
 	for (size_t i = 0; !e && i < city->nassets; i++)
 		e = add_asset(c, city, &city->assets[i], err);
+	if (!e)
+		e = sk_demo_activity(s, err);
 	if (e)
 		return e;
 	char now[32];

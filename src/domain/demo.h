@@ -55,4 +55,11 @@ sk_err sk_demo_create(sk_ctx *c, const char *profile, const char *key_path,
  */
 sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err);
 
+/*
+ * The requests and incidents a sample city starts with, in every state,
+ * filed and decided by its people through the request and incident
+ * functions (demo_activity.c). Part of sk_demo_create's transaction.
+ */
+sk_err sk_demo_activity(sk_store *s, sk_buf *err);
+
 #endif

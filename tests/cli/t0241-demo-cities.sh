@@ -195,3 +195,20 @@ expect_in err "narita, niigata, setagaya, hachioji"
 [ ! -e x.db ] || fail "an unknown profile created a database"
 expect_exit 2 sk demo --profile narita --db hachioji.db --no-serve
 expect_in err "hachioji.db holds the hachioji installation, not narita"
+
+# The city is alive (issue #13): 成田's staff have requests in every state the policy lets them
+# reach — 基準 4(1)①エ (持ち出し, the 情報システム管理者's permission), 6(5) (例外措置, the CISO)
+# — and incidents reported, escalated and closed (基準 4(3)), each through the real functions.
+sk request list --db narita.db --box all --json >req.json || fail "request list"
+sk incident list --db narita.db --json >inc.json || fail "incident list"
+python3 - req.json inc.json <<'PY' || fail "the narita demo's requests and incidents"
+import json, sys
+req = json.load(open(sys.argv[1]))
+got = {(r["kind"], r["status"]) for r in req}
+for want in [("take_out", "pending"), ("take_out", "in_progress"), ("take_out", "completed"),
+             ("take_out", "rejected"), ("transport", "withdrawn"), ("exception", "expired")]:
+    assert want in got, (want, sorted(got))
+inc = {i["status"] for i in json.load(open(sys.argv[2]))}
+assert {"reported", "escalated", "closed"} <= inc, inc
+PY
+expect_exit 0 sk audit verify --db narita.db
