@@ -91,6 +91,24 @@ sk_err sk_notify_set_base_url(sk_store *s, const sk_actor *actor, const char *ur
 sk_err sk_notify_test(sk_store *s, const sk_actor *actor, const char *login, int64_t *id_out,
                       bool *mailed, sk_buf *err);
 
+/* --- who is told (notify_route.c) --- */
+
+/*
+ * Notifies every active holder of role at unit (a request's approver unit,
+ * an incident's step), but not_user (the one whose own action it is; 0:
+ * nobody left out). Inside the caller's transaction.
+ */
+sk_err sk_notify_holders(sk_ctx *c, const char *role, int64_t unit, int64_t not_user,
+                         sk_notify_kind kind, const char *ref_type, int64_t ref_id, sk_buf *err);
+
+/*
+ * Reminds the approvers of requests pending for more than days days
+ * (request_overdue), at most once a day per request (the notifications are
+ * the record, so a restart reminds no one twice); *n_out receives how many
+ * requests were reminded of. In a transaction of its own (or the caller's).
+ */
+sk_err sk_notify_remind_overdue(sk_ctx *c, int days, int64_t *n_out, sk_buf *err);
+
 /* --- the outbox --- */
 
 /* One queued mail a sender has claimed. Strings are the caller's (sk_notify_mail_free). */
