@@ -127,7 +127,7 @@ npending=$(wc -l <pending.txt)
   echo "local n = 0"
   echo "local threads = {}"
   echo "function setup(t) t:set('tid', #threads); table.insert(threads, t) end"
-  echo "function init(args) n = tonumber(wrk.thread:get('tid')) or 0 end"
+  echo "function init(args) n = tid or 0 end"
   echo "function request()"
   echo "  n = n + 2"
   echo "  local id = ids[n] or ids[#ids]"

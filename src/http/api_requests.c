@@ -24,28 +24,71 @@ static void answer(sk_http_rctx *r, int status, int64_t id)
 	sk_buf_free(&err);
 }
 
-void sk_api_request_file(sk_http_rctx *r)
+/*
+ * The writes run as sk_http_write_fn: on the group-commit writer (many
+ * requests to one fsync) or, when it cannot take them, here.
+ */
+static sk_err file_w(sk_ctx *c, int64_t unused, json_t *body, json_t **out, sk_buf *err)
 {
-	json_t *aid = json_object_get(r->body, "asset_id");
+	(void)unused;
+	json_t *aid = json_object_get(body, "asset_id");
 	sk_request_new in = {
-	    .kind = json_string_value(json_object_get(r->body, "kind")),
+	    .kind = json_string_value(json_object_get(body, "kind")),
 	    .asset_id = aid ? (int64_t)json_integer_value(aid) : 0,
-	    .reason = json_string_value(json_object_get(r->body, "reason")),
-	    .details = json_object_get(r->body, "details"),
-	    .safeguards_confirmed = json_object_get(r->body, "safeguards_confirmed"),
+	    .reason = json_string_value(json_object_get(body, "reason")),
+	    .details = json_object_get(body, "details"),
+	    .safeguards_confirmed = json_object_get(body, "safeguards_confirmed"),
 	};
 	int64_t id = 0;
+	sk_err e = sk_request_file(c, &in, &id, err);
+	return e ? e : sk_request_get(c, id, out, err);
+}
+
+static sk_err approve_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
+{
+	sk_err e = sk_request_approve(c, id, json_string_value(json_object_get(body, "comment")), err);
+	return e ? e : sk_request_get(c, id, out, err);
+}
+
+static sk_err reject_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
+{
+	sk_err e = sk_request_reject(c, id, json_string_value(json_object_get(body, "comment")), err);
+	return e ? e : sk_request_get(c, id, out, err);
+}
+
+static sk_err withdraw_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
+{
+	sk_err e =
+	    sk_request_withdraw(c, id, json_string_value(json_object_get(body, "comment")), err);
+	return e ? e : sk_request_get(c, id, out, err);
+}
+
+static sk_err complete_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
+{
+	sk_err e = sk_request_complete(c, id, body, err);
+	return e ? e : sk_request_get(c, id, out, err);
+}
+
+/* Runs fn through the writer, or here when it cannot take it. */
+static void write_through(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, int status)
+{
+	/* A copy the writer's thread owns: the request's body goes with the request. */
+	json_t *body = r->body ? json_deep_copy(r->body) : json_object();
+	if (body && sk_http_pool_write(r, fn, id, body, status))
+		return;
+	json_t *out = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(r, &c);
-	sk_err e = sk_request_file(&c, &in, &id, &err);
+	json_t *empty = r->body ? NULL : json_object();
+	sk_err e = fn(&c, id, r->body ? r->body : empty, &out, &err);
+	json_decref(empty);
 	sk_ctx_fini(&c);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		answer(r, 201, id);
+	sk_http_reply_result(r, e, &err, status, out);
 	sk_buf_free(&err);
 }
+
+void sk_api_request_file(sk_http_rctx *r) { write_through(r, file_w, 0, 201); }
 
 void sk_api_request_list(sk_http_rctx *r)
 {
@@ -77,36 +120,7 @@ void sk_api_request_list(sk_http_rctx *r)
 
 void sk_api_request_get(sk_http_rctx *r) { answer(r, 200, r->id); }
 
-typedef sk_err (*decide_fn)(sk_ctx *c, int64_t id, const char *comment, sk_buf *err);
-
-static void transition(sk_http_rctx *r, decide_fn fn)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(r, &c);
-	sk_err e = fn(&c, r->id, json_string_value(json_object_get(r->body, "comment")), &err);
-	sk_ctx_fini(&c);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		answer(r, 200, r->id);
-	sk_buf_free(&err);
-}
-
-void sk_api_request_approve(sk_http_rctx *r) { transition(r, sk_request_approve); }
-void sk_api_request_reject(sk_http_rctx *r) { transition(r, sk_request_reject); }
-void sk_api_request_withdraw(sk_http_rctx *r) { transition(r, sk_request_withdraw); }
-
-void sk_api_request_complete(sk_http_rctx *r)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(r, &c);
-	sk_err e = sk_request_complete(&c, r->id, r->body, &err);
-	sk_ctx_fini(&c);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		answer(r, 200, r->id);
-	sk_buf_free(&err);
-}
+void sk_api_request_approve(sk_http_rctx *r) { write_through(r, approve_w, r->id, 200); }
+void sk_api_request_reject(sk_http_rctx *r) { write_through(r, reject_w, r->id, 200); }
+void sk_api_request_withdraw(sk_http_rctx *r) { write_through(r, withdraw_w, r->id, 200); }
+void sk_api_request_complete(sk_http_rctx *r) { write_through(r, complete_w, r->id, 200); }

@@ -270,6 +270,22 @@ bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action);
  * empty). false when the writer cannot take it: m is as it was.
  */
 bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m);
+/*
+ * A durable write of the domain run by the group-commit writer (many to one
+ * transaction and one fsync, each under its own savepoint): fn runs on the
+ * writer's thread with a context for the request's actor on the writer's
+ * store (its scope loaded there) and the server's profile, given id (the
+ * path's, or 0) and arg, and leaves its answer in *out. The loop then answers
+ * *out with status, or the error. arg is the job's (a JSON value the
+ * caller made for it, never one the request still shares, e.g. a
+ * json_deep_copy of a part of the body); it is released either way. false
+ * when the writer cannot take it (arg still released): the caller then
+ * writes synchronously.
+ */
+typedef sk_err (*sk_http_write_fn)(sk_ctx *c, int64_t id, json_t *arg, json_t **out,
+                                   sk_buf *err);
+bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg,
+                        int status);
 /* How many logins may wait for a login worker; more answer 503 with Retry-After. */
 #define SK_HTTP_LOGIN_QUEUE_MAX 32
 /*

@@ -43,7 +43,7 @@
 #include "../store/writer.h"
 #include "http_int.h"
 
-enum job_kind { JOB_DECISION, JOB_LOGIN, JOB_VERIFY };
+enum job_kind { JOB_DECISION, JOB_LOGIN, JOB_VERIFY, JOB_WRITE };
 
 struct sk_http_job {
 	h2o_multithread_message_t msg; /* the loop's receiver gets &msg back */
@@ -58,6 +58,11 @@ struct sk_http_job {
 	/* a decision made on the loop, recorded by the writer for actor */
 	sk_actor actor;
 	sk_decision_made made;
+	/* a domain write run by the writer: fn(ctx, id, arg, &out), answered with status */
+	sk_http_write_fn wfn;
+	int64_t wid;
+	json_t *warg, *out;
+	int status;
 	/* login input (password_len bytes at password, owned and wiped) */
 	char *password;
 	size_t password_len;
@@ -282,6 +287,8 @@ static void job_free(sk_http_job *j)
 	sodium_memzero(&j->session, sizeof(j->session));
 	sodium_memzero(j->totp, sizeof(j->totp));
 	sk_buf_free(&j->err);
+	json_decref(j->warg);
+	json_decref(j->out);
 	sk_decision_made_free(&j->made);
 	sk_audit_verify_result_free(&j->verify);
 	free(j);
@@ -300,6 +307,47 @@ static bool submit_made(sk_http_rctx *r, sk_http_job *j)
 	if (sk_writer_submit_flags(pool.writer, run_decision, j, &j->err, decision_done,
 	                           SK_WRITER_NO_SAVEPOINT))
 		return false;
+	r->deferred = true;
+	r->answered = true;
+	r->t->inflight++;
+	return true;
+}
+
+/* Runs on the writer's thread, inside the batch's transaction and the job's savepoint. */
+static sk_err run_write(sk_store *s, void *ctx, sk_buf *err)
+{
+	sk_http_job *j = ctx;
+	sk_ctx c;
+	sk_ctx_init(&c, s, pool.pol, &j->actor);
+	c.lang = sk_lang_code(j->lang);
+	sk_err e = j->wfn(&c, j->wid, j->warg, &j->out, err);
+	sk_ctx_fini(&c);
+	return e;
+}
+
+bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg,
+                        int status)
+{
+	sk_http_job *j = NULL;
+	if (!pool.writer || strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX ||
+	    !(j = job_new(r, JOB_WRITE))) {
+		json_decref(arg);
+		return false;
+	}
+	j->wfn = fn;
+	j->wid = id;
+	j->warg = arg;
+	j->status = status;
+	snprintf(j->login, sizeof(j->login), "%s", r->actor.login);
+	j->actor = r->actor;
+	j->actor.login = j->login;
+	j->actor.address = j->address;
+	/* The session cache's scope belongs to the loop and may go: the writer loads its own. */
+	j->actor.scope = NULL;
+	if (sk_writer_submit(pool.writer, run_write, j, &j->err, decision_done)) {
+		job_free(j);
+		return false;
+	}
 	r->deferred = true;
 	r->answered = true;
 	r->t->inflight++;
@@ -430,6 +478,9 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 			sk_api_audit_verify_finish(&r, j->e, &j->verify, j->err.data);
 		} else if (j->e) {
 			sk_http_reply_fail(&r, j->e, &j->err);
+		} else if (j->kind == JOB_WRITE) {
+			sk_http_reply_json(&r, j->status, j->out);
+			j->out = NULL; /* the reply took it */
 		} else {
 			sk_http_reply_text(&r, 200, "application/json; charset=utf-8",
 			                   j->made.answer.data, j->made.answer.len);
