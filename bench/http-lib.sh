@@ -12,13 +12,14 @@ http_serve() {
   base=http://127.0.0.1:$3
 }
 
-# Logs in as the demo's section staff member and registers an asset of 機密性2 (reads of
+# Logs in as the demo's 市民課長 (情報セキュリティ管理者: not of the MFA floor, so a password
+# is the whole login) and registers an asset of 機密性2 (reads of
 # 機密性3 are audited, i.e. a durable write each); sets csrf, cookie and id, and leaves the
 # cookie jar in ./jar. Then writes post.lua, the wrk script for POST /api/v1/decisions on it.
 # Usage: http_session   (after http_serve)
 http_session() {
   curl -s -c jar -H 'Content-Type: application/json' \
-    -d '{"login":"yamada.taro","password":"Demo#2026-yamada.taro"}' "$base/api/v1/login" >login.json
+    -d '{"login":"kobayashi.mai","password":"Demo#2026-kobayashi.mai"}' "$base/api/v1/login" >login.json
   csrf=$(python3 -c 'import json; print(json.load(open("login.json"))["csrf_token"])')
   cookie=$(awk '$6 == "sekisho_session" { print "sekisho_session=" $7 }' jar)
   curl -s -b jar -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
