@@ -15,6 +15,7 @@
 #include "asset.h"
 #include "authz.h"
 #include "decision.h"
+#include "notify.h"
 #include "schema.h"
 
 #define LIST_DEFAULT 100
@@ -442,6 +443,48 @@ static json_t *image_of(sk_ctx *c, int64_t id, sk_buf *err)
 }
 
 /* Ends a transition: the audit entry with the images, then commit (or roll back on failure). */
+/*
+ * Who is told of a step, in its transaction: the approvers when a request
+ * comes to wait for them (filed, or approved by one of several), the
+ * requester when it is decided. The notification carries the kind and the
+ * number only (notify.h).
+ */
+struct waits {
+	char status[16], role[40];
+	int64_t unit, requester;
+};
+
+static sk_err take_waits(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	struct waits *w = ctx;
+	snprintf(w->status, sizeof(w->status), "%s", sk_row_text(row, 0));
+	snprintf(w->role, sizeof(w->role), "%s", sk_row_is_null(row, 1) ? "" : sk_row_text(row, 1));
+	w->unit = sk_row_is_null(row, 2) ? 0 : sk_row_int(row, 2);
+	w->requester = sk_row_int(row, 3);
+	return SK_OK;
+}
+
+static sk_err notify_after(sk_ctx *c, int64_t id, const char *action, sk_buf *err)
+{
+	bool filed = strcmp(action, "request.file") == 0;
+	bool decided = strcmp(action, "request.approve") == 0 || strcmp(action, "request.reject") == 0;
+	if (!filed && !decided)
+		return SK_OK;
+	struct waits w = {0};
+	sk_val p[] = {SK_VINT(id)};
+	sk_err e = sk_store_query(c->store,
+	                          "SELECT status, approver_role, approver_unit, requester_id FROM "
+	                          "requests WHERE id = ?",
+	                          p, 1, take_waits, &w, err);
+	if (!e && strcmp(w.status, "pending") == 0 && w.role[0] && w.unit)
+		e = sk_notify_holders(c, w.role, w.unit, w.requester, SK_NOTIFY_REQUEST_TO_DECIDE,
+		                      "request", id, err);
+	if (!e && decided && strcmp(w.status, "pending") != 0)
+		e = sk_notify_add(c, w.requester, SK_NOTIFY_REQUEST_DECIDED, "request", id, NULL, err);
+	return e;
+}
+
 static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, sk_err e,
                      sk_buf *err)
 {
@@ -458,6 +501,8 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 			                    "request:%" PRId64, id);
 	} else
 		json_decref(before);
+	if (!e)
+		e = notify_after(c, id, action, err);
 	if (e) {
 		sk_store_rollback(c->store);
 		return e;
