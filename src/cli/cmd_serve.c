@@ -29,7 +29,7 @@
 #define USAGE                                                                                      \
 	"[--db URL] [--listen ADDR:PORT] [--threads N] [--max-connections N] "                     \
 	"[--max-connections-per-client N] [--max-body BYTES] [--request-timeout SECONDS] "         \
-	"[--secure-cookies] [--trusted-proxy CIDR]... [--metrics-from CIDR]... "                  \
+	"[--secure-cookies] [--trusted-proxy CIDR]... [--metrics-from CIDR]... "                   \
 	"[--smtp URL --mail-from ADDR [--mail-retry SECONDS]] [--base-url URL]"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
@@ -119,9 +119,8 @@ int sk_cmd_serve(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	if ((smtp.url || smtp.from) &&
 	    (!smtp.url || !smtp.from || sk_smtp_config_check(&smtp, &err))) {
-		int rc = sk_cli_usage_error(USAGE, "%s",
-		                            err.len ? err.data
-		                                    : "--smtp and --mail-from go together");
+		int rc = sk_cli_usage_error(
+		    USAGE, "%s", err.len ? err.data : "--smtp and --mail-from go together");
 		sk_buf_free(&err);
 		return rc;
 	}
@@ -136,7 +135,8 @@ int sk_cmd_serve(int argc, char **argv)
 		e = sk_notify_set_base_url(s, sk_actor_cli(), base_url, &err);
 		sk_store_close(s);
 	}
-	/* The sender polls at most every 5 seconds, and as often as it retries when that is less. */
+	/* The sender polls at most every 5 seconds, and as often as it retries when that is less.
+	 */
 	if (!e && smtp.url && !(e = sk_smtp_global_init(&err)))
 		e = sk_notify_sender_start(cfg.db_url, &smtp, retry, retry < 5 ? retry : 5, &err);
 	if (!e) {

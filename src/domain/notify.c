@@ -141,14 +141,15 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 	title_of(kind, refno, SK_LANG_JA, title_ja);
 	title_of(kind, refno, SK_LANG_EN, title_en);
 	int64_t now = sk_clock_now(), nid = 0;
-	sk_val pn[] = {SK_VINT(user_id),     sk_vtext(kinds[kind].name), sk_vtext(refs[ref].name),
-	               SK_VINT(ref_id),      sk_vtext(title_ja),         SK_VINT(now)};
+	sk_val pn[] = {SK_VINT(user_id), sk_vtext(kinds[kind].name), sk_vtext(refs[ref].name),
+	               SK_VINT(ref_id),  sk_vtext(title_ja),         SK_VINT(now)};
 	if ((e = sk_store_query_int(s,
 	                            "INSERT INTO notifications(user_id, kind, ref_type, ref_id, "
 	                            "title, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 	                            pn, 6, &nid, err)))
-		return e == SK_ERR_NOT_FOUND ? sk_fail(err, SK_ERR_STORE, "the notification got no id")
-		                             : e;
+		return e == SK_ERR_NOT_FOUND
+		           ? sk_fail(err, SK_ERR_STORE, "the notification got no id")
+		           : e;
 	if (id_out)
 		*id_out = nid;
 	if (mailed)
@@ -170,12 +171,13 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 			e = sk_fail(err, SK_ERR_NOMEM, "the notification's mail does not fit");
 	}
 	if (!e) {
-		sk_val pm[] = {SK_VINT(nid),          sk_vtext(u.email), sk_vtext(subject.data),
-		               sk_vtext(body.data),   SK_VINT(now),      SK_VINT(now)};
-		e = sk_store_exec(s,
-		                  "INSERT INTO mail_outbox(notification_id, to_addr, subject, body, "
-		                  "attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-		                  pm, 6, NULL, err);
+		sk_val pm[] = {SK_VINT(nid),        sk_vtext(u.email), sk_vtext(subject.data),
+		               sk_vtext(body.data), SK_VINT(now),      SK_VINT(now)};
+		e = sk_store_exec(
+		    s,
+		    "INSERT INTO mail_outbox(notification_id, to_addr, subject, body, "
+		    "attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+		    pm, 6, NULL, err);
 	}
 	sk_buf_free(&base);
 	sk_buf_free(&subject);
@@ -265,15 +267,16 @@ sk_err sk_notify_list(sk_ctx *c, bool unread_only, int limit, json_t **out, sk_b
 	sk_err e = l.items ? base_url(s, &base, err) : SK_ERR_NOMEM;
 	if (!e)
 		e = sk_store_query_int(
-		    s, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", p,
-		    1, &unread, err);
+		    s, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
+		    p, 1, &unread, err);
 	l.base = base.data;
 	if (!e)
 		e = sk_store_query(s,
-		                   unread_only ? "SELECT " COLS " FROM notifications WHERE user_id = ? "
-		                                 "AND read_at IS NULL ORDER BY id DESC LIMIT ?"
-		                               : "SELECT " COLS " FROM notifications WHERE user_id = ? "
-		                                 "ORDER BY id DESC LIMIT ?",
+		                   unread_only
+		                       ? "SELECT " COLS " FROM notifications WHERE user_id = ? "
+		                         "AND read_at IS NULL ORDER BY id DESC LIMIT ?"
+		                       : "SELECT " COLS " FROM notifications WHERE user_id = ? "
+		                         "ORDER BY id DESC LIMIT ?",
 		                   p, 2, list_cb, &l, err);
 	sk_buf_free(&base);
 	if (!e && !(*out = json_pack("{s:I, s:o}", "unread", (json_int_t)unread, "items", l.items)))
@@ -301,15 +304,19 @@ static sk_err one_cb(void *ctx, const sk_row *row, sk_buf *err)
 static sk_err read_in_txn(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 {
 	sk_store *s = c->store;
-	int64_t uid = c->actor ? c->actor->user_id : 0;
+	/* The CLI operator and the system are no account and have no notifications. */
+	if (!c->actor || !c->actor->user_id)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "no notification %" PRId64, id);
+	int64_t uid = c->actor->user_id;
 	sk_buf base = SK_BUF_INIT(LINK_MAX);
 	struct one_ctx before = {.lang = ctx_lang(c)}, after = {.lang = ctx_lang(c)};
 	sk_val p[] = {SK_VINT(id), SK_VINT(uid)};
 	sk_err e = base_url(s, &base, err);
 	before.base = after.base = base.data;
 	if (!e)
-		e = sk_store_query(s, "SELECT " COLS " FROM notifications WHERE id = ? AND user_id = ?",
-		                   p, 2, one_cb, &before, err);
+		e = sk_store_query(
+		    s, "SELECT " COLS " FROM notifications WHERE id = ? AND user_id = ?", p, 2,
+		    one_cb, &before, err);
 	/* Another's notification is not there for this reader: the same answer as none. */
 	if (!e && !before.j)
 		e = sk_fail(err, SK_ERR_NOT_FOUND, "no notification %" PRId64, id);
@@ -323,12 +330,11 @@ static sk_err read_in_txn(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 		                         "SELECT " COLS " FROM notifications WHERE id = ? AND "
 		                         "user_id = ?",
 		                         p, 2, one_cb, &after, err)))
-			e = sk_audit_change(s, c->actor->login, c->actor->address, "notification.read",
-			                    json_pack("{s:O}", "read_at",
-			                              json_object_get(before.j, "read_at")),
-			                    json_pack("{s:O}", "read_at",
-			                              json_object_get(after.j, "read_at")),
-			                    err, "notification:%" PRId64, id);
+			e = sk_audit_change(
+			    s, c->actor->login, c->actor->address, "notification.read",
+			    json_pack("{s:O}", "read_at", json_object_get(before.j, "read_at")),
+			    json_pack("{s:O}", "read_at", json_object_get(after.j, "read_at")), err,
+			    "notification:%" PRId64, id);
 	} else if (!e) {
 		after.j = json_incref(before.j);
 	}
@@ -371,10 +377,11 @@ static sk_err check_base_url(const char *url, sk_buf *err)
 	for (size_t i = 0; ok && i < n; i++)
 		ok = url[i] > 0x20 && url[i] < 0x7f && !strchr("\"<>\\^`{|}?#", url[i]);
 	if (!ok)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "--base-url: '%.80s' is not an http:// or https:// URL without a query "
-		               "(e.g. https://sekisho.city.example)",
-		               url ? url : "");
+		return sk_fail(
+		    err, SK_ERR_INVALID,
+		    "--base-url: '%.80s' is not an http:// or https:// URL without a query "
+		    "(e.g. https://sekisho.city.example)",
+		    url ? url : "");
 	return SK_OK;
 }
 
@@ -555,8 +562,8 @@ sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t
 	                         "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	                         p, 3, &changed, err);
 	if (!e && changed != 1)
-		e = sk_fail(err, SK_ERR_CONFLICT, "mail %" PRId64 " is no longer claimed by this sender",
-		            id);
+		e = sk_fail(err, SK_ERR_CONFLICT,
+		            "mail %" PRId64 " is no longer claimed by this sender", id);
 	return e;
 }
 
@@ -566,7 +573,8 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	int64_t attempts = 0;
 	sk_val pa[] = {SK_VINT(id), sk_vtext(token)};
 	sk_err e = sk_store_query_int(
-	    s, "SELECT attempts FROM mail_outbox WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
+	    s,
+	    "SELECT attempts FROM mail_outbox WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	    pa, 2, &attempts, err);
 	if (e == SK_ERR_NOT_FOUND)
 		return sk_fail(err, SK_ERR_CONFLICT,
@@ -588,8 +596,8 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	                  "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	                  p, 4, &changed, err);
 	if (!e && changed != 1)
-		e = sk_fail(err, SK_ERR_CONFLICT, "mail %" PRId64 " is no longer claimed by this sender",
-		            id);
+		e = sk_fail(err, SK_ERR_CONFLICT,
+		            "mail %" PRId64 " is no longer claimed by this sender", id);
 	return e;
 }
 
@@ -642,20 +650,21 @@ sk_err sk_notify_flush(sk_store *s, const sk_smtp_config *smtp, int64_t retry_ba
 			char mid[128];
 			message_id(&m[i], smtp->from, mid, sizeof(mid));
 			after = m[i].id;
-			e = sk_smtp_message(smtp->from, m[i].to, m[i].subject, m[i].body, sk_clock_now(),
-			                    mid, &msg, &why);
+			e = sk_smtp_message(smtp->from, m[i].to, m[i].subject, m[i].body,
+			                    sk_clock_now(), mid, &msg, &why);
 			if (!e)
 				e = sk_smtp_send(smtp, m[i].to, msg.data, msg.len, &why);
 			sk_err e2;
 			if (!e) {
 				st->sent++;
 				e2 = sk_notify_outbox_sent(s, m[i].id, token, sk_clock_now(), err);
-				sk_log(SK_LOG_INFO, "notify: mail %" PRId64 " sent through %s", m[i].id,
-				       pub);
+				sk_log(SK_LOG_INFO, "notify: mail %" PRId64 " sent through %s",
+				       m[i].id, pub);
 			} else {
 				st->failed++;
 				sk_log(SK_LOG_WARN,
-				       "notify: mail %" PRId64 " not sent (attempt %" PRId64 "): %s",
+				       "notify: mail %" PRId64 " not sent (attempt %" PRId64
+				       "): %s",
 				       m[i].id, m[i].attempts + 1, why.data ? why.data : "");
 				e2 = sk_notify_outbox_failed(s, m[i].id, token, sk_clock_now(),
 				                             retry_base, why.data, err);
@@ -703,8 +712,8 @@ static void *sender_main(void *arg)
 		pthread_mutex_unlock(&sender.mu);
 		sk_notify_flush_stats st;
 		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-		sk_err e = sk_notify_flush(sender.store, &sender.smtp, sender.retry_base, false, &st,
-		                           &err);
+		sk_err e = sk_notify_flush(sender.store, &sender.smtp, sender.retry_base, false,
+		                           &st, &err);
 		if (e)
 			sk_log(SK_LOG_WARN, "notify: the outbox could not be read: %s",
 			       sk_msg_of(&err, e, SK_LANG_EN));
@@ -737,8 +746,8 @@ sk_err sk_notify_sender_start(const char *db_url, const sk_smtp_config *smtp, in
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory starting the mail sender");
 		goto fail;
 	}
-	sender.smtp = (sk_smtp_config){.url = sender.url, .from = sender.from,
-	                               .timeout_s = smtp->timeout_s};
+	sender.smtp =
+	    (sk_smtp_config){.url = sender.url, .from = sender.from, .timeout_s = smtp->timeout_s};
 	sender.retry_base = retry_base > 0 ? retry_base : 60;
 	sender.poll = poll > 0 ? poll : 5;
 	sender.stop = false;

@@ -27,12 +27,12 @@
 
 /* What happened. Stored by name; values may be renumbered, names never change. */
 typedef enum sk_notify_kind {
-	SK_NOTIFY_REQUEST_TO_DECIDE,    /* "request_to_decide": a request awaits the user's decision */
-	SK_NOTIFY_REQUEST_DECIDED,      /* "request_decided": the user's own request was decided */
-	SK_NOTIFY_REQUEST_OVERDUE,      /* "request_overdue": a request is past its deadline */
-	SK_NOTIFY_INCIDENT_ESCALATED,   /* "incident_escalated": an incident was routed to the user */
-	SK_NOTIFY_ACCOUNT_LOCKED,       /* "account_locked": an account was locked (ref "user") */
-	SK_NOTIFY_TEST,                 /* "test": `sekisho notify test`, checking mail settings */
+	SK_NOTIFY_REQUEST_TO_DECIDE, /* "request_to_decide": a request awaits the user's decision */
+	SK_NOTIFY_REQUEST_DECIDED,   /* "request_decided": the user's own request was decided */
+	SK_NOTIFY_REQUEST_OVERDUE,   /* "request_overdue": a request is past its deadline */
+	SK_NOTIFY_INCIDENT_ESCALATED, /* "incident_escalated": an incident was routed to the user */
+	SK_NOTIFY_ACCOUNT_LOCKED,     /* "account_locked": an account was locked (ref "user") */
+	SK_NOTIFY_TEST,               /* "test": `sekisho notify test`, checking mail settings */
 	SK_NOTIFY__COUNT
 } sk_notify_kind;
 
@@ -118,8 +118,7 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
                               sk_notify_mail **out, size_t *n, sk_buf *err);
 
 /* Records mail id, claimed under token, as sent at now. */
-sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t now,
-                             sk_buf *err);
+sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t now, sk_buf *err);
 
 /*
  * Records a failed attempt of mail id, claimed under token: attempts + 1,

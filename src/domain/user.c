@@ -122,12 +122,12 @@ static sk_err get_urow(sk_store *s, const char *login, struct urow *u, sk_buf *e
 /* The account's image: everything but secrets and login bookkeeping. */
 static json_t *urow_json(const struct urow *u)
 {
-	json_t *j = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id",
-	                 (json_int_t)u->id, "login", u->login, "name", u->name, "unit",
-	                 (json_int_t)u->unit_id, "unit_code", u->unit_code, "kind", u->kind,
-	                 "status", u->status, "password_temporary", u->temporary, "created_at",
-	                 sk_json_time(u->created_at), "disabled_at", sk_json_time(u->disabled_at),
-	                 "expires_at", sk_json_time(u->expires_at));
+	json_t *j = json_pack(
+	    "{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id", (json_int_t)u->id,
+	    "login", u->login, "name", u->name, "unit", (json_int_t)u->unit_id, "unit_code",
+	    u->unit_code, "kind", u->kind, "status", u->status, "password_temporary", u->temporary,
+	    "created_at", sk_json_time(u->created_at), "disabled_at", sk_json_time(u->disabled_at),
+	    "expires_at", sk_json_time(u->expires_at));
 	/* Only when set, so the images of accounts without one read as before addresses existed. */
 	if (j && u->email[0] && json_object_set_new(j, "email", json_string(u->email))) {
 		json_decref(j);
@@ -367,7 +367,7 @@ sk_err sk_user_set_active(sk_store *s, const sk_actor *actor, const char *login,
 static sk_err set_email_in_txn(sk_store *s, const sk_actor *actor, const char *login,
                                const char *email, sk_buf *err)
 {
-	struct urow before, after;
+	struct urow before = {0}, after;
 	sk_err e;
 	if ((e = get_urow(s, login, &before, err)))
 		return e;

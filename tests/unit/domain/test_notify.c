@@ -78,9 +78,9 @@ static void add_and_rollback(const char *backend)
 	/* A failure inside dooms the caller's transaction: its own write goes too. */
 	dt_ok(sk_store_begin(s, &err), &err);
 	dt_ok(sk_store_meta_set(s, "test.caller", "x", &err), &err);
-	dt_expect(sk_notify_add(dt_cli(s), 999999, SK_NOTIFY_REQUEST_DECIDED, "request", 1, NULL,
-	                        &err),
-	          SK_ERR_NOT_FOUND, &err, "999999");
+	dt_expect(
+	    sk_notify_add(dt_cli(s), 999999, SK_NOTIFY_REQUEST_DECIDED, "request", 1, NULL, &err),
+	    SK_ERR_NOT_FOUND, &err, "999999");
 	assert_int_equal(sk_store_commit(s, &err), SK_ERR_STORE);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM meta WHERE key = 'test.caller'"), 0);
 
@@ -90,16 +90,18 @@ static void add_and_rollback(const char *backend)
 	dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_REQUEST_TO_DECIDE, "request", 123, NULL, &err),
 	      &err);
 	/* No address: in-app only. Disabled: in-app only. */
-	dt_ok(sk_notify_add(dt_cli(s), b1, SK_NOTIFY_INCIDENT_ESCALATED, "incident", 45, NULL, &err),
-	      &err);
+	dt_ok(
+	    sk_notify_add(dt_cli(s), b1, SK_NOTIFY_INCIDENT_ESCALATED, "incident", 45, NULL, &err),
+	    &err);
 	dt_ok(sk_notify_add(dt_cli(s), c1, SK_NOTIFY_ACCOUNT_LOCKED, "user", c1, NULL, &err), &err);
 	dt_ok(sk_store_commit(s, &err), &err);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), 3);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 1);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox o JOIN notifications n ON "
-	                             "n.id = o.notification_id WHERE o.to_addr = 'a1@city.example' "
-	                             "AND n.user_id = (SELECT id FROM users WHERE login = 'a1') AND "
-	                             "o.attempts = 0 AND o.sent_at IS NULL"),
+	assert_int_equal(dt_count(s,
+	                          "SELECT COUNT(*) FROM mail_outbox o JOIN notifications n ON "
+	                          "n.id = o.notification_id WHERE o.to_addr = 'a1@city.example' "
+	                          "AND n.user_id = (SELECT id FROM users WHERE login = 'a1') AND "
+	                          "o.attempts = 0 AND o.sent_at IS NULL"),
 	                 1);
 
 	/* Bad arguments write nothing. */
@@ -155,8 +157,8 @@ SK_TEST_EACH_BACKEND(mail_text)
 
 static const char *item_str(json_t *list, size_t i, const char *key)
 {
-	return json_string_value(json_object_get(json_array_get(json_object_get(list, "items"), i),
-	                                         key));
+	return json_string_value(
+	    json_object_get(json_array_get(json_object_get(list, "items"), i), key));
 }
 
 static void list_and_read(const char *backend)
@@ -190,7 +192,8 @@ static void list_and_read(const char *backend)
 	dt_ok(sk_notify_list(&ca, false, 1, &j, &err), &err);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
 	assert_int_equal(json_integer_value(json_object_get(j, "unread")), 2);
-	assert_string_equal(item_str(j, 0, "title"), "インシデント I-000045 があなたに報告されました");
+	assert_string_equal(item_str(j, 0, "title"),
+	                    "インシデント I-000045 があなたに報告されました");
 	json_decref(j);
 
 	/* Another's: not found, and nothing changes. */
@@ -200,8 +203,8 @@ static void list_and_read(const char *backend)
 	dt_expect(sk_notify_read(&ca, 999999, &j, &err), SK_ERR_NOT_FOUND, &err, "notification");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "another's read", 0);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL"),
-	                 0);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL"), 0);
 	dt_ok(sk_notify_list(&cb, false, 100, &j, &err), &err);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
 	assert_int_equal(json_integer_value(json_object_get(j, "unread")), 0);
@@ -356,8 +359,9 @@ static void message(void **state)
 {
 	(void)state;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), out = SK_BUF_INIT(1 << 16);
-	const char *subject = "[sekisho] 申請 R-000123 があなたの決裁を待っています（長い件名の折り返し"
-	                      "を確かめるための文字列）";
+	const char *subject =
+	    "[sekisho] 申請 R-000123 があなたの決裁を待っています（長い件名の折り返し"
+	    "を確かめるための文字列）";
 	dt_ok(sk_smtp_message("sekisho@city.example", "a1@city.example", subject,
 	                      "一行目\n二行目\n", 1796515200, "sekisho.1.2@city.example", &out,
 	                      &err),
@@ -407,8 +411,8 @@ static void message(void **state)
 	dt_expect(sk_smtp_message("sekisho@city.example", "a1@city.example\r\nBcc: x@y.z", "s", "b",
 	                          0, "m@x", &out, &err),
 	          SK_ERR_INVALID, &err, "to");
-	const char *bad[] = {"", "a", "@x.y", "a@", "a@b..c", "a b@c.d", "a@b@c.d", "<a@b.c>",
-	                     "a@b.c,d@e.f"};
+	const char *bad[] = {"",        "a",       "@x.y",    "a@",         "a@b..c",
+	                     "a b@c.d", "a@b@c.d", "<a@b.c>", "a@b.c,d@e.f"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (sk_mail_addr_check(bad[i], "email", &err) != SK_ERR_INVALID)
 			fail_msg("'%s' passed as a mail address", bad[i]);
@@ -429,10 +433,8 @@ static void message(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(message),
-	    cmocka_unit_test(add_and_rollback_all),
-	    cmocka_unit_test(mail_text_all),
-	    cmocka_unit_test(list_and_read_all),
+	    cmocka_unit_test(message),       cmocka_unit_test(add_and_rollback_all),
+	    cmocka_unit_test(mail_text_all), cmocka_unit_test(list_and_read_all),
 	    cmocka_unit_test(outbox_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
