@@ -22,6 +22,7 @@
 #include "../domain/actor.h"
 #include "../domain/notify.h"
 #include "../http/http.h"
+#include "../mail/mailer.h"
 #include "../mail/smtp.h"
 #include "cli.h"
 #include "commands.h"
@@ -138,10 +139,10 @@ int sk_cmd_serve(int argc, char **argv)
 	/* The sender polls at most every 5 seconds, and as often as it retries when that is less.
 	 */
 	if (!e && smtp.url && !(e = sk_smtp_global_init(&err)))
-		e = sk_notify_sender_start(cfg.db_url, &smtp, retry, retry < 5 ? retry : 5, &err);
+		e = sk_mailer_start(cfg.db_url, &smtp, retry, retry < 5 ? retry : 5, &err);
 	if (!e) {
 		e = sk_http_serve(&cfg, &err);
-		sk_notify_sender_stop();
+		sk_mailer_stop();
 	}
 	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
 	sk_buf_free(&err);

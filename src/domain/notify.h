@@ -9,6 +9,8 @@
  * URL. No caller can put free text in one, so a mail never carries a
  * 機密性2 or 3 field value.
  *
+ * The mail is sent by src/mail/mailer.h, framed by src/mail/smtp.h.
+ *
  * sk_notify_add runs inside the caller's transaction (the change that
  * causes a notification and the notification commit together, or neither).
  */
@@ -21,9 +23,20 @@
 #include <stdint.h>
 
 #include "../core/sk_buf.h"
-#include "../mail/smtp.h"
 #include "../store/store.h"
 #include "ctx.h"
+
+/* The longest mail address accepted (RFC 5321's path limit). */
+#define SK_NOTIFY_ADDR_MAX 254
+
+/*
+ * Whether addr is a plain addr-spec we are willing to put in a header and an
+ * SMTP envelope: local@domain, printable ASCII without spaces, quotes, angle
+ * brackets, parentheses, commas, semicolons or backslashes, at most
+ * SK_NOTIFY_ADDR_MAX bytes, the domain made of dot-separated labels of
+ * letters, digits and '-'. SK_ERR_INVALID naming field otherwise.
+ */
+sk_err sk_notify_addr_check(const char *addr, const char *field, sk_buf *err);
 
 /* What happened. Stored by name; values may be renumbered, names never change. */
 typedef enum sk_notify_kind {
@@ -128,31 +141,5 @@ sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t
 #define SK_NOTIFY_RETRY_MAX (6 * 3600)
 sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64_t now,
                                int64_t retry_base, const char *why, sk_buf *err);
-
-/* What one flush did. */
-typedef struct sk_notify_flush_stats {
-	size_t sent, failed;
-} sk_notify_flush_stats;
-
-/*
- * Sends what is due once (`sekisho notify flush`, and each round of the
- * sender thread): claims batches and sends each mail over smtp, recording
- * each result, each row tried at most once; with ignore_schedule the rows
- * waiting for a retry are tried too (an operator's "now"). Log
- * lines name the outbox row and the server, never an address, a subject or
- * a body.
- */
-sk_err sk_notify_flush(sk_store *s, const sk_smtp_config *smtp, int64_t retry_base,
-                       bool ignore_schedule, sk_notify_flush_stats *st, sk_buf *err);
-
-/*
- * The sender thread of `sekisho serve --smtp`: opens its own store on db_url
- * and flushes every poll seconds until stopped. smtp's strings are copied.
- * Call sk_smtp_global_init before.
- */
-sk_err sk_notify_sender_start(const char *db_url, const sk_smtp_config *smtp, int64_t retry_base,
-                              int64_t poll, sk_buf *err);
-/* Stops the sender thread (waiting for a send in flight) if it runs. */
-void sk_notify_sender_stop(void);
 
 #endif

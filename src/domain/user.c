@@ -11,10 +11,10 @@
 #include "../auth/auth.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
-#include "../mail/smtp.h"
 #include "../policy/policy.h"
 #include "authz.h"
 #include "ctx.h"
+#include "notify.h"
 #include "org.h"
 #include "role.h"
 #include "text.h"
@@ -69,7 +69,7 @@ struct urow {
 	char unit_code[SK_ORG_CODE_MAX + 1];
 	char kind[24];
 	char status[16];
-	char email[SK_MAIL_ADDR_MAX + 1]; /* "" when the account has none */
+	char email[SK_NOTIFY_ADDR_MAX + 1]; /* "" when the account has none */
 };
 
 #define USER_COLS                                                                                  \
@@ -258,7 +258,7 @@ sk_err sk_user_add(sk_store *s, const sk_actor *actor, const sk_user_new *in, in
 	if ((e = sk_user_check_login(in->login, err)) ||
 	    (e = sk_text_check_name("name", in->name, SK_USER_NAME_MAX, err)) ||
 	    (in->kind && (e = check_kind(in->kind, err))) ||
-	    (in->email && *in->email && (e = sk_mail_addr_check(in->email, "email", err))))
+	    (in->email && *in->email && (e = sk_notify_addr_check(in->email, "email", err))))
 		return e;
 	if (!in->unit || !*in->unit)
 		return sk_fail(err, SK_ERR_INVALID, "account '%s' needs a unit", in->login);
@@ -390,7 +390,7 @@ sk_err sk_user_set_email(sk_store *s, const sk_actor *actor, const char *login, 
                          sk_buf *err)
 {
 	sk_err e;
-	if (email && *email && (e = sk_mail_addr_check(email, "email", err)))
+	if (email && *email && (e = sk_notify_addr_check(email, "email", err)))
 		return e;
 	if ((e = sk_store_begin(s, err)))
 		return e;

@@ -9,48 +9,11 @@
 #include <time.h>
 
 #include "../core/sk_utf8.h"
+#include "../domain/notify.h"
 
 static bool addr_char(unsigned char ch)
 {
 	return ch > 0x20 && ch < 0x7f && !strchr("\"<>()[],;:\\", ch);
-}
-
-sk_err sk_mail_addr_check(const char *addr, const char *field, sk_buf *err)
-{
-	size_t n = addr ? strlen(addr) : 0;
-	const char *at = addr ? strrchr(addr, '@') : NULL;
-	bool ok = n > 0 && n <= SK_MAIL_ADDR_MAX && at && at != addr && at[1];
-	for (size_t i = 0; ok && i < n; i++)
-		ok = addr_char((unsigned char)addr[i]) && (addr[i] != '@' || addr + i == at);
-	/* The domain: labels of letters, digits and '-', none empty. */
-	if (ok) {
-		size_t label = 0;
-		for (const char *p = at + 1;; p++) {
-			if (*p == '.' || *p == '\0') {
-				if (!label) {
-					ok = false;
-					break;
-				}
-				if (*p == '\0')
-					break;
-				label = 0;
-				continue;
-			}
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			      (*p >= '0' && *p <= '9') || *p == '-')) {
-				ok = false;
-				break;
-			}
-			label++;
-		}
-	}
-	if (!ok)
-		return sk_fail(
-		    err, SK_ERR_INVALID,
-		    "%s: '%.80s' is not a mail address this server sends to (local@domain, "
-		    "ASCII, no spaces or quotes)",
-		    field, addr ? addr : "");
-	return SK_OK;
 }
 
 /* The scheme's length when url starts with smtp:// or smtps://, else 0. */
@@ -90,7 +53,7 @@ sk_err sk_smtp_config_check(const sk_smtp_config *c, sk_buf *err)
 	if (strlen(pub) <= sch || strchr(c->url, '\r') || strchr(c->url, '\n') ||
 	    strchr(c->url, ' '))
 		return sk_fail(err, SK_ERR_INVALID, "--smtp: the URL names no host");
-	return sk_mail_addr_check(c->from, "--mail-from", err);
+	return sk_notify_addr_check(c->from, "--mail-from", err);
 }
 
 static sk_err add_b64(sk_buf *out, const unsigned char *p, size_t n)
@@ -148,7 +111,8 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
                        int64_t at, const char *message_id, sk_buf *out, sk_buf *err)
 {
 	sk_err e;
-	if ((e = sk_mail_addr_check(from, "from", err)) || (e = sk_mail_addr_check(to, "to", err)))
+	if ((e = sk_notify_addr_check(from, "from", err)) ||
+	    (e = sk_notify_addr_check(to, "to", err)))
 		return e;
 	if (!sk_utf8_valid(subject, strlen(subject), NULL) ||
 	    !sk_utf8_valid(body, strlen(body), NULL))
@@ -222,7 +186,7 @@ sk_err sk_smtp_send(const sk_smtp_config *c, const char *to, const char *msg, si
 	CURL *h = curl_easy_init();
 	if (!h)
 		return sk_fail(err, SK_ERR_NOMEM, "libcurl could not start a transfer");
-	char from[SK_MAIL_ADDR_MAX + 3], rcpt[SK_MAIL_ADDR_MAX + 3];
+	char from[SK_NOTIFY_ADDR_MAX + 3], rcpt[SK_NOTIFY_ADDR_MAX + 3];
 	snprintf(from, sizeof(from), "<%s>", c->from);
 	snprintf(rcpt, sizeof(rcpt), "<%s>", to);
 	struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);

@@ -414,9 +414,9 @@ static void message(void **state)
 	const char *bad[] = {"",        "a",       "@x.y",    "a@",         "a@b..c",
 	                     "a b@c.d", "a@b@c.d", "<a@b.c>", "a@b.c,d@e.f"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (sk_mail_addr_check(bad[i], "email", &err) != SK_ERR_INVALID)
+		if (sk_notify_addr_check(bad[i], "email", &err) != SK_ERR_INVALID)
 			fail_msg("'%s' passed as a mail address", bad[i]);
-	dt_ok(sk_mail_addr_check("taro.yamada+x@city.example.lg.jp", "email", &err), &err);
+	dt_ok(sk_notify_addr_check("taro.yamada+x@city.example.lg.jp", "email", &err), &err);
 
 	/* Credentials never leave the URL's owner. */
 	char pub[128];
