@@ -552,28 +552,26 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory claiming mail");
 	bool pg = strcmp(sk_store_backend(s), "postgresql") == 0;
 	/*
-	 * One statement claims: the inner SELECT picks candidates (on PostgreSQL
-	 * locking them and skipping rows another sender holds), and the outer
-	 * conditions are checked again on each row as it is updated, so a row
-	 * another sender claimed in between is left alone.
+	 * One statement claims: the materialized CTE picks candidates once (on
+	 * PostgreSQL locking them and skipping rows another sender holds; a
+	 * plain "IN (SELECT ... LIMIT ... SKIP LOCKED)" may be run again by the
+	 * planner and claim more than asked), and the conditions are checked
+	 * again on each row as it is updated, so a row another sender claimed
+	 * in between is left alone. SQLite has one writer at a time.
 	 */
 	char sql[1024];
 	snprintf(sql, sizeof(sql),
-	         "UPDATE mail_outbox SET claim_token = ?, claimed_until = ? "
-	         "WHERE id IN (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND id > ? "
-	         "AND (next_attempt_at <= ? OR ? = 1) "
+	         "WITH c AS MATERIALIZED (SELECT id FROM mail_outbox WHERE sent_at IS NULL "
+	         "AND id > ? AND (next_attempt_at <= ? OR ? = 1) "
 	         "AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?%s) "
+	         "UPDATE mail_outbox SET claim_token = ?, claimed_until = ? "
+	         "WHERE id IN (SELECT id FROM c) "
 	         "AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?) "
 	         "RETURNING id, to_addr, subject, body, attempts, created_at",
 	         pg ? " FOR UPDATE SKIP LOCKED" : "");
-	sk_val p[] = {sk_vtext(token),
-	              SK_VINT(now + lease),
-	              SK_VINT(after_id),
-	              SK_VINT(now),
-	              SK_VINT(ignore_schedule ? 1 : 0),
-	              SK_VINT(now),
-	              SK_VINT((int64_t)max),
-	              SK_VINT(now)};
+	sk_val p[] = {SK_VINT(after_id),    SK_VINT(now),          SK_VINT(ignore_schedule ? 1 : 0),
+	              SK_VINT(now),         SK_VINT((int64_t)max), sk_vtext(token),
+	              SK_VINT(now + lease), SK_VINT(now)};
 	sk_err e = sk_store_begin(s, err);
 	if (!e) {
 		if ((e = sk_store_query(s, sql, p, 8, claim_cb, &cl, err)))

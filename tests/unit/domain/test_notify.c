@@ -5,8 +5,10 @@
  * with an address and holds the reference and the link, nothing else; the
  * outbox's claims, retries and backoff, on every backend of the run.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/sk_clock.h"
 #include "core/sk_utf8.h"
@@ -336,6 +338,105 @@ static void outbox(const char *backend)
 }
 SK_TEST_EACH_BACKEND(outbox)
 
+/* Senders racing for the outbox, each on its own connection. */
+#define RACE_MAILS   120
+#define RACE_SENDERS 4
+
+struct racer {
+	const char *url;
+	char token[8];
+	int64_t *claimed; /* claimed[id]: how many claims got row id */
+	pthread_mutex_t *mu;
+	int64_t max_id;
+	char error[256];
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	sk_store *s = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_store_open(r->url, 0, &s, &err)) {
+		snprintf(r->error, sizeof(r->error), "open: %s", err.data);
+		sk_buf_free(&err);
+		return NULL;
+	}
+	for (;;) {
+		sk_notify_mail *m = NULL;
+		size_t n = 0;
+		if (sk_notify_outbox_claim(s, r->token, 2000000000, 600, false, 0, 7, &m, &n,
+		                           &err)) {
+			snprintf(r->error, sizeof(r->error), "claim: %s", err.data);
+			break;
+		}
+		pthread_mutex_lock(r->mu);
+		for (size_t i = 0; i < n; i++)
+			if (m[i].id > 0 && m[i].id <= r->max_id)
+				r->claimed[m[i].id]++;
+		pthread_mutex_unlock(r->mu);
+		for (size_t i = 0; i < n; i++)
+			if (sk_notify_outbox_sent(s, m[i].id, r->token, 2000000001, &err)) {
+				snprintf(r->error, sizeof(r->error), "sent: %s", err.data);
+				n = 0;
+				break;
+			}
+		sk_notify_mail_free(m, n ? n : 0);
+		if (!n)
+			break;
+	}
+	sk_buf_free(&err);
+	sk_store_close(s);
+	return NULL;
+}
+
+static void racing_senders(const char *backend)
+{
+	char url[4096];
+	sk_test_fresh_url(backend, url, sizeof(url));
+	sk_store *s = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	dt_ok(sk_store_open(url, SK_STORE_CREATE, &s, &err), &err);
+	setup(s);
+	int64_t a1 = uid_of(s, "a1");
+	dt_ok(sk_store_begin(s, &err), &err);
+	for (int i = 1; i <= RACE_MAILS; i++)
+		dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_REQUEST_TO_DECIDE, "request", i, NULL,
+		                    &err),
+		      &err);
+	dt_ok(sk_store_commit(s, &err), &err);
+	int64_t max_id = dt_count(s, "SELECT MAX(id) FROM mail_outbox");
+	int64_t *claimed = calloc((size_t)max_id + 1, sizeof(int64_t));
+	assert_non_null(claimed);
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	struct racer r[RACE_SENDERS];
+	pthread_t th[RACE_SENDERS];
+	for (int i = 0; i < RACE_SENDERS; i++) {
+		r[i] = (struct racer){.url = url, .claimed = claimed, .mu = &mu, .max_id = max_id};
+		snprintf(r[i].token, sizeof(r[i].token), "T%d", i);
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	}
+	for (int i = 0; i < RACE_SENDERS; i++) {
+		pthread_join(th[i], NULL);
+		if (r[i].error[0])
+			fail_msg("sender %d: %s", i, r[i].error);
+	}
+	/* Every mail claimed once, by one sender, and marked sent. */
+	int64_t total = 0;
+	for (int64_t id = 1; id <= max_id; id++) {
+		if (claimed[id] > 1)
+			fail_msg("mail %lld was claimed %lld times", (long long)id,
+			         (long long)claimed[id]);
+		total += claimed[id];
+	}
+	assert_int_equal(total, RACE_MAILS);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL"), 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox WHERE attempts <> 1"), 0);
+	free(claimed);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+SK_TEST_EACH_BACKEND(racing_senders)
+
 /* Decodes one RFC 2047 "=?UTF-8?B?...?=" word and appends its text to out. */
 static void decode_word(const char *w, size_t len, char *out, size_t max)
 {
@@ -435,7 +536,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(message),       cmocka_unit_test(add_and_rollback_all),
 	    cmocka_unit_test(mail_text_all), cmocka_unit_test(list_and_read_all),
-	    cmocka_unit_test(outbox_all),
+	    cmocka_unit_test(outbox_all),    cmocka_unit_test(racing_senders_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
