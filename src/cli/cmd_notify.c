@@ -19,6 +19,7 @@
 
 #include "../domain/actor.h"
 #include "../domain/notify.h"
+#include "../mail/mailer.h"
 #include "../mail/smtp.h"
 #include "cli.h"
 #include "commands.h"
@@ -91,15 +92,17 @@ static int notify_flush(int argc, char **argv)
 		sk_buf_free(&err);
 		return rc;
 	}
-	sk_notify_flush_stats st = {0};
-	e = sk_notify_flush(s, &smtp, 0, now, &st, &err);
+	sk_mailer_stats st = {0};
+	e = sk_mailer_flush(s, &smtp, 0, now, &st, &err);
 	if (!e) {
-		printf("sent %zu mail%s, %zu not sent\n", st.sent, st.sent == 1 ? "" : "s", st.failed);
+		printf("sent %zu mail%s, %zu not sent\n", st.sent, st.sent == 1 ? "" : "s",
+		       st.failed);
 		fflush(stdout);
 		if (st.failed)
-			e = sk_fail(&err, SK_ERR_TEMPFAIL,
-			            "%zu mail%s could not be sent and wait in the queue for a retry",
-			            st.failed, st.failed == 1 ? "" : "s");
+			e = sk_fail(
+			    &err, SK_ERR_TEMPFAIL,
+			    "%zu mail%s could not be sent and wait in the queue for a retry",
+			    st.failed, st.failed == 1 ? "" : "s");
 	}
 	return sk_cli_finish(s, e, &err);
 }

@@ -26,6 +26,7 @@
 #include "../domain/actor.h"
 #include "../domain/notify.h"
 #include "../http/http.h"
+#include "../mail/mailer.h"
 #include "../mail/smtp.h"
 #include "cli.h"
 #include "commands.h"
@@ -126,9 +127,8 @@ int sk_cmd_serve(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	if ((smtp.url || smtp.from) &&
 	    (!smtp.url || !smtp.from || sk_smtp_config_check(&smtp, &err))) {
-		int rc = sk_cli_usage_error(USAGE, "%s",
-		                            err.len ? err.data
-		                                    : "--smtp and --mail-from go together");
+		int rc = sk_cli_usage_error(
+		    USAGE, "%s", err.len ? err.data : "--smtp and --mail-from go together");
 		sk_buf_free(&err);
 		return rc;
 	}
@@ -143,12 +143,13 @@ int sk_cmd_serve(int argc, char **argv)
 		e = sk_notify_set_base_url(s, sk_actor_cli(), base_url, &err);
 		sk_store_close(s);
 	}
-	/* The sender polls at most every 5 seconds, and as often as it retries when that is less. */
+	/* The sender polls at most every 5 seconds, and as often as it retries when that is less.
+	 */
 	if (!e && smtp.url && !(e = sk_smtp_global_init(&err)))
-		e = sk_notify_sender_start(cfg.db_url, &smtp, retry, retry < 5 ? retry : 5, &err);
+		e = sk_mailer_start(cfg.db_url, &smtp, retry, retry < 5 ? retry : 5, &err);
 	if (!e) {
 		e = sk_http_serve(&cfg, &err);
-		sk_notify_sender_stop();
+		sk_mailer_stop();
 	}
 	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
 	sk_buf_free(&err);

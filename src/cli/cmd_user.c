@@ -411,7 +411,8 @@ static int user_set(int argc, char **argv)
 	if (!login)
 		return sk_cli_usage_error(SET_USAGE, "which account? (give its login)");
 	if (!email)
-		return sk_cli_usage_error(SET_USAGE, "nothing to set (--email ADDR or --email none)");
+		return sk_cli_usage_error(SET_USAGE,
+		                          "nothing to set (--email ADDR or --email none)");
 	bool none = strcmp(email, "none") == 0 || !*email;
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))

@@ -2,18 +2,14 @@
 #include "notify.h"
 
 #include <inttypes.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
-#include "../core/sk_log.h"
 #include "../core/sk_msg.h"
 
 static const struct {
@@ -98,12 +94,55 @@ static sk_err base_url(sk_store *s, sk_buf *out, sk_buf *err)
 	return e;
 }
 
+static bool addr_char(unsigned char ch)
+{
+	return ch > 0x20 && ch < 0x7f && !strchr("\"<>()[],;:\\", ch);
+}
+
+sk_err sk_notify_addr_check(const char *addr, const char *field, sk_buf *err)
+{
+	size_t n = addr ? strlen(addr) : 0;
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+	bool ok = n > 0 && n <= SK_NOTIFY_ADDR_MAX && at && at != addr && at[1];
+	for (size_t i = 0; ok && i < n; i++)
+		ok = addr_char((unsigned char)addr[i]) && (addr[i] != '@' || addr + i == at);
+	/* The domain: labels of letters, digits and '-', none empty. */
+	if (ok) {
+		size_t label = 0;
+		for (const char *p = at + 1;; p++) {
+			if (*p == '.' || *p == '\0') {
+				if (!label) {
+					ok = false;
+					break;
+				}
+				if (*p == '\0')
+					break;
+				label = 0;
+				continue;
+			}
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			      (*p >= '0' && *p <= '9') || *p == '-')) {
+				ok = false;
+				break;
+			}
+			label++;
+		}
+	}
+	if (!ok)
+		return sk_fail(
+		    err, SK_ERR_INVALID,
+		    "%s: '%.80s' is not a mail address this server sends to (local@domain, "
+		    "ASCII, no spaces or quotes)",
+		    field, addr ? addr : "");
+	return SK_OK;
+}
+
 /* --- adding --- */
 
 struct urow {
 	bool seen, active;
 	char login[72];
-	char email[SK_MAIL_ADDR_MAX + 1];
+	char email[SK_NOTIFY_ADDR_MAX + 1];
 };
 
 static sk_err urow_cb(void *ctx, const sk_row *row, sk_buf *err)
@@ -141,20 +180,21 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 	title_of(kind, refno, SK_LANG_JA, title_ja);
 	title_of(kind, refno, SK_LANG_EN, title_en);
 	int64_t now = sk_clock_now(), nid = 0;
-	sk_val pn[] = {SK_VINT(user_id),     sk_vtext(kinds[kind].name), sk_vtext(refs[ref].name),
-	               SK_VINT(ref_id),      sk_vtext(title_ja),         SK_VINT(now)};
+	sk_val pn[] = {SK_VINT(user_id), sk_vtext(kinds[kind].name), sk_vtext(refs[ref].name),
+	               SK_VINT(ref_id),  sk_vtext(title_ja),         SK_VINT(now)};
 	if ((e = sk_store_query_int(s,
 	                            "INSERT INTO notifications(user_id, kind, ref_type, ref_id, "
 	                            "title, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 	                            pn, 6, &nid, err)))
-		return e == SK_ERR_NOT_FOUND ? sk_fail(err, SK_ERR_STORE, "the notification got no id")
-		                             : e;
+		return e == SK_ERR_NOT_FOUND
+		           ? sk_fail(err, SK_ERR_STORE, "the notification got no id")
+		           : e;
 	if (id_out)
 		*id_out = nid;
 	if (mailed)
 		*mailed = false;
 	/* Mail only to an active account with a usable address; in-app for everyone. */
-	if (!u.active || !u.email[0] || sk_mail_addr_check(u.email, "email", NULL))
+	if (!u.active || !u.email[0] || sk_notify_addr_check(u.email, "email", NULL))
 		return SK_OK;
 	sk_buf base = SK_BUF_INIT(LINK_MAX), subject = SK_BUF_INIT(1024), body = SK_BUF_INIT(8192);
 	char link[LINK_MAX];
@@ -170,12 +210,13 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 			e = sk_fail(err, SK_ERR_NOMEM, "the notification's mail does not fit");
 	}
 	if (!e) {
-		sk_val pm[] = {SK_VINT(nid),          sk_vtext(u.email), sk_vtext(subject.data),
-		               sk_vtext(body.data),   SK_VINT(now),      SK_VINT(now)};
-		e = sk_store_exec(s,
-		                  "INSERT INTO mail_outbox(notification_id, to_addr, subject, body, "
-		                  "attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-		                  pm, 6, NULL, err);
+		sk_val pm[] = {SK_VINT(nid),        sk_vtext(u.email), sk_vtext(subject.data),
+		               sk_vtext(body.data), SK_VINT(now),      SK_VINT(now)};
+		e = sk_store_exec(
+		    s,
+		    "INSERT INTO mail_outbox(notification_id, to_addr, subject, body, "
+		    "attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+		    pm, 6, NULL, err);
 	}
 	sk_buf_free(&base);
 	sk_buf_free(&subject);
@@ -265,15 +306,16 @@ sk_err sk_notify_list(sk_ctx *c, bool unread_only, int limit, json_t **out, sk_b
 	sk_err e = l.items ? base_url(s, &base, err) : SK_ERR_NOMEM;
 	if (!e)
 		e = sk_store_query_int(
-		    s, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", p,
-		    1, &unread, err);
+		    s, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
+		    p, 1, &unread, err);
 	l.base = base.data;
 	if (!e)
 		e = sk_store_query(s,
-		                   unread_only ? "SELECT " COLS " FROM notifications WHERE user_id = ? "
-		                                 "AND read_at IS NULL ORDER BY id DESC LIMIT ?"
-		                               : "SELECT " COLS " FROM notifications WHERE user_id = ? "
-		                                 "ORDER BY id DESC LIMIT ?",
+		                   unread_only
+		                       ? "SELECT " COLS " FROM notifications WHERE user_id = ? "
+		                         "AND read_at IS NULL ORDER BY id DESC LIMIT ?"
+		                       : "SELECT " COLS " FROM notifications WHERE user_id = ? "
+		                         "ORDER BY id DESC LIMIT ?",
 		                   p, 2, list_cb, &l, err);
 	sk_buf_free(&base);
 	if (!e && !(*out = json_pack("{s:I, s:o}", "unread", (json_int_t)unread, "items", l.items)))
@@ -301,15 +343,19 @@ static sk_err one_cb(void *ctx, const sk_row *row, sk_buf *err)
 static sk_err read_in_txn(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 {
 	sk_store *s = c->store;
-	int64_t uid = c->actor ? c->actor->user_id : 0;
+	/* The CLI operator and the system are no account and have no notifications. */
+	if (!c->actor || !c->actor->user_id)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "no notification %" PRId64, id);
+	int64_t uid = c->actor->user_id;
 	sk_buf base = SK_BUF_INIT(LINK_MAX);
 	struct one_ctx before = {.lang = ctx_lang(c)}, after = {.lang = ctx_lang(c)};
 	sk_val p[] = {SK_VINT(id), SK_VINT(uid)};
 	sk_err e = base_url(s, &base, err);
 	before.base = after.base = base.data;
 	if (!e)
-		e = sk_store_query(s, "SELECT " COLS " FROM notifications WHERE id = ? AND user_id = ?",
-		                   p, 2, one_cb, &before, err);
+		e = sk_store_query(
+		    s, "SELECT " COLS " FROM notifications WHERE id = ? AND user_id = ?", p, 2,
+		    one_cb, &before, err);
 	/* Another's notification is not there for this reader: the same answer as none. */
 	if (!e && !before.j)
 		e = sk_fail(err, SK_ERR_NOT_FOUND, "no notification %" PRId64, id);
@@ -323,12 +369,11 @@ static sk_err read_in_txn(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 		                         "SELECT " COLS " FROM notifications WHERE id = ? AND "
 		                         "user_id = ?",
 		                         p, 2, one_cb, &after, err)))
-			e = sk_audit_change(s, c->actor->login, c->actor->address, "notification.read",
-			                    json_pack("{s:O}", "read_at",
-			                              json_object_get(before.j, "read_at")),
-			                    json_pack("{s:O}", "read_at",
-			                              json_object_get(after.j, "read_at")),
-			                    err, "notification:%" PRId64, id);
+			e = sk_audit_change(
+			    s, c->actor->login, c->actor->address, "notification.read",
+			    json_pack("{s:O}", "read_at", json_object_get(before.j, "read_at")),
+			    json_pack("{s:O}", "read_at", json_object_get(after.j, "read_at")), err,
+			    "notification:%" PRId64, id);
 	} else if (!e) {
 		after.j = json_incref(before.j);
 	}
@@ -371,10 +416,11 @@ static sk_err check_base_url(const char *url, sk_buf *err)
 	for (size_t i = 0; ok && i < n; i++)
 		ok = url[i] > 0x20 && url[i] < 0x7f && !strchr("\"<>\\^`{|}?#", url[i]);
 	if (!ok)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "--base-url: '%.80s' is not an http:// or https:// URL without a query "
-		               "(e.g. https://sekisho.city.example)",
-		               url ? url : "");
+		return sk_fail(
+		    err, SK_ERR_INVALID,
+		    "--base-url: '%.80s' is not an http:// or https:// URL without a query "
+		    "(e.g. https://sekisho.city.example)",
+		    url ? url : "");
 	return SK_OK;
 }
 
@@ -506,28 +552,26 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory claiming mail");
 	bool pg = strcmp(sk_store_backend(s), "postgresql") == 0;
 	/*
-	 * One statement claims: the inner SELECT picks candidates (on PostgreSQL
-	 * locking them and skipping rows another sender holds), and the outer
-	 * conditions are checked again on each row as it is updated, so a row
-	 * another sender claimed in between is left alone.
+	 * One statement claims: the materialized CTE picks candidates once (on
+	 * PostgreSQL locking them and skipping rows another sender holds; a
+	 * plain "IN (SELECT ... LIMIT ... SKIP LOCKED)" may be run again by the
+	 * planner and claim more than asked), and the conditions are checked
+	 * again on each row as it is updated, so a row another sender claimed
+	 * in between is left alone. SQLite has one writer at a time.
 	 */
 	char sql[1024];
 	snprintf(sql, sizeof(sql),
-	         "UPDATE mail_outbox SET claim_token = ?, claimed_until = ? "
-	         "WHERE id IN (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND id > ? "
-	         "AND (next_attempt_at <= ? OR ? = 1) "
+	         "WITH c AS MATERIALIZED (SELECT id FROM mail_outbox WHERE sent_at IS NULL "
+	         "AND id > ? AND (next_attempt_at <= ? OR ? = 1) "
 	         "AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?%s) "
+	         "UPDATE mail_outbox SET claim_token = ?, claimed_until = ? "
+	         "WHERE id IN (SELECT id FROM c) "
 	         "AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?) "
 	         "RETURNING id, to_addr, subject, body, attempts, created_at",
 	         pg ? " FOR UPDATE SKIP LOCKED" : "");
-	sk_val p[] = {sk_vtext(token),
-	              SK_VINT(now + lease),
-	              SK_VINT(after_id),
-	              SK_VINT(now),
-	              SK_VINT(ignore_schedule ? 1 : 0),
-	              SK_VINT(now),
-	              SK_VINT((int64_t)max),
-	              SK_VINT(now)};
+	sk_val p[] = {SK_VINT(after_id),    SK_VINT(now),          SK_VINT(ignore_schedule ? 1 : 0),
+	              SK_VINT(now),         SK_VINT((int64_t)max), sk_vtext(token),
+	              SK_VINT(now + lease), SK_VINT(now)};
 	sk_err e = sk_store_begin(s, err);
 	if (!e) {
 		if ((e = sk_store_query(s, sql, p, 8, claim_cb, &cl, err)))
@@ -555,8 +599,8 @@ sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t
 	                         "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	                         p, 3, &changed, err);
 	if (!e && changed != 1)
-		e = sk_fail(err, SK_ERR_CONFLICT, "mail %" PRId64 " is no longer claimed by this sender",
-		            id);
+		e = sk_fail(err, SK_ERR_CONFLICT,
+		            "mail %" PRId64 " is no longer claimed by this sender", id);
 	return e;
 }
 
@@ -566,7 +610,8 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	int64_t attempts = 0;
 	sk_val pa[] = {SK_VINT(id), sk_vtext(token)};
 	sk_err e = sk_store_query_int(
-	    s, "SELECT attempts FROM mail_outbox WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
+	    s,
+	    "SELECT attempts FROM mail_outbox WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	    pa, 2, &attempts, err);
 	if (e == SK_ERR_NOT_FOUND)
 		return sk_fail(err, SK_ERR_CONFLICT,
@@ -588,188 +633,7 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	                  "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	                  p, 4, &changed, err);
 	if (!e && changed != 1)
-		e = sk_fail(err, SK_ERR_CONFLICT, "mail %" PRId64 " is no longer claimed by this sender",
-		            id);
+		e = sk_fail(err, SK_ERR_CONFLICT,
+		            "mail %" PRId64 " is no longer claimed by this sender", id);
 	return e;
-}
-
-/* --- sending --- */
-
-/* A claim lasts longer than any one send can take (the transfer's timeout is 60 s). */
-#define CLAIM_LEASE 600
-#define BATCH       16
-
-static void new_token(char out[33])
-{
-	unsigned char r[16];
-	randombytes_buf(r, sizeof(r));
-	sodium_bin2hex(out, 33, r, sizeof(r));
-}
-
-/* The Message-ID: the same for every attempt of a row, so a receiver can drop a duplicate. */
-static void message_id(const sk_notify_mail *m, const char *from, char *out, size_t n)
-{
-	const char *at = strrchr(from, '@');
-	snprintf(out, n, "sekisho.%" PRId64 ".%" PRId64 "%s", m->id, m->created_at,
-	         at ? at : "@localhost");
-}
-
-sk_err sk_notify_flush(sk_store *s, const sk_smtp_config *smtp, int64_t retry_base,
-                       bool ignore_schedule, sk_notify_flush_stats *st, sk_buf *err)
-{
-	st->sent = st->failed = 0;
-	char token[33];
-	new_token(token);
-	char pub[300];
-	sk_smtp_url_public(smtp->url, pub, sizeof(pub));
-	/*
-	 * Each row is tried at most once per flush: rows are claimed in id order
-	 * after the last one tried (with ignore_schedule a failed row would be
-	 * due again at once).
-	 */
-	int64_t after = 0;
-	for (;;) {
-		sk_notify_mail *m = NULL;
-		size_t n = 0;
-		sk_err e = sk_notify_outbox_claim(s, token, sk_clock_now(), CLAIM_LEASE,
-		                                  ignore_schedule, after, BATCH, &m, &n, err);
-		if (e)
-			return e;
-		if (!n)
-			return SK_OK;
-		for (size_t i = 0; i < n; i++) {
-			sk_buf msg = SK_BUF_INIT(1u << 20), why = SK_BUF_INIT(SK_BUF_MSG_MAX);
-			char mid[128];
-			message_id(&m[i], smtp->from, mid, sizeof(mid));
-			after = m[i].id;
-			e = sk_smtp_message(smtp->from, m[i].to, m[i].subject, m[i].body, sk_clock_now(),
-			                    mid, &msg, &why);
-			if (!e)
-				e = sk_smtp_send(smtp, m[i].to, msg.data, msg.len, &why);
-			sk_err e2;
-			if (!e) {
-				st->sent++;
-				e2 = sk_notify_outbox_sent(s, m[i].id, token, sk_clock_now(), err);
-				sk_log(SK_LOG_INFO, "notify: mail %" PRId64 " sent through %s", m[i].id,
-				       pub);
-			} else {
-				st->failed++;
-				sk_log(SK_LOG_WARN,
-				       "notify: mail %" PRId64 " not sent (attempt %" PRId64 "): %s",
-				       m[i].id, m[i].attempts + 1, why.data ? why.data : "");
-				e2 = sk_notify_outbox_failed(s, m[i].id, token, sk_clock_now(),
-				                             retry_base, why.data, err);
-			}
-			sk_buf_free(&msg);
-			sk_buf_free(&why);
-			if (e2) {
-				/*
-				 * The rest of the batch stays claimed until the lease ends,
-				 * then is sent again: never lost.
-				 */
-				sk_notify_mail_free(m, n);
-				return e2;
-			}
-		}
-		sk_notify_mail_free(m, n);
-	}
-}
-
-/* --- the sender thread --- */
-
-static struct {
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool running, stop;
-	sk_store *store;
-	char *url, *from;
-	sk_smtp_config smtp;
-	int64_t retry_base, poll;
-} sender = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-
-static void *sender_main(void *arg)
-{
-	(void)arg;
-	/* The server's signals are for its loops; a send in flight is never interrupted. */
-	sigset_t block;
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, NULL);
-	pthread_mutex_lock(&sender.mu);
-	while (!sender.stop) {
-		pthread_mutex_unlock(&sender.mu);
-		sk_notify_flush_stats st;
-		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-		sk_err e = sk_notify_flush(sender.store, &sender.smtp, sender.retry_base, false, &st,
-		                           &err);
-		if (e)
-			sk_log(SK_LOG_WARN, "notify: the outbox could not be read: %s",
-			       sk_msg_of(&err, e, SK_LANG_EN));
-		sk_buf_free(&err);
-		pthread_mutex_lock(&sender.mu);
-		if (sender.stop)
-			break;
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += sender.poll;
-		pthread_cond_timedwait(&sender.cv, &sender.mu, &until);
-	}
-	pthread_mutex_unlock(&sender.mu);
-	return NULL;
-}
-
-sk_err sk_notify_sender_start(const char *db_url, const sk_smtp_config *smtp, int64_t retry_base,
-                              int64_t poll, sk_buf *err)
-{
-	if (sender.running)
-		return sk_fail(err, SK_ERR_INTERNAL, "the mail sender runs already");
-	sk_err e = sk_smtp_config_check(smtp, err);
-	if (e)
-		return e;
-	if ((e = sk_store_open(db_url, 0, &sender.store, err)))
-		return e;
-	sender.url = strdup(smtp->url);
-	sender.from = strdup(smtp->from);
-	if (!sender.url || !sender.from) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory starting the mail sender");
-		goto fail;
-	}
-	sender.smtp = (sk_smtp_config){.url = sender.url, .from = sender.from,
-	                               .timeout_s = smtp->timeout_s};
-	sender.retry_base = retry_base > 0 ? retry_base : 60;
-	sender.poll = poll > 0 ? poll : 5;
-	sender.stop = false;
-	if (pthread_create(&sender.th, NULL, sender_main, NULL) != 0) {
-		e = sk_fail(err, SK_ERR_INTERNAL, "the mail sender thread could not start");
-		goto fail;
-	}
-	sender.running = true;
-	return SK_OK;
-fail:
-	sk_store_close(sender.store);
-	sender.store = NULL;
-	free(sender.url);
-	free(sender.from);
-	sender.url = sender.from = NULL;
-	return e;
-}
-
-void sk_notify_sender_stop(void)
-{
-	if (!sender.running)
-		return;
-	pthread_mutex_lock(&sender.mu);
-	sender.stop = true;
-	pthread_cond_signal(&sender.cv);
-	pthread_mutex_unlock(&sender.mu);
-	pthread_join(sender.th, NULL);
-	sk_store_close(sender.store);
-	free(sender.url);
-	free(sender.from);
-	sender.store = NULL;
-	sender.url = sender.from = NULL;
-	sender.running = false;
 }

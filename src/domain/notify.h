@@ -9,6 +9,8 @@
  * URL. No caller can put free text in one, so a mail never carries a
  * 機密性2 or 3 field value.
  *
+ * The mail is sent by src/mail/mailer.h, framed by src/mail/smtp.h.
+ *
  * sk_notify_add runs inside the caller's transaction (the change that
  * causes a notification and the notification commit together, or neither).
  */
@@ -21,18 +23,29 @@
 #include <stdint.h>
 
 #include "../core/sk_buf.h"
-#include "../mail/smtp.h"
 #include "../store/store.h"
 #include "ctx.h"
 
+/* The longest mail address accepted (RFC 5321's path limit). */
+#define SK_NOTIFY_ADDR_MAX 254
+
+/*
+ * Whether addr is a plain addr-spec we are willing to put in a header and an
+ * SMTP envelope: local@domain, printable ASCII without spaces, quotes, angle
+ * brackets, parentheses, commas, semicolons or backslashes, at most
+ * SK_NOTIFY_ADDR_MAX bytes, the domain made of dot-separated labels of
+ * letters, digits and '-'. SK_ERR_INVALID naming field otherwise.
+ */
+sk_err sk_notify_addr_check(const char *addr, const char *field, sk_buf *err);
+
 /* What happened. Stored by name; values may be renumbered, names never change. */
 typedef enum sk_notify_kind {
-	SK_NOTIFY_REQUEST_TO_DECIDE,    /* "request_to_decide": a request awaits the user's decision */
-	SK_NOTIFY_REQUEST_DECIDED,      /* "request_decided": the user's own request was decided */
-	SK_NOTIFY_REQUEST_OVERDUE,      /* "request_overdue": a request is past its deadline */
-	SK_NOTIFY_INCIDENT_ESCALATED,   /* "incident_escalated": an incident was routed to the user */
-	SK_NOTIFY_ACCOUNT_LOCKED,       /* "account_locked": an account was locked (ref "user") */
-	SK_NOTIFY_TEST,                 /* "test": `sekisho notify test`, checking mail settings */
+	SK_NOTIFY_REQUEST_TO_DECIDE, /* "request_to_decide": a request awaits the user's decision */
+	SK_NOTIFY_REQUEST_DECIDED,   /* "request_decided": the user's own request was decided */
+	SK_NOTIFY_REQUEST_OVERDUE,   /* "request_overdue": a request is past its deadline */
+	SK_NOTIFY_INCIDENT_ESCALATED, /* "incident_escalated": an incident was routed to the user */
+	SK_NOTIFY_ACCOUNT_LOCKED,     /* "account_locked": an account was locked (ref "user") */
+	SK_NOTIFY_TEST,               /* "test": `sekisho notify test`, checking mail settings */
 	SK_NOTIFY__COUNT
 } sk_notify_kind;
 
@@ -136,8 +149,7 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
                               sk_notify_mail **out, size_t *n, sk_buf *err);
 
 /* Records mail id, claimed under token, as sent at now. */
-sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t now,
-                             sk_buf *err);
+sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t now, sk_buf *err);
 
 /*
  * Records a failed attempt of mail id, claimed under token: attempts + 1,
@@ -147,31 +159,5 @@ sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t
 #define SK_NOTIFY_RETRY_MAX (6 * 3600)
 sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64_t now,
                                int64_t retry_base, const char *why, sk_buf *err);
-
-/* What one flush did. */
-typedef struct sk_notify_flush_stats {
-	size_t sent, failed;
-} sk_notify_flush_stats;
-
-/*
- * Sends what is due once (`sekisho notify flush`, and each round of the
- * sender thread): claims batches and sends each mail over smtp, recording
- * each result, each row tried at most once; with ignore_schedule the rows
- * waiting for a retry are tried too (an operator's "now"). Log
- * lines name the outbox row and the server, never an address, a subject or
- * a body.
- */
-sk_err sk_notify_flush(sk_store *s, const sk_smtp_config *smtp, int64_t retry_base,
-                       bool ignore_schedule, sk_notify_flush_stats *st, sk_buf *err);
-
-/*
- * The sender thread of `sekisho serve --smtp`: opens its own store on db_url
- * and flushes every poll seconds until stopped. smtp's strings are copied.
- * Call sk_smtp_global_init before.
- */
-sk_err sk_notify_sender_start(const char *db_url, const sk_smtp_config *smtp, int64_t retry_base,
-                              int64_t poll, sk_buf *err);
-/* Stops the sender thread (waiting for a send in flight) if it runs. */
-void sk_notify_sender_stop(void);
 
 #endif

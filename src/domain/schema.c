@@ -12,9 +12,9 @@
 #include "../core/sk_msg.h"
 #include "../auth/totp.h"
 #include "../core/sk_utf8.h"
-#include "../mail/smtp.h"
 #include "asset.h"
 #include "incident.h"
+#include "notify.h"
 #include "org.h"
 #include "user.h"
 
@@ -182,7 +182,7 @@ static const sk_field user_fields[] = {
      "職員、委託事業者、指定管理者", "staff, contractor or designated_manager"},
     {"roles", "役割", "Roles", SK_FT_WORDS, 12, 0, 0, SK_FF_REQUIRED, "", "その組織で与える役割",
      "roles granted at the unit"},
-    {"email", "メールアドレス", "Mail address", SK_FT_TEXT, SK_MAIL_ADDR_MAX, 0, 0, 0, "",
+    {"email", "メールアドレス", "Mail address", SK_FT_TEXT, SK_NOTIFY_ADDR_MAX, 0, 0, 0, "",
      "通知メールの宛先（なければ画面上の通知のみ）",
      "where notification mail goes (none: in-app notifications only)"},
 };

@@ -11,10 +11,10 @@
 #include "../auth/auth.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
-#include "../mail/smtp.h"
 #include "../policy/policy.h"
 #include "authz.h"
 #include "ctx.h"
+#include "notify.h"
 #include "org.h"
 #include "role.h"
 #include "text.h"
@@ -69,7 +69,7 @@ struct urow {
 	char unit_code[SK_ORG_CODE_MAX + 1];
 	char kind[24];
 	char status[16];
-	char email[SK_MAIL_ADDR_MAX + 1]; /* "" when the account has none */
+	char email[SK_NOTIFY_ADDR_MAX + 1]; /* "" when the account has none */
 };
 
 #define USER_COLS                                                                                  \
@@ -122,12 +122,12 @@ static sk_err get_urow(sk_store *s, const char *login, struct urow *u, sk_buf *e
 /* The account's image: everything but secrets and login bookkeeping. */
 static json_t *urow_json(const struct urow *u)
 {
-	json_t *j = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id",
-	                 (json_int_t)u->id, "login", u->login, "name", u->name, "unit",
-	                 (json_int_t)u->unit_id, "unit_code", u->unit_code, "kind", u->kind,
-	                 "status", u->status, "password_temporary", u->temporary, "created_at",
-	                 sk_json_time(u->created_at), "disabled_at", sk_json_time(u->disabled_at),
-	                 "expires_at", sk_json_time(u->expires_at));
+	json_t *j = json_pack(
+	    "{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id", (json_int_t)u->id,
+	    "login", u->login, "name", u->name, "unit", (json_int_t)u->unit_id, "unit_code",
+	    u->unit_code, "kind", u->kind, "status", u->status, "password_temporary", u->temporary,
+	    "created_at", sk_json_time(u->created_at), "disabled_at", sk_json_time(u->disabled_at),
+	    "expires_at", sk_json_time(u->expires_at));
 	/* Only when set, so the images of accounts without one read as before addresses existed. */
 	if (j && u->email[0] && json_object_set_new(j, "email", json_string(u->email))) {
 		json_decref(j);
@@ -260,7 +260,7 @@ sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
 	if ((e = sk_user_check_login(in->login, err)) ||
 	    (e = sk_text_check_name("name", in->name, SK_USER_NAME_MAX, err)) ||
 	    (in->kind && (e = check_kind(in->kind, err))) ||
-	    (in->email && *in->email && (e = sk_mail_addr_check(in->email, "email", err))))
+	    (in->email && *in->email && (e = sk_notify_addr_check(in->email, "email", err))))
 		return e;
 	if (!in->unit || !*in->unit)
 		return sk_fail(err, SK_ERR_INVALID, "account '%s' needs a unit", in->login);
@@ -374,7 +374,7 @@ static sk_err set_email_in_txn(sk_ctx *c, const char *login,
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
-	struct urow before, after;
+	struct urow before = {0}, after;
 	sk_err e;
 	if ((e = get_urow(s, login, &before, err)))
 		return e;
@@ -398,7 +398,7 @@ sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email,
 {
 	sk_store *s = c->store;
 	sk_err e;
-	if (email && *email && (e = sk_mail_addr_check(email, "email", err)))
+	if (email && *email && (e = sk_notify_addr_check(email, "email", err)))
 		return e;
 	if ((e = sk_store_begin(s, err)))
 		return e;

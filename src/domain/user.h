@@ -48,7 +48,7 @@ typedef struct sk_user_new {
 	int64_t expires_at; /* Unix seconds; 0: never (only development IDs expire) */
 	/*
 	 * Where notification mail goes (src/domain/notify.h); NULL or "": none,
-	 * in-app notifications only. Must pass sk_mail_addr_check.
+	 * in-app notifications only. Must pass sk_notify_addr_check.
 	 */
 	const char *email;
 } sk_user_new;

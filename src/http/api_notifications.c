@@ -26,7 +26,8 @@ void sk_api_notification_list(sk_http_rctx *r)
 		char *end;
 		limit = strtol(limit_s, &end, 10);
 		if (*end || end == limit_s || limit < 1 || limit > 500) {
-			sk_http_reply_error(r, SK_ERR_INVALID, "'limit' must be a whole number from 1 to 500");
+			sk_http_reply_error(r, SK_ERR_INVALID,
+			                    "'limit' must be a whole number from 1 to 500");
 			return;
 		}
 	}

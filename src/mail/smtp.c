@@ -9,47 +9,11 @@
 #include <time.h>
 
 #include "../core/sk_utf8.h"
+#include "../domain/notify.h"
 
 static bool addr_char(unsigned char ch)
 {
 	return ch > 0x20 && ch < 0x7f && !strchr("\"<>()[],;:\\", ch);
-}
-
-sk_err sk_mail_addr_check(const char *addr, const char *field, sk_buf *err)
-{
-	size_t n = addr ? strlen(addr) : 0;
-	const char *at = addr ? strrchr(addr, '@') : NULL;
-	bool ok = n > 0 && n <= SK_MAIL_ADDR_MAX && at && at != addr && at[1];
-	for (size_t i = 0; ok && i < n; i++)
-		ok = addr_char((unsigned char)addr[i]) && (addr[i] != '@' || addr + i == at);
-	/* The domain: labels of letters, digits and '-', none empty. */
-	if (ok) {
-		size_t label = 0;
-		for (const char *p = at + 1;; p++) {
-			if (*p == '.' || *p == '\0') {
-				if (!label) {
-					ok = false;
-					break;
-				}
-				if (*p == '\0')
-					break;
-				label = 0;
-				continue;
-			}
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			      (*p >= '0' && *p <= '9') || *p == '-')) {
-				ok = false;
-				break;
-			}
-			label++;
-		}
-	}
-	if (!ok)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "%s: '%.80s' is not a mail address this server sends to (local@domain, "
-		               "ASCII, no spaces or quotes)",
-		               field, addr ? addr : "");
-	return SK_OK;
 }
 
 /* The scheme's length when url starts with smtp:// or smtps://, else 0. */
@@ -89,7 +53,7 @@ sk_err sk_smtp_config_check(const sk_smtp_config *c, sk_buf *err)
 	if (strlen(pub) <= sch || strchr(c->url, '\r') || strchr(c->url, '\n') ||
 	    strchr(c->url, ' '))
 		return sk_fail(err, SK_ERR_INVALID, "--smtp: the URL names no host");
-	return sk_mail_addr_check(c->from, "--mail-from", err);
+	return sk_notify_addr_check(c->from, "--mail-from", err);
 }
 
 static sk_err add_b64(sk_buf *out, const unsigned char *p, size_t n)
@@ -104,12 +68,6 @@ static sk_err add_b64(sk_buf *out, const unsigned char *p, size_t n)
 	return SK_OK;
 }
 
-/* The length of the UTF-8 sequence starting with byte b (1 for a stray byte). */
-static size_t seq_len(unsigned char b)
-{
-	return b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-}
-
 /*
  * The subject as encoded-words of at most 75 characters: 45 bytes of text
  * make 60 base64 characters plus the 12 of "=?UTF-8?B?" and "?=". A word
@@ -121,12 +79,8 @@ static sk_err add_subject(sk_buf *out, const char *subject)
 	const unsigned char *p = (const unsigned char *)subject;
 	size_t n = strlen(subject);
 	while (!e && n) {
-		size_t take = 0;
-		while (take < n && take + seq_len(p[take]) <= 45)
-			take += seq_len(p[take]);
-		if (take > n)
-			take = n;
-		if (!take)
+		size_t take = sk_utf8_cut((const char *)p, n, 45);
+		if (!take) /* not UTF-8: cannot happen after the check, but never loop */
 			take = n < 45 ? n : 45;
 		if ((e = sk_buf_adds(out, " =?UTF-8?B?")) || (e = add_b64(out, p, take)) ||
 		    (e = sk_buf_adds(out, "?=")))
@@ -157,13 +111,16 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
                        int64_t at, const char *message_id, sk_buf *out, sk_buf *err)
 {
 	sk_err e;
-	if ((e = sk_mail_addr_check(from, "from", err)) || (e = sk_mail_addr_check(to, "to", err)))
+	if ((e = sk_notify_addr_check(from, "from", err)) ||
+	    (e = sk_notify_addr_check(to, "to", err)))
 		return e;
-	if (!sk_utf8_valid(subject, strlen(subject), NULL) || !sk_utf8_valid(body, strlen(body), NULL))
+	if (!sk_utf8_valid(subject, strlen(subject), NULL) ||
+	    !sk_utf8_valid(body, strlen(body), NULL))
 		return sk_fail(err, SK_ERR_INVALID, "a mail's subject or body is not valid UTF-8");
 	for (const char *p = message_id; *p; p++)
 		if (!addr_char((unsigned char)*p) && *p != '@')
-			return sk_fail(err, SK_ERR_INVALID, "a Message-ID holds a character it may not");
+			return sk_fail(err, SK_ERR_INVALID,
+			               "a Message-ID holds a character it may not");
 	if ((e = add_date(out, at)) || (e = sk_buf_addf(out, "From: <%s>\r\n", from)) ||
 	    (e = sk_buf_addf(out, "To: <%s>\r\n", to)) || (e = add_subject(out, subject)) ||
 	    (e = sk_buf_addf(out, "Message-ID: <%s>\r\n", message_id)) ||
@@ -177,7 +134,7 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
 	sk_buf crlf = SK_BUF_INIT(out->max);
 	for (const char *q = body; *q && !e; q++)
 		e = *q == '\n' && (q == body || q[-1] != '\r') ? sk_buf_add(&crlf, "\r\n", 2)
-		                                                : sk_buf_addc(&crlf, *q);
+		                                               : sk_buf_addc(&crlf, *q);
 	if (e) {
 		sk_buf_free(&crlf);
 		return sk_fail(err, e, "the mail does not fit in memory");
@@ -229,7 +186,7 @@ sk_err sk_smtp_send(const sk_smtp_config *c, const char *to, const char *msg, si
 	CURL *h = curl_easy_init();
 	if (!h)
 		return sk_fail(err, SK_ERR_NOMEM, "libcurl could not start a transfer");
-	char from[SK_MAIL_ADDR_MAX + 3], rcpt[SK_MAIL_ADDR_MAX + 3];
+	char from[SK_NOTIFY_ADDR_MAX + 3], rcpt[SK_NOTIFY_ADDR_MAX + 3];
 	snprintf(from, sizeof(from), "<%s>", c->from);
 	snprintf(rcpt, sizeof(rcpt), "<%s>", to);
 	struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);

@@ -20,18 +20,6 @@
 
 #include "../core/sk_buf.h"
 
-/* The longest mail address accepted (RFC 5321's path limit). */
-#define SK_MAIL_ADDR_MAX 254
-
-/*
- * Whether addr is a plain addr-spec we are willing to put in a header and an
- * SMTP envelope: local@domain, printable ASCII without spaces, quotes, angle
- * brackets, parentheses, commas, semicolons or backslashes, at most
- * SK_MAIL_ADDR_MAX bytes, the domain made of dot-separated labels.
- * SK_ERR_INVALID naming field otherwise.
- */
-sk_err sk_mail_addr_check(const char *addr, const char *field, sk_buf *err);
-
 /* Where and as whom mail is sent. Strings are borrowed. */
 typedef struct sk_smtp_config {
 	/*
@@ -63,7 +51,7 @@ void sk_smtp_url_public(const char *url, char *out, size_t n);
  * "<...>" added), MIME-Version, Content-Type text/plain; charset=UTF-8,
  * Content-Transfer-Encoding base64, Auto-Submitted auto-generated, then the
  * body base64 in lines of 76. Lines end in CRLF. subject and body must be
- * valid UTF-8; addresses must pass sk_mail_addr_check.
+ * valid UTF-8; addresses must pass sk_notify_addr_check.
  */
 sk_err sk_smtp_message(const char *from, const char *to, const char *subject, const char *body,
                        int64_t at, const char *message_id, sk_buf *out, sk_buf *err);

@@ -185,6 +185,20 @@ expect(staff.call("GET", "/api/v1/notifications?unread=2"), 400, "unread=2")
 expect(staff.call("GET", "/api/v1/notifications?limit=0"), 400, "limit=0")
 expect(staff.call("GET", "/api/v1/notifications?limit=1000"), 400, "limit=1000")
 expect(staff.call("GET", "/api/v1/notifications?since=1"), 400, "an undeclared parameter")
+# An account's address through the API: checked like the CLI's, and used.
+chief = Client(srv)
+expect(chief.login("u-ciso"), 200, "login u-ciso")
+got = chief.call("POST", "/api/v1/users", {"login": "mail-bad", "name": "X", "unit": "sec-a1",
+                                          "roles": ["staff"], "email": "x@y.example\r\nBcc: z@w"})
+expect(got, 400, "an address with a header in it")
+check(got[2]["error"].get("field") == "email" or "email" in got[2]["error"]["message"],
+      "the error does not name email: %s" % got[2])
+check(sql("SELECT COUNT(*) FROM users WHERE login = 'mail-bad'") == [["0"]], "account written")
+got = chief.call("POST", "/api/v1/users", {"login": "mail-ok", "name": "X", "unit": "sec-a1",
+                                          "roles": ["staff"], "email": "ok@city.example"})
+expect(got, 201, "an account with an address")
+got = chief.call("GET", "/api/v1/users/mail-ok")
+check(got[2].get("email") == "ok@city.example", "the account's address: %s" % got[2])
 srv.stop()
 log = srv.proc.stderr.read()
 for secret in ["staff@city.example", "sm@city.example", "テスト通知", password_for("u-staff"),

@@ -242,6 +242,7 @@ BASE = {
     "login": "victim", "roles": ["staff"], "role": "auditor", "actor_role": "staff",
     "password": "not-the-password", "old": "not-the-password", "new": "An0ther#Passw0rd-2026",
     "totp": "123456", "q": "doc", "status": "active", "limit": "10", "after": "0", "days": "30",
+    "email": "scan@city.example", "unread": "1",
     ("/api/v1/login", "login"): "scan-login",
     ("/api/v1/users", "login"): "scan-new", ("/api/v1/users", "unit"): "sec-b1",
     ("/api/v1/roles", "unit"): "sec-b1", ("/api/v1/roles/revoke", "unit"): "sec-b1",

@@ -5,8 +5,10 @@
  * with an address and holds the reference and the link, nothing else; the
  * outbox's claims, retries and backoff, on every backend of the run.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/sk_clock.h"
 #include "core/sk_utf8.h"
@@ -78,9 +80,9 @@ static void add_and_rollback(const char *backend)
 	/* A failure inside dooms the caller's transaction: its own write goes too. */
 	dt_ok(sk_store_begin(s, &err), &err);
 	dt_ok(sk_store_meta_set(s, "test.caller", "x", &err), &err);
-	dt_expect(sk_notify_add(dt_cli(s), 999999, SK_NOTIFY_REQUEST_DECIDED, "request", 1, NULL,
-	                        &err),
-	          SK_ERR_NOT_FOUND, &err, "999999");
+	dt_expect(
+	    sk_notify_add(dt_cli(s), 999999, SK_NOTIFY_REQUEST_DECIDED, "request", 1, NULL, &err),
+	    SK_ERR_NOT_FOUND, &err, "999999");
 	assert_int_equal(sk_store_commit(s, &err), SK_ERR_STORE);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM meta WHERE key = 'test.caller'"), 0);
 
@@ -90,16 +92,18 @@ static void add_and_rollback(const char *backend)
 	dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_REQUEST_TO_DECIDE, "request", 123, NULL, &err),
 	      &err);
 	/* No address: in-app only. Disabled: in-app only. */
-	dt_ok(sk_notify_add(dt_cli(s), b1, SK_NOTIFY_INCIDENT_ESCALATED, "incident", 45, NULL, &err),
-	      &err);
+	dt_ok(
+	    sk_notify_add(dt_cli(s), b1, SK_NOTIFY_INCIDENT_ESCALATED, "incident", 45, NULL, &err),
+	    &err);
 	dt_ok(sk_notify_add(dt_cli(s), c1, SK_NOTIFY_ACCOUNT_LOCKED, "user", c1, NULL, &err), &err);
 	dt_ok(sk_store_commit(s, &err), &err);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), 3);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 1);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox o JOIN notifications n ON "
-	                             "n.id = o.notification_id WHERE o.to_addr = 'a1@city.example' "
-	                             "AND n.user_id = (SELECT id FROM users WHERE login = 'a1') AND "
-	                             "o.attempts = 0 AND o.sent_at IS NULL"),
+	assert_int_equal(dt_count(s,
+	                          "SELECT COUNT(*) FROM mail_outbox o JOIN notifications n ON "
+	                          "n.id = o.notification_id WHERE o.to_addr = 'a1@city.example' "
+	                          "AND n.user_id = (SELECT id FROM users WHERE login = 'a1') AND "
+	                          "o.attempts = 0 AND o.sent_at IS NULL"),
 	                 1);
 
 	/* Bad arguments write nothing. */
@@ -155,8 +159,8 @@ SK_TEST_EACH_BACKEND(mail_text)
 
 static const char *item_str(json_t *list, size_t i, const char *key)
 {
-	return json_string_value(json_object_get(json_array_get(json_object_get(list, "items"), i),
-	                                         key));
+	return json_string_value(
+	    json_object_get(json_array_get(json_object_get(list, "items"), i), key));
 }
 
 static void list_and_read(const char *backend)
@@ -190,7 +194,8 @@ static void list_and_read(const char *backend)
 	dt_ok(sk_notify_list(&ca, false, 1, &j, &err), &err);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
 	assert_int_equal(json_integer_value(json_object_get(j, "unread")), 2);
-	assert_string_equal(item_str(j, 0, "title"), "インシデント I-000045 があなたに報告されました");
+	assert_string_equal(item_str(j, 0, "title"),
+	                    "インシデント I-000045 があなたに報告されました");
 	json_decref(j);
 
 	/* Another's: not found, and nothing changes. */
@@ -200,8 +205,8 @@ static void list_and_read(const char *backend)
 	dt_expect(sk_notify_read(&ca, 999999, &j, &err), SK_ERR_NOT_FOUND, &err, "notification");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "another's read", 0);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL"),
-	                 0);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL"), 0);
 	dt_ok(sk_notify_list(&cb, false, 100, &j, &err), &err);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
 	assert_int_equal(json_integer_value(json_object_get(j, "unread")), 0);
@@ -333,6 +338,105 @@ static void outbox(const char *backend)
 }
 SK_TEST_EACH_BACKEND(outbox)
 
+/* Senders racing for the outbox, each on its own connection. */
+#define RACE_MAILS   120
+#define RACE_SENDERS 4
+
+struct racer {
+	const char *url;
+	char token[8];
+	int64_t *claimed; /* claimed[id]: how many claims got row id */
+	pthread_mutex_t *mu;
+	int64_t max_id;
+	char error[256];
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	sk_store *s = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_store_open(r->url, 0, &s, &err)) {
+		snprintf(r->error, sizeof(r->error), "open: %s", err.data);
+		sk_buf_free(&err);
+		return NULL;
+	}
+	for (;;) {
+		sk_notify_mail *m = NULL;
+		size_t n = 0;
+		if (sk_notify_outbox_claim(s, r->token, 2000000000, 600, false, 0, 7, &m, &n,
+		                           &err)) {
+			snprintf(r->error, sizeof(r->error), "claim: %s", err.data);
+			break;
+		}
+		pthread_mutex_lock(r->mu);
+		for (size_t i = 0; i < n; i++)
+			if (m[i].id > 0 && m[i].id <= r->max_id)
+				r->claimed[m[i].id]++;
+		pthread_mutex_unlock(r->mu);
+		for (size_t i = 0; i < n; i++)
+			if (sk_notify_outbox_sent(s, m[i].id, r->token, 2000000001, &err)) {
+				snprintf(r->error, sizeof(r->error), "sent: %s", err.data);
+				n = 0;
+				break;
+			}
+		sk_notify_mail_free(m, n ? n : 0);
+		if (!n)
+			break;
+	}
+	sk_buf_free(&err);
+	sk_store_close(s);
+	return NULL;
+}
+
+static void racing_senders(const char *backend)
+{
+	char url[4096];
+	sk_test_fresh_url(backend, url, sizeof(url));
+	sk_store *s = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	dt_ok(sk_store_open(url, SK_STORE_CREATE, &s, &err), &err);
+	setup(s);
+	int64_t a1 = uid_of(s, "a1");
+	dt_ok(sk_store_begin(s, &err), &err);
+	for (int i = 1; i <= RACE_MAILS; i++)
+		dt_ok(sk_notify_add(dt_cli(s), a1, SK_NOTIFY_REQUEST_TO_DECIDE, "request", i, NULL,
+		                    &err),
+		      &err);
+	dt_ok(sk_store_commit(s, &err), &err);
+	int64_t max_id = dt_count(s, "SELECT MAX(id) FROM mail_outbox");
+	int64_t *claimed = calloc((size_t)max_id + 1, sizeof(int64_t));
+	assert_non_null(claimed);
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	struct racer r[RACE_SENDERS];
+	pthread_t th[RACE_SENDERS];
+	for (int i = 0; i < RACE_SENDERS; i++) {
+		r[i] = (struct racer){.url = url, .claimed = claimed, .mu = &mu, .max_id = max_id};
+		snprintf(r[i].token, sizeof(r[i].token), "T%d", i);
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	}
+	for (int i = 0; i < RACE_SENDERS; i++) {
+		pthread_join(th[i], NULL);
+		if (r[i].error[0])
+			fail_msg("sender %d: %s", i, r[i].error);
+	}
+	/* Every mail claimed once, by one sender, and marked sent. */
+	int64_t total = 0;
+	for (int64_t id = 1; id <= max_id; id++) {
+		if (claimed[id] > 1)
+			fail_msg("mail %lld was claimed %lld times", (long long)id,
+			         (long long)claimed[id]);
+		total += claimed[id];
+	}
+	assert_int_equal(total, RACE_MAILS);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL"), 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox WHERE attempts <> 1"), 0);
+	free(claimed);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+SK_TEST_EACH_BACKEND(racing_senders)
+
 /* Decodes one RFC 2047 "=?UTF-8?B?...?=" word and appends its text to out. */
 static void decode_word(const char *w, size_t len, char *out, size_t max)
 {
@@ -356,8 +460,9 @@ static void message(void **state)
 {
 	(void)state;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), out = SK_BUF_INIT(1 << 16);
-	const char *subject = "[sekisho] 申請 R-000123 があなたの決裁を待っています（長い件名の折り返し"
-	                      "を確かめるための文字列）";
+	const char *subject =
+	    "[sekisho] 申請 R-000123 があなたの決裁を待っています（長い件名の折り返し"
+	    "を確かめるための文字列）";
 	dt_ok(sk_smtp_message("sekisho@city.example", "a1@city.example", subject,
 	                      "一行目\n二行目\n", 1796515200, "sekisho.1.2@city.example", &out,
 	                      &err),
@@ -407,12 +512,12 @@ static void message(void **state)
 	dt_expect(sk_smtp_message("sekisho@city.example", "a1@city.example\r\nBcc: x@y.z", "s", "b",
 	                          0, "m@x", &out, &err),
 	          SK_ERR_INVALID, &err, "to");
-	const char *bad[] = {"", "a", "@x.y", "a@", "a@b..c", "a b@c.d", "a@b@c.d", "<a@b.c>",
-	                     "a@b.c,d@e.f"};
+	const char *bad[] = {"",        "a",       "@x.y",    "a@",         "a@b..c",
+	                     "a b@c.d", "a@b@c.d", "<a@b.c>", "a@b.c,d@e.f"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (sk_mail_addr_check(bad[i], "email", &err) != SK_ERR_INVALID)
+		if (sk_notify_addr_check(bad[i], "email", &err) != SK_ERR_INVALID)
 			fail_msg("'%s' passed as a mail address", bad[i]);
-	dt_ok(sk_mail_addr_check("taro.yamada+x@city.example.lg.jp", "email", &err), &err);
+	dt_ok(sk_notify_addr_check("taro.yamada+x@city.example.lg.jp", "email", &err), &err);
 
 	/* Credentials never leave the URL's owner. */
 	char pub[128];
@@ -429,11 +534,9 @@ static void message(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(message),
-	    cmocka_unit_test(add_and_rollback_all),
-	    cmocka_unit_test(mail_text_all),
-	    cmocka_unit_test(list_and_read_all),
-	    cmocka_unit_test(outbox_all),
+	    cmocka_unit_test(message),       cmocka_unit_test(add_and_rollback_all),
+	    cmocka_unit_test(mail_text_all), cmocka_unit_test(list_and_read_all),
+	    cmocka_unit_test(outbox_all),    cmocka_unit_test(racing_senders_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
