@@ -16,6 +16,7 @@
 #include "../core/sk_json.h"
 #include "../domain/authz.h"
 #include "../domain/ctx.h"
+#include "../domain/notify.h"
 #include "../core/sk_log.h"
 #include "../core/sk_msg.h"
 #include "../domain/role.h"
@@ -240,8 +241,7 @@ static sk_err record_failure(sk_store *s, const sk_password_rules *r, const stru
 		                  "locked_until = ? WHERE id = ?",
 		                  p, 2, NULL, err);
 		if (!e)
-			/* Addressed to the holder: the record the in-app notice will be made from.
-			 */
+			/* Addressed to the holder: the record the in-app notice is made from. */
 			e = audit(s, "system", address, "auth.locked", u->login,
 			          json_pack("{s:s, s:I, s:o, s:I}", "notify", u->login, "lockout",
 			                    (json_int_t)c.lockouts + 1, "locked_until",
@@ -249,6 +249,13 @@ static sk_err record_failure(sk_store *s, const sk_password_rules *r, const stru
 			                                                    : sk_json_time(until),
 			                    "failed_logins", (json_int_t)c.failed),
 			          err);
+		if (!e) {
+			/* The holder is told, in the lock's transaction (issue #12, finding 6). */
+			sk_ctx nc;
+			sk_ctx_init(&nc, s, NULL, sk_actor_cli());
+			e = sk_notify_add(&nc, u->id, SK_NOTIFY_ACCOUNT_LOCKED, "user", u->id, NULL, err);
+			sk_ctx_fini(&nc);
+		}
 	}
 	if ((e = commit_or_rollback(s, e, err)))
 		return e;

@@ -81,6 +81,16 @@ check(len(locked) == 1 and locked[0]["object"] == "user:victim" and
 failed = [e for e in audit_entries("auth.login_failed") if e["object"] == "user:victim"]
 check(len(failed) == 10, "%d per-account failures for 10 counted ones" % len(failed))
 sk("user", "unlock", "--db", DB, "victim")
+# The holder is told (finding 6): an account_locked notification, naming nothing but the account.
+srv = Server()
+holder = Client(srv)
+expect(holder.login("victim"), 200, "the victim logs in after the unlock")
+got = holder.call("GET", "/api/v1/notifications")
+expect(got, 200, "the victim's notifications")
+locks = [n for n in got[2]["items"] if n["kind"] == "account_locked"]
+check(len(locks) == 1 and locks[0]["ref_type"] == "user" and locks[0]["read_at"] is None,
+      "the lock was not notified to its holder: %r" % got[2])
+srv.stop()
 
 # ---------------------------------------------------------------- finding 6: the throttle
 srv = Server("--login-throttle", "5")
