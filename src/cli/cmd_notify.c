@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../domain/actor.h"
+#include "../domain/maint.h"
 #include "../domain/notify.h"
 #include "../mail/mailer.h"
 #include "../mail/smtp.h"
@@ -27,6 +28,7 @@
 #define TEST_USAGE      "--db URL --to LOGIN"
 #define FLUSH_USAGE     "--db URL --smtp URL --mail-from ADDR [--now]"
 #define CONFIGURE_USAGE "--db URL --base-url URL"
+#define REMIND_USAGE    "--db URL [--after DAYS]"
 
 static int notify_test(int argc, char **argv)
 {
@@ -132,10 +134,38 @@ static int notify_configure(int argc, char **argv)
 
 /* One verb a line, as the other nouns' tables. */
 // clang-format off
+/*
+ * One housekeeping round, as `sekisho serve` runs every minute (maint.h):
+ * ended exceptions marked expired, approvers of requests pending longer
+ * than --after days (3 by default) reminded, once a day per request. For a
+ * cron job where no server runs, and for tests.
+ */
+static int notify_remind(int argc, char **argv)
+{
+	const char *db = NULL;
+	long long after = SK_MAINT_DEFAULT_REMIND_DAYS;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_NUM("after", &after, 1, 365),
+	                           SK_OPT_END};
+	int rc;
+	if (!sk_cli_options(argc, argv, REMIND_USAGE, opts, 0, &rc))
+		return rc;
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t expired = 0, reminded = 0;
+	sk_err e = sk_maint_round(sk_cli_ctx(s), (int)after, &expired, &reminded, &err);
+	if (!e)
+		printf("%lld exception(s) expired, %lld overdue request(s) reminded\n",
+		       (long long)expired, (long long)reminded);
+	return sk_cli_finish(s, e, &err);
+}
+
 static const struct sk_cli_verb verbs[] = {
     {"test", notify_test, TEST_USAGE},
     {"flush", notify_flush, FLUSH_USAGE},
     {"configure", notify_configure, CONFIGURE_USAGE},
+    {"remind", notify_remind, REMIND_USAGE},
     {NULL, NULL, NULL},
 };
 // clang-format on

@@ -17,13 +17,16 @@
  * a thread with its own connection that sends the queued notification
  * mail, retrying what fails after --mail-retry SECONDS (60 by default),
  * doubling each time. --base-url URL sets where links in notifications lead
- * (kept in the database, audited when it changes).
+ * (kept in the database, audited when it changes). --remind-after DAYS:
+ * approvers of requests pending longer are reminded once a day (3 by
+ * default; 0: never), by the housekeeping thread (src/domain/maint.h).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "../auth/throttle.h"
 #include "../domain/actor.h"
+#include "../domain/maint.h"
 #include "../domain/notify.h"
 #include "../http/http.h"
 #include "../mail/mailer.h"
@@ -35,7 +38,8 @@
 	"[--db URL] [--listen ADDR:PORT] [--threads N] [--max-connections N] "                     \
 	"[--max-connections-per-client N] [--max-body BYTES] [--request-timeout SECONDS] "         \
 	"[--secure-cookies] [--trusted-proxy CIDR]... [--metrics-from CIDR]... [--login-throttle " \
-	"N] [--smtp URL --mail-from ADDR [--mail-retry SECONDS]] [--base-url URL]"
+	"N] [--smtp URL --mail-from ADDR [--mail-retry SECONDS]] [--base-url URL] "                \
+	"[--remind-after DAYS]"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
 static void on_ready(void *ctx, const char *address)
@@ -87,7 +91,7 @@ int sk_cmd_serve(int argc, char **argv)
 	bool secure = false;
 	sk_smtp_config smtp = {0};
 	const char *base_url = NULL;
-	long long retry = 60;
+	long long retry = 60, remind = SK_MAINT_DEFAULT_REMIND_DAYS;
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &db),
 	    SK_OPT_STR("listen", &listen),
@@ -104,6 +108,7 @@ int sk_cmd_serve(int argc, char **argv)
 	    SK_OPT_STR("mail-from", &smtp.from),
 	    SK_OPT_NUM("mail-retry", &retry, 1, 86400),
 	    SK_OPT_STR("base-url", &base_url),
+	    SK_OPT_NUM("remind-after", &remind, 0, 365),
 	    SK_OPT_END,
 	};
 	int st;
@@ -147,8 +152,12 @@ int sk_cmd_serve(int argc, char **argv)
 	 */
 	if (!e && smtp.url && !(e = sk_smtp_global_init(&err)))
 		e = sk_mailer_start(cfg.db_url, &smtp, retry, retry < 5 ? retry : 5, &err);
+	/* Housekeeping every minute: expired exceptions, overdue reminders (0: none). */
+	if (!e)
+		e = sk_maint_start(cfg.db_url, (int)remind, 60, &err);
 	if (!e) {
 		e = sk_http_serve(&cfg, &err);
+		sk_maint_stop();
 		sk_mailer_stop();
 	}
 	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
