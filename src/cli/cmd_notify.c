@@ -53,7 +53,7 @@ static int notify_test(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	int64_t id = 0;
 	bool mailed = false;
-	sk_err e = sk_notify_test(s, sk_actor_cli(), login, &id, &mailed, &err);
+	sk_err e = sk_notify_test(sk_cli_ctx(s), login, &id, &mailed, &err);
 	if (!e)
 		printf("notification %lld for %s%s\n", (long long)id, login,
 		       mailed ? "; mail queued" : "; no mail (the account has no address)");
@@ -126,7 +126,7 @@ static int notify_configure(int argc, char **argv)
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_notify_set_base_url(s, sk_actor_cli(), base, &err);
+	sk_err e = sk_notify_set_base_url(sk_cli_ctx(s), base, &err);
 	if (!e)
 		printf("links in notifications start with %s\n", base);
 	return sk_cli_finish(s, e, &err);

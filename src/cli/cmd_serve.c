@@ -145,7 +145,7 @@ int sk_cmd_serve(int argc, char **argv)
 			sk_buf_free(&err);
 			return rc;
 		}
-		e = sk_notify_set_base_url(s, sk_actor_cli(), base_url, &err);
+		e = sk_notify_set_base_url(sk_cli_ctx(s), base_url, &err);
 		sk_store_close(s);
 	}
 	/* The sender polls at most every 5 seconds, and as often as it retries when that is less.

@@ -424,8 +424,10 @@ static sk_err check_base_url(const char *url, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_notify_set_base_url(sk_store *s, const sk_actor *actor, const char *url, sk_buf *err)
+sk_err sk_notify_set_base_url(sk_ctx *c, const char *url, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	sk_err e = check_base_url(url, err);
 	if (e)
 		return e;
@@ -464,9 +466,11 @@ static sk_err uid_cb(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_notify_test(sk_store *s, const sk_actor *actor, const char *login, int64_t *id_out,
+sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out,
                       bool *mailed, sk_buf *err)
 {
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
 	int64_t uid = 0, nid = 0;
 	bool m = false;
 	sk_val p[] = {sk_vtext(login)};

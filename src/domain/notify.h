@@ -93,7 +93,7 @@ sk_err sk_notify_read(sk_ctx *c, int64_t id, json_t **out, sk_buf *err);
  * http(s)://host[:port][/path] without a query; stored with an audit entry.
  * Until one is set, a link is the path alone ("/requests/123").
  */
-sk_err sk_notify_set_base_url(sk_store *s, const sk_actor *actor, const char *url, sk_buf *err);
+sk_err sk_notify_set_base_url(sk_ctx *c, const char *url, sk_buf *err);
 
 /*
  * Sends a test notification to the account login (`sekisho notify test`):
@@ -101,7 +101,7 @@ sk_err sk_notify_set_base_url(sk_store *s, const sk_actor *actor, const char *ur
  * notify.test. SK_ERR_NOT_FOUND for an unknown login. *mailed tells whether
  * a mail was queued (the account has an address and is active).
  */
-sk_err sk_notify_test(sk_store *s, const sk_actor *actor, const char *login, int64_t *id_out,
+sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out,
                       bool *mailed, sk_buf *err);
 
 /* --- who is told (notify_route.c) --- */

@@ -129,11 +129,11 @@ static void mail_text(const char *backend)
 	sk_store *s = sk_test_open_fresh(backend);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	setup(s);
-	dt_expect(sk_notify_set_base_url(s, sk_actor_cli(), "ftp://x", &err), SK_ERR_INVALID, &err,
+	dt_expect(sk_notify_set_base_url(tu_ctx(s, sk_actor_cli()), "ftp://x", &err), SK_ERR_INVALID, &err,
 	          "--base-url");
-	dt_expect(sk_notify_set_base_url(s, sk_actor_cli(), "https://a.example/?q=1", &err),
+	dt_expect(sk_notify_set_base_url(tu_ctx(s, sk_actor_cli()), "https://a.example/?q=1", &err),
 	          SK_ERR_INVALID, &err, "--base-url");
-	dt_ok(sk_notify_set_base_url(s, sk_actor_cli(), "https://sekisho.city.example/", &err),
+	dt_ok(sk_notify_set_base_url(tu_ctx(s, sk_actor_cli()), "https://sekisho.city.example/", &err),
 	      &err);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = "
 	                             "'notify.configure'"),
