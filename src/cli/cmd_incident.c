@@ -210,10 +210,9 @@ static int incident_show(int argc, char **argv)
 	sk_ctx_fini(&cli);
 	if ((rc = sk_cli_finish(s, e, &err)))
 		return rc;
-	static const char *const keys[] = {"title",    "kind",       "severity", "status",
-	                                   "found_at", "reporter",   "role",     "due",
-	                                   "cause",    "impact",     "response", "recovery",
-	                                   "prevention", "closed_by"};
+	static const char *const keys[] = {
+	    "title", "kind",  "severity", "status",   "found_at", "reporter",   "role",
+	    "due",   "cause", "impact",   "response", "recovery", "prevention", "closed_by"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = json_string_value(json_object_get(j, keys[i]));
 		if (v && *v)
@@ -342,14 +341,10 @@ static int incident_attach(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"report", incident_report, U_REPORT},
-    {"list", incident_list, U_LIST},
-    {"show", incident_show, U_SHOW},
-    {"escalate", incident_escalate, U_ESCALATE},
-    {"respond", incident_respond, U_RESPOND},
-    {"close", incident_close, U_CLOSE},
-    {"attach", incident_attach, U_ATTACH},
-    {NULL, NULL, NULL},
+    {"report", incident_report, U_REPORT},    {"list", incident_list, U_LIST},
+    {"show", incident_show, U_SHOW},          {"escalate", incident_escalate, U_ESCALATE},
+    {"respond", incident_respond, U_RESPOND}, {"close", incident_close, U_CLOSE},
+    {"attach", incident_attach, U_ATTACH},    {NULL, NULL, NULL},
 };
 
 int sk_cmd_incident(int argc, char **argv)

@@ -143,7 +143,8 @@ void sk_api_incident_attach(sk_http_rctx *r)
 	int64_t att = 0;
 	if (!e)
 		e = sk_incident_attach(&c, r->id, sk_http_field_text(r, "name"),
-		                       sk_http_field_text(r, "media_type"), bin, len, &att, NULL, &err);
+		                       sk_http_field_text(r, "media_type"), bin, len, &att, NULL,
+		                       &err);
 	free(bin);
 	answer(r, &c, e, &err, 201, r->id);
 	sk_buf_free(&err);

@@ -1447,9 +1447,9 @@ static void load_capabilities(ld *L, const sk_ynode *n)
 static void load_root(ld *L, const sk_ynode *root)
 {
 	static const char *const allowed[] = {
-	    "format",    "city",      "articles",   "chapters",     "classification",
-	    "roles",     "zones",     "rules",      "passwords",    "mfa",
-	    "retention", "checklist", "exceptions", "capabilities", "incidents", NULL};
+	    "format",     "city",         "articles",  "chapters", "classification", "roles",
+	    "zones",      "rules",        "passwords", "mfa",      "retention",      "checklist",
+	    "exceptions", "capabilities", "incidents", NULL};
 	static const char *const required[] = {"format", "city",  "articles", "classification",
 	                                       "roles",  "rules", NULL};
 	if (!keys_ok(L, root, "the profile", allowed, required))
@@ -1752,7 +1752,8 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out)
 		rc = sk_buf_addf(out, "  %u. %s", i + 1, sk_role_name(st->role));
 		for (int v = 0; rc == SK_OK && v < SK_SEV__COUNT; v++)
 			if (st->due_hours[v])
-				rc = sk_buf_addf(out, " %s:%dh", severity_names[v], st->due_hours[v]);
+				rc = sk_buf_addf(out, " %s:%dh", severity_names[v],
+				                 st->due_hours[v]);
 		if (rc == SK_OK && st->word)
 			rc = sk_buf_addf(out, " (「%s」)", st->word);
 		if (rc == SK_OK)
