@@ -194,7 +194,7 @@ static int incident_show(int argc, char **argv)
 {
 	struct args a = {0};
 	int rc;
-	int64_t id;
+	int64_t id = 0;
 	if (!parse(NULL, NULL, U_SHOW, argc, argv, &a, &rc))
 		return rc;
 	if ((rc = parse_id(U_SHOW, argc, argv, 0, &id)))
@@ -239,7 +239,7 @@ static int change(int argc, char **argv, const sk_schema *sc, const char *usage,
 {
 	struct args a = {0};
 	int rc;
-	int64_t id;
+	int64_t id = 0;
 	if (!parse(sc, NULL, usage, argc, argv, &a, &rc))
 		return rc;
 	if ((rc = parse_id(usage, argc, argv, 0, &id)))
@@ -307,7 +307,7 @@ static int incident_attach(int argc, char **argv)
 	const sk_schema *sc = &sk_schema_incident_attach;
 	struct args a = {0};
 	int rc;
-	int64_t id;
+	int64_t id = 0;
 	if (!parse(sc, "content", U_ATTACH, argc, argv, &a, &rc))
 		return rc;
 	if ((rc = parse_id(U_ATTACH, argc, argv, 1, &id)))

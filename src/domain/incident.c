@@ -548,7 +548,7 @@ static sk_err report_unit(sk_ctx *c, const char *ref, int64_t *unit, sk_buf *err
 	sk_err e;
 	if (ref && *ref) {
 		sk_org_unit u;
-		if ((e = sk_org_get(c->store, ref, &u, err)))
+		if (sk_org_get(c->store, ref, &u, err) != SK_OK)
 			return fail_field(err, SK_ERR_INVALID, "unit", "unknown unit '%.64s'", ref);
 		*unit = u.id;
 	} else if (c->actor->superuser) {
@@ -590,7 +590,7 @@ sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *
 {
 	int64_t now = sk_clock_now(), found = 0, unit = 0, id = 0, line[SK_ORG_DEPTH_MAX + 1];
 	size_t n = 0;
-	sk_severity sev;
+	sk_severity sev = SK_SEV_HIGH;
 	const sk_incident_route *rt;
 	sk_err e;
 	if ((e = check_report(in, now, &found, &sev, err)) ||

@@ -177,8 +177,8 @@ struct sk_policy {
 	unsigned cap_n_cites[SK_CAP__COUNT];
 	const char **cap_cites[SK_CAP__COUNT];
 	bool has_exception_route;
-	sk_exception_route exception_route;
 	bool has_incidents;
+	sk_exception_route exception_route;
 	sk_incident_route incidents;
 };
 
