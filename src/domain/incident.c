@@ -7,6 +7,7 @@
  */
 #include "incident.h"
 
+#include <glib.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -947,5 +948,51 @@ sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *m
 	}
 out:
 	json_decref(x.j);
+	return e;
+}
+
+/* The attachment's row into box's "list", its bytes (base64) into box's "content". */
+static sk_err take_content(void *ctx, const sk_row *r, sk_buf *err)
+{
+	json_t *box = ctx;
+	sk_err e = add_attachment(json_object_get(box, "list"), r, err);
+	const sk_val *v = &r->cols[7];
+	gchar *b64 = g_base64_encode((const guchar *)(v->p ? v->p : ""), v->n);
+	json_object_set_new(box, "content", json_string(b64));
+	g_free(b64);
+	return e;
+}
+
+sk_err sk_incident_attachment_get(sk_ctx *c, int64_t id, int64_t att_id, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	inc_row x;
+	sk_err e = load_row(c->store, id, &x, err);
+	bool see = false, handle = false;
+	if (!e) {
+		access_of(c, &x, &see, &handle);
+		if (!see)
+			e = not_found(id, err);
+	}
+	json_decref(x.j);
+	if (e)
+		return e;
+	json_t *box = json_pack("{s:[]}", "list");
+	if (!box)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_val p[] = {SK_VINT(att_id), SK_VINT(id)};
+	e = sk_store_query(c->store,
+	                   "SELECT id, name, media_type, size, sha256, actor, created_at, content "
+	                   "FROM incident_attachments WHERE id = ? AND incident_id = ?",
+	                   p, 2, take_content, box, err);
+	json_t *one = json_array_get(json_object_get(box, "list"), 0);
+	if (!e && !one)
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "incident %lld has no attachment %lld",
+		            (long long)id, (long long)att_id);
+	if (!e) {
+		json_object_set(one, "content", json_object_get(box, "content"));
+		*out = json_incref(one);
+	}
+	json_decref(box);
 	return e;
 }

@@ -33,6 +33,7 @@ static const sk_http_qparam Q_USERS[] = {{"unit", 64}, {"role", 32}, {NULL, 0}};
 static const sk_http_qparam Q_ROLES[] = {{"login", 64}, {"role", 32}, {"unit", 64}, {NULL, 0}};
 static const sk_http_qparam Q_AUDIT[] = {{"after", 20}, {"limit", 20}, {NULL, 0}};
 static const sk_http_qparam Q_INCIDENTS[] = {{"status", 15}, {"kind", 15}, {NULL, 0}};
+static const sk_http_qparam Q_ATTACHMENT[] = {{"attachment", 20}, {NULL, 0}};
 static const sk_http_qparam Q_UNUSED
 [] = {{"days", 15}, {NULL, 0}};
 
@@ -403,6 +404,15 @@ static const sk_http_route routes[] = {
      "the reporter or a holder of incident.handle at its unit",
      &sk_schema_incident_attach,
      NULL},
+    {"GET",
+     "/api/v1/incidents/{id}/attachments",
+     0,
+     ANY,
+     sk_api_incident_attachment,
+     "one attachment, its bytes in base64 (?attachment=ID)",
+     "whoever may read the incident; others get 404",
+     NULL,
+     Q_ATTACHMENT},
 };
 // clang-format on
 

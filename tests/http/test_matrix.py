@@ -93,6 +93,7 @@ ROUTES = {
     ("POST", "/api/v1/incidents/{id}/respond"): "incident.handle",
     ("POST", "/api/v1/incidents/{id}/close"): "incident.close",
     ("POST", "/api/v1/incidents/{id}/attachments"): SESSION,
+    ("GET", "/api/v1/incidents/{id}/attachments"): SESSION,
 }
 
 
@@ -141,6 +142,7 @@ def cli_incident(unit):
 # Each role's own report (the reporter sees it whatever its capabilities), and one at the root
 # and one outside every non-root scope, which only their unit's handlers see.
 INCIDENT = {"ROOT": cli_incident("ROOT"), OUTSIDE_UNIT: cli_incident(OUTSIDE_UNIT)}
+ATTACHMENT = {}
 for role in ROLES:
     if role in CAPS["incident.report"]:
         rc = Client(srv)
@@ -149,6 +151,16 @@ for role in ROLES:
                                                     "found_at": "2026-01-01T00:00:00Z"})
         expect(got, 201, "own incident of " + role)
         INCIDENT[role] = got[2]["id"]
+        got = rc.call("POST", "/api/v1/incidents/%d/attachments" % INCIDENT[role],
+                      {"name": "own.txt", "content": "eA=="})
+        expect(got, 201, "own attachment of " + role)
+        ATTACHMENT[INCIDENT[role]] = got[2]["attachments"][0]["id"]
+with open("evidence.txt", "w") as f:
+    f.write("evidence\n")
+for key in ("ROOT", OUTSIDE_UNIT):
+    out = json.loads(sk("incident", "attach", "--db", DB, str(INCIDENT[key]), "evidence.txt",
+                        "--json"))
+    ATTACHMENT[INCIDENT[key]] = out["attachments"][0]["id"]
 
 
 def asset_body(unit):
@@ -227,6 +239,9 @@ def req_for(method, path, unit, role):
         ("POST", "/api/v1/incidents/{id}/attachments"): (404 if role == "city" else 201, True, (
             "/api/v1/incidents/%d/attachments" % own_incident(unit, role),
             {"name": "m.txt", "content": "eA=="})),
+        ("GET", "/api/v1/incidents/{id}/attachments"): (404 if role == "city" else 200, True, (
+            "/api/v1/incidents/%d/attachments?attachment=%d"
+            % (own_incident(unit, role), ATTACHMENT[own_incident(unit, role)]), None)),
     }
     ok, scoped, spec = table[(method, path)]
     if method == "POST" and path.startswith("/api/v1/incidents/{id}/") and \

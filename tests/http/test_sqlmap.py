@@ -231,6 +231,10 @@ spare_asset = city.add_asset("sec-a1")
 closed_incident = json.loads(sk("incident", "report", "--db", DB, "--unit", "sec-a1", "--title",
                                 "scan", "--description", "d", "--found-at",
                                 "2026-01-01T00:00:00Z", "--json"))["id"]
+with open("evidence.txt", "w") as f:
+    f.write("evidence\n")
+closed_attachment = json.loads(sk("incident", "attach", "--db", DB, str(closed_incident),
+                                  "evidence.txt", "--json"))["attachments"][0]["id"]
 sk("incident", "close", "--db", DB, str(closed_incident))
 
 # Base values: the unchanged request should get past validation where it can, so
@@ -256,6 +260,7 @@ BASE = {
     "response": "r", "recovery": "r", "prevention": "p", "content": "eA==",
     "media_type": "text/plain", ("/api/v1/incidents", "kind"): "incident",
     ("/api/v1/incidents", "status"): "reported",
+    ("/api/v1/incidents/{id}/attachments", "attachment"): str(closed_attachment),
 }
 PATH_BASE = {"id": lambda path: spare_asset if "DELETE" in path else closed_incident
              if "/incidents/" in path else city.asset["sec-a1"],
