@@ -27,7 +27,7 @@ static const char U_ESCALATE[] = "[--db URL] ID [--comment TEXT] [--json]";
 static const char U_RESPOND[] = "[--db URL] ID [--cause T] [--impact T] [--response T] "
                                 "[--recovery T] [--prevention T] [--comment T] [--json]";
 static const char U_CLOSE[] = "[--db URL] ID [--comment TEXT] [--json]";
-static const char U_ATTACHMENT[] = "[--db URL] ID ATTACHMENT_ID [-o FILE]";
+static const char U_ATTACHMENT[] = "[--db URL] ATTACHMENT_ID [-o FILE]";
 static const char U_ATTACH[] = "[--db URL] ID FILE [--name NAME] [--media-type TYPE] [--json]";
 
 /* One command's options: the schema's fields (except skip), --db and --json. */
@@ -349,21 +349,20 @@ static int incident_attachment(int argc, char **argv)
 	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_STR_L("output", 'o', &path),
 	                           SK_OPT_END};
 	int rc;
-	int64_t id = 0;
 	long long att = 0;
 	if (!sk_cli_options(argc, argv, U_ATTACHMENT, opts, SK_CLI_ANY_ARGS, &rc))
 		return rc;
-	if ((rc = parse_id(U_ATTACHMENT, argc, argv, 1, &id)))
-		return rc;
-	if (!sk_cli_parse_int(argv[optind + 1], 1, INT64_MAX, &att))
+	if (optind + 1 != argc)
+		return sk_cli_usage_error(U_ATTACHMENT, "give exactly one attachment id");
+	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &att))
 		return sk_cli_usage_error(U_ATTACHMENT, "'%s' is not an attachment id",
-		                          argv[optind + 1]);
+		                          argv[optind]);
 	sk_store *s;
 	if ((rc = open_ctx(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *j = NULL;
-	sk_err e = sk_incident_attachment_get(&cli, id, att, &j, &err);
+	sk_err e = sk_incident_attachment_get(&cli, att, &j, &err);
 	sk_ctx_fini(&cli);
 	if ((rc = sk_cli_finish(s, e, &err)))
 		return rc;

@@ -963,34 +963,39 @@ static sk_err take_content(void *ctx, const sk_row *r, sk_buf *err)
 	return e;
 }
 
-sk_err sk_incident_attachment_get(sk_ctx *c, int64_t id, int64_t att_id, json_t **out, sk_buf *err)
+sk_err sk_incident_attachment_get(sk_ctx *c, int64_t att_id, json_t **out, sk_buf *err)
 {
 	*out = NULL;
+	int64_t id = 0;
+	sk_val q[] = {SK_VINT(att_id)};
+	sk_err e = sk_store_query_int(
+	    c->store, "SELECT incident_id FROM incident_attachments WHERE id = ?", q, 1, &id, err);
+	if (e == SK_ERR_NOT_FOUND)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
+	if (e)
+		return e;
 	inc_row x;
-	sk_err e = load_row(c->store, id, &x, err);
 	bool see = false, handle = false;
-	if (!e) {
+	if (!(e = load_row(c->store, id, &x, err)))
 		access_of(c, &x, &see, &handle);
-		if (!see)
-			e = not_found(id, err);
-	}
 	json_decref(x.j);
 	if (e)
 		return e;
+	if (!see) /* the same answer as for no attachment at all */
+		return sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
 	json_t *box = json_pack("{s:[]}", "list");
 	if (!box)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	sk_val p[] = {SK_VINT(att_id), SK_VINT(id)};
 	e = sk_store_query(c->store,
 	                   "SELECT id, name, media_type, size, sha256, actor, created_at, content "
-	                   "FROM incident_attachments WHERE id = ? AND incident_id = ?",
-	                   p, 2, take_content, box, err);
+	                   "FROM incident_attachments WHERE id = ?",
+	                   q, 1, take_content, box, err);
 	json_t *one = json_array_get(json_object_get(box, "list"), 0);
 	if (!e && !one)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "incident %lld has no attachment %lld",
-		            (long long)id, (long long)att_id);
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
 	if (!e) {
 		json_object_set(one, "content", json_object_get(box, "content"));
+		json_object_set_new(one, "incident_id", json_integer(id));
 		*out = json_incref(one);
 	}
 	json_decref(box);

@@ -169,21 +169,12 @@ void sk_api_incident_attach(sk_http_rctx *r)
 
 void sk_api_incident_attachment(sk_http_rctx *r)
 {
-	char n[24];
-	gint64 att = 0;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *j = NULL;
-	sk_err e = SK_OK;
-	if (!sk_http_query(r, "attachment", n, sizeof(n)) ||
-	    !g_ascii_string_to_signed(n, 10, 1, INT64_MAX, &att, NULL)) {
-		e = sk_fail(&err, SK_ERR_INVALID, "attachment: give the attachment's id");
-		err.field = "attachment";
-	} else {
-		sk_ctx c;
-		sk_http_ctx(r, &c);
-		e = sk_incident_attachment_get(&c, r->id, att, &j, &err);
-		sk_ctx_fini(&c);
-	}
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_incident_attachment_get(&c, r->id, &j, &err);
+	sk_ctx_fini(&c);
 	sk_http_reply_result(r, e, &err, 200, j);
 	sk_buf_free(&err);
 }

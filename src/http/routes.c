@@ -33,7 +33,6 @@ static const sk_http_qparam Q_USERS[] = {{"unit", 64}, {"role", 32}, {NULL, 0}};
 static const sk_http_qparam Q_ROLES[] = {{"login", 64}, {"role", 32}, {"unit", 64}, {NULL, 0}};
 static const sk_http_qparam Q_AUDIT[] = {{"after", 20}, {"limit", 20}, {NULL, 0}};
 static const sk_http_qparam Q_INCIDENTS[] = {{"status", 15}, {"kind", 15}, {NULL, 0}};
-static const sk_http_qparam Q_ATTACHMENT[] = {{"attachment", 20}, {NULL, 0}};
 static const sk_http_qparam Q_UNUSED
 [] = {{"days", 15}, {NULL, 0}};
 
@@ -405,14 +404,14 @@ static const sk_http_route routes[] = {
      &sk_schema_incident_attach,
      NULL},
     {"GET",
-     "/api/v1/incidents/{id}/attachments",
+     "/api/v1/incidents/attachments/{id}",
      0,
      ANY,
      sk_api_incident_attachment,
-     "one attachment, its bytes in base64 (?attachment=ID)",
+     "one attachment of an incident, its bytes in base64",
      "whoever may read the incident; others get 404",
      NULL,
-     Q_ATTACHMENT},
+     NULL},
 };
 // clang-format on
 

@@ -46,7 +46,7 @@ expect_exit 0 sk incident respond --db "$DB" "$id" --cause 宛先の誤り --pre
 printf 'mail log\n' > mail.log
 expect_exit 0 sk incident attach --db "$DB" "$id" mail.log --media-type text/plain
 expect_in out "$(sha256sum mail.log | cut -d' ' -f1)"
-expect_exit 0 sk incident attachment --db "$DB" "$id" 1 -o got.log
+expect_exit 0 sk incident attachment --db "$DB" 1 -o got.log
 cmp mail.log got.log || fail "the attachment read back differs"
 
 before=$(sql "SELECT COUNT(*) FROM incidents")-$(sql "SELECT COUNT(*) FROM incident_attachments")-$(sql "SELECT COUNT(*) FROM audit_log")

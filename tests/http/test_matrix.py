@@ -93,7 +93,7 @@ ROUTES = {
     ("POST", "/api/v1/incidents/{id}/respond"): "incident.handle",
     ("POST", "/api/v1/incidents/{id}/close"): "incident.close",
     ("POST", "/api/v1/incidents/{id}/attachments"): SESSION,
-    ("GET", "/api/v1/incidents/{id}/attachments"): SESSION,
+    ("GET", "/api/v1/incidents/attachments/{id}"): SESSION,
 }
 
 
@@ -239,9 +239,8 @@ def req_for(method, path, unit, role):
         ("POST", "/api/v1/incidents/{id}/attachments"): (404 if role == "city" else 201, True, (
             "/api/v1/incidents/%d/attachments" % own_incident(unit, role),
             {"name": "m.txt", "content": "eA=="})),
-        ("GET", "/api/v1/incidents/{id}/attachments"): (404 if role == "city" else 200, True, (
-            "/api/v1/incidents/%d/attachments?attachment=%d"
-            % (own_incident(unit, role), ATTACHMENT[own_incident(unit, role)]), None)),
+        ("GET", "/api/v1/incidents/attachments/{id}"): (404 if role == "city" else 200, True, (
+            "/api/v1/incidents/attachments/%d" % ATTACHMENT[own_incident(unit, role)], None)),
     }
     ok, scoped, spec = table[(method, path)]
     if method == "POST" and path.startswith("/api/v1/incidents/{id}/") and \

@@ -260,9 +260,9 @@ BASE = {
     "response": "r", "recovery": "r", "prevention": "p", "content": "eA==",
     "media_type": "text/plain", ("/api/v1/incidents", "kind"): "incident",
     ("/api/v1/incidents", "status"): "reported",
-    ("/api/v1/incidents/{id}/attachments", "attachment"): str(closed_attachment),
 }
-PATH_BASE = {"id": lambda path: spare_asset if "DELETE" in path else closed_incident
+PATH_BASE = {"id": lambda path: spare_asset if "DELETE" in path else closed_attachment
+             if "/incidents/attachments/" in path else closed_incident
              if "/incidents/" in path else city.asset["sec-a1"],
              "login": lambda path: "victim"}
 
