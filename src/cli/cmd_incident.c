@@ -5,6 +5,7 @@
  * found_at, --asset-ids 3,7 for the list of assets.
  */
 #include <errno.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ static const char U_ESCALATE[] = "[--db URL] ID [--comment TEXT] [--json]";
 static const char U_RESPOND[] = "[--db URL] ID [--cause T] [--impact T] [--response T] "
                                 "[--recovery T] [--prevention T] [--comment T] [--json]";
 static const char U_CLOSE[] = "[--db URL] ID [--comment TEXT] [--json]";
+static const char U_ATTACHMENT[] = "[--db URL] ATTACHMENT_ID [-o FILE]";
 static const char U_ATTACH[] = "[--db URL] ID FILE [--name NAME] [--media-type TYPE] [--json]";
 
 /* One command's options: the schema's fields (except skip), --db and --json. */
@@ -194,7 +196,7 @@ static int incident_show(int argc, char **argv)
 {
 	struct args a = {0};
 	int rc;
-	int64_t id;
+	int64_t id = 0;
 	if (!parse(NULL, NULL, U_SHOW, argc, argv, &a, &rc))
 		return rc;
 	if ((rc = parse_id(U_SHOW, argc, argv, 0, &id)))
@@ -210,10 +212,9 @@ static int incident_show(int argc, char **argv)
 	sk_ctx_fini(&cli);
 	if ((rc = sk_cli_finish(s, e, &err)))
 		return rc;
-	static const char *const keys[] = {"title",    "kind",       "severity", "status",
-	                                   "found_at", "reporter",   "role",     "due",
-	                                   "cause",    "impact",     "response", "recovery",
-	                                   "prevention", "closed_by"};
+	static const char *const keys[] = {
+	    "title", "kind",  "severity", "status",   "found_at", "reporter",   "role",
+	    "due",   "cause", "impact",   "response", "recovery", "prevention", "closed_by"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = json_string_value(json_object_get(j, keys[i]));
 		if (v && *v)
@@ -240,7 +241,7 @@ static int change(int argc, char **argv, const sk_schema *sc, const char *usage,
 {
 	struct args a = {0};
 	int rc;
-	int64_t id;
+	int64_t id = 0;
 	if (!parse(sc, NULL, usage, argc, argv, &a, &rc))
 		return rc;
 	if ((rc = parse_id(usage, argc, argv, 0, &id)))
@@ -308,7 +309,7 @@ static int incident_attach(int argc, char **argv)
 	const sk_schema *sc = &sk_schema_incident_attach;
 	struct args a = {0};
 	int rc;
-	int64_t id;
+	int64_t id = 0;
 	if (!parse(sc, "content", U_ATTACH, argc, argv, &a, &rc))
 		return rc;
 	if ((rc = parse_id(U_ATTACH, argc, argv, 1, &id)))
@@ -341,6 +342,44 @@ static int incident_attach(int argc, char **argv)
 	return finish(s, e, &err, id, a.json);
 }
 
+/* Writes one attachment's bytes to FILE (-o) or standard output. */
+static int incident_attachment(int argc, char **argv)
+{
+	const char *db = NULL, *path = NULL;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_STR_L("output", 'o', &path),
+	                           SK_OPT_END};
+	int rc;
+	long long att = 0;
+	if (!sk_cli_options(argc, argv, U_ATTACHMENT, opts, SK_CLI_ANY_ARGS, &rc))
+		return rc;
+	if (optind + 1 != argc)
+		return sk_cli_usage_error(U_ATTACHMENT, "give exactly one attachment id");
+	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &att))
+		return sk_cli_usage_error(U_ATTACHMENT, "'%s' is not an attachment id",
+		                          argv[optind]);
+	sk_store *s;
+	if ((rc = open_ctx(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *j = NULL;
+	sk_err e = sk_incident_attachment_get(&cli, att, &j, &err);
+	sk_ctx_fini(&cli);
+	if ((rc = sk_cli_finish(s, e, &err)))
+		return rc;
+	gsize n = 0;
+	guchar *bytes = g_base64_decode(json_string_value(json_object_get(j, "content")), &n);
+	json_decref(j);
+	FILE *f = path ? fopen(path, "wb") : stdout;
+	if (!f) {
+		g_free(bytes);
+		return sk_cli_fail(SK_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+	}
+	bool ok = fwrite(bytes, 1, n, f) == n;
+	ok = (path ? fclose(f) == 0 : fflush(f) == 0) && ok;
+	g_free(bytes);
+	return ok ? 0 : sk_cli_fail(SK_ERR_IO, "cannot write the attachment");
+}
+
 static const struct sk_cli_verb verbs[] = {
     {"report", incident_report, U_REPORT},
     {"list", incident_list, U_LIST},
@@ -349,6 +388,7 @@ static const struct sk_cli_verb verbs[] = {
     {"respond", incident_respond, U_RESPOND},
     {"close", incident_close, U_CLOSE},
     {"attach", incident_attach, U_ATTACH},
+    {"attachment", incident_attachment, U_ATTACHMENT},
     {NULL, NULL, NULL},
 };
 

@@ -7,6 +7,7 @@
  */
 #include "incident.h"
 
+#include <glib.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,7 +74,8 @@ static sk_err line_of(sk_store *s, int64_t unit, int64_t *ids, size_t *n, sk_buf
 		int64_t parent = 0;
 		sk_val p[] = {SK_VINT(unit)};
 		sk_err e = sk_store_query_int(
-		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent, err);
+		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent,
+		    err);
 		if (e)
 			return e;
 		unit = parent;
@@ -155,8 +157,9 @@ static sk_err policy_route(sk_ctx *c, const sk_incident_route **rt, sk_buf *err)
 /* --- one incident --- */
 
 #define ROW_COLS                                                                                   \
-	"id, kind, title, description, found_at, severity, status, reporter_id, reporter, unit_id, "  \
-	"step, role, role_unit_id, step_at, due_at, report_due_at, cause, impact, response, "        \
+	"id, kind, title, description, found_at, severity, status, reporter_id, reporter, "        \
+	"unit_id, "                                                                                \
+	"step, role, role_unit_id, step_at, due_at, report_due_at, cause, impact, response, "      \
 	"recovery, prevention, created_at, updated_at, closed_by, closed_at"
 
 typedef struct inc_row {
@@ -277,8 +280,8 @@ static sk_err add_step(void *ctx, const sk_row *r, sk_buf *err)
 	json_object_set_new(o, "actor", json_string(sk_row_text(r, 1)));
 	json_object_set_new(o, "action", json_string(sk_row_text(r, 2)));
 	json_object_set_new(o, "comment", json_string(sk_row_text(r, 3)));
-	json_object_set_new(o, "role", sk_row_is_null(r, 4) ? json_null()
-	                                                     : json_string(sk_row_text(r, 4)));
+	json_object_set_new(o, "role",
+	                    sk_row_is_null(r, 4) ? json_null() : json_string(sk_row_text(r, 4)));
 	json_object_set_new(o, "unit",
 	                    sk_row_is_null(r, 5) ? json_null() : json_integer(sk_row_int(r, 5)));
 	json_array_append_new(ctx, o);
@@ -329,10 +332,11 @@ static sk_err complete(sk_ctx *c, inc_row *x, bool full, sk_buf *err)
 	                          "ORDER BY asset_id",
 	                          p, 1, add_ids, ids, err);
 	if (!e)
-		e = sk_store_query(c->store,
-		                   "SELECT id, name, media_type, size, sha256, actor, created_at FROM "
-		                   "incident_attachments WHERE incident_id = ? ORDER BY id",
-		                   p, 1, add_attachment, att, err);
+		e = sk_store_query(
+		    c->store,
+		    "SELECT id, name, media_type, size, sha256, actor, created_at FROM "
+		    "incident_attachments WHERE incident_id = ? ORDER BY id",
+		    p, 1, add_attachment, att, err);
 	if (e || !full)
 		return e;
 	json_t *steps = json_array();
@@ -375,10 +379,10 @@ static sk_err complete(sk_ctx *c, inc_row *x, bool full, sk_buf *err)
 		for (unsigned k = 0; k < st->n_citations; k++)
 			json_array_append_new(cites, json_string(st->citations[k]));
 		json_array_append_new(
-		    chain, json_pack("{s:s, s:o, s:s?, s:o}", "role", sk_role_name(st->role),
-		                     "due_hours",
-		                     st->due_hours[sev] ? json_integer(st->due_hours[sev]) : json_null(),
-		                     "word", st->word, "citations", cites));
+		    chain,
+		    json_pack("{s:s, s:o, s:s?, s:o}", "role", sk_role_name(st->role), "due_hours",
+		              st->due_hours[sev] ? json_integer(st->due_hours[sev]) : json_null(),
+		              "word", st->word, "citations", cites));
 	}
 	return SK_OK;
 }
@@ -443,16 +447,18 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 	if (e)
 		return e;
 	if (f && f->status && !in_words(statuses, f->status))
-		return fail_field(err, SK_ERR_INVALID, "status",
-		                  "unknown status '%.32s' (reported, escalated, responding or closed)",
-		                  f->status);
+		return fail_field(
+		    err, SK_ERR_INVALID, "status",
+		    "unknown status '%.32s' (reported, escalated, responding or closed)",
+		    f->status);
 	if (f && f->kind && !in_words(kinds, f->kind))
 		return fail_field(err, SK_ERR_INVALID, "kind",
 		                  "unknown kind '%.32s' (incident or failure)", f->kind);
 	sk_val p[2];
 	size_t np = 0;
 	char sql[512];
-	snprintf(sql, sizeof(sql), "SELECT " ROW_COLS " FROM incidents WHERE 1 = 1%s%s ORDER BY id DESC",
+	snprintf(sql, sizeof(sql),
+	         "SELECT " ROW_COLS " FROM incidents WHERE 1 = 1%s%s ORDER BY id DESC",
 	         f && f->status ? " AND status = ?" : "", f && f->kind ? " AND kind = ?" : "");
 	if (f && f->status)
 		p[np++] = sk_vtext(f->status);
@@ -475,9 +481,13 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 static sk_err add_step_row(sk_ctx *c, int64_t id, int64_t at, const char *action,
                            const char *comment, const char *role, int64_t unit, sk_buf *err)
 {
-	sk_val p[] = {SK_VINT(id),          SK_VINT(at),          sk_vtext(c->actor->login),
-	              sk_vtext(action),     sk_vtext(comment ? comment : ""),
-	              sk_vtext(role),       unit ? SK_VINT(unit) : SK_VNULL};
+	sk_val p[] = {SK_VINT(id),
+	              SK_VINT(at),
+	              sk_vtext(c->actor->login),
+	              sk_vtext(action),
+	              sk_vtext(comment ? comment : ""),
+	              sk_vtext(role),
+	              unit ? SK_VINT(unit) : SK_VNULL};
 	return sk_store_exec(c->store,
 	                     "INSERT INTO incident_steps(incident_id, at, actor, action, comment, "
 	                     "role, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -539,7 +549,7 @@ static sk_err report_unit(sk_ctx *c, const char *ref, int64_t *unit, sk_buf *err
 	sk_err e;
 	if (ref && *ref) {
 		sk_org_unit u;
-		if ((e = sk_org_get(c->store, ref, &u, err)))
+		if (sk_org_get(c->store, ref, &u, err) != SK_OK)
 			return fail_field(err, SK_ERR_INVALID, "unit", "unknown unit '%.64s'", ref);
 		*unit = u.id;
 	} else if (c->actor->superuser) {
@@ -547,9 +557,10 @@ static sk_err report_unit(sk_ctx *c, const char *ref, int64_t *unit, sk_buf *err
 		                  "the CLI operator names the unit the incident belongs to");
 	} else {
 		sk_val p[] = {SK_VINT(c->actor->user_id)};
-		if ((e = sk_store_query_int(c->store, "SELECT unit_id FROM users WHERE id = ?", p, 1,
-		                            unit, err)))
-			return e == SK_ERR_NOT_FOUND ? sk_fail(err, SK_ERR_DENIED, "no account") : e;
+		if ((e = sk_store_query_int(c->store, "SELECT unit_id FROM users WHERE id = ?", p,
+		                            1, unit, err)))
+			return e == SK_ERR_NOT_FOUND ? sk_fail(err, SK_ERR_DENIED, "no account")
+			                             : e;
 	}
 	return sk_authz_require_cap(c, SK_CAP_INCIDENT_REPORT, *unit, err);
 }
@@ -560,8 +571,8 @@ static sk_err check_assets(sk_ctx *c, const sk_incident_report *in, sk_buf *err)
 	for (size_t i = 0; i < in->n_assets; i++) {
 		int64_t unit = 0;
 		sk_val p[] = {SK_VINT(in->asset_ids[i])};
-		sk_err e = sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p,
-		                              1, &unit, err);
+		sk_err e = sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?",
+		                              p, 1, &unit, err);
 		if (e && e != SK_ERR_NOT_FOUND)
 			return e;
 		if (e || !sk_authz_can(c, SK_CAP_ASSET_READ, unit))
@@ -576,17 +587,16 @@ static sk_err check_assets(sk_ctx *c, const sk_incident_report *in, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *id_out,
-                              sk_buf *err)
+sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *id_out, sk_buf *err)
 {
 	int64_t now = sk_clock_now(), found = 0, unit = 0, id = 0, line[SK_ORG_DEPTH_MAX + 1];
 	size_t n = 0;
-	sk_severity sev;
+	sk_severity sev = SK_SEV_HIGH;
 	const sk_incident_route *rt;
 	sk_err e;
-	if ((e = check_report(in, now, &found, &sev, err)) || (e = report_unit(c, in->unit, &unit, err)) ||
-	    (e = check_assets(c, in, err)) || (e = policy_route(c, &rt, err)) ||
-	    (e = line_of(c->store, unit, line, &n, err)))
+	if ((e = check_report(in, now, &found, &sev, err)) ||
+	    (e = report_unit(c, in->unit, &unit, err)) || (e = check_assets(c, in, err)) ||
+	    (e = policy_route(c, &rt, err)) || (e = line_of(c->store, unit, line, &n, err)))
 		return e;
 	int step;
 	int64_t to;
@@ -594,11 +604,12 @@ sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *
 	if ((e = route_from(c, rt, 0, line, n, &step, &to, &skipped, err)))
 		goto out;
 	if (step < 0) {
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "no one holds %s (the first step of the incident chain) or any later "
-		            "step at the reporting unit or above: the report cannot be routed; grant "
-		            "the role first",
-		            sk_role_name(rt->steps[0].role));
+		e = sk_fail(
+		    err, SK_ERR_CONFLICT,
+		    "no one holds %s (the first step of the incident chain) or any later "
+		    "step at the reporting unit or above: the report cannot be routed; grant "
+		    "the role first",
+		    sk_role_name(rt->steps[0].role));
 		goto out;
 	}
 	int first_hours = rt->steps[0].due_hours[sev];
@@ -622,22 +633,24 @@ sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *
 	};
 	if ((e = sk_store_begin(c->store, err)))
 		goto out;
-	e = sk_store_query_int(c->store,
-	                       "INSERT INTO incidents(kind, title, description, found_at, severity, "
-	                       "status, reporter_id, reporter, unit_id, step, role, role_unit_id, "
-	                       "step_at, due_at, report_due_at, created_at, updated_at) VALUES (?, "
-	                       "?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                       p, sizeof(p) / sizeof(p[0]), &id, err);
+	e = sk_store_query_int(
+	    c->store,
+	    "INSERT INTO incidents(kind, title, description, found_at, severity, "
+	    "status, reporter_id, reporter, unit_id, step, role, role_unit_id, "
+	    "step_at, due_at, report_due_at, created_at, updated_at) VALUES (?, "
+	    "?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    p, sizeof(p) / sizeof(p[0]), &id, err);
 	for (size_t i = 0; !e && i < in->n_assets; i++) {
 		sk_val q[] = {SK_VINT(id), SK_VINT(in->asset_ids[i])};
-		e = sk_store_exec(c->store,
-		                  "INSERT INTO incident_assets(incident_id, asset_id) VALUES (?, ?)", q,
-		                  2, NULL, err);
+		e = sk_store_exec(
+		    c->store, "INSERT INTO incident_assets(incident_id, asset_id) VALUES (?, ?)", q,
+		    2, NULL, err);
 	}
 	if (!e) {
 		char note[1200] = "";
 		if (skipped.len)
-			snprintf(note, sizeof(note), "no holder of %s in the reporting line: passed over",
+			snprintf(note, sizeof(note),
+			         "no holder of %s in the reporting line: passed over",
 			         skipped.data);
 		e = add_step_row(c, id, now, "report", note, sk_role_name(rt->steps[step].role), to,
 		                 err);
@@ -673,8 +686,9 @@ static sk_err begin_change(sk_ctx *c, int64_t id, bool need_handle, const char *
 		if (!see)
 			e = not_found(id, err);
 		else if (need_handle && !handle)
-			e = sk_fail(err, SK_ERR_DENIED, "%s incident %lld needs incident.handle at its unit",
-			            what, (long long)id);
+			e = sk_fail(err, SK_ERR_DENIED,
+			            "%s incident %lld needs incident.handle at its unit", what,
+			            (long long)id);
 		else if (x->closed)
 			e = sk_fail(err, SK_ERR_CONFLICT, "incident %lld is closed", (long long)id);
 	}
@@ -724,11 +738,12 @@ sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 		              due_after(rt, step, sev, now),
 		              SK_VINT(now),
 		              SK_VINT(id)};
-		e = sk_store_exec(c->store,
-		                  "UPDATE incidents SET status = CASE WHEN status = 'reported' THEN "
-		                  "'escalated' ELSE status END, step = ?, role = ?, role_unit_id = ?, "
-		                  "step_at = ?, due_at = ?, updated_at = ? WHERE id = ?",
-		                  p, sizeof(p) / sizeof(p[0]), NULL, err);
+		e = sk_store_exec(
+		    c->store,
+		    "UPDATE incidents SET status = CASE WHEN status = 'reported' THEN "
+		    "'escalated' ELSE status END, step = ?, role = ?, role_unit_id = ?, "
+		    "step_at = ?, due_at = ?, updated_at = ? WHERE id = ?",
+		    p, sizeof(p) / sizeof(p[0]), NULL, err);
 	}
 	if (!e) {
 		char note[SK_INCIDENT_COMMENT_MAX + 1200];
@@ -782,10 +797,11 @@ sk_err sk_incident_respond(sk_ctx *c, int64_t id, const sk_incident_response *in
 	}
 	if (!e) {
 		sk_val p[] = {SK_VINT(now), SK_VINT(id)};
-		e = sk_store_exec(c->store,
-		                  "UPDATE incidents SET status = 'responding', updated_at = ? WHERE "
-		                  "id = ?",
-		                  p, 2, NULL, err);
+		e = sk_store_exec(
+		    c->store,
+		    "UPDATE incidents SET status = 'responding', updated_at = ? WHERE "
+		    "id = ?",
+		    p, 2, NULL, err);
 	}
 	if (!e)
 		e = add_step_row(c, id, now, "respond", in->comment, NULL, 0, err);
@@ -838,16 +854,18 @@ sk_err sk_incident_close(sk_ctx *c, int64_t id, const char *comment, sk_buf *err
 			            "only the %s%s%s%s of the incident's line may close it (%s)",
 			            sk_role_name(rt->closer), title ? " (" : "", title ? title : "",
 			            title ? ")" : "",
-			            rt->n_close_citations ? rt->close_citations[0] : "the default chain");
+			            rt->n_close_citations ? rt->close_citations[0]
+			                                  : "the default chain");
 		}
 	}
 	int64_t now = sk_clock_now();
 	if (!e) {
 		sk_val p[] = {sk_vtext(c->actor->login), SK_VINT(now), SK_VINT(now), SK_VINT(id)};
-		e = sk_store_exec(c->store,
-		                  "UPDATE incidents SET status = 'closed', closed_by = ?, closed_at = ?, "
-		                  "due_at = NULL, updated_at = ? WHERE id = ?",
-		                  p, 4, NULL, err);
+		e = sk_store_exec(
+		    c->store,
+		    "UPDATE incidents SET status = 'closed', closed_by = ?, closed_at = ?, "
+		    "due_at = NULL, updated_at = ? WHERE id = ?",
+		    p, 4, NULL, err);
 	}
 	if (!e)
 		e = add_step_row(c, id, now, "close", comment, sk_role_name(rt->closer), 0, err);
@@ -869,8 +887,7 @@ static void sha256_hex(const void *p, size_t n, char out[65])
 }
 
 sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *media_type,
-                          const void *data, size_t len, int64_t *att_id, char *sha256,
-                          sk_buf *err)
+                          const void *data, size_t len, int64_t *att_id, char *sha256, sk_buf *err)
 {
 	const sk_schema *sc = &sk_schema_incident_attach;
 	sk_err e;
@@ -894,20 +911,21 @@ sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *m
 	sha256_hex(data, len, hex);
 	int64_t now = sk_clock_now(), aid = 0;
 	if (!e) {
-		sk_val p[] = {SK_VINT(id),
-		              sk_vtext(name),
-		              sk_vtext(media_type && *media_type ? media_type
-		                                                 : "application/octet-stream"),
-		              SK_VINT((int64_t)len),
-		              sk_vtext(hex),
-		              SK_VBLOB(data, len),
-		              sk_vtext(c->actor->login),
-		              SK_VINT(now)};
-		e = sk_store_query_int(c->store,
-		                       "INSERT INTO incident_attachments(incident_id, name, media_type, "
-		                       "size, sha256, content, actor, created_at) VALUES (?, ?, ?, ?, ?, "
-		                       "?, ?, ?) RETURNING id",
-		                       p, sizeof(p) / sizeof(p[0]), &aid, err);
+		sk_val p[] = {
+		    SK_VINT(id),
+		    sk_vtext(name),
+		    sk_vtext(media_type && *media_type ? media_type : "application/octet-stream"),
+		    SK_VINT((int64_t)len),
+		    sk_vtext(hex),
+		    SK_VBLOB(data, len),
+		    sk_vtext(c->actor->login),
+		    SK_VINT(now)};
+		e = sk_store_query_int(
+		    c->store,
+		    "INSERT INTO incident_attachments(incident_id, name, media_type, "
+		    "size, sha256, content, actor, created_at) VALUES (?, ?, ?, ?, ?, "
+		    "?, ?, ?) RETURNING id",
+		    p, sizeof(p) / sizeof(p[0]), &aid, err);
 	}
 	if (!e) {
 		char note[SK_INCIDENT_NAME_MAX + 100];
@@ -916,8 +934,8 @@ sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *m
 	}
 	if (!e) {
 		sk_val p[] = {SK_VINT(now), SK_VINT(id)};
-		e = sk_store_exec(c->store, "UPDATE incidents SET updated_at = ? WHERE id = ?", p, 2,
-		                  NULL, err);
+		e = sk_store_exec(c->store, "UPDATE incidents SET updated_at = ? WHERE id = ?", p,
+		                  2, NULL, err);
 	}
 	if (!e)
 		e = audit(c, id, "incident.attach", x.j, err);
@@ -930,5 +948,56 @@ sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *m
 	}
 out:
 	json_decref(x.j);
+	return e;
+}
+
+/* The attachment's row into box's "list", its bytes (base64) into box's "content". */
+static sk_err take_content(void *ctx, const sk_row *r, sk_buf *err)
+{
+	json_t *box = ctx;
+	sk_err e = add_attachment(json_object_get(box, "list"), r, err);
+	const sk_val *v = &r->cols[7];
+	gchar *b64 = g_base64_encode((const guchar *)(v->p ? v->p : ""), v->n);
+	json_object_set_new(box, "content", json_string(b64));
+	g_free(b64);
+	return e;
+}
+
+sk_err sk_incident_attachment_get(sk_ctx *c, int64_t att_id, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	int64_t id = 0;
+	sk_val q[] = {SK_VINT(att_id)};
+	sk_err e = sk_store_query_int(
+	    c->store, "SELECT incident_id FROM incident_attachments WHERE id = ?", q, 1, &id, err);
+	if (e == SK_ERR_NOT_FOUND)
+		return sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
+	if (e)
+		return e;
+	inc_row x;
+	bool see = false, handle = false;
+	if (!(e = load_row(c->store, id, &x, err)))
+		access_of(c, &x, &see, &handle);
+	json_decref(x.j);
+	if (e)
+		return e;
+	if (!see) /* the same answer as for no attachment at all */
+		return sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
+	json_t *box = json_pack("{s:[]}", "list");
+	if (!box)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	e = sk_store_query(c->store,
+	                   "SELECT id, name, media_type, size, sha256, actor, created_at, content "
+	                   "FROM incident_attachments WHERE id = ?",
+	                   q, 1, take_content, box, err);
+	json_t *one = json_array_get(json_object_get(box, "list"), 0);
+	if (!e && !one)
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
+	if (!e) {
+		json_object_set(one, "content", json_object_get(box, "content"));
+		json_object_set_new(one, "incident_id", json_integer(id));
+		*out = json_incref(one);
+	}
+	json_decref(box);
 	return e;
 }

@@ -120,7 +120,13 @@ sk_err sk_incident_close(sk_ctx *c, int64_t id, const char *comment, sk_buf *err
  * 65 bytes), when not NULL, receive the attachment's id and digest.
  */
 sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *media_type,
-                          const void *data, size_t len, int64_t *att_id, char *sha256,
-                          sk_buf *err);
+                          const void *data, size_t len, int64_t *att_id, char *sha256, sk_buf *err);
+
+/*
+ * Attachment att_id, of an incident visible to the caller (else
+ * SK_ERR_NOT_FOUND), as {"id", "incident_id", "name", "media_type", "size",
+ * "sha256", "actor", "at", "content"} with the bytes base64-encoded in content.
+ */
+sk_err sk_incident_attachment_get(sk_ctx *c, int64_t att_id, json_t **out, sk_buf *err);
 
 #endif

@@ -527,8 +527,8 @@ static const sk_field incident_fields[] = {
     {"severity", "重大度", "Severity", SK_FT_WORD, 16, 0, 0, 0, "",
      "high、medium、low（省略時は high：最も短い期限）",
      "high, medium or low (default high: the shortest deadlines)"},
-    {"asset_ids", "関係する情報資産", "Assets concerned", SK_FT_IDS, SK_INCIDENT_ASSETS_MAX, 0, 0, 0,
-     "", "台帳の管理番号の一覧", "the register numbers of the assets concerned"},
+    {"asset_ids", "関係する情報資産", "Assets concerned", SK_FT_IDS, SK_INCIDENT_ASSETS_MAX, 0, 0,
+     0, "", "台帳の管理番号の一覧", "the register numbers of the assets concerned"},
     {"kind", "種別", "Kind", SK_FT_WORD, 16, 0, 0, 0, "",
      "incident（情報セキュリティインシデント）または failure（障害記録）。省略時は incident",
      "incident or failure (a 障害記録); default incident"},
@@ -557,14 +557,14 @@ static const sk_field incident_respond_fields[] = {
      "拡大防止などの対応", "what was done to contain it"},
     {"recovery", "復旧", "Recovery", SK_FT_LONGTEXT, SK_INCIDENT_TEXT_MAX, 0, 0, 0, "",
      "復旧の措置", "how it was recovered from"},
-    {"prevention", "再発防止策", "Recurrence prevention", SK_FT_LONGTEXT, SK_INCIDENT_TEXT_MAX, 0, 0,
-     0, "", "再発防止の措置", "what keeps it from happening again"},
+    {"prevention", "再発防止策", "Recurrence prevention", SK_FT_LONGTEXT, SK_INCIDENT_TEXT_MAX, 0,
+     0, 0, "", "再発防止の措置", "what keeps it from happening again"},
     {"comment", "コメント", "Comment", SK_FT_LONGTEXT, SK_INCIDENT_COMMENT_MAX, 0, 0, 0, "",
      "経過の記録", "a note for the record"},
 };
 const sk_schema sk_schema_incident_respond = {"incident_respond", "調査・対応の記録",
-                                              "Investigation and response",
-                                              incident_respond_fields, N(incident_respond_fields)};
+                                              "Investigation and response", incident_respond_fields,
+                                              N(incident_respond_fields)};
 
 static const sk_field incident_close_fields[] = {
     {"comment", "コメント", "Comment", SK_FT_LONGTEXT, SK_INCIDENT_COMMENT_MAX, 0, 0, 0, "",

@@ -381,6 +381,7 @@ void sk_api_incident_escalate(sk_http_rctx *r);
 void sk_api_incident_respond(sk_http_rctx *r);
 void sk_api_incident_close(sk_http_rctx *r);
 void sk_api_incident_attach(sk_http_rctx *r);
+void sk_api_incident_attachment(sk_http_rctx *r);
 void sk_api_totp_enroll(sk_http_rctx *r);
 void sk_api_totp_confirm(sk_http_rctx *r);
 

@@ -498,6 +498,15 @@ static const sk_http_route routes[] = {
      "the reporter or a holder of incident.handle at its unit",
      &sk_schema_incident_attach,
      NULL},
+    {"GET",
+     "/api/v1/incidents/attachments/{id}",
+     0,
+     ANY,
+     sk_api_incident_attachment,
+     "one attachment of an incident, its bytes in base64",
+     "whoever may read the incident; others get 404",
+     NULL,
+     NULL},
 };
 // clang-format on
 

@@ -136,8 +136,9 @@ sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 		if (rc == SK_OK)
 			rc = add_unstated(p, true, out);
 		if (rc == SK_OK)
-			rc = sk_buf_addf(out, ", \"incidents_default\": %s",
-			                 sk_policy_incident_route(p)->is_default ? "true" : "false");
+			rc =
+			    sk_buf_addf(out, ", \"incidents_default\": %s",
+			                sk_policy_incident_route(p)->is_default ? "true" : "false");
 		return rc == SK_OK ? sk_buf_adds(out, "}\n") : rc;
 	}
 	static const char *const heads[3] = {"encoded", "out of scope", "NOT encoded"};

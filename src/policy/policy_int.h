@@ -178,12 +178,12 @@ struct sk_policy {
 	unsigned cap_n_cites[SK_CAP__COUNT];
 	const char **cap_cites[SK_CAP__COUNT];
 	bool has_exception_route;
-	sk_exception_route exception_route;
 	/* separation: the pairs the profile adds to the floor, and where it says so */
 	uint32_t sep_excludes[SK_ROLE__COUNT];
 	unsigned sep_n_cites[SK_ROLE__COUNT];
 	const char **sep_cites[SK_ROLE__COUNT];
 	bool has_incidents;
+	sk_exception_route exception_route;
 	sk_incident_route incidents;
 };
 

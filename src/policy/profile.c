@@ -1814,7 +1814,8 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out)
 		rc = sk_buf_addf(out, "  %u. %s", i + 1, sk_role_name(st->role));
 		for (int v = 0; rc == SK_OK && v < SK_SEV__COUNT; v++)
 			if (st->due_hours[v])
-				rc = sk_buf_addf(out, " %s:%dh", severity_names[v], st->due_hours[v]);
+				rc = sk_buf_addf(out, " %s:%dh", severity_names[v],
+				                 st->due_hours[v]);
 		if (rc == SK_OK && st->word)
 			rc = sk_buf_addf(out, " (「%s」)", st->word);
 		if (rc == SK_OK)

@@ -130,6 +130,16 @@ def attachments(c, iid, profile):
     check(got[2]["error"].get("field") == "content", profile + ": bad base64 names content")
     got = staff.call("GET", "/api/v1/incidents/%d" % iid)
     check(len(got[2]["attachments"]) == 1, profile + ": a refused attachment was written")
+    # Read back: the same bytes, as JSON (never served under the sender's media type).
+    url = "/api/v1/incidents/attachments/%d" % att[0]["id"]
+    got = c["kacho"].call("GET", url)
+    expect(got, 200, profile + ": read the attachment")
+    check(base64.b64decode(got[2]["content"]) == data and got[2]["incident_id"] == iid
+          and got[2]["sha256"] == hashlib.sha256(data).hexdigest(),
+          profile + ": the attachment read back differs")
+    expect(c["staff-b"].call("GET", url), 404, profile + ": attachment read from outside")
+    expect(c["kacho"].call("GET", "/api/v1/incidents/attachments/999999"), 404,
+           profile + ": no such attachment")
     # Someone outside the incident's line cannot attach to it: it does not exist for them.
     got = c["staff-b"].call("POST", "/api/v1/incidents/%d/attachments" % iid,
                             {"name": "a.txt", "content": "eA=="})

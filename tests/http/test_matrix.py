@@ -109,6 +109,7 @@ ROUTES = {
     ("POST", "/api/v1/incidents/{id}/respond"): "incident.handle",
     ("POST", "/api/v1/incidents/{id}/close"): "incident.close",
     ("POST", "/api/v1/incidents/{id}/attachments"): SESSION,
+    ("GET", "/api/v1/incidents/attachments/{id}"): SESSION,
 }
 
 
@@ -181,6 +182,7 @@ def cli_incident(unit):
 # Each role's own report (the reporter sees it whatever its capabilities), and one at the root
 # and one outside every non-root scope, which only their unit's handlers see.
 INCIDENT = {"ROOT": cli_incident("ROOT"), OUTSIDE_UNIT: cli_incident(OUTSIDE_UNIT)}
+ATTACHMENT = {}
 for role in ROLES:
     if role in CAPS["incident.report"]:
         rc = Client(srv)
@@ -189,6 +191,16 @@ for role in ROLES:
                                                     "found_at": "2026-01-01T00:00:00Z"})
         expect(got, 201, "own incident of " + role)
         INCIDENT[role] = got[2]["id"]
+        got = rc.call("POST", "/api/v1/incidents/%d/attachments" % INCIDENT[role],
+                      {"name": "own.txt", "content": "eA=="})
+        expect(got, 201, "own attachment of " + role)
+        ATTACHMENT[INCIDENT[role]] = got[2]["attachments"][0]["id"]
+with open("evidence.txt", "w") as f:
+    f.write("evidence\n")
+for key in ("ROOT", OUTSIDE_UNIT):
+    out = json.loads(sk("incident", "attach", "--db", DB, str(INCIDENT[key]), "evidence.txt",
+                        "--json"))
+    ATTACHMENT[INCIDENT[key]] = out["attachments"][0]["id"]
 
 
 def asset_body(unit):
@@ -285,6 +297,8 @@ def req_for(method, path, unit, role):
         ("POST", "/api/v1/incidents/{id}/attachments"): (404 if role == "city" else 201, True, (
             "/api/v1/incidents/%d/attachments" % own_incident(unit, role),
             {"name": "m.txt", "content": "eA=="})),
+        ("GET", "/api/v1/incidents/attachments/{id}"): (404 if role == "city" else 200, True, (
+            "/api/v1/incidents/attachments/%d" % ATTACHMENT[own_incident(unit, role)], None)),
     }
     ok, scoped, spec = table[(method, path)]
     if method == "POST" and path.startswith("/api/v1/incidents/{id}/") and \

@@ -223,11 +223,21 @@ srv = Server("--metrics-from", "127.0.0.0/8", "--login-throttle", "0")
 main = Client(srv)
 expect(main.login("u-ciso"), 200, "login u-ciso")
 aux = {}
-for login in ("scan-pw", "scan-totp"):
+# u-security-manager: under hachioji only the 情報セキュリティ管理者 closes incidents (13(3)).
+for login in ("scan-pw", "scan-totp", "u-security-manager"):
     aux[login] = Client(srv)
     expect(aux[login].login(login), 200, "login " + login)
 doc = main.call("GET", "/api/v1/openapi.json")[2]
 spare_asset = city.add_asset("sec-a1")
+# A closed incident: every step on it answers the same 409, so its answers stay stable.
+closed_incident = json.loads(sk("incident", "report", "--db", DB, "--unit", "sec-a1", "--title",
+                                "scan", "--description", "d", "--found-at",
+                                "2026-01-01T00:00:00Z", "--json"))["id"]
+with open("evidence.txt", "w") as f:
+    f.write("evidence\n")
+closed_attachment = json.loads(sk("incident", "attach", "--db", DB, str(closed_incident),
+                                  "evidence.txt", "--json"))["attachments"][0]["id"]
+sk("incident", "close", "--db", DB, str(closed_incident))
 
 # Base values: the unchanged request should get past validation where it can, so
 # sqlmap compares real answers. Keys are field names, or (path, field) to override.
@@ -248,8 +258,15 @@ BASE = {
     ("/api/v1/roles", "unit"): "sec-b1", ("/api/v1/roles/revoke", "unit"): "sec-b1",
     ("/api/v1/totp/confirm", "code"): "123456",
     ("/api/v1/users", "role"): "staff", ("/api/v1/roles", "role"): "auditor",
+    "title": "scan", "description": "d", "found_at": "2026-01-01T00:00:00Z", "severity": "low",
+    "asset_ids": [city.asset["sec-a1"]], "comment": "c", "cause": "c", "impact": "i",
+    "response": "r", "recovery": "r", "prevention": "p", "content": "eA==",
+    "media_type": "text/plain", ("/api/v1/incidents", "kind"): "incident",
+    ("/api/v1/incidents", "status"): "reported",
 }
-PATH_BASE = {"id": lambda path: spare_asset if "DELETE" in path else city.asset["sec-a1"],
+PATH_BASE = {"id": lambda path: spare_asset if "DELETE" in path else closed_attachment
+             if "/incidents/attachments/" in path else closed_incident
+             if "/incidents/" in path else city.asset["sec-a1"],
              "login": lambda path: "victim"}
 
 
@@ -319,7 +336,8 @@ for method, path, op in routes:
         continue
     public = op.get("x-sekisho-public", False)
     client = {"/api/v1/password": aux["scan-pw"],
-              "/api/v1/totp/enroll": aux["scan-totp"]}.get(path, main)
+              "/api/v1/totp/enroll": aux["scan-totp"],
+              "/api/v1/incidents/{id}/close": aux["u-security-manager"]}.get(path, main)
     cookie = None if public else client.cookie
     headers = {"Content-Type": "application/json"}
     if not public and method not in ("GET", "HEAD"):

@@ -82,7 +82,10 @@ static sk_store *fresh(const char *backend, const char *profile)
 	return s;
 }
 
-static const char *str(json_t *j, const char *k) { return json_string_value(json_object_get(j, k)); }
+static const char *str(json_t *j, const char *k)
+{
+	return json_string_value(json_object_get(j, k));
+}
 
 static void expect_time(json_t *j, const char *k, int64_t secs)
 {
@@ -150,7 +153,8 @@ static void test_narita_chain(const char *backend)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	/* Someone else's staff in another department: the incident does not exist for them. */
 	j = NULL;
-	dt_expect(sk_incident_get(as(s, &other), id, &j, &err), SK_ERR_NOT_FOUND, &err, "no incident");
+	dt_expect(sk_incident_get(as(s, &other), id, &j, &err), SK_ERR_NOT_FOUND, &err,
+	          "no incident");
 	/* The reporter sees it but does not handle it. */
 	dt_expect(sk_incident_escalate(as(s, &staff), id, NULL, &err), SK_ERR_DENIED, &err,
 	          "incident.handle");
@@ -169,8 +173,8 @@ static void test_narita_chain(const char *backend)
 	json_decref(j);
 
 	/* The 統括 records the investigation. */
-	sk_incident_response r = {.cause = "置き忘れ", .impact = "なし（暗号化済み）",
-	                          .prevention = "持出し記録の徹底"};
+	sk_incident_response r = {
+	    .cause = "置き忘れ", .impact = "なし（暗号化済み）", .prevention = "持出し記録の徹底"};
 	dt_ok(sk_incident_respond(as(s, &tokatsu), id, &r, &err), &err);
 	/* Only the 統括 closes (4(3)③): not the 管理者, not the 部長. */
 	dt_expect(sk_incident_close(as(s, &kacho), id, NULL, &err), SK_ERR_DENIED, &err,
@@ -268,18 +272,26 @@ static void test_refusals(const char *backend)
 	    {{.title = "t", .description = "d"}, "found_at"},
 	    {{.title = "t", .description = "d", .found_at = "2999-01-01T00:00:00Z"}, "found_at"},
 	    {{.title = "t", .description = "d", .found_at = "2026-01-01"}, "found_at"},
-	    {{.title = "t", .description = "d", .found_at = "2026-01-01T00:00:00Z",
+	    {{.title = "t",
+	      .description = "d",
+	      .found_at = "2026-01-01T00:00:00Z",
 	      .severity = "urgent"},
 	     "severity"},
 	    {{.title = "t", .description = "d", .found_at = "2026-01-01T00:00:00Z", .kind = "x"},
 	     "kind"},
 	    {{.title = "t\x01", .description = "d", .found_at = "2026-01-01T00:00:00Z"}, "title"},
-	    {{.title = "t", .description = "d", .found_at = "2026-01-01T00:00:00Z",
-	      .asset_ids = none, .n_assets = 1},
+	    {{.title = "t",
+	      .description = "d",
+	      .found_at = "2026-01-01T00:00:00Z",
+	      .asset_ids = none,
+	      .n_assets = 1},
 	     "asset_ids"},
 	    /* An asset of another department is unknown to this reporter. */
-	    {{.title = "t", .description = "d", .found_at = "2026-01-01T00:00:00Z",
-	      .asset_ids = theirs, .n_assets = 1},
+	    {{.title = "t",
+	      .description = "d",
+	      .found_at = "2026-01-01T00:00:00Z",
+	      .asset_ids = theirs,
+	      .n_assets = 1},
 	     "asset_ids"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -294,17 +306,20 @@ static void test_refusals(const char *backend)
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM incidents"), 0);
 
 	/* Evidence: kept with its SHA-256; an oversized one refused, nothing written. */
-	sk_incident_report ok = {.title = "t", .description = "d",
-	                         .found_at = "2026-01-01T00:00:00Z", .asset_ids = mine,
+	sk_incident_report ok = {.title = "t",
+	                         .description = "d",
+	                         .found_at = "2026-01-01T00:00:00Z",
+	                         .asset_ids = mine,
 	                         .n_assets = 1};
 	id = report_ok(s, &staff, &ok);
 	char hex[65];
 	int64_t att = 0;
-	dt_ok(sk_incident_attach(as(s, &staff), id, "log.txt", "text/plain", "hello\n", 6, &att, hex,
-	                         &err),
+	dt_ok(sk_incident_attach(as(s, &staff), id, "log.txt", "text/plain", "hello\n", 6, &att,
+	                         hex, &err),
 	      &err);
 	/* sha256("hello\n"), as sha256sum prints it. */
-	assert_string_equal(hex, "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+	assert_string_equal(hex,
+	                    "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
 	json_t *j = get_ok(s, &staff, id);
 	json_t *a = json_array_get(json_object_get(j, "attachments"), 0);
 	assert_string_equal(str(a, "sha256"), hex);
@@ -315,9 +330,9 @@ static void test_refusals(const char *backend)
 	before = dt_snapshot(s);
 	int64_t n_att = dt_count(s, "SELECT COUNT(*) FROM incident_attachments");
 	err.field = NULL;
-	assert_int_equal(sk_incident_attach(as(s, &staff), id, "big.bin", NULL, buf, big, NULL, NULL,
-	                                    &err),
-	                 SK_ERR_TOO_BIG);
+	assert_int_equal(
+	    sk_incident_attach(as(s, &staff), id, "big.bin", NULL, buf, big, NULL, NULL, &err),
+	    SK_ERR_TOO_BIG);
 	assert_string_equal(err.field, "content");
 	free(buf);
 	after = dt_snapshot(s);
@@ -336,8 +351,8 @@ static void test_no_holder(const char *backend)
 	        "'general_manager', 'ciso')");
 	sk_actor staff = A(10, "staff1");
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_incident_report in = {.title = "t", .description = "d",
-	                         .found_at = "2026-01-01T00:00:00Z"};
+	sk_incident_report in = {
+	    .title = "t", .description = "d", .found_at = "2026-01-01T00:00:00Z"};
 	int64_t id;
 	dt_expect(sk_incident_report_new(as(s, &staff), &in, &id, &err), SK_ERR_CONFLICT, &err,
 	          "security_manager");
@@ -359,8 +374,10 @@ static sk_err fault_op(sk_store *s, void *ctx, sk_buf *err)
 	sk_actor staff = A(10, "staff1"), kacho = A(11, "kacho");
 	if (f->which == 0) {
 		int64_t assets[] = {7};
-		sk_incident_report in = {.title = "t", .description = "d",
-		                         .found_at = "2026-01-01T00:00:00Z", .asset_ids = assets,
+		sk_incident_report in = {.title = "t",
+		                         .description = "d",
+		                         .found_at = "2026-01-01T00:00:00Z",
+		                         .asset_ids = assets,
 		                         .n_assets = 1};
 		return sk_incident_report_new(as(s, &staff), &in, &f->id, err);
 	}
