@@ -17,6 +17,7 @@
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
 #include "authz.h"
+#include "notify.h"
 #include "org.h"
 #include "schema.h"
 
@@ -505,9 +506,19 @@ static sk_err audit(sk_ctx *c, int64_t id, const char *action, json_t *before, s
 		json_decref(after.j);
 		return e;
 	}
-	return sk_audit_change(c->store, c->actor->login, c->actor->address, action,
-	                       before ? json_incref(before) : SK_AUDIT_NONE, after.j, err,
-	                       "incident:%lld", (long long)id);
+	e = sk_audit_change(c->store, c->actor->login, c->actor->address, action,
+	                    before ? json_incref(before) : SK_AUDIT_NONE, after.j, err,
+	                    "incident:%lld", (long long)id);
+	/*
+	 * Whoever the incident now waits for is told, in the step's transaction:
+	 * the holders of its role at its unit, when reported or escalated (the
+	 * one who did it is not told of their own step).
+	 */
+	if (!e && (strcmp(action, "incident.report") == 0 ||
+	           strcmp(action, "incident.escalate") == 0))
+		e = sk_notify_holders(c, after.role, after.role_unit, c->actor->user_id,
+		                      SK_NOTIFY_INCIDENT_ESCALATED, "incident", id, err);
+	return e;
 }
 
 static sk_err check_report(const sk_incident_report *in, int64_t now, int64_t *found,

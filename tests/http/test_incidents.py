@@ -183,6 +183,19 @@ def run(db, profile):
         check(t(inc["due"]) == created + HOUR, "narita: due %r" % inc["due"])
         check(("system_manager", "sec-a1") in informed, "narita: informed %r" % informed)
 
+    # The routed 管理者 is told (a notification naming only the incident's number); the
+    # reporter is not told of their own report.
+    def incident_notes(who):
+        got = c[who].call("GET", "/api/v1/notifications")
+        expect(got, 200, profile + ": notifications of " + who)
+        return [n for n in got[2]["items"]
+                if n["kind"] == "incident_escalated" and n["ref_id"] == iid]
+    notes = incident_notes("kacho")
+    check(len(notes) == 1 and notes[0]["ref"] == "I-%06d" % iid,
+          profile + ": the routed manager was not notified: %r" % notes)
+    check("USB" not in notes[0]["title"], profile + ": the title carries the incident's text")
+    check(not incident_notes("staff1"), profile + ": the reporter was notified")
+
     # Visibility: the reporter sees it; other departments do not know it exists.
     expect(c["staff1"].call("GET", "/api/v1/incidents/%d" % iid), 200, profile + ": reporter")
     expect(c["staff-b"].call("GET", "/api/v1/incidents/%d" % iid), 404, profile + ": outsider")
