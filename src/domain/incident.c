@@ -66,54 +66,11 @@ static sk_err check_text(const sk_schema *sc, const char *key, const char *v, bo
 
 /* --- the organization: units above, holders of roles --- */
 
-/* unit and the units above it, nearest first (at most SK_ORG_DEPTH_MAX + 1). */
-static sk_err line_of(sk_store *s, int64_t unit, int64_t *ids, size_t *n, sk_buf *err)
-{
-	*n = 0;
-	while (unit && *n <= SK_ORG_DEPTH_MAX) {
-		ids[(*n)++] = unit;
-		int64_t parent = 0;
-		sk_val p[] = {SK_VINT(unit)};
-		sk_err e = sk_store_query_int(
-		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent,
-		    err);
-		if (e)
-			return e;
-		unit = parent;
-	}
-	return SK_OK;
-}
-
-/* Whether an active account holds role at unit. */
-static sk_err held_at(sk_store *s, sk_role role, int64_t unit, bool *out, sk_buf *err)
-{
-	int64_t n = 0;
-	sk_val p[] = {sk_vtext(sk_role_name(role)), SK_VINT(unit)};
-	sk_err e = sk_store_query_int(s,
-	                              "SELECT COUNT(*) FROM role_assignment r JOIN users u ON "
-	                              "u.id = r.user_id WHERE r.role = ? AND r.unit_id = ? AND "
-	                              "u.status = 'active'",
-	                              p, 2, &n, err);
-	*out = n > 0;
-	return e;
-}
-
-/* The nearest unit of line (nearest first) where role has a holder; 0 when none. */
+/* The nearest unit of line (nearest first) where role has an active holder; 0 when none. */
 static sk_err holder_unit(sk_store *s, sk_role role, const int64_t *line, size_t n, int64_t *out,
                           sk_buf *err)
 {
-	*out = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool h;
-		sk_err e = held_at(s, role, line[i], &h, err);
-		if (e)
-			return e;
-		if (h) {
-			*out = line[i];
-			return SK_OK;
-		}
-	}
-	return SK_OK;
+	return sk_org_holder_unit(s, sk_role_name(role), line, n, 0, out, err);
 }
 
 /*
@@ -357,9 +314,9 @@ static sk_err complete(sk_ctx *c, inc_row *x, bool full, sk_buf *err)
 	sk_role cur;
 	if (sk_role_parse(x->role, &cur) == SK_OK)
 		json_array_append_new(to, routed(c, pol, cur, x->role_unit, false));
-	int64_t line[SK_ORG_DEPTH_MAX + 1];
+	int64_t line[SK_ORG_LINE_MAX];
 	size_t n;
-	if ((e = line_of(c->store, x->unit, line, &n, err)))
+	if ((e = sk_org_line(c->store, x->unit, line, &n, err)))
 		return e;
 	for (int r = 0; r < SK_ROLE__COUNT; r++) {
 		int64_t u;
@@ -607,7 +564,7 @@ sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *
 	sk_err e;
 	if ((e = check_report(in, now, &found, &sev, err)) ||
 	    (e = report_unit(c, in->unit, &unit, err)) || (e = check_assets(c, in, err)) ||
-	    (e = policy_route(c, &rt, err)) || (e = line_of(c->store, unit, line, &n, err)))
+	    (e = policy_route(c, &rt, err)) || (e = sk_org_line(c->store, unit, line, &n, err)))
 		return e;
 	int step;
 	int64_t to;
@@ -728,13 +685,13 @@ sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 	if ((e = begin_change(c, id, true, "escalating", &x, err)))
 		goto out;
 	const sk_incident_route *rt;
-	int64_t line[SK_ORG_DEPTH_MAX + 1], to = 0, now = sk_clock_now();
+	int64_t line[SK_ORG_LINE_MAX], to = 0, now = sk_clock_now();
 	size_t n;
 	int step = -1;
 	sk_buf skipped = SK_BUF_INIT(1024);
 	sk_severity sev = SK_SEV_HIGH;
 	sk_severity_parse(x.severity, &sev);
-	if (!(e = policy_route(c, &rt, err)) && !(e = line_of(c->store, x.unit, line, &n, err)))
+	if (!(e = policy_route(c, &rt, err)) && !(e = sk_org_line(c->store, x.unit, line, &n, err)))
 		e = route_from(c, rt, (int)x.step + 1, line, n, &step, &to, &skipped, err);
 	if (!e && step < 0)
 		e = sk_fail(err, SK_ERR_CONFLICT,
@@ -828,9 +785,9 @@ out:
 static sk_err holds_in_line(sk_ctx *c, sk_role role, int64_t unit, bool *out, sk_buf *err)
 {
 	*out = false;
-	int64_t line[SK_ORG_DEPTH_MAX + 1];
+	int64_t line[SK_ORG_LINE_MAX];
 	size_t n;
-	sk_err e = line_of(c->store, unit, line, &n, err);
+	sk_err e = sk_org_line(c->store, unit, line, &n, err);
 	for (size_t i = 0; !e && i < n && !*out; i++) {
 		int64_t k = 0;
 		sk_val p[] = {SK_VINT(c->actor->user_id), sk_vtext(sk_role_name(role)),
