@@ -905,6 +905,8 @@ strings:
 out:
 	sk_decision_made_free(&made);
 	json_decref(details);
+	if (in->decision_out)
+		*in->decision_out = dj ? json_incref(dj) : NULL;
 	json_decref(dj);
 	json_decref(confirmed);
 	return e;

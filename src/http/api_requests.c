@@ -34,16 +34,30 @@ void sk_api_request_file(sk_http_rctx *r)
 	    .details = json_object_get(r->body, "details"),
 	    .safeguards_confirmed = json_object_get(r->body, "safeguards_confirmed"),
 	};
+	json_t *decision = NULL;
+	in.decision_out = &decision;
 	int64_t id = 0;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(r, &c);
 	sk_err e = sk_request_file(&c, &in, &id, &err);
 	sk_ctx_fini(&c);
-	if (e)
+	if (e == SK_ERR_FORBIDDEN_BY_POLICY && decision) {
+		/* The refusal carries what the policy said: its citations and the whole decision.
+		 */
+		json_t *j = json_pack("{s:{s:s, s:s, s:O, s:O}}", "error", "code", sk_err_code(e),
+		                      "message", sk_msg_of(&err, e, r->lang), "citations",
+		                      json_object_get(decision, "citations"), "decision", decision);
+		if (j)
+			sk_http_reply_json(r, sk_err_http_status(e), j);
+		else
+			sk_http_reply_fail(r, SK_ERR_NOMEM, NULL);
+	} else if (e) {
 		sk_http_reply_fail(r, e, &err);
-	else
+	} else {
 		answer(r, 201, id);
+	}
+	json_decref(decision);
 	sk_buf_free(&err);
 }
 

@@ -193,7 +193,9 @@ error(file(st1, "take_out", {"destination": "x", "from": "2026-12-10", "until": 
 error(file(st1, "use_private_device", {"device": "私物PC", "purpose": "在宅"}), 422,
       "forbidden_by_policy", None, "私物 (基準 4(1)①カ) outside the exception path")
 got = file(st1, "use_private_device", {"device": "私物PC", "purpose": "在宅"})
-check("4(1)①カ" in got[2]["error"]["message"], "forbidden_by_policy cites: %r" % got[2])
+check("4(1)①カ" in got[2]["error"]["message"]
+      and "成田 基準 4(1)①カ" in got[2]["error"]["citations"]
+      and got[2]["error"]["decision"]["decision"] == "forbid", "forbidden_by_policy cites: %r" % got[2])
 error(file(st1, "teleport", {}), 400, "invalid_input", "kind", "unknown kind")
 error(file(st1, "take_out", {"destination": "x", "from": "2026-12-10", "until": "2026-12-11",
                              "purpose": "p", "colour": "red"}, pc, ["record"]), 400,
