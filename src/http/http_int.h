@@ -111,6 +111,8 @@ enum {
 	SK_R_ADDRESS_LIST = 1u << 4,
 	/* creates something: answers 201 Created (the OpenAPI document says so) */
 	SK_R_CREATES = 1u << 5,
+	/* may be refused by the policy itself: answers 422 forbidden_by_policy (requests, C7) */
+	SK_R_POLICY = 1u << 6,
 };
 
 /* A route's capability (sk_cap), or any session holding some role (logout, own password). */

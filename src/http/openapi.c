@@ -121,6 +121,7 @@ static json_t *responses(const sk_http_route *rt)
 	    {"409", writes},
 	    {"413", body},
 	    {"415", body},
+	    {"422", (rt->flags & SK_R_POLICY) != 0},
 	    {"423", login},
 	    {"431", true},
 	    {"500", true},

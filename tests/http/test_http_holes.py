@@ -233,7 +233,7 @@ check(doc["components"]["responses"]["Error"]["content"]["application/json"]["sc
       == {"$ref": "#/components/schemas/Error"}, "no shared Error response")
 creates = {("post", "/api/v1/assets"), ("post", "/api/v1/org"), ("post", "/api/v1/users"),
            ("post", "/api/v1/roles"), ("post", "/api/v1/audit/checkpoint"),
-           ("post", "/api/v1/totp/enroll")}
+           ("post", "/api/v1/totp/enroll"), ("post", "/api/v1/requests")}
 for path, item in doc["paths"].items():
     for method, op in item.items():
         rs = op["responses"]
