@@ -56,18 +56,34 @@ static int kind_action(const char *kind)
 	return sk_action_parse(kind, &a) == SK_OK ? (int)a : -1;
 }
 
+/* The n digits at s as a number, or -1. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 /* "YYYY-MM-DD HH:MM" naming a real day and minute. */
 static bool is_minute(const char *s)
 {
-	int y, mo, d, h, mi, n = 0;
-	if (strlen(s) != 16 || sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 ||
-	    n != 16 || h > 23 || mi > 59 || h < 0 || mi < 0)
+	if (strlen(s) != 16 || s[10] != ' ' || s[13] != ':')
 		return false;
+	int h = digits(s + 11, 2), mi = digits(s + 14, 2);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59)
+		return false;
+	sk_date d;
 	char day[11];
 	memcpy(day, s, 10);
 	day[10] = '\0';
-	sk_date dd;
-	return sk_wareki_parse(day, 10, &dd, NULL) == SK_OK && dd.y == y && dd.m == mo && dd.d == d;
+	/* The date part as a western date only (the parser takes 和暦 too: not here). */
+	return digits(s, 4) > 0 && s[4] == '-' && s[7] == '-' &&
+	       sk_wareki_parse(day, 10, &d, NULL) == SK_OK && d.y == digits(s, 4) &&
+	       d.m == digits(s + 5, 2) && d.d == digits(s + 8, 2);
 }
 
 /*
