@@ -36,6 +36,11 @@ static const struct {
     [SK_ERR_MUST_CHANGE_PASSWORD] = {"must_change_password",
                                      "the temporary password must be changed first", 403, 2,
                                      "先に仮パスワードを変更してください"},
+    [SK_ERR_THROTTLED] = {"too_many_attempts", "too many failed attempts, try again later", 429, 75,
+                          "失敗した試行が多すぎます。しばらくしてから再度お試しください"},
+    [SK_ERR_MUST_ENROLL_TOTP] = {"must_enroll_totp",
+                                 "a one-time code (TOTP) must be enrolled first", 403, 2,
+                                 "先にワンタイムパスワード（TOTP）を登録してください"},
     /* 422: the request is well formed but the policy refuses it (issue #13's contract). */
     [SK_ERR_FORBIDDEN_BY_POLICY] = {"forbidden_by_policy", "forbidden by the policy", 422, 2,
                                     "ポリシーにより禁止されています"},

@@ -27,8 +27,10 @@ typedef enum sk_err {
 	SK_ERR_TEMPFAIL = 14,             /* try again later (busy database, resources) */
 	SK_ERR_INTERNAL = 15,             /* a bug: an invariant did not hold */
 	SK_ERR_MUST_CHANGE_PASSWORD = 16, /* a temporary password must be changed first */
-	SK_ERR_FORBIDDEN_BY_POLICY = 17,  /* the profile forbids it outright (a request, C7) */
-	SK_ERR_SELF_APPROVAL = 18,        /* an approver deciding their own request */
+	SK_ERR_THROTTLED = 17,            /* too many failed attempts from one client; wait */
+	SK_ERR_MUST_ENROLL_TOTP = 18,     /* a one-time code must be enrolled first */
+	SK_ERR_FORBIDDEN_BY_POLICY = 19,  /* the profile forbids it outright (a request, C7) */
+	SK_ERR_SELF_APPROVAL = 20,        /* an approver deciding their own request */
 	SK_ERR__COUNT
 } sk_err;
 

@@ -112,7 +112,7 @@ enum {
 	/* creates something: answers 201 Created (the OpenAPI document says so) */
 	SK_R_CREATES = 1u << 5,
 	/* may be refused by the policy itself: answers 422 forbidden_by_policy (requests, C7) */
-	SK_R_POLICY = 1u << 6,
+	SK_R_POLICY = 1u << 7, /* 1u << 6 is main's SK_R_ENROLL (issue #12) */
 };
 
 /* A route's capability (sk_cap), or any session holding some role (logout, own password). */
