@@ -57,6 +57,36 @@ static int kind_action(const char *kind)
 	return sk_action_parse(kind, &a) == SK_OK ? (int)a : -1;
 }
 
+/* The n digits at s as a number, or -1. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* "YYYY-MM-DD HH:MM" naming a real day and minute. */
+static bool is_minute(const char *s)
+{
+	if (strlen(s) != 16 || s[10] != ' ' || s[13] != ':')
+		return false;
+	int h = digits(s + 11, 2), mi = digits(s + 14, 2);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59)
+		return false;
+	sk_date d;
+	char day[11];
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	/* The date part as a western date only (the parser takes 和暦 too: not here). */
+	return digits(s, 4) > 0 && s[4] == '-' && s[7] == '-' &&
+	       sk_wareki_parse(day, 10, &d, NULL) == SK_OK && d.y == digits(s, 4) &&
+	       d.m == digits(s + 5, 2) && d.d == digits(s + 8, 2);
+}
+
 /*
  * Checks obj against sc (CREATE: the required fields) and writes every date
  * field back in ISO form, so that 和暦 and western dates are stored alike.
@@ -88,6 +118,10 @@ static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj
 				return fail_at(err, SK_ERR_INVALID, f->key, "%s.%s is required",
 				               where, f->key);
 		}
+		if (v && (f->flags & SK_FF_MINUTE) && !is_minute(json_string_value(v)))
+			return fail_at(err, SK_ERR_INVALID, f->key,
+			               "%s.%s: not a date and time (YYYY-MM-DD HH:MM)", where,
+			               f->key);
 		if (f->type != SK_FT_DATE || !v)
 			continue;
 		sk_date d;
@@ -375,6 +409,30 @@ static sk_err who_is(sk_ctx *c, const req_row *r, who_kind *out, sk_buf *err)
 			*out = WHO_DECIDER;
 			return SK_OK;
 		}
+		/* any_of: a holder of another of the rule's roles in the requester's chain decides
+		 * too. */
+		json_t *route = json_loads(r->route ? r->route : "[]", 0, NULL);
+		json_t *alt = json_object_get(route, "any_of");
+		if (json_is_array(alt)) {
+			int64_t rchain[CHAIN_MAX];
+			size_t rn = 0;
+			e = chain_of(c->store, r->unit_id, rchain, &rn, err);
+			size_t i;
+			json_t *v;
+			json_array_foreach (alt, i, v) {
+				if (e || yes || !json_is_string(v))
+					continue;
+				e = holds_in(c->store, c->actor->user_id, json_string_value(v),
+				             rchain, rn, &yes, err);
+			}
+		}
+		json_decref(route);
+		if (e)
+			return e;
+		if (yes) {
+			*out = WHO_DECIDER;
+			return SK_OK;
+		}
 		/* 代行者: a role above the approver's in the profile's chain (reports_to). */
 		const sk_policy *pol = NULL;
 		sk_role role;
@@ -430,16 +488,17 @@ static sk_err add_step(sk_ctx *c, int64_t id, const char *action, const char *co
 }
 
 /* The audit image of a request: its object as the API shows it, with its steps. */
-static json_t *image_of(sk_ctx *c, int64_t id, sk_buf *err)
+static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 {
+	*out = NULL;
 	req_row r;
-	if (load_row(c->store, id, &r, err) || add_steps(c->store, &r, err)) {
-		req_row_free(&r);
-		return NULL;
-	}
-	json_t *j = json_incref(r.j);
+	sk_err e = load_row(c->store, id, &r, err);
+	if (!e)
+		e = add_steps(c->store, &r, err);
+	if (!e)
+		*out = json_incref(r.j);
 	req_row_free(&r);
-	return j;
+	return e;
 }
 
 /* Ends a transition: the audit entry with the images, then commit (or roll back on failure). */
@@ -488,18 +547,14 @@ static sk_err notify_after(sk_ctx *c, int64_t id, const char *action, sk_buf *er
 static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, sk_err e,
                      sk_buf *err)
 {
-	if (!e) {
-		json_t *after = image_of(c, id, err);
-		if (!after) {
-			json_decref(before);
-			e = err && err->len ? SK_ERR_STORE : SK_ERR_NOMEM;
-			if (e == SK_ERR_NOMEM)
-				sk_fail(err, e, "out of memory");
-		} else
-			e = sk_audit_change(c->store, c->actor->login, c->actor->address, action,
-			                    before ? before : SK_AUDIT_NONE, after, err,
-			                    "request:%" PRId64, id);
-	} else
+	json_t *after = NULL;
+	if (!e)
+		e = image_of(c, id, &after, err);
+	if (!e)
+		e = sk_audit_change(c->store, c->actor->login, c->actor->address, action,
+		                    before ? before : SK_AUDIT_NONE, after, err, "request:%" PRId64,
+		                    id);
+	else
 		json_decref(before);
 	if (!e)
 		e = notify_after(c, id, action, err);
@@ -874,12 +929,24 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 				goto out;
 			}
 		}
-		nroute = any_of ? 0 : nroute - first - 1;
-		memmove(route, route + first + 1, nroute * sizeof(route[0]));
+		if (!any_of) {
+			nroute = nroute - first - 1;
+			memmove(route, route + first + 1, nroute * sizeof(route[0]));
+		}
 	}
+	/*
+	 * route: the roles still to approve after the current one (all_of, an
+	 * array), or {"any_of": [...]}: every role of the rule, any of whose
+	 * holders in the requester's chain may decide (八王子 16(10) 「情報セキュリティ
+	 * 管理者又は情報システム管理者」).
+	 */
 	json_t *rest = json_array();
 	for (size_t i = 0; rest && i < nroute; i++)
 		json_array_append_new(rest, json_string(sk_role_name(route[i])));
+	if (rest && any_of && nroute > 1)
+		rest = json_pack("{s:o}", "any_of", rest);
+	else if (rest && any_of)
+		json_array_clear(rest);
 	char *details_s = sk_json_canonical_str(details),
 	     *decision_s = dj ? sk_json_canonical_str(dj) : NULL,
 	     *confirmed_s = sk_json_canonical_str(confirmed),
@@ -949,6 +1016,8 @@ strings:
 out:
 	sk_decision_made_free(&made);
 	json_decref(details);
+	if (in->decision_out)
+		*in->decision_out = dj ? json_incref(dj) : NULL;
 	json_decref(dj);
 	json_decref(confirmed);
 	return e;
@@ -1145,6 +1214,12 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 		}
 		if (!ret)
 			status = "in_progress";
+	}
+	const char *entered = jstr(json_object_get(r.j, "details"), "entered_at");
+	if (jstr(f, "left_at") && entered && strcmp(jstr(f, "left_at"), entered) < 0) {
+		e = fail_at(err, SK_ERR_INVALID, "left_at",
+		            "left_at (%s) is before entered_at (%s)", jstr(f, "left_at"), entered);
+		goto out;
 	}
 	/* The follow-through so far, merged with what this step adds. */
 	json_t *ft = json_object_get(r.j, "follow_through");
@@ -1486,9 +1561,9 @@ sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
 		if (d.n == 0)
 			return SK_OK;
 		for (size_t i = 0; i < d.n; i++) {
-			json_t *before = image_of(c, d.ids[i], err);
-			if (!before)
-				return SK_ERR_STORE;
+			json_t *before = NULL;
+			if ((e = image_of(c, d.ids[i], &before, err)))
+				return e;
 			if ((e = sk_store_begin(c->store, err))) {
 				json_decref(before);
 				return e;

@@ -55,6 +55,12 @@ typedef struct sk_request_new {
 	const char *reason;           /* required */
 	json_t *details;              /* an object: the kind's fields */
 	json_t *safeguards_confirmed; /* an array of safeguard names, or NULL */
+	/*
+	 * When not NULL, receives the SPEC §3 decision the filing was judged by
+	 * (a new reference, also when it was refused: the citations of a
+	 * forbidden_by_policy), or stays NULL for a kind without a decision.
+	 */
+	json_t **decision_out;
 } sk_request_new;
 
 /*

@@ -378,12 +378,14 @@ static const sk_field rq_exception[] = {
 /* 管理区域の入退室: 成田 基準 3(2)②ア（入退室管理簿）, 八王子 13. */
 static const sk_field rq_zone[] = {
     RQ_TEXT("zone", "管理区域", "Zone", R, "入室する区域", "the security zone"),
-    RQ_TEXT("entered_at", "入室日時", "Entered at", R, "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM"),
+    RQ_TEXT("entered_at", "入室日時", "Entered at", R | SK_FF_MINUTE, "YYYY-MM-DD HH:MM",
+            "YYYY-MM-DD HH:MM"),
     RQ_TEXT("escort", "立会者", "Escort", 0, "立ち会う職員", "who accompanies"),
     RQ_TEXT("purpose", "目的", "Purpose", 0, "入室の目的", "why"),
 };
 static const sk_field fu_zone[] = {
-    RQ_TEXT("left_at", "退室日時", "Left at", R, "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM"),
+    RQ_TEXT("left_at", "退室日時", "Left at", R | SK_FF_MINUTE, "YYYY-MM-DD HH:MM",
+            "YYYY-MM-DD HH:MM"),
 };
 
 /* 鍵の貸出し（鍵管理簿）: 成田 基準 3(1)④, 八王子 13. */
@@ -500,7 +502,7 @@ static const sk_field complete_fields[] = {
     RQ_DATE("provided_on", "提供日", "Provided on", 0, "provide_external", "provide_external"),
     RQ_TEXT("certificate", "廃棄証明書", "Disposal certificate", 0, "dispose", "dispose"),
     RQ_DATE("disposed_on", "廃棄した日", "Disposed on", 0, "dispose", "dispose"),
-    RQ_TEXT("left_at", "退室日時", "Left at", 0, "zone_entry", "zone_entry"),
+    RQ_TEXT("left_at", "退室日時", "Left at", SK_FF_MINUTE, "zone_entry", "zone_entry"),
 };
 const sk_schema sk_schema_request_complete = {"request_complete", "完了の記録", "Follow-through",
                                               complete_fields, N(complete_fields)};

@@ -45,6 +45,7 @@ enum {
 	SK_FF_REQUIRED = 1u << 0, /* must be given when the record is created */
 	SK_FF_DETAIL = 1u << 1,   /* a 機密性3 detail: shown only on a recorded read */
 	SK_FF_PAST = 1u << 2,     /* a date that has happened: not after today in Japan */
+	SK_FF_MINUTE = 1u << 3,   /* text holding a date and a time: YYYY-MM-DD HH:MM */
 };
 
 /* The longest word of an SK_FT_WORDS list, in bytes. */

@@ -39,9 +39,37 @@ static sk_err file_w(sk_ctx *c, int64_t unused, json_t *body, json_t **out, sk_b
 	    .details = json_object_get(body, "details"),
 	    .safeguards_confirmed = json_object_get(body, "safeguards_confirmed"),
 	};
+	json_t *decision = NULL;
+	in.decision_out = &decision;
 	int64_t id = 0;
 	sk_err e = sk_request_file(c, &in, &id, err);
+	if (e == SK_ERR_FORBIDDEN_BY_POLICY) {
+		*out = decision; /* what the refusal carries (answer below) */
+		return e;
+	}
+	json_decref(decision);
 	return e ? e : sk_request_get(c, id, out, err);
+}
+
+/*
+ * A refusal by the policy carries what the policy said: its citations and
+ * the whole decision (issue #13's contract); other answers are plain.
+ */
+static void answer_write(sk_http_rctx *r, sk_err e, sk_buf *err, json_t *out, int status)
+{
+	if (e != SK_ERR_FORBIDDEN_BY_POLICY || !out) {
+		sk_http_reply_result(r, e, err, status, out);
+		return;
+	}
+	json_t *j = json_pack("{s:{s:s, s:s, s:O, s:O}}", "error", "code", sk_err_code(e),
+	                      "message", sk_msg_of(err, e, r->lang), "citations",
+	                      json_object_get(out, "citations"), "decision", out);
+	json_decref(out);
+	if (j)
+		sk_http_reply_json(r, sk_err_http_status(e), j);
+	else
+		sk_http_reply_fail(r, SK_ERR_NOMEM, NULL);
+	sk_buf_free(err);
 }
 
 static sk_err approve_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
@@ -74,7 +102,7 @@ static void write_through(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, int 
 {
 	/* A copy the writer's thread owns: the request's body goes with the request. */
 	json_t *body = r->body ? json_deep_copy(r->body) : json_object();
-	if (body && sk_http_pool_write(r, fn, id, body, status))
+	if (body && sk_http_pool_write(r, fn, id, body, status, answer_write))
 		return;
 	json_t *out = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -84,7 +112,7 @@ static void write_through(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, int 
 	sk_err e = fn(&c, id, r->body ? r->body : empty, &out, &err);
 	json_decref(empty);
 	sk_ctx_fini(&c);
-	sk_http_reply_result(r, e, &err, status, out);
+	answer_write(r, e, &err, out, status);
 	sk_buf_free(&err);
 }
 

@@ -113,6 +113,8 @@ enum {
 	SK_R_CREATES = 1u << 5,
 	/* allowed while a TOTP secret must be enrolled (the self-enrollment routes) */
 	SK_R_ENROLL = 1u << 6,
+	/* may be refused by the policy itself: answers 422 forbidden_by_policy (requests, C7) */
+	SK_R_POLICY = 1u << 7,
 };
 
 /* A route's capability (sk_cap), or any session holding some role (logout, own password). */
@@ -284,8 +286,15 @@ bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m);
  */
 typedef sk_err (*sk_http_write_fn)(sk_ctx *c, int64_t id, json_t *arg, json_t **out,
                                    sk_buf *err);
+/*
+ * How the loop answers a write: with out (taken) and status, or the error e
+ * (out may then hold what the error answer carries). NULL: the plain
+ * answer, sk_http_reply_result.
+ */
+typedef void (*sk_http_write_answer)(sk_http_rctx *r, sk_err e, sk_buf *err, json_t *out,
+                                     int status);
 bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg,
-                        int status);
+                        int status, sk_http_write_answer answer);
 /* How many logins may wait for a login worker; more answer 503 with Retry-After. */
 #define SK_HTTP_LOGIN_QUEUE_MAX 32
 /*

@@ -126,6 +126,7 @@ static json_t *responses(const sk_http_route *rt)
 	    {"409", writes},
 	    {"413", body},
 	    {"415", body},
+	    {"422", (rt->flags & SK_R_POLICY) != 0},
 	    /* a locked account (or an unknown login failed as often) 423; a throttled address 429
 	     */
 	    {"423", login},

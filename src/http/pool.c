@@ -63,6 +63,7 @@ struct sk_http_job {
 	int64_t wid;
 	json_t *warg, *out;
 	int status;
+	sk_http_write_answer answer;
 	/* login input (password_len bytes at password, owned and wiped) */
 	char *password;
 	size_t password_len;
@@ -326,7 +327,7 @@ static sk_err run_write(sk_store *s, void *ctx, sk_buf *err)
 }
 
 bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg,
-                        int status)
+                        int status, sk_http_write_answer answer)
 {
 	sk_http_job *j = NULL;
 	if (!pool.writer || strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX ||
@@ -338,6 +339,7 @@ bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t
 	j->wid = id;
 	j->warg = arg;
 	j->status = status;
+	j->answer = answer;
 	snprintf(j->login, sizeof(j->login), "%s", r->actor.login);
 	j->actor = r->actor;
 	j->actor.login = j->login;
@@ -476,11 +478,14 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 			sk_api_login_finish(&r, j->e, &j->session, &j->err);
 		} else if (j->kind == JOB_VERIFY) {
 			sk_api_audit_verify_finish(&r, j->e, &j->verify, j->err.data);
+		} else if (j->kind == JOB_WRITE) {
+			if (j->answer)
+				j->answer(&r, j->e, &j->err, j->out, j->status);
+			else
+				sk_http_reply_result(&r, j->e, &j->err, j->status, j->out);
+			j->out = NULL; /* the answer took it */
 		} else if (j->e) {
 			sk_http_reply_fail(&r, j->e, &j->err);
-		} else if (j->kind == JOB_WRITE) {
-			sk_http_reply_json(&r, j->status, j->out);
-			j->out = NULL; /* the reply took it */
 		} else {
 			sk_http_reply_text(&r, 200, "application/json; charset=utf-8",
 			                   j->made.answer.data, j->made.answer.len);

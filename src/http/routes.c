@@ -172,7 +172,7 @@ static const sk_http_route routes[] = {
      NULL},
     {"POST",
      "/api/v1/requests",
-     SK_R_BODY | SK_R_CREATES,
+     SK_R_BODY | SK_R_CREATES | SK_R_POLICY,
      SK_CAP_REQUEST_FILE,
      sk_api_request_file,
      "file a request (take_out, dispose, exception …): decided by the profile and routed to the "

@@ -193,8 +193,12 @@ error(file(st1, "take_out", {"destination": "x", "from": "2026-12-10", "until": 
 error(file(st1, "use_private_device", {"device": "私物PC", "purpose": "在宅"}), 422,
       "forbidden_by_policy", None, "私物 (基準 4(1)①カ) outside the exception path")
 got = file(st1, "use_private_device", {"device": "私物PC", "purpose": "在宅"})
-check("4(1)①カ" in got[2]["error"]["message"], "forbidden_by_policy cites: %r" % got[2])
+check("4(1)①カ" in got[2]["error"]["message"]
+      and "成田 基準 4(1)①カ" in got[2]["error"]["citations"]
+      and got[2]["error"]["decision"]["decision"] == "forbid", "forbidden_by_policy cites: %r" % got[2])
 error(file(st1, "teleport", {}), 400, "invalid_input", "kind", "unknown kind")
+error(file(st1, "zone_entry", {"zone": "サーバ室", "entered_at": "2026-12-03 25:00"}), 400,
+      "invalid_input", "entered_at", "an hour that is no hour")
 error(file(st1, "take_out", {"destination": "x", "from": "2026-12-10", "until": "2026-12-11",
                              "purpose": "p", "colour": "red"}, pc, ["record"]), 400,
       "invalid_input", "colour", "unknown detail")
@@ -285,6 +289,8 @@ check(r["status"] == "pending" and r["approver_role"] == "ciso" and r["emergency
 r = ok(file(st1, "zone_entry", {"zone": "サーバ室", "entered_at": "2026-12-03 10:00",
                                 "escort": "sysmgr"}), 201, "zone_entry")
 check(r["status"] == "approved" and r["approver_role"] is None, "zone_entry: %r" % r)
+error(st1.call("POST", "/api/v1/requests/%d/complete" % r["id"], {"left_at": "2026-12-03 09:00"}),
+      400, "invalid_input", "left_at", "left before entering")
 r = ok(st1.call("POST", "/api/v1/requests/%d/complete" % r["id"], {"left_at": "2026-12-03 11:00"}),
        200, "left")
 check(r["status"] == "completed", "zone_entry completed")
@@ -303,13 +309,14 @@ U = build("hachioji",
           [("dept-a", "department", None), ("dm-a", "designated_manager", "dept-a"),
            ("sec-a1", "section", "dept-a")],
           [("dmstaff", "dm-a", "staff"), ("dmchief", "dm-a", "dm_officer"),
-           ("secmgr", "dept-a", "security_manager"), ("staff1", "sec-a1", "staff"),
+           ("secmgr", "dept-a", "security_manager"), ("sysmgr", "dept-a", "system_manager"),
+           ("staff1", "sec-a1", "staff"),
            ("ciso", None, "ciso")])
 doc = asset("dm-a")
 top = asset("dm-a", conf="3", name="利用者名簿")
 cityasset = asset("sec-a1")
 srv = Server()
-C = clients(srv, ["dmstaff", "dmchief", "secmgr", "staff1", "ciso"])
+C = clients(srv, ["dmstaff", "dmchief", "secmgr", "sysmgr", "staff1", "ciso"])
 r = ok(file(C["dmstaff"], "take_out", {"destination": "市役所", "from": "2026-12-10",
                                          "until": "2026-12-10", "purpose": "報告"}, doc,
             ["encrypt_or_password", "locked_case", "record"]), 201, "hachioji take_out")
@@ -326,7 +333,11 @@ check(r["status"] == "pending" and r["approver_role"] in ("security_manager", "s
       "16(10) is an ordinary approval: %r" % r)
 check(r["approver_role"] == "security_manager" and r["approver_unit"] == U["dept-a"],
       "routed up the chain to the 情報セキュリティ管理者: %r" % r)
-r = ok(C["secmgr"].call("POST", "/api/v1/requests/%d/approve" % r["id"], {}), 200, "approve")
+# 「又は」: the 情報システム管理者 may give the permission as well (any_of).
+r = ok(C["sysmgr"].call("POST", "/api/v1/requests/%d/approve" % r["id"], {}), 200,
+       "the other role of 16(10) approves")
+check(r["status"] == "approved" and r["decided_by"] == "sysmgr" and r["as_deputy"] is False,
+      "any_of approval: %r" % r)
 
 error(file(C["dmstaff"], "copy", {"copies": 1, "purpose": "控え"}, top, ["encrypt_or_password"]),
       422, "forbidden_by_policy", None, "a copy of 機密性3 (7(3)) outside the exception path")
