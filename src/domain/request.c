@@ -16,12 +16,13 @@
 #include "authz.h"
 #include "decision.h"
 #include "notify.h"
+#include "org.h"
 #include "schema.h"
 
 #define LIST_DEFAULT 100
 #define LIST_MAX     1000
 #define ROUTE_MAX    SK_POLICY_MAX_APPROVERS
-#define CHAIN_MAX    64 /* deeper org trees than this are refused by org.c long before */
+#define CHAIN_MAX    SK_ORG_LINE_MAX
 
 /* sk_fail, then the field the failure is about (a static key: the schema's). */
 static sk_err fail_at(sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
@@ -149,49 +150,11 @@ static const char *jstr(json_t *o, const char *k)
 
 /* --- the chain of command --- */
 
-/* unit and the units above it, nearest first. */
-static sk_err chain_of(sk_store *s, int64_t unit, int64_t *out, size_t *n, sk_buf *err)
-{
-	*n = 0;
-	while (unit && *n < CHAIN_MAX) {
-		out[(*n)++] = unit;
-		int64_t parent = 0;
-		sk_val p[] = {SK_VINT(unit)};
-		sk_err e = sk_store_query_int(
-		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent,
-		    err);
-		if (e)
-			return e;
-		unit = parent;
-	}
-	return SK_OK;
-}
-
-/*
- * The nearest unit of chain where an active account other than not_user
- * holds role: *found 0 when none does.
- */
+/* The line up the tree and its holders are org.c's, shared with incidents and the org check. */
 static sk_err holder_unit(sk_store *s, sk_role role, const int64_t *chain, size_t n,
                           int64_t not_user, int64_t *found, sk_buf *err)
 {
-	*found = 0;
-	for (size_t i = 0; i < n; i++) {
-		int64_t k = 0;
-		sk_val p[] = {sk_vtext(sk_role_name(role)), SK_VINT(chain[i]), SK_VINT(not_user)};
-		sk_err e =
-		    sk_store_query_int(s,
-		                       "SELECT COUNT(*) FROM role_assignment ra JOIN users u ON "
-		                       "u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? "
-		                       "AND u.status = 'active' AND u.id <> ?",
-		                       p, 3, &k, err);
-		if (e)
-			return e;
-		if (k) {
-			*found = chain[i];
-			return SK_OK;
-		}
-	}
-	return SK_OK;
+	return sk_org_holder_unit(s, sk_role_name(role), chain, n, not_user, found, err);
 }
 
 /* Whether user holds role at one of the units of chain. */
@@ -399,7 +362,7 @@ static sk_err who_is(sk_ctx *c, const req_row *r, who_kind *out, sk_buf *err)
 		int64_t chain[CHAIN_MAX];
 		size_t n;
 		bool yes = false;
-		sk_err e = chain_of(c->store, r->approver_unit, chain, &n, err);
+		sk_err e = sk_org_line(c->store, r->approver_unit, chain, &n, err);
 		if (!e)
 			e = holds_in(c->store, c->actor->user_id, r->approver_role, chain, n, &yes,
 			             err);
@@ -416,7 +379,7 @@ static sk_err who_is(sk_ctx *c, const req_row *r, who_kind *out, sk_buf *err)
 		if (json_is_array(alt)) {
 			int64_t rchain[CHAIN_MAX];
 			size_t rn = 0;
-			e = chain_of(c->store, r->unit_id, rchain, &rn, err);
+			e = sk_org_line(c->store, r->unit_id, rchain, &rn, err);
 			size_t i;
 			json_t *v;
 			json_array_foreach (alt, i, v) {
@@ -889,7 +852,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	size_t nchain = 0;
 	int64_t approver_unit = 0;
 	sk_role approver = SK_ROLE_NONE;
-	if (nroute && (e = chain_of(c->store, unit, chain, &nchain, err)))
+	if (nroute && (e = sk_org_line(c->store, unit, chain, &nchain, err)))
 		goto out;
 	if (nroute) {
 		size_t first = 0;
@@ -1078,7 +1041,7 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 		if (!next || sk_role_parse(next, &role) || !rest_s)
 			e = sk_fail(err, SK_ERR_CORRUPT, "request %" PRId64 ": bad route", id);
 		if (!e)
-			e = chain_of(c->store, r.unit_id, chain, &n, err);
+			e = sk_org_line(c->store, r.unit_id, chain, &n, err);
 		if (!e)
 			e = holder_unit(c->store, role, chain, n, r.requester_id, &unit, err);
 		if (!e && !unit)
