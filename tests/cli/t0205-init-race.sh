@@ -1,3 +1,4 @@
+# alone
 # Two inits racing on one database: exactly one wins, the other is refused
 # with exit 2, and the installation has one root and one CISO.
 . "$SEKISHO_TESTLIB"

@@ -1,3 +1,4 @@
+# alone
 # Crash safety (SPEC §4): two writers adding org units concurrently are
 # killed with SIGKILL at random moments, dozens of times. Afterwards every
 # unit a writer reported committed exists, every unit has exactly its audit
