@@ -90,6 +90,10 @@ static json_t *parameters(const sk_http_route *rt)
 		json_array_append_new(ps,
 		                      json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "login", "in",
 		                                "path", "required", 1, "schema", "type", "string"));
+	if (strstr(rt->path, "{name}"))
+		json_array_append_new(ps,
+		                      json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "name", "in",
+		                                "path", "required", 1, "schema", "type", "string"));
 	for (const sk_http_qparam *q = rt->query; q && q->name; q++)
 		json_array_append_new(ps,
 		                      json_pack("{s:s, s:s, s:b, s:{s:s, s:I}}", "name", q->name,
