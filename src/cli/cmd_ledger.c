@@ -16,9 +16,8 @@
 #include "cli.h"
 #include "commands.h"
 
-#define FILTERS                                                                                    \
-	"[--status S] [--unit U] [--from YYYY-MM-DD] [--until YYYY-MM-DD] [--asset ID]"
-#define LIST_USAGE   "--db URL [--as LOGIN] " FILTERS " [--json] NAME"
+#define FILTERS    "[--status S] [--unit U] [--from YYYY-MM-DD] [--until YYYY-MM-DD] [--asset ID]"
+#define LIST_USAGE "--db URL [--as LOGIN] " FILTERS " [--json] NAME"
 #define EXPORT_USAGE                                                                               \
 	"--db URL [--as LOGIN] --format csv|xlsx [--encoding cp932|utf-8-bom|utf-8] "              \
 	"[--out FILE] " FILTERS " NAME"
@@ -125,12 +124,14 @@ static int lg_list(int argc, char **argv)
 	if (a.json) {
 		rc = sk_cli_print_json(j);
 	} else {
-		/* One line a row: every column's value, tab-separated, under the Japanese headings. */
+		/* One line a row: every column's value, tab-separated, under the Japanese headings.
+		 */
 		json_t *cols = json_object_get(j, "columns"), *rows = json_object_get(j, "rows");
 		size_t i, k;
 		json_t *col, *row;
 		json_array_foreach (cols, i, col)
-			printf("%s%s", i ? "\t" : "", json_string_value(json_object_get(col, "ja")));
+			printf("%s%s", i ? "\t" : "",
+			       json_string_value(json_object_get(col, "ja")));
 		printf("\n");
 		json_array_foreach (rows, k, row) {
 			json_array_foreach (cols, i, col) {
@@ -139,7 +140,9 @@ static int lg_list(int argc, char **argv)
 				char *t = json_is_string(v) ? NULL
 				          : json_is_null(v) ? NULL
 				                            : json_dumps(v, JSON_ENCODE_ANY);
-				const char *txt = json_is_string(v) ? json_string_value(v) : t ? t : "";
+				const char *txt = json_is_string(v) ? json_string_value(v)
+				                  : t               ? t
+				                                    : "";
 				printf("%s", i ? "\t" : "");
 				for (const char *p = txt; *p; p++)
 					putchar(*p == '\n' || *p == '\t' ? ' ' : *p);
@@ -189,7 +192,8 @@ static int lg_export(int argc, char **argv)
 	const char *format = a.format ? a.format : "csv";
 	bool xlsx = strcmp(format, "xlsx") == 0;
 	if (!xlsx && strcmp(format, "csv") != 0)
-		return sk_cli_usage_error(EXPORT_USAGE, "--format: unknown '%s' (csv or xlsx)", format);
+		return sk_cli_usage_error(EXPORT_USAGE, "--format: unknown '%s' (csv or xlsx)",
+		                          format);
 	if (xlsx && !a.out && isatty(STDOUT_FILENO))
 		return sk_cli_usage_error(EXPORT_USAGE, "an Excel export needs --out FILE");
 	if (xlsx && a.encoding)
@@ -216,8 +220,8 @@ static int lg_export(int argc, char **argv)
 	sk_ctx_init(&c, s, NULL, &who.actor);
 	char *buf = NULL;
 	size_t n = 0;
-	sk_err e = sk_ledger_export(&c, name, &a.f, xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, enc, &buf,
-	                            &n, &err);
+	sk_err e = sk_ledger_export(&c, name, &a.f, xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, enc,
+	                            &buf, &n, &err);
 	sk_ctx_fini(&c);
 	if (!e && a.out)
 		e = write_file(a.out, buf, n, &err);
@@ -233,4 +237,7 @@ static const struct sk_cli_verb verbs[] = {
     {NULL, NULL, NULL},
 };
 
-int sk_cmd_ledger(int argc, char **argv) { return sk_cli_dispatch("ledger", verbs, argc - 1, argv + 1); }
+int sk_cmd_ledger(int argc, char **argv)
+{
+	return sk_cli_dispatch("ledger", verbs, argc - 1, argv + 1);
+}

@@ -20,8 +20,10 @@ static int rc_purge(int argc, char **argv)
 	const char *db = NULL, *before = NULL;
 	bool dry = false, json = false;
 	const sk_cli_opt opts[] = {
-	    SK_OPT_STR("db", &db),        SK_OPT_STR("before", &before),
-	    SK_OPT_FLAG("dry-run", &dry), SK_OPT_FLAG("json", &json),
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("before", &before),
+	    SK_OPT_FLAG("dry-run", &dry),
+	    SK_OPT_FLAG("json", &json),
 	    SK_OPT_END,
 	};
 	int rc;
@@ -43,7 +45,8 @@ static int rc_purge(int argc, char **argv)
 	if (json)
 		rc = sk_cli_print_json(res);
 	else {
-		json_t *rq = json_object_get(res, "requests"), *in = json_object_get(res, "incidents");
+		json_t *rq = json_object_get(res, "requests"),
+		       *in = json_object_get(res, "incidents");
 		printf("%s %lld requests and %lld incidents whose final state is before %s "
 		       "(%lld records before it are still open and kept)\n",
 		       dry ? "would purge" : "purged",
@@ -87,7 +90,9 @@ static int rc_retention(int argc, char **argv)
 			const char *period = json_string_value(json_object_get(r, "period"));
 			printf("%s %s%s → %s: ", json_string_value(json_object_get(r, "record")),
 			       kind ? kind : "*",
-			       json_is_true(json_object_get(r, "mynumber_asset")) ? " (特定個人情報)" : "",
+			       json_is_true(json_object_get(r, "mynumber_asset"))
+			           ? " (特定個人情報)"
+			           : "",
 			       ret);
 			if (strcmp(period, "days") == 0)
 				printf("%lld years (%s)",
@@ -113,4 +118,7 @@ static const struct sk_cli_verb verbs[] = {
     {NULL, NULL, NULL},
 };
 
-int sk_cmd_record(int argc, char **argv) { return sk_cli_dispatch("record", verbs, argc - 1, argv + 1); }
+int sk_cmd_record(int argc, char **argv)
+{
+	return sk_cli_dispatch("record", verbs, argc - 1, argv + 1);
+}

@@ -22,10 +22,10 @@
 #include "org.h"
 #include "schema.h"
 
-#define N(a)      (sizeof(a) / sizeof((a)[0]))
-#define COLS_MAX  64
-#define JST       (9 * 3600)
-#define ROWS_MAX  1048000 /* what one .xlsx sheet holds, less its title rows */
+#define N(a)     (sizeof(a) / sizeof((a)[0]))
+#define COLS_MAX 64
+#define JST      (9 * 3600)
+#define ROWS_MAX 1048000 /* what one .xlsx sheet holds, less its title rows */
 
 /* The ledgers: name, the request kind it lists, and its title (八王子・成田 の呼び名). */
 static const struct ledger_def {
@@ -40,9 +40,8 @@ static const struct ledger_def {
     {"exception", "exception", "例外措置一覧", "Exceptions"},
 };
 
-const char *const sk_ledger_names[] = {"take_out",   "disposal",          "key_loan",
-                                       "zone_entry", "mynumber_handling", "exception",
-                                       NULL};
+const char *const sk_ledger_names[] = {"take_out",          "disposal",  "key_loan", "zone_entry",
+                                       "mynumber_handling", "exception", NULL};
 
 static const struct ledger_def *ledger_of(const char *name)
 {
@@ -107,8 +106,8 @@ static const sk_field *lf(const char *key) { return sk_schema_field(&sk_schema_l
 static void columns_of(const char *kind, cols *cs)
 {
 	cs->n = 0;
-	static const char *const head[] = {"id", "status", "created_at", "requester", "unit_code",
-	                                   "unit_name"};
+	static const char *const head[] = {"id",        "status",    "created_at",
+	                                   "requester", "unit_code", "unit_name"};
 	for (size_t i = 0; i < N(head); i++)
 		add_col(cs, NULL, lf(head[i]), SRC_ROW);
 	add_col(cs, NULL, sk_schema_field(&sk_schema_request, "asset_id"), SRC_ROW);
@@ -122,7 +121,7 @@ static void columns_of(const char *kind, cols *cs)
 	const sk_schema *fu = sk_schema_request_followup(kind);
 	for (size_t i = 0; fu && i < fu->n; i++)
 		add_col(cs, NULL, &fu->fields[i], SRC_FOLLOW);
-	static const char *const tail[] = {"approver_role", "decided_by", "as_deputy",
+	static const char *const tail[] = {"approver_role", "decided_by",   "as_deputy",
 	                                   "decided_at",    "completed_at", "steps"};
 	for (size_t i = 0; i < N(tail); i++)
 		add_col(cs, NULL, lf(tail[i]), SRC_ROW);
@@ -139,8 +138,7 @@ static void today_jst(char out[11])
 }
 
 /* The Unix time at which day (YYYY-MM-DD or 和暦) begins in Japan, plus add_days. */
-static sk_err day_start(const char *field, const char *day, int add_days, int64_t *out,
-                        sk_buf *err)
+static sk_err day_start(const char *field, const char *day, int add_days, int64_t *out, sk_buf *err)
 {
 	sk_date d;
 	if (sk_wareki_parse(day, strlen(day), &d, NULL))
@@ -215,10 +213,9 @@ static sk_err units_of(sk_ctx *c, const char *unit_ref, units *u, sk_buf *err)
 	if (unit_ref && *unit_ref) {
 		sk_org_unit ou;
 		if ((e = sk_org_get(c->store, unit_ref, &ou, err)))
-			return e == SK_ERR_NOT_FOUND
-			           ? fail_at(err, SK_ERR_INVALID, "unit", "unit: no unit '%.64s'",
-			                     unit_ref)
-			           : e;
+			return e == SK_ERR_NOT_FOUND ? fail_at(err, SK_ERR_INVALID, "unit",
+			                                       "unit: no unit '%.64s'", unit_ref)
+			                             : e;
 		top = ou.id;
 	}
 	bool everywhere = sk_authz_everywhere(c, SK_CAP_LEDGER_READ);
@@ -263,8 +260,9 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 	w->p[w->n++] = sk_vtext(kind);
 	const char *st = f->status;
 	if (st && *st) {
-		static const char *const known[] = {"pending",     "approved",  "rejected", "withdrawn",
-		                                    "in_progress", "completed", "expired"};
+		static const char *const known[] = {"pending",   "approved",    "rejected",
+		                                    "withdrawn", "in_progress", "completed",
+		                                    "expired"};
 		bool ok = false;
 		for (size_t i = 0; i < N(known); i++)
 			ok = ok || strcmp(known[i], st) == 0;
@@ -275,12 +273,14 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 			               st);
 		/* An approved exception past its period reads as expired (request.h). */
 		if (strcmp(st, "expired") == 0) {
-			sk_buf_adds(&w->sql, " AND (r.status = 'expired' OR (r.status = 'approved' AND "
-			                     "r.kind = 'exception' AND r.period_until < ?))");
+			sk_buf_adds(&w->sql,
+			            " AND (r.status = 'expired' OR (r.status = 'approved' AND "
+			            "r.kind = 'exception' AND r.period_until < ?))");
 			w->p[w->n++] = sk_vtext(w->today);
 		} else if (strcmp(st, "approved") == 0) {
-			sk_buf_adds(&w->sql, " AND r.status = 'approved' AND NOT (r.kind = 'exception' "
-			                     "AND COALESCE(r.period_until, '9999') < ?)");
+			sk_buf_adds(&w->sql,
+			            " AND r.status = 'approved' AND NOT (r.kind = 'exception' "
+			            "AND COALESCE(r.period_until, '9999') < ?)");
 			w->p[w->n++] = sk_vtext(w->today);
 		} else {
 			sk_buf_adds(&w->sql, " AND r.status = ?");
@@ -299,8 +299,8 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 		if ((e = day_start("until", f->until, 1, &until, err)))
 			return e;
 		if (from && until <= from)
-			return fail_at(err, SK_ERR_INVALID, "until", "until (%.32s) is before from (%.32s)",
-			               f->until, f->from);
+			return fail_at(err, SK_ERR_INVALID, "until",
+			               "until (%.32s) is before from (%.32s)", f->until, f->from);
 		sk_buf_adds(&w->sql, " AND r.created_at < ?");
 		w->p[w->n++] = SK_VINT(until);
 	}
@@ -337,8 +337,8 @@ static json_t *text_or_null(const sk_row *row, size_t i)
 
 static json_t *parsed(const sk_row *row, size_t i)
 {
-	json_t *j = sk_row_is_null(row, i) ? NULL
-	                                   : json_loads(sk_row_text(row, i), JSON_DECODE_ANY, NULL);
+	json_t *j =
+	    sk_row_is_null(row, i) ? NULL : json_loads(sk_row_text(row, i), JSON_DECODE_ANY, NULL);
 	return json_is_object(j) ? j : (json_decref(j), json_object());
 }
 
@@ -347,7 +347,7 @@ typedef struct reading {
 	const sk_policy *pol;
 	const char *today;
 	bool withhold;
-	json_t *rows; /* the rows in id order */
+	json_t *rows;  /* the rows in id order */
 	json_t *by_id; /* "id" → row, to attach the steps */
 } reading;
 
@@ -360,7 +360,8 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 {
 	reading *rd = ctx;
 	if (json_array_size(rd->rows) >= ROWS_MAX)
-		return sk_fail(err, SK_ERR_TOO_BIG, "more than %d rows: narrow the filters", ROWS_MAX);
+		return sk_fail(err, SK_ERR_TOO_BIG, "more than %d rows: narrow the filters",
+		               ROWS_MAX);
 	json_t *j = json_object(), *details = parsed(row, 11), *follow = parsed(row, 12);
 	const char *status = sk_row_text(row, 2);
 	const char *until = sk_row_is_null(row, 19) ? NULL : sk_row_text(row, 19);
@@ -373,8 +374,8 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 	json_object_set_new(j, "requester", json_string(sk_row_text(row, 3)));
 	json_object_set_new(j, "unit_code", json_string(sk_row_text(row, 4)));
 	json_object_set_new(j, "unit_name", json_string(sk_row_text(row, 5)));
-	json_object_set_new(j, "asset_id",
-	                    sk_row_is_null(row, 6) ? json_null() : json_integer(sk_row_int(row, 6)));
+	json_object_set_new(
+	    j, "asset_id", sk_row_is_null(row, 6) ? json_null() : json_integer(sk_row_int(row, 6)));
 	json_object_set_new(j, "asset_name", text_or_null(row, 7));
 	json_object_set_new(j, "asset_conf", text_or_null(row, 8));
 	json_object_set_new(j, "asset_location", text_or_null(row, 9));
@@ -416,8 +417,9 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 static const char *action_ja(const char *a)
 {
 	static const char *const map[][2] = {
-	    {"file", "申請"},     {"report", "事後報告"}, {"approve", "承認"}, {"reject", "却下"},
-	    {"withdraw", "取下げ"}, {"take_out", "持ち出し"}, {"complete", "完了"}, {"expire", "失効"},
+	    {"file", "申請"},     {"report", "事後報告"}, {"approve", "承認"},
+	    {"reject", "却下"},   {"withdraw", "取下げ"}, {"take_out", "持ち出し"},
+	    {"complete", "完了"}, {"expire", "失効"},
 	};
 	for (size_t i = 0; i < N(map); i++)
 		if (strcmp(map[i][0], a) == 0)
@@ -469,7 +471,8 @@ static sk_err ledger_read(sk_ctx *c, const struct ledger_def *l, const sk_ledger
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (!e) {
 		sk_buf_addf(&sql,
-		            "SELECT " ROW_COLS " FROM requests r JOIN org_unit o ON o.id = r.unit_id "
+		            "SELECT " ROW_COLS
+		            " FROM requests r JOIN org_unit o ON o.id = r.unit_id "
 		            "LEFT JOIN assets a ON a.id = r.asset_id%s ORDER BY r.id",
 		            w.sql.data);
 		e = sql.data ? sk_store_query(c->store, sql.data, w.p, w.n, take_row, rd, err)
@@ -477,11 +480,12 @@ static sk_err ledger_read(sk_ctx *c, const struct ledger_def *l, const sk_ledger
 	}
 	if (!e && json_array_size(rd->rows)) {
 		sk_buf_reset(&sql);
-		sk_buf_addf(&sql,
-		            "SELECT s.request_id, s.at, s.actor, s.action, s.comment, s.as_deputy "
-		            "FROM request_steps s WHERE s.request_id IN (SELECT r.id FROM requests r%s) "
-		            "ORDER BY s.request_id, s.id",
-		            w.sql.data);
+		sk_buf_addf(
+		    &sql,
+		    "SELECT s.request_id, s.at, s.actor, s.action, s.comment, s.as_deputy "
+		    "FROM request_steps s WHERE s.request_id IN (SELECT r.id FROM requests r%s) "
+		    "ORDER BY s.request_id, s.id",
+		    w.sql.data);
 		e = sql.data ? sk_store_query(c->store, sql.data, w.p, w.n, take_step, rd, err)
 		             : sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	}
@@ -514,7 +518,8 @@ sk_err sk_ledger_list(sk_ctx *c, const char *name, const sk_ledger_filter *f, js
 	*out = NULL;
 	const struct ledger_def *l = ledger_of(name);
 	if (!l)
-		return fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'", name ? name : "");
+		return fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'",
+		               name ? name : "");
 	cols cs;
 	columns_of(l->kind, &cs);
 	reading rd = {.cs = &cs, .withhold = true};
@@ -534,7 +539,7 @@ sk_err sk_ledger_list(sk_ctx *c, const char *name, const sk_ledger_filter *f, js
 static const char *status_ja(const char *s)
 {
 	static const char *const map[][2] = {
-	    {"pending", "承認待ち"}, {"approved", "承認済み"}, {"rejected", "却下"},
+	    {"pending", "承認待ち"}, {"approved", "承認済み"},  {"rejected", "却下"},
 	    {"withdrawn", "取下げ"}, {"in_progress", "実施中"}, {"completed", "完了"},
 	    {"expired", "失効"},
 	};
@@ -560,8 +565,8 @@ static const char *cell_text(const col *cl, json_t *v, char nb[32])
 }
 
 /* The rows as CSV in enc, into a memory stream. */
-static sk_err write_csv(const cols *cs, json_t *rows, sk_csv_encoding enc, char **out,
-                        size_t *len, sk_buf *err)
+static sk_err write_csv(const cols *cs, json_t *rows, sk_csv_encoding enc, char **out, size_t *len,
+                        sk_buf *err)
 {
 	FILE *m = open_memstream(out, len);
 	if (!m)
@@ -640,7 +645,8 @@ static sk_err write_xlsx(const struct ledger_def *l, const cols *cs, json_t *row
 	snprintf(path, sizeof(path), "%s/sekisho-ledger-XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(path);
 	if (fd < 0)
-		return sk_fail(err, SK_ERR_IO, "cannot create a temporary file: %s", strerror(errno));
+		return sk_fail(err, SK_ERR_IO, "cannot create a temporary file: %s",
+		               strerror(errno));
 	close(fd);
 	sk_xlsx *x = NULL;
 	sk_err e = sk_xlsx_open(path, l->ja, &x, err);
@@ -653,8 +659,8 @@ static sk_err write_xlsx(const struct ledger_def *l, const cols *cs, json_t *row
 	for (size_t i = 0; i < cs->n; i++) {
 		heads[i] = cs->c[i].f->ja;
 		widths[i] = cs->c[i].f->type == SK_FT_LONGTEXT ? 40
-		            : cs->c[i].f->type == SK_FT_TEXT    ? 18
-		                                                : 10;
+		            : cs->c[i].f->type == SK_FT_TEXT   ? 18
+		                                               : 10;
 	}
 	char today[11], sub[160];
 	today_jst(today);
@@ -705,10 +711,10 @@ static sk_err record_export(sk_ctx *c, const struct ledger_def *l, const sk_ledg
 	json_t *after = json_pack(
 	    "{s:s, s:s, s:s?, s:{s:s?, s:s?, s:s?, s:s?, s:I}, s:I, s:I, s:I}", "ledger", l->name,
 	    "format", format, "encoding", encoding, "filter", "status",
-	    f->status && *f->status ? f->status : NULL, "unit", f->unit && *f->unit ? f->unit : NULL,
-	    "from", f->from && *f->from ? f->from : NULL, "until",
-	    f->until && *f->until ? f->until : NULL, "asset_id", (json_int_t)f->asset_id, "rows",
-	    (json_int_t)n, "first_id", lo, "last_id", hi);
+	    f->status && *f->status ? f->status : NULL, "unit",
+	    f->unit && *f->unit ? f->unit : NULL, "from", f->from && *f->from ? f->from : NULL,
+	    "until", f->until && *f->until ? f->until : NULL, "asset_id", (json_int_t)f->asset_id,
+	    "rows", (json_int_t)n, "first_id", lo, "last_id", hi);
 	sk_err e = sk_store_begin(c->store, err);
 	if (e) {
 		json_decref(after);
@@ -731,7 +737,8 @@ sk_err sk_ledger_export(sk_ctx *c, const char *name, const sk_ledger_filter *f,
 	*len = 0;
 	const struct ledger_def *l = ledger_of(name);
 	if (!l)
-		return fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'", name ? name : "");
+		return fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'",
+		               name ? name : "");
 	if (fmt == SK_LEDGER_CSV && (enc < SK_CSV_UTF8 || enc > SK_CSV_CP932))
 		return fail_at(err, SK_ERR_INVALID, "encoding", "encoding: unknown");
 	cols cs;

@@ -38,11 +38,12 @@ const char *sk_ledger_title(const char *name);
 
 /* What a ledger lists; every member may be NULL/0 (no filter). */
 typedef struct sk_ledger_filter {
-	const char *status; /* pending, approved, rejected, withdrawn, in_progress, completed, expired */
-	const char *unit;   /* a unit's id or code: its requests and those of the units below */
-	const char *from;   /* YYYY-MM-DD: filed on or after this day (in Japan) */
-	const char *until;  /* YYYY-MM-DD: filed on or before this day */
-	int64_t asset_id;   /* only requests about this asset */
+	const char
+	    *status; /* pending, approved, rejected, withdrawn, in_progress, completed, expired */
+	const char *unit;  /* a unit's id or code: its requests and those of the units below */
+	const char *from;  /* YYYY-MM-DD: filed on or after this day (in Japan) */
+	const char *until; /* YYYY-MM-DD: filed on or before this day */
+	int64_t asset_id;  /* only requests about this asset */
 } sk_ledger_filter;
 
 /*

@@ -36,7 +36,8 @@ static const struct rule {
     {"request", "carry_in", false, "take_out_records"},
     /* 提供の記録: 八王子 7(8)ア */
     {"request", "provide_external", false, "provide_records"},
-    /* 廃棄の記録: 八王子 7(9)イ; 成田 基準 2(2)⑩イ; 特定個人情報の廃棄記録 7年: 八王子 7(9)ウ・エ */
+    /* 廃棄の記録: 八王子 7(9)イ; 成田 基準 2(2)⑩イ; 特定個人情報の廃棄記録 7年: 八王子 7(9)ウ・エ
+     */
     {"request", "dispose", false, "disposal_records"},
     {"request", "dispose", true, "mynumber_disposal_records"},
     /* 入退室の記録: 八王子 8(5); 成田 基準 3(2)②ア */
@@ -106,7 +107,8 @@ sk_err sk_retention_rules(sk_ctx *c, json_t **out, sk_buf *err)
 		return e;
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < N(rules); i++) {
-		const sk_retention *r = pol ? sk_policy_retention_find(pol, rules[i].retention) : NULL;
+		const sk_retention *r =
+		    pol ? sk_policy_retention_find(pol, rules[i].retention) : NULL;
 		json_t *cs = json_array();
 		for (unsigned k = 0; r && cs && k < r->n_citations; k++)
 			json_array_append_new(cs, json_string(r->citations[k]));
@@ -114,9 +116,9 @@ sk_err sk_retention_rules(sk_ctx *c, json_t **out, sk_buf *err)
 		    a, json_pack("{s:s, s:s?, s:b, s:s, s:s?, s:I, s:I, s:s, s:o}", "record",
 		                 rules[i].record, "kind", rules[i].kind, "mynumber_asset",
 		                 rules[i].mynumber, "retention", rules[i].retention, "what",
-		                 r ? r->what : NULL, "years", (json_int_t)(r ? r->years : 0), "days",
-		                 (json_int_t)(r ? r->days : 0), "period",
-		                 !r ? "forever (no entry: the seed is silent)"
+		                 r ? r->what : NULL, "years", (json_int_t)(r ? r->years : 0),
+		                 "days", (json_int_t)(r ? r->days : 0), "period",
+		                 !r               ? "forever (no entry: the seed is silent)"
 		                 : r->unspecified ? "forever (period unspecified)"
 		                                  : "days",
 		                 "citations", cs ? cs : json_array()));
@@ -244,25 +246,28 @@ static sk_err check_periods(const sk_policy *pol, const char *record, const recs
 		cites(g.entry, &c);
 		sk_err e;
 		if (!g.entry)
-			e = sk_fail(err, SK_ERR_CONFLICT,
-			            "%s %s %lld (and %zu more): no retention entry of the profile governs "
-			            "%s records, so they are kept for ever (the strictest, where the seed "
-			            "is silent); nothing was purged",
-			            record, r->kind, (long long)r->id, same - 1, r->kind);
+			e = sk_fail(
+			    err, SK_ERR_CONFLICT,
+			    "%s %s %lld (and %zu more): no retention entry of the profile governs "
+			    "%s records, so they are kept for ever (the strictest, where the seed "
+			    "is silent); nothing was purged",
+			    record, r->kind, (long long)r->id, same - 1, r->kind);
 		else if (g.forever)
-			e = sk_fail(err, SK_ERR_CONFLICT,
-			            "%s %s %lld (and %zu more): kept for ever under retention '%s' (%s; "
-			            "period unspecified, %s); nothing was purged",
-			            record, r->kind, (long long)r->id, same - 1, g.entry->id,
-			            g.entry->what, c.data ? c.data : "");
+			e = sk_fail(
+			    err, SK_ERR_CONFLICT,
+			    "%s %s %lld (and %zu more): kept for ever under retention '%s' (%s; "
+			    "period unspecified, %s); nothing was purged",
+			    record, r->kind, (long long)r->id, same - 1, g.entry->id, g.entry->what,
+			    c.data ? c.data : "");
 		else {
 			char until[SK_TIME_STR_MAX];
 			sk_clock_format(r->final_at + g.days * 86400, until);
-			e = sk_fail(err, SK_ERR_CONFLICT,
-			            "%s %s %lld (and %zu more): inside its retention period until %.10s "
-			            "under retention '%s' (%s; %d years, %s); nothing was purged",
-			            record, r->kind, (long long)r->id, same - 1, until, g.entry->id,
-			            g.entry->what, g.entry->years, c.data ? c.data : "");
+			e = sk_fail(
+			    err, SK_ERR_CONFLICT,
+			    "%s %s %lld (and %zu more): inside its retention period until %.10s "
+			    "under retention '%s' (%s; %d years, %s); nothing was purged",
+			    record, r->kind, (long long)r->id, same - 1, until, g.entry->id,
+			    g.entry->what, g.entry->years, c.data ? c.data : "");
 		}
 		sk_buf_free(&c);
 		if (err)
@@ -287,8 +292,8 @@ static json_t *summary(recs *rs)
 		size_t j = i;
 		while (j + 1 < rs->n && rs->v[j + 1].id == rs->v[j].id + 1)
 			j++;
-		json_array_append_new(ranges, json_pack("[I, I]", (json_int_t)rs->v[i].id,
-		                                        (json_int_t)rs->v[j].id));
+		json_array_append_new(
+		    ranges, json_pack("[I, I]", (json_int_t)rs->v[i].id, (json_int_t)rs->v[j].id));
 		i = j + 1;
 	}
 	return json_pack("{s:I, s:o}", "count", (json_int_t)rs->n, "ids", ranges);
@@ -355,12 +360,13 @@ sk_err sk_record_purge(sk_ctx *c, const char *before, bool dry_run, json_t **out
 	                   "r.asset_id WHERE r.created_at < ? ORDER BY r.id",
 	                   p, 1, take_request, &rq, err);
 	if (!e)
-		e = sk_store_query(c->store,
-		                   "SELECT i.id, i.kind, i.status, i.closed_at, i.updated_at, "
-		                   "(SELECT COUNT(*) FROM incident_assets ia JOIN assets a ON a.id = "
-		                   "ia.asset_id WHERE ia.incident_id = i.id AND a.mynumber <> 0) "
-		                   "FROM incidents i WHERE i.created_at < ? ORDER BY i.id",
-		                   p, 1, take_incident, &inc, err);
+		e = sk_store_query(
+		    c->store,
+		    "SELECT i.id, i.kind, i.status, i.closed_at, i.updated_at, "
+		    "(SELECT COUNT(*) FROM incident_assets ia JOIN assets a ON a.id = "
+		    "ia.asset_id WHERE ia.incident_id = i.id AND a.mynumber <> 0) "
+		    "FROM incidents i WHERE i.created_at < ? ORDER BY i.id",
+		    p, 1, take_incident, &inc, err);
 	if (!e) {
 		candidates(&rq, cutoff, &open);
 		candidates(&inc, cutoff, &open);
@@ -378,14 +384,16 @@ sk_err sk_record_purge(sk_ctx *c, const char *before, bool dry_run, json_t **out
 	}
 	if (!e && !dry_run && (rq.n || inc.n)) {
 		static const char *const del_rq[] = {
-		    "DELETE FROM mail_outbox WHERE notification_id IN (SELECT id FROM notifications "
+		    "DELETE FROM mail_outbox WHERE notification_id IN (SELECT id FROM "
+		    "notifications "
 		    "WHERE ref_type = 'request' AND ref_id IN (%s))",
 		    "DELETE FROM notifications WHERE ref_type = 'request' AND ref_id IN (%s)",
 		    "DELETE FROM request_steps WHERE request_id IN (%s)",
 		    "DELETE FROM requests WHERE id IN (%s)",
 		};
 		static const char *const del_inc[] = {
-		    "DELETE FROM mail_outbox WHERE notification_id IN (SELECT id FROM notifications "
+		    "DELETE FROM mail_outbox WHERE notification_id IN (SELECT id FROM "
+		    "notifications "
 		    "WHERE ref_type = 'incident' AND ref_id IN (%s))",
 		    "DELETE FROM notifications WHERE ref_type = 'incident' AND ref_id IN (%s)",
 		    "DELETE FROM incident_steps WHERE incident_id IN (%s)",

@@ -36,8 +36,8 @@ static const sk_http_qparam Q_REQUESTS[] = {{"box", 8},     {"status", 16}, {"ki
                                             {"before", 20}, {"limit", 20},  {NULL, 0}};
 static const sk_http_qparam Q_NOTIFICATIONS[] = {{"unread", 1}, {"limit", 3}, {NULL, 0}};
 static const sk_http_qparam Q_LEDGERS[] = {{"format", 4}, {"encoding", 12}, {"status", 16},
-                                           {"unit", 64},   {"from", 32},     {"until", 32},
-                                           {"asset", 20},  {NULL, 0}};
+                                           {"unit", 64},  {"from", 32},     {"until", 32},
+                                           {"asset", 20}, {NULL, 0}};
 static const sk_http_qparam Q_INCIDENTS[] = {{"status", 15}, {"kind", 15}, {NULL, 0}};
 static const sk_http_qparam Q_UNUSED
 [] = {{"days", 15}, {NULL, 0}};

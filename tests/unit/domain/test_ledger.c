@@ -74,8 +74,8 @@ static int64_t add_asset(sk_store *s, const char *unit, const char *conf, bool m
 static int64_t file(sk_store *s, who *w, const char *kind, int64_t asset, const char *reason,
                     const char *details, const char *safeguards)
 {
-	json_t *d = json_loads(details, 0, NULL), *sg = safeguards ? json_loads(safeguards, 0, NULL)
-	                                                           : NULL;
+	json_t *d = json_loads(details, 0, NULL),
+	       *sg = safeguards ? json_loads(safeguards, 0, NULL) : NULL;
 	assert_non_null(d);
 	sk_request_new in = {.kind = kind,
 	                     .asset_id = asset,
@@ -143,7 +143,7 @@ static sk_err purge(sk_store *s, int64_t days_ago, bool dry, json_t **out, sk_bu
 #define TAKE_OUT                                                                                   \
 	"{\"destination\": \"市役所\", \"from\": \"2026-04-01\", \"until\": \"2026-04-02\", "   \
 	"\"purpose\": \"報告\"}"
-#define SG      "[\"encrypt_or_password\", \"locked_case\", \"record\"]"
+#define SG       "[\"encrypt_or_password\", \"locked_case\", \"record\"]"
 #define MYNUMBER "{\"affair\": \"住民基本台帳\", \"handling\": \"利用\", \"on\": \"2026-04-01\"}"
 
 static void flow(const char *backend)
@@ -232,14 +232,14 @@ static void flow(const char *backend)
 	int64_t n0 = dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.export'");
 	char *buf = NULL;
 	size_t len = 0;
-	dt_ok(sk_ledger_export(dt_cli(s), "take_out", &none, SK_LEDGER_CSV, SK_CSV_CP932, &buf, &len,
-	                       &err),
+	dt_ok(sk_ledger_export(dt_cli(s), "take_out", &none, SK_LEDGER_CSV, SK_CSV_CP932, &buf,
+	                       &len, &err),
 	      &err);
 	/* 申請番号 in CP932 (JIS X 0208: 申 905C, 請 90BF, 番 94D4, 号 8D86). */
 	assert_true(len > 8 && memcmp(buf, "\x90\x5c\x90\xbf\x94\xd4\x8d\x86", 8) == 0);
 	free(buf);
-	dt_ok(sk_ledger_export(dt_cli(s), "take_out", &none, SK_LEDGER_XLSX, SK_CSV_UTF8, &buf, &len,
-	                       &err),
+	dt_ok(sk_ledger_export(dt_cli(s), "take_out", &none, SK_LEDGER_XLSX, SK_CSV_UTF8, &buf,
+	                       &len, &err),
 	      &err);
 	assert_true(len > 4 && memcmp(buf, "PK\x03\x04", 4) == 0);
 	free(buf);
@@ -277,9 +277,8 @@ static void flow(const char *backend)
 	dt_expect(purge(s, -1, false, &res, &err), SK_ERR_CONFLICT, &err, "take_out_records");
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests"), nreq);
 	dt_ok(purge(s, 7 * 366, true, &res, &err), &err);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(res, "requests"),
-	                                                    "count")),
-	                 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(res, "requests"), "count")), 1);
 	json_decref(res);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests"), nreq);
 	dt_ok(purge(s, 7 * 366, false, &res, &err), &err);
@@ -288,8 +287,8 @@ static void flow(const char *backend)
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM request_steps WHERE request_id NOT IN "
 	                             "(SELECT id FROM requests)"),
 	                 0);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'record.purge'"),
-	                 1);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'record.purge'"), 1);
 	sk_test_log_intact(s);
 	sk_buf_free(&err);
 	sk_store_close(s);
