@@ -226,15 +226,17 @@ static sk_err units_of(sk_ctx *c, const char *unit_ref, units *u, sk_buf *err)
 	struct unit_tree t = {0};
 	e = sk_store_query(c->store, "SELECT id, parent_id FROM org_unit ORDER BY id", NULL, 0,
 	                   take_unit, &t, err);
-	if (!e && !(u->v = calloc(t.n + 1, sizeof(int64_t))))
+	int64_t *v = e ? NULL : calloc(t.n + 1, sizeof(int64_t));
+	if (!e && !v)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; !e && i < t.n; i++) {
+	u->v = v;
+	for (size_t i = 0; v && i < t.n; i++) {
 		int64_t id = t.id[i];
 		if (top && !below(&t, id, top))
 			continue;
 		if (!everywhere && !sk_authz_can(c, SK_CAP_LEDGER_READ, id))
 			continue;
-		u->v[u->n++] = id;
+		v[u->n++] = id;
 	}
 	free(t.id);
 	free(t.parent);
@@ -620,11 +622,9 @@ static sk_err slurp(const char *path, char **out, size_t *len, sk_buf *err)
 	long n = -1;
 	if (fseek(fp, 0, SEEK_END) == 0)
 		n = ftell(fp);
-	if (n < 0 || fseek(fp, 0, SEEK_SET) != 0)
-		e = sk_fail(err, SK_ERR_IO, "cannot read '%s'", path);
-	else if (!(buf = malloc((size_t)n + 1)))
+	if (n >= 0 && fseek(fp, 0, SEEK_SET) == 0 && !(buf = malloc((size_t)n + 1)))
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	else if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
+	else if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n)
 		e = sk_fail(err, SK_ERR_IO, "cannot read '%s'", path);
 	fclose(fp);
 	if (e) {

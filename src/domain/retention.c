@@ -181,19 +181,19 @@ static sk_err take_request(void *ctx, const sk_row *row, sk_buf *err)
 	r->final_at = sk_row_int(row, 3);
 	const char *until = sk_row_is_null(row, 4) ? NULL : sk_row_text(row, 4);
 	r->mynumber = sk_row_int(row, 5) != 0;
-	if (!strcmp(st, "rejected") || !strcmp(st, "withdrawn") || !strcmp(st, "completed") ||
-	    !strcmp(st, "expired"))
+	bool approved = strcmp(st, "approved") == 0;
+	bool exception = strcmp(r->kind, "exception") == 0;
+	/* Ended: refused, withdrawn, done, expired, or approved with nothing to follow through. */
+	r->final = !strcmp(st, "rejected") || !strcmp(st, "withdrawn") ||
+	           !strcmp(st, "completed") || !strcmp(st, "expired") ||
+	           (approved && !exception && !sk_schema_request_followup(r->kind));
+	/* An approved exception ends with its period: final the day after it. */
+	if (approved && exception && until && strcmp(until, rs->today) < 0) {
 		r->final = true;
-	else if (!strcmp(st, "approved") && !strcmp(r->kind, "exception")) {
-		/* An exception ends with its period: final the day after it. */
-		if (until && strcmp(until, rs->today) < 0) {
-			r->final = true;
-			int64_t end = day_epoch(until) + 86400;
-			if (end > r->final_at)
-				r->final_at = end;
-		}
-	} else if (!strcmp(st, "approved") && !sk_schema_request_followup(r->kind))
-		r->final = true;
+		int64_t end = day_epoch(until) + 86400;
+		if (end > r->final_at)
+			r->final_at = end;
+	}
 	return SK_OK;
 }
 
@@ -383,6 +383,7 @@ sk_err sk_record_purge(sk_ctx *c, const char *before, bool dry_run, json_t **out
 			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	}
 	if (!e && !dry_run && (rq.n || inc.n)) {
+		/* NOLINTBEGIN(bugprone-suspicious-missing-comma): one long statement is split */
 		static const char *const del_rq[] = {
 		    "DELETE FROM mail_outbox WHERE notification_id IN (SELECT id FROM "
 		    "notifications "
@@ -401,6 +402,7 @@ sk_err sk_record_purge(sk_ctx *c, const char *before, bool dry_run, json_t **out
 		    "DELETE FROM incident_attachments WHERE incident_id IN (%s)",
 		    "DELETE FROM incidents WHERE id IN (%s)",
 		};
+		/* NOLINTEND(bugprone-suspicious-missing-comma) */
 		e = delete_ids(c->store, del_rq, N(del_rq), &rq, err);
 		if (!e)
 			e = delete_ids(c->store, del_inc, N(del_inc), &inc, err);
