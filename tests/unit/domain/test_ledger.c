@@ -14,6 +14,7 @@
 #include "auth/password.h"
 #include "core/sk_clock.h"
 #include "domain/asset.h"
+#include "domain/incident.h"
 #include "domain/ledger.h"
 #include "domain/org.h"
 #include "domain/request.h"
@@ -268,6 +269,36 @@ static void flow(const char *backend)
 	sk_ctx_fini(&c);
 	dt_expect(sk_record_purge(dt_cli(s), "someday", false, &res, &err), SK_ERR_INVALID, &err,
 	          "before");
+	/*
+	 * Incidents: one about the 特定個人情報 asset, closed with evidence kept (15(2)シ: 7
+	 * years), and one still open (never a candidate).
+	 */
+	int64_t inc = 0, open_inc = 0, att = 0;
+	char sha[65];
+	sk_incident_report rep = {.title = "誤送付",
+	                          .description = "住民票の写しを誤送付",
+	                          .found_at = "2026-01-05T09:00:00+09:00",
+	                          .unit = "s1",
+	                          .asset_ids = &juki,
+	                          .n_assets = 1};
+	dt_ok(sk_incident_report_new(dt_cli(s), &rep, &inc, &err), &err);
+	dt_ok(
+	    sk_incident_attach(dt_cli(s), inc, "log.txt", "text/plain", "log", 3, &att, sha, &err),
+	    &err);
+	sk_incident_response resp = {.cause = "宛名の確認漏れ", .prevention = "二人で確認"};
+	dt_ok(sk_incident_respond(dt_cli(s), inc, &resp, &err), &err);
+	dt_ok(sk_incident_close(dt_cli(s), inc, "再発防止策を報告", &err), &err);
+	rep.asset_ids = NULL;
+	rep.n_assets = 0;
+	dt_ok(sk_incident_report_new(dt_cli(s), &rep, &open_inc, &err), &err);
+	{
+		int64_t t = sk_clock_now() - 8 * YEAR;
+		sk_val p[] = {SK_VINT(t), SK_VINT(t), SK_VINT(t)};
+		dt_ok(sk_store_exec(
+		          s, "UPDATE incidents SET created_at = ?, updated_at = ?, closed_at = ?",
+		          p, 3, NULL, &err),
+		      &err);
+	}
 	/* Eight years old: purged, with its steps, one record.purge entry, the log intact. */
 	backdate(s, m1, 8 * YEAR);
 	/* A rejected take-out is kept for ever (take_out_records: period unspecified, 7(7)イ). */
@@ -289,6 +320,13 @@ static void flow(const char *backend)
 	                 0);
 	assert_int_equal(
 	    dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'record.purge'"), 1);
+	/* The closed incident went with its steps, its assets' links and its evidence. */
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM incidents"), 1);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM incident_attachments"), 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM incident_assets"), 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM incident_steps WHERE incident_id NOT IN "
+	                             "(SELECT id FROM incidents)"),
+	                 0);
 	sk_test_log_intact(s);
 	sk_buf_free(&err);
 	sk_store_close(s);
