@@ -12,6 +12,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../report/wareki.h"
 #include "schema.h"
 
@@ -245,33 +246,23 @@ static sk_err check_periods(const sk_policy *pol, const char *record, const recs
 		sk_buf c = SK_BUF_INIT(1024);
 		cites(g.entry, &c);
 		sk_err e;
+		const char *cs = c.data ? c.data : "";
 		if (!g.entry)
-			e = sk_fail(
-			    err, SK_ERR_CONFLICT,
-			    "%s %s %lld (and %zu more): no retention entry of the profile governs "
-			    "%s records, so they are kept for ever (the strictest, where the seed "
-			    "is silent); nothing was purged",
-			    record, r->kind, (long long)r->id, same - 1, r->kind);
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, "before", NULL,
+			                SK_M_RECORD_NO_RETENTION, record, r->kind, (long long)r->id,
+			                same - 1, r->kind);
 		else if (g.forever)
-			e = sk_fail(
-			    err, SK_ERR_CONFLICT,
-			    "%s %s %lld (and %zu more): kept for ever under retention '%s' (%s; "
-			    "period unspecified, %s); nothing was purged",
-			    record, r->kind, (long long)r->id, same - 1, g.entry->id, g.entry->what,
-			    c.data ? c.data : "");
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, "before", NULL,
+			                SK_M_RECORD_KEPT_FOREVER, record, r->kind, (long long)r->id,
+			                same - 1, g.entry->id, g.entry->what, cs);
 		else {
 			char until[SK_TIME_STR_MAX];
 			sk_clock_format(r->final_at + g.days * 86400, until);
-			e = sk_fail(
-			    err, SK_ERR_CONFLICT,
-			    "%s %s %lld (and %zu more): inside its retention period until %.10s "
-			    "under retention '%s' (%s; %d years, %s); nothing was purged",
-			    record, r->kind, (long long)r->id, same - 1, until, g.entry->id,
-			    g.entry->what, g.entry->years, c.data ? c.data : "");
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, "before", NULL, SK_M_RECORD_IN_PERIOD,
+			                record, r->kind, (long long)r->id, same - 1, until,
+			                g.entry->id, g.entry->what, g.entry->years, cs);
 		}
 		sk_buf_free(&c);
-		if (err)
-			err->field = "before";
 		return e;
 	}
 	return SK_OK;
