@@ -247,9 +247,14 @@ BASE = {
     ("/api/v1/roles", "unit"): "sec-b1", ("/api/v1/roles/revoke", "unit"): "sec-b1",
     ("/api/v1/totp/confirm", "code"): "123456",
     ("/api/v1/users", "role"): "staff", ("/api/v1/roles", "role"): "auditor",
+    # The ledger route: a CSV export in UTF-8 of approved take-outs in 2026 of one asset.
+    ("/api/v1/ledgers/{name}", "format"): "csv", ("/api/v1/ledgers/{name}", "encoding"): "utf-8",
+    ("/api/v1/ledgers/{name}", "status"): "approved", ("/api/v1/ledgers/{name}", "from"):
+    "2026-01-01", ("/api/v1/ledgers/{name}", "until"): "2026-12-31",
+    ("/api/v1/ledgers/{name}", "asset"): str(city.asset["sec-a1"]),
 }
 PATH_BASE = {"id": lambda path: spare_asset if "DELETE" in path else city.asset["sec-a1"],
-             "login": lambda path: "victim"}
+             "login": lambda path: "victim", "name": lambda path: "take_out"}
 
 
 def base(path, name):
