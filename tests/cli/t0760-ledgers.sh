@@ -1,24 +1,32 @@
-# Ledgers, their exports and the retention of records (issue #13 part 3) in the Hachioji demo
-# city: requests filed and decided through `sekisho request`, every ledger exported as CSV
+# Ledgers, their exports and the retention of records (issue #13 part 3) in a Hachioji
+# installation: requests filed and decided through `sekisho request`, every ledger exported as CSV
 # (UTF-8, BOM, CP932) and .xlsx with the headings the seeds and the contract name, scope by
 # --as, a CP932 failure not recorded, and `record purge` refused inside the retention period
 # (八王子 7(6)ク: 7 years; the records the guideline keeps without a period: for ever) and
 # allowed after it, with `audit verify` passing afterwards.
 . "$SEKISHO_TESTLIB"
-# `sekisho demo` builds SQLite installations only; the PostgreSQL side is the unit tests'.
-[ "${SEKISHO_TEST_BACKEND:-sqlite}" = sqlite ] || { echo "demo: SQLite only"; exit 0; }
-DB=$PWD/demo.db
-expect_exit 0 sk demo --profile hachioji --db "$DB" --no-serve
-
-asset() { # the id of the demo asset named $1
-  sk asset list --db "$DB" --json | python3 -c '
-import json, sys
-print(next(a["id"] for a in json.load(sys.stdin) if a["name"] == sys.argv[1]))' "$1"
+fresh_db
+# A Hachioji installation: a 課 (市民課) and a designated manager (指定管理者) under 市民部.
+expect_exit 0 sk init --db "$DB" --profile hachioji --admin chief --key "$PWD/audit.key"
+expect_exit 0 sk org add --db "$DB" --code shimin --name 市民部 --kind department --parent hachioji
+expect_exit 0 sk org add --db "$DB" --code shiminka --name 市民課 --kind section --parent shimin
+expect_exit 0 sk org add --db "$DB" --code center-dm --name 市民センター指定管理者 \
+  --kind designated_manager --parent shimin
+for u in ikeda.saki:center-dm:staff mori.akira:center-dm:dm_officer kato.yuki:shiminka:staff \
+  kobayashi.mai:shiminka:security_manager abe.naoki:hachioji:auditor; do
+  IFS=: read -r login unit role <<<"$u"
+  echo "Tst#2026-$login-X9" | expect_exit 0 sk user add --db "$DB" --login "$login" \
+    --name "$login" --unit "$unit" --role "$role" --password-stdin
+done
+asset() { # unit conf name [flags…]: adds an asset, prints its id
+  local unit=$1 conf=$2 name=$3; shift 3
+  sk asset add --db "$DB" --unit "$unit" --type document --name "$name" --conf "$conf" \
+    --integ 2 --avail 1 --manager 責任者 --location 事務室の施錠書庫 "$@"
 }
 rid() { python3 -c 'import json,sys; print(json.load(open("out"))["id"])'; }
-CONF3=$(asset 講座受講者名簿)            # 機密性3, center-dm
-USB=$(asset 'USBメモリ（市への報告書提出用・暗号化）')
-JUKI=$(asset 住民基本台帳データベース)   # 特定個人情報, shiminka
+CONF3=$(asset center-dm 3 講座受講者名簿 --zone internet)
+USB=$(asset center-dm 2 'USBメモリ（報告書提出用）' --zone internet)
+JUKI=$(asset shiminka 3 住民基本台帳データ --zone mynumber --mynumber yes)
 SG=encrypt_or_password,locked_case,record
 
 # 持ち出し (八王子 7(7)イ: 情報セキュリティ対策責任者の許可): one approved, one returned.
