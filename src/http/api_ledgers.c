@@ -64,9 +64,18 @@ void sk_api_ledger_get(sk_http_rctx *r)
 		return;
 	}
 	sk_buf_free(&err);
-	char name[128], disp[192];
+	/*
+	 * An ASCII name, and the ledger's Japanese title for the clients that read RFC 6266's
+	 * filename* ("持ち出し記録-2026-12-06.csv"), percent-encoded as RFC 5987 asks.
+	 */
+	char name[128], disp[640], title[384];
 	sk_ledger_file_name(r->param, fmt, name, sizeof(name));
-	int dn = snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+	const char *ja = sk_ledger_title(r->param), *rest = strchr(name, '-');
+	size_t tn = 0;
+	for (const unsigned char *p = (const unsigned char *)(ja ? ja : ""); *p; p++)
+		tn += (size_t)snprintf(title + tn, sizeof(title) - tn, "%%%02X", *p);
+	int dn = snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"; filename*=UTF-8''%s%s",
+	                  name, title, rest ? rest : "");
 	h2o_req_t *req = r->req;
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_DISPOSITION, NULL,
 	               h2o_strdup(&req->pool, disp, (size_t)dn).base, (size_t)dn);

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import subprocess
+import urllib.parse
 import zipfile
 
 from sktest import BIN, DB, KEY, Client, Server, check, expect, fail, password_for, sk
@@ -105,8 +106,10 @@ for enc, prefix, charset in [("utf-8", b"", "utf-8"), ("utf-8-bom", b"\xef\xbb\x
     st, h, data = get_bytes(C["mgr-a"], "/api/v1/ledgers/take_out?format=csv&encoding=" + enc)
     check(st == 200, "csv %s: %d %r" % (enc, st, data[:200]))
     check(h["content-type"] == "text/csv; charset=" + charset, "content-type %r" % h)
-    check(re.match(r'attachment; filename="take_out-\d{4}-\d{2}-\d{2}\.csv"$',
-                   h.get("content-disposition", "")), "disposition %r" % h)
+    check(re.match(r'attachment; filename="take_out-(\d{4}-\d{2}-\d{2})\.csv"; '
+                   r"filename\*=UTF-8''" + re.escape(urllib.parse.quote("持ち出し記録")) +
+                   r"-\d{4}-\d{2}-\d{2}\.csv$", h.get("content-disposition", "")),
+          "disposition %r" % h)
     want = prefix + (HEAD + "\r\n").encode("cp932" if enc == "cp932" else "utf-8")
     check(data.startswith(want), "csv %s headings: %r" % (enc, data[:120]))
     codec = "cp932" if enc == "cp932" else "utf-8-sig"
@@ -115,7 +118,8 @@ for enc, prefix, charset in [("utf-8", b"", "utf-8"), ("utf-8-bom", b"\xef\xbb\x
 st, h, data = get_bytes(C["mgr-a"], "/api/v1/ledgers/take_out?format=xlsx")
 check(st == 200 and h["content-type"].startswith("application/vnd.openxmlformats"),
       "xlsx: %d %r" % (st, h))
-check(h.get("content-disposition", "").endswith('.xlsx"'), "xlsx disposition %r" % h)
+check(re.search(r'filename="take_out-[0-9-]+\.xlsx"', h.get("content-disposition", ""))
+      and h["content-disposition"].endswith(".xlsx"), "xlsx disposition %r" % h)
 z = zipfile.ZipFile(io.BytesIO(data))
 xml = "".join(z.read(n).decode() for n in z.namelist()
               if n in ("xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"))
