@@ -12,6 +12,7 @@ int sk_cmd_asset(int argc, char **argv);
 int sk_cmd_demo(int argc, char **argv);
 int sk_cmd_incident(int argc, char **argv);
 int sk_cmd_init(int argc, char **argv);
+int sk_cmd_ledger(int argc, char **argv);
 int sk_cmd_notify(int argc, char **argv);
 int sk_cmd_org(int argc, char **argv);
 int sk_cmd_decide(int argc, char **argv);
@@ -19,6 +20,7 @@ int sk_cmd_password(int argc, char **argv);
 int sk_cmd_policy(int argc, char **argv);
 struct sk_policy; /* cmd_policy.c: opens --profile for decide and password */
 int sk_cmd_policy_open(const char *name, struct sk_policy **p);
+int sk_cmd_record(int argc, char **argv);
 int sk_cmd_request(int argc, char **argv);
 int sk_cmd_role(int argc, char **argv);
 int sk_cmd_sanitize(int argc, char **argv);

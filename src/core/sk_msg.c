@@ -114,6 +114,21 @@ static const struct {
     [SK_M_NOTIFY_ACCOUNT_LOCKED] = {"Account %s has been locked after failed logins",
                                     "アカウント %s がログインの失敗によりロックされました"},
     [SK_M_NOTIFY_TEST] = {"Test notification %s from sekisho", "sekisho のテスト通知 %s"},
+    [SK_M_RECORD_NO_RETENTION] =
+        {"%s %s %lld (and %zu more): no retention entry of the profile governs %s records, so "
+         "they are kept for ever (the strictest, where the seed is silent); nothing was purged",
+         "%s %s %lld（ほか%zu件）: %s の記録の保存期間を定める項目がプロファイルにないため永年保存"
+         "します（シードが定めていないときは最も厳しく扱います）。何も削除していません"},
+    [SK_M_RECORD_KEPT_FOREVER] =
+        {"%s %s %lld (and %zu more): kept for ever under retention '%s' (%s; period "
+         "unspecified, %s); nothing was purged",
+         "%s %s %lld（ほか%zu件）: 保存期間の定め '%s'（%s。期間の定めなし、%s）により永年保存"
+         "します。何も削除していません"},
+    [SK_M_RECORD_IN_PERIOD] =
+        {"%s %s %lld (and %zu more): inside its retention period until %.10s under retention "
+         "'%s' (%s; %d years, %s); nothing was purged",
+         "%s %s %lld（ほか%zu件）: %.10s まで保存期間中です（保存期間の定め '%s'：%s、%d年、%s）。"
+         "何も削除していません"},
     [SK_M_NOTIFY_MAIL_BODY] = {"%s\n\nReference: %s\nOpen: %s\n\nThis message was sent by "
                                "sekisho. Log in to see the details.\n",
                                "%s\n\n参照番号: %s\n確認先: %s\n\nこのメールは sekisho が自動で"

@@ -93,6 +93,13 @@ typedef enum sk_msg_id {
 	SK_M_NOTIFY_ACCOUNT_LOCKED,
 	SK_M_NOTIFY_TEST,
 	SK_M_NOTIFY_MAIL_BODY,
+	/*
+	 * a purge refused (src/domain/retention.c): the record type, its kind, its
+	 * id and how many more share the reason, then the retention entry
+	 */
+	SK_M_RECORD_NO_RETENTION,
+	SK_M_RECORD_KEPT_FOREVER,
+	SK_M_RECORD_IN_PERIOD,
 	SK_M__COUNT
 } sk_msg_id;
 

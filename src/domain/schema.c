@@ -494,6 +494,32 @@ static const sk_field reject_fields[] = {
 const sk_schema sk_schema_request_reject = {"request_reject", "却下", "Rejection", reject_fields,
                                             N(reject_fields)};
 
+/*
+ * The columns every ledger (src/domain/ledger.c) shows of a request besides
+ * the request's own fields (asset_id, reason: sk_schema_request), the
+ * asset's (name, conf, location: sk_schema_asset) and the kind's details and
+ * follow-through: who filed it, where, and who decided it when.
+ */
+static const sk_field ledger_fields[] = {
+    {"id", "申請番号", "Request no.", SK_FT_INT, 0, 1, INT64_MAX, 0, "", "申請の番号",
+     "the request's number"},
+    {"status", "状態", "Status", SK_FT_WORD, WORD_MAX, 0, 0, 0, "",
+     "承認待ち、承認済み、却下、取下げ、実施中、完了、失効", "pending, approved, rejected …"},
+    RQ_TEXT("created_at", "申請日時", "Filed at", 0, "申請した日時", "when it was filed"),
+    RQ_TEXT("requester", "申請者", "Requester", 0, "申請した者", "who filed it"),
+    RQ_TEXT("unit_code", "所属コード", "Unit code", 0, "申請者の所属の番号", "the unit's code"),
+    RQ_TEXT("unit_name", "所属", "Unit", 0, "申請者の所属", "the requester's unit"),
+    RQ_TEXT("approver_role", "承認者の役職", "Approver role", 0, "承認する役職",
+            "the role that decides"),
+    RQ_TEXT("decided_by", "承認者", "Decided by", 0, "承認又は却下した者", "who decided"),
+    RQ_BOOL("as_deputy", "代行", "As deputy", 0, "代行者が決裁したか", "decided by the deputy"),
+    RQ_TEXT("decided_at", "決裁日時", "Decided at", 0, "承認又は却下した日時", "when decided"),
+    RQ_TEXT("completed_at", "完了日時", "Completed at", 0, "完了を記録した日時",
+            "when the follow-through completed it"),
+    RQ_NOTE("steps", "経過", "Steps", 0, "申請から完了までの各段階", "every step taken on it"),
+};
+const sk_schema sk_schema_ledger = {"ledger", "台帳", "Ledger", ledger_fields, N(ledger_fields)};
+
 /* Every follow-through field once (the same key has the same meaning in every kind). */
 static const sk_field complete_fields[] = {
     RQ_DATE("taken_out_on", "持ち出した日", "Taken out on", 0, "take_out", "take_out"),

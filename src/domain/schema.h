@@ -102,6 +102,9 @@ extern const sk_schema sk_schema_request_approve;
 extern const sk_schema sk_schema_request_reject;
 extern const sk_schema sk_schema_request_complete;
 
+/* The columns a ledger adds to a request's own fields (src/domain/ledger.c). */
+extern const sk_schema sk_schema_ledger;
+
 /* The request kinds in SPEC C7 order, ended by NULL. */
 extern const char *const sk_request_kinds[];
 /* The details a request of kind takes (its schema's name is the kind), or NULL for an unknown kind.

@@ -353,6 +353,7 @@ void sk_api_asset_history(sk_http_rctx *r);
 void sk_api_decision(sk_http_rctx *r);
 void sk_api_request_file(sk_http_rctx *r);
 void sk_api_request_list(sk_http_rctx *r);
+void sk_api_ledger_get(sk_http_rctx *r);
 void sk_api_request_get(sk_http_rctx *r);
 void sk_api_request_approve(sk_http_rctx *r);
 void sk_api_request_reject(sk_http_rctx *r);

@@ -90,6 +90,10 @@ static json_t *parameters(const sk_http_route *rt)
 		json_array_append_new(ps,
 		                      json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "login", "in",
 		                                "path", "required", 1, "schema", "type", "string"));
+	if (strstr(rt->path, "{name}"))
+		json_array_append_new(ps,
+		                      json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "name", "in",
+		                                "path", "required", 1, "schema", "type", "string"));
 	for (const sk_http_qparam *q = rt->query; q && q->name; q++)
 		json_array_append_new(ps,
 		                      json_pack("{s:s, s:s, s:b, s:{s:s, s:I}}", "name", q->name,
@@ -114,6 +118,18 @@ static json_t *responses(const sk_http_route *rt)
 	                    json_pack("{s:s, s:{s:{}}}", "description",
 	                              rt->flags & SK_R_CREATES ? "created" : "success", "content",
 	                              ctype));
+	/* A route taking ?format= (the ledgers) also answers the files it exports. */
+	for (const sk_http_qparam *q = rt->query; q && q->name; q++)
+		if (strcmp(q->name, "format") == 0) {
+			json_t *content = json_object_get(
+			    json_object_get(rs, rt->flags & SK_R_CREATES ? "201" : "200"),
+			    "content");
+			json_object_set_new(content, "text/csv", json_object());
+			json_object_set_new(
+			    content,
+			    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			    json_object());
+		}
 	const struct {
 		const char *status;
 		bool when;

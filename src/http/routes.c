@@ -35,6 +35,9 @@ static const sk_http_qparam Q_AUDIT[] = {{"after", 20}, {"limit", 20}, {NULL, 0}
 static const sk_http_qparam Q_REQUESTS[] = {{"box", 8},     {"status", 16}, {"kind", 32},
                                             {"before", 20}, {"limit", 20},  {NULL, 0}};
 static const sk_http_qparam Q_NOTIFICATIONS[] = {{"unread", 1}, {"limit", 3}, {NULL, 0}};
+static const sk_http_qparam Q_LEDGERS[] = {{"format", 4}, {"encoding", 12}, {"status", 16},
+                                           {"unit", 64},  {"from", 32},     {"until", 32},
+                                           {"asset", 20}, {NULL, 0}};
 static const sk_http_qparam Q_INCIDENTS[] = {{"status", 15}, {"kind", 15}, {NULL, 0}};
 static const sk_http_qparam Q_UNUSED
 [] = {{"days", 15}, {NULL, 0}};
@@ -235,6 +238,18 @@ static const sk_http_route routes[] = {
      "the requester or an approver; others answer 404",
      &sk_schema_request_complete,
      NULL},
+    {"GET",
+     "/api/v1/ledgers/{name}",
+     0,
+     SK_CAP_LEDGER_READ,
+     sk_api_ledger_get,
+     "a ledger of requests (take_out, disposal, key_loan, zone_entry, mynumber_handling, "
+     "exception): JSON, or a CSV (encoding utf-8, utf-8-bom, cp932) or .xlsx export with "
+     "Japanese headings, recorded in the audit log",
+     "rows outside the units where the caller holds ledger.read are not listed; a listing "
+     "withholds 機密性3 details",
+     NULL,
+     Q_LEDGERS},
     {"GET",
      "/api/v1/org",
      0,
@@ -549,7 +564,8 @@ static bool path_match(const char *pat, const char *path, size_t len, sk_http_rc
 			if (v <= 0)
 				return false;
 			r->id = v;
-		} else if (pn == 7 && memcmp(ps, "{login}", 7) == 0) {
+		} else if ((pn == 7 && memcmp(ps, "{login}", 7) == 0) ||
+		           (pn == 6 && memcmp(ps, "{name}", 6) == 0)) {
 			if (xn == 0 || xn >= sizeof(r->param))
 				return false;
 			for (size_t i = 0; i < xn; i++)

@@ -58,10 +58,12 @@ check_decision "--action connect_network --zone lgwan --actor-role system_manage
 check_decision "--action connect_network --zone lgwan --to-zone lgwan --actor-role $C" require_approval \
 	city "" false "世田谷 7(1)エ④"
 
-# 9(1)ウ①「一定期間保存」 and 9(2)ウ⑤ privileged rotation: required, no period stated.
+# 9(1)ウ①「一定期間保存」, 9(1)エ 障害記録「常に活用できるように保存」 and 9(2)ウ⑤ privileged
+# rotation: required, no period stated.
 expect_exit 0 sk policy coverage "$profile" --json
 expect_eq "$(jq -r '[.unstated_periods[] | .id + "=" + (.citations | join(","))] | join(";")' out)" \
-	"access_log=世田谷 9(1)ウ①;passwords.privileged.rotation_days=世田谷 9(2)ウ⑤" "unstated periods"
+	"access_log=世田谷 9(1)ウ①;failure_records=世田谷 9(1)エ;passwords.privileged.rotation_days=世田谷 9(2)ウ⑤" \
+	"unstated periods"
 
 # Where the excerpt is silent the strictest rule of the action applies, and says so.
 no_rule="世田谷 (no rule; strictest applied)"

@@ -51,6 +51,10 @@ CAPS = {
                                  "csirt"},
     # 八王子 13(3): the cause, record and recurrence prevention go to the 情報セキュリティ管理者.
     "incident.close": {"security_manager"},
+    # The defaults (the seed gives no reader of the ledgers): the chiefs of the line, the auditor
+    # and the CSIRT (docs/policy-format.md).
+    "ledger.read": ADMINS | {"security_officer", "security_manager", "system_manager", "auditor",
+                             "csirt"},
 }
 SESSION = "any role"  # any account holding some role (its own session and password)
 PUBLIC = None
@@ -99,6 +103,7 @@ ROUTES = {
     ("POST", "/api/v1/requests/{id}/reject"): "request.approve",
     ("POST", "/api/v1/requests/{id}/withdraw"): "request.file",
     ("POST", "/api/v1/requests/{id}/complete"): "request.file",
+    ("GET", "/api/v1/ledgers/{name}"): "ledger.read",
     # Everyone's own notifications (issue #13 part 5); another's is 404.
     ("GET", "/api/v1/notifications"): SESSION,
     ("POST", "/api/v1/notifications/{id}/read"): SESSION,
@@ -269,6 +274,8 @@ def req_for(method, path, unit, role):
                                                          {"action": "copy", "conf": 2})),
         ("POST", "/api/v1/requests"): (201, False, ("/api/v1/requests", zone_entry())),
         ("GET", "/api/v1/requests"): (200, False, ("/api/v1/requests?box=mine", None)),
+        # Every filer's zone_entry request is on the 入退室記録; the listing is scoped.
+        ("GET", "/api/v1/ledgers/{name}"): (200, False, ("/api/v1/ledgers/zone_entry", None)),
         ("GET", "/api/v1/requests/{id}"): (200, False, (
             "/api/v1/requests/%d" % OWN.get(role, VICTIM_REQ), None)),
         ("POST", "/api/v1/requests/{id}/approve"): (404, False, (
@@ -364,6 +371,11 @@ def check_list_scope(method, path, role, body):
         check("asset:%d" % city.asset[home] in objects,
               "%s: audit entries of its own unit's asset missing" % role)
         check(("user:victim" in objects) == root_role, "%s: victim's entries listed" % role)
+    elif path == "/api/v1/ledgers/{name}":
+        ids = {r["id"] for r in body["rows"]}
+        check((VICTIM_REQ in ids) == root_role,
+              "%s: the ledger lists a request outside its scope: %s" % (role, VICTIM_REQ in ids))
+        check(OWN["staff"] in ids, "%s: the ledger misses a request of sec-a1" % role)
     elif path == "/api/v1/notifications":
         # Nobody's list holds another's notification, whatever the role.
         ids = {n["id"] for n in body["items"]}

@@ -274,6 +274,11 @@ BASE = {
     "taken_out_on": "2026-12-01", "returned_on": "2026-12-02", "delivered_on": "2026-12-02",
     "provided_on": "2026-12-02", "disposed_on": "2026-12-02", "certificate": "C-1",
     "left_at": "2026-12-01 11:00",
+    # The ledger route: a CSV export in UTF-8 of approved take-outs in 2026 of one asset.
+    ("/api/v1/ledgers/{name}", "format"): "csv", ("/api/v1/ledgers/{name}", "encoding"): "utf-8",
+    ("/api/v1/ledgers/{name}", "status"): "approved", ("/api/v1/ledgers/{name}", "from"):
+    "2026-01-01", ("/api/v1/ledgers/{name}", "until"): "2026-12-31",
+    ("/api/v1/ledgers/{name}", "asset"): str(city.asset["sec-a1"]),
 }
 # A request's id: one no one filed, so the scan reaches the domain's lookup (404), never
 # one's own request (self_approval is a 403 the base request must not meet).
@@ -281,7 +286,7 @@ PATH_BASE = {"id": lambda path: 999999 if "/requests/" in path
              else spare_asset if "DELETE" in path else closed_attachment
              if "/incidents/attachments/" in path else closed_incident
              if "/incidents/" in path else city.asset["sec-a1"],
-             "login": lambda path: "victim"}
+             "login": lambda path: "victim", "name": lambda path: "take_out"}
 
 
 def base(path, name):

@@ -1,0 +1,243 @@
+/*
+ * cmd_ledger: `sekisho ledger list|export NAME` (issue #13 part 3): the
+ * ledgers of src/domain/ledger.h, listed or exported as CSV (utf-8,
+ * utf-8-bom, cp932) or .xlsx. --as LOGIN reads as that account (its
+ * ledger.read scope); without it the operator reads every unit. The export's
+ * bytes are ledger.c's, the same the API hands out; a file named by --out is
+ * written beside its target and renamed, so a failure leaves none.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../domain/ledger.h"
+#include "cli.h"
+#include "commands.h"
+
+#define FILTERS    "[--status S] [--unit U] [--from YYYY-MM-DD] [--until YYYY-MM-DD] [--asset ID]"
+#define LIST_USAGE "--db URL [--as LOGIN] " FILTERS " [--json] NAME"
+#define EXPORT_USAGE                                                                               \
+	"--db URL [--as LOGIN] --format csv|xlsx [--encoding cp932|utf-8-bom|utf-8] "              \
+	"[--out FILE] " FILTERS " NAME"
+
+struct lg_args {
+	const char *db, *as, *format, *encoding, *out;
+	sk_ledger_filter f;
+	long long asset;
+	bool json;
+};
+
+static bool parse(int argc, char **argv, const char *usage, struct lg_args *a, int *st)
+{
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &a->db),
+	    SK_OPT_STR("as", &a->as),
+	    SK_OPT_STR("status", &a->f.status),
+	    SK_OPT_STR("unit", &a->f.unit),
+	    SK_OPT_STR("from", &a->f.from),
+	    SK_OPT_STR("until", &a->f.until),
+	    SK_OPT_NUM("asset", &a->asset, 1, INT64_MAX),
+	    SK_OPT_STR("format", &a->format),
+	    SK_OPT_STR("encoding", &a->encoding),
+	    SK_OPT_STR_L("out", 'o', &a->out),
+	    SK_OPT_FLAG("json", &a->json),
+	    SK_OPT_END,
+	};
+	if (!sk_cli_options(argc, argv, usage, opts, 1, st))
+		return false;
+	a->f.asset_id = a->asset;
+	return true;
+}
+
+/* The ledger name: the one argument, a known ledger. */
+static int name_arg(int argc, char **argv, const char *usage, const char **name)
+{
+	if (optind != argc - 1)
+		return sk_cli_usage_error(usage, "one ledger NAME is required");
+	*name = argv[optind];
+	if (!sk_ledger_kind(*name)) {
+		sk_buf names = SK_BUF_INIT(1024);
+		for (size_t i = 0; sk_ledger_names[i]; i++)
+			sk_buf_addf(&names, "%s%s", i ? ", " : "", sk_ledger_names[i]);
+		int rc = sk_cli_usage_error(usage, "unknown ledger '%s' (%s)", *name,
+		                            names.data ? names.data : "");
+		sk_buf_free(&names);
+		return rc;
+	}
+	return 0;
+}
+
+/* The actor --as names: an active account, acting from the CLI (as cmd_request.c). */
+struct as_actor {
+	sk_actor actor;
+	char login[256];
+};
+
+static int actor_of(sk_store *s, const char *login, struct as_actor *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!login) {
+		out->actor = *sk_actor_cli();
+		return 0;
+	}
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_val p[] = {sk_vtext(login)};
+	int64_t id = 0;
+	sk_err e = sk_store_query_int(
+	    s, "SELECT id FROM users WHERE login = ? AND status = 'active'", p, 1, &id, &err);
+	sk_buf_free(&err);
+	if (e)
+		return sk_cli_fail(e == SK_ERR_NOT_FOUND ? SK_ERR_INVALID : e,
+		                   "--as: no active account '%s'", login);
+	snprintf(out->login, sizeof(out->login), "%s", login);
+	out->actor = (sk_actor){.user_id = id, .login = out->login, .address = "cli"};
+	return 0;
+}
+
+static int lg_list(int argc, char **argv)
+{
+	struct lg_args a = {0};
+	const char *name = NULL;
+	int rc;
+	if (!parse(argc, argv, LIST_USAGE, &a, &rc))
+		return rc;
+	if ((rc = name_arg(argc, argv, LIST_USAGE, &name)))
+		return rc;
+	sk_store *s = NULL;
+	struct as_actor who;
+	if ((rc = sk_cli_open_store(a.db, &s)))
+		return rc;
+	if ((rc = actor_of(s, a.as, &who))) {
+		sk_store_close(s);
+		return rc;
+	}
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &who.actor);
+	json_t *j = NULL;
+	sk_err e = sk_ledger_list(&c, name, &a.f, &j, &err);
+	sk_ctx_fini(&c);
+	if (e)
+		return sk_cli_finish(s, e, &err);
+	if (a.json) {
+		rc = sk_cli_print_json(j);
+	} else {
+		/* One line a row: every column's value, tab-separated, under the Japanese headings.
+		 */
+		json_t *cols = json_object_get(j, "columns"), *rows = json_object_get(j, "rows");
+		size_t i, k;
+		json_t *col, *row;
+		json_array_foreach (cols, i, col)
+			printf("%s%s", i ? "\t" : "",
+			       json_string_value(json_object_get(col, "ja")));
+		printf("\n");
+		json_array_foreach (rows, k, row) {
+			json_array_foreach (cols, i, col) {
+				json_t *v = json_object_get(
+				    row, json_string_value(json_object_get(col, "key")));
+				char *t = json_is_string(v) ? NULL
+				          : json_is_null(v) ? NULL
+				                            : json_dumps(v, JSON_ENCODE_ANY);
+				const char *txt = json_is_string(v) ? json_string_value(v)
+				                  : t               ? t
+				                                    : "";
+				printf("%s", i ? "\t" : "");
+				for (const char *p = txt; *p; p++)
+					putchar(*p == '\n' || *p == '\t' ? ' ' : *p);
+				free(t);
+			}
+			printf("\n");
+		}
+		json_decref(j);
+	}
+	sk_cli_finish(s, SK_OK, &err);
+	return rc;
+}
+
+/* Writes the n bytes to path through a temporary file renamed over it. */
+static sk_err write_file(const char *path, const char *p, size_t n, sk_buf *err)
+{
+	sk_buf tmp = SK_BUF_INIT(4096);
+	if (sk_buf_addf(&tmp, "%s.tmp-%ld", path, (long)getpid()))
+		return sk_fail(err, SK_ERR_INVALID, "--out: path too long");
+	sk_err e = SK_OK;
+	FILE *fp = fopen(tmp.data, "wx");
+	if (!fp)
+		e = sk_fail(err, SK_ERR_IO, "cannot create %s: %s", tmp.data, strerror(errno));
+	else {
+		bool ok = fwrite(p, 1, n, fp) == n;
+		ok = fclose(fp) == 0 && ok;
+		if (!ok)
+			e = sk_fail(err, SK_ERR_IO, "cannot write %s", path);
+		else if (rename(tmp.data, path) != 0)
+			e = sk_fail(err, SK_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+		if (e)
+			unlink(tmp.data);
+	}
+	sk_buf_free(&tmp);
+	return e;
+}
+
+static int lg_export(int argc, char **argv)
+{
+	struct lg_args a = {0};
+	const char *name = NULL;
+	int rc;
+	if (!parse(argc, argv, EXPORT_USAGE, &a, &rc))
+		return rc;
+	if ((rc = name_arg(argc, argv, EXPORT_USAGE, &name)))
+		return rc;
+	const char *format = a.format ? a.format : "csv";
+	bool xlsx = strcmp(format, "xlsx") == 0;
+	if (!xlsx && strcmp(format, "csv") != 0)
+		return sk_cli_usage_error(EXPORT_USAGE, "--format: unknown '%s' (csv or xlsx)",
+		                          format);
+	if (xlsx && !a.out && isatty(STDOUT_FILENO))
+		return sk_cli_usage_error(EXPORT_USAGE, "an Excel export needs --out FILE");
+	if (xlsx && a.encoding)
+		return sk_cli_usage_error(EXPORT_USAGE, "--encoding is for CSV only");
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_csv_encoding enc = SK_CSV_UTF8;
+	if (a.encoding && sk_csv_encoding_parse(a.encoding, &enc, &err)) {
+		rc = sk_cli_usage_error(EXPORT_USAGE, "--encoding: %s", err.data ? err.data : "");
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_store *s = NULL;
+	struct as_actor who;
+	if ((rc = sk_cli_open_store(a.db, &s))) {
+		sk_buf_free(&err);
+		return rc;
+	}
+	if ((rc = actor_of(s, a.as, &who))) {
+		sk_buf_free(&err);
+		sk_store_close(s);
+		return rc;
+	}
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &who.actor);
+	char *buf = NULL;
+	size_t n = 0;
+	sk_err e = sk_ledger_export(&c, name, &a.f, xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, enc,
+	                            &buf, &n, &err);
+	sk_ctx_fini(&c);
+	if (!e && a.out)
+		e = write_file(a.out, buf, n, &err);
+	else if (!e && (fwrite(buf, 1, n, stdout) != n || fflush(stdout) != 0))
+		e = sk_fail(&err, SK_ERR_IO, "cannot write the standard output");
+	free(buf);
+	return sk_cli_finish(s, e, &err);
+}
+
+static const struct sk_cli_verb verbs[] = {
+    {"list", lg_list, LIST_USAGE},
+    {"export", lg_export, EXPORT_USAGE},
+    {NULL, NULL, NULL},
+};
+
+int sk_cmd_ledger(int argc, char **argv)
+{
+	return sk_cli_dispatch("ledger", verbs, argc - 1, argv + 1);
+}

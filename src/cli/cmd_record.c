@@ -1,0 +1,124 @@
+/*
+ * cmd_record: `sekisho record purge --before DATE [--dry-run]` and `sekisho
+ * record retention` (issue #13 part 3, src/domain/retention.h). The purge is
+ * the operator's alone and is not offered over HTTP: it deletes records for
+ * good. A record still inside its retention period refuses the whole purge
+ * (exit 2, naming the record kind, the retention entry and its citation).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../domain/retention.h"
+#include "cli.h"
+#include "commands.h"
+
+#define PURGE_USAGE     "--db URL --before YYYY-MM-DD [--dry-run] [--json]"
+#define RETENTION_USAGE "--db URL [--json]"
+
+static int rc_purge(int argc, char **argv)
+{
+	const char *db = NULL, *before = NULL;
+	bool dry = false, json = false;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("before", &before),
+	    SK_OPT_FLAG("dry-run", &dry),
+	    SK_OPT_FLAG("json", &json),
+	    SK_OPT_END,
+	};
+	int rc;
+	if (!sk_cli_options(argc, argv, PURGE_USAGE, opts, 0, &rc))
+		return rc;
+	if (!before)
+		return sk_cli_usage_error(PURGE_USAGE, "--before is required");
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	json_t *res = NULL;
+	sk_err e = sk_record_purge(&c, before, dry, &res, &err);
+	sk_ctx_fini(&c);
+	if (e)
+		return sk_cli_finish(s, e, &err);
+	if (json)
+		rc = sk_cli_print_json(res);
+	else {
+		json_t *rq = json_object_get(res, "requests"),
+		       *in = json_object_get(res, "incidents");
+		printf("%s %lld requests and %lld incidents whose final state is before %s "
+		       "(%lld records before it are still open and kept)\n",
+		       dry ? "would purge" : "purged",
+		       (long long)json_integer_value(json_object_get(rq, "count")),
+		       (long long)json_integer_value(json_object_get(in, "count")),
+		       json_string_value(json_object_get(res, "before")),
+		       (long long)json_integer_value(json_object_get(res, "open")));
+		json_decref(res);
+	}
+	sk_cli_finish(s, SK_OK, &err);
+	return rc;
+}
+
+static int rc_retention(int argc, char **argv)
+{
+	const char *db = NULL;
+	bool json = false;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
+	int rc;
+	if (!sk_cli_options(argc, argv, RETENTION_USAGE, opts, 0, &rc))
+		return rc;
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	json_t *rules = NULL;
+	sk_err e = sk_retention_rules(&c, &rules, &err);
+	sk_ctx_fini(&c);
+	if (e)
+		return sk_cli_finish(s, e, &err);
+	if (json)
+		rc = sk_cli_print_json(rules);
+	else {
+		size_t i;
+		json_t *r;
+		json_array_foreach (rules, i, r) {
+			const char *kind = json_string_value(json_object_get(r, "kind"));
+			const char *ret = json_string_value(json_object_get(r, "retention"));
+			const char *period = json_string_value(json_object_get(r, "period"));
+			printf("%s %s%s → %s: ", json_string_value(json_object_get(r, "record")),
+			       kind ? kind : "*",
+			       json_is_true(json_object_get(r, "mynumber_asset"))
+			           ? " (特定個人情報)"
+			           : "",
+			       ret);
+			if (strcmp(period, "days") == 0)
+				printf("%lld years (%s)",
+				       (long long)json_integer_value(json_object_get(r, "years")),
+				       json_string_value(json_object_get(r, "what")));
+			else
+				printf("%s", period);
+			size_t k;
+			json_t *ct;
+			json_array_foreach (json_object_get(r, "citations"), k, ct)
+				printf("%s%s", k ? ", " : " [", json_string_value(ct));
+			printf("%s\n", json_array_size(json_object_get(r, "citations")) ? "]" : "");
+		}
+		json_decref(rules);
+	}
+	sk_cli_finish(s, SK_OK, &err);
+	return rc;
+}
+
+static const struct sk_cli_verb verbs[] = {
+    {"purge", rc_purge, PURGE_USAGE},
+    {"retention", rc_retention, RETENTION_USAGE},
+    {NULL, NULL, NULL},
+};
+
+int sk_cmd_record(int argc, char **argv)
+{
+	return sk_cli_dispatch("record", verbs, argc - 1, argv + 1);
+}
