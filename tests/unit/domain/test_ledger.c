@@ -33,7 +33,7 @@ static void add_user(sk_store *s, const char *login, const char *unit, const cha
 	char temp[SK_PASSWORD_TEMP_MAX];
 	const char *roles[] = {role};
 	sk_user_new u = {.login = login, .name = login, .unit = unit, .roles = roles, .nroles = 1};
-	dt_ok(sk_user_add(s, sk_actor_cli(), &u, NULL, temp, &err), &err);
+	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	sk_buf_free(&err);
 }
 
@@ -152,12 +152,12 @@ static void flow(const char *backend)
 	sk_store *s = sk_test_open_fresh(backend);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_root(s);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "d1", "部", "department", "city", NULL, &err), &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "s1", "課", "section", "d1", NULL, &err), &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "dm", "指定管理者", "designated_manager", "d1", NULL,
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "dm", "指定管理者", "designated_manager", "d1", NULL,
 	                 &err),
 	      &err);
-	dt_ok(sk_org_add(s, sk_actor_cli(), "d2", "他部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d2", "他部", "department", "city", NULL, &err), &err);
 	add_user(s, "dmstaff", "dm", "staff");
 	add_user(s, "dmchief", "dm", "dm_officer");
 	add_user(s, "mgr1", "d1", "security_manager");
