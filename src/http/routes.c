@@ -20,6 +20,7 @@
 #include "../core/sk_hex.h"
 #include "../core/sk_json.h"
 #include "../core/sk_utf8.h"
+#include "../web/web.h"
 #include "http_int.h"
 
 /* Each route names one capability (policy.h); the profile says which roles hold it. */
@@ -639,6 +640,11 @@ static void route_request(sk_http_rctx *r)
 		sk_buf_free(&err);
 		if (e)
 			return;
+	}
+	/* The web UI's pages have their own table (src/web/web.c); "/" is in both. */
+	if (sk_web_owns(path.base, path.len) && !(path.len == 1)) {
+		sk_web_dispatch(r);
+		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!path_match(rt[i].path, path.base, path.len, r))
