@@ -641,8 +641,12 @@ static void route_request(sk_http_rctx *r)
 		if (e)
 			return;
 	}
-	/* The web UI's pages have their own table (src/web/web.c); "/" is in both. */
-	if (sk_web_owns(path.base, path.len) && !(path.len == 1)) {
+	/*
+	 * The web UI's pages have their own table (src/web/web.c). "/" is in
+	 * both: the API's table lists it (public, HTML) for the OpenAPI document,
+	 * the web's answers it (its query takes ?lang=).
+	 */
+	if (sk_web_owns(path.base, path.len)) {
 		sk_web_dispatch(r);
 		return;
 	}
