@@ -121,6 +121,37 @@ out:
 
 /* --- login, logout, password, TOTP --- */
 
+/*
+ * The login form has no session to derive a CSRF token from, so it carries
+ * a random one that must match a cookie set with the form (double submit,
+ * compared in constant time): another site cannot log a browser in to an
+ * account of its choosing (login CSRF).
+ */
+#define LOGIN_CSRF_COOKIE "sekisho_login_csrf"
+
+static void login_token(sk_web_req *w, char out[SK_AUTH_CSRF_MAX])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, SK_AUTH_CSRF_MAX, raw, sizeof(raw),
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char c[160];
+	snprintf(c, sizeof(c), LOGIN_CSRF_COOKIE "=%s; Path=/login; HttpOnly; SameSite=Strict%s",
+	         out, w->r->t->cfg->secure_cookies ? "; Secure" : "");
+	sk_web_header(w, H2O_TOKEN_SET_COOKIE, c);
+}
+
+static bool login_token_ok(sk_web_req *w)
+{
+	char cookie[SK_AUTH_CSRF_MAX + 1];
+	const char *field = sk_form_get(&w->form, "csrf");
+	if (!field || strlen(field) != SK_AUTH_CSRF_LEN ||
+	    !sk_web_cookie(w, LOGIN_CSRF_COOKIE, cookie, sizeof(cookie)) ||
+	    strlen(cookie) != SK_AUTH_CSRF_LEN)
+		return false;
+	return sodium_memcmp(cookie, field, SK_AUTH_CSRF_LEN) == 0;
+}
+
 static void login_page(sk_web_req *w, int status, const char *login, bool totp,
                        const char *login_err, const char *pw_err, const char *totp_err)
 {
@@ -132,8 +163,10 @@ static void login_page(sk_web_req *w, int status, const char *login, bool totp,
 	          (!totp || plain_field(w, &fields, "totp", SK_M_UI_LOGIN_TOTP,
 	                                sk_web_t(w, SK_M_UI_LOGIN_TOTP_HELP), "text",
 	                                "one-time-code", NULL, totp_err));
-	sk_tv v[] = {SK_TF("fields", &fields)};
-	if (ok && sk_web_render(w, &main, "login", v, 1))
+	char token[SK_AUTH_CSRF_MAX];
+	login_token(w, token);
+	sk_tv v[] = {SK_TF("fields", &fields), SK_TV("csrf", token)};
+	if (ok && sk_web_render(w, &main, "login", v, N(v)))
 		sk_web_page(w, status, SK_M_UI_LOGIN_TITLE, &main);
 	sk_html_frag_free(&fields);
 	sk_html_frag_free(&main);
@@ -153,6 +186,13 @@ void sk_web_login_post(sk_web_req *w)
 	const char *totp = sk_form_get(&w->form, "totp");
 	if (totp && !*totp)
 		totp = NULL;
+	if (!login_token_ok(w)) {
+		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		sk_fail(&err, SK_ERR_DENIED, "the login form's token does not match its cookie");
+		sk_web_fail(w, SK_ERR_DENIED, &err);
+		sk_buf_free(&err);
+		return;
+	}
 	if (!login || !*login || !pw || !*pw) {
 		const char *m = sk_web_t(w, SK_M_UI_LOGIN_FAILED);
 		sk_web_error(w, !login || !*login ? "login" : "password", m);

@@ -114,6 +114,13 @@ static bool match(const char *pat, const char *path, size_t n, int64_t *id)
 
 /* --- language --- */
 
+static bool cookie_value(h2o_req_t *req, const char *name, char *out, size_t max);
+
+bool sk_web_cookie(sk_web_req *w, const char *name, char *out, size_t max)
+{
+	return cookie_value(w->r->req, name, out, max);
+}
+
 static bool cookie_value(h2o_req_t *req, const char *name, char *out, size_t max)
 {
 	h2o_iovec_t ck = sk_http_header(req, "cookie");
@@ -132,7 +139,7 @@ static bool cookie_value(h2o_req_t *req, const char *name, char *out, size_t max
 	return false;
 }
 
-static void add_header(sk_web_req *w, const h2o_token_t *tok, const char *v)
+void sk_web_header(sk_web_req *w, const h2o_token_t *tok, const char *v)
 {
 	h2o_req_t *req = w->r->req;
 	size_t n = strlen(v);
@@ -152,7 +159,7 @@ static void choose_language(sk_web_req *w)
 		snprintf(c, sizeof(c),
 		         LANG_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly%s", v,
 		         w->r->t->cfg->secure_cookies ? "; Secure" : "");
-		add_header(w, H2O_TOKEN_SET_COOKIE, c);
+		sk_web_header(w, H2O_TOKEN_SET_COOKIE, c);
 		return;
 	}
 	if (cookie_value(req, LANG_COOKIE, v, sizeof(v)) &&
@@ -234,7 +241,7 @@ bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const cha
 
 static void send_html(sk_web_req *w, int status, const sk_html_frag *page)
 {
-	add_header(w, H2O_TOKEN_CONTENT_LANGUAGE, sk_lang_code(w->lang));
+	sk_web_header(w, H2O_TOKEN_CONTENT_LANGUAGE, sk_lang_code(w->lang));
 	sk_http_reply_text(w->r, status, "text/html; charset=utf-8", page->b.data, page->b.len);
 }
 
@@ -281,7 +288,7 @@ void sk_web_page(sk_web_req *w, int status, sk_msg_id title, const sk_html_frag 
 
 void sk_web_redirect(sk_web_req *w, const char *location)
 {
-	add_header(w, H2O_TOKEN_LOCATION, location);
+	sk_web_header(w, H2O_TOKEN_LOCATION, location);
 	sk_http_reply_text(w->r, 303, "text/plain; charset=utf-8", "", 0);
 }
 

@@ -24,6 +24,10 @@ typedef struct sk_web_req {
 const char *sk_web_t(const sk_web_req *w, sk_msg_id id);
 /* Whether the session holds capability cap at some unit. */
 bool sk_web_can(const sk_web_req *w, int cap);
+/* The value of the request's cookie name (at most max bytes with the NUL); false when absent. */
+bool sk_web_cookie(sk_web_req *w, const char *name, char *out, size_t max);
+/* Adds a header (the value copied) to the answer about to be sent. */
+void sk_web_header(sk_web_req *w, const h2o_token_t *tok, const char *v);
 /* Adds an item to the error summary: message, linking to the field's input (field may be NULL). */
 void sk_web_error(sk_web_req *w, const char *field, const char *message);
 /* The error err holds in the page's language, added to the summary; returns it for the field. */

@@ -193,6 +193,9 @@ async function run(js) {
     await page.goto(BASE + "/assets");
     check(new URL(page.url()).pathname === "/login", `${mode}: /assets without a session is not sent to /login`);
 
+    // A login form posted from elsewhere (no token matching the form's cookie) is refused.
+    const forged = await page.request.post(BASE + "/login", { form: { login: "kanri", password: PW.kanri }, maxRedirects: 0 });
+    check(forged.status() === 403, `${mode}: a login without the form's token answers ${forged.status()}`);
     // A wrong password: errors summarised at the top and beside the field.
     await page.fill("#f-login", "kanri");
     await page.fill("#f-password", "wrong password");
@@ -214,6 +217,9 @@ async function run(js) {
       await login(page, "taro", PW.taro, js, `${mode} taro`);
     }
     check((await page.textContent("main")).includes("taro"), `${mode}: home does not name taro`);
+    // A session's POST without its CSRF token is refused, and the session stays.
+    const noCsrf = await page.request.post(BASE + "/logout", { form: { csrf: "x".repeat(43) }, maxRedirects: 0 });
+    check(noCsrf.status() === 403, `${mode}: logout with a wrong CSRF token answers ${noCsrf.status()}`);
     await go(page, "/audit", `${mode} taro audit`, js).then((r) => check(r.status() === 404, `${mode}: staff sees /audit (${r.status()})`));
     await go(page, "/assets/new", `${mode} taro new asset`, js).then((r) => check(r.status() === 404, `${mode}: staff may add assets (${r.status()})`));
     await logout(page, js, `${mode} taro`);
