@@ -16,7 +16,7 @@ build_pkgs=(
 test_pkgs=(
   libcmocka-dev postgresql sqlite3 clang clang-format clang-tidy libclang-rt-14-dev
   jq curl sqlmap
-  chromium nodejs npm
+  chromium fonts-ipafont-gothic nodejs npm
 )
 
 if [ "${1:-}" = list ]; then
