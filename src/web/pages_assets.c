@@ -344,13 +344,17 @@ void sk_web_asset_new(sk_web_req *w)
 	asset_form(w, 200, SK_M_UI_ASSET_NEW_TITLE, "/assets/new", NULL, NULL, NULL);
 }
 
-/* The form's asset fields as sk_asset_input; on edit an empty field is left unchanged. */
-static void input_of(const sk_form *form, bool edit, sk_asset_input *in)
+/*
+ * The form's asset fields as sk_asset_input. An empty field is not given: on
+ * create a required one is then reported missing, on edit it is left
+ * unchanged (a form cannot tell "clear it" from "leave it").
+ */
+static void input_of(const sk_form *form, sk_asset_input *in)
 {
 	memset(in, 0, sizeof(*in));
 	for (int f = 0; f < SK_AF__COUNT; f++) {
 		const char *v = sk_form_get(form, sk_asset_field_key((sk_asset_field)f));
-		in->v[f] = v && *v ? v : (edit || !v ? NULL : NULL);
+		in->v[f] = v && *v ? v : NULL;
 	}
 }
 
@@ -374,7 +378,7 @@ static void after_write(sk_web_req *w, sk_err e, sk_buf *err, int64_t id, bool e
 void sk_web_asset_create(sk_web_req *w)
 {
 	sk_asset_input in;
-	input_of(&w->form, false, &in);
+	input_of(&w->form, &in);
 	int64_t id = 0;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
@@ -407,7 +411,7 @@ void sk_web_asset_edit(sk_web_req *w)
 void sk_web_asset_save(sk_web_req *w)
 {
 	sk_asset_input in;
-	input_of(&w->form, true, &in);
+	input_of(&w->form, &in);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(w->r, &c);

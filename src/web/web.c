@@ -142,10 +142,8 @@ static bool cookie_value(h2o_req_t *req, const char *name, char *out, size_t max
 void sk_web_header(sk_web_req *w, const h2o_token_t *tok, const char *v)
 {
 	h2o_req_t *req = w->r->req;
-	size_t n = strlen(v);
-	char *c = h2o_mem_alloc_pool(&req->pool, n);
-	memcpy(c, v, n);
-	h2o_add_header(&req->pool, &req->res.headers, tok, NULL, c, n);
+	h2o_iovec_t c = h2o_strdup(&req->pool, v, strlen(v));
+	h2o_add_header(&req->pool, &req->res.headers, tok, NULL, c.base, c.len);
 }
 
 /* ?lang= (remembered in a cookie), else the cookie, else Accept-Language, else Japanese. */
@@ -449,7 +447,11 @@ void sk_web_dispatch(sk_http_rctx *r)
 	h2o_req_t *req = r->req;
 	h2o_iovec_t path = req->path_normalized;
 	if (path.len > 8 && memcmp(path.base, "/static/", 8) == 0) {
-		serve_static(r, path.base + 8, path.len - 8);
+		if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) ||
+		    h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
+			serve_static(r, path.base + 8, path.len - 8);
+		else
+			sk_http_reply_msg(r, 405, "method_not_allowed", SK_M_HTTP_METHOD);
 		return;
 	}
 	sk_web_req w;
