@@ -358,6 +358,25 @@ static void input_of(const sk_form *form, sk_asset_input *in)
 	}
 }
 
+/*
+ * Checks every given field as typed text, as the CLI and an import check
+ * theirs (sk_schema_check_text: length, UTF-8, control and invisible or
+ * direction-changing characters), naming the field.
+ */
+static sk_err check_form(const sk_asset_input *in, sk_buf *err)
+{
+	for (size_t i = 0; i < sk_schema_asset.n; i++) {
+		const sk_field *f = &sk_schema_asset.fields[i];
+		const char *v = in->v[i];
+		/* Numbers, levels and yes/no have no byte limit: the domain parses them strictly.
+		 */
+		sk_err e = v && f->max ? sk_schema_check_text(f, v, strlen(v), err) : SK_OK;
+		if (e)
+			return e;
+	}
+	return SK_OK;
+}
+
 static void after_write(sk_web_req *w, sk_err e, sk_buf *err, int64_t id, bool edit)
 {
 	if (e == SK_OK) {
@@ -383,7 +402,9 @@ void sk_web_asset_create(sk_web_req *w)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(w->r, &c);
-	sk_err e = sk_asset_add(&c, &in, &id, &err);
+	sk_err e = check_form(&in, &err);
+	if (!e)
+		e = sk_asset_add(&c, &in, &id, &err);
 	sk_ctx_fini(&c);
 	after_write(w, e, &err, id, false);
 	sk_buf_free(&err);
@@ -415,7 +436,9 @@ void sk_web_asset_save(sk_web_req *w)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(w->r, &c);
-	sk_err e = sk_asset_update(&c, w->r->id, &in, &err);
+	sk_err e = check_form(&in, &err);
+	if (!e)
+		e = sk_asset_update(&c, w->r->id, &in, &err);
 	sk_ctx_fini(&c);
 	after_write(w, e, &err, w->r->id, true);
 	sk_buf_free(&err);

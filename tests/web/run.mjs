@@ -240,6 +240,12 @@ async function run(js) {
     await submit(page, "form.form button", `${mode} asset form with an error`, js);
     check(await page.$(".error-summary") !== null, `${mode}: no error summary for a missing manager`);
     check(await page.inputValue("#f-name") === HOSTILE.name, `${mode}: the form lost the name on an error`);
+    if (js) {
+      // Unicode tricks: a right-to-left override is refused, named beside the field.
+      await page.fill("#f-manager", "課長\u202Egnp.exe");
+      await submit(page, "form.form button", `${mode} asset form with a bidi override`, js);
+      check(await page.$("#e-manager") !== null, `${mode}: a bidi override in manager is not refused beside the field`);
+    }
     await page.fill("#f-manager", HOSTILE.manager);
     await submit(page, "form.form button", `${mode} asset created`, js);
     const m = new URL(page.url()).pathname.match(/^\/assets\/(\d+)$/);
