@@ -251,7 +251,15 @@ void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_h
 	snprintf(other, sizeof(other), "%.*s?lang=%s", (int)(pn < 500 ? pn : 1),
 	         pn < 500 ? w->r->req->path.base : "/", w->lang == SK_LANG_JA ? "en" : "ja");
 	const char *city = sk_policy_city_name(w->r->t->pol);
+	/* The idle timeout, told on every page; the script warns shortly before it (app.js). */
+	char idle[24] = "", idle_min[24] = "";
+	if (w->has_session && w->ap.idle_seconds > 0) {
+		snprintf(idle, sizeof(idle), "%lld", (long long)w->ap.idle_seconds);
+		snprintf(idle_min, sizeof(idle_min), "%lld", (long long)(w->ap.idle_seconds / 60));
+	}
 	sk_tv v[] = {
+	    SK_TV("idle", idle[0] ? idle : NULL),
+	    SK_TV("idle_minutes", idle_min),
 	    SK_TV("lang", sk_lang_code(w->lang)),
 	    SK_TV("title", title),
 	    SK_TV("css", sk_html_asset_url("app.css")),

@@ -218,6 +218,8 @@ async function run(js) {
       await login(page, "taro", PW.taro, js, `${mode} taro`);
     }
     check((await page.textContent("main")).includes("taro"), `${mode}: home does not name taro`);
+    check(await page.getAttribute("body", "data-idle-seconds") !== null && (await page.textContent("footer")).includes("30"),
+      `${mode}: the idle timeout is not told`);
     // A session's POST without its CSRF token is refused, and the session stays.
     const noCsrf = await page.request.post(BASE + "/logout", { form: { csrf: "x".repeat(43) }, maxRedirects: 0 });
     check(noCsrf.status() === 403, `${mode}: logout with a wrong CSRF token answers ${noCsrf.status()}`);
