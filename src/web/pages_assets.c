@@ -22,6 +22,14 @@ static const char *title_of(const sk_web_req *w, const char *key)
 	return f ? (w->lang == SK_LANG_JA ? f->ja : f->en) : key;
 }
 
+static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
+                   bool selected)
+{
+	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
+	             SK_TV("selected", selected ? "1" : NULL)};
+	sk_html_render(out, "option", w->lang, v, N(v));
+}
+
 typedef struct list_state {
 	sk_web_req *w;
 	sk_html_frag *rows;
@@ -137,6 +145,27 @@ void sk_web_asset_list(sk_web_req *w)
 	if (more)
 		sk_buf_addf(&next, "/assets%s%spage=%ld", base.data, base.len ? "&" : "?",
 		            page + 1);
+	/* The vocabulary filters as choices: the types, the profile's 機密性 levels, the zones. */
+	sk_html_frag type_opts = SK_HTML_FRAG_INIT, conf_opts = SK_HTML_FRAG_INIT,
+	             zone_opts = SK_HTML_FRAG_INIT;
+	const sk_policy *pol = w->r->t->pol;
+	option(w, &type_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*type);
+	for (int t = 1; t < SK_ASSET__COUNT; t++) {
+		const char *n = sk_asset_type_name((sk_asset_type)t);
+		option(w, &type_opts, n, n, !strcmp(type, n));
+	}
+	option(w, &conf_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*conf);
+	for (int lv = 0; lv < sk_policy_level_count(pol, SK_AXIS_CONF); lv++) {
+		const char *n = sk_policy_level_name(pol, SK_AXIS_CONF, lv);
+		option(w, &conf_opts, n, sk_policy_level_label(pol, SK_AXIS_CONF, lv),
+		       !strcmp(conf, n));
+	}
+	option(w, &zone_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*zone);
+	for (int z = 0; z < SK_ZONE__COUNT; z++) {
+		const char *n = sk_zone_name((sk_zone)z),
+		           *t = sk_policy_zone_title(pol, (sk_zone)z);
+		option(w, &zone_opts, n, t ? t : n, !strcmp(zone, n));
+	}
 	char count[24], pnum[24];
 	snprintf(count, sizeof(count), "%" PRId64, more ? (int64_t)PAGE_ROWS : st.shown);
 	snprintf(pnum, sizeof(pnum), "%ld", page);
@@ -162,12 +191,18 @@ void sk_web_asset_list(sk_web_req *w)
 	             SK_TV("integ_title", title_of(w, "integ")),
 	             SK_TV("avail_title", title_of(w, "avail")),
 	             SK_TV("zone_title", title_of(w, "zone")),
-	             SK_TV("can_write", sk_web_can(w, SK_CAP_ASSET_WRITE) ? "1" : NULL)};
+	             SK_TV("can_write", sk_web_can(w, SK_CAP_ASSET_WRITE) ? "1" : NULL),
+	             SK_TF("type_options", &type_opts),
+	             SK_TF("conf_options", &conf_opts),
+	             SK_TF("zone_options", &zone_opts)};
 	if (sk_web_render(w, &main, "assets", v, N(v)))
 		sk_web_page(w, filter_err ? 400 : 200, SK_M_UI_ASSETS, &main);
 	sk_buf_free(&base);
 	sk_buf_free(&prev);
 	sk_buf_free(&next);
+	sk_html_frag_free(&type_opts);
+	sk_html_frag_free(&conf_opts);
+	sk_html_frag_free(&zone_opts);
 out:
 	sk_buf_free(&err);
 	sk_html_frag_free(&rows);

@@ -262,6 +262,15 @@ async function run(js) {
     await go(page, `/assets?q=${encodeURIComponent("課長")}`, `${mode} asset list`, js);
     check((await page.textContent("main")).includes(HOSTILE.name), `${mode}: the list does not show the name`);
     await shot(page, `assets-ja-${mode}`);
+    // The filters: choices from the vocabulary, sent as GET parameters.
+    await page.selectOption("#f-conf", "3");
+    await page.selectOption("#f-type", "hardware");
+    await submit(page, "form.filters button", `${mode} asset list filtered`, js);
+    check(new URL(page.url()).searchParams.get("conf") === "3", `${mode}: the conf filter is not in the URL`);
+    check((await page.textContent("main")).includes(HOSTILE.name), `${mode}: the filtered list lacks the asset`);
+    await page.selectOption("#f-conf", "1");
+    await submit(page, "form.filters button", `${mode} asset list filtered out`, js);
+    check(!(await page.textContent("main")).includes(HOSTILE.name), `${mode}: the conf filter does not filter`);
     await go(page, `/assets/${id}/edit`, `${mode} edit form`, js);
     for (const [k, v] of Object.entries(HOSTILE)) check(await page.inputValue(`#f-${k}`) === v, `${mode}: edit form mangles ${k}`);
     await page.fill("#f-quantity", "3");
