@@ -275,6 +275,7 @@ void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_h
 	    SK_TV("can_audit", sk_web_can(w, SK_CAP_AUDIT_READ) ? "1" : NULL),
 	    SK_TV("lang_other_url", other),
 	    SK_TV("lang_other", w->lang == SK_LANG_JA ? "en" : "ja"),
+	    SK_TV("lang_is_ja", w->lang == SK_LANG_JA ? "1" : NULL),
 	    SK_TF("errors", &w->errors),
 	    SK_TV("notice", w->notice),
 	    SK_TF("main", main)};

@@ -187,6 +187,8 @@ async function run(js) {
     for (const lang of ["ja", "en"]) {
       await go(page, `/?lang=${lang}`, `${mode} landing ${lang}`, js);
       check(await page.evaluate(() => document.documentElement.lang) === lang, `${mode}: ?lang=${lang} not applied`);
+      const sw = (await page.textContent(".lang-switch a")).trim();
+      check(sw === (lang === "ja" ? "English" : "日本語"), `${mode}: the language switch of a ${lang} page says ${sw}`);
     }
     await go(page, "/?lang=ja", `${mode} landing`, js);
     const nf = await page.goto(BASE + "/no-such-page");
