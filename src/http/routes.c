@@ -39,7 +39,7 @@ static const sk_http_qparam Q_UNUSED
 /* One element a line, so that a change to one column of a row is one line of a diff. */
 // clang-format off
 static const sk_http_route routes[] = {
-    {"GET", "/", SK_R_PUBLIC, PUBLIC, sk_api_index, "a page naming the API", NULL, NULL, NULL},
+    {"GET", "/", SK_R_PUBLIC, PUBLIC, sk_api_index, "the web UI's home page (HTML; src/web)", NULL, NULL, NULL},
     {"GET",
      "/healthz",
      SK_R_PUBLIC,
