@@ -16,6 +16,7 @@ build_pkgs=(
 test_pkgs=(
   libcmocka-dev postgresql sqlite3 clang clang-format clang-tidy libclang-rt-14-dev
   jq curl sqlmap python3-aiosmtpd
+  chromium fonts-ipafont-gothic nodejs npm
 )
 
 if [ "${1:-}" = list ]; then
@@ -48,4 +49,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -q || { echo "scripts/deps.sh: apt-get update failed" >&2; exit 1; }
   apt-get install -y -q --no-install-recommends "${missing[@]}" \
     || { echo "scripts/deps.sh: could not install: ${missing[*]}" >&2; exit 1; }
+fi
+
+# The browser tests' npm packages (tests/web: playwright-core, @axe-core/playwright), pinned by
+# its package-lock.json. No browser is downloaded: the tests drive Debian's chromium.
+if [ "${1:-build}" = test ] && [ ! -d "$(dirname "$0")/../tests/web/node_modules" ]; then
+  echo "installing the npm packages of tests/web (npm ci)"
+  (cd "$(dirname "$0")/../tests/web" && npm ci --no-audit --no-fund) \
+    || { echo "scripts/deps.sh: npm ci in tests/web failed" >&2; exit 1; }
 fi

@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 scripts/deps.sh test || exit 1
+# The browser tests (tests/cli/t0800-web.sh) need tests/web's npm packages; they fail, never
+# skip, without them.
+if [ ! -d tests/web/node_modules ]; then
+  (cd tests/web && npm ci --no-audit --no-fund) || { echo "npm ci in tests/web failed"; exit 1; }
+fi
 
 work=$(mktemp -d /tmp/sekisho-test.XXXXXX)
 chmod 0755 "$work"

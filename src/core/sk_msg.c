@@ -134,6 +134,9 @@ static const struct {
                                "%s\n\n参照番号: %s\n確認先: %s\n\nこのメールは sekisho が自動で"
                                "送信しています。詳しい内容は sekisho にログインしてご確認ください。"
                                "\n"},
+#define M(id, en, ja) [SK_M_##id] = {en, ja},
+#include "sk_msg_ui.def"
+#undef M
 };
 
 const char *sk_lang_code(sk_lang l) { return l == SK_LANG_JA ? "ja" : "en"; }
@@ -201,6 +204,22 @@ sk_lang sk_lang_from_env(void)
 			return strncmp(v, "ja", 2) == 0 ? SK_LANG_JA : SK_LANG_EN;
 	}
 	return SK_LANG_EN;
+}
+
+int sk_msg_find(const char *key)
+{
+	static const struct {
+		const char *key;
+		sk_msg_id id;
+	} names[] = {
+#define M(id, en, ja) {#id, SK_M_##id},
+#include "sk_msg_ui.def"
+#undef M
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].key, key) == 0)
+			return (int)names[i].id;
+	return -1;
 }
 
 const char *sk_msg_format(sk_msg_id id, sk_lang l)

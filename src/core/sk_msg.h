@@ -100,8 +100,18 @@ typedef enum sk_msg_id {
 	SK_M_RECORD_NO_RETENTION,
 	SK_M_RECORD_KEPT_FOREVER,
 	SK_M_RECORD_IN_PERIOD,
+/* the web UI (src/web): sk_msg_ui.def */
+#define M(id, en, ja) SK_M_##id,
+#include "sk_msg_ui.def"
+#undef M
 	SK_M__COUNT
 } sk_msg_id;
+
+/*
+ * The id of the message named key ("UI_LOGIN_TITLE" for SK_M_UI_LOGIN_TITLE;
+ * the web UI's sentences only), or -1. Templates name sentences this way.
+ */
+int sk_msg_find(const char *key);
 
 /* The message's format in l ("{f}" still in it). */
 const char *sk_msg_format(sk_msg_id id, sk_lang l);

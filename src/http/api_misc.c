@@ -2,28 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../web/web.h"
 #include "http_int.h"
 
-/* A small bilingual page: the web UI is not served yet; this says where the API is. */
-static const char INDEX_HTML[] =
-    "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
-    "<title>sekisho 関所</title></head><body>\n"
-    "<h1>sekisho 関所</h1>\n"
-    "<p>情報セキュリティポリシーを動くソフトウェアに。この版ではウェブ画面はまだ提供していません。"
-    "JSON API は <code>/api/v1</code> にあります。</p>\n"
-    "<p lang=\"en\">The web UI is not served by this build yet. The JSON API lives under "
-    "<code>/api/v1</code>.</p>\n<ul>\n"
-    "<li><a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> — API 仕様 (OpenAPI)</li>\n"
-    "<li><code>POST /api/v1/login</code> — ログイン / log in</li>\n"
-    "<li><code>/api/v1/assets</code> — 情報資産台帳 / asset register</li>\n"
-    "<li><code>POST /api/v1/decisions</code> — 取扱いの判定 / handling decisions</li>\n"
-    "<li><a href=\"/healthz\">/healthz</a>, <a href=\"/metrics\">/metrics</a></li>\n"
-    "</ul>\n</body></html>\n";
-
-void sk_api_index(sk_http_rctx *r)
-{
-	sk_http_reply_text(r, 200, "text/html; charset=utf-8", INDEX_HTML, sizeof(INDEX_HTML) - 1);
-}
+/* The web UI's home page (src/web): a landing page without a session, the dashboard with one. */
+void sk_api_index(sk_http_rctx *r) { sk_web_dispatch(r); }
 
 void sk_api_healthz(sk_http_rctx *r)
 {

@@ -14,7 +14,7 @@
 
 #define CSP_API_TEXT "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 #define CSP_HTML_TEXT                                                                              \
-	"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; "                   \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                \
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 /* Reason phrases for the statuses sekisho answers with (h2o sends what it is given). */
@@ -25,6 +25,7 @@ static const char *reason(int status)
 		const char *text;
 	} t[] = {{200, "OK"},
 	         {201, "Created"},
+	         {303, "See Other"},
 	         {400, "Bad Request"},
 	         {401, "Unauthorized"},
 	         {403, "Forbidden"},
@@ -34,6 +35,7 @@ static const char *reason(int status)
 	         {413, "Payload Too Large"},
 	         {415, "Unsupported Media Type"},
 	         {423, "Locked"},
+	         {429, "Too Many Requests"},
 	         {431, "Request Header Fields Too Large"},
 	         {500, "Internal Server Error"},
 	         {501, "Not Implemented"},
@@ -76,8 +78,10 @@ void sk_http_security_headers(h2o_req_t *req, bool html)
 	ADD(req, "referrer-policy", "no-referrer");
 	ADD(req, "cross-origin-opener-policy", "same-origin");
 	ADD(req, "cross-origin-resource-policy", "same-origin");
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
-	               H2O_STRLIT("no-store"));
+	/* The web UI's static assets say how long they may be kept (their names hold a hash). */
+	if (h2o_find_header(&req->res.headers, H2O_TOKEN_CACHE_CONTROL, -1) < 0)
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+		               H2O_STRLIT("no-store"));
 }
 
 void sk_http_reply_text(sk_http_rctx *r, int status, const char *ctype, const char *body,

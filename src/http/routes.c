@@ -20,6 +20,7 @@
 #include "../core/sk_hex.h"
 #include "../core/sk_json.h"
 #include "../core/sk_utf8.h"
+#include "../web/web.h"
 #include "http_int.h"
 
 /* Each route names one capability (policy.h); the profile says which roles hold it. */
@@ -45,7 +46,7 @@ static const sk_http_qparam Q_UNUSED
 /* One element a line, so that a change to one column of a row is one line of a diff. */
 // clang-format off
 static const sk_http_route routes[] = {
-    {"GET", "/", SK_R_PUBLIC, PUBLIC, sk_api_index, "a page naming the API", NULL, NULL, NULL},
+    {"GET", "/", SK_R_PUBLIC, PUBLIC, sk_api_index, "the web UI's home page (HTML; src/web)", NULL, NULL, NULL},
     {"GET",
      "/healthz",
      SK_R_PUBLIC,
@@ -823,6 +824,15 @@ static void route_request(sk_http_rctx *r)
 		sk_buf_free(&err);
 		if (e)
 			return;
+	}
+	/*
+	 * The web UI's pages have their own table (src/web/web.c). "/" is in
+	 * both: the API's table lists it (public, HTML) for the OpenAPI document,
+	 * the web's answers it (its query takes ?lang=).
+	 */
+	if (sk_web_owns(path.base, path.len)) {
+		sk_web_dispatch(r);
+		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!path_match(rt[i].path, path.base, path.len, r))

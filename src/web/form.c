@@ -1,0 +1,109 @@
+/* form: the urlencoded form parser (see form.h). */
+#include "form.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/sk_hex.h"
+#include "../core/sk_utf8.h"
+
+/* Decodes s[0..n) into out (room for n bytes + NUL); false on a bad escape or a NUL. */
+static bool decode(const char *s, size_t n, char *out, size_t *outn)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '+')
+			c = ' ';
+		else if (c == '%') {
+			if (i + 2 >= n)
+				return false;
+			int h = sk_hex_digit((unsigned char)s[i + 1]),
+			    l = sk_hex_digit((unsigned char)s[i + 2]);
+			if (h < 0 || l < 0)
+				return false;
+			c = (char)(h * 16 + l);
+			i += 2;
+		}
+		if (c == '\0')
+			return false;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	*outn = o;
+	return true;
+}
+
+sk_err sk_form_parse(const char *body, size_t len, size_t max, sk_form *f, sk_buf *err)
+{
+	memset(f, 0, sizeof(*f));
+	if (len > max)
+		return sk_fail(err, SK_ERR_TOO_BIG, "the form is over %zu bytes", max);
+	/* Decoded text is never longer than its encoding: len + one NUL per part is enough. */
+	f->mem_len = len + 2 * SK_FORM_FIELDS_MAX + 2;
+	f->mem = malloc(f->mem_len);
+	if (!f->mem)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	char *m = f->mem;
+	const char *p = body, *end = body + len;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		if (stop == p) {
+			p = stop + 1;
+			continue;
+		}
+		if (f->n == SK_FORM_FIELDS_MAX)
+			return sk_fail(err, SK_ERR_TOO_BIG, "the form has more than %d fields",
+			               SK_FORM_FIELDS_MAX);
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+		const char *kend = eq ? eq : stop;
+		size_t nn, vn;
+		char *name = m;
+		if (kend == p || !decode(p, (size_t)(kend - p), name, &nn) || nn == 0)
+			return sk_fail(err, SK_ERR_INVALID,
+			               "a field's name is empty or badly encoded");
+		m += nn + 1;
+		if (!sk_utf8_valid(name, nn, NULL))
+			return sk_fail(err, SK_ERR_INVALID, "a field's name is not UTF-8");
+		for (size_t i = 0; i < f->n; i++)
+			if (strcmp(f->name[i], name) == 0) {
+				sk_fail(err, SK_ERR_INVALID, "field '%s' is given twice",
+				        f->name[i]);
+				err->field = f->name[i];
+				return SK_ERR_INVALID;
+			}
+		char *value = m;
+		const char *v = eq ? eq + 1 : stop;
+		if (!decode(v, (size_t)(stop - v), value, &vn))
+			return sk_fail(err, SK_ERR_INVALID, "field '%s' is badly encoded", name);
+		m += vn + 1;
+		if (!sk_utf8_valid(value, vn, NULL))
+			return sk_fail(err, SK_ERR_INVALID, "field '%s' is not UTF-8", name);
+		f->name[f->n] = name;
+		f->value[f->n] = value;
+		f->value_len[f->n] = vn;
+		f->n++;
+		p = stop + 1;
+	}
+	return SK_OK;
+}
+
+const char *sk_form_get(const sk_form *f, const char *name)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->name[i], name) == 0)
+			return f->value[i];
+	return NULL;
+}
+
+void sk_form_free(sk_form *f)
+{
+	if (f->mem) {
+		/* A form may hold a password: wipe it before it is freed. */
+		sodium_memzero(f->mem, f->mem_len);
+		free(f->mem);
+	}
+	memset(f, 0, sizeof(*f));
+}

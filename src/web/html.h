@@ -1,0 +1,69 @@
+/*
+ * html: the one way text reaches a web page. A page is made by rendering
+ * a template (web/templates/NAME.html, built into the binary) with named
+ * values; every value is written through the HTML-escaping writer. The only
+ * thing written unescaped is a fragment (sk_html_frag), which only this
+ * module makes: by rendering a template. A C string cannot pass as one (it
+ * is a distinct struct type), so no caller can write unescaped text by
+ * accident.
+ *
+ * Template syntax (nothing else is special):
+ *   {{name}}          the value of name, escaped (text) or, for a fragment, as rendered
+ *   {{t:KEY}}         the catalog's sentence KEY (sk_msg.h, SK_M_KEY) in the page's language
+ *   {{#name}}…{{/name}} the part only when name is set (non-empty text or fragment)
+ *   {{^name}}…{{/name}} the part only when name is not set
+ * An unknown name renders as nothing; an unknown catalog key renders as
+ * "[[missing:KEY]]", which the tests look for on every page.
+ */
+#ifndef SK_HTML_H
+#define SK_HTML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/sk_buf.h"
+#include "../core/sk_msg.h"
+
+/* HTML made by this module. Free with sk_html_frag_free. */
+typedef struct sk_html_frag {
+	sk_buf b;
+} sk_html_frag;
+
+#define SK_HTML_FRAG_MAX (8u << 20)
+#define SK_HTML_FRAG_INIT                                                                          \
+	{                                                                                          \
+		SK_BUF_INIT(SK_HTML_FRAG_MAX)                                                      \
+	}
+
+void sk_html_frag_free(sk_html_frag *f);
+
+/* Appends s (len bytes) to out with & < > " ' escaped; any other byte as it is. */
+sk_err sk_html_escape(sk_buf *out, const char *s, size_t len);
+
+/* A value handed to a template. */
+typedef struct sk_tv {
+	const char *name;
+	const char *text;         /* escaped when written; NULL: not set */
+	const sk_html_frag *frag; /* written as it is; NULL: not set */
+} sk_tv;
+
+#define SK_TV(n, s) ((sk_tv){(n), (s), NULL})
+#define SK_TF(n, f) ((sk_tv){(n), NULL, (f)})
+
+/*
+ * Renders the template called name with the nv values vars in language l,
+ * appending to out. SK_ERR_NOT_FOUND when there is no such template,
+ * SK_ERR_INVALID for an unbalanced section, SK_ERR_TOO_BIG when out is full.
+ */
+sk_err sk_html_render(sk_html_frag *out, const char *name, sk_lang l, const sk_tv *vars, size_t nv);
+
+/* The template's text (for the tests), or NULL. */
+const char *sk_html_template(const char *name);
+
+/* The hashed URL of a static asset ("/static/app-…css") or NULL; and the asset by its URL name. */
+const char *sk_html_asset_url(const char *name);
+struct sk_web_file;
+const struct sk_web_file *sk_html_asset_by_url(const char *url_name, size_t len);
+
+#endif

@@ -1,0 +1,480 @@
+/*
+ * pages_assets: the 情報資産台帳 pages: the list (sk_asset_list, with the
+ * listing's withholding of 機密性3 details), one asset (sk_asset_get, which
+ * records the read of a 機密性3 asset before anything is shown), its
+ * history (sk_asset_history) and the create/edit form, whose fields,
+ * titles, limits and help come from the field schema (sk_schema_asset).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/asset.h"
+#include "web_int.h"
+
+#define N(a)      (sizeof(a) / sizeof((a)[0]))
+#define PAGE_ROWS 50
+
+static const char *title_of(const sk_web_req *w, const char *key)
+{
+	const sk_field *f = sk_schema_field(&sk_schema_asset, key);
+	return f ? (w->lang == SK_LANG_JA ? f->ja : f->en) : key;
+}
+
+static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
+                   bool selected)
+{
+	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
+	             SK_TV("selected", selected ? "1" : NULL)};
+	sk_html_render(out, "option", w->lang, v, N(v));
+}
+
+typedef struct list_state {
+	sk_web_req *w;
+	sk_html_frag *rows;
+	int64_t skip, shown, seen;
+} list_state;
+
+static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
+{
+	list_state *st = ctx;
+	if (st->seen++ < st->skip)
+		return SK_OK;
+	if (st->shown == PAGE_ROWS) {
+		st->shown++; /* one more than a page: there is a next page */
+		return SK_ERR_CONFLICT;
+	}
+	st->shown++;
+	char id[24];
+	snprintf(id, sizeof(id), "%" PRId64, a->id);
+	sk_web_req *w = st->w;
+	sk_tv v[] = {SK_TV("id", id),
+	             SK_TV("name", a->name),
+	             SK_TV("unit", a->unit_code),
+	             SK_TV("type", a->type),
+	             SK_TV("conf", a->conf),
+	             SK_TV("integ", a->integ),
+	             SK_TV("avail", a->avail),
+	             SK_TV("zone", a->zone),
+	             SK_TV("status", sk_web_t(w, strcmp(a->status, "disposed") == 0
+	                                             ? SK_M_UI_STATUS_DISPOSED
+	                                             : SK_M_UI_STATUS_ACTIVE))};
+	sk_err e = sk_html_render(st->rows, "asset_row", w->lang, v, N(v));
+	return e ? sk_fail(err, e, "the list does not fit the page") : SK_OK;
+}
+
+/* Appends name=value (URL-encoded) to a query string being built. */
+static void qadd(sk_buf *q, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return;
+	sk_buf_addf(q, "%s%s=", q->len ? "&" : "?", name);
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
+			sk_buf_addc(q, (char)*p);
+		else
+			sk_buf_addf(q, "%%%02X", *p);
+}
+
+void sk_web_asset_list(sk_web_req *w)
+{
+	char unit[72] = "", type[72] = "", conf[40] = "", zone[40] = "", q[408] = "",
+	     status[16] = "", pg[16] = "";
+	sk_asset_filter f = {.withhold = true, .brief = true};
+	if (sk_http_query(w->r, "unit", unit, sizeof(unit)) && *unit)
+		f.unit = unit;
+	if (sk_http_query(w->r, "type", type, sizeof(type)) && *type)
+		f.type = type;
+	if (sk_http_query(w->r, "conf", conf, sizeof(conf)) && *conf)
+		f.conf = conf;
+	if (sk_http_query(w->r, "zone", zone, sizeof(zone)) && *zone)
+		f.zone = zone;
+	if (sk_http_query(w->r, "q", q, sizeof(q)) && *q)
+		f.text = q;
+	if (sk_http_query(w->r, "status", status, sizeof(status)) && *status)
+		f.status = status;
+	long page = 1;
+	if (sk_http_query(w->r, "page", pg, sizeof(pg))) {
+		char *end;
+		page = strtol(pg, &end, 10);
+		if (*end || end == pg || page < 1 || page > 100000) {
+			sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+			sk_fail_msg(&err, SK_ERR_INVALID, "page", NULL, SK_M_FIELD_RANGE, 1LL,
+			            100000LL);
+			sk_web_fail(w, SK_ERR_INVALID, &err);
+			sk_buf_free(&err);
+			return;
+		}
+	}
+	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	list_state st = {w, &rows, (page - 1) * PAGE_ROWS, 0, 0};
+	f.limit = (page - 1) * PAGE_ROWS + PAGE_ROWS + 1;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	sk_err e = sk_asset_list(&c, &f, list_one, &st, &err);
+	sk_ctx_fini(&c);
+	if (e == SK_ERR_CONFLICT && st.shown > PAGE_ROWS)
+		e = SK_OK;
+	const char *filter_err = NULL;
+	if (e == SK_ERR_INVALID) {
+		filter_err = sk_web_error_of(w, e, &err);
+		sk_html_frag_free(&rows);
+		rows = (sk_html_frag)SK_HTML_FRAG_INIT;
+		st.shown = 0;
+		e = SK_OK;
+	}
+	if (e) {
+		sk_web_fail(w, e, &err);
+		goto out;
+	}
+	(void)filter_err;
+	bool more = st.shown > PAGE_ROWS;
+	sk_buf base = SK_BUF_INIT(4096), prev = SK_BUF_INIT(4096), next = SK_BUF_INIT(4096);
+	qadd(&base, "q", q);
+	qadd(&base, "unit", unit);
+	qadd(&base, "type", type);
+	qadd(&base, "conf", conf);
+	qadd(&base, "zone", zone);
+	qadd(&base, "status", status);
+	if (page > 1)
+		sk_buf_addf(&prev, "/assets%s%spage=%ld", base.data, base.len ? "&" : "?",
+		            page - 1);
+	if (more)
+		sk_buf_addf(&next, "/assets%s%spage=%ld", base.data, base.len ? "&" : "?",
+		            page + 1);
+	/* The vocabulary filters as choices: the types, the profile's 機密性 levels, the zones. */
+	sk_html_frag type_opts = SK_HTML_FRAG_INIT, conf_opts = SK_HTML_FRAG_INIT,
+	             zone_opts = SK_HTML_FRAG_INIT;
+	const sk_policy *pol = w->r->t->pol;
+	option(w, &type_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*type);
+	for (int t = 1; t < SK_ASSET__COUNT; t++) {
+		const char *n = sk_asset_type_name((sk_asset_type)t);
+		option(w, &type_opts, n, n, !strcmp(type, n));
+	}
+	option(w, &conf_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*conf);
+	for (int lv = 0; lv < sk_policy_level_count(pol, SK_AXIS_CONF); lv++) {
+		const char *n = sk_policy_level_name(pol, SK_AXIS_CONF, lv);
+		option(w, &conf_opts, n, sk_policy_level_label(pol, SK_AXIS_CONF, lv),
+		       !strcmp(conf, n));
+	}
+	option(w, &zone_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*zone);
+	for (int z = 0; z < SK_ZONE__COUNT; z++) {
+		const char *n = sk_zone_name((sk_zone)z),
+		           *t = sk_policy_zone_title(pol, (sk_zone)z);
+		option(w, &zone_opts, n, t ? t : n, !strcmp(zone, n));
+	}
+	char count[24], pnum[24];
+	snprintf(count, sizeof(count), "%" PRId64, more ? (int64_t)PAGE_ROWS : st.shown);
+	snprintf(pnum, sizeof(pnum), "%ld", page);
+	const char *s = f.status ? f.status : "active";
+	sk_tv v[] = {SK_TF("rows", &rows),
+	             SK_TV("title", sk_web_t(w, SK_M_UI_ASSETS)),
+	             SK_TV("count", count),
+	             SK_TV("page", pnum),
+	             SK_TV("prev", prev.len ? prev.data : NULL),
+	             SK_TV("next", next.len ? next.data : NULL),
+	             SK_TV("q", q),
+	             SK_TV("unit", unit),
+	             SK_TV("type", type),
+	             SK_TV("conf", conf),
+	             SK_TV("zone", zone),
+	             SK_TV("st_active", !strcmp(s, "active") ? "1" : NULL),
+	             SK_TV("st_disposed", !strcmp(s, "disposed") ? "1" : NULL),
+	             SK_TV("st_all", !strcmp(s, "all") ? "1" : NULL),
+	             SK_TV("name_title", title_of(w, "name")),
+	             SK_TV("unit_title", title_of(w, "unit")),
+	             SK_TV("type_title", title_of(w, "type")),
+	             SK_TV("conf_title", title_of(w, "conf")),
+	             SK_TV("integ_title", title_of(w, "integ")),
+	             SK_TV("avail_title", title_of(w, "avail")),
+	             SK_TV("zone_title", title_of(w, "zone")),
+	             SK_TV("can_write", sk_web_can(w, SK_CAP_ASSET_WRITE) ? "1" : NULL),
+	             SK_TF("type_options", &type_opts),
+	             SK_TF("conf_options", &conf_opts),
+	             SK_TF("zone_options", &zone_opts)};
+	if (sk_web_render(w, &main, "assets", v, N(v)))
+		sk_web_page(w, filter_err ? 400 : 200, SK_M_UI_ASSETS, &main);
+	sk_buf_free(&base);
+	sk_buf_free(&prev);
+	sk_buf_free(&next);
+	sk_html_frag_free(&type_opts);
+	sk_html_frag_free(&conf_opts);
+	sk_html_frag_free(&zone_opts);
+out:
+	sk_buf_free(&err);
+	sk_html_frag_free(&rows);
+	sk_html_frag_free(&main);
+}
+
+/* A term and its value into a <dl>. */
+static void dt(sk_web_req *w, sk_html_frag *out, const char *term, const char *value)
+{
+	sk_tv v[] = {SK_TV("term", term), SK_TV("value", value)};
+	sk_html_render(out, "dt", w->lang, v, N(v));
+}
+
+static const char *jtext(sk_web_req *w, const json_t *v, char *num, size_t max)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(num, max, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return num;
+	}
+	if (json_is_boolean(v))
+		return sk_web_t(w, json_is_true(v) ? SK_M_UI_YES : SK_M_UI_NO);
+	return NULL;
+}
+
+void sk_web_asset(sk_web_req *w)
+{
+	json_t *a = NULL, *hist = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	/* Records the read of a 機密性3 asset before it hands anything out (asset.h). */
+	sk_err e = sk_asset_get(&c, w->r->id, &a, &err);
+	if (!e)
+		e = sk_asset_history(&c, w->r->id, &hist, &err);
+	sk_ctx_fini(&c);
+	if (e) {
+		sk_web_fail(w, e, &err);
+		sk_buf_free(&err);
+		json_decref(a);
+		return;
+	}
+	sk_buf_free(&err);
+	sk_html_frag details = SK_HTML_FRAG_INIT, rules = SK_HTML_FRAG_INIT,
+	             history = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	char num[32];
+	for (size_t i = 0; i < sk_schema_asset.n; i++) {
+		const sk_field *f = &sk_schema_asset.fields[i];
+		const char *t = jtext(w, json_object_get(a, f->key), num, sizeof(num));
+		if (!strcmp(f->key, "unit"))
+			t = json_string_value(json_object_get(a, "unit_name"));
+		dt(w, &details, w->lang == SK_LANG_JA ? f->ja : f->en, t ? t : "—");
+	}
+	/*
+	 * What follows from the classification: the profile's verdict for each
+	 * action on an asset of these facts (the one decision input parser and
+	 * the engine; nothing is decided for a person here, so nothing is
+	 * recorded: /decide does that).
+	 */
+	const sk_policy *p = w->r->t->pol;
+	{
+		static const char *const keys[] = {"conf", "integ",    "avail",
+		                                   "zone", "mynumber", "personal"};
+		char vals[N(keys)][32];
+		sk_decide_kv kv[N(keys) + 2];
+		size_t n = 1;
+		for (size_t k = 0; k < N(keys); k++) {
+			const json_t *x = json_object_get(a, keys[k]);
+			const char *t = json_is_boolean(x) ? (json_is_true(x) ? "true" : "false")
+			                                   : jtext(w, x, vals[k], sizeof(vals[k]));
+			if (t && *t)
+				kv[n++] = (sk_decide_kv){keys[k], t};
+		}
+		const char *type = json_string_value(json_object_get(a, "type"));
+		if (type)
+			kv[n++] = (sk_decide_kv){"asset_type", type};
+		static const sk_msg_id words[] = {SK_M_UI_DECIDE_ALLOWED,
+		                                  SK_M_UI_DECIDE_CONDITIONAL,
+		                                  SK_M_UI_DECIDE_APPROVAL, SK_M_UI_DECIDE_DENIED};
+		for (int act = 0; act < SK_ACT__COUNT; act++) {
+			sk_decide_input in;
+			sk_decision d;
+			sk_buf derr = SK_BUF_INIT(SK_BUF_MSG_MAX);
+			kv[0] = (sk_decide_kv){"action", sk_action_name((sk_action)act)};
+			if (sk_decide_input_parse(p, kv, n, &in, &derr) == SK_OK &&
+			    sk_policy_decide(p, &in, &d) == SK_OK) {
+				char line[400];
+				const char *ap = d.approver == SK_ROLE_NONE
+				                     ? NULL
+				                     : sk_policy_role_title(p, d.approver);
+				snprintf(line, sizeof(line), "%s%s%s%s%s",
+				         sk_web_t(w, words[d.decision]), ap ? " — " : "",
+				         ap ? sk_web_t(w, SK_M_UI_DECIDE_APPROVER) : "",
+				         ap ? ": " : "", ap ? ap : "");
+				dt(w, &rules, sk_action_name((sk_action)act), line);
+			}
+			sk_buf_free(&derr);
+		}
+	}
+	size_t i;
+	json_t *h;
+	json_array_foreach (hist, i, h) {
+		char seq[24];
+		snprintf(seq, sizeof(seq), "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(json_object_get(h, "seq")));
+		sk_tv v[] = {SK_TV("seq", seq),
+		             SK_TV("at", json_string_value(json_object_get(h, "at"))),
+		             SK_TV("actor", json_string_value(json_object_get(h, "actor"))),
+		             SK_TV("action", json_string_value(json_object_get(h, "action")))};
+		sk_html_render(&history, "history_row", w->lang, v, N(v));
+	}
+	char id[24];
+	snprintf(id, sizeof(id), "%" PRId64, w->r->id);
+	int top = sk_policy_level_count(p, SK_AXIS_CONF) - 1;
+	char cnum[32];
+	const char *conf = jtext(w, json_object_get(a, "conf"), cnum, sizeof(cnum));
+	int cv = -1;
+	if (conf && sk_policy_level_parse(p, SK_AXIS_CONF, conf, &cv))
+		cv = -1;
+	sk_tv v[] = {SK_TV("id", id),
+	             SK_TV("label", json_string_value(json_object_get(a, "label"))),
+	             SK_TF("rules", &rules),
+	             SK_TF("details", &details),
+	             SK_TF("history", &history),
+	             SK_TV("recorded", cv >= 0 && cv == top ? "1" : NULL),
+	             SK_TV("can_decide", sk_web_can(w, SK_CAP_DECIDE) ? "1" : NULL),
+	             SK_TV("can_write", sk_web_can(w, SK_CAP_ASSET_WRITE) ? "1" : NULL)};
+	if (sk_web_render(w, &main, "asset", v, N(v))) {
+		const char *name = json_string_value(json_object_get(a, "name"));
+		sk_web_page_titled(w, 200, name && *name ? name : id, &main);
+	}
+	json_decref(a);
+	json_decref(hist);
+	sk_html_frag_free(&details);
+	sk_html_frag_free(&rules);
+	sk_html_frag_free(&history);
+	sk_html_frag_free(&main);
+}
+
+/* The form: one field per schema field, values from vals (a JSON object or NULL). */
+static void asset_form(sk_web_req *w, int status, sk_msg_id title, const char *action,
+                       const json_t *vals, const sk_form *posted, const sk_buf *err)
+{
+	sk_html_frag fields = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	char num[32];
+	bool ok = true;
+	for (size_t i = 0; ok && i < sk_schema_asset.n; i++) {
+		const sk_field *f = &sk_schema_asset.fields[i];
+		const char *val = posted
+		                      ? sk_form_get(posted, f->key)
+		                      : jtext(w, json_object_get(vals, f->key), num, sizeof(num));
+		if (!posted && f->type == SK_FT_BOOL && vals) {
+			const json_t *b = json_object_get(vals, f->key);
+			val = json_is_boolean(b) ? (json_is_true(b) ? "yes" : "no") : NULL;
+		}
+		if (!posted && !strcmp(f->key, "unit") && vals)
+			val = json_string_value(json_object_get(vals, "unit_code"));
+		const char *ferr = err && err->field && !strcmp(err->field, f->key)
+		                       ? sk_msg_of(err, SK_ERR_INVALID, w->lang)
+		                       : NULL;
+		ok = sk_web_field(w, &fields, f, val, ferr);
+	}
+	sk_tv v[] = {SK_TF("fields", &fields), SK_TV("csrf", w->ap.csrf_token),
+	             SK_TV("action", action)};
+	if (ok && sk_web_render(w, &main, "asset_form", v, N(v)))
+		sk_web_page(w, status, title, &main);
+	sk_html_frag_free(&fields);
+	sk_html_frag_free(&main);
+}
+
+void sk_web_asset_new(sk_web_req *w)
+{
+	asset_form(w, 200, SK_M_UI_ASSET_NEW_TITLE, "/assets/new", NULL, NULL, NULL);
+}
+
+/*
+ * The form's asset fields as sk_asset_input. An empty field is not given: on
+ * create a required one is then reported missing, on edit it is left
+ * unchanged (a form cannot tell "clear it" from "leave it").
+ */
+static void input_of(const sk_form *form, sk_asset_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	for (int f = 0; f < SK_AF__COUNT; f++) {
+		const char *v = sk_form_get(form, sk_asset_field_key((sk_asset_field)f));
+		in->v[f] = v && *v ? v : NULL;
+	}
+}
+
+/*
+ * Checks every given field as typed text, as the CLI and an import check
+ * theirs (sk_schema_check_text: length, UTF-8, control and invisible or
+ * direction-changing characters), naming the field.
+ */
+static sk_err check_form(const sk_asset_input *in, sk_buf *err)
+{
+	for (size_t i = 0; i < sk_schema_asset.n; i++) {
+		const sk_field *f = &sk_schema_asset.fields[i];
+		const char *v = in->v[i];
+		/* Numbers, levels and yes/no have no byte limit: the domain parses them strictly.
+		 */
+		sk_err e = v && f->max ? sk_schema_check_text(f, v, strlen(v), err) : SK_OK;
+		if (e)
+			return e;
+	}
+	return SK_OK;
+}
+
+static void after_write(sk_web_req *w, sk_err e, sk_buf *err, int64_t id, bool edit)
+{
+	if (e == SK_OK) {
+		char loc[48];
+		snprintf(loc, sizeof(loc), "/assets/%" PRId64, id);
+		sk_web_redirect(w, loc);
+	} else if (e == SK_ERR_INVALID || e == SK_ERR_CONFLICT) {
+		sk_web_error_of(w, e, err);
+		char action[48];
+		snprintf(action, sizeof(action), "/assets/%" PRId64 "/edit", id);
+		asset_form(w, 400, edit ? SK_M_UI_ASSET_EDIT_TITLE : SK_M_UI_ASSET_NEW_TITLE,
+		           edit ? action : "/assets/new", NULL, &w->form, err);
+	} else {
+		sk_web_fail(w, e, err);
+	}
+}
+
+void sk_web_asset_create(sk_web_req *w)
+{
+	sk_asset_input in;
+	input_of(&w->form, &in);
+	int64_t id = 0;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	sk_err e = check_form(&in, &err);
+	if (!e)
+		e = sk_asset_add(&c, &in, &id, &err);
+	sk_ctx_fini(&c);
+	after_write(w, e, &err, id, false);
+	sk_buf_free(&err);
+}
+
+void sk_web_asset_edit(sk_web_req *w)
+{
+	json_t *a = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	sk_err e = sk_asset_get(&c, w->r->id, &a, &err);
+	sk_ctx_fini(&c);
+	if (e)
+		sk_web_fail(w, e, &err);
+	else {
+		char action[48];
+		snprintf(action, sizeof(action), "/assets/%" PRId64 "/edit", w->r->id);
+		asset_form(w, 200, SK_M_UI_ASSET_EDIT_TITLE, action, a, NULL, NULL);
+	}
+	json_decref(a);
+	sk_buf_free(&err);
+}
+
+void sk_web_asset_save(sk_web_req *w)
+{
+	sk_asset_input in;
+	input_of(&w->form, &in);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	sk_err e = check_form(&in, &err);
+	if (!e)
+		e = sk_asset_update(&c, w->r->id, &in, &err);
+	sk_ctx_fini(&c);
+	after_write(w, e, &err, w->r->id, true);
+	sk_buf_free(&err);
+}

@@ -1,0 +1,354 @@
+/*
+ * pages_policy: 「〜してよいか」 (/decide: by a stored asset with
+ * sk_decision_for_asset, as POST /api/v1/decisions; by a classification
+ * with the one decision input parser, sk_decide_input_parse, recorded as
+ * POST /api/v1/policy/decide records it), the policy in force (/policy)
+ * and the audit log for auditors (/audit).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../audit/verify.h"
+#include "../core/sk_json.h"
+#include "../domain/audit_view.h"
+#include "../domain/decision.h"
+#include "web_int.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
+                   bool selected)
+{
+	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
+	             SK_TV("selected", selected ? "1" : NULL)};
+	sk_html_render(out, "option", w->lang, v, N(v));
+}
+
+static void decide_page(sk_web_req *w, int status, const char *asset, const char *action,
+                        const char *answer)
+{
+	const sk_policy *p = w->r->t->pol;
+	sk_html_frag actions = SK_HTML_FRAG_INIT,
+	             lv[SK_AXIS__COUNT] = {SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT},
+	             zones = SK_HTML_FRAG_INIT, types = SK_HTML_FRAG_INIT, sg = SK_HTML_FRAG_INIT,
+	             cites = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	for (int a = 0; a < SK_ACT__COUNT; a++)
+		option(w, &actions, sk_action_name((sk_action)a), sk_action_name((sk_action)a),
+		       action && !strcmp(action, sk_action_name((sk_action)a)));
+	for (int ax = 0; ax < SK_AXIS__COUNT; ax++) {
+		option(w, &lv[ax], "", sk_web_t(w, SK_M_UI_CHOOSE), false);
+		for (int v = 0; v < sk_policy_level_count(p, (sk_axis)ax); v++) {
+			const char *name = sk_policy_level_name(p, (sk_axis)ax, v);
+			option(w, &lv[ax], name, name, false);
+		}
+	}
+	option(w, &zones, "", sk_web_t(w, SK_M_UI_CHOOSE), false);
+	for (int z = 0; z < SK_ZONE__COUNT; z++) {
+		const char *t = sk_policy_zone_title(p, (sk_zone)z);
+		char text[160];
+		snprintf(text, sizeof(text), "%s (%s)", t ? t : sk_zone_name((sk_zone)z),
+		         sk_zone_name((sk_zone)z));
+		option(w, &zones, sk_zone_name((sk_zone)z), text, false);
+	}
+	option(w, &types, "", sk_web_t(w, SK_M_UI_CHOOSE), false);
+	for (int t = 1; t < SK_ASSET__COUNT; t++)
+		option(w, &types, sk_asset_type_name((sk_asset_type)t),
+		       sk_asset_type_name((sk_asset_type)t), false);
+	const char *kind = NULL, *verdict = NULL, *approver = NULL;
+	json_t *d = NULL;
+	char approver_text[200];
+	if (answer) {
+		sk_buf jerr = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		sk_json_parse(answer, strlen(answer), strlen(answer) + 1, &d, &jerr);
+		sk_buf_free(&jerr);
+		kind = json_string_value(json_object_get(d, "decision"));
+		sk_decision_kind k = SK_DEC_FORBID;
+		if (kind)
+			sk_decision_parse(kind, &k);
+		static const sk_msg_id words[] = {SK_M_UI_DECIDE_ALLOWED,
+		                                  SK_M_UI_DECIDE_CONDITIONAL,
+		                                  SK_M_UI_DECIDE_APPROVAL, SK_M_UI_DECIDE_DENIED};
+		verdict = sk_web_t(w, words[k]);
+		const char *ar = json_string_value(json_object_get(d, "approver_role"));
+		sk_role role;
+		if (ar && sk_role_parse(ar, &role) == SK_OK) {
+			const char *t = sk_policy_role_title(p, role);
+			snprintf(approver_text, sizeof(approver_text), "%s (%s)", t ? t : ar, ar);
+			approver = approver_text;
+		}
+		size_t i;
+		json_t *x;
+		json_array_foreach (json_object_get(d, "safeguards"), i, x) {
+			sk_tv v[] = {SK_TV("text", json_string_value(x))};
+			sk_html_render(&sg, "li", w->lang, v, 1);
+		}
+		json_array_foreach (json_object_get(d, "citations"), i, x) {
+			sk_tv v[] = {SK_TV("text", json_string_value(x))};
+			sk_html_render(&cites, "li", w->lang, v, 1);
+		}
+	}
+	sk_tv v[] = {SK_TV("result", answer ? "1" : NULL),
+	             SK_TV("kind", kind),
+	             SK_TV("verdict", verdict),
+	             SK_TF("safeguards", &sg),
+	             SK_TV("approver", approver),
+	             SK_TF("cites", &cites),
+	             SK_TV("csrf", w->ap.csrf_token),
+	             SK_TV("asset", asset),
+	             SK_TF("actions", &actions),
+	             SK_TF("conf", &lv[0]),
+	             SK_TF("integ", &lv[1]),
+	             SK_TF("avail", &lv[2]),
+	             SK_TF("zones", &zones),
+	             SK_TF("types", &types)};
+	if (sk_web_render(w, &main, "decide", v, N(v)))
+		sk_web_page(w, status, SK_M_UI_DECIDE_TITLE, &main);
+	json_decref(d);
+	sk_html_frag_free(&actions);
+	for (int ax = 0; ax < SK_AXIS__COUNT; ax++)
+		sk_html_frag_free(&lv[ax]);
+	sk_html_frag_free(&zones);
+	sk_html_frag_free(&types);
+	sk_html_frag_free(&sg);
+	sk_html_frag_free(&cites);
+	sk_html_frag_free(&main);
+}
+
+void sk_web_decide(sk_web_req *w)
+{
+	char asset[24] = "";
+	sk_http_query(w->r, "asset", asset, sizeof(asset));
+	decide_page(w, 200, asset, NULL, NULL);
+}
+
+/* The audit image of a decision on a classification, as POST /api/v1/policy/decide records it. */
+static sk_err bare_image(const sk_web_req *w, const sk_decide_input *in, sk_decision_made *m,
+                         sk_buf *err)
+{
+	static const char *const keys[] = {"conf", "integ",   "avail",
+	                                   "zone", "to_zone", "asset_type"};
+	json_t *dec = NULL, *input = json_object();
+	sk_err e = sk_json_parse(m->answer.data, m->answer.len, m->answer.len + 1, &dec, err);
+	for (size_t i = 0; !e && input && i < N(keys); i++) {
+		const char *v = sk_form_get(&w->form, keys[i]);
+		if (v && *v)
+			json_object_set_new(input, keys[i], json_string(v));
+	}
+	json_t *after = e || !input ? NULL
+	                            : json_pack("{s:s, s:n, s:O, s:b, s:b, s:O}", "action",
+	                                        sk_action_name(in->action), "actor_role", "input",
+	                                        input, "mynumber", in->mynumber, "personal",
+	                                        in->personal, "decision", dec);
+	if (!e && !after)
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	if (!e && sk_json_canonical(after, &m->image))
+		e = sk_fail(err, SK_ERR_NOMEM, "the decision's audit image could not be encoded");
+	json_decref(after);
+	json_decref(input);
+	json_decref(dec);
+	return e;
+}
+
+void sk_web_decide_post(sk_web_req *w)
+{
+	const char *mode = sk_form_get(&w->form, "mode");
+	const char *action = sk_form_get(&w->form, "action");
+	const char *asset = sk_form_get(&w->form, "asset_id");
+	sk_buf out = SK_BUF_INIT(64u << 10), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e;
+	if (mode && !strcmp(mode, "class")) {
+		static const char *const keys[] = {"action", "conf",    "integ",     "avail",
+		                                   "zone",   "to_zone", "asset_type"};
+		sk_decide_kv kv[N(keys)];
+		size_t n = 0;
+		for (size_t i = 0; i < N(keys); i++) {
+			const char *v = sk_form_get(&w->form, keys[i]);
+			if (v && *v)
+				kv[n++] = (sk_decide_kv){keys[i], v};
+		}
+		sk_decide_input in;
+		sk_decision d;
+		sk_decision_made m;
+		sk_decision_made_init(&m);
+		e = sk_decide_input_parse(w->r->t->pol, kv, n, &in, &err);
+		if (!e && ((e = sk_policy_decide(w->r->t->pol, &in, &d)) ||
+		           (e = sk_decision_to_json(&d, &m.answer))))
+			e = sk_fail(&err, e, "the decision could not be made");
+		if (!e)
+			e = bare_image(w, &in, &m, &err);
+		if (!e)
+			e = sk_decision_record(w->r->t->store, &w->r->actor, &m, &err);
+		if (!e)
+			e = sk_buf_add(&out, m.answer.data, m.answer.len);
+		sk_decision_made_free(&m);
+	} else {
+		char *end = NULL;
+		long long id = asset ? strtoll(asset, &end, 10) : 0;
+		if (!asset || end == asset || *end || id < 1)
+			e = sk_fail_msg(&err, SK_ERR_INVALID, "asset_id", NULL, SK_M_FIELD_RANGE,
+			                1LL, (long long)INT64_MAX);
+		else
+			e = sk_decision_for_asset(w->r->t->store, w->r->t->pol, &w->r->actor,
+			                          w->who.roles, (int64_t)id, action, &out, &err);
+	}
+	if (e == SK_OK) {
+		sk_buf_addc(&out, '\0');
+		decide_page(w, 200, asset, action, out.data);
+	} else if (e == SK_ERR_INVALID) {
+		sk_web_error_of(w, e, &err);
+		decide_page(w, 400, asset, action, NULL);
+	} else {
+		sk_web_fail(w, e, &err);
+	}
+	sk_buf_free(&out);
+	sk_buf_free(&err);
+}
+
+/* --- the policy in force --- */
+
+static bool contains(const char *hay, const char *needle)
+{
+	return !needle || !*needle || strstr(hay, needle) != NULL;
+}
+
+void sk_web_policy(sk_web_req *w)
+{
+	char q[208] = "";
+	sk_http_query(w->r, "q", q, sizeof(q));
+	const sk_policy *p = w->r->t->pol;
+	sk_html_frag levels = SK_HTML_FRAG_INIT, roles = SK_HTML_FRAG_INIT,
+	             rules = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	for (int ax = 0; ax < SK_AXIS__COUNT; ax++)
+		for (int v = 0; v < sk_policy_level_count(p, (sk_axis)ax); v++) {
+			sk_tv t[] = {SK_TV("term", sk_policy_level_name(p, (sk_axis)ax, v)),
+			             SK_TV("value", sk_policy_level_label(p, (sk_axis)ax, v))};
+			sk_html_render(&levels, "dt", w->lang, t, N(t));
+		}
+	for (int i = 0; i < SK_ROLE__COUNT; i++) {
+		const char *title = sk_policy_role_title(p, (sk_role)i);
+		if (title) {
+			sk_tv t[] = {SK_TV("term", sk_role_name((sk_role)i)),
+			             SK_TV("value", title)};
+			sk_html_render(&roles, "dt", w->lang, t, N(t));
+		}
+	}
+	/* Every rule of every action with its citation, as sk_policy_explain lists them. */
+	for (int a = 0; a < SK_ACT__COUNT; a++) {
+		sk_decide_input in;
+		sk_decide_input_init(&in, (sk_action)a);
+		sk_buf text = SK_BUF_INIT(1u << 20);
+		if (sk_policy_explain(p, &in, &text) == SK_OK &&
+		    (contains(text.data, q) || contains(sk_action_name((sk_action)a), q))) {
+			sk_tv t[] = {SK_TV("action", sk_action_name((sk_action)a)),
+			             SK_TV("text", text.data)};
+			sk_html_render(&rules, "policy_rule", w->lang, t, N(t));
+		}
+		sk_buf_free(&text);
+	}
+	sk_tv v[] = {SK_TV("city", sk_policy_city_name(p)),
+	             SK_TV("source", sk_policy_source(p)),
+	             SK_TV("q", q),
+	             SK_TF("levels", &levels),
+	             SK_TF("roles", &roles),
+	             SK_TF("rules", &rules)};
+	if (sk_web_render(w, &main, "policy", v, N(v)))
+		sk_web_page(w, 200, SK_M_UI_POLICY_TITLE, &main);
+	sk_html_frag_free(&levels);
+	sk_html_frag_free(&roles);
+	sk_html_frag_free(&rules);
+	sk_html_frag_free(&main);
+}
+
+/* --- audit --- */
+
+#define AUDIT_PAGE 50
+
+static void audit_page(sk_web_req *w, const json_t *verified)
+{
+	char after_s[24] = "";
+	int64_t after = 0;
+	if (sk_http_query(w->r, "after", after_s, sizeof(after_s)))
+		after = strtoll(after_s, NULL, 10);
+	if (after < 0)
+		after = 0;
+	json_t *entries = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	sk_err e = sk_audit_view_list(&c, after, AUDIT_PAGE, &entries, &err);
+	sk_ctx_fini(&c);
+	if (e) {
+		sk_web_fail(w, e, &err);
+		sk_buf_free(&err);
+		return;
+	}
+	sk_buf_free(&err);
+	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	size_t i;
+	json_t *x;
+	int64_t last = after;
+	json_array_foreach (entries, i, x) {
+		char seq[24];
+		last = json_integer_value(json_object_get(x, "seq"));
+		snprintf(seq, sizeof(seq), "%" PRId64, last);
+		sk_tv v[] = {SK_TV("seq", seq),
+		             SK_TV("at", json_string_value(json_object_get(x, "at"))),
+		             SK_TV("actor", json_string_value(json_object_get(x, "actor"))),
+		             SK_TV("address", json_string_value(json_object_get(x, "address"))),
+		             SK_TV("action", json_string_value(json_object_get(x, "action"))),
+		             SK_TV("object", json_string_value(json_object_get(x, "object")))};
+		sk_html_render(&rows, "audit_row", w->lang, v, N(v));
+	}
+	char more[48] = "";
+	if (json_array_size(entries) == AUDIT_PAGE)
+		snprintf(more, sizeof(more), "/audit?after=%" PRId64, last);
+	char size[24] = "", checkpoints[24] = "";
+	const char *kind = NULL, *verdict = NULL;
+	if (verified) {
+		bool intact = json_is_true(json_object_get(verified, "intact"));
+		kind = intact ? "allow" : "forbid";
+		verdict = sk_web_t(w, intact ? SK_M_UI_AUDIT_INTACT : SK_M_UI_AUDIT_BROKEN);
+		snprintf(size, sizeof(size), "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(json_object_get(verified, "size")));
+		snprintf(checkpoints, sizeof(checkpoints), "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(json_object_get(verified, "checkpoints")));
+	}
+	sk_tv v[] = {SK_TV("csrf", w->ap.csrf_token),
+	             SK_TV("verified", verified ? "1" : NULL),
+	             SK_TV("kind", kind),
+	             SK_TV("verdict", verdict),
+	             SK_TV("size", size),
+	             SK_TV("root", json_string_value(json_object_get(verified, "root"))),
+	             SK_TV("checkpoints", checkpoints),
+	             SK_TV("reason", json_string_value(json_object_get(verified, "reason"))),
+	             SK_TF("rows", &rows),
+	             SK_TV("more", more)};
+	if (sk_web_render(w, &main, "audit", v, N(v)))
+		sk_web_page(w, 200, SK_M_UI_AUDIT_TITLE, &main);
+	json_decref(entries);
+	sk_html_frag_free(&rows);
+	sk_html_frag_free(&main);
+}
+
+void sk_web_audit(sk_web_req *w) { audit_page(w, NULL); }
+
+void sk_web_audit_verify(sk_web_req *w)
+{
+	sk_audit_verify_opts o = {0};
+	sk_audit_verify_result res;
+	sk_audit_verify_result_init(&res);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	/* On the loop: the API hands this to its verify worker (pool.c). */
+	sk_err e = sk_audit_verify_store(w->r->t->store, &o, &res, &err);
+	if (e)
+		sk_web_fail(w, e, &err);
+	else {
+		json_t *j = sk_audit_verify_json(&res);
+		audit_page(w, j);
+		json_decref(j);
+	}
+	sk_audit_verify_result_free(&res);
+	sk_buf_free(&err);
+}

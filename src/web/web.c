@@ -1,0 +1,503 @@
+/*
+ * web: the web UI's route table and its dispatcher. A page route names its
+ * method and path, whether it needs a session, whether it is open while the
+ * password must be changed or a one-time code enrolled, the capability it
+ * needs (as the API's routes, authz.h) and its query parameters. The
+ * dispatcher does the rest before the page runs: the language, the session
+ * (none: to /login), the forced steps (to /password, /totp), the
+ * capability (not held: 404, as out of scope), the form body and its CSRF
+ * token (checked in constant time by sk_auth_csrf_check).
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/sk_log.h"
+#include "web_files.h"
+#include "web_int.h"
+
+#define LANG_COOKIE "sekisho_lang"
+#define FORM_MAX    (64u << 10) /* a form's body; asset notes are 4000 bytes */
+
+enum {
+	W_FORM = 1u << 16,     /* a POST taking an urlencoded form */
+	W_OPTIONAL = 1u << 17, /* public, but the session is looked at when there is one */
+};
+
+static const sk_http_qparam Q_LANG[] = {{"lang", 2}, {NULL, 0}};
+static const sk_http_qparam Q_ASSETS[] = {{"lang", 2},    {"unit", 64}, {"type", 64},
+                                          {"conf", 32},   {"zone", 32}, {"q", 400},
+                                          {"status", 15}, {"page", 9},  {NULL, 0}};
+static const sk_http_qparam Q_DECIDE[] = {{"lang", 2}, {"asset", 20}, {NULL, 0}};
+static const sk_http_qparam Q_POLICY[] = {{"lang", 2}, {"q", 200}, {NULL, 0}};
+static const sk_http_qparam Q_AUDIT[] = {{"lang", 2}, {"after", 20}, {NULL, 0}};
+
+typedef struct web_route {
+	sk_http_route rt; /* method, path, flags, cap, query: as the API's (the handler is page) */
+	void (*page)(sk_web_req *w);
+} web_route;
+
+#define P   SK_R_PUBLIC
+#define MC  SK_R_MUST_CHANGE
+#define EN  SK_R_ENROLL
+#define INV SK_R_INVALIDATES
+#define R(m, p, f, c, fn, q)                                                                       \
+	{                                                                                          \
+		{m, p, f, c, NULL, NULL, NULL, NULL, q}, fn                                        \
+	}
+
+// clang-format off
+static const web_route routes[] = {
+    R("GET", "/", P | W_OPTIONAL, SK_HTTP_ANY_ROLE, sk_web_home, Q_LANG),
+    R("GET", "/login", P | W_OPTIONAL, SK_HTTP_ANY_ROLE, sk_web_login_form, Q_LANG),
+    R("POST", "/login", P | W_FORM, SK_HTTP_ANY_ROLE, sk_web_login_post, Q_LANG),
+    R("POST", "/logout", MC | EN | INV | W_FORM, SK_HTTP_ANY_ROLE, sk_web_logout, Q_LANG),
+    R("GET", "/password", MC, SK_HTTP_ANY_ROLE, sk_web_password_form, Q_LANG),
+    R("POST", "/password", MC | INV | W_FORM, SK_HTTP_ANY_ROLE, sk_web_password_post, Q_LANG),
+    R("GET", "/totp", EN, SK_HTTP_ANY_ROLE, sk_web_totp_form, Q_LANG),
+    R("POST", "/totp", EN | INV | W_FORM, SK_HTTP_ANY_ROLE, sk_web_totp_post, Q_LANG),
+    R("GET", "/assets", 0, SK_CAP_ASSET_READ, sk_web_asset_list, Q_ASSETS),
+    R("GET", "/assets/new", 0, SK_CAP_ASSET_WRITE, sk_web_asset_new, Q_LANG),
+    R("POST", "/assets/new", W_FORM, SK_CAP_ASSET_WRITE, sk_web_asset_create, Q_LANG),
+    R("GET", "/assets/{id}", 0, SK_CAP_ASSET_READ, sk_web_asset, Q_LANG),
+    R("GET", "/assets/{id}/edit", 0, SK_CAP_ASSET_WRITE, sk_web_asset_edit, Q_LANG),
+    R("POST", "/assets/{id}/edit", W_FORM, SK_CAP_ASSET_WRITE, sk_web_asset_save, Q_LANG),
+    R("GET", "/decide", 0, SK_CAP_DECIDE, sk_web_decide, Q_DECIDE),
+    R("POST", "/decide", W_FORM, SK_CAP_DECIDE, sk_web_decide_post, Q_LANG),
+    R("GET", "/policy", 0, SK_HTTP_ANY_ROLE, sk_web_policy, Q_POLICY),
+    R("GET", "/audit", 0, SK_CAP_AUDIT_READ, sk_web_audit, Q_AUDIT),
+    R("POST", "/audit/verify", W_FORM, SK_CAP_AUDIT_READ, sk_web_audit_verify, Q_LANG),
+};
+// clang-format on
+
+static const char *const owned_prefixes[] = {"/login",  "/logout", "/password",
+                                             "/totp",   "/assets", "/decide",
+                                             "/policy", "/audit",  "/static/"};
+
+bool sk_web_owns(const char *path, size_t n)
+{
+	if (n == 1 && path[0] == '/')
+		return true;
+	for (size_t i = 0; i < sizeof(owned_prefixes) / sizeof(owned_prefixes[0]); i++) {
+		size_t k = strlen(owned_prefixes[i]);
+		if (n >= k && memcmp(path, owned_prefixes[i], k) == 0 &&
+		    (n == k || path[k] == '/' || owned_prefixes[i][k - 1] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* Matches pattern ("/assets/{id}/edit") against the path; {id} a positive integer into *id. */
+static bool match(const char *pat, const char *path, size_t n, int64_t *id)
+{
+	const char *p = path, *end = path + n;
+	while (*pat) {
+		if (strncmp(pat, "{id}", 4) == 0) {
+			int64_t v = 0;
+			const char *s = p;
+			while (p < end && *p >= '0' && *p <= '9' && p - s < 18)
+				v = v * 10 + (*p++ - '0');
+			if (p == s || v <= 0 || (p < end && *p != '/'))
+				return false;
+			*id = v;
+			pat += 4;
+		} else {
+			if (p == end || *p != *pat)
+				return false;
+			p++;
+			pat++;
+		}
+	}
+	return p == end;
+}
+
+/* --- language --- */
+
+static bool cookie_value(h2o_req_t *req, const char *name, char *out, size_t max);
+
+bool sk_web_cookie(sk_web_req *w, const char *name, char *out, size_t max)
+{
+	return cookie_value(w->r->req, name, out, max);
+}
+
+static bool cookie_value(h2o_req_t *req, const char *name, char *out, size_t max)
+{
+	h2o_iovec_t ck = sk_http_header(req, "cookie");
+	size_t nl = strlen(name);
+	for (size_t i = 0; i + nl < ck.len; i++) {
+		if ((i == 0 || ck.base[i - 1] == ' ' || ck.base[i - 1] == ';') &&
+		    memcmp(ck.base + i, name, nl) == 0 && ck.base[i + nl] == '=') {
+			size_t s = i + nl + 1, k = 0;
+			while (s + k < ck.len && ck.base[s + k] != ';' && k + 1 < max)
+				k++;
+			memcpy(out, ck.base + s, k);
+			out[k] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+void sk_web_header(sk_web_req *w, const h2o_token_t *tok, const char *v)
+{
+	h2o_req_t *req = w->r->req;
+	h2o_iovec_t c = h2o_strdup(&req->pool, v, strlen(v));
+	h2o_add_header(&req->pool, &req->res.headers, tok, NULL, c.base, c.len);
+}
+
+/* ?lang= (remembered in a cookie), else the cookie, else Accept-Language, else Japanese. */
+static void choose_language(sk_web_req *w)
+{
+	char v[8];
+	h2o_req_t *req = w->r->req;
+	if (sk_http_query(w->r, "lang", v, sizeof(v)) && (!strcmp(v, "en") || !strcmp(v, "ja"))) {
+		w->lang = v[0] == 'e' ? SK_LANG_EN : SK_LANG_JA;
+		char c[128];
+		snprintf(c, sizeof(c),
+		         LANG_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly%s", v,
+		         w->r->t->cfg->secure_cookies ? "; Secure" : "");
+		sk_web_header(w, H2O_TOKEN_SET_COOKIE, c);
+		return;
+	}
+	if (cookie_value(req, LANG_COOKIE, v, sizeof(v)) &&
+	    (!strcmp(v, "en") || !strcmp(v, "ja"))) {
+		w->lang = v[0] == 'e' ? SK_LANG_EN : SK_LANG_JA;
+		return;
+	}
+	h2o_iovec_t al = sk_http_header(req, "accept-language");
+	w->lang = sk_lang_from_accept(al.base, al.len, SK_LANG_JA);
+}
+
+/* --- helpers for the pages --- */
+
+const char *sk_web_t(const sk_web_req *w, sk_msg_id id) { return sk_msg_format(id, w->lang); }
+
+bool sk_web_can(const sk_web_req *w, int cap)
+{
+	if (!w->has_session)
+		return false;
+	return cap < 0 ? w->who.roles != 0 : (w->who.caps & (1u << cap)) != 0;
+}
+
+void sk_web_error(sk_web_req *w, const char *field, const char *message)
+{
+	char href[80] = "";
+	if (field)
+		snprintf(href, sizeof(href), "#f-%s", field);
+	sk_tv v[] = {SK_TV("href", href), SK_TV("message", message)};
+	sk_html_render(&w->errors, "error_item", w->lang, v, 2);
+}
+
+const char *sk_web_error_of(sk_web_req *w, sk_err e, const sk_buf *err)
+{
+	const char *m = sk_msg_of(err, e, w->lang);
+	sk_web_error(w, err ? err->field : NULL, m);
+	return m;
+}
+
+bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_tv *vars, size_t nv)
+{
+	sk_err e = sk_html_render(out, name, w->lang, vars, nv);
+	if (e) {
+		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		sk_fail(&err, e, "template %s could not be rendered", name);
+		sk_web_fail(w, e == SK_ERR_TOO_BIG ? e : SK_ERR_INTERNAL, &err);
+		sk_buf_free(&err);
+		return false;
+	}
+	return true;
+}
+
+bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const char *value,
+                  const char *error)
+{
+	bool ja = w->lang == SK_LANG_JA;
+	bool longtext = f->type == SK_FT_LONGTEXT;
+	const char *type = f->type == SK_FT_SECRET ? "password"
+	                   : f->type == SK_FT_INT  ? "number"
+	                                           : "text";
+	char hint[160] = "";
+	if (f->max && f->type != SK_FT_INT && f->type != SK_FT_BOOL)
+		snprintf(hint, sizeof(hint), ja ? "%u バイトまで" : "up to %u bytes", f->max);
+	sk_tv v[] = {SK_TV("key", f->key),
+	             SK_TV("label", ja ? f->ja : f->en),
+	             SK_TV("help", ja ? f->help_ja : f->help_en),
+	             SK_TV("hint", hint),
+	             SK_TV("required", (f->flags & SK_FF_REQUIRED) ? "1" : NULL),
+	             SK_TV("error", error),
+	             SK_TV("value", f->type == SK_FT_SECRET ? NULL : value),
+	             SK_TV("type", type),
+	             SK_TV("textarea", longtext ? "1" : NULL),
+	             SK_TV("bool", f->type == SK_FT_BOOL ? "1" : NULL),
+	             SK_TV("is_yes", value && !strcmp(value, "yes") ? "1" : NULL),
+	             SK_TV("is_no", value && !strcmp(value, "no") ? "1" : NULL)};
+	return sk_web_render(w, out, "field", v, sizeof(v) / sizeof(v[0]));
+}
+
+/* --- answers --- */
+
+static void send_html(sk_web_req *w, int status, const sk_html_frag *page)
+{
+	sk_web_header(w, H2O_TOKEN_CONTENT_LANGUAGE, sk_lang_code(w->lang));
+	sk_http_reply_text(w->r, status, "text/html; charset=utf-8", page->b.data, page->b.len);
+}
+
+void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_html_frag *main)
+{
+	const char *path_end = memchr(w->r->req->path.base, '?', w->r->req->path.len);
+	size_t pn = path_end ? (size_t)(path_end - w->r->req->path.base) : w->r->req->path.len;
+	char other[600];
+	snprintf(other, sizeof(other), "%.*s?lang=%s", (int)(pn < 500 ? pn : 1),
+	         pn < 500 ? w->r->req->path.base : "/", w->lang == SK_LANG_JA ? "en" : "ja");
+	const char *city = sk_policy_city_name(w->r->t->pol);
+	/* The idle timeout, told on every page; the script warns shortly before it (app.js). */
+	char idle[24] = "", idle_min[24] = "";
+	if (w->has_session && w->ap.idle_seconds > 0) {
+		snprintf(idle, sizeof(idle), "%lld", (long long)w->ap.idle_seconds);
+		snprintf(idle_min, sizeof(idle_min), "%lld", (long long)(w->ap.idle_seconds / 60));
+	}
+	sk_tv v[] = {
+	    SK_TV("idle", idle[0] ? idle : NULL),
+	    SK_TV("idle_minutes", idle_min),
+	    SK_TV("lang", sk_lang_code(w->lang)),
+	    SK_TV("title", title),
+	    SK_TV("css", sk_html_asset_url("app.css")),
+	    SK_TV("js", sk_html_asset_url("app.js")),
+	    SK_TV("city", city),
+	    SK_TV("user", w->has_session && !w->ap.must_change_password && !w->ap.must_enroll_totp
+	                      ? w->ap.login
+	                      : NULL),
+	    SK_TV("session_user", w->has_session ? w->ap.login : NULL),
+	    SK_TV("csrf", w->has_session ? w->ap.csrf_token : NULL),
+	    SK_TV("can_assets", sk_web_can(w, SK_CAP_ASSET_READ) ? "1" : NULL),
+	    SK_TV("can_decide", sk_web_can(w, SK_CAP_DECIDE) ? "1" : NULL),
+	    SK_TV("can_audit", sk_web_can(w, SK_CAP_AUDIT_READ) ? "1" : NULL),
+	    SK_TV("lang_other_url", other),
+	    SK_TV("lang_other", w->lang == SK_LANG_JA ? "en" : "ja"),
+	    SK_TV("lang_is_ja", w->lang == SK_LANG_JA ? "1" : NULL),
+	    SK_TF("errors", &w->errors),
+	    SK_TV("notice", w->notice),
+	    SK_TF("main", main)};
+	sk_html_frag page = SK_HTML_FRAG_INIT;
+	sk_err e = sk_html_render(&page, "layout", w->lang, v, sizeof(v) / sizeof(v[0]));
+	if (e)
+		sk_http_reply_error(w->r, SK_ERR_INTERNAL, "the page could not be rendered");
+	else
+		send_html(w, status, &page);
+	sk_html_frag_free(&page);
+}
+
+void sk_web_page(sk_web_req *w, int status, sk_msg_id title, const sk_html_frag *main)
+{
+	sk_web_page_titled(w, status, sk_web_t(w, title), main);
+}
+
+void sk_web_redirect(sk_web_req *w, const char *location)
+{
+	sk_web_header(w, H2O_TOKEN_LOCATION, location);
+	sk_http_reply_text(w->r, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+static void message_page(sk_web_req *w, int status, sk_msg_id title, sk_msg_id text)
+{
+	sk_html_frag main = SK_HTML_FRAG_INIT;
+	sk_tv v[] = {SK_TV("text", sk_web_t(w, text))};
+	if (sk_web_render(w, &main, "message", v, 1))
+		sk_web_page(w, status, title, &main);
+	sk_html_frag_free(&main);
+}
+
+void sk_web_not_found(sk_web_req *w)
+{
+	message_page(w, 404, SK_M_UI_NOT_FOUND_TITLE, SK_M_UI_NOT_FOUND);
+}
+
+void sk_web_fail(sk_web_req *w, sk_err e, const sk_buf *err)
+{
+	if (w->r->answered)
+		return;
+	int status = sk_err_http_status(e ? e : SK_ERR_INTERNAL);
+	if (status == 404 || (status == 403 && e != SK_ERR_DENIED))
+		return sk_web_not_found(w);
+	if (status >= 500) {
+		sk_log(SK_LOG_ERROR, "web %.*s: %s", (int)w->r->req->path_normalized.len,
+		       w->r->req->path_normalized.base,
+		       err && err->len ? err->data : sk_err_str(e));
+		return message_page(w, status, SK_M_UI_SERVER_ERROR_TITLE, SK_M_UI_SERVER_ERROR);
+	}
+	if (e == SK_ERR_DENIED)
+		return message_page(w, 403, SK_M_UI_FORBIDDEN_TITLE, SK_M_UI_FORBIDDEN);
+	sk_html_frag main = SK_HTML_FRAG_INIT;
+	sk_tv v[] = {SK_TV("text", sk_msg_of(err, e, w->lang))};
+	if (sk_web_render(w, &main, "message", v, 1))
+		sk_web_page(w, status, SK_M_UI_BAD_REQUEST_TITLE, &main);
+	sk_html_frag_free(&main);
+}
+
+/* --- static assets: /static/NAME-HASH.EXT, cached for a year (the hash changes with them) --- */
+
+static void serve_static(sk_http_rctx *r, const char *name, size_t n)
+{
+	const sk_web_file *f = sk_html_asset_by_url(name, n);
+	if (!f) {
+		sk_http_reply_msg(r, 404, "not_found", SK_M_HTTP_NO_PATH);
+		return;
+	}
+	h2o_add_header(&r->req->pool, &r->req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+	               H2O_STRLIT("public, max-age=31536000, immutable"));
+	sk_http_reply_text(r, 200, f->ctype, f->data, f->len);
+}
+
+/* --- the session --- */
+
+/* Finds the request's session; false when there is none (or it ended). */
+static bool find_session(sk_web_req *w)
+{
+	char token[SK_AUTH_TOKEN_MAX];
+	h2o_iovec_t ck = sk_http_header(w->r->req, "cookie");
+	char *cookie = ck.len ? h2o_mem_alloc_pool(&w->r->req->pool, ck.len + 1) : NULL;
+	if (!cookie)
+		return false;
+	memcpy(cookie, ck.base, ck.len);
+	cookie[ck.len] = '\0';
+	if (sk_auth_cookie_token(cookie, token))
+		return false;
+	sk_http_session ses;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_http_session_find(w->r->t, token, w->r->address, &ses, &err);
+	sodium_memzero(token, sizeof(token));
+	sk_buf_free(&err);
+	if (e)
+		return false;
+	w->ap = *ses.principal;
+	w->who.user_id = w->ap.user_id;
+	w->who.login = w->ap.login;
+	w->who.must_change_password = w->ap.must_change_password;
+	w->who.roles = ses.scope->roles;
+	w->who.caps = ses.scope->caps;
+	sk_auth_actor(&w->ap, w->r->address, &w->r->actor);
+	w->r->actor.scope = ses.scope;
+	w->r->who = &w->who;
+	w->r->session = &w->ap;
+	w->has_session = true;
+	return true;
+}
+
+static bool is_form_type(h2o_iovec_t ct)
+{
+	static const char want[] = "application/x-www-form-urlencoded";
+	size_t n = sizeof(want) - 1;
+	return ct.len >= n && strncasecmp(ct.base, want, n) == 0 &&
+	       (ct.len == n || ct.base[n] == ';' || ct.base[n] == ' ');
+}
+
+static void run(sk_web_req *w, const web_route *rt)
+{
+	sk_http_rctx *r = w->r;
+	h2o_req_t *req = r->req;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = SK_OK;
+	unsigned fl = rt->rt.flags;
+	if ((e = sk_http_query_check(r, &err)))
+		goto fail;
+	if (!(fl & SK_R_PUBLIC) || (fl & W_OPTIONAL))
+		find_session(w);
+	if (!(fl & SK_R_PUBLIC)) {
+		if (!w->has_session) {
+			sk_web_redirect(w, "/login");
+			goto out;
+		}
+		if (w->ap.must_change_password && !(fl & SK_R_MUST_CHANGE)) {
+			sk_web_redirect(w, "/password");
+			goto out;
+		}
+		if (w->ap.must_enroll_totp && !(fl & (SK_R_MUST_CHANGE | SK_R_ENROLL))) {
+			sk_web_redirect(w, "/totp");
+			goto out;
+		}
+		if (sk_authz_require_held(&w->who, rt->rt.cap, &err)) {
+			sk_web_not_found(w); /* a page one may not use is a page one cannot see */
+			goto out;
+		}
+	}
+	if (fl & W_FORM) {
+		if (!is_form_type(sk_http_header(req, "content-type"))) {
+			sk_http_reply_msg(r, 415, "unsupported_media_type", SK_M_HTTP_MEDIA_TYPE);
+			goto out;
+		}
+		if ((e = sk_form_parse(req->entity.base ? req->entity.base : "", req->entity.len,
+		                       FORM_MAX, &w->form, &err))) {
+			sk_buf_reset(&err);
+			e = sk_fail_msg(&err, e, NULL, NULL,
+			                e == SK_ERR_TOO_BIG ? SK_M_UI_FORM_TOO_BIG
+			                                    : SK_M_UI_FORM_BAD);
+			goto fail;
+		}
+		if (w->has_session &&
+		    (e = sk_auth_csrf_check(&w->ap, sk_form_get(&w->form, "csrf"), &err)))
+			goto fail;
+	} else if (req->entity.len) {
+		e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_NO_BODY_TAKEN);
+		goto fail;
+	}
+	rt->page(w);
+	if (!r->answered)
+		sk_http_reply_error(r, SK_ERR_INTERNAL, "the page gave no answer");
+	goto out;
+fail:
+	sk_web_fail(w, e, &err);
+out:
+	sk_buf_free(&err);
+}
+
+void sk_web_dispatch(sk_http_rctx *r)
+{
+	h2o_req_t *req = r->req;
+	h2o_iovec_t path = req->path_normalized;
+	if (path.len > 8 && memcmp(path.base, "/static/", 8) == 0) {
+		if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) ||
+		    h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
+			serve_static(r, path.base + 8, path.len - 8);
+		else
+			sk_http_reply_msg(r, 405, "method_not_allowed", SK_M_HTTP_METHOD);
+		return;
+	}
+	sk_web_req w;
+	memset(&w, 0, sizeof(w));
+	w.r = r;
+	w.errors = (sk_html_frag)SK_HTML_FRAG_INIT;
+	const web_route *found = NULL;
+	bool path_found = false;
+	bool head = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		int64_t id = 0;
+		if (!match(routes[i].rt.path, path.base, path.len, &id))
+			continue;
+		path_found = true;
+		const char *m = routes[i].rt.method;
+		if ((head && !strcmp(m, "GET")) ||
+		    h2o_memis(req->method.base, req->method.len, m, strlen(m))) {
+			found = &routes[i];
+			r->id = id;
+			break;
+		}
+	}
+	if (found)
+		r->route = &found->rt;
+	choose_language(&w);
+	r->lang = w.lang;
+	if (!found) {
+		if (path_found)
+			sk_http_reply_msg(r, 405, "method_not_allowed", SK_M_HTTP_METHOD);
+		else
+			sk_web_not_found(&w);
+	} else {
+		run(&w, found);
+	}
+	r->who = NULL;
+	r->session = NULL;
+	sodium_memzero(&w.ap, sizeof(w.ap));
+	sk_form_free(&w.form);
+	sk_html_frag_free(&w.errors);
+}

@@ -1,0 +1,76 @@
+/* web_int: what the files of src/web share (the page request and its helpers). */
+#ifndef SK_WEB_INT_H
+#define SK_WEB_INT_H
+
+#include "../auth/auth.h"
+#include "../http/http_int.h"
+#include "form.h"
+#include "html.h"
+#include "web.h"
+
+/* One page request: the HTTP request, the reader's language, session and form. */
+typedef struct sk_web_req {
+	sk_http_rctx *r;
+	sk_lang lang;
+	bool has_session;
+	sk_auth_principal ap;
+	sk_authz_principal who;
+	sk_form form;        /* a POST's fields */
+	sk_html_frag errors; /* <li> items of the error summary */
+	const char *notice;  /* a sentence shown above the page's content */
+} sk_web_req;
+
+/* The text of the catalog's sentence id in the page's language. */
+const char *sk_web_t(const sk_web_req *w, sk_msg_id id);
+/* Whether the session holds capability cap at some unit. */
+bool sk_web_can(const sk_web_req *w, int cap);
+/* The value of the request's cookie name (at most max bytes with the NUL); false when absent. */
+bool sk_web_cookie(sk_web_req *w, const char *name, char *out, size_t max);
+/* Adds a header (the value copied) to the answer about to be sent. */
+void sk_web_header(sk_web_req *w, const h2o_token_t *tok, const char *v);
+/* Adds an item to the error summary: message, linking to the field's input (field may be NULL). */
+void sk_web_error(sk_web_req *w, const char *field, const char *message);
+/* The error err holds in the page's language, added to the summary; returns it for the field. */
+const char *sk_web_error_of(sk_web_req *w, sk_err e, const sk_buf *err);
+
+/* Answers with the layout around main (status 200 unless given), title from the catalog. */
+void sk_web_page(sk_web_req *w, int status, sk_msg_id title, const sk_html_frag *main);
+/* As sk_web_page with a title that is data (an asset's name). */
+void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_html_frag *main);
+/* A 303 See Other to location (a path of ours). */
+void sk_web_redirect(sk_web_req *w, const char *location);
+/* The "not found" page (404): what lies outside the reader's scope looks the same. */
+void sk_web_not_found(sk_web_req *w);
+/* The page for an error class: 404, 403 (CSRF), 400, 5xx. */
+void sk_web_fail(sk_web_req *w, sk_err e, const sk_buf *err);
+
+/* Renders template name into out; false (and a 500 answer) on failure. */
+bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_tv *vars,
+                   size_t nv);
+
+/* One form field from the field schema, rendered into out (value and error may be NULL). */
+bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const char *value,
+                  const char *error);
+
+/* Pages (pages.c). */
+void sk_web_home(sk_web_req *w);
+void sk_web_login_form(sk_web_req *w);
+void sk_web_login_post(sk_web_req *w);
+void sk_web_logout(sk_web_req *w);
+void sk_web_password_form(sk_web_req *w);
+void sk_web_password_post(sk_web_req *w);
+void sk_web_totp_form(sk_web_req *w);
+void sk_web_totp_post(sk_web_req *w);
+void sk_web_asset_list(sk_web_req *w);
+void sk_web_asset(sk_web_req *w);
+void sk_web_asset_new(sk_web_req *w);
+void sk_web_asset_create(sk_web_req *w);
+void sk_web_asset_edit(sk_web_req *w);
+void sk_web_asset_save(sk_web_req *w);
+void sk_web_decide(sk_web_req *w);
+void sk_web_decide_post(sk_web_req *w);
+void sk_web_policy(sk_web_req *w);
+void sk_web_audit(sk_web_req *w);
+void sk_web_audit_verify(sk_web_req *w);
+
+#endif

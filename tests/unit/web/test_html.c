@@ -1,0 +1,159 @@
+/*
+ * Tests of the web UI's escaping writer and template renderer (src/web/html.c):
+ * every value is escaped, fragments pass as rendered, sections, catalog
+ * sentences in both languages, and every catalog key any template names exists.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "web/html.h"
+#include "web/web_files.h"
+
+static char *escaped(const char *s)
+{
+	sk_buf b = SK_BUF_INIT(1 << 16);
+	assert_int_equal(sk_html_escape(&b, s, strlen(s)), SK_OK);
+	return sk_buf_detach(&b);
+}
+
+/* The five characters that break out of text or an attribute, and nothing else touched. */
+static void test_escape(void **state)
+{
+	(void)state;
+	char *s = escaped("<script>alert('x')</script>\"&amp;");
+	assert_string_equal(s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;amp;");
+	free(s);
+	s = escaped("機密性3 javascript:x `tick` {{t:UI_APP}}");
+	assert_string_equal(s, "機密性3 javascript:x `tick` {{t:UI_APP}}");
+	free(s);
+	s = escaped("");
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* A value never becomes markup or a template tag, in text or in an attribute. */
+static void test_values_escaped(void **state)
+{
+	(void)state;
+	sk_html_frag out = SK_HTML_FRAG_INIT;
+	sk_tv v[] = {SK_TV("message", "<b onclick=\"x\">{{t:UI_APP}}</b>"),
+	             SK_TV("href", "#f-'a\"")};
+	assert_int_equal(sk_html_render(&out, "error_item", SK_LANG_EN, v, 2), SK_OK);
+	assert_non_null(
+	    strstr(out.b.data, "&lt;b onclick=&quot;x&quot;&gt;{{t:UI_APP}}&lt;/b&gt;"));
+	assert_non_null(strstr(out.b.data, "href=\"#f-&#39;a&quot;\""));
+	assert_null(strstr(out.b.data, "<b"));
+	sk_html_frag_free(&out);
+}
+
+/* A fragment (made by the renderer) is written as it is; sections follow the values. */
+static void test_fragments_and_sections(void **state)
+{
+	(void)state;
+	sk_html_frag items = SK_HTML_FRAG_INIT, out = SK_HTML_FRAG_INIT;
+	sk_tv li[] = {SK_TV("text", "a<b")};
+	assert_int_equal(sk_html_render(&items, "li", SK_LANG_JA, li, 1), SK_OK);
+	assert_string_equal(items.b.data, "<li>a&lt;b</li>\n");
+	/* error_item: {{#href}} link {{/href}}{{^href}} text {{/href}} */
+	sk_tv v[] = {SK_TV("message", "m")};
+	assert_int_equal(sk_html_render(&out, "error_item", SK_LANG_JA, v, 1), SK_OK);
+	assert_string_equal(out.b.data, "<li>m</li>\n");
+	sk_buf_reset(&out.b);
+	sk_tv home[] = {SK_TV("login", "taro"), SK_TF("roles", &items)};
+	assert_int_equal(sk_html_render(&out, "home", SK_LANG_JA, home, 2), SK_OK);
+	assert_non_null(strstr(out.b.data, "<ul><li>a&lt;b</li>\n</ul>"));
+	assert_null(strstr(out.b.data, "役割が付与されていません"));
+	sk_html_frag_free(&items);
+	sk_html_frag_free(&out);
+}
+
+/* Catalog sentences come out in the page's language. */
+static void test_catalog_sentences(void **state)
+{
+	(void)state;
+	sk_html_frag ja = SK_HTML_FRAG_INIT, en = SK_HTML_FRAG_INIT;
+	assert_int_equal(sk_html_render(&ja, "landing", SK_LANG_JA, NULL, 0), SK_OK);
+	assert_int_equal(sk_html_render(&en, "landing", SK_LANG_EN, NULL, 0), SK_OK);
+	assert_non_null(strstr(ja.b.data, ">ログイン</a>"));
+	assert_non_null(strstr(en.b.data, ">Log in</a>"));
+	sk_html_frag_free(&ja);
+	sk_html_frag_free(&en);
+}
+
+/* Every {{t:KEY}} of every template is in the catalog, with text in both languages. */
+static void test_every_template_key_exists(void **state)
+{
+	(void)state;
+	size_t keys = 0;
+	for (const sk_web_file *f = sk_web_templates; f->name; f++) {
+		for (const char *p = f->data; (p = strstr(p, "{{t:")); p += 4) {
+			const char *end = strstr(p, "}}");
+			assert_non_null(end);
+			char key[96];
+			size_t n = (size_t)(end - p - 4);
+			assert_true(n < sizeof(key));
+			memcpy(key, p + 4, n);
+			key[n] = '\0';
+			int id = sk_msg_find(key);
+			if (id < 0)
+				fail_msg("template %s names %s, which the catalog lacks", f->name,
+				         key);
+			assert_true(strlen(sk_msg_format((sk_msg_id)id, SK_LANG_JA)) > 0);
+			assert_true(strlen(sk_msg_format((sk_msg_id)id, SK_LANG_EN)) > 0);
+			keys++;
+		}
+		/* Every template renders (balanced sections) in both languages. */
+		sk_html_frag out = SK_HTML_FRAG_INIT;
+		assert_int_equal(sk_html_render(&out, f->name, SK_LANG_JA, NULL, 0), SK_OK);
+		assert_null(strstr(out.b.data, "[[missing:"));
+		sk_html_frag_free(&out);
+	}
+	assert_true(keys > 50);
+	assert_int_equal(sk_msg_find("UI_NO_SUCH_KEY"), -1);
+}
+
+/* No template holds inline script or style (the CSP forbids both). */
+static void test_no_inline_script_or_style(void **state)
+{
+	(void)state;
+	for (const sk_web_file *f = sk_web_templates; f->name; f++) {
+		const char *s = f->data;
+		if (strstr(s, "<style") || strstr(s, " style=") || strstr(s, " onclick") ||
+		    strstr(s, " onload") || strstr(s, "javascript:"))
+			fail_msg("template %s holds inline style or script", f->name);
+		for (const char *p = s; (p = strstr(p, "<script")); p++)
+			if (strncmp(p, "<script src=", 12) != 0)
+				fail_msg("template %s holds an inline script", f->name);
+	}
+}
+
+/* A broken template is refused, not half-rendered. */
+static void test_unknown_template(void **state)
+{
+	(void)state;
+	sk_html_frag out = SK_HTML_FRAG_INIT;
+	assert_int_equal(sk_html_render(&out, "no_such_template", SK_LANG_JA, NULL, 0),
+	                 SK_ERR_NOT_FOUND);
+	sk_html_frag_free(&out);
+	assert_non_null(sk_html_asset_url("app.css"));
+	assert_non_null(strstr(sk_html_asset_url("app.css"), "/static/app-"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_values_escaped),
+	    cmocka_unit_test(test_fragments_and_sections),
+	    cmocka_unit_test(test_catalog_sentences),
+	    cmocka_unit_test(test_every_template_key_exists),
+	    cmocka_unit_test(test_no_inline_script_or_style),
+	    cmocka_unit_test(test_unknown_template),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
