@@ -668,6 +668,13 @@ static sk_err check_value(const sk_field *f, json_t *v, sk_buf *err)
 			return FAIL(f, SK_M_FIELD_TOO_LONG, (unsigned)f->max);
 		if (memchr(json_string_value(v), '\0', n))
 			return FAIL(f, SK_M_FIELD_NUL);
+		/*
+		 * Text is text through every door: the same control and direction-
+		 * changing characters are refused here as in the CLI, the CSV import
+		 * and the web forms (a secret is whatever its holder chose).
+		 */
+		if (f->type != SK_FT_SECRET && is_text(f->type))
+			return sk_schema_check_text(f, json_string_value(v), n, err);
 		return SK_OK;
 	}
 	if (json_is_integer(v)) {

@@ -178,8 +178,12 @@ void sk_web_decide_post(sk_web_req *w)
 			e = sk_fail(&err, e, "the decision could not be made");
 		if (!e)
 			e = bare_image(w, &in, &m, &err);
-		if (!e)
-			e = sk_decision_record(w->r->t->store, &w->r->actor, &m, &err);
+		if (!e) {
+			sk_ctx c;
+			sk_http_ctx(w->r, &c);
+			e = sk_decision_record(&c, &m, &err);
+			sk_ctx_fini(&c);
+		}
 		if (!e)
 			e = sk_buf_add(&out, m.answer.data, m.answer.len);
 		sk_decision_made_free(&m);
@@ -189,9 +193,12 @@ void sk_web_decide_post(sk_web_req *w)
 		if (!asset || end == asset || *end || id < 1)
 			e = sk_fail_msg(&err, SK_ERR_INVALID, "asset_id", NULL, SK_M_FIELD_RANGE,
 			                1LL, (long long)INT64_MAX);
-		else
-			e = sk_decision_for_asset(w->r->t->store, w->r->t->pol, &w->r->actor,
-			                          w->who.roles, (int64_t)id, action, &out, &err);
+		else {
+			sk_ctx c;
+			sk_http_ctx(w->r, &c);
+			e = sk_decision_for_asset(&c, w->who.roles, (int64_t)id, action, &out, &err);
+			sk_ctx_fini(&c);
+		}
 	}
 	if (e == SK_OK) {
 		sk_buf_addc(&out, '\0');

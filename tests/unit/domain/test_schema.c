@@ -105,6 +105,16 @@ static void test_text_limits(void **state)
 	                                      3, &err),
 	                 SK_ERR_INVALID);
 	sk_buf_free(&err);
+	/*
+	 * The JSON doors refuse the same text: a manager "課長" U+202E "gnp.exe"
+	 * (reads as 課長exe.png) through POST /api/v1/assets as through the CLI.
+	 */
+	expect_refused(&sk_schema_asset, SK_SCHEMA_CHANGE,
+	               "{\"manager\": \"\u8ab2\u9577\u202egnp.exe\"}", "direction-changing");
+	expect_refused(&sk_schema_asset, SK_SCHEMA_CHANGE, "{\"name\": \"a\\tb\"}", "control");
+	expect_ok(&sk_schema_asset, SK_SCHEMA_CHANGE, "{\"note\": \"a\\nb\"}");
+	expect_ok(&sk_schema_login, SK_SCHEMA_CREATE,
+	          "{\"login\": \"x\", \"password\": \"p\\u202eq\"}");
 }
 
 /* Lists, ids-or-codes and levels take the JSON types the API has always taken. */
