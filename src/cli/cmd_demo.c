@@ -55,8 +55,8 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		    "code (TOTP) at their first login: POST /api/v1/totp/enroll, then "
 		    "/api/v1/totp/confirm (docs/authentication.md).\n",
 		    ciso ? ciso : "<login>");
-	printf("\nThe JSON API (see /api/v1/openapi.json) is served by 'sekisho serve --db %s'; "
-	       "the web UI is not in this build yet.\n",
+	printf("\nThe web UI and the JSON API (see /api/v1/openapi.json) are served by "
+	       "'sekisho serve --db %s'.\n",
 	       path);
 	if (serving)
 		printf("Serving it now at the address below; Ctrl-C stops the server (the database "
