@@ -253,7 +253,8 @@ static sk_err record_failure(sk_store *s, const sk_password_rules *r, const stru
 			/* The holder is told, in the lock's transaction (issue #12, finding 6). */
 			sk_ctx nc;
 			sk_ctx_init(&nc, s, NULL, sk_actor_cli());
-			e = sk_notify_add(&nc, u->id, SK_NOTIFY_ACCOUNT_LOCKED, "user", u->id, NULL, err);
+			e = sk_notify_add(&nc, u->id, SK_NOTIFY_ACCOUNT_LOCKED, "user", u->id, NULL,
+			                  err);
 			sk_ctx_fini(&nc);
 		}
 	}
@@ -984,8 +985,7 @@ sk_err sk_auth_change_password(sk_store *s, const sk_policy *pol, const sk_auth_
 
 /* --- administration --- */
 
-static sk_err admin_target(sk_ctx *c, const char *login, struct urec *u,
-                           sk_buf *err)
+static sk_err admin_target(sk_ctx *c, const char *login, struct urec *u, sk_buf *err)
 {
 	sk_store *s = c->store;
 	memset(u, 0, sizeof(*u));
@@ -1288,8 +1288,7 @@ sk_err sk_auth_totp_reset(sk_ctx *c, const char *login, sk_buf *err)
 	return commit_or_rollback(s, e, err);
 }
 
-sk_err sk_auth_set_zone(sk_ctx *c, const char *login, sk_zone zone,
-                        sk_buf *err)
+sk_err sk_auth_set_zone(sk_ctx *c, const char *login, sk_zone zone, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;

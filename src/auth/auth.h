@@ -285,8 +285,7 @@ sk_err sk_auth_totp_reset(sk_ctx *c, const char *login, sk_buf *err);
  * マイナンバー利用事務系 zone). Needs an administrator of the unit; audited
  * ("auth.zone").
  */
-sk_err sk_auth_set_zone(sk_ctx *c, const char *login, sk_zone zone,
-                        sk_buf *err);
+sk_err sk_auth_set_zone(sk_ctx *c, const char *login, sk_zone zone, sk_buf *err);
 
 /*
  * The accounts not used for days days or more (no login since then, or

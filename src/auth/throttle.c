@@ -163,7 +163,8 @@ void sk_throttle_note(const char *address, sk_throttle_reason why, int64_t now)
 	if (!sl)
 		snprintf(tb.overflow.addr, sizeof(tb.overflow.addr), "%s", OVERFLOW_ADDR);
 	if (sum->minute && sum->minute != minute && sl) {
-		/* An earlier minute not yet written waits in prev; a third goes with the overflow. */
+		/* An earlier minute not yet written waits in prev; a third goes with the overflow.
+		 */
 		if (!sl->prev.minute) {
 			sl->prev = *sum;
 		} else {

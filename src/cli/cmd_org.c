@@ -7,9 +7,9 @@
 #include "cli.h"
 #include "commands.h"
 
-#define ADD_USAGE  "--db URL --code CODE --name NAME --kind KIND [--parent UNIT]"
-#define LIST_USAGE "--db URL [--json]"
-#define MOVE_USAGE "--db URL --unit UNIT --parent UNIT"
+#define ADD_USAGE   "--db URL --code CODE --name NAME --kind KIND [--parent UNIT]"
+#define LIST_USAGE  "--db URL [--json]"
+#define MOVE_USAGE  "--db URL --unit UNIT --parent UNIT"
 #define CHECK_USAGE "--db URL [--json]"
 
 static int org_add(int argc, char **argv)
@@ -140,23 +140,25 @@ static int org_check(int argc, char **argv)
 	if (json) {
 		rc = sk_cli_print_json(json_incref(r));
 	} else if (ok) {
-		printf("every request and report can be routed: each approver the profile names has "
-		       "a holder in the chain of command of every unit\n");
+		printf(
+		    "every request and report can be routed: each approver the profile names has "
+		    "a holder in the chain of command of every unit\n");
 	} else {
 		json_array_foreach (missing, i, m) {
 			const json_t *f = json_object_get(m, "for");
-			printf("%s (%s): %s's requests need '%s', held by no one at the unit or above "
-			       "(%lld case%s, e.g. %s%s%s)\n",
-			       json_string_value(json_object_get(m, "unit")),
-			       json_string_value(json_object_get(m, "unit_name")),
-			       json_string_value(json_object_get(m, "requester_role")),
-			       json_string_value(json_object_get(m, "role")),
-			       (long long)json_integer_value(json_object_get(m, "cases")),
-			       json_integer_value(json_object_get(m, "cases")) == 1 ? "" : "s",
-			       json_is_string(f) ? json_string_value(f)
-			                         : json_string_value(json_object_get(f, "action")),
-			       json_is_string(f) ? "" : " at 機密性",
-			       json_is_string(f) ? "" : json_string_value(json_object_get(f, "conf")));
+			printf(
+			    "%s (%s): %s's requests need '%s', held by no one at the unit or above "
+			    "(%lld case%s, e.g. %s%s%s)\n",
+			    json_string_value(json_object_get(m, "unit")),
+			    json_string_value(json_object_get(m, "unit_name")),
+			    json_string_value(json_object_get(m, "requester_role")),
+			    json_string_value(json_object_get(m, "role")),
+			    (long long)json_integer_value(json_object_get(m, "cases")),
+			    json_integer_value(json_object_get(m, "cases")) == 1 ? "" : "s",
+			    json_is_string(f) ? json_string_value(f)
+			                      : json_string_value(json_object_get(f, "action")),
+			    json_is_string(f) ? "" : " at 機密性",
+			    json_is_string(f) ? "" : json_string_value(json_object_get(f, "conf")));
 		}
 	}
 	json_decref(r);

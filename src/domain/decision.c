@@ -173,8 +173,7 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	return SK_OK;
 }
 
-sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m,
-                          sk_buf *err)
+sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
@@ -198,8 +197,8 @@ sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m,
 	return sk_store_commit(s, err);
 }
 
-sk_err sk_decision_for_asset(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
-                             sk_buf *out, sk_buf *err)
+sk_err sk_decision_for_asset(sk_ctx *c, uint32_t roles, int64_t id, const char *action, sk_buf *out,
+                             sk_buf *err)
 {
 	sk_decision_made m;
 	sk_decision_made_init(&m);

@@ -62,14 +62,13 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
  * caller that runs several in one transaction without savepoints must roll
  * the whole transaction back when one fails.
  */
-sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m,
-                          sk_buf *err);
+sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m, sk_buf *err);
 
 /*
  * sk_decision_make, then sk_decision_record in a transaction of its own (or
  * the caller's), then the answer appended to out.
  */
-sk_err sk_decision_for_asset(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
-                             sk_buf *out, sk_buf *err);
+sk_err sk_decision_for_asset(sk_ctx *c, uint32_t roles, int64_t id, const char *action, sk_buf *out,
+                             sk_buf *err);
 
 #endif

@@ -67,8 +67,8 @@ static sk_err add_asset(sk_ctx *c, const struct sk_demo_city *city, const struct
 	return e;
 }
 
-static sk_err create_in_txn(sk_ctx *c, const struct sk_demo_city *city,
-                            const char *key_path, bool *key_made, sk_buf *err)
+static sk_err create_in_txn(sk_ctx *c, const struct sk_demo_city *city, const char *key_path,
+                            bool *key_made, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const struct sk_demo_person *ciso = &city->people[0];
@@ -107,8 +107,7 @@ static sk_err create_in_txn(sk_ctx *c, const struct sk_demo_city *city,
 				return e;
 		}
 		for (size_t g = 0; g < N(p->more) && p->more[g].role; g++)
-			if ((e = sk_role_grant(c, p->login, p->more[g].role, p->more[g].unit,
-			                       err)))
+			if ((e = sk_role_grant(c, p->login, p->more[g].role, p->more[g].unit, err)))
 				return e;
 	}
 	/* The register under the profile the installation now names (c's is loaded once). */
@@ -160,8 +159,8 @@ sk_err sk_demo_lookup(const char *profile, sk_buf *err)
 	return e;
 }
 
-sk_err sk_demo_create(sk_ctx *c, const char *profile, const char *key_path,
-                      json_t **report, sk_buf *err)
+sk_err sk_demo_create(sk_ctx *c, const char *profile, const char *key_path, json_t **report,
+                      sk_buf *err)
 {
 	sk_store *s = c->store;
 	*report = NULL;

@@ -46,8 +46,8 @@ sk_err sk_demo_lookup(const char *profile, sk_buf *err);
  * "accounts": [{"login", "name", "unit_code", "kind", "roles":
  * ["role@unit", ...], "password"}]}; it is the caller's.
  */
-sk_err sk_demo_create(sk_ctx *c, const char *profile, const char *key_path,
-                      json_t **report, sk_buf *err);
+sk_err sk_demo_create(sk_ctx *c, const char *profile, const char *key_path, json_t **report,
+                      sk_buf *err);
 
 /*
  * What an existing installation holds, in the same shape without passwords

@@ -93,11 +93,12 @@ static sk_err approver_of(sk_ctx *c, int64_t id, struct person *out, sk_buf *err
 	sk_val p[] = {sk_vtext(role ? role : ""),
 	              SK_VINT(json_integer_value(json_object_get(r, "approver_unit")))};
 	struct people one = {0};
-	e = sk_store_query(c->store,
-	                   "SELECT u.id, u.unit_id, u.login FROM role_assignment ra JOIN users u ON "
-	                   "u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? AND u.status = "
-	                   "'active' ORDER BY u.id LIMIT 1",
-	                   p, 2, take_person, &one, err);
+	e = sk_store_query(
+	    c->store,
+	    "SELECT u.id, u.unit_id, u.login FROM role_assignment ra JOIN users u ON "
+	    "u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? AND u.status = "
+	    "'active' ORDER BY u.id LIMIT 1",
+	    p, 2, take_person, &one, err);
 	json_decref(r);
 	if (!e && !one.n)
 		e = sk_fail(err, SK_ERR_NOT_FOUND, "no approver");
@@ -158,7 +159,8 @@ static bool pending(sk_store *s, int64_t id)
 	int64_t n = 0;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_val p[] = {SK_VINT(id)};
-	sk_err e = sk_store_query_int(s, "SELECT COUNT(*) FROM requests WHERE id = ? AND status = "
+	sk_err e = sk_store_query_int(s,
+	                              "SELECT COUNT(*) FROM requests WHERE id = ? AND status = "
 	                              "'pending'",
 	                              p, 1, &n, &err);
 	sk_buf_free(&err);
@@ -225,10 +227,11 @@ static struct ids assets_of(sk_store *s, const struct person *p)
 	struct ids x = {0};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_val v[] = {SK_VINT(p->unit)};
-	(void)sk_store_query(s,
-	                     "SELECT id FROM assets WHERE unit_id = ? AND status = 'active' ORDER BY "
-	                     "CASE type WHEN 'hardware' THEN 0 WHEN 'media' THEN 1 ELSE 2 END, id",
-	                     v, 1, take_id, &x, &err);
+	(void)sk_store_query(
+	    s,
+	    "SELECT id FROM assets WHERE unit_id = ? AND status = 'active' ORDER BY "
+	    "CASE type WHEN 'hardware' THEN 0 WHEN 'media' THEN 1 ELSE 2 END, id",
+	    v, 1, take_id, &x, &err);
 	sk_buf_free(&err);
 	return x;
 }
@@ -259,24 +262,27 @@ static sk_err take_outs(sk_store *s, struct people *pp, sk_buf *err)
 		int64_t id = 0;
 		/* i: 0 pending, 1 taken out, 2 returned, 3 rejected */
 		e = file_on_some_asset(s, p, "take_out", "出張先での住民説明会で使用するため",
-		         json_pack("{s:s, s:s, s:s, s:s}", "destination",
-		                   i == 2 ? "県庁（打合せ）" : "市民会館 第2会議室", "from",
-		                   i == 2 ? dm10 : d0, "until", i == 2 ? dm7 : d3, "purpose",
-		                   "住民説明会の資料投影"),
-		         &id, err);
+		                       json_pack("{s:s, s:s, s:s, s:s}", "destination",
+		                                 i == 2 ? "県庁（打合せ）" : "市民会館 第2会議室",
+		                                 "from", i == 2 ? dm10 : d0, "until",
+		                                 i == 2 ? dm7 : d3, "purpose",
+		                                 "住民説明会の資料投影"),
+		                       &id, err);
 		if (e || !id || i == 0)
 			continue;
 		if (i == 3) {
-			e = decide_as_approver(s, id, sk_request_reject,
-			                       "同じ資料は会場の端末で閲覧できるため、持ち出しは不要です", err);
+			e = decide_as_approver(
+			    s, id, sk_request_reject,
+			    "同じ資料は会場の端末で閲覧できるため、持ち出しは不要です", err);
 			continue;
 		}
-		if ((e = decide_as_approver(s, id, sk_request_approve, "承認します。暗号化を確認のこと",
-		                            err)))
+		if ((e = decide_as_approver(s, id, sk_request_approve,
+		                            "承認します。暗号化を確認のこと", err)))
 			break;
 		e = complete(s, p, id,
-		             i == 2 ? json_pack("{s:s, s:s}", "taken_out_on", dm10, "returned_on", dm7)
-		                    : json_pack("{s:s}", "taken_out_on", d0),
+		             i == 2
+		                 ? json_pack("{s:s, s:s}", "taken_out_on", dm10, "returned_on", dm7)
+		                 : json_pack("{s:s}", "taken_out_on", d0),
 		             err);
 	}
 	return e;
@@ -294,25 +300,28 @@ static sk_err others(sk_store *s, struct people *pp, sk_buf *err)
 	day(7, d7);
 	int64_t id = 0;
 	/* Withdrawn: a transport no longer needed. */
-	sk_err e = file_on_some_asset(s, p, "transport", "本庁舎から支所への書類の運搬",
-	                json_pack("{s:s, s:s, s:s, s:s}", "destination", "北支所", "on", d7, "method",
-	                          "手渡し", "purpose", "窓口での閲覧用"),
-	                &id, err);
+	sk_err e =
+	    file_on_some_asset(s, p, "transport", "本庁舎から支所への書類の運搬",
+	                       json_pack("{s:s, s:s, s:s, s:s}", "destination", "北支所", "on", d7,
+	                                 "method", "手渡し", "purpose", "窓口での閲覧用"),
+	                       &id, err);
 	if (!e && id && pending(s, id)) {
 		sk_ctx c;
 		sk_ctx_init(&c, s, NULL, &p->actor);
 		bool refused;
 		if (!(e = try_begin(s, err)))
-			e = try_end(s, sk_request_withdraw(&c, id, "日程が変更になったため取り下げます", err),
-			            &refused, err);
+			e = try_end(
+			    s,
+			    sk_request_withdraw(&c, id, "日程が変更になったため取り下げます", err),
+			    &refused, err);
 		sk_ctx_fini(&c);
 	}
 	/* An exception whose period has ended: shown as expired. */
 	if (!e)
 		e = file(s, p, "exception", 0, "システム更改期間中の暫定運用",
-		         json_pack("{s:s, s:s, s:s, s:s}", "scope", "旧システムからのデータ移行作業",
-		                   "from", dm40, "until", dm30, "measures",
-		                   "作業は2名体制で行い、作業記録を残す"),
+		         json_pack("{s:s, s:s, s:s, s:s}", "scope",
+		                   "旧システムからのデータ移行作業", "from", dm40, "until", dm30,
+		                   "measures", "作業は2名体制で行い、作業記録を残す"),
 		         &id, err);
 	if (!e)
 		e = decide_as_approver(s, id, sk_request_approve, "期間を限って認めます", err);
@@ -331,8 +340,8 @@ static sk_err incidents(sk_store *s, struct people *pp, sk_buf *err)
 		int stage; /* 0 reported, 1 escalated, 2 responded and closed */
 	} cases[] = {
 	    {"USBメモリの紛失", "庁外での会議後、資料を保存したUSBメモリが見当たらない", "high", 1},
-	    {"不審メールの受信", "差出人を偽装したメールを受信。添付ファイルは開いていない", "medium",
-	     0},
+	    {"不審メールの受信", "差出人を偽装したメールを受信。添付ファイルは開いていない",
+	     "medium", 0},
 	    {"プリンタの誤送信", "個人情報を含む帳票を別の課のプリンタに送信した", "low", 2},
 	};
 	sk_err e = SK_OK;
@@ -369,7 +378,8 @@ static sk_err incidents(sk_store *s, struct people *pp, sk_buf *err)
 			if (!e)
 				e = sk_incident_close(&c, id, "再発防止策の実施を確認", err);
 		}
-		e = try_end(s, e, &refused, err); /* the city's chain may not allow that step here */
+		e = try_end(s, e, &refused,
+		            err); /* the city's chain may not allow that step here */
 		sk_ctx_fini(&c);
 	}
 	return e;
@@ -381,7 +391,8 @@ sk_err sk_demo_activity(sk_store *s, sk_buf *err)
 	struct people pp = {0};
 	sk_err e = sk_store_query(
 	    s,
-	    "SELECT u.id, u.unit_id, u.login FROM users u JOIN org_unit o ON o.id = u.unit_id WHERE "
+	    "SELECT u.id, u.unit_id, u.login FROM users u JOIN org_unit o ON o.id = u.unit_id "
+	    "WHERE "
 	    "u.status = 'active' AND o.kind = 'section' AND u.id IN (SELECT user_id FROM "
 	    "role_assignment WHERE role = 'staff') AND u.id = (SELECT MIN(v.id) FROM users v JOIN "
 	    "role_assignment r ON r.user_id = v.id WHERE v.unit_id = u.unit_id AND r.role = "

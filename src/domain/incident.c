@@ -471,8 +471,8 @@ static sk_err audit(sk_ctx *c, int64_t id, const char *action, json_t *before, s
 	 * the holders of its role at its unit, when reported or escalated (the
 	 * one who did it is not told of their own step).
 	 */
-	if (!e && (strcmp(action, "incident.report") == 0 ||
-	           strcmp(action, "incident.escalate") == 0))
+	if (!e &&
+	    (strcmp(action, "incident.report") == 0 || strcmp(action, "incident.escalate") == 0))
 		e = sk_notify_holders(c, after.role, after.role_unit, c->actor->user_id,
 		                      SK_NOTIFY_INCIDENT_ESCALATED, "incident", id, err);
 	return e;

@@ -130,8 +130,8 @@ static sk_err resolve_profile(const sk_install_opts *o, char *stored, size_t n,
 	return e;
 }
 
-static sk_err init_in_txn(sk_ctx *c, const sk_install_opts *o,
-                          const char *profile, sk_install_result *out, bool *key_made, sk_buf *err)
+static sk_err init_in_txn(sk_ctx *c, const sk_install_opts *o, const char *profile,
+                          sk_install_result *out, bool *key_made, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
@@ -207,8 +207,7 @@ sk_err sk_install_check(const sk_install_opts *o, sk_buf *err)
 	return check_opts(o, profile, sizeof(profile), &out, err);
 }
 
-sk_err sk_install_init(sk_ctx *c, const sk_install_opts *o,
-                       sk_install_result *out, sk_buf *err)
+sk_err sk_install_init(sk_ctx *c, const sk_install_opts *o, sk_install_result *out, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;

@@ -51,8 +51,7 @@ typedef struct sk_install_result {
  * key with sk_audit_key_remove(o->key_path). The caller wipes
  * out->temp_password (sodium_memzero) once shown; on failure it is wiped here.
  */
-sk_err sk_install_init(sk_ctx *c, const sk_install_opts *o,
-                       sk_install_result *out, sk_buf *err);
+sk_err sk_install_init(sk_ctx *c, const sk_install_opts *o, sk_install_result *out, sk_buf *err);
 
 /*
  * Checks o without a store: the profile loads, the login is well-formed, a

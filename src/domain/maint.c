@@ -22,8 +22,7 @@ static struct {
 	int64_t poll;
 } maint = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
-sk_err sk_maint_round(sk_ctx *c, int remind_days, int64_t *expired, int64_t *reminded,
-                      sk_buf *err)
+sk_err sk_maint_round(sk_ctx *c, int remind_days, int64_t *expired, int64_t *reminded, sk_buf *err)
 {
 	*expired = *reminded = 0;
 	sk_err e = sk_request_expire_due(c, expired, err);
@@ -48,8 +47,9 @@ static void *maint_main(void *arg)
 		if (sk_maint_round(&c, maint.remind_days, &expired, &reminded, &err) != SK_OK)
 			sk_log(SK_LOG_ERROR, "housekeeping round failed: %s", err.data);
 		else if (expired || reminded)
-			sk_log(SK_LOG_INFO, "housekeeping: %lld exception(s) expired, %lld overdue "
-			                    "request(s) reminded",
+			sk_log(SK_LOG_INFO,
+			       "housekeeping: %lld exception(s) expired, %lld overdue "
+			       "request(s) reminded",
 			       (long long)expired, (long long)reminded);
 		sk_buf_free(&err);
 		sk_ctx_fini(&c);
@@ -57,8 +57,7 @@ static void *maint_main(void *arg)
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += (time_t)maint.poll;
-		while (!maint.stop &&
-		       pthread_cond_timedwait(&maint.cv, &maint.mu, &until) == 0)
+		while (!maint.stop && pthread_cond_timedwait(&maint.cv, &maint.mu, &until) == 0)
 			;
 	}
 	pthread_mutex_unlock(&maint.mu);

@@ -466,8 +466,7 @@ static sk_err uid_cb(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out,
-                      bool *mailed, sk_buf *err)
+sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out, bool *mailed, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;

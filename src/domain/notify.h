@@ -101,8 +101,7 @@ sk_err sk_notify_set_base_url(sk_ctx *c, const char *url, sk_buf *err);
  * notify.test. SK_ERR_NOT_FOUND for an unknown login. *mailed tells whether
  * a mail was queued (the account has an address and is active).
  */
-sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out,
-                      bool *mailed, sk_buf *err);
+sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out, bool *mailed, sk_buf *err);
 
 /* --- who is told (notify_route.c) --- */
 

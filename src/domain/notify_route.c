@@ -37,11 +37,12 @@ sk_err sk_notify_holders(sk_ctx *c, const char *role, int64_t unit, int64_t not_
 {
 	struct ids who = {0};
 	sk_val p[] = {sk_vtext(role), SK_VINT(unit), SK_VINT(not_user)};
-	sk_err e = sk_store_query(c->store,
-	                          "SELECT DISTINCT u.id FROM role_assignment ra JOIN users u ON u.id "
-	                          "= ra.user_id WHERE ra.role = ? AND ra.unit_id = ? AND u.status = "
-	                          "'active' AND u.id <> ? ORDER BY u.id",
-	                          p, 3, take_id, &who, err);
+	sk_err e =
+	    sk_store_query(c->store,
+	                   "SELECT DISTINCT u.id FROM role_assignment ra JOIN users u ON u.id "
+	                   "= ra.user_id WHERE ra.role = ? AND ra.unit_id = ? AND u.status = "
+	                   "'active' AND u.id <> ? ORDER BY u.id",
+	                   p, 3, take_id, &who, err);
 	for (size_t i = 0; !e && i < who.n; i++)
 		e = sk_notify_add(c, who.v[i], kind, ref_type, ref_id, NULL, err);
 	free(who.v);
@@ -93,7 +94,8 @@ sk_err sk_notify_remind_overdue(sk_ctx *c, int days, int64_t *n_out, sk_buf *err
 	    c->store,
 	    "SELECT r.id, r.approver_unit, r.approver_role, r.requester_id FROM requests r WHERE "
 	    "r.status = 'pending' AND r.approver_role IS NOT NULL AND r.created_at < ? AND NOT "
-	    "EXISTS (SELECT 1 FROM notifications n WHERE n.ref_type = 'request' AND n.ref_id = r.id "
+	    "EXISTS (SELECT 1 FROM notifications n WHERE n.ref_type = 'request' AND n.ref_id = "
+	    "r.id "
 	    "AND n.kind = 'request_overdue' AND n.created_at >= ?) ORDER BY r.id LIMIT 1000",
 	    p, 2, take_waiting, &w, err);
 	bool began = !e && !(e = sk_store_begin(c->store, err));

@@ -186,8 +186,8 @@ static sk_err check_parent_kind(const sk_org_unit *parent, sk_org_kind kind, con
 	               sk_org_kind_name(kind), code, sk_org_kind_name(parent->kind), parent->code);
 }
 
-static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name,
-                         sk_org_kind kind, const char *parent, int64_t *id_out, sk_buf *err)
+static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_kind kind,
+                         const char *parent, int64_t *id_out, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
@@ -253,8 +253,8 @@ static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name,
 	return SK_OK;
 }
 
-sk_err sk_org_add(sk_ctx *c, const char *code, const char *name,
-                  const char *kind, const char *parent, int64_t *id_out, sk_buf *err)
+sk_err sk_org_add(sk_ctx *c, const char *code, const char *name, const char *kind,
+                  const char *parent, int64_t *id_out, sk_buf *err)
 {
 	sk_store *s = c->store;
 	sk_org_kind k;
@@ -292,8 +292,7 @@ static sk_err height_of(sk_store *s, int64_t id, int64_t *out, sk_buf *err)
 	                          p, 2, out, err);
 }
 
-static sk_err move_in_txn(sk_ctx *c, const char *unit,
-                          const char *new_parent, sk_buf *err)
+static sk_err move_in_txn(sk_ctx *c, const char *unit, const char *new_parent, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
@@ -353,8 +352,7 @@ static sk_err move_in_txn(sk_ctx *c, const char *unit,
 	                       sk_org_json(&after), err, "org_unit:%lld", (long long)u.id);
 }
 
-sk_err sk_org_move(sk_ctx *c, const char *unit, const char *new_parent,
-                   sk_buf *err)
+sk_err sk_org_move(sk_ctx *c, const char *unit, const char *new_parent, sk_buf *err)
 {
 	sk_store *s = c->store;
 	if (!unit || !*unit || !new_parent || !*new_parent)
@@ -404,8 +402,7 @@ sk_err sk_org_list(sk_store *s, json_t **out, sk_buf *err)
 	return SK_OK;
 }
 
-sk_err sk_org_line(sk_store *s, int64_t unit, int64_t line[SK_ORG_LINE_MAX], size_t *n,
-                   sk_buf *err)
+sk_err sk_org_line(sk_store *s, int64_t unit, int64_t line[SK_ORG_LINE_MAX], size_t *n, sk_buf *err)
 {
 	*n = 0;
 	while (unit && *n < SK_ORG_LINE_MAX) {
@@ -413,7 +410,8 @@ sk_err sk_org_line(sk_store *s, int64_t unit, int64_t line[SK_ORG_LINE_MAX], siz
 		int64_t parent = 0;
 		sk_val p[] = {SK_VINT(unit)};
 		sk_err e = sk_store_query_int(
-		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent, err);
+		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent,
+		    err);
 		if (e)
 			return e;
 		unit = parent;
@@ -428,11 +426,12 @@ sk_err sk_org_holder_unit(sk_store *s, const char *role, const int64_t *line, si
 	for (size_t i = 0; i < n; i++) {
 		int64_t k = 0;
 		sk_val p[] = {sk_vtext(role), SK_VINT(line[i]), SK_VINT(not_user)};
-		sk_err e = sk_store_query_int(s,
-		                              "SELECT COUNT(*) FROM role_assignment ra JOIN users u ON "
-		                              "u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? "
-		                              "AND u.status = 'active' AND u.id <> ?",
-		                              p, 3, &k, err);
+		sk_err e =
+		    sk_store_query_int(s,
+		                       "SELECT COUNT(*) FROM role_assignment ra JOIN users u ON "
+		                       "u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? "
+		                       "AND u.status = 'active' AND u.id <> ?",
+		                       p, 3, &k, err);
 		if (e)
 			return e;
 		if (k) {

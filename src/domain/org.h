@@ -60,16 +60,15 @@ sk_err sk_org_kind_parse(const char *s, sk_org_kind *out, sk_buf *err);
  * sk_role_require_admin); the root needs the CLI operator. *id_out, when not
  * NULL, receives the new unit's id.
  */
-sk_err sk_org_add(sk_ctx *c, const char *code, const char *name,
-                  const char *kind, const char *parent, int64_t *id_out, sk_buf *err);
+sk_err sk_org_add(sk_ctx *c, const char *code, const char *name, const char *kind,
+                  const char *parent, int64_t *id_out, sk_buf *err);
 
 /*
  * Moves unit under new_parent. Refuses to move the root, to move a unit
  * under itself or one of its descendants (a cycle), and moves the kinds
  * rule forbids. Needs an administrator of both the old and the new parent.
  */
-sk_err sk_org_move(sk_ctx *c, const char *unit, const char *new_parent,
-                   sk_buf *err);
+sk_err sk_org_move(sk_ctx *c, const char *unit, const char *new_parent, sk_buf *err);
 
 /* Looks a unit up by id or code; SK_ERR_NOT_FOUND naming ref otherwise. */
 sk_err sk_org_get(sk_store *s, const char *ref, sk_org_unit *out, sk_buf *err);

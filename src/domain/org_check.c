@@ -71,7 +71,8 @@ static sk_err need(struct line_state *ls, sk_role role, json_t *what, sk_buf *er
 	}
 	if (!ls->held[role]) {
 		int64_t at = 0;
-		sk_err e = sk_org_holder_unit(ls->s, sk_role_name(role), ls->line, ls->n, 0, &at, err);
+		sk_err e =
+		    sk_org_holder_unit(ls->s, sk_role_name(role), ls->line, ls->n, 0, &at, err);
 		if (e) {
 			json_decref(what);
 			return e;
@@ -112,8 +113,9 @@ static sk_err check_decisions(const sk_policy *pol, struct line_state *ls, sk_ro
 						continue;
 					for (unsigned i = 0; i < d.n_approvers; i++) {
 						json_t *what = json_pack(
-						    "{s:s, s:s}", "action", sk_action_name((sk_action)a),
-						    "conf", sk_policy_level_name(pol, SK_AXIS_CONF, conf));
+						    "{s:s, s:s}", "action",
+						    sk_action_name((sk_action)a), "conf",
+						    sk_policy_level_name(pol, SK_AXIS_CONF, conf));
 						sk_err e = need(ls, d.approvers[i], what, err);
 						if (e)
 							return e;

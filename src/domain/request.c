@@ -490,7 +490,8 @@ static sk_err take_waits(void *ctx, const sk_row *row, sk_buf *err)
 static sk_err notify_after(sk_ctx *c, int64_t id, const char *action, sk_buf *err)
 {
 	bool filed = strcmp(action, "request.file") == 0;
-	bool decided = strcmp(action, "request.approve") == 0 || strcmp(action, "request.reject") == 0;
+	bool decided =
+	    strcmp(action, "request.approve") == 0 || strcmp(action, "request.reject") == 0;
 	if (!filed && !decided)
 		return SK_OK;
 	struct waits w = {0};
@@ -503,7 +504,8 @@ static sk_err notify_after(sk_ctx *c, int64_t id, const char *action, sk_buf *er
 		e = sk_notify_holders(c, w.role, w.unit, w.requester, SK_NOTIFY_REQUEST_TO_DECIDE,
 		                      "request", id, err);
 	if (!e && decided && strcmp(w.status, "pending") != 0)
-		e = sk_notify_add(c, w.requester, SK_NOTIFY_REQUEST_DECIDED, "request", id, NULL, err);
+		e = sk_notify_add(c, w.requester, SK_NOTIFY_REQUEST_DECIDED, "request", id, NULL,
+		                  err);
 	return e;
 }
 

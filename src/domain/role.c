@@ -141,8 +141,8 @@ static sk_err excl_row(void *ctx, const sk_row *row, sk_buf *err)
  * includes the floor (an auditor is independent of what is audited,
  * sk_policy_role_excludes).
  */
-static sk_err check_separation(sk_ctx *c, int64_t uid, const char *login,
-                               const sk_role_info *r, sk_buf *err)
+static sk_err check_separation(sk_ctx *c, int64_t uid, const char *login, const sk_role_info *r,
+                               sk_buf *err)
 {
 	sk_store *s = c->store;
 	sk_role granted;
@@ -177,8 +177,8 @@ static sk_err check_separation(sk_ctx *c, int64_t uid, const char *login,
  * 情報セキュリティ責任者 → 情報セキュリティ管理者), and never its own. The CLI
  * operator, who holds the installation, is above every role.
  */
-static sk_err check_rank(sk_ctx *c, int64_t uid, const sk_role_info *r,
-                         const char *verb, sk_buf *err)
+static sk_err check_rank(sk_ctx *c, int64_t uid, const sk_role_info *r, const char *verb,
+                         sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
@@ -209,8 +209,8 @@ static sk_err user_id(sk_store *s, const char *login, int64_t *id, sk_buf *err)
 	return e;
 }
 
-static sk_err audit_grant(sk_ctx *c, const char *action, const char *login,
-                          const sk_role_info *r, const sk_org_unit *u, bool granted, sk_buf *err)
+static sk_err audit_grant(sk_ctx *c, const char *action, const char *login, const sk_role_info *r,
+                          const sk_org_unit *u, bool granted, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
@@ -221,8 +221,8 @@ static sk_err audit_grant(sk_ctx *c, const char *action, const char *login,
 	                       "user:%s", login);
 }
 
-static sk_err grant_in_txn(sk_ctx *c, const char *login,
-                           const sk_role_info *r, const char *unit, sk_buf *err)
+static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, const char *unit,
+                           sk_buf *err)
 {
 	sk_store *s = c->store;
 	int64_t uid = 0;
@@ -263,8 +263,7 @@ static sk_err grant_in_txn(sk_ctx *c, const char *login,
 	return audit_grant(c, "role.grant", login, r, &u, true, err);
 }
 
-sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role,
-                     const char *unit, sk_buf *err)
+sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role, const char *unit, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_role_info *r;
@@ -280,8 +279,8 @@ sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role,
 	return sk_store_commit(s, err);
 }
 
-static sk_err revoke_in_txn(sk_ctx *c, const char *login,
-                            const sk_role_info *r, const char *unit, sk_buf *err)
+static sk_err revoke_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, const char *unit,
+                            sk_buf *err)
 {
 	sk_store *s = c->store;
 	int64_t uid = 0;
@@ -323,8 +322,7 @@ static sk_err revoke_in_txn(sk_ctx *c, const char *login,
 	return audit_grant(c, "role.revoke", login, r, &u, false, err);
 }
 
-sk_err sk_role_revoke(sk_ctx *c, const char *login, const char *role,
-                      const char *unit, sk_buf *err)
+sk_err sk_role_revoke(sk_ctx *c, const char *login, const char *role, const char *unit, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_role_info *r;

@@ -44,16 +44,15 @@ sk_err sk_role_lookup(const char *name, const sk_role_info **out, sk_buf *err);
  * no administrative role). Runs in one transaction with its audit entry
  * ("role.grant"), nested in the caller's when there is one.
  */
-sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role,
-                     const char *unit, sk_buf *err);
+sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role, const char *unit, sk_buf *err);
 
 /*
  * Takes the grant back: SK_ERR_NOT_FOUND when the account does not hold
  * role at unit; SK_ERR_CONFLICT when it is the last active holder of ciso;
  * SK_ERR_DENIED unless the actor's own highest role stands above role.
  */
-sk_err sk_role_revoke(sk_ctx *c, const char *login, const char *role,
-                      const char *unit, sk_buf *err);
+sk_err sk_role_revoke(sk_ctx *c, const char *login, const char *role, const char *unit,
+                      sk_buf *err);
 
 /*
  * The grants matching every filter given (NULL: any) at units in the

@@ -38,7 +38,7 @@ typedef enum sk_ftype {
 	 * describes (a request's details, by its kind): checked by the domain
 	 */
 	SK_FT_OBJECT,
-	SK_FT_IDS,      /* a list of object ids (JSON array of integers >= 1); max: items */
+	SK_FT_IDS, /* a list of object ids (JSON array of integers >= 1); max: items */
 } sk_ftype;
 
 enum {

@@ -136,8 +136,8 @@ static json_t *urow_json(const struct urow *u)
 	return j;
 }
 
-static sk_err add_in_txn(sk_ctx *c, const sk_user_new *in,
-                         const char *hash, bool temporary, int64_t *id_out, sk_buf *err)
+static sk_err add_in_txn(sk_ctx *c, const sk_user_new *in, const char *hash, bool temporary,
+                         int64_t *id_out, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
@@ -297,8 +297,7 @@ sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
 	return e;
 }
 
-static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active,
-                                sk_buf *err)
+static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
@@ -355,8 +354,7 @@ static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active,
 	                       urow_json(&after), err, "user:%s", after.login);
 }
 
-sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active,
-                          sk_buf *err)
+sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active, sk_buf *err)
 {
 	sk_store *s = c->store;
 	sk_err e = sk_store_begin(s, err);
@@ -369,8 +367,7 @@ sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active,
 	return sk_store_commit(s, err);
 }
 
-static sk_err set_email_in_txn(sk_ctx *c, const char *login,
-                               const char *email, sk_buf *err)
+static sk_err set_email_in_txn(sk_ctx *c, const char *login, const char *email, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
@@ -393,8 +390,7 @@ static sk_err set_email_in_txn(sk_ctx *c, const char *login,
 	                       urow_json(&after), err, "user:%s", after.login);
 }
 
-sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email,
-                         sk_buf *err)
+sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email, sk_buf *err)
 {
 	sk_store *s = c->store;
 	sk_err e;

@@ -76,8 +76,7 @@ sk_err sk_user_check_login(const char *login, sk_buf *err);
  * active ciso is refused (SK_ERR_CONFLICT); so is a change to the state the
  * account is in already.
  */
-sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active,
-                          sk_buf *err);
+sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active, sk_buf *err);
 
 /*
  * Sets (or with NULL or "" removes) the account's mail address for
@@ -85,8 +84,7 @@ sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active,
  * change its own; anyone else needs user.admin at its unit. A malformed
  * address is SK_ERR_INVALID naming "email"; the same address is no change.
  */
-sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email,
-                         sk_buf *err);
+sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email, sk_buf *err);
 
 /*
  * One account as JSON: {"id", "login", "name", "unit", "unit_code", "kind",

@@ -21,9 +21,9 @@ void sk_api_decision(sk_http_rctx *r)
 	sk_buf out = SK_BUF_INIT(64u << 10), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(r, &c);
-	sk_err e = id < 1 ? sk_fail(&err, SK_ERR_INVALID, "'asset_id' must be 1 or more")
-	                  : sk_decision_for_asset(&c, r->who->roles, (int64_t)id, action, &out,
-	                                          &err);
+	sk_err e = id < 1
+	               ? sk_fail(&err, SK_ERR_INVALID, "'asset_id' must be 1 or more")
+	               : sk_decision_for_asset(&c, r->who->roles, (int64_t)id, action, &out, &err);
 	sk_ctx_fini(&c);
 	if (e)
 		sk_http_reply_fail(r, e, &err);

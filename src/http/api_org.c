@@ -25,9 +25,9 @@ void sk_api_org_add(sk_http_rctx *r)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(r, &c);
-	sk_err e = sk_org_add(&c, sk_http_field_text(r, "code"), sk_http_field_text(r, "name"),
-	                      sk_http_field_text(r, "kind"), sk_http_field_text(r, "parent"), &id,
-	                      &err);
+	sk_err e =
+	    sk_org_add(&c, sk_http_field_text(r, "code"), sk_http_field_text(r, "name"),
+	               sk_http_field_text(r, "kind"), sk_http_field_text(r, "parent"), &id, &err);
 	sk_ctx_fini(&c);
 	if (!e)
 		e = sk_org_get_id(r->t->store, id, &u, &err);

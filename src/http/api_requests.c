@@ -74,13 +74,15 @@ static void answer_write(sk_http_rctx *r, sk_err e, sk_buf *err, json_t *out, in
 
 static sk_err approve_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
 {
-	sk_err e = sk_request_approve(c, id, json_string_value(json_object_get(body, "comment")), err);
+	sk_err e =
+	    sk_request_approve(c, id, json_string_value(json_object_get(body, "comment")), err);
 	return e ? e : sk_request_get(c, id, out, err);
 }
 
 static sk_err reject_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
 {
-	sk_err e = sk_request_reject(c, id, json_string_value(json_object_get(body, "comment")), err);
+	sk_err e =
+	    sk_request_reject(c, id, json_string_value(json_object_get(body, "comment")), err);
 	return e ? e : sk_request_get(c, id, out, err);
 }
 

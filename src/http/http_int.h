@@ -284,8 +284,7 @@ bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m);
  * when the writer cannot take it (arg still released): the caller then
  * writes synchronously.
  */
-typedef sk_err (*sk_http_write_fn)(sk_ctx *c, int64_t id, json_t *arg, json_t **out,
-                                   sk_buf *err);
+typedef sk_err (*sk_http_write_fn)(sk_ctx *c, int64_t id, json_t *arg, json_t **out, sk_buf *err);
 /*
  * How the loop answers a write: with out (taken) and status, or the error e
  * (out may then hold what the error answer carries). NULL: the plain
@@ -293,8 +292,8 @@ typedef sk_err (*sk_http_write_fn)(sk_ctx *c, int64_t id, json_t *arg, json_t **
  */
 typedef void (*sk_http_write_answer)(sk_http_rctx *r, sk_err e, sk_buf *err, json_t *out,
                                      int status);
-bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg,
-                        int status, sk_http_write_answer answer);
+bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg, int status,
+                        sk_http_write_answer answer);
 /* How many logins may wait for a login worker; more answer 503 with Retry-After. */
 #define SK_HTTP_LOGIN_QUEUE_MAX 32
 /*

@@ -145,7 +145,8 @@ static sk_http_job *pop(queue *q)
 static sk_err run_decision(sk_store *s, void *ctx, sk_buf *err)
 {
 	sk_http_job *j = ctx;
-	/* The decision was made and checked on the loop: recording loads neither profile nor scope. */
+	/* The decision was made and checked on the loop: recording loads neither profile nor scope.
+	 */
 	sk_ctx c;
 	sk_ctx_init(&c, s, NULL, &j->actor);
 	sk_err e = sk_decision_record(&c, &j->made, err);
@@ -326,8 +327,8 @@ static sk_err run_write(sk_store *s, void *ctx, sk_buf *err)
 	return e;
 }
 
-bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg,
-                        int status, sk_http_write_answer answer)
+bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg, int status,
+                        sk_http_write_answer answer)
 {
 	sk_http_job *j = NULL;
 	if (!pool.writer || strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX ||
@@ -366,8 +367,8 @@ bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action)
 	/* Read, scope check and decision on this loop's connection: the writer only appends. */
 	sk_ctx c;
 	sk_http_ctx(r, &c);
-	sk_err e = sk_decision_make(&c, r->who ? r->who->roles : 0, asset_id, action, &j->made,
-	                            &j->err);
+	sk_err e =
+	    sk_decision_make(&c, r->who ? r->who->roles : 0, asset_id, action, &j->made, &j->err);
 	sk_ctx_fini(&c);
 	if (e) {
 		sk_http_reply_fail(r, e, &j->err);

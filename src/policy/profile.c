@@ -1506,9 +1506,9 @@ static void load_capabilities(ld *L, const sk_ynode *n)
 static void load_root(ld *L, const sk_ynode *root)
 {
 	static const char *const allowed[] = {
-	    "format",    "city",      "articles",   "chapters",     "classification",
-	    "roles",     "zones",     "rules",      "passwords",    "mfa",
-	    "retention", "checklist", "exceptions", "capabilities", "incidents",
+	    "format",     "city",      "articles",   "chapters",     "classification",
+	    "roles",      "zones",     "rules",      "passwords",    "mfa",
+	    "retention",  "checklist", "exceptions", "capabilities", "incidents",
 	    "separation", NULL};
 	static const char *const required[] = {"format", "city",  "articles", "classification",
 	                                       "roles",  "rules", NULL};

@@ -196,7 +196,8 @@ void sk_web_decide_post(sk_web_req *w)
 		else {
 			sk_ctx c;
 			sk_http_ctx(w->r, &c);
-			e = sk_decision_for_asset(&c, w->who.roles, (int64_t)id, action, &out, &err);
+			e = sk_decision_for_asset(&c, w->who.roles, (int64_t)id, action, &out,
+			                          &err);
 			sk_ctx_fini(&c);
 		}
 	}

@@ -39,7 +39,8 @@ int main(int argc, char **argv)
 		snprintf(code, sizeof(code), "%s-%ld", argv[3], i);
 		sk_err e;
 		/* A busy database (the other writer) is retried; anything else is fatal. */
-		while ((e = sk_org_add(&c, code, code, "department", argv[2], NULL, &err)) == SK_ERR_TEMPFAIL)
+		while ((e = sk_org_add(&c, code, code, "department", argv[2], NULL, &err)) ==
+		       SK_ERR_TEMPFAIL)
 			usleep(1000);
 		if (e) {
 			fprintf(stderr, "crash_writer: %s: %s\n", code, err.data);

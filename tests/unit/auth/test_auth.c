@@ -381,7 +381,8 @@ static void run_lockout(const char *backend)
 	ok(login(&f, "alice", alice_pw, NULL, &a, &err), &err);
 	expect(sk_auth_unlock(tu_ctx(f.s, sk_actor_cli()), "alice", &err), SK_ERR_CONFLICT, &err,
 	       "not locked");
-	expect(sk_auth_unlock(tu_ctx(f.s, sk_actor_cli()), "ghost", &err), SK_ERR_NOT_FOUND, &err, "ghost");
+	expect(sk_auth_unlock(tu_ctx(f.s, sk_actor_cli()), "ghost", &err), SK_ERR_NOT_FOUND, &err,
+	       "ghost");
 
 	/* Privileged IDs here lock after 3 failures until an administrator unlocks them. */
 	add_user(f.s, "bob", "system_manager", bob_pw, 0);
@@ -634,7 +635,8 @@ static void run_totp(const char *backend)
 	assert_false(a.totp_required);
 
 	sk_actor web = {.user_id = 99, .login = "mallory", .address = "192.0.2.66"};
-	expect(sk_auth_totp_enroll(tu_ctx(f.s, &web), "bob", &uri, b32, &err), SK_ERR_DENIED, &err, NULL);
+	expect(sk_auth_totp_enroll(tu_ctx(f.s, &web), "bob", &uri, b32, &err), SK_ERR_DENIED, &err,
+	       NULL);
 	ok(sk_auth_totp_enroll(tu_ctx(f.s, sk_actor_cli()), "bob", &uri, b32, &err), &err);
 	assert_int_equal(strlen(b32), 32);
 	assert_non_null(strstr(uri.data, "otpauth://totp/"));
@@ -790,7 +792,8 @@ static void run_unused_and_holders(const char *backend)
 	ok(sk_role_revoke(tu_ctx(f.s, sk_actor_cli()), "bob", "staff", "city", &err), &err);
 	/* With a third active holder the revocation goes through. */
 	ok(sk_user_set_active(tu_ctx(f.s, sk_actor_cli()), "erin", true, &err), &err);
-	ok(sk_role_revoke(tu_ctx(f.s, sk_actor_cli()), "bob", "system_manager", "city", &err), &err);
+	ok(sk_role_revoke(tu_ctx(f.s, sk_actor_cli()), "bob", "system_manager", "city", &err),
+	   &err);
 	/* An expired development ID does not count as a holder. */
 	add_user(f.s, "frank", "system_manager", "Frank-Privileged-1!", sk_clock_now() + 60);
 	advance(61);

@@ -138,7 +138,8 @@ static inline void dt_root(sk_store *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_ok(sk_store_meta_set(s, "policy.profile", "hachioji", &err), &err);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "city", "テスト市", "municipality", NULL, NULL, &err),
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "city", "テスト市", "municipality", NULL, NULL,
+	                 &err),
 	      &err);
 	sk_buf_free(&err);
 }

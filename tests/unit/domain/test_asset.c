@@ -859,9 +859,9 @@ static void test_decision(const char *backend)
 		for (int k = 0; k < 2; k++) {
 			int64_t id = k ? top : two;
 			uint32_t roles = k ? 0 : 1u << SK_ROLE_STAFF;
-			assert_int_equal(
-			    sk_decision_make(tu_ctx_pol(s, pol, sk_actor_cli()), roles, id, name, &m, &err),
-			    SK_OK);
+			assert_int_equal(sk_decision_make(tu_ctx_pol(s, pol, sk_actor_cli()), roles,
+			                                  id, name, &m, &err),
+			                 SK_OK);
 			/* Making records nothing. */
 			assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries);
 			assert_true(m.record_read == (id == top));
@@ -893,7 +893,8 @@ static void test_decision(const char *backend)
 		}
 	}
 	/* Recording: the read of a 機密性3 asset first, then the decision, in one transaction. */
-	assert_int_equal(sk_decision_make(tu_ctx_pol(s, pol, sk_actor_cli()), 0, top, "copy", &m, &err), SK_OK);
+	assert_int_equal(
+	    sk_decision_make(tu_ctx_pol(s, pol, sk_actor_cli()), 0, top, "copy", &m, &err), SK_OK);
 	assert_int_equal(sk_decision_record(tu_ctx(s, sk_actor_cli()), &m, &err), SK_OK);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries + 2);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'decision' AND "
@@ -907,20 +908,24 @@ static void test_decision(const char *backend)
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries + 2);
 	/* The one-call form answers what was made. */
 	sk_buf out = SK_BUF_INIT(1u << 16);
-	assert_int_equal(sk_decision_for_asset(tu_ctx_pol(s, pol, sk_actor_cli()), 0, two, "copy", &out, &err),
-	                 SK_OK);
+	assert_int_equal(
+	    sk_decision_for_asset(tu_ctx_pol(s, pol, sk_actor_cli()), 0, two, "copy", &out, &err),
+	    SK_OK);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries + 3);
-	assert_int_equal(sk_decision_make(tu_ctx_pol(s, pol, sk_actor_cli()), 0, two, "copy", &m, &err), SK_OK);
+	assert_int_equal(
+	    sk_decision_make(tu_ctx_pol(s, pol, sk_actor_cli()), 0, two, "copy", &m, &err), SK_OK);
 	assert_string_equal(out.data, m.answer.data);
 	/* Unknown action, unknown asset, out of scope: errors, nothing recorded. */
-	assert_int_equal(sk_decision_for_asset(tu_ctx_pol(s, pol, sk_actor_cli()), 0, two, "nope", &out, &err),
-	                 SK_ERR_INVALID);
 	assert_int_equal(
-	    sk_decision_for_asset(tu_ctx_pol(s, pol, sk_actor_cli()), 0, two + 100, "copy", &out, &err),
-	    SK_ERR_NOT_FOUND);
-	sk_actor nobody = {.login = "nobody", .address = "127.0.0.1", .user_id = 999};
-	assert_int_equal(sk_decision_for_asset(tu_ctx_pol(s, pol, &nobody), 0, two, "copy", &out, &err),
+	    sk_decision_for_asset(tu_ctx_pol(s, pol, sk_actor_cli()), 0, two, "nope", &out, &err),
+	    SK_ERR_INVALID);
+	assert_int_equal(sk_decision_for_asset(tu_ctx_pol(s, pol, sk_actor_cli()), 0, two + 100,
+	                                       "copy", &out, &err),
 	                 SK_ERR_NOT_FOUND);
+	sk_actor nobody = {.login = "nobody", .address = "127.0.0.1", .user_id = 999};
+	assert_int_equal(
+	    sk_decision_for_asset(tu_ctx_pol(s, pol, &nobody), 0, two, "copy", &out, &err),
+	    SK_ERR_NOT_FOUND);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), entries + 3);
 
 	sk_test_log_intact(s);

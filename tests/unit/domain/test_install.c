@@ -43,7 +43,8 @@ static void init(const char *backend)
 	dt_expect(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), SK_ERR_INVALID, &err,
 	          "'atlantis'");
 	o.profile = key; /* not an existing file */
-	dt_expect(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), SK_ERR_INVALID, &err, key);
+	dt_expect(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), SK_ERR_INVALID, &err,
+	          key);
 	o.profile = "setagaya";
 	o.admin_login = "Bad Login";
 	dt_expect(sk_install_init(tu_ctx(s, sk_actor_cli()), &o, &res, &err), SK_ERR_INVALID, &err,
@@ -168,8 +169,8 @@ static void demo(const char *backend)
 	dt_snap before = dt_snapshot(s);
 	json_t *r = NULL;
 	sk_store_fault(s, SK_FAULT_WRITE, 60);
-	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key, &r, &err), SK_ERR_STORE, &err,
-	          "injected");
+	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key, &r, &err), SK_ERR_STORE,
+	          &err, "injected");
 	sk_store_fault(s, SK_FAULT_WRITE, 0);
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "demo", 60);
@@ -177,8 +178,8 @@ static void demo(const char *backend)
 	assert_null(r);
 	/* Nor one while the register is being written. */
 	sk_store_fault(s, SK_FAULT_WRITE, 400);
-	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key, &r, &err), SK_ERR_STORE, &err,
-	          "injected");
+	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key, &r, &err), SK_ERR_STORE,
+	          &err, "injected");
 	sk_store_fault(s, SK_FAULT_WRITE, 0);
 	after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "demo", 400);
@@ -232,8 +233,8 @@ static void demo(const char *backend)
 	/* And it cannot be created twice. */
 	char key2[600];
 	snprintf(key2, sizeof(key2), "%s2", key);
-	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key2, &r, &err), SK_ERR_CONFLICT, &err,
-	          "already");
+	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), NULL, key2, &r, &err), SK_ERR_CONFLICT,
+	          &err, "already");
 	sk_buf_free(&err);
 	sk_store_close(s);
 }
@@ -247,8 +248,8 @@ static void demo_cities(const char *backend)
 	key_paths(key, pub, sizeof(key));
 	json_t *r = NULL;
 	sk_store *s = sk_test_open_fresh(backend);
-	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), "tokyo", key, &r, &err), SK_ERR_INVALID, &err,
-	          "tokyo");
+	dt_expect(sk_demo_create(tu_ctx(s, sk_actor_cli()), "tokyo", key, &r, &err), SK_ERR_INVALID,
+	          &err, "tokyo");
 	assert_string_equal(err.field, "profile");
 	assert_false(exists(key));
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM org_unit"), 0);

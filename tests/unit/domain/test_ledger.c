@@ -152,12 +152,14 @@ static void flow(const char *backend)
 	sk_store *s = sk_test_open_fresh(backend);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_root(s);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err), &err);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "dm", "指定管理者", "designated_manager", "d1", NULL,
-	                 &err),
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err),
 	      &err);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d2", "他部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "dm", "指定管理者", "designated_manager", "d1",
+	                 NULL, &err),
+	      &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d2", "他部", "department", "city", NULL, &err),
+	      &err);
 	add_user(s, "dmstaff", "dm", "staff");
 	add_user(s, "dmchief", "dm", "dm_officer");
 	add_user(s, "mgr1", "d1", "security_manager");

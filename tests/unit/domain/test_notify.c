@@ -29,7 +29,8 @@ static void setup(sk_store *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_root(s);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err),
+	      &err);
 	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
 	char temp[SK_PASSWORD_TEMP_MAX];
 	const char *staff[] = {"staff"};
@@ -129,11 +130,12 @@ static void mail_text(const char *backend)
 	sk_store *s = sk_test_open_fresh(backend);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	setup(s);
-	dt_expect(sk_notify_set_base_url(tu_ctx(s, sk_actor_cli()), "ftp://x", &err), SK_ERR_INVALID, &err,
-	          "--base-url");
+	dt_expect(sk_notify_set_base_url(tu_ctx(s, sk_actor_cli()), "ftp://x", &err),
+	          SK_ERR_INVALID, &err, "--base-url");
 	dt_expect(sk_notify_set_base_url(tu_ctx(s, sk_actor_cli()), "https://a.example/?q=1", &err),
 	          SK_ERR_INVALID, &err, "--base-url");
-	dt_ok(sk_notify_set_base_url(tu_ctx(s, sk_actor_cli()), "https://sekisho.city.example/", &err),
+	dt_ok(sk_notify_set_base_url(tu_ctx(s, sk_actor_cli()), "https://sekisho.city.example/",
+	                             &err),
 	      &err);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = "
 	                             "'notify.configure'"),

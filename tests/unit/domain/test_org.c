@@ -34,7 +34,8 @@ static void tree(const char *backend)
 	                  NULL, 0, NULL, &err),
 	    SK_ERR_EXISTS);
 	int64_t dep = 0;
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "somu", "総務部", "department", "city", &dep, &err),
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "somu", "総務部", "department", "city", &dep,
+	                 &err),
 	      &err);
 	char depid[24];
 	snprintf(depid, sizeof(depid), "%lld", (long long)dep);
@@ -62,25 +63,28 @@ static void tree(const char *backend)
 	          "cannot sit under the designated_manager");
 	dt_expect(add_unit(s, "1234", "section", "somu", &err), SK_ERR_INVALID, &err, "all digits");
 	/* A name that U+202E turns around, or U+200B hides a part of (issue #12). */
-	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "情報\xe2\x80\xae課理管", "section", "somu",
-	                     NULL, &err),
+	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "情報\xe2\x80\xae課理管", "section",
+	                     "somu", NULL, &err),
 	          SK_ERR_INVALID, &err, "direction-changing");
-	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "情報\xe2\x80\x8b管理課", "section", "somu",
-	                     NULL, &err),
+	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "情報\xe2\x80\x8b管理課", "section",
+	                     "somu", NULL, &err),
 	          SK_ERR_INVALID, &err, "invisible");
 	dt_expect(add_unit(s, "a b", "section", "somu", &err), SK_ERR_INVALID, &err, "'a b'");
 	dt_expect(add_unit(s, "-ab", "section", "somu", &err), SK_ERR_INVALID, &err, "'-ab'");
-	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "bad\xff", "section", "somu", NULL, &err),
-	          SK_ERR_INVALID, &err, "UTF-8");
-	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "a\nb", "section", "somu", NULL, &err),
-	          SK_ERR_INVALID, &err, "control");
+	dt_expect(
+	    sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "bad\xff", "section", "somu", NULL, &err),
+	    SK_ERR_INVALID, &err, "UTF-8");
+	dt_expect(
+	    sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "a\nb", "section", "somu", NULL, &err),
+	    SK_ERR_INVALID, &err, "control");
 	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "", "section", "somu", NULL, &err),
 	          SK_ERR_INVALID, &err, "empty");
 	char longname[SK_ORG_NAME_MAX + 2];
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
-	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", longname, "section", "somu", NULL, &err),
-	          SK_ERR_INVALID, &err, "longer");
+	dt_expect(
+	    sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", longname, "section", "somu", NULL, &err),
+	    SK_ERR_INVALID, &err, "longer");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad input", 0);
 
@@ -123,16 +127,20 @@ static void move(const char *backend)
 	dt_ok(add_unit(s, "s1", "section", "d1", &err), &err);
 	dt_ok(add_unit(s, "s2", "section", "s1", &err), &err);
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "s2", &err), SK_ERR_CONFLICT, &err, "cycle");
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "s2", &err), SK_ERR_CONFLICT, &err,
+	          "cycle");
 	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "s1", &err), SK_ERR_CONFLICT, &err,
 	          "under itself");
-	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "city", "d1", &err), SK_ERR_INVALID, &err, "root");
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "city", "d1", &err), SK_ERR_INVALID, &err,
+	          "root");
 	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "d1", &err), SK_ERR_CONFLICT, &err,
 	          "already");
 	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "city", &err), SK_ERR_INVALID, &err,
 	          "cannot sit under");
-	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "zz", &err), SK_ERR_NOT_FOUND, &err, "'zz'");
-	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "zz", "d1", &err), SK_ERR_NOT_FOUND, &err, "'zz'");
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "s1", "zz", &err), SK_ERR_NOT_FOUND, &err,
+	          "'zz'");
+	dt_expect(sk_org_move(tu_ctx(s, sk_actor_cli()), "zz", "d1", &err), SK_ERR_NOT_FOUND, &err,
+	          "'zz'");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad moves", 0);
 
@@ -222,16 +230,17 @@ static void permissions(const char *backend)
 	    .user_id = id, .login = "boss", .address = "192.0.2.1", .superuser = false};
 	/* security_officer is not an administrator: denied, nothing written. */
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_org_add(tu_ctx(s, &boss), "s1", "s1", "section", "d1", NULL, &err), SK_ERR_DENIED,
-	          &err, "'d1'");
-	dt_expect(sk_org_add(tu_ctx(s, &boss), "c2", "c2", "municipality", NULL, NULL, &err), SK_ERR_DENIED,
-	          &err, "root");
+	dt_expect(sk_org_add(tu_ctx(s, &boss), "s1", "s1", "section", "d1", NULL, &err),
+	          SK_ERR_DENIED, &err, "'d1'");
+	dt_expect(sk_org_add(tu_ctx(s, &boss), "c2", "c2", "municipality", NULL, NULL, &err),
+	          SK_ERR_DENIED, &err, "root");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "denied", 0);
 	/* general_manager is held at the root only; at the root it covers every unit. */
 	dt_expect(sk_role_grant(tu_ctx(s, sk_actor_cli()), "boss", "general_manager", "d1", &err),
 	          SK_ERR_INVALID, &err, "municipality");
-	dt_ok(sk_role_grant(tu_ctx(s, sk_actor_cli()), "boss", "general_manager", "city", &err), &err);
+	dt_ok(sk_role_grant(tu_ctx(s, sk_actor_cli()), "boss", "general_manager", "city", &err),
+	      &err);
 	dt_ok(sk_org_add(tu_ctx(s, &boss), "s1", "s1", "section", "d1", NULL, &err), &err);
 	dt_ok(sk_org_add(tu_ctx(s, &boss), "s2", "s2", "section", "d2", NULL, &err), &err);
 	/* The actor's login is the audit entry's actor. */
@@ -243,8 +252,8 @@ static void permissions(const char *backend)
 	u = (sk_user_new){.login = "other", .name = "O", .unit = "d1", .roles = staff, .nroles = 1};
 	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	dt_ok(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "boss", false, &err), &err);
-	dt_expect(sk_org_add(tu_ctx(s, &boss), "s3", "s3", "section", "d1", NULL, &err), SK_ERR_DENIED,
-	          &err, "may not");
+	dt_expect(sk_org_add(tu_ctx(s, &boss), "s3", "s3", "section", "d1", NULL, &err),
+	          SK_ERR_DENIED, &err, "may not");
 	sk_buf_free(&err);
 	sk_store_close(s);
 }

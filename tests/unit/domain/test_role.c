@@ -47,10 +47,11 @@ static void setup(sk_store *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_root(s);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err),
+	      &err);
 	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "dm", "指定管理者", "designated_manager", "d1", NULL,
-	                 &err),
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "dm", "指定管理者", "designated_manager", "d1",
+	                 NULL, &err),
 	      &err);
 	char temp[SK_PASSWORD_TEMP_MAX];
 	const char *ciso[] = {"ciso"}, *staff[] = {"staff"};
@@ -80,19 +81,22 @@ static void grants(const char *backend)
 	setup(s);
 	const sk_actor *cli = sk_actor_cli();
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "boss", "s1", &err), SK_ERR_INVALID, &err, "'boss'");
-	dt_expect(sk_role_grant(tu_ctx(s, cli), "zz", "staff", "s1", &err), SK_ERR_NOT_FOUND, &err, "'zz'");
-	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "csirt", "nowhere", &err), SK_ERR_NOT_FOUND, &err,
-	          "'nowhere'");
-	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "staff", "s1", &err), SK_ERR_EXISTS, &err, "already");
-	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "dm_officer", "s1", &err), SK_ERR_INVALID, &err,
-	          "designated_manager");
-	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "contractor", "d1", &err), SK_ERR_INVALID, &err,
-	          "contractor");
-	dt_expect(sk_role_revoke(tu_ctx(s, cli), "a1", "auditor", "s1", &err), SK_ERR_NOT_FOUND, &err,
-	          "does not hold");
-	dt_expect(sk_role_revoke(tu_ctx(s, cli), "boss", "ciso", "city", &err), SK_ERR_CONFLICT, &err,
-	          "last active ciso");
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "boss", "s1", &err), SK_ERR_INVALID, &err,
+	          "'boss'");
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "zz", "staff", "s1", &err), SK_ERR_NOT_FOUND, &err,
+	          "'zz'");
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "csirt", "nowhere", &err), SK_ERR_NOT_FOUND,
+	          &err, "'nowhere'");
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "staff", "s1", &err), SK_ERR_EXISTS, &err,
+	          "already");
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "dm_officer", "s1", &err), SK_ERR_INVALID,
+	          &err, "designated_manager");
+	dt_expect(sk_role_grant(tu_ctx(s, cli), "a1", "contractor", "d1", &err), SK_ERR_INVALID,
+	          &err, "contractor");
+	dt_expect(sk_role_revoke(tu_ctx(s, cli), "a1", "auditor", "s1", &err), SK_ERR_NOT_FOUND,
+	          &err, "does not hold");
+	dt_expect(sk_role_revoke(tu_ctx(s, cli), "boss", "ciso", "city", &err), SK_ERR_CONFLICT,
+	          &err, "last active ciso");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad grants", 0);
 

@@ -20,10 +20,12 @@ static void setup_units(sk_store *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_root(s);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err), &err);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "vendor", "業者", "contractor", "s1", NULL, &err),
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d1", "部", "department", "city", NULL, &err),
 	      &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s1", "課", "section", "d1", NULL, &err), &err);
+	dt_ok(
+	    sk_org_add(tu_ctx(s, sk_actor_cli()), "vendor", "業者", "contractor", "s1", NULL, &err),
+	    &err);
 	sk_buf_free(&err);
 }
 
@@ -115,54 +117,54 @@ static void add(const char *backend)
 	          "'taro'");
 	u.login = "jiro";
 	u.unit = "nosuch";
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_NOT_FOUND, &err,
-	          "'nosuch'");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_NOT_FOUND,
+	          &err, "'nosuch'");
 	u.unit = "s1";
 	const char *bad[] = {"staff", "wizard"};
 	u.roles = bad;
 	u.nroles = 2;
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "'wizard' (valid: ciso, general_manager");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "'wizard' (valid: ciso, general_manager");
 	const char *misplaced[] = {"ciso"};
 	u.roles = misplaced;
 	u.nroles = 1;
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "not at the section 's1'");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "not at the section 's1'");
 	u.roles = staff;
 	u.nroles = 0;
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "at least one role");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "at least one role");
 	u.nroles = 1;
 	u.login = "Jiro";
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "'Jiro'");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "'Jiro'");
 	u.login = "ji ro";
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "'ji ro'");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "'ji ro'");
 	u.login = "system";
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "reserved");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "reserved");
 	u.login = "jiro";
 	u.kind = "alien";
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "'alien'");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "'alien'");
 	u.kind = NULL;
 	u.expires_at = sk_clock_now() - 10;
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "past");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "past");
 	u.expires_at = 0;
 	u.password = "short";
 	u.password_len = 5;
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "hachioji profile's rules: min_length");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "hachioji profile's rules: min_length");
 	u.password = "alllowercaseletters";
 	u.password_len = strlen(u.password);
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "require_upper");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "require_upper");
 	u.password = "";
 	u.password_len = 0;
-	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID, &err,
-	          "min_length");
+	dt_expect(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), SK_ERR_INVALID,
+	          &err, "min_length");
 	assert_string_equal(temp, "");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad user input", 0);
@@ -213,12 +215,12 @@ static void states_and_lists(const char *backend)
 	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "boss", false, &err), SK_ERR_CONFLICT, &err,
-	          "last active ciso");
-	dt_expect(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "a1", true, &err), SK_ERR_CONFLICT, &err,
-	          "active already");
-	dt_expect(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "nobody", false, &err), SK_ERR_NOT_FOUND,
-	          &err, "'nobody'");
+	dt_expect(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "boss", false, &err),
+	          SK_ERR_CONFLICT, &err, "last active ciso");
+	dt_expect(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "a1", true, &err), SK_ERR_CONFLICT,
+	          &err, "active already");
+	dt_expect(sk_user_set_active(tu_ctx(s, sk_actor_cli()), "nobody", false, &err),
+	          SK_ERR_NOT_FOUND, &err, "'nobody'");
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "bad state changes", 0);
 
@@ -282,8 +284,10 @@ static void scoped_reads(const char *backend)
 	sk_store *s = sk_test_open_fresh(backend);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	setup_units(s);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d2", "部2", "department", "city", NULL, &err), &err);
-	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s3", "課3", "section", "d2", NULL, &err), &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d2", "部2", "department", "city", NULL, &err),
+	      &err);
+	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "s3", "課3", "section", "d2", NULL, &err),
+	      &err);
 	static const char *const people[][3] = {{"boss", "city", "ciso"},
 	                                        {"aud1", "s1", "auditor"},
 	                                        {"m1", "s1", "security_manager"},
