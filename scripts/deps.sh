@@ -35,9 +35,19 @@ test) want+=("${test_pkgs[@]}") ;;
 *) echo "usage: $0 build|test | list build|test-only" >&2; exit 2 ;;
 esac
 
+# A package another one already provides: NodeSource's nodejs carries npm and conflicts with
+# Debian's npm package, so where the command is there the package is not asked for.
+provided() {
+  case "$1" in
+  npm) command -v npm >/dev/null ;;
+  *) return 1 ;;
+  esac
+}
+
 missing=()
 for p in "${want[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    provided "$p" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
