@@ -586,6 +586,10 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
 		sk_notify_mail_free(cl.v, cl.n);
 		return e;
 	}
+	if (cl.n == 0) { /* nothing claimed: nothing for the caller to free */
+		free(cl.v);
+		return SK_OK;
+	}
 	qsort(cl.v, cl.n, sizeof(*cl.v), by_id);
 	*out = cl.v;
 	*n = cl.n;

@@ -141,7 +141,7 @@ void sk_notify_mail_free(sk_notify_mail *m, size_t n);
  * two senders cannot both win for the same row (PostgreSQL: FOR UPDATE SKIP
  * LOCKED and the conditions checked again on the locked row). A claim whose
  * lease ran out (its sender died) may be claimed again. *out (n of them,
- * oldest first) is the caller's.
+ * oldest first) is the caller's; NULL when none was claimed.
  */
 sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64_t lease,
                               bool ignore_schedule, int64_t after_id, size_t max,
