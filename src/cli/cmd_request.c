@@ -132,9 +132,13 @@ static int rq_file(int argc, char **argv)
 	if (!a.as || !a.kind || !a.reason || !a.details)
 		return sk_cli_usage_error(FILE_USAGE,
 		                          "--as, --kind, --reason and --details are required");
-	json_t *details = NULL, *sg = json_array();
+	json_t *details = NULL, *sg = NULL;
 	if ((rc = json_arg("details", a.details, &details)))
 		return rc;
+	if (!(sg = json_array())) {
+		json_decref(details);
+		return sk_cli_fail(SK_ERR_NOMEM, "out of memory");
+	}
 	for (const char *p = a.safeguards; p && *p;) {
 		size_t n = strcspn(p, ",");
 		json_array_append_new(sg, json_stringn(p, n));

@@ -42,19 +42,35 @@
 	"[--remind-after DAYS]"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
+/* What starts once the server listens: the housekeeping thread (maint.h). */
+struct ready {
+	const char *db_url;
+	int remind_days;
+};
+
 static void on_ready(void *ctx, const char *address)
 {
-	(void)ctx;
+	const struct ready *rd = ctx;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	/* Started here, not before: a bad address or database is reported as such first. */
+	if (rd && sk_maint_start(rd->db_url, rd->remind_days, 60, &err) != SK_OK)
+		fprintf(stderr, "sekisho: housekeeping not started: %s\n", err.data);
+	sk_buf_free(&err);
 	printf("listening on http://%s\n", address);
 	fflush(stdout);
 }
 
 int sk_cmd_serve_run(const char *db, const char *listen, int threads)
 {
-	sk_http_config c = {
-	    .db_url = db, .listen = listen, .threads = threads, .on_ready = on_ready};
+	struct ready rd = {.db_url = db, .remind_days = SK_MAINT_DEFAULT_REMIND_DAYS};
+	sk_http_config c = {.db_url = db,
+	                    .listen = listen,
+	                    .threads = threads,
+	                    .on_ready = on_ready,
+	                    .ready_ctx = &rd};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_http_serve(&c, &err);
+	sk_maint_stop();
 	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
 	sk_buf_free(&err);
 	return rc;
@@ -129,6 +145,8 @@ int sk_cmd_serve(int argc, char **argv)
 	                      .metrics_from = metrics.v,
 	                      .n_metrics_from = metrics.n,
 	                      .on_ready = on_ready};
+	struct ready rd = {.db_url = cfg.db_url, .remind_days = (int)remind};
+	cfg.ready_ctx = &rd;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	if ((smtp.url || smtp.from) &&
 	    (!smtp.url || !smtp.from || sk_smtp_config_check(&smtp, &err))) {
@@ -152,9 +170,6 @@ int sk_cmd_serve(int argc, char **argv)
 	 */
 	if (!e && smtp.url && !(e = sk_smtp_global_init(&err)))
 		e = sk_mailer_start(cfg.db_url, &smtp, retry, retry < 5 ? retry : 5, &err);
-	/* Housekeeping every minute: expired exceptions, overdue reminders (0: none). */
-	if (!e)
-		e = sk_maint_start(cfg.db_url, (int)remind, 60, &err);
 	if (!e) {
 		e = sk_http_serve(&cfg, &err);
 		sk_maint_stop();

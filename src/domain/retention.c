@@ -277,7 +277,8 @@ static int by_id(const void *a, const void *b)
 /* {"count", "ids": [[first, last], …]} of the records (sorted by id). */
 static json_t *summary(recs *rs)
 {
-	qsort(rs->v, rs->n, sizeof(rec), by_id);
+	if (rs->n) /* qsort takes no NULL array, even an empty one */
+		qsort(rs->v, rs->n, sizeof(rec), by_id);
 	json_t *ranges = json_array();
 	for (size_t i = 0; ranges && i < rs->n;) {
 		size_t j = i;

@@ -148,8 +148,11 @@ def next_code(login):
     the last one used, so a third login within a step waits for the next one.
     """
     secret, last = TOTP_SECRETS[login]
-    now = int(time.time() // 30)
-    step = max(last + 1, now - 1)
+    t = time.time()
+    now = int(t // 30)
+    # The previous step only early in this one: late in a step, a loaded server may reach
+    # the next step before it checks the code, and now - 1 would then be out of its window.
+    step = max(last + 1, now - 1 if t % 30 < 20 else now)
     if step > now + 1:
         time.sleep((step - 1) * 30 - time.time() + 0.2)
     TOTP_SECRETS[login][1] = step

@@ -322,9 +322,15 @@ def plan(method, path, op):
             expected.add("#1*")
     query = [(p["name"], base(path, p["name"])) for p in op.get("parameters", [])
              if p["in"] == "query"]
-    expected |= {n for n, _ in query}
     url = "http://%s:%d%s" % (srv.host, srv.port, url_path)
-    if query:
+    if query and "#1*" in expected:
+        # With a marker in the path sqlmap tests only marked places: mark each query value
+        # too; sqlmap names them by position after the path's ("#2*", "#3*" …).
+        url += "?" + "&".join("%s=%s*" % (urllib.parse.quote(n), urllib.parse.quote(str(v)))
+                              for n, v in query)
+        expected |= {"#%d*" % (i + 2) for i in range(len(query))}
+    elif query:
+        expected |= {n for n, _ in query}
         url += "?" + urllib.parse.urlencode(query)
     body = None
     if "requestBody" in op:
