@@ -165,6 +165,8 @@ struct sk_policy {
 	sk_password_rules pw[SK_KIND__COUNT];
 	sk_pw_lines pw_lines[SK_KIND__COUNT];
 	bool pw_kind_written[SK_KIND__COUNT];
+	bool has_exception_route; /* beside the other flags: the struct packs tighter */
+	bool has_incidents;
 	uint32_t mfa_zones;
 	unsigned mfa_n_cites;
 	const char **mfa_cites;
@@ -177,12 +179,10 @@ struct sk_policy {
 	uint32_t cap_roles[SK_CAP__COUNT];
 	unsigned cap_n_cites[SK_CAP__COUNT];
 	const char **cap_cites[SK_CAP__COUNT];
-	bool has_exception_route;
 	/* separation: the pairs the profile adds to the floor, and where it says so */
 	uint32_t sep_excludes[SK_ROLE__COUNT];
 	unsigned sep_n_cites[SK_ROLE__COUNT];
 	const char **sep_cites[SK_ROLE__COUNT];
-	bool has_incidents;
 	sk_exception_route exception_route;
 	sk_incident_route incidents;
 };
