@@ -6,6 +6,7 @@
 # Usage: http_serve BIN DB PORT
 http_serve() {
   "$1" serve --db "$2" --listen "127.0.0.1:$3" --max-connections-per-client 4096 \
+    --metrics-from 127.0.0.1/32 \
     >serve.out 2>serve.err &
   sk_pid=$!
   for _ in $(seq 50); do grep -q listening serve.out && break; sleep 0.1; done
