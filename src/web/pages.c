@@ -14,6 +14,9 @@
 #include "../domain/asset.h"
 #include "../domain/audit_view.h"
 #include "../domain/decision.h"
+#include "../domain/notify.h"
+#include "../domain/request.h"
+#include "../domain/schema.h"
 #include "web_int.h"
 
 #define N(a)      (sizeof(a) / sizeof((a)[0]))
@@ -60,9 +63,65 @@ static bool plain_field(sk_web_req *w, sk_html_frag *out, const char *key, sk_ms
 
 /* --- home --- */
 
+/*
+ * The newest requests of box (the inbox's pending ones, or one's own), a
+ * line each: number, kind in the reader's language, status. What a 8:30
+ * Monday needs first; the requests' own pages come with issue 14's rest.
+ */
+static void request_lines(sk_web_req *w, const char *box, sk_html_frag *out)
+{
+	bool inbox = strcmp(box, "inbox") == 0;
+	sk_request_filter f = {.box = box, .status = inbox ? "pending" : NULL, .limit = 10};
+	json_t *list = NULL, *r;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	if (sk_request_list(&c, &f, &list, &err) == SK_OK) {
+		size_t i;
+		json_array_foreach (list, i, r) {
+			const char *kind = json_string_value(json_object_get(r, "kind"));
+			const sk_schema *sc = kind ? sk_schema_request_details(kind) : NULL;
+			char line[300];
+			snprintf(
+			    line, sizeof(line), "R-%06lld %s — %s%s%s",
+			    (long long)json_integer_value(json_object_get(r, "id")),
+			    sc ? (w->lang == SK_LANG_JA ? sc->ja : sc->en) : (kind ? kind : ""),
+			    json_string_value(json_object_get(r, "status")), inbox ? " — " : "",
+			    inbox ? json_string_value(json_object_get(r, "requester")) : "");
+			sk_tv v[] = {SK_TV("text", line)};
+			sk_html_render(out, "li", w->lang, v, 1);
+		}
+	}
+	json_decref(list);
+	sk_buf_free(&err);
+	sk_ctx_fini(&c);
+}
+
+/* The unread notifications' titles (each a kind and a number only, notify.h). */
+static void notice_lines(sk_web_req *w, sk_html_frag *out)
+{
+	json_t *list = NULL, *n;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	c.lang = sk_lang_code(w->lang);
+	if (sk_notify_list(&c, true, 10, &list, &err) == SK_OK) {
+		size_t i;
+		json_array_foreach (json_object_get(list, "items"), i, n) {
+			sk_tv v[] = {SK_TV("text", json_string_value(json_object_get(n, "title")))};
+			sk_html_render(out, "li", w->lang, v, 1);
+		}
+	}
+	json_decref(list);
+	sk_buf_free(&err);
+	sk_ctx_fini(&c);
+}
+
 void sk_web_home(sk_web_req *w)
 {
 	sk_html_frag main = SK_HTML_FRAG_INIT, roles = SK_HTML_FRAG_INIT;
+	sk_html_frag inbox = SK_HTML_FRAG_INIT, mine = SK_HTML_FRAG_INIT,
+	             notices = SK_HTML_FRAG_INIT;
 	if (!w->has_session) {
 		if (sk_web_render(w, &main, "landing", NULL, 0))
 			sk_web_page(w, 200, SK_M_UI_APP, &main);
@@ -110,13 +169,24 @@ void sk_web_home(sk_web_req *w)
 	    SK_TV("can_write", sk_web_can(w, SK_CAP_ASSET_WRITE) ? "1" : NULL),
 	    SK_TV("can_decide", sk_web_can(w, SK_CAP_DECIDE) ? "1" : NULL),
 	    SK_TV("can_audit", sk_web_can(w, SK_CAP_AUDIT_READ) ? "1" : NULL),
+	    SK_TF("inbox", &inbox),
+	    SK_TF("mine", &mine),
+	    SK_TF("notices", &notices),
 	};
+	if (sk_web_can(w, SK_CAP_REQUEST_APPROVE))
+		request_lines(w, "inbox", &inbox);
+	if (sk_web_can(w, SK_CAP_REQUEST_FILE))
+		request_lines(w, "mine", &mine);
+	notice_lines(w, &notices);
 	if (sk_web_render(w, &main, "home", v, N(v)))
 		sk_web_page(w, 200, SK_M_UI_HOME_TITLE, &main);
 	json_decref(user);
 out:
 	sk_html_frag_free(&main);
 	sk_html_frag_free(&roles);
+	sk_html_frag_free(&inbox);
+	sk_html_frag_free(&mine);
+	sk_html_frag_free(&notices);
 }
 
 /* --- login, logout, password, TOTP --- */

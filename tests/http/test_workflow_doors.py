@@ -58,5 +58,12 @@ check(any(row.get("id") == rid or row.get("request_id") == rid
           for row in (api[2]["rows"] if isinstance(api[2], dict) and "rows" in api[2]
                       else api[2])),
       "the filed entry is not in the ledger: %r" % api[2])
+# The third door: the web UI's home page lists the requester's own request, in Japanese by
+# default, with the kind's name from the field schema (入退室) and nothing of its details.
+page = staff.raw("GET", "/", headers={"Accept-Language": "ja"})
+expect(page, 200, "the home page")
+check("R-%06d" % rid in page[2] and "入退室" in page[2],
+      "the home page does not list request %d: %s" % (rid, page[2][:2000]))
+check("サーバ室の点検" not in page[2], "the home page shows the request's reason")
 srv.stop()
 print("workflow doors: the request, the requester's list, the org check and a ledger agree")
