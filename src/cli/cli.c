@@ -98,6 +98,27 @@ sk_ctx *sk_cli_ctx(sk_store *s)
 	return &cli_ctx;
 }
 
+int sk_cli_as_actor(sk_store *s, const char *login, sk_cli_as *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!login) {
+		out->actor = *sk_actor_cli();
+		return 0;
+	}
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_val p[] = {sk_vtext(login)};
+	int64_t id = 0;
+	sk_err e = sk_store_query_int(
+	    s, "SELECT id FROM users WHERE login = ? AND status = 'active'", p, 1, &id, &err);
+	sk_buf_free(&err);
+	if (e)
+		return sk_cli_fail(e == SK_ERR_NOT_FOUND ? SK_ERR_INVALID : e,
+		                   "--as: no active account '%s'", login);
+	snprintf(out->login, sizeof(out->login), "%s", login);
+	out->actor = (sk_actor){.user_id = id, .login = out->login, .address = "cli"};
+	return 0;
+}
+
 int sk_cli_finish(sk_store *s, sk_err e, sk_buf *err)
 {
 	if (cli_ctx.store == s) {

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "../core/sk_buf.h"
+#include "../domain/actor.h"
 #include "../store/store.h"
 
 typedef int (*sk_cli_fn)(int argc, char **argv);
@@ -67,6 +68,19 @@ int sk_cli_open_store(const char *db, sk_store **s);
  * left to the end of the process.
  */
 struct sk_ctx *sk_cli_ctx(sk_store *s);
+
+/* The actor a command's --as LOGIN names: an active account, acting from the CLI. */
+typedef struct sk_cli_as {
+	sk_actor actor;
+	char login[256];
+} sk_cli_as;
+
+/*
+ * Fills *out with the active account login on s (the CLI operator when
+ * login is NULL): 0, or the exit status after printing why not (exit 2 for
+ * no such active account).
+ */
+int sk_cli_as_actor(sk_store *s, const char *login, sk_cli_as *out);
 
 /*
  * Ends a command that opened a store: closes s (NULL is fine), reports e with

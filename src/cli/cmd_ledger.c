@@ -69,33 +69,6 @@ static int name_arg(int argc, char **argv, const char *usage, const char **name)
 	return 0;
 }
 
-/* The actor --as names: an active account, acting from the CLI (as cmd_request.c). */
-struct as_actor {
-	sk_actor actor;
-	char login[256];
-};
-
-static int actor_of(sk_store *s, const char *login, struct as_actor *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (!login) {
-		out->actor = *sk_actor_cli();
-		return 0;
-	}
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_val p[] = {sk_vtext(login)};
-	int64_t id = 0;
-	sk_err e = sk_store_query_int(
-	    s, "SELECT id FROM users WHERE login = ? AND status = 'active'", p, 1, &id, &err);
-	sk_buf_free(&err);
-	if (e)
-		return sk_cli_fail(e == SK_ERR_NOT_FOUND ? SK_ERR_INVALID : e,
-		                   "--as: no active account '%s'", login);
-	snprintf(out->login, sizeof(out->login), "%s", login);
-	out->actor = (sk_actor){.user_id = id, .login = out->login, .address = "cli"};
-	return 0;
-}
-
 static int lg_list(int argc, char **argv)
 {
 	struct lg_args a = {0};
@@ -106,10 +79,10 @@ static int lg_list(int argc, char **argv)
 	if ((rc = name_arg(argc, argv, LIST_USAGE, &name)))
 		return rc;
 	sk_store *s = NULL;
-	struct as_actor who;
+	sk_cli_as who;
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
-	if ((rc = actor_of(s, a.as, &who))) {
+	if ((rc = sk_cli_as_actor(s, a.as, &who))) {
 		sk_store_close(s);
 		return rc;
 	}
@@ -206,12 +179,12 @@ static int lg_export(int argc, char **argv)
 		return rc;
 	}
 	sk_store *s = NULL;
-	struct as_actor who;
+	sk_cli_as who;
 	if ((rc = sk_cli_open_store(a.db, &s))) {
 		sk_buf_free(&err);
 		return rc;
 	}
-	if ((rc = actor_of(s, a.as, &who))) {
+	if ((rc = sk_cli_as_actor(s, a.as, &who))) {
 		sk_buf_free(&err);
 		sk_store_close(s);
 		return rc;

@@ -33,33 +33,6 @@ struct rq_args {
 	bool json;
 };
 
-/* The actor --as names: an active account, acting from the CLI. */
-struct as_actor {
-	sk_actor actor;
-	char login[256];
-};
-
-static int actor_of(sk_store *s, const char *login, struct as_actor *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (!login) {
-		out->actor = *sk_actor_cli();
-		return 0;
-	}
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_val p[] = {sk_vtext(login)};
-	int64_t id = 0;
-	sk_err e = sk_store_query_int(
-	    s, "SELECT id FROM users WHERE login = ? AND status = 'active'", p, 1, &id, &err);
-	sk_buf_free(&err);
-	if (e)
-		return sk_cli_fail(e == SK_ERR_NOT_FOUND ? SK_ERR_INVALID : e,
-		                   "--as: no active account '%s'", login);
-	snprintf(out->login, sizeof(out->login), "%s", login);
-	out->actor = (sk_actor){.user_id = id, .login = out->login, .address = "cli"};
-	return 0;
-}
-
 static bool parse(int argc, char **argv, const char *usage, int args, struct rq_args *a, int *st)
 {
 	const sk_cli_opt opts[] = {
@@ -145,8 +118,8 @@ static int rq_file(int argc, char **argv)
 		p += n + (p[n] == ',');
 	}
 	sk_store *s = NULL;
-	struct as_actor who;
-	if ((rc = sk_cli_open_store(a.db, &s)) || (rc = actor_of(s, a.as, &who))) {
+	sk_cli_as who;
+	if ((rc = sk_cli_open_store(a.db, &s)) || (rc = sk_cli_as_actor(s, a.as, &who))) {
 		if (s)
 			sk_store_close(s);
 		json_decref(details);
@@ -181,10 +154,10 @@ static int rq_list(int argc, char **argv)
 	struct rq_args a = {0};
 	int rc;
 	sk_store *s = NULL;
-	struct as_actor who;
+	sk_cli_as who;
 	if (!parse(argc, argv, LIST_USAGE, 0, &a, &rc) || (rc = sk_cli_open_store(a.db, &s)))
 		return rc;
-	if ((rc = actor_of(s, a.as, &who))) {
+	if ((rc = sk_cli_as_actor(s, a.as, &who))) {
 		sk_store_close(s);
 		return rc;
 	}
@@ -240,8 +213,8 @@ static int act(int argc, char **argv, const char *usage, rq_do what)
 	if (what == DO_COMPLETE && (rc = json_arg("fields", a.fields ? a.fields : "{}", &fields)))
 		return rc;
 	sk_store *s = NULL;
-	struct as_actor who;
-	if ((rc = sk_cli_open_store(a.db, &s)) || (rc = actor_of(s, a.as, &who))) {
+	sk_cli_as who;
+	if ((rc = sk_cli_open_store(a.db, &s)) || (rc = sk_cli_as_actor(s, a.as, &who))) {
 		if (s)
 			sk_store_close(s);
 		json_decref(fields);

@@ -9,6 +9,7 @@
 
 #include "../core/sk_hex.h"
 #include "../core/sk_log.h"
+#include "../core/sk_url.h"
 #include "../core/sk_utf8.h"
 #include "http_int.h"
 
@@ -252,32 +253,6 @@ h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name)
 	return req->headers.entries[i].value;
 }
 
-/* Decodes the n bytes at s (form encoding: %XX and '+') into out; false when it does not fit. */
-static bool urldecode(const char *s, size_t n, char *out, size_t max)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '+')
-			c = ' ';
-		else if (c == '%') {
-			if (i + 2 >= n)
-				return false;
-			int h = sk_hex_digit((unsigned char)s[i + 1]),
-			    l = sk_hex_digit((unsigned char)s[i + 2]);
-			if (h < 0 || l < 0)
-				return false;
-			c = (char)(h * 16 + l);
-			i += 2;
-		}
-		if (c == '\0' || o + 1 >= max)
-			return false;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return true;
-}
-
 bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t max)
 {
 	const h2o_req_t *req = r->req;
@@ -293,7 +268,7 @@ bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t ma
 		const char *kend = eq ? eq : stop;
 		if ((size_t)(kend - q) == nl && memcmp(q, name, nl) == 0) {
 			const char *v = eq ? eq + 1 : stop;
-			return urldecode(v, (size_t)(stop - v), out, max);
+			return sk_url_decode(v, (size_t)(stop - v), out, max, NULL);
 		}
 		q = stop + 1;
 	}
@@ -361,7 +336,7 @@ sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err)
 		const char *v = eq ? eq + 1 : stop;
 		size_t max = decl[i].max < sizeof(value) - 1 ? decl[i].max : sizeof(value) - 1;
 		/* Decoded, a value is at most as long as its text: a short text always fits. */
-		if (!urldecode(v, (size_t)(stop - v), value, sizeof(value))) {
+		if (!sk_url_decode(v, (size_t)(stop - v), value, sizeof(value), NULL)) {
 			bool escapes_ok = true;
 			for (const char *c = v; c < stop; c++)
 				if (*c == '%' &&

@@ -5,35 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/sk_hex.h"
+#include "../core/sk_url.h"
 #include "../core/sk_utf8.h"
-
-/* Decodes s[0..n) into out (room for n bytes + NUL); false on a bad escape or a NUL. */
-static bool decode(const char *s, size_t n, char *out, size_t *outn)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '+')
-			c = ' ';
-		else if (c == '%') {
-			if (i + 2 >= n)
-				return false;
-			int h = sk_hex_digit((unsigned char)s[i + 1]),
-			    l = sk_hex_digit((unsigned char)s[i + 2]);
-			if (h < 0 || l < 0)
-				return false;
-			c = (char)(h * 16 + l);
-			i += 2;
-		}
-		if (c == '\0')
-			return false;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	*outn = o;
-	return true;
-}
 
 sk_err sk_form_parse(const char *body, size_t len, size_t max, sk_form *f, sk_buf *err)
 {
@@ -61,7 +34,10 @@ sk_err sk_form_parse(const char *body, size_t len, size_t max, sk_form *f, sk_bu
 		const char *kend = eq ? eq : stop;
 		size_t nn, vn;
 		char *name = m;
-		if (kend == p || !decode(p, (size_t)(kend - p), name, &nn) || nn == 0)
+		if (kend == p ||
+		    !sk_url_decode(p, (size_t)(kend - p), name, (size_t)(f->mem + f->mem_len - m),
+		                   &nn) ||
+		    nn == 0)
 			return sk_fail(err, SK_ERR_INVALID,
 			               "a field's name is empty or badly encoded");
 		m += nn + 1;
@@ -76,7 +52,8 @@ sk_err sk_form_parse(const char *body, size_t len, size_t max, sk_form *f, sk_bu
 			}
 		char *value = m;
 		const char *v = eq ? eq + 1 : stop;
-		if (!decode(v, (size_t)(stop - v), value, &vn))
+		if (!sk_url_decode(v, (size_t)(stop - v), value, (size_t)(f->mem + f->mem_len - m),
+		                   &vn))
 			return sk_fail(err, SK_ERR_INVALID, "field '%s' is badly encoded", name);
 		m += vn + 1;
 		if (!sk_utf8_valid(value, vn, NULL))
