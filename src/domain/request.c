@@ -464,7 +464,6 @@ static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 	return e;
 }
 
-/* Ends a transition: the audit entry with the images, then commit (or roll back on failure). */
 /*
  * Who is told of a step, in its transaction: the approvers when a request
  * comes to wait for them (filed, or approved by one of several), the
@@ -509,6 +508,7 @@ static sk_err notify_after(sk_ctx *c, int64_t id, const char *action, sk_buf *er
 	return e;
 }
 
+/* Ends a transition: the audit entry with the images, then commit (or roll back on failure). */
 static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, sk_err e,
                      sk_buf *err)
 {
