@@ -138,7 +138,8 @@ expect_eq "$(exports)" "$before" "a failed export is not recorded"
 # Retention. A 特定個人情報 handling record is kept 7 years (八王子 7(6)ク): three years old, a
 # purge is refused, naming the entry and its citation, and nothing is deleted.
 ago() { date -u -d "$1" +%s; }
-day() { date -u -d "$1" +%F; }
+# --before names a day of the city's calendar (JST); a UTC date is yesterday there before 09:00.
+day() { date -u -d "@$(($(date -u -d "$1" +%s) + 9 * 3600))" +%F; }
 sql "UPDATE requests SET created_at = $(ago '-3 years'), updated_at = $(ago '-3 years') WHERE id = $M1"
 n=$(sql "SELECT COUNT(*) FROM requests")
 expect_exit 2 sk record purge --db "$DB" --before "$(day '-2 years')"
