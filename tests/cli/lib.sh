@@ -71,3 +71,17 @@ check_table() {
 		check_decision "$args" "$dec" "$appr" "$sg" "$exc" "$cites"
 	done
 }
+
+# web_test FILE: runs the browser test tests/web/FILE (lib.mjs: chromium, axe, both languages,
+# JavaScript on and off); screenshots go to the build directory's web-screenshots. Nothing is
+# skipped silently: without chromium or the npm packages (scripts/deps.sh test) it fails.
+web_test() {
+  local web="$SEKISHO_SRC/tests/web" out
+  [ -x /usr/bin/chromium ] || fail "chromium is not installed (scripts/deps.sh test)"
+  [ -d "$web/node_modules/playwright-core" ] || fail "tests/web/node_modules is missing (cd tests/web && npm ci)"
+  out="$(dirname "$SEKISHO_BIN")/web-screenshots"
+  mkdir -p "$out"
+  node "$web/$1" "$SEKISHO_BIN" "$out" >web.txt 2>&1 \
+    || { grep -E "FAIL|Error" web.txt | head -n 20; fail "tests/web/$1 failed"; }
+  tail -n 1 web.txt
+}
