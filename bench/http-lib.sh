@@ -35,3 +35,28 @@ wrk.headers["X-CSRF-Token"] = "$csrf"
 wrk.headers["Cookie"] = "$cookie"
 LUA
 }
+
+# Starts nginx (the reference) serving DIR/www at 127.0.0.1:PORT with as many workers as
+# cores, access log off and unlimited keep-alive, as the fairest static server; waits until
+# it runs and sets ng_pid. Usage: http_nginx NGINX_BIN DIR PORT
+http_nginx() {
+  mkdir -p "$2/www" "$2/logs"
+  cat >"$2/nginx.conf" <<NGINX
+worker_processes $(nproc);
+pid $2/nginx.pid;
+error_log $2/logs/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  server {
+    listen 127.0.0.1:$3 reuseport;
+    root $2/www;
+    location / { default_type application/json; }
+  }
+}
+NGINX
+  "$1" -p "$2" -c "$2/nginx.conf" -g 'daemon off;' &
+  ng_pid=$!
+  for _ in $(seq 50); do [ -s "$2/nginx.pid" ] && break; sleep 0.1; done
+}

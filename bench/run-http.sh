@@ -52,24 +52,8 @@ dsize=$(curl -s -b jar -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/js
   -d "{\"asset_id\":$id,\"action\":\"copy\"}" "$base/api/v1/decisions" | wc -c)
 head -c "$dsize" /dev/zero | tr '\0' 'x' >nginx/www/decision.json
 
-cat >nginx/nginx.conf <<EOF
-worker_processes $(nproc);
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  server {
-    listen 127.0.0.1:$port_ng reuseport;
-    root $work/nginx/www;
-    location / { default_type application/json; }
-  }
-}
-EOF
-"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
-pids+=("$!")
-sleep 0.5
+http_nginx "$nginx_bin" "$work/nginx" "$port_ng"
+pids+=("$ng_pid")
 
 # CPU time (user + system, in clock ticks) a process and its children (nginx's workers) have
 # used so far.

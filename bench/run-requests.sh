@@ -79,24 +79,8 @@ wrk.headers["X-CSRF-Token"] = "$s_csrf"
 wrk.headers["Cookie"] = "$s_cookie"
 LUA
 
-cat >nginx/nginx.conf <<EOF
-worker_processes $(nproc);
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  server {
-    listen 127.0.0.1:$port_ng reuseport;
-    root $work/nginx/www;
-    location / { default_type application/json; }
-  }
-}
-EOF
-"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
-pids+=("$!")
-for _ in $(seq 50); do [ -s "$work/nginx/nginx.pid" ] && break; sleep 0.1; done
+http_nginx "$nginx_bin" "$work/nginx" "$port_ng"
+pids+=("$ng_pid")
 
 # wrk: prints "rps p99 non2xx"
 run() {

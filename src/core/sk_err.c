@@ -68,3 +68,16 @@ sk_err sk_fail(struct sk_buf *err, sk_err code, const char *fmt, ...)
 	}
 	return code;
 }
+
+sk_err sk_fail_at(struct sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		sk_buf_reset(err);
+		va_start(ap, fmt);
+		(void)sk_buf_vaddf(err, fmt, ap);
+		va_end(ap);
+		err->field = field;
+	}
+	return code;
+}

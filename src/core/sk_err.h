@@ -54,5 +54,8 @@ int sk_err_exit_code(sk_err e);
  */
 sk_err sk_fail(struct sk_buf *err, sk_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* As sk_fail, naming the field the failure is about (a static key: the field schema's). */
+sk_err sk_fail_at(struct sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

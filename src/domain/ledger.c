@@ -63,21 +63,6 @@ const char *sk_ledger_title(const char *name)
 	return l ? l->ja : NULL;
 }
 
-static sk_err fail_at(sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static sk_err fail_at(sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
-{
-	if (err) {
-		va_list ap;
-		sk_buf_reset(err);
-		va_start(ap, fmt);
-		(void)sk_buf_vaddf(err, fmt, ap);
-		va_end(ap);
-		err->field = field;
-	}
-	return code;
-}
-
 /* --- columns --- */
 
 /* Where a column's value comes from. */
@@ -142,14 +127,15 @@ static sk_err day_start(const char *field, const char *day, int add_days, int64_
 {
 	sk_date d;
 	if (sk_wareki_parse(day, strlen(day), &d, NULL))
-		return fail_at(err, SK_ERR_INVALID, field, "%s: not a date (YYYY-MM-DD): '%.32s'",
-		               field, day);
+		return sk_fail_at(err, SK_ERR_INVALID, field,
+		                  "%s: not a date (YYYY-MM-DD): '%.32s'", field, day);
 	char iso[11], rfc[40];
 	sk_date_format_iso(d, iso);
 	snprintf(rfc, sizeof(rfc), "%sT00:00:00+09:00", iso);
 	int64_t us;
 	if (sk_clock_parse_us(rfc, &us))
-		return fail_at(err, SK_ERR_INVALID, field, "%s: not a date: '%.32s'", field, day);
+		return sk_fail_at(err, SK_ERR_INVALID, field, "%s: not a date: '%.32s'", field,
+		                  day);
 	*out = us / 1000000 + (int64_t)add_days * 86400;
 	return SK_OK;
 }
@@ -213,8 +199,8 @@ static sk_err units_of(sk_ctx *c, const char *unit_ref, units *u, sk_buf *err)
 	if (unit_ref && *unit_ref) {
 		sk_org_unit ou;
 		if ((e = sk_org_get(c->store, unit_ref, &ou, err)))
-			return e == SK_ERR_NOT_FOUND ? fail_at(err, SK_ERR_INVALID, "unit",
-			                                       "unit: no unit '%.64s'", unit_ref)
+			return e == SK_ERR_NOT_FOUND ? sk_fail_at(err, SK_ERR_INVALID, "unit",
+			                                          "unit: no unit '%.64s'", unit_ref)
 			                             : e;
 		top = ou.id;
 	}
@@ -269,10 +255,10 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 		for (size_t i = 0; i < N(known); i++)
 			ok = ok || strcmp(known[i], st) == 0;
 		if (!ok)
-			return fail_at(err, SK_ERR_INVALID, "status",
-			               "status: unknown '%.32s' (pending, approved, rejected, "
-			               "withdrawn, in_progress, completed, expired)",
-			               st);
+			return sk_fail_at(err, SK_ERR_INVALID, "status",
+			                  "status: unknown '%.32s' (pending, approved, rejected, "
+			                  "withdrawn, in_progress, completed, expired)",
+			                  st);
 		/* An approved exception past its period reads as expired (request.h). */
 		if (strcmp(st, "expired") == 0) {
 			sk_buf_adds(&w->sql,
@@ -301,8 +287,9 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 		if ((e = day_start("until", f->until, 1, &until, err)))
 			return e;
 		if (from && until <= from)
-			return fail_at(err, SK_ERR_INVALID, "until",
-			               "until (%.32s) is before from (%.32s)", f->until, f->from);
+			return sk_fail_at(err, SK_ERR_INVALID, "until",
+			                  "until (%.32s) is before from (%.32s)", f->until,
+			                  f->from);
 		sk_buf_adds(&w->sql, " AND r.created_at < ?");
 		w->p[w->n++] = SK_VINT(until);
 	}
@@ -520,8 +507,8 @@ sk_err sk_ledger_list(sk_ctx *c, const char *name, const sk_ledger_filter *f, js
 	*out = NULL;
 	const struct ledger_def *l = ledger_of(name);
 	if (!l)
-		return fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'",
-		               name ? name : "");
+		return sk_fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'",
+		                  name ? name : "");
 	cols cs;
 	columns_of(l->kind, &cs);
 	reading rd = {.cs = &cs, .withhold = true};
@@ -737,10 +724,10 @@ sk_err sk_ledger_export(sk_ctx *c, const char *name, const sk_ledger_filter *f,
 	*len = 0;
 	const struct ledger_def *l = ledger_of(name);
 	if (!l)
-		return fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'",
-		               name ? name : "");
+		return sk_fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'",
+		                  name ? name : "");
 	if (fmt == SK_LEDGER_CSV && (enc < SK_CSV_UTF8 || enc > SK_CSV_CP932))
-		return fail_at(err, SK_ERR_INVALID, "encoding", "encoding: unknown");
+		return sk_fail_at(err, SK_ERR_INVALID, "encoding", "encoding: unknown");
 	cols cs;
 	columns_of(l->kind, &cs);
 	reading rd = {.cs = &cs, .withhold = false};

@@ -24,22 +24,6 @@
 #define ROUTE_MAX    SK_POLICY_MAX_APPROVERS
 #define CHAIN_MAX    SK_ORG_LINE_MAX
 
-/* sk_fail, then the field the failure is about (a static key: the schema's). */
-static sk_err fail_at(sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static sk_err fail_at(sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
-{
-	if (err) {
-		va_list ap;
-		sk_buf_reset(err);
-		va_start(ap, fmt);
-		(void)sk_buf_vaddf(err, fmt, ap);
-		va_end(ap);
-		err->field = field;
-	}
-	return code;
-}
-
 /* Today's date in Japan (UTC+9, no daylight saving), as YYYY-MM-DD. */
 static void today_jst(char out[11])
 {
@@ -103,7 +87,7 @@ static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj
 			char msg[SK_BUF_MSG_MAX];
 			snprintf(msg, sizeof(msg), "%s.%s: %s", where, f,
 			         err->data ? err->data : "");
-			fail_at(err, e, f, "%s", msg);
+			sk_fail_at(err, e, f, "%s", msg);
 		}
 		return e;
 	}
@@ -116,22 +100,22 @@ static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj
 				return e;
 			if (v && (f->flags & SK_FF_REQUIRED) &&
 			    json_string_value(v)[strspn(json_string_value(v), " \t\r\n")] == '\0')
-				return fail_at(err, SK_ERR_INVALID, f->key, "%s.%s is required",
-				               where, f->key);
+				return sk_fail_at(err, SK_ERR_INVALID, f->key, "%s.%s is required",
+				                  where, f->key);
 		}
 		if (v && (f->flags & SK_FF_MINUTE) && !is_minute(json_string_value(v)))
-			return fail_at(err, SK_ERR_INVALID, f->key,
-			               "%s.%s: not a date and time (YYYY-MM-DD HH:MM)", where,
-			               f->key);
+			return sk_fail_at(err, SK_ERR_INVALID, f->key,
+			                  "%s.%s: not a date and time (YYYY-MM-DD HH:MM)", where,
+			                  f->key);
 		if (f->type != SK_FT_DATE || !v)
 			continue;
 		sk_date d;
 		sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		e = sk_wareki_parse(json_string_value(v), json_string_length(v), &d, &why);
 		if (e) {
-			e = fail_at(err, SK_ERR_INVALID, f->key,
-			            "%s.%s: not a date (YYYY-MM-DD): %s", where, f->key,
-			            why.data ? why.data : "");
+			e = sk_fail_at(err, SK_ERR_INVALID, f->key,
+			               "%s.%s: not a date (YYYY-MM-DD): %s", where, f->key,
+			               why.data ? why.data : "");
 			sk_buf_free(&why);
 			return e;
 		}
@@ -544,8 +528,8 @@ static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t ass
 	if (asset_id) {
 		sk_err e = sk_decision_make(c, roles, asset_id, sk_action_name(act), m, err);
 		if (e == SK_ERR_NOT_FOUND)
-			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
-			            "asset_id: no asset %" PRId64, asset_id);
+			e = sk_fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
+			               "asset_id: no asset %" PRId64, asset_id);
 		if (!e)
 			*dj = json_loadb(m->answer.data, m->answer.len, 0, NULL);
 		if (e)
@@ -669,7 +653,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		    "a request is filed by an account (sekisho request file --as LOGIN)");
 	const sk_schema *ds = sk_schema_request_details(in->kind);
 	if (!ds)
-		return fail_at(
+		return sk_fail_at(
 		    err, SK_ERR_INVALID, "kind",
 		    "kind: unknown request kind '%.64s' (take_out, transport, "
 		    "provide_external, carry_in, copy, dispose, install_software, "
@@ -677,13 +661,13 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		    "mynumber_handling)",
 		    in->kind ? in->kind : "");
 	if (!in->reason || !in->reason[strspn(in->reason, " \t\r\n")])
-		return fail_at(err, SK_ERR_INVALID, "reason", "reason is required");
+		return sk_fail_at(err, SK_ERR_INVALID, "reason", "reason is required");
 	const sk_field *rf = sk_schema_field(&sk_schema_request, "reason");
 	sk_err e = sk_schema_check_text(rf, in->reason, strlen(in->reason), err);
 	if (e)
 		return e;
 	if (!json_is_object(in->details))
-		return fail_at(err, SK_ERR_INVALID, "details", "details must be a JSON object");
+		return sk_fail_at(err, SK_ERR_INVALID, "details", "details must be a JSON object");
 	json_t *details = json_deep_copy(in->details);
 	if (!details)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
@@ -693,8 +677,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	e = check_fields(ds, SK_SCHEMA_CREATE, details, "details", err);
 	const char *from = jstr(details, "from"), *until = jstr(details, "until");
 	if (!e && from && until && strcmp(from, until) > 0)
-		e = fail_at(err, SK_ERR_INVALID, "until",
-		            "details.until (%s) is before details.from (%s)", until, from);
+		e = sk_fail_at(err, SK_ERR_INVALID, "until",
+		               "details.until (%s) is before details.from (%s)", until, from);
 	bool exception = strcmp(in->kind, "exception") == 0;
 	bool emergency = exception && json_is_true(json_object_get(details, "emergency"));
 	const sk_policy *pol = NULL;
@@ -725,16 +709,16 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	if (exception && jstr(details, "action")) {
 		sk_action a;
 		if (sk_action_parse(jstr(details, "action"), &a) != SK_OK) {
-			e = fail_at(err, SK_ERR_INVALID, "action",
-			            "details.action: unknown action '%.64s'",
-			            jstr(details, "action"));
+			e = sk_fail_at(err, SK_ERR_INVALID, "action",
+			               "details.action: unknown action '%.64s'",
+			               jstr(details, "action"));
 			goto out;
 		}
 		act = (int)a;
 	}
 	if (strcmp(in->kind, "dispose") == 0 && !in->asset_id) {
-		e = fail_at(err, SK_ERR_INVALID, "asset_id",
-		            "asset_id is required: a disposal marks the asset disposed");
+		e = sk_fail_at(err, SK_ERR_INVALID, "asset_id",
+		               "asset_id is required: a disposal marks the asset disposed");
 		goto out;
 	}
 	if (in->asset_id && act < 0) {
@@ -744,8 +728,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		if (sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p, 1,
 		                       &k, err) != SK_OK ||
 		    !sk_authz_can(c, SK_CAP_ASSET_READ, k)) {
-			e = fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
-			            "asset_id: no asset %" PRId64, in->asset_id);
+			e = sk_fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
+			               "asset_id: no asset %" PRId64, in->asset_id);
 			goto out;
 		}
 	}
@@ -781,15 +765,15 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
 			if (dj)
 				citations_text(dj, &cites);
-			e = fail_at(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
-			            "the profile allows no exception (例外措置) here%s%s%s",
-			            cites.len ? " (" : "", cites.len ? cites.data : "",
-			            cites.len ? ")" : "");
+			e = sk_fail_at(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
+			               "the profile allows no exception (例外措置) here%s%s%s",
+			               cites.len ? " (" : "", cites.len ? cites.data : "",
+			               cites.len ? ")" : "");
 			sk_buf_free(&cites);
 			goto out;
 		}
 		if (emergency && !(xr && xr->report_afterwards)) {
-			e = fail_at(
+			e = sk_fail_at(
 			    err, SK_ERR_INVALID, "emergency",
 			    "details.emergency: the profile does not let an emergency exception "
 			    "be reported afterwards");
@@ -798,12 +782,12 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	} else if (decided && d.decision == SK_DEC_FORBID && !(d.exception_possible && d.proviso)) {
 		sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		citations_text(dj, &cites);
-		e = fail_at(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
-		            d.exception_possible
-		                ? "%s is forbidden by the policy (%s); only an exception (kind "
-		                  "\"exception\", 例外措置) may be filed"
-		                : "%s is forbidden by the policy (%s)",
-		            in->kind, cites.data ? cites.data : "");
+		e = sk_fail_at(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
+		               d.exception_possible
+		                   ? "%s is forbidden by the policy (%s); only an exception (kind "
+		                     "\"exception\", 例外措置) may be filed"
+		                   : "%s is forbidden by the policy (%s)",
+		               in->kind, cites.data ? cites.data : "");
 		sk_buf_free(&cites);
 		goto out;
 	} else if (decided &&
@@ -824,9 +808,9 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		json_array_foreach (in->safeguards_confirmed, i, v) {
 			sk_safeguard sg;
 			if (!json_is_string(v) || sk_safeguard_parse(json_string_value(v), &sg)) {
-				e = fail_at(err, SK_ERR_INVALID, "safeguards_confirmed",
-				            "safeguards_confirmed: unknown safeguard '%.64s'",
-				            json_string_value(v) ? json_string_value(v) : "");
+				e = sk_fail_at(err, SK_ERR_INVALID, "safeguards_confirmed",
+				               "safeguards_confirmed: unknown safeguard '%.64s'",
+				               json_string_value(v) ? json_string_value(v) : "");
 				goto out;
 			}
 			json_array_append(confirmed, v);
@@ -838,13 +822,13 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			json_array_foreach (confirmed, k, w)
 				have = have || json_equal(v, w);
 			if (!have) {
-				e = fail_at(err, SK_ERR_INVALID, "safeguards_confirmed",
-				            "safeguards_confirmed: the decision requires '%s' "
-				            "(%s); confirm "
-				            "each safeguard it lists",
-				            json_string_value(v),
-				            sk_policy_city_short(pol) ? sk_policy_city_short(pol)
-				                                      : "");
+				e = sk_fail_at(err, SK_ERR_INVALID, "safeguards_confirmed",
+				               "safeguards_confirmed: the decision requires '%s' "
+				               "(%s); confirm "
+				               "each safeguard it lists",
+				               json_string_value(v),
+				               sk_policy_city_short(pol) ? sk_policy_city_short(pol)
+				                                         : "");
 				goto out;
 			}
 		}
@@ -870,7 +854,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		approver = route[first];
 		if (!approver_unit) {
 			const char *title = sk_policy_role_title(pol, approver);
-			e = fail_at(
+			e = sk_fail_at(
 			    err, SK_ERR_CONFLICT, "approver_role",
 			    "no one holds the role %s (%s) in the requester's chain of command: "
 			    "the request cannot be routed",
@@ -886,7 +870,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 				goto out;
 			if (!u) {
 				const char *title = sk_policy_role_title(pol, route[i]);
-				e = fail_at(
+				e = sk_fail_at(
 				    err, SK_ERR_CONFLICT, "approver_role",
 				    "no one holds the role %s (%s) in the requester's chain of "
 				    "command: the request cannot be routed",
@@ -993,8 +977,8 @@ out:
 static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, sk_buf *err)
 {
 	if (!approve && (!comment || !comment[strspn(comment, " \t\r\n")]))
-		return fail_at(err, SK_ERR_INVALID, "comment",
-		               "comment: a rejection needs a comment");
+		return sk_fail_at(err, SK_ERR_INVALID, "comment",
+		                  "comment: a rejection needs a comment");
 	if (comment) {
 		const sk_field *f = sk_schema_field(&sk_schema_request_reject, "comment");
 		sk_err e = sk_schema_check_text(f, comment, strlen(comment), err);
@@ -1047,7 +1031,7 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 		if (!e)
 			e = holder_unit(c->store, role, chain, n, r.requester_id, &unit, err);
 		if (!e && !unit)
-			e = fail_at(
+			e = sk_fail_at(
 			    err, SK_ERR_CONFLICT, "approver_role",
 			    "no one holds the role %s in the requester's chain of command any more",
 			    next);
@@ -1167,14 +1151,14 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 	if (take_out) {
 		const char *ret = jstr(f, "returned_on"), *out_on = jstr(f, "taken_out_on");
 		if (!ret && !out_on) {
-			e = fail_at(err, SK_ERR_INVALID, "returned_on",
-			            "returned_on (or taken_out_on) is required");
+			e = sk_fail_at(err, SK_ERR_INVALID, "returned_on",
+			               "returned_on (or taken_out_on) is required");
 			goto out;
 		}
 		if (ret && details_from && strcmp(ret, details_from) < 0) {
-			e = fail_at(err, SK_ERR_INVALID, "returned_on",
-			            "returned_on (%s) is before the take-out began (%s)", ret,
-			            details_from);
+			e = sk_fail_at(err, SK_ERR_INVALID, "returned_on",
+			               "returned_on (%s) is before the take-out began (%s)", ret,
+			               details_from);
 			goto out;
 		}
 		if (!ret)
@@ -1182,8 +1166,9 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 	}
 	const char *entered = jstr(json_object_get(r.j, "details"), "entered_at");
 	if (jstr(f, "left_at") && entered && strcmp(jstr(f, "left_at"), entered) < 0) {
-		e = fail_at(err, SK_ERR_INVALID, "left_at",
-		            "left_at (%s) is before entered_at (%s)", jstr(f, "left_at"), entered);
+		e = sk_fail_at(err, SK_ERR_INVALID, "left_at",
+		               "left_at (%s) is before entered_at (%s)", jstr(f, "left_at"),
+		               entered);
 		goto out;
 	}
 	/* The follow-through so far, merged with what this step adds. */
@@ -1297,10 +1282,11 @@ static sk_err status_clause(const char *status, sk_buf *sql, sk_val *p, size_t *
 	for (size_t i = 0; known[i]; i++)
 		ok = ok || strcmp(known[i], status) == 0;
 	if (!ok)
-		return fail_at(err, SK_ERR_INVALID, "status",
-		               "status: unknown '%.32s' (pending, approved, rejected, withdrawn, "
-		               "in_progress, completed, expired)",
-		               status);
+		return sk_fail_at(
+		    err, SK_ERR_INVALID, "status",
+		    "status: unknown '%.32s' (pending, approved, rejected, withdrawn, "
+		    "in_progress, completed, expired)",
+		    status);
 	if (strcmp(status, "expired") == 0) {
 		sk_buf_adds(sql,
 		            " AND (r.status = 'expired' OR (r.status = 'approved' AND r.kind = "
@@ -1326,8 +1312,8 @@ static sk_err run_box(sk_ctx *c, const sk_request_filter *f, sk_buf *sql, sk_val
 		return e;
 	if (f->kind && *f->kind) {
 		if (!sk_schema_request_details(f->kind))
-			return fail_at(err, SK_ERR_INVALID, "kind",
-			               "kind: unknown request kind '%.64s'", f->kind);
+			return sk_fail_at(err, SK_ERR_INVALID, "kind",
+			                  "kind: unknown request kind '%.64s'", f->kind);
 		sk_buf_adds(sql, " AND r.kind = ?");
 		p[np++] = sk_vtext(f->kind);
 	}
@@ -1479,8 +1465,8 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 			}
 		}
 	} else {
-		e = fail_at(err, SK_ERR_INVALID, "box", "box: unknown '%.16s' (mine, inbox, all)",
-		            box);
+		e = sk_fail_at(err, SK_ERR_INVALID, "box",
+		               "box: unknown '%.16s' (mine, inbox, all)", box);
 	}
 	sk_buf_free(&sql);
 	if (e) {

@@ -8,13 +8,51 @@
 
 #include <string.h>
 
+#include <stdio.h>
+
 #include "audit/audit.h"
+#include "auth/password.h"
 #include "domain/actor.h"
 #include "domain/ctx.h"
+#include "domain/user.h"
 #include "testutil.h"
 
 /* A context for the CLI operator on s (testutil's ring: no sk_ctx_fini needed). */
 static inline sk_ctx *dt_cli(sk_store *s) { return tu_ctx(s, sk_actor_cli()); }
+
+/* An account acting in a test: its actor and login. */
+typedef struct dt_who {
+	sk_actor actor;
+	char login[32];
+} dt_who;
+
+/* Adds an active account login in unit holding role (its temporary password discarded). */
+static inline void dt_add_user(sk_store *s, const char *login, const char *unit, const char *role)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	char temp[SK_PASSWORD_TEMP_MAX];
+	const char *roles[] = {role};
+	sk_user_new u = {.login = login, .name = login, .unit = unit, .roles = roles, .nroles = 1};
+	if (sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err) != SK_OK)
+		fail_msg("user add %s: %s", login, err.data);
+	sk_buf_free(&err);
+}
+
+/* The account login as an actor. */
+static inline dt_who dt_as(sk_store *s, const char *login)
+{
+	dt_who w;
+	memset(&w, 0, sizeof(w));
+	snprintf(w.login, sizeof(w.login), "%s", login);
+	sk_val p[] = {sk_vtext(login)};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t id = 0;
+	if (sk_store_query_int(s, "SELECT id FROM users WHERE login = ?", p, 1, &id, &err) != SK_OK)
+		fail_msg("%s: %s", login, err.data);
+	sk_buf_free(&err);
+	w.actor = (sk_actor){.user_id = id, .address = "test"};
+	return w;
+}
 
 static inline int64_t dt_count(sk_store *s, const char *sql)
 {

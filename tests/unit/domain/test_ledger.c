@@ -22,35 +22,6 @@
 #include "domain/user.h"
 #include "dtest.h"
 
-typedef struct who {
-	sk_actor actor;
-	char login[32];
-} who;
-
-static void add_user(sk_store *s, const char *login, const char *unit, const char *role)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	char temp[SK_PASSWORD_TEMP_MAX];
-	const char *roles[] = {role};
-	sk_user_new u = {.login = login, .name = login, .unit = unit, .roles = roles, .nroles = 1};
-	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
-	sk_buf_free(&err);
-}
-
-static who as(sk_store *s, const char *login)
-{
-	who w;
-	memset(&w, 0, sizeof(w));
-	snprintf(w.login, sizeof(w.login), "%s", login);
-	sk_val p[] = {sk_vtext(login)};
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	int64_t id = 0;
-	dt_ok(sk_store_query_int(s, "SELECT id FROM users WHERE login = ?", p, 1, &id, &err), &err);
-	sk_buf_free(&err);
-	w.actor = (sk_actor){.user_id = id, .address = "test"};
-	return w;
-}
-
 static int64_t add_asset(sk_store *s, const char *unit, const char *conf, bool mynumber)
 {
 	sk_asset_input in = {0};
@@ -72,7 +43,7 @@ static int64_t add_asset(sk_store *s, const char *unit, const char *conf, bool m
 	return id;
 }
 
-static int64_t file(sk_store *s, who *w, const char *kind, int64_t asset, const char *reason,
+static int64_t file(sk_store *s, dt_who *w, const char *kind, int64_t asset, const char *reason,
                     const char *details, const char *safeguards)
 {
 	json_t *d = json_loads(details, 0, NULL),
@@ -96,8 +67,8 @@ static int64_t file(sk_store *s, who *w, const char *kind, int64_t asset, const 
 	return id;
 }
 
-static sk_err list(sk_store *s, who *w, const char *name, const sk_ledger_filter *f, json_t **out,
-                   sk_buf *err)
+static sk_err list(sk_store *s, dt_who *w, const char *name, const sk_ledger_filter *f,
+                   json_t **out, sk_buf *err)
 {
 	sk_ctx c;
 	if (w)
@@ -160,16 +131,16 @@ static void flow(const char *backend)
 	      &err);
 	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "d2", "他部", "department", "city", NULL, &err),
 	      &err);
-	add_user(s, "dmstaff", "dm", "staff");
-	add_user(s, "dmchief", "dm", "dm_officer");
-	add_user(s, "mgr1", "d1", "security_manager");
-	add_user(s, "mgr2", "d2", "security_manager");
-	add_user(s, "clerk", "s1", "staff");
-	add_user(s, "auditor", "city", "auditor");
+	dt_add_user(s, "dmstaff", "dm", "staff");
+	dt_add_user(s, "dmchief", "dm", "dm_officer");
+	dt_add_user(s, "mgr1", "d1", "security_manager");
+	dt_add_user(s, "mgr2", "d2", "security_manager");
+	dt_add_user(s, "clerk", "s1", "staff");
+	dt_add_user(s, "auditor", "city", "auditor");
 	int64_t doc = add_asset(s, "dm", "2", false), top = add_asset(s, "dm", "3", false);
 	int64_t juki = add_asset(s, "s1", "3", true);
-	who staff = as(s, "dmstaff"), chief = as(s, "dmchief"), mgr1 = as(s, "mgr1"),
-	    mgr2 = as(s, "mgr2"), clerk = as(s, "clerk"), aud = as(s, "auditor");
+	dt_who staff = dt_as(s, "dmstaff"), chief = dt_as(s, "dmchief"), mgr1 = dt_as(s, "mgr1"),
+	       mgr2 = dt_as(s, "mgr2"), clerk = dt_as(s, "clerk"), aud = dt_as(s, "auditor");
 
 	int64_t t1 = file(s, &staff, "take_out", doc, "報告", TAKE_OUT, SG);
 	int64_t t2 = file(s, &staff, "take_out", top, "報告", TAKE_OUT, SG);

@@ -18,35 +18,6 @@
 #include "domain/user.h"
 #include "dtest.h"
 
-typedef struct who {
-	sk_actor actor;
-	char login[32];
-} who;
-
-static void add_user(sk_store *s, const char *login, const char *unit, const char *role)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	char temp[SK_PASSWORD_TEMP_MAX];
-	const char *roles[] = {role};
-	sk_user_new u = {.login = login, .name = login, .unit = unit, .roles = roles, .nroles = 1};
-	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
-	sk_buf_free(&err);
-}
-
-static who as(sk_store *s, const char *login)
-{
-	who w;
-	memset(&w, 0, sizeof(w));
-	snprintf(w.login, sizeof(w.login), "%s", login);
-	sk_val p[] = {sk_vtext(login)};
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	int64_t id = 0;
-	dt_ok(sk_store_query_int(s, "SELECT id FROM users WHERE login = ?", p, 1, &id, &err), &err);
-	sk_buf_free(&err);
-	w.actor = (sk_actor){.user_id = id, .address = "test"};
-	return w;
-}
-
 static int64_t add_asset(sk_store *s, const char *unit, const char *conf)
 {
 	sk_asset_input in = {0};
@@ -80,16 +51,16 @@ static void setup(sk_store *s)
 	dt_ok(sk_org_add(tu_ctx(s, sk_actor_cli()), "dm2", "他の指定管理者", "designated_manager",
 	                 "d2", NULL, &err),
 	      &err);
-	add_user(s, "dmstaff", "dm", "staff");
-	add_user(s, "dmchief", "dm", "dm_officer");
-	add_user(s, "secmgr", "d1", "security_manager");
-	add_user(s, "citystaff", "s1", "staff");
-	add_user(s, "outsider", "dm2", "dm_officer");
+	dt_add_user(s, "dmstaff", "dm", "staff");
+	dt_add_user(s, "dmchief", "dm", "dm_officer");
+	dt_add_user(s, "secmgr", "d1", "security_manager");
+	dt_add_user(s, "citystaff", "s1", "staff");
+	dt_add_user(s, "outsider", "dm2", "dm_officer");
 	sk_buf_free(&err);
 }
 
 /* Files as w; returns the error and, on success, the id. */
-static sk_err file(sk_store *s, who *w, const char *kind, int64_t asset, const char *details,
+static sk_err file(sk_store *s, dt_who *w, const char *kind, int64_t asset, const char *details,
                    const char *safeguards, int64_t *id, sk_buf *err)
 {
 	json_t *d = json_loads(details, 0, NULL), *sg = json_loads(safeguards, 0, NULL);
@@ -109,7 +80,7 @@ static sk_err file(sk_store *s, who *w, const char *kind, int64_t asset, const c
 	return e;
 }
 
-static json_t *get(sk_store *s, who *w, int64_t id)
+static json_t *get(sk_store *s, dt_who *w, int64_t id)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	w->actor.login = w->login;
@@ -124,7 +95,7 @@ static json_t *get(sk_store *s, who *w, int64_t id)
 
 typedef sk_err (*step_fn)(sk_ctx *c, int64_t id, const char *comment, sk_buf *err);
 
-static sk_err step(sk_store *s, who *w, step_fn fn, int64_t id, const char *comment, sk_buf *err)
+static sk_err step(sk_store *s, dt_who *w, step_fn fn, int64_t id, const char *comment, sk_buf *err)
 {
 	w->actor.login = w->login;
 	sk_ctx c;
@@ -151,8 +122,8 @@ static void flow(const char *backend)
 	setup(s);
 	int64_t doc = add_asset(s, "dm", "2"), top = add_asset(s, "dm", "3");
 	int64_t citydoc = add_asset(s, "s1", "2");
-	who staff = as(s, "dmstaff"), chief = as(s, "dmchief"), mgr = as(s, "secmgr"),
-	    city = as(s, "citystaff"), out = as(s, "outsider");
+	dt_who staff = dt_as(s, "dmstaff"), chief = dt_as(s, "dmchief"), mgr = dt_as(s, "secmgr"),
+	       city = dt_as(s, "citystaff"), out = dt_as(s, "outsider");
 	int64_t dm = 0;
 	{
 		sk_val p[] = {sk_vtext("dm")};
@@ -300,7 +271,7 @@ static void flow_all(void **state)
 
 /* Filing under the fault seam: each failed write or commit leaves nothing behind. */
 struct fctx {
-	who w;
+	dt_who w;
 	int64_t asset;
 };
 
@@ -315,7 +286,7 @@ static void faults(const char *backend)
 {
 	sk_store *s = sk_test_open_fresh(backend);
 	setup(s);
-	struct fctx f = {.w = as(s, "dmstaff"), .asset = add_asset(s, "dm", "2")};
+	struct fctx f = {.w = dt_as(s, "dmstaff"), .asset = add_asset(s, "dm", "2")};
 	int64_t n0 = dt_count(s, "SELECT COUNT(*) FROM requests");
 	dt_fault_seam(s, file_op, &f, 3, "request file");
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests"), n0 + 1);
