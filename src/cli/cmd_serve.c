@@ -144,7 +144,8 @@ int sk_cmd_serve(int argc, char **argv)
 	                      .n_trusted_proxies = proxies.n,
 	                      .metrics_from = metrics.v,
 	                      .n_metrics_from = metrics.n,
-	                      .on_ready = on_ready};
+	                      .on_ready = on_ready,
+	                      .remind_days = (int)remind};
 	struct ready rd = {.db_url = cfg.db_url, .remind_days = (int)remind};
 	cfg.ready_ctx = &rd;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
