@@ -640,8 +640,16 @@ static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr
 	const json_t *aid = json_object_get(r, "asset_id");
 	if (json_is_integer(aid))
 		snprintf(asset, sizeof(asset), "%" JSON_INTEGER_FORMAT, json_integer_value(aid));
-	dt(w, &summary, sk_web_t(w, SK_M_UI_RQ_ASSET),
-	   asset[0] ? asset : sk_web_t(w, SK_M_UI_RQ_NO_ASSET));
+	if (asset[0] && sk_web_can(w, SK_CAP_ASSET_READ)) {
+		char href[48];
+		snprintf(href, sizeof(href), "/assets/%s", asset);
+		sk_tv v[] = {SK_TV("term", sk_web_t(w, SK_M_UI_RQ_ASSET)), SK_TV("value", asset),
+		             SK_TV("href", href)};
+		sk_html_render(&summary, "rq_dt_link", w->lang, v, N(v));
+	} else {
+		dt(w, &summary, sk_web_t(w, SK_M_UI_RQ_ASSET),
+		   asset[0] ? asset : sk_web_t(w, SK_M_UI_RQ_NO_ASSET));
+	}
 	const sk_field *rf = sk_schema_field(&sk_schema_request, "reason");
 	dt(w, &summary, field_title(w, rf), json_string_value(json_object_get(r, "reason")));
 	const char *ar = json_string_value(json_object_get(r, "approver_role"));
@@ -941,6 +949,10 @@ void sk_web_ledger(sk_web_req *w)
 				snprintf(href, sizeof(href), "/requests/%s", t);
 			if (key && !strcmp(key, "status"))
 				t = status_word(w, t);
+			char when[32];
+			size_t kl = key ? strlen(key) : 0;
+			if (t && kl > 3 && !strcmp(key + kl - 3, "_at"))
+				t = jst(t, when); /* the times of the record, in the city's clock */
 			const sk_field *af = key ? sk_schema_asset_column(key) : NULL;
 			if (!t && withheld && af && (af->flags & SK_FF_DETAIL))
 				t = sk_web_t(w, SK_M_UI_LEDGER_WITHHELD);
