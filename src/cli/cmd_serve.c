@@ -67,7 +67,8 @@ int sk_cmd_serve_run(const char *db, const char *listen, int threads)
 	                    .listen = listen,
 	                    .threads = threads,
 	                    .on_ready = on_ready,
-	                    .ready_ctx = &rd};
+	                    .ready_ctx = &rd,
+	                    .remind_days = SK_MAINT_DEFAULT_REMIND_DAYS};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_http_serve(&c, &err);
 	sk_maint_stop();

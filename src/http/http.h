@@ -67,7 +67,7 @@ typedef struct sk_http_config {
 	void *ready_ctx;
 	/*
 	 * After how many days a pending request is overdue (the housekeeping's
-	 * reminder, --remind-after): the web UI marks it. 0: the default.
+	 * reminder, serve --remind-after; 0: at once): the web UI marks it.
 	 */
 	int remind_days;
 } sk_http_config;

@@ -18,7 +18,6 @@
 #include "../core/sk_clock.h"
 #include "../domain/asset.h"
 #include "../domain/ledger.h"
-#include "../domain/maint.h"
 #include "../domain/request.h"
 #include "web_int.h"
 
@@ -126,11 +125,8 @@ static void status_options(sk_web_req *w, sk_html_frag *out, const char *chosen)
 		       chosen && !strcmp(chosen, statuses[i]));
 }
 
-static int remind_days(const sk_web_req *w)
-{
-	int d = w->r->t->cfg->remind_days;
-	return d > 0 ? d : SK_MAINT_DEFAULT_REMIND_DAYS;
-}
+/* After how many days a pending request is overdue: the reminders' (serve --remind-after). */
+static int remind_days(const sk_web_req *w) { return w->r->t->cfg->remind_days; }
 
 /* Fails the page with SK_ERR_INVALID naming field (a query parameter out of its range). */
 static void bad_param(sk_web_req *w, const char *field)

@@ -24,7 +24,8 @@ for (const [login, name, unit, role] of [["hana", "花子", "kaikan", "staff"], 
   t.sk(["user", "add", "--db", DB, "--login", login, "--name", name, "--unit", unit, "--role", role, "--password-stdin"], PW + "\n");
 const laptop = JSON.parse(t.sk(["asset", "add", "--db", DB, "--unit", "kaikan", "--type", "hardware", "--name", "貸出用ノートPC",
   "--conf", "3", "--integ", "2", "--avail", "2", "--manager", "館長", "--zone", "lgwan", "--json"])).id;
-await t.serve(DB);
+// Pending requests are overdue at once (--remind-after 0): the inbox marks them.
+await t.serve(DB, ["--remind-after", "0"]);
 
 // Hostile text (as run.mjs's HOSTILE) for every free-text field of a take-out request and
 // for the approver's comment.
@@ -97,6 +98,13 @@ await t.run(async (page, js, mode) => {
   await t.shot(page, `request-${lang}-${mode}`);
   const B = await fileTakeOut(page, js, mode, lang, { reason: "説明会", destination: "市民会館", purpose: "説明会" }, false);
   const C = await fileTakeOut(page, js, mode, lang, { reason: "取下げ予定", destination: "本庁", purpose: "打合せ" }, false);
+  if (js) {
+    // With JavaScript the withdrawal asks first: dismissed, nothing happens.
+    page.once("dialog", (d) => d.dismiss());
+    await page.click("#withdraw");
+    t.check(path(page) === `/requests/${C}` && (await status(page)) === W.pending, `${mode}: a dismissed withdrawal went on`);
+    page.once("dialog", (d) => d.accept());
+  }
   await t.submit(page, "#withdraw", `${mode} withdrawn`, js);
   t.check((await status(page)) === W.withdrawn, `${mode}: withdraw left ${await status(page)}`);
   await t.go(page, "/requests", `${mode} my requests`, js);
@@ -127,7 +135,9 @@ await t.run(async (page, js, mode) => {
   t.check(await page.$(`#home-inbox-section a[href='/requests/${A}']`) !== null, `${mode}: home's inbox does not link the request`);
   await t.go(page, "/requests", `${mode} taisaku requests`, js);
   await t.submit(page, "#inbox-tab", `${mode} inbox`, js);
-  t.check(/ 2\b/.test(await page.textContent("#inbox-tab")), `${mode}: the inbox count is not 2: ${await page.textContent("#inbox-tab")}`);
+  const tab = await page.textContent("#inbox-tab");
+  t.check(/ 2\b/.test(tab) && await page.$("#inbox-tab .badge--overdue") !== null, `${mode}: the inbox count is not 2, both overdue: ${tab}`);
+  t.check((await page.$$("table.requests tr.overdue")).length === 2, `${mode}: the overdue requests are not marked`);
   await t.shot(page, `inbox-${lang}-${mode}`);
   await t.submit(page, `table.requests a[href='/requests/${A}']`, `${mode} inbox item`, js);
   await page.fill("#f-comment", COMMENT);
@@ -174,6 +184,7 @@ await t.run(async (page, js, mode) => {
   const self = await page.request.post(`${t.base}/requests/${F}/approve`, { form: { csrf }, maxRedirects: 0 });
   t.check(self.status() === 403 && (await self.text()).includes("error-summary"), `${mode}: self-approval answers ${self.status()}`);
   await t.go(page, `/requests/${F}`, `${mode} own request`, js);
+  if (js) page.once("dialog", (d) => d.accept());
   await t.submit(page, "#withdraw", `${mode} own request withdrawn`, js);
   await t.logout(page, js, `${mode} fuku`);
 
@@ -193,7 +204,13 @@ await t.run(async (page, js, mode) => {
   await t.go(page, `/requests?lang=${other}`, `${mode} requests ${other}`, js);
   await t.shot(page, `requests-${other}-${mode}`);
   await t.go(page, `/requests/new`, `${mode} kinds ${other}`, js);
+  await t.shot(page, `request-kinds-${other}-${mode}`);
   await t.go(page, `/requests/new?kind=take_out`, `${mode} take_out form ${other}`, js);
+  await page.selectOption("#f-asset_id", String(laptop));
+  await t.submit(page, "button[value=check]", `${mode} take_out checked ${other}`, js);
+  await t.shot(page, `request-new-${other}-${mode}`);
+  await t.go(page, `/requests/new?kind=use_private_device`, `${mode} private device ${other}`, js);
+  await t.shot(page, `request-refused-${other}-${mode}`);
   await t.go(page, `/requests/${A}`, `${mode} request ${other}`, js);
   t.check((await status(page)) === WORDS[other].completed, `${mode}: the ${other} page says ${await status(page)}`);
   await t.shot(page, `request-${other}-${mode}`);
