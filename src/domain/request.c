@@ -1036,7 +1036,8 @@ sk_err sk_request_preview(sk_ctx *c, const char *kind, int64_t asset_id, const c
 	if (e || act < 0) {
 		/* A kind without a decision (zone_entry …): an exception's refusal still shows. */
 		if (!e && exception)
-			*refused = refused_outright(true, false, NULL, sk_policy_exception_route(pol));
+			*refused =
+			    refused_outright(true, false, NULL, sk_policy_exception_route(pol));
 		return e;
 	}
 	uint32_t roles = sc ? sc->roles : 0;

@@ -26,7 +26,7 @@
 #define ASSETS_MAX 200 /* the asset choices of a form (a search narrows them) */
 #define INBOX_MAX  1000
 
-static const char *const statuses[] = {"pending",   "approved",  "rejected", "withdrawn",
+static const char *const statuses[] = {"pending",     "approved",  "rejected", "withdrawn",
                                        "in_progress", "completed", "expired"};
 static const sk_msg_id status_words[] = {SK_M_UI_RQ_ST_PENDING,     SK_M_UI_RQ_ST_APPROVED,
                                          SK_M_UI_RQ_ST_REJECTED,    SK_M_UI_RQ_ST_WITHDRAWN,
@@ -149,8 +149,7 @@ static bool parse_id(const char *s, int64_t *out)
 
 /* --- /requests: my requests and the inbox --- */
 
-static void request_row(sk_web_req *w, sk_html_frag *out, const json_t *r, int days,
-                        int64_t now)
+static void request_row(sk_web_req *w, sk_html_frag *out, const json_t *r, int days, int64_t now)
 {
 	char id[24], number[32], at[32];
 	long long n = (long long)json_integer_value(json_object_get(r, "id"));
@@ -184,10 +183,8 @@ void sk_web_requests(sk_web_req *w)
 		return bad_param(w, "box");
 	if (inbox && !can_approve)
 		return sk_web_not_found(w);
-	sk_request_filter f = {.box = box,
-	                       .status = inbox ? "pending" : status,
-	                       .kind = kind,
-	                       .limit = PAGE_ROWS + 1};
+	sk_request_filter f = {
+	    .box = box, .status = inbox ? "pending" : status, .kind = kind, .limit = PAGE_ROWS + 1};
 	if (*before && !parse_id(before, &f.before))
 		return bad_param(w, "before");
 	int days = remind_days(w);
@@ -402,7 +399,8 @@ static void form_page(sk_web_req *w, int status, const form_state *s)
 		if (s->asset_id && !o.seen) {
 			char id[24];
 			snprintf(id, sizeof(id), "%" PRId64, s->asset_id);
-			option(w, &assets, id, id, true); /* chosen before a search narrowed the list */
+			option(w, &assets, id, id,
+			       true); /* chosen before a search narrowed the list */
 		}
 	}
 	if (s->decision || s->refused)
@@ -504,7 +502,7 @@ static json_t *details_of(const sk_form *form, const sk_schema *ds)
 			continue;
 		char *end;
 		long long n = f->type == SK_FT_INT ? strtoll(v, &end, 10) : 0;
-		json_t *j = f->type == SK_FT_INT && *end == '\0'          ? json_integer(n)
+		json_t *j = f->type == SK_FT_INT && *end == '\0'         ? json_integer(n)
 		            : f->type == SK_FT_BOOL && !strcmp(v, "yes") ? json_true()
 		            : f->type == SK_FT_BOOL && !strcmp(v, "no")  ? json_false()
 		                                                         : json_string(v);
@@ -716,12 +714,12 @@ static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr
 		const char *act = json_string_value(json_object_get(x, "action"));
 		const char *word = cat(w, "UI_RQ_STEP_", act);
 		char when[32];
-		sk_tv v[] = {SK_TV("at", jst(json_string_value(json_object_get(x, "at")), when)),
-		             SK_TV("actor", json_string_value(json_object_get(x, "actor"))),
-		             SK_TV("deputy", json_is_true(json_object_get(x, "as_deputy")) ? "1"
-		                                                                           : NULL),
-		             SK_TV("action", word ? word : act),
-		             SK_TV("comment", json_string_value(json_object_get(x, "comment")))};
+		sk_tv v[] = {
+		    SK_TV("at", jst(json_string_value(json_object_get(x, "at")), when)),
+		    SK_TV("actor", json_string_value(json_object_get(x, "actor"))),
+		    SK_TV("deputy", json_is_true(json_object_get(x, "as_deputy")) ? "1" : NULL),
+		    SK_TV("action", word ? word : act),
+		    SK_TV("comment", json_string_value(json_object_get(x, "comment")))};
 		sk_html_render(&steps, "rq_step_row", w->lang, v, N(v));
 	}
 	/* What the reader may do next; the domain decides whether they may (404, 403, 409). */
@@ -746,28 +744,26 @@ static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr
 	}
 	char id[24];
 	snprintf(id, sizeof(id), "%" PRId64, w->r->id);
-	sk_tv v[] = {SK_TV("id", id),
-	             SK_TV("kind", kind_title(w, kind)),
-	             SK_TV("status", status_word(w, st)),
-	             SK_TV("status_key", st),
-	             SK_TV("overdue", sk_request_overdue(r, remind_days(w), sk_clock_now()) ? "1"
-	                                                                                   : NULL),
-	             SK_TF("summary", &summary),
-	             SK_TF("details", &details),
-	             SK_TF("decision", &decision),
-	             SK_TV("verdict", verdict),
-	             SK_TF("follow", &follow),
-	             SK_TF("steps", &steps),
-	             SK_TV("self", pending && mine && sk_web_can(w, SK_CAP_REQUEST_APPROVE) ? "1"
-	                                                                                    : NULL),
-	             SK_TV("can_decide", can_decide ? "1" : NULL),
-	             SK_TF("comment", &comment),
-	             SK_TV("can_withdraw", pending && mine ? "1" : NULL),
-	             SK_TF("complete", &complete),
-	             SK_TV("complete_title", fs ? field_title(w, &(sk_field){.ja = fs->ja,
-	                                                                     .en = fs->en})
-	                                        : NULL),
-	             SK_TV("csrf", w->ap.csrf_token)};
+	sk_tv v[] = {
+	    SK_TV("id", id),
+	    SK_TV("kind", kind_title(w, kind)),
+	    SK_TV("status", status_word(w, st)),
+	    SK_TV("status_key", st),
+	    SK_TV("overdue", sk_request_overdue(r, remind_days(w), sk_clock_now()) ? "1" : NULL),
+	    SK_TF("summary", &summary),
+	    SK_TF("details", &details),
+	    SK_TF("decision", &decision),
+	    SK_TV("verdict", verdict),
+	    SK_TF("follow", &follow),
+	    SK_TF("steps", &steps),
+	    SK_TV("self", pending && mine && sk_web_can(w, SK_CAP_REQUEST_APPROVE) ? "1" : NULL),
+	    SK_TV("can_decide", can_decide ? "1" : NULL),
+	    SK_TF("comment", &comment),
+	    SK_TV("can_withdraw", pending && mine ? "1" : NULL),
+	    SK_TF("complete", &complete),
+	    SK_TV("complete_title",
+	          fs ? field_title(w, &(sk_field){.ja = fs->ja, .en = fs->en}) : NULL),
+	    SK_TV("csrf", w->ap.csrf_token)};
 	if (ok && sk_web_render(w, &main, "request", v, N(v))) {
 		char title[200];
 		snprintf(title, sizeof(title), "%s %s", number, kind_title(w, kind));
@@ -963,12 +959,11 @@ void sk_web_ledger(sk_web_req *w)
 	char count[24];
 	snprintf(count, sizeof(count), "%zu", json_array_size(json_object_get(j, "rows")));
 	const char *title = ledger_title(w, name);
-	sk_tv v[] = {SK_TV("name", name),          SK_TV("caption", title),
-	             SK_TF("head", &head),         SK_TF("rows", &rows),
-	             SK_TV("count", count),        SK_TF("status_options", &st),
-	             SK_TV("status", q.status),    SK_TV("unit", q.unit),
-	             SK_TV("from", q.from),        SK_TV("until", q.until),
-	             SK_TV("csrf", w->ap.csrf_token)};
+	sk_tv v[] = {
+	    SK_TV("name", name),       SK_TV("caption", title),        SK_TF("head", &head),
+	    SK_TF("rows", &rows),      SK_TV("count", count),          SK_TF("status_options", &st),
+	    SK_TV("status", q.status), SK_TV("unit", q.unit),          SK_TV("from", q.from),
+	    SK_TV("until", q.until),   SK_TV("csrf", w->ap.csrf_token)};
 	if (sk_web_render(w, &main, "ledger", v, N(v)))
 		sk_web_page_titled(w, status, title, &main);
 	json_decref(j);

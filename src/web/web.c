@@ -18,7 +18,6 @@
 #include "web_int.h"
 
 #define LANG_COOKIE "sekisho_lang"
-#define SK_WEB_NAME_MAX 64 /* a {name} path segment with its NUL */
 #define FORM_MAX    (64u << 10) /* a form's body; asset notes are 4000 bytes */
 
 enum {
@@ -33,12 +32,12 @@ static const sk_http_qparam Q_ASSETS[] = {{"lang", 2},    {"unit", 64}, {"type",
 static const sk_http_qparam Q_DECIDE[] = {{"lang", 2}, {"asset", 20}, {NULL, 0}};
 static const sk_http_qparam Q_POLICY[] = {{"lang", 2}, {"q", 200}, {NULL, 0}};
 static const sk_http_qparam Q_AUDIT[] = {{"lang", 2}, {"after", 20}, {NULL, 0}};
-static const sk_http_qparam Q_REQUESTS[] = {{"lang", 2},   {"box", 8},     {"status", 15},
-                                            {"kind", 32},  {"before", 20}, {NULL, 0}};
+static const sk_http_qparam Q_REQUESTS[] = {{"lang", 2},  {"box", 8},     {"status", 15},
+                                            {"kind", 32}, {"before", 20}, {NULL, 0}};
 static const sk_http_qparam Q_REQUEST_NEW[] = {
     {"lang", 2}, {"kind", 32}, {"asset", 20}, {"aq", 200}, {NULL, 0}};
-static const sk_http_qparam Q_LEDGER[] = {{"lang", 2}, {"status", 15}, {"unit", 64},
-                                          {"from", 32}, {"until", 32}, {NULL, 0}};
+static const sk_http_qparam Q_LEDGER[] = {{"lang", 2},  {"status", 15}, {"unit", 64},
+                                          {"from", 32}, {"until", 32},  {NULL, 0}};
 
 typedef struct web_route {
 	sk_http_route rt; /* method, path, flags, cap, query: as the API's (the handler is page) */
@@ -89,10 +88,9 @@ static const web_route routes[] = {
 };
 // clang-format on
 
-static const char *const owned_prefixes[] = {"/login",  "/logout", "/password",
-                                             "/totp",   "/assets", "/decide",
-                                             "/policy", "/audit",  "/static/",
-                                             "/requests", "/ledgers"};
+static const char *const owned_prefixes[] = {"/login",   "/logout",   "/password", "/totp",
+                                             "/assets",  "/decide",   "/policy",   "/audit",
+                                             "/static/", "/requests", "/ledgers"};
 
 bool sk_web_owns(const char *path, size_t n)
 {
@@ -106,6 +104,8 @@ bool sk_web_owns(const char *path, size_t n)
 	}
 	return false;
 }
+
+#define SK_WEB_NAME_MAX 64 /* a {name} path segment with its NUL */
 
 /*
  * Matches pattern ("/assets/{id}/edit") against the path; {id} a positive
@@ -305,10 +305,10 @@ void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_h
 	    SK_TV("can_assets", sk_web_can(w, SK_CAP_ASSET_READ) ? "1" : NULL),
 	    SK_TV("can_decide", sk_web_can(w, SK_CAP_DECIDE) ? "1" : NULL),
 	    SK_TV("can_audit", sk_web_can(w, SK_CAP_AUDIT_READ) ? "1" : NULL),
-	    SK_TV("can_requests", sk_web_can(w, SK_CAP_REQUEST_FILE) ||
-	                                  sk_web_can(w, SK_CAP_REQUEST_APPROVE)
-	                              ? "1"
-	                              : NULL),
+	    SK_TV("can_requests",
+	          sk_web_can(w, SK_CAP_REQUEST_FILE) || sk_web_can(w, SK_CAP_REQUEST_APPROVE)
+	              ? "1"
+	              : NULL),
 	    SK_TV("can_ledgers", sk_web_can(w, SK_CAP_LEDGER_READ) ? "1" : NULL),
 	    SK_TV("lang_other_url", other),
 	    SK_TV("lang_other", w->lang == SK_LANG_JA ? "en" : "ja"),

@@ -357,8 +357,8 @@ static void before_filing(const char *backend)
 	assert_null(preview(s, &staff, "nope", 0, NULL, &refused, SK_ERR_INVALID, "kind"));
 	assert_null(
 	    preview(s, &staff, "exception", 0, "fly", &refused, SK_ERR_INVALID, "details.action"));
-	assert_null(preview(s, &staff, "take_out", 999999, NULL, &refused, SK_ERR_NOT_FOUND,
-	                    "asset_id"));
+	assert_null(
+	    preview(s, &staff, "take_out", 999999, NULL, &refused, SK_ERR_NOT_FOUND, "asset_id"));
 
 	/* Overdue: pending for more than the days, and only pending. */
 	int64_t now = sk_clock_now();
