@@ -25,6 +25,7 @@
 #define PAGE_ROWS  50
 #define ASSETS_MAX 200 /* the asset choices of a form (a search narrows them) */
 #define INBOX_MAX  1000
+#define LEDGER_MAX 500 /* rows a ledger page shows; the export has them all */
 
 static const char *const statuses[] = {"pending",     "approved",  "rejected", "withdrawn",
                                        "in_progress", "completed", "expired"};
@@ -438,7 +439,7 @@ static void form_page(sk_web_req *w, int status, const form_state *s)
 	if (ok && sk_web_render(w, &main, "request_form", v, N(v))) {
 		char title[200];
 		snprintf(title, sizeof(title), "%s: %s", sk_web_t(w, SK_M_UI_RQ_NEW),
-		         field_title(w, &(sk_field){.ja = ds->ja, .en = ds->en}));
+		         w->lang == SK_LANG_JA ? ds->ja : ds->en);
 		sk_web_page_titled(w, status, title, &main);
 	}
 	sk_html_frag_free(&assets);
@@ -761,8 +762,7 @@ static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr
 	    SK_TF("comment", &comment),
 	    SK_TV("can_withdraw", pending && mine ? "1" : NULL),
 	    SK_TF("complete", &complete),
-	    SK_TV("complete_title",
-	          fs ? field_title(w, &(sk_field){.ja = fs->ja, .en = fs->en}) : NULL),
+	    SK_TV("complete_title", fs ? (w->lang == SK_LANG_JA ? fs->ja : fs->en) : NULL),
 	    SK_TV("csrf", w->ap.csrf_token)};
 	if (ok && sk_web_render(w, &main, "request", v, N(v))) {
 		char title[200];
@@ -793,8 +793,8 @@ static void after(sk_web_req *w, sk_err e, sk_buf *err)
 	if (e == SK_ERR_INVALID || e == SK_ERR_CONFLICT || e == SK_ERR_SELF_APPROVAL) {
 		/* Self-approval is refused and said so (403), not hidden as out of scope. */
 		const char *f = err->field;
-		bool on_page = f && (!strcmp(f, "comment") || !strncmp(f, "returned_on", 11) ||
-		                     sk_schema_field(&sk_schema_request_complete, f));
+		bool on_page =
+		    f && (!strcmp(f, "comment") || sk_schema_field(&sk_schema_request_complete, f));
 		sk_web_error(w, on_page ? f : NULL, sk_msg_of(err, e, w->lang));
 		return detail_page(w, sk_err_http_status(e), e, err);
 	}
@@ -930,6 +930,8 @@ void sk_web_ledger(sk_web_req *w)
 		sk_html_render(&head, "rq_th", w->lang, v, 1);
 	}
 	json_array_foreach (json_object_get(j, "rows"), i, row) {
+		if (i == LEDGER_MAX)
+			break;
 		sk_html_frag cells = SK_HTML_FRAG_INIT;
 		bool withheld = json_is_true(json_object_get(row, "details_withheld"));
 		json_array_foreach (cols, k, col) {
@@ -959,11 +961,19 @@ void sk_web_ledger(sk_web_req *w)
 	char count[24];
 	snprintf(count, sizeof(count), "%zu", json_array_size(json_object_get(j, "rows")));
 	const char *title = ledger_title(w, name);
-	sk_tv v[] = {
-	    SK_TV("name", name),       SK_TV("caption", title),        SK_TF("head", &head),
-	    SK_TF("rows", &rows),      SK_TV("count", count),          SK_TF("status_options", &st),
-	    SK_TV("status", q.status), SK_TV("unit", q.unit),          SK_TV("from", q.from),
-	    SK_TV("until", q.until),   SK_TV("csrf", w->ap.csrf_token)};
+	bool more = json_array_size(json_object_get(j, "rows")) > LEDGER_MAX;
+	sk_tv v[] = {SK_TV("more", more ? "1" : NULL),
+	             SK_TV("name", name),
+	             SK_TV("caption", title),
+	             SK_TF("head", &head),
+	             SK_TF("rows", &rows),
+	             SK_TV("count", count),
+	             SK_TF("status_options", &st),
+	             SK_TV("status", q.status),
+	             SK_TV("unit", q.unit),
+	             SK_TV("from", q.from),
+	             SK_TV("until", q.until),
+	             SK_TV("csrf", w->ap.csrf_token)};
 	if (sk_web_render(w, &main, "ledger", v, N(v)))
 		sk_web_page_titled(w, status, title, &main);
 	json_decref(j);
