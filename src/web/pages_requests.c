@@ -451,12 +451,12 @@ static void form_page(sk_web_req *w, int status, const form_state *s)
 
 /*
  * The policy's answer for the form (sk_request_preview): on record when it
- * is about a stored asset. Errors (an asset out of scope) go to the summary
- * and beside the asset.
+ * is about a stored asset (action: an exception's, or NULL). Errors (an
+ * asset out of scope) go to the summary and beside the asset.
  */
-static void preview(sk_web_req *w, form_state *s, json_t **dj, sk_err *pe, sk_buf *perr)
+static void preview(sk_web_req *w, form_state *s, const char *action, json_t **dj, sk_err *pe,
+                    sk_buf *perr)
 {
-	const char *action = s->posted ? sk_form_get(s->posted, "action") : NULL;
 	sk_ctx c;
 	sk_http_ctx(w->r, &c);
 	*pe = sk_request_preview(&c, s->kind, s->asset_id, action, dj, &s->refused, perr);
@@ -483,7 +483,7 @@ void sk_web_request_new(sk_web_req *w)
 	sk_err pe = SK_OK;
 	sk_buf perr = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	if (!s.asset_id)
-		preview(w, &s, &dj, &pe, &perr);
+		preview(w, &s, NULL, &dj, &pe, &perr);
 	if (pe && sk_err_http_status(pe) >= 500)
 		sk_web_fail(w, pe, &perr);
 	else
@@ -537,7 +537,7 @@ void sk_web_request_create(sk_web_req *w)
 		e = sk_fail_msg(&err, SK_ERR_INVALID, "asset_id", NULL, SK_M_FIELD_RANGE, 1LL,
 		                (long long)INT64_MAX);
 	if (!e && op && !strcmp(op, "check")) {
-		preview(w, &s, &pj, &e, &err);
+		preview(w, &s, sk_form_get(fm, "action"), &pj, &e, &err);
 		if (e == SK_OK || sk_err_http_status(e) < 500) {
 			if (e)
 				summary_error(w, e, &err, ds);
@@ -586,7 +586,7 @@ void sk_web_request_create(sk_web_req *w)
 		s.err = &err;
 		/* The answer beside the errors, on record as any decision handed out. */
 		if (!(err.field && !strcmp(err.field, "asset_id")))
-			preview(w, &s, &pj, &pe, &perr);
+			preview(w, &s, sk_form_get(fm, "action"), &pj, &pe, &perr);
 		form_page(w, e == SK_ERR_CONFLICT ? 409 : 400, &s);
 	} else {
 		sk_web_fail(w, e, &err);
