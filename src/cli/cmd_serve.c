@@ -67,7 +67,8 @@ int sk_cmd_serve_run(const char *db, const char *listen, int threads)
 	                    .listen = listen,
 	                    .threads = threads,
 	                    .on_ready = on_ready,
-	                    .ready_ctx = &rd};
+	                    .ready_ctx = &rd,
+	                    .remind_days = SK_MAINT_DEFAULT_REMIND_DAYS};
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_http_serve(&c, &err);
 	sk_maint_stop();
@@ -144,7 +145,8 @@ int sk_cmd_serve(int argc, char **argv)
 	                      .n_trusted_proxies = proxies.n,
 	                      .metrics_from = metrics.v,
 	                      .n_metrics_from = metrics.n,
-	                      .on_ready = on_ready};
+	                      .on_ready = on_ready,
+	                      .remind_days = (int)remind};
 	struct ready rd = {.db_url = cfg.db_url, .remind_days = (int)remind};
 	cfg.ready_ctx = &rd;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);

@@ -643,6 +643,20 @@ static sk_err citations_text(json_t *dj, sk_buf *out)
 	return e;
 }
 
+/*
+ * Whether a filing is refused outright (forbidden_by_policy): an exception
+ * where the profile names no exception approver and the rule allows none; any
+ * other kind whose decision forbids, unless the rule allows an exception
+ * through an ordinary approval (a 「…しないこと。ただし…の許可を得て」 proviso).
+ */
+static bool refused_outright(bool exception, bool decided, const sk_decision *d,
+                             const sk_exception_route *xr)
+{
+	if (exception)
+		return !xr && !(decided && d->decision == SK_DEC_FORBID && d->exception_possible);
+	return decided && d->decision == SK_DEC_FORBID && !(d->exception_possible && d->proviso);
+}
+
 sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_buf *err)
 {
 	if (id_out)
@@ -757,7 +771,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	if (exception) {
 		if (xr) {
 			route[nroute++] = xr->approver; /* 成田 基準 6(5)①: the CISO's permission */
-		} else if (decided && d.decision == SK_DEC_FORBID && d.exception_possible) {
+		} else if (!refused_outright(true, decided, &d, xr)) {
 			for (unsigned i = 0; i < d.n_approvers && nroute < ROUTE_MAX; i++)
 				route[nroute++] = d.approvers[i];
 			any_of = d.approver_mode == SK_APPROVE_ANY_OF;
@@ -779,7 +793,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			    "be reported afterwards");
 			goto out;
 		}
-	} else if (decided && d.decision == SK_DEC_FORBID && !(d.exception_possible && d.proviso)) {
+	} else if (refused_outright(false, decided, &d, xr)) {
 		sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		citations_text(dj, &cites);
 		e = sk_fail_at(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
@@ -970,6 +984,81 @@ out:
 	json_decref(dj);
 	json_decref(confirmed);
 	return e;
+}
+
+/* --- before filing --- */
+
+bool sk_request_kind_decided(const char *kind)
+{
+	return kind && (strcmp(kind, "exception") == 0 || kind_action(kind) >= 0);
+}
+
+sk_err sk_request_preview(sk_ctx *c, const char *kind, int64_t asset_id, const char *action,
+                          json_t **out, bool *refused, sk_buf *err)
+{
+	*out = NULL;
+	*refused = false;
+	if (!sk_schema_request_details(kind))
+		return fail_at(err, SK_ERR_INVALID, "kind", "kind: unknown request kind '%.64s'",
+		               kind ? kind : "");
+	bool exception = strcmp(kind, "exception") == 0;
+	int act = kind_action(kind);
+	if (exception && action && *action) {
+		sk_action a;
+		if (sk_action_parse(action, &a) != SK_OK)
+			return fail_at(err, SK_ERR_INVALID, "action",
+			               "details.action: unknown action '%.64s'", action);
+		act = (int)a;
+	}
+	const sk_policy *pol = NULL;
+	const sk_scope *sc = NULL;
+	sk_err e = sk_ctx_policy(c, &pol, err);
+	if (!e && !pol)
+		e = sk_fail(err, SK_ERR_CONFLICT, "the installation has no policy profile");
+	if (!e)
+		e = sk_ctx_scope(c, &sc, err);
+	if (e || act < 0) {
+		/* A kind without a decision (zone_entry …): an exception's refusal still shows. */
+		if (!e && exception)
+			*refused =
+			    refused_outright(true, false, NULL, sk_policy_exception_route(pol));
+		return e;
+	}
+	uint32_t roles = sc ? sc->roles : 0;
+	sk_decision d;
+	memset(&d, 0, sizeof(d));
+	d.approver = SK_ROLE_NONE;
+	sk_decision_made made;
+	sk_decision_made_init(&made);
+	json_t *dj = NULL;
+	e = decide(c, pol, (sk_action)act, asset_id, roles, &made, &d, &dj, err);
+	if (!e && asset_id) {
+		struct facts_ctx f = {.pol = pol, .act = (sk_action)act, .roles = roles};
+		bool top;
+		if (!sk_asset_read(c, asset_id, true, take_facts, &f, &top, NULL) && f.ok)
+			approvers_of(pol, (sk_action)act, dj, &d, &f.in);
+	}
+	/* Handed out, so on record first (as POST /api/v1/decisions records it). */
+	if (!e && made.asset_id)
+		e = sk_decision_record(c, &made, err);
+	sk_decision_made_free(&made);
+	if (e) {
+		json_decref(dj);
+		return e;
+	}
+	*refused = refused_outright(exception, true, &d, sk_policy_exception_route(pol));
+	*out = dj;
+	return SK_OK;
+}
+
+bool sk_request_overdue(const json_t *r, int days, int64_t now)
+{
+	const char *status = json_string_value(json_object_get(r, "status"));
+	const char *at = json_string_value(json_object_get(r, "created_at"));
+	int64_t us = 0;
+	if (!status || strcmp(status, "pending") != 0 || !at || sk_clock_parse_us(at, &us))
+		return false;
+	return us / 1000000 < now - (int64_t)days * 86400;
 }
 
 /* --- decisions --- */

@@ -43,6 +43,7 @@
 #define SK_REQUEST_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../core/sk_buf.h"
@@ -107,6 +108,33 @@ typedef struct sk_request_filter {
 
 /* The requests of the box, newest first, as an array of sk_request_get's objects without steps. */
 sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_buf *err);
+
+/*
+ * Whether a request of kind is decided by the policy engine (a policy
+ * action, or an exception, decided on the action its details name), and so
+ * is about an asset when one is named: what a form offers the asset for.
+ */
+bool sk_request_kind_decided(const char *kind);
+
+/*
+ * The decision a filing of kind about asset_id (0: none) would be judged by,
+ * for c's actor, before filing: what a form shows (the safeguards to
+ * confirm, the approver, the cited articles). action: for an exception, the
+ * action its details name (NULL: none). *out is a new reference to the SPEC
+ * §3 decision, or NULL for a kind without one; *refused whether the filing
+ * would be refused outright (forbidden_by_policy). A decision on a stored
+ * asset is recorded ("decision", as POST /api/v1/decisions) before it is
+ * handed out; an asset out of scope is SK_ERR_NOT_FOUND.
+ */
+sk_err sk_request_preview(sk_ctx *c, const char *kind, int64_t asset_id, const char *action,
+                          json_t **out, bool *refused, sk_buf *err);
+
+/*
+ * Whether the request r (as sk_request_get shows it) is overdue at now:
+ * pending for more than days, the rule by which sk_notify_remind_overdue
+ * reminds its approvers.
+ */
+bool sk_request_overdue(const json_t *r, int days, int64_t now);
 
 /*
  * Marks approved exceptions whose period ended before today (in Japan) as

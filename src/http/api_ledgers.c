@@ -6,6 +6,7 @@
  * Scope is the domain's: rows outside the caller's ledger.read units are
  * not listed; an unknown ledger answers 404.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,13 +65,20 @@ void sk_api_ledger_get(sk_http_rctx *r)
 		return;
 	}
 	sk_buf_free(&err);
+	sk_api_ledger_send(r, r->param, fmt, enc, buf, n);
+}
+
+void sk_api_ledger_send(sk_http_rctx *r, const char *ledger, sk_ledger_format fmt,
+                        sk_csv_encoding enc, char *buf, size_t n)
+{
+	bool xlsx = fmt == SK_LEDGER_XLSX;
 	/*
 	 * An ASCII name, and the ledger's Japanese title for the clients that read RFC 6266's
 	 * filename* ("持ち出し記録-2026-12-06.csv"), percent-encoded as RFC 5987 asks.
 	 */
 	char name[128], disp[640], title[384];
-	sk_ledger_file_name(r->param, fmt, name, sizeof(name));
-	const char *ja = sk_ledger_title(r->param), *rest = strchr(name, '-');
+	sk_ledger_file_name(ledger, fmt, name, sizeof(name));
+	const char *ja = sk_ledger_title(ledger), *rest = strchr(name, '-');
 	size_t tn = 0;
 	for (const unsigned char *p = (const unsigned char *)(ja ? ja : ""); *p; p++)
 		tn += (size_t)snprintf(title + tn, sizeof(title) - tn, "%%%02X", *p);

@@ -65,6 +65,11 @@ typedef struct sk_http_config {
 	 */
 	void (*on_ready)(void *ctx, const char *address);
 	void *ready_ctx;
+	/*
+	 * After how many days a pending request is overdue (the housekeeping's
+	 * reminder, serve --remind-after; 0: at once): the web UI marks it.
+	 */
+	int remind_days;
 } sk_http_config;
 
 #define SK_HTTP_MAX_BODY            (1u << 20)

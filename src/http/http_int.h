@@ -25,6 +25,7 @@
 #include "../domain/authz.h"
 #include "../domain/ctx.h"
 #include "../domain/decision.h"
+#include "../domain/ledger.h"
 #include "../domain/schema.h"
 #include "../policy/policy.h"
 #include "../store/store.h"
@@ -353,6 +354,12 @@ void sk_api_decision(sk_http_rctx *r);
 void sk_api_request_file(sk_http_rctx *r);
 void sk_api_request_list(sk_http_rctx *r);
 void sk_api_ledger_get(sk_http_rctx *r);
+/*
+ * Sends an export of ledger (sk_ledger_export's bytes, buf: freed here) as an
+ * attachment named for it: the API's and the web UI's export buttons alike.
+ */
+void sk_api_ledger_send(sk_http_rctx *r, const char *ledger, sk_ledger_format fmt,
+                        sk_csv_encoding enc, char *buf, size_t n);
 void sk_api_request_get(sk_http_rctx *r);
 void sk_api_request_approve(sk_http_rctx *r);
 void sk_api_request_reject(sk_http_rctx *r);

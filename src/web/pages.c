@@ -65,8 +65,8 @@ static bool plain_field(sk_web_req *w, sk_html_frag *out, const char *key, sk_ms
 
 /*
  * The newest requests of box (the inbox's pending ones, or one's own), a
- * line each: number, kind in the reader's language, status. What a 8:30
- * Monday needs first; the requests' own pages come with issue 14's rest.
+ * line each: number, kind in the reader's language, status, linking to the
+ * request's page. What a 8:30 Monday needs first.
  */
 static void request_lines(sk_web_req *w, const char *box, sk_html_frag *out)
 {
@@ -81,15 +81,16 @@ static void request_lines(sk_web_req *w, const char *box, sk_html_frag *out)
 		json_array_foreach (list, i, r) {
 			const char *kind = json_string_value(json_object_get(r, "kind"));
 			const sk_schema *sc = kind ? sk_schema_request_details(kind) : NULL;
-			char line[300];
+			char line[300], href[48];
+			long long id = (long long)json_integer_value(json_object_get(r, "id"));
 			snprintf(
-			    line, sizeof(line), "R-%06lld %s — %s%s%s",
-			    (long long)json_integer_value(json_object_get(r, "id")),
+			    line, sizeof(line), "R-%06lld %s — %s%s%s", id,
 			    sc ? (w->lang == SK_LANG_JA ? sc->ja : sc->en) : (kind ? kind : ""),
 			    json_string_value(json_object_get(r, "status")), inbox ? " — " : "",
 			    inbox ? json_string_value(json_object_get(r, "requester")) : "");
-			sk_tv v[] = {SK_TV("text", line)};
-			sk_html_render(out, "li", w->lang, v, 1);
+			snprintf(href, sizeof(href), "/requests/%lld", id);
+			sk_tv v[] = {SK_TV("href", href), SK_TV("text", line)};
+			sk_html_render(out, "rq_link_item", w->lang, v, 2);
 		}
 	}
 	json_decref(list);

@@ -32,6 +32,12 @@ static const sk_http_qparam Q_ASSETS[] = {{"lang", 2},    {"unit", 64}, {"type",
 static const sk_http_qparam Q_DECIDE[] = {{"lang", 2}, {"asset", 20}, {NULL, 0}};
 static const sk_http_qparam Q_POLICY[] = {{"lang", 2}, {"q", 200}, {NULL, 0}};
 static const sk_http_qparam Q_AUDIT[] = {{"lang", 2}, {"after", 20}, {NULL, 0}};
+static const sk_http_qparam Q_REQUESTS[] = {{"lang", 2},  {"box", 8},     {"status", 15},
+                                            {"kind", 32}, {"before", 20}, {NULL, 0}};
+static const sk_http_qparam Q_REQUEST_NEW[] = {
+    {"lang", 2}, {"kind", 32}, {"asset", 20}, {"aq", 200}, {NULL, 0}};
+static const sk_http_qparam Q_LEDGER[] = {{"lang", 2},  {"status", 15}, {"unit", 64},
+                                          {"from", 32}, {"until", 32},  {NULL, 0}};
 
 typedef struct web_route {
 	sk_http_route rt; /* method, path, flags, cap, query: as the API's (the handler is page) */
@@ -68,12 +74,23 @@ static const web_route routes[] = {
     R("GET", "/policy", 0, SK_HTTP_ANY_ROLE, sk_web_policy, Q_POLICY),
     R("GET", "/audit", 0, SK_CAP_AUDIT_READ, sk_web_audit, Q_AUDIT),
     R("POST", "/audit/verify", W_FORM, SK_CAP_AUDIT_READ, sk_web_audit_verify, Q_LANG),
+    R("GET", "/requests", 0, SK_HTTP_ANY_ROLE, sk_web_requests, Q_REQUESTS),
+    R("GET", "/requests/new", 0, SK_CAP_REQUEST_FILE, sk_web_request_new, Q_REQUEST_NEW),
+    R("POST", "/requests/new", W_FORM, SK_CAP_REQUEST_FILE, sk_web_request_create, Q_LANG),
+    R("GET", "/requests/{id}", 0, SK_HTTP_ANY_ROLE, sk_web_request, Q_LANG),
+    R("POST", "/requests/{id}/approve", W_FORM, SK_CAP_REQUEST_APPROVE, sk_web_request_approve, Q_LANG),
+    R("POST", "/requests/{id}/reject", W_FORM, SK_CAP_REQUEST_APPROVE, sk_web_request_reject, Q_LANG),
+    R("POST", "/requests/{id}/withdraw", W_FORM, SK_CAP_REQUEST_FILE, sk_web_request_withdraw, Q_LANG),
+    R("POST", "/requests/{id}/complete", W_FORM, SK_HTTP_ANY_ROLE, sk_web_request_complete, Q_LANG),
+    R("GET", "/ledgers", 0, SK_CAP_LEDGER_READ, sk_web_ledgers, Q_LANG),
+    R("GET", "/ledgers/{name}", 0, SK_CAP_LEDGER_READ, sk_web_ledger, Q_LEDGER),
+    R("POST", "/ledgers/{name}/export", W_FORM, SK_CAP_LEDGER_READ, sk_web_ledger_export, Q_LANG),
 };
 // clang-format on
 
-static const char *const owned_prefixes[] = {"/login",  "/logout", "/password",
-                                             "/totp",   "/assets", "/decide",
-                                             "/policy", "/audit",  "/static/"};
+static const char *const owned_prefixes[] = {"/login",   "/logout",   "/password", "/totp",
+                                             "/assets",  "/decide",   "/policy",   "/audit",
+                                             "/static/", "/requests", "/ledgers"};
 
 bool sk_web_owns(const char *path, size_t n)
 {
@@ -88,12 +105,27 @@ bool sk_web_owns(const char *path, size_t n)
 	return false;
 }
 
-/* Matches pattern ("/assets/{id}/edit") against the path; {id} a positive integer into *id. */
-static bool match(const char *pat, const char *path, size_t n, int64_t *id)
+#define SK_WEB_NAME_MAX 64 /* a {name} path segment with its NUL */
+
+/*
+ * Matches pattern ("/assets/{id}/edit") against the path; {id} a positive
+ * integer into *id, {name} a word of [a-z0-9_] (a ledger's name) into name.
+ */
+static bool match(const char *pat, const char *path, size_t n, int64_t *id,
+                  char name[SK_WEB_NAME_MAX])
 {
 	const char *p = path, *end = path + n;
 	while (*pat) {
-		if (strncmp(pat, "{id}", 4) == 0) {
+		if (strncmp(pat, "{name}", 6) == 0) {
+			size_t k = 0;
+			while (p < end && k + 1 < SK_WEB_NAME_MAX &&
+			       ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+				name[k++] = *p++;
+			name[k] = '\0';
+			if (k == 0 || (p < end && *p != '/'))
+				return false;
+			pat += 6;
+		} else if (strncmp(pat, "{id}", 4) == 0) {
 			int64_t v = 0;
 			const char *s = p;
 			while (p < end && *p >= '0' && *p <= '9' && p - s < 18)
@@ -273,6 +305,11 @@ void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_h
 	    SK_TV("can_assets", sk_web_can(w, SK_CAP_ASSET_READ) ? "1" : NULL),
 	    SK_TV("can_decide", sk_web_can(w, SK_CAP_DECIDE) ? "1" : NULL),
 	    SK_TV("can_audit", sk_web_can(w, SK_CAP_AUDIT_READ) ? "1" : NULL),
+	    SK_TV("can_requests",
+	          sk_web_can(w, SK_CAP_REQUEST_FILE) || sk_web_can(w, SK_CAP_REQUEST_APPROVE)
+	              ? "1"
+	              : NULL),
+	    SK_TV("can_ledgers", sk_web_can(w, SK_CAP_LEDGER_READ) ? "1" : NULL),
 	    SK_TV("lang_other_url", other),
 	    SK_TV("lang_other", w->lang == SK_LANG_JA ? "en" : "ja"),
 	    SK_TV("lang_is_ja", w->lang == SK_LANG_JA ? "1" : NULL),
@@ -472,7 +509,8 @@ void sk_web_dispatch(sk_http_rctx *r)
 	bool head = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		int64_t id = 0;
-		if (!match(routes[i].rt.path, path.base, path.len, &id))
+		char name[SK_WEB_NAME_MAX] = "";
+		if (!match(routes[i].rt.path, path.base, path.len, &id, name))
 			continue;
 		path_found = true;
 		const char *m = routes[i].rt.method;
@@ -480,6 +518,7 @@ void sk_web_dispatch(sk_http_rctx *r)
 		    h2o_memis(req->method.base, req->method.len, m, strlen(m))) {
 			found = &routes[i];
 			r->id = id;
+			snprintf(r->param, sizeof(r->param), "%s", name);
 			break;
 		}
 	}

@@ -72,5 +72,17 @@ void sk_web_decide_post(sk_web_req *w);
 void sk_web_policy(sk_web_req *w);
 void sk_web_audit(sk_web_req *w);
 void sk_web_audit_verify(sk_web_req *w);
+/* Requests, approvals and ledgers (pages_requests.c). */
+void sk_web_requests(sk_web_req *w);
+void sk_web_request_new(sk_web_req *w);
+void sk_web_request_create(sk_web_req *w);
+void sk_web_request(sk_web_req *w);
+void sk_web_request_approve(sk_web_req *w);
+void sk_web_request_reject(sk_web_req *w);
+void sk_web_request_withdraw(sk_web_req *w);
+void sk_web_request_complete(sk_web_req *w);
+void sk_web_ledgers(sk_web_req *w);
+void sk_web_ledger(sk_web_req *w);
+void sk_web_ledger_export(sk_web_req *w);
 
 #endif

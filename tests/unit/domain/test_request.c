@@ -269,6 +269,88 @@ static void flow_all(void **state)
 	sk_test_each_backend(flow);
 }
 
+/*
+ * Before filing (the web form): the decision the filing is judged by, its
+ * refusal said beforehand, a stored asset's decision on record, none for a
+ * record kind; and the overdue rule of the reminders.
+ */
+static json_t *preview(sk_store *s, who *w, const char *kind, int64_t asset, const char *action,
+                       bool *refused, sk_err want, const char *text)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	w->actor.login = w->login;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &w->actor);
+	json_t *d = NULL;
+	sk_err e = sk_request_preview(&c, kind, asset, action, &d, refused, &err);
+	sk_ctx_fini(&c);
+	if (want)
+		dt_expect(e, want, &err, text);
+	else
+		dt_ok(e, &err);
+	sk_buf_free(&err);
+	return d;
+}
+
+static void before_filing(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	setup(s);
+	int64_t doc = add_asset(s, "dm", "2"), top = add_asset(s, "dm", "3");
+	who staff = as(s, "dmstaff");
+	bool refused = true;
+	assert_true(sk_request_kind_decided("take_out"));
+	assert_true(sk_request_kind_decided("exception"));
+	assert_false(sk_request_kind_decided("zone_entry"));
+	assert_false(sk_request_kind_decided(NULL));
+
+	/* 7(7)イ on a stored asset: approval by the 対策責任者, three safeguards, recorded. */
+	int64_t n0 = dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'decision'");
+	json_t *d = preview(s, &staff, "take_out", doc, NULL, &refused, SK_OK, NULL);
+	assert_false(refused);
+	assert_string_equal(str(d, "decision"), "require_approval");
+	assert_string_equal(str(d, "approver_role"), "dm_officer");
+	assert_int_equal(json_array_size(json_object_get(d, "safeguards")), 3);
+	json_decref(d);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'decision'"),
+	                 n0 + 1);
+	/* 7(3): a copy of 機密性3 is refused outright; as an exception it is not. */
+	d = preview(s, &staff, "copy", top, NULL, &refused, SK_OK, NULL);
+	assert_true(refused);
+	json_decref(d);
+	d = preview(s, &staff, "exception", top, "copy", &refused, SK_OK, NULL);
+	assert_false(refused);
+	json_decref(d);
+	/* A record kind has no decision; unknown kinds, actions and assets are named. */
+	d = preview(s, &staff, "zone_entry", 0, NULL, &refused, SK_OK, NULL);
+	assert_null(d);
+	assert_false(refused);
+	assert_null(preview(s, &staff, "nope", 0, NULL, &refused, SK_ERR_INVALID, "kind"));
+	assert_null(
+	    preview(s, &staff, "exception", 0, "fly", &refused, SK_ERR_INVALID, "details.action"));
+	assert_null(
+	    preview(s, &staff, "take_out", 999999, NULL, &refused, SK_ERR_NOT_FOUND, "asset_id"));
+
+	/* Overdue: pending for more than the days, and only pending. */
+	int64_t now = sk_clock_now();
+	char at[SK_TIME_STR_MAX];
+	sk_clock_format(now - 4 * 86400, at);
+	json_t *r = json_pack("{s:s, s:s}", "status", "pending", "created_at", at);
+	assert_true(sk_request_overdue(r, 3, now));
+	assert_false(sk_request_overdue(r, 5, now));
+	json_object_set_new(r, "status", json_string("approved"));
+	assert_false(sk_request_overdue(r, 3, now));
+	json_decref(r);
+	assert_true(sk_test_log_intact(s) > 0);
+	sk_store_close(s);
+}
+
+static void before_filing_all(void **state)
+{
+	(void)state;
+	sk_test_each_backend(before_filing);
+}
+
 /* Filing under the fault seam: each failed write or commit leaves nothing behind. */
 struct fctx {
 	dt_who w;
@@ -306,6 +388,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(flow_all),
 	    cmocka_unit_test(faults_all),
+	    cmocka_unit_test(before_filing_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
