@@ -999,14 +999,14 @@ sk_err sk_request_preview(sk_ctx *c, const char *kind, int64_t asset_id, const c
 	*out = NULL;
 	*refused = false;
 	if (!sk_schema_request_details(kind))
-		return fail_at(err, SK_ERR_INVALID, "kind", "kind: unknown request kind '%.64s'",
+		return sk_fail_at(err, SK_ERR_INVALID, "kind", "kind: unknown request kind '%.64s'",
 		               kind ? kind : "");
 	bool exception = strcmp(kind, "exception") == 0;
 	int act = kind_action(kind);
 	if (exception && action && *action) {
 		sk_action a;
 		if (sk_action_parse(action, &a) != SK_OK)
-			return fail_at(err, SK_ERR_INVALID, "action",
+			return sk_fail_at(err, SK_ERR_INVALID, "action",
 			               "details.action: unknown action '%.64s'", action);
 		act = (int)a;
 	}

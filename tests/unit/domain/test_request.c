@@ -274,7 +274,7 @@ static void flow_all(void **state)
  * refusal said beforehand, a stored asset's decision on record, none for a
  * record kind; and the overdue rule of the reminders.
  */
-static json_t *preview(sk_store *s, who *w, const char *kind, int64_t asset, const char *action,
+static json_t *preview(sk_store *s, dt_who *w, const char *kind, int64_t asset, const char *action,
                        bool *refused, sk_err want, const char *text)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -297,7 +297,7 @@ static void before_filing(const char *backend)
 	sk_store *s = sk_test_open_fresh(backend);
 	setup(s);
 	int64_t doc = add_asset(s, "dm", "2"), top = add_asset(s, "dm", "3");
-	who staff = as(s, "dmstaff");
+	dt_who staff = dt_as(s, "dmstaff");
 	bool refused = true;
 	assert_true(sk_request_kind_decided("take_out"));
 	assert_true(sk_request_kind_decided("exception"));
