@@ -468,66 +468,90 @@ static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
  * Who is told of a step, in its transaction: the approvers when a request
  * comes to wait for them (filed, or approved by one of several), the
  * requester when it is decided. The notification carries the kind and the
- * number only (notify.h).
+ * number only (notify.h). now: the request as the step left it.
  */
-struct waits {
-	char status[16], role[40];
-	int64_t unit, requester;
-};
-
-static sk_err take_waits(void *ctx, const sk_row *row, sk_buf *err)
-{
-	(void)err;
-	struct waits *w = ctx;
-	snprintf(w->status, sizeof(w->status), "%s", sk_row_text(row, 0));
-	snprintf(w->role, sizeof(w->role), "%s", sk_row_is_null(row, 1) ? "" : sk_row_text(row, 1));
-	w->unit = sk_row_is_null(row, 2) ? 0 : sk_row_int(row, 2);
-	w->requester = sk_row_int(row, 3);
-	return SK_OK;
-}
-
-static sk_err notify_after(sk_ctx *c, int64_t id, const char *action, sk_buf *err)
+static sk_err notify_after(sk_ctx *c, const req_row *now, const char *action, sk_buf *err)
 {
 	bool filed = strcmp(action, "request.file") == 0;
 	bool decided =
 	    strcmp(action, "request.approve") == 0 || strcmp(action, "request.reject") == 0;
 	if (!filed && !decided)
 		return SK_OK;
-	struct waits w = {0};
-	sk_val p[] = {SK_VINT(id)};
-	sk_err e = sk_store_query(c->store,
-	                          "SELECT status, approver_role, approver_unit, requester_id FROM "
-	                          "requests WHERE id = ?",
-	                          p, 1, take_waits, &w, err);
-	if (!e && strcmp(w.status, "pending") == 0 && w.role[0] && w.unit)
-		e = sk_notify_holders(c, w.role, w.unit, w.requester, SK_NOTIFY_REQUEST_TO_DECIDE,
-		                      "request", id, err);
-	if (!e && decided && strcmp(w.status, "pending") != 0)
-		e = sk_notify_add(c, w.requester, SK_NOTIFY_REQUEST_DECIDED, "request", id, NULL,
-		                  err);
+	bool pending = strcmp(now->status, "pending") == 0;
+	sk_err e = SK_OK;
+	if (pending && now->approver_role && *now->approver_role && now->approver_unit)
+		e = sk_notify_holders(c, now->approver_role, now->approver_unit, now->requester_id,
+		                      SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
+	if (!e && decided && !pending)
+		e = sk_notify_add(c, now->requester_id, SK_NOTIFY_REQUEST_DECIDED, "request",
+		                  now->id, NULL, err);
 	return e;
 }
 
-/* Ends a transition: the audit entry with the images, then commit (or roll back on failure). */
-static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, sk_err e,
-                     sk_buf *err)
+static bool same_text(const char *a, const char *b)
 {
-	json_t *after = NULL;
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * Whether who_is answers alike for a and b: it reads the requester, the
+ * unit, the approver and the route (and the actor's grants, which a step
+ * does not change).
+ */
+static bool same_routing(const req_row *a, const req_row *b)
+{
+	return a->requester_id == b->requester_id && a->unit_id == b->unit_id &&
+	       a->approver_unit == b->approver_unit &&
+	       same_text(a->approver_role, b->approver_role) && same_text(a->route, b->route);
+}
+
+/*
+ * Ends a transition: the audit entry with the images, the notifications,
+ * then commit (or roll back on failure). The after image is read once, in
+ * the transaction, and is also the answer: when out is not NULL it receives
+ * the request as sk_request_get shows it to c's actor (SK_ERR_NOT_FOUND,
+ * rolling back, when the step left it out of their sight). was: the request
+ * before the step and what c's actor was to it (who_is), or NULL for a
+ * filing (its requester sees it).
+ */
+static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, const req_row *was,
+                     who_kind was_who, sk_err e, json_t **out, sk_buf *err)
+{
+	req_row now;
+	memset(&now, 0, sizeof(now));
+	if (out)
+		*out = NULL;
 	if (!e)
-		e = image_of(c, id, &after, err);
+		e = load_row(c->store, id, &now, err);
+	if (!e)
+		e = add_steps(c->store, &now, err);
 	if (!e)
 		e = sk_audit_change(c->store, c->actor->login, c->actor->address, action,
-		                    before ? before : SK_AUDIT_NONE, after, err, "request:%" PRId64,
-		                    id);
+		                    before ? before : SK_AUDIT_NONE, json_incref(now.j), err,
+		                    "request:%" PRId64, id);
 	else
 		json_decref(before);
 	if (!e)
-		e = notify_after(c, id, action, err);
-	if (e) {
-		sk_store_rollback(c->store);
-		return e;
+		e = notify_after(c, &now, action, err);
+	if (!e && out && was) {
+		who_kind who = was_who;
+		if (!same_routing(was, &now))
+			e = who_is(c, &now, &who, err);
+		if (!e && who == WHO_NONE)
+			e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
 	}
-	return sk_store_commit(c->store, err);
+	if (!e && out)
+		*out = json_incref(now.j);
+	req_row_free(&now);
+	if (!e)
+		e = sk_store_commit(c->store, err);
+	else
+		sk_store_rollback(c->store);
+	if (e && out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return e;
 }
 
 /* --- filing --- */
@@ -663,6 +687,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 {
 	if (id_out)
 		*id_out = 0;
+	if (in->request_out)
+		*in->request_out = NULL;
 	if (!c->actor->user_id)
 		return sk_fail(
 		    err, SK_ERR_INVALID,
@@ -970,7 +996,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		             decided ? "no approval needed (the policy's decision)"
 		                     : "recorded (no approval needed)",
 		             false, err);
-	e = finish(c, id, "request.file", NULL, e, err);
+	e = finish(c, id, "request.file", NULL, NULL, WHO_NONE, e, in->request_out, err);
 	if (!e && id_out)
 		*id_out = id;
 strings:
@@ -990,7 +1016,8 @@ out:
 
 /* --- decisions --- */
 
-static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, sk_buf *err)
+static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, json_t **out,
+                             sk_buf *err)
 {
 	if (!approve && (!comment || !comment[strspn(comment, " \t\r\n")]))
 		return fail_at(err, SK_ERR_INVALID, "comment",
@@ -1078,23 +1105,14 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 	if (!e)
 		e = add_step(c, id, approve ? "approve" : "reject", comment, who == WHO_DEPUTY,
 		             err);
-	e = finish(c, id, approve ? "request.approve" : "request.reject", before, e, err);
+	e = finish(c, id, approve ? "request.approve" : "request.reject", before, &r, who, e, out,
+	           err);
 out:
 	req_row_free(&r);
 	return e;
 }
 
-sk_err sk_request_approve(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
-{
-	return decide_request(c, id, true, comment, err);
-}
-
-sk_err sk_request_reject(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
-{
-	return decide_request(c, id, false, comment, err);
-}
-
-sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+static sk_err withdraw(sk_ctx *c, int64_t id, const char *comment, json_t **out, sk_buf *err)
 {
 	req_row r;
 	who_kind who;
@@ -1122,7 +1140,7 @@ sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *e
 	                  p, 2, NULL, err);
 	if (!e)
 		e = add_step(c, id, "withdraw", comment, false, err);
-	e = finish(c, id, "request.withdraw", before, e, err);
+	e = finish(c, id, "request.withdraw", before, &r, who, e, out, err);
 out:
 	req_row_free(&r);
 	return e;
@@ -1130,7 +1148,7 @@ out:
 
 /* --- follow-through --- */
 
-sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
+static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_buf *err)
 {
 	req_row r;
 	who_kind who;
@@ -1246,13 +1264,53 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 	if (!e)
 		e = add_step(c, id, strcmp(status, "completed") == 0 ? "complete" : "take_out",
 		             NULL, false, err);
-	e = finish(c, id, "request.complete", before, e, err);
+	e = finish(c, id, "request.complete", before, &r, who, e, out, err);
 	before = NULL;
 out:
 	json_decref(before);
 	json_decref(f);
 	req_row_free(&r);
 	return e;
+}
+
+/* --- the steps, as the API and the CLI take them --- */
+
+sk_err sk_request_take(sk_ctx *c, sk_request_step step, int64_t id, const char *comment,
+                       json_t *fields, json_t **out, sk_buf *err)
+{
+	if (out)
+		*out = NULL;
+	switch (step) {
+	case SK_REQUEST_APPROVE:
+		return decide_request(c, id, true, comment, out, err);
+	case SK_REQUEST_REJECT:
+		return decide_request(c, id, false, comment, out, err);
+	case SK_REQUEST_WITHDRAW:
+		return withdraw(c, id, comment, out, err);
+	case SK_REQUEST_COMPLETE:
+		return complete(c, id, fields, out, err);
+	}
+	return sk_fail(err, SK_ERR_INTERNAL, "unknown request step %d", (int)step);
+}
+
+sk_err sk_request_approve(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+{
+	return decide_request(c, id, true, comment, NULL, err);
+}
+
+sk_err sk_request_reject(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+{
+	return decide_request(c, id, false, comment, NULL, err);
+}
+
+sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+{
+	return withdraw(c, id, comment, NULL, err);
+}
+
+sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
+{
+	return complete(c, id, fields, NULL, err);
 }
 
 /* --- reads --- */
@@ -1541,7 +1599,8 @@ sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
 			    q, 2, NULL, err);
 			if (!e)
 				e = add_step(c, d.ids[i], "expire", NULL, false, err);
-			if ((e = finish(c, d.ids[i], "request.expire", before, e, err)))
+			if ((e = finish(c, d.ids[i], "request.expire", before, NULL, WHO_NONE, e,
+			                NULL, err)))
 				return e;
 			if (n_out)
 				(*n_out)++;
