@@ -975,16 +975,13 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		    SK_VINT(now),
 		    approver == SK_ROLE_NONE ? SK_VINT(now) : SK_VNULL,
 		};
-		e = sk_store_query_int(
+		e = sk_store_insert(
 		    c->store,
 		    "INSERT INTO requests (kind, status, requester_id, requester, unit_id, "
-		    "asset_id, "
-		    "action, reason, details, decision, safeguards_confirmed, approver_role, "
-		    "route, "
-		    "approver_unit, emergency, period_from, period_until, created_at, updated_at, "
-		    "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		    "?) "
-		    "RETURNING id",
+		    "asset_id, action, reason, details, decision, safeguards_confirmed, "
+		    "approver_role, route, approver_unit, emergency, period_from, period_until, "
+		    "created_at, updated_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		    "?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		    p, sizeof(p) / sizeof(p[0]), &id, err);
 	}
 	if (!e && made.asset_id)
