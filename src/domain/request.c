@@ -185,15 +185,32 @@ static sk_err holds_in(sk_store *s, int64_t user, const char *role, const int64_
 	"r.decided_as_deputy, r.emergency, r.period_until, r.follow_through, r.created_at, "       \
 	"r.updated_at, r.requester_id, r.route, o.code"
 
+/* The JSON text columns: their index in REQ_COLS and their key in the API's object. */
+static const struct {
+	size_t col;
+	const char *key;
+} json_cols[] = {
+    {7, "details"}, {8, "decision"}, {9, "safeguards_confirmed"}, {16, "follow_through"}};
+#define N_JSON_COLS (sizeof(json_cols) / sizeof(json_cols[0]))
+
 typedef struct req_row {
 	int64_t id, unit_id, asset_id, approver_unit, requester_id;
 	char *kind, *status, *approver_role, *route, *period_until;
 	bool found;
-	json_t *j; /* the API's object (without steps) */
+	json_t *j;                    /* the API's object (without steps) */
+	char *json_text[N_JSON_COLS]; /* the JSON columns' text as stored (NULL: SQL NULL) */
+	/*
+	 * Set by load_row's caller: the same request read before (in this
+	 * transaction). A JSON column whose text is unchanged takes that row's
+	 * parsed value instead of parsing the text again.
+	 */
+	const struct req_row *hint;
 } req_row;
 
 static void req_row_free(req_row *r)
 {
+	for (size_t k = 0; k < N_JSON_COLS; k++)
+		free(r->json_text[k]);
 	free(r->kind);
 	free(r->status);
 	free(r->approver_role);
@@ -228,7 +245,20 @@ static const char *shown_status(const char *status, const char *kind, const char
 	return status;
 }
 
-static json_t *row_json(const sk_row *row, const char *today)
+/* Column k of json_cols: the hint's value when its text is the same, else parsed. */
+static json_t *json_col(const sk_row *row, size_t k, const struct req_row *hint)
+{
+	size_t i = json_cols[k].col;
+	if (hint && hint->j && !sk_row_is_null(row, i) && hint->json_text[k] &&
+	    strcmp(hint->json_text[k], sk_row_text(row, i)) == 0) {
+		json_t *v = json_object_get(hint->j, json_cols[k].key);
+		if (v)
+			return json_incref(v);
+	}
+	return json_text_or_null(row, i);
+}
+
+static json_t *row_json(const sk_row *row, const char *today, const struct req_row *hint)
 {
 	const char *until = sk_row_is_null(row, 15) ? NULL : sk_row_text(row, 15);
 	json_t *j = json_object();
@@ -245,9 +275,9 @@ static json_t *row_json(const sk_row *row, const char *today)
 	json_object_set_new(
 	    j, "asset_id", sk_row_is_null(row, 5) ? json_null() : json_integer(sk_row_int(row, 5)));
 	json_object_set_new(j, "reason", json_string(sk_row_text(row, 6)));
-	json_object_set_new(j, "details", json_text_or_null(row, 7));
-	json_object_set_new(j, "decision", json_text_or_null(row, 8));
-	json_object_set_new(j, "safeguards_confirmed", json_text_or_null(row, 9));
+	json_object_set_new(j, "details", json_col(row, 0, hint));
+	json_object_set_new(j, "decision", json_col(row, 1, hint));
+	json_object_set_new(j, "safeguards_confirmed", json_col(row, 2, hint));
 	json_object_set_new(j, "approver_role",
 	                    sk_row_is_null(row, 10) ? json_null()
 	                                            : json_string(sk_row_text(row, 10)));
@@ -259,7 +289,7 @@ static json_t *row_json(const sk_row *row, const char *today)
 	                                            : json_string(sk_row_text(row, 12)));
 	json_object_set_new(j, "as_deputy", json_boolean(sk_row_int(row, 13)));
 	json_object_set_new(j, "emergency", json_boolean(sk_row_int(row, 14)));
-	json_object_set_new(j, "follow_through", json_text_or_null(row, 16));
+	json_object_set_new(j, "follow_through", json_col(row, 3, hint));
 	json_object_set_new(j, "created_at", time_json(sk_row_int(row, 17)));
 	json_object_set_new(j, "updated_at", time_json(sk_row_int(row, 18)));
 	return j;
@@ -286,15 +316,21 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 	r->period_until = dup_or_null(row, 15);
 	r->requester_id = sk_row_int(row, 19);
 	r->route = strdup(sk_row_text(row, 20));
-	r->j = row_json(row, today);
+	r->j = row_json(row, today, r->hint);
+	for (size_t k = 0; k < N_JSON_COLS; k++)
+		if (!sk_row_is_null(row, json_cols[k].col) &&
+		    !(r->json_text[k] = strdup(sk_row_text(row, json_cols[k].col))))
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (!r->kind || !r->status || !r->route || !r->j)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	return SK_OK;
 }
 
-static sk_err load_row(sk_store *s, int64_t id, req_row *r, sk_buf *err)
+/* Reads request id into r; hint (or NULL): the same request read before, see req_row. */
+static sk_err load_row(sk_store *s, int64_t id, req_row *r, const req_row *hint, sk_buf *err)
 {
 	memset(r, 0, sizeof(*r));
+	r->hint = hint;
 	sk_val p[] = {SK_VINT(id)};
 	sk_err e =
 	    sk_store_query(s,
@@ -423,7 +459,7 @@ static sk_err who_is(sk_ctx *c, const req_row *r, who_kind *out, sk_buf *err)
 /* Loads request id as c's actor may see it: SK_ERR_NOT_FOUND when they may not. */
 static sk_err load_visible(sk_ctx *c, int64_t id, req_row *r, who_kind *who, sk_buf *err)
 {
-	sk_err e = load_row(c->store, id, r, err);
+	sk_err e = load_row(c->store, id, r, NULL, err);
 	if (!e)
 		e = who_is(c, r, who, err);
 	if (!e && *who == WHO_NONE)
@@ -455,7 +491,7 @@ static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 {
 	*out = NULL;
 	req_row r;
-	sk_err e = load_row(c->store, id, &r, err);
+	sk_err e = load_row(c->store, id, &r, NULL, err);
 	if (!e)
 		e = add_steps(c->store, &r, err);
 	if (!e)
@@ -522,7 +558,7 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 	if (out)
 		*out = NULL;
 	if (!e)
-		e = load_row(c->store, id, &now, err);
+		e = load_row(c->store, id, &now, was, err);
 	if (!e)
 		e = add_steps(c->store, &now, err);
 	if (!e)
@@ -1334,7 +1370,7 @@ struct list_ctx {
 static sk_err list_one(void *ctx, const sk_row *row, sk_buf *err)
 {
 	struct list_ctx *l = ctx;
-	json_t *j = row_json(row, l->today);
+	json_t *j = row_json(row, l->today, NULL);
 	if (!j || json_array_append_new(l->arr, j))
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	return SK_OK;
