@@ -4,7 +4,6 @@
 #include "sk_clock.h"
 #include "sk_utf8.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,7 +80,11 @@ static sk_err enc_object(const json_t *j, sk_buf *out, bool sorted, int depth)
 		return SK_ERR_NOMEM;
 	size_t k = 0;
 	/* jansson's iterator takes a mutable object; it only reads it. */
-	json_t *obj = (json_t *)(uintptr_t)j;
+	union {
+		const json_t *c;
+		json_t *m;
+	} u = {.c = j};
+	json_t *obj = u.m;
 	for (void *it = json_object_iter(obj); it && k < n; it = json_object_iter_next(obj, it)) {
 		m[k].key = json_object_iter_key(it);
 		m[k].len = json_object_iter_key_len(it);

@@ -252,8 +252,7 @@ static sk_err p_insert(sk_store *s, const char *sql, const sk_val *params, size_
 	char *text = malloc(len + sizeof(tail));
 	if (!text)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	memcpy(text, sql, len);
-	memcpy(text + len, tail, sizeof(tail));
+	snprintf(text, len + sizeof(tail), "%s%s", sql, tail);
 	int64_t got = 0;
 	sk_err e = p_exec(s, text, params, n, take_id, &got, NULL, err);
 	free(text);
