@@ -7,27 +7,167 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int dump_cb(const char *p, size_t n, void *data)
+/*
+ * The encoder. jansson's json_dumps is slow for what sekisho encodes most
+ * (audit images and answers of a few kilobytes, mostly Japanese text): it
+ * walks every string one code point at a time through a callback, and
+ * JSON_SORT_KEYS copies and sorts the keys of every object through a
+ * hashtable walk. This writes the same bytes (tests/unit/core compares the
+ * two on every kind of value): compact, strings escaped as sk_json_add_str
+ * says, integers in decimal, reals as jansson writes them (through
+ * jansson: rare here), object keys in insertion order or sorted byte-wise
+ * (jansson's order: memcmp, then the shorter first).
+ */
+#define ENC_DEPTH_MAX 2048 /* beyond jansson's parser's own limit (2048) */
+
+static sk_err enc(const json_t *j, sk_buf *out, bool sorted, int depth);
+
+static sk_err enc_int(json_int_t v, sk_buf *out)
 {
-	return sk_buf_add(data, p, n) == SK_OK ? 0 : -1;
+	char tmp[24], *p = tmp + sizeof(tmp);
+	/* The magnitude as unsigned: INT64_MIN has none as signed. */
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return sk_buf_add(out, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-sk_err sk_json_canonical(const json_t *j, sk_buf *out)
+static sk_err enc_real(const json_t *j, sk_buf *out)
+{
+	char *t = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (!t)
+		return SK_ERR_NOMEM;
+	sk_err e = sk_buf_adds(out, t);
+	free(t);
+	return e;
+}
+
+struct member {
+	const char *key;
+	size_t len;
+	json_t *value;
+};
+
+static int member_cmp(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	int r = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	return r ? r : (x->len > y->len) - (x->len < y->len);
+}
+
+static sk_err enc_member(const struct member *m, bool first, sk_buf *out, bool sorted, int depth)
+{
+	sk_err e = first ? SK_OK : sk_buf_addc(out, ',');
+	if (!e)
+		e = sk_json_add_str(out, m->key, m->len);
+	if (!e)
+		e = sk_buf_addc(out, ':');
+	return e ? e : enc(m->value, out, sorted, depth + 1);
+}
+
+static sk_err enc_object(const json_t *j, sk_buf *out, bool sorted, int depth)
+{
+	size_t n = json_object_size(j);
+	sk_err e = sk_buf_addc(out, '{');
+	if (e || n == 0)
+		return e ? e : sk_buf_addc(out, '}');
+	struct member local[32], *m = local;
+	if (n > sizeof(local) / sizeof(local[0]) && !(m = malloc(n * sizeof(*m))))
+		return SK_ERR_NOMEM;
+	size_t k = 0;
+	/* jansson's iterator takes a mutable object; it only reads it. */
+	union {
+		const json_t *c;
+		json_t *m;
+	} u = {.c = j};
+	json_t *obj = u.m;
+	for (void *it = json_object_iter(obj); it && k < n; it = json_object_iter_next(obj, it)) {
+		m[k].key = json_object_iter_key(it);
+		m[k].len = json_object_iter_key_len(it);
+		m[k].value = json_object_iter_value(it);
+		if (!sorted) {
+			/* Insertion order: each member as it comes. */
+			if ((e = enc_member(&m[k], k == 0, out, sorted, depth)))
+				break;
+		}
+		k++;
+	}
+	if (!e && sorted) {
+		qsort(m, k, sizeof(*m), member_cmp);
+		for (size_t i = 0; !e && i < k; i++)
+			e = enc_member(&m[i], i == 0, out, sorted, depth);
+	}
+	if (m != local)
+		free(m);
+	return e ? e : sk_buf_addc(out, '}');
+}
+
+static sk_err enc(const json_t *j, sk_buf *out, bool sorted, int depth)
+{
+	if (!j || depth > ENC_DEPTH_MAX)
+		return SK_ERR_INVALID;
+	switch (json_typeof(j)) {
+	case JSON_NULL:
+		return sk_buf_add(out, "null", 4);
+	case JSON_TRUE:
+		return sk_buf_add(out, "true", 4);
+	case JSON_FALSE:
+		return sk_buf_add(out, "false", 5);
+	case JSON_INTEGER:
+		return enc_int(json_integer_value(j), out);
+	case JSON_REAL:
+		return enc_real(j, out);
+	case JSON_STRING:
+		return sk_json_add_str(out, json_string_value(j), json_string_length(j));
+	case JSON_ARRAY: {
+		sk_err e = sk_buf_addc(out, '[');
+		size_t n = json_array_size(j);
+		for (size_t i = 0; !e && i < n; i++) {
+			if (i)
+				e = sk_buf_addc(out, ',');
+			if (!e)
+				e = enc(json_array_get(j, i), out, sorted, depth + 1);
+		}
+		return e ? e : sk_buf_addc(out, ']');
+	}
+	case JSON_OBJECT:
+		return enc_object(j, out, sorted, depth);
+	}
+	return SK_ERR_INVALID;
+}
+
+/* Encodes j after out's bytes; on failure out is as it was and the error is the buffer's
+ * (SK_ERR_TOO_BIG past its max) or SK_ERR_NOMEM. */
+static sk_err encode(const json_t *j, sk_buf *out, bool sorted)
 {
 	size_t before = out->len;
-	if (json_dump_callback(j, dump_cb, out, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)) {
+	sk_err e = enc(j, out, sorted, 0);
+	if (e) {
 		out->len = before;
 		if (out->cap)
 			out->data[before] = '\0';
-		return SK_ERR_NOMEM;
+		return e == SK_ERR_TOO_BIG ? e : SK_ERR_NOMEM;
 	}
 	return SK_OK;
 }
 
+sk_err sk_json_canonical(const json_t *j, sk_buf *out) { return encode(j, out, true); }
+
 char *sk_json_canonical_str(const json_t *j)
 {
-	return json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	sk_buf b = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	if (encode(j, &b, true)) {
+		sk_buf_free(&b);
+		return NULL;
+	}
+	return sk_buf_detach(&b);
 }
+
+sk_err sk_json_compact(const json_t *j, sk_buf *out) { return encode(j, out, false); }
 
 /* The length of the UTF-8 sequence at s (at most n bytes), or 0 when it is not valid. */
 static inline size_t utf8_seq(const unsigned char *s, size_t n)

@@ -182,13 +182,11 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 	int64_t now = sk_clock_now(), nid = 0;
 	sk_val pn[] = {SK_VINT(user_id), sk_vtext(kinds[kind].name), sk_vtext(refs[ref].name),
 	               SK_VINT(ref_id),  sk_vtext(title_ja),         SK_VINT(now)};
-	if ((e = sk_store_query_int(s,
-	                            "INSERT INTO notifications(user_id, kind, ref_type, ref_id, "
-	                            "title, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-	                            pn, 6, &nid, err)))
-		return e == SK_ERR_NOT_FOUND
-		           ? sk_fail(err, SK_ERR_STORE, "the notification got no id")
-		           : e;
+	if ((e = sk_store_insert(s,
+	                         "INSERT INTO notifications(user_id, kind, ref_type, ref_id, "
+	                         "title, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+	                         pn, 6, &nid, err)))
+		return e;
 	if (id_out)
 		*id_out = nid;
 	if (mailed)

@@ -169,15 +169,32 @@ static sk_err holds_in(sk_store *s, int64_t user, const char *role, const int64_
 	"r.decided_as_deputy, r.emergency, r.period_until, r.follow_through, r.created_at, "       \
 	"r.updated_at, r.requester_id, r.route, o.code"
 
+/* The JSON text columns: their index in REQ_COLS and their key in the API's object. */
+static const struct {
+	size_t col;
+	const char *key;
+} json_cols[] = {
+    {7, "details"}, {8, "decision"}, {9, "safeguards_confirmed"}, {16, "follow_through"}};
+#define N_JSON_COLS (sizeof(json_cols) / sizeof(json_cols[0]))
+
 typedef struct req_row {
 	int64_t id, unit_id, asset_id, approver_unit, requester_id;
 	char *kind, *status, *approver_role, *route, *period_until;
 	bool found;
-	json_t *j; /* the API's object (without steps) */
+	json_t *j;                    /* the API's object (without steps) */
+	char *json_text[N_JSON_COLS]; /* the JSON columns' text as stored (NULL: SQL NULL) */
+	/*
+	 * Set by load_row's caller: the same request read before (in this
+	 * transaction). A JSON column whose text is unchanged takes that row's
+	 * parsed value instead of parsing the text again.
+	 */
+	const struct req_row *hint;
 } req_row;
 
 static void req_row_free(req_row *r)
 {
+	for (size_t k = 0; k < N_JSON_COLS; k++)
+		free(r->json_text[k]);
 	free(r->kind);
 	free(r->status);
 	free(r->approver_role);
@@ -212,7 +229,20 @@ static const char *shown_status(const char *status, const char *kind, const char
 	return status;
 }
 
-static json_t *row_json(const sk_row *row, const char *today)
+/* Column k of json_cols: the hint's value when its text is the same, else parsed. */
+static json_t *json_col(const sk_row *row, size_t k, const struct req_row *hint)
+{
+	size_t i = json_cols[k].col;
+	if (hint && hint->j && !sk_row_is_null(row, i) && hint->json_text[k] &&
+	    strcmp(hint->json_text[k], sk_row_text(row, i)) == 0) {
+		json_t *v = json_object_get(hint->j, json_cols[k].key);
+		if (v)
+			return json_incref(v);
+	}
+	return json_text_or_null(row, i);
+}
+
+static json_t *row_json(const sk_row *row, const char *today, const struct req_row *hint)
 {
 	const char *until = sk_row_is_null(row, 15) ? NULL : sk_row_text(row, 15);
 	json_t *j = json_object();
@@ -229,9 +259,9 @@ static json_t *row_json(const sk_row *row, const char *today)
 	json_object_set_new(
 	    j, "asset_id", sk_row_is_null(row, 5) ? json_null() : json_integer(sk_row_int(row, 5)));
 	json_object_set_new(j, "reason", json_string(sk_row_text(row, 6)));
-	json_object_set_new(j, "details", json_text_or_null(row, 7));
-	json_object_set_new(j, "decision", json_text_or_null(row, 8));
-	json_object_set_new(j, "safeguards_confirmed", json_text_or_null(row, 9));
+	json_object_set_new(j, "details", json_col(row, 0, hint));
+	json_object_set_new(j, "decision", json_col(row, 1, hint));
+	json_object_set_new(j, "safeguards_confirmed", json_col(row, 2, hint));
 	json_object_set_new(j, "approver_role",
 	                    sk_row_is_null(row, 10) ? json_null()
 	                                            : json_string(sk_row_text(row, 10)));
@@ -243,7 +273,7 @@ static json_t *row_json(const sk_row *row, const char *today)
 	                                            : json_string(sk_row_text(row, 12)));
 	json_object_set_new(j, "as_deputy", json_boolean(sk_row_int(row, 13)));
 	json_object_set_new(j, "emergency", json_boolean(sk_row_int(row, 14)));
-	json_object_set_new(j, "follow_through", json_text_or_null(row, 16));
+	json_object_set_new(j, "follow_through", json_col(row, 3, hint));
 	json_object_set_new(j, "created_at", time_json(sk_row_int(row, 17)));
 	json_object_set_new(j, "updated_at", time_json(sk_row_int(row, 18)));
 	return j;
@@ -270,15 +300,21 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 	r->period_until = dup_or_null(row, 15);
 	r->requester_id = sk_row_int(row, 19);
 	r->route = strdup(sk_row_text(row, 20));
-	r->j = row_json(row, today);
+	r->j = row_json(row, today, r->hint);
+	for (size_t k = 0; k < N_JSON_COLS; k++)
+		if (!sk_row_is_null(row, json_cols[k].col) &&
+		    !(r->json_text[k] = strdup(sk_row_text(row, json_cols[k].col))))
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (!r->kind || !r->status || !r->route || !r->j)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	return SK_OK;
 }
 
-static sk_err load_row(sk_store *s, int64_t id, req_row *r, sk_buf *err)
+/* Reads request id into r; hint (or NULL): the same request read before, see req_row. */
+static sk_err load_row(sk_store *s, int64_t id, req_row *r, const req_row *hint, sk_buf *err)
 {
 	memset(r, 0, sizeof(*r));
+	r->hint = hint;
 	sk_val p[] = {SK_VINT(id)};
 	sk_err e =
 	    sk_store_query(s,
@@ -407,7 +443,7 @@ static sk_err who_is(sk_ctx *c, const req_row *r, who_kind *out, sk_buf *err)
 /* Loads request id as c's actor may see it: SK_ERR_NOT_FOUND when they may not. */
 static sk_err load_visible(sk_ctx *c, int64_t id, req_row *r, who_kind *who, sk_buf *err)
 {
-	sk_err e = load_row(c->store, id, r, err);
+	sk_err e = load_row(c->store, id, r, NULL, err);
 	if (!e)
 		e = who_is(c, r, who, err);
 	if (!e && *who == WHO_NONE)
@@ -439,7 +475,7 @@ static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 {
 	*out = NULL;
 	req_row r;
-	sk_err e = load_row(c->store, id, &r, err);
+	sk_err e = load_row(c->store, id, &r, NULL, err);
 	if (!e)
 		e = add_steps(c->store, &r, err);
 	if (!e)
@@ -452,66 +488,90 @@ static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
  * Who is told of a step, in its transaction: the approvers when a request
  * comes to wait for them (filed, or approved by one of several), the
  * requester when it is decided. The notification carries the kind and the
- * number only (notify.h).
+ * number only (notify.h). now: the request as the step left it.
  */
-struct waits {
-	char status[16], role[40];
-	int64_t unit, requester;
-};
-
-static sk_err take_waits(void *ctx, const sk_row *row, sk_buf *err)
-{
-	(void)err;
-	struct waits *w = ctx;
-	snprintf(w->status, sizeof(w->status), "%s", sk_row_text(row, 0));
-	snprintf(w->role, sizeof(w->role), "%s", sk_row_is_null(row, 1) ? "" : sk_row_text(row, 1));
-	w->unit = sk_row_is_null(row, 2) ? 0 : sk_row_int(row, 2);
-	w->requester = sk_row_int(row, 3);
-	return SK_OK;
-}
-
-static sk_err notify_after(sk_ctx *c, int64_t id, const char *action, sk_buf *err)
+static sk_err notify_after(sk_ctx *c, const req_row *now, const char *action, sk_buf *err)
 {
 	bool filed = strcmp(action, "request.file") == 0;
 	bool decided =
 	    strcmp(action, "request.approve") == 0 || strcmp(action, "request.reject") == 0;
 	if (!filed && !decided)
 		return SK_OK;
-	struct waits w = {0};
-	sk_val p[] = {SK_VINT(id)};
-	sk_err e = sk_store_query(c->store,
-	                          "SELECT status, approver_role, approver_unit, requester_id FROM "
-	                          "requests WHERE id = ?",
-	                          p, 1, take_waits, &w, err);
-	if (!e && strcmp(w.status, "pending") == 0 && w.role[0] && w.unit)
-		e = sk_notify_holders(c, w.role, w.unit, w.requester, SK_NOTIFY_REQUEST_TO_DECIDE,
-		                      "request", id, err);
-	if (!e && decided && strcmp(w.status, "pending") != 0)
-		e = sk_notify_add(c, w.requester, SK_NOTIFY_REQUEST_DECIDED, "request", id, NULL,
-		                  err);
+	bool pending = strcmp(now->status, "pending") == 0;
+	sk_err e = SK_OK;
+	if (pending && now->approver_role && *now->approver_role && now->approver_unit)
+		e = sk_notify_holders(c, now->approver_role, now->approver_unit, now->requester_id,
+		                      SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
+	if (!e && decided && !pending)
+		e = sk_notify_add(c, now->requester_id, SK_NOTIFY_REQUEST_DECIDED, "request",
+		                  now->id, NULL, err);
 	return e;
 }
 
-/* Ends a transition: the audit entry with the images, then commit (or roll back on failure). */
-static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, sk_err e,
-                     sk_buf *err)
+static bool same_text(const char *a, const char *b)
 {
-	json_t *after = NULL;
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * Whether who_is answers alike for a and b: it reads the requester, the
+ * unit, the approver and the route (and the actor's grants, which a step
+ * does not change).
+ */
+static bool same_routing(const req_row *a, const req_row *b)
+{
+	return a->requester_id == b->requester_id && a->unit_id == b->unit_id &&
+	       a->approver_unit == b->approver_unit &&
+	       same_text(a->approver_role, b->approver_role) && same_text(a->route, b->route);
+}
+
+/*
+ * Ends a transition: the audit entry with the images, the notifications,
+ * then commit (or roll back on failure). The after image is read once, in
+ * the transaction, and is also the answer: when out is not NULL it receives
+ * the request as sk_request_get shows it to c's actor (SK_ERR_NOT_FOUND,
+ * rolling back, when the step left it out of their sight). was: the request
+ * before the step and what c's actor was to it (who_is), or NULL for a
+ * filing (its requester sees it).
+ */
+static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, const req_row *was,
+                     who_kind was_who, sk_err e, json_t **out, sk_buf *err)
+{
+	req_row now;
+	memset(&now, 0, sizeof(now));
+	if (out)
+		*out = NULL;
 	if (!e)
-		e = image_of(c, id, &after, err);
+		e = load_row(c->store, id, &now, was, err);
+	if (!e)
+		e = add_steps(c->store, &now, err);
 	if (!e)
 		e = sk_audit_change(c->store, c->actor->login, c->actor->address, action,
-		                    before ? before : SK_AUDIT_NONE, after, err, "request:%" PRId64,
-		                    id);
+		                    before ? before : SK_AUDIT_NONE, json_incref(now.j), err,
+		                    "request:%" PRId64, id);
 	else
 		json_decref(before);
 	if (!e)
-		e = notify_after(c, id, action, err);
-	if (e) {
-		sk_store_rollback(c->store);
-		return e;
+		e = notify_after(c, &now, action, err);
+	if (!e && out && was) {
+		who_kind who = was_who;
+		if (!same_routing(was, &now))
+			e = who_is(c, &now, &who, err);
+		if (!e && who == WHO_NONE)
+			e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
 	}
-	return sk_store_commit(c->store, err);
+	if (!e && out)
+		*out = json_incref(now.j);
+	req_row_free(&now);
+	if (!e)
+		e = sk_store_commit(c->store, err);
+	else
+		sk_store_rollback(c->store);
+	if (e && out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return e;
 }
 
 /* --- filing --- */
@@ -661,6 +721,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 {
 	if (id_out)
 		*id_out = 0;
+	if (in->request_out)
+		*in->request_out = NULL;
 	if (!c->actor->user_id)
 		return sk_fail(
 		    err, SK_ERR_INVALID,
@@ -947,16 +1009,13 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		    SK_VINT(now),
 		    approver == SK_ROLE_NONE ? SK_VINT(now) : SK_VNULL,
 		};
-		e = sk_store_query_int(
+		e = sk_store_insert(
 		    c->store,
 		    "INSERT INTO requests (kind, status, requester_id, requester, unit_id, "
-		    "asset_id, "
-		    "action, reason, details, decision, safeguards_confirmed, approver_role, "
-		    "route, "
-		    "approver_unit, emergency, period_from, period_until, created_at, updated_at, "
-		    "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		    "?) "
-		    "RETURNING id",
+		    "asset_id, action, reason, details, decision, safeguards_confirmed, "
+		    "approver_role, route, approver_unit, emergency, period_from, period_until, "
+		    "created_at, updated_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		    "?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		    p, sizeof(p) / sizeof(p[0]), &id, err);
 	}
 	if (!e && made.asset_id)
@@ -968,7 +1027,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		             decided ? "no approval needed (the policy's decision)"
 		                     : "recorded (no approval needed)",
 		             false, err);
-	e = finish(c, id, "request.file", NULL, e, err);
+	e = finish(c, id, "request.file", NULL, NULL, WHO_NONE, e, in->request_out, err);
 	if (!e && id_out)
 		*id_out = id;
 strings:
@@ -1063,7 +1122,8 @@ bool sk_request_overdue(const json_t *r, int days, int64_t now)
 
 /* --- decisions --- */
 
-static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, sk_buf *err)
+static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, json_t **out,
+                             sk_buf *err)
 {
 	if (!approve && (!comment || !comment[strspn(comment, " \t\r\n")]))
 		return sk_fail_at(err, SK_ERR_INVALID, "comment",
@@ -1151,23 +1211,14 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 	if (!e)
 		e = add_step(c, id, approve ? "approve" : "reject", comment, who == WHO_DEPUTY,
 		             err);
-	e = finish(c, id, approve ? "request.approve" : "request.reject", before, e, err);
+	e = finish(c, id, approve ? "request.approve" : "request.reject", before, &r, who, e, out,
+	           err);
 out:
 	req_row_free(&r);
 	return e;
 }
 
-sk_err sk_request_approve(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
-{
-	return decide_request(c, id, true, comment, err);
-}
-
-sk_err sk_request_reject(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
-{
-	return decide_request(c, id, false, comment, err);
-}
-
-sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+static sk_err withdraw(sk_ctx *c, int64_t id, const char *comment, json_t **out, sk_buf *err)
 {
 	req_row r;
 	who_kind who;
@@ -1195,7 +1246,7 @@ sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *e
 	                  p, 2, NULL, err);
 	if (!e)
 		e = add_step(c, id, "withdraw", comment, false, err);
-	e = finish(c, id, "request.withdraw", before, e, err);
+	e = finish(c, id, "request.withdraw", before, &r, who, e, out, err);
 out:
 	req_row_free(&r);
 	return e;
@@ -1203,7 +1254,7 @@ out:
 
 /* --- follow-through --- */
 
-sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
+static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_buf *err)
 {
 	req_row r;
 	who_kind who;
@@ -1320,13 +1371,53 @@ sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
 	if (!e)
 		e = add_step(c, id, strcmp(status, "completed") == 0 ? "complete" : "take_out",
 		             NULL, false, err);
-	e = finish(c, id, "request.complete", before, e, err);
+	e = finish(c, id, "request.complete", before, &r, who, e, out, err);
 	before = NULL;
 out:
 	json_decref(before);
 	json_decref(f);
 	req_row_free(&r);
 	return e;
+}
+
+/* --- the steps, as the API and the CLI take them --- */
+
+sk_err sk_request_take(sk_ctx *c, sk_request_step step, int64_t id, const char *comment,
+                       json_t *fields, json_t **out, sk_buf *err)
+{
+	if (out)
+		*out = NULL;
+	switch (step) {
+	case SK_REQUEST_APPROVE:
+		return decide_request(c, id, true, comment, out, err);
+	case SK_REQUEST_REJECT:
+		return decide_request(c, id, false, comment, out, err);
+	case SK_REQUEST_WITHDRAW:
+		return withdraw(c, id, comment, out, err);
+	case SK_REQUEST_COMPLETE:
+		return complete(c, id, fields, out, err);
+	}
+	return sk_fail(err, SK_ERR_INTERNAL, "unknown request step %d", (int)step);
+}
+
+sk_err sk_request_approve(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+{
+	return decide_request(c, id, true, comment, NULL, err);
+}
+
+sk_err sk_request_reject(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+{
+	return decide_request(c, id, false, comment, NULL, err);
+}
+
+sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
+{
+	return withdraw(c, id, comment, NULL, err);
+}
+
+sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err)
+{
+	return complete(c, id, fields, NULL, err);
 }
 
 /* --- reads --- */
@@ -1353,7 +1444,7 @@ struct list_ctx {
 static sk_err list_one(void *ctx, const sk_row *row, sk_buf *err)
 {
 	struct list_ctx *l = ctx;
-	json_t *j = row_json(row, l->today);
+	json_t *j = row_json(row, l->today, NULL);
 	if (!j || json_array_append_new(l->arr, j))
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	return SK_OK;
@@ -1616,7 +1707,8 @@ sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
 			    q, 2, NULL, err);
 			if (!e)
 				e = add_step(c, d.ids[i], "expire", NULL, false, err);
-			if ((e = finish(c, d.ids[i], "request.expire", before, e, err)))
+			if ((e = finish(c, d.ids[i], "request.expire", before, NULL, WHO_NONE, e,
+			                NULL, err)))
 				return e;
 			if (n_out)
 				(*n_out)++;

@@ -62,6 +62,11 @@ typedef struct sk_request_new {
 	 * forbidden_by_policy), or stays NULL for a kind without a decision.
 	 */
 	json_t **decision_out;
+	/*
+	 * When not NULL, receives the request as filed, as sk_request_get shows
+	 * it (a new reference), read in the filing's transaction; NULL on failure.
+	 */
+	json_t **request_out;
 } sk_request_new;
 
 /*
@@ -86,6 +91,24 @@ sk_err sk_request_withdraw(sk_ctx *c, int64_t id, const char *comment, sk_buf *e
  * request not approved.
  */
 sk_err sk_request_complete(sk_ctx *c, int64_t id, json_t *fields, sk_buf *err);
+
+/* A step taken on a request by sk_request_take. */
+typedef enum sk_request_step {
+	SK_REQUEST_APPROVE,
+	SK_REQUEST_REJECT,
+	SK_REQUEST_WITHDRAW,
+	SK_REQUEST_COMPLETE,
+} sk_request_step;
+
+/*
+ * Takes step on request id as the four functions above do (comment for
+ * approve, reject and withdraw; fields for complete). When out is not
+ * NULL, *out receives the request as it then stands, as sk_request_get
+ * shows it to c's actor (a new reference), read once in the step's
+ * transaction with its audit image; NULL on failure.
+ */
+sk_err sk_request_take(sk_ctx *c, sk_request_step step, int64_t id, const char *comment,
+                       json_t *fields, json_t **out, sk_buf *err);
 
 /*
  * The request as the API shows it: {"id", "kind", "status", "requester",

@@ -39,16 +39,19 @@ static sk_err file_w(sk_ctx *c, int64_t unused, json_t *body, json_t **out, sk_b
 	    .details = json_object_get(body, "details"),
 	    .safeguards_confirmed = json_object_get(body, "safeguards_confirmed"),
 	};
-	json_t *decision = NULL;
+	json_t *decision = NULL, *filed = NULL;
 	in.decision_out = &decision;
+	in.request_out = &filed; /* the answer, read with the audit image */
 	int64_t id = 0;
 	sk_err e = sk_request_file(c, &in, &id, err);
 	if (e == SK_ERR_FORBIDDEN_BY_POLICY) {
+		json_decref(filed);
 		*out = decision; /* what the refusal carries (answer below) */
 		return e;
 	}
 	json_decref(decision);
-	return e ? e : sk_request_get(c, id, out, err);
+	*out = filed;
+	return e;
 }
 
 /*
@@ -72,31 +75,28 @@ static void answer_write(sk_http_rctx *r, sk_err e, sk_buf *err, json_t *out, in
 	sk_buf_free(err);
 }
 
+/* The steps answer the request as it then stands, read with the step's audit image. */
 static sk_err approve_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
 {
-	sk_err e =
-	    sk_request_approve(c, id, json_string_value(json_object_get(body, "comment")), err);
-	return e ? e : sk_request_get(c, id, out, err);
+	return sk_request_take(c, SK_REQUEST_APPROVE, id,
+	                       json_string_value(json_object_get(body, "comment")), NULL, out, err);
 }
 
 static sk_err reject_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
 {
-	sk_err e =
-	    sk_request_reject(c, id, json_string_value(json_object_get(body, "comment")), err);
-	return e ? e : sk_request_get(c, id, out, err);
+	return sk_request_take(c, SK_REQUEST_REJECT, id,
+	                       json_string_value(json_object_get(body, "comment")), NULL, out, err);
 }
 
 static sk_err withdraw_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
 {
-	sk_err e =
-	    sk_request_withdraw(c, id, json_string_value(json_object_get(body, "comment")), err);
-	return e ? e : sk_request_get(c, id, out, err);
+	return sk_request_take(c, SK_REQUEST_WITHDRAW, id,
+	                       json_string_value(json_object_get(body, "comment")), NULL, out, err);
 }
 
 static sk_err complete_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
 {
-	sk_err e = sk_request_complete(c, id, body, err);
-	return e ? e : sk_request_get(c, id, out, err);
+	return sk_request_take(c, SK_REQUEST_COMPLETE, id, NULL, body, out, err);
 }
 
 /* Runs fn through the writer, or here when it cannot take it. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/sk_hex.h"
+#include "../core/sk_json.h"
 #include "../core/sk_log.h"
 #include "../core/sk_url.h"
 #include "../core/sk_utf8.h"
@@ -101,14 +102,16 @@ void sk_http_reply_text(sk_http_rctx *r, int status, const char *ctype, const ch
 
 void sk_http_reply_json(sk_http_rctx *r, int status, json_t *j)
 {
-	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	/* An object or an array, compact, keys in insertion order (sk_json_compact). */
+	sk_buf text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	bool ok = (json_is_object(j) || json_is_array(j)) && !sk_json_compact(j, &text);
 	json_decref(j);
-	if (!text) {
+	if (ok)
+		sk_http_reply_text(r, status, "application/json; charset=utf-8", text.data,
+		                   text.len);
+	else
 		sk_http_reply_error(r, SK_ERR_NOMEM, "the answer could not be built");
-		return;
-	}
-	sk_http_reply_text(r, status, "application/json; charset=utf-8", text, strlen(text));
-	free(text);
+	sk_buf_free(&text);
 }
 
 /*

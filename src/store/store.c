@@ -284,6 +284,14 @@ sk_err sk_store_query(sk_store *s, const char *sql, const sk_val *params, size_t
 	return run(s, sql, params, n, fn, ctx, NULL, err);
 }
 
+sk_err sk_store_insert(sk_store *s, const char *sql, const sk_val *params, size_t n, int64_t *id,
+                       sk_buf *err)
+{
+	if (s->fault_write > 0 && --s->fault_write == 0)
+		return sk_fail(err, SK_ERR_STORE, "injected write failure");
+	return s->ops->insert(s, sql, params, n, id, err);
+}
+
 struct one_int {
 	bool seen;
 	int64_t v;

@@ -70,6 +70,12 @@ struct sk_store_ops {
 	 */
 	sk_err (*exec)(sk_store *s, const char *sql, const sk_val *params, size_t n, sk_row_fn fn,
 	               void *ctx, int64_t *changed, sk_buf *err);
+	/*
+	 * Runs an INSERT of one row (no RETURNING clause) into a table keyed by
+	 * an integer column id, and gives that row's id.
+	 */
+	sk_err (*insert)(sk_store *s, const char *sql, const sk_val *params, size_t n, int64_t *id,
+	                 sk_buf *err);
 	/* Whether a table of that name exists. */
 	sk_err (*table_exists)(sk_store *s, const char *table, bool *out, sk_buf *err);
 	/* Runs a script of several statements without parameters (migrations). */
@@ -162,6 +168,17 @@ sk_err sk_store_query(sk_store *s, const char *sql, const sk_val *params, size_t
  */
 sk_err sk_store_query_int(sk_store *s, const char *sql, const sk_val *params, size_t n,
                           int64_t *out, sk_buf *err);
+
+/*
+ * An INSERT of exactly one row, written without a RETURNING clause, into a
+ * table whose key is the integer column `id`: *id receives the new row's
+ * id. Cheaper than "... RETURNING id" through sk_store_query_int on
+ * SQLite, where every run of a RETURNING statement builds and drops a
+ * temporary table; PostgreSQL runs it with RETURNING id. A write for the
+ * fault seam.
+ */
+sk_err sk_store_insert(sk_store *s, const char *sql, const sk_val *params, size_t n, int64_t *id,
+                       sk_buf *err);
 
 /*
  * The fault seam: the nth write (exec of a non-SELECT statement) or commit

@@ -236,6 +236,33 @@ static sk_err p_exec(sk_store *s, const char *sql, const sk_val *params, size_t 
 	return e;
 }
 
+static sk_err take_id(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	int64_t *id = ctx;
+	*id = sk_row_int(row, 0);
+	return SK_OK;
+}
+
+static sk_err p_insert(sk_store *s, const char *sql, const sk_val *params, size_t n, int64_t *id,
+                       sk_buf *err)
+{
+	static const char tail[] = " RETURNING id";
+	size_t len = strlen(sql);
+	char *text = malloc(len + sizeof(tail));
+	if (!text)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	snprintf(text, len + sizeof(tail), "%s%s", sql, tail);
+	int64_t got = 0;
+	sk_err e = p_exec(s, text, params, n, take_id, &got, NULL, err);
+	free(text);
+	if (!e && got <= 0)
+		e = sk_fail(err, SK_ERR_STORE, "an insert of one row gave no id");
+	if (!e)
+		*id = got;
+	return e;
+}
+
 static sk_err p_script(sk_store *s, const char *sql, sk_buf *err)
 {
 	pg_store *ps = cast(s);
@@ -285,6 +312,7 @@ static const struct sk_store_ops pg_ops = {
     .commit = p_commit,
     .rollback = p_rollback,
     .exec = p_exec,
+    .insert = p_insert,
     .table_exists = p_table_exists,
     .exec_script = p_script,
     .migrations = sk_schema_pg,

@@ -214,6 +214,22 @@ static sk_err s_exec(sk_store *s, const char *sql, const sk_val *params, size_t 
 	return e;
 }
 
+/* The id SQLite gave the row: no RETURNING (a temporary table built and dropped per run). */
+static sk_err s_insert(sk_store *s, const char *sql, const sk_val *params, size_t n, int64_t *id,
+                       sk_buf *err)
+{
+	int64_t changed = 0;
+	sk_err e = s_exec(s, sql, params, n, NULL, NULL, &changed, err);
+	if (e)
+		return e;
+	if (changed != 1)
+		return sk_fail(err, SK_ERR_STORE, "an insert of one row added %lld",
+		               (long long)changed);
+	/* The connection's last rowid: the row's id (INTEGER PRIMARY KEY), not a trigger's. */
+	*id = sqlite3_last_insert_rowid(cast(s)->db);
+	return SK_OK;
+}
+
 static sk_err s_script(sk_store *s, const char *sql, sk_buf *err)
 {
 	sqlite_store *ss = cast(s);
@@ -267,6 +283,7 @@ static const struct sk_store_ops sqlite_ops = {
     .commit = s_commit,
     .rollback = s_rollback,
     .exec = s_exec,
+    .insert = s_insert,
     .table_exists = s_table_exists,
     .exec_script = s_script,
     .migrations = sk_schema_sqlite,

@@ -118,6 +118,111 @@ static void test_clock(void **state)
 	assert_int_equal(sk_clock_parse_us("2025-11-21T23:19:39Zjunk", &us), SK_ERR_INVALID);
 }
 
+/* Asserts that the encoder writes what jansson writes for j, sorted and in insertion order. */
+static void same_as_jansson(const json_t *j)
+{
+	char *want_sorted = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	char *want_ordered = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	assert_non_null(want_sorted);
+	assert_non_null(want_ordered);
+	sk_buf out = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_buf_adds(&out, "x"), SK_OK); /* appends after what out holds */
+	assert_int_equal(sk_json_canonical(j, &out), SK_OK);
+	assert_string_equal(out.data + 1, want_sorted);
+	char *str = sk_json_canonical_str(j);
+	assert_non_null(str);
+	assert_string_equal(str, want_sorted);
+	free(str);
+	sk_buf_reset(&out);
+	assert_int_equal(sk_json_compact(j, &out), SK_OK);
+	assert_string_equal(out.data, want_ordered);
+	sk_buf_free(&out);
+	free(want_sorted);
+	free(want_ordered);
+}
+
+/* A pseudo-random value: every type, keys that sort by bytes and by length, escapes. */
+static json_t *random_value(unsigned *seed, int depth)
+{
+	static const char *const words[] = {
+	    "",         "a",         "ab",           "b",   "B",  "情報",
+	    "情報資産", "機密性2",   "\"q\"",        "\\",  "/",  "tab\there",
+	    "nl\nend",  "\x01\x1f",  "\x7f",         "é",   "😀",  "Z",
+	    "aa",       "a\xc2\xa0", "\xe3\x80\x80", "key", "ke", "k"};
+	size_t nw = sizeof(words) / sizeof(words[0]);
+	*seed = *seed * 1103515245u + 12345u;
+	unsigned r = (*seed >> 8) % (depth > 3 ? 7 : 9);
+	switch (r) {
+	case 0:
+		return json_null();
+	case 1:
+		return json_boolean((*seed >> 4) & 1);
+	case 2: {
+		static const json_int_t ints[] = {0,         1,          -1,        9,        10,
+		                                  123456789, -987654321, INT64_MAX, INT64_MIN};
+		return json_integer(ints[(*seed >> 3) % (sizeof(ints) / sizeof(ints[0]))]);
+	}
+	case 3: {
+		static const double reals[] = {0.0, 1.5, -2.25, 1e300, 1e-7, 100.0, 0.1};
+		return json_real(reals[(*seed >> 3) % (sizeof(reals) / sizeof(reals[0]))]);
+	}
+	case 4:
+	case 5:
+	case 6:
+		return json_string(words[(*seed >> 3) % nw]);
+	case 7: {
+		json_t *a = json_array();
+		for (unsigned i = 0; i < (*seed >> 5) % 5; i++)
+			json_array_append_new(a, random_value(seed, depth + 1));
+		return a;
+	}
+	default: {
+		json_t *o = json_object();
+		unsigned n =
+		    (*seed >> 5) % 40; /* past 32 members too (the encoder's stack array) */
+		for (unsigned i = 0; i < n; i++) {
+			*seed = *seed * 1103515245u + 12345u;
+			char key[64];
+			snprintf(key, sizeof(key), "%s%s", words[(*seed >> 4) % nw],
+			         (*seed >> 9) % 3 ? "" : words[(*seed >> 12) % nw]);
+			json_object_set_new(o, key, random_value(seed, depth + 1));
+		}
+		return o;
+	}
+	}
+}
+
+static void test_json_encoder(void **state)
+{
+	(void)state;
+	unsigned seed = 2026;
+	for (int i = 0; i < 400; i++) {
+		json_t *j = random_value(&seed, 0);
+		same_as_jansson(j);
+		json_decref(j);
+	}
+	/* A key with a NUL byte in it sorts by its bytes, its length last. */
+	json_t *o = json_object();
+	json_object_setn_new(o, "a\0b", 3, json_integer(1));
+	json_object_setn_new(o, "a", 1, json_integer(2));
+	json_object_setn_new(o, "a\0", 2, json_integer(3));
+	same_as_jansson(o);
+	json_decref(o);
+	/* What jansson cannot encode fails, leaving the buffer as it was. */
+	sk_buf out = SK_BUF_INIT(64);
+	assert_int_equal(sk_buf_adds(&out, "keep"), SK_OK);
+	json_t *bad = json_stringn_nocheck("\xff", 1);
+	assert_int_equal(sk_json_canonical(bad, &out), SK_ERR_NOMEM);
+	assert_string_equal(out.data, "keep");
+	json_decref(bad);
+	json_t *big =
+	    json_string("0123456789012345678901234567890123456789012345678901234567890123");
+	assert_int_equal(sk_json_compact(big, &out), SK_ERR_TOO_BIG);
+	assert_string_equal(out.data, "keep");
+	json_decref(big);
+	sk_buf_free(&out);
+}
+
 static void test_json(void **state)
 {
 	(void)state;
@@ -234,7 +339,7 @@ int main(void)
 	    cmocka_unit_test(test_err_table), cmocka_unit_test(test_buf_cap),
 	    cmocka_unit_test(test_fail),      cmocka_unit_test(test_arena),
 	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
-	    cmocka_unit_test(test_json_str),
+	    cmocka_unit_test(test_json_str),  cmocka_unit_test(test_json_encoder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -351,6 +351,100 @@ static void before_filing_all(void **state)
 	sk_test_each_backend(before_filing);
 }
 
+/* Takes step as w, answering the request as it then stands (sk_request_take's out). */
+static json_t *take(sk_store *s, dt_who *w, sk_request_step st, int64_t id, json_t *fields)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	w->actor.login = w->login;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &w->actor);
+	json_t *j = NULL;
+	dt_ok(sk_request_take(&c, st, id, NULL, fields, &j, &err), &err);
+	sk_ctx_fini(&c);
+	sk_buf_free(&err);
+	assert_non_null(j);
+	return j;
+}
+
+/* Asserts that the answer of a write is what a read shows the same actor afterwards. */
+static void assert_as_read(sk_store *s, dt_who *w, int64_t id, json_t *answer)
+{
+	json_t *r = get(s, w, id);
+	assert_true(json_equal(answer, r));
+	json_decref(r);
+	json_decref(answer);
+}
+
+/*
+ * A filing and each step answer the request as sk_request_get then shows it
+ * (the answer is read in the step's transaction, with its audit image).
+ */
+static void answers(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	int64_t doc = add_asset(s, "dm", "2");
+	dt_who staff = dt_as(s, "dmstaff"), chief = dt_as(s, "dmchief"), mgr = dt_as(s, "secmgr");
+	json_t *d = json_loads(TAKE_OUT, 0, NULL), *sg = json_loads(TAKE_OUT_SG, 0, NULL), *filed;
+	sk_request_new in = {.kind = "take_out",
+	                     .asset_id = doc,
+	                     .reason = "業務上必要",
+	                     .details = d,
+	                     .safeguards_confirmed = sg,
+	                     .request_out = &filed};
+	int64_t id = 0;
+	staff.actor.login = staff.login;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &staff.actor);
+	dt_ok(sk_request_file(&c, &in, &id, &err), &err);
+	sk_ctx_fini(&c);
+	assert_non_null(filed);
+	assert_string_equal(str(filed, "status"), "pending");
+	assert_int_equal(json_array_size(json_object_get(filed, "steps")), 1);
+	assert_as_read(s, &staff, id, filed);
+
+	json_t *j = take(s, &chief, SK_REQUEST_APPROVE, id, NULL);
+	assert_string_equal(str(j, "status"), "approved");
+	assert_as_read(s, &chief, id, j);
+	json_t *f = json_pack("{s:s}", "returned_on", "2026-04-02");
+	j = take(s, &staff, SK_REQUEST_COMPLETE, id, f);
+	json_decref(f);
+	assert_string_equal(str(j, "status"), "completed");
+	assert_int_equal(json_array_size(json_object_get(j, "steps")), 3);
+	assert_as_read(s, &staff, id, j);
+
+	/* The deputy's answer, and a withdrawal's. */
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	j = take(s, &mgr, SK_REQUEST_APPROVE, id, NULL);
+	assert_true(json_is_true(json_object_get(j, "as_deputy")));
+	assert_as_read(s, &mgr, id, j);
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	j = take(s, &staff, SK_REQUEST_WITHDRAW, id, NULL);
+	assert_string_equal(str(j, "status"), "withdrawn");
+	assert_as_read(s, &staff, id, j);
+
+	/* A refused step answers nothing. */
+	json_t *none = (json_t *)&err; /* any non-NULL value: the call must clear it */
+	staff.actor.login = staff.login;
+	sk_ctx_init(&c, s, NULL, &staff.actor);
+	dt_expect(sk_request_take(&c, SK_REQUEST_WITHDRAW, id, NULL, NULL, &none, &err),
+	          SK_ERR_CONFLICT, &err, "not pending");
+	sk_ctx_fini(&c);
+	assert_null(none);
+	json_decref(d);
+	json_decref(sg);
+	assert_true(sk_test_log_intact(s) > 0);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+static void answers_all(void **state)
+{
+	(void)state;
+	sk_test_each_backend(answers);
+}
+
 /* Filing under the fault seam: each failed write or commit leaves nothing behind. */
 struct fctx {
 	dt_who w;
@@ -387,6 +481,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(flow_all),
+	    cmocka_unit_test(answers_all),
 	    cmocka_unit_test(faults_all),
 	    cmocka_unit_test(before_filing_all),
 	};

@@ -173,6 +173,50 @@ static void reused_buffer(const char *backend)
 	sk_store_close(s);
 }
 
+/*
+ * sk_store_insert gives each new row's own id (not a trigger's or an older
+ * row's), fails cleanly on a constraint, and counts as a write for the
+ * fault seam.
+ */
+static void insert_ids(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	static const char *const sql =
+	    "INSERT INTO org_unit (code, name, kind, parent_id, created_at) VALUES (?, ?, ?, ?, 1)";
+	int64_t root = 0, id = 0, last = 0;
+	for (int k = 0; k < 3; k++) {
+		char code[16];
+		snprintf(code, sizeof(code), "ins%d", k);
+		sk_val p[] = {sk_vtext(code), sk_vtext("課"),
+		              sk_vtext(k ? "section" : "municipality"),
+		              k ? SK_VINT(root) : SK_VNULL};
+		assert_int_equal(sk_store_insert(s, sql, p, 4, &id, &err), SK_OK);
+		assert_true(id > last);
+		int64_t found = 0;
+		sk_val q[] = {sk_vtext(code)};
+		assert_int_equal(sk_store_query_int(s, "SELECT id FROM org_unit WHERE code = ?", q,
+		                                    1, &found, &err),
+		                 SK_OK);
+		assert_int_equal(found, id);
+		if (!k)
+			root = id;
+		last = id;
+	}
+	/* The same code again breaks the unique constraint: an error, no id. */
+	sk_val dup[] = {sk_vtext("ins1"), sk_vtext("課"), sk_vtext("section"), SK_VINT(root)};
+	id = -1;
+	assert_int_not_equal(sk_store_insert(s, sql, dup, 4, &id, &err), SK_OK);
+	assert_int_equal(id, -1);
+	/* A write for the fault seam. */
+	sk_store_fault(s, SK_FAULT_WRITE, 1);
+	sk_val p[] = {sk_vtext("ins9"), sk_vtext("課"), sk_vtext("section"), SK_VINT(root)};
+	assert_int_equal(sk_store_insert(s, sql, p, 4, &id, &err), SK_ERR_STORE);
+	assert_int_equal(id, -1);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
 static void test_backends(void **state)
 {
 	(void)state;
@@ -181,6 +225,7 @@ static void test_backends(void **state)
 	for (size_t i = 0; i < n; i++) {
 		exercise(names[i]);
 		reused_buffer(names[i]);
+		insert_ids(names[i]);
 	}
 }
 
