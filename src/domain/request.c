@@ -1059,14 +1059,14 @@ sk_err sk_request_preview(sk_ctx *c, const char *kind, int64_t asset_id, const c
 	*refused = false;
 	if (!sk_schema_request_details(kind))
 		return sk_fail_at(err, SK_ERR_INVALID, "kind", "kind: unknown request kind '%.64s'",
-		               kind ? kind : "");
+		                  kind ? kind : "");
 	bool exception = strcmp(kind, "exception") == 0;
 	int act = kind_action(kind);
 	if (exception && action && *action) {
 		sk_action a;
 		if (sk_action_parse(action, &a) != SK_OK)
 			return sk_fail_at(err, SK_ERR_INVALID, "action",
-			               "details.action: unknown action '%.64s'", action);
+			                  "details.action: unknown action '%.64s'", action);
 		act = (int)a;
 	}
 	const sk_policy *pol = NULL;
