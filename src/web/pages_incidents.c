@@ -227,7 +227,7 @@ static void incidents_page(sk_web_req *w, int status, const report_form *rf)
 		}
 	}
 	if (*sev && index_of(severities, N(severities), sev) < 0) {
-		sk_fail_msg(&err, SK_ERR_INVALID, "severity", NULL, SK_M_FIELD_BAD_ITEM, 16);
+		sk_fail_msg(&err, SK_ERR_INVALID, "severity", NULL, SK_M_UI_INC_BAD_SEVERITY);
 		sk_web_fail(w, SK_ERR_INVALID, &err);
 		sk_buf_free(&err);
 		return;

@@ -116,6 +116,7 @@ await t.run(async (page, js, mode) => {
   await t.submit(page, "form.filters button", `${mode} board filtered out`, js);
   t.check(!(await main(page)).includes(num), `${mode}: the severity filter does not filter`);
   await t.go(page, "/incidents?page=0", `${mode} board bad page`, js).then((r) => t.check(r.status() === 400, `${mode}: page=0 answers ${r.status()}`));
+  await t.go(page, "/incidents?severity=x", `${mode} board bad severity`, js).then((r) => t.check(r.status() === 400, `${mode}: severity=x answers ${r.status()}`));
   await t.go(page, `/incidents/${id}`, `${mode} incident (csirt1)`, js);
   await page.fill("#f-escalate-comment", HOSTILE.escalate);
   await t.submit(page, `form[action='/incidents/${id}/escalate'] button`, `${mode} escalated`, js);
