@@ -249,17 +249,17 @@ static void incidents_page(sk_web_req *w, int status, const report_form *rf)
 	sk_buf_free(&err);
 	/* What the filters keep, in the board's order. */
 	size_t n = json_array_size(list), kept = 0;
-	json_t **items = calloc(n ? n : 1, sizeof(*items));
+	json_t **items = calloc(n ? n : 1, sizeof(json_t *));
 	for (size_t i = 0; items && i < n; i++) {
 		json_t *x = json_array_get(list, i);
 		if (open_only && !strcmp(jstr(x, "status") ? jstr(x, "status") : "", "closed"))
 			continue;
-		if (*sev && strcmp(jstr(x, "severity") ? jstr(x, "severity") : "", sev))
+		if (*sev && strcmp(jstr(x, "severity") ? jstr(x, "severity") : "", sev) != 0)
 			continue;
 		items[kept++] = x;
 	}
 	if (board && kept > 1)
-		qsort(items, kept, sizeof(*items), board_order);
+		qsort((void *)items, kept, sizeof(json_t *), board_order);
 	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT, form = SK_HTML_FRAG_INIT,
 	             st_opts = SK_HTML_FRAG_INIT, kind_opts = SK_HTML_FRAG_INIT,
 	             sev_opts = SK_HTML_FRAG_INIT;
