@@ -111,6 +111,8 @@ static const struct {
     [SK_M_NOTIFY_REQUEST_OVERDUE] = {"Request %s is overdue", "申請 %s が期限を過ぎています"},
     [SK_M_NOTIFY_INCIDENT_ESCALATED] = {"Incident %s has been escalated to you",
                                         "インシデント %s があなたに報告されました"},
+    [SK_M_NOTIFY_INCIDENT_CLOSED] = {"Your report %s has been closed",
+                                     "あなたの報告 %s が終結しました"},
     [SK_M_NOTIFY_ACCOUNT_LOCKED] = {"Account %s has been locked after failed logins",
                                     "アカウント %s がログインの失敗によりロックされました"},
     [SK_M_NOTIFY_TEST] = {"Test notification %s from sekisho", "sekisho のテスト通知 %s"},

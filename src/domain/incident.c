@@ -475,6 +475,11 @@ static sk_err audit(sk_ctx *c, int64_t id, const char *action, json_t *before, s
 	    (strcmp(action, "incident.report") == 0 || strcmp(action, "incident.escalate") == 0))
 		e = sk_notify_holders(c, after.role, after.role_unit, c->actor->user_id,
 		                      SK_NOTIFY_INCIDENT_ESCALATED, "incident", id, err);
+	/* The reporter learns that their report was closed (not when they closed it themselves). */
+	if (!e && strcmp(action, "incident.close") == 0 && after.reporter_id &&
+	    after.reporter_id != c->actor->user_id)
+		e = sk_notify_add(c, after.reporter_id, SK_NOTIFY_INCIDENT_CLOSED, "incident", id,
+		                  NULL, err);
 	return e;
 }
 

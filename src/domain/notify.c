@@ -21,6 +21,7 @@ static const struct {
     [SK_NOTIFY_REQUEST_OVERDUE] = {"request_overdue", SK_M_NOTIFY_REQUEST_OVERDUE},
     [SK_NOTIFY_INCIDENT_ESCALATED] = {"incident_escalated", SK_M_NOTIFY_INCIDENT_ESCALATED},
     [SK_NOTIFY_ACCOUNT_LOCKED] = {"account_locked", SK_M_NOTIFY_ACCOUNT_LOCKED},
+    [SK_NOTIFY_INCIDENT_CLOSED] = {"incident_closed", SK_M_NOTIFY_INCIDENT_CLOSED},
     [SK_NOTIFY_TEST] = {"test", SK_M_NOTIFY_TEST},
 };
 

@@ -45,6 +45,7 @@ typedef enum sk_notify_kind {
 	SK_NOTIFY_REQUEST_OVERDUE,   /* "request_overdue": a request is past its deadline */
 	SK_NOTIFY_INCIDENT_ESCALATED, /* "incident_escalated": an incident was routed to the user */
 	SK_NOTIFY_ACCOUNT_LOCKED,     /* "account_locked": an account was locked (ref "user") */
+	SK_NOTIFY_INCIDENT_CLOSED,    /* "incident_closed": the user's own report was closed */
 	SK_NOTIFY_TEST,               /* "test": `sekisho notify test`, checking mail settings */
 	SK_NOTIFY__COUNT
 } sk_notify_kind;

@@ -267,4 +267,8 @@ const char *const sk_schema_pg[SK_SCHEMA_VERSION] = {
     "  actor TEXT NOT NULL,"
     "  created_at BIGINT NOT NULL);"
     "CREATE INDEX incident_attachments_incident ON incident_attachments(incident_id);",
+    /* 7: the web UI's preferences remembered per account (issue 14): the language of its pages
+     * (NULL: not chosen, the browser's decides) and how dates are written (NULL: western). */
+    "ALTER TABLE users ADD COLUMN lang TEXT CHECK (lang IN ('ja','en'));"
+    "ALTER TABLE users ADD COLUMN date_style TEXT CHECK (date_style IN ('wareki','western'));",
 };

@@ -15,6 +15,7 @@
 #include "../domain/audit_view.h"
 #include "../domain/decision.h"
 #include "../domain/notify.h"
+#include "../domain/prefs.h"
 #include "../domain/request.h"
 #include "../domain/schema.h"
 #include "web_int.h"
@@ -278,6 +279,11 @@ void sk_web_login_post(sk_web_req *w)
 	if (e == SK_OK) {
 		atomic_fetch_add(&sk_http_m.logins_ok, 1);
 		set_session_cookie(w, s.token);
+		/* The account's language applies again from each login on (prefs.h). */
+		sk_prefs pf;
+		if (sk_prefs_get(w->r->t->store, s.principal.user_id, &pf, &err) == SK_OK &&
+		    pf.lang[0])
+			sk_web_remember_lang(w, pf.lang);
 		sk_web_redirect(w, s.principal.must_change_password ? "/password"
 		                   : s.principal.must_enroll_totp   ? "/totp"
 		                                                    : "/");

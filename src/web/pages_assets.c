@@ -306,11 +306,12 @@ void sk_web_asset(sk_web_req *w)
 	size_t i;
 	json_t *h;
 	json_array_foreach (hist, i, h) {
-		char seq[24];
+		char seq[24], at[64];
 		snprintf(seq, sizeof(seq), "%" JSON_INTEGER_FORMAT,
 		         json_integer_value(json_object_get(h, "seq")));
 		sk_tv v[] = {SK_TV("seq", seq),
-		             SK_TV("at", json_string_value(json_object_get(h, "at"))),
+		             SK_TV("at", sk_web_when(w, json_string_value(json_object_get(h, "at")),
+		                                     at, sizeof(at))),
 		             SK_TV("actor", json_string_value(json_object_get(h, "actor"))),
 		             SK_TV("action", json_string_value(json_object_get(h, "action")))};
 		sk_html_render(&history, "history_row", w->lang, v, N(v));

@@ -12,8 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "../core/sk_clock.h"
 #include "../core/sk_log.h"
+#include "../domain/prefs.h"
+#include "../report/wareki.h"
 #include "web_files.h"
 #include "web_int.h"
 
@@ -38,6 +42,9 @@ static const sk_http_qparam Q_REQUEST_NEW[] = {
     {"lang", 2}, {"kind", 32}, {"asset", 20}, {"aq", 200}, {NULL, 0}};
 static const sk_http_qparam Q_LEDGER[] = {{"lang", 2},  {"status", 15}, {"unit", 64},
                                           {"from", 32}, {"until", 32},  {NULL, 0}};
+static const sk_http_qparam Q_INCIDENTS[] = {{"lang", 2},     {"status", 16}, {"kind", 16},
+                                             {"severity", 8}, {"page", 9},    {NULL, 0}};
+static const sk_http_qparam Q_NOTIFICATIONS[] = {{"lang", 2}, {"unread", 1}, {NULL, 0}};
 
 typedef struct web_route {
 	sk_http_route rt; /* method, path, flags, cap, query: as the API's (the handler is page) */
@@ -85,12 +92,23 @@ static const web_route routes[] = {
     R("GET", "/ledgers", 0, SK_CAP_LEDGER_READ, sk_web_ledgers, Q_LANG),
     R("GET", "/ledgers/{name}", 0, SK_CAP_LEDGER_READ, sk_web_ledger, Q_LEDGER),
     R("POST", "/ledgers/{name}/export", W_FORM, SK_CAP_LEDGER_READ, sk_web_ledger_export, Q_LANG),
+    R("GET", "/incidents", 0, SK_HTTP_ANY_ROLE, sk_web_incidents, Q_INCIDENTS),
+    R("POST", "/incidents", W_FORM, SK_CAP_INCIDENT_REPORT, sk_web_incident_report, Q_LANG),
+    R("GET", "/incidents/{id}", 0, SK_HTTP_ANY_ROLE, sk_web_incident, Q_LANG),
+    R("POST", "/incidents/{id}/escalate", W_FORM, SK_CAP_INCIDENT_HANDLE, sk_web_incident_escalate, Q_LANG),
+    R("POST", "/incidents/{id}/respond", W_FORM, SK_CAP_INCIDENT_HANDLE, sk_web_incident_respond, Q_LANG),
+    R("POST", "/incidents/{id}/close", W_FORM, SK_CAP_INCIDENT_CLOSE, sk_web_incident_close, Q_LANG),
+    R("GET", "/notifications", 0, SK_HTTP_ANY_ROLE, sk_web_notifications, Q_NOTIFICATIONS),
+    R("POST", "/notifications/read-all", W_FORM, SK_HTTP_ANY_ROLE, sk_web_notifications_read_all, Q_LANG),
+    R("POST", "/notifications/{id}/read", W_FORM, SK_HTTP_ANY_ROLE, sk_web_notification_read, Q_LANG),
+    R("GET", "/account", 0, SK_HTTP_ANY_ROLE, sk_web_account, Q_LANG),
+    R("POST", "/account", W_FORM, SK_HTTP_ANY_ROLE, sk_web_account_save, Q_LANG),
 };
 // clang-format on
 
-static const char *const owned_prefixes[] = {"/login",   "/logout",   "/password", "/totp",
-                                             "/assets",  "/decide",   "/policy",   "/audit",
-                                             "/static/", "/requests", "/ledgers"};
+static const char *const owned_prefixes[] = {
+    "/login", "/logout",  "/password",  "/totp",          "/assets",  "/decide",   "/policy",
+    "/audit", "/static/", "/incidents", "/notifications", "/account", "/requests", "/ledgers"};
 
 bool sk_web_owns(const char *path, size_t n)
 {
@@ -178,30 +196,82 @@ void sk_web_header(sk_web_req *w, const h2o_token_t *tok, const char *v)
 	h2o_add_header(&req->pool, &req->res.headers, tok, NULL, c.base, c.len);
 }
 
-/* ?lang= (remembered in a cookie), else the cookie, else Accept-Language, else Japanese. */
+void sk_web_remember_lang(sk_web_req *w, const char *code)
+{
+	char c[128];
+	snprintf(c, sizeof(c),
+	         LANG_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly%s", code,
+	         w->r->t->cfg->secure_cookies ? "; Secure" : "");
+	sk_web_header(w, H2O_TOKEN_SET_COOKIE, c);
+}
+
+/*
+ * ?lang= (remembered in a cookie), else the cookie, else (once the session
+ * is known, apply_prefs) the account's choice, else Accept-Language, else
+ * Japanese. A login sets the cookie to the account's choice (pages.c), so
+ * the account's language applies again at every login.
+ */
 static void choose_language(sk_web_req *w)
 {
 	char v[8];
 	h2o_req_t *req = w->r->req;
 	if (sk_http_query(w->r, "lang", v, sizeof(v)) && (!strcmp(v, "en") || !strcmp(v, "ja"))) {
 		w->lang = v[0] == 'e' ? SK_LANG_EN : SK_LANG_JA;
-		char c[128];
-		snprintf(c, sizeof(c),
-		         LANG_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly%s", v,
-		         w->r->t->cfg->secure_cookies ? "; Secure" : "");
-		sk_web_header(w, H2O_TOKEN_SET_COOKIE, c);
+		w->lang_chosen = true;
+		sk_web_remember_lang(w, v);
 		return;
 	}
 	if (cookie_value(req, LANG_COOKIE, v, sizeof(v)) &&
 	    (!strcmp(v, "en") || !strcmp(v, "ja"))) {
 		w->lang = v[0] == 'e' ? SK_LANG_EN : SK_LANG_JA;
+		w->lang_chosen = true;
 		return;
 	}
 	h2o_iovec_t al = sk_http_header(req, "accept-language");
 	w->lang = sk_lang_from_accept(al.base, al.len, SK_LANG_JA);
 }
 
+/* The session's account's preferences (prefs.h): its language unless one was chosen, its dates. */
+static void apply_prefs(sk_web_req *w)
+{
+	sk_prefs p;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_prefs_get(w->r->t->store, w->ap.user_id, &p, &err) == SK_OK) {
+		if (!w->lang_chosen && p.lang[0])
+			w->lang = w->r->lang = strcmp(p.lang, "en") == 0 ? SK_LANG_EN : SK_LANG_JA;
+		w->wareki = strcmp(p.date_style, "wareki") == 0;
+	}
+	sk_buf_free(&err);
+}
+
 /* --- helpers for the pages --- */
+
+const char *sk_web_when(const sk_web_req *w, const char *rfc3339, char *out, size_t max)
+{
+	int64_t us;
+	if (!rfc3339 || !*rfc3339 || max < 2 || sk_clock_parse_us(rfc3339, &us))
+		return rfc3339;
+	/* The city's calendar and clock: Japan, UTC+9 all year. */
+	time_t t = (time_t)(us / 1000000 + 9 * 3600);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm))
+		return rfc3339;
+	sk_date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+	if (w->wareki) {
+		sk_buf b = SK_BUF_INIT(128);
+		if (sk_date_format_wareki(d, &b) == SK_OK && b.len)
+			snprintf(out, max, "%s %02d:%02d", b.data, tm.tm_hour, tm.tm_min);
+		else
+			out[0] = '\0';
+		sk_buf_free(&b);
+		if (out[0])
+			return out;
+	}
+	char iso[11];
+	sk_date_format_iso(d, iso);
+	snprintf(out, max, "%s %02d:%02d", iso, tm.tm_hour, tm.tm_min);
+	return out;
+}
 
 const char *sk_web_t(const sk_web_req *w, sk_msg_id id) { return sk_msg_format(id, w->lang); }
 
@@ -310,6 +380,10 @@ void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_h
 	              ? "1"
 	              : NULL),
 	    SK_TV("can_ledgers", sk_web_can(w, SK_CAP_LEDGER_READ) ? "1" : NULL),
+	    SK_TV("can_incidents",
+	          sk_web_can(w, SK_CAP_INCIDENT_REPORT) || sk_web_can(w, SK_CAP_INCIDENT_HANDLE)
+	              ? "1"
+	              : NULL),
 	    SK_TV("lang_other_url", other),
 	    SK_TV("lang_other", w->lang == SK_LANG_JA ? "en" : "ja"),
 	    SK_TV("lang_is_ja", w->lang == SK_LANG_JA ? "1" : NULL),
@@ -418,6 +492,7 @@ static bool find_session(sk_web_req *w)
 	w->r->who = &w->who;
 	w->r->session = &w->ap;
 	w->has_session = true;
+	apply_prefs(w);
 	return true;
 }
 

@@ -18,6 +18,8 @@ typedef struct sk_web_req {
 	sk_form form;        /* a POST's fields */
 	sk_html_frag errors; /* <li> items of the error summary */
 	const char *notice;  /* a sentence shown above the page's content */
+	bool lang_chosen;    /* ?lang= or the language cookie decided (not the account's choice) */
+	bool wareki;         /* the account writes dates in 和暦 (its preference, prefs.h) */
 } sk_web_req;
 
 /* The text of the catalog's sentence id in the page's language. */
@@ -43,6 +45,15 @@ void sk_web_redirect(sk_web_req *w, const char *location);
 void sk_web_not_found(sk_web_req *w);
 /* The page for an error class: 404, 403 (CSRF), 400, 5xx. */
 void sk_web_fail(sk_web_req *w, sk_err e, const sk_buf *err);
+
+/*
+ * A moment (RFC 3339, as the domain's JSON gives it) as the reader prefers
+ * it, in Japan's time: "令和8年12月6日 10:30" or "2026-12-06 10:30". The one
+ * date writer of the pages; text that is no moment is given back as it is.
+ */
+const char *sk_web_when(const sk_web_req *w, const char *rfc3339, char *out, size_t max);
+/* Remembers the page language code ("ja", "en") in the browser's language cookie. */
+void sk_web_remember_lang(sk_web_req *w, const char *code);
 
 /* Renders template name into out; false (and a 500 answer) on failure. */
 bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_tv *vars,
@@ -84,5 +95,17 @@ void sk_web_request_complete(sk_web_req *w);
 void sk_web_ledgers(sk_web_req *w);
 void sk_web_ledger(sk_web_req *w);
 void sk_web_ledger_export(sk_web_req *w);
+/* Incidents, notifications and the account's preferences (pages_incidents.c, pages_account.c). */
+void sk_web_incidents(sk_web_req *w);
+void sk_web_incident_report(sk_web_req *w);
+void sk_web_incident(sk_web_req *w);
+void sk_web_incident_escalate(sk_web_req *w);
+void sk_web_incident_respond(sk_web_req *w);
+void sk_web_incident_close(sk_web_req *w);
+void sk_web_notifications(sk_web_req *w);
+void sk_web_notification_read(sk_web_req *w);
+void sk_web_notifications_read_all(sk_web_req *w);
+void sk_web_account(sk_web_req *w);
+void sk_web_account_save(sk_web_req *w);
 
 #endif

@@ -248,6 +248,12 @@ static void test_hachioji_chain(const char *backend)
 	dt_expect(sk_incident_close(as(s, &bucho), id, NULL, &err), SK_ERR_DENIED, &err,
 	          "security_manager");
 	dt_ok(sk_incident_close(as(s, &kacho), id, NULL, &err), &err);
+	/* The reporter is told that the report was closed; no one else is. */
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications WHERE user_id = 10 AND "
+	                             "kind = 'incident_closed' AND ref_type = 'incident'"),
+	                 1);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM notifications WHERE kind = 'incident_closed'"), 1);
 	sk_buf_free(&err);
 	sk_store_close(s);
 	sk_clock_use_real();
