@@ -31,7 +31,11 @@ static const sk_http_qparam Q_ASSETS[] = {{"lang", 2},    {"unit", 64}, {"type",
                                           {"status", 15}, {"page", 9},  {NULL, 0}};
 static const sk_http_qparam Q_DECIDE[] = {{"lang", 2}, {"asset", 20}, {NULL, 0}};
 static const sk_http_qparam Q_POLICY[] = {{"lang", 2}, {"q", 200}, {NULL, 0}};
-static const sk_http_qparam Q_AUDIT[] = {{"lang", 2}, {"after", 20}, {NULL, 0}};
+static const sk_http_qparam Q_AUDIT[] = {{"lang", 2},   {"after", 20},   {"action", 64},
+                                         {"actor", 80}, {"object", 120}, {"from", 10},
+                                         {"until", 10}, {NULL, 0}};
+static const sk_http_qparam Q_ADMIN_USERS[] = {{"lang", 2}, {"unit", 64}, {"role", 32},
+                                               {"q", 100},  {"page", 9},  {NULL, 0}};
 
 typedef struct web_route {
 	sk_http_route rt; /* method, path, flags, cap, query: as the API's (the handler is page) */
@@ -68,12 +72,25 @@ static const web_route routes[] = {
     R("GET", "/policy", 0, SK_HTTP_ANY_ROLE, sk_web_policy, Q_POLICY),
     R("GET", "/audit", 0, SK_CAP_AUDIT_READ, sk_web_audit, Q_AUDIT),
     R("POST", "/audit/verify", W_FORM, SK_CAP_AUDIT_READ, sk_web_audit_verify, Q_LANG),
+    R("GET", "/audit/{id}", 0, SK_CAP_AUDIT_READ, sk_web_audit_entry, Q_LANG),
+    R("GET", "/admin/org", 0, SK_CAP_ORG_ADMIN, sk_web_admin_org, Q_LANG),
+    R("POST", "/admin/org", INV | W_FORM, SK_CAP_ORG_ADMIN, sk_web_admin_org_add, Q_LANG),
+    R("POST", "/admin/org/move", INV | W_FORM, SK_CAP_ORG_ADMIN, sk_web_admin_org_move, Q_LANG),
+    R("GET", "/admin/users", 0, SK_CAP_USER_READ, sk_web_admin_users, Q_ADMIN_USERS),
+    R("POST", "/admin/users", W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_add, Q_LANG),
+    R("GET", "/admin/users/{login}", 0, SK_CAP_USER_READ, sk_web_admin_user, Q_LANG),
+    R("POST", "/admin/users/{login}/disable", INV | W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_disable, Q_LANG),
+    R("POST", "/admin/users/{login}/enable", INV | W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_enable, Q_LANG),
+    R("POST", "/admin/users/{login}/unlock", W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_unlock, Q_LANG),
+    R("POST", "/admin/users/{login}/totp-reset", INV | W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_totp_reset, Q_LANG),
+    R("POST", "/admin/users/{login}/grant", INV | W_FORM, SK_CAP_ROLE_GRANT, sk_web_admin_role_grant, Q_LANG),
+    R("POST", "/admin/users/{login}/revoke", INV | W_FORM, SK_CAP_ROLE_GRANT, sk_web_admin_role_revoke, Q_LANG),
 };
 // clang-format on
 
-static const char *const owned_prefixes[] = {"/login",  "/logout", "/password",
-                                             "/totp",   "/assets", "/decide",
-                                             "/policy", "/audit",  "/static/"};
+static const char *const owned_prefixes[] = {"/login",   "/logout", "/password", "/totp",
+                                             "/assets",  "/decide", "/policy",   "/audit",
+                                             "/static/", "/admin"};
 
 bool sk_web_owns(const char *path, size_t n)
 {
@@ -88,8 +105,13 @@ bool sk_web_owns(const char *path, size_t n)
 	return false;
 }
 
-/* Matches pattern ("/assets/{id}/edit") against the path; {id} a positive integer into *id. */
-static bool match(const char *pat, const char *path, size_t n, int64_t *id)
+/*
+ * Matches pattern ("/assets/{id}/edit") against the path; {id} a positive
+ * integer into *id, {login} one path segment (no '%', space or control
+ * byte, shorter than param) into param.
+ */
+static bool match(const char *pat, const char *path, size_t n, int64_t *id, char *param,
+                  size_t pmax)
 {
 	const char *p = path, *end = path + n;
 	while (*pat) {
@@ -102,6 +124,15 @@ static bool match(const char *pat, const char *path, size_t n, int64_t *id)
 				return false;
 			*id = v;
 			pat += 4;
+		} else if (strncmp(pat, "{login}", 7) == 0) {
+			const char *s = p;
+			while (p < end && *p != '/' && *p != '%' && (unsigned char)*p > 0x20)
+				p++;
+			if (p == s || (size_t)(p - s) >= pmax || (p < end && *p != '/'))
+				return false;
+			memcpy(param, s, (size_t)(p - s));
+			param[p - s] = '\0';
+			pat += 7;
 		} else {
 			if (p == end || *p != *pat)
 				return false;
@@ -273,6 +304,8 @@ void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_h
 	    SK_TV("can_assets", sk_web_can(w, SK_CAP_ASSET_READ) ? "1" : NULL),
 	    SK_TV("can_decide", sk_web_can(w, SK_CAP_DECIDE) ? "1" : NULL),
 	    SK_TV("can_audit", sk_web_can(w, SK_CAP_AUDIT_READ) ? "1" : NULL),
+	    SK_TV("can_admin_users", sk_web_can(w, SK_CAP_USER_READ) ? "1" : NULL),
+	    SK_TV("can_admin_org", sk_web_can(w, SK_CAP_ORG_ADMIN) ? "1" : NULL),
 	    SK_TV("lang_other_url", other),
 	    SK_TV("lang_other", w->lang == SK_LANG_JA ? "en" : "ja"),
 	    SK_TV("lang_is_ja", w->lang == SK_LANG_JA ? "1" : NULL),
@@ -472,7 +505,7 @@ void sk_web_dispatch(sk_http_rctx *r)
 	bool head = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		int64_t id = 0;
-		if (!match(routes[i].rt.path, path.base, path.len, &id))
+		if (!match(routes[i].rt.path, path.base, path.len, &id, r->param, sizeof(r->param)))
 			continue;
 		path_found = true;
 		const char *m = routes[i].rt.method;
