@@ -204,5 +204,14 @@ await t.run(async (page, js, mode) => {
   await t.go(page, "/admin/users", `${mode} kansa users`, js).then((r) => t.check(r.status() === 200, `${mode}: the auditor cannot read accounts (${r.status()})`));
   t.check(await page.$("form[method='post'][action='/admin/users']") === null, `${mode}: the auditor is offered the add form`);
   await t.go(page, "/admin/org", `${mode} kansa org`, js).then((r) => t.check(r.status() === 404, `${mode}: the auditor sees /admin/org (${r.status()})`));
+  // A 390-pixel phone: the pages fit (tables and hashes wrap or scroll inside their box).
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const [url, name] of js ? [["/audit", "audit"], ["/audit/2", "audit-entry"], ["/admin/users", "users"], [`/admin/users/${login}`, "user"]] : []) {
+    await t.go(page, url, `${mode} 390px ${name}`, js);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    t.check(overflow <= 0, `${mode}: ${name} is ${overflow}px wider than a 390px phone`);
+    await t.shot(page, `${name}-390-${mode}`, false);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
   await t.logout(page, js, `${mode} kansa`);
 });
