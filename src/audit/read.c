@@ -85,19 +85,15 @@ sk_err sk_audit_find(sk_store *s, const sk_audit_filter *f, bool newest, int64_t
 		k += snprintf(sql + k, sizeof(sql) - (size_t)k, " AND actor = ?");
 		p[n++] = sk_vtext(f->actor);
 	}
-	char kind[80];
 	if (given(f->object)) {
 		size_t ol = strlen(f->object);
-		if (f->object[ol - 1] == ':' && ol < sizeof(kind) - 1) {
-			/* A kind: the range [kind:, kind;) holds exactly its objects (';' follows
-			 * ':'). */
-			memcpy(kind, f->object, ol);
-			kind[ol - 1] = ';';
-			kind[ol] = '\0';
+		if (f->object[ol - 1] == ':') {
+			/* A kind: the objects starting so (compared as bytes, whatever the
+			 * collation). */
 			k += snprintf(sql + k, sizeof(sql) - (size_t)k,
-			              " AND object >= ? AND object < ?");
+			              " AND substr(object, 1, ?) = ?");
+			p[n++] = SK_VINT((int64_t)ol);
 			p[n++] = sk_vtext(f->object);
-			p[n++] = sk_vtext(kind);
 		} else {
 			k += snprintf(sql + k, sizeof(sql) - (size_t)k, " AND object = ?");
 			p[n++] = sk_vtext(f->object);

@@ -428,12 +428,18 @@ static void users_page(sk_web_req *w, int status, sk_err add_e, const sk_buf *ad
 		ok = schema_fields(w, &add, &sk_schema_user, add_e ? &w->form : NULL, add_e,
 		                   add_err, "login");
 	sk_buf base = SK_BUF_INIT(1024), prev = SK_BUF_INIT(1024), next = SK_BUF_INIT(1024);
-	sk_buf_addf(&base, "/admin/users?unit=");
-	for (const unsigned char *p = (const unsigned char *)unit; *p; p++)
-		sk_buf_addf(&base, "%%%02X", *p);
-	sk_buf_addf(&base, "&role=%s&q=", role);
-	for (const unsigned char *p = (const unsigned char *)q; *p; p++)
-		sk_buf_addf(&base, "%%%02X", *p);
+	/* The filters again, URL-encoded, for the pages before and after. */
+	const char *keep[][2] = {{"unit", unit}, {"role", role}, {"q", q}};
+	sk_buf_adds(&base, "/admin/users?");
+	for (size_t k = 0; k < N(keep); k++) {
+		sk_buf_addf(&base, "%s%s=", k ? "&" : "", keep[k][0]);
+		for (const unsigned char *p = (const unsigned char *)keep[k][1]; *p; p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
+				sk_buf_addc(&base, (char)*p);
+			else
+				sk_buf_addf(&base, "%%%02X", *p);
+	}
 	if (page > 1)
 		sk_buf_addf(&prev, "%s&page=%ld", base.data, page - 1);
 	if (more)

@@ -97,6 +97,10 @@ await t.run(async (page, js, mode) => {
   txt = await mainText(page);
   t.check(txt.includes(HOSTILE.user) && !txt.includes("taro"), `${mode}: the text filter does not filter`);
   await t.shot(page, `admin-users-en-${mode}`);
+  // Paging keeps the filters.
+  await t.go(page, `/admin/users?q=${login}&page=2`, `${mode} users page 2`, js);
+  const prevHref = await page.getAttribute(".pager a", "href").catch(() => null);
+  t.check(prevHref && prevHref.includes(`q=${login}`) && prevHref.includes("page=1"), `${mode}: the previous page link is ${prevHref}`);
 
   // A role granted at the new unit.
   await t.go(page, `/admin/users/${login}?lang=ja`, `${mode} account ja`, js);
@@ -166,6 +170,10 @@ await t.run(async (page, js, mode) => {
   t.check((await page.$$("section[aria-labelledby='audit-entries'] tbody tr")).length >= 1, `${mode}: today's grants are not found`);
   await t.go(page, `/audit?action=role.grant&until=2001-01-01`, `${mode} audit long ago`, js);
   t.check((await page.$$("section[aria-labelledby='audit-entries'] tbody tr")).length === 0, `${mode}: the until filter does not filter`);
+  // Paging: after a position, the first entry shown is the next one, with a way back.
+  await t.go(page, "/audit?after=5", `${mode} audit after 5`, js);
+  t.check((await page.textContent("section[aria-labelledby='audit-entries'] tbody tr td")).trim() === "6", `${mode}: after=5 does not start at entry 6`);
+  t.check(await page.$(".pager a[href='/audit']") !== null, `${mode}: no link back to the first entries`);
   const bad = await t.go(page, `/audit?from=2026-02-30`, `${mode} audit bad day`, js);
   t.check(bad.status() === 400 && await page.$("#e-from") !== null, `${mode}: a day that does not exist is not refused beside the field`);
 
