@@ -43,10 +43,21 @@ static bool filter_field(sk_web_req *w, sk_html_frag *out, const char *key, sk_m
  */
 static bool jst_day(const char *day, bool next, char out[SK_TIME_STR_MAX])
 {
-	int y, m, d;
-	char tail;
-	if (strlen(day) != 10 || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    day[4] != '-' || day[7] != '-' || y < 1970 || y > 9998)
+	/* Exactly YYYY-MM-DD: ten bytes, digits but for the two dashes. */
+	if (strlen(day) != 10 || day[4] != '-' || day[7] != '-')
+		return false;
+	int v[3] = {0, 0, 0}, part = 0;
+	for (size_t i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			part++;
+			continue;
+		}
+		if (day[i] < '0' || day[i] > '9')
+			return false;
+		v[part] = v[part] * 10 + (day[i] - '0');
+	}
+	int y = v[0], m = v[1], d = v[2];
+	if (y < 1970 || y > 9998 || m < 1 || m > 12 || d < 1)
 		return false;
 	struct tm t = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
 	time_t s = timegm(&t);
