@@ -8,6 +8,7 @@
 #define SK_AUDIT_READ_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../core/sk_buf.h"
@@ -25,6 +26,34 @@
  * of range or a negative after. *out is the caller's.
  */
 sk_err sk_audit_list(sk_store *s, int64_t after, int64_t limit, json_t **out, sk_buf *err);
+
+/*
+ * What a page of entries may be narrowed to; every member unset (0 or
+ * NULL or "") is no restriction. action and actor match exactly, object
+ * exactly or, ending in ':' ("asset:"), every object of that kind; from and
+ * until are RFC 3339 UTC times as entries store them ("at" >= from and
+ * < until); after and before bound the sequence numbers (seq > after,
+ * seq < before).
+ */
+typedef struct sk_audit_filter {
+	int64_t after, before;
+	const char *action, *actor, *object;
+	const char *from, *until;
+} sk_audit_filter;
+
+/*
+ * As sk_audit_list, for the entries f admits: the oldest first, or with
+ * newest the newest first (pages going back: before = the last seq shown).
+ */
+sk_err sk_audit_find(sk_store *s, const sk_audit_filter *f, bool newest, int64_t limit,
+                     json_t **out, sk_buf *err);
+
+/*
+ * The stored checkpoints, smallest size first, as a JSON array of {"size",
+ * "root" (hex, as stored), "created_at" (RFC 3339), "note" (the signed
+ * note, as `sekisho audit checkpoint` writes it)}. *out is the caller's.
+ */
+sk_err sk_audit_checkpoints(sk_store *s, json_t **out, sk_buf *err);
 
 /* The number of entries in the log (the head's sequence number). */
 sk_err sk_audit_size(sk_store *s, int64_t *out, sk_buf *err);

@@ -1122,6 +1122,82 @@ static sk_err take_note(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
+static json_t *b64(const unsigned char *h)
+{
+	char tmp[128];
+	sodium_bin2base64(tmp, sizeof(tmp), h, SK_HASH_LEN, sodium_base64_VARIANT_ORIGINAL);
+	return json_string(tmp);
+}
+
+json_t *sk_audit_inclusion_json(const sk_audit_verify_result *r, uint64_t index, uint64_t size)
+{
+	if (!r->leaves || index >= size || size > (uint64_t)r->size)
+		return NULL;
+	sk_hash proof[SK_MERKLE_MAX_PROOF], root;
+	size_t n = 0;
+	if (sk_merkle_inclusion_proof(r->leaves, size, index, proof, &n))
+		return NULL;
+	sk_merkle_root(r->leaves, size, root);
+	json_t *p = json_array();
+	for (size_t i = 0; p && i < n; i++)
+		json_array_append_new(p, b64(proof[i]));
+	return json_pack("{s:I, s:I, s:o, s:o, s:o*}", "leafIdx", (json_int_t)index, "treeSize",
+	                 (json_int_t)size, "root", b64(root), "leafHash", b64(r->leaves[index]),
+	                 "proof", p);
+}
+
+struct cover {
+	int64_t seq, size;
+	sk_buf *note;
+};
+
+static sk_err take_cover(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct cover *c = ctx;
+	c->size = sk_row_int(row, 0);
+	if (sk_buf_adds(c->note, sk_row_text(row, 1)))
+		return sk_fail(err, SK_ERR_TOO_BIG, "checkpoint too large");
+	return SK_OK;
+}
+
+sk_err sk_audit_prove_entry(sk_store *s, int64_t seq, json_t **out, sk_buf *err)
+{
+	*out = NULL;
+	sk_audit_verify_opts o = {.keep_leaves = true};
+	sk_audit_verify_result r;
+	sk_audit_verify_result_init(&r);
+	sk_buf note = SK_BUF_INIT(SK_NOTE_MAX), vkey = SK_BUF_INIT(SK_NOTE_MAX);
+	struct cover cv = {seq, 0, &note};
+	sk_err e = sk_audit_verify_store(s, &o, &r, err);
+	if (!e && !r.intact)
+		e = sk_fail(err, SK_ERR_CORRUPT, "the audit log is not intact: %s", r.why.data);
+	if (!e && (seq < 1 || seq > r.size))
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no audit entry %lld", (long long)seq);
+	if (!e) {
+		sk_val p[] = {SK_VINT(seq), SK_VINT(r.size)};
+		e = sk_store_query(s,
+		                   "SELECT size, note FROM audit_checkpoint WHERE size >= ?"
+		                   " AND size <= ? ORDER BY size LIMIT 1",
+		                   p, 2, take_cover, &cv, err);
+	}
+	if (!e && sk_store_meta_get(s, "audit.vkey", &vkey, NULL) != SK_OK)
+		sk_buf_reset(&vkey);
+	if (!e) {
+		json_t *proof = sk_audit_inclusion_json(&r, (uint64_t)(seq - 1),
+		                                        (uint64_t)(cv.size ? cv.size : r.size));
+		*out = proof ? json_pack("{s:o, s:s?, s:s?}", "proof", proof, "checkpoint",
+		                         cv.size ? note.data : NULL, "vkey",
+		                         vkey.len ? vkey.data : NULL)
+		             : NULL;
+		if (!*out)
+			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	}
+	sk_buf_free(&note);
+	sk_buf_free(&vkey);
+	sk_audit_verify_result_free(&r);
+	return e;
+}
+
 sk_err sk_audit_checkpoint_create(sk_store *s, const sk_audit_signer *signer, sk_buf *note,
                                   uint64_t *size_out, sk_buf *err)
 {

@@ -102,6 +102,27 @@ sk_err sk_audit_export(sk_store *s, FILE *out, sk_buf *err);
 sk_err sk_audit_checkpoint_create(sk_store *s, const sk_audit_signer *signer, sk_buf *note,
                                   uint64_t *size_out, sk_buf *err);
 
+/*
+ * The inclusion proof of leaf index (seq - 1) in the tree of the first size
+ * leaves of r (verified with keep_leaves), in the one shape `sekisho audit
+ * prove --index` prints and `sekisho audit verify-proof` reads: {"leafIdx",
+ * "treeSize", "root", "leafHash", "proof": [...]}, hashes in base64. NULL
+ * when index >= size, size > r->size or out of memory. A new reference.
+ */
+json_t *sk_audit_inclusion_json(const sk_audit_verify_result *r, uint64_t index, uint64_t size);
+
+/*
+ * The proof of entry seq for a reader (the web UI's /audit/{seq}): verifies
+ * the whole log first (a damaged log proves nothing: SK_ERR_CORRUPT with
+ * the reason), then proves the entry's inclusion in the smallest stored
+ * checkpoint that covers it, or in the whole log when none does yet.
+ * *out: {"proof": as sk_audit_inclusion_json, "checkpoint": the signed note
+ * or null, "vkey": the log's verifier key line or null}. SK_ERR_NOT_FOUND
+ * for a seq outside the log. Access is the caller's to check. *out is the
+ * caller's.
+ */
+sk_err sk_audit_prove_entry(sk_store *s, int64_t seq, json_t **out, sk_buf *err);
+
 /* Lower-case hex of exactly 64 digits to a hash; false for anything else. */
 bool sk_audit_unhex(const char *hex, size_t n, sk_hash out);
 

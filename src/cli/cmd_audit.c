@@ -287,9 +287,7 @@ static int cmd_prove(int argc, char **argv)
 		rc = sk_cli_fail(SK_ERR_CORRUPT, "the audit log is not intact: %s", r.why.data);
 		goto out;
 	}
-	sk_hash proof[SK_MERKLE_MAX_PROOF], root;
-	size_t n = 0;
-	json_t *j = json_object();
+	json_t *j = NULL;
 	if (index >= 0) {
 		if (size < 0)
 			size = r.size;
@@ -299,35 +297,33 @@ static int cmd_prove(int argc, char **argv)
 			    "index %lld is outside a tree of size %lld (the log has %" PRId64
 			    " entries)",
 			    index, size, r.size);
-			json_decref(j);
 			goto out;
 		}
-		(void)sk_merkle_inclusion_proof(r.leaves, (uint64_t)size, (uint64_t)index, proof,
-		                                &n);
-		sk_merkle_root(r.leaves, (uint64_t)size, root);
-		json_object_set_new(j, "leafIdx", json_integer(index));
-		json_object_set_new(j, "treeSize", json_integer(size));
-		json_object_set_new(j, "root", b64_json(root, SK_HASH_LEN));
-		json_object_set_new(j, "leafHash", b64_json(r.leaves[index], SK_HASH_LEN));
+		/* The one shape of an inclusion proof, shared with the web UI's entry page. */
+		if (!(j = sk_audit_inclusion_json(&r, (uint64_t)index, (uint64_t)size))) {
+			rc = sk_cli_fail(SK_ERR_NOMEM, "out of memory");
+			goto out;
+		}
 	} else {
 		if (new_ > r.size) {
 			rc = sk_cli_fail(SK_ERR_INVALID,
 			                 "size %lld is larger than the log (%" PRId64 ")", new_,
 			                 r.size);
-			json_decref(j);
 			goto out;
 		}
-		sk_hash root1;
+		sk_hash proof[SK_MERKLE_MAX_PROOF], root, root1;
+		size_t n = 0;
 		(void)sk_merkle_consistency_proof(r.leaves, (uint64_t)old, (uint64_t)new_, proof,
 		                                  &n);
 		sk_merkle_root(r.leaves, (uint64_t)old, root1);
 		sk_merkle_root(r.leaves, (uint64_t)new_, root);
+		j = json_object();
 		json_object_set_new(j, "size1", json_integer(old));
 		json_object_set_new(j, "size2", json_integer(new_));
 		json_object_set_new(j, "root1", b64_json(root1, SK_HASH_LEN));
 		json_object_set_new(j, "root2", b64_json(root, SK_HASH_LEN));
+		json_object_set_new(j, "proof", proof_json(proof, n));
 	}
-	json_object_set_new(j, "proof", proof_json(proof, n));
 	rc = sk_cli_print_json(j);
 out:
 	sk_audit_verify_result_free(&r);

@@ -136,6 +136,18 @@ static const struct {
                                "%s\n\n参照番号: %s\n確認先: %s\n\nこのメールは sekisho が自動で"
                                "送信しています。詳しい内容は sekisho にログインしてご確認ください。"
                                "\n"},
+    [SK_M_ROLE_OWN_GRANT] = {"nobody may grant a role to themselves (separation of duties)",
+                             "自分自身に役割を与えることはできません（職務の分離）"},
+    [SK_M_ROLE_OWN_REVOKE] = {"nobody may revoke a role of their own (separation of duties)",
+                              "自分自身の役割を取り消すことはできません（職務の分離）"},
+    [SK_M_ROLE_RANK_GRANT] = {"'%s' stands at or above your own role: only a holder of a "
+                              "higher role may grant it",
+                              "'%s' はあなたの役割と同じかそれより上位です。より上位の役割の者"
+                              "だけが与えられます"},
+    [SK_M_ROLE_RANK_REVOKE] = {"'%s' stands at or above your own role: only a holder of a "
+                               "higher role may revoke it",
+                               "'%s' はあなたの役割と同じかそれより上位です。より上位の役割の"
+                               "者だけが取り消せます"},
 #define M(id, en, ja) [SK_M_##id] = {en, ja},
 #include "sk_msg_ui.def"
 #undef M

@@ -101,6 +101,11 @@ typedef enum sk_msg_id {
 	SK_M_RECORD_NO_RETENTION,
 	SK_M_RECORD_KEPT_FOREVER,
 	SK_M_RECORD_IN_PERIOD,
+	/* grants and revocations refused (src/domain/role.c); RANK: the role */
+	SK_M_ROLE_OWN_GRANT,
+	SK_M_ROLE_OWN_REVOKE,
+	SK_M_ROLE_RANK_GRANT,
+	SK_M_ROLE_RANK_REVOKE,
 /* the web UI (src/web): sk_msg_ui.def */
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_ui.def"

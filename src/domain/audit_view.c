@@ -52,7 +52,8 @@ static void withhold(const sk_policy *pol, json_t *entry)
 	sk_asset_image_withhold(pol, json_object_get(entry, "after"));
 }
 
-sk_err sk_audit_view_list(sk_ctx *c, int64_t after, int64_t limit, json_t **out, sk_buf *err)
+sk_err sk_audit_view_find(sk_ctx *c, const sk_audit_filter *f, bool newest, int64_t limit,
+                          json_t **out, sk_buf *err)
 {
 	*out = NULL;
 	const sk_policy *pol;
@@ -66,16 +67,21 @@ sk_err sk_audit_view_list(sk_ctx *c, int64_t after, int64_t limit, json_t **out,
 	if (!res)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	/* Pages of the log until limit entries in scope are found or the log ends. */
-	for (int64_t from = after; !e && (int64_t)json_array_size(res) < limit;) {
+	sk_audit_filter page_f = *f;
+	while (!e && (int64_t)json_array_size(res) < limit) {
 		json_t *page = NULL;
-		if ((e = sk_audit_list(c->store, from, limit, &page, err)))
+		if ((e = sk_audit_find(c->store, &page_f, newest, limit, &page, err)))
 			break;
 		size_t i, n = json_array_size(page);
 		json_t *x;
 		json_array_foreach (page, i, x) {
 			if ((int64_t)json_array_size(res) >= limit)
 				break;
-			from = json_integer_value(json_object_get(x, "seq"));
+			int64_t seq = json_integer_value(json_object_get(x, "seq"));
+			if (newest)
+				page_f.before = seq;
+			else
+				page_f.after = seq;
 			int64_t unit = 0;
 			const char *object = json_string_value(json_object_get(x, "object"));
 			if (!all) {
@@ -91,7 +97,7 @@ sk_err sk_audit_view_list(sk_ctx *c, int64_t after, int64_t limit, json_t **out,
 			}
 		}
 		json_decref(page);
-		if ((int64_t)n < limit)
+		if ((int64_t)n < limit || (newest && page_f.before <= 1))
 			break;
 	}
 	if (e) {
@@ -100,4 +106,10 @@ sk_err sk_audit_view_list(sk_ctx *c, int64_t after, int64_t limit, json_t **out,
 	}
 	*out = res;
 	return SK_OK;
+}
+
+sk_err sk_audit_view_list(sk_ctx *c, int64_t after, int64_t limit, json_t **out, sk_buf *err)
+{
+	sk_audit_filter f = {.after = after};
+	return sk_audit_view_find(c, &f, false, limit, out, err);
 }

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "../audit/read.h"
 #include "../core/sk_buf.h"
 #include "ctx.h"
 
@@ -23,5 +24,13 @@
  * caller's.
  */
 sk_err sk_audit_view_list(sk_ctx *c, int64_t after, int64_t limit, json_t **out, sk_buf *err);
+
+/*
+ * As sk_audit_view_list for the entries f admits (read.h), the oldest
+ * first or with newest the newest first: the auditor's entry browser
+ * (/audit) and one entry (/audit/{seq}: after = seq - 1, before = seq + 1).
+ */
+sk_err sk_audit_view_find(sk_ctx *c, const sk_audit_filter *f, bool newest, int64_t limit,
+                          json_t **out, sk_buf *err);
 
 #endif

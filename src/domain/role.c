@@ -6,6 +6,7 @@
 
 #include "../audit/audit.h"
 #include "../auth/auth.h"
+#include "../core/sk_msg.h"
 #include "../core/sk_clock.h"
 #include "authz.h"
 #include "ctx.h"
@@ -184,17 +185,18 @@ static sk_err check_rank(sk_ctx *c, int64_t uid, const sk_role_info *r, const ch
 	const sk_actor *actor = c->actor;
 	if (actor->superuser)
 		return SK_OK;
+	bool grant = strcmp(verb, "grant") == 0;
+	/* Named on the role field: a form shows the refusal beside it. */
 	if (actor->user_id == uid)
-		return sk_fail(err, SK_ERR_DENIED, "nobody may %s a role of their own", verb);
+		return sk_fail_msg(err, SK_ERR_DENIED, "role", NULL,
+		                   grant ? SK_M_ROLE_OWN_GRANT : SK_M_ROLE_OWN_REVOKE);
 	int mine = 0;
 	sk_err e = sk_role_top_rank(s, actor->user_id, &mine, err);
 	if (e)
 		return e;
 	if (r->rank >= mine)
-		return sk_fail(err, SK_ERR_DENIED,
-		               "'%s' stands at or above your own role: only a holder of a higher "
-		               "role may %s it",
-		               r->name, verb);
+		return sk_fail_msg(err, SK_ERR_DENIED, "role", NULL,
+		                   grant ? SK_M_ROLE_RANK_GRANT : SK_M_ROLE_RANK_REVOKE, r->name);
 	return SK_OK;
 }
 

@@ -2,17 +2,15 @@
  * pages_policy: 「〜してよいか」 (/decide: by a stored asset with
  * sk_decision_for_asset, as POST /api/v1/decisions; by a classification
  * with the one decision input parser, sk_decide_input_parse, recorded as
- * POST /api/v1/policy/decide records it), the policy in force (/policy)
- * and the audit log for auditors (/audit).
+ * POST /api/v1/policy/decide records it) and the policy in force
+ * (/policy). The audit log's pages are in pages_audit.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../audit/verify.h"
 #include "../core/sk_json.h"
-#include "../domain/audit_view.h"
 #include "../domain/decision.h"
 #include "web_int.h"
 
@@ -267,96 +265,4 @@ void sk_web_policy(sk_web_req *w)
 	sk_html_frag_free(&roles);
 	sk_html_frag_free(&rules);
 	sk_html_frag_free(&main);
-}
-
-/* --- audit --- */
-
-#define AUDIT_PAGE 50
-
-static void audit_page(sk_web_req *w, const json_t *verified)
-{
-	char after_s[24] = "";
-	int64_t after = 0;
-	if (sk_http_query(w->r, "after", after_s, sizeof(after_s)))
-		after = strtoll(after_s, NULL, 10);
-	if (after < 0)
-		after = 0;
-	json_t *entries = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_audit_view_list(&c, after, AUDIT_PAGE, &entries, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
-		return;
-	}
-	sk_buf_free(&err);
-	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
-	size_t i;
-	json_t *x;
-	int64_t last = after;
-	json_array_foreach (entries, i, x) {
-		char seq[24];
-		last = json_integer_value(json_object_get(x, "seq"));
-		snprintf(seq, sizeof(seq), "%" PRId64, last);
-		sk_tv v[] = {SK_TV("seq", seq),
-		             SK_TV("at", json_string_value(json_object_get(x, "at"))),
-		             SK_TV("actor", json_string_value(json_object_get(x, "actor"))),
-		             SK_TV("address", json_string_value(json_object_get(x, "address"))),
-		             SK_TV("action", json_string_value(json_object_get(x, "action"))),
-		             SK_TV("object", json_string_value(json_object_get(x, "object")))};
-		sk_html_render(&rows, "audit_row", w->lang, v, N(v));
-	}
-	char more[48] = "";
-	if (json_array_size(entries) == AUDIT_PAGE)
-		snprintf(more, sizeof(more), "/audit?after=%" PRId64, last);
-	char size[24] = "", checkpoints[24] = "";
-	const char *kind = NULL, *verdict = NULL;
-	if (verified) {
-		bool intact = json_is_true(json_object_get(verified, "intact"));
-		kind = intact ? "allow" : "forbid";
-		verdict = sk_web_t(w, intact ? SK_M_UI_AUDIT_INTACT : SK_M_UI_AUDIT_BROKEN);
-		snprintf(size, sizeof(size), "%" JSON_INTEGER_FORMAT,
-		         json_integer_value(json_object_get(verified, "size")));
-		snprintf(checkpoints, sizeof(checkpoints), "%" JSON_INTEGER_FORMAT,
-		         json_integer_value(json_object_get(verified, "checkpoints")));
-	}
-	sk_tv v[] = {SK_TV("csrf", w->ap.csrf_token),
-	             SK_TV("verified", verified ? "1" : NULL),
-	             SK_TV("kind", kind),
-	             SK_TV("verdict", verdict),
-	             SK_TV("size", size),
-	             SK_TV("root", json_string_value(json_object_get(verified, "root"))),
-	             SK_TV("checkpoints", checkpoints),
-	             SK_TV("reason", json_string_value(json_object_get(verified, "reason"))),
-	             SK_TF("rows", &rows),
-	             SK_TV("more", more)};
-	if (sk_web_render(w, &main, "audit", v, N(v)))
-		sk_web_page(w, 200, SK_M_UI_AUDIT_TITLE, &main);
-	json_decref(entries);
-	sk_html_frag_free(&rows);
-	sk_html_frag_free(&main);
-}
-
-void sk_web_audit(sk_web_req *w) { audit_page(w, NULL); }
-
-void sk_web_audit_verify(sk_web_req *w)
-{
-	sk_audit_verify_opts o = {0};
-	sk_audit_verify_result res;
-	sk_audit_verify_result_init(&res);
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	/* On the loop: the API hands this to its verify worker (pool.c). */
-	sk_err e = sk_audit_verify_store(w->r->t->store, &o, &res, &err);
-	if (e)
-		sk_web_fail(w, e, &err);
-	else {
-		json_t *j = sk_audit_verify_json(&res);
-		audit_page(w, j);
-		json_decref(j);
-	}
-	sk_audit_verify_result_free(&res);
-	sk_buf_free(&err);
 }

@@ -35,7 +35,11 @@ static const sk_http_qparam Q_ASSETS[] = {{"lang", 2},    {"unit", 64}, {"type",
                                           {"status", 15}, {"page", 9},  {NULL, 0}};
 static const sk_http_qparam Q_DECIDE[] = {{"lang", 2}, {"asset", 20}, {NULL, 0}};
 static const sk_http_qparam Q_POLICY[] = {{"lang", 2}, {"q", 200}, {NULL, 0}};
-static const sk_http_qparam Q_AUDIT[] = {{"lang", 2}, {"after", 20}, {NULL, 0}};
+static const sk_http_qparam Q_AUDIT[] = {{"lang", 2},   {"after", 20},   {"action", 64},
+                                         {"actor", 80}, {"object", 120}, {"from", 10},
+                                         {"until", 10}, {NULL, 0}};
+static const sk_http_qparam Q_ADMIN_USERS[] = {{"lang", 2}, {"unit", 64}, {"role", 32},
+                                               {"q", 100},  {"page", 9},  {NULL, 0}};
 static const sk_http_qparam Q_REQUESTS[] = {{"lang", 2},  {"box", 8},     {"status", 15},
                                             {"kind", 32}, {"before", 20}, {NULL, 0}};
 static const sk_http_qparam Q_REQUEST_NEW[] = {
@@ -103,12 +107,26 @@ static const web_route routes[] = {
     R("POST", "/notifications/{id}/read", W_FORM, SK_HTTP_ANY_ROLE, sk_web_notification_read, Q_LANG),
     R("GET", "/account", 0, SK_HTTP_ANY_ROLE, sk_web_account, Q_LANG),
     R("POST", "/account", W_FORM, SK_HTTP_ANY_ROLE, sk_web_account_save, Q_LANG),
+    R("GET", "/audit/{id}", 0, SK_CAP_AUDIT_READ, sk_web_audit_entry, Q_LANG),
+    R("GET", "/admin/org", 0, SK_CAP_ORG_ADMIN, sk_web_admin_org, Q_LANG),
+    R("POST", "/admin/org", INV | W_FORM, SK_CAP_ORG_ADMIN, sk_web_admin_org_add, Q_LANG),
+    R("POST", "/admin/org/move", INV | W_FORM, SK_CAP_ORG_ADMIN, sk_web_admin_org_move, Q_LANG),
+    R("GET", "/admin/users", 0, SK_CAP_USER_READ, sk_web_admin_users, Q_ADMIN_USERS),
+    R("POST", "/admin/users", W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_add, Q_LANG),
+    R("GET", "/admin/users/{login}", 0, SK_CAP_USER_READ, sk_web_admin_user, Q_LANG),
+    R("POST", "/admin/users/{login}/disable", INV | W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_disable, Q_LANG),
+    R("POST", "/admin/users/{login}/enable", INV | W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_enable, Q_LANG),
+    R("POST", "/admin/users/{login}/unlock", W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_unlock, Q_LANG),
+    R("POST", "/admin/users/{login}/totp-reset", INV | W_FORM, SK_CAP_USER_ADMIN, sk_web_admin_user_totp_reset, Q_LANG),
+    R("POST", "/admin/users/{login}/grant", INV | W_FORM, SK_CAP_ROLE_GRANT, sk_web_admin_role_grant, Q_LANG),
+    R("POST", "/admin/users/{login}/revoke", INV | W_FORM, SK_CAP_ROLE_GRANT, sk_web_admin_role_revoke, Q_LANG),
 };
 // clang-format on
 
 static const char *const owned_prefixes[] = {
-    "/login", "/logout",  "/password",  "/totp",          "/assets",  "/decide",   "/policy",
-    "/audit", "/static/", "/incidents", "/notifications", "/account", "/requests", "/ledgers"};
+    "/login",         "/logout",  "/password", "/totp",    "/assets",
+    "/decide",        "/policy",  "/audit",    "/static/", "/incidents",
+    "/notifications", "/account", "/requests", "/ledgers", "/admin"};
 
 bool sk_web_owns(const char *path, size_t n)
 {
@@ -123,26 +141,35 @@ bool sk_web_owns(const char *path, size_t n)
 	return false;
 }
 
-#define SK_WEB_NAME_MAX 64 /* a {name} path segment with its NUL */
-
 /*
  * Matches pattern ("/assets/{id}/edit") against the path; {id} a positive
- * integer into *id, {name} a word of [a-z0-9_] (a ledger's name) into name.
+ * integer into *id, {name} a word of [a-z0-9_] (a ledger's name) and {login}
+ * one path segment (no '%', space or control byte), each shorter than pmax,
+ * into param.
  */
-static bool match(const char *pat, const char *path, size_t n, int64_t *id,
-                  char name[SK_WEB_NAME_MAX])
+static bool match(const char *pat, const char *path, size_t n, int64_t *id, char *param,
+                  size_t pmax)
 {
 	const char *p = path, *end = path + n;
 	while (*pat) {
 		if (strncmp(pat, "{name}", 6) == 0) {
 			size_t k = 0;
-			while (p < end && k + 1 < SK_WEB_NAME_MAX &&
+			while (p < end && k + 1 < pmax &&
 			       ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-				name[k++] = *p++;
-			name[k] = '\0';
+				param[k++] = *p++;
+			param[k] = '\0';
 			if (k == 0 || (p < end && *p != '/'))
 				return false;
 			pat += 6;
+		} else if (strncmp(pat, "{login}", 7) == 0) {
+			const char *s = p;
+			while (p < end && *p != '/' && *p != '%' && (unsigned char)*p > 0x20)
+				p++;
+			if (p == s || (size_t)(p - s) >= pmax || (p < end && *p != '/'))
+				return false;
+			memcpy(param, s, (size_t)(p - s));
+			param[p - s] = '\0';
+			pat += 7;
 		} else if (strncmp(pat, "{id}", 4) == 0) {
 			int64_t v = 0;
 			const char *s = p;
@@ -152,6 +179,15 @@ static bool match(const char *pat, const char *path, size_t n, int64_t *id,
 				return false;
 			*id = v;
 			pat += 4;
+		} else if (strncmp(pat, "{login}", 7) == 0) {
+			const char *s = p;
+			while (p < end && *p != '/' && *p != '%' && (unsigned char)*p > 0x20)
+				p++;
+			if (p == s || (size_t)(p - s) >= pmax || (p < end && *p != '/'))
+				return false;
+			memcpy(param, s, (size_t)(p - s));
+			param[p - s] = '\0';
+			pat += 7;
 		} else {
 			if (p == end || *p != *pat)
 				return false;
@@ -384,6 +420,8 @@ void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_h
 	          sk_web_can(w, SK_CAP_INCIDENT_REPORT) || sk_web_can(w, SK_CAP_INCIDENT_HANDLE)
 	              ? "1"
 	              : NULL),
+	    SK_TV("can_admin_users", sk_web_can(w, SK_CAP_USER_READ) ? "1" : NULL),
+	    SK_TV("can_admin_org", sk_web_can(w, SK_CAP_ORG_ADMIN) ? "1" : NULL),
 	    SK_TV("lang_other_url", other),
 	    SK_TV("lang_other", w->lang == SK_LANG_JA ? "en" : "ja"),
 	    SK_TV("lang_is_ja", w->lang == SK_LANG_JA ? "1" : NULL),
@@ -584,8 +622,7 @@ void sk_web_dispatch(sk_http_rctx *r)
 	bool head = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		int64_t id = 0;
-		char name[SK_WEB_NAME_MAX] = "";
-		if (!match(routes[i].rt.path, path.base, path.len, &id, name))
+		if (!match(routes[i].rt.path, path.base, path.len, &id, r->param, sizeof(r->param)))
 			continue;
 		path_found = true;
 		const char *m = routes[i].rt.method;
@@ -593,7 +630,6 @@ void sk_web_dispatch(sk_http_rctx *r)
 		    h2o_memis(req->method.base, req->method.len, m, strlen(m))) {
 			found = &routes[i];
 			r->id = id;
-			snprintf(r->param, sizeof(r->param), "%s", name);
 			break;
 		}
 	}

@@ -108,4 +108,19 @@ void sk_web_notifications_read_all(sk_web_req *w);
 void sk_web_account(sk_web_req *w);
 void sk_web_account_save(sk_web_req *w);
 
+/* Administration (pages_admin.c) and the audit log (pages_audit.c). */
+void sk_web_admin_org(sk_web_req *w);
+void sk_web_admin_org_add(sk_web_req *w);
+void sk_web_admin_org_move(sk_web_req *w);
+void sk_web_admin_users(sk_web_req *w);
+void sk_web_admin_user_add(sk_web_req *w);
+void sk_web_admin_user(sk_web_req *w);
+void sk_web_admin_user_disable(sk_web_req *w);
+void sk_web_admin_user_enable(sk_web_req *w);
+void sk_web_admin_user_unlock(sk_web_req *w);
+void sk_web_admin_user_totp_reset(sk_web_req *w);
+void sk_web_admin_role_grant(sk_web_req *w);
+void sk_web_admin_role_revoke(sk_web_req *w);
+void sk_web_audit_entry(sk_web_req *w);
+
 #endif

@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 
 #include "audit/audit.h"
 #include "audit/checkpoint.h"
+#include "audit/merkle.h"
+#include "audit/read.h"
 #include "audit/verify.h"
 
 #define ORIGIN "sekisho.test/unit"
@@ -646,6 +649,118 @@ static void case_change(const char *backend)
 	teardown_log(&f);
 }
 
+/* The sequence numbers of a page sk_audit_find answers, as "1,2,3". */
+static const char *found(sk_store *s, const sk_audit_filter *f, bool newest, int64_t limit)
+{
+	static char out[256];
+	json_t *a = NULL, *x;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_audit_find(s, f, newest, limit, &a, &err))
+		fail_msg("find: %s", err.data);
+	size_t i, n = 0;
+	out[0] = '\0';
+	json_array_foreach (a, i, x)
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%" JSON_INTEGER_FORMAT,
+		                      i ? "," : "", json_integer_value(json_object_get(x, "seq")));
+	json_decref(a);
+	sk_buf_free(&err);
+	return out;
+}
+
+static size_t unb64(const char *s, unsigned char *out)
+{
+	size_t n = 0;
+	assert_int_equal(sodium_base642bin(out, 64, s, strlen(s), NULL, &n, NULL,
+	                                   sodium_base64_VARIANT_ORIGINAL),
+	                 0);
+	return n;
+}
+
+/*
+ * sk_audit_find's filters (the web UI's entry browser), the stored
+ * checkpoints, and sk_audit_prove_entry: a proof that verifies, in the
+ * smallest checkpoint covering the entry, or in the whole log past the last.
+ */
+static void case_find_prove(const char *backend)
+{
+	struct fixture f;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup_log(&f, backend, 5); /* 1-5: alice, user.add, user:u1 … user:u5 */
+	sk_audit_event ev = {"bob", "cli", "org.add", "org_unit:3", NULL, NULL};
+	assert_int_equal(sk_audit_append(f.s, &ev, NULL, &err), SK_OK); /* 6 */
+	sk_audit_event ev2 = {"bob", "cli", "user.add", "usera:1", NULL, NULL};
+	assert_int_equal(sk_audit_append(f.s, &ev2, NULL, &err), SK_OK); /* 7 */
+	sk_audit_filter all = {0};
+	assert_string_equal(found(f.s, &all, false, 100), "1,2,3,4,5,6,7");
+	assert_string_equal(found(f.s, &all, true, 3), "7,6,5");
+	sk_audit_filter fa = {.action = "user.add", .actor = "alice"};
+	assert_string_equal(found(f.s, &fa, false, 100), "1,2,3,4,5");
+	sk_audit_filter fo = {.object = "user:u3"};
+	assert_string_equal(found(f.s, &fo, false, 100), "3");
+	sk_audit_filter fk = {.object = "user:"}; /* the kind: not usera:1 */
+	assert_string_equal(found(f.s, &fk, false, 100), "1,2,3,4,5");
+	sk_audit_filter fb = {.after = 2, .before = 5};
+	assert_string_equal(found(f.s, &fb, false, 100), "3,4");
+	assert_string_equal(found(f.s, &fb, true, 1), "4");
+	sk_audit_filter ft = {.from = "2000-01-01T00:00:00.000000+00:00",
+	                      .until = "9999-01-01T00:00:00.000000+00:00"};
+	assert_string_equal(found(f.s, &ft, false, 100), "1,2,3,4,5,6,7");
+	sk_audit_filter fu = {.until = "2000-01-01T00:00:00.000000+00:00"};
+	assert_string_equal(found(f.s, &fu, false, 100), "");
+	json_t *a = NULL;
+	sk_audit_filter neg = {.after = -1};
+	assert_int_equal(sk_audit_find(f.s, &neg, false, 10, &a, &err), SK_ERR_INVALID);
+	assert_int_equal(sk_audit_find(f.s, &all, false, 0, &a, &err), SK_ERR_INVALID);
+
+	/* A checkpoint at 7, then entry 8 past it. */
+	char *note = checkpoint(&f);
+	append(f.s, 8);
+	assert_int_equal(sk_audit_checkpoints(f.s, &a, &err), SK_OK);
+	assert_int_equal(json_array_size(a), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(a, 0), "size")), 7);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "note")), note);
+	json_decref(a);
+	for (int64_t seq = 1; seq <= 8; seq++) {
+		json_t *p = NULL;
+		assert_int_equal(sk_audit_prove_entry(f.s, seq, &p, &err), SK_OK);
+		const json_t *pr = json_object_get(p, "proof");
+		int64_t size = json_integer_value(json_object_get(pr, "treeSize"));
+		assert_int_equal(json_integer_value(json_object_get(pr, "leafIdx")), seq - 1);
+		assert_int_equal(size, seq <= 7 ? 7 : 8);
+		const char *cp = json_string_value(json_object_get(p, "checkpoint"));
+		if (seq <= 7)
+			assert_string_equal(cp, note);
+		else
+			assert_null(cp);
+		assert_non_null(json_string_value(json_object_get(p, "vkey")));
+		unsigned char leaf[64], root[64], el[64];
+		sk_hash proof[SK_MERKLE_MAX_PROOF];
+		assert_int_equal(unb64(json_string_value(json_object_get(pr, "leafHash")), leaf),
+		                 32);
+		size_t rn = unb64(json_string_value(json_object_get(pr, "root")), root);
+		size_t i, n = json_array_size(json_object_get(pr, "proof"));
+		const json_t *x;
+		json_array_foreach (json_object_get(pr, "proof"), i, x) {
+			assert_int_equal(unb64(json_string_value(x), el), 32);
+			memcpy(proof[i], el, 32);
+		}
+		if (sk_merkle_verify_inclusion((uint64_t)seq - 1, (uint64_t)size, leaf, proof, n,
+		                               root, rn, &err))
+			fail_msg("entry %" PRId64 ": %s", seq, err.data);
+		json_decref(p);
+	}
+	json_t *p = NULL;
+	assert_int_equal(sk_audit_prove_entry(f.s, 9, &p, &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_audit_prove_entry(f.s, 0, &p, &err), SK_ERR_NOT_FOUND);
+	/* A damaged log proves nothing. */
+	sql(f.s, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2");
+	assert_int_equal(sk_audit_prove_entry(f.s, 3, &p, &err), SK_ERR_CORRUPT);
+	assert_null(p);
+	free(note);
+	sk_buf_free(&err);
+	teardown_log(&f);
+}
+
 #define BACKEND_TEST(name)                                                                         \
 	static void test_##name(void **state)                                                      \
 	{                                                                                          \
@@ -666,6 +781,7 @@ BACKEND_TEST(export_bitflips)
 BACKEND_TEST(export_tamper)
 BACKEND_TEST(large)
 BACKEND_TEST(change)
+BACKEND_TEST(find_prove)
 
 int main(void)
 {
@@ -687,6 +803,7 @@ int main(void)
 	    cmocka_unit_test(test_export_tamper),
 	    cmocka_unit_test(test_large),
 	    cmocka_unit_test(test_change),
+	    cmocka_unit_test(test_find_prove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
