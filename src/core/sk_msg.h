@@ -100,6 +100,12 @@ typedef enum sk_msg_id {
 	SK_M_RECORD_NO_RETENTION,
 	SK_M_RECORD_KEPT_FOREVER,
 	SK_M_RECORD_IN_PERIOD,
+	/* policy versions (src/domain/policyver.c, issue #16): the version's number */
+	SK_M_POLICY_NEEDS_APPROVAL,
+	SK_M_POLICY_NO_VERSION,
+	SK_M_POLICY_ACTIVE_ALREADY,
+	/* the profile refused: its first "FILE:LINE: message" */
+	SK_M_POLICY_INVALID,
 /* the web UI (src/web): sk_msg_ui.def */
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_ui.def"

@@ -10,6 +10,7 @@
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 #include "../core/sk_utf8.h"
 
 #define COLUMNS                                                                                    \
@@ -81,10 +82,8 @@ static sk_err check_text(const char *source, const char *text, size_t len, sk_po
 		char *nl = diag.data ? strchr(diag.data, '\n') : NULL;
 		if (nl)
 			*nl = '\0';
-		e = sk_fail(err, SK_ERR_INVALID, "%s (the profile is not valid; nothing imported)",
-		            diag.data ? diag.data : source);
-		if (err)
-			err->field = "file";
+		e = sk_fail_msg(err, SK_ERR_INVALID, "file", "ファイル", SK_M_POLICY_INVALID,
+		                diag.data ? diag.data : source);
 	} else if (e) {
 		e = sk_fail(err, e, "out of memory");
 	}
@@ -328,13 +327,11 @@ sk_err sk_policyver_check_activatable(sk_store *s, int64_t id, sk_buf *err)
 	version_row v = {.text = SK_BUF_INIT(SK_POLICYVER_TEXT_MAX + 1)};
 	sk_err e = read_version(s, id, &v, err);
 	if (!e && !v.found)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "details.version: no policy version %" PRId64,
-		            id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "details.version", "ポリシーの版",
+		                SK_M_POLICY_NO_VERSION, (long long)id);
 	else if (!e && strcmp(v.status, "active") == 0)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "details.version: policy version %" PRId64 " is active already", id);
-	if (e && err && !err->field)
-		err->field = "version";
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, "details.version", "ポリシーの版",
+		                SK_M_POLICY_ACTIVE_ALREADY, (long long)id);
 	sk_buf_free(&v.text);
 	return e;
 }
@@ -374,10 +371,11 @@ sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf
 		goto out;
 	e = read_version(c->store, id, &v, err);
 	if (!e && !v.found)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no policy version %" PRId64, id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "version", "ポリシーの版",
+		                SK_M_POLICY_NO_VERSION, (long long)id);
 	else if (!e && strcmp(v.status, "active") == 0)
-		e = sk_fail(err, SK_ERR_CONFLICT, "policy version %" PRId64 " is active already",
-		            id);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, "version", "ポリシーの版",
+		                SK_M_POLICY_ACTIVE_ALREADY, (long long)id);
 	/* What becomes every decision's policy must load, as stored. */
 	if (!e)
 		e = check_text("stored", v.text.data ? v.text.data : "", v.text.len, &p, err);
@@ -390,12 +388,8 @@ sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf
 		    "policy_versions WHERE request_id IS NOT NULL) ORDER BY id",
 		    NULL, 0, take_approval, &a, err);
 	if (!e && !a.request)
-		e = sk_fail(err, SK_ERR_FORBIDDEN_BY_POLICY,
-		            "activating policy version %" PRId64
-		            " needs the CISO's approval (成田 基準 7(2)): file a request of kind "
-		            "policy_activation with details {\"version\": %" PRId64
-		            "} and have the CISO approve it",
-		            id, id);
+		e = sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, NULL, NULL,
+		                SK_M_POLICY_NEEDS_APPROVAL, (long long)id, (long long)id);
 	if (!e)
 		e = make_active(c, id, a.request, err);
 	if (e)
@@ -421,7 +415,8 @@ sk_err sk_policyver_diff(sk_ctx *c, int64_t a, int64_t b, sk_buf *out, sk_buf *e
 	if (!e)
 		e = read_version(c->store, b, &vb, err);
 	if (!e && (!va.found || !vb.found))
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no policy version %" PRId64, va.found ? b : a);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, va.found ? "to" : "from", "ポリシーの版",
+		                SK_M_POLICY_NO_VERSION, (long long)(va.found ? b : a));
 	if (!e) {
 		char an[32], bn[32];
 		snprintf(an, sizeof(an), "version %" PRId64, a);
