@@ -114,8 +114,11 @@ void sk_api_policy_show(sk_http_rctx *r)
 		if (t)
 			json_object_set_new(zones, sk_zone_name((sk_zone)z), json_string(t));
 	}
-	sk_http_reply_json(r, 200,
-	                   json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "city", sk_policy_city_id(p),
-	                             "name", sk_policy_city_name(p), "source", sk_policy_source(p),
-	                             "classification", levels, "roles", roles, "zones", zones));
+	sk_http_reply_json(
+	    r, 200,
+	    json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "city", sk_policy_city_id(p), "name",
+	              sk_policy_city_name(p), "source", sk_policy_source(p), "classification",
+	              levels, "roles", roles, "zones", zones, "version",
+	              sk_policy_stored_version(p) ? json_integer(sk_policy_stored_version(p))
+	                                          : json_null()));
 }

@@ -39,6 +39,9 @@ for login in ["gm", "aud", "staff1", "ciso"]:
     C[login] = Client(srv)
     expect(C[login].login(login), 200, "login " + login)
 
+got = C["staff1"].call("GET", "/api/v1/policy")
+expect(got, 200, "the policy")
+check(got[2]["version"] == 1 and got[2]["city"] == "narita", "decided under: %r" % (got[2],))
 got = C["aud"].call("GET", "/api/v1/policy/versions")
 expect(got, 200, "versions")
 check([(v["id"], v["status"], v["source"]) for v in got[2]] == [(1, "active", "builtin:narita")],
