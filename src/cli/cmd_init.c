@@ -43,8 +43,15 @@ int sk_cmd_init(int argc, char **argv)
 	    SK_OPT_END,
 	};
 	int st;
-	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st))
+	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st)) {
+		/* --help: what each shipped profile is, one line each (issue #16). */
+		if (st == 0) {
+			printf(
+			    "shipped profiles (--profile NAME, or the path of a profile file):\n");
+			st = sk_cmd_policy_print_builtins("  ");
+		}
 		return st;
+	}
 	if (!o.profile || !o.admin_login)
 		return sk_cli_usage_error(USAGE, "--profile and --admin are required");
 	const char *url = sk_cli_db_url(db);

@@ -2,11 +2,17 @@
  * cmd_policy: `sekisho policy check|coverage|export|list` — validate a
  * profile file with line-numbered errors and NIST SP 800-63B-4 advisories,
  * show which seed articles a profile encodes, export it as an OSCAL catalog,
- * and list the built-in profiles.
+ * and list the built-in profiles with what each document is — and the
+ * installation's policy versions (issue #16): `import`, `versions`,
+ * `activate` (after the CISO approved a policy_activation request) and
+ * `diff`.
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../domain/policyver.h"
 #include "../policy/policy.h"
 #include "cli.h"
 #include "commands.h"
@@ -14,7 +20,11 @@
 #define CHECK_USAGE    "FILE"
 #define COVERAGE_USAGE "PROFILE [--json]"
 #define EXPORT_USAGE   "--oscal PROFILE"
-#define LIST_USAGE     ""
+#define LIST_USAGE     "[--json]"
+#define IMPORT_USAGE   "--db URL FILE"
+#define VERSIONS_USAGE "--db URL [--json]"
+#define ACTIVATE_USAGE "--db URL VERSION"
+#define DIFF_USAGE     "--db URL V1 V2"
 
 /*
  * Opens what --profile names (built-in name or file); on failure prints why
@@ -124,14 +134,214 @@ static int policy_export(int argc, char **argv)
 	return rc == SK_OK ? 0 : sk_cli_fail(rc, "cannot export the profile");
 }
 
+/* "standards; 成田市; (date not stated); binds …": one line saying what the document is. */
+static void describe(const sk_policy *p, FILE *out)
+{
+	sk_policy_document d;
+	sk_policy_document_of(p, &d);
+	for (unsigned i = 0; i < d.n_kinds; i++)
+		fprintf(out, "%s%s", i ? "+" : "", d.kinds[i]);
+	if (!d.n_kinds)
+		fputs("(kind not stated)", out);
+	fprintf(out, "; %s; %s; %s", sk_policy_city_name(p), d.date ? d.date : "(date not stated)",
+	        d.scope ? d.scope : "(scope not stated)");
+}
+
+int sk_cmd_policy_print_builtins(const char *indent)
+{
+	for (const char *const *n = sk_policy_builtin_names(); *n; n++) {
+		sk_policy *p = NULL;
+		if (sk_policy_load_builtin(*n, &p, NULL) != SK_OK)
+			return sk_cli_fail(SK_ERR_INTERNAL, "the built-in profile %s does not load",
+			                   *n);
+		printf("%s%-9s ", indent, *n);
+		describe(p, stdout);
+		putchar('\n');
+		sk_policy_free(p);
+	}
+	return 0;
+}
+
 static int policy_list(int argc, char **argv)
 {
-	(void)argv;
-	if (argc != 1)
-		return sk_cli_usage_error(LIST_USAGE, "policy list takes no arguments");
-	for (const char *const *n = sk_policy_builtin_names(); *n; n++)
-		printf("%s\n", *n);
-	return 0;
+	bool json = false;
+	const sk_cli_opt opts[] = {SK_OPT_FLAG("json", &json), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, LIST_USAGE, opts, 0, &st))
+		return st;
+	if (!json)
+		return sk_cmd_policy_print_builtins("");
+	json_t *arr = json_array();
+	for (const char *const *n = sk_policy_builtin_names(); *n; n++) {
+		sk_policy *p = NULL;
+		if (sk_policy_load_builtin(*n, &p, NULL) != SK_OK) {
+			json_decref(arr);
+			return sk_cli_fail(SK_ERR_INTERNAL, "the built-in profile %s does not load",
+			                   *n);
+		}
+		{
+			sk_policy_document d;
+			sk_policy_document_of(p, &d);
+			json_t *kinds = json_array();
+			for (unsigned i = 0; i < d.n_kinds; i++)
+				json_array_append_new(kinds, json_string(d.kinds[i]));
+			json_array_append_new(
+			    arr, json_pack("{s:s, s:o, s:s, s:s?, s:s?, s:s?}", "name", *n, "kind",
+			                   kinds, "city", sk_policy_city_name(p), "title", d.title,
+			                   "date", d.date, "scope", d.scope));
+		}
+		sk_policy_free(p);
+	}
+	return sk_cli_print_json(arr);
+}
+
+/* A version number given as an argument; 0 after printing why it is not one. */
+static int64_t version_arg(const char *s, const char *usage)
+{
+	long long v = 0;
+	if (!sk_cli_parse_int(s, 1, INT64_MAX, &v)) {
+		sk_cli_usage_error(usage, "'%s' is not a policy version number", s);
+		return 0;
+	}
+	return (int64_t)v;
+}
+
+static int policy_import(int argc, char **argv)
+{
+	const char *db = NULL;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, IMPORT_USAGE, opts, SK_CLI_ANY_ARGS, &st))
+		return st;
+	if (optind != argc - 1)
+		return sk_cli_usage_error(IMPORT_USAGE,
+		                          "policy import takes exactly one profile file");
+	const char *file = argv[optind];
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), text = SK_BUF_INIT(SK_POLICYVER_TEXT_MAX + 1);
+	/* The file is read and checked before the database is opened: bad input touches nothing. */
+	sk_err e = sk_policyver_read_source(file, &text, &err);
+	sk_policy *p = NULL;
+	if (!e) {
+		sk_buf diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		e = sk_policy_load_mem(file, text.data ? text.data : "", text.len, &p, &diag);
+		if (e) {
+			fputs(diag.data ? diag.data : "", stderr);
+			sk_buf_reset(&err);
+			sk_buf_addf(&err, "%s is not a valid profile; nothing imported", file);
+		}
+		sk_buf_free(&diag);
+		sk_policy_free(p);
+	}
+	if (e) {
+		int rc = sk_cli_fail_buf(e == SK_ERR_NOT_FOUND ? SK_ERR_INVALID : e, &err);
+		sk_buf_free(&err);
+		sk_buf_free(&text);
+		return rc;
+	}
+	sk_store *s = NULL;
+	int rc = sk_cli_open_store(db, &s);
+	if (rc) {
+		sk_buf_free(&err);
+		sk_buf_free(&text);
+		return rc;
+	}
+	int64_t id = 0;
+	e = sk_policyver_import(sk_cli_ctx(s), file, text.data ? text.data : "", text.len, &id,
+	                        &err);
+	if (!e)
+		printf("imported %s as policy version %" PRId64
+		       " (not active: activating it needs the CISO's approval of a "
+		       "policy_activation request)\n",
+		       file, id);
+	sk_buf_free(&text);
+	return sk_cli_finish(s, e, &err);
+}
+
+static int policy_versions(int argc, char **argv)
+{
+	const char *db = NULL;
+	bool json = false;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, VERSIONS_USAGE, opts, 0, &st))
+		return st;
+	sk_store *s = NULL;
+	int rc = sk_cli_open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *list = NULL;
+	sk_err e = sk_policyver_list(sk_cli_ctx(s), &list, &err);
+	if (!e && json) {
+		rc = sk_cli_print_json(list);
+		list = NULL;
+	} else if (!e) {
+		size_t i;
+		json_t *v;
+		json_array_foreach (list, i, v) {
+			const char *kind = json_string_value(json_object_get(v, "kind"));
+			printf("%" JSON_INTEGER_FORMAT
+			       " %-8s %s %s %s sha256=%.16s imported_by=%s\n",
+			       json_integer_value(json_object_get(v, "id")),
+			       json_string_value(json_object_get(v, "status")),
+			       json_string_value(json_object_get(v, "city")), kind ? kind : "-",
+			       json_string_value(json_object_get(v, "source")),
+			       json_string_value(json_object_get(v, "sha256")),
+			       json_string_value(json_object_get(v, "imported_by")));
+		}
+	}
+	json_decref(list);
+	int frc = sk_cli_finish(s, e, &err);
+	return frc ? frc : rc;
+}
+
+static int policy_activate(int argc, char **argv)
+{
+	const char *db = NULL;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, ACTIVATE_USAGE, opts, SK_CLI_ANY_ARGS, &st))
+		return st;
+	if (optind != argc - 1)
+		return sk_cli_usage_error(ACTIVATE_USAGE, "policy activate takes one VERSION");
+	int64_t v = version_arg(argv[optind], ACTIVATE_USAGE);
+	if (!v)
+		return 2;
+	sk_store *s = NULL;
+	int rc = sk_cli_open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t req = 0;
+	sk_err e = sk_policyver_activate(sk_cli_ctx(s), v, &req, &err);
+	if (!e)
+		printf("policy version %" PRId64 " is active (approved in request %" PRId64 ")\n",
+		       v, req);
+	return sk_cli_finish(s, e, &err);
+}
+
+static int policy_diff(int argc, char **argv)
+{
+	const char *db = NULL;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, DIFF_USAGE, opts, SK_CLI_ANY_ARGS, &st))
+		return st;
+	if (optind != argc - 2)
+		return sk_cli_usage_error(DIFF_USAGE, "policy diff takes two versions");
+	int64_t a = version_arg(argv[optind], DIFF_USAGE), b = 0;
+	if (!a || !(b = version_arg(argv[optind + 1], DIFF_USAGE)))
+		return 2;
+	sk_store *s = NULL;
+	int rc = sk_cli_open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), out = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_err e = sk_policyver_diff(sk_cli_ctx(s), a, b, &out, &err);
+	if (!e)
+		fputs(out.len ? out.data : "no rule or section differs\n", stdout);
+	sk_buf_free(&out);
+	return sk_cli_finish(s, e, &err);
 }
 
 int sk_cmd_policy(int argc, char **argv)
@@ -141,6 +351,10 @@ int sk_cmd_policy(int argc, char **argv)
 	    {"coverage", policy_coverage, COVERAGE_USAGE},
 	    {"export", policy_export, EXPORT_USAGE},
 	    {"list", policy_list, LIST_USAGE},
+	    {"import", policy_import, IMPORT_USAGE},
+	    {"versions", policy_versions, VERSIONS_USAGE},
+	    {"activate", policy_activate, ACTIVATE_USAGE},
+	    {"diff", policy_diff, DIFF_USAGE},
 	    {NULL, NULL, NULL},
 	};
 	return sk_cli_dispatch(argv[0], verbs, argc - 1, argv + 1);

@@ -20,6 +20,9 @@ int sk_cmd_password(int argc, char **argv);
 int sk_cmd_policy(int argc, char **argv);
 struct sk_policy; /* cmd_policy.c: opens --profile for decide and password */
 int sk_cmd_policy_open(const char *name, struct sk_policy **p);
+/* Prints one line per built-in profile (what document it is), each after indent; 0 or an exit code.
+ */
+int sk_cmd_policy_print_builtins(const char *indent);
 int sk_cmd_record(int argc, char **argv);
 int sk_cmd_request(int argc, char **argv);
 int sk_cmd_role(int argc, char **argv);

@@ -131,6 +131,20 @@ static const struct {
          "'%s' (%s; %d years, %s); nothing was purged",
          "%s %s %lld（ほか%zu件）: %.10s まで保存期間中です（保存期間の定め '%s'：%s、%d年、%s）。"
          "何も削除していません"},
+    [SK_M_POLICY_NEEDS_APPROVAL] =
+        {"activating policy version %lld needs the CISO's approval (成田 基準 7(2)): file a "
+         "request of kind policy_activation with details {\"version\": %lld} and have the CISO "
+         "approve it; nothing was changed",
+         "ポリシーの版 %lld を有効にするには最高情報セキュリティ責任者の承認が必要です（成田 基準 "
+         "7(2)）。種類 policy_activation、内容 {\"version\": %lld} で申請し、CISO "
+         "の承認を得てくださ"
+         "い。何も変更していません"},
+    [SK_M_POLICY_NO_VERSION] = {"{f}: no policy version %lld",
+                                "{f}: ポリシーの版 %lld はありません"},
+    [SK_M_POLICY_ACTIVE_ALREADY] = {"{f}: policy version %lld is active already",
+                                    "{f}: ポリシーの版 %lld はすでに有効です"},
+    [SK_M_POLICY_INVALID] = {"%s (the profile is not valid; nothing imported)",
+                             "%s（プロファイルとして正しくありません。何も取り込んでいません）"},
     [SK_M_NOTIFY_MAIL_BODY] = {"%s\n\nReference: %s\nOpen: %s\n\nThis message was sent by "
                                "sekisho. Log in to see the details.\n",
                                "%s\n\n参照番号: %s\n確認先: %s\n\nこのメールは sekisho が自動で"

@@ -106,6 +106,12 @@ typedef enum sk_msg_id {
 	SK_M_ROLE_OWN_REVOKE,
 	SK_M_ROLE_RANK_GRANT,
 	SK_M_ROLE_RANK_REVOKE,
+	/* policy versions (src/domain/policyver.c, issue #16): the version's number */
+	SK_M_POLICY_NEEDS_APPROVAL,
+	SK_M_POLICY_NO_VERSION,
+	SK_M_POLICY_ACTIVE_ALREADY,
+	/* the profile refused: its first "FILE:LINE: message" */
+	SK_M_POLICY_INVALID,
 /* the web UI (src/web): sk_msg_ui.def */
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_ui.def"

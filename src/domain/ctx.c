@@ -3,11 +3,19 @@
 
 #include <string.h>
 
+#include "policyver.h"
+
 sk_err sk_ctx_load_installation_profile(sk_store *s, sk_policy **out, sk_buf *err)
 {
 	*out = NULL;
+	/* The active version (issue #16); the name in meta only for an installation made before. */
+	sk_err e = sk_policyver_load_active(s, out, err);
+	if (e != SK_ERR_NOT_FOUND)
+		return e;
+	if (err)
+		sk_buf_reset(err);
 	sk_buf name = SK_BUF_INIT(4096), diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_store_meta_get(s, "policy.profile", &name, err);
+	e = sk_store_meta_get(s, "policy.profile", &name, err);
 	if (e == SK_ERR_NOT_FOUND) {
 		if (err)
 			sk_buf_reset(err);

@@ -53,10 +53,12 @@ sk_err sk_ctx_policy(sk_ctx *c, const sk_policy **out, sk_buf *err);
 sk_err sk_ctx_scope(sk_ctx *c, const sk_scope **out, sk_buf *err);
 
 /*
- * Loads the profile the installation names (meta "policy.profile") into
- * *out (the caller's; NULL for a bare database). The one place a profile
- * is found from a database: long-running callers load it once and hand it
- * to every context.
+ * Loads the installation's policy into *out (the caller's; NULL for a bare
+ * database): its active policy version (policyver.h), stamped with the
+ * version's id; for an installation created before policy versions, the
+ * profile meta "policy.profile" names. The one place a profile is found
+ * from a database: long-running callers load it once and hand it to every
+ * context.
  */
 sk_err sk_ctx_load_installation_profile(sk_store *s, sk_policy **out, sk_buf *err);
 

@@ -107,9 +107,14 @@ static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
 	return e;
 }
 
-/* {"action","actor_role","asset_updated_at","decision"}: sorted, as sk_json_canonical sorts. */
+/*
+ * {"action","actor_role","asset_updated_at","decision","policy_version"}:
+ * sorted, as sk_json_canonical sorts. policy_version is the stored version
+ * the decision was made under (issue #16), null for an installation made
+ * before versions.
+ */
 static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, const sk_decision *d,
-                           sk_buf *out)
+                           int64_t version, sk_buf *out)
 {
 	char at[SK_TIME_STR_MAX];
 	sk_clock_format(updated_at, at);
@@ -132,7 +137,8 @@ static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, cons
 	if (!e)
 		e = canonical_decision(d, out);
 	if (!e)
-		e = sk_buf_addc(out, '}');
+		e = version ? sk_buf_addf(out, ",\"policy_version\":%" PRId64 "}", version)
+		            : sk_buf_adds(out, ",\"policy_version\":null}");
 	return e;
 }
 
@@ -168,7 +174,8 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	if ((e = sk_policy_decide(pol, &in, &d)))
 		return sk_fail(err, e, "the decision input is out of range for the profile");
 	if ((e = sk_decision_to_json(&d, &m->answer)) ||
-	    (e = render_image(act, in.actor_role, f.updated_at, &d, &m->image)))
+	    (e = render_image(act, in.actor_role, f.updated_at, &d, sk_policy_stored_version(pol),
+	                      &m->image)))
 		return sk_fail(err, e, "the decision does not fit the answer");
 	return SK_OK;
 }

@@ -36,7 +36,9 @@ typedef struct sk_decision_made {
 	/*
 	 * The "decision" entry's after image, canonical JSON text:
 	 * {"action", "actor_role" (null when none), "asset_updated_at" (RFC
-	 * 3339), "decision" (the answer's object)}.
+	 * 3339), "decision" (the answer's object), "policy_version" (the
+	 * stored policy version decided under, policyver.h; null for an
+	 * installation older than versions)}.
 	 */
 	sk_buf image;
 } sk_decision_made;

@@ -16,6 +16,7 @@
 #include "../core/sk_clock.h"
 #include "../policy/policy.h"
 #include "org.h"
+#include "policyver.h"
 #include "user.h"
 
 sk_err sk_install_lock_file(const char *path, sk_install_lock *l, sk_buf *err)
@@ -164,6 +165,21 @@ static sk_err init_in_txn(sk_ctx *c, const sk_install_opts *o, const char *profi
 		return e;
 	if ((e = sk_org_add(c, code, name, "municipality", NULL, NULL, err)))
 		return e;
+	/* The profile chosen becomes version 1, active: read once, here (issue #16). */
+	{
+		sk_buf text = SK_BUF_INIT(SK_POLICYVER_TEXT_MAX + 1);
+		char source[PATH_MAX + 16];
+		snprintf(source, sizeof(source), "%s%s", builtin(profile) ? "builtin:" : "",
+		         profile);
+		int64_t version = 0;
+		e = sk_policyver_read_source(profile, &text, err);
+		if (!e)
+			e = sk_policyver_store_initial(c, source, text.data ? text.data : "",
+			                               text.len, &version, err);
+		sk_buf_free(&text);
+		if (e)
+			return e;
+	}
 	static const char *const ciso[] = {"ciso"};
 	sk_user_new u = {.login = o->admin_login,
 	                 .name = o->admin_name ? o->admin_name : "最高情報セキュリティ責任者",

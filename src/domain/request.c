@@ -17,6 +17,7 @@
 #include "decision.h"
 #include "notify.h"
 #include "org.h"
+#include "policyver.h"
 #include "schema.h"
 
 #define LIST_DEFAULT 100
@@ -734,7 +735,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		    "kind: unknown request kind '%.64s' (take_out, transport, "
 		    "provide_external, carry_in, copy, dispose, install_software, "
 		    "connect_device, use_private_device, exception, zone_entry, key_loan, "
-		    "mynumber_handling)",
+		    "mynumber_handling, policy_activation)",
 		    in->kind ? in->kind : "");
 	if (!in->reason || !in->reason[strspn(in->reason, " \t\r\n")])
 		return sk_fail_at(err, SK_ERR_INVALID, "reason", "reason is required");
@@ -866,6 +867,12 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		               in->kind, cites.data ? cites.data : "");
 		sk_buf_free(&cites);
 		goto out;
+	} else if (strcmp(in->kind, "policy_activation") == 0) {
+		/* The CISO approves a policy version, whatever the profile (policyver.h). */
+		json_t *v = json_object_get(details, "version");
+		if ((e = sk_policyver_check_activatable(c->store, json_integer_value(v), err)))
+			goto out;
+		route[nroute++] = SK_ROLE_CISO;
 	} else if (decided &&
 	           (d.decision == SK_DEC_REQUIRE_APPROVAL || d.decision == SK_DEC_FORBID)) {
 		for (unsigned i = 0; i < d.n_approvers && nroute < ROUTE_MAX; i++)

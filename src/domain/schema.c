@@ -16,6 +16,7 @@
 #include "incident.h"
 #include "notify.h"
 #include "org.h"
+#include "policyver.h"
 #include "user.h"
 
 #define TEXT_MAX SK_ASSET_TEXT_MAX
@@ -156,6 +157,17 @@ static const sk_field decide_fields[] = {
 };
 const sk_schema sk_schema_decide = {"decide", "取扱いの判断", "Handling decision", decide_fields,
                                     N(decide_fields)};
+
+/* --- policy versions (issue #16, policyver.h) --- */
+
+static const sk_field policy_import_fields[] = {
+    {"source", "取込元", "Source", SK_FT_TEXT, 200, 0, 0, SK_FF_REQUIRED, "",
+     "ファイル名など、版の出どころ", "a file name: where the version came from"},
+    {"text", "ポリシーの本文", "Profile text", SK_FT_LONGTEXT, SK_POLICYVER_TEXT_MAX, 0, 0,
+     SK_FF_REQUIRED, "", "プロファイル（YAML）の全文", "the whole profile (YAML)"},
+};
+const sk_schema sk_schema_policy_import = {"policy_import", "ポリシーの取込み", "Policy import",
+                                           policy_import_fields, N(policy_import_fields)};
 
 /* --- organization and accounts (SPEC C2, C3) --- */
 
@@ -406,6 +418,16 @@ static const sk_field rq_mynumber[] = {
     {"records", "件数", "Records", SK_FT_INT, 0, 0, 100000000, 0, "", "取り扱った件数",
      "how many records"},
 };
+/*
+ * ポリシーの有効化 (issue #16): the policy version to make the installation's
+ * policy. Its approver is the CISO, whatever the profile (成田 基準 7(2):
+ * 最高情報セキュリティ責任者は…必要な見直しを行い); policyver.h.
+ */
+static const sk_field rq_policy[] = {
+    {"version", "ポリシーの版", "Policy version", SK_FT_INT, 0, 1, INT64_MAX, R, "",
+     "有効にする版（sekisho policy versions）",
+     "the version to activate (sekisho policy versions)"},
+};
 #undef R
 
 #define KIND(name, ja, en, f)                                                                      \
@@ -426,6 +448,7 @@ static const sk_schema rq_details[] = {
     KIND("zone_entry", "管理区域への入退室", "Zone entry", rq_zone),
     KIND("key_loan", "鍵の貸出し", "Key loan", rq_key),
     KIND("mynumber_handling", "特定個人情報の取扱い", "特定個人情報 handling", rq_mynumber),
+    KIND("policy_activation", "ポリシーの有効化", "Policy activation", rq_policy),
 };
 static const sk_schema rq_followups[] = {
     KIND("take_out", "持ち出しの返却", "Take-out return", fu_take_out),
@@ -437,20 +460,10 @@ static const sk_schema rq_followups[] = {
 };
 #undef KIND
 
-const char *const sk_request_kinds[] = {"take_out",
-                                        "transport",
-                                        "provide_external",
-                                        "carry_in",
-                                        "copy",
-                                        "dispose",
-                                        "install_software",
-                                        "connect_device",
-                                        "use_private_device",
-                                        "exception",
-                                        "zone_entry",
-                                        "key_loan",
-                                        "mynumber_handling",
-                                        NULL};
+const char *const sk_request_kinds[] = {
+    "take_out",   "transport",        "provide_external",  "carry_in",           "copy",
+    "dispose",    "install_software", "connect_device",    "use_private_device", "exception",
+    "zone_entry", "key_loan",         "mynumber_handling", "policy_activation",  NULL};
 
 const sk_schema *sk_schema_request_details(const char *kind)
 {

@@ -36,8 +36,15 @@ void sk_api_decision(sk_http_rctx *r)
 /*
  * The "decision" entry's after image for the bare decision in m->answer,
  * canonical JSON text into m->image: {"action", "actor_role", "input" (the
- * levels and zone as given), "mynumber", "personal", "decision"}.
+ * levels and zone as given), "mynumber", "personal", "decision",
+ * "policy_version" (the stored version decided under, or null)}.
  */
+static json_t *policy_version(const sk_policy *p)
+{
+	int64_t v = sk_policy_stored_version(p);
+	return v ? json_integer(v) : json_null();
+}
+
 static sk_err bare_image(sk_http_rctx *r, const sk_decide_input *in, sk_decision_made *m,
                          sk_buf *err)
 {
@@ -53,11 +60,11 @@ static sk_err bare_image(sk_http_rctx *r, const sk_decide_input *in, sk_decision
 	json_t *after =
 	    e || !input
 	        ? NULL
-	        : json_pack("{s:s, s:s?, s:O, s:b, s:b, s:o}", "action", sk_action_name(in->action),
-	                    "actor_role",
+	        : json_pack("{s:s, s:s?, s:O, s:b, s:b, s:o, s:o}", "action",
+	                    sk_action_name(in->action), "actor_role",
 	                    in->actor_role == SK_ROLE_NONE ? NULL : sk_role_name(in->actor_role),
 	                    "input", input, "mynumber", in->mynumber, "personal", in->personal,
-	                    "decision", dec);
+	                    "decision", dec, "policy_version", policy_version(r->t->pol));
 	if (!e && input)
 		dec = NULL; /* json_pack's "o" took it, even on failure (jansson >= 2.11) */
 	if (!e && !after)

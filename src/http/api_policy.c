@@ -1,5 +1,91 @@
-/* api_policy: the installation's profile over HTTP (GET /api/v1/policy). */
+/*
+ * api_policy: the installation's profile over HTTP (GET /api/v1/policy) and
+ * its policy versions (issue #16, policyver.h): list, import, diff.
+ * Activation stays with the CLI operator, after the CISO approved a
+ * policy_activation request (POST /api/v1/requests).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/policyver.h"
 #include "http_int.h"
+
+void sk_api_policy_versions(sk_http_rctx *r)
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_policyver_list(&c, &j, &err);
+	sk_ctx_fini(&c);
+	sk_http_reply_result(r, e, &err, 200, j);
+}
+
+void sk_api_policy_import(sk_http_rctx *r)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	const char *text = sk_http_field_text(r, "text");
+	int64_t id = 0;
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_policyver_import(&c, sk_http_field_text(r, "source"), text ? text : "",
+	                               text ? strlen(text) : 0, &id, &err);
+	json_t *list = NULL, *out = NULL;
+	if (!e)
+		e = sk_policyver_list(&c, &list, &err);
+	sk_ctx_fini(&c);
+	size_t i;
+	json_t *v;
+	json_array_foreach (list, i, v)
+		if (json_integer_value(json_object_get(v, "id")) == id)
+			out = json_incref(v);
+	json_decref(list);
+	sk_http_reply_result(r, e, &err, 201, out);
+}
+
+/* A version number from the query: false (with err) when absent or not a number. */
+static bool version_param(sk_http_rctx *r, const char *name, int64_t *out, sk_buf *err)
+{
+	char v[24];
+	char *end = NULL;
+	if (!sk_http_query(r, name, v, sizeof(v)) || !*v) {
+		sk_fail(err, SK_ERR_INVALID, "%s: a policy version is required", name);
+		return false;
+	}
+	long long n = strtoll(v, &end, 10);
+	if (*end || n < 1) {
+		sk_fail(err, SK_ERR_INVALID, "%s: '%s' is not a policy version", name, v);
+		return false;
+	}
+	*out = (int64_t)n;
+	return true;
+}
+
+void sk_api_policy_diff(sk_http_rctx *r)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), out = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	int64_t a = 0, b = 0;
+	sk_err e = SK_ERR_INVALID;
+	if (version_param(r, "from", &a, &err) && version_param(r, "to", &b, &err)) {
+		sk_ctx c;
+		sk_http_ctx(r, &c);
+		e = sk_policyver_diff(&c, a, b, &out, &err);
+		sk_ctx_fini(&c);
+	}
+	json_t *lines = e ? NULL : json_array();
+	for (char *p = out.data, *nl; !e && p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		json_array_append_new(lines, json_stringn(p, (size_t)(nl - p)));
+	}
+	sk_buf_free(&out);
+	sk_http_reply_result(r, e, &err, 200,
+	                     e ? NULL
+	                       : json_pack("{s:I, s:I, s:o}", "from", (json_int_t)a, "to",
+	                                   (json_int_t)b, "lines", lines));
+}
 
 void sk_api_policy_show(sk_http_rctx *r)
 {
@@ -28,8 +114,11 @@ void sk_api_policy_show(sk_http_rctx *r)
 		if (t)
 			json_object_set_new(zones, sk_zone_name((sk_zone)z), json_string(t));
 	}
-	sk_http_reply_json(r, 200,
-	                   json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "city", sk_policy_city_id(p),
-	                             "name", sk_policy_city_name(p), "source", sk_policy_source(p),
-	                             "classification", levels, "roles", roles, "zones", zones));
+	sk_http_reply_json(
+	    r, 200,
+	    json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "city", sk_policy_city_id(p), "name",
+	              sk_policy_city_name(p), "source", sk_policy_source(p), "classification",
+	              levels, "roles", roles, "zones", zones, "version",
+	              sk_policy_stored_version(p) ? json_integer(sk_policy_stored_version(p))
+	                                          : json_null()));
 }

@@ -387,6 +387,9 @@ void sk_api_audit_verify_finish(sk_http_rctx *r, sk_err e, const struct sk_audit
 void sk_api_audit_checkpoint(sk_http_rctx *r);
 void sk_api_policy_show(sk_http_rctx *r);
 void sk_api_policy_decide(sk_http_rctx *r);
+void sk_api_policy_versions(sk_http_rctx *r);
+void sk_api_policy_import(sk_http_rctx *r);
+void sk_api_policy_diff(sk_http_rctx *r);
 void sk_api_user_unlock(sk_http_rctx *r);
 void sk_api_user_unused(sk_http_rctx *r);
 void sk_api_user_totp_reset(sk_http_rctx *r);

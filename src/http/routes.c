@@ -40,6 +40,7 @@ static const sk_http_qparam Q_LEDGERS[] = {{"format", 4}, {"encoding", 12}, {"st
                                            {"unit", 64},  {"from", 32},     {"until", 32},
                                            {"asset", 20}, {NULL, 0}};
 static const sk_http_qparam Q_INCIDENTS[] = {{"status", 15}, {"kind", 15}, {NULL, 0}};
+static const sk_http_qparam Q_POLICY_DIFF[] = {{"from", 20}, {"to", 20}, {NULL, 0}};
 static const sk_http_qparam Q_UNUSED
 [] = {{"days", 15}, {NULL, 0}};
 
@@ -442,6 +443,34 @@ static const sk_http_route routes[] = {
      NULL,
      NULL,
      NULL},
+    {"GET",
+     "/api/v1/policy/versions",
+     0,
+     SK_CAP_POLICY_READ,
+     sk_api_policy_versions,
+     "the installation's policy versions, oldest first (docs/policy-versions.md)",
+     NULL,
+     NULL,
+     NULL},
+    {"POST",
+     "/api/v1/policy/versions",
+     SK_R_BODY | SK_R_CREATES,
+     SK_CAP_POLICY_IMPORT,
+     sk_api_policy_import,
+     "import a profile as a new policy version (not active: activation needs the CISO's "
+     "approval of a policy_activation request)",
+     NULL,
+     &sk_schema_policy_import,
+     NULL},
+    {"GET",
+     "/api/v1/policy/diff",
+     0,
+     SK_CAP_POLICY_READ,
+     sk_api_policy_diff,
+     "what changed from one policy version to another, rule by rule, with citations",
+     NULL,
+     NULL,
+     Q_POLICY_DIFF},
     {"POST",
      "/api/v1/policy/decide",
      SK_R_BODY,

@@ -62,6 +62,14 @@ static const struct {
     [SK_CAP_INCIDENT_CLOSE] = {"incident.close", ADMINS | R(SK_ROLE_CSIRT)},
     /* Ledgers of requests and records: their keepers and the auditor. */
     [SK_CAP_LEDGER_READ] = {"ledger.read", CHIEFS | R(SK_ROLE_AUDITOR) | R(SK_ROLE_CSIRT)},
+    /*
+     * The installation's policy versions (issue #16): read by the administrators and the
+     * auditor; imported by the administrators. Activating one needs the CISO's approval
+     * of a policy_activation request (成田 基準 7(2): the CISO reviews the policy), which
+     * no capability replaces.
+     */
+    [SK_CAP_POLICY_READ] = {"policy.read", ADMINS | R(SK_ROLE_AUDITOR)},
+    [SK_CAP_POLICY_IMPORT] = {"policy.import", ADMINS},
 };
 _Static_assert(sizeof(caps) / sizeof(caps[0]) == SK_CAP__COUNT, "one row per capability");
 

@@ -215,6 +215,14 @@ sk_err sk_policy_open(const char *name_or_path, sk_policy **out, sk_buf *diag);
 /* The names of the built-in profiles, NULL-terminated, sorted; static storage. */
 const char *const *sk_policy_builtin_names(void);
 
+/*
+ * The policy version (issue #16, the policy_versions table) a policy was
+ * loaded from, or 0 for one not loaded from a database (a --profile file, a
+ * built-in name). Set once by the loader, before the policy is shared.
+ */
+void sk_policy_set_stored_version(sk_policy *p, int64_t version);
+int64_t sk_policy_stored_version(const sk_policy *p);
+
 /* Releases a policy; NULL is fine. Strings handed out by it die with it. */
 void sk_policy_free(sk_policy *p);
 
@@ -231,6 +239,40 @@ const char *sk_policy_city_name(const sk_policy *p);  /* "八王子市" */
 const char *sk_policy_city_short(const sk_policy *p); /* "八王子": citation prefix */
 /* The profile's source name (a path, or "builtin:<name>"), for messages. */
 const char *sk_policy_source(const sk_policy *p);
+
+/* --- what the document is (issue #16; the profile's `document:` section) --- */
+
+/* basic_policy, standards, designated_manager_guideline, contractor_requirements; NULL-ended. */
+extern const char *const sk_policy_document_kinds[];
+
+typedef struct sk_policy_document {
+	unsigned n_kinds;     /* 0 when the profile has no document section */
+	const char *kinds[4]; /* of sk_policy_document_kinds; a profile may encode two documents */
+	const char *title;    /* the document's title (or city.source); may be NULL */
+	const char *date;     /* as the seed dates it (or city.version); NULL when it states none */
+	const char *scope;    /* whom it binds, in a sentence; NULL without a document section */
+} sk_policy_document;
+
+/* What the profile says it is; the strings are p's. */
+void sk_policy_document_of(const sk_policy *p, sk_policy_document *out);
+
+/*
+ * The text of a built-in profile (what sk_policy_load_builtin compiles):
+ * static storage, NUL-terminated at len. SK_ERR_NOT_FOUND for another name.
+ */
+sk_err sk_policy_builtin_text(const char *name, const char **data, size_t *len);
+
+/*
+ * The differences between two valid profiles' texts, rule by rule (rules
+ * matched by their id): one line per rule added, removed or changed, each
+ * with the rule's action(s) and citations, then one line per other
+ * top-level section whose content changed. an/bn name the two sides in
+ * messages. SK_ERR_INVALID (diag names the text and line) when either text
+ * is not a profile. Appends nothing when they do not differ in any rule or
+ * section (comments and layout do not count).
+ */
+sk_err sk_policy_diff(const char *an, const char *a, size_t alen, const char *bn, const char *b,
+                      size_t blen, sk_buf *out, sk_buf *diag);
 
 /* --- classification scheme --- */
 
@@ -289,6 +331,8 @@ typedef enum sk_cap {
 	SK_CAP_INCIDENT_HANDLE,
 	SK_CAP_INCIDENT_CLOSE,
 	SK_CAP_LEDGER_READ,
+	SK_CAP_POLICY_READ,
+	SK_CAP_POLICY_IMPORT,
 	SK_CAP__COUNT
 } sk_cap;
 

@@ -148,6 +148,11 @@ struct sk_policy {
 	sk_arena arena;
 	const char *source;
 	const char *city_id, *city_name, *city_short, *city_source, *city_version;
+	/* document: (issue #16), metadata only */
+	const char *doc_kinds[4];
+	unsigned n_doc_kinds;
+	const char *doc_title, *doc_date, *doc_scope;
+	int64_t stored_version;       /* the policy_versions row it came from; 0: none */
 	const char *no_rule_citation; /* "<short> (no rule; strictest applied)" */
 	size_t n_articles;
 	sk_article *articles;

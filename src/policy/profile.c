@@ -340,6 +340,45 @@ static void load_city(ld *L, const sk_ynode *n)
 		     p->city_id);
 }
 
+/*
+ * document: what the profile is (issue #16): the kind of document the seed
+ * is, its date and the units it binds, so `policy list` and `init --help`
+ * can say so. Metadata only: no decision reads it.
+ */
+static void load_document(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"kind", "title", "date", "scope", NULL};
+	static const char *const required[] = {"kind", "scope", NULL};
+	if (!keys_ok(L, n, "document", allowed, required))
+		return;
+	sk_policy *p = L->p;
+	const sk_ynode *k = mget(n, "kind");
+	const sk_ynode *one[] = {k};
+	const sk_ynode *const *kinds = one;
+	size_t nk = 1;
+	if (k && k->type == SK_YN_SEQ) {
+		kinds = (const sk_ynode *const *)k->items;
+		nk = k->len;
+		if (nk == 0 || nk > 4)
+			lerr(L, k->line, "'kind' of document lists 1 to 4 kinds");
+	}
+	for (size_t i = 0; i < nk && i < 4; i++) {
+		if (!want(L, kinds[i], SK_YN_SCALAR, "'kind' of document"))
+			return;
+		if (!in_list(sk_policy_document_kinds, kinds[i]->s)) {
+			lerr(L, kinds[i]->line,
+			     "unknown document kind '%s' (basic_policy, standards, "
+			     "designated_manager_guideline, contractor_requirements)",
+			     kinds[i]->s);
+			return;
+		}
+		p->doc_kinds[p->n_doc_kinds++] = pstr(L, kinds[i]);
+	}
+	p->doc_title = get_str(L, n, "title", "document");
+	p->doc_date = get_str(L, n, "date", "document");
+	p->doc_scope = get_str(L, n, "scope", "document");
+}
+
 static void load_articles(ld *L, const sk_ynode *n)
 {
 	static const char *const allowed[] = {"id",      "title",        "chapter",
@@ -1506,10 +1545,9 @@ static void load_capabilities(ld *L, const sk_ynode *n)
 static void load_root(ld *L, const sk_ynode *root)
 {
 	static const char *const allowed[] = {
-	    "format",     "city",      "articles",   "chapters",     "classification",
-	    "roles",      "zones",     "rules",      "passwords",    "mfa",
-	    "retention",  "checklist", "exceptions", "capabilities", "incidents",
-	    "separation", NULL};
+	    "format",     "city",         "articles",  "chapters",   "classification", "roles",
+	    "zones",      "rules",        "passwords", "mfa",        "retention",      "checklist",
+	    "exceptions", "capabilities", "incidents", "separation", "document",       NULL};
 	static const char *const required[] = {"format", "city",  "articles", "classification",
 	                                       "roles",  "rules", NULL};
 	if (!keys_ok(L, root, "the profile", allowed, required))
@@ -1521,6 +1559,8 @@ static void load_root(ld *L, const sk_ynode *root)
 	/* Order matters: citations need the articles, rules need levels and roles. */
 	if ((v = mget(root, "city")))
 		load_city(L, v);
+	if ((v = mget(root, "document")))
+		load_document(L, v);
 	if ((v = mget(root, "articles")))
 		load_articles(L, v);
 	if ((v = mget(root, "chapters")))
@@ -1644,6 +1684,17 @@ sk_err sk_policy_load_builtin(const char *name, sk_policy **out, sk_buf *diag)
 	return sk_fail(diag, SK_ERR_NOT_FOUND, "unknown profile '%s'", name);
 }
 
+sk_err sk_policy_builtin_text(const char *name, const char **data, size_t *len)
+{
+	for (size_t i = 0; i < sk_builtin_profiles_count; i++)
+		if (strcmp(sk_builtin_profile_names[i], name) == 0) {
+			*data = (const char *)sk_builtin_profile_data[i];
+			*len = sk_builtin_profile_lens[i];
+			return SK_OK;
+		}
+	return SK_ERR_NOT_FOUND;
+}
+
 sk_err sk_policy_open(const char *name_or_path, sk_policy **out, sk_buf *diag)
 {
 	*out = NULL;
@@ -1672,6 +1723,23 @@ const char *sk_policy_city_id(const sk_policy *p) { return p->city_id; }
 const char *sk_policy_city_name(const sk_policy *p) { return p->city_name; }
 const char *sk_policy_city_short(const sk_policy *p) { return p->city_short; }
 const char *sk_policy_source(const sk_policy *p) { return p->source; }
+
+const char *const sk_policy_document_kinds[] = {
+    "basic_policy", "standards", "designated_manager_guideline", "contractor_requirements", NULL};
+
+void sk_policy_set_stored_version(sk_policy *p, int64_t version) { p->stored_version = version; }
+int64_t sk_policy_stored_version(const sk_policy *p) { return p ? p->stored_version : 0; }
+
+void sk_policy_document_of(const sk_policy *p, sk_policy_document *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->n_kinds = p->n_doc_kinds;
+	for (unsigned i = 0; i < p->n_doc_kinds; i++)
+		out->kinds[i] = p->doc_kinds[i];
+	out->title = p->doc_title ? p->doc_title : p->city_source;
+	out->date = p->doc_date ? p->doc_date : p->city_version;
+	out->scope = p->doc_scope;
+}
 
 const char *sk_policy_axis_title(const sk_policy *p, sk_axis axis)
 {

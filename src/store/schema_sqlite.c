@@ -271,4 +271,25 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
      * (NULL: not chosen, the browser's decides) and how dates are written (NULL: western). */
     "ALTER TABLE users ADD COLUMN lang TEXT CHECK (lang IN ('ja','en'));"
     "ALTER TABLE users ADD COLUMN date_style TEXT CHECK (date_style IN ('wareki','western'));",
+    /* 8: policy versions (issue #16): each imported profile's text, its SHA-256 and what it
+     * says it is; one version is active (the installation's policy); activation names the
+     * approved policy_activation request it was done under. */
+    "CREATE TABLE policy_versions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL,"
+    "  city TEXT NOT NULL,"
+    "  title TEXT,"
+    "  kind TEXT,"
+    "  issued TEXT,"
+    "  scope TEXT,"
+    "  sha256 TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('imported','active','retired')),"
+    "  imported_by TEXT NOT NULL,"
+    "  imported_at INTEGER NOT NULL,"
+    "  activated_by TEXT,"
+    "  activated_at INTEGER,"
+    "  request_id INTEGER UNIQUE REFERENCES requests(id));"
+    "CREATE UNIQUE INDEX policy_versions_active ON policy_versions(status) "
+    "WHERE status = 'active';",
 };

@@ -134,11 +134,15 @@ static sk_err bare_image(const sk_web_req *w, const sk_decide_input *in, sk_deci
 		if (v && *v)
 			json_object_set_new(input, keys[i], json_string(v));
 	}
-	json_t *after = e || !input ? NULL
-	                            : json_pack("{s:s, s:n, s:O, s:b, s:b, s:O}", "action",
-	                                        sk_action_name(in->action), "actor_role", "input",
-	                                        input, "mynumber", in->mynumber, "personal",
-	                                        in->personal, "decision", dec);
+	json_t *after = e || !input
+	                    ? NULL
+	                    : json_pack("{s:s, s:n, s:O, s:b, s:b, s:O, s:o}", "action",
+	                                sk_action_name(in->action), "actor_role", "input", input,
+	                                "mynumber", in->mynumber, "personal", in->personal,
+	                                "decision", dec, "policy_version",
+	                                sk_policy_stored_version(w->r->t->pol)
+	                                    ? json_integer(sk_policy_stored_version(w->r->t->pol))
+	                                    : json_null());
 	if (!e && !after)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (!e && sk_json_canonical(after, &m->image))

@@ -54,7 +54,7 @@ expect_exit 2 sk policy
 
 # every built-in profile is valid
 expect_exit 0 sk policy list
-for p in $(cat out); do
+for p in $(awk '{print $1}' out); do
   expect_exit 0 sk policy check "$SEKISHO_SRC/policies/$p.yaml"
 done
 

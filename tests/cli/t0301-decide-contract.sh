@@ -102,7 +102,7 @@ expect_eq "$(cat out)" ""
 
 # built-in profiles are found by name; each answers every action with the contract's shape
 expect_exit 0 sk policy list
-for p in $(cat out); do
+for p in $(awk '{print $1}' out); do
   expect_exit 0 sk decide --profile "$p" --action copy --json
   shape
   expect_exit 0 sk decide --profile "$p" --action take_out --actor-role contractor --mynumber --json

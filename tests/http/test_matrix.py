@@ -15,6 +15,7 @@ Scope: an object out of the caller's scope answers 404, never 403; lists
 leave it out (assets, accounts, grants, audit entries).
 """
 import itertools
+import os
 import json
 
 from sktest import (City, Client, Server, ROLES, HOME, OUTSIDE_UNIT, check, expect, fail,
@@ -55,6 +56,10 @@ CAPS = {
     # and the CSIRT (docs/policy-format.md).
     "ledger.read": ADMINS | {"security_officer", "security_manager", "system_manager", "auditor",
                              "csirt"},
+    # The defaults (issue #16, docs/policy-versions.md): the administrators and the auditor read
+    # the policy versions; the administrators import them.
+    "policy.read": ADMINS | {"auditor"},
+    "policy.import": ADMINS,
 }
 SESSION = "any role"  # any account holding some role (its own session and password)
 PUBLIC = None
@@ -96,6 +101,9 @@ ROUTES = {
     ("POST", "/api/v1/audit/checkpoint"): "audit.checkpoint",
     ("GET", "/api/v1/policy"): SESSION,
     ("POST", "/api/v1/policy/decide"): "decide",
+    ("GET", "/api/v1/policy/versions"): "policy.read",
+    ("POST", "/api/v1/policy/versions"): "policy.import",
+    ("GET", "/api/v1/policy/diff"): "policy.read",
     ("POST", "/api/v1/requests"): "request.file",
     ("GET", "/api/v1/requests"): "request.file",
     ("GET", "/api/v1/requests/{id}"): "request.file",
@@ -155,6 +163,10 @@ for path, item in doc["paths"].items():
 check({(m, p) for m, p, _ in ops} == set(ROUTES), "a route of ROUTES is not served")
 
 counter = itertools.count(1)
+# A valid profile for the import route (the synthetic one: small).
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "policies",
+                       "example.yaml"), encoding="utf-8") as f:
+    EXAMPLE_PROFILE = f.read()
 
 
 def zone_entry():
@@ -272,6 +284,10 @@ def req_for(method, path, unit, role):
         ("GET", "/api/v1/policy"): (200, False, None),
         ("POST", "/api/v1/policy/decide"): (200, False, ("/api/v1/policy/decide",
                                                          {"action": "copy", "conf": 2})),
+        ("GET", "/api/v1/policy/versions"): (200, False, None),
+        ("POST", "/api/v1/policy/versions"): (201, False, ("/api/v1/policy/versions", {
+            "source": "example.yaml", "text": EXAMPLE_PROFILE})),
+        ("GET", "/api/v1/policy/diff"): (200, False, ("/api/v1/policy/diff?from=1&to=1", None)),
         ("POST", "/api/v1/requests"): (201, False, ("/api/v1/requests", zone_entry())),
         ("GET", "/api/v1/requests"): (200, False, ("/api/v1/requests?box=mine", None)),
         # Every filer's zone_entry request is on the 入退室記録; the listing is scoped.
