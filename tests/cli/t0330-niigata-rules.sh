@@ -74,9 +74,20 @@ no_rule="新潟 (no rule; strictest applied)"
 check_decision "--action take_out --actor-role staff --conf 1" forbid null "" false "$no_rule"
 check_decision "--action dispose --actor-role staff --conf 1" require_approval city "" false "$no_rule"
 check_decision "--action copy --actor-role $C --conf 1" forbid null "" false "$no_rule"
-check_decision "--action process_outside --actor-role $C --conf 1" forbid null "" false "$no_rule"
 expect_exit 0 sk decide --profile "$profile" --action provide_external --actor-role staff --json
 expect_eq "$(jq -c .citations out)" "[\"$no_rule\"]" "staff provide_external citations"
+
+# Issue 17, fault 2. 別記 第22条第2項: 「乙は，甲の庁舎外で委託業務を行う場合は，甲の情報セキュリティ
+# 水準と同等以上の水準を確保するとともに，その管理体制を甲に対し明確にしなければならない。」
+# Off-site work by the contractor is permitted under conditions (no permission is asked for):
+# allowed, the management structure made clear to 甲 (record), cited — not the silent answer.
+for lv in 1 2 3; do
+	check_decision "--action process_outside --actor-role $C --conf $lv" allow_with_safeguards null \
+		"record" false "新潟 別記 第22条第2項"
+	expect_not_in out "no rule"
+done
+check_decision "--action process_outside --actor-role $C" allow_with_safeguards null "record" false \
+	"新潟 別記 第22条第2項"
 
 # Bad input names the bad value and exits 2.
 expect_exit 2 sk decide --profile "$profile" --action take_out --conf 3A --json

@@ -23,7 +23,6 @@ check_table <<TABLE
 --action take_out --zone mynumber --actor-role $C --conf IV|forbid|city||true|世田谷 6(1)イ②
 --action take_home --zone mynumber --actor-role staff|forbid|city||true|世田谷 6(1)イ②
 --action connect_network --actor-role staff --zone lgwan|forbid|null||false|世田谷 7(1)エ③~世田谷 7(1)エ④
---action connect_network --zone lgwan|forbid|null||false|世田谷 7(1)エ④
 --action connect_network --actor-role $C --zone lgwan|require_approval|city||false|世田谷 7(1)エ④
 --action connect_network --actor-role system_manager --zone lgwan|allow|null||false|世田谷 7(1)エ④
 --action store --actor-role $C --conf III|allow_with_safeguards|null|access_restriction|false|世田谷 9(1)オ~世田谷 9(2)ア
@@ -38,6 +37,26 @@ check_table <<TABLE
 --action store_free_cloud --actor-role staff --conf III|require_approval|security_manager||false|世田谷 14~世田谷 14(2)①~世田谷 14(2)②
 --action store_free_cloud --conf IV|require_approval|security_manager||false|世田谷 14(2)②
 TABLE
+
+# Issue 17, fault 1. 6(1)ア: 「マイナンバー利用事務系と他の領域を通信できないようにしなければ
+# ならない。ただし、マイナンバー利用事務系と外部との通信をする必要がある場合は、通信経路の限定
+# (IP アドレス)及びアプリケーションプロトコル（ポート番号）のレベルでの限定を行わなければならない。」
+# 6(2)ア: 「LGWAN 接続系とインターネット接続系は両環境間の通信環境を分離した上で、必要な通信だけを
+# 許可できるようにしなければならない。」 7(1)エ④: 「情報化基盤管理者、情報システム管理者及び契約に
+# より操作を認められた外部委託事業者等以外の者が配線を変更、追加してはならない。」
+# 7(1)エ④ is about who may change the cabling: with no actor given it has nothing to say, so a
+# zone connection keeps the exception of its own article and the ip_restriction it requires.
+check_decision "--action connect_network --zone mynumber" forbid city "ip_restriction" true "世田谷 6(1)ア"
+expect_not_in out "7(1)エ④"
+check_decision "--action connect_network --zone lgwan --to-zone internet" forbid city "ip_restriction" \
+	true "世田谷 6(2)ア"
+expect_not_in out "7(1)エ④"
+check_decision "--action connect_network --zone internet --to-zone lgwan" forbid city "ip_restriction" \
+	true "世田谷 6(2)ア"
+expect_not_in out "7(1)エ④"
+# Nor does it speak, without an actor, of a connection inside one zone: the excerpt is silent.
+check_decision "--action connect_network --zone lgwan" forbid null "" false \
+	"世田谷 (no rule; strictest applied)"
 
 # An unclassified asset is treated as 重要性分類Ⅰ: no free cloud service, and backups.
 check_decision "--action store_free_cloud --actor-role staff" forbid null "" false "世田谷 14(1)②"
