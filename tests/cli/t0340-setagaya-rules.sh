@@ -62,9 +62,21 @@ check_decision "--action connect_network --zone lgwan" forbid null "" false \
 check_decision "--action store_free_cloud --actor-role staff" forbid null "" false "世田谷 14(1)②"
 check_decision "--action store" allow_with_safeguards null "backup,access_restriction" false "世田谷 9(1)カ"
 
-# The mynumber exception does not lift an outright prohibition: staff may not connect at all.
-check_decision "--action connect_network --zone mynumber --actor-role staff" forbid null "" false \
-	"世田谷 6(1)ア~世田谷 7(1)エ④"
+# A member of staff may not change the cabling (7(1)エ④), but a connection from the mynumber
+# zone is the subject of 6(1)ア, which governs it (governs:, issue 17): the exception and its
+# ip_restriction stand, and --explain says the cabling rule was set aside and by which article.
+check_decision "--action connect_network --zone mynumber --actor-role staff" forbid city \
+	"ip_restriction" true "世田谷 6(1)ア"
+expect_not_in out "7(1)エ④"
+check_decision "--action connect_network --zone lgwan --to-zone internet --actor-role staff" forbid \
+	city "ip_restriction" true "世田谷 6(2)ア"
+expect_exit 0 sk decide --profile "$profile" --action connect_network --zone mynumber \
+	--actor-role staff --explain
+expect_in out "network-wiring-others"
+expect_in out "matched, but set aside: mynumber-connect-network [世田谷 6(1)ア] governs it"
+# Inside one zone no article of 6 speaks, so the cabling rule still forbids staff outright.
+check_decision "--action connect_network --zone lgwan --actor-role staff" forbid null "" false \
+	"世田谷 7(1)エ④"
 
 # 6(2)ア (to_zone): LGWAN接続系 and インターネット接続系 are separated, only needed traffic is
 # allowed (the exception, ip_restriction); connecting within LGWAN is not touched by it.
