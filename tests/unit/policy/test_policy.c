@@ -462,6 +462,32 @@ static void test_governs(void **state)
 	sk_policy_free(p);
 }
 
+/* sk_policy_silent: the inputs answered "no rule; strictest applied", merged into boxes. */
+static void test_silent_list(void **state)
+{
+	(void)state;
+	sk_policy *p =
+	    must_load("  - id: z\n    action: copy\n    when: {zone: mynumber}\n"
+	              "    decision: forbid\n    cite: \"1\"\n"
+	              "  - id: c\n    action: copy\n    when: {actor_role: city, conf: \"3\"}\n"
+	              "    decision: allow\n    cite: \"2\"\n"
+	              "  - {id: u, action: use, decision: allow, cite: \"3\"}\n");
+	sk_buf out = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_policy_silent(p, &out), SK_OK);
+	/* an action with no rule: every input; one with an unconditional rule: not listed */
+	assert_non_null(strstr(out.data, "\ncreate: every input => forbid\n"));
+	assert_null(strstr(out.data, "\nuse:"));
+	/* copy: outside the mynumber zone, every actor but the city at 機密性3 is silent */
+	assert_non_null(strstr(out.data, "\ncopy: conf=1,2 zone=-,lgwan,internet => forbid\n"));
+	assert_non_null(strstr(out.data,
+	                       "\ncopy: conf=3 zone=-,lgwan,internet actor=-,ciso,security_manager "
+	                       "=> forbid\n"));
+	assert_int_equal(strstr(out.data, "copy:") - out.data,
+	                 strstr(out.data, "copy: conf=1,2") - out.data);
+	sk_buf_free(&out);
+	sk_policy_free(p);
+}
+
 static void test_silence_and_bad_input(void **state)
 {
 	(void)state;
@@ -1339,6 +1365,7 @@ int main(void)
 	    cmocka_unit_test(test_head_errors),
 	    cmocka_unit_test(test_strictest_wins_and_unions),
 	    cmocka_unit_test(test_governs),
+	    cmocka_unit_test(test_silent_list),
 	    cmocka_unit_test(test_silence_and_bad_input),
 	    cmocka_unit_test(test_decide_input_parse),
 	    cmocka_unit_test(test_decision_json),
