@@ -590,6 +590,14 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 		                     ? " (any one may approve; approver_role is the first)\n"
 		                     : "\n");
 	}
+	if (d.exception_possible)
+		sk_buf_adds(
+		    out,
+		    d.proviso
+		        ? "the exception is the seed's proviso (「…してはならない。ただし…の許可を"
+		          "得て」): a request is the approver's ordinary approval\n"
+		        : "the exception is a departure from a prohibition (「原則禁止…やむを得ず"
+		          "…許可」): a request is an exception (例外措置)\n");
 	const sk_exception_route *x = sk_policy_exception_route(p);
 	if (x) {
 		sk_buf_addf(
