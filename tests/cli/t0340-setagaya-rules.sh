@@ -58,6 +58,37 @@ expect_not_in out "7(1)エ④"
 check_decision "--action connect_network --zone lgwan" forbid null "" false \
 	"世田谷 (no rule; strictest applied)"
 
+# Issue 17 review: each rule keeps to its article's subject (asset type; not given = every type).
+# 9(2)ア「利用者がその権限を超えて情報システムを利用することができないように適正な措置」: use.
+check_decision "--action use --actor-role $C --conf IV" allow_with_safeguards null access_restriction \
+	false "世田谷 9(2)ア"
+expect_not_in out "no rule"
+# 6(1)イ②「USB メモリ等の電磁的記録媒体による端末からの情報持ち出し」: media and data, not paper.
+check_decision "--action take_out --zone mynumber --asset-type media --conf IV" forbid city "" true \
+	"世田谷 6(1)イ②"
+expect_not_in out "no rule"
+check_decision "--action take_out --zone mynumber --asset-type document --conf IV" forbid city "" true \
+	"世田谷 (no rule; strictest applied)"
+expect_not_in out "6(1)イ②"
+# 9(1)カ「重要性の高い情報資産を取扱うシステム等に記録された情報…定期的にバックアップ」: not paper.
+check_decision "--action store --asset-type document --conf I" allow_with_safeguards null \
+	access_restriction false "世田谷 9(1)オ~世田谷 9(2)ア"
+check_decision "--action store --asset-type data --conf I" allow_with_safeguards null \
+	backup,access_restriction false "世田谷 9(1)カ"
+# 9(1)タ「外部に送るデータ…暗号化又はパスワード設定等」: e-mail and electronic data, not paper.
+check_decision "--action provide_external --asset-type data --conf III" allow_with_safeguards null \
+	encrypt_or_password false "世田谷 9(1)タ"
+expect_not_in out "no rule"
+check_decision "--action provide_external --asset-type document --conf III" allow_with_safeguards \
+	null encrypt_or_password false "世田谷 (no rule; strictest applied)"
+# 9(3)キ①「電磁的記録媒体を有する機器について…修理又は廃棄させる場合には、情報資産が消去された状態
+# で」: equipment (hardware, system), not a paper document.
+check_decision "--action dispose --asset-type hardware --conf III" allow_with_safeguards null \
+	irrecoverable_erase false "世田谷 9(3)キ①"
+expect_not_in out "no rule"
+check_decision "--action dispose --asset-type document --conf III" allow_with_safeguards null \
+	irrecoverable_erase false "世田谷 (no rule; strictest applied)"
+
 # An unclassified asset is treated as 重要性分類Ⅰ: no free cloud service, and backups.
 check_decision "--action store_free_cloud --actor-role staff" forbid null "" false "世田谷 14(1)②"
 check_decision "--action store" allow_with_safeguards null "backup,access_restriction" false "世田谷 9(1)カ"
