@@ -49,6 +49,20 @@ check_table <<EOF
 --action take_out --actor-role $C --conf 1 --asset-type document|require_approval|city|record,access_restriction|false|新潟 別記 第6条第4項~新潟 別記 第6条第2項
 --action take_out --actor-role $C --conf 1 --asset-type data|require_approval|city|record,virus_scan,access_restriction|false|新潟 別記 第13条
 EOF
+# Issue 17 review. 第8条「第２条第１項第１号イに掲げる情報資産（情報等が記録された紙等の有体物及び
+# 電磁的記録媒体）の廃棄…事前に甲の許可」 and 第12条 (持ち込んだコンピュータ等の廃棄): paper, media and
+# computers; the 別記 says nothing of disposing of data, software or a system as such.
+check_table <<EOF
+--action dispose --actor-role $C --conf 1 --asset-type document|require_approval|city|record,irrecoverable_erase,disposal_certificate|false|新潟 別記 第8条第1項~新潟 別記 第8条第2項~新潟 別記 第8条第3項
+--action dispose --actor-role $C --conf 1 --asset-type hardware|require_approval|city|record,irrecoverable_erase,disposal_certificate|false|新潟 別記 第12条
+--action dispose --actor-role $C --conf 1 --asset-type software|require_approval|city||false|新潟 (no rule; strictest applied)
+EOF
+# 基本方針 6(3)ア「端末からの情報持ち出し不可設定」: information taken out of a terminal (media, data).
+check_table <<EOF
+--action take_out --zone mynumber --asset-type media|forbid|null||false|新潟 基本方針 6(3)ア
+--action take_out --zone mynumber --asset-type document --actor-role staff|forbid|null||false|新潟 (no rule; strictest applied)
+EOF
+expect_not_in out "6(3)ア"
 for t in document hardware; do
 	expect_exit 0 sk decide --profile "$profile" --action carry_in --actor-role $C --asset-type $t --json
 	expect_not_in out "第13条"
