@@ -298,12 +298,13 @@ sk_err sk_policy_silent(const sk_policy *p, sk_buf *out)
 {
 	sk_err rc = sk_buf_addf(
 	    out,
-	    "# %s (%s): the inputs answered \"%s\".\n"
+	    "# sekisho policy coverage --silent %s\n"
+	    "# %s: the inputs answered \"%s\".\n"
 	    "# One line per set of inputs: the action, then each condition that narrows the set\n"
 	    "# (key=value,value; a key not shown takes any value; \"-\" is not given), then the\n"
 	    "# answer given. data is plain, personal or mynumber; actor is \"-\" or a role the\n"
 	    "# profile titles or a rule names.\n",
-	    p->city_name, p->city_id, p->no_rule_citation);
+	    p->city_id, p->city_name, p->no_rule_citation);
 	for (int a = 0; rc == SK_OK && a < SK_ACT__COUNT; a++)
 		rc = add_action(p, (sk_action)a, out);
 	return rc;
