@@ -989,7 +989,7 @@ static void load_governs(ld *L, const sk_ynode *n)
 			lerr(L, v->line, "rule '%s': governs is an empty list", r->id);
 		if (c == 0)
 			continue;
-		r->governs = palloc(L, c * sizeof(*r->governs));
+		r->governs = palloc(L, c * sizeof(const sk_rule *));
 		if (!r->governs)
 			return;
 		for (size_t k = 0; k < c; k++) {
