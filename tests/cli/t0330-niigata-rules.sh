@@ -63,6 +63,11 @@ check_table <<EOF
 --action take_out --zone mynumber --asset-type document --actor-role staff|forbid|null||false|新潟 (no rule; strictest applied)
 EOF
 expect_not_in out "6(3)ア"
+# With no asset type (SPEC §3 has no --asset-type) the articles answer, cleanly cited.
+for a in "dispose --actor-role $C" "take_out --zone mynumber --actor-role staff"; do
+	expect_exit 0 sk decide --profile "$profile" --action $a --json
+	expect_not_in out "no rule"
+done
 for t in document hardware; do
 	expect_exit 0 sk decide --profile "$profile" --action carry_in --actor-role $C --asset-type $t --json
 	expect_not_in out "第13条"

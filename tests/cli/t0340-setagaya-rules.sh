@@ -89,6 +89,12 @@ expect_not_in out "no rule"
 check_decision "--action dispose --asset-type document --conf III" allow_with_safeguards null \
 	irrecoverable_erase false "世田谷 (no rule; strictest applied)"
 
+# With no asset type (SPEC §3 has no --asset-type) those articles answer, cleanly cited.
+for a in "take_out --zone mynumber" "provide_external --conf III" "dispose --conf III"; do
+	expect_exit 0 sk decide --profile "$profile" --action $a --json
+	expect_not_in out "no rule"
+done
+
 # An unclassified asset is treated as 重要性分類Ⅰ: no free cloud service, and backups.
 check_decision "--action store_free_cloud --actor-role staff" forbid null "" false "世田谷 14(1)②"
 check_decision "--action store" allow_with_safeguards null "backup,access_restriction" false "世田谷 9(1)カ"
