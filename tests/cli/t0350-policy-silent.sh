@@ -59,6 +59,10 @@ PY
 expect_exit 0 sk policy coverage --silent "$PWD/gap.yaml"
 expect_in out "process_outside: every input => forbid"
 
+# --profile P names the profile as decide's option does; one profile only.
+expect_exit 0 sk policy coverage --silent --profile narita
+diff -q "$dir/narita.txt" out >/dev/null || fail "--profile narita gives another list"
+expect_exit 2 sk policy coverage --silent --profile narita niigata
 # --silent is a text list.
 expect_exit 2 sk policy coverage --silent --json niigata
 expect_in err "--silent"
