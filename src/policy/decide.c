@@ -310,8 +310,11 @@ static void compute_fallback(const sk_policy *p, sk_action_table *t)
  * Turns each rule's governs: into indexes of the action's table, keeping
  * only the governed rules that have this action too.
  */
-static sk_err compile_governs(sk_policy *p, sk_action_table *t, sk_action a)
+static sk_err compile_governs(sk_policy *p, sk_action_table *t, sk_action a, uint16_t *slot)
 {
+	/* slot: a rule's index in p->rules -> its index in this action's table */
+	for (unsigned j = 0; j < t->n_rules; j++)
+		slot[t->rules[j].rule - p->rules] = (uint16_t)j;
 	for (unsigned i = 0; i < t->n_rules; i++) {
 		const sk_rule *r = t->rules[i].rule;
 		if (!r->n_governs)
@@ -320,13 +323,9 @@ static sk_err compile_governs(sk_policy *p, sk_action_table *t, sk_action a)
 		if (!g)
 			return SK_ERR_NOMEM;
 		unsigned n = 0;
-		for (unsigned k = 0; k < r->n_governs; k++) {
-			if (!((r->governs[k]->actions >> a) & 1u))
-				continue;
-			for (unsigned j = 0; j < t->n_rules; j++)
-				if (t->rules[j].rule == r->governs[k])
-					g[n++] = (uint16_t)j;
-		}
+		for (unsigned k = 0; k < r->n_governs; k++)
+			if ((r->governs[k]->actions >> a) & 1u)
+				g[n++] = slot[r->governs[k] - p->rules];
 		t->rules[i].governs = g;
 		t->rules[i].n_governs = n;
 		t->has_governs = t->has_governs || n > 0;
@@ -336,6 +335,10 @@ static sk_err compile_governs(sk_policy *p, sk_action_table *t, sk_action a)
 
 sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
 {
+	uint16_t *table_slot =
+	    sk_arena_alloc(&p->arena, (p->n_rules ? p->n_rules : 1) * sizeof(*table_slot));
+	if (!table_slot)
+		return SK_ERR_NOMEM;
 	for (int a = 0; a < SK_ACT__COUNT; a++) {
 		sk_action_table *t = &p->actions[a];
 		unsigned n = 0;
@@ -369,7 +372,7 @@ sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
 				t->uniform_priority = false;
 			t->rules[t->n_rules++] = (sk_action_rule){r, mask, 0, NULL};
 		}
-		if (compile_governs(p, t, (sk_action)a) != SK_OK)
+		if (compile_governs(p, t, (sk_action)a, table_slot) != SK_OK)
 			return SK_ERR_NOMEM;
 		compute_fallback(p, t);
 	}

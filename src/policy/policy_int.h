@@ -19,6 +19,7 @@
 #define SK_POLICY_MAX_STRING   4096
 #define SK_POLICY_MAX_CITES    64 /* per rule */
 #define SK_POLICY_ACTION_CITES 64 /* distinct citations per action (bits of a uint64_t) */
+#define SK_POLICY_MAX_GOVERNS  64 /* rules one rule's governs: may name */
 
 /* --- the YAML tree (yaml_tree.c): scalars are NUL-terminated, lines 1-based --- */
 

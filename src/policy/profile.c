@@ -976,9 +976,21 @@ static const sk_rule *governs_cycle(const sk_policy *p, const sk_rule *r, unsign
  * with the rule that governs it, and no rule may govern itself, directly or
  * through others (some matching rule must always remain).
  */
+static int cmp_rule_id(const void *a, const void *b)
+{
+	return strcmp((*(const sk_rule *const *)a)->id, (*(const sk_rule *const *)b)->id);
+}
+
 static void load_governs(ld *L, const sk_ynode *n)
 {
 	sk_policy *p = L->p;
+	/* the rules sorted by id, so each name is found by bisection */
+	const sk_rule **by_id = palloc(L, p->n_rules * sizeof(const sk_rule *));
+	if (!by_id)
+		return;
+	for (size_t i = 0; i < p->n_rules; i++)
+		by_id[i] = &p->rules[i];
+	qsort(by_id, p->n_rules, sizeof(const sk_rule *), cmp_rule_id);
 	for (size_t i = 0; i < p->n_rules; i++) {
 		sk_rule *r = &p->rules[i];
 		const sk_ynode *v = mget(n->items[i], "governs");
@@ -987,6 +999,11 @@ static void load_governs(ld *L, const sk_ynode *n)
 		size_t c = scalar_count(L, v, "governs");
 		if (v->type == SK_YN_SEQ && v->len == 0)
 			lerr(L, v->line, "rule '%s': governs is an empty list", r->id);
+		if (c > SK_POLICY_MAX_GOVERNS) {
+			lerr(L, v->line, "rule '%s': governs names more than %d rules", r->id,
+			     SK_POLICY_MAX_GOVERNS);
+			continue;
+		}
 		if (c == 0)
 			continue;
 		r->governs = palloc(L, c * sizeof(const sk_rule *));
@@ -994,10 +1011,10 @@ static void load_governs(ld *L, const sk_ynode *n)
 			return;
 		for (size_t k = 0; k < c; k++) {
 			const sk_ynode *s = scalar_at(v, k);
-			const sk_rule *g = NULL;
-			for (size_t j = 0; j < p->n_rules && !g; j++)
-				if (strcmp(p->rules[j].id, s->s) == 0)
-					g = &p->rules[j];
+			const sk_rule key = {.id = s->s}, *kp = &key;
+			const sk_rule *const *hit =
+			    bsearch(&kp, by_id, p->n_rules, sizeof(const sk_rule *), cmp_rule_id);
+			const sk_rule *g = hit ? *hit : NULL;
 			if (!g) {
 				lerr(L, s->line, "rule '%s': governs unknown rule '%s'", r->id,
 				     s->s);

@@ -460,6 +460,20 @@ static void test_governs(void **state)
 	assert_non_null(strstr(out.data, "\"exception_possible\": true"));
 	sk_buf_free(&out);
 	sk_policy_free(p);
+
+	/* a governs: list is capped (64), like a rule's citations */
+	sk_buf tail = SK_BUF_INIT(1u << 16);
+	sk_buf_adds(&tail, "  - id: r\n    action: copy\n    governs: [");
+	for (int i = 0; i < 65; i++)
+		sk_buf_addf(&tail, "%sg%d", i ? ", " : "", i);
+	sk_buf_adds(&tail, "]\n    decision: allow\n    cite: \"1\"\n");
+	sk_buf diag = SK_BUF_INIT(1u << 16);
+	p = NULL;
+	assert_int_equal(load_with(tail.data, &p, &diag), SK_ERR_INVALID);
+	assert_null(p);
+	assert_non_null(strstr(diag.data, "governs names more than 64 rules"));
+	sk_buf_free(&diag);
+	sk_buf_free(&tail);
 }
 
 /* sk_policy_silent: the inputs answered "no rule; strictest applied", merged into boxes. */
