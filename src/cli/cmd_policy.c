@@ -18,7 +18,7 @@
 #include "commands.h"
 
 #define CHECK_USAGE    "FILE"
-#define COVERAGE_USAGE "PROFILE [--json]"
+#define COVERAGE_USAGE "PROFILE [--json | --silent]  (or --profile PROFILE)"
 #define EXPORT_USAGE   "--oscal PROFILE"
 #define LIST_USAGE     "[--json]"
 #define IMPORT_USAGE   "--db URL FILE"
@@ -89,20 +89,27 @@ static int policy_check(int argc, char **argv)
 
 static int policy_coverage(int argc, char **argv)
 {
-	bool json = false;
-	const sk_cli_opt opts[] = {SK_OPT_FLAG("json", &json), SK_OPT_END};
+	bool json = false, silent = false;
+	const char *profile = NULL; /* --profile P, as decide takes it, or the one argument */
+	const sk_cli_opt opts[] = {SK_OPT_FLAG("json", &json), SK_OPT_FLAG("silent", &silent),
+	                           SK_OPT_STR("profile", &profile), SK_OPT_END};
 	int st;
 	if (!sk_cli_options(argc, argv, COVERAGE_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
-	if (optind != argc - 1)
+	if (profile ? optind != argc : optind != argc - 1)
 		return sk_cli_usage_error(COVERAGE_USAGE,
 		                          "policy coverage takes exactly one profile");
+	if (!profile)
+		profile = argv[optind];
+	if (json && silent)
+		return sk_cli_usage_error(COVERAGE_USAGE, "--silent is a text list: drop --json");
 	sk_policy *p;
-	int ex = sk_cmd_policy_open(argv[optind], &p);
+	int ex = sk_cmd_policy_open(profile, &p);
 	if (ex)
 		return ex;
+	/* --silent: the inputs answered "no rule; strictest applied" (docs/policy-silent/) */
 	sk_buf out = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
-	sk_err rc = sk_policy_coverage(p, json, &out);
+	sk_err rc = silent ? sk_policy_silent(p, &out) : sk_policy_coverage(p, json, &out);
 	if (rc == SK_OK)
 		fputs(out.data, stdout);
 	sk_buf_free(&out);

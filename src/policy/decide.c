@@ -182,26 +182,66 @@ static void tally_finish(const tally *t, const char *const *cites, sk_decision *
 	out->n_citations = n;
 }
 
+/* One bit per rule of an action's table. */
+#define RULE_WORDS ((SK_POLICY_MAX_RULES + 63) / 64)
+
+/*
+ * The rules of table t that match f at the highest matching priority
+ * (matched) and, among them, those another of them governs (aside): the
+ * kept rules are matched & ~aside. Returns the highest matching priority.
+ */
+static int match_governed(const sk_action_table *t, const facts *f, uint64_t *matched,
+                          uint64_t *aside)
+{
+	int top = INT_MIN;
+	for (unsigned i = 0; i < t->n_rules; i++)
+		if (t->rules[i].rule->priority > top && rule_matches(t->rules[i].rule, f))
+			top = t->rules[i].rule->priority;
+	memset(matched, 0, RULE_WORDS * sizeof(*matched));
+	memset(aside, 0, RULE_WORDS * sizeof(*aside));
+	for (unsigned i = 0; i < t->n_rules; i++)
+		if (t->rules[i].rule->priority == top && rule_matches(t->rules[i].rule, f))
+			matched[i / 64] |= 1ull << (i % 64);
+	for (unsigned i = 0; i < t->n_rules; i++) {
+		if (!(matched[i / 64] >> (i % 64) & 1u))
+			continue;
+		for (unsigned k = 0; k < t->rules[i].n_governs; k++) {
+			unsigned g = t->rules[i].governs[k];
+			aside[g / 64] |= 1ull << (g % 64);
+		}
+	}
+	return top;
+}
+
 sk_err sk_policy_decide(const sk_policy *p, const sk_decide_input *in, sk_decision *out)
 {
 	facts f;
 	if (make_facts(p, in, &f) != SK_OK)
 		return SK_ERR_INVALID;
 	const sk_action_table *t = &p->actions[in->action];
-	int top = INT_MIN;
-	if (!t->uniform_priority) {
-		for (unsigned i = 0; i < t->n_rules; i++) {
-			const sk_rule *r = t->rules[i].rule;
-			if (r->priority > top && rule_matches(r, &f))
-				top = r->priority;
-		}
-	}
 	tally ty;
 	tally_init(&ty);
-	for (unsigned i = 0; i < t->n_rules; i++) {
-		const sk_rule *r = t->rules[i].rule;
-		if ((t->uniform_priority || r->priority == top) && rule_matches(r, &f))
-			tally_add(&ty, r, t->rules[i].cite_mask);
+	if (t->has_governs) {
+		/* Some rule governs another: match first, then set the governed aside. */
+		uint64_t matched[RULE_WORDS], aside[RULE_WORDS];
+		match_governed(t, &f, matched, aside);
+		for (unsigned i = 0; i < t->n_rules; i++)
+			if ((matched[i / 64] & ~aside[i / 64]) >> (i % 64) & 1u)
+				tally_add(&ty, t->rules[i].rule, t->rules[i].cite_mask);
+	} else {
+		int top = INT_MIN;
+		if (!t->uniform_priority) {
+			for (unsigned i = 0; i < t->n_rules; i++) {
+				const sk_rule *r = t->rules[i].rule;
+				if (r->priority > top && rule_matches(r, &f))
+					top = r->priority;
+			}
+		}
+		for (unsigned i = 0; i < t->n_rules; i++) {
+			const sk_rule *r = t->rules[i].rule;
+			if ((t->uniform_priority || r->priority == top) && rule_matches(r, &f))
+				tally_add(&ty, r, t->rules[i].cite_mask);
+		}
 	}
 	if (ty.kept == 0) {
 		*out = t->fallback;
@@ -266,8 +306,39 @@ static void compute_fallback(const sk_policy *p, sk_action_table *t)
 	fb->citations[0] = p->no_rule_citation;
 }
 
+/*
+ * Turns each rule's governs: into indexes of the action's table, keeping
+ * only the governed rules that have this action too.
+ */
+static sk_err compile_governs(sk_policy *p, sk_action_table *t, sk_action a, uint16_t *slot)
+{
+	/* slot: a rule's index in p->rules -> its index in this action's table */
+	for (unsigned j = 0; j < t->n_rules; j++)
+		slot[t->rules[j].rule - p->rules] = (uint16_t)j;
+	for (unsigned i = 0; i < t->n_rules; i++) {
+		const sk_rule *r = t->rules[i].rule;
+		if (!r->n_governs)
+			continue;
+		uint16_t *g = sk_arena_alloc(&p->arena, r->n_governs * sizeof(*g));
+		if (!g)
+			return SK_ERR_NOMEM;
+		unsigned n = 0;
+		for (unsigned k = 0; k < r->n_governs; k++)
+			if ((r->governs[k]->actions >> a) & 1u)
+				g[n++] = slot[r->governs[k] - p->rules];
+		t->rules[i].governs = g;
+		t->rules[i].n_governs = n;
+		t->has_governs = t->has_governs || n > 0;
+	}
+	return SK_OK;
+}
+
 sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
 {
+	uint16_t *table_slot =
+	    sk_arena_alloc(&p->arena, (p->n_rules ? p->n_rules : 1) * sizeof(*table_slot));
+	if (!table_slot)
+		return SK_ERR_NOMEM;
 	for (int a = 0; a < SK_ACT__COUNT; a++) {
 		sk_action_table *t = &p->actions[a];
 		unsigned n = 0;
@@ -299,8 +370,10 @@ sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
 			}
 			if (t->n_rules && r->priority != t->rules[0].rule->priority)
 				t->uniform_priority = false;
-			t->rules[t->n_rules++] = (sk_action_rule){r, mask};
+			t->rules[t->n_rules++] = (sk_action_rule){r, mask, 0, NULL};
 		}
+		if (compile_governs(p, t, (sk_action)a, table_slot) != SK_OK)
+			return SK_ERR_NOMEM;
 		compute_fallback(p, t);
 	}
 	return SK_OK;
@@ -421,6 +494,29 @@ static bool first_failure(const sk_policy *p, const sk_cond *c, const facts *f,
 	return false;
 }
 
+/* Names the matched rules that govern rule i of t, with their articles. */
+static void explain_governed(const sk_action_table *t, unsigned i, const uint64_t *matched,
+                             sk_buf *out)
+{
+	sk_buf_adds(out, "matched, but set aside: ");
+	bool first = true;
+	for (unsigned j = 0; j < t->n_rules; j++) {
+		if (!(matched[j / 64] >> (j % 64) & 1u))
+			continue;
+		for (unsigned k = 0; k < t->rules[j].n_governs; k++) {
+			if (t->rules[j].governs[k] != i)
+				continue;
+			const sk_rule *g = t->rules[j].rule;
+			sk_buf_addf(out, "%s%s [", first ? "" : ", ", g->id);
+			for (unsigned c = 0; c < g->n_cites; c++)
+				sk_buf_addf(out, "%s%s", c ? ", " : "", g->cites[c]);
+			sk_buf_adds(out, "]");
+			first = false;
+		}
+	}
+	sk_buf_adds(out, " governs it (the narrower subject)\n");
+}
+
 sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *out)
 {
 	facts f;
@@ -442,10 +538,8 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 	        : sk_asset_type_name(in->asset_type),
 	    in->actor_role == SK_ROLE_NONE ? "-" : sk_role_name(in->actor_role));
 	const sk_action_table *t = &p->actions[in->action];
-	int top = INT_MIN;
-	for (unsigned i = 0; i < t->n_rules; i++)
-		if (rule_matches(t->rules[i].rule, &f) && t->rules[i].rule->priority > top)
-			top = t->rules[i].rule->priority;
+	uint64_t matched[RULE_WORDS], aside[RULE_WORDS];
+	int top = match_governed(t, &f, matched, aside);
 	sk_buf_addf(out, "%u rule(s) for %s:\n", t->n_rules, sk_action_name(in->action));
 	for (unsigned i = 0; i < t->n_rules; i++) {
 		const sk_rule *r = t->rules[i].rule;
@@ -464,6 +558,10 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 		}
 		if (r->priority != top) {
 			sk_buf_addf(out, "matched, but a rule of priority %d overrides it\n", top);
+			continue;
+		}
+		if (aside[i / 64] >> (i % 64) & 1u) {
+			explain_governed(t, i, matched, out);
 			continue;
 		}
 		sk_buf_adds(out, "matched -> kept [");
@@ -495,6 +593,14 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 		                     ? " (any one may approve; approver_role is the first)\n"
 		                     : "\n");
 	}
+	if (d.exception_possible)
+		sk_buf_adds(
+		    out,
+		    d.proviso
+		        ? "the exception is the seed's proviso (「…してはならない。ただし…の許可を"
+		          "得て」): a request is the approver's ordinary approval\n"
+		        : "the exception is a departure from a prohibition (「原則禁止…やむを得ず"
+		          "…許可」): a request is an exception (例外措置)\n");
 	const sk_exception_route *x = sk_policy_exception_route(p);
 	if (x) {
 		sk_buf_addf(

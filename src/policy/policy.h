@@ -752,6 +752,14 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out);
  */
 sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out);
 
+/*
+ * Appends, one line per set of inputs, every input (action, levels, personal
+ * data, zone, other end, asset type, actor role) the profile answers with
+ * "<city> (no rule; strictest applied)", with that answer: `policy coverage
+ * --silent`, committed as docs/policy-silent/<city>.txt. Stable order.
+ */
+sk_err sk_policy_silent(const sk_policy *p, sk_buf *out);
+
 /* Appends the profile as an OSCAL 1.1.2 catalog (JSON) to out. */
 sk_err sk_policy_export_oscal(const sk_policy *p, sk_buf *out);
 

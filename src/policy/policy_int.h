@@ -19,6 +19,7 @@
 #define SK_POLICY_MAX_STRING   4096
 #define SK_POLICY_MAX_CITES    64 /* per rule */
 #define SK_POLICY_ACTION_CITES 64 /* distinct citations per action (bits of a uint64_t) */
+#define SK_POLICY_MAX_GOVERNS  64 /* rules one rule's governs: may name */
 
 /* --- the YAML tree (yaml_tree.c): scalars are NUL-terminated, lines 1-based --- */
 
@@ -99,18 +100,27 @@ typedef struct sk_rule {
 	unsigned n_cites;
 	const char **cites;  /* printed citation strings */
 	unsigned *cite_arts; /* article index per citation (coverage, OSCAL) */
+	/*
+	 * governs: the rules this one sets aside when both match (its article
+	 * speaks of the narrower subject). Acyclic, checked at load.
+	 */
+	unsigned n_governs;
+	const struct sk_rule **governs;
 } sk_rule;
 
 /* One rule as seen from one action: the citation bits are local to the action. */
 typedef struct sk_action_rule {
 	const sk_rule *rule;
 	uint64_t cite_mask;
+	unsigned n_governs;
+	const uint16_t *governs; /* the rules it governs, as indexes into the action's table */
 } sk_action_rule;
 
 typedef struct sk_action_table {
 	unsigned n_rules;
 	sk_action_rule *rules; /* file order */
 	bool uniform_priority;
+	bool has_governs; /* some rule of the action governs another (slower path) */
 	unsigned n_cites;
 	const char **cites;   /* the action's distinct citations, in order of first use */
 	sk_decision fallback; /* the answer when no rule matches */

@@ -894,7 +894,7 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 	static const char *const allowed[] = {"id",       "action",    "when",     "unless",
 	                                      "decision", "exception", "approver", "approvers",
 	                                      "cite",     "inferred",  "priority", "safeguards",
-	                                      "note",     "proviso",   NULL};
+	                                      "note",     "proviso",   "governs",  NULL};
 	static const char *const required[] = {"id", "action", "decision", NULL};
 	r->approver = SK_ROLE_NONE;
 	r->line = n->line;
@@ -987,6 +987,113 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 		check_rule_shape(L, n, r);
 }
 
+/*
+ * Depth-first search over governs: edges with colours (0 unseen, 1 on the
+ * path, 2 done); returns the rule that closes a cycle, or NULL. Linear in
+ * rules + edges; the depth is at most the number of rules (2000).
+ */
+static const sk_rule *governs_cycle(const sk_policy *p, const sk_rule *r, unsigned char *colour)
+{
+	size_t i = (size_t)(r - p->rules);
+	if (colour[i] == 1)
+		return r;
+	if (colour[i] == 2)
+		return NULL;
+	colour[i] = 1;
+	for (unsigned k = 0; k < r->n_governs; k++) {
+		const sk_rule *c = governs_cycle(p, r->governs[k], colour);
+		if (c)
+			return c;
+	}
+	colour[i] = 2;
+	return NULL;
+}
+
+/*
+ * Resolves each rule's governs: (rule ids, once every rule is loaded): the
+ * rules it sets aside when both match. A governed rule must share an action
+ * with the rule that governs it, and no rule may govern itself, directly or
+ * through others (some matching rule must always remain).
+ */
+static int cmp_rule_id(const void *a, const void *b)
+{
+	return strcmp((*(const sk_rule *const *)a)->id, (*(const sk_rule *const *)b)->id);
+}
+
+static void load_governs(ld *L, const sk_ynode *n)
+{
+	sk_policy *p = L->p;
+	/* the rules sorted by id, so each name is found by bisection */
+	const sk_rule **by_id = palloc(L, p->n_rules * sizeof(const sk_rule *));
+	if (!by_id)
+		return;
+	for (size_t i = 0; i < p->n_rules; i++)
+		by_id[i] = &p->rules[i];
+	qsort(by_id, p->n_rules, sizeof(const sk_rule *), cmp_rule_id);
+	for (size_t i = 0; i < p->n_rules; i++) {
+		sk_rule *r = &p->rules[i];
+		const sk_ynode *v = mget(n->items[i], "governs");
+		if (!v)
+			continue;
+		size_t c = scalar_count(L, v, "governs");
+		if (v->type == SK_YN_SEQ && v->len == 0)
+			lerr(L, v->line, "rule '%s': governs is an empty list", r->id);
+		if (c > SK_POLICY_MAX_GOVERNS) {
+			lerr(L, v->line, "rule '%s': governs names more than %d rules", r->id,
+			     SK_POLICY_MAX_GOVERNS);
+			continue;
+		}
+		if (c == 0)
+			continue;
+		r->governs = palloc(L, c * sizeof(const sk_rule *));
+		if (!r->governs)
+			return;
+		for (size_t k = 0; k < c; k++) {
+			const sk_ynode *s = scalar_at(v, k);
+			const sk_rule key = {.id = s->s}, *kp = &key;
+			const sk_rule *const *hit =
+			    bsearch(&kp, by_id, p->n_rules, sizeof(const sk_rule *), cmp_rule_id);
+			const sk_rule *g = hit ? *hit : NULL;
+			if (!g) {
+				lerr(L, s->line, "rule '%s': governs unknown rule '%s'", r->id,
+				     s->s);
+				continue;
+			}
+			if (g == r) {
+				lerr(L, s->line, "rule '%s' cannot govern itself", r->id);
+				continue;
+			}
+			if (!(g->actions & r->actions)) {
+				lerr(L, s->line,
+				     "rule '%s': governs rule '%s', which has none of its actions",
+				     r->id, g->id);
+				continue;
+			}
+			bool dup = false;
+			for (unsigned j = 0; j < r->n_governs; j++)
+				dup = dup || r->governs[j] == g;
+			if (dup) {
+				lerr(L, s->line, "rule '%s': governs '%s' twice", r->id, g->id);
+				continue;
+			}
+			r->governs[r->n_governs++] = g;
+		}
+	}
+	unsigned char *colour = palloc(L, p->n_rules ? p->n_rules : 1);
+	if (!colour)
+		return;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const sk_rule *c = colour[i] ? NULL : governs_cycle(p, &p->rules[i], colour);
+		if (c) {
+			lerr(L, mget(n->items[(size_t)(c - p->rules)], "governs")->line,
+			     "rule '%s': governs forms a cycle (the rule governs itself through "
+			     "others)",
+			     c->id);
+			return;
+		}
+	}
+}
+
 static void load_rules(ld *L, const sk_ynode *n)
 {
 	if (!want(L, n, SK_YN_SEQ, "rules"))
@@ -1006,6 +1113,8 @@ static void load_rules(ld *L, const sk_ynode *n)
 			if (strcmp(p->rules[j].id, r->id) == 0 && strcmp(r->id, "?") != 0)
 				lerr(L, n->items[i]->line, "duplicate rule id '%s'", r->id);
 	}
+	if (L->nerr == 0)
+		load_governs(L, n);
 }
 
 /* --- passwords --- */

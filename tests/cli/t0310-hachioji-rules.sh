@@ -16,6 +16,14 @@ L1="--conf 1 --integ 1 --avail 1"
 L2="--conf 2 --integ 1 --avail 1"
 L3="--conf 3 --integ 1 --avail 1"
 
+# Issue 17 (a rule keeps to its article's subject; the last rows of the table, by asset type):
+# 7(4)「組織外から受け取った外部記憶媒体は…事前にウイルスチェック」 and 17(3)「外部からデータ又は
+# ソフトウェアを取り入れる場合はウイルスチェック」 speak of media, data and software, not of a paper
+# document; 7(6)カ「機密性3の電子データを保存する場合は…暗号化又はパスワード設定」 of electronic
+# data; 7(9)ア「マイナンバーを含む情報を直接保存した記憶装置を廃棄する者は、原則として物理的破壊」
+# of storage devices (the record of 7(9)ウ stays for every type); 15(1)シ「特定個人情報を保存する
+# サーバ等の機器を設置する場合は、情報セキュリティ総括責任者の承認」 of servers and equipment, not
+# of a USB memory (16(5)).
 # action | extra flags | decision | approver (- = null) | safeguards (sorted, comma) | exception | citations (;)
 cases=$(
 	cat <<EOF
@@ -85,6 +93,16 @@ send_email       |$L1 --zone mynumber --to-zone internet|forbid|-||false|八王�
 store            |$L3 --mynumber --zone internet|forbid|-||false|八王子 7(11)ア
 use              |$L3 --mynumber --zone internet|forbid|-||false|八王子 7(11)ア
 store            |$L3 --mynumber --zone mynumber|allow_with_safeguards|-|access_restriction,encrypt_or_password,locked_storage,record|false|八王子 7(6)ク;八王子 7(6)カ
+acquire          |$L1 --asset-type document|allow_with_safeguards|-|record|false|八王子 7(2)
+acquire          |$L1 --asset-type media  |allow_with_safeguards|-|record,virus_scan|false|八王子 7(4);八王子 17(3)
+store            |$L3 --asset-type document|allow_with_safeguards|-|locked_storage|false|八王子 7(6)イ
+store            |$L3 --asset-type data   |allow_with_safeguards|-|access_restriction,encrypt_or_password,locked_storage|false|八王子 7(6)カ
+dispose          |$L3 --mynumber --asset-type document|allow_with_safeguards|-|irrecoverable_erase,record|false|八王子 7(9)ア;八王子 7(9)ウ;八王子 7(9)エ
+dispose          |$L3 --mynumber --asset-type media|allow_with_safeguards|-|irrecoverable_erase,physical_destruction,record|false|八王子 7(9)ア;八王子 7(9)ウ
+carry_in         |$L1 --asset-type document|allow_with_safeguards|-|record|false|八王子 10(8)
+carry_in         |$L1 --asset-type software|allow_with_safeguards|-|record,virus_scan|false|八王子 10(8);八王子 17(3)
+connect_device   |$L3 --mynumber --asset-type media|require_approval|security_manager||false|八王子 16(5)
+connect_device   |$L3 --mynumber --asset-type hardware|require_approval|general_manager|access_restriction,locked_storage|false|八王子 15(1)シ;八王子 15(1)ス
 EOF
 )
 

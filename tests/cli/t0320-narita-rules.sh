@@ -82,6 +82,18 @@ check "--action store --conf 1 --integ 1 --avail 2" allow_with_safeguards null \
 # no levels given: the highest of every axis is assumed (3/2/2)
 check "--action store" allow_with_safeguards null backup,locked_storage,label false \
 	"$S0|${K}2(2)⑥エ|${K}2(2)②|${K}2(1)①|${K}2(1)②|${K}2(1)③|${K}5(1)②"
+# Issue 17: 2(2)⑥エ「…の情報を記録した外部記録媒体を保管する場合、耐火、耐熱、耐水及び耐湿を講じた
+# 施錠可能な場所に保管」 and 2(1)①②③「外部記録媒体の施錠可能な場所への保管」 speak of external media;
+# 2(2)②「…ファイル…格納する記録媒体…文書の隅等に、情報資産の分類を表示」 and the backups of
+# 2(1)②③ hold for every type. A paper document is labelled and backed up, not put in a fireproof safe.
+check "--action store --conf 3 --integ 2 --avail 2 --asset-type document" allow_with_safeguards null \
+	backup,label false "$S0|${K}2(2)②|${K}2(1)②|${K}2(1)③|${K}5(1)②"
+check "--action store --conf 2 --integ 1 --avail 1 --asset-type data" allow_with_safeguards null \
+	label false "$S0|${K}2(2)②"
+check "--action store --conf 3 --integ 1 --avail 1 --asset-type media" allow_with_safeguards null \
+	locked_storage,label false "$S0|${K}2(2)⑥エ|${K}2(2)②|${K}2(1)①"
+check "--action store --conf 1 --integ 2 --avail 1 --asset-type media" allow_with_safeguards null \
+	backup,locked_storage,label false "$S0|${K}2(1)②|${K}2(2)⑥エ|${K}2(2)②|${K}5(1)②"
 # --- 複製 2(2)①イ, 機密性3「必要以上の複製及び配付禁止」
 check "--action copy $L1" allow null "" false "${K}2(2)①イ"
 check "--action copy --conf 3 --integ 1 --avail 1" allow_with_safeguards null label false \
@@ -212,6 +224,15 @@ approvers "approver: security_manager;" \
 	--action provide_external --conf 2 --integ 1 --avail 1 --asset-type document
 expect_exit 0 sk decide --profile "$P" --action install_software --json --explain
 expect_in err "approvers (all_of): general_manager, system_manager"
+# Issue 17, the ban with a permission: 4(1)①エ「…執務室外に持ち出してはならない。但し、業務上必要な
+# 場合で、情報システム管理者の許可を受けたときは、この限りでない」 governs both take_out and
+# process_outside (外部で処理するための持ち出し): forbid, exception, the 情報システム管理者 as approver,
+# and the permission is the proviso's ordinary approval.
+for a in take_out process_outside; do
+	expect_exit 0 sk decide --profile "$P" --action $a $L1 --explain
+	expect_in out "approver_role\": \"system_manager\""
+	expect_in out "the exception is the seed's proviso"
+done
 # 基準 6(5) 例外措置: shown by --explain as a procedure; it does not make an outright prohibition
 # excepted (private devices stay forbid with exception_possible false, checked above too)
 expect_exit 0 sk decide --profile "$P" --action use_private_device --explain

@@ -49,6 +49,25 @@ check_table <<EOF
 --action take_out --actor-role $C --conf 1 --asset-type document|require_approval|city|record,access_restriction|false|新潟 別記 第6条第4項~新潟 別記 第6条第2項
 --action take_out --actor-role $C --conf 1 --asset-type data|require_approval|city|record,virus_scan,access_restriction|false|新潟 別記 第13条
 EOF
+# Issue 17 review. 第8条「第２条第１項第１号イに掲げる情報資産（情報等が記録された紙等の有体物及び
+# 電磁的記録媒体）の廃棄…事前に甲の許可」 and 第12条 (持ち込んだコンピュータ等の廃棄): paper, media and
+# computers; the 別記 says nothing of disposing of data, software or a system as such.
+check_table <<EOF
+--action dispose --actor-role $C --conf 1 --asset-type document|require_approval|city|record,irrecoverable_erase,disposal_certificate|false|新潟 別記 第8条第1項~新潟 別記 第8条第2項~新潟 別記 第8条第3項
+--action dispose --actor-role $C --conf 1 --asset-type hardware|require_approval|city|record,irrecoverable_erase,disposal_certificate|false|新潟 別記 第12条
+--action dispose --actor-role $C --conf 1 --asset-type software|require_approval|city||false|新潟 (no rule; strictest applied)
+EOF
+# 基本方針 6(3)ア「端末からの情報持ち出し不可設定」: information taken out of a terminal (media, data).
+check_table <<EOF
+--action take_out --zone mynumber --asset-type media|forbid|null||false|新潟 基本方針 6(3)ア
+--action take_out --zone mynumber --asset-type document --actor-role staff|forbid|null||false|新潟 (no rule; strictest applied)
+EOF
+expect_not_in out "6(3)ア"
+# With no asset type (SPEC §3 has no --asset-type) the articles answer, cleanly cited.
+for a in "dispose --actor-role $C" "take_out --zone mynumber --actor-role staff"; do
+	expect_exit 0 sk decide --profile "$profile" --action $a --json
+	expect_not_in out "no rule"
+done
 for t in document hardware; do
 	expect_exit 0 sk decide --profile "$profile" --action carry_in --actor-role $C --asset-type $t --json
 	expect_not_in out "第13条"
@@ -74,9 +93,20 @@ no_rule="新潟 (no rule; strictest applied)"
 check_decision "--action take_out --actor-role staff --conf 1" forbid null "" false "$no_rule"
 check_decision "--action dispose --actor-role staff --conf 1" require_approval city "" false "$no_rule"
 check_decision "--action copy --actor-role $C --conf 1" forbid null "" false "$no_rule"
-check_decision "--action process_outside --actor-role $C --conf 1" forbid null "" false "$no_rule"
 expect_exit 0 sk decide --profile "$profile" --action provide_external --actor-role staff --json
 expect_eq "$(jq -c .citations out)" "[\"$no_rule\"]" "staff provide_external citations"
+
+# Issue 17, fault 2. 別記 第22条第2項: 「乙は，甲の庁舎外で委託業務を行う場合は，甲の情報セキュリティ
+# 水準と同等以上の水準を確保するとともに，その管理体制を甲に対し明確にしなければならない。」
+# Off-site work by the contractor is permitted under conditions (no permission is asked for):
+# allowed, the management structure made clear to 甲 (record), cited — not the silent answer.
+for lv in 1 2 3; do
+	check_decision "--action process_outside --actor-role $C --conf $lv" allow_with_safeguards null \
+		"record" false "新潟 別記 第22条第2項"
+	expect_not_in out "no rule"
+done
+check_decision "--action process_outside --actor-role $C" allow_with_safeguards null "record" false \
+	"新潟 別記 第22条第2項"
 
 # Bad input names the bad value and exits 2.
 expect_exit 2 sk decide --profile "$profile" --action take_out --conf 3A --json

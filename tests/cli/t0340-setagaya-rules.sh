@@ -23,7 +23,6 @@ check_table <<TABLE
 --action take_out --zone mynumber --actor-role $C --conf IV|forbid|city||true|世田谷 6(1)イ②
 --action take_home --zone mynumber --actor-role staff|forbid|city||true|世田谷 6(1)イ②
 --action connect_network --actor-role staff --zone lgwan|forbid|null||false|世田谷 7(1)エ③~世田谷 7(1)エ④
---action connect_network --zone lgwan|forbid|null||false|世田谷 7(1)エ④
 --action connect_network --actor-role $C --zone lgwan|require_approval|city||false|世田谷 7(1)エ④
 --action connect_network --actor-role system_manager --zone lgwan|allow|null||false|世田谷 7(1)エ④
 --action store --actor-role $C --conf III|allow_with_safeguards|null|access_restriction|false|世田谷 9(1)オ~世田谷 9(2)ア
@@ -39,13 +38,82 @@ check_table <<TABLE
 --action store_free_cloud --conf IV|require_approval|security_manager||false|世田谷 14(2)②
 TABLE
 
+# Issue 17, fault 1. 6(1)ア: 「マイナンバー利用事務系と他の領域を通信できないようにしなければ
+# ならない。ただし、マイナンバー利用事務系と外部との通信をする必要がある場合は、通信経路の限定
+# (IP アドレス)及びアプリケーションプロトコル（ポート番号）のレベルでの限定を行わなければならない。」
+# 6(2)ア: 「LGWAN 接続系とインターネット接続系は両環境間の通信環境を分離した上で、必要な通信だけを
+# 許可できるようにしなければならない。」 7(1)エ④: 「情報化基盤管理者、情報システム管理者及び契約に
+# より操作を認められた外部委託事業者等以外の者が配線を変更、追加してはならない。」
+# 7(1)エ④ is about who may change the cabling: with no actor given it has nothing to say, so a
+# zone connection keeps the exception of its own article and the ip_restriction it requires.
+check_decision "--action connect_network --zone mynumber" forbid city "ip_restriction" true "世田谷 6(1)ア"
+expect_not_in out "7(1)エ④"
+check_decision "--action connect_network --zone lgwan --to-zone internet" forbid city "ip_restriction" \
+	true "世田谷 6(2)ア"
+expect_not_in out "7(1)エ④"
+check_decision "--action connect_network --zone internet --to-zone lgwan" forbid city "ip_restriction" \
+	true "世田谷 6(2)ア"
+expect_not_in out "7(1)エ④"
+# Nor does it speak, without an actor, of a connection inside one zone: the excerpt is silent.
+check_decision "--action connect_network --zone lgwan" forbid null "" false \
+	"世田谷 (no rule; strictest applied)"
+
+# Issue 17 review: each rule keeps to its article's subject (asset type; not given = every type).
+# 9(2)ア「利用者がその権限を超えて情報システムを利用することができないように適正な措置」: use.
+check_decision "--action use --actor-role $C --conf IV" allow_with_safeguards null access_restriction \
+	false "世田谷 9(2)ア"
+expect_not_in out "no rule"
+# 6(1)イ②「USB メモリ等の電磁的記録媒体による端末からの情報持ち出し」: media and data, not paper.
+check_decision "--action take_out --zone mynumber --asset-type media --conf IV" forbid city "" true \
+	"世田谷 6(1)イ②"
+expect_not_in out "no rule"
+check_decision "--action take_out --zone mynumber --asset-type document --conf IV" forbid city "" true \
+	"世田谷 (no rule; strictest applied)"
+expect_not_in out "6(1)イ②"
+# 9(1)カ「重要性の高い情報資産を取扱うシステム等に記録された情報…定期的にバックアップ」: not paper.
+check_decision "--action store --asset-type document --conf I" allow_with_safeguards null \
+	access_restriction false "世田谷 9(1)オ~世田谷 9(2)ア"
+check_decision "--action store --asset-type data --conf I" allow_with_safeguards null \
+	backup,access_restriction false "世田谷 9(1)カ"
+# 9(1)タ「外部に送るデータ…暗号化又はパスワード設定等」: e-mail and electronic data, not paper.
+check_decision "--action provide_external --asset-type data --conf III" allow_with_safeguards null \
+	encrypt_or_password false "世田谷 9(1)タ"
+expect_not_in out "no rule"
+check_decision "--action provide_external --asset-type document --conf III" allow_with_safeguards \
+	null encrypt_or_password false "世田谷 (no rule; strictest applied)"
+# 9(3)キ①「電磁的記録媒体を有する機器について…修理又は廃棄させる場合には、情報資産が消去された状態
+# で」: equipment (hardware, system), not a paper document.
+check_decision "--action dispose --asset-type hardware --conf III" allow_with_safeguards null \
+	irrecoverable_erase false "世田谷 9(3)キ①"
+expect_not_in out "no rule"
+check_decision "--action dispose --asset-type document --conf III" allow_with_safeguards null \
+	irrecoverable_erase false "世田谷 (no rule; strictest applied)"
+
+# With no asset type (SPEC §3 has no --asset-type) those articles answer, cleanly cited.
+for a in "take_out --zone mynumber" "provide_external --conf III" "dispose --conf III"; do
+	expect_exit 0 sk decide --profile "$profile" --action $a --json
+	expect_not_in out "no rule"
+done
+
 # An unclassified asset is treated as 重要性分類Ⅰ: no free cloud service, and backups.
 check_decision "--action store_free_cloud --actor-role staff" forbid null "" false "世田谷 14(1)②"
 check_decision "--action store" allow_with_safeguards null "backup,access_restriction" false "世田谷 9(1)カ"
 
-# The mynumber exception does not lift an outright prohibition: staff may not connect at all.
-check_decision "--action connect_network --zone mynumber --actor-role staff" forbid null "" false \
-	"世田谷 6(1)ア~世田谷 7(1)エ④"
+# A member of staff may not change the cabling (7(1)エ④), but a connection from the mynumber
+# zone is the subject of 6(1)ア, which governs it (governs:, issue 17): the exception and its
+# ip_restriction stand, and --explain says the cabling rule was set aside and by which article.
+check_decision "--action connect_network --zone mynumber --actor-role staff" forbid city \
+	"ip_restriction" true "世田谷 6(1)ア"
+expect_not_in out "7(1)エ④"
+check_decision "--action connect_network --zone lgwan --to-zone internet --actor-role staff" forbid \
+	city "ip_restriction" true "世田谷 6(2)ア"
+expect_exit 0 sk decide --profile "$profile" --action connect_network --zone mynumber \
+	--actor-role staff --explain
+expect_in out "network-wiring-others"
+expect_in out "matched, but set aside: mynumber-connect-network [世田谷 6(1)ア] governs it"
+# Inside one zone no article of 6 speaks, so the cabling rule still forbids staff outright.
+check_decision "--action connect_network --zone lgwan --actor-role staff" forbid null "" false \
+	"世田谷 7(1)エ④"
 
 # 6(2)ア (to_zone): LGWAN接続系 and インターネット接続系 are separated, only needed traffic is
 # allowed (the exception, ip_restriction); connecting within LGWAN is not touched by it.

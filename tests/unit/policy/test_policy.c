@@ -198,6 +198,24 @@ static const struct bad_case bad_cases[] = {
     {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\nexceptions:\n"
      "  approver: ciso\n",
      3, "missing 'cite'"},
+    /* governs: names rules that exist, share an action, and never lead back */
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\n"
+     "  - id: s\n    action: copy\n    governs: [r, nobody]\n    decision: allow\n"
+     "    cite: \"1\"\n",
+     4, "governs unknown rule 'nobody'"},
+    {"  - id: r\n    action: copy\n    governs: r\n    decision: allow\n    cite: \"1\"\n", 3,
+     "cannot govern itself"},
+    {"  - {id: r, action: use, decision: allow, cite: \"1\"}\n"
+     "  - id: s\n    action: copy\n    governs: [r]\n    decision: allow\n    cite: \"1\"\n",
+     4, "none of its actions"},
+    {"  - id: r\n    action: copy\n    governs: [s]\n    decision: allow\n    cite: \"1\"\n"
+     "  - id: s\n    action: copy\n    governs: [t]\n    decision: allow\n    cite: \"1\"\n"
+     "  - id: t\n    action: copy\n    governs: [r]\n    decision: allow\n    cite: \"1\"\n",
+     3, "forms a cycle"},
+    {"  - {id: r, action: copy, decision: allow, cite: \"1\"}\n"
+     "  - id: s\n    action: copy\n    governs: [r, r]\n    decision: allow\n"
+     "    cite: \"1\"\n",
+     4, "governs 'r' twice"},
 };
 
 static void test_loader_errors_name_the_line(void **state)
@@ -383,6 +401,104 @@ static void test_strictest_wins_and_unions(void **state)
 	d = decide(p, "copy", SK_LEVEL_UNSET, SK_LEVEL_UNSET, false, SK_ZONE_NONE, SK_ROLE_NONE);
 	assert_int_equal(d.decision, SK_DEC_FORBID);
 	assert_true(d.exception_possible);
+	sk_policy_free(p);
+}
+
+/*
+ * governs: (issue 17) a rule whose article speaks of the narrower subject sets
+ * aside the rules it names when both match, so a flat forbid of a broader
+ * article no longer erases its exception; explain names who governs.
+ */
+static const char governed[] =
+    "  - id: zone\n    action: [connect_network, copy]\n    when: {zone: mynumber}\n"
+    "    governs: [wiring]\n    decision: forbid\n    exception: true\n    approver: city\n"
+    "    safeguards: [ip_restriction]\n    cite: \"1\"\n"
+    "  - id: wiring\n    action: connect_network\n    when: {actor_role: [staff, ciso]}\n"
+    "    decision: forbid\n    cite: \"2\"\n"
+    "  - id: note\n    action: connect_network\n    when: {actor_role: staff}\n"
+    "    governs: [zone]\n    priority: -1\n    decision: allow\n    cite: \"3\"\n";
+
+static void test_governs(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(governed);
+	/* the zone rule alone */
+	sk_decision d = decide(p, "connect_network", 0, 0, false, SK_ZONE_MYNUMBER, SK_ROLE_NONE);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_true(d.exception_possible);
+	assert_int_equal(d.approver, SK_ROLE_CITY);
+	assert_int_equal(d.safeguards, 1u << SK_SG_IP_RESTRICTION);
+	/* both match: the flat forbid of "wiring" is set aside, the exception survives */
+	d = decide(p, "connect_network", 0, 0, false, SK_ZONE_MYNUMBER, SK_ROLE_CISO);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_true(d.exception_possible);
+	assert_int_equal(d.approver, SK_ROLE_CITY);
+	assert_int_equal(d.safeguards, 1u << SK_SG_IP_RESTRICTION);
+	assert_int_equal(d.n_citations, 1);
+	assert_string_equal(d.citations[0], "試験 1");
+	/* without the governing rule, the governed one answers as before */
+	d = decide(p, "connect_network", 0, 0, false, SK_ZONE_LGWAN, SK_ROLE_CISO);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_false(d.exception_possible);
+	assert_string_equal(d.citations[0], "試験 2");
+	/* a governing rule of a lower priority is not kept, so it sets nothing aside */
+	d = decide(p, "connect_network", 0, 0, false, SK_ZONE_MYNUMBER, SK_ROLE_STAFF);
+	assert_true(d.exception_possible);
+	assert_string_equal(d.citations[0], "試験 1");
+	/* the other action of the governing rule is untouched (wiring has no copy) */
+	d = decide(p, "copy", 0, 0, false, SK_ZONE_MYNUMBER, SK_ROLE_CISO);
+	assert_true(d.exception_possible);
+
+	sk_decide_input in;
+	sk_decide_input_init(&in, SK_ACT_CONNECT_NETWORK);
+	in.zone = SK_ZONE_MYNUMBER;
+	in.actor_role = SK_ROLE_CISO;
+	sk_buf out = SK_BUF_INIT(1u << 16);
+	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_non_null(strstr(out.data, "wiring (line"));
+	assert_non_null(strstr(out.data, "matched, but set aside: zone [試験 1] governs it"));
+	assert_non_null(strstr(out.data, "\"exception_possible\": true"));
+	sk_buf_free(&out);
+	sk_policy_free(p);
+
+	/* a governs: list is capped (64), like a rule's citations */
+	sk_buf tail = SK_BUF_INIT(1u << 16);
+	sk_buf_adds(&tail, "  - id: r\n    action: copy\n    governs: [");
+	for (int i = 0; i < 65; i++)
+		sk_buf_addf(&tail, "%sg%d", i ? ", " : "", i);
+	sk_buf_adds(&tail, "]\n    decision: allow\n    cite: \"1\"\n");
+	sk_buf diag = SK_BUF_INIT(1u << 16);
+	p = NULL;
+	assert_int_equal(load_with(tail.data, &p, &diag), SK_ERR_INVALID);
+	assert_null(p);
+	assert_non_null(strstr(diag.data, "governs names more than 64 rules"));
+	sk_buf_free(&diag);
+	sk_buf_free(&tail);
+}
+
+/* sk_policy_silent: the inputs answered "no rule; strictest applied", merged into boxes. */
+static void test_silent_list(void **state)
+{
+	(void)state;
+	sk_policy *p =
+	    must_load("  - id: z\n    action: copy\n    when: {zone: mynumber}\n"
+	              "    decision: forbid\n    cite: \"1\"\n"
+	              "  - id: c\n    action: copy\n    when: {actor_role: city, conf: \"3\"}\n"
+	              "    decision: allow\n    cite: \"2\"\n"
+	              "  - {id: u, action: use, decision: allow, cite: \"3\"}\n");
+	sk_buf out = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_policy_silent(p, &out), SK_OK);
+	/* an action with no rule: every input; one with an unconditional rule: not listed */
+	assert_non_null(strstr(out.data, "\ncreate: every input => forbid\n"));
+	assert_null(strstr(out.data, "\nuse:"));
+	/* copy: outside the mynumber zone, every actor but the city at 機密性3 is silent */
+	assert_non_null(strstr(out.data, "\ncopy: conf=1,2 zone=-,lgwan,internet => forbid\n"));
+	assert_non_null(strstr(out.data,
+	                       "\ncopy: conf=3 zone=-,lgwan,internet actor=-,ciso,security_manager "
+	                       "=> forbid\n"));
+	assert_int_equal(strstr(out.data, "copy:") - out.data,
+	                 strstr(out.data, "copy: conf=1,2") - out.data);
+	sk_buf_free(&out);
 	sk_policy_free(p);
 }
 
@@ -1262,6 +1378,8 @@ int main(void)
 	    cmocka_unit_test(test_loader_errors_name_the_line),
 	    cmocka_unit_test(test_head_errors),
 	    cmocka_unit_test(test_strictest_wins_and_unions),
+	    cmocka_unit_test(test_governs),
+	    cmocka_unit_test(test_silent_list),
 	    cmocka_unit_test(test_silence_and_bad_input),
 	    cmocka_unit_test(test_decide_input_parse),
 	    cmocka_unit_test(test_decision_json),
