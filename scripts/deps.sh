@@ -15,7 +15,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libcmocka-dev postgresql sqlite3 clang clang-format clang-tidy libclang-rt-14-dev
-  jq curl sqlmap python3-aiosmtpd
+  jq curl sqlmap python3-aiosmtpd python3-jsonschema
   chromium fonts-ipafont-gothic nodejs npm
 )
 

@@ -132,6 +132,8 @@ typedef struct sk_http_route {
 	const sk_schema *body; /* the body's fields (SK_R_BODY): a PATCH needs none of them */
 	/* The query parameters accepted, ended by a NULL name; NULL: none. */
 	const sk_http_qparam *query;
+	/* The shape of a success answer: a schema of src/http/answers.json (NULL: not JSON). */
+	const char *answer;
 } sk_http_route;
 
 /* The table and its length. */

@@ -13,10 +13,16 @@
  * checked, 404 where a path parameter or scope can miss, 409 where a write
  * can conflict, 413/415 where a body is taken, 423 and 429 for login, 431 (headers
  * too large), 500 and 503; every error answer is the shared Error response.
+ *
+ * A success answer's schema is the shape the route names (sk_http_route.answer)
+ * from src/http/answers.json, the response contract written down once; a
+ * record's properties listed there as {"$fields": [...]} are the field
+ * schema's, so titles and meanings are the domain's.
  */
 #include <string.h>
 
 #include "../core/sk_version.h"
+#include "../domain/schema.h"
 #include "http_int.h"
 
 /* A field's JSON Schema, with both titles and its limits (from the domain's schema). */
@@ -61,6 +67,103 @@ static json_t *field_schema(const sk_field *f)
 	if (s && (f->flags & SK_FF_DETAIL))
 		json_object_set_new(s, "x-sekisho-detail", json_true());
 	return s;
+}
+
+/* What a record's field looks like in an answer: a level is a number, text may be null. */
+static json_t *answer_field_schema(const sk_field *f)
+{
+	json_t *s;
+	switch (f->type) {
+	case SK_FT_INT:
+	case SK_FT_LEVEL:
+		s = json_pack("{s:[s,s]}", "type", "integer", "null");
+		break;
+	case SK_FT_BOOL:
+		s = json_pack("{s:s}", "type", "boolean");
+		break;
+	case SK_FT_REF:
+		s = json_pack("{s:[s,s,s]}", "type", "integer", "string", "null");
+		break;
+	case SK_FT_WORDS:
+	case SK_FT_IDS:
+		s = json_pack("{s:s}", "type", "array");
+		break;
+	case SK_FT_OBJECT:
+		s = json_pack("{s:[s,s]}", "type", "object", "null");
+		break;
+	default:
+		s = json_pack("{s:[s,s]}", "type", "string", "null");
+		break;
+	}
+	if (s)
+		json_object_update_new(s, json_pack("{s:s, s:s, s:s, s:s}", "title", f->en,
+		                                    "x-title-ja", f->ja, "description", f->help_en,
+		                                    "x-description-ja", f->help_ja));
+	if (s && (f->flags & SK_FF_DETAIL))
+		json_object_set_new(s, "x-sekisho-detail", json_true());
+	return s;
+}
+
+/* The record schemas answers.json may name in "$fields". */
+static const sk_schema *record_schema(const char *name)
+{
+	static const sk_schema *const records[] = {&sk_schema_asset, &sk_schema_asset_record};
+	for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++)
+		if (strcmp(records[i]->name, name) == 0)
+			return records[i];
+	return NULL;
+}
+
+/* Replaces every "$fields" list of a "properties" object with the fields' schemas; a
+ * property written out beside it wins (it says what the answer adds to the record). */
+static void expand_fields(json_t *node)
+{
+	if (json_is_array(node)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach (node, i, v)
+			expand_fields(v);
+		return;
+	}
+	if (!json_is_object(node))
+		return;
+	json_t *props = json_object_get(node, "properties");
+	json_t *list = props ? json_object_get(props, "$fields") : NULL;
+	if (list) {
+		size_t i;
+		json_t *name;
+		json_array_foreach (list, i, name) {
+			const sk_schema *sc = record_schema(json_string_value(name));
+			for (size_t k = 0; sc && k < sc->n; k++)
+				if (!json_object_get(props, sc->fields[k].key))
+					json_object_set_new(props, sc->fields[k].key,
+					                    answer_field_schema(&sc->fields[k]));
+		}
+		json_object_del(props, "$fields");
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach (node, key, v)
+		expand_fields(v);
+}
+
+extern const char sk_http_answers_json[]; /* answers.json, built in by embed_answers.py */
+
+/* components/schemas: the answers' shapes, then the Error. */
+static json_t *schemas(void)
+{
+	json_t *all = json_loads(sk_http_answers_json, 0, NULL);
+	if (!all)
+		return NULL;
+	json_object_del(all, "$comment");
+	expand_fields(all);
+	json_object_set_new(
+	    all, "Error",
+	    json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}, s:[s,s]}}, s:[s]}", "type",
+	              "object", "properties", "error", "type", "object", "properties", "code",
+	              "type", "string", "field", "type", "string", "message", "type", "string",
+	              "required", "code", "message", "required", "error"));
+	return all;
 }
 
 static json_t *body_schema(const sk_http_route *rt)
@@ -114,10 +217,13 @@ static json_t *responses(const sk_http_route *rt)
 	                    : strcmp(rt->path, "/") == 0 ? "text/html"
 	                                                 : "text/plain";
 	json_t *rs = json_object();
-	json_object_set_new(rs, rt->flags & SK_R_CREATES ? "201" : "200",
-	                    json_pack("{s:s, s:{s:{}}}", "description",
-	                              rt->flags & SK_R_CREATES ? "created" : "success", "content",
-	                              ctype));
+	char ref[96];
+	snprintf(ref, sizeof(ref), "#/components/schemas/%s", rt->answer ? rt->answer : "");
+	json_object_set_new(
+	    rs, rt->flags & SK_R_CREATES ? "201" : "200",
+	    json_pack("{s:s, s:{s:o}}", "description",
+	              rt->flags & SK_R_CREATES ? "created" : "success", "content", ctype,
+	              rt->answer ? json_pack("{s:{s:s}}", "schema", "$ref", ref) : json_object()));
 	/* A route taking ?format= (the ledgers) also answers the files it exports. */
 	for (const sk_http_qparam *q = rt->query; q && q->name; q++)
 		if (strcmp(q->name, "format") == 0) {
@@ -205,17 +311,15 @@ json_t *sk_http_openapi(void)
 		json_object_set_new(item, m, operation(&rt[i], i));
 	}
 	return json_pack(
-	    "{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}}, "
-	    "s:[s,s]}}, s:[s]}}, s:{s:{s:s, s:{s:{s:{s:s}}}}}, s:{s:{s:s, s:s, s:s}}}}",
+	    "{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, s:{s:{s:{s:s}}}}}, "
+	    "s:{s:{s:s, s:s, s:s}}}}",
 	    "openapi", "3.1.0", "info", "title", "sekisho API", "version", SK_VERSION,
 	    "description",
-	    "The JSON API of sekisho (SPEC §3). Errors are {\"error\": {\"code\", \"message\"}} "
-	    "with a 4xx status. State-changing calls need the X-CSRF-Token header the login "
-	    "answered.",
-	    "paths", paths, "components", "schemas", "Error", "type", "object", "properties",
-	    "error", "type", "object", "properties", "code", "type", "string", "message", "type",
-	    "string", "required", "code", "message", "required", "error", "responses", "Error",
-	    "description", "an error: {\"error\": {\"code\", \"message\"}}", "content",
+	    "The JSON API of sekisho (SPEC §3). Errors are {\"error\": {\"code\", \"field\", "
+	    "\"message\"}} with a 4xx or 5xx status (field when one input is at fault). "
+	    "State-changing calls need the X-CSRF-Token header the login answered.",
+	    "paths", paths, "components", "schemas", schemas(), "responses", "Error", "description",
+	    "an error: {\"error\": {\"code\", \"field\", \"message\"}}", "content",
 	    "application/json", "schema", "$ref", "#/components/schemas/Error", "securitySchemes",
 	    "session", "type", "apiKey", "in", "cookie", "name", "sekisho_session");
 }

@@ -61,7 +61,7 @@ typedef struct web_route {
 #define INV SK_R_INVALIDATES
 #define R(m, p, f, c, fn, q)                                                                       \
 	{                                                                                          \
-		{m, p, f, c, NULL, NULL, NULL, NULL, q}, fn                                        \
+		{m, p, f, c, NULL, NULL, NULL, NULL, q, NULL}, fn                                  \
 	}
 
 // clang-format off

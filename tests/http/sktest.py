@@ -22,6 +22,8 @@ import subprocess
 import sys
 import time
 
+import jsonschema  # Debian: python3-jsonschema
+
 BIN = os.environ["SEKISHO_BIN"]
 DB = os.environ["DB"]
 KEY = os.path.join(os.getcwd(), "audit.key")
@@ -185,8 +187,49 @@ class Server:
             self.proc.kill()
             fail("serve did not start: %r %s" % (line, self.proc.stderr.read()))
         self.host, self.port = m.group(1), int(m.group(2))
+        self.answers = None  # the OpenAPI document's answer schemas, read at the first answer
         # A failing test exits without stop(): do not leave the server running.
         atexit.register(lambda p=self.proc: p.poll() is None and p.kill())
+
+    def check_answer(self, method, path, status, body):
+        """Checks a success answer against the schema its route declares in the server's
+        OpenAPI document (src/http/answers.json): the response contract, on every call
+        of every HTTP test."""
+        if self.answers is None:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            conn.request("GET", "/api/v1/openapi.json")
+            doc = json.loads(conn.getresponse().read())
+            conn.close()
+            self.answers = []
+            for template, item in doc["paths"].items():
+                rx = re.escape(template).replace(r"\{id\}", r"[0-9]+")
+                rx = re.sub(r"\\\{\w+\\\}", "[^/]+", rx)
+                for m, op in item.items():
+                    self.answers.append((m.upper(), template, re.compile(rx + "$"), op))
+            # A literal segment wins over a parameter (/users/unused before /users/{login}).
+            self.answers.sort(key=lambda a: a[1].count("{"))
+            self.components = doc["components"]
+        bare = path.split("?")[0]
+        for m, template, rx, op in self.answers:
+            if m == method and rx.match(bare):
+                break
+        else:
+            fail("%s %s answered %d but no route of the OpenAPI document matches" % (
+                method, path, status))
+        resp = op["responses"].get(str(status))
+        check(resp is not None, "%s %s answered %d, which %s does not declare" % (
+            method, path, status, template))
+        schema = resp.get("content", {}).get("application/json", {}).get("schema")
+        check(schema is not None, "%s %s: the OpenAPI document has no answer schema" % (
+            method, template))
+        root = dict(schema)
+        root["components"] = self.components
+        errors = sorted(jsonschema.Draft202012Validator(root).iter_errors(body),
+                        key=lambda e: list(e.path))
+        if errors:
+            e = errors[0]
+            fail("%s %s answered %d not as its schema says: %s at %s (%d problems)" % (
+                method, path, status, e.message[:300], "/".join(map(str, e.path)), len(errors)))
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
@@ -233,6 +276,8 @@ class Client:
                 parsed = json.loads(data)
             except ValueError:
                 fail("%s %s answered invalid JSON: %r" % (method, path, data[:200]))
+        if 200 <= r.status < 300 and ctype.startswith("application/json"):
+            self.srv.check_answer(method, path, r.status, parsed)
         return r.status, {k.lower(): v for k, v in r.getheaders()}, parsed
 
     def call(self, method, path, obj=None, csrf=True):

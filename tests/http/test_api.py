@@ -5,6 +5,7 @@ written), security headers on every answer, /healthz, /metrics, the
 OpenAPI document, and a graceful shutdown that answers the request in
 flight.
 """
+import http.client
 import json
 import socket
 import threading
@@ -327,22 +328,57 @@ for path in ["/api/v1/login", "/api/v1/assets", "/api/v1/assets/{id}", "/api/v1/
     check(path in doc["paths"], "openapi lacks " + path)
 check(doc["paths"]["/api/v1/assets"]["post"]["requestBody"]["content"]["application/json"]
       ["schema"]["additionalProperties"] is False, "asset body schema allows unknown fields")
+# Every JSON success answer has a schema (sktest checks each answer of every test against
+# it), creates answer 201, and the shapes a client leans on say what the contract says.
+schemas = doc["components"]["schemas"]
+for path, item in doc["paths"].items():
+    for method, op in item.items():
+        ok = [st for st in op["responses"] if st.startswith("2")]
+        check(len(ok) == 1, "%s %s: success statuses %s" % (method, path, ok))
+        content = op["responses"][ok[0]]["content"]
+        if "application/json" in content:
+            ref = content["application/json"].get("schema", {}).get("$ref", "")
+            check(ref.startswith("#/components/schemas/") and ref.split("/")[-1] in schemas,
+                  "%s %s: no answer schema (%r)" % (method, path, ref))
+for method, path in [("post", "/api/v1/assets"), ("post", "/api/v1/requests"),
+                     ("post", "/api/v1/users"), ("post", "/api/v1/incidents")]:
+    check("201" in doc["paths"][path][method]["responses"], "%s %s is not a 201" % (method, path))
+check(schemas["Decision"]["required"] == ["decision", "approver_role", "safeguards",
+                                          "exception_possible", "citations"],
+      "the decision's schema is not SPEC §3's")
+check(set(schemas["Decision"]["properties"]["decision"]["enum"])
+      == {"allow", "allow_with_safeguards", "require_approval", "forbid"},
+      "the decision's values are not SPEC §3's")
+# A record's fields come from the field schema, titles in both languages.
+conf = schemas["Asset"]["properties"]["conf"]
+check(conf.get("x-title-ja") == "機密性" and "integer" in conf["type"], "Asset.conf: %r" % conf)
 
 # --- graceful shutdown: a request in flight when SIGTERM comes is answered ---
 result = {}
+sent = threading.Event()
 
 
 def slow_login():
-    c = Client(srv)
+    conn = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
     try:
-        result["status"] = c.login("u-staff")[0]
+        conn.request("POST", "/api/v1/login",
+                     body=json.dumps({"login": "u-staff", "password": password_for("u-staff")}),
+                     headers={"Content-Type": "application/json"})
+        sent.set()
+        result["status"] = conn.getresponse().status
     except Exception as e:  # noqa: BLE001 - reported below
         result["error"] = repr(e)
+    finally:
+        sent.set()
+        conn.close()
 
 
 th = threading.Thread(target=slow_login)
 th.start()
-time.sleep(0.02)  # the login (argon2id) is being computed now
+# SIGTERM only once the whole request is on the wire (a loaded machine may take longer than
+# any fixed delay to connect), and while its argon2id verification runs.
+sent.wait(10)
+time.sleep(0.05)
 srv.stop()
 th.join(10)
 check(result.get("status") == 200, "the request in flight at SIGTERM got %r" % result)
