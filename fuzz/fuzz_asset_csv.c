@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_asset_import_result res;
 	sk_ctx c;
 	sk_ctx_init(&c, s, NULL, sk_actor_cli());
-	sk_err e = sk_asset_import(&c, p, size, "fuzz.csv", &res, &err);
+	sk_err e = sk_asset_import(&c, p, size, "fuzz.csv", 0, &res, &err);
 	sk_ctx_fini(&c);
 	int64_t after = count(s);
 	if (e != SK_OK && after != before)

@@ -10,7 +10,7 @@ set -euo pipefail
 build_pkgs=(
   gcc pkg-config meson ninja-build python3
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libjansson-dev libfyaml-dev
-  liboath-dev libgmime-3.0-dev libgumbo-dev libxlsxwriter-dev
+  liboath-dev libgmime-3.0-dev libgumbo-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   libh2o-evloop-dev zlib1g-dev john-data libcurl4-openssl-dev
 )
 test_pkgs=(

@@ -29,7 +29,7 @@ static const char U_LIST[] = "[--db URL] " FILTER_OPTS " [--limit N] [--json]";
 static const char U_UPDATE[] = "[--db URL] ID [any option of add]";
 static const char U_DISPOSE[] = "[--db URL] ID --operator NAME --record TEXT [--on DATE]";
 static const char U_HISTORY[] = "[--db URL] ID [--json]";
-static const char U_IMPORT[] = "[--db URL] FILE [--json]";
+static const char U_IMPORT[] = "[--db URL] FILE.csv|FILE.xlsx [--dry-run] [--json]";
 static const char U_EXPORT[] = "[--db URL] [--format csv|xlsx] [--encoding utf-8|utf-8-bom|cp932] "
                                "[--keys] [-o FILE] " FILTER_OPTS;
 
@@ -492,13 +492,14 @@ static int map_file(const char *path, void **map, size_t *len, int *fd_out)
 static int cmd_import(int argc, char **argv)
 {
 	const char *db = NULL;
-	bool json = false;
-	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
+	bool json = false, dry = false;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json),
+	                           SK_OPT_FLAG("dry-run", &dry), SK_OPT_END};
 	int st;
 	if (!sk_cli_options(argc, argv, U_IMPORT, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind + 1 != argc)
-		return sk_cli_usage_error(U_IMPORT, "give exactly one CSV file");
+		return sk_cli_usage_error(U_IMPORT, "give exactly one CSV or Excel file");
 	const char *path = argv[optind];
 	void *map = NULL;
 	size_t len = 0;
@@ -508,19 +509,47 @@ static int cmd_import(int argc, char **argv)
 	sk_store *s = NULL;
 	if (!(rc = open_ctx(db, &s))) {
 		sk_buf err = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
-		sk_asset_import_result res;
+		sk_asset_import_result *res = malloc(sizeof(*res));
 		const char *base = strrchr(path, '/');
-		sk_err e =
-		    sk_asset_import(&cli, map ? map : "", len, base ? base + 1 : path, &res, &err);
+		sk_err e = res ? sk_asset_import(&cli, map ? map : "", len, base ? base + 1 : path,
+		                                 dry ? SK_ASSET_IMPORT_DRY_RUN : 0, res, &err)
+		               : sk_fail(&err, SK_ERR_NOMEM, "out of memory");
+		/* What was skipped is said whether or not the import went through. */
+		if (res && res->notices[0])
+			fputs(res->notices, stderr);
 		if (e)
 			rc = sk_cli_fail_buf(e, &err);
 		else if (json)
 			rc = sk_cli_print_json(json_pack(
-			    "{sI sI ss ss}", "import_id", (json_int_t)res.import_id, "rows",
-			    (json_int_t)res.rows, "encoding", res.encoding, "sha256", res.sha256));
-		else
-			printf("imported %lld assets from %s (%s, sha256 %s)\n",
-			       (long long)res.rows, path, res.encoding, res.sha256);
+			    "{sI sI sI sI sI sI sb ss ss ss}", "import_id",
+			    (json_int_t)res->import_id, "rows", (json_int_t)res->rows, "added",
+			    (json_int_t)res->added, "changed", (json_int_t)res->changed,
+			    "unchanged", (json_int_t)res->unchanged, "skipped",
+			    (json_int_t)res->skipped, "dry_run", dry, "encoding", res->encoding,
+			    "sha256", res->sha256, "changes", res->changes));
+		else {
+			if (dry || res->changed)
+				fputs(res->changes, stdout);
+			if (dry)
+				printf(
+				    "dry run: %lld to add, %lld to change, %lld unchanged; nothing "
+				    "was written\n",
+				    (long long)res->added, (long long)res->changed,
+				    (long long)res->unchanged);
+			else if (!res->import_id)
+				printf(
+				    "nothing to change: the %lld assets of %s are in the register "
+				    "as they are\n",
+				    (long long)res->unchanged, path);
+			else
+				printf("imported %lld assets from %s (%s, sha256 %s): %lld added, "
+				       "%lld "
+				       "changed, %lld unchanged\n",
+				       (long long)res->rows, path, res->encoding, res->sha256,
+				       (long long)res->added, (long long)res->changed,
+				       (long long)res->unchanged);
+		}
+		free(res);
 		sk_buf_free(&err);
 		close_ctx(s);
 	}

@@ -267,4 +267,8 @@ const char *const sk_schema_pg[SK_SCHEMA_VERSION] = {
     "  actor TEXT NOT NULL,"
     "  created_at BIGINT NOT NULL);"
     "CREATE INDEX incident_attachments_incident ON incident_attachments(incident_id);",
+    /* 7: the city's own asset number (管理番号), which makes a re-import update an asset rather
+     * than add it again; unique in the installation, none for assets entered without one. */
+    "ALTER TABLE assets ADD COLUMN asset_number TEXT;"
+    "CREATE UNIQUE INDEX assets_number ON assets(asset_number);",
 };
