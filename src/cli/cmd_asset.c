@@ -1,5 +1,5 @@
 /*
- * cmd_asset: `sekisho asset add|show|list|update|dispose|history|import|export`,
+ * cmd_asset: `sekisho asset add|show|list|update|dispose|remove|history|import|export`,
  * the information asset register (SPEC C5) from the command line. Every
  * verb is a thin adapter over src/domain/asset.h.
  */
@@ -28,6 +28,7 @@ static const char U_SHOW[] = "[--db URL] ID [--json]";
 static const char U_LIST[] = "[--db URL] " FILTER_OPTS " [--limit N] [--json]";
 static const char U_UPDATE[] = "[--db URL] ID [any option of add]";
 static const char U_DISPOSE[] = "[--db URL] ID --operator NAME --record TEXT [--on DATE]";
+static const char U_REMOVE[] = "[--db URL] ID --reason TEXT";
 static const char U_HISTORY[] = "[--db URL] ID [--json]";
 static const char U_IMPORT[] = "[--db URL] FILE.csv|FILE.xlsx [--dry-run] [--json]";
 static const char U_EXPORT[] = "[--db URL] [--format csv|xlsx] [--encoding utf-8|utf-8-bom|cp932] "
@@ -392,6 +393,34 @@ static int cmd_dispose(int argc, char **argv)
 	return rc;
 }
 
+/* A row entered by mistake: a correction on record with its reason, not a 廃棄. */
+static int cmd_remove(int argc, char **argv)
+{
+	const char *db = NULL, *reason = NULL;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("reason", &reason),
+	    SK_OPT_END,
+	};
+	int64_t id = 0;
+	int rc;
+	if (!sk_cli_options(argc, argv, U_REMOVE, opts, SK_CLI_ANY_ARGS, &rc) ||
+	    (rc = parse_id(U_REMOVE, argc, argv, &id)))
+		return rc;
+	if (!reason)
+		return sk_cli_usage_error(U_REMOVE, "--reason is required: why the row was entered "
+		                                    "by mistake");
+	sk_store *s = NULL;
+	if ((rc = open_ctx(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_remove(&cli, id, reason, &err);
+	rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	close_ctx(s);
+	return rc;
+}
+
 static void print_image(const char *what, json_t *img)
 {
 	if (json_is_null(img))
@@ -633,6 +662,7 @@ int sk_cmd_asset(int argc, char **argv)
 	    {"list", cmd_list, U_LIST},
 	    {"update", cmd_update, U_UPDATE},
 	    {"dispose", cmd_dispose, U_DISPOSE},
+	    {"remove", cmd_remove, U_REMOVE},
 	    {"history", cmd_history, U_HISTORY},
 	    {"import", cmd_import, U_IMPORT},
 	    {"export", cmd_export, U_EXPORT},

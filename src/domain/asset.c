@@ -482,6 +482,57 @@ out:
 	return e;
 }
 
+sk_err sk_asset_remove(sk_ctx *c, int64_t id, const char *reason, sk_buf *err)
+{
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
+	struct one_asset before = {0};
+	const sk_field *rf = sk_schema_field(&sk_schema_asset_remove, "reason");
+	if (!reason || asset_check_text(reason, true, rf->max, true, err))
+		return sk_fail(err, SK_ERR_INVALID,
+		               "reason: why the row was entered by mistake is required (up to %u "
+		               "bytes)",
+		               (unsigned)rf->max);
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		goto out;
+	if ((e = asset_load(&cx, id, true, WANT_JSON, &before, err)))
+		goto done;
+	int64_t uses = 0;
+	sk_val p[] = {SK_VINT(id), SK_VINT(id)};
+	if ((e = sk_store_query_int(s,
+	                            "SELECT (SELECT COUNT(*) FROM requests WHERE asset_id = ?) + "
+	                            "(SELECT COUNT(*) FROM incident_assets WHERE asset_id = ?)",
+	                            p, 2, &uses, err)))
+		goto done;
+	if (uses) {
+		e = sk_fail(
+		    err, SK_ERR_CONFLICT,
+		    "asset %lld is named by %lld request(s) or incident(s): it was real, so it "
+		    "is disposed of (or corrected) rather than removed",
+		    (long long)id, (long long)uses);
+		goto done;
+	}
+	sk_val q[] = {SK_VINT(id)};
+	if ((e = sk_store_exec(s, "DELETE FROM assets WHERE id = ?", q, 1, NULL, err)))
+		goto done;
+	json_t *after = json_pack("{s:s, s:b}", "reason", reason, "removed", 1);
+	char obj[48];
+	asset_object_name(id, obj);
+	e = after ? asset_audit(&cx, "asset.remove", obj, before.j, after, err)
+	          : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	json_decref(after);
+done:
+	if (e)
+		sk_store_rollback(s);
+	else
+		e = sk_store_commit(s, err);
+out:
+	asset_one_free(&before);
+	asset_actx_free(&cx);
+	return e;
+}
+
 sk_err sk_asset_record_read(sk_ctx *c, int64_t id, sk_buf *err)
 {
 	sk_store *s = c->store;

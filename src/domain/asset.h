@@ -151,6 +151,16 @@ sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *opera
                         const char *record, sk_buf *err);
 
 /*
+ * Removes an asset entered by mistake (entered twice, another unit's): a
+ * correction of the register, recorded as "asset.remove" with the asset's
+ * image before and the reason, never as a disposal (廃棄), which is a fact
+ * about a real asset. reason is required. An asset that a request or an
+ * incident names is part of their record and cannot be removed
+ * (SK_ERR_CONFLICT): it is disposed of, or corrected by update.
+ */
+sk_err sk_asset_remove(sk_ctx *c, int64_t id, const char *reason, sk_buf *err);
+
+/*
  * Reads one asset as sk_asset_json. For the highest confidentiality class
  * this appends an "asset.read" audit entry (sk_asset_record_read), so *out
  * is only handed out once the read is on record. *out is the caller's.

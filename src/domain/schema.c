@@ -125,6 +125,16 @@ static const sk_field dispose_fields[] = {
 const sk_schema sk_schema_asset_dispose = {"asset_dispose", "情報資産の廃棄", "Asset disposal",
                                            dispose_fields, N(dispose_fields)};
 
+/* Removing a row entered by mistake: a correction of the register, not a disposal (廃棄). */
+static const sk_field remove_fields[] = {
+    {"reason", "訂正の理由", "Reason", SK_FT_LONGTEXT, 1000, 0, 0, SK_FF_REQUIRED, "",
+     "誤って登録した理由（例: 二重登録、別の課の資産）",
+     "why the row was a mistake (entered twice, another unit's asset)"},
+};
+const sk_schema sk_schema_asset_remove = {"asset_remove", "情報資産の登録の取消し",
+                                          "Removal of an asset entered by mistake", remove_fields,
+                                          N(remove_fields)};
+
 /* --- decisions (SPEC §3) --- */
 
 static const sk_field asset_decision_fields[] = {

@@ -108,19 +108,27 @@ static const char *attr(const char **atts, const char *name)
 	return NULL;
 }
 
-/* A document type declaration could declare entities: no part of a workbook has one. */
-static void refuse_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                           const XML_Char *pubid, int has_internal)
-{
-	(void)name, (void)sysid, (void)pubid, (void)has_internal;
-	XML_StopParser(*(XML_Parser *)ud, XML_FALSE);
-}
-
 struct xml {
 	XML_Parser p;
 	sk_err e; /* set by a handler that stopped the parse */
 	sk_buf *err;
 };
+
+/*
+ * A document type declaration could declare entities: no part of a workbook has one. Every
+ * handler's user data starts with its struct xml.
+ */
+static void refuse_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                           const XML_Char *pubid, int has_internal)
+{
+	(void)name, (void)sysid, (void)pubid, (void)has_internal;
+	struct xml *x = ud;
+	if (!x->e)
+		x->e = sk_fail(x->err, SK_ERR_INVALID,
+		               "a part of the workbook declares a document "
+		               "type, which a workbook never does");
+	XML_StopParser(x->p, XML_FALSE);
+}
 
 static sk_err parse_xml(struct xml *x, const char *part, const char *data, size_t len, void *ud,
                         XML_StartElementHandler start, XML_EndElementHandler end,
@@ -135,7 +143,6 @@ static sk_err parse_xml(struct xml *x, const char *part, const char *data, size_
 		XML_SetCharacterDataHandler(x->p, text);
 	XML_SetStartDoctypeDeclHandler(x->p, refuse_doctype);
 	sk_err e = SK_OK;
-	/* ud's first member is the struct xml, whose first member is the parser. */
 	if (XML_Parse(x->p, data, (int)len, XML_TRUE) == XML_STATUS_ERROR) {
 		e = x->e ? x->e
 		         : sk_fail(x->err, SK_ERR_INVALID,

@@ -1095,12 +1095,63 @@ static void test_register_shapes(const char *backend)
 	sk_store_close(s);
 }
 
+/* A row entered by mistake is removed as a correction: its own entry, never a 廃棄. */
+static void test_remove(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	exec(s, "INSERT INTO users(id, login, name, unit_id, kind, status, created_at) VALUES "
+	        "(10, 'staff1', '職員', 3, 'staff', 'active', 0), "
+	        "(11, 'chief', '課長', 3, 'staff', 'active', 0)");
+	exec(s, "INSERT INTO role_assignment(user_id, role, unit_id, granted_at) VALUES "
+	        "(10, 'staff', 3, 0), (11, 'security_manager', 3, 0)");
+	sk_actor staff = {.user_id = 10, .login = "staff1", .address = "127.0.0.1"};
+	sk_actor chief = {.user_id = 11, .login = "chief", .address = "127.0.0.1"};
+	sk_asset_input in;
+	base_input(&in);
+	int64_t twice = add_ok(s, &in), named = add_ok(s, &in);
+	in.v[SK_AF_UNIT] = "zaimu";
+	int64_t other = add_ok(s, &in);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	int64_t audit = count(s, "SELECT COUNT(*) FROM audit_log");
+	/* A reason is required; staff may not change the register; out of scope is not found. */
+	assert_int_equal(sk_asset_remove(as(s, &chief), twice, "", &err), SK_ERR_INVALID);
+	assert_int_equal(sk_asset_remove(as(s, &chief), twice, NULL, &err), SK_ERR_INVALID);
+	assert_int_equal(sk_asset_remove(as(s, &staff), twice, "二重登録", &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(sk_asset_remove(as(s, &chief), other, "二重登録", &err), SK_ERR_NOT_FOUND);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit);
+	assert_int_equal(sk_asset_remove(as(s, &chief), twice, "二重登録", &err), SK_OK);
+	char q[400];
+	snprintf(q, sizeof(q), "SELECT COUNT(*) FROM assets WHERE id = %lld", (long long)twice);
+	assert_int_equal(count(s, q), 0);
+	assert_int_equal(count(s,
+	                       "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.remove' AND "
+	                       "actor = 'chief' AND after_json LIKE '%二重登録%' AND before_json "
+	                       "LIKE '%住基端末%'"),
+	                 1);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'asset.dispose'"),
+	                 0);
+	assert_int_equal(sk_asset_remove(as(s, &chief), twice, "二重登録", &err), SK_ERR_NOT_FOUND);
+	/* An asset a request names was real: it is disposed of, not removed. */
+	snprintf(q, sizeof(q),
+	         "INSERT INTO requests(kind, status, requester_id, requester, unit_id, asset_id, "
+	         "reason, details, safeguards_confirmed, created_at, updated_at) VALUES "
+	         "('take_out', 'pending', 10, 'staff1', 3, %lld, 'r', '{}', '[]', 0, 0)",
+	         (long long)named);
+	exec(s, q);
+	assert_int_equal(sk_asset_remove(as(s, &chief), named, "誤登録", &err), SK_ERR_CONFLICT);
+	assert_non_null(strstr(err.data, "disposed of"));
+	sk_test_log_intact(s);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
 SK_TEST_EACH_BACKEND(test_add_show)
 SK_TEST_EACH_BACKEND(test_validation)
 SK_TEST_EACH_BACKEND(test_update_dispose_history)
 SK_TEST_EACH_BACKEND(test_list_filters)
 SK_TEST_EACH_BACKEND(test_scope)
 SK_TEST_EACH_BACKEND(test_import)
+SK_TEST_EACH_BACKEND(test_remove)
 SK_TEST_EACH_BACKEND(test_register_shapes)
 SK_TEST_EACH_BACKEND(test_export_roundtrip)
 SK_TEST_EACH_BACKEND(test_profile_scheme)
@@ -1116,6 +1167,7 @@ int main(void)
 	    cmocka_unit_test(test_list_filters_all),
 	    cmocka_unit_test(test_scope_all),
 	    cmocka_unit_test(test_import_all),
+	    cmocka_unit_test(test_remove_all),
 	    cmocka_unit_test(test_register_shapes_all),
 	    cmocka_unit_test(test_export_roundtrip_all),
 	    cmocka_unit_test(test_profile_scheme_all),
