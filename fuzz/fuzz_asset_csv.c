@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t after = count(s);
 	if (e != SK_OK && after != before)
 		abort(); /* a failed import wrote something */
-	if (e == SK_OK && after != before + res.rows)
+	if (e == SK_OK && after != before + res.added)
 		abort();
 	if (after > 100000) /* keep the in-memory register small */
 		sk_store_exec(s, "DELETE FROM assets", NULL, 0, NULL, NULL);

@@ -30,7 +30,7 @@ static const char U_UPDATE[] = "[--db URL] ID [any option of add]";
 static const char U_DISPOSE[] = "[--db URL] ID --operator NAME --record TEXT [--on DATE]";
 static const char U_REMOVE[] = "[--db URL] ID --reason TEXT";
 static const char U_HISTORY[] = "[--db URL] ID [--json]";
-static const char U_IMPORT[] = "[--db URL] FILE.csv|FILE.xlsx [--dry-run] [--json]";
+static const char U_IMPORT[] = "[--db URL] FILE.csv|FILE.xlsx|FILE.xls [--dry-run] [--json]";
 static const char U_EXPORT[] = "[--db URL] [--format csv|xlsx] [--encoding utf-8|utf-8-bom|cp932] "
                                "[--keys] [-o FILE] " FILTER_OPTS;
 

@@ -276,7 +276,7 @@ typedef struct sk_asset_import_result {
 
 /*
  * Imports a register: a CSV file (the encoding is detected: UTF-8, UTF-8
- * with BOM, CP932) or an Excel workbook (.xlsx, its first sheet). The
+ * with BOM, CP932) or an Excel workbook (.xlsx or .xls, its first sheet). The
  * register may be as cities keep it: lines before the heading line that
  * name no column (a title such as 情報資産台帳（令和6年度）) are skipped, as
  * are a 'No.' column, columns without a heading and empty rows, each with a

@@ -10,6 +10,7 @@
 
 #include "../core/sk_clock.h"
 #include "../report/csv.h"
+#include "../report/xls_read.h"
 #include "../report/xlsx_read.h"
 #include "asset_int.h"
 
@@ -43,11 +44,11 @@ struct import_ctx {
 	int cols[256];            /* the field of each column, or COL_IGNORED */
 	bool given[SK_AF__COUNT]; /* the file has a column for the field */
 	size_t ncols;
-	bool have_header, xlsx;
-	sk_buf errors;  /* one line per error */
-	sk_buf notices; /* what was skipped */
-	sk_buf changes; /* what was (or, in a dry run, would be) added and changed */
-	size_t line;    /* the record being checked */
+	bool have_header, xlsx; /* xlsx: a workbook (.xlsx or .xls): rows and lettered columns */
+	sk_buf errors;          /* one line per error */
+	sk_buf notices;         /* what was skipped */
+	sk_buf changes;         /* what was (or, in a dry run, would be) added and changed */
+	size_t line;            /* the record being checked */
 	int64_t nchanges_listed;
 	int64_t row_errors; /* errors of the current row */
 	int64_t rows, bad, first_id, last_id, import_id, now;
@@ -601,11 +602,12 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 	sk_csv_encoding enc = SK_CSV_UTF8;
 	bool began = false;
 	sha256_hex(data, len, res->sha256);
-	ic.xlsx = sk_xlsx_read_is_workbook(data, len);
+	bool xls = sk_xls_read_is_workbook(data, len);
+	ic.xlsx = xls || sk_xlsx_read_is_workbook(data, len);
 	sk_err e = (ic.batch && ic.params) ? SK_OK : sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (!e && !ic.xlsx)
 		e = sk_csv_decode_auto(data, len, &enc, &text, &tlen, &owned, err);
-	res->encoding = ic.xlsx ? "xlsx" : sk_csv_encoding_name(enc);
+	res->encoding = xls ? "xls" : ic.xlsx ? "xlsx" : sk_csv_encoding_name(enc);
 	if (e)
 		goto out;
 	if (!file_name || asset_check_text(file_name, true, TEXT_MAX, false, NULL))
@@ -625,7 +627,8 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 		sk_xlsx_read_limits lim = SK_XLSX_READ_LIMITS_DEFAULT;
 		lim.max_columns = 256;
 		lim.max_cell_bytes = NOTE_MAX + 1;
-		e = sk_xlsx_read(data, len, &lim, import_record, &ic, err);
+		e = xls ? sk_xls_read(data, len, &lim, import_record, &ic, err)
+		        : sk_xlsx_read(data, len, &lim, import_record, &ic, err);
 	} else if (!e) {
 		sk_csv_limits lim = {.max_fields = 256, .max_field_bytes = NOTE_MAX + 1};
 		e = sk_csv_parse(text, tlen, &lim, import_record, &ic, err);

@@ -1,8 +1,9 @@
 # sekisho asset import of registers as cities keep them: a title line, a No. column, an empty
 # last column, empty rows, units by name, Japanese types and levels, full-width digits, 管理番号
 # (re-import updates, the same file changes nothing, --dry-run), every error at once, an .xlsx
-# workbook read directly (and a zip bomb refused), asset remove as a correction, and the export:
-# unit names, the city in the workbook's title, levels as numbers, a failed export unrecorded.
+# workbook read directly (a zip bomb and a DOCTYPE refused), an .xls one through libfreexl,
+# asset remove as a correction, and the export: unit names, the city in the workbook's title,
+# levels as numbers, a failed export unrecorded.
 . "$SEKISHO_TESTLIB"
 fresh_db
 export SEKISHO_DB=$DB
@@ -127,6 +128,34 @@ expect_exit 2 sk asset import bomb.xlsx
 expect_in err "larger than"
 expect_exit 2 sk asset import doctype.xlsx
 expect_in err "document type"
+
+# An Excel 97-2003 workbook (.xls), read through libfreexl: written here with python3-xlwt.
+/usr/bin/python3 - <<'PY'
+import datetime, xlwt
+wb = xlwt.Workbook(encoding="utf-8")
+ws = wb.add_sheet("台帳")
+ws.write(0, 0, "情報資産台帳（令和5年度）")
+for c, h in enumerate(["No.", "管理番号", "所管課", "種類", "名称・型番", "機密性", "完全性", "可用性", "管理責任者", "ネットワーク区分", "取得日"]):
+    ws.write(2, c, h)
+date = xlwt.easyxf(num_format_str="yyyy/mm/dd")
+for r, (num, unit, name) in enumerate([("L-01", "企画課", "旧台帳の端末"), ("L-02", "joho", "旧台帳の媒体")]):
+    row = 3 + r * 2  # an empty row between the two
+    for c, v in enumerate([r + 1, num, unit, "ハードウェア" if r == 0 else "記憶媒体", name, 2, 1, 1, "課長", "LGWAN接続系"]):
+        ws.write(row, c, v)
+    ws.write(row, 10, datetime.date(2023, 4, 1), date)
+wb.save("old.xls")
+PY
+expect_exit 0 sk asset import old.xls
+expect_in out "2 added"
+expect_in out "(xls,"
+expect_in err "row 1: not a heading line, skipped as a title"
+expect_eq "$(count "WHERE asset_number = 'L-01' AND type = 'hardware' AND conf = '2' AND acquired_on = '2023-04-01'")" 1 "L-01 from the .xls"
+expect_eq "$(count "WHERE asset_number = 'L-02' AND type = 'media'")" 1 "L-02 from the .xls"
+expect_exit 0 sk asset import old.xls
+expect_in out "nothing to change"
+printf '\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 not really a workbook' >broken.xls
+expect_exit 2 sk asset import broken.xls
+expect_in err "not a readable Excel 97-2003 workbook"
 
 # A row entered by mistake is removed as a correction, with its reason; not a 廃棄.
 id=$(sql "SELECT id FROM assets WHERE asset_number = 'X-02'")
