@@ -540,15 +540,18 @@ static int cmd_import(int argc, char **argv)
 		sk_buf err = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 		sk_asset_import_result *res = malloc(sizeof(*res));
 		const char *base = strrchr(path, '/');
-		sk_err e = res ? sk_asset_import(&cli, map ? map : "", len, base ? base + 1 : path,
-		                                 dry ? SK_ASSET_IMPORT_DRY_RUN : 0, res, &err)
-		               : sk_fail(&err, SK_ERR_NOMEM, "out of memory");
+		sk_err e = SK_ERR_NOMEM;
+		if (!res)
+			rc = sk_cli_fail(e, "out of memory");
+		else
+			e = sk_asset_import(&cli, map ? map : "", len, base ? base + 1 : path,
+			                    dry ? SK_ASSET_IMPORT_DRY_RUN : 0, res, &err);
 		/* What was skipped is said whether or not the import went through. */
 		if (res && res->notices[0])
 			fputs(res->notices, stderr);
-		if (e)
+		if (res && e)
 			rc = sk_cli_fail_buf(e, &err);
-		else if (json)
+		else if (res && json)
 			rc = sk_cli_print_json(json_pack(
 			    "{sI sI sI sI sI sI sb ss ss ss}", "import_id",
 			    (json_int_t)res->import_id, "rows", (json_int_t)res->rows, "added",
@@ -556,7 +559,7 @@ static int cmd_import(int argc, char **argv)
 			    "unchanged", (json_int_t)res->unchanged, "skipped",
 			    (json_int_t)res->skipped, "dry_run", dry, "encoding", res->encoding,
 			    "sha256", res->sha256, "changes", res->changes));
-		else {
+		else if (res) {
 			if (dry || res->changed)
 				fputs(res->changes, stdout);
 			if (dry)

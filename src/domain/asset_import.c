@@ -600,7 +600,6 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 	const char *text = NULL;
 	size_t tlen = 0;
 	sk_csv_encoding enc = SK_CSV_UTF8;
-	bool began = false;
 	sha256_hex(data, len, res->sha256);
 	bool xls = sk_xls_read_is_workbook(data, len);
 	ic.xlsx = xls || sk_xlsx_read_is_workbook(data, len);
@@ -616,7 +615,6 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 	cx.utf8_known = true;
 	if ((e = sk_store_begin(s, err)))
 		goto out;
-	began = true;
 	sk_val p[] = {sk_vtext(actor->login), sk_vtext(file_name), sk_vtext(res->sha256),
 	              sk_vtext(res->encoding), SK_VINT(ic.now)};
 	e = sk_store_query_int(s,
@@ -700,7 +698,6 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 		sk_store_rollback(s);
 	else
 		e = sk_store_commit(s, err);
-	began = false;
 	res->rows = ic.rows;
 	res->bad_rows = ic.bad;
 	res->added = ic.added;
@@ -710,8 +707,6 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 	if (!e && !(flags & SK_ASSET_IMPORT_DRY_RUN) && (ic.added || ic.changed))
 		res->import_id = ic.import_id;
 out:
-	if (began)
-		sk_store_rollback(s);
 	if (ic.empties)
 		sk_buf_addf(&ic.notices, "%lld empty row(s) skipped: %s %s\n",
 		            (long long)ic.empties, ic.xlsx ? "rows" : "lines", ic.empty_lines);

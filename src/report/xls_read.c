@@ -76,8 +76,13 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 	char **owned = calloc(cols ? cols : 1, sizeof(*owned));
 	static char empty[1];
 	size_t nonempty = 0;
-	if (!fields || !cells || !owned)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	if (!fields || !cells || !owned) {
+		free(owned);
+		free(cells);
+		free(fields);
+		freexl_close(h);
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	}
 	for (unsigned r = 0; !e && r < rows; r++) {
 		size_t last = 0;
 		for (unsigned short c = 0; !e && c < cols; c++) {
@@ -147,9 +152,8 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 		if (!e && last)
 			e = fn(ctx, fields, last, r + 1, err);
 	}
-	if (owned)
-		for (unsigned short c = 0; c < cols; c++)
-			free(owned[c]);
+	for (unsigned short c = 0; c < cols; c++)
+		free(owned[c]);
 	free(owned);
 	free(cells);
 	free(fields);

@@ -42,7 +42,11 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 		               name, zip_strerror(b->z));
 	size_t cap = 1u << 16, n = 0;
 	char *buf = malloc(cap + 1);
-	sk_err e = buf ? SK_OK : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	if (!buf) {
+		zip_fclose(f);
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	}
+	sk_err e = SK_OK;
 	while (!e) {
 		if (n == cap) {
 			if (n >= b->lim->max_part_bytes) {
@@ -328,7 +332,7 @@ static void st_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	if (strcmp(n, "numFmt") == 0 && st->ncustom < 256) {
 		const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
 		if (id && code) {
-			st->custom_ids[st->ncustom] = atoi(id);
+			st->custom_ids[st->ncustom] = (int)strtol(id, NULL, 10);
 			st->custom_date[st->ncustom] = format_is_date(code);
 			st->ncustom++;
 		}
@@ -336,7 +340,7 @@ static void st_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		st->in_xfs = true;
 	else if (strcmp(n, "xf") == 0 && st->in_xfs) {
 		const char *id = attr(atts, "numFmtId");
-		int fid = id ? atoi(id) : 0;
+		int fid = id ? (int)strtol(id, NULL, 10) : 0;
 		bool date = builtin_is_date(fid);
 		for (size_t i = 0; i < st->ncustom; i++)
 			if (st->custom_ids[i] == fid)
@@ -456,7 +460,7 @@ static void sh_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	const char *n = local(name);
 	if (strcmp(n, "row") == 0) {
 		const char *r = attr(atts, "r");
-		long v = r ? atol(r) : 0;
+		long v = r ? strtol(r, NULL, 10) : 0;
 		sh->row = v > 0 && (size_t)v >= sh->next_row ? (size_t)v : sh->next_row;
 		sh->next_row = sh->row + 1;
 		sh->next_col = 1;
@@ -475,7 +479,7 @@ static void sh_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		sh->col = col;
 		sh->next_col = col + 1;
 		snprintf(sh->type, sizeof(sh->type), "%s", t ? t : "n");
-		sh->style = s ? atoi(s) : 0;
+		sh->style = s ? (int)strtol(s, NULL, 10) : 0;
 		sh->in_cell = true;
 		sh->val.len = 0;
 		if (sh->val.cap)
