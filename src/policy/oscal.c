@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../core/sk_clock.h"
+#include "../core/sk_utf8.h"
 #include "../core/sk_version.h"
 #include "policy_int.h"
 
@@ -204,11 +205,11 @@ static void number_id(const char *prefix, const char *s, char *out, size_t n, bo
 				found = true;
 			}
 		}
-		if (!found) {
+		if (!found) { /* a character not understood: skipped whole */
 			*whole = false;
-			s++;
-			while ((*s & 0xc0) == 0x80)
-				s++;
+			uint32_t cp;
+			size_t l = sk_utf8_decode((const unsigned char *)s, strlen(s), &cp);
+			s += l ? l : 1;
 		}
 	}
 	while (k > start && (out[k - 1] == '-' || out[k - 1] == '.'))
