@@ -10,12 +10,12 @@ set -euo pipefail
 build_pkgs=(
   gcc pkg-config meson ninja-build python3
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libjansson-dev libfyaml-dev
-  liboath-dev libgmime-3.0-dev libgumbo-dev libxlsxwriter-dev
+  liboath-dev libgmime-3.0-dev libgumbo-dev libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev
   libh2o-evloop-dev zlib1g-dev john-data libcurl4-openssl-dev
 )
 test_pkgs=(
   libcmocka-dev postgresql sqlite3 clang clang-format clang-tidy libclang-rt-14-dev
-  jq curl sqlmap python3-aiosmtpd python3-jsonschema
+  jq curl sqlmap python3-aiosmtpd python3-jsonschema python3-xlwt
   chromium fonts-ipafont-gothic nodejs npm
 )
 

@@ -1,5 +1,5 @@
 /*
- * cmd_asset: `sekisho asset add|show|list|update|dispose|history|import|export`,
+ * cmd_asset: `sekisho asset add|show|list|update|dispose|remove|history|import|export`,
  * the information asset register (SPEC C5) from the command line. Every
  * verb is a thin adapter over src/domain/asset.h.
  */
@@ -28,8 +28,9 @@ static const char U_SHOW[] = "[--db URL] ID [--json]";
 static const char U_LIST[] = "[--db URL] " FILTER_OPTS " [--limit N] [--json]";
 static const char U_UPDATE[] = "[--db URL] ID [any option of add]";
 static const char U_DISPOSE[] = "[--db URL] ID --operator NAME --record TEXT [--on DATE]";
+static const char U_REMOVE[] = "[--db URL] ID --reason TEXT";
 static const char U_HISTORY[] = "[--db URL] ID [--json]";
-static const char U_IMPORT[] = "[--db URL] FILE [--json]";
+static const char U_IMPORT[] = "[--db URL] FILE.csv|FILE.xlsx|FILE.xls [--dry-run] [--json]";
 static const char U_EXPORT[] = "[--db URL] [--format csv|xlsx] [--encoding utf-8|utf-8-bom|cp932] "
                                "[--keys] [-o FILE] " FILTER_OPTS;
 
@@ -392,6 +393,34 @@ static int cmd_dispose(int argc, char **argv)
 	return rc;
 }
 
+/* A row entered by mistake: a correction on record with its reason, not a 廃棄. */
+static int cmd_remove(int argc, char **argv)
+{
+	const char *db = NULL, *reason = NULL;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("reason", &reason),
+	    SK_OPT_END,
+	};
+	int64_t id = 0;
+	int rc;
+	if (!sk_cli_options(argc, argv, U_REMOVE, opts, SK_CLI_ANY_ARGS, &rc) ||
+	    (rc = parse_id(U_REMOVE, argc, argv, &id)))
+		return rc;
+	if (!reason)
+		return sk_cli_usage_error(U_REMOVE, "--reason is required: why the row was entered "
+		                                    "by mistake");
+	sk_store *s = NULL;
+	if ((rc = open_ctx(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_asset_remove(&cli, id, reason, &err);
+	rc = e ? sk_cli_fail_buf(e, &err) : 0;
+	sk_buf_free(&err);
+	close_ctx(s);
+	return rc;
+}
+
 static void print_image(const char *what, json_t *img)
 {
 	if (json_is_null(img))
@@ -492,13 +521,14 @@ static int map_file(const char *path, void **map, size_t *len, int *fd_out)
 static int cmd_import(int argc, char **argv)
 {
 	const char *db = NULL;
-	bool json = false;
-	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
+	bool json = false, dry = false;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json),
+	                           SK_OPT_FLAG("dry-run", &dry), SK_OPT_END};
 	int st;
 	if (!sk_cli_options(argc, argv, U_IMPORT, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind + 1 != argc)
-		return sk_cli_usage_error(U_IMPORT, "give exactly one CSV file");
+		return sk_cli_usage_error(U_IMPORT, "give exactly one CSV or Excel file");
 	const char *path = argv[optind];
 	void *map = NULL;
 	size_t len = 0;
@@ -508,19 +538,50 @@ static int cmd_import(int argc, char **argv)
 	sk_store *s = NULL;
 	if (!(rc = open_ctx(db, &s))) {
 		sk_buf err = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
-		sk_asset_import_result res;
+		sk_asset_import_result *res = malloc(sizeof(*res));
 		const char *base = strrchr(path, '/');
-		sk_err e =
-		    sk_asset_import(&cli, map ? map : "", len, base ? base + 1 : path, &res, &err);
-		if (e)
-			rc = sk_cli_fail_buf(e, &err);
-		else if (json)
-			rc = sk_cli_print_json(json_pack(
-			    "{sI sI ss ss}", "import_id", (json_int_t)res.import_id, "rows",
-			    (json_int_t)res.rows, "encoding", res.encoding, "sha256", res.sha256));
+		sk_err e = SK_ERR_NOMEM;
+		if (!res)
+			rc = sk_cli_fail(e, "out of memory");
 		else
-			printf("imported %lld assets from %s (%s, sha256 %s)\n",
-			       (long long)res.rows, path, res.encoding, res.sha256);
+			e = sk_asset_import(&cli, map ? map : "", len, base ? base + 1 : path,
+			                    dry ? SK_ASSET_IMPORT_DRY_RUN : 0, res, &err);
+		/* What was skipped is said whether or not the import went through. */
+		if (res && res->notices[0])
+			fputs(res->notices, stderr);
+		if (res && e)
+			rc = sk_cli_fail_buf(e, &err);
+		else if (res && json)
+			rc = sk_cli_print_json(json_pack(
+			    "{sI sI sI sI sI sI sb ss ss ss}", "import_id",
+			    (json_int_t)res->import_id, "rows", (json_int_t)res->rows, "added",
+			    (json_int_t)res->added, "changed", (json_int_t)res->changed,
+			    "unchanged", (json_int_t)res->unchanged, "skipped",
+			    (json_int_t)res->skipped, "dry_run", dry, "encoding", res->encoding,
+			    "sha256", res->sha256, "changes", res->changes));
+		else if (res) {
+			if (dry || res->changed)
+				fputs(res->changes, stdout);
+			if (dry)
+				printf(
+				    "dry run: %lld to add, %lld to change, %lld unchanged; nothing "
+				    "was written\n",
+				    (long long)res->added, (long long)res->changed,
+				    (long long)res->unchanged);
+			else if (!res->import_id)
+				printf(
+				    "nothing to change: the %lld assets of %s are in the register "
+				    "as they are\n",
+				    (long long)res->unchanged, path);
+			else
+				printf("imported %lld assets from %s (%s, sha256 %s): %lld added, "
+				       "%lld "
+				       "changed, %lld unchanged\n",
+				       (long long)res->rows, path, res->encoding, res->sha256,
+				       (long long)res->added, (long long)res->changed,
+				       (long long)res->unchanged);
+		}
+		free(res);
 		sk_buf_free(&err);
 		close_ctx(s);
 	}
@@ -604,6 +665,7 @@ int sk_cmd_asset(int argc, char **argv)
 	    {"list", cmd_list, U_LIST},
 	    {"update", cmd_update, U_UPDATE},
 	    {"dispose", cmd_dispose, U_DISPOSE},
+	    {"remove", cmd_remove, U_REMOVE},
 	    {"history", cmd_history, U_HISTORY},
 	    {"import", cmd_import, U_IMPORT},
 	    {"export", cmd_export, U_EXPORT},

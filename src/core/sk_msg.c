@@ -145,6 +145,11 @@ static const struct {
                                     "{f}: ポリシーの版 %lld はすでに有効です"},
     [SK_M_POLICY_INVALID] = {"%s (the profile is not valid; nothing imported)",
                              "%s（プロファイルとして正しくありません。何も取り込んでいません）"},
+    [SK_M_MAIL_LINK_MISMATCH] =
+        {"[link_host_mismatch] a link shows %s but leads to %s: the text disguises where it "
+         "goes; do not open it",
+         "[link_host_mismatch] リンクの表示は %s ですが、実際の行き先は %s です。"
+         "表示と行き先が違うリンクは偽装の疑いがあります。開かないでください。"},
     [SK_M_NOTIFY_MAIL_BODY] = {"%s\n\nReference: %s\nOpen: %s\n\nThis message was sent by "
                                "sekisho. Log in to see the details.\n",
                                "%s\n\n参照番号: %s\n確認先: %s\n\nこのメールは sekisho が自動で"

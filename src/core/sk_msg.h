@@ -112,6 +112,11 @@ typedef enum sk_msg_id {
 	SK_M_POLICY_ACTIVE_ALREADY,
 	/* the profile refused: its first "FILE:LINE: message" */
 	SK_M_POLICY_INVALID,
+	/*
+	 * the mail sanitizer's notice of a disguised link (src/mail/sanitize.c):
+	 * the host the link's text shows, then the host it leads to
+	 */
+	SK_M_MAIL_LINK_MISMATCH,
 /* the web UI (src/web): sk_msg_ui.def */
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_ui.def"

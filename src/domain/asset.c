@@ -64,6 +64,7 @@ static sk_err take_input(struct one_asset *o, const sk_asset *a, sk_buf *err)
 	    [SK_AF_RECOVERY_HOURS] = a->recovery_hours >= 0 ? o->buf[2] : "",
 	    [SK_AF_ACQUIRED_ON] = a->acquired_on ? a->acquired_on : "",
 	    [SK_AF_NOTE] = a->note,
+	    [SK_AF_NUMBER] = a->asset_number ? a->asset_number : "",
 	};
 	for (int f = 0; f < SK_AF__COUNT; f++) {
 		o->owned[f] = strdup(vals[f]);
@@ -181,6 +182,34 @@ static sk_err insert(actx *cx, const norm *n, int64_t now, int64_t *id, sk_buf *
 	return e;
 }
 
+static sk_err take_id(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	*(int64_t *)ctx = sk_row_int(row, 0);
+	return SK_OK;
+}
+
+sk_err asset_number_owner(actx *cx, const char *number, int64_t *id, sk_buf *err)
+{
+	*id = 0;
+	if (!number)
+		return SK_OK;
+	sk_val p[] = {sk_vtext(number)};
+	return sk_store_query(cx->s, "SELECT id FROM assets WHERE asset_number = ?", p, 1, take_id,
+	                      id, err);
+}
+
+sk_err asset_number_free(actx *cx, const char *number, int64_t self, sk_buf *err)
+{
+	int64_t owner;
+	sk_err e = asset_number_owner(cx, number, &owner, err);
+	if (!e && owner && owner != self)
+		e = sk_fail(err, SK_ERR_CONFLICT,
+		            "管理番号 '%s' is already the number of asset %lld", number,
+		            (long long)owner);
+	return e;
+}
+
 void asset_object_name(int64_t id, char out[48]) { snprintf(out, 48, "asset:%lld", (long long)id); }
 
 sk_err sk_asset_add(sk_ctx *c, const sk_asset_input *in, int64_t *id_out, sk_buf *err)
@@ -207,7 +236,9 @@ sk_err sk_asset_add(sk_ctx *c, const sk_asset_input *in, int64_t *id_out, sk_buf
 	if ((e = sk_store_begin(s, err)))
 		goto out;
 	char obj[48];
-	e = insert(&cx, &n, sk_clock_now(), &id, err);
+	e = asset_number_free(&cx, n.number, 0, err);
+	if (!e)
+		e = insert(&cx, &n, sk_clock_now(), &id, err);
 	if (!e)
 		e = asset_load(&cx, id, false, WANT_JSON, &after, err);
 	if (!e) {
@@ -226,11 +257,87 @@ out:
 	return e;
 }
 
+sk_err asset_write_update(actx *cx, int64_t id, const norm *n, json_t *before, bool *changed,
+                          sk_buf *err)
+{
+	sk_store *s = cx->s;
+	struct one_asset after = {0};
+	*changed = false;
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	sk_val p[] = {
+	    SK_VINT(n->unit_id),
+	    sk_vtext(n->type),
+	    sk_vtext(n->name),
+	    SK_VINT(n->quantity),
+	    sk_vtext(n->location),
+	    SK_VINT(n->backup),
+	    sk_vtext(n->disposal_method),
+	    sk_vtext(n->conf),
+	    sk_vtext(n->integ),
+	    sk_vtext(n->avail),
+	    sk_vtext(n->manager),
+	    sk_vtext(n->zone),
+	    SK_VINT(n->personal),
+	    SK_VINT(n->mynumber),
+	    n->recovery_hours < 0 ? SK_VNULL : SK_VINT(n->recovery_hours),
+	    sk_vtext(n->label),
+	    n->acquired_on[0] ? sk_vtext(n->acquired_on) : SK_VNULL,
+	    sk_vtext(n->note),
+	    n->number ? sk_vtext(n->number) : SK_VNULL,
+	    SK_VINT(id),
+	};
+	e = sk_store_exec(
+	    s,
+	    "UPDATE assets SET unit_id = ?, type = ?, name = ?, quantity = ?, "
+	    "location = ?, backup = ?, disposal_method = ?, conf = ?, integ = ?, "
+	    "avail = ?, manager = ?, zone = ?, personal = ?, mynumber = ?, "
+	    "recovery_hours = ?, label = ?, acquired_on = ?, note = ?, asset_number = ? "
+	    "WHERE id = ?",
+	    p, sizeof(p) / sizeof(p[0]), NULL, err);
+	if (!e)
+		e = asset_load(cx, id, false, WANT_JSON, &after, err);
+	if (e || json_equal(before, after.j))
+		goto done; /* nothing changed: no entry (the caller rolls back if it is outermost)
+		            */
+	sk_val q[] = {SK_VINT(sk_clock_now()), SK_VINT(id)};
+	e = sk_store_exec(s, "UPDATE assets SET updated_at = ? WHERE id = ?", q, 2, NULL, err);
+	asset_one_free(&after);
+	if (!e)
+		e = asset_load(cx, id, false, WANT_JSON, &after, err);
+	if (!e) {
+		char obj[48];
+		asset_object_name(id, obj);
+		/* The images leave out updated_at so the entry shows only what the change changed.
+		 */
+		json_t *b = json_deep_copy(before);
+		json_object_del(b, "updated_at");
+		json_object_del(after.j, "updated_at");
+		e = b ? asset_audit(cx, "asset.update", obj, b, after.j, err)
+		      : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		json_decref(b);
+		*changed = !e;
+	}
+done:
+	/* An unchanged row wrote the values it had: committing that keeps an enclosing
+	 * transaction (an import) alive, where a rollback would doom it. */
+	if (e)
+		sk_store_rollback(s);
+	else
+		e = sk_store_commit(s, err);
+	if (e)
+		*changed = false;
+	asset_one_free(&after);
+	return e;
+}
+
 sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *err)
 {
 	sk_store *s = c->store;
 	actx cx = {.s = c->store, .actor = c->actor, .c = c};
-	struct one_asset before = {0}, after = {0};
+	struct one_asset before = {0};
+	bool changed = false;
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		goto out;
@@ -259,61 +366,16 @@ sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *
 		            ch->v[SK_AF_UNIT]);
 		goto done;
 	}
-	sk_val p[] = {
-	    SK_VINT(n.unit_id),
-	    sk_vtext(n.type),
-	    sk_vtext(n.name),
-	    SK_VINT(n.quantity),
-	    sk_vtext(n.location),
-	    SK_VINT(n.backup),
-	    sk_vtext(n.disposal_method),
-	    sk_vtext(n.conf),
-	    sk_vtext(n.integ),
-	    sk_vtext(n.avail),
-	    sk_vtext(n.manager),
-	    sk_vtext(n.zone),
-	    SK_VINT(n.personal),
-	    SK_VINT(n.mynumber),
-	    n.recovery_hours < 0 ? SK_VNULL : SK_VINT(n.recovery_hours),
-	    sk_vtext(n.label),
-	    n.acquired_on[0] ? sk_vtext(n.acquired_on) : SK_VNULL,
-	    sk_vtext(n.note),
-	    SK_VINT(id),
-	};
-	e = sk_store_exec(s,
-	                  "UPDATE assets SET unit_id = ?, type = ?, name = ?, quantity = ?, "
-	                  "location = ?, backup = ?, disposal_method = ?, conf = ?, integ = ?, "
-	                  "avail = ?, manager = ?, zone = ?, personal = ?, mynumber = ?, "
-	                  "recovery_hours = ?, label = ?, acquired_on = ?, note = ? WHERE id = ?",
-	                  p, sizeof(p) / sizeof(p[0]), NULL, err);
-	if (!e)
-		e = asset_load(&cx, id, false, WANT_JSON, &after, err);
-	if (e)
+	if ((e = asset_number_free(&cx, n.number, id, err)))
 		goto done;
-	if (json_equal(before.j, after.j))
-		goto done; /* nothing changed: roll back the no-op, write no entry */
-	sk_val q[] = {SK_VINT(sk_clock_now()), SK_VINT(id)};
-	e = sk_store_exec(s, "UPDATE assets SET updated_at = ? WHERE id = ?", q, 2, NULL, err);
-	asset_one_free(&after);
-	if (!e)
-		e = asset_load(&cx, id, false, WANT_JSON, &after, err);
-	if (!e) {
-		char obj[48];
-		asset_object_name(id, obj);
-		/* The images leave out updated_at so the entry shows only what the change changed.
-		 */
-		json_object_del(before.j, "updated_at");
-		json_object_del(after.j, "updated_at");
-		e = asset_audit(&cx, "asset.update", obj, before.j, after.j, err);
-	}
+	e = asset_write_update(&cx, id, &n, before.j, &changed, err);
 done:
-	if (e || (after.j && json_equal(before.j, after.j)))
+	if (e || !changed)
 		sk_store_rollback(s);
 	else
 		e = sk_store_commit(s, err);
 out:
 	asset_one_free(&before);
-	asset_one_free(&after);
 	asset_actx_free(&cx);
 	return e;
 }
@@ -416,6 +478,57 @@ done:
 out:
 	asset_one_free(&before);
 	asset_one_free(&after);
+	asset_actx_free(&cx);
+	return e;
+}
+
+sk_err sk_asset_remove(sk_ctx *c, int64_t id, const char *reason, sk_buf *err)
+{
+	sk_store *s = c->store;
+	actx cx = {.s = c->store, .actor = c->actor, .c = c};
+	struct one_asset before = {0};
+	const sk_field *rf = sk_schema_field(&sk_schema_asset_remove, "reason");
+	if (!reason || asset_check_text(reason, true, rf->max, true, err))
+		return sk_fail(err, SK_ERR_INVALID,
+		               "reason: why the row was entered by mistake is required (up to %u "
+		               "bytes)",
+		               (unsigned)rf->max);
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		goto out;
+	if ((e = asset_load(&cx, id, true, WANT_JSON, &before, err)))
+		goto done;
+	int64_t uses = 0;
+	sk_val p[] = {SK_VINT(id), SK_VINT(id)};
+	if ((e = sk_store_query_int(s,
+	                            "SELECT (SELECT COUNT(*) FROM requests WHERE asset_id = ?) + "
+	                            "(SELECT COUNT(*) FROM incident_assets WHERE asset_id = ?)",
+	                            p, 2, &uses, err)))
+		goto done;
+	if (uses) {
+		e = sk_fail(
+		    err, SK_ERR_CONFLICT,
+		    "asset %lld is named by %lld request(s) or incident(s): it was real, so it "
+		    "is disposed of (or corrected) rather than removed",
+		    (long long)id, (long long)uses);
+		goto done;
+	}
+	sk_val q[] = {SK_VINT(id)};
+	if ((e = sk_store_exec(s, "DELETE FROM assets WHERE id = ?", q, 1, NULL, err)))
+		goto done;
+	json_t *after = json_pack("{s:s, s:b}", "reason", reason, "removed", 1);
+	char obj[48];
+	asset_object_name(id, obj);
+	e = after ? asset_audit(&cx, "asset.remove", obj, before.j, after, err)
+	          : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	json_decref(after);
+done:
+	if (e)
+		sk_store_rollback(s);
+	else
+		e = sk_store_commit(s, err);
+out:
+	asset_one_free(&before);
 	asset_actx_free(&cx);
 	return e;
 }

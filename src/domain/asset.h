@@ -60,6 +60,12 @@ typedef enum sk_asset_field {
 	SK_AF_RECOVERY_HOURS, /* only for the highest availability level */
 	SK_AF_ACQUIRED_ON,    /* a date, western or 和暦 (令和7年4月1日, R7.4.1) */
 	SK_AF_NOTE,           /* 備考 */
+	/*
+	 * 管理番号: the city's own number for the asset, unique in the installation
+	 * (full-width digits and letters fold to ASCII); an import that names one
+	 * updates the asset holding it instead of adding another.
+	 */
+	SK_AF_NUMBER,
 	SK_AF__COUNT
 } sk_asset_field;
 
@@ -92,7 +98,8 @@ typedef struct sk_asset {
 	const char *status;      /* "active" or "disposed" */
 	const char *disposed_on; /* "YYYY-MM-DD" or NULL */
 	const char *disposal_operator, *disposal_record;
-	int64_t import_id; /* 0 when not imported */
+	int64_t import_id;        /* 0 when not imported */
+	const char *asset_number; /* 管理番号, or NULL */
 	int64_t created_at, updated_at;
 	/*
 	 * A listing's view of a 機密性3 asset (sk_asset_filter.withhold):
@@ -142,6 +149,16 @@ sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *
  */
 sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *operator_name,
                         const char *record, sk_buf *err);
+
+/*
+ * Removes an asset entered by mistake (entered twice, another unit's): a
+ * correction of the register, recorded as "asset.remove" with the asset's
+ * image before and the reason, never as a disposal (廃棄), which is a fact
+ * about a real asset. reason is required. An asset that a request or an
+ * incident names is part of their record and cannot be removed
+ * (SK_ERR_CONFLICT): it is disposed of, or corrected by update.
+ */
+sk_err sk_asset_remove(sk_ctx *c, int64_t id, const char *reason, sk_buf *err);
 
 /*
  * Reads one asset as sk_asset_json. For the highest confidentiality class
@@ -236,30 +253,56 @@ bool sk_asset_image_withhold(const struct sk_policy *pol, json_t *image);
 /* The most bad rows an import lists before it stops listing (it still checks every row). */
 #define SK_ASSET_IMPORT_MAX_ERRORS 50
 
+/* The most added and changed rows an import lists (it counts them all). */
+#define SK_ASSET_IMPORT_MAX_CHANGES 200
+
+/* sk_asset_import's flags. */
+enum {
+	/* Check and compute everything, write nothing: res says what would be added and changed. */
+	SK_ASSET_IMPORT_DRY_RUN = 1u << 0,
+};
+
 typedef struct sk_asset_import_result {
-	int64_t import_id;
-	int64_t rows;
+	int64_t import_id; /* 0 when nothing was written (a dry run, or nothing to change) */
+	int64_t rows;      /* the rows holding an asset (empty rows and titles not counted) */
 	int64_t bad_rows;
-	const char *encoding; /* "utf-8", "utf-8-bom" or "cp932"; static */
-	char sha256[65];      /* of the file's bytes as given */
+	int64_t added, changed, unchanged; /* rows by what they did (or would do) */
+	int64_t skipped;                   /* empty rows */
+	const char *encoding;              /* "utf-8", "utf-8-bom", "cp932" or "xlsx"; static */
+	char sha256[65];                   /* of the file's bytes as given */
+	char notices[2048];                /* what was skipped, one line each */
+	char changes[16384]; /* "line 5: add ...", "line 6: change asset 12 (...): location" */
 } sk_asset_import_result;
 
 /*
- * Imports the raw CSV file (data, len): the encoding is detected (UTF-8,
- * UTF-8 with BOM, CP932), the first record names the columns (the keys or
+ * Imports a register: a CSV file (the encoding is detected: UTF-8, UTF-8
+ * with BOM, CP932) or an Excel workbook (.xlsx or .xls, its first sheet). The
+ * register may be as cities keep it: lines before the heading line that
+ * name no column (a title such as 情報資産台帳（令和6年度）) are skipped, as
+ * are a 'No.' column, columns without a heading and empty rows, each with a
+ * notice in res->notices. The heading line names the columns (the keys or
  * the Japanese headings of sk_asset_field; the read-only columns of an
- * export are accepted and ignored), and every other record adds one asset.
- * All or nothing: every row is checked, and if any is bad err gets
- * "N of M rows are bad; nothing was imported:" and then one line per bad
- * row, "line L, column C (HEADING): message" (up to
- * SK_ASSET_IMPORT_MAX_ERRORS, as many as err's cap holds), SK_ERR_INVALID
- * is returned and nothing is written. file_name is recorded. One transaction holds the assets, an
- * asset_import row and one "asset.import" audit entry naming the file's
- * SHA-256, its row count and the range of ids created (docs/asset-register.md
- * says why not one entry per row).
+ * export are accepted and ignored); units are given by id, code or name.
+ * A row whose 管理番号 is an asset's already updates that asset (its
+ * columns over the asset's values: "asset.update" entries), and changes
+ * nothing when they are the same; any other row adds an asset. Importing
+ * the same file twice therefore changes nothing; a file already imported
+ * with rows lacking a 管理番号 is refused (SK_ERR_CONFLICT), as those rows
+ * would be added twice.
+ *
+ * All or nothing: every row is checked, and if any is bad err gets "N of
+ * M rows are bad; nothing was imported:" and then one line per error, every
+ * error of every row ("line L, column C (HEADING): message"; "row R, column
+ * X" for a workbook), up to SK_ASSET_IMPORT_MAX_ERRORS rows; SK_ERR_INVALID
+ * is returned and nothing is written. file_name is recorded. One
+ * transaction holds the assets, an asset_import row and one "asset.import"
+ * audit entry naming the file's SHA-256, its row count, what was added,
+ * changed and left alone and the range of ids created (docs/asset-register.md
+ * says why not one entry per row). With SK_ASSET_IMPORT_DRY_RUN nothing is
+ * written and res says what would be done.
  */
 sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file_name,
-                       sk_asset_import_result *res, sk_buf *err);
+                       unsigned flags, sk_asset_import_result *res, sk_buf *err);
 
 /*
  * Writes the assets matching f as CSV to out in encoding enc (a

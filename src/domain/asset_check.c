@@ -47,7 +47,40 @@ static unsigned hash_str(const char *s)
 	return h;
 }
 
-/* Resolves a unit reference (id or code) to its id; 0 and a message when there is none. */
+struct by_name {
+	int64_t id;
+	int n;
+};
+
+static sk_err take_unit_id(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	struct by_name *b = ctx;
+	b->id = sk_row_int(row, 0);
+	b->n++;
+	return SK_OK;
+}
+
+/* A register names a unit as people do, by its name: one unit, or it says which code to give. */
+static sk_err unit_by_name(actx *cx, const char *ref, sk_org_unit *unit, sk_buf *err)
+{
+	struct by_name b = {0};
+	sk_val p[] = {sk_vtext(ref)};
+	sk_err e =
+	    sk_store_query(cx->s, "SELECT id FROM org_unit WHERE name = ? ORDER BY id LIMIT 2", p,
+	                   1, take_unit_id, &b, err);
+	if (e)
+		return e;
+	if (b.n == 0)
+		return sk_fail(err, SK_ERR_INVALID,
+		               "unknown unit '%s' (no unit has this id, code or name)", ref);
+	if (b.n > 1)
+		return sk_fail(err, SK_ERR_INVALID,
+		               "more than one unit is named '%s': give the unit's code", ref);
+	unit->id = b.id;
+	return SK_OK;
+}
+
 sk_err asset_unit_resolve(actx *cx, const char *ref, int64_t *id, sk_buf *err)
 {
 	*id = 0;
@@ -66,7 +99,7 @@ sk_err asset_unit_resolve(actx *cx, const char *ref, int64_t *id, sk_buf *err)
 	sk_err e = sk_org_get(cx->s, ref, &unit, err);
 	/* An unknown unit is bad input here, whichever door it came through. */
 	if (e == SK_ERR_NOT_FOUND)
-		e = SK_ERR_INVALID;
+		e = *ref ? unit_by_name(cx, ref, &unit, err) : SK_ERR_INVALID;
 	if (e)
 		return e;
 	*id = unit.id;
@@ -134,65 +167,98 @@ static int64_t parse_count(const char *s, int64_t min, int64_t max)
 
 #define V(f) (in->v[f] ? in->v[f] : "")
 
+/*
+ * A bad field: stop at it, or (cx->on_bad, an import) report it and go on
+ * with the next field, so that a row's every error is listed at once.
+ */
+static sk_err report_bad(actx *cx, sk_asset_field f, sk_err e, sk_asset_field *bad, int *nbad,
+                         sk_buf *err)
+{
+	*bad = f;
+	if (e != SK_ERR_INVALID || !cx->on_bad || !err)
+		return e;
+	cx->on_bad(cx->on_bad_ctx, f, err->data);
+	(*nbad)++;
+	return SK_OK;
+}
+
+#define BAD(f, ...)                                                                                \
+	do {                                                                                       \
+		if ((e = report_bad(cx, f, sk_fail(err, SK_ERR_INVALID, __VA_ARGS__), bad, &nbad,  \
+		                    err)))                                                         \
+			return e;                                                                  \
+	} while (0)
+#define CHECK(f, call)                                                                             \
+	((e = (call)) && (e = report_bad(cx, f, e, bad, &nbad, err)) ? true : (e = SK_OK, false))
+
 sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_field *bad,
                        sk_buf *err)
 {
 	memset(o, 0, sizeof(*o));
-	sk_err e;
+	sk_err e = SK_OK;
+	int nbad = 0;
 	char list[256];
+	bool missing[SK_AF__COUNT] = {0};
 	for (int f = 0; f < SK_AF__COUNT; f++)
 		if (af_required(f) && !*V(f)) {
-			*bad = (sk_asset_field)f;
-			return sk_fail(err, SK_ERR_INVALID, "is required");
+			missing[f] = true;
+			BAD((sk_asset_field)f, "is required");
 		}
-	*bad = SK_AF_UNIT;
-	if ((e = asset_unit_resolve(cx, V(SK_AF_UNIT), &o->unit_id, err)))
+	if (!missing[SK_AF_UNIT] &&
+	    CHECK(SK_AF_UNIT, asset_unit_resolve(cx, V(SK_AF_UNIT), &o->unit_id, err)))
 		return e;
-	*bad = SK_AF_TYPE;
 	const struct word *w = find_word(asset_types, NTYPES, V(SK_AF_TYPE));
-	if (!w) {
+	if (w)
+		o->type = w->name;
+	else if (!missing[SK_AF_TYPE]) {
 		asset_word_names(asset_types, NTYPES, list, sizeof(list));
-		return sk_fail(err, SK_ERR_INVALID, "unknown type '%s' (expected %s)",
-		               V(SK_AF_TYPE), list);
+		BAD(SK_AF_TYPE, "unknown type '%s' (expected %s)", V(SK_AF_TYPE), list);
 	}
-	o->type = w->name;
-	*bad = SK_AF_NAME;
-	if ((e = check_text_in(V(SK_AF_NAME), true, af(SK_AF_NAME)->max, false, cx->utf8_known,
-	                       err)))
+	if (!missing[SK_AF_NAME] &&
+	    CHECK(SK_AF_NAME, check_text_in(V(SK_AF_NAME), true, af(SK_AF_NAME)->max, false,
+	                                    cx->utf8_known, err)))
 		return e;
 	o->name = V(SK_AF_NAME);
-	*bad = SK_AF_QUANTITY;
 	o->quantity = *V(SK_AF_QUANTITY) ? parse_count(V(SK_AF_QUANTITY), 0, 1000000000) : 1;
 	if (o->quantity < 0)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "'%s' is not a whole number between 0 and 1000000000",
-		               V(SK_AF_QUANTITY));
+		BAD(SK_AF_QUANTITY, "'%s' is not a whole number between 0 and 1000000000",
+		    V(SK_AF_QUANTITY));
 	static const sk_asset_field plain[] = {SK_AF_LOCATION, SK_AF_DISPOSAL_METHOD,
 	                                       SK_AF_MANAGER};
-	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
-		*bad = plain[i];
-		if ((e = check_text_in(V(plain[i]), af_required(plain[i]), af(plain[i])->max, false,
-		                       cx->utf8_known, err)))
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (!missing[plain[i]] &&
+		    CHECK(plain[i], check_text_in(V(plain[i]), af_required(plain[i]),
+		                                  af(plain[i])->max, false, cx->utf8_known, err)))
 			return e;
-	}
 	o->location = V(SK_AF_LOCATION);
 	o->disposal_method = V(SK_AF_DISPOSAL_METHOD);
 	o->manager = V(SK_AF_MANAGER);
-	*bad = SK_AF_NOTE;
-	if ((e = check_text_in(V(SK_AF_NOTE), false, af(SK_AF_NOTE)->max, true, cx->utf8_known,
-	                       err)))
+	if (CHECK(SK_AF_NOTE, check_text_in(V(SK_AF_NOTE), false, af(SK_AF_NOTE)->max, true,
+	                                    cx->utf8_known, err)))
 		return e;
 	o->note = V(SK_AF_NOTE);
+	/* 管理番号 typed in Excel with full-width digits is the same number. */
+	if (*V(SK_AF_NUMBER)) {
+		if (CHECK(SK_AF_NUMBER,
+		          check_text_in(V(SK_AF_NUMBER), false, 3 * af(SK_AF_NUMBER)->max, false,
+		                        cx->utf8_known, err)))
+			return e;
+		fold_ascii(V(SK_AF_NUMBER), o->numbuf, sizeof(o->numbuf));
+		if (strlen(o->numbuf) >= af(SK_AF_NUMBER)->max)
+			BAD(SK_AF_NUMBER, "longer than %zu bytes", (size_t)af(SK_AF_NUMBER)->max);
+		else
+			o->number = o->numbuf;
+	}
 
 	static const sk_asset_field flags[] = {SK_AF_BACKUP, SK_AF_PERSONAL, SK_AF_MYNUMBER};
 	int *flag_out[] = {&o->backup, &o->personal, &o->mynumber};
 	for (size_t i = 0; i < 3; i++) {
-		*bad = flags[i];
 		*flag_out[i] = parse_bool(V(flags[i]));
-		if (*flag_out[i] == -2)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "'%s' is not yes or no (あり/なし, 有/無, yes/no, 1/0)",
-			               V(flags[i]));
+		if (*flag_out[i] == -2) {
+			BAD(flags[i], "'%s' is not yes or no (あり/なし, 有/無, yes/no, 1/0)",
+			    V(flags[i]));
+			*flag_out[i] = -1;
+		}
 	}
 	if (o->backup < 0)
 		o->backup = 0;
@@ -202,67 +268,63 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	 * error. */
 	if (o->personal < 0)
 		o->personal = o->mynumber;
-	if (o->mynumber && !o->personal) {
-		*bad = SK_AF_PERSONAL;
-		return sk_fail(err, SK_ERR_INVALID,
-		               "must be yes for an asset holding 特定個人情報 (it is personal "
-		               "information)");
-	}
+	if (o->mynumber && !o->personal)
+		BAD(SK_AF_PERSONAL, "must be yes for an asset holding 特定個人情報 (it is personal "
+		                    "information)");
 
 	static const sk_asset_field axes[] = {SK_AF_CONF, SK_AF_INTEG, SK_AF_AVAIL};
 	const char **lv[] = {&o->conf, &o->integ, &o->avail};
 	const scheme *sc = &cx->sc;
+	if ((e = with_scheme(cx, err))) {
+		*bad = SK_AF_CONF;
+		return e;
+	}
 	for (int a = 0; a < 3; a++) {
-		*bad = axes[a];
-		if ((e = with_scheme(cx, err)))
-			return e;
 		*lv[a] = level_parse(sc, a, V(axes[a]));
-		if (!*lv[a]) {
+		if (!*lv[a] && !missing[axes[a]]) {
 			asset_level_names(sc, a, list, sizeof(list));
-			return sk_fail(err, SK_ERR_INVALID,
-			               "'%s' is not a level of %s (expected %s)", V(axes[a]),
-			               axis_title(sc, a), list);
+			BAD(axes[a], "'%s' is not a level of %s (expected %s)", V(axes[a]),
+			    axis_title(sc, a), list);
 		}
 	}
-	*bad = SK_AF_ZONE;
 	w = find_word(asset_zones, NZONES, V(SK_AF_ZONE));
-	if (!w) {
+	if (w)
+		o->zone = w->name;
+	else if (!missing[SK_AF_ZONE]) {
 		asset_word_names(asset_zones, NZONES, list, sizeof(list));
-		return sk_fail(err, SK_ERR_INVALID, "unknown network zone '%s' (expected %s)",
-		               V(SK_AF_ZONE), list);
+		BAD(SK_AF_ZONE, "unknown network zone '%s' (expected %s)", V(SK_AF_ZONE), list);
 	}
-	o->zone = w->name;
 
-	*bad = SK_AF_RECOVERY_HOURS;
 	o->recovery_hours = -1;
-	if (*V(SK_AF_RECOVERY_HOURS)) {
+	if (*V(SK_AF_RECOVERY_HOURS) && o->avail) {
 		if (!level_is_top(sc, 2, o->avail))
-			return sk_fail(err, SK_ERR_INVALID,
-			               "a recovery time is set only for the highest availability "
-			               "level (%s%s)",
-			               axis_title(sc, 2),
-			               level_name(sc, 2, level_count(sc, 2) - 1));
-		o->recovery_hours = parse_count(V(SK_AF_RECOVERY_HOURS), 1, 8784);
-		if (o->recovery_hours < 0)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "'%s' is not a number of hours between 1 and 8784",
-			               V(SK_AF_RECOVERY_HOURS));
+			BAD(SK_AF_RECOVERY_HOURS,
+			    "a recovery time is set only for the highest availability level (%s%s)",
+			    axis_title(sc, 2), level_name(sc, 2, level_count(sc, 2) - 1));
+		else if ((o->recovery_hours = parse_count(V(SK_AF_RECOVERY_HOURS), 1, 8784)) < 0)
+			BAD(SK_AF_RECOVERY_HOURS,
+			    "'%s' is not a number of hours between 1 and 8784",
+			    V(SK_AF_RECOVERY_HOURS));
 	}
-	*bad = SK_AF_ACQUIRED_ON;
 	if (*V(SK_AF_ACQUIRED_ON)) {
 		sk_date d;
-		if ((e = sk_wareki_parse(V(SK_AF_ACQUIRED_ON), strlen(V(SK_AF_ACQUIRED_ON)), &d,
-		                         err)))
-			return e;
-		sk_date_format_iso(d, o->acquired_on);
-		char today[11];
-		sk_date_format_iso(asset_today_jst(), today);
-		if ((af(SK_AF_ACQUIRED_ON)->flags & SK_FF_PAST) &&
-		    strcmp(o->acquired_on, today) > 0)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "%s is in the future (today is %s in Japan)", o->acquired_on,
-			               today);
+		sk_err pe =
+		    sk_wareki_parse(V(SK_AF_ACQUIRED_ON), strlen(V(SK_AF_ACQUIRED_ON)), &d, err);
+		if (pe) {
+			if ((e = report_bad(cx, SK_AF_ACQUIRED_ON, pe, bad, &nbad, err)))
+				return e;
+		} else {
+			sk_date_format_iso(d, o->acquired_on);
+			char today[11];
+			sk_date_format_iso(asset_today_jst(), today);
+			if ((af(SK_AF_ACQUIRED_ON)->flags & SK_FF_PAST) &&
+			    strcmp(o->acquired_on, today) > 0)
+				BAD(SK_AF_ACQUIRED_ON, "%s is in the future (today is %s in Japan)",
+				    o->acquired_on, today);
+		}
 	}
+	if (nbad)
+		return SK_ERR_INVALID;
 	for (unsigned k = 0; k < cx->nlabels; k++) {
 		const struct label_slot *l = &cx->labels[k];
 		if (l->c == o->conf && l->i == o->integ && l->a == o->avail) {
@@ -282,6 +344,9 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	}
 	return SK_OK;
 }
+
+#undef BAD
+#undef CHECK
 
 sk_err asset_name_field(sk_err e, sk_asset_field f, sk_buf *err)
 {

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,7 +15,38 @@
 
 #define EXPORT_COLS (1 + SK_AF__COUNT + RO__COUNT - 1)
 
-/* The export row: 管理番号, the writable fields, then the read-only ones. */
+/* Where the columns an .xlsx export writes as numbers are (export_values' order). */
+enum {
+	X_NUMBER,
+	X_ID,
+	X_UNIT,
+	X_TYPE,
+	X_NAME,
+	X_QUANTITY,
+	X_LOCATION,
+	X_BACKUP,
+	X_DISPOSAL,
+	X_CONF,
+	X_INTEG,
+	X_AVAIL,
+	X_MANAGER,
+	X_ZONE,
+	X_PERSONAL,
+	X_MYNUMBER,
+	X_RECOVERY,
+	X_ACQUIRED,
+	X_NOTE,
+	X_LABEL,
+	X_STATUS,
+	X_DISPOSED_ON
+};
+
+/*
+ * The export row: 管理番号 (the city's number), 登録番号 (sekisho's), the
+ * other writable fields, then the read-only ones. A Japanese export names
+ * the owning unit as people do, by its name (an import takes names); the
+ * keyed one by its code, which is stable.
+ */
 static void export_values(const sk_asset *a, bool japanese, char nbuf[3][24],
                           const char *out[EXPORT_COLS])
 {
@@ -25,8 +57,9 @@ static void export_values(const sk_asset *a, bool japanese, char nbuf[3][24],
 		snprintf(nbuf[2], 24, "%lld", (long long)a->recovery_hours);
 	const char *yes = japanese ? "あり" : "yes", *no = japanese ? "なし" : "no";
 	size_t i = 0;
+	out[i++] = a->asset_number ? a->asset_number : "";
 	out[i++] = nbuf[0];
-	out[i++] = a->unit_code;
+	out[i++] = japanese ? a->unit_name : a->unit_code;
 	out[i++] = japanese ? asset_word_ja(asset_types, NTYPES, a->type) : a->type;
 	out[i++] = a->name;
 	out[i++] = nbuf[1];
@@ -53,9 +86,11 @@ static void export_values(const sk_asset *a, bool japanese, char nbuf[3][24],
 static void export_headings(bool japanese, const char *out[EXPORT_COLS])
 {
 	size_t i = 0;
+	out[i++] = japanese ? af(SK_AF_NUMBER)->ja : af(SK_AF_NUMBER)->key;
 	out[i++] = japanese ? ro(RO_ID)->ja : ro(RO_ID)->key;
 	for (int f = 0; f < SK_AF__COUNT; f++)
-		out[i++] = japanese ? af(f)->ja : af(f)->key;
+		if (f != SK_AF_NUMBER)
+			out[i++] = japanese ? af(f)->ja : af(f)->key;
 	for (int r = RO_LABEL; r < RO__COUNT; r++)
 		out[i++] = japanese ? ro(r)->ja : ro(r)->key;
 }
@@ -113,27 +148,51 @@ sk_err sk_asset_export_csv(sk_ctx *c, const sk_asset_filter *f, FILE *out, int e
 {
 	if (enc < SK_CSV_UTF8 || enc > SK_CSV_CP932)
 		return sk_fail(err, SK_ERR_INVALID, "unknown CSV encoding");
+	/*
+	 * The file is made in memory first: an export that fails (a character
+	 * CP932 cannot hold) hands out nothing and so records nothing; one that
+	 * is complete is recorded before its first byte goes out.
+	 */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	struct csv_out co = {NULL, japanese};
-	sk_err e = record_export(c, "csv", f, err);
+	sk_err e = sk_csv_writer_new(mem, (sk_csv_encoding)enc, &co.w, err);
+	if (!e) {
+		const char *heads[EXPORT_COLS];
+		export_headings(japanese, heads);
+		e = sk_csv_write_record(co.w, heads, EXPORT_COLS, err);
+		if (!e)
+			e = sk_asset_list(c, f, csv_row, &co, err);
+		if (!e)
+			e = sk_csv_writer_finish(co.w, err);
+		sk_csv_writer_free(co.w);
+	}
+	if (fclose(mem) != 0 && !e)
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (!e)
-		e = sk_csv_writer_new(out, (sk_csv_encoding)enc, &co.w, err);
-	if (e)
-		return e;
-	const char *heads[EXPORT_COLS];
-	export_headings(japanese, heads);
-	e = sk_csv_write_record(co.w, heads, EXPORT_COLS, err);
-	if (!e)
-		e = sk_asset_list(c, f, csv_row, &co, err);
-	if (!e)
-		e = sk_csv_writer_finish(co.w, err);
-	sk_csv_writer_free(co.w);
+		e = record_export(c, "csv", f, err);
+	if (!e && len && fwrite(buf, 1, len, out) != len)
+		e = sk_fail(err, SK_ERR_IO, "cannot write the export: %s", strerror(errno));
+	free(buf);
 	return e;
 }
 
 /* Column widths of the Excel register, in characters, in export order. */
 static const double xlsx_widths[EXPORT_COLS] = {
-    8, 12, 14, 30, 8, 18, 10, 20, 7, 7, 7, 14, 18, 8, 10, 10, 12, 24, 26, 8, 12, 12, 24,
+    12, 8, 16, 14, 30, 8, 18, 10, 20, 7, 7, 7, 14, 18, 8, 10, 10, 12, 24, 26, 8, 12, 12, 24,
 };
+
+/* A level as a number cell when its name is a number ("3"), so that the register sorts. */
+static sk_xlsx_cell level_cell(const char *name)
+{
+	size_t n = strlen(name);
+	if (n && n <= 9 && strspn(name, "0123456789") == n)
+		return (sk_xlsx_cell){SK_XLSX_NUMBER, NULL, (double)strtol(name, NULL, 10)};
+	return (sk_xlsx_cell){SK_XLSX_TEXT, name, 0};
+}
 
 static sk_err xlsx_row(void *ctx, const sk_asset *a, sk_buf *err)
 {
@@ -145,14 +204,17 @@ static sk_err xlsx_row(void *ctx, const sk_asset *a, sk_buf *err)
 	for (size_t i = 0; i < EXPORT_COLS; i++)
 		cells[i] = (sk_xlsx_cell){SK_XLSX_TEXT, vals[i], 0};
 	/* Numbers and dates as Excel values, so that the ledger sorts and sums. */
-	cells[0] = (sk_xlsx_cell){SK_XLSX_NUMBER, NULL, (double)a->id};
-	cells[4] = (sk_xlsx_cell){SK_XLSX_NUMBER, NULL, (double)a->quantity};
+	cells[X_ID] = (sk_xlsx_cell){SK_XLSX_NUMBER, NULL, (double)a->id};
+	cells[X_QUANTITY] = (sk_xlsx_cell){SK_XLSX_NUMBER, NULL, (double)a->quantity};
+	cells[X_CONF] = level_cell(a->conf);
+	cells[X_INTEG] = level_cell(a->integ);
+	cells[X_AVAIL] = level_cell(a->avail);
 	if (a->recovery_hours >= 0)
-		cells[15] = (sk_xlsx_cell){SK_XLSX_NUMBER, NULL, (double)a->recovery_hours};
+		cells[X_RECOVERY] = (sk_xlsx_cell){SK_XLSX_NUMBER, NULL, (double)a->recovery_hours};
 	if (a->acquired_on)
-		cells[16] = (sk_xlsx_cell){SK_XLSX_DATE, a->acquired_on, 0};
+		cells[X_ACQUIRED] = (sk_xlsx_cell){SK_XLSX_DATE, a->acquired_on, 0};
 	if (a->disposed_on)
-		cells[20] = (sk_xlsx_cell){SK_XLSX_DATE, a->disposed_on, 0};
+		cells[X_DISPOSED_ON] = (sk_xlsx_cell){SK_XLSX_DATE, a->disposed_on, 0};
 	return sk_xlsx_row(x, cells, EXPORT_COLS, err);
 }
 
@@ -186,7 +248,17 @@ sk_err sk_asset_export_xlsx(sk_ctx *c, const sk_asset_filter *f, const char *pat
 	sk_date_format_wareki(d, &wa);
 	snprintf(sub, sizeof(sub), "出力日: %s（%s）", wa.data, today);
 	sk_buf_free(&wa);
-	e = sk_xlsx_title(x, "情報資産台帳", sub, EXPORT_COLS, err);
+	/* 「八王子市 情報資産台帳」: the city's name, from the profile in force, when there is one.
+	 */
+	const sk_policy *pol = NULL;
+	const char *city = !sk_ctx_policy(c, &pol, NULL) && pol ? sk_policy_city_name(pol) : NULL;
+	char title[256];
+	sk_buf wt = SK_BUF_INIT(64);
+	sk_date_format_wareki(d, &wt);
+	snprintf(title, sizeof(title), "%s%s情報資産台帳（%s現在）", city ? city : "",
+	         city ? " " : "", wt.data ? wt.data : today);
+	sk_buf_free(&wt);
+	e = sk_xlsx_title(x, title, sub, EXPORT_COLS, err);
 	if (!e)
 		e = sk_xlsx_header(x, heads, xlsx_widths, EXPORT_COLS, err);
 	if (!e)

@@ -209,6 +209,14 @@ typedef struct actx {
 	bool sc_loaded;
 	struct unit_slot *units; /* allocated on first use */
 	size_t nunits;
+	/*
+	 * When set, asset_normalize reports every bad field of the input to
+	 * on_bad (the field and the message) and goes on checking the others, so
+	 * that an import lists every error of a row at once; it still returns
+	 * SK_ERR_INVALID in the end.
+	 */
+	void (*on_bad)(void *ctx, sk_asset_field f, const char *msg);
+	void *on_bad_ctx;
 } actx;
 
 /* Frees the unit cache (asset_check.c). */
@@ -224,7 +232,11 @@ static inline sk_err with_scheme(actx *cx, sk_buf *err)
 	return e;
 }
 
-/* Resolves a unit reference (id or code) to its id; 0 and a message when there is none. */
+/*
+ * Resolves a unit reference (id, code, or the unit's name as a register
+ * writes it, "情報政策課") to its id; 0 and a message when there is none or
+ * when the name is shared by several units.
+ */
 sk_err asset_unit_resolve(actx *cx, const char *ref, int64_t *id, sk_buf *err);
 
 /* --- permission (SPEC C4) --- */
@@ -257,10 +269,12 @@ typedef struct norm {
 	int64_t unit_id;
 	const char *type, *name, *location, *disposal_method, *conf, *integ, *avail, *manager,
 	    *zone, *note;
+	const char *number;               /* 管理番号 folded to ASCII (numbuf), or NULL */
 	int64_t quantity, recovery_hours; /* recovery_hours -1: none */
 	int backup, personal, mynumber;
 	char acquired_on[11]; /* "" when none */
 	char label[160];
+	char numbuf[65];
 } norm;
 
 /* Checks a text of at most max bytes (newlines only when newlines), not empty when required. */
@@ -283,7 +297,8 @@ sk_err asset_name_field(sk_err e, sk_asset_field f, sk_buf *err);
 	"a.id, a.unit_id, o.code, o.name, a.type, a.name, a.quantity, a.location, a.backup, "      \
 	"a.disposal_method, a.conf, a.integ, a.avail, a.manager, a.zone, a.personal, "             \
 	"a.mynumber, a.recovery_hours, a.label, a.acquired_on, a.note, a.status, a.disposed_on, "  \
-	"a.disposal_operator, a.disposal_record, a.import_id, a.created_at, a.updated_at"
+	"a.disposal_operator, a.disposal_record, a.import_id, a.created_at, a.updated_at, "        \
+	"a.asset_number"
 #define ASSET_FROM " FROM assets a JOIN org_unit o ON o.id = a.unit_id"
 
 static inline const char *opt_text(const sk_row *r, size_t i)
@@ -322,6 +337,7 @@ static inline void row_to_asset(const sk_row *r, sk_asset *a)
 	a->import_id = sk_row_is_null(r, 25) ? 0 : sk_row_int(r, 25);
 	a->created_at = sk_row_int(r, 26);
 	a->updated_at = sk_row_int(r, 27);
+	a->asset_number = opt_text(r, 28);
 }
 
 /* What asset_load() makes of the row besides the checks' facts. */
@@ -373,12 +389,27 @@ sk_date asset_today_jst(void);
 
 /* --- writing (asset.c; asset_import.c writes batches) --- */
 
+/* The asset holding 管理番号 number (any scope, any status), or 0; number NULL: 0. */
+sk_err asset_number_owner(actx *cx, const char *number, int64_t *id, sk_buf *err);
+
+/* SK_ERR_CONFLICT when number is the 管理番号 of an asset other than self (0: none). */
+sk_err asset_number_free(actx *cx, const char *number, int64_t self, sk_buf *err);
+
+/*
+ * Writes n over asset id, whose image before (sk_asset_json) the caller
+ * loaded in scope for writing, with its "asset.update" entry, in a nested
+ * transaction; *changed says whether anything changed (nothing is written
+ * otherwise).
+ */
+sk_err asset_write_update(actx *cx, int64_t id, const norm *n, json_t *before, bool *changed,
+                          sk_buf *err);
+
 #define INSERT_HEAD                                                                                \
 	"INSERT INTO assets(unit_id, type, name, quantity, location, backup, disposal_method, "    \
 	"conf, integ, avail, manager, zone, personal, mynumber, recovery_hours, label, "           \
-	"acquired_on, note, status, import_id, created_at, updated_at) VALUES "
-#define INSERT_ROW    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)"
-#define INSERT_PARAMS 21
+	"acquired_on, note, status, import_id, created_at, updated_at, asset_number) VALUES "
+#define INSERT_ROW    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)"
+#define INSERT_PARAMS 22
 
 static inline void bind_norm(const norm *n, int64_t import_id, int64_t now, sk_val *p)
 {
@@ -404,6 +435,7 @@ static inline void bind_norm(const norm *n, int64_t import_id, int64_t now, sk_v
 	p[i++] = import_id ? SK_VINT(import_id) : SK_VNULL;
 	p[i++] = SK_VINT(now);
 	p[i++] = SK_VINT(now);
+	p[i++] = n->number ? sk_vtext(n->number) : SK_VNULL;
 }
 
 #endif

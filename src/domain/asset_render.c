@@ -97,6 +97,8 @@ sk_err sk_asset_render(const sk_asset *a, sk_buf *out)
 #define VAL(x) (e = e ? e : (x))
 	KEY("{\"id\":");
 	VAL(put_int(out, a->id));
+	KEY(",\"asset_number\":");
+	VAL(put_str(out, a->asset_number));
 	KEY(",\"unit\":");
 	VAL(put_int(out, a->unit_id));
 	KEY(",\"unit_code\":");

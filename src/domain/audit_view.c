@@ -42,6 +42,19 @@ static sk_err object_unit(sk_store *s, const char *object, int64_t *unit, sk_buf
 	return e;
 }
 
+/*
+ * An asset removed as entered by mistake (asset.remove) is gone from the
+ * register, but its entries stay readable where it was: its unit is the one
+ * its images name.
+ */
+static int64_t image_unit(json_t *entry)
+{
+	json_t *u = json_object_get(json_object_get(entry, "before"), "unit");
+	if (!json_is_integer(u))
+		u = json_object_get(json_object_get(entry, "after"), "unit");
+	return json_is_integer(u) ? json_integer_value(u) : 0;
+}
+
 /* Withholds the 機密性3 details of an asset entry's images. */
 static void withhold(const sk_policy *pol, json_t *entry)
 {
@@ -87,6 +100,8 @@ sk_err sk_audit_view_find(sk_ctx *c, const sk_audit_filter *f, bool newest, int6
 			if (!all) {
 				if ((e = object_unit(c->store, object ? object : "", &unit, err)))
 					break;
+				if (!unit && object && strncmp(object, "asset:", 6) == 0)
+					unit = image_unit(x);
 				if (!unit || !sk_authz_can(c, SK_CAP_AUDIT_READ, unit))
 					continue;
 			}

@@ -75,6 +75,10 @@ static const sk_field asset_fields[SK_AF__COUNT] = {
                            "a date, western or 和暦"},
     [SK_AF_NOTE] = {"note", "備考", "Note", SK_FT_LONGTEXT, NOTE_MAX, 0, 0, SK_FF_DETAIL, "",
                     "備考", "a note"},
+    [SK_AF_NUMBER] = {"asset_number", "管理番号", "Asset number", SK_FT_TEXT, 64, 0, 0, 0,
+                      "資産番号|台帳番号|管理No.|管理No|管理ＮＯ．",
+                      "市の台帳の管理番号（一意。再取込みでは同じ番号の資産を更新）",
+                      "the city's own number, unique; a re-import updates the asset holding it"},
 };
 
 const sk_schema sk_schema_asset = {"asset", "情報資産", "Information asset", asset_fields,
@@ -82,8 +86,8 @@ const sk_schema sk_schema_asset = {"asset", "情報資産", "Information asset",
 
 /* The columns the register adds to what is entered: shown and exported, never written. */
 static const sk_field asset_record_fields[] = {
-    {"id", "管理番号", "Asset number", SK_FT_INT, 0, 1, INT64_MAX, 0, "", "台帳の管理番号",
-     "the register's number"},
+    {"id", "登録番号", "Register id", SK_FT_INT, 0, 1, INT64_MAX, 0, "", "sekisho が付けた登録番号",
+     "the number sekisho gave the asset"},
     {"label", "分類の表示", "Classification label", SK_FT_TEXT, TEXT_MAX, 0, 0, 0, "",
      "分類から定まる表示", "the label the classification gives"},
     {"status", "状態", "Status", SK_FT_WORD, WORD_MAX, 0, 0, 0, "", "使用中または廃棄済み",
@@ -121,6 +125,16 @@ static const sk_field dispose_fields[] = {
 };
 const sk_schema sk_schema_asset_dispose = {"asset_dispose", "情報資産の廃棄", "Asset disposal",
                                            dispose_fields, N(dispose_fields)};
+
+/* Removing a row entered by mistake: a correction of the register, not a disposal (廃棄). */
+static const sk_field remove_fields[] = {
+    {"reason", "訂正の理由", "Reason", SK_FT_LONGTEXT, 1000, 0, 0, SK_FF_REQUIRED, "",
+     "誤って登録した理由（例: 二重登録、別の課の資産）",
+     "why the row was a mistake (entered twice, another unit's asset)"},
+};
+const sk_schema sk_schema_asset_remove = {"asset_remove", "情報資産の登録の取消し",
+                                          "Removal of an asset entered by mistake", remove_fields,
+                                          N(remove_fields)};
 
 /* --- decisions (SPEC §3) --- */
 

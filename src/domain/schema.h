@@ -75,6 +75,7 @@ extern const sk_schema sk_schema_asset;
 /* The register's read-only columns (管理番号, 分類の表示, 状態, 廃棄日 …), in export order. */
 extern const sk_schema sk_schema_asset_record;
 extern const sk_schema sk_schema_asset_dispose;
+extern const sk_schema sk_schema_asset_remove;
 extern const sk_schema sk_schema_asset_decision;
 extern const sk_schema sk_schema_decide;
 /* A policy version's import (issue #16): the profile's text and where it came from. */

@@ -88,6 +88,21 @@ void sk_api_asset_dispose(sk_http_rctx *r)
 	sk_buf_free(&err);
 }
 
+void sk_api_asset_remove(sk_http_rctx *r)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_asset_remove(&c, r->id, sk_http_field_text(r, "reason"), &err);
+	sk_ctx_fini(&c);
+	if (e)
+		sk_http_reply_fail(r, e, &err);
+	else
+		sk_http_reply_json(r, 200,
+		                   json_pack("{s:I, s:b}", "id", (json_int_t)r->id, "removed", 1));
+	sk_buf_free(&err);
+}
+
 void sk_api_asset_history(sk_http_rctx *r)
 {
 	json_t *j = NULL;

@@ -351,6 +351,7 @@ void sk_api_asset_add(sk_http_rctx *r);
 void sk_api_asset_get(sk_http_rctx *r);
 void sk_api_asset_update(sk_http_rctx *r);
 void sk_api_asset_dispose(sk_http_rctx *r);
+void sk_api_asset_remove(sk_http_rctx *r);
 void sk_api_asset_history(sk_http_rctx *r);
 void sk_api_decision(sk_http_rctx *r);
 void sk_api_request_file(sk_http_rctx *r);

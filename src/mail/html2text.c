@@ -263,8 +263,136 @@ static void enter(writer *w, frame *f)
 	f->text_start = w->out->len;
 }
 
-static void leave(writer *w, const frame *f, bool defang)
+/* --- a link's text that shows another host than the link's own --- */
+
+#define HOST_MAX 256
+
+static bool host_char(unsigned char c)
 {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.';
+}
+
+/* Copies a host of n bytes lower-cased, without a trailing dot; false when it is none. */
+static bool take_host(const char *h, size_t n, char out[HOST_MAX])
+{
+	while (n && h[n - 1] == '.')
+		n--;
+	if (!n || n >= HOST_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] + 32 : h[i]);
+	out[n] = '\0';
+	return true;
+}
+
+/* The host an address leads to: after "scheme://" and any "user@", or a mailto's domain. */
+static bool href_host(const char *href, char out[HOST_MAX])
+{
+	const char *h;
+	if (strncasecmp(href, "mailto:", 7) == 0) {
+		const char *at = strchr(href + 7, '@');
+		if (!at)
+			return false;
+		h = at + 1;
+		return take_host(h, strcspn(h, "?>,; "), out);
+	}
+	const char *sep = strstr(href, "://");
+	if (!sep)
+		return false;
+	h = sep + 3;
+	size_t auth = strcspn(h, "/?#");
+	const char *at = memchr(h, '@', auth);
+	while (at) { /* the last '@' of the authority ends the user part */
+		auth -= (size_t)(at + 1 - h);
+		h = at + 1;
+		at = memchr(h, '@', auth);
+	}
+	if (*h == '[') /* an IPv6 literal: compared as it is written */
+		return take_host(h, strcspn(h, "]/?#") + (h[strcspn(h, "]/?#")] == ']'), out);
+	return take_host(h, strcspn(h, ":/?#"), out);
+}
+
+/*
+ * The host the text of a link shows, if it shows one: a URL's host, an
+ * address's domain, or a word that looks like a domain name (letters, digits
+ * and hyphens in labels joined by dots, the last label letters only).
+ */
+static bool text_host(const char *t, size_t n, char out[HOST_MAX])
+{
+	for (size_t i = 0; i < n;) {
+		if (!host_char((unsigned char)t[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && host_char((unsigned char)t[j]))
+			j++;
+		/* "https://host": the word before "://" is the scheme; the host follows. */
+		if (j + 3 <= n && memcmp(t + j, "://", 3) == 0) {
+			size_t k = j + 3, a = k;
+			while (k < n && (host_char((unsigned char)t[k]) || t[k] == '@')) {
+				if (t[k] == '@')
+					a = k + 1;
+				k++;
+			}
+			if (k > a)
+				return take_host(t + a, k - a, out);
+			i = k;
+			continue;
+		}
+		/* user@host: the host. */
+		size_t w0 = i;
+		if (j < n && t[j] == '@') {
+			w0 = j + 1;
+			j = w0;
+			while (j < n && host_char((unsigned char)t[j]))
+				j++;
+		}
+		size_t wl = j - w0;
+		while (wl && t[w0 + wl - 1] == '.')
+			wl--;
+		const char *dot = wl ? memchr(t + w0, '.', wl) : NULL;
+		if (dot) {
+			const char *last = t + w0 + wl;
+			const char *ld = last;
+			while (ld > t + w0 && ld[-1] != '.')
+				ld--;
+			size_t tld = (size_t)(last - ld);
+			bool alpha = tld >= 2;
+			for (const char *c = ld; alpha && c < last; c++)
+				alpha = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
+			if (alpha && t[w0] != '.' && t[w0] != '-')
+				return take_host(t + w0, wl, out);
+		}
+		i = j;
+	}
+	return false;
+}
+
+/* Whether a and b are one host, or one is a subdomain of the other. */
+static bool same_site(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la == lb)
+		return strcmp(a, b) == 0;
+	const char *longer = la > lb ? a : b, *shorter = la > lb ? b : a;
+	size_t ll = la > lb ? la : lb, ls = la > lb ? lb : la;
+	return longer[ll - ls - 1] == '.' && strcmp(longer + ll - ls, shorter) == 0;
+}
+
+static void check_link(const sk_mail_html_opts *opts, const char *text, size_t tl, const char *href)
+{
+	char shown[HOST_MAX], target[HOST_MAX];
+	if (!opts->on_link_mismatch || !text_host(text, tl, shown) || !href_host(href, target))
+		return;
+	if (!same_site(shown, target))
+		opts->on_link_mismatch(opts->link_ctx, shown, target);
+}
+
+static void leave(writer *w, const frame *f, const sk_mail_html_opts *opts)
+{
+	bool defang = opts->defang_links;
 	unsigned fl = f->flags;
 	if (fl & H_PRE)
 		w->pre--;
@@ -277,6 +405,7 @@ static void leave(writer *w, const frame *f, bool defang)
 			text++;
 			tl--;
 		}
+		check_link(opts, text, tl, f->href);
 		const char *bare = f->href;
 		if (strncasecmp(bare, "mailto:", 7) == 0)
 			bare += 7;
@@ -351,7 +480,7 @@ static sk_err walk(const GumboNode *root, const sk_mail_html_opts *opts, writer 
 		    : f->node->type == GUMBO_NODE_DOCUMENT ? &f->node->v.document.children
 		                                           : NULL;
 		if (!kids || f->i >= kids->length) {
-			leave(w, f, opts->defang_links);
+			leave(w, f, opts);
 			depth--;
 			continue;
 		}

@@ -25,6 +25,15 @@ typedef struct sk_mail_html_opts {
 	size_t max_tags;   /* start tags allowed in the input */
 	size_t max_memory; /* bytes the parser may allocate */
 	bool defang_links; /* show addresses as hxxp://host[.]example */
+	/*
+	 * Called for a link whose text shows a host ("https://www.city.example/",
+	 * "www.city.example", "someone@city.example") other than the host its
+	 * address leads to (a subdomain of either counts as the same): the
+	 * classic disguise of a phishing link. Hosts are lower case. NULL: not
+	 * checked.
+	 */
+	void (*on_link_mismatch)(void *ctx, const char *shown_host, const char *target_host);
+	void *link_ctx;
 } sk_mail_html_opts;
 
 /*

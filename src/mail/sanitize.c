@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/sk_msg.h"
 #include "../core/sk_utf8.h"
 #include "../core/sk_version.h"
 #include "charset.h"
@@ -134,6 +135,26 @@ static void notice(run *r, const char *fmt, ...)
 	    json_array_append_new(r->notices, json_stringn(clean.data, clean.len)) != 0)
 		r->e = SK_ERR_NOMEM;
 	sk_buf_free(&clean);
+}
+
+/*
+ * A link whose text shows one host and leads to another (html2text.h), in
+ * the catalog's Japanese, the language of every notice. The hosts are
+ * defanged (city[.]example) so that the notice itself is no live link.
+ */
+static void link_mismatch(void *ctx, const char *shown, const char *target)
+{
+	run *r = ctx;
+	char a[3 * 256], b[3 * 256];
+	size_t k = 0;
+	for (const char *c = shown; *c && k + 4 < sizeof(a); c++)
+		k += (size_t)snprintf(a + k, sizeof(a) - k, *c == '.' ? "[.]" : "%c", *c);
+	k = 0;
+	for (const char *c = target; *c && k + 4 < sizeof(b); c++)
+		k += (size_t)snprintf(b + k, sizeof(b) - k, *c == '.' ? "[.]" : "%c", *c);
+	char msg[2048];
+	snprintf(msg, sizeof(msg), sk_msg_format(SK_M_MAIL_LINK_MISMATCH, SK_LANG_JA), a, b);
+	notice(r, "%s", msg);
 }
 
 static void hex32(const unsigned char h[32], char out[65])
@@ -859,7 +880,9 @@ static void take_text(run *r, sk_mime_part *part, bool html)
 	} else {
 		sk_mail_html_opts ho = {.max_tags = s->o.limits.max_html_tags,
 		                        .max_memory = s->o.limits.max_html_mem,
-		                        .defang_links = s->o.defang_links};
+		                        .defang_links = s->o.defang_links,
+		                        .on_link_mismatch = link_mismatch,
+		                        .link_ctx = r};
 		sk_buf herr = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		size_t before = r->body.len;
 		e = e ? e : sk_mail_html_to_text(s->text.data, s->text.len, &ho, &r->body, &herr);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../core/sk_clock.h"
+#include "../core/sk_utf8.h"
 #include "../core/sk_version.h"
 #include "policy_int.h"
 
@@ -50,6 +51,181 @@ static void token(const char *prefix, const char *s, char *out, size_t n)
 		out[k++] = ok ? (char)c : '-';
 	}
 	out[k] = '\0';
+}
+
+/*
+ * The words a citation's number is made of, spelled in ASCII: the parts of
+ * a policy ("基準 2(2)⑧イ" is std-2.2.8.i), the circled numbers and the
+ * katakana that number items (ア, イ, ウ ... as a, b, c ...: 五十音順, as
+ * the documents count them).
+ */
+static const struct {
+	const char *ja, *ascii;
+} id_words[] = {
+    {"基本方針", "policy"},
+    {"方針", "policy"},
+    {"対策基準", "std"},
+    {"基準", "std"},
+    {"別記", "annex"},
+    {"別表", "table"},
+    {"留意事項", "notes"},
+    {"附則", "suppl"},
+    {"第", ""},
+    {"章", ""},
+    {"条", ""},
+    {"項", ""},
+    {"号", ""},
+};
+
+static const char *const kana_order[] = {
+    "ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ", "サ", "シ", "ス", "セ", "ソ",
+    "タ", "チ", "ツ", "テ", "ト", "ナ", "ニ", "ヌ", "ネ", "ノ", "ハ", "ヒ", "フ", "ヘ", "ホ",
+    "マ", "ミ", "ム", "メ", "モ", "ヤ", "ユ", "ヨ", "ラ", "リ", "ル", "レ", "ロ", "ワ",
+};
+
+/* Appends a segment to out, separated by sep from what is there. */
+static void put_seg(char *out, size_t n, size_t *k, bool *sep, const char *seg)
+{
+	if (!*seg)
+		return;
+	if (*sep && *k && out[*k - 1] != '-' && out[*k - 1] != '.' && *k + 1 < n)
+		out[(*k)++] = '.';
+	*sep = false;
+	for (; *seg && *k + 1 < n; seg++)
+		out[(*k)++] = *seg;
+	out[*k] = '\0';
+}
+
+/*
+ * An OSCAL id from an article or chapter number ("基準 2(2)⑧イ" ->
+ * "std-2.2.8.b"): numbers, circled numbers and item katakana in order,
+ * joined by dots, the policy's parts by their ASCII names. *whole says
+ * whether every character was understood; when not, the caller numbers
+ * the item instead, since dropping what is not understood could make two
+ * ids the same.
+ */
+static void number_id(const char *prefix, const char *s, char *out, size_t n, bool *whole)
+{
+	size_t k = (size_t)snprintf(out, n, "%s", prefix), start = k;
+	bool sep = false;
+	*whole = true;
+	while (*s && k + 1 < n) {
+		const unsigned char *u = (const unsigned char *)s;
+		char seg[16];
+		if ((*u >= '0' && *u <= '9') ||
+		    (u[0] == 0xef && u[1] == 0xbc && u[2] >= 0x90 && u[2] <= 0x99)) {
+			size_t m = 0;
+			while (m + 1 < sizeof(seg)) {
+				u = (const unsigned char *)s;
+				if (*u >= '0' && *u <= '9') {
+					seg[m++] = (char)*u;
+					s++;
+				} else if (u[0] == 0xef && u[1] == 0xbc && u[2] >= 0x90 &&
+				           u[2] <= 0x99) {
+					seg[m++] = (char)('0' + u[2] - 0x90);
+					s += 3;
+				} else
+					break;
+			}
+			seg[m] = '\0';
+			sep = true;
+			put_seg(out, n, &k, &sep, seg);
+			sep = true;
+			continue;
+		}
+		/* ① (U+2460) .. ⑳ (U+2473): e2 91 a0 .. e2 91 b3 */
+		if (u[0] == 0xe2 && u[1] == 0x91 && u[2] >= 0xa0 && u[2] <= 0xb3) {
+			snprintf(seg, sizeof(seg), "%d", u[2] - 0xa0 + 1);
+			sep = true;
+			put_seg(out, n, &k, &sep, seg);
+			sep = true;
+			s += 3;
+			continue;
+		}
+		/* Ⅰ..Ⅻ (U+2160..216B) and ⅰ..ⅻ (U+2170..217B), the items under a katakana one */
+		if (u[0] == 0xe2 && u[1] == 0x85 &&
+		    ((u[2] >= 0xa0 && u[2] <= 0xab) || (u[2] >= 0xb0 && u[2] <= 0xbb))) {
+			static const char *const roman[] = {"i",  "ii", "iii", "iv",
+			                                    "v",  "vi", "vii", "viii",
+			                                    "ix", "x",  "xi",  "xii"};
+			sep = true;
+			put_seg(out, n, &k, &sep, roman[(u[2] & 0x0f) % 12]);
+			sep = true;
+			s += 3;
+			continue;
+		}
+		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z')) {
+			seg[0] = (char)(*u | 0x20);
+			seg[1] = '\0';
+			sep = true;
+			put_seg(out, n, &k, &sep, seg);
+			sep = true;
+			s++;
+			continue;
+		}
+		if (*u == '(' || *u == ')' || *u == '.' || *u == '-' || strncmp(s, "（", 3) == 0 ||
+		    strncmp(s, "）", 3) == 0) {
+			sep = true;
+			s += *u < 0x80 ? 1 : 3;
+			continue;
+		}
+		if (*u == ' ' || strncmp(s, "\xe3\x80\x80", 3) == 0) {
+			if (k > start && out[k - 1] != '-' && k + 1 < n)
+				out[k++] = '-';
+			out[k] = '\0';
+			sep = false;
+			s += *u == ' ' ? 1 : 3;
+			continue;
+		}
+		bool found = false;
+		for (size_t i = 0; !found && i < sizeof(kana_order) / sizeof(kana_order[0]); i++) {
+			size_t l = strlen(kana_order[i]);
+			if (strncmp(s, kana_order[i], l) == 0) {
+				seg[0] = (char)('a' + i % 26);
+				seg[1] = i >= 26 ? seg[0] : '\0';
+				seg[2] = '\0';
+				sep = true;
+				put_seg(out, n, &k, &sep, seg);
+				sep = true;
+				s += l;
+				found = true;
+			}
+		}
+		for (size_t i = 0; !found && i < sizeof(id_words) / sizeof(id_words[0]); i++) {
+			size_t l = strlen(id_words[i].ja);
+			if (strncmp(s, id_words[i].ja, l) == 0) {
+				if (*id_words[i].ascii) {
+					if (k > start && out[k - 1] != '-' && k + 1 < n)
+						out[k++] = '-';
+					out[k] = '\0';
+					sep = false;
+					put_seg(out, n, &k, &sep, id_words[i].ascii);
+				}
+				s += l;
+				found = true;
+			}
+		}
+		if (!found) { /* a character not understood: skipped whole */
+			*whole = false;
+			uint32_t cp;
+			size_t l = sk_utf8_decode((const unsigned char *)s, strlen(s), &cp);
+			s += l ? l : 1;
+		}
+	}
+	while (k > start && (out[k - 1] == '-' || out[k - 1] == '.'))
+		k--;
+	out[k] = '\0';
+	if (k == start)
+		*whole = false;
+}
+
+/* Whether id is one of the first n ids of list. */
+static bool id_taken(char (*list)[160], size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], id) == 0)
+			return true;
+	return false;
 }
 
 static json_t *prop(const char *name, const char *value)
@@ -126,18 +302,40 @@ sk_err sk_policy_export_oscal(const sk_policy *p, sk_buf *out)
 		json_object_set_new(meta, "remarks", json_string(p->city_source));
 	json_t *groups = json_array();
 	json_t *article_ctl[SK_POLICY_MAX_ARTICLES];
+	/*
+	 * Ids come from the numbers of chapters and articles ("基準 2" is ch-std-2,
+	 * "7(2)ア" art-7.2.a), never from their Japanese text, which a token
+	 * would reduce to dashes; a number not wholly understood, or one
+	 * already taken, falls back to the item's place (ch-3, art-12).
+	 */
+	char(*cids)[160] = calloc(p->n_articles ? p->n_articles : 1, sizeof(*cids));
+	if (!cids) {
+		json_decref(meta);
+		json_decref(groups);
+		return SK_ERR_NOMEM;
+	}
 	for (size_t i = 0; i < p->n_articles; i++) {
 		const sk_article *a = &p->articles[i];
-		char gid[160], cid[32], sid[48];
-		token("ch-", a->chapter, gid, sizeof(gid));
+		char gid[160], sid[200];
+		bool whole;
+		number_id("ch-", a->chapter, gid, sizeof(gid), &whole);
+		if (!whole) {
+			size_t ch = 0;
+			while (ch < p->n_chapters && strcmp(p->chapters[ch].id, a->chapter) != 0)
+				ch++;
+			snprintf(gid, sizeof(gid), "ch-%zu", ch + 1);
+		}
+		char *cid = cids[i];
+		number_id("art-", a->id, cid, sizeof(cids[i]), &whole);
+		if (!whole || id_taken(cids, i, cid))
+			snprintf(cid, sizeof(cids[i]), "art-%zu", i + 1);
 		json_t *g = find_group(groups, gid);
 		if (!g) {
 			g = json_pack("{s:s, s:s, s:[]}", "id", gid, "title",
 			              chapter_title(p, a->chapter), "controls");
 			json_array_append_new(groups, g);
 		}
-		snprintf(cid, sizeof(cid), "art-%zu", i + 1);
-		snprintf(sid, sizeof(sid), "art-%zu_smt", i + 1);
+		snprintf(sid, sizeof(sid), "%s_smt", cid);
 		json_t *props = json_array();
 		json_array_append_new(props,
 		                      json_pack("{s:s, s:s}", "name", "label", "value", a->id));
@@ -171,6 +369,7 @@ sk_err sk_policy_export_oscal(const sk_policy *p, sk_buf *out)
 		}
 		json_array_append_new(list, rule_control(r));
 	}
+	free(cids);
 	json_t *doc = json_pack("{s:{s:s, s:o, s:o}}", "catalog", "uuid", uuid, "metadata", meta,
 	                        "groups", groups);
 	if (!doc)

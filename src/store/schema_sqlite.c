@@ -292,4 +292,8 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
     "  request_id INTEGER UNIQUE REFERENCES requests(id));"
     "CREATE UNIQUE INDEX policy_versions_active ON policy_versions(status) "
     "WHERE status = 'active';",
+    /* 9: the city's own asset number (管理番号), which makes a re-import update an asset rather
+     * than add it again; unique in the installation, none for assets entered without one. */
+    "ALTER TABLE assets ADD COLUMN asset_number TEXT;"
+    "CREATE UNIQUE INDEX assets_number ON assets(asset_number);",
 };

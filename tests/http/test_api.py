@@ -192,6 +192,23 @@ check(got[2]["status"] == "disposed", "disposal not recorded")
 expect_error(mgr.call("PATCH", "/api/v1/assets/%d" % aid, {"location": "x"}), 409, "conflict", "",
              "change a disposed asset")
 
+# --- a row entered by mistake is removed as a correction (its own entry), not disposed of ---
+seq0 = audit_size()
+got = mgr.call("POST", "/api/v1/assets", dict(new_asset, name="二重登録の端末", asset_number="API-1"))
+expect(got, 201, "add the mistaken asset")
+check(got[2]["asset_number"] == "API-1", "asset_number: %r" % got[2])
+mistake = got[2]["id"]
+expect_error(mgr.call("POST", "/api/v1/assets/%d/remove" % mistake, {}), 400, "invalid_input",
+             "reason", "remove without a reason")
+expect_error(staff.call("POST", "/api/v1/assets/%d/remove" % mistake, {"reason": "x"}), 403,
+             "forbidden", "", "staff may not remove")
+got = mgr.call("POST", "/api/v1/assets/%d/remove" % mistake, {"reason": "二重登録"})
+expect(got, 200, "remove the mistaken asset")
+expect_error(mgr.call("GET", "/api/v1/assets/%d" % mistake), 404, "not_found", "", "removed asset")
+entries = admin.call("GET", "/api/v1/audit?after=%d&limit=1000" % seq0)[2]
+check([e["action"] for e in entries if e["object"] == "asset:%d" % mistake]
+      == ["asset.add", "asset.remove"], "the removal's entries: %r" % entries[-3:])
+
 # --- bad input: each a 4xx naming the problem, nothing written ---
 n_assets, n_audit = asset_count(), audit_size()
 

@@ -78,6 +78,7 @@ ROUTES = {
     ("GET", "/api/v1/assets/{id}"): "asset.read",
     ("PATCH", "/api/v1/assets/{id}"): "asset.write",
     ("DELETE", "/api/v1/assets/{id}"): "asset.write",
+    ("POST", "/api/v1/assets/{id}/remove"): "asset.write",
     ("GET", "/api/v1/assets/{id}/history"): "asset.read",
     ("POST", "/api/v1/decisions"): "decide",
     ("GET", "/api/v1/org"): "org.read",
@@ -247,6 +248,7 @@ def req_for(method, path, unit, role):
         ("PATCH", "/api/v1/assets/{id}"): (200, True, ("/api/v1/assets/%d" % aid,
                                                        {"location": "room %d" % n})),
         ("DELETE", "/api/v1/assets/{id}"): (200, True, None),
+        ("POST", "/api/v1/assets/{id}/remove"): (200, True, None),
         ("GET", "/api/v1/assets/{id}/history"): (200, True,
                                                  ("/api/v1/assets/%d/history" % aid, None)),
         ("POST", "/api/v1/decisions"): (200, True, ("/api/v1/decisions",
@@ -334,6 +336,10 @@ def req_for(method, path, unit, role):
     if method == "DELETE":
         fresh = city.add_asset(unit)
         spec = ("/api/v1/assets/%d" % fresh, {"operator": "op", "record": "shredded"})
+    if method == "POST" and path == "/api/v1/assets/{id}/remove":
+        # A fresh asset each time: a removal leaves nothing to remove again.
+        fresh = city.add_asset(unit)
+        spec = ("/api/v1/assets/%d/remove" % fresh, {"reason": "entered twice"})
     if method == "POST" and path == "/api/v1/login":
         login = city.login.get(role, "u-norole")
         spec = (path, {"login": login, "password": password_for(login)})

@@ -262,6 +262,71 @@ static void test_sanitize_message(void **state)
 	sk_mail_sanitizer_free(s);
 }
 
+/* The number of notices about disguised links, and whether one names both hosts (defanged). */
+static size_t link_notices(json_t *j, const char *shown, const char *target)
+{
+	size_t i, n = 0;
+	json_t *v;
+	json_array_foreach (json_object_get(j, "notices"), i, v) {
+		const char *t = json_string_value(v);
+		if (!strstr(t, "[link_host_mismatch]"))
+			continue;
+		n++;
+		if (shown && (!strstr(t, shown) || !strstr(t, target)))
+			fail_msg("notice '%s' lacks '%s' or '%s'", t, shown, target);
+		/* In Japanese, from the catalog. */
+		assert_non_null(strstr(t, "実際の行き先"));
+	}
+	return n;
+}
+
+static json_t *html_mail(sk_mail_sanitizer *s, const char *html, sk_mail_result *r)
+{
+	static char msg[4096];
+	snprintf(msg, sizeof(msg),
+	         "From: portal@example.jp\nSubject: x\nContent-Type: text/html; charset=utf-8\n\n"
+	         "<html><body>%s</body></html>\n",
+	         html);
+	return sanitize(s, msg, 0, r);
+}
+
+/* A link whose text shows one host and whose address leads to another is pointed out. */
+static void test_link_host_mismatch(void **state)
+{
+	(void)state;
+	sk_mail_sanitizer *s = sanitizer(1000, 32);
+	sk_mail_result r;
+	static const struct {
+		const char *html, *shown, *target;
+		size_t notices;
+	} cases[] = {
+	    /* the text shows the city's portal, the address another site */
+	    {"<a href=\"https://evil.example/login\">https://www.city.narita.chiba.jp/portal</a>",
+	     "www[.]city[.]narita[.]chiba[.]jp", "evil[.]example", 1},
+	    {"こちら（<a href=\"http://203.0.113.5/\">www.city.hachioji.tokyo.jp</a>）",
+	     "www[.]city[.]hachioji[.]tokyo[.]jp", "203[.]0[.]113[.]5", 1},
+	    {"<a href=\"https://user@evil.example/\">info@City.Niigata.lg.jp</a>",
+	     "city[.]niigata[.]lg[.]jp", "evil[.]example", 1},
+	    {"<a href=\"mailto:a@evil.example\">soumu@city.example.jp</a>", "city[.]example[.]jp",
+	     "evil[.]example", 1},
+	    /* the same host, a subdomain, or a text that shows no host: nothing to say */
+	    {"<a href=\"https://www.city.narita.chiba.jp/x\">www.city.narita.chiba.jp</a>", NULL,
+	     NULL, 0},
+	    {"<a href=\"https://www.city.narita.chiba.jp/x\">city.narita.chiba.jp</a>", NULL, NULL,
+	     0},
+	    {"<a href=\"https://evil.example/login\">こちら（市役所ポータル）</a>", NULL, NULL, 0},
+	    {"<a href=\"https://evil.example/\">version 1.2 of the form</a>", NULL, NULL, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *j = html_mail(s, cases[i].html, &r);
+		size_t n = link_notices(j, cases[i].shown, cases[i].target);
+		if (n != cases[i].notices)
+			fail_msg("case %zu (%s): %zu notices", i, cases[i].html, n);
+		sk_mail_result_free(&r);
+	}
+	sk_mail_sanitizer_free(s);
+}
+
 static void test_addresses(void **state)
 {
 	(void)state;
@@ -461,6 +526,7 @@ int main(void)
 	    cmocka_unit_test(test_html_to_text),
 	    cmocka_unit_test(test_html_limits),
 	    cmocka_unit_test(test_sanitize_message),
+	    cmocka_unit_test(test_link_host_mismatch),
 	    cmocka_unit_test(test_addresses),
 	    cmocka_unit_test(test_sha256_of_parts),
 	    cmocka_unit_test(test_base64_layouts),

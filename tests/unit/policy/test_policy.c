@@ -1230,6 +1230,72 @@ static void test_coverage_and_oscal(void **state)
 	sk_policy_free(p);
 }
 
+static void collect_ids(json_t *node, json_t *ids)
+{
+	if (json_is_object(node)) {
+		json_t *id = json_object_get(node, "id");
+		if (json_is_string(id))
+			json_array_append(ids, id);
+		const char *k;
+		json_t *v;
+		json_object_foreach (node, k, v)
+			collect_ids(v, ids);
+	} else if (json_is_array(node)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach (node, i, v)
+			collect_ids(v, ids);
+	}
+}
+
+/* OSCAL ids come from the article numbers, so Japanese numbering survives (issue 15 item 7). */
+static void test_oscal_ids(void **state)
+{
+	(void)state;
+	sk_policy *p = NULL;
+	sk_buf diag = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_policy_open("narita", &p, &diag), SK_OK);
+	sk_buf out = SK_BUF_INIT(1u << 24);
+	assert_int_equal(sk_policy_export_oscal(p, &out), SK_OK);
+	json_error_t je;
+	json_t *j = json_loads(out.data, 0, &je);
+	assert_non_null(j);
+	json_t *groups = json_object_get(json_object_get(j, "catalog"), "groups");
+	/* 成田: 方針, 基準 1, 基準 2 ... */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(groups, 0), "id")),
+	                    "ch-policy");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(groups, 2), "id")),
+	                    "ch-std-2");
+	json_t *ids = json_array();
+	collect_ids(groups, ids);
+	bool seen_item = false;
+	size_t i;
+	json_t *v;
+	json_array_foreach (ids, i, v) {
+		const char *id = json_string_value(v);
+		/* OSCAL's token: a letter or '_' first, then letters, digits, '_', '-', '.' */
+		assert_true((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' && id[0] <= 'Z') ||
+		            id[0] == '_');
+		for (const char *c = id; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.'))
+				fail_msg("id '%s' is not an OSCAL token", id);
+		assert_null(strstr(id, "--"));
+		for (size_t k = i + 1; k < json_array_size(ids); k++)
+			if (strcmp(id, json_string_value(json_array_get(ids, k))) == 0)
+				fail_msg("id '%s' is used twice", id);
+		/* 基準 5(2)①イⅰ */
+		if (strcmp(id, "art-std-5.2.1.b.i") == 0)
+			seen_item = true;
+	}
+	assert_true(seen_item);
+	json_decref(ids);
+	json_decref(j);
+	sk_buf_free(&out);
+	sk_buf_free(&diag);
+	sk_policy_free(p);
+}
+
 static void test_builtins(void **state)
 {
 	(void)state;
@@ -1388,6 +1454,7 @@ int main(void)
 	    cmocka_unit_test(test_password_check),
 	    cmocka_unit_test(test_password_floor),
 	    cmocka_unit_test(test_coverage_and_oscal),
+	    cmocka_unit_test(test_oscal_ids),
 	    cmocka_unit_test(test_builtins),
 	    cmocka_unit_test(test_several_approvers),
 	    cmocka_unit_test(test_asset_type_and_to_zone),
