@@ -135,6 +135,7 @@ static const struct {
                                "送信しています。詳しい内容は sekisho にログインしてご確認ください。"
                                "\n"},
 #define M(id, en, ja) [SK_M_##id] = {en, ja},
+#include "sk_msg_text.def"
 #include "sk_msg_ui.def"
 #undef M
 };

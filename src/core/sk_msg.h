@@ -100,6 +100,10 @@ typedef enum sk_msg_id {
 	SK_M_RECORD_NO_RETENTION,
 	SK_M_RECORD_KEPT_FOREVER,
 	SK_M_RECORD_IN_PERIOD,
+/* the domain and the CLI: sk_msg_text.def */
+#define M(id, en, ja) SK_M_##id,
+#include "sk_msg_text.def"
+#undef M
 /* the web UI (src/web): sk_msg_ui.def */
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_ui.def"

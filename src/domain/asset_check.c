@@ -149,13 +149,10 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	if ((e = asset_unit_resolve(cx, V(SK_AF_UNIT), &o->unit_id, err)))
 		return e;
 	*bad = SK_AF_TYPE;
-	const struct word *w = find_word(asset_types, NTYPES, V(SK_AF_TYPE));
-	if (!w) {
-		asset_word_names(asset_types, NTYPES, list, sizeof(list));
-		return sk_fail(err, SK_ERR_INVALID, "unknown type '%s' (expected %s)",
-		               V(SK_AF_TYPE), list);
-	}
-	o->type = w->name;
+	o->type = find_word(SK_VOCAB_ASSET_TYPE, V(SK_AF_TYPE));
+	if (!o->type)
+		return sk_vocab_unknown(SK_VOCAB_ASSET_TYPE, "type", "情報資産の種類",
+		                        V(SK_AF_TYPE), err);
 	*bad = SK_AF_NAME;
 	if ((e = check_text_in(V(SK_AF_NAME), true, af(SK_AF_NAME)->max, false, cx->utf8_known,
 	                       err)))
@@ -225,13 +222,10 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 		}
 	}
 	*bad = SK_AF_ZONE;
-	w = find_word(asset_zones, NZONES, V(SK_AF_ZONE));
-	if (!w) {
-		asset_word_names(asset_zones, NZONES, list, sizeof(list));
-		return sk_fail(err, SK_ERR_INVALID, "unknown network zone '%s' (expected %s)",
-		               V(SK_AF_ZONE), list);
-	}
-	o->zone = w->name;
+	o->zone = find_word(SK_VOCAB_ZONE, V(SK_AF_ZONE));
+	if (!o->zone)
+		return sk_vocab_unknown(SK_VOCAB_ZONE, "network zone", "ネットワーク区分",
+		                        V(SK_AF_ZONE), err);
 
 	*bad = SK_AF_RECOVERY_HOURS;
 	o->recovery_hours = -1;

@@ -328,7 +328,7 @@ static json_t *time_or_null(const sk_row *row, size_t i)
 	if (sk_row_is_null(row, i))
 		return json_null();
 	char at[SK_TIME_STR_MAX];
-	sk_clock_format(sk_row_int(row, i), at);
+	sk_clock_format_local(sk_row_int(row, i), at);
 	return json_string(at);
 }
 
@@ -440,7 +440,7 @@ static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 	sk_buf b = SK_BUF_INIT(1u << 20);
 	const char *prev = json_string_value(json_object_get(j, "steps"));
 	char at[SK_TIME_STR_MAX];
-	sk_clock_format(sk_row_int(row, 1), at);
+	sk_clock_format_local(sk_row_int(row, 1), at);
 	if (prev && *prev)
 		sk_buf_addf(&b, "%s\n", prev);
 	sk_buf_addf(&b, "%s %s %s%s", at, action_ja(sk_row_text(row, 3)), sk_row_text(row, 2),
