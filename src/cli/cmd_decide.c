@@ -83,7 +83,7 @@ static bool batch_line(const sk_policy *p, const char *line, size_t len, sk_buf 
 	if (!e)
 		e = sk_decide_input_parse(p, kv.kv, kv.n, &in, &err);
 	if (!e && sk_policy_decide(p, &in, &d) != SK_OK)
-		e = sk_fail(&err, SK_ERR_INTERNAL, "the decision input was out of range");
+		e = sk_fail_msg(&err, SK_ERR_INTERNAL, NULL, NULL, SK_M_DECIDE_OUT_OF_RANGE);
 	sk_buf_reset(out);
 	if (!e)
 		e = sk_decision_to_json(&d, out);
@@ -165,15 +165,18 @@ int sk_cmd_decide(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, DECIDE_USAGE, opts, 0, &st))
 		return st;
 	if (!profile)
-		return sk_cli_usage_error(DECIDE_USAGE, "--profile is required");
+		return sk_cli_usage_error(DECIDE_USAGE,
+		                          sk_msg_format(SK_M_CLI_REQUIRED, sk_lang_from_env()),
+		                          "--profile");
 	bool one = action || level[0] || level[1] || level[2] || mynumber || personal || zone ||
 	           to_zone || asset_type || role || json || explain;
 	if (batch && one)
-		return sk_cli_usage_error(DECIDE_USAGE,
-		                          "--batch reads every input from standard input and takes "
-		                          "no other option but --profile");
+		return sk_cli_usage_error(
+		    DECIDE_USAGE, "%s",
+		    sk_msg_format(SK_M_CLI_DECIDE_BATCH_ALONE, sk_lang_from_env()));
 	if (!batch && !action)
-		return sk_cli_usage_error(DECIDE_USAGE, "--action is required");
+		return sk_cli_usage_error(
+		    DECIDE_USAGE, sk_msg_format(SK_M_CLI_REQUIRED, sk_lang_from_env()), "--action");
 
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(profile, &p);
@@ -210,7 +213,8 @@ int sk_cmd_decide(int argc, char **argv)
 	sk_decision d;
 	if (sk_policy_decide(p, &in, &d) != SK_OK) {
 		sk_policy_free(p);
-		return sk_cli_fail(SK_ERR_INTERNAL, "the decision input was out of range");
+		return sk_cli_fail(SK_ERR_INTERNAL, "%s",
+		                   sk_msg_format(SK_M_DECIDE_OUT_OF_RANGE, sk_lang_from_env()));
 	}
 	int rc = 0;
 	if (explain) {

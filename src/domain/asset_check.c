@@ -283,7 +283,15 @@ sk_err asset_name_field(sk_err e, sk_asset_field f, sk_buf *err)
 		return e;
 	sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_buf_adds(&msg, err->data);
+	char *ja = err->ja; /* the Japanese text, where the message had one, keeps it */
+	err->ja = NULL;
 	sk_fail(err, e, "%s (%s): %s", af(f)->key, af(f)->ja, msg.data);
+	if (ja) {
+		sk_buf j = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		sk_buf_addf(&j, "%s: %s", af(f)->ja, ja);
+		err->ja = sk_buf_detach(&j);
+		free(ja);
+	}
 	sk_buf_free(&msg);
 	return e;
 }

@@ -114,7 +114,8 @@ sk_err sk_org_get_id(sk_store *s, int64_t id, sk_org_unit *out, sk_buf *err)
 	if (e)
 		return e;
 	if (!o.seen)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit %lld", (long long)id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ORG_UNKNOWN_ID,
+		                   (long long)id);
 	return SK_OK;
 }
 
@@ -139,9 +140,9 @@ static sk_err unit_by_code(sk_store *s, const char *code, struct one_unit *o, sk
 sk_err sk_org_get(sk_store *s, const char *ref, sk_org_unit *out, sk_buf *err)
 {
 	if (!ref || !*ref)
-		return sk_fail(err, SK_ERR_INVALID, "no unit given");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_NONE);
 	if (strlen(ref) > 64)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit '%.64s...'", ref);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ORG_UNKNOWN, ref);
 	struct one_unit o = {out, false};
 	sk_err e;
 	/* "id:12" and "code:151009" say which they are; a code never holds ':'. */
@@ -172,7 +173,7 @@ sk_err sk_org_get(sk_store *s, const char *ref, sk_org_unit *out, sk_buf *err)
 	if (e)
 		return e;
 	if (!o.seen)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit '%s'", ref);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ORG_UNKNOWN, ref);
 	return SK_OK;
 }
 
@@ -274,7 +275,7 @@ static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_k
 		if ((e = unit_by_id(s, code, &oi, err)))
 			return e;
 		if (oi.seen)
-			return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_CODE_IS_ID,
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_CODE_IS_ID,
 			                   code, other.name);
 	}
 	sk_val pc[] = {sk_vtext(code)};

@@ -248,16 +248,16 @@ size_t sk_vocab_fold(const char *s, char *out, size_t max)
 			break;
 	}
 	while (*u && o + 1 < max) {
-		/* U+FF01..U+FF5E, the full-width forms of '!'..'~'. */
-		if (u[0] == 0xef && (u[1] == 0xbc || u[1] == 0xbd) && u[2] >= 0x80 &&
-		    u[2] <= 0xbf) {
-			unsigned cp = ((u[1] & 0x3fu) << 6) | (u[2] & 0x3fu);
-			unsigned ff = 0xf000u | cp; /* the code point's low 16 bits */
-			if (ff >= 0xff01 && ff <= 0xff5e) {
-				out[o++] = (char)(ff - 0xff01 + '!');
-				u += 3;
-				continue;
-			}
+		/* U+FF01..U+FF5E, the full-width forms of '!'..'~': EF BC 81..BF, EF BD 80..9E. */
+		if (u[0] == 0xef && u[1] == 0xbc && u[2] >= 0x81 && u[2] <= 0xbf) {
+			out[o++] = (char)('!' + (u[2] - 0x81));
+			u += 3;
+			continue;
+		}
+		if (u[0] == 0xef && u[1] == 0xbd && u[2] >= 0x80 && u[2] <= 0x9e) {
+			out[o++] = (char)('`' + (u[2] - 0x80));
+			u += 3;
+			continue;
 		}
 		if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) {
 			out[o++] = ' ';

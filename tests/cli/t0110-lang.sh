@@ -67,6 +67,11 @@ expect_exit 2 ja audit tail --limit 0; is_ja "audit tail --limit 0"
 expect_exit 2 en audit tail --limit 0; is_en "audit tail --limit 0"
 expect_exit 2 ja decide --profile hachioji --action copy extra; is_ja "decide extra"
 
+expect_exit 2 ja decide --action copy; is_ja "decide without --profile"; expect_in err "--profile"
+expect_exit 2 ja decide --profile hachioji; is_ja "decide without --action"
+expect_exit 2 en decide --profile hachioji; expect_in err "--action is required"
+expect_exit 2 ja decide --profile hachioji --batch --json; is_ja "decide --batch --json"
+
 # Words a person types: an unknown one gets the accepted words, in Japanese in ja.
 expect_exit 2 ja decide --profile hachioji --action 持ち出す
 is_ja; expect_in err "「持ち出す」は行為として受け付けていません"; expect_in err "持ち出し（take_out）"
