@@ -66,8 +66,9 @@ sk_err sk_org_kind_parse(const char *s, sk_org_kind *out, sk_buf *err)
 		*out = (sk_org_kind)k;
 		return SK_OK;
 	}
-	return sk_words_unknown(kind_words, SK_ORG__COUNT, SK_M_ORG_KIND_UNKNOWN, "kind", "種類",
-	                        s ? s : "", err);
+	sk_words_unknown(kind_words, SK_ORG__COUNT, SK_M_ORG_KIND_UNKNOWN, "kind", "種類",
+	                 s ? s : "", err);
+	return SK_ERR_INVALID;
 }
 
 #define UNIT_COLS "id, COALESCE(parent_id, 0), kind, code, name, created_at"

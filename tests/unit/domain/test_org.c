@@ -63,7 +63,8 @@ static void tree(const char *backend)
 	dt_expect(add_unit(s, "x1", "section", "center", &err), SK_ERR_INVALID, &err,
 	          "cannot sit under the designated_manager");
 	/* A code that is some unit's id would make that id ambiguous. */
-	dt_expect(add_unit(s, depid, "section", "somu", &err), SK_ERR_INVALID, &err, "is the id of");
+	dt_expect(add_unit(s, depid, "section", "somu", &err), SK_ERR_INVALID, &err,
+	          "is the id of");
 	/* A name that U+202E turns around, or U+200B hides a part of (issue #12). */
 	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "情報\xe2\x80\xae課理管", "section",
 	                     "somu", NULL, &err),
