@@ -24,7 +24,6 @@
 
 #define N(a)     (sizeof(a) / sizeof((a)[0]))
 #define COLS_MAX 64
-#define JST      (9 * 3600)
 #define ROWS_MAX 1048000 /* what one .xlsx sheet holds, less its title rows */
 
 /* The ledgers: name, the request kind it lists, and its title (八王子・成田 の呼び名). */
@@ -129,28 +128,23 @@ static void columns_of(const char *kind, cols *cs)
 
 /* --- filters --- */
 
+/* Today in the installation's zone (the city's calendar). */
 static void today_jst(char out[11])
 {
-	time_t t = (time_t)(sk_clock_now() + JST);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	int y, m, d;
+	sk_clock_local_day(sk_clock_now(), &y, &m, &d);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
-/* The Unix time at which day (YYYY-MM-DD or 和暦) begins in Japan, plus add_days. */
+/* The Unix time at which day (YYYY-MM-DD or 和暦) begins in the installation's zone, plus add_days.
+ */
 static sk_err day_start(const char *field, const char *day, int add_days, int64_t *out, sk_buf *err)
 {
 	sk_date d;
 	if (sk_wareki_parse(day, strlen(day), &d, NULL))
 		return fail_at(err, SK_ERR_INVALID, field, "%s: not a date (YYYY-MM-DD): '%.32s'",
 		               field, day);
-	char iso[11], rfc[40];
-	sk_date_format_iso(d, iso);
-	snprintf(rfc, sizeof(rfc), "%sT00:00:00+09:00", iso);
-	int64_t us;
-	if (sk_clock_parse_us(rfc, &us))
-		return fail_at(err, SK_ERR_INVALID, field, "%s: not a date: '%.32s'", field, day);
-	*out = us / 1000000 + (int64_t)add_days * 86400;
+	*out = sk_clock_local_day_start(d.y, d.m, d.d) + (int64_t)add_days * 86400;
 	return SK_OK;
 }
 
