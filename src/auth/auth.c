@@ -190,7 +190,7 @@ static sk_err locked_message(sk_buf *err, int64_t until)
 		return sk_fail(err, SK_ERR_LOCKED,
 		               "the account is locked until an administrator unlocks it");
 	char at[SK_TIME_STR_MAX];
-	sk_clock_format(until, at);
+	sk_clock_format_local(until, at);
 	return sk_fail(err, SK_ERR_LOCKED, "the account is locked until %s", at);
 }
 

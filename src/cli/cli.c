@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "../domain/actor.h"
 #include "../domain/ctx.h"
+#include "../domain/install.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -28,16 +29,21 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 				sk_cli_name_command(v->verb);
 				return v->run(argc, argv);
 			}
-		fprintf(stderr, "sekisho: unknown command '%s %s'\n", noun, argv[0]);
+		fputs("sekisho: ", stderr);
+		fprintf(stderr, sk_msg_format(SK_M_CLI_UNKNOWN_COMMAND, sk_lang_from_env()), noun,
+		        argv[0]);
+		fputc('\n', stderr);
 	} else if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
-		printf("usage:\n");
+		printf("%s\n", sk_msg_format(SK_M_CLI_USAGE, sk_lang_from_env()));
 		for (const struct sk_cli_verb *v = verbs; v->verb; v++)
 			printf("  sekisho %s %s %s\n", noun, v->verb, v->usage);
 		return 0;
 	} else {
-		fprintf(stderr, "sekisho: '%s' needs a command\n", noun);
+		fputs("sekisho: ", stderr);
+		fprintf(stderr, sk_msg_format(SK_M_CLI_NEEDS_COMMAND, sk_lang_from_env()), noun);
+		fputc('\n', stderr);
 	}
-	fprintf(stderr, "usage:\n");
+	fprintf(stderr, "%s\n", sk_msg_format(SK_M_CLI_USAGE, sk_lang_from_env()));
 	for (const struct sk_cli_verb *v = verbs; v->verb; v++)
 		fprintf(stderr, "  sekisho %s %s %s\n", noun, v->verb, v->usage);
 	return 2;
@@ -66,7 +72,8 @@ int sk_cli_usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: %s%s%s\n", command_name, *usage ? " " : "", usage);
+	fprintf(stderr, "\n%s %s%s%s\n", sk_msg_format(SK_M_CLI_USAGE, sk_lang_from_env()),
+	        command_name, *usage ? " " : "", usage);
 	return 2;
 }
 
@@ -82,6 +89,11 @@ int sk_cli_open_store(const char *db, sk_store **s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_store_open(sk_cli_db_url(db), 0, s, &err);
+	/* Times are shown in the installation's zone. */
+	if (!e && (e = sk_install_apply_zone(*s, &err))) {
+		sk_store_close(*s);
+		*s = NULL;
+	}
 	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
 	sk_buf_free(&err);
 	return rc;
@@ -113,7 +125,7 @@ int sk_cli_as_actor(sk_store *s, const char *login, sk_cli_as *out)
 	sk_buf_free(&err);
 	if (e)
 		return sk_cli_fail(e == SK_ERR_NOT_FOUND ? SK_ERR_INVALID : e,
-		                   "--as: no active account '%s'", login);
+		                   sk_msg_format(SK_M_CLI_NO_ACCOUNT, sk_lang_from_env()), login);
 	snprintf(out->login, sizeof(out->login), "%s", login);
 	out->actor = (sk_actor){.user_id = id, .login = out->login, .address = "cli"};
 	return 0;
@@ -168,7 +180,8 @@ bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *
 	int c;
 	while ((c = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
 		if (c == 'h') {
-			printf("usage: %s%s%s\n", command_name, *usage ? " " : "", usage);
+			printf("%s %s%s%s\n", sk_msg_format(SK_M_CLI_USAGE, sk_lang_from_env()),
+			       command_name, *usage ? " " : "", usage);
 			*status = 0;
 			return false;
 		}
@@ -180,8 +193,8 @@ bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *
 				o = &opts[i];
 		if (!o || !o->out) {
 			const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
-			*status =
-			    sk_cli_usage_error(usage, "unknown option or missing value: '%s'", opt);
+			*status = sk_cli_usage_error(
+			    usage, sk_msg_format(SK_M_CLI_BAD_OPTION, sk_lang_from_env()), opt);
 			return false;
 		}
 		long long v;
@@ -194,17 +207,15 @@ bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *
 			break;
 		case SK_OPT_KIND_NUM:
 			if (!sk_cli_parse_int(optarg, o->min, o->max, &v)) {
-				*status = o->max == LLONG_MAX
-				              ? sk_cli_usage_error(
-				                    usage,
-				                    "--%s must be a whole number of at least "
-				                    "%lld, not '%s'",
-				                    o->name, o->min, optarg)
-				              : sk_cli_usage_error(
-				                    usage,
-				                    "--%s must be a whole number from %lld to "
-				                    "%lld, not '%s'",
-				                    o->name, o->min, o->max, optarg);
+				sk_lang l = sk_lang_from_env();
+				*status =
+				    o->max == LLONG_MAX
+				        ? sk_cli_usage_error(usage,
+				                             sk_msg_format(SK_M_CLI_NUM_MIN, l),
+				                             o->name, o->min, optarg)
+				        : sk_cli_usage_error(usage,
+				                             sk_msg_format(SK_M_CLI_NUM_RANGE, l),
+				                             o->name, o->min, o->max, optarg);
 				return false;
 			}
 			*(long long *)o->out = v;
@@ -216,8 +227,9 @@ bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *
 		}
 	}
 	if (args != SK_CLI_ANY_ARGS && argc - optind > args) {
-		*status =
-		    sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind + args]);
+		*status = sk_cli_usage_error(
+		    usage, sk_msg_format(SK_M_CLI_UNEXPECTED_ARG, sk_lang_from_env()),
+		    argv[optind + args]);
 		return false;
 	}
 	return true;
@@ -225,8 +237,11 @@ bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *
 
 int sk_cli_no_args(int argc, char **argv, const char *usage)
 {
-	return optind < argc ? sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind])
-	                     : 0;
+	return optind < argc
+	           ? sk_cli_usage_error(usage,
+	                                sk_msg_format(SK_M_CLI_UNEXPECTED_ARG, sk_lang_from_env()),
+	                                argv[optind])
+	           : 0;
 }
 
 int sk_cli_print_json(json_t *j)

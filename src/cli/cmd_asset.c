@@ -16,6 +16,8 @@
 #include "../domain/asset.h"
 #include "../domain/schema.h"
 #include "../report/csv.h"
+#include "../core/sk_msg.h"
+#include "../policy/policy.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -188,11 +190,34 @@ static bool parse_simple(const char *usage, int argc, char **argv, const char **
 	       !(*st = parse_id(usage, argc, argv, id));
 }
 
-static const char *yesno(json_t *v) { return json_is_true(v) ? "あり" : "なし"; }
+/*
+ * A value of the card as a person reads it in l: the vocabularies' Japanese
+ * names (ハードウェア, マイナンバー利用事務系), yes/no as あり/なし, the status
+ * in words; English keeps the stable names.
+ */
+static const char *card_value(const char *key, json_t *v, sk_lang l)
+{
+	if (json_is_boolean(v))
+		return sk_msg_format(json_is_true(v) ? SK_M_CLI_YES : SK_M_CLI_NO, l);
+	const char *t = json_string_value(v);
+	if (!t)
+		return NULL;
+	int x;
+	if (strcmp(key, "type") == 0 && (x = sk_vocab_find(SK_VOCAB_ASSET_TYPE, t)) >= 0)
+		return sk_vocab_label(SK_VOCAB_ASSET_TYPE, x, l);
+	if (strcmp(key, "zone") == 0 && (x = sk_vocab_find(SK_VOCAB_ZONE, t)) >= 0)
+		return sk_vocab_label(SK_VOCAB_ZONE, x, l);
+	if (strcmp(key, "status") == 0 && strcmp(t, "active") == 0)
+		return sk_msg_format(SK_M_CLI_ASSET_ACTIVE, l);
+	if (strcmp(key, "status") == 0 && strcmp(t, "disposed") == 0)
+		return sk_msg_format(SK_M_CLI_ASSET_DISPOSED, l);
+	return t;
+}
 
-/* The asset as a register card: one "heading: value" line per field. */
+/* The asset as a register card: one "heading: value" line per field, in the reader's language. */
 static void print_card(json_t *j)
 {
+	sk_lang l = sk_lang_from_env();
 	/* Which columns a card shows, in its order; their headings are the field schema's. */
 	static const char *const rows[] = {
 	    "id",
@@ -223,17 +248,20 @@ static void print_card(json_t *j)
 		json_t *v = json_object_get(j, unit ? "unit_code" : rows[i]);
 		if (!v || json_is_null(v))
 			continue;
-		printf("%s: ", sk_schema_asset_column(rows[i])->ja);
-		if (json_is_boolean(v))
-			fputs(yesno(v), stdout);
-		else if (json_is_integer(v))
+		const sk_field *f = sk_schema_asset_column(rows[i]);
+		if (!f)
+			continue;
+		printf("%s: ", l == SK_LANG_JA ? f->ja : f->en);
+		if (json_is_integer(v))
 			printf("%lld", (long long)json_integer_value(v));
-		else if (json_is_string(v))
-			fputs(json_string_value(v), stdout);
+		else {
+			const char *t = card_value(rows[i], v, l);
+			fputs(t ? t : "", stdout);
+		}
 		if (unit)
 			printf(" (%s)", json_string_value(json_object_get(j, "unit_name")));
 		if (strcmp(rows[i], "recovery_hours") == 0)
-			fputs(" 時間", stdout);
+			fputs(sk_msg_format(SK_M_CLI_HOURS, l), stdout);
 		putchar('\n');
 	}
 }

@@ -15,6 +15,7 @@
 #include "../audit/merkle.h"
 #include "../audit/read.h"
 #include "../audit/verify.h"
+#include "../core/sk_clock.h"
 #include "../core/sk_json.h"
 #include "cli.h"
 #include "commands.h"
@@ -498,12 +499,22 @@ out:
 	return rc;
 }
 
-/* One line per entry for people: seq, time, actor, address, action, object. */
+/*
+ * One line per entry for people: seq, time (in the installation's zone; the
+ * JSON keeps the entry's own UTC text, which its hash covers), actor,
+ * address, action, object.
+ */
 static void print_entry_line(const json_t *e)
 {
+	const char *at = json_string_value(json_object_get(e, "at"));
+	char local[SK_TIME_STR_MAX];
+	int64_t us;
+	if (at && sk_clock_parse_us(at, &us) == SK_OK) {
+		sk_clock_format_local_us(us, local);
+		at = local;
+	}
 	printf("%-6" JSON_INTEGER_FORMAT " %s  %s  %s  %s  %s\n",
-	       json_integer_value(json_object_get(e, "seq")),
-	       json_string_value(json_object_get(e, "at")),
+	       json_integer_value(json_object_get(e, "seq")), at ? at : "",
 	       json_string_value(json_object_get(e, "actor")),
 	       json_string_value(json_object_get(e, "address")),
 	       json_string_value(json_object_get(e, "action")),

@@ -23,26 +23,47 @@
 /* The longest line --batch reads: far more than any decision's input. */
 #define BATCH_LINE_MAX 4096
 
+/* The decision for people, in the reader's language (the JSON form is the contract's). */
 static int print_text(const sk_policy *p, const sk_decision *d)
 {
-	printf("decision: %s\n", sk_decision_name(d->decision));
+	sk_lang l = sk_lang_from_env();
+	bool ja = l == SK_LANG_JA;
+	const char *dn = sk_decision_name(d->decision);
+	if (ja)
+		printf(sk_msg_format(SK_M_CLI_DECISION, l),
+		       sk_vocab_label(SK_VOCAB_DECISION, (int)d->decision, l), dn);
+	else
+		printf("decision: %s\n", dn);
 	/* Every approver, in the profile's order; the first is the JSON's approver_role. */
 	if (d->n_approvers > 1)
-		printf("approvers: %s\n", d->approver_mode == SK_APPROVE_ALL_OF
-		                              ? "all of, in this order"
-		                              : "any one of");
+		fputs(sk_msg_format(d->approver_mode == SK_APPROVE_ALL_OF ? SK_M_CLI_APPROVERS_ALL
+		                                                          : SK_M_CLI_APPROVERS_ANY,
+		                    l),
+		      stdout);
 	for (unsigned i = 0; i < d->n_approvers; i++) {
 		const char *t = sk_policy_role_title(p, d->approvers[i]);
-		printf("approver: %s%s%s%s\n", sk_role_name(d->approvers[i]), t ? " (" : "",
-		       t ? t : "", t ? ")" : "");
+		const char *rn = sk_role_name(d->approvers[i]);
+		if (ja && t)
+			printf(sk_msg_format(SK_M_CLI_APPROVER, l), t, rn);
+		else
+			printf("approver: %s%s%s%s\n", rn, t ? " (" : "", t ? t : "", t ? ")" : "");
 	}
 	if (d->decision == SK_DEC_FORBID)
-		printf("exception possible: %s\n", d->exception_possible ? "yes" : "no");
+		fputs(sk_msg_format(d->exception_possible ? SK_M_CLI_EXCEPTION_YES
+		                                          : SK_M_CLI_EXCEPTION_NO,
+		                    l),
+		      stdout);
 	for (int s = 0; s < SK_SG__COUNT; s++)
-		if (d->safeguards & (1u << s))
-			printf("safeguard: %s\n", sk_safeguard_name((sk_safeguard)s));
+		if (d->safeguards & (1u << s)) {
+			const char *sn = sk_safeguard_name((sk_safeguard)s);
+			if (ja)
+				printf(sk_msg_format(SK_M_CLI_SAFEGUARD, l),
+				       sk_vocab_label(SK_VOCAB_SAFEGUARD, s, l), sn);
+			else
+				printf("safeguard: %s\n", sn);
+		}
 	for (unsigned i = 0; i < d->n_citations; i++)
-		printf("citation: %s\n", d->citations[i]);
+		printf(sk_msg_format(SK_M_CLI_CITATION, l), d->citations[i]);
 	return 0;
 }
 
@@ -62,7 +83,7 @@ static bool batch_line(const sk_policy *p, const char *line, size_t len, sk_buf 
 	if (!e)
 		e = sk_decide_input_parse(p, kv.kv, kv.n, &in, &err);
 	if (!e && sk_policy_decide(p, &in, &d) != SK_OK)
-		e = sk_fail(&err, SK_ERR_INTERNAL, "the decision input was out of range");
+		e = sk_fail_msg(&err, SK_ERR_INTERNAL, NULL, NULL, SK_M_DECIDE_OUT_OF_RANGE);
 	sk_buf_reset(out);
 	if (!e)
 		e = sk_decision_to_json(&d, out);
@@ -144,15 +165,18 @@ int sk_cmd_decide(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, DECIDE_USAGE, opts, 0, &st))
 		return st;
 	if (!profile)
-		return sk_cli_usage_error(DECIDE_USAGE, "--profile is required");
+		return sk_cli_usage_error(DECIDE_USAGE,
+		                          sk_msg_format(SK_M_CLI_REQUIRED, sk_lang_from_env()),
+		                          "--profile");
 	bool one = action || level[0] || level[1] || level[2] || mynumber || personal || zone ||
 	           to_zone || asset_type || role || json || explain;
 	if (batch && one)
-		return sk_cli_usage_error(DECIDE_USAGE,
-		                          "--batch reads every input from standard input and takes "
-		                          "no other option but --profile");
+		return sk_cli_usage_error(
+		    DECIDE_USAGE, "%s",
+		    sk_msg_format(SK_M_CLI_DECIDE_BATCH_ALONE, sk_lang_from_env()));
 	if (!batch && !action)
-		return sk_cli_usage_error(DECIDE_USAGE, "--action is required");
+		return sk_cli_usage_error(
+		    DECIDE_USAGE, sk_msg_format(SK_M_CLI_REQUIRED, sk_lang_from_env()), "--action");
 
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(profile, &p);
@@ -189,7 +213,8 @@ int sk_cmd_decide(int argc, char **argv)
 	sk_decision d;
 	if (sk_policy_decide(p, &in, &d) != SK_OK) {
 		sk_policy_free(p);
-		return sk_cli_fail(SK_ERR_INTERNAL, "the decision input was out of range");
+		return sk_cli_fail(SK_ERR_INTERNAL, "%s",
+		                   sk_msg_format(SK_M_DECIDE_OUT_OF_RANGE, sk_lang_from_env()));
 	}
 	int rc = 0;
 	if (explain) {

@@ -11,7 +11,7 @@
 
 #define USAGE                                                                                      \
 	"--db URL --profile PROFILE --admin LOGIN [--name NAME] [--code CODE] "                    \
-	"[--admin-name NAME] [--key FILE]"
+	"[--admin-name NAME] [--key FILE] [--time-zone ZONE]"
 
 /* The file an SQLite URL names (as sk_store_open reads it), or NULL for PostgreSQL. */
 static const char *sqlite_path(const char *url)
@@ -40,6 +40,7 @@ int sk_cmd_init(int argc, char **argv)
 	    SK_OPT_STR("code", &o.code),
 	    SK_OPT_STR("key", &o.key_path),
 	    SK_OPT_STR("admin-name", &o.admin_name),
+	    SK_OPT_STR("time-zone", &o.time_zone),
 	    SK_OPT_END,
 	};
 	int st;

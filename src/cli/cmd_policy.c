@@ -14,6 +14,7 @@
 
 #include "../domain/policyver.h"
 #include "../policy/policy.h"
+#include "../core/sk_msg.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -51,19 +52,24 @@ int sk_cmd_policy_open(const char *name, sk_policy **p)
 static int policy_check(int argc, char **argv)
 {
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("usage: sekisho policy check " CHECK_USAGE "\n"
-		       "Exits 0 for a valid profile (advisories are printed but do not fail),\n"
-		       "1 with FILE:LINE: lines for an invalid one, 2 when FILE cannot be read.\n");
+		sk_lang l = sk_lang_from_env();
+		printf("%s sekisho policy check " CHECK_USAGE "\n%s\n",
+		       sk_msg_format(SK_M_CLI_USAGE, l),
+		       sk_msg_format(SK_M_CLI_POLICY_CHECK_HELP, l));
 		return 0;
 	}
 	if (argc != 2 || argv[1][0] == '-')
-		return sk_cli_usage_error(CHECK_USAGE,
-		                          "policy check takes exactly one profile file");
+		return sk_cli_usage_error(
+		    CHECK_USAGE, "%s",
+		    sk_msg_format(SK_M_CLI_POLICY_CHECK_ONE, sk_lang_from_env()));
 	sk_buf diag = SK_BUF_INIT(1u << 20);
 	sk_policy *p = NULL;
 	sk_err rc = sk_policy_load_file(argv[1], &p, &diag);
 	if (rc == SK_ERR_NOT_FOUND || rc == SK_ERR_IO) {
-		fprintf(stderr, "sekisho: cannot read profile '%s'\n", argv[1]);
+		fputs("sekisho: ", stderr);
+		fprintf(stderr, sk_msg_format(SK_M_CLI_PROFILE_UNREADABLE, sk_lang_from_env()),
+		        argv[1]);
+		fputc('\n', stderr);
 		sk_buf_free(&diag);
 		return 2;
 	}

@@ -12,6 +12,7 @@
 #include "../auth/password.h"
 #include "../domain/actor.h"
 #include "../domain/user.h"
+#include "../core/sk_msg.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -117,14 +118,15 @@ static int user_add(int argc, char **argv)
 
 static void print_user(json_t *u)
 {
-	json_t *exp = json_object_get(u, "expires_at");
+	json_t *exp = json_object_get(u, "expires_on");
 	printf("%-20s %-8s %-18s %-12s %s", json_string_value(json_object_get(u, "login")),
 	       json_string_value(json_object_get(u, "status")),
 	       json_string_value(json_object_get(u, "kind")),
 	       json_string_value(json_object_get(u, "unit_code")),
 	       json_string_value(json_object_get(u, "name")));
 	if (json_is_string(exp))
-		printf("  (expires %s)", json_string_value(exp));
+		printf(sk_msg_format(SK_M_CLI_USER_EXPIRES, sk_lang_from_env()),
+		       json_string_value(exp));
 	printf("\n");
 	size_t i;
 	json_t *r;

@@ -7,48 +7,47 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/sk_msg.h"
 #include "cli.h"
 #include "commands.h"
 
 struct command {
 	const char *noun;
 	int (*run)(int argc, char **argv);
-	const char *summary;
+	sk_msg_id summary; /* one line for --help, from the catalog */
 };
 
 /* Keep sorted by noun: --help prints it in this order. */
 static const struct command commands[] = {
-    {"asset", sk_cmd_asset, "the information asset register: add, list, import, export"},
-    {"audit", sk_cmd_audit, "the tamper-evident audit log: checkpoint, verify, prove, export"},
-    {"decide", sk_cmd_decide, "answer a handling decision (SPEC §3) from a policy profile"},
-    {"demo", sk_cmd_demo, "create (or reuse) a sample city to try sekisho with"},
-    {"incident", sk_cmd_incident,
-     "incidents and 障害記録: report, list, show, escalate, respond, close, attach"},
-    {"init", sk_cmd_init, "create an installation and its CISO account"},
-    {"ledger", sk_cmd_ledger,
-     "ledgers of requests (持ち出し記録, 廃棄記録, 鍵管理簿 …): list, export"},
-    {"notify", sk_cmd_notify, "notifications: test mail settings, send the mail queue"},
-    {"org", sk_cmd_org,
-     "the organization tree: add, list, move units; check that requests can be routed"},
-    {"password", sk_cmd_password, "check a password against a profile's rules"},
-    {"policy", sk_cmd_policy,
-     "policy profiles: check, coverage, export, list; versions: import, versions, activate, diff"},
-    {"record", sk_cmd_record, "records kept for the profile's retention periods: retention, purge"},
-    {"request", sk_cmd_request, "file, list and decide requests (持ち出し, 廃棄, 例外措置 …)"},
-    {"role", sk_cmd_role, "grant, revoke and list roles"},
-    {"sanitize", sk_cmd_sanitize, "make an internet mail safe for the LGWAN side (無害化)"},
-    {"serve", sk_cmd_serve, "serve the JSON API (and /healthz, /metrics) over HTTP"},
-    {"user", sk_cmd_user, "accounts: add, list, show, disable, enable"},
-    {"version", sk_cmd_version, "print the version"},
+    {"asset", sk_cmd_asset, SK_M_CMD_ASSET},
+    {"audit", sk_cmd_audit, SK_M_CMD_AUDIT},
+    {"decide", sk_cmd_decide, SK_M_CMD_DECIDE},
+    {"demo", sk_cmd_demo, SK_M_CMD_DEMO},
+    {"incident", sk_cmd_incident, SK_M_CMD_INCIDENT},
+    {"init", sk_cmd_init, SK_M_CMD_INIT},
+    {"ledger", sk_cmd_ledger, SK_M_CMD_LEDGER},
+    {"notify", sk_cmd_notify, SK_M_CMD_NOTIFY},
+    {"org", sk_cmd_org, SK_M_CMD_ORG},
+    {"password", sk_cmd_password, SK_M_CMD_PASSWORD},
+    {"policy", sk_cmd_policy, SK_M_CMD_POLICY},
+    {"record", sk_cmd_record, SK_M_CMD_RECORD},
+    {"request", sk_cmd_request, SK_M_CMD_REQUEST},
+    {"role", sk_cmd_role, SK_M_CMD_ROLE},
+    {"sanitize", sk_cmd_sanitize, SK_M_CMD_SANITIZE},
+    {"serve", sk_cmd_serve, SK_M_CMD_SERVE},
+    {"user", sk_cmd_user, SK_M_CMD_USER},
+    {"version", sk_cmd_version, SK_M_CMD_VERSION},
     /* --- one line per noun, sorted --- */
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: sekisho <command> [<args>]\n\ncommands:\n");
+	sk_lang l = sk_lang_from_env();
+	fprintf(f, "%s sekisho <command> [<args>]\n\n%s\n", sk_msg_format(SK_M_CLI_USAGE, l),
+	        sk_msg_format(SK_M_CLI_COMMANDS, l));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].noun, commands[i].summary);
-	fprintf(f, "\n'sekisho <command> --help' describes a command.\n");
+		fprintf(f, "  %-10s %s\n", commands[i].noun, sk_msg_format(commands[i].summary, l));
+	fprintf(f, "\n%s\n", sk_msg_format(SK_M_CLI_HELP_HINT, l));
 }
 
 int main(int argc, char **argv)
@@ -74,7 +73,9 @@ int main(int argc, char **argv)
 			sk_cli_name_command(commands[i].noun);
 			return commands[i].run(argc - 2 + 1, argv + 1);
 		}
-	fprintf(stderr, "sekisho: unknown command '%s'\n", argv[1]);
+	fputs("sekisho: ", stderr);
+	fprintf(stderr, sk_msg_format(SK_M_CLI_UNKNOWN_NOUN, sk_lang_from_env()), argv[1]);
+	fputc('\n', stderr);
 	usage(stderr);
 	return 2;
 }

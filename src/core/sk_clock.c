@@ -57,6 +57,93 @@ void sk_clock_format(int64_t secs, char out[SK_TIME_STR_MAX])
 	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* The zone: its offset east of UTC in seconds, and its name (one of the table's, or "+hh:mm"). */
+static _Atomic int zone_offset = 9 * 3600;
+static char zone_name[16] = SK_CLOCK_DEFAULT_ZONE;
+
+static const struct {
+	const char *name;
+	int offset;
+} zones[] = {
+    {"Asia/Tokyo", 9 * 3600}, {"JST", 9 * 3600}, {"Japan", 9 * 3600}, {"UTC", 0},
+    {"Etc/UTC", 0},           {"Z", 0},
+};
+
+sk_err sk_clock_zone_parse(const char *name, int *offset)
+{
+	if (!name)
+		return SK_ERR_INVALID;
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+		if (strcmp(zones[i].name, name) == 0) {
+			*offset = zones[i].offset;
+			return SK_OK;
+		}
+	const char *p = name;
+	if (strlen(p) == 6 && (p[0] == '+' || p[0] == '-') && p[1] >= '0' && p[1] <= '1' &&
+	    p[2] >= '0' && p[2] <= '9' && p[3] == ':' && p[4] >= '0' && p[4] <= '5' &&
+	    p[5] >= '0' && p[5] <= '9') {
+		int h = (p[1] - '0') * 10 + (p[2] - '0'), m = (p[4] - '0') * 10 + (p[5] - '0');
+		if (h > 14)
+			return SK_ERR_INVALID;
+		*offset = (h * 3600 + m * 60) * (p[0] == '-' ? -1 : 1);
+		return SK_OK;
+	}
+	return SK_ERR_INVALID;
+}
+
+sk_err sk_clock_set_zone(const char *name)
+{
+	int off;
+	if (sk_clock_zone_parse(name, &off) != SK_OK || strlen(name) >= sizeof(zone_name))
+		return SK_ERR_INVALID;
+	snprintf(zone_name, sizeof(zone_name), "%s", name);
+	atomic_store(&zone_offset, off);
+	return SK_OK;
+}
+
+const char *sk_clock_zone_name(void) { return zone_name; }
+int sk_clock_zone_offset(void) { return atomic_load(&zone_offset); }
+
+void sk_clock_format_local(int64_t secs, char out[SK_TIME_STR_MAX])
+{
+	int off = sk_clock_zone_offset();
+	time_t s = (time_t)(secs + off);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	int a = off < 0 ? -off : off;
+	snprintf(out, SK_TIME_STR_MAX, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	         off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+}
+
+void sk_clock_format_local_us(int64_t us, char out[SK_TIME_STR_MAX])
+{
+	time_t s;
+	long f;
+	split(us, &s, &f);
+	char whole[SK_TIME_STR_MAX];
+	sk_clock_format_local((int64_t)s, whole);
+	/* "2027-03-31T09:00:00" + ".000006" + "+09:00" */
+	snprintf(out, SK_TIME_STR_MAX, "%.19s.%06ld%.8s", whole, f, whole + 19);
+}
+
+void sk_clock_local_day(int64_t secs, int *y, int *m, int *d)
+{
+	time_t s = (time_t)(secs + sk_clock_zone_offset());
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	*y = tm.tm_year + 1900;
+	*m = tm.tm_mon + 1;
+	*d = tm.tm_mday;
+}
+
+static int64_t days_from_civil(int64_t y, int m, int d);
+
+int64_t sk_clock_local_day_start(int y, int m, int d)
+{
+	return days_from_civil(y, m, d) * 86400 - sk_clock_zone_offset();
+}
+
 static int digits(const char *s, int n, int *out)
 {
 	int v = 0;

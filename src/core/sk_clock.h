@@ -30,6 +30,31 @@ void sk_clock_format_us(int64_t us, char out[SK_TIME_STR_MAX]);
 /* Formats seconds as "2026-11-21T23:19:39+00:00". */
 void sk_clock_format(int64_t secs, char out[SK_TIME_STR_MAX]);
 /*
+ * The installation's time zone, in which every door shows times to people
+ * (times are stored and logged in UTC). A city works in JST: the default is
+ * Asia/Tokyo, UTC+9 with no daylight saving. Only zones with one fixed offset
+ * are known: "Asia/Tokyo" (or "JST"), "UTC" (or "Etc/UTC"), or an offset
+ * written "+09:00". SK_ERR_INVALID for anything else, the zone unchanged.
+ * Set once when an installation is opened; threads only read it.
+ */
+#define SK_CLOCK_DEFAULT_ZONE "Asia/Tokyo"
+sk_err sk_clock_set_zone(const char *name);
+/* Checks a zone name as sk_clock_set_zone does and gives its offset, changing nothing. */
+sk_err sk_clock_zone_parse(const char *name, int *offset);
+/* The zone's name as set ("Asia/Tokyo") and its offset east of UTC in seconds. */
+const char *sk_clock_zone_name(void);
+int sk_clock_zone_offset(void);
+
+/* Formats secs in the installation's zone: "2027-03-31T09:00:00+09:00". */
+void sk_clock_format_local(int64_t secs, char out[SK_TIME_STR_MAX]);
+/* The same with microseconds: "2027-03-31T09:00:00.000006+09:00". */
+void sk_clock_format_local_us(int64_t us, char out[SK_TIME_STR_MAX]);
+/* The calendar day secs falls on in the installation's zone. */
+void sk_clock_local_day(int64_t secs, int *y, int *m, int *d);
+/* The first second (Unix seconds) of day y-m-d in the installation's zone. */
+int64_t sk_clock_local_day_start(int y, int m, int d);
+
+/*
  * Parses an RFC 3339 time with an offset (Z or +hh:mm), optional fraction.
  * Writes microseconds since the epoch.
  */

@@ -364,6 +364,6 @@ json_t *sk_json_time(int64_t t)
 	if (!t)
 		return json_null();
 	char buf[SK_TIME_STR_MAX];
-	sk_clock_format(t, buf);
+	sk_clock_format_local(t, buf);
 	return json_string(buf);
 }

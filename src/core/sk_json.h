@@ -38,7 +38,10 @@ sk_err sk_json_compact(const json_t *j, sk_buf *out);
  */
 sk_err sk_json_add_str(sk_buf *out, const char *s, size_t n);
 
-/* A Unix time as an RFC 3339 string (sk_clock_format), or JSON null for 0 (never). */
+/*
+ * A Unix time as an RFC 3339 string in the installation's time zone
+ * (sk_clock_format_local: "2027-04-01T00:00:00+09:00"), or JSON null for 0 (never).
+ */
 json_t *sk_json_time(int64_t t);
 /* Whether the n bytes at s are valid UTF-8 as jansson accepts it (no overlong forms,
  * surrogates or code points past U+10FFFF; NUL bytes are valid). */

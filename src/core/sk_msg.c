@@ -168,6 +168,7 @@ static const struct {
                                "'%s' はあなたの役割と同じかそれより上位です。より上位の役割の"
                                "者だけが取り消せます"},
 #define M(id, en, ja) [SK_M_##id] = {en, ja},
+#include "sk_msg_text.def"
 #include "sk_msg_ui.def"
 #undef M
 };

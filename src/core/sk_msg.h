@@ -117,6 +117,10 @@ typedef enum sk_msg_id {
 	 * the host the link's text shows, then the host it leads to
 	 */
 	SK_M_MAIL_LINK_MISMATCH,
+/* the domain and the CLI: sk_msg_text.def */
+#define M(id, en, ja) SK_M_##id,
+#include "sk_msg_text.def"
+#undef M
 /* the web UI (src/web): sk_msg_ui.def */
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_ui.def"

@@ -207,13 +207,11 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	if (!missing[SK_AF_UNIT] &&
 	    CHECK(SK_AF_UNIT, asset_unit_resolve(cx, V(SK_AF_UNIT), &o->unit_id, err)))
 		return e;
-	const struct word *w = find_word(asset_types, NTYPES, V(SK_AF_TYPE));
-	if (w)
-		o->type = w->name;
-	else if (!missing[SK_AF_TYPE]) {
-		asset_word_names(asset_types, NTYPES, list, sizeof(list));
-		BAD(SK_AF_TYPE, "unknown type '%s' (expected %s)", V(SK_AF_TYPE), list);
-	}
+	o->type = find_word(SK_VOCAB_ASSET_TYPE, V(SK_AF_TYPE));
+	if (!o->type && !missing[SK_AF_TYPE] &&
+	    CHECK(SK_AF_TYPE, sk_vocab_unknown(SK_VOCAB_ASSET_TYPE, "type", "情報資産の種類",
+	                                       V(SK_AF_TYPE), err)))
+		return e;
 	if (!missing[SK_AF_NAME] &&
 	    CHECK(SK_AF_NAME, check_text_in(V(SK_AF_NAME), true, af(SK_AF_NAME)->max, false,
 	                                    cx->utf8_known, err)))
@@ -287,13 +285,11 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 			    axis_title(sc, a), list);
 		}
 	}
-	w = find_word(asset_zones, NZONES, V(SK_AF_ZONE));
-	if (w)
-		o->zone = w->name;
-	else if (!missing[SK_AF_ZONE]) {
-		asset_word_names(asset_zones, NZONES, list, sizeof(list));
-		BAD(SK_AF_ZONE, "unknown network zone '%s' (expected %s)", V(SK_AF_ZONE), list);
-	}
+	o->zone = find_word(SK_VOCAB_ZONE, V(SK_AF_ZONE));
+	if (!o->zone && !missing[SK_AF_ZONE] &&
+	    CHECK(SK_AF_ZONE, sk_vocab_unknown(SK_VOCAB_ZONE, "network zone", "ネットワーク区分",
+	                                       V(SK_AF_ZONE), err)))
+		return e;
 
 	o->recovery_hours = -1;
 	if (*V(SK_AF_RECOVERY_HOURS) && o->avail) {
@@ -354,7 +350,15 @@ sk_err asset_name_field(sk_err e, sk_asset_field f, sk_buf *err)
 		return e;
 	sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_buf_adds(&msg, err->data);
+	char *ja = err->ja; /* the Japanese text, where the message had one, keeps it */
+	err->ja = NULL;
 	sk_fail(err, e, "%s (%s): %s", af(f)->key, af(f)->ja, msg.data);
+	if (ja) {
+		sk_buf j = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		sk_buf_addf(&j, "%s: %s", af(f)->ja, ja);
+		err->ja = sk_buf_detach(&j);
+		free(ja);
+	}
 	sk_buf_free(&msg);
 	return e;
 }

@@ -39,13 +39,13 @@ enum {
 
 static inline const sk_field *ro(int r) { return &sk_schema_asset_record.fields[r]; }
 
-/* --- vocabularies (asset_vocab.c): stable name, Japanese name, other spellings --- */
+/*
+ * --- vocabularies: the one table of words (policy.h, sk_vocab_*): stable name, Japanese
+ * name, other spellings ---
+ */
 
-struct word {
-	const char *name, *ja, *aliases;
-};
-
-extern const struct word asset_types[], asset_zones[];
+#define asset_types sk_asset_type_words
+#define asset_zones sk_zone_words
 extern const size_t asset_ntypes, asset_nzones;
 #define NTYPES asset_ntypes
 #define NZONES asset_nzones
@@ -64,20 +64,15 @@ static inline bool in_list(const char *list, const char *s)
 	return false;
 }
 
-static inline const struct word *find_word(const struct word *w, size_t n, const char *s)
+/* The stable name of the word s of v by any of its spellings (sk_vocab_find), or NULL. */
+static inline const char *find_word(sk_vocab v, const char *s)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(s, w[i].name) == 0 || strcmp(s, w[i].ja) == 0 ||
-		    in_list(w[i].aliases, s))
-			return &w[i];
-	return NULL;
+	int x = sk_vocab_find(v, s);
+	return x < 0 ? NULL : sk_vocab_label(v, x, SK_LANG_EN);
 }
 
-/* The stable names of w, for a message: "hardware, software, ...". */
-void asset_word_names(const struct word *w, size_t n, char *out, size_t max);
-
 /* The register's Japanese name of the stable name, or name itself when w has none. */
-const char *asset_word_ja(const struct word *w, size_t n, const char *name);
+const char *asset_word_ja(const sk_word *w, size_t n, const char *name);
 
 /* --- the classification scheme (asset_scheme.c; see there) --- */
 

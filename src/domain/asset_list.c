@@ -127,15 +127,14 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 		p[np++] = sk_vtext(status);
 	}
 	if (f->type) {
-		const struct word *w = find_word(asset_types, NTYPES, f->type);
+		const char *w = find_word(SK_VOCAB_ASSET_TYPE, f->type);
 		if (!w) {
-			asset_word_names(asset_types, NTYPES, list, sizeof(list));
-			e = sk_fail(err, SK_ERR_INVALID, "unknown type '%s' (expected %s)", f->type,
-			            list);
+			e = sk_vocab_unknown(SK_VOCAB_ASSET_TYPE, "type", "情報資産の種類", f->type,
+			                     err);
 			goto out;
 		}
 		sk_buf_adds(&sql, " AND a.type = ?");
-		p[np++] = sk_vtext(w->name);
+		p[np++] = sk_vtext(w);
 	}
 	if (f->conf) {
 		if ((e = with_scheme(&cx, err)))
@@ -151,15 +150,14 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 		p[np++] = sk_vtext(lv);
 	}
 	if (f->zone) {
-		const struct word *w = find_word(asset_zones, NZONES, f->zone);
+		const char *w = find_word(SK_VOCAB_ZONE, f->zone);
 		if (!w) {
-			asset_word_names(asset_zones, NZONES, list, sizeof(list));
-			e = sk_fail(err, SK_ERR_INVALID, "unknown network zone '%s' (expected %s)",
-			            f->zone, list);
+			e = sk_vocab_unknown(SK_VOCAB_ZONE, "network zone", "ネットワーク区分",
+			                     f->zone, err);
 			goto out;
 		}
 		sk_buf_adds(&sql, " AND a.zone = ?");
-		p[np++] = sk_vtext(w->name);
+		p[np++] = sk_vtext(w);
 	}
 	if (f->text) {
 		if (strlen(f->text) > 256 || !sk_csv_utf8_valid(f->text, strlen(f->text), NULL)) {

@@ -18,10 +18,15 @@
  * compact encoding of the same object in this key order gave before.
  */
 
-/* "YYYY-MM-DDTHH:MM:SS+00:00" as sk_clock_format writes it, without gmtime and printf. */
+/*
+ * "YYYY-MM-DDTHH:MM:SS+09:00" as sk_clock_format_local writes it (in the
+ * installation's zone), without gmtime and printf.
+ */
 static void format_time(int64_t secs, char out[SK_TIME_STR_MAX])
 {
-	int64_t days = secs / 86400, rem = secs % 86400;
+	int off = sk_clock_zone_offset();
+	int64_t local = secs + off;
+	int64_t days = local / 86400, rem = local % 86400;
 	if (rem < 0) {
 		rem += 86400;
 		days--;
@@ -37,7 +42,7 @@ static void format_time(int64_t secs, char out[SK_TIME_STR_MAX])
 	int64_t m = mp < 10 ? mp + 3 : mp - 9;
 	int64_t y = yoe + era * 400 + (m <= 2);
 	if (y < 0 || y > 9999) {
-		sk_clock_format(secs, out);
+		sk_clock_format_local(secs, out);
 		return;
 	}
 	int v[6] = {(int)y,         (int)m, (int)d, (int)(rem / 3600), (int)(rem / 60 % 60),
@@ -50,9 +55,15 @@ static void format_time(int64_t secs, char out[SK_TIME_STR_MAX])
 		}
 		*p++ = (char)('0' + v[i] / 10 % 10);
 		*p++ = (char)('0' + v[i] % 10);
-		*p++ = "--T::+"[i];
+		*p++ = i < 5 ? "--T::"[i] : (off < 0 ? '-' : '+');
 	}
-	memcpy(p, "00:00", 6);
+	int a = off < 0 ? -off : off;
+	*p++ = (char)('0' + a / 36000);
+	*p++ = (char)('0' + a / 3600 % 10);
+	*p++ = ':';
+	*p++ = (char)('0' + a % 3600 / 600);
+	*p++ = (char)('0' + a % 600 / 60);
+	*p = '\0';
 }
 
 static sk_err put_lit(sk_buf *b, const char *s, size_t n) { return sk_buf_add(b, s, n); }

@@ -136,7 +136,7 @@ static void put_time(json_t *o, const char *key, const sk_row *r, size_t i)
 		return;
 	}
 	char t[SK_TIME_STR_MAX];
-	sk_clock_format(sk_row_int(r, i), t);
+	sk_clock_format_local(sk_row_int(r, i), t);
 	json_object_set_new(o, key, json_string(t));
 }
 

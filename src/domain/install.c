@@ -156,8 +156,11 @@ static sk_err init_in_txn(sk_ctx *c, const sk_install_opts *o, const char *profi
 	                  NULL, err);
 	if (e == SK_ERR_EXISTS)
 		return sk_fail(err, SK_ERR_CONFLICT, "the database holds an installation already");
-	if (e || (e = sk_store_meta_set(s, "policy.profile", profile, err)))
+	if (e || (e = sk_store_meta_set(s, "policy.profile", profile, err)) ||
+	    (e = sk_store_meta_set(s, SK_INSTALL_ZONE_KEY,
+	                           o->time_zone ? o->time_zone : SK_CLOCK_DEFAULT_ZONE, err)))
 		return e;
+	sk_clock_set_zone(o->time_zone ? o->time_zone : SK_CLOCK_DEFAULT_ZONE);
 	if ((e = sk_audit_change(s, actor->login, actor->address, "install.init", SK_AUDIT_NONE,
 	                         json_pack("{s:s, s:s, s:s, s:s}", "profile", profile, "root", code,
 	                                   "root_name", name, "admin", o->admin_login),
@@ -213,7 +216,27 @@ static sk_err check_opts(const sk_install_opts *o, char *profile, size_t n, sk_i
 		return e;
 	if (!o->key_path || !*o->key_path)
 		return sk_fail(err, SK_ERR_INVALID, "no audit key path given (--key)");
+	int off;
+	if (o->time_zone && sk_clock_zone_parse(o->time_zone, &off) != SK_OK)
+		return sk_fail_msg(err, SK_ERR_INVALID, "time_zone", "タイムゾーン",
+		                   SK_M_ZONE_UNKNOWN, o->time_zone);
 	return resolve_profile(o, profile, n, out, err);
+}
+
+sk_err sk_install_apply_zone(sk_store *s, sk_buf *err)
+{
+	sk_buf v = SK_BUF_INIT(64);
+	sk_err e = sk_store_meta_get(s, SK_INSTALL_ZONE_KEY, &v, err);
+	if (e == SK_ERR_NOT_FOUND) {
+		if (err)
+			sk_buf_reset(err);
+		e = SK_OK;
+		sk_clock_set_zone(SK_CLOCK_DEFAULT_ZONE);
+	} else if (!e && sk_clock_set_zone(v.data) != SK_OK)
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, "time_zone", "タイムゾーン", SK_M_ZONE_UNKNOWN,
+		                v.data);
+	sk_buf_free(&v);
+	return e;
 }
 
 sk_err sk_install_check(const sk_install_opts *o, sk_buf *err)

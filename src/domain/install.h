@@ -30,6 +30,8 @@ typedef struct sk_install_opts {
 	size_t admin_password_len;
 	/* Where the audit signing key is created (a new file); see sk_audit_default_key_path. */
 	const char *key_path;
+	/* The zone times are shown in (sk_clock_set_zone); NULL: Asia/Tokyo. */
+	const char *time_zone;
 } sk_install_opts;
 
 /* What an installation was created with. */
@@ -51,6 +53,15 @@ typedef struct sk_install_result {
  * key with sk_audit_key_remove(o->key_path). The caller wipes
  * out->temp_password (sodium_memzero) once shown; on failure it is wiped here.
  */
+/* meta's key for the installation's time zone (absent: SK_CLOCK_DEFAULT_ZONE). */
+#define SK_INSTALL_ZONE_KEY "install.time_zone"
+
+/*
+ * Sets the process's display zone (sk_clock_set_zone) to the one the
+ * installation in s names: every door calls this once it opens a store.
+ */
+sk_err sk_install_apply_zone(sk_store *s, sk_buf *err);
+
 sk_err sk_install_init(sk_ctx *c, const sk_install_opts *o, sk_install_result *out, sk_buf *err);
 
 /*

@@ -24,7 +24,6 @@
 
 #define N(a)     (sizeof(a) / sizeof((a)[0]))
 #define COLS_MAX 64
-#define JST      (9 * 3600)
 #define ROWS_MAX 1048000 /* what one .xlsx sheet holds, less its title rows */
 
 /* The ledgers: name, the request kind it lists, and its title (八王子・成田 の呼び名). */
@@ -114,29 +113,23 @@ static void columns_of(const char *kind, cols *cs)
 
 /* --- filters --- */
 
+/* Today in the installation's zone (the city's calendar). */
 static void today_jst(char out[11])
 {
-	time_t t = (time_t)(sk_clock_now() + JST);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	int y, m, d;
+	sk_clock_local_day(sk_clock_now(), &y, &m, &d);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
-/* The Unix time at which day (YYYY-MM-DD or 和暦) begins in Japan, plus add_days. */
+/* The Unix time at which day (YYYY-MM-DD or 和暦) begins in the installation's zone, plus add_days.
+ */
 static sk_err day_start(const char *field, const char *day, int add_days, int64_t *out, sk_buf *err)
 {
 	sk_date d;
 	if (sk_wareki_parse(day, strlen(day), &d, NULL))
 		return sk_fail_at(err, SK_ERR_INVALID, field,
 		                  "%s: not a date (YYYY-MM-DD): '%.32s'", field, day);
-	char iso[11], rfc[40];
-	sk_date_format_iso(d, iso);
-	snprintf(rfc, sizeof(rfc), "%sT00:00:00+09:00", iso);
-	int64_t us;
-	if (sk_clock_parse_us(rfc, &us))
-		return sk_fail_at(err, SK_ERR_INVALID, field, "%s: not a date: '%.32s'", field,
-		                  day);
-	*out = us / 1000000 + (int64_t)add_days * 86400;
+	*out = sk_clock_local_day_start(d.y, d.m, d.d) + (int64_t)add_days * 86400;
 	return SK_OK;
 }
 
@@ -315,7 +308,7 @@ static json_t *time_or_null(const sk_row *row, size_t i)
 	if (sk_row_is_null(row, i))
 		return json_null();
 	char at[SK_TIME_STR_MAX];
-	sk_clock_format(sk_row_int(row, i), at);
+	sk_clock_format_local(sk_row_int(row, i), at);
 	return json_string(at);
 }
 
@@ -427,7 +420,7 @@ static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 	sk_buf b = SK_BUF_INIT(1u << 20);
 	const char *prev = json_string_value(json_object_get(j, "steps"));
 	char at[SK_TIME_STR_MAX];
-	sk_clock_format(sk_row_int(row, 1), at);
+	sk_clock_format_local(sk_row_int(row, 1), at);
 	if (prev && *prev)
 		sk_buf_addf(&b, "%s\n", prev);
 	sk_buf_addf(&b, "%s %s %s%s", at, action_ja(sk_row_text(row, 3)), sk_row_text(row, 2),

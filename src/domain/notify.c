@@ -266,9 +266,9 @@ static json_t *item_json(const sk_row *row, const char *base, sk_lang lang)
 	if (kind >= 0 && ref >= 0)
 		title_of(kind, refno, lang, title);
 	char created[SK_TIME_STR_MAX], read[SK_TIME_STR_MAX];
-	sk_clock_format(sk_row_int(row, 4), created);
+	sk_clock_format_local(sk_row_int(row, 4), created);
 	if (!sk_row_is_null(row, 5))
-		sk_clock_format(sk_row_int(row, 5), read);
+		sk_clock_format_local(sk_row_int(row, 5), read);
 	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o}", "id",
 	                 (json_int_t)sk_row_int(row, 0), "kind", sk_row_text(row, 1), "ref_type",
 	                 sk_row_text(row, 2), "ref_id", (json_int_t)ref_id, "ref", refno, "title",

@@ -8,6 +8,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../policy/policy.h"
 #include "authz.h"
 #include "role.h"
 #include "text.h"
@@ -36,22 +37,38 @@ static const unsigned allowed_parents[SK_ORG__COUNT] = {
                           BIT(SK_ORG_DESIGNATED_MANAGER),
 };
 
+/* The kinds as people name them: 部, 課, 係 … (policy.h, sk_word). */
+static const sk_word kind_words[SK_ORG__COUNT] = {
+    [SK_ORG_MUNICIPALITY] = {"municipality", "地方公共団体",
+                             "市|区|町|村|市町村|自治体|市役所|区役所"},
+    [SK_ORG_DEPARTMENT] = {"department", "部", "部等|局|部局|本部"},
+    [SK_ORG_SECTION] = {"section", "課", "課等|係|室|担当|所属|グループ|班"},
+    [SK_ORG_DESIGNATED_MANAGER] = {"designated_manager", "指定管理者", ""},
+    [SK_ORG_CONTRACTOR] = {"contractor", "委託先", "外部委託事業者|委託事業者|受託者|受託事業者"},
+};
+
 const char *sk_org_kind_name(sk_org_kind k)
 {
 	return (unsigned)k < SK_ORG__COUNT ? kind_names[k] : "?";
 }
 
+const char *sk_org_kind_label(sk_org_kind k, sk_lang l)
+{
+	if ((unsigned)k >= SK_ORG__COUNT)
+		return "?";
+	return l == SK_LANG_JA ? kind_words[k].ja : kind_words[k].name;
+}
+
 sk_err sk_org_kind_parse(const char *s, sk_org_kind *out, sk_buf *err)
 {
-	for (unsigned k = 0; s && k < SK_ORG__COUNT; k++)
-		if (strcmp(s, kind_names[k]) == 0) {
-			*out = (sk_org_kind)k;
-			return SK_OK;
-		}
-	return sk_fail(err, SK_ERR_INVALID,
-	               "unknown unit kind '%s' (valid: municipality, department, section, "
-	               "designated_manager, contractor)",
-	               s ? s : "");
+	int k = sk_words_find(kind_words, SK_ORG__COUNT, s ? s : "");
+	if (k >= 0) {
+		*out = (sk_org_kind)k;
+		return SK_OK;
+	}
+	sk_words_unknown(kind_words, SK_ORG__COUNT, SK_M_ORG_KIND_UNKNOWN, "kind", "種類",
+	                 s ? s : "", err);
+	return SK_ERR_INVALID;
 }
 
 #define UNIT_COLS "id, COALESCE(parent_id, 0), kind, code, name, created_at"
@@ -98,35 +115,66 @@ sk_err sk_org_get_id(sk_store *s, int64_t id, sk_org_unit *out, sk_buf *err)
 	if (e)
 		return e;
 	if (!o.seen)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit %lld", (long long)id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ORG_UNKNOWN_ID,
+		                   (long long)id);
 	return SK_OK;
+}
+
+static sk_err unit_by_id(sk_store *s, const char *digits, struct one_unit *o, sk_buf *err)
+{
+	errno = 0;
+	long long id = strtoll(digits, NULL, 10);
+	if (errno)
+		return SK_OK; /* no such id: o->seen stays false */
+	sk_val p[] = {SK_VINT(id)};
+	return sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit WHERE id = ?", p, 1, take_unit,
+	                      o, err);
+}
+
+static sk_err unit_by_code(sk_store *s, const char *code, struct one_unit *o, sk_buf *err)
+{
+	sk_val p[] = {sk_vtext(code)};
+	return sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit WHERE code = ?", p, 1,
+	                      take_unit, o, err);
 }
 
 sk_err sk_org_get(sk_store *s, const char *ref, sk_org_unit *out, sk_buf *err)
 {
 	if (!ref || !*ref)
-		return sk_fail(err, SK_ERR_INVALID, "no unit given");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_NONE);
 	if (strlen(ref) > 64)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit '%.64s...'", ref);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ORG_UNKNOWN, ref);
 	struct one_unit o = {out, false};
 	sk_err e;
-	if (all_digits(ref)) {
-		errno = 0;
-		long long id = strtoll(ref, NULL, 10);
-		if (errno)
-			return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit '%s'", ref);
-		sk_val p[] = {SK_VINT(id)};
-		e = sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit WHERE id = ?", p, 1,
-		                   take_unit, &o, err);
-	} else {
-		sk_val p[] = {sk_vtext(ref)};
-		e = sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit WHERE code = ?", p, 1,
-		                   take_unit, &o, err);
-	}
+	/* "id:12" and "code:151009" say which they are; a code never holds ':'. */
+	if (strncmp(ref, "id:", 3) == 0 && all_digits(ref + 3))
+		e = unit_by_id(s, ref + 3, &o, err);
+	else if (strncmp(ref, "code:", 5) == 0)
+		e = unit_by_code(s, ref + 5, &o, err);
+	else if (all_digits(ref)) {
+		/*
+		 * Digits are an id, or the code of a unit whose code is all digits (a
+		 * 地方公共団体コード). When they are both, for two units, the caller must
+		 * say which: never a guess.
+		 */
+		sk_org_unit by_code;
+		struct one_unit oc = {&by_code, false};
+		if ((e = unit_by_id(s, ref, &o, err)) || (e = unit_by_code(s, ref, &oc, err)))
+			return e;
+		if (o.seen && oc.seen && by_code.id != out->id) {
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_REF_AMBIGUOUS,
+			                   ref, by_code.name, out->name, ref, ref);
+		}
+		if (oc.seen && !o.seen) {
+			*out = by_code;
+			o.seen = true;
+		}
+	} else
+		e = unit_by_code(s, ref, &o, err);
 	if (e)
 		return e;
 	if (!o.seen)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown unit '%s'", ref);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ORG_UNKNOWN, ref);
 	return SK_OK;
 }
 
@@ -221,6 +269,16 @@ static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_k
 			return e;
 	}
 	int64_t dup = 0;
+	if (all_digits(code)) {
+		/* A code that is some unit's id would make that id ambiguous at once. */
+		sk_org_unit other;
+		struct one_unit oi = {&other, false};
+		if ((e = unit_by_id(s, code, &oi, err)))
+			return e;
+		if (oi.seen)
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_CODE_IS_ID,
+			                   code, other.name);
+	}
 	sk_val pc[] = {sk_vtext(code)};
 	e = sk_store_query_int(s, "SELECT id FROM org_unit WHERE code = ?", pc, 1, &dup, err);
 	if (!e)
@@ -259,7 +317,8 @@ sk_err sk_org_add(sk_ctx *c, const char *code, const char *name, const char *kin
 	sk_store *s = c->store;
 	sk_org_kind k;
 	sk_err e;
-	if ((e = sk_text_check_ident("unit code", code, SK_ORG_CODE_MAX, 1, err)) ||
+	if ((e = sk_text_check_ident("unit code", code, SK_ORG_CODE_MAX,
+	                             SK_IDENT_UPPER | SK_IDENT_DIGITS, err)) ||
 	    (e = sk_text_check_name("unit name", name, SK_ORG_NAME_MAX, err)) ||
 	    (e = sk_org_kind_parse(kind, &k, err)))
 		return e;
@@ -268,7 +327,8 @@ sk_err sk_org_add(sk_ctx *c, const char *code, const char *name, const char *kin
 		               "the municipality is the root and takes no parent (got '%s')",
 		               parent);
 	if (k != SK_ORG_MUNICIPALITY && (!parent || !*parent))
-		return sk_fail(err, SK_ERR_INVALID, "a %s needs a parent unit (--parent)", kind);
+		return sk_fail(err, SK_ERR_INVALID, "a %s needs a parent unit (--parent)",
+		               sk_org_kind_name(k));
 	if ((e = sk_store_begin(s, err)))
 		return e;
 	e = add_in_txn(c, code, name, k, parent, id_out, err);

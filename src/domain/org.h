@@ -19,6 +19,7 @@
 typedef struct sk_ctx sk_ctx;
 
 #include "../core/sk_buf.h"
+#include "../core/sk_msg.h"
 #include "../store/store.h"
 #include "actor.h"
 
@@ -47,6 +48,8 @@ typedef struct sk_org_unit {
 
 /* "municipality", "department", "section", "designated_manager", "contractor". */
 const char *sk_org_kind_name(sk_org_kind k);
+/* The kind as a person reads it in l: "課" or "section". */
+const char *sk_org_kind_label(sk_org_kind k, sk_lang l);
 /* Parses a kind name; SK_ERR_INVALID listing the valid ones otherwise. */
 sk_err sk_org_kind_parse(const char *s, sk_org_kind *out, sk_buf *err);
 

@@ -216,7 +216,7 @@ static json_t *json_text_or_null(const sk_row *row, size_t i)
 static json_t *time_json(int64_t t)
 {
 	char at[SK_TIME_STR_MAX];
-	sk_clock_format(t, at);
+	sk_clock_format_local(t, at);
 	return json_string(at);
 }
 

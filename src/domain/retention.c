@@ -257,7 +257,7 @@ static sk_err check_periods(const sk_policy *pol, const char *record, const recs
 			                same - 1, g.entry->id, g.entry->what, cs);
 		else {
 			char until[SK_TIME_STR_MAX];
-			sk_clock_format(r->final_at + g.days * 86400, until);
+			sk_clock_format_local(r->final_at + g.days * 86400, until);
 			e = sk_fail_msg(err, SK_ERR_CONFLICT, "before", NULL, SK_M_RECORD_IN_PERIOD,
 			                record, r->kind, (long long)r->id, same - 1, until,
 			                g.entry->id, g.entry->what, g.entry->years, cs);

@@ -354,7 +354,7 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 		return SK_OK;
 	const sk_role_info *r = sk_role_find(sk_row_text(row, 2));
 	char at[SK_TIME_STR_MAX];
-	sk_clock_format(sk_row_int(row, 5), at);
+	sk_clock_format_local(sk_row_int(row, 5), at);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "login", sk_row_text(row, 0),
 	                      "name", sk_row_text(row, 1), "role", sk_row_text(row, 2), "title",
 	                      r ? r->title_ja : "", "unit", (json_int_t)sk_row_int(row, 3),

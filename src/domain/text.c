@@ -49,8 +49,9 @@ sk_err sk_text_check_name(const char *what, const char *v, size_t max, sk_buf *e
 	return SK_OK;
 }
 
-sk_err sk_text_check_ident(const char *what, const char *v, size_t max, int upper, sk_buf *err)
+sk_err sk_text_check_ident(const char *what, const char *v, size_t max, int flags, sk_buf *err)
 {
+	int upper = flags & SK_IDENT_UPPER;
 	if (!v || !*v)
 		return sk_fail(err, SK_ERR_INVALID, "the %s is empty", what);
 	size_t n = strlen(v);
@@ -70,7 +71,7 @@ sk_err sk_text_check_ident(const char *what, const char *v, size_t max, int uppe
 		if (c < '0' || c > '9')
 			digits = 0;
 	}
-	if (digits)
+	if (digits && !(flags & SK_IDENT_DIGITS))
 		return sk_fail(err, SK_ERR_INVALID,
 		               "the %s '%s' is all digits and would read as an id; add a letter",
 		               what, v);

@@ -12,6 +12,7 @@
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
 #include "../policy/policy.h"
+#include "../report/wareki.h"
 #include "authz.h"
 #include "ctx.h"
 #include "notify.h"
@@ -128,6 +129,17 @@ static json_t *urow_json(const struct urow *u)
 	    u->unit_code, "kind", u->kind, "status", u->status, "password_temporary", u->temporary,
 	    "created_at", sk_json_time(u->created_at), "disabled_at", sk_json_time(u->disabled_at),
 	    "expires_at", sk_json_time(u->expires_at));
+	/*
+	 * The last day the account works, as the person gave it: expires_at is the
+	 * midnight that ends that day, which reads as the next day.
+	 */
+	if (j && u->expires_at) {
+		int y, m, d;
+		char day[16];
+		sk_clock_local_day(u->expires_at - 1, &y, &m, &d);
+		snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+		json_object_set_new(j, "expires_on", json_string(day));
+	}
 	/* Only when set, so the images of accounts without one read as before addresses existed. */
 	if (j && u->email[0] && json_object_set_new(j, "email", json_string(u->email))) {
 		json_decref(j);
@@ -569,38 +581,21 @@ sk_err sk_user_unused(sk_ctx *c, int days, json_t **out, sk_buf *err)
 	return e;
 }
 
-/* Exactly "DDDD-DD-DD". */
-static bool is_date(const char *t)
-{
-	for (size_t i = 0; i < 10; i++) {
-		bool dash = i == 4 || i == 7;
-		if (dash ? t[i] != '-' : (t[i] < '0' || t[i] > '9'))
-			return false;
-	}
-	return t[10] == '\0';
-}
-
 sk_err sk_user_parse_expiry(const char *text, int64_t *out, sk_buf *err)
 {
 	if (!text || !*text)
-		return sk_fail(err, SK_ERR_INVALID, "no expiry date given");
-	if (is_date(text)) {
-		int y = (int)strtol(text, NULL, 10), m = (int)strtol(text + 5, NULL, 10),
-		    d = (int)strtol(text + 8, NULL, 10);
-		struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
-		time_t t = timegm(&tm);
-		/* timegm normalizes 2026-02-30 to March: a changed field means a bad date. */
-		if (t == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != m - 1 ||
-		    tm.tm_mday != d)
-			return sk_fail(err, SK_ERR_INVALID, "'%s' is not a calendar date", text);
-		/* The day ends at 24:00 JST, which is 15:00 UTC of the same date. */
-		*out = (int64_t)t + 15 * 3600;
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_DATE_EMPTY);
+	/* A day in any form a ledger writes it (2027-03-31, 令和9年3月31日, R9.3.31). */
+	sk_date d;
+	if (strlen(text) <= SK_WAREKI_MAX_INPUT &&
+	    sk_wareki_parse(text, strlen(text), &d, NULL) == SK_OK) {
+		/* The account works through that day: it ends at the next midnight, local time. */
+		*out = sk_clock_local_day_start(d.y, d.m, d.d) + 86400;
 		return SK_OK;
 	}
 	int64_t us = 0;
 	if (strlen(text) > 64 || sk_clock_parse_us(text, &us) != SK_OK)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "'%.64s' is not a date (YYYY-MM-DD) or an RFC 3339 time", text);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_DATE_BAD, text);
 	*out = us / 1000000;
 	return SK_OK;
 }

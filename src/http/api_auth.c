@@ -39,7 +39,7 @@ static void answer_session(sk_http_rctx *r, sk_auth_session *s)
 	}
 	char at[SK_TIME_STR_MAX];
 	if (s->previous_login_at)
-		sk_clock_format(s->previous_login_at, at);
+		sk_clock_format_local(s->previous_login_at, at);
 	json_t *j = json_pack(
 	    "{s:o, s:b, s:b, s:{s:s?, s:s?}, s:s, s:b}", "user", user, "must_change_password",
 	    s->principal.must_change_password, "must_enroll_totp", s->principal.must_enroll_totp,

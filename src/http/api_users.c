@@ -158,7 +158,7 @@ void sk_api_totp_enroll(sk_http_rctx *r)
 	json_t *j = NULL;
 	if (!e) {
 		char at[SK_TIME_STR_MAX];
-		sk_clock_format(until, at);
+		sk_clock_format_local(until, at);
 		j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "otpauth_uri", uri.data, "secret",
 		              b32, "expires_at", at, "algorithm", "SHA1", "digits", SK_TOTP_DIGITS,
 		              "period", SK_TOTP_STEP);

@@ -44,6 +44,7 @@
 
 #include "../core/sk_log.h"
 #include "../domain/asset.h"
+#include "../domain/install.h"
 #include "http_int.h"
 
 #define SK_HTTP_GRACE_MS   2000
@@ -550,6 +551,9 @@ static sk_err load_policy(const char *url, sk_policy **pol, sk_buf *err)
 	sk_err e = sk_store_open(url, 0, &s, err);
 	if (!e)
 		e = sk_ctx_load_installation_profile(s, pol, err);
+	/* Times are shown in the installation's zone, set once before any thread starts. */
+	if (!e)
+		e = sk_install_apply_zone(s, err);
 	if (!e && !*pol)
 		e = sk_fail(err, SK_ERR_STORE,
 		            "%s holds no installation (run 'sekisho init' or 'sekisho demo')", url);

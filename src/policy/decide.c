@@ -568,6 +568,9 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 		for (unsigned c = 0; c < r->n_cites; c++)
 			sk_buf_addf(out, "%s%s", c ? ", " : "", r->cites[c]);
 		sk_buf_adds(out, "]\n");
+		/* The article's own words, as the profile quotes them. */
+		if (r->note && *r->note)
+			sk_buf_addf(out, "    note: %s\n", r->note);
 	}
 	sk_decision d;
 	if (sk_policy_decide(p, in, &d) != SK_OK)

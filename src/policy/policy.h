@@ -25,6 +25,7 @@
 
 #include "../core/sk_buf.h"
 #include "../core/sk_err.h"
+#include "../core/sk_msg.h"
 
 typedef struct sk_policy sk_policy;
 
@@ -178,6 +179,63 @@ const char *sk_approver_mode_name(sk_approver_mode m); /* "one", "any_of", "all_
 const char *sk_account_kind_name(sk_account_kind k);
 sk_err sk_account_kind_parse(const char *s, sk_account_kind *out);
 
+/*
+ * Words as people type and read them. A vocabulary's words each have their
+ * stable name (the *_name functions' and JSON's), a Japanese name (the
+ * 総務省 guideline's and the seeds' wording: 持ち出し, マイナンバー利用事務系,
+ * ハードウェア) and other spellings in use ('|'-separated: パソコン for
+ * hardware). This table is the one place they are listed.
+ */
+typedef struct sk_word {
+	const char *name, *ja, *aliases;
+} sk_word;
+
+typedef enum sk_vocab {
+	SK_VOCAB_ACTION,     /* sk_action */
+	SK_VOCAB_ZONE,       /* sk_zone */
+	SK_VOCAB_ASSET_TYPE, /* sk_asset_type (from SK_ASSET_HARDWARE) */
+	SK_VOCAB_DECISION,   /* sk_decision_kind */
+	SK_VOCAB_SAFEGUARD,  /* sk_safeguard */
+	SK_VOCAB__COUNT
+} sk_vocab;
+
+/* The zones' and the asset types' words, for tables that name them (entry i: value i, i + 1). */
+extern const sk_word sk_zone_words[], sk_asset_type_words[];
+
+/* The words of v (static), *n of them; entry i is enum value *first + i. */
+const sk_word *sk_vocab_words(sk_vocab v, size_t *n, int *first);
+/*
+ * The enum value of the word s in v, or -1: its stable name, its Japanese
+ * name or another listed spelling, after folding full-width letters, digits
+ * and signs to ASCII and trimming spaces (full-width ones too).
+ */
+int sk_vocab_find(sk_vocab v, const char *s);
+/* The word for value in l: its Japanese name or its stable name; NULL when out of range. */
+const char *sk_vocab_label(sk_vocab v, int value, sk_lang l);
+/* Appends the accepted words for a message: "create, acquire, …" or "作成（create）、…". */
+void sk_vocab_list(sk_vocab v, sk_lang l, sk_buf *out);
+/*
+ * Records "unknown <field> '<value>'" with the list of accepted words, each
+ * language with its own list (SK_M_VOCAB_UNKNOWN); returns SK_ERR_INVALID.
+ */
+sk_err sk_vocab_unknown(sk_vocab v, const char *field, const char *field_ja, const char *value,
+                        sk_buf *err);
+/*
+ * The same over any table of words (the organization's unit kinds): the
+ * index of s in w or -1; the list; the error, with a message id taking the
+ * value and the list (two %s).
+ */
+int sk_words_find(const sk_word *w, size_t n, const char *s);
+void sk_words_list(const sk_word *w, size_t n, sk_lang l, sk_buf *out);
+sk_err sk_words_unknown(const sk_word *w, size_t n, sk_msg_id id, const char *field,
+                        const char *field_ja, const char *value, sk_buf *err);
+/*
+ * Copies s to out (max bytes) with full-width ASCII forms (Ａ, ３, －) and
+ * Roman numerals (Ⅱ) folded to ASCII, U+3000 read as a space, and leading and trailing spaces
+ * dropped; returns the length written.
+ */
+size_t sk_vocab_fold(const char *s, char *out, size_t max);
+
 /* --- loading --- */
 
 /*
@@ -283,8 +341,10 @@ const char *sk_policy_axis_title(const sk_policy *p, sk_axis axis); /* "機密�
 /* Number of levels on the axis (>= 1); level values are 0 .. count-1, lowest first. */
 int sk_policy_level_count(const sk_policy *p, sk_axis axis);
 /*
- * Parses a level as the profile's scheme names it ("3", "3A") into its value.
- * SK_ERR_INVALID (no message) when the axis has no such level.
+ * Parses a level as the profile's scheme names it ("3", "3A") into its value,
+ * or as people write it: its label ("機密性3", "重要性分類Ⅱ"), the axis title
+ * before the name, full-width characters ("機密性３"). SK_ERR_INVALID (no
+ * message) when the axis has no such level.
  */
 sk_err sk_policy_level_parse(const sk_policy *p, sk_axis axis, const char *name, int *value);
 /* The level's id ("3A") and label ("機密性3A"); NULL when value is out of range. */

@@ -1865,6 +1865,24 @@ sk_err sk_policy_level_parse(const sk_policy *p, sk_axis axis, const char *name,
 	if ((unsigned)axis >= SK_AXIS__COUNT || !name)
 		return SK_ERR_INVALID;
 	int i = level_index(&p->axes[axis], name);
+	if (i < 0) {
+		/* As people write it: "機密性3", "３", "機密性 ３Ａ". */
+		char buf[128];
+		sk_vocab_fold(name, buf, sizeof(buf));
+		const char *v = buf, *title = p->axes[axis].title;
+		size_t tl = title ? strlen(title) : 0;
+		if (tl && strncmp(v, title, tl) == 0)
+			for (v += tl; *v == ' ';)
+				v++;
+		i = level_index(&p->axes[axis], v);
+		for (int k = 0; i < 0 && k < p->axes[axis].n_levels; k++) {
+			const char *lb = p->axes[axis].levels[k].label;
+			char fl[128];
+			if (lb && (strcmp(lb, name) == 0 ||
+			           (sk_vocab_fold(lb, fl, sizeof(fl)), strcmp(fl, buf) == 0)))
+				i = k;
+		}
+	}
 	if (i < 0)
 		return SK_ERR_INVALID;
 	*value = i;

@@ -31,7 +31,8 @@ bad "'9999'" sk org add --db "$DB" --code x1 --name X --kind section --parent 99
 bad "'joho'" sk org add --db "$DB" --code joho --name X --kind section --parent somu
 bad "'galaxy'" sk org add --db "$DB" --code x1 --name X --kind galaxy --parent somu
 bad "'a b'" sk org add --db "$DB" --code "a b" --name X --kind section --parent somu
-bad "all digits" sk org add --db "$DB" --code 123 --name X --kind section --parent somu
+# A code may be all digits (the 地方公共団体コード), but not one that is a unit's id already.
+bad "is the id of unit" sk org add --db "$DB" --code 2 --name X --kind section --parent somu
 bad "cannot sit under" sk org add --db "$DB" --code x1 --name X --kind section --parent setagaya
 bad "needs a parent" sk org add --db "$DB" --code x1 --name X --kind section
 bad "--code" sk org add --db "$DB" --name X --kind section --parent somu

@@ -29,7 +29,14 @@ expect_eq "$(sql "SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%Given-P
 expect_exit 0 sk user add --db "$DB" --login dev1 --name 開発者 --unit vendor --role contractor --expires 2099-12-31
 expect_exit 0 sk user show --db "$DB" dev1 --json
 expect_in out '"kind": "contractor"'
-expect_in out '"expires_at": "2099-12-31T15:00:00+00:00"'
+# Shown in the city's time zone: the account works through 2099-12-31 (JST).
+expect_in out '"expires_at": "2100-01-01T00:00:00+09:00"'
+expect_in out '"expires_on": "2099-12-31"'
+# 和暦 wherever a date is asked for: 令和9年3月31日 is 2027-03-31.
+expect_exit 0 sk user add --db "$DB" --login dev2 --name 開発者二 --unit vendor --role contractor --expires 令和9年3月31日
+expect_exit 0 sk user show --db "$DB" dev2 --json
+expect_in out '"expires_on": "2027-03-31"'
+expect_in out '"expires_at": "2027-04-01T00:00:00+09:00"'
 
 snapshot() {
   sk user list --db "$DB" --json >"$1"

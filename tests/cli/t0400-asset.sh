@@ -40,10 +40,19 @@ expect_in out '"zone": "mynumber"'
 expect_in out '"personal": true'
 expect_in out '"acquired_on": "2025-04-01"'
 expect_eq "$(reads)" 1 "reads after show"
-expect_exit 0 sk asset show 1
+# The card in the reader's language: Japanese headings and values, or English ones.
+LC_ALL=ja_JP.UTF-8 expect_exit 0 sk asset show 1
 expect_in out "分類の表示: 機密性3、完全性2、可用性2"
 expect_in out "復旧目標時間: 24 時間"
-expect_eq "$(reads)" 2 "reads after second show"
+expect_in out "ネットワーク区分: マイナンバー利用事務系"
+expect_in out "状態: 使用中"
+expect_in out "更新日時: "
+expect_in out "+09:00"
+LC_ALL=C expect_exit 0 sk asset show 1
+expect_in out "Network zone: mynumber"
+expect_in out "Specific personal information: yes"
+expect_eq "$(reads)" 3 "reads after third show"
+
 
 # Filters.
 expect_exit 0 sk asset list

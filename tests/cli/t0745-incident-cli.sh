@@ -34,7 +34,7 @@ expect_exit 0 sk incident report --db "$DB" --unit itaku --title 契約違反の
   --description "委託データの誤送信" --found-at 2026-01-05T09:00:00+09:00 --severity low --json
 jq -e '.status == "reported" and .routed_to[0].role == "city"
        and .routed_to[0].unit_code == "niigata" and .due == null
-       and .report_due == "2026-01-06T00:00:00+00:00" and .reported_late == true' out >/dev/null ||
+       and .report_due == "2026-01-06T09:00:00+09:00" and .reported_late == true' out >/dev/null ||
   fail "routing: $(cat out)"
 id=$(jq -r .id out)
 expect_exit 0 sk incident list --db "$DB"

@@ -133,6 +133,31 @@ def run(db, profile):
         kinds.add(want["decision"])
         if json.dumps(got[2], sort_keys=True) != json.dumps(want, sort_keys=True):
             differ.append((body, want, got[2]))
+    # Japanese words (issue #15) answer as the stable names do, through the API as through
+    # the CLI: 持ち出し for take_out, the level's label (機密性3), マイナンバー利用事務系, パソコン.
+    ja_words = {"take_out": "持ち出し", "dispose": "廃棄", "copy": "複製",
+                "provide_external": "外部への提供", "send_email": "電子メールでの送信"}
+    for lv in pol[2]["classification"]["conf"]["levels"]:
+        for action, word in ja_words.items():
+            en = {"action": action, "conf": lv["id"], "zone": "mynumber",
+                  "asset_type": "hardware"}
+            ja = {"action": word, "conf": lv["label"], "zone": "マイナンバー利用事務系",
+                  "asset_type": "パソコン"}
+            want = c.call("POST", "/api/v1/policy/decide", en)
+            got = c.call("POST", "/api/v1/policy/decide", ja)
+            expect(want, 200, "POST %r" % en)
+            expect(got, 200, "POST %r" % ja)
+            check(got[2] == want[2], "%s: %r answers %r, %r answers %r"
+                  % (profile, ja, got[2], en, want[2]))
+            check(cli_decide(profile, ja) == want[2],
+                  "%s: the CLI answers %r differently from the API" % (profile, ja))
+    # An unknown word gets the accepted words, in Japanese for a Japanese reader.
+    st, _, body = c.raw("POST", "/api/v1/policy/decide",
+                        json.dumps({"action": "持ち出す"}).encode(),
+                        {"Content-Type": "application/json", "Accept-Language": "ja",
+                         "X-CSRF-Token": c.csrf or ""})
+    check(st == 400 and "持ち出し（take_out）" in body["error"]["message"],
+          "an unknown action in Japanese: %s %r" % (st, body))
     srv.stop()
     for body, want, got in differ[:5]:
         print("differs for %s:\n  cli %s\n  api %s" % (json.dumps(body), json.dumps(want),

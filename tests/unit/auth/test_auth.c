@@ -769,7 +769,7 @@ static void run_unused_and_holders(const char *backend)
 	json_t *e1 = json_array_get(j, 0);
 	assert_string_equal(json_string_value(json_object_get(e1, "login")), "alice");
 	assert_string_equal(json_string_value(json_object_get(e1, "last_login_at")),
-	                    "2027-03-06T08:00:00+00:00");
+	                    "2027-03-06T17:00:00+09:00");
 	assert_int_equal(json_integer_value(json_object_get(e1, "days_unused")), 50);
 	json_decref(j);
 	expect(sk_auth_unused(f.s, 0, &j, &err), SK_ERR_INVALID, &err, "days");

@@ -9,6 +9,7 @@
 #include "core/sk_clock.h"
 #include "core/sk_err.h"
 #include "core/sk_json.h"
+#include "core/sk_msg.h"
 
 static void test_err_table(void **state)
 {
@@ -333,6 +334,89 @@ static void test_json_str(void **state)
 	sk_buf_free(&small);
 }
 
+/* The printf conversions of fmt, in order ("s d lld"), for comparing two languages. */
+static void conversions(const char *fmt, char *out, size_t max)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		if (*p == '%')
+			continue;
+		while (*p && strchr("-+ #0123456789.*", *p))
+			p++;
+		while (*p && strchr("hlzjt", *p) && o + 2 < max)
+			out[o++] = *p++;
+		if (*p && o + 2 < max) {
+			out[o++] = *p;
+			out[o++] = ' ';
+		}
+		out[o] = '\0';
+		if (!*p)
+			break;
+	}
+}
+
+/*
+ * Every catalog key has both languages: a Japanese text that is Japanese (it
+ * holds more than ASCII), and the same printf conversions in the same order
+ * as the English one, so that one argument list fits both.
+ */
+static void test_catalog(void **state)
+{
+	(void)state;
+	for (int id = 0; id < SK_M__COUNT; id++) {
+		const char *en = sk_msg_format((sk_msg_id)id, SK_LANG_EN);
+		const char *ja = sk_msg_format((sk_msg_id)id, SK_LANG_JA);
+		if (!en || !*en || !ja || !*ja)
+			fail_msg("catalog entry %d lacks a language", id);
+		bool wide = false;
+		for (const char *p = ja; *p; p++)
+			wide |= (unsigned char)*p >= 0x80;
+		if (!wide)
+			fail_msg("catalog entry %d's Japanese is ASCII only: %s", id, ja);
+		char ce[128], cj[128];
+		conversions(en, ce, sizeof(ce));
+		conversions(ja, cj, sizeof(cj));
+		if (strcmp(ce, cj) != 0)
+			fail_msg("catalog entry %d: '%s' takes (%s) but '%s' takes (%s)", id, en,
+			         ce, ja, cj);
+		if ((strstr(en, "{f}") != NULL) != (strstr(ja, "{f}") != NULL))
+			fail_msg("catalog entry %d names the field in one language only", id);
+	}
+}
+
+/* The display zone: JST by default, fixed offsets, no other zone guessed at. */
+static void test_zone(void **state)
+{
+	(void)state;
+	char out[SK_TIME_STR_MAX];
+	assert_string_equal(sk_clock_zone_name(), SK_CLOCK_DEFAULT_ZONE);
+	sk_clock_format_local(1775055600, out); /* 2026-04-01T15:00:00Z */
+	assert_string_equal(out, "2026-04-02T00:00:00+09:00");
+	sk_clock_format_local_us(1775055600000006, out);
+	assert_string_equal(out, "2026-04-02T00:00:00.000006+09:00");
+	int y, m, d;
+	sk_clock_local_day(1775055600 - 1, &y, &m, &d);
+	assert_int_equal(y * 10000 + m * 100 + d, 20260401);
+	assert_int_equal(sk_clock_local_day_start(2026, 4, 2), 1775055600);
+	assert_int_equal(sk_clock_set_zone("America/New_York"), SK_ERR_INVALID);
+	assert_string_equal(sk_clock_zone_name(), SK_CLOCK_DEFAULT_ZONE);
+	assert_int_equal(sk_clock_set_zone("UTC"), SK_OK);
+	sk_clock_format_local(1775055600, out);
+	assert_string_equal(out, "2026-04-01T15:00:00+00:00");
+	assert_int_equal(sk_clock_set_zone("-09:30"), SK_OK);
+	sk_clock_format_local(1775055600, out);
+	assert_string_equal(out, "2026-04-01T05:30:00-09:30");
+	assert_int_equal(sk_clock_set_zone("+15:00"), SK_ERR_INVALID);
+	assert_int_equal(sk_clock_set_zone(SK_CLOCK_DEFAULT_ZONE), SK_OK);
+	/* Stored times stay UTC. */
+	sk_clock_format(1775055600, out);
+	assert_string_equal(out, "2026-04-01T15:00:00+00:00");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +424,7 @@ int main(void)
 	    cmocka_unit_test(test_fail),      cmocka_unit_test(test_arena),
 	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_json_str),  cmocka_unit_test(test_json_encoder),
+	    cmocka_unit_test(test_catalog),   cmocka_unit_test(test_zone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -682,8 +682,8 @@ static json_t *level_ref(const char *v)
 static char *reference(const sk_asset *a)
 {
 	char ct[SK_TIME_STR_MAX], ut[SK_TIME_STR_MAX];
-	sk_clock_format(a->created_at, ct);
-	sk_clock_format(a->updated_at, ut);
+	sk_clock_format_local(a->created_at, ct);
+	sk_clock_format_local(a->updated_at, ut);
 	json_t *j = json_object();
 	json_object_set_new(j, "id", json_integer(a->id));
 	json_object_set_new(j, "asset_number", opt_json_str(a->asset_number));
@@ -775,8 +775,18 @@ static void test_render(void **state)
 	assert_non_null(strstr(b.data, "\"recovery_hours\":null,"));
 	assert_non_null(strstr(b.data, "\"acquired_on\":null,"));
 	assert_non_null(strstr(b.data, "\"disposal_record\":null,"));
+	/* Times in the installation's zone (JST by default; UTC where it says so). */
+	assert_non_null(strstr(b.data, "\"created_at\":\"1970-01-01T09:00:00+09:00\""));
+	assert_non_null(strstr(b.data, "\"updated_at\":\"2000-02-29T09:00:00+09:00\"}"));
+	assert_int_equal(sk_clock_set_zone("UTC"), SK_OK);
+	sk_buf_reset(&b);
+	assert_int_equal(sk_asset_render(&a, &b), SK_OK);
 	assert_non_null(strstr(b.data, "\"created_at\":\"1970-01-01T00:00:00+00:00\""));
-	assert_non_null(strstr(b.data, "\"updated_at\":\"2000-02-29T00:00:00+00:00\"}"));
+	assert_int_equal(sk_clock_set_zone("-03:30"), SK_OK);
+	sk_buf_reset(&b);
+	assert_int_equal(sk_asset_render(&a, &b), SK_OK);
+	assert_non_null(strstr(b.data, "\"created_at\":\"1969-12-31T20:30:00-03:30\""));
+	assert_int_equal(sk_clock_set_zone(SK_CLOCK_DEFAULT_ZONE), SK_OK);
 	/* The json_t view is the same object. */
 	json_t *j = sk_asset_json(&a);
 	assert_non_null(j);

@@ -90,7 +90,7 @@ static const char *str(json_t *j, const char *k)
 static void expect_time(json_t *j, const char *k, int64_t secs)
 {
 	char want[SK_TIME_STR_MAX];
-	sk_clock_format(secs, want);
+	sk_clock_format_local(secs, want);
 	const char *got = str(j, k);
 	if (!got || strcmp(got, want) != 0)
 		fail_msg("%s: got %s, expected %s", k, got ? got : "null", want);

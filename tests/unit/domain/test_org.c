@@ -3,6 +3,7 @@
  * entries and the fault seam, on every backend of the run.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "domain/org.h"
 #include "domain/role.h"
@@ -61,7 +62,9 @@ static void tree(const char *backend)
 	          "cannot sit under the contractor");
 	dt_expect(add_unit(s, "x1", "section", "center", &err), SK_ERR_INVALID, &err,
 	          "cannot sit under the designated_manager");
-	dt_expect(add_unit(s, "1234", "section", "somu", &err), SK_ERR_INVALID, &err, "all digits");
+	/* A code that is some unit's id would make that id ambiguous. */
+	dt_expect(add_unit(s, depid, "section", "somu", &err), SK_ERR_INVALID, &err,
+	          "is the id of");
 	/* A name that U+202E turns around, or U+200B hides a part of (issue #12). */
 	dt_expect(sk_org_add(tu_ctx(s, sk_actor_cli()), "x1", "情報\xe2\x80\xae課理管", "section",
 	                     "somu", NULL, &err),
@@ -258,7 +261,57 @@ static void permissions(const char *backend)
 	sk_store_close(s);
 }
 
+/*
+ * Kinds by their Japanese names; a code of digits only (the 地方公共団体コード)
+ * is a code, and digits that are both a code and an id are refused, never guessed.
+ */
+static void digit_codes(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	dt_root(s);
+	dt_ok(add_unit(s, "somu", "部", "city", &err), &err);
+	dt_ok(add_unit(s, "151009", "課", "somu", &err), &err);
+	dt_ok(add_unit(s, "kakari", "係", "151009", &err), &err);
+	dt_ok(add_unit(s, "v", "外部委託事業者", "somu", &err), &err);
+	sk_org_unit u;
+	dt_ok(sk_org_get(s, "151009", &u, &err), &err);
+	assert_string_equal(u.code, "151009");
+	assert_int_equal(u.kind, SK_ORG_SECTION);
+	dt_ok(sk_org_get(s, "kakari", &u, &err), &err);
+	assert_int_equal(u.kind, SK_ORG_SECTION);
+	dt_ok(sk_org_get(s, "v", &u, &err), &err);
+	assert_int_equal(u.kind, SK_ORG_CONTRACTOR);
+	dt_ok(sk_org_get(s, "somu", &u, &err), &err);
+	char ref[24], pref[32];
+	snprintf(ref, sizeof(ref), "%lld", (long long)u.id);
+	dt_ok(sk_org_get(s, ref, &u, &err), &err);
+	assert_string_equal(u.code, "somu");
+	/* A code that is the next unit's id: once that unit exists, the digits could be either. */
+	int64_t next = dt_count(s, "SELECT MAX(id) FROM org_unit") + 2;
+	snprintf(ref, sizeof(ref), "%lld", (long long)next);
+	dt_ok(add_unit(s, ref, "課", "somu", &err), &err);
+	dt_ok(sk_org_get(s, ref, &u, &err), &err);
+	int64_t by_code = u.id;
+	assert_true(by_code != next);
+	dt_ok(add_unit(s, "x7", "課", "somu", &err), &err);
+	dt_ok(sk_org_get(s, "x7", &u, &err), &err);
+	assert_int_equal(u.id, next);
+	dt_expect(sk_org_get(s, ref, &u, &err), SK_ERR_INVALID, &err, "or id:");
+	snprintf(pref, sizeof(pref), "code:%s", ref);
+	dt_ok(sk_org_get(s, pref, &u, &err), &err);
+	assert_int_equal(u.id, by_code);
+	snprintf(pref, sizeof(pref), "id:%s", ref);
+	dt_ok(sk_org_get(s, pref, &u, &err), &err);
+	assert_string_equal(u.code, "x7");
+	dt_expect(add_unit(s, "x8", "係長", "somu", &err), SK_ERR_INVALID, &err, "'係長'");
+	assert_non_null(strstr(err.ja, "課（section）"));
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
 SK_TEST_EACH_BACKEND(tree)
+SK_TEST_EACH_BACKEND(digit_codes)
 SK_TEST_EACH_BACKEND(move)
 SK_TEST_EACH_BACKEND(faults)
 SK_TEST_EACH_BACKEND(permissions)
@@ -266,9 +319,8 @@ SK_TEST_EACH_BACKEND(permissions)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(tree_all),
-	    cmocka_unit_test(move_all),
-	    cmocka_unit_test(faults_all),
+	    cmocka_unit_test(tree_all),        cmocka_unit_test(digit_codes_all),
+	    cmocka_unit_test(move_all),        cmocka_unit_test(faults_all),
 	    cmocka_unit_test(permissions_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,8 +175,10 @@ static void add(const char *backend)
 	dt_ok(sk_user_parse_expiry("2099-03-31", &u.expires_at, &err), &err);
 	dt_ok(sk_user_add(tu_ctx(s, sk_actor_cli()), &u, NULL, temp, &err), &err);
 	dt_ok(sk_user_show(dt_cli(s), "dev1", &j, &err), &err);
+	/* It works through that day: expires at the midnight after it, JST. */
 	assert_string_equal(json_string_value(json_object_get(j, "expires_at")),
-	                    "2099-03-31T15:00:00+00:00");
+	                    "2099-04-01T00:00:00+09:00");
+	assert_string_equal(json_string_value(json_object_get(j, "expires_on")), "2099-03-31");
 	assert_true(json_is_true(json_object_get(j, "password_temporary")));
 	json_decref(j);
 	sk_buf_free(&err);
@@ -195,7 +197,18 @@ static void expiry(void **state)
 	assert_int_equal(t, 1775001600);
 	dt_expect(sk_user_parse_expiry("2026-02-30", &t, &err), SK_ERR_INVALID, &err, "2026-02-30");
 	dt_expect(sk_user_parse_expiry("tomorrow", &t, &err), SK_ERR_INVALID, &err, "'tomorrow'");
-	dt_expect(sk_user_parse_expiry("2026-4-1", &t, &err), SK_ERR_INVALID, &err, "2026-4-1");
+	/* 和暦 and the other ways a ledger writes a day. */
+	dt_ok(sk_user_parse_expiry("令和8年4月1日", &t, &err), &err);
+	assert_int_equal(t, 1775055600);
+	dt_ok(sk_user_parse_expiry("R8.4.1", &t, &err), &err);
+	assert_int_equal(t, 1775055600);
+	dt_ok(sk_user_parse_expiry("2026/4/1", &t, &err), &err);
+	assert_int_equal(t, 1775055600);
+	dt_ok(sk_user_parse_expiry("２０２６年４月１日", &t, &err), &err);
+	assert_int_equal(t, 1775055600);
+	dt_expect(sk_user_parse_expiry("令和8年2月30日", &t, &err), SK_ERR_INVALID, &err,
+	          "令和8年2月30日");
+	assert_non_null(strstr(err.ja, "日付"));
 	sk_buf_free(&err);
 }
 

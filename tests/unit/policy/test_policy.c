@@ -563,7 +563,7 @@ static void test_decide_input_parse(void **state)
 		sk_decide_kv kv[2];
 		const char *msg;
 	} bad[] = {
-	    {{{"conf", "1"}, {NULL, NULL}}, "action is required"},
+	    {{{"conf", "1"}, {NULL, NULL}}, "'action' is required"},
 	    {{{"action", "fly"}, {NULL, NULL}}, "unknown action 'fly'"},
 	    {{{"action", "copy"}, {"conf", "9"}}, "unknown conf level '9' for profile"},
 	    {{{"action", "copy"}, {"action", "use"}}, "action is given twice"},
@@ -578,8 +578,62 @@ static void test_decide_input_parse(void **state)
 		assert_int_equal(sk_decide_input_parse(p, bad[i].kv, n, &in, &err), SK_ERR_INVALID);
 		assert_non_null(strstr(err.data, bad[i].msg));
 	}
+	/* Words as people type them: Japanese names, synonyms, full-width, the axis title. */
+	const sk_decide_kv ja[] = {
+	    {"action", "持ち出し"},
+	    {"conf", "機密性２"},
+	    {"integ", "完全性1"},
+	    {"zone", "ＬＧＷＡＮ接続系"},
+	    {"to_zone", "インターネット系"},
+	    {"asset_type", "パソコン"},
+	};
+	assert_int_equal(sk_decide_input_parse(p, ja, sizeof(ja) / sizeof(ja[0]), &in, &err),
+	                 SK_OK);
+	assert_int_equal(in.action, SK_ACT_TAKE_OUT);
+	assert_int_equal(in.level[SK_AXIS_CONF], 1);
+	assert_int_equal(in.level[SK_AXIS_INTEG], 0);
+	assert_int_equal(in.zone, SK_ZONE_LGWAN);
+	assert_int_equal(in.to_zone, SK_ZONE_INTERNET);
+	assert_int_equal(in.asset_type, SK_ASSET_HARDWARE);
+	/* An unknown word gets the accepted words, in each language. */
+	const sk_decide_kv unknown[] = {{"action", "持ち出す"}};
+	assert_int_equal(sk_decide_input_parse(p, unknown, 1, &in, &err), SK_ERR_INVALID);
+	assert_non_null(strstr(err.data, "unknown action '持ち出す'"));
+	assert_non_null(strstr(err.data, "take_out"));
+	assert_non_null(err.ja);
+	assert_non_null(strstr(err.ja, "「持ち出す」は行為として受け付けていません"));
+	assert_non_null(strstr(err.ja, "持ち出し（take_out）"));
 	sk_buf_free(&err);
 	sk_policy_free(p);
+}
+
+static void test_vocab_words(void **state)
+{
+	(void)state;
+	/* Every word has a stable name and a Japanese name, and each spelling means one word. */
+	for (int v = 0; v < SK_VOCAB__COUNT; v++) {
+		size_t n = 0;
+		int first = 0;
+		const sk_word *w = sk_vocab_words((sk_vocab)v, &n, &first);
+		assert_true(n > 0);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(w[i].name[0] && w[i].ja[0]);
+			assert_int_equal(sk_vocab_find((sk_vocab)v, w[i].name), first + (int)i);
+			assert_int_equal(sk_vocab_find((sk_vocab)v, w[i].ja), first + (int)i);
+			assert_string_equal(sk_vocab_label((sk_vocab)v, first + (int)i, SK_LANG_JA),
+			                    w[i].ja);
+		}
+	}
+	assert_int_equal(sk_vocab_find(SK_VOCAB_ACTION, "　持出し "), SK_ACT_TAKE_OUT);
+	assert_int_equal(sk_vocab_find(SK_VOCAB_ASSET_TYPE, "ＰＣ"), SK_ASSET_HARDWARE);
+	assert_int_equal(sk_vocab_find(SK_VOCAB_ZONE, "マイナンバー利用事務系"), SK_ZONE_MYNUMBER);
+	assert_int_equal(sk_vocab_find(SK_VOCAB_ACTION, "fly"), -1);
+	char out[32];
+	assert_int_equal(sk_vocab_fold("ＡＢ－１２　", out, sizeof(out)), 5);
+	assert_string_equal(out, "AB-12");
+	/* The strict parsers (profiles, JSON) still take stable names only. */
+	sk_action a;
+	assert_int_equal(sk_action_parse("持ち出し", &a), SK_ERR_INVALID);
 }
 
 static void test_decision_json(void **state)
@@ -1448,6 +1502,7 @@ int main(void)
 	    cmocka_unit_test(test_silent_list),
 	    cmocka_unit_test(test_silence_and_bad_input),
 	    cmocka_unit_test(test_decide_input_parse),
+	    cmocka_unit_test(test_vocab_words),
 	    cmocka_unit_test(test_decision_json),
 	    cmocka_unit_test(test_decide_does_not_allocate),
 	    cmocka_unit_test(test_scheme_3a),
