@@ -14,6 +14,7 @@
 #include "domain/asset.h"
 #include "report/csv.h"
 #include "report/wareki.h"
+#include "fuzz_register.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,31 +25,6 @@ static sk_err ignore(void *ctx, const sk_csv_field *f, size_t n, size_t line, sk
 		if (strlen(f[i].p) != f[i].n)
 			abort(); /* a field must never hold a NUL */
 	return SK_OK;
-}
-
-static sk_store *store(void)
-{
-	static sk_store *s;
-	if (!s) {
-		if (sk_store_open(":memory:", SK_STORE_CREATE, &s, NULL) != SK_OK)
-			abort();
-		if (sk_store_exec(
-		        s,
-		        "INSERT INTO org_unit(id, code, name, kind, parent_id, created_at) "
-		        "VALUES (1, 'city', '市', 'municipality', NULL, 0), "
-		        "(2, 'it', '情報政策課', 'department', 1, 0)",
-		        NULL, 0, NULL, NULL) != SK_OK)
-			abort();
-	}
-	return s;
-}
-
-static int64_t count(sk_store *s)
-{
-	int64_t n = -1;
-	if (sk_store_query_int(s, "SELECT COUNT(*) FROM assets", NULL, 0, &n, NULL) != SK_OK)
-		abort();
-	return n;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -68,14 +44,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(owned);
 	}
 
-	sk_store *s = store();
-	int64_t before = count(s);
+	sk_store *s = fuzz_register();
+	int64_t before = fuzz_register_rows(s);
 	sk_asset_import_result res;
 	sk_ctx c;
 	sk_ctx_init(&c, s, NULL, sk_actor_cli());
 	sk_err e = sk_asset_import(&c, p, size, "fuzz.csv", 0, &res, &err);
 	sk_ctx_fini(&c);
-	int64_t after = count(s);
+	int64_t after = fuzz_register_rows(s);
 	if (e != SK_OK && after != before)
 		abort(); /* a failed import wrote something */
 	if (e == SK_OK && after != before + res.added)

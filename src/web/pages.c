@@ -87,7 +87,9 @@ static void request_lines(sk_web_req *w, const char *box, sk_html_frag *out)
 			snprintf(
 			    line, sizeof(line), "R-%06lld %s — %s%s%s", id,
 			    sc ? (w->lang == SK_LANG_JA ? sc->ja : sc->en) : (kind ? kind : ""),
-			    json_string_value(json_object_get(r, "status")), inbox ? " — " : "",
+			    sk_web_request_status(w,
+			                          json_string_value(json_object_get(r, "status"))),
+			    inbox ? " — " : "",
 			    inbox ? json_string_value(json_object_get(r, "requester")) : "");
 			snprintf(href, sizeof(href), "/requests/%lld", id);
 			sk_tv v[] = {SK_TV("href", href), SK_TV("text", line)};

@@ -34,7 +34,7 @@ static const sk_msg_id status_words[] = {SK_M_UI_RQ_ST_PENDING,     SK_M_UI_RQ_S
                                          SK_M_UI_RQ_ST_IN_PROGRESS, SK_M_UI_RQ_ST_COMPLETED,
                                          SK_M_UI_RQ_ST_EXPIRED};
 
-static const char *status_word(const sk_web_req *w, const char *status)
+const char *sk_web_request_status(const sk_web_req *w, const char *status)
 {
 	for (size_t i = 0; status && i < N(statuses); i++)
 		if (!strcmp(statuses[i], status))
@@ -160,7 +160,7 @@ static void request_row(sk_web_req *w, sk_html_frag *out, const json_t *r, int d
 	sk_tv v[] = {SK_TV("id", id),
 	             SK_TV("number", number),
 	             SK_TV("kind", kind_title(w, json_string_value(json_object_get(r, "kind")))),
-	             SK_TV("status", status_word(w, status)),
+	             SK_TV("status", sk_web_request_status(w, status)),
 	             SK_TV("status_key", status),
 	             SK_TV("requester", json_string_value(json_object_get(r, "requester"))),
 	             SK_TV("unit", json_string_value(json_object_get(r, "unit_code"))),
@@ -628,7 +628,7 @@ static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr
 	snprintf(number, sizeof(number), "R-%06" PRId64, w->r->id);
 	dt(w, &summary, sk_web_t(w, SK_M_UI_RQ_NO), number);
 	dt(w, &summary, sk_web_t(w, SK_M_UI_RQ_KIND), kind_title(w, kind));
-	dt(w, &summary, sk_web_t(w, SK_M_UI_STATUS), status_word(w, st));
+	dt(w, &summary, sk_web_t(w, SK_M_UI_STATUS), sk_web_request_status(w, st));
 	dt(w, &summary, sk_web_t(w, SK_M_UI_RQ_REQUESTER), requester);
 	dt(w, &summary, sk_web_t(w, SK_M_UI_RQ_UNIT),
 	   json_string_value(json_object_get(r, "unit_code")));
@@ -748,7 +748,7 @@ static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr
 	sk_tv v[] = {
 	    SK_TV("id", id),
 	    SK_TV("kind", kind_title(w, kind)),
-	    SK_TV("status", status_word(w, st)),
+	    SK_TV("status", sk_web_request_status(w, st)),
 	    SK_TV("status_key", st),
 	    SK_TV("overdue", sk_request_overdue(r, remind_days(w), sk_clock_now()) ? "1" : NULL),
 	    SK_TF("summary", &summary),
@@ -942,7 +942,7 @@ void sk_web_ledger(sk_web_req *w)
 			if (key && !strcmp(key, "id") && t)
 				snprintf(href, sizeof(href), "/requests/%s", t);
 			if (key && !strcmp(key, "status"))
-				t = status_word(w, t);
+				t = sk_web_request_status(w, t);
 			char when[32];
 			size_t kl = key ? strlen(key) : 0;
 			if (t && kl > 3 && !strcmp(key + kl - 3, "_at"))

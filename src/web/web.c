@@ -179,15 +179,6 @@ static bool match(const char *pat, const char *path, size_t n, int64_t *id, char
 				return false;
 			*id = v;
 			pat += 4;
-		} else if (strncmp(pat, "{login}", 7) == 0) {
-			const char *s = p;
-			while (p < end && *p != '/' && *p != '%' && (unsigned char)*p > 0x20)
-				p++;
-			if (p == s || (size_t)(p - s) >= pmax || (p < end && *p != '/'))
-				return false;
-			memcpy(param, s, (size_t)(p - s));
-			param[p - s] = '\0';
-			pat += 7;
 		} else {
 			if (p == end || *p != *pat)
 				return false;

@@ -63,6 +63,9 @@ bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_
 bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const char *value,
                   const char *error);
 
+/* A request's status in the page's language (pages_requests.c). */
+const char *sk_web_request_status(const sk_web_req *w, const char *status);
+
 /* Pages (pages.c). */
 void sk_web_home(sk_web_req *w);
 void sk_web_login_form(sk_web_req *w);

@@ -239,7 +239,8 @@ expect_exit 0 sk decide --profile "$P" --action use_private_device --explain
 expect_in out "profile-wide exception route (a procedure, not part of this decision): ciso may permit a departure; an emergency one is reported afterwards [成田 基準 6(5)①, 成田 基準 6(5)②]"
 expect_in out '"exception_possible": false'
 expect_exit 2 sk decide --profile "$P" --action dispose --asset-type spaceship --json
-expect_in err "unknown asset type 'spaceship'"
+expect_in err "unknown asset_type 'spaceship'"
+expect_in err "accepted: hardware"
 expect_exit 2 sk decide --profile "$P" --action connect_network --to-zone moon --json
 expect_in err "unknown to_zone 'moon'"
 

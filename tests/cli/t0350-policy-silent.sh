@@ -9,7 +9,7 @@
 
 dir="$SEKISHO_SRC/docs/policy-silent"
 n=0
-for p in $(sk policy list); do
+for p in $(sk policy list | awk '{print $1}'); do
 	n=$((n + 1))
 	[ -f "$dir/$p.txt" ] || fail "built-in profile $p has no committed list $dir/$p.txt"
 	expect_exit 0 sk policy coverage --silent "$p"
@@ -25,7 +25,7 @@ done
 expect_eq "$n" "4" "built-in profiles"
 # Every committed list belongs to a built-in profile (a renamed profile leaves no stale list).
 for f in "$dir"/*.txt; do
-	sk policy list | grep -qx "$(basename "$f" .txt)" || fail "$f names no built-in profile"
+	sk policy list | awk '{print $1}' | grep -qx "$(basename "$f" .txt)" || fail "$f names no built-in profile"
 done
 
 # What the lists say, checked against the seeds (not against the code):

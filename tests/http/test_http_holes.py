@@ -235,7 +235,7 @@ creates = {("post", "/api/v1/assets"), ("post", "/api/v1/org"), ("post", "/api/v
            ("post", "/api/v1/roles"), ("post", "/api/v1/audit/checkpoint"),
            ("post", "/api/v1/totp/enroll"), ("post", "/api/v1/incidents"),
            ("post", "/api/v1/incidents/{id}/attachments"),
-           ("post", "/api/v1/requests")}
+           ("post", "/api/v1/requests"), ("post", "/api/v1/policy/versions")}
 for path, item in doc["paths"].items():
     for method, op in item.items():
         rs = op["responses"]

@@ -269,6 +269,10 @@ BASE = {
     ("/api/v1/incidents", "status"): "reported",
     # Requests: a record kind every filer may file, and its follow-through fields.
     ("/api/v1/requests", "kind"): "zone_entry", ("/api/v1/requests", "status"): "pending",
+    "asset_number": "SCAN-0001", "source": "scan.yaml", "from": "1", "to": "1",
+    # A profile import's base is a real profile, so the injected text reaches past the parser.
+    "text": open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                              "policies", "example.yaml"), encoding="utf-8").read(),
     "reason": "scan", "details": {"zone": "server room", "entered_at": "2026-12-01 10:00"},
     "safeguards_confirmed": ["record"], "comment": "scan", "box": "mine", "before": "1000",
     "taken_out_on": "2026-12-01", "returned_on": "2026-12-02", "delivered_on": "2026-12-02",

@@ -65,5 +65,12 @@ expect(page, 200, "the home page")
 check("R-%06d" % rid in page[2] and "入退室" in page[2],
       "the home page does not list request %d: %s" % (rid, page[2][:2000]))
 check("サーバ室の点検" not in page[2], "the home page shows the request's reason")
+# Its status as the API gives it, in the page's words (the UI's catalog).
+JA_STATUS = {"pending": "承認待ち", "approved": "承認済み", "completed": "完了"}
+status = got[2]["status"]
+line = [l for l in page[2].splitlines() if "R-%06d" % rid in l]
+check(line and JA_STATUS[status] in line[0] and status not in line[0],
+      "the home page's line for request %d does not say %s in Japanese: %r"
+      % (rid, status, line))
 srv.stop()
 print("workflow doors: the request, the requester's list, the org check and a ledger agree")

@@ -87,7 +87,10 @@ await t.run(async (page, js, mode) => {
   t.check(await page.$("#inbox-tab") === null, `${mode}: staff has an inbox`);
   await t.go(page, "/ledgers", `${mode} hana ledgers`, js).then((r) => t.check(r.status() === 404, `${mode}: staff opens /ledgers (${r.status()})`));
   await t.go(page, "/requests/new", `${mode} kinds`, js);
-  t.check((await page.$$("ul.kinds a")).length === 13, `${mode}: not thirteen kinds`);
+  // The thirteen kinds of SPEC C7 and issue 13, and the activation of a policy version (issue 16).
+  const kinds = await page.$$eval("ul.kinds a", (as) => as.map((a) => new URL(a.href).searchParams.get("kind")));
+  t.check(kinds.length === 14 && kinds.includes("take_out") && kinds.includes("policy_activation"),
+    `${mode}: the kinds offered are ${kinds}`);
   await t.shot(page, `request-kinds-${lang}-${mode}`);
   const A = await fileTakeOut(page, js, mode, lang, HOSTILE, true);
   t.check((await status(page)) === W.pending, `${mode}: the new request is ${await status(page)}`);

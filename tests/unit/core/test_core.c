@@ -334,60 +334,6 @@ static void test_json_str(void **state)
 	sk_buf_free(&small);
 }
 
-/* The printf conversions of fmt, in order ("s d lld"), for comparing two languages. */
-static void conversions(const char *fmt, char *out, size_t max)
-{
-	size_t o = 0;
-	out[0] = '\0';
-	for (const char *p = fmt; *p; p++) {
-		if (*p != '%')
-			continue;
-		p++;
-		if (*p == '%')
-			continue;
-		while (*p && strchr("-+ #0123456789.*", *p))
-			p++;
-		while (*p && strchr("hlzjt", *p) && o + 2 < max)
-			out[o++] = *p++;
-		if (*p && o + 2 < max) {
-			out[o++] = *p;
-			out[o++] = ' ';
-		}
-		out[o] = '\0';
-		if (!*p)
-			break;
-	}
-}
-
-/*
- * Every catalog key has both languages: a Japanese text that is Japanese (it
- * holds more than ASCII), and the same printf conversions in the same order
- * as the English one, so that one argument list fits both.
- */
-static void test_catalog(void **state)
-{
-	(void)state;
-	for (int id = 0; id < SK_M__COUNT; id++) {
-		const char *en = sk_msg_format((sk_msg_id)id, SK_LANG_EN);
-		const char *ja = sk_msg_format((sk_msg_id)id, SK_LANG_JA);
-		if (!en || !*en || !ja || !*ja)
-			fail_msg("catalog entry %d lacks a language", id);
-		bool wide = false;
-		for (const char *p = ja; *p; p++)
-			wide |= (unsigned char)*p >= 0x80;
-		if (!wide)
-			fail_msg("catalog entry %d's Japanese is ASCII only: %s", id, ja);
-		char ce[128], cj[128];
-		conversions(en, ce, sizeof(ce));
-		conversions(ja, cj, sizeof(cj));
-		if (strcmp(ce, cj) != 0)
-			fail_msg("catalog entry %d: '%s' takes (%s) but '%s' takes (%s)", id, en,
-			         ce, ja, cj);
-		if ((strstr(en, "{f}") != NULL) != (strstr(ja, "{f}") != NULL))
-			fail_msg("catalog entry %d names the field in one language only", id);
-	}
-}
-
 /* The display zone: JST by default, fixed offsets, no other zone guessed at. */
 static void test_zone(void **state)
 {
@@ -424,7 +370,7 @@ int main(void)
 	    cmocka_unit_test(test_fail),      cmocka_unit_test(test_arena),
 	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_json_str),  cmocka_unit_test(test_json_encoder),
-	    cmocka_unit_test(test_catalog),   cmocka_unit_test(test_zone),
+	    cmocka_unit_test(test_zone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
