@@ -117,6 +117,18 @@ void sk_web_asset_import(sk_web_req *w)
 		const char *msg = sk_msg_of(&err, e, w->lang);
 		const char *nl = strchr(msg, '\n');
 		char *first = strndup(msg, nl ? (size_t)(nl - msg) : strlen(msg));
+		if (first && nl && res && res->rows > 0 && res->bad_rows > 0) {
+			/* The summary line in the page's language (the rows' lines are the domain's). */
+			sk_buf sum = SK_BUF_INIT(SK_BUF_MSG_MAX);
+			sk_fail_msg(&sum, e, NULL, NULL, SK_M_UI_IMPORT_BAD_ROWS,
+			            (long long)res->bad_rows, (long long)res->rows);
+			char *t = strdup(sk_msg_of(&sum, e, w->lang));
+			if (t) {
+				free(first);
+				first = t;
+			}
+			sk_buf_free(&sum);
+		}
 		sk_web_error(w, "file", first ? first : msg);
 		if (nl) {
 			for (const char *p = nl + 1; p && *p;) {

@@ -93,7 +93,7 @@ await t.run(async (page, js, mode) => {
   r = await upload(page, "bad.csv", bad, false, `${mode} bad rows`, js);
   t.check(r.status() === 400, `${mode}: a file with bad rows answers ${r.status()}`);
   const summary = await page.textContent(".error-summary").catch(() => "");
-  t.check(summary.includes("2 of 3 rows are bad"), `${mode}: the summary does not count the bad rows: ${summary}`);
+  t.check(summary.includes("2行に誤りがあります（全3行）"), `${mode}: the summary does not count the bad rows: ${summary}`);
   t.check(summary.includes("line 3, column 8 (機密性)") && summary.includes("'9'"), `${mode}: the 機密性 error of line 3 is not listed: ${summary}`);
   t.check(summary.includes("line 4, column 4 (台数・個数)"), `${mode}: the 台数 error of line 4 is not listed: ${summary}`);
   t.check(await page.$(".error-summary a[href='#f-file']") !== null && await page.$("#e-file") !== null,
