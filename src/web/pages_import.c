@@ -118,7 +118,8 @@ void sk_web_asset_import(sk_web_req *w)
 		const char *nl = strchr(msg, '\n');
 		char *first = strndup(msg, nl ? (size_t)(nl - msg) : strlen(msg));
 		if (first && nl && res && res->rows > 0 && res->bad_rows > 0) {
-			/* The summary line in the page's language (the rows' lines are the domain's). */
+			/* The summary line in the page's language (the rows' lines are the
+			 * domain's). */
 			sk_buf sum = SK_BUF_INIT(SK_BUF_MSG_MAX);
 			sk_fail_msg(&sum, e, NULL, NULL, SK_M_UI_IMPORT_BAD_ROWS,
 			            (long long)res->bad_rows, (long long)res->rows);
