@@ -108,7 +108,7 @@ sk_err sk_multipart_parse(const char *content_type, size_t ctlen, const char *bo
 {
 	memset(m, 0, sizeof(*m));
 	pthread_once(&once, init_once);
-	if (len > max)
+	if (len > max || len > (1u << 30)) /* GMime's byte array counts in guint */
 		return sk_fail(err, SK_ERR_TOO_BIG, "the form is larger than %zu bytes", max);
 	if (ctlen == 0 || ctlen > 1000 || memchr(content_type, '\0', ctlen) ||
 	    memchr(content_type, '\n', ctlen) || memchr(content_type, '\r', ctlen))
