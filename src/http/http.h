@@ -72,7 +72,13 @@ typedef struct sk_http_config {
 	int remind_days;
 } sk_http_config;
 
-#define SK_HTTP_MAX_BODY            (1u << 20)
+#define SK_HTTP_MAX_BODY (1u << 20)
+/*
+ * The largest body the web UI's file upload takes (a register to import,
+ * multipart/form-data: src/web/multipart.c); the API's bodies stay under
+ * max_body, which its routes check themselves.
+ */
+#define SK_HTTP_MAX_UPLOAD          (8u << 20)
 #define SK_HTTP_MAX_HEADER          (16u << 10)
 #define SK_HTTP_REQUEST_TIMEOUT_MS  10000u
 #define SK_HTTP_MAX_CONN            4096u

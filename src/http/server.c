@@ -527,7 +527,10 @@ static void config_init(server *sv, const sk_http_config *c)
 {
 	h2o_config_init(&sv->config);
 	sv->config.server_name = h2o_iovec_init(H2O_STRLIT("sekisho"));
-	sv->config.max_request_entity_size = c->max_body * 4;
+	/* h2o's own cap (413 before any handler): above every route's, an upload's included. */
+	sv->config.max_request_entity_size = c->max_body * 4 > SK_HTTP_MAX_UPLOAD + (64u << 10)
+	                                         ? c->max_body * 4
+	                                         : SK_HTTP_MAX_UPLOAD + (64u << 10);
 	sv->config.http1.req_timeout = c->request_timeout_ms;
 	sv->config.http2.idle_timeout = c->request_timeout_ms;
 	/* HTTP/1.1 only: a request handed to the pool must outlive its wait (pool.c). */

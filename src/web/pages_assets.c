@@ -192,6 +192,8 @@ void sk_web_asset_list(sk_web_req *w)
 	             SK_TV("avail_title", title_of(w, "avail")),
 	             SK_TV("zone_title", title_of(w, "zone")),
 	             SK_TV("can_write", sk_web_can(w, SK_CAP_ASSET_WRITE) ? "1" : NULL),
+	             SK_TV("csrf", w->ap.csrf_token),
+	             SK_TV("status", status),
 	             SK_TF("type_options", &type_opts),
 	             SK_TF("conf_options", &conf_opts),
 	             SK_TF("zone_options", &zone_opts)};

@@ -22,11 +22,13 @@
 #include "web_int.h"
 
 #define LANG_COOKIE "sekisho_lang"
-#define FORM_MAX    (64u << 10) /* a form's body; asset notes are 4000 bytes */
+#define FORM_MAX    (64u << 10)        /* a form's body; asset notes are 4000 bytes */
+#define UPLOAD_MAX  SK_HTTP_MAX_UPLOAD /* an upload's body: a register of some 10,000 rows */
 
 enum {
-	W_FORM = 1u << 16,     /* a POST taking an urlencoded form */
-	W_OPTIONAL = 1u << 17, /* public, but the session is looked at when there is one */
+	W_FORM = 1u << 16,      /* a POST taking an urlencoded form */
+	W_OPTIONAL = 1u << 17,  /* public, but the session is looked at when there is one */
+	W_MULTIPART = 1u << 18, /* a POST taking a multipart/form-data upload (multipart.h) */
 };
 
 static const sk_http_qparam Q_LANG[] = {{"lang", 2}, {NULL, 0}};
@@ -77,6 +79,9 @@ static const web_route routes[] = {
     R("GET", "/assets", 0, SK_CAP_ASSET_READ, sk_web_asset_list, Q_ASSETS),
     R("GET", "/assets/new", 0, SK_CAP_ASSET_WRITE, sk_web_asset_new, Q_LANG),
     R("POST", "/assets/new", W_FORM, SK_CAP_ASSET_WRITE, sk_web_asset_create, Q_LANG),
+    R("GET", "/assets/import", 0, SK_CAP_ASSET_WRITE, sk_web_asset_import_form, Q_LANG),
+    R("POST", "/assets/import", W_MULTIPART, SK_CAP_ASSET_WRITE, sk_web_asset_import, Q_LANG),
+    R("POST", "/assets/export", W_FORM, SK_CAP_ASSET_READ, sk_web_asset_export, Q_LANG),
     R("GET", "/assets/{id}", 0, SK_CAP_ASSET_READ, sk_web_asset, Q_LANG),
     R("GET", "/assets/{id}/edit", 0, SK_CAP_ASSET_WRITE, sk_web_asset_edit, Q_LANG),
     R("POST", "/assets/{id}/edit", W_FORM, SK_CAP_ASSET_WRITE, sk_web_asset_save, Q_LANG),
@@ -578,6 +583,27 @@ static void run(sk_web_req *w, const web_route *rt)
 		if (w->has_session &&
 		    (e = sk_auth_csrf_check(&w->ap, sk_form_get(&w->form, "csrf"), &err)))
 			goto fail;
+	} else if (fl & W_MULTIPART) {
+		h2o_iovec_t ct = sk_http_header(req, "content-type");
+		static const char mp[] = "multipart/form-data";
+		if (ct.len < sizeof(mp) - 1 || strncasecmp(ct.base, mp, sizeof(mp) - 1) != 0) {
+			sk_http_reply_msg(r, 415, "unsupported_media_type", SK_M_HTTP_MEDIA_TYPE);
+			goto out;
+		}
+		if ((e = sk_multipart_parse(ct.base, ct.len,
+		                            req->entity.base ? req->entity.base : "",
+		                            req->entity.len, UPLOAD_MAX, &w->mp, &err))) {
+			sk_buf_reset(&err);
+			e = sk_fail_msg(&err, e, NULL, NULL,
+			                e == SK_ERR_TOO_BIG ? SK_M_UI_UPLOAD_TOO_BIG
+			                                    : SK_M_UI_FORM_BAD);
+			goto fail;
+		}
+		/* The token, as every form's: a text part named csrf. */
+		const sk_multipart_part *tok = sk_multipart_get(&w->mp, "csrf");
+		if ((e = sk_auth_csrf_check(&w->ap, tok && !tok->filename ? tok->data : NULL,
+		                            &err)))
+			goto fail;
 	} else if (req->entity.len) {
 		e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_NO_BODY_TAKEN);
 		goto fail;
@@ -640,5 +666,6 @@ void sk_web_dispatch(sk_http_rctx *r)
 	r->session = NULL;
 	sodium_memzero(&w.ap, sizeof(w.ap));
 	sk_form_free(&w.form);
+	sk_multipart_free(&w.mp);
 	sk_html_frag_free(&w.errors);
 }

@@ -6,6 +6,7 @@
 #include "../http/http_int.h"
 #include "form.h"
 #include "html.h"
+#include "multipart.h"
 #include "web.h"
 
 /* One page request: the HTTP request, the reader's language, session and form. */
@@ -16,6 +17,7 @@ typedef struct sk_web_req {
 	sk_auth_principal ap;
 	sk_authz_principal who;
 	sk_form form;        /* a POST's fields */
+	sk_multipart mp;     /* an upload's parts (W_MULTIPART routes): the file, csrf, ... */
 	sk_html_frag errors; /* <li> items of the error summary */
 	const char *notice;  /* a sentence shown above the page's content */
 	bool lang_chosen;    /* ?lang= or the language cookie decided (not the account's choice) */
@@ -81,6 +83,10 @@ void sk_web_asset_new(sk_web_req *w);
 void sk_web_asset_create(sk_web_req *w);
 void sk_web_asset_edit(sk_web_req *w);
 void sk_web_asset_save(sk_web_req *w);
+/* Import and export of the register (pages_import.c). */
+void sk_web_asset_import_form(sk_web_req *w);
+void sk_web_asset_import(sk_web_req *w);
+void sk_web_asset_export(sk_web_req *w);
 void sk_web_decide(sk_web_req *w);
 void sk_web_decide_post(sk_web_req *w);
 void sk_web_policy(sk_web_req *w);
