@@ -124,14 +124,14 @@ for _ in 1 2; do
 done
 page_us=$(us "$pt" "$pn")
 json_us=$(us "$jt" "$jn")
-cpu_ratio=$(awk -v a="$page_us" -v b="$json_us" 'BEGIN { printf "%.2f", a / b }')
+cpu_ratio=$(awk -v a="$page_us" -v b="$json_us" 'BEGIN { printf "%.2g", a / b }')
 cpu_met=$(awk -v r="$cpu_ratio" 'BEGIN { print (r <= 2 ? "met" : "not met") }')
 
 # 2. Throughput: the page under wrk, then nginx's static file of the same size.
 web_sk=$(run -t"$wthreads" -c"$conns" -d"${secs}s" -H "Cookie: $cookie" "$base$page")
 pid_cpu=$ng_pid
 web_ng=$(run -t"$wthreads" -c"$conns" -d"${secs}s" "http://127.0.0.1:$port_ng/assets.html")
-rps_ratio=$(awk -v a="$(f "$web_sk" 1)" -v b="$(f "$web_ng" 1)" 'BEGIN { printf "%.2f", a / b }')
+rps_ratio=$(awk -v a="$(f "$web_sk" 1)" -v b="$(f "$web_ng" 1)" 'BEGIN { printf "%.2g", a / b }')
 rps_met=$(awk -v r="$rps_ratio" 'BEGIN { print (r >= 0.3 ? "met" : "not met") }')
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
