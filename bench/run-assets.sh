@@ -11,6 +11,7 @@ set -euo pipefail
 rows=${1:-1000000}
 list_rows=${2:-100000}
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/bench/assets-lib.sh"
 build=$src/build-bench-assets
 if [ ! -d "$build" ]; then
   meson setup "$build" "$src" -Dbuildtype=release >/dev/null
@@ -21,35 +22,14 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sk-bench-assets.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-# The register: 20 sections, the 17 columns of the import format, 和暦 and western dates,
-# quoted fields with commas and doubled quotes in every row.
-gen() { # gen N FILE
-  awk -v n="$1" 'BEGIN {
-    print "所管課,情報資産の種類,名称・型番,台数・個数,保管場所,バックアップの有無,廃棄方法,機密性,完全性,可用性,管理責任者,ネットワーク区分,個人情報,特定個人情報,復旧目標時間,取得日,備考"
-    split("ハードウェア,ソフトウェア,外部記憶媒体,ドキュメント,データ,システム", ty, ",")
-    split("LGWAN接続系,インターネット接続系,マイナンバー利用事務系", zo, ",")
-    for (i = 1; i <= n; i++) {
-      c = 1 + i % 3; a = 1 + i % 2; z = 1 + i % 3
-      printf "sec%02d,%s,\"業務端末 %d, 型番\"\"TX-%d\"\"\",%d,本庁舎%d階 執務室,%s,業者により物理破壊,%d,%d,%d,課長 %d,%s,%s,%s,%s,%s,点検 %d\n",
-        i % 20, ty[1 + i % 6], i, i % 1000, 1 + i % 9, 1 + i % 8, (i % 2 ? "あり" : "なし"),
-        c, 1 + i % 2, a, i % 20, zo[z], (z == 3 || i % 5 == 0 ? "あり" : "なし"),
-        (z == 3 ? "あり" : "なし"), (a == 2 ? 24 : ""),
-        (i % 2 ? "令和" (2 + i % 6) "年" (1 + i % 12) "月" (1 + i % 28) "日" : (2000 + i % 25) "/" (1 + i % 12) "/" (1 + i % 28)),
-        i
-    }
-  }' >"$2"
-}
 install() { # install DBPATH
   "$bin" init --db "$1" --profile narita --admin ciso --key "$1.key" >/dev/null
   "$bin" org add --db "$1" --code honbu --name 本部 --kind department --parent narita >/dev/null
-  for i in $(seq 0 19); do
-    "$bin" org add --db "$1" --code "$(printf 'sec%02d' "$i")" --name "課 $i" --kind section \
-      --parent honbu >/dev/null
-  done
+  assets_sections "$bin" "$1" honbu
 }
 now() { date +%s.%N; }
 
-gen "$rows" big.csv
+assets_gen "$rows" big.csv
 size=$(du -m big.csv | cut -f1)
 
 # 1. Import: three runs each, alternating, fresh databases; the best of each counts. Wall time

@@ -35,7 +35,7 @@ struct list_ctx {
 	sk_asset_fn fn;
 	void *ctx;
 	int64_t limit, seen;
-	bool brief, withhold;
+	bool brief, withhold, full; /* full: limit rows passed on; the scan stopped */
 };
 
 static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
@@ -50,8 +50,10 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 	sk_err e = may_access(l->cx, a.unit_id, false, &ok, err);
 	if (e || !ok)
 		return e;
-	if (l->limit && l->seen >= l->limit)
-		return SK_OK;
+	if (l->limit && l->seen >= l->limit) {
+		l->full = true; /* stop reading: the rest of the scope would only be skipped */
+		return SK_ERR_CONFLICT;
+	}
 	l->seen++;
 	if (l->withhold && !l->brief && level_is_top(&l->cx->sc, 0, a.conf)) {
 		a.location = a.note = a.disposal_operator = a.disposal_record = NULL;
@@ -214,8 +216,10 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 		sk_buf_addf(&sql, " LIMIT %lld", (long long)f->limit);
 	if (f->withhold && !f->brief && (e = with_scheme(&cx, err)))
 		goto out;
-	struct list_ctx l = {&cx, fn, ctx, f->limit, 0, f->brief, f->withhold};
+	struct list_ctx l = {&cx, fn, ctx, f->limit, 0, f->brief, f->withhold, false};
 	e = sk_store_query(s, sql.data, p, np, list_row, &l, err);
+	if (l.full)
+		e = SK_OK;
 out:
 	sk_buf_free(&sql);
 	sk_buf_free(&pat);

@@ -401,6 +401,20 @@ static void test_scope(const char *backend)
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE actor = 'staff1' AND "
 	                          "action = 'asset.read'"),
 	                 1);
+	/* A limit ends the scan once reached (the rest of the scope is not read) and the
+	 * listing still succeeds, with exactly that many rows of the scope in id order. */
+	base_input(&in);
+	int64_t mine2 = add_ok(s, &in);
+	in.v[SK_AF_UNIT] = "zaimu";
+	add_ok(s, &in);
+	base_input(&in);
+	add_ok(s, &in);
+	l = (struct ids){{0}, 0};
+	assert_int_equal(
+	    sk_asset_list(as(s, &staff), &(sk_asset_filter){.limit = 2}, take, &l, &err), SK_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0], mine);
+	assert_int_equal(l.v[1], mine2);
 	sk_buf_free(&err);
 	sk_store_close(s);
 }
