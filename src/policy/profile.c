@@ -353,6 +353,8 @@ static void load_document(ld *L, const sk_ynode *n)
 		return;
 	sk_policy *p = L->p;
 	const sk_ynode *k = mget(n, "kind");
+	if (!k) /* keys_ok required it; said again for the reader (and the analyzer) */
+		return;
 	const sk_ynode *one[] = {k};
 	const sk_ynode *const *kinds = one;
 	size_t nk = 1;
