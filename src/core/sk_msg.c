@@ -141,6 +141,10 @@ static const struct {
          "い。何も変更していません"},
     [SK_M_POLICY_NO_VERSION] = {"{f}: no policy version %lld",
                                 "{f}: ポリシーの版 %lld はありません"},
+    [SK_M_POLICY_STORED_ALREADY] = {"{f}: this text is stored already as policy version %lld "
+                                    "(activate that version; nothing imported)",
+                                    "{f}: この本文はポリシーの版 %lld として取り込み済みです"
+                                    "（その版を有効にしてください。何も取り込んでいません）"},
     [SK_M_POLICY_ACTIVE_ALREADY] = {"{f}: policy version %lld is active already",
                                     "{f}: ポリシーの版 %lld はすでに有効です"},
     [SK_M_POLICY_INVALID] = {"%s (the profile is not valid; nothing imported)",

@@ -110,6 +110,7 @@ typedef enum sk_msg_id {
 	SK_M_POLICY_NEEDS_APPROVAL,
 	SK_M_POLICY_NO_VERSION,
 	SK_M_POLICY_ACTIVE_ALREADY,
+	SK_M_POLICY_STORED_ALREADY,
 	/* the profile refused: its first "FILE:LINE: message" */
 	SK_M_POLICY_INVALID,
 	/*

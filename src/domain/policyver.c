@@ -158,6 +158,29 @@ static sk_err insert(sk_ctx *c, const char *source, const char *text, size_t len
 	    err, "policy_version:%" PRId64, *id);
 }
 
+/*
+ * The same text stored again would be a second version nobody can tell from
+ * the first: the answer names the version to activate instead.
+ */
+static sk_err refuse_stored(sk_ctx *c, const char *text, size_t len, sk_buf *err)
+{
+	char sha[65];
+	sha256_hex(text, len, sha);
+	sk_val v[] = {sk_vtext(sha)};
+	int64_t id = 0;
+	sk_err e = sk_store_query_int(c->store, "SELECT id FROM policy_versions WHERE sha256 = ?",
+	                              v, 1, &id, err);
+	if (e == SK_ERR_NOT_FOUND) {
+		if (err)
+			sk_buf_reset(err);
+		return SK_OK;
+	}
+	if (e)
+		return e;
+	return sk_fail_msg(err, SK_ERR_CONFLICT, "text", "ポリシーの本文",
+	                   SK_M_POLICY_STORED_ALREADY, (long long)id);
+}
+
 sk_err sk_policyver_import(sk_ctx *c, const char *source, const char *text, size_t len,
                            int64_t *id_out, sk_buf *err)
 {
@@ -172,7 +195,9 @@ sk_err sk_policyver_import(sk_ctx *c, const char *source, const char *text, size
 	if ((e = check_text(source, text, len, &p, err)))
 		return e;
 	if (!(e = sk_store_begin(c->store, err))) {
-		e = insert(c, source, text, len, p, "imported", id_out, err);
+		e = refuse_stored(c, text, len, err);
+		if (!e)
+			e = insert(c, source, text, len, p, "imported", id_out, err);
 		if (e)
 			sk_store_rollback(c->store);
 		else

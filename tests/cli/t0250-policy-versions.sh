@@ -63,6 +63,12 @@ cmp -s before after || fail "bad input changed something"
 
 expect_exit 0 sk policy import --db "$DB" city.yaml
 expect_in out "policy version 2"
+# The same text again would be a version nobody could tell from version 2: refused, naming it.
+sql "SELECT COUNT(*) FROM policy_versions" >before
+expect_exit 2 sk policy import --db "$DB" city.yaml
+expect_in err "policy version 2"
+sql "SELECT COUNT(*) FROM policy_versions" >after
+cmp -s before after || fail "importing the same text twice stored a second version"
 expect_exit 0 sk policy diff --db "$DB" 1 2
 expect_in out "changed rule take-out (take_out, take_home) [成田 基準 4(1)①イ, 成田 基準 4(1)①エ, 成田 基準 4(1)①オ]"
 expect_in out '  approver: "system_manager" -> "security_manager"'
