@@ -288,7 +288,8 @@ def req_for(method, path, unit, role):
                                                          {"action": "copy", "conf": 2})),
         ("GET", "/api/v1/policy/versions"): (200, False, None),
         ("POST", "/api/v1/policy/versions"): (201, False, ("/api/v1/policy/versions", {
-            "source": "example.yaml", "text": EXAMPLE_PROFILE})),
+            # A text of its own each time: the same text twice is refused (409), naming it.
+            "source": "example.yaml", "text": EXAMPLE_PROFILE + "\n# matrix %d\n" % n})),
         ("GET", "/api/v1/policy/diff"): (200, False, ("/api/v1/policy/diff?from=1&to=1", None)),
         ("POST", "/api/v1/requests"): (201, False, ("/api/v1/requests", zone_entry())),
         ("GET", "/api/v1/requests"): (200, False, ("/api/v1/requests?box=mine", None)),
