@@ -86,6 +86,8 @@ static const char *type_name(sk_ynode_type t)
 
 static bool want(ld *L, const sk_ynode *n, sk_ynode_type t, const char *what)
 {
+	if (!n) /* a required key that is missing: keys_ok has reported it */
+		return false;
 	if (n->type == t)
 		return true;
 	lerr(L, n->line, "%s must be %s, not %s", what, type_name(t), type_name(n->type));
