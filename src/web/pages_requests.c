@@ -998,16 +998,10 @@ void sk_web_ledger_export(sk_web_req *w)
 	}
 	sk_ledger_filter f;
 	ledger_filter(&q, &f);
-	const char *format = sk_form_get(&w->form, "format");
-	const char *encoding = sk_form_get(&w->form, "encoding");
-	bool xlsx = format && !strcmp(format, "xlsx");
+	bool xlsx = false;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_csv_encoding enc = SK_CSV_UTF8_BOM;
-	sk_err e = SK_OK;
-	if (!xlsx && (!format || strcmp(format, "csv") != 0))
-		e = sk_fail_msg(&err, SK_ERR_INVALID, "format", NULL, SK_M_UI_FORM_BAD);
-	else if (!xlsx && encoding && *encoding)
-		e = sk_csv_encoding_parse(encoding, &enc, &err);
+	sk_err e = sk_web_export_format(w, &xlsx, &enc, &err);
 	char *buf = NULL;
 	size_t n = 0;
 	if (!e) {

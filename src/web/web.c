@@ -669,3 +669,15 @@ void sk_web_dispatch(sk_http_rctx *r)
 	sk_multipart_free(&w.mp);
 	sk_html_frag_free(&w.errors);
 }
+
+sk_err sk_web_export_format(sk_web_req *w, bool *xlsx, sk_csv_encoding *enc, sk_buf *err)
+{
+	const char *format = sk_form_get(&w->form, "format");
+	const char *encoding = sk_form_get(&w->form, "encoding");
+	*xlsx = format && !strcmp(format, "xlsx");
+	if (!*xlsx && (!format || strcmp(format, "csv") != 0))
+		return sk_fail_msg(err, SK_ERR_INVALID, "format", NULL, SK_M_UI_FORM_BAD);
+	if (!*xlsx && encoding && *encoding)
+		return sk_csv_encoding_parse(encoding, enc, err);
+	return SK_OK;
+}

@@ -4,6 +4,7 @@
 
 #include "../auth/auth.h"
 #include "../http/http_int.h"
+#include "../report/csv.h"
 #include "form.h"
 #include "html.h"
 #include "multipart.h"
@@ -64,6 +65,12 @@ bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_
 /* One form field from the field schema, rendered into out (value and error may be NULL). */
 bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const char *value,
                   const char *error);
+
+/*
+ * An export form's choice: format "csv" or "xlsx" (anything else refused, naming the
+ * field) and, for CSV, the encoding (UTF-8 with BOM unless given).
+ */
+sk_err sk_web_export_format(sk_web_req *w, bool *xlsx, sk_csv_encoding *enc, sk_buf *err);
 
 /* A request's status in the page's language (pages_requests.c). */
 const char *sk_web_request_status(const sk_web_req *w, const char *status);
