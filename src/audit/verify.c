@@ -246,7 +246,8 @@ static void engine_row(struct engine *g, const struct row_in *w, const char *byt
 static void engine_block(struct engine *g, const struct block *b)
 {
 	for (size_t i = 0; i < b->n && !g->failed; i++)
-		engine_row(g, &b->rows[i], b->bytes.data + b->rows[i].off);
+		engine_row(g, &b->rows[i],
+		           b->rows[i].hashed ? NULL : b->bytes.data + b->rows[i].off);
 }
 
 /* After the last row: the head (when the source has one) and checkpoints past
@@ -360,6 +361,10 @@ struct reader {
 	sk_store *s;
 	size_t k;
 	struct block *cur;
+	/* One entry's leaf bytes at a time: the checker needs only the hashes of
+	 * what a reader hashed, and a buffer that stays in the L1 cache is
+	 * cheaper than a block's worth of bytes written out and never read. */
+	sk_buf scratch;
 	pthread_t th;
 	bool own; /* a connection of its own, closed at the end */
 	bool started;
@@ -435,17 +440,17 @@ static sk_err read_row(void *ctx, const sk_row *row, sk_buf *err)
 		sk_audit_hex(w->prev, prev_hex);
 	f[7] = prev_hex;
 	n[7] = w->prev_ok ? SK_HASH_HEX_LEN : 0;
-	size_t start = b->bytes.len;
-	if (sk_buf_addc(&b->bytes, 0x00) != SK_OK ||
-	    sk_audit_entry_bytes_n(w->seq, f, n, &b->bytes) != SK_OK)
+	sk_buf *sc = &rd->scratch;
+	sk_buf_reset(sc);
+	if (sk_buf_addc(sc, 0x00) != SK_OK || sk_audit_entry_bytes_n(w->seq, f, n, sc) != SK_OK)
 		return sk_fail(err, SK_ERR_TOO_BIG, "entry %" PRId64 " is too large to check",
 		               w->seq);
-	w->off = start + 1;
-	w->len = b->bytes.len - w->off;
+	w->off = 0;
+	w->len = sc->len - 1;
 	if (!clean)
 		w->stored_ok = false;
 	/* Hash here: readers run in parallel, the checker does not. */
-	leaf_hash_prefixed(b->bytes.data + start, w->len + 1, w->leaf);
+	leaf_hash_prefixed(sc->data, sc->len, w->leaf);
 	w->hashed = true;
 	b->n++;
 	return SK_OK;
@@ -538,15 +543,20 @@ static void check_chunks(struct pipe *p, struct engine *g)
  * A reading connection of verification's own. Rows up to the head's sequence
  * number, which the caller's snapshot fixed, were committed before that
  * snapshot and are not changed by appends, so every connection sees the same
- * ones. SQLite reads them through a memory map: no copy per page.
+ * ones. Each page is read once, in order: a page cache of 64 pages that stays
+ * in the CPU's cache, filled by read(), costs measurably less CPU (0.83 s
+ * against 0.94 s for a million entries, bench/run-audit.sh) than a memory map,
+ * whose page faults cost more than the copies they save.
  */
 static sk_store *open_reader(const char *url)
 {
 	sk_store *o = NULL;
 	if (sk_store_open(url, 0, &o, NULL) != SK_OK)
 		return NULL;
-	if (strcmp(sk_store_backend(o), "sqlite") == 0)
-		(void)sk_store_exec(o, "PRAGMA mmap_size = 1073741824", NULL, 0, NULL, NULL);
+	if (strcmp(sk_store_backend(o), "sqlite") == 0) {
+		(void)sk_store_exec(o, "PRAGMA mmap_size = 0", NULL, 0, NULL, NULL);
+		(void)sk_store_exec(o, "PRAGMA cache_size = 64", NULL, 0, NULL, NULL);
+	}
 	return o;
 }
 
@@ -576,11 +586,13 @@ static sk_err check_entries(sk_store *s, int64_t last, bool own_ok, struct engin
 		if (!o)
 			break;
 		rd[k] = (struct reader){.p = &p, .s = o, .own = true, .k = k};
+		sk_buf_init(&rd[k].scratch, SK_BUF_DEFAULT_MAX);
 		p.nreaders++;
 	}
 	if (p.nreaders == 0) {
 		/* No extra connection: read through the caller's. */
 		rd[0] = (struct reader){.p = &p, .s = s};
+		sk_buf_init(&rd[0].scratch, SK_BUF_DEFAULT_MAX);
 		p.nreaders = 1;
 	}
 	p.nslots = 2 * p.nreaders;
@@ -624,9 +636,11 @@ static sk_err check_entries(sk_store *s, int64_t last, bool own_ok, struct engin
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.cv);
 out:
-	for (size_t k = 0; k < p.nreaders; k++)
+	for (size_t k = 0; k < p.nreaders; k++) {
 		if (rd[k].own)
 			sk_store_close(rd[k].s);
+		sk_buf_free(&rd[k].scratch);
+	}
 	sk_buf_free(&p.error_msg);
 	return e;
 }
