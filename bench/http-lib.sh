@@ -1,4 +1,55 @@
-# http-lib: what the HTTP benchmarks share; sourced by bench/run-http*.sh.
+# http-lib: what the HTTP benchmarks share; sourced by bench/run-http*.sh, run-requests.sh and
+# run-web.sh.
+
+http_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Prepares a run of the server against nginx: installs wrk, nginx and each further COMMAND
+# named (the Debian package of that name) with apt-get when missing; sets up BUILD (a release
+# build of the tree) when missing, builds sekisho there and sets bin to it and nginx_bin; empties
+# WORK (with nginx/www and nginx/logs in it) and enters it; raises the open-file limit; and
+# kills every process whose id is added to the array pids when the script exits.
+# Usage: http_setup BUILD WORK [COMMAND ...]
+http_setup() {
+  local build=$1 work=$2 need=() c
+  shift 2
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+  for c in "$@"; do
+    command -v "$c" >/dev/null || need+=("$c")
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >/dev/null
+  fi
+  # shellcheck disable=SC2034 # nginx_bin, bin and hz are for the scripts that source this
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  [ -d "$build" ] || meson setup "$build" "$http_root" -Dbuildtype=release >/dev/null
+  ninja -C "$build" sekisho >/dev/null
+  # shellcheck disable=SC2034
+  bin=$build/sekisho
+  rm -rf "$work"
+  mkdir -p "$work/nginx/logs" "$work/nginx/www"
+  cd "$work" || exit 1
+  ulimit -n 8192
+  pids=()
+  trap http_cleanup EXIT
+}
+
+http_cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+}
+
+# CPU time (user + system of every thread, in clock ticks) process PID and its children
+# (nginx's workers) have used so far; hz is the ticks in a second. Usage: cpu_ticks PID
+# shellcheck disable=SC2034
+hz=$(getconf CLK_TCK)
+cpu_ticks() {
+  local p t=0
+  for p in "$1" $(pgrep -P "$1"); do
+    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+  done
+  echo "$t"
+}
 
 # Starts `BIN serve` on DB at 127.0.0.1:PORT in the current directory (serve.out, serve.err)
 # and waits until it listens; sets sk_pid and base. Every load comes from 127.0.0.1 (wrk's

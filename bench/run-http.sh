@@ -18,28 +18,7 @@ work=${HTTP_BENCH_DIR:-$root/bench/out/http}
 port_sk=${HTTP_BENCH_PORT:-18481}
 port_ng=$((port_sk + 1))
 
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
-if [ ${#need[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >/dev/null
-fi
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-
-if [ ! -d "$build" ]; then
-  meson setup "$build" "$root" -Dbuildtype=release >/dev/null
-fi
-ninja -C "$build" sekisho >/dev/null
-bin=$build/sekisho
-
-rm -rf "$work"
-mkdir -p "$work/nginx/logs" "$work/nginx/www"
-cd "$work"
-ulimit -n 8192
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+http_setup "$build" "$work"
 
 "$bin" demo --db "$work/demo.db" --no-serve >/dev/null
 http_serve "$bin" "$work/demo.db" "$port_sk"
@@ -54,17 +33,6 @@ head -c "$dsize" /dev/zero | tr '\0' 'x' >nginx/www/decision.json
 
 http_nginx "$nginx_bin" "$work/nginx" "$port_ng"
 pids+=("$ng_pid")
-
-# CPU time (user + system, in clock ticks) a process and its children (nginx's workers) have
-# used so far.
-cpu_ticks() {
-  local p t=0
-  for p in "$1" $(pgrep -P "$1"); do
-    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
-  done
-  echo "$t"
-}
-hz=$(getconf CLK_TCK)
 
 # runs wrk and prints "rps p99 cpu_us_per_request", the last measured on process $pid_cpu
 # (the server under test): CPU-seconds are less disturbed by other load than requests/s.

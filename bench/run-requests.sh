@@ -23,25 +23,7 @@ work=${HTTP_BENCH_DIR:-$root/bench/out/requests}
 port_sk=${HTTP_BENCH_PORT:-18501}
 port_ng=$((port_sk + 1))
 
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
-command -v sqlite3 >/dev/null || need+=(sqlite3)
-if [ ${#need[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >/dev/null
-fi
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-[ -d "$build" ] || meson setup "$build" "$root" -Dbuildtype=release >/dev/null
-ninja -C "$build" sekisho >/dev/null
-bin=$build/sekisho
-
-rm -rf "$work"
-mkdir -p "$work/nginx/logs" "$work/nginx/www"
-cd "$work"
-ulimit -n 8192
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+http_setup "$build" "$work" sqlite3
 
 "$bin" demo --profile narita --db "$work/demo.db" --no-serve >/dev/null
 http_serve "$bin" "$work/demo.db" "$port_sk"

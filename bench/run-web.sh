@@ -28,24 +28,7 @@ port_sk=${HTTP_BENCH_PORT:-18521}
 port_ng=$((port_sk + 1))
 user=ishikawa.tsuyoshi
 
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
-if [ ${#need[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >/dev/null
-fi
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-[ -d "$build" ] || meson setup "$build" "$root" -Dbuildtype=release >/dev/null
-ninja -C "$build" sekisho >/dev/null
-bin=$build/sekisho
-
-rm -rf "$work"
-mkdir -p "$work/nginx/logs" "$work/nginx/www"
-cd "$work"
-ulimit -n 8192
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+http_setup "$build" "$work" sqlite3
 
 "$bin" demo --profile narita --db "$work/demo.db" --no-serve >/dev/null
 assets_sections "$bin" "$work/demo.db" kikaku
@@ -82,17 +65,6 @@ http_nginx "$nginx_bin" "$work/nginx" "$port_ng"
 pids+=("$ng_pid")
 for _ in $(seq 50); do [ -s "$work/nginx/nginx.pid" ] && break; sleep 0.1; done
 ng_pid=$(cat "$work/nginx/nginx.pid")
-
-# CPU time (user + system of every thread, in clock ticks) a process and its children
-# (nginx's workers) have used so far.
-cpu_ticks() {
-  local p t=0
-  for p in "$1" $(pgrep -P "$1"); do
-    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
-  done
-  echo "$t"
-}
-hz=$(getconf CLK_TCK)
 
 # wrk: prints "rps p99 cpu_ticks requests"; the CPU is that of process $pid_cpu.
 pid_cpu=

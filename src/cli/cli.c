@@ -253,6 +253,49 @@ int sk_cli_print_json(json_t *j)
 	return rc;
 }
 
+bool sk_cli_open_db_json(int argc, char **argv, const char *usage, sk_store **s, bool *json,
+                         int *status)
+{
+	const char *db = NULL;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", json), SK_OPT_END};
+	if (!sk_cli_options(argc, argv, usage, opts, 0, status))
+		return false;
+	return (*status = sk_cli_open_store(db, s)) == 0;
+}
+
+/* sk_cli_finish_json and sk_cli_finish_list: text for the whole result, or row for each element. */
+static int finish_result(sk_store *s, sk_err e, sk_buf *err, json_t *res, bool json,
+                         sk_cli_text_fn text, sk_cli_text_fn row)
+{
+	int rc = 0;
+	if (!e && json) {
+		rc = sk_cli_print_json(res);
+		res = NULL;
+	} else if (!e && text) {
+		text(res);
+	} else if (!e) {
+		size_t i;
+		json_t *v;
+		json_array_foreach (res, i, v)
+			row(v);
+	}
+	json_decref(res);
+	int frc = sk_cli_finish(s, e, err);
+	return frc ? frc : rc;
+}
+
+int sk_cli_finish_json(sk_store *s, sk_err e, sk_buf *err, json_t *res, bool json,
+                       sk_cli_text_fn text)
+{
+	return finish_result(s, e, err, res, json, text, NULL);
+}
+
+int sk_cli_finish_list(sk_store *s, sk_err e, sk_buf *err, json_t *list, bool json,
+                       sk_cli_text_fn row)
+{
+	return finish_result(s, e, err, list, json, NULL, row);
+}
+
 bool sk_cli_parse_int(const char *s, long long min, long long max, long long *out)
 {
 	if (!s || !*s)

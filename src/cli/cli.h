@@ -169,6 +169,29 @@ int sk_cli_no_args(int argc, char **argv, const char *usage);
 int sk_cli_print_json(json_t *j);
 
 /*
+ * For a command that takes only --db and --json: parses them (--help too)
+ * and opens the store. true: go on, *s open and *json set; false: end with
+ * *status, the message already printed.
+ */
+bool sk_cli_open_db_json(int argc, char **argv, const char *usage, sk_store **s, bool *json,
+                         int *status);
+
+/* Prints a command's result (or one element of it) as text. */
+typedef void (*sk_cli_text_fn)(const json_t *j);
+
+/*
+ * Ends a command whose domain call gave res (e its outcome) the way every
+ * reading command does: on failure reports e; else prints res as indented
+ * JSON when json is set, or as text through text(res). Releases res, then
+ * ends as sk_cli_finish (closes s, frees err). Returns the exit status.
+ */
+int sk_cli_finish_json(sk_store *s, sk_err e, sk_buf *err, json_t *res, bool json,
+                       sk_cli_text_fn text);
+/* The same for a list: as text, row() is called for each element of the array list. */
+int sk_cli_finish_list(sk_store *s, sk_err e, sk_buf *err, json_t *list, bool json,
+                       sk_cli_text_fn row);
+
+/*
  * Parses a whole decimal integer in [min, max]; false (and *out untouched)
  * for anything else, including trailing characters.
  */

@@ -37,14 +37,14 @@ static int org_add(int argc, char **argv)
 }
 
 /* Prints the units under parent (0: the roots), indented by depth. */
-static void print_tree(json_t *units, json_int_t parent, int depth)
+static void print_tree(const json_t *units, json_int_t parent, int depth)
 {
 	size_t i;
-	json_t *u;
+	const json_t *u;
 	if (depth > SK_ORG_DEPTH_MAX)
 		return;
 	json_array_foreach (units, i, u) {
-		json_t *p = json_object_get(u, "parent");
+		const json_t *p = json_object_get(u, "parent");
 		json_int_t pid = json_is_integer(p) ? json_integer_value(p) : 0;
 		if (pid != parent)
 			continue;
@@ -57,35 +57,19 @@ static void print_tree(json_t *units, json_int_t parent, int depth)
 	}
 }
 
+static void print_units(const json_t *units) { print_tree(units, 0, 0); }
+
 static int org_list(int argc, char **argv)
 {
-	const char *db = NULL;
-	bool json = false;
-	const sk_cli_opt opts[] = {
-	    SK_OPT_STR("db", &db),
-	    SK_OPT_FLAG("json", &json),
-	    SK_OPT_END,
-	};
-	int st;
-	if (!sk_cli_options(argc, argv, LIST_USAGE, opts, 0, &st))
-		return st;
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
-	if (rc)
+	bool json = false;
+	int rc;
+	if (!sk_cli_open_db_json(argc, argv, LIST_USAGE, &s, &json, &rc))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *units = NULL;
 	sk_err e = sk_org_list(s, &units, &err);
-	if (e)
-		return sk_cli_finish(s, e, &err);
-	if (json) {
-		rc = sk_cli_print_json(units);
-	} else {
-		print_tree(units, 0, 0);
-		json_decref(units);
-	}
-	sk_cli_finish(s, SK_OK, &err);
-	return rc;
+	return sk_cli_finish_json(s, e, &err, units, json, print_units);
 }
 
 static int org_move(int argc, char **argv)
@@ -117,52 +101,54 @@ static int org_move(int argc, char **argv)
  * Exit 0 when every approver the profile may name from each unit has a
  * holder there or above, 1 when one does not (so a script can stop on it).
  */
+/* One approver with no holder, a line each (org check). */
+static void print_missing(const json_t *m)
+{
+	const json_t *f = json_object_get(m, "for");
+	printf("%s (%s): %s's requests need '%s', held by no one at the unit or above "
+	       "(%lld case%s, e.g. %s%s%s)\n",
+	       json_string_value(json_object_get(m, "unit")),
+	       json_string_value(json_object_get(m, "unit_name")),
+	       json_string_value(json_object_get(m, "requester_role")),
+	       json_string_value(json_object_get(m, "role")),
+	       (long long)json_integer_value(json_object_get(m, "cases")),
+	       json_integer_value(json_object_get(m, "cases")) == 1 ? "" : "s",
+	       json_is_string(f) ? json_string_value(f)
+	                         : json_string_value(json_object_get(f, "action")),
+	       json_is_string(f) ? "" : " at 機密性",
+	       json_is_string(f) ? "" : json_string_value(json_object_get(f, "conf")));
+}
+
+static void print_check(const json_t *r)
+{
+	if (json_is_true(json_object_get(r, "ok"))) {
+		printf(
+		    "every request and report can be routed: each approver the profile names has "
+		    "a holder in the chain of command of every unit\n");
+		return;
+	}
+	size_t i;
+	const json_t *m;
+	json_array_foreach (json_object_get(r, "missing"), i, m)
+		print_missing(m);
+}
+
+/*
+ * Exit 0 when every approver the profile may name from each unit has a
+ * holder there or above, 1 when one does not (so a script can stop on it).
+ */
 static int org_check(int argc, char **argv)
 {
-	const char *db = NULL;
-	bool json = false;
-	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
-	int st;
-	if (!sk_cli_options(argc, argv, CHECK_USAGE, opts, 0, &st))
-		return st;
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
-	if (rc)
+	bool json = false;
+	int rc;
+	if (!sk_cli_open_db_json(argc, argv, CHECK_USAGE, &s, &json, &rc))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *r = NULL;
 	sk_err e = sk_org_check(sk_cli_ctx(s), &r, &err);
-	if (e)
-		return sk_cli_finish(s, e, &err);
-	bool ok = json_is_true(json_object_get(r, "ok"));
-	json_t *missing = json_object_get(r, "missing"), *m;
-	size_t i;
-	if (json) {
-		rc = sk_cli_print_json(json_incref(r));
-	} else if (ok) {
-		printf(
-		    "every request and report can be routed: each approver the profile names has "
-		    "a holder in the chain of command of every unit\n");
-	} else {
-		json_array_foreach (missing, i, m) {
-			const json_t *f = json_object_get(m, "for");
-			printf(
-			    "%s (%s): %s's requests need '%s', held by no one at the unit or above "
-			    "(%lld case%s, e.g. %s%s%s)\n",
-			    json_string_value(json_object_get(m, "unit")),
-			    json_string_value(json_object_get(m, "unit_name")),
-			    json_string_value(json_object_get(m, "requester_role")),
-			    json_string_value(json_object_get(m, "role")),
-			    (long long)json_integer_value(json_object_get(m, "cases")),
-			    json_integer_value(json_object_get(m, "cases")) == 1 ? "" : "s",
-			    json_is_string(f) ? json_string_value(f)
-			                      : json_string_value(json_object_get(f, "action")),
-			    json_is_string(f) ? "" : " at 機密性",
-			    json_is_string(f) ? "" : json_string_value(json_object_get(f, "conf")));
-		}
-	}
-	json_decref(r);
-	sk_cli_finish(s, SK_OK, &err);
+	bool ok = !e && json_is_true(json_object_get(r, "ok"));
+	rc = sk_cli_finish_json(s, e, &err, r, json, print_check);
 	return rc ? rc : ok ? 0 : 1;
 }
 

@@ -270,42 +270,29 @@ static int policy_import(int argc, char **argv)
 	return sk_cli_finish(s, e, &err);
 }
 
+static void print_version(const json_t *v)
+{
+	const char *kind = json_string_value(json_object_get(v, "kind"));
+	printf("%" JSON_INTEGER_FORMAT " %-8s %s %s %s sha256=%.16s imported_by=%s\n",
+	       json_integer_value(json_object_get(v, "id")),
+	       json_string_value(json_object_get(v, "status")),
+	       json_string_value(json_object_get(v, "city")), kind ? kind : "-",
+	       json_string_value(json_object_get(v, "source")),
+	       json_string_value(json_object_get(v, "sha256")),
+	       json_string_value(json_object_get(v, "imported_by")));
+}
+
 static int policy_versions(int argc, char **argv)
 {
-	const char *db = NULL;
-	bool json = false;
-	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
-	int st;
-	if (!sk_cli_options(argc, argv, VERSIONS_USAGE, opts, 0, &st))
-		return st;
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
-	if (rc)
+	bool json = false;
+	int rc;
+	if (!sk_cli_open_db_json(argc, argv, VERSIONS_USAGE, &s, &json, &rc))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *list = NULL;
 	sk_err e = sk_policyver_list(sk_cli_ctx(s), &list, &err);
-	if (!e && json) {
-		rc = sk_cli_print_json(list);
-		list = NULL;
-	} else if (!e) {
-		size_t i;
-		json_t *v;
-		json_array_foreach (list, i, v) {
-			const char *kind = json_string_value(json_object_get(v, "kind"));
-			printf("%" JSON_INTEGER_FORMAT
-			       " %-8s %s %s %s sha256=%.16s imported_by=%s\n",
-			       json_integer_value(json_object_get(v, "id")),
-			       json_string_value(json_object_get(v, "status")),
-			       json_string_value(json_object_get(v, "city")), kind ? kind : "-",
-			       json_string_value(json_object_get(v, "source")),
-			       json_string_value(json_object_get(v, "sha256")),
-			       json_string_value(json_object_get(v, "imported_by")));
-		}
-	}
-	json_decref(list);
-	int frc = sk_cli_finish(s, e, &err);
-	return frc ? frc : rc;
+	return sk_cli_finish_list(s, e, &err, list, json, print_version);
 }
 
 static int policy_activate(int argc, char **argv)

@@ -60,16 +60,33 @@ static int rc_purge(int argc, char **argv)
 	return rc;
 }
 
+/* One retention rule a line: record, kind, retention → period [citations]. */
+static void print_retention(const json_t *r)
+{
+	const char *kind = json_string_value(json_object_get(r, "kind"));
+	const char *ret = json_string_value(json_object_get(r, "retention"));
+	const char *period = json_string_value(json_object_get(r, "period"));
+	printf("%s %s%s → %s: ", json_string_value(json_object_get(r, "record")), kind ? kind : "*",
+	       json_is_true(json_object_get(r, "mynumber_asset")) ? " (特定個人情報)" : "", ret);
+	if (strcmp(period, "days") == 0)
+		printf("%lld years (%s)",
+		       (long long)json_integer_value(json_object_get(r, "years")),
+		       json_string_value(json_object_get(r, "what")));
+	else
+		printf("%s", period);
+	size_t k;
+	const json_t *ct;
+	json_array_foreach (json_object_get(r, "citations"), k, ct)
+		printf("%s%s", k ? ", " : " [", json_string_value(ct));
+	printf("%s\n", json_array_size(json_object_get(r, "citations")) ? "]" : "");
+}
+
 static int rc_retention(int argc, char **argv)
 {
-	const char *db = NULL;
-	bool json = false;
-	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
-	int rc;
-	if (!sk_cli_options(argc, argv, RETENTION_USAGE, opts, 0, &rc))
-		return rc;
 	sk_store *s = NULL;
-	if ((rc = sk_cli_open_store(db, &s)))
+	bool json = false;
+	int rc;
+	if (!sk_cli_open_db_json(argc, argv, RETENTION_USAGE, &s, &json, &rc))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
@@ -77,39 +94,7 @@ static int rc_retention(int argc, char **argv)
 	json_t *rules = NULL;
 	sk_err e = sk_retention_rules(&c, &rules, &err);
 	sk_ctx_fini(&c);
-	if (e)
-		return sk_cli_finish(s, e, &err);
-	if (json)
-		rc = sk_cli_print_json(rules);
-	else {
-		size_t i;
-		json_t *r;
-		json_array_foreach (rules, i, r) {
-			const char *kind = json_string_value(json_object_get(r, "kind"));
-			const char *ret = json_string_value(json_object_get(r, "retention"));
-			const char *period = json_string_value(json_object_get(r, "period"));
-			printf("%s %s%s → %s: ", json_string_value(json_object_get(r, "record")),
-			       kind ? kind : "*",
-			       json_is_true(json_object_get(r, "mynumber_asset"))
-			           ? " (特定個人情報)"
-			           : "",
-			       ret);
-			if (strcmp(period, "days") == 0)
-				printf("%lld years (%s)",
-				       (long long)json_integer_value(json_object_get(r, "years")),
-				       json_string_value(json_object_get(r, "what")));
-			else
-				printf("%s", period);
-			size_t k;
-			json_t *ct;
-			json_array_foreach (json_object_get(r, "citations"), k, ct)
-				printf("%s%s", k ? ", " : " [", json_string_value(ct));
-			printf("%s\n", json_array_size(json_object_get(r, "citations")) ? "]" : "");
-		}
-		json_decref(rules);
-	}
-	sk_cli_finish(s, SK_OK, &err);
-	return rc;
+	return sk_cli_finish_list(s, e, &err, rules, json, print_retention);
 }
 
 static const struct sk_cli_verb verbs[] = {

@@ -54,6 +54,14 @@ static int change(int argc, char **argv, bool grant)
 static int role_grant(int argc, char **argv) { return change(argc, argv, true); }
 static int role_revoke(int argc, char **argv) { return change(argc, argv, false); }
 
+static void print_grant(const json_t *g)
+{
+	printf("%-20s %-18s %-12s %s\n", json_string_value(json_object_get(g, "login")),
+	       json_string_value(json_object_get(g, "role")),
+	       json_string_value(json_object_get(g, "unit_code")),
+	       json_string_value(json_object_get(g, "title")));
+}
+
 static int role_list(int argc, char **argv)
 {
 	struct role_args a = {0};
@@ -66,23 +74,7 @@ static int role_list(int argc, char **argv)
 	sk_ctx c;
 	sk_ctx_init(&c, s, NULL, sk_actor_cli());
 	sk_err e = sk_role_list(&c, a.login, a.role, a.unit, &grants, &err);
-	if (e)
-		return sk_cli_finish(s, e, &err);
-	if (a.json) {
-		rc = sk_cli_print_json(grants);
-	} else {
-		size_t i;
-		json_t *g;
-		json_array_foreach (grants, i, g)
-			printf("%-20s %-18s %-12s %s\n",
-			       json_string_value(json_object_get(g, "login")),
-			       json_string_value(json_object_get(g, "role")),
-			       json_string_value(json_object_get(g, "unit_code")),
-			       json_string_value(json_object_get(g, "title")));
-		json_decref(grants);
-	}
-	sk_cli_finish(s, SK_OK, &err);
-	return rc;
+	return sk_cli_finish_list(s, e, &err, grants, a.json, print_grant);
 }
 
 /* The role vocabulary itself: needs no database. */

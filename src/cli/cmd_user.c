@@ -116,9 +116,9 @@ static int user_add(int argc, char **argv)
 	return rc;
 }
 
-static void print_user(json_t *u)
+static void print_user(const json_t *u)
 {
-	json_t *exp = json_object_get(u, "expires_on");
+	const json_t *exp = json_object_get(u, "expires_on");
 	printf("%-20s %-8s %-18s %-12s %s", json_string_value(json_object_get(u, "login")),
 	       json_string_value(json_object_get(u, "status")),
 	       json_string_value(json_object_get(u, "kind")),
@@ -159,19 +159,7 @@ static int user_list(int argc, char **argv)
 	sk_ctx c;
 	sk_ctx_init(&c, s, NULL, sk_actor_cli());
 	sk_err e = sk_user_list(&c, unit, role, &users, &err);
-	if (e)
-		return sk_cli_finish(s, e, &err);
-	if (json) {
-		rc = sk_cli_print_json(users);
-	} else {
-		size_t i;
-		json_t *u;
-		json_array_foreach (users, i, u)
-			print_user(u);
-		json_decref(users);
-	}
-	sk_cli_finish(s, SK_OK, &err);
-	return rc;
+	return sk_cli_finish_list(s, e, &err, users, json, print_user);
 }
 
 /*
@@ -200,6 +188,15 @@ static bool one_user(int argc, char **argv, const char *usage, bool allow_json, 
 	return true;
 }
 
+/* user show: the list's line, and when the account was made. */
+static void print_user_shown(const json_t *u)
+{
+	print_user(u);
+	printf("    created %s%s\n", json_string_value(json_object_get(u, "created_at")),
+	       json_is_true(json_object_get(u, "password_temporary")) ? "; password is temporary"
+	                                                              : "");
+}
+
 static int user_show(int argc, char **argv)
 {
 	const char *db = NULL, *login = NULL;
@@ -214,21 +211,7 @@ static int user_show(int argc, char **argv)
 	sk_ctx c;
 	sk_ctx_init(&c, s, NULL, sk_actor_cli());
 	sk_err e = sk_user_show(&c, login, &u, &err);
-	if (e)
-		return sk_cli_finish(s, e, &err);
-	if (json) {
-		rc = sk_cli_print_json(u);
-	} else {
-		print_user(u);
-		json_t *t = json_object_get(u, "created_at");
-		printf("    created %s%s\n", json_string_value(t),
-		       json_is_true(json_object_get(u, "password_temporary"))
-		           ? "; password is temporary"
-		           : "");
-		json_decref(u);
-	}
-	sk_cli_finish(s, SK_OK, &err);
-	return rc;
+	return sk_cli_finish_json(s, e, &err, u, json, print_user_shown);
 }
 
 static int set_state(int argc, char **argv, bool active)

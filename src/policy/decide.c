@@ -244,18 +244,21 @@ sk_err sk_policy_decide(const sk_policy *p, const sk_decide_input *in, sk_decisi
 		}
 	}
 	if (ty.kept == 0) {
-		*out = t->fallback;
+		*out = *t->fallback[in->actor_role];
 		return SK_OK;
 	}
 	bool also_silent = in->asset_type == SK_ASSET_UNKNOWN && ty.kept_untyped == 0;
 	if (also_silent) {
 		/*
 		 * Every kept rule holds only because the type is unknown; the asset
-		 * may as well be of a type no rule covers, so the silent answer (the
-		 * action's strictest rules) is folded in too.
+		 * may as well be of a type no rule covers, so the silent answer for
+		 * this actor (the strictest rules that can hold for it; a kept rule
+		 * is one, so there are some) is folded in too.
 		 */
+		int top = t->fallback_top[in->actor_role];
 		for (unsigned i = 0; i < t->n_rules; i++)
-			if ((int)t->rules[i].rule->decision == t->fallback_top)
+			if ((int)t->rules[i].rule->decision == top &&
+			    (t->rules[i].admits & f.role_bit))
 				tally_add(&ty, t->rules[i].rule, 0);
 	}
 	tally_finish(&ty, t->cites, out);
@@ -277,33 +280,93 @@ static int cite_slot(sk_action_table *t, const char *c)
 	return (int)t->n_cites++;
 }
 
-/* The answer when no rule matches: the action's strictest rules, cited as such. */
-static void compute_fallback(const sk_policy *p, sk_action_table *t)
+/*
+ * The actors rule r can hold for (bit SK_ROLE_NONE: no actor given): those
+ * its when: admits, less those an unless: of the actor alone excludes
+ * (「…以外の者は…」 written the other way round).
+ */
+static uint32_t rule_admits(const sk_rule *r)
 {
-	sk_decision *fb = &t->fallback;
+	uint32_t roles = r->when.role_mask & ((1u << (SK_ROLE_NONE + 1)) - 1u);
+	if (r->has_unless && r->unless.nkeys == 1 && r->unless.role_mask != UINT32_MAX)
+		roles &= ~r->unless.role_mask;
+	return roles;
+}
+
+/*
+ * The answer when no rule matches, for an actor of role `role`: the
+ * strictest of the action's rules that can hold for that actor, regardless
+ * of their other conditions, cited as "no rule; strictest applied". A rule
+ * that binds other actors only is not the policy speaking to this one (新潟
+ * 別記 第22条第2項 lets the contractor work off-site, it says nothing of
+ * staff), so when no rule can hold for the actor the answer is a flat
+ * forbid, as for an action with no rule at all.
+ */
+static void compute_fallback(const sk_policy *p, const sk_action_table *t, int role,
+                             sk_decision *fb, int *top_out)
+{
 	memset(fb, 0, sizeof(*fb));
-	fb->no_rule = true;
-	fb->n_citations = 1;
-	fb->citations[0] = p->no_rule_citation;
 	fb->approver = SK_ROLE_NONE;
 	fb->decision = SK_DEC_FORBID;
-	t->fallback_top = -1;
-	if (t->n_rules == 0)
-		return;
-	tally ty;
-	tally_init(&ty);
+	uint32_t bit = 1u << role;
 	int top = -1;
 	for (unsigned i = 0; i < t->n_rules; i++)
-		if ((int)t->rules[i].rule->decision > top)
+		if ((t->rules[i].admits & bit) && (int)t->rules[i].rule->decision > top)
 			top = (int)t->rules[i].rule->decision;
-	t->fallback_top = top;
-	for (unsigned i = 0; i < t->n_rules; i++)
-		if ((int)t->rules[i].rule->decision == top)
-			tally_add(&ty, t->rules[i].rule, 0);
-	tally_finish(&ty, t->cites, fb);
+	*top_out = top;
+	if (top >= 0) {
+		tally ty;
+		tally_init(&ty);
+		for (unsigned i = 0; i < t->n_rules; i++)
+			if ((t->rules[i].admits & bit) && (int)t->rules[i].rule->decision == top)
+				tally_add(&ty, t->rules[i].rule, 0);
+		tally_finish(&ty, t->cites, fb);
+	}
 	fb->no_rule = true;
 	fb->n_citations = 1;
 	fb->citations[0] = p->no_rule_citation;
+}
+
+static bool decision_equal(const sk_decision *a, const sk_decision *b)
+{
+	if (a->decision != b->decision || a->approver != b->approver ||
+	    a->approver_mode != b->approver_mode || a->n_approvers != b->n_approvers ||
+	    a->safeguards != b->safeguards || a->exception_possible != b->exception_possible ||
+	    a->proviso != b->proviso || a->no_rule != b->no_rule ||
+	    a->n_citations != b->n_citations)
+		return false;
+	for (unsigned i = 0; i < a->n_approvers; i++)
+		if (a->approvers[i] != b->approvers[i])
+			return false;
+	for (unsigned i = 0; i < a->n_citations; i++)
+		if (a->citations[i] != b->citations[i])
+			return false;
+	return true;
+}
+
+/* Fills t's silent answers, one per actor role, sharing equal ones. */
+static sk_err compute_fallbacks(sk_policy *p, sk_action_table *t)
+{
+	sk_decision *made[SK_ROLE__COUNT + 1];
+	unsigned n_made = 0;
+	for (int role = 0; role <= SK_ROLE_NONE; role++) {
+		sk_decision fb;
+		int top;
+		compute_fallback(p, t, role, &fb, &top);
+		t->fallback_top[role] = top;
+		sk_decision *same = NULL;
+		for (unsigned k = 0; k < n_made && !same; k++)
+			if (decision_equal(made[k], &fb))
+				same = made[k];
+		if (!same) {
+			if (!(same = sk_arena_alloc(&p->arena, sizeof(*same))))
+				return SK_ERR_NOMEM;
+			*same = fb;
+			made[n_made++] = same;
+		}
+		t->fallback[role] = same;
+	}
+	return SK_OK;
 }
 
 /*
@@ -370,11 +433,11 @@ sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
 			}
 			if (t->n_rules && r->priority != t->rules[0].rule->priority)
 				t->uniform_priority = false;
-			t->rules[t->n_rules++] = (sk_action_rule){r, mask, 0, NULL};
+			t->rules[t->n_rules++] = (sk_action_rule){r, mask, 0, rule_admits(r), NULL};
 		}
-		if (compile_governs(p, t, (sk_action)a, table_slot) != SK_OK)
+		if (compile_governs(p, t, (sk_action)a, table_slot) != SK_OK ||
+		    compute_fallbacks(p, t) != SK_OK)
 			return SK_ERR_NOMEM;
-		compute_fallback(p, t);
 	}
 	return SK_OK;
 }
@@ -575,7 +638,24 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 	sk_decision d;
 	if (sk_policy_decide(p, in, &d) != SK_OK)
 		return SK_ERR_INVALID;
-	if (d.no_rule)
+	unsigned others = 0; /* rules of the action that bind other actors only */
+	for (unsigned i = 0; i < t->n_rules; i++)
+		others += !(t->rules[i].admits & f.role_bit);
+	bool anon = in->actor_role == SK_ROLE_NONE;
+	if (d.no_rule && t->fallback_top[in->actor_role] < 0 && others)
+		sk_buf_addf(out,
+		            "no rule matched, and every rule of %s binds %s: forbidden, as for an "
+		            "action with no rule\n",
+		            sk_action_name(in->action),
+		            anon ? "named actors only and none is given" : "other actors only");
+	else if (d.no_rule && others)
+		sk_buf_addf(out,
+		            "no rule matched: the strictest rule of %s that can hold %s applies "
+		            "(%u rule(s) for %s actors only left out)\n",
+		            sk_action_name(in->action),
+		            anon ? "with no actor given" : "for this actor", others,
+		            anon ? "named" : "other");
+	else if (d.no_rule)
 		sk_buf_addf(out, "no rule matched: the strictest rule of %s applies\n",
 		            sk_action_name(in->action));
 	else if (d.n_citations && d.citations[d.n_citations - 1] == p->no_rule_citation)

@@ -113,6 +113,12 @@ typedef struct sk_action_rule {
 	const sk_rule *rule;
 	uint64_t cite_mask;
 	unsigned n_governs;
+	/*
+	 * The actors the rule can hold for: bit per sk_role, bit SK_ROLE_NONE for
+	 * a question with no actor. The silent answer leaves out a rule that
+	 * binds other actors only (新潟's 別記 binds the contractor, not staff).
+	 */
+	uint32_t admits;
 	const uint16_t *governs; /* the rules it governs, as indexes into the action's table */
 } sk_action_rule;
 
@@ -122,9 +128,16 @@ typedef struct sk_action_table {
 	bool uniform_priority;
 	bool has_governs; /* some rule of the action governs another (slower path) */
 	unsigned n_cites;
-	const char **cites;   /* the action's distinct citations, in order of first use */
-	sk_decision fallback; /* the answer when no rule matches */
-	int fallback_top;     /* the strictest decision among the action's rules, or -1 */
+	const char **cites; /* the action's distinct citations, in order of first use */
+	/*
+	 * The answer when no rule matches, by the asking actor's role (index
+	 * SK_ROLE_NONE: no actor given): the strictest of the action's rules that
+	 * can hold for that actor, or a flat forbid when none can. Roles with the
+	 * same answer share one (in the arena).
+	 */
+	const sk_decision *fallback[SK_ROLE__COUNT + 1];
+	/* the strictest decision among those rules, or -1 when there are none */
+	int fallback_top[SK_ROLE__COUNT + 1];
 } sk_action_table;
 
 typedef struct sk_level {

@@ -29,8 +29,15 @@ static const char *const dim_key[D__COUNT] = {"conf", "integ",   "avail", "data"
 /* personal data: none, personal information, 特定個人情報 (which is personal too) */
 static const char *const data_name[3] = {"plain", "personal", "mynumber"};
 
-/* One box: the values (bits) of each dimension. */
+/*
+ * One box: the values (bits) of each dimension, and the answer its inputs
+ * get: the silent answer depends on the actor (a rule binding other actors
+ * only is left out of it), so boxes with different answers never merge.
+ * ans is the lowest actor role with that answer; it comes first so that one
+ * memcmp compares it with the dimensions.
+ */
 typedef struct box {
+	uint32_t ans;
 	uint32_t v[D__COUNT];
 } box;
 
@@ -112,6 +119,15 @@ static void make_space(const sk_policy *p, const sk_action_table *t, space *s)
 
 static sk_zone zone_of(unsigned v) { return v == 0 ? SK_ZONE_NONE : (sk_zone)(v - 1); }
 
+/* The lowest actor role whose silent answer for t is the same as role's. */
+static uint32_t answer_of(const sk_action_table *t, sk_role role)
+{
+	uint32_t r = 0;
+	while (t->fallback[r] != t->fallback[role])
+		r++;
+	return r;
+}
+
 /* Enumerates the action's inputs; pushes the silent ones as one-value boxes. */
 static sk_err enumerate(const sk_policy *p, sk_action a, const space *s, boxes *out)
 {
@@ -134,6 +150,7 @@ static sk_err enumerate(const sk_policy *p, sk_action a, const space *s, boxes *
 			return rc;
 		if (d.no_rule) {
 			box x;
+			x.ans = answer_of(&p->actions[a], in.actor_role);
 			for (int k = 0; k < D__COUNT; k++)
 				x.v[k] = s->tested[k] ? 1u << idx[k] : UINT32_MAX;
 			if ((rc = push(out, &x)) != SK_OK)
@@ -150,6 +167,8 @@ static sk_err enumerate(const sk_policy *p, sk_action a, const space *s, boxes *
 static int cmp_lex(const void *x, const void *y)
 {
 	const box *a = x, *b = y;
+	if (a->ans != b->ans)
+		return a->ans < b->ans ? -1 : 1;
 	for (int k = 0; k < D__COUNT; k++)
 		if (a->v[k] != b->v[k])
 			return a->v[k] < b->v[k] ? -1 : 1;
@@ -178,8 +197,8 @@ static bool merge_along(boxes *bs, int d)
 	size_t w = 0;
 	bool merged = false;
 	for (size_t i = 0; i < bs->n; i++) {
-		if (w > 0 &&
-		    memcmp(bs->b[w - 1].v, bs->b[i].v, (D__COUNT - 1) * sizeof(uint32_t)) == 0) {
+		/* the answer and every dimension but the last (d) */
+		if (w > 0 && memcmp(&bs->b[w - 1], &bs->b[i], D__COUNT * sizeof(uint32_t)) == 0) {
 			bs->b[w - 1].v[D__COUNT - 1] |= bs->b[i].v[D__COUNT - 1];
 			merged = true;
 		} else {
@@ -203,7 +222,7 @@ static int cmp_box(const void *x, const void *y)
 				return fa < fb ? -1 : 1;
 			return a->v[k] < b->v[k] ? -1 : 1;
 		}
-	return 0;
+	return a->ans < b->ans ? -1 : a->ans > b->ans;
 }
 
 static const char *value_name(const sk_policy *p, const space *s, int d, unsigned v)
@@ -286,7 +305,7 @@ static sk_err add_action(const sk_policy *p, sk_action a, sk_buf *out)
 		if (rc == SK_OK)
 			rc = sk_buf_adds(out, " => ");
 		if (rc == SK_OK)
-			rc = add_answer(&t->fallback, out);
+			rc = add_answer(t->fallback[bs.b[i].ans], out);
 		if (rc == SK_OK)
 			rc = sk_buf_addc(out, '\n');
 	}

@@ -87,14 +87,21 @@ check_decision "--action transport --actor-role $C" allow_with_safeguards null \
 	"encrypt_or_password,access_restriction" false "新潟 別記 第6条第3項 (inferred)"
 
 # Where the public documents are silent the strictest rule of the action applies, and the
-# citation says so: the 別記 binds only 乙, so a staff member's take-out / disposal falls
-# back to the strictest take_out / dispose rule, and copying (no rule at all) is forbidden.
+# citation says so. 別記 第1条: the 要求事項 are 「乙が遵守すべき行為及び判断等の基準」, so its rules
+# bind the contractor only and are no answer for anyone else: a staff member's take-out falls
+# back to 基本方針 6(3)ア's forbid (a rule for every actor), a staff member's disposal or
+# provision (only 別記 rules) is forbidden outright, and copying (no rule at all) is forbidden.
 no_rule="新潟 (no rule; strictest applied)"
 check_decision "--action take_out --actor-role staff --conf 1" forbid null "" false "$no_rule"
-check_decision "--action dispose --actor-role staff --conf 1" require_approval city "" false "$no_rule"
-check_decision "--action copy --actor-role $C --conf 1" forbid null "" false "$no_rule"
-expect_exit 0 sk decide --profile "$profile" --action provide_external --actor-role staff --json
+check_decision "--action dispose --actor-role staff --conf 1" forbid null "" false "$no_rule"
+check_decision "--action dispose --conf 1" forbid null "" false "$no_rule"
+check_decision "--action provide_external --actor-role staff" forbid null "" false "$no_rule"
 expect_eq "$(jq -c .citations out)" "[\"$no_rule\"]" "staff provide_external citations"
+check_decision "--action copy --actor-role $C --conf 1" forbid null "" false "$no_rule"
+# The contractor's own silence still falls back to the contractor's rules: 第8条 speaks of
+# disposing of 媒体等 and computers, not of software, whose disposal takes its strictest rule.
+check_decision "--action dispose --actor-role $C --conf 1 --asset-type software" require_approval \
+	city "" false "$no_rule"
 
 # Issue 17, fault 2. 別記 第22条第2項: 「乙は，甲の庁舎外で委託業務を行う場合は，甲の情報セキュリティ
 # 水準と同等以上の水準を確保するとともに，その管理体制を甲に対し明確にしなければならない。」
@@ -107,6 +114,18 @@ for lv in 1 2 3; do
 done
 check_decision "--action process_outside --actor-role $C" allow_with_safeguards null "record" false \
 	"新潟 別記 第22条第2項"
+# The article speaks of 乙 only. Staff, or a question that names no actor, are not 乙: the public
+# documents say nothing of their off-site work (基本方針 9, 10: the 対策基準 is not public), so
+# the answer is the silent one, and with no rule that binds them it is forbid, not 第22条第2項's
+# allowance carried over to them.
+for who in "" "--actor-role staff" "--actor-role city"; do
+	check_decision "--action process_outside $who" forbid null "" false "$no_rule"
+	expect_eq "$(jq -c .citations out)" "[\"$no_rule\"]" "process_outside ${who:-(no actor)} citations"
+	expect_not_in out "第22条"
+	expect_not_in out "record"
+done
+expect_exit 0 sk decide --profile "$profile" --action process_outside --actor-role staff --explain
+expect_in out "every rule of process_outside binds other actors only"
 
 # Bad input names the bad value and exits 2.
 expect_exit 2 sk decide --profile "$profile" --action take_out --conf 3A --json

@@ -55,8 +55,14 @@ check_decision "--action connect_network --zone internet --to-zone lgwan" forbid
 	true "世田谷 6(2)ア"
 expect_not_in out "7(1)エ④"
 # Nor does it speak, without an actor, of a connection inside one zone: the excerpt is silent.
-check_decision "--action connect_network --zone lgwan" forbid null "" false \
+# The silent answer is the strictest rule that can hold with no actor given: 6(1)ア / 6(2)ア's
+# forbid with their exception (by the ward) and ip_restriction, not 7(1)エ④'s flat forbid, which
+# binds named people only and so is no more an answer here than a match.
+check_decision "--action connect_network --zone lgwan" forbid city "ip_restriction" true \
 	"世田谷 (no rule; strictest applied)"
+expect_eq "$(jq -c .citations out)" '["世田谷 (no rule; strictest applied)"]' "silent citations"
+expect_exit 0 sk decide --profile "$profile" --action connect_network --zone lgwan --explain
+expect_in out "that can hold with no actor given applies (3 rule(s) for named actors only left out)"
 
 # Issue 17 review: each rule keeps to its article's subject (asset type; not given = every type).
 # 9(2)ア「利用者がその権限を超えて情報システムを利用することができないように適正な措置」: use.

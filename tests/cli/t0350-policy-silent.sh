@@ -31,13 +31,21 @@ done
 # What the lists say, checked against the seeds (not against the code):
 # 新潟 別記 第22条第2項 speaks to a contractor's off-site work, so it is not silent (issue 17) ...
 expect_not_in "$dir/niigata.txt" "process_outside: every input"
-grep -q '^process_outside: actor=-,staff,city => ' "$dir/niigata.txt" ||
-	fail "niigata: process_outside by a contractor must not be silent, by others it is"
+grep -q '^process_outside: actor=-,staff,city => forbid$' "$dir/niigata.txt" ||
+	fail "niigata: process_outside by a contractor must not be silent, by others it is (forbid)"
+# The 別記 binds 乙 only (第1条「乙が遵守すべき行為及び判断等の基準」): its rules are no silent answer
+# for staff or for a question with no actor, so where only 別記 rules exist the answer is forbid.
+for a in use store transport provide_external dispose carry_in; do
+	grep -q "^$a: actor=-,staff,city => forbid\$" "$dir/niigata.txt" ||
+		fail "niigata: $a by staff or no actor must be answered forbid (the 別記 binds 乙 only)"
+done
 # ... while neither public 新潟 document says anything of copying, for anyone.
 expect_in "$dir/niigata.txt" "copy: every input => forbid"
 # 世田谷 6(1)ア answers a connection from the マイナンバー利用事務系 with or without an actor.
 expect_not_in "$dir/setagaya.txt" "zone=mynumber to_zone"
-grep -q '^connect_network: zone=lgwan to_zone=-,mynumber,lgwan actor=- => forbid$' \
+# 7(1)エ④ binds people, so without an actor its flat forbid is no silent answer either: the
+# strictest rules left are 6(1)ア / 6(2)ア's, with their exception and ip_restriction.
+grep -q '^connect_network: zone=lgwan to_zone=-,mynumber,lgwan actor=- => forbid, exception by city, safeguards ip_restriction$' \
 	"$dir/setagaya.txt" || fail "setagaya: 7(1)エ④ says nothing without an actor"
 # 成田 has no article on fax or social media; 八王子 speaks to every input.
 expect_in "$dir/narita.txt" "send_fax: every input => forbid"

@@ -535,6 +535,122 @@ static void test_silence_and_bad_input(void **state)
 	sk_policy_free(p);
 }
 
+/*
+ * The silent answer leaves out the rules that bind other actors only (issue
+ * 17): a contractor-only rule is no answer for staff, nor for a question
+ * with no actor; with nothing left the answer is a flat forbid.
+ */
+static sk_decision decide_x(const sk_policy *p, sk_action a, sk_asset_type type, sk_zone zone,
+                            sk_zone to_zone, sk_role role, int conf);
+
+static void test_silence_by_actor(void **state)
+{
+	(void)state;
+	sk_policy *p = must_load(
+	    /* the action's only rule binds the contractor (新潟 別記 第22条第2項's shape) */
+	    "  - id: k\n    action: process_outside\n    when: {actor_role: contractor}\n"
+	    "    decision: allow_with_safeguards\n    safeguards: [record]\n    cite: \"1\"\n"
+	    /* a rule for every actor beside a stricter one for the contractor */
+	    "  - id: z\n    action: copy\n    when: {zone: mynumber}\n"
+	    "    decision: require_approval\n    approver: ciso\n    cite: \"1\"\n"
+	    "  - id: c\n    action: copy\n    when: {actor_role: contractor, conf: \"3\"}\n"
+	    "    decision: forbid\n    cite: \"2\"\n"
+	    /* unless: of the actor alone: the rule never holds for the CISO */
+	    "  - id: u\n    action: send_email\n    unless: {actor_role: ciso}\n"
+	    "    decision: forbid\n    exception: true\n    approver: ciso\n    cite: \"3\"\n"
+	    "  - id: v\n    action: send_email\n    when: {conf: \"3\"}\n"
+	    "    decision: allow\n    cite: \"3\"\n"
+	    /* a typed rule for every actor, a stricter untyped one for the contractor */
+	    "  - id: h\n    action: dispose\n    when: {asset_type: hardware}\n"
+	    "    decision: allow_with_safeguards\n    safeguards: [irrecoverable_erase]\n"
+	    "    cite: \"1\"\n"
+	    "  - id: d\n    action: dispose\n    when: {actor_role: contractor}\n"
+	    "    decision: require_approval\n    approver: city\n    cite: \"2\"\n");
+	const char *silent = "試験 (no rule; strictest applied)";
+	/* no actor, staff: nothing binds them, so forbid outright, cited as silence */
+	const sk_role none_staff[] = {SK_ROLE_NONE, SK_ROLE_STAFF};
+	for (int i = 0; i < 2; i++) {
+		sk_decision d =
+		    decide(p, "process_outside", 0, 0, false, SK_ZONE_NONE, none_staff[i]);
+		assert_true(d.no_rule);
+		assert_int_equal(d.decision, SK_DEC_FORBID);
+		assert_false(d.exception_possible);
+		assert_int_equal(d.safeguards, 0);
+		assert_int_equal(d.approver, SK_ROLE_NONE);
+		assert_int_equal(d.n_citations, 1);
+		assert_string_equal(d.citations[0], silent);
+	}
+	/* the contractor: the rule itself */
+	sk_decision d = decide(p, "process_outside", 0, 0, false, SK_ZONE_NONE, SK_ROLE_CONTRACTOR);
+	assert_false(d.no_rule);
+	assert_int_equal(d.decision, SK_DEC_ALLOW_WITH_SAFEGUARDS);
+	assert_int_equal(d.safeguards, 1u << SK_SG_RECORD);
+	assert_string_equal(d.citations[0], "試験 1");
+
+	/* copy outside the zone: staff and no actor get z, the contractor also c (stricter) */
+	d = decide(p, "copy", 0, 0, false, SK_ZONE_LGWAN, SK_ROLE_STAFF);
+	assert_true(d.no_rule);
+	assert_int_equal(d.decision, SK_DEC_REQUIRE_APPROVAL);
+	assert_int_equal(d.approver, SK_ROLE_CISO);
+	d = decide(p, "copy", 0, 0, false, SK_ZONE_LGWAN, SK_ROLE_NONE);
+	assert_int_equal(d.decision, SK_DEC_REQUIRE_APPROVAL);
+	d = decide(p, "copy", 0, 0, false, SK_ZONE_LGWAN, SK_ROLE_CONTRACTOR);
+	assert_true(d.no_rule);
+	assert_int_equal(d.decision, SK_DEC_FORBID);
+	assert_false(d.exception_possible);
+
+	/* send_email by the CISO at 機密性1: u never holds for the CISO, so v is the answer */
+	d = decide(p, "send_email", 0, 0, false, SK_ZONE_NONE, SK_ROLE_CISO);
+	assert_true(d.no_rule);
+	assert_int_equal(d.decision, SK_DEC_ALLOW);
+	assert_string_equal(d.citations[0], silent);
+
+	/* the silent answer folded in for an unknown type is the asking actor's too */
+	d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_UNKNOWN, SK_ZONE_NONE, SK_ZONE_NONE, SK_ROLE_STAFF,
+	             0);
+	assert_false(d.no_rule);
+	assert_int_equal(d.decision, SK_DEC_ALLOW_WITH_SAFEGUARDS);
+	assert_int_equal(d.safeguards, 1u << SK_SG_IRRECOVERABLE_ERASE);
+	assert_int_equal(d.n_citations, 2);
+	assert_string_equal(d.citations[1], silent);
+	d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_DOCUMENT, SK_ZONE_NONE, SK_ZONE_NONE,
+	             SK_ROLE_STAFF, 0);
+	assert_true(d.no_rule);
+	assert_int_equal(d.decision, SK_DEC_ALLOW_WITH_SAFEGUARDS);
+	d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_DOCUMENT, SK_ZONE_NONE, SK_ZONE_NONE,
+	             SK_ROLE_CONTRACTOR, 0);
+	assert_false(d.no_rule); /* d holds for the contractor, whatever the type */
+	assert_int_equal(d.decision, SK_DEC_REQUIRE_APPROVAL);
+
+	/* --explain says why */
+	sk_buf out = SK_BUF_INIT(1u << 16);
+	sk_decide_input in;
+	sk_decide_input_init(&in, SK_ACT_PROCESS_OUTSIDE);
+	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_non_null(strstr(out.data, "every rule of process_outside binds named actors only"));
+	sk_buf_reset(&out);
+	sk_decide_input_init(&in, SK_ACT_COPY);
+	in.actor_role = SK_ROLE_STAFF;
+	in.zone = SK_ZONE_LGWAN;
+	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_non_null(strstr(out.data, "the strictest rule of copy that can hold for this actor "
+	                                 "applies (1 rule(s) for other actors only left out)"));
+
+	/* the silent list gives each actor its own answer */
+	sk_buf_reset(&out);
+	assert_int_equal(sk_policy_silent(p, &out), SK_OK);
+	assert_non_null(strstr(out.data, "\nprocess_outside: actor=-,ciso,security_manager,city "
+	                                 "=> forbid\n"));
+	assert_null(strstr(out.data, "actor=contractor => allow_with_safeguards"));
+	assert_non_null(strstr(out.data,
+	                       "\ncopy: zone=-,lgwan,internet actor=-,ciso,security_manager,city "
+	                       "=> require_approval by ciso\n"));
+	assert_non_null(strstr(out.data, "\ncopy: conf=1,2 zone=-,lgwan,internet actor=contractor "
+	                                 "=> forbid\n"));
+	sk_buf_free(&out);
+	sk_policy_free(p);
+}
+
 /* The one input parser of every door: names, vocabulary, levels, mynumber implying personal. */
 static void test_decide_input_parse(void **state)
 {
@@ -1501,6 +1617,7 @@ int main(void)
 	    cmocka_unit_test(test_governs),
 	    cmocka_unit_test(test_silent_list),
 	    cmocka_unit_test(test_silence_and_bad_input),
+	    cmocka_unit_test(test_silence_by_actor),
 	    cmocka_unit_test(test_decide_input_parse),
 	    cmocka_unit_test(test_vocab_words),
 	    cmocka_unit_test(test_decision_json),
