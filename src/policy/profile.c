@@ -964,8 +964,7 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 		get_int(L, v, -1000, 1000, &r->priority, "priority");
 	if ((v = mget(n, "note")) && want(L, v, SK_YN_SCALAR, "note"))
 		r->note = pstr(L, v);
-	if ((v = mget(n, "decide")))
-		r->decide = get_str(L, n, "decide", what);
+	r->decide = get_str(L, n, "decide", what); /* NULL when absent */
 	if ((v = mget(n, "inferred")) && want(L, v, SK_YN_SCALAR, "inferred")) {
 		if (v->len == 0 || strcmp(v->s, "false") == 0)
 			lerr(L, v->line, "%s: inferred must say why the rule is inferred", what);
