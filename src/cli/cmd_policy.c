@@ -85,6 +85,12 @@ static int policy_check(int argc, char **argv)
 	if (sk_policy_incident_describe(p, &inc) == SK_OK)
 		fputs(inc.data, stdout);
 	sk_buf_free(&inc);
+	/* A template is valid; what the city must still decide is said, not refused. */
+	sk_buf open = SK_BUF_INIT(1u << 20);
+	sk_policy_questions_describe(p, &open);
+	if (open.data)
+		fputs(open.data, stdout);
+	sk_buf_free(&open);
 	printf("%s: ok (%s, %d advisor%s)\n", argv[1], sk_policy_city_name(p), n,
 	       n == 1 ? "y" : "ies");
 	sk_buf_free(&adv);
@@ -156,6 +162,8 @@ static void describe(const sk_policy *p, FILE *out)
 		fprintf(out, "%s%s", i ? "+" : "", d.kinds[i]);
 	if (!d.n_kinds)
 		fputs("(kind not stated)", out);
+	if (d.is_template)
+		fputs(" (template)", out);
 	fprintf(out, "; %s; %s; %s", sk_policy_city_name(p), d.date ? d.date : "(date not stated)",
 	        d.scope ? d.scope : "(scope not stated)");
 }
@@ -199,9 +207,10 @@ static int policy_list(int argc, char **argv)
 			for (unsigned i = 0; i < d.n_kinds; i++)
 				json_array_append_new(kinds, json_string(d.kinds[i]));
 			json_array_append_new(
-			    arr, json_pack("{s:s, s:o, s:s, s:s?, s:s?, s:s?}", "name", *n, "kind",
-			                   kinds, "city", sk_policy_city_name(p), "title", d.title,
-			                   "date", d.date, "scope", d.scope));
+			    arr,
+			    json_pack("{s:s, s:o, s:s, s:s?, s:s?, s:s?, s:b}", "name", *n, "kind",
+			              kinds, "city", sk_policy_city_name(p), "title", d.title,
+			              "date", d.date, "scope", d.scope, "template", d.is_template));
 		}
 		sk_policy_free(p);
 	}

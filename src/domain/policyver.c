@@ -413,8 +413,8 @@ sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf
 		    "policy_versions WHERE request_id IS NOT NULL) ORDER BY id",
 		    NULL, 0, take_approval, &a, err);
 	if (!e && !a.request)
-		e = sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, NULL, NULL,
-		                SK_M_POLICY_NEEDS_APPROVAL, (long long)id, (long long)id);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_POLICY_NEEDS_APPROVAL,
+		                (long long)id, (long long)id);
 	if (!e)
 		e = make_active(c, id, a.request, err);
 	if (e)
@@ -457,6 +457,16 @@ sk_err sk_policyver_diff(sk_ctx *c, int64_t a, int64_t b, sk_buf *out, sk_buf *e
 	}
 	sk_buf_free(&va.text);
 	sk_buf_free(&vb.text);
+	return e;
+}
+
+sk_err sk_policyver_active_id(sk_store *s, int64_t *id, sk_buf *err)
+{
+	*id = 0;
+	sk_err e = sk_store_query_int(s, "SELECT id FROM policy_versions WHERE status = 'active'",
+	                              NULL, 0, id, err);
+	if (e == SK_ERR_NOT_FOUND && err)
+		sk_buf_reset(err);
 	return e;
 }
 

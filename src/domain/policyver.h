@@ -67,9 +67,9 @@ sk_err sk_policyver_list(sk_ctx *c, json_t **out, sk_buf *err);
 
 /*
  * Makes version id the active one (the one active before is retired).
- * SK_ERR_FORBIDDEN_BY_POLICY when no approved policy_activation request for
- * id is left unused (nothing is written); SK_ERR_NOT_FOUND for no such
- * version; SK_ERR_CONFLICT when it is active already. *request_out (may be
+ * SK_ERR_CONFLICT (409) when no approved policy_activation request for id is
+ * left unused (nothing is written), or when it is active already; SK_ERR_NOT_FOUND for no such
+ * version. *request_out (may be
  * NULL) receives the request it was done under.
  */
 sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf *err);
@@ -91,5 +91,12 @@ sk_err sk_policyver_diff(sk_ctx *c, int64_t a, int64_t b, sk_buf *out, sk_buf *e
  * SHA-256 or does not load.
  */
 sk_err sk_policyver_load_active(sk_store *s, sk_policy **out, sk_buf *err);
+/*
+ * The active version's id into *id: one indexed row, cheap enough for a
+ * running server to ask once a second whether another version has been
+ * activated (src/http/policy_hold.c). SK_ERR_NOT_FOUND (no message) when
+ * the installation has no version.
+ */
+sk_err sk_policyver_active_id(sk_store *s, int64_t *id, sk_buf *err);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * api_policy: the installation's profile over HTTP (GET /api/v1/policy) and
- * its policy versions (issue #16, policyver.h): list, import, diff.
- * Activation stays with the CLI operator, after the CISO approved a
- * policy_activation request (POST /api/v1/requests).
+ * its policy versions (issue #16, policyver.h): list, import, diff and
+ * activation, which needs the CISO's approved policy_activation request
+ * (POST /api/v1/requests) exactly as `sekisho policy activate` does.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -42,6 +42,36 @@ void sk_api_policy_import(sk_http_rctx *r)
 			out = json_incref(v);
 	json_decref(list);
 	sk_http_reply_result(r, e, &err, 201, out);
+}
+
+/* The version's row, as the list shows it (NULL when absent); a new reference. */
+static json_t *version_row(sk_ctx *c, int64_t id, sk_buf *err, sk_err *e)
+{
+	json_t *list = NULL, *out = NULL;
+	*e = sk_policyver_list(c, &list, err);
+	size_t i;
+	json_t *v;
+	json_array_foreach (list, i, v)
+		if (json_integer_value(json_object_get(v, "id")) == id)
+			out = json_incref(v);
+	json_decref(list);
+	return out;
+}
+
+void sk_api_policy_activate(sk_http_rctx *r)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_policyver_activate(&c, r->id, NULL, &err);
+	json_t *out = NULL;
+	if (!e)
+		out = version_row(&c, r->id, &err, &e);
+	sk_ctx_fini(&c);
+	/* This server takes the version up at its next request, the others within a second. */
+	if (!e)
+		sk_http_policy_check_soon();
+	sk_http_reply_result(r, e, &err, 200, out);
 }
 
 /* A version number from the query: false (with err) when absent or not a number. */

@@ -46,7 +46,13 @@ typedef struct sk_http_thread {
 	h2o_accept_ctx_t accept;
 	h2o_socket_t *listener;
 	sk_store *store;
-	sk_policy *pol; /* the installation's profile, shared by every thread, never changed */
+	/*
+	 * The installation's profile for this loop's requests: polref's, replaced
+	 * between requests when another version is activated (policy_hold.c).
+	 */
+	sk_policy *pol;
+	struct sk_http_polref *polref;
+	uint64_t pol_gen;
 	const sk_http_config *cfg;
 	const char *db_url;
 	int index;
@@ -58,6 +64,34 @@ typedef struct sk_http_thread {
 	h2o_globalconf_t *gconf;             /* the server's h2o configuration (server.c) */
 	int fd;                              /* the listening socket until loop_init takes it */
 } sk_http_thread;
+
+/* --- the installation's profile, taken up anew on activation (policy_hold.c) --- */
+
+typedef struct sk_http_polref sk_http_polref;
+
+/* Makes pol (taken) the server's profile; call before any thread or job runs. */
+sk_err sk_http_policy_start(sk_policy *pol, sk_buf *err);
+/* Drops the holder's reference (the profile goes with the last one). */
+void sk_http_policy_stop(void);
+/* A new reference to the current profile (*ref; NULL before start): release it when done. */
+sk_policy *sk_http_policy_acquire(sk_http_polref **ref);
+/* Another reference to ref (a job's copy of its loop's, kept until the job is freed); NULL-safe. */
+sk_http_polref *sk_http_policy_share(sk_http_polref *ref);
+/* The profile ref holds (NULL for NULL). */
+sk_policy *sk_http_polref_policy(const sk_http_polref *ref);
+/* Drops a reference from sk_http_policy_acquire or _share; NULL is ignored. */
+void sk_http_policy_release(sk_http_polref *ref);
+/*
+ * At the start of each dispatch on t's loop: asks the database (t's store)
+ * whether another version is active, at most once a second over all loops,
+ * and swaps it in; then points t->pol at the current profile. Requests
+ * already running keep theirs.
+ */
+void sk_http_policy_refresh(sk_http_thread *t, int64_t now_ms);
+/* The next dispatch asks the database at once (after an activation through this server). */
+void sk_http_policy_check_soon(void);
+/* Drops t's reference. */
+void sk_http_policy_thread_fini(sk_http_thread *t);
 
 /* --- the session cache (scache.c) --- */
 
@@ -258,8 +292,11 @@ sk_err sk_http_metrics_render(sk_store *s, sk_buf *out, sk_buf *err);
 
 typedef struct sk_http_job sk_http_job;
 
-/* Starts the login workers and the group-commit writer on db_url; pol is lent to them. */
-sk_err sk_http_pool_start(const char *db_url, sk_policy *pol, sk_buf *err);
+/*
+ * Starts the login workers and the group-commit writer on db_url; each job
+ * runs under the profile its request started with (sk_http_policy_share).
+ */
+sk_err sk_http_pool_start(const char *db_url, sk_buf *err);
 /* Lets the workers finish what is queued, then stops them and the writer. */
 void sk_http_pool_stop(void);
 /*
@@ -393,6 +430,7 @@ void sk_api_policy_decide(sk_http_rctx *r);
 void sk_api_policy_versions(sk_http_rctx *r);
 void sk_api_policy_import(sk_http_rctx *r);
 void sk_api_policy_diff(sk_http_rctx *r);
+void sk_api_policy_activate(sk_http_rctx *r);
 void sk_api_user_unlock(sk_http_rctx *r);
 void sk_api_user_unused(sk_http_rctx *r);
 void sk_api_user_totp_reset(sk_http_rctx *r);

@@ -55,6 +55,8 @@ struct sk_http_job {
 	char login[SK_HTTP_LOGIN_MAX];
 	char address[64];
 	sk_lang lang; /* the reader's, for the answer */
+	/* the profile the request started under, kept for the job (policy_hold.c) */
+	sk_http_polref *polref;
 	/* a decision made on the loop, recorded by the writer for actor */
 	sk_actor actor;
 	sk_decision_made made;
@@ -94,7 +96,6 @@ static struct {
 	pthread_t login_workers[LOGIN_WORKERS];
 	sk_store *login_stores[LOGIN_WORKERS];
 	sk_writer *writer;
-	sk_policy *pol;
 	queue verify;
 	bool verifier_running;
 	pthread_t verifier;
@@ -167,9 +168,9 @@ static void *login_worker(void *arg)
 	sk_store *s = arg;
 	sk_http_job *j;
 	while ((j = pop(&pool.login))) {
-		j->e =
-		    sk_auth_login(s, pool.pol, j->login, j->password, j->password_len,
-		                  j->has_totp ? j->totp : NULL, j->address, &j->session, &j->err);
+		j->e = sk_auth_login(s, sk_http_polref_policy(j->polref), j->login, j->password,
+		                     j->password_len, j->has_totp ? j->totp : NULL, j->address,
+		                     &j->session, &j->err);
 		h2o_multithread_send_message(&j->t->receiver, &j->msg);
 	}
 	return NULL;
@@ -197,12 +198,11 @@ static void wake_all(void)
 	}
 }
 
-sk_err sk_http_pool_start(const char *db_url, sk_policy *pol, sk_buf *err)
+sk_err sk_http_pool_start(const char *db_url, sk_buf *err)
 {
 	sk_err e = sk_writer_start(db_url, 0, &pool.writer, err);
 	if (e)
 		return e;
-	pool.pol = pol;
 	atomic_store(&pool.quit, false);
 	for (pool.nlogin = 0; pool.nlogin < LOGIN_WORKERS; pool.nlogin++) {
 		if ((e = sk_store_open(db_url, 0, &pool.login_stores[pool.nlogin], err)))
@@ -274,6 +274,7 @@ static sk_http_job *job_new(sk_http_rctx *r, enum job_kind kind)
 	j->start_us = r->start_us ? r->start_us : mono_us();
 	snprintf(j->address, sizeof(j->address), "%s", r->address);
 	j->lang = r->lang;
+	j->polref = sk_http_policy_share(r->t->polref);
 	sk_buf_init(&j->err, SK_BUF_MSG_MAX);
 	sk_decision_made_init(&j->made);
 	sk_audit_verify_result_init(&j->verify);
@@ -293,6 +294,7 @@ static void job_free(sk_http_job *j)
 	json_decref(j->out);
 	sk_decision_made_free(&j->made);
 	sk_audit_verify_result_free(&j->verify);
+	sk_http_policy_release(j->polref);
 	free(j);
 }
 
@@ -320,7 +322,7 @@ static sk_err run_write(sk_store *s, void *ctx, sk_buf *err)
 {
 	sk_http_job *j = ctx;
 	sk_ctx c;
-	sk_ctx_init(&c, s, pool.pol, &j->actor);
+	sk_ctx_init(&c, s, sk_http_polref_policy(j->polref), &j->actor);
 	c.lang = sk_lang_code(j->lang);
 	sk_err e = j->wfn(&c, j->wid, j->warg, &j->out, err);
 	sk_ctx_fini(&c);

@@ -517,6 +517,18 @@ static const sk_http_route routes[] = {
      &sk_schema_policy_import,
      NULL,
      "PolicyVersion"},
+    {"POST",
+     "/api/v1/policy/versions/{id}/activate",
+     0,
+     SK_CAP_POLICY_IMPORT,
+     sk_api_policy_activate,
+     "make a policy version the installation's policy, under the CISO's approved "
+     "policy_activation request (docs/policy-versions.md); running servers take it up",
+     "no approved, unused policy_activation request for the version answers 409 conflict, "
+     "as does a version active already; an unknown version 404",
+     NULL,
+     NULL,
+     "PolicyVersion"},
     {"GET",
      "/api/v1/policy/diff",
      0,
@@ -1024,6 +1036,8 @@ int sk_http_dispatch(sk_http_thread *t, h2o_req_t *req)
 	r.req = req;
 	r.t = t;
 	r.start_us = start;
+	/* The profile this request runs under: a newly activated version from here on. */
+	sk_http_policy_refresh(t, start / 1000);
 	peer_address(req, r.address, sizeof(r.address));
 	sk_http_client_address(t->cfg, req, r.address, sizeof(r.address));
 	h2o_iovec_t al = sk_http_header(req, "accept-language");

@@ -482,7 +482,8 @@ static sk_err thread_init(server *sv, int i, const sk_http_config *c, sk_policy 
 	memset(t, 0, sizeof(*t));
 	t->index = i;
 	t->cfg = c;
-	t->pol = pol;
+	(void)pol; /* held by policy_hold.c, which hands each loop its reference */
+	t->pol = sk_http_policy_acquire(&t->polref);
 	t->db_url = c->db_url;
 	t->conns.next = t->conns.prev = &t->conns;
 	t->fd = -1;
@@ -521,6 +522,7 @@ static void thread_dispose(sk_http_thread *t, bool served)
 	sk_store_close(t->store);
 	t->store = NULL;
 	sk_http_scache_free(t);
+	sk_http_policy_thread_fini(t);
 }
 
 static void config_init(server *sv, const sk_http_config *c)
@@ -612,10 +614,16 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 	bool served = false;
 	if ((e = load_policy(c.db_url, &pol, err)))
 		return e;
+	/* From here the holder owns pol: a newer active version replaces it (policy_hold.c). */
+	if ((e = sk_http_policy_start(pol, err))) {
+		sk_policy_free(pol);
+		return e;
+	}
+	pol = NULL;
 
 	server *sv = calloc(1, sizeof(*sv));
 	if (!sv) {
-		sk_policy_free(pol);
+		sk_http_policy_stop();
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	}
 	sv->nthreads = c.threads;
@@ -650,7 +658,7 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 	sigaction(SIGPIPE, &sa, &old_pipe);
 
 	if (!e)
-		e = sk_http_pool_start(c.db_url, pol, err);
+		e = sk_http_pool_start(c.db_url, err);
 	served = !e;
 	if (!e) {
 		char addr[INET6_ADDRSTRLEN + 16];
@@ -697,6 +705,6 @@ out:
 	} else {
 		free(sv);
 	}
-	sk_policy_free(pol);
+	sk_http_policy_stop();
 	return e;
 }

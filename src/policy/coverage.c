@@ -109,6 +109,63 @@ static sk_err add_unstated(const sk_policy *p, bool json, sk_buf *out)
 	return rc == SK_OK && json ? sk_buf_addc(out, ']') : rc;
 }
 
+/*
+ * What a template leaves to the city (`decide:`): one entry per open
+ * question with the articles to read. Text: only when there is something
+ * to say, so a city's own profile prints as before.
+ */
+static sk_err add_open(const sk_policy *p, bool json, sk_buf *out)
+{
+	size_t n = sk_policy_question_count(p);
+	sk_policy_document d;
+	sk_policy_document_of(p, &d);
+	sk_err rc;
+	if (json)
+		rc = sk_buf_addf(out, ", \"template\": %s, \"to_decide\": [",
+		                 d.is_template ? "true" : "false");
+	else if (n == 0 && !d.is_template)
+		return SK_OK;
+	else
+		rc = sk_buf_addf(out,
+		                 "\nthe city must still decide (%zu; a template: remove each "
+		                 "decide: once settled):\n",
+		                 n);
+	sk_policy_question o;
+	for (size_t i = 0; rc == SK_OK && sk_policy_question_at(p, i, &o); i++) {
+		if (json) {
+			rc = sk_buf_adds(out, i ? ", {\"id\": " : "{\"id\": ");
+			if (rc == SK_OK)
+				rc = sk_policy_json_str(out, o.id);
+			if (rc == SK_OK)
+				rc = sk_buf_adds(out, ", \"what\": ");
+			if (rc == SK_OK)
+				rc = sk_policy_json_str(out, o.what);
+			if (rc == SK_OK)
+				rc = sk_buf_adds(out, ", \"rule\": ");
+			if (rc == SK_OK)
+				rc = o.rule ? sk_policy_json_str(out, o.rule)
+				            : sk_buf_adds(out, "null");
+			if (rc == SK_OK)
+				rc = sk_buf_adds(out, ", \"citations\": [");
+			for (unsigned c = 0; rc == SK_OK && c < o.n_citations; c++) {
+				if (c)
+					rc = sk_buf_adds(out, ", ");
+				if (rc == SK_OK)
+					rc = sk_policy_json_str(out, o.citations[c]);
+			}
+			if (rc == SK_OK)
+				rc = sk_buf_adds(out, "]}");
+		} else {
+			rc = sk_buf_addf(out, "  %s%s  %s [", o.rule ? "rule " : "", o.id, o.what);
+			for (unsigned c = 0; rc == SK_OK && c < o.n_citations; c++)
+				rc = sk_buf_addf(out, "%s%s", c ? ", " : "", o.citations[c]);
+			if (rc == SK_OK)
+				rc = sk_buf_adds(out, "]\n");
+		}
+	}
+	return rc == SK_OK && json ? sk_buf_addc(out, ']') : rc;
+}
+
 sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 {
 	size_t count[3] = {0, 0, 0};
@@ -139,6 +196,8 @@ sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 			rc =
 			    sk_buf_addf(out, ", \"incidents_default\": %s",
 			                sk_policy_incident_route(p)->is_default ? "true" : "false");
+		if (rc == SK_OK)
+			rc = add_open(p, true, out);
 		return rc == SK_OK ? sk_buf_adds(out, "}\n") : rc;
 	}
 	static const char *const heads[3] = {"encoded", "out of scope", "NOT encoded"};
@@ -162,5 +221,7 @@ sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 		rc = sk_buf_adds(out, "\nincidents: the profile states no reporting chain; the "
 		                      "default (security_manager -> general_manager -> ciso, csirt "
 		                      "informed, general_manager closes) applies\n");
+	if (rc == SK_OK)
+		rc = add_open(p, false, out);
 	return rc;
 }

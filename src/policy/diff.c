@@ -81,10 +81,13 @@ static const sk_ynode *rule_by_id(const sk_ynode *rules, const char *id)
 	return NULL;
 }
 
-/* "<kind> rule ID (actions) [short cite, ...]" */
-static sk_err head(const char *what, const sk_ynode *r, const char *city_short, sk_buf *out)
+/*
+ * "<kind> rule ID (actions) [cite, ...]": the citations as decisions print
+ * them (the compiled rule's, so an article's cite_as is honoured).
+ */
+static sk_err head(const char *what, const sk_ynode *r, const sk_policy *p, sk_buf *out)
 {
-	const sk_ynode *id = get(r, "id"), *act = get(r, "action"), *cite = get(r, "cite");
+	const sk_ynode *id = get(r, "id"), *act = get(r, "action");
 	sk_err e = sk_buf_addf(out, "%s rule %s (", what, id ? id->s : "?");
 	if (!e && act && act->type == SK_YN_SCALAR)
 		e = sk_buf_adds(out, act->s);
@@ -92,13 +95,15 @@ static sk_err head(const char *what, const sk_ynode *r, const char *city_short, 
 		e = sk_buf_addf(out, "%s%s", i ? ", " : "", act->items[i]->s);
 	if (!e)
 		e = sk_buf_adds(out, ")");
-	if (!e && cite && cite->type == SK_YN_SEQ) {
-		for (size_t i = 0; !e && i < cite->len; i++)
-			e = sk_buf_addf(out, "%s%s %s", i ? ", " : " [", city_short,
-			                cite->items[i]->type == SK_YN_SCALAR ? cite->items[i]->s
-			                                                     : "?");
-		if (!e && cite->len)
+	sk_policy_rule_info ri;
+	for (size_t i = 0; !e && id && sk_policy_rule_at(p, i, &ri); i++) {
+		if (strcmp(ri.id, id->s) != 0)
+			continue;
+		for (unsigned c = 0; !e && c < ri.n_citations; c++)
+			e = sk_buf_addf(out, "%s%s", c ? ", " : " [", ri.citations[c]);
+		if (!e && ri.n_citations)
 			e = sk_buf_adds(out, "]");
+		break;
 	}
 	return e;
 }
@@ -147,9 +152,9 @@ sk_err sk_policy_diff(const char *an, const char *a, size_t alen, const char *bn
 		const sk_ynode *r = rules_a->items[i], *id = get(r, "id");
 		const sk_ynode *o = id ? rule_by_id(rules_b, id->s) : NULL;
 		if (!o)
-			e = head("removed", r, sk_policy_city_short(pa), out);
+			e = head("removed", r, pa, out);
 		else if (!same(r, o, &x, &y))
-			e = head("changed", o, sk_policy_city_short(pb), out);
+			e = head("changed", o, pb, out);
 		else
 			continue;
 		if (!e)
@@ -161,7 +166,7 @@ sk_err sk_policy_diff(const char *an, const char *a, size_t alen, const char *bn
 		const sk_ynode *r = rules_b->items[i], *id = get(r, "id");
 		if (id && rule_by_id(rules_a, id->s))
 			continue;
-		e = head("added", r, sk_policy_city_short(pb), out);
+		e = head("added", r, pb, out);
 		if (!e)
 			e = sk_buf_addc(out, '\n');
 	}

@@ -309,6 +309,7 @@ typedef struct sk_policy_document {
 	const char *title;    /* the document's title (or city.source); may be NULL */
 	const char *date;     /* as the seed dates it (or city.version); NULL when it states none */
 	const char *scope;    /* whom it binds, in a sentence; NULL without a document section */
+	bool is_template;     /* document.template: a starting point, not a city's adopted text */
 } sk_policy_document;
 
 /* What the profile says it is; the strings are p's. */
@@ -801,6 +802,49 @@ const sk_incident_route *sk_policy_incident_route(const sk_policy *p);
  */
 sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out);
 
+/* --- a template's open questions (`decide:`; docs/policy-template.md) --- */
+
+/*
+ * One thing a city must still decide before a template is its own: an entry
+ * of the top-level `decide:` list, or a rule carrying `decide:`. The strings
+ * belong to the profile; citations name the articles to read.
+ */
+typedef struct sk_policy_question {
+	const char *id;   /* the entry's id, or the rule's id */
+	const char *what; /* the question, in the profile's words */
+	const char *rule; /* the rule it is about, or NULL for a top-level entry */
+	int line;         /* where the profile says it */
+	unsigned n_citations;
+	const char *const *citations;
+} sk_policy_question;
+
+/* One rule as the profile states it, for callers that list or check rules. */
+typedef struct sk_policy_rule_info {
+	const char *id;
+	int line;
+	bool inferred;      /* the seed does not state it (its citations say "(inferred)") */
+	const char *decide; /* a template's open question about it, or NULL */
+	unsigned n_citations;
+	const char *const *citations; /* as printed in decisions */
+} sk_policy_rule_info;
+
+/* How many rules p has; sk_policy_rule_at fills *out for the i-th (file order), false past the end.
+ */
+size_t sk_policy_rule_count(const sk_policy *p);
+bool sk_policy_rule_at(const sk_policy *p, size_t i, sk_policy_rule_info *out);
+
+/* How many open questions p has: top-level entries first, then rules in file order. */
+size_t sk_policy_question_count(const sk_policy *p);
+
+/* The i-th open question (0-based) into *out; false past the end. */
+bool sk_policy_question_at(const sk_policy *p, size_t i, sk_policy_question *out);
+
+/*
+ * Appends one line per open question, "SOURCE:LINE: decide: ID: WHAT [cites]",
+ * for `policy check`; returns how many. Not an error: a template is valid.
+ */
+int sk_policy_questions_describe(const sk_policy *p, sk_buf *out);
+
 /* --- coverage and export --- */
 
 /*
@@ -808,7 +852,10 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out);
  * password kind, retention entry or checklist item cites, those marked out
  * of scope, and those nothing encodes. json selects a JSON object
  * {"city", "articles": n, "encoded": [...], "out_of_scope": [...],
- * "not_encoded": [...]} over plain text.
+ * "not_encoded": [...], "unstated_periods": [...], "incidents_default",
+ * "template": bool, "to_decide": [{"id", "what", "rule", "citations"}]} over
+ * plain text, which lists the open questions only when there are some or the
+ * profile is a template.
  */
 sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out);
 

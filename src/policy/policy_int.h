@@ -58,6 +58,15 @@ typedef struct sk_article {
 	bool cited; /* by anything in the profile (coverage) */
 } sk_article;
 
+/* One open question of a template (top-level `decide:`). */
+typedef struct sk_open_item {
+	const char *id;
+	const char *what;
+	int line;
+	unsigned n_cites;
+	const char **cites;
+} sk_open_item;
+
 typedef struct sk_chapter {
 	const char *id;
 	const char *title;
@@ -97,6 +106,7 @@ typedef struct sk_rule {
 	sk_cond when;
 	sk_cond unless;
 	const char *note;
+	const char *decide; /* a template's open question about this rule, or NULL */
 	unsigned n_cites;
 	const char **cites;  /* printed citation strings */
 	unsigned *cite_arts; /* article index per citation (coverage, OSCAL) */
@@ -175,6 +185,10 @@ struct sk_policy {
 	const char *doc_kinds[4];
 	unsigned n_doc_kinds;
 	const char *doc_title, *doc_date, *doc_scope;
+	bool doc_template; /* document.template: a starting point the city makes its own */
+	/* top-level decide: the template's open questions not tied to one rule */
+	size_t n_open;
+	struct sk_open_item *open;
 	int64_t stored_version;       /* the policy_versions row it came from; 0: none */
 	const char *no_rule_citation; /* "<short> (no rule; strictest applied)" */
 	size_t n_articles;

@@ -349,11 +349,14 @@ static void load_city(ld *L, const sk_ynode *n)
  */
 static void load_document(ld *L, const sk_ynode *n)
 {
-	static const char *const allowed[] = {"kind", "title", "date", "scope", NULL};
+	static const char *const allowed[] = {"kind", "title", "date", "scope", "template", NULL};
 	static const char *const required[] = {"kind", "scope", NULL};
 	if (!keys_ok(L, n, "document", allowed, required))
 		return;
 	sk_policy *p = L->p;
+	const sk_ynode *t = mget(n, "template");
+	if (t)
+		get_bool(L, t, &p->doc_template, "'template' of document");
 	const sk_ynode *k = mget(n, "kind");
 	if (!k) /* keys_ok required it; said again for the reader (and the analyzer) */
 		return;
@@ -895,10 +898,10 @@ static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
 
 static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 {
-	static const char *const allowed[] = {"id",       "action",    "when",     "unless",
-	                                      "decision", "exception", "approver", "approvers",
-	                                      "cite",     "inferred",  "priority", "safeguards",
-	                                      "note",     "proviso",   "governs",  NULL};
+	static const char *const allowed[] = {
+	    "id",       "action",    "when",    "unless",   "decision", "exception",
+	    "approver", "approvers", "cite",    "inferred", "priority", "safeguards",
+	    "note",     "proviso",   "governs", "decide",   NULL};
 	static const char *const required[] = {"id", "action", "decision", NULL};
 	r->approver = SK_ROLE_NONE;
 	r->line = n->line;
@@ -961,6 +964,7 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 		get_int(L, v, -1000, 1000, &r->priority, "priority");
 	if ((v = mget(n, "note")) && want(L, v, SK_YN_SCALAR, "note"))
 		r->note = pstr(L, v);
+	r->decide = get_str(L, n, "decide", what); /* NULL when absent */
 	if ((v = mget(n, "inferred")) && want(L, v, SK_YN_SCALAR, "inferred")) {
 		if (v->len == 0 || strcmp(v->s, "false") == 0)
 			lerr(L, v->line, "%s: inferred must say why the rule is inferred", what);
@@ -1655,12 +1659,66 @@ static void load_capabilities(ld *L, const sk_ynode *n)
 	}
 }
 
+/*
+ * decide: (top level) the questions a template leaves to the city that are
+ * not one rule's answer (its classification scheme, its titles, periods the
+ * seeds do not state). Each names the articles to read before deciding.
+ */
+static void load_open(ld *L, const sk_ynode *n)
+{
+	static const char *const allowed[] = {"id", "what", "cite", NULL};
+	static const char *const required[] = {"id", "what", "cite", NULL};
+	if (!want(L, n, SK_YN_SEQ, "decide"))
+		return;
+	if (n->len > SK_POLICY_MAX_ITEMS) {
+		lerr(L, n->line, "more than %d entries in decide", SK_POLICY_MAX_ITEMS);
+		return;
+	}
+	sk_policy *p = L->p;
+	p->open = palloc(L, (n->len ? n->len : 1) * sizeof(*p->open));
+	/* An open question encodes nothing: its articles stay as coverage found them. */
+	bool *was_cited = palloc(L, (p->n_articles ? p->n_articles : 1) * sizeof(bool));
+	if (!p->open || !was_cited)
+		return;
+	for (size_t a = 0; a < p->n_articles; a++)
+		was_cited[a] = p->articles[a].cited;
+	for (size_t i = 0; i < n->len; i++) {
+		const sk_ynode *e = n->items[i];
+		if (!keys_ok(L, e, "an entry of decide", allowed, required))
+			continue;
+		sk_open_item *o = &p->open[p->n_open];
+		o->id = get_str(L, e, "id", "an entry of decide");
+		o->what = get_str(L, e, "what", "an entry of decide");
+		o->line = e->line;
+		if (!o->id || !o->what)
+			continue;
+		if (!is_ident(o->id, false)) {
+			lerr(L, mget(e, "id")->line,
+			     "decide id '%s' must use only letters, digits, '_', '-', '.' and ':'",
+			     o->id);
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < p->n_open; j++)
+			dup = dup || strcmp(p->open[j].id, o->id) == 0;
+		if (dup) {
+			lerr(L, mget(e, "id")->line, "duplicate decide id '%s'", o->id);
+			continue;
+		}
+		if (load_cites(L, mget(e, "cite"), false, &o->n_cites, &o->cites, NULL))
+			p->n_open++;
+	}
+	for (size_t a = 0; a < p->n_articles; a++)
+		p->articles[a].cited = was_cited[a];
+}
+
 static void load_root(ld *L, const sk_ynode *root)
 {
 	static const char *const allowed[] = {
 	    "format",     "city",         "articles",  "chapters",   "classification", "roles",
 	    "zones",      "rules",        "passwords", "mfa",        "retention",      "checklist",
-	    "exceptions", "capabilities", "incidents", "separation", "document",       NULL};
+	    "exceptions", "capabilities", "incidents", "separation", "document",       "decide",
+	    NULL};
 	static const char *const required[] = {"format", "city",  "articles", "classification",
 	                                       "roles",  "rules", NULL};
 	if (!keys_ok(L, root, "the profile", allowed, required))
@@ -1702,6 +1760,8 @@ static void load_root(ld *L, const sk_ynode *root)
 		load_separation(L, v);
 	if ((v = mget(root, "incidents")))
 		load_incidents(L, v);
+	if ((v = mget(root, "decide")))
+		load_open(L, v);
 }
 
 /* --- public: loading --- */
@@ -1852,6 +1912,60 @@ void sk_policy_document_of(const sk_policy *p, sk_policy_document *out)
 	out->title = p->doc_title ? p->doc_title : p->city_source;
 	out->date = p->doc_date ? p->doc_date : p->city_version;
 	out->scope = p->doc_scope;
+	out->is_template = p->doc_template;
+}
+
+size_t sk_policy_rule_count(const sk_policy *p) { return p->n_rules; }
+
+bool sk_policy_rule_at(const sk_policy *p, size_t i, sk_policy_rule_info *out)
+{
+	if (i >= p->n_rules)
+		return false;
+	const sk_rule *r = &p->rules[i];
+	*out = (sk_policy_rule_info){r->id, r->line, r->inferred, r->decide, r->n_cites, r->cites};
+	return true;
+}
+
+size_t sk_policy_question_count(const sk_policy *p)
+{
+	size_t n = p->n_open;
+	for (size_t i = 0; i < p->n_rules; i++)
+		n += p->rules[i].decide != NULL;
+	return n;
+}
+
+bool sk_policy_question_at(const sk_policy *p, size_t i, sk_policy_question *out)
+{
+	if (i < p->n_open) {
+		const sk_open_item *o = &p->open[i];
+		*out = (sk_policy_question){o->id, o->what, NULL, o->line, o->n_cites, o->cites};
+		return true;
+	}
+	i -= p->n_open;
+	for (size_t r = 0; r < p->n_rules; r++) {
+		const sk_rule *ru = &p->rules[r];
+		if (!ru->decide)
+			continue;
+		if (i-- == 0) {
+			*out = (sk_policy_question){ru->id,   ru->decide,  ru->id,
+			                            ru->line, ru->n_cites, ru->cites};
+			return true;
+		}
+	}
+	return false;
+}
+
+int sk_policy_questions_describe(const sk_policy *p, sk_buf *out)
+{
+	int n = 0;
+	sk_policy_question o;
+	for (size_t i = 0; sk_policy_question_at(p, i, &o); i++, n++) {
+		sk_buf_addf(out, "%s:%d: decide: %s: %s [", p->source, o.line, o.id, o.what);
+		for (unsigned c = 0; c < o.n_citations; c++)
+			sk_buf_addf(out, "%s%s", c ? ", " : "", o.citations[c]);
+		sk_buf_adds(out, "]\n");
+	}
+	return n;
 }
 
 const char *sk_policy_axis_title(const sk_policy *p, sk_axis axis)

@@ -22,7 +22,7 @@ for p in $(sk policy list | awk '{print $1}'); do
 	expect_exit 0 sk policy coverage --silent "$SEKISHO_SRC/policies/$p.yaml"
 	diff -q "$dir/$p.txt" out >/dev/null || fail "policies/$p.yaml and the built-in $p differ"
 done
-expect_eq "$n" "4" "built-in profiles"
+expect_eq "$n" "5" "built-in profiles (four seeds and the standards template)"
 # Every committed list belongs to a built-in profile (a renamed profile leaves no stale list).
 for f in "$dir"/*.txt; do
 	sk policy list | awk '{print $1}' | grep -qx "$(basename "$f" .txt)" || fail "$f names no built-in profile"

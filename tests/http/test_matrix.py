@@ -105,6 +105,7 @@ ROUTES = {
     ("GET", "/api/v1/policy/versions"): "policy.read",
     ("POST", "/api/v1/policy/versions"): "policy.import",
     ("GET", "/api/v1/policy/diff"): "policy.read",
+    ("POST", "/api/v1/policy/versions/{id}/activate"): "policy.import",
     ("POST", "/api/v1/requests"): "request.file",
     ("GET", "/api/v1/requests"): "request.file",
     ("GET", "/api/v1/requests/{id}"): "request.file",
@@ -291,6 +292,10 @@ def req_for(method, path, unit, role):
             # A text of its own each time: the same text twice is refused (409), naming it.
             "source": "example.yaml", "text": EXAMPLE_PROFILE + "\n# matrix %d\n" % n})),
         ("GET", "/api/v1/policy/diff"): (200, False, ("/api/v1/policy/diff?from=1&to=1", None)),
+        # Version 1 is active already: allowed callers reach the domain's 409 (activating
+        # anything else needs the CISO's approval, which answers 409 as well).
+        ("POST", "/api/v1/policy/versions/{id}/activate"): (409, False, (
+            "/api/v1/policy/versions/1/activate", None)),
         ("POST", "/api/v1/requests"): (201, False, ("/api/v1/requests", zone_entry())),
         ("GET", "/api/v1/requests"): (200, False, ("/api/v1/requests?box=mine", None)),
         # Every filer's zone_entry request is on the 入退室記録; the listing is scoped.
