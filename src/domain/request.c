@@ -1549,24 +1549,168 @@ static sk_err merge_newest_first(json_t *arr, size_t limit, sk_buf *err)
 	return SK_OK;
 }
 
+/* A (role, unit) pair: a grant an account holds, or an approver a request is routed to. */
 struct grant {
 	char role[32];
 	int64_t unit;
 };
 struct grants {
-	struct grant g[64];
-	size_t n;
+	struct grant *g;
+	size_t n, cap;
 };
 
 static sk_err take_grant(void *ctx, const sk_row *row, sk_buf *err)
 {
-	(void)err;
 	struct grants *gs = ctx;
-	if (gs->n < sizeof(gs->g) / sizeof(gs->g[0])) {
-		snprintf(gs->g[gs->n].role, sizeof(gs->g[0].role), "%s", sk_row_text(row, 0));
-		gs->g[gs->n++].unit = sk_row_int(row, 1);
+	if (gs->n == gs->cap) {
+		size_t cap = gs->cap ? gs->cap * 2 : 16;
+		struct grant *g = realloc(gs->g, cap * sizeof(*g));
+		if (!g)
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		gs->g = g;
+		gs->cap = cap;
 	}
+	snprintf(gs->g[gs->n].role, sizeof(gs->g[0].role), "%s", sk_row_text(row, 0));
+	gs->g[gs->n++].unit = sk_row_int(row, 1);
 	return SK_OK;
+}
+
+/* A unit and its parent (0 for the root), as the inbox walks the tree. */
+struct unit_parent {
+	int64_t id, parent;
+};
+struct tree {
+	struct unit_parent *u;
+	size_t n, cap;
+};
+
+static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct tree *t = ctx;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct unit_parent *u = realloc(t->u, cap * sizeof(*u));
+		if (!u)
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		t->u = u;
+		t->cap = cap;
+	}
+	t->u[t->n].id = sk_row_int(row, 0);
+	t->u[t->n++].parent = sk_row_int(row, 1);
+	return SK_OK;
+}
+
+static int64_t parent_of(const struct tree *t, int64_t id)
+{
+	size_t lo = 0, hi = t->n; /* t->u is ordered by id */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->u[mid].id == id)
+			return t->u[mid].parent;
+		if (t->u[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Whether unit is anc or lies below it. */
+static bool unit_within(const struct tree *t, int64_t unit, int64_t anc)
+{
+	for (size_t hop = 0; unit && hop < CHAIN_MAX; hop++, unit = parent_of(t, unit))
+		if (unit == anc)
+			return true;
+	return false;
+}
+
+/*
+ * The approver roles a holder of role may decide for (bits 1u << sk_role):
+ * the role itself and, as the deputy (代行者), every role whose chain of
+ * reports_to reaches it, as who_is reads the chain.
+ */
+static uint32_t decided_roles(const sk_policy *pol, sk_role role)
+{
+	uint32_t bits = 1u << role;
+	for (int x = 0; pol && x < SK_ROLE__COUNT; x++) {
+		sk_role y = (sk_role)x;
+		for (int hop = 0; hop < SK_ROLE__COUNT; hop++) {
+			y = sk_policy_role_reports_to(pol, y);
+			if (y == SK_ROLE_NONE)
+				break;
+			if (y == role) {
+				bits |= 1u << x;
+				break;
+			}
+		}
+	}
+	return bits;
+}
+
+/*
+ * The (approver role, approver unit) pairs whose pending requests c's actor
+ * may decide, as who_is decides it: a role they hold at a unit at or above
+ * the approver's unit, or, as the deputy, a role above the approver's in
+ * the profile's chain held there; and request.approve at that unit. The
+ * pairs are those some account holds (a request is routed to a holder), so
+ * each is one indexed inbox query. (A rule's any_of alternatives, decided
+ * in the requester's chain, are not listed: they see the request once its
+ * approver's holders do not act.)
+ */
+static sk_err inbox_pairs(sk_ctx *c, struct grants *out, sk_buf *err)
+{
+	struct grants mine = {0}, held = {0};
+	struct tree t = {0};
+	uint32_t want[64];
+	sk_val q[] = {SK_VINT(c->actor->user_id)};
+	const sk_policy *pol = NULL;
+	if (sk_ctx_policy(c, &pol, NULL))
+		pol = NULL;
+	sk_err e = sk_store_query(c->store,
+	                          "SELECT role, unit_id FROM role_assignment WHERE user_id = ?",
+	                          q, 1, take_grant, &mine, err);
+	if (!e)
+		e = sk_store_query(c->store,
+		                   "SELECT DISTINCT role, unit_id FROM role_assignment ORDER BY 1, 2",
+		                   NULL, 0, take_grant, &held, err);
+	if (!e)
+		e = sk_store_query(c->store,
+		                   "SELECT id, COALESCE(parent_id, 0) FROM org_unit ORDER BY id", NULL,
+		                   0, take_unit, &t, err);
+	size_t nmine = 0;
+	for (size_t i = 0; !e && i < mine.n && nmine < 64; i++) {
+		sk_role r;
+		if (sk_role_parse(mine.g[i].role, &r) != SK_OK ||
+		    !sk_authz_can(c, SK_CAP_REQUEST_APPROVE, mine.g[i].unit))
+			continue;
+		mine.g[nmine] = mine.g[i];
+		want[nmine++] = decided_roles(pol, r);
+	}
+	for (size_t i = 0; !e && i < held.n; i++) {
+		sk_role x;
+		if (sk_role_parse(held.g[i].role, &x) != SK_OK ||
+		    !sk_authz_can(c, SK_CAP_REQUEST_APPROVE, held.g[i].unit))
+			continue;
+		for (size_t k = 0; k < nmine; k++)
+			if ((want[k] >> x) & 1u && unit_within(&t, held.g[i].unit, mine.g[k].unit)) {
+				if (out->n == out->cap) {
+					size_t cap = out->cap ? out->cap * 2 : 16;
+					struct grant *g = realloc(out->g, cap * sizeof(*g));
+					if (!g) {
+						e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+						break;
+					}
+					out->g = g;
+					out->cap = cap;
+				}
+				out->g[out->n++] = held.g[i];
+				break;
+			}
+	}
+	free(mine.g);
+	free(held.g);
+	free(t.u);
+	return e;
 }
 
 sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_buf *err)
@@ -1590,11 +1734,12 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 	} else if (strcmp(box, "inbox") == 0) {
 		/*
 		 * What the actor may decide: pending requests routed to a (role, unit)
-		 * they hold, where they hold request.approve. One indexed query per
-		 * grant (requests_inbox), merged newest first.
+		 * they may decide for (inbox_pairs: their own roles at or above the
+		 * approver's unit, and as the deputy the roles below theirs), where
+		 * they hold request.approve. One indexed query per pair
+		 * (requests_inbox), merged newest first.
 		 */
-		struct grants gs = {.n = 0};
-		sk_val q[] = {SK_VINT(c->actor->user_id)};
+		struct grants gs = {0};
 		if (c->actor->superuser)
 			e = sk_store_query(
 			    c->store,
@@ -1602,9 +1747,7 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 			    "WHERE status = 'pending' AND approver_role IS NOT NULL",
 			    NULL, 0, take_grant, &gs, err);
 		else
-			e = sk_store_query(
-			    c->store, "SELECT role, unit_id FROM role_assignment WHERE user_id = ?",
-			    q, 1, take_grant, &gs, err);
+			e = inbox_pairs(c, &gs, err);
 		for (size_t i = 0; !e && i < gs.n; i++) {
 			if (!sk_authz_can(c, SK_CAP_REQUEST_APPROVE, gs.g[i].unit))
 				continue;
@@ -1624,6 +1767,7 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 		}
 		if (!e && gs.n > 1 && json_array_size(l.arr) > 1)
 			e = merge_newest_first(l.arr, (size_t)limit, err);
+		free(gs.g);
 	} else if (strcmp(box, "all") == 0) {
 		/* Every request of the units where the actor holds ledger.read. */
 		if (sk_authz_everywhere(c, SK_CAP_LEDGER_READ)) {
