@@ -1666,17 +1666,17 @@ static sk_err inbox_pairs(sk_ctx *c, struct grants *out, sk_buf *err)
 	const sk_policy *pol = NULL;
 	if (sk_ctx_policy(c, &pol, NULL))
 		pol = NULL;
-	sk_err e = sk_store_query(c->store,
-	                          "SELECT role, unit_id FROM role_assignment WHERE user_id = ?",
-	                          q, 1, take_grant, &mine, err);
+	sk_err e =
+	    sk_store_query(c->store, "SELECT role, unit_id FROM role_assignment WHERE user_id = ?",
+	                   q, 1, take_grant, &mine, err);
+	if (!e)
+		e = sk_store_query(
+		    c->store, "SELECT DISTINCT role, unit_id FROM role_assignment ORDER BY 1, 2",
+		    NULL, 0, take_grant, &held, err);
 	if (!e)
 		e = sk_store_query(c->store,
-		                   "SELECT DISTINCT role, unit_id FROM role_assignment ORDER BY 1, 2",
-		                   NULL, 0, take_grant, &held, err);
-	if (!e)
-		e = sk_store_query(c->store,
-		                   "SELECT id, COALESCE(parent_id, 0) FROM org_unit ORDER BY id", NULL,
-		                   0, take_unit, &t, err);
+		                   "SELECT id, COALESCE(parent_id, 0) FROM org_unit ORDER BY id",
+		                   NULL, 0, take_unit, &t, err);
 	size_t nmine = 0;
 	for (size_t i = 0; !e && i < mine.n && nmine < 64; i++) {
 		sk_role r;
@@ -1692,7 +1692,8 @@ static sk_err inbox_pairs(sk_ctx *c, struct grants *out, sk_buf *err)
 		    !sk_authz_can(c, SK_CAP_REQUEST_APPROVE, held.g[i].unit))
 			continue;
 		for (size_t k = 0; k < nmine; k++)
-			if ((want[k] >> x) & 1u && unit_within(&t, held.g[i].unit, mine.g[k].unit)) {
+			if ((want[k] >> x) & 1u &&
+			    unit_within(&t, held.g[i].unit, mine.g[k].unit)) {
 				if (out->n == out->cap) {
 					size_t cap = out->cap ? out->cap * 2 : 16;
 					struct grant *g = realloc(out->g, cap * sizeof(*g));
