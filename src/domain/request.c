@@ -1540,19 +1540,30 @@ static sk_err merge_newest_first(json_t *arr, size_t limit, sk_buf *err)
 	}
 	qsort(v, n, sizeof(struct listed), by_id_desc);
 	json_array_clear(arr);
+	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (i < limit)
+		/* a request two pairs of the actor's both reach is listed once */
+		if (kept < limit && (i == 0 || v[i].id != v[i - 1].id)) {
 			json_array_append(arr, v[i].j);
+			kept++;
+		}
 		json_decref(v[i].j);
 	}
 	free(v);
 	return SK_OK;
 }
 
-/* A (role, unit) pair: a grant an account holds, or an approver a request is routed to. */
+/*
+ * A (role, unit) pair: a grant an account holds, or an approver a request is
+ * routed to. alt, when not empty, is the role (held at alt_unit) by which the
+ * account decides the pair's requests as another of the rule's any_of roles:
+ * only those whose route names alt, from a unit at or below alt_unit.
+ */
 struct grant {
 	char role[32];
 	int64_t unit;
+	char alt[32];
+	int64_t alt_unit;
 };
 struct grants {
 	struct grant *g;
@@ -1570,8 +1581,11 @@ static sk_err take_grant(void *ctx, const sk_row *row, sk_buf *err)
 		gs->g = g;
 		gs->cap = cap;
 	}
-	snprintf(gs->g[gs->n].role, sizeof(gs->g[0].role), "%s", sk_row_text(row, 0));
-	gs->g[gs->n++].unit = sk_row_int(row, 1);
+	struct grant *g = &gs->g[gs->n++];
+	snprintf(g->role, sizeof(g->role), "%s", sk_row_text(row, 0));
+	g->unit = sk_row_int(row, 1);
+	g->alt[0] = '\0';
+	g->alt_unit = 0;
 	return SK_OK;
 }
 
@@ -1653,9 +1667,10 @@ static uint32_t decided_roles(const sk_policy *pol, sk_role role)
  * the approver's unit, or, as the deputy, a role above the approver's in
  * the profile's chain held there; and request.approve at that unit. The
  * pairs are those some account holds (a request is routed to a holder), so
- * each is one indexed inbox query. (A rule's any_of alternatives, decided
- * in the requester's chain, are not listed: they see the request once its
- * approver's holders do not act.)
+ * each is one indexed inbox query. A holder of another of a rule's any_of
+ * roles (八王子 16(10) 「…又は…」) decides in the requester's chain: for them
+ * a pair carries the role they hold (alt) and the query keeps the requests
+ * whose route names it, from the units at or below where they hold it.
  */
 static sk_err inbox_pairs(sk_ctx *c, struct grants *out, sk_buf *err)
 {
@@ -1691,22 +1706,32 @@ static sk_err inbox_pairs(sk_ctx *c, struct grants *out, sk_buf *err)
 		if (sk_role_parse(held.g[i].role, &x) != SK_OK ||
 		    !sk_authz_can(c, SK_CAP_REQUEST_APPROVE, held.g[i].unit))
 			continue;
-		for (size_t k = 0; k < nmine; k++)
-			if ((want[k] >> x) & 1u &&
+		bool taken = false;
+		for (size_t k = 0; !e && k < nmine; k++) {
+			struct grant g = held.g[i];
+			sk_role r = SK_ROLE_NONE;
+			if (!taken && (want[k] >> x) & 1u &&
 			    unit_within(&t, held.g[i].unit, mine.g[k].unit)) {
-				if (out->n == out->cap) {
-					size_t cap = out->cap ? out->cap * 2 : 16;
-					struct grant *g = realloc(out->g, cap * sizeof(*g));
-					if (!g) {
-						e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-						break;
-					}
-					out->g = g;
-					out->cap = cap;
-				}
-				out->g[out->n++] = held.g[i];
-				break;
+				taken = true; /* decided as the approver or the deputy */
+			} else if (sk_role_parse(mine.g[k].role, &r) == SK_OK &&
+			           (sk_policy_any_of_partners(pol, r) >> x) & 1u) {
+				snprintf(g.alt, sizeof(g.alt), "%s", mine.g[k].role);
+				g.alt_unit = mine.g[k].unit;
+			} else {
+				continue;
 			}
+			if (out->n == out->cap) {
+				size_t cap = out->cap ? out->cap * 2 : 16;
+				struct grant *ng = realloc(out->g, cap * sizeof(*ng));
+				if (!ng) {
+					e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+					break;
+				}
+				out->g = ng;
+				out->cap = cap;
+			}
+			out->g[out->n++] = g;
+		}
 	}
 	free(mine.g);
 	free(held.g);
@@ -1760,11 +1785,26 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 			p[0] = sk_vtext(gs.g[i].role);
 			p[1] = SK_VINT(gs.g[i].unit);
 			p[2] = SK_VINT(c->actor->user_id);
+			size_t np = 3;
+			char like[48];
+			if (gs.g[i].alt[0]) {
+				/* another of the rule's any_of roles, held in the requester's chain
+				 */
+				snprintf(like, sizeof(like), "%%\"%s\"%%", gs.g[i].alt);
+				sk_buf_adds(
+				    &sql, " AND r.route LIKE '%\"any_of\"%' AND r.route LIKE ? "
+				          "AND r.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id "
+				          "FROM org_unit WHERE id = ? UNION ALL SELECT o.id FROM "
+				          "org_unit o JOIN sub ON o.parent_id = sub.id) SELECT id "
+				          "FROM sub)");
+				p[np++] = sk_vtext(like);
+				p[np++] = SK_VINT(gs.g[i].alt_unit);
+			}
 			sk_request_filter g = *f;
 			if (g.status && *g.status && strcmp(g.status, "pending") != 0)
 				break; /* an inbox holds pending requests only */
 			g.status = NULL;
-			e = run_box(c, &g, &sql, p, 3, &l, limit, err);
+			e = run_box(c, &g, &sql, p, np, &l, limit, err);
 		}
 		if (!e && gs.n > 1 && json_array_size(l.arr) > 1)
 			e = merge_newest_first(l.arr, (size_t)limit, err);
