@@ -21,6 +21,8 @@ per kind is a 4xx naming the field with nothing written.
 """
 import csv
 import datetime
+import email
+import email.policy
 import glob
 import http.client
 import io
@@ -476,8 +478,6 @@ check(len(mails) == len(sql("SELECT id FROM mail_outbox")),
 to = sorted({json.load(open(m[:-4] + ".json"))["to"][0] for m in mails})
 for who in ["sysmgr", "staff1", "secmgr", "ciso", "gm"]:
     check(who + "@city.example" in to, "no mail reached %s: %r" % (who, to))
-import email
-import email.policy
 for m in mails:
     raw = open(m, "rb").read()
     msg = email.message_from_bytes(raw, policy=email.policy.default)
