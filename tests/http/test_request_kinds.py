@@ -376,6 +376,17 @@ check(r["status"] == "rejected", "connect_device rejected by the second approver
 # no proviso, no exception in the article: refused, citing it.
 forbidden(N.file("staff1", "use_private_device", {"device": "私物のノートPC", "purpose": "在宅作業"}),
           "成田 基準 4(1)①カ", "成田 私物 (4(1)①カ)")
+# 基準 6(5)①: where keeping a rule is difficult, the 情報セキュリティ管理者 may depart from it with
+# the CISO's permission (例外措置), whatever the rule: the private device as an exception.
+r = N.filed("secmgr", "exception", {"scope": "私物のノートPC1台（災害時の臨時窓口）",
+                                    "from": TODAY, "until": day(3),
+                                    "measures": "庁内ネットワークに接続しない",
+                                    "action": "use_private_device"})
+check(r["status"] == "pending" and r["approver_role"] == "ciso" and r["approver_unit"] == U["ROOT"]
+      and "成田 基準 4(1)①カ" in r["decision"]["citations"],
+      "成田 私物 as an exception (6(5)①): %r" % r)
+r = N.step("ciso", r["id"], "approve")
+N.ledger("ciso", "exception", r["id"], "approved")
 
 # --- exception: 基準 6(5)① 情報システム管理者 may, with the CISO's permission, depart from a rule
 # (理由・範囲・期間・代替措置); ③ the application and result kept (例外措置一覧).
