@@ -503,6 +503,34 @@ static sk_err notify_after(sk_ctx *c, const req_row *now, const char *action, sk
 	if (pending && now->approver_role && *now->approver_role && now->approver_unit)
 		e = sk_notify_holders(c, now->approver_role, now->approver_unit, now->requester_id,
 		                      SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
+	/*
+	 * any_of (八王子 16(10)「…又は…」): the holders of the rule's other roles
+	 * in the requester's chain may decide it too, and are told as well.
+	 */
+	if (!e && filed && pending && now->route && strstr(now->route, "any_of")) {
+		json_t *route = json_loads(now->route, 0, NULL);
+		json_t *alt = json_object_get(route, "any_of");
+		int64_t chain[CHAIN_MAX];
+		size_t n = 0;
+		if (json_is_array(alt))
+			e = sk_org_line(c->store, now->unit_id, chain, &n, err);
+		size_t i;
+		json_t *v;
+		json_array_foreach (alt, i, v) {
+			const char *role = json_string_value(v);
+			int64_t at = 0;
+			if (e || !role ||
+			    (now->approver_role && strcmp(role, now->approver_role) == 0))
+				continue;
+			e = sk_org_holder_unit(c->store, role, chain, n, now->requester_id, &at,
+			                       err);
+			if (!e && at)
+				e = sk_notify_holders(c, role, at, now->requester_id,
+				                      SK_NOTIFY_REQUEST_TO_DECIDE, "request",
+				                      now->id, err);
+		}
+		json_decref(route);
+	}
 	if (!e && decided && !pending)
 		e = sk_notify_add(c, now->requester_id, SK_NOTIFY_REQUEST_DECIDED, "request",
 		                  now->id, NULL, err);

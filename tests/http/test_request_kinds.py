@@ -613,9 +613,16 @@ r = H.filed("dmstaff", "install_software", {"name": "会計ソフト", "licence_
 check(r["status"] == "pending" and r["approver_role"] == "security_manager"
       and r["approver_unit"] == U["sec-a1"] and "八王子 16(10)" in r["decision"]["citations"],
       "八王子 install_software (16(10) ただし): %r" % r)
-# 「又は」: the 情報システム管理者 may decide it as well, and so sees it in the inbox.
+# 「又は」: the 情報システム管理者 may decide it as well, and so sees it in the inbox and is told
+# of it (a request to decide, R-NNNNNN), as is the 管理者.
 check(r["id"] in H.inbox("secmgr") and r["id"] in H.inbox("sysmgr"),
       "八王子 install_software is not in both inboxes of 16(10)")
+for who in ["secmgr", "sysmgr"]:
+    got = H.c[who].call("GET", "/api/v1/notifications")
+    expect(got, 200, "八王子: %s's notifications" % who)
+    check(any(n["kind"] == "request_to_decide" and n["ref"] == "R-%06d" % r["id"]
+              for n in got[2]["items"]), "八王子: %s is not told of the install_software: %r" % (
+                  who, got[2]["items"]))
 r = H.step("sysmgr", r["id"], "approve")
 check(r["status"] == "approved" and r["as_deputy"] is False and r["decided_by"] == "sysmgr",
       "16(10) approved: %r" % r)
