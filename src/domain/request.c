@@ -503,6 +503,34 @@ static sk_err notify_after(sk_ctx *c, const req_row *now, const char *action, sk
 	if (pending && now->approver_role && *now->approver_role && now->approver_unit)
 		e = sk_notify_holders(c, now->approver_role, now->approver_unit, now->requester_id,
 		                      SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
+	/*
+	 * any_of (八王子 16(10)「…又は…」): the holders of the rule's other roles
+	 * in the requester's chain may decide it too, and are told as well.
+	 */
+	if (!e && filed && pending && now->route && strstr(now->route, "any_of")) {
+		json_t *route = json_loads(now->route, 0, NULL);
+		json_t *alt = json_object_get(route, "any_of");
+		int64_t chain[CHAIN_MAX];
+		size_t n = 0;
+		if (json_is_array(alt))
+			e = sk_org_line(c->store, now->unit_id, chain, &n, err);
+		size_t i;
+		json_t *v;
+		json_array_foreach (alt, i, v) {
+			const char *role = json_string_value(v);
+			int64_t at = 0;
+			if (e || !role ||
+			    (now->approver_role && strcmp(role, now->approver_role) == 0))
+				continue;
+			e = sk_org_holder_unit(c->store, role, chain, n, now->requester_id, &at,
+			                       err);
+			if (!e && at)
+				e = sk_notify_holders(c, role, at, now->requester_id,
+				                      SK_NOTIFY_REQUEST_TO_DECIDE, "request",
+				                      now->id, err);
+		}
+		json_decref(route);
+	}
 	if (!e && decided && !pending)
 		e = sk_notify_add(c, now->requester_id, SK_NOTIFY_REQUEST_DECIDED, "request",
 		                  now->id, NULL, err);
@@ -1540,33 +1568,203 @@ static sk_err merge_newest_first(json_t *arr, size_t limit, sk_buf *err)
 	}
 	qsort(v, n, sizeof(struct listed), by_id_desc);
 	json_array_clear(arr);
+	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (i < limit)
+		/* a request two pairs of the actor's both reach is listed once */
+		if (kept < limit && (i == 0 || v[i].id != v[i - 1].id)) {
 			json_array_append(arr, v[i].j);
+			kept++;
+		}
 		json_decref(v[i].j);
 	}
 	free(v);
 	return SK_OK;
 }
 
+/*
+ * A (role, unit) pair: a grant an account holds, or an approver a request is
+ * routed to. alt, when not empty, is the role (held at alt_unit) by which the
+ * account decides the pair's requests as another of the rule's any_of roles:
+ * only those whose route names alt, from a unit at or below alt_unit.
+ */
 struct grant {
 	char role[32];
 	int64_t unit;
+	char alt[32];
+	int64_t alt_unit;
 };
 struct grants {
-	struct grant g[64];
-	size_t n;
+	struct grant *g;
+	size_t n, cap;
 };
 
 static sk_err take_grant(void *ctx, const sk_row *row, sk_buf *err)
 {
-	(void)err;
 	struct grants *gs = ctx;
-	if (gs->n < sizeof(gs->g) / sizeof(gs->g[0])) {
-		snprintf(gs->g[gs->n].role, sizeof(gs->g[0].role), "%s", sk_row_text(row, 0));
-		gs->g[gs->n++].unit = sk_row_int(row, 1);
+	if (gs->n == gs->cap) {
+		size_t cap = gs->cap ? gs->cap * 2 : 16;
+		struct grant *g = realloc(gs->g, cap * sizeof(*g));
+		if (!g)
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		gs->g = g;
+		gs->cap = cap;
 	}
+	struct grant *g = &gs->g[gs->n++];
+	snprintf(g->role, sizeof(g->role), "%s", sk_row_text(row, 0));
+	g->unit = sk_row_int(row, 1);
+	g->alt[0] = '\0';
+	g->alt_unit = 0;
 	return SK_OK;
+}
+
+/* A unit and its parent (0 for the root), as the inbox walks the tree. */
+struct unit_parent {
+	int64_t id, parent;
+};
+struct tree {
+	struct unit_parent *u;
+	size_t n, cap;
+};
+
+static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct tree *t = ctx;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct unit_parent *u = realloc(t->u, cap * sizeof(*u));
+		if (!u)
+			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		t->u = u;
+		t->cap = cap;
+	}
+	t->u[t->n].id = sk_row_int(row, 0);
+	t->u[t->n++].parent = sk_row_int(row, 1);
+	return SK_OK;
+}
+
+static int64_t parent_of(const struct tree *t, int64_t id)
+{
+	size_t lo = 0, hi = t->n; /* t->u is ordered by id */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->u[mid].id == id)
+			return t->u[mid].parent;
+		if (t->u[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Whether unit is anc or lies below it. */
+static bool unit_within(const struct tree *t, int64_t unit, int64_t anc)
+{
+	for (size_t hop = 0; unit && hop < CHAIN_MAX; hop++, unit = parent_of(t, unit))
+		if (unit == anc)
+			return true;
+	return false;
+}
+
+/*
+ * The approver roles a holder of role may decide for (bits 1u << sk_role):
+ * the role itself and, as the deputy (代行者), every role whose chain of
+ * reports_to reaches it, as who_is reads the chain.
+ */
+static uint32_t decided_roles(const sk_policy *pol, sk_role role)
+{
+	uint32_t bits = 1u << role;
+	for (int x = 0; pol && x < SK_ROLE__COUNT; x++) {
+		sk_role y = (sk_role)x;
+		for (int hop = 0; hop < SK_ROLE__COUNT; hop++) {
+			y = sk_policy_role_reports_to(pol, y);
+			if (y == SK_ROLE_NONE)
+				break;
+			if (y == role) {
+				bits |= 1u << x;
+				break;
+			}
+		}
+	}
+	return bits;
+}
+
+/*
+ * The (approver role, approver unit) pairs whose pending requests c's actor
+ * may decide, as who_is decides it: a role they hold at a unit at or above
+ * the approver's unit, or, as the deputy, a role above the approver's in
+ * the profile's chain held there; and request.approve at that unit. The
+ * pairs are those some account holds (a request is routed to a holder), so
+ * each is one indexed inbox query. A holder of another of a rule's any_of
+ * roles (八王子 16(10) 「…又は…」) decides in the requester's chain: for them
+ * a pair carries the role they hold (alt) and the query keeps the requests
+ * whose route names it, from the units at or below where they hold it.
+ */
+static sk_err inbox_pairs(sk_ctx *c, struct grants *out, sk_buf *err)
+{
+	struct grants mine = {0}, held = {0};
+	struct tree t = {0};
+	uint32_t want[64];
+	sk_val q[] = {SK_VINT(c->actor->user_id)};
+	const sk_policy *pol = NULL;
+	if (sk_ctx_policy(c, &pol, NULL))
+		pol = NULL;
+	sk_err e =
+	    sk_store_query(c->store, "SELECT role, unit_id FROM role_assignment WHERE user_id = ?",
+	                   q, 1, take_grant, &mine, err);
+	if (!e)
+		e = sk_store_query(
+		    c->store, "SELECT DISTINCT role, unit_id FROM role_assignment ORDER BY 1, 2",
+		    NULL, 0, take_grant, &held, err);
+	if (!e)
+		e = sk_store_query(c->store,
+		                   "SELECT id, COALESCE(parent_id, 0) FROM org_unit ORDER BY id",
+		                   NULL, 0, take_unit, &t, err);
+	size_t nmine = 0;
+	for (size_t i = 0; !e && i < mine.n && nmine < 64; i++) {
+		sk_role r;
+		if (sk_role_parse(mine.g[i].role, &r) != SK_OK ||
+		    !sk_authz_can(c, SK_CAP_REQUEST_APPROVE, mine.g[i].unit))
+			continue;
+		mine.g[nmine] = mine.g[i];
+		want[nmine++] = decided_roles(pol, r);
+	}
+	for (size_t i = 0; !e && i < held.n; i++) {
+		sk_role x;
+		if (sk_role_parse(held.g[i].role, &x) != SK_OK ||
+		    !sk_authz_can(c, SK_CAP_REQUEST_APPROVE, held.g[i].unit))
+			continue;
+		bool taken = false;
+		for (size_t k = 0; !e && k < nmine; k++) {
+			struct grant g = held.g[i];
+			sk_role r = SK_ROLE_NONE;
+			if (!taken && (want[k] >> x) & 1u &&
+			    unit_within(&t, held.g[i].unit, mine.g[k].unit)) {
+				taken = true; /* decided as the approver or the deputy */
+			} else if (sk_role_parse(mine.g[k].role, &r) == SK_OK &&
+			           (sk_policy_any_of_partners(pol, r) >> x) & 1u) {
+				snprintf(g.alt, sizeof(g.alt), "%s", mine.g[k].role);
+				g.alt_unit = mine.g[k].unit;
+			} else {
+				continue;
+			}
+			if (out->n == out->cap) {
+				size_t cap = out->cap ? out->cap * 2 : 16;
+				struct grant *ng = realloc(out->g, cap * sizeof(*ng));
+				if (!ng) {
+					e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+					break;
+				}
+				out->g = ng;
+				out->cap = cap;
+			}
+			out->g[out->n++] = g;
+		}
+	}
+	free(mine.g);
+	free(held.g);
+	free(t.u);
+	return e;
 }
 
 sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_buf *err)
@@ -1590,11 +1788,12 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 	} else if (strcmp(box, "inbox") == 0) {
 		/*
 		 * What the actor may decide: pending requests routed to a (role, unit)
-		 * they hold, where they hold request.approve. One indexed query per
-		 * grant (requests_inbox), merged newest first.
+		 * they may decide for (inbox_pairs: their own roles at or above the
+		 * approver's unit, and as the deputy the roles below theirs), where
+		 * they hold request.approve. One indexed query per pair
+		 * (requests_inbox), merged newest first.
 		 */
-		struct grants gs = {.n = 0};
-		sk_val q[] = {SK_VINT(c->actor->user_id)};
+		struct grants gs = {0};
 		if (c->actor->superuser)
 			e = sk_store_query(
 			    c->store,
@@ -1602,9 +1801,7 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 			    "WHERE status = 'pending' AND approver_role IS NOT NULL",
 			    NULL, 0, take_grant, &gs, err);
 		else
-			e = sk_store_query(
-			    c->store, "SELECT role, unit_id FROM role_assignment WHERE user_id = ?",
-			    q, 1, take_grant, &gs, err);
+			e = inbox_pairs(c, &gs, err);
 		for (size_t i = 0; !e && i < gs.n; i++) {
 			if (!sk_authz_can(c, SK_CAP_REQUEST_APPROVE, gs.g[i].unit))
 				continue;
@@ -1616,14 +1813,30 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 			p[0] = sk_vtext(gs.g[i].role);
 			p[1] = SK_VINT(gs.g[i].unit);
 			p[2] = SK_VINT(c->actor->user_id);
+			size_t np = 3;
+			char like[48];
+			if (gs.g[i].alt[0]) {
+				/* another of the rule's any_of roles, held in the requester's chain
+				 */
+				snprintf(like, sizeof(like), "%%\"%s\"%%", gs.g[i].alt);
+				sk_buf_adds(
+				    &sql, " AND r.route LIKE '%\"any_of\"%' AND r.route LIKE ? "
+				          "AND r.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id "
+				          "FROM org_unit WHERE id = ? UNION ALL SELECT o.id FROM "
+				          "org_unit o JOIN sub ON o.parent_id = sub.id) SELECT id "
+				          "FROM sub)");
+				p[np++] = sk_vtext(like);
+				p[np++] = SK_VINT(gs.g[i].alt_unit);
+			}
 			sk_request_filter g = *f;
 			if (g.status && *g.status && strcmp(g.status, "pending") != 0)
 				break; /* an inbox holds pending requests only */
 			g.status = NULL;
-			e = run_box(c, &g, &sql, p, 3, &l, limit, err);
+			e = run_box(c, &g, &sql, p, np, &l, limit, err);
 		}
 		if (!e && gs.n > 1 && json_array_size(l.arr) > 1)
 			e = merge_newest_first(l.arr, (size_t)limit, err);
+		free(gs.g);
 	} else if (strcmp(box, "all") == 0) {
 		/* Every request of the units where the actor holds ledger.read. */
 		if (sk_authz_everywhere(c, SK_CAP_LEDGER_READ)) {

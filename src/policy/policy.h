@@ -364,6 +364,12 @@ sk_err sk_policy_label(const sk_policy *p, int conf, int integ, int avail, sk_bu
 const char *sk_policy_role_title(const sk_policy *p, sk_role r);
 /* The role r reports to in the chain of command, or SK_ROLE_NONE. */
 sk_role sk_policy_role_reports_to(const sk_policy *p, sk_role r);
+/*
+ * The roles (bits 1u << sk_role) that share a rule's `approvers: {any_of}`
+ * with r (八王子 16(10)「情報セキュリティ管理者又は情報システム管理者」): a
+ * request routed to one of them may be decided by a holder of r. 0 for none.
+ */
+uint32_t sk_policy_any_of_partners(const sk_policy *p, sk_role r);
 /* --- capabilities (SPEC C4) --- */
 
 /*

@@ -2057,6 +2057,23 @@ sk_role sk_policy_role_reports_to(const sk_policy *p, sk_role r)
 	                                                      : SK_ROLE_NONE;
 }
 
+uint32_t sk_policy_any_of_partners(const sk_policy *p, sk_role r)
+{
+	uint32_t bits = 0;
+	for (size_t i = 0; p && i < p->n_rules; i++) {
+		const sk_rule *x = &p->rules[i];
+		bool has = false;
+		for (unsigned k = 0; k < x->n_approvers; k++)
+			has = has || x->approvers[k] == r;
+		if (!has || x->approver_mode != SK_APPROVE_ANY_OF)
+			continue;
+		for (unsigned k = 0; k < x->n_approvers; k++)
+			if (x->approvers[k] != r && (unsigned)x->approvers[k] < SK_ROLE__COUNT)
+				bits |= 1u << x->approvers[k];
+	}
+	return bits;
+}
+
 const char *sk_policy_zone_title(const sk_policy *p, sk_zone z)
 {
 	return (unsigned)z < SK_ZONE__COUNT ? p->zone_titles[z] : NULL;

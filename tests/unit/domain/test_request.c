@@ -257,6 +257,26 @@ static void flow(const char *backend)
 		f = (sk_request_filter){.box = "nope"};
 		dt_expect(sk_request_list(&c, &f, &l, &err), SK_ERR_INVALID, &err, "box");
 		sk_ctx_fini(&c);
+		/*
+		 * The deputy: the 情報セキュリティ管理者 the 対策責任者 reports to (10(2))
+		 * may decide it, so it is in their inbox too; another designated
+		 * manager's 対策責任者 is outside the chain and sees nothing.
+		 */
+		dt_who *inbox_of[] = {&mgr, &out};
+		size_t want[] = {1, 0};
+		for (size_t i = 0; i < 2; i++) {
+			inbox_of[i]->actor.login = inbox_of[i]->login;
+			sk_ctx_init(&c, s, NULL, &inbox_of[i]->actor);
+			f = (sk_request_filter){.box = "inbox"};
+			dt_ok(sk_request_list(&c, &f, &l, &err), &err);
+			assert_int_equal(json_array_size(l), want[i]);
+			if (want[i])
+				assert_int_equal(
+				    json_integer_value(json_object_get(json_array_get(l, 0), "id")),
+				    id);
+			json_decref(l);
+			sk_ctx_fini(&c);
+		}
 	}
 	assert_true(sk_test_log_intact(s) > 0);
 	sk_buf_free(&err);

@@ -1418,6 +1418,32 @@ static void collect_ids(json_t *node, json_t *ids)
 	}
 }
 
+/*
+ * The roles sharing an any_of rule: 八王子 16(10)「情報セキュリティ管理者又は情報システム管理者の
+ * 許可」 pairs the two; 成田 names no alternative approvers (its 5(1)⑮⑯ need both, all_of).
+ */
+static void test_any_of_partners(void **state)
+{
+	(void)state;
+	sk_policy *p = NULL;
+	sk_buf diag = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_policy_open("hachioji", &p, &diag), SK_OK);
+	assert_true(sk_policy_any_of_partners(p, SK_ROLE_SYSTEM_MANAGER) &
+	            (1u << SK_ROLE_SECURITY_MANAGER));
+	assert_true(sk_policy_any_of_partners(p, SK_ROLE_SECURITY_MANAGER) &
+	            (1u << SK_ROLE_SYSTEM_MANAGER));
+	assert_false(sk_policy_any_of_partners(p, SK_ROLE_SYSTEM_MANAGER) &
+	             (1u << SK_ROLE_SYSTEM_MANAGER));
+	assert_int_equal(sk_policy_any_of_partners(p, SK_ROLE_STAFF), 0);
+	sk_policy_free(p);
+	p = NULL;
+	assert_int_equal(sk_policy_open("narita", &p, &diag), SK_OK);
+	for (int r = 0; r < SK_ROLE__COUNT; r++)
+		assert_int_equal(sk_policy_any_of_partners(p, (sk_role)r), 0);
+	sk_policy_free(p);
+	sk_buf_free(&diag);
+}
+
 /* OSCAL ids come from the article numbers, so Japanese numbering survives (issue 15 item 7). */
 static void test_oscal_ids(void **state)
 {
@@ -1627,6 +1653,7 @@ int main(void)
 	    cmocka_unit_test(test_password_floor),
 	    cmocka_unit_test(test_coverage_and_oscal),
 	    cmocka_unit_test(test_oscal_ids),
+	    cmocka_unit_test(test_any_of_partners),
 	    cmocka_unit_test(test_builtins),
 	    cmocka_unit_test(test_several_approvers),
 	    cmocka_unit_test(test_asset_type_and_to_zone),
