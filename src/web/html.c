@@ -27,6 +27,18 @@ static const struct {
 	size_t n;
 } REP[] = {{"", 0}, {"&amp;", 5}, {"&lt;", 4}, {"&gt;", 4}, {"&quot;", 6}, {"&#39;", 5}};
 
+/* sk_buf_add without the call while the bytes fit (a page makes some thousand small appends). */
+static inline sk_err put(sk_buf *b, const char *p, size_t n)
+{
+	if (n < b->cap - b->len) { /* cap > len whenever cap > 0; cap <= max + 1 */
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return SK_OK;
+	}
+	return sk_buf_add(b, p, n);
+}
+
 sk_err sk_html_escape(sk_buf *out, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -35,14 +47,14 @@ sk_err sk_html_escape(sk_buf *out, const char *s, size_t len)
 		unsigned k = esc_of[u[i]];
 		if (!k)
 			continue;
-		sk_err e = sk_buf_add(out, s + from, i - from);
+		sk_err e = put(out, s + from, i - from);
 		if (!e)
-			e = sk_buf_add(out, REP[k].s, REP[k].n);
+			e = put(out, REP[k].s, REP[k].n);
 		if (e)
 			return e;
 		from = i + 1;
 	}
-	return sk_buf_add(out, s + from, len - from);
+	return put(out, s + from, len - from);
 }
 
 const char *sk_html_template(const char *name)
@@ -471,12 +483,12 @@ sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, 
 		const sk_tv *v;
 		switch (o->kind) {
 		case OP_LIT:
-			e = sk_buf_add(b, pool + o->a, o->b);
+			e = put(b, pool + o->a, o->b);
 			break;
 		case OP_VAR:
 			v = bound[o->slot];
 			if (v && v->frag)
-				e = sk_buf_add(b, v->frag->b.data, v->frag->b.len);
+				e = put(b, v->frag->b.data, v->frag->b.len);
 			else if (v && v->text)
 				e = sk_html_escape(b, v->text, strlen(v->text));
 			break;

@@ -46,10 +46,12 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 		return SK_ERR_CONFLICT;
 	}
 	st->shown++;
-	char id[24];
-	snprintf(id, sizeof(id), "%" PRId64, a->id);
+	char id[24], *d = id + sizeof(id); /* the id in decimal, without printf's machinery */
+	*--d = '\0';
+	for (uint64_t n = a->id > 0 ? (uint64_t)a->id : 0; d == id + sizeof(id) - 1 || n; n /= 10)
+		*--d = (char)('0' + n % 10);
 	sk_web_req *w = st->w;
-	sk_tv v[] = {SK_TV("id", id),
+	sk_tv v[] = {SK_TV("id", d),
 	             SK_TV("name", a->name),
 	             SK_TV("unit", a->unit_code),
 	             SK_TV("type", a->type),
@@ -109,6 +111,10 @@ void sk_web_asset_list(sk_web_req *w)
 		}
 	}
 	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	/* Room for a page of rows and the form around them at once (a failure only means growing).
+	 */
+	(void)sk_buf_grow(&rows.b, 16384);
+	(void)sk_buf_grow(&main.b, 24576);
 	list_state st = {w, &rows, (page - 1) * PAGE_ROWS, 0, 0};
 	f.limit = (page - 1) * PAGE_ROWS + PAGE_ROWS + 1;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
