@@ -488,9 +488,11 @@ static void bind(const sk_html_tmpl *t, const sk_tv *vars, size_t nv, const sk_t
 				bound[g->slot[i]] = &vars[i];
 		return;
 	}
-	sig *g = malloc(sizeof(*g));
-	const char **names = malloc((nv ? nv : 1) * sizeof(*names));
-	uint8_t *slot = malloc(nv ? nv : 1);
+	/* Remembered only while there is a place for it: past SIGS call sites, bound by name. */
+	bool room = !atomic_load_explicit(&t->sigs->s[SIGS - 1], memory_order_acquire);
+	sig *g = room ? malloc(sizeof(*g)) : NULL;
+	const char **names = g ? malloc((nv ? nv : 1) * sizeof(*names)) : NULL;
+	uint8_t *slot = names ? malloc(nv ? nv : 1) : NULL;
 	for (size_t i = nv; i-- > 0;) {
 		uint8_t k = NO_SLOT;
 		for (size_t j = 0; j < t->nslots; j++)
