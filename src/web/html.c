@@ -423,7 +423,7 @@ static void init_once(void)
 	size_t n = 0;
 	while (sk_web_templates[n].name)
 		n++;
-	compiled = calloc(n ? n : 1, sizeof(*compiled));
+	compiled = calloc(n ? n : 1, sizeof(sk_html_tmpl *));
 	if (!compiled) {
 		init_err = SK_ERR_NOMEM;
 		return;
@@ -439,7 +439,7 @@ static void init_once(void)
 		ncompiled++;
 	}
 	sk_buf_free(&err);
-	qsort(compiled, ncompiled, sizeof(*compiled), by_name);
+	qsort(compiled, ncompiled, sizeof(sk_html_tmpl *), by_name);
 }
 
 sk_err sk_html_init(sk_buf *err)
@@ -530,7 +530,7 @@ sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, 
                            size_t nv)
 {
 	const sk_tv *bound[SLOTS_MAX];
-	memset(bound, 0, t->nslots * sizeof(bound[0]));
+	memset(bound, 0, t->nslots * sizeof(const sk_tv *));
 	bind(t, vars, nv, bound);
 	const prog *p = &t->p[l == SK_LANG_JA ? SK_LANG_JA : SK_LANG_EN];
 	const char *pool = p->pool.data;
