@@ -1,6 +1,7 @@
 /* sk_msg: the message catalog and the choice of language. */
 #include "sk_msg.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -244,20 +245,34 @@ sk_lang sk_lang_from_env(void)
 	return SK_LANG_EN;
 }
 
-int sk_msg_find(const char *key)
-{
-	static const struct {
-		const char *key;
-		sk_msg_id id;
-	} names[] = {
+/* The web UI's sentences by name, sorted once (sk_msg_find answers by binary search). */
+typedef struct msg_name {
+	const char *key;
+	sk_msg_id id;
+} msg_name;
+static msg_name names[] = {
 #define M(id, en, ja) {#id, SK_M_##id},
 #include "sk_msg_ui.def"
 #undef M
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(names[i].key, key) == 0)
-			return (int)names[i].id;
-	return -1;
+};
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(((const msg_name *)a)->key, ((const msg_name *)b)->key);
+}
+
+static void sort_names(void)
+{
+	qsort(names, sizeof(names) / sizeof(names[0]), sizeof(names[0]), by_key);
+}
+
+int sk_msg_find(const char *key)
+{
+	pthread_once(&names_once, sort_names);
+	const msg_name want = {key, 0}, *m = bsearch(&want, names, sizeof(names) / sizeof(names[0]),
+	                                             sizeof(names[0]), by_key);
+	return m ? (int)m->id : -1;
 }
 
 const char *sk_msg_format(sk_msg_id id, sk_lang l)

@@ -45,6 +45,7 @@
 #include "../core/sk_log.h"
 #include "../domain/asset.h"
 #include "../domain/install.h"
+#include "../web/html.h"
 #include "http_int.h"
 
 #define SK_HTTP_GRACE_MS   2000
@@ -605,7 +606,10 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 
 	struct sockaddr_storage ss = {0};
 	socklen_t sl = 0;
-	sk_err e = parse_listen(c.listen, &ss, &sl, err);
+	/* The web UI's templates compiled now: a bad one stops the server before it listens. */
+	sk_err e = sk_html_init(err);
+	if (!e)
+		e = parse_listen(c.listen, &ss, &sl, err);
 	if (!e)
 		e = probe_port(&ss, sl, c.listen, err);
 	if (e)

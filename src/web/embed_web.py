@@ -3,12 +3,17 @@
 (web_files.c) so that the templates and the static assets are built into
 the sekisho binary, as embed_profiles.py does for the policy profiles.
 
-usage: embed_web.py OUTPUT.c FILE ...
-A template's name is its file name without .html. A static asset is served
+usage: embed_web.py OUTPUT.c --catalog sk_msg_ui.def FILE ...
+A template's name is its file name without .html. A template that is
+malformed (a tag not of html.h's syntax, a section not closed or closed
+across another) or names a catalog key that sk_msg_ui.def lacks fails the
+build; sk_html_init (src/web/html.c) checks the same again when the server
+starts. A static asset is served
 under /static/NAME-HASH.EXT, HASH the first 12 hex digits of its SHA-256:
 a changed file gets a new name, so it can be cached for a year."""
 import hashlib
 import os
+import re
 import sys
 
 CTYPES = {'.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8'}
@@ -22,8 +27,45 @@ def c_bytes(lines, var, data):
     lines.append('};')
 
 
+TAG = re.compile(r'{{(.*?)}}', re.S)
+NAME = re.compile(r'[a-z0-9_]+$')
+KEY = re.compile(r't:([A-Z0-9_]+)$')
+
+
+def check_template(path, text, keys):
+    """The template's faults, as html.c's compiler would refuse them."""
+    open_ = []
+    for m in TAG.finditer(text):
+        tag, line = m.group(1), text.count('\n', 0, m.start()) + 1
+        where = '%s:%d: ' % (path, line)
+        k = KEY.match(tag)
+        if k:
+            if k.group(1) not in keys:
+                sys.exit(where + 'the catalog (sk_msg_ui.def) has no ' + k.group(1))
+            continue
+        sec = tag[:1] in ('#', '^', '/')
+        name = tag[1:] if sec else tag
+        if not NAME.match(name):
+            sys.exit(where + 'a malformed tag {{%s}}' % tag)
+        if tag[:1] in ('#', '^'):
+            open_.append(name)
+        elif tag[:1] == '/':
+            if not open_ or open_[-1] != name:
+                sys.exit(where + '{{/%s}} closes a section that is not the one open' % name)
+            open_.pop()
+    if '{{' in TAG.sub('', text):
+        sys.exit(path + ': a {{ without its }}')
+    if open_:
+        sys.exit(path + ': the section %s is not closed' % open_[-1])
+
+
 def main():
-    out, inputs = sys.argv[1], sys.argv[2:]
+    out, args = sys.argv[1], sys.argv[2:]
+    if len(args) < 2 or args[0] != '--catalog':
+        sys.exit('usage: embed_web.py OUTPUT.c --catalog sk_msg_ui.def FILE ...')
+    with open(args[1], encoding='utf-8') as f:
+        keys = set(re.findall(r'^M\(([A-Z0-9_]+),', f.read(), re.M))
+    inputs = args[2:]
     templates, assets = [], []
     for path in inputs:
         base = os.path.basename(path)
@@ -31,6 +73,7 @@ def main():
             data = f.read()
         stem, ext = os.path.splitext(base)
         if ext == '.html':
+            check_template(path, data.decode('utf-8'), keys)
             templates.append((stem, data))
         elif ext in CTYPES:
             digest = hashlib.sha256(data).hexdigest()[:12]

@@ -6,6 +6,7 @@
  * titles, limits and help come from the field schema (sk_schema_asset).
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,70 @@ static void option(sk_web_req *w, sk_html_frag *out, const char *value, const ch
 	sk_html_render(out, "option", w->lang, v, N(v));
 }
 
+/* The filter form's choices (the type, conf and zone being those chosen, "" for none). */
+static void choice_options(sk_web_req *w, sk_html_frag *type_opts, sk_html_frag *conf_opts,
+                           sk_html_frag *zone_opts, const char *type, const char *conf,
+                           const char *zone)
+{
+	const sk_policy *pol = w->r->t->pol;
+	option(w, type_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*type);
+	for (int t = 1; t < SK_ASSET__COUNT; t++) {
+		const char *n = sk_asset_type_name((sk_asset_type)t);
+		option(w, type_opts, n, n, !strcmp(type, n));
+	}
+	option(w, conf_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*conf);
+	for (int lv = 0; lv < sk_policy_level_count(pol, SK_AXIS_CONF); lv++) {
+		const char *n = sk_policy_level_name(pol, SK_AXIS_CONF, lv);
+		option(w, conf_opts, n, sk_policy_level_label(pol, SK_AXIS_CONF, lv),
+		       !strcmp(conf, n));
+	}
+	option(w, zone_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*zone);
+	for (int z = 0; z < SK_ZONE__COUNT; z++) {
+		const char *n = sk_zone_name((sk_zone)z),
+		           *t = sk_policy_zone_title(pol, (sk_zone)z);
+		option(w, zone_opts, n, t ? t : n, !strcmp(zone, n));
+	}
+}
+
+/*
+ * The choices with none chosen (the list as first opened) depend only on
+ * the language and the profile, which the server holds for its life: made
+ * once per language and kept. Another profile than the one kept (a test
+ * process may serve several) is served uncached.
+ */
+typedef struct choices {
+	const sk_policy *pol;
+	sk_html_frag type, conf, zone;
+} choices;
+
+static choices cached[2]; /* by sk_lang */
+static pthread_mutex_t cached_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static const choices *unchosen(sk_web_req *w)
+{
+	const sk_policy *pol = w->r->t->pol;
+	choices *c = &cached[w->lang == SK_LANG_JA ? SK_LANG_JA : SK_LANG_EN];
+	pthread_mutex_lock(&cached_mu);
+	const sk_policy *have = c->pol;
+	pthread_mutex_unlock(&cached_mu);
+	if (have)
+		return have == pol ? c : NULL; /* never changed once set: read without the lock */
+	choices made = {pol, SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT};
+	choice_options(w, &made.type, &made.conf, &made.zone, "", "", "");
+	pthread_mutex_lock(&cached_mu);
+	bool kept = !c->pol && made.type.b.len && made.conf.b.len && made.zone.b.len;
+	if (kept)
+		*c = made;
+	have = c->pol;
+	pthread_mutex_unlock(&cached_mu);
+	if (!kept) {
+		sk_html_frag_free(&made.type);
+		sk_html_frag_free(&made.conf);
+		sk_html_frag_free(&made.zone);
+	}
+	return have == pol ? c : NULL;
+}
+
 typedef struct list_state {
 	sk_web_req *w;
 	sk_html_frag *rows;
@@ -46,10 +111,12 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 		return SK_ERR_CONFLICT;
 	}
 	st->shown++;
-	char id[24];
-	snprintf(id, sizeof(id), "%" PRId64, a->id);
+	char id[24], *d = id + sizeof(id); /* the id in decimal, without printf's machinery */
+	*--d = '\0';
+	for (uint64_t n = a->id > 0 ? (uint64_t)a->id : 0; d == id + sizeof(id) - 1 || n; n /= 10)
+		*--d = (char)('0' + n % 10);
 	sk_web_req *w = st->w;
-	sk_tv v[] = {SK_TV("id", id),
+	sk_tv v[] = {SK_TV("id", d),
 	             SK_TV("name", a->name),
 	             SK_TV("unit", a->unit_code),
 	             SK_TV("type", a->type),
@@ -109,6 +176,10 @@ void sk_web_asset_list(sk_web_req *w)
 		}
 	}
 	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	/* Room for a page of rows and the form around them at once (a failure only means growing).
+	 */
+	(void)sk_buf_grow(&rows.b, 16384);
+	(void)sk_buf_grow(&main.b, 24576);
 	list_state st = {w, &rows, (page - 1) * PAGE_ROWS, 0, 0};
 	f.limit = (page - 1) * PAGE_ROWS + PAGE_ROWS + 1;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -148,23 +219,12 @@ void sk_web_asset_list(sk_web_req *w)
 	/* The vocabulary filters as choices: the types, the profile's 機密性 levels, the zones. */
 	sk_html_frag type_opts = SK_HTML_FRAG_INIT, conf_opts = SK_HTML_FRAG_INIT,
 	             zone_opts = SK_HTML_FRAG_INIT;
-	const sk_policy *pol = w->r->t->pol;
-	option(w, &type_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*type);
-	for (int t = 1; t < SK_ASSET__COUNT; t++) {
-		const char *n = sk_asset_type_name((sk_asset_type)t);
-		option(w, &type_opts, n, n, !strcmp(type, n));
-	}
-	option(w, &conf_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*conf);
-	for (int lv = 0; lv < sk_policy_level_count(pol, SK_AXIS_CONF); lv++) {
-		const char *n = sk_policy_level_name(pol, SK_AXIS_CONF, lv);
-		option(w, &conf_opts, n, sk_policy_level_label(pol, SK_AXIS_CONF, lv),
-		       !strcmp(conf, n));
-	}
-	option(w, &zone_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*zone);
-	for (int z = 0; z < SK_ZONE__COUNT; z++) {
-		const char *n = sk_zone_name((sk_zone)z),
-		           *t = sk_policy_zone_title(pol, (sk_zone)z);
-		option(w, &zone_opts, n, t ? t : n, !strcmp(zone, n));
+	const sk_html_frag *types = &type_opts, *confs = &conf_opts, *zones = &zone_opts;
+	const choices *ch = !*type && !*conf && !*zone ? unchosen(w) : NULL;
+	if (ch) {
+		types = &ch->type, confs = &ch->conf, zones = &ch->zone;
+	} else {
+		choice_options(w, &type_opts, &conf_opts, &zone_opts, type, conf, zone);
 	}
 	char count[24], pnum[24];
 	snprintf(count, sizeof(count), "%" PRId64, more ? (int64_t)PAGE_ROWS : st.shown);
@@ -194,9 +254,9 @@ void sk_web_asset_list(sk_web_req *w)
 	             SK_TV("can_write", sk_web_can(w, SK_CAP_ASSET_WRITE) ? "1" : NULL),
 	             SK_TV("csrf", w->ap.csrf_token),
 	             SK_TV("status", status),
-	             SK_TF("type_options", &type_opts),
-	             SK_TF("conf_options", &conf_opts),
-	             SK_TF("zone_options", &zone_opts)};
+	             SK_TF("type_options", types),
+	             SK_TF("conf_options", confs),
+	             SK_TF("zone_options", zones)};
 	if (sk_web_render(w, &main, "assets", v, N(v)))
 		sk_web_page(w, filter_err ? 400 : 200, SK_M_UI_ASSETS, &main);
 	sk_buf_free(&base);

@@ -425,6 +425,7 @@ void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_h
 	    SK_TV("notice", w->notice),
 	    SK_TF("main", main)};
 	sk_html_frag page = SK_HTML_FRAG_INIT;
+	(void)sk_buf_grow(&page.b, main->b.len + 4096); /* the layout around main: grown once */
 	sk_err e = sk_html_render(&page, "layout", w->lang, v, sizeof(v) / sizeof(v[0]));
 	if (e)
 		sk_http_reply_error(w->r, SK_ERR_INTERNAL, "the page could not be rendered");

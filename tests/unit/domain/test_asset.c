@@ -419,6 +419,67 @@ static void test_scope(const char *backend)
 	sk_store_close(s);
 }
 
+/*
+ * A scope of several runs of unit ids (a department with its sections, and a
+ * section elsewhere), which the listing also names in its SQL: exactly the
+ * scope's assets, in id order, brief or whole, with and without a limit;
+ * none of the units between the runs or outside them.
+ */
+static void test_scope_runs(const char *backend)
+{
+	sk_store *s = fresh(backend);
+	exec(s, "INSERT INTO org_unit(id, code, name, kind, parent_id, created_at) VALUES "
+	        "(6, 'shimin', '市民部', 'department', 1, 0), "
+	        "(7, 'kaikei', '会計課', 'section', 5, 0), "
+	        "(9, 'nozei', '納税課', 'section', 5, 0)");
+	exec(s, "INSERT INTO users(id, login, name, unit_id, kind, status, created_at) VALUES "
+	        "(12, 'multi', '兼務職員', 3, 'staff', 'active', 0)");
+	exec(s, "INSERT INTO role_assignment(user_id, role, unit_id, granted_at) VALUES "
+	        "(12, 'staff', 2, 0), (12, 'staff', 7, 0)");
+	/* somu (2) and its sections it (3), kikaku (4); kaikei (7): the runs 2-4 and 7 */
+	static const char *const units[] = {"zaimu", "it",     "shimin", "kaikei", "kikaku",
+	                                    "nozei", "somu",   "city",   "kaikei", "it",
+	                                    "zaimu", "kikaku", "nozei",  "somu"};
+	static const bool in_scope[] = {false, true, false, true,  true, false, true,
+	                                false, true, true,  false, true, false, true};
+	int64_t want[16];
+	size_t nwant = 0;
+	sk_asset_input in;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		base_input(&in);
+		in.v[SK_AF_UNIT] = units[i];
+		int64_t id = add_ok(s, &in);
+		if (in_scope[i])
+			want[nwant++] = id;
+	}
+	sk_actor multi = {.user_id = 12, .login = "multi", .address = "127.0.0.1"};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	for (int brief = 0; brief < 2; brief++) {
+		for (int64_t limit = 0; limit <= (int64_t)nwant + 1; limit++) {
+			struct ids l = {{0}, 0};
+			sk_asset_filter f = {.limit = limit, .brief = brief, .withhold = true};
+			if (sk_asset_list(as(s, &multi), &f, take, &l, &err) != SK_OK)
+				fail_msg("list failed: %s", err.data);
+			size_t n = limit && (size_t)limit < nwant ? (size_t)limit : nwant;
+			assert_int_equal(l.n, n);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(l.v[i], want[i]);
+		}
+	}
+	/* A filter on a unit out of scope finds nothing; one in scope finds its own. */
+	struct ids l = {{0}, 0};
+	assert_int_equal(
+	    sk_asset_list(as(s, &multi), &(sk_asset_filter){.unit = "nozei"}, take, &l, &err),
+	    SK_OK);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(
+	    sk_asset_list(as(s, &multi), &(sk_asset_filter){.unit = "kaikei"}, take, &l, &err),
+	    SK_OK);
+	assert_int_equal(l.n, 2);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
 static const char HEAD[] =
     "所管課,情報資産の種類,名称・型番,台数・個数,保管場所,バックアップの有無,"
     "廃棄方法,機密性,完全性,可用性,管理責任者,ネットワーク区分,個人情報,"
@@ -1174,6 +1235,7 @@ SK_TEST_EACH_BACKEND(test_validation)
 SK_TEST_EACH_BACKEND(test_update_dispose_history)
 SK_TEST_EACH_BACKEND(test_list_filters)
 SK_TEST_EACH_BACKEND(test_scope)
+SK_TEST_EACH_BACKEND(test_scope_runs)
 SK_TEST_EACH_BACKEND(test_import)
 SK_TEST_EACH_BACKEND(test_remove)
 SK_TEST_EACH_BACKEND(test_register_shapes)
@@ -1190,6 +1252,7 @@ int main(void)
 	    cmocka_unit_test(test_update_dispose_history_all),
 	    cmocka_unit_test(test_list_filters_all),
 	    cmocka_unit_test(test_scope_all),
+	    cmocka_unit_test(test_scope_runs_all),
 	    cmocka_unit_test(test_import_all),
 	    cmocka_unit_test(test_remove_all),
 	    cmocka_unit_test(test_register_shapes_all),

@@ -1,11 +1,14 @@
 /*
  * Tests of the web UI's escaping writer and template renderer (src/web/html.c):
  * every value is escaped, fragments pass as rendered, sections, catalog
- * sentences in both languages, and every catalog key any template names exists.
+ * sentences in both languages, and every catalog key any template names exists;
+ * the compiled form (sk_html_compile): escaping, sections, the catalog, and
+ * the faults refused when a template is compiled rather than at render.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +147,141 @@ static void test_unknown_template(void **state)
 	assert_non_null(strstr(sk_html_asset_url("app.css"), "/static/app-"));
 }
 
+/* A test template compiled from text; the test fails with the compiler's message if refused. */
+static sk_html_tmpl *compiled(const char *text)
+{
+	sk_html_tmpl *t = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_html_compile("t", text, &t, &err) != SK_OK)
+		fail_msg("refused: %s", err.data);
+	sk_buf_free(&err);
+	return t;
+}
+
+static char *rendered(const sk_html_tmpl *t, sk_lang l, const sk_tv *v, size_t nv)
+{
+	sk_html_frag out = SK_HTML_FRAG_INIT;
+	assert_int_equal(sk_html_render_tmpl(&out, t, l, v, nv), SK_OK);
+	return sk_buf_detach(&out.b);
+}
+
+/* The compiled form escapes every text value, in text and in attributes; a fragment passes. */
+static void test_compiled_escapes_by_construction(void **state)
+{
+	(void)state;
+	sk_html_tmpl *t = compiled("<a href=\"{{u}}\" title='{{u}}'>{{x}}</a>{{f}}");
+	sk_html_frag f = SK_HTML_FRAG_INIT;
+	sk_tv inner[] = {SK_TV("u", "<i>")};
+	sk_html_tmpl *i = compiled("<b>{{u}}</b>");
+	assert_int_equal(sk_html_render_tmpl(&f, i, SK_LANG_JA, inner, 1), SK_OK);
+	sk_tv v[] = {SK_TV("u", "\"' onmouseover=x javascript:y"), SK_TV("x", "<script>{{u}}"),
+	             SK_TF("f", &f)};
+	char *s = rendered(t, SK_LANG_EN, v, 3);
+	assert_string_equal(s, "<a href=\"&quot;&#39; onmouseover=x javascript:y\" "
+	                       "title='&quot;&#39; onmouseover=x javascript:y'>"
+	                       "&lt;script&gt;{{u}}</a><b>&lt;i&gt;</b>");
+	free(s);
+	sk_html_frag_free(&f);
+	sk_html_tmpl_free(i);
+	sk_html_tmpl_free(t);
+}
+
+/* Sections, nested and inverted; a value not given is not set and writes nothing. */
+static void test_compiled_sections(void **state)
+{
+	(void)state;
+	sk_html_tmpl *t = compiled("[{{#a}}A{{#b}}B{{b}}{{/b}}{{^b}}nob{{/b}}{{/a}}"
+	                           "{{^a}}noa{{/a}}|{{c}}]");
+	sk_tv none[] = {SK_TV("a", NULL)};
+	char *s = rendered(t, SK_LANG_JA, none, 1);
+	assert_string_equal(s, "[noa|]");
+	free(s);
+	sk_tv empty[] = {SK_TV("a", "1"), SK_TV("b", "")}; /* empty text: not set */
+	s = rendered(t, SK_LANG_JA, empty, 2);
+	assert_string_equal(s, "[Anob|]");
+	free(s);
+	sk_tv both[] = {SK_TV("b", "x<"), SK_TV("a", "1"), SK_TV("c", "c"), SK_TV("zz", "unused")};
+	s = rendered(t, SK_LANG_JA, both, 4);
+	assert_string_equal(s, "[ABx&lt;|c]");
+	free(s);
+	/* The same call again: the remembered binding gives the same page. */
+	for (int k = 0; k < 3; k++) {
+		s = rendered(t, SK_LANG_JA, both, 4);
+		assert_string_equal(s, "[ABx&lt;|c]");
+		free(s);
+	}
+	/* A name given twice: the first wins, remembered or not. */
+	sk_tv twice[] = {SK_TV("c", "first"), SK_TV("c", "second")};
+	for (int k = 0; k < 2; k++) {
+		s = rendered(t, SK_LANG_JA, twice, 2);
+		assert_string_equal(s, "[noa|first]");
+		free(s);
+	}
+	/* More call sites than the renderer remembers (names at distinct addresses, not
+	 * literals here): each still binds by name, twice over. */
+	static char names[20][2] = {"c", "c", "c", "c", "c", "c", "c", "c", "c", "c",
+	                            "c", "c", "c", "c", "c", "c", "c", "c", "c", "c"};
+	for (int round = 0; round < 2; round++)
+		for (size_t k = 0; k < 20; k++) {
+			char want[16], val[8];
+			snprintf(want, sizeof(want), "[noa|%zu]", k);
+			snprintf(val, sizeof(val), "%zu", k);
+			sk_tv site[] = {{names[k], val, NULL}};
+			s = rendered(t, SK_LANG_JA, site, 1);
+			assert_string_equal(s, want);
+			free(s);
+		}
+	sk_html_tmpl_free(t);
+}
+
+/* Catalog sentences are resolved when compiled, in both languages, escaped. */
+static void test_compiled_catalog(void **state)
+{
+	(void)state;
+	sk_html_tmpl *t = compiled("<a>{{t:UI_LOGIN_TITLE}}</a>");
+	char *ja = rendered(t, SK_LANG_JA, NULL, 0), *en = rendered(t, SK_LANG_EN, NULL, 0);
+	assert_string_equal(ja, "<a>ログイン</a>");
+	assert_string_equal(en, "<a>Log in</a>");
+	free(ja);
+	free(en);
+	sk_html_tmpl_free(t);
+}
+
+/* What cannot render is refused when compiled (at build and start), naming the line. */
+static void test_compiled_refusals(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "x\n{{t:UI_NO_SUCH_KEY}}",  /* a catalog key the catalog lacks */
+	    "{{#a}}open",               /* a section not closed */
+	    "{{/a}}",                   /* closed, never opened */
+	    "{{#a}}{{#b}}{{/a}}{{/b}}", /* crossed */
+	    "{{a b}}",                  /* not a name */
+	    "{{}}",                     /* empty */
+	    "{{Name}}",                 /* names are lower case; keys upper */
+	    "{{t:ui_login}}",           /* a key in lower case */
+	    "text {{a",                 /* a tag without its end */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sk_html_tmpl *t = (sk_html_tmpl *)1;
+		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		if (sk_html_compile("bad", bad[i], &t, &err) != SK_ERR_INVALID)
+			fail_msg("accepted: %s", bad[i]);
+		assert_null(t);
+		assert_non_null(strstr(err.data, "template bad, line "));
+		sk_buf_free(&err);
+	}
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_html_tmpl *t = NULL;
+	assert_int_equal(sk_html_compile("bad", "a\nb\n{{t:UI_NO_SUCH_KEY}}", &t, &err),
+	                 SK_ERR_INVALID);
+	assert_non_null(strstr(err.data, "line 3"));
+	sk_buf_free(&err);
+	/* Every built-in template compiles: the server's start check. */
+	assert_int_equal(sk_html_init(&err), SK_OK);
+	sk_buf_free(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +292,10 @@ int main(void)
 	    cmocka_unit_test(test_every_template_key_exists),
 	    cmocka_unit_test(test_no_inline_script_or_style),
 	    cmocka_unit_test(test_unknown_template),
+	    cmocka_unit_test(test_compiled_escapes_by_construction),
+	    cmocka_unit_test(test_compiled_sections),
+	    cmocka_unit_test(test_compiled_catalog),
+	    cmocka_unit_test(test_compiled_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
