@@ -726,6 +726,20 @@ out:
 	return e;
 }
 
+/*
+ * Makes the transaction just begun read one snapshot throughout, while
+ * appends go on: PostgreSQL's REPEATABLE READ (an SQLite read transaction is
+ * one snapshot already). Inside the caller's transaction (outer) the
+ * caller's snapshot is the one read.
+ */
+static sk_err one_snapshot(sk_store *s, bool outer, sk_buf *err)
+{
+	if (outer || strcmp(sk_store_backend(s), "postgresql") != 0)
+		return SK_OK;
+	return sk_store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0, NULL,
+	                     err);
+}
+
 sk_err sk_audit_verify_store(sk_store *s, const sk_audit_verify_opts *o, sk_audit_verify_result *r,
                              sk_buf *err)
 {
@@ -742,9 +756,7 @@ sk_err sk_audit_verify_store(sk_store *s, const sk_audit_verify_opts *o, sk_audi
 	if (e)
 		return e;
 	/* One snapshot for head, checkpoints and entries, while appends go on. */
-	if (!outer && strcmp(sk_store_backend(s), "postgresql") == 0)
-		e = sk_store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0,
-		                  NULL, err);
+	e = one_snapshot(s, outer, err);
 	if (!e)
 		e = log_verifier(s, o, &v, &have_v, &g, err);
 	if (!e && !have_v && o->nnotes)
@@ -865,9 +877,7 @@ sk_err sk_audit_export(sk_store *s, FILE *out, sk_buf *err)
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if (!outer && strcmp(sk_store_backend(s), "postgresql") == 0)
-		e = sk_store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0,
-		                  NULL, err);
+	e = one_snapshot(s, outer, err);
 	sk_err eo = e ? e : sk_store_meta_get(s, "audit.origin", &origin, err);
 	sk_err ev = e ? e : sk_store_meta_get(s, "audit.vkey", &vkey, err);
 	if (!e && eo && eo != SK_ERR_NOT_FOUND)

@@ -56,28 +56,31 @@ const char *sk_err_str_ja(sk_err e) { return valid(e) ? err_table[e].ja : "ä¸æ˜
 int sk_err_http_status(sk_err e) { return valid(e) ? err_table[e].http : 500; }
 int sk_err_exit_code(sk_err e) { return valid(e) ? err_table[e].exit : 70; }
 
+/* sk_fail and sk_fail_at: the message in err (if any), naming field. */
+static void vfail(struct sk_buf *err, const char *field, const char *fmt, va_list ap)
+{
+	if (!err)
+		return;
+	sk_buf_reset(err);
+	/* A message too long for the buffer's cap is cut, never dropped. */
+	(void)sk_buf_vaddf(err, fmt, ap);
+	err->field = field;
+}
+
 sk_err sk_fail(struct sk_buf *err, sk_err code, const char *fmt, ...)
 {
-	if (err) {
-		va_list ap;
-		sk_buf_reset(err);
-		va_start(ap, fmt);
-		/* A message too long for the buffer's cap is cut, never dropped. */
-		(void)sk_buf_vaddf(err, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(err, NULL, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
 sk_err sk_fail_at(struct sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
 {
-	if (err) {
-		va_list ap;
-		sk_buf_reset(err);
-		va_start(ap, fmt);
-		(void)sk_buf_vaddf(err, fmt, ap);
-		va_end(ap);
-		err->field = field;
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(err, field, fmt, ap);
+	va_end(ap);
 	return code;
 }

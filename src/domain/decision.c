@@ -32,16 +32,11 @@ struct facts {
 	int64_t updated_at;
 };
 
-/*
- * The asset's classification, flags, zone and type through the one input
- * parser (sk_decide_input_parse), so that a stored asset is decided by the
- * same rules as the same values given to `sekisho decide`.
- */
-static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
+sk_err sk_decision_asset_input(const sk_policy *p, const sk_asset *a, const char *action,
+                               sk_decide_input *in, sk_buf *why)
 {
-	struct facts *f = ctx;
 	const sk_decide_kv kv[] = {
-	    {"action", f->action},
+	    {"action", action},
 	    {"conf", a->conf},
 	    {"integ", a->integ},
 	    {"avail", a->avail},
@@ -50,8 +45,15 @@ static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 	    {"zone", a->zone && *a->zone ? a->zone : NULL},
 	    {"asset_type", a->type && *a->type ? a->type : NULL},
 	};
+	return sk_decide_input_parse(p, kv, sizeof(kv) / sizeof(kv[0]), in, why);
+}
+
+/* The asset's facts (sk_decision_asset_input) and when it was last changed. */
+static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
+{
+	struct facts *f = ctx;
 	sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_decide_input_parse(f->pol, kv, sizeof(kv) / sizeof(kv[0]), f->in, &why);
+	sk_err e = sk_decision_asset_input(f->pol, a, f->action, f->in, &why);
 	if (e)
 		e = sk_fail(err, SK_ERR_CONFLICT, "the asset does not fit the profile: %s",
 		            why.data ? why.data : "");

@@ -47,6 +47,18 @@ void sk_decision_made_init(sk_decision_made *m);
 void sk_decision_made_free(sk_decision_made *m);
 
 /*
+ * The decision input for action (a SPEC §3 action name) on asset a: its
+ * classification, flags, zone and type through the one input parser
+ * (sk_decide_input_parse), so that a stored asset is decided by the same
+ * rules as the same values given to `sekisho decide`. No actor role. On
+ * SK_ERR_INVALID (the asset does not fit p's scheme) why, when not NULL,
+ * says which value.
+ */
+struct sk_asset;
+sk_err sk_decision_asset_input(const sk_policy *p, const struct sk_asset *a, const char *action,
+                               sk_decide_input *in, sk_buf *why);
+
+/*
  * Decides action (a SPEC §3 action name) on asset id for actor, whose roles
  * (a mask of 1u << sk_role) give the actor role: the most senior one held,
  * in SPEC order, under c's profile. Reads only; m (reset

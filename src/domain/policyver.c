@@ -17,18 +17,22 @@
 	"id, source, city, kind, title, issued, scope, sha256, status, imported_by, "              \
 	"imported_at, activated_by, activated_at, request_id"
 
-/* The root unit: where policy.import must be held (the policy binds the whole city). */
-static sk_err root_unit(sk_store *s, int64_t *out, sk_buf *err)
+/*
+ * Whether c may import and activate policies: policy.import held at the root
+ * unit (the policy binds the whole city); on a bare database (no unit yet)
+ * the operator only.
+ */
+static sk_err require_import(sk_ctx *c, sk_buf *err)
 {
-	*out = 0;
-	sk_err e = sk_store_query_int(s, "SELECT id FROM org_unit WHERE parent_id IS NULL", NULL, 0,
-	                              out, err);
+	int64_t root = 0;
+	sk_err e = sk_store_query_int(c->store, "SELECT id FROM org_unit WHERE parent_id IS NULL",
+	                              NULL, 0, &root, err);
 	if (e == SK_ERR_NOT_FOUND) {
 		if (err)
 			sk_buf_reset(err);
-		e = SK_OK; /* a bare database: the operator only */
+		e = SK_OK;
 	}
-	return e;
+	return e ? e : sk_authz_require_cap(c, SK_CAP_POLICY_IMPORT, root, err);
 }
 
 /* A SHA-256 as 64 lowercase hex digits. */
@@ -185,10 +189,7 @@ sk_err sk_policyver_import(sk_ctx *c, const char *source, const char *text, size
                            int64_t *id_out, sk_buf *err)
 {
 	*id_out = 0;
-	int64_t root = 0;
-	sk_err e = root_unit(c->store, &root, err);
-	if (!e)
-		e = sk_authz_require_cap(c, SK_CAP_POLICY_IMPORT, root, err);
+	sk_err e = require_import(c, err);
 	if (e)
 		return e;
 	sk_policy *p = NULL;
@@ -384,10 +385,7 @@ sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf
 {
 	if (request_out)
 		*request_out = 0;
-	int64_t root = 0;
-	sk_err e = root_unit(c->store, &root, err);
-	if (!e)
-		e = sk_authz_require_cap(c, SK_CAP_POLICY_IMPORT, root, err);
+	sk_err e = require_import(c, err);
 	if (e)
 		return e;
 	version_row v = {.text = SK_BUF_INIT(SK_POLICYVER_TEXT_MAX + 1)};

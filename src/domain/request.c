@@ -696,18 +696,7 @@ static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 {
 	(void)err;
 	struct facts_ctx *f = ctx;
-	const sk_decide_kv kv[] = {
-	    {"action", sk_action_name(f->act)},
-	    {"conf", a->conf},
-	    {"integ", a->integ},
-	    {"avail", a->avail},
-	    {"mynumber", a->mynumber ? "true" : "false"},
-	    {"personal", a->personal ? "true" : "false"},
-	    {"zone", a->zone && *a->zone ? a->zone : NULL},
-	    {"asset_type", a->type && *a->type ? a->type : NULL},
-	};
-	f->ok =
-	    sk_decide_input_parse(f->pol, kv, sizeof(kv) / sizeof(kv[0]), &f->in, NULL) == SK_OK;
+	f->ok = sk_decision_asset_input(f->pol, a, sk_action_name(f->act), &f->in, NULL) == SK_OK;
 	for (int r = 0; f->ok && r < SK_ROLE__COUNT; r++)
 		if (f->roles & (1u << r)) {
 			f->in.actor_role = (sk_role)r;

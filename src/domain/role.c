@@ -265,7 +265,12 @@ static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, 
 	return audit_grant(c, "role.grant", login, r, &u, true, err);
 }
 
-sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role, const char *unit, sk_buf *err)
+typedef sk_err (*role_change_fn)(sk_ctx *c, const char *login, const sk_role_info *r,
+                                 const char *unit, sk_buf *err);
+
+/* Names role r, then runs change in a transaction of its own (or the caller's). */
+static sk_err change_in_txn(sk_ctx *c, const char *login, const char *role, const char *unit,
+                            role_change_fn change, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_role_info *r;
@@ -274,11 +279,16 @@ sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role, const char 
 		return e;
 	if ((e = sk_store_begin(s, err)))
 		return e;
-	if ((e = grant_in_txn(c, login, r, unit, err))) {
+	if ((e = change(c, login, r, unit, err))) {
 		sk_store_rollback(s);
 		return e;
 	}
 	return sk_store_commit(s, err);
+}
+
+sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role, const char *unit, sk_buf *err)
+{
+	return change_in_txn(c, login, role, unit, grant_in_txn, err);
 }
 
 static sk_err revoke_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, const char *unit,
@@ -326,18 +336,7 @@ static sk_err revoke_in_txn(sk_ctx *c, const char *login, const sk_role_info *r,
 
 sk_err sk_role_revoke(sk_ctx *c, const char *login, const char *role, const char *unit, sk_buf *err)
 {
-	sk_store *s = c->store;
-	const sk_role_info *r;
-	sk_err e = sk_role_lookup(role, &r, err);
-	if (e)
-		return e;
-	if ((e = sk_store_begin(s, err)))
-		return e;
-	if ((e = revoke_in_txn(c, login, r, unit, err))) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
+	return change_in_txn(c, login, role, unit, revoke_in_txn, err);
 }
 
 struct list_ctx {

@@ -39,6 +39,16 @@ static void answer_asset(sk_http_rctx *r, int status, int64_t id)
 
 void sk_api_asset_get(sk_http_rctx *r) { answer_asset(r, 200, r->id); }
 
+/* A write's answer: the error e, or the asset id as it now stands. Frees err. */
+static void reply_asset(sk_http_rctx *r, sk_err e, sk_buf *err, int status, int64_t id)
+{
+	if (e)
+		sk_http_reply_fail(r, e, err);
+	else
+		answer_asset(r, status, id);
+	sk_buf_free(err);
+}
+
 void sk_api_asset_add(sk_http_rctx *r)
 {
 	sk_asset_input in;
@@ -49,11 +59,7 @@ void sk_api_asset_add(sk_http_rctx *r)
 	sk_http_ctx(r, &c);
 	sk_err e = sk_asset_add(&c, &in, &id, &err);
 	sk_ctx_fini(&c);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		answer_asset(r, 201, id);
-	sk_buf_free(&err);
+	reply_asset(r, e, &err, 201, id);
 }
 
 void sk_api_asset_update(sk_http_rctx *r)
@@ -65,11 +71,7 @@ void sk_api_asset_update(sk_http_rctx *r)
 	sk_http_ctx(r, &c);
 	sk_err e = sk_asset_update(&c, r->id, &in, &err);
 	sk_ctx_fini(&c);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		answer_asset(r, 200, r->id);
-	sk_buf_free(&err);
+	reply_asset(r, e, &err, 200, r->id);
 }
 
 void sk_api_asset_dispose(sk_http_rctx *r)
@@ -81,11 +83,7 @@ void sk_api_asset_dispose(sk_http_rctx *r)
 	                            sk_http_field_text(r, "operator"),
 	                            sk_http_field_text(r, "record"), &err);
 	sk_ctx_fini(&c);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		answer_asset(r, 200, r->id);
-	sk_buf_free(&err);
+	reply_asset(r, e, &err, 200, r->id);
 }
 
 void sk_api_asset_remove(sk_http_rctx *r)
@@ -95,12 +93,9 @@ void sk_api_asset_remove(sk_http_rctx *r)
 	sk_http_ctx(r, &c);
 	sk_err e = sk_asset_remove(&c, r->id, sk_http_field_text(r, "reason"), &err);
 	sk_ctx_fini(&c);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		sk_http_reply_json(r, 200,
-		                   json_pack("{s:I, s:b}", "id", (json_int_t)r->id, "removed", 1));
-	sk_buf_free(&err);
+	sk_http_reply_result(r, e, &err, 200,
+	                     e ? NULL
+	                       : json_pack("{s:I, s:b}", "id", (json_int_t)r->id, "removed", 1));
 }
 
 void sk_api_asset_history(sk_http_rctx *r)
@@ -111,11 +106,7 @@ void sk_api_asset_history(sk_http_rctx *r)
 	sk_http_ctx(r, &c);
 	sk_err e = sk_asset_history(&c, r->id, &j, &err);
 	sk_ctx_fini(&c);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		sk_http_reply_json(r, 200, j);
-	sk_buf_free(&err);
+	sk_http_reply_result(r, e, &err, 200, j);
 }
 
 /* Appends the asset to the array text being built (ctx: the sk_buf, after its '['). */

@@ -38,11 +38,7 @@ void sk_api_audit_list(sk_http_rctx *r)
 	sk_http_ctx(r, &c);
 	sk_err e = sk_audit_view_list(&c, after, limit, &j, &err);
 	sk_ctx_fini(&c);
-	if (e)
-		sk_http_reply_fail(r, e, &err);
-	else
-		sk_http_reply_json(r, 200, j);
-	sk_buf_free(&err);
+	sk_http_reply_result(r, e, &err, 200, j);
 }
 
 void sk_api_audit_verify_finish(sk_http_rctx *r, sk_err e, const sk_audit_verify_result *res,

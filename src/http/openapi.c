@@ -25,6 +25,19 @@
 #include "../domain/schema.h"
 #include "http_int.h"
 
+/* Adds f's titles and descriptions (en, ja) and its 機密性3-detail mark to schema s (NULL: none).
+ */
+static json_t *described(json_t *s, const sk_field *f)
+{
+	if (s)
+		json_object_update_new(s, json_pack("{s:s, s:s, s:s, s:s}", "title", f->en,
+		                                    "x-title-ja", f->ja, "description", f->help_en,
+		                                    "x-description-ja", f->help_ja));
+	if (s && (f->flags & SK_FF_DETAIL))
+		json_object_set_new(s, "x-sekisho-detail", json_true());
+	return s;
+}
+
 /* A field's JSON Schema, with both titles and its limits (from the domain's schema). */
 static json_t *field_schema(const sk_field *f)
 {
@@ -60,13 +73,7 @@ static json_t *field_schema(const sk_field *f)
 			json_object_set_new(s, "format", json_string("password"));
 		break;
 	}
-	if (s)
-		json_object_update_new(s, json_pack("{s:s, s:s, s:s, s:s}", "title", f->en,
-		                                    "x-title-ja", f->ja, "description", f->help_en,
-		                                    "x-description-ja", f->help_ja));
-	if (s && (f->flags & SK_FF_DETAIL))
-		json_object_set_new(s, "x-sekisho-detail", json_true());
-	return s;
+	return described(s, f);
 }
 
 /* What a record's field looks like in an answer: a level is a number, text may be null. */
@@ -95,13 +102,7 @@ static json_t *answer_field_schema(const sk_field *f)
 		s = json_pack("{s:[s,s]}", "type", "string", "null");
 		break;
 	}
-	if (s)
-		json_object_update_new(s, json_pack("{s:s, s:s, s:s, s:s}", "title", f->en,
-		                                    "x-title-ja", f->ja, "description", f->help_en,
-		                                    "x-description-ja", f->help_ja));
-	if (s && (f->flags & SK_FF_DETAIL))
-		json_object_set_new(s, "x-sekisho-detail", json_true());
-	return s;
+	return described(s, f);
 }
 
 /* The record schemas answers.json may name in "$fields". */

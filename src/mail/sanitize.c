@@ -204,31 +204,41 @@ static sk_err escape_invisible(const char *s, size_t n, sk_buf *out)
 
 /* ---- headers ---- */
 
+/*
+ * Copies p (n bytes) into out, turning each esc followed by two hex digits
+ * into that byte (RFC 2047 Q: '=', with '_' for a space; RFC 2231: '%').
+ * Anything else, a malformed escape included, is copied as it is.
+ */
+static sk_err unescape_hex(const char *p, size_t n, char esc, bool underscore_space, sk_buf *out)
+{
+	sk_err e = SK_OK;
+	for (size_t i = 0; i < n && !e; i++) {
+		if (underscore_space && p[i] == '_') {
+			e = sk_buf_addc(out, ' ');
+		} else if (p[i] == esc && i + 2 < n + 0 && g_ascii_isxdigit(p[i + 1]) &&
+		           g_ascii_isxdigit(p[i + 2])) {
+			e = sk_buf_addc(out, (char)(g_ascii_xdigit_value(p[i + 1]) * 16 +
+			                            g_ascii_xdigit_value(p[i + 2])));
+			i += 2;
+		} else {
+			e = sk_buf_addc(out, p[i]);
+		}
+	}
+	return e;
+}
+
 /* Decodes RFC 2047 B or Q text into out (bytes, not yet a charset). */
 static sk_err decode_ew_payload(char enc, const char *p, size_t n, sk_buf *out)
 {
-	sk_err e = SK_OK;
-	if (enc == 'Q' || enc == 'q') {
-		for (size_t i = 0; i < n && !e; i++) {
-			if (p[i] == '_') {
-				e = sk_buf_addc(out, ' ');
-			} else if (p[i] == '=' && i + 2 < n + 0 && g_ascii_isxdigit(p[i + 1]) &&
-			           g_ascii_isxdigit(p[i + 2])) {
-				e = sk_buf_addc(out, (char)(g_ascii_xdigit_value(p[i + 1]) * 16 +
-				                            g_ascii_xdigit_value(p[i + 2])));
-				i += 2;
-			} else {
-				e = sk_buf_addc(out, p[i]);
-			}
-		}
-		return e;
-	}
+	if (enc == 'Q' || enc == 'q')
+		return unescape_hex(p, n, '=', true, out);
 	/*
 	 * Base64 through GLib's decoder, which is lenient as headers need: stray
 	 * characters skipped, missing padding tolerated. Three bytes per four
 	 * characters is room enough.
 	 */
-	if ((e = sk_buf_grow(out, n / 4 * 3 + 3)))
+	sk_err e = sk_buf_grow(out, n / 4 * 3 + 3);
+	if (e)
 		return e;
 	gint state = 0;
 	guint save = 0;
@@ -644,23 +654,6 @@ static void add_removed(run *r, const char *name, const char *type, uint64_t siz
 	sk_buf_free(&shown);
 }
 
-/* Percent-decodes an RFC 2231 extended value into out. */
-static sk_err pct_decode(const char *p, size_t n, sk_buf *out)
-{
-	sk_err e = SK_OK;
-	for (size_t i = 0; i < n && !e; i++) {
-		if (p[i] == '%' && i + 2 < n + 0 && g_ascii_isxdigit(p[i + 1]) &&
-		    g_ascii_isxdigit(p[i + 2])) {
-			e = sk_buf_addc(out, (char)(g_ascii_xdigit_value(p[i + 1]) * 16 +
-			                            g_ascii_xdigit_value(p[i + 2])));
-			i += 2;
-		} else {
-			e = sk_buf_addc(out, p[i]);
-		}
-	}
-	return e;
-}
-
 #define MAX_SEGMENTS 64
 
 /*
@@ -754,7 +747,8 @@ static bool raw_param(run *r, const char *raw, const char *want, sk_buf *out)
 					v = q2 + 1;
 				}
 			}
-			if (seg[i].ext ? pct_decode(v, vn, &bytes) : sk_buf_add(&bytes, v, vn))
+			if (seg[i].ext ? unescape_hex(v, vn, '%', false, &bytes)
+			               : sk_buf_add(&bytes, v, vn))
 				break;
 		}
 		found =

@@ -51,16 +51,6 @@ static sk_err render(const sk_ynode *n, sk_buf *out)
 	return e ? e : sk_buf_addc(out, '}');
 }
 
-static const sk_ynode *get(const sk_ynode *map, const char *key)
-{
-	if (!map || map->type != SK_YN_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->len; i++)
-		if (strcmp(map->keys[i]->s, key) == 0)
-			return map->vals[i];
-	return NULL;
-}
-
 static bool same(const sk_ynode *a, const sk_ynode *b, sk_buf *x, sk_buf *y)
 {
 	sk_buf_reset(x);
@@ -74,7 +64,7 @@ static bool same(const sk_ynode *a, const sk_ynode *b, sk_buf *x, sk_buf *y)
 static const sk_ynode *rule_by_id(const sk_ynode *rules, const char *id)
 {
 	for (size_t i = 0; rules && rules->type == SK_YN_SEQ && i < rules->len; i++) {
-		const sk_ynode *v = get(rules->items[i], "id");
+		const sk_ynode *v = sk_ynode_get(rules->items[i], "id");
 		if (v && v->type == SK_YN_SCALAR && strcmp(v->s, id) == 0)
 			return rules->items[i];
 	}
@@ -87,7 +77,7 @@ static const sk_ynode *rule_by_id(const sk_ynode *rules, const char *id)
  */
 static sk_err head(const char *what, const sk_ynode *r, const sk_policy *p, sk_buf *out)
 {
-	const sk_ynode *id = get(r, "id"), *act = get(r, "action");
+	const sk_ynode *id = sk_ynode_get(r, "id"), *act = sk_ynode_get(r, "action");
 	sk_err e = sk_buf_addf(out, "%s rule %s (", what, id ? id->s : "?");
 	if (!e && act && act->type == SK_YN_SCALAR)
 		e = sk_buf_adds(out, act->s);
@@ -116,10 +106,10 @@ static sk_err changed_keys(const sk_ynode *a, const sk_ynode *b, sk_buf *x, sk_b
 		const sk_ynode *m = side ? b : a, *o = side ? a : b;
 		for (size_t i = 0; !e && i < m->len; i++) {
 			const char *k = m->keys[i]->s;
-			if (side && get(a, k))
+			if (side && sk_ynode_get(a, k))
 				continue; /* listed from a's side already */
-			const sk_ynode *va = side ? get(o, k) : m->vals[i];
-			const sk_ynode *vb = side ? m->vals[i] : get(o, k);
+			const sk_ynode *va = side ? sk_ynode_get(o, k) : m->vals[i];
+			const sk_ynode *vb = side ? m->vals[i] : sk_ynode_get(o, k);
 			if (same(va, vb, x, y))
 				continue;
 			e = sk_buf_addf(out, "  %s: %s -> %s\n", k, x->data ? x->data : "-",
@@ -146,10 +136,10 @@ sk_err sk_policy_diff(const char *an, const char *a, size_t alen, const char *bn
 	e = sk_yaml_parse(an, a, alen, &arena, &ra, diag);
 	if (!e)
 		e = sk_yaml_parse(bn, b, blen, &arena, &rb, diag);
-	const sk_ynode *rules_a = get(ra, "rules"), *rules_b = get(rb, "rules");
+	const sk_ynode *rules_a = sk_ynode_get(ra, "rules"), *rules_b = sk_ynode_get(rb, "rules");
 	/* Removed and changed, in a's order; then added, in b's order. */
 	for (size_t i = 0; !e && rules_a && i < rules_a->len; i++) {
-		const sk_ynode *r = rules_a->items[i], *id = get(r, "id");
+		const sk_ynode *r = rules_a->items[i], *id = sk_ynode_get(r, "id");
 		const sk_ynode *o = id ? rule_by_id(rules_b, id->s) : NULL;
 		if (!o)
 			e = head("removed", r, pa, out);
@@ -163,7 +153,7 @@ sk_err sk_policy_diff(const char *an, const char *a, size_t alen, const char *bn
 			e = changed_keys(r, o, &x, &y, out);
 	}
 	for (size_t i = 0; !e && rules_b && i < rules_b->len; i++) {
-		const sk_ynode *r = rules_b->items[i], *id = get(r, "id");
+		const sk_ynode *r = rules_b->items[i], *id = sk_ynode_get(r, "id");
 		if (id && rule_by_id(rules_a, id->s))
 			continue;
 		e = head("added", r, pb, out);
@@ -175,9 +165,9 @@ sk_err sk_policy_diff(const char *an, const char *a, size_t alen, const char *bn
 		const sk_ynode *m = side ? rb : ra;
 		for (size_t i = 0; !e && m && m->type == SK_YN_MAP && i < m->len; i++) {
 			const char *k = m->keys[i]->s;
-			if (strcmp(k, "rules") == 0 || (side && get(ra, k)))
+			if (strcmp(k, "rules") == 0 || (side && sk_ynode_get(ra, k)))
 				continue;
-			if (!same(get(ra, k), get(rb, k), &x, &y))
+			if (!same(sk_ynode_get(ra, k), sk_ynode_get(rb, k), &x, &y))
 				e = sk_buf_addf(out, "changed section %s\n", k);
 		}
 	}

@@ -45,6 +45,9 @@ struct sk_ynode {
 sk_err sk_yaml_parse(const char *name, const char *data, size_t len, sk_arena *a, sk_ynode **out,
                      sk_buf *diag);
 
+/* The value of key in map, or NULL (map NULL or not a MAP, or no such key). */
+const sk_ynode *sk_ynode_get(const sk_ynode *map, const char *key);
+
 /* --- the compiled profile --- */
 
 typedef struct sk_article {

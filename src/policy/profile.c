@@ -94,16 +94,6 @@ static bool want(ld *L, const sk_ynode *n, sk_ynode_type t, const char *what)
 	return false;
 }
 
-static const sk_ynode *mget(const sk_ynode *map, const char *key)
-{
-	if (!map || map->type != SK_YN_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->len; i++)
-		if (strcmp(map->keys[i]->s, key) == 0)
-			return map->vals[i];
-	return NULL;
-}
-
 static bool in_list(const char *const *list, const char *s)
 {
 	for (; list && *list; list++)
@@ -135,7 +125,7 @@ static bool keys_ok(ld *L, const sk_ynode *map, const char *what, const char *co
 				lerr(L, k->line, "duplicate key '%s' in %s", k->s, what);
 	}
 	for (; required && *required; required++)
-		if (!mget(map, *required))
+		if (!sk_ynode_get(map, *required))
 			lerr(L, map->line, "%s is missing '%s'", what, *required);
 	return true;
 }
@@ -143,7 +133,7 @@ static bool keys_ok(ld *L, const sk_ynode *map, const char *what, const char *co
 /* A required non-empty scalar copied into the policy; NULL (reported) otherwise. */
 static const char *get_str(ld *L, const sk_ynode *map, const char *key, const char *what)
 {
-	const sk_ynode *n = mget(map, key);
+	const sk_ynode *n = sk_ynode_get(map, key);
 	if (!n)
 		return NULL;
 	char w[160];
@@ -338,8 +328,8 @@ static void load_city(ld *L, const sk_ynode *n)
 	p->city_source = get_str(L, n, "source", "city");
 	p->city_version = get_str(L, n, "version", "city");
 	if (p->city_id && !is_ident(p->city_id, true))
-		lerr(L, mget(n, "id")->line, "city id '%s' must use only a-z, 0-9, '_' and '-'",
-		     p->city_id);
+		lerr(L, sk_ynode_get(n, "id")->line,
+		     "city id '%s' must use only a-z, 0-9, '_' and '-'", p->city_id);
 }
 
 /*
@@ -354,10 +344,10 @@ static void load_document(ld *L, const sk_ynode *n)
 	if (!keys_ok(L, n, "document", allowed, required))
 		return;
 	sk_policy *p = L->p;
-	const sk_ynode *t = mget(n, "template");
+	const sk_ynode *t = sk_ynode_get(n, "template");
 	if (t)
 		get_bool(L, t, &p->doc_template, "'template' of document");
-	const sk_ynode *k = mget(n, "kind");
+	const sk_ynode *k = sk_ynode_get(n, "kind");
 	if (!k) /* keys_ok required it; said again for the reader (and the analyzer) */
 		return;
 	const sk_ynode *one[] = {k};
@@ -415,7 +405,7 @@ static void load_articles(ld *L, const sk_ynode *n)
 		if (!id || !title)
 			continue;
 		if (find_article(p, id)) {
-			lerr(L, mget(a, "id")->line, "duplicate article id '%s'", id);
+			lerr(L, sk_ynode_get(a, "id")->line, "duplicate article id '%s'", id);
 			continue;
 		}
 		sk_article *art = &p->articles[p->n_articles++];
@@ -469,7 +459,7 @@ static void load_axis(ld *L, const sk_ynode *n, sk_axis axis)
 		return;
 	sk_axis_def *ax = &L->p->axes[axis];
 	ax->title = get_str(L, n, "name", what);
-	const sk_ynode *lv = mget(n, "levels");
+	const sk_ynode *lv = sk_ynode_get(n, "levels");
 	if (!lv || !want(L, lv, SK_YN_SEQ, "levels"))
 		return;
 	if (lv->len == 0 || lv->len > SK_POLICY_MAX_LEVELS) {
@@ -488,7 +478,7 @@ static void load_axis(ld *L, const sk_ynode *n, sk_axis axis)
 		if (!id || !label)
 			continue;
 		if (strpbrk(id, "<>=, ")) {
-			lerr(L, mget(l, "id")->line,
+			lerr(L, sk_ynode_get(l, "id")->line,
 			     "level id '%s' may not contain '<', '>', '=', ',' or spaces", id);
 			continue;
 		}
@@ -496,7 +486,7 @@ static void load_axis(ld *L, const sk_ynode *n, sk_axis axis)
 		for (int j = 0; j < ax->n_levels; j++)
 			dup = dup || strcmp(ax->levels[j].id, id) == 0;
 		if (dup) {
-			lerr(L, mget(l, "id")->line, "duplicate level '%s' on axis %s", id,
+			lerr(L, sk_ynode_get(l, "id")->line, "duplicate level '%s' on axis %s", id,
 			     sk_axis_name(axis));
 			continue;
 		}
@@ -504,7 +494,7 @@ static void load_axis(ld *L, const sk_ynode *n, sk_axis axis)
 		lev->id = id;
 		lev->label = label;
 		lev->description = get_str(L, l, "description", "a level");
-		load_cites(L, mget(l, "cite"), false, &lev->n_cites, &lev->cites, NULL);
+		load_cites(L, sk_ynode_get(l, "cite"), false, &lev->n_cites, &lev->cites, NULL);
 	}
 }
 
@@ -515,11 +505,11 @@ static void load_classification(ld *L, const sk_ynode *n)
 	if (!keys_ok(L, n, "classification", allowed, required))
 		return;
 	for (int a = 0; a < SK_AXIS__COUNT; a++) {
-		const sk_ynode *ax = mget(n, sk_axis_name((sk_axis)a));
+		const sk_ynode *ax = sk_ynode_get(n, sk_axis_name((sk_axis)a));
 		if (ax)
 			load_axis(L, ax, (sk_axis)a);
 	}
-	const sk_ynode *sep = mget(n, "label_separator");
+	const sk_ynode *sep = sk_ynode_get(n, "label_separator");
 	if (sep && want(L, sep, SK_YN_SCALAR, "label_separator"))
 		L->p->label_separator = pstr(L, sep);
 }
@@ -551,9 +541,9 @@ static void load_roles(ld *L, const sk_ynode *n)
 		p->roles[r].title = get_str(L, v, "title", what);
 		p->roles[r].duties = get_str(L, v, "duties", what);
 		p->roles[r].reports_to = SK_ROLE_NONE;
-		reports[r] = mget(v, "reports_to");
-		load_cites(L, mget(v, "cite"), false, &p->roles[r].n_cites, &p->roles[r].cites,
-		           NULL);
+		reports[r] = sk_ynode_get(v, "reports_to");
+		load_cites(L, sk_ynode_get(v, "cite"), false, &p->roles[r].n_cites,
+		           &p->roles[r].cites, NULL);
 	}
 	for (int r = 0; r < SK_ROLE__COUNT; r++) {
 		const sk_ynode *rt = reports[r];
@@ -597,7 +587,7 @@ static void load_zones(ld *L, const sk_ynode *n)
 		L->p->zone_titles[z] = get_str(L, v, "name", "a zone");
 		unsigned nc;
 		const char **c;
-		load_cites(L, mget(v, "cite"), false, &nc, &c, NULL);
+		load_cites(L, sk_ynode_get(v, "cite"), false, &nc, &c, NULL);
 	}
 }
 
@@ -758,27 +748,27 @@ static void load_cond(ld *L, const sk_ynode *n, sk_cond *c, const char *what)
 		return;
 	c->nkeys = (unsigned)n->len;
 	for (int a = 0; a < SK_AXIS__COUNT; a++) {
-		const sk_ynode *v = mget(n, sk_axis_name((sk_axis)a));
+		const sk_ynode *v = sk_ynode_get(n, sk_axis_name((sk_axis)a));
 		if (v)
 			load_level_cond(L, v, (sk_axis)a, &c->level_mask[a]);
 	}
 	const sk_ynode *v;
 	bool b;
-	if ((v = mget(n, "mynumber")) && get_bool(L, v, &b, "mynumber"))
+	if ((v = sk_ynode_get(n, "mynumber")) && get_bool(L, v, &b, "mynumber"))
 		c->mynumber = b;
-	if ((v = mget(n, "personal")) && get_bool(L, v, &b, "personal"))
+	if ((v = sk_ynode_get(n, "personal")) && get_bool(L, v, &b, "personal"))
 		c->personal = b;
-	if ((v = mget(n, "zone")))
+	if ((v = sk_ynode_get(n, "zone")))
 		load_name_set(L, v, parse_zone_int, "zone", &c->zone_mask);
-	if ((v = mget(n, "actor_role")))
+	if ((v = sk_ynode_get(n, "actor_role")))
 		load_name_set(L, v, parse_role_int, "role", &c->role_mask);
-	if ((v = mget(n, "to_zone")))
+	if ((v = sk_ynode_get(n, "to_zone")))
 		load_name_set(L, v, parse_zone_int, "zone", &c->to_zone_mask);
 	/*
 	 * An unknown type (not given) satisfies every when: type condition and no
 	 * unless: one, so all type-conditioned rules stay in play.
 	 */
-	if ((v = mget(n, "asset_type")) &&
+	if ((v = sk_ynode_get(n, "asset_type")) &&
 	    load_name_set(L, v, parse_type_int, "asset type", &c->type_mask) &&
 	    strcmp(what, "when") == 0)
 		c->type_mask |= 1u << SK_ASSET_UNKNOWN;
@@ -844,8 +834,9 @@ static void load_approvers(ld *L, const sk_ynode *n, sk_rule *r, const char *wha
 
 static void check_rule_shape(ld *L, const sk_ynode *n, sk_rule *r)
 {
-	const sk_ynode *ap = mget(n, "approver") ? mget(n, "approver") : mget(n, "approvers"),
-	               *sg = mget(n, "safeguards"), *ex = mget(n, "exception");
+	const sk_ynode *ap = sk_ynode_get(n, "approver") ? sk_ynode_get(n, "approver")
+	                                                 : sk_ynode_get(n, "approvers"),
+	               *sg = sk_ynode_get(n, "safeguards"), *ex = sk_ynode_get(n, "exception");
 	const char *d = sk_decision_name(r->decision);
 	switch (r->decision) {
 	case SK_DEC_ALLOW:
@@ -912,13 +903,13 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 	if (id)
 		r->id = id;
 	if (id && !is_ident(r->id, false))
-		lerr(L, mget(n, "id")->line,
+		lerr(L, sk_ynode_get(n, "id")->line,
 		     "rule id '%s' must use only letters, digits, '_', '-', '.' and ':'", r->id);
 	char what[200];
 	snprintf(what, sizeof(what), "rule '%s'", r->id);
 
 	const sk_ynode *v;
-	if ((v = mget(n, "action"))) {
+	if ((v = sk_ynode_get(n, "action"))) {
 		size_t c = scalar_count(L, v, "action");
 		if (v->type == SK_YN_SEQ && v->len == 0)
 			lerr(L, v->line, "%s: action is an empty list", what);
@@ -932,24 +923,24 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 		}
 	}
 	bool have_decision = false;
-	if ((v = mget(n, "decision")) && want(L, v, SK_YN_SCALAR, "decision") &&
+	if ((v = sk_ynode_get(n, "decision")) && want(L, v, SK_YN_SCALAR, "decision") &&
 	    !(have_decision = sk_decision_parse(v->s, &r->decision) == SK_OK))
 		lerr(L, v->line,
 		     "unknown decision '%s' (allow, allow_with_safeguards, require_approval, "
 		     "forbid)",
 		     v->s);
-	if ((v = mget(n, "exception")))
+	if ((v = sk_ynode_get(n, "exception")))
 		get_bool(L, v, &r->exception, "exception");
-	if ((v = mget(n, "proviso")))
+	if ((v = sk_ynode_get(n, "proviso")))
 		get_bool(L, v, &r->proviso, "proviso");
-	if ((v = mget(n, "approver")) && mget(n, "approvers"))
-		lerr(L, mget(n, "approvers")->line, "%s: give approver or approvers, not both",
-		     what);
+	if ((v = sk_ynode_get(n, "approver")) && sk_ynode_get(n, "approvers"))
+		lerr(L, sk_ynode_get(n, "approvers")->line,
+		     "%s: give approver or approvers, not both", what);
 	else if (v && approver_role(L, v, &r->approver))
 		r->approvers[0] = r->approver, r->n_approvers = 1;
-	else if ((v = mget(n, "approvers")))
+	else if ((v = sk_ynode_get(n, "approvers")))
 		load_approvers(L, v, r, what);
-	if ((v = mget(n, "safeguards"))) {
+	if ((v = sk_ynode_get(n, "safeguards"))) {
 		size_t c = scalar_count(L, v, "safeguards");
 		for (size_t i = 0; i < c; i++) {
 			const sk_ynode *s = scalar_at(v, i);
@@ -960,19 +951,20 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 				r->safeguards |= 1u << sg;
 		}
 	}
-	if ((v = mget(n, "priority")))
+	if ((v = sk_ynode_get(n, "priority")))
 		get_int(L, v, -1000, 1000, &r->priority, "priority");
-	if ((v = mget(n, "note")) && want(L, v, SK_YN_SCALAR, "note"))
+	if ((v = sk_ynode_get(n, "note")) && want(L, v, SK_YN_SCALAR, "note"))
 		r->note = pstr(L, v);
 	r->decide = get_str(L, n, "decide", what); /* NULL when absent */
-	if ((v = mget(n, "inferred")) && want(L, v, SK_YN_SCALAR, "inferred")) {
+	if ((v = sk_ynode_get(n, "inferred")) && want(L, v, SK_YN_SCALAR, "inferred")) {
 		if (v->len == 0 || strcmp(v->s, "false") == 0)
 			lerr(L, v->line, "%s: inferred must say why the rule is inferred", what);
 		r->inferred = true;
 	}
-	if (!load_cites(L, mget(n, "cite"), r->inferred, &r->n_cites, &r->cites, &r->cite_arts))
+	if (!load_cites(L, sk_ynode_get(n, "cite"), r->inferred, &r->n_cites, &r->cites,
+	                &r->cite_arts))
 		r->n_cites = 0;
-	if (!mget(n, "cite") && !r->inferred)
+	if (!sk_ynode_get(n, "cite") && !r->inferred)
 		lerr(L, n->line, "%s has no cite: (a rule the seed does not state needs inferred:)",
 		     what);
 	if (r->inferred && r->n_cites == 0) {
@@ -983,9 +975,10 @@ static void load_rule(ld *L, const sk_ynode *n, sk_rule *r)
 			r->n_cites = 1;
 		}
 	}
-	load_cond(L, mget(n, "when") ? mget(n, "when") : &(sk_ynode){.type = SK_YN_MAP}, &r->when,
-	          "when");
-	if ((v = mget(n, "unless"))) {
+	load_cond(
+	    L, sk_ynode_get(n, "when") ? sk_ynode_get(n, "when") : &(sk_ynode){.type = SK_YN_MAP},
+	    &r->when, "when");
+	if ((v = sk_ynode_get(n, "unless"))) {
 		load_cond(L, v, &r->unless, "unless");
 		r->has_unless = true;
 		if (v->type == SK_YN_MAP && v->len == 0)
@@ -1040,7 +1033,7 @@ static void load_governs(ld *L, const sk_ynode *n)
 	qsort(by_id, p->n_rules, sizeof(const sk_rule *), cmp_rule_id);
 	for (size_t i = 0; i < p->n_rules; i++) {
 		sk_rule *r = &p->rules[i];
-		const sk_ynode *v = mget(n->items[i], "governs");
+		const sk_ynode *v = sk_ynode_get(n->items[i], "governs");
 		if (!v)
 			continue;
 		size_t c = scalar_count(L, v, "governs");
@@ -1093,7 +1086,7 @@ static void load_governs(ld *L, const sk_ynode *n)
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const sk_rule *c = colour[i] ? NULL : governs_cycle(p, &p->rules[i], colour);
 		if (c) {
-			lerr(L, mget(n->items[(size_t)(c - p->rules)], "governs")->line,
+			lerr(L, sk_ynode_get(n->items[(size_t)(c - p->rules)], "governs")->line,
 			     "rule '%s': governs forms a cycle (the rule governs itself through "
 			     "others)",
 			     c->id);
@@ -1195,7 +1188,7 @@ static unsigned load_pw_kind(ld *L, const sk_ynode *n, sk_account_kind kind)
 	    {"max_connection_minutes", &r->max_connection_minutes, PW_MAXCONN, 525600},
 	};
 	/* 「定期的に変更」 with no interval: rotation is required, its period unstated. */
-	if ((v = mget(n, "rotation_days")) && v->type == SK_YN_SCALAR &&
+	if ((v = sk_ynode_get(n, "rotation_days")) && v->type == SK_YN_SCALAR &&
 	    strcmp(v->s, "unspecified") == 0) {
 		r->rotation_required = true;
 		set |= PW_ROTATION;
@@ -1204,7 +1197,7 @@ static unsigned load_pw_kind(ld *L, const sk_ynode *n, sk_account_kind kind)
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
 		if (ints[i].bit == PW_ROTATION && r->rotation_required)
 			continue;
-		if ((v = mget(n, ints[i].key)) &&
+		if ((v = sk_ynode_get(n, ints[i].key)) &&
 		    get_int(L, v, 0, ints[i].max, ints[i].dst, ints[i].key)) {
 			set |= ints[i].bit;
 			if (ints[i].bit == PW_MIN_LENGTH)
@@ -1217,7 +1210,7 @@ static unsigned load_pw_kind(ld *L, const sk_ynode *n, sk_account_kind kind)
 				ln->rotation_days = v->line, ln->set_rotation = true;
 		}
 	}
-	if ((v = mget(n, "require"))) {
+	if ((v = sk_ynode_get(n, "require"))) {
 		static const char *const cls[] = {"upper", "lower", "digit", "symbol"};
 		size_t c = scalar_count(L, v, "require");
 		for (size_t i = 0; i < c; i++) {
@@ -1237,7 +1230,7 @@ static unsigned load_pw_kind(ld *L, const sk_ynode *n, sk_account_kind kind)
 	}
 	if (r->rotation_days > 0)
 		r->rotation_required = true;
-	if ((v = mget(n, "min_holders"))) {
+	if ((v = sk_ynode_get(n, "min_holders"))) {
 		if (kind != SK_KIND_PRIVILEGED)
 			lerr(L, v->line,
 			     "%s: min_holders is a rule for privileged IDs only (put it under "
@@ -1247,11 +1240,12 @@ static unsigned load_pw_kind(ld *L, const sk_ynode *n, sk_account_kind kind)
 			ln->min_holders = v->line;
 	}
 	bool b;
-	if ((v = mget(n, "temporary_must_change")) && get_bool(L, v, &b, "temporary_must_change"))
+	if ((v = sk_ynode_get(n, "temporary_must_change")) &&
+	    get_bool(L, v, &b, "temporary_must_change"))
 		r->temporary_must_change = b, set |= PW_TEMP;
-	if ((v = mget(n, "mfa")) && get_bool(L, v, &b, "mfa"))
+	if ((v = sk_ynode_get(n, "mfa")) && get_bool(L, v, &b, "mfa"))
 		r->mfa = b, set |= PW_MFA, ln->mfa = v->line;
-	if ((v = mget(n, "cite"))) {
+	if ((v = sk_ynode_get(n, "cite"))) {
 		const char **c;
 		load_cites(L, v, false, &r->n_citations, &c, NULL);
 		r->citations = c;
@@ -1311,7 +1305,7 @@ static void load_passwords(ld *L, const sk_ynode *n)
 	p->has_passwords = true;
 	unsigned set[SK_KIND__COUNT] = {0};
 	for (int k = 0; k < SK_KIND__COUNT; k++) {
-		const sk_ynode *v = mget(n, sk_account_kind_name((sk_account_kind)k));
+		const sk_ynode *v = sk_ynode_get(n, sk_account_kind_name((sk_account_kind)k));
 		if (v) {
 			p->pw_kind_written[k] = true;
 			set[k] = load_pw_kind(L, v, (sk_account_kind)k);
@@ -1327,10 +1321,10 @@ static void load_mfa(ld *L, const sk_ynode *n)
 	static const char *const required[] = {"zones", "cite", NULL};
 	if (!keys_ok(L, n, "mfa", allowed, required))
 		return;
-	const sk_ynode *z = mget(n, "zones");
+	const sk_ynode *z = sk_ynode_get(n, "zones");
 	if (z)
 		load_name_set(L, z, parse_zone_int, "zone", &L->p->mfa_zones);
-	load_cites(L, mget(n, "cite"), false, &L->p->mfa_n_cites, &L->p->mfa_cites, NULL);
+	load_cites(L, sk_ynode_get(n, "cite"), false, &L->p->mfa_n_cites, &L->p->mfa_cites, NULL);
 }
 
 static void load_retention(ld *L, const sk_ynode *n)
@@ -1358,11 +1352,12 @@ static void load_retention(ld *L, const sk_ynode *n)
 		if (!r->id || !r->what)
 			continue;
 		if (!is_ident(r->id, false))
-			lerr(L, mget(e, "id")->line, "retention id '%s' is not an identifier",
-			     r->id);
+			lerr(L, sk_ynode_get(e, "id")->line,
+			     "retention id '%s' is not an identifier", r->id);
 		if (sk_policy_retention_find(p, r->id))
-			lerr(L, mget(e, "id")->line, "duplicate retention id '%s'", r->id);
-		const sk_ynode *y = mget(e, "years"), *d = mget(e, "days"), *pd = mget(e, "period");
+			lerr(L, sk_ynode_get(e, "id")->line, "duplicate retention id '%s'", r->id);
+		const sk_ynode *y = sk_ynode_get(e, "years"), *d = sk_ynode_get(e, "days"),
+		               *pd = sk_ynode_get(e, "period");
 		if ((y != NULL) + (d != NULL) + (pd != NULL) != 1)
 			lerr(L, e->line,
 			     "retention '%s' needs exactly one of years and days (or period: "
@@ -1381,7 +1376,7 @@ static void load_retention(ld *L, const sk_ynode *n)
 		else if (d)
 			get_int(L, d, 1, 36600, &r->days, "days");
 		const char **c;
-		load_cites(L, mget(e, "cite"), false, &r->n_citations, &c, NULL);
+		load_cites(L, sk_ynode_get(e, "cite"), false, &r->n_citations, &c, NULL);
 		r->citations = c;
 		p->n_retention++;
 	}
@@ -1412,18 +1407,19 @@ static void load_checklist(ld *L, const sk_ynode *n)
 		if (!c->id || !c->section || !c->text)
 			continue;
 		if (!is_ident(c->id, false))
-			lerr(L, mget(e, "id")->line, "checklist id '%s' is not an identifier",
-			     c->id);
+			lerr(L, sk_ynode_get(e, "id")->line,
+			     "checklist id '%s' is not an identifier", c->id);
 		for (size_t j = 0; j < p->n_checklist; j++)
 			if (strcmp(p->checklist[j].id, c->id) == 0)
-				lerr(L, mget(e, "id")->line, "duplicate checklist id '%s'", c->id);
+				lerr(L, sk_ynode_get(e, "id")->line, "duplicate checklist id '%s'",
+				     c->id);
 		c->answered_by = SK_ROLE_SECURITY_MANAGER;
-		const sk_ynode *ab = mget(e, "answered_by");
+		const sk_ynode *ab = sk_ynode_get(e, "answered_by");
 		if (ab && want(L, ab, SK_YN_SCALAR, "answered_by") &&
 		    sk_role_parse(ab->s, &c->answered_by) != SK_OK)
 			lerr(L, ab->line, "unknown role '%s' in answered_by", ab->s);
 		const char **cc;
-		load_cites(L, mget(e, "cite"), false, &c->n_citations, &cc, NULL);
+		load_cites(L, sk_ynode_get(e, "cite"), false, &c->n_citations, &cc, NULL);
 		c->citations = cc;
 		p->n_checklist++;
 	}
@@ -1439,14 +1435,14 @@ static void load_exceptions(ld *L, const sk_ynode *n)
 		return;
 	sk_exception_route *x = &L->p->exception_route;
 	const sk_ynode *v;
-	if ((v = mget(n, "approver")) && approver_role(L, v, &x->approver))
+	if ((v = sk_ynode_get(n, "approver")) && approver_role(L, v, &x->approver))
 		L->p->has_exception_route = true;
-	if ((v = mget(n, "report_afterwards")))
+	if ((v = sk_ynode_get(n, "report_afterwards")))
 		get_bool(L, v, &x->report_afterwards, "report_afterwards");
-	if ((v = mget(n, "note")) && want(L, v, SK_YN_SCALAR, "note"))
+	if ((v = sk_ynode_get(n, "note")) && want(L, v, SK_YN_SCALAR, "note"))
 		x->note = pstr(L, v);
 	const char **c = NULL;
-	load_cites(L, mget(n, "cite"), false, &x->n_citations, &c, NULL);
+	load_cites(L, sk_ynode_get(n, "cite"), false, &x->n_citations, &c, NULL);
 	x->citations = c;
 }
 
@@ -1473,7 +1469,7 @@ static void load_due_hours(ld *L, const sk_ynode *n, sk_incident_step *st)
 	if (!keys_ok(L, n, "due_hours", allowed, NULL))
 		return;
 	for (int v = 0; v < SK_SEV__COUNT; v++) {
-		const sk_ynode *h = mget(n, sk_severity_name((sk_severity)v));
+		const sk_ynode *h = sk_ynode_get(n, sk_severity_name((sk_severity)v));
 		if (h)
 			get_int(L, h, 1, SK_INCIDENT_DUE_MAX, &st->due_hours[v], "due_hours");
 	}
@@ -1496,7 +1492,7 @@ static void load_incidents(ld *L, const sk_ynode *n)
 	if (!keys_ok(L, n, "incidents", allowed, required))
 		return;
 	sk_incident_route *x = &L->p->incidents;
-	const sk_ynode *ch = mget(n, "chain"), *v;
+	const sk_ynode *ch = sk_ynode_get(n, "chain"), *v;
 	if (ch && want(L, ch, SK_YN_SEQ, "chain")) {
 		if (ch->len == 0 || ch->len > SK_INCIDENT_MAX_STEPS)
 			lerr(L, ch->line, "the incident chain needs 1 to %d steps",
@@ -1506,15 +1502,16 @@ static void load_incidents(ld *L, const sk_ynode *n)
 			if (!keys_ok(L, e, "a step of the incident chain", step_keys, step_req))
 				continue;
 			sk_incident_step *st = &x->steps[x->n_steps];
-			if (!(v = mget(e, "role")) || !incident_role(L, v, "chain role", &st->role))
+			if (!(v = sk_ynode_get(e, "role")) ||
+			    !incident_role(L, v, "chain role", &st->role))
 				continue;
 			for (unsigned j = 0; j < x->n_steps; j++)
 				if (x->steps[j].role == st->role)
 					lerr(L, v->line, "role '%s' is twice in the incident chain",
 					     v->s);
-			if ((v = mget(e, "due_hours")))
+			if ((v = sk_ynode_get(e, "due_hours")))
 				load_due_hours(L, v, st);
-			if ((v = mget(e, "word")) && want(L, v, SK_YN_SCALAR, "word"))
+			if ((v = sk_ynode_get(e, "word")) && want(L, v, SK_YN_SCALAR, "word"))
 				st->word = pstr(L, v);
 			bool timed = false;
 			for (int k = 0; k < SK_SEV__COUNT; k++)
@@ -1524,13 +1521,13 @@ static void load_incidents(ld *L, const sk_ynode *n)
 				     "a step with due_hours needs the seed's word they were mapped "
 				     "from (word:)");
 			const char **c = NULL;
-			load_cites(L, mget(e, "cite"), false, &st->n_citations, &c, NULL);
+			load_cites(L, sk_ynode_get(e, "cite"), false, &st->n_citations, &c, NULL);
 			st->citations = c;
 			x->n_steps++;
 		}
 	}
-	if ((v = mget(n, "informed")) && keys_ok(L, v, "informed", inf_keys, inf_keys)) {
-		const sk_ynode *rl = mget(v, "roles");
+	if ((v = sk_ynode_get(n, "informed")) && keys_ok(L, v, "informed", inf_keys, inf_keys)) {
+		const sk_ynode *rl = sk_ynode_get(v, "roles");
 		if (rl && want(L, rl, SK_YN_SEQ, "roles"))
 			for (size_t i = 0; i < rl->len; i++) {
 				sk_role r;
@@ -1538,15 +1535,15 @@ static void load_incidents(ld *L, const sk_ynode *n)
 					x->informed |= 1u << r;
 			}
 		const char **c = NULL;
-		load_cites(L, mget(v, "cite"), false, &x->n_informed_citations, &c, NULL);
+		load_cites(L, sk_ynode_get(v, "cite"), false, &x->n_informed_citations, &c, NULL);
 		x->informed_citations = c;
 	}
-	if ((v = mget(n, "close")) && keys_ok(L, v, "close", close_keys, close_keys)) {
-		const sk_ynode *r = mget(v, "role");
+	if ((v = sk_ynode_get(n, "close")) && keys_ok(L, v, "close", close_keys, close_keys)) {
+		const sk_ynode *r = sk_ynode_get(v, "role");
 		if (r)
 			incident_role(L, r, "close role", &x->closer);
 		const char **c = NULL;
-		load_cites(L, mget(v, "cite"), false, &x->n_close_citations, &c, NULL);
+		load_cites(L, sk_ynode_get(v, "cite"), false, &x->n_close_citations, &c, NULL);
 		x->close_citations = c;
 	}
 	L->p->has_incidents = x->n_steps > 0;
@@ -1569,7 +1566,8 @@ static void load_separation(ld *L, const sk_ynode *n)
 		const sk_ynode *e = n->items[i];
 		if (!keys_ok(L, e, "a separation entry", allowed, required))
 			continue;
-		const sk_ynode *rn = mget(e, "role"), *xs = mget(e, "excludes"), *note;
+		const sk_ynode *rn = sk_ynode_get(e, "role"), *xs = sk_ynode_get(e, "excludes"),
+		               *note;
 		sk_role r;
 		if (!want(L, rn, SK_YN_SCALAR, "role") || !want(L, xs, SK_YN_SEQ, "excludes"))
 			continue;
@@ -1591,11 +1589,11 @@ static void load_separation(ld *L, const sk_ynode *n)
 			else
 				mask |= 1u << o;
 		}
-		if ((note = mget(e, "note")))
+		if ((note = sk_ynode_get(e, "note")))
 			want(L, note, SK_YN_SCALAR, "note");
 		unsigned nc = 0;
 		const char **cc = NULL;
-		load_cites(L, mget(e, "cite"), false, &nc, &cc, NULL);
+		load_cites(L, sk_ynode_get(e, "cite"), false, &nc, &cc, NULL);
 		p->sep_excludes[r] |= mask;
 		if (!p->sep_n_cites[r]) {
 			p->sep_n_cites[r] = nc;
@@ -1632,7 +1630,7 @@ static void load_capabilities(ld *L, const sk_ynode *n)
 		snprintf(what, sizeof(what), "capability '%s'", k->s);
 		if (!keys_ok(L, v, what, allowed, required))
 			continue;
-		const sk_ynode *rl = mget(v, "roles");
+		const sk_ynode *rl = sk_ynode_get(v, "roles");
 		if (!rl || !want(L, rl, SK_YN_SEQ, "roles"))
 			continue;
 		uint32_t mask = 0;
@@ -1650,12 +1648,13 @@ static void load_capabilities(ld *L, const sk_ynode *n)
 			else
 				mask |= 1u << role;
 		}
-		const sk_ynode *note = mget(v, "note");
+		const sk_ynode *note = sk_ynode_get(v, "note");
 		if (note)
 			want(L, note, SK_YN_SCALAR, "note");
 		p->cap_given[c] = true;
 		p->cap_roles[c] = mask;
-		load_cites(L, mget(v, "cite"), false, &p->cap_n_cites[c], &p->cap_cites[c], NULL);
+		load_cites(L, sk_ynode_get(v, "cite"), false, &p->cap_n_cites[c], &p->cap_cites[c],
+		           NULL);
 	}
 }
 
@@ -1693,7 +1692,7 @@ static void load_open(ld *L, const sk_ynode *n)
 		if (!o->id || !o->what)
 			continue;
 		if (!is_ident(o->id, false)) {
-			lerr(L, mget(e, "id")->line,
+			lerr(L, sk_ynode_get(e, "id")->line,
 			     "decide id '%s' must use only letters, digits, '_', '-', '.' and ':'",
 			     o->id);
 			continue;
@@ -1702,10 +1701,10 @@ static void load_open(ld *L, const sk_ynode *n)
 		for (size_t j = 0; j < p->n_open; j++)
 			dup = dup || strcmp(p->open[j].id, o->id) == 0;
 		if (dup) {
-			lerr(L, mget(e, "id")->line, "duplicate decide id '%s'", o->id);
+			lerr(L, sk_ynode_get(e, "id")->line, "duplicate decide id '%s'", o->id);
 			continue;
 		}
-		if (load_cites(L, mget(e, "cite"), false, &o->n_cites, &o->cites, NULL))
+		if (load_cites(L, sk_ynode_get(e, "cite"), false, &o->n_cites, &o->cites, NULL))
 			p->n_open++;
 	}
 	for (size_t a = 0; a < p->n_articles; a++)
@@ -1724,43 +1723,43 @@ static void load_root(ld *L, const sk_ynode *root)
 	if (!keys_ok(L, root, "the profile", allowed, required))
 		return;
 	const sk_ynode *v;
-	if ((v = mget(root, "format")) && want(L, v, SK_YN_SCALAR, "format") &&
+	if ((v = sk_ynode_get(root, "format")) && want(L, v, SK_YN_SCALAR, "format") &&
 	    strcmp(v->s, "1") != 0)
 		lerr(L, v->line, "unsupported format '%s' (this sekisho reads format 1)", v->s);
 	/* Order matters: citations need the articles, rules need levels and roles. */
-	if ((v = mget(root, "city")))
+	if ((v = sk_ynode_get(root, "city")))
 		load_city(L, v);
-	if ((v = mget(root, "document")))
+	if ((v = sk_ynode_get(root, "document")))
 		load_document(L, v);
-	if ((v = mget(root, "articles")))
+	if ((v = sk_ynode_get(root, "articles")))
 		load_articles(L, v);
-	if ((v = mget(root, "chapters")))
+	if ((v = sk_ynode_get(root, "chapters")))
 		load_chapters(L, v);
-	if ((v = mget(root, "classification")))
+	if ((v = sk_ynode_get(root, "classification")))
 		load_classification(L, v);
-	if ((v = mget(root, "roles")))
+	if ((v = sk_ynode_get(root, "roles")))
 		load_roles(L, v);
-	if ((v = mget(root, "zones")))
+	if ((v = sk_ynode_get(root, "zones")))
 		load_zones(L, v);
-	if ((v = mget(root, "rules")))
+	if ((v = sk_ynode_get(root, "rules")))
 		load_rules(L, v);
-	if ((v = mget(root, "passwords")))
+	if ((v = sk_ynode_get(root, "passwords")))
 		load_passwords(L, v);
-	if ((v = mget(root, "mfa")))
+	if ((v = sk_ynode_get(root, "mfa")))
 		load_mfa(L, v);
-	if ((v = mget(root, "retention")))
+	if ((v = sk_ynode_get(root, "retention")))
 		load_retention(L, v);
-	if ((v = mget(root, "checklist")))
+	if ((v = sk_ynode_get(root, "checklist")))
 		load_checklist(L, v);
-	if ((v = mget(root, "exceptions")))
+	if ((v = sk_ynode_get(root, "exceptions")))
 		load_exceptions(L, v);
-	if ((v = mget(root, "capabilities")))
+	if ((v = sk_ynode_get(root, "capabilities")))
 		load_capabilities(L, v);
-	if ((v = mget(root, "separation")))
+	if ((v = sk_ynode_get(root, "separation")))
 		load_separation(L, v);
-	if ((v = mget(root, "incidents")))
+	if ((v = sk_ynode_get(root, "incidents")))
 		load_incidents(L, v);
-	if ((v = mget(root, "decide")))
+	if ((v = sk_ynode_get(root, "decide")))
 		load_open(L, v);
 }
 

@@ -335,3 +335,13 @@ sk_err sk_yaml_parse(const char *name, const char *data, size_t len, sk_arena *a
 	fy_diag_destroy(d);
 	return rc;
 }
+
+const sk_ynode *sk_ynode_get(const sk_ynode *map, const char *key)
+{
+	if (!map || map->type != SK_YN_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->len; i++)
+		if (strcmp(map->keys[i]->s, key) == 0)
+			return map->vals[i];
+	return NULL;
+}
