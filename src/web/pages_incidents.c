@@ -12,6 +12,7 @@
  * /notifications lists the account's own (notify.h), newest first, and
  * marks one or all read through sk_notify_read, one audited read each.
  */
+#include <glib.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -557,10 +558,20 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 		sk_buf_free(&cb);
 	}
 	json_array_foreach (json_object_get(x, "attachments"), i, r) {
-		snprintf(line, sizeof(line), "%s — %s, %" JSON_INTEGER_FORMAT " bytes, SHA-256 %s",
-		         jstr(r, "name"), jstr(r, "media_type"),
-		         json_integer_value(json_object_get(r, "size")), jstr(r, "sha256"));
-		li(w, &attachments, line);
+		char aid[24], size[48], at[64];
+		snprintf(aid, sizeof(aid), "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(json_object_get(r, "id")));
+		snprintf(size, sizeof(size), "%" JSON_INTEGER_FORMAT " %s",
+		         json_integer_value(json_object_get(r, "size")),
+		         sk_web_t(w, SK_M_UI_BYTES));
+		sk_tv v[] = {SK_TV("id", aid),
+		             SK_TV("name", jstr(r, "name")),
+		             SK_TV("media_type", jstr(r, "media_type")),
+		             SK_TV("size", size),
+		             SK_TV("sha256", jstr(r, "sha256")),
+		             SK_TV("actor", jstr(r, "actor")),
+		             SK_TV("at", sk_web_when(w, jstr(r, "at"), at, sizeof(at)))};
+		sk_html_render(&attachments, "incident_attachment", w->lang, v, N(v));
 	}
 	json_array_foreach (json_object_get(x, "asset_ids"), i, r) {
 		char aid[24];
@@ -572,6 +583,10 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 	bool closed = !strcmp(jstr(x, "status") ? jstr(x, "status") : "", "closed");
 	bool handle = !closed && sk_web_can(w, SK_CAP_INCIDENT_HANDLE);
 	bool can_close = !closed && sk_web_can(w, SK_CAP_INCIDENT_CLOSE);
+	/* Who may attach is the domain's rule (the reporter or a handler); the form follows it. */
+	const char *reporter = jstr(x, "reporter");
+	bool can_attach = !closed && (sk_web_can(w, SK_CAP_INCIDENT_HANDLE) ||
+	                              (reporter && !strcmp(reporter, w->ap.login)));
 	const sk_err fe = ds ? ds->e : SK_OK;
 	const sk_buf *ferr = ds ? ds->err : NULL;
 	const char *which = ds && ds->form ? ds->form : "";
@@ -644,6 +659,10 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 	             SK_TV("csrf", w->ap.csrf_token),
 	             SK_TV("handle", handle ? "1" : NULL),
 	             SK_TV("can_close", can_close ? "1" : NULL),
+	             SK_TV("can_attach", can_attach ? "1" : NULL),
+	             SK_TV("file_error",
+	                   !strcmp(which, "attach") && fe ? sk_msg_of(ferr, fe, w->lang) : NULL),
+
 	             SK_TV("closed", closed ? "1" : NULL),
 	             SK_TF("esc_fields", &esc_fields),
 	             SK_TF("resp_fields", &resp_fields),
@@ -755,6 +774,150 @@ void sk_web_incident_close(sk_web_req *w)
 	}
 	after_step(w, e, &err, "close");
 	sk_buf_free(&err);
+}
+
+/* --- evidence --- */
+
+/* The form's help (UI_INC_ATTACH_HELP) names the limit in words. */
+_Static_assert(SK_INCIDENT_ATTACH_MAX / 1024u == 512u, "UI_INC_ATTACH_HELP says 512 KiB");
+
+/*
+ * The page's words for a refused attachment: the domain names the field
+ * "content" for a file too large or empty (its sentence is the log's), the
+ * file's name and media type by the schema's catalogued sentences.
+ */
+static sk_err attach_error(sk_err e, sk_buf *err)
+{
+	if (!err->field || strcmp(err->field, "content") != 0)
+		return e;
+	sk_buf_reset(err);
+	if (e == SK_ERR_TOO_BIG)
+		return sk_fail_msg(err, e, "file", NULL, SK_M_UI_INC_ATTACH_TOO_BIG,
+		                   SK_INCIDENT_ATTACH_MAX / 1024);
+	return sk_fail_msg(err, e, "file", NULL, SK_M_UI_INC_ATTACH_NO_FILE);
+}
+
+/* The incident's page again, with the upload's error in the summary and beside the file. */
+static void attach_page(sk_web_req *w, sk_err e, sk_buf *err)
+{
+	sk_web_error(w, "file", sk_msg_of(err, e, w->lang));
+	detail_state ds = {e, err, "attach"};
+	incident_page(w, sk_err_http_status(e), &ds);
+}
+
+/*
+ * Evidence from the page (a log, a screenshot): the multipart upload's file
+ * part, kept by sk_incident_attach as the API's route keeps it (one
+ * transaction with its incident.attach entry, its SHA-256 recorded).
+ */
+void sk_web_incident_attach(sk_web_req *w)
+{
+	const sk_multipart_part *file = sk_multipart_get(&w->mp, "file");
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e;
+	if (!file || !file->filename || !*file->filename || file->len == 0) {
+		/* A browser sends the file part empty when none was chosen. */
+		e = sk_fail_msg(&err, SK_ERR_INVALID, "file", NULL, SK_M_UI_INC_ATTACH_NO_FILE);
+	} else {
+		sk_ctx c;
+		sk_http_ctx(w->r, &c);
+		e = sk_incident_attach(&c, w->r->id, file->filename, file->ctype, file->data,
+		                       file->len, NULL, NULL, &err);
+		sk_ctx_fini(&c);
+		if (e && err.field && !strcmp(err.field, "name"))
+			err.field = "file";
+		e = attach_error(e, &err);
+	}
+	int status = sk_err_http_status(e);
+	if (!e) {
+		char loc[64];
+		snprintf(loc, sizeof(loc), "/incidents/%" PRId64 "#inc-att", w->r->id);
+		sk_web_redirect(w, loc);
+	} else if (status == 404 || status >= 500) {
+		sk_web_fail(w, e, &err);
+	} else {
+		attach_page(w, e, &err);
+	}
+	sk_buf_free(&err);
+}
+
+void sk_web_incident_attach_refused(sk_web_req *w, sk_err e, const sk_buf *why)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (e == SK_ERR_TOO_BIG)
+		sk_fail_msg(&err, e, "file", NULL, SK_M_UI_INC_ATTACH_TOO_BIG,
+		            SK_INCIDENT_ATTACH_MAX / 1024);
+	else
+		sk_fail_msg(&err, e, "file", NULL, SK_M_UI_FORM_BAD);
+	(void)why;
+	attach_page(w, e, &err);
+	sk_buf_free(&err);
+}
+
+/*
+ * A file name for Content-Disposition (RFC 6266): an ASCII stand-in in
+ * filename (every byte outside [A-Za-z0-9._-] an underscore, no leading
+ * dot) and the name itself percent-encoded in filename*, so no quote,
+ * semicolon, line break or path reaches the header.
+ */
+static void disposition(const char *name, sk_buf *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	sk_buf_addf(out, "attachment; filename=\"");
+	size_t n = strlen(name), kept = 0;
+	for (size_t i = 0; i < n && kept < 120; i++, kept++) {
+		unsigned char ch = (unsigned char)name[i];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		          (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || (ch == '.' && i);
+		sk_buf_addf(out, "%c", ok ? ch : '_');
+	}
+	if (!n)
+		sk_buf_addf(out, "evidence");
+	sk_buf_addf(out, "\"; filename*=UTF-8''");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.')
+			sk_buf_addf(out, "%c", ch);
+		else
+			sk_buf_addf(out, "%%%c%c", hex[ch >> 4], hex[ch & 15]);
+	}
+}
+
+/*
+ * One attachment, downloaded: whoever may read the incident
+ * (sk_incident_attachment_get, the API's read), as a file to save, never
+ * as the media type its sender claimed (application/octet-stream, nosniff).
+ */
+void sk_web_incident_attachment(sk_web_req *w)
+{
+	json_t *a = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	sk_err e = sk_incident_attachment_get(&c, w->r->id, &a, &err);
+	sk_ctx_fini(&c);
+	if (e) {
+		sk_web_fail(w, e, &err);
+		sk_buf_free(&err);
+		return;
+	}
+	sk_buf_free(&err);
+	gsize n = 0;
+	const char *b64 = jstr(a, "content");
+	guchar *bytes = g_base64_decode(b64 ? b64 : "", &n);
+	h2o_req_t *req = w->r->req;
+	sk_buf disp = SK_BUF_INIT(4096);
+	disposition(jstr(a, "name") ? jstr(a, "name") : "", &disp);
+	sk_web_header(w, H2O_TOKEN_CONTENT_DISPOSITION, disp.data ? disp.data : "attachment");
+	sk_web_header(w, H2O_TOKEN_CACHE_CONTROL, "private, no-store");
+	char *body = h2o_mem_alloc_pool(&req->pool, n ? n : 1);
+	if (n)
+		memcpy(body, bytes, n);
+	sk_http_reply_text(w->r, 200, "application/octet-stream", body, n);
+	g_free(bytes);
+	sk_buf_free(&disp);
+	json_decref(a);
 }
 
 /* --- notifications --- */

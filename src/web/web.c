@@ -55,6 +55,12 @@ static const sk_http_qparam Q_NOTIFICATIONS[] = {{"lang", 2}, {"unread", 1}, {NU
 typedef struct web_route {
 	sk_http_route rt; /* method, path, flags, cap, query: as the API's (the handler is page) */
 	void (*page)(sk_web_req *w);
+	/*
+	 * An upload's page that shows a refused body (too large, not a form)
+	 * in its own error summary instead of the error page: called in place
+	 * of page, so nothing is written; NULL for the error page.
+	 */
+	void (*refused)(sk_web_req *w, sk_err e, const sk_buf *err);
 } web_route;
 
 #define P   SK_R_PUBLIC
@@ -63,7 +69,12 @@ typedef struct web_route {
 #define INV SK_R_INVALIDATES
 #define R(m, p, f, c, fn, q)                                                                       \
 	{                                                                                          \
-		{m, p, f, c, NULL, NULL, NULL, NULL, q, NULL}, fn                                  \
+		{m, p, f, c, NULL, NULL, NULL, NULL, q, NULL}, fn, NULL                            \
+	}
+/* An upload whose refusal its own page shows (web_route.refused). */
+#define RU(m, p, f, c, fn, refused, q)                                                             \
+	{                                                                                          \
+		{m, p, f, c, NULL, NULL, NULL, NULL, q, NULL}, fn, refused                         \
 	}
 
 // clang-format off
@@ -107,6 +118,8 @@ static const web_route routes[] = {
     R("POST", "/incidents/{id}/escalate", W_FORM, SK_CAP_INCIDENT_HANDLE, sk_web_incident_escalate, Q_LANG),
     R("POST", "/incidents/{id}/respond", W_FORM, SK_CAP_INCIDENT_HANDLE, sk_web_incident_respond, Q_LANG),
     R("POST", "/incidents/{id}/close", W_FORM, SK_CAP_INCIDENT_CLOSE, sk_web_incident_close, Q_LANG),
+    RU("POST", "/incidents/{id}/attachments", W_MULTIPART, SK_HTTP_ANY_ROLE, sk_web_incident_attach, sk_web_incident_attach_refused, Q_LANG),
+    R("GET", "/incidents/attachments/{id}", 0, SK_HTTP_ANY_ROLE, sk_web_incident_attachment, Q_LANG),
     R("GET", "/notifications", 0, SK_HTTP_ANY_ROLE, sk_web_notifications, Q_NOTIFICATIONS),
     R("POST", "/notifications/read-all", W_FORM, SK_HTTP_ANY_ROLE, sk_web_notifications_read_all, Q_LANG),
     R("POST", "/notifications/{id}/read", W_FORM, SK_HTTP_ANY_ROLE, sk_web_notification_read, Q_LANG),
@@ -597,7 +610,11 @@ static void run(sk_web_req *w, const web_route *rt)
 			e = sk_fail_msg(&err, e, NULL, NULL,
 			                e == SK_ERR_TOO_BIG ? SK_M_UI_UPLOAD_TOO_BIG
 			                                    : SK_M_UI_FORM_BAD);
-			goto fail;
+			if (!rt->refused)
+				goto fail;
+			sk_multipart_free(&w->mp);
+			rt->refused(w, e, &err);
+			goto answered;
 		}
 		/* The token, as every form's: a text part named csrf. */
 		const sk_multipart_part *tok = sk_multipart_get(&w->mp, "csrf");
@@ -609,6 +626,7 @@ static void run(sk_web_req *w, const web_route *rt)
 		goto fail;
 	}
 	rt->page(w);
+answered:
 	if (!r->answered)
 		sk_http_reply_error(r, SK_ERR_INTERNAL, "the page gave no answer");
 	goto out;

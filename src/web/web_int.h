@@ -118,6 +118,10 @@ void sk_web_incident(sk_web_req *w);
 void sk_web_incident_escalate(sk_web_req *w);
 void sk_web_incident_respond(sk_web_req *w);
 void sk_web_incident_close(sk_web_req *w);
+/* Evidence: the upload (and its refused body, shown on the incident's page), the download. */
+void sk_web_incident_attach(sk_web_req *w);
+void sk_web_incident_attach_refused(sk_web_req *w, sk_err e, const sk_buf *err);
+void sk_web_incident_attachment(sk_web_req *w);
 void sk_web_notifications(sk_web_req *w);
 void sk_web_notification_read(sk_web_req *w);
 void sk_web_notifications_read_all(sk_web_req *w);
