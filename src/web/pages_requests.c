@@ -983,37 +983,69 @@ void sk_web_ledger(sk_web_req *w)
 	sk_html_frag_free(&main);
 }
 
+/* A ledger's export handed to a page worker: its name, filter and format, then the file. */
+typedef struct ledger_job {
+	char name[sizeof(((sk_http_rctx *)0)->param)];
+	ledger_q q;
+	sk_ledger_filter f; /* pointing into q */
+	bool xlsx;
+	sk_csv_encoding enc;
+	char *buf;
+	size_t n;
+} ledger_job;
+
+static void ledger_job_free(void *data)
+{
+	ledger_job *j = data;
+	free(j->buf);
+	free(j);
+}
+
+/* On a page worker: sk_ledger_export, which records the export once the file is complete. */
+static sk_err ledger_work(sk_ctx *c, void *data, sk_buf *err)
+{
+	ledger_job *j = data;
+	return sk_ledger_export(c, j->name, &j->f, j->xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, j->enc,
+	                        &j->buf, &j->n, err);
+}
+
+/* On the loop: sent as the API sends it. */
+static void ledger_answer(sk_web_req *w, void *data, sk_err e, sk_buf *err)
+{
+	ledger_job *j = data;
+	if (e)
+		return sk_web_fail(w, e, err);
+	sk_api_ledger_send(w->r, j->name, j->xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, j->enc, j->buf,
+	                   j->n);
+	j->buf = NULL; /* sent (the API's sender takes it) */
+}
+
 void sk_web_ledger_export(sk_web_req *w)
 {
 	const char *name = w->r->param;
 	if (!sk_ledger_kind(name))
 		return sk_web_not_found(w);
-	ledger_q q = {0};
+	ledger_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return sk_web_busy(w);
+	snprintf(j->name, sizeof(j->name), "%s", name);
 	static const char *const keys[] = {"status", "unit", "from", "until"};
-	char *dst[] = {q.status, q.unit, q.from, q.until};
-	size_t max[] = {sizeof(q.status), sizeof(q.unit), sizeof(q.from), sizeof(q.until)};
+	char *dst[] = {j->q.status, j->q.unit, j->q.from, j->q.until};
+	size_t max[] = {sizeof(j->q.status), sizeof(j->q.unit), sizeof(j->q.from),
+	                sizeof(j->q.until)};
 	for (size_t i = 0; i < N(keys); i++) {
 		const char *v = sk_form_get(&w->form, keys[i]);
 		snprintf(dst[i], max[i], "%s", v ? v : "");
 	}
-	sk_ledger_filter f;
-	ledger_filter(&q, &f);
-	bool xlsx = false;
+	ledger_filter(&j->q, &j->f);
+	j->enc = SK_CSV_UTF8_BOM;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_csv_encoding enc = SK_CSV_UTF8_BOM;
-	sk_err e = sk_web_export_format(w, &xlsx, &enc, &err);
-	char *buf = NULL;
-	size_t n = 0;
-	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_ledger_export(&c, name, &f, xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, enc, &buf,
-		                     &n, &err);
-		sk_ctx_fini(&c);
-	}
-	if (e)
+	sk_err e = sk_web_export_format(w, &j->xlsx, &j->enc, &err);
+	if (e) {
+		ledger_job_free(j);
 		sk_web_fail(w, e, &err);
-	else
-		sk_api_ledger_send(w->r, name, xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, enc, buf, n);
+	} else {
+		sk_web_off_loop(w, ledger_work, ledger_answer, j, ledger_job_free);
+	}
 	sk_buf_free(&err);
 }

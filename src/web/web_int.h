@@ -58,6 +58,37 @@ const char *sk_web_when(const sk_web_req *w, const char *rfc3339, char *out, siz
 /* Remembers the page language code ("ja", "en") in the browser's language cookie. */
 void sk_web_remember_lang(sk_web_req *w, const char *code);
 
+/* The "busy, try again shortly" page: 503 with Retry-After (a bounded queue of pool.c is full). */
+void sk_web_busy(sk_web_req *w);
+
+/*
+ * Work off the event loop (pool.c): a page whose work may take long (an
+ * import, an export, a verification) hands it to the page workers and is
+ * answered when it is done, so no other connection of the loop waits.
+ * work(c, data, err) runs on a worker with a context for the session's
+ * actor on the worker's own store (no w there: what it needs is in data,
+ * which may point to the values of w->form and the bytes, names and types
+ * of w->mp's parts, kept alive with the job, but not to w->mp's part
+ * structs, which move); then
+ * answer(w, data, e, err) on the request's loop with w rebuilt (language,
+ * session, form, upload, path id and parameter). data_free(data) runs
+ * after the answer, or at once when the queue is full: then the page
+ * answers the busy page itself. Either way the request is answered.
+ */
+typedef sk_err (*sk_web_work_fn)(sk_ctx *c, void *data, sk_buf *err);
+typedef void (*sk_web_answer_fn)(sk_web_req *w, void *data, sk_err e, sk_buf *err);
+void sk_web_off_loop(sk_web_req *w, sk_web_work_fn work, sk_web_answer_fn answer, void *data,
+                     void (*data_free)(void *));
+/*
+ * The login's argon2id on the login workers (as the API's): answer(w,
+ * data, e, s, err) on the loop with w rebuilt (no session yet); false when
+ * the queue is full or the pool cannot take it (data still the caller's).
+ */
+typedef void (*sk_web_login_answer_fn)(sk_web_req *w, void *data, sk_err e, sk_auth_session *s,
+                                       const sk_buf *err);
+bool sk_web_login_off_loop(sk_web_req *w, const char *login, const char *password, const char *totp,
+                           sk_web_login_answer_fn answer, void *data, void (*data_free)(void *));
+
 /* Renders template name into out; false (and a 500 answer) on failure. */
 bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_tv *vars,
                    size_t nv);
