@@ -23,20 +23,6 @@
 #define N(a)      (sizeof(a) / sizeof((a)[0]))
 #define PAGE_ROWS 50
 
-/* The text of a JSON value for a page: strings as they are, numbers in decimal, booleans. */
-static const char *jtext(sk_web_req *w, const json_t *v, char *num, size_t max)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v)) {
-		snprintf(num, max, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return num;
-	}
-	if (json_is_boolean(v))
-		return sk_web_t(w, json_is_true(v) ? SK_M_UI_YES : SK_M_UI_NO);
-	return NULL;
-}
-
 static void set_session_cookie(sk_web_req *w, const char *token)
 {
 	sk_buf c = SK_BUF_INIT(512);
@@ -74,10 +60,9 @@ static void request_lines(sk_web_req *w, const char *box, sk_html_frag *out)
 	bool inbox = strcmp(box, "inbox") == 0;
 	sk_request_filter f = {.box = box, .status = inbox ? "pending" : NULL, .limit = 10};
 	json_t *list = NULL, *r;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	if (sk_request_list(&c, &f, &list, &err) == SK_OK) {
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	if (sk_request_list(&call.c, &f, &list, &call.err) == SK_OK) {
 		size_t i;
 		json_array_foreach (list, i, r) {
 			const char *kind = json_string_value(json_object_get(r, "kind"));
@@ -97,19 +82,17 @@ static void request_lines(sk_web_req *w, const char *box, sk_html_frag *out)
 		}
 	}
 	json_decref(list);
-	sk_buf_free(&err);
-	sk_ctx_fini(&c);
+	sk_web_call_end(&call);
 }
 
 /* The unread notifications' titles (each a kind and a number only, notify.h). */
 static void notice_lines(sk_web_req *w, sk_html_frag *out)
 {
 	json_t *list = NULL, *n;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	c.lang = sk_lang_code(w->lang);
-	if (sk_notify_list(&c, true, 10, &list, &err) == SK_OK) {
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	call.c.lang = sk_lang_code(w->lang);
+	if (sk_notify_list(&call.c, true, 10, &list, &call.err) == SK_OK) {
 		size_t i;
 		json_array_foreach (json_object_get(list, "items"), i, n) {
 			sk_tv v[] = {SK_TV("text", json_string_value(json_object_get(n, "title")))};
@@ -117,8 +100,7 @@ static void notice_lines(sk_web_req *w, sk_html_frag *out)
 		}
 	}
 	json_decref(list);
-	sk_buf_free(&err);
-	sk_ctx_fini(&c);
+	sk_web_call_end(&call);
 }
 
 void sk_web_home(sk_web_req *w)
@@ -161,7 +143,7 @@ void sk_web_home(sk_web_req *w)
 	}
 	char num[32];
 	const sk_field *nf = sk_schema_field(&sk_schema_user, "name");
-	const char *unit = jtext(w, json_object_get(user, "unit_code"), num, sizeof(num));
+	const char *unit = sk_web_jtext(w, json_object_get(user, "unit_code"), num, sizeof(num));
 	sk_tv v[] = {
 	    SK_TV("login", w->ap.login),
 	    SK_TV("name", json_string_value(json_object_get(user, "name"))),

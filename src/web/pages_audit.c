@@ -69,20 +69,6 @@ static bool jst_day(const char *day, bool next, char out[SK_TIME_STR_MAX])
 	return true;
 }
 
-/* Appends name=value (URL-encoded) to a query string being built. */
-static void qadd(sk_buf *q, const char *name, const char *value)
-{
-	if (!value || !*value)
-		return;
-	sk_buf_addf(q, "%s%s=", q->len ? "&" : "?", name);
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
-			sk_buf_addc(q, (char)*p);
-		else
-			sk_buf_addf(q, "%%%02X", *p);
-}
-
 static void checkpoint_rows(sk_web_req *w, sk_html_frag *out)
 {
 	json_t *cps = NULL, *x;
@@ -140,20 +126,14 @@ static void audit_page(sk_web_req *w, const json_t *verified)
 	f.until = until_at;
 	bool bad = after_err || from_err || until_err;
 	json_t *entries = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
 	sk_err e = SK_OK;
 	if (!bad) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_audit_view_find(&c, &f, false, AUDIT_PAGE, &entries, &err);
-		sk_ctx_fini(&c);
+		e = sk_audit_view_find(&call.c, &f, false, AUDIT_PAGE, &entries, &call.err);
 	}
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	if (sk_web_call_done(&call, e))
 		return;
-	}
-	sk_buf_free(&err);
 	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT, cps = SK_HTML_FRAG_INIT,
 	             fields = SK_HTML_FRAG_INIT;
 	size_t i;
@@ -174,11 +154,11 @@ static void audit_page(sk_web_req *w, const json_t *verified)
 		sk_html_render(&rows, "audit_row", w->lang, v, N(v));
 	}
 	sk_buf base = SK_BUF_INIT(2048), more = SK_BUF_INIT(2048);
-	qadd(&base, "action", action);
-	qadd(&base, "actor", actor);
-	qadd(&base, "object", object);
-	qadd(&base, "from", from);
-	qadd(&base, "until", until);
+	sk_web_qadd(&base, "action", action);
+	sk_web_qadd(&base, "actor", actor);
+	sk_web_qadd(&base, "object", object);
+	sk_web_qadd(&base, "from", from);
+	sk_web_qadd(&base, "until", until);
 	if (json_array_size(entries) == AUDIT_PAGE)
 		sk_buf_addf(&more, "/audit%s%safter=%" PRId64, base.len ? base.data : "",
 		            base.len ? "&" : "?", last);

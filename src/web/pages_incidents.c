@@ -214,40 +214,29 @@ static void incidents_page(sk_web_req *w, int status, const report_form *rf)
 		return sk_web_not_found(w);
 	if (!board) /* one's own reports: all of them, newest first */
 		st[0] = kind[0] = sev[0] = '\0';
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = SK_OK;
 	long page = 1;
 	if (sk_http_query(w->r, "page", pg, sizeof(pg))) {
 		char *end;
 		page = strtol(pg, &end, 10);
-		if (*end || end == pg || page < 1 || page > 1000) {
-			sk_fail_msg(&err, SK_ERR_INVALID, "page", NULL, SK_M_FIELD_RANGE, 1LL,
-			            1000LL);
-			sk_web_fail(w, SK_ERR_INVALID, &err);
-			sk_buf_free(&err);
-			return;
-		}
+		if (*end || end == pg || page < 1 || page > 1000)
+			e = sk_fail_msg(&call.err, SK_ERR_INVALID, "page", NULL, SK_M_FIELD_RANGE,
+			                1LL, 1000LL);
 	}
-	if (*sev && index_of(severities, N(severities), sev) < 0) {
-		sk_fail_msg(&err, SK_ERR_INVALID, "severity", NULL, SK_M_UI_INC_BAD_SEVERITY);
-		sk_web_fail(w, SK_ERR_INVALID, &err);
-		sk_buf_free(&err);
-		return;
-	}
+	if (!e && *sev && index_of(severities, N(severities), sev) < 0)
+		e = sk_fail_msg(&call.err, SK_ERR_INVALID, "severity", NULL,
+		                SK_M_UI_INC_BAD_SEVERITY);
 	/* "open" (the board's default): every state but closed; "all": closed too. */
 	bool open_only = board && (!*st || !strcmp(st, "open"));
 	sk_incident_filter f = {open_only || !*st || !strcmp(st, "all") ? NULL : st,
 	                        *kind ? kind : NULL};
 	json_t *list = NULL;
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_incident_list(&c, &f, &list, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	if (!e)
+		e = sk_incident_list(&call.c, &f, &list, &call.err);
+	if (sk_web_call_done(&call, e))
 		return;
-	}
-	sk_buf_free(&err);
 	/* What the filters keep, in the board's order. */
 	size_t n = json_array_size(list), kept = 0;
 	json_t **items = calloc(n ? n : 1, sizeof(json_t *));
@@ -400,17 +389,18 @@ void sk_web_incident_report(sk_web_req *w)
 	int64_t ids[SK_INCIDENT_ASSETS_MAX];
 	size_t n = 0;
 	char found[64];
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
 	sk_err e = SK_OK;
 	static const char *const texts[] = {"title", "description"};
 	for (size_t i = 0; !e && i < N(texts); i++) {
 		const char *v = sk_form_get(fm, texts[i]);
 		if (v && *v)
 			e = sk_schema_check_text(sk_schema_field(&sk_schema_incident, texts[i]), v,
-			                         strlen(v), &err);
+			                         strlen(v), &call.err);
 	}
 	if (!e)
-		e = asset_ids_of(sk_form_get(fm, "asset_ids"), ids, &n, &err);
+		e = asset_ids_of(sk_form_get(fm, "asset_ids"), ids, &n, &call.err);
 	int64_t id = 0;
 	if (!e) {
 		const char *fa = sk_form_get(fm, "found_at");
@@ -431,23 +421,20 @@ void sk_web_incident_report(sk_web_req *w)
 			in.kind = NULL;
 		if (in.severity && !*in.severity)
 			in.severity = NULL;
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_incident_report_new(&c, &in, &id, &err);
-		sk_ctx_fini(&c);
+		e = sk_incident_report_new(&call.c, &in, &id, &call.err);
 	}
 	if (!e) {
 		char loc[48];
 		snprintf(loc, sizeof(loc), "/incidents/%" PRId64, id);
 		sk_web_redirect(w, loc);
 	} else if (sk_err_http_status(e) < 500 && e != SK_ERR_DENIED) {
-		sk_web_error_of(w, e, &err);
-		report_form rf = {fm, e, &err};
+		sk_web_error_of(w, e, &call.err);
+		report_form rf = {fm, e, &call.err};
 		incidents_page(w, sk_err_http_status(e), &rf);
 	} else {
-		sk_web_fail(w, e, &err);
+		sk_web_fail(w, e, &call.err);
 	}
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 }
 
 /* --- one incident --- */
@@ -484,17 +471,10 @@ typedef struct detail_state {
 static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 {
 	json_t *x = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_incident_get(&c, w->r->id, &x, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	if (sk_web_call_done(&call, sk_incident_get(&call.c, w->r->id, &x, &call.err)))
 		return;
-	}
-	sk_buf_free(&err);
 	const sk_schema *sc = &sk_schema_incident;
 	sk_html_frag summary = SK_HTML_FRAG_INIT, investigation = SK_HTML_FRAG_INIT,
 	             routed = SK_HTML_FRAG_INIT, informed = SK_HTML_FRAG_INIT,
@@ -730,51 +710,50 @@ static sk_err check_texts(const sk_form *fm, const sk_schema *sc, sk_buf *err)
 	return SK_OK;
 }
 
+/* One step's domain call, given the form (its texts checked against the step's schema). */
+typedef sk_err (*step_fn)(sk_ctx *c, int64_t id, const sk_form *f, sk_buf *err);
+
+/* A step posted from the incident's page: the form's texts checked, the call, the answer. */
+static void step(sk_web_req *w, const sk_schema *sc, const char *form, step_fn fn)
+{
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = check_texts(&w->form, sc, &call.err);
+	if (!e)
+		e = fn(&call.c, w->r->id, &w->form, &call.err);
+	after_step(w, e, &call.err, form);
+	sk_web_call_end(&call);
+}
+
+static sk_err escalate(sk_ctx *c, int64_t id, const sk_form *f, sk_buf *err)
+{
+	return sk_incident_escalate(c, id, given(f, "comment"), err);
+}
+
+static sk_err respond(sk_ctx *c, int64_t id, const sk_form *f, sk_buf *err)
+{
+	sk_incident_response in = {given(f, "cause"),      given(f, "impact"),
+	                           given(f, "response"),   given(f, "recovery"),
+	                           given(f, "prevention"), given(f, "comment")};
+	return sk_incident_respond(c, id, &in, err);
+}
+
+static sk_err close_it(sk_ctx *c, int64_t id, const sk_form *f, sk_buf *err)
+{
+	return sk_incident_close(c, id, given(f, "comment"), err);
+}
+
 void sk_web_incident_escalate(sk_web_req *w)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = check_texts(&w->form, &sk_schema_incident_escalate, &err);
-	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_incident_escalate(&c, w->r->id, given(&w->form, "comment"), &err);
-		sk_ctx_fini(&c);
-	}
-	after_step(w, e, &err, "escalate");
-	sk_buf_free(&err);
+	step(w, &sk_schema_incident_escalate, "escalate", escalate);
 }
 
 void sk_web_incident_respond(sk_web_req *w)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = check_texts(&w->form, &sk_schema_incident_respond, &err);
-	if (!e) {
-		const sk_form *f = &w->form;
-		sk_incident_response in = {given(f, "cause"),      given(f, "impact"),
-		                           given(f, "response"),   given(f, "recovery"),
-		                           given(f, "prevention"), given(f, "comment")};
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_incident_respond(&c, w->r->id, &in, &err);
-		sk_ctx_fini(&c);
-	}
-	after_step(w, e, &err, "respond");
-	sk_buf_free(&err);
+	step(w, &sk_schema_incident_respond, "respond", respond);
 }
 
-void sk_web_incident_close(sk_web_req *w)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = check_texts(&w->form, &sk_schema_incident_close, &err);
-	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_incident_close(&c, w->r->id, given(&w->form, "comment"), &err);
-		sk_ctx_fini(&c);
-	}
-	after_step(w, e, &err, "close");
-	sk_buf_free(&err);
-}
+void sk_web_incident_close(sk_web_req *w) { step(w, &sk_schema_incident_close, "close", close_it); }
 
 /* --- evidence --- */
 
@@ -813,20 +792,19 @@ static void attach_page(sk_web_req *w, sk_err e, sk_buf *err)
 void sk_web_incident_attach(sk_web_req *w)
 {
 	const sk_multipart_part *file = sk_multipart_get(&w->mp, "file");
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
 	sk_err e;
 	if (!file || !file->filename || !*file->filename || file->len == 0) {
 		/* A browser sends the file part empty when none was chosen. */
-		e = sk_fail_msg(&err, SK_ERR_INVALID, "file", NULL, SK_M_UI_INC_ATTACH_NO_FILE);
+		e = sk_fail_msg(&call.err, SK_ERR_INVALID, "file", NULL,
+		                SK_M_UI_INC_ATTACH_NO_FILE);
 	} else {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_incident_attach(&c, w->r->id, file->filename, file->ctype, file->data,
-		                       file->len, NULL, NULL, &err);
-		sk_ctx_fini(&c);
-		if (e && err.field && !strcmp(err.field, "name"))
-			err.field = "file";
-		e = attach_error(e, &err);
+		e = sk_incident_attach(&call.c, w->r->id, file->filename, file->ctype, file->data,
+		                       file->len, NULL, NULL, &call.err);
+		if (e && call.err.field && !strcmp(call.err.field, "name"))
+			call.err.field = "file";
+		e = attach_error(e, &call.err);
 	}
 	int status = sk_err_http_status(e);
 	if (!e) {
@@ -834,11 +812,11 @@ void sk_web_incident_attach(sk_web_req *w)
 		snprintf(loc, sizeof(loc), "/incidents/%" PRId64 "#inc-att", w->r->id);
 		sk_web_redirect(w, loc);
 	} else if (status == 404 || status >= 500) {
-		sk_web_fail(w, e, &err);
+		sk_web_fail(w, e, &call.err);
 	} else {
-		attach_page(w, e, &err);
+		attach_page(w, e, &call.err);
 	}
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 }
 
 void sk_web_incident_attach_refused(sk_web_req *w, sk_err e, const sk_buf *why)
@@ -892,17 +870,10 @@ static void disposition(const char *name, sk_buf *out)
 void sk_web_incident_attachment(sk_web_req *w)
 {
 	json_t *a = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_incident_attachment_get(&c, w->r->id, &a, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	if (sk_web_call_done(&call, sk_incident_attachment_get(&call.c, w->r->id, &a, &call.err)))
 		return;
-	}
-	sk_buf_free(&err);
 	gsize n = 0;
 	const char *b64 = jstr(a, "content");
 	guchar *bytes = g_base64_decode(b64 ? b64 : "", &n);
@@ -942,18 +913,12 @@ void sk_web_notifications(sk_web_req *w)
 	sk_http_query(w->r, "unread", u, sizeof(u));
 	bool unread_only = !strcmp(u, "1");
 	json_t *list = NULL, *n;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	c.lang = sk_lang_code(w->lang);
-	sk_err e = sk_notify_list(&c, unread_only, NOTICES_SHOWN, &list, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	call.c.lang = sk_lang_code(w->lang);
+	if (sk_web_call_done(&call,
+	                     sk_notify_list(&call.c, unread_only, NOTICES_SHOWN, &list, &call.err)))
 		return;
-	}
-	sk_buf_free(&err);
 	sk_html_frag items = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
 	size_t i;
 	json_array_foreach (json_object_get(list, "items"), i, n) {
@@ -987,40 +952,31 @@ void sk_web_notifications(sk_web_req *w)
 void sk_web_notification_read(sk_web_req *w)
 {
 	json_t *one = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_notify_read(&c, w->r->id, &one, &err);
-	sk_ctx_fini(&c);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_notify_read(&call.c, w->r->id, &one, &call.err);
 	json_decref(one);
-	if (e)
-		sk_web_fail(w, e, &err);
-	else
+	if (!sk_web_call_done(&call, e))
 		sk_web_redirect(w, "/notifications");
-	sk_buf_free(&err);
 }
 
 /* Marks every unread one read: sk_notify_read on each, as the API's one-by-one reads do. */
 void sk_web_notifications_read_all(sk_web_req *w)
 {
 	json_t *list = NULL, *n;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_notify_list(&c, true, 500, &list, &err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_notify_list(&call.c, true, 500, &list, &call.err);
 	size_t i;
 	json_array_foreach (json_object_get(list, "items"), i, n) {
 		json_t *one = NULL;
 		if (e)
 			break;
-		e = sk_notify_read(&c, json_integer_value(json_object_get(n, "id")), &one, &err);
+		e = sk_notify_read(&call.c, json_integer_value(json_object_get(n, "id")), &one,
+		                   &call.err);
 		json_decref(one);
 	}
-	sk_ctx_fini(&c);
 	json_decref(list);
-	if (e)
-		sk_web_fail(w, e, &err);
-	else
+	if (!sk_web_call_done(&call, e))
 		sk_web_redirect(w, "/notifications");
-	sk_buf_free(&err);
 }

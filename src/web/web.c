@@ -68,15 +68,12 @@ typedef struct web_route {
 #define MC  SK_R_MUST_CHANGE
 #define EN  SK_R_ENROLL
 #define INV SK_R_INVALIDATES
-#define R(m, p, f, c, fn, q)                                                                       \
-	{                                                                                          \
-		{m, p, f, c, NULL, NULL, NULL, NULL, q, NULL}, fn, NULL                            \
-	}
-/* An upload whose refusal its own page shows (web_route.refused). */
+/* A route; RU: an upload whose refusal its own page shows (web_route.refused). */
 #define RU(m, p, f, c, fn, refused, q)                                                             \
 	{                                                                                          \
 		{m, p, f, c, NULL, NULL, NULL, NULL, q, NULL}, fn, refused                         \
 	}
+#define R(m, p, f, c, fn, q) RU(m, p, f, c, fn, NULL, q)
 
 // clang-format off
 static const web_route routes[] = {
@@ -319,6 +316,32 @@ const char *sk_web_when(const sk_web_req *w, const char *rfc3339, char *out, siz
 	return out;
 }
 
+const char *sk_web_jtext(const sk_web_req *w, const json_t *v, char *num, size_t max)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(num, max, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return num;
+	}
+	if (json_is_boolean(v))
+		return sk_web_t(w, json_is_true(v) ? SK_M_UI_YES : SK_M_UI_NO);
+	return NULL;
+}
+
+void sk_web_qadd(sk_buf *q, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return;
+	sk_buf_addf(q, "%s%s=", q->len ? "&" : "?", name);
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
+			sk_buf_addc(q, (char)*p);
+		else
+			sk_buf_addf(q, "%%%02X", *p);
+}
+
 const char *sk_web_t(const sk_web_req *w, sk_msg_id id) { return sk_msg_format(id, w->lang); }
 
 bool sk_web_can(const sk_web_req *w, int cap)
@@ -381,6 +404,29 @@ bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const cha
 	             SK_TV("is_yes", value && !strcmp(value, "yes") ? "1" : NULL),
 	             SK_TV("is_no", value && !strcmp(value, "no") ? "1" : NULL)};
 	return sk_web_render(w, out, "field", v, sizeof(v) / sizeof(v[0]));
+}
+
+/* --- one domain call --- */
+
+void sk_web_call_begin(sk_web_req *w, sk_web_call *k)
+{
+	k->w = w;
+	sk_http_ctx(w->r, &k->c);
+	sk_buf_init(&k->err, SK_BUF_MSG_MAX);
+}
+
+void sk_web_call_end(sk_web_call *k)
+{
+	sk_ctx_fini(&k->c);
+	sk_buf_free(&k->err);
+}
+
+bool sk_web_call_done(sk_web_call *k, sk_err e)
+{
+	if (e)
+		sk_web_fail(k->w, e, &k->err);
+	sk_web_call_end(k);
+	return e != SK_OK;
 }
 
 /* --- answers --- */

@@ -38,6 +38,24 @@ void sk_web_error(sk_web_req *w, const char *field, const char *message);
 /* The error err holds in the page's language, added to the summary; returns it for the field. */
 const char *sk_web_error_of(sk_web_req *w, sk_err e, const sk_buf *err);
 
+/*
+ * One domain call of a page, the shape every handler shares: a context for
+ * the request's actor (sk_http_ctx) and the buffer the call's error goes
+ * to. A handler begins, calls its domain function with &k.c and &k.err,
+ * then sk_web_call_done (the error page when the call failed) or hands the
+ * error to its own answer and sk_web_call_end; what is left is its own.
+ */
+typedef struct sk_web_call {
+	sk_web_req *w;
+	sk_ctx c;
+	sk_buf err;
+} sk_web_call;
+
+void sk_web_call_begin(sk_web_req *w, sk_web_call *k);
+/* Releases the context and the error; k may be ended already. */
+void sk_web_call_end(sk_web_call *k);
+/* Ends k; when e failed, the error page (sk_web_fail) answers first. Whether e failed. */
+bool sk_web_call_done(sk_web_call *k, sk_err e);
 /* Answers with the layout around main (status 200 unless given), title from the catalog. */
 void sk_web_page(sk_web_req *w, int status, sk_msg_id title, const sk_html_frag *main);
 /* As sk_web_page with a title that is data (an asset's name). */
@@ -55,6 +73,11 @@ void sk_web_fail(sk_web_req *w, sk_err e, const sk_buf *err);
  * date writer of the pages; text that is no moment is given back as it is.
  */
 const char *sk_web_when(const sk_web_req *w, const char *rfc3339, char *out, size_t max);
+/* The text of a JSON value for a page: strings as they are, numbers in decimal (into num), yes/no.
+ */
+const char *sk_web_jtext(const sk_web_req *w, const json_t *v, char *num, size_t max);
+/* Appends name=value (URL-encoded; nothing when value is empty) to a query string being built. */
+void sk_web_qadd(sk_buf *q, const char *name, const char *value);
 /* Remembers the page language code ("ja", "en") in the browser's language cookie. */
 void sk_web_remember_lang(sk_web_req *w, const char *code);
 
