@@ -345,6 +345,36 @@ bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t
  */
 bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password,
                         size_t password_len, const char *totp);
+/* Seconds a client is told to wait (Retry-After) when a bounded queue of the pool is full. */
+#define SK_HTTP_BUSY_RETRY_AFTER 2
+/*
+ * As sk_http_pool_login, answered on the loop by done(arg, r, ...) instead
+ * of the API's JSON (the web's login page). false when the pool cannot
+ * take it (queue full, not running, overlong login): nothing is answered
+ * and arg is still the caller's; once taken, done runs exactly once and
+ * owns arg.
+ */
+struct sk_auth_session;
+typedef void (*sk_http_login_done)(void *arg, sk_http_rctx *r, sk_err e, struct sk_auth_session *s,
+                                   const sk_buf *err);
+bool sk_http_pool_login_to(sk_http_rctx *r, const char *login, const char *password,
+                           size_t password_len, const char *totp, sk_http_login_done done,
+                           void *arg);
+/*
+ * Work that would hold a loop for long (the web's register import and
+ * export, ledger export, audit verification and proofs): run(arg, s, pol)
+ * on one of the page workers, each with its own store connection, then
+ * answer(arg, r) on the request's loop with a fresh context for the same
+ * request; answer owns arg from then on. At most SK_HTTP_WORK_QUEUE_MAX
+ * wait; false (nothing answered, arg still the caller's) when the queue is
+ * full or the pool is not running: the caller answers 503 with
+ * SK_HTTP_BUSY_RETRY_AFTER rather than make every page wait behind it.
+ */
+#define SK_HTTP_WORK_QUEUE_MAX 8
+typedef void (*sk_http_work_run)(void *arg, sk_store *s, const sk_policy *pol);
+typedef void (*sk_http_work_answer)(void *arg, sk_http_rctx *r);
+bool sk_http_pool_work(sk_http_rctx *r, sk_http_work_run run, sk_http_work_answer answer,
+                       void *arg);
 /*
  * Hands a verification of the whole audit log to the verify worker; the
  * loop answers through sk_api_audit_verify_finish. false when the pool

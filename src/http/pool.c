@@ -17,7 +17,12 @@
  *    that the loop keeps serving its other connections meanwhile;
  *  - audit verification (GET /api/v1/audit/verify) re-hashes the whole log,
  *    seconds for a large one: one verify worker with its own connection runs
- *    them one at a time, so neither a loop nor the login workers wait.
+ *    them one at a time, so neither a loop nor the login workers wait;
+ *  - the web pages' long work (register import and export, ledger export,
+ *    audit verification and an entry's proof): a few page workers, each with
+ *    its own connection, behind a bounded queue; when it is full the page
+ *    answers 503 at once (sk_http_pool_work). The web's login goes to the
+ *    login workers as the API's does, answered by the web's page.
  *
  * Ownership: a job is allocated and freed by the loop thread of its
  * request; between enqueue and the loop's receipt of the message it belongs
@@ -43,7 +48,7 @@
 #include "../store/writer.h"
 #include "http_int.h"
 
-enum job_kind { JOB_DECISION, JOB_LOGIN, JOB_VERIFY, JOB_WRITE };
+enum job_kind { JOB_DECISION, JOB_LOGIN, JOB_VERIFY, JOB_WRITE, JOB_WORK };
 
 struct sk_http_job {
 	h2o_multithread_message_t msg; /* the loop's receiver gets &msg back */
@@ -66,6 +71,12 @@ struct sk_http_job {
 	json_t *warg, *out;
 	int status;
 	sk_http_write_answer answer;
+	/* a login answered by login_done (the web's), or the API's when NULL */
+	sk_http_login_done login_done;
+	/* page work: run on a page worker, answered on the loop; both with arg */
+	sk_http_work_run work_run;
+	sk_http_work_answer work_answer;
+	void *arg;
 	/* login input (password_len bytes at password, owned and wiped) */
 	char *password;
 	size_t password_len;
@@ -86,8 +97,9 @@ typedef struct queue {
 } queue;
 
 #define LOGIN_WORKERS 4
+#define WORK_WORKERS  2
 /* Seconds a client is told to wait when the login queue is full. */
-#define LOGIN_RETRY_AFTER 2
+#define LOGIN_RETRY_AFTER SK_HTTP_BUSY_RETRY_AFTER
 
 static struct {
 	queue login;
@@ -100,9 +112,14 @@ static struct {
 	bool verifier_running;
 	pthread_t verifier;
 	sk_store *verify_store;
+	queue work;
+	int nwork;
+	pthread_t work_workers[WORK_WORKERS];
+	sk_store *work_stores[WORK_WORKERS];
 } pool = {
     .login = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0},
     .verify = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0},
+    .work = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0},
 };
 
 /* Queues j unless max (0: no limit) jobs wait already; false then. */
@@ -188,9 +205,20 @@ static void *verify_worker(void *arg)
 	return NULL;
 }
 
+static void *work_worker(void *arg)
+{
+	sk_store *s = arg;
+	sk_http_job *j;
+	while ((j = pop(&pool.work))) {
+		j->work_run(j->arg, s, pool.pol);
+		h2o_multithread_send_message(&j->t->receiver, &j->msg);
+	}
+	return NULL;
+}
+
 static void wake_all(void)
 {
-	queue *qs[] = {&pool.login, &pool.verify};
+	queue *qs[] = {&pool.login, &pool.verify, &pool.work};
 	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
 		pthread_mutex_lock(&qs[i]->mu);
 		pthread_cond_broadcast(&qs[i]->cv);
@@ -211,6 +239,16 @@ sk_err sk_http_pool_start(const char *db_url, sk_buf *err)
 		                   pool.login_stores[pool.nlogin])) {
 			sk_store_close(pool.login_stores[pool.nlogin]);
 			e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start the login workers");
+			break;
+		}
+	}
+	for (pool.nwork = 0; !e && pool.nwork < WORK_WORKERS; pool.nwork++) {
+		if ((e = sk_store_open(db_url, 0, &pool.work_stores[pool.nwork], err)))
+			break;
+		if (pthread_create(&pool.work_workers[pool.nwork], NULL, work_worker,
+		                   pool.work_stores[pool.nwork])) {
+			sk_store_close(pool.work_stores[pool.nwork]);
+			e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start the page workers");
 			break;
 		}
 	}
@@ -245,6 +283,11 @@ void sk_http_pool_stop(void)
 	}
 	for (int i = 0; i < pool.nlogin; i++)
 		sk_store_close(pool.login_stores[i]);
+	for (int i = 0; i < pool.nwork; i++) {
+		pthread_join(pool.work_workers[i], NULL);
+		sk_store_close(pool.work_stores[i]);
+	}
+	pool.nwork = 0;
 	if (pool.verifier_running) {
 		pthread_join(pool.verifier, NULL);
 		sk_store_close(pool.verify_store);
@@ -401,19 +444,20 @@ bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m)
 	return false;
 }
 
-bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password,
-                        size_t password_len, const char *totp)
+/* A login job for the workers, or NULL when the pool cannot take one (not running, overlong). */
+static sk_http_job *login_job(sk_http_rctx *r, const char *login, const char *password,
+                              size_t password_len, const char *totp)
 {
 	if (!pool.writer || pool.nlogin == 0 || !login || strlen(login) >= SK_HTTP_LOGIN_MAX ||
 	    (totp && strlen(totp) >= sizeof(((sk_http_job *)0)->totp)))
-		return false;
+		return NULL;
 	sk_http_job *j = job_new(r, JOB_LOGIN);
 	if (!j)
-		return false;
+		return NULL;
 	j->password = malloc(password_len + 1);
 	if (!j->password) {
 		job_free(j);
-		return false;
+		return NULL;
 	}
 	memcpy(j->password, password, password_len);
 	j->password[password_len] = '\0';
@@ -423,6 +467,60 @@ bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password
 		snprintf(j->totp, sizeof(j->totp), "%s", totp);
 		j->has_totp = true;
 	}
+	return j;
+}
+
+/* The request waits for its job from here on: the loop answers it when the job comes back. */
+static void deferred(sk_http_rctx *r)
+{
+	r->t->inflight++;
+	r->deferred = true;
+	r->answered = true;
+}
+
+bool sk_http_pool_login_to(sk_http_rctx *r, const char *login, const char *password,
+                           size_t password_len, const char *totp, sk_http_login_done done,
+                           void *arg)
+{
+	sk_http_job *j = login_job(r, login, password, password_len, totp);
+	if (!j)
+		return false;
+	j->login_done = done;
+	j->arg = arg;
+	if (!push_bounded(&pool.login, j, SK_HTTP_LOGIN_QUEUE_MAX)) {
+		j->arg = NULL; /* still the caller's */
+		job_free(j);
+		atomic_fetch_add(&sk_http_m.logins_busy, 1);
+		return false;
+	}
+	deferred(r);
+	return true;
+}
+
+bool sk_http_pool_work(sk_http_rctx *r, sk_http_work_run run, sk_http_work_answer answer, void *arg)
+{
+	if (pool.nwork == 0)
+		return false;
+	sk_http_job *j = job_new(r, JOB_WORK);
+	if (!j)
+		return false;
+	j->work_run = run;
+	j->work_answer = answer;
+	j->arg = arg;
+	if (!push_bounded(&pool.work, j, SK_HTTP_WORK_QUEUE_MAX)) {
+		job_free(j);
+		return false;
+	}
+	deferred(r);
+	return true;
+}
+
+bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password,
+                        size_t password_len, const char *totp)
+{
+	sk_http_job *j = login_job(r, login, password, password_len, totp);
+	if (!j)
+		return false;
 	if (!push_bounded(&pool.login, j, SK_HTTP_LOGIN_QUEUE_MAX)) {
 		/* Full: fail fast rather than make every login wait behind a flood. */
 		job_free(j);
@@ -435,9 +533,7 @@ bool sk_http_pool_login(sk_http_rctx *r, const char *login, const char *password
 		sk_buf_free(&err);
 		return true;
 	}
-	r->t->inflight++;
-	r->deferred = true;
-	r->answered = true;
+	deferred(r);
 	return true;
 }
 
@@ -476,9 +572,13 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 		r.t = j->t;
 		snprintf(r.address, sizeof(r.address), "%s", j->address);
 		r.lang = j->lang;
-		if (j->kind == JOB_LOGIN) {
+		if (j->kind == JOB_LOGIN && j->login_done) {
+			j->login_done(j->arg, &r, j->e, &j->session, &j->err);
+		} else if (j->kind == JOB_LOGIN) {
 			/* No invalidation: a login changes no other session (scache.c). */
 			sk_api_login_finish(&r, j->e, &j->session, &j->err);
+		} else if (j->kind == JOB_WORK) {
+			j->work_answer(j->arg, &r);
 		} else if (j->kind == JOB_VERIFY) {
 			sk_api_audit_verify_finish(&r, j->e, &j->verify, j->err.data);
 		} else if (j->kind == JOB_WRITE) {

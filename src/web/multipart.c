@@ -8,6 +8,7 @@
 
 #include <gmime/gmime.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,6 +26,7 @@ void sk_multipart_free(sk_multipart *m)
 	for (size_t i = 0; i < m->n; i++) {
 		free(m->part[i].name);
 		free(m->part[i].filename);
+		free(m->part[i].ctype);
 		free(m->part[i].data);
 	}
 	memset(m, 0, sizeof(*m));
@@ -56,7 +58,27 @@ static char *dup_text(const char *s, size_t n)
 	return d;
 }
 
-/* One leaf part into *p: its name, file name and decoded bytes. */
+/*
+ * A file part's media type ("type/subtype", parameters left out) as the
+ * browser sent it, or NULL: only printable ASCII without space or quote is
+ * kept, a claim for the record and never used to serve the bytes.
+ */
+static char *media_type_of(GMimeObject *o)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	char *mt = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+	char *out = NULL;
+	size_t n = mt ? strlen(mt) : 0;
+	bool ok = n > 2 && n < 128;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = mt[i] > 0x20 && mt[i] < 0x7f && mt[i] != '"' && mt[i] != '\\';
+	if (ok)
+		out = dup_text(mt, n);
+	g_free(mt);
+	return out;
+}
+
+/* One leaf part into *p: its name, file name, media type and decoded bytes. */
 static sk_err take_part(GMimeObject *o, sk_multipart *m, sk_buf *err)
 {
 	if (!GMIME_IS_PART(o))
@@ -94,6 +116,7 @@ static sk_err take_part(GMimeObject *o, sk_multipart *m, sk_buf *err)
 		p->len = ba ? ba->len : 0;
 		p->name = dup_text(name, strlen(name));
 		p->filename = fn ? dup_text(fn, strlen(fn)) : NULL;
+		p->ctype = fn ? media_type_of(o) : NULL;
 		m->n++; /* owned from here on, freed by sk_multipart_free */
 		if (!p->data || !p->name || (fn && !p->filename))
 			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");

@@ -19,6 +19,7 @@
 typedef struct sk_multipart_part {
 	char *name;     /* the field's name; UTF-8 */
 	char *filename; /* the file's name without any directory, or NULL for a text field */
+	char *ctype;    /* a file's media type as sent ("text/plain"), or NULL when none or odd */
 	char *data;     /* the part's bytes, with a NUL after them (not counted in len) */
 	size_t len;
 } sk_multipart_part;

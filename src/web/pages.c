@@ -23,20 +23,6 @@
 #define N(a)      (sizeof(a) / sizeof((a)[0]))
 #define PAGE_ROWS 50
 
-/* The text of a JSON value for a page: strings as they are, numbers in decimal, booleans. */
-static const char *jtext(sk_web_req *w, const json_t *v, char *num, size_t max)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v)) {
-		snprintf(num, max, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return num;
-	}
-	if (json_is_boolean(v))
-		return sk_web_t(w, json_is_true(v) ? SK_M_UI_YES : SK_M_UI_NO);
-	return NULL;
-}
-
 static void set_session_cookie(sk_web_req *w, const char *token)
 {
 	sk_buf c = SK_BUF_INIT(512);
@@ -74,10 +60,9 @@ static void request_lines(sk_web_req *w, const char *box, sk_html_frag *out)
 	bool inbox = strcmp(box, "inbox") == 0;
 	sk_request_filter f = {.box = box, .status = inbox ? "pending" : NULL, .limit = 10};
 	json_t *list = NULL, *r;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	if (sk_request_list(&c, &f, &list, &err) == SK_OK) {
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	if (sk_request_list(&call.c, &f, &list, &call.err) == SK_OK) {
 		size_t i;
 		json_array_foreach (list, i, r) {
 			const char *kind = json_string_value(json_object_get(r, "kind"));
@@ -97,19 +82,17 @@ static void request_lines(sk_web_req *w, const char *box, sk_html_frag *out)
 		}
 	}
 	json_decref(list);
-	sk_buf_free(&err);
-	sk_ctx_fini(&c);
+	sk_web_call_end(&call);
 }
 
 /* The unread notifications' titles (each a kind and a number only, notify.h). */
 static void notice_lines(sk_web_req *w, sk_html_frag *out)
 {
 	json_t *list = NULL, *n;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	c.lang = sk_lang_code(w->lang);
-	if (sk_notify_list(&c, true, 10, &list, &err) == SK_OK) {
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	call.c.lang = sk_lang_code(w->lang);
+	if (sk_notify_list(&call.c, true, 10, &list, &call.err) == SK_OK) {
 		size_t i;
 		json_array_foreach (json_object_get(list, "items"), i, n) {
 			sk_tv v[] = {SK_TV("text", json_string_value(json_object_get(n, "title")))};
@@ -117,8 +100,7 @@ static void notice_lines(sk_web_req *w, sk_html_frag *out)
 		}
 	}
 	json_decref(list);
-	sk_buf_free(&err);
-	sk_ctx_fini(&c);
+	sk_web_call_end(&call);
 }
 
 void sk_web_home(sk_web_req *w)
@@ -161,7 +143,7 @@ void sk_web_home(sk_web_req *w)
 	}
 	char num[32];
 	const sk_field *nf = sk_schema_field(&sk_schema_user, "name");
-	const char *unit = jtext(w, json_object_get(user, "unit_code"), num, sizeof(num));
+	const char *unit = sk_web_jtext(w, json_object_get(user, "unit_code"), num, sizeof(num));
 	sk_tv v[] = {
 	    SK_TV("login", w->ap.login),
 	    SK_TV("name", json_string_value(json_object_get(user, "name"))),
@@ -253,6 +235,46 @@ void sk_web_login_form(sk_web_req *w)
 	login_page(w, 200, NULL, false, NULL, NULL, NULL);
 }
 
+/* A login on its way to a login worker: what its answer needs of the form. */
+typedef struct login_try {
+	char login[SK_HTTP_LOGIN_MAX];
+	bool totp; /* a one-time code was given */
+} login_try;
+
+/* The login's answer, on the loop: the session's cookie and the next page, or the form again. */
+static void login_answer(sk_web_req *w, void *data, sk_err e, sk_auth_session *s, const sk_buf *err)
+{
+	const login_try *t = data;
+	if (e == SK_OK) {
+		atomic_fetch_add(&sk_http_m.logins_ok, 1);
+		set_session_cookie(w, s->token);
+		/* The account's language applies again from each login on (prefs.h). */
+		sk_prefs pf;
+		sk_buf perr = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		if (sk_prefs_get(w->r->t->store, s->principal.user_id, &pf, &perr) == SK_OK &&
+		    pf.lang[0])
+			sk_web_remember_lang(w, pf.lang);
+		sk_buf_free(&perr);
+		sk_web_redirect(w, s->principal.must_change_password ? "/password"
+		                   : s->principal.must_enroll_totp   ? "/totp"
+		                                                     : "/");
+		return;
+	}
+	atomic_fetch_add(&sk_http_m.logins_failed, 1);
+	if (s && s->locked)
+		atomic_fetch_add(&sk_http_m.lockouts, 1);
+	if (e == SK_ERR_AUTH && s && s->totp_required) {
+		const char *m = sk_web_t(w, SK_M_UI_LOGIN_NEED_TOTP);
+		sk_web_error(w, "totp", m);
+		login_page(w, 200, t->login, true, NULL, NULL, m);
+	} else {
+		const char *m = e == SK_ERR_AUTH ? sk_web_t(w, SK_M_UI_LOGIN_FAILED)
+		                                 : sk_msg_of(err, e, w->lang);
+		sk_web_error(w, "password", m);
+		login_page(w, e == SK_ERR_THROTTLED ? 429 : 200, t->login, t->totp, NULL, m, NULL);
+	}
+}
+
 void sk_web_login_post(sk_web_req *w)
 {
 	const char *login = sk_form_get(&w->form, "login");
@@ -273,40 +295,25 @@ void sk_web_login_post(sk_web_req *w)
 		return login_page(w, 200, login, totp != NULL, !login || !*login ? m : NULL,
 		                  login && *login ? m : NULL, NULL);
 	}
-	sk_auth_session s;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	/* argon2id on the loop (50-100 ms): the API hands it to a login worker (pool.c). */
-	sk_err e = sk_auth_login(w->r->t->store, w->r->t->pol, login, pw, strlen(pw), totp,
-	                         w->r->address, &s, &err);
-	if (e == SK_OK) {
-		atomic_fetch_add(&sk_http_m.logins_ok, 1);
-		set_session_cookie(w, s.token);
-		/* The account's language applies again from each login on (prefs.h). */
-		sk_prefs pf;
-		if (sk_prefs_get(w->r->t->store, s.principal.user_id, &pf, &err) == SK_OK &&
-		    pf.lang[0])
-			sk_web_remember_lang(w, pf.lang);
-		sk_web_redirect(w, s.principal.must_change_password ? "/password"
-		                   : s.principal.must_enroll_totp   ? "/totp"
-		                                                    : "/");
-	} else {
-		atomic_fetch_add(&sk_http_m.logins_failed, 1);
-		if (s.locked)
-			atomic_fetch_add(&sk_http_m.lockouts, 1);
-		if (e == SK_ERR_AUTH && s.totp_required) {
-			const char *m = sk_web_t(w, SK_M_UI_LOGIN_NEED_TOTP);
-			sk_web_error(w, "totp", m);
-			login_page(w, 200, login, true, NULL, NULL, m);
-		} else {
-			const char *m = e == SK_ERR_AUTH ? sk_web_t(w, SK_M_UI_LOGIN_FAILED)
-			                                 : sk_msg_of(&err, e, w->lang);
-			sk_web_error(w, "password", m);
-			login_page(w, e == SK_ERR_THROTTLED ? 429 : 200, login, totp != NULL, NULL,
-			           m, NULL);
-		}
+	/* What the answer needs of the form, which goes with the job (the password is copied). */
+	login_try *t = calloc(1, sizeof(*t));
+	if (t) {
+		snprintf(t->login, sizeof(t->login), "%s", login);
+		t->totp = totp != NULL;
 	}
-	sodium_memzero(&s, sizeof(s));
-	sk_buf_free(&err);
+	/* A login longer than any account's cannot succeed: no worker needed to say so. */
+	if (t && strlen(login) >= sizeof(t->login)) {
+		login_answer(w, t, SK_ERR_AUTH, NULL, NULL);
+		free(t);
+		return;
+	}
+	/* argon2id (50-100 ms) on the login workers, as the API's: the loop serves others
+	 * meanwhile.
+	 */
+	if (!t || !sk_web_login_off_loop(w, login, pw, totp, login_answer, t, free)) {
+		free(t);
+		sk_web_busy(w);
+	}
 }
 
 void sk_web_logout(sk_web_req *w)

@@ -81,11 +81,9 @@ void sk_web_account_save(sk_web_req *w)
 {
 	const char *lang = sk_form_get(&w->form, "lang");
 	const char *style = sk_form_get(&w->form, "date_style");
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_prefs_set(&c, lang, style, &err);
-	sk_ctx_fini(&c);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_prefs_set(&call.c, lang, style, &call.err);
 	if (!e) {
 		/* The new language from this answer on (the cookie), and at every login (the
 		 * account). */
@@ -93,11 +91,11 @@ void sk_web_account_save(sk_web_req *w)
 			sk_web_remember_lang(w, lang);
 		sk_web_redirect(w, "/account");
 	} else if (e == SK_ERR_INVALID) {
-		const char *m = sk_web_error_of(w, e, &err);
-		bool about_lang = err.field && !strcmp(err.field, "lang");
+		const char *m = sk_web_error_of(w, e, &call.err);
+		bool about_lang = call.err.field && !strcmp(call.err.field, "lang");
 		account_page(w, 400, about_lang ? m : NULL, about_lang ? NULL : m);
 	} else {
-		sk_web_fail(w, e, &err);
+		sk_web_fail(w, e, &call.err);
 	}
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 }

@@ -202,18 +202,16 @@ static void org_page(sk_web_req *w, int status, sk_err add_e, const sk_buf *add_
                      const sk_buf *move_err)
 {
 	json_t *units = NULL, *grants = NULL, *chk = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_authz_scope_units(&c, SK_CAP_ORG_READ, &units, &err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_authz_scope_units(&call.c, SK_CAP_ORG_READ, &units, &call.err);
 	if (!e)
-		e = sk_org_check(&c, &chk, &err);
+		e = sk_org_check(&call.c, &chk, &call.err);
 	/* The holders need user.read; without it the tree shows the units alone. */
-	if (!e && sk_role_list(&c, NULL, NULL, NULL, &grants, NULL) != SK_OK)
+	if (!e && sk_role_list(&call.c, NULL, NULL, NULL, &grants, NULL) != SK_OK)
 		grants = NULL;
-	sk_ctx_fini(&c);
 	if (e) {
-		sk_web_fail(w, e, &err);
+		sk_web_fail(w, e, &call.err);
 		goto out;
 	}
 	sk_html_frag tree = SK_HTML_FRAG_INIT, missing = SK_HTML_FRAG_INIT, add = SK_HTML_FRAG_INIT,
@@ -271,7 +269,7 @@ out:
 	json_decref(units);
 	json_decref(grants);
 	json_decref(chk);
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 }
 
 void sk_web_admin_org(sk_web_req *w) { org_page(w, 200, SK_OK, NULL, SK_OK, NULL); }
@@ -292,41 +290,37 @@ static bool form_failed(sk_web_req *w, sk_err e, sk_buf *err)
 
 void sk_web_admin_org_add(sk_web_req *w)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = check_text(&sk_schema_unit, &w->form, &err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = check_text(&sk_schema_unit, &w->form, &call.err);
 	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_org_add(&c, given(&w->form, "code"), given(&w->form, "name"),
-		               given(&w->form, "kind"), given(&w->form, "parent"), NULL, &err);
-		sk_ctx_fini(&c);
+		e = sk_org_add(&call.c, given(&w->form, "code"), given(&w->form, "name"),
+		               given(&w->form, "kind"), given(&w->form, "parent"), NULL, &call.err);
 	}
 	if (!e)
 		sk_web_redirect(w, "/admin/org");
-	else if (form_failed(w, e, &err))
-		org_page(w, sk_err_http_status(e), e, &err, SK_OK, NULL);
-	sk_buf_free(&err);
+	else if (form_failed(w, e, &call.err))
+		org_page(w, sk_err_http_status(e), e, &call.err, SK_OK, NULL);
+	sk_web_call_end(&call);
 }
 
 void sk_web_admin_org_move(sk_web_req *w)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
 	const char *unit = given(&w->form, "unit"), *parent = given(&w->form, "new_parent");
 	sk_err e = SK_OK;
 	if (!unit || !parent)
-		e = sk_fail_msg(&err, SK_ERR_INVALID, unit ? "new_parent" : "unit", NULL,
+		e = sk_fail_msg(&call.err, SK_ERR_INVALID, unit ? "new_parent" : "unit", NULL,
 		                SK_M_UI_FIELD_NEEDED);
 	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_org_move(&c, unit, parent, &err);
-		sk_ctx_fini(&c);
+		e = sk_org_move(&call.c, unit, parent, &call.err);
 	}
 	if (!e)
 		sk_web_redirect(w, "/admin/org");
-	else if (form_failed(w, e, &err))
-		org_page(w, sk_err_http_status(e), SK_OK, NULL, e, &err);
-	sk_buf_free(&err);
+	else if (form_failed(w, e, &call.err))
+		org_page(w, sk_err_http_status(e), SK_OK, NULL, e, &call.err);
+	sk_web_call_end(&call);
 }
 
 /* --- accounts --- */
@@ -367,22 +361,21 @@ static void users_page(sk_web_req *w, int status, sk_err add_e, const sk_buf *ad
 			page = 1;
 	}
 	json_t *list = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_user_list(&c, *unit ? unit : NULL, *role ? role : NULL, &list, &err);
-	sk_ctx_fini(&c);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e =
+	    sk_user_list(&call.c, *unit ? unit : NULL, *role ? role : NULL, &list, &call.err);
 	const char *unit_err = NULL;
 	if (e == SK_ERR_INVALID || e == SK_ERR_NOT_FOUND) {
 		/* An unknown unit or role of the filter: said beside it, nothing listed. */
-		unit_err = sk_msg_of(&err, e, w->lang);
+		unit_err = sk_msg_of(&call.err, e, w->lang);
 		sk_web_error(w, NULL, unit_err);
 		status = 400;
 		e = SK_OK;
 	}
 	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+		sk_web_fail(w, e, &call.err);
+		sk_web_call_end(&call);
 		return;
 	}
 	sk_html_frag rows = SK_HTML_FRAG_INIT, roles = SK_HTML_FRAG_INIT, add = SK_HTML_FRAG_INIT,
@@ -461,7 +454,7 @@ static void users_page(sk_web_req *w, int status, sk_err add_e, const sk_buf *ad
 	if (ok && sk_web_render(w, &main, "users", v, N(v)))
 		sk_web_page(w, status, SK_M_UI_ADMIN_USERS, &main);
 	json_decref(list);
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 	sk_buf_free(&base);
 	sk_buf_free(&prev);
 	sk_buf_free(&next);
@@ -482,17 +475,10 @@ static void user_page(sk_web_req *w, const char *login, int status, const char *
                       sk_err grant_e, const sk_buf *grant_err)
 {
 	json_t *u = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_user_show(&c, login, &u, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	if (sk_web_call_done(&call, sk_user_show(&call.c, login, &u, &call.err)))
 		return;
-	}
-	sk_buf_free(&err);
 	sk_html_frag details = SK_HTML_FRAG_INIT, roles = SK_HTML_FRAG_INIT,
 	             role_opts = SK_HTML_FRAG_INIT, grant = SK_HTML_FRAG_INIT,
 	             main = SK_HTML_FRAG_INIT;
@@ -603,7 +589,8 @@ static size_t split_roles(char *text, const char *names[SK_USER_ROLES_MAX])
 
 void sk_web_admin_user_add(sk_web_req *w)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
 	const char *names[SK_USER_ROLES_MAX];
 	char roles[256] = "";
 	const char *given_roles = sk_form_get(&w->form, "roles");
@@ -618,24 +605,21 @@ void sk_web_admin_user_add(sk_web_req *w)
 	                  .nroles = n};
 	char temp[SK_PASSWORD_TEMP_MAX];
 	temp[0] = '\0';
-	sk_err e = check_text(&sk_schema_user, &w->form, &err);
+	sk_err e = check_text(&sk_schema_user, &w->form, &call.err);
 	if (!e && n == 0)
-		e = sk_fail_msg(&err, SK_ERR_INVALID, "roles", NULL, SK_M_UI_FIELD_NEEDED);
+		e = sk_fail_msg(&call.err, SK_ERR_INVALID, "roles", NULL, SK_M_UI_FIELD_NEEDED);
 	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_user_add(&c, &in, NULL, temp, &err);
-		sk_ctx_fini(&c);
+		e = sk_user_add(&call.c, &in, NULL, temp, &call.err);
 	}
 	if (!e) {
 		/* Shown once, on this answer only; never stored, never sent again. */
 		w->notice = sk_web_t(w, SK_M_UI_USER_ADDED);
 		sk_web_header(w, H2O_TOKEN_CACHE_CONTROL, "no-store");
 		user_page(w, in.login, 201, temp[0] ? temp : NULL, SK_OK, NULL);
-	} else if (form_failed(w, e, &err))
-		users_page(w, sk_err_http_status(e), e, &err);
+	} else if (form_failed(w, e, &call.err))
+		users_page(w, sk_err_http_status(e), e, &call.err);
 	sodium_memzero(temp, sizeof(temp));
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 }
 
 /* A POST action on /admin/users/{login}/…: back to the account, or its page with the error. */
@@ -651,13 +635,11 @@ static void after_action(sk_web_req *w, sk_err e, sk_buf *err)
 
 static void set_active(sk_web_req *w, bool active)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_user_set_active(&c, w->r->param, active, &err);
-	sk_ctx_fini(&c);
-	after_action(w, e, &err);
-	sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_user_set_active(&call.c, w->r->param, active, &call.err);
+	after_action(w, e, &call.err);
+	sk_web_call_end(&call);
 }
 
 void sk_web_admin_user_disable(sk_web_req *w) { set_active(w, false); }
@@ -665,51 +647,45 @@ void sk_web_admin_user_enable(sk_web_req *w) { set_active(w, true); }
 
 void sk_web_admin_user_unlock(sk_web_req *w)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_auth_unlock(&c, w->r->param, &err);
-	sk_ctx_fini(&c);
-	after_action(w, e, &err);
-	sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_auth_unlock(&call.c, w->r->param, &call.err);
+	after_action(w, e, &call.err);
+	sk_web_call_end(&call);
 }
 
 void sk_web_admin_user_totp_reset(sk_web_req *w)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_auth_totp_reset(&c, w->r->param, &err);
-	sk_ctx_fini(&c);
-	after_action(w, e, &err);
-	sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_auth_totp_reset(&call.c, w->r->param, &call.err);
+	after_action(w, e, &call.err);
+	sk_web_call_end(&call);
 }
 
 static void grant_or_revoke(sk_web_req *w, bool grant)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
 	const char *role = given(&w->form, "role"), *unit = given(&w->form, "unit");
 	sk_err e = SK_OK;
 	if (!role || !unit)
-		e = sk_fail_msg(&err, SK_ERR_INVALID, role ? "unit" : "role", NULL,
+		e = sk_fail_msg(&call.err, SK_ERR_INVALID, role ? "unit" : "role", NULL,
 		                SK_M_UI_FIELD_NEEDED);
 	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = grant ? sk_role_grant(&c, w->r->param, role, unit, &err)
-		          : sk_role_revoke(&c, w->r->param, role, unit, &err);
-		sk_ctx_fini(&c);
+		e = grant ? sk_role_grant(&call.c, w->r->param, role, unit, &call.err)
+		          : sk_role_revoke(&call.c, w->r->param, role, unit, &call.err);
 	}
 	if (!e) {
 		char loc[160];
 		snprintf(loc, sizeof(loc), "/admin/users/%s", w->r->param);
 		sk_web_redirect(w, loc);
-	} else if (form_failed(w, e, &err)) {
+	} else if (form_failed(w, e, &call.err)) {
 		/* The refusal beside the field it names (the role when it names none). */
 		user_page(w, w->r->param, sk_err_http_status(e), NULL, grant ? e : SK_OK,
-		          grant ? &err : NULL);
+		          grant ? &call.err : NULL);
 	}
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 }
 
 void sk_web_admin_role_grant(sk_web_req *w) { grant_or_revoke(w, true); }

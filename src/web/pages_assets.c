@@ -131,20 +131,6 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 	return e ? sk_fail(err, e, "the list does not fit the page") : SK_OK;
 }
 
-/* Appends name=value (URL-encoded) to a query string being built. */
-static void qadd(sk_buf *q, const char *name, const char *value)
-{
-	if (!value || !*value)
-		return;
-	sk_buf_addf(q, "%s%s=", q->len ? "&" : "?", name);
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
-			sk_buf_addc(q, (char)*p);
-		else
-			sk_buf_addf(q, "%%%02X", *p);
-}
-
 void sk_web_asset_list(sk_web_req *w)
 {
 	char unit[72] = "", type[72] = "", conf[40] = "", zone[40] = "", q[408] = "",
@@ -204,12 +190,12 @@ void sk_web_asset_list(sk_web_req *w)
 	(void)filter_err;
 	bool more = st.shown > PAGE_ROWS;
 	sk_buf base = SK_BUF_INIT(4096), prev = SK_BUF_INIT(4096), next = SK_BUF_INIT(4096);
-	qadd(&base, "q", q);
-	qadd(&base, "unit", unit);
-	qadd(&base, "type", type);
-	qadd(&base, "conf", conf);
-	qadd(&base, "zone", zone);
-	qadd(&base, "status", status);
+	sk_web_qadd(&base, "q", q);
+	sk_web_qadd(&base, "unit", unit);
+	sk_web_qadd(&base, "type", type);
+	sk_web_qadd(&base, "conf", conf);
+	sk_web_qadd(&base, "zone", zone);
+	sk_web_qadd(&base, "status", status);
 	if (page > 1)
 		sk_buf_addf(&prev, "/assets%s%spage=%ld", base.data, base.len ? "&" : "?",
 		            page - 1);
@@ -278,43 +264,28 @@ static void dt(sk_web_req *w, sk_html_frag *out, const char *term, const char *v
 	sk_html_render(out, "dt", w->lang, v, N(v));
 }
 
-static const char *jtext(sk_web_req *w, const json_t *v, char *num, size_t max)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v)) {
-		snprintf(num, max, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return num;
-	}
-	if (json_is_boolean(v))
-		return sk_web_t(w, json_is_true(v) ? SK_M_UI_YES : SK_M_UI_NO);
-	return NULL;
-}
-
 void sk_web_asset(sk_web_req *w)
 {
 	json_t *a = NULL, *hist = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
 	/* Records the read of a 機密性3 asset before it hands anything out (asset.h). */
-	sk_err e = sk_asset_get(&c, w->r->id, &a, &err);
+	sk_err e = sk_asset_get(&call.c, w->r->id, &a, &call.err);
 	if (!e)
-		e = sk_asset_history(&c, w->r->id, &hist, &err);
-	sk_ctx_fini(&c);
+		e = sk_asset_history(&call.c, w->r->id, &hist, &call.err);
 	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+		sk_web_fail(w, e, &call.err);
+		sk_web_call_end(&call);
 		json_decref(a);
 		return;
 	}
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 	sk_html_frag details = SK_HTML_FRAG_INIT, rules = SK_HTML_FRAG_INIT,
 	             history = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
 	char num[32];
 	for (size_t i = 0; i < sk_schema_asset.n; i++) {
 		const sk_field *f = &sk_schema_asset.fields[i];
-		const char *t = jtext(w, json_object_get(a, f->key), num, sizeof(num));
+		const char *t = sk_web_jtext(w, json_object_get(a, f->key), num, sizeof(num));
 		if (!strcmp(f->key, "unit"))
 			t = json_string_value(json_object_get(a, "unit_name"));
 		dt(w, &details, w->lang == SK_LANG_JA ? f->ja : f->en, t ? t : "—");
@@ -334,8 +305,9 @@ void sk_web_asset(sk_web_req *w)
 		size_t n = 1;
 		for (size_t k = 0; k < N(keys); k++) {
 			const json_t *x = json_object_get(a, keys[k]);
-			const char *t = json_is_boolean(x) ? (json_is_true(x) ? "true" : "false")
-			                                   : jtext(w, x, vals[k], sizeof(vals[k]));
+			const char *t = json_is_boolean(x)
+			                    ? (json_is_true(x) ? "true" : "false")
+			                    : sk_web_jtext(w, x, vals[k], sizeof(vals[k]));
 			if (t && *t)
 				kv[n++] = (sk_decide_kv){keys[k], t};
 		}
@@ -382,7 +354,7 @@ void sk_web_asset(sk_web_req *w)
 	snprintf(id, sizeof(id), "%" PRId64, w->r->id);
 	int top = sk_policy_level_count(p, SK_AXIS_CONF) - 1;
 	char cnum[32];
-	const char *conf = jtext(w, json_object_get(a, "conf"), cnum, sizeof(cnum));
+	const char *conf = sk_web_jtext(w, json_object_get(a, "conf"), cnum, sizeof(cnum));
 	int cv = -1;
 	if (conf && sk_policy_level_parse(p, SK_AXIS_CONF, conf, &cv))
 		cv = -1;
@@ -415,9 +387,9 @@ static void asset_form(sk_web_req *w, int status, sk_msg_id title, const char *a
 	bool ok = true;
 	for (size_t i = 0; ok && i < sk_schema_asset.n; i++) {
 		const sk_field *f = &sk_schema_asset.fields[i];
-		const char *val = posted
-		                      ? sk_form_get(posted, f->key)
-		                      : jtext(w, json_object_get(vals, f->key), num, sizeof(num));
+		const char *val =
+		    posted ? sk_form_get(posted, f->key)
+		           : sk_web_jtext(w, json_object_get(vals, f->key), num, sizeof(num));
 		if (!posted && f->type == SK_FT_BOOL && vals) {
 			const json_t *b = json_object_get(vals, f->key);
 			val = json_is_boolean(b) ? (json_is_true(b) ? "yes" : "no") : NULL;
@@ -497,47 +469,41 @@ void sk_web_asset_create(sk_web_req *w)
 	sk_asset_input in;
 	input_of(&w->form, &in);
 	int64_t id = 0;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = check_form(&in, &err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = check_form(&in, &call.err);
 	if (!e)
-		e = sk_asset_add(&c, &in, &id, &err);
-	sk_ctx_fini(&c);
-	after_write(w, e, &err, id, false);
-	sk_buf_free(&err);
+		e = sk_asset_add(&call.c, &in, &id, &call.err);
+	after_write(w, e, &call.err, id, false);
+	sk_web_call_end(&call);
 }
 
 void sk_web_asset_edit(sk_web_req *w)
 {
 	json_t *a = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_asset_get(&c, w->r->id, &a, &err);
-	sk_ctx_fini(&c);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_asset_get(&call.c, w->r->id, &a, &call.err);
 	if (e)
-		sk_web_fail(w, e, &err);
+		sk_web_fail(w, e, &call.err);
 	else {
 		char action[48];
 		snprintf(action, sizeof(action), "/assets/%" PRId64 "/edit", w->r->id);
 		asset_form(w, 200, SK_M_UI_ASSET_EDIT_TITLE, action, a, NULL, NULL);
 	}
 	json_decref(a);
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 }
 
 void sk_web_asset_save(sk_web_req *w)
 {
 	sk_asset_input in;
 	input_of(&w->form, &in);
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = check_form(&in, &err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = check_form(&in, &call.err);
 	if (!e)
-		e = sk_asset_update(&c, w->r->id, &in, &err);
-	sk_ctx_fini(&c);
-	after_write(w, e, &err, w->r->id, true);
-	sk_buf_free(&err);
+		e = sk_asset_update(&call.c, w->r->id, &in, &call.err);
+	after_write(w, e, &call.err, w->r->id, true);
+	sk_web_call_end(&call);
 }

@@ -69,20 +69,6 @@ static bool jst_day(const char *day, bool next, char out[SK_TIME_STR_MAX])
 	return true;
 }
 
-/* Appends name=value (URL-encoded) to a query string being built. */
-static void qadd(sk_buf *q, const char *name, const char *value)
-{
-	if (!value || !*value)
-		return;
-	sk_buf_addf(q, "%s%s=", q->len ? "&" : "?", name);
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
-			sk_buf_addc(q, (char)*p);
-		else
-			sk_buf_addf(q, "%%%02X", *p);
-}
-
 static void checkpoint_rows(sk_web_req *w, sk_html_frag *out)
 {
 	json_t *cps = NULL, *x;
@@ -140,20 +126,14 @@ static void audit_page(sk_web_req *w, const json_t *verified)
 	f.until = until_at;
 	bool bad = after_err || from_err || until_err;
 	json_t *entries = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
 	sk_err e = SK_OK;
 	if (!bad) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_audit_view_find(&c, &f, false, AUDIT_PAGE, &entries, &err);
-		sk_ctx_fini(&c);
+		e = sk_audit_view_find(&call.c, &f, false, AUDIT_PAGE, &entries, &call.err);
 	}
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	if (sk_web_call_done(&call, e))
 		return;
-	}
-	sk_buf_free(&err);
 	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT, cps = SK_HTML_FRAG_INIT,
 	             fields = SK_HTML_FRAG_INIT;
 	size_t i;
@@ -174,11 +154,11 @@ static void audit_page(sk_web_req *w, const json_t *verified)
 		sk_html_render(&rows, "audit_row", w->lang, v, N(v));
 	}
 	sk_buf base = SK_BUF_INIT(2048), more = SK_BUF_INIT(2048);
-	qadd(&base, "action", action);
-	qadd(&base, "actor", actor);
-	qadd(&base, "object", object);
-	qadd(&base, "from", from);
-	qadd(&base, "until", until);
+	sk_web_qadd(&base, "action", action);
+	sk_web_qadd(&base, "actor", actor);
+	sk_web_qadd(&base, "object", object);
+	sk_web_qadd(&base, "from", from);
+	sk_web_qadd(&base, "until", until);
 	if (json_array_size(entries) == AUDIT_PAGE)
 		sk_buf_addf(&more, "/audit%s%safter=%" PRId64, base.len ? base.data : "",
 		            base.len ? "&" : "?", last);
@@ -239,23 +219,43 @@ static void audit_page(sk_web_req *w, const json_t *verified)
 
 void sk_web_audit(sk_web_req *w) { audit_page(w, NULL); }
 
+/* A verification handed to a page worker, and its result. */
+typedef struct verify_job {
+	sk_audit_verify_result res;
+} verify_job;
+
+static void verify_job_free(void *data)
+{
+	verify_job *j = data;
+	sk_audit_verify_result_free(&j->res);
+	free(j);
+}
+
+/* On a page worker: the whole log re-hashed (seconds for a large one). */
+static sk_err verify_work(sk_ctx *c, void *data, sk_buf *err)
+{
+	verify_job *j = data;
+	sk_audit_verify_opts o = {0};
+	return sk_audit_verify_store(c->store, &o, &j->res, err);
+}
+
+static void verify_answer(sk_web_req *w, void *data, sk_err e, sk_buf *err)
+{
+	verify_job *j = data;
+	if (e)
+		return sk_web_fail(w, e, err);
+	json_t *res = sk_audit_verify_json(&j->res);
+	audit_page(w, res);
+	json_decref(res);
+}
+
 void sk_web_audit_verify(sk_web_req *w)
 {
-	sk_audit_verify_opts o = {0};
-	sk_audit_verify_result res;
-	sk_audit_verify_result_init(&res);
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	/* On the loop: the API hands this to its verify worker (pool.c). */
-	sk_err e = sk_audit_verify_store(w->r->t->store, &o, &res, &err);
-	if (e)
-		sk_web_fail(w, e, &err);
-	else {
-		json_t *j = sk_audit_verify_json(&res);
-		audit_page(w, j);
-		json_decref(j);
-	}
-	sk_audit_verify_result_free(&res);
-	sk_buf_free(&err);
+	verify_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return sk_web_busy(w);
+	sk_audit_verify_result_init(&j->res);
+	sk_web_off_loop(w, verify_work, verify_answer, j, verify_job_free);
 }
 
 /* An entry's before or after image, indented for reading; NULL for none. */
@@ -266,38 +266,47 @@ static char *image_text(const json_t *j)
 	return json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
 }
 
-void sk_web_audit_entry(sk_web_req *w)
+/* An entry and its proof, found by a page worker: the proof verifies the whole log first. */
+typedef struct entry_job {
+	int64_t seq;
+	json_t *list, *proof;
+	sk_err pe;   /* the proof's failure, or SK_OK */
+	sk_buf perr; /* its message */
+} entry_job;
+
+static void entry_job_free(void *data)
 {
-	int64_t seq = w->r->id;
-	sk_audit_filter f = {.after = seq - 1, .before = seq + 1};
-	json_t *list = NULL, *proof = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
+	entry_job *j = data;
+	json_decref(j->list);
+	json_decref(j->proof);
+	sk_buf_free(&j->perr);
+	free(j);
+}
+
+static sk_err entry_work(sk_ctx *c, void *data, sk_buf *err)
+{
+	entry_job *j = data;
+	sk_audit_filter f = {.after = j->seq - 1, .before = j->seq + 1};
 	/* The reader's scope first: an entry it may not read is not found. */
-	sk_err e = sk_audit_view_find(&c, &f, false, 1, &list, &err);
-	sk_ctx_fini(&c);
-	const json_t *x = json_array_get(list, 0);
-	if (!e && !x)
-		e = sk_fail(&err, SK_ERR_NOT_FOUND, "no audit entry %" PRId64 " in scope", seq);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		json_decref(list);
-		sk_buf_free(&err);
-		return;
-	}
-	sk_buf_reset(&err);
-	/* Verifies the whole log on the loop, as /audit/verify does (a known limit, docs/ui.md). */
-	sk_err pe = sk_audit_prove_entry(w->r->t->store, seq, &proof, &err);
-	const char *proof_err = NULL;
-	if (pe && sk_err_http_status(pe) >= 500 && pe != SK_ERR_CORRUPT) {
-		sk_web_fail(w, pe, &err);
-		json_decref(list);
-		sk_buf_free(&err);
-		return;
-	}
-	if (pe)
-		proof_err = sk_msg_of(&err, pe, w->lang);
+	sk_err e = sk_audit_view_find(c, &f, false, 1, &j->list, err);
+	if (!e && !json_array_get(j->list, 0))
+		e = sk_fail(err, SK_ERR_NOT_FOUND, "no audit entry %" PRId64 " in scope", j->seq);
+	if (!e)
+		j->pe = sk_audit_prove_entry(c->store, j->seq, &j->proof, &j->perr);
+	return e;
+}
+
+static void entry_answer(sk_web_req *w, void *data, sk_err e, sk_buf *err)
+{
+	entry_job *j = data;
+	int64_t seq = j->seq;
+	sk_err pe = j->pe;
+	if (e)
+		return sk_web_fail(w, e, err);
+	if (pe && sk_err_http_status(pe) >= 500 && pe != SK_ERR_CORRUPT)
+		return sk_web_fail(w, pe, &j->perr);
+	const json_t *x = json_array_get(j->list, 0), *proof = j->proof;
+	const char *proof_err = pe ? sk_msg_of(&j->perr, pe, w->lang) : NULL;
 	char *before = image_text(json_object_get(x, "before"));
 	char *after = image_text(json_object_get(x, "after"));
 	const json_t *pj = json_object_get(proof, "proof");
@@ -346,8 +355,15 @@ void sk_web_audit_entry(sk_web_req *w)
 	free(before);
 	free(after);
 	free(proof_text);
-	json_decref(list);
-	json_decref(proof);
 	sk_html_frag_free(&main);
-	sk_buf_free(&err);
+}
+
+void sk_web_audit_entry(sk_web_req *w)
+{
+	entry_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return sk_web_busy(w);
+	j->seq = w->r->id;
+	sk_buf_init(&j->perr, SK_BUF_MSG_MAX);
+	sk_web_off_loop(w, entry_work, entry_answer, j, entry_job_free);
 }

@@ -81,43 +81,45 @@ static void import_page(sk_web_req *w, int status, const sk_asset_import_result 
 
 void sk_web_asset_import_form(sk_web_req *w) { import_page(w, 200, NULL, NULL, false, NULL); }
 
-void sk_web_asset_import(sk_web_req *w)
+/* An import handed to a page worker (sk_web_off_loop): the upload, and the result. */
+typedef struct import_job {
+	const char *data; /* the file's bytes and name: the upload's, kept with the job */
+	size_t len;
+	const char *name;
+	bool dry_run;
+	sk_asset_import_result res;
+} import_job;
+
+/* On a page worker: sk_asset_import, all or nothing, as the CLI's. */
+static sk_err import_work(sk_ctx *c, void *data, sk_buf *err)
 {
-	const sk_multipart_part *file = sk_multipart_get(&w->mp, "file");
-	const sk_multipart_part *dry = sk_multipart_get(&w->mp, "dry_run");
-	bool dry_run = dry && !dry->filename && strcmp(dry->data, "1") == 0;
-	if (!file || !file->filename || file->len == 0) {
-		/* A browser sends the file part empty when none was chosen. */
-		const char *m = sk_web_t(w, SK_M_UI_IMPORT_NO_FILE);
-		sk_web_error(w, "file", m);
-		return import_page(w, 400, NULL, NULL, dry_run, m);
-	}
-	const char *name = *file->filename ? file->filename : NULL;
-	sk_asset_import_result *res = malloc(sizeof(*res));
-	sk_buf err = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
-	sk_err e = res ? SK_OK : sk_fail(&err, SK_ERR_NOMEM, "out of memory");
-	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_asset_import(&c, file->data, file->len, name,
-		                    dry_run ? SK_ASSET_IMPORT_DRY_RUN : 0, res, &err);
-		sk_ctx_fini(&c);
-	}
+	import_job *j = data;
+	return sk_asset_import(c, j->data, j->len, j->name,
+	                       j->dry_run ? SK_ASSET_IMPORT_DRY_RUN : 0, &j->res, err);
+}
+
+/* On the loop: the result, or every error of every row in the summary. */
+static void import_answer(sk_web_req *w, void *data, sk_err e, sk_buf *err)
+{
+	import_job *j = data;
+	const sk_asset_import_result *res = &j->res;
+	const char *name = j->name;
+	bool dry_run = j->dry_run;
 	int status = sk_err_http_status(e);
 	if (!e) {
 		import_page(w, 200, res, name, dry_run, NULL);
 	} else if (status >= 500 || status == 404 || e == SK_ERR_DENIED) {
-		sk_web_fail(w, e, &err);
+		sk_web_fail(w, e, err);
 	} else {
 		/*
 		 * The domain's answer: a summary line, then (bad rows) one line per
 		 * error of every row, "line L, column C (見出し): ..."; each is an
 		 * item of the error summary, the summary line also beside the field.
 		 */
-		const char *msg = sk_msg_of(&err, e, w->lang);
+		const char *msg = sk_msg_of(err, e, w->lang);
 		const char *nl = strchr(msg, '\n');
 		char *first = strndup(msg, nl ? (size_t)(nl - msg) : strlen(msg));
-		if (first && nl && res && res->rows > 0 && res->bad_rows > 0) {
+		if (first && nl && res->rows > 0 && res->bad_rows > 0) {
 			/* The summary line in the page's language (the rows' lines are the
 			 * domain's). */
 			sk_buf sum = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -144,8 +146,28 @@ void sk_web_asset_import(sk_web_req *w)
 		import_page(w, status, NULL, name, dry_run, first ? first : msg);
 		free(first);
 	}
-	free(res);
-	sk_buf_free(&err);
+}
+
+void sk_web_asset_import(sk_web_req *w)
+{
+	const sk_multipart_part *file = sk_multipart_get(&w->mp, "file");
+	const sk_multipart_part *dry = sk_multipart_get(&w->mp, "dry_run");
+	bool dry_run = dry && !dry->filename && strcmp(dry->data, "1") == 0;
+	if (!file || !file->filename || file->len == 0) {
+		/* A browser sends the file part empty when none was chosen. */
+		const char *m = sk_web_t(w, SK_M_UI_IMPORT_NO_FILE);
+		sk_web_error(w, "file", m);
+		return import_page(w, 400, NULL, NULL, dry_run, m);
+	}
+	import_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return sk_web_busy(w);
+	/* The upload's buffers go with the job (sk_web_off_loop): these pointers stay good. */
+	j->data = file->data;
+	j->len = file->len;
+	j->name = *file->filename ? file->filename : NULL;
+	j->dry_run = dry_run;
+	sk_web_off_loop(w, import_work, import_answer, j, free);
 }
 
 /* The file's bytes at path into *out (malloc'd), *n its length. */
@@ -195,48 +217,43 @@ static sk_err export_xlsx(sk_ctx *c, const sk_asset_filter *f, char **out, size_
 	return e;
 }
 
-void sk_web_asset_export(sk_web_req *w)
+/* An export handed to a page worker: the filter (pointing into the form, kept with the job). */
+typedef struct export_job {
+	sk_asset_filter f;
+	bool xlsx;
+	sk_csv_encoding enc;
+	char *buf; /* the file */
+	size_t n;
+} export_job;
+
+static void export_job_free(void *data)
 {
-	static const char *const keys[] = {"q", "unit", "type", "conf", "zone", "status"};
-	const char *val[N(keys)];
-	for (size_t i = 0; i < N(keys); i++) {
-		const char *v = sk_form_get(&w->form, keys[i]);
-		val[i] = v && *v ? v : NULL;
-	}
-	/* An export carries every detail (it is recorded as a whole): nothing withheld. */
-	sk_asset_filter f = {.text = val[0],
-	                     .unit = val[1],
-	                     .type = val[2],
-	                     .conf = val[3],
-	                     .zone = val[4],
-	                     .status = val[5]};
-	bool xlsx = false;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_csv_encoding enc = SK_CSV_UTF8_BOM;
-	sk_err e = sk_web_export_format(w, &xlsx, &enc, &err);
-	char *buf = NULL;
-	size_t n = 0;
-	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		if (xlsx) {
-			e = export_xlsx(&c, &f, &buf, &n, &err);
-		} else {
-			FILE *mem = open_memstream(&buf, &n);
-			e = mem ? sk_asset_export_csv(&c, &f, mem, (int)enc, true, &err)
-			        : sk_fail(&err, SK_ERR_NOMEM, "out of memory");
-			if (mem && fclose(mem) != 0 && !e)
-				e = sk_fail(&err, SK_ERR_NOMEM, "out of memory");
-		}
-		sk_ctx_fini(&c);
-	}
-	if (e) {
-		free(buf);
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
-		return;
-	}
-	sk_buf_free(&err);
+	export_job *j = data;
+	free(j->buf);
+	free(j);
+}
+
+/* On a page worker: the file, made by the functions that record the export. */
+static sk_err export_work(sk_ctx *c, void *data, sk_buf *err)
+{
+	export_job *j = data;
+	if (j->xlsx)
+		return export_xlsx(c, &j->f, &j->buf, &j->n, err);
+	FILE *mem = open_memstream(&j->buf, &j->n);
+	sk_err e = mem ? sk_asset_export_csv(c, &j->f, mem, (int)j->enc, true, err)
+	               : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	if (mem && fclose(mem) != 0 && !e)
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return e;
+}
+
+/* On the loop: the file as a download. */
+static void export_answer(sk_web_req *w, void *data, sk_err e, sk_buf *err)
+{
+	export_job *j = data;
+	if (e)
+		return sk_web_fail(w, e, err);
+	bool xlsx = j->xlsx;
 	/* 情報資産台帳-YYYY-MM-DD.csv (RFC 6266's filename*), assets-YYYY-MM-DD.csv for the rest.
 	 */
 	time_t t = (time_t)(sk_clock_now() + 9 * 3600); /* the city's day: Japan, UTC+9 */
@@ -247,17 +264,44 @@ void sk_web_asset_export(sk_web_req *w)
 	const char *ext = xlsx ? "xlsx" : "csv";
 	char disp[320];
 	static const char ja[] = "%E6%83%85%E5%A0%B1%E8%B3%87%E7%94%A3%E5%8F%B0%E5%B8%B3";
-	int dn = snprintf(disp, sizeof(disp),
-	                  "attachment; filename=\"assets-%s.%s\"; filename*=UTF-8''%s-%s.%s", day,
-	                  ext, ja, day, ext);
-	h2o_req_t *req = w->r->req;
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_DISPOSITION, NULL,
-	               h2o_strdup(&req->pool, disp, (size_t)dn).base, (size_t)dn);
+	snprintf(disp, sizeof(disp),
+	         "attachment; filename=\"assets-%s.%s\"; filename*=UTF-8''%s-%s.%s", day, ext, ja,
+	         day, ext);
+	sk_web_header(w, H2O_TOKEN_CONTENT_DISPOSITION, disp);
 	const char *ctype =
 	    xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	    : enc == SK_CSV_CP932 ? "text/csv; charset=Shift_JIS"
-	                          : "text/csv; charset=utf-8";
-	h2o_iovec_t body = h2o_strdup(&req->pool, buf ? buf : "", n);
-	free(buf);
-	sk_http_reply_text(w->r, 200, ctype, body.base, n);
+	    : j->enc == SK_CSV_CP932 ? "text/csv; charset=Shift_JIS"
+	                             : "text/csv; charset=utf-8";
+	h2o_iovec_t body = h2o_strdup(&w->r->req->pool, j->buf ? j->buf : "", j->n);
+	sk_http_reply_text(w->r, 200, ctype, body.base, j->n);
+}
+
+void sk_web_asset_export(sk_web_req *w)
+{
+	static const char *const keys[] = {"q", "unit", "type", "conf", "zone", "status"};
+	const char *val[N(keys)];
+	for (size_t i = 0; i < N(keys); i++) {
+		const char *v = sk_form_get(&w->form, keys[i]);
+		val[i] = v && *v ? v : NULL;
+	}
+	export_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return sk_web_busy(w);
+	/* An export carries every detail (it is recorded as a whole): nothing withheld. */
+	j->f = (sk_asset_filter){.text = val[0],
+	                         .unit = val[1],
+	                         .type = val[2],
+	                         .conf = val[3],
+	                         .zone = val[4],
+	                         .status = val[5]};
+	j->enc = SK_CSV_UTF8_BOM;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = sk_web_export_format(w, &j->xlsx, &j->enc, &err);
+	if (e) {
+		export_job_free(j);
+		sk_web_fail(w, e, &err);
+	} else {
+		sk_web_off_loop(w, export_work, export_answer, j, export_job_free);
+	}
+	sk_buf_free(&err);
 }

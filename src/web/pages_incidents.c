@@ -12,6 +12,7 @@
  * /notifications lists the account's own (notify.h), newest first, and
  * marks one or all read through sk_notify_read, one audited read each.
  */
+#include <glib.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,40 +214,29 @@ static void incidents_page(sk_web_req *w, int status, const report_form *rf)
 		return sk_web_not_found(w);
 	if (!board) /* one's own reports: all of them, newest first */
 		st[0] = kind[0] = sev[0] = '\0';
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = SK_OK;
 	long page = 1;
 	if (sk_http_query(w->r, "page", pg, sizeof(pg))) {
 		char *end;
 		page = strtol(pg, &end, 10);
-		if (*end || end == pg || page < 1 || page > 1000) {
-			sk_fail_msg(&err, SK_ERR_INVALID, "page", NULL, SK_M_FIELD_RANGE, 1LL,
-			            1000LL);
-			sk_web_fail(w, SK_ERR_INVALID, &err);
-			sk_buf_free(&err);
-			return;
-		}
+		if (*end || end == pg || page < 1 || page > 1000)
+			e = sk_fail_msg(&call.err, SK_ERR_INVALID, "page", NULL, SK_M_FIELD_RANGE,
+			                1LL, 1000LL);
 	}
-	if (*sev && index_of(severities, N(severities), sev) < 0) {
-		sk_fail_msg(&err, SK_ERR_INVALID, "severity", NULL, SK_M_UI_INC_BAD_SEVERITY);
-		sk_web_fail(w, SK_ERR_INVALID, &err);
-		sk_buf_free(&err);
-		return;
-	}
+	if (!e && *sev && index_of(severities, N(severities), sev) < 0)
+		e = sk_fail_msg(&call.err, SK_ERR_INVALID, "severity", NULL,
+		                SK_M_UI_INC_BAD_SEVERITY);
 	/* "open" (the board's default): every state but closed; "all": closed too. */
 	bool open_only = board && (!*st || !strcmp(st, "open"));
 	sk_incident_filter f = {open_only || !*st || !strcmp(st, "all") ? NULL : st,
 	                        *kind ? kind : NULL};
 	json_t *list = NULL;
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_incident_list(&c, &f, &list, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	if (!e)
+		e = sk_incident_list(&call.c, &f, &list, &call.err);
+	if (sk_web_call_done(&call, e))
 		return;
-	}
-	sk_buf_free(&err);
 	/* What the filters keep, in the board's order. */
 	size_t n = json_array_size(list), kept = 0;
 	json_t **items = calloc(n ? n : 1, sizeof(json_t *));
@@ -399,17 +389,18 @@ void sk_web_incident_report(sk_web_req *w)
 	int64_t ids[SK_INCIDENT_ASSETS_MAX];
 	size_t n = 0;
 	char found[64];
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
 	sk_err e = SK_OK;
 	static const char *const texts[] = {"title", "description"};
 	for (size_t i = 0; !e && i < N(texts); i++) {
 		const char *v = sk_form_get(fm, texts[i]);
 		if (v && *v)
 			e = sk_schema_check_text(sk_schema_field(&sk_schema_incident, texts[i]), v,
-			                         strlen(v), &err);
+			                         strlen(v), &call.err);
 	}
 	if (!e)
-		e = asset_ids_of(sk_form_get(fm, "asset_ids"), ids, &n, &err);
+		e = asset_ids_of(sk_form_get(fm, "asset_ids"), ids, &n, &call.err);
 	int64_t id = 0;
 	if (!e) {
 		const char *fa = sk_form_get(fm, "found_at");
@@ -430,23 +421,20 @@ void sk_web_incident_report(sk_web_req *w)
 			in.kind = NULL;
 		if (in.severity && !*in.severity)
 			in.severity = NULL;
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_incident_report_new(&c, &in, &id, &err);
-		sk_ctx_fini(&c);
+		e = sk_incident_report_new(&call.c, &in, &id, &call.err);
 	}
 	if (!e) {
 		char loc[48];
 		snprintf(loc, sizeof(loc), "/incidents/%" PRId64, id);
 		sk_web_redirect(w, loc);
 	} else if (sk_err_http_status(e) < 500 && e != SK_ERR_DENIED) {
-		sk_web_error_of(w, e, &err);
-		report_form rf = {fm, e, &err};
+		sk_web_error_of(w, e, &call.err);
+		report_form rf = {fm, e, &call.err};
 		incidents_page(w, sk_err_http_status(e), &rf);
 	} else {
-		sk_web_fail(w, e, &err);
+		sk_web_fail(w, e, &call.err);
 	}
-	sk_buf_free(&err);
+	sk_web_call_end(&call);
 }
 
 /* --- one incident --- */
@@ -483,17 +471,10 @@ typedef struct detail_state {
 static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 {
 	json_t *x = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_incident_get(&c, w->r->id, &x, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	if (sk_web_call_done(&call, sk_incident_get(&call.c, w->r->id, &x, &call.err)))
 		return;
-	}
-	sk_buf_free(&err);
 	const sk_schema *sc = &sk_schema_incident;
 	sk_html_frag summary = SK_HTML_FRAG_INIT, investigation = SK_HTML_FRAG_INIT,
 	             routed = SK_HTML_FRAG_INIT, informed = SK_HTML_FRAG_INIT,
@@ -557,10 +538,20 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 		sk_buf_free(&cb);
 	}
 	json_array_foreach (json_object_get(x, "attachments"), i, r) {
-		snprintf(line, sizeof(line), "%s — %s, %" JSON_INTEGER_FORMAT " bytes, SHA-256 %s",
-		         jstr(r, "name"), jstr(r, "media_type"),
-		         json_integer_value(json_object_get(r, "size")), jstr(r, "sha256"));
-		li(w, &attachments, line);
+		char aid[24], size[48], at[64];
+		snprintf(aid, sizeof(aid), "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(json_object_get(r, "id")));
+		snprintf(size, sizeof(size), "%" JSON_INTEGER_FORMAT " %s",
+		         json_integer_value(json_object_get(r, "size")),
+		         sk_web_t(w, SK_M_UI_BYTES));
+		sk_tv v[] = {SK_TV("id", aid),
+		             SK_TV("name", jstr(r, "name")),
+		             SK_TV("media_type", jstr(r, "media_type")),
+		             SK_TV("size", size),
+		             SK_TV("sha256", jstr(r, "sha256")),
+		             SK_TV("actor", jstr(r, "actor")),
+		             SK_TV("at", sk_web_when(w, jstr(r, "at"), at, sizeof(at)))};
+		sk_html_render(&attachments, "incident_attachment", w->lang, v, N(v));
 	}
 	json_array_foreach (json_object_get(x, "asset_ids"), i, r) {
 		char aid[24];
@@ -572,6 +563,10 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 	bool closed = !strcmp(jstr(x, "status") ? jstr(x, "status") : "", "closed");
 	bool handle = !closed && sk_web_can(w, SK_CAP_INCIDENT_HANDLE);
 	bool can_close = !closed && sk_web_can(w, SK_CAP_INCIDENT_CLOSE);
+	/* Who may attach is the domain's rule (the reporter or a handler); the form follows it. */
+	const char *reporter = jstr(x, "reporter");
+	bool can_attach = !closed && (sk_web_can(w, SK_CAP_INCIDENT_HANDLE) ||
+	                              (reporter && !strcmp(reporter, w->ap.login)));
 	const sk_err fe = ds ? ds->e : SK_OK;
 	const sk_buf *ferr = ds ? ds->err : NULL;
 	const char *which = ds && ds->form ? ds->form : "";
@@ -644,6 +639,10 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 	             SK_TV("csrf", w->ap.csrf_token),
 	             SK_TV("handle", handle ? "1" : NULL),
 	             SK_TV("can_close", can_close ? "1" : NULL),
+	             SK_TV("can_attach", can_attach ? "1" : NULL),
+	             SK_TV("file_error",
+	                   !strcmp(which, "attach") && fe ? sk_msg_of(ferr, fe, w->lang) : NULL),
+
 	             SK_TV("closed", closed ? "1" : NULL),
 	             SK_TF("esc_fields", &esc_fields),
 	             SK_TF("resp_fields", &resp_fields),
@@ -711,50 +710,185 @@ static sk_err check_texts(const sk_form *fm, const sk_schema *sc, sk_buf *err)
 	return SK_OK;
 }
 
+/* One step's domain call, given the form (its texts checked against the step's schema). */
+typedef sk_err (*step_fn)(sk_ctx *c, int64_t id, const sk_form *f, sk_buf *err);
+
+/* A step posted from the incident's page: the form's texts checked, the call, the answer. */
+static void step(sk_web_req *w, const sk_schema *sc, const char *form, step_fn fn)
+{
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = check_texts(&w->form, sc, &call.err);
+	if (!e)
+		e = fn(&call.c, w->r->id, &w->form, &call.err);
+	after_step(w, e, &call.err, form);
+	sk_web_call_end(&call);
+}
+
+static sk_err escalate(sk_ctx *c, int64_t id, const sk_form *f, sk_buf *err)
+{
+	return sk_incident_escalate(c, id, given(f, "comment"), err);
+}
+
+static sk_err respond(sk_ctx *c, int64_t id, const sk_form *f, sk_buf *err)
+{
+	sk_incident_response in = {given(f, "cause"),      given(f, "impact"),
+	                           given(f, "response"),   given(f, "recovery"),
+	                           given(f, "prevention"), given(f, "comment")};
+	return sk_incident_respond(c, id, &in, err);
+}
+
+static sk_err close_it(sk_ctx *c, int64_t id, const sk_form *f, sk_buf *err)
+{
+	return sk_incident_close(c, id, given(f, "comment"), err);
+}
+
 void sk_web_incident_escalate(sk_web_req *w)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = check_texts(&w->form, &sk_schema_incident_escalate, &err);
-	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_incident_escalate(&c, w->r->id, given(&w->form, "comment"), &err);
-		sk_ctx_fini(&c);
-	}
-	after_step(w, e, &err, "escalate");
-	sk_buf_free(&err);
+	step(w, &sk_schema_incident_escalate, "escalate", escalate);
 }
 
 void sk_web_incident_respond(sk_web_req *w)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = check_texts(&w->form, &sk_schema_incident_respond, &err);
-	if (!e) {
-		const sk_form *f = &w->form;
-		sk_incident_response in = {given(f, "cause"),      given(f, "impact"),
-		                           given(f, "response"),   given(f, "recovery"),
-		                           given(f, "prevention"), given(f, "comment")};
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_incident_respond(&c, w->r->id, &in, &err);
-		sk_ctx_fini(&c);
+	step(w, &sk_schema_incident_respond, "respond", respond);
+}
+
+void sk_web_incident_close(sk_web_req *w) { step(w, &sk_schema_incident_close, "close", close_it); }
+
+/* --- evidence --- */
+
+/* The form's help (UI_INC_ATTACH_HELP) names the limit in words. */
+_Static_assert(SK_INCIDENT_ATTACH_MAX / 1024u == 512u, "UI_INC_ATTACH_HELP says 512 KiB");
+
+/*
+ * The page's words for a refused attachment: the domain names the field
+ * "content" for a file too large or empty (its sentence is the log's), the
+ * file's name and media type by the schema's catalogued sentences.
+ */
+static sk_err attach_error(sk_err e, sk_buf *err)
+{
+	if (!err->field || strcmp(err->field, "content") != 0)
+		return e;
+	sk_buf_reset(err);
+	if (e == SK_ERR_TOO_BIG)
+		return sk_fail_msg(err, e, "file", NULL, SK_M_UI_INC_ATTACH_TOO_BIG,
+		                   SK_INCIDENT_ATTACH_MAX / 1024);
+	return sk_fail_msg(err, e, "file", NULL, SK_M_UI_INC_ATTACH_NO_FILE);
+}
+
+/* The incident's page again, with the upload's error in the summary and beside the file. */
+static void attach_page(sk_web_req *w, sk_err e, sk_buf *err)
+{
+	sk_web_error(w, "file", sk_msg_of(err, e, w->lang));
+	detail_state ds = {e, err, "attach"};
+	incident_page(w, sk_err_http_status(e), &ds);
+}
+
+/*
+ * Evidence from the page (a log, a screenshot): the multipart upload's file
+ * part, kept by sk_incident_attach as the API's route keeps it (one
+ * transaction with its incident.attach entry, its SHA-256 recorded).
+ */
+void sk_web_incident_attach(sk_web_req *w)
+{
+	const sk_multipart_part *file = sk_multipart_get(&w->mp, "file");
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e;
+	if (!file || !file->filename || !*file->filename || file->len == 0) {
+		/* A browser sends the file part empty when none was chosen. */
+		e = sk_fail_msg(&call.err, SK_ERR_INVALID, "file", NULL,
+		                SK_M_UI_INC_ATTACH_NO_FILE);
+	} else {
+		e = sk_incident_attach(&call.c, w->r->id, file->filename, file->ctype, file->data,
+		                       file->len, NULL, NULL, &call.err);
+		if (e && call.err.field && !strcmp(call.err.field, "name"))
+			call.err.field = "file";
+		e = attach_error(e, &call.err);
 	}
-	after_step(w, e, &err, "respond");
+	int status = sk_err_http_status(e);
+	if (!e) {
+		char loc[64];
+		snprintf(loc, sizeof(loc), "/incidents/%" PRId64 "#inc-att", w->r->id);
+		sk_web_redirect(w, loc);
+	} else if (status == 404 || status >= 500) {
+		sk_web_fail(w, e, &call.err);
+	} else {
+		attach_page(w, e, &call.err);
+	}
+	sk_web_call_end(&call);
+}
+
+void sk_web_incident_attach_refused(sk_web_req *w, sk_err e, const sk_buf *why)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (e == SK_ERR_TOO_BIG)
+		sk_fail_msg(&err, e, "file", NULL, SK_M_UI_INC_ATTACH_TOO_BIG,
+		            SK_INCIDENT_ATTACH_MAX / 1024);
+	else
+		sk_fail_msg(&err, e, "file", NULL, SK_M_UI_FORM_BAD);
+	(void)why;
+	attach_page(w, e, &err);
 	sk_buf_free(&err);
 }
 
-void sk_web_incident_close(sk_web_req *w)
+/*
+ * A file name for Content-Disposition (RFC 6266): an ASCII stand-in in
+ * filename (every byte outside [A-Za-z0-9._-] an underscore, no leading
+ * dot) and the name itself percent-encoded in filename*, so no quote,
+ * semicolon, line break or path reaches the header.
+ */
+static void disposition(const char *name, sk_buf *out)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = check_texts(&w->form, &sk_schema_incident_close, &err);
-	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_incident_close(&c, w->r->id, given(&w->form, "comment"), &err);
-		sk_ctx_fini(&c);
+	static const char hex[] = "0123456789ABCDEF";
+	sk_buf_addf(out, "attachment; filename=\"");
+	size_t n = strlen(name), kept = 0;
+	for (size_t i = 0; i < n && kept < 120; i++, kept++) {
+		unsigned char ch = (unsigned char)name[i];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		          (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || (ch == '.' && i);
+		sk_buf_addf(out, "%c", ok ? ch : '_');
 	}
-	after_step(w, e, &err, "close");
-	sk_buf_free(&err);
+	if (!n)
+		sk_buf_addf(out, "evidence");
+	sk_buf_addf(out, "\"; filename*=UTF-8''");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.')
+			sk_buf_addf(out, "%c", ch);
+		else
+			sk_buf_addf(out, "%%%c%c", hex[ch >> 4], hex[ch & 15]);
+	}
+}
+
+/*
+ * One attachment, downloaded: whoever may read the incident
+ * (sk_incident_attachment_get, the API's read), as a file to save, never
+ * as the media type its sender claimed (application/octet-stream, nosniff).
+ */
+void sk_web_incident_attachment(sk_web_req *w)
+{
+	json_t *a = NULL;
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	if (sk_web_call_done(&call, sk_incident_attachment_get(&call.c, w->r->id, &a, &call.err)))
+		return;
+	gsize n = 0;
+	const char *b64 = jstr(a, "content");
+	guchar *bytes = g_base64_decode(b64 ? b64 : "", &n);
+	h2o_req_t *req = w->r->req;
+	sk_buf disp = SK_BUF_INIT(4096);
+	disposition(jstr(a, "name") ? jstr(a, "name") : "", &disp);
+	sk_web_header(w, H2O_TOKEN_CONTENT_DISPOSITION, disp.data ? disp.data : "attachment");
+	sk_web_header(w, H2O_TOKEN_CACHE_CONTROL, "private, no-store");
+	char *body = h2o_mem_alloc_pool(&req->pool, n ? n : 1);
+	if (n)
+		memcpy(body, bytes, n);
+	sk_http_reply_text(w->r, 200, "application/octet-stream", body, n);
+	g_free(bytes);
+	sk_buf_free(&disp);
+	json_decref(a);
 }
 
 /* --- notifications --- */
@@ -779,18 +913,12 @@ void sk_web_notifications(sk_web_req *w)
 	sk_http_query(w->r, "unread", u, sizeof(u));
 	bool unread_only = !strcmp(u, "1");
 	json_t *list = NULL, *n;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	c.lang = sk_lang_code(w->lang);
-	sk_err e = sk_notify_list(&c, unread_only, NOTICES_SHOWN, &list, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	call.c.lang = sk_lang_code(w->lang);
+	if (sk_web_call_done(&call,
+	                     sk_notify_list(&call.c, unread_only, NOTICES_SHOWN, &list, &call.err)))
 		return;
-	}
-	sk_buf_free(&err);
 	sk_html_frag items = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
 	size_t i;
 	json_array_foreach (json_object_get(list, "items"), i, n) {
@@ -824,40 +952,31 @@ void sk_web_notifications(sk_web_req *w)
 void sk_web_notification_read(sk_web_req *w)
 {
 	json_t *one = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_notify_read(&c, w->r->id, &one, &err);
-	sk_ctx_fini(&c);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_notify_read(&call.c, w->r->id, &one, &call.err);
 	json_decref(one);
-	if (e)
-		sk_web_fail(w, e, &err);
-	else
+	if (!sk_web_call_done(&call, e))
 		sk_web_redirect(w, "/notifications");
-	sk_buf_free(&err);
 }
 
 /* Marks every unread one read: sk_notify_read on each, as the API's one-by-one reads do. */
 void sk_web_notifications_read_all(sk_web_req *w)
 {
 	json_t *list = NULL, *n;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_notify_list(&c, true, 500, &list, &err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_notify_list(&call.c, true, 500, &list, &call.err);
 	size_t i;
 	json_array_foreach (json_object_get(list, "items"), i, n) {
 		json_t *one = NULL;
 		if (e)
 			break;
-		e = sk_notify_read(&c, json_integer_value(json_object_get(n, "id")), &one, &err);
+		e = sk_notify_read(&call.c, json_integer_value(json_object_get(n, "id")), &one,
+		                   &call.err);
 		json_decref(one);
 	}
-	sk_ctx_fini(&c);
 	json_decref(list);
-	if (e)
-		sk_web_fail(w, e, &err);
-	else
+	if (!sk_web_call_done(&call, e))
 		sk_web_redirect(w, "/notifications");
-	sk_buf_free(&err);
 }

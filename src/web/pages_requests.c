@@ -85,19 +85,6 @@ static const char *jst(const char *rfc, char out[32])
 	return out;
 }
 
-static const char *jtext(const sk_web_req *w, const json_t *v, char *num, size_t max)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v)) {
-		snprintf(num, max, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return num;
-	}
-	if (json_is_boolean(v))
-		return sk_web_t(w, json_is_true(v) ? SK_M_UI_YES : SK_M_UI_NO);
-	return NULL;
-}
-
 static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
                    bool selected)
 {
@@ -191,15 +178,15 @@ void sk_web_requests(sk_web_req *w)
 	int days = remind_days(w);
 	int64_t now = sk_clock_now();
 	json_t *list = NULL, *waiting = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_request_list(&c, &f, &list, &err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_request_list(&call.c, &f, &list, &call.err);
 	int status_code = 200;
 	if (e == SK_ERR_INVALID) {
 		/* A filter the domain does not take: said at the top, the list empty. */
-		sk_web_error(w, err.field && !strcmp(err.field, "kind") ? "kind" : "status",
-		             sk_msg_of(&err, e, w->lang));
+		sk_web_error(w,
+		             call.err.field && !strcmp(call.err.field, "kind") ? "kind" : "status",
+		             sk_msg_of(&call.err, e, w->lang));
 		status_code = 400;
 		e = SK_OK;
 	}
@@ -208,7 +195,7 @@ void sk_web_requests(sk_web_req *w)
 	if (!e && can_approve) {
 		sk_request_filter g = {.box = "inbox", .status = "pending", .limit = INBOX_MAX};
 		sk_buf gerr = SK_BUF_INIT(SK_BUF_MSG_MAX);
-		if (sk_request_list(&c, &g, &waiting, &gerr) == SK_OK) {
+		if (sk_request_list(&call.c, &g, &waiting, &gerr) == SK_OK) {
 			size_t i;
 			json_t *r;
 			json_array_foreach (waiting, i, r) {
@@ -218,13 +205,8 @@ void sk_web_requests(sk_web_req *w)
 		}
 		sk_buf_free(&gerr);
 	}
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	if (sk_web_call_done(&call, e))
 		return;
-	}
-	sk_buf_free(&err);
 	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT,
 	             st_opts = SK_HTML_FRAG_INIT, kind_opts = SK_HTML_FRAG_INIT;
 	size_t i, shown = 0;
@@ -391,12 +373,11 @@ static void form_page(sk_web_req *w, int status, const form_state *s)
 		                     .limit = ASSETS_MAX,
 		                     .brief = true,
 		                     .withhold = true};
-		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		(void)sk_asset_list(&c, &f, asset_option, &o, &err); /* none in scope: no choices */
-		sk_ctx_fini(&c);
-		sk_buf_free(&err);
+		sk_web_call call;
+		sk_web_call_begin(w, &call);
+		(void)sk_asset_list(&call.c, &f, asset_option, &o,
+		                    &call.err); /* none in scope: no choices */
+		sk_web_call_end(&call);
 		if (s->asset_id && !o.seen) {
 			char id[24];
 			snprintf(id, sizeof(id), "%" PRId64, s->asset_id);
@@ -603,17 +584,10 @@ out:
 static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr)
 {
 	json_t *r = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_request_get(&c, w->r->id, &r, &err);
-	sk_ctx_fini(&c);
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	if (sk_web_call_done(&call, sk_request_get(&call.c, w->r->id, &r, &call.err)))
 		return;
-	}
-	sk_buf_free(&err);
 	const sk_policy *p = w->r->t->pol;
 	const char *kind = json_string_value(json_object_get(r, "kind"));
 	const char *st = json_string_value(json_object_get(r, "status"));
@@ -673,7 +647,7 @@ static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr
 	const json_t *dv = json_object_get(r, "details");
 	for (size_t i = 0; ds && i < ds->n; i++)
 		dt(w, &details, field_title(w, &ds->fields[i]),
-		   jtext(w, json_object_get(dv, ds->fields[i].key), num, sizeof(num)));
+		   sk_web_jtext(w, json_object_get(dv, ds->fields[i].key), num, sizeof(num)));
 	/* The decision the filing was judged by, and the safeguards the requester confirmed. */
 	const json_t *d = json_object_get(r, "decision");
 	const char *verdict = NULL;
@@ -705,7 +679,8 @@ static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr
 	const sk_schema *fs = sk_schema_request_followup(kind);
 	const json_t *fv = json_object_get(r, "follow_through");
 	for (size_t i = 0; fs && json_is_object(fv) && i < fs->n; i++) {
-		const char *t = jtext(w, json_object_get(fv, fs->fields[i].key), num, sizeof(num));
+		const char *t =
+		    sk_web_jtext(w, json_object_get(fv, fs->fields[i].key), num, sizeof(num));
 		if (t)
 			dt(w, &follow, field_title(w, &fs->fields[i]), t);
 	}
@@ -811,13 +786,11 @@ typedef sk_err (*decide_fn)(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 
 static void transition(sk_web_req *w, decide_fn fn)
 {
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = fn(&c, w->r->id, comment_of(w), &err);
-	sk_ctx_fini(&c);
-	after(w, e, &err);
-	sk_buf_free(&err);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = fn(&call.c, w->r->id, comment_of(w), &call.err);
+	after(w, e, &call.err);
+	sk_web_call_end(&call);
 }
 
 void sk_web_request_approve(sk_web_req *w) { transition(w, sk_request_approve); }
@@ -834,18 +807,16 @@ void sk_web_request_complete(sk_web_req *w)
 		if (v && *v)
 			json_object_set_new(fields, cs->fields[i].key, json_string(v));
 	}
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = fields ? sk_schema_check_json(cs, SK_SCHEMA_CHANGE, fields, &err)
-	                  : sk_fail(&err, SK_ERR_NOMEM, "out of memory");
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = fields ? sk_schema_check_json(cs, SK_SCHEMA_CHANGE, fields, &call.err)
+	                  : sk_fail(&call.err, SK_ERR_NOMEM, "out of memory");
 	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_request_complete(&c, w->r->id, fields, &err);
-		sk_ctx_fini(&c);
+		e = sk_request_complete(&call.c, w->r->id, fields, &call.err);
 	}
 	json_decref(fields);
-	after(w, e, &err);
-	sk_buf_free(&err);
+	after(w, e, &call.err);
+	sk_web_call_end(&call);
 }
 
 /* --- /ledgers --- */
@@ -899,26 +870,20 @@ void sk_web_ledger(sk_web_req *w)
 	sk_ledger_filter f;
 	ledger_filter(&q, &f);
 	json_t *j = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(w->r, &c);
-	sk_err e = sk_ledger_list(&c, name, &f, &j, &err);
-	sk_ctx_fini(&c);
+	sk_web_call call;
+	sk_web_call_begin(w, &call);
+	sk_err e = sk_ledger_list(&call.c, name, &f, &j, &call.err);
 	int status = 200;
 	if (e == SK_ERR_INVALID) {
-		const char *fl = err.field;
+		const char *fl = call.err.field;
 		bool known = fl && (!strcmp(fl, "status") || !strcmp(fl, "unit") ||
 		                    !strcmp(fl, "from") || !strcmp(fl, "until"));
-		sk_web_error(w, known ? fl : NULL, sk_msg_of(&err, e, w->lang));
+		sk_web_error(w, known ? fl : NULL, sk_msg_of(&call.err, e, w->lang));
 		status = 400;
 		e = SK_OK;
 	}
-	if (e) {
-		sk_web_fail(w, e, &err);
-		sk_buf_free(&err);
+	if (sk_web_call_done(&call, e))
 		return;
-	}
-	sk_buf_free(&err);
 	sk_html_frag head = SK_HTML_FRAG_INIT, rows = SK_HTML_FRAG_INIT, st = SK_HTML_FRAG_INIT,
 	             main = SK_HTML_FRAG_INIT;
 	const json_t *cols = json_object_get(j, "columns");
@@ -938,7 +903,7 @@ void sk_web_ledger(sk_web_req *w)
 			const char *key = json_string_value(json_object_get(col, "key"));
 			const json_t *val = json_object_get(row, key ? key : "");
 			char num[32], href[48] = "";
-			const char *t = jtext(w, val, num, sizeof(num));
+			const char *t = sk_web_jtext(w, val, num, sizeof(num));
 			if (key && !strcmp(key, "id") && t)
 				snprintf(href, sizeof(href), "/requests/%s", t);
 			if (key && !strcmp(key, "status"))
@@ -983,37 +948,69 @@ void sk_web_ledger(sk_web_req *w)
 	sk_html_frag_free(&main);
 }
 
+/* A ledger's export handed to a page worker: its name, filter and format, then the file. */
+typedef struct ledger_job {
+	char name[sizeof(((sk_http_rctx *)0)->param)];
+	ledger_q q;
+	sk_ledger_filter f; /* pointing into q */
+	bool xlsx;
+	sk_csv_encoding enc;
+	char *buf;
+	size_t n;
+} ledger_job;
+
+static void ledger_job_free(void *data)
+{
+	ledger_job *j = data;
+	free(j->buf);
+	free(j);
+}
+
+/* On a page worker: sk_ledger_export, which records the export once the file is complete. */
+static sk_err ledger_work(sk_ctx *c, void *data, sk_buf *err)
+{
+	ledger_job *j = data;
+	return sk_ledger_export(c, j->name, &j->f, j->xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, j->enc,
+	                        &j->buf, &j->n, err);
+}
+
+/* On the loop: sent as the API sends it. */
+static void ledger_answer(sk_web_req *w, void *data, sk_err e, sk_buf *err)
+{
+	ledger_job *j = data;
+	if (e)
+		return sk_web_fail(w, e, err);
+	sk_api_ledger_send(w->r, j->name, j->xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, j->enc, j->buf,
+	                   j->n);
+	j->buf = NULL; /* sent (the API's sender takes it) */
+}
+
 void sk_web_ledger_export(sk_web_req *w)
 {
 	const char *name = w->r->param;
 	if (!sk_ledger_kind(name))
 		return sk_web_not_found(w);
-	ledger_q q = {0};
+	ledger_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return sk_web_busy(w);
+	snprintf(j->name, sizeof(j->name), "%s", name);
 	static const char *const keys[] = {"status", "unit", "from", "until"};
-	char *dst[] = {q.status, q.unit, q.from, q.until};
-	size_t max[] = {sizeof(q.status), sizeof(q.unit), sizeof(q.from), sizeof(q.until)};
+	char *dst[] = {j->q.status, j->q.unit, j->q.from, j->q.until};
+	size_t max[] = {sizeof(j->q.status), sizeof(j->q.unit), sizeof(j->q.from),
+	                sizeof(j->q.until)};
 	for (size_t i = 0; i < N(keys); i++) {
 		const char *v = sk_form_get(&w->form, keys[i]);
 		snprintf(dst[i], max[i], "%s", v ? v : "");
 	}
-	sk_ledger_filter f;
-	ledger_filter(&q, &f);
-	bool xlsx = false;
+	ledger_filter(&j->q, &j->f);
+	j->enc = SK_CSV_UTF8_BOM;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_csv_encoding enc = SK_CSV_UTF8_BOM;
-	sk_err e = sk_web_export_format(w, &xlsx, &enc, &err);
-	char *buf = NULL;
-	size_t n = 0;
-	if (!e) {
-		sk_ctx c;
-		sk_http_ctx(w->r, &c);
-		e = sk_ledger_export(&c, name, &f, xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, enc, &buf,
-		                     &n, &err);
-		sk_ctx_fini(&c);
-	}
-	if (e)
+	sk_err e = sk_web_export_format(w, &j->xlsx, &j->enc, &err);
+	if (e) {
+		ledger_job_free(j);
 		sk_web_fail(w, e, &err);
-	else
-		sk_api_ledger_send(w->r, name, xlsx ? SK_LEDGER_XLSX : SK_LEDGER_CSV, enc, buf, n);
+	} else {
+		sk_web_off_loop(w, ledger_work, ledger_answer, j, ledger_job_free);
+	}
 	sk_buf_free(&err);
 }

@@ -10,6 +10,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -55,16 +56,24 @@ static const sk_http_qparam Q_NOTIFICATIONS[] = {{"lang", 2}, {"unread", 1}, {NU
 typedef struct web_route {
 	sk_http_route rt; /* method, path, flags, cap, query: as the API's (the handler is page) */
 	void (*page)(sk_web_req *w);
+	/*
+	 * An upload's page that shows a refused body (too large, not a form)
+	 * in its own error summary instead of the error page: called in place
+	 * of page, so nothing is written; NULL for the error page.
+	 */
+	void (*refused)(sk_web_req *w, sk_err e, const sk_buf *err);
 } web_route;
 
 #define P   SK_R_PUBLIC
 #define MC  SK_R_MUST_CHANGE
 #define EN  SK_R_ENROLL
 #define INV SK_R_INVALIDATES
-#define R(m, p, f, c, fn, q)                                                                       \
+/* A route; RU: an upload whose refusal its own page shows (web_route.refused). */
+#define RU(m, p, f, c, fn, refused, q)                                                             \
 	{                                                                                          \
-		{m, p, f, c, NULL, NULL, NULL, NULL, q, NULL}, fn                                  \
+		{m, p, f, c, NULL, NULL, NULL, NULL, q, NULL}, fn, refused                         \
 	}
+#define R(m, p, f, c, fn, q) RU(m, p, f, c, fn, NULL, q)
 
 // clang-format off
 static const web_route routes[] = {
@@ -107,6 +116,8 @@ static const web_route routes[] = {
     R("POST", "/incidents/{id}/escalate", W_FORM, SK_CAP_INCIDENT_HANDLE, sk_web_incident_escalate, Q_LANG),
     R("POST", "/incidents/{id}/respond", W_FORM, SK_CAP_INCIDENT_HANDLE, sk_web_incident_respond, Q_LANG),
     R("POST", "/incidents/{id}/close", W_FORM, SK_CAP_INCIDENT_CLOSE, sk_web_incident_close, Q_LANG),
+    RU("POST", "/incidents/{id}/attachments", W_MULTIPART, SK_HTTP_ANY_ROLE, sk_web_incident_attach, sk_web_incident_attach_refused, Q_LANG),
+    R("GET", "/incidents/attachments/{id}", 0, SK_HTTP_ANY_ROLE, sk_web_incident_attachment, Q_LANG),
     R("GET", "/notifications", 0, SK_HTTP_ANY_ROLE, sk_web_notifications, Q_NOTIFICATIONS),
     R("POST", "/notifications/read-all", W_FORM, SK_HTTP_ANY_ROLE, sk_web_notifications_read_all, Q_LANG),
     R("POST", "/notifications/{id}/read", W_FORM, SK_HTTP_ANY_ROLE, sk_web_notification_read, Q_LANG),
@@ -305,6 +316,32 @@ const char *sk_web_when(const sk_web_req *w, const char *rfc3339, char *out, siz
 	return out;
 }
 
+const char *sk_web_jtext(const sk_web_req *w, const json_t *v, char *num, size_t max)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(num, max, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return num;
+	}
+	if (json_is_boolean(v))
+		return sk_web_t(w, json_is_true(v) ? SK_M_UI_YES : SK_M_UI_NO);
+	return NULL;
+}
+
+void sk_web_qadd(sk_buf *q, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return;
+	sk_buf_addf(q, "%s%s=", q->len ? "&" : "?", name);
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
+			sk_buf_addc(q, (char)*p);
+		else
+			sk_buf_addf(q, "%%%02X", *p);
+}
+
 const char *sk_web_t(const sk_web_req *w, sk_msg_id id) { return sk_msg_format(id, w->lang); }
 
 bool sk_web_can(const sk_web_req *w, int cap)
@@ -367,6 +404,29 @@ bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const cha
 	             SK_TV("is_yes", value && !strcmp(value, "yes") ? "1" : NULL),
 	             SK_TV("is_no", value && !strcmp(value, "no") ? "1" : NULL)};
 	return sk_web_render(w, out, "field", v, sizeof(v) / sizeof(v[0]));
+}
+
+/* --- one domain call --- */
+
+void sk_web_call_begin(sk_web_req *w, sk_web_call *k)
+{
+	k->w = w;
+	sk_http_ctx(w->r, &k->c);
+	sk_buf_init(&k->err, SK_BUF_MSG_MAX);
+}
+
+void sk_web_call_end(sk_web_call *k)
+{
+	sk_ctx_fini(&k->c);
+	sk_buf_free(&k->err);
+}
+
+bool sk_web_call_done(sk_web_call *k, sk_err e)
+{
+	if (e)
+		sk_web_fail(k->w, e, &k->err);
+	sk_web_call_end(k);
+	return e != SK_OK;
 }
 
 /* --- answers --- */
@@ -479,6 +539,187 @@ void sk_web_fail(sk_web_req *w, sk_err e, const sk_buf *err)
 	if (sk_web_render(w, &main, "message", v, 1))
 		sk_web_page(w, status, SK_M_UI_BAD_REQUEST_TITLE, &main);
 	sk_html_frag_free(&main);
+}
+
+void sk_web_busy(sk_web_req *w)
+{
+	sk_http_retry_after(w->r, SK_HTTP_BUSY_RETRY_AFTER);
+	message_page(w, 503, SK_M_UI_BUSY_TITLE, SK_M_UI_BUSY);
+}
+
+/* --- work off the event loop --- */
+
+/*
+ * What a page handed off keeps of its request: the page's state, copied,
+ * and its form and upload, moved (the request's own are freed when the
+ * dispatcher returns); the loop rebuilds the page's sk_web_req from it.
+ */
+typedef struct web_job {
+	sk_lang lang;
+	bool lang_chosen, wareki, has_session;
+	sk_auth_principal ap;
+	sk_authz_principal who;
+	sk_actor actor;
+	char address[64];
+	int64_t id;
+	char param[sizeof(((sk_http_rctx *)0)->param)];
+	sk_form form;
+	sk_multipart mp;
+	sk_web_work_fn work;
+	sk_web_answer_fn answer;
+	sk_web_login_answer_fn login_answer;
+	void *data;
+	void (*data_free)(void *);
+	sk_err e;
+	sk_buf err;
+} web_job;
+
+static web_job *job_take(sk_web_req *w, void *data, void (*data_free)(void *))
+{
+	web_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->lang = w->lang;
+	j->lang_chosen = w->lang_chosen;
+	j->wareki = w->wareki;
+	j->has_session = w->has_session;
+	j->ap = w->ap;
+	j->who = w->who;
+	j->who.login = j->ap.login;
+	snprintf(j->address, sizeof(j->address), "%s", w->r->address);
+	j->actor = w->r->actor;
+	j->actor.login = j->ap.login;
+	j->actor.address = j->address;
+	j->actor.scope = NULL; /* the session cache's: the worker loads its own */
+	j->id = w->r->id;
+	memcpy(j->param, w->r->param, sizeof(j->param));
+	j->form = w->form;
+	j->mp = w->mp;
+	j->data = data;
+	j->data_free = data_free;
+	sk_buf_init(&j->err, SK_BUF_DEFAULT_MAX);
+	return j;
+}
+
+/* Gives the form and upload back to w (the job could not be queued), and frees j. */
+static void job_drop(web_job *j, sk_web_req *w)
+{
+	w->form = j->form;
+	w->mp = j->mp;
+	sk_buf_free(&j->err);
+	sodium_memzero(&j->ap, sizeof(j->ap));
+	free(j);
+}
+
+static void job_free(web_job *j)
+{
+	if (j->data_free)
+		j->data_free(j->data);
+	sk_form_free(&j->form);
+	sk_multipart_free(&j->mp);
+	sk_buf_free(&j->err);
+	sodium_memzero(&j->ap, sizeof(j->ap));
+	free(j);
+}
+
+/* The page's request again, on the loop, for the same HTTP request r. */
+static void job_resume(web_job *j, sk_http_rctx *r, sk_web_req *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->r = r;
+	w->lang = r->lang = j->lang;
+	w->lang_chosen = j->lang_chosen;
+	w->wareki = j->wareki;
+	w->has_session = j->has_session;
+	w->errors = (sk_html_frag)SK_HTML_FRAG_INIT;
+	r->id = j->id;
+	memcpy(r->param, j->param, sizeof(r->param));
+	if (j->has_session) {
+		w->ap = j->ap;
+		w->who = j->who;
+		w->who.login = w->ap.login;
+		r->actor = j->actor;
+		r->who = &w->who;
+		r->session = &w->ap;
+	}
+	w->form = j->form;
+	w->mp = j->mp;
+}
+
+static void job_done(sk_web_req *w)
+{
+	w->r->who = NULL;
+	w->r->session = NULL;
+	sk_html_frag_free(&w->errors);
+	sodium_memzero(&w->ap, sizeof(w->ap));
+}
+
+static void work_run(void *arg, sk_store *s, const sk_policy *pol)
+{
+	web_job *j = arg;
+	sk_ctx c;
+	sk_ctx_init(&c, s, pol, &j->actor);
+	c.lang = sk_lang_code(j->lang);
+	j->e = j->work(&c, j->data, &j->err);
+	sk_ctx_fini(&c);
+}
+
+static void work_answer(void *arg, sk_http_rctx *r)
+{
+	web_job *j = arg;
+	sk_web_req w;
+	job_resume(j, r, &w);
+	j->answer(&w, j->data, j->e, &j->err);
+	if (!r->answered)
+		sk_http_reply_error(r, SK_ERR_INTERNAL, "the page gave no answer");
+	job_done(&w);
+	job_free(j);
+}
+
+void sk_web_off_loop(sk_web_req *w, sk_web_work_fn work, sk_web_answer_fn answer, void *data,
+                     void (*data_free)(void *))
+{
+	web_job *j = job_take(w, data, data_free);
+	if (j) {
+		memset(&w->form, 0, sizeof(w->form));
+		memset(&w->mp, 0, sizeof(w->mp));
+		j->work = work;
+		j->answer = answer;
+		if (sk_http_pool_work(w->r, work_run, work_answer, j))
+			return;
+		job_drop(j, w);
+	}
+	if (data_free)
+		data_free(data);
+	sk_web_busy(w);
+}
+
+static void login_answer(void *arg, sk_http_rctx *r, sk_err e, sk_auth_session *s,
+                         const sk_buf *err)
+{
+	web_job *j = arg;
+	sk_web_req w;
+	job_resume(j, r, &w);
+	j->login_answer(&w, j->data, e, s, err);
+	if (!r->answered)
+		sk_http_reply_error(r, SK_ERR_INTERNAL, "the page gave no answer");
+	job_done(&w);
+	job_free(j);
+}
+
+bool sk_web_login_off_loop(sk_web_req *w, const char *login, const char *password, const char *totp,
+                           sk_web_login_answer_fn answer, void *data, void (*data_free)(void *))
+{
+	web_job *j = job_take(w, data, data_free);
+	if (!j)
+		return false;
+	memset(&w->form, 0, sizeof(w->form));
+	memset(&w->mp, 0, sizeof(w->mp));
+	j->login_answer = answer;
+	if (sk_http_pool_login_to(w->r, login, password, strlen(password), totp, login_answer, j))
+		return true;
+	job_drop(j, w);
+	return false;
 }
 
 /* --- static assets: /static/NAME-HASH.EXT, cached for a year (the hash changes with them) --- */
@@ -598,7 +839,11 @@ static void run(sk_web_req *w, const web_route *rt)
 			e = sk_fail_msg(&err, e, NULL, NULL,
 			                e == SK_ERR_TOO_BIG ? SK_M_UI_UPLOAD_TOO_BIG
 			                                    : SK_M_UI_FORM_BAD);
-			goto fail;
+			if (!rt->refused)
+				goto fail;
+			sk_multipart_free(&w->mp);
+			rt->refused(w, e, &err);
+			goto answered;
 		}
 		/* The token, as every form's: a text part named csrf. */
 		const sk_multipart_part *tok = sk_multipart_get(&w->mp, "csrf");
@@ -610,6 +855,7 @@ static void run(sk_web_req *w, const web_route *rt)
 		goto fail;
 	}
 	rt->page(w);
+answered:
 	if (!r->answered)
 		sk_http_reply_error(r, SK_ERR_INTERNAL, "the page gave no answer");
 	goto out;

@@ -38,6 +38,24 @@ void sk_web_error(sk_web_req *w, const char *field, const char *message);
 /* The error err holds in the page's language, added to the summary; returns it for the field. */
 const char *sk_web_error_of(sk_web_req *w, sk_err e, const sk_buf *err);
 
+/*
+ * One domain call of a page, the shape every handler shares: a context for
+ * the request's actor (sk_http_ctx) and the buffer the call's error goes
+ * to. A handler begins, calls its domain function with &k.c and &k.err,
+ * then sk_web_call_done (the error page when the call failed) or hands the
+ * error to its own answer and sk_web_call_end; what is left is its own.
+ */
+typedef struct sk_web_call {
+	sk_web_req *w;
+	sk_ctx c;
+	sk_buf err;
+} sk_web_call;
+
+void sk_web_call_begin(sk_web_req *w, sk_web_call *k);
+/* Releases the context and the error; k may be ended already. */
+void sk_web_call_end(sk_web_call *k);
+/* Ends k; when e failed, the error page (sk_web_fail) answers first. Whether e failed. */
+bool sk_web_call_done(sk_web_call *k, sk_err e);
 /* Answers with the layout around main (status 200 unless given), title from the catalog. */
 void sk_web_page(sk_web_req *w, int status, sk_msg_id title, const sk_html_frag *main);
 /* As sk_web_page with a title that is data (an asset's name). */
@@ -55,8 +73,44 @@ void sk_web_fail(sk_web_req *w, sk_err e, const sk_buf *err);
  * date writer of the pages; text that is no moment is given back as it is.
  */
 const char *sk_web_when(const sk_web_req *w, const char *rfc3339, char *out, size_t max);
+/* The text of a JSON value for a page: strings as they are, numbers in decimal (into num), yes/no.
+ */
+const char *sk_web_jtext(const sk_web_req *w, const json_t *v, char *num, size_t max);
+/* Appends name=value (URL-encoded; nothing when value is empty) to a query string being built. */
+void sk_web_qadd(sk_buf *q, const char *name, const char *value);
 /* Remembers the page language code ("ja", "en") in the browser's language cookie. */
 void sk_web_remember_lang(sk_web_req *w, const char *code);
+
+/* The "busy, try again shortly" page: 503 with Retry-After (a bounded queue of pool.c is full). */
+void sk_web_busy(sk_web_req *w);
+
+/*
+ * Work off the event loop (pool.c): a page whose work may take long (an
+ * import, an export, a verification) hands it to the page workers and is
+ * answered when it is done, so no other connection of the loop waits.
+ * work(c, data, err) runs on a worker with a context for the session's
+ * actor on the worker's own store (no w there: what it needs is in data,
+ * which may point to the values of w->form and the bytes, names and types
+ * of w->mp's parts, kept alive with the job, but not to w->mp's part
+ * structs, which move); then
+ * answer(w, data, e, err) on the request's loop with w rebuilt (language,
+ * session, form, upload, path id and parameter). data_free(data) runs
+ * after the answer, or at once when the queue is full: then the page
+ * answers the busy page itself. Either way the request is answered.
+ */
+typedef sk_err (*sk_web_work_fn)(sk_ctx *c, void *data, sk_buf *err);
+typedef void (*sk_web_answer_fn)(sk_web_req *w, void *data, sk_err e, sk_buf *err);
+void sk_web_off_loop(sk_web_req *w, sk_web_work_fn work, sk_web_answer_fn answer, void *data,
+                     void (*data_free)(void *));
+/*
+ * The login's argon2id on the login workers (as the API's): answer(w,
+ * data, e, s, err) on the loop with w rebuilt (no session yet); false when
+ * the queue is full or the pool cannot take it (data still the caller's).
+ */
+typedef void (*sk_web_login_answer_fn)(sk_web_req *w, void *data, sk_err e, sk_auth_session *s,
+                                       const sk_buf *err);
+bool sk_web_login_off_loop(sk_web_req *w, const char *login, const char *password, const char *totp,
+                           sk_web_login_answer_fn answer, void *data, void (*data_free)(void *));
 
 /* Renders template name into out; false (and a 500 answer) on failure. */
 bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_tv *vars,
@@ -118,6 +172,10 @@ void sk_web_incident(sk_web_req *w);
 void sk_web_incident_escalate(sk_web_req *w);
 void sk_web_incident_respond(sk_web_req *w);
 void sk_web_incident_close(sk_web_req *w);
+/* Evidence: the upload (and its refused body, shown on the incident's page), the download. */
+void sk_web_incident_attach(sk_web_req *w);
+void sk_web_incident_attach_refused(sk_web_req *w, sk_err e, const sk_buf *err);
+void sk_web_incident_attachment(sk_web_req *w);
 void sk_web_notifications(sk_web_req *w);
 void sk_web_notification_read(sk_web_req *w);
 void sk_web_notifications_read_all(sk_web_req *w);

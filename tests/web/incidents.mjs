@@ -10,6 +10,7 @@
 // sees the notification and marks it read. With JavaScript on, taro chooses English and
 // 和暦 on /account; they apply at the next login, and in the second (fresh) browser,
 // without ?lang=. The expectations are written here, from the issue and the seeds.
+import { createHash } from "node:crypto";
 import { WebTest } from "./lib.mjs";
 
 const t = new WebTest(process.argv[2], process.argv[3], "incidents");
@@ -22,6 +23,10 @@ t.sk(["org", "add", "--db", DB, "--code", "jouhou", "--name", "情報政策課",
 t.sk(["user", "add", "--db", DB, "--login", "taro", "--name", "山田太郎", "--unit", "jouhou", "--role", "staff", "--password-stdin"], PW.taro + "\n");
 t.sk(["user", "add", "--db", DB, "--login", "csirt1", "--name", "対応太郎", "--unit", "jouhou", "--role", "security_manager", "--password-stdin"], PW.csirt1 + "\n");
 t.sk(["role", "grant", "--db", DB, "--login", "csirt1", "--role", "csirt", "--unit", "hachioji"]);
+// A colleague in the same section: neither the reporter nor a handler, so the incident and its
+// evidence do not exist for her (the API's rule: 404).
+PW.hanako = "Hanako-pass-2026-x9!Q";
+t.sk(["user", "add", "--db", DB, "--login", "hanako", "--name", "鈴木花子", "--unit", "jouhou", "--role", "staff", "--password-stdin"], PW.hanako + "\n");
 await t.serve(DB);
 
 // Hostile text (as run.mjs's): script tags, attribute breakers, javascript: URLs, template
@@ -36,6 +41,8 @@ const HOSTILE = {
   prevention: `<style>*{display:none}</style>再発防止`,
   escalate: `<b onclick="window.__xss=9">上位へ</b>`,
   close: `</form><form action="//x"><button>終結`,
+  // (a browser sends a quote in a file name as %22: the name has none)
+  file: `'><img src=x onerror=window.__xss=10>; 証拠 &amp; {{csrf}}.log`,
 };
 
 // A moment an hour ago as the browser's datetime-local field takes it, in Japan's time.
@@ -90,6 +97,56 @@ await t.run(async (page, js, mode) => {
   t.check(txt.includes(say("中", "Medium")), `${mode}: the severity is not shown`);
   t.check(await page.$("form[action$='/escalate']") === null, `${mode}: the reporter is offered the escalation`);
   await t.shot(page, `incident-reported-${L}-${mode}`);
+
+  // Evidence from the page (multipart upload): a log with a hostile name, listed with its name,
+  // size and SHA-256. An oversized file, no file, a cut-off upload and a forged token are refused
+  // with nothing written.
+  const attRows = async () => (await page.$$("#attachments tbody tr")).length;
+  t.check(await page.$(`form[action='/incidents/${id}/attachments'][enctype='multipart/form-data']`) !== null, `${mode}: the reporter is not offered the upload`);
+  await t.submit(page, `form[action='/incidents/${id}/attachments'] button`, `${mode} attach nothing`, js);
+  t.check(await page.$(".error-summary a[href='#f-file']") !== null && await page.$("#e-file") !== null, `${mode}: no file chosen is not refused in the summary and beside the field`);
+  const big = Buffer.alloc(600 * 1024, 0x41);
+  await page.setInputFiles("#f-file", { name: "big.log", mimeType: "text/plain", buffer: big });
+  const bigResp = await t.submit(page, `form[action='/incidents/${id}/attachments'] button`, `${mode} attach too big`, js);
+  t.check(bigResp.status() === 413, `${mode}: a 600 KiB file answers ${bigResp.status()}`);
+  t.check((await page.textContent(".error-summary")).includes(say("512 KiB", "512 KiB")) && await page.$("#e-file") !== null, `${mode}: the oversized file's error is not in the summary`);
+  t.check(await attRows() === 0, `${mode}: an oversized file was kept`);
+  // A name that reads backwards (U+202E) is refused by the field schema, naming the file.
+  await page.setInputFiles("#f-file", { name: "evidence\u202egol.exe", mimeType: "text/plain", buffer: Buffer.from("x") });
+  const bidi = await t.submit(page, `form[action='/incidents/${id}/attachments'] button`, `${mode} attach bidi name`, js);
+  t.check(bidi.status() === 400 && await page.$(".error-summary a[href='#f-file']") !== null, `${mode}: a bidi file name answers ${bidi.status()} without the summary`);
+  t.check(await attRows() === 0, `${mode}: a file with a bidi name was kept`);
+  const log = Buffer.from(`2026-12-06 10:00 sshd: <script>window.__xss=11</script> 失敗\n`, "utf8");
+  await page.setInputFiles("#f-file", { name: HOSTILE.file, mimeType: "text/html", buffer: log });
+  await t.submit(page, `form[action='/incidents/${id}/attachments'] button`, `${mode} attached`, js);
+  t.check(path(page) === `/incidents/${id}`, `${mode}: not back on the incident after attaching (${page.url()})`);
+  t.check(await attRows() === 1, `${mode}: the attachment is not listed`);
+  const digest = createHash("sha256").update(log).digest("hex");
+  txt = await page.textContent("#attachments");
+  t.check(txt.includes(HOSTILE.file) && txt.includes(digest) && txt.includes(String(log.length)), `${mode}: the attachment's name, size or SHA-256 is not shown: ${txt}`);
+  await t.shot(page, `incident-evidence-${L}-${mode}`);
+  // Audited as the API's path: one incident.attach entry, naming the file's SHA-256; none for the refused.
+  const attached = JSON.parse(t.sk(["audit", "tail", "--db", DB, "--count", "100000", "--json"]))
+    .filter((e) => e.action === "incident.attach" && e.object === `incident:${id}`);
+  t.check(attached.length === 1, `${mode}: ${attached.length} incident.attach entries for one kept file`);
+  const href = await page.getAttribute("#attachments a", "href");
+  const fields = { csrf: await page.inputValue(`form[action='/incidents/${id}/attachments'] input[name=csrf]`) };
+  const forgedUp = await page.request.post(`${t.base}/incidents/${id}/attachments`, { multipart: { csrf: "x".repeat(43), file: { name: "a.log", mimeType: "text/plain", buffer: log } }, maxRedirects: 0 });
+  t.check(forgedUp.status() === 403, `${mode}: an upload with a wrong CSRF token answers ${forgedUp.status()}`);
+  const cut = await page.request.post(`${t.base}/incidents/${id}/attachments`, {
+    headers: { "content-type": "multipart/form-data; boundary=XyZ" },
+    data: `--XyZ\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${fields.csrf}\r\n--XyZ\r\nContent-Disposition: form-data; name="file"; filename="cut.log"\r\n\r\npartial`,
+    maxRedirects: 0 });
+  t.check(cut.status() === 400 && (await cut.text()).includes("error-summary"), `${mode}: a cut-off upload answers ${cut.status()} without the page's error summary`);
+  await t.go(page, `/incidents/${id}`, `${mode} incident after refused uploads`, js);
+  t.check(await attRows() === 1, `${mode}: a refused upload was kept`);
+  const dl = await page.request.get(t.base + href);
+  t.check(dl.status() === 200 && Buffer.compare(await dl.body(), log) === 0, `${mode}: the reporter's download answers ${dl.status()} or other bytes`);
+  const h = dl.headers();
+  t.check(h["content-type"] === "application/octet-stream" && h["x-content-type-options"] === "nosniff", `${mode}: the download is served as ${h["content-type"]}`);
+  const cd = h["content-disposition"] || "";
+  t.check(/^attachment; filename="[A-Za-z0-9._-]+"; filename\*=UTF-8''[A-Za-z0-9._%-]+$/.test(cd), `${mode}: unsafe Content-Disposition ${cd}`);
+  t.check(decodeURIComponent(cd.split("UTF-8''")[1] || "") === HOSTILE.file, `${mode}: the file name is not kept in filename*: ${cd}`);
   await t.go(page, "/incidents", `${mode} taro's reports`, js);
   t.check((await main(page)).includes(HOSTILE.title), `${mode}: taro's own report is not listed`);
   if (!js) {
@@ -146,10 +203,25 @@ await t.run(async (page, js, mode) => {
     await t.go(page, "/incidents?status=all&lang=ja", `${mode} board all`, js);
   }
   t.check((await (await t.go(page, "/incidents/999999", `${mode} missing incident`, js)).status()) === 404, `${mode}: a missing incident is not 404`);
+  // The handler reads the reporter's evidence (the same bytes); a missing one is not found.
+  await t.go(page, `/incidents/${id}`, `${mode} incident evidence (csirt1)`, js);
+  const evidence = await page.getAttribute("#attachments a", "href");
+  const got = await page.request.get(t.base + evidence);
+  t.check(got.status() === 200 && (await got.text()).includes("sshd"), `${mode}: the handler cannot download the evidence (${got.status()})`);
+  t.check((await page.request.get(`${t.base}/incidents/attachments/999999`)).status() === 404, `${mode}: a missing attachment is not 404`);
   // A session's POST without its CSRF token is refused.
   const forged = await page.request.post(`${t.base}/incidents/${id}/escalate`, { form: { csrf: "x".repeat(43) }, maxRedirects: 0 });
   t.check(forged.status() === 403, `${mode}: escalate with a wrong CSRF token answers ${forged.status()}`);
   await t.logout(page, js, `${mode} csirt1`);
+
+  // A colleague who neither reported nor handles it: the incident and its evidence are not found.
+  await t.login(page, "hanako", PW.hanako, js, `${mode} hanako`);
+  t.check((await t.go(page, `/incidents/${id}`, `${mode} hanako's view of the incident`, js)).status() === 404, `${mode}: another staff member sees the incident`);
+  t.check((await page.request.get(t.base + evidence)).status() === 404, `${mode}: another staff member downloads the evidence`);
+  const hanakoCsrf = await page.inputValue("form.logout input[name=csrf]");
+  const sneak = await page.request.post(`${t.base}/incidents/${id}/attachments`, { multipart: { csrf: hanakoCsrf, file: { name: "a.log", mimeType: "text/plain", buffer: Buffer.from("x") } }, maxRedirects: 0 });
+  t.check(sneak.status() === 404, `${mode}: hanako's upload to an incident she cannot see answers ${sneak.status()}`);
+  await t.logout(page, js, `${mode} hanako`);
 
   // The reporter: the notification that the report was closed, marked read.
   await t.login(page, "taro", PW.taro, js, `${mode} taro again`);
@@ -170,6 +242,8 @@ await t.run(async (page, js, mode) => {
   // taro's incident page: the reporter sees the closure, and its dates in their style.
   await t.go(page, `/incidents/${id}`, `${mode} taro's closed incident`, js);
   t.check((await main(page)).includes(say("終結", "Closed")), `${mode}: the reporter does not see the closure`);
+  t.check(await page.$("form[action$='/attachments']") === null, `${mode}: a closed incident still takes evidence`);
+  t.check(await page.$$eval("#attachments tbody tr", (r) => r.length) === 1, `${mode}: the reporter does not see the evidence after closure`);
 
   if (js) {
     // The account page: roles, MFA state, the preferences (English, 和暦).

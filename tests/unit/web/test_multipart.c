@@ -55,6 +55,8 @@ static void test_reads_upload(void **state)
 	p = sk_multipart_get(&m, "file");
 	assert_non_null(p);
 	assert_string_equal(p->filename, "台帳.csv");
+	assert_string_equal(p->ctype, "text/csv"); /* the claim, kept for the record */
+	assert_null(sk_multipart_get(&m, "csrf")->ctype);
 	assert_int_equal(p->len, sizeof(file) - 1);
 	assert_memory_equal(p->data, file, sizeof(file) - 1);
 	assert_null(sk_multipart_get(&m, "other"));
