@@ -92,4 +92,11 @@ sk_err sk_policyver_diff(sk_ctx *c, int64_t a, int64_t b, sk_buf *out, sk_buf *e
  */
 sk_err sk_policyver_load_active(sk_store *s, sk_policy **out, sk_buf *err);
 
+/*
+ * Loads version id into *out the same way, whatever its status (the
+ * documents of the policy set, policyset.h). SK_ERR_NOT_FOUND (no message)
+ * when there is no such version.
+ */
+sk_err sk_policyver_load(sk_store *s, int64_t id, sk_policy **out, sk_buf *err);
+
 #endif
