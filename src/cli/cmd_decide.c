@@ -178,8 +178,9 @@ static int decide_unit(const char *db, const char *unit, const sk_decide_kv *kv,
 			sk_buf trail = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 			if (sk_decide_input_parse(d, kv, n, &in, NULL) == SK_OK)
 				sk_policy_explain(d, &in, &trail);
-			fprintf(json ? stderr : stdout, "document %zu of the set (version %lld):\n%s",
-			        i, (long long)sk_policy_stored_version(d),
+			fprintf(json ? stderr : stdout,
+			        "document %zu of the set (version %lld):\n%s", i,
+			        (long long)sk_policy_stored_version(d),
 			        trail.data ? trail.data : "");
 			sk_buf_free(&trail);
 		}

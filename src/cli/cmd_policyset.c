@@ -16,6 +16,7 @@
 #define SHOW_USAGE   "--db URL [--json]"
 #define ADD_USAGE    "--db URL VERSION --units-of-kind KIND[,KIND]"
 #define REMOVE_USAGE "--db URL VERSION"
+#define SET_USAGE    "show|add|remove … (docs/policy-set.md)"
 
 static int set_show(int argc, char **argv)
 {
@@ -50,7 +51,8 @@ static int set_show(int argc, char **argv)
 			json_t *kind;
 			json_array_foreach (json_object_get(v, "unit_kinds"), k, kind)
 				printf("%s%s", k ? "," : "", json_string_value(kind));
-			printf("%s\n", json_array_size(json_object_get(v, "unit_kinds")) ? "" : "-");
+			printf("%s\n",
+			       json_array_size(json_object_get(v, "unit_kinds")) ? "" : "-");
 		}
 	}
 	json_decref(set);
@@ -66,8 +68,7 @@ static int set_change(int argc, char **argv, const char *usage, bool add)
 	                               SK_OPT_END};
 	const sk_cli_opt opts_remove[] = {SK_OPT_STR("db", &db), SK_OPT_END};
 	int st;
-	if (!sk_cli_options(argc, argv, usage, add ? opts_add : opts_remove, SK_CLI_ANY_ARGS,
-	                    &st))
+	if (!sk_cli_options(argc, argv, usage, add ? opts_add : opts_remove, SK_CLI_ANY_ARGS, &st))
 		return st;
 	long long v = 0;
 	if (optind != argc - 1)
@@ -111,10 +112,7 @@ static int set_change(int argc, char **argv, const char *usage, bool add)
 }
 
 static int set_add(int argc, char **argv) { return set_change(argc, argv, ADD_USAGE, true); }
-static int set_remove(int argc, char **argv)
-{
-	return set_change(argc, argv, REMOVE_USAGE, false);
-}
+static int set_remove(int argc, char **argv) { return set_change(argc, argv, REMOVE_USAGE, false); }
 
 int sk_cmd_policy_set(int argc, char **argv)
 {
@@ -124,5 +122,12 @@ int sk_cmd_policy_set(int argc, char **argv)
 	    {"remove", set_remove, REMOVE_USAGE},
 	    {NULL, NULL, NULL},
 	};
+	if (argc < 2 || argv[1][0] == '-') {
+		/* --help, or an option before any verb: the shared parser answers both. */
+		const sk_cli_opt none[] = {SK_OPT_END};
+		int st;
+		if (!sk_cli_options(argc, argv, SET_USAGE, none, 0, &st))
+			return st;
+	}
 	return sk_cli_dispatch("policy set", verbs, argc - 1, argv + 1);
 }

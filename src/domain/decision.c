@@ -59,8 +59,9 @@ static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
  * sk_decision_to_json's, written directly so that the audit image needs no
  * parse and re-encoding.
  */
-static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
+static sk_err canonical_decision(const sk_policy *pol, const sk_set_decision *sd, sk_buf *out)
 {
+	const sk_decision *d = &sd->d;
 	sk_err e = sk_buf_adds(out, "{\"approver_role\":");
 	if (!e)
 		e = d->approver == SK_ROLE_NONE
@@ -80,6 +81,10 @@ static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
 		e = sk_buf_adds(out, "],\"decision\":");
 	if (!e)
 		e = sk_json_add_str(out, kind, strlen(kind));
+	if (!e)
+		e = sk_buf_adds(out, ",\"documents\":");
+	if (!e)
+		e = sk_policy_set_documents_json(pol, sd, true, out);
 	if (!e)
 		e = sk_buf_adds(out, d->exception_possible ? ",\"exception_possible\":true"
 		                                           : ",\"exception_possible\":false");
@@ -107,8 +112,8 @@ static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
  * the decision was made under (issue #16), null for an installation made
  * before versions.
  */
-static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, const sk_decision *d,
-                           const char *docs, int64_t version, sk_buf *out)
+static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, const sk_policy *pol,
+                           const sk_set_decision *d, int64_t version, sk_buf *out)
 {
 	char at[SK_TIME_STR_MAX];
 	sk_clock_format(updated_at, at);
@@ -129,10 +134,7 @@ static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, cons
 	if (!e)
 		e = sk_buf_adds(out, ",\"decision\":");
 	if (!e)
-		e = canonical_decision(d, out);
-	/* The versions of the documents that took part, when a set decided (policyset.h). */
-	if (!e && docs)
-		e = sk_buf_addf(out, ",\"documents\":[%s]", docs);
+		e = canonical_decision(pol, d, out);
 	if (!e)
 		e = version ? sk_buf_addf(out, ",\"policy_version\":%" PRId64 "}", version)
 		            : sk_buf_adds(out, ",\"policy_version\":null}");
@@ -153,19 +155,6 @@ static sk_err actor_unit(sk_ctx *c, int64_t *out, sk_buf *err)
 		e = SK_OK;
 	}
 	return e;
-}
-
-/* The versions of the documents of pol's set that took part, "3,5". */
-static void docs_text(const sk_policy *pol, const sk_set_decision *sd, char *out, size_t n)
-{
-	out[0] = '\0';
-	for (size_t i = 0; i < sk_policy_set_count(pol); i++) {
-		if (!(sd->docs >> i & 1u))
-			continue;
-		int64_t v = sk_policy_stored_version(sk_policy_set_doc(pol, i, NULL));
-		size_t used = strlen(out);
-		snprintf(out + used, n - used, "%s%" PRId64, used ? "," : "", v);
-	}
 }
 
 sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
@@ -223,18 +212,15 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	sk_buf_free(&why);
 	if (e)
 		return e;
-	char docs[160];
-	docs_text(pol, &m->decided, docs, sizeof(docs));
 	if ((e = sk_policy_set_decision_to_json(pol, &m->decided, &m->answer)) ||
-	    (e = render_image(act, role, f.updated_at, &m->decided.d,
-	                      sk_policy_set_count(pol) > 1 ? docs : NULL,
+	    (e = render_image(act, role, f.updated_at, pol, &m->decided,
 	                      sk_policy_stored_version(pol), &m->image)))
 		return sk_fail(err, e, "the decision does not fit the answer");
 	return SK_OK;
 }
 
 sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, size_t n,
-                           sk_decision_made *m, sk_buf *err)
+                            sk_decision_made *m, sk_buf *err)
 {
 	sk_buf_reset(&m->answer);
 	sk_buf_reset(&m->image);
@@ -253,8 +239,6 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	sk_decide_input in; /* the primary's reading, for the image's action and role */
 	if ((e = sk_decide_input_parse(pol, kv, n, &in, NULL)))
 		sk_decide_input_init(&in, SK_ACT_USE);
-	char docs[160];
-	docs_text(pol, &m->decided, docs, sizeof(docs));
 	json_t *input = json_object();
 	for (size_t i = 0; input && i < n; i++)
 		if (kv[i].value)
@@ -262,7 +246,7 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	sk_buf dec = SK_BUF_INIT(64u << 10);
 	json_t *dj = NULL;
 	if (!(e = sk_policy_set_decision_to_json(pol, &m->decided, &m->answer)) &&
-	    !(e = canonical_decision(&m->decided.d, &dec)))
+	    !(e = canonical_decision(pol, &m->decided, &dec)))
 		dj = json_loadb(dec.data, dec.len, 0, NULL);
 	int64_t version = sk_policy_stored_version(pol);
 	if (!input) {
@@ -271,9 +255,8 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	}
 	json_t *after = e || !dj || !input
 	                    ? NULL
-	                    : json_pack("{s:O, s:o, s:s, s:I, s:o}", "input", input, "decision",
-	                                dj, "documents", docs, "unit", (json_int_t)unit,
-	                                "policy_version",
+	                    : json_pack("{s:O, s:o, s:I, s:o}", "input", input, "decision", dj,
+	                                "unit", (json_int_t)unit, "policy_version",
 	                                version ? json_integer(version) : json_null());
 	if (!after && !e)
 		e = SK_ERR_NOMEM;

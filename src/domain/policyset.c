@@ -183,10 +183,10 @@ static sk_err take_version_meta(void *ctx, const sk_row *r, sk_buf *err)
 	json_t *o = ctx;
 	(void)err;
 	json_object_set_new(o, "city", json_string(sk_row_text(r, 0)));
-	json_object_set_new(o, "kind", sk_row_is_null(r, 1) ? json_null()
-	                                                    : json_string(sk_row_text(r, 1)));
-	json_object_set_new(o, "title", sk_row_is_null(r, 2) ? json_null()
-	                                                     : json_string(sk_row_text(r, 2)));
+	json_object_set_new(o, "kind",
+	                    sk_row_is_null(r, 1) ? json_null() : json_string(sk_row_text(r, 1)));
+	json_object_set_new(o, "title",
+	                    sk_row_is_null(r, 2) ? json_null() : json_string(sk_row_text(r, 2)));
 	json_object_set_new(o, "status", json_string(sk_row_text(r, 3)));
 	return SK_OK;
 }
@@ -198,9 +198,9 @@ static sk_err member_json(sk_store *s, int64_t version, uint32_t kinds, bool pri
 	                      "unit_kinds", kinds_json(kinds));
 	if (!o)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	sk_err e = sk_store_query(
-	    s, "SELECT city, kind, title, status FROM policy_versions WHERE id = ?",
-	    (sk_val[]){SK_VINT(version)}, 1, take_version_meta, o, err);
+	sk_err e =
+	    sk_store_query(s, "SELECT city, kind, title, status FROM policy_versions WHERE id = ?",
+	                   (sk_val[]){SK_VINT(version)}, 1, take_version_meta, o, err);
 	if (!e) {
 		json_object_set_new(o, "changed_by", m ? json_string(m->by) : json_null());
 		json_object_set_new(o, "changed_at", m ? sk_json_time(m->at) : json_null());
@@ -273,7 +273,8 @@ static sk_err check_fits(sk_store *s, members *ms, int64_t version, uint32_t kin
 		i++;
 	if (i == ms->n) {
 		if (ms->n == SK_POLICY_SET_MAX)
-			return sk_fail(err, SK_ERR_INVALID, "a policy set holds at most %d documents",
+			return sk_fail(err, SK_ERR_INVALID,
+			               "a policy set holds at most %d documents",
 			               SK_POLICY_SET_MAX);
 		memset(&ms->m[i], 0, sizeof(ms->m[i]));
 		ms->m[i].version = version;
@@ -287,7 +288,8 @@ static sk_err check_fits(sk_store *s, members *ms, int64_t version, uint32_t kin
 	sk_policy *primary = NULL;
 	sk_err e = sk_policyver_load_active(s, &primary, err);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail(err, SK_ERR_CONFLICT, "the installation has no active policy version");
+		return sk_fail(err, SK_ERR_CONFLICT,
+		               "the installation has no active policy version");
 	if (!e)
 		e = attach(s, primary, ms, err);
 	sk_policy_free(primary);
@@ -312,12 +314,11 @@ static sk_err write_change(sk_ctx *c, int64_t version, uint32_t before, uint32_t
 	                          kinds_json(kinds));
 	if (after && request)
 		json_object_set_new(after, "request", json_integer(request));
-	return sk_audit_change(
-	    c->store, c->actor->login, c->actor->address, "policy.set",
-	    before ? json_pack("{s:I, s:o}", "version", (json_int_t)version, "unit_kinds",
-	                       kinds_json(before))
-	           : SK_AUDIT_NONE,
-	    after, err, "policy_version:%" PRId64, version);
+	return sk_audit_change(c->store, c->actor->login, c->actor->address, "policy.set",
+	                       before ? json_pack("{s:I, s:o}", "version", (json_int_t)version,
+	                                          "unit_kinds", kinds_json(before))
+	                              : SK_AUDIT_NONE,
+	                       after, err, "policy_version:%" PRId64, version);
 }
 
 /* An approved policy_activation request naming version and kinds, unused yet. */
@@ -358,8 +359,8 @@ static sk_err version_exists(sk_store *s, int64_t version, const char *field, sk
 	sk_err e = sk_store_query_int(s, "SELECT id FROM policy_versions WHERE id = ?",
 	                              (sk_val[]){SK_VINT(version)}, 1, &one, err);
 	if (e == SK_ERR_NOT_FOUND)
-		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, field, "ポリシーの版", SK_M_POLICY_NO_VERSION,
-		                (long long)version);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, field, "ポリシーの版",
+		                SK_M_POLICY_NO_VERSION, (long long)version);
 	return e;
 }
 

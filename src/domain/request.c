@@ -583,9 +583,8 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
  * scope; m then holds what sk_decision_record appends in the filing's
  * transaction, so a refused filing records nothing) or bare.
  */
-static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t asset_id,
-                     int64_t unit, uint32_t roles, sk_decision_made *m, sk_decision *d,
-                     json_t **dj, sk_buf *err)
+static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t asset_id, int64_t unit,
+                     uint32_t roles, sk_decision_made *m, sk_decision *d, json_t **dj, sk_buf *err)
 {
 	*dj = NULL;
 	if (asset_id) {

@@ -592,12 +592,18 @@ sk_err sk_policy_set_decide(const sk_policy *primary, uint32_t kinds, const sk_d
 
 /*
  * Appends the SPEC §3 object of d followed by "documents": one object per
- * document cited, {"version" (the stored policy version, or null), "city",
- * "kind" (its document kinds), "title", "primary", "citations" (of the
- * answer's, those from it)}: which document and article each rule came from.
+ * document cited, {"citations" (of the answer's, those from it), "city",
+ * "kind" (its document kinds), "primary", "title", "version" (the stored
+ * policy version, or null)}: which document and article each rule came from.
  */
 sk_err sk_policy_set_decision_to_json(const sk_policy *primary, const sk_set_decision *d,
                                       sk_buf *out);
+/*
+ * Appends only the "documents" array, its objects' keys in sorted order;
+ * compact (no spaces) makes it canonical JSON, for the audit image.
+ */
+sk_err sk_policy_set_documents_json(const sk_policy *primary, const sk_set_decision *d,
+                                    bool compact, sk_buf *out);
 
 /* --- passwords, lockout, sessions, MFA --- */
 

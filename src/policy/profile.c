@@ -1064,21 +1064,25 @@ static void load_governs(ld *L, const sk_ynode *n)
 				 */
 				char kind[64];
 				size_t kl = (size_t)(slash - s->s);
-				snprintf(kind, sizeof(kind), "%.*s", (int)(kl < 63 ? kl : 63), s->s);
-				if (kl >= sizeof(kind) || !in_list(sk_policy_document_kinds, kind) ||
-				    !slash[1] || strchr(slash + 1, '/')) {
-					lerr(L, s->line,
-					     "rule '%s': governs '%s': another document's rule is "
-					     "KIND/RULE with KIND one of basic_policy, standards, "
-					     "designated_manager_guideline, contractor_requirements",
-					     r->id, s->s);
+				snprintf(kind, sizeof(kind), "%.*s", (int)(kl < 63 ? kl : 63),
+				         s->s);
+				if (kl >= sizeof(kind) ||
+				    !in_list(sk_policy_document_kinds, kind) || !slash[1] ||
+				    strchr(slash + 1, '/')) {
+					lerr(
+					    L, s->line,
+					    "rule '%s': governs '%s': another document's rule is "
+					    "KIND/RULE with KIND one of basic_policy, standards, "
+					    "designated_manager_guideline, contractor_requirements",
+					    r->id, s->s);
 					continue;
 				}
 				bool xdup = false;
 				for (unsigned j = 0; j < r->n_xgoverns; j++)
 					xdup = xdup || strcmp(r->xgoverns[j].ref, s->s) == 0;
 				if (xdup) {
-					lerr(L, s->line, "rule '%s': governs '%s' twice", r->id, s->s);
+					lerr(L, s->line, "rule '%s': governs '%s' twice", r->id,
+					     s->s);
 					continue;
 				}
 				sk_xgov *x = &r->xgoverns[r->n_xgoverns++];

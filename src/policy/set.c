@@ -97,23 +97,26 @@ static sk_err resolve_links(struct sk_pset *s, sk_buf *err)
 					doc_name(s->doc[t], b, sizeof(b));
 					const sk_rule *g = rule_by_id(s->doc[t], x->rule);
 					if (!g)
-						return sk_fail(err, SK_ERR_INVALID,
-						               "%s:%d: rule '%s' governs '%s', but %s "
-						               "has no rule '%s'",
-						               a, x->line, r->id, x->ref, b, x->rule);
+						return sk_fail(
+						    err, SK_ERR_INVALID,
+						    "%s:%d: rule '%s' governs '%s', but %s "
+						    "has no rule '%s'",
+						    a, x->line, r->id, x->ref, b, x->rule);
 					if (!narrower(s->scope[d], s->scope[t]))
 						return sk_fail(
 						    err, SK_ERR_INVALID,
 						    "%s:%d: rule '%s' governs '%s', but only a "
-						    "narrower document's rule may set aside a broader "
+						    "narrower document's rule may set aside a "
+						    "broader "
 						    "one's: %s applies to units of kinds that %s "
 						    "does not, or to the same ones",
 						    a, x->line, r->id, x->ref, a, b);
 					if (!(g->actions & r->actions))
-						return sk_fail(err, SK_ERR_INVALID,
-						               "%s:%d: rule '%s' governs '%s', which has "
-						               "none of its actions",
-						               a, x->line, r->id, x->ref);
+						return sk_fail(
+						    err, SK_ERR_INVALID,
+						    "%s:%d: rule '%s' governs '%s', which has "
+						    "none of its actions",
+						    a, x->line, r->id, x->ref);
 					s->links[s->n_links++] = (xlink){d, t, r, g};
 				}
 			}
@@ -311,16 +314,12 @@ sk_err sk_policy_set_decide(const sk_policy *primary, uint32_t kinds, const sk_d
 	return SK_OK;
 }
 
-sk_err sk_policy_set_decision_to_json(const sk_policy *primary, const sk_set_decision *d,
-                                      sk_buf *out)
+sk_err sk_policy_set_documents_json(const sk_policy *primary, const sk_set_decision *d,
+                                    bool compact, sk_buf *out)
 {
-	/* The SPEC §3 object, then the documents its citations came from. */
-	sk_err rc = sk_decision_to_json(&d->d, out);
-	if (rc == SK_OK) {
-		out->len--; /* reopen the object: drop its closing brace */
-		out->data[out->len] = '\0';
-		rc = sk_buf_adds(out, ", \"documents\": [");
-	}
+	/* Keys in sorted order, so that the compact form is canonical JSON (audit images). */
+	const char *comma = compact ? "," : ", ", *colon = compact ? ":" : ": ";
+	sk_err rc = sk_buf_adds(out, "[");
 	bool first = true;
 	for (size_t i = 0; rc == SK_OK && i < sk_policy_set_count(primary); i++) {
 		if (!(d->docs >> i & 1u))
@@ -331,49 +330,61 @@ sk_err sk_policy_set_decision_to_json(const sk_policy *primary, const sk_set_dec
 			cited = cited || d->doc[c] == i;
 		if (!cited)
 			continue;
-		rc = sk_buf_adds(out, first ? "{\"version\": " : ", {\"version\": ");
+		rc = sk_buf_addf(out, "%s{\"citations\"%s[", first ? "" : comma, colon);
 		first = false;
-		if (rc == SK_OK)
-			rc = p->stored_version
-			         ? sk_buf_addf(out, "%lld", (long long)p->stored_version)
-			         : sk_buf_adds(out, "null");
-		if (rc == SK_OK)
-			rc = sk_buf_adds(out, ", \"city\": ");
-		if (rc == SK_OK)
-			rc = sk_policy_json_str(out, p->city_id);
-		if (rc == SK_OK)
-			rc = sk_buf_adds(out, ", \"kind\": [");
-		for (unsigned k = 0; rc == SK_OK && k < p->n_doc_kinds; k++) {
-			if (k)
-				rc = sk_buf_adds(out, ", ");
-			if (rc == SK_OK)
-				rc = sk_policy_json_str(out, p->doc_kinds[k]);
-		}
-		if (rc == SK_OK)
-			rc = sk_buf_adds(out, "], \"title\": ");
-		const char *title = p->doc_title ? p->doc_title : p->city_source;
-		if (rc == SK_OK)
-			rc = title ? sk_policy_json_str(out, title) : sk_buf_adds(out, "null");
-		if (rc == SK_OK)
-			rc = sk_buf_adds(out, ", \"primary\": ");
-		if (rc == SK_OK)
-			rc = sk_buf_adds(out, i == 0 ? "true" : "false");
-		if (rc == SK_OK)
-			rc = sk_buf_adds(out, ", \"citations\": [");
 		bool cf = true;
 		for (unsigned c = 0; rc == SK_OK && c < d->d.n_citations; c++) {
 			if (d->doc[c] != i)
 				continue;
 			if (!cf)
-				rc = sk_buf_adds(out, ", ");
+				rc = sk_buf_adds(out, comma);
 			cf = false;
 			if (rc == SK_OK)
 				rc = sk_policy_json_str(out, d->d.citations[c]);
 		}
 		if (rc == SK_OK)
-			rc = sk_buf_adds(out, "]}");
+			rc = sk_buf_addf(out, "]%s\"city\"%s", comma, colon);
+		if (rc == SK_OK)
+			rc = sk_policy_json_str(out, p->city_id);
+		if (rc == SK_OK)
+			rc = sk_buf_addf(out, "%s\"kind\"%s[", comma, colon);
+		for (unsigned k = 0; rc == SK_OK && k < p->n_doc_kinds; k++) {
+			if (k)
+				rc = sk_buf_adds(out, comma);
+			if (rc == SK_OK)
+				rc = sk_policy_json_str(out, p->doc_kinds[k]);
+		}
+		if (rc == SK_OK)
+			rc = sk_buf_addf(out, "]%s\"primary\"%s%s%s\"title\"%s", comma, colon,
+			                 i == 0 ? "true" : "false", comma, colon);
+		const char *title = p->doc_title ? p->doc_title : p->city_source;
+		if (rc == SK_OK)
+			rc = title ? sk_policy_json_str(out, title) : sk_buf_adds(out, "null");
+		if (rc == SK_OK)
+			rc = sk_buf_addf(out, "%s\"version\"%s", comma, colon);
+		if (rc == SK_OK)
+			rc = p->stored_version
+			         ? sk_buf_addf(out, "%lld}", (long long)p->stored_version)
+			         : sk_buf_adds(out, "null}");
 	}
 	if (rc == SK_OK)
-		rc = sk_buf_adds(out, "]}");
+		rc = sk_buf_adds(out, "]");
+	return rc;
+}
+
+sk_err sk_policy_set_decision_to_json(const sk_policy *primary, const sk_set_decision *d,
+                                      sk_buf *out)
+{
+	/* The SPEC §3 object, then the documents its citations came from. */
+	sk_err rc = sk_decision_to_json(&d->d, out);
+	if (rc == SK_OK) {
+		out->len--; /* reopen the object: drop its closing brace */
+		out->data[out->len] = '\0';
+		rc = sk_buf_adds(out, ", \"documents\": ");
+	}
+	if (rc == SK_OK)
+		rc = sk_policy_set_documents_json(primary, d, false, out);
+	if (rc == SK_OK)
+		rc = sk_buf_adds(out, "}");
 	return rc;
 }
