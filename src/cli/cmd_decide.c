@@ -186,7 +186,11 @@ static int decide_unit(const char *db, const char *unit, const sk_decide_kv *kv,
 		}
 	}
 	if (!e && json) {
-		printf("%s\n", m.answer.data);
+		/* The SPEC §3 object and the documents its citations came from. */
+		sk_buf out = SK_BUF_INIT(1u << 20);
+		sk_policy_set_decision_to_json(pol, &m.decided, &out);
+		printf("%s\n", out.data);
+		sk_buf_free(&out);
 	} else if (!e) {
 		print_text(sk_policy_set_doc(pol, m.decided.approver_doc, NULL), &m.decided.d);
 		for (size_t i = 0; i < sk_policy_set_count(pol); i++) {
@@ -233,15 +237,16 @@ int sk_cmd_decide(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, DECIDE_USAGE, opts, 0, &st))
 		return st;
 	if (profile && (unit || db))
-		return sk_cli_usage_error(DECIDE_USAGE, "--profile decides under one profile; "
-		                                        "--db URL --unit U under an installation's "
-		                                        "policy set: give one of the two");
+		return sk_cli_usage_error(
+		    DECIDE_USAGE, "%s",
+		    sk_msg_format(SK_M_CLI_DECIDE_PROFILE_OR_UNIT, sk_lang_from_env()));
 	if (!profile && !unit)
 		return sk_cli_usage_error(DECIDE_USAGE,
 		                          sk_msg_format(SK_M_CLI_REQUIRED, sk_lang_from_env()),
 		                          "--profile");
 	if (unit && batch)
-		return sk_cli_usage_error(DECIDE_USAGE, "--batch takes --profile");
+		return sk_cli_usage_error(
+		    DECIDE_USAGE, "%s", sk_msg_format(SK_M_CLI_DECIDE_BATCH_PROFILE, sk_lang_from_env()));
 	bool one = action || level[0] || level[1] || level[2] || mynumber || personal || zone ||
 	           to_zone || asset_type || role || json || explain;
 	if (batch && one)

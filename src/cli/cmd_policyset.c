@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/sk_msg.h"
 #include "../domain/policyset.h"
 #include "cli.h"
 #include "commands.h"
@@ -72,13 +73,15 @@ static int set_change(int argc, char **argv, const char *usage, bool add)
 		return st;
 	long long v = 0;
 	if (optind != argc - 1)
-		return sk_cli_usage_error(usage, "policy set %s takes one VERSION",
+		return sk_cli_usage_error(usage,
+		                          sk_msg_format(SK_M_CLI_POLICY_SET_ONE, sk_lang_from_env()),
 		                          add ? "add" : "remove");
 	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
 		return sk_cli_usage_error(usage, "'%s' is not a policy version number",
 		                          argv[optind]);
 	if (add && !kinds)
-		return sk_cli_usage_error(usage, "--units-of-kind is required");
+		return sk_cli_usage_error(
+		    usage, "%s", sk_msg_format(SK_M_CLI_POLICY_SET_KINDS, sk_lang_from_env()));
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	uint32_t mask = 0;
 	sk_err e = add && strcmp(kinds, "none") == 0

@@ -59,9 +59,8 @@ static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
  * sk_decision_to_json's, written directly so that the audit image needs no
  * parse and re-encoding.
  */
-static sk_err canonical_decision(const sk_policy *pol, const sk_set_decision *sd, sk_buf *out)
+static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
 {
-	const sk_decision *d = &sd->d;
 	sk_err e = sk_buf_adds(out, "{\"approver_role\":");
 	if (!e)
 		e = d->approver == SK_ROLE_NONE
@@ -81,10 +80,6 @@ static sk_err canonical_decision(const sk_policy *pol, const sk_set_decision *sd
 		e = sk_buf_adds(out, "],\"decision\":");
 	if (!e)
 		e = sk_json_add_str(out, kind, strlen(kind));
-	if (!e)
-		e = sk_buf_adds(out, ",\"documents\":");
-	if (!e)
-		e = sk_policy_set_documents_json(pol, sd, true, out);
 	if (!e)
 		e = sk_buf_adds(out, d->exception_possible ? ",\"exception_possible\":true"
 		                                           : ",\"exception_possible\":false");
@@ -134,7 +129,12 @@ static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, cons
 	if (!e)
 		e = sk_buf_adds(out, ",\"decision\":");
 	if (!e)
-		e = canonical_decision(pol, d, out);
+		e = canonical_decision(&d->d, out);
+	/* The documents of the policy set whose rules the answer cites (policyset.h). */
+	if (!e)
+		e = sk_buf_adds(out, ",\"documents\":");
+	if (!e)
+		e = sk_policy_set_documents_json(pol, d, true, out);
 	if (!e)
 		e = version ? sk_buf_addf(out, ",\"policy_version\":%" PRId64 "}", version)
 		            : sk_buf_adds(out, ",\"policy_version\":null}");
@@ -212,7 +212,7 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	sk_buf_free(&why);
 	if (e)
 		return e;
-	if ((e = sk_policy_set_decision_to_json(pol, &m->decided, &m->answer)) ||
+	if ((e = sk_decision_to_json(&m->decided.d, &m->answer)) ||
 	    (e = render_image(act, role, f.updated_at, pol, &m->decided,
 	                      sk_policy_stored_version(pol), &m->image)))
 		return sk_fail(err, e, "the decision does not fit the answer");
@@ -243,21 +243,23 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	for (size_t i = 0; input && i < n; i++)
 		if (kv[i].value)
 			json_object_set_new(input, kv[i].key, json_string(kv[i].value));
-	sk_buf dec = SK_BUF_INIT(64u << 10);
-	json_t *dj = NULL;
-	if (!(e = sk_policy_set_decision_to_json(pol, &m->decided, &m->answer)) &&
-	    !(e = canonical_decision(pol, &m->decided, &dec)))
+	sk_buf dec = SK_BUF_INIT(64u << 10), docs = SK_BUF_INIT(64u << 10);
+	json_t *dj = NULL, *dd = NULL;
+	if (!(e = sk_decision_to_json(&m->decided.d, &m->answer)) &&
+	    !(e = canonical_decision(&m->decided.d, &dec)) &&
+	    !(e = sk_policy_set_documents_json(pol, &m->decided, true, &docs))) {
 		dj = json_loadb(dec.data, dec.len, 0, NULL);
-	int64_t version = sk_policy_stored_version(pol);
-	if (!input) {
-		json_decref(dj);
-		dj = NULL;
+		dd = json_loadb(docs.data, docs.len, 0, NULL);
 	}
-	json_t *after = e || !dj || !input
+	int64_t version = sk_policy_stored_version(pol);
+	json_t *after = e || !dj || !dd || !input
 	                    ? NULL
-	                    : json_pack("{s:O, s:o, s:I, s:o}", "input", input, "decision", dj,
-	                                "unit", (json_int_t)unit, "policy_version",
+	                    : json_pack("{s:O, s:O, s:O, s:I, s:o}", "input", input, "decision", dj,
+	                                "documents", dd, "unit", (json_int_t)unit,
+	                                "policy_version",
 	                                version ? json_integer(version) : json_null());
+	json_decref(dj);
+	json_decref(dd);
 	if (!after && !e)
 		e = SK_ERR_NOMEM;
 	if (!e && sk_json_canonical(after, &m->image))
@@ -265,6 +267,7 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	json_decref(after);
 	json_decref(input);
 	sk_buf_free(&dec);
+	sk_buf_free(&docs);
 	return e ? sk_fail(err, e, "the decision does not fit the answer") : SK_OK;
 }
 

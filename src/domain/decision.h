@@ -53,8 +53,8 @@ void sk_decision_made_free(sk_decision_made *m);
  * (a mask of 1u << sk_role) give the actor role: the most senior one held,
  * in SPEC order, under every document of c's policy set that applies to
  * the asset's unit or the actor's (policyset.h); the answer is the SPEC §3
- * object with "documents" (sk_policy_set_decision_to_json), which the
- * image's "decision" holds too. Reads only; m (reset
+ * object, and the image adds "documents" (sk_policy_set_documents_json:
+ * which document each citation came from); m->decided has both. Reads only; m (reset
  * first) holds the answer and what sk_decision_record appends. Nothing of it
  * may be handed out before sk_decision_record has committed.
  * SK_ERR_INVALID naming an unknown action.
@@ -66,8 +66,8 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
  * Decides the input given by name (kv, as sk_decide_input_parse takes it)
  * for unit, under every document of c's policy set that applies to the
  * unit's kind (`sekisho decide --db URL --unit U`): m holds the answer (the
- * SPEC §3 object with "documents") and the "decision" entry's image
- * {"decision" (the answer), "input", "policy_version", "unit"}, recorded by sk_decision_record as
+ * SPEC §3 object) and the "decision" entry's image {"decision" (the
+ * answer), "documents", "input", "policy_version", "unit"}, recorded by sk_decision_record as
  * "classification:-". Needs decide at unit.
  */
 sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, size_t n,

@@ -204,7 +204,9 @@ static const struct sk_demo_unit hachioji_units[] = {
 static const struct sk_demo_person hachioji_people[] = {
     {"yamada.taro", "山田 太郎（副市長）", "hachioji", "ciso", {{0}}},
     {"sato.hanako", "佐藤 花子（総務部長）", "somu", "security_officer", {{"general_manager", "hachioji"}, {"city", "hachioji"}}},
-    {"suzuki.ichiro", "鈴木 一郎（情報管理課長）", "joho", "security_manager", {{"system_manager", "joho"}}},
+    /* 情報システム管理者 for the whole city: 成田 基準 1 gives the post city-wide, and the city's
+     * own sections follow 成田's standards in the policy set below. */
+    {"suzuki.ichiro", "鈴木 一郎（情報管理課長）", "joho", "security_manager", {{"system_manager", "hachioji"}}},
     {"takahashi.ken", "高橋 健", "joho", "system_staff", {{"csirt", "hachioji"}}},
     {"tanaka.yumi", "田中 由美", "joho", "staff", {{"csirt", "hachioji"}}},
     {"ito.makoto", "伊藤 誠（職員課長）", "shokuin", "security_manager", {{0}}},

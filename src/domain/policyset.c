@@ -170,9 +170,13 @@ sk_err sk_policyset_load(sk_store *s, sk_policy *primary, sk_buf *err)
 	sk_err e = read_members(s, &ms, err);
 	if (e || ms.n == 0)
 		return e;
-	if ((e = attach(s, primary, &ms, err)) && e != SK_ERR_NOMEM)
+	if ((e = attach(s, primary, &ms, err)) && e != SK_ERR_NOMEM) {
+		/* The message is formatted into err: copy the cause out first. */
+		char why[SK_BUF_MSG_MAX];
+		snprintf(why, sizeof(why), "%s", err && err->data ? err->data : "");
 		e = sk_fail(err, SK_ERR_CORRUPT, "the installation's policy set does not fit: %s",
-		            err && err->data ? err->data : "");
+		            why);
+	}
 	return e;
 }
 

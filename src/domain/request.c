@@ -586,6 +586,7 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t asset_id, int64_t unit,
                      uint32_t roles, sk_decision_made *m, sk_decision *d, json_t **dj, sk_buf *err)
 {
+	(void)pol; /* the documents come from c's policy set (policyset.h) */
 	*dj = NULL;
 	if (asset_id) {
 		/* Under the documents of the asset's unit and the requester's (policyset.h). */
@@ -614,7 +615,7 @@ static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t ass
 		return e;
 	*d = sd.d;
 	sk_buf text = SK_BUF_INIT(64u << 10);
-	e = sk_policy_set_decision_to_json(pol, &sd, &text);
+	e = sk_decision_to_json(&sd.d, &text);
 	if (!e && !(*dj = json_loadb(text.data, text.len, 0, NULL)))
 		e = SK_ERR_NOMEM;
 	sk_buf_free(&text);

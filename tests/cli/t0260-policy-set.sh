@@ -49,7 +49,7 @@ if [ "${SEKISHO_TEST_BACKEND:-sqlite}" = sqlite ]; then
   expect_exit 0 sk decide --db demo.db --unit vendor-sys --action take_out --conf 3 --actor-role contractor --json
   decided vendor-sys require_approval city "新潟 別記 第6条第4項" 3 contractor_requirements
   holds city vendor-sys joho somu hachioji
-  # Each decision is on record with the document that answered it.
+  # The API's answer is the SPEC §3 object; each decision is on record with its documents.
   n=$(sqlite3 demo.db "SELECT COUNT(*) FROM audit_log WHERE action = 'decision' AND
     after_json LIKE '%\"documents\"%'")
   [ "$n" -ge 3 ] || fail "$n decisions recorded with their documents"

@@ -2,7 +2,8 @@
  * Unit tests of src/domain/policyset (issue #16, docs/policy-set.md) on every
  * backend of the run: in the demo city (八王子市) a section member, the
  * designated manager's staff and the contractor are each decided under their
- * own document, cited by document and article, with the approver the
+ * own document, cited by document and article (the citations' prefixes, and
+ * the documents the decision's audit entry names), with the approver the
  * document names held in the unit's chain of command; a change of the set
  * is refused without the CISO's approved policy_activation request (nothing
  * written) and audited with one.
@@ -77,7 +78,12 @@ static void expect(sk_store *s, const char *unit, const sk_decide_kv *kv, size_t
 	assert_string_equal(json_string_value(json_object_get(a, "approver_role")), approver);
 	if (!has_string(json_object_get(a, "citations"), citation))
 		fail_msg("%s: no citation %s in %s", unit, citation, m.answer.data);
-	json_t *docs = json_object_get(a, "documents");
+	/* The answer is the SPEC §3 object; its entry names the document of each citation. */
+	assert_null(json_object_get(a, "documents"));
+	json_t *img = json_loadb(m.image.data, m.image.len, 0, NULL);
+	assert_non_null(img);
+	assert_true(json_equal(json_object_get(img, "decision"), a));
+	json_t *docs = json_object_get(img, "documents");
 	assert_int_equal(json_array_size(docs), 1);
 	json_t *d = json_array_get(docs, 0);
 	assert_int_equal(json_integer_value(json_object_get(d, "version")), version);
@@ -90,6 +96,7 @@ static void expect(sk_store *s, const char *unit, const sk_decide_kv *kv, size_t
 	dt_ok(sk_decision_record(dt_cli(s), &m, &err), &err);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'decision'"),
 	                 before + 1);
+	json_decref(img);
 	json_decref(a);
 	sk_decision_made_free(&m);
 	sk_buf_free(&err);
