@@ -246,7 +246,8 @@ int sk_cmd_decide(int argc, char **argv)
 		                          "--profile");
 	if (unit && batch)
 		return sk_cli_usage_error(
-		    DECIDE_USAGE, "%s", sk_msg_format(SK_M_CLI_DECIDE_BATCH_PROFILE, sk_lang_from_env()));
+		    DECIDE_USAGE, "%s",
+		    sk_msg_format(SK_M_CLI_DECIDE_BATCH_PROFILE, sk_lang_from_env()));
 	bool one = action || level[0] || level[1] || level[2] || mynumber || personal || zone ||
 	           to_zone || asset_type || role || json || explain;
 	if (batch && one)

@@ -73,9 +73,9 @@ static int set_change(int argc, char **argv, const char *usage, bool add)
 		return st;
 	long long v = 0;
 	if (optind != argc - 1)
-		return sk_cli_usage_error(usage,
-		                          sk_msg_format(SK_M_CLI_POLICY_SET_ONE, sk_lang_from_env()),
-		                          add ? "add" : "remove");
+		return sk_cli_usage_error(
+		    usage, sk_msg_format(SK_M_CLI_POLICY_SET_ONE, sk_lang_from_env()),
+		    add ? "add" : "remove");
 	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
 		return sk_cli_usage_error(usage, "'%s' is not a policy version number",
 		                          argv[optind]);

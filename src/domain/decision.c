@@ -255,8 +255,7 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	json_t *after = e || !dj || !dd || !input
 	                    ? NULL
 	                    : json_pack("{s:O, s:O, s:O, s:I, s:o}", "input", input, "decision", dj,
-	                                "documents", dd, "unit", (json_int_t)unit,
-	                                "policy_version",
+	                                "documents", dd, "unit", (json_int_t)unit, "policy_version",
 	                                version ? json_integer(version) : json_null());
 	json_decref(dj);
 	json_decref(dd);

@@ -173,11 +173,12 @@ sk_err sk_org_check(sk_ctx *c, json_t **out, sk_buf *err)
 	if (e)
 		return e;
 	struct members m = {0};
-	e = sk_store_query(c->store,
-	                   "SELECT DISTINCT u.unit_id, ra.role, o.code, o.name, o.kind FROM users u JOIN "
-	                   "role_assignment ra ON ra.user_id = u.id JOIN org_unit o ON o.id = "
-	                   "u.unit_id WHERE u.status = 'active' ORDER BY u.unit_id, ra.role",
-	                   NULL, 0, take_member, &m, err);
+	e = sk_store_query(
+	    c->store,
+	    "SELECT DISTINCT u.unit_id, ra.role, o.code, o.name, o.kind FROM users u JOIN "
+	    "role_assignment ra ON ra.user_id = u.id JOIN org_unit o ON o.id = "
+	    "u.unit_id WHERE u.status = 'active' ORDER BY u.unit_id, ra.role",
+	    NULL, 0, take_member, &m, err);
 	json_t *missing = json_array();
 	if (!e && !missing)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
