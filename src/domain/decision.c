@@ -179,7 +179,8 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	struct facts f = {0};
 	e = sk_asset_read(c, id, true, take_facts, &f, &m->record_read, err);
 	int64_t unit = 0;
-	if (!e)
+	/* The actor's unit matters only where the set holds more than the primary. */
+	if (!e && sk_policy_set_count(pol) > 1)
 		e = actor_unit(c, &unit, err);
 	if (e)
 		return e;

@@ -472,9 +472,12 @@ sk_err sk_policyset_decide(sk_ctx *c, int64_t unit_a, int64_t unit_b, const sk_d
 	if (!e && !pol)
 		e = sk_fail(err, SK_ERR_CONFLICT, "the database records no policy profile");
 	uint32_t kinds = 0;
-	if (!e)
+	/* A primary alone decides for every unit: no unit need be read. */
+	if (!e && sk_policy_set_count(pol) == 1)
+		kinds = unit_a || unit_b ? SK_POLICYSET_ALL_KINDS : 0;
+	else if (!e)
 		e = kind_of(c->store, unit_a, &kinds, err);
-	if (!e)
+	if (!e && sk_policy_set_count(pol) > 1)
 		e = kind_of(c->store, unit_b, &kinds, err);
 	if (!e)
 		e = sk_policy_set_decide(pol, kinds, kv, n, out, err);
