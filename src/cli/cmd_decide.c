@@ -10,15 +10,18 @@
 
 #include "../core/sk_json.h"
 #include "../core/sk_msg.h"
+#include "../domain/ctx.h"
+#include "../domain/decision.h"
+#include "../domain/org.h"
 #include "../domain/schema.h"
 #include "../policy/policy.h"
 #include "cli.h"
 #include "commands.h"
 
 #define DECIDE_USAGE                                                                               \
-	"--profile P (--action A [--conf L] [--integ L] [--avail L] [--mynumber] "                 \
-	"[--personal] [--zone Z] [--to-zone Z] [--asset-type T] [--actor-role R] [--json] "        \
-	"[--explain] | --batch)"
+	"(--profile P | --db URL --unit U) (--action A [--conf L] [--integ L] [--avail L] "        \
+	"[--mynumber] [--personal] [--zone Z] [--to-zone Z] [--asset-type T] [--actor-role R] "    \
+	"[--json] [--explain] | --batch)"
 
 /* The longest line --batch reads: far more than any decision's input. */
 #define BATCH_LINE_MAX 4096
@@ -138,14 +141,83 @@ static int decide_batch(const sk_policy *p)
 	return rc;
 }
 
+/*
+ * --db URL --unit U: the decision for a unit of an installation, under
+ * every document of its policy set that applies to the unit's kind
+ * (docs/policy-set.md), recorded in the audit log as every decision is.
+ */
+static int decide_unit(const char *db, const char *unit, const sk_decide_kv *kv, size_t n,
+                       bool json, bool explain)
+{
+	sk_store *s = NULL;
+	int rc = sk_cli_open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_ctx *c = sk_cli_ctx(s);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_org_unit u;
+	sk_decision_made m;
+	sk_decision_made_init(&m);
+	const sk_policy *pol = NULL;
+	sk_err e = sk_org_get(s, unit, &u, &err);
+	if (e)
+		err.field = "unit";
+	if (!e)
+		e = sk_ctx_policy(c, &pol, &err);
+	if (!e)
+		e = sk_decision_for_unit(c, u.id, kv, n, &m, &err);
+	if (!e)
+		e = sk_decision_record(c, &m, &err);
+	if (!e && explain) {
+		/* Each document that took part, explained as it decided alone. */
+		for (size_t i = 0; i < sk_policy_set_count(pol); i++) {
+			if (!(m.decided.docs >> i & 1u))
+				continue;
+			const sk_policy *d = sk_policy_set_doc(pol, i, NULL);
+			sk_decide_input in;
+			sk_buf trail = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+			if (sk_decide_input_parse(d, kv, n, &in, NULL) == SK_OK)
+				sk_policy_explain(d, &in, &trail);
+			fprintf(json ? stderr : stdout,
+			        "document %zu of the set (version %lld):\n%s", i,
+			        (long long)sk_policy_stored_version(d),
+			        trail.data ? trail.data : "");
+			sk_buf_free(&trail);
+		}
+	}
+	if (!e && json) {
+		/* The SPEC §3 object and the documents its citations came from. */
+		sk_buf out = SK_BUF_INIT(1u << 20);
+		sk_policy_set_decision_to_json(pol, &m.decided, &out);
+		printf("%s\n", out.data);
+		sk_buf_free(&out);
+	} else if (!e) {
+		print_text(sk_policy_set_doc(pol, m.decided.approver_doc, NULL), &m.decided.d);
+		for (size_t i = 0; i < sk_policy_set_count(pol); i++) {
+			if (!(m.decided.docs >> i & 1u))
+				continue;
+			const sk_policy *d = sk_policy_set_doc(pol, i, NULL);
+			sk_policy_document doc;
+			sk_policy_document_of(d, &doc);
+			printf("document: %s (policy version %lld%s)\n",
+			       doc.title ? doc.title : sk_policy_city_name(d),
+			       (long long)sk_policy_stored_version(d), i == 0 ? ", primary" : "");
+		}
+	}
+	sk_decision_made_free(&m);
+	return sk_cli_finish(s, e, &err);
+}
+
 int sk_cmd_decide(int argc, char **argv)
 {
 	const char *profile = NULL, *action = NULL, *zone = NULL, *role = NULL, *to_zone = NULL,
-	           *asset_type = NULL;
+	           *asset_type = NULL, *db = NULL, *unit = NULL;
 	const char *level[SK_AXIS__COUNT] = {NULL, NULL, NULL};
 	bool mynumber = false, personal = false, json = false, explain = false, batch = false;
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("profile", &profile),
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_STR("unit", &unit),
 	    SK_OPT_STR("action", &action),
 	    SK_OPT_STR("conf", &level[SK_AXIS_CONF]),
 	    SK_OPT_STR("integ", &level[SK_AXIS_INTEG]),
@@ -164,10 +236,18 @@ int sk_cmd_decide(int argc, char **argv)
 	int st;
 	if (!sk_cli_options(argc, argv, DECIDE_USAGE, opts, 0, &st))
 		return st;
-	if (!profile)
+	if (profile && (unit || db))
+		return sk_cli_usage_error(
+		    DECIDE_USAGE, "%s",
+		    sk_msg_format(SK_M_CLI_DECIDE_PROFILE_OR_UNIT, sk_lang_from_env()));
+	if (!profile && !unit)
 		return sk_cli_usage_error(DECIDE_USAGE,
 		                          sk_msg_format(SK_M_CLI_REQUIRED, sk_lang_from_env()),
 		                          "--profile");
+	if (unit && batch)
+		return sk_cli_usage_error(
+		    DECIDE_USAGE, "%s",
+		    sk_msg_format(SK_M_CLI_DECIDE_BATCH_PROFILE, sk_lang_from_env()));
 	bool one = action || level[0] || level[1] || level[2] || mynumber || personal || zone ||
 	           to_zone || asset_type || role || json || explain;
 	if (batch && one)
@@ -178,6 +258,22 @@ int sk_cmd_decide(int argc, char **argv)
 		return sk_cli_usage_error(
 		    DECIDE_USAGE, sk_msg_format(SK_M_CLI_REQUIRED, sk_lang_from_env()), "--action");
 
+	if (unit) {
+		const sk_decide_kv ukv[] = {
+		    {"action", action},
+		    {"conf", level[SK_AXIS_CONF]},
+		    {"integ", level[SK_AXIS_INTEG]},
+		    {"avail", level[SK_AXIS_AVAIL]},
+		    {"mynumber", mynumber ? "true" : NULL},
+		    {"personal", personal ? "true" : NULL},
+		    {"zone", zone},
+		    {"to_zone", to_zone},
+		    {"asset_type", asset_type},
+		    {"actor_role", role},
+		};
+		int urc = decide_unit(db, unit, ukv, sizeof(ukv) / sizeof(ukv[0]), json, explain);
+		return fflush(stdout) != 0 ? 70 : urc;
+	}
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(profile, &p);
 	if (ex)

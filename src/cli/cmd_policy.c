@@ -364,6 +364,7 @@ int sk_cmd_policy(int argc, char **argv)
 	    {"versions", policy_versions, VERSIONS_USAGE},
 	    {"activate", policy_activate, ACTIVATE_USAGE},
 	    {"diff", policy_diff, DIFF_USAGE},
+	    {"set", sk_cmd_policy_set, "show|add|remove … (docs/policy-set.md)"},
 	    {NULL, NULL, NULL},
 	};
 	return sk_cli_dispatch(argv[0], verbs, argc - 1, argv + 1);

@@ -18,6 +18,8 @@ int sk_cmd_org(int argc, char **argv);
 int sk_cmd_decide(int argc, char **argv);
 int sk_cmd_password(int argc, char **argv);
 int sk_cmd_policy(int argc, char **argv);
+/* `sekisho policy set show|add|remove` (cmd_policyset.c): argv[0] is "set". */
+int sk_cmd_policy_set(int argc, char **argv);
 struct sk_policy; /* cmd_policy.c: opens --profile for decide and password */
 int sk_cmd_policy_open(const char *name, struct sk_policy **p);
 /* Prints one line per built-in profile (what document it is), each after indent; 0 or an exit code.

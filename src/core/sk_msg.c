@@ -140,6 +140,18 @@ static const struct {
          "7(2)）。種類 policy_activation、内容 {\"version\": %lld} で申請し、CISO "
          "の承認を得てくださ"
          "い。何も変更していません"},
+    [SK_M_POLICYSET_NEEDS_APPROVAL] =
+        {"changing the policy set (version %lld for units of kind %s) needs the CISO's "
+         "approval (成田 基準 7(2)): file a request of kind policy_activation with details "
+         "{\"version\": %lld, \"units_of_kind\": \"%s\"} and have the CISO approve it; "
+         "nothing was changed",
+         "ポリシーセットの変更（版 %lld を種類 %s の組織に適用）には最高情報セキュリティ責任者の"
+         "承認が必要です（成田 基準 7(2)）。種類 policy_activation、内容 {\"version\": %lld, "
+         "\"units_of_kind\": \"%s\"} で申請し、CISO の承認を得てください。何も変更していません"},
+    [SK_M_POLICYSET_SAME] = {"{f}: the policy set already gives policy version %lld these "
+                             "unit kinds (nothing changed)",
+                             "{f}: ポリシーセットはすでに版 %lld をこの種類の組織に適用しています"
+                             "（何も変更していません）"},
     [SK_M_POLICY_NO_VERSION] = {"{f}: no policy version %lld",
                                 "{f}: ポリシーの版 %lld はありません"},
     [SK_M_POLICY_STORED_ALREADY] = {"{f}: this text is stored already as policy version %lld "

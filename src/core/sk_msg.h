@@ -111,6 +111,9 @@ typedef enum sk_msg_id {
 	SK_M_POLICY_NO_VERSION,
 	SK_M_POLICY_ACTIVE_ALREADY,
 	SK_M_POLICY_STORED_ALREADY,
+	/* the policy set (src/domain/policyset.c): the version (twice) and the unit kinds */
+	SK_M_POLICYSET_NEEDS_APPROVAL,
+	SK_M_POLICYSET_SAME,
 	/* the profile refused: its first "FILE:LINE: message" */
 	SK_M_POLICY_INVALID,
 	/*

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "policyset.h"
 #include "policyver.h"
 
 sk_err sk_ctx_load_installation_profile(sk_store *s, sk_policy **out, sk_buf *err)
@@ -10,6 +11,11 @@ sk_err sk_ctx_load_installation_profile(sk_store *s, sk_policy **out, sk_buf *er
 	*out = NULL;
 	/* The active version (issue #16); the name in meta only for an installation made before. */
 	sk_err e = sk_policyver_load_active(s, out, err);
+	if (!e && (e = sk_policyset_load(s, *out, err))) {
+		/* The other documents of its policy set come with it (policyset.h). */
+		sk_policy_free(*out);
+		*out = NULL;
+	}
 	if (e != SK_ERR_NOT_FOUND)
 		return e;
 	if (err)

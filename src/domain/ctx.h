@@ -56,7 +56,9 @@ sk_err sk_ctx_scope(sk_ctx *c, const sk_scope **out, sk_buf *err);
  * Loads the installation's policy into *out (the caller's; NULL for a bare
  * database): its active policy version (policyver.h), stamped with the
  * version's id; for an installation created before policy versions, the
- * profile meta "policy.profile" names. The one place a profile is found
+ * profile meta "policy.profile" names. The active version carries the
+ * other documents of the installation's policy set (policyset.h). The one
+ * place a profile is found
  * from a database: long-running callers load it once and hand it to every
  * context.
  */

@@ -9,6 +9,7 @@
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
 #include "asset.h"
+#include "policyset.h"
 
 void sk_decision_made_init(sk_decision_made *m)
 {
@@ -24,42 +25,33 @@ void sk_decision_made_free(sk_decision_made *m)
 	sk_buf_free(&m->image);
 }
 
-/* What the decision takes from the asset, filled by the read's callback. */
+/*
+ * What the decision takes from the asset, copied by the read's callback:
+ * the values by name, for every document of the policy set to read by its
+ * own scheme (sk_decide_input_parse through sk_policy_set_decide), so that
+ * a stored asset is decided by the same rules as the same values given to
+ * `sekisho decide`.
+ */
 struct facts {
-	const sk_policy *pol;
-	const char *action;
-	sk_decide_input *in;
-	int64_t updated_at;
+	int64_t unit_id, updated_at;
+	bool mynumber, personal;
+	char conf[32], integ[32], avail[32], zone[32], type[32];
 };
 
-sk_err sk_decision_asset_input(const sk_policy *p, const sk_asset *a, const char *action,
-                               sk_decide_input *in, sk_buf *why)
-{
-	const sk_decide_kv kv[] = {
-	    {"action", action},
-	    {"conf", a->conf},
-	    {"integ", a->integ},
-	    {"avail", a->avail},
-	    {"mynumber", a->mynumber ? "true" : "false"},
-	    {"personal", a->personal ? "true" : "false"},
-	    {"zone", a->zone && *a->zone ? a->zone : NULL},
-	    {"asset_type", a->type && *a->type ? a->type : NULL},
-	};
-	return sk_decide_input_parse(p, kv, sizeof(kv) / sizeof(kv[0]), in, why);
-}
-
-/* The asset's facts (sk_decision_asset_input) and when it was last changed. */
 static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 {
+	(void)err;
 	struct facts *f = ctx;
-	sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_decision_asset_input(f->pol, a, f->action, f->in, &why);
-	if (e)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the asset does not fit the profile: %s",
-		            why.data ? why.data : "");
-	sk_buf_free(&why);
+	f->unit_id = a->unit_id;
 	f->updated_at = a->updated_at;
-	return e;
+	f->mynumber = a->mynumber;
+	f->personal = a->personal;
+	snprintf(f->conf, sizeof(f->conf), "%s", a->conf ? a->conf : "");
+	snprintf(f->integ, sizeof(f->integ), "%s", a->integ ? a->integ : "");
+	snprintf(f->avail, sizeof(f->avail), "%s", a->avail ? a->avail : "");
+	snprintf(f->zone, sizeof(f->zone), "%s", a->zone ? a->zone : "");
+	snprintf(f->type, sizeof(f->type), "%s", a->type ? a->type : "");
+	return SK_OK;
 }
 
 /*
@@ -115,8 +107,8 @@ static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
  * the decision was made under (issue #16), null for an installation made
  * before versions.
  */
-static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, const sk_decision *d,
-                           int64_t version, sk_buf *out)
+static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, const sk_policy *pol,
+                           const sk_set_decision *d, int64_t version, sk_buf *out)
 {
 	char at[SK_TIME_STR_MAX];
 	sk_clock_format(updated_at, at);
@@ -137,10 +129,31 @@ static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, cons
 	if (!e)
 		e = sk_buf_adds(out, ",\"decision\":");
 	if (!e)
-		e = canonical_decision(d, out);
+		e = canonical_decision(&d->d, out);
+	/* The documents of the policy set whose rules the answer cites (policyset.h). */
+	if (!e)
+		e = sk_buf_adds(out, ",\"documents\":");
+	if (!e)
+		e = sk_policy_set_documents_json(pol, d, true, out);
 	if (!e)
 		e = version ? sk_buf_addf(out, ",\"policy_version\":%" PRId64 "}", version)
 		            : sk_buf_adds(out, ",\"policy_version\":null}");
+	return e;
+}
+
+/* The unit of the acting account, 0 for the CLI operator or an account without one. */
+static sk_err actor_unit(sk_ctx *c, int64_t *out, sk_buf *err)
+{
+	*out = 0;
+	if (!c->actor || c->actor->superuser || !c->actor->user_id)
+		return SK_OK;
+	sk_err e = sk_store_query_int(c->store, "SELECT unit_id FROM users WHERE id = ?",
+	                              (sk_val[]){SK_VINT(c->actor->user_id)}, 1, out, err);
+	if (e == SK_ERR_NOT_FOUND) {
+		if (err)
+			sk_buf_reset(err);
+		e = SK_OK;
+	}
 	return e;
 }
 
@@ -163,23 +176,99 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	if ((e = sk_decide_input_parse(pol, act_kv, 1, &in, err)))
 		return e;
 	sk_action act = in.action;
-	struct facts f = {.pol = pol, .action = action, .in = &in};
+	struct facts f = {0};
 	e = sk_asset_read(c, id, true, take_facts, &f, &m->record_read, err);
+	int64_t unit = 0;
+	/* The actor's unit matters only where the set holds more than the primary. */
+	if (!e && sk_policy_set_count(pol) > 1)
+		e = actor_unit(c, &unit, err);
 	if (e)
 		return e;
+	sk_role role = SK_ROLE_NONE;
 	for (int r = 0; r < SK_ROLE__COUNT; r++)
 		if (roles & (1u << r)) {
-			in.actor_role = (sk_role)r;
+			role = (sk_role)r;
 			break;
 		}
-	sk_decision d;
-	if ((e = sk_policy_decide(pol, &in, &d)))
-		return sk_fail(err, e, "the decision input is out of range for the profile");
-	if ((e = sk_decision_to_json(&d, &m->answer)) ||
-	    (e = render_image(act, in.actor_role, f.updated_at, &d, sk_policy_stored_version(pol),
-	                      &m->image)))
+	const sk_decide_kv kv[] = {
+	    {"action", action},
+	    {"conf", f.conf[0] ? f.conf : NULL},
+	    {"integ", f.integ[0] ? f.integ : NULL},
+	    {"avail", f.avail[0] ? f.avail : NULL},
+	    {"mynumber", f.mynumber ? "true" : "false"},
+	    {"personal", f.personal ? "true" : "false"},
+	    {"zone", f.zone[0] ? f.zone : NULL},
+	    {"asset_type", f.type[0] ? f.type : NULL},
+	    {"actor_role", role == SK_ROLE_NONE ? NULL : sk_role_name(role)},
+	};
+	/* The documents of the asset's unit and of the actor's (policyset.h). */
+	sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	e = sk_policyset_decide(c, f.unit_id, unit, kv, sizeof(kv) / sizeof(kv[0]), &m->decided,
+	                        &why);
+	if (e == SK_ERR_INVALID)
+		e = sk_fail(err, SK_ERR_CONFLICT, "the asset does not fit the profile: %s",
+		            why.data ? why.data : "");
+	else if (e)
+		e = sk_fail(err, e, "%s", why.data ? why.data : "");
+	sk_buf_free(&why);
+	if (e)
+		return e;
+	if ((e = sk_decision_to_json(&m->decided.d, &m->answer)) ||
+	    (e = render_image(act, role, f.updated_at, pol, &m->decided,
+	                      sk_policy_stored_version(pol), &m->image)))
 		return sk_fail(err, e, "the decision does not fit the answer");
 	return SK_OK;
+}
+
+sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, size_t n,
+                            sk_decision_made *m, sk_buf *err)
+{
+	sk_buf_reset(&m->answer);
+	sk_buf_reset(&m->image);
+	m->asset_id = 0;
+	m->record_read = false;
+	const sk_policy *pol = NULL;
+	sk_err e = sk_ctx_policy(c, &pol, err);
+	if (!e && !pol)
+		e = sk_fail(err, SK_ERR_CONFLICT, "the database records no policy profile");
+	if (!e)
+		e = sk_authz_require_cap(c, SK_CAP_DECIDE, unit, err);
+	if (!e)
+		e = sk_policyset_decide(c, unit, 0, kv, n, &m->decided, err);
+	if (e)
+		return e;
+	sk_decide_input in; /* the primary's reading, for the image's action and role */
+	if ((e = sk_decide_input_parse(pol, kv, n, &in, NULL)))
+		sk_decide_input_init(&in, SK_ACT_USE);
+	json_t *input = json_object();
+	for (size_t i = 0; input && i < n; i++)
+		if (kv[i].value)
+			json_object_set_new(input, kv[i].key, json_string(kv[i].value));
+	sk_buf dec = SK_BUF_INIT(64u << 10), docs = SK_BUF_INIT(64u << 10);
+	json_t *dj = NULL, *dd = NULL;
+	if (!(e = sk_decision_to_json(&m->decided.d, &m->answer)) &&
+	    !(e = canonical_decision(&m->decided.d, &dec)) &&
+	    !(e = sk_policy_set_documents_json(pol, &m->decided, true, &docs))) {
+		dj = json_loadb(dec.data, dec.len, 0, NULL);
+		dd = json_loadb(docs.data, docs.len, 0, NULL);
+	}
+	int64_t version = sk_policy_stored_version(pol);
+	json_t *after = e || !dj || !dd || !input
+	                    ? NULL
+	                    : json_pack("{s:O, s:O, s:O, s:I, s:o}", "input", input, "decision", dj,
+	                                "documents", dd, "unit", (json_int_t)unit, "policy_version",
+	                                version ? json_integer(version) : json_null());
+	json_decref(dj);
+	json_decref(dd);
+	if (!after && !e)
+		e = SK_ERR_NOMEM;
+	if (!e && sk_json_canonical(after, &m->image))
+		e = SK_ERR_NOMEM;
+	json_decref(after);
+	json_decref(input);
+	sk_buf_free(&dec);
+	sk_buf_free(&docs);
+	return e ? sk_fail(err, e, "the decision does not fit the answer") : SK_OK;
 }
 
 sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m, sk_buf *err)

@@ -41,33 +41,37 @@ typedef struct sk_decision_made {
 	 * installation older than versions)}.
 	 */
 	sk_buf image;
+	/* the decision itself, with the document of each citation (policy.h) */
+	sk_set_decision decided;
 } sk_decision_made;
 
 void sk_decision_made_init(sk_decision_made *m);
 void sk_decision_made_free(sk_decision_made *m);
 
 /*
- * The decision input for action (a SPEC §3 action name) on asset a: its
- * classification, flags, zone and type through the one input parser
- * (sk_decide_input_parse), so that a stored asset is decided by the same
- * rules as the same values given to `sekisho decide`. No actor role. On
- * SK_ERR_INVALID (the asset does not fit p's scheme) why, when not NULL,
- * says which value.
- */
-struct sk_asset;
-sk_err sk_decision_asset_input(const sk_policy *p, const struct sk_asset *a, const char *action,
-                               sk_decide_input *in, sk_buf *why);
-
-/*
  * Decides action (a SPEC §3 action name) on asset id for actor, whose roles
  * (a mask of 1u << sk_role) give the actor role: the most senior one held,
- * in SPEC order, under c's profile. Reads only; m (reset
+ * in SPEC order, under every document of c's policy set that applies to
+ * the asset's unit or the actor's (policyset.h); the answer is the SPEC §3
+ * object, and the image adds "documents" (sk_policy_set_documents_json:
+ * which document each citation came from); m->decided has both. Reads only; m (reset
  * first) holds the answer and what sk_decision_record appends. Nothing of it
  * may be handed out before sk_decision_record has committed.
  * SK_ERR_INVALID naming an unknown action.
  */
 sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
                         sk_decision_made *m, sk_buf *err);
+
+/*
+ * Decides the input given by name (kv, as sk_decide_input_parse takes it)
+ * for unit, under every document of c's policy set that applies to the
+ * unit's kind (`sekisho decide --db URL --unit U`): m holds the answer (the
+ * SPEC §3 object) and the "decision" entry's image {"decision" (the
+ * answer), "documents", "input", "policy_version", "unit"}, recorded by sk_decision_record as
+ * "classification:-". Needs decide at unit.
+ */
+sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, size_t n,
+                            sk_decision_made *m, sk_buf *err);
 
 /*
  * Appends m's audit entries for actor (the asset.read entry first when

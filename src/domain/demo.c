@@ -11,6 +11,8 @@
 #include "demo_cities.h"
 #include "install.h"
 #include "org.h"
+#include "policyset.h"
+#include "policyver.h"
 #include "role.h"
 #include "user.h"
 
@@ -86,6 +88,25 @@ static sk_err create_in_txn(sk_ctx *c, const struct sk_demo_city *city, const ch
 	if (e)
 		return e;
 	*key_made = true;
+	/* The policy set's other documents, before anyone decides (policyset.h). */
+	for (size_t i = 0; i < city->nset; i++) {
+		sk_buf text = SK_BUF_INIT(SK_POLICYVER_TEXT_MAX + 1);
+		char source[64];
+		int64_t version = 0;
+		uint32_t kinds = 0;
+		snprintf(source, sizeof(source), "builtin:%s", city->set[i].profile);
+		e = sk_policyver_read_source(city->set[i].profile, &text, err);
+		if (!e)
+			e = sk_policyver_import(c, source, text.data ? text.data : "", text.len,
+			                        &version, err);
+		sk_buf_free(&text);
+		if (!e)
+			e = sk_policyset_parse_kinds(city->set[i].kinds, "kinds", &kinds, err);
+		if (!e)
+			e = sk_policyset_store_initial(c, version, kinds, err);
+		if (e)
+			return e;
+	}
 	for (size_t i = 0; i < city->nunits; i++) {
 		const struct sk_demo_unit *u = &city->units[i];
 		if ((e = sk_org_add(c, u->code, u->name, u->kind, u->parent, NULL, err)))

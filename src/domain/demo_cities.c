@@ -204,7 +204,9 @@ static const struct sk_demo_unit hachioji_units[] = {
 static const struct sk_demo_person hachioji_people[] = {
     {"yamada.taro", "山田 太郎（副市長）", "hachioji", "ciso", {{0}}},
     {"sato.hanako", "佐藤 花子（総務部長）", "somu", "security_officer", {{"general_manager", "hachioji"}, {"city", "hachioji"}}},
-    {"suzuki.ichiro", "鈴木 一郎（情報管理課長）", "joho", "security_manager", {{"system_manager", "joho"}}},
+    /* 情報システム管理者 for the whole city: 成田 基準 1 gives the post city-wide, and the city's
+     * own sections follow 成田's standards in the policy set below. */
+    {"suzuki.ichiro", "鈴木 一郎（情報管理課長）", "joho", "security_manager", {{"system_manager", "hachioji"}}},
     {"takahashi.ken", "高橋 健", "joho", "system_staff", {{"csirt", "hachioji"}}},
     {"tanaka.yumi", "田中 由美", "joho", "staff", {{"csirt", "hachioji"}}},
     {"ito.makoto", "伊藤 誠（職員課長）", "shokuin", "security_manager", {{0}}},
@@ -565,15 +567,31 @@ static const struct sk_demo_asset setagaya_assets[] = {
 };
 // clang-format on
 
+/*
+ * 八王子's policy set (issue #16, docs/policy-set.md): the seed is the
+ * city's guideline for its 指定管理者, which binds the designated managers
+ * and not the city's own sections (its scope says so). The city's own
+ * sections, departments and the municipality follow a 対策基準 (the shipped
+ * 成田 standards stand in for the one the city has not encoded), and its
+ * contractors the contract requirements (the shipped 新潟 別記). The
+ * guideline stays the installation's profile for roles, passwords and the
+ * chain of command, as the demo's tests and people rely on, and applies to
+ * the designated managers, the kind no other document is given.
+ */
+static const struct sk_demo_doc hachioji_set[] = {
+    {"narita", "municipality,department,section"},
+    {"niigata", "contractor"},
+};
+
 static const struct sk_demo_city cities[] = {
     {"narita", "narita", "副市長", narita_units, N(narita_units), narita_people, N(narita_people),
-     narita_assets, N(narita_assets)},
+     narita_assets, N(narita_assets), NULL, 0},
     {"niigata", "niigata", "副市長", niigata_units, N(niigata_units), niigata_people,
-     N(niigata_people), niigata_assets, N(niigata_assets)},
+     N(niigata_people), niigata_assets, N(niigata_assets), NULL, 0},
     {"setagaya", "setagaya", "副区長", setagaya_units, N(setagaya_units), setagaya_people,
-     N(setagaya_people), setagaya_assets, N(setagaya_assets)},
+     N(setagaya_people), setagaya_assets, N(setagaya_assets), NULL, 0},
     {"hachioji", "hachioji", "副市長", hachioji_units, N(hachioji_units), hachioji_people,
-     N(hachioji_people), hachioji_assets, N(hachioji_assets)},
+     N(hachioji_people), hachioji_assets, N(hachioji_assets), hachioji_set, N(hachioji_set)},
 };
 
 const struct sk_demo_city *sk_demo_city_table(size_t *n)

@@ -41,6 +41,15 @@ struct sk_demo_asset {
 	const char *acquired, *disposal;
 };
 
+/*
+ * A document of the city's policy set beside its profile (the primary):
+ * a shipped profile, stored as a policy version and applied to the units
+ * of kinds (a comma list of unit kinds, policyset.h).
+ */
+struct sk_demo_doc {
+	const char *profile, *kinds;
+};
+
 struct sk_demo_city {
 	const char *profile; /* a shipped profile's name */
 	const char *root;    /* the municipality's unit code */
@@ -52,6 +61,9 @@ struct sk_demo_city {
 	size_t npeople;
 	const struct sk_demo_asset *assets;
 	size_t nassets;
+	/* the policy set's other documents (none: the profile decides for every unit) */
+	const struct sk_demo_doc *set;
+	size_t nset;
 };
 
 /* The demo of profile, or NULL when there is none. */

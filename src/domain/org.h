@@ -103,7 +103,8 @@ sk_err sk_org_holder_unit(sk_store *s, const char *role, const int64_t *line, si
 /*
  * The organization check (`sekisho org check`, GET /api/v1/org/check): for
  * every unit where active accounts work and every role they hold there, each
- * approver a decision of the profile may name for them (every action, level
+ * approver a decision of the profile (of every document of the policy set
+ * that applies to the unit's kind, policyset.h) may name for them (every action, level
  * of 機密性, zone and 特定個人情報 flag), the profile's exception approver and
  * the first step of its incident chain must have a holder at the unit or
  * above; otherwise a request or report from there could not be routed.

@@ -15,6 +15,7 @@
 struct member {
 	int64_t unit;
 	sk_role role;
+	sk_org_kind kind; /* the unit's: which documents of the policy set decide for it */
 	char code[SK_ORG_CODE_MAX + 1];
 	char name[SK_ORG_NAME_MAX + 1];
 };
@@ -42,6 +43,8 @@ static sk_err take_member(void *ctx, const sk_row *row, sk_buf *err)
 	memset(x, 0, sizeof(*x));
 	x->unit = sk_row_int(row, 0);
 	x->role = r;
+	if (sk_org_kind_parse(sk_row_text(row, 4), &x->kind, NULL) != SK_OK)
+		x->kind = SK_ORG_SECTION;
 	strncpy(x->code, sk_row_text(row, 2), SK_ORG_CODE_MAX);
 	strncpy(x->name, sk_row_text(row, 3), SK_ORG_NAME_MAX);
 	return SK_OK;
@@ -129,8 +132,13 @@ static sk_err check_member(sk_ctx *c, const sk_policy *pol, const struct member 
 {
 	struct line_state ls = {.s = c->store};
 	sk_err e = sk_org_line(c->store, m->unit, ls.line, &ls.n, err);
-	if (!e)
-		e = check_decisions(pol, &ls, m->role, err);
+	/* Every document of the policy set that decides for the unit's kind (policyset.h). */
+	for (size_t i = 0; !e && i < sk_policy_set_count(pol); i++) {
+		uint32_t scope = 0;
+		const sk_policy *doc = sk_policy_set_doc(pol, i, &scope);
+		if (scope >> m->kind & 1u)
+			e = check_decisions(doc, &ls, m->role, err);
+	}
 	const sk_exception_route *x = sk_policy_exception_route(pol);
 	if (!e && x)
 		e = need(&ls, x->approver, json_string("exceptions"), err);
@@ -165,11 +173,12 @@ sk_err sk_org_check(sk_ctx *c, json_t **out, sk_buf *err)
 	if (e)
 		return e;
 	struct members m = {0};
-	e = sk_store_query(c->store,
-	                   "SELECT DISTINCT u.unit_id, ra.role, o.code, o.name FROM users u JOIN "
-	                   "role_assignment ra ON ra.user_id = u.id JOIN org_unit o ON o.id = "
-	                   "u.unit_id WHERE u.status = 'active' ORDER BY u.unit_id, ra.role",
-	                   NULL, 0, take_member, &m, err);
+	e = sk_store_query(
+	    c->store,
+	    "SELECT DISTINCT u.unit_id, ra.role, o.code, o.name, o.kind FROM users u JOIN "
+	    "role_assignment ra ON ra.user_id = u.id JOIN org_unit o ON o.id = "
+	    "u.unit_id WHERE u.status = 'active' ORDER BY u.unit_id, ra.role",
+	    NULL, 0, take_member, &m, err);
 	json_t *missing = json_array();
 	if (!e && !missing)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");

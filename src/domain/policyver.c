@@ -375,7 +375,9 @@ static sk_err take_approval(void *ctx, const sk_row *r, sk_buf *err)
 		return SK_OK;
 	json_t *d = json_loads(sk_row_text(r, 1), 0, NULL);
 	json_t *v = json_object_get(d, "version");
-	if (json_is_integer(v) && json_integer_value(v) == a->version)
+	/* A request that names unit kinds changes the policy set instead (policyset.h). */
+	if (json_is_integer(v) && json_integer_value(v) == a->version &&
+	    !json_object_get(d, "units_of_kind"))
 		a->request = sk_row_int(r, 0);
 	json_decref(d);
 	return SK_OK;
@@ -468,19 +470,13 @@ sk_err sk_policyver_active_id(sk_store *s, int64_t *id, sk_buf *err)
 	return e;
 }
 
-sk_err sk_policyver_load_active(sk_store *s, sk_policy **out, sk_buf *err)
+sk_err sk_policyver_load(sk_store *s, int64_t id, sk_policy **out, sk_buf *err)
 {
 	*out = NULL;
 	version_row v = {.text = SK_BUF_INIT(SK_POLICYVER_TEXT_MAX + 1)};
-	int64_t id = 0;
-	sk_err e = sk_store_query_int(s, "SELECT id FROM policy_versions WHERE status = 'active'",
-	                              NULL, 0, &id, err);
-	if (e == SK_ERR_NOT_FOUND && err)
-		sk_buf_reset(err);
-	if (!e)
-		e = read_version(s, id, &v, err);
+	sk_err e = read_version(s, id, &v, err);
 	if (!e && !v.found)
-		e = SK_ERR_NOT_FOUND; /* retired between the two reads: as if none */
+		e = SK_ERR_NOT_FOUND; /* retired between two reads, or never there */
 	if (!e) {
 		char sha[65];
 		sha256_hex(v.text.data ? v.text.data : "", v.text.len, sha);
@@ -496,12 +492,22 @@ sk_err sk_policyver_load_active(sk_store *s, sk_policy **out, sk_buf *err)
 		                       &diag);
 		if (e)
 			e = sk_fail(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT,
-			            "the active policy version does not load: %s",
+			            "policy version %" PRId64 " does not load: %s", id,
 			            diag.data ? diag.data : "");
 		else
 			sk_policy_set_stored_version(*out, id);
 		sk_buf_free(&diag);
 	}
 	sk_buf_free(&v.text);
+	return e;
+}
+
+sk_err sk_policyver_load_active(sk_store *s, sk_policy **out, sk_buf *err)
+{
+	*out = NULL;
+	int64_t id = 0;
+	sk_err e = sk_policyver_active_id(s, &id, err);
+	if (!e)
+		e = sk_policyver_load(s, id, out, err);
 	return e;
 }

@@ -99,4 +99,11 @@ sk_err sk_policyver_load_active(sk_store *s, sk_policy **out, sk_buf *err);
  */
 sk_err sk_policyver_active_id(sk_store *s, int64_t *id, sk_buf *err);
 
+/*
+ * Loads version id into *out the same way, whatever its status (the
+ * documents of the policy set, policyset.h). SK_ERR_NOT_FOUND (no message)
+ * when there is no such version.
+ */
+sk_err sk_policyver_load(sk_store *s, int64_t id, sk_policy **out, sk_buf *err);
+
 #endif

@@ -17,6 +17,7 @@
 #include "decision.h"
 #include "notify.h"
 #include "org.h"
+#include "policyset.h"
 #include "policyver.h"
 #include "schema.h"
 
@@ -610,11 +611,13 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
  * scope; m then holds what sk_decision_record appends in the filing's
  * transaction, so a refused filing records nothing) or bare.
  */
-static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t asset_id,
+static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t asset_id, int64_t unit,
                      uint32_t roles, sk_decision_made *m, sk_decision *d, json_t **dj, sk_buf *err)
 {
+	(void)pol; /* the documents come from c's policy set (policyset.h) */
 	*dj = NULL;
 	if (asset_id) {
+		/* Under the documents of the asset's unit and the requester's (policyset.h). */
 		sk_err e = sk_decision_make(c, roles, asset_id, sk_action_name(act), m, err);
 		if (e == SK_ERR_NOT_FOUND)
 			e = sk_fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
@@ -625,84 +628,26 @@ static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t ass
 			return e;
 		if (!*dj)
 			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-		/* The structured decision again, for routing (the same inputs decide the same). */
-		const char *dec = jstr(*dj, "decision");
-		memset(d, 0, sizeof(*d));
-		sk_decision_parse(dec ? dec : "forbid", &d->decision);
-		d->exception_possible = json_is_true(json_object_get(*dj, "exception_possible"));
-		d->approver = SK_ROLE_NONE;
-		const char *ap = jstr(*dj, "approver_role");
-		if (ap && sk_role_parse(ap, &d->approver) == SK_OK) {
-			d->approvers[0] = d->approver;
-			d->n_approvers = 1;
-		}
-		size_t i;
-		json_t *v;
-		json_array_foreach (json_object_get(*dj, "safeguards"), i, v) {
-			sk_safeguard sg;
-			if (sk_safeguard_parse(json_string_value(v), &sg) == SK_OK)
-				d->safeguards |= 1u << sg;
-		}
+		*d = m->decided.d; /* with every approver and the proviso flag, for routing */
 		return SK_OK;
 	}
-	sk_decide_input in;
-	sk_decide_input_init(&in, act);
-	for (int r = 0; r < SK_ROLE__COUNT; r++)
-		if (roles & (1u << r)) {
-			in.actor_role = (sk_role)r;
-			break;
-		}
-	sk_err e = sk_policy_decide(pol, &in, d);
+	/* Bare: under the documents of the requester's unit. */
+	const char *role = NULL;
+	for (int r = 0; r < SK_ROLE__COUNT && !role; r++)
+		if (roles & (1u << r))
+			role = sk_role_name((sk_role)r);
+	const sk_decide_kv kv[] = {{"action", sk_action_name(act)}, {"actor_role", role}};
+	sk_set_decision sd;
+	sk_err e = sk_policyset_decide(c, unit, 0, kv, 2, &sd, err);
+	if (e)
+		return e;
+	*d = sd.d;
 	sk_buf text = SK_BUF_INIT(64u << 10);
-	if (!e)
-		e = sk_decision_to_json(d, &text);
+	e = sk_decision_to_json(&sd.d, &text);
 	if (!e && !(*dj = json_loadb(text.data, text.len, 0, NULL)))
 		e = SK_ERR_NOMEM;
 	sk_buf_free(&text);
 	return e ? sk_fail(err, e, "the decision could not be made") : SK_OK;
-}
-
-/*
- * The decision made with the asset loses the approver list (the JSON names
- * one role): the same rule's list comes from deciding the same input again
- * on the asset's facts. For a bare decision d already has it.
- */
-static void approvers_of(const sk_policy *pol, sk_action act, const json_t *dj, sk_decision *d,
-                         const sk_decide_input *facts)
-{
-	(void)dj;
-	if (!facts)
-		return;
-	sk_decision full;
-	if (sk_policy_decide(pol, facts, &full) == SK_OK && full.decision == d->decision) {
-		d->approver_mode = full.approver_mode;
-		d->n_approvers = full.n_approvers;
-		memcpy(d->approvers, full.approvers, sizeof(d->approvers));
-		d->proviso = full.proviso;
-	}
-	(void)act;
-}
-
-/* The asset's facts as a decision input (for the approver list and the proviso flag). */
-struct facts_ctx {
-	const sk_policy *pol;
-	sk_action act;
-	uint32_t roles;
-	sk_decide_input in;
-	bool ok;
-};
-
-static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
-{
-	(void)err;
-	struct facts_ctx *f = ctx;
-	f->ok = sk_decision_asset_input(f->pol, a, sk_action_name(f->act), &f->in, NULL) == SK_OK;
-	for (int r = 0; f->ok && r < SK_ROLE__COUNT; r++)
-		if (f->roles & (1u << r)) {
-			f->in.actor_role = (sk_role)r;
-			break;
-		}
-	return SK_OK;
 }
 
 static sk_err citations_text(json_t *dj, sk_buf *out)
@@ -833,15 +778,9 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	d.approver = SK_ROLE_NONE;
 	bool decided = act >= 0;
 	if (decided) {
-		if ((e = decide(c, pol, (sk_action)act, in->asset_id, roles, &made, &d, &dj, err)))
+		if ((e = decide(c, pol, (sk_action)act, in->asset_id, unit, roles, &made, &d, &dj,
+		                err)))
 			goto out;
-		if (in->asset_id) {
-			struct facts_ctx f = {.pol = pol, .act = (sk_action)act, .roles = roles};
-			bool top;
-			if (!sk_asset_read(c, in->asset_id, true, take_facts, &f, &top, NULL) &&
-			    f.ok)
-				approvers_of(pol, (sk_action)act, dj, &d, &f.in);
-		}
 	}
 	/* Who approves, and whether the request is refused outright. */
 	sk_role route[ROUTE_MAX];
@@ -887,7 +826,12 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	} else if (strcmp(in->kind, "policy_activation") == 0) {
 		/* The CISO approves a policy version, whatever the profile (policyver.h). */
 		json_t *v = json_object_get(details, "version");
-		if ((e = sk_policyver_check_activatable(c->store, json_integer_value(v), err)))
+		const char *kinds = jstr(details, "units_of_kind");
+		/* With units_of_kind, a change of the policy set (policyset.h). */
+		if ((e = kinds ? sk_policyset_check_request(c->store, json_integer_value(v), kinds,
+		                                            err)
+		               : sk_policyver_check_activatable(c->store, json_integer_value(v),
+		                                                err)))
 			goto out;
 		route[nroute++] = SK_ROLE_CISO;
 	} else if (decided &&
@@ -1114,13 +1058,13 @@ sk_err sk_request_preview(sk_ctx *c, const char *kind, int64_t asset_id, const c
 	sk_decision_made made;
 	sk_decision_made_init(&made);
 	json_t *dj = NULL;
-	e = decide(c, pol, (sk_action)act, asset_id, roles, &made, &d, &dj, err);
-	if (!e && asset_id) {
-		struct facts_ctx f = {.pol = pol, .act = (sk_action)act, .roles = roles};
-		bool top;
-		if (!sk_asset_read(c, asset_id, true, take_facts, &f, &top, NULL) && f.ok)
-			approvers_of(pol, (sk_action)act, dj, &d, &f.in);
-	}
+	/* The requester's unit, whose documents decide (policyset.h); none for the operator. */
+	int64_t unit = 0;
+	if (!c->actor->superuser && c->actor->user_id &&
+	    sk_store_query_int(c->store, "SELECT unit_id FROM users WHERE id = ?",
+	                       (sk_val[]){SK_VINT(c->actor->user_id)}, 1, &unit, NULL) != SK_OK)
+		unit = 0;
+	e = decide(c, pol, (sk_action)act, asset_id, unit, roles, &made, &d, &dj, err);
 	/* Handed out, so on record first (as POST /api/v1/decisions records it). */
 	if (!e && made.asset_id)
 		e = sk_decision_record(c, &made, err);

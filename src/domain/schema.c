@@ -441,6 +441,10 @@ static const sk_field rq_policy[] = {
     {"version", "ポリシーの版", "Policy version", SK_FT_INT, 0, 1, INT64_MAX, R, "",
      "有効にする版（sekisho policy versions）",
      "the version to activate (sekisho policy versions)"},
+    {"units_of_kind", "組織の種類", "Units of kind", SK_FT_TEXT, 160, 0, 0, 0, "",
+     "ポリシーセットの変更: この版を適用する組織の種類（カンマ区切り。none で外す）",
+     "a change of the policy set: the unit kinds the version applies to (comma-separated; "
+     "none takes it out)"},
 };
 #undef R
 

@@ -210,7 +210,7 @@ static void *work_worker(void *arg)
 	sk_store *s = arg;
 	sk_http_job *j;
 	while ((j = pop(&pool.work))) {
-		j->work_run(j->arg, s, pool.pol);
+		j->work_run(j->arg, s, sk_http_polref_policy(j->polref));
 		h2o_multithread_send_message(&j->t->receiver, &j->msg);
 	}
 	return NULL;

@@ -183,7 +183,7 @@ static void tally_finish(const tally *t, const char *const *cites, sk_decision *
 }
 
 /* One bit per rule of an action's table. */
-#define RULE_WORDS ((SK_POLICY_MAX_RULES + 63) / 64)
+#define RULE_WORDS SK_RULE_WORDS
 
 /*
  * The rules of table t that match f at the highest matching priority
@@ -215,19 +215,51 @@ static int match_governed(const sk_action_table *t, const facts *f, uint64_t *ma
 
 sk_err sk_policy_decide(const sk_policy *p, const sk_decide_input *in, sk_decision *out)
 {
+	return sk_policy_decide_aside(p, in, NULL, out, NULL);
+}
+
+sk_err sk_policy_kept_rules(const sk_policy *p, const sk_decide_input *in, uint64_t *kept)
+{
 	facts f;
+	if (make_facts(p, in, &f) != SK_OK)
+		return SK_ERR_INVALID;
+	uint64_t aside[RULE_WORDS];
+	match_governed(&p->actions[in->action], &f, kept, aside);
+	for (unsigned w = 0; w < RULE_WORDS; w++)
+		kept[w] &= ~aside[w];
+	return SK_OK;
+}
+
+sk_err sk_policy_decide_aside(const sk_policy *p, const sk_decide_input *in, const uint64_t *xaside,
+                              sk_decision *out, bool *silenced)
+{
+	facts f;
+	if (silenced)
+		*silenced = false;
 	if (make_facts(p, in, &f) != SK_OK)
 		return SK_ERR_INVALID;
 	const sk_action_table *t = &p->actions[in->action];
 	tally ty;
 	tally_init(&ty);
-	if (t->has_governs) {
+	if (t->has_governs || xaside) {
 		/* Some rule governs another: match first, then set the governed aside. */
 		uint64_t matched[RULE_WORDS], aside[RULE_WORDS];
 		match_governed(t, &f, matched, aside);
+		bool any = false;
+		for (unsigned w = 0; w < RULE_WORDS; w++) {
+			any = any || matched[w];
+			if (xaside)
+				aside[w] |= xaside[w];
+		}
 		for (unsigned i = 0; i < t->n_rules; i++)
 			if ((matched[i / 64] & ~aside[i / 64]) >> (i % 64) & 1u)
 				tally_add(&ty, t->rules[i].rule, t->rules[i].cite_mask);
+		if (any && ty.kept == 0) {
+			/* Only another document's rules set these aside: this one says nothing. */
+			if (silenced)
+				*silenced = true;
+			return SK_OK;
+		}
 	} else {
 		int top = INT_MIN;
 		if (!t->uniform_priority) {

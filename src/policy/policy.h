@@ -546,6 +546,72 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 /* Appends the SPEC §3 JSON object for d (one line, no newline) to out. */
 sk_err sk_decision_to_json(const sk_decision *d, sk_buf *out);
 
+/* --- the installation's policy set (issue #16, docs/policy-set.md) --- */
+
+/* The most documents one set holds, the primary included. */
+#define SK_POLICY_SET_MAX 8
+
+/*
+ * Makes primary the head of a policy set: members[i] (n of them) are the
+ * installation's other documents, each applying to the units whose kind's
+ * bit (1u << kind, the caller's numbering of unit kinds) is in scopes[i];
+ * primary applies to primary_scope. Ownership of the members passes to
+ * primary, even on failure: sk_policy_free(primary) frees them. Every
+ * governs: entry naming another document's rule (KIND/RULE) is resolved
+ * against the members of that kind: SK_ERR_INVALID naming the document,
+ * line and rule when the rule does not exist there, shares no action, or
+ * its document is not broader (only a narrower document's rule may set
+ * aside a broader one's). A set replaces the one primary carried before.
+ * Call before primary is shared; a set is never changed afterwards.
+ */
+sk_err sk_policy_set_attach(sk_policy *primary, uint32_t primary_scope, sk_policy **members,
+                            const uint32_t *scopes, size_t n, sk_buf *err);
+/* How many documents p's set holds (1: p alone). */
+size_t sk_policy_set_count(const sk_policy *p);
+/* Document i of p's set (0: p itself) and its unit kinds (UINT32_MAX alone); NULL past the end. */
+const sk_policy *sk_policy_set_doc(const sk_policy *p, size_t i, uint32_t *scope);
+
+/* A decision under every document of the set that applies to a unit. */
+typedef struct sk_set_decision {
+	sk_decision d; /* the combined answer, as sk_policy_decide gives one */
+	/* the document (index in the set) each of d.citations comes from */
+	unsigned char doc[SK_DECISION_MAX_CITATIONS];
+	uint32_t docs;         /* the documents that took part (bit per index) */
+	unsigned approver_doc; /* the document whose answer named the approver */
+} sk_set_decision;
+
+/*
+ * Decides the input given by name (kv, as sk_decide_input_parse takes it)
+ * under every document of primary's set that applies to a unit kind in
+ * kinds (bits as the set's scopes; 0: the primary alone), each reading the
+ * levels by its own scheme. The
+ * answers combine: the strictest decision wins; an exception is possible
+ * only if every forbidding document allows one; safeguards and citations
+ * are united (an outright forbid: only the forbidding documents' citations,
+ * no safeguards); the approver is the strictest answer's, between equally
+ * strict answers the narrowest document's, then the first's. A rule set
+ * aside by a narrower document's governs: takes no part; a document all of
+ * whose matching rules are set aside so takes no part at all.
+ * SK_ERR_INVALID naming the bad value (and, in a set, the document).
+ */
+sk_err sk_policy_set_decide(const sk_policy *primary, uint32_t kinds, const sk_decide_kv *kv,
+                            size_t n, sk_set_decision *out, sk_buf *err);
+
+/*
+ * Appends the SPEC §3 object of d followed by "documents": one object per
+ * document cited, {"citations" (of the answer's, those from it), "city",
+ * "kind" (its document kinds), "primary", "title", "version" (the stored
+ * policy version, or null)}: which document and article each rule came from.
+ */
+sk_err sk_policy_set_decision_to_json(const sk_policy *primary, const sk_set_decision *d,
+                                      sk_buf *out);
+/*
+ * Appends only the "documents" array, its objects' keys in sorted order;
+ * compact (no spaces) makes it canonical JSON, for the audit image.
+ */
+sk_err sk_policy_set_documents_json(const sk_policy *primary, const sk_set_decision *d,
+                                    bool compact, sk_buf *out);
+
 /* --- passwords, lockout, sessions, MFA --- */
 
 enum {

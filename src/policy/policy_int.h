@@ -91,6 +91,17 @@ typedef struct sk_cond {
 	unsigned nkeys; /* how many conditions were written */
 } sk_cond;
 
+/*
+ * A governs: entry naming a rule of another document of the installation's
+ * policy set ("standards/rule-id"): kind and rule point into ref.
+ */
+typedef struct sk_xgov {
+	const char *ref;  /* as written: KIND/RULE */
+	const char *kind; /* one of sk_policy_document_kinds */
+	const char *rule; /* the rule's id in that document */
+	int line;
+} sk_xgov;
+
 typedef struct sk_rule {
 	const char *id;
 	int line;
@@ -119,6 +130,9 @@ typedef struct sk_rule {
 	 */
 	unsigned n_governs;
 	const struct sk_rule **governs;
+	/* governs: entries naming another document's rules, resolved by the policy set (set.c) */
+	unsigned n_xgoverns;
+	sk_xgov *xgoverns;
 } sk_rule;
 
 /* One rule as seen from one action: the citation bits are local to the action. */
@@ -230,7 +244,29 @@ struct sk_policy {
 	const char **sep_cites[SK_ROLE__COUNT];
 	sk_exception_route exception_route;
 	sk_incident_route incidents;
+	/* the installation's other documents, when this is its primary (set.c); owned */
+	struct sk_pset *set;
 };
+
+/* set.c: frees the set p carries, if any (sk_policy_free calls it). */
+void sk_policy_set_release(sk_policy *p);
+
+/*
+ * decide.c, for the policy set: the rules of p's table for in->action that
+ * are kept for in (matching at the highest priority, not set aside by
+ * another kept rule of p), one bit per index of the action's table.
+ * SK_ERR_INVALID for an input out of range.
+ */
+#define SK_RULE_WORDS ((SK_POLICY_MAX_RULES + 63) / 64)
+sk_err sk_policy_kept_rules(const sk_policy *p, const sk_decide_input *in, uint64_t *kept);
+/*
+ * sk_policy_decide with the rules of the action's table whose bits are set
+ * in aside (NULL: none) set aside as well, by another document's rules.
+ * *silenced is true when rules matched but every one was set aside so: the
+ * document then takes no part in the answer (*out is not filled).
+ */
+sk_err sk_policy_decide_aside(const sk_policy *p, const sk_decide_input *in, const uint64_t *aside,
+                              sk_decision *out, bool *silenced);
 
 /* decide.c: builds the per-action tables once all rules are loaded. */
 sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag);

@@ -1047,10 +1047,48 @@ static void load_governs(ld *L, const sk_ynode *n)
 		if (c == 0)
 			continue;
 		r->governs = palloc(L, c * sizeof(const sk_rule *));
-		if (!r->governs)
+		r->xgoverns = palloc(L, c * sizeof(sk_xgov));
+		if (!r->governs || !r->xgoverns)
 			return;
 		for (size_t k = 0; k < c; k++) {
 			const sk_ynode *s = scalar_at(v, k);
+			const char *slash = strchr(s->s, '/');
+			if (slash) {
+				/*
+				 * KIND/RULE: a rule of another document of the installation's
+				 * policy set (docs/policy-set.md), resolved when the set is
+				 * put together; a profile decided alone has no such document.
+				 */
+				char kind[64];
+				size_t kl = (size_t)(slash - s->s);
+				snprintf(kind, sizeof(kind), "%.*s", (int)(kl < 63 ? kl : 63),
+				         s->s);
+				if (kl >= sizeof(kind) ||
+				    !in_list(sk_policy_document_kinds, kind) || !slash[1] ||
+				    strchr(slash + 1, '/')) {
+					lerr(
+					    L, s->line,
+					    "rule '%s': governs '%s': another document's rule is "
+					    "KIND/RULE with KIND one of basic_policy, standards, "
+					    "designated_manager_guideline, contractor_requirements",
+					    r->id, s->s);
+					continue;
+				}
+				bool xdup = false;
+				for (unsigned j = 0; j < r->n_xgoverns; j++)
+					xdup = xdup || strcmp(r->xgoverns[j].ref, s->s) == 0;
+				if (xdup) {
+					lerr(L, s->line, "rule '%s': governs '%s' twice", r->id,
+					     s->s);
+					continue;
+				}
+				sk_xgov *x = &r->xgoverns[r->n_xgoverns++];
+				x->ref = pstr(L, s);
+				x->kind = sk_arena_strndup(&p->arena, s->s, kl);
+				x->rule = x->ref ? x->ref + kl + 1 : NULL;
+				x->line = s->line;
+				continue;
+			}
 			const sk_rule key = {.id = s->s}, *kp = &key;
 			const sk_rule *const *hit =
 			    bsearch(&kp, by_id, p->n_rules, sizeof(const sk_rule *), cmp_rule_id);
@@ -1885,6 +1923,7 @@ void sk_policy_free(sk_policy *p)
 {
 	if (!p)
 		return;
+	sk_policy_set_release(p);
 	sk_arena_free(&p->arena);
 	free(p);
 }

@@ -296,4 +296,16 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
      * than add it again; unique in the installation, none for assets entered without one. */
     "ALTER TABLE assets ADD COLUMN asset_number TEXT;"
     "CREATE UNIQUE INDEX assets_number ON assets(asset_number);",
+    /* 10: the policy set (issue #16, docs/policy-set.md): which stored version applies to the
+     * units of which kinds, beside the active version (the primary). Rows are never changed:
+     * each change appends one, a version's newest row is its place in the set ('' = not in
+     * it), and request_id names the approved policy_activation request it was done under. */
+    "CREATE TABLE policy_set ("
+    "  id INTEGER PRIMARY KEY,"
+    "  version_id INTEGER NOT NULL REFERENCES policy_versions(id),"
+    "  unit_kinds TEXT NOT NULL,"
+    "  changed_by TEXT NOT NULL,"
+    "  changed_at INTEGER NOT NULL,"
+    "  request_id INTEGER UNIQUE REFERENCES requests(id));"
+    "CREATE INDEX policy_set_version ON policy_set(version_id, id);",
 };

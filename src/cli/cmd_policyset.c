@@ -1,0 +1,136 @@
+/*
+ * cmd_policyset: `sekisho policy set show|add|remove` — the installation's
+ * policy set (issue #16, docs/policy-set.md): which stored policy version
+ * applies to the units of which kinds beside the primary (the active
+ * version). A change needs the CISO's approved policy_activation request
+ * naming the version and the kinds, and is audited (policyset.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/sk_msg.h"
+#include "../domain/policyset.h"
+#include "cli.h"
+#include "commands.h"
+
+#define SHOW_USAGE   "--db URL [--json]"
+#define ADD_USAGE    "--db URL VERSION --units-of-kind KIND[,KIND]"
+#define REMOVE_USAGE "--db URL VERSION"
+#define SET_USAGE    "show|add|remove … (docs/policy-set.md)"
+
+static int set_show(int argc, char **argv)
+{
+	const char *db = NULL;
+	bool json = false;
+	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, SHOW_USAGE, opts, 0, &st))
+		return st;
+	sk_store *s = NULL;
+	int rc = sk_cli_open_store(db, &s);
+	if (rc)
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *set = NULL;
+	sk_err e = sk_policyset_show(sk_cli_ctx(s), &set, &err);
+	if (!e && json) {
+		rc = sk_cli_print_json(set);
+		set = NULL;
+	} else if (!e) {
+		size_t i;
+		json_t *v;
+		json_array_foreach (set, i, v) {
+			printf("%" JSON_INTEGER_FORMAT " %s %s %s units of kind: ",
+			       json_integer_value(json_object_get(v, "version")),
+			       json_is_true(json_object_get(v, "primary")) ? "primary" : "member ",
+			       json_string_value(json_object_get(v, "city")),
+			       json_string_value(json_object_get(v, "kind"))
+			           ? json_string_value(json_object_get(v, "kind"))
+			           : "-");
+			size_t k;
+			json_t *kind;
+			json_array_foreach (json_object_get(v, "unit_kinds"), k, kind)
+				printf("%s%s", k ? "," : "", json_string_value(kind));
+			printf("%s\n",
+			       json_array_size(json_object_get(v, "unit_kinds")) ? "" : "-");
+		}
+	}
+	json_decref(set);
+	int frc = sk_cli_finish(s, e, &err);
+	return frc ? frc : rc;
+}
+
+/* Gives VERSION the kinds (NULL: takes it out of the set). */
+static int set_change(int argc, char **argv, const char *usage, bool add)
+{
+	const char *db = NULL, *kinds = NULL;
+	const sk_cli_opt opts_add[] = {SK_OPT_STR("db", &db), SK_OPT_STR("units-of-kind", &kinds),
+	                               SK_OPT_END};
+	const sk_cli_opt opts_remove[] = {SK_OPT_STR("db", &db), SK_OPT_END};
+	int st;
+	if (!sk_cli_options(argc, argv, usage, add ? opts_add : opts_remove, SK_CLI_ANY_ARGS, &st))
+		return st;
+	long long v = 0;
+	if (optind != argc - 1)
+		return sk_cli_usage_error(
+		    usage, sk_msg_format(SK_M_CLI_POLICY_SET_ONE, sk_lang_from_env()),
+		    add ? "add" : "remove");
+	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
+		return sk_cli_usage_error(usage, "'%s' is not a policy version number",
+		                          argv[optind]);
+	if (add && !kinds)
+		return sk_cli_usage_error(
+		    usage, "%s", sk_msg_format(SK_M_CLI_POLICY_SET_KINDS, sk_lang_from_env()));
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	uint32_t mask = 0;
+	sk_err e = add && strcmp(kinds, "none") == 0
+	               ? sk_fail_at(&err, SK_ERR_INVALID, "units-of-kind",
+	                            "--units-of-kind: name at least one unit kind (policy set "
+	                            "remove takes a version out)")
+	           : add ? sk_policyset_parse_kinds(kinds, "units-of-kind", &mask, &err)
+	                 : SK_OK;
+	if (e) {
+		int rc = sk_cli_fail_buf(e, &err);
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_store *s = NULL;
+	int rc = sk_cli_open_store(db, &s);
+	if (rc) {
+		sk_buf_free(&err);
+		return rc;
+	}
+	int64_t req = 0;
+	e = sk_policyset_change(sk_cli_ctx(s), (int64_t)v, mask, &req, &err);
+	if (!e && add)
+		printf("policy version %lld applies to units of kind %s (approved in request "
+		       "%" PRId64 ")\n",
+		       v, kinds, req);
+	else if (!e)
+		printf("policy version %lld is out of the policy set (approved in request %" PRId64
+		       ")\n",
+		       v, req);
+	return sk_cli_finish(s, e, &err);
+}
+
+static int set_add(int argc, char **argv) { return set_change(argc, argv, ADD_USAGE, true); }
+static int set_remove(int argc, char **argv) { return set_change(argc, argv, REMOVE_USAGE, false); }
+
+int sk_cmd_policy_set(int argc, char **argv)
+{
+	static const struct sk_cli_verb verbs[] = {
+	    {"show", set_show, SHOW_USAGE},
+	    {"add", set_add, ADD_USAGE},
+	    {"remove", set_remove, REMOVE_USAGE},
+	    {NULL, NULL, NULL},
+	};
+	if (argc < 2 || argv[1][0] == '-') {
+		/* --help, or an option before any verb: the shared parser answers both. */
+		const sk_cli_opt none[] = {SK_OPT_END};
+		int st;
+		if (!sk_cli_options(argc, argv, SET_USAGE, none, 0, &st))
+			return st;
+	}
+	return sk_cli_dispatch("policy set", verbs, argc - 1, argv + 1);
+}
