@@ -392,7 +392,7 @@ static sk_err change_in_txn(sk_ctx *c, int64_t version, uint32_t kinds, bool app
 		if (!e && !a.request) {
 			char text[160];
 			kinds_text(kinds, text, sizeof(text));
-			e = sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, NULL, NULL,
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
 			                SK_M_POLICYSET_NEEDS_APPROVAL, (long long)version,
 			                text[0] ? text : "none", (long long)version,
 			                text[0] ? text : "none");

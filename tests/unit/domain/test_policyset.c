@@ -184,7 +184,7 @@ static void change(const char *backend)
 
 	/* Without the CISO's approval: refused, nothing written. */
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_policyset_change(dt_cli(s), v2, dm, NULL, &err), SK_ERR_FORBIDDEN_BY_POLICY,
+	dt_expect(sk_policyset_change(dt_cli(s), v2, dm, NULL, &err), SK_ERR_CONFLICT,
 	          &err, "CISO's approval");
 	/* An approval of an activation of the same version does not count either. */
 	dt_snap after = dt_snapshot(s);
@@ -208,9 +208,9 @@ static void change(const char *backend)
 	dt_ok(sk_request_approve(tu_ctx(s, &ciso.actor), rid, NULL, &err), &err);
 	/* The approval names these kinds: another set of kinds is still refused. */
 	dt_expect(sk_policyset_change(dt_cli(s), v2, dm | 1u << SK_ORG_SECTION, NULL, &err),
-	          SK_ERR_FORBIDDEN_BY_POLICY, &err, "CISO's approval");
+	          SK_ERR_CONFLICT, &err, "CISO's approval");
 	/* Nor does it activate the version. */
-	dt_expect(sk_policyver_activate(dt_cli(s), v2, NULL, &err), SK_ERR_FORBIDDEN_BY_POLICY,
+	dt_expect(sk_policyver_activate(dt_cli(s), v2, NULL, &err), SK_ERR_CONFLICT,
 	          &err, "CISO's approval");
 	int64_t used = 0;
 	dt_ok(sk_policyset_change(dt_cli(s), v2, dm, &used, &err), &err);
@@ -218,7 +218,7 @@ static void change(const char *backend)
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'policy.set'"),
 	                 1);
 	/* Used once. */
-	dt_expect(sk_policyset_change(dt_cli(s), v2, 0, NULL, &err), SK_ERR_FORBIDDEN_BY_POLICY,
+	dt_expect(sk_policyset_change(dt_cli(s), v2, 0, NULL, &err), SK_ERR_CONFLICT,
 	          &err, "CISO's approval");
 	dt_expect(sk_policyset_change(dt_cli(s), v2, dm, NULL, &err), SK_ERR_CONFLICT, &err,
 	          "already");
