@@ -1,4 +1,5 @@
 /* actor: the CLI operator. */
+#include "../core/sk_msg.h"
 #include "actor.h"
 
 #include <pwd.h>

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/sk_msg.h"
 #include "../report/csv.h"
 #include "../report/wareki.h"
 #include "../report/xlsx.h"
@@ -109,7 +110,7 @@ static sk_err record_export(sk_ctx *c, const char *format, const sk_asset_filter
 	    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I}", "format", format, "unit",
 	              f->unit, "type", f->type, "conf", f->conf, "zone", f->zone, "text", f->text,
 	              "status", f->status ? f->status : "active", "limit", (json_int_t)f->limit);
-	sk_err e = after ? sk_store_begin(s, err) : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_err e = after ? sk_store_begin(s, err) : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e) {
 		e = asset_audit(&cx, "asset.export", "assets", NULL, after, err);
 		if (e)
@@ -157,7 +158,7 @@ sk_err sk_asset_export_csv(sk_ctx *c, const sk_asset_filter *f, FILE *out, int e
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	struct csv_out co = {NULL, japanese};
 	sk_err e = sk_csv_writer_new(mem, (sk_csv_encoding)enc, &co.w, err);
 	if (!e) {
@@ -171,7 +172,7 @@ sk_err sk_asset_export_csv(sk_ctx *c, const sk_asset_filter *f, FILE *out, int e
 		sk_csv_writer_free(co.w);
 	}
 	if (fclose(mem) != 0 && !e)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e)
 		e = record_export(c, "csv", f, err);
 	if (!e && len && fwrite(buf, 1, len, out) != len)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/sk_msg.h"
 #include "../report/csv.h"
 #include "asset_int.h"
 

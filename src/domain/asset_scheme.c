@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "../core/sk_msg.h"
 #include "asset_int.h"
 
 /*

@@ -1,4 +1,5 @@
 /* authz: the scope query, the capability check, and the units in scope. */
+#include "../core/sk_msg.h"
 #include "authz.h"
 
 #include <stdio.h>
@@ -31,7 +32,7 @@ static sk_err take_scope(void *ctx, const sk_row *row, sk_buf *err)
 		size_t nc = l->cap ? 2 * l->cap : 64;
 		sk_scope_unit *u = realloc(sc->units, nc * sizeof(*u));
 		if (!u)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		sc->units = u;
 		l->cap = nc;
 	}
@@ -179,7 +180,7 @@ static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 	u.created_at = sk_row_int(row, 5);
 	json_t *j = sk_org_json(&u);
 	if (!j || json_array_append_new((json_t *)ctx, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -208,7 +209,7 @@ sk_err sk_authz_scope_units(sk_ctx *c, sk_cap cap, json_t **out, sk_buf *err)
 		return e;
 	json_t *a = json_array();
 	if (!a)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	struct units_in_scope u = {c, cap, a};
 	e = sk_store_query(c->store,
 	                   "SELECT o.id, o.code, o.name, o.kind, o.parent_id, o.created_at"

@@ -1,4 +1,5 @@
 /* ctx: the domain call's context, loading the profile and the scope on first use. */
+#include "../core/sk_msg.h"
 #include "ctx.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
 /* decision: SPEC §3 decisions for stored assets, read in scope and audited. */
+#include "../core/sk_msg.h"
 #include "decision.h"
 
 #include <inttypes.h>

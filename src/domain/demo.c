@@ -1,4 +1,5 @@
 /* demo: the sample city's data and how it is created. */
+#include "../core/sk_msg.h"
 #include "demo.h"
 
 #include <stdio.h>
@@ -131,7 +132,7 @@ static sk_err add_passwords(json_t *report, sk_buf *err)
 		char pw[128];
 		demo_password(json_string_value(json_object_get(a, "login")), pw, sizeof(pw));
 		if (json_object_set_new(a, "password", json_string(pw)))
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	return SK_OK;
 }
@@ -246,7 +247,7 @@ sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err)
 		json_array_foreach (users, i, u) {
 			json_t *a = account_summary(u);
 			if (!a || json_array_append_new(accounts, a)) {
-				e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 				break;
 			}
 		}
@@ -257,7 +258,7 @@ sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err)
 		                    "profile", profile.data, "demo", de == SK_OK, "assets", nassets,
 		                    "units", units, "accounts", accounts);
 		if (!*report)
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	json_decref(units);
 	json_decref(users);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/sk_msg.h"
 #include "../core/sk_clock.h"
 #include "asset.h"
 #include "ctx.h"

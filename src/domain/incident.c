@@ -5,6 +5,7 @@
  * organization's (role_assignment), looked for at the incident's unit and
  * then each unit above it, as the seeds' 指示体制 runs.
  */
+#include "../core/sk_msg.h"
 #include "incident.h"
 
 #include <glib.h>
@@ -165,7 +166,7 @@ static sk_err take_row(void *ctx, const sk_row *r, sk_buf *err)
 	x->closed_at = sk_row_int(r, 24);
 	json_t *o = json_object();
 	if (!o)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	json_object_set_new(o, "id", json_integer(x->id));
 	json_object_set_new(o, "kind", json_string(x->kind));
 	json_object_set_new(o, "title", json_string(sk_row_text(r, 2)));
@@ -424,7 +425,7 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 		p[np++] = sk_vtext(f->kind);
 	struct lister l = {c, json_array()};
 	if (!l.arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = sk_store_query(c->store, sql, p, np, list_row, &l, err);
 	if (e) {
 		json_decref(l.arr);
@@ -958,7 +959,7 @@ sk_err sk_incident_attachment_get(sk_ctx *c, int64_t att_id, json_t **out, sk_bu
 		return sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
 	json_t *box = json_pack("{s:[]}", "list");
 	if (!box)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = sk_store_query(c->store,
 	                   "SELECT id, name, media_type, size, sha256, actor, created_at, content "
 	                   "FROM incident_attachments WHERE id = ?",

@@ -1,4 +1,5 @@
 /* install: `sekisho init` as a domain operation. */
+#include "../core/sk_msg.h"
 #include "install.h"
 
 #include <errno.h>

@@ -3,6 +3,7 @@
  * exported as CSV or .xlsx through one code path: the rows are read once
  * (ledger_read), then rendered by whichever writer the format asks for.
  */
+#include "../core/sk_msg.h"
 #include "ledger.h"
 
 #include <errno.h>
@@ -155,7 +156,7 @@ static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 			t->id = a;
 		int64_t *b = a ? realloc(t->parent, cap * sizeof(int64_t)) : NULL;
 		if (!a || !b)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		t->parent = b;
 		t->cap = cap;
 	}
@@ -207,7 +208,7 @@ static sk_err units_of(sk_ctx *c, const char *unit_ref, units *u, sk_buf *err)
 	                   take_unit, &t, err);
 	int64_t *v = e ? NULL : calloc(t.n + 1, sizeof(int64_t));
 	if (!e && !v)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	u->v = v;
 	for (size_t i = 0; v && i < t.n; i++) {
 		int64_t id = t.id[i];
@@ -236,7 +237,7 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 	today_jst(w->today);
 	w->p = calloc(u->n + 8, sizeof(sk_val));
 	if (!w->p)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_buf_adds(&w->sql, " WHERE r.kind = ?");
 	w->p[w->n++] = sk_vtext(kind);
 	const char *st = f->status;
@@ -298,7 +299,7 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 		}
 		sk_buf_adds(&w->sql, ")");
 	}
-	return w->sql.data ? SK_OK : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return w->sql.data ? SK_OK : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 }
 
 /* --- reading --- */
@@ -391,7 +392,7 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 	char key[24];
 	snprintf(key, sizeof(key), "%lld", (long long)sk_row_int(row, 0));
 	if (json_array_append(rd->rows, j) || json_object_set_new(rd->by_id, key, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -427,7 +428,7 @@ static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 	            sk_row_int(row, 5) ? "（代行）" : "");
 	if (!sk_row_is_null(row, 4) && *sk_row_text(row, 4))
 		sk_buf_addf(&b, "「%s」", sk_row_text(row, 4));
-	sk_err e = b.data ? SK_OK : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_err e = b.data ? SK_OK : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e)
 		json_object_set_new(j, "steps", json_string(b.data));
 	sk_buf_free(&b);
@@ -450,7 +451,7 @@ static sk_err ledger_read(sk_ctx *c, const struct ledger_def *l, const sk_ledger
 	rd->rows = json_array();
 	rd->by_id = json_object();
 	if (!e && (!rd->rows || !rd->by_id))
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e) {
 		sk_buf_addf(&sql,
 		            "SELECT " ROW_COLS
@@ -458,7 +459,7 @@ static sk_err ledger_read(sk_ctx *c, const struct ledger_def *l, const sk_ledger
 		            "LEFT JOIN assets a ON a.id = r.asset_id%s ORDER BY r.id",
 		            w.sql.data);
 		e = sql.data ? sk_store_query(c->store, sql.data, w.p, w.n, take_row, rd, err)
-		             : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		             : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	if (!e && json_array_size(rd->rows)) {
 		sk_buf_reset(&sql);
@@ -469,7 +470,7 @@ static sk_err ledger_read(sk_ctx *c, const struct ledger_def *l, const sk_ledger
 		    "ORDER BY s.request_id, s.id",
 		    w.sql.data);
 		e = sql.data ? sk_store_query(c->store, sql.data, w.p, w.n, take_step, rd, err)
-		             : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		             : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	rd->today = NULL;
 	sk_buf_free(&sql);
@@ -511,7 +512,7 @@ sk_err sk_ledger_list(sk_ctx *c, const char *name, const sk_ledger_filter *f, js
 	json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:o}", "ledger", l->name, "title", l->ja,
 	                      "title_en", l->en, "columns", columns_json(&cs), "rows", rd.rows);
 	if (!j)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	*out = j;
 	return SK_OK;
 }
@@ -552,7 +553,7 @@ static sk_err write_csv(const cols *cs, json_t *rows, sk_csv_encoding enc, char 
 {
 	FILE *m = open_memstream(out, len);
 	if (!m)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_csv_writer *w = NULL;
 	sk_err e = sk_csv_writer_new(m, enc, &w, err);
 	const char *vals[COLS_MAX];
@@ -583,7 +584,7 @@ static sk_err write_csv(const cols *cs, json_t *rows, sk_csv_encoding enc, char 
 		e = sk_csv_writer_finish(w, err);
 	sk_csv_writer_free(w);
 	if (fclose(m) != 0 && !e)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (e) {
 		free(*out);
 		*out = NULL;
@@ -603,7 +604,7 @@ static sk_err slurp(const char *path, char **out, size_t *len, sk_buf *err)
 	if (fseek(fp, 0, SEEK_END) == 0)
 		n = ftell(fp);
 	if (n >= 0 && fseek(fp, 0, SEEK_SET) == 0 && !(buf = malloc((size_t)n + 1)))
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	else if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n)
 		e = sk_fail(err, SK_ERR_IO, "cannot read '%s'", path);
 	fclose(fp);

@@ -1,6 +1,7 @@
 /*
  * maint: the housekeeping thread of `sekisho serve`. See maint.h.
  */
+#include "../core/sk_msg.h"
 #include "maint.h"
 
 #include <pthread.h>

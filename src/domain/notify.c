@@ -281,7 +281,7 @@ static sk_err list_cb(void *ctx, const sk_row *row, sk_buf *err)
 	struct list_ctx *l = ctx;
 	json_t *it = item_json(row, l->base, l->lang);
 	if (!it || json_array_append_new(l->items, it))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory listing notifications");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -318,7 +318,7 @@ sk_err sk_notify_list(sk_ctx *c, bool unread_only, int limit, json_t **out, sk_b
 		                   p, 2, list_cb, &l, err);
 	sk_buf_free(&base);
 	if (!e && !(*out = json_pack("{s:I, s:o}", "unread", (json_int_t)unread, "items", l.items)))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory listing notifications");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (e)
 		json_decref(l.items);
 	return e;
@@ -335,7 +335,7 @@ static sk_err one_cb(void *ctx, const sk_row *row, sk_buf *err)
 	struct one_ctx *o = ctx;
 	json_decref(o->j);
 	if (!(o->j = item_json(row, o->base, o->lang)))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -531,7 +531,7 @@ static sk_err claim_cb(void *ctx, const sk_row *row, sk_buf *err)
 	m->created_at = sk_row_int(row, 5);
 	cl->n++;
 	if (!m->to || !m->subject || !m->body)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory claiming mail");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -551,7 +551,7 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
 		return SK_OK;
 	struct claim_ctx cl = {.v = calloc(max, sizeof(sk_notify_mail)), .cap = max};
 	if (!cl.v)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory claiming mail");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	bool pg = strcmp(sk_store_backend(s), "postgresql") == 0;
 	/*
 	 * One statement claims: the materialized CTE picks candidates once (on

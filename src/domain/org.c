@@ -1,4 +1,5 @@
 /* org: the organization tree and its changes. */
+#include "../core/sk_msg.h"
 #include "org.h"
 
 #include <errno.h>
@@ -442,7 +443,7 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 		return e;
 	json_t *j = sk_org_json(&u);
 	if (!j || json_array_append_new(l->arr, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -451,7 +452,7 @@ sk_err sk_org_list(sk_store *s, json_t **out, sk_buf *err)
 	*out = NULL;
 	struct list_ctx l = {json_array()};
 	if (!l.arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_err e = sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit ORDER BY id", NULL, 0,
 	                          list_row, &l, err);
 	if (e) {

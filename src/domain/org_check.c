@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_msg.h"
 #include "authz.h"
 #include "ctx.h"
 #include "org.h"
@@ -34,7 +35,7 @@ static sk_err take_member(void *ctx, const sk_row *row, sk_buf *err)
 		size_t cap = m->cap ? 2 * m->cap : 64;
 		struct member *v = realloc(m->v, cap * sizeof(*v));
 		if (!v)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		m->v = v;
 		m->cap = cap;
 	}
@@ -147,7 +148,7 @@ static sk_err check_member(sk_ctx *c, const sk_policy *pol, const struct member 
 		                           "unit_name", m->name, "requester_role",
 		                           sk_role_name(m->role), "role", sk_role_name(g->role),
 		                           "for", g->first, "cases", (json_int_t)g->cases)))
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		json_decref(g->first);
 	}
 	return e;
@@ -172,14 +173,14 @@ sk_err sk_org_check(sk_ctx *c, json_t **out, sk_buf *err)
 	                   NULL, 0, take_member, &m, err);
 	json_t *missing = json_array();
 	if (!e && !missing)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	for (size_t i = 0; !e && i < m.n; i++)
 		if (sk_authz_can(c, SK_CAP_ORG_ADMIN, m.v[i].unit))
 			e = check_member(c, pol, &m.v[i], missing, err);
 	free(m.v);
 	if (!e && !(*out = json_pack("{s:b, s:O}", "ok", json_array_size(missing) == 0, "missing",
 	                             missing)))
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	json_decref(missing);
 	return e;
 }

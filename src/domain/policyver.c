@@ -85,7 +85,7 @@ static sk_err check_text(const char *source, const char *text, size_t len, sk_po
 		e = sk_fail_msg(err, SK_ERR_INVALID, "file", "ファイル", SK_M_POLICY_INVALID,
 		                diag.data ? diag.data : source);
 	} else if (e) {
-		e = sk_fail(err, e, "out of memory");
+		e = sk_fail_msg(err, e, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	sk_buf_free(&diag);
 	return e;
@@ -96,7 +96,7 @@ sk_err sk_policyver_read_source(const char *name_or_path, sk_buf *text, sk_buf *
 	const char *data;
 	size_t len;
 	if (sk_policy_builtin_text(name_or_path, &data, &len) == SK_OK)
-		return sk_buf_add(text, data, len) ? sk_fail(err, SK_ERR_NOMEM, "out of memory")
+		return sk_buf_add(text, data, len) ? sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM)
 		                                   : SK_OK;
 	FILE *f = fopen(name_or_path, "rb");
 	if (!f)
@@ -112,7 +112,7 @@ sk_err sk_policyver_read_source(const char *name_or_path, sk_buf *text, sk_buf *
 			e = sk_fail(err, SK_ERR_TOO_BIG, "%.200s: the profile is larger than 1 MiB",
 			            name_or_path);
 		else if (sk_buf_add(text, chunk, n))
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	if (!e && ferror(f))
 		e = sk_fail(err, SK_ERR_IO, "cannot read the profile '%.200s'", name_or_path);
@@ -297,7 +297,7 @@ static sk_err take_version(void *ctx, const sk_row *r, sk_buf *err)
 	    text_or_null(r, 11), "activated_at", time_or_null(r, 12), "request_id",
 	    sk_row_is_null(r, 13) ? json_null() : json_integer(sk_row_int(r, 13)));
 	if (!o || json_array_append_new(arr, o))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -309,7 +309,7 @@ sk_err sk_policyver_list(sk_ctx *c, json_t **out, sk_buf *err)
 		return e;
 	json_t *arr = json_array();
 	if (!arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = sk_store_query(c->store, "SELECT " COLUMNS " FROM policy_versions ORDER BY id", NULL, 0,
 	                   take_version, arr, err);
 	if (e)
@@ -335,7 +335,7 @@ static sk_err take_text(void *ctx, const sk_row *r, sk_buf *err)
 	snprintf(v->sha, sizeof(v->sha), "%s", sk_row_text(r, 1));
 	const sk_val *t = &r->cols[2];
 	if (sk_buf_add(&v->text, t->p ? t->p : "", t->p ? t->n : 0))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 

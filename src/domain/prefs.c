@@ -1,4 +1,5 @@
 /* prefs: an account's own web UI preferences (see prefs.h). */
+#include "../core/sk_msg.h"
 #include "prefs.h"
 
 #include <stdio.h>

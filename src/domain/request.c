@@ -1,4 +1,5 @@
 /* request: requests and approvals (SPEC C7), routed in the chain of command and audited. */
+#include "../core/sk_msg.h"
 #include "request.h"
 
 #include <inttypes.h>
@@ -305,9 +306,9 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 	for (size_t k = 0; k < N_JSON_COLS; k++)
 		if (!sk_row_is_null(row, json_cols[k].col) &&
 		    !(r->json_text[k] = strdup(sk_row_text(row, json_cols[k].col))))
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!r->kind || !r->status || !r->route || !r->j)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -336,7 +337,7 @@ static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 	              sk_row_is_null(row, 3) ? json_null() : json_string(sk_row_text(row, 3)),
 	              "as_deputy", (int)sk_row_int(row, 4));
 	if (!st || json_array_append_new(steps, st))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -344,7 +345,7 @@ static sk_err add_steps(sk_store *s, req_row *r, sk_buf *err)
 {
 	json_t *steps = json_array();
 	if (!steps)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_val p[] = {SK_VINT(r->id)};
 	sk_err e = sk_store_query(
 	    s,
@@ -596,7 +597,7 @@ static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t ass
 		if (e)
 			return e;
 		if (!*dj)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		/* The structured decision again, for routing (the same inputs decide the same). */
 		const char *dec = jstr(*dj, "decision");
 		memset(d, 0, sizeof(*d));
@@ -747,7 +748,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		return sk_fail_at(err, SK_ERR_INVALID, "details", "details must be a JSON object");
 	json_t *details = json_deep_copy(in->details);
 	if (!details)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	json_t *dj = NULL, *confirmed = NULL;
 	sk_decision_made made;
 	sk_decision_made_init(&made);
@@ -882,7 +883,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	/* Every safeguard the decision lists is confirmed by the requester. */
 	confirmed = json_array();
 	if (!confirmed) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto out;
 	}
 	{
@@ -985,7 +986,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	     *route_s = rest ? sk_json_canonical_str(rest) : NULL;
 	json_decref(rest);
 	if (!details_s || (dj && !decision_s) || !confirmed_s || !route_s) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto strings;
 	}
 	const char *status = approver == SK_ROLE_NONE ? "approved" : "pending";
@@ -1288,7 +1289,7 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 		goto out;
 	}
 	if (!(f = fields ? json_deep_copy(fields) : json_object())) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto out;
 	}
 	if ((e = check_fields(fs, SK_SCHEMA_CREATE, f, "follow-through", err)))
@@ -1323,13 +1324,13 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	json_t *merged = json_is_object(ft) ? json_deep_copy(ft) : json_object();
 	if (!merged || json_object_update(merged, f)) {
 		json_decref(merged);
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto out;
 	}
 	char *ft_s = sk_json_canonical_str(merged);
 	json_decref(merged);
 	if (!ft_s) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto out;
 	}
 	before = json_incref(r.j);
@@ -1453,7 +1454,7 @@ static sk_err list_one(void *ctx, const sk_row *row, sk_buf *err)
 	struct list_ctx *l = ctx;
 	json_t *j = row_json(row, l->today, NULL);
 	if (!j || json_array_append_new(l->arr, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -1511,7 +1512,7 @@ static sk_err run_box(sk_ctx *c, const sk_request_filter *f, sk_buf *sql, sk_val
 	sk_buf_adds(sql, " ORDER BY r.id DESC LIMIT ?");
 	p[np++] = SK_VINT(limit);
 	if (!sql->data)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return sk_store_query(c->store, sql->data, p, np, list_one, l, err);
 }
 
@@ -1533,7 +1534,7 @@ static sk_err merge_newest_first(json_t *arr, size_t limit, sk_buf *err)
 	size_t n = json_array_size(arr);
 	struct listed *v = calloc(n, sizeof(struct listed));
 	if (!v)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	for (size_t i = 0; i < n; i++) {
 		v[i].j = json_incref(json_array_get(arr, i));
 		v[i].id = json_integer_value(json_object_get(v[i].j, "id"));
@@ -1576,7 +1577,7 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 	int64_t limit = f->limit > 0 ? (f->limit > LIST_MAX ? LIST_MAX : f->limit) : LIST_DEFAULT;
 	struct list_ctx l = {.arr = json_array()};
 	if (!l.arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	today_jst(l.today);
 	sk_buf sql = SK_BUF_INIT(1u << 16);
 	sk_val p[16];
@@ -1636,7 +1637,7 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 				/* The units, then room for the filters run_box adds. */
 				sk_val *up = calloc(sc->n + 8, sizeof(sk_val));
 				if (!up) {
-					e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+					e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 				} else {
 					size_t nu = 0;
 					for (size_t i = 0; i < sc->n; i++)

@@ -360,7 +360,7 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 	                      r ? r->title_ja : "", "unit", (json_int_t)sk_row_int(row, 3),
 	                      "unit_code", sk_row_text(row, 4), "granted_at", at);
 	if (!j || json_array_append_new(arr, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -384,7 +384,7 @@ sk_err sk_role_list(sk_ctx *c, const char *login, const char *role, const char *
 		return e;
 	json_t *arr = json_array();
 	if (!arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	struct list_ctx l = {c, arr};
 	/* A NULL filter matches everything: "? IS NULL OR column = ?". */
 	sk_val p[] = {login ? SK_VINT(uid) : SK_VNULL,  login ? SK_VINT(uid) : SK_VNULL,

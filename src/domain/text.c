@@ -1,4 +1,5 @@
 /* text: shared checks for names and identifiers. */
+#include "../core/sk_msg.h"
 #include "text.h"
 
 #include "../core/sk_utf8.h"

@@ -1,4 +1,5 @@
 /* user: accounts and their changes. */
+#include "../core/sk_msg.h"
 #include "user.h"
 
 #include <sodium.h>
@@ -425,7 +426,7 @@ static sk_err role_row(void *ctx, const sk_row *row, sk_buf *err)
 	                      r ? r->title_ja : "", "unit", (json_int_t)sk_row_int(row, 1),
 	                      "unit_code", sk_row_text(row, 2));
 	if (!j || json_array_append_new(arr, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -438,7 +439,7 @@ static sk_err full_json(sk_store *s, const struct urow *u, json_t **out, sk_buf 
 	    json_object_set(j, "roles", roles)) {
 		json_decref(j);
 		json_decref(roles);
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	sk_val p[] = {SK_VINT(u->id)};
 	sk_err e = sk_store_query(s,
@@ -491,7 +492,7 @@ static sk_err collect_row(void *ctx, const sk_row *row, sk_buf *err)
 		size_t cap = c->cap ? 2 * c->cap : 16;
 		struct urow *r = realloc(c->rows, cap * sizeof(*r));
 		if (!r)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		c->rows = r;
 		c->cap = cap;
 	}
@@ -525,14 +526,14 @@ sk_err sk_user_list(sk_ctx *c, const char *unit, const char *role, json_t **out,
 	                   p, 4, collect_row, &rows, err);
 	json_t *arr = e ? NULL : json_array();
 	if (!e && !arr)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	for (size_t i = 0; !e && i < rows.n; i++) {
 		json_t *j = NULL;
 		if (!sk_authz_can(c, SK_CAP_USER_READ, rows.rows[i].unit_id))
 			continue;
 		e = full_json(s, &rows.rows[i], &j, err);
 		if (!e && json_array_append_new(arr, j))
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	free(rows.rows);
 	if (e) {
@@ -569,7 +570,7 @@ sk_err sk_user_unused(sk_ctx *c, int days, json_t **out, sk_buf *err)
 		if ((e = sk_org_get(c->store, code, &ou, err)))
 			break;
 		if (sk_authz_can(c, SK_CAP_USER_READ, ou.id) && json_array_append(arr, u)) {
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			break;
 		}
 	}

@@ -5,6 +5,7 @@
  * every field is NUL-terminated in one scratch buffer per record so that the
  * callback can treat them as C strings.
  */
+#include "../core/sk_msg.h"
 #include "csv.h"
 
 #include "../core/sk_utf8.h"
@@ -182,13 +183,13 @@ static sk_err read_quoted(struct parser *ps, size_t col, sk_buf *err)
 		if (ps->scratch.len - start + chunk > ps->lim->max_field_bytes)
 			return field_too_big(ps, col, err);
 		if (sk_buf_add(&ps->scratch, c, chunk))
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		ps->pos += chunk + 1;
 		if (ps->pos < ps->n && ps->p[ps->pos] == '"') {
 			if (ps->scratch.len - start + 1 > ps->lim->max_field_bytes)
 				return field_too_big(ps, col, err);
 			if (sk_buf_addc(&ps->scratch, '"'))
-				return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			ps->pos++;
 			continue;
 		}
@@ -236,7 +237,7 @@ static sk_err read_plain(struct parser *ps, size_t col, sk_buf *err)
 	if (i - ps->pos > ps->lim->max_field_bytes)
 		return field_too_big(ps, col, err);
 	if (sk_buf_add(&ps->scratch, p + ps->pos, i - ps->pos))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	ps->pos = i;
 	return SK_OK;
 }
@@ -270,7 +271,7 @@ static sk_err parse_all(struct parser *ps, sk_csv_record_fn fn, void *ctx, sk_bu
 				return e;
 			ps->len[nf] = ps->scratch.len - ps->off[nf];
 			if (sk_buf_addc(&ps->scratch, '\0'))
-				return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			nf++;
 			if (ps->pos < ps->n && p[ps->pos] == ',') {
 				ps->pos++;
@@ -304,7 +305,7 @@ sk_err sk_csv_parse(const char *p, size_t n, const sk_csv_limits *lim, sk_csv_re
 	ps.len = calloc(lim->max_fields, sizeof(*ps.len));
 	ps.fields = calloc(lim->max_fields, sizeof(*ps.fields));
 	sk_err e = (ps.off && ps.len && ps.fields) ? parse_all(&ps, fn, ctx, err)
-	                                           : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	                                           : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	free(ps.off);
 	free(ps.len);
 	free(ps.fields);
@@ -338,7 +339,7 @@ sk_err sk_csv_writer_new(FILE *f, sk_csv_encoding enc, sk_csv_writer **out, sk_b
 	*out = NULL;
 	sk_csv_writer *w = calloc(1, sizeof(*w));
 	if (!w)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	w->f = f;
 	w->enc = enc;
 	w->cd = NO_ICONV;
@@ -377,7 +378,7 @@ static sk_err to_cp932(sk_csv_writer *w, sk_buf *err)
 {
 	sk_buf_reset(&w->conv);
 	if (sk_buf_grow(&w->conv, 2 * w->rec.len + 8))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	char *in = w->rec.data, *o = w->conv.data;
 	size_t inleft = w->rec.len, oleft = w->conv.cap - 1;
 	iconv(w->cd, NULL, NULL, NULL, NULL);

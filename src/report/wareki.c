@@ -6,6 +6,7 @@
  * separator to '.', spaces dropped), so one small grammar covers all the
  * spellings: [ERA] YEAR SEP MONTH SEP DAY [d].
  */
+#include "../core/sk_msg.h"
 #include "wareki.h"
 
 #include "../core/sk_utf8.h"

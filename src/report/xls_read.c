@@ -2,6 +2,7 @@
  * xls_read: the first worksheet of an .xls workbook as records of text (libfreexl). See
  * xls_read.h.
  */
+#include "../core/sk_msg.h"
 #include "xls_read.h"
 
 #include <errno.h>
@@ -81,7 +82,7 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 		free(cells);
 		free(fields);
 		freexl_close(h);
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	for (unsigned r = 0; !e && r < rows; r++) {
 		size_t last = 0;
@@ -143,7 +144,7 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 				e = sk_fail(err, SK_ERR_TOO_BIG,
 				            "the workbook has more than %zu cells", lim->max_cells);
 			else if (!(owned[c] = strdup(text)))
-				e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			else {
 				fields[c] = (sk_csv_field){owned[c], tl};
 				last = (size_t)c + 1;

@@ -1,4 +1,5 @@
 /* xlsx: ledger-style Excel sheets over libxlsxwriter (see xlsx.h). */
+#include "../core/sk_msg.h"
 #include "xlsx.h"
 
 #include <stdbool.h>
@@ -33,7 +34,7 @@ sk_err sk_xlsx_open(const char *path, const char *sheet, sk_xlsx **out, sk_buf *
 	*out = NULL;
 	sk_xlsx *x = calloc(1, sizeof(*x));
 	if (!x)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	lxw_workbook_options opt = {
 	    .constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
 	x->wb = workbook_new_opt(path, &opt);

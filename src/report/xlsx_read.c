@@ -2,6 +2,7 @@
  * xlsx_read: a worksheet of an .xlsx workbook as records of text (libzip for the archive,
  * expat for the XML parts). See xlsx_read.h for the limits and why.
  */
+#include "../core/sk_msg.h"
 #include "xlsx_read.h"
 
 #include <expat.h>
@@ -44,7 +45,7 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 	char *buf = malloc(cap + 1);
 	if (!buf) {
 		zip_fclose(f);
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	sk_err e = SK_OK;
 	while (!e) {
@@ -63,7 +64,7 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 				ncap = cap + 1;
 			char *nb = realloc(buf, ncap + 1);
 			if (!nb) {
-				e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 				break;
 			}
 			buf = nb;
@@ -140,7 +141,7 @@ static sk_err parse_xml(struct xml *x, const char *part, const char *data, size_
 {
 	x->p = XML_ParserCreate("UTF-8");
 	if (!x->p)
-		return sk_fail(x->err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(x->err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	XML_SetUserData(x->p, ud);
 	XML_SetElementHandler(x->p, start, end);
 	if (text)
@@ -257,14 +258,14 @@ static void ss_end(void *ud, const XML_Char *name)
 			size_t cap = st->cap ? st->cap * 2 : 1024;
 			char **ns = realloc(st->s, cap * sizeof(*ns));
 			if (!ns) {
-				stop(&st->x, sk_fail(st->x.err, SK_ERR_NOMEM, "out of memory"));
+				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 				return;
 			}
 			st->s = ns;
 			st->cap = cap;
 		}
 		if (!(st->s[st->n] = strdup(st->cur.len ? st->cur.data : ""))) {
-			stop(&st->x, sk_fail(st->x.err, SK_ERR_NOMEM, "out of memory"));
+			stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 			return;
 		}
 		st->n++;
@@ -284,7 +285,7 @@ static void ss_text(void *ud, const XML_Char *s, int len)
 		return;
 	}
 	if (sk_buf_add(&st->cur, s, (size_t)len))
-		stop(&st->x, sk_fail(st->x.err, SK_ERR_NOMEM, "out of memory"));
+		stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 }
 
 /* --- styles.xml: which cell styles show a number as a date --- */
@@ -354,7 +355,7 @@ static void st_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			}
 			unsigned char *nd = realloc(st->is_date, cap);
 			if (!nd) {
-				stop(&st->x, sk_fail(st->x.err, SK_ERR_NOMEM, "out of memory"));
+				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 				return;
 			}
 			st->is_date = nd;
@@ -541,7 +542,7 @@ static void cell_end(struct sheet *sh)
 	}
 	size_t off = sh->text.len;
 	if (sk_buf_add(&sh->text, text, tl + 1)) {
-		stop(&sh->x, sk_fail(sh->x.err, SK_ERR_NOMEM, "out of memory"));
+		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 		return;
 	}
 	sh->col_off[sh->col - 1] = off + 1;
@@ -580,7 +581,7 @@ static void sh_text(void *ud, const XML_Char *s, int len)
 		return;
 	}
 	if (sk_buf_add(&sh->val, s, (size_t)len))
-		stop(&sh->x, sk_fail(sh->x.err, SK_ERR_NOMEM, "out of memory"));
+		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 }
 
 sk_err sk_xlsx_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_csv_record_fn fn,
@@ -658,7 +659,7 @@ sk_err sk_xlsx_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_
 		sh.fields = calloc(lim->max_columns, sizeof(*sh.fields));
 		e = sh.col_off && sh.fields
 		        ? parse_xml(&sh.x, sheet, data, len, &sh, sh_start, sh_end, sh_text)
-		        : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		        : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	free(data);
 	free(sh.col_off);
