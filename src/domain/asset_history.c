@@ -22,8 +22,10 @@ static sk_err take_entry(void *ctx, const sk_row *row, sk_buf *err)
 		                  &after, err);
 	if (e) {
 		json_decref(before);
-		return sk_fail(err, SK_ERR_CORRUPT, "audit entry %lld holds malformed JSON",
-		               (long long)sk_row_int(row, 0));
+		char why[64];
+		snprintf(why, sizeof(why), "audit entry %lld holds malformed JSON",
+		         (long long)sk_row_int(row, 0));
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT, why);
 	}
 	json_t *j = json_pack("{sI ss ss ss ss so so}", "seq", (json_int_t)sk_row_int(row, 0), "at",
 	                      sk_row_text(row, 1), "actor", sk_row_text(row, 2), "address",

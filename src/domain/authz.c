@@ -97,8 +97,8 @@ sk_err sk_authz_require_held(const sk_authz_principal *p, int cap, sk_buf *err)
 	if (p && cap >= 0 && cap < SK_CAP__COUNT && ((p->caps >> cap) & 1u))
 		return SK_OK;
 	if (cap < 0)
-		return sk_fail(err, SK_ERR_DENIED, "this needs an account holding a role");
-	return sk_fail(err, SK_ERR_DENIED, "this needs the capability %s",
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_NO_ROLE);
+	return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_NO_CAP,
 	               sk_cap_name((sk_cap)cap));
 }
 
@@ -145,13 +145,11 @@ sk_err sk_authz_require_cap(sk_ctx *c, sk_cap cap, int64_t unit, sk_buf *err)
 	if ((unsigned)cap < SK_CAP__COUNT && ((sk_authz_caps_at(sc, unit) >> cap) & 1u))
 		return SK_OK;
 	if (!unit)
-		return sk_fail(err, SK_ERR_DENIED, "'%s' may not do this (needs the capability %s)",
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_USER_NO_CAP,
 		               c->actor->login, sk_cap_name(cap));
 	sk_org_unit u = {0};
 	(void)sk_org_get_id(c->store, unit, &u, NULL);
-	return sk_fail(err, SK_ERR_DENIED,
-	               "'%s' may not do this at unit '%s' (needs the capability %s there)",
-	               c->actor->login, u.code[0] ? u.code : "?", sk_cap_name(cap));
+	return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_USER_NO_CAP_AT, c->actor->login, u.code[0] ? u.code : "?", sk_cap_name(cap));
 }
 
 sk_err sk_authz_require_cap_of(sk_store *s, const sk_actor *actor, sk_cap cap, int64_t unit,
@@ -174,8 +172,7 @@ static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 	snprintf(u.code, sizeof(u.code), "%s", sk_row_text(row, 1));
 	snprintf(u.name, sizeof(u.name), "%s", sk_row_text(row, 2));
 	if (sk_org_kind_parse(sk_row_text(row, 3), &u.kind, NULL))
-		return sk_fail(err, SK_ERR_CORRUPT, "unit %lld has an unknown kind",
-		               (long long)u.id);
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT, "a unit has an unknown kind");
 	u.parent_id = sk_row_int(row, 4);
 	u.created_at = sk_row_int(row, 5);
 	json_t *j = sk_org_json(&u);

@@ -54,8 +54,9 @@ static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 	sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_decide_input_parse(f->pol, kv, sizeof(kv) / sizeof(kv[0]), f->in, &why);
 	if (e)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the asset does not fit the profile: %s",
-		            why.data ? why.data : "");
+		e = sk_fail_wrap(&why, SK_ERR_CONFLICT, NULL, NULL, SK_M_DECISION_ASSET_UNFIT);
+	if (e)
+		sk_fail_texts(err, e, why.field, why.data, why.ja);
 	sk_buf_free(&why);
 	f->updated_at = a->updated_at;
 	return e;
@@ -153,7 +154,7 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	const sk_policy *pol = NULL;
 	sk_err e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the database records no policy profile");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_PROFILE_NONE);
 	if (e)
 		return e;
 	sk_decide_input in;
@@ -173,11 +174,11 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 		}
 	sk_decision d;
 	if ((e = sk_policy_decide(pol, &in, &d)))
-		return sk_fail(err, e, "the decision input is out of range for the profile");
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_DECISION_OUT_OF_RANGE);
 	if ((e = sk_decision_to_json(&d, &m->answer)) ||
 	    (e = render_image(act, in.actor_role, f.updated_at, &d, sk_policy_stored_version(pol),
 	                      &m->image)))
-		return sk_fail(err, e, "the decision does not fit the answer");
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_DECISION_TOO_BIG);
 	return SK_OK;
 }
 
@@ -214,7 +215,7 @@ sk_err sk_decision_for_asset(sk_ctx *c, uint32_t roles, int64_t id, const char *
 	if (!e)
 		e = sk_decision_record(c, &m, err);
 	if (!e && (e = sk_buf_add(out, m.answer.data, m.answer.len)))
-		e = sk_fail(err, e, "the decision does not fit the answer");
+		e = sk_fail_msg(err, e, NULL, NULL, SK_M_DECISION_TOO_BIG);
 	sk_decision_made_free(&m);
 	return e;
 }

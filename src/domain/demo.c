@@ -61,9 +61,9 @@ static sk_err add_asset(sk_ctx *c, const struct sk_demo_city *city, const struct
 	if (e && e != SK_ERR_STORE && e != SK_ERR_NOMEM) {
 		/* The tables are ours: a refusal here is a bug in them, so say which entry. */
 		char why[512];
-		snprintf(why, sizeof(why), "%s%s%s", err->field ? err->field : "",
-		         err->field ? ": " : "", err->data);
-		return sk_fail(err, SK_ERR_INTERNAL, "demo asset '%s': %s", a->name, why);
+		snprintf(why, sizeof(why), "demo asset '%s': %s%s%s", a->name,
+		         err->field ? err->field : "", err->field ? ": " : "", err->data);
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL, why);
 	}
 	return e;
 }
@@ -154,8 +154,7 @@ sk_err sk_demo_lookup(const char *profile, sk_buf *err)
 		used += (size_t)w;
 	}
 	sk_err e =
-	    sk_fail(err, SK_ERR_INVALID, "there is no demo city for profile '%.64s' (expected %s)",
-	            profile, list);
+	    sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_DEMO_NO_CITY, profile, list);
 	err->field = "profile";
 	return e;
 }
@@ -237,7 +236,7 @@ sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err)
 	if (!e)
 		e = sk_store_meta_get(s, "policy.profile", &profile, err);
 	if (e == SK_ERR_NOT_FOUND)
-		e = sk_fail(err, SK_ERR_CORRUPT, "the installation records no profile");
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_DEMO_NO_PROFILE);
 	sk_err de = e ? SK_OK : sk_store_meta_get(s, "demo.created_at", &demo, err);
 	if (!e && de && de != SK_ERR_NOT_FOUND)
 		e = de;
