@@ -162,7 +162,7 @@ sk_err sk_org_check(sk_ctx *c, json_t **out, sk_buf *err)
 	if (!e)
 		e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the database records no policy profile");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_PROFILE_NONE);
 	if (e)
 		return e;
 	struct members m = {0};

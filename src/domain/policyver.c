@@ -255,7 +255,7 @@ sk_err sk_policyver_store_initial(sk_ctx *c, const char *source, const char *tex
 {
 	*id_out = 0;
 	if (!c->actor->superuser)
-		return sk_fail(err, SK_ERR_DENIED, "only the CLI operator creates an installation");
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INSTALL_OPERATOR_ONLY);
 	sk_policy *p = NULL;
 	sk_err e = check_text(source, text, len, &p, err);
 	if (e)
