@@ -128,7 +128,7 @@ static sk_err day_start(const char *field, const char *day, int add_days, int64_
 {
 	sk_date d;
 	if (sk_wareki_parse(day, strlen(day), &d, NULL))
-		return sk_fail_msg(err, SK_ERR_INVALID, field, NULL, SK_M_LEDGER_DATE_BAD, day);
+		return sk_fail_msg(err, SK_ERR_INVALID, field, strcmp(field, "until") == 0 ? "終了日" : "開始日", SK_M_LEDGER_DATE_BAD, day);
 	*out = sk_clock_local_day_start(d.y, d.m, d.d) + (int64_t)add_days * 86400;
 	return SK_OK;
 }
