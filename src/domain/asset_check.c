@@ -342,5 +342,5 @@ sk_err asset_name_field(sk_err e, sk_asset_field f, sk_buf *err)
 {
 	if (!err || e == SK_ERR_STORE || e == SK_ERR_NOMEM)
 		return e;
-	return sk_fail_wrap(err, e, af(f)->key, af(f)->ja, SK_M_ASSET_FIELD_BAD);
+	return sk_fail_wrap(err, e, af(f)->key, af(f)->ja, SK_M_ASSET_FIELD_BAD, af(f)->ja);
 }
