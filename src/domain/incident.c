@@ -46,7 +46,8 @@ static const char *field_title(const char *key)
 		if (f)
 			return f->ja;
 	}
-	return NULL;
+	/* a list's filters, which no body declares */
+	return strcmp(key, "status") == 0 ? "状態" : strcmp(key, "kind") == 0 ? "種類" : NULL;
 }
 
 /* Names the field a failure is about: its key, which the doors show beside the message. */
