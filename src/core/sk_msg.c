@@ -301,8 +301,7 @@ static char *with_field(const char *fmt, const char *field, const char *inner)
 }
 
 /* Appends fmt (its "{f}" and "{m}" filled first) with ap to out. */
-static sk_err render(sk_buf *out, const char *fmt, const char *field, const char *inner,
-                     va_list ap)
+static sk_err render(sk_buf *out, const char *fmt, const char *field, const char *inner, va_list ap)
 {
 	char *f = with_field(fmt, field, inner);
 	if (!f)

@@ -1,5 +1,4 @@
 /* actor: the CLI operator. */
-#include "../core/sk_msg.h"
 #include "actor.h"
 
 #include <pwd.h>

@@ -3,7 +3,6 @@
  * record of a read) with their audit entries; asset.h is the register's interface and
  * asset_int.h what its files share.
  */
-#include "../core/sk_msg.h"
 #include "asset.h"
 
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../report/wareki.h"
 #include "asset_int.h"
 
@@ -231,7 +231,7 @@ sk_err sk_asset_add(sk_ctx *c, const sk_asset_input *in, int64_t *id_out, sk_buf
 		goto out;
 	if (!ok) {
 		e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_ASSET_NO_RIGHT_ADD,
-		            in->v[SK_AF_UNIT]);
+		                in->v[SK_AF_UNIT]);
 		goto out;
 	}
 	if ((e = sk_store_begin(s, err)))
@@ -346,7 +346,7 @@ sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *
 		goto done;
 	if (before.disposed) {
 		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ASSET_DISPOSED_NO_CHANGE,
-		            (long long)id);
+		                (long long)id);
 		goto done;
 	}
 	sk_asset_input merged = before.as_input;
@@ -364,7 +364,7 @@ sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *
 		goto done;
 	if (!ok) {
 		e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_ASSET_NO_RIGHT_MOVE,
-		            ch->v[SK_AF_UNIT]);
+		                ch->v[SK_AF_UNIT]);
 		goto done;
 	}
 	if ((e = asset_number_free(&cx, n.number, id, err)))
@@ -413,8 +413,8 @@ sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *opera
 	sk_date_format_iso(asset_today_jst(), today);
 	const sk_field *on_f = sk_schema_field(&sk_schema_asset_dispose, "on");
 	if ((on_f->flags & SK_FF_PAST) && strcmp(date, today) > 0) /* ISO dates order as text */
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_DISPOSAL_FUTURE, date,
-		                   today);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_DISPOSAL_FUTURE,
+		                   date, today);
 	const sk_field *op_f = sk_schema_field(&sk_schema_asset_dispose, "operator");
 	const sk_field *rec_f = sk_schema_field(&sk_schema_asset_dispose, "record");
 	if (!operator_name || asset_check_text(operator_name, true, op_f->max, false, err))
@@ -497,8 +497,8 @@ sk_err sk_asset_remove(sk_ctx *c, int64_t id, const char *reason, sk_buf *err)
 	                            p, 2, &uses, err)))
 		goto done;
 	if (uses) {
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ASSET_REMOVE_IN_USE, (long long)id,
-		                (long long)uses);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ASSET_REMOVE_IN_USE,
+		                (long long)id, (long long)uses);
 		goto done;
 	}
 	sk_val q[] = {SK_VINT(id)};

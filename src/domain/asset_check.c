@@ -183,9 +183,9 @@ static sk_err report_bad(actx *cx, sk_asset_field f, sk_err e, sk_asset_field *b
 
 #define BAD(f, ...)                                                                                \
 	do {                                                                                       \
-		if ((e = report_bad(cx, f,                                                \
-		                    sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, __VA_ARGS__), bad, &nbad,  \
-		                    err)))                                                         \
+		if ((e = report_bad(cx, f,                                                         \
+		                    sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, __VA_ARGS__),     \
+		                    bad, &nbad, err)))                                             \
 			return e;                                                                  \
 	} while (0)
 #define CHECK(f, call)                                                                             \
@@ -219,8 +219,7 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	o->name = V(SK_AF_NAME);
 	o->quantity = *V(SK_AF_QUANTITY) ? parse_count(V(SK_AF_QUANTITY), 0, 1000000000) : 1;
 	if (o->quantity < 0)
-		BAD(SK_AF_QUANTITY, SK_M_ASSET_QUANTITY_BAD,
-		    V(SK_AF_QUANTITY));
+		BAD(SK_AF_QUANTITY, SK_M_ASSET_QUANTITY_BAD, V(SK_AF_QUANTITY));
 	static const sk_asset_field plain[] = {SK_AF_LOCATION, SK_AF_DISPOSAL_METHOD,
 	                                       SK_AF_MANAGER};
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
@@ -279,8 +278,7 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 		*lv[a] = level_parse(sc, a, V(axes[a]));
 		if (!*lv[a] && !missing[axes[a]]) {
 			asset_level_names(sc, a, list, sizeof(list));
-			BAD(axes[a], SK_M_ASSET_LEVEL_BAD, V(axes[a]),
-			    axis_title(sc, a), list);
+			BAD(axes[a], SK_M_ASSET_LEVEL_BAD, V(axes[a]), axis_title(sc, a), list);
 		}
 	}
 	o->zone = find_word(SK_VOCAB_ZONE, V(SK_AF_ZONE));
@@ -292,7 +290,8 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	o->recovery_hours = -1;
 	if (*V(SK_AF_RECOVERY_HOURS) && o->avail) {
 		if (!level_is_top(sc, 2, o->avail))
-			BAD(SK_AF_RECOVERY_HOURS, SK_M_ASSET_RECOVERY_NOT_TOP, axis_title(sc, 2), level_name(sc, 2, level_count(sc, 2) - 1));
+			BAD(SK_AF_RECOVERY_HOURS, SK_M_ASSET_RECOVERY_NOT_TOP, axis_title(sc, 2),
+			    level_name(sc, 2, level_count(sc, 2) - 1));
 		else if ((o->recovery_hours = parse_count(V(SK_AF_RECOVERY_HOURS), 1, 8784)) < 0)
 			BAD(SK_AF_RECOVERY_HOURS, SK_M_ASSET_RECOVERY_BAD, V(SK_AF_RECOVERY_HOURS));
 	}
@@ -309,8 +308,8 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 			sk_date_format_iso(asset_today_jst(), today);
 			if ((af(SK_AF_ACQUIRED_ON)->flags & SK_FF_PAST) &&
 			    strcmp(o->acquired_on, today) > 0)
-				BAD(SK_AF_ACQUIRED_ON, SK_M_ASSET_DATE_FUTURE,
-				    o->acquired_on, today);
+				BAD(SK_AF_ACQUIRED_ON, SK_M_ASSET_DATE_FUTURE, o->acquired_on,
+				    today);
 		}
 	}
 	if (nbad)

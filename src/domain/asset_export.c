@@ -110,7 +110,8 @@ static sk_err record_export(sk_ctx *c, const char *format, const sk_asset_filter
 	    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I}", "format", format, "unit",
 	              f->unit, "type", f->type, "conf", f->conf, "zone", f->zone, "text", f->text,
 	              "status", f->status ? f->status : "active", "limit", (json_int_t)f->limit);
-	sk_err e = after ? sk_store_begin(s, err) : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	sk_err e = after ? sk_store_begin(s, err)
+	                 : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e) {
 		e = asset_audit(&cx, "asset.export", "assets", NULL, after, err);
 		if (e)
@@ -224,9 +225,8 @@ sk_err sk_asset_export_xlsx(sk_ctx *c, const sk_asset_filter *f, const char *pat
 	/* Claim the temporary name first: a bad directory is a clear error before any work. */
 	FILE *probe = fopen(tmp.data, "wx");
 	if (!probe) {
-		sk_err pe =
-		    sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_CREATE, tmp.data,
-		                   strerror(errno));
+		sk_err pe = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_CREATE, tmp.data,
+		                        strerror(errno));
 		sk_buf_free(&tmp);
 		return pe;
 	}

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/sk_msg.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 #include "asset_int.h"
 
 static sk_err take_entry(void *ctx, const sk_row *row, sk_buf *err)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/sk_msg.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../report/csv.h"
 #include "../report/xls_read.h"
 #include "../report/xlsx_read.h"
@@ -286,7 +286,8 @@ static sk_err header(struct import_ctx *ic, const sk_csv_field *fl, size_t n, si
 			continue;
 		}
 		if (f >= 0 && seen[f]) {
-			add_error_msg(ic, line, c + 1, "", SK_M_IMPORT_HEADING_REPEATS, h, af(f)->ja);
+			add_error_msg(ic, line, c + 1, "", SK_M_IMPORT_HEADING_REPEATS, h,
+			              af(f)->ja);
 			ic->row_errors = 0;
 			continue;
 		}
@@ -373,9 +374,10 @@ static sk_err flush(struct import_ctx *ic, sk_buf *err)
 		                     err);
 	}
 	sk_buf tail = SK_BUF_INIT(1u << 16);
-	sk_err e = batch_sql(k, &tail) ? sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM)
-	                               : sk_store_exec(ic->cx->s, tail.data, ic->params,
-	                                               k * INSERT_PARAMS, NULL, err);
+	sk_err e =
+	    batch_sql(k, &tail)
+	        ? sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM)
+	        : sk_store_exec(ic->cx->s, tail.data, ic->params, k * INSERT_PARAMS, NULL, err);
 	sk_buf_free(&tail);
 	return e;
 }
@@ -500,7 +502,8 @@ static sk_err import_record(void *ctx, const sk_csv_field *fl, size_t n, size_t 
 		v = trim(v);
 		if (c >= ic->ncols) {
 			if (*v) {
-				add_error_msg(ic, line, c + 1, "", SK_M_IMPORT_BEYOND_LAST, ic->ncols);
+				add_error_msg(ic, line, c + 1, "", SK_M_IMPORT_BEYOND_LAST,
+				              ic->ncols);
 			}
 			continue;
 		}
@@ -632,7 +635,9 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 	sha256_hex(data, len, res->sha256);
 	bool xls = sk_xls_read_is_workbook(data, len);
 	ic.xlsx = xls || sk_xlsx_read_is_workbook(data, len);
-	sk_err e = (ic.batch && ic.params) ? SK_OK : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	sk_err e = (ic.batch && ic.params)
+	               ? SK_OK
+	               : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e && !ic.xlsx)
 		e = sk_csv_decode_auto(data, len, &enc, &text, &tlen, &owned, err);
 	res->encoding = xls ? "xls" : ic.xlsx ? "xlsx" : sk_csv_encoding_name(enc);

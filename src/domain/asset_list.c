@@ -121,7 +121,8 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 	}
 	if (strcmp(status, "all") != 0) {
 		if (strcmp(status, "active") != 0 && strcmp(status, "disposed") != 0) {
-			e = sk_fail_msg(err, SK_ERR_INVALID, "status", NULL, SK_M_ASSET_STATUS_UNKNOWN, status);
+			e = sk_fail_msg(err, SK_ERR_INVALID, "status", NULL,
+			                SK_M_ASSET_STATUS_UNKNOWN, status);
 			goto out;
 		}
 		sk_buf_adds(&sql, " AND a.status = ?");
@@ -144,7 +145,7 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 		if (!lv) {
 			asset_level_names(&cx.sc, 0, list, sizeof(list));
 			e = sk_fail_msg(err, SK_ERR_INVALID, "conf", NULL, SK_M_ASSET_LEVEL_BAD,
-			            f->conf, axis_title(&cx.sc, 0), list);
+			                f->conf, axis_title(&cx.sc, 0), list);
 			goto out;
 		}
 		sk_buf_adds(&sql, " AND a.conf = ?");
@@ -185,7 +186,8 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 					continue;
 				/* Fail closed: a level left out of the list would be searchable. */
 				if (np + 2 >= sizeof(p) / sizeof(p[0])) {
-					e = sk_fail_msg(err, SK_ERR_UNSUPPORTED, NULL, NULL, SK_M_ASSET_SEARCH_LEVELS);
+					e = sk_fail_msg(err, SK_ERR_UNSUPPORTED, NULL, NULL,
+					                SK_M_ASSET_SEARCH_LEVELS);
 					goto out;
 				}
 				sk_buf_adds(&sql, ", ?");

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/sk_msg.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
 #include "asset_int.h"

@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 
-#include "../core/sk_msg.h"
 #include "asset_int.h"
 
 /*

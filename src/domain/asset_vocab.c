@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/sk_msg.h"
 #include "asset_int.h"
 
 const char *sk_asset_field_key(sk_asset_field f)

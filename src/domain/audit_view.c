@@ -1,11 +1,11 @@
 /* audit_view: pages of the audit log, scoped and with 機密性3 details withheld. */
-#include "../core/sk_msg.h"
 #include "audit_view.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "../audit/read.h"
+#include "../core/sk_msg.h"
 #include "asset.h"
 #include "authz.h"
 

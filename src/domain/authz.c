@@ -1,5 +1,4 @@
 /* authz: the scope query, the capability check, and the units in scope. */
-#include "../core/sk_msg.h"
 #include "authz.h"
 
 #include <stdio.h>
@@ -8,6 +7,8 @@
 
 #include "ctx.h"
 #include "org.h"
+
+#include "../core/sk_msg.h"
 
 struct scope_load {
 	const sk_policy *p;
@@ -99,7 +100,7 @@ sk_err sk_authz_require_held(const sk_authz_principal *p, int cap, sk_buf *err)
 	if (cap < 0)
 		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_NO_ROLE);
 	return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_NO_CAP,
-	               sk_cap_name((sk_cap)cap));
+	                   sk_cap_name((sk_cap)cap));
 }
 
 uint32_t sk_authz_caps_at(const sk_scope *sc, int64_t unit)
@@ -146,10 +147,11 @@ sk_err sk_authz_require_cap(sk_ctx *c, sk_cap cap, int64_t unit, sk_buf *err)
 		return SK_OK;
 	if (!unit)
 		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_USER_NO_CAP,
-		               c->actor->login, sk_cap_name(cap));
+		                   c->actor->login, sk_cap_name(cap));
 	sk_org_unit u = {0};
 	(void)sk_org_get_id(c->store, unit, &u, NULL);
-	return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_USER_NO_CAP_AT, c->actor->login, u.code[0] ? u.code : "?", sk_cap_name(cap));
+	return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_USER_NO_CAP_AT,
+	                   c->actor->login, u.code[0] ? u.code : "?", sk_cap_name(cap));
 }
 
 sk_err sk_authz_require_cap_of(sk_store *s, const sk_actor *actor, sk_cap cap, int64_t unit,
@@ -172,7 +174,8 @@ static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 	snprintf(u.code, sizeof(u.code), "%s", sk_row_text(row, 1));
 	snprintf(u.name, sizeof(u.name), "%s", sk_row_text(row, 2));
 	if (sk_org_kind_parse(sk_row_text(row, 3), &u.kind, NULL))
-		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT, "a unit has an unknown kind");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
+		                   "a unit has an unknown kind");
 	u.parent_id = sk_row_int(row, 4);
 	u.created_at = sk_row_int(row, 5);
 	json_t *j = sk_org_json(&u);

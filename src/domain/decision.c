@@ -1,5 +1,4 @@
 /* decision: SPEC §3 decisions for stored assets, read in scope and audited. */
-#include "../core/sk_msg.h"
 #include "decision.h"
 
 #include <inttypes.h>
@@ -9,6 +8,7 @@
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 #include "asset.h"
 
 void sk_decision_made_init(sk_decision_made *m)

@@ -1,5 +1,4 @@
 /* demo: the sample city's data and how it is created. */
-#include "../core/sk_msg.h"
 #include "demo.h"
 
 #include <stdio.h>
@@ -7,6 +6,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "asset.h"
 #include "ctx.h"
 #include "demo_cities.h"
@@ -153,8 +153,7 @@ sk_err sk_demo_lookup(const char *profile, sk_buf *err)
 			break;
 		used += (size_t)w;
 	}
-	sk_err e =
-	    sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_DEMO_NO_CITY, profile, list);
+	sk_err e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_DEMO_NO_CITY, profile, list);
 	err->field = "profile";
 	return e;
 }

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/sk_msg.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "asset.h"
 #include "ctx.h"
 #include "decision.h"

@@ -7,7 +7,6 @@
  * covers every classification level and zone of the profile. People and
  * places are invented; the titles are the policies' own.
  */
-#include "../core/sk_msg.h"
 #include "demo_cities.h"
 
 #include <string.h>

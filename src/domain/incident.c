@@ -5,7 +5,6 @@
  * organization's (role_assignment), looked for at the incident's unit and
  * then each unit above it, as the seeds' 指示体制 runs.
  */
-#include "../core/sk_msg.h"
 #include "incident.h"
 
 #include <glib.h>
@@ -17,6 +16,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "authz.h"
 #include "notify.h"
 #include "org.h"
@@ -60,7 +60,8 @@ static sk_err check_text(const sk_schema *sc, const char *key, const char *v, bo
 {
 	const sk_field *f = sk_schema_field(sc, key);
 	if (!v || !*v)
-		return required ? fail_field(err, SK_ERR_INVALID, f->key, SK_M_INC_REQUIRED) : SK_OK;
+		return required ? fail_field(err, SK_ERR_INVALID, f->key, SK_M_INC_REQUIRED)
+		                : SK_OK;
 	sk_err e = sk_schema_check_text(f, v, strlen(v), err);
 	if (e && err)
 		err->field = f->key;
@@ -408,7 +409,8 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 	if (e)
 		return e;
 	if (f && f->status && !in_words(statuses, f->status))
-		return fail_field(err, SK_ERR_INVALID, "status", SK_M_INC_STATUS_UNKNOWN, f->status);
+		return fail_field(err, SK_ERR_INVALID, "status", SK_M_INC_STATUS_UNKNOWN,
+		                  f->status);
 	if (f && f->kind && !in_words(kinds, f->kind))
 		return fail_field(err, SK_ERR_INVALID, "kind", SK_M_INC_KIND_UNKNOWN, f->kind);
 	sk_val p[2];
@@ -493,17 +495,21 @@ static sk_err check_report(const sk_incident_report *in, int64_t now, int64_t *f
 		return e;
 	int64_t us;
 	if (sk_clock_parse_us(in->found_at, &us) != SK_OK)
-		return fail_field(err, SK_ERR_INVALID, "found_at", SK_M_INC_FOUND_AT_BAD, in->found_at);
+		return fail_field(err, SK_ERR_INVALID, "found_at", SK_M_INC_FOUND_AT_BAD,
+		                  in->found_at);
 	*found = us / 1000000;
 	if (*found > now)
-		return fail_field(err, SK_ERR_INVALID, "found_at", SK_M_INC_FOUND_AT_FUTURE, in->found_at);
+		return fail_field(err, SK_ERR_INVALID, "found_at", SK_M_INC_FOUND_AT_FUTURE,
+		                  in->found_at);
 	*sev = SK_SEV_HIGH;
 	if (in->severity && sk_severity_parse(in->severity, sev) != SK_OK)
-		return fail_field(err, SK_ERR_INVALID, "severity", SK_M_INC_SEVERITY_UNKNOWN, in->severity);
+		return fail_field(err, SK_ERR_INVALID, "severity", SK_M_INC_SEVERITY_UNKNOWN,
+		                  in->severity);
 	if (in->kind && !in_words(kinds, in->kind))
 		return fail_field(err, SK_ERR_INVALID, "kind", SK_M_INC_KIND_UNKNOWN, in->kind);
 	if (in->n_assets > SK_INCIDENT_ASSETS_MAX)
-		return fail_field(err, SK_ERR_INVALID, "asset_ids", SK_M_INC_TOO_MANY_ASSETS, SK_INCIDENT_ASSETS_MAX);
+		return fail_field(err, SK_ERR_INVALID, "asset_ids", SK_M_INC_TOO_MANY_ASSETS,
+		                  SK_INCIDENT_ASSETS_MAX);
 	return SK_OK;
 }
 
@@ -522,7 +528,8 @@ static sk_err report_unit(sk_ctx *c, const char *ref, int64_t *unit, sk_buf *err
 		sk_val p[] = {SK_VINT(c->actor->user_id)};
 		if ((e = sk_store_query_int(c->store, "SELECT unit_id FROM users WHERE id = ?", p,
 		                            1, unit, err)))
-			return e == SK_ERR_NOT_FOUND ? sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INC_NO_ACCOUNT)
+			return e == SK_ERR_NOT_FOUND ? sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+			                                           SK_M_INC_NO_ACCOUNT)
 			                             : e;
 	}
 	return sk_authz_require_cap(c, SK_CAP_INCIDENT_REPORT, *unit, err);
@@ -539,10 +546,13 @@ static sk_err check_assets(sk_ctx *c, const sk_incident_report *in, sk_buf *err)
 		if (e && e != SK_ERR_NOT_FOUND)
 			return e;
 		if (e || !sk_authz_can(c, SK_CAP_ASSET_READ, unit))
-			return fail_field(err, SK_ERR_INVALID, "asset_ids", SK_M_INC_ASSET_NONE, (long long)in->asset_ids[i]);
+			return fail_field(err, SK_ERR_INVALID, "asset_ids", SK_M_INC_ASSET_NONE,
+			                  (long long)in->asset_ids[i]);
 		for (size_t j = 0; j < i; j++)
 			if (in->asset_ids[j] == in->asset_ids[i])
-				return fail_field(err, SK_ERR_INVALID, "asset_ids", SK_M_INC_ASSET_TWICE, (long long)in->asset_ids[i]);
+				return fail_field(err, SK_ERR_INVALID, "asset_ids",
+				                  SK_M_INC_ASSET_TWICE,
+				                  (long long)in->asset_ids[i]);
 	}
 	return SK_OK;
 }
@@ -564,7 +574,8 @@ sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *
 	if ((e = route_from(c, rt, 0, line, n, &step, &to, &skipped, err)))
 		goto out;
 	if (step < 0) {
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_UNROUTABLE, sk_role_name(rt->steps[0].role));
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_UNROUTABLE,
+		                sk_role_name(rt->steps[0].role));
 		goto out;
 	}
 	int first_hours = rt->steps[0].due_hours[sev];
@@ -643,7 +654,8 @@ static sk_err begin_change(sk_ctx *c, int64_t id, bool need_handle, sk_msg_id wh
 		else if (need_handle && !handle)
 			e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, what, (long long)id);
 		else if (x->closed)
-			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_CLOSED, (long long)id);
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_CLOSED,
+			                (long long)id);
 	}
 	if (!e)
 		e = complete(c, x, false, err);
@@ -679,7 +691,11 @@ sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 	if (!(e = policy_route(c, &rt, err)) && !(e = sk_org_line(c->store, x.unit, line, &n, err)))
 		e = route_from(c, rt, (int)x.step + 1, line, n, &step, &to, &skipped, err);
 	if (!e && step < 0)
-		e = skipped.len ? sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_TOP_SKIPPED, (long long)id, x.role, skipped.data) : sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_TOP, (long long)id, x.role);
+		e = skipped.len
+		        ? sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_TOP_SKIPPED,
+		                      (long long)id, x.role, skipped.data)
+		        : sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_TOP, (long long)id,
+		                      x.role);
 	if (!e) {
 		sk_val p[] = {SK_VINT(step),
 		              sk_vtext(sk_role_name(rt->steps[step].role)),
@@ -799,13 +815,13 @@ sk_err sk_incident_close(sk_ctx *c, int64_t id, const char *comment, sk_buf *err
 		if (!e && !holds) {
 			const char *title = pol ? sk_policy_role_title(pol, rt->closer) : NULL;
 			char who[160];
-			snprintf(who, sizeof(who), title ? "%s (%s)" : "%s", sk_role_name(rt->closer),
-			         title ? title : "");
+			snprintf(who, sizeof(who), title ? "%s (%s)" : "%s",
+			         sk_role_name(rt->closer), title ? title : "");
 			e = rt->n_close_citations
-			        ? sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INC_CLOSE_ONLY, who,
-			                      rt->close_citations[0])
-			        : sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INC_CLOSE_ONLY_DEFAULT,
-			                      who);
+			        ? sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INC_CLOSE_ONLY,
+			                      who, rt->close_citations[0])
+			        : sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+			                      SK_M_INC_CLOSE_ONLY_DEFAULT, who);
 		}
 	}
 	int64_t now = sk_clock_now();
@@ -845,7 +861,8 @@ sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *m
 	    (e = check_text(sc, "media_type", media_type, false, err)))
 		return e;
 	if (len > SK_INCIDENT_ATTACH_MAX)
-		return fail_field(err, SK_ERR_TOO_BIG, "content", SK_M_INC_ATTACH_TOO_BIG, len, SK_INCIDENT_ATTACH_MAX);
+		return fail_field(err, SK_ERR_TOO_BIG, "content", SK_M_INC_ATTACH_TOO_BIG, len,
+		                  SK_INCIDENT_ATTACH_MAX);
 	if (len == 0)
 		return fail_field(err, SK_ERR_INVALID, "content", SK_M_INC_ATTACH_EMPTY);
 	inc_row x;
@@ -919,7 +936,8 @@ sk_err sk_incident_attachment_get(sk_ctx *c, int64_t att_id, json_t **out, sk_bu
 	sk_err e = sk_store_query_int(
 	    c->store, "SELECT incident_id FROM incident_attachments WHERE id = ?", q, 1, &id, err);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NO_ATTACHMENT, (long long)att_id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NO_ATTACHMENT,
+		                   (long long)att_id);
 	if (e)
 		return e;
 	inc_row x;
@@ -930,7 +948,8 @@ sk_err sk_incident_attachment_get(sk_ctx *c, int64_t att_id, json_t **out, sk_bu
 	if (e)
 		return e;
 	if (!see) /* the same answer as for no attachment at all */
-		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NO_ATTACHMENT, (long long)att_id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NO_ATTACHMENT,
+		                   (long long)att_id);
 	json_t *box = json_pack("{s:[]}", "list");
 	if (!box)
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
@@ -940,7 +959,8 @@ sk_err sk_incident_attachment_get(sk_ctx *c, int64_t att_id, json_t **out, sk_bu
 	                   q, 1, take_content, box, err);
 	json_t *one = json_array_get(json_object_get(box, "list"), 0);
 	if (!e && !one)
-		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NO_ATTACHMENT, (long long)att_id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NO_ATTACHMENT,
+		                (long long)att_id);
 	if (!e) {
 		json_object_set(one, "content", json_object_get(box, "content"));
 		json_object_set_new(one, "incident_id", json_integer(id));

@@ -1,5 +1,4 @@
 /* install: `sekisho init` as a domain operation. */
-#include "../core/sk_msg.h"
 #include "install.h"
 
 #include <errno.h>
@@ -15,6 +14,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../policy/policy.h"
 #include "org.h"
 #include "policyver.h"
@@ -29,12 +29,14 @@ sk_err sk_install_lock_file(const char *path, sk_install_lock *l, sk_buf *err)
 	for (int tries = 0; tries < 100; tries++) {
 		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0)
-			return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_INSTALL_OPEN, path, strerror(errno));
+			return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_INSTALL_OPEN, path,
+			                   strerror(errno));
 		struct stat held, named;
 		if (flock(fd, LOCK_EX) != 0 || fstat(fd, &held) != 0) {
 			int saved = errno;
 			close(fd);
-			return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_INSTALL_LOCK, path, strerror(saved));
+			return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_INSTALL_LOCK, path,
+			                   strerror(saved));
 		}
 		if (stat(path, &named) == 0 && named.st_dev == held.st_dev &&
 		    named.st_ino == held.st_ino) {
@@ -97,13 +99,15 @@ static sk_err resolve_profile(const sk_install_opts *o, char *stored, size_t n,
 	sk_buf diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_policy_open(o->profile, &p, &diag);
 	if (e == SK_ERR_NOT_FOUND) {
-		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_PROFILE_UNKNOWN, o->profile);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_PROFILE_UNKNOWN,
+		                o->profile);
 	} else if (e) {
 		/* The first diagnostic line says where the profile is broken. */
 		char *nl = strchr(diag.data, '\n');
 		if (nl)
 			*nl = '\0';
-		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_PROFILE_INVALID, o->profile, diag.data);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_PROFILE_INVALID,
+		                o->profile, diag.data);
 	}
 	sk_buf_free(&diag);
 	if (e)
@@ -112,7 +116,8 @@ static sk_err resolve_profile(const sk_install_opts *o, char *stored, size_t n,
 	if (builtin(o->profile)) {
 		snprintf(stored, n, "%s", o->profile);
 	} else if (!realpath(o->profile, real) || strlen(real) >= n) {
-		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_PROFILE_PATH, o->profile);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_PROFILE_PATH,
+		                o->profile);
 	} else {
 		snprintf(stored, n, "%s", real);
 	}
@@ -135,7 +140,8 @@ static sk_err init_in_txn(sk_ctx *c, const sk_install_opts *o, const char *profi
 	if (e)
 		return e;
 	if (exists)
-		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INSTALL_EXISTS_AT, s->url ? s->url : "the database");
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INSTALL_EXISTS_AT,
+		                   s->url ? s->url : "the database");
 	/*
 	 * A plain INSERT, not an upsert: of two inits racing on one database the
 	 * second waits on this key and then fails here, so there is one root.

@@ -3,7 +3,6 @@
  * exported as CSV or .xlsx through one code path: the rows are read once
  * (ledger_read), then rendered by whichever writer the format asks for.
  */
-#include "../core/sk_msg.h"
 #include "ledger.h"
 
 #include <errno.h>
@@ -16,6 +15,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../report/wareki.h"
 #include "../report/xlsx.h"
 #include "asset.h"
@@ -128,7 +128,9 @@ static sk_err day_start(const char *field, const char *day, int add_days, int64_
 {
 	sk_date d;
 	if (sk_wareki_parse(day, strlen(day), &d, NULL))
-		return sk_fail_msg(err, SK_ERR_INVALID, field, strcmp(field, "until") == 0 ? "終了日" : "開始日", SK_M_LEDGER_DATE_BAD, day);
+		return sk_fail_msg(err, SK_ERR_INVALID, field,
+		                   strcmp(field, "until") == 0 ? "終了日" : "開始日",
+		                   SK_M_LEDGER_DATE_BAD, day);
 	*out = sk_clock_local_day_start(d.y, d.m, d.d) + (int64_t)add_days * 86400;
 	return SK_OK;
 }
@@ -192,8 +194,10 @@ static sk_err units_of(sk_ctx *c, const char *unit_ref, units *u, sk_buf *err)
 	if (unit_ref && *unit_ref) {
 		sk_org_unit ou;
 		if ((e = sk_org_get(c->store, unit_ref, &ou, err)))
-			return e == SK_ERR_NOT_FOUND ? sk_fail_msg(err, SK_ERR_INVALID, "unit", "組織", SK_M_LEDGER_UNIT_UNKNOWN, unit_ref)
-			                             : e;
+			return e == SK_ERR_NOT_FOUND
+			           ? sk_fail_msg(err, SK_ERR_INVALID, "unit", "組織",
+			                         SK_M_LEDGER_UNIT_UNKNOWN, unit_ref)
+			           : e;
 		top = ou.id;
 	}
 	bool everywhere = sk_authz_everywhere(c, SK_CAP_LEDGER_READ);
@@ -247,7 +251,8 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 		for (size_t i = 0; i < N(known); i++)
 			ok = ok || strcmp(known[i], st) == 0;
 		if (!ok)
-			return sk_fail_msg(err, SK_ERR_INVALID, "status", "状態", SK_M_REQUEST_STATUS_UNKNOWN, st);
+			return sk_fail_msg(err, SK_ERR_INVALID, "status", "状態",
+			                   SK_M_REQUEST_STATUS_UNKNOWN, st);
 		/* An approved exception past its period reads as expired (request.h). */
 		if (strcmp(st, "expired") == 0) {
 			sk_buf_adds(&w->sql,
@@ -276,7 +281,8 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 		if ((e = day_start("until", f->until, 1, &until, err)))
 			return e;
 		if (from && until <= from)
-			return sk_fail_msg(err, SK_ERR_INVALID, "until", "終了日", SK_M_LEDGER_UNTIL_BEFORE, f->until, f->from);
+			return sk_fail_msg(err, SK_ERR_INVALID, "until", "終了日",
+			                   SK_M_LEDGER_UNTIL_BEFORE, f->until, f->from);
 		sk_buf_adds(&w->sql, " AND r.created_at < ?");
 		w->p[w->n++] = SK_VINT(until);
 	}
@@ -493,7 +499,8 @@ sk_err sk_ledger_list(sk_ctx *c, const char *name, const sk_ledger_filter *f, js
 	*out = NULL;
 	const struct ledger_def *l = ledger_of(name);
 	if (!l)
-		return sk_fail_msg(err, SK_ERR_NOT_FOUND, "name", NULL, SK_M_LEDGER_UNKNOWN, name ? name : "");
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, "name", NULL, SK_M_LEDGER_UNKNOWN,
+		                   name ? name : "");
 	cols cs;
 	columns_of(l->kind, &cs);
 	reading rd = {.cs = &cs, .withhold = true};
@@ -584,7 +591,8 @@ static sk_err slurp(const char *path, char **out, size_t *len, sk_buf *err)
 {
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
-		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_READ, path, strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_READ, path,
+		                   strerror(errno));
 	sk_err e = SK_OK;
 	char *buf = NULL;
 	long n = -1;
@@ -704,9 +712,11 @@ sk_err sk_ledger_export(sk_ctx *c, const char *name, const sk_ledger_filter *f,
 	*len = 0;
 	const struct ledger_def *l = ledger_of(name);
 	if (!l)
-		return sk_fail_msg(err, SK_ERR_NOT_FOUND, "name", NULL, SK_M_LEDGER_UNKNOWN, name ? name : "");
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, "name", NULL, SK_M_LEDGER_UNKNOWN,
+		                   name ? name : "");
 	if (fmt == SK_LEDGER_CSV && (enc < SK_CSV_UTF8 || enc > SK_CSV_CP932))
-		return sk_fail_msg(err, SK_ERR_INVALID, "encoding", "文字コード", SK_M_LEDGER_ENCODING);
+		return sk_fail_msg(err, SK_ERR_INVALID, "encoding", "文字コード",
+		                   SK_M_LEDGER_ENCODING);
 	cols cs;
 	columns_of(l->kind, &cs);
 	reading rd = {.cs = &cs, .withhold = false};

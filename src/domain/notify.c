@@ -130,7 +130,8 @@ sk_err sk_notify_addr_check(const char *addr, const char *field, sk_buf *err)
 		}
 	}
 	if (!ok)
-		return sk_fail_msg(err, SK_ERR_INVALID, field, NULL, SK_M_NOTIFY_ADDR_BAD, addr ? addr : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, field, NULL, SK_M_NOTIFY_ADDR_BAD,
+		                   addr ? addr : "");
 	return SK_OK;
 }
 
@@ -158,9 +159,11 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 {
 	int ref = ref_of(ref_type);
 	if ((unsigned)kind >= SK_NOTIFY__COUNT)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_KIND_UNKNOWN, (int)kind);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_KIND_UNKNOWN,
+		                   (int)kind);
 	if (ref < 0)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_REF_UNKNOWN, ref_type ? ref_type : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_REF_UNKNOWN,
+		                   ref_type ? ref_type : "");
 	if (ref_id <= 0)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_NO_REF);
 	struct urow u = {0};
@@ -170,7 +173,8 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 	if (e)
 		return e;
 	if (!u.seen)
-		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_NOTIFY_NO_USER, (long long)user_id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_NOTIFY_NO_USER,
+		                   (long long)user_id);
 	char refno[REF_MAX], title_ja[TITLE_MAX], title_en[TITLE_MAX];
 	ref_number(ref, ref_id, refno);
 	title_of(kind, refno, SK_LANG_JA, title_ja);
@@ -339,7 +343,8 @@ static sk_err read_in_txn(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 	sk_store *s = c->store;
 	/* The CLI operator and the system are no account and have no notifications. */
 	if (!c->actor || !c->actor->user_id)
-		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_NOTIFY_NONE, (long long)id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_NOTIFY_NONE,
+		                   (long long)id);
 	int64_t uid = c->actor->user_id;
 	sk_buf base = SK_BUF_INIT(LINK_MAX);
 	struct one_ctx before = {.lang = ctx_lang(c)}, after = {.lang = ctx_lang(c)};
@@ -410,7 +415,8 @@ static sk_err check_base_url(const char *url, sk_buf *err)
 	for (size_t i = 0; ok && i < n; i++)
 		ok = url[i] > 0x20 && url[i] < 0x7f && !strchr("\"<>\\^`{|}?#", url[i]);
 	if (!ok)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_BASE_URL, url ? url : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_BASE_URL,
+		                   url ? url : "");
 	return SK_OK;
 }
 
@@ -470,7 +476,8 @@ sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out, bool *maile
 	                        err)))
 		goto fail;
 	if (!uid) {
-		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ACCOUNT_UNKNOWN, login ? login : "");
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ACCOUNT_UNKNOWN,
+		                login ? login : "");
 		goto fail;
 	}
 	if ((e = add_in_txn(s, uid, SK_NOTIFY_TEST, "user", uid, &nid, &m, err)) ||
@@ -512,7 +519,8 @@ static sk_err claim_cb(void *ctx, const sk_row *row, sk_buf *err)
 {
 	struct claim_ctx *cl = ctx;
 	if (cl->n == cl->cap)
-		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL, "more mails claimed than asked for");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "more mails claimed than asked for");
 	sk_notify_mail *m = &cl->v[cl->n];
 	m->id = sk_row_int(row, 0);
 	m->to = strdup(sk_row_text(row, 1));
@@ -596,7 +604,8 @@ sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t
 	                         "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	                         p, 3, &changed, err);
 	if (!e && changed != 1)
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED, (long long)id);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED,
+		                (long long)id);
 	return e;
 }
 
@@ -610,7 +619,8 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	    "SELECT attempts FROM mail_outbox WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	    pa, 2, &attempts, err);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED, (long long)id);
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED,
+		                   (long long)id);
 	if (e)
 		return e;
 	int64_t delay = retry_base > 0 ? retry_base : 60;
@@ -628,6 +638,7 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	                  "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	                  p, 4, &changed, err);
 	if (!e && changed != 1)
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED, (long long)id);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED,
+		                (long long)id);
 	return e;
 }

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/sk_msg.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "notify.h"
 
 struct ids {

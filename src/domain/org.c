@@ -1,5 +1,4 @@
 /* org: the organization tree and its changes. */
-#include "../core/sk_msg.h"
 #include "org.h"
 
 #include <errno.h>
@@ -9,6 +8,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../policy/policy.h"
 #include "authz.h"
 #include "role.h"
@@ -88,7 +88,8 @@ static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 	u->parent_id = sk_row_int(row, 1);
 	sk_err e = sk_org_kind_parse(sk_row_text(row, 2), &u->kind, err);
 	if (e)
-		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT, "a unit has an unknown kind");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
+		                   "a unit has an unknown kind");
 	snprintf(u->code, sizeof(u->code), "%s", sk_row_text(row, 3));
 	snprintf(u->name, sizeof(u->name), "%s", sk_row_text(row, 4));
 	u->created_at = sk_row_int(row, 5);
@@ -190,7 +191,8 @@ static sk_err depth_of(sk_store *s, int64_t id, int *out, sk_buf *err)
 		if (!u.parent_id)
 			break;
 		if (++d > SK_ORG_DEPTH_MAX)
-			return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT, "the organization tree is too deep or has a cycle");
+			return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
+			                   "the organization tree is too deep or has a cycle");
 		id = u.parent_id;
 	}
 	*out = d;
@@ -227,7 +229,10 @@ static sk_err check_parent_kind(const sk_org_unit *parent, sk_org_kind kind, con
 {
 	if (allowed_parents[kind] & BIT(parent->kind))
 		return SK_OK;
-	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_KIND_UNDER, sk_org_kind_name(kind), sk_org_kind_label(kind, SK_LANG_JA), code, sk_org_kind_name(parent->kind), sk_org_kind_label(parent->kind, SK_LANG_JA), parent->code);
+	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_KIND_UNDER,
+	                   sk_org_kind_name(kind), sk_org_kind_label(kind, SK_LANG_JA), code,
+	                   sk_org_kind_name(parent->kind),
+	                   sk_org_kind_label(parent->kind, SK_LANG_JA), parent->code);
 }
 
 static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_kind kind,
@@ -254,7 +259,8 @@ static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_k
 		if ((e = depth_of(s, par.id, &d, err)))
 			return e;
 		if (d + 1 > SK_ORG_DEPTH_MAX)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_TOO_DEEP, code, SK_ORG_DEPTH_MAX);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_TOO_DEEP, code,
+			                   SK_ORG_DEPTH_MAX);
 		if ((e = sk_authz_require_cap(c, SK_CAP_ORG_ADMIN, par.id, err)))
 			return e;
 	}
@@ -290,7 +296,8 @@ static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_k
 	if (e == SK_ERR_EXISTS)
 		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_ORG_CODE_EXISTS, code);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE, "the new unit got no id");
+		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE,
+		                   "the new unit got no id");
 	if (e)
 		return e;
 	if ((e = sk_audit_change(s, actor->login, actor->address, "org.add", SK_AUDIT_NONE,
@@ -313,9 +320,11 @@ sk_err sk_org_add(sk_ctx *c, const char *code, const char *name, const char *kin
 	    (e = sk_org_kind_parse(kind, &k, err)))
 		return e;
 	if (k == SK_ORG_MUNICIPALITY && parent && *parent)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_ROOT_NO_PARENT, parent);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_ROOT_NO_PARENT,
+		                   parent);
 	if (k != SK_ORG_MUNICIPALITY && (!parent || !*parent))
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_NEEDS_PARENT, sk_org_kind_name(k), sk_org_kind_label(k, SK_LANG_JA));
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_NEEDS_PARENT,
+		                   sk_org_kind_name(k), sk_org_kind_label(k, SK_LANG_JA));
 	if ((e = sk_store_begin(s, err)))
 		return e;
 	e = add_in_txn(c, code, name, k, parent, id_out, err);
@@ -365,9 +374,11 @@ static sk_err move_in_txn(sk_ctx *c, const char *unit, const char *new_parent, s
 	if (inside && par.id == u.id)
 		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_MOVE_SELF, u.code);
 	if (inside)
-		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_MOVE_CYCLE, u.code, par.code, par.code, u.code);
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_MOVE_CYCLE, u.code,
+		                   par.code, par.code, u.code);
 	if (par.id == u.parent_id)
-		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_MOVE_ALREADY, u.code, par.code);
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_MOVE_ALREADY, u.code,
+		                   par.code);
 	if ((e = check_parent_kind(&par, u.kind, u.code, err)))
 		return e;
 	int d = 0;
@@ -375,7 +386,8 @@ static sk_err move_in_txn(sk_ctx *c, const char *unit, const char *new_parent, s
 	if ((e = depth_of(s, par.id, &d, err)) || (e = height_of(s, u.id, &h, err)))
 		return e;
 	if (d + 1 + h > SK_ORG_DEPTH_MAX)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_MOVE_TOO_DEEP, u.code, par.code, SK_ORG_DEPTH_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_MOVE_TOO_DEEP, u.code,
+		                   par.code, SK_ORG_DEPTH_MAX);
 	if ((e = sk_authz_require_cap(c, SK_CAP_ORG_ADMIN, u.parent_id, err)) ||
 	    (e = sk_authz_require_cap(c, SK_CAP_ORG_ADMIN, par.id, err)))
 		return e;
@@ -387,7 +399,8 @@ static sk_err move_in_txn(sk_ctx *c, const char *unit, const char *new_parent, s
 	                       err)))
 		return e;
 	if (changed != 1)
-		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE, "a unit changed while being moved");
+		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE,
+		                   "a unit changed while being moved");
 	return sk_audit_change(s, actor->login, actor->address, "org.move", sk_org_json(&u),
 	                       sk_org_json(&after), err, "org_unit:%lld", (long long)u.id);
 }

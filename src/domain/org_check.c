@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/sk_msg.h"
 #include "authz.h"
 #include "ctx.h"
 #include "org.h"
+
+#include "../core/sk_msg.h"
 
 /* One kind of account at one unit: who may file from there. */
 struct member {

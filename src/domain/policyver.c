@@ -94,18 +94,21 @@ sk_err sk_policyver_read_source(const char *name_or_path, sk_buf *text, sk_buf *
 	const char *data;
 	size_t len;
 	if (sk_policy_builtin_text(name_or_path, &data, &len) == SK_OK)
-		return sk_buf_add(text, data, len) ? sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM)
-		                                   : SK_OK;
+		return sk_buf_add(text, data, len)
+		           ? sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM)
+		           : SK_OK;
 	FILE *f = fopen(name_or_path, "rb");
 	if (!f)
-		return sk_fail_msg(err, errno == ENOENT ? SK_ERR_NOT_FOUND : SK_ERR_IO, NULL, NULL, SK_M_POLICY_READ, name_or_path, strerror(errno));
+		return sk_fail_msg(err, errno == ENOENT ? SK_ERR_NOT_FOUND : SK_ERR_IO, NULL, NULL,
+		                   SK_M_POLICY_READ, name_or_path, strerror(errno));
 	char chunk[16384];
 	size_t n, total = 0;
 	sk_err e = SK_OK;
 	while (!e && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		total += n;
 		if (total > SK_POLICYVER_TEXT_MAX)
-			e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_POLICY_TOO_BIG, name_or_path);
+			e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_POLICY_TOO_BIG,
+			                name_or_path);
 		else if (sk_buf_add(text, chunk, n))
 			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
@@ -233,7 +236,8 @@ static sk_err make_active(sk_ctx *c, int64_t id, int64_t request, sk_buf *err)
 		                  v, 4, &changed, err);
 	}
 	if (!e && changed != 1)
-		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_POLICY_NO_SUCH_VERSION, (long long)id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_POLICY_NO_SUCH_VERSION,
+		                (long long)id);
 	if (e)
 		return e;
 	return sk_audit_change(
@@ -445,7 +449,8 @@ sk_err sk_policyver_diff(sk_ctx *c, int64_t a, int64_t b, sk_buf *out, sk_buf *e
 		e = sk_policy_diff(an, va.text.data ? va.text.data : "", va.text.len, bn,
 		                   vb.text.data ? vb.text.data : "", vb.text.len, out, &diag);
 		if (e)
-			e = sk_fail_msg(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT, NULL, NULL, SK_M_POLICY_STORED_BAD, diag.data ? diag.data : "");
+			e = sk_fail_msg(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT, NULL, NULL,
+			                SK_M_POLICY_STORED_BAD, diag.data ? diag.data : "");
 		sk_buf_free(&diag);
 	}
 	sk_buf_free(&va.text);
@@ -470,7 +475,8 @@ sk_err sk_policyver_load_active(sk_store *s, sk_policy **out, sk_buf *err)
 		char sha[65];
 		sha256_hex(v.text.data ? v.text.data : "", v.text.len, sha);
 		if (strcmp(sha, v.sha) != 0)
-			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_POLICY_HASH_BAD, (long long)id);
+			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_POLICY_HASH_BAD,
+			                (long long)id);
 	}
 	if (!e) {
 		char name[48];
@@ -479,7 +485,8 @@ sk_err sk_policyver_load_active(sk_store *s, sk_policy **out, sk_buf *err)
 		e = sk_policy_load_mem(name, v.text.data ? v.text.data : "", v.text.len, out,
 		                       &diag);
 		if (e)
-			e = sk_fail_msg(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT, NULL, NULL, SK_M_POLICY_ACTIVE_BAD, diag.data ? diag.data : "");
+			e = sk_fail_msg(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT, NULL, NULL,
+			                SK_M_POLICY_ACTIVE_BAD, diag.data ? diag.data : "");
 		else
 			sk_policy_set_stored_version(*out, id);
 		sk_buf_free(&diag);

@@ -1,11 +1,11 @@
 /* prefs: an account's own web UI preferences (see prefs.h). */
-#include "../core/sk_msg.h"
 #include "prefs.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "../audit/audit.h"
+#include "../core/sk_msg.h"
 
 static sk_err take(void *ctx, const sk_row *r, sk_buf *err)
 {

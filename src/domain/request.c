@@ -1,5 +1,4 @@
 /* request: requests and approvals (SPEC C7), routed in the chain of command and audited. */
-#include "../core/sk_msg.h"
 #include "request.h"
 
 #include <inttypes.h>
@@ -12,6 +11,7 @@
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 #include "../report/wareki.h"
 #include "asset.h"
 #include "authz.h"
@@ -97,8 +97,8 @@ static const char *kind_ja(const char *kind)
 static const char *status_ja(const char *status)
 {
 	static const char *const names[][2] = {
-	    {"pending", "承認待ち"},      {"approved", "承認済み"}, {"rejected", "却下"},
-	    {"withdrawn", "取下げ"},      {"in_progress", "実施中"}, {"completed", "完了"},
+	    {"pending", "承認待ち"}, {"approved", "承認済み"},  {"rejected", "却下"},
+	    {"withdrawn", "取下げ"}, {"in_progress", "実施中"}, {"completed", "完了"},
 	    {"expired", "期限切れ"},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -129,18 +129,20 @@ static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj
 				return e;
 			if (v && (f->flags & SK_FF_REQUIRED) &&
 			    json_string_value(v)[strspn(json_string_value(v), " \t\r\n")] == '\0')
-				return sk_fail_msg(err, SK_ERR_INVALID, f->key, f->ja, SK_M_REQ_FIELD_REQUIRED, where, where_ja);
+				return sk_fail_msg(err, SK_ERR_INVALID, f->key, f->ja,
+				                   SK_M_REQ_FIELD_REQUIRED, where, where_ja);
 		}
 		if (v && (f->flags & SK_FF_MINUTE) && !is_minute(json_string_value(v)))
-			return sk_fail_msg(err, SK_ERR_INVALID, f->key, f->ja, SK_M_REQ_FIELD_MINUTE, where, where_ja);
+			return sk_fail_msg(err, SK_ERR_INVALID, f->key, f->ja,
+			                   SK_M_REQ_FIELD_MINUTE, where, where_ja);
 		if (f->type != SK_FT_DATE || !v)
 			continue;
 		sk_date d;
 		sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		e = sk_wareki_parse(json_string_value(v), json_string_length(v), &d, &why);
 		if (e) {
-			e = sk_fail_wrap(&why, SK_ERR_INVALID, f->key, f->ja, SK_M_REQ_FIELD_DATE, where,
-			                 where_ja);
+			e = sk_fail_wrap(&why, SK_ERR_INVALID, f->key, f->ja, SK_M_REQ_FIELD_DATE,
+			                 where, where_ja);
 			sk_fail_texts(err, e, why.field, why.data, why.ja);
 			sk_buf_free(&why);
 			return e;
@@ -584,7 +586,8 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 		if (!same_routing(was, &now))
 			e = who_is(c, &now, &who, err);
 		if (!e && who == WHO_NONE)
-			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE, (long long)id);
+			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE,
+			                (long long)id);
 	}
 	if (!e && out)
 		*out = json_incref(now.j);
@@ -614,7 +617,8 @@ static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t ass
 	if (asset_id) {
 		sk_err e = sk_decision_make(c, roles, asset_id, sk_action_name(act), m, err);
 		if (e == SK_ERR_NOT_FOUND)
-			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "asset_id", title("asset_id"), SK_M_REQ_ASSET_NONE, (long long)asset_id);
+			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "asset_id", title("asset_id"),
+			                SK_M_REQ_ASSET_NONE, (long long)asset_id);
 		if (!e)
 			*dj = json_loadb(m->answer.data, m->answer.len, 0, NULL);
 		if (e)
@@ -752,15 +756,18 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_REQ_BY_ACCOUNT);
 	const sk_schema *ds = sk_schema_request_details(in->kind);
 	if (!ds)
-		return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"), SK_M_REQ_KIND_UNKNOWN_LIST, in->kind ? in->kind : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"),
+		                   SK_M_REQ_KIND_UNKNOWN_LIST, in->kind ? in->kind : "");
 	if (!in->reason || !in->reason[strspn(in->reason, " \t\r\n")])
-		return sk_fail_msg(err, SK_ERR_INVALID, "reason", title("reason"), SK_M_REQ_REASON_REQUIRED);
+		return sk_fail_msg(err, SK_ERR_INVALID, "reason", title("reason"),
+		                   SK_M_REQ_REASON_REQUIRED);
 	const sk_field *rf = sk_schema_field(&sk_schema_request, "reason");
 	sk_err e = sk_schema_check_text(rf, in->reason, strlen(in->reason), err);
 	if (e)
 		return e;
 	if (!json_is_object(in->details))
-		return sk_fail_msg(err, SK_ERR_INVALID, "details", title("details"), SK_M_REQ_DETAILS_OBJECT);
+		return sk_fail_msg(err, SK_ERR_INVALID, "details", title("details"),
+		                   SK_M_REQ_DETAILS_OBJECT);
 	json_t *details = json_deep_copy(in->details);
 	if (!details)
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
@@ -770,7 +777,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	e = check_fields(ds, SK_SCHEMA_CREATE, details, "details", err);
 	const char *from = jstr(details, "from"), *until = jstr(details, "until");
 	if (!e && from && until && strcmp(from, until) > 0)
-		e = sk_fail_msg(err, SK_ERR_INVALID, "until", "終了日", SK_M_REQ_UNTIL_BEFORE_FROM, until, from);
+		e = sk_fail_msg(err, SK_ERR_INVALID, "until", "終了日", SK_M_REQ_UNTIL_BEFORE_FROM,
+		                until, from);
 	bool exception = strcmp(in->kind, "exception") == 0;
 	bool emergency = exception && json_is_true(json_object_get(details, "emergency"));
 	const sk_policy *pol = NULL;
@@ -791,7 +799,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		         c->store, "SELECT unit_id FROM users WHERE id = ? AND status = 'active'",
 		         p, 1, &unit, err))) {
 			if (e == SK_ERR_NOT_FOUND)
-				e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_REQ_ACCOUNT_INACTIVE);
+				e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+				                SK_M_REQ_ACCOUNT_INACTIVE);
 			goto out;
 		}
 	}
@@ -801,13 +810,15 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	if (exception && jstr(details, "action")) {
 		sk_action a;
 		if (sk_action_parse(jstr(details, "action"), &a) != SK_OK) {
-			e = sk_fail_msg(err, SK_ERR_INVALID, "action", "行為", SK_M_REQ_ACTION_UNKNOWN, jstr(details, "action"));
+			e = sk_fail_msg(err, SK_ERR_INVALID, "action", "行為",
+			                SK_M_REQ_ACTION_UNKNOWN, jstr(details, "action"));
 			goto out;
 		}
 		act = (int)a;
 	}
 	if (strcmp(in->kind, "dispose") == 0 && !in->asset_id) {
-		e = sk_fail_msg(err, SK_ERR_INVALID, "asset_id", title("asset_id"), SK_M_REQ_DISPOSE_ASSET);
+		e = sk_fail_msg(err, SK_ERR_INVALID, "asset_id", title("asset_id"),
+		                SK_M_REQ_DISPOSE_ASSET);
 		goto out;
 	}
 	if (in->asset_id && act < 0) {
@@ -817,7 +828,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		if (sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p, 1,
 		                       &k, err) != SK_OK ||
 		    !sk_authz_can(c, SK_CAP_ASSET_READ, k)) {
-			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "asset_id", title("asset_id"), SK_M_REQ_ASSET_NONE, (long long)in->asset_id);
+			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "asset_id", title("asset_id"),
+			                SK_M_REQ_ASSET_NONE, (long long)in->asset_id);
 			goto out;
 		}
 	}
@@ -853,18 +865,26 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
 			if (dj)
 				citations_text(dj, &cites);
-			e = cites.len ? sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind", title("kind"), SK_M_REQ_NO_EXCEPTION_CITED, cites.data) : sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind", title("kind"), SK_M_REQ_NO_EXCEPTION);
+			e = cites.len ? sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
+			                            title("kind"), SK_M_REQ_NO_EXCEPTION_CITED,
+			                            cites.data)
+			              : sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
+			                            title("kind"), SK_M_REQ_NO_EXCEPTION);
 			sk_buf_free(&cites);
 			goto out;
 		}
 		if (emergency && !(xr && xr->report_afterwards)) {
-			e = sk_fail_msg(err, SK_ERR_INVALID, "emergency", "緊急", SK_M_REQ_NO_EMERGENCY);
+			e = sk_fail_msg(err, SK_ERR_INVALID, "emergency", "緊急",
+			                SK_M_REQ_NO_EMERGENCY);
 			goto out;
 		}
 	} else if (refused_outright(false, decided, &d, xr)) {
 		sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		citations_text(dj, &cites);
-		e = sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind", title("kind"), d.exception_possible ? SK_M_REQ_FORBIDDEN_EXCEPTION : SK_M_REQ_FORBIDDEN, in->kind, kind_ja(in->kind), cites.data ? cites.data : "");
+		e = sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind", title("kind"),
+		                d.exception_possible ? SK_M_REQ_FORBIDDEN_EXCEPTION
+		                                     : SK_M_REQ_FORBIDDEN,
+		                in->kind, kind_ja(in->kind), cites.data ? cites.data : "");
 		sk_buf_free(&cites);
 		goto out;
 	} else if (strcmp(in->kind, "policy_activation") == 0) {
@@ -891,7 +911,10 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		json_array_foreach (in->safeguards_confirmed, i, v) {
 			sk_safeguard sg;
 			if (!json_is_string(v) || sk_safeguard_parse(json_string_value(v), &sg)) {
-				e = sk_fail_msg(err, SK_ERR_INVALID, "safeguards_confirmed", title("safeguards_confirmed"), SK_M_REQ_SAFEGUARD_UNKNOWN, json_string_value(v) ? json_string_value(v) : "");
+				e = sk_fail_msg(err, SK_ERR_INVALID, "safeguards_confirmed",
+				                title("safeguards_confirmed"),
+				                SK_M_REQ_SAFEGUARD_UNKNOWN,
+				                json_string_value(v) ? json_string_value(v) : "");
 				goto out;
 			}
 			json_array_append(confirmed, v);
@@ -903,7 +926,11 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			json_array_foreach (confirmed, k, w)
 				have = have || json_equal(v, w);
 			if (!have) {
-				e = sk_fail_msg(err, SK_ERR_INVALID, "safeguards_confirmed", title("safeguards_confirmed"), SK_M_REQ_SAFEGUARD_NOT_CONFIRMED, json_string_value(v), sk_policy_city_short(pol) ? sk_policy_city_short(pol) : "");
+				e = sk_fail_msg(
+				    err, SK_ERR_INVALID, "safeguards_confirmed",
+				    title("safeguards_confirmed"), SK_M_REQ_SAFEGUARD_NOT_CONFIRMED,
+				    json_string_value(v),
+				    sk_policy_city_short(pol) ? sk_policy_city_short(pol) : "");
 				goto out;
 			}
 		}
@@ -929,7 +956,9 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		approver = route[first];
 		if (!approver_unit) {
 			const char *title = sk_policy_role_title(pol, approver);
-			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL, SK_M_REQ_UNROUTABLE, title ? title : sk_role_name(approver), sk_role_name(approver));
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
+			                SK_M_REQ_UNROUTABLE, title ? title : sk_role_name(approver),
+			                sk_role_name(approver));
 			goto out;
 		}
 		/* all_of: every later approver must have a holder too, or the request would stall.
@@ -941,7 +970,10 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 				goto out;
 			if (!u) {
 				const char *title = sk_policy_role_title(pol, route[i]);
-				e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL, SK_M_REQ_UNROUTABLE, title ? title : sk_role_name(route[i]), sk_role_name(route[i]));
+				e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
+				                SK_M_REQ_UNROUTABLE,
+				                title ? title : sk_role_name(route[i]),
+				                sk_role_name(route[i]));
 				goto out;
 			}
 		}
@@ -1049,13 +1081,15 @@ sk_err sk_request_preview(sk_ctx *c, const char *kind, int64_t asset_id, const c
 	*out = NULL;
 	*refused = false;
 	if (!sk_schema_request_details(kind))
-		return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"), SK_M_REQ_KIND_UNKNOWN, kind ? kind : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"),
+		                   SK_M_REQ_KIND_UNKNOWN, kind ? kind : "");
 	bool exception = strcmp(kind, "exception") == 0;
 	int act = kind_action(kind);
 	if (exception && action && *action) {
 		sk_action a;
 		if (sk_action_parse(action, &a) != SK_OK)
-			return sk_fail_msg(err, SK_ERR_INVALID, "action", "行為", SK_M_REQ_ACTION_UNKNOWN, action);
+			return sk_fail_msg(err, SK_ERR_INVALID, "action", "行為",
+			                   SK_M_REQ_ACTION_UNKNOWN, action);
 		act = (int)a;
 	}
 	const sk_policy *pol = NULL;
@@ -1115,7 +1149,8 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
                              sk_buf *err)
 {
 	if (!approve && (!comment || !comment[strspn(comment, " \t\r\n")]))
-		return sk_fail_msg(err, SK_ERR_INVALID, "comment", "却下の理由", SK_M_REQ_COMMENT_REJECT);
+		return sk_fail_msg(err, SK_ERR_INVALID, "comment", "却下の理由",
+		                   SK_M_REQ_COMMENT_REJECT);
 	if (comment) {
 		const sk_field *f = sk_schema_field(&sk_schema_request_reject, "comment");
 		sk_err e = sk_schema_check_text(f, comment, strlen(comment), err);
@@ -1136,7 +1171,8 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 		goto out;
 	}
 	if (strcmp(r.status, "pending") != 0) {
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING, (long long)id, r.status, status_ja(r.status));
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
+		                (long long)id, r.status, status_ja(r.status));
 		goto out;
 	}
 	json_t *before = json_incref(r.j);
@@ -1160,13 +1196,15 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 		json_array_remove(rest, 0);
 		char *rest_s = sk_json_canonical_str(rest);
 		if (!next || sk_role_parse(next, &role) || !rest_s)
-			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT, "a request has a bad route");
+			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
+			                "a request has a bad route");
 		if (!e)
 			e = sk_org_line(c->store, r.unit_id, chain, &n, err);
 		if (!e)
 			e = holder_unit(c->store, role, chain, n, r.requester_id, &unit, err);
 		if (!e && !unit)
-			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL, SK_M_REQ_NO_HOLDER_ANY_MORE, next);
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
+			                SK_M_REQ_NO_HOLDER_ANY_MORE, next);
 		if (!e) {
 			sk_val p[] = {sk_vtext(next), SK_VINT(unit), sk_vtext(rest_s), SK_VINT(now),
 			              SK_VINT(id)};
@@ -1210,11 +1248,13 @@ static sk_err withdraw(sk_ctx *c, int64_t id, const char *comment, json_t **out,
 		return e;
 	if (who != WHO_REQUESTER) {
 		/* Only the requester withdraws: to anyone else the request is not theirs to see. */
-		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE_OF_YOURS, (long long)id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE_OF_YOURS,
+		                (long long)id);
 		goto out;
 	}
 	if (strcmp(r.status, "pending") != 0) {
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING, (long long)id, r.status, status_ja(r.status));
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
+		                (long long)id, r.status, status_ja(r.status));
 		goto out;
 	}
 	json_t *before = json_incref(r.j);
@@ -1248,17 +1288,20 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	if (who == WHO_READER) {
 		/* The requester or an approver records the follow-through; a ledger reader may not.
 		 */
-		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE_TO_FOLLOW, (long long)id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE_TO_FOLLOW,
+		                (long long)id);
 		goto out;
 	}
 	if (!fs) {
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NO_FOLLOW_THROUGH, r.kind, kind_ja(r.kind));
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NO_FOLLOW_THROUGH,
+		                r.kind, kind_ja(r.kind));
 		goto out;
 	}
 	bool take_out = strcmp(r.kind, "take_out") == 0;
 	if (strcmp(r.status, "approved") != 0 &&
 	    !(take_out && strcmp(r.status, "in_progress") == 0)) {
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_APPROVED, (long long)id, r.status, status_ja(r.status));
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_APPROVED,
+		                (long long)id, r.status, status_ja(r.status));
 		goto out;
 	}
 	if (!(f = fields ? json_deep_copy(fields) : json_object())) {
@@ -1272,11 +1315,13 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	if (take_out) {
 		const char *ret = jstr(f, "returned_on"), *out_on = jstr(f, "taken_out_on");
 		if (!ret && !out_on) {
-			e = sk_fail_msg(err, SK_ERR_INVALID, "returned_on", "返却日", SK_M_REQ_RETURNED_REQUIRED);
+			e = sk_fail_msg(err, SK_ERR_INVALID, "returned_on", "返却日",
+			                SK_M_REQ_RETURNED_REQUIRED);
 			goto out;
 		}
 		if (ret && details_from && strcmp(ret, details_from) < 0) {
-			e = sk_fail_msg(err, SK_ERR_INVALID, "returned_on", "返却日", SK_M_REQ_RETURNED_BEFORE, ret, details_from);
+			e = sk_fail_msg(err, SK_ERR_INVALID, "returned_on", "返却日",
+			                SK_M_REQ_RETURNED_BEFORE, ret, details_from);
 			goto out;
 		}
 		if (!ret)
@@ -1284,7 +1329,8 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	}
 	const char *entered = jstr(json_object_get(r.j, "details"), "entered_at");
 	if (jstr(f, "left_at") && entered && strcmp(jstr(f, "left_at"), entered) < 0) {
-		e = sk_fail_msg(err, SK_ERR_INVALID, "left_at", "退室日時", SK_M_REQ_LEFT_BEFORE, jstr(f, "left_at"), entered);
+		e = sk_fail_msg(err, SK_ERR_INVALID, "left_at", "退室日時", SK_M_REQ_LEFT_BEFORE,
+		                jstr(f, "left_at"), entered);
 		goto out;
 	}
 	/* The follow-through so far, merged with what this step adds. */
@@ -1373,7 +1419,8 @@ sk_err sk_request_take(sk_ctx *c, sk_request_step step, int64_t id, const char *
 	case SK_REQUEST_COMPLETE:
 		return complete(c, id, fields, out, err);
 	}
-	return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL, "unknown request step");
+	return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+	                   "unknown request step");
 }
 
 sk_err sk_request_approve(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
@@ -1438,7 +1485,8 @@ static sk_err status_clause(const char *status, sk_buf *sql, sk_val *p, size_t *
 	for (size_t i = 0; known[i]; i++)
 		ok = ok || strcmp(known[i], status) == 0;
 	if (!ok)
-		return sk_fail_msg(err, SK_ERR_INVALID, "status", "状態", SK_M_REQUEST_STATUS_UNKNOWN, status);
+		return sk_fail_msg(err, SK_ERR_INVALID, "status", "状態",
+		                   SK_M_REQUEST_STATUS_UNKNOWN, status);
 	if (strcmp(status, "expired") == 0) {
 		sk_buf_adds(sql,
 		            " AND (r.status = 'expired' OR (r.status = 'approved' AND r.kind = "
@@ -1464,7 +1512,8 @@ static sk_err run_box(sk_ctx *c, const sk_request_filter *f, sk_buf *sql, sk_val
 		return e;
 	if (f->kind && *f->kind) {
 		if (!sk_schema_request_details(f->kind))
-			return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"), SK_M_REQ_KIND_UNKNOWN, f->kind);
+			return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"),
+			                   SK_M_REQ_KIND_UNKNOWN, f->kind);
 		sk_buf_adds(sql, " AND r.kind = ?");
 		p[np++] = sk_vtext(f->kind);
 	}
@@ -1600,7 +1649,8 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 				/* The units, then room for the filters run_box adds. */
 				sk_val *up = calloc(sc->n + 8, sizeof(sk_val));
 				if (!up) {
-					e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+					e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL,
+					                SK_M_FAULT_NOMEM);
 				} else {
 					size_t nu = 0;
 					for (size_t i = 0; i < sc->n; i++)

@@ -324,7 +324,8 @@ sk_err sk_record_purge(sk_ctx *c, const char *before, bool dry_run, json_t **out
 		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_RETENTION_OPERATOR_ONLY);
 	sk_date d;
 	if (!before || sk_wareki_parse(before, strlen(before), &d, NULL)) {
-		sk_fail_msg(err, SK_ERR_INVALID, "before", NULL, SK_M_RETENTION_BEFORE_BAD, before ? before : "");
+		sk_fail_msg(err, SK_ERR_INVALID, "before", NULL, SK_M_RETENTION_BEFORE_BAD,
+		            before ? before : "");
 		if (err)
 			err->field = "before";
 		return SK_ERR_INVALID;

@@ -72,7 +72,8 @@ sk_err sk_role_lookup(const char *name, const sk_role_info **out, sk_buf *err)
 			break;
 		used += (size_t)n;
 	}
-	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ROLE_UNKNOWN, name ? name : "", valid);
+	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ROLE_UNKNOWN, name ? name : "",
+	                   valid);
 }
 
 static const char *kinds_text(unsigned kinds, sk_lang l, char *buf, size_t n)
@@ -162,7 +163,10 @@ static sk_err check_separation(sk_ctx *c, int64_t uid, const char *login, const 
 		(void)sk_role_parse(x.clash, &held);
 		unsigned n = 0;
 		const char *const *cites = sk_policy_separation_citations(pol, granted, held, &n);
-		e = n ? sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ROLE_SEPARATION, login, x.clash, r->name, cites[0]) : sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ROLE_AUDITOR_INDEPENDENT, login, x.clash, r->name);
+		e = n ? sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ROLE_SEPARATION, login,
+		                    x.clash, r->name, cites[0])
+		      : sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ROLE_AUDITOR_INDEPENDENT,
+		                    login, x.clash, r->name);
 	}
 	return e;
 }
@@ -229,7 +233,11 @@ static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, 
 		return e;
 	if (!(r->unit_kinds & K(u.kind))) {
 		char kinds[128], kinds_ja[128];
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ROLE_WRONG_KIND, r->name, kinds_text(r->unit_kinds, SK_LANG_EN, kinds, sizeof(kinds)), kinds_text(r->unit_kinds, SK_LANG_JA, kinds_ja, sizeof(kinds_ja)), sk_org_kind_name(u.kind), sk_org_kind_label(u.kind, SK_LANG_JA), u.code);
+		return sk_fail_msg(
+		    err, SK_ERR_INVALID, NULL, NULL, SK_M_ROLE_WRONG_KIND, r->name,
+		    kinds_text(r->unit_kinds, SK_LANG_EN, kinds, sizeof(kinds)),
+		    kinds_text(r->unit_kinds, SK_LANG_JA, kinds_ja, sizeof(kinds_ja)),
+		    sk_org_kind_name(u.kind), sk_org_kind_label(u.kind, SK_LANG_JA), u.code);
 	}
 	if ((e = sk_authz_require_cap(c, SK_CAP_ROLE_GRANT, u.id, err)) ||
 	    (e = check_rank(c, uid, r, "grant", err)) ||
@@ -242,7 +250,8 @@ static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, 
 	                       "AND unit_id = ?",
 	                       p, 3, &one, err);
 	if (!e)
-		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_ROLE_HELD_ALREADY, login, r->name, u.code);
+		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_ROLE_HELD_ALREADY, login,
+		                   r->name, u.code);
 	if (e != SK_ERR_NOT_FOUND)
 		return e;
 	e = sk_store_exec(s,
@@ -250,7 +259,8 @@ static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, 
 	                  "VALUES (?, ?, ?, ?)",
 	                  p, 4, NULL, err);
 	if (e == SK_ERR_EXISTS)
-		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_ROLE_HELD_ALREADY, login, r->name, u.code);
+		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_ROLE_HELD_ALREADY, login,
+		                   r->name, u.code);
 	if (e)
 		return e;
 	return audit_grant(c, "role.grant", login, r, &u, true, err);
@@ -295,7 +305,8 @@ static sk_err revoke_in_txn(sk_ctx *c, const char *login, const sk_role_info *r,
 		                            pu, 1, &held, err)))
 			return e;
 		if (holders == 1 && held == 1)
-			return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ROLE_LAST_CISO, login);
+			return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ROLE_LAST_CISO,
+			                   login);
 	}
 	sk_val p[] = {SK_VINT(uid), sk_vtext(r->name), SK_VINT(u.id)};
 	int64_t changed = 0;
@@ -305,7 +316,8 @@ static sk_err revoke_in_txn(sk_ctx *c, const char *login, const sk_role_info *r,
 	                       p, 3, &changed, err)))
 		return e;
 	if (changed == 0)
-		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ROLE_NOT_HELD, login, r->name, u.code);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ROLE_NOT_HELD, login,
+		                   r->name, u.code);
 	if ((e = sk_auth_privileged_min_holders_check(s, r->name, uid, err)))
 		return e;
 	return audit_grant(c, "role.revoke", login, r, &u, false, err);

@@ -1,7 +1,7 @@
 /* text: shared checks for names and identifiers. */
-#include "../core/sk_msg.h"
 #include "text.h"
 
+#include "../core/sk_msg.h"
 #include "../core/sk_utf8.h"
 
 #include <string.h>
@@ -44,9 +44,8 @@ static const char *what_ja(const char *what, const char **key)
 	return what;
 }
 
-#define FAIL(id, ...)                                                                              \
-	sk_fail_msg(err, SK_ERR_INVALID, key, NULL, id, what, ja, __VA_ARGS__)
-#define FAIL0(id) sk_fail_msg(err, SK_ERR_INVALID, key, NULL, id, what, ja)
+#define FAIL(id, ...) sk_fail_msg(err, SK_ERR_INVALID, key, NULL, id, what, ja, __VA_ARGS__)
+#define FAIL0(id)     sk_fail_msg(err, SK_ERR_INVALID, key, NULL, id, what, ja)
 
 sk_err sk_text_check_name(const char *what, const char *v, size_t max, sk_buf *err)
 {

@@ -1,5 +1,4 @@
 /* user: accounts and their changes. */
-#include "../core/sk_msg.h"
 #include "user.h"
 
 #include <sodium.h>
@@ -12,6 +11,7 @@
 #include "../auth/auth.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 #include "../policy/policy.h"
 #include "../report/wareki.h"
 #include "authz.h"
@@ -54,7 +54,8 @@ sk_err sk_user_check_login(const char *login, sk_buf *err)
 		return e;
 	for (size_t i = 0; i < sizeof(reserved_logins) / sizeof(reserved_logins[0]); i++)
 		if (strcmp(login, reserved_logins[i]) == 0)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_LOGIN_RESERVED, login);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_USER_LOGIN_RESERVED, login);
 	return SK_OK;
 }
 
@@ -197,7 +198,8 @@ static sk_err add_in_txn(sk_ctx *c, const sk_user_new *in, const char *hash, boo
 	if (e == SK_ERR_EXISTS)
 		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_USER_EXISTS, in->login);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE, "the new account got no id");
+		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE,
+		                   "the new account got no id");
 	if (e)
 		return e;
 	sk_val ph[] = {SK_VINT(u.id), sk_vtext(hash), SK_VINT(now)};
@@ -253,7 +255,8 @@ static sk_err check_password(sk_ctx *c, const sk_user_new *in, sk_buf *err)
 		sk_buf why = SK_BUF_INIT(1024);
 		sk_policy_password_explain(p, &bad, &why);
 		sk_fail_texts(err, SK_ERR_INVALID, NULL, why.data, why.ja);
-		e = sk_fail_wrap(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_PASSWORD_BAD, in->login);
+		e = sk_fail_wrap(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_PASSWORD_BAD,
+		                 in->login);
 		sk_buf_free(&why);
 	}
 	return e;
@@ -272,11 +275,14 @@ sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
 	    (in->email && *in->email && (e = sk_notify_addr_check(in->email, "email", err))))
 		return e;
 	if (!in->unit || !*in->unit)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_NEEDS_UNIT, in->login);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_NEEDS_UNIT,
+		                   in->login);
 	if (in->nroles == 0)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_NEEDS_ROLE, in->login);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_NEEDS_ROLE,
+		                   in->login);
 	if (in->nroles > SK_USER_ROLES_MAX)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_TOO_MANY_ROLES, SK_USER_ROLES_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_TOO_MANY_ROLES,
+		                   SK_USER_ROLES_MAX);
 	for (size_t i = 0; i < in->nroles; i++)
 		if ((e = sk_role_lookup(in->roles[i], &r, err)))
 			return e;
@@ -322,11 +328,15 @@ static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active, sk_bu
 		    (e = sk_role_top_rank(s, before.id, &theirs, err)))
 			return e;
 		if (actor->user_id == before.id || theirs >= mine)
-			return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, active ? SK_M_USER_RANK_ENABLE : SK_M_USER_RANK_DISABLE, login);
+			return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+			                   active ? SK_M_USER_RANK_ENABLE : SK_M_USER_RANK_DISABLE,
+			                   login);
 	}
 	bool is_active = strcmp(before.status, "active") == 0;
 	if (is_active == active)
-		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, active ? SK_M_USER_ACTIVE_ALREADY : SK_M_USER_DISABLED_ALREADY, login);
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
+		                   active ? SK_M_USER_ACTIVE_ALREADY : SK_M_USER_DISABLED_ALREADY,
+		                   login);
 	if (!active) {
 		int64_t holders = 0, held = 0;
 		sk_val pu[] = {SK_VINT(before.id)};
@@ -337,7 +347,8 @@ static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active, sk_bu
 		                            pu, 1, &held, err)))
 			return e;
 		if (held && holders == 1)
-			return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_USER_LAST_CISO, login);
+			return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_USER_LAST_CISO,
+			                   login);
 	}
 	after = before;
 	snprintf(after.status, sizeof(after.status), "%s", active ? "active" : "disabled");

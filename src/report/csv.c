@@ -5,9 +5,9 @@
  * every field is NUL-terminated in one scratch buffer per record so that the
  * callback can treat them as C strings.
  */
-#include "../core/sk_msg.h"
 #include "csv.h"
 
+#include "../core/sk_msg.h"
 #include "../core/sk_utf8.h"
 
 #include <errno.h>
@@ -84,7 +84,8 @@ sk_err sk_csv_decode(const char *p, size_t n, sk_csv_encoding enc, const char **
 			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NO_BOM);
 		size_t bad;
 		if (!sk_csv_utf8_valid(p + skip, n - skip, &bad))
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_BAD_UTF8, line_of(p, skip + bad), skip + bad + 1);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_BAD_UTF8,
+			                   line_of(p, skip + bad), skip + bad + 1);
 		*out = p + skip;
 		*outlen = n - skip;
 		return SK_OK;
@@ -111,8 +112,11 @@ sk_err sk_csv_decode(const char *p, size_t n, sk_csv_encoding enc, const char **
 		size_t off = (size_t)(in - p);
 		free(buf);
 		if (saved == EILSEQ || saved == EINVAL)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NOT_SJIS, line_of(p, off), (unsigned)(unsigned char)p[off], off + 1);
-		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL, "CP932 conversion failed");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NOT_SJIS,
+			                   line_of(p, off), (unsigned)(unsigned char)p[off],
+			                   off + 1);
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "CP932 conversion failed");
 	}
 	*out = *owned = buf;
 	*outlen = cap - oleft;
@@ -150,7 +154,8 @@ struct parser {
 
 static sk_err field_too_big(struct parser *ps, size_t col, sk_buf *err)
 {
-	return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_CSV_FIELD_TOO_LONG, ps->line, col, ps->lim->max_field_bytes);
+	return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_CSV_FIELD_TOO_LONG, ps->line, col,
+	                   ps->lim->max_field_bytes);
 }
 
 /* Reads one quoted field starting at the opening quote. */
@@ -162,11 +167,13 @@ static sk_err read_quoted(struct parser *ps, size_t col, sk_buf *err)
 	for (;;) {
 		const char *q = memchr(ps->p + ps->pos, '"', ps->n - ps->pos);
 		if (!q)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_QUOTE_OPEN, qline, col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_QUOTE_OPEN,
+			                   qline, col);
 		size_t chunk = (size_t)(q - (ps->p + ps->pos));
 		const char *c = ps->p + ps->pos;
 		if (memchr(c, '\0', chunk))
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NUL, ps->line, col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NUL, ps->line,
+			                   col);
 		for (const char *nl = c; (nl = memchr(nl, '\n', (size_t)(q - nl))) != NULL; nl++)
 			ps->line++;
 		if (ps->scratch.len - start + chunk > ps->lim->max_field_bytes)
@@ -188,7 +195,8 @@ static sk_err read_quoted(struct parser *ps, size_t col, sk_buf *err)
 		char ch = ps->p[ps->pos];
 		bool crlf = ch == '\r' && ps->pos + 1 < ps->n && ps->p[ps->pos + 1] == '\n';
 		if (ch != ',' && ch != '\n' && !crlf)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_AFTER_QUOTE, ps->line, col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_AFTER_QUOTE,
+			                   ps->line, col);
 	}
 	return SK_OK;
 }
@@ -211,9 +219,11 @@ static sk_err read_plain(struct parser *ps, size_t col, sk_buf *err)
 		if (ch == '\r' && i + 1 < ps->n && p[i + 1] == '\n')
 			break;
 		if (ch == '"')
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_QUOTE_INSIDE, ps->line, col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_QUOTE_INSIDE,
+			                   ps->line, col);
 		if (ch == '\0')
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NUL, ps->line, col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NUL, ps->line,
+			                   col);
 		i++;
 	}
 	if (i - ps->pos > ps->lim->max_field_bytes)
@@ -242,7 +252,9 @@ static sk_err parse_all(struct parser *ps, sk_csv_record_fn fn, void *ctx, sk_bu
 		sk_buf_reset(&ps->scratch);
 		for (;;) {
 			if (nf >= ps->lim->max_fields)
-				return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_CSV_TOO_MANY_FIELDS, rec_line, ps->lim->max_fields);
+				return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+				                   SK_M_CSV_TOO_MANY_FIELDS, rec_line,
+				                   ps->lim->max_fields);
 			ps->off[nf] = ps->scratch.len;
 			sk_err e = (ps->pos < ps->n && p[ps->pos] == '"')
 			               ? read_quoted(ps, nf + 1, err)
@@ -278,14 +290,16 @@ sk_err sk_csv_parse(const char *p, size_t n, const sk_csv_limits *lim, sk_csv_re
                     void *ctx, sk_buf *err)
 {
 	if (!lim->max_fields || !lim->max_field_bytes || lim->max_fields > (1u << 16))
-		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL, "bad CSV limits");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "bad CSV limits");
 	struct parser ps = {.p = p, .n = n, .pos = 0, .line = 1, .lim = lim};
 	sk_buf_init(&ps.scratch, lim->max_fields * (lim->max_field_bytes + 1));
 	ps.off = calloc(lim->max_fields, sizeof(*ps.off));
 	ps.len = calloc(lim->max_fields, sizeof(*ps.len));
 	ps.fields = calloc(lim->max_fields, sizeof(*ps.fields));
-	sk_err e = (ps.off && ps.len && ps.fields) ? parse_all(&ps, fn, ctx, err)
-	                                           : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	sk_err e = (ps.off && ps.len && ps.fields)
+	               ? parse_all(&ps, fn, ctx, err)
+	               : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	free(ps.off);
 	free(ps.len);
 	free(ps.fields);
@@ -366,7 +380,8 @@ static sk_err to_cp932(sk_csv_writer *w, sk_buf *err)
 		/* Name the character: decode the UTF-8 sequence at in. */
 		uint32_t cp;
 		size_t len = sk_utf8_decode((const unsigned char *)in, inleft, &cp);
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NOT_CP932, (int)(len ? len : 1), in, (unsigned)cp);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NOT_CP932,
+		                   (int)(len ? len : 1), in, (unsigned)cp);
 	}
 	w->conv.len = (size_t)(o - w->conv.data);
 	return SK_OK;

@@ -6,9 +6,9 @@
  * separator to '.', spaces dropped), so one small grammar covers all the
  * spellings: [ERA] YEAR SEP MONTH SEP DAY [d].
  */
-#include "../core/sk_msg.h"
 #include "wareki.h"
 
+#include "../core/sk_msg.h"
 #include "../core/sk_utf8.h"
 
 #include <stdio.h>
@@ -90,7 +90,8 @@ static int fold_input(const char *s, size_t n, char *out, size_t outmax, const c
 			uint32_t cp;
 			used = sk_utf8_decode(u, n - i, &cp);
 			if (!used) {
-				sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NOT_UTF8, orig);
+				sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NOT_UTF8,
+				            orig);
 				return -1;
 			}
 			if (cp >= 0xff10 && cp <= 0xff19)
@@ -109,7 +110,8 @@ static int fold_input(const char *s, size_t n, char *out, size_t outmax, const c
 			else if (cp == ' ' || cp == '\t')
 				c = ' ';
 			else {
-				sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_BAD_CHAR, orig, i + 1);
+				sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_BAD_CHAR,
+				            orig, i + 1);
 				return -1;
 			}
 		}
@@ -143,7 +145,8 @@ sk_err sk_wareki_parse(const char *s, size_t n, sk_date *out, sk_buf *err)
 {
 	char orig[SK_WAREKI_MAX_INPUT + 1];
 	if (n > SK_WAREKI_MAX_INPUT)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_TOO_LONG, SK_WAREKI_MAX_INPUT);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_TOO_LONG,
+		                   SK_WAREKI_MAX_INPUT);
 	memcpy(orig, s, n);
 	orig[n] = '\0';
 	if (memchr(orig, '\0', n))
@@ -164,16 +167,19 @@ sk_err sk_wareki_parse(const char *s, size_t n, sk_date *out, sk_buf *err)
 	int year;
 	if (*p == '#') {
 		if (!era)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_GANNEN, orig);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_GANNEN,
+			                   orig);
 		year = 1;
 		p++;
 	} else {
 		const char *y0 = p;
 		year = read_num(&p, 4);
 		if (year < 0)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NO_YEAR, orig);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NO_YEAR,
+			                   orig);
 		if (!era && p - y0 != 4)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_YEAR_DIGITS, orig, year);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_YEAR_DIGITS,
+			                   orig, year);
 	}
 	if (*p != 'y' && *p != '.')
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NO_YEAR_SEP, orig);
@@ -182,7 +188,9 @@ sk_err sk_wareki_parse(const char *s, size_t n, sk_date *out, sk_buf *err)
 	if (month < 0)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NO_MONTH, orig);
 	if (*p != (style == 'y' ? 'm' : '.'))
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, style == 'y' ? SK_M_WAREKI_NO_MONTH_SEP : SK_M_WAREKI_NO_MONTH_DOT, orig);
+		return sk_fail_msg(
+		    err, SK_ERR_INVALID, NULL, NULL,
+		    style == 'y' ? SK_M_WAREKI_NO_MONTH_SEP : SK_M_WAREKI_NO_MONTH_DOT, orig);
 	p++;
 	int day = read_num(&p, 2);
 	if (day < 0)
@@ -195,7 +203,8 @@ sk_err sk_wareki_parse(const char *s, size_t n, sk_date *out, sk_buf *err)
 	sk_date d = {year, month, day};
 	if (era) {
 		if (year < 1)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_YEAR_ZERO, orig, era->name);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_YEAR_ZERO,
+			                   orig, era->name);
 		d.y = era->start.y + year - 1;
 	}
 	if (!sk_date_valid(d.y, d.m, d.d))
@@ -204,7 +213,8 @@ sk_err sk_wareki_parse(const char *s, size_t n, sk_date *out, sk_buf *err)
 		char a[11], b[11];
 		if (date_cmp(d, era->start) < 0) {
 			sk_date_format_iso(era->start, a);
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_BEFORE_ERA, orig, era->name, a);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_BEFORE_ERA,
+			                   orig, era->name, a);
 		}
 		if (era + 1 < eras + NERAS && date_cmp(d, era[1].start) >= 0) {
 			sk_date last = era[1].start;
@@ -218,7 +228,8 @@ sk_err sk_wareki_parse(const char *s, size_t n, sk_date *out, sk_buf *err)
 			}
 			sk_date_format_iso(last, a);
 			sk_date_format_iso(d, b);
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_AFTER_ERA, orig, b, era->name, a);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_AFTER_ERA,
+			                   orig, b, era->name, a);
 		}
 	}
 	*out = d;

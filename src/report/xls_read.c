@@ -2,8 +2,9 @@
  * xls_read: the first worksheet of an .xls workbook as records of text (libfreexl). See
  * xls_read.h.
  */
-#include "../core/sk_msg.h"
 #include "xls_read.h"
+
+#include "../core/sk_msg.h"
 
 #include <errno.h>
 #include <freexl.h>
@@ -34,7 +35,8 @@ static sk_err open_xls(const char *p, size_t n, const void **h, sk_buf *err)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_TEMP_WRITE, strerror(errno));
+			e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_TEMP_WRITE,
+			                strerror(errno));
 		else
 			off += (size_t)w;
 	}
@@ -63,7 +65,8 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 	}
 	if (cols > lim->max_columns) {
 		freexl_close(h);
-		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLS_TOO_MANY_COLUMNS, (unsigned)cols, lim->max_columns);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLS_TOO_MANY_COLUMNS,
+		                   (unsigned)cols, lim->max_columns);
 	}
 	sk_csv_field *fields = calloc(cols ? cols : 1, sizeof(*fields));
 	char(*cells)[64] = calloc(cols ? cols : 1, sizeof(*cells));
@@ -83,7 +86,8 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 			FreeXL_CellValue v;
 			const char *text = "";
 			if (freexl_get_cell_value(h, r, c, &v) != FREEXL_OK) {
-				e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLS_ROW_UNREADABLE, r + 1);
+				e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+				                SK_M_XLS_ROW_UNREADABLE, r + 1);
 				break;
 			}
 			switch (v.type) {
@@ -125,11 +129,14 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 			if (!tl)
 				continue;
 			if (tl > lim->max_cell_bytes)
-				e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLS_CELL_TOO_LONG, r + 1, lim->max_cell_bytes);
+				e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+				                SK_M_XLS_CELL_TOO_LONG, r + 1, lim->max_cell_bytes);
 			else if (!sk_csv_utf8_valid(text, tl, NULL))
-				e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLS_ROW_NOT_UTF8, r + 1);
+				e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+				                SK_M_XLS_ROW_NOT_UTF8, r + 1);
 			else if (++nonempty > lim->max_cells)
-				e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLS_TOO_MANY_CELLS, lim->max_cells);
+				e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+				                SK_M_XLS_TOO_MANY_CELLS, lim->max_cells);
 			else if (!(owned[c] = strdup(text)))
 				e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			else {

@@ -1,5 +1,4 @@
 /* xlsx: ledger-style Excel sheets over libxlsxwriter (see xlsx.h). */
-#include "../core/sk_msg.h"
 #include "xlsx.h"
 
 #include <stdbool.h>
@@ -9,6 +8,8 @@
 #include <xlsxwriter.h>
 
 #include "wareki.h"
+
+#include "../core/sk_msg.h"
 
 #define TITLE_ROW    0
 #define SUBTITLE_ROW 1
@@ -25,7 +26,8 @@ struct sk_xlsx {
 
 static sk_err lxw_fail(sk_buf *err, lxw_error le, const char *what)
 {
-	return sk_fail_msg(err, le == LXW_ERROR_MEMORY_MALLOC_FAILED ? SK_ERR_NOMEM : SK_ERR_IO, NULL, NULL, SK_M_XLSX_EXPORT, what, lxw_strerror(le));
+	return sk_fail_msg(err, le == LXW_ERROR_MEMORY_MALLOC_FAILED ? SK_ERR_NOMEM : SK_ERR_IO,
+	                   NULL, NULL, SK_M_XLSX_EXPORT, what, lxw_strerror(le));
 }
 
 sk_err sk_xlsx_open(const char *path, const char *sheet, sk_xlsx **out, sk_buf *err)
@@ -83,7 +85,8 @@ sk_err sk_xlsx_open(const char *path, const char *sheet, sk_xlsx **out, sk_buf *
 sk_err sk_xlsx_title(sk_xlsx *x, const char *title, const char *subtitle, size_t ncols, sk_buf *err)
 {
 	if (!ncols || ncols > 16384 || x->row > TITLE_ROW)
-		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL, "Excel title written out of order");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "Excel title written out of order");
 	x->ncols = ncols;
 	lxw_error le = worksheet_set_row(x->ws, TITLE_ROW, 24, NULL);
 	if (!le)
@@ -100,7 +103,8 @@ sk_err sk_xlsx_header(sk_xlsx *x, const char *const *heads, const double *widths
                       sk_buf *err)
 {
 	if (n != x->ncols || x->headed || x->row > HEAD_ROW)
-		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL, "Excel heading written out of order");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "Excel heading written out of order");
 	lxw_error le = LXW_NO_ERROR;
 	for (size_t c = 0; !le && c < n; c++)
 		le = worksheet_set_column(x->ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
@@ -128,9 +132,11 @@ static lxw_error write_date(sk_xlsx *x, lxw_col_t col, const char *iso)
 sk_err sk_xlsx_row(sk_xlsx *x, const sk_xlsx_cell *cells, size_t n, sk_buf *err)
 {
 	if (!x->headed || n != x->ncols)
-		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL, "Excel row before the heading");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "Excel row before the heading");
 	if (x->row >= LXW_ROW_MAX)
-		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_MANY_ROWS, LXW_ROW_MAX - HEAD_ROW - 1);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_MANY_ROWS,
+		                   LXW_ROW_MAX - HEAD_ROW - 1);
 	lxw_error le = LXW_NO_ERROR;
 	for (size_t c = 0; !le && c < n; c++) {
 		lxw_col_t col = (lxw_col_t)c;

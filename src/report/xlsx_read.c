@@ -2,8 +2,9 @@
  * xlsx_read: a worksheet of an .xlsx workbook as records of text (libzip for the archive,
  * expat for the XML parts). See xlsx_read.h for the limits and why.
  */
-#include "../core/sk_msg.h"
 #include "xlsx_read.h"
+
+#include "../core/sk_msg.h"
 
 #include <expat.h>
 #include <math.h>
@@ -39,7 +40,8 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 		return SK_ERR_NOT_FOUND;
 	zip_file_t *f = zip_fopen_index(b->z, (zip_uint64_t)idx, 0);
 	if (!f)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_PART_UNREADABLE, name, zip_strerror(b->z));
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_PART_UNREADABLE, name,
+		                   zip_strerror(b->z));
 	size_t cap = 1u << 16, n = 0;
 	char *buf = malloc(cap + 1);
 	if (!buf) {
@@ -50,7 +52,9 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 	while (!e) {
 		if (n == cap) {
 			if (n >= b->lim->max_part_bytes) {
-				e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_PART_TOO_BIG, name, (unsigned long long)b->lim->max_part_bytes);
+				e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+				                SK_M_XLSX_PART_TOO_BIG, name,
+				                (unsigned long long)b->lim->max_part_bytes);
 				break;
 			}
 			size_t ncap = cap * 2 > b->lim->max_part_bytes
@@ -68,7 +72,8 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 		}
 		zip_int64_t r = zip_fread(f, buf + n, cap - n);
 		if (r < 0) {
-			e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_PART_DAMAGED, name, zip_file_strerror(f));
+			e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_PART_DAMAGED,
+			                name, zip_file_strerror(f));
 			break;
 		}
 		if (r == 0)
@@ -76,7 +81,8 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 		n += (size_t)r;
 		b->total += (uint64_t)r;
 		if (b->total > b->lim->max_total_bytes)
-			e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_BIG, (unsigned long long)b->lim->max_total_bytes);
+			e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_BIG,
+			                (unsigned long long)b->lim->max_total_bytes);
 	}
 	zip_fclose(f);
 	if (e) {
@@ -141,7 +147,9 @@ static sk_err parse_xml(struct xml *x, const char *part, const char *data, size_
 	sk_err e = SK_OK;
 	if (XML_Parse(x->p, data, (int)len, XML_TRUE) == XML_STATUS_ERROR) {
 		e = x->e ? x->e
-		         : sk_fail_msg(x->err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_BAD_XML, part, (unsigned long)XML_GetCurrentLineNumber(x->p), XML_ErrorString(XML_GetErrorCode(x->p)));
+		         : sk_fail_msg(x->err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_BAD_XML, part,
+		                       (unsigned long)XML_GetCurrentLineNumber(x->p),
+		                       XML_ErrorString(XML_GetErrorCode(x->p)));
 	} else if (x->e)
 		e = x->e;
 	else if (XML_GetErrorCode(x->p) == XML_ERROR_ABORTED)
@@ -236,7 +244,8 @@ static void ss_end(void *ud, const XML_Char *name)
 	else if (strcmp(n, "si") == 0 && st->in_si) {
 		st->in_si = false;
 		if (st->n >= st->lim->max_strings) {
-			sk_fail_msg(st->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_MANY_STRINGS, st->lim->max_strings);
+			sk_fail_msg(st->x.err, SK_ERR_TOO_BIG, NULL, NULL,
+			            SK_M_XLSX_TOO_MANY_STRINGS, st->lim->max_strings);
 			stop(&st->x, SK_ERR_TOO_BIG);
 			return;
 		}
@@ -244,14 +253,16 @@ static void ss_end(void *ud, const XML_Char *name)
 			size_t cap = st->cap ? st->cap * 2 : 1024;
 			char **ns = realloc(st->s, cap * sizeof(*ns));
 			if (!ns) {
-				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
+				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL,
+				                         SK_M_FAULT_NOMEM));
 				return;
 			}
 			st->s = ns;
 			st->cap = cap;
 		}
 		if (!(st->s[st->n] = strdup(st->cur.len ? st->cur.data : ""))) {
-			stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
+			stop(&st->x,
+			     sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 			return;
 		}
 		st->n++;
@@ -264,7 +275,8 @@ static void ss_text(void *ud, const XML_Char *s, int len)
 	if (!st->in_si || !st->in_t || st->in_rph)
 		return;
 	if (st->cur.len + (size_t)len > st->lim->max_cell_bytes) {
-		sk_fail_msg(st->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_STRING_TOO_LONG, st->lim->max_cell_bytes);
+		sk_fail_msg(st->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_STRING_TOO_LONG,
+		            st->lim->max_cell_bytes);
 		stop(&st->x, SK_ERR_TOO_BIG);
 		return;
 	}
@@ -333,12 +345,14 @@ static void st_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (st->n == st->cap) {
 			size_t cap = st->cap ? st->cap * 2 : 64;
 			if (cap > 65536) {
-				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_MANY_STYLES));
+				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_TOO_BIG, NULL, NULL,
+				                         SK_M_XLSX_TOO_MANY_STYLES));
 				return;
 			}
 			unsigned char *nd = realloc(st->is_date, cap);
 			if (!nd) {
-				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
+				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL,
+				                         SK_M_FAULT_NOMEM));
 				return;
 			}
 			st->is_date = nd;
@@ -454,7 +468,9 @@ static void sh_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (!col)
 			col = sh->next_col;
 		if (col > sh->lim->max_columns) {
-			stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_MANY_COLUMNS, sh->row, col, sh->lim->max_columns));
+			stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_TOO_BIG, NULL, NULL,
+			                         SK_M_XLSX_TOO_MANY_COLUMNS, sh->row, col,
+			                         sh->lim->max_columns));
 			return;
 		}
 		sh->col = col;
@@ -483,8 +499,8 @@ static void cell_end(struct sheet *sh)
 		char *endp;
 		unsigned long i = strtoul(v, &endp, 10);
 		if (!*v || *endp || !sh->ss || i >= sh->ss->n) {
-			stop(&sh->x,
-			     sk_fail_msg(sh->x.err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_NO_STRING, sh->row));
+			stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_INVALID, NULL, NULL,
+			                         SK_M_XLSX_NO_STRING, sh->row));
 			return;
 		}
 		text = sh->ss->s[i];
@@ -506,14 +522,15 @@ static void cell_end(struct sheet *sh)
 	if (!*text)
 		return;
 	if (++sh->cells > sh->lim->max_cells) {
-		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_MANY_CELLS, sh->lim->max_cells));
+		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_TOO_BIG, NULL, NULL,
+		                         SK_M_XLSX_TOO_MANY_CELLS, sh->lim->max_cells));
 		return;
 	}
 	size_t tl = strlen(text);
 	size_t bad;
 	if (!sk_csv_utf8_valid(text, tl, &bad)) {
-		stop(&sh->x,
-		     sk_fail_msg(sh->x.err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_ROW_NOT_UTF8, sh->row));
+		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_INVALID, NULL, NULL,
+		                         SK_M_XLSX_ROW_NOT_UTF8, sh->row));
 		return;
 	}
 	size_t off = sh->text.len;
@@ -551,7 +568,9 @@ static void sh_text(void *ud, const XML_Char *s, int len)
 	if (!sh->in_cell || sh->in_rph || !(sh->in_v || sh->in_is_t))
 		return;
 	if (sh->val.len + (size_t)len > sh->lim->max_cell_bytes) {
-		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_CELL_TOO_LONG, sh->row, sh->lim->max_cell_bytes));
+		stop(&sh->x,
+		     sk_fail_msg(sh->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_CELL_TOO_LONG,
+		                 sh->row, sh->lim->max_cell_bytes));
 		return;
 	}
 	if (sk_buf_add(&sh->val, s, (size_t)len))

@@ -1015,8 +1015,9 @@ static void test_register_shapes(const char *backend)
 	assert_int_equal(res->skipped, 2);
 	assert_true(res->import_id > 0);
 	/* The notices are the reader's language: Japanese unless the context says English. */
-	assert_non_null(strstr(res->notices, "1 行目：見出し行ではないため、表題として読み飛ばしました"
-	                                     ": 情報資産台帳（令和6年度）"));
+	assert_non_null(strstr(res->notices,
+	                       "1 行目：見出し行ではないため、表題として読み飛ばしました"
+	                       ": 情報資産台帳（令和6年度）"));
 	assert_non_null(
 	    strstr(res->notices, "3 行目 1 列目：「No.」列は行の番号のため、読み飛ばしました"));
 	assert_non_null(strstr(res->notices, "見出しのない 1 列を読み飛ばしました"));
@@ -1101,7 +1102,8 @@ static void test_register_shapes(const char *backend)
 	    "いません",
 	    "2 行目 5 列目（機密性）: 「9」は機密性の区分にありません",
 	    "3 行目 4 列目（名称・型番）: 必須です",
-	    "3 行目 9 列目（ネットワーク区分）: 「どこか」はネットワーク区分として受け付けていません",
+	    "3 行目 9 列目（ネットワーク区分）: "
+	    "「どこか」はネットワーク区分として受け付けていません",
 	    "4 行目 1 列目（管理番号）: この管理番号はファイルの前の行でも使われています",
 	};
 	assert_non_null(err.ja);
