@@ -106,6 +106,7 @@ sk_ctx *sk_cli_ctx(sk_store *s)
 	if (cli_ctx.store != s) {
 		sk_ctx_fini(&cli_ctx);
 		sk_ctx_init(&cli_ctx, s, NULL, sk_actor_cli());
+		cli_ctx.lang = sk_lang_code(sk_lang_from_env());
 	}
 	return &cli_ctx;
 }

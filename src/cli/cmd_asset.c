@@ -109,8 +109,10 @@ static sk_ctx cli;
 static int open_ctx(const char *db, sk_store **s)
 {
 	int rc = sk_cli_open_store(db, s);
-	if (!rc)
+	if (!rc) {
 		sk_ctx_init(&cli, *s, NULL, sk_actor_cli());
+		cli.lang = sk_lang_code(sk_lang_from_env()); /* the import's notices */
+	}
 	return rc;
 }
 

@@ -186,6 +186,7 @@ static const struct {
                                "者だけが取り消せます"},
 #define M(id, en, ja) [SK_M_##id] = {en, ja},
 #include "sk_msg_text.def"
+#include "sk_msg_domain.def"
 #include "sk_msg_ui.def"
 #undef M
 };
@@ -294,13 +295,25 @@ const char *sk_msg_format(sk_msg_id id, sk_lang l)
 	return l == SK_LANG_JA ? catalog[id].ja : catalog[id].en;
 }
 
-/* fmt with "{f}" replaced by field (its '%' doubled, so printf shows it as it is). */
-static void with_field(const char *fmt, const char *field, char *out, size_t max)
+/*
+ * fmt with "{f}" replaced by field and "{m}" by inner, their '%' doubled so
+ * printf shows them as they are. NULL when out of memory.
+ */
+static char *with_field(const char *fmt, const char *field, const char *inner)
 {
+	size_t fl = field ? strlen(field) : 0, il = inner ? strlen(inner) : 0, n = 1;
+	for (const char *p = fmt; *p; p++)
+		n += p[0] == '{' && (p[1] == 'f' || p[1] == 'm') && p[2] == '}'
+		         ? 2 * (p[1] == 'f' ? fl : il)
+		         : 1;
+	char *out = malloc(n);
+	if (!out)
+		return NULL;
 	size_t o = 0;
-	for (const char *p = fmt; *p && o + 2 < max; p++) {
-		if (p[0] == '{' && p[1] == 'f' && p[2] == '}') {
-			for (const char *f = field ? field : ""; *f && o + 2 < max; f++) {
+	for (const char *p = fmt; *p; p++) {
+		if (p[0] == '{' && (p[1] == 'f' || p[1] == 'm') && p[2] == '}') {
+			const char *sub = p[1] == 'f' ? field : inner;
+			for (const char *f = sub ? sub : ""; *f; f++) {
 				if (*f == '%')
 					out[o++] = '%';
 				out[o++] = *f;
@@ -311,6 +324,39 @@ static void with_field(const char *fmt, const char *field, char *out, size_t max
 		out[o++] = *p;
 	}
 	out[o] = '\0';
+	return out;
+}
+
+/* Appends fmt (its "{f}" and "{m}" filled first) with ap to out. */
+static sk_err render(sk_buf *out, const char *fmt, const char *field, const char *inner, va_list ap)
+{
+	char *f = with_field(fmt, field, inner);
+	if (!f)
+		return SK_ERR_NOMEM;
+	sk_err e = sk_buf_vaddf(out, f, ap);
+	free(f);
+	return e;
+}
+
+/* Records the message id in both languages in err; inner_en/_ja fill "{m}". */
+static void fail_both(sk_buf *err, const char *field, const char *field_ja, const char *inner_en,
+                      const char *inner_ja, sk_msg_id id, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	sk_buf en = SK_BUF_INIT(err->max ? err->max : SK_BUF_MSG_MAX);
+	sk_buf ja = SK_BUF_INIT(err->max ? err->max : SK_BUF_MSG_MAX);
+	(void)render(&en, sk_msg_format(id, SK_LANG_EN), field, inner_en, ap);
+	(void)render(&ja, sk_msg_format(id, SK_LANG_JA), field_ja ? field_ja : field, inner_ja,
+	             ap2);
+	va_end(ap2);
+	sk_buf_reset(err);
+	(void)sk_buf_add(err, en.data, en.len);
+	/* a failed copy leaves the English text, which still says it */
+	err->ja = ja.len ? sk_buf_detach(&ja) : NULL;
+	err->field = field;
+	sk_buf_free(&en);
+	sk_buf_free(&ja);
 }
 
 sk_err sk_fail_msg(sk_buf *err, sk_err code, const char *field, const char *field_ja, sk_msg_id id,
@@ -318,22 +364,53 @@ sk_err sk_fail_msg(sk_buf *err, sk_err code, const char *field, const char *fiel
 {
 	if (!err)
 		return code;
-	char fmt_en[512], fmt_ja[512];
-	with_field(sk_msg_format(id, SK_LANG_EN), field, fmt_en, sizeof(fmt_en));
-	with_field(sk_msg_format(id, SK_LANG_JA), field_ja ? field_ja : field, fmt_ja,
-	           sizeof(fmt_ja));
-	va_list ap, ap2;
+	va_list ap;
 	va_start(ap, id);
-	va_copy(ap2, ap);
-	sk_buf_reset(err);
-	(void)sk_buf_vaddf(err, fmt_en, ap);
-	char ja[1024];
-	vsnprintf(ja, sizeof(ja), fmt_ja, ap2);
-	va_end(ap2);
+	fail_both(err, field, field_ja, NULL, NULL, id, ap);
 	va_end(ap);
-	err->ja = strdup(ja); /* a failed copy leaves the English text, which still says it */
+	return code;
+}
+
+sk_err sk_fail_wrap(sk_buf *err, sk_err code, const char *field, const char *field_ja, sk_msg_id id,
+                    ...)
+{
+	if (!err)
+		return code;
+	char *en = strdup(err->data), *ja = strdup(err->ja ? err->ja : err->data);
+	if (!field)
+		field = err->field;
+	va_list ap;
+	va_start(ap, id);
+	fail_both(err, field, field_ja, en ? en : "", ja ? ja : "", id, ap);
+	va_end(ap);
+	free(en);
+	free(ja);
+	return code;
+}
+
+sk_err sk_fail_texts(sk_buf *err, sk_err code, const char *field, const char *en, const char *ja)
+{
+	if (!err)
+		return code;
+	sk_buf_reset(err);
+	(void)sk_buf_adds(err, en ? en : "");
+	err->ja = ja ? strdup(ja) : NULL;
 	err->field = field;
 	return code;
+}
+
+sk_err sk_msg_addf(sk_buf *out, sk_lang l, sk_msg_id id, ...)
+{
+	va_list ap;
+	va_start(ap, id);
+	sk_err e = render(out, sk_msg_format(id, l), NULL, NULL, ap);
+	va_end(ap);
+	return e;
+}
+
+sk_lang sk_lang_of_code(const char *code)
+{
+	return code && strcmp(code, "en") == 0 ? SK_LANG_EN : SK_LANG_JA;
 }
 
 const char *sk_err_str_lang(sk_err e, sk_lang l)

@@ -125,6 +125,10 @@ typedef enum sk_msg_id {
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_text.def"
 #undef M
+/* the domain and the reports (src/domain, src/report): sk_msg_domain.def */
+#define M(id, en, ja) SK_M_##id,
+#include "sk_msg_domain.def"
+#undef M
 /* the web UI (src/web): sk_msg_ui.def */
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_ui.def"
@@ -149,6 +153,27 @@ const char *sk_msg_format(sk_msg_id id, sk_lang l);
  */
 sk_err sk_fail_msg(sk_buf *err, sk_err code, const char *field, const char *field_ja, sk_msg_id id,
                    ...);
+
+/*
+ * As sk_fail_msg, for a failure that encloses the one err holds already
+ * ("asset 3: …"): "{m}" in the message's formats stands for err's message in
+ * the same language; field and field_ja as for sk_fail_msg, err's own field
+ * when field is NULL. Returns code.
+ */
+sk_err sk_fail_wrap(sk_buf *err, sk_err code, const char *field, const char *field_ja, sk_msg_id id,
+                    ...);
+
+/*
+ * Records a message whose two texts the caller composed of catalog
+ * sentences (the import's list of every row's errors). Returns code.
+ */
+sk_err sk_fail_texts(sk_buf *err, sk_err code, const char *field, const char *en, const char *ja);
+
+/* Appends the message id in l to out, the arguments filling its format ("{f}" left empty). */
+sk_err sk_msg_addf(sk_buf *out, sk_lang l, sk_msg_id id, ...);
+
+/* The language a domain context names ("en"; anything else, NULL too, is Japanese). */
+sk_lang sk_lang_of_code(const char *code);
 
 /*
  * The message err holds in l: its Japanese text when l is Japanese and it

@@ -12,6 +12,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../report/wareki.h"
 #include "asset_int.h"
 
@@ -69,7 +70,7 @@ static sk_err take_input(struct one_asset *o, const sk_asset *a, sk_buf *err)
 	for (int f = 0; f < SK_AF__COUNT; f++) {
 		o->owned[f] = strdup(vals[f]);
 		if (!o->owned[f])
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		o->as_input.v[f] = o->owned[f];
 	}
 	return SK_OK;
@@ -91,10 +92,10 @@ static sk_err take_asset(void *ctx, const sk_row *row, sk_buf *err)
 	o->import_id = a.import_id;
 	if (o->want & WANT_TEXT) {
 		if (sk_asset_render(&a, o->text))
-			return sk_fail(err, SK_ERR_NOMEM, "the asset does not fit the answer");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_ASSET_TOO_BIG);
 	}
 	if ((o->want & WANT_JSON) && !(o->j = sk_asset_json(&a)))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (o->want & WANT_CALL) {
 		/* The scope lists are loaded already (asset_load()): this asks the database
 		 * nothing. */
@@ -146,7 +147,7 @@ sk_err asset_load(actx *cx, int64_t id, bool write, unsigned want, struct one_as
 	if (!e && o->found)
 		e = may_access(cx, o->unit_id, write, &ok, err);
 	if (!e && (!o->found || !ok))
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no asset %lld", (long long)id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ASSET_NONE, (long long)id);
 	if (e) {
 		if (o->want & WANT_TEXT) {
 			o->text->len = o->text_start;
@@ -178,7 +179,8 @@ static sk_err insert(actx *cx, const norm *n, int64_t now, int64_t *id, sk_buf *
 	sk_err e = sk_store_query_int(cx->s, INSERT_HEAD INSERT_ROW " RETURNING id", p,
 	                              INSERT_PARAMS, id, err);
 	if (e == SK_ERR_NOT_FOUND)
-		e = sk_fail(err, SK_ERR_STORE, "the asset insert returned no id");
+		e = sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE,
+		                "the asset insert returned no id");
 	return e;
 }
 
@@ -204,9 +206,8 @@ sk_err asset_number_free(actx *cx, const char *number, int64_t self, sk_buf *err
 	int64_t owner;
 	sk_err e = asset_number_owner(cx, number, &owner, err);
 	if (!e && owner && owner != self)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "管理番号 '%s' is already the number of asset %lld", number,
-		            (long long)owner);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ASSET_NUMBER_TAKEN, number,
+		                (long long)owner);
 	return e;
 }
 
@@ -229,8 +230,8 @@ sk_err sk_asset_add(sk_ctx *c, const sk_asset_input *in, int64_t *id_out, sk_buf
 	if ((e = may_access(&cx, n.unit_id, true, &ok, err)))
 		goto out;
 	if (!ok) {
-		e = sk_fail(err, SK_ERR_DENIED, "no right to add assets to unit '%s'",
-		            in->v[SK_AF_UNIT]);
+		e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_ASSET_NO_RIGHT_ADD,
+		                in->v[SK_AF_UNIT]);
 		goto out;
 	}
 	if ((e = sk_store_begin(s, err)))
@@ -315,7 +316,7 @@ sk_err asset_write_update(actx *cx, int64_t id, const norm *n, json_t *before, b
 		json_object_del(b, "updated_at");
 		json_object_del(after.j, "updated_at");
 		e = b ? asset_audit(cx, "asset.update", obj, b, after.j, err)
-		      : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		      : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		json_decref(b);
 		*changed = !e;
 	}
@@ -344,8 +345,8 @@ sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *
 	if ((e = asset_load(&cx, id, true, WANT_JSON | WANT_INPUT, &before, err)))
 		goto done;
 	if (before.disposed) {
-		e = sk_fail(err, SK_ERR_CONFLICT, "asset %lld is disposed and cannot change",
-		            (long long)id);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ASSET_DISPOSED_NO_CHANGE,
+		                (long long)id);
 		goto done;
 	}
 	sk_asset_input merged = before.as_input;
@@ -362,8 +363,8 @@ sk_err sk_asset_update(sk_ctx *c, int64_t id, const sk_asset_input *ch, sk_buf *
 	if (ch->v[SK_AF_UNIT] && (e = may_access(&cx, n.unit_id, true, &ok, err)))
 		goto done;
 	if (!ok) {
-		e = sk_fail(err, SK_ERR_DENIED, "no right to move assets to unit '%s'",
-		            ch->v[SK_AF_UNIT]);
+		e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_ASSET_NO_RIGHT_MOVE,
+		                ch->v[SK_AF_UNIT]);
 		goto done;
 	}
 	if ((e = asset_number_free(&cx, n.number, id, err)))
@@ -403,11 +404,7 @@ sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *opera
 	if (on && *on) {
 		sk_date d;
 		if ((e = sk_wareki_parse(on, strlen(on), &d, err))) {
-			sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
-			sk_buf_adds(&msg, err ? err->data : "");
-			sk_fail(err, e, "disposal date: %s", msg.data);
-			sk_buf_free(&msg);
-			return e;
+			return sk_fail_wrap(err, e, "on", NULL, SK_M_ASSET_DISPOSAL_DATE);
 		}
 		sk_date_format_iso(d, date);
 	} else
@@ -416,26 +413,21 @@ sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *opera
 	sk_date_format_iso(asset_today_jst(), today);
 	const sk_field *on_f = sk_schema_field(&sk_schema_asset_dispose, "on");
 	if ((on_f->flags & SK_FF_PAST) && strcmp(date, today) > 0) /* ISO dates order as text */
-		return sk_fail(err, SK_ERR_INVALID,
-		               "disposal date: %s is in the future (today is %s in Japan)", date,
-		               today);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_DISPOSAL_FUTURE,
+		                   date, today);
 	const sk_field *op_f = sk_schema_field(&sk_schema_asset_dispose, "operator");
 	const sk_field *rec_f = sk_schema_field(&sk_schema_asset_dispose, "record");
 	if (!operator_name || asset_check_text(operator_name, true, op_f->max, false, err))
-		return sk_fail(
-		    err, SK_ERR_INVALID,
-		    "the person in charge of the disposal (担当者) is required, one line "
-		    "of text");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_DISPOSAL_OPERATOR);
 	if (!record || asset_check_text(record, true, rec_f->max, true, err))
-		return sk_fail(
-		    err, SK_ERR_INVALID,
-		    "what was done (処理内容: method, company, certificate) is required");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_DISPOSAL_RECORD);
 	if ((e = sk_store_begin(s, err)))
 		goto out;
 	if ((e = asset_load(&cx, id, true, WANT_JSON, &before, err)))
 		goto done;
 	if (before.disposed) {
-		e = sk_fail(err, SK_ERR_CONFLICT, "asset %lld is already disposed", (long long)id);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ASSET_DISPOSED_ALREADY,
+		                (long long)id);
 		goto done;
 	}
 	/* Nothing is disposed of before it existed: acquired, or else entered in the register. */
@@ -452,9 +444,10 @@ sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *opera
 		sk_date_format_iso(date_jst(created), since);
 	}
 	if (strcmp(date, since) < 0) {
-		e = sk_fail(err, SK_ERR_INVALID,
-		            "disposal date: %s is before the asset existed (%s %s)", date,
-		            acq ? "acquired on" : "registered on", since);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                acq ? SK_M_ASSET_DISPOSAL_BEFORE_ACQUIRED
+		                    : SK_M_ASSET_DISPOSAL_BEFORE_REGISTERED,
+		                date, since);
 		goto done;
 	}
 	sk_val p[] = {sk_vtext(date), sk_vtext(operator_name), sk_vtext(record),
@@ -489,10 +482,8 @@ sk_err sk_asset_remove(sk_ctx *c, int64_t id, const char *reason, sk_buf *err)
 	struct one_asset before = {0};
 	const sk_field *rf = sk_schema_field(&sk_schema_asset_remove, "reason");
 	if (!reason || asset_check_text(reason, true, rf->max, true, err))
-		return sk_fail(err, SK_ERR_INVALID,
-		               "reason: why the row was entered by mistake is required (up to %u "
-		               "bytes)",
-		               (unsigned)rf->max);
+		return sk_fail_msg(err, SK_ERR_INVALID, "reason", rf->ja, SK_M_ASSET_REMOVE_REASON,
+		                   (unsigned)rf->max);
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		goto out;
@@ -506,11 +497,8 @@ sk_err sk_asset_remove(sk_ctx *c, int64_t id, const char *reason, sk_buf *err)
 	                            p, 2, &uses, err)))
 		goto done;
 	if (uses) {
-		e = sk_fail(
-		    err, SK_ERR_CONFLICT,
-		    "asset %lld is named by %lld request(s) or incident(s): it was real, so it "
-		    "is disposed of (or corrected) rather than removed",
-		    (long long)id, (long long)uses);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ASSET_REMOVE_IN_USE,
+		                (long long)id, (long long)uses);
 		goto done;
 	}
 	sk_val q[] = {SK_VINT(id)};
@@ -520,7 +508,7 @@ sk_err sk_asset_remove(sk_ctx *c, int64_t id, const char *reason, sk_buf *err)
 	char obj[48];
 	asset_object_name(id, obj);
 	e = after ? asset_audit(&cx, "asset.remove", obj, before.j, after, err)
-	          : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	          : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	json_decref(after);
 done:
 	if (e)
@@ -593,7 +581,7 @@ sk_err sk_asset_get(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 	sk_buf text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 	sk_err e = sk_asset_get_text(c, id, &text, err);
 	if (!e && !(*out = json_loadb(text.data, text.len, 0, NULL)))
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_buf_free(&text);
 	return e;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_msg.h"
 #include "../report/csv.h"
 #include "../report/wareki.h"
 #include "asset_int.h"
@@ -72,11 +73,9 @@ static sk_err unit_by_name(actx *cx, const char *ref, sk_org_unit *unit, sk_buf 
 	if (e)
 		return e;
 	if (b.n == 0)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "unknown unit '%s' (no unit has this id, code or name)", ref);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_UNIT_UNKNOWN, ref);
 	if (b.n > 1)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "more than one unit is named '%s': give the unit's code", ref);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_UNIT_AMBIGUOUS, ref);
 	unit->id = b.id;
 	return SK_OK;
 }
@@ -138,13 +137,13 @@ static sk_err check_text_in(const char *v, bool required, size_t max, bool newli
 {
 	size_t n = strlen(v);
 	if (required && !n)
-		return sk_fail(err, SK_ERR_INVALID, "must not be empty");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_TEXT_EMPTY);
 	if (n > max)
-		return sk_fail(err, SK_ERR_INVALID, "longer than %zu bytes", max);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_TEXT_TOO_LONG, max);
 	if (!utf8_known && !sk_csv_utf8_valid(v, n, NULL))
-		return sk_fail(err, SK_ERR_INVALID, "not valid UTF-8");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_TEXT_NOT_UTF8);
 	if (has_ctl(v, newlines))
-		return sk_fail(err, SK_ERR_INVALID, "contains a control character");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_TEXT_CONTROL);
 	return SK_OK;
 }
 
@@ -177,15 +176,16 @@ static sk_err report_bad(actx *cx, sk_asset_field f, sk_err e, sk_asset_field *b
 	*bad = f;
 	if (e != SK_ERR_INVALID || !cx->on_bad || !err)
 		return e;
-	cx->on_bad(cx->on_bad_ctx, f, err->data);
+	cx->on_bad(cx->on_bad_ctx, f, err);
 	(*nbad)++;
 	return SK_OK;
 }
 
 #define BAD(f, ...)                                                                                \
 	do {                                                                                       \
-		if ((e = report_bad(cx, f, sk_fail(err, SK_ERR_INVALID, __VA_ARGS__), bad, &nbad,  \
-		                    err)))                                                         \
+		if ((e = report_bad(cx, f,                                                         \
+		                    sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, __VA_ARGS__),     \
+		                    bad, &nbad, err)))                                             \
 			return e;                                                                  \
 	} while (0)
 #define CHECK(f, call)                                                                             \
@@ -202,7 +202,7 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	for (int f = 0; f < SK_AF__COUNT; f++)
 		if (af_required(f) && !*V(f)) {
 			missing[f] = true;
-			BAD((sk_asset_field)f, "is required");
+			BAD((sk_asset_field)f, SK_M_ASSET_REQUIRED);
 		}
 	if (!missing[SK_AF_UNIT] &&
 	    CHECK(SK_AF_UNIT, asset_unit_resolve(cx, V(SK_AF_UNIT), &o->unit_id, err)))
@@ -219,8 +219,7 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	o->name = V(SK_AF_NAME);
 	o->quantity = *V(SK_AF_QUANTITY) ? parse_count(V(SK_AF_QUANTITY), 0, 1000000000) : 1;
 	if (o->quantity < 0)
-		BAD(SK_AF_QUANTITY, "'%s' is not a whole number between 0 and 1000000000",
-		    V(SK_AF_QUANTITY));
+		BAD(SK_AF_QUANTITY, SK_M_ASSET_QUANTITY_BAD, V(SK_AF_QUANTITY));
 	static const sk_asset_field plain[] = {SK_AF_LOCATION, SK_AF_DISPOSAL_METHOD,
 	                                       SK_AF_MANAGER};
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
@@ -243,7 +242,7 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 			return e;
 		fold_ascii(V(SK_AF_NUMBER), o->numbuf, sizeof(o->numbuf));
 		if (strlen(o->numbuf) >= af(SK_AF_NUMBER)->max)
-			BAD(SK_AF_NUMBER, "longer than %zu bytes", (size_t)af(SK_AF_NUMBER)->max);
+			BAD(SK_AF_NUMBER, SK_M_ASSET_TEXT_TOO_LONG, (size_t)af(SK_AF_NUMBER)->max);
 		else
 			o->number = o->numbuf;
 	}
@@ -253,8 +252,7 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	for (size_t i = 0; i < 3; i++) {
 		*flag_out[i] = parse_bool(V(flags[i]));
 		if (*flag_out[i] == -2) {
-			BAD(flags[i], "'%s' is not yes or no (あり/なし, 有/無, yes/no, 1/0)",
-			    V(flags[i]));
+			BAD(flags[i], SK_M_ASSET_FLAG_BAD, V(flags[i]));
 			*flag_out[i] = -1;
 		}
 	}
@@ -267,8 +265,7 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	if (o->personal < 0)
 		o->personal = o->mynumber;
 	if (o->mynumber && !o->personal)
-		BAD(SK_AF_PERSONAL, "must be yes for an asset holding 特定個人情報 (it is personal "
-		                    "information)");
+		BAD(SK_AF_PERSONAL, SK_M_ASSET_MYNUMBER_PERSONAL);
 
 	static const sk_asset_field axes[] = {SK_AF_CONF, SK_AF_INTEG, SK_AF_AVAIL};
 	const char **lv[] = {&o->conf, &o->integ, &o->avail};
@@ -281,8 +278,7 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 		*lv[a] = level_parse(sc, a, V(axes[a]));
 		if (!*lv[a] && !missing[axes[a]]) {
 			asset_level_names(sc, a, list, sizeof(list));
-			BAD(axes[a], "'%s' is not a level of %s (expected %s)", V(axes[a]),
-			    axis_title(sc, a), list);
+			BAD(axes[a], SK_M_ASSET_LEVEL_BAD, V(axes[a]), axis_title(sc, a), list);
 		}
 	}
 	o->zone = find_word(SK_VOCAB_ZONE, V(SK_AF_ZONE));
@@ -294,13 +290,10 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	o->recovery_hours = -1;
 	if (*V(SK_AF_RECOVERY_HOURS) && o->avail) {
 		if (!level_is_top(sc, 2, o->avail))
-			BAD(SK_AF_RECOVERY_HOURS,
-			    "a recovery time is set only for the highest availability level (%s%s)",
-			    axis_title(sc, 2), level_name(sc, 2, level_count(sc, 2) - 1));
+			BAD(SK_AF_RECOVERY_HOURS, SK_M_ASSET_RECOVERY_NOT_TOP, axis_title(sc, 2),
+			    level_name(sc, 2, level_count(sc, 2) - 1));
 		else if ((o->recovery_hours = parse_count(V(SK_AF_RECOVERY_HOURS), 1, 8784)) < 0)
-			BAD(SK_AF_RECOVERY_HOURS,
-			    "'%s' is not a number of hours between 1 and 8784",
-			    V(SK_AF_RECOVERY_HOURS));
+			BAD(SK_AF_RECOVERY_HOURS, SK_M_ASSET_RECOVERY_BAD, V(SK_AF_RECOVERY_HOURS));
 	}
 	if (*V(SK_AF_ACQUIRED_ON)) {
 		sk_date d;
@@ -315,8 +308,8 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 			sk_date_format_iso(asset_today_jst(), today);
 			if ((af(SK_AF_ACQUIRED_ON)->flags & SK_FF_PAST) &&
 			    strcmp(o->acquired_on, today) > 0)
-				BAD(SK_AF_ACQUIRED_ON, "%s is in the future (today is %s in Japan)",
-				    o->acquired_on, today);
+				BAD(SK_AF_ACQUIRED_ON, SK_M_ASSET_DATE_FUTURE, o->acquired_on,
+				    today);
 		}
 	}
 	if (nbad)
@@ -330,7 +323,7 @@ sk_err asset_normalize(actx *cx, const sk_asset_input *in, norm *o, sk_asset_fie
 	}
 	*bad = SK_AF_CONF;
 	if (asset_make_label(sc, o->conf, o->integ, o->avail, o->label, sizeof(o->label)))
-		return sk_fail(err, SK_ERR_INVALID, "the label text is too long");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ASSET_LABEL_TOO_LONG);
 	if (cx->nlabels < LABEL_CACHE) {
 		struct label_slot *l = &cx->labels[cx->nlabels++];
 		l->c = o->conf;
@@ -348,17 +341,5 @@ sk_err asset_name_field(sk_err e, sk_asset_field f, sk_buf *err)
 {
 	if (!err || e == SK_ERR_STORE || e == SK_ERR_NOMEM)
 		return e;
-	sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_buf_adds(&msg, err->data);
-	char *ja = err->ja; /* the Japanese text, where the message had one, keeps it */
-	err->ja = NULL;
-	sk_fail(err, e, "%s (%s): %s", af(f)->key, af(f)->ja, msg.data);
-	if (ja) {
-		sk_buf j = SK_BUF_INIT(SK_BUF_MSG_MAX);
-		sk_buf_addf(&j, "%s: %s", af(f)->ja, ja);
-		err->ja = sk_buf_detach(&j);
-		free(ja);
-	}
-	sk_buf_free(&msg);
-	return e;
+	return sk_fail_wrap(err, e, af(f)->key, af(f)->ja, SK_M_ASSET_FIELD_BAD, af(f)->ja);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/sk_msg.h"
 #include "../report/csv.h"
 #include "../report/wareki.h"
 #include "../report/xlsx.h"
@@ -109,7 +110,8 @@ static sk_err record_export(sk_ctx *c, const char *format, const sk_asset_filter
 	    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I}", "format", format, "unit",
 	              f->unit, "type", f->type, "conf", f->conf, "zone", f->zone, "text", f->text,
 	              "status", f->status ? f->status : "active", "limit", (json_int_t)f->limit);
-	sk_err e = after ? sk_store_begin(s, err) : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_err e = after ? sk_store_begin(s, err)
+	                 : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e) {
 		e = asset_audit(&cx, "asset.export", "assets", NULL, after, err);
 		if (e)
@@ -135,10 +137,7 @@ static sk_err csv_row(void *ctx, const sk_asset *a, sk_buf *err)
 	export_values(a, co->japanese, nbuf, vals);
 	sk_err e = sk_csv_write_record(co->w, vals, EXPORT_COLS, err);
 	if (e == SK_ERR_INVALID) {
-		sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
-		sk_buf_adds(&msg, err ? err->data : "");
-		sk_fail(err, e, "asset %lld: %s", (long long)a->id, msg.data);
-		sk_buf_free(&msg);
+		sk_fail_wrap(err, e, NULL, NULL, SK_M_EXPORT_ASSET, (long long)a->id);
 	}
 	return e;
 }
@@ -147,7 +146,7 @@ sk_err sk_asset_export_csv(sk_ctx *c, const sk_asset_filter *f, FILE *out, int e
                            sk_buf *err)
 {
 	if (enc < SK_CSV_UTF8 || enc > SK_CSV_CP932)
-		return sk_fail(err, SK_ERR_INVALID, "unknown CSV encoding");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_EXPORT_ENCODING);
 	/*
 	 * The file is made in memory first: an export that fails (a character
 	 * CP932 cannot hold) hands out nothing and so records nothing; one that
@@ -157,7 +156,7 @@ sk_err sk_asset_export_csv(sk_ctx *c, const sk_asset_filter *f, FILE *out, int e
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	struct csv_out co = {NULL, japanese};
 	sk_err e = sk_csv_writer_new(mem, (sk_csv_encoding)enc, &co.w, err);
 	if (!e) {
@@ -171,11 +170,11 @@ sk_err sk_asset_export_csv(sk_ctx *c, const sk_asset_filter *f, FILE *out, int e
 		sk_csv_writer_free(co.w);
 	}
 	if (fclose(mem) != 0 && !e)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e)
 		e = record_export(c, "csv", f, err);
 	if (!e && len && fwrite(buf, 1, len, out) != len)
-		e = sk_fail(err, SK_ERR_IO, "cannot write the export: %s", strerror(errno));
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_EXPORT_WRITE, strerror(errno));
 	free(buf);
 	return e;
 }
@@ -222,12 +221,12 @@ sk_err sk_asset_export_xlsx(sk_ctx *c, const sk_asset_filter *f, const char *pat
 {
 	sk_buf tmp = SK_BUF_INIT(4096);
 	if (sk_buf_addf(&tmp, "%s.tmp-%ld", path, (long)getpid()))
-		return sk_fail(err, SK_ERR_INVALID, "output path too long");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_EXPORT_PATH_LONG);
 	/* Claim the temporary name first: a bad directory is a clear error before any work. */
 	FILE *probe = fopen(tmp.data, "wx");
 	if (!probe) {
-		sk_err pe =
-		    sk_fail(err, SK_ERR_IO, "cannot create '%s': %s", tmp.data, strerror(errno));
+		sk_err pe = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_CREATE, tmp.data,
+		                        strerror(errno));
 		sk_buf_free(&tmp);
 		return pe;
 	}
@@ -269,7 +268,7 @@ sk_err sk_asset_export_xlsx(sk_ctx *c, const sk_asset_filter *f, const char *pat
 	if (!e)
 		e = record_export(c, "xlsx", f, err);
 	if (!e && rename(tmp.data, path) != 0)
-		e = sk_fail(err, SK_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_WRITE, path, strerror(errno));
 	if (e)
 		unlink(tmp.data);
 	sk_buf_free(&tmp);

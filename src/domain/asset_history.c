@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 #include "asset_int.h"
 
 static sk_err take_entry(void *ctx, const sk_row *row, sk_buf *err)
@@ -21,15 +22,17 @@ static sk_err take_entry(void *ctx, const sk_row *row, sk_buf *err)
 		                  &after, err);
 	if (e) {
 		json_decref(before);
-		return sk_fail(err, SK_ERR_CORRUPT, "audit entry %lld holds malformed JSON",
-		               (long long)sk_row_int(row, 0));
+		char why[64];
+		snprintf(why, sizeof(why), "audit entry %lld holds malformed JSON",
+		         (long long)sk_row_int(row, 0));
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT, why);
 	}
 	json_t *j = json_pack("{sI ss ss ss ss so so}", "seq", (json_int_t)sk_row_int(row, 0), "at",
 	                      sk_row_text(row, 1), "actor", sk_row_text(row, 2), "address",
 	                      sk_row_text(row, 3), "action", sk_row_text(row, 4), "before",
 	                      before ? before : json_null(), "after", after ? after : json_null());
 	if (!j || json_array_append_new(arr, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -82,7 +85,7 @@ sk_err sk_asset_history(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 	sk_err e = asset_load(&cx, id, false, 0, &o, err);
 	json_t *arr = json_array();
 	if (!e && !arr)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e) {
 		char obj[48], imp[48];
 		asset_object_name(id, obj);

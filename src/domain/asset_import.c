@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../report/csv.h"
 #include "../report/xls_read.h"
 #include "../report/xlsx_read.h"
@@ -45,7 +46,9 @@ struct import_ctx {
 	bool given[SK_AF__COUNT]; /* the file has a column for the field */
 	size_t ncols;
 	bool have_header, xlsx; /* xlsx: a workbook (.xlsx or .xls): rows and lettered columns */
-	sk_buf errors;          /* one line per error */
+	sk_buf errors;          /* one line per error, in English */
+	sk_buf errors_ja;       /* the same lines in Japanese */
+	sk_lang lang;           /* the reader's: notices and changes are written in it */
 	sk_buf notices;         /* what was skipped */
 	sk_buf changes;         /* what was (or, in a dry run, would be) added and changed */
 	size_t line;            /* the record being checked */
@@ -165,32 +168,70 @@ static void column_name(size_t col, char out[8])
 	out[n] = '\0';
 }
 
-/* "line 5, column 3" for a CSV file, "row 5, column C" for a workbook. */
-static void where(const struct import_ctx *ic, size_t line, size_t col, char out[64])
+/* "line 5, column 3" for a CSV file, "row 5, column C" for a workbook, in l. */
+static void where(const struct import_ctx *ic, sk_lang l, size_t line, size_t col, char out[64])
 {
+	sk_buf b = SK_BUF_INIT(63);
 	if (!col)
-		snprintf(out, 64, "%s %zu", ic->xlsx ? "row" : "line", line);
+		sk_msg_addf(&b, l, ic->xlsx ? SK_M_IMPORT_AT_ROW : SK_M_IMPORT_AT_LINE, line);
 	else if (ic->xlsx) {
 		char cn[8];
 		column_name(col, cn);
-		snprintf(out, 64, "row %zu, column %s", line, cn);
+		sk_msg_addf(&b, l, SK_M_IMPORT_AT_ROW_COL, line, cn);
 	} else
-		snprintf(out, 64, "line %zu, column %zu", line, col);
+		sk_msg_addf(&b, l, SK_M_IMPORT_AT_LINE_COL, line, col);
+	snprintf(out, 64, "%s", b.data);
+	sk_buf_free(&b);
 }
 
+/* One line of ic->errors and ic->errors_ja: where, the column's title, and msg in each language. */
 static void add_error(struct import_ctx *ic, size_t line, size_t col, const char *title,
-                      const char *msg)
+                      const char *msg_en, const char *msg_ja)
 {
 	if (++ic->row_errors == 1)
 		ic->bad++;
 	if (ic->bad > SK_ASSET_IMPORT_MAX_ERRORS)
 		return;
 	char w[64];
-	where(ic, line, col, w);
+	where(ic, SK_LANG_EN, line, col, w);
 	if (title && *title)
-		sk_buf_addf(&ic->errors, "%s (%s): %s\n", w, title, msg);
+		sk_msg_addf(&ic->errors, SK_LANG_EN, SK_M_IMPORT_ERROR_TITLED, w, title, msg_en);
 	else
-		sk_buf_addf(&ic->errors, "%s: %s\n", w, msg);
+		sk_msg_addf(&ic->errors, SK_LANG_EN, SK_M_IMPORT_ERROR, w, msg_en);
+	where(ic, SK_LANG_JA, line, col, w);
+	if (title && *title)
+		sk_msg_addf(&ic->errors_ja, SK_LANG_JA, SK_M_IMPORT_ERROR_TITLED, w, title, msg_ja);
+	else
+		sk_msg_addf(&ic->errors_ja, SK_LANG_JA, SK_M_IMPORT_ERROR, w, msg_ja);
+}
+
+/* add_error with the catalog's message id, its arguments the same in both languages. */
+static void add_error_msg(struct import_ctx *ic, size_t line, size_t col, const char *title,
+                          sk_msg_id id, ...)
+{
+	sk_buf en = SK_BUF_INIT(SK_BUF_MSG_MAX), ja = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	va_list ap, ap2;
+	va_start(ap, id);
+	va_copy(ap2, ap);
+	(void)sk_buf_vaddf(&en, sk_msg_format(id, SK_LANG_EN), ap);
+	(void)sk_buf_vaddf(&ja, sk_msg_format(id, SK_LANG_JA), ap2);
+	va_end(ap2);
+	va_end(ap);
+	add_error(ic, line, col, title, en.data, ja.data);
+	sk_buf_free(&en);
+	sk_buf_free(&ja);
+}
+
+/* A notice in the reader's language: where it is about, then id's message, which takes it first. */
+static void add_notice(struct import_ctx *ic, size_t line, size_t col, sk_msg_id id,
+                       const char *arg, size_t n)
+{
+	char w[64];
+	where(ic, ic->lang, line, col, w);
+	if (arg)
+		sk_msg_addf(&ic->notices, ic->lang, id, w, arg);
+	else
+		sk_msg_addf(&ic->notices, ic->lang, id, w, n);
 }
 
 static bool all_empty(const sk_csv_field *fl, size_t n)
@@ -212,7 +253,8 @@ static sk_err header(struct import_ctx *ic, const sk_csv_field *fl, size_t n, si
 {
 	bool seen[SK_AF__COUNT] = {0};
 	if (n > sizeof(ic->cols) / sizeof(ic->cols[0]))
-		return sk_fail(err, SK_ERR_INVALID, "line %zu: too many columns (%zu)", line, n);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_IMPORT_TOO_MANY_COLUMNS,
+		                   line, n);
 	size_t known = 0, nonempty = 0;
 	for (size_t c = 0; c < n; c++) {
 		char *h = trim(fl[c].p);
@@ -223,13 +265,9 @@ static sk_err header(struct import_ctx *ic, const sk_csv_field *fl, size_t n, si
 	}
 	if (!known && ic->titles < 10) {
 		ic->titles++;
-		if (nonempty) {
-			char w[64];
-			where(ic, line, 0, w);
-			sk_buf_addf(&ic->notices,
-			            "%s: not a heading line, skipped as a title: %s\n", w,
-			            fl[0].p[0] ? fl[0].p : "(…)");
-		}
+		if (nonempty)
+			add_notice(ic, line, 0, SK_M_IMPORT_TITLE_SKIPPED,
+			           fl[0].p[0] ? fl[0].p : "(…)", 0);
 		return SK_OK;
 	}
 	size_t ignored_empty = 0;
@@ -241,23 +279,15 @@ static sk_err header(struct import_ctx *ic, const sk_csv_field *fl, size_t n, si
 			ignored_empty++;
 		} else if (is_row_number_heading(h)) {
 			f = COL_IGNORED;
-			char w[64];
-			where(ic, line, c + 1, w);
-			sk_buf_addf(&ic->notices, "%s: the '%s' column numbers the rows; ignored\n",
-			            w, h);
+			add_notice(ic, line, c + 1, SK_M_IMPORT_ROW_NUMBERS, h, 0);
 		} else if ((f = heading_field(h)) == -2) {
-			char msg[600];
-			snprintf(
-			    msg, sizeof(msg),
-			    "unknown heading '%s' (see docs/asset-register.md for the columns)", h);
-			add_error(ic, line, c + 1, "", msg);
+			add_error_msg(ic, line, c + 1, "", SK_M_IMPORT_HEADING_UNKNOWN, h);
 			ic->row_errors = 0;
 			continue;
 		}
 		if (f >= 0 && seen[f]) {
-			char msg[600];
-			snprintf(msg, sizeof(msg), "heading '%s' repeats column %s", h, af(f)->ja);
-			add_error(ic, line, c + 1, "", msg);
+			add_error_msg(ic, line, c + 1, "", SK_M_IMPORT_HEADING_REPEATS, h,
+			              af(f)->ja);
 			ic->row_errors = 0;
 			continue;
 		}
@@ -265,25 +295,19 @@ static sk_err header(struct import_ctx *ic, const sk_csv_field *fl, size_t n, si
 			seen[f] = true;
 		ic->cols[c] = f;
 	}
-	if (ignored_empty) {
-		char w[64];
-		where(ic, line, 0, w);
-		sk_buf_addf(&ic->notices, "%s: %zu column(s) without a heading; ignored\n", w,
-		            ignored_empty);
-	}
+	if (ignored_empty)
+		add_notice(ic, line, 0, SK_M_IMPORT_EMPTY_HEADINGS, NULL, ignored_empty);
 	for (int f = 0; f < SK_AF__COUNT; f++)
 		if (af_required(f) && !seen[f]) {
-			char msg[200];
-			snprintf(msg, sizeof(msg), "the required column %s (%s) is missing",
-			         af(f)->ja, af(f)->key);
-			add_error(ic, line, 0, "", msg);
+			add_error_msg(ic, line, 0, "", SK_M_IMPORT_COLUMN_MISSING, af(f)->ja,
+			              af(f)->key);
 			ic->row_errors = 0;
 		}
 	memcpy(ic->given, seen, sizeof(seen));
 	ic->ncols = n;
 	ic->have_header = true;
 	if (ic->bad) /* a heading line that cannot be read: its errors are all there is to say */
-		return sk_fail(err, SK_ERR_INVALID, "the heading line is not usable");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_IMPORT_HEADING_UNUSABLE);
 	return SK_OK;
 }
 
@@ -296,24 +320,34 @@ static size_t column_of(const struct import_ctx *ic, sk_asset_field f)
 }
 
 /* asset_normalize's report of a bad field (actx.on_bad): one error line each. */
-static void field_bad(void *ctx, sk_asset_field f, const char *msg)
+static void field_bad(void *ctx, sk_asset_field f, const sk_buf *msg)
 {
 	struct import_ctx *ic = ctx;
-	add_error(ic, ic->line, column_of(ic, f), af(f)->ja, msg);
+	add_error(ic, ic->line, column_of(ic, f), af(f)->ja, msg->data,
+	          msg->ja ? msg->ja : msg->data);
 }
 
-static void note_change(struct import_ctx *ic, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void note_change(struct import_ctx *ic, const char *fmt, ...)
+/*
+ * One line of ic->changes in the reader's language: the message id, whose
+ * first argument is where (the current row) and the others a, b, c (NULL
+ * for none) or the asset's id.
+ */
+static void note_change(struct import_ctx *ic, sk_msg_id id, int64_t asset, const char *a,
+                        const char *b, const char *c)
 {
 	if (ic->nchanges_listed++ >= SK_ASSET_IMPORT_MAX_CHANGES)
 		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char line[800];
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	sk_buf_addf(&ic->changes, "%s\n", line);
+	char w[64];
+	where(ic, ic->lang, ic->line, 0, w);
+	sk_buf line = SK_BUF_INIT(800);
+	if (id == SK_M_IMPORT_CHANGE)
+		sk_msg_addf(&line, ic->lang, id, w, (long long)asset, a, b);
+	else if (c)
+		sk_msg_addf(&line, ic->lang, id, w, a, c);
+	else
+		sk_msg_addf(&line, ic->lang, id, w, a);
+	sk_buf_addf(&ic->changes, "%s\n", line.data);
+	sk_buf_free(&line);
 }
 
 /* Appends the SQL of a k-row insert to out. */
@@ -335,14 +369,15 @@ static sk_err flush(struct import_ctx *ic, sk_buf *err)
 		bind_norm(&ic->batch[i].n, ic->import_id, ic->now, ic->params + i * INSERT_PARAMS);
 	if (k == ic->batch_max) {
 		if (!ic->sql.len && batch_sql(k, &ic->sql))
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		return sk_store_exec(ic->cx->s, ic->sql.data, ic->params, k * INSERT_PARAMS, NULL,
 		                     err);
 	}
 	sk_buf tail = SK_BUF_INIT(1u << 16);
-	sk_err e = batch_sql(k, &tail) ? sk_fail(err, SK_ERR_NOMEM, "out of memory")
-	                               : sk_store_exec(ic->cx->s, tail.data, ic->params,
-	                                               k * INSERT_PARAMS, NULL, err);
+	sk_err e =
+	    batch_sql(k, &tail)
+	        ? sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM)
+	        : sk_store_exec(ic->cx->s, tail.data, ic->params, k * INSERT_PARAMS, NULL, err);
 	sk_buf_free(&tail);
 	return e;
 }
@@ -378,13 +413,14 @@ static sk_err update_row(struct import_ctx *ic, int64_t id, const sk_asset_input
 	sk_err e = asset_load(cx, id, true, WANT_JSON | WANT_INPUT, &before, &msg);
 	size_t ncol = column_of(ic, SK_AF_NUMBER);
 	if (e == SK_ERR_NOT_FOUND) {
-		add_error(ic, ic->line, ncol, af(SK_AF_NUMBER)->ja,
-		          "this 管理番号 is the number of an asset you may not change");
+		add_error_msg(ic, ic->line, ncol, af(SK_AF_NUMBER)->ja,
+		              SK_M_IMPORT_NUMBER_NOT_YOURS);
 		e = SK_OK;
 		goto out;
 	}
 	if (e) {
-		e = sk_fail(err, e, "%s", msg.data);
+		e = sk_fail_wrap(&msg, e, NULL, NULL, SK_M_IMPORT_ROW_FAILED, ic->line);
+		sk_fail_texts(err, e, msg.field, msg.data, msg.ja);
 		goto out;
 	}
 	sk_asset_input merged = before.as_input;
@@ -399,15 +435,16 @@ static sk_err update_row(struct import_ctx *ic, int64_t id, const sk_asset_input
 		goto out;
 	}
 	if (e) {
-		e = sk_fail(err, e, "%s", msg.data);
+		e = sk_fail_wrap(&msg, e, NULL, NULL, SK_M_IMPORT_ROW_FAILED, ic->line);
+		sk_fail_texts(err, e, msg.field, msg.data, msg.ja);
 		goto out;
 	}
 	bool ok;
 	if ((e = may_access(cx, nm.unit_id, true, &ok, err)))
 		goto out;
 	if (!ok) {
-		add_error(ic, ic->line, column_of(ic, SK_AF_UNIT), af(SK_AF_UNIT)->ja,
-		          "no right to move assets to this unit");
+		add_error_msg(ic, ic->line, column_of(ic, SK_AF_UNIT), af(SK_AF_UNIT)->ja,
+		              SK_M_IMPORT_NO_RIGHT_MOVE);
 		goto out;
 	}
 	if (ic->bad)
@@ -416,8 +453,8 @@ static sk_err update_row(struct import_ctx *ic, int64_t id, const sk_asset_input
 	struct one_asset now = {0};
 	e = asset_write_update(cx, id, &nm, before.j, &changed, err);
 	if (!e && changed && before.disposed) {
-		add_error(ic, ic->line, ncol, af(SK_AF_NUMBER)->ja,
-		          "the asset with this 管理番号 is disposed and cannot change");
+		add_error_msg(ic, ic->line, ncol, af(SK_AF_NUMBER)->ja,
+		              SK_M_IMPORT_NUMBER_DISPOSED);
 		goto out;
 	}
 	if (!e && changed)
@@ -428,8 +465,7 @@ static sk_err update_row(struct import_ctx *ic, int64_t id, const sk_asset_input
 		char keys[400];
 		changed_keys(before.j, now.j, keys, sizeof(keys));
 		ic->changed++;
-		note_change(ic, "%s %zu: change asset %lld (管理番号 %s): %s",
-		            ic->xlsx ? "row" : "line", ic->line, (long long)id, nm.number, keys);
+		note_change(ic, SK_M_IMPORT_CHANGE, id, nm.number, keys, NULL);
 	} else
 		ic->unchanged++;
 	asset_one_free(&now);
@@ -466,13 +502,8 @@ static sk_err import_record(void *ctx, const sk_csv_field *fl, size_t n, size_t 
 		v = trim(v);
 		if (c >= ic->ncols) {
 			if (*v) {
-				char msg[128];
-				snprintf(
-				    msg, sizeof(msg),
-				    "a value beyond the last heading (the heading line has %zu "
-				    "columns)",
-				    ic->ncols);
-				add_error(ic, line, c + 1, "", msg);
+				add_error_msg(ic, line, c + 1, "", SK_M_IMPORT_BEYOND_LAST,
+				              ic->ncols);
 			}
 			continue;
 		}
@@ -489,7 +520,8 @@ static sk_err import_record(void *ctx, const sk_csv_field *fl, size_t n, size_t 
 	sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = asset_normalize(ic->cx, &in, &nm, &bad, &msg);
 	if (e && e != SK_ERR_INVALID) {
-		e = sk_fail(err, e, "line %zu: %s", line, msg.data);
+		e = sk_fail_wrap(&msg, e, NULL, NULL, SK_M_IMPORT_ROW_FAILED, line);
+		sk_fail_texts(err, e, msg.field, msg.data, msg.ja);
 		sk_buf_free(&msg);
 		return e;
 	}
@@ -497,10 +529,10 @@ static sk_err import_record(void *ctx, const sk_csv_field *fl, size_t n, size_t 
 	if (nm.number) {
 		int seen = numset_seen(&ic->numbers, nm.number);
 		if (seen < 0)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		if (seen) {
-			add_error(ic, line, column_of(ic, SK_AF_NUMBER), af(SK_AF_NUMBER)->ja,
-			          "this 管理番号 is given to an earlier row of the file too");
+			add_error_msg(ic, line, column_of(ic, SK_AF_NUMBER), af(SK_AF_NUMBER)->ja,
+			              SK_M_IMPORT_NUMBER_TWICE);
 			return SK_OK;
 		}
 		int64_t owner;
@@ -515,18 +547,17 @@ static sk_err import_record(void *ctx, const sk_csv_field *fl, size_t n, size_t 
 	if ((e = may_access(ic->cx, nm.unit_id, true, &ok, err)))
 		return e;
 	if (!ok) {
-		add_error(ic, line, column_of(ic, SK_AF_UNIT), af(SK_AF_UNIT)->ja,
-		          "no right to add assets to this unit");
+		add_error_msg(ic, line, column_of(ic, SK_AF_UNIT), af(SK_AF_UNIT)->ja,
+		              SK_M_IMPORT_NO_RIGHT_ADD);
 		return SK_OK;
 	}
 	ic->added++;
 	if (!nm.number)
 		ic->unnumbered++;
 	if (nm.number)
-		note_change(ic, "%s %zu: add 管理番号 %s: %s", ic->xlsx ? "row" : "line", line,
-		            nm.number, nm.name);
+		note_change(ic, SK_M_IMPORT_ADD_NUMBERED, 0, nm.number, NULL, nm.name);
 	else
-		note_change(ic, "%s %zu: add %s", ic->xlsx ? "row" : "line", line, nm.name);
+		note_change(ic, SK_M_IMPORT_ADD, 0, nm.name, NULL, NULL);
 	if (ic->bad) /* the import fails anyway: keep checking, stop writing */
 		return SK_OK;
 	struct batch_row *b = &ic->batch[ic->nbatch++];
@@ -586,10 +617,11 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 	const sk_actor *actor = c->actor;
 	memset(res, 0, sizeof(*res));
 	actx cx = {.s = c->store, .actor = c->actor, .c = c};
-	struct import_ctx ic = {.cx = &cx, .now = sk_clock_now()};
+	struct import_ctx ic = {.cx = &cx, .now = sk_clock_now(), .lang = sk_lang_of_code(c->lang)};
 	cx.on_bad = field_bad;
 	cx.on_bad_ctx = &ic;
 	sk_buf_init(&ic.errors, SK_BUF_DEFAULT_MAX);
+	sk_buf_init(&ic.errors_ja, SK_BUF_DEFAULT_MAX);
 	sk_buf_init(&ic.notices, sizeof(res->notices));
 	sk_buf_init(&ic.changes, sizeof(res->changes));
 	sk_buf_init(&ic.sql, 1u << 16);
@@ -603,7 +635,9 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 	sha256_hex(data, len, res->sha256);
 	bool xls = sk_xls_read_is_workbook(data, len);
 	ic.xlsx = xls || sk_xlsx_read_is_workbook(data, len);
-	sk_err e = (ic.batch && ic.params) ? SK_OK : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_err e = (ic.batch && ic.params)
+	               ? SK_OK
+	               : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e && !ic.xlsx)
 		e = sk_csv_decode_auto(data, len, &enc, &text, &tlen, &owned, err);
 	res->encoding = xls ? "xls" : ic.xlsx ? "xlsx" : sk_csv_encoding_name(enc);
@@ -636,24 +670,27 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 	if (!e && !ic.bad)
 		e = flush(&ic, err);
 	if (!e && !ic.have_header && !ic.bad)
-		e = sk_fail(err, SK_ERR_INVALID, "the file is empty: no heading line");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_IMPORT_EMPTY);
 	if (!e && ic.bad) {
-		if (ic.bad > SK_ASSET_IMPORT_MAX_ERRORS)
-			sk_buf_addf(&ic.errors, "... and %lld more bad rows\n",
-			            (long long)(ic.bad - SK_ASSET_IMPORT_MAX_ERRORS));
-		if (ic.errors.len) /* no newline after the last line */
+		if (ic.bad > SK_ASSET_IMPORT_MAX_ERRORS) {
+			long long more = (long long)(ic.bad - SK_ASSET_IMPORT_MAX_ERRORS);
+			sk_msg_addf(&ic.errors, SK_LANG_EN, SK_M_IMPORT_MORE_BAD, more);
+			sk_msg_addf(&ic.errors_ja, SK_LANG_JA, SK_M_IMPORT_MORE_BAD, more);
+		}
+		/* no newline after the last line */
+		if (ic.errors.len)
 			ic.errors.data[--ic.errors.len] = '\0';
+		if (ic.errors_ja.len)
+			ic.errors_ja.data[--ic.errors_ja.len] = '\0';
 		/* The summary first: a caller's small buffer keeps it and cuts the list. */
+		sk_fail_texts(err, SK_ERR_INVALID, NULL, ic.errors.data, ic.errors_ja.data);
 		e = ic.have_header && ic.rows
-		        ? sk_fail(err, SK_ERR_INVALID,
-		                  "%lld of %lld rows are bad; nothing was imported:\n%s",
-		                  (long long)ic.bad, (long long)ic.rows, ic.errors.data)
-		        : sk_fail(err, SK_ERR_INVALID,
-		                  "the heading line is not usable; nothing was imported:\n%s",
-		                  ic.errors.data);
+		        ? sk_fail_wrap(err, SK_ERR_INVALID, NULL, NULL, SK_M_IMPORT_ROWS_BAD,
+		                       (long long)ic.bad, (long long)ic.rows)
+		        : sk_fail_wrap(err, SK_ERR_INVALID, NULL, NULL, SK_M_IMPORT_HEADING_BAD);
 	}
 	if (!e && !ic.rows)
-		e = sk_fail(err, SK_ERR_INVALID, "the file holds a heading line but no assets");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_IMPORT_NO_ASSETS);
 	if (!e && ic.unnumbered) {
 		/* Rows without a 管理番号 cannot be told apart from ones imported before. */
 		int64_t prior = 0;
@@ -663,12 +700,8 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 		                   "ORDER BY id LIMIT 1",
 		                   q, 2, take_prior, &prior, err);
 		if (!e && prior)
-			e = sk_fail(
-			    err, SK_ERR_CONFLICT,
-			    "this file was imported already (import %lld) and %lld of its rows "
-			    "have no 管理番号: importing it again would add them twice; give the "
-			    "rows a 管理番号 column, which makes a re-import update them",
-			    (long long)prior, (long long)ic.unnumbered);
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_IMPORT_AGAIN,
+			                (long long)prior, (long long)ic.unnumbered);
 	}
 	if (!e && ic.added) {
 		sk_val q[] = {SK_VINT(ic.import_id)};
@@ -690,7 +723,7 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 		    (json_int_t)ic.unchanged, "first_id", (json_int_t)ic.first_id, "last_id",
 		    (json_int_t)ic.last_id, "import_id", (json_int_t)ic.import_id);
 		e = after ? asset_audit(&cx, "asset.import", obj, NULL, after, err)
-		          : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		          : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		json_decref(after);
 	}
 	/* A dry run, and a re-import that changes nothing, leave nothing behind. */
@@ -708,10 +741,11 @@ sk_err sk_asset_import(sk_ctx *c, const char *data, size_t len, const char *file
 		res->import_id = ic.import_id;
 out:
 	if (ic.empties)
-		sk_buf_addf(&ic.notices, "%lld empty row(s) skipped: %s %s\n",
-		            (long long)ic.empties, ic.xlsx ? "rows" : "lines", ic.empty_lines);
+		sk_msg_addf(&ic.notices, ic.lang,
+		            ic.xlsx ? SK_M_IMPORT_EMPTY_ROWS : SK_M_IMPORT_EMPTY_LINES,
+		            (long long)ic.empties, ic.empty_lines);
 	if (ic.nchanges_listed > SK_ASSET_IMPORT_MAX_CHANGES)
-		sk_buf_addf(&ic.changes, "... and %lld more\n",
+		sk_msg_addf(&ic.changes, ic.lang, SK_M_IMPORT_MORE_CHANGES,
 		            (long long)(ic.nchanges_listed - SK_ASSET_IMPORT_MAX_CHANGES));
 	copy_out(res->notices, sizeof(res->notices), &ic.notices);
 	copy_out(res->changes, sizeof(res->changes), &ic.changes);
@@ -721,6 +755,7 @@ out:
 	numset_free(&ic.numbers);
 	sk_buf_free(&ic.sql);
 	sk_buf_free(&ic.errors);
+	sk_buf_free(&ic.errors_ja);
 	sk_buf_free(&ic.notices);
 	sk_buf_free(&ic.changes);
 	asset_actx_free(&cx);

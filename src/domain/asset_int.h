@@ -210,7 +210,7 @@ typedef struct actx {
 	 * that an import lists every error of a row at once; it still returns
 	 * SK_ERR_INVALID in the end.
 	 */
-	void (*on_bad)(void *ctx, sk_asset_field f, const char *msg);
+	void (*on_bad)(void *ctx, sk_asset_field f, const sk_buf *msg);
 	void *on_bad_ctx;
 } actx;
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/sk_msg.h"
 #include "../report/csv.h"
 #include "asset_int.h"
 
@@ -178,9 +179,8 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 	}
 	if (strcmp(status, "all") != 0) {
 		if (strcmp(status, "active") != 0 && strcmp(status, "disposed") != 0) {
-			e = sk_fail(err, SK_ERR_INVALID,
-			            "unknown status '%s' (expected active, disposed or all)",
-			            status);
+			e = sk_fail_msg(err, SK_ERR_INVALID, "status", NULL,
+			                SK_M_ASSET_STATUS_UNKNOWN, status);
 			goto out;
 		}
 		sk_buf_adds(&sql, " AND a.status = ?");
@@ -202,8 +202,8 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 		const char *lv = level_parse(&cx.sc, 0, f->conf);
 		if (!lv) {
 			asset_level_names(&cx.sc, 0, list, sizeof(list));
-			e = sk_fail(err, SK_ERR_INVALID, "'%s' is not a level of %s (expected %s)",
-			            f->conf, axis_title(&cx.sc, 0), list);
+			e = sk_fail_msg(err, SK_ERR_INVALID, "conf", NULL, SK_M_ASSET_LEVEL_BAD,
+			                f->conf, axis_title(&cx.sc, 0), list);
 			goto out;
 		}
 		sk_buf_adds(&sql, " AND a.conf = ?");
@@ -221,9 +221,7 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 	}
 	if (f->text) {
 		if (strlen(f->text) > 256 || !sk_csv_utf8_valid(f->text, strlen(f->text), NULL)) {
-			e = sk_fail(err, SK_ERR_INVALID,
-			            "search text must be UTF-8 of at most 256 "
-			            "bytes");
+			e = sk_fail_msg(err, SK_ERR_INVALID, "q", NULL, SK_M_ASSET_SEARCH_BAD);
 			goto out;
 		}
 		like_pattern(f->text, &pat);
@@ -246,10 +244,8 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 					continue;
 				/* Fail closed: a level left out of the list would be searchable. */
 				if (np + 2 >= sizeof(p) / sizeof(p[0])) {
-					e = sk_fail(
-					    err, SK_ERR_UNSUPPORTED,
-					    "the profile's top 機密性 class has too many levels to "
-					    "search around");
+					e = sk_fail_msg(err, SK_ERR_UNSUPPORTED, NULL, NULL,
+					                SK_M_ASSET_SEARCH_LEVELS);
 					goto out;
 				}
 				sk_buf_adds(&sql, ", ?");
@@ -265,7 +261,7 @@ sk_err sk_asset_list(sk_ctx *c, const sk_asset_filter *f, sk_asset_fn fn, void *
 		p[np++] = sk_vtext(pat.data);
 	}
 	if (f->limit < 0) {
-		e = sk_fail(err, SK_ERR_INVALID, "limit must not be negative");
+		e = sk_fail_msg(err, SK_ERR_INVALID, "limit", NULL, SK_M_LIMIT_NEGATIVE);
 		goto out;
 	}
 	/* A limit in SQL only when every row is in scope; otherwise list_row counts. */

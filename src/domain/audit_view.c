@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../audit/read.h"
+#include "../core/sk_msg.h"
 #include "asset.h"
 #include "authz.h"
 
@@ -78,7 +79,7 @@ sk_err sk_audit_view_find(sk_ctx *c, const sk_audit_filter *f, bool newest, int6
 	bool all = sk_authz_everywhere(c, SK_CAP_AUDIT_READ);
 	json_t *res = json_array();
 	if (!res)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	/* Pages of the log until limit entries in scope are found or the log ends. */
 	sk_audit_filter page_f = *f;
 	while (!e && (int64_t)json_array_size(res) < limit) {
@@ -107,7 +108,7 @@ sk_err sk_audit_view_find(sk_ctx *c, const sk_audit_filter *f, bool newest, int6
 			}
 			withhold(pol, x);
 			if (json_array_append(res, x)) {
-				e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 				break;
 			}
 		}

@@ -8,6 +8,8 @@
 #include "ctx.h"
 #include "org.h"
 
+#include "../core/sk_msg.h"
+
 struct scope_load {
 	const sk_policy *p;
 	sk_scope *sc;
@@ -31,7 +33,7 @@ static sk_err take_scope(void *ctx, const sk_row *row, sk_buf *err)
 		size_t nc = l->cap ? 2 * l->cap : 64;
 		sk_scope_unit *u = realloc(sc->units, nc * sizeof(*u));
 		if (!u)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		sc->units = u;
 		l->cap = nc;
 	}
@@ -96,9 +98,9 @@ sk_err sk_authz_require_held(const sk_authz_principal *p, int cap, sk_buf *err)
 	if (p && cap >= 0 && cap < SK_CAP__COUNT && ((p->caps >> cap) & 1u))
 		return SK_OK;
 	if (cap < 0)
-		return sk_fail(err, SK_ERR_DENIED, "this needs an account holding a role");
-	return sk_fail(err, SK_ERR_DENIED, "this needs the capability %s",
-	               sk_cap_name((sk_cap)cap));
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_NO_ROLE);
+	return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_NO_CAP,
+	                   sk_cap_name((sk_cap)cap));
 }
 
 uint32_t sk_authz_caps_at(const sk_scope *sc, int64_t unit)
@@ -144,13 +146,12 @@ sk_err sk_authz_require_cap(sk_ctx *c, sk_cap cap, int64_t unit, sk_buf *err)
 	if ((unsigned)cap < SK_CAP__COUNT && ((sk_authz_caps_at(sc, unit) >> cap) & 1u))
 		return SK_OK;
 	if (!unit)
-		return sk_fail(err, SK_ERR_DENIED, "'%s' may not do this (needs the capability %s)",
-		               c->actor->login, sk_cap_name(cap));
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_USER_NO_CAP,
+		                   c->actor->login, sk_cap_name(cap));
 	sk_org_unit u = {0};
 	(void)sk_org_get_id(c->store, unit, &u, NULL);
-	return sk_fail(err, SK_ERR_DENIED,
-	               "'%s' may not do this at unit '%s' (needs the capability %s there)",
-	               c->actor->login, u.code[0] ? u.code : "?", sk_cap_name(cap));
+	return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTHZ_USER_NO_CAP_AT,
+	                   c->actor->login, u.code[0] ? u.code : "?", sk_cap_name(cap));
 }
 
 sk_err sk_authz_require_cap_of(sk_store *s, const sk_actor *actor, sk_cap cap, int64_t unit,
@@ -173,13 +174,13 @@ static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 	snprintf(u.code, sizeof(u.code), "%s", sk_row_text(row, 1));
 	snprintf(u.name, sizeof(u.name), "%s", sk_row_text(row, 2));
 	if (sk_org_kind_parse(sk_row_text(row, 3), &u.kind, NULL))
-		return sk_fail(err, SK_ERR_CORRUPT, "unit %lld has an unknown kind",
-		               (long long)u.id);
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
+		                   "a unit has an unknown kind");
 	u.parent_id = sk_row_int(row, 4);
 	u.created_at = sk_row_int(row, 5);
 	json_t *j = sk_org_json(&u);
 	if (!j || json_array_append_new((json_t *)ctx, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -208,7 +209,7 @@ sk_err sk_authz_scope_units(sk_ctx *c, sk_cap cap, json_t **out, sk_buf *err)
 		return e;
 	json_t *a = json_array();
 	if (!a)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	struct units_in_scope u = {c, cap, a};
 	e = sk_store_query(c->store,
 	                   "SELECT o.id, o.code, o.name, o.kind, o.parent_id, o.created_at"

@@ -6,6 +6,8 @@
 #include "policyset.h"
 #include "policyver.h"
 
+#include "../core/sk_msg.h"
+
 sk_err sk_ctx_load_installation_profile(sk_store *s, sk_policy **out, sk_buf *err)
 {
 	*out = NULL;
@@ -27,9 +29,8 @@ sk_err sk_ctx_load_installation_profile(sk_store *s, sk_policy **out, sk_buf *er
 			sk_buf_reset(err);
 		e = SK_OK;
 	} else if (!e && (e = sk_policy_open(name.data, out, &diag)))
-		e = sk_fail(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT,
-		            "the installation's profile '%s' does not load: %s", name.data,
-		            diag.data);
+		e = sk_fail_msg(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT, NULL, NULL,
+		                SK_M_PROFILE_NOT_LOADING, name.data, diag.data);
 	sk_buf_free(&name);
 	sk_buf_free(&diag);
 	return e;

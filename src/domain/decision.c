@@ -8,6 +8,7 @@
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 #include "asset.h"
 #include "policyset.h"
 
@@ -167,7 +168,7 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	const sk_policy *pol = NULL;
 	sk_err e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the database records no policy profile");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_PROFILE_NONE);
 	if (e)
 		return e;
 	sk_decide_input in;
@@ -206,17 +207,16 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	e = sk_policyset_decide(c, f.unit_id, unit, kv, sizeof(kv) / sizeof(kv[0]), &m->decided,
 	                        &why);
 	if (e == SK_ERR_INVALID)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the asset does not fit the profile: %s",
-		            why.data ? why.data : "");
-	else if (e)
-		e = sk_fail(err, e, "%s", why.data ? why.data : "");
+		e = sk_fail_wrap(&why, SK_ERR_CONFLICT, NULL, NULL, SK_M_DECISION_ASSET_UNFIT);
+	if (e)
+		sk_fail_texts(err, e, why.field, why.data, why.ja);
 	sk_buf_free(&why);
 	if (e)
 		return e;
 	if ((e = sk_decision_to_json(&m->decided.d, &m->answer)) ||
 	    (e = render_image(act, role, f.updated_at, pol, &m->decided,
 	                      sk_policy_stored_version(pol), &m->image)))
-		return sk_fail(err, e, "the decision does not fit the answer");
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_DECISION_TOO_BIG);
 	return SK_OK;
 }
 
@@ -304,7 +304,7 @@ sk_err sk_decision_for_asset(sk_ctx *c, uint32_t roles, int64_t id, const char *
 	if (!e)
 		e = sk_decision_record(c, &m, err);
 	if (!e && (e = sk_buf_add(out, m.answer.data, m.answer.len)))
-		e = sk_fail(err, e, "the decision does not fit the answer");
+		e = sk_fail_msg(err, e, NULL, NULL, SK_M_DECISION_TOO_BIG);
 	sk_decision_made_free(&m);
 	return e;
 }

@@ -6,6 +6,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "asset.h"
 #include "ctx.h"
 #include "demo_cities.h"
@@ -62,9 +63,9 @@ static sk_err add_asset(sk_ctx *c, const struct sk_demo_city *city, const struct
 	if (e && e != SK_ERR_STORE && e != SK_ERR_NOMEM) {
 		/* The tables are ours: a refusal here is a bug in them, so say which entry. */
 		char why[512];
-		snprintf(why, sizeof(why), "%s%s%s", err->field ? err->field : "",
-		         err->field ? ": " : "", err->data);
-		return sk_fail(err, SK_ERR_INTERNAL, "demo asset '%s': %s", a->name, why);
+		snprintf(why, sizeof(why), "demo asset '%s': %s%s%s", a->name,
+		         err->field ? err->field : "", err->field ? ": " : "", err->data);
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL, why);
 	}
 	return e;
 }
@@ -152,7 +153,7 @@ static sk_err add_passwords(json_t *report, sk_buf *err)
 		char pw[128];
 		demo_password(json_string_value(json_object_get(a, "login")), pw, sizeof(pw));
 		if (json_object_set_new(a, "password", json_string(pw)))
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	return SK_OK;
 }
@@ -173,9 +174,7 @@ sk_err sk_demo_lookup(const char *profile, sk_buf *err)
 			break;
 		used += (size_t)w;
 	}
-	sk_err e =
-	    sk_fail(err, SK_ERR_INVALID, "there is no demo city for profile '%.64s' (expected %s)",
-	            profile, list);
+	sk_err e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_DEMO_NO_CITY, profile, list);
 	err->field = "profile";
 	return e;
 }
@@ -257,7 +256,7 @@ sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err)
 	if (!e)
 		e = sk_store_meta_get(s, "policy.profile", &profile, err);
 	if (e == SK_ERR_NOT_FOUND)
-		e = sk_fail(err, SK_ERR_CORRUPT, "the installation records no profile");
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_DEMO_NO_PROFILE);
 	sk_err de = e ? SK_OK : sk_store_meta_get(s, "demo.created_at", &demo, err);
 	if (!e && de && de != SK_ERR_NOT_FOUND)
 		e = de;
@@ -267,7 +266,7 @@ sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err)
 		json_array_foreach (users, i, u) {
 			json_t *a = account_summary(u);
 			if (!a || json_array_append_new(accounts, a)) {
-				e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 				break;
 			}
 		}
@@ -278,7 +277,7 @@ sk_err sk_demo_describe(sk_store *s, json_t **report, sk_buf *err)
 		                    "profile", profile.data, "demo", de == SK_OK, "assets", nassets,
 		                    "units", units, "accounts", accounts);
 		if (!*report)
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	json_decref(units);
 	json_decref(users);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "asset.h"
 #include "ctx.h"
 #include "decision.h"
@@ -101,7 +102,7 @@ static sk_err approver_of(sk_ctx *c, int64_t id, struct person *out, sk_buf *err
 	    p, 2, take_person, &one, err);
 	json_decref(r);
 	if (!e && !one.n)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no approver");
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_DEMO_NO_APPROVER);
 	if (!e)
 		*out = one.v[0];
 	person_actor(out);

@@ -16,6 +16,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "authz.h"
 #include "notify.h"
 #include "org.h"
@@ -34,22 +35,24 @@ static bool in_words(const char *const *w, const char *s)
 	return false;
 }
 
-/* Names the field a failure is about: its key, which the doors show beside the message. */
-static sk_err fail_field(sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static sk_err fail_field(sk_buf *err, sk_err code, const char *field, const char *fmt, ...)
+/* The Japanese title of an incident's field (its report's, or a later step's), or NULL. */
+static const char *field_title(const char *key)
 {
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sk_fail(err, code, "%s: %s", field, msg);
-	if (err)
-		err->field = field;
-	return code;
+	const sk_schema *all[] = {&sk_schema_incident, &sk_schema_incident_escalate,
+	                          &sk_schema_incident_respond, &sk_schema_incident_close,
+	                          &sk_schema_incident_attach};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		const sk_field *f = sk_schema_field(all[i], key);
+		if (f)
+			return f->ja;
+	}
+	/* a list's filters, which no body declares */
+	return strcmp(key, "status") == 0 ? "状態" : strcmp(key, "kind") == 0 ? "種類" : NULL;
 }
+
+/* Names the field a failure is about: its key, which the doors show beside the message. */
+#define fail_field(err, code, field, ...)                                                          \
+	sk_fail_msg(err, code, field, field_title(field), __VA_ARGS__)
 
 /* Checks a text value against its field in sc (limits, UTF-8, control characters). */
 static sk_err check_text(const sk_schema *sc, const char *key, const char *v, bool required,
@@ -57,7 +60,8 @@ static sk_err check_text(const sk_schema *sc, const char *key, const char *v, bo
 {
 	const sk_field *f = sk_schema_field(sc, key);
 	if (!v || !*v)
-		return required ? fail_field(err, SK_ERR_INVALID, f->key, "is required") : SK_OK;
+		return required ? fail_field(err, SK_ERR_INVALID, f->key, SK_M_INC_REQUIRED)
+		                : SK_OK;
 	sk_err e = sk_schema_check_text(f, v, strlen(v), err);
 	if (e && err)
 		err->field = f->key;
@@ -165,7 +169,7 @@ static sk_err take_row(void *ctx, const sk_row *r, sk_buf *err)
 	x->closed_at = sk_row_int(r, 24);
 	json_t *o = json_object();
 	if (!o)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	json_object_set_new(o, "id", json_integer(x->id));
 	json_object_set_new(o, "kind", json_string(x->kind));
 	json_object_set_new(o, "title", json_string(sk_row_text(r, 2)));
@@ -203,7 +207,7 @@ static sk_err load_row(sk_store *s, int64_t id, inc_row *x, sk_buf *err)
 	sk_err e = sk_store_query(s, "SELECT " ROW_COLS " FROM incidents WHERE id = ?", p, 1,
 	                          take_row, x, err);
 	if (!e && !x->found)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no incident %lld", (long long)id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NONE, (long long)id);
 	return e;
 }
 
@@ -220,7 +224,7 @@ static void access_of(sk_ctx *c, const inc_row *x, bool *see, bool *handle)
 
 static sk_err not_found(int64_t id, sk_buf *err)
 {
-	return sk_fail(err, SK_ERR_NOT_FOUND, "no incident %lld", (long long)id);
+	return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NONE, (long long)id);
 }
 
 static sk_err add_ids(void *ctx, const sk_row *r, sk_buf *err)
@@ -405,13 +409,10 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 	if (e)
 		return e;
 	if (f && f->status && !in_words(statuses, f->status))
-		return fail_field(
-		    err, SK_ERR_INVALID, "status",
-		    "unknown status '%.32s' (reported, escalated, responding or closed)",
-		    f->status);
+		return fail_field(err, SK_ERR_INVALID, "status", SK_M_INC_STATUS_UNKNOWN,
+		                  f->status);
 	if (f && f->kind && !in_words(kinds, f->kind))
-		return fail_field(err, SK_ERR_INVALID, "kind",
-		                  "unknown kind '%.32s' (incident or failure)", f->kind);
+		return fail_field(err, SK_ERR_INVALID, "kind", SK_M_INC_KIND_UNKNOWN, f->kind);
 	sk_val p[2];
 	size_t np = 0;
 	char sql[512];
@@ -424,7 +425,7 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 		p[np++] = sk_vtext(f->kind);
 	struct lister l = {c, json_array()};
 	if (!l.arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = sk_store_query(c->store, sql, p, np, list_row, &l, err);
 	if (e) {
 		json_decref(l.arr);
@@ -494,24 +495,20 @@ static sk_err check_report(const sk_incident_report *in, int64_t now, int64_t *f
 		return e;
 	int64_t us;
 	if (sk_clock_parse_us(in->found_at, &us) != SK_OK)
-		return fail_field(err, SK_ERR_INVALID, "found_at",
-		                  "'%.40s' is not a date and time with an offset "
-		                  "(2026-12-01T09:30:00+09:00)",
+		return fail_field(err, SK_ERR_INVALID, "found_at", SK_M_INC_FOUND_AT_BAD,
 		                  in->found_at);
 	*found = us / 1000000;
 	if (*found > now)
-		return fail_field(err, SK_ERR_INVALID, "found_at",
-		                  "'%.40s' is in the future: an incident is reported once found",
+		return fail_field(err, SK_ERR_INVALID, "found_at", SK_M_INC_FOUND_AT_FUTURE,
 		                  in->found_at);
 	*sev = SK_SEV_HIGH;
 	if (in->severity && sk_severity_parse(in->severity, sev) != SK_OK)
-		return fail_field(err, SK_ERR_INVALID, "severity",
-		                  "unknown severity '%.32s' (high, medium or low)", in->severity);
+		return fail_field(err, SK_ERR_INVALID, "severity", SK_M_INC_SEVERITY_UNKNOWN,
+		                  in->severity);
 	if (in->kind && !in_words(kinds, in->kind))
-		return fail_field(err, SK_ERR_INVALID, "kind",
-		                  "unknown kind '%.32s' (incident or failure)", in->kind);
+		return fail_field(err, SK_ERR_INVALID, "kind", SK_M_INC_KIND_UNKNOWN, in->kind);
 	if (in->n_assets > SK_INCIDENT_ASSETS_MAX)
-		return fail_field(err, SK_ERR_INVALID, "asset_ids", "more than %d assets",
+		return fail_field(err, SK_ERR_INVALID, "asset_ids", SK_M_INC_TOO_MANY_ASSETS,
 		                  SK_INCIDENT_ASSETS_MAX);
 	return SK_OK;
 }
@@ -523,16 +520,16 @@ static sk_err report_unit(sk_ctx *c, const char *ref, int64_t *unit, sk_buf *err
 	if (ref && *ref) {
 		sk_org_unit u;
 		if (sk_org_get(c->store, ref, &u, err) != SK_OK)
-			return fail_field(err, SK_ERR_INVALID, "unit", "unknown unit '%.64s'", ref);
+			return fail_field(err, SK_ERR_INVALID, "unit", SK_M_INC_UNIT_UNKNOWN, ref);
 		*unit = u.id;
 	} else if (c->actor->superuser) {
-		return fail_field(err, SK_ERR_INVALID, "unit",
-		                  "the CLI operator names the unit the incident belongs to");
+		return fail_field(err, SK_ERR_INVALID, "unit", SK_M_INC_UNIT_NEEDED);
 	} else {
 		sk_val p[] = {SK_VINT(c->actor->user_id)};
 		if ((e = sk_store_query_int(c->store, "SELECT unit_id FROM users WHERE id = ?", p,
 		                            1, unit, err)))
-			return e == SK_ERR_NOT_FOUND ? sk_fail(err, SK_ERR_DENIED, "no account")
+			return e == SK_ERR_NOT_FOUND ? sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+			                                           SK_M_INC_NO_ACCOUNT)
 			                             : e;
 	}
 	return sk_authz_require_cap(c, SK_CAP_INCIDENT_REPORT, *unit, err);
@@ -549,12 +546,12 @@ static sk_err check_assets(sk_ctx *c, const sk_incident_report *in, sk_buf *err)
 		if (e && e != SK_ERR_NOT_FOUND)
 			return e;
 		if (e || !sk_authz_can(c, SK_CAP_ASSET_READ, unit))
-			return fail_field(err, SK_ERR_INVALID, "asset_ids", "no asset %lld",
+			return fail_field(err, SK_ERR_INVALID, "asset_ids", SK_M_INC_ASSET_NONE,
 			                  (long long)in->asset_ids[i]);
 		for (size_t j = 0; j < i; j++)
 			if (in->asset_ids[j] == in->asset_ids[i])
 				return fail_field(err, SK_ERR_INVALID, "asset_ids",
-				                  "asset %lld is named twice",
+				                  SK_M_INC_ASSET_TWICE,
 				                  (long long)in->asset_ids[i]);
 	}
 	return SK_OK;
@@ -577,12 +574,8 @@ sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *
 	if ((e = route_from(c, rt, 0, line, n, &step, &to, &skipped, err)))
 		goto out;
 	if (step < 0) {
-		e = sk_fail(
-		    err, SK_ERR_CONFLICT,
-		    "no one holds %s (the first step of the incident chain) or any later "
-		    "step at the reporting unit or above: the report cannot be routed; grant "
-		    "the role first",
-		    sk_role_name(rt->steps[0].role));
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_UNROUTABLE,
+		                sk_role_name(rt->steps[0].role));
 		goto out;
 	}
 	int first_hours = rt->steps[0].due_hours[sev];
@@ -646,7 +639,7 @@ out:
  * actor may see it (else NOT_FOUND) and handle it (else DENIED), and that it
  * is open. The caller commits or rolls back.
  */
-static sk_err begin_change(sk_ctx *c, int64_t id, bool need_handle, const char *what, inc_row *x,
+static sk_err begin_change(sk_ctx *c, int64_t id, bool need_handle, sk_msg_id what, inc_row *x,
                            sk_buf *err)
 {
 	memset(x, 0, sizeof(*x));
@@ -659,11 +652,10 @@ static sk_err begin_change(sk_ctx *c, int64_t id, bool need_handle, const char *
 		if (!see)
 			e = not_found(id, err);
 		else if (need_handle && !handle)
-			e = sk_fail(err, SK_ERR_DENIED,
-			            "%s incident %lld needs incident.handle at its unit", what,
-			            (long long)id);
+			e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, what, (long long)id);
 		else if (x->closed)
-			e = sk_fail(err, SK_ERR_CONFLICT, "incident %lld is closed", (long long)id);
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_CLOSED,
+			                (long long)id);
 	}
 	if (!e)
 		e = complete(c, x, false, err);
@@ -687,7 +679,7 @@ sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 	if (e)
 		return e;
 	inc_row x;
-	if ((e = begin_change(c, id, true, "escalating", &x, err)))
+	if ((e = begin_change(c, id, true, SK_M_INC_DENIED_ESCALATE, &x, err)))
 		goto out;
 	const sk_incident_route *rt;
 	int64_t line[SK_ORG_LINE_MAX], to = 0, now = sk_clock_now();
@@ -699,10 +691,11 @@ sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 	if (!(e = policy_route(c, &rt, err)) && !(e = sk_org_line(c->store, x.unit, line, &n, err)))
 		e = route_from(c, rt, (int)x.step + 1, line, n, &step, &to, &skipped, err);
 	if (!e && step < 0)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "incident %lld is at the top of the chain (%s)%s%s", (long long)id,
-		            x.role, skipped.len ? "; no holder of " : "",
-		            skipped.len ? skipped.data : "");
+		e = skipped.len
+		        ? sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_TOP_SKIPPED,
+		                      (long long)id, x.role, skipped.data)
+		        : sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_TOP, (long long)id,
+		                      x.role);
 	if (!e) {
 		sk_val p[] = {SK_VINT(step),
 		              sk_vtext(sk_role_name(rt->steps[step].role)),
@@ -752,11 +745,9 @@ sk_err sk_incident_respond(sk_ctx *c, int64_t id, const sk_incident_response *in
 	if (e)
 		return e;
 	if (!any)
-		return fail_field(err, SK_ERR_INVALID, "cause",
-		                  "record at least one of cause, impact, response, recovery, "
-		                  "prevention or comment");
+		return fail_field(err, SK_ERR_INVALID, "cause", SK_M_INC_RESPONSE_EMPTY);
 	inc_row x;
-	if ((e = begin_change(c, id, true, "recording the response to", &x, err)))
+	if ((e = begin_change(c, id, true, SK_M_INC_DENIED_RESPOND, &x, err)))
 		goto out;
 	int64_t now = sk_clock_now();
 	for (size_t i = 0; !e && i < 5; i++) {
@@ -812,7 +803,7 @@ sk_err sk_incident_close(sk_ctx *c, int64_t id, const char *comment, sk_buf *err
 	if (e)
 		return e;
 	inc_row x;
-	if ((e = begin_change(c, id, false, "closing", &x, err)))
+	if ((e = begin_change(c, id, false, SK_M_INC_DENIED_CLOSE, &x, err)))
 		goto out;
 	const sk_incident_route *rt;
 	const sk_policy *pol = NULL;
@@ -823,12 +814,14 @@ sk_err sk_incident_close(sk_ctx *c, int64_t id, const char *comment, sk_buf *err
 			e = holds_in_line(c, rt->closer, x.unit, &holds, err);
 		if (!e && !holds) {
 			const char *title = pol ? sk_policy_role_title(pol, rt->closer) : NULL;
-			e = sk_fail(err, SK_ERR_DENIED,
-			            "only the %s%s%s%s of the incident's line may close it (%s)",
-			            sk_role_name(rt->closer), title ? " (" : "", title ? title : "",
-			            title ? ")" : "",
-			            rt->n_close_citations ? rt->close_citations[0]
-			                                  : "the default chain");
+			char who[160];
+			snprintf(who, sizeof(who), title ? "%s (%s)" : "%s",
+			         sk_role_name(rt->closer), title ? title : "");
+			e = rt->n_close_citations
+			        ? sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INC_CLOSE_ONLY,
+			                      who, rt->close_citations[0])
+			        : sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+			                      SK_M_INC_CLOSE_ONLY_DEFAULT, who);
 		}
 	}
 	int64_t now = sk_clock_now();
@@ -868,18 +861,17 @@ sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *m
 	    (e = check_text(sc, "media_type", media_type, false, err)))
 		return e;
 	if (len > SK_INCIDENT_ATTACH_MAX)
-		return fail_field(err, SK_ERR_TOO_BIG, "content",
-		                  "%zu bytes is more than the %u an attachment may hold", len,
+		return fail_field(err, SK_ERR_TOO_BIG, "content", SK_M_INC_ATTACH_TOO_BIG, len,
 		                  SK_INCIDENT_ATTACH_MAX);
 	if (len == 0)
-		return fail_field(err, SK_ERR_INVALID, "content", "the attachment is empty");
+		return fail_field(err, SK_ERR_INVALID, "content", SK_M_INC_ATTACH_EMPTY);
 	inc_row x;
-	if ((e = begin_change(c, id, false, "attaching to", &x, err)))
+	if ((e = begin_change(c, id, false, SK_M_INC_DENIED_ATTACH, &x, err)))
 		goto out;
 	bool see, handle;
 	access_of(c, &x, &see, &handle);
 	if (!handle && !(c->actor->user_id && x.reporter_id == c->actor->user_id))
-		e = sk_fail(err, SK_ERR_DENIED, "only the reporter or a handler attaches evidence");
+		e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INC_ATTACH_DENIED);
 	char hex[65];
 	sha256_hex(data, len, hex);
 	int64_t now = sk_clock_now(), aid = 0;
@@ -944,7 +936,8 @@ sk_err sk_incident_attachment_get(sk_ctx *c, int64_t att_id, json_t **out, sk_bu
 	sk_err e = sk_store_query_int(
 	    c->store, "SELECT incident_id FROM incident_attachments WHERE id = ?", q, 1, &id, err);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NO_ATTACHMENT,
+		                   (long long)att_id);
 	if (e)
 		return e;
 	inc_row x;
@@ -955,17 +948,19 @@ sk_err sk_incident_attachment_get(sk_ctx *c, int64_t att_id, json_t **out, sk_bu
 	if (e)
 		return e;
 	if (!see) /* the same answer as for no attachment at all */
-		return sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NO_ATTACHMENT,
+		                   (long long)att_id);
 	json_t *box = json_pack("{s:[]}", "list");
 	if (!box)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = sk_store_query(c->store,
 	                   "SELECT id, name, media_type, size, sha256, actor, created_at, content "
 	                   "FROM incident_attachments WHERE id = ?",
 	                   q, 1, take_content, box, err);
 	json_t *one = json_array_get(json_object_get(box, "list"), 0);
 	if (!e && !one)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no attachment %lld", (long long)att_id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_INC_NO_ATTACHMENT,
+		                (long long)att_id);
 	if (!e) {
 		json_object_set(one, "content", json_object_get(box, "content"));
 		json_object_set_new(one, "incident_id", json_integer(id));

@@ -14,6 +14,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../policy/policy.h"
 #include "org.h"
 #include "policyver.h"
@@ -28,14 +29,14 @@ sk_err sk_install_lock_file(const char *path, sk_install_lock *l, sk_buf *err)
 	for (int tries = 0; tries < 100; tries++) {
 		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0)
-			return sk_fail(err, SK_ERR_STORE, "cannot open or create %s: %s", path,
-			               strerror(errno));
+			return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_INSTALL_OPEN, path,
+			                   strerror(errno));
 		struct stat held, named;
 		if (flock(fd, LOCK_EX) != 0 || fstat(fd, &held) != 0) {
 			int saved = errno;
 			close(fd);
-			return sk_fail(err, SK_ERR_STORE, "cannot lock %s: %s", path,
-			               strerror(saved));
+			return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_INSTALL_LOCK, path,
+			                   strerror(saved));
 		}
 		if (stat(path, &named) == 0 && named.st_dev == held.st_dev &&
 		    named.st_ino == held.st_ino) {
@@ -45,7 +46,7 @@ sk_err sk_install_lock_file(const char *path, sk_install_lock *l, sk_buf *err)
 		}
 		close(fd);
 	}
-	return sk_fail(err, SK_ERR_TEMPFAIL, "%s keeps changing under us", path);
+	return sk_fail_msg(err, SK_ERR_TEMPFAIL, NULL, NULL, SK_M_INSTALL_CHANGING, path);
 }
 
 void sk_install_unlock_file(sk_install_lock *l, bool failed)
@@ -93,23 +94,20 @@ static sk_err resolve_profile(const sk_install_opts *o, char *stored, size_t n,
                               sk_install_result *out, sk_buf *err)
 {
 	if (!o->profile || !*o->profile)
-		return sk_fail(err, SK_ERR_INVALID, "no profile given (--profile)");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_NO_PROFILE);
 	sk_policy *p = NULL;
 	sk_buf diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_policy_open(o->profile, &p, &diag);
 	if (e == SK_ERR_NOT_FOUND) {
-		e = sk_fail(
-		    err, SK_ERR_INVALID,
-		    "unknown profile '%.200s' (shipped: niigata, hachioji, narita, setagaya; "
-		    "or the path of a profile file)",
-		    o->profile);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_PROFILE_UNKNOWN,
+		                o->profile);
 	} else if (e) {
 		/* The first diagnostic line says where the profile is broken. */
 		char *nl = strchr(diag.data, '\n');
 		if (nl)
 			*nl = '\0';
-		e = sk_fail(err, SK_ERR_INVALID, "profile '%.200s' is not valid: %s", o->profile,
-		            diag.data);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_PROFILE_INVALID,
+		                o->profile, diag.data);
 	}
 	sk_buf_free(&diag);
 	if (e)
@@ -118,8 +116,8 @@ static sk_err resolve_profile(const sk_install_opts *o, char *stored, size_t n,
 	if (builtin(o->profile)) {
 		snprintf(stored, n, "%s", o->profile);
 	} else if (!realpath(o->profile, real) || strlen(real) >= n) {
-		e = sk_fail(err, SK_ERR_INVALID, "cannot resolve the profile path '%.200s'",
-		            o->profile);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_PROFILE_PATH,
+		                o->profile);
 	} else {
 		snprintf(stored, n, "%s", real);
 	}
@@ -142,9 +140,8 @@ static sk_err init_in_txn(sk_ctx *c, const sk_install_opts *o, const char *profi
 	if (e)
 		return e;
 	if (exists)
-		return sk_fail(err, SK_ERR_CONFLICT,
-		               "%s holds an installation already; init creates a new one only",
-		               s->url ? s->url : "the database");
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INSTALL_EXISTS_AT,
+		                   s->url ? s->url : "the database");
 	/*
 	 * A plain INSERT, not an upsert: of two inits racing on one database the
 	 * second waits on this key and then fails here, so there is one root.
@@ -155,7 +152,7 @@ static sk_err init_in_txn(sk_ctx *c, const sk_install_opts *o, const char *profi
 	e = sk_store_exec(s, "INSERT INTO meta(key, value) VALUES ('install.created_at', ?)", p, 1,
 	                  NULL, err);
 	if (e == SK_ERR_EXISTS)
-		return sk_fail(err, SK_ERR_CONFLICT, "the database holds an installation already");
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INSTALL_EXISTS);
 	if (e || (e = sk_store_meta_set(s, "policy.profile", profile, err)) ||
 	    (e = sk_store_meta_set(s, SK_INSTALL_ZONE_KEY,
 	                           o->time_zone ? o->time_zone : SK_CLOCK_DEFAULT_ZONE, err)))
@@ -210,12 +207,12 @@ static sk_err check_opts(const sk_install_opts *o, char *profile, size_t n, sk_i
                          sk_buf *err)
 {
 	if (!o->admin_login || !*o->admin_login)
-		return sk_fail(err, SK_ERR_INVALID, "no CISO login given (--admin)");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_NO_ADMIN);
 	sk_err e = sk_user_check_login(o->admin_login, err);
 	if (e)
 		return e;
 	if (!o->key_path || !*o->key_path)
-		return sk_fail(err, SK_ERR_INVALID, "no audit key path given (--key)");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_INSTALL_NO_KEY);
 	int off;
 	if (o->time_zone && sk_clock_zone_parse(o->time_zone, &off) != SK_OK)
 		return sk_fail_msg(err, SK_ERR_INVALID, "time_zone", "タイムゾーン",
@@ -252,7 +249,7 @@ sk_err sk_install_init(sk_ctx *c, const sk_install_opts *o, sk_install_result *o
 	const sk_actor *actor = c->actor;
 	memset(out, 0, sizeof(*out));
 	if (!actor->superuser)
-		return sk_fail(err, SK_ERR_DENIED, "only the CLI operator creates an installation");
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INSTALL_OPERATOR_ONLY);
 	char profile[PATH_MAX];
 	sk_err e = check_opts(o, profile, sizeof(profile), out, err);
 	if (e)

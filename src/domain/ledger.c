@@ -15,6 +15,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../report/wareki.h"
 #include "../report/xlsx.h"
 #include "asset.h"
@@ -127,8 +128,9 @@ static sk_err day_start(const char *field, const char *day, int add_days, int64_
 {
 	sk_date d;
 	if (sk_wareki_parse(day, strlen(day), &d, NULL))
-		return sk_fail_at(err, SK_ERR_INVALID, field,
-		                  "%s: not a date (YYYY-MM-DD): '%.32s'", field, day);
+		return sk_fail_msg(err, SK_ERR_INVALID, field,
+		                   strcmp(field, "until") == 0 ? "終了日" : "開始日",
+		                   SK_M_LEDGER_DATE_BAD, day);
 	*out = sk_clock_local_day_start(d.y, d.m, d.d) + (int64_t)add_days * 86400;
 	return SK_OK;
 }
@@ -155,7 +157,7 @@ static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 			t->id = a;
 		int64_t *b = a ? realloc(t->parent, cap * sizeof(int64_t)) : NULL;
 		if (!a || !b)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		t->parent = b;
 		t->cap = cap;
 	}
@@ -192,9 +194,10 @@ static sk_err units_of(sk_ctx *c, const char *unit_ref, units *u, sk_buf *err)
 	if (unit_ref && *unit_ref) {
 		sk_org_unit ou;
 		if ((e = sk_org_get(c->store, unit_ref, &ou, err)))
-			return e == SK_ERR_NOT_FOUND ? sk_fail_at(err, SK_ERR_INVALID, "unit",
-			                                          "unit: no unit '%.64s'", unit_ref)
-			                             : e;
+			return e == SK_ERR_NOT_FOUND
+			           ? sk_fail_msg(err, SK_ERR_INVALID, "unit", "組織",
+			                         SK_M_LEDGER_UNIT_UNKNOWN, unit_ref)
+			           : e;
 		top = ou.id;
 	}
 	bool everywhere = sk_authz_everywhere(c, SK_CAP_LEDGER_READ);
@@ -207,7 +210,7 @@ static sk_err units_of(sk_ctx *c, const char *unit_ref, units *u, sk_buf *err)
 	                   take_unit, &t, err);
 	int64_t *v = e ? NULL : calloc(t.n + 1, sizeof(int64_t));
 	if (!e && !v)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	u->v = v;
 	for (size_t i = 0; v && i < t.n; i++) {
 		int64_t id = t.id[i];
@@ -236,7 +239,7 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 	today_jst(w->today);
 	w->p = calloc(u->n + 8, sizeof(sk_val));
 	if (!w->p)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_buf_adds(&w->sql, " WHERE r.kind = ?");
 	w->p[w->n++] = sk_vtext(kind);
 	const char *st = f->status;
@@ -248,10 +251,8 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 		for (size_t i = 0; i < N(known); i++)
 			ok = ok || strcmp(known[i], st) == 0;
 		if (!ok)
-			return sk_fail_at(err, SK_ERR_INVALID, "status",
-			                  "status: unknown '%.32s' (pending, approved, rejected, "
-			                  "withdrawn, in_progress, completed, expired)",
-			                  st);
+			return sk_fail_msg(err, SK_ERR_INVALID, "status", "状態",
+			                   SK_M_REQUEST_STATUS_UNKNOWN, st);
 		/* An approved exception past its period reads as expired (request.h). */
 		if (strcmp(st, "expired") == 0) {
 			sk_buf_adds(&w->sql,
@@ -280,9 +281,8 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 		if ((e = day_start("until", f->until, 1, &until, err)))
 			return e;
 		if (from && until <= from)
-			return sk_fail_at(err, SK_ERR_INVALID, "until",
-			                  "until (%.32s) is before from (%.32s)", f->until,
-			                  f->from);
+			return sk_fail_msg(err, SK_ERR_INVALID, "until", "終了日",
+			                   SK_M_LEDGER_UNTIL_BEFORE, f->until, f->from);
 		sk_buf_adds(&w->sql, " AND r.created_at < ?");
 		w->p[w->n++] = SK_VINT(until);
 	}
@@ -298,7 +298,7 @@ static sk_err where_build(const char *kind, const sk_ledger_filter *f, const uni
 		}
 		sk_buf_adds(&w->sql, ")");
 	}
-	return w->sql.data ? SK_OK : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	return w->sql.data ? SK_OK : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 }
 
 /* --- reading --- */
@@ -342,8 +342,7 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 {
 	reading *rd = ctx;
 	if (json_array_size(rd->rows) >= ROWS_MAX)
-		return sk_fail(err, SK_ERR_TOO_BIG, "more than %d rows: narrow the filters",
-		               ROWS_MAX);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_LEDGER_TOO_MANY, ROWS_MAX);
 	json_t *j = json_object(), *details = parsed(row, 11), *follow = parsed(row, 12);
 	const char *status = sk_row_text(row, 2);
 	const char *until = sk_row_is_null(row, 19) ? NULL : sk_row_text(row, 19);
@@ -391,7 +390,7 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 	char key[24];
 	snprintf(key, sizeof(key), "%lld", (long long)sk_row_int(row, 0));
 	if (json_array_append(rd->rows, j) || json_object_set_new(rd->by_id, key, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -427,7 +426,7 @@ static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 	            sk_row_int(row, 5) ? "（代行）" : "");
 	if (!sk_row_is_null(row, 4) && *sk_row_text(row, 4))
 		sk_buf_addf(&b, "「%s」", sk_row_text(row, 4));
-	sk_err e = b.data ? SK_OK : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_err e = b.data ? SK_OK : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e)
 		json_object_set_new(j, "steps", json_string(b.data));
 	sk_buf_free(&b);
@@ -450,7 +449,7 @@ static sk_err ledger_read(sk_ctx *c, const struct ledger_def *l, const sk_ledger
 	rd->rows = json_array();
 	rd->by_id = json_object();
 	if (!e && (!rd->rows || !rd->by_id))
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e) {
 		sk_buf_addf(&sql,
 		            "SELECT " ROW_COLS
@@ -458,7 +457,7 @@ static sk_err ledger_read(sk_ctx *c, const struct ledger_def *l, const sk_ledger
 		            "LEFT JOIN assets a ON a.id = r.asset_id%s ORDER BY r.id",
 		            w.sql.data);
 		e = sql.data ? sk_store_query(c->store, sql.data, w.p, w.n, take_row, rd, err)
-		             : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		             : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	if (!e && json_array_size(rd->rows)) {
 		sk_buf_reset(&sql);
@@ -469,7 +468,7 @@ static sk_err ledger_read(sk_ctx *c, const struct ledger_def *l, const sk_ledger
 		    "ORDER BY s.request_id, s.id",
 		    w.sql.data);
 		e = sql.data ? sk_store_query(c->store, sql.data, w.p, w.n, take_step, rd, err)
-		             : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		             : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	rd->today = NULL;
 	sk_buf_free(&sql);
@@ -500,8 +499,8 @@ sk_err sk_ledger_list(sk_ctx *c, const char *name, const sk_ledger_filter *f, js
 	*out = NULL;
 	const struct ledger_def *l = ledger_of(name);
 	if (!l)
-		return sk_fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'",
-		                  name ? name : "");
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, "name", NULL, SK_M_LEDGER_UNKNOWN,
+		                   name ? name : "");
 	cols cs;
 	columns_of(l->kind, &cs);
 	reading rd = {.cs = &cs, .withhold = true};
@@ -511,7 +510,7 @@ sk_err sk_ledger_list(sk_ctx *c, const char *name, const sk_ledger_filter *f, js
 	json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:o}", "ledger", l->name, "title", l->ja,
 	                      "title_en", l->en, "columns", columns_json(&cs), "rows", rd.rows);
 	if (!j)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	*out = j;
 	return SK_OK;
 }
@@ -552,7 +551,7 @@ static sk_err write_csv(const cols *cs, json_t *rows, sk_csv_encoding enc, char 
 {
 	FILE *m = open_memstream(out, len);
 	if (!m)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_csv_writer *w = NULL;
 	sk_err e = sk_csv_writer_new(m, enc, &w, err);
 	const char *vals[COLS_MAX];
@@ -571,19 +570,15 @@ static sk_err write_csv(const cols *cs, json_t *rows, sk_csv_encoding enc, char 
 		e = sk_csv_write_record(w, vals, cs->n, err);
 		if (e == SK_ERR_INVALID) {
 			/* Name the record and the column, so the fix can be found. */
-			sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
-			sk_buf_adds(&msg, err && err->data ? err->data : "");
-			sk_fail(err, e, "request %lld: %s",
-			        (long long)json_integer_value(json_object_get(r, "id")),
-			        msg.data ? msg.data : "");
-			sk_buf_free(&msg);
+			sk_fail_wrap(err, e, NULL, NULL, SK_M_LEDGER_REQUEST,
+			             (long long)json_integer_value(json_object_get(r, "id")));
 		}
 	}
 	if (!e)
 		e = sk_csv_writer_finish(w, err);
 	sk_csv_writer_free(w);
 	if (fclose(m) != 0 && !e)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (e) {
 		free(*out);
 		*out = NULL;
@@ -596,16 +591,17 @@ static sk_err slurp(const char *path, char **out, size_t *len, sk_buf *err)
 {
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
-		return sk_fail(err, SK_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_READ, path,
+		                   strerror(errno));
 	sk_err e = SK_OK;
 	char *buf = NULL;
 	long n = -1;
 	if (fseek(fp, 0, SEEK_END) == 0)
 		n = ftell(fp);
 	if (n >= 0 && fseek(fp, 0, SEEK_SET) == 0 && !(buf = malloc((size_t)n + 1)))
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	else if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n)
-		e = sk_fail(err, SK_ERR_IO, "cannot read '%s'", path);
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_READ_SHORT, path);
 	fclose(fp);
 	if (e) {
 		free(buf);
@@ -625,8 +621,7 @@ static sk_err write_xlsx(const struct ledger_def *l, const cols *cs, json_t *row
 	snprintf(path, sizeof(path), "%s/sekisho-ledger-XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(path);
 	if (fd < 0)
-		return sk_fail(err, SK_ERR_IO, "cannot create a temporary file: %s",
-		               strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_TEMP, strerror(errno));
 	close(fd);
 	sk_xlsx *x = NULL;
 	sk_err e = sk_xlsx_open(path, l->ja, &x, err);
@@ -717,10 +712,11 @@ sk_err sk_ledger_export(sk_ctx *c, const char *name, const sk_ledger_filter *f,
 	*len = 0;
 	const struct ledger_def *l = ledger_of(name);
 	if (!l)
-		return sk_fail_at(err, SK_ERR_NOT_FOUND, "name", "no ledger '%.64s'",
-		                  name ? name : "");
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, "name", NULL, SK_M_LEDGER_UNKNOWN,
+		                   name ? name : "");
 	if (fmt == SK_LEDGER_CSV && (enc < SK_CSV_UTF8 || enc > SK_CSV_CP932))
-		return sk_fail_at(err, SK_ERR_INVALID, "encoding", "encoding: unknown");
+		return sk_fail_msg(err, SK_ERR_INVALID, "encoding", "文字コード",
+		                   SK_M_LEDGER_ENCODING);
 	cols cs;
 	columns_of(l->kind, &cs);
 	reading rd = {.cs = &cs, .withhold = false};

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../core/sk_log.h"
+#include "../core/sk_msg.h"
 #include "ctx.h"
 #include "notify.h"
 #include "request.h"
@@ -67,7 +68,8 @@ static void *maint_main(void *arg)
 sk_err sk_maint_start(const char *db_url, int remind_days, int64_t poll, sk_buf *err)
 {
 	if (maint.running)
-		return sk_fail(err, SK_ERR_INTERNAL, "the housekeeping thread runs already");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "the housekeeping thread runs already");
 	sk_err e = sk_store_open(db_url, 0, &maint.store, err);
 	if (e)
 		return e;
@@ -77,7 +79,8 @@ sk_err sk_maint_start(const char *db_url, int remind_days, int64_t poll, sk_buf 
 	if (pthread_create(&maint.th, NULL, maint_main, NULL) != 0) {
 		sk_store_close(maint.store);
 		maint.store = NULL;
-		return sk_fail(err, SK_ERR_INTERNAL, "the housekeeping thread could not start");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "the housekeeping thread could not start");
 	}
 	maint.running = true;
 	return SK_OK;

@@ -130,11 +130,8 @@ sk_err sk_notify_addr_check(const char *addr, const char *field, sk_buf *err)
 		}
 	}
 	if (!ok)
-		return sk_fail(
-		    err, SK_ERR_INVALID,
-		    "%s: '%.80s' is not a mail address this server sends to (local@domain, "
-		    "ASCII, no spaces or quotes)",
-		    field, addr ? addr : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, field, NULL, SK_M_NOTIFY_ADDR_BAD,
+		                   addr ? addr : "");
 	return SK_OK;
 }
 
@@ -162,12 +159,13 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 {
 	int ref = ref_of(ref_type);
 	if ((unsigned)kind >= SK_NOTIFY__COUNT)
-		return sk_fail(err, SK_ERR_INVALID, "unknown notification kind %d", (int)kind);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_KIND_UNKNOWN,
+		                   (int)kind);
 	if (ref < 0)
-		return sk_fail(err, SK_ERR_INVALID, "unknown notification reference type '%.32s'",
-		               ref_type ? ref_type : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_REF_UNKNOWN,
+		                   ref_type ? ref_type : "");
 	if (ref_id <= 0)
-		return sk_fail(err, SK_ERR_INVALID, "a notification needs a reference id");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_NO_REF);
 	struct urow u = {0};
 	sk_val pu[] = {SK_VINT(user_id)};
 	sk_err e = sk_store_query(s, "SELECT login, status, email FROM users WHERE id = ?", pu, 1,
@@ -175,7 +173,8 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 	if (e)
 		return e;
 	if (!u.seen)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "no account with id %" PRId64, user_id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_NOTIFY_NO_USER,
+		                   (long long)user_id);
 	char refno[REF_MAX], title_ja[TITLE_MAX], title_en[TITLE_MAX];
 	ref_number(ref, ref_id, refno);
 	title_of(kind, refno, SK_LANG_JA, title_ja);
@@ -206,7 +205,7 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 		    sk_buf_adds(&body, "\n-- \n\n") ||
 		    sk_buf_addf(&body, sk_msg_format(SK_M_NOTIFY_MAIL_BODY, SK_LANG_EN), title_en,
 		                refno, link))
-			e = sk_fail(err, SK_ERR_NOMEM, "the notification's mail does not fit");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_NOTIFY_MAIL_TOO_BIG);
 	}
 	if (!e) {
 		sk_val pm[] = {SK_VINT(nid),        sk_vtext(u.email), sk_vtext(subject.data),
@@ -281,7 +280,7 @@ static sk_err list_cb(void *ctx, const sk_row *row, sk_buf *err)
 	struct list_ctx *l = ctx;
 	json_t *it = item_json(row, l->base, l->lang);
 	if (!it || json_array_append_new(l->items, it))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory listing notifications");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -296,7 +295,7 @@ sk_err sk_notify_list(sk_ctx *c, bool unread_only, int limit, json_t **out, sk_b
 {
 	*out = NULL;
 	if (limit < 1 || limit > 500)
-		return sk_fail(err, SK_ERR_INVALID, "limit must be from 1 to 500");
+		return sk_fail_msg(err, SK_ERR_INVALID, "limit", NULL, SK_M_NOTIFY_LIMIT);
 	sk_store *s = c->store;
 	int64_t uid = c->actor ? c->actor->user_id : 0, unread = 0;
 	sk_buf base = SK_BUF_INIT(LINK_MAX);
@@ -318,7 +317,7 @@ sk_err sk_notify_list(sk_ctx *c, bool unread_only, int limit, json_t **out, sk_b
 		                   p, 2, list_cb, &l, err);
 	sk_buf_free(&base);
 	if (!e && !(*out = json_pack("{s:I, s:o}", "unread", (json_int_t)unread, "items", l.items)))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory listing notifications");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (e)
 		json_decref(l.items);
 	return e;
@@ -335,7 +334,7 @@ static sk_err one_cb(void *ctx, const sk_row *row, sk_buf *err)
 	struct one_ctx *o = ctx;
 	json_decref(o->j);
 	if (!(o->j = item_json(row, o->base, o->lang)))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -344,7 +343,8 @@ static sk_err read_in_txn(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 	sk_store *s = c->store;
 	/* The CLI operator and the system are no account and have no notifications. */
 	if (!c->actor || !c->actor->user_id)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "no notification %" PRId64, id);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_NOTIFY_NONE,
+		                   (long long)id);
 	int64_t uid = c->actor->user_id;
 	sk_buf base = SK_BUF_INIT(LINK_MAX);
 	struct one_ctx before = {.lang = ctx_lang(c)}, after = {.lang = ctx_lang(c)};
@@ -357,7 +357,7 @@ static sk_err read_in_txn(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 		    one_cb, &before, err);
 	/* Another's notification is not there for this reader: the same answer as none. */
 	if (!e && !before.j)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no notification %" PRId64, id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_NOTIFY_NONE, (long long)id);
 	if (!e && json_is_null(json_object_get(before.j, "read_at"))) {
 		sk_val pr[] = {SK_VINT(sk_clock_now()), SK_VINT(id), SK_VINT(uid)};
 		if (!(e = sk_store_exec(s,
@@ -415,11 +415,8 @@ static sk_err check_base_url(const char *url, sk_buf *err)
 	for (size_t i = 0; ok && i < n; i++)
 		ok = url[i] > 0x20 && url[i] < 0x7f && !strchr("\"<>\\^`{|}?#", url[i]);
 	if (!ok)
-		return sk_fail(
-		    err, SK_ERR_INVALID,
-		    "--base-url: '%.80s' is not an http:// or https:// URL without a query "
-		    "(e.g. https://sekisho.city.example)",
-		    url ? url : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_BASE_URL,
+		                   url ? url : "");
 	return SK_OK;
 }
 
@@ -479,7 +476,8 @@ sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out, bool *maile
 	                        err)))
 		goto fail;
 	if (!uid) {
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no account '%.64s'", login ? login : "");
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ACCOUNT_UNKNOWN,
+		                login ? login : "");
 		goto fail;
 	}
 	if ((e = add_in_txn(s, uid, SK_NOTIFY_TEST, "user", uid, &nid, &m, err)) ||
@@ -521,7 +519,8 @@ static sk_err claim_cb(void *ctx, const sk_row *row, sk_buf *err)
 {
 	struct claim_ctx *cl = ctx;
 	if (cl->n == cl->cap)
-		return sk_fail(err, SK_ERR_INTERNAL, "more mails claimed than asked for");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "more mails claimed than asked for");
 	sk_notify_mail *m = &cl->v[cl->n];
 	m->id = sk_row_int(row, 0);
 	m->to = strdup(sk_row_text(row, 1));
@@ -531,7 +530,7 @@ static sk_err claim_cb(void *ctx, const sk_row *row, sk_buf *err)
 	m->created_at = sk_row_int(row, 5);
 	cl->n++;
 	if (!m->to || !m->subject || !m->body)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory claiming mail");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -551,7 +550,7 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
 		return SK_OK;
 	struct claim_ctx cl = {.v = calloc(max, sizeof(sk_notify_mail)), .cap = max};
 	if (!cl.v)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory claiming mail");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	bool pg = strcmp(sk_store_backend(s), "postgresql") == 0;
 	/*
 	 * One statement claims: the materialized CTE picks candidates once (on
@@ -605,8 +604,8 @@ sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t
 	                         "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	                         p, 3, &changed, err);
 	if (!e && changed != 1)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "mail %" PRId64 " is no longer claimed by this sender", id);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED,
+		                (long long)id);
 	return e;
 }
 
@@ -620,8 +619,8 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	    "SELECT attempts FROM mail_outbox WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	    pa, 2, &attempts, err);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail(err, SK_ERR_CONFLICT,
-		               "mail %" PRId64 " is no longer claimed by this sender", id);
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED,
+		                   (long long)id);
 	if (e)
 		return e;
 	int64_t delay = retry_base > 0 ? retry_base : 60;
@@ -639,7 +638,7 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	                  "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
 	                  p, 4, &changed, err);
 	if (!e && changed != 1)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "mail %" PRId64 " is no longer claimed by this sender", id);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED,
+		                (long long)id);
 	return e;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "notify.h"
 
 struct ids {
@@ -24,7 +25,7 @@ static sk_err take_id(void *ctx, const sk_row *row, sk_buf *err)
 		size_t cap = x->cap ? 2 * x->cap : 16;
 		int64_t *v = realloc(x->v, cap * sizeof(*v));
 		if (!v)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		x->v = v;
 		x->cap = cap;
 	}
@@ -67,7 +68,7 @@ static sk_err take_waiting(void *ctx, const sk_row *row, sk_buf *err)
 		size_t cap = w->cap ? 2 * w->cap : 16;
 		struct waiting *v = realloc(w->v, cap * sizeof(*v));
 		if (!v)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		w->v = v;
 		w->cap = cap;
 	}

@@ -8,6 +8,7 @@
 
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 #include "../policy/policy.h"
 #include "authz.h"
 #include "role.h"
@@ -87,8 +88,8 @@ static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 	u->parent_id = sk_row_int(row, 1);
 	sk_err e = sk_org_kind_parse(sk_row_text(row, 2), &u->kind, err);
 	if (e)
-		return sk_fail(err, SK_ERR_CORRUPT, "unit %lld has an unknown kind",
-		               (long long)u->id);
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
+		                   "a unit has an unknown kind");
 	snprintf(u->code, sizeof(u->code), "%s", sk_row_text(row, 3));
 	snprintf(u->name, sizeof(u->name), "%s", sk_row_text(row, 4));
 	u->created_at = sk_row_int(row, 5);
@@ -190,10 +191,8 @@ static sk_err depth_of(sk_store *s, int64_t id, int *out, sk_buf *err)
 		if (!u.parent_id)
 			break;
 		if (++d > SK_ORG_DEPTH_MAX)
-			return sk_fail(err, SK_ERR_CORRUPT,
-			               "the organization tree above unit %lld is deeper than %d "
-			               "or has a cycle",
-			               (long long)id, SK_ORG_DEPTH_MAX);
+			return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
+			                   "the organization tree is too deep or has a cycle");
 		id = u.parent_id;
 	}
 	*out = d;
@@ -230,8 +229,10 @@ static sk_err check_parent_kind(const sk_org_unit *parent, sk_org_kind kind, con
 {
 	if (allowed_parents[kind] & BIT(parent->kind))
 		return SK_OK;
-	return sk_fail(err, SK_ERR_INVALID, "a %s ('%s') cannot sit under the %s '%s'",
-	               sk_org_kind_name(kind), code, sk_org_kind_name(parent->kind), parent->code);
+	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_KIND_UNDER,
+	                   sk_org_kind_name(kind), sk_org_kind_label(kind, SK_LANG_JA), code,
+	                   sk_org_kind_name(parent->kind),
+	                   sk_org_kind_label(parent->kind, SK_LANG_JA), parent->code);
 }
 
 static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_kind kind,
@@ -243,16 +244,12 @@ static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_k
 	sk_err e;
 	if (kind == SK_ORG_MUNICIPALITY) {
 		if (!actor->superuser)
-			return sk_fail(
-			    err, SK_ERR_DENIED,
-			    "only the installation (sekisho init) creates the root unit");
+			return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_ORG_ROOT_BY_INIT);
 		int64_t n = 0;
 		if ((e = sk_store_query_int(s, "SELECT COUNT(*) FROM org_unit", NULL, 0, &n, err)))
 			return e;
 		if (n)
-			return sk_fail(err, SK_ERR_CONFLICT,
-			               "the organization has its root already; a municipality "
-			               "unit cannot be added");
+			return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_ROOT_EXISTS);
 	} else {
 		if ((e = sk_org_get(s, parent, &par, err)))
 			return e;
@@ -262,9 +259,8 @@ static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_k
 		if ((e = depth_of(s, par.id, &d, err)))
 			return e;
 		if (d + 1 > SK_ORG_DEPTH_MAX)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "unit '%s' would be deeper than %d levels", code,
-			               SK_ORG_DEPTH_MAX);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_TOO_DEEP, code,
+			                   SK_ORG_DEPTH_MAX);
 		if ((e = sk_authz_require_cap(c, SK_CAP_ORG_ADMIN, par.id, err)))
 			return e;
 	}
@@ -282,7 +278,7 @@ static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_k
 	sk_val pc[] = {sk_vtext(code)};
 	e = sk_store_query_int(s, "SELECT id FROM org_unit WHERE code = ?", pc, 1, &dup, err);
 	if (!e)
-		return sk_fail(err, SK_ERR_EXISTS, "unit code '%s' exists already", code);
+		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_ORG_CODE_EXISTS, code);
 	if (e != SK_ERR_NOT_FOUND)
 		return e;
 
@@ -298,9 +294,10 @@ static sk_err add_in_txn(sk_ctx *c, const char *code, const char *name, sk_org_k
 	                       "VALUES (?, ?, ?, ?, ?) RETURNING id",
 	                       p, 5, &u.id, err);
 	if (e == SK_ERR_EXISTS)
-		return sk_fail(err, SK_ERR_EXISTS, "unit code '%s' exists already", code);
+		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_ORG_CODE_EXISTS, code);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail(err, SK_ERR_STORE, "the new unit got no id");
+		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE,
+		                   "the new unit got no id");
 	if (e)
 		return e;
 	if ((e = sk_audit_change(s, actor->login, actor->address, "org.add", SK_AUDIT_NONE,
@@ -323,12 +320,11 @@ sk_err sk_org_add(sk_ctx *c, const char *code, const char *name, const char *kin
 	    (e = sk_org_kind_parse(kind, &k, err)))
 		return e;
 	if (k == SK_ORG_MUNICIPALITY && parent && *parent)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "the municipality is the root and takes no parent (got '%s')",
-		               parent);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_ROOT_NO_PARENT,
+		                   parent);
 	if (k != SK_ORG_MUNICIPALITY && (!parent || !*parent))
-		return sk_fail(err, SK_ERR_INVALID, "a %s needs a parent unit (--parent)",
-		               sk_org_kind_name(k));
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_NEEDS_PARENT,
+		                   sk_org_kind_name(k), sk_org_kind_label(k, SK_LANG_JA));
 	if ((e = sk_store_begin(s, err)))
 		return e;
 	e = add_in_txn(c, code, name, k, parent, id_out, err);
@@ -371,21 +367,18 @@ static sk_err move_in_txn(sk_ctx *c, const char *unit, const char *new_parent, s
 	if ((e = sk_org_get(s, unit, &u, err)) || (e = sk_org_get(s, new_parent, &par, err)))
 		return e;
 	if (!u.parent_id)
-		return sk_fail(err, SK_ERR_INVALID, "'%s' is the root unit and cannot be moved",
-		               u.code);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_ROOT_NO_MOVE, u.code);
 	bool inside = false;
 	if ((e = sk_org_is_within(s, par.id, u.id, &inside, err)))
 		return e;
 	if (inside && par.id == u.id)
-		return sk_fail(err, SK_ERR_CONFLICT, "cannot move '%s' under itself", u.code);
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_MOVE_SELF, u.code);
 	if (inside)
-		return sk_fail(err, SK_ERR_CONFLICT,
-		               "cannot move '%s' under '%s': '%s' is inside '%s' (that would make "
-		               "a cycle)",
-		               u.code, par.code, par.code, u.code);
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_MOVE_CYCLE, u.code,
+		                   par.code, par.code, u.code);
 	if (par.id == u.parent_id)
-		return sk_fail(err, SK_ERR_CONFLICT, "'%s' is under '%s' already", u.code,
-		               par.code);
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ORG_MOVE_ALREADY, u.code,
+		                   par.code);
 	if ((e = check_parent_kind(&par, u.kind, u.code, err)))
 		return e;
 	int d = 0;
@@ -393,9 +386,8 @@ static sk_err move_in_txn(sk_ctx *c, const char *unit, const char *new_parent, s
 	if ((e = depth_of(s, par.id, &d, err)) || (e = height_of(s, u.id, &h, err)))
 		return e;
 	if (d + 1 + h > SK_ORG_DEPTH_MAX)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "moving '%s' under '%s' would make the tree deeper than %d levels",
-		               u.code, par.code, SK_ORG_DEPTH_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_MOVE_TOO_DEEP, u.code,
+		                   par.code, SK_ORG_DEPTH_MAX);
 	if ((e = sk_authz_require_cap(c, SK_CAP_ORG_ADMIN, u.parent_id, err)) ||
 	    (e = sk_authz_require_cap(c, SK_CAP_ORG_ADMIN, par.id, err)))
 		return e;
@@ -407,7 +399,8 @@ static sk_err move_in_txn(sk_ctx *c, const char *unit, const char *new_parent, s
 	                       err)))
 		return e;
 	if (changed != 1)
-		return sk_fail(err, SK_ERR_STORE, "unit '%s' changed while being moved", u.code);
+		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE,
+		                   "a unit changed while being moved");
 	return sk_audit_change(s, actor->login, actor->address, "org.move", sk_org_json(&u),
 	                       sk_org_json(&after), err, "org_unit:%lld", (long long)u.id);
 }
@@ -416,7 +409,7 @@ sk_err sk_org_move(sk_ctx *c, const char *unit, const char *new_parent, sk_buf *
 {
 	sk_store *s = c->store;
 	if (!unit || !*unit || !new_parent || !*new_parent)
-		return sk_fail(err, SK_ERR_INVALID, "moving needs a unit and its new parent");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ORG_MOVE_NEEDS);
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
@@ -442,7 +435,7 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 		return e;
 	json_t *j = sk_org_json(&u);
 	if (!j || json_array_append_new(l->arr, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -451,7 +444,7 @@ sk_err sk_org_list(sk_store *s, json_t **out, sk_buf *err)
 	*out = NULL;
 	struct list_ctx l = {json_array()};
 	if (!l.arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_err e = sk_store_query(s, "SELECT " UNIT_COLS " FROM org_unit ORDER BY id", NULL, 0,
 	                          list_row, &l, err);
 	if (e) {

@@ -11,6 +11,8 @@
 #include "ctx.h"
 #include "org.h"
 
+#include "../core/sk_msg.h"
+
 /* One kind of account at one unit: who may file from there. */
 struct member {
 	int64_t unit;
@@ -35,7 +37,7 @@ static sk_err take_member(void *ctx, const sk_row *row, sk_buf *err)
 		size_t cap = m->cap ? 2 * m->cap : 64;
 		struct member *v = realloc(m->v, cap * sizeof(*v));
 		if (!v)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		m->v = v;
 		m->cap = cap;
 	}
@@ -155,7 +157,7 @@ static sk_err check_member(sk_ctx *c, const sk_policy *pol, const struct member 
 		                           "unit_name", m->name, "requester_role",
 		                           sk_role_name(m->role), "role", sk_role_name(g->role),
 		                           "for", g->first, "cases", (json_int_t)g->cases)))
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		json_decref(g->first);
 	}
 	return e;
@@ -169,7 +171,7 @@ sk_err sk_org_check(sk_ctx *c, json_t **out, sk_buf *err)
 	if (!e)
 		e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the database records no policy profile");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_PROFILE_NONE);
 	if (e)
 		return e;
 	struct members m = {0};
@@ -181,14 +183,14 @@ sk_err sk_org_check(sk_ctx *c, json_t **out, sk_buf *err)
 	    NULL, 0, take_member, &m, err);
 	json_t *missing = json_array();
 	if (!e && !missing)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	for (size_t i = 0; !e && i < m.n; i++)
 		if (sk_authz_can(c, SK_CAP_ORG_ADMIN, m.v[i].unit))
 			e = check_member(c, pol, &m.v[i], missing, err);
 	free(m.v);
 	if (!e && !(*out = json_pack("{s:b, s:O}", "ok", json_array_size(missing) == 0, "missing",
 	                             missing)))
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	json_decref(missing);
 	return e;
 }

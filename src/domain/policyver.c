@@ -73,12 +73,10 @@ static sk_err check_text(const char *source, const char *text, size_t len, sk_po
 {
 	*out = NULL;
 	if (len > SK_POLICYVER_TEXT_MAX)
-		return sk_fail(err, SK_ERR_TOO_BIG, "%.200s: the profile is larger than 1 MiB",
-		               source);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_POLICY_TOO_BIG, source);
 	size_t bad = 0;
 	if (memchr(text, '\0', len) || !sk_utf8_valid(text, len, &bad))
-		return sk_fail(err, SK_ERR_INVALID, "%.200s: the profile is not UTF-8 text",
-		               source);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_POLICY_NOT_UTF8, source);
 	sk_buf diag = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_policy_load_mem(source, text, len, out, &diag);
 	if (e && e != SK_ERR_NOMEM) {
@@ -89,7 +87,7 @@ static sk_err check_text(const char *source, const char *text, size_t len, sk_po
 		e = sk_fail_msg(err, SK_ERR_INVALID, "file", "ファイル", SK_M_POLICY_INVALID,
 		                diag.data ? diag.data : source);
 	} else if (e) {
-		e = sk_fail(err, e, "out of memory");
+		e = sk_fail_msg(err, e, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	sk_buf_free(&diag);
 	return e;
@@ -100,26 +98,26 @@ sk_err sk_policyver_read_source(const char *name_or_path, sk_buf *text, sk_buf *
 	const char *data;
 	size_t len;
 	if (sk_policy_builtin_text(name_or_path, &data, &len) == SK_OK)
-		return sk_buf_add(text, data, len) ? sk_fail(err, SK_ERR_NOMEM, "out of memory")
-		                                   : SK_OK;
+		return sk_buf_add(text, data, len)
+		           ? sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM)
+		           : SK_OK;
 	FILE *f = fopen(name_or_path, "rb");
 	if (!f)
-		return sk_fail(err, errno == ENOENT ? SK_ERR_NOT_FOUND : SK_ERR_IO,
-		               "cannot read the profile '%.200s': %s", name_or_path,
-		               strerror(errno));
+		return sk_fail_msg(err, errno == ENOENT ? SK_ERR_NOT_FOUND : SK_ERR_IO, NULL, NULL,
+		                   SK_M_POLICY_READ, name_or_path, strerror(errno));
 	char chunk[16384];
 	size_t n, total = 0;
 	sk_err e = SK_OK;
 	while (!e && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		total += n;
 		if (total > SK_POLICYVER_TEXT_MAX)
-			e = sk_fail(err, SK_ERR_TOO_BIG, "%.200s: the profile is larger than 1 MiB",
-			            name_or_path);
+			e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_POLICY_TOO_BIG,
+			                name_or_path);
 		else if (sk_buf_add(text, chunk, n))
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	if (!e && ferror(f))
-		e = sk_fail(err, SK_ERR_IO, "cannot read the profile '%.200s'", name_or_path);
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_POLICY_READ_SHORT, name_or_path);
 	fclose(f);
 	return e;
 }
@@ -239,7 +237,8 @@ static sk_err make_active(sk_ctx *c, int64_t id, int64_t request, sk_buf *err)
 		                  v, 4, &changed, err);
 	}
 	if (!e && changed != 1)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no policy version %" PRId64, id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_POLICY_NO_SUCH_VERSION,
+		                (long long)id);
 	if (e)
 		return e;
 	return sk_audit_change(
@@ -256,7 +255,7 @@ sk_err sk_policyver_store_initial(sk_ctx *c, const char *source, const char *tex
 {
 	*id_out = 0;
 	if (!c->actor->superuser)
-		return sk_fail(err, SK_ERR_DENIED, "only the CLI operator creates an installation");
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INSTALL_OPERATOR_ONLY);
 	sk_policy *p = NULL;
 	sk_err e = check_text(source, text, len, &p, err);
 	if (e)
@@ -298,7 +297,7 @@ static sk_err take_version(void *ctx, const sk_row *r, sk_buf *err)
 	    text_or_null(r, 11), "activated_at", time_or_null(r, 12), "request_id",
 	    sk_row_is_null(r, 13) ? json_null() : json_integer(sk_row_int(r, 13)));
 	if (!o || json_array_append_new(arr, o))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -310,7 +309,7 @@ sk_err sk_policyver_list(sk_ctx *c, json_t **out, sk_buf *err)
 		return e;
 	json_t *arr = json_array();
 	if (!arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = sk_store_query(c->store, "SELECT " COLUMNS " FROM policy_versions ORDER BY id", NULL, 0,
 	                   take_version, arr, err);
 	if (e)
@@ -336,7 +335,7 @@ static sk_err take_text(void *ctx, const sk_row *r, sk_buf *err)
 	snprintf(v->sha, sizeof(v->sha), "%s", sk_row_text(r, 1));
 	const sk_val *t = &r->cols[2];
 	if (sk_buf_add(&v->text, t->p ? t->p : "", t->p ? t->n : 0))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -450,9 +449,8 @@ sk_err sk_policyver_diff(sk_ctx *c, int64_t a, int64_t b, sk_buf *out, sk_buf *e
 		e = sk_policy_diff(an, va.text.data ? va.text.data : "", va.text.len, bn,
 		                   vb.text.data ? vb.text.data : "", vb.text.len, out, &diag);
 		if (e)
-			e = sk_fail(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT,
-			            "a stored policy version does not load: %s",
-			            diag.data ? diag.data : "");
+			e = sk_fail_msg(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT, NULL, NULL,
+			                SK_M_POLICY_STORED_BAD, diag.data ? diag.data : "");
 		sk_buf_free(&diag);
 	}
 	sk_buf_free(&va.text);
@@ -481,8 +479,8 @@ sk_err sk_policyver_load(sk_store *s, int64_t id, sk_policy **out, sk_buf *err)
 		char sha[65];
 		sha256_hex(v.text.data ? v.text.data : "", v.text.len, sha);
 		if (strcmp(sha, v.sha) != 0)
-			e = sk_fail(err, SK_ERR_CORRUPT,
-			            "policy version %" PRId64 " does not match its SHA-256", id);
+			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_POLICY_HASH_BAD,
+			                (long long)id);
 	}
 	if (!e) {
 		char name[48];
@@ -491,9 +489,8 @@ sk_err sk_policyver_load(sk_store *s, int64_t id, sk_policy **out, sk_buf *err)
 		e = sk_policy_load_mem(name, v.text.data ? v.text.data : "", v.text.len, out,
 		                       &diag);
 		if (e)
-			e = sk_fail(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT,
-			            "policy version %" PRId64 " does not load: %s", id,
-			            diag.data ? diag.data : "");
+			e = sk_fail_msg(err, e == SK_ERR_NOMEM ? e : SK_ERR_CORRUPT, NULL, NULL,
+			                SK_M_POLICY_ACTIVE_BAD, diag.data ? diag.data : "");
 		else
 			sk_policy_set_stored_version(*out, id);
 		sk_buf_free(&diag);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../audit/audit.h"
+#include "../core/sk_msg.h"
 
 static sk_err take(void *ctx, const sk_row *r, sk_buf *err)
 {
@@ -32,23 +33,20 @@ static json_t *image(const sk_prefs *p)
 	                 p->date_style[0] ? p->date_style : NULL);
 }
 
-static sk_err bad(sk_buf *err, const char *field, const char *fmt, const char *v)
+static sk_err bad(sk_buf *err, const char *field, sk_msg_id id, const char *v)
 {
-	sk_err e = sk_fail(err, SK_ERR_INVALID, fmt, v);
-	err->field = field;
-	return e;
+	return sk_fail_msg(err, SK_ERR_INVALID, field, NULL, id, v);
 }
 
 sk_err sk_prefs_set(sk_ctx *c, const char *lang, const char *date_style, sk_buf *err)
 {
 	if (lang && *lang && strcmp(lang, "ja") != 0 && strcmp(lang, "en") != 0)
-		return bad(err, "lang", "unknown language '%.16s' (ja or en)", lang);
+		return bad(err, "lang", SK_M_PREFS_LANG_UNKNOWN, lang);
 	if (date_style && *date_style && strcmp(date_style, "wareki") != 0 &&
 	    strcmp(date_style, "western") != 0)
-		return bad(err, "date_style", "unknown date style '%.16s' (wareki or western)",
-		           date_style);
+		return bad(err, "date_style", SK_M_PREFS_DATE_STYLE_UNKNOWN, date_style);
 	if (!c->actor->user_id)
-		return sk_fail(err, SK_ERR_DENIED, "preferences belong to an account");
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_PREFS_NO_ACCOUNT);
 	sk_store *s = c->store;
 	sk_err e = sk_store_begin(s, err);
 	if (e)

@@ -11,6 +11,7 @@
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 #include "../report/wareki.h"
 #include "asset.h"
 #include "authz.h"
@@ -79,17 +80,44 @@ static bool is_minute(const char *s)
  * field back in ISO form, so that 和暦 and western dates are stored alike.
  * where ("details") prefixes the message.
  */
+/* The Japanese title of a request's own field (sk_schema_request), or NULL. */
+static const char *title(const char *key)
+{
+	const sk_field *f = sk_schema_field(&sk_schema_request, key);
+	return f ? f->ja : NULL;
+}
+
+/* A request kind's Japanese name ("持ち出し"), or the kind itself. */
+static const char *kind_ja(const char *kind)
+{
+	const sk_schema *sc = kind ? sk_schema_request_details(kind) : NULL;
+	return sc ? sc->ja : kind ? kind : "";
+}
+
+/* A request status's Japanese name ("承認待ち"), or the status itself. */
+static const char *status_ja(const char *status)
+{
+	static const char *const names[][2] = {
+	    {"pending", "承認待ち"}, {"approved", "承認済み"},  {"rejected", "却下"},
+	    {"withdrawn", "取下げ"}, {"in_progress", "実施中"}, {"completed", "完了"},
+	    {"expired", "期限切れ"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (status && strcmp(names[i][0], status) == 0)
+			return names[i][1];
+	return status ? status : "";
+}
+
 static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj, const char *where,
                            sk_buf *err)
 {
+	const char *where_ja = strcmp(where, "details") == 0 ? "内容" : "実施の記録";
 	sk_err e = sk_schema_check_json(sc, mode, obj, err);
 	if (e) {
 		if (err && err->field) {
-			const char *f = err->field;
-			char msg[SK_BUF_MSG_MAX];
-			snprintf(msg, sizeof(msg), "%s.%s: %s", where, f,
-			         err->data ? err->data : "");
-			sk_fail_at(err, e, f, "%s", msg);
+			const sk_field *f = sk_schema_field(sc, err->field);
+			sk_fail_wrap(err, e, err->field, f ? f->ja : NULL, SK_M_REQ_FIELD_IN, where,
+			             where_ja);
 		}
 		return e;
 	}
@@ -102,22 +130,21 @@ static sk_err check_fields(const sk_schema *sc, sk_schema_mode mode, json_t *obj
 				return e;
 			if (v && (f->flags & SK_FF_REQUIRED) &&
 			    json_string_value(v)[strspn(json_string_value(v), " \t\r\n")] == '\0')
-				return sk_fail_at(err, SK_ERR_INVALID, f->key, "%s.%s is required",
-				                  where, f->key);
+				return sk_fail_msg(err, SK_ERR_INVALID, f->key, f->ja,
+				                   SK_M_REQ_FIELD_REQUIRED, where, where_ja);
 		}
 		if (v && (f->flags & SK_FF_MINUTE) && !is_minute(json_string_value(v)))
-			return sk_fail_at(err, SK_ERR_INVALID, f->key,
-			                  "%s.%s: not a date and time (YYYY-MM-DD HH:MM)", where,
-			                  f->key);
+			return sk_fail_msg(err, SK_ERR_INVALID, f->key, f->ja,
+			                   SK_M_REQ_FIELD_MINUTE, where, where_ja);
 		if (f->type != SK_FT_DATE || !v)
 			continue;
 		sk_date d;
 		sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		e = sk_wareki_parse(json_string_value(v), json_string_length(v), &d, &why);
 		if (e) {
-			e = sk_fail_at(err, SK_ERR_INVALID, f->key,
-			               "%s.%s: not a date (YYYY-MM-DD): %s", where, f->key,
-			               why.data ? why.data : "");
+			e = sk_fail_wrap(&why, SK_ERR_INVALID, f->key, f->ja, SK_M_REQ_FIELD_DATE,
+			                 where, where_ja);
+			sk_fail_texts(err, e, why.field, why.data, why.ja);
 			sk_buf_free(&why);
 			return e;
 		}
@@ -306,9 +333,9 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 	for (size_t k = 0; k < N_JSON_COLS; k++)
 		if (!sk_row_is_null(row, json_cols[k].col) &&
 		    !(r->json_text[k] = strdup(sk_row_text(row, json_cols[k].col))))
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!r->kind || !r->status || !r->route || !r->j)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -324,7 +351,7 @@ static sk_err load_row(sk_store *s, int64_t id, req_row *r, const req_row *hint,
 	                   " FROM requests r JOIN org_unit o ON o.id = r.unit_id WHERE r.id = ?",
 	                   p, 1, take_row, r, err);
 	if (!e && !r->found)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE, (long long)id);
 	return e;
 }
 
@@ -337,7 +364,7 @@ static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 	              sk_row_is_null(row, 3) ? json_null() : json_string(sk_row_text(row, 3)),
 	              "as_deputy", (int)sk_row_int(row, 4));
 	if (!st || json_array_append_new(steps, st))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -345,7 +372,7 @@ static sk_err add_steps(sk_store *s, req_row *r, sk_buf *err)
 {
 	json_t *steps = json_array();
 	if (!steps)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_val p[] = {SK_VINT(r->id)};
 	sk_err e = sk_store_query(
 	    s,
@@ -449,7 +476,7 @@ static sk_err load_visible(sk_ctx *c, int64_t id, req_row *r, who_kind *who, sk_
 	if (!e)
 		e = who_is(c, r, who, err);
 	if (!e && *who == WHO_NONE)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE, (long long)id);
 	if (e)
 		req_row_free(r);
 	return e;
@@ -588,7 +615,8 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 		if (!same_routing(was, &now))
 			e = who_is(c, &now, &who, err);
 		if (!e && who == WHO_NONE)
-			e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
+			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE,
+			                (long long)id);
 	}
 	if (!e && out)
 		*out = json_incref(now.j);
@@ -620,14 +648,14 @@ static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t ass
 		/* Under the documents of the asset's unit and the requester's (policyset.h). */
 		sk_err e = sk_decision_make(c, roles, asset_id, sk_action_name(act), m, err);
 		if (e == SK_ERR_NOT_FOUND)
-			e = sk_fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
-			               "asset_id: no asset %" PRId64, asset_id);
+			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "asset_id", title("asset_id"),
+			                SK_M_REQ_ASSET_NONE, (long long)asset_id);
 		if (!e)
 			*dj = json_loadb(m->answer.data, m->answer.len, 0, NULL);
 		if (e)
 			return e;
 		if (!*dj)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		*d = m->decided.d; /* with every approver and the proviso flag, for routing */
 		return SK_OK;
 	}
@@ -647,7 +675,7 @@ static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t ass
 	if (!e && !(*dj = json_loadb(text.data, text.len, 0, NULL)))
 		e = SK_ERR_NOMEM;
 	sk_buf_free(&text);
-	return e ? sk_fail(err, e, "the decision could not be made") : SK_OK;
+	return e ? sk_fail_msg(err, e, NULL, NULL, SK_M_REQ_NO_DECISION) : SK_OK;
 }
 
 static sk_err citations_text(json_t *dj, sk_buf *out)
@@ -687,37 +715,32 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	if (in->request_out)
 		*in->request_out = NULL;
 	if (!c->actor->user_id)
-		return sk_fail(
-		    err, SK_ERR_INVALID,
-		    "a request is filed by an account (sekisho request file --as LOGIN)");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_REQ_BY_ACCOUNT);
 	const sk_schema *ds = sk_schema_request_details(in->kind);
 	if (!ds)
-		return sk_fail_at(
-		    err, SK_ERR_INVALID, "kind",
-		    "kind: unknown request kind '%.64s' (take_out, transport, "
-		    "provide_external, carry_in, copy, dispose, install_software, "
-		    "connect_device, use_private_device, exception, zone_entry, key_loan, "
-		    "mynumber_handling, policy_activation)",
-		    in->kind ? in->kind : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"),
+		                   SK_M_REQ_KIND_UNKNOWN_LIST, in->kind ? in->kind : "");
 	if (!in->reason || !in->reason[strspn(in->reason, " \t\r\n")])
-		return sk_fail_at(err, SK_ERR_INVALID, "reason", "reason is required");
+		return sk_fail_msg(err, SK_ERR_INVALID, "reason", title("reason"),
+		                   SK_M_REQ_REASON_REQUIRED);
 	const sk_field *rf = sk_schema_field(&sk_schema_request, "reason");
 	sk_err e = sk_schema_check_text(rf, in->reason, strlen(in->reason), err);
 	if (e)
 		return e;
 	if (!json_is_object(in->details))
-		return sk_fail_at(err, SK_ERR_INVALID, "details", "details must be a JSON object");
+		return sk_fail_msg(err, SK_ERR_INVALID, "details", title("details"),
+		                   SK_M_REQ_DETAILS_OBJECT);
 	json_t *details = json_deep_copy(in->details);
 	if (!details)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	json_t *dj = NULL, *confirmed = NULL;
 	sk_decision_made made;
 	sk_decision_made_init(&made);
 	e = check_fields(ds, SK_SCHEMA_CREATE, details, "details", err);
 	const char *from = jstr(details, "from"), *until = jstr(details, "until");
 	if (!e && from && until && strcmp(from, until) > 0)
-		e = sk_fail_at(err, SK_ERR_INVALID, "until",
-		               "details.until (%s) is before details.from (%s)", until, from);
+		e = sk_fail_msg(err, SK_ERR_INVALID, "until", "終了日", SK_M_REQ_UNTIL_BEFORE_FROM,
+		                until, from);
 	bool exception = strcmp(in->kind, "exception") == 0;
 	bool emergency = exception && json_is_true(json_object_get(details, "emergency"));
 	const sk_policy *pol = NULL;
@@ -725,7 +748,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	if (!e)
 		e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the installation has no policy profile");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NO_PROFILE);
 	if (!e)
 		e = sk_ctx_scope(c, &sc, err);
 	if (e)
@@ -738,7 +761,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		         c->store, "SELECT unit_id FROM users WHERE id = ? AND status = 'active'",
 		         p, 1, &unit, err))) {
 			if (e == SK_ERR_NOT_FOUND)
-				e = sk_fail(err, SK_ERR_DENIED, "the account is not active");
+				e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+				                SK_M_REQ_ACCOUNT_INACTIVE);
 			goto out;
 		}
 	}
@@ -748,16 +772,15 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	if (exception && jstr(details, "action")) {
 		sk_action a;
 		if (sk_action_parse(jstr(details, "action"), &a) != SK_OK) {
-			e = sk_fail_at(err, SK_ERR_INVALID, "action",
-			               "details.action: unknown action '%.64s'",
-			               jstr(details, "action"));
+			e = sk_fail_msg(err, SK_ERR_INVALID, "action", "行為",
+			                SK_M_REQ_ACTION_UNKNOWN, jstr(details, "action"));
 			goto out;
 		}
 		act = (int)a;
 	}
 	if (strcmp(in->kind, "dispose") == 0 && !in->asset_id) {
-		e = sk_fail_at(err, SK_ERR_INVALID, "asset_id",
-		               "asset_id is required: a disposal marks the asset disposed");
+		e = sk_fail_msg(err, SK_ERR_INVALID, "asset_id", title("asset_id"),
+		                SK_M_REQ_DISPOSE_ASSET);
 		goto out;
 	}
 	if (in->asset_id && act < 0) {
@@ -767,8 +790,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		if (sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p, 1,
 		                       &k, err) != SK_OK ||
 		    !sk_authz_can(c, SK_CAP_ASSET_READ, k)) {
-			e = sk_fail_at(err, SK_ERR_NOT_FOUND, "asset_id",
-			               "asset_id: no asset %" PRId64, in->asset_id);
+			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "asset_id", title("asset_id"),
+			                SK_M_REQ_ASSET_NONE, (long long)in->asset_id);
 			goto out;
 		}
 	}
@@ -798,29 +821,26 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
 			if (dj)
 				citations_text(dj, &cites);
-			e = sk_fail_at(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
-			               "the profile allows no exception (例外措置) here%s%s%s",
-			               cites.len ? " (" : "", cites.len ? cites.data : "",
-			               cites.len ? ")" : "");
+			e = cites.len ? sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
+			                            title("kind"), SK_M_REQ_NO_EXCEPTION_CITED,
+			                            cites.data)
+			              : sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
+			                            title("kind"), SK_M_REQ_NO_EXCEPTION);
 			sk_buf_free(&cites);
 			goto out;
 		}
 		if (emergency && !(xr && xr->report_afterwards)) {
-			e = sk_fail_at(
-			    err, SK_ERR_INVALID, "emergency",
-			    "details.emergency: the profile does not let an emergency exception "
-			    "be reported afterwards");
+			e = sk_fail_msg(err, SK_ERR_INVALID, "emergency", "緊急",
+			                SK_M_REQ_NO_EMERGENCY);
 			goto out;
 		}
 	} else if (refused_outright(false, decided, &d, xr)) {
 		sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		citations_text(dj, &cites);
-		e = sk_fail_at(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
-		               d.exception_possible
-		                   ? "%s is forbidden by the policy (%s); only an exception (kind "
-		                     "\"exception\", 例外措置) may be filed"
-		                   : "%s is forbidden by the policy (%s)",
-		               in->kind, cites.data ? cites.data : "");
+		e = sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind", title("kind"),
+		                d.exception_possible ? SK_M_REQ_FORBIDDEN_EXCEPTION
+		                                     : SK_M_REQ_FORBIDDEN,
+		                in->kind, kind_ja(in->kind), cites.data ? cites.data : "");
 		sk_buf_free(&cites);
 		goto out;
 	} else if (strcmp(in->kind, "policy_activation") == 0) {
@@ -843,7 +863,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	/* Every safeguard the decision lists is confirmed by the requester. */
 	confirmed = json_array();
 	if (!confirmed) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto out;
 	}
 	{
@@ -852,9 +872,10 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		json_array_foreach (in->safeguards_confirmed, i, v) {
 			sk_safeguard sg;
 			if (!json_is_string(v) || sk_safeguard_parse(json_string_value(v), &sg)) {
-				e = sk_fail_at(err, SK_ERR_INVALID, "safeguards_confirmed",
-				               "safeguards_confirmed: unknown safeguard '%.64s'",
-				               json_string_value(v) ? json_string_value(v) : "");
+				e = sk_fail_msg(err, SK_ERR_INVALID, "safeguards_confirmed",
+				                title("safeguards_confirmed"),
+				                SK_M_REQ_SAFEGUARD_UNKNOWN,
+				                json_string_value(v) ? json_string_value(v) : "");
 				goto out;
 			}
 			json_array_append(confirmed, v);
@@ -866,13 +887,11 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			json_array_foreach (confirmed, k, w)
 				have = have || json_equal(v, w);
 			if (!have) {
-				e = sk_fail_at(err, SK_ERR_INVALID, "safeguards_confirmed",
-				               "safeguards_confirmed: the decision requires '%s' "
-				               "(%s); confirm "
-				               "each safeguard it lists",
-				               json_string_value(v),
-				               sk_policy_city_short(pol) ? sk_policy_city_short(pol)
-				                                         : "");
+				e = sk_fail_msg(
+				    err, SK_ERR_INVALID, "safeguards_confirmed",
+				    title("safeguards_confirmed"), SK_M_REQ_SAFEGUARD_NOT_CONFIRMED,
+				    json_string_value(v),
+				    sk_policy_city_short(pol) ? sk_policy_city_short(pol) : "");
 				goto out;
 			}
 		}
@@ -898,11 +917,9 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		approver = route[first];
 		if (!approver_unit) {
 			const char *title = sk_policy_role_title(pol, approver);
-			e = sk_fail_at(
-			    err, SK_ERR_CONFLICT, "approver_role",
-			    "no one holds the role %s (%s) in the requester's chain of command: "
-			    "the request cannot be routed",
-			    title ? title : sk_role_name(approver), sk_role_name(approver));
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
+			                SK_M_REQ_UNROUTABLE, title ? title : sk_role_name(approver),
+			                sk_role_name(approver));
 			goto out;
 		}
 		/* all_of: every later approver must have a holder too, or the request would stall.
@@ -914,11 +931,10 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 				goto out;
 			if (!u) {
 				const char *title = sk_policy_role_title(pol, route[i]);
-				e = sk_fail_at(
-				    err, SK_ERR_CONFLICT, "approver_role",
-				    "no one holds the role %s (%s) in the requester's chain of "
-				    "command: the request cannot be routed",
-				    title ? title : sk_role_name(route[i]), sk_role_name(route[i]));
+				e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
+				                SK_M_REQ_UNROUTABLE,
+				                title ? title : sk_role_name(route[i]),
+				                sk_role_name(route[i]));
 				goto out;
 			}
 		}
@@ -946,7 +962,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	     *route_s = rest ? sk_json_canonical_str(rest) : NULL;
 	json_decref(rest);
 	if (!details_s || (dj && !decision_s) || !confirmed_s || !route_s) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto strings;
 	}
 	const char *status = approver == SK_ROLE_NONE ? "approved" : "pending";
@@ -1026,22 +1042,22 @@ sk_err sk_request_preview(sk_ctx *c, const char *kind, int64_t asset_id, const c
 	*out = NULL;
 	*refused = false;
 	if (!sk_schema_request_details(kind))
-		return sk_fail_at(err, SK_ERR_INVALID, "kind", "kind: unknown request kind '%.64s'",
-		                  kind ? kind : "");
+		return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"),
+		                   SK_M_REQ_KIND_UNKNOWN, kind ? kind : "");
 	bool exception = strcmp(kind, "exception") == 0;
 	int act = kind_action(kind);
 	if (exception && action && *action) {
 		sk_action a;
 		if (sk_action_parse(action, &a) != SK_OK)
-			return sk_fail_at(err, SK_ERR_INVALID, "action",
-			                  "details.action: unknown action '%.64s'", action);
+			return sk_fail_msg(err, SK_ERR_INVALID, "action", "行為",
+			                   SK_M_REQ_ACTION_UNKNOWN, action);
 		act = (int)a;
 	}
 	const sk_policy *pol = NULL;
 	const sk_scope *sc = NULL;
 	sk_err e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the installation has no policy profile");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NO_PROFILE);
 	if (!e)
 		e = sk_ctx_scope(c, &sc, err);
 	if (e || act < 0) {
@@ -1094,8 +1110,8 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
                              sk_buf *err)
 {
 	if (!approve && (!comment || !comment[strspn(comment, " \t\r\n")]))
-		return sk_fail_at(err, SK_ERR_INVALID, "comment",
-		                  "comment: a rejection needs a comment");
+		return sk_fail_msg(err, SK_ERR_INVALID, "comment", "却下の理由",
+		                   SK_M_REQ_COMMENT_REJECT);
 	if (comment) {
 		const sk_field *f = sk_schema_field(&sk_schema_request_reject, "comment");
 		sk_err e = sk_schema_check_text(f, comment, strlen(comment), err);
@@ -1108,17 +1124,16 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 	if (e)
 		return e;
 	if (who == WHO_REQUESTER) {
-		e = sk_fail(err, SK_ERR_SELF_APPROVAL,
-		            "an approver cannot decide their own request");
+		e = sk_fail_msg(err, SK_ERR_SELF_APPROVAL, NULL, NULL, SK_M_REQ_SELF_APPROVAL);
 		goto out;
 	}
 	if (who != WHO_DECIDER && who != WHO_DEPUTY) {
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64, id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE, (long long)id);
 		goto out;
 	}
 	if (strcmp(r.status, "pending") != 0) {
-		e = sk_fail(err, SK_ERR_CONFLICT, "request %" PRId64 " is %s, not pending", id,
-		            r.status);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
+		                (long long)id, r.status, status_ja(r.status));
 		goto out;
 	}
 	json_t *before = json_incref(r.j);
@@ -1142,16 +1157,15 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 		json_array_remove(rest, 0);
 		char *rest_s = sk_json_canonical_str(rest);
 		if (!next || sk_role_parse(next, &role) || !rest_s)
-			e = sk_fail(err, SK_ERR_CORRUPT, "request %" PRId64 ": bad route", id);
+			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
+			                "a request has a bad route");
 		if (!e)
 			e = sk_org_line(c->store, r.unit_id, chain, &n, err);
 		if (!e)
 			e = holder_unit(c->store, role, chain, n, r.requester_id, &unit, err);
 		if (!e && !unit)
-			e = sk_fail_at(
-			    err, SK_ERR_CONFLICT, "approver_role",
-			    "no one holds the role %s in the requester's chain of command any more",
-			    next);
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
+			                SK_M_REQ_NO_HOLDER_ANY_MORE, next);
 		if (!e) {
 			sk_val p[] = {sk_vtext(next), SK_VINT(unit), sk_vtext(rest_s), SK_VINT(now),
 			              SK_VINT(id)};
@@ -1195,12 +1209,13 @@ static sk_err withdraw(sk_ctx *c, int64_t id, const char *comment, json_t **out,
 		return e;
 	if (who != WHO_REQUESTER) {
 		/* Only the requester withdraws: to anyone else the request is not theirs to see. */
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64 " of yours", id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE_OF_YOURS,
+		                (long long)id);
 		goto out;
 	}
 	if (strcmp(r.status, "pending") != 0) {
-		e = sk_fail(err, SK_ERR_CONFLICT, "request %" PRId64 " is %s, not pending", id,
-		            r.status);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
+		                (long long)id, r.status, status_ja(r.status));
 		goto out;
 	}
 	json_t *before = json_incref(r.j);
@@ -1234,22 +1249,24 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	if (who == WHO_READER) {
 		/* The requester or an approver records the follow-through; a ledger reader may not.
 		 */
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no request %" PRId64 " to follow through", id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE_TO_FOLLOW,
+		                (long long)id);
 		goto out;
 	}
 	if (!fs) {
-		e = sk_fail(err, SK_ERR_CONFLICT, "a %s request has no follow-through", r.kind);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NO_FOLLOW_THROUGH,
+		                r.kind, kind_ja(r.kind));
 		goto out;
 	}
 	bool take_out = strcmp(r.kind, "take_out") == 0;
 	if (strcmp(r.status, "approved") != 0 &&
 	    !(take_out && strcmp(r.status, "in_progress") == 0)) {
-		e = sk_fail(err, SK_ERR_CONFLICT, "request %" PRId64 " is %s, not approved", id,
-		            r.status);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_APPROVED,
+		                (long long)id, r.status, status_ja(r.status));
 		goto out;
 	}
 	if (!(f = fields ? json_deep_copy(fields) : json_object())) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto out;
 	}
 	if ((e = check_fields(fs, SK_SCHEMA_CREATE, f, "follow-through", err)))
@@ -1259,14 +1276,13 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	if (take_out) {
 		const char *ret = jstr(f, "returned_on"), *out_on = jstr(f, "taken_out_on");
 		if (!ret && !out_on) {
-			e = sk_fail_at(err, SK_ERR_INVALID, "returned_on",
-			               "returned_on (or taken_out_on) is required");
+			e = sk_fail_msg(err, SK_ERR_INVALID, "returned_on", "返却日",
+			                SK_M_REQ_RETURNED_REQUIRED);
 			goto out;
 		}
 		if (ret && details_from && strcmp(ret, details_from) < 0) {
-			e = sk_fail_at(err, SK_ERR_INVALID, "returned_on",
-			               "returned_on (%s) is before the take-out began (%s)", ret,
-			               details_from);
+			e = sk_fail_msg(err, SK_ERR_INVALID, "returned_on", "返却日",
+			                SK_M_REQ_RETURNED_BEFORE, ret, details_from);
 			goto out;
 		}
 		if (!ret)
@@ -1274,9 +1290,8 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	}
 	const char *entered = jstr(json_object_get(r.j, "details"), "entered_at");
 	if (jstr(f, "left_at") && entered && strcmp(jstr(f, "left_at"), entered) < 0) {
-		e = sk_fail_at(err, SK_ERR_INVALID, "left_at",
-		               "left_at (%s) is before entered_at (%s)", jstr(f, "left_at"),
-		               entered);
+		e = sk_fail_msg(err, SK_ERR_INVALID, "left_at", "退室日時", SK_M_REQ_LEFT_BEFORE,
+		                jstr(f, "left_at"), entered);
 		goto out;
 	}
 	/* The follow-through so far, merged with what this step adds. */
@@ -1284,13 +1299,13 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	json_t *merged = json_is_object(ft) ? json_deep_copy(ft) : json_object();
 	if (!merged || json_object_update(merged, f)) {
 		json_decref(merged);
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto out;
 	}
 	char *ft_s = sk_json_canonical_str(merged);
 	json_decref(merged);
 	if (!ft_s) {
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		goto out;
 	}
 	before = json_incref(r.j);
@@ -1365,7 +1380,8 @@ sk_err sk_request_take(sk_ctx *c, sk_request_step step, int64_t id, const char *
 	case SK_REQUEST_COMPLETE:
 		return complete(c, id, fields, out, err);
 	}
-	return sk_fail(err, SK_ERR_INTERNAL, "unknown request step %d", (int)step);
+	return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+	                   "unknown request step");
 }
 
 sk_err sk_request_approve(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
@@ -1414,7 +1430,7 @@ static sk_err list_one(void *ctx, const sk_row *row, sk_buf *err)
 	struct list_ctx *l = ctx;
 	json_t *j = row_json(row, l->today, NULL);
 	if (!j || json_array_append_new(l->arr, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -1430,11 +1446,8 @@ static sk_err status_clause(const char *status, sk_buf *sql, sk_val *p, size_t *
 	for (size_t i = 0; known[i]; i++)
 		ok = ok || strcmp(known[i], status) == 0;
 	if (!ok)
-		return sk_fail_at(
-		    err, SK_ERR_INVALID, "status",
-		    "status: unknown '%.32s' (pending, approved, rejected, withdrawn, "
-		    "in_progress, completed, expired)",
-		    status);
+		return sk_fail_msg(err, SK_ERR_INVALID, "status", "状態",
+		                   SK_M_REQUEST_STATUS_UNKNOWN, status);
 	if (strcmp(status, "expired") == 0) {
 		sk_buf_adds(sql,
 		            " AND (r.status = 'expired' OR (r.status = 'approved' AND r.kind = "
@@ -1460,8 +1473,8 @@ static sk_err run_box(sk_ctx *c, const sk_request_filter *f, sk_buf *sql, sk_val
 		return e;
 	if (f->kind && *f->kind) {
 		if (!sk_schema_request_details(f->kind))
-			return sk_fail_at(err, SK_ERR_INVALID, "kind",
-			                  "kind: unknown request kind '%.64s'", f->kind);
+			return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"),
+			                   SK_M_REQ_KIND_UNKNOWN, f->kind);
 		sk_buf_adds(sql, " AND r.kind = ?");
 		p[np++] = sk_vtext(f->kind);
 	}
@@ -1472,7 +1485,7 @@ static sk_err run_box(sk_ctx *c, const sk_request_filter *f, sk_buf *sql, sk_val
 	sk_buf_adds(sql, " ORDER BY r.id DESC LIMIT ?");
 	p[np++] = SK_VINT(limit);
 	if (!sql->data)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return sk_store_query(c->store, sql->data, p, np, list_one, l, err);
 }
 
@@ -1494,7 +1507,7 @@ static sk_err merge_newest_first(json_t *arr, size_t limit, sk_buf *err)
 	size_t n = json_array_size(arr);
 	struct listed *v = calloc(n, sizeof(struct listed));
 	if (!v)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	for (size_t i = 0; i < n; i++) {
 		v[i].j = json_incref(json_array_get(arr, i));
 		v[i].id = json_integer_value(json_object_get(v[i].j, "id"));
@@ -1707,7 +1720,7 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 	int64_t limit = f->limit > 0 ? (f->limit > LIST_MAX ? LIST_MAX : f->limit) : LIST_DEFAULT;
 	struct list_ctx l = {.arr = json_array()};
 	if (!l.arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	today_jst(l.today);
 	sk_buf sql = SK_BUF_INIT(1u << 16);
 	sk_val p[16];
@@ -1782,7 +1795,8 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 				/* The units, then room for the filters run_box adds. */
 				sk_val *up = calloc(sc->n + 8, sizeof(sk_val));
 				if (!up) {
-					e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+					e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL,
+					                SK_M_FAULT_NOMEM);
 				} else {
 					size_t nu = 0;
 					for (size_t i = 0; i < sc->n; i++)
@@ -1798,8 +1812,7 @@ sk_err sk_request_list(sk_ctx *c, const sk_request_filter *f, json_t **out, sk_b
 			}
 		}
 	} else {
-		e = sk_fail_at(err, SK_ERR_INVALID, "box",
-		               "box: unknown '%.16s' (mine, inbox, all)", box);
+		e = sk_fail_msg(err, SK_ERR_INVALID, "box", "一覧", SK_M_REQ_BOX_UNKNOWN, box);
 	}
 	sk_buf_free(&sql);
 	if (e) {

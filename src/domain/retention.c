@@ -125,7 +125,7 @@ sk_err sk_retention_rules(sk_ctx *c, json_t **out, sk_buf *err)
 		                 "citations", cs ? cs : json_array()));
 	}
 	if (!a)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	*out = a;
 	return SK_OK;
 }
@@ -150,7 +150,7 @@ static rec *rec_add(recs *rs, sk_buf *err)
 		size_t cap = rs->cap ? rs->cap * 2 : 256;
 		rec *v = realloc(rs->v, cap * sizeof(rec));
 		if (!v) {
-			sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			return NULL;
 		}
 		rs->v = v;
@@ -309,7 +309,7 @@ static sk_err delete_ids(sk_store *s, const char *const *sqls, size_t nsql, cons
 			sk_buf_reset(&sql);
 			sk_buf_addf(&sql, sqls[k], in.data);
 			e = sql.data ? sk_store_exec(s, sql.data, p, n, NULL, err)
-			             : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			             : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		}
 	}
 	sk_buf_free(&sql);
@@ -321,11 +321,11 @@ sk_err sk_record_purge(sk_ctx *c, const char *before, bool dry_run, json_t **out
 {
 	*out = NULL;
 	if (!c->actor->superuser)
-		return sk_fail(err, SK_ERR_DENIED, "only the operator purges records");
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_RETENTION_OPERATOR_ONLY);
 	sk_date d;
 	if (!before || sk_wareki_parse(before, strlen(before), &d, NULL)) {
-		sk_fail(err, SK_ERR_INVALID, "before: not a date (YYYY-MM-DD): '%.32s'",
-		        before ? before : "");
+		sk_fail_msg(err, SK_ERR_INVALID, "before", NULL, SK_M_RETENTION_BEFORE_BAD,
+		            before ? before : "");
 		if (err)
 			err->field = "before";
 		return SK_ERR_INVALID;
@@ -372,7 +372,7 @@ sk_err sk_record_purge(sk_ctx *c, const char *before, bool dry_run, json_t **out
 		                "requests", summary(&rq), "incidents", summary(&inc), "open",
 		                (json_int_t)open);
 		if (!res)
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	if (!e && !dry_run && (rq.n || inc.n)) {
 		/* NOLINTBEGIN(bugprone-suspicious-missing-comma): one long statement is split */

@@ -72,19 +72,21 @@ sk_err sk_role_lookup(const char *name, const sk_role_info **out, sk_buf *err)
 			break;
 		used += (size_t)n;
 	}
-	return sk_fail(err, SK_ERR_INVALID, "unknown role '%.64s' (valid: %s)", name ? name : "",
-	               valid);
+	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ROLE_UNKNOWN, name ? name : "",
+	                   valid);
 }
 
-static const char *kinds_text(unsigned kinds, char *buf, size_t n)
+static const char *kinds_text(unsigned kinds, sk_lang l, char *buf, size_t n)
 {
 	size_t used = 0;
 	buf[0] = '\0';
 	for (unsigned k = 0; k < SK_ORG__COUNT; k++) {
 		if (!(kinds & K(k)))
 			continue;
-		int w = snprintf(buf + used, n - used, "%s%s", used ? " or " : "",
-		                 sk_org_kind_name((sk_org_kind)k));
+		int w = snprintf(buf + used, n - used, "%s%s",
+		                 used ? (l == SK_LANG_JA ? "又は" : " or ") : "",
+		                 l == SK_LANG_JA ? sk_org_kind_label((sk_org_kind)k, l)
+		                                 : sk_org_kind_name((sk_org_kind)k));
 		if (w < 0 || (size_t)w >= n - used)
 			break;
 		used += (size_t)w;
@@ -161,13 +163,10 @@ static sk_err check_separation(sk_ctx *c, int64_t uid, const char *login, const 
 		(void)sk_role_parse(x.clash, &held);
 		unsigned n = 0;
 		const char *const *cites = sk_policy_separation_citations(pol, granted, held, &n);
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "'%s' holds '%s', which may not be held with '%s' (%s%s)", login,
-		            x.clash, r->name,
-		            n ? "separation of duties, "
-		              : "an auditor is independent of the "
-		                "administration it audits",
-		            n ? cites[0] : "");
+		e = n ? sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ROLE_SEPARATION, login,
+		                    x.clash, r->name, cites[0])
+		      : sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ROLE_AUDITOR_INDEPENDENT,
+		                    login, x.clash, r->name);
 	}
 	return e;
 }
@@ -203,11 +202,11 @@ static sk_err check_rank(sk_ctx *c, int64_t uid, const sk_role_info *r, const ch
 static sk_err user_id(sk_store *s, const char *login, int64_t *id, sk_buf *err)
 {
 	if (!login || !*login)
-		return sk_fail(err, SK_ERR_INVALID, "no account given");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_ROLE_NO_ACCOUNT);
 	sk_val p[] = {sk_vtext(login)};
 	sk_err e = sk_store_query_int(s, "SELECT id FROM users WHERE login = ?", p, 1, id, err);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown user '%.64s'", login);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_USER_UNKNOWN, login);
 	return e;
 }
 
@@ -233,10 +232,12 @@ static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, 
 	if ((e = user_id(s, login, &uid, err)) || (e = sk_org_get(s, unit, &u, err)))
 		return e;
 	if (!(r->unit_kinds & K(u.kind))) {
-		char kinds[128];
-		return sk_fail(err, SK_ERR_INVALID, "role '%s' is held at a %s, not at the %s '%s'",
-		               r->name, kinds_text(r->unit_kinds, kinds, sizeof(kinds)),
-		               sk_org_kind_name(u.kind), u.code);
+		char kinds[128], kinds_ja[128];
+		return sk_fail_msg(
+		    err, SK_ERR_INVALID, NULL, NULL, SK_M_ROLE_WRONG_KIND, r->name,
+		    kinds_text(r->unit_kinds, SK_LANG_EN, kinds, sizeof(kinds)),
+		    kinds_text(r->unit_kinds, SK_LANG_JA, kinds_ja, sizeof(kinds_ja)),
+		    sk_org_kind_name(u.kind), sk_org_kind_label(u.kind, SK_LANG_JA), u.code);
 	}
 	if ((e = sk_authz_require_cap(c, SK_CAP_ROLE_GRANT, u.id, err)) ||
 	    (e = check_rank(c, uid, r, "grant", err)) ||
@@ -249,8 +250,8 @@ static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, 
 	                       "AND unit_id = ?",
 	                       p, 3, &one, err);
 	if (!e)
-		return sk_fail(err, SK_ERR_EXISTS, "'%s' holds role '%s' at '%s' already", login,
-		               r->name, u.code);
+		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_ROLE_HELD_ALREADY, login,
+		                   r->name, u.code);
 	if (e != SK_ERR_NOT_FOUND)
 		return e;
 	e = sk_store_exec(s,
@@ -258,8 +259,8 @@ static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, 
 	                  "VALUES (?, ?, ?, ?)",
 	                  p, 4, NULL, err);
 	if (e == SK_ERR_EXISTS)
-		return sk_fail(err, SK_ERR_EXISTS, "'%s' holds role '%s' at '%s' already", login,
-		               r->name, u.code);
+		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_ROLE_HELD_ALREADY, login,
+		                   r->name, u.code);
 	if (e)
 		return e;
 	return audit_grant(c, "role.grant", login, r, &u, true, err);
@@ -314,10 +315,8 @@ static sk_err revoke_in_txn(sk_ctx *c, const char *login, const sk_role_info *r,
 		                            pu, 1, &held, err)))
 			return e;
 		if (holders == 1 && held == 1)
-			return sk_fail(err, SK_ERR_CONFLICT,
-			               "'%s' is the last active ciso; grant ciso to someone else "
-			               "first",
-			               login);
+			return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_ROLE_LAST_CISO,
+			                   login);
 	}
 	sk_val p[] = {SK_VINT(uid), sk_vtext(r->name), SK_VINT(u.id)};
 	int64_t changed = 0;
@@ -327,8 +326,8 @@ static sk_err revoke_in_txn(sk_ctx *c, const char *login, const sk_role_info *r,
 	                       p, 3, &changed, err)))
 		return e;
 	if (changed == 0)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "'%s' does not hold role '%s' at '%s'", login,
-		               r->name, u.code);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_ROLE_NOT_HELD, login,
+		                   r->name, u.code);
 	if ((e = sk_auth_privileged_min_holders_check(s, r->name, uid, err)))
 		return e;
 	return audit_grant(c, "role.revoke", login, r, &u, false, err);
@@ -359,7 +358,7 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 	                      r ? r->title_ja : "", "unit", (json_int_t)sk_row_int(row, 3),
 	                      "unit_code", sk_row_text(row, 4), "granted_at", at);
 	if (!j || json_array_append_new(arr, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -383,7 +382,7 @@ sk_err sk_role_list(sk_ctx *c, const char *login, const char *role, const char *
 		return e;
 	json_t *arr = json_array();
 	if (!arr)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	struct list_ctx l = {c, arr};
 	/* A NULL filter matches everything: "? IS NULL OR column = ?". */
 	sk_val p[] = {login ? SK_VINT(uid) : SK_VNULL,  login ? SK_VINT(uid) : SK_VNULL,

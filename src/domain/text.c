@@ -1,6 +1,7 @@
 /* text: shared checks for names and identifiers. */
 #include "text.h"
 
+#include "../core/sk_msg.h"
 #include "../core/sk_utf8.h"
 
 #include <string.h>
@@ -23,27 +24,46 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
+/* what ("unit code") as a person reads it in Japanese, and the field's key it stands for. */
+static const char *what_ja(const char *what, const char **key)
+{
+	static const struct {
+		const char *what, *key, *ja;
+	} names[] = {
+	    {"login", "login", "ログイン名"},
+	    {"name", "name", "氏名"},
+	    {"unit code", "code", "組織コード"},
+	    {"unit name", "name", "組織名"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].what, what) == 0) {
+			*key = names[i].key;
+			return names[i].ja;
+		}
+	*key = NULL;
+	return what;
+}
+
+#define FAIL(id, ...) sk_fail_msg(err, SK_ERR_INVALID, key, NULL, id, what, ja, __VA_ARGS__)
+#define FAIL0(id)     sk_fail_msg(err, SK_ERR_INVALID, key, NULL, id, what, ja)
+
 sk_err sk_text_check_name(const char *what, const char *v, size_t max, sk_buf *err)
 {
+	const char *key, *ja = what_ja(what, &key);
 	if (!v || !*v)
-		return sk_fail(err, SK_ERR_INVALID, "the %s is empty", what);
+		return FAIL0(SK_M_TEXT_EMPTY);
 	size_t n = strlen(v);
 	if (n > max)
-		return sk_fail(err, SK_ERR_INVALID, "the %s is longer than %zu bytes", what, max);
+		return FAIL(SK_M_TEXT_TOO_LONG_BYTES, max);
 	if (v[0] == ' ' || v[n - 1] == ' ')
-		return sk_fail(err, SK_ERR_INVALID, "the %s '%s' starts or ends with a space", what,
-		               v);
+		return FAIL(SK_M_TEXT_SPACE_EDGE, v);
 	const unsigned char *p = (const unsigned char *)v;
 	for (size_t i = 0; i < n;) {
 		if (p[i] < 0x20 || p[i] == 0x7f)
-			return sk_fail(err, SK_ERR_INVALID, "the %s contains a control character",
-			               what);
+			return FAIL0(SK_M_TEXT_CONTROL_CHAR);
 		size_t k = utf8_seq(p + i, n - i);
 		if (!k)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "the %s is not valid UTF-8 or holds an invisible or "
-			               "direction-changing character (byte %zu)",
-			               what, i + 1);
+			return FAIL(SK_M_TEXT_BAD_CHAR, i + 1);
 		i += k;
 	}
 	return SK_OK;
@@ -51,13 +71,13 @@ sk_err sk_text_check_name(const char *what, const char *v, size_t max, sk_buf *e
 
 sk_err sk_text_check_ident(const char *what, const char *v, size_t max, int flags, sk_buf *err)
 {
+	const char *key, *ja = what_ja(what, &key);
 	int upper = flags & SK_IDENT_UPPER;
 	if (!v || !*v)
-		return sk_fail(err, SK_ERR_INVALID, "the %s is empty", what);
+		return FAIL0(SK_M_TEXT_EMPTY);
 	size_t n = strlen(v);
 	if (n > max)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "the %s '%.*s...' is longer than %zu characters", what, 40, v, max);
+		return FAIL(SK_M_TEXT_TOO_LONG_CHARS, 40, v, max);
 	int digits = 1;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)v[i];
@@ -65,15 +85,11 @@ sk_err sk_text_check_ident(const char *what, const char *v, size_t max, int flag
 		         (upper && c >= 'A' && c <= 'Z') ||
 		         (i > 0 && (c == '.' || c == '_' || c == '-'));
 		if (!ok)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "the %s '%s' may hold only %s, digits and . _ - (not first)",
-			               what, v, upper ? "letters" : "lower-case letters");
+			return FAIL(upper ? SK_M_TEXT_IDENT_CHARS : SK_M_TEXT_IDENT_LOWER, v);
 		if (c < '0' || c > '9')
 			digits = 0;
 	}
 	if (digits && !(flags & SK_IDENT_DIGITS))
-		return sk_fail(err, SK_ERR_INVALID,
-		               "the %s '%s' is all digits and would read as an id; add a letter",
-		               what, v);
+		return FAIL(SK_M_TEXT_ALL_DIGITS, v);
 	return SK_OK;
 }

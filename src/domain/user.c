@@ -11,6 +11,7 @@
 #include "../auth/auth.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 #include "../policy/policy.h"
 #include "../report/wareki.h"
 #include "authz.h"
@@ -40,10 +41,7 @@ static sk_err check_kind(const char *kind, sk_buf *err)
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(kind, kinds[i]) == 0)
 			return SK_OK;
-	return sk_fail(err, SK_ERR_INVALID,
-	               "unknown account kind '%.64s' (valid: staff, contractor, "
-	               "designated_manager)",
-	               kind);
+	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_KIND_UNKNOWN, kind);
 }
 
 /* Logins that name the system itself in the audit log. */
@@ -56,7 +54,8 @@ sk_err sk_user_check_login(const char *login, sk_buf *err)
 		return e;
 	for (size_t i = 0; i < sizeof(reserved_logins) / sizeof(reserved_logins[0]); i++)
 		if (strcmp(login, reserved_logins[i]) == 0)
-			return sk_fail(err, SK_ERR_INVALID, "the login '%s' is reserved", login);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_USER_LOGIN_RESERVED, login);
 	return SK_OK;
 }
 
@@ -109,14 +108,14 @@ static sk_err get_urow(sk_store *s, const char *login, struct urow *u, sk_buf *e
 {
 	u->seen = false;
 	if (!login || !*login)
-		return sk_fail(err, SK_ERR_INVALID, "no login given");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_NO_LOGIN);
 	sk_val p[] = {sk_vtext(login)};
 	sk_err e = sk_store_query(s, "SELECT " USER_COLS USER_FROM "WHERE u.login = ?", p, 1,
 	                          take_urow, u, err);
 	if (e)
 		return e;
 	if (!u->seen)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown user '%.64s'", login);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_USER_UNKNOWN, login);
 	return SK_OK;
 }
 
@@ -164,7 +163,7 @@ static sk_err add_in_txn(sk_ctx *c, const sk_user_new *in, const char *hash, boo
 	sk_val pl[] = {sk_vtext(in->login)};
 	e = sk_store_query_int(s, "SELECT id FROM users WHERE login = ?", pl, 1, &dup, err);
 	if (!e)
-		return sk_fail(err, SK_ERR_EXISTS, "login '%s' exists already", in->login);
+		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_USER_EXISTS, in->login);
 	if (e != SK_ERR_NOT_FOUND)
 		return e;
 
@@ -197,9 +196,10 @@ static sk_err add_in_txn(sk_ctx *c, const sk_user_new *in, const char *hash, boo
 	                       "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING id",
 	                       p, 10, &u.id, err);
 	if (e == SK_ERR_EXISTS)
-		return sk_fail(err, SK_ERR_EXISTS, "login '%s' exists already", in->login);
+		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_USER_EXISTS, in->login);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail(err, SK_ERR_STORE, "the new account got no id");
+		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE,
+		                   "the new account got no id");
 	if (e)
 		return e;
 	sk_val ph[] = {SK_VINT(u.id), sk_vtext(hash), SK_VINT(now)};
@@ -241,9 +241,7 @@ static sk_err check_password(sk_ctx *c, const sk_user_new *in, sk_buf *err)
 	sk_pw_verdict bad = {0};
 	sk_err e = sk_ctx_policy(c, &p, err);
 	if (!e && !p)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "the database records no policy profile to check passwords against "
-		            "(create the installation with 'sekisho init')");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_USER_NO_PROFILE);
 	/*
 	 * A new account has no code enrolled and no zone yet: it has a second
 	 * factor only where the profile requires one for its kind everywhere.
@@ -256,7 +254,9 @@ static sk_err check_password(sk_ctx *c, const sk_user_new *in, sk_buf *err)
 	if (!e && (bad.profile || bad.floor)) {
 		sk_buf why = SK_BUF_INIT(1024);
 		sk_policy_password_explain(p, &bad, &why);
-		e = sk_fail(err, SK_ERR_INVALID, "the password for '%s' %s", in->login, why.data);
+		sk_fail_texts(err, SK_ERR_INVALID, NULL, why.data, why.ja);
+		e = sk_fail_wrap(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_PASSWORD_BAD,
+		                 in->login);
 		sk_buf_free(&why);
 	}
 	return e;
@@ -275,17 +275,19 @@ sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
 	    (in->email && *in->email && (e = sk_notify_addr_check(in->email, "email", err))))
 		return e;
 	if (!in->unit || !*in->unit)
-		return sk_fail(err, SK_ERR_INVALID, "account '%s' needs a unit", in->login);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_NEEDS_UNIT,
+		                   in->login);
 	if (in->nroles == 0)
-		return sk_fail(err, SK_ERR_INVALID, "account '%s' needs at least one role",
-		               in->login);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_NEEDS_ROLE,
+		                   in->login);
 	if (in->nroles > SK_USER_ROLES_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "more than %d roles given", SK_USER_ROLES_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_TOO_MANY_ROLES,
+		                   SK_USER_ROLES_MAX);
 	for (size_t i = 0; i < in->nroles; i++)
 		if ((e = sk_role_lookup(in->roles[i], &r, err)))
 			return e;
 	if (in->expires_at && in->expires_at <= sk_clock_now())
-		return sk_fail(err, SK_ERR_INVALID, "the expiry of '%s' is in the past", in->login);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_EXPIRED, in->login);
 
 	/* Hash before the transaction: argon2 takes a while and must not hold the write lock. */
 	char hash[SK_PASSWORD_HASH_MAX];
@@ -326,15 +328,15 @@ static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active, sk_bu
 		    (e = sk_role_top_rank(s, before.id, &theirs, err)))
 			return e;
 		if (actor->user_id == before.id || theirs >= mine)
-			return sk_fail(err, SK_ERR_DENIED,
-			               "'%s' holds a role at or above your own: only a holder of a "
-			               "higher role may %s the account",
-			               login, active ? "enable" : "disable");
+			return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+			                   active ? SK_M_USER_RANK_ENABLE : SK_M_USER_RANK_DISABLE,
+			                   login);
 	}
 	bool is_active = strcmp(before.status, "active") == 0;
 	if (is_active == active)
-		return sk_fail(err, SK_ERR_CONFLICT, "'%s' is %s already", login,
-		               active ? "active" : "disabled");
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
+		                   active ? SK_M_USER_ACTIVE_ALREADY : SK_M_USER_DISABLED_ALREADY,
+		                   login);
 	if (!active) {
 		int64_t holders = 0, held = 0;
 		sk_val pu[] = {SK_VINT(before.id)};
@@ -345,9 +347,8 @@ static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active, sk_bu
 		                            pu, 1, &held, err)))
 			return e;
 		if (held && holders == 1)
-			return sk_fail(err, SK_ERR_CONFLICT,
-			               "'%s' is the last active ciso and cannot be disabled",
-			               login);
+			return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_USER_LAST_CISO,
+			                   login);
 	}
 	after = before;
 	snprintf(after.status, sizeof(after.status), "%s", active ? "active" : "disabled");
@@ -425,7 +426,7 @@ static sk_err role_row(void *ctx, const sk_row *row, sk_buf *err)
 	                      r ? r->title_ja : "", "unit", (json_int_t)sk_row_int(row, 1),
 	                      "unit_code", sk_row_text(row, 2));
 	if (!j || json_array_append_new(arr, j))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
@@ -438,7 +439,7 @@ static sk_err full_json(sk_store *s, const struct urow *u, json_t **out, sk_buf 
 	    json_object_set(j, "roles", roles)) {
 		json_decref(j);
 		json_decref(roles);
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	sk_val p[] = {SK_VINT(u->id)};
 	sk_err e = sk_store_query(s,
@@ -467,7 +468,7 @@ sk_err sk_user_show(sk_ctx *c, const char *login, json_t **out, sk_buf *err)
 	if ((e = sk_ctx_scope(c, &sc, err)))
 		return e;
 	if (u.id != c->actor->user_id && !sk_authz_can(c, SK_CAP_USER_READ, u.unit_id))
-		return sk_fail(err, SK_ERR_NOT_FOUND, "unknown user '%.64s'", login);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_USER_UNKNOWN, login);
 	return full_json(c->store, &u, out, err);
 }
 
@@ -491,7 +492,7 @@ static sk_err collect_row(void *ctx, const sk_row *row, sk_buf *err)
 		size_t cap = c->cap ? 2 * c->cap : 16;
 		struct urow *r = realloc(c->rows, cap * sizeof(*r));
 		if (!r)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		c->rows = r;
 		c->cap = cap;
 	}
@@ -525,14 +526,14 @@ sk_err sk_user_list(sk_ctx *c, const char *unit, const char *role, json_t **out,
 	                   p, 4, collect_row, &rows, err);
 	json_t *arr = e ? NULL : json_array();
 	if (!e && !arr)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	for (size_t i = 0; !e && i < rows.n; i++) {
 		json_t *j = NULL;
 		if (!sk_authz_can(c, SK_CAP_USER_READ, rows.rows[i].unit_id))
 			continue;
 		e = full_json(s, &rows.rows[i], &j, err);
 		if (!e && json_array_append_new(arr, j))
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	free(rows.rows);
 	if (e) {
@@ -569,7 +570,7 @@ sk_err sk_user_unused(sk_ctx *c, int days, json_t **out, sk_buf *err)
 		if ((e = sk_org_get(c->store, code, &ou, err)))
 			break;
 		if (sk_authz_can(c, SK_CAP_USER_READ, ou.id) && json_array_append(arr, u)) {
-			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			break;
 		}
 	}

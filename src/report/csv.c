@@ -7,6 +7,7 @@
  */
 #include "csv.h"
 
+#include "../core/sk_msg.h"
 #include "../core/sk_utf8.h"
 
 #include <errno.h>
@@ -50,8 +51,7 @@ sk_err sk_csv_encoding_parse(const char *name, sk_csv_encoding *out, sk_buf *err
 			*out = enc_names[i].enc;
 			return SK_OK;
 		}
-	return sk_fail(err, SK_ERR_INVALID,
-	               "unknown encoding '%s' (expected utf-8, utf-8-bom or cp932)", name);
+	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_ENCODING_UNKNOWN, name);
 }
 
 bool sk_csv_utf8_valid(const char *p, size_t n, size_t *bad_at)
@@ -81,28 +81,26 @@ sk_err sk_csv_decode(const char *p, size_t n, sk_csv_encoding enc, const char **
 	if (enc != SK_CSV_CP932) {
 		size_t skip = (n >= 3 && memcmp(p, BOM, 3) == 0) ? 3 : 0;
 		if (enc == SK_CSV_UTF8_BOM && !skip)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "the file has no UTF-8 byte-order mark");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NO_BOM);
 		size_t bad;
 		if (!sk_csv_utf8_valid(p + skip, n - skip, &bad))
-			return sk_fail(err, SK_ERR_INVALID,
-			               "line %zu: invalid UTF-8 (byte %zu of the file)",
-			               line_of(p, skip + bad), skip + bad + 1);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_BAD_UTF8,
+			                   line_of(p, skip + bad), skip + bad + 1);
 		*out = p + skip;
 		*outlen = n - skip;
 		return SK_OK;
 	}
 	if (n > (SIZE_MAX - 16) / 3)
-		return sk_fail(err, SK_ERR_TOO_BIG, "file too large");
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_CSV_TOO_LARGE);
 	/* Each CP932 byte becomes at most three UTF-8 bytes (half-width katakana). */
 	size_t cap = 3 * n + 16;
 	char *buf = malloc(cap);
 	if (!buf)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory decoding %zu bytes", n);
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	iconv_t cd = iconv_open("UTF-8", "CP932");
 	if (cd == NO_ICONV) {
 		free(buf);
-		return sk_fail(err, SK_ERR_UNSUPPORTED, "this system's iconv lacks CP932");
+		return sk_fail_msg(err, SK_ERR_UNSUPPORTED, NULL, NULL, SK_M_CSV_NO_CP932);
 	}
 	char *in, *o = buf;
 	memcpy(&in, &p, sizeof(in)); /* iconv's input is not const but is never written */
@@ -114,11 +112,11 @@ sk_err sk_csv_decode(const char *p, size_t n, sk_csv_encoding enc, const char **
 		size_t off = (size_t)(in - p);
 		free(buf);
 		if (saved == EILSEQ || saved == EINVAL)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "line %zu: the file is neither UTF-8 nor Shift_JIS (CP932): "
-			               "invalid byte 0x%02x at byte %zu",
-			               line_of(p, off), (unsigned char)p[off], off + 1);
-		return sk_fail(err, SK_ERR_INTERNAL, "CP932 conversion failed");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NOT_SJIS,
+			                   line_of(p, off), (unsigned)(unsigned char)p[off],
+			                   off + 1);
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "CP932 conversion failed");
 	}
 	*out = *owned = buf;
 	*outlen = cap - oleft;
@@ -156,8 +154,8 @@ struct parser {
 
 static sk_err field_too_big(struct parser *ps, size_t col, sk_buf *err)
 {
-	return sk_fail(err, SK_ERR_TOO_BIG, "line %zu, column %zu: field longer than %zu bytes",
-	               ps->line, col, ps->lim->max_field_bytes);
+	return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_CSV_FIELD_TOO_LONG, ps->line, col,
+	                   ps->lim->max_field_bytes);
 }
 
 /* Reads one quoted field starting at the opening quote. */
@@ -169,26 +167,25 @@ static sk_err read_quoted(struct parser *ps, size_t col, sk_buf *err)
 	for (;;) {
 		const char *q = memchr(ps->p + ps->pos, '"', ps->n - ps->pos);
 		if (!q)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "line %zu, column %zu: quoted field is never closed", qline,
-			               col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_QUOTE_OPEN,
+			                   qline, col);
 		size_t chunk = (size_t)(q - (ps->p + ps->pos));
 		const char *c = ps->p + ps->pos;
 		if (memchr(c, '\0', chunk))
-			return sk_fail(err, SK_ERR_INVALID,
-			               "line %zu, column %zu: NUL byte in field", ps->line, col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NUL, ps->line,
+			                   col);
 		for (const char *nl = c; (nl = memchr(nl, '\n', (size_t)(q - nl))) != NULL; nl++)
 			ps->line++;
 		if (ps->scratch.len - start + chunk > ps->lim->max_field_bytes)
 			return field_too_big(ps, col, err);
 		if (sk_buf_add(&ps->scratch, c, chunk))
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		ps->pos += chunk + 1;
 		if (ps->pos < ps->n && ps->p[ps->pos] == '"') {
 			if (ps->scratch.len - start + 1 > ps->lim->max_field_bytes)
 				return field_too_big(ps, col, err);
 			if (sk_buf_addc(&ps->scratch, '"'))
-				return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			ps->pos++;
 			continue;
 		}
@@ -198,9 +195,8 @@ static sk_err read_quoted(struct parser *ps, size_t col, sk_buf *err)
 		char ch = ps->p[ps->pos];
 		bool crlf = ch == '\r' && ps->pos + 1 < ps->n && ps->p[ps->pos + 1] == '\n';
 		if (ch != ',' && ch != '\n' && !crlf)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "line %zu, column %zu: text after the closing quote",
-			               ps->line, col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_AFTER_QUOTE,
+			                   ps->line, col);
 	}
 	return SK_OK;
 }
@@ -223,20 +219,17 @@ static sk_err read_plain(struct parser *ps, size_t col, sk_buf *err)
 		if (ch == '\r' && i + 1 < ps->n && p[i + 1] == '\n')
 			break;
 		if (ch == '"')
-			return sk_fail(
-			    err, SK_ERR_INVALID,
-			    "line %zu, column %zu: quote inside an unquoted field (quote "
-			    "the whole field and double the quote)",
-			    ps->line, col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_QUOTE_INSIDE,
+			                   ps->line, col);
 		if (ch == '\0')
-			return sk_fail(err, SK_ERR_INVALID,
-			               "line %zu, column %zu: NUL byte in field", ps->line, col);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NUL, ps->line,
+			                   col);
 		i++;
 	}
 	if (i - ps->pos > ps->lim->max_field_bytes)
 		return field_too_big(ps, col, err);
 	if (sk_buf_add(&ps->scratch, p + ps->pos, i - ps->pos))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	ps->pos = i;
 	return SK_OK;
 }
@@ -259,9 +252,9 @@ static sk_err parse_all(struct parser *ps, sk_csv_record_fn fn, void *ctx, sk_bu
 		sk_buf_reset(&ps->scratch);
 		for (;;) {
 			if (nf >= ps->lim->max_fields)
-				return sk_fail(err, SK_ERR_TOO_BIG,
-				               "line %zu: more than %zu fields in a record",
-				               rec_line, ps->lim->max_fields);
+				return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+				                   SK_M_CSV_TOO_MANY_FIELDS, rec_line,
+				                   ps->lim->max_fields);
 			ps->off[nf] = ps->scratch.len;
 			sk_err e = (ps->pos < ps->n && p[ps->pos] == '"')
 			               ? read_quoted(ps, nf + 1, err)
@@ -270,7 +263,7 @@ static sk_err parse_all(struct parser *ps, sk_csv_record_fn fn, void *ctx, sk_bu
 				return e;
 			ps->len[nf] = ps->scratch.len - ps->off[nf];
 			if (sk_buf_addc(&ps->scratch, '\0'))
-				return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			nf++;
 			if (ps->pos < ps->n && p[ps->pos] == ',') {
 				ps->pos++;
@@ -297,14 +290,16 @@ sk_err sk_csv_parse(const char *p, size_t n, const sk_csv_limits *lim, sk_csv_re
                     void *ctx, sk_buf *err)
 {
 	if (!lim->max_fields || !lim->max_field_bytes || lim->max_fields > (1u << 16))
-		return sk_fail(err, SK_ERR_INVALID, "bad CSV limits");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "bad CSV limits");
 	struct parser ps = {.p = p, .n = n, .pos = 0, .line = 1, .lim = lim};
 	sk_buf_init(&ps.scratch, lim->max_fields * (lim->max_field_bytes + 1));
 	ps.off = calloc(lim->max_fields, sizeof(*ps.off));
 	ps.len = calloc(lim->max_fields, sizeof(*ps.len));
 	ps.fields = calloc(lim->max_fields, sizeof(*ps.fields));
-	sk_err e = (ps.off && ps.len && ps.fields) ? parse_all(&ps, fn, ctx, err)
-	                                           : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	sk_err e = (ps.off && ps.len && ps.fields)
+	               ? parse_all(&ps, fn, ctx, err)
+	               : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	free(ps.off);
 	free(ps.len);
 	free(ps.fields);
@@ -338,7 +333,7 @@ sk_err sk_csv_writer_new(FILE *f, sk_csv_encoding enc, sk_csv_writer **out, sk_b
 	*out = NULL;
 	sk_csv_writer *w = calloc(1, sizeof(*w));
 	if (!w)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	w->f = f;
 	w->enc = enc;
 	w->cd = NO_ICONV;
@@ -348,7 +343,7 @@ sk_err sk_csv_writer_new(FILE *f, sk_csv_encoding enc, sk_csv_writer **out, sk_b
 		w->cd = iconv_open("CP932", "UTF-8");
 		if (w->cd == NO_ICONV) {
 			sk_csv_writer_free(w);
-			return sk_fail(err, SK_ERR_UNSUPPORTED, "this system's iconv lacks CP932");
+			return sk_fail_msg(err, SK_ERR_UNSUPPORTED, NULL, NULL, SK_M_CSV_NO_CP932);
 		}
 	}
 	if (enc == SK_CSV_UTF8_BOM && fwrite(BOM, 1, 3, f) != 3)
@@ -377,7 +372,7 @@ static sk_err to_cp932(sk_csv_writer *w, sk_buf *err)
 {
 	sk_buf_reset(&w->conv);
 	if (sk_buf_grow(&w->conv, 2 * w->rec.len + 8))
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	char *in = w->rec.data, *o = w->conv.data;
 	size_t inleft = w->rec.len, oleft = w->conv.cap - 1;
 	iconv(w->cd, NULL, NULL, NULL, NULL);
@@ -385,10 +380,8 @@ static sk_err to_cp932(sk_csv_writer *w, sk_buf *err)
 		/* Name the character: decode the UTF-8 sequence at in. */
 		uint32_t cp;
 		size_t len = sk_utf8_decode((const unsigned char *)in, inleft, &cp);
-		return sk_fail(err, SK_ERR_INVALID,
-		               "'%.*s' (U+%04X) cannot be written in Shift_JIS (CP932); export as "
-		               "utf-8 or utf-8-bom instead",
-		               (int)(len ? len : 1), in, (unsigned)cp);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CSV_NOT_CP932,
+		                   (int)(len ? len : 1), in, (unsigned)cp);
 	}
 	w->conv.len = (size_t)(o - w->conv.data);
 	return SK_OK;
@@ -407,7 +400,7 @@ sk_err sk_csv_write_record(sk_csv_writer *w, const char *const *fields, size_t n
 	if (!e)
 		e = sk_buf_add(&w->rec, "\r\n", 2);
 	if (e)
-		return sk_fail(err, e, "CSV record too large");
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_CSV_RECORD_TOO_LARGE);
 	const sk_buf *outb = &w->rec;
 	if (w->enc == SK_CSV_CP932) {
 		if ((e = to_cp932(w, err)))
@@ -416,14 +409,14 @@ sk_err sk_csv_write_record(sk_csv_writer *w, const char *const *fields, size_t n
 	}
 	if (fwrite(outb->data, 1, outb->len, w->f) != outb->len)
 		w->failed = true;
-	return w->failed ? sk_fail(err, SK_ERR_IO, "cannot write the CSV output") : SK_OK;
+	return w->failed ? sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CSV_WRITE) : SK_OK;
 }
 
 sk_err sk_csv_writer_finish(sk_csv_writer *w, sk_buf *err)
 {
 	if (fflush(w->f) != 0 || ferror(w->f))
 		w->failed = true;
-	return w->failed ? sk_fail(err, SK_ERR_IO, "cannot write the CSV output") : SK_OK;
+	return w->failed ? sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CSV_WRITE) : SK_OK;
 }
 
 void sk_csv_writer_free(sk_csv_writer *w)

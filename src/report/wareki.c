@@ -8,6 +8,7 @@
  */
 #include "wareki.h"
 
+#include "../core/sk_msg.h"
 #include "../core/sk_utf8.h"
 
 #include <stdio.h>
@@ -89,7 +90,8 @@ static int fold_input(const char *s, size_t n, char *out, size_t outmax, const c
 			uint32_t cp;
 			used = sk_utf8_decode(u, n - i, &cp);
 			if (!used) {
-				sk_fail(err, SK_ERR_INVALID, "'%s' is not valid UTF-8", orig);
+				sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NOT_UTF8,
+				            orig);
 				return -1;
 			}
 			if (cp >= 0xff10 && cp <= 0xff19)
@@ -108,9 +110,8 @@ static int fold_input(const char *s, size_t n, char *out, size_t outmax, const c
 			else if (cp == ' ' || cp == '\t')
 				c = ' ';
 			else {
-				sk_fail(err, SK_ERR_INVALID,
-				        "'%s' is not a date (unexpected character at byte %zu)",
-				        orig, i + 1);
+				sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_BAD_CHAR,
+				            orig, i + 1);
 				return -1;
 			}
 		}
@@ -118,7 +119,7 @@ static int fold_input(const char *s, size_t n, char *out, size_t outmax, const c
 		if (c == ' ')
 			continue;
 		if (o + 1 >= outmax) {
-			sk_fail(err, SK_ERR_INVALID, "'%s' is not a date", orig);
+			sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NOT_DATE, orig);
 			return -1;
 		}
 		out[o++] = c;
@@ -144,17 +145,17 @@ sk_err sk_wareki_parse(const char *s, size_t n, sk_date *out, sk_buf *err)
 {
 	char orig[SK_WAREKI_MAX_INPUT + 1];
 	if (n > SK_WAREKI_MAX_INPUT)
-		return sk_fail(err, SK_ERR_INVALID, "date is longer than %d bytes",
-		               SK_WAREKI_MAX_INPUT);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_TOO_LONG,
+		                   SK_WAREKI_MAX_INPUT);
 	memcpy(orig, s, n);
 	orig[n] = '\0';
 	if (memchr(orig, '\0', n))
-		return sk_fail(err, SK_ERR_INVALID, "date contains a NUL byte");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NUL);
 	char f[SK_WAREKI_MAX_INPUT + 1];
 	if (fold_input(s, n, f, sizeof(f), orig, err))
 		return SK_ERR_INVALID;
 	if (!*f)
-		return sk_fail(err, SK_ERR_INVALID, "empty date");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_EMPTY);
 
 	const char *p = f;
 	const struct era *era = NULL;
@@ -166,64 +167,54 @@ sk_err sk_wareki_parse(const char *s, size_t n, sk_date *out, sk_buf *err)
 	int year;
 	if (*p == '#') {
 		if (!era)
-			return sk_fail(err, SK_ERR_INVALID, "'%s': 元年 needs an era name", orig);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_GANNEN,
+			                   orig);
 		year = 1;
 		p++;
 	} else {
 		const char *y0 = p;
 		year = read_num(&p, 4);
 		if (year < 0)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "'%s' is not a date (expected a year such as 令和7年, R7 or "
-			               "2025)",
-			               orig);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NO_YEAR,
+			                   orig);
 		if (!era && p - y0 != 4)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "'%s': a year without an era must have four digits (write "
-			               "令和%d or a western year)",
-			               orig, year);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_YEAR_DIGITS,
+			                   orig, year);
 	}
 	if (*p != 'y' && *p != '.')
-		return sk_fail(err, SK_ERR_INVALID,
-		               "'%s' is not a date (expected 年 or a separator "
-		               "after the year)",
-		               orig);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NO_YEAR_SEP, orig);
 	char style = *p++;
 	int month = read_num(&p, 2);
 	if (month < 0)
-		return sk_fail(err, SK_ERR_INVALID, "'%s' is not a date (expected a month)", orig);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NO_MONTH, orig);
 	if (*p != (style == 'y' ? 'm' : '.'))
-		return sk_fail(err, SK_ERR_INVALID,
-		               "'%s' is not a date (expected %s after the month "
-		               "and then a day)",
-		               orig, style == 'y' ? "月" : "a separator");
+		return sk_fail_msg(
+		    err, SK_ERR_INVALID, NULL, NULL,
+		    style == 'y' ? SK_M_WAREKI_NO_MONTH_SEP : SK_M_WAREKI_NO_MONTH_DOT, orig);
 	p++;
 	int day = read_num(&p, 2);
 	if (day < 0)
-		return sk_fail(err, SK_ERR_INVALID, "'%s' is not a date (expected a day)", orig);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NO_DAY, orig);
 	if (*p == 'd')
 		p++;
 	if (*p)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "'%s' is not a date (unexpected text after the "
-		               "day)",
-		               orig);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_TRAILING, orig);
 
 	sk_date d = {year, month, day};
 	if (era) {
 		if (year < 1)
-			return sk_fail(err, SK_ERR_INVALID, "'%s': there is no year 0 of %s", orig,
-			               era->name);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_YEAR_ZERO,
+			                   orig, era->name);
 		d.y = era->start.y + year - 1;
 	}
 	if (!sk_date_valid(d.y, d.m, d.d))
-		return sk_fail(err, SK_ERR_INVALID, "'%s' is not a real date", orig);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NOT_REAL, orig);
 	if (era) {
 		char a[11], b[11];
 		if (date_cmp(d, era->start) < 0) {
 			sk_date_format_iso(era->start, a);
-			return sk_fail(err, SK_ERR_INVALID, "'%s' is before %s began (%s)", orig,
-			               era->name, a);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_BEFORE_ERA,
+			                   orig, era->name, a);
 		}
 		if (era + 1 < eras + NERAS && date_cmp(d, era[1].start) >= 0) {
 			sk_date last = era[1].start;
@@ -237,9 +228,8 @@ sk_err sk_wareki_parse(const char *s, size_t n, sk_date *out, sk_buf *err)
 			}
 			sk_date_format_iso(last, a);
 			sk_date_format_iso(d, b);
-			return sk_fail(err, SK_ERR_INVALID,
-			               "'%s' (%s) is after %s ended (%s); use the next era", orig,
-			               b, era->name, a);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_AFTER_ERA,
+			                   orig, b, era->name, a);
 		}
 	}
 	*out = d;

@@ -4,6 +4,8 @@
  */
 #include "xls_read.h"
 
+#include "../core/sk_msg.h"
+
 #include <errno.h>
 #include <freexl.h>
 #include <math.h>
@@ -26,25 +28,22 @@ static sk_err open_xls(const char *p, size_t n, const void **h, sk_buf *err)
 	snprintf(path, sizeof(path), "%s/sekisho-xls-XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(path);
 	if (fd < 0)
-		return sk_fail(err, SK_ERR_IO, "cannot create a temporary file: %s",
-		               strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_TEMP, strerror(errno));
 	sk_err e = SK_OK;
 	for (size_t off = 0; off < n && !e;) {
 		ssize_t w = write(fd, p + off, n - off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			e = sk_fail(err, SK_ERR_IO, "cannot write a temporary file: %s",
-			            strerror(errno));
+			e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_FILE_TEMP_WRITE,
+			                strerror(errno));
 		else
 			off += (size_t)w;
 	}
 	close(fd);
 	if (!e && freexl_open(path, h) != FREEXL_OK) {
 		*h = NULL;
-		e = sk_fail(err, SK_ERR_INVALID,
-		            "the file is not a readable Excel 97-2003 workbook (.xls): damaged, "
-		            "protected by a password, or another kind of document");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLS_UNREADABLE);
 	}
 	unlink(path);
 	return e;
@@ -62,14 +61,12 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 	if (freexl_select_active_worksheet(h, 0) != FREEXL_OK ||
 	    freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK) {
 		freexl_close(h);
-		return sk_fail(err, SK_ERR_INVALID,
-		               "the workbook has no worksheet that can be read");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLS_NO_SHEET);
 	}
 	if (cols > lim->max_columns) {
 		freexl_close(h);
-		return sk_fail(err, SK_ERR_TOO_BIG,
-		               "the worksheet uses %u columns; at most %zu columns are read",
-		               (unsigned)cols, lim->max_columns);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLS_TOO_MANY_COLUMNS,
+		                   (unsigned)cols, lim->max_columns);
 	}
 	sk_csv_field *fields = calloc(cols ? cols : 1, sizeof(*fields));
 	char(*cells)[64] = calloc(cols ? cols : 1, sizeof(*cells));
@@ -81,7 +78,7 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 		free(cells);
 		free(fields);
 		freexl_close(h);
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	for (unsigned r = 0; !e && r < rows; r++) {
 		size_t last = 0;
@@ -89,8 +86,8 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 			FreeXL_CellValue v;
 			const char *text = "";
 			if (freexl_get_cell_value(h, r, c, &v) != FREEXL_OK) {
-				e = sk_fail(err, SK_ERR_INVALID,
-				            "row %u of the workbook cannot be read", r + 1);
+				e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+				                SK_M_XLS_ROW_UNREADABLE, r + 1);
 				break;
 			}
 			switch (v.type) {
@@ -132,18 +129,16 @@ sk_err sk_xls_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_c
 			if (!tl)
 				continue;
 			if (tl > lim->max_cell_bytes)
-				e = sk_fail(err, SK_ERR_TOO_BIG,
-				            "a cell of row %u is longer than %zu bytes", r + 1,
-				            lim->max_cell_bytes);
+				e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+				                SK_M_XLS_CELL_TOO_LONG, r + 1, lim->max_cell_bytes);
 			else if (!sk_csv_utf8_valid(text, tl, NULL))
-				e = sk_fail(err, SK_ERR_INVALID,
-				            "row %u of the workbook holds text that is not UTF-8",
-				            r + 1);
+				e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+				                SK_M_XLS_ROW_NOT_UTF8, r + 1);
 			else if (++nonempty > lim->max_cells)
-				e = sk_fail(err, SK_ERR_TOO_BIG,
-				            "the workbook has more than %zu cells", lim->max_cells);
+				e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+				                SK_M_XLS_TOO_MANY_CELLS, lim->max_cells);
 			else if (!(owned[c] = strdup(text)))
-				e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 			else {
 				fields[c] = (sk_csv_field){owned[c], tl};
 				last = (size_t)c + 1;

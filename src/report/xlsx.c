@@ -9,6 +9,8 @@
 
 #include "wareki.h"
 
+#include "../core/sk_msg.h"
+
 #define TITLE_ROW    0
 #define SUBTITLE_ROW 1
 #define HEAD_ROW     3
@@ -24,8 +26,8 @@ struct sk_xlsx {
 
 static sk_err lxw_fail(sk_buf *err, lxw_error le, const char *what)
 {
-	return sk_fail(err, le == LXW_ERROR_MEMORY_MALLOC_FAILED ? SK_ERR_NOMEM : SK_ERR_IO,
-	               "Excel export: %s: %s", what, lxw_strerror(le));
+	return sk_fail_msg(err, le == LXW_ERROR_MEMORY_MALLOC_FAILED ? SK_ERR_NOMEM : SK_ERR_IO,
+	                   NULL, NULL, SK_M_XLSX_EXPORT, what, lxw_strerror(le));
 }
 
 sk_err sk_xlsx_open(const char *path, const char *sheet, sk_xlsx **out, sk_buf *err)
@@ -33,19 +35,19 @@ sk_err sk_xlsx_open(const char *path, const char *sheet, sk_xlsx **out, sk_buf *
 	*out = NULL;
 	sk_xlsx *x = calloc(1, sizeof(*x));
 	if (!x)
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	lxw_workbook_options opt = {
 	    .constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
 	x->wb = workbook_new_opt(path, &opt);
 	if (!x->wb) {
 		free(x);
-		return sk_fail(err, SK_ERR_IO, "cannot create the workbook '%s'", path);
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_XLSX_CREATE, path);
 	}
 	x->ws = workbook_add_worksheet(x->wb, sheet);
 	if (!x->ws) {
 		workbook_close(x->wb);
 		free(x);
-		return sk_fail(err, SK_ERR_INVALID, "bad sheet name '%s'", sheet);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_SHEET_NAME, sheet);
 	}
 	x->f_title = workbook_add_format(x->wb);
 	format_set_bold(x->f_title);
@@ -83,7 +85,8 @@ sk_err sk_xlsx_open(const char *path, const char *sheet, sk_xlsx **out, sk_buf *
 sk_err sk_xlsx_title(sk_xlsx *x, const char *title, const char *subtitle, size_t ncols, sk_buf *err)
 {
 	if (!ncols || ncols > 16384 || x->row > TITLE_ROW)
-		return sk_fail(err, SK_ERR_INTERNAL, "Excel title written out of order");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "Excel title written out of order");
 	x->ncols = ncols;
 	lxw_error le = worksheet_set_row(x->ws, TITLE_ROW, 24, NULL);
 	if (!le)
@@ -100,7 +103,8 @@ sk_err sk_xlsx_header(sk_xlsx *x, const char *const *heads, const double *widths
                       sk_buf *err)
 {
 	if (n != x->ncols || x->headed || x->row > HEAD_ROW)
-		return sk_fail(err, SK_ERR_INTERNAL, "Excel heading written out of order");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "Excel heading written out of order");
 	lxw_error le = LXW_NO_ERROR;
 	for (size_t c = 0; !le && c < n; c++)
 		le = worksheet_set_column(x->ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
@@ -128,10 +132,11 @@ static lxw_error write_date(sk_xlsx *x, lxw_col_t col, const char *iso)
 sk_err sk_xlsx_row(sk_xlsx *x, const sk_xlsx_cell *cells, size_t n, sk_buf *err)
 {
 	if (!x->headed || n != x->ncols)
-		return sk_fail(err, SK_ERR_INTERNAL, "Excel row before the heading");
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "Excel row before the heading");
 	if (x->row >= LXW_ROW_MAX)
-		return sk_fail(err, SK_ERR_TOO_BIG, "more rows than an Excel sheet holds (%d)",
-		               LXW_ROW_MAX - HEAD_ROW - 1);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_MANY_ROWS,
+		                   LXW_ROW_MAX - HEAD_ROW - 1);
 	lxw_error le = LXW_NO_ERROR;
 	for (size_t c = 0; !le && c < n; c++) {
 		lxw_col_t col = (lxw_col_t)c;

@@ -4,6 +4,8 @@
  */
 #include "xlsx_read.h"
 
+#include "../core/sk_msg.h"
+
 #include <expat.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,22 +40,21 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 		return SK_ERR_NOT_FOUND;
 	zip_file_t *f = zip_fopen_index(b->z, (zip_uint64_t)idx, 0);
 	if (!f)
-		return sk_fail(err, SK_ERR_INVALID, "the workbook's part %s cannot be read: %s",
-		               name, zip_strerror(b->z));
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_PART_UNREADABLE, name,
+		                   zip_strerror(b->z));
 	size_t cap = 1u << 16, n = 0;
 	char *buf = malloc(cap + 1);
 	if (!buf) {
 		zip_fclose(f);
-		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	sk_err e = SK_OK;
 	while (!e) {
 		if (n == cap) {
 			if (n >= b->lim->max_part_bytes) {
-				e = sk_fail(
-				    err, SK_ERR_TOO_BIG,
-				    "the workbook's part %s is larger than %llu bytes uncompressed",
-				    name, (unsigned long long)b->lim->max_part_bytes);
+				e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+				                SK_M_XLSX_PART_TOO_BIG, name,
+				                (unsigned long long)b->lim->max_part_bytes);
 				break;
 			}
 			size_t ncap = cap * 2 > b->lim->max_part_bytes
@@ -63,7 +64,7 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 				ncap = cap + 1;
 			char *nb = realloc(buf, ncap + 1);
 			if (!nb) {
-				e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 				break;
 			}
 			buf = nb;
@@ -71,8 +72,8 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 		}
 		zip_int64_t r = zip_fread(f, buf + n, cap - n);
 		if (r < 0) {
-			e = sk_fail(err, SK_ERR_INVALID, "the workbook's part %s is damaged: %s",
-			            name, zip_file_strerror(f));
+			e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_PART_DAMAGED,
+			                name, zip_file_strerror(f));
 			break;
 		}
 		if (r == 0)
@@ -80,9 +81,8 @@ static sk_err read_part(struct book *b, const char *name, char **out, size_t *le
 		n += (size_t)r;
 		b->total += (uint64_t)r;
 		if (b->total > b->lim->max_total_bytes)
-			e = sk_fail(err, SK_ERR_TOO_BIG,
-			            "the workbook is larger than %llu bytes uncompressed",
-			            (unsigned long long)b->lim->max_total_bytes);
+			e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_TOO_BIG,
+			                (unsigned long long)b->lim->max_total_bytes);
 	}
 	zip_fclose(f);
 	if (e) {
@@ -128,9 +128,7 @@ static void refuse_doctype(void *ud, const XML_Char *name, const XML_Char *sysid
 	(void)name, (void)sysid, (void)pubid, (void)has_internal;
 	struct xml *x = ud;
 	if (!x->e)
-		x->e = sk_fail(x->err, SK_ERR_INVALID,
-		               "a part of the workbook declares a document "
-		               "type, which a workbook never does");
+		x->e = sk_fail_msg(x->err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_DOCTYPE);
 	XML_StopParser(x->p, XML_FALSE);
 }
 
@@ -140,7 +138,7 @@ static sk_err parse_xml(struct xml *x, const char *part, const char *data, size_
 {
 	x->p = XML_ParserCreate("UTF-8");
 	if (!x->p)
-		return sk_fail(x->err, SK_ERR_NOMEM, "out of memory");
+		return sk_fail_msg(x->err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	XML_SetUserData(x->p, ud);
 	XML_SetElementHandler(x->p, start, end);
 	if (text)
@@ -149,15 +147,13 @@ static sk_err parse_xml(struct xml *x, const char *part, const char *data, size_
 	sk_err e = SK_OK;
 	if (XML_Parse(x->p, data, (int)len, XML_TRUE) == XML_STATUS_ERROR) {
 		e = x->e ? x->e
-		         : sk_fail(x->err, SK_ERR_INVALID,
-		                   "the workbook's part %s is not well-formed XML (line %lu): %s",
-		                   part, (unsigned long)XML_GetCurrentLineNumber(x->p),
-		                   XML_ErrorString(XML_GetErrorCode(x->p)));
+		         : sk_fail_msg(x->err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_BAD_XML, part,
+		                       (unsigned long)XML_GetCurrentLineNumber(x->p),
+		                       XML_ErrorString(XML_GetErrorCode(x->p)));
 	} else if (x->e)
 		e = x->e;
 	else if (XML_GetErrorCode(x->p) == XML_ERROR_ABORTED)
-		e = sk_fail(x->err, SK_ERR_INVALID,
-		            "the workbook's part %s declares a document type", part);
+		e = sk_fail_msg(x->err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_PART_DOCTYPE, part);
 	XML_ParserFree(x->p);
 	x->p = NULL;
 	return e;
@@ -248,8 +244,8 @@ static void ss_end(void *ud, const XML_Char *name)
 	else if (strcmp(n, "si") == 0 && st->in_si) {
 		st->in_si = false;
 		if (st->n >= st->lim->max_strings) {
-			sk_fail(st->x.err, SK_ERR_TOO_BIG, "the workbook has more than %zu strings",
-			        st->lim->max_strings);
+			sk_fail_msg(st->x.err, SK_ERR_TOO_BIG, NULL, NULL,
+			            SK_M_XLSX_TOO_MANY_STRINGS, st->lim->max_strings);
 			stop(&st->x, SK_ERR_TOO_BIG);
 			return;
 		}
@@ -257,14 +253,16 @@ static void ss_end(void *ud, const XML_Char *name)
 			size_t cap = st->cap ? st->cap * 2 : 1024;
 			char **ns = realloc(st->s, cap * sizeof(*ns));
 			if (!ns) {
-				stop(&st->x, sk_fail(st->x.err, SK_ERR_NOMEM, "out of memory"));
+				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL,
+				                         SK_M_FAULT_NOMEM));
 				return;
 			}
 			st->s = ns;
 			st->cap = cap;
 		}
 		if (!(st->s[st->n] = strdup(st->cur.len ? st->cur.data : ""))) {
-			stop(&st->x, sk_fail(st->x.err, SK_ERR_NOMEM, "out of memory"));
+			stop(&st->x,
+			     sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 			return;
 		}
 		st->n++;
@@ -277,14 +275,13 @@ static void ss_text(void *ud, const XML_Char *s, int len)
 	if (!st->in_si || !st->in_t || st->in_rph)
 		return;
 	if (st->cur.len + (size_t)len > st->lim->max_cell_bytes) {
-		sk_fail(st->x.err, SK_ERR_TOO_BIG,
-		        "a string of the workbook is longer than %zu bytes",
-		        st->lim->max_cell_bytes);
+		sk_fail_msg(st->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_STRING_TOO_LONG,
+		            st->lim->max_cell_bytes);
 		stop(&st->x, SK_ERR_TOO_BIG);
 		return;
 	}
 	if (sk_buf_add(&st->cur, s, (size_t)len))
-		stop(&st->x, sk_fail(st->x.err, SK_ERR_NOMEM, "out of memory"));
+		stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 }
 
 /* --- styles.xml: which cell styles show a number as a date --- */
@@ -348,13 +345,14 @@ static void st_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (st->n == st->cap) {
 			size_t cap = st->cap ? st->cap * 2 : 64;
 			if (cap > 65536) {
-				stop(&st->x, sk_fail(st->x.err, SK_ERR_TOO_BIG,
-				                     "the workbook has too many cell styles"));
+				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_TOO_BIG, NULL, NULL,
+				                         SK_M_XLSX_TOO_MANY_STYLES));
 				return;
 			}
 			unsigned char *nd = realloc(st->is_date, cap);
 			if (!nd) {
-				stop(&st->x, sk_fail(st->x.err, SK_ERR_NOMEM, "out of memory"));
+				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL,
+				                         SK_M_FAULT_NOMEM));
 				return;
 			}
 			st->is_date = nd;
@@ -470,10 +468,9 @@ static void sh_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (!col)
 			col = sh->next_col;
 		if (col > sh->lim->max_columns) {
-			stop(&sh->x, sk_fail(sh->x.err, SK_ERR_TOO_BIG,
-			                     "row %zu of the workbook uses column %zu; at most %zu "
-			                     "columns are read",
-			                     sh->row, col, sh->lim->max_columns));
+			stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_TOO_BIG, NULL, NULL,
+			                         SK_M_XLSX_TOO_MANY_COLUMNS, sh->row, col,
+			                         sh->lim->max_columns));
 			return;
 		}
 		sh->col = col;
@@ -502,10 +499,8 @@ static void cell_end(struct sheet *sh)
 		char *endp;
 		unsigned long i = strtoul(v, &endp, 10);
 		if (!*v || *endp || !sh->ss || i >= sh->ss->n) {
-			stop(&sh->x,
-			     sk_fail(sh->x.err, SK_ERR_INVALID,
-			             "row %zu of the workbook names a string that is not there",
-			             sh->row));
+			stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_INVALID, NULL, NULL,
+			                         SK_M_XLSX_NO_STRING, sh->row));
 			return;
 		}
 		text = sh->ss->s[i];
@@ -527,21 +522,20 @@ static void cell_end(struct sheet *sh)
 	if (!*text)
 		return;
 	if (++sh->cells > sh->lim->max_cells) {
-		stop(&sh->x, sk_fail(sh->x.err, SK_ERR_TOO_BIG,
-		                     "the workbook has more than %zu cells", sh->lim->max_cells));
+		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_TOO_BIG, NULL, NULL,
+		                         SK_M_XLSX_TOO_MANY_CELLS, sh->lim->max_cells));
 		return;
 	}
 	size_t tl = strlen(text);
 	size_t bad;
 	if (!sk_csv_utf8_valid(text, tl, &bad)) {
-		stop(&sh->x,
-		     sk_fail(sh->x.err, SK_ERR_INVALID,
-		             "row %zu of the workbook holds text that is not UTF-8", sh->row));
+		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_INVALID, NULL, NULL,
+		                         SK_M_XLSX_ROW_NOT_UTF8, sh->row));
 		return;
 	}
 	size_t off = sh->text.len;
 	if (sk_buf_add(&sh->text, text, tl + 1)) {
-		stop(&sh->x, sk_fail(sh->x.err, SK_ERR_NOMEM, "out of memory"));
+		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 		return;
 	}
 	sh->col_off[sh->col - 1] = off + 1;
@@ -574,13 +568,13 @@ static void sh_text(void *ud, const XML_Char *s, int len)
 	if (!sh->in_cell || sh->in_rph || !(sh->in_v || sh->in_is_t))
 		return;
 	if (sh->val.len + (size_t)len > sh->lim->max_cell_bytes) {
-		stop(&sh->x, sk_fail(sh->x.err, SK_ERR_TOO_BIG,
-		                     "a cell of row %zu is longer than %zu bytes", sh->row,
-		                     sh->lim->max_cell_bytes));
+		stop(&sh->x,
+		     sk_fail_msg(sh->x.err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_XLSX_CELL_TOO_LONG,
+		                 sh->row, sh->lim->max_cell_bytes));
 		return;
 	}
 	if (sk_buf_add(&sh->val, s, (size_t)len))
-		stop(&sh->x, sk_fail(sh->x.err, SK_ERR_NOMEM, "out of memory"));
+		stop(&sh->x, sk_fail_msg(sh->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
 }
 
 sk_err sk_xlsx_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_csv_record_fn fn,
@@ -594,8 +588,7 @@ sk_err sk_xlsx_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_
 		zip_source_free(src);
 	zip_error_fini(&ze);
 	if (!b.z)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "the file is not a readable Excel workbook (.xlsx)");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_UNREADABLE);
 	char *data = NULL;
 	size_t len = 0;
 	struct wb w = {.x.err = err};
@@ -607,9 +600,7 @@ sk_err sk_xlsx_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_
 	sk_buf_init(&sh.val, lim->max_cell_bytes + 1);
 	sk_err e = read_part(&b, "xl/workbook.xml", &data, &len, err);
 	if (e == SK_ERR_NOT_FOUND)
-		e = sk_fail(
-		    err, SK_ERR_INVALID,
-		    "the file is a zip archive but not an Excel workbook (no xl/workbook.xml)");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_NOT_WORKBOOK);
 	if (!e)
 		e = parse_xml(&w.x, "xl/workbook.xml", data, len, &w, wb_start, no_end, NULL);
 	free(data);
@@ -648,7 +639,7 @@ sk_err sk_xlsx_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_
 	if (!e) {
 		e = read_part(&b, sheet, &data, &len, err);
 		if (e == SK_ERR_NOT_FOUND)
-			e = sk_fail(err, SK_ERR_INVALID, "the workbook has no worksheet %s", sheet);
+			e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_XLSX_NO_SHEET, sheet);
 	}
 	if (!e) {
 		sh.ss = &ss;
@@ -658,7 +649,7 @@ sk_err sk_xlsx_read(const char *p, size_t n, const sk_xlsx_read_limits *lim, sk_
 		sh.fields = calloc(lim->max_columns, sizeof(*sh.fields));
 		e = sh.col_off && sh.fields
 		        ? parse_xml(&sh.x, sheet, data, len, &sh, sh_start, sh_end, sh_text)
-		        : sk_fail(err, SK_ERR_NOMEM, "out of memory");
+		        : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	free(data);
 	free(sh.col_off);

@@ -94,8 +94,8 @@ await t.run(async (page, js, mode) => {
   t.check(r.status() === 400, `${mode}: a file with bad rows answers ${r.status()}`);
   const summary = await page.textContent(".error-summary").catch(() => "");
   t.check(summary.includes("2行に誤りがあります（全3行）"), `${mode}: the summary does not count the bad rows: ${summary}`);
-  t.check(summary.includes("line 3, column 8 (機密性)") && summary.includes("'9'"), `${mode}: the 機密性 error of line 3 is not listed: ${summary}`);
-  t.check(summary.includes("line 4, column 4 (台数・個数)"), `${mode}: the 台数 error of line 4 is not listed: ${summary}`);
+  t.check(summary.includes("3 行目 8 列目（機密性）: 「9」は機密性の区分にありません"), `${mode}: the 機密性 error of line 3 is not listed: ${summary}`);
+  t.check(summary.includes("4 行目 4 列目（台数・個数）: 「たくさん」は"), `${mode}: the 台数 error of line 4 is not listed: ${summary}`);
   t.check(await page.$(".error-summary a[href='#f-file']") !== null && await page.$("#e-file") !== null,
     `${mode}: the error is not linked to and beside the file field`);
   await t.shot(page, `import-errors-ja-${mode}`);

@@ -50,6 +50,8 @@ static void test_catalog_complete(void **state)
 			fail_msg("message %d: '%s' takes %s, '%s' takes %s", id, en, ce, ja, cj);
 		if ((strstr(en, "{f}") != NULL) != (strstr(ja, "{f}") != NULL))
 			fail_msg("message %d names its field in one language only", id);
+		if ((strstr(en, "{m}") != NULL) != (strstr(ja, "{m}") != NULL))
+			fail_msg("message %d encloses a message in one language only", id);
 		/* Japanese text, not a copy of the English. */
 		int wide = 0;
 		for (const unsigned char *u = (const unsigned char *)ja; *u; u++)
@@ -93,6 +95,43 @@ static void test_fail_msg(void **state)
 	assert_null(err.ja);
 }
 
+/* A failure enclosing another keeps each language's text of the inner one. */
+static void test_fail_wrap(void **state)
+{
+	(void)state;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL, SK_M_WAREKI_NOT_REAL, "2027-02-30");
+	assert_int_equal(sk_fail_wrap(&err, SK_ERR_INVALID, "on", NULL, SK_M_ASSET_DISPOSAL_DATE),
+	                 SK_ERR_INVALID);
+	assert_string_equal(err.data, "disposal date: '2027-02-30' is not a real date");
+	assert_string_equal(err.ja, "廃棄日: 「2027-02-30」は存在しない日付です");
+	assert_string_equal(err.field, "on");
+	/* The field stays when none is given; a '%' in the inner text is shown as it is. */
+	sk_fail_texts(&err, SK_ERR_INVALID, "note", "100% wrong", "100% 誤り");
+	sk_fail_wrap(&err, SK_ERR_INVALID, NULL, NULL, SK_M_IMPORT_ROW_FAILED, (size_t)7);
+	assert_string_equal(err.data, "line 7: 100% wrong");
+	assert_string_equal(err.ja, "7 行目: 100% 誤り");
+	assert_string_equal(err.field, "note");
+	/* An inner text without Japanese is enclosed as it is. */
+	sk_fail(&err, SK_ERR_INVALID, "plain");
+	sk_fail_wrap(&err, SK_ERR_INVALID, NULL, NULL, SK_M_LEDGER_REQUEST, 3LL);
+	assert_string_equal(err.ja, "申請 3: plain");
+	/* Messages longer than the old fixed buffers are whole in both languages. */
+	char big[3000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	sk_fail_texts(&err, SK_ERR_INVALID, NULL, big, big);
+	sk_fail_wrap(&err, SK_ERR_INVALID, NULL, NULL, SK_M_IMPORT_ROWS_BAD, 1LL, 2LL);
+	assert_non_null(strstr(err.ja, big));
+	sk_buf out = SK_BUF_INIT(256);
+	sk_msg_addf(&out, SK_LANG_JA, SK_M_IMPORT_AT_LINE_COL, (size_t)5, (size_t)3);
+	assert_string_equal(out.data, "5 行目 3 列目");
+	assert_int_equal(sk_lang_of_code("en"), SK_LANG_EN);
+	assert_int_equal(sk_lang_of_code(NULL), SK_LANG_JA);
+	sk_buf_free(&out);
+	sk_buf_free(&err);
+}
+
 static sk_lang accept(const char *h) { return sk_lang_from_accept(h, strlen(h), SK_LANG_EN); }
 
 static void test_accept_language(void **state)
@@ -134,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_catalog_complete),
 	    cmocka_unit_test(test_fail_msg),
+	    cmocka_unit_test(test_fail_wrap),
 	    cmocka_unit_test(test_accept_language),
 	    cmocka_unit_test(test_env),
 	};

@@ -1075,12 +1075,14 @@ static void test_register_shapes(const char *backend)
 	assert_int_equal(res->added, 3);
 	assert_int_equal(res->skipped, 2);
 	assert_true(res->import_id > 0);
-	assert_non_null(strstr(res->notices, "line 1: not a heading line, skipped as a title: "
-	                                     "情報資産台帳（令和6年度）"));
+	/* The notices are the reader's language: Japanese unless the context says English. */
+	assert_non_null(strstr(res->notices,
+	                       "1 行目：見出し行ではないため、表題として読み飛ばしました"
+	                       ": 情報資産台帳（令和6年度）"));
 	assert_non_null(
-	    strstr(res->notices, "line 3, column 1: the 'No.' column numbers the rows"));
-	assert_non_null(strstr(res->notices, "1 column(s) without a heading"));
-	assert_non_null(strstr(res->notices, "2 empty row(s) skipped: lines 6, 8"));
+	    strstr(res->notices, "3 行目 1 列目：「No.」列は行の番号のため、読み飛ばしました"));
+	assert_non_null(strstr(res->notices, "見出しのない 1 列を読み飛ばしました"));
+	assert_non_null(strstr(res->notices, "空の行 2 行を読み飛ばしました: 6, 8 行目"));
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets WHERE asset_number = 'A-001' AND "
 	                          "unit_id = 3 AND quantity = 2 AND conf = '3' AND type = "
 	                          "'hardware' AND zone = 'mynumber'"),
@@ -1116,10 +1118,10 @@ static void test_register_shapes(const char *backend)
 	assert_int_equal(res->changed, 1);
 	assert_int_equal(res->unchanged, 1);
 	assert_int_equal(res->import_id, 0);
-	if (!strstr(res->changes, "line 3: change asset") ||
-	    !strstr(res->changes, "(管理番号 A002): name"))
+	if (!strstr(res->changes, "3 行目：情報資産 ") ||
+	    !strstr(res->changes, "（管理番号 A002）を変更: name"))
 		fail_msg("changes: %s", res->changes);
-	assert_non_null(strstr(res->changes, "line 4: add 管理番号 A-004: USBメモリ"));
+	assert_non_null(strstr(res->changes, "4 行目：管理番号 A-004 を追加: USBメモリ"));
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), 3);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets WHERE name = '申請書綴り'"), 1);
@@ -1153,6 +1155,22 @@ static void test_register_shapes(const char *backend)
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!strstr(err.data, want[i]))
 			fail_msg("'%s' lacks '%s'", err.data, want[i]);
+	/* The same list in Japanese, for a Japanese reader: every row, line and column named. */
+	static const char *const want_ja[] = {
+	    "3 行に誤りがあります（全 3 行）。何も取り込んでいません",
+	    "2 行目 2 列目（所管課）: 「存在しない課」という所管課はありません",
+	    "2 行目 3 列目（情報資産の種類）: 「よくわからない物」は情報資産の種類として受け付けて"
+	    "いません",
+	    "2 行目 5 列目（機密性）: 「9」は機密性の区分にありません",
+	    "3 行目 4 列目（名称・型番）: 必須です",
+	    "3 行目 9 列目（ネットワーク区分）: "
+	    "「どこか」はネットワーク区分として受け付けていません",
+	    "4 行目 1 列目（管理番号）: この管理番号はファイルの前の行でも使われています",
+	};
+	assert_non_null(err.ja);
+	for (size_t i = 0; i < sizeof(want_ja) / sizeof(want_ja[0]); i++)
+		if (!strstr(err.ja, want_ja[i]))
+			fail_msg("'%s' lacks '%s'", err.ja, want_ja[i]);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM assets"), 4);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit);
 
