@@ -218,6 +218,13 @@ static sk_err member_json(sk_store *s, int64_t version, uint32_t kinds, bool pri
 	return e;
 }
 
+sk_err sk_policyset_last_change(sk_store *s, int64_t *out, sk_buf *err)
+{
+	*out = 0;
+	return sk_store_query_int(s, "SELECT COALESCE(MAX(id), 0) FROM policy_set", NULL, 0, out,
+	                          err);
+}
+
 sk_err sk_policyset_show(sk_ctx *c, json_t **out, sk_buf *err)
 {
 	*out = NULL;

@@ -46,6 +46,12 @@ sk_err sk_policyset_parse_kinds(const char *list, const char *field, uint32_t *o
 sk_err sk_policyset_load(sk_store *s, sk_policy *primary, sk_buf *err);
 
 /*
+ * The id of the set's last change (0 when it was never changed): a running
+ * server compares it to take up a change (src/http/policy_hold.c).
+ */
+sk_err sk_policyset_last_change(sk_store *s, int64_t *out, sk_buf *err);
+
+/*
  * The set: [{"version", "city", "kind", "title", "primary", "unit_kinds":
  * [...], "changed_by", "changed_at", "request_id"}], the primary first with
  * the unit kinds it applies to. Needs policy.read.

@@ -174,6 +174,19 @@ const sk_schema sk_schema_decide = {"decide", "取扱いの判断", "Handling de
 
 /* --- policy versions (issue #16, policyver.h) --- */
 
+/* The unit kinds a version of the policy set applies to (policyset.h): a
+ * detail of a policy_activation request and the body of a set change. */
+#define F_UNITS_OF_KIND(flags)                                                                                             \
+	{                                                                                                                  \
+		"units_of_kind", "組織の種類", "Units of kind", SK_FT_TEXT, 160, 0, 0, (flags),                            \
+		    "",                                                                                                    \
+		    "ポリシーセットの変更: この版を適用する組織の種類（カンマ区切り。none " \
+		    "で外す）",                                                                                            \
+		    "a change of the policy set: the unit kinds the version applies to "                                   \
+		    "(comma-separated; "                                                                                   \
+		    "none takes it out)"                                                                                   \
+	}
+
 static const sk_field policy_import_fields[] = {
     {"source", "取込元", "Source", SK_FT_TEXT, 200, 0, 0, SK_FF_REQUIRED, "",
      "ファイル名など、版の出どころ", "a file name: where the version came from"},
@@ -182,6 +195,10 @@ static const sk_field policy_import_fields[] = {
 };
 const sk_schema sk_schema_policy_import = {"policy_import", "ポリシーの取込み", "Policy import",
                                            policy_import_fields, N(policy_import_fields)};
+
+static const sk_field policy_set_fields[] = {F_UNITS_OF_KIND(SK_FF_REQUIRED)};
+const sk_schema sk_schema_policy_set = {"policy_set", "ポリシーセットの変更", "Policy set change",
+                                        policy_set_fields, N(policy_set_fields)};
 
 /* --- organization and accounts (SPEC C2, C3) --- */
 
@@ -441,10 +458,7 @@ static const sk_field rq_policy[] = {
     {"version", "ポリシーの版", "Policy version", SK_FT_INT, 0, 1, INT64_MAX, R, "",
      "有効にする版（sekisho policy versions）",
      "the version to activate (sekisho policy versions)"},
-    {"units_of_kind", "組織の種類", "Units of kind", SK_FT_TEXT, 160, 0, 0, 0, "",
-     "ポリシーセットの変更: この版を適用する組織の種類（カンマ区切り。none で外す）",
-     "a change of the policy set: the unit kinds the version applies to (comma-separated; "
-     "none takes it out)"},
+    F_UNITS_OF_KIND(0),
 };
 #undef R
 

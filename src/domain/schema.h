@@ -80,6 +80,7 @@ extern const sk_schema sk_schema_asset_decision;
 extern const sk_schema sk_schema_decide;
 /* A policy version's import (issue #16): the profile's text and where it came from. */
 extern const sk_schema sk_schema_policy_import;
+extern const sk_schema sk_schema_policy_set;
 extern const sk_schema sk_schema_unit;
 extern const sk_schema sk_schema_user;
 extern const sk_schema sk_schema_role_grant;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../domain/policyset.h"
 #include "../domain/policyver.h"
 #include "http_int.h"
 
@@ -72,6 +73,37 @@ void sk_api_policy_activate(sk_http_rctx *r)
 	if (!e)
 		sk_http_policy_check_soon();
 	sk_http_reply_result(r, e, &err, 200, out);
+}
+
+void sk_api_policy_set_show(sk_http_rctx *r)
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_policyset_show(&c, &j, &err);
+	sk_ctx_fini(&c);
+	sk_http_reply_result(r, e, &err, 200, j);
+}
+
+void sk_api_policy_set_change(sk_http_rctx *r)
+{
+	json_t *j = NULL;
+	uint32_t kinds = 0;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_policyset_parse_kinds(sk_http_field_text(r, "units_of_kind"), "units_of_kind",
+	                                    &kinds, &err);
+	if (!e)
+		e = sk_policyset_change(&c, r->id, kinds, NULL, &err);
+	if (!e)
+		e = sk_policyset_show(&c, &j, &err);
+	sk_ctx_fini(&c);
+	/* As for an activation: this server at its next request, the others within a second. */
+	if (!e)
+		sk_http_policy_check_soon();
+	sk_http_reply_result(r, e, &err, 200, j);
 }
 
 /* A version number from the query: false (with err) when absent or not a number. */

@@ -461,6 +461,8 @@ void sk_api_policy_versions(sk_http_rctx *r);
 void sk_api_policy_import(sk_http_rctx *r);
 void sk_api_policy_diff(sk_http_rctx *r);
 void sk_api_policy_activate(sk_http_rctx *r);
+void sk_api_policy_set_show(sk_http_rctx *r);
+void sk_api_policy_set_change(sk_http_rctx *r);
 void sk_api_user_unlock(sk_http_rctx *r);
 void sk_api_user_unused(sk_http_rctx *r);
 void sk_api_user_totp_reset(sk_http_rctx *r);

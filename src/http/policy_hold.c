@@ -22,6 +22,8 @@
 #include <time.h>
 
 #include "../core/sk_log.h"
+#include "../domain/ctx.h"
+#include "../domain/policyset.h"
 #include "../domain/policyver.h"
 #include "http_int.h"
 
@@ -36,7 +38,12 @@ static struct {
 	atomic_uint_fast64_t gen;   /* bumped at every swap */
 	atomic_int_fast64_t due_ms; /* when the database is next asked (monotonic ms) */
 	atomic_flag asking;         /* one thread asks at a time */
-} hold = {.mu = PTHREAD_MUTEX_INITIALIZER, .asking = ATOMIC_FLAG_INIT};
+	/* The policy set's last change the current profile was loaded with; -1
+	 * until the first ask, which loads afresh so that a change made between
+	 * the server's own load and that ask is not missed. Only the asking
+	 * thread reads or writes it. */
+	int64_t set_change;
+} hold = {.mu = PTHREAD_MUTEX_INITIALIZER, .asking = ATOMIC_FLAG_INIT, .set_change = -1};
 
 #define CHECK_EVERY_MS 1000
 
@@ -120,19 +127,29 @@ static int64_t current_version(void)
 	return v;
 }
 
-/* Asks the database for the active version and, when it changed, loads and swaps it in. */
+/*
+ * Asks the database for the active version and the policy set's last change
+ * and, when either changed, loads the installation's policy with its set
+ * (as the server's own start does) and swaps it in.
+ */
 static void ask(sk_store *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	int64_t active = 0;
+	int64_t active = 0, change = 0;
 	sk_err e = sk_policyver_active_id(s, &active, &err);
-	if (e == SK_ERR_NOT_FOUND || (!e && (active == 0 || active == current_version()))) {
+	if (e == SK_ERR_NOT_FOUND || (!e && active == 0)) {
 		sk_buf_free(&err);
-		return; /* no versions (an installation older than them), or no change */
+		return; /* no versions (an installation older than them) */
+	}
+	if (!e)
+		e = sk_policyset_last_change(s, &change, &err);
+	if (!e && active == current_version() && change == hold.set_change) {
+		sk_buf_free(&err);
+		return; /* no change */
 	}
 	sk_policy *p = NULL;
 	if (!e)
-		e = sk_policyver_load_active(s, &p, &err);
+		e = sk_ctx_load_installation_profile(s, &p, &err);
 	if (!e) {
 		sk_http_polref *r = ref_new(p);
 		if (!r) {
@@ -147,7 +164,12 @@ static void ask(sk_store *s)
 			sk_http_policy_release(old);
 			/* Scopes hold capabilities the profile grants: load them again. */
 			sk_http_sessions_invalidate();
-			sk_log(SK_LOG_INFO, "policy version %" PRId64 " taken up", active);
+			if (hold.set_change >= 0)
+				sk_log(SK_LOG_INFO,
+				       "policy version %" PRId64 " with its set (change %" PRId64
+				       ") taken up",
+				       active, change);
+			hold.set_change = change;
 		}
 	}
 	if (e)

@@ -530,6 +530,31 @@ static const sk_http_route routes[] = {
      NULL,
      "PolicyVersion"},
     {"GET",
+     "/api/v1/policy/set",
+     0,
+     SK_CAP_POLICY_READ,
+     sk_api_policy_set_show,
+     "the installation's policy set: the primary (the active version) first, then each other "
+     "document with the unit kinds it applies to (docs/policy-set.md)",
+     NULL,
+     NULL,
+     NULL,
+     "PolicySet"},
+    {"POST",
+     "/api/v1/policy/set/{id}",
+     SK_R_BODY,
+     SK_CAP_POLICY_IMPORT,
+     sk_api_policy_set_change,
+     "give policy version {id} the unit kinds of the body (none takes it out of the set), under "
+     "the CISO's approved policy_activation request naming the same version and kinds; running "
+     "servers take it up",
+     "no approved, unused policy_activation request for the version and kinds answers 409 "
+     "conflict, as does a set that says so already; an unknown version 404; a set that would "
+     "not fit together 400",
+     &sk_schema_policy_set,
+     NULL,
+     "PolicySet"},
+    {"GET",
      "/api/v1/policy/diff",
      0,
      SK_CAP_POLICY_READ,

@@ -12,6 +12,8 @@
 
 #include "../core/sk_json.h"
 #include "../domain/decision.h"
+#include "../domain/org.h"
+#include "../domain/policyset.h"
 #include "web_int.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -218,6 +220,49 @@ void sk_web_decide_post(sk_web_req *w)
 
 /* --- the policy in force --- */
 
+/*
+ * The installation's policy set (docs/policy-set.md): each document with the
+ * unit kinds it governs, for a reader who may read the set (policy.read);
+ * nothing for anyone else, as GET /api/v1/policy/set answers them 403.
+ */
+static void policy_set(sk_web_req *w, sk_html_frag *out)
+{
+	json_t *members = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(w->r, &c);
+	sk_err e = sk_policyset_show(&c, &members, &err);
+	sk_ctx_fini(&c);
+	size_t i;
+	json_t *m;
+	json_array_foreach (e ? NULL : members, i, m) {
+		char term[320];
+		const char *title = json_string_value(json_object_get(m, "title"));
+		snprintf(term, sizeof(term), "%s (%s %lld%s)", title ? title : "?",
+		         sk_msg_format(SK_M_UI_POLICY_SET_VERSION, w->lang),
+		         (long long)json_integer_value(json_object_get(m, "version")),
+		         json_is_true(json_object_get(m, "primary"))
+		             ? sk_msg_format(SK_M_UI_POLICY_SET_PRIMARY, w->lang)
+		             : "");
+		sk_buf kinds = SK_BUF_INIT(1024);
+		size_t k;
+		json_t *kind;
+		json_array_foreach (json_object_get(m, "unit_kinds"), k, kind) {
+			sk_org_kind ok;
+			if (sk_org_kind_parse(json_string_value(kind), &ok, NULL) != SK_OK)
+				continue;
+			if (kinds.len)
+				sk_buf_adds(&kinds, w->lang == SK_LANG_JA ? "、" : ", ");
+			sk_buf_adds(&kinds, sk_org_kind_label(ok, w->lang));
+		}
+		sk_tv t[] = {SK_TV("term", term), SK_TV("value", kinds.data ? kinds.data : "")};
+		sk_html_render(out, "dt", w->lang, t, N(t));
+		sk_buf_free(&kinds);
+	}
+	json_decref(members);
+	sk_buf_free(&err);
+}
+
 static bool contains(const char *hay, const char *needle)
 {
 	return !needle || !*needle || strstr(hay, needle) != NULL;
@@ -229,7 +274,8 @@ void sk_web_policy(sk_web_req *w)
 	sk_http_query(w->r, "q", q, sizeof(q));
 	const sk_policy *p = w->r->t->pol;
 	sk_html_frag levels = SK_HTML_FRAG_INIT, roles = SK_HTML_FRAG_INIT,
-	             rules = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	             rules = SK_HTML_FRAG_INIT, set = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
+	policy_set(w, &set);
 	for (int ax = 0; ax < SK_AXIS__COUNT; ax++)
 		for (int v = 0; v < sk_policy_level_count(p, (sk_axis)ax); v++) {
 			sk_tv t[] = {SK_TV("term", sk_policy_level_name(p, (sk_axis)ax, v)),
@@ -260,11 +306,13 @@ void sk_web_policy(sk_web_req *w)
 	sk_tv v[] = {SK_TV("city", sk_policy_city_name(p)),
 	             SK_TV("source", sk_policy_source(p)),
 	             SK_TV("q", q),
+	             SK_TF("set", &set),
 	             SK_TF("levels", &levels),
 	             SK_TF("roles", &roles),
 	             SK_TF("rules", &rules)};
 	if (sk_web_render(w, &main, "policy", v, N(v)))
 		sk_web_page(w, 200, SK_M_UI_POLICY_TITLE, &main);
+	sk_html_frag_free(&set);
 	sk_html_frag_free(&levels);
 	sk_html_frag_free(&roles);
 	sk_html_frag_free(&rules);

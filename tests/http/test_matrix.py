@@ -106,6 +106,8 @@ ROUTES = {
     ("POST", "/api/v1/policy/versions"): "policy.import",
     ("GET", "/api/v1/policy/diff"): "policy.read",
     ("POST", "/api/v1/policy/versions/{id}/activate"): "policy.import",
+    ("GET", "/api/v1/policy/set"): "policy.read",
+    ("POST", "/api/v1/policy/set/{id}"): "policy.import",
     ("POST", "/api/v1/requests"): "request.file",
     ("GET", "/api/v1/requests"): "request.file",
     ("GET", "/api/v1/requests/{id}"): "request.file",
@@ -296,6 +298,10 @@ def req_for(method, path, unit, role):
         # anything else needs the CISO's approval, which answers 409 as well).
         ("POST", "/api/v1/policy/versions/{id}/activate"): (409, False, (
             "/api/v1/policy/versions/1/activate", None)),
+        ("GET", "/api/v1/policy/set"): (200, False, None),
+        # Without the CISO's approved policy_activation request naming the kinds: 409.
+        ("POST", "/api/v1/policy/set/{id}"): (409, False, (
+            "/api/v1/policy/set/1", {"units_of_kind": "section"})),
         ("POST", "/api/v1/requests"): (201, False, ("/api/v1/requests", zone_entry())),
         ("GET", "/api/v1/requests"): (200, False, ("/api/v1/requests?box=mine", None)),
         # Every filer's zone_entry request is on the 入退室記録; the listing is scoped.

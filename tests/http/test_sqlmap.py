@@ -270,6 +270,7 @@ BASE = {
     # Requests: a record kind every filer may file, and its follow-through fields.
     ("/api/v1/requests", "kind"): "zone_entry", ("/api/v1/requests", "status"): "pending",
     "asset_number": "SCAN-0001", "source": "scan.yaml", "from": "1", "to": "1",
+    "units_of_kind": "section",
     # A profile import's base is a real profile, so the injected text reaches past the parser.
     "text": open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                               "policies", "example.yaml"), encoding="utf-8").read(),

@@ -159,6 +159,7 @@ await t.run(async (page, js, mode) => {
   await t.go(page, "/policy?lang=en", `${mode} policy en`, js);
   await t.shot(page, `policy-en-${mode}`, false);
   await t.go(page, "/policy?lang=ja", `${mode} policy ja`, js);
+  t.check(!(await page.$("#pol-set")), `${mode}: the policy set shown to a reader without policy.read`);
   await t.shot(page, `policy-ja-${mode}`, false);
   await t.go(page, "/", `${mode} home kanri`, js);
   await t.shot(page, `home-ja-${mode}`);
@@ -184,6 +185,12 @@ await t.run(async (page, js, mode) => {
     t.check(txt.includes("asset.add"), `${mode}: audit entries do not list asset.add`);
     await t.shot(page, `audit-${lang}-${mode}`);
   }
+  // The auditor reads the policy set (policy.read): this city's one document, the primary,
+  // governing every kind of unit; a security_manager (no policy.read) was shown none above.
+  await t.go(page, "/policy?lang=ja", `${mode} policy set ja`, js);
+  const set = await page.textContent("#pol-set + p + dl");
+  t.check(set && set.includes("主たる文書") && set.includes("指定管理者") && set.includes("課"),
+    `${mode}: the policy set as the auditor reads it: ${set}`);
   // The phone width: the main pages still fit.
   await page.setViewportSize({ width: 390, height: 844 });
   for (const [url, name] of js ? [["/?lang=ja", "home"], [`/assets/${id}`, "asset"], ["/policy", "policy"]] : []) {

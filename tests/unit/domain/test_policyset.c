@@ -184,8 +184,8 @@ static void change(const char *backend)
 
 	/* Without the CISO's approval: refused, nothing written. */
 	dt_snap before = dt_snapshot(s);
-	dt_expect(sk_policyset_change(dt_cli(s), v2, dm, NULL, &err), SK_ERR_CONFLICT,
-	          &err, "CISO's approval");
+	dt_expect(sk_policyset_change(dt_cli(s), v2, dm, NULL, &err), SK_ERR_CONFLICT, &err,
+	          "CISO's approval");
 	/* An approval of an activation of the same version does not count either. */
 	dt_snap after = dt_snapshot(s);
 	dt_assert_same(&before, &after, "refused set change", 0);
@@ -210,16 +210,16 @@ static void change(const char *backend)
 	dt_expect(sk_policyset_change(dt_cli(s), v2, dm | 1u << SK_ORG_SECTION, NULL, &err),
 	          SK_ERR_CONFLICT, &err, "CISO's approval");
 	/* Nor does it activate the version. */
-	dt_expect(sk_policyver_activate(dt_cli(s), v2, NULL, &err), SK_ERR_CONFLICT,
-	          &err, "CISO's approval");
+	dt_expect(sk_policyver_activate(dt_cli(s), v2, NULL, &err), SK_ERR_CONFLICT, &err,
+	          "CISO's approval");
 	int64_t used = 0;
 	dt_ok(sk_policyset_change(dt_cli(s), v2, dm, &used, &err), &err);
 	assert_int_equal(used, rid);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'policy.set'"),
 	                 1);
 	/* Used once. */
-	dt_expect(sk_policyset_change(dt_cli(s), v2, 0, NULL, &err), SK_ERR_CONFLICT,
-	          &err, "CISO's approval");
+	dt_expect(sk_policyset_change(dt_cli(s), v2, 0, NULL, &err), SK_ERR_CONFLICT, &err,
+	          "CISO's approval");
 	dt_expect(sk_policyset_change(dt_cli(s), v2, dm, NULL, &err), SK_ERR_CONFLICT, &err,
 	          "already");
 
