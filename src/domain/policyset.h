@@ -62,7 +62,7 @@ sk_err sk_policyset_show(sk_ctx *c, json_t **out, sk_buf *err);
  * Gives version the unit kinds in kinds (bits as sk_policyset_parse_kinds;
  * 0 takes it out of the set), under an approved policy_activation request
  * naming the same version and kinds that no change has used yet:
- * SK_ERR_FORBIDDEN_BY_POLICY without one (nothing written). SK_ERR_NOT_FOUND
+ * SK_ERR_CONFLICT without one (nothing written). SK_ERR_NOT_FOUND
  * for no such version, SK_ERR_CONFLICT when the set already says so,
  * SK_ERR_INVALID when the set would not fit together (a cross reference
  * that does not resolve, too many documents). Needs policy.import at the
