@@ -110,7 +110,7 @@ static int open_ctx(const char *db, sk_store **s)
 {
 	int rc = sk_cli_open_store(db, s);
 	if (!rc)
-		sk_ctx_init(&cli, *s, NULL, sk_actor_cli());
+		sk_ctx_init(&cli, *s, NULL, sk_cli_actor());
 	return rc;
 }
 
@@ -688,16 +688,16 @@ static int cmd_export(int argc, char **argv)
 int sk_cmd_asset(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"add", cmd_add, U_ADD},
-	    {"show", cmd_show, U_SHOW},
-	    {"list", cmd_list, U_LIST},
-	    {"update", cmd_update, U_UPDATE},
-	    {"dispose", cmd_dispose, U_DISPOSE},
-	    {"remove", cmd_remove, U_REMOVE},
-	    {"history", cmd_history, U_HISTORY},
-	    {"import", cmd_import, U_IMPORT},
-	    {"export", cmd_export, U_EXPORT},
-	    {NULL, NULL, NULL},
+	    {"add", cmd_add, U_ADD, SK_CLI_PERSON},
+	    {"show", cmd_show, U_SHOW, SK_CLI_PERSON},
+	    {"list", cmd_list, U_LIST, SK_CLI_PERSON},
+	    {"update", cmd_update, U_UPDATE, SK_CLI_PERSON},
+	    {"dispose", cmd_dispose, U_DISPOSE, SK_CLI_PERSON},
+	    {"remove", cmd_remove, U_REMOVE, SK_CLI_PERSON},
+	    {"history", cmd_history, U_HISTORY, SK_CLI_PERSON},
+	    {"import", cmd_import, U_IMPORT, SK_CLI_PERSON},
+	    {"export", cmd_export, U_EXPORT, SK_CLI_PERSON},
+	    {NULL, NULL, NULL, SK_CLI_PERSON},
 	};
 	field_usage();
 	return sk_cli_dispatch("asset", verbs, argc - 1, argv + 1);

@@ -648,14 +648,14 @@ static int cmd_export(int argc, char **argv)
 int sk_cmd_audit(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"checkpoint", cmd_checkpoint, U_CHECKPOINT},
-	    {"verify", cmd_verify, U_VERIFY},
-	    {"prove", cmd_prove, U_PROVE},
-	    {"verify-proof", cmd_verify_proof, U_VERIFY_PROOF},
-	    {"show", cmd_show, U_SHOW},
-	    {"tail", cmd_tail, U_TAIL},
-	    {"export", cmd_export, U_EXPORT},
-	    {NULL, NULL, NULL},
+	    {"checkpoint", cmd_checkpoint, U_CHECKPOINT, SK_CLI_INSTALL},
+	    {"verify", cmd_verify, U_VERIFY, SK_CLI_INSTALL},
+	    {"prove", cmd_prove, U_PROVE, SK_CLI_INSTALL},
+	    {"verify-proof", cmd_verify_proof, U_VERIFY_PROOF, SK_CLI_INSTALL},
+	    {"show", cmd_show, U_SHOW, SK_CLI_PERSON},
+	    {"tail", cmd_tail, U_TAIL, SK_CLI_PERSON},
+	    {"export", cmd_export, U_EXPORT, SK_CLI_INSTALL},
+	    {NULL, NULL, NULL, SK_CLI_PERSON},
 	};
 	return sk_cli_dispatch("audit", verbs, argc - 1, argv + 1);
 }

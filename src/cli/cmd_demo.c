@@ -126,6 +126,11 @@ int sk_cmd_demo(int argc, char **argv)
 	} else if (!e) {
 		if (!(e = sk_audit_default_key_path(path, &key, &err)))
 			e = sk_demo_create(sk_cli_ctx(s), profile, key.data, &report, &err);
+		/* As in init: the operator's admin token for the person-level commands. */
+		sk_buf token = SK_BUF_INIT(4096);
+		if (!e)
+			e = sk_cli_token_make(s, path, false, &token, &err);
+		sk_buf_free(&token);
 		created = !e;
 	}
 	sk_store_close(s);

@@ -84,7 +84,7 @@ static int open_ctx(const char *db, sk_store **s)
 {
 	int rc = sk_cli_open_store(db, s);
 	if (!rc)
-		sk_ctx_init(&cli, *s, NULL, sk_actor_cli());
+		sk_ctx_init(&cli, *s, NULL, sk_cli_actor());
 	return rc;
 }
 
@@ -381,15 +381,15 @@ static int incident_attachment(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"report", incident_report, U_REPORT},
-    {"list", incident_list, U_LIST},
-    {"show", incident_show, U_SHOW},
-    {"escalate", incident_escalate, U_ESCALATE},
-    {"respond", incident_respond, U_RESPOND},
-    {"close", incident_close, U_CLOSE},
-    {"attach", incident_attach, U_ATTACH},
-    {"attachment", incident_attachment, U_ATTACHMENT},
-    {NULL, NULL, NULL},
+    {"report", incident_report, U_REPORT, SK_CLI_PERSON},
+    {"list", incident_list, U_LIST, SK_CLI_PERSON},
+    {"show", incident_show, U_SHOW, SK_CLI_PERSON},
+    {"escalate", incident_escalate, U_ESCALATE, SK_CLI_PERSON},
+    {"respond", incident_respond, U_RESPOND, SK_CLI_PERSON},
+    {"close", incident_close, U_CLOSE, SK_CLI_PERSON},
+    {"attach", incident_attach, U_ATTACH, SK_CLI_PERSON},
+    {"attachment", incident_attachment, U_ATTACHMENT, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_incident(int argc, char **argv)

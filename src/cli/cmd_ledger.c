@@ -33,7 +33,7 @@ static bool parse(int argc, char **argv, const char *usage, struct lg_args *a, i
 {
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &a->db),
-	    SK_OPT_STR("as", &a->as),
+	    SK_OPT_FN("as", &a->as, sk_cli_take_as),
 	    SK_OPT_STR("status", &a->f.status),
 	    SK_OPT_STR("unit", &a->f.unit),
 	    SK_OPT_STR("from", &a->f.from),
@@ -205,9 +205,9 @@ static int lg_export(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"list", lg_list, LIST_USAGE},
-    {"export", lg_export, EXPORT_USAGE},
-    {NULL, NULL, NULL},
+    {"list", lg_list, LIST_USAGE, SK_CLI_PERSON},
+    {"export", lg_export, EXPORT_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_ledger(int argc, char **argv)

@@ -162,11 +162,11 @@ static int notify_remind(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"test", notify_test, TEST_USAGE},
-    {"flush", notify_flush, FLUSH_USAGE},
-    {"configure", notify_configure, CONFIGURE_USAGE},
-    {"remind", notify_remind, REMIND_USAGE},
-    {NULL, NULL, NULL},
+    {"test", notify_test, TEST_USAGE, SK_CLI_PERSON},
+    {"flush", notify_flush, FLUSH_USAGE, SK_CLI_INSTALL},
+    {"configure", notify_configure, CONFIGURE_USAGE, SK_CLI_INSTALL},
+    {"remind", notify_remind, REMIND_USAGE, SK_CLI_INSTALL},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 // clang-format on
 

@@ -141,8 +141,8 @@ static int password_check(int argc, char **argv)
 int sk_cmd_password(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"check", password_check, CHECK_USAGE},
-	    {NULL, NULL, NULL},
+	    {"check", password_check, CHECK_USAGE, SK_CLI_PERSON},
+	    {NULL, NULL, NULL, SK_CLI_PERSON},
 	};
 	return sk_cli_dispatch(argv[0], verbs, argc - 1, argv + 1);
 }

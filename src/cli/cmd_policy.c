@@ -360,15 +360,15 @@ static int policy_diff(int argc, char **argv)
 int sk_cmd_policy(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"check", policy_check, CHECK_USAGE},
-	    {"coverage", policy_coverage, COVERAGE_USAGE},
-	    {"export", policy_export, EXPORT_USAGE},
-	    {"list", policy_list, LIST_USAGE},
-	    {"import", policy_import, IMPORT_USAGE},
-	    {"versions", policy_versions, VERSIONS_USAGE},
-	    {"activate", policy_activate, ACTIVATE_USAGE},
-	    {"diff", policy_diff, DIFF_USAGE},
-	    {NULL, NULL, NULL},
+	    {"check", policy_check, CHECK_USAGE, SK_CLI_PERSON},
+	    {"coverage", policy_coverage, COVERAGE_USAGE, SK_CLI_PERSON},
+	    {"export", policy_export, EXPORT_USAGE, SK_CLI_PERSON},
+	    {"list", policy_list, LIST_USAGE, SK_CLI_PERSON},
+	    {"import", policy_import, IMPORT_USAGE, SK_CLI_INSTALL},
+	    {"versions", policy_versions, VERSIONS_USAGE, SK_CLI_PERSON},
+	    {"activate", policy_activate, ACTIVATE_USAGE, SK_CLI_PERSON},
+	    {"diff", policy_diff, DIFF_USAGE, SK_CLI_PERSON},
+	    {NULL, NULL, NULL, SK_CLI_PERSON},
 	};
 	return sk_cli_dispatch(argv[0], verbs, argc - 1, argv + 1);
 }

@@ -36,7 +36,7 @@ static int rc_purge(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_ctx_init(&c, s, NULL, sk_cli_actor());
 	json_t *res = NULL;
 	sk_err e = sk_record_purge(&c, before, dry, &res, &err);
 	sk_ctx_fini(&c);
@@ -73,7 +73,7 @@ static int rc_retention(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_ctx_init(&c, s, NULL, sk_cli_actor());
 	json_t *rules = NULL;
 	sk_err e = sk_retention_rules(&c, &rules, &err);
 	sk_ctx_fini(&c);
@@ -113,9 +113,9 @@ static int rc_retention(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"purge", rc_purge, PURGE_USAGE},
-    {"retention", rc_retention, RETENTION_USAGE},
-    {NULL, NULL, NULL},
+    {"purge", rc_purge, PURGE_USAGE, SK_CLI_INSTALL},
+    {"retention", rc_retention, RETENTION_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_record(int argc, char **argv)

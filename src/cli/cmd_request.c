@@ -37,7 +37,7 @@ static bool parse(int argc, char **argv, const char *usage, int args, struct rq_
 {
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &a->db),
-	    SK_OPT_STR("as", &a->as),
+	    SK_OPT_FN("as", &a->as, sk_cli_take_as),
 	    SK_OPT_STR("kind", &a->kind),
 	    SK_OPT_STR("reason", &a->reason),
 	    SK_OPT_STR("details", &a->details),
@@ -262,14 +262,14 @@ static int rq_complete(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"file", rq_file, FILE_USAGE},
-    {"list", rq_list, LIST_USAGE},
-    {"show", rq_show, SHOW_USAGE},
-    {"approve", rq_approve, DECIDE_USAGE},
-    {"reject", rq_reject, DECIDE_USAGE},
-    {"withdraw", rq_withdraw, DECIDE_USAGE},
-    {"complete", rq_complete, COMPLETE_USAGE},
-    {NULL, NULL, NULL},
+    {"file", rq_file, FILE_USAGE, SK_CLI_PERSON},
+    {"list", rq_list, LIST_USAGE, SK_CLI_PERSON},
+    {"show", rq_show, SHOW_USAGE, SK_CLI_PERSON},
+    {"approve", rq_approve, DECIDE_USAGE, SK_CLI_PERSON},
+    {"reject", rq_reject, DECIDE_USAGE, SK_CLI_PERSON},
+    {"withdraw", rq_withdraw, DECIDE_USAGE, SK_CLI_PERSON},
+    {"complete", rq_complete, COMPLETE_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_request(int argc, char **argv)

@@ -64,7 +64,7 @@ static int role_list(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *grants = NULL;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_ctx_init(&c, s, NULL, sk_cli_actor());
 	sk_err e = sk_role_list(&c, a.login, a.role, a.unit, &grants, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
@@ -109,11 +109,11 @@ static int role_names(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"grant", role_grant, GRANT_USAGE},
-    {"revoke", role_revoke, GRANT_USAGE},
-    {"list", role_list, LIST_USAGE},
-    {"names", role_names, NAMES_USAGE},
-    {NULL, NULL, NULL},
+    {"grant", role_grant, GRANT_USAGE, SK_CLI_PERSON},
+    {"revoke", role_revoke, GRANT_USAGE, SK_CLI_PERSON},
+    {"list", role_list, LIST_USAGE, SK_CLI_PERSON},
+    {"names", role_names, NAMES_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_role(int argc, char **argv)

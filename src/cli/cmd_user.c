@@ -19,7 +19,7 @@
 #define ADD_USAGE                                                                                  \
 	"--db URL --login LOGIN --name NAME --unit UNIT --role ROLE [--role ROLE...] "             \
 	"[--kind staff|contractor|designated_manager] [--expires DATE] [--email ADDR] "            \
-	"[--password-stdin]"
+	"[--unix-user NAME] [--password-stdin]"
 #define LIST_USAGE   "--db URL [--unit UNIT] [--role ROLE] [--json]"
 #define SHOW_USAGE   "--db URL LOGIN [--json]"
 #define STATE_USAGE  "--db URL LOGIN"
@@ -27,7 +27,7 @@
 #define UNUSED_USAGE "--db URL --days N [--json]"
 #define TOTP_USAGE   "--db URL LOGIN"
 #define ZONE_USAGE   "--db URL LOGIN mynumber|lgwan|internet|none"
-#define SET_USAGE    "--db URL LOGIN --email ADDR|none"
+#define SET_USAGE    "--db URL LOGIN [--email ADDR|none] [--unix-user NAME|none]"
 
 /* --role, given once per role. */
 struct roles {
@@ -59,6 +59,7 @@ static int user_add(int argc, char **argv)
 	    SK_OPT_STR("kind", &u.kind),
 	    SK_OPT_STR("expires", &expires),
 	    SK_OPT_STR("email", &u.email),
+	    SK_OPT_STR("unix-user", &u.unix_user),
 	    SK_OPT_FLAG("password-stdin", &from_stdin),
 	    SK_OPT_END,
 	};
@@ -157,7 +158,7 @@ static int user_list(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *users = NULL;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_ctx_init(&c, s, NULL, sk_cli_actor());
 	sk_err e = sk_user_list(&c, unit, role, &users, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
@@ -212,7 +213,7 @@ static int user_show(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *u = NULL;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_ctx_init(&c, s, NULL, sk_cli_actor());
 	sk_err e = sk_user_show(&c, login, &u, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
@@ -322,7 +323,7 @@ static int user_unused(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *list = NULL;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_ctx_init(&c, s, NULL, sk_cli_actor());
 	sk_err e = sk_user_unused(&c, (int)a.days, &list, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
@@ -396,11 +397,12 @@ static int user_zone(int argc, char **argv)
  */
 static int user_set(int argc, char **argv)
 {
-	const char *db = NULL, *login = NULL, *email = NULL;
+	const char *db = NULL, *login = NULL, *email = NULL, *unix_user = NULL;
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &db),
 	    SK_OPT_STR("login", &login),
 	    SK_OPT_STR("email", &email),
+	    SK_OPT_STR("unix-user", &unix_user),
 	    SK_OPT_END,
 	};
 	int rc;
@@ -412,36 +414,56 @@ static int user_set(int argc, char **argv)
 		return rc;
 	if (!login)
 		return sk_cli_usage_error(SET_USAGE, "which account? (give its login)");
-	if (!email)
+	if (!email && !unix_user)
 		return sk_cli_usage_error(SET_USAGE,
 		                          "nothing to set (--email ADDR or --email none)");
-	bool none = strcmp(email, "none") == 0 || !*email;
-	sk_store *s = NULL;
-	if ((rc = sk_cli_open_store(db, &s)))
-		return rc;
+	bool none = email && (strcmp(email, "none") == 0 || !*email);
+	bool unmap = unix_user && (strcmp(unix_user, "none") == 0 || !*unix_user);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_user_set_email(sk_cli_ctx(s), login, none ? NULL : email, &err);
-	if (!e && none)
-		printf("user %s has no mail address (in-app notifications only)\n", login);
-	else if (!e)
-		printf("user %s gets notification mail at %s\n", login, email);
+	sk_err e = SK_OK;
+	/* A malformed name is refused before anything is written. */
+	if (unix_user && !unmap && (e = sk_user_check_unix_user(unix_user, &err))) {
+		rc = sk_cli_fail_buf(e, &err);
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s))) {
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_lang l = sk_lang_from_env();
+	if (unix_user) {
+		e = sk_user_set_unix_user(sk_cli_ctx(s), login, unmap ? NULL : unix_user, &err);
+		if (!e && unmap)
+			printf(sk_msg_format(SK_M_CLI_USER_UNIX_NONE, l), login);
+		else if (!e)
+			printf(sk_msg_format(SK_M_CLI_USER_UNIX_SET, l), unix_user, login);
+	}
+	if (!e && email) {
+		e = sk_user_set_email(sk_cli_ctx(s), login, none ? NULL : email, &err);
+		if (!e && none)
+			printf(sk_msg_format(SK_M_CLI_USER_NO_MAIL, l), login);
+		else if (!e)
+			printf(sk_msg_format(SK_M_CLI_USER_MAIL, l), login, email);
+	}
 	return sk_cli_finish(s, e, &err);
 }
 
 /* One verb a line, as the other nouns' tables (clang-format would pack short ones in columns). */
 // clang-format off
 static const struct sk_cli_verb verbs[] = {
-    {"add", user_add, ADD_USAGE},
-    {"list", user_list, LIST_USAGE},
-    {"show", user_show, SHOW_USAGE},
-    {"disable", user_disable, STATE_USAGE},
-    {"enable", user_enable, STATE_USAGE},
-    {"unlock", user_unlock, UNLOCK_USAGE},
-    {"unused", user_unused, UNUSED_USAGE},
-    {"totp-enroll", user_totp_enroll, TOTP_USAGE},
-    {"zone", user_zone, ZONE_USAGE},
-    {"set", user_set, SET_USAGE},
-    {NULL, NULL, NULL},
+    {"add", user_add, ADD_USAGE, SK_CLI_PERSON},
+    {"list", user_list, LIST_USAGE, SK_CLI_PERSON},
+    {"show", user_show, SHOW_USAGE, SK_CLI_PERSON},
+    {"disable", user_disable, STATE_USAGE, SK_CLI_PERSON},
+    {"enable", user_enable, STATE_USAGE, SK_CLI_PERSON},
+    {"unlock", user_unlock, UNLOCK_USAGE, SK_CLI_PERSON},
+    {"unused", user_unused, UNUSED_USAGE, SK_CLI_PERSON},
+    {"totp-enroll", user_totp_enroll, TOTP_USAGE, SK_CLI_PERSON},
+    {"zone", user_zone, ZONE_USAGE, SK_CLI_PERSON},
+    {"set", user_set, SET_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 // clang-format on
 

@@ -173,6 +173,7 @@ static const struct {
                                "者だけが取り消せます"},
 #define M(id, en, ja) [SK_M_##id] = {en, ja},
 #include "sk_msg_text.def"
+#include "sk_msg_cli.def"
 #include "sk_msg_ui.def"
 #undef M
 };

@@ -296,4 +296,11 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
      * than add it again; unique in the installation, none for assets entered without one. */
     "ALTER TABLE assets ADD COLUMN asset_number TEXT;"
     "CREATE UNIQUE INDEX assets_number ON assets(asset_number);",
+    /* 10: reserved for the migration of another branch (issue 15); the lead puts it here when
+     * both are merged. A no-op until then, so that 11 keeps its number. */
+    "SELECT 1;",
+    /* 11: the Unix user mapped to an account (issue 15 item 6): the CLI run by that Unix user
+     * acts as the account without --as. At most one account per Unix user. */
+    "ALTER TABLE users ADD COLUMN unix_user TEXT;"
+    "CREATE UNIQUE INDEX users_unix_user ON users(unix_user);",
 };
