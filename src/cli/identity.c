@@ -402,7 +402,7 @@ static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 			char pw[SK_PASSWORD_MAX + 2];
 			e = read_password(a.login, pw, sizeof(pw), err);
 			if (!e && sk_password_verify(a.hash, pw, strlen(pw)) != SK_OK)
-				e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+				e = sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL,
 				                SK_M_CLI_AS_WRONG_PASSWORD, a.login);
 			sodium_memzero(pw, sizeof(pw));
 			if (e)
