@@ -50,6 +50,8 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 	return 2;
 }
 
+const char *sk_cli_msg(sk_msg_id id) { return sk_msg_format(id, sk_lang_from_env()); }
+
 int sk_cli_fail(sk_err e, const char *fmt, ...)
 {
 	va_list ap;
@@ -268,12 +270,12 @@ sk_err sk_cli_read_secret_line(sk_buf *out, sk_buf *err)
 	int c;
 	while ((c = getchar()) != EOF && c != '\n') {
 		if (sk_buf_addc(out, (char)c))
-			return sk_fail(err, SK_ERR_TOO_BIG,
-			               "the line on standard input is too long");
+			return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+			                   SK_M_CLI_LINE_STANDARD_INPUT_TOO);
 	}
 	if (out->len && out->data[out->len - 1] == '\r')
 		out->data[--out->len] = '\0';
 	if (ferror(stdin))
-		return sk_fail(err, SK_ERR_IO, "cannot read standard input");
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_READ_STANDARD_INPUT);
 	return SK_OK;
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "../core/sk_buf.h"
+#include "../core/sk_msg.h"
 #include "../domain/actor.h"
 #include "../store/store.h"
 
@@ -46,6 +47,9 @@ void sk_cli_name_command(const char *word);
  * the noun's usage and returns 2 when the verb is missing or unknown.
  */
 int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc, char **argv);
+
+/* The catalog's format for id in the CLI's language (LANG): what sk_cli_fail and the rest take. */
+const char *sk_cli_msg(sk_msg_id id);
 
 /* Prints "sekisho: <message>" on stderr and returns the exit code for e. */
 int sk_cli_fail(sk_err e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

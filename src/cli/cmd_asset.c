@@ -39,12 +39,13 @@ static const char U_EXPORT[] = "[--db URL] [--format csv|xlsx] [--encoding utf-8
 static int parse_id(const char *usage, int argc, char **argv, int64_t *id)
 {
 	if (optind >= argc)
-		return sk_cli_usage_error(usage, "no asset id given");
+		return sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_ASSET_ID_GIVEN));
 	if (optind + 1 < argc)
-		return sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind + 1]);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_UNEXPECTED_ARG),
+		                          argv[optind + 1]);
 	long long v;
 	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
-		return sk_cli_usage_error(usage, "'%s' is not an asset id", argv[optind]);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_ASSET_ID), argv[optind]);
 	*id = v;
 	return 0;
 }
@@ -166,7 +167,7 @@ static int cmd_update(int argc, char **argv)
 	    (rc = parse_id(U_UPDATE, argc, argv, &id)))
 		return rc;
 	if (!n)
-		return sk_cli_usage_error(U_UPDATE, "nothing to change");
+		return sk_cli_usage_error(U_UPDATE, "%s", sk_cli_msg(SK_M_CLI_NOTHING_CHANGE));
 	sk_store *s = NULL;
 	if ((rc = open_ctx(db, &s)))
 		return rc;
@@ -348,7 +349,8 @@ static sk_err list_row(void *ctx, const sk_asset *a, sk_buf *err)
 		return sk_fail(err, e, "out of memory");
 	if (b->len >= (1u << 16)) {
 		if (fwrite(b->data, 1, b->len, lo->f) != b->len)
-			return sk_fail(err, SK_ERR_IO, "cannot write the listing");
+			return sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
+			                   SK_M_CLI_CANNOT_WRITE_LISTING);
 		sk_buf_reset(b);
 	}
 	return SK_OK;
@@ -385,7 +387,7 @@ static int cmd_list(int argc, char **argv)
 	} else if (json)
 		rc = sk_cli_print_json(lo.arr);
 	else if (fwrite(lo.line.data, 1, lo.line.len, stdout) != lo.line.len || fflush(stdout) != 0)
-		rc = sk_cli_fail(SK_ERR_IO, "cannot write the listing");
+		rc = sk_cli_fail(SK_ERR_IO, "%s", sk_cli_msg(SK_M_CLI_CANNOT_WRITE_LISTING));
 	sk_buf_free(&lo.line);
 	sk_buf_free(&err);
 	close_ctx(s);
@@ -408,8 +410,8 @@ static int cmd_dispose(int argc, char **argv)
 	    (rc = parse_id(U_DISPOSE, argc, argv, &id)))
 		return rc;
 	if (!op || !record)
-		return sk_cli_usage_error(U_DISPOSE, "--operator and --record are required (八王子 "
-		                                     "7(9)イ: 日時、担当者及び処理内容)");
+		return sk_cli_usage_error(U_DISPOSE, "%s",
+		                          sk_cli_msg(SK_M_CLI_OPERATOR_RECORD_REQUIRED));
 	sk_store *s = NULL;
 	if ((rc = open_ctx(db, &s)))
 		return rc;
@@ -436,8 +438,8 @@ static int cmd_remove(int argc, char **argv)
 	    (rc = parse_id(U_REMOVE, argc, argv, &id)))
 		return rc;
 	if (!reason)
-		return sk_cli_usage_error(U_REMOVE, "--reason is required: why the row was entered "
-		                                    "by mistake");
+		return sk_cli_usage_error(U_REMOVE, "%s",
+		                          sk_cli_msg(SK_M_CLI_REASON_REQUIRED_WHY_ROW));
 	sk_store *s = NULL;
 	if ((rc = open_ctx(db, &s)))
 		return rc;
@@ -525,11 +527,12 @@ static int map_file(const char *path, void **map, size_t *len, int *fd_out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return sk_cli_fail(SK_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+		return sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_OPEN), path,
+		                   strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return sk_cli_fail(SK_ERR_INVALID, "%s is not a regular file", path);
+		return sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_REGULAR_FILE), path);
 	}
 	*len = (size_t)st.st_size;
 	*map = NULL;
@@ -537,7 +540,8 @@ static int map_file(const char *path, void **map, size_t *len, int *fd_out)
 		void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p == MAP_FAILED) {
 			close(fd);
-			return sk_cli_fail(SK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+			return sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_READ), path,
+			                   strerror(errno));
 		}
 		madvise(p, *len, MADV_SEQUENTIAL);
 		*map = p;
@@ -556,7 +560,8 @@ static int cmd_import(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, U_IMPORT, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind + 1 != argc)
-		return sk_cli_usage_error(U_IMPORT, "give exactly one CSV or Excel file");
+		return sk_cli_usage_error(U_IMPORT, "%s",
+		                          sk_cli_msg(SK_M_CLI_GIVE_EXACTLY_CSV_EXCEL));
 	const char *path = argv[optind];
 	void *map = NULL;
 	size_t len = 0;
@@ -637,9 +642,11 @@ static int cmd_export(int argc, char **argv)
 		return st;
 	bool xlsx = strcmp(format, "xlsx") == 0;
 	if (!xlsx && strcmp(format, "csv") != 0)
-		return sk_cli_usage_error(U_EXPORT, "unknown format '%s' (csv or xlsx)", format);
+		return sk_cli_usage_error(U_EXPORT, sk_cli_msg(SK_M_CLI_UNKNOWN_FORMAT_CSV_XLSX),
+		                          format);
 	if (xlsx && !out)
-		return sk_cli_usage_error(U_EXPORT, "an Excel export needs -o FILE");
+		return sk_cli_usage_error(U_EXPORT, "%s",
+		                          sk_cli_msg(SK_M_CLI_EXCEL_EXPORT_NEEDS_O));
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_csv_encoding enc;
 	sk_err e = sk_csv_encoding_parse(encoding, &enc, &err);
@@ -663,17 +670,18 @@ static int cmd_export(int argc, char **argv)
 		if (out && !(e = sk_buf_addf(&tmp, "%s.tmp-%ld", out, (long)getpid()))) {
 			fp = fopen(tmp.data, "wx");
 			if (!fp)
-				e = sk_fail(&err, SK_ERR_IO, "cannot create %s: %s", tmp.data,
-				            strerror(errno));
+				e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_CREATE,
+				                tmp.data, strerror(errno));
 		}
 		if (!e)
 			e = sk_asset_export_csv(&cli, &f, fp, (int)enc, !keys, &err);
 		if (out && fp) {
 			if (fclose(fp) != 0 && !e)
-				e = sk_fail(&err, SK_ERR_IO, "cannot write %s", out);
+				e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_WRITE,
+				                out);
 			if (!e && rename(tmp.data, out) != 0)
-				e = sk_fail(&err, SK_ERR_IO, "cannot write %s: %s", out,
-				            strerror(errno));
+				e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL,
+				                SK_M_CLI_CANNOT_WRITE_2, out, strerror(errno));
 			if (e)
 				unlink(tmp.data);
 		}

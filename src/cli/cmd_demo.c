@@ -79,15 +79,13 @@ int sk_cmd_demo(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st))
 		return st;
 	if (strstr(path, "://") || strncmp(path, "sqlite:", 7) == 0)
-		return sk_cli_usage_error(USAGE,
-		                          "the demo uses an embedded database: give a file path, "
-		                          "not '%s'",
+		return sk_cli_usage_error(USAGE, sk_cli_msg(SK_M_CLI_DEMO_USES_EMBEDDED_DATABASE),
 		                          path);
 
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), key = SK_BUF_INIT(4096);
 	/* An unknown city is refused before anything is created. */
 	if (sk_demo_lookup(profile, &err)) {
-		int prc = sk_cli_usage_error(USAGE, "--profile: %s", err.data);
+		int prc = sk_cli_usage_error(USAGE, sk_cli_msg(SK_M_CLI_PROFILE), err.data);
 		sk_buf_free(&err);
 		sk_buf_free(&key);
 		return prc;
@@ -118,11 +116,9 @@ int sk_cmd_demo(int argc, char **argv)
 		/* Reused only for the city asked for: another one needs another --db. */
 		const char *had = e ? NULL : json_string_value(json_object_get(report, "profile"));
 		if (!e && profile && had && strcmp(had, profile) != 0)
-			e = sk_fail(
-			    &err, SK_ERR_CONFLICT,
-			    "%s holds the %s installation, not %s: give another --db for the "
-			    "%s demo",
-			    path, had, profile, profile);
+			e = sk_fail_msg(&err, SK_ERR_CONFLICT, NULL, NULL,
+			                SK_M_CLI_HOLDS_INSTALLATION_GIVE_ANOTHER, path, had,
+			                profile, profile);
 	} else if (!e) {
 		if (!(e = sk_audit_default_key_path(path, &key, &err)))
 			e = sk_demo_create(sk_cli_ctx(s), profile, key.data, &report, &err);

@@ -55,7 +55,7 @@ int sk_cmd_init(int argc, char **argv)
 		return st;
 	}
 	if (!o.profile || !o.admin_login)
-		return sk_cli_usage_error(USAGE, "--profile and --admin are required");
+		return sk_cli_usage_error(USAGE, "%s", sk_cli_msg(SK_M_CLI_PROFILE_ADMIN_REQUIRED));
 	const char *url = sk_cli_db_url(db);
 
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), key = SK_BUF_INIT(4096);

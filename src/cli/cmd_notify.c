@@ -46,7 +46,8 @@ static int notify_test(int argc, char **argv)
 	if ((rc = sk_cli_no_args(argc, argv, TEST_USAGE)))
 		return rc;
 	if (!login)
-		return sk_cli_usage_error(TEST_USAGE, "to whom? (give the account's login)");
+		return sk_cli_usage_error(TEST_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_WHOM_GIVE_ACCOUNT_LOGIN));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
@@ -76,7 +77,8 @@ static int notify_flush(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, FLUSH_USAGE, opts, 0, &rc))
 		return rc;
 	if (!smtp.url || !smtp.from)
-		return sk_cli_usage_error(FLUSH_USAGE, "--smtp and --mail-from are required");
+		return sk_cli_usage_error(FLUSH_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_SMTP_MAIL_REQUIRED));
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_smtp_config_check(&smtp, &err);
 	if (e) {
@@ -101,10 +103,9 @@ static int notify_flush(int argc, char **argv)
 		       st.failed);
 		fflush(stdout);
 		if (st.failed)
-			e = sk_fail(
-			    &err, SK_ERR_TEMPFAIL,
-			    "%zu mail%s could not be sent and wait in the queue for a retry",
-			    st.failed, st.failed == 1 ? "" : "s");
+			e = sk_fail_msg(&err, SK_ERR_TEMPFAIL, NULL, NULL,
+			                SK_M_CLI_MAIL_COULD_SENT_WAIT, st.failed,
+			                st.failed == 1 ? "" : "s");
 	}
 	return sk_cli_finish(s, e, &err);
 }
@@ -121,7 +122,8 @@ static int notify_configure(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, CONFIGURE_USAGE, opts, 0, &rc))
 		return rc;
 	if (!base)
-		return sk_cli_usage_error(CONFIGURE_USAGE, "--base-url is required");
+		return sk_cli_usage_error(CONFIGURE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_BASE_URL_REQUIRED));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;

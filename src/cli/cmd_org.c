@@ -23,7 +23,8 @@ static int org_add(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, ADD_USAGE, opts, 0, &st))
 		return st;
 	if (!code || !name || !kind)
-		return sk_cli_usage_error(ADD_USAGE, "--code, --name and --kind are required");
+		return sk_cli_usage_error(ADD_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_CODE_NAME_KIND_REQUIRED));
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (rc)
@@ -101,7 +102,8 @@ static int org_move(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, MOVE_USAGE, opts, 0, &st))
 		return st;
 	if (!unit || !parent)
-		return sk_cli_usage_error(MOVE_USAGE, "--unit and --parent are required");
+		return sk_cli_usage_error(MOVE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_UNIT_PARENT_REQUIRED));
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (rc)

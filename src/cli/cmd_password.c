@@ -100,11 +100,11 @@ static int password_check(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, CHECK_USAGE, opts, 0, &st))
 		return st;
 	if (!profile)
-		return sk_cli_usage_error(CHECK_USAGE, "--profile is required");
+		return sk_cli_usage_error(CHECK_USAGE, "%s", sk_cli_msg(SK_M_CLI_PROFILE_REQUIRED));
 	sk_account_kind k;
 	if (sk_account_kind_parse(kind, &k) != SK_OK)
-		return sk_cli_fail(SK_ERR_INVALID,
-		                   "unknown account kind '%s' (normal, privileged, social)", kind);
+		return sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_UNKNOWN_ACCOUNT_KIND_NORMAL),
+		                   kind);
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(profile, &p);
 	if (ex)

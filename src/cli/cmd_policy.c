@@ -103,12 +103,13 @@ static int policy_coverage(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, COVERAGE_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (profile ? optind != argc : optind != argc - 1)
-		return sk_cli_usage_error(COVERAGE_USAGE,
-		                          "policy coverage takes exactly one profile");
+		return sk_cli_usage_error(COVERAGE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_COVERAGE_TAKES_EXACTLY));
 	if (!profile)
 		profile = argv[optind];
 	if (json && silent)
-		return sk_cli_usage_error(COVERAGE_USAGE, "--silent is a text list: drop --json");
+		return sk_cli_usage_error(COVERAGE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_SILENT_TEXT_LIST_DROP));
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(profile, &p);
 	if (ex)
@@ -120,7 +121,9 @@ static int policy_coverage(int argc, char **argv)
 		fputs(out.data, stdout);
 	sk_buf_free(&out);
 	sk_policy_free(p);
-	return rc == SK_OK ? 0 : sk_cli_fail(rc, "cannot write the coverage report");
+	return rc == SK_OK
+	           ? 0
+	           : sk_cli_fail(rc, "%s", sk_cli_msg(SK_M_CLI_CANNOT_WRITE_COVERAGE_REPORT));
 }
 
 static int policy_export(int argc, char **argv)
@@ -131,9 +134,11 @@ static int policy_export(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, EXPORT_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (!oscal)
-		return sk_cli_usage_error(EXPORT_USAGE, "choose a format: --oscal");
+		return sk_cli_usage_error(EXPORT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_CHOOSE_FORMAT_OSCAL));
 	if (optind != argc - 1)
-		return sk_cli_usage_error(EXPORT_USAGE, "policy export takes exactly one profile");
+		return sk_cli_usage_error(EXPORT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_EXPORT_TAKES_EXACTLY));
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(argv[optind], &p);
 	if (ex)
@@ -144,7 +149,7 @@ static int policy_export(int argc, char **argv)
 		fputs(out.data, stdout);
 	sk_buf_free(&out);
 	sk_policy_free(p);
-	return rc == SK_OK ? 0 : sk_cli_fail(rc, "cannot export the profile");
+	return rc == SK_OK ? 0 : sk_cli_fail(rc, "%s", sk_cli_msg(SK_M_CLI_CANNOT_EXPORT_PROFILE));
 }
 
 /* "standards; 成田市; (date not stated); binds …": one line saying what the document is. */
@@ -213,7 +218,7 @@ static int64_t version_arg(const char *s, const char *usage)
 {
 	long long v = 0;
 	if (!sk_cli_parse_int(s, 1, INT64_MAX, &v)) {
-		sk_cli_usage_error(usage, "'%s' is not a policy version number", s);
+		sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_POLICY_VERSION_NUMBER), s);
 		return 0;
 	}
 	return (int64_t)v;
@@ -227,8 +232,8 @@ static int policy_import(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, IMPORT_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind != argc - 1)
-		return sk_cli_usage_error(IMPORT_USAGE,
-		                          "policy import takes exactly one profile file");
+		return sk_cli_usage_error(IMPORT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_IMPORT_TAKES_EXACTLY));
 	const char *file = argv[optind];
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), text = SK_BUF_INIT(SK_POLICYVER_TEXT_MAX + 1);
 	/* The file is read and checked before the database is opened: bad input touches nothing. */
@@ -316,7 +321,8 @@ static int policy_activate(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, ACTIVATE_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind != argc - 1)
-		return sk_cli_usage_error(ACTIVATE_USAGE, "policy activate takes one VERSION");
+		return sk_cli_usage_error(ACTIVATE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_ACTIVATE_TAKES_VERSION));
 	int64_t v = version_arg(argv[optind], ACTIVATE_USAGE);
 	if (!v)
 		return 2;
@@ -341,7 +347,8 @@ static int policy_diff(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, DIFF_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind != argc - 2)
-		return sk_cli_usage_error(DIFF_USAGE, "policy diff takes two versions");
+		return sk_cli_usage_error(DIFF_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_DIFF_TAKES_TWO));
 	int64_t a = version_arg(argv[optind], DIFF_USAGE), b = 0;
 	if (!a || !(b = version_arg(argv[optind + 1], DIFF_USAGE)))
 		return 2;

@@ -30,7 +30,7 @@ static int rc_purge(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, PURGE_USAGE, opts, 0, &rc))
 		return rc;
 	if (!before)
-		return sk_cli_usage_error(PURGE_USAGE, "--before is required");
+		return sk_cli_usage_error(PURGE_USAGE, "%s", sk_cli_msg(SK_M_CLI_BEFORE_REQUIRED));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;

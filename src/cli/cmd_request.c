@@ -103,8 +103,8 @@ static int rq_file(int argc, char **argv)
 	if (!parse(argc, argv, FILE_USAGE, 0, &a, &rc))
 		return rc;
 	if (!a.as || !a.kind || !a.reason || !a.details)
-		return sk_cli_usage_error(FILE_USAGE,
-		                          "--as, --kind, --reason and --details are required");
+		return sk_cli_usage_error(FILE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_KIND_REASON_DETAILS_REQUIRED));
 	json_t *details = NULL, *sg = NULL;
 	if ((rc = json_arg("details", a.details, &details)))
 		return rc;
@@ -191,7 +191,7 @@ static int id_arg(int argc, char **argv, const char *usage, int64_t *id)
 {
 	long long v;
 	if (optind != argc - 1 || !sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
-		return sk_cli_usage_error(usage, "one request ID is required");
+		return sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_REQUEST_ID_REQUIRED));
 	*id = v;
 	return 0;
 }
@@ -208,7 +208,7 @@ static int act(int argc, char **argv, const char *usage, rq_do what)
 	if ((rc = id_arg(argc, argv, usage, &id)))
 		return rc;
 	if (what != DO_SHOW && !a.as)
-		return sk_cli_usage_error(usage, "--as is required");
+		return sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_AS_REQUIRED));
 	json_t *fields = NULL;
 	if (what == DO_COMPLETE && (rc = json_arg("fields", a.fields ? a.fields : "{}", &fields)))
 		return rc;

@@ -38,7 +38,8 @@ static int change(int argc, char **argv, bool grant)
 	if (!parse(argc, argv, GRANT_USAGE, false, &a, &rc))
 		return rc;
 	if (!a.login || !a.role || !a.unit)
-		return sk_cli_usage_error(GRANT_USAGE, "--login, --role and --unit are required");
+		return sk_cli_usage_error(GRANT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_LOGIN_ROLE_UNIT_REQUIRED));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;

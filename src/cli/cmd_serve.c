@@ -90,7 +90,8 @@ static int add_range(void *ctx, const char *value, const char *usage)
 {
 	struct ranges *r = ctx;
 	if (r->n == MAX_RANGES)
-		return sk_cli_usage_error(usage, "at most %d --%s ranges", MAX_RANGES, r->option);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_MOST_RANGES), MAX_RANGES,
+		                          r->option);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_http_cidr_parse(value, &r->v[r->n], &err);
 	int rc = e ? sk_cli_usage_error(usage, "--%s: %s", r->option, err.data) : 0;

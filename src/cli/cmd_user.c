@@ -39,7 +39,8 @@ static int add_role(void *out, const char *value, const char *usage)
 {
 	struct roles *r = out;
 	if (r->n == SK_USER_ROLES_MAX)
-		return sk_cli_usage_error(usage, "more than %d roles given", SK_USER_ROLES_MAX);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_MORE_ROLES_GIVEN),
+		                          SK_USER_ROLES_MAX);
 	r->names[r->n++] = value;
 	return 0;
 }
@@ -68,8 +69,8 @@ static int user_add(int argc, char **argv)
 		return st;
 	u.nroles = roles.n;
 	if (!u.login || !u.name || !u.unit || !u.nroles)
-		return sk_cli_usage_error(ADD_USAGE,
-		                          "--login, --name, --unit and --role are required");
+		return sk_cli_usage_error(ADD_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_LOGIN_NAME_UNIT_ROLE));
 	u.roles = roles.names;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e;
@@ -81,8 +82,8 @@ static int user_add(int argc, char **argv)
 	sk_buf pw = SK_BUF_INIT(SK_PASSWORD_MAX + 1);
 	if (from_stdin) {
 		if ((e = sk_cli_read_secret_line(&pw, &err)) ||
-		    (pw.len == 0 &&
-		     (e = sk_fail(&err, SK_ERR_INVALID, "no password on standard input")))) {
+		    (pw.len == 0 && (e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
+		                                     SK_M_CLI_PASSWORD_STANDARD_INPUT)))) {
 			sodium_memzero(pw.data, pw.len);
 			sk_buf_free(&pw);
 			int rc = sk_cli_fail_buf(e, &err);
@@ -195,7 +196,8 @@ static bool one_user(int argc, char **argv, const char *usage, bool allow_json, 
 	if ((*st = sk_cli_no_args(argc, argv, usage)))
 		return false;
 	if (!*login) {
-		*st = sk_cli_usage_error(usage, "which account? (give its login)");
+		*st =
+		    sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN));
 		return false;
 	}
 	return true;
@@ -288,9 +290,11 @@ static bool parse(int argc, char **argv, const char *usage, bool days_json, int 
 	if ((*st = sk_cli_no_args(argc, argv, usage)))
 		return false;
 	if (want > 0 && a->npos == 0)
-		*st = sk_cli_usage_error(usage, "which account? (give its login)");
+		*st =
+		    sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN));
 	else if (a->npos < want)
-		*st = sk_cli_usage_error(usage, "missing argument after '%s'", a->pos[a->npos - 1]);
+		*st = sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_MISSING_ARGUMENT_AFTER),
+		                         a->pos[a->npos - 1]);
 	return *st == 0;
 }
 
@@ -317,7 +321,7 @@ static int user_unused(int argc, char **argv)
 	if (!parse(argc, argv, UNUSED_USAGE, true, 0, &a, &rc))
 		return rc;
 	if (!a.days)
-		return sk_cli_usage_error(UNUSED_USAGE, "--days is required");
+		return sk_cli_usage_error(UNUSED_USAGE, "%s", sk_cli_msg(SK_M_CLI_DAYS_REQUIRED));
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -380,8 +384,8 @@ static int user_zone(int argc, char **argv)
 		return rc;
 	const char *zone = a.pos[1] ? a.pos[1] : "";
 	if (strcmp(zone, "none") != 0 && sk_zone_parse(zone, &z) != SK_OK)
-		return sk_cli_usage_error(
-		    ZONE_USAGE, "unknown zone '%s' (mynumber, lgwan, internet or none)", zone);
+		return sk_cli_usage_error(ZONE_USAGE,
+		                          sk_cli_msg(SK_M_CLI_UNKNOWN_ZONE_MYNUMBER_LGWAN), zone);
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -413,10 +417,11 @@ static int user_set(int argc, char **argv)
 	if ((rc = sk_cli_no_args(argc, argv, SET_USAGE)))
 		return rc;
 	if (!login)
-		return sk_cli_usage_error(SET_USAGE, "which account? (give its login)");
+		return sk_cli_usage_error(SET_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN));
 	if (!email && !unix_user)
-		return sk_cli_usage_error(SET_USAGE,
-		                          "nothing to set (--email ADDR or --email none)");
+		return sk_cli_usage_error(SET_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_NOTHING_SET_EMAIL_ADDR));
 	bool none = email && (strcmp(email, "none") == 0 || !*email);
 	bool unmap = unix_user && (strcmp(unix_user, "none") == 0 || !*unix_user);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);

@@ -123,12 +123,14 @@ int sk_cli_global_token(const char *path)
 static sk_err token_path(const char *db_url, bool asked, sk_buf *out, sk_buf *err)
 {
 	if (who.token)
-		return sk_buf_adds(out, who.token) ? sk_fail(err, SK_ERR_TOO_BIG, "path too long")
-		                                   : SK_OK;
+		return sk_buf_adds(out, who.token)
+		           ? sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_CLI_PATH_TOO_LONG_2)
+		           : SK_OK;
 	const char *env = getenv("SEKISHO_ADMIN_TOKEN");
 	if (env && *env)
-		return sk_buf_adds(out, env) ? sk_fail(err, SK_ERR_TOO_BIG, "path too long")
-		                             : SK_OK;
+		return sk_buf_adds(out, env)
+		           ? sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_CLI_PATH_TOO_LONG_2)
+		           : SK_OK;
 	if (!asked)
 		return SK_ERR_NOT_FOUND;
 	sk_err e =

@@ -1255,6 +1255,7 @@ sk_err sk_mail_sanitize(sk_mail_sanitizer *s, const sk_mail_input *in, sk_mail_r
 	json_decref(r.notices);
 	sk_buf_free(&r.body);
 	if (r.e)
-		return sk_fail(err, r.e, "%s while sanitizing the message", sk_err_str(r.e));
+		return sk_fail_msg(err, r.e, NULL, NULL, SK_M_MAIL_WHILE_SANITIZING_MESSAGE,
+		                   sk_err_str(r.e));
 	return SK_OK;
 }
