@@ -346,7 +346,7 @@ static sk_err list_row(void *ctx, const sk_asset *a, sk_buf *err)
 	if (!e)
 		e = put_field(b, a->name, '\n');
 	if (e)
-		return sk_fail(err, e, "out of memory");
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (b->len >= (1u << 16)) {
 		if (fwrite(b->data, 1, b->len, lo->f) != b->len)
 			return sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
@@ -575,7 +575,7 @@ static int cmd_import(int argc, char **argv)
 		const char *base = strrchr(path, '/');
 		sk_err e = SK_ERR_NOMEM;
 		if (!res)
-			rc = sk_cli_fail(e, "out of memory");
+			rc = sk_cli_fail(SK_ERR_NOMEM, "out of memory");
 		else
 			e = sk_asset_import(&cli, map ? map : "", len, base ? base + 1 : path,
 			                    dry ? SK_ASSET_IMPORT_DRY_RUN : 0, res, &err);

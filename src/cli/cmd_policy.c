@@ -40,7 +40,9 @@ int sk_cmd_policy_open(const char *name, sk_policy **p)
 			fprintf(stderr, "sekisho: %s\n", diag.data);
 		} else {
 			fputs(diag.data, stderr);
-			fprintf(stderr, "sekisho: profile '%s' is not valid\n", name);
+			fputs("sekisho: ", stderr);
+			fprintf(stderr, sk_cli_msg(SK_M_CLI_PROFILE_NOT_VALID), name);
+			fputc('\n', stderr);
 		}
 		sk_buf_free(&diag);
 		return 2;
@@ -244,8 +246,7 @@ static int policy_import(int argc, char **argv)
 		e = sk_policy_load_mem(file, text.data ? text.data : "", text.len, &p, &diag);
 		if (e) {
 			fputs(diag.data ? diag.data : "", stderr);
-			sk_buf_reset(&err);
-			sk_buf_addf(&err, "%s is not a valid profile; nothing imported", file);
+			sk_fail_msg(&err, e, NULL, NULL, SK_M_CLI_PROFILE_NOT_IMPORTED, file);
 		}
 		sk_buf_free(&diag);
 		sk_policy_free(p);

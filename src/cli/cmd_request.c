@@ -72,7 +72,7 @@ static int print_request(json_t *r, bool json)
 /* The usage of `request file`, with every kind's fields from the schema. */
 static void file_help(void)
 {
-	fprintf(stderr, "kinds and their details (* required):\n");
+	fprintf(stderr, "%s\n", sk_cli_msg(SK_M_CLI_REQUEST_KINDS));
 	for (size_t k = 0; sk_request_kinds[k]; k++) {
 		const sk_schema *sc = sk_schema_request_details(sk_request_kinds[k]);
 		fprintf(stderr, "  %-20s", sc->name);

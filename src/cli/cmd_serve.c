@@ -54,7 +54,8 @@ static void on_ready(void *ctx, const char *address)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	/* Started here, not before: a bad address or database is reported as such first. */
 	if (rd && sk_maint_start(rd->db_url, rd->remind_days, 60, &err) != SK_OK)
-		fprintf(stderr, "sekisho: housekeeping not started: %s\n", err.data);
+		sk_cli_fail(SK_ERR_INTERNAL, sk_cli_msg(SK_M_CLI_HOUSEKEEPING_NOT_STARTED),
+		            sk_msg_of(&err, SK_ERR_INTERNAL, sk_lang_from_env()));
 	sk_buf_free(&err);
 	printf("listening on http://%s\n", address);
 	fflush(stdout);

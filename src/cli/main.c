@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_CTYPE, "C.UTF-8");
 	if (sodium_init() < 0) {
-		fprintf(stderr, "sekisho: cannot initialise libsodium\n");
+		fprintf(stderr, "sekisho: %s\n", sk_cli_msg(SK_M_CLI_NO_SODIUM));
 		return 70;
 	}
 	int rc = sk_cli_global_options(&argc, &argv);

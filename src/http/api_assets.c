@@ -160,7 +160,7 @@ void sk_api_asset_list(sk_http_rctx *r)
 	sk_buf a = SK_BUF_INIT(SK_BUF_DEFAULT_MAX), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_buf_addc(&a, '[');
 	if (e)
-		sk_fail(&err, e, "out of memory");
+		sk_fail(&err, SK_ERR_NOMEM, "out of memory");
 	else {
 		sk_ctx c;
 		sk_http_ctx(r, &c);
