@@ -30,7 +30,6 @@ import sys
 INTERNAL = {"SK_ERR_NOMEM", "SK_ERR_STORE", "SK_ERR_INTERNAL"}
 CALL = re.compile(r"(?<![\w.>])(sk_fail|sk_cli_fail|sk_cli_usage_error|fprintf|fputs|sk_buf_addf)\s*\(")
 CONV = re.compile(r"%[-+ #0-9.*]*(?:hh|h|ll|l|z|j|t)?[a-zA-Z]|%%")
-LIT = re.compile(r'^\s*(?:"(?:[^"\\]|\\.)*"\s*)+$', re.S)
 STR = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
@@ -62,10 +61,18 @@ def call_args(src, i):
 
 
 def words(arg):
-    """The English words of a literal argument, or None when arg is not a literal."""
-    if not LIT.match(arg):
+    """The English words of the literals arg is made of (a choice "c ? "a" : "b"" counts too;
+    a literal inside a call's parentheses does not: that call makes the message)."""
+    flat, depth = [], 0
+    for part in re.split(r'("(?:[^"\\]|\\.)*")', arg):
+        if part.startswith('"'):
+            if depth == 0:
+                flat.append(part)
+            continue
+        depth += part.count("(") - part.count(")")
+    if not flat:
         return None
-    text = "".join(STR.findall(arg))
+    text = "".join(STR.findall(" ".join(flat)))
     text = CONV.sub(" ", text)
     text = re.sub(r"\\[ntr\\\"]", " ", text)
     text = re.sub(r"\bsekisho\b", " ", text)

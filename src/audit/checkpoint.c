@@ -120,8 +120,8 @@ static sk_err write_new(const char *path, mode_t mode, const char *data, size_t 
 sk_err sk_audit_key_create(const char *path, const char *name, sk_buf *vkey_out, sk_buf *err)
 {
 	if (!sk_audit_name_ok(name))
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
-		                   SK_M_AUDITAUDIT_LOG_ORIGIN_USABLE, name);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_LOG_ORIGIN_USABLE,
+		                   name);
 	sk_audit_signer s;
 	sk_buf priv = SK_BUF_INIT(KEY_FILE_MAX), pub = SK_BUF_INIT(KEY_FILE_MAX);
 	sk_buf pubpath = SK_BUF_INIT(4096);
@@ -280,8 +280,8 @@ sk_err sk_audit_key_load(const char *path, sk_audit_signer *out, sk_buf *err)
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
-		                   SK_M_AUDITAUDIT_KEY_FILE_REGULAR, path);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_KEY_FILE_REGULAR,
+		                   path);
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
 		close(fd);
@@ -301,8 +301,7 @@ sk_err sk_audit_key_load(const char *path, sk_audit_signer *out, sk_buf *err)
 	size_t b64len = 0;
 	unsigned char seed[33] = {0};
 	if ((size_t)n <= plen || memcmp(text, PRIVATE_PREFIX, plen) != 0)
-		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDITAUDIT_SIGNING_KEY_FILE,
-		                path);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_SIGNING_KEY_FILE, path);
 	if (!e)
 		e = split_key(text + plen, (size_t)n - plen, "the audit signing key", out->v.name,
 		              &out->v.hash, &b64, &b64len, err);
@@ -461,9 +460,8 @@ sk_err sk_audit_checkpoint_open(const char *note, size_t len, const sk_audit_ver
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
 		                   SK_M_AUDIT_NOTE_CARRIES_SIGNATURE);
 	if (!signed_by_v)
-		return sk_fail(err, SK_ERR_CORRUPT,
-		               "the checkpoint is not signed by the audit key %s+%08" PRIx32,
-		               v->name, v->hash);
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_NOT_SIGNED, v->name, (unsigned)v->hash);
 	if (strcmp(out->origin, v->name) != 0)
 		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
 		                   SK_M_AUDIT_CHECKPOINT_ORIGIN_LOG, out->origin, v->name);

@@ -439,8 +439,8 @@ static sk_err read_row(void *ctx, const sk_row *row, sk_buf *err)
 	size_t start = b->bytes.len;
 	if (sk_buf_addc(&b->bytes, 0x00) != SK_OK ||
 	    sk_audit_entry_bytes_n(w->seq, f, n, &b->bytes) != SK_OK)
-		return sk_fail(err, SK_ERR_TOO_BIG, "entry %" PRId64 " is too large to check",
-		               w->seq);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_AUDIT_ENTRY_TOO_LARGE,
+		                   (long long)w->seq);
 	w->off = start + 1;
 	w->len = b->bytes.len - w->off;
 	if (!clean)
@@ -837,9 +837,8 @@ static sk_err export_entry(void *ctx, const sk_row *row, sk_buf *err)
 		json_object_set_new(j, keys[i], json_string(sk_audit_hash_col(row, i, hex)));
 	if (json_object_size(j) != 10) {
 		json_decref(j);
-		return sk_fail(err, SK_ERR_INVALID,
-		               "entry %" PRId64 " cannot be exported (a field is not valid UTF-8)",
-		               sk_row_int(row, 0));
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_ENTRY_NOT_EXPORTED,
+		                   (long long)sk_row_int(row, 0));
 	}
 	return put_line(ctx, j, err);
 }
@@ -1176,7 +1175,7 @@ sk_err sk_audit_prove_entry(sk_store *s, int64_t seq, json_t **out, sk_buf *err)
 		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_CLI_AUDIT_LOG_INTACT,
 		                r.why.data);
 	if (!e && (seq < 1 || seq > r.size))
-		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_AUDITAUDIT_ENTRY,
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_AUDIT_ENTRY,
 		                (long long)seq);
 	if (!e) {
 		sk_val p[] = {SK_VINT(seq), SK_VINT(r.size)};
@@ -1213,7 +1212,7 @@ sk_err sk_audit_checkpoint_create(sk_store *s, const sk_audit_signer *signer, sk
 	sk_audit_verify_result_init(&r);
 	sk_err e = sk_audit_verify_store(s, &o, &r, err);
 	if (!e && !r.intact)
-		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUDITAUDIT_LOG_INTACT_SIGNING,
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUDIT_LOG_INTACT_SIGNING,
 		                r.why.data);
 	if (!e && r.origin[0] && strcmp(r.origin, signer->v.name) != 0)
 		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_KEY_ORIGIN_LOG,

@@ -52,6 +52,11 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 
 const char *sk_cli_msg(sk_msg_id id) { return sk_msg_format(id, sk_lang_from_env()); }
 
+const char *sk_cli_err(const sk_buf *err, sk_err e)
+{
+	return sk_msg_of(err, e, sk_lang_from_env());
+}
+
 int sk_cli_fail(sk_err e, const char *fmt, ...)
 {
 	va_list ap;

@@ -51,6 +51,9 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 /* The catalog's format for id in the CLI's language (LANG): what sk_cli_fail and the rest take. */
 const char *sk_cli_msg(sk_msg_id id);
 
+/* The message err holds in the CLI's language (e's general sentence when err is empty). */
+const char *sk_cli_err(const sk_buf *err, sk_err e);
+
 /* Prints "sekisho: <message>" on stderr and returns the exit code for e. */
 int sk_cli_fail(sk_err e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, with the message an sk_buf collected (or sk_err_str(e) if it is empty). */

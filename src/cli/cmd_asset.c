@@ -651,7 +651,7 @@ static int cmd_export(int argc, char **argv)
 	sk_csv_encoding enc;
 	sk_err e = sk_csv_encoding_parse(encoding, &enc, &err);
 	if (e) {
-		int r = sk_cli_usage_error(U_EXPORT, "%s", err.data);
+		int r = sk_cli_usage_error(U_EXPORT, "%s", sk_cli_err(&err, SK_ERR_INVALID));
 		sk_buf_free(&err);
 		return r;
 	}

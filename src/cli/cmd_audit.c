@@ -103,7 +103,8 @@ static int cmd_checkpoint(int argc, char **argv)
 	if (outpath && fclose(f) != 0 && !rc)
 		rc = sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_WRITE), outpath);
 	if (!rc && outpath)
-		fprintf(stderr, "checkpoint of size %" PRIu64 " written to %s\n", size, outpath);
+		fprintf(stderr, sk_cli_msg(SK_M_CLI_CHECKPOINT_WRITTEN), (unsigned long long)size,
+		        outpath);
 wipe:
 	sk_audit_signer_wipe(&signer);
 out:
@@ -162,7 +163,7 @@ static int report(const sk_audit_verify_result *r, bool json)
 		return rc ? rc : r->intact ? 0 : 1;
 	}
 	if (!r->intact) {
-		printf("audit log NOT intact: %s\n", r->why.data);
+		printf(sk_cli_msg(SK_M_CLI_AUDIT_NOT_INTACT), sk_cli_err(&r->why, SK_ERR_CORRUPT));
 		return 1;
 	}
 	char b64[64];
@@ -289,7 +290,8 @@ static int cmd_prove(int argc, char **argv)
 		goto out;
 	}
 	if (!r.intact) {
-		rc = sk_cli_fail(SK_ERR_CORRUPT, sk_cli_msg(SK_M_CLI_AUDIT_LOG_INTACT), r.why.data);
+		rc = sk_cli_fail(SK_ERR_CORRUPT, sk_cli_msg(SK_M_CLI_AUDIT_LOG_INTACT),
+		                 sk_cli_err(&r.why, SK_ERR_CORRUPT));
 		goto out;
 	}
 	json_t *j = NULL;
@@ -297,11 +299,8 @@ static int cmd_prove(int argc, char **argv)
 		if (size < 0)
 			size = r.size;
 		if (size > r.size || index >= size) {
-			rc = sk_cli_fail(
-			    SK_ERR_INVALID,
-			    "index %lld is outside a tree of size %lld (the log has %" PRId64
-			    " entries)",
-			    index, size, r.size);
+			rc = sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_INDEX_OUTSIDE), index,
+			                 size, (long long)r.size);
 			goto out;
 		}
 		/* The one shape of an inclusion proof, shared with the web UI's entry page. */
@@ -311,9 +310,8 @@ static int cmd_prove(int argc, char **argv)
 		}
 	} else {
 		if (new_ > r.size) {
-			rc = sk_cli_fail(SK_ERR_INVALID,
-			                 "size %lld is larger than the log (%" PRId64 ")", new_,
-			                 r.size);
+			rc = sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_SIZE_LARGER_THAN_LOG),
+			                 new_, (long long)r.size);
 			goto out;
 		}
 		sk_hash proof[SK_MERKLE_MAX_PROOF], root, root1;
@@ -473,7 +471,7 @@ static int cmd_verify_proof(int argc, char **argv)
 			sk_audit_checkpoint cp;
 			e = sk_audit_checkpoint_open(notes.text[i], notes.len[i], &v, &cp, &err);
 			if (e == SK_ERR_INVALID) {
-				rc = sk_cli_fail(e, "%s: %s", notes.label[i], err.data);
+				rc = sk_cli_fail(e, "%s: %s", notes.label[i], sk_cli_err(&err, e));
 				goto out;
 			}
 			bool match = (cp.size == b && r1n == SK_HASH_LEN && incl &&
@@ -483,14 +481,13 @@ static int cmd_verify_proof(int argc, char **argv)
 			             (!incl && cp.size == b && r2n == SK_HASH_LEN &&
 			              memcmp(cp.root, r2, SK_HASH_LEN) == 0);
 			if (!e && !match)
-				e = sk_fail(&err, SK_ERR_CORRUPT,
-				            "checkpoint %s (size %" PRIu64
-				            ") matches no root of the proof",
-				            notes.label[i], cp.size);
+				e = sk_fail_msg(&err, SK_ERR_CORRUPT, NULL, NULL,
+				                SK_M_CLI_CHECKPOINT_MATCHES_NO_ROOT, notes.label[i],
+				                (unsigned long long)cp.size);
 		}
 	}
 	if (e == SK_ERR_CORRUPT || e == SK_ERR_INVALID) {
-		printf("proof does NOT verify: %s\n", err.data);
+		printf(sk_cli_msg(SK_M_CLI_PROOF_NOT_VERIFIED), sk_cli_err(&err, e));
 		rc = 1;
 	} else if (e) {
 		rc = sk_cli_fail_buf(e, &err);

@@ -85,7 +85,8 @@ int sk_cmd_demo(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), key = SK_BUF_INIT(4096);
 	/* An unknown city is refused before anything is created. */
 	if (sk_demo_lookup(profile, &err)) {
-		int prc = sk_cli_usage_error(USAGE, sk_cli_msg(SK_M_CLI_PROFILE), err.data);
+		int prc = sk_cli_usage_error(USAGE, sk_cli_msg(SK_M_CLI_PROFILE),
+		                             sk_cli_err(&err, SK_ERR_INVALID));
 		sk_buf_free(&err);
 		sk_buf_free(&key);
 		return prc;

@@ -69,8 +69,9 @@ static int parse_id(const char *usage, int argc, char **argv, int extra, int64_t
 	if (optind >= argc)
 		return sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_INCIDENT_ID_GIVEN));
 	if (optind + 1 + extra != argc)
-		return sk_cli_usage_error(usage, extra ? "give the incident id and one file"
-		                                       : "give exactly one incident id");
+		return sk_cli_usage_error(
+		    usage, "%s",
+		    sk_cli_msg(extra ? SK_M_CLI_INCIDENT_ID_AND_FILE : SK_M_CLI_ONE_INCIDENT_ID));
 	long long v;
 	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
 		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_INCIDENT_ID), argv[optind]);

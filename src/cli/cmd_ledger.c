@@ -179,7 +179,7 @@ static int lg_export(int argc, char **argv)
 	sk_csv_encoding enc = SK_CSV_UTF8;
 	if (a.encoding && sk_csv_encoding_parse(a.encoding, &enc, &err)) {
 		rc = sk_cli_usage_error(EXPORT_USAGE, sk_cli_msg(SK_M_CLI_ENCODING),
-		                        err.data ? err.data : "");
+		                        sk_cli_err(&err, SK_ERR_INVALID));
 		sk_buf_free(&err);
 		return rc;
 	}

@@ -82,7 +82,7 @@ static int notify_flush(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_smtp_config_check(&smtp, &err);
 	if (e) {
-		rc = sk_cli_usage_error(FLUSH_USAGE, "%s", err.data);
+		rc = sk_cli_usage_error(FLUSH_USAGE, "%s", sk_cli_err(&err, SK_ERR_INVALID));
 		sk_buf_free(&err);
 		return rc;
 	}

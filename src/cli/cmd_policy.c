@@ -37,7 +37,7 @@ int sk_cmd_policy_open(const char *name, sk_policy **p)
 	sk_err rc = sk_policy_open(name, p, &diag);
 	if (rc != SK_OK) {
 		if (rc == SK_ERR_NOT_FOUND) {
-			fprintf(stderr, "sekisho: %s\n", diag.data);
+			fprintf(stderr, "sekisho: %s\n", sk_cli_err(&diag, rc));
 		} else {
 			fputs(diag.data, stderr);
 			fputs("sekisho: ", stderr);

@@ -88,7 +88,7 @@ static int json_arg(const char *opt, const char *text, json_t **out)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_json_parse(text, strlen(text), 1u << 20, out, &err);
 	int rc =
-	    e ? sk_cli_fail(SK_ERR_INVALID, "--%s: %s", opt, err.data ? err.data : "bad JSON") : 0;
+	    e ? sk_cli_fail(SK_ERR_INVALID, "--%s: %s", opt, sk_cli_err(&err, SK_ERR_INVALID)) : 0;
 	sk_buf_free(&err);
 	return rc;
 }

@@ -95,7 +95,7 @@ static int add_range(void *ctx, const char *value, const char *usage)
 		                          r->option);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_http_cidr_parse(value, &r->v[r->n], &err);
-	int rc = e ? sk_cli_usage_error(usage, "--%s: %s", r->option, err.data) : 0;
+	int rc = e ? sk_cli_usage_error(usage, "--%s: %s", r->option, sk_cli_err(&err, e)) : 0;
 	sk_buf_free(&err);
 	if (!rc)
 		r->n++;
@@ -154,8 +154,9 @@ int sk_cmd_serve(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	if ((smtp.url || smtp.from) &&
 	    (!smtp.url || !smtp.from || sk_smtp_config_check(&smtp, &err))) {
-		int rc = sk_cli_usage_error(
-		    USAGE, "%s", err.len ? err.data : "--smtp and --mail-from go together");
+		int rc = sk_cli_usage_error(USAGE, "%s",
+		                            err.len ? sk_cli_err(&err, SK_ERR_INVALID)
+		                                    : sk_cli_msg(SK_M_CLI_SMTP_TOGETHER));
 		sk_buf_free(&err);
 		return rc;
 	}

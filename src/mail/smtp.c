@@ -116,8 +116,7 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
 		return e;
 	if (!sk_utf8_valid(subject, strlen(subject), NULL) ||
 	    !sk_utf8_valid(body, strlen(body), NULL))
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
-		                   SK_M_MAILMAIL_SUBJECT_BODY_VALID);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_MAIL_SUBJECT_BODY_VALID);
 	for (const char *p = message_id; *p; p++)
 		if (!addr_char((unsigned char)*p) && *p != '@')
 			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
@@ -130,7 +129,7 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
 	                          "Content-Transfer-Encoding: base64\r\n"
 	                          "Auto-Submitted: auto-generated\r\n"
 	                          "\r\n")))
-		return sk_fail_msg(err, e, NULL, NULL, SK_M_MAILMAIL_DOES_FIT_MEMORY);
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_MAIL_DOES_FIT_MEMORY);
 	/* Text is encoded in its canonical form, lines ending in CRLF (RFC 2045 section 6.8). */
 	sk_buf crlf = SK_BUF_INIT(out->max);
 	for (const char *q = body; *q && !e; q++)
@@ -138,7 +137,7 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
 		                                               : sk_buf_addc(&crlf, *q);
 	if (e) {
 		sk_buf_free(&crlf);
-		return sk_fail_msg(err, e, NULL, NULL, SK_M_MAILMAIL_DOES_FIT_MEMORY);
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_MAIL_DOES_FIT_MEMORY);
 	}
 	const unsigned char *p = (const unsigned char *)(crlf.data ? crlf.data : "");
 	size_t n = crlf.len;
@@ -146,7 +145,7 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
 		size_t take = n < 57 ? n : 57; /* 57 bytes are 76 base64 characters */
 		if ((e = add_b64(out, p, take)) || (e = sk_buf_adds(out, "\r\n"))) {
 			sk_buf_free(&crlf);
-			return sk_fail_msg(err, e, NULL, NULL, SK_M_MAILMAIL_DOES_FIT_MEMORY);
+			return sk_fail_msg(err, e, NULL, NULL, SK_M_MAIL_DOES_FIT_MEMORY);
 		}
 		p += take;
 		n -= take;

@@ -279,7 +279,8 @@ void sk_web_audit_entry(sk_web_req *w)
 	sk_ctx_fini(&c);
 	const json_t *x = json_array_get(list, 0);
 	if (!e && !x)
-		e = sk_fail(&err, SK_ERR_NOT_FOUND, "no audit entry %" PRId64 " in scope", seq);
+		e = sk_fail_msg(&err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_AUDIT_ENTRY,
+		                (long long)seq);
 	if (e) {
 		sk_web_fail(w, e, &err);
 		json_decref(list);
