@@ -64,9 +64,8 @@ static int role_list(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *grants = NULL;
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_cli_actor());
-	sk_err e = sk_role_list(&c, a.login, a.role, a.unit, &grants, &err);
+	sk_ctx *c = sk_cli_ctx(s);
+	sk_err e = sk_role_list(c, a.login, a.role, a.unit, &grants, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
 	if (a.json) {

@@ -158,9 +158,8 @@ static int user_list(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *users = NULL;
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_cli_actor());
-	sk_err e = sk_user_list(&c, unit, role, &users, &err);
+	sk_ctx *c = sk_cli_ctx(s);
+	sk_err e = sk_user_list(c, unit, role, &users, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
 	if (json) {
@@ -214,9 +213,8 @@ static int user_show(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *u = NULL;
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_cli_actor());
-	sk_err e = sk_user_show(&c, login, &u, &err);
+	sk_ctx *c = sk_cli_ctx(s);
+	sk_err e = sk_user_show(c, login, &u, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
 	if (json) {
@@ -326,9 +324,8 @@ static int user_unused(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *list = NULL;
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_cli_actor());
-	sk_err e = sk_user_unused(&c, (int)a.days, &list, &err);
+	sk_ctx *c = sk_cli_ctx(s);
+	sk_err e = sk_user_unused(c, (int)a.days, &list, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
 	if (a.json) {
