@@ -596,23 +596,16 @@ static int cmd_import(int argc, char **argv)
 			if (dry || res->changed)
 				fputs(res->changes, stdout);
 			if (dry)
-				printf(
-				    "dry run: %lld to add, %lld to change, %lld unchanged; nothing "
-				    "was written\n",
-				    (long long)res->added, (long long)res->changed,
-				    (long long)res->unchanged);
-			else if (!res->import_id)
-				printf(
-				    "nothing to change: the %lld assets of %s are in the register "
-				    "as they are\n",
-				    (long long)res->unchanged, path);
-			else
-				printf("imported %lld assets from %s (%s, sha256 %s): %lld added, "
-				       "%lld "
-				       "changed, %lld unchanged\n",
-				       (long long)res->rows, path, res->encoding, res->sha256,
+				printf(sk_cli_msg(SK_M_CLI_OUT_IMPORT_DRY_RUN),
 				       (long long)res->added, (long long)res->changed,
 				       (long long)res->unchanged);
+			else if (!res->import_id)
+				printf(sk_cli_msg(SK_M_CLI_OUT_IMPORT_NO_CHANGE),
+				       (long long)res->unchanged, path);
+			else
+				printf(sk_cli_msg(SK_M_CLI_OUT_IMPORTED), (long long)res->rows,
+				       path, res->encoding, res->sha256, (long long)res->added,
+				       (long long)res->changed, (long long)res->unchanged);
 		}
 		free(res);
 		sk_buf_free(&err);

@@ -168,8 +168,8 @@ static int report(const sk_audit_verify_result *r, bool json)
 	}
 	char b64[64];
 	sodium_bin2base64(b64, sizeof(b64), r->root, SK_HASH_LEN, sodium_base64_VARIANT_ORIGINAL);
-	printf("audit log intact: %" PRId64 " entries, root %s, %zu checkpoint%s matched\n",
-	       r->size, b64, r->checkpoints, r->checkpoints == 1 ? "" : "s");
+	printf(sk_cli_msg(SK_M_CLI_OUT_AUDIT_INTACT), (long long)r->size, b64, r->checkpoints,
+	       r->checkpoints == 1 ? "" : "s");
 	return 0;
 }
 
@@ -492,7 +492,7 @@ static int cmd_verify_proof(int argc, char **argv)
 	} else if (e) {
 		rc = sk_cli_fail_buf(e, &err);
 	} else {
-		printf("proof verifies\n");
+		fputs(sk_cli_msg(SK_M_CLI_OUT_PROOF_VERIFIES), stdout);
 	}
 out:
 	json_decref(j);

@@ -20,11 +20,10 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 	printf("%s the demo installation %s in %s (profile %s)\n", created ? "created" : "reusing",
 	       json_string_value(json_object_get(r, "city")), path,
 	       json_string_value(json_object_get(r, "profile")));
-	printf("%zu units, %zu accounts, %lld assets in the register (情報資産台帳)\n",
-	       json_array_size(json_object_get(r, "units")),
+	printf(sk_cli_msg(SK_M_CLI_OUT_DEMO_COUNTS), json_array_size(json_object_get(r, "units")),
 	       json_array_size(json_object_get(r, "accounts")),
 	       (long long)json_integer_value(json_object_get(r, "assets")));
-	printf("\norganization:\n");
+	fputs(sk_cli_msg(SK_M_CLI_OUT_DEMO_ORG), stdout);
 	size_t i, j;
 	json_t *u, *a, *role;
 	const char *ciso = NULL;
@@ -32,7 +31,7 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		printf("  %-12s %-20s %s\n", json_string_value(json_object_get(u, "code")),
 		       json_string_value(json_object_get(u, "kind")),
 		       json_string_value(json_object_get(u, "name")));
-	printf("\naccounts:\n");
+	fputs(sk_cli_msg(SK_M_CLI_OUT_DEMO_ACCOUNTS), stdout);
 	json_array_foreach (json_object_get(r, "accounts"), i, a) {
 		printf("  %-18s %-12s %s\n", json_string_value(json_object_get(a, "login")),
 		       json_string_value(json_object_get(a, "unit_code")),
@@ -56,12 +55,9 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		    "code (TOTP) at their first login: POST /api/v1/totp/enroll, then "
 		    "/api/v1/totp/confirm (docs/authentication.md).\n",
 		    ciso ? ciso : "<login>");
-	printf("\nThe web UI and the JSON API (see /api/v1/openapi.json) are served by "
-	       "'sekisho serve --db %s'.\n",
-	       path);
+	printf(sk_cli_msg(SK_M_CLI_OUT_DEMO_SERVE), path);
 	if (serving)
-		printf("Serving it now at the address below; Ctrl-C stops the server (the database "
-		       "is kept and reused next time).\n");
+		fputs(sk_cli_msg(SK_M_CLI_OUT_DEMO_SERVING), stdout);
 }
 
 int sk_cmd_demo(int argc, char **argv)

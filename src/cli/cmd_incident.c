@@ -340,7 +340,7 @@ static int incident_attach(int argc, char **argv)
 	if (!e && !a.json) {
 		sk_ctx_fini(&cli);
 		rc = sk_cli_finish(s, e, &err);
-		printf("attached %s to incident %lld: sha256 %s\n", name, (long long)id, hex);
+		printf(sk_cli_msg(SK_M_CLI_OUT_ATTACHED), name, (long long)id, hex);
 		return rc;
 	}
 	return finish(s, e, &err, id, a.json);

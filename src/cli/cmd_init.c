@@ -48,8 +48,7 @@ int sk_cmd_init(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st)) {
 		/* --help: what each shipped profile is, one line each (issue #16). */
 		if (st == 0) {
-			printf(
-			    "shipped profiles (--profile NAME, or the path of a profile file):\n");
+			fputs(sk_cli_msg(SK_M_CLI_OUT_SHIPPED_PROFILES), stdout);
 			st = sk_cmd_policy_print_builtins("  ");
 		}
 		return st;
@@ -90,14 +89,11 @@ int sk_cmd_init(int argc, char **argv)
 	if (e) {
 		rc = sk_cli_fail_buf(e, &err);
 	} else {
-		printf("initialised %s (root unit %s, profile %s) in %s\n", res.root_name,
-		       res.root_code, o.profile, url);
-		printf("CISO account: %s\n", o.admin_login);
-		printf("temporary password (shown once; it must be changed at first login): %s\n",
-		       res.temp_password);
-		printf("audit signing key: %s (keep it secret and backed up; the verifier key is "
-		       "%s.pub)\n",
-		       o.key_path, o.key_path);
+		printf(sk_cli_msg(SK_M_CLI_OUT_INITIALISED), res.root_name, res.root_code,
+		       o.profile, url);
+		printf(sk_cli_msg(SK_M_CLI_OUT_CISO_ACCOUNT), o.admin_login);
+		printf(sk_cli_msg(SK_M_CLI_OUT_TEMP_PASSWORD), res.temp_password);
+		printf(sk_cli_msg(SK_M_CLI_OUT_AUDIT_KEY), o.key_path, o.key_path);
 		printf(sk_msg_format(SK_M_TOKEN_MADE, sk_lang_from_env()), token.data);
 		if (fflush(stdout) != 0)
 			rc = 70;

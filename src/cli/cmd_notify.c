@@ -56,7 +56,7 @@ static int notify_test(int argc, char **argv)
 	bool mailed = false;
 	sk_err e = sk_notify_test(sk_cli_ctx(s), login, &id, &mailed, &err);
 	if (!e)
-		printf("notification %lld for %s%s\n", (long long)id, login,
+		printf(sk_cli_msg(SK_M_CLI_OUT_NOTIFICATION), (long long)id, login,
 		       mailed ? "; mail queued" : "; no mail (the account has no address)");
 	return sk_cli_finish(s, e, &err);
 }
@@ -99,8 +99,7 @@ static int notify_flush(int argc, char **argv)
 	sk_mailer_stats st = {0};
 	e = sk_mailer_flush(s, &smtp, 0, now, &st, &err);
 	if (!e) {
-		printf("sent %zu mail%s, %zu not sent\n", st.sent, st.sent == 1 ? "" : "s",
-		       st.failed);
+		printf(sk_cli_msg(SK_M_CLI_OUT_SENT), st.sent, st.sent == 1 ? "" : "s", st.failed);
 		fflush(stdout);
 		if (st.failed)
 			e = sk_fail_msg(&err, SK_ERR_TEMPFAIL, NULL, NULL,
@@ -130,7 +129,7 @@ static int notify_configure(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_notify_set_base_url(sk_cli_ctx(s), base, &err);
 	if (!e)
-		printf("links in notifications start with %s\n", base);
+		printf(sk_cli_msg(SK_M_CLI_OUT_BASE_URL), base);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -158,7 +157,7 @@ static int notify_remind(int argc, char **argv)
 	int64_t expired = 0, reminded = 0;
 	sk_err e = sk_maint_round(sk_cli_ctx(s), (int)after, &expired, &reminded, &err);
 	if (!e)
-		printf("%lld exception(s) expired, %lld overdue request(s) reminded\n",
+		printf(sk_cli_msg(SK_M_CLI_OUT_REMINDED),
 		       (long long)expired, (long long)reminded);
 	return sk_cli_finish(s, e, &err);
 }

@@ -33,7 +33,7 @@ static int org_add(int argc, char **argv)
 	int64_t id = 0;
 	sk_err e = sk_org_add(sk_cli_ctx(s), code, name, kind, parent, &id, &err);
 	if (!e)
-		printf("added unit %s (id %lld)\n", code, (long long)id);
+		printf(sk_cli_msg(SK_M_CLI_OUT_UNIT_ADDED), code, (long long)id);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -111,7 +111,7 @@ static int org_move(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_org_move(sk_cli_ctx(s), unit, parent, &err);
 	if (!e)
-		printf("moved unit %s under %s\n", unit, parent);
+		printf(sk_cli_msg(SK_M_CLI_OUT_UNIT_MOVED), unit, parent);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -142,9 +142,7 @@ static int org_check(int argc, char **argv)
 	if (json) {
 		rc = sk_cli_print_json(json_incref(r));
 	} else if (ok) {
-		printf(
-		    "every request and report can be routed: each approver the profile names has "
-		    "a holder in the chain of command of every unit\n");
+		fputs(sk_cli_msg(SK_M_CLI_OUT_ORG_ROUTED), stdout);
 	} else {
 		json_array_foreach (missing, i, m) {
 			const json_t *f = json_object_get(m, "for");

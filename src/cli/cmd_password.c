@@ -50,11 +50,9 @@ static void print_text(const sk_policy *p, const sk_pw_subject *who, const sk_pw
 		const char *name = sk_pw_violation_name((sk_pw_violation)i);
 		char buf[96];
 		if (v->profile & (1u << i))
-			printf("violation: %s (the %s profile's rule)\n", name,
-			       sk_policy_city_id(p));
+			printf(sk_cli_msg(SK_M_CLI_OUT_VIOLATION), name, sk_policy_city_id(p));
 		if (v->floor & (1u << i))
-			printf("violation: %s (the floor under every profile, %s: %s)\n", name,
-			       SK_PW_FLOOR_CITATION,
+			printf(sk_cli_msg(SK_M_CLI_OUT_VIOLATION_FLOOR), name, SK_PW_FLOOR_CITATION,
 			       floor_reason((sk_pw_violation)i, who, buf, sizeof(buf)));
 	}
 }

@@ -268,10 +268,7 @@ static int policy_import(int argc, char **argv)
 	e = sk_policyver_import(sk_cli_ctx(s), file, text.data ? text.data : "", text.len, &id,
 	                        &err);
 	if (!e)
-		printf("imported %s as policy version %" PRId64
-		       " (not active: activating it needs the CISO's approval of a "
-		       "policy_activation request)\n",
-		       file, id);
+		printf(sk_cli_msg(SK_M_CLI_OUT_POLICY_IMPORTED), file, (long long)id);
 	sk_buf_free(&text);
 	return sk_cli_finish(s, e, &err);
 }
@@ -335,8 +332,7 @@ static int policy_activate(int argc, char **argv)
 	int64_t req = 0;
 	sk_err e = sk_policyver_activate(sk_cli_ctx(s), v, &req, &err);
 	if (!e)
-		printf("policy version %" PRId64 " is active (approved in request %" PRId64 ")\n",
-		       v, req);
+		printf(sk_cli_msg(SK_M_CLI_OUT_POLICY_ACTIVE), (long long)v, (long long)req);
 	return sk_cli_finish(s, e, &err);
 }
 

@@ -57,7 +57,7 @@ static void on_ready(void *ctx, const char *address)
 		sk_cli_fail(SK_ERR_INTERNAL, sk_cli_msg(SK_M_CLI_HOUSEKEEPING_NOT_STARTED),
 		            sk_msg_of(&err, SK_ERR_INTERNAL, sk_lang_from_env()));
 	sk_buf_free(&err);
-	printf("listening on http://%s\n", address);
+	printf(sk_cli_msg(SK_M_CLI_OUT_LISTENING), address);
 	fflush(stdout);
 }
 

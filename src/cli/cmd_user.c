@@ -100,12 +100,9 @@ static int user_add(int argc, char **argv)
 		int64_t id = 0;
 		e = sk_user_add(sk_cli_ctx(s), &u, &id, temp, &err);
 		if (!e) {
-			printf("added user %s (id %lld)\n", u.login, (long long)id);
+			printf(sk_cli_msg(SK_M_CLI_OUT_USER_ADDED), u.login, (long long)id);
 			if (temp[0])
-				printf(
-				    "temporary password (shown once; it must be changed at first "
-				    "login): %s\n",
-				    temp);
+				printf(sk_cli_msg(SK_M_CLI_OUT_TEMP_PASSWORD), temp);
 			fflush(stdout);
 		}
 		sodium_memzero(temp, sizeof(temp));
@@ -244,7 +241,8 @@ static int set_state(int argc, char **argv, bool active)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_user_set_active(sk_cli_ctx(s), login, active, &err);
 	if (!e)
-		printf("%s user %s\n", active ? "enabled" : "disabled", login);
+		printf(sk_cli_msg(active ? SK_M_CLI_OUT_USER_ENABLED : SK_M_CLI_OUT_USER_DISABLED),
+		       login);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -307,7 +305,7 @@ static int user_unlock(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_unlock(sk_cli_ctx(s), a.pos[0], &err);
 	if (!e)
-		printf("unlocked user %s\n", a.pos[0]);
+		printf(sk_cli_msg(SK_M_CLI_OUT_USER_UNLOCKED), a.pos[0]);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -342,7 +340,7 @@ static int user_unused(int argc, char **argv)
 			       (long long)json_integer_value(json_object_get(u, "days_unused")),
 			       last ? last : "never");
 		}
-		printf("%zu account%s not used for %lld days or more\n", json_array_size(list),
+		printf(sk_cli_msg(SK_M_CLI_OUT_UNUSED), json_array_size(list),
 		       json_array_size(list) == 1 ? "" : "s", a.days);
 		json_decref(list);
 	}
@@ -361,9 +359,7 @@ static int user_totp_enroll(int argc, char **argv)
 	char b32[SK_TOTP_BASE32_MAX];
 	sk_err e = sk_auth_totp_enroll(sk_cli_ctx(s), a.pos[0], &uri, b32, &err);
 	if (!e)
-		printf("enrolled %s for one-time codes (TOTP, 6 digits, 30 s); give the user this, "
-		       "shown once:\n  %s\n  secret: %s\n",
-		       a.pos[0], uri.data, b32);
+		printf(sk_cli_msg(SK_M_CLI_OUT_TOTP_ENROLLED), a.pos[0], uri.data, b32);
 	sodium_memzero(b32, sizeof(b32));
 	if (uri.len)
 		sodium_memzero(uri.data, uri.len);
@@ -388,7 +384,7 @@ static int user_zone(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_set_zone(sk_cli_ctx(s), a.pos[0], z, &err);
 	if (!e)
-		printf("user %s works in zone %s\n", a.pos[0], zone);
+		printf(sk_cli_msg(SK_M_CLI_OUT_USER_ZONE), a.pos[0], zone);
 	return sk_cli_finish(s, e, &err);
 }
 
