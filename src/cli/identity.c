@@ -219,8 +219,10 @@ sk_err sk_cli_token_make(sk_store *s, const char *db_url, bool replace, sk_buf *
 	} else {
 		unsigned char r[32];
 		randombytes_buf(r, sizeof(r));
-		memcpy(tok, TOKEN_PREFIX, strlen(TOKEN_PREFIX));
-		sodium_bin2hex(tok + strlen(TOKEN_PREFIX), 65, r, sizeof(r));
+		char hex[65];
+		sodium_bin2hex(hex, sizeof(hex), r, sizeof(r));
+		snprintf(tok, sizeof(tok), "%s%s", TOKEN_PREFIX, hex);
+		sodium_memzero(hex, sizeof(hex));
 		sodium_memzero(r, sizeof(r));
 		if (replace)
 			(void)unlink(path->data);
