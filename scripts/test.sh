@@ -83,6 +83,8 @@ cli() { # cli BINARY: runs the CLI tests
 
 step "format" scripts/check-style.sh format
 step "one UTF-8 decoder" scripts/check-style.sh utf8
+# Every sentence for a person from the catalog (issue 15): no English literal at an error site.
+step "messages from the catalog" python3 scripts/check-messages.py src
 step "release build and demo with only the build packages" \
   scripts/check-release-build.sh "$work/release"
 step "build -Werror" setup build-test -Dwerror=true -Dbuildtype=debugoptimized

@@ -8,6 +8,7 @@
 
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 
 #define ENTRY_MAGIC "sekisho-audit/1"
 /* The most one JSON image may take: larger objects do not belong in the log. */
@@ -129,18 +130,19 @@ const char *sk_audit_hash_col(const sk_row *row, size_t i, char out[SK_HASH_HEX_
 static sk_err check_field(const char *name, const char *v, sk_buf *err)
 {
 	if (!v || !*v)
-		return sk_fail(err, SK_ERR_INVALID, "audit entry field '%s' is empty", name);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_ENTRY_FIELD_EMPTY,
+		                   name);
 	size_t n = strlen(v);
 	if (n > FIELD_MAX)
-		return sk_fail(err, SK_ERR_TOO_BIG,
-		               "audit entry field '%s' is longer than %u bytes", name, FIELD_MAX);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_AUDIT_ENTRY_FIELD_LONGER,
+		                   name, FIELD_MAX);
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "audit entry field '%s' contains a control character", name);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_AUDIT_ENTRY_FIELD_CONTAINS, name);
 	if (!sk_json_utf8_valid(v, n))
-		return sk_fail(err, SK_ERR_INVALID, "audit entry field '%s' is not valid UTF-8",
-		               name);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_ENTRY_FIELD_VALID,
+		                   name);
 	return SK_OK;
 }
 
@@ -154,7 +156,7 @@ static sk_err take_head(void *ctx, const sk_row *row, sk_buf *err)
 {
 	struct head *h = ctx;
 	if (!*sk_audit_hash_col(row, 1, h->hex))
-		return sk_fail(err, SK_ERR_CORRUPT, "the audit log head is damaged");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUDIT_LOG_HEAD_DAMAGED);
 	h->seq = sk_row_int(row, 0);
 	memcpy(h->hash, row->cols[1].p, SK_HASH_LEN);
 	return SK_OK;
@@ -170,10 +172,11 @@ static sk_err image(const json_t *j, const char *given, sk_buf *out, const char 
 			return sk_fail(err, SK_ERR_INTERNAL,
 			               "an audit image was given both as JSON and as text");
 		if (n > IMAGE_MAX)
-			return sk_fail(err, SK_ERR_TOO_BIG, "audit image larger than %u bytes",
-			               IMAGE_MAX);
+			return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+			                   SK_M_AUDIT_IMAGE_LARGER_BYTES, IMAGE_MAX);
 		if (!sk_json_utf8_valid(given, n))
-			return sk_fail(err, SK_ERR_INVALID, "audit image is not valid UTF-8");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_AUDIT_IMAGE_VALID_UTF);
 		*text = given;
 		return SK_OK;
 	}
@@ -181,9 +184,10 @@ static sk_err image(const json_t *j, const char *given, sk_buf *out, const char 
 		return SK_OK;
 	sk_err e = sk_json_canonical(j, out);
 	if (e == SK_ERR_TOO_BIG || (!e && out->len > IMAGE_MAX))
-		return sk_fail(err, SK_ERR_TOO_BIG, "audit image larger than %u bytes", IMAGE_MAX);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_AUDIT_IMAGE_LARGER_BYTES,
+		                   IMAGE_MAX);
 	if (e)
-		return sk_fail(err, e, "cannot encode audit image");
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_AUDIT_CANNOT_ENCODE_AUDIT_IMAGE);
 	*text = out->data;
 	return SK_OK;
 }
@@ -215,8 +219,8 @@ sk_err sk_audit_change(sk_store *s, const char *actor, const char *address, cons
 	if (!before || !after)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	else if (n < 0 || (size_t)n > FIELD_MAX)
-		e = sk_fail(err, SK_ERR_TOO_BIG,
-		            "audit entry field 'object' is longer than %u bytes", FIELD_MAX);
+		e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_AUDIT_ENTRY_FIELD_OBJECT,
+		                FIELD_MAX);
 	else {
 		sk_audit_event ev = {.actor = actor,
 		                     .address = address,
@@ -270,7 +274,8 @@ sk_err sk_audit_append_text(sk_store *s, const sk_audit_event *ev, const char *b
 		    s, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, leaf_hash",
 		    NULL, 0, take_head, &head, err);
 		if (!e && head.seq == 0)
-			e = sk_fail(err, SK_ERR_CORRUPT, "the audit log head is missing");
+			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+			                SK_M_AUDIT_LOG_HEAD_MISSING);
 	}
 	if (!e) {
 		sk_clock_format_us(sk_clock_now_us(), at);
@@ -283,7 +288,7 @@ sk_err sk_audit_append_text(sk_store *s, const sk_audit_event *ev, const char *b
 		ent.prev_hash = head.hex;
 		e = sk_audit_entry_bytes(&ent, &bytes);
 		if (e)
-			sk_fail(err, e, "cannot encode audit entry");
+			sk_fail_msg(err, e, NULL, NULL, SK_M_AUDIT_CANNOT_ENCODE_AUDIT_ENTRY);
 	}
 	if (!e) {
 		sk_audit_leaf_hash(bytes.data, bytes.len, leaf);

@@ -1,5 +1,6 @@
 /* checkpoint: Ed25519 key files, C2SP signed notes and checkpoints. */
 #include "checkpoint.h"
+#include "../core/sk_msg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,10 +85,10 @@ static sk_err write_new(const char *path, mode_t mode, const char *data, size_t 
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
-		return sk_fail(err, errno == EEXIST ? SK_ERR_EXISTS : SK_ERR_IO,
-		               "cannot create key file %s: %s", path,
-		               errno == EEXIST ? "it exists already (refusing to overwrite it)"
-		                               : strerror(errno));
+		return sk_fail_msg(err, errno == EEXIST ? SK_ERR_EXISTS : SK_ERR_IO, NULL, NULL,
+		                   SK_M_AUDIT_CANNOT_CREATE_KEY_FILE, path,
+		                   errno == EEXIST ? "it exists already (refusing to overwrite it)"
+		                                   : strerror(errno));
 	/* The umask may have widened nothing but may have narrowed: set it exactly. */
 	int bad = fchmod(fd, mode) != 0;
 	const char *p = data;
@@ -110,8 +111,8 @@ static sk_err write_new(const char *path, mode_t mode, const char *data, size_t 
 		bad = 1;
 	if (bad) {
 		unlink(path);
-		return sk_fail(err, SK_ERR_IO, "cannot write key file %s: %s", path,
-		               strerror(saved ? saved : EIO));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUDIT_CANNOT_WRITE_KEY_FILE,
+		                   path, strerror(saved ? saved : EIO));
 	}
 	return SK_OK;
 }
@@ -119,10 +120,8 @@ static sk_err write_new(const char *path, mode_t mode, const char *data, size_t 
 sk_err sk_audit_key_create(const char *path, const char *name, sk_buf *vkey_out, sk_buf *err)
 {
 	if (!sk_audit_name_ok(name))
-		return sk_fail(err, SK_ERR_INVALID,
-		               "audit log origin '%s' is not usable as a key name (1-255 printable "
-		               "ASCII characters, no spaces or '+')",
-		               name);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_LOG_ORIGIN_USABLE,
+		                   name);
 	sk_audit_signer s;
 	sk_buf priv = SK_BUF_INIT(KEY_FILE_MAX), pub = SK_BUF_INIT(KEY_FILE_MAX);
 	sk_buf pubpath = SK_BUF_INIT(4096);
@@ -147,7 +146,7 @@ sk_err sk_audit_key_create(const char *path, const char *name, sk_buf *vkey_out,
 	if (!e)
 		e = sk_buf_addf(&pubpath, "%s.pub", path);
 	if (e) {
-		e = sk_fail(err, e, "cannot encode the audit key");
+		e = sk_fail_msg(err, e, NULL, NULL, SK_M_AUDIT_CANNOT_ENCODE_AUDIT_KEY);
 		goto out;
 	}
 	if ((e = write_new(path, 0600, priv.data, priv.len, err)))
@@ -159,7 +158,7 @@ sk_err sk_audit_key_create(const char *path, const char *name, sk_buf *vkey_out,
 	if (vkey_out && (e = sk_buf_add(vkey_out, pub.data, pub.len - 1))) {
 		unlink(path);
 		unlink(pubpath.data);
-		e = sk_fail(err, e, "cannot return the verifier key");
+		e = sk_fail_msg(err, e, NULL, NULL, SK_M_AUDIT_CANNOT_RETURN_VERIFIER_KEY);
 	}
 out:
 	sodium_memzero(seed, sizeof(seed));
@@ -177,15 +176,17 @@ sk_err sk_audit_read_file(const char *path, size_t max, sk_buf *out, sk_buf *err
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return sk_fail(err, SK_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_OPEN, path,
+		                   strerror(errno));
 	char tmp[4096];
 	size_t n;
 	sk_err e = SK_OK;
 	while (!e && (n = fread(tmp, 1, sizeof(tmp), f)) > 0)
 		if (out->len + n > max || sk_buf_add(out, tmp, n))
-			e = sk_fail(err, SK_ERR_TOO_BIG, "%s is larger than %zu bytes", path, max);
+			e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_AUDIT_LARGER_BYTES,
+			                path, max);
 	if (!e && ferror(f))
-		e = sk_fail(err, SK_ERR_IO, "cannot read %s", path);
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUDIT_CANNOT_READ, path);
 	fclose(f);
 	return e;
 }
@@ -200,23 +201,28 @@ static sk_err split_key(const char *text, size_t len, const char *what, char *na
 	const char *p1 = memchr(text, '+', len);
 	const char *p2 = p1 ? memchr(p1 + 1, '+', (size_t)(end - p1 - 1)) : NULL;
 	if (!p2 || memchr(text, '\0', len) || memchr(text, '\n', len))
-		return sk_fail(err, SK_ERR_INVALID, "%s is not of the form NAME+HASH+KEY", what);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_FORM_NAME_HASH_KEY,
+		                   what);
 	size_t nlen = (size_t)(p1 - text);
 	if (nlen == 0 || nlen > SK_NOTE_NAME_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "%s has an unusable name", what);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_HAS_UNUSABLE_NAME,
+		                   what);
 	memcpy(name, text, nlen);
 	name[nlen] = '\0';
 	if (!sk_audit_name_ok(name))
-		return sk_fail(err, SK_ERR_INVALID, "%s has an unusable name", what);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_HAS_UNUSABLE_NAME,
+		                   what);
 	if (p2 - p1 - 1 != 8)
-		return sk_fail(err, SK_ERR_INVALID, "%s has a malformed key hash", what);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_HAS_MALFORMED_KEY_HASH, what);
 	uint32_t h = 0;
 	for (const char *p = p1 + 1; p < p2; p++) {
 		int d = (*p >= '0' && *p <= '9')   ? *p - '0'
 		        : (*p >= 'a' && *p <= 'f') ? *p - 'a' + 10
 		                                   : -1;
 		if (d < 0)
-			return sk_fail(err, SK_ERR_INVALID, "%s has a malformed key hash", what);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_AUDIT_HAS_MALFORMED_KEY_HASH, what);
 		h = h << 4 | (uint32_t)d;
 	}
 	*hash = h;
@@ -239,11 +245,11 @@ sk_err sk_audit_vkey_parse(const char *text, size_t len, sk_audit_verifier *out,
 	if (e)
 		return e;
 	if (!b64_exact(b64, b64len, k, sizeof(k)) || k[0] != ALG_ED25519)
-		return sk_fail(err, SK_ERR_INVALID, "the verifier key is not an Ed25519 key");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_VERIFIER_KEY_ED_KEY);
 	memcpy(out->pk, k + 1, 32);
 	if (key_hash(out->name, out->pk) != out->hash)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "the verifier key's hash does not match its name and key");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_VERIFIER_KEY_HASH_DOES);
 	return SK_OK;
 }
 
@@ -269,44 +275,43 @@ sk_err sk_audit_key_load(const char *path, sk_audit_signer *out, sk_buf *err)
 	memset(out, 0, sizeof(*out));
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return sk_fail(err, SK_ERR_IO, "cannot open audit key file %s: %s", path,
-		               strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUDIT_CANNOT_OPEN_AUDIT_KEY,
+		                   path, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return sk_fail(err, SK_ERR_INVALID, "audit key file %s is not a regular file",
-		               path);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_KEY_FILE_REGULAR,
+		                   path);
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
 		close(fd);
-		return sk_fail(
-		    err, SK_ERR_DENIED,
-		    "wrong permissions on audit key file %s (mode %04o, owner uid %ld): it "
-		    "must be owned by you and readable by no one else (chmod 600)",
-		    path, (unsigned)(st.st_mode & 07777), (long)st.st_uid);
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
+		                   SK_M_AUDIT_WRONG_PERMISSIONS_AUDIT_KEY, path,
+		                   (unsigned)(st.st_mode & 07777), (long)st.st_uid);
 	}
 	char text[KEY_FILE_MAX + 1];
 	ssize_t n = read(fd, text, sizeof(text));
 	close(fd);
 	if (n < 0 || n > KEY_FILE_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "cannot read audit key file %s", path);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_CANNOT_READ_AUDIT_KEY, path);
 	sk_err e = SK_OK;
 	size_t plen = strlen(PRIVATE_PREFIX);
 	const char *b64 = NULL;
 	size_t b64len = 0;
 	unsigned char seed[33] = {0};
 	if ((size_t)n <= plen || memcmp(text, PRIVATE_PREFIX, plen) != 0)
-		e = sk_fail(err, SK_ERR_INVALID, "%s is not an audit signing key file", path);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_SIGNING_KEY_FILE, path);
 	if (!e)
 		e = split_key(text + plen, (size_t)n - plen, "the audit signing key", out->v.name,
 		              &out->v.hash, &b64, &b64len, err);
 	if (!e && (!b64_exact(b64, b64len, seed, sizeof(seed)) || seed[0] != ALG_ED25519))
-		e = sk_fail(err, SK_ERR_INVALID, "%s does not hold an Ed25519 key", path);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_DOES_HOLD_ED_KEY, path);
 	if (!e) {
 		crypto_sign_seed_keypair(out->v.pk, out->sk, seed + 1);
 		if (key_hash(out->v.name, out->v.pk) != out->v.hash)
-			e = sk_fail(err, SK_ERR_INVALID, "%s: key hash does not match the key",
-			            path);
+			e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                SK_M_AUDIT_KEY_HASH_DOES_MATCH, path);
 	}
 	sodium_memzero(text, sizeof(text));
 	sodium_memzero(seed, sizeof(seed));
@@ -341,7 +346,7 @@ sk_err sk_audit_checkpoint_sign(const sk_audit_signer *s, uint64_t size,
 	if (!e)
 		e = sk_buf_addc(out, '\n');
 	sk_buf_free(&body);
-	return e ? sk_fail(err, e, "cannot format the checkpoint") : SK_OK;
+	return e ? sk_fail_msg(err, e, NULL, NULL, SK_M_AUDIT_CANNOT_FORMAT_CHECKPOINT) : SK_OK;
 }
 
 /* Parses a decimal without sign or leading zeros. */
@@ -367,23 +372,27 @@ static sk_err parse_body(const char *body, size_t n, sk_audit_checkpoint *cp, sk
 	for (int i = 0; i < 3; i++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "the checkpoint has fewer than 3 lines");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_AUDIT_CHECKPOINT_HAS_FEWER_LINES);
 		lines[i] = p;
 		lens[i] = (size_t)(nl - p);
 		p = nl + 1;
 	}
 	/* Any further lines are extension lines, which C2SP allows and we ignore. */
 	if (lens[0] == 0 || lens[0] > SK_NOTE_NAME_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "the checkpoint origin is empty or too long");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_ORIGIN_EMPTY_TOO);
 	memcpy(cp->origin, lines[0], lens[0]);
 	cp->origin[lens[0]] = '\0';
 	if (!sk_audit_name_ok(cp->origin))
-		return sk_fail(err, SK_ERR_INVALID, "the checkpoint origin is malformed");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_ORIGIN_MALFORMED);
 	if (!parse_u64(lines[1], lens[1], &cp->size) || cp->size > INT64_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "the checkpoint size is not a decimal number");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_SIZE_DECIMAL_NUMBER);
 	if (!b64_exact(lines[2], lens[2], cp->root, SK_HASH_LEN))
-		return sk_fail(err, SK_ERR_INVALID, "the checkpoint root is not a base64 hash");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_ROOT_BASE_HASH);
 	return SK_OK;
 }
 
@@ -391,10 +400,11 @@ sk_err sk_audit_checkpoint_open(const char *note, size_t len, const sk_audit_ver
                                 sk_audit_checkpoint *out, sk_buf *err)
 {
 	if (len > SK_NOTE_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "the checkpoint is larger than %d bytes",
-		               SK_NOTE_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_LARGER_BYTES, SK_NOTE_MAX);
 	if (memchr(note, '\0', len))
-		return sk_fail(err, SK_ERR_INVALID, "the checkpoint contains a NUL byte");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_CONTAINS_NUL_BYTE);
 	/* The text ends at the first blank line; signatures follow, one per line. */
 	const char *sep = NULL;
 	for (size_t i = 0; i + 1 < len; i++)
@@ -403,8 +413,8 @@ sk_err sk_audit_checkpoint_open(const char *note, size_t len, const sk_audit_ver
 			break;
 		}
 	if (!sep || len == 0 || note[len - 1] != '\n')
-		return sk_fail(err, SK_ERR_INVALID,
-		               "not a signed note (no blank line or final newline)");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_SIGNED_NOTE_BLANK_LINE);
 	size_t tlen = (size_t)(sep - note) + 1;
 	sk_err e = parse_body(note, tlen, out, err);
 	if (e)
@@ -418,11 +428,12 @@ sk_err sk_audit_checkpoint_open(const char *note, size_t len, const sk_audit_ver
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = (size_t)(nl - p);
 		if (++nsigs > MAX_SIGS)
-			return sk_fail(err, SK_ERR_INVALID, "the note has more than %d signatures",
-			               MAX_SIGS);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_AUDIT_NOTE_HAS_MORE_SIGNATURES, MAX_SIGS);
 		const char *sp = l > plen ? memchr(p + plen, ' ', l - plen) : NULL;
 		if (l <= plen || memcmp(p, SIG_PREFIX, plen) != 0 || !sp)
-			return sk_fail(err, SK_ERR_INVALID, "malformed signature line in the note");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_AUDIT_MALFORMED_SIGNATURE_LINE_NOTE);
 		size_t nlen = (size_t)(sp - p - (ptrdiff_t)plen);
 		const char *b64 = sp + 1;
 		size_t b64len = (size_t)(nl - b64);
@@ -431,7 +442,8 @@ sk_err sk_audit_checkpoint_open(const char *note, size_t len, const sk_audit_ver
 		/* Another signer's signature may be of any type and length: only its
 		 * syntax as base64 is checked. */
 		if (b64len == 0 || b64len > 1024 || memchr(b64, ' ', b64len))
-			return sk_fail(err, SK_ERR_INVALID, "malformed signature in the note");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_AUDIT_MALFORMED_SIGNATURE_NOTE);
 		if (nlen == strlen(v->name) && memcmp(p + plen, v->name, nlen) == 0 &&
 		    b64_exact(b64, b64len, raw, sizeof(raw))) {
 			uint32_t h = (uint32_t)raw[0] << 24 | (uint32_t)raw[1] << 16 |
@@ -445,15 +457,14 @@ sk_err sk_audit_checkpoint_open(const char *note, size_t len, const sk_audit_ver
 		p = nl + 1;
 	}
 	if (nsigs == 0)
-		return sk_fail(err, SK_ERR_INVALID, "the note carries no signature");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_NOTE_CARRIES_SIGNATURE);
 	if (!signed_by_v)
-		return sk_fail(err, SK_ERR_CORRUPT,
-		               "the checkpoint is not signed by the audit key %s+%08" PRIx32,
-		               v->name, v->hash);
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_NOT_SIGNED, v->name, (unsigned)v->hash);
 	if (strcmp(out->origin, v->name) != 0)
-		return sk_fail(err, SK_ERR_CORRUPT,
-		               "the checkpoint is for origin '%s', not this log's '%s'",
-		               out->origin, v->name);
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_ORIGIN_LOG, out->origin, v->name);
 	return SK_OK;
 }
 

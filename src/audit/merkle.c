@@ -1,5 +1,6 @@
 /* merkle: RFC 9162 tree hashes, proofs and proof verification. */
 #include "merkle.h"
+#include "../core/sk_msg.h"
 
 #include <openssl/sha.h>
 #include <string.h>
@@ -130,15 +131,16 @@ sk_err sk_merkle_verify_inclusion(uint64_t index, uint64_t size, const sk_hash l
                                   size_t root_len, sk_buf *err)
 {
 	if (index >= size)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "leaf index %llu is outside a tree of size %llu",
-		               (unsigned long long)index, (unsigned long long)size);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_LEAF_INDEX_OUTSIDE_TREE, (unsigned long long)index,
+		                   (unsigned long long)size);
 	uint64_t fn = index, sn = size - 1;
 	sk_hash r;
 	memcpy(r, leaf, SK_HASH_LEN);
 	for (size_t i = 0; i < len; i++) {
 		if (sn == 0)
-			return sk_fail(err, SK_ERR_CORRUPT, "inclusion proof is too long");
+			return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+			                   SK_M_AUDIT_INCLUSION_PROOF_TOO_LONG);
 		if ((fn & 1) || fn == sn) {
 			sk_merkle_node(proof[i], r, r);
 			while (!(fn & 1) && fn != 0) {
@@ -152,10 +154,11 @@ sk_err sk_merkle_verify_inclusion(uint64_t index, uint64_t size, const sk_hash l
 		sn >>= 1;
 	}
 	if (sn != 0)
-		return sk_fail(err, SK_ERR_CORRUPT, "inclusion proof is too short");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUDIT_INCLUSION_PROOF_TOO_SHORT);
 	if (!same_root(r, root, root_len))
-		return sk_fail(err, SK_ERR_CORRUPT,
-		               "inclusion proof does not lead to the given root");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUDIT_INCLUSION_PROOF_DOES_LEAD);
 	return SK_OK;
 }
 
@@ -164,35 +167,38 @@ sk_err sk_merkle_verify_consistency(uint64_t size1, uint64_t size2, const sk_has
                                     const unsigned char *root2, size_t root2_len, sk_buf *err)
 {
 	if (size2 < size1)
-		return sk_fail(err, SK_ERR_INVALID, "old size %llu is larger than new size %llu",
-		               (unsigned long long)size1, (unsigned long long)size2);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_OLD_SIZE_LARGER_NEW,
+		                   (unsigned long long)size1, (unsigned long long)size2);
 	if (size1 == size2) {
 		sk_hash empty;
 		sk_merkle_empty_root(empty);
 		if (len != 0)
-			return sk_fail(err, SK_ERR_CORRUPT,
-			               "a proof between equal sizes must be empty");
+			return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+			                   SK_M_AUDIT_PROOF_BETWEEN_EQUAL_SIZES);
 		if (root1_len != root2_len || memcmp(root1, root2, root1_len) != 0)
-			return sk_fail(err, SK_ERR_CORRUPT, "the roots of equal sizes differ");
+			return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+			                   SK_M_AUDIT_ROOTS_EQUAL_SIZES_DIFFER);
 		if (size1 == 0 && !same_root(empty, root1, root1_len))
-			return sk_fail(err, SK_ERR_CORRUPT,
-			               "that is not the root of the empty tree");
+			return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+			                   SK_M_AUDIT_ROOT_EMPTY_TREE);
 		return SK_OK;
 	}
 	/* Every tree extends the empty one: such a proof would prove nothing, so
 	 * it is refused rather than accepted vacuously. */
 	if (size1 == 0)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "a consistency proof from size 0 proves nothing");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_CONSISTENCY_PROOF_SIZE_PROVES);
 	if (len == 0)
-		return sk_fail(err, SK_ERR_CORRUPT, "consistency proof is empty");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUDIT_CONSISTENCY_PROOF_EMPTY);
 
 	const unsigned char *seed = proof[0];
 	size_t next = 1;
 	if ((size1 & (size1 - 1)) == 0) {
 		/* The old tree is a perfect subtree: its root starts the path. */
 		if (root1_len != SK_HASH_LEN)
-			return sk_fail(err, SK_ERR_CORRUPT, "old root is not a 32-byte hash");
+			return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+			                   SK_M_AUDIT_OLD_ROOT_BYTE_HASH);
 		seed = root1;
 		next = 0;
 	}
@@ -206,7 +212,8 @@ sk_err sk_merkle_verify_consistency(uint64_t size1, uint64_t size2, const sk_has
 	memcpy(sr, seed, SK_HASH_LEN);
 	for (size_t i = next; i < len; i++) {
 		if (sn == 0)
-			return sk_fail(err, SK_ERR_CORRUPT, "consistency proof is too long");
+			return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+			                   SK_M_AUDIT_CONSISTENCY_PROOF_TOO_LONG);
 		if ((fn & 1) || fn == sn) {
 			sk_merkle_node(proof[i], fr, fr);
 			sk_merkle_node(proof[i], sr, sr);
@@ -221,12 +228,13 @@ sk_err sk_merkle_verify_consistency(uint64_t size1, uint64_t size2, const sk_has
 		sn >>= 1;
 	}
 	if (sn != 0)
-		return sk_fail(err, SK_ERR_CORRUPT, "consistency proof is too short");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUDIT_CONSISTENCY_PROOF_TOO_SHORT);
 	if (!same_root(fr, root1, root1_len))
-		return sk_fail(err, SK_ERR_CORRUPT,
-		               "consistency proof does not lead to the old root");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUDIT_CONSISTENCY_PROOF_DOES_LEAD);
 	if (!same_root(sr, root2, root2_len))
-		return sk_fail(err, SK_ERR_CORRUPT,
-		               "consistency proof does not lead to the new root");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUDIT_CONSISTENCY_PROOF_DOES_LEAD_2);
 	return SK_OK;
 }

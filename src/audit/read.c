@@ -6,6 +6,7 @@
 
 #include "../core/sk_clock.h"
 #include "audit.h"
+#include "../core/sk_msg.h"
 
 static json_t *parsed(const sk_row *row, size_t i)
 {
@@ -35,9 +36,10 @@ sk_err sk_audit_list(sk_store *s, int64_t after, int64_t limit, json_t **out, sk
 {
 	*out = NULL;
 	if (after < 0)
-		return sk_fail(err, SK_ERR_INVALID, "'after' must be 0 or more");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_AFTER_MUST_MORE);
 	if (limit < 1 || limit > SK_AUDIT_PAGE_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "'limit' must be 1 to %d", SK_AUDIT_PAGE_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_LIMIT_MUST,
+		                   SK_AUDIT_PAGE_MAX);
 	json_t *a = json_array();
 	if (!a)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
@@ -62,9 +64,11 @@ sk_err sk_audit_find(sk_store *s, const sk_audit_filter *f, bool newest, int64_t
 {
 	*out = NULL;
 	if (f->after < 0 || f->before < 0)
-		return sk_fail(err, SK_ERR_INVALID, "'after' and 'before' must be 0 or more");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_AFTER_BEFORE_MUST_MORE);
 	if (limit < 1 || limit > SK_AUDIT_PAGE_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "'limit' must be 1 to %d", SK_AUDIT_PAGE_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_LIMIT_MUST,
+		                   SK_AUDIT_PAGE_MAX);
 	/* Parameterized: only fixed text is appended to the statement. */
 	char sql[768];
 	sk_val p[8];

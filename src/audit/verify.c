@@ -24,6 +24,7 @@
 
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
+#include "../core/sk_msg.h"
 
 #define BLOCK_ROWS 4096
 #define LINE_MAX_  (8u << 20) /* the longest export line accepted */
@@ -443,8 +444,8 @@ static sk_err read_row(void *ctx, const sk_row *row, sk_buf *err)
 	sk_buf *sc = &rd->scratch;
 	sk_buf_reset(sc);
 	if (sk_buf_addc(sc, 0x00) != SK_OK || sk_audit_entry_bytes_n(w->seq, f, n, sc) != SK_OK)
-		return sk_fail(err, SK_ERR_TOO_BIG, "entry %" PRId64 " is too large to check",
-		               w->seq);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_AUDIT_ENTRY_TOO_LARGE,
+		                   (long long)w->seq);
 	w->off = 0;
 	w->len = sc->len - 1;
 	if (!clean)
@@ -760,8 +761,7 @@ sk_err sk_audit_verify_store(sk_store *s, const sk_audit_verify_opts *o, sk_audi
 	if (!e)
 		e = log_verifier(s, o, &v, &have_v, &g, err);
 	if (!e && !have_v && o->nnotes)
-		e = sk_fail(err, SK_ERR_INVALID,
-		            "the log has no verifier key: give the public key with --key FILE");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_LOG_HAS_VERIFIER_KEY);
 	if (!e && have_v && r->origin[0] && strcmp(r->origin, v.name) != 0)
 		fail(&g, 0, "the log's origin '%s' is not the verifier key's name '%s'", r->origin,
 		     v.name);
@@ -827,12 +827,14 @@ static sk_err put_line(struct exporter *x, json_t *j, sk_buf *err)
 	char *text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (!text)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "an entry cannot be exported (its text is not valid UTF-8)");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUDIT_ENTRY_CANNOT_EXPORTED_TEXT);
 	if (fputs(text, x->out) == EOF || fputc('\n', x->out) == EOF)
 		x->io_failed = true;
 	free(text);
-	return x->io_failed ? sk_fail(err, SK_ERR_IO, "cannot write the export") : SK_OK;
+	return x->io_failed
+	           ? sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUDIT_CANNOT_WRITE_EXPORT)
+	           : SK_OK;
 }
 
 static sk_err export_cp(void *ctx, const sk_row *row, sk_buf *err)
@@ -861,9 +863,8 @@ static sk_err export_entry(void *ctx, const sk_row *row, sk_buf *err)
 		json_object_set_new(j, keys[i], json_string(sk_audit_hash_col(row, i, hex)));
 	if (json_object_size(j) != 10) {
 		json_decref(j);
-		return sk_fail(err, SK_ERR_INVALID,
-		               "entry %" PRId64 " cannot be exported (a field is not valid UTF-8)",
-		               sk_row_int(row, 0));
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_ENTRY_NOT_EXPORTED,
+		                   (long long)sk_row_int(row, 0));
 	}
 	return put_line(ctx, j, err);
 }
@@ -888,7 +889,7 @@ sk_err sk_audit_export(sk_store *s, FILE *out, sk_buf *err)
 		e = sk_store_query(s, "SELECT seq, leaf_hash FROM audit_head WHERE id = 1", NULL, 0,
 		                   take_head_row, &head, err);
 	if (!e && !head.found)
-		e = sk_fail(err, SK_ERR_CORRUPT, "the log head (audit_head) is missing");
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUDIT_LOG_HEAD_AUDIT_HEAD);
 	if (!e) {
 		json_t *h = json_object();
 		if (h) {
@@ -910,7 +911,7 @@ sk_err sk_audit_export(sk_store *s, FILE *out, sk_buf *err)
 		                   NULL, 0, export_entry, &x, err);
 	(void)sk_store_commit(s, NULL); /* read only, as above */
 	if (!e && fflush(out) != 0)
-		e = sk_fail(err, SK_ERR_IO, "cannot write the export");
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUDIT_CANNOT_WRITE_EXPORT);
 	sk_buf_free(&origin);
 	sk_buf_free(&vkey);
 	return e;
@@ -1018,9 +1019,8 @@ static sk_err export_line(struct export_reader *x, const char *line, size_t len,
 		if (x->have_v)
 			x->v = x->o->vkey ? *x->o->vkey : own;
 		if (!x->have_v && x->o->nnotes)
-			e = sk_fail(
-			    err, SK_ERR_INVALID,
-			    "the export names no verifier key: give the public key with --key");
+			e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                SK_M_AUDIT_EXPORT_NAMES_VERIFIER_KEY);
 		else if (x->have_v)
 			e = add_outside_notes(g, &x->v, x->o, err);
 		x->state = 1;
@@ -1118,7 +1118,7 @@ sk_err sk_audit_verify_export(FILE *f, const sk_audit_verify_opts *o, sk_audit_v
 			break;
 	}
 	if (!e && ferror(f))
-		e = sk_fail(err, SK_ERR_IO, "cannot read the export");
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUDIT_CANNOT_READ_EXPORT);
 	if (!e && !g.failed && x.state == 0)
 		fail(&g, 0, "the export is empty");
 	if (!e && !g.failed) {
@@ -1142,7 +1142,8 @@ sk_err sk_audit_verify_export(FILE *f, const sk_audit_verify_opts *o, sk_audit_v
 static sk_err take_note(void *ctx, const sk_row *row, sk_buf *err)
 {
 	if (sk_buf_adds(ctx, sk_row_text(row, 0)))
-		return sk_fail(err, SK_ERR_TOO_BIG, "stored checkpoint too large");
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+		                   SK_M_AUDIT_STORED_CHECKPOINT_TOO_LARGE);
 	return SK_OK;
 }
 
@@ -1180,7 +1181,8 @@ static sk_err take_cover(void *ctx, const sk_row *row, sk_buf *err)
 	struct cover *c = ctx;
 	c->size = sk_row_int(row, 0);
 	if (sk_buf_adds(c->note, sk_row_text(row, 1)))
-		return sk_fail(err, SK_ERR_TOO_BIG, "checkpoint too large");
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+		                   SK_M_AUDIT_CHECKPOINT_TOO_LARGE);
 	return SK_OK;
 }
 
@@ -1194,9 +1196,11 @@ sk_err sk_audit_prove_entry(sk_store *s, int64_t seq, json_t **out, sk_buf *err)
 	struct cover cv = {seq, 0, &note};
 	sk_err e = sk_audit_verify_store(s, &o, &r, err);
 	if (!e && !r.intact)
-		e = sk_fail(err, SK_ERR_CORRUPT, "the audit log is not intact: %s", r.why.data);
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_CLI_AUDIT_LOG_INTACT,
+		                r.why.data);
 	if (!e && (seq < 1 || seq > r.size))
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no audit entry %lld", (long long)seq);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_AUDIT_ENTRY,
+		                (long long)seq);
 	if (!e) {
 		sk_val p[] = {SK_VINT(seq), SK_VINT(r.size)};
 		e = sk_store_query(s,
@@ -1232,11 +1236,11 @@ sk_err sk_audit_checkpoint_create(sk_store *s, const sk_audit_signer *signer, sk
 	sk_audit_verify_result_init(&r);
 	sk_err e = sk_audit_verify_store(s, &o, &r, err);
 	if (!e && !r.intact)
-		e = sk_fail(err, SK_ERR_CORRUPT, "the audit log is not intact, not signing it: %s",
-		            r.why.data);
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUDIT_LOG_INTACT_SIGNING,
+		                r.why.data);
 	if (!e && r.origin[0] && strcmp(r.origin, signer->v.name) != 0)
-		e = sk_fail(err, SK_ERR_INVALID, "the key is for origin '%s', the log is '%s'",
-		            signer->v.name, r.origin);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUDIT_KEY_ORIGIN_LOG,
+		                signer->v.name, r.origin);
 	if (e)
 		goto out;
 	sk_buf existing = SK_BUF_INIT(SK_NOTE_MAX), fresh = SK_BUF_INIT(SK_NOTE_MAX);
@@ -1262,7 +1266,7 @@ sk_err sk_audit_checkpoint_create(sk_store *s, const sk_audit_signer *signer, sk
 	else
 		e = sk_store_commit(s, err);
 	if (!e && sk_buf_adds(note, existing.len ? existing.data : fresh.data))
-		e = sk_fail(err, SK_ERR_TOO_BIG, "checkpoint too large");
+		e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_AUDIT_CHECKPOINT_TOO_LARGE);
 	if (!e && size_out)
 		*size_out = (uint64_t)r.size;
 	sk_buf_free(&existing);

@@ -44,9 +44,8 @@ static sk_err load_policy(sk_store *s, const sk_policy *given, const sk_policy *
 		return SK_OK;
 	sk_err e = sk_ctx_load_installation_profile(s, owned, err);
 	if (!e && !*owned)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "the database records no policy profile (create the installation with "
-		            "'sekisho init')");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
+		                SK_M_AUTH_DATABASE_RECORDS_POLICY_PROFILE);
 	*use = *owned;
 	return e;
 }
@@ -55,16 +54,15 @@ static sk_err load_policy(sk_store *s, const sk_policy *given, const sk_policy *
 static sk_err check_address(const char *address, sk_buf *err)
 {
 	if (!address || !*address)
-		return sk_fail(err, SK_ERR_INVALID, "no client address given");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_CLIENT_ADDRESS_GIVEN);
 	size_t n = strlen(address);
 	if (n >= SK_AUTH_ADDR_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "the client address is longer than %d bytes",
-		               SK_AUTH_ADDR_MAX - 1);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUTH_CLIENT_ADDRESS_LONGER_BYTES, SK_AUTH_ADDR_MAX - 1);
 	for (size_t i = 0; i < n; i++)
 		if (address[i] <= ' ' || address[i] > '~')
-			return sk_fail(
-			    err, SK_ERR_INVALID,
-			    "the client address holds a character other than printable ASCII");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_AUTH_CLIENT_ADDRESS_HOLDS_CHARACTER);
 	return SK_OK;
 }
 
@@ -187,11 +185,11 @@ static int64_t lockout_until(const sk_password_rules *r, int64_t n, int64_t now)
 static sk_err locked_message(sk_buf *err, int64_t until)
 {
 	if (until >= SK_AUTH_LOCKED_FOREVER)
-		return sk_fail(err, SK_ERR_LOCKED,
-		               "the account is locked until an administrator unlocks it");
+		return sk_fail_msg(err, SK_ERR_LOCKED, NULL, NULL,
+		                   SK_M_AUTH_ACCOUNT_LOCKED_UNTIL_ADMINISTRATOR);
 	char at[SK_TIME_STR_MAX];
 	sk_clock_format_local(until, at);
-	return sk_fail(err, SK_ERR_LOCKED, "the account is locked until %s", at);
+	return sk_fail_msg(err, SK_ERR_LOCKED, NULL, NULL, SK_M_AUTH_ACCOUNT_LOCKED_UNTIL, at);
 }
 
 struct counts {
@@ -686,7 +684,7 @@ static sk_err session_expire(sk_store *s, const struct srec *x, const char *logi
 		          err);
 	if ((e = commit_or_rollback(s, e, err)))
 		return e;
-	return sk_fail(err, SK_ERR_AUTH, "the session has expired");
+	return sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_AUTH_SESSION_HAS_EXPIRED);
 }
 
 sk_err sk_auth_session_check(sk_store *s, const sk_policy *pol, const char *token,
@@ -697,7 +695,7 @@ sk_err sk_auth_session_check(sk_store *s, const sk_policy *pol, const char *toke
 	if (e)
 		return e;
 	if (!token_well_formed(token))
-		return sk_fail(err, SK_ERR_AUTH, "no session");
+		return sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_AUTH_SESSION);
 	char hex[SK_HASH_HEX_LEN + 1];
 	token_hash(token, hex);
 	const sk_policy *use = NULL;
@@ -713,7 +711,7 @@ sk_err sk_auth_session_check(sk_store *s, const sk_policy *pol, const char *toke
 	    "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
 	    p, 1, srec_row, &x, err);
 	if (!e && !x.found)
-		e = sk_fail(err, SK_ERR_AUTH, "no session");
+		e = sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_AUTH_SESSION);
 	if (!e) {
 		const struct urec *u = &x.u;
 		const sk_password_rules *r = sk_policy_password_rules(use, u->kind);
@@ -762,8 +760,8 @@ sk_err sk_auth_require_enrolled(const sk_auth_principal *p, sk_buf *err)
 sk_err sk_auth_require_ready(const sk_auth_principal *p, sk_buf *err)
 {
 	if (p->must_change_password)
-		return sk_fail(err, SK_ERR_MUST_CHANGE_PASSWORD,
-		               "the temporary password must be changed first");
+		return sk_fail_msg(err, SK_ERR_MUST_CHANGE_PASSWORD, NULL, NULL,
+		                   SK_M_AUTH_TEMPORARY_PASSWORD_MUST_CHANGED);
 	return SK_OK;
 }
 
@@ -777,7 +775,8 @@ sk_err sk_auth_csrf_check(const sk_auth_principal *p, const char *header, sk_buf
 		memcpy(given, header, SK_AUTH_CSRF_LEN);
 	bool ok = p->session_id != 0 && p->csrf_token[0] &&
 	          sodium_memcmp(given, p->csrf_token, SK_AUTH_CSRF_LEN) == 0 && len_ok;
-	return ok ? SK_OK : sk_fail(err, SK_ERR_DENIED, "missing or wrong CSRF token");
+	return ok ? SK_OK
+	          : sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_AUTH_MISSING_WRONG_CSRF_TOKEN);
 }
 
 sk_err sk_auth_logout(sk_store *s, const sk_auth_principal *p, const char *address, sk_buf *err)
@@ -791,7 +790,7 @@ sk_err sk_auth_logout(sk_store *s, const sk_auth_principal *p, const char *addre
 		return e;
 	e = sk_store_exec(s, "DELETE FROM sessions WHERE id = ? AND user_id = ?", q, 2, &n, err);
 	if (!e && n != 1)
-		e = sk_fail(err, SK_ERR_AUTH, "no session");
+		e = sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_AUTH_SESSION);
 	if (!e)
 		e = audit(s, p->login, address, "auth.logout", p->login,
 		          json_pack("{s:I}", "session", (json_int_t)p->session_id), err);
@@ -807,7 +806,8 @@ sk_err sk_auth_end_sessions(sk_store *s, int64_t user_id, const char *reason, in
 	if (e)
 		return e;
 	if (!(e = urec_by_id(s, user_id, &u, err)) && !u.found)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no account with id %lld", (long long)user_id);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_AUTH_ACCOUNT_ID,
+		                (long long)user_id);
 	if (!e)
 		e = end_sessions(s, user_id, &n, err);
 	if (!e && n > 0)
@@ -854,18 +854,18 @@ static sk_err check_new_password(sk_store *s, const sk_policy *pol, sk_account_k
 	                            sk_policy_mfa_required(pol, kind, zone_of(u))};
 	sk_pw_verdict bad;
 	if (new_len == 0 || new_len > SK_PASSWORD_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "the new password must be 1 to %d bytes",
-		               SK_PASSWORD_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUTH_NEW_PASSWORD_MUST_BYTES, SK_PASSWORD_MAX);
 	if (sk_password_verify(u->hash, newpw, new_len) == SK_OK)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "the new password must differ from the old one");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUTH_NEW_PASSWORD_MUST_DIFFER);
 	sk_err e = sk_policy_password_verdict(pol, &who, newpw, new_len, &bad, err);
 	if (e)
 		return e;
 	if (bad.profile || bad.floor) {
 		sk_buf why = SK_BUF_INIT(1024);
 		sk_policy_password_explain(pol, &bad, &why);
-		e = sk_fail(err, SK_ERR_INVALID, "the new password %s", why.data);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_NEW_PASSWORD, why.data);
 		sk_buf_free(&why);
 		return e;
 	}
@@ -883,11 +883,8 @@ static sk_err check_new_password(sk_store *s, const sk_policy *pol, sk_account_k
 	                   p, 2, hist_row, h, err);
 	for (size_t i = 0; !e && i < h->n; i++)
 		if (sk_password_verify(h->hash[i], newpw, new_len) == SK_OK)
-			e = sk_fail(
-			    err, SK_ERR_INVALID,
-			    "the new password was used recently (the %s profile forbids reusing "
-			    "the last %d)",
-			    sk_policy_city_id(pol), n);
+			e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                SK_M_AUTH_NEW_PASSWORD_WAS_USED, sk_policy_city_id(pol), n);
 	sodium_memzero(h, sizeof(*h));
 	free(h);
 	return e;
@@ -915,7 +912,7 @@ sk_err sk_auth_change_password(sk_store *s, const sk_policy *pol, const sk_auth_
 	if ((e = load_policy(s, pol, &use, &owned, err)))
 		return e;
 	if (!(e = urec_by_id(s, p->user_id, &u, err)) && !u.found)
-		e = sk_fail(err, SK_ERR_AUTH, "no session");
+		e = sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_AUTH_SESSION);
 	kind = u.kind;
 	const sk_password_rules *r = sk_policy_password_rules(use, kind);
 	if (!e && u.locked_until > sk_clock_now())
@@ -989,12 +986,12 @@ static sk_err admin_target(sk_ctx *c, const char *login, struct urec *u, sk_buf 
 {
 	sk_store *s = c->store;
 	memset(u, 0, sizeof(*u));
-	sk_err e =
-	    login && sk_user_check_login(login, NULL) == SK_OK
-	        ? urec_by_login(s, login, u, err)
-	        : sk_fail(err, SK_ERR_INVALID, "'%s' is not a valid login", login ? login : "");
+	sk_err e = login && sk_user_check_login(login, NULL) == SK_OK
+	               ? urec_by_login(s, login, u, err)
+	               : sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_VALID_LOGIN,
+	                             login ? login : "");
 	if (!e && !u->found)
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no account '%s'", login);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_AUTH_ACCOUNT, login);
 	if (!e)
 		e = sk_authz_require_cap(c, SK_CAP_USER_ADMIN, u->unit_id, err);
 	return e;
@@ -1011,7 +1008,7 @@ sk_err sk_auth_unlock(sk_ctx *c, const char *login, sk_buf *err)
 		return e;
 	e = admin_target(c, login, &u, err);
 	if (!e && u.locked_until <= now && u.failed == 0 && u.lockouts == 0)
-		e = sk_fail(err, SK_ERR_CONFLICT, "'%s' is not locked", login);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_AUTH_LOCKED, login);
 	if (!e) {
 		sk_val p[] = {SK_VINT(u.id)};
 		e = sk_store_exec(
@@ -1044,9 +1041,8 @@ sk_err sk_auth_totp_enroll(sk_ctx *c, const char *login, sk_buf *uri,
 	sk_totp_secret_new(secret);
 	sk_err e = sk_ctx_policy(c, &use, err);
 	if (!e && !use)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "the database records no policy profile (create the installation with "
-		            "'sekisho init')");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
+		                SK_M_AUTH_DATABASE_RECORDS_POLICY_PROFILE);
 	if (!e)
 		e = sk_totp_key_path(s->url, &path, err);
 	if (!e)
@@ -1122,7 +1118,7 @@ sk_err sk_auth_totp_begin(sk_store *s, const sk_policy *pol, const sk_auth_princ
 	if ((e = load_policy(s, pol, &use, &owned, err)))
 		goto out;
 	if (!(e = urec_by_id(s, p->user_id, &u, err)) && !u.found)
-		e = sk_fail(err, SK_ERR_AUTH, "no session");
+		e = sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_AUTH_SESSION);
 	if (!e && u.locked_until > now)
 		e = locked_message(err, u.locked_until);
 	if (!e && sk_password_verify(u.hash, password ? password : "", password_len) != SK_OK)
@@ -1177,9 +1173,7 @@ static sk_err confirm_refused(sk_store *s, const struct urec *u, const char *add
 	          json_pack("{s:s}", "reason", "totp_wrong"), err);
 	if ((e = commit_or_rollback(s, e, err)))
 		return e;
-	return sk_fail(err, SK_ERR_INVALID,
-	               "the one-time code does not match the pending secret (check the "
-	               "authenticator's clock and send its current code)");
+	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_TIME_CODE_DOES_MATCH);
 }
 
 sk_err sk_auth_totp_confirm(sk_store *s, const sk_auth_principal *p, const char *code,
@@ -1196,22 +1190,21 @@ sk_err sk_auth_totp_confirm(sk_store *s, const sk_auth_principal *p, const char 
 	int64_t step = 0, now = sk_clock_now(), changed = 0;
 	const char *sealed = NULL;
 	if (!(e = urec_by_id(s, p->user_id, &u, err)) && !u.found)
-		e = sk_fail(err, SK_ERR_AUTH, "no session");
+		e = sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_AUTH_SESSION);
 	pending_key(p->user_id, key);
 	if (!e && (e = sk_store_meta_get(s, key, &val, err)) == SK_ERR_NOT_FOUND)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "no TOTP enrollment is pending for '%s': start one first", u.login);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
+		                SK_M_AUTH_TOTP_ENROLLMENT_PENDING_START, u.login);
 	if (!e) {
 		char *end = NULL;
 		long long until = strtoll(val.data, &end, 10);
 		if (!end || *end != ' ')
-			e = sk_fail(err, SK_ERR_CORRUPT, "the pending TOTP enrollment is damaged");
+			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+			                SK_M_AUTH_PENDING_TOTP_ENROLLMENT_DAMAGED);
 		else if (until <= now)
-			e = sk_fail(
-			    err, SK_ERR_CONFLICT,
-			    "the pending TOTP enrollment lapsed (it waits %d minutes): start "
-			    "a new one",
-			    SK_AUTH_TOTP_PENDING_SECONDS / 60);
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
+			                SK_M_AUTH_PENDING_TOTP_ENROLLMENT_LAPSED,
+			                SK_AUTH_TOTP_PENDING_SECONDS / 60);
 		else
 			sealed = end + 1;
 	}
@@ -1228,8 +1221,8 @@ sk_err sk_auth_totp_confirm(sk_store *s, const sk_auth_principal *p, const char 
 		e = sk_store_exec(s, "DELETE FROM meta WHERE key = ? AND value = ?", q, 2, &changed,
 		                  err);
 		if (!e && changed != 1)
-			e = sk_fail(err, SK_ERR_CONFLICT,
-			            "the pending TOTP enrollment changed meanwhile: start again");
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
+			                SK_M_AUTH_PENDING_TOTP_ENROLLMENT_CHANGED);
 		if (!e) {
 			sk_val w[] = {sk_vtext(sealed), SK_VINT(step), SK_VINT(now), SK_VINT(u.id)};
 			e = sk_store_exec(s,
@@ -1269,7 +1262,8 @@ sk_err sk_auth_totp_reset(sk_ctx *c, const char *login, sk_buf *err)
 		e = sk_store_exec(s, "DELETE FROM meta WHERE key = ?", q, 1, &pending, err);
 	}
 	if (!e && !u.totp[0] && pending == 0)
-		e = sk_fail(err, SK_ERR_CONFLICT, "'%s' has no TOTP enrolled", login);
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_AUTH_HAS_TOTP_ENROLLED,
+		                login);
 	if (!e) {
 		sk_val p[] = {SK_VINT(u.id)};
 		e = sk_store_exec(s,
@@ -1293,7 +1287,7 @@ sk_err sk_auth_set_zone(sk_ctx *c, const char *login, sk_zone zone, sk_buf *err)
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
 	if (zone != SK_ZONE_NONE && !sk_zone_name(zone))
-		return sk_fail(err, SK_ERR_INVALID, "unknown zone");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_UNKNOWN_ZONE);
 	struct urec u;
 	sk_err e = sk_store_begin(s, err);
 	if (e)
@@ -1339,7 +1333,7 @@ sk_err sk_auth_unused(sk_store *s, int days, json_t **out, sk_buf *err)
 {
 	*out = NULL;
 	if (days < 1 || days > 36500)
-		return sk_fail(err, SK_ERR_INVALID, "days must be 1 to 36500, not %d", days);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_DAYS_MUST, days);
 	struct unused_ctx c = {json_array(), sk_clock_now()};
 	if (!c.arr)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
@@ -1380,11 +1374,9 @@ sk_err sk_auth_privileged_min_holders_check(sk_store *s, const char *role, int64
 	struct urec u;
 	e = urec_by_id(s, user_id, &u, err);
 	if (!e)
-		e = sk_fail(err, SK_ERR_CONFLICT,
-		            "revoking %s from '%s' would leave %lld active holder%s; a privileged "
-		            "role keeps at least two (grant it to someone else first)",
-		            role, u.found ? u.login : "?", (long long)holders,
-		            holders == 1 ? "" : "s");
+		e = sk_fail_msg(
+		    err, SK_ERR_CONFLICT, NULL, NULL, SK_M_AUTH_REVOKING_WOULD_LEAVE_ACTIVE, role,
+		    u.found ? u.login : "?", (long long)holders, holders == 1 ? "" : "s");
 	urec_wipe(&u);
 	return e;
 }

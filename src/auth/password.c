@@ -1,5 +1,6 @@
 /* password: argon2id hashing and verification, temporary-password generation. */
 #include "password.h"
+#include "../core/sk_msg.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -10,12 +11,13 @@ sk_err sk_password_hash(const char *pw, size_t len, char out[SK_PASSWORD_HASH_MA
 {
 	out[0] = '\0';
 	if (len == 0)
-		return sk_fail(err, SK_ERR_INVALID, "the password is empty");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_PASSWORD_EMPTY);
 	if (len > SK_PASSWORD_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "the password is longer than %d bytes",
-		               SK_PASSWORD_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_PASSWORD_LONGER_BYTES,
+		                   SK_PASSWORD_MAX);
 	if (memchr(pw, '\0', len))
-		return sk_fail(err, SK_ERR_INVALID, "the password contains a NUL byte");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_AUTH_PASSWORD_CONTAINS_NUL_BYTE);
 	if (crypto_pwhash_str_alg(out, pw, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
 	                          crypto_pwhash_ALG_ARGON2ID13) != 0)

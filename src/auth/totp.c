@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../store/store.h"
+#include "../core/sk_msg.h"
 
 /* The key file: this tag, a space, 64 hex digits, a newline. */
 #define KEY_TAG      "sekisho-totp-key/1"
@@ -172,8 +173,8 @@ static sk_err key_create(const char *path, unsigned char key[crypto_secretbox_KE
 	if (fd < 0)
 		return errno == EEXIST
 		           ? SK_ERR_EXISTS
-		           : sk_fail(err, SK_ERR_IO, "cannot create the TOTP key file %s: %s", path,
-		                     strerror(errno));
+		           : sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
+		                         SK_M_AUTH_CANNOT_CREATE_TOTP_KEY, path, strerror(errno));
 	char text[KEY_FILE_LEN + 1];
 	char hex[2 * crypto_secretbox_KEYBYTES + 1];
 	crypto_secretbox_keygen(key);
@@ -186,8 +187,8 @@ static sk_err key_create(const char *path, unsigned char key[crypto_secretbox_KE
 	sodium_memzero(hex, sizeof(hex));
 	if (!ok) {
 		(void)unlink(path);
-		return sk_fail(err, SK_ERR_IO, "cannot write the TOTP key file %s: %s", path,
-		               strerror(saved));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUTH_CANNOT_WRITE_TOTP_KEY,
+		                   path, strerror(saved));
 	}
 	return SK_OK;
 }
@@ -198,29 +199,27 @@ static sk_err key_read(const char *path, unsigned char key[crypto_secretbox_KEYB
 	if (fd < 0)
 		return errno == ENOENT
 		           ? SK_ERR_NOT_FOUND
-		           : sk_fail(err, SK_ERR_IO, "cannot open the TOTP key file %s: %s", path,
-		                     strerror(errno));
+		           : sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUTH_CANNOT_OPEN_TOTP_KEY,
+		                         path, strerror(errno));
 	struct stat st;
 	char text[KEY_FILE_LEN + 1] = {0};
 	sk_err e = SK_OK;
 	if (fstat(fd, &st) != 0)
-		e = sk_fail(err, SK_ERR_IO, "cannot read the TOTP key file %s: %s", path,
-		            strerror(errno));
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUTH_CANNOT_READ_TOTP_KEY, path,
+		                strerror(errno));
 	else if (!S_ISREG(st.st_mode) || (st.st_mode & 077))
-		e = sk_fail(err, SK_ERR_CORRUPT,
-		            "the TOTP key file %s must be a regular file only its owner can read "
-		            "(mode 0600)",
-		            path);
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUTH_TOTP_KEY_FILE_MUST,
+		                path);
 	else if (read(fd, text, sizeof(text)) != (ssize_t)KEY_FILE_LEN)
-		e = sk_fail(err, SK_ERR_CORRUPT, "the TOTP key file %s is not a sekisho TOTP key",
-		            path);
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUTH_TOTP_KEY_FILE_SEKISHO,
+		                path);
 	(void)close(fd);
 	if (!e &&
 	    (memcmp(text, KEY_TAG " ", sizeof(KEY_TAG)) != 0 || text[KEY_FILE_LEN - 1] != '\n' ||
 	     sodium_hex2bin(key, crypto_secretbox_KEYBYTES, text + sizeof(KEY_TAG),
 	                    2 * crypto_secretbox_KEYBYTES, NULL, NULL, NULL) != 0))
-		e = sk_fail(err, SK_ERR_CORRUPT, "the TOTP key file %s is not a sekisho TOTP key",
-		            path);
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUTH_TOTP_KEY_FILE_SEKISHO,
+		                path);
 	sodium_memzero(text, sizeof(text));
 	return e;
 }
@@ -235,7 +234,7 @@ static sk_err key_get(const char *path, bool create, unsigned char key[crypto_se
 			e = key_read(path, key, err);
 	}
 	if (e == SK_ERR_NOT_FOUND)
-		e = sk_fail(err, SK_ERR_IO, "the TOTP key file %s does not exist", path);
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUTH_TOTP_KEY_FILE_DOES, path);
 	return e;
 }
 
@@ -243,8 +242,8 @@ sk_err sk_totp_seal(const char *key_path, bool create, const unsigned char *secr
                     sk_buf *out, sk_buf *err)
 {
 	if (!secret || len == 0 || len > SK_TOTP_SECRET_MAX)
-		return sk_fail(err, SK_ERR_INVALID, "a TOTP secret is 1 to %d bytes",
-		               SK_TOTP_SECRET_MAX);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_TOTP_SECRET_BYTES,
+		                   SK_TOTP_SECRET_MAX);
 	unsigned char key[crypto_secretbox_KEYBYTES];
 	sk_err e = key_get(key_path, create, key, err);
 	if (e)
@@ -256,7 +255,9 @@ sk_err sk_totp_seal(const char *key_path, bool create, const unsigned char *secr
 	(void)crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, secret, len, box, key);
 	size_t n = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;
 	sodium_bin2hex(hex, sizeof(hex), box, n);
-	e = sk_buf_adds(out, hex) ? sk_fail(err, SK_ERR_TOO_BIG, "sealed secret too long") : SK_OK;
+	e = sk_buf_adds(out, hex)
+	        ? sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_AUTH_SEALED_SECRET_TOO_LONG)
+	        : SK_OK;
 	sodium_memzero(key, sizeof(key));
 	return e;
 }
@@ -272,17 +273,16 @@ sk_err sk_totp_open(const char *key_path, const char *sealed, unsigned char out[
 	if (hexlen > 2 * sizeof(box) ||
 	    sodium_hex2bin(box, sizeof(box), sealed ? sealed : "", hexlen, NULL, &n, NULL) != 0 ||
 	    n != hexlen / 2 || n <= crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
-		return sk_fail(err, SK_ERR_CORRUPT, "the stored TOTP secret is malformed");
+		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+		                   SK_M_AUTH_STORED_TOTP_SECRET_MALFORMED);
 	unsigned char key[crypto_secretbox_KEYBYTES];
 	sk_err e = key_get(key_path, false, key, err);
 	if (e)
 		return e;
 	size_t clen = n - crypto_secretbox_NONCEBYTES;
 	if (crypto_secretbox_open_easy(out, box + crypto_secretbox_NONCEBYTES, clen, box, key) != 0)
-		e = sk_fail(err, SK_ERR_CORRUPT,
-		            "the stored TOTP secret does not open with the key in %s (altered, or "
-		            "sealed under another key)",
-		            key_path);
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUTH_STORED_TOTP_SECRET_DOES,
+		                key_path);
 	else
 		*len = clen - crypto_secretbox_MACBYTES;
 	sodium_memzero(key, sizeof(key));

@@ -27,6 +27,7 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 		for (const struct sk_cli_verb *v = verbs; v->verb; v++)
 			if (strcmp(v->verb, argv[0]) == 0) {
 				sk_cli_name_command(v->verb);
+				sk_cli_set_install(v->install, command_name);
 				return v->run(argc, argv);
 			}
 		fputs("sekisho: ", stderr);
@@ -47,6 +48,13 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 	for (const struct sk_cli_verb *v = verbs; v->verb; v++)
 		fprintf(stderr, "  sekisho %s %s %s\n", noun, v->verb, v->usage);
 	return 2;
+}
+
+const char *sk_cli_msg(sk_msg_id id) { return sk_msg_format(id, sk_lang_from_env()); }
+
+const char *sk_cli_err(const sk_buf *err, sk_err e)
+{
+	return sk_msg_of(err, e, sk_lang_from_env());
 }
 
 int sk_cli_fail(sk_err e, const char *fmt, ...)
@@ -96,6 +104,10 @@ int sk_cli_open_store(const char *db, sk_store **s)
 	}
 	int rc = e ? sk_cli_fail_buf(e, &err) : 0;
 	sk_buf_free(&err);
+	if (!rc && (rc = sk_cli_identify(*s, sk_cli_db_url(db)))) {
+		sk_store_close(*s);
+		*s = NULL;
+	}
 	return rc;
 }
 
@@ -105,7 +117,7 @@ sk_ctx *sk_cli_ctx(sk_store *s)
 {
 	if (cli_ctx.store != s) {
 		sk_ctx_fini(&cli_ctx);
-		sk_ctx_init(&cli_ctx, s, NULL, sk_actor_cli());
+		sk_ctx_init(&cli_ctx, s, NULL, sk_cli_actor());
 		cli_ctx.lang = sk_lang_code(sk_lang_from_env());
 	}
 	return &cli_ctx;
@@ -114,21 +126,13 @@ sk_ctx *sk_cli_ctx(sk_store *s)
 int sk_cli_as_actor(sk_store *s, const char *login, sk_cli_as *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!login) {
-		out->actor = *sk_actor_cli();
-		return 0;
-	}
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_val p[] = {sk_vtext(login)};
-	int64_t id = 0;
-	sk_err e = sk_store_query_int(
-	    s, "SELECT id FROM users WHERE login = ? AND status = 'active'", p, 1, &id, &err);
-	sk_buf_free(&err);
-	if (e)
-		return sk_cli_fail(e == SK_ERR_NOT_FOUND ? SK_ERR_INVALID : e,
-		                   sk_msg_format(SK_M_CLI_NO_ACCOUNT, sk_lang_from_env()), login);
-	snprintf(out->login, sizeof(out->login), "%s", login);
-	out->actor = (sk_actor){.user_id = id, .login = out->login, .address = "cli"};
+	(void)login; /* taken by sk_cli_take_as, settled when s was opened */
+	int rc = sk_cli_identify(s, s->url);
+	if (rc)
+		return rc;
+	out->actor = *sk_cli_actor();
+	snprintf(out->login, sizeof(out->login), "%s", out->actor.login);
+	out->actor.login = out->login;
 	return 0;
 }
 
@@ -315,12 +319,12 @@ sk_err sk_cli_read_secret_line(sk_buf *out, sk_buf *err)
 	int c;
 	while ((c = getchar()) != EOF && c != '\n') {
 		if (sk_buf_addc(out, (char)c))
-			return sk_fail(err, SK_ERR_TOO_BIG,
-			               "the line on standard input is too long");
+			return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+			                   SK_M_CLI_LINE_STANDARD_INPUT_TOO);
 	}
 	if (out->len && out->data[out->len - 1] == '\r')
 		out->data[--out->len] = '\0';
 	if (ferror(stdin))
-		return sk_fail(err, SK_ERR_IO, "cannot read standard input");
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_READ_STANDARD_INPUT);
 	return SK_OK;
 }

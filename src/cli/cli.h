@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "../core/sk_buf.h"
+#include "../core/sk_msg.h"
 #include "../domain/actor.h"
 #include "../store/store.h"
 
@@ -24,7 +25,15 @@ struct sk_cli_verb {
 	const char *verb;
 	sk_cli_fn run;
 	const char *usage; /* one line: the arguments after "sekisho <noun> <verb>" */
+	/*
+	 * An installation-level command (SK_CLI_INSTALL): it acts as the operator,
+	 * "cli:<unix user>". Every other command that opens a database acts for
+	 * a person (see sk_cli_identify).
+	 */
+	bool install;
 };
+#define SK_CLI_INSTALL true
+#define SK_CLI_PERSON  false
 
 /*
  * Adds word to the name of the command being run ("sekisho", then the noun
@@ -38,6 +47,12 @@ void sk_cli_name_command(const char *word);
  * the noun's usage and returns 2 when the verb is missing or unknown.
  */
 int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc, char **argv);
+
+/* The catalog's format for id in the CLI's language (LANG): what sk_cli_fail and the rest take. */
+const char *sk_cli_msg(sk_msg_id id);
+
+/* The message err holds in the CLI's language (e's general sentence when err is empty). */
+const char *sk_cli_err(const sk_buf *err, sk_err e);
 
 /* Prints "sekisho: <message>" on stderr and returns the exit code for e. */
 int sk_cli_fail(sk_err e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -61,7 +76,44 @@ const char *sk_cli_db_url(const char *given);
 int sk_cli_open_store(const char *db, sk_store **s);
 
 /*
- * The context of the CLI operator (who holds every right) on s, for domain
+ * Who the command acts for (src/cli/identity.c, issue 15 item 6). main()
+ * takes the global options before the command: --as LOGIN, --password-file
+ * FILE, --admin-token FILE; 0 or the exit status after a bad one.
+ */
+int sk_cli_global_options(int *argc, char ***argv);
+/* Sets whether the command about to run is installation-level, and its name for messages. */
+void sk_cli_set_install(bool install, const char *command);
+/*
+ * An option function (SK_OPT_FN) for a command's own --as LOGIN, the same
+ * as the global one: *(const char **)out = login when out is not NULL.
+ */
+int sk_cli_take_as(void *out, const char *login, const char *usage);
+/* Sets the admin token's file, as --admin-token before the command does; 0. */
+int sk_cli_global_token(const char *path);
+/* The login --as named, or NULL. */
+const char *sk_cli_as_given(void);
+/*
+ * Settles who the command acts for on s (opened from db_url), once:
+ * an installation-level command acts as the operator (and refuses --as);
+ * any other needs an account: --as LOGIN proved with its password
+ * (--password-file, SEKISHO_PASSWORD_FD or the terminal) or with the admin
+ * token (--admin-token or SEKISHO_ADMIN_TOKEN, else the file beside an
+ * SQLite database), or the Unix user mapped to an account; the admin token
+ * alone acts as the operator. 0, or the exit status after saying why not.
+ * sk_cli_open_store calls it.
+ */
+int sk_cli_identify(sk_store *s, const char *db_url);
+/* The actor settled by sk_cli_identify (the operator before, or for commands without a store). */
+const sk_actor *sk_cli_actor(void);
+/*
+ * Makes the installation's admin token (or, without replace, takes the file
+ * that is there already) at the admin token's path and keeps its SHA-256 in
+ * s; path receives where it is. SK_ERR_EXISTS when s has one and not replace.
+ */
+sk_err sk_cli_token_make(sk_store *s, const char *db_url, bool replace, sk_buf *path, sk_buf *err);
+
+/*
+ * The context of the actor the command acts for (sk_cli_actor) on s, for domain
  * calls: made when first asked for with this store, the installation's
  * profile loaded once when first needed. One command works on one store;
  * asking with another store starts afresh. Released by sk_cli_finish, or
@@ -69,16 +121,16 @@ int sk_cli_open_store(const char *db, sk_store **s);
  */
 struct sk_ctx *sk_cli_ctx(sk_store *s);
 
-/* The actor a command's --as LOGIN names: an active account, acting from the CLI. */
+/* The actor the command acts for, with its login kept. */
 typedef struct sk_cli_as {
 	sk_actor actor;
 	char login[256];
 } sk_cli_as;
 
 /*
- * Fills *out with the active account login on s (the CLI operator when
- * login is NULL): 0, or the exit status after printing why not (exit 2 for
- * no such active account).
+ * Fills *out with the actor the command acts for on s (sk_cli_identify);
+ * login is the command's --as, taken already by sk_cli_take_as. 0, or the
+ * exit status after printing why not.
  */
 int sk_cli_as_actor(sk_store *s, const char *login, sk_cli_as *out);
 

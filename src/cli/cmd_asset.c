@@ -39,12 +39,13 @@ static const char U_EXPORT[] = "[--db URL] [--format csv|xlsx] [--encoding utf-8
 static int parse_id(const char *usage, int argc, char **argv, int64_t *id)
 {
 	if (optind >= argc)
-		return sk_cli_usage_error(usage, "no asset id given");
+		return sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_ASSET_ID_GIVEN));
 	if (optind + 1 < argc)
-		return sk_cli_usage_error(usage, "unexpected argument '%s'", argv[optind + 1]);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_UNEXPECTED_ARG),
+		                          argv[optind + 1]);
 	long long v;
 	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
-		return sk_cli_usage_error(usage, "'%s' is not an asset id", argv[optind]);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_ASSET_ID), argv[optind]);
 	*id = v;
 	return 0;
 }
@@ -110,7 +111,7 @@ static int open_ctx(const char *db, sk_store **s)
 {
 	int rc = sk_cli_open_store(db, s);
 	if (!rc) {
-		sk_ctx_init(&cli, *s, NULL, sk_actor_cli());
+		sk_ctx_init(&cli, *s, NULL, sk_cli_actor());
 		cli.lang = sk_lang_code(sk_lang_from_env()); /* the import's notices */
 	}
 	return rc;
@@ -168,7 +169,7 @@ static int cmd_update(int argc, char **argv)
 	    (rc = parse_id(U_UPDATE, argc, argv, &id)))
 		return rc;
 	if (!n)
-		return sk_cli_usage_error(U_UPDATE, "nothing to change");
+		return sk_cli_usage_error(U_UPDATE, "%s", sk_cli_msg(SK_M_CLI_NOTHING_CHANGE));
 	sk_store *s = NULL;
 	if ((rc = open_ctx(db, &s)))
 		return rc;
@@ -347,10 +348,11 @@ static sk_err list_row(void *ctx, const sk_asset *a, sk_buf *err)
 	if (!e)
 		e = put_field(b, a->name, '\n');
 	if (e)
-		return sk_fail(err, e, "out of memory");
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (b->len >= (1u << 16)) {
 		if (fwrite(b->data, 1, b->len, lo->f) != b->len)
-			return sk_fail(err, SK_ERR_IO, "cannot write the listing");
+			return sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
+			                   SK_M_CLI_CANNOT_WRITE_LISTING);
 		sk_buf_reset(b);
 	}
 	return SK_OK;
@@ -387,7 +389,7 @@ static int cmd_list(int argc, char **argv)
 	} else if (json)
 		rc = sk_cli_print_json(lo.arr);
 	else if (fwrite(lo.line.data, 1, lo.line.len, stdout) != lo.line.len || fflush(stdout) != 0)
-		rc = sk_cli_fail(SK_ERR_IO, "cannot write the listing");
+		rc = sk_cli_fail(SK_ERR_IO, "%s", sk_cli_msg(SK_M_CLI_CANNOT_WRITE_LISTING));
 	sk_buf_free(&lo.line);
 	sk_buf_free(&err);
 	close_ctx(s);
@@ -410,8 +412,8 @@ static int cmd_dispose(int argc, char **argv)
 	    (rc = parse_id(U_DISPOSE, argc, argv, &id)))
 		return rc;
 	if (!op || !record)
-		return sk_cli_usage_error(U_DISPOSE, "--operator and --record are required (八王子 "
-		                                     "7(9)イ: 日時、担当者及び処理内容)");
+		return sk_cli_usage_error(U_DISPOSE, "%s",
+		                          sk_cli_msg(SK_M_CLI_OPERATOR_RECORD_REQUIRED));
 	sk_store *s = NULL;
 	if ((rc = open_ctx(db, &s)))
 		return rc;
@@ -438,8 +440,8 @@ static int cmd_remove(int argc, char **argv)
 	    (rc = parse_id(U_REMOVE, argc, argv, &id)))
 		return rc;
 	if (!reason)
-		return sk_cli_usage_error(U_REMOVE, "--reason is required: why the row was entered "
-		                                    "by mistake");
+		return sk_cli_usage_error(U_REMOVE, "%s",
+		                          sk_cli_msg(SK_M_CLI_REASON_REQUIRED_WHY_ROW));
 	sk_store *s = NULL;
 	if ((rc = open_ctx(db, &s)))
 		return rc;
@@ -527,11 +529,12 @@ static int map_file(const char *path, void **map, size_t *len, int *fd_out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return sk_cli_fail(SK_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+		return sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_OPEN), path,
+		                   strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return sk_cli_fail(SK_ERR_INVALID, "%s is not a regular file", path);
+		return sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_REGULAR_FILE), path);
 	}
 	*len = (size_t)st.st_size;
 	*map = NULL;
@@ -539,7 +542,8 @@ static int map_file(const char *path, void **map, size_t *len, int *fd_out)
 		void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p == MAP_FAILED) {
 			close(fd);
-			return sk_cli_fail(SK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+			return sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_READ), path,
+			                   strerror(errno));
 		}
 		madvise(p, *len, MADV_SEQUENTIAL);
 		*map = p;
@@ -558,7 +562,8 @@ static int cmd_import(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, U_IMPORT, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind + 1 != argc)
-		return sk_cli_usage_error(U_IMPORT, "give exactly one CSV or Excel file");
+		return sk_cli_usage_error(U_IMPORT, "%s",
+		                          sk_cli_msg(SK_M_CLI_GIVE_EXACTLY_CSV_EXCEL));
 	const char *path = argv[optind];
 	void *map = NULL;
 	size_t len = 0;
@@ -572,7 +577,7 @@ static int cmd_import(int argc, char **argv)
 		const char *base = strrchr(path, '/');
 		sk_err e = SK_ERR_NOMEM;
 		if (!res)
-			rc = sk_cli_fail(e, "out of memory");
+			rc = sk_cli_fail(SK_ERR_NOMEM, "out of memory");
 		else
 			e = sk_asset_import(&cli, map ? map : "", len, base ? base + 1 : path,
 			                    dry ? SK_ASSET_IMPORT_DRY_RUN : 0, res, &err);
@@ -593,23 +598,16 @@ static int cmd_import(int argc, char **argv)
 			if (dry || res->changed)
 				fputs(res->changes, stdout);
 			if (dry)
-				printf(
-				    "dry run: %lld to add, %lld to change, %lld unchanged; nothing "
-				    "was written\n",
-				    (long long)res->added, (long long)res->changed,
-				    (long long)res->unchanged);
-			else if (!res->import_id)
-				printf(
-				    "nothing to change: the %lld assets of %s are in the register "
-				    "as they are\n",
-				    (long long)res->unchanged, path);
-			else
-				printf("imported %lld assets from %s (%s, sha256 %s): %lld added, "
-				       "%lld "
-				       "changed, %lld unchanged\n",
-				       (long long)res->rows, path, res->encoding, res->sha256,
+				printf(sk_cli_msg(SK_M_CLI_OUT_IMPORT_DRY_RUN),
 				       (long long)res->added, (long long)res->changed,
 				       (long long)res->unchanged);
+			else if (!res->import_id)
+				printf(sk_cli_msg(SK_M_CLI_OUT_IMPORT_NO_CHANGE),
+				       (long long)res->unchanged, path);
+			else
+				printf(sk_cli_msg(SK_M_CLI_OUT_IMPORTED), (long long)res->rows,
+				       path, res->encoding, res->sha256, (long long)res->added,
+				       (long long)res->changed, (long long)res->unchanged);
 		}
 		free(res);
 		sk_buf_free(&err);
@@ -639,14 +637,16 @@ static int cmd_export(int argc, char **argv)
 		return st;
 	bool xlsx = strcmp(format, "xlsx") == 0;
 	if (!xlsx && strcmp(format, "csv") != 0)
-		return sk_cli_usage_error(U_EXPORT, "unknown format '%s' (csv or xlsx)", format);
+		return sk_cli_usage_error(U_EXPORT, sk_cli_msg(SK_M_CLI_UNKNOWN_FORMAT_CSV_XLSX),
+		                          format);
 	if (xlsx && !out)
-		return sk_cli_usage_error(U_EXPORT, "an Excel export needs -o FILE");
+		return sk_cli_usage_error(U_EXPORT, "%s",
+		                          sk_cli_msg(SK_M_CLI_EXCEL_EXPORT_NEEDS_O));
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_csv_encoding enc;
 	sk_err e = sk_csv_encoding_parse(encoding, &enc, &err);
 	if (e) {
-		int r = sk_cli_usage_error(U_EXPORT, "%s", err.data);
+		int r = sk_cli_usage_error(U_EXPORT, "%s", sk_cli_err(&err, SK_ERR_INVALID));
 		sk_buf_free(&err);
 		return r;
 	}
@@ -665,17 +665,18 @@ static int cmd_export(int argc, char **argv)
 		if (out && !(e = sk_buf_addf(&tmp, "%s.tmp-%ld", out, (long)getpid()))) {
 			fp = fopen(tmp.data, "wx");
 			if (!fp)
-				e = sk_fail(&err, SK_ERR_IO, "cannot create %s: %s", tmp.data,
-				            strerror(errno));
+				e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_CREATE,
+				                tmp.data, strerror(errno));
 		}
 		if (!e)
 			e = sk_asset_export_csv(&cli, &f, fp, (int)enc, !keys, &err);
 		if (out && fp) {
 			if (fclose(fp) != 0 && !e)
-				e = sk_fail(&err, SK_ERR_IO, "cannot write %s", out);
+				e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_WRITE,
+				                out);
 			if (!e && rename(tmp.data, out) != 0)
-				e = sk_fail(&err, SK_ERR_IO, "cannot write %s: %s", out,
-				            strerror(errno));
+				e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL,
+				                SK_M_CLI_CANNOT_WRITE_2, out, strerror(errno));
 			if (e)
 				unlink(tmp.data);
 		}
@@ -690,16 +691,16 @@ static int cmd_export(int argc, char **argv)
 int sk_cmd_asset(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"add", cmd_add, U_ADD},
-	    {"show", cmd_show, U_SHOW},
-	    {"list", cmd_list, U_LIST},
-	    {"update", cmd_update, U_UPDATE},
-	    {"dispose", cmd_dispose, U_DISPOSE},
-	    {"remove", cmd_remove, U_REMOVE},
-	    {"history", cmd_history, U_HISTORY},
-	    {"import", cmd_import, U_IMPORT},
-	    {"export", cmd_export, U_EXPORT},
-	    {NULL, NULL, NULL},
+	    {"add", cmd_add, U_ADD, SK_CLI_PERSON},
+	    {"show", cmd_show, U_SHOW, SK_CLI_PERSON},
+	    {"list", cmd_list, U_LIST, SK_CLI_PERSON},
+	    {"update", cmd_update, U_UPDATE, SK_CLI_PERSON},
+	    {"dispose", cmd_dispose, U_DISPOSE, SK_CLI_PERSON},
+	    {"remove", cmd_remove, U_REMOVE, SK_CLI_PERSON},
+	    {"history", cmd_history, U_HISTORY, SK_CLI_PERSON},
+	    {"import", cmd_import, U_IMPORT, SK_CLI_PERSON},
+	    {"export", cmd_export, U_EXPORT, SK_CLI_PERSON},
+	    {NULL, NULL, NULL, SK_CLI_PERSON},
 	};
 	field_usage();
 	return sk_cli_dispatch("asset", verbs, argc - 1, argv + 1);

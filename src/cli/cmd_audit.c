@@ -95,15 +95,16 @@ static int cmd_checkpoint(int argc, char **argv)
 	}
 	FILE *f = outpath ? fopen(outpath, "wx") : stdout;
 	if (!f) {
-		rc = sk_cli_fail(SK_ERR_IO, "cannot create %s (it may exist already)", outpath);
+		rc = sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_CREATE_MAY_EXIST), outpath);
 		goto wipe;
 	}
 	if (fputs(note.data, f) == EOF || fflush(f) != 0)
-		rc = sk_cli_fail(SK_ERR_IO, "cannot write the checkpoint");
+		rc = sk_cli_fail(SK_ERR_IO, "%s", sk_cli_msg(SK_M_CLI_CANNOT_WRITE_CHECKPOINT));
 	if (outpath && fclose(f) != 0 && !rc)
-		rc = sk_cli_fail(SK_ERR_IO, "cannot write %s", outpath);
+		rc = sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_WRITE), outpath);
 	if (!rc && outpath)
-		fprintf(stderr, "checkpoint of size %" PRIu64 " written to %s\n", size, outpath);
+		fprintf(stderr, sk_cli_msg(SK_M_CLI_CHECKPOINT_WRITTEN), (unsigned long long)size,
+		        outpath);
 wipe:
 	sk_audit_signer_wipe(&signer);
 out:
@@ -125,7 +126,8 @@ struct notes {
 static int add_checkpoint_file(struct notes *n, const char *path, const char *usage)
 {
 	if (n->n == MAX_CHECKPOINTS)
-		return sk_cli_usage_error(usage, "at most %d --checkpoint files", MAX_CHECKPOINTS);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_MOST_CHECKPOINT_FILES),
+		                          MAX_CHECKPOINTS);
 	sk_buf b = SK_BUF_INIT(SK_NOTE_MAX + 1), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_audit_read_file(path, SK_NOTE_MAX, &b, &err);
 	if (e) {
@@ -161,13 +163,13 @@ static int report(const sk_audit_verify_result *r, bool json)
 		return rc ? rc : r->intact ? 0 : 1;
 	}
 	if (!r->intact) {
-		printf("audit log NOT intact: %s\n", r->why.data);
+		printf(sk_cli_msg(SK_M_CLI_AUDIT_NOT_INTACT), sk_cli_err(&r->why, SK_ERR_CORRUPT));
 		return 1;
 	}
 	char b64[64];
 	sodium_bin2base64(b64, sizeof(b64), r->root, SK_HASH_LEN, sodium_base64_VARIANT_ORIGINAL);
-	printf("audit log intact: %" PRId64 " entries, root %s, %zu checkpoint%s matched\n",
-	       r->size, b64, r->checkpoints, r->checkpoints == 1 ? "" : "s");
+	printf(sk_cli_msg(SK_M_CLI_OUT_AUDIT_INTACT), (long long)r->size, b64, r->checkpoints,
+	       r->checkpoints == 1 ? "" : "s");
 	return 0;
 }
 
@@ -188,7 +190,7 @@ static int cmd_verify(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, U_VERIFY, opts, 0, &rc))
 		goto out;
 	if (db && exp) {
-		rc = sk_cli_usage_error(U_VERIFY, "give --db or --export, not both");
+		rc = sk_cli_usage_error(U_VERIFY, "%s", sk_cli_msg(SK_M_CLI_GIVE_DB_EXPORT_BOTH));
 		goto out;
 	}
 	sk_audit_verifier v;
@@ -207,7 +209,7 @@ static int cmd_verify(int argc, char **argv)
 	if (exp) {
 		FILE *f = strcmp(exp, "-") == 0 ? stdin : fopen(exp, "rb");
 		if (!f)
-			e = sk_fail(&err, SK_ERR_IO, "cannot open %s", exp);
+			e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_OPEN_2, exp);
 		else {
 			e = sk_audit_verify_export(f, &o, &r, &err);
 			if (f != stdin)
@@ -257,15 +259,18 @@ static int cmd_prove(int argc, char **argv)
 		return st;
 	/* --consistency OLD NEW: NEW is the one argument left once the options are read. */
 	if (old >= 0 && optind < argc && !sk_cli_parse_int(argv[optind++], 1, INT64_MAX, &new_))
-		return sk_cli_usage_error(U_PROVE, "--consistency needs OLD and NEW sizes");
+		return sk_cli_usage_error(U_PROVE, "%s",
+		                          sk_cli_msg(SK_M_CLI_CONSISTENCY_NEEDS_OLD_NEW));
 	if (old >= 0 && new_ < 0)
-		return sk_cli_usage_error(U_PROVE, "--consistency needs OLD and NEW sizes");
+		return sk_cli_usage_error(U_PROVE, "%s",
+		                          sk_cli_msg(SK_M_CLI_CONSISTENCY_NEEDS_OLD_NEW));
 	if ((st = sk_cli_no_args(argc, argv, U_PROVE)))
 		return st;
 	if ((index >= 0) == (old >= 0))
-		return sk_cli_usage_error(U_PROVE, "give either --index or --consistency");
+		return sk_cli_usage_error(U_PROVE, "%s",
+		                          sk_cli_msg(SK_M_CLI_GIVE_EITHER_INDEX_CONSISTENCY));
 	if (old > new_)
-		return sk_cli_usage_error(U_PROVE, "OLD %lld is larger than NEW %lld", old, new_);
+		return sk_cli_usage_error(U_PROVE, sk_cli_msg(SK_M_CLI_OLD_LARGER_NEW), old, new_);
 
 	sk_audit_verifier v;
 	bool have_v = false;
@@ -285,7 +290,8 @@ static int cmd_prove(int argc, char **argv)
 		goto out;
 	}
 	if (!r.intact) {
-		rc = sk_cli_fail(SK_ERR_CORRUPT, "the audit log is not intact: %s", r.why.data);
+		rc = sk_cli_fail(SK_ERR_CORRUPT, sk_cli_msg(SK_M_CLI_AUDIT_LOG_INTACT),
+		                 sk_cli_err(&r.why, SK_ERR_CORRUPT));
 		goto out;
 	}
 	json_t *j = NULL;
@@ -293,11 +299,8 @@ static int cmd_prove(int argc, char **argv)
 		if (size < 0)
 			size = r.size;
 		if (size > r.size || index >= size) {
-			rc = sk_cli_fail(
-			    SK_ERR_INVALID,
-			    "index %lld is outside a tree of size %lld (the log has %" PRId64
-			    " entries)",
-			    index, size, r.size);
+			rc = sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_INDEX_OUTSIDE), index,
+			                 size, (long long)r.size);
 			goto out;
 		}
 		/* The one shape of an inclusion proof, shared with the web UI's entry page. */
@@ -307,9 +310,8 @@ static int cmd_prove(int argc, char **argv)
 		}
 	} else {
 		if (new_ > r.size) {
-			rc = sk_cli_fail(SK_ERR_INVALID,
-			                 "size %lld is larger than the log (%" PRId64 ")", new_,
-			                 r.size);
+			rc = sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_SIZE_LARGER_THAN_LOG),
+			                 new_, (long long)r.size);
 			goto out;
 		}
 		sk_hash proof[SK_MERKLE_MAX_PROOF], root, root1;
@@ -388,11 +390,13 @@ static int cmd_verify_proof(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, U_VERIFY_PROOF, opts, SK_CLI_ANY_ARGS, &rc))
 		goto out;
 	if (optind != argc - 1) {
-		rc = sk_cli_usage_error(U_VERIFY_PROOF, "give one proof file (or - for stdin)");
+		rc = sk_cli_usage_error(U_VERIFY_PROOF, "%s",
+		                        sk_cli_msg(SK_M_CLI_GIVE_PROOF_FILE_STDIN));
 		goto out;
 	}
 	if (notes.n && !key) {
-		rc = sk_cli_usage_error(U_VERIFY_PROOF, "--checkpoint needs --key PUBFILE");
+		rc = sk_cli_usage_error(U_VERIFY_PROOF, "%s",
+		                        sk_cli_msg(SK_M_CLI_CHECKPOINT_NEEDS_KEY_PUBFILE));
 		goto out;
 	}
 	const char *path = argv[optind];
@@ -407,7 +411,7 @@ static int cmd_verify_proof(int argc, char **argv)
 	                    NULL)) != NULL)
 		e = SK_OK;
 	if (!e && !json_is_object(j))
-		e = sk_fail(&err, SK_ERR_INVALID, "the proof is not a JSON object");
+		e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_PROOF_JSON_OBJECT);
 	if (e) {
 		rc = sk_cli_fail_buf(e, &err);
 		goto out;
@@ -445,14 +449,14 @@ static int cmd_verify_proof(int argc, char **argv)
 			memcpy(proof[i], h, SK_HASH_LEN);
 	}
 	if (!ok) {
-		rc = sk_cli_fail(SK_ERR_INVALID,
-		                 "%s is not a proof as `sekisho audit prove` prints", path);
+		rc = sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_PROOF_SEKISHO_AUDIT_PROVE),
+		                 path);
 		goto out;
 	}
 	if (!elems_ok)
-		e = sk_fail(&err, SK_ERR_CORRUPT, "a proof element is not a 32-byte hash");
+		e = sk_fail_msg(&err, SK_ERR_CORRUPT, NULL, NULL, SK_M_CLI_PROOF_ELEMENT_BYTE_HASH);
 	else if (incl && leafn != SK_HASH_LEN)
-		e = sk_fail(&err, SK_ERR_CORRUPT, "the leaf hash is not a 32-byte hash");
+		e = sk_fail_msg(&err, SK_ERR_CORRUPT, NULL, NULL, SK_M_CLI_LEAF_HASH_BYTE_HASH);
 	else if (incl)
 		e = sk_merkle_verify_inclusion(a, b, leaf, proof, n, r1, r1n, &err);
 	else
@@ -467,7 +471,7 @@ static int cmd_verify_proof(int argc, char **argv)
 			sk_audit_checkpoint cp;
 			e = sk_audit_checkpoint_open(notes.text[i], notes.len[i], &v, &cp, &err);
 			if (e == SK_ERR_INVALID) {
-				rc = sk_cli_fail(e, "%s: %s", notes.label[i], err.data);
+				rc = sk_cli_fail(e, "%s: %s", notes.label[i], sk_cli_err(&err, e));
 				goto out;
 			}
 			bool match = (cp.size == b && r1n == SK_HASH_LEN && incl &&
@@ -477,19 +481,18 @@ static int cmd_verify_proof(int argc, char **argv)
 			             (!incl && cp.size == b && r2n == SK_HASH_LEN &&
 			              memcmp(cp.root, r2, SK_HASH_LEN) == 0);
 			if (!e && !match)
-				e = sk_fail(&err, SK_ERR_CORRUPT,
-				            "checkpoint %s (size %" PRIu64
-				            ") matches no root of the proof",
-				            notes.label[i], cp.size);
+				e = sk_fail_msg(&err, SK_ERR_CORRUPT, NULL, NULL,
+				                SK_M_CLI_CHECKPOINT_MATCHES_NO_ROOT, notes.label[i],
+				                (unsigned long long)cp.size);
 		}
 	}
 	if (e == SK_ERR_CORRUPT || e == SK_ERR_INVALID) {
-		printf("proof does NOT verify: %s\n", err.data);
+		printf(sk_cli_msg(SK_M_CLI_PROOF_NOT_VERIFIED), sk_cli_err(&err, e));
 		rc = 1;
 	} else if (e) {
 		rc = sk_cli_fail_buf(e, &err);
 	} else {
-		printf("proof verifies\n");
+		fputs(sk_cli_msg(SK_M_CLI_OUT_PROOF_VERIFIES), stdout);
 	}
 out:
 	json_decref(j);
@@ -535,7 +538,7 @@ static int cmd_show(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, U_SHOW, opts, 0, &rc))
 		return rc;
 	if (seq < 0)
-		return sk_cli_usage_error(U_SHOW, "give --seq N");
+		return sk_cli_usage_error(U_SHOW, "%s", sk_cli_msg(SK_M_CLI_GIVE_SEQ_N));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
@@ -547,7 +550,7 @@ static int cmd_show(int argc, char **argv)
 	if (e)
 		rc = sk_cli_fail_buf(e, &err);
 	else if (!entry || json_integer_value(json_object_get(entry, "seq")) != seq)
-		rc = sk_cli_fail(SK_ERR_NOT_FOUND, "there is no audit entry %lld", seq);
+		rc = sk_cli_fail(SK_ERR_NOT_FOUND, sk_cli_msg(SK_M_CLI_THERE_AUDIT_ENTRY), seq);
 	else
 		rc = sk_cli_print_json(json_incref(entry));
 	json_decref(page);
@@ -629,11 +632,12 @@ static int cmd_export(int argc, char **argv)
 	FILE *f = outpath ? fopen(outpath, "wx") : stdout;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	if (!f) {
-		rc = sk_cli_fail(SK_ERR_IO, "cannot create %s (it may exist already)", outpath);
+		rc = sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_CREATE_MAY_EXIST), outpath);
 	} else {
 		sk_err e = sk_audit_export(s, f, &err);
 		if (outpath && fclose(f) != 0 && !e)
-			e = sk_fail(&err, SK_ERR_IO, "cannot write %s", outpath);
+			e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_WRITE,
+			                outpath);
 		if (e) {
 			rc = sk_cli_fail_buf(e, &err);
 			if (outpath)
@@ -648,14 +652,14 @@ static int cmd_export(int argc, char **argv)
 int sk_cmd_audit(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"checkpoint", cmd_checkpoint, U_CHECKPOINT},
-	    {"verify", cmd_verify, U_VERIFY},
-	    {"prove", cmd_prove, U_PROVE},
-	    {"verify-proof", cmd_verify_proof, U_VERIFY_PROOF},
-	    {"show", cmd_show, U_SHOW},
-	    {"tail", cmd_tail, U_TAIL},
-	    {"export", cmd_export, U_EXPORT},
-	    {NULL, NULL, NULL},
+	    {"checkpoint", cmd_checkpoint, U_CHECKPOINT, SK_CLI_INSTALL},
+	    {"verify", cmd_verify, U_VERIFY, SK_CLI_INSTALL},
+	    {"prove", cmd_prove, U_PROVE, SK_CLI_INSTALL},
+	    {"verify-proof", cmd_verify_proof, U_VERIFY_PROOF, SK_CLI_INSTALL},
+	    {"show", cmd_show, U_SHOW, SK_CLI_PERSON},
+	    {"tail", cmd_tail, U_TAIL, SK_CLI_PERSON},
+	    {"export", cmd_export, U_EXPORT, SK_CLI_INSTALL},
+	    {NULL, NULL, NULL, SK_CLI_PERSON},
 	};
 	return sk_cli_dispatch("audit", verbs, argc - 1, argv + 1);
 }

@@ -137,7 +137,8 @@ static int decide_batch(const sk_policy *p)
 	free(line);
 	sk_buf_free(&out);
 	if (ferror(stdin))
-		return sk_cli_fail(SK_ERR_IO, "cannot read standard input");
+		return sk_cli_fail(SK_ERR_IO, "%s",
+		                   sk_cli_msg(SK_M_CLI_CANNOT_READ_STANDARD_INPUT));
 	return rc;
 }
 

@@ -20,11 +20,10 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 	printf("%s the demo installation %s in %s (profile %s)\n", created ? "created" : "reusing",
 	       json_string_value(json_object_get(r, "city")), path,
 	       json_string_value(json_object_get(r, "profile")));
-	printf("%zu units, %zu accounts, %lld assets in the register (情報資産台帳)\n",
-	       json_array_size(json_object_get(r, "units")),
+	printf(sk_cli_msg(SK_M_CLI_OUT_DEMO_COUNTS), json_array_size(json_object_get(r, "units")),
 	       json_array_size(json_object_get(r, "accounts")),
 	       (long long)json_integer_value(json_object_get(r, "assets")));
-	printf("\norganization:\n");
+	fputs(sk_cli_msg(SK_M_CLI_OUT_DEMO_ORG), stdout);
 	size_t i, j;
 	json_t *u, *a, *role;
 	const char *ciso = NULL;
@@ -32,7 +31,7 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		printf("  %-12s %-20s %s\n", json_string_value(json_object_get(u, "code")),
 		       json_string_value(json_object_get(u, "kind")),
 		       json_string_value(json_object_get(u, "name")));
-	printf("\naccounts:\n");
+	fputs(sk_cli_msg(SK_M_CLI_OUT_DEMO_ACCOUNTS), stdout);
 	json_array_foreach (json_object_get(r, "accounts"), i, a) {
 		printf("  %-18s %-12s %s\n", json_string_value(json_object_get(a, "login")),
 		       json_string_value(json_object_get(a, "unit_code")),
@@ -56,12 +55,9 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		    "code (TOTP) at their first login: POST /api/v1/totp/enroll, then "
 		    "/api/v1/totp/confirm (docs/authentication.md).\n",
 		    ciso ? ciso : "<login>");
-	printf("\nThe web UI and the JSON API (see /api/v1/openapi.json) are served by "
-	       "'sekisho serve --db %s'.\n",
-	       path);
+	printf(sk_cli_msg(SK_M_CLI_OUT_DEMO_SERVE), path);
 	if (serving)
-		printf("Serving it now at the address below; Ctrl-C stops the server (the database "
-		       "is kept and reused next time).\n");
+		fputs(sk_cli_msg(SK_M_CLI_OUT_DEMO_SERVING), stdout);
 }
 
 int sk_cmd_demo(int argc, char **argv)
@@ -79,15 +75,14 @@ int sk_cmd_demo(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st))
 		return st;
 	if (strstr(path, "://") || strncmp(path, "sqlite:", 7) == 0)
-		return sk_cli_usage_error(USAGE,
-		                          "the demo uses an embedded database: give a file path, "
-		                          "not '%s'",
+		return sk_cli_usage_error(USAGE, sk_cli_msg(SK_M_CLI_DEMO_USES_EMBEDDED_DATABASE),
 		                          path);
 
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), key = SK_BUF_INIT(4096);
 	/* An unknown city is refused before anything is created. */
 	if (sk_demo_lookup(profile, &err)) {
-		int prc = sk_cli_usage_error(USAGE, "--profile: %s", err.data);
+		int prc = sk_cli_usage_error(USAGE, sk_cli_msg(SK_M_CLI_PROFILE),
+		                             sk_cli_err(&err, SK_ERR_INVALID));
 		sk_buf_free(&err);
 		sk_buf_free(&key);
 		return prc;
@@ -118,14 +113,17 @@ int sk_cmd_demo(int argc, char **argv)
 		/* Reused only for the city asked for: another one needs another --db. */
 		const char *had = e ? NULL : json_string_value(json_object_get(report, "profile"));
 		if (!e && profile && had && strcmp(had, profile) != 0)
-			e = sk_fail(
-			    &err, SK_ERR_CONFLICT,
-			    "%s holds the %s installation, not %s: give another --db for the "
-			    "%s demo",
-			    path, had, profile, profile);
+			e = sk_fail_msg(&err, SK_ERR_CONFLICT, NULL, NULL,
+			                SK_M_CLI_HOLDS_INSTALLATION_GIVE_ANOTHER, path, had,
+			                profile, profile);
 	} else if (!e) {
 		if (!(e = sk_audit_default_key_path(path, &key, &err)))
 			e = sk_demo_create(sk_cli_ctx(s), profile, key.data, &report, &err);
+		/* As in init: the operator's admin token for the person-level commands. */
+		sk_buf token = SK_BUF_INIT(4096);
+		if (!e)
+			e = sk_cli_token_make(s, path, false, &token, &err);
+		sk_buf_free(&token);
 		created = !e;
 	}
 	sk_store_close(s);

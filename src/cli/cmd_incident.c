@@ -67,13 +67,14 @@ static const char *val(const sk_schema *sc, const struct args *a, const char *ke
 static int parse_id(const char *usage, int argc, char **argv, int extra, int64_t *id)
 {
 	if (optind >= argc)
-		return sk_cli_usage_error(usage, "no incident id given");
+		return sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_INCIDENT_ID_GIVEN));
 	if (optind + 1 + extra != argc)
-		return sk_cli_usage_error(usage, extra ? "give the incident id and one file"
-		                                       : "give exactly one incident id");
+		return sk_cli_usage_error(
+		    usage, "%s",
+		    sk_cli_msg(extra ? SK_M_CLI_INCIDENT_ID_AND_FILE : SK_M_CLI_ONE_INCIDENT_ID));
 	long long v;
 	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
-		return sk_cli_usage_error(usage, "'%s' is not an incident id", argv[optind]);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_INCIDENT_ID), argv[optind]);
 	*id = v;
 	return 0;
 }
@@ -84,7 +85,7 @@ static int open_ctx(const char *db, sk_store **s)
 {
 	int rc = sk_cli_open_store(db, s);
 	if (!rc)
-		sk_ctx_init(&cli, *s, NULL, sk_actor_cli());
+		sk_ctx_init(&cli, *s, NULL, sk_cli_actor());
 	return rc;
 }
 
@@ -119,7 +120,8 @@ static int incident_report(int argc, char **argv)
 	if (!parse(sc, NULL, U_REPORT, argc, argv, &a, &rc))
 		return rc;
 	if (optind != argc)
-		return sk_cli_usage_error(U_REPORT, "unexpected argument '%s'", argv[optind]);
+		return sk_cli_usage_error(U_REPORT, sk_cli_msg(SK_M_CLI_UNEXPECTED_ARG),
+		                          argv[optind]);
 	int64_t ids[SK_INCIDENT_ASSETS_MAX];
 	size_t n = 0;
 	const char *list = val(sc, &a, "asset_ids");
@@ -128,9 +130,10 @@ static int incident_report(int argc, char **argv)
 		errno = 0;
 		long long v = strtoll(p, &end, 10);
 		if (errno || end == p || v < 1 || (*end && *end != ','))
-			return sk_cli_usage_error(U_REPORT, "--asset-ids takes ids such as 3,7");
+			return sk_cli_usage_error(U_REPORT, "%s",
+			                          sk_cli_msg(SK_M_CLI_ASSET_IDS_TAKES_IDS));
 		if (n == SK_INCIDENT_ASSETS_MAX)
-			return sk_cli_usage_error(U_REPORT, "more than %d assets",
+			return sk_cli_usage_error(U_REPORT, sk_cli_msg(SK_M_CLI_MORE_ASSETS),
 			                          SK_INCIDENT_ASSETS_MAX);
 		ids[n++] = v;
 		p = *end ? end + 1 : end;
@@ -287,7 +290,8 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return sk_cli_fail(SK_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+		return sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_OPEN_3), path,
+		                   strerror(errno));
 	char *buf = malloc(max + 1);
 	if (!buf) {
 		fclose(f);
@@ -298,7 +302,7 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
 	fclose(f);
 	if (bad) {
 		free(buf);
-		return sk_cli_fail(SK_ERR_IO, "cannot read '%s'", path);
+		return sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_READ_2), path);
 	}
 	*out = buf;
 	return 0;
@@ -336,7 +340,7 @@ static int incident_attach(int argc, char **argv)
 	if (!e && !a.json) {
 		sk_ctx_fini(&cli);
 		rc = sk_cli_finish(s, e, &err);
-		printf("attached %s to incident %lld: sha256 %s\n", name, (long long)id, hex);
+		printf(sk_cli_msg(SK_M_CLI_OUT_ATTACHED), name, (long long)id, hex);
 		return rc;
 	}
 	return finish(s, e, &err, id, a.json);
@@ -353,9 +357,10 @@ static int incident_attachment(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, U_ATTACHMENT, opts, SK_CLI_ANY_ARGS, &rc))
 		return rc;
 	if (optind + 1 != argc)
-		return sk_cli_usage_error(U_ATTACHMENT, "give exactly one attachment id");
+		return sk_cli_usage_error(U_ATTACHMENT, "%s",
+		                          sk_cli_msg(SK_M_CLI_GIVE_EXACTLY_ATTACHMENT_ID));
 	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &att))
-		return sk_cli_usage_error(U_ATTACHMENT, "'%s' is not an attachment id",
+		return sk_cli_usage_error(U_ATTACHMENT, sk_cli_msg(SK_M_CLI_ATTACHMENT_ID),
 		                          argv[optind]);
 	sk_store *s;
 	if ((rc = open_ctx(db, &s)))
@@ -372,24 +377,25 @@ static int incident_attachment(int argc, char **argv)
 	FILE *f = path ? fopen(path, "wb") : stdout;
 	if (!f) {
 		g_free(bytes);
-		return sk_cli_fail(SK_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+		return sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_WRITE_3), path,
+		                   strerror(errno));
 	}
 	bool ok = fwrite(bytes, 1, n, f) == n;
 	ok = (path ? fclose(f) == 0 : fflush(f) == 0) && ok;
 	g_free(bytes);
-	return ok ? 0 : sk_cli_fail(SK_ERR_IO, "cannot write the attachment");
+	return ok ? 0 : sk_cli_fail(SK_ERR_IO, "%s", sk_cli_msg(SK_M_CLI_CANNOT_WRITE_ATTACHMENT));
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"report", incident_report, U_REPORT},
-    {"list", incident_list, U_LIST},
-    {"show", incident_show, U_SHOW},
-    {"escalate", incident_escalate, U_ESCALATE},
-    {"respond", incident_respond, U_RESPOND},
-    {"close", incident_close, U_CLOSE},
-    {"attach", incident_attach, U_ATTACH},
-    {"attachment", incident_attachment, U_ATTACHMENT},
-    {NULL, NULL, NULL},
+    {"report", incident_report, U_REPORT, SK_CLI_PERSON},
+    {"list", incident_list, U_LIST, SK_CLI_PERSON},
+    {"show", incident_show, U_SHOW, SK_CLI_PERSON},
+    {"escalate", incident_escalate, U_ESCALATE, SK_CLI_PERSON},
+    {"respond", incident_respond, U_RESPOND, SK_CLI_PERSON},
+    {"close", incident_close, U_CLOSE, SK_CLI_PERSON},
+    {"attach", incident_attach, U_ATTACH, SK_CLI_PERSON},
+    {"attachment", incident_attachment, U_ATTACHMENT, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_incident(int argc, char **argv)

@@ -5,6 +5,7 @@
 
 #include "../audit/audit.h"
 #include "../domain/actor.h"
+#include "../core/sk_msg.h"
 #include "../domain/install.h"
 #include "cli.h"
 #include "commands.h"
@@ -47,14 +48,13 @@ int sk_cmd_init(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st)) {
 		/* --help: what each shipped profile is, one line each (issue #16). */
 		if (st == 0) {
-			printf(
-			    "shipped profiles (--profile NAME, or the path of a profile file):\n");
+			fputs(sk_cli_msg(SK_M_CLI_OUT_SHIPPED_PROFILES), stdout);
 			st = sk_cmd_policy_print_builtins("  ");
 		}
 		return st;
 	}
 	if (!o.profile || !o.admin_login)
-		return sk_cli_usage_error(USAGE, "--profile and --admin are required");
+		return sk_cli_usage_error(USAGE, "%s", sk_cli_msg(SK_M_CLI_PROFILE_ADMIN_REQUIRED));
 	const char *url = sk_cli_db_url(db);
 
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), key = SK_BUF_INIT(4096);
@@ -79,25 +79,63 @@ int sk_cmd_init(int argc, char **argv)
 	memset(&res, 0, sizeof(res));
 	if (!e)
 		e = sk_install_init(sk_cli_ctx(s), &o, &res, &err);
+	/* The admin token: how the operator later proves to act for the installation. */
+	sk_buf token = SK_BUF_INIT(4096);
+	if (!e)
+		e = sk_cli_token_make(s, url, false, &token, &err);
 	sk_store_close(s);
 	sk_install_unlock_file(&lock, e != SK_OK);
 	int rc = 0;
 	if (e) {
 		rc = sk_cli_fail_buf(e, &err);
 	} else {
-		printf("initialised %s (root unit %s, profile %s) in %s\n", res.root_name,
-		       res.root_code, o.profile, url);
-		printf("CISO account: %s\n", o.admin_login);
-		printf("temporary password (shown once; it must be changed at first login): %s\n",
-		       res.temp_password);
-		printf("audit signing key: %s (keep it secret and backed up; the verifier key is "
-		       "%s.pub)\n",
-		       o.key_path, o.key_path);
+		printf(sk_cli_msg(SK_M_CLI_OUT_INITIALISED), res.root_name, res.root_code,
+		       o.profile, url);
+		printf(sk_cli_msg(SK_M_CLI_OUT_CISO_ACCOUNT), o.admin_login);
+		printf(sk_cli_msg(SK_M_CLI_OUT_TEMP_PASSWORD), res.temp_password);
+		printf(sk_cli_msg(SK_M_CLI_OUT_AUDIT_KEY), o.key_path, o.key_path);
+		printf(sk_msg_format(SK_M_TOKEN_MADE, sk_lang_from_env()), token.data);
 		if (fflush(stdout) != 0)
 			rc = 70;
 	}
 	sodium_memzero(res.temp_password, sizeof(res.temp_password));
 	sk_buf_free(&err);
 	sk_buf_free(&key);
+	sk_buf_free(&token);
 	return rc;
+}
+
+#define TOKEN_USAGE "--db URL [--replace] [--admin-token FILE]"
+
+/*
+ * sekisho admin-token: makes the admin token of an installation that has
+ * none (one made before tokens existed), or with --replace a new one in
+ * place of a token lost or exposed. Whoever can open the database holds
+ * every right already; the token is how they say so to person-level
+ * commands, recorded as such.
+ */
+int sk_cmd_admin_token(int argc, char **argv)
+{
+	const char *db = NULL, *path = NULL;
+	bool replace = false;
+	const sk_cli_opt opts[] = {
+	    SK_OPT_STR("db", &db),
+	    SK_OPT_FLAG("replace", &replace),
+	    SK_OPT_STR("admin-token", &path),
+	    SK_OPT_END,
+	};
+	int rc;
+	if (!sk_cli_options(argc, argv, TOKEN_USAGE, opts, 0, &rc))
+		return rc;
+	if (path && (rc = sk_cli_global_token(path)))
+		return rc;
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s)))
+		return rc;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), token = SK_BUF_INIT(4096);
+	sk_err e = sk_cli_token_make(s, sk_cli_db_url(db), replace, &token, &err);
+	if (!e)
+		printf(sk_msg_format(SK_M_TOKEN_MADE, sk_lang_from_env()), token.data);
+	sk_buf_free(&token);
+	return sk_cli_finish(s, e, &err);
 }

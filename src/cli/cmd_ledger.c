@@ -33,7 +33,7 @@ static bool parse(int argc, char **argv, const char *usage, struct lg_args *a, i
 {
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &a->db),
-	    SK_OPT_STR("as", &a->as),
+	    SK_OPT_FN("as", &a->as, sk_cli_take_as),
 	    SK_OPT_STR("status", &a->f.status),
 	    SK_OPT_STR("unit", &a->f.unit),
 	    SK_OPT_STR("from", &a->f.from),
@@ -55,13 +55,13 @@ static bool parse(int argc, char **argv, const char *usage, struct lg_args *a, i
 static int name_arg(int argc, char **argv, const char *usage, const char **name)
 {
 	if (optind != argc - 1)
-		return sk_cli_usage_error(usage, "one ledger NAME is required");
+		return sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_LEDGER_NAME_REQUIRED));
 	*name = argv[optind];
 	if (!sk_ledger_kind(*name)) {
 		sk_buf names = SK_BUF_INIT(1024);
 		for (size_t i = 0; sk_ledger_names[i]; i++)
 			sk_buf_addf(&names, "%s%s", i ? ", " : "", sk_ledger_names[i]);
-		int rc = sk_cli_usage_error(usage, "unknown ledger '%s' (%s)", *name,
+		int rc = sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_UNKNOWN_LEDGER), *name,
 		                            names.data ? names.data : "");
 		sk_buf_free(&names);
 		return rc;
@@ -134,18 +134,20 @@ static sk_err write_file(const char *path, const char *p, size_t n, sk_buf *err)
 {
 	sk_buf tmp = SK_BUF_INIT(4096);
 	if (sk_buf_addf(&tmp, "%s.tmp-%ld", path, (long)getpid()))
-		return sk_fail(err, SK_ERR_INVALID, "--out: path too long");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_OUT_PATH_TOO_LONG);
 	sk_err e = SK_OK;
 	FILE *fp = fopen(tmp.data, "wx");
 	if (!fp)
-		e = sk_fail(err, SK_ERR_IO, "cannot create %s: %s", tmp.data, strerror(errno));
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_CREATE, tmp.data,
+		                strerror(errno));
 	else {
 		bool ok = fwrite(p, 1, n, fp) == n;
 		ok = fclose(fp) == 0 && ok;
 		if (!ok)
-			e = sk_fail(err, SK_ERR_IO, "cannot write %s", path);
+			e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_WRITE, path);
 		else if (rename(tmp.data, path) != 0)
-			e = sk_fail(err, SK_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+			e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_WRITE_2, path,
+			                strerror(errno));
 		if (e)
 			unlink(tmp.data);
 	}
@@ -165,16 +167,19 @@ static int lg_export(int argc, char **argv)
 	const char *format = a.format ? a.format : "csv";
 	bool xlsx = strcmp(format, "xlsx") == 0;
 	if (!xlsx && strcmp(format, "csv") != 0)
-		return sk_cli_usage_error(EXPORT_USAGE, "--format: unknown '%s' (csv or xlsx)",
-		                          format);
+		return sk_cli_usage_error(EXPORT_USAGE,
+		                          sk_cli_msg(SK_M_CLI_FORMAT_UNKNOWN_CSV_XLSX), format);
 	if (xlsx && !a.out && isatty(STDOUT_FILENO))
-		return sk_cli_usage_error(EXPORT_USAGE, "an Excel export needs --out FILE");
+		return sk_cli_usage_error(EXPORT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_EXCEL_EXPORT_NEEDS_OUT));
 	if (xlsx && a.encoding)
-		return sk_cli_usage_error(EXPORT_USAGE, "--encoding is for CSV only");
+		return sk_cli_usage_error(EXPORT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_ENCODING_CSV_ONLY));
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_csv_encoding enc = SK_CSV_UTF8;
 	if (a.encoding && sk_csv_encoding_parse(a.encoding, &enc, &err)) {
-		rc = sk_cli_usage_error(EXPORT_USAGE, "--encoding: %s", err.data ? err.data : "");
+		rc = sk_cli_usage_error(EXPORT_USAGE, sk_cli_msg(SK_M_CLI_ENCODING),
+		                        sk_cli_err(&err, SK_ERR_INVALID));
 		sk_buf_free(&err);
 		return rc;
 	}
@@ -199,15 +204,15 @@ static int lg_export(int argc, char **argv)
 	if (!e && a.out)
 		e = write_file(a.out, buf, n, &err);
 	else if (!e && (fwrite(buf, 1, n, stdout) != n || fflush(stdout) != 0))
-		e = sk_fail(&err, SK_ERR_IO, "cannot write the standard output");
+		e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_WRITE_STANDARD_OUTPUT);
 	free(buf);
 	return sk_cli_finish(s, e, &err);
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"list", lg_list, LIST_USAGE},
-    {"export", lg_export, EXPORT_USAGE},
-    {NULL, NULL, NULL},
+    {"list", lg_list, LIST_USAGE, SK_CLI_PERSON},
+    {"export", lg_export, EXPORT_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_ledger(int argc, char **argv)

@@ -46,7 +46,8 @@ static int notify_test(int argc, char **argv)
 	if ((rc = sk_cli_no_args(argc, argv, TEST_USAGE)))
 		return rc;
 	if (!login)
-		return sk_cli_usage_error(TEST_USAGE, "to whom? (give the account's login)");
+		return sk_cli_usage_error(TEST_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_WHOM_GIVE_ACCOUNT_LOGIN));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
@@ -55,7 +56,7 @@ static int notify_test(int argc, char **argv)
 	bool mailed = false;
 	sk_err e = sk_notify_test(sk_cli_ctx(s), login, &id, &mailed, &err);
 	if (!e)
-		printf("notification %lld for %s%s\n", (long long)id, login,
+		printf(sk_cli_msg(SK_M_CLI_OUT_NOTIFICATION), (long long)id, login,
 		       mailed ? "; mail queued" : "; no mail (the account has no address)");
 	return sk_cli_finish(s, e, &err);
 }
@@ -76,11 +77,12 @@ static int notify_flush(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, FLUSH_USAGE, opts, 0, &rc))
 		return rc;
 	if (!smtp.url || !smtp.from)
-		return sk_cli_usage_error(FLUSH_USAGE, "--smtp and --mail-from are required");
+		return sk_cli_usage_error(FLUSH_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_SMTP_MAIL_REQUIRED));
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_smtp_config_check(&smtp, &err);
 	if (e) {
-		rc = sk_cli_usage_error(FLUSH_USAGE, "%s", err.data);
+		rc = sk_cli_usage_error(FLUSH_USAGE, "%s", sk_cli_err(&err, SK_ERR_INVALID));
 		sk_buf_free(&err);
 		return rc;
 	}
@@ -97,14 +99,12 @@ static int notify_flush(int argc, char **argv)
 	sk_mailer_stats st = {0};
 	e = sk_mailer_flush(s, &smtp, 0, now, &st, &err);
 	if (!e) {
-		printf("sent %zu mail%s, %zu not sent\n", st.sent, st.sent == 1 ? "" : "s",
-		       st.failed);
+		printf(sk_cli_msg(SK_M_CLI_OUT_SENT), st.sent, st.sent == 1 ? "" : "s", st.failed);
 		fflush(stdout);
 		if (st.failed)
-			e = sk_fail(
-			    &err, SK_ERR_TEMPFAIL,
-			    "%zu mail%s could not be sent and wait in the queue for a retry",
-			    st.failed, st.failed == 1 ? "" : "s");
+			e = sk_fail_msg(&err, SK_ERR_TEMPFAIL, NULL, NULL,
+			                SK_M_CLI_MAIL_COULD_SENT_WAIT, st.failed,
+			                st.failed == 1 ? "" : "s");
 	}
 	return sk_cli_finish(s, e, &err);
 }
@@ -121,14 +121,15 @@ static int notify_configure(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, CONFIGURE_USAGE, opts, 0, &rc))
 		return rc;
 	if (!base)
-		return sk_cli_usage_error(CONFIGURE_USAGE, "--base-url is required");
+		return sk_cli_usage_error(CONFIGURE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_BASE_URL_REQUIRED));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_notify_set_base_url(sk_cli_ctx(s), base, &err);
 	if (!e)
-		printf("links in notifications start with %s\n", base);
+		printf(sk_cli_msg(SK_M_CLI_OUT_BASE_URL), base);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -156,17 +157,17 @@ static int notify_remind(int argc, char **argv)
 	int64_t expired = 0, reminded = 0;
 	sk_err e = sk_maint_round(sk_cli_ctx(s), (int)after, &expired, &reminded, &err);
 	if (!e)
-		printf("%lld exception(s) expired, %lld overdue request(s) reminded\n",
+		printf(sk_cli_msg(SK_M_CLI_OUT_REMINDED),
 		       (long long)expired, (long long)reminded);
 	return sk_cli_finish(s, e, &err);
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"test", notify_test, TEST_USAGE},
-    {"flush", notify_flush, FLUSH_USAGE},
-    {"configure", notify_configure, CONFIGURE_USAGE},
-    {"remind", notify_remind, REMIND_USAGE},
-    {NULL, NULL, NULL},
+    {"test", notify_test, TEST_USAGE, SK_CLI_PERSON},
+    {"flush", notify_flush, FLUSH_USAGE, SK_CLI_INSTALL},
+    {"configure", notify_configure, CONFIGURE_USAGE, SK_CLI_INSTALL},
+    {"remind", notify_remind, REMIND_USAGE, SK_CLI_INSTALL},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 // clang-format on
 

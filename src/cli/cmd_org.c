@@ -23,7 +23,8 @@ static int org_add(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, ADD_USAGE, opts, 0, &st))
 		return st;
 	if (!code || !name || !kind)
-		return sk_cli_usage_error(ADD_USAGE, "--code, --name and --kind are required");
+		return sk_cli_usage_error(ADD_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_CODE_NAME_KIND_REQUIRED));
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (rc)
@@ -32,7 +33,7 @@ static int org_add(int argc, char **argv)
 	int64_t id = 0;
 	sk_err e = sk_org_add(sk_cli_ctx(s), code, name, kind, parent, &id, &err);
 	if (!e)
-		printf("added unit %s (id %lld)\n", code, (long long)id);
+		printf(sk_cli_msg(SK_M_CLI_OUT_UNIT_ADDED), code, (long long)id);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -85,7 +86,8 @@ static int org_move(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, MOVE_USAGE, opts, 0, &st))
 		return st;
 	if (!unit || !parent)
-		return sk_cli_usage_error(MOVE_USAGE, "--unit and --parent are required");
+		return sk_cli_usage_error(MOVE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_UNIT_PARENT_REQUIRED));
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (rc)
@@ -93,7 +95,7 @@ static int org_move(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_org_move(sk_cli_ctx(s), unit, parent, &err);
 	if (!e)
-		printf("moved unit %s under %s\n", unit, parent);
+		printf(sk_cli_msg(SK_M_CLI_OUT_UNIT_MOVED), unit, parent);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -122,9 +124,7 @@ static void print_missing(const json_t *m)
 static void print_check(const json_t *r)
 {
 	if (json_is_true(json_object_get(r, "ok"))) {
-		printf(
-		    "every request and report can be routed: each approver the profile names has "
-		    "a holder in the chain of command of every unit\n");
+		fputs(sk_cli_msg(SK_M_CLI_OUT_ORG_ROUTED), stdout);
 		return;
 	}
 	size_t i;
@@ -153,11 +153,11 @@ static int org_check(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"add", org_add, ADD_USAGE},
-    {"list", org_list, LIST_USAGE},
-    {"move", org_move, MOVE_USAGE},
-    {"check", org_check, CHECK_USAGE},
-    {NULL, NULL, NULL},
+    {"add", org_add, ADD_USAGE, SK_CLI_PERSON},
+    {"list", org_list, LIST_USAGE, SK_CLI_PERSON},
+    {"move", org_move, MOVE_USAGE, SK_CLI_PERSON},
+    {"check", org_check, CHECK_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_org(int argc, char **argv) { return sk_cli_dispatch("org", verbs, argc - 1, argv + 1); }

@@ -50,11 +50,9 @@ static void print_text(const sk_policy *p, const sk_pw_subject *who, const sk_pw
 		const char *name = sk_pw_violation_name((sk_pw_violation)i);
 		char buf[96];
 		if (v->profile & (1u << i))
-			printf("violation: %s (the %s profile's rule)\n", name,
-			       sk_policy_city_id(p));
+			printf(sk_cli_msg(SK_M_CLI_OUT_VIOLATION), name, sk_policy_city_id(p));
 		if (v->floor & (1u << i))
-			printf("violation: %s (the floor under every profile, %s: %s)\n", name,
-			       SK_PW_FLOOR_CITATION,
+			printf(sk_cli_msg(SK_M_CLI_OUT_VIOLATION_FLOOR), name, SK_PW_FLOOR_CITATION,
 			       floor_reason((sk_pw_violation)i, who, buf, sizeof(buf)));
 	}
 }
@@ -100,11 +98,11 @@ static int password_check(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, CHECK_USAGE, opts, 0, &st))
 		return st;
 	if (!profile)
-		return sk_cli_usage_error(CHECK_USAGE, "--profile is required");
+		return sk_cli_usage_error(CHECK_USAGE, "%s", sk_cli_msg(SK_M_CLI_PROFILE_REQUIRED));
 	sk_account_kind k;
 	if (sk_account_kind_parse(kind, &k) != SK_OK)
-		return sk_cli_fail(SK_ERR_INVALID,
-		                   "unknown account kind '%s' (normal, privileged, social)", kind);
+		return sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_UNKNOWN_ACCOUNT_KIND_NORMAL),
+		                   kind);
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(profile, &p);
 	if (ex)
@@ -141,8 +139,8 @@ static int password_check(int argc, char **argv)
 int sk_cmd_password(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"check", password_check, CHECK_USAGE},
-	    {NULL, NULL, NULL},
+	    {"check", password_check, CHECK_USAGE, SK_CLI_PERSON},
+	    {NULL, NULL, NULL, SK_CLI_PERSON},
 	};
 	return sk_cli_dispatch(argv[0], verbs, argc - 1, argv + 1);
 }

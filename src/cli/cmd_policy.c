@@ -37,10 +37,12 @@ int sk_cmd_policy_open(const char *name, sk_policy **p)
 	sk_err rc = sk_policy_open(name, p, &diag);
 	if (rc != SK_OK) {
 		if (rc == SK_ERR_NOT_FOUND) {
-			fprintf(stderr, "sekisho: %s\n", diag.data);
+			fprintf(stderr, "sekisho: %s\n", sk_cli_err(&diag, rc));
 		} else {
 			fputs(diag.data, stderr);
-			fprintf(stderr, "sekisho: profile '%s' is not valid\n", name);
+			fputs("sekisho: ", stderr);
+			fprintf(stderr, sk_cli_msg(SK_M_CLI_PROFILE_NOT_VALID), name);
+			fputc('\n', stderr);
 		}
 		sk_buf_free(&diag);
 		return 2;
@@ -109,12 +111,13 @@ static int policy_coverage(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, COVERAGE_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (profile ? optind != argc : optind != argc - 1)
-		return sk_cli_usage_error(COVERAGE_USAGE,
-		                          "policy coverage takes exactly one profile");
+		return sk_cli_usage_error(COVERAGE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_COVERAGE_TAKES_EXACTLY));
 	if (!profile)
 		profile = argv[optind];
 	if (json && silent)
-		return sk_cli_usage_error(COVERAGE_USAGE, "--silent is a text list: drop --json");
+		return sk_cli_usage_error(COVERAGE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_SILENT_TEXT_LIST_DROP));
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(profile, &p);
 	if (ex)
@@ -126,7 +129,9 @@ static int policy_coverage(int argc, char **argv)
 		fputs(out.data, stdout);
 	sk_buf_free(&out);
 	sk_policy_free(p);
-	return rc == SK_OK ? 0 : sk_cli_fail(rc, "cannot write the coverage report");
+	return rc == SK_OK
+	           ? 0
+	           : sk_cli_fail(rc, "%s", sk_cli_msg(SK_M_CLI_CANNOT_WRITE_COVERAGE_REPORT));
 }
 
 static int policy_export(int argc, char **argv)
@@ -137,9 +142,11 @@ static int policy_export(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, EXPORT_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (!oscal)
-		return sk_cli_usage_error(EXPORT_USAGE, "choose a format: --oscal");
+		return sk_cli_usage_error(EXPORT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_CHOOSE_FORMAT_OSCAL));
 	if (optind != argc - 1)
-		return sk_cli_usage_error(EXPORT_USAGE, "policy export takes exactly one profile");
+		return sk_cli_usage_error(EXPORT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_EXPORT_TAKES_EXACTLY));
 	sk_policy *p;
 	int ex = sk_cmd_policy_open(argv[optind], &p);
 	if (ex)
@@ -150,7 +157,7 @@ static int policy_export(int argc, char **argv)
 		fputs(out.data, stdout);
 	sk_buf_free(&out);
 	sk_policy_free(p);
-	return rc == SK_OK ? 0 : sk_cli_fail(rc, "cannot export the profile");
+	return rc == SK_OK ? 0 : sk_cli_fail(rc, "%s", sk_cli_msg(SK_M_CLI_CANNOT_EXPORT_PROFILE));
 }
 
 /* "standards; 成田市; (date not stated); binds …": one line saying what the document is. */
@@ -222,7 +229,7 @@ static int64_t version_arg(const char *s, const char *usage)
 {
 	long long v = 0;
 	if (!sk_cli_parse_int(s, 1, INT64_MAX, &v)) {
-		sk_cli_usage_error(usage, "'%s' is not a policy version number", s);
+		sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_POLICY_VERSION_NUMBER), s);
 		return 0;
 	}
 	return (int64_t)v;
@@ -236,8 +243,8 @@ static int policy_import(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, IMPORT_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind != argc - 1)
-		return sk_cli_usage_error(IMPORT_USAGE,
-		                          "policy import takes exactly one profile file");
+		return sk_cli_usage_error(IMPORT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_IMPORT_TAKES_EXACTLY));
 	const char *file = argv[optind];
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), text = SK_BUF_INIT(SK_POLICYVER_TEXT_MAX + 1);
 	/* The file is read and checked before the database is opened: bad input touches nothing. */
@@ -248,8 +255,7 @@ static int policy_import(int argc, char **argv)
 		e = sk_policy_load_mem(file, text.data ? text.data : "", text.len, &p, &diag);
 		if (e) {
 			fputs(diag.data ? diag.data : "", stderr);
-			sk_buf_reset(&err);
-			sk_buf_addf(&err, "%s is not a valid profile; nothing imported", file);
+			sk_fail_msg(&err, e, NULL, NULL, SK_M_CLI_PROFILE_NOT_IMPORTED, file);
 		}
 		sk_buf_free(&diag);
 		sk_policy_free(p);
@@ -271,10 +277,7 @@ static int policy_import(int argc, char **argv)
 	e = sk_policyver_import(sk_cli_ctx(s), file, text.data ? text.data : "", text.len, &id,
 	                        &err);
 	if (!e)
-		printf("imported %s as policy version %" PRId64
-		       " (not active: activating it needs the CISO's approval of a "
-		       "policy_activation request)\n",
-		       file, id);
+		printf(sk_cli_msg(SK_M_CLI_OUT_POLICY_IMPORTED), file, (long long)id);
 	sk_buf_free(&text);
 	return sk_cli_finish(s, e, &err);
 }
@@ -312,7 +315,8 @@ static int policy_activate(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, ACTIVATE_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind != argc - 1)
-		return sk_cli_usage_error(ACTIVATE_USAGE, "policy activate takes one VERSION");
+		return sk_cli_usage_error(ACTIVATE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_ACTIVATE_TAKES_VERSION));
 	int64_t v = version_arg(argv[optind], ACTIVATE_USAGE);
 	if (!v)
 		return 2;
@@ -324,8 +328,7 @@ static int policy_activate(int argc, char **argv)
 	int64_t req = 0;
 	sk_err e = sk_policyver_activate(sk_cli_ctx(s), v, &req, &err);
 	if (!e)
-		printf("policy version %" PRId64 " is active (approved in request %" PRId64 ")\n",
-		       v, req);
+		printf(sk_cli_msg(SK_M_CLI_OUT_POLICY_ACTIVE), (long long)v, (long long)req);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -337,7 +340,8 @@ static int policy_diff(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, DIFF_USAGE, opts, SK_CLI_ANY_ARGS, &st))
 		return st;
 	if (optind != argc - 2)
-		return sk_cli_usage_error(DIFF_USAGE, "policy diff takes two versions");
+		return sk_cli_usage_error(DIFF_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_POLICY_DIFF_TAKES_TWO));
 	int64_t a = version_arg(argv[optind], DIFF_USAGE), b = 0;
 	if (!a || !(b = version_arg(argv[optind + 1], DIFF_USAGE)))
 		return 2;
@@ -356,16 +360,16 @@ static int policy_diff(int argc, char **argv)
 int sk_cmd_policy(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"check", policy_check, CHECK_USAGE},
-	    {"coverage", policy_coverage, COVERAGE_USAGE},
-	    {"export", policy_export, EXPORT_USAGE},
-	    {"list", policy_list, LIST_USAGE},
-	    {"import", policy_import, IMPORT_USAGE},
-	    {"versions", policy_versions, VERSIONS_USAGE},
-	    {"activate", policy_activate, ACTIVATE_USAGE},
-	    {"diff", policy_diff, DIFF_USAGE},
-	    {"set", sk_cmd_policy_set, "show|add|remove … (docs/policy-set.md)"},
-	    {NULL, NULL, NULL},
+	    {"check", policy_check, CHECK_USAGE, SK_CLI_PERSON},
+	    {"coverage", policy_coverage, COVERAGE_USAGE, SK_CLI_PERSON},
+	    {"export", policy_export, EXPORT_USAGE, SK_CLI_PERSON},
+	    {"list", policy_list, LIST_USAGE, SK_CLI_PERSON},
+	    {"import", policy_import, IMPORT_USAGE, SK_CLI_INSTALL},
+	    {"versions", policy_versions, VERSIONS_USAGE, SK_CLI_PERSON},
+	    {"activate", policy_activate, ACTIVATE_USAGE, SK_CLI_PERSON},
+	    {"diff", policy_diff, DIFF_USAGE, SK_CLI_PERSON},
+	    {"set", sk_cmd_policy_set, "show|add|remove … (docs/policy-set.md)", SK_CLI_PERSON},
+	    {NULL, NULL, NULL, SK_CLI_PERSON},
 	};
 	return sk_cli_dispatch(argv[0], verbs, argc - 1, argv + 1);
 }

@@ -77,7 +77,7 @@ static int set_change(int argc, char **argv, const char *usage, bool add)
 		    usage, sk_msg_format(SK_M_CLI_POLICY_SET_ONE, sk_lang_from_env()),
 		    add ? "add" : "remove");
 	if (!sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
-		return sk_cli_usage_error(usage, "'%s' is not a policy version number",
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_POLICY_VERSION_NUMBER),
 		                          argv[optind]);
 	if (add && !kinds)
 		return sk_cli_usage_error(
@@ -85,9 +85,8 @@ static int set_change(int argc, char **argv, const char *usage, bool add)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	uint32_t mask = 0;
 	sk_err e = add && strcmp(kinds, "none") == 0
-	               ? sk_fail_at(&err, SK_ERR_INVALID, "units-of-kind",
-	                            "--units-of-kind: name at least one unit kind (policy set "
-	                            "remove takes a version out)")
+	               ? sk_fail_msg(&err, SK_ERR_INVALID, "units-of-kind", NULL,
+	                             SK_M_POLICYSET_KINDS_NONE)
 	           : add ? sk_policyset_parse_kinds(kinds, "units-of-kind", &mask, &err)
 	                 : SK_OK;
 	if (e) {
@@ -120,10 +119,10 @@ static int set_remove(int argc, char **argv) { return set_change(argc, argv, REM
 int sk_cmd_policy_set(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"show", set_show, SHOW_USAGE},
-	    {"add", set_add, ADD_USAGE},
-	    {"remove", set_remove, REMOVE_USAGE},
-	    {NULL, NULL, NULL},
+	    {"show", set_show, SHOW_USAGE, SK_CLI_PERSON},
+	    {"add", set_add, ADD_USAGE, SK_CLI_PERSON},
+	    {"remove", set_remove, REMOVE_USAGE, SK_CLI_PERSON},
+	    {NULL, NULL, NULL, SK_CLI_PERSON},
 	};
 	if (argc < 2 || argv[1][0] == '-') {
 		/* --help, or an option before any verb: the shared parser answers both. */

@@ -30,13 +30,13 @@ static int rc_purge(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, PURGE_USAGE, opts, 0, &rc))
 		return rc;
 	if (!before)
-		return sk_cli_usage_error(PURGE_USAGE, "--before is required");
+		return sk_cli_usage_error(PURGE_USAGE, "%s", sk_cli_msg(SK_M_CLI_BEFORE_REQUIRED));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_ctx_init(&c, s, NULL, sk_cli_actor());
 	json_t *res = NULL;
 	sk_err e = sk_record_purge(&c, before, dry, &res, &err);
 	sk_ctx_fini(&c);
@@ -90,7 +90,7 @@ static int rc_retention(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
+	sk_ctx_init(&c, s, NULL, sk_cli_actor());
 	json_t *rules = NULL;
 	sk_err e = sk_retention_rules(&c, &rules, &err);
 	sk_ctx_fini(&c);
@@ -98,9 +98,9 @@ static int rc_retention(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"purge", rc_purge, PURGE_USAGE},
-    {"retention", rc_retention, RETENTION_USAGE},
-    {NULL, NULL, NULL},
+    {"purge", rc_purge, PURGE_USAGE, SK_CLI_INSTALL},
+    {"retention", rc_retention, RETENTION_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_record(int argc, char **argv)

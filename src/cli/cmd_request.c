@@ -37,7 +37,7 @@ static bool parse(int argc, char **argv, const char *usage, int args, struct rq_
 {
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &a->db),
-	    SK_OPT_STR("as", &a->as),
+	    SK_OPT_FN("as", &a->as, sk_cli_take_as),
 	    SK_OPT_STR("kind", &a->kind),
 	    SK_OPT_STR("reason", &a->reason),
 	    SK_OPT_STR("details", &a->details),
@@ -72,7 +72,7 @@ static int print_request(json_t *r, bool json)
 /* The usage of `request file`, with every kind's fields from the schema. */
 static void file_help(void)
 {
-	fprintf(stderr, "kinds and their details (* required):\n");
+	fprintf(stderr, "%s\n", sk_cli_msg(SK_M_CLI_REQUEST_KINDS));
 	for (size_t k = 0; sk_request_kinds[k]; k++) {
 		const sk_schema *sc = sk_schema_request_details(sk_request_kinds[k]);
 		fprintf(stderr, "  %-20s", sc->name);
@@ -88,7 +88,7 @@ static int json_arg(const char *opt, const char *text, json_t **out)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_json_parse(text, strlen(text), 1u << 20, out, &err);
 	int rc =
-	    e ? sk_cli_fail(SK_ERR_INVALID, "--%s: %s", opt, err.data ? err.data : "bad JSON") : 0;
+	    e ? sk_cli_fail(SK_ERR_INVALID, "--%s: %s", opt, sk_cli_err(&err, SK_ERR_INVALID)) : 0;
 	sk_buf_free(&err);
 	return rc;
 }
@@ -103,8 +103,8 @@ static int rq_file(int argc, char **argv)
 	if (!parse(argc, argv, FILE_USAGE, 0, &a, &rc))
 		return rc;
 	if (!a.as || !a.kind || !a.reason || !a.details)
-		return sk_cli_usage_error(FILE_USAGE,
-		                          "--as, --kind, --reason and --details are required");
+		return sk_cli_usage_error(FILE_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_KIND_REASON_DETAILS_REQUIRED));
 	json_t *details = NULL, *sg = NULL;
 	if ((rc = json_arg("details", a.details, &details)))
 		return rc;
@@ -191,7 +191,7 @@ static int id_arg(int argc, char **argv, const char *usage, int64_t *id)
 {
 	long long v;
 	if (optind != argc - 1 || !sk_cli_parse_int(argv[optind], 1, INT64_MAX, &v))
-		return sk_cli_usage_error(usage, "one request ID is required");
+		return sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_REQUEST_ID_REQUIRED));
 	*id = v;
 	return 0;
 }
@@ -208,7 +208,7 @@ static int act(int argc, char **argv, const char *usage, rq_do what)
 	if ((rc = id_arg(argc, argv, usage, &id)))
 		return rc;
 	if (what != DO_SHOW && !a.as)
-		return sk_cli_usage_error(usage, "--as is required");
+		return sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_AS_REQUIRED));
 	json_t *fields = NULL;
 	if (what == DO_COMPLETE && (rc = json_arg("fields", a.fields ? a.fields : "{}", &fields)))
 		return rc;
@@ -262,14 +262,14 @@ static int rq_complete(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"file", rq_file, FILE_USAGE},
-    {"list", rq_list, LIST_USAGE},
-    {"show", rq_show, SHOW_USAGE},
-    {"approve", rq_approve, DECIDE_USAGE},
-    {"reject", rq_reject, DECIDE_USAGE},
-    {"withdraw", rq_withdraw, DECIDE_USAGE},
-    {"complete", rq_complete, COMPLETE_USAGE},
-    {NULL, NULL, NULL},
+    {"file", rq_file, FILE_USAGE, SK_CLI_PERSON},
+    {"list", rq_list, LIST_USAGE, SK_CLI_PERSON},
+    {"show", rq_show, SHOW_USAGE, SK_CLI_PERSON},
+    {"approve", rq_approve, DECIDE_USAGE, SK_CLI_PERSON},
+    {"reject", rq_reject, DECIDE_USAGE, SK_CLI_PERSON},
+    {"withdraw", rq_withdraw, DECIDE_USAGE, SK_CLI_PERSON},
+    {"complete", rq_complete, COMPLETE_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_request(int argc, char **argv)

@@ -38,7 +38,8 @@ static int change(int argc, char **argv, bool grant)
 	if (!parse(argc, argv, GRANT_USAGE, false, &a, &rc))
 		return rc;
 	if (!a.login || !a.role || !a.unit)
-		return sk_cli_usage_error(GRANT_USAGE, "--login, --role and --unit are required");
+		return sk_cli_usage_error(GRANT_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_LOGIN_ROLE_UNIT_REQUIRED));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
@@ -71,9 +72,8 @@ static int role_list(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *grants = NULL;
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
-	sk_err e = sk_role_list(&c, a.login, a.role, a.unit, &grants, &err);
+	sk_ctx *c = sk_cli_ctx(s);
+	sk_err e = sk_role_list(c, a.login, a.role, a.unit, &grants, &err);
 	return sk_cli_finish_list(s, e, &err, grants, a.json, print_grant);
 }
 
@@ -101,11 +101,11 @@ static int role_names(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"grant", role_grant, GRANT_USAGE},
-    {"revoke", role_revoke, GRANT_USAGE},
-    {"list", role_list, LIST_USAGE},
-    {"names", role_names, NAMES_USAGE},
-    {NULL, NULL, NULL},
+    {"grant", role_grant, GRANT_USAGE, SK_CLI_PERSON},
+    {"revoke", role_revoke, GRANT_USAGE, SK_CLI_PERSON},
+    {"list", role_list, LIST_USAGE, SK_CLI_PERSON},
+    {"names", role_names, NAMES_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 
 int sk_cmd_role(int argc, char **argv)

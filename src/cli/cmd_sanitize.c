@@ -62,16 +62,18 @@ static sk_err write_file_atomic(const char *path, const char *data, size_t n, sk
 {
 	char tmp[4096];
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp))
-		return sk_fail(err, SK_ERR_INVALID, "the path '%s' is too long", path);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_PATH_TOO_LONG, path);
 	int fd = mkstemp(tmp);
 	if (fd < 0)
-		return sk_fail(err, SK_ERR_IO, "cannot create '%s': %s", tmp, strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_CREATE_2, tmp,
+		                   strerror(errno));
 	bool ok = fchmod(fd, 0640) == 0 && write_all(fd, data, n) && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
 		int saved = errno;
 		unlink(tmp);
-		return sk_fail(err, SK_ERR_IO, "cannot write '%s': %s", path, strerror(saved));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_WRITE_3, path,
+		                   strerror(saved));
 	}
 	return SK_OK;
 }
@@ -100,10 +102,11 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 	*hashed = false;
 	if (keep_dir) {
 		if (snprintf(tmp, sizeof(tmp), "%s/.incoming-XXXXXX", keep_dir) >= (int)sizeof(tmp))
-			return sk_fail(err, SK_ERR_INVALID, "the directory name is too long");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_CLI_DIRECTORY_NAME_TOO_LONG);
 		if ((kfd = mkstemp(tmp)) < 0)
-			return sk_fail(err, SK_ERR_IO, "cannot create a file in '%s': %s", keep_dir,
-			               strerror(errno));
+			return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_CREATE_FILE,
+			                   keep_dir, strerror(errno));
 	}
 	/*
 	 * The original's hash is taken here only when it is needed before the
@@ -121,7 +124,8 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			e = sk_fail(err, SK_ERR_IO, "cannot read the message: %s", strerror(errno));
+			e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_READ_MESSAGE,
+			                strerror(errno));
 			break;
 		}
 		if (n == 0)
@@ -136,8 +140,8 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 			e = sk_buf_add(msg, chunk,
 			               (size_t)n < max - msg->len ? (size_t)n : max - msg->len);
 		if (!e && kfd >= 0 && !write_all(kfd, chunk, (size_t)n))
-			e = sk_fail(err, SK_ERR_IO, "cannot write to '%s': %s", tmp,
-			            strerror(errno));
+			e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_WRITE_4, tmp,
+			                strerror(errno));
 	}
 	unsigned l;
 	if (!e && md && !EVP_DigestFinal_ex(md, sha, &l))
@@ -148,16 +152,17 @@ static sk_err read_message(int fd, size_t max, const char *keep_dir, sk_buf *msg
 		bool synced = fsync(kfd) == 0;
 		synced = close(kfd) == 0 && synced;
 		if (!e && !synced)
-			e = sk_fail(err, SK_ERR_IO, "cannot write to '%s': %s", tmp,
-			            strerror(errno));
+			e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_WRITE_4, tmp,
+			                strerror(errno));
 		if (!e && *hashed) {
 			char hex[65], path[4200];
 			for (int i = 0; i < 32; i++)
 				snprintf(hex + 2 * i, 3, "%02x", sha[i]);
 			snprintf(path, sizeof(path), "%s/%s.eml", keep_dir, hex);
 			if (rename(tmp, path) != 0)
-				e = sk_fail(err, SK_ERR_IO, "cannot store the original as '%s': %s",
-				            path, strerror(errno));
+				e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
+				                SK_M_CLI_CANNOT_STORE_ORIGINAL, path,
+				                strerror(errno));
 		}
 		if (e)
 			unlink(tmp);
@@ -206,7 +211,8 @@ static int run_one(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 	int fd = 0;
 	if (c->file && strcmp(c->file, "-") != 0 && (fd = open(c->file, O_RDONLY)) < 0) {
 		int code = c->filter ? EX_TEMPFAIL_ : 2;
-		sk_cli_fail(SK_ERR_IO, "cannot open '%s': %s", c->file, strerror(errno));
+		sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_OPEN_3), c->file,
+		            strerror(errno));
 		return code;
 	}
 	sk_mail_result res;
@@ -235,7 +241,7 @@ static int run_one(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 			sk_buf_free(&whole);
 		} else if (!write_all(1, data, n) || (c->json && !write_all(1, "\n", 1))) {
 			rc = c->filter ? EX_TEMPFAIL_ : 70;
-			sk_cli_fail(SK_ERR_IO, "cannot write the sanitized message: %s",
+			sk_cli_fail(SK_ERR_IO, sk_cli_msg(SK_M_CLI_CANNOT_WRITE_SANITIZED_MESSAGE),
 			            strerror(errno));
 		}
 		free(js);
@@ -284,8 +290,8 @@ static sk_err list_messages(const char *dir, char ***out, size_t *n, sk_buf *err
 			free_list(*out, *n);
 			*out = NULL;
 			*n = 0;
-			return sk_fail(err, SK_ERR_IO, "cannot read the directory '%s': %s", dir,
-			               strerror(errno));
+			return sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
+			                   SK_M_CLI_CANNOT_READ_DIRECTORY, dir, strerror(errno));
 		}
 		struct dirent *de;
 		while ((de = readdir(d)) != NULL) {
@@ -327,7 +333,7 @@ static int run_batch(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 {
 	struct stat sb;
 	if (stat(c->out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return sk_cli_fail(SK_ERR_INVALID, "--out '%s' is not a directory", c->out_dir);
+		return sk_cli_fail(SK_ERR_INVALID, sk_cli_msg(SK_M_CLI_OUT_DIRECTORY), c->out_dir);
 	char **files;
 	size_t n;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -344,7 +350,8 @@ static int run_batch(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 		sk_mail_result res;
 		memset(&res, 0, sizeof(res));
 		if (fd < 0) {
-			e = sk_fail(&err, SK_ERR_IO, "cannot open: %s", strerror(errno));
+			e = sk_fail_msg(&err, SK_ERR_IO, NULL, NULL, SK_M_CLI_CANNOT_OPEN_4,
+			                strerror(errno));
 		} else {
 			e = process(c, s, st, fd, &res, &err);
 			close(fd);
@@ -408,17 +415,18 @@ static int parse_args(int argc, char **argv, cfg *c)
 	if (optind < argc)
 		c->file = argv[optind++];
 	if (optind < argc)
-		return sk_cli_usage_error(usage_line, "unexpected argument '%s'", argv[optind]);
+		return sk_cli_usage_error(usage_line, sk_cli_msg(SK_M_CLI_UNEXPECTED_ARG),
+		                          argv[optind]);
 	if ((c->in_dir == NULL) != (c->out_dir == NULL))
-		return sk_cli_usage_error(usage_line, "--in and --out go together");
+		return sk_cli_usage_error(usage_line, "%s", sk_cli_msg(SK_M_CLI_OUT_GO_TOGETHER));
 	if (c->in_dir && (c->file || c->out || c->filter))
-		return sk_cli_usage_error(
-		    usage_line, "--in/--out cannot be combined with FILE, -o or --filter");
+		return sk_cli_usage_error(usage_line, "%s",
+		                          sk_cli_msg(SK_M_CLI_OUT_CANNOT_COMBINED_FILE));
 	if (c->keep_dir) {
 		struct stat sb;
 		if (stat(c->keep_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
 			return sk_cli_usage_error(
-			    usage_line, "--keep-original '%s' is not a directory", c->keep_dir);
+			    usage_line, sk_cli_msg(SK_M_CLI_KEEP_ORIGINAL_DIRECTORY), c->keep_dir);
 	}
 	return -1;
 }

@@ -54,9 +54,10 @@ static void on_ready(void *ctx, const char *address)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	/* Started here, not before: a bad address or database is reported as such first. */
 	if (rd && sk_maint_start(rd->db_url, rd->remind_days, 60, &err) != SK_OK)
-		fprintf(stderr, "sekisho: housekeeping not started: %s\n", err.data);
+		sk_cli_fail(SK_ERR_INTERNAL, sk_cli_msg(SK_M_CLI_HOUSEKEEPING_NOT_STARTED),
+		            sk_msg_of(&err, SK_ERR_INTERNAL, sk_lang_from_env()));
 	sk_buf_free(&err);
-	printf("listening on http://%s\n", address);
+	printf(sk_cli_msg(SK_M_CLI_OUT_LISTENING), address);
 	fflush(stdout);
 }
 
@@ -90,10 +91,11 @@ static int add_range(void *ctx, const char *value, const char *usage)
 {
 	struct ranges *r = ctx;
 	if (r->n == MAX_RANGES)
-		return sk_cli_usage_error(usage, "at most %d --%s ranges", MAX_RANGES, r->option);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_MOST_RANGES), MAX_RANGES,
+		                          r->option);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_http_cidr_parse(value, &r->v[r->n], &err);
-	int rc = e ? sk_cli_usage_error(usage, "--%s: %s", r->option, err.data) : 0;
+	int rc = e ? sk_cli_usage_error(usage, "--%s: %s", r->option, sk_cli_err(&err, e)) : 0;
 	sk_buf_free(&err);
 	if (!rc)
 		r->n++;
@@ -152,8 +154,9 @@ int sk_cmd_serve(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	if ((smtp.url || smtp.from) &&
 	    (!smtp.url || !smtp.from || sk_smtp_config_check(&smtp, &err))) {
-		int rc = sk_cli_usage_error(
-		    USAGE, "%s", err.len ? err.data : "--smtp and --mail-from go together");
+		int rc = sk_cli_usage_error(USAGE, "%s",
+		                            err.len ? sk_cli_err(&err, SK_ERR_INVALID)
+		                                    : sk_cli_msg(SK_M_CLI_SMTP_TOGETHER));
 		sk_buf_free(&err);
 		return rc;
 	}

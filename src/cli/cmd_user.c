@@ -19,7 +19,7 @@
 #define ADD_USAGE                                                                                  \
 	"--db URL --login LOGIN --name NAME --unit UNIT --role ROLE [--role ROLE...] "             \
 	"[--kind staff|contractor|designated_manager] [--expires DATE] [--email ADDR] "            \
-	"[--password-stdin]"
+	"[--unix-user NAME] [--password-stdin]"
 #define LIST_USAGE   "--db URL [--unit UNIT] [--role ROLE] [--json]"
 #define SHOW_USAGE   "--db URL LOGIN [--json]"
 #define STATE_USAGE  "--db URL LOGIN"
@@ -27,7 +27,7 @@
 #define UNUSED_USAGE "--db URL --days N [--json]"
 #define TOTP_USAGE   "--db URL LOGIN"
 #define ZONE_USAGE   "--db URL LOGIN mynumber|lgwan|internet|none"
-#define SET_USAGE    "--db URL LOGIN --email ADDR|none"
+#define SET_USAGE    "--db URL LOGIN [--email ADDR|none] [--unix-user NAME|none]"
 
 /* --role, given once per role. */
 struct roles {
@@ -39,7 +39,8 @@ static int add_role(void *out, const char *value, const char *usage)
 {
 	struct roles *r = out;
 	if (r->n == SK_USER_ROLES_MAX)
-		return sk_cli_usage_error(usage, "more than %d roles given", SK_USER_ROLES_MAX);
+		return sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_MORE_ROLES_GIVEN),
+		                          SK_USER_ROLES_MAX);
 	r->names[r->n++] = value;
 	return 0;
 }
@@ -59,6 +60,7 @@ static int user_add(int argc, char **argv)
 	    SK_OPT_STR("kind", &u.kind),
 	    SK_OPT_STR("expires", &expires),
 	    SK_OPT_STR("email", &u.email),
+	    SK_OPT_STR("unix-user", &u.unix_user),
 	    SK_OPT_FLAG("password-stdin", &from_stdin),
 	    SK_OPT_END,
 	};
@@ -67,8 +69,8 @@ static int user_add(int argc, char **argv)
 		return st;
 	u.nroles = roles.n;
 	if (!u.login || !u.name || !u.unit || !u.nroles)
-		return sk_cli_usage_error(ADD_USAGE,
-		                          "--login, --name, --unit and --role are required");
+		return sk_cli_usage_error(ADD_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_LOGIN_NAME_UNIT_ROLE));
 	u.roles = roles.names;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e;
@@ -80,8 +82,8 @@ static int user_add(int argc, char **argv)
 	sk_buf pw = SK_BUF_INIT(SK_PASSWORD_MAX + 1);
 	if (from_stdin) {
 		if ((e = sk_cli_read_secret_line(&pw, &err)) ||
-		    (pw.len == 0 &&
-		     (e = sk_fail(&err, SK_ERR_INVALID, "no password on standard input")))) {
+		    (pw.len == 0 && (e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
+		                                     SK_M_CLI_PASSWORD_STANDARD_INPUT)))) {
 			sodium_memzero(pw.data, pw.len);
 			sk_buf_free(&pw);
 			int rc = sk_cli_fail_buf(e, &err);
@@ -98,12 +100,9 @@ static int user_add(int argc, char **argv)
 		int64_t id = 0;
 		e = sk_user_add(sk_cli_ctx(s), &u, &id, temp, &err);
 		if (!e) {
-			printf("added user %s (id %lld)\n", u.login, (long long)id);
+			printf(sk_cli_msg(SK_M_CLI_OUT_USER_ADDED), u.login, (long long)id);
 			if (temp[0])
-				printf(
-				    "temporary password (shown once; it must be changed at first "
-				    "login): %s\n",
-				    temp);
+				printf(sk_cli_msg(SK_M_CLI_OUT_TEMP_PASSWORD), temp);
 			fflush(stdout);
 		}
 		sodium_memzero(temp, sizeof(temp));
@@ -156,9 +155,8 @@ static int user_list(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *users = NULL;
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
-	sk_err e = sk_user_list(&c, unit, role, &users, &err);
+	sk_ctx *c = sk_cli_ctx(s);
+	sk_err e = sk_user_list(c, unit, role, &users, &err);
 	return sk_cli_finish_list(s, e, &err, users, json, print_user);
 }
 
@@ -182,7 +180,8 @@ static bool one_user(int argc, char **argv, const char *usage, bool allow_json, 
 	if ((*st = sk_cli_no_args(argc, argv, usage)))
 		return false;
 	if (!*login) {
-		*st = sk_cli_usage_error(usage, "which account? (give its login)");
+		*st =
+		    sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN));
 		return false;
 	}
 	return true;
@@ -208,9 +207,8 @@ static int user_show(int argc, char **argv)
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *u = NULL;
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
-	sk_err e = sk_user_show(&c, login, &u, &err);
+	sk_ctx *c = sk_cli_ctx(s);
+	sk_err e = sk_user_show(c, login, &u, &err);
 	return sk_cli_finish_json(s, e, &err, u, json, print_user_shown);
 }
 
@@ -226,7 +224,8 @@ static int set_state(int argc, char **argv, bool active)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_user_set_active(sk_cli_ctx(s), login, active, &err);
 	if (!e)
-		printf("%s user %s\n", active ? "enabled" : "disabled", login);
+		printf(sk_cli_msg(active ? SK_M_CLI_OUT_USER_ENABLED : SK_M_CLI_OUT_USER_DISABLED),
+		       login);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -270,9 +269,11 @@ static bool parse(int argc, char **argv, const char *usage, bool days_json, int 
 	if ((*st = sk_cli_no_args(argc, argv, usage)))
 		return false;
 	if (want > 0 && a->npos == 0)
-		*st = sk_cli_usage_error(usage, "which account? (give its login)");
+		*st =
+		    sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN));
 	else if (a->npos < want)
-		*st = sk_cli_usage_error(usage, "missing argument after '%s'", a->pos[a->npos - 1]);
+		*st = sk_cli_usage_error(usage, sk_cli_msg(SK_M_CLI_MISSING_ARGUMENT_AFTER),
+		                         a->pos[a->npos - 1]);
 	return *st == 0;
 }
 
@@ -287,7 +288,7 @@ static int user_unlock(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_unlock(sk_cli_ctx(s), a.pos[0], &err);
 	if (!e)
-		printf("unlocked user %s\n", a.pos[0]);
+		printf(sk_cli_msg(SK_M_CLI_OUT_USER_UNLOCKED), a.pos[0]);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -299,14 +300,13 @@ static int user_unused(int argc, char **argv)
 	if (!parse(argc, argv, UNUSED_USAGE, true, 0, &a, &rc))
 		return rc;
 	if (!a.days)
-		return sk_cli_usage_error(UNUSED_USAGE, "--days is required");
+		return sk_cli_usage_error(UNUSED_USAGE, "%s", sk_cli_msg(SK_M_CLI_DAYS_REQUIRED));
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *list = NULL;
-	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, sk_actor_cli());
-	sk_err e = sk_user_unused(&c, (int)a.days, &list, &err);
+	sk_ctx *c = sk_cli_ctx(s);
+	sk_err e = sk_user_unused(c, (int)a.days, &list, &err);
 	if (e)
 		return sk_cli_finish(s, e, &err);
 	if (a.json) {
@@ -323,7 +323,7 @@ static int user_unused(int argc, char **argv)
 			       (long long)json_integer_value(json_object_get(u, "days_unused")),
 			       last ? last : "never");
 		}
-		printf("%zu account%s not used for %lld days or more\n", json_array_size(list),
+		printf(sk_cli_msg(SK_M_CLI_OUT_UNUSED), json_array_size(list),
 		       json_array_size(list) == 1 ? "" : "s", a.days);
 		json_decref(list);
 	}
@@ -342,9 +342,7 @@ static int user_totp_enroll(int argc, char **argv)
 	char b32[SK_TOTP_BASE32_MAX];
 	sk_err e = sk_auth_totp_enroll(sk_cli_ctx(s), a.pos[0], &uri, b32, &err);
 	if (!e)
-		printf("enrolled %s for one-time codes (TOTP, 6 digits, 30 s); give the user this, "
-		       "shown once:\n  %s\n  secret: %s\n",
-		       a.pos[0], uri.data, b32);
+		printf(sk_cli_msg(SK_M_CLI_OUT_TOTP_ENROLLED), a.pos[0], uri.data, b32);
 	sodium_memzero(b32, sizeof(b32));
 	if (uri.len)
 		sodium_memzero(uri.data, uri.len);
@@ -362,14 +360,14 @@ static int user_zone(int argc, char **argv)
 		return rc;
 	const char *zone = a.pos[1] ? a.pos[1] : "";
 	if (strcmp(zone, "none") != 0 && sk_zone_parse(zone, &z) != SK_OK)
-		return sk_cli_usage_error(
-		    ZONE_USAGE, "unknown zone '%s' (mynumber, lgwan, internet or none)", zone);
+		return sk_cli_usage_error(ZONE_USAGE,
+		                          sk_cli_msg(SK_M_CLI_UNKNOWN_ZONE_MYNUMBER_LGWAN), zone);
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_set_zone(sk_cli_ctx(s), a.pos[0], z, &err);
 	if (!e)
-		printf("user %s works in zone %s\n", a.pos[0], zone);
+		printf(sk_cli_msg(SK_M_CLI_OUT_USER_ZONE), a.pos[0], zone);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -379,11 +377,12 @@ static int user_zone(int argc, char **argv)
  */
 static int user_set(int argc, char **argv)
 {
-	const char *db = NULL, *login = NULL, *email = NULL;
+	const char *db = NULL, *login = NULL, *email = NULL, *unix_user = NULL;
 	const sk_cli_opt opts[] = {
 	    SK_OPT_STR("db", &db),
 	    SK_OPT_STR("login", &login),
 	    SK_OPT_STR("email", &email),
+	    SK_OPT_STR("unix-user", &unix_user),
 	    SK_OPT_END,
 	};
 	int rc;
@@ -394,37 +393,58 @@ static int user_set(int argc, char **argv)
 	if ((rc = sk_cli_no_args(argc, argv, SET_USAGE)))
 		return rc;
 	if (!login)
-		return sk_cli_usage_error(SET_USAGE, "which account? (give its login)");
-	if (!email)
-		return sk_cli_usage_error(SET_USAGE,
-		                          "nothing to set (--email ADDR or --email none)");
-	bool none = strcmp(email, "none") == 0 || !*email;
-	sk_store *s = NULL;
-	if ((rc = sk_cli_open_store(db, &s)))
-		return rc;
+		return sk_cli_usage_error(SET_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN));
+	if (!email && !unix_user)
+		return sk_cli_usage_error(SET_USAGE, "%s",
+		                          sk_cli_msg(SK_M_CLI_NOTHING_SET_EMAIL_ADDR));
+	bool none = email && (strcmp(email, "none") == 0 || !*email);
+	bool unmap = unix_user && (strcmp(unix_user, "none") == 0 || !*unix_user);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_user_set_email(sk_cli_ctx(s), login, none ? NULL : email, &err);
-	if (!e && none)
-		printf("user %s has no mail address (in-app notifications only)\n", login);
-	else if (!e)
-		printf("user %s gets notification mail at %s\n", login, email);
+	sk_err e = SK_OK;
+	/* A malformed name is refused before anything is written. */
+	if (unix_user && !unmap && (e = sk_user_check_unix_user(unix_user, &err))) {
+		rc = sk_cli_fail_buf(e, &err);
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_store *s = NULL;
+	if ((rc = sk_cli_open_store(db, &s))) {
+		sk_buf_free(&err);
+		return rc;
+	}
+	sk_lang l = sk_lang_from_env();
+	if (unix_user) {
+		e = sk_user_set_unix_user(sk_cli_ctx(s), login, unmap ? NULL : unix_user, &err);
+		if (!e && unmap)
+			printf(sk_msg_format(SK_M_CLI_USER_UNIX_NONE, l), login);
+		else if (!e)
+			printf(sk_msg_format(SK_M_CLI_USER_UNIX_SET, l), unix_user, login);
+	}
+	if (!e && email) {
+		e = sk_user_set_email(sk_cli_ctx(s), login, none ? NULL : email, &err);
+		if (!e && none)
+			printf(sk_msg_format(SK_M_CLI_USER_NO_MAIL, l), login);
+		else if (!e)
+			printf(sk_msg_format(SK_M_CLI_USER_MAIL, l), login, email);
+	}
 	return sk_cli_finish(s, e, &err);
 }
 
 /* One verb a line, as the other nouns' tables (clang-format would pack short ones in columns). */
 // clang-format off
 static const struct sk_cli_verb verbs[] = {
-    {"add", user_add, ADD_USAGE},
-    {"list", user_list, LIST_USAGE},
-    {"show", user_show, SHOW_USAGE},
-    {"disable", user_disable, STATE_USAGE},
-    {"enable", user_enable, STATE_USAGE},
-    {"unlock", user_unlock, UNLOCK_USAGE},
-    {"unused", user_unused, UNUSED_USAGE},
-    {"totp-enroll", user_totp_enroll, TOTP_USAGE},
-    {"zone", user_zone, ZONE_USAGE},
-    {"set", user_set, SET_USAGE},
-    {NULL, NULL, NULL},
+    {"add", user_add, ADD_USAGE, SK_CLI_PERSON},
+    {"list", user_list, LIST_USAGE, SK_CLI_PERSON},
+    {"show", user_show, SHOW_USAGE, SK_CLI_PERSON},
+    {"disable", user_disable, STATE_USAGE, SK_CLI_PERSON},
+    {"enable", user_enable, STATE_USAGE, SK_CLI_PERSON},
+    {"unlock", user_unlock, UNLOCK_USAGE, SK_CLI_PERSON},
+    {"unused", user_unused, UNUSED_USAGE, SK_CLI_PERSON},
+    {"totp-enroll", user_totp_enroll, TOTP_USAGE, SK_CLI_PERSON},
+    {"zone", user_zone, ZONE_USAGE, SK_CLI_PERSON},
+    {"set", user_set, SET_USAGE, SK_CLI_PERSON},
+    {NULL, NULL, NULL, SK_CLI_PERSON},
 };
 // clang-format on
 

@@ -6,6 +6,7 @@
 #define SK_COMMANDS_H
 
 int sk_cmd_version(int argc, char **argv);
+int sk_cmd_admin_token(int argc, char **argv);
 int sk_cmd_audit(int argc, char **argv);
 int sk_cmd_asset(int argc, char **argv);
 /* --- more nouns are declared below, one line each --- */

@@ -15,28 +15,34 @@ struct command {
 	const char *noun;
 	int (*run)(int argc, char **argv);
 	sk_msg_id summary; /* one line for --help, from the catalog */
+	/*
+	 * Installation-level (acts as the operator, see cli.h); a noun with verbs
+	 * says it per verb instead, in its own table.
+	 */
+	bool install;
 };
 
 /* Keep sorted by noun: --help prints it in this order. */
 static const struct command commands[] = {
-    {"asset", sk_cmd_asset, SK_M_CMD_ASSET},
-    {"audit", sk_cmd_audit, SK_M_CMD_AUDIT},
-    {"decide", sk_cmd_decide, SK_M_CMD_DECIDE},
-    {"demo", sk_cmd_demo, SK_M_CMD_DEMO},
-    {"incident", sk_cmd_incident, SK_M_CMD_INCIDENT},
-    {"init", sk_cmd_init, SK_M_CMD_INIT},
-    {"ledger", sk_cmd_ledger, SK_M_CMD_LEDGER},
-    {"notify", sk_cmd_notify, SK_M_CMD_NOTIFY},
-    {"org", sk_cmd_org, SK_M_CMD_ORG},
-    {"password", sk_cmd_password, SK_M_CMD_PASSWORD},
-    {"policy", sk_cmd_policy, SK_M_CMD_POLICY},
-    {"record", sk_cmd_record, SK_M_CMD_RECORD},
-    {"request", sk_cmd_request, SK_M_CMD_REQUEST},
-    {"role", sk_cmd_role, SK_M_CMD_ROLE},
-    {"sanitize", sk_cmd_sanitize, SK_M_CMD_SANITIZE},
-    {"serve", sk_cmd_serve, SK_M_CMD_SERVE},
-    {"user", sk_cmd_user, SK_M_CMD_USER},
-    {"version", sk_cmd_version, SK_M_CMD_VERSION},
+    {"admin-token", sk_cmd_admin_token, SK_M_CMD_ADMIN_TOKEN, SK_CLI_INSTALL},
+    {"asset", sk_cmd_asset, SK_M_CMD_ASSET, SK_CLI_PERSON},
+    {"audit", sk_cmd_audit, SK_M_CMD_AUDIT, SK_CLI_PERSON},
+    {"decide", sk_cmd_decide, SK_M_CMD_DECIDE, SK_CLI_PERSON},
+    {"demo", sk_cmd_demo, SK_M_CMD_DEMO, SK_CLI_INSTALL},
+    {"incident", sk_cmd_incident, SK_M_CMD_INCIDENT, SK_CLI_PERSON},
+    {"init", sk_cmd_init, SK_M_CMD_INIT, SK_CLI_INSTALL},
+    {"ledger", sk_cmd_ledger, SK_M_CMD_LEDGER, SK_CLI_PERSON},
+    {"notify", sk_cmd_notify, SK_M_CMD_NOTIFY, SK_CLI_PERSON},
+    {"org", sk_cmd_org, SK_M_CMD_ORG, SK_CLI_PERSON},
+    {"password", sk_cmd_password, SK_M_CMD_PASSWORD, SK_CLI_PERSON},
+    {"policy", sk_cmd_policy, SK_M_CMD_POLICY, SK_CLI_PERSON},
+    {"record", sk_cmd_record, SK_M_CMD_RECORD, SK_CLI_PERSON},
+    {"request", sk_cmd_request, SK_M_CMD_REQUEST, SK_CLI_PERSON},
+    {"role", sk_cmd_role, SK_M_CMD_ROLE, SK_CLI_PERSON},
+    {"sanitize", sk_cmd_sanitize, SK_M_CMD_SANITIZE, SK_CLI_INSTALL},
+    {"serve", sk_cmd_serve, SK_M_CMD_SERVE, SK_CLI_INSTALL},
+    {"user", sk_cmd_user, SK_M_CMD_USER, SK_CLI_PERSON},
+    {"version", sk_cmd_version, SK_M_CMD_VERSION, SK_CLI_PERSON},
     /* --- one line per noun, sorted --- */
 };
 
@@ -46,17 +52,21 @@ static void usage(FILE *f)
 	fprintf(f, "%s sekisho <command> [<args>]\n\n%s\n", sk_msg_format(SK_M_CLI_USAGE, l),
 	        sk_msg_format(SK_M_CLI_COMMANDS, l));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].noun, sk_msg_format(commands[i].summary, l));
+		fprintf(f, "  %-12s %s\n", commands[i].noun, sk_msg_format(commands[i].summary, l));
 	fprintf(f, "\n%s\n", sk_msg_format(SK_M_CLI_HELP_HINT, l));
+	fprintf(f, "%s\n", sk_msg_format(SK_M_CLI_GLOBAL_HELP, l));
 }
 
 int main(int argc, char **argv)
 {
 	setlocale(LC_CTYPE, "C.UTF-8");
 	if (sodium_init() < 0) {
-		fprintf(stderr, "sekisho: cannot initialise libsodium\n");
+		fprintf(stderr, "sekisho: %s\n", sk_cli_msg(SK_M_CLI_NO_SODIUM));
 		return 70;
 	}
+	int rc = sk_cli_global_options(&argc, &argv);
+	if (rc)
+		return rc;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -71,6 +81,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].noun, argv[1]) == 0) {
 			sk_cli_name_command(commands[i].noun);
+			sk_cli_set_install(commands[i].install, commands[i].noun);
 			return commands[i].run(argc - 2 + 1, argv + 1);
 		}
 	fputs("sekisho: ", stderr);

@@ -3,6 +3,7 @@
 
 #include "sk_clock.h"
 #include "sk_utf8.h"
+#include "sk_msg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -280,13 +281,14 @@ sk_err sk_json_parse(const char *text, size_t len, size_t max, json_t **out, sk_
 {
 	*out = NULL;
 	if (len > max)
-		return sk_fail(err, SK_ERR_TOO_BIG,
-		               "JSON input of %zu bytes exceeds the limit of %zu", len, max);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+		                   SK_M_CORE_JSON_INPUT_BYTES_EXCEEDS, len, max);
 	json_error_t je;
 	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!j)
-		return sk_fail(err, SK_ERR_INVALID, "malformed JSON at line %d, column %d: %s",
-		               je.line, je.column, je.text);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_CORE_MALFORMED_JSON_LINE_COLUMN, je.line, je.column,
+		                   je.text);
 	*out = j;
 	return SK_OK;
 }
@@ -294,7 +296,7 @@ sk_err sk_json_parse(const char *text, size_t len, size_t max, json_t **out, sk_
 sk_err sk_json_only_keys(json_t *obj, const char *const *allowed, sk_buf *err)
 {
 	if (!json_is_object(obj))
-		return sk_fail(err, SK_ERR_INVALID, "expected a JSON object");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CORE_EXPECTED_JSON_OBJECT);
 	const char *key;
 	json_t *v = NULL;
 	json_object_foreach (obj, key, v) {
@@ -302,7 +304,8 @@ sk_err sk_json_only_keys(json_t *obj, const char *const *allowed, sk_buf *err)
 		while (*a && strcmp(*a, key) != 0)
 			a++;
 		if (!*a)
-			return sk_fail(err, SK_ERR_INVALID, "unknown field '%s'", key);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CORE_UNKNOWN_FIELD,
+			                   key);
 	}
 	return SK_OK;
 }
@@ -310,11 +313,12 @@ sk_err sk_json_only_keys(json_t *obj, const char *const *allowed, sk_buf *err)
 static sk_err lookup(const json_t *obj, const char *key, bool required, json_t **v, sk_buf *err)
 {
 	if (!json_is_object(obj))
-		return sk_fail(err, SK_ERR_INVALID, "expected a JSON object");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CORE_EXPECTED_JSON_OBJECT);
 	*v = json_object_get(obj, key);
 	if (!*v || json_is_null(*v)) {
 		if (required)
-			return sk_fail(err, SK_ERR_INVALID, "field '%s' is required", key);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_CORE_FIELD_REQUIRED, key);
 		return SK_ERR_NOT_FOUND;
 	}
 	return SK_OK;
@@ -328,10 +332,12 @@ sk_err sk_json_get_str(const json_t *obj, const char *key, bool required, const 
 	if (e)
 		return e;
 	if (!json_is_string(v))
-		return sk_fail(err, SK_ERR_INVALID, "field '%s' must be a string", key);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CORE_FIELD_MUST_STRING,
+		                   key);
 	*out = json_string_value(v);
 	if (strlen(*out) != json_string_length(v))
-		return sk_fail(err, SK_ERR_INVALID, "field '%s' contains a NUL character", key);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_CORE_FIELD_CONTAINS_NUL_CHARACTER, key);
 	return SK_OK;
 }
 
@@ -342,7 +348,8 @@ sk_err sk_json_get_int(const json_t *obj, const char *key, bool required, int64_
 	if (e)
 		return e;
 	if (!json_is_integer(v))
-		return sk_fail(err, SK_ERR_INVALID, "field '%s' must be an integer", key);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CORE_FIELD_MUST_INTEGER,
+		                   key);
 	*out = json_integer_value(v);
 	return SK_OK;
 }
@@ -354,7 +361,8 @@ sk_err sk_json_get_bool(const json_t *obj, const char *key, bool required, bool 
 	if (e)
 		return e;
 	if (!json_is_boolean(v))
-		return sk_fail(err, SK_ERR_INVALID, "field '%s' must be true or false", key);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CORE_FIELD_MUST_TRUE_FALSE,
+		                   key);
 	*out = json_is_true(v);
 	return SK_OK;
 }

@@ -187,6 +187,7 @@ static const struct {
 #define M(id, en, ja) [SK_M_##id] = {en, ja},
 #include "sk_msg_text.def"
 #include "sk_msg_domain.def"
+#include "sk_msg_cli.def"
 #include "sk_msg_ui.def"
 #undef M
 };

@@ -129,6 +129,10 @@ typedef enum sk_msg_id {
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_domain.def"
 #undef M
+/* the CLI and the modules below the domain: sk_msg_cli.def */
+#define M(id, en, ja) SK_M_##id,
+#include "sk_msg_cli.def"
+#undef M
 /* the web UI (src/web): sk_msg_ui.def */
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_ui.def"

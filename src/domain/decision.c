@@ -230,7 +230,7 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	const sk_policy *pol = NULL;
 	sk_err e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the database records no policy profile");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_PROFILE_NONE);
 	if (!e)
 		e = sk_authz_require_cap(c, SK_CAP_DECIDE, unit, err);
 	if (!e)
@@ -268,7 +268,7 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	json_decref(input);
 	sk_buf_free(&dec);
 	sk_buf_free(&docs);
-	return e ? sk_fail(err, e, "the decision does not fit the answer") : SK_OK;
+	return e ? sk_fail_msg(err, e, NULL, NULL, SK_M_DECISION_TOO_BIG) : SK_OK;
 }
 
 sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m, sk_buf *err)

@@ -103,7 +103,7 @@ static sk_err read_members(sk_store *s, members *ms, sk_buf *err)
 	memset(ms, 0, sizeof(*ms));
 	sk_err e = sk_store_query(s, CURRENT, NULL, 0, take_member, ms, err);
 	if (!e && (ms->overflow || ms->bad))
-		e = sk_fail(err, SK_ERR_CORRUPT, "the stored policy set does not read");
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_POLICYSET_UNREADABLE);
 	return e;
 }
 
@@ -145,14 +145,14 @@ static sk_err attach(sk_store *s, sk_policy *primary, const members *ms, sk_buf 
 		if (ms->m[i].version == pv)
 			continue;
 		if (n + 1 >= SK_POLICY_SET_MAX) {
-			e = sk_fail(err, SK_ERR_INVALID, "a policy set holds at most %d documents",
-			            SK_POLICY_SET_MAX);
+			e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_POLICYSET_TOO_MANY,
+			                SK_POLICY_SET_MAX);
 			break;
 		}
 		e = sk_policyver_load(s, ms->m[i].version, &docs[n], err);
 		if (e == SK_ERR_NOT_FOUND)
-			e = sk_fail(err, SK_ERR_CORRUPT, "policy version %" PRId64 " is gone",
-			            ms->m[i].version);
+			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
+			                SK_M_POLICYSET_VERSION_GONE, (long long)ms->m[i].version);
 		if (!e)
 			scopes[n++] = ms->m[i].kinds;
 	}
@@ -174,8 +174,7 @@ sk_err sk_policyset_load(sk_store *s, sk_policy *primary, sk_buf *err)
 		/* The message is formatted into err: copy the cause out first. */
 		char why[SK_BUF_MSG_MAX];
 		snprintf(why, sizeof(why), "%s", err && err->data ? err->data : "");
-		e = sk_fail(err, SK_ERR_CORRUPT, "the installation's policy set does not fit: %s",
-		            why);
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_POLICYSET_UNFIT, why);
 	}
 	return e;
 }
@@ -284,9 +283,8 @@ static sk_err check_fits(sk_store *s, members *ms, int64_t version, uint32_t kin
 		i++;
 	if (i == ms->n) {
 		if (ms->n == SK_POLICY_SET_MAX)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "a policy set holds at most %d documents",
-			               SK_POLICY_SET_MAX);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_POLICYSET_TOO_MANY,
+			                   SK_POLICY_SET_MAX);
 		memset(&ms->m[i], 0, sizeof(ms->m[i]));
 		ms->m[i].version = version;
 		ms->n++;
@@ -299,8 +297,7 @@ static sk_err check_fits(sk_store *s, members *ms, int64_t version, uint32_t kin
 	sk_policy *primary = NULL;
 	sk_err e = sk_policyver_load_active(s, &primary, err);
 	if (e == SK_ERR_NOT_FOUND)
-		return sk_fail(err, SK_ERR_CONFLICT,
-		               "the installation has no active policy version");
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_POLICYSET_NO_ACTIVE);
 	if (!e)
 		e = attach(s, primary, ms, err);
 	sk_policy_free(primary);
@@ -438,7 +435,7 @@ sk_err sk_policyset_change(sk_ctx *c, int64_t version, uint32_t kinds, int64_t *
 sk_err sk_policyset_store_initial(sk_ctx *c, int64_t version, uint32_t kinds, sk_buf *err)
 {
 	if (!c->actor->superuser)
-		return sk_fail(err, SK_ERR_DENIED, "only the CLI operator creates an installation");
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_POLICYSET_OPERATOR_ONLY);
 	sk_err e = sk_store_begin(c->store, err);
 	if (e)
 		return e;
@@ -477,7 +474,7 @@ sk_err sk_policyset_decide(sk_ctx *c, int64_t unit_a, int64_t unit_b, const sk_d
 	const sk_policy *pol = NULL;
 	sk_err e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
-		e = sk_fail(err, SK_ERR_CONFLICT, "the database records no policy profile");
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_PROFILE_NONE);
 	uint32_t kinds = 0;
 	/* A primary alone decides for every unit: no unit need be read. */
 	if (!e && sk_policy_set_count(pol) == 1)

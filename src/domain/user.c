@@ -1,6 +1,7 @@
 /* user: accounts and their changes. */
 #include "user.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,9 @@ sk_err sk_user_check_login(const char *login, sk_buf *err)
 	return SK_OK;
 }
 
+static sk_err check_unix_user(sk_ctx *c, const char *name, sk_buf *err);
+static sk_err check_unix_user_free(sk_ctx *c, const char *name, int64_t self, sk_buf *err);
+
 /* One account row as read for images and listings. */
 struct urow {
 	bool seen;
@@ -69,13 +73,14 @@ struct urow {
 	char unit_code[SK_ORG_CODE_MAX + 1];
 	char kind[24];
 	char status[16];
-	char email[SK_NOTIFY_ADDR_MAX + 1]; /* "" when the account has none */
+	char email[SK_NOTIFY_ADDR_MAX + 1];   /* "" when the account has none */
+	char unix_user[SK_USER_UNIX_MAX + 1]; /* "" when no Unix user is mapped to it */
 };
 
 #define USER_COLS                                                                                  \
 	"u.id, u.login, u.name, u.unit_id, o.code, u.kind, u.status, u.password_temporary, "       \
 	"u.created_at, COALESCE(u.disabled_at, 0), COALESCE(u.expires_at, 0), "                    \
-	"COALESCE(u.last_login_at, 0), COALESCE(u.email, '')"
+	"COALESCE(u.last_login_at, 0), COALESCE(u.email, ''), COALESCE(u.unix_user, '')"
 #define USER_FROM " FROM users u JOIN org_unit o ON o.id = u.unit_id "
 
 static void read_urow(const sk_row *row, struct urow *u)
@@ -95,6 +100,7 @@ static void read_urow(const sk_row *row, struct urow *u)
 	u->expires_at = sk_row_int(row, 10);
 	u->last_login_at = sk_row_int(row, 11);
 	snprintf(u->email, sizeof(u->email), "%s", sk_row_text(row, 12));
+	snprintf(u->unix_user, sizeof(u->unix_user), "%s", sk_row_text(row, 13));
 }
 
 static sk_err take_urow(void *ctx, const sk_row *row, sk_buf *err)
@@ -144,6 +150,11 @@ static json_t *urow_json(const struct urow *u)
 		json_decref(j);
 		return NULL;
 	}
+	if (j && u->unix_user[0] &&
+	    json_object_set_new(j, "unix_user", json_string(u->unix_user))) {
+		json_decref(j);
+		return NULL;
+	}
 	return j;
 }
 
@@ -179,6 +190,7 @@ static sk_err add_in_txn(sk_ctx *c, const sk_user_new *in, const char *hash, boo
 	snprintf(u.kind, sizeof(u.kind), "%s", kind);
 	snprintf(u.status, sizeof(u.status), "active");
 	snprintf(u.email, sizeof(u.email), "%s", in->email ? in->email : "");
+	snprintf(u.unix_user, sizeof(u.unix_user), "%s", in->unix_user ? in->unix_user : "");
 	sk_val p[] = {sk_vtext(u.login),
 	              sk_vtext(u.name),
 	              SK_VINT(unit.id),
@@ -188,13 +200,16 @@ static sk_err add_in_txn(sk_ctx *c, const sk_user_new *in, const char *hash, boo
 	              SK_VINT(now),
 	              SK_VINT(now),
 	              in->expires_at ? SK_VINT(in->expires_at) : SK_VNULL,
-	              u.email[0] ? sk_vtext(u.email) : SK_VNULL};
+	              u.email[0] ? sk_vtext(u.email) : SK_VNULL,
+	              u.unix_user[0] ? sk_vtext(u.unix_user) : SK_VNULL};
+	if (u.unix_user[0] && (e = check_unix_user_free(c, u.unix_user, 0, err)))
+		return e;
 	e = sk_store_query_int(s,
 	                       "INSERT INTO users(login, name, unit_id, kind, status, "
 	                       "password_hash, password_temporary, password_changed_at, "
-	                       "created_at, expires_at, email) "
-	                       "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING id",
-	                       p, 10, &u.id, err);
+	                       "created_at, expires_at, email, unix_user) "
+	                       "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                       p, 11, &u.id, err);
 	if (e == SK_ERR_EXISTS)
 		return sk_fail_msg(err, SK_ERR_EXISTS, NULL, NULL, SK_M_USER_EXISTS, in->login);
 	if (e == SK_ERR_NOT_FOUND)
@@ -272,7 +287,8 @@ sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
 	if ((e = sk_user_check_login(in->login, err)) ||
 	    (e = sk_text_check_name("name", in->name, SK_USER_NAME_MAX, err)) ||
 	    (in->kind && (e = check_kind(in->kind, err))) ||
-	    (in->email && *in->email && (e = sk_notify_addr_check(in->email, "email", err))))
+	    (in->email && *in->email && (e = sk_notify_addr_check(in->email, "email", err))) ||
+	    (in->unix_user && *in->unix_user && (e = check_unix_user(c, in->unix_user, err))))
 		return e;
 	if (!in->unit || !*in->unit)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_USER_NEEDS_UNIT,
@@ -374,6 +390,86 @@ sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active, sk_buf *err
 	if (e)
 		return e;
 	if ((e = set_active_in_txn(c, login, active, err))) {
+		sk_store_rollback(s);
+		return e;
+	}
+	return sk_store_commit(s, err);
+}
+
+sk_err sk_user_check_unix_user(const char *name, sk_buf *err)
+{
+	/* POSIX's portable user names, as useradd takes them by default. */
+	size_t n = strlen(name);
+	bool ok =
+	    n >= 1 && n <= SK_USER_UNIX_MAX && (islower((unsigned char)name[0]) || name[0] == '_');
+	for (size_t i = 1; ok && i < n; i++)
+		ok = islower((unsigned char)name[i]) || isdigit((unsigned char)name[i]) ||
+		     strchr("._-", name[i]) || (name[i] == '$' && i == n - 1);
+	return ok ? SK_OK
+	          : sk_fail_msg(err, SK_ERR_INVALID, "unix_user", "Unixユーザー名",
+	                        SK_M_USER_BAD_UNIX_USER, name);
+}
+
+/*
+ * Mapping a Unix user to an account lets whoever logs in as it act as the
+ * account without a password: only the installation's operator says so.
+ */
+static sk_err check_unix_user(sk_ctx *c, const char *name, sk_buf *err)
+{
+	if (!c->actor->superuser)
+		return sk_fail_msg(err, SK_ERR_DENIED, "unix_user", "Unixユーザー名",
+		                   SK_M_USER_UNIX_USER_OPERATOR);
+	return sk_user_check_unix_user(name, err);
+}
+
+/* A Unix user acts as one account at most: another account holding name is a conflict. */
+static sk_err check_unix_user_free(sk_ctx *c, const char *name, int64_t self, sk_buf *err)
+{
+	sk_val p[] = {sk_vtext(name), SK_VINT(self)};
+	int64_t n = 0;
+	sk_err e = sk_store_query_int(
+	    c->store, "SELECT COUNT(*) FROM users WHERE unix_user = ? AND id <> ?", p, 2, &n, err);
+	if (e)
+		return e;
+	return n ? sk_fail_msg(err, SK_ERR_EXISTS, "unix_user", "Unixユーザー名",
+	                       SK_M_USER_UNIX_USER_TAKEN, name)
+	         : SK_OK;
+}
+
+static sk_err set_unix_in_txn(sk_ctx *c, const char *login, const char *name, sk_buf *err)
+{
+	sk_store *s = c->store;
+	const sk_actor *actor = c->actor;
+	struct urow before = {0}, after;
+	sk_err e;
+	if ((e = get_urow(s, login, &before, err)))
+		return e;
+	after = before;
+	snprintf(after.unix_user, sizeof(after.unix_user), "%s", name ? name : "");
+	if (strcmp(before.unix_user, after.unix_user) == 0)
+		return SK_OK;
+	if (after.unix_user[0] && (e = check_unix_user_free(c, after.unix_user, before.id, err)))
+		return e;
+	sk_val p[] = {after.unix_user[0] ? sk_vtext(after.unix_user) : SK_VNULL,
+	              SK_VINT(before.id)};
+	if ((e = sk_store_exec(s, "UPDATE users SET unix_user = ? WHERE id = ?", p, 2, NULL, err)))
+		return e;
+	return sk_audit_change(s, actor->login, actor->address, "user.unix_user",
+	                       urow_json(&before), urow_json(&after), err, "user:%s", after.login);
+}
+
+sk_err sk_user_set_unix_user(sk_ctx *c, const char *login, const char *name, sk_buf *err)
+{
+	sk_store *s = c->store;
+	sk_err e;
+	if (!c->actor->superuser)
+		return sk_fail_msg(err, SK_ERR_DENIED, "unix_user", "Unixユーザー名",
+		                   SK_M_USER_UNIX_USER_OPERATOR);
+	if (name && *name && (e = sk_user_check_unix_user(name, err)))
+		return e;
+	if ((e = sk_store_begin(s, err)))
+		return e;
+	if ((e = set_unix_in_txn(c, login, name, err))) {
 		sk_store_rollback(s);
 		return e;
 	}

@@ -51,7 +51,15 @@ typedef struct sk_user_new {
 	 * in-app notifications only. Must pass sk_notify_addr_check.
 	 */
 	const char *email;
+	/*
+	 * The Unix user mapped to the account (the CLI run by it acts as the
+	 * account), or NULL: none. Only the installation's operator maps one.
+	 */
+	const char *unix_user;
 } sk_user_new;
+
+/* The longest Unix user name a mapping takes. */
+#define SK_USER_UNIX_MAX 32
 
 /*
  * Adds an account and grants its roles, all in one transaction with its
@@ -85,6 +93,17 @@ sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active, sk_buf *err
  * address is SK_ERR_INVALID naming "email"; the same address is no change.
  */
 sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email, sk_buf *err);
+
+/*
+ * Maps the Unix user name to the account (or with NULL or "" removes the
+ * mapping), with its audit entry (user.unix_user). Only the installation's
+ * operator maps (SK_ERR_DENIED); a malformed name is SK_ERR_INVALID and a
+ * name mapped to another account SK_ERR_EXISTS, both naming "unix_user".
+ */
+sk_err sk_user_set_unix_user(sk_ctx *c, const char *login, const char *name, sk_buf *err);
+
+/* Whether name is a Unix user name a mapping takes (POSIX portable: [a-z_][a-z0-9._-]*). */
+sk_err sk_user_check_unix_user(const char *name, sk_buf *err);
 
 /*
  * One account as JSON: {"id", "login", "name", "unit", "unit_code", "kind",

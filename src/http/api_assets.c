@@ -9,6 +9,7 @@
 
 #include "../domain/asset.h"
 #include "http_int.h"
+#include "../core/sk_msg.h"
 
 #define LIST_DEFAULT_LIMIT 1000
 #define LIST_MAX_LIMIT     10000
@@ -117,7 +118,7 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 	if (!e)
 		e = sk_asset_render(a, b);
 	if (e)
-		return sk_fail(err, e, "the list does not fit the answer");
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_HTTP_LIST_DOES_FIT_ANSWER);
 	return SK_OK;
 }
 
@@ -150,7 +151,7 @@ void sk_api_asset_list(sk_http_rctx *r)
 	sk_buf a = SK_BUF_INIT(SK_BUF_DEFAULT_MAX), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_buf_addc(&a, '[');
 	if (e)
-		sk_fail(&err, e, "out of memory");
+		sk_fail(&err, SK_ERR_NOMEM, "out of memory");
 	else {
 		sk_ctx c;
 		sk_http_ctx(r, &c);
@@ -158,7 +159,7 @@ void sk_api_asset_list(sk_http_rctx *r)
 		sk_ctx_fini(&c);
 	}
 	if (!e && (e = sk_buf_addc(&a, ']')))
-		sk_fail(&err, e, "the list does not fit the answer");
+		sk_fail_msg(&err, e, NULL, NULL, SK_M_HTTP_LIST_DOES_FIT_ANSWER);
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else

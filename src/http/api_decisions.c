@@ -10,6 +10,7 @@
 #include "../core/sk_json.h"
 #include "../domain/decision.h"
 #include "http_int.h"
+#include "../core/sk_msg.h"
 
 void sk_api_decision(sk_http_rctx *r)
 {
@@ -22,7 +23,7 @@ void sk_api_decision(sk_http_rctx *r)
 	sk_ctx c;
 	sk_http_ctx(r, &c);
 	sk_err e = id < 1
-	               ? sk_fail(&err, SK_ERR_INVALID, "'asset_id' must be 1 or more")
+	               ? sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_ASSET_ID_MUST_MORE)
 	               : sk_decision_for_asset(&c, r->who->roles, (int64_t)id, action, &out, &err);
 	sk_ctx_fini(&c);
 	if (e)
@@ -90,7 +91,7 @@ void sk_api_policy_decide(sk_http_rctx *r)
 		e = sk_decide_input_parse(r->t->pol, kv.kv, kv.n, &in, &err);
 	if (!e && ((e = sk_policy_decide(r->t->pol, &in, &d)) ||
 	           (e = sk_decision_to_json(&d, &m.answer))))
-		e = sk_fail(&err, e, "the decision could not be made");
+		e = sk_fail_msg(&err, e, NULL, NULL, SK_M_HTTP_DECISION_COULD_MADE);
 	if (!e)
 		e = bare_image(r, &in, &m, &err);
 	if (e)

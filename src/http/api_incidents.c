@@ -14,6 +14,7 @@
 
 #include "../domain/incident.h"
 #include "http_int.h"
+#include "../core/sk_msg.h"
 
 /* The incident as it is now, answered with status (or the failure e). */
 static void answer(sk_http_rctx *r, sk_ctx *c, sk_err e, sk_buf *err, int status, int64_t id)
@@ -148,7 +149,7 @@ void sk_api_incident_attach(sk_http_rctx *r)
 	/* The schema bounds the text, and so what it decodes to (a little over the limit). */
 	guchar *bin = g_malloc(b64_len / 4 * 3 + 3);
 	if (!base64_ok(b64, b64_len)) {
-		e = sk_fail(&err, SK_ERR_INVALID, "content: not valid base64");
+		e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_CONTENT_VALID_BASE);
 		err.field = "content";
 	} else {
 		gint state = 0;

@@ -11,6 +11,7 @@
 #include "../domain/policyset.h"
 #include "../domain/policyver.h"
 #include "http_int.h"
+#include "../core/sk_msg.h"
 
 void sk_api_policy_versions(sk_http_rctx *r)
 {
@@ -112,12 +113,13 @@ static bool version_param(sk_http_rctx *r, const char *name, int64_t *out, sk_bu
 	char v[24];
 	char *end = NULL;
 	if (!sk_http_query(r, name, v, sizeof(v)) || !*v) {
-		sk_fail(err, SK_ERR_INVALID, "%s: a policy version is required", name);
+		sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_POLICY_VERSION_REQUIRED,
+		            name);
 		return false;
 	}
 	long long n = strtoll(v, &end, 10);
 	if (*end || n < 1) {
-		sk_fail(err, SK_ERR_INVALID, "%s: '%s' is not a policy version", name, v);
+		sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_POLICY_VERSION, name, v);
 		return false;
 	}
 	*out = (int64_t)n;

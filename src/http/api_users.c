@@ -13,6 +13,7 @@
 #include "../core/sk_clock.h"
 #include "../domain/user.h"
 #include "http_int.h"
+#include "../core/sk_msg.h"
 
 /* sk_user_show of login for the request's actor (scoped: out of scope is 404). */
 static sk_err user_show(sk_http_rctx *r, const char *login, json_t **out, sk_buf *err)
@@ -60,7 +61,8 @@ void sk_api_user_add(sk_http_rctx *r)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(r, &c);
-	sk_err e = n == 0 ? sk_fail(&err, SK_ERR_INVALID, "field 'roles' needs at least one role")
+	sk_err e = n == 0 ? sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
+	                                SK_M_HTTP_FIELD_ROLES_NEEDS_LEAST)
 	                  : sk_user_add(&c, &in, NULL, temp, &err);
 	sk_ctx_fini(&c);
 	if (!e)
@@ -128,15 +130,14 @@ void sk_api_user_unused(sk_http_rctx *r)
 	sk_err e = SK_OK;
 	long long n = 0;
 	if (!sk_http_query(r, "days", days, sizeof(days))) {
-		e = sk_fail(&err, SK_ERR_INVALID,
-		            "query parameter 'days' is required (1 to 36500)");
+		e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
+		                SK_M_HTTP_QUERY_PARAMETER_DAYS_REQUIRED);
 	} else {
 		char *end = NULL;
 		n = strtoll(days, &end, 10);
 		if (!days[0] || !end || *end || n < 1 || n > 36500)
-			e = sk_fail(
-			    &err, SK_ERR_INVALID,
-			    "query parameter 'days' must be a whole number from 1 to 36500");
+			e = sk_fail_msg(&err, SK_ERR_INVALID, NULL, NULL,
+			                SK_M_HTTP_QUERY_PARAMETER_DAYS_MUST);
 	}
 	if (!e) {
 		sk_ctx c;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http_int.h"
+#include "../core/sk_msg.h"
 
 /* Parses one address; an IPv4 address mapped into IPv6 is taken as IPv4. */
 static bool parse_addr(const char *text, int *family, unsigned char out[16])
@@ -37,21 +38,21 @@ sk_err sk_http_cidr_parse(const char *text, sk_http_cidr *out, sk_buf *err)
 	const char *slash = strchr(text, '/');
 	size_t n = slash ? (size_t)(slash - text) : strlen(text);
 	if (n == 0 || n >= sizeof(addr))
-		return sk_fail(err, SK_ERR_INVALID, "'%.80s' is not an address or CIDR range",
-		               text);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_ADDRESS_CIDR_RANGE,
+		                   text);
 	memcpy(addr, text, n);
 	addr[n] = '\0';
 	if (!parse_addr(addr, &out->family, out->addr))
-		return sk_fail(err, SK_ERR_INVALID, "'%.80s' is not an address or CIDR range",
-		               text);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_ADDRESS_CIDR_RANGE,
+		                   text);
 	unsigned maxbits = out->family == AF_INET ? 32 : 128;
 	out->bits = maxbits;
 	if (slash) {
 		char *end = NULL;
 		long b = strtol(slash + 1, &end, 10);
 		if (!slash[1] || *end || b < 0 || (unsigned long)b > maxbits)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "'%.80s': the prefix length must be 0 to %u", text, maxbits);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_HTTP_PREFIX_LENGTH_MUST, text, maxbits);
 		out->bits = (unsigned)b;
 	}
 	return SK_OK;

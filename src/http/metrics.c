@@ -7,6 +7,7 @@
 
 #include "../audit/read.h"
 #include "http_int.h"
+#include "../core/sk_msg.h"
 
 sk_http_metrics sk_http_m;
 
@@ -105,6 +106,6 @@ sk_err sk_http_metrics_render(sk_store *s, sk_buf *out, sk_buf *err)
 		                simple[i].help, simple[i].name, simple[i].type, simple[i].name,
 		                simple[i].v);
 	if (e)
-		return sk_fail(err, e, "the metrics do not fit");
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_HTTP_METRICS_DO_FIT);
 	return SK_OK;
 }

@@ -47,6 +47,7 @@
 #include "../domain/decision.h"
 #include "../store/writer.h"
 #include "http_int.h"
+#include "../core/sk_msg.h"
 
 enum job_kind { JOB_DECISION, JOB_LOGIN, JOB_VERIFY, JOB_WRITE, JOB_WORK };
 
@@ -238,7 +239,8 @@ sk_err sk_http_pool_start(const char *db_url, sk_buf *err)
 		if (pthread_create(&pool.login_workers[pool.nlogin], NULL, login_worker,
 		                   pool.login_stores[pool.nlogin])) {
 			sk_store_close(pool.login_stores[pool.nlogin]);
-			e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start the login workers");
+			e = sk_fail_msg(err, SK_ERR_TEMPFAIL, NULL, NULL,
+			                SK_M_HTTP_CANNOT_START_LOGIN_WORKERS);
 			break;
 		}
 	}
@@ -248,7 +250,7 @@ sk_err sk_http_pool_start(const char *db_url, sk_buf *err)
 		if (pthread_create(&pool.work_workers[pool.nwork], NULL, work_worker,
 		                   pool.work_stores[pool.nwork])) {
 			sk_store_close(pool.work_stores[pool.nwork]);
-			e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start the page workers");
+			e = sk_fail_msg(err, SK_ERR_TEMPFAIL, NULL, NULL, SK_M_HTTP_PAGE_WORKERS);
 			break;
 		}
 	}
@@ -256,7 +258,8 @@ sk_err sk_http_pool_start(const char *db_url, sk_buf *err)
 		if (pthread_create(&pool.verifier, NULL, verify_worker, pool.verify_store)) {
 			sk_store_close(pool.verify_store);
 			pool.verify_store = NULL;
-			e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start the verify worker");
+			e = sk_fail_msg(err, SK_ERR_TEMPFAIL, NULL, NULL,
+			                SK_M_HTTP_CANNOT_START_VERIFY_WORKER);
 		} else {
 			pool.verifier_running = true;
 		}

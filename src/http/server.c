@@ -47,6 +47,7 @@
 #include "../domain/install.h"
 #include "../web/html.h"
 #include "http_int.h"
+#include "../core/sk_msg.h"
 
 #define SK_HTTP_GRACE_MS   2000
 #define SK_HTTP_MAX_THREAD 16
@@ -302,14 +303,15 @@ static sk_err parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t
 	char host[128];
 	const char *colon = strrchr(s, ':');
 	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
-		return sk_fail(err, SK_ERR_INVALID, "--listen '%s' is not ADDR:PORT", s);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_LISTEN_ADDR_PORT, s);
 	memcpy(host, s, (size_t)(colon - s));
 	host[colon - s] = '\0';
 	char *end;
 	errno = 0;
 	long port = strtol(colon + 1, &end, 10);
 	if (errno || *end || end == colon + 1 || port < 0 || port > 65535)
-		return sk_fail(err, SK_ERR_INVALID, "--listen '%s': bad port '%s'", s, colon + 1);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_HTTP_LISTEN_BAD_PORT, s,
+		                   colon + 1);
 	memset(ss, 0, sizeof(*ss));
 	size_t hl = strlen(host);
 	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
@@ -318,7 +320,8 @@ static sk_err parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t
 		a6->sin6_family = AF_INET6;
 		a6->sin6_port = htons((uint16_t)port);
 		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
-			return sk_fail(err, SK_ERR_INVALID, "--listen '%s': bad IPv6 address", s);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_HTTP_LISTEN_BAD_IPV_ADDRESS, s);
 		*len = sizeof(*a6);
 		return SK_OK;
 	}
@@ -326,9 +329,8 @@ static sk_err parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t
 	a4->sin_family = AF_INET;
 	a4->sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "--listen '%s': '%s' is not an IPv4 address (use [v6] for IPv6)", s,
-		               host);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_HTTP_LISTEN_IPV_ADDRESS_USE, s, host);
 	*len = sizeof(*a4);
 	return SK_OK;
 }
@@ -366,8 +368,8 @@ static sk_err probe_port(const struct sockaddr_storage *sp, socklen_t sl, const 
 		return SK_OK;
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return sk_fail(err, SK_ERR_IO, "cannot listen on %s: %s", listen_addr,
-		               strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_HTTP_CANNOT_LISTEN, listen_addr,
+		                   strerror(errno));
 	int one = 1;
 	/* SO_REUSEADDR only passes over connections in TIME_WAIT, never a listener. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
@@ -375,12 +377,10 @@ static sk_err probe_port(const struct sockaddr_storage *sp, socklen_t sl, const 
 		int saved = errno;
 		close(fd);
 		if (saved == EADDRINUSE)
-			return sk_fail(err, SK_ERR_IO,
-			               "cannot listen on %s: another program is already serving "
-			               "there; stop it or choose another address with --listen",
-			               listen_addr);
-		return sk_fail(err, SK_ERR_IO, "cannot listen on %s: %s", listen_addr,
-		               strerror(saved));
+			return sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
+			                   SK_M_HTTP_CANNOT_LISTEN_ANOTHER_PROGRAM, listen_addr);
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_HTTP_CANNOT_LISTEN, listen_addr,
+		                   strerror(saved));
 	}
 	close(fd);
 	return SK_OK;
@@ -561,8 +561,8 @@ static sk_err load_policy(const char *url, sk_policy **pol, sk_buf *err)
 	if (!e)
 		e = sk_install_apply_zone(s, err);
 	if (!e && !*pol)
-		e = sk_fail(err, SK_ERR_STORE,
-		            "%s holds no installation (run 'sekisho init' or 'sekisho demo')", url);
+		e = sk_fail_msg(err, SK_ERR_STORE, NULL, NULL,
+		                SK_M_HTTP_HOLDS_INSTALLATION_RUN_SEKISHO, url);
 	sk_store_close(s);
 	return e;
 }
@@ -637,8 +637,8 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 	for (int i = 0; i < sv->nthreads; i++) {
 		sv->fds[i] = make_listener(&ss, sl);
 		if (sv->fds[i] < 0) {
-			e = sk_fail(err, SK_ERR_IO, "cannot listen on %s: %s", c.listen,
-			            strerror(errno));
+			e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_HTTP_CANNOT_LISTEN,
+			                c.listen, strerror(errno));
 			goto out;
 		}
 		if (i == 0) {
@@ -679,7 +679,8 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 			pthread_t tid;
 			if (pthread_create(&tid, NULL, run_worker, &sv->threads[i])) {
 				stop_flag = 1;
-				e = sk_fail(err, SK_ERR_TEMPFAIL, "cannot start a server thread");
+				e = sk_fail_msg(err, SK_ERR_TEMPFAIL, NULL, NULL,
+				                SK_M_HTTP_CANNOT_START_SERVER_THREAD);
 				break;
 			}
 			pthread_detach(tid);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "../core/sk_arena.h"
+#include "../core/sk_msg.h"
 
 /* What an element does to the text around it. */
 enum {
@@ -527,9 +528,8 @@ sk_err sk_mail_html_to_text(const char *html, size_t len, const sk_mail_html_opt
 {
 	size_t tags = count_tags(html, len);
 	if (tags > opts->max_tags)
-		return sk_fail(err, SK_ERR_TOO_BIG,
-		               "the HTML has %zu tags, more than the limit of %zu", tags,
-		               opts->max_tags);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_MAIL_HTML_HAS_TAGS_MORE,
+		                   tags, opts->max_tags);
 	parse_mem *m = calloc(1, sizeof(*m));
 	if (!m)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory converting HTML");
@@ -545,12 +545,11 @@ sk_err sk_mail_html_to_text(const char *html, size_t len, const sk_mail_html_opt
 		writer w = {.out = out, .start = out->len};
 		e = walk(g->document, opts, &w, err);
 		if (e == SK_ERR_TOO_BIG)
-			sk_fail(err, e, "the text of the HTML is longer than the limit");
+			sk_fail_msg(err, e, NULL, NULL, SK_M_MAIL_TEXT_HTML_LONGER_LIMIT);
 		/* Trailing whitespace owed is simply not written. */
 	} else {
-		e = sk_fail(err, SK_ERR_TOO_BIG,
-		            "parsing the HTML needed more than the limit of %zu bytes of memory",
-		            opts->max_memory);
+		e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_MAIL_PARSING_HTML_NEEDED_MORE,
+		                opts->max_memory);
 	}
 	sk_arena_free(&m->arena);
 	free(m);

@@ -1159,9 +1159,8 @@ sk_err sk_mail_sanitize(sk_mail_sanitizer *s, const sk_mail_input *in, sk_mail_r
 		if (finish_orig(&r, sha))
 			return sk_fail(err, SK_ERR_NOMEM, "cannot compute SHA-256");
 		hex32(sha, out->sha256);
-		return sk_fail(err, SK_ERR_INVALID,
-		               in->len ? "the input does not start with a mail header"
-		                       : "the input is empty");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   in->len ? SK_M_MAIL_NO_HEADER : SK_M_MAIL_INPUT_EMPTY);
 	}
 
 	r.headers = json_object();
@@ -1249,6 +1248,7 @@ sk_err sk_mail_sanitize(sk_mail_sanitizer *s, const sk_mail_input *in, sk_mail_r
 	json_decref(r.notices);
 	sk_buf_free(&r.body);
 	if (r.e)
-		return sk_fail(err, r.e, "%s while sanitizing the message", sk_err_str(r.e));
+		return sk_fail_msg(err, r.e, NULL, NULL, SK_M_MAIL_WHILE_SANITIZING_MESSAGE,
+		                   sk_err_str(r.e));
 	return SK_OK;
 }

@@ -10,6 +10,7 @@
 
 #include "../core/sk_utf8.h"
 #include "../domain/notify.h"
+#include "../core/sk_msg.h"
 
 static bool addr_char(unsigned char ch)
 {
@@ -46,13 +47,12 @@ sk_err sk_smtp_config_check(const sk_smtp_config *c, sk_buf *err)
 {
 	size_t sch = c->url ? smtp_scheme(c->url) : 0;
 	if (!sch)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "--smtp: the URL must start with smtp:// or smtps://");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_MAIL_SMTP_URL_MUST_START);
 	char pub[300];
 	sk_smtp_url_public(c->url, pub, sizeof(pub));
 	if (strlen(pub) <= sch || strchr(c->url, '\r') || strchr(c->url, '\n') ||
 	    strchr(c->url, ' '))
-		return sk_fail(err, SK_ERR_INVALID, "--smtp: the URL names no host");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_MAIL_SMTP_URL_NAMES_HOST);
 	return sk_notify_addr_check(c->from, "--mail-from", err);
 }
 
@@ -116,11 +116,11 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
 		return e;
 	if (!sk_utf8_valid(subject, strlen(subject), NULL) ||
 	    !sk_utf8_valid(body, strlen(body), NULL))
-		return sk_fail(err, SK_ERR_INVALID, "a mail's subject or body is not valid UTF-8");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_MAIL_SUBJECT_BODY_VALID);
 	for (const char *p = message_id; *p; p++)
 		if (!addr_char((unsigned char)*p) && *p != '@')
-			return sk_fail(err, SK_ERR_INVALID,
-			               "a Message-ID holds a character it may not");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_MAIL_MESSAGE_ID_HOLDS_CHARACTER);
 	if ((e = add_date(out, at)) || (e = sk_buf_addf(out, "From: <%s>\r\n", from)) ||
 	    (e = sk_buf_addf(out, "To: <%s>\r\n", to)) || (e = add_subject(out, subject)) ||
 	    (e = sk_buf_addf(out, "Message-ID: <%s>\r\n", message_id)) ||
@@ -129,7 +129,7 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
 	                          "Content-Transfer-Encoding: base64\r\n"
 	                          "Auto-Submitted: auto-generated\r\n"
 	                          "\r\n")))
-		return sk_fail(err, e, "the mail does not fit in memory");
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_MAIL_DOES_FIT_MEMORY);
 	/* Text is encoded in its canonical form, lines ending in CRLF (RFC 2045 section 6.8). */
 	sk_buf crlf = SK_BUF_INIT(out->max);
 	for (const char *q = body; *q && !e; q++)
@@ -137,7 +137,7 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
 		                                               : sk_buf_addc(&crlf, *q);
 	if (e) {
 		sk_buf_free(&crlf);
-		return sk_fail(err, e, "the mail does not fit in memory");
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_MAIL_DOES_FIT_MEMORY);
 	}
 	const unsigned char *p = (const unsigned char *)(crlf.data ? crlf.data : "");
 	size_t n = crlf.len;
@@ -145,7 +145,7 @@ sk_err sk_smtp_message(const char *from, const char *to, const char *subject, co
 		size_t take = n < 57 ? n : 57; /* 57 bytes are 76 base64 characters */
 		if ((e = add_b64(out, p, take)) || (e = sk_buf_adds(out, "\r\n"))) {
 			sk_buf_free(&crlf);
-			return sk_fail(err, e, "the mail does not fit in memory");
+			return sk_fail_msg(err, e, NULL, NULL, SK_M_MAIL_DOES_FIT_MEMORY);
 		}
 		p += take;
 		n -= take;
@@ -215,7 +215,7 @@ sk_err sk_smtp_send(const sk_smtp_config *c, const char *to, const char *msg, si
 	if (rc == CURLE_OK)
 		return SK_OK;
 	if (code)
-		return sk_fail(err, SK_ERR_IO, "%s: %s (server replied %ld)", pub,
-		               curl_easy_strerror(rc), code);
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_MAIL_SERVER_REPLIED, pub,
+		                   curl_easy_strerror(rc), code);
 	return sk_fail(err, SK_ERR_IO, "%s: %s", pub, curl_easy_strerror(rc));
 }

@@ -16,6 +16,7 @@
 
 #include "../core/sk_utf8.h"
 #include "policy_int.h"
+#include "../core/sk_msg.h"
 
 #define MAX_LIST_BYTES (16u << 20)
 #define MAX_WORD       256
@@ -57,8 +58,8 @@ static sk_err load_list(sk_buf *err)
 {
 	FILE *f = fopen(list_path, "rb");
 	if (!f)
-		return sk_fail(err, SK_ERR_IO, "cannot read the common-password list %s",
-		               list_path);
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
+		                   SK_M_POLICY_CANNOT_READ_COMMON_PASSWORD, list_path);
 	sk_buf b = SK_BUF_INIT(MAX_LIST_BYTES);
 	char chunk[65536];
 	size_t n;
@@ -70,7 +71,8 @@ static sk_err load_list(sk_buf *err)
 	fclose(f);
 	if (rc != SK_OK) {
 		sk_buf_free(&b);
-		return sk_fail(err, rc, "cannot read the common-password list %s", list_path);
+		return sk_fail_msg(err, rc, NULL, NULL, SK_M_POLICY_CANNOT_READ_COMMON_PASSWORD,
+		                   list_path);
 	}
 	size_t lines = 1;
 	for (size_t i = 0; i < b.len; i++)
@@ -264,7 +266,8 @@ sk_err sk_policy_password_verdict(const sk_policy *p, const sk_pw_subject *who, 
 {
 	out->profile = out->floor = 0;
 	if ((unsigned)who->kind >= SK_KIND__COUNT)
-		return sk_fail(err, SK_ERR_INVALID, "unknown account kind");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_POLICY_UNKNOWN_ACCOUNT_KIND);
 	const sk_password_rules *r = &p->pw[who->kind];
 	uint32_t v = 0, floor = 0;
 	unsigned classes = 0;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "policy_int.h"
+#include "../core/sk_msg.h"
 
 #define MAX_ERRORS 200
 
@@ -1891,7 +1892,7 @@ sk_err sk_policy_load_builtin(const char *name, sk_policy **out, sk_buf *diag)
 		return sk_policy_load_mem(src, (const char *)sk_builtin_profile_data[i],
 		                          sk_builtin_profile_lens[i], out, diag);
 	}
-	return sk_fail(diag, SK_ERR_NOT_FOUND, "unknown profile '%s'", name);
+	return sk_fail_msg(diag, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_POLICY_UNKNOWN_PROFILE, name);
 }
 
 sk_err sk_policy_builtin_text(const char *name, const char **data, size_t *len)
@@ -1913,9 +1914,8 @@ sk_err sk_policy_open(const char *name_or_path, sk_policy **out, sk_buf *diag)
 			return sk_policy_load_builtin(name_or_path, out, diag);
 	struct stat st;
 	if (stat(name_or_path, &st) != 0 || !S_ISREG(st.st_mode))
-		return sk_fail(diag, SK_ERR_NOT_FOUND,
-		               "unknown profile '%s' (neither a built-in profile nor a file)",
-		               name_or_path);
+		return sk_fail_msg(diag, SK_ERR_NOT_FOUND, NULL, NULL,
+		                   SK_M_POLICY_UNKNOWN_PROFILE_NEITHER_BUILT, name_or_path);
 	return sk_policy_load_file(name_or_path, out, diag);
 }
 

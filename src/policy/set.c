@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_msg.h"
 #include "policy_int.h"
 
 /* One resolved cross-document governs: doc by's rule `by` sets aside doc to's rule `aside`. */
@@ -97,26 +98,18 @@ static sk_err resolve_links(struct sk_pset *s, sk_buf *err)
 					doc_name(s->doc[t], b, sizeof(b));
 					const sk_rule *g = rule_by_id(s->doc[t], x->rule);
 					if (!g)
-						return sk_fail(
-						    err, SK_ERR_INVALID,
-						    "%s:%d: rule '%s' governs '%s', but %s "
-						    "has no rule '%s'",
-						    a, x->line, r->id, x->ref, b, x->rule);
+						return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+						                   SK_M_POLICYSET_GOVERNS_MISSING,
+						                   a, x->line, r->id, x->ref, b,
+						                   x->rule);
 					if (!narrower(s->scope[d], s->scope[t]))
-						return sk_fail(
-						    err, SK_ERR_INVALID,
-						    "%s:%d: rule '%s' governs '%s', but only a "
-						    "narrower document's rule may set aside a "
-						    "broader "
-						    "one's: %s applies to units of kinds that %s "
-						    "does not, or to the same ones",
-						    a, x->line, r->id, x->ref, a, b);
+						return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+						                   SK_M_POLICYSET_GOVERNS_BROADER,
+						                   a, x->line, r->id, x->ref, a, b);
 					if (!(g->actions & r->actions))
-						return sk_fail(
-						    err, SK_ERR_INVALID,
-						    "%s:%d: rule '%s' governs '%s', which has "
-						    "none of its actions",
-						    a, x->line, r->id, x->ref);
+						return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+						                   SK_M_POLICYSET_GOVERNS_ACTIONS,
+						                   a, x->line, r->id, x->ref);
 					s->links[s->n_links++] = (xlink){d, t, r, g};
 				}
 			}
@@ -132,8 +125,8 @@ sk_err sk_policy_set_attach(sk_policy *primary, uint32_t primary_scope, sk_polic
 	struct sk_pset *s = NULL;
 	sk_err e = SK_OK;
 	if (n + 1 > SK_POLICY_SET_MAX)
-		e = sk_fail(err, SK_ERR_INVALID, "a policy set holds at most %d documents",
-		            SK_POLICY_SET_MAX);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_POLICYSET_TOO_MANY,
+		                SK_POLICY_SET_MAX);
 	else if (!(s = calloc(1, sizeof(*s))))
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (e) {
@@ -218,7 +211,7 @@ sk_err sk_policy_set_decide(const sk_policy *primary, uint32_t kinds, const sk_d
 		apply |= 1u << d;
 	}
 	if (!apply)
-		return sk_fail(err, SK_ERR_NOT_FOUND, "no document of the policy set applies here");
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_POLICYSET_NONE_APPLIES);
 	/* What narrower documents set aside in broader ones, for this input. */
 	uint64_t aside[SK_POLICY_SET_MAX][SK_RULE_WORDS];
 	bool has_aside[SK_POLICY_SET_MAX] = {false};
@@ -248,8 +241,8 @@ sk_err sk_policy_set_decide(const sk_policy *primary, uint32_t kinds, const sk_d
 		bool silenced = false;
 		if (sk_policy_decide_aside(s->doc[d], &in[d], has_aside[d] ? aside[d] : NULL,
 		                           &dd[d], &silenced) != SK_OK)
-			return sk_fail(err, SK_ERR_INVALID,
-			               "the decision input is out of range for the profile");
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_DECISION_OUT_OF_RANGE);
 		if (silenced)
 			continue;
 		out->docs |= 1u << d;
@@ -307,9 +300,9 @@ sk_err sk_policy_set_decide(const sk_policy *primary, uint32_t kinds, const sk_d
 			o->safeguards |= dd[d].safeguards;
 		for (unsigned c = 0; c < dd[d].n_citations; c++)
 			if (add_cite(out, dd[d].citations[c], d))
-				return sk_fail(err, SK_ERR_TOO_BIG,
-				               "the answer cites more than %d articles",
-				               SK_DECISION_MAX_CITATIONS);
+				return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+				                   SK_M_POLICYSET_TOO_MANY_CITATIONS,
+				                   SK_DECISION_MAX_CITATIONS);
 	}
 	return SK_OK;
 }

@@ -308,4 +308,8 @@ const char *const sk_schema_pg[SK_SCHEMA_VERSION] = {
     "  changed_at BIGINT NOT NULL,"
     "  request_id BIGINT UNIQUE REFERENCES requests(id));"
     "CREATE INDEX policy_set_version ON policy_set(version_id, id);",
+    /* 11: the Unix user mapped to an account (issue 15 item 6): the CLI run by that Unix user
+     * acts as the account without --as. At most one account per Unix user. */
+    "ALTER TABLE users ADD COLUMN unix_user TEXT;"
+    "CREATE UNIQUE INDEX users_unix_user ON users(unix_user);",
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../core/sk_clock.h"
+#include "../core/sk_msg.h"
 
 unsigned sk_store_sql_hash(const char *sql)
 {
@@ -54,8 +55,8 @@ sk_err sk_store_open(const char *url, unsigned flags, sk_store **out, sk_buf *er
 {
 	*out = NULL;
 	if (!url || !*url)
-		return sk_fail(err, SK_ERR_INVALID,
-		               "no database given (use --db PATH or --db postgresql://...)");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_STORE_DATABASE_GIVEN_USE_DB);
 	sk_store *s = NULL;
 	sk_err e;
 	bool create = flags & SK_STORE_CREATE;
@@ -67,13 +68,12 @@ sk_err sk_store_open(const char *url, unsigned flags, sk_store **out, sk_buf *er
 		if (starts_with(path, "//"))
 			path += 2;
 		if (!*path)
-			return sk_fail(err, SK_ERR_INVALID, "database URL '%s' names no file", url);
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+			                   SK_M_STORE_DATABASE_URL_NAMES_FILE, url);
 		e = sk_store_sqlite_open(path, create, &s, err);
 	} else if (strstr(url, "://")) {
-		return sk_fail(err, SK_ERR_INVALID,
-		               "unsupported database URL '%s' (expected a path, sqlite:PATH or "
-		               "postgresql://...)",
-		               url);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_STORE_UNSUPPORTED_DATABASE_URL_EXPECTED, url);
 	} else {
 		e = sk_store_sqlite_open(url, create, &s, err);
 	}
@@ -88,15 +88,15 @@ sk_err sk_store_open(const char *url, unsigned flags, sk_store **out, sk_buf *er
 	bool has = false;
 	e = s->ops->table_exists(s, "schema_migrations", &has, err);
 	if (!e && !has && !create)
-		e = sk_fail(err, SK_ERR_NOT_FOUND,
-		            "%s is not a sekisho database (create one with 'sekisho init')", url);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL,
+		                SK_M_STORE_SEKISHO_DATABASE_CREATE_SEKISHO, url);
 	int64_t version = 0;
 	if (!e && has)
 		e = sk_store_schema_version(s, &version, err);
 	if (!e && version > (int64_t)s->ops->nmigrations)
-		e = sk_fail(err, SK_ERR_UNSUPPORTED,
-		            "database schema version %lld is newer than this sekisho (%zu)",
-		            (long long)version, s->ops->nmigrations);
+		e = sk_fail_msg(err, SK_ERR_UNSUPPORTED, NULL, NULL,
+		                SK_M_STORE_DATABASE_SCHEMA_VERSION_NEWER, (long long)version,
+		                s->ops->nmigrations);
 	if (!e && version < (int64_t)s->ops->nmigrations) {
 		e = sk_store_begin(s, err);
 		for (size_t i = (size_t)version; !e && i < s->ops->nmigrations; i++) {
@@ -132,15 +132,14 @@ sk_err sk_store_file_beside(const char *url, const char *suffix, const char *env
 {
 	const char *given = env ? getenv(env) : NULL;
 	if (given && *given)
-		return sk_buf_adds(out, given)
-		           ? sk_fail(err, SK_ERR_TOO_BIG, "path of %s too long", what)
-		           : SK_OK;
+		return sk_buf_adds(out, given) ? sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
+		                                             SK_M_STORE_PATH_TOO_LONG, what)
+		                               : SK_OK;
 	if (!url || !*url)
-		return sk_fail(err, SK_ERR_INVALID, "no database given");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_STORE_DATABASE_GIVEN);
 	if (starts_with(url, "postgresql://") || starts_with(url, "postgres://"))
-		return sk_fail(err, SK_ERR_INVALID,
-		               "a PostgreSQL database has no file to keep %s beside: %s", what,
-		               hint);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_STORE_POSTGRESQL_DATABASE_HAS_FILE, what, hint);
 	const char *path = url;
 	if (starts_with(path, "sqlite:")) {
 		path += strlen("sqlite:");
@@ -148,9 +147,10 @@ sk_err sk_store_file_beside(const char *url, const char *suffix, const char *env
 			path += 2;
 	}
 	if (!*path || strcmp(path, ":memory:") == 0)
-		return sk_fail(err, SK_ERR_INVALID, "database URL '%s' names no file", url);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_STORE_DATABASE_URL_NAMES_FILE, url);
 	if (sk_buf_addf(out, "%s%s", path, suffix))
-		return sk_fail(err, SK_ERR_TOO_BIG, "path of %s too long", what);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_STORE_PATH_TOO_LONG, what);
 	return SK_OK;
 }
 

@@ -15,6 +15,7 @@
 #include "schema.h"
 #include "store.h"
 #include "store_int.h"
+#include "../core/sk_msg.h"
 
 #define CACHE_SLOTS 128u
 #define MAX_PARAMS  64
@@ -49,7 +50,7 @@ static sk_err map_result(PGresult *res, pg_store *ps, sk_buf *err)
 		return sk_fail(err, SK_ERR_CONFLICT, "%s", msg);
 	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
 	              strcmp(state, "55P03") == 0))
-		return sk_fail(err, SK_ERR_TEMPFAIL, "database is busy: %s", msg);
+		return sk_fail_msg(err, SK_ERR_TEMPFAIL, NULL, NULL, SK_M_STORE_DATABASE_BUSY, msg);
 	if (state && strcmp(state, "54000") == 0)
 		return sk_fail(err, SK_ERR_TOO_BIG, "%s", msg);
 	return sk_fail(err, SK_ERR_STORE, "PostgreSQL: %s", msg);
@@ -333,7 +334,8 @@ sk_err sk_store_pg_open(const char *conninfo, sk_store **out, sk_buf *err)
 		size_t len = strlen(msg);
 		while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 			len--;
-		sk_fail(err, SK_ERR_STORE, "cannot connect to PostgreSQL: %.*s", (int)len, msg);
+		sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_STORE_CANNOT_CONNECT_POSTGRESQL,
+		            (int)len, msg);
 		PQfinish(ps->conn);
 		free(ps);
 		return SK_ERR_STORE;

@@ -15,6 +15,7 @@
 #include "schema.h"
 #include "store.h"
 #include "store_int.h"
+#include "../core/sk_msg.h"
 
 #define CACHE_SLOTS 128u
 #define PTR_SLOTS   64u
@@ -51,15 +52,15 @@ static sk_err map_rc(sqlite3 *db, int rc, sk_buf *err)
 		return sk_fail(err, SK_ERR_CONFLICT, "%s", msg);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return sk_fail(err, SK_ERR_TEMPFAIL, "database is busy: %s", msg);
+		return sk_fail_msg(err, SK_ERR_TEMPFAIL, NULL, NULL, SK_M_STORE_DATABASE_BUSY, msg);
 	case SQLITE_NOMEM:
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	case SQLITE_TOOBIG:
 		return sk_fail(err, SK_ERR_TOO_BIG, "%s", msg);
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		return sk_fail(err, SK_ERR_STORE, "database file is damaged or not a database: %s",
-		               msg);
+		return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL,
+		                   SK_M_STORE_DATABASE_FILE_DAMAGED_DATABASE, msg);
 	default:
 		return sk_fail(err, SK_ERR_STORE, "SQLite: %s", msg);
 	}
@@ -301,15 +302,16 @@ sk_err sk_store_sqlite_open(const char *path, bool create, sk_store **out, sk_bu
 	*out = NULL;
 	pthread_once(&config_once, configure);
 	if (!create && access(path, F_OK) != 0)
-		return sk_fail(err, SK_ERR_NOT_FOUND,
-		               "no database at '%s' (create one with 'sekisho init')", path);
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL,
+		                   SK_M_STORE_DATABASE_CREATE_SEKISHO_INIT, path);
 	if (access(path, F_OK) == 0) {
 		struct stat st;
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-			return sk_fail(err, SK_ERR_STORE, "'%s' is not a regular file", path);
+			return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_STORE_REGULAR_FILE,
+			                   path);
 		if (access(path, R_OK | W_OK) != 0)
-			return sk_fail(err, SK_ERR_STORE, "cannot read and write the database '%s'",
-			               path);
+			return sk_fail_msg(err, SK_ERR_STORE, NULL, NULL,
+			                   SK_M_STORE_CANNOT_READ_WRITE_DATABASE, path);
 	}
 	sqlite_store *ss = calloc(1, sizeof(*ss));
 	if (!ss)
@@ -318,8 +320,8 @@ sk_err sk_store_sqlite_open(const char *path, bool create, sk_store **out, sk_bu
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	int rc = sqlite3_open_v2(path, &ss->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		sk_fail(err, SK_ERR_STORE, "cannot open database '%s': %s", path,
-		        ss->db ? sqlite3_errmsg(ss->db) : sqlite3_errstr(rc));
+		sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_STORE_CANNOT_OPEN_DATABASE, path,
+		            ss->db ? sqlite3_errmsg(ss->db) : sqlite3_errstr(rc));
 		sqlite3_close_v2(ss->db);
 		free(ss);
 		return SK_ERR_STORE;
@@ -332,7 +334,8 @@ sk_err sk_store_sqlite_open(const char *path, bool create, sk_store **out, sk_bu
 	if (e) {
 		sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		sk_buf_adds(&msg, err ? err->data : "");
-		sk_fail(err, SK_ERR_STORE, "cannot use database '%s': %s", path, msg.data);
+		sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_STORE_CANNOT_USE_DATABASE, path,
+		            msg.data);
 		sk_buf_free(&msg);
 		s_close(&ss->base);
 		return SK_ERR_STORE;

@@ -1,5 +1,6 @@
 /* writer: the group-commit thread (see writer.h). */
 #include "writer.h"
+#include "../core/sk_msg.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -198,7 +199,7 @@ sk_err sk_writer_submit_flags(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->mu);
 		free(o);
-		return sk_fail(err, SK_ERR_TEMPFAIL, "the writer is stopping");
+		return sk_fail_msg(err, SK_ERR_TEMPFAIL, NULL, NULL, SK_M_STORE_WRITER_STOPPING);
 	}
 	if (w->tail)
 		w->tail->next = o;
@@ -216,7 +217,7 @@ sk_err sk_writer_run(sk_writer *w, sk_writer_fn fn, void *ctx, sk_buf *err)
 	pthread_mutex_lock(&w->mu);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->mu);
-		return sk_fail(err, SK_ERR_TEMPFAIL, "the writer is stopping");
+		return sk_fail_msg(err, SK_ERR_TEMPFAIL, NULL, NULL, SK_M_STORE_WRITER_STOPPING);
 	}
 	if (w->tail)
 		w->tail->next = &o;

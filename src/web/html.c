@@ -388,14 +388,14 @@ sk_err sk_html_compile(const char *name, const char *text, sk_html_tmpl **out, s
 		bad = text + strlen(text), why = "a section not closed";
 	}
 	if (bad) {
-		e = sk_fail(err, SK_ERR_INVALID, "template %s, line %u: %s", name,
-		            line_of(text, bad), why);
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WEB_TEMPLATE_BAD, name,
+		                line_of(text, bad), why);
 		goto out;
 	}
 	for (int l = 0; l < LANGS && !e; l++)
 		e = lower(it, n, (sk_lang)l, &t->p[l]);
 	if (e)
-		sk_fail(err, e, "template %s could not be compiled", name);
+		sk_fail_msg(err, e, NULL, NULL, SK_M_WEB_TEMPLATE_COMPILE, name);
 out:
 	free(it);
 	if (e)

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "../core/sk_utf8.h"
+#include "../core/sk_msg.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 /* g_mime_init counts its callers: the sanitizer's own call (src/mail) does no harm. */
@@ -82,18 +83,20 @@ static char *media_type_of(GMimeObject *o)
 static sk_err take_part(GMimeObject *o, sk_multipart *m, sk_buf *err)
 {
 	if (!GMIME_IS_PART(o))
-		return sk_fail(err, SK_ERR_INVALID, "a part of the form is itself a multipart");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_WEB_PART_FORM_ITSELF_MULTIPART);
 	GMimeContentDisposition *d = g_mime_object_get_content_disposition(o);
 	const char *disp = d ? g_mime_content_disposition_get_disposition(d) : NULL;
 	const char *name = d ? g_mime_content_disposition_get_parameter(d, "name") : NULL;
 	const char *fn = d ? g_mime_content_disposition_get_parameter(d, "filename") : NULL;
 	if (!disp || strcasecmp(disp, "form-data") != 0 || !name || !*name)
-		return sk_fail(err, SK_ERR_INVALID, "a part of the form has no form-data name");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WEB_PART_FORM_HAS_FORM);
 	if (!sk_utf8_valid(name, strlen(name), NULL) ||
 	    (fn && !sk_utf8_valid(fn, strlen(fn), NULL)))
-		return sk_fail(err, SK_ERR_INVALID, "a part's name or file name is not UTF-8");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WEB_PART_NAME_FILE_NAME);
 	if (sk_multipart_get(m, name))
-		return sk_fail(err, SK_ERR_INVALID, "the form field '%s' is given twice", name);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WEB_FORM_FIELD_GIVEN_TWICE,
+		                   name);
 	if (fn) {
 		/* A browser may send the path the file had on the client: its last segment is the
 		 * name. */
@@ -109,7 +112,7 @@ static sk_err take_part(GMimeObject *o, sk_multipart *m, sk_buf *err)
 	GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(o));
 	sk_err e = SK_OK;
 	if (!out || (dw && g_mime_data_wrapper_write_to_stream(dw, out) < 0))
-		e = sk_fail(err, SK_ERR_INVALID, "a part of the form cannot be read");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WEB_PART_FORM_CANNOT_READ);
 	if (!e) {
 		GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
 		p->data = dup_text(ba && ba->len ? (const char *)ba->data : "", ba ? ba->len : 0);
@@ -132,10 +135,12 @@ sk_err sk_multipart_parse(const char *content_type, size_t ctlen, const char *bo
 	memset(m, 0, sizeof(*m));
 	pthread_once(&once, init_once);
 	if (len > max || len > (1u << 30)) /* GMime's byte array counts in guint */
-		return sk_fail(err, SK_ERR_TOO_BIG, "the form is larger than %zu bytes", max);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_WEB_FORM_LARGER_BYTES,
+		                   max);
 	if (ctlen == 0 || ctlen > 1000 || memchr(content_type, '\0', ctlen) ||
 	    memchr(content_type, '\n', ctlen) || memchr(content_type, '\r', ctlen))
-		return sk_fail(err, SK_ERR_INVALID, "not a multipart/form-data body");
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                   SK_M_WEB_MULTIPART_FORM_DATA_BODY);
 	char *ct = dup_text(content_type, ctlen);
 	if (!ct)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
@@ -150,7 +155,8 @@ sk_err sk_multipart_parse(const char *content_type, size_t ctlen, const char *bo
 	size_t bn = boundary ? strlen(boundary) : 0;
 	if (!type || !g_mime_content_type_is_type(type, "multipart", "form-data") || bn == 0 ||
 	    bn > 70) {
-		e = sk_fail(err, SK_ERR_INVALID, "not a multipart/form-data body with a boundary");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
+		                SK_M_WEB_MULTIPART_FORM_DATA_BODY_2);
 		goto out;
 	}
 	/*
@@ -159,13 +165,13 @@ sk_err sk_multipart_parse(const char *content_type, size_t ctlen, const char *bo
 	 */
 	int dn = snprintf(delim, sizeof(delim), "--%s", boundary);
 	if (count_of(body, len, delim, (size_t)dn) > SK_MULTIPART_PARTS_MAX + 1) {
-		e = sk_fail(err, SK_ERR_TOO_BIG, "the form has more than %d parts",
-		            SK_MULTIPART_PARTS_MAX);
+		e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_WEB_FORM_HAS_MORE_PARTS,
+		                SK_MULTIPART_PARTS_MAX);
 		goto out;
 	}
 	snprintf(delim + dn, sizeof(delim) - (size_t)dn, "--");
 	if (!memmem(body, len, delim, (size_t)dn + 2)) {
-		e = sk_fail(err, SK_ERR_INVALID, "the form ends before its closing boundary");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WEB_FORM_ENDS_BEFORE_CLOSING);
 		goto out;
 	}
 	/* GMime reads an entity: the header the request carried, then the body. */
@@ -179,17 +185,17 @@ sk_err sk_multipart_parse(const char *content_type, size_t ctlen, const char *bo
 	parser = g_mime_parser_new_with_stream(in);
 	obj = g_mime_parser_construct_part(parser, NULL);
 	if (!obj || !GMIME_IS_MULTIPART(obj)) {
-		e = sk_fail(err, SK_ERR_INVALID, "not a multipart/form-data body");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WEB_MULTIPART_FORM_DATA_BODY);
 		goto out;
 	}
 	int n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
 	if (n <= 0) {
-		e = sk_fail(err, SK_ERR_INVALID, "the form has no parts");
+		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_WEB_FORM_HAS_PARTS);
 		goto out;
 	}
 	if (n > SK_MULTIPART_PARTS_MAX) {
-		e = sk_fail(err, SK_ERR_TOO_BIG, "the form has more than %d parts",
-		            SK_MULTIPART_PARTS_MAX);
+		e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_WEB_FORM_HAS_MORE_PARTS,
+		                SK_MULTIPART_PARTS_MAX);
 		goto out;
 	}
 	for (int i = 0; i < n && !e; i++)

@@ -19,6 +19,7 @@
 #include "../domain/request.h"
 #include "../domain/schema.h"
 #include "web_int.h"
+#include "../core/sk_msg.h"
 
 #define N(a)      (sizeof(a) / sizeof((a)[0]))
 #define PAGE_ROWS 50
@@ -284,7 +285,7 @@ void sk_web_login_post(sk_web_req *w)
 		totp = NULL;
 	if (!login_token_ok(w)) {
 		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-		sk_fail(&err, SK_ERR_DENIED, "the login form's token does not match its cookie");
+		sk_fail_msg(&err, SK_ERR_DENIED, NULL, NULL, SK_M_WEB_LOGIN_FORM_TOKEN_DOES);
 		sk_web_fail(w, SK_ERR_DENIED, &err);
 		sk_buf_free(&err);
 		return;

@@ -13,6 +13,7 @@
 
 #include "../domain/asset.h"
 #include "web_int.h"
+#include "../core/sk_msg.h"
 
 #define N(a)      (sizeof(a) / sizeof((a)[0]))
 #define PAGE_ROWS 50
@@ -128,7 +129,7 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 	                                             ? SK_M_UI_STATUS_DISPOSED
 	                                             : SK_M_UI_STATUS_ACTIVE))};
 	sk_err e = sk_html_render(st->rows, "asset_row", w->lang, v, N(v));
-	return e ? sk_fail(err, e, "the list does not fit the page") : SK_OK;
+	return e ? sk_fail_msg(err, e, NULL, NULL, SK_M_WEB_LIST_DOES_FIT_PAGE) : SK_OK;
 }
 
 void sk_web_asset_list(sk_web_req *w)

@@ -290,7 +290,8 @@ static sk_err entry_work(sk_ctx *c, void *data, sk_buf *err)
 	/* The reader's scope first: an entry it may not read is not found. */
 	sk_err e = sk_audit_view_find(c, &f, false, 1, &j->list, err);
 	if (!e && !json_array_get(j->list, 0))
-		e = sk_fail(err, SK_ERR_NOT_FOUND, "no audit entry %" PRId64 " in scope", j->seq);
+		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_AUDIT_ENTRY,
+		                (long long)j->seq);
 	if (!e)
 		j->pe = sk_audit_prove_entry(c->store, j->seq, &j->proof, &j->perr);
 	return e;

@@ -18,6 +18,7 @@
 #include "../domain/asset.h"
 #include "../report/csv.h"
 #include "web_int.h"
+#include "../core/sk_msg.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -175,7 +176,8 @@ static sk_err read_file(const char *path, char **out, size_t *n, sk_buf *err)
 {
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
-		return sk_fail(err, SK_ERR_IO, "cannot read the export: %s", strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_WEB_CANNOT_READ_EXPORT,
+		                   strerror(errno));
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
@@ -186,7 +188,7 @@ static sk_err read_file(const char *path, char **out, size_t *n, sk_buf *err)
 		if (fwrite(chunk, 1, k, mem) != k)
 			e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
 	if (!e && ferror(fp))
-		e = sk_fail(err, SK_ERR_IO, "cannot read the export");
+		e = sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_AUDIT_CANNOT_READ_EXPORT);
 	fclose(fp);
 	if (mem && fclose(mem) != 0 && !e)
 		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
@@ -206,8 +208,8 @@ static sk_err export_xlsx(sk_ctx *c, const sk_asset_filter *f, char **out, size_
 	char dir[512], path[600];
 	snprintf(dir, sizeof(dir), "%s/sekisho-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir))
-		return sk_fail(err, SK_ERR_IO, "cannot make a temporary directory: %s",
-		               strerror(errno));
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
+		                   SK_M_WEB_CANNOT_MAKE_TEMPORARY_DIRECTORY, strerror(errno));
 	snprintf(path, sizeof(path), "%s/register.xlsx", dir);
 	sk_err e = sk_asset_export_xlsx(c, f, path, err);
 	if (!e)

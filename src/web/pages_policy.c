@@ -15,6 +15,7 @@
 #include "../domain/org.h"
 #include "../domain/policyset.h"
 #include "web_int.h"
+#include "../core/sk_msg.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -179,7 +180,7 @@ void sk_web_decide_post(sk_web_req *w)
 		e = sk_decide_input_parse(w->r->t->pol, kv, n, &in, &err);
 		if (!e && ((e = sk_policy_decide(w->r->t->pol, &in, &d)) ||
 		           (e = sk_decision_to_json(&d, &m.answer))))
-			e = sk_fail(&err, e, "the decision could not be made");
+			e = sk_fail_msg(&err, e, NULL, NULL, SK_M_HTTP_DECISION_COULD_MADE);
 		if (!e)
 			e = bare_image(w, &in, &m, &err);
 		if (!e) {

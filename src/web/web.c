@@ -21,6 +21,7 @@
 #include "../report/wareki.h"
 #include "web_files.h"
 #include "web_int.h"
+#include "../core/sk_msg.h"
 
 #define LANG_COOKIE "sekisho_lang"
 #define FORM_MAX    (64u << 10)        /* a form's body; asset notes are 4000 bytes */
@@ -372,7 +373,7 @@ bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_
 	sk_err e = sk_html_render(out, name, w->lang, vars, nv);
 	if (e) {
 		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-		sk_fail(&err, e, "template %s could not be rendered", name);
+		sk_fail_msg(&err, e, NULL, NULL, SK_M_WEB_TEMPLATE_COULD_RENDERED, name);
 		sk_web_fail(w, e == SK_ERR_TOO_BIG ? e : SK_ERR_INTERNAL, &err);
 		sk_buf_free(&err);
 		return false;

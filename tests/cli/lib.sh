@@ -2,6 +2,9 @@
 # Every helper fails the test (exit 1) with a message naming what differed.
 set -eu
 sk() { "$SEKISHO_BIN" "$@"; }
+# The operator's admin token (issue 15): init and demo write it here (or take the one here), and
+# person-level commands run by a test without --as act as the operator by it, as before.
+export SEKISHO_ADMIN_TOKEN="$PWD/admin-token"
 
 # A fresh database URL for the backend under test, in $DB.
 fresh_db() {
