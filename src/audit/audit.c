@@ -96,24 +96,13 @@ void sk_audit_leaf_hash(const void *bytes, size_t len, unsigned char out[SK_HASH
 #pragma GCC diagnostic pop
 }
 
-/* Two digits per byte from one table: verification writes the previous hash
- * of every entry it reads. */
-#define HEX2(b) "0123456789abcdef"[(b) >> 4], "0123456789abcdef"[(b)&15]
-#define HEX16(r)                                                                                   \
-	HEX2(r + 0), HEX2(r + 1), HEX2(r + 2), HEX2(r + 3), HEX2(r + 4), HEX2(r + 5), HEX2(r + 6), \
-	    HEX2(r + 7), HEX2(r + 8), HEX2(r + 9), HEX2(r + 10), HEX2(r + 11), HEX2(r + 12),       \
-	    HEX2(r + 13), HEX2(r + 14), HEX2(r + 15)
-static const char hex_pairs[512] = {
-    HEX16(0),   HEX16(16),  HEX16(32),  HEX16(48),  HEX16(64),  HEX16(80),  HEX16(96),  HEX16(112),
-    HEX16(128), HEX16(144), HEX16(160), HEX16(176), HEX16(192), HEX16(208), HEX16(224), HEX16(240),
-};
-#undef HEX16
-#undef HEX2
-
 void sk_audit_hex(const unsigned char h[SK_HASH_LEN], char out[SK_HASH_HEX_LEN + 1])
 {
-	for (size_t i = 0; i < SK_HASH_LEN; i++)
-		memcpy(out + 2 * i, hex_pairs + 2 * h[i], 2);
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < SK_HASH_LEN; i++) {
+		out[2 * i] = digits[h[i] >> 4];
+		out[2 * i + 1] = digits[h[i] & 15];
+	}
 	out[SK_HASH_HEX_LEN] = '\0';
 }
 

@@ -11,12 +11,15 @@
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 void sk_merkle_node(const sk_hash left, const sk_hash right, sk_hash out)
 {
+	/* One contiguous update: measurably cheaper than three (verification
+	 * hashes one node per entry). */
+	unsigned char b[1 + 2 * SK_HASH_LEN];
+	b[0] = 0x01;
+	memcpy(b + 1, left, SK_HASH_LEN);
+	memcpy(b + 1 + SK_HASH_LEN, right, SK_HASH_LEN);
 	SHA256_CTX c;
-	static const unsigned char one = 0x01;
 	SHA256_Init(&c);
-	SHA256_Update(&c, &one, 1);
-	SHA256_Update(&c, left, SK_HASH_LEN);
-	SHA256_Update(&c, right, SK_HASH_LEN);
+	SHA256_Update(&c, b, sizeof(b));
 	SHA256_Final(out, &c);
 }
 

@@ -26,7 +26,7 @@
 #include "../core/sk_json.h"
 #include "../core/sk_msg.h"
 
-#define BLOCK_ROWS 4096
+#define BLOCK_ROWS 16384
 #define LINE_MAX_  (8u << 20) /* the longest export line accepted */
 #define LABEL_MAX  300
 

@@ -238,7 +238,7 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	if (e)
 		return e;
 	sk_decide_input in; /* the primary's reading, for the image's action and role */
-	if ((e = sk_decide_input_parse(pol, kv, n, &in, NULL)))
+	if (sk_decide_input_parse(pol, kv, n, &in, NULL) != SK_OK)
 		sk_decide_input_init(&in, SK_ACT_USE);
 	json_t *input = json_object();
 	for (size_t i = 0; input && i < n; i++)

@@ -27,7 +27,8 @@ typedef struct xlink {
 
 struct sk_pset {
 	unsigned n; /* documents, the primary (doc[0], not owned) included */
-	const sk_policy *doc[SK_POLICY_SET_MAX]; /* doc[1..] are owned */
+	const sk_policy *doc[SK_POLICY_SET_MAX]; /* doc[1..] are owned[1..] */
+	sk_policy *owned[SK_POLICY_SET_MAX];     /* the same documents, to free */
 	uint32_t scope[SK_POLICY_SET_MAX];
 	size_t n_links;
 	xlink *links;
@@ -40,7 +41,7 @@ void sk_policy_set_release(sk_policy *p)
 		return;
 	p->set = NULL;
 	for (unsigned i = 1; i < s->n; i++)
-		sk_policy_free((sk_policy *)(uintptr_t)s->doc[i]);
+		sk_policy_free(s->owned[i]);
 	free(s->links);
 	free(s);
 }
@@ -124,12 +125,13 @@ sk_err sk_policy_set_attach(sk_policy *primary, uint32_t primary_scope, sk_polic
 	sk_policy_set_release(primary);
 	struct sk_pset *s = NULL;
 	sk_err e = SK_OK;
-	if (n + 1 > SK_POLICY_SET_MAX)
-		e = sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_POLICYSET_TOO_MANY,
-		                SK_POLICY_SET_MAX);
-	else if (!(s = calloc(1, sizeof(*s))))
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	if (e) {
+	if (n + 1 <= SK_POLICY_SET_MAX)
+		s = calloc(1, sizeof(*s));
+	if (!s) {
+		e = n + 1 > SK_POLICY_SET_MAX
+		        ? sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_POLICYSET_TOO_MANY,
+		                      SK_POLICY_SET_MAX)
+		        : sk_fail(err, SK_ERR_NOMEM, "out of memory");
 		for (size_t i = 0; i < n; i++)
 			sk_policy_free(members[i]);
 		return e;
@@ -138,7 +140,7 @@ sk_err sk_policy_set_attach(sk_policy *primary, uint32_t primary_scope, sk_polic
 	s->scope[0] = primary_scope;
 	s->n = 1;
 	for (size_t i = 0; i < n; i++) {
-		s->doc[s->n] = members[i];
+		s->doc[s->n] = s->owned[s->n] = members[i];
 		s->scope[s->n++] = scopes[i];
 	}
 	primary->set = s;
