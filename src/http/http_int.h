@@ -69,8 +69,12 @@ typedef struct sk_http_thread {
 
 typedef struct sk_http_polref sk_http_polref;
 
-/* Makes pol (taken) the server's profile; call before any thread or job runs. */
-sk_err sk_http_policy_start(sk_policy *pol, sk_buf *err);
+/*
+ * Makes pol (taken) the server's profile, loaded with the policy set as of
+ * its last change set_change (sk_policyset_last_change, read before the
+ * load); call before any thread or job runs.
+ */
+sk_err sk_http_policy_start(sk_policy *pol, int64_t set_change, sk_buf *err);
 /* Drops the holder's reference (the profile goes with the last one). */
 void sk_http_policy_stop(void);
 /* A new reference to the current profile (*ref; NULL before start): release it when done. */

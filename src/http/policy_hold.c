@@ -38,12 +38,10 @@ static struct {
 	atomic_uint_fast64_t gen;   /* bumped at every swap */
 	atomic_int_fast64_t due_ms; /* when the database is next asked (monotonic ms) */
 	atomic_flag asking;         /* one thread asks at a time */
-	/* The policy set's last change the current profile was loaded with; -1
-	 * until the first ask, which loads afresh so that a change made between
-	 * the server's own load and that ask is not missed. Only the asking
-	 * thread reads or writes it. */
+	/* The policy set's last change the current profile was loaded with (set
+	 * at start; then only the asking thread reads or writes it). */
 	int64_t set_change;
-} hold = {.mu = PTHREAD_MUTEX_INITIALIZER, .asking = ATOMIC_FLAG_INIT, .set_change = -1};
+} hold = {.mu = PTHREAD_MUTEX_INITIALIZER, .asking = ATOMIC_FLAG_INIT};
 
 #define CHECK_EVERY_MS 1000
 
@@ -92,8 +90,9 @@ sk_policy *sk_http_policy_acquire(sk_http_polref **ref)
 	return r ? r->pol : NULL;
 }
 
-sk_err sk_http_policy_start(sk_policy *pol, sk_buf *err)
+sk_err sk_http_policy_start(sk_policy *pol, int64_t set_change, sk_buf *err)
 {
+	hold.set_change = set_change;
 	sk_http_polref *r = ref_new(pol);
 	if (!r)
 		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
@@ -164,11 +163,10 @@ static void ask(sk_store *s)
 			sk_http_policy_release(old);
 			/* Scopes hold capabilities the profile grants: load them again. */
 			sk_http_sessions_invalidate();
-			if (hold.set_change >= 0)
-				sk_log(SK_LOG_INFO,
-				       "policy version %" PRId64 " with its set (change %" PRId64
-				       ") taken up",
-				       active, change);
+			sk_log(SK_LOG_INFO,
+			       "policy version %" PRId64 " with its set (change %" PRId64
+			       ") taken up",
+			       active, change);
 			hold.set_change = change;
 		}
 	}

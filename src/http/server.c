@@ -45,6 +45,7 @@
 #include "../core/sk_log.h"
 #include "../domain/asset.h"
 #include "../domain/install.h"
+#include "../domain/policyset.h"
 #include "../web/html.h"
 #include "http_int.h"
 #include "../core/sk_msg.h"
@@ -551,10 +552,14 @@ static void config_init(server *sv, const sk_http_config *c)
 }
 
 /* Loads the profile named by the installation, once for the whole server (sk_ctx). */
-static sk_err load_policy(const char *url, sk_policy **pol, sk_buf *err)
+static sk_err load_policy(const char *url, sk_policy **pol, int64_t *set_change, sk_buf *err)
 {
 	sk_store *s = NULL;
 	sk_err e = sk_store_open(url, 0, &s, err);
+	/* Read before the load: a change landing in between is then seen as new by the
+	 * holder's first check and taken up, never missed (policy_hold.c). */
+	if (!e)
+		e = sk_policyset_last_change(s, set_change, err);
 	if (!e)
 		e = sk_ctx_load_installation_profile(s, pol, err);
 	/* Times are shown in the installation's zone, set once before any thread starts. */
@@ -615,11 +620,12 @@ sk_err sk_http_serve(const sk_http_config *cin, sk_buf *err)
 	if (e)
 		return e;
 	sk_policy *pol = NULL;
+	int64_t set_change = 0;
 	bool served = false;
-	if ((e = load_policy(c.db_url, &pol, err)))
+	if ((e = load_policy(c.db_url, &pol, &set_change, err)))
 		return e;
 	/* From here the holder owns pol: a newer active version replaces it (policy_hold.c). */
-	if ((e = sk_http_policy_start(pol, err))) {
+	if ((e = sk_http_policy_start(pol, set_change, err))) {
 		sk_policy_free(pol);
 		return e;
 	}
