@@ -13,16 +13,19 @@
 #include "http_int.h"
 #include "../core/sk_msg.h"
 
-void sk_api_policy_versions(sk_http_rctx *r)
+/* A read that lists for the request's actor: the versions, the set. */
+static void reply_list(sk_http_rctx *r, sk_err (*list)(sk_ctx *, json_t **, sk_buf *))
 {
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(r, &c);
-	sk_err e = sk_policyver_list(&c, &j, &err);
+	sk_err e = list(&c, &j, &err);
 	sk_ctx_fini(&c);
 	sk_http_reply_result(r, e, &err, 200, j);
 }
+
+void sk_api_policy_versions(sk_http_rctx *r) { reply_list(r, sk_policyver_list); }
 
 void sk_api_policy_import(sk_http_rctx *r)
 {
@@ -76,16 +79,7 @@ void sk_api_policy_activate(sk_http_rctx *r)
 	sk_http_reply_result(r, e, &err, 200, out);
 }
 
-void sk_api_policy_set_show(sk_http_rctx *r)
-{
-	json_t *j = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(r, &c);
-	sk_err e = sk_policyset_show(&c, &j, &err);
-	sk_ctx_fini(&c);
-	sk_http_reply_result(r, e, &err, 200, j);
-}
+void sk_api_policy_set_show(sk_http_rctx *r) { reply_list(r, sk_policyset_show); }
 
 void sk_api_policy_set_change(sk_http_rctx *r)
 {
