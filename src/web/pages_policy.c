@@ -307,6 +307,7 @@ void sk_web_policy(sk_web_req *w)
 	sk_tv v[] = {SK_TV("city", sk_policy_city_name(p)),
 	             SK_TV("source", sk_policy_source(p)),
 	             SK_TV("q", q),
+	             SK_TV("can_versions", sk_web_can(w, SK_CAP_POLICY_READ) ? "1" : NULL),
 	             SK_TF("set", &set),
 	             SK_TF("levels", &levels),
 	             SK_TF("roles", &roles),

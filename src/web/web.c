@@ -39,6 +39,7 @@ static const sk_http_qparam Q_ASSETS[] = {{"lang", 2},    {"unit", 64}, {"type",
                                           {"status", 15}, {"page", 9},  {NULL, 0}};
 static const sk_http_qparam Q_DECIDE[] = {{"lang", 2}, {"asset", 20}, {NULL, 0}};
 static const sk_http_qparam Q_POLICY[] = {{"lang", 2}, {"q", 200}, {NULL, 0}};
+static const sk_http_qparam Q_POLICY_DIFF[] = {{"lang", 2}, {"from", 20}, {"to", 20}, {NULL, 0}};
 static const sk_http_qparam Q_AUDIT[] = {{"lang", 2},   {"after", 20},   {"action", 64},
                                          {"actor", 80}, {"object", 120}, {"from", 10},
                                          {"until", 10}, {NULL, 0}};
@@ -98,6 +99,15 @@ static const web_route routes[] = {
     R("GET", "/decide", 0, SK_CAP_DECIDE, sk_web_decide, Q_DECIDE),
     R("POST", "/decide", W_FORM, SK_CAP_DECIDE, sk_web_decide_post, Q_LANG),
     R("GET", "/policy", 0, SK_HTTP_ANY_ROLE, sk_web_policy, Q_POLICY),
+    R("GET", "/policy/versions", 0, SK_CAP_POLICY_READ, sk_web_policy_versions, Q_LANG),
+    RU("POST", "/policy/versions", W_MULTIPART, SK_CAP_POLICY_IMPORT, sk_web_policy_import, sk_web_policy_import_refused, Q_LANG),
+    R("GET", "/policy/versions/{id}", 0, SK_CAP_POLICY_READ, sk_web_policy_version, Q_LANG),
+    R("POST", "/policy/versions/{id}/request", W_FORM, SK_CAP_REQUEST_FILE, sk_web_policy_version_request, Q_LANG),
+    R("POST", "/policy/versions/{id}/activate", W_FORM, SK_CAP_POLICY_IMPORT, sk_web_policy_version_activate, Q_LANG),
+    R("GET", "/policy/diff", 0, SK_CAP_POLICY_READ, sk_web_policy_diff, Q_POLICY_DIFF),
+    R("GET", "/policy/set", 0, SK_CAP_POLICY_READ, sk_web_policy_set, Q_LANG),
+    R("POST", "/policy/set/request", W_FORM, SK_CAP_REQUEST_FILE, sk_web_policy_set_request, Q_LANG),
+    R("POST", "/policy/set/apply", W_FORM, SK_CAP_POLICY_IMPORT, sk_web_policy_set_apply, Q_LANG),
     R("GET", "/audit", 0, SK_CAP_AUDIT_READ, sk_web_audit, Q_AUDIT),
     R("POST", "/audit/verify", W_FORM, SK_CAP_AUDIT_READ, sk_web_audit_verify, Q_LANG),
     R("GET", "/requests", 0, SK_HTTP_ANY_ROLE, sk_web_requests, Q_REQUESTS),

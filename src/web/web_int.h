@@ -151,6 +151,17 @@ void sk_web_asset_export(sk_web_req *w);
 void sk_web_decide(sk_web_req *w);
 void sk_web_decide_post(sk_web_req *w);
 void sk_web_policy(sk_web_req *w);
+/* Policy versions and the policy set (pages_policyver.c). */
+void sk_web_policy_versions(sk_web_req *w);
+void sk_web_policy_import(sk_web_req *w);
+void sk_web_policy_import_refused(sk_web_req *w, sk_err e, const sk_buf *err);
+void sk_web_policy_version(sk_web_req *w);
+void sk_web_policy_version_request(sk_web_req *w);
+void sk_web_policy_version_activate(sk_web_req *w);
+void sk_web_policy_diff(sk_web_req *w);
+void sk_web_policy_set(sk_web_req *w);
+void sk_web_policy_set_request(sk_web_req *w);
+void sk_web_policy_set_apply(sk_web_req *w);
 void sk_web_audit(sk_web_req *w);
 void sk_web_audit_verify(sk_web_req *w);
 /* Requests, approvals and ledgers (pages_requests.c). */
