@@ -148,6 +148,11 @@ await t.run(async (page, js, mode) => {
   t.check(r.status() === 400 && (await page.textContent("#e-file")).includes("bad.yaml:"),
     `${mode}: a broken profile: ${r.status()} ${await summary(page)}`);
   await t.shot(page, `policy-import-error-${lang}-${mode}`);
+  // Over the version's limit (1 MiB, the API's): refused beside the field, as the API's body check.
+  r = await upload(page, js, mode, "big.yaml", "#".repeat((1 << 20) + 1) + "\n", "import of a file too big");
+  t.check(r.status() === 400 && (await page.textContent("#e-file")).includes("1048576"),
+    `${mode}: a file over 1 MiB: ${r.status()} ${await summary(page)}`);
+  r = await upload(page, js, mode, "bad.yaml", "format: 1\ncity: [\n", "import of a broken file again");
   // The API refuses the same text the same way.
   const [bst, bb] = await api(page, "POST", "/api/v1/policy/versions", lang, { source: "bad.yaml", text: "format: 1\ncity: [\n" });
   t.check(bst === 400 && (await page.textContent("#e-file")).includes(bb.error.message),
