@@ -47,7 +47,7 @@ static const char *status_word(const sk_web_req *w, const char *status)
 	return sk_web_t(w, SK_M_UI_PV_ST_IMPORTED);
 }
 
-/* The unit kinds of bits (1u << sk_org_kind) in the page's language, apart by 、 or commas. */
+/* The unit kinds named in kinds (a JSON array) in the page's language, apart by 、 or commas. */
 static void kinds_text(const sk_web_req *w, const json_t *kinds, sk_buf *out)
 {
 	size_t k;
