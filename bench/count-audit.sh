@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # count-audit: instructions (callgrind) of `audit verify` and of its reference, libcrypto
-# SHA-256 of the same leaf bytes in memory, over the log `bench/run-audit.sh ENTRIES` built
-# (built here first when missing). Instruction counts do not depend on the machine's load,
-# which wall-clock and CPU seconds on a shared machine do.
+# SHA-256 of the same leaf bytes in memory, over the log bench/run-audit.sh left in its
+# directory (the same one; a log of ENTRIES entries is built there when there is none, and
+# an existing log is counted whatever its size). Instruction counts do not depend on the
+# machine's load, which wall-clock and CPU seconds on a shared machine do.
 #
 # Under valgrind, OpenSSL cannot use the CPU's SHA extensions (valgrind does not emulate
 # them), so both sides hash with the same portable code and hashing counts for far more
@@ -13,7 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${AUDIT_BENCH_BUILD:-$root/build-bench-audit}
 entries=${1:-200000}
-work=${AUDIT_BENCH_DIR:-$root/bench/out/audit-count-$entries}
+work=${AUDIT_BENCH_DIR:-$root/bench/out/audit}
 mkdir -p "$work"
 if [ ! -d "$build" ]; then
   meson setup "$build" "$root" -Dbuildtype=release >/dev/null
@@ -27,7 +28,7 @@ count() {
   callgrind_annotate "$1" 2>/dev/null | awk '
     /PROGRAM TOTALS/ { gsub(",", "", $1); total = $1 }
     /libcrypto/ { gsub(",", "", $1); crypto += $1 }
-    END { printf "%d %d\n", total, crypto }'
+    END { printf "%.0f %.0f\n", total, crypto }'
 }
 cg() { valgrind --tool=callgrind --callgrind-out-file="$1" --collect-atstart=no "${@:2}" 2>/dev/null >/dev/null; }
 
@@ -41,7 +42,7 @@ n=$(sqlite3 "$work/verify.db" 'SELECT COUNT(*) FROM audit_log')
 awk -v n="$n" -v r="$ref" -v rc="$ref_crypto" -v v="$ver" -v vc="$ver_crypto" 'BEGIN {
   printf "| Instructions (callgrind), %d entries | total | per entry | in libcrypto | outside libcrypto per entry |\n", n
   printf "|---|---:|---:|---:|---:|\n"
-  printf "| reference: SHA-256 of the leaf bytes in memory | %d | %.0f | %d | %.0f |\n", r, r / n, rc, (r - rc) / n
-  printf "| audit verify (every thread) | %d | %.0f | %d | %.0f |\n", v, v / n, vc, (v - vc) / n
+  printf "| reference: SHA-256 of the leaf bytes in memory | %.0f | %.0f | %.0f | %.0f |\n", r, r / n, rc, (r - rc) / n
+  printf "| audit verify (every thread) | %.0f | %.0f | %.0f | %.0f |\n", v, v / n, vc, (v - vc) / n
   printf "| ratio reference / verify | %.2f | | | |\n", r / v
 }'
