@@ -31,10 +31,20 @@ static char *digits(uint64_t v, char *end)
  * field of every entry verified). */
 static char *netstring(char *p, const char *s, size_t n)
 {
-	size_t k = 1;
-	for (size_t v = n; v >= 10; v /= 10)
-		k++;
-	p = digits(n, p + k) + k;
+	/* Most fields are shorter than 100 bytes: their one or two digits
+	 * without a loop. */
+	if (n < 10) {
+		*p++ = (char)('0' + n);
+	} else if (n < 100) {
+		p[0] = (char)('0' + n / 10);
+		p[1] = (char)('0' + n % 10);
+		p += 2;
+	} else {
+		size_t k = 3;
+		for (size_t v = n / 1000; v; v /= 10)
+			k++;
+		p = digits(n, p + k) + k;
+	}
 	*p++ = ':';
 	memcpy(p, s, n);
 	p += n;
@@ -96,12 +106,24 @@ void sk_audit_leaf_hash(const void *bytes, size_t len, unsigned char out[SK_HASH
 #pragma GCC diagnostic pop
 }
 
+/* Four bytes at a time: each byte's two nibbles are spread into two bytes of
+ * a 64-bit word and all eight become ASCII digits together (verification
+ * writes the previous-hash field of every entry it reads). */
 void sk_audit_hex(const unsigned char h[SK_HASH_LEN], char out[SK_HASH_HEX_LEN + 1])
 {
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < SK_HASH_LEN; i++) {
-		out[2 * i] = digits[h[i] >> 4];
-		out[2 * i + 1] = digits[h[i] & 15];
+	const uint64_t low = 0x000f000f000f000fu, ones = 0x0101010101010101u;
+	for (size_t i = 0; i < SK_HASH_LEN; i += 4) {
+		uint64_t x = (uint64_t)h[i] | (uint64_t)h[i + 1] << 16 | (uint64_t)h[i + 2] << 32 |
+		             (uint64_t)h[i + 3] << 48;
+		uint64_t v = (x >> 4 & low) | (x & low) << 8; /* one nibble per byte, in order */
+		/* '0' + nibble, and 'a' - '0' - 10 more where the nibble is above 9. */
+		v += 0x30 * ones + ((v + 0x06 * ones) >> 4 & ones) * 0x27;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(out + 2 * i, &v, 8);
+#else
+		for (size_t k = 0; k < 8; k++)
+			out[2 * i + k] = (char)(v >> (8 * k));
+#endif
 	}
 	out[SK_HASH_HEX_LEN] = '\0';
 }
