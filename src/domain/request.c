@@ -521,6 +521,40 @@ static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 }
 
 /*
+ * The deputy (代行者) of a request waiting for its approver is told too: the
+ * holders of the nearest role above the approver's in the profile's chain
+ * (reports_to) that has a holder in the approver unit's line, the one who
+ * decides in the approver's absence (who_is lets every role further up act
+ * as well; they see it in their inbox but are not each mailed about every
+ * request).
+ */
+static sk_err notify_deputy(sk_ctx *c, const req_row *now, sk_buf *err)
+{
+	const sk_policy *pol = NULL;
+	sk_role role;
+	if (sk_ctx_policy(c, &pol, NULL) || !pol ||
+	    sk_role_parse(now->approver_role, &role) != SK_OK)
+		return SK_OK;
+	int64_t chain[CHAIN_MAX];
+	size_t n = 0;
+	sk_err e = SK_OK;
+	for (int hop = 0; hop < SK_ROLE__COUNT; hop++) {
+		role = sk_policy_role_reports_to(pol, role);
+		if (role == SK_ROLE_NONE)
+			break;
+		if (!n && (e = sk_org_line(c->store, now->approver_unit, chain, &n, err)))
+			return e;
+		int64_t at = 0;
+		if ((e = holder_unit(c->store, role, chain, n, now->requester_id, &at, err)))
+			return e;
+		if (at)
+			return sk_notify_holders(c, sk_role_name(role), at, now->requester_id,
+			                         SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
+	}
+	return SK_OK;
+}
+
+/*
  * Who is told of a step, in its transaction: the approvers when a request
  * comes to wait for them (filed, or approved by one of several), the
  * requester when it is decided. The notification carries the kind and the
@@ -538,6 +572,8 @@ static sk_err notify_after(sk_ctx *c, const req_row *now, const char *action, sk
 	if (pending && now->approver_role && *now->approver_role && now->approver_unit)
 		e = sk_notify_holders(c, now->approver_role, now->approver_unit, now->requester_id,
 		                      SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
+	if (!e && pending && now->approver_role && *now->approver_role && now->approver_unit)
+		e = notify_deputy(c, now, err);
 	/*
 	 * any_of (八王子 16(10)「…又は…」): the holders of the rule's other roles
 	 * in the requester's chain may decide it too, and are told as well.
