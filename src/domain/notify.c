@@ -155,8 +155,8 @@ static sk_err urow_cb(void *ctx, const sk_row *row, sk_buf *err)
 }
 
 static sk_err add_in_txn(sk_store *s, int64_t user_id, const sk_notify_to *known,
-                         sk_notify_kind kind, const char *ref_type, int64_t ref_id,
-                         int64_t *id_out, bool *mailed, sk_buf *err)
+                         sk_notify_kind kind, const char *ref_type, int64_t ref_id, int64_t *id_out,
+                         bool *mailed, sk_buf *err)
 {
 	int ref = ref_of(ref_type);
 	if ((unsigned)kind >= SK_NOTIFY__COUNT)
@@ -234,8 +234,7 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, const sk_notify_to *known
 }
 
 static sk_err add(sk_store *s, int64_t user_id, const sk_notify_to *known, sk_notify_kind kind,
-                  const char *ref_type, int64_t ref_id, int64_t *id_out, bool *mailed,
-                  sk_buf *err)
+                  const char *ref_type, int64_t ref_id, int64_t *id_out, bool *mailed, sk_buf *err)
 {
 	sk_err e = sk_store_begin(s, err);
 	if (e)

@@ -549,7 +549,8 @@ static sk_err notify_deputy(sk_ctx *c, const req_row *now, sk_buf *err)
 			return e;
 		if (at)
 			return sk_notify_holders(c, sk_role_name(role), at, now->requester_id,
-			                         SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
+			                         SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id,
+			                         err);
 	}
 	return SK_OK;
 }
@@ -677,8 +678,8 @@ static sk_err canonical_with(json_t *obj, const char *key, const char *raw, sk_b
  * "decision_record" (no separate "decision" entry; docs/performance.md).
  */
 static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, const req_row *was,
-                     who_kind was_who, req_row *built, const char *record, sk_err e,
-                     json_t **out, sk_buf *err)
+                     who_kind was_who, req_row *built, const char *record, sk_err e, json_t **out,
+                     sk_buf *err)
 {
 	req_row now;
 	memset(&now, 0, sizeof(now));
@@ -743,8 +744,8 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 static json_t *step_json(sk_ctx *c, int64_t at, const char *action, const char *comment,
                          bool deputy)
 {
-	return json_pack("{s:o, s:s, s:s, s:o, s:b}", "at", time_json(at), "actor",
-	                 c->actor->login, "action", action, "comment",
+	return json_pack("{s:o, s:s, s:s, s:o, s:b}", "at", time_json(at), "actor", c->actor->login,
+	                 "action", action, "comment",
 	                 comment && *comment ? json_string(comment) : json_null(), "as_deputy",
 	                 (int)deputy);
 }
@@ -1208,9 +1209,11 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	json_t *steps = NULL;
 	if (!e) {
 		steps = json_array();
-		if (!steps || json_array_append_new(steps, step_json(c, now, first_step, NULL, false)) ||
+		if (!steps ||
+		    json_array_append_new(steps, step_json(c, now, first_step, NULL, false)) ||
 		    (approver == SK_ROLE_NONE &&
-		     json_array_append_new(steps, step_json(c, now, "approve", auto_comment, false))))
+		     json_array_append_new(steps,
+		                           step_json(c, now, "approve", auto_comment, false))))
 			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
 	if (!e)
@@ -1322,8 +1325,8 @@ bool sk_request_overdue(const json_t *r, int days, int64_t now)
  * route the next approver (role at unit) and the route still to go.
  */
 static sk_err decided_row(req_row *r, const req_row *was, const char *status, const char *role,
-                          int64_t unit, const char *route, const char *by, bool deputy,
-                          int64_t now, sk_buf *err)
+                          int64_t unit, const char *route, const char *by, bool deputy, int64_t now,
+                          sk_buf *err)
 {
 	char today[11];
 	today_jst(today);
@@ -1334,8 +1337,9 @@ static sk_err decided_row(req_row *r, const req_row *was, const char *status, co
 		r->json_text[k] = NULL;
 	r->kind = strdup(was->kind);
 	r->status = strdup(status ? status : was->status);
-	r->approver_role = role ? strdup(role) : was->approver_role ? strdup(was->approver_role)
-	                                                            : NULL;
+	r->approver_role = role                 ? strdup(role)
+	                   : was->approver_role ? strdup(was->approver_role)
+	                                        : NULL;
 	r->route = strdup(route ? route : was->route);
 	r->period_until = was->period_until ? strdup(was->period_until) : NULL;
 	if (role)
@@ -1437,8 +1441,8 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
 			                (long long)id, "", "");
 		if (!e)
-			e = decided_row(&built, &r, NULL, next, unit, rest_s, c->actor->login, false,
-			                now, err);
+			e = decided_row(&built, &r, NULL, next, unit, rest_s, c->actor->login,
+			                false, now, err);
 		free(rest_s);
 	} else {
 		const char *status = approve ? "approved" : "rejected";
@@ -2149,8 +2153,8 @@ sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
 			    q, 2, NULL, err);
 			if (!e)
 				e = add_step(c, d.ids[i], "expire", NULL, false, err);
-			if ((e = finish(c, d.ids[i], "request.expire", before, NULL, WHO_NONE, NULL, NULL, e,
-			                NULL, err)))
+			if ((e = finish(c, d.ids[i], "request.expire", before, NULL, WHO_NONE, NULL,
+			                NULL, e, NULL, err)))
 				return e;
 			if (n_out)
 				(*n_out)++;

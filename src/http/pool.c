@@ -408,7 +408,8 @@ static const sk_scope *wscope_get(sk_store *s, sk_http_job *j)
 	                       NULL) != SK_OK)
 		return NULL;
 	struct wscope *w = &wscopes[(uint64_t)uid % WSCOPE_SLOTS];
-	if (w->used && w->user_id == uid && w->gen == gen && sk_http_polref_policy(w->polref) == pol)
+	if (w->used && w->user_id == uid && w->gen == gen &&
+	    sk_http_polref_policy(w->polref) == pol)
 		return &w->scope;
 	wscope_clear(w);
 	if (sk_authz_scope_load(s, pol, uid, &w->scope, NULL) != SK_OK) {
