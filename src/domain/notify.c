@@ -154,8 +154,9 @@ static sk_err urow_cb(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
-static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, const char *ref_type,
-                         int64_t ref_id, int64_t *id_out, bool *mailed, sk_buf *err)
+static sk_err add_in_txn(sk_store *s, int64_t user_id, const sk_notify_to *known,
+                         sk_notify_kind kind, const char *ref_type, int64_t ref_id, int64_t *id_out,
+                         bool *mailed, sk_buf *err)
 {
 	int ref = ref_of(ref_type);
 	if ((unsigned)kind >= SK_NOTIFY__COUNT)
@@ -167,9 +168,17 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 	if (ref_id <= 0)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_NO_REF);
 	struct urow u = {0};
-	sk_val pu[] = {SK_VINT(user_id)};
-	sk_err e = sk_store_query(s, "SELECT login, status, email FROM users WHERE id = ?", pu, 1,
-	                          urow_cb, &u, err);
+	sk_err e = SK_OK;
+	if (known) {
+		/* The caller read the account already (sk_notify_holders' one query). */
+		u.seen = true;
+		u.active = known->active;
+		snprintf(u.email, sizeof(u.email), "%s", known->email ? known->email : "");
+	} else {
+		sk_val pu[] = {SK_VINT(user_id)};
+		e = sk_store_query(s, "SELECT login, status, email FROM users WHERE id = ?", pu, 1,
+		                   urow_cb, &u, err);
+	}
 	if (e)
 		return e;
 	if (!u.seen)
@@ -224,13 +233,13 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, cons
 	return e;
 }
 
-static sk_err add(sk_store *s, int64_t user_id, sk_notify_kind kind, const char *ref_type,
-                  int64_t ref_id, int64_t *id_out, bool *mailed, sk_buf *err)
+static sk_err add(sk_store *s, int64_t user_id, const sk_notify_to *known, sk_notify_kind kind,
+                  const char *ref_type, int64_t ref_id, int64_t *id_out, bool *mailed, sk_buf *err)
 {
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if ((e = add_in_txn(s, user_id, kind, ref_type, ref_id, id_out, mailed, err))) {
+	if ((e = add_in_txn(s, user_id, known, kind, ref_type, ref_id, id_out, mailed, err))) {
 		sk_store_rollback(s);
 		return e;
 	}
@@ -240,7 +249,13 @@ static sk_err add(sk_store *s, int64_t user_id, sk_notify_kind kind, const char 
 sk_err sk_notify_add(sk_ctx *c, int64_t user_id, sk_notify_kind kind, const char *ref_type,
                      int64_t ref_id, int64_t *id_out, sk_buf *err)
 {
-	return add(c->store, user_id, kind, ref_type, ref_id, id_out, NULL, err);
+	return add(c->store, user_id, NULL, kind, ref_type, ref_id, id_out, NULL, err);
+}
+
+sk_err sk_notify_add_to(sk_ctx *c, const sk_notify_to *to, sk_notify_kind kind,
+                        const char *ref_type, int64_t ref_id, sk_buf *err)
+{
+	return add(c->store, to->user_id, to, kind, ref_type, ref_id, NULL, NULL, err);
 }
 
 /* --- reading --- */
@@ -480,7 +495,7 @@ sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out, bool *maile
 		                login ? login : "");
 		goto fail;
 	}
-	if ((e = add_in_txn(s, uid, SK_NOTIFY_TEST, "user", uid, &nid, &m, err)) ||
+	if ((e = add_in_txn(s, uid, NULL, SK_NOTIFY_TEST, "user", uid, &nid, &m, err)) ||
 	    (e = sk_audit_change(s, actor->login, actor->address, "notify.test", SK_AUDIT_NONE,
 	                         json_pack("{s:s, s:I, s:b}", "to", login, "notification",
 	                                   (json_int_t)nid, "mailed", m),

@@ -104,6 +104,17 @@ sk_err sk_notify_set_base_url(sk_ctx *c, const char *url, sk_buf *err);
  */
 sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out, bool *mailed, sk_buf *err);
 
+/* An account to tell, as the caller read it: its id, whether active, its mail address. */
+typedef struct sk_notify_to {
+	int64_t user_id;
+	bool active;
+	const char *email; /* NULL or "": none */
+} sk_notify_to;
+
+/* sk_notify_add for an account the caller read already (no read of the account again). */
+sk_err sk_notify_add_to(sk_ctx *c, const sk_notify_to *to, sk_notify_kind kind,
+                        const char *ref_type, int64_t ref_id, sk_buf *err);
+
 /* --- who is told (notify_route.c) --- */
 
 /*

@@ -484,11 +484,12 @@ static sk_err load_visible(sk_ctx *c, int64_t id, req_row *r, who_kind *who, sk_
 
 /* --- writing --- */
 
-static sk_err add_step(sk_ctx *c, int64_t id, const char *action, const char *comment, bool deputy,
-                       sk_buf *err)
+/* Records a step taken at (the time the answer built in memory shows too). */
+static sk_err add_step_at(sk_ctx *c, int64_t id, int64_t at, const char *action,
+                          const char *comment, bool deputy, sk_buf *err)
 {
 	sk_val p[] = {SK_VINT(id),
-	              SK_VINT(sk_clock_now()),
+	              SK_VINT(at),
 	              sk_vtext(c->actor->login),
 	              sk_vtext(action),
 	              sk_vtext(comment && *comment ? comment : NULL),
@@ -497,6 +498,12 @@ static sk_err add_step(sk_ctx *c, int64_t id, const char *action, const char *co
 	                     "INSERT INTO request_steps (request_id, at, actor, action, comment, "
 	                     "as_deputy) VALUES (?, ?, ?, ?, ?, ?)",
 	                     p, 6, NULL, err);
+}
+
+static sk_err add_step(sk_ctx *c, int64_t id, const char *action, const char *comment, bool deputy,
+                       sk_buf *err)
+{
+	return add_step_at(c, id, sk_clock_now(), action, comment, deputy, err);
 }
 
 /* The audit image of a request: its object as the API shows it, with its steps. */
@@ -511,6 +518,41 @@ static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 		*out = json_incref(r.j);
 	req_row_free(&r);
 	return e;
+}
+
+/*
+ * The deputy (代行者) of a request waiting for its approver is told too: the
+ * holders of the nearest role above the approver's in the profile's chain
+ * (reports_to) that has a holder in the approver unit's line, the one who
+ * decides in the approver's absence (who_is lets every role further up act
+ * as well; they see it in their inbox but are not each mailed about every
+ * request).
+ */
+static sk_err notify_deputy(sk_ctx *c, const req_row *now, sk_buf *err)
+{
+	const sk_policy *pol = NULL;
+	sk_role role;
+	if (sk_ctx_policy(c, &pol, NULL) || !pol ||
+	    sk_role_parse(now->approver_role, &role) != SK_OK)
+		return SK_OK;
+	int64_t chain[CHAIN_MAX];
+	size_t n = 0;
+	sk_err e = SK_OK;
+	for (int hop = 0; hop < SK_ROLE__COUNT; hop++) {
+		role = sk_policy_role_reports_to(pol, role);
+		if (role == SK_ROLE_NONE)
+			break;
+		if (!n && (e = sk_org_line(c->store, now->approver_unit, chain, &n, err)))
+			return e;
+		int64_t at = 0;
+		if ((e = holder_unit(c->store, role, chain, n, now->requester_id, &at, err)))
+			return e;
+		if (at)
+			return sk_notify_holders(c, sk_role_name(role), at, now->requester_id,
+			                         SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id,
+			                         err);
+	}
+	return SK_OK;
 }
 
 /*
@@ -531,6 +573,8 @@ static sk_err notify_after(sk_ctx *c, const req_row *now, const char *action, sk
 	if (pending && now->approver_role && *now->approver_role && now->approver_unit)
 		e = sk_notify_holders(c, now->approver_role, now->approver_unit, now->requester_id,
 		                      SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
+	if (!e && pending && now->approver_role && *now->approver_role && now->approver_unit)
+		e = notify_deputy(c, now, err);
 	/*
 	 * any_of (八王子 16(10)「…又は…」): the holders of the rule's other roles
 	 * in the requester's chain may decide it too, and are told as well.
@@ -583,31 +627,95 @@ static bool same_routing(const req_row *a, const req_row *b)
 }
 
 /*
+ * The canonical text of obj with one more member, key, whose value is raw
+ * (canonical JSON text already): the filing's audit image, which carries
+ * the decision's record (sk_decision_made's image) beside the request.
+ */
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static sk_err canonical_with(json_t *obj, const char *key, const char *raw, sk_buf *out)
+{
+	const char *keys[48];
+	size_t n = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach (obj, k, v) {
+		if (n + 1 >= sizeof(keys) / sizeof(keys[0]))
+			return SK_ERR_NOMEM;
+		keys[n++] = k;
+	}
+	keys[n++] = key;
+	qsort(keys, n, sizeof(keys[0]), key_cmp);
+	sk_err e = sk_buf_adds(out, "{");
+	for (size_t i = 0; !e && i < n; i++) {
+		if (i)
+			e = sk_buf_adds(out, ",");
+		if (!e)
+			e = sk_json_add_str(out, keys[i], strlen(keys[i]));
+		if (!e)
+			e = sk_buf_adds(out, ":");
+		if (!e)
+			e = keys[i] == key ? sk_buf_adds(out, raw)
+			                   : sk_json_canonical(json_object_get(obj, keys[i]), out);
+	}
+	return e ? e : sk_buf_adds(out, "}");
+}
+
+/*
  * Ends a transition: the audit entry with the images, the notifications,
- * then commit (or roll back on failure). The after image is read once, in
- * the transaction, and is also the answer: when out is not NULL it receives
- * the request as sk_request_get shows it to c's actor (SK_ERR_NOT_FOUND,
- * rolling back, when the step left it out of their sight). was: the request
- * before the step and what c's actor was to it (who_is), or NULL for a
- * filing (its requester sees it).
+ * then commit (or roll back on failure). The after image is also the
+ * answer: when out is not NULL it receives the request as sk_request_get
+ * shows it to c's actor (SK_ERR_NOT_FOUND, rolling back, when the step left
+ * it out of their sight). built: the request as the step left it, built in
+ * memory from what was written (then taken over), or NULL to read it back
+ * in the transaction. was: the request before the step and what c's actor
+ * was to it (who_is), or NULL for a filing (its requester sees it).
+ * record: for a filing decided on a stored asset, the decision's audit
+ * image (canonical text), carried by the filing's one audit entry as
+ * "decision_record" (no separate "decision" entry; docs/performance.md).
  */
 static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, const req_row *was,
-                     who_kind was_who, sk_err e, json_t **out, sk_buf *err)
+                     who_kind was_who, req_row *built, const char *record, sk_err e, json_t **out,
+                     sk_buf *err)
 {
 	req_row now;
 	memset(&now, 0, sizeof(now));
+	if (built) {
+		now = *built;
+		memset(built, 0, sizeof(*built));
+	}
 	if (out)
 		*out = NULL;
-	if (!e)
+	if (!e && !built)
 		e = load_row(c->store, id, &now, was, err);
-	if (!e)
+	if (!e && !built)
 		e = add_steps(c->store, &now, err);
-	if (!e)
+	if (!e && record) {
+		json_decref(before);
+		before = NULL;
+		sk_buf text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+		char obj[48];
+		snprintf(obj, sizeof(obj), "request:%" PRId64, id);
+		sk_audit_event ev = {.actor = c->actor->login,
+		                     .address = c->actor->address,
+		                     .action = action,
+		                     .object = obj};
+		e = canonical_with(now.j, "decision_record", record, &text);
+		if (e)
+			e = sk_fail_msg(err, e, NULL, NULL, SK_M_FAULT_NOMEM);
+		else
+			e = sk_audit_append_text(c->store, &ev, NULL, text.data, NULL, err);
+		sk_buf_free(&text);
+	} else if (!e) {
 		e = sk_audit_change(c->store, c->actor->login, c->actor->address, action,
 		                    before ? before : SK_AUDIT_NONE, json_incref(now.j), err,
 		                    "request:%" PRId64, id);
-	else
+	} else {
 		json_decref(before);
+	}
 	if (!e)
 		e = notify_after(c, &now, action, err);
 	if (!e && out && was) {
@@ -630,6 +738,16 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 		*out = NULL;
 	}
 	return e;
+}
+
+/* One step as the API shows it (take_step's object), for a request built in memory. */
+static json_t *step_json(sk_ctx *c, int64_t at, const char *action, const char *comment,
+                         bool deputy)
+{
+	return json_pack("{s:o, s:s, s:s, s:o, s:b}", "at", time_json(at), "actor", c->actor->login,
+	                 "action", action, "comment",
+	                 comment && *comment ? json_string(comment) : json_null(), "as_deputy",
+	                 (int)deputy);
 }
 
 /* --- filing --- */
@@ -708,6 +826,76 @@ static bool refused_outright(bool exception, bool decided, const sk_decision *d,
 	return decided && d->decision == SK_DEC_FORBID && !(d->exception_possible && d->proviso);
 }
 
+/* The requester's unit and its code. */
+struct home_unit {
+	int64_t id;
+	char code[128];
+};
+
+static sk_err take_requester_unit(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	struct home_unit *u = ctx;
+	u->id = sk_row_int(row, 0);
+	snprintf(u->code, sizeof(u->code), "%s", sk_row_text(row, 1));
+	return SK_OK;
+}
+
+/*
+ * The filed request as sk_request_get would read it back, built from what
+ * was written (the answer and the audit image need no read after the write).
+ */
+static sk_err filed_row(sk_ctx *c, req_row *r, int64_t id, const sk_request_new *in,
+                        const char *status, const struct home_unit *home, json_t *details,
+                        json_t *dj, json_t *confirmed, const char *approver, int64_t approver_unit,
+                        const char *route_s, bool emergency, int64_t now, json_t *steps,
+                        sk_buf *err)
+{
+	char today[11];
+	today_jst(today);
+	const char *until = jstr(details, "until");
+	memset(r, 0, sizeof(*r));
+	r->found = true;
+	r->id = id;
+	r->unit_id = home->id;
+	r->asset_id = in->asset_id;
+	r->approver_unit = approver_unit;
+	r->requester_id = c->actor->user_id;
+	r->kind = strdup(in->kind);
+	r->status = strdup(status);
+	r->approver_role = approver ? strdup(approver) : NULL;
+	r->route = strdup(route_s);
+	r->period_until = until ? strdup(until) : NULL;
+	json_t *j = r->j = json_object();
+	if (!r->kind || !r->status || !r->route || (approver && !r->approver_role) ||
+	    (until && !r->period_until) || !j)
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	/* The members in row_json's order. */
+	json_object_set_new(j, "id", json_integer(id));
+	json_object_set_new(j, "kind", json_string(in->kind));
+	json_object_set_new(j, "status", json_string(shown_status(status, in->kind, until, today)));
+	json_object_set_new(j, "requester", json_string(c->actor->login));
+	json_object_set_new(j, "unit", json_integer(home->id));
+	json_object_set_new(j, "unit_code", json_string(home->code));
+	json_object_set_new(j, "asset_id", in->asset_id ? json_integer(in->asset_id) : json_null());
+	json_object_set_new(j, "reason", json_string(in->reason));
+	json_object_set(j, "details", details);
+	json_object_set(j, "decision", dj ? dj : json_null());
+	json_object_set(j, "safeguards_confirmed", confirmed);
+	json_object_set_new(j, "approver_role", approver ? json_string(approver) : json_null());
+	json_object_set_new(j, "approver_unit",
+	                    approver_unit ? json_integer(approver_unit) : json_null());
+	json_object_set_new(j, "decided_by", json_null());
+	json_object_set_new(j, "as_deputy", json_false());
+	json_object_set_new(j, "emergency", json_boolean(emergency));
+	json_object_set_new(j, "follow_through", json_null());
+	json_object_set_new(j, "created_at", time_json(now));
+	json_object_set_new(j, "updated_at", time_json(now));
+	if (json_object_size(j) != 19 || json_object_set(j, "steps", steps))
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	return SK_OK;
+}
+
 sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_buf *err)
 {
 	if (id_out)
@@ -753,19 +941,20 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		e = sk_ctx_scope(c, &sc, err);
 	if (e)
 		goto out;
-	/* The requester's unit: their account's. */
-	int64_t unit = 0;
+	/* The requester's unit: their account's (and its code, for the answer). */
+	struct home_unit home = {0};
 	{
 		sk_val p[] = {SK_VINT(c->actor->user_id)};
-		if ((e = sk_store_query_int(
-		         c->store, "SELECT unit_id FROM users WHERE id = ? AND status = 'active'",
-		         p, 1, &unit, err))) {
-			if (e == SK_ERR_NOT_FOUND)
-				e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
-				                SK_M_REQ_ACCOUNT_INACTIVE);
+		if (!(e = sk_store_query(c->store,
+		                         "SELECT u.unit_id, o.code FROM users u JOIN org_unit o ON "
+		                         "o.id = u.unit_id WHERE u.id = ? AND u.status = 'active'",
+		                         p, 1, take_requester_unit, &home, err)) &&
+		    !home.id)
+			e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_REQ_ACCOUNT_INACTIVE);
+		if (e)
 			goto out;
-		}
 	}
+	int64_t unit = home.id;
 	if ((e = sk_authz_require_cap(c, SK_CAP_REQUEST_FILE, unit, err)))
 		goto out;
 	int act = kind_action(in->kind);
@@ -1002,16 +1191,39 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		    "?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		    p, sizeof(p) / sizeof(p[0]), &id, err);
 	}
-	if (!e && made.asset_id)
-		e = sk_decision_record(c, &made, err);
+	/*
+	 * The decision is recorded by the filing's own audit entry (finish:
+	 * "decision_record"); a 機密性3 asset's read keeps its entry.
+	 */
+	if (!e && made.asset_id && made.record_read)
+		e = sk_asset_record_read(c, made.asset_id, err);
+	const char *first_step = emergency ? "report" : "file";
+	const char *auto_comment = decided ? "no approval needed (the policy's decision)"
+	                                   : "recorded (no approval needed)";
 	if (!e)
-		e = add_step(c, id, emergency ? "report" : "file", NULL, false, err);
+		e = add_step_at(c, id, now, first_step, NULL, false, err);
 	if (!e && approver == SK_ROLE_NONE)
-		e = add_step(c, id, "approve",
-		             decided ? "no approval needed (the policy's decision)"
-		                     : "recorded (no approval needed)",
-		             false, err);
-	e = finish(c, id, "request.file", NULL, NULL, WHO_NONE, e, in->request_out, err);
+		e = add_step_at(c, id, now, "approve", auto_comment, false, err);
+	req_row built;
+	memset(&built, 0, sizeof(built));
+	json_t *steps = NULL;
+	if (!e) {
+		steps = json_array();
+		if (!steps ||
+		    json_array_append_new(steps, step_json(c, now, first_step, NULL, false)) ||
+		    (approver == SK_ROLE_NONE &&
+		     json_array_append_new(steps,
+		                           step_json(c, now, "approve", auto_comment, false))))
+			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	}
+	if (!e)
+		e = filed_row(c, &built, id, in, status, &home, details, dj, confirmed,
+		              approver == SK_ROLE_NONE ? NULL : sk_role_name(approver),
+		              approver_unit, route_s, emergency, now, steps, err);
+	json_decref(steps);
+	e = finish(c, id, "request.file", NULL, NULL, WHO_NONE, e ? NULL : &built,
+	           made.asset_id ? made.image.data : NULL, e, in->request_out, err);
+	req_row_free(&built);
 	if (!e && id_out)
 		*id_out = id;
 strings:
@@ -1106,6 +1318,53 @@ bool sk_request_overdue(const json_t *r, int days, int64_t now)
 
 /* --- decisions --- */
 
+/*
+ * The request as an approval or a rejection left it, built from was (read
+ * before the step, in its transaction) and what the step wrote, without its
+ * steps (add_steps reads them): status (NULL: unchanged), or for an all_of
+ * route the next approver (role at unit) and the route still to go.
+ */
+static sk_err decided_row(req_row *r, const req_row *was, const char *status, const char *role,
+                          int64_t unit, const char *route, const char *by, bool deputy, int64_t now,
+                          sk_buf *err)
+{
+	char today[11];
+	today_jst(today);
+	memset(r, 0, sizeof(*r));
+	*r = *was;
+	r->hint = NULL;
+	for (size_t k = 0; k < N_JSON_COLS; k++)
+		r->json_text[k] = NULL;
+	r->kind = strdup(was->kind);
+	r->status = strdup(status ? status : was->status);
+	r->approver_role = role                 ? strdup(role)
+	                   : was->approver_role ? strdup(was->approver_role)
+	                                        : NULL;
+	r->route = strdup(route ? route : was->route);
+	r->period_until = was->period_until ? strdup(was->period_until) : NULL;
+	if (role)
+		r->approver_unit = unit;
+	/* A shallow copy: the members this step did not change are shared with was. */
+	r->j = json_copy(was->j);
+	if (!r->kind || !r->status || !r->route || !r->j ||
+	    (was->period_until && !r->period_until) ||
+	    ((role || was->approver_role) && !r->approver_role))
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	json_t *j = r->j;
+	if (status) {
+		json_object_set_new(
+		    j, "status",
+		    json_string(shown_status(status, r->kind, r->period_until, today)));
+		json_object_set_new(j, "decided_by", json_string(by));
+		json_object_set_new(j, "as_deputy", json_boolean(deputy));
+	} else {
+		json_object_set_new(j, "approver_role", json_string(role));
+		json_object_set_new(j, "approver_unit", json_integer(unit));
+	}
+	json_object_set_new(j, "updated_at", time_json(now));
+	return SK_OK;
+}
+
 static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, json_t **out,
                              sk_buf *err)
 {
@@ -1143,6 +1402,8 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 	}
 	json_t *rest = json_loads(r.route, 0, NULL);
 	int64_t now = sk_clock_now();
+	req_row built;
+	memset(&built, 0, sizeof(built));
 	if (approve && json_array_size(rest) > 0) {
 		/* all_of: the next approver in the requester's chain (holders were checked at
 		 * filing). */
@@ -1166,35 +1427,54 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 		if (!e && !unit)
 			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
 			                SK_M_REQ_NO_HOLDER_ANY_MORE, next);
+		int64_t changed = 0;
 		if (!e) {
 			sk_val p[] = {sk_vtext(next), SK_VINT(unit), sk_vtext(rest_s), SK_VINT(now),
 			              SK_VINT(id)};
 			e = sk_store_exec(
 			    c->store,
 			    "UPDATE requests SET approver_role = ?, approver_unit = ?, route "
-			    "= ?, updated_at = ? WHERE id = ?",
-			    p, 5, NULL, err);
+			    "= ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+			    p, 5, &changed, err);
 		}
+		if (!e && changed != 1)
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
+			                (long long)id, "", "");
+		if (!e)
+			e = decided_row(&built, &r, NULL, next, unit, rest_s, c->actor->login,
+			                false, now, err);
 		free(rest_s);
 	} else {
-		sk_val p[] = {sk_vtext(approve ? "approved" : "rejected"),
+		const char *status = approve ? "approved" : "rejected";
+		sk_val p[] = {sk_vtext(status),
 		              sk_vtext(c->actor->login),
 		              SK_VINT(who == WHO_DEPUTY),
 		              SK_VINT(now),
 		              SK_VINT(now),
 		              SK_VINT(id)};
+		int64_t changed = 0;
 		e = sk_store_exec(
 		    c->store,
 		    "UPDATE requests SET status = ?, decided_by = ?, decided_as_deputy = "
-		    "?, decided_at = ?, updated_at = ? WHERE id = ?",
-		    p, 6, NULL, err);
+		    "?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+		    p, 6, &changed, err);
+		if (!e && changed != 1)
+			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
+			                (long long)id, "", "");
+		if (!e)
+			e = decided_row(&built, &r, status, NULL, 0, NULL, c->actor->login,
+			                who == WHO_DEPUTY, now, err);
 	}
 	json_decref(rest);
+	const char *act = approve ? "approve" : "reject";
 	if (!e)
-		e = add_step(c, id, approve ? "approve" : "reject", comment, who == WHO_DEPUTY,
-		             err);
-	e = finish(c, id, approve ? "request.approve" : "request.reject", before, &r, who, e, out,
-	           err);
+		e = add_step_at(c, id, now, act, comment, who == WHO_DEPUTY, err);
+	/* The steps, this one included (one read: the request's row is not read again). */
+	if (!e)
+		e = add_steps(c->store, &built, err);
+	e = finish(c, id, approve ? "request.approve" : "request.reject", before, &r, who,
+	           e ? NULL : &built, NULL, e, out, err);
+	req_row_free(&built);
 out:
 	req_row_free(&r);
 	return e;
@@ -1229,7 +1509,7 @@ static sk_err withdraw(sk_ctx *c, int64_t id, const char *comment, json_t **out,
 	                  p, 2, NULL, err);
 	if (!e)
 		e = add_step(c, id, "withdraw", comment, false, err);
-	e = finish(c, id, "request.withdraw", before, &r, who, e, out, err);
+	e = finish(c, id, "request.withdraw", before, &r, who, NULL, NULL, e, out, err);
 out:
 	req_row_free(&r);
 	return e;
@@ -1354,7 +1634,7 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	if (!e)
 		e = add_step(c, id, strcmp(status, "completed") == 0 ? "complete" : "take_out",
 		             NULL, false, err);
-	e = finish(c, id, "request.complete", before, &r, who, e, out, err);
+	e = finish(c, id, "request.complete", before, &r, who, NULL, NULL, e, out, err);
 	before = NULL;
 out:
 	json_decref(before);
@@ -1873,8 +2153,8 @@ sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
 			    q, 2, NULL, err);
 			if (!e)
 				e = add_step(c, d.ids[i], "expire", NULL, false, err);
-			if ((e = finish(c, d.ids[i], "request.expire", before, NULL, WHO_NONE, e,
-			                NULL, err)))
+			if ((e = finish(c, d.ids[i], "request.expire", before, NULL, WHO_NONE, NULL,
+			                NULL, e, NULL, err)))
 				return e;
 			if (n_out)
 				(*n_out)++;

@@ -269,6 +269,12 @@ sk_err sk_http_pool_start(const char *db_url, sk_buf *err)
 	return e;
 }
 
+/* The writer's scopes (below). */
+#define WSCOPE_SLOTS 64
+struct wscope;
+static struct wscope *wscope_at(size_t i);
+static void wscope_clear(struct wscope *w);
+
 void sk_http_pool_stop(void)
 {
 	if (!pool.writer)
@@ -299,6 +305,8 @@ void sk_http_pool_stop(void)
 	}
 	sk_writer_stop(pool.writer);
 	pool.writer = NULL;
+	for (size_t i = 0; i < WSCOPE_SLOTS; i++)
+		wscope_clear(wscope_at(i));
 	pool.nlogin = 0;
 }
 
@@ -363,15 +371,69 @@ static bool submit_made(sk_http_rctx *r, sk_http_job *j)
 	return true;
 }
 
+/*
+ * The writer's scopes: the actor's roles, capabilities and units, loaded by
+ * the writer once and reused by its later writes while the authorization
+ * generation (the authz_generation row, bumped by a trigger in the very
+ * transaction of every change of roles, accounts' status or the unit tree,
+ * from any door: the CLI too) has not moved. Read in the write's own
+ * transaction, so a role revoked a moment ago stops the next write. Each
+ * slot holds a reference to the profile it was loaded under, so a profile
+ * swapped meanwhile is never mistaken for the new one. Touched only by the
+ * writer's one thread (and by sk_http_pool_stop once it has stopped).
+ */
+static struct wscope {
+	bool used;
+	int64_t user_id, gen;
+	sk_http_polref *polref;
+	sk_scope scope;
+} wscopes[WSCOPE_SLOTS];
+
+static struct wscope *wscope_at(size_t i) { return &wscopes[i]; }
+
+static void wscope_clear(struct wscope *w)
+{
+	sk_authz_scope_free(&w->scope);
+	sk_http_policy_release(w->polref);
+	memset(w, 0, sizeof(*w));
+}
+
+/* The scope of j's actor for a write in s's transaction, or NULL: the write loads its own. */
+static const sk_scope *wscope_get(sk_store *s, sk_http_job *j)
+{
+	const sk_policy *pol = sk_http_polref_policy(j->polref);
+	int64_t uid = j->actor.user_id, gen = 0;
+	if (j->actor.superuser || uid <= 0 || !pol ||
+	    sk_store_query_int(s, "SELECT n FROM authz_generation WHERE id = 1", NULL, 0, &gen,
+	                       NULL) != SK_OK)
+		return NULL;
+	struct wscope *w = &wscopes[(uint64_t)uid % WSCOPE_SLOTS];
+	if (w->used && w->user_id == uid && w->gen == gen &&
+	    sk_http_polref_policy(w->polref) == pol)
+		return &w->scope;
+	wscope_clear(w);
+	if (sk_authz_scope_load(s, pol, uid, &w->scope, NULL) != SK_OK) {
+		memset(&w->scope, 0, sizeof(w->scope));
+		return NULL;
+	}
+	w->polref = sk_http_policy_share(j->polref);
+	w->user_id = uid;
+	w->gen = gen;
+	w->used = true;
+	return &w->scope;
+}
+
 /* Runs on the writer's thread, inside the batch's transaction and the job's savepoint. */
 static sk_err run_write(sk_store *s, void *ctx, sk_buf *err)
 {
 	sk_http_job *j = ctx;
 	sk_ctx c;
+	j->actor.scope = wscope_get(s, j);
 	sk_ctx_init(&c, s, sk_http_polref_policy(j->polref), &j->actor);
 	c.lang = sk_lang_code(j->lang);
 	sk_err e = j->wfn(&c, j->wid, j->warg, &j->out, err);
 	sk_ctx_fini(&c);
+	j->actor.scope = NULL; /* the writer's slot, not the job's */
 	return e;
 }
 

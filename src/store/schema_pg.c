@@ -312,4 +312,24 @@ const char *const sk_schema_pg[SK_SCHEMA_VERSION] = {
      * acts as the account without --as. At most one account per Unix user. */
     "ALTER TABLE users ADD COLUMN unix_user TEXT;"
     "CREATE UNIQUE INDEX users_unix_user ON users(unix_user);",
+    /* 12: the authorization generation (docs/performance.md, issue #13): one counter bumped in
+     * the same transaction by every change a scope is made of (roles held, an account's status,
+     * the unit tree), whatever door made it (CLI, API, web). The request writer reuses a scope it
+     * loaded while the counter has not moved, and loads it again as soon as it has. */
+    "CREATE TABLE authz_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);"
+    "INSERT INTO authz_generation (id, n) VALUES (1, 1);"
+    "CREATE FUNCTION authz_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "UPDATE authz_generation SET n = n + 1 WHERE id = 1; RETURN NULL; END $$;"
+    "CREATE TRIGGER authz_gen_role AFTER INSERT OR UPDATE OR DELETE ON role_assignment "
+    "FOR EACH STATEMENT EXECUTE FUNCTION authz_generation_bump();"
+    "CREATE TRIGGER authz_gen_user_upd AFTER UPDATE OF status, unit_id ON users FOR EACH ROW "
+    "WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.unit_id IS DISTINCT FROM NEW.unit_id) "
+    "EXECUTE FUNCTION authz_generation_bump();"
+    "CREATE TRIGGER authz_gen_user_del AFTER DELETE ON users "
+    "FOR EACH STATEMENT EXECUTE FUNCTION authz_generation_bump();"
+    "CREATE TRIGGER authz_gen_unit AFTER INSERT OR DELETE ON org_unit "
+    "FOR EACH STATEMENT EXECUTE FUNCTION authz_generation_bump();"
+    "CREATE TRIGGER authz_gen_unit_upd AFTER UPDATE OF parent_id ON org_unit FOR EACH ROW "
+    "WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id) "
+    "EXECUTE FUNCTION authz_generation_bump();",
 };

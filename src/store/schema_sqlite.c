@@ -312,4 +312,28 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
      * acts as the account without --as. At most one account per Unix user. */
     "ALTER TABLE users ADD COLUMN unix_user TEXT;"
     "CREATE UNIQUE INDEX users_unix_user ON users(unix_user);",
+    /* 12: the authorization generation (docs/performance.md, issue #13): one counter bumped in
+     * the same transaction by every change a scope is made of (roles held, an account's status,
+     * the unit tree), whatever door made it (CLI, API, web). The request writer reuses a scope it
+     * loaded while the counter has not moved, and loads it again as soon as it has. */
+    "CREATE TABLE authz_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);"
+    "INSERT INTO authz_generation (id, n) VALUES (1, 1);"
+    "CREATE TRIGGER authz_gen_role_ins AFTER INSERT ON role_assignment BEGIN "
+    "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER authz_gen_role_upd AFTER UPDATE ON role_assignment BEGIN "
+    "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER authz_gen_role_del AFTER DELETE ON role_assignment BEGIN "
+    "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER authz_gen_user_upd AFTER UPDATE OF status, unit_id ON users "
+    "WHEN OLD.status IS NOT NEW.status OR OLD.unit_id IS NOT NEW.unit_id BEGIN "
+    "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER authz_gen_user_del AFTER DELETE ON users BEGIN "
+    "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER authz_gen_unit_ins AFTER INSERT ON org_unit BEGIN "
+    "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER authz_gen_unit_upd AFTER UPDATE OF parent_id ON org_unit "
+    "WHEN OLD.parent_id IS NOT NEW.parent_id BEGIN "
+    "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER authz_gen_unit_del AFTER DELETE ON org_unit BEGIN "
+    "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;",
 };

@@ -14,7 +14,8 @@ sink starts, and none carries a value of the 機密性2+ records (issue #13 part
 世田谷 (情報セキュリティ対策基準 抜粋 / 外部委託事業者向け): the third profile where a kind is
 forbidden in one of the others, or routed differently.
 
-Also shown here: a deputy (代行者) up the chain sees what they may decide in their inbox and
+Also shown here: a deputy (代行者) up the chain sees what they may decide in their inbox (and
+the nearest one is told of it) and
 is recorded as the deputy when they act; self-approval is refused (403 self_approval); an
 approver outside the chain gets 404; an exception past its period reads expired; bad input
 per kind is a 4xx naming the field with nothing written.
@@ -284,6 +285,13 @@ check(r["status"] == "pending" and r["approver_role"] == "security_manager"
 xid = r["id"]
 check(xid in N.inbox("secmgr") and xid in N.inbox("secmgr2"), "the 管理者 do not see the transport")
 check(xid in N.inbox("officer"), "the deputy (情報セキュリティ責任者) does not see the transport")
+# The deputy is told of it as well (a request to decide), not only shown it in the inbox.
+for who in ["secmgr", "officer"]:
+    got = N.c[who].call("GET", "/api/v1/notifications")
+    expect(got, 200, "成田: %s's notifications" % who)
+    check(any(n["kind"] == "request_to_decide" and n["ref"] == "R-%06d" % xid
+              for n in got[2]["items"]), "成田: %s is not told of the transport: %r" % (
+                  who, got[2]["items"]))
 check(xid not in N.inbox("outsider"), "another department's 管理者 sees the transport")
 error(N.c["secmgr"].call("POST", "/api/v1/requests/%d/reject" % xid, {}), 400, "invalid_input",
       "comment", "a rejection without a comment")
