@@ -93,6 +93,9 @@ static int user_add(int argc, char **argv)
 		u.password = pw.data;
 		u.password_len = pw.len;
 	}
+	/* Mapping a Unix user is the operator's (sk_user_set_unix_user): installation-level. */
+	if (u.unix_user)
+		sk_cli_set_install(SK_CLI_INSTALL, "user add --unix-user");
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (!rc) {
@@ -408,6 +411,8 @@ static int user_set(int argc, char **argv)
 		sk_buf_free(&err);
 		return rc;
 	}
+	if (unix_user)
+		sk_cli_set_install(SK_CLI_INSTALL, "user set --unix-user");
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s))) {
 		sk_buf_free(&err);

@@ -1,9 +1,41 @@
 # Helpers for CLI tests. Source it: . "$SEKISHO_TESTLIB"
 # Every helper fails the test (exit 1) with a message naming what differed.
 set -eu
-sk() { "$SEKISHO_BIN" "$@"; }
+# sk ARGS: runs sekisho. A person-level command (issue 15 item 6) acts for a person: unless ARGS
+# name one (--as), it acts for the account $SK_AS (default ciso, the account `init --admin ciso`
+# makes), proved by the admin token below. Installation-level commands (init, demo, admin-token,
+# serve, sanitize, the audit log's key commands, the notice queue's, record purge, mapping a Unix
+# user) take no --as and act as the operator. Run "$SEKISHO_BIN" itself to give no --as.
+sk() {
+  if sk_person_level "$@"; then "$SEKISHO_BIN" --as "${SK_AS:-ciso}" "$@"; else "$SEKISHO_BIN" "$@"; fi
+}
+# sk_person_level ARGS: whether sekisho ARGS is a person-level command that names nobody (--as).
+sk_person_level() {
+  local a
+  for a; do
+    case $a in --as | --as=*) return 1 ;; esac
+  done
+  while [ $# -gt 0 ]; do
+    case $1 in
+    --password-file | --admin-token) shift 2 ;;
+    --password-file=* | --admin-token=*) shift ;;
+    *) break ;;
+    esac
+  done
+  case "${1:-}" in init | demo | admin-token | serve | sanitize) return 1 ;; esac
+  case "${1:-} ${2:-}" in
+  "audit checkpoint" | "audit verify" | "audit prove" | "audit verify-proof" | "audit export" | \
+    "notify flush" | "notify configure" | "notify remind" | "record purge") return 1 ;;
+  "user add" | "user set")
+    for a; do
+      case $a in --unix-user | --unix-user=*) return 1 ;; esac
+    done
+    ;;
+  esac
+  return 0
+}
 # The operator's admin token (issue 15): init and demo write it here (or take the one here), and
-# person-level commands run by a test without --as act as the operator by it, as before.
+# proves the accounts sk acts for.
 export SEKISHO_ADMIN_TOKEN="$PWD/admin-token"
 
 # A fresh database URL for the backend under test, in $DB.
