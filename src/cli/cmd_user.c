@@ -95,7 +95,7 @@ static int user_add(int argc, char **argv)
 	}
 	/* Mapping a Unix user is the operator's (sk_user_set_unix_user): installation-level. */
 	if (u.unix_user)
-		sk_cli_set_install(SK_CLI_INSTALL, "user add --unix-user");
+		sk_cli_set_install(SK_CLI_INSTALL, "sekisho user add --unix-user");
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (!rc) {
@@ -412,7 +412,7 @@ static int user_set(int argc, char **argv)
 		return rc;
 	}
 	if (unix_user)
-		sk_cli_set_install(SK_CLI_INSTALL, "user set --unix-user");
+		sk_cli_set_install(SK_CLI_INSTALL, "sekisho user set --unix-user");
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s))) {
 		sk_buf_free(&err);

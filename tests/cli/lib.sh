@@ -6,8 +6,14 @@ set -eu
 # makes), proved by the admin token below. Installation-level commands (init, demo, admin-token,
 # serve, sanitize, the audit log's key commands, the notice queue's, record purge, mapping a Unix
 # user) take no --as and act as the operator. Run "$SEKISHO_BIN" itself to give no --as.
-sk() {
-  if sk_person_level "$@"; then "$SEKISHO_BIN" --as "${SK_AS:-ciso}" "$@"; else "$SEKISHO_BIN" "$@"; fi
+sk() { sk_env "$@"; }
+# sk_env [VAR=VALUE...] ARGS: sk with those variables set for the binary only (LANG=... before a
+# shell function would set this shell's locale too, and bash warns about a missing one).
+sk_env() {
+  local vars=() as=()
+  while [ $# -gt 0 ] && [[ $1 == [A-Za-z_]*=* ]]; do vars+=("$1"); shift; done
+  if sk_person_level "$@"; then as=(--as "${SK_AS:-ciso}"); fi
+  env "${vars[@]}" "$SEKISHO_BIN" "${as[@]}" "$@"
 }
 # sk_person_level ARGS: whether sekisho ARGS is a person-level command that names nobody (--as).
 sk_person_level() {
@@ -33,6 +39,17 @@ sk_person_level() {
     ;;
   esac
   return 0
+}
+# demo_ciso PROFILE: the login of the CISO `sekisho demo --profile PROFILE` makes (the demo cities'
+# own names), for SK_AS. The default demo city is hachioji.
+demo_ciso() {
+  case "$1" in
+  narita) echo fujita.masaru ;;
+  hachioji) echo yamada.taro ;;
+  niigata) echo nishida.makoto ;;
+  setagaya) echo hoshino.akio ;;
+  *) fail "demo_ciso: no demo city '$1'" ;;
+  esac
 }
 # The operator's admin token (issue 15): init and demo write it here (or take the one here), and
 # proves the accounts sk acts for.

@@ -12,6 +12,7 @@
 #   (KIND/PARENTKIND: only units whose parent is of PARENTKIND).
 check() {
   local p=$1 conf=$2 integ=$3 avail=$4 zones=$5 roles=$6 chains=$7
+  SK_AS=$(demo_ciso "$p")
   expect_exit 0 sk demo --profile "$p" --db "$p.db" --no-serve
   expect_in out "created the demo installation"
   expect_in out "(profile $p)"
