@@ -93,7 +93,9 @@ static int user_add(int argc, char **argv)
 		u.password = pw.data;
 		u.password_len = pw.len;
 	}
-	/* Mapping a Unix user is the operator's (sk_user_set_unix_user): installation-level. */
+	/* Mapping a Unix user, appointing a CISO: the operator's acts, installation-level. */
+	for (size_t i = 0; i < u.nroles; i++)
+		sk_cli_install_for_role(u.roles[i], "sekisho user add");
 	if (u.unix_user)
 		sk_cli_set_install(SK_CLI_INSTALL, "sekisho user add --unix-user");
 	sk_store *s = NULL;

@@ -28,6 +28,7 @@
 #include "../auth/password.h"
 #include "../core/sk_msg.h"
 #include "../domain/actor.h"
+#include "../domain/role.h"
 #include "../domain/user.h"
 #include "cli.h"
 
@@ -51,6 +52,21 @@ void sk_cli_set_install(bool install, const char *command)
 {
 	who.install = install;
 	snprintf(who.command, sizeof(who.command), "%s", command);
+}
+
+void sk_cli_install_for_role(const char *role, const char *command)
+{
+	size_t n = 0;
+	const sk_role_info *t = sk_role_table(&n), *r = role ? sk_role_find(role) : NULL;
+	int top = 0;
+	for (size_t i = 0; i < n; i++)
+		if (t[i].rank > top)
+			top = t[i].rank;
+	if (r && r->rank == top) {
+		char name[96];
+		snprintf(name, sizeof(name), "%s --role %s", command, r->name);
+		sk_cli_set_install(true, name);
+	}
 }
 
 /* An option's value: "--name VALUE" or "--name=VALUE"; *i moves past what was taken. */

@@ -5,7 +5,8 @@ set -eu
 # name one (--as), it acts for the account $SK_AS (default ciso, the account `init --admin ciso`
 # makes), proved by the admin token below. Installation-level commands (init, demo, admin-token,
 # serve, sanitize, the audit log's key commands, the notice queue's, record purge, mapping a Unix
-# user) take no --as and act as the operator. Run "$SEKISHO_BIN" itself to give no --as.
+# user, appointing a CISO) take no --as and act as the operator. Run "$SEKISHO_BIN" itself to
+# give no --as.
 sk() { sk_env "$@"; }
 # sk_env [VAR=VALUE...] ARGS: sk with those variables set for the binary only (LANG=... before a
 # shell function would set this shell's locale too, and bash warns about a missing one).
@@ -16,6 +17,7 @@ sk_env() {
   env "${vars[@]}" "$SEKISHO_BIN" "${as[@]}" "$@"
 }
 # sk_person_level ARGS: whether sekisho ARGS is a person-level command that names nobody (--as).
+# (The same list is in tests/http/sktest.py and tests/web/lib.mjs.)
 sk_person_level() {
   local a
   for a; do
@@ -32,9 +34,12 @@ sk_person_level() {
   case "${1:-} ${2:-}" in
   "audit checkpoint" | "audit verify" | "audit prove" | "audit verify-proof" | "audit export" | \
     "notify flush" | "notify configure" | "notify remind" | "record purge") return 1 ;;
-  "user add" | "user set")
+  "user add" | "user set" | "role grant" | "role revoke")
+    local prev=
     for a; do
-      case $a in --unix-user | --unix-user=*) return 1 ;; esac
+      case "$a" in --unix-user | --unix-user=* | --role=ciso) return 1 ;; esac
+      [ "$prev $a" = "--role ciso" ] && return 1
+      prev=$a
     done
     ;;
   esac

@@ -83,8 +83,11 @@ def person_level(args):
     noun, verb = (list(args) + ["", ""])[:2]
     if noun in INSTALL_NOUNS or (noun, verb) in INSTALL_VERBS:
         return False
-    unix = any(a == "--unix-user" or a.startswith("--unix-user=") for a in args)
-    return not (noun == "user" and verb in ("add", "set") and unix)
+    operator = any(a == "--unix-user" or a.startswith("--unix-user=") or a == "--role=ciso"
+                   for a in args) or any(a == "--role" and b == "ciso"
+                                         for a, b in zip(args, list(args)[1:]))
+    return not ((noun, verb) in (("user", "add"), ("user", "set"), ("role", "grant"),
+                                 ("role", "revoke")) and operator)
 
 
 def sk(*args, stdin=None):

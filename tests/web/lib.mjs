@@ -47,7 +47,9 @@ function personLevel(args) {
   if (has("--as")) return false;
   const [noun, verb] = args;
   if (INSTALL_NOUNS.includes(noun) || INSTALL_VERBS.includes(noun + " " + verb)) return false;
-  return !(noun === "user" && (verb === "add" || verb === "set") && has("--unix-user"));
+  const ciso = args.some((a, i) => a === "--role=ciso" || (a === "--role" && args[i + 1] === "ciso"));
+  const mine = ["user add", "user set", "role grant", "role revoke"].includes(noun + " " + verb);
+  return !(mine && (has("--unix-user") || ciso));
 }
 
 export class WebTest {
