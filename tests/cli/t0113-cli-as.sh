@@ -59,7 +59,7 @@ expect_eq "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.locked'")"
 expect_exit 2 nosk --as taro --password-file wrong.pw incident list --db "$DB"
 expect_in err "the password is not that account's"
 expect_eq "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.locked' AND object = 'user:taro'")" 1 "the lock's audit entry"
-[ "$(sql "SELECT locked_until IS NOT NULL FROM users WHERE login = 'taro'")" = 1 ] || fail "taro is not locked"
+expect_eq "$(sql "SELECT COUNT(*) FROM users WHERE login = 'taro' AND locked_until IS NOT NULL")" 1 "taro locked"
 # Locked: the right password, the admin token, the web door, all refused; no password is asked for.
 expect_exit 2 nosk --as taro --password-file taro.pw incident list --db "$DB"
 expect_in err "'taro' is locked"
