@@ -393,8 +393,8 @@ static void settle(int64_t id, const char *login, const char *address, bool supe
 static sk_err may_act_as(sk_store *s, const struct account *a, const char *password,
                          const char *address, sk_buf *err)
 {
-	sk_err e = sk_auth_act_as(s, a->login, password, password ? strlen(password) : 0,
-	                          address, err);
+	sk_err e =
+	    sk_auth_act_as(s, a->login, password, password ? strlen(password) : 0, address, err);
 	if (e == SK_ERR_AUTH) {
 		sk_buf_reset(err);
 		return password ? sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL,
