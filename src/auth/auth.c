@@ -647,6 +647,46 @@ sk_err sk_auth_login(sk_store *s, const sk_policy *pol, const char *login, const
 	return e;
 }
 
+sk_err sk_auth_act_as(sk_store *s, const char *login, const char *password, size_t password_len,
+                      const char *address, sk_buf *err)
+{
+	sk_err e = check_address(address, err);
+	if (e)
+		return e;
+	struct urec u;
+	memset(&u, 0, sizeof(u));
+	if (login && sk_user_check_login(login, NULL) == SK_OK &&
+	    (e = urec_by_login(s, login, &u, err)))
+		return e;
+	int64_t now = sk_clock_now();
+	if (!u.found || strcmp(u.status, "active") != 0 || (u.expires_at && u.expires_at <= now))
+		e = sk_fail(err, SK_ERR_AUTH, "%s", msg_wrong);
+	else if (u.locked_until > now)
+		e = locked_message(err, u.locked_until);
+	else if (password && sk_password_verify(u.hash, password, password_len) != SK_OK) {
+		const sk_policy *use = NULL;
+		sk_policy *owned = NULL;
+		sk_auth_session ignored;
+		memset(&ignored, 0, sizeof(ignored));
+		if (!(e = load_policy(s, NULL, &use, &owned, err)))
+			e = counted_failure(s, sk_policy_password_rules(use, u.kind), &u, address,
+			                    "wrong_password", msg_wrong, &ignored, err);
+		sk_policy_free(owned);
+	} else if (password && (u.failed || u.lockouts || u.locked_until)) {
+		/* The person proved: the count starts afresh, as after a login (login_success). */
+		sk_val p[] = {SK_VINT(u.id)};
+		if (!(e = sk_store_begin(s, err))) {
+			e = sk_store_exec(s,
+			                  "UPDATE users SET failed_logins = 0, lockouts = 0, "
+			                  "locked_until = NULL WHERE id = ?",
+			                  p, 1, NULL, err);
+			e = commit_or_rollback(s, e, err);
+		}
+	}
+	urec_wipe(&u);
+	return e;
+}
+
 /* --- sessions --- */
 
 struct srec {

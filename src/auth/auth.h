@@ -151,6 +151,22 @@ sk_err sk_auth_login(sk_store *s, const sk_policy *pol, const char *login, const
                      sk_auth_session *out, sk_buf *err);
 
 /*
+ * Whether a command that acts for login without a session (the CLI's --as,
+ * src/cli/identity.c) may act for it: SK_ERR_AUTH when the account is
+ * unknown, not active or past its expiry; SK_ERR_LOCKED while it is locked
+ * (the message saying until when), however it was proved. With a password
+ * (password_len bytes; NULL when the caller proved the person otherwise, by
+ * the admin token or the mapped Unix user) the password is checked as
+ * sk_auth_login checks it: a wrong one counts towards the account's lockout
+ * with the same "auth.login_failed" entry (reason "wrong_password") and may
+ * lock it; a right one clears the failed count as a login does. No session is
+ * made and no one-time code is asked for. address is the audit entries'
+ * ("cli:password").
+ */
+sk_err sk_auth_act_as(sk_store *s, const char *login, const char *password, size_t password_len,
+                      const char *address, sk_buf *err);
+
+/*
  * Finds the session of token (the cookie value) and fills *out: SK_ERR_AUTH
  * ("no session" / "the session has expired") when the token is unknown,
  * malformed, idle longer than the profile's session_idle_minutes, older

@@ -84,6 +84,14 @@ int sk_cli_global_options(int *argc, char ***argv);
 /* Sets whether the command about to run is installation-level, and its name for messages. */
 void sk_cli_set_install(bool install, const char *command);
 /*
+ * Makes the command about to run installation-level when it grants, revokes
+ * or appoints with role one of the roles no account ranks above (the CISO,
+ * sk_role_info.rank): nobody may, so appointing the top of the chain of
+ * command is the operator's act, as `init --admin` is. command names it in
+ * messages ("sekisho role grant --role ciso").
+ */
+void sk_cli_install_for_role(const char *role, const char *command);
+/*
  * An option function (SK_OPT_FN) for a command's own --as LOGIN, the same
  * as the global one: *(const char **)out = login when out is not NULL.
  */

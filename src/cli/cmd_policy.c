@@ -364,7 +364,7 @@ int sk_cmd_policy(int argc, char **argv)
 	    {"coverage", policy_coverage, COVERAGE_USAGE, SK_CLI_PERSON},
 	    {"export", policy_export, EXPORT_USAGE, SK_CLI_PERSON},
 	    {"list", policy_list, LIST_USAGE, SK_CLI_PERSON},
-	    {"import", policy_import, IMPORT_USAGE, SK_CLI_INSTALL},
+	    {"import", policy_import, IMPORT_USAGE, SK_CLI_PERSON},
 	    {"versions", policy_versions, VERSIONS_USAGE, SK_CLI_PERSON},
 	    {"activate", policy_activate, ACTIVATE_USAGE, SK_CLI_PERSON},
 	    {"diff", policy_diff, DIFF_USAGE, SK_CLI_PERSON},

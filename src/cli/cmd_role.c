@@ -40,6 +40,7 @@ static int change(int argc, char **argv, bool grant)
 	if (!a.login || !a.role || !a.unit)
 		return sk_cli_usage_error(GRANT_USAGE, "%s",
 		                          sk_cli_msg(SK_M_CLI_LOGIN_ROLE_UNIT_REQUIRED));
+	sk_cli_install_for_role(a.role, grant ? "sekisho role grant" : "sekisho role revoke");
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;

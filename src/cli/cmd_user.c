@@ -93,6 +93,11 @@ static int user_add(int argc, char **argv)
 		u.password = pw.data;
 		u.password_len = pw.len;
 	}
+	/* Mapping a Unix user, appointing a CISO: the operator's acts, installation-level. */
+	for (size_t i = 0; i < u.nroles; i++)
+		sk_cli_install_for_role(u.roles[i], "sekisho user add");
+	if (u.unix_user)
+		sk_cli_set_install(SK_CLI_INSTALL, "sekisho user add --unix-user");
 	sk_store *s = NULL;
 	int rc = sk_cli_open_store(db, &s);
 	if (!rc) {
@@ -408,6 +413,8 @@ static int user_set(int argc, char **argv)
 		sk_buf_free(&err);
 		return rc;
 	}
+	if (unix_user)
+		sk_cli_set_install(SK_CLI_INSTALL, "sekisho user set --unix-user");
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s))) {
 		sk_buf_free(&err);

@@ -6,9 +6,12 @@
  * --password-file or SEKISHO_PASSWORD_FD, never an argument or an
  * environment value), --as LOGIN with the installation's admin token (the
  * operator acting as any account), or the Unix user mapped to an account.
- * The admin token without --as acts as the installation's operator itself,
- * recorded as such. An installation-level command (the command tables'
- * `install` flag) always acts as the operator, "cli:<unix user>".
+ * The admin token without --as proves the operator but names no person: a
+ * person-level command refuses it. An installation-level command (the
+ * command tables' `install` flag) always acts as the operator,
+ * "cli:<unix user>". Whatever proves the person, a locked, disabled or
+ * expired account is acted for by nobody, and a wrong --as password counts
+ * towards the account's lockout as a failed login does (sk_auth_act_as).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,9 +24,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../auth/auth.h"
 #include "../auth/password.h"
 #include "../core/sk_msg.h"
 #include "../domain/actor.h"
+#include "../domain/role.h"
 #include "../domain/user.h"
 #include "cli.h"
 
@@ -47,6 +52,21 @@ void sk_cli_set_install(bool install, const char *command)
 {
 	who.install = install;
 	snprintf(who.command, sizeof(who.command), "%s", command);
+}
+
+void sk_cli_install_for_role(const char *role, const char *command)
+{
+	size_t n = 0;
+	const sk_role_info *t = sk_role_table(&n), *r = role ? sk_role_find(role) : NULL;
+	int top = 0;
+	for (size_t i = 0; i < n; i++)
+		if (t[i].rank > top)
+			top = t[i].rank;
+	if (r && r->rank == top) {
+		char name[96];
+		snprintf(name, sizeof(name), "%s --role %s", command, r->name);
+		sk_cli_set_install(true, name);
+	}
 }
 
 /* An option's value: "--name VALUE" or "--name=VALUE"; *i moves past what was taken. */
@@ -365,10 +385,38 @@ static void settle(int64_t id, const char *login, const char *address, bool supe
 	who.known = true;
 }
 
+/*
+ * Whether the account a may be acted for (sk_auth_act_as: active, not expired,
+ * not locked, whatever proved the person), checking password when one is
+ * given: a wrong one counts towards the lockout as a failed login does.
+ */
+static sk_err may_act_as(sk_store *s, const struct account *a, const char *password,
+                         const char *address, sk_buf *err)
+{
+	sk_err e =
+	    sk_auth_act_as(s, a->login, password, password ? strlen(password) : 0, address, err);
+	if (e == SK_ERR_AUTH) {
+		sk_buf_reset(err);
+		return password ? sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL,
+		                              SK_M_CLI_AS_WRONG_PASSWORD, a->login)
+		                : sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_NO_ACCOUNT,
+		                              a->login);
+	}
+	if (e == SK_ERR_LOCKED) {
+		/* The lock's own sentence (until when), after the account it is about. */
+		sk_buf why = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		(void)sk_buf_adds(&why, sk_cli_err(err, e));
+		sk_buf_reset(err);
+		e = sk_fail_msg(err, SK_ERR_LOCKED, NULL, NULL, SK_M_CLI_AS_LOCKED, a->login,
+		                why.data);
+		sk_buf_free(&why);
+	}
+	return e;
+}
+
 /* Who the command acts for on s, or the error that refuses it (err holds why). */
 static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 {
-	sk_lang l = sk_lang_from_env();
 	const char *me = unix_name();
 	if (who.install) {
 		if (who.as)
@@ -398,37 +446,48 @@ static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 		if (!a.seen || strcmp(a.status, "active") != 0)
 			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_NO_ACCOUNT,
 			                   who.as);
-		if (token) {
-			settle(a.id, a.login, "cli:admin-token", false);
-		} else if (mapped.seen && mapped.id == a.id) {
-			settle(a.id, a.login, "cli:unix-user", false);
-		} else {
-			char pw[SK_PASSWORD_MAX + 2];
-			e = read_password(a.login, pw, sizeof(pw), err);
-			if (!e && sk_password_verify(a.hash, pw, strlen(pw)) != SK_OK)
-				e = sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL,
-				                SK_M_CLI_AS_WRONG_PASSWORD, a.login);
-			sodium_memzero(pw, sizeof(pw));
-			if (e)
-				return e;
-			settle(a.id, a.login, "cli:password", false);
-		}
 		sodium_memzero(a.hash, sizeof(a.hash));
-		return SK_OK;
-	}
-	if (token) {
-		/* The operator, proved by the token: recorded as the Unix user, by the token. */
-		settle(0, sk_actor_cli()->login, "cli:admin-token", true);
+		/*
+		 * A locked account is acted for by no one, the operator's token
+		 * included: the lock stands until it ends or an administrator lifts it.
+		 */
+		if (token || (mapped.seen && mapped.id == a.id)) {
+			const char *how = token ? "cli:admin-token" : "cli:unix-user";
+			if ((e = may_act_as(s, &a, NULL, how, err)))
+				return e;
+			settle(a.id, a.login, how, false);
+			return SK_OK;
+		}
+		/* Refused before a password is asked for: a locked account takes none. */
+		if ((e = may_act_as(s, &a, NULL, "cli:password", err)))
+			return e;
+		char pw[SK_PASSWORD_MAX + 2];
+		e = read_password(a.login, pw, sizeof(pw), err);
+		if (!e)
+			e = may_act_as(s, &a, pw, "cli:password", err);
+		sodium_memzero(pw, sizeof(pw));
+		if (e)
+			return e;
+		settle(a.id, a.login, "cli:password", false);
 		return SK_OK;
 	}
 	if (mapped.seen) {
 		if (strcmp(mapped.status, "active") != 0)
 			return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
 			                   SK_M_CLI_AS_UNIX_DISABLED, mapped.login, me);
+		if ((e = may_act_as(s, &mapped, NULL, "cli:unix-user", err)))
+			return e;
 		settle(mapped.id, mapped.login, "cli:unix-user", false);
 		return SK_OK;
 	}
-	(void)l;
+	/*
+	 * The admin token proves the operator, not a person: a person-level
+	 * command says for whom it acts (issue 15 item 6), so the log never
+	 * records the operator for what a person did.
+	 */
+	if (token)
+		return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_CLI_AS_TOKEN_NEEDS_AS,
+		                   who.command);
 	return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_CLI_AS_NEEDS_ACCOUNT, who.command,
 	                   me, me);
 }

@@ -1,9 +1,63 @@
 # Helpers for CLI tests. Source it: . "$SEKISHO_TESTLIB"
 # Every helper fails the test (exit 1) with a message naming what differed.
 set -eu
-sk() { "$SEKISHO_BIN" "$@"; }
+# sk ARGS: runs sekisho. A person-level command (issue 15 item 6) acts for a person: unless ARGS
+# name one (--as), it acts for the account $SK_AS (default ciso, the account `init --admin ciso`
+# makes), proved by the admin token below. Installation-level commands (init, demo, admin-token,
+# serve, sanitize, the audit log's key commands, the notice queue's, record purge, mapping a Unix
+# user, appointing a CISO) take no --as and act as the operator. Run "$SEKISHO_BIN" itself to
+# give no --as.
+sk() { sk_env "$@"; }
+# sk_env [VAR=VALUE...] ARGS: sk with those variables set for the binary only (LANG=... before a
+# shell function would set this shell's locale too, and bash warns about a missing one).
+sk_env() {
+  local vars=() as=()
+  while [ $# -gt 0 ] && [[ $1 == [A-Za-z_]*=* ]]; do vars+=("$1"); shift; done
+  if sk_person_level "$@"; then as=(--as "${SK_AS:-ciso}"); fi
+  env "${vars[@]}" "$SEKISHO_BIN" "${as[@]}" "$@"
+}
+# sk_person_level ARGS: whether sekisho ARGS is a person-level command that names nobody (--as).
+# (The same list is in tests/http/sktest.py and tests/web/lib.mjs.)
+sk_person_level() {
+  local a
+  for a; do
+    case $a in --as | --as=*) return 1 ;; esac
+  done
+  while [ $# -gt 0 ]; do
+    case $1 in
+    --password-file | --admin-token) shift 2 ;;
+    --password-file=* | --admin-token=*) shift ;;
+    *) break ;;
+    esac
+  done
+  case "${1:-}" in init | demo | admin-token | serve | sanitize) return 1 ;; esac
+  case "${1:-} ${2:-}" in
+  "audit checkpoint" | "audit verify" | "audit prove" | "audit verify-proof" | "audit export" | \
+    "notify flush" | "notify configure" | "notify remind" | "record purge") return 1 ;;
+  "user add" | "user set" | "role grant" | "role revoke")
+    local prev=
+    for a; do
+      case "$a" in --unix-user | --unix-user=* | --role=ciso) return 1 ;; esac
+      [ "$prev $a" = "--role ciso" ] && return 1
+      prev=$a
+    done
+    ;;
+  esac
+  return 0
+}
+# demo_ciso PROFILE: the login of the CISO `sekisho demo --profile PROFILE` makes (the demo cities'
+# own names), for SK_AS. The default demo city is hachioji.
+demo_ciso() {
+  case "$1" in
+  narita) echo fujita.masaru ;;
+  hachioji) echo yamada.taro ;;
+  niigata) echo nishida.makoto ;;
+  setagaya) echo hoshino.akio ;;
+  *) fail "demo_ciso: no demo city '$1'" ;;
+  esac
+}
 # The operator's admin token (issue 15): init and demo write it here (or take the one here), and
-# person-level commands run by a test without --as act as the operator by it, as before.
+# proves the accounts sk acts for.
 export SEKISHO_ADMIN_TOKEN="$PWD/admin-token"
 
 # A fresh database URL for the backend under test, in $DB.

@@ -6,8 +6,8 @@
 . "$SEKISHO_TESTLIB"
 unset LC_ALL LC_MESSAGES
 
-ja() { LANG=ja_JP.UTF-8 "$SEKISHO_BIN" "$@"; }
-en() { LANG=C "$SEKISHO_BIN" "$@"; }
+ja() { sk_env LANG=ja_JP.UTF-8 "$@"; }
+en() { sk_env LANG=C "$@"; }
 
 # The message of stderr's first line (after "sekisho: ") is a Japanese sentence.
 is_ja() {

@@ -7,8 +7,8 @@ unset LC_ALL LC_MESSAGES
 fresh_db
 export SEKISHO_DB=$DB
 
-ja() { LANG=ja_JP.UTF-8 "$SEKISHO_BIN" "$@"; }
-en() { LANG=C "$SEKISHO_BIN" "$@"; }
+ja() { sk_env LANG=ja_JP.UTF-8 "$@"; }
+en() { sk_env LANG=C "$@"; }
 
 # both EXIT JA_TEXT EN_TEXT CMD...: the command fails with EXIT in both languages,
 # and its message is JA_TEXT in Japanese and EN_TEXT in English (no English in the first).

@@ -31,8 +31,8 @@ japanese_lines() {
 run() {
   local tag=$1; shift
   set +e
-  LANG=ja_JP.UTF-8 LC_ALL= LC_MESSAGES= "$SEKISHO_BIN" "$@" </dev/null >ja.out 2>ja.err
-  LANG=C LC_ALL= LC_MESSAGES= "$SEKISHO_BIN" "$@" </dev/null >en.out 2>en.err
+  sk_env LANG=ja_JP.UTF-8 LC_ALL= LC_MESSAGES= "$@" </dev/null >ja.out 2>ja.err
+  sk_env LANG=C LC_ALL= LC_MESSAGES= "$@" </dev/null >en.out 2>en.err
   set -e
   local bad
   bad=$(english_lines ja.err)

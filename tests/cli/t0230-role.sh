@@ -34,7 +34,10 @@ bad "'nounit'" sk role grant --db "$DB" --login mori --role staff --unit nounit
 bad "already" sk role grant --db "$DB" --login mori --role dm_officer --unit dm
 bad "municipality" sk role grant --db "$DB" --login mori --role ciso --unit somu
 bad "does not hold" sk role revoke --db "$DB" --login mori --role auditor --unit dm
+# Appointing or removing a CISO is the operator's act (nobody ranks above): the last one stays.
 bad "last active ciso" sk role revoke --db "$DB" --login ciso --role ciso --unit niigata
+expect_exit 2 sk --as ciso role revoke --db "$DB" --login ciso --role ciso --unit niigata
+expect_in err "'sekisho role revoke --role ciso' is an installation command"
 sk role list --db "$DB" --json >after
 sql "SELECT COUNT(*) FROM audit_log" >>after
 cmp -s before after || fail "bad input changed something"

@@ -2,6 +2,7 @@
 # plainly that its passwords are demo credentials.
 # backends: none
 . "$SEKISHO_TESTLIB"
+SK_AS=$(demo_ciso hachioji)
 expect_exit 0 sk demo --no-serve
 expect_in out "created the demo installation 八王子市"
 expect_in out "DEMO CREDENTIALS"

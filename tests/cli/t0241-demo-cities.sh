@@ -12,6 +12,7 @@
 #   (KIND/PARENTKIND: only units whose parent is of PARENTKIND).
 check() {
   local p=$1 conf=$2 integ=$3 avail=$4 zones=$5 roles=$6 chains=$7
+  SK_AS=$(demo_ciso "$p")
   expect_exit 0 sk demo --profile "$p" --db "$p.db" --no-serve
   expect_in out "created the demo installation"
   expect_in out "(profile $p)"
@@ -199,6 +200,7 @@ expect_in err "hachioji.db holds the hachioji installation, not narita"
 # The city is alive (issue #13): 成田's staff have requests in every state the policy lets them
 # reach — 基準 4(1)①エ (持ち出し, the 情報システム管理者's permission), 6(5) (例外措置, the CISO)
 # — and incidents reported, escalated and closed (基準 4(3)), each through the real functions.
+SK_AS=$(demo_ciso narita)
 sk request list --db narita.db --box all --json >req.json || fail "request list"
 sk incident list --db narita.db --json >inc.json || fail "incident list"
 python3 - req.json inc.json <<'PY' || fail "the narita demo's requests and incidents"

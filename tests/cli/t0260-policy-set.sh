@@ -32,6 +32,7 @@ decided() {
 
 if [ "${SEKISHO_TEST_BACKEND:-sqlite}" = sqlite ]; then
   expect_exit 0 sk demo --db demo.db --no-serve
+  SK_AS=$(demo_ciso hachioji)
   expect_exit 0 sk policy set show --db demo.db --json
   expect_eq "$(jq -r '[.[] | "\(.version) \(.primary) \(.city) \(.unit_kinds | join(","))"] |
     join(";")' out)" \
@@ -65,6 +66,7 @@ if [ "${SEKISHO_TEST_BACKEND:-sqlite}" = sqlite ]; then
   expect_exit 2 sk decide --db demo.db --unit no-such --action take_out
   expect_in err "no-such"
   expect_exit 2 sk decide --db demo.db --unit center-dm --profile narita --action take_out
+  SK_AS=ciso
 fi
 
 # A change of the set, on every backend: refused without the CISO's approval, audited with it.

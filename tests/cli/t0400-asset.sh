@@ -115,7 +115,7 @@ expect_in out "location: \"サーバ室\" -> \"書庫B\""
 expect_in out "quantity: 1 -> 2"
 expect_in out "asset.dispose"
 expect_in out "disposed_on: null -> \"2026-03-31\""
-expect_in out "cli:"
+expect_in out "ciso"
 expect_exit 0 sk asset history 1 --json
 expect_in out '"action": "asset.update"'
 # The log still verifies after all this.

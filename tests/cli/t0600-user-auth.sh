@@ -17,7 +17,7 @@ sql "UPDATE users SET failed_logins = 5, lockouts = 2, locked_until = 4102444800
 expect_exit 0 sk user unlock --db "$DB" taro
 expect_in out "unlocked user taro"
 expect_eq "$(sql "SELECT failed_logins || ' ' || lockouts || ' ' || COALESCE(locked_until, 0) FROM users WHERE login = 'taro'")" "0 0 0" "lock state"
-expect_eq "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.unlock' AND object = 'user:taro' AND actor LIKE 'cli:%'")" 1 "unlock entry"
+expect_eq "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.unlock' AND object = 'user:taro' AND actor = 'ciso'")" 1 "unlock entry"
 expect_exit 2 sk user unlock --db "$DB" taro
 expect_in err "'taro' is not locked"
 

@@ -8,6 +8,7 @@
 fresh_db
 # A Hachioji installation: a 課 (市民課) and a designated manager (指定管理者) under 市民部.
 expect_exit 0 sk init --db "$DB" --profile hachioji --admin chief --key "$PWD/audit.key"
+SK_AS=chief
 expect_exit 0 sk org add --db "$DB" --code shimin --name 市民部 --kind department --parent hachioji
 expect_exit 0 sk org add --db "$DB" --code shiminka --name 市民課 --kind section --parent shimin
 expect_exit 0 sk org add --db "$DB" --code center-dm --name 市民センター指定管理者 \

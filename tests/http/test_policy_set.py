@@ -22,11 +22,13 @@ set change:
 import json
 import os
 
+import sktest
 from sktest import DB, KEY, Client, Server, check, expect, password_for, sk
 
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "policies")
 
 sk("init", "--db", DB, "--profile", "narita", "--admin", "first", "--key", KEY)
+sktest.AS = "first"  # the CLI acts for the administrator init makes
 os.environ["SEKISHO_AUDIT_KEY"] = KEY
 root = json.loads(sk("org", "list", "--db", DB, "--json"))[0]["code"]
 sk("policy", "import", "--db", DB, os.path.join(SRC, "hachioji.yaml"))

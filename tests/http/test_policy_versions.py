@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 
+import sktest
 from sktest import DB, KEY, Client, Server, check, expect, password_for, sk
 
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "policies",
@@ -27,6 +28,7 @@ check(sep, "the narita profile has no take-out rule")
 V2 = head + sep + rest.replace("approver: system_manager", "approver: security_manager", 1)
 
 sk("init", "--db", DB, "--profile", "narita", "--admin", "first", "--key", KEY)
+sktest.AS = "first"  # the CLI acts for the administrator init makes
 root = json.loads(sk("org", "list", "--db", DB, "--json"))[0]["code"]
 for login, role in [("gm", "general_manager"), ("aud", "auditor"), ("staff1", "staff"),
                     ("ciso", "ciso")]:

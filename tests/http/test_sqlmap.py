@@ -241,7 +241,8 @@ with open("evidence.txt", "w") as f:
     f.write("evidence\n")
 closed_attachment = json.loads(sk("incident", "attach", "--db", DB, str(closed_incident),
                                   "evidence.txt", "--json"))["attachments"][0]["id"]
-sk("incident", "close", "--db", DB, str(closed_incident))
+# Closed by the line's 情報セキュリティ管理者 (八王子 13(3)), as the CLI acts for a person.
+sk("--as", city.login["security_manager"], "incident", "close", "--db", DB, str(closed_incident))
 
 # Base values: the unchanged request should get past validation where it can, so
 # sqlmap compares real answers. Keys are field names, or (path, field) to override.

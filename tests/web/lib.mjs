@@ -37,6 +37,21 @@ function base32(s) {
   return Buffer.from(out);
 }
 
+const INSTALL_NOUNS = ["init", "demo", "admin-token", "serve", "sanitize"];
+const INSTALL_VERBS = ["audit checkpoint", "audit verify", "audit prove", "audit verify-proof",
+  "audit export", "notify flush", "notify configure", "notify remind", "record purge"];
+
+// Whether `sekisho ARGS` acts for a person and names nobody with --as.
+function personLevel(args) {
+  const has = (o) => args.some((a) => a === o || a.startsWith(o + "="));
+  if (has("--as")) return false;
+  const [noun, verb] = args;
+  if (INSTALL_NOUNS.includes(noun) || INSTALL_VERBS.includes(noun + " " + verb)) return false;
+  const ciso = args.some((a, i) => a === "--role=ciso" || (a === "--role" && args[i + 1] === "ciso"));
+  const mine = ["user add", "user set", "role grant", "role revoke"].includes(noun + " " + verb);
+  return !(mine && (has("--unix-user") || ciso));
+}
+
 export class WebTest {
   constructor(bin, out, name) {
     if (!bin || !out) {
@@ -67,9 +82,13 @@ export class WebTest {
     return ok;
   }
 
-  // Runs the binary; throws with its stderr when it fails.
+  // Runs the binary; throws with its stderr when it fails. A person-level command (issue 15
+  // item 6) that names nobody acts for this.as (the account `init --admin chief` makes), proved
+  // by the admin token (SEKISHO_ADMIN_TOKEN from tests/cli/lib.sh); installation-level commands
+  // act as the operator (tests/cli/lib.sh's sk_person_level says which).
   sk(args, input) {
-    const r = spawnSync(this.bin, args, { input: input || "", encoding: "utf8" });
+    const pre = personLevel(args) ? ["--as", this.as || "chief"] : [];
+    const r = spawnSync(this.bin, [...pre, ...args], { input: input || "", encoding: "utf8" });
     if (r.status !== 0) throw new Error(`sekisho ${args.join(" ")}: ${r.stderr}`);
     return r.stdout + r.stderr;
   }
