@@ -25,6 +25,7 @@ const NARITA = readFileSync(path.join(POLICIES, "narita.yaml"), "utf8");
 const HACHIOJI = readFileSync(path.join(POLICIES, "hachioji.yaml"), "utf8");
 
 t.sk(["init", "--db", DB, "--profile", "narita", "--admin", "first"]);
+t.as = "first"; // the CLI acts for a person (issue #15): the account init made
 const root = JSON.parse(t.sk(["org", "list", "--db", DB, "--json"]))[0].code;
 t.sk(["org", "add", "--db", DB, "--code", "shitei", "--name", "市民会館指定管理者", "--kind", "designated_manager", "--parent", root]);
 const PW = "Pol-pass-2026-x9!Q";
