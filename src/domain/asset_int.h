@@ -379,6 +379,13 @@ sk_err asset_audit(actx *cx, const char *action, const char *object, json_t *bef
 /* "asset:<id>", the audit log's name of an asset. */
 void asset_object_name(int64_t id, char out[48]);
 
+/*
+ * asset_audit for one asset, named "asset:<id>": every write to a single
+ * asset (add, update, dispose, remove, a recorded read) names it so.
+ */
+sk_err asset_audit_one(actx *cx, const char *action, int64_t id, json_t *before, json_t *after,
+                       sk_buf *err);
+
 /* Today's date in Japan (UTC+9, no daylight saving), for a disposal without a date. */
 sk_date asset_today_jst(void);
 

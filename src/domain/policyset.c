@@ -393,10 +393,7 @@ sk_err sk_policyset_change(sk_ctx *c, int64_t version, uint32_t kinds, int64_t *
 		e = sk_authz_require_cap(c, SK_CAP_POLICY_IMPORT, root, err);
 	if (!e && (e = sk_store_begin(c->store, err)) == SK_OK) {
 		e = change_in_txn(c, version, kinds, true, request_out, err);
-		if (e)
-			sk_store_rollback(c->store);
-		else
-			e = sk_store_commit(c->store, err);
+		e = sk_store_end(c->store, e, err);
 	}
 	if (e && request_out)
 		*request_out = 0;

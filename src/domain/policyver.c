@@ -198,10 +198,7 @@ sk_err sk_policyver_import(sk_ctx *c, const char *source, const char *text, size
 		e = refuse_stored(c, text, len, err);
 		if (!e)
 			e = insert(c, source, text, len, p, "imported", id_out, err);
-		if (e)
-			sk_store_rollback(c->store);
-		else
-			e = sk_store_commit(c->store, err);
+		e = sk_store_end(c->store, e, err);
 	}
 	if (e)
 		*id_out = 0;
@@ -265,10 +262,7 @@ sk_err sk_policyver_store_initial(sk_ctx *c, const char *source, const char *tex
 		e = insert(c, source, text, len, p, "imported", id_out, err);
 		if (!e)
 			e = make_active(c, *id_out, 0, err);
-		if (e)
-			sk_store_rollback(c->store);
-		else
-			e = sk_store_commit(c->store, err);
+		e = sk_store_end(c->store, e, err);
 	}
 	sk_policy_free(p);
 	return e;
@@ -438,10 +432,7 @@ sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf
 		                (long long)id, (long long)id);
 	if (!e)
 		e = make_active(c, id, request, err);
-	if (e)
-		sk_store_rollback(c->store);
-	else
-		e = sk_store_commit(c->store, err);
+	e = sk_store_end(c->store, e, err);
 	if (!e && request_out)
 		*request_out = request;
 out:

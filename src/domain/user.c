@@ -316,10 +316,7 @@ sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
 	}
 	if (!e && !(e = sk_store_begin(s, err))) {
 		e = add_in_txn(c, in, hash, temporary, id_out, err);
-		if (e)
-			sk_store_rollback(s);
-		else
-			e = sk_store_commit(s, err);
+		e = sk_store_end(s, e, err);
 	}
 	sodium_memzero(hash, sizeof(hash));
 	if (e)
@@ -357,11 +354,7 @@ static sk_err change_user(sk_ctx *c, const char *login, user_change change, cons
 	if (!e && kind)
 		e = sk_audit_change(s, c->actor->login, c->actor->address, kind, urow_json(&before),
 		                    urow_json(&after), err, "user:%s", after.login);
-	if (e) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
+	return sk_store_end(s, e, err);
 }
 
 static sk_err set_active_change(sk_ctx *c, const struct urow *before, struct urow *after,
