@@ -50,20 +50,6 @@ extern const size_t asset_ntypes, asset_nzones;
 #define NTYPES asset_ntypes
 #define NZONES asset_nzones
 
-/* Whether s equals one of the '|'-separated words of list. */
-static inline bool in_list(const char *list, const char *s)
-{
-	size_t n = strlen(s);
-	for (const char *p = list; *p;) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-		if (len == n && memcmp(p, s, n) == 0)
-			return true;
-		p += len + (bar ? 1 : 0);
-	}
-	return false;
-}
-
 /* The stable name of the word s of v by any of its spellings (sk_vocab_find), or NULL. */
 static inline const char *find_word(sk_vocab v, const char *s)
 {
