@@ -15,7 +15,7 @@ import sqlite3
 import subprocess
 import time
 
-from sktest import DB, KEY, check, expect, fail, password_for, sk
+from sktest import DB, KEY, Client, check, expect, fail, password_for, sk
 
 
 def reset_db():
@@ -49,6 +49,16 @@ def build(profile, units, users):
     ids = {u["code"]: u["id"] for u in json.loads(sk("org", "list", "--db", DB, "--json"))}
     ids["ROOT"] = ids[root]
     return ids
+
+
+def clients(srv, logins):
+    """A logged-in client of srv per login, by login."""
+    out = {}
+    for login in logins:
+        c = Client(srv)
+        expect(c.login(login), 200, "login " + login)
+        out[login] = c
+    return out
 
 
 def sql(q):

@@ -30,8 +30,8 @@ import datetime
 import json
 import subprocess
 
-from skcity import build, error
-from sktest import BIN, DB, Client, Server, check, expect, sk
+from skcity import build, clients, error
+from sktest import BIN, DB, Server, check, expect, sk
 
 
 def asset(unit, conf="2", name="端末"):
@@ -39,15 +39,6 @@ def asset(unit, conf="2", name="端末"):
              "--conf", conf, "--integ", "2", "--avail", "1", "--manager", "課長", "--zone",
              "lgwan", "--json")
     return json.loads(out)["id"]
-
-
-def clients(srv, logins):
-    out = {}
-    for login in logins:
-        c = Client(srv)
-        expect(c.login(login), 200, "login " + login)
-        out[login] = c
-    return out
 
 
 def file(c, kind, details, asset_id=None, safeguards=None, reason="業務上必要なため"):
