@@ -334,10 +334,7 @@ sk_err sk_audit_append_text(sk_store *s, const sk_audit_event *ev, const char *b
 		s->memo_seq = ent.seq;
 		memcpy(s->memo_hash, leaf, SK_HASH_LEN);
 	}
-	if (e)
-		sk_store_rollback(s);
-	else
-		e = sk_store_commit(s, err);
+	e = sk_store_end(s, e, err);
 	if (!e && seq_out)
 		*seq_out = ent.seq;
 out:

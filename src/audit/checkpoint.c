@@ -484,10 +484,7 @@ sk_err sk_audit_setup(sk_store *s, const char *key_path, const char *origin, sk_
 	if (!e) {
 		if (!(e = sk_store_meta_set(s, "audit.origin", origin, err)))
 			e = sk_store_meta_set(s, "audit.vkey", vkey.data, err);
-		if (e)
-			sk_store_rollback(s);
-		else
-			e = sk_store_commit(s, err);
+		e = sk_store_end(s, e, err);
 	}
 	if (e)
 		sk_audit_key_remove(key_path);

@@ -1264,10 +1264,7 @@ sk_err sk_audit_checkpoint_create(sk_store *s, const sk_audit_signer *signer, sk
 			    "VALUES (?, ?, ?, ?)",
 			    p, 4, NULL, err);
 	}
-	if (e)
-		sk_store_rollback(s);
-	else
-		e = sk_store_commit(s, err);
+	e = sk_store_end(s, e, err);
 	if (!e && sk_buf_adds(note, existing.len ? existing.data : fresh.data))
 		e = sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_AUDIT_CHECKPOINT_TOO_LARGE);
 	if (!e && size_out)

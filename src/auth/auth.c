@@ -73,15 +73,6 @@ static sk_err audit(sk_store *s, const char *actor, const char *address, const c
 	                       login ? login : "?");
 }
 
-static sk_err commit_or_rollback(sk_store *s, sk_err e, sk_buf *err)
-{
-	if (e) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
-}
-
 /* --- account rows --- */
 
 struct urec {
@@ -256,7 +247,7 @@ static sk_err record_failure(sk_store *s, const sk_password_rules *r, const stru
 			sk_ctx_fini(&nc);
 		}
 	}
-	if ((e = commit_or_rollback(s, e, err)))
+	if ((e = sk_store_end(s, e, err)))
 		return e;
 	return until ? locked_message(err, until) : sk_fail(err, SK_ERR_AUTH, "%s", msg);
 }
@@ -524,7 +515,7 @@ static sk_err login_success(sk_store *s, const sk_password_rules *r, struct urec
 		                    out->principal.must_enroll_totp, "expired_sessions_removed",
 		                    (json_int_t)purged),
 		          err);
-	if ((e = commit_or_rollback(s, e, err))) {
+	if ((e = sk_store_end(s, e, err))) {
 		sodium_memzero(out, sizeof(*out));
 		return e;
 	}
@@ -722,7 +713,7 @@ static sk_err session_expire(sk_store *s, const struct srec *x, const char *logi
 		e = audit(s, "system", address, "auth.session_end", login,
 		          json_pack("{s:I, s:s}", "session", (json_int_t)x->id, "reason", reason),
 		          err);
-	if ((e = commit_or_rollback(s, e, err)))
+	if ((e = sk_store_end(s, e, err)))
 		return e;
 	return sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, SK_M_AUTH_SESSION_HAS_EXPIRED);
 }
@@ -834,7 +825,7 @@ sk_err sk_auth_logout(sk_store *s, const sk_auth_principal *p, const char *addre
 	if (!e)
 		e = audit(s, p->login, address, "auth.logout", p->login,
 		          json_pack("{s:I}", "session", (json_int_t)p->session_id), err);
-	return commit_or_rollback(s, e, err);
+	return sk_store_end(s, e, err);
 }
 
 sk_err sk_auth_end_sessions(sk_store *s, int64_t user_id, const char *reason, int64_t *ended,
@@ -856,7 +847,7 @@ sk_err sk_auth_end_sessions(sk_store *s, int64_t user_id, const char *reason, in
 		                    (json_int_t)n),
 		          err);
 	urec_wipe(&u);
-	if ((e = commit_or_rollback(s, e, err)))
+	if ((e = sk_store_end(s, e, err)))
 		return e;
 	if (ended)
 		*ended = n;
@@ -1010,7 +1001,7 @@ sk_err sk_auth_change_password(sk_store *s, const sk_policy *pol, const sk_auth_
 				                    "password_change"),
 				          err);
 		}
-		e = commit_or_rollback(s, e, err);
+		e = sk_store_end(s, e, err);
 	}
 	if (e && out)
 		sodium_memzero(out, sizeof(*out));
@@ -1064,7 +1055,7 @@ sk_err sk_auth_unlock(sk_ctx *c, const char *login, sk_buf *err)
 		                    (json_int_t)u.lockouts),
 		          err);
 	urec_wipe(&u);
-	return commit_or_rollback(s, e, err);
+	return sk_store_end(s, e, err);
 }
 
 sk_err sk_auth_totp_enroll(sk_ctx *c, const char *login, sk_buf *uri,
@@ -1105,7 +1096,7 @@ sk_err sk_auth_totp_enroll(sk_ctx *c, const char *login, sk_buf *uri,
 		    json_pack("{s:s, s:b}", "algorithm", "SHA1/6/30", "replaced", u.totp[0] != 0),
 		    err);
 	urec_wipe(&u);
-	if ((e = commit_or_rollback(s, e, err)))
+	if ((e = sk_store_end(s, e, err)))
 		goto out;
 	if (sk_buf_addf(&issuer, "%s sekisho", sk_policy_city_name(use)) ||
 	    sk_totp_uri(issuer.data, login, secret, sizeof(secret), uri) ||
@@ -1182,7 +1173,7 @@ sk_err sk_auth_totp_begin(sk_store *s, const sk_policy *pol, const sk_auth_princ
 		          json_pack("{s:s, s:b, s:o}", "algorithm", "SHA1/6/30", "active_secret",
 		                    u.totp[0] != 0, "expires_at", sk_json_time(until)),
 		          err);
-	if ((e = commit_or_rollback(s, e, err)))
+	if ((e = sk_store_end(s, e, err)))
 		goto out;
 	if (sk_buf_addf(&issuer, "%s sekisho", sk_policy_city_name(use)) ||
 	    sk_totp_uri(issuer.data, u.login, secret, sizeof(secret), uri) ||
@@ -1211,7 +1202,7 @@ static sk_err confirm_refused(sk_store *s, const struct urec *u, const char *add
 		return e;
 	e = audit(s, u->login, address, "auth.totp_enroll_failed", u->login,
 	          json_pack("{s:s}", "reason", "totp_wrong"), err);
-	if ((e = commit_or_rollback(s, e, err)))
+	if ((e = sk_store_end(s, e, err)))
 		return e;
 	return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_AUTH_TIME_CODE_DOES_MATCH);
 }
@@ -1275,7 +1266,7 @@ sk_err sk_auth_totp_confirm(sk_store *s, const sk_auth_principal *p, const char 
 			          json_pack("{s:s, s:b, s:b}", "algorithm", "SHA1/6/30", "replaced",
 			                    u.totp[0] != 0, "self", 1),
 			          err);
-		e = commit_or_rollback(s, e, err);
+		e = sk_store_end(s, e, err);
 	}
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(val.data, val.len);
@@ -1319,7 +1310,7 @@ sk_err sk_auth_totp_reset(sk_ctx *c, const char *login, sk_buf *err)
 		                    pending > 0, "sessions_ended", (json_int_t)ended),
 		          err);
 	urec_wipe(&u);
-	return commit_or_rollback(s, e, err);
+	return sk_store_end(s, e, err);
 }
 
 sk_err sk_auth_set_zone(sk_ctx *c, const char *login, sk_zone zone, sk_buf *err)
@@ -1345,7 +1336,7 @@ sk_err sk_auth_set_zone(sk_ctx *c, const char *login, sk_zone zone, sk_buf *err)
 		                    name ? json_string(name) : json_null()),
 		          err);
 	urec_wipe(&u);
-	return commit_or_rollback(s, e, err);
+	return sk_store_end(s, e, err);
 }
 
 /* --- reports and rules --- */

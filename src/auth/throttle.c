@@ -240,10 +240,7 @@ sk_err sk_throttle_flush(sk_store *s, int64_t now, bool all, sk_buf *err)
 		e = sk_store_begin(s, err);
 		for (size_t i = 0; !e && i < n; i++)
 			e = write_one(s, &due[i], err);
-		if (e)
-			sk_store_rollback(s);
-		else
-			e = sk_store_commit(s, err);
+		e = sk_store_end(s, e, err);
 	}
 	if (e) {
 		/* Not written: counted again, under "other", for the next flush. */

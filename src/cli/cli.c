@@ -249,6 +249,17 @@ int sk_cli_no_args(int argc, char **argv, const char *usage)
 	           : 0;
 }
 
+int sk_cli_login_arg(int argc, char **argv, const char *usage, const char **login,
+                     sk_msg_id missing)
+{
+	if (optind < argc && !*login)
+		*login = argv[optind++];
+	int st = sk_cli_no_args(argc, argv, usage);
+	if (!st && !*login)
+		st = sk_cli_usage_error(usage, "%s", sk_cli_msg(missing));
+	return st;
+}
+
 int sk_cli_print_json(json_t *j)
 {
 	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY) == 0 ? 0 : 70;

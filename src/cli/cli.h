@@ -223,6 +223,16 @@ bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *
 int sk_cli_no_args(int argc, char **argv, const char *usage);
 
 /*
+ * For a command about one account, after sk_cli_options with
+ * SK_CLI_ANY_ARGS: *login is what its option gave or else the one argument
+ * left (`user show alice` as `user show --login alice`). 0, or 2 after
+ * saying so: missing (the catalog's "which account" sentence) when neither
+ * names one, or an argument left over.
+ */
+int sk_cli_login_arg(int argc, char **argv, const char *usage, const char **login,
+                     sk_msg_id missing);
+
+/*
  * Prints j on stdout as indented JSON followed by a newline and releases the
  * caller's reference. Returns 0, or 70 if it could not be written.
  */

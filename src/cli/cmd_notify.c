@@ -41,13 +41,9 @@ static int notify_test(int argc, char **argv)
 	int rc;
 	if (!sk_cli_options(argc, argv, TEST_USAGE, opts, SK_CLI_ANY_ARGS, &rc))
 		return rc;
-	if (optind < argc && !login)
-		login = argv[optind++];
-	if ((rc = sk_cli_no_args(argc, argv, TEST_USAGE)))
+	if ((rc = sk_cli_login_arg(argc, argv, TEST_USAGE, &login,
+	                           SK_M_CLI_WHOM_GIVE_ACCOUNT_LOGIN)))
 		return rc;
-	if (!login)
-		return sk_cli_usage_error(TEST_USAGE, "%s",
-		                          sk_cli_msg(SK_M_CLI_WHOM_GIVE_ACCOUNT_LOGIN));
 	sk_store *s = NULL;
 	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;

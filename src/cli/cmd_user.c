@@ -180,16 +180,8 @@ static bool one_user(int argc, char **argv, const char *usage, bool allow_json, 
 	};
 	if (!sk_cli_options(argc, argv, usage, opts, SK_CLI_ANY_ARGS, st))
 		return false;
-	if (optind < argc && !*login)
-		*login = argv[optind++];
-	if ((*st = sk_cli_no_args(argc, argv, usage)))
-		return false;
-	if (!*login) {
-		*st =
-		    sk_cli_usage_error(usage, "%s", sk_cli_msg(SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN));
-		return false;
-	}
-	return true;
+	*st = sk_cli_login_arg(argc, argv, usage, login, SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN);
+	return *st == 0;
 }
 
 /* user show: the list's line, and when the account was made. */
@@ -393,13 +385,9 @@ static int user_set(int argc, char **argv)
 	int rc;
 	if (!sk_cli_options(argc, argv, SET_USAGE, opts, SK_CLI_ANY_ARGS, &rc))
 		return rc;
-	if (optind < argc && !login)
-		login = argv[optind++];
-	if ((rc = sk_cli_no_args(argc, argv, SET_USAGE)))
+	if ((rc = sk_cli_login_arg(argc, argv, SET_USAGE, &login,
+	                           SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN)))
 		return rc;
-	if (!login)
-		return sk_cli_usage_error(SET_USAGE, "%s",
-		                          sk_cli_msg(SK_M_CLI_WHICH_ACCOUNT_GIVE_LOGIN));
 	if (!email && !unix_user)
 		return sk_cli_usage_error(SET_USAGE, "%s",
 		                          sk_cli_msg(SK_M_CLI_NOTHING_SET_EMAIL_ADDR));

@@ -49,6 +49,12 @@ int sk_clock_zone_offset(void);
 void sk_clock_format_local(int64_t secs, char out[SK_TIME_STR_MAX]);
 /* The same with microseconds: "2027-03-31T09:00:00.000006+09:00". */
 void sk_clock_format_local_us(int64_t us, char out[SK_TIME_STR_MAX]);
+/*
+ * The proleptic Gregorian date days after 1970-01-01 (negative: before);
+ * the one conversion the export's times and the .xlsx reader's serial
+ * dates both need, without gmtime's range limits.
+ */
+void sk_clock_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 /* The calendar day secs falls on in the installation's zone. */
 void sk_clock_local_day(int64_t secs, int *y, int *m, int *d);
 /* The first second (Unix seconds) of day y-m-d in the installation's zone. */

@@ -213,6 +213,14 @@ sk_err asset_number_free(actx *cx, const char *number, int64_t self, sk_buf *err
 
 void asset_object_name(int64_t id, char out[48]) { snprintf(out, 48, "asset:%lld", (long long)id); }
 
+sk_err asset_audit_one(actx *cx, const char *action, int64_t id, json_t *before, json_t *after,
+                       sk_buf *err)
+{
+	char obj[48];
+	asset_object_name(id, obj);
+	return asset_audit(cx, action, obj, before, after, err);
+}
+
 sk_err sk_asset_add(sk_ctx *c, const sk_asset_input *in, int64_t *id_out, sk_buf *err)
 {
 	sk_store *s = c->store;
@@ -236,20 +244,14 @@ sk_err sk_asset_add(sk_ctx *c, const sk_asset_input *in, int64_t *id_out, sk_buf
 	}
 	if ((e = sk_store_begin(s, err)))
 		goto out;
-	char obj[48];
 	e = asset_number_free(&cx, n.number, 0, err);
 	if (!e)
 		e = insert(&cx, &n, sk_clock_now(), &id, err);
 	if (!e)
 		e = asset_load(&cx, id, false, WANT_JSON, &after, err);
-	if (!e) {
-		asset_object_name(id, obj);
-		e = asset_audit(&cx, "asset.add", obj, NULL, after.j, err);
-	}
-	if (e)
-		sk_store_rollback(s);
-	else
-		e = sk_store_commit(s, err);
+	if (!e)
+		e = asset_audit_one(&cx, "asset.add", id, NULL, after.j, err);
+	e = sk_store_end(s, e, err);
 	if (!e && id_out)
 		*id_out = id;
 out:
@@ -308,14 +310,12 @@ sk_err asset_write_update(actx *cx, int64_t id, const norm *n, json_t *before, b
 	if (!e)
 		e = asset_load(cx, id, false, WANT_JSON, &after, err);
 	if (!e) {
-		char obj[48];
-		asset_object_name(id, obj);
 		/* The images leave out updated_at so the entry shows only what the change changed.
 		 */
 		json_t *b = json_deep_copy(before);
 		json_object_del(b, "updated_at");
 		json_object_del(after.j, "updated_at");
-		e = b ? asset_audit(cx, "asset.update", obj, b, after.j, err)
+		e = b ? asset_audit_one(cx, "asset.update", id, b, after.j, err)
 		      : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		json_decref(b);
 		*changed = !e;
@@ -323,10 +323,7 @@ sk_err asset_write_update(actx *cx, int64_t id, const norm *n, json_t *before, b
 done:
 	/* An unchanged row wrote the values it had: committing that keeps an enclosing
 	 * transaction (an import) alive, where a rollback would doom it. */
-	if (e)
-		sk_store_rollback(s);
-	else
-		e = sk_store_commit(s, err);
+	e = sk_store_end(s, e, err);
 	if (e)
 		*changed = false;
 	asset_one_free(&after);
@@ -458,16 +455,10 @@ sk_err sk_asset_dispose(sk_ctx *c, int64_t id, const char *on, const char *opera
 	                  p, 5, NULL, err);
 	if (!e)
 		e = asset_load(&cx, id, false, WANT_JSON, &after, err);
-	if (!e) {
-		char obj[48];
-		asset_object_name(id, obj);
-		e = asset_audit(&cx, "asset.dispose", obj, before.j, after.j, err);
-	}
+	if (!e)
+		e = asset_audit_one(&cx, "asset.dispose", id, before.j, after.j, err);
 done:
-	if (e)
-		sk_store_rollback(s);
-	else
-		e = sk_store_commit(s, err);
+	e = sk_store_end(s, e, err);
 out:
 	asset_one_free(&before);
 	asset_one_free(&after);
@@ -505,16 +496,11 @@ sk_err sk_asset_remove(sk_ctx *c, int64_t id, const char *reason, sk_buf *err)
 	if ((e = sk_store_exec(s, "DELETE FROM assets WHERE id = ?", q, 1, NULL, err)))
 		goto done;
 	json_t *after = json_pack("{s:s, s:b}", "reason", reason, "removed", 1);
-	char obj[48];
-	asset_object_name(id, obj);
-	e = after ? asset_audit(&cx, "asset.remove", obj, before.j, after, err)
+	e = after ? asset_audit_one(&cx, "asset.remove", id, before.j, after, err)
 	          : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	json_decref(after);
 done:
-	if (e)
-		sk_store_rollback(s);
-	else
-		e = sk_store_commit(s, err);
+	e = sk_store_end(s, e, err);
 out:
 	asset_one_free(&before);
 	asset_actx_free(&cx);
@@ -530,15 +516,10 @@ sk_err sk_asset_record_read(sk_ctx *c, int64_t id, sk_buf *err)
 	 * the register (the server's threads) on the write lock.
 	 */
 	actx cx = {.s = c->store, .actor = c->actor, .c = c};
-	char obj[48];
-	asset_object_name(id, obj);
 	sk_err e = sk_store_begin(s, err);
 	if (!e) {
-		e = asset_audit(&cx, "asset.read", obj, NULL, NULL, err);
-		if (e)
-			sk_store_rollback(s);
-		else
-			e = sk_store_commit(s, err);
+		e = asset_audit_one(&cx, "asset.read", id, NULL, NULL, err);
+		e = sk_store_end(s, e, err);
 	}
 	return e;
 }

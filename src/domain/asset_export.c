@@ -114,10 +114,7 @@ static sk_err record_export(sk_ctx *c, const char *format, const sk_asset_filter
 	                 : sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e) {
 		e = asset_audit(&cx, "asset.export", "assets", NULL, after, err);
-		if (e)
-			sk_store_rollback(s);
-		else
-			e = sk_store_commit(s, err);
+		e = sk_store_end(s, e, err);
 	}
 	json_decref(after);
 	asset_actx_free(&cx);

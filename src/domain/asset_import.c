@@ -124,7 +124,7 @@ static int heading_field(const char *h)
 {
 	for (int f = 0; f < SK_AF__COUNT; f++)
 		if (strcmp(h, af(f)->key) == 0 || strcmp(h, af(f)->ja) == 0 ||
-		    in_list(af(f)->aliases, h))
+		    sk_vocab_in_aliases(af(f)->aliases, h))
 			return f;
 	for (int r = 0; r < RO__COUNT; r++)
 		if (strcmp(h, ro(r)->key) == 0 || strcmp(h, ro(r)->ja) == 0)
@@ -405,6 +405,17 @@ static void changed_keys(json_t *before, json_t *after, char *out, size_t max)
  * the asset (the columns the file lacks keep their values), or nothing
  * happens when they hold what the asset holds.
  */
+/*
+ * A row that failed for a reason other than its values (the store, memory):
+ * the whole import fails, its message (msg) prefixed with the row's line.
+ */
+static sk_err row_failed(sk_buf *msg, sk_err e, size_t line, sk_buf *err)
+{
+	e = sk_fail_wrap(msg, e, NULL, NULL, SK_M_IMPORT_ROW_FAILED, line);
+	sk_fail_texts(err, e, msg->field, msg->data, msg->ja);
+	return e;
+}
+
 static sk_err update_row(struct import_ctx *ic, int64_t id, const sk_asset_input *row, sk_buf *err)
 {
 	actx *cx = ic->cx;
@@ -419,8 +430,7 @@ static sk_err update_row(struct import_ctx *ic, int64_t id, const sk_asset_input
 		goto out;
 	}
 	if (e) {
-		e = sk_fail_wrap(&msg, e, NULL, NULL, SK_M_IMPORT_ROW_FAILED, ic->line);
-		sk_fail_texts(err, e, msg.field, msg.data, msg.ja);
+		e = row_failed(&msg, e, ic->line, err);
 		goto out;
 	}
 	sk_asset_input merged = before.as_input;
@@ -435,8 +445,7 @@ static sk_err update_row(struct import_ctx *ic, int64_t id, const sk_asset_input
 		goto out;
 	}
 	if (e) {
-		e = sk_fail_wrap(&msg, e, NULL, NULL, SK_M_IMPORT_ROW_FAILED, ic->line);
-		sk_fail_texts(err, e, msg.field, msg.data, msg.ja);
+		e = row_failed(&msg, e, ic->line, err);
 		goto out;
 	}
 	bool ok;
@@ -520,8 +529,7 @@ static sk_err import_record(void *ctx, const sk_csv_field *fl, size_t n, size_t 
 	sk_buf msg = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = asset_normalize(ic->cx, &in, &nm, &bad, &msg);
 	if (e && e != SK_ERR_INVALID) {
-		e = sk_fail_wrap(&msg, e, NULL, NULL, SK_M_IMPORT_ROW_FAILED, line);
-		sk_fail_texts(err, e, msg.field, msg.data, msg.ja);
+		e = row_failed(&msg, e, line, err);
 		sk_buf_free(&msg);
 		return e;
 	}

@@ -50,20 +50,6 @@ extern const size_t asset_ntypes, asset_nzones;
 #define NTYPES asset_ntypes
 #define NZONES asset_nzones
 
-/* Whether s equals one of the '|'-separated words of list. */
-static inline bool in_list(const char *list, const char *s)
-{
-	size_t n = strlen(s);
-	for (const char *p = list; *p;) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-		if (len == n && memcmp(p, s, n) == 0)
-			return true;
-		p += len + (bar ? 1 : 0);
-	}
-	return false;
-}
-
 /* The stable name of the word s of v by any of its spellings (sk_vocab_find), or NULL. */
 static inline const char *find_word(sk_vocab v, const char *s)
 {
@@ -378,6 +364,13 @@ sk_err asset_audit(actx *cx, const char *action, const char *object, json_t *bef
 
 /* "asset:<id>", the audit log's name of an asset. */
 void asset_object_name(int64_t id, char out[48]);
+
+/*
+ * asset_audit for one asset, named "asset:<id>": every write to a single
+ * asset (add, update, dispose, remove, a recorded read) names it so.
+ */
+sk_err asset_audit_one(actx *cx, const char *action, int64_t id, json_t *before, json_t *after,
+                       sk_buf *err);
 
 /* Today's date in Japan (UTC+9, no daylight saving), for a disposal without a date. */
 sk_date asset_today_jst(void);

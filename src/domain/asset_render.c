@@ -31,16 +31,9 @@ static void format_time(int64_t secs, char out[SK_TIME_STR_MAX])
 		rem += 86400;
 		days--;
 	}
-	/* civil_from_days (H. Hinnant), proleptic Gregorian. */
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
-	int64_t y = yoe + era * 400 + (m <= 2);
+	int64_t y;
+	int m, d;
+	sk_clock_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999) {
 		sk_clock_format_local(secs, out);
 		return;

@@ -288,11 +288,7 @@ sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m, sk_buf *err)
 		e = sk_asset_record_read(c, m->asset_id, err);
 	if (!e)
 		e = sk_audit_append_text(s, &ev, NULL, m->image.data, NULL, err);
-	if (e) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
+	return sk_store_end(s, e, err);
 }
 
 sk_err sk_decision_for_asset(sk_ctx *c, uint32_t roles, int64_t id, const char *action, sk_buf *out,

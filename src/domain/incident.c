@@ -623,10 +623,7 @@ sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *
 	}
 	if (!e)
 		e = audit(c, id, "incident.report", NULL, err);
-	if (e)
-		sk_store_rollback(c->store);
-	else
-		e = sk_store_commit(c->store, err);
+	e = sk_store_end(c->store, e, err);
 	if (!e && id_out)
 		*id_out = id;
 out:
@@ -662,15 +659,6 @@ static sk_err begin_change(sk_ctx *c, int64_t id, bool need_handle, sk_msg_id wh
 	if (e)
 		sk_store_rollback(c->store);
 	return e;
-}
-
-static sk_err finish(sk_ctx *c, sk_err e, sk_buf *err)
-{
-	if (e) {
-		sk_store_rollback(c->store);
-		return e;
-	}
-	return sk_store_commit(c->store, err);
 }
 
 sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
@@ -722,7 +710,7 @@ sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 	}
 	if (!e)
 		e = audit(c, id, "incident.escalate", x.j, err);
-	e = finish(c, e, err);
+	e = sk_store_end(c->store, e, err);
 	sk_buf_free(&skipped);
 out:
 	json_decref(x.j);
@@ -771,7 +759,7 @@ sk_err sk_incident_respond(sk_ctx *c, int64_t id, const sk_incident_response *in
 		e = add_step_row(c, id, now, "respond", in->comment, NULL, 0, err);
 	if (!e)
 		e = audit(c, id, "incident.respond", x.j, err);
-	e = finish(c, e, err);
+	e = sk_store_end(c->store, e, err);
 out:
 	json_decref(x.j);
 	return e;
@@ -837,7 +825,7 @@ sk_err sk_incident_close(sk_ctx *c, int64_t id, const char *comment, sk_buf *err
 		e = add_step_row(c, id, now, "close", comment, sk_role_name(rt->closer), 0, err);
 	if (!e)
 		e = audit(c, id, "incident.close", x.j, err);
-	e = finish(c, e, err);
+	e = sk_store_end(c->store, e, err);
 out:
 	json_decref(x.j);
 	return e;
@@ -904,7 +892,7 @@ sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *m
 	}
 	if (!e)
 		e = audit(c, id, "incident.attach", x.j, err);
-	e = finish(c, e, err);
+	e = sk_store_end(c->store, e, err);
 	if (!e) {
 		if (att_id)
 			*att_id = aid;

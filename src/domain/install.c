@@ -258,10 +258,7 @@ sk_err sk_install_init(sk_ctx *c, const sk_install_opts *o, sk_install_result *o
 	if ((e = sk_store_begin(s, err)))
 		return e;
 	e = init_in_txn(c, o, profile, out, &key_made, err);
-	if (e)
-		sk_store_rollback(s);
-	else
-		e = sk_store_commit(s, err);
+	e = sk_store_end(s, e, err);
 	if (e) {
 		/* The key belongs to an installation that did not happen. */
 		if (key_made)

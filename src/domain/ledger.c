@@ -697,10 +697,7 @@ static sk_err record_export(sk_ctx *c, const struct ledger_def *l, const sk_ledg
 	}
 	e = sk_audit_change(c->store, c->actor->login, c->actor->address, "ledger.export",
 	                    SK_AUDIT_NONE, after, err, "ledger:%s", l->name);
-	if (e)
-		sk_store_rollback(c->store);
-	else
-		e = sk_store_commit(c->store, err);
+	e = sk_store_end(c->store, e, err);
 	return e;
 }
 

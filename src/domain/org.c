@@ -328,11 +328,7 @@ sk_err sk_org_add(sk_ctx *c, const char *code, const char *name, const char *kin
 	if ((e = sk_store_begin(s, err)))
 		return e;
 	e = add_in_txn(c, code, name, k, parent, id_out, err);
-	if (e) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
+	return sk_store_end(s, e, err);
 }
 
 /* The height of the subtree under id (0 for a leaf), bounded by the depth limit. */
@@ -414,11 +410,7 @@ sk_err sk_org_move(sk_ctx *c, const char *unit, const char *new_parent, sk_buf *
 	if (e)
 		return e;
 	e = move_in_txn(c, unit, new_parent, err);
-	if (e) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
+	return sk_store_end(s, e, err);
 }
 
 struct list_ctx {

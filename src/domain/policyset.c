@@ -329,30 +329,6 @@ static sk_err write_change(sk_ctx *c, int64_t version, uint32_t before, uint32_t
 	                       after, err, "policy_version:%" PRId64, version);
 }
 
-/* An approved policy_activation request naming version and kinds, unused yet. */
-typedef struct approval {
-	int64_t version, request;
-	uint32_t kinds;
-} approval;
-
-static sk_err take_approval(void *ctx, const sk_row *r, sk_buf *err)
-{
-	(void)err;
-	approval *a = ctx;
-	if (a->request)
-		return SK_OK;
-	json_t *d = json_loads(sk_row_text(r, 1), 0, NULL);
-	json_t *v = json_object_get(d, "version");
-	const char *k = json_string_value(json_object_get(d, "units_of_kind"));
-	uint32_t kinds = 0;
-	if (json_is_integer(v) && json_integer_value(v) == a->version && k &&
-	    sk_policyset_parse_kinds(k, "units_of_kind", &kinds, NULL) == SK_OK &&
-	    kinds == a->kinds)
-		a->request = sk_row_int(r, 0);
-	json_decref(d);
-	return SK_OK;
-}
-
 static uint32_t kinds_of(const members *ms, int64_t version)
 {
 	for (size_t i = 0; i < ms->n; i++)
@@ -385,15 +361,10 @@ static sk_err change_in_txn(sk_ctx *c, int64_t version, uint32_t kinds, bool app
 	if (before == kinds)
 		return sk_fail_msg(err, SK_ERR_CONFLICT, "units_of_kind", "組織の種類",
 		                   SK_M_POLICYSET_SAME, (long long)version);
-	approval a = {.version = version, .kinds = kinds};
+	int64_t approval = 0;
 	if (approved) {
-		e = sk_store_query(c->store,
-		                   "SELECT id, details FROM requests WHERE kind = "
-		                   "'policy_activation' AND status = 'approved' AND id NOT IN "
-		                   "(SELECT request_id FROM policy_set WHERE request_id IS NOT "
-		                   "NULL) ORDER BY id",
-		                   NULL, 0, take_approval, &a, err);
-		if (!e && !a.request) {
+		e = sk_policyver_find_approval(c->store, version, &kinds, &approval, err);
+		if (!e && !approval) {
 			char text[160];
 			kinds_text(kinds, text, sizeof(text));
 			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
@@ -405,9 +376,9 @@ static sk_err change_in_txn(sk_ctx *c, int64_t version, uint32_t kinds, bool app
 	if (!e)
 		e = check_fits(c->store, &ms, version, kinds, err);
 	if (!e)
-		e = write_change(c, version, before, kinds, a.request, err);
+		e = write_change(c, version, before, kinds, approval, err);
 	if (!e && request)
-		*request = a.request;
+		*request = approval;
 	return e;
 }
 
@@ -422,10 +393,7 @@ sk_err sk_policyset_change(sk_ctx *c, int64_t version, uint32_t kinds, int64_t *
 		e = sk_authz_require_cap(c, SK_CAP_POLICY_IMPORT, root, err);
 	if (!e && (e = sk_store_begin(c->store, err)) == SK_OK) {
 		e = change_in_txn(c, version, kinds, true, request_out, err);
-		if (e)
-			sk_store_rollback(c->store);
-		else
-			e = sk_store_commit(c->store, err);
+		e = sk_store_end(c->store, e, err);
 	}
 	if (e && request_out)
 		*request_out = 0;

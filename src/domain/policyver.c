@@ -12,6 +12,7 @@
 #include "../core/sk_json.h"
 #include "../core/sk_msg.h"
 #include "../core/sk_utf8.h"
+#include "policyset.h"
 
 #define COLUMNS                                                                                    \
 	"id, source, city, kind, title, issued, scope, sha256, status, imported_by, "              \
@@ -197,10 +198,7 @@ sk_err sk_policyver_import(sk_ctx *c, const char *source, const char *text, size
 		e = refuse_stored(c, text, len, err);
 		if (!e)
 			e = insert(c, source, text, len, p, "imported", id_out, err);
-		if (e)
-			sk_store_rollback(c->store);
-		else
-			e = sk_store_commit(c->store, err);
+		e = sk_store_end(c->store, e, err);
 	}
 	if (e)
 		*id_out = 0;
@@ -264,10 +262,7 @@ sk_err sk_policyver_store_initial(sk_ctx *c, const char *source, const char *tex
 		e = insert(c, source, text, len, p, "imported", id_out, err);
 		if (!e)
 			e = make_active(c, *id_out, 0, err);
-		if (e)
-			sk_store_rollback(c->store);
-		else
-			e = sk_store_commit(c->store, err);
+		e = sk_store_end(c->store, e, err);
 	}
 	sk_policy_free(p);
 	return e;
@@ -361,9 +356,15 @@ sk_err sk_policyver_check_activatable(sk_store *s, int64_t id, sk_buf *err)
 	return e;
 }
 
-/* An approved policy_activation request for version, not used by any activation yet. */
+/*
+ * Both a version's activation (here) and a change of its unit kinds
+ * (policyset.c) are done under an approved policy_activation request; the
+ * two differ only in whether the details name units_of_kind, so one lookup
+ * serves both rather than each door keeping its own copy of the query.
+ */
 typedef struct approval {
 	int64_t version, request;
+	const uint32_t *kinds;
 } approval;
 
 static sk_err take_approval(void *ctx, const sk_row *r, sk_buf *err)
@@ -374,12 +375,32 @@ static sk_err take_approval(void *ctx, const sk_row *r, sk_buf *err)
 		return SK_OK;
 	json_t *d = json_loads(sk_row_text(r, 1), 0, NULL);
 	json_t *v = json_object_get(d, "version");
-	/* A request that names unit kinds changes the policy set instead (policyset.h). */
-	if (json_is_integer(v) && json_integer_value(v) == a->version &&
-	    !json_object_get(d, "units_of_kind"))
+	const char *k = json_string_value(json_object_get(d, "units_of_kind"));
+	uint32_t kinds = 0;
+	bool fits =
+	    a->kinds ? k && sk_policyset_parse_kinds(k, "units_of_kind", &kinds, NULL) == SK_OK &&
+	                   kinds == *a->kinds
+	             : !json_object_get(d, "units_of_kind");
+	if (json_is_integer(v) && json_integer_value(v) == a->version && fits)
 		a->request = sk_row_int(r, 0);
 	json_decref(d);
 	return SK_OK;
+}
+
+sk_err sk_policyver_find_approval(sk_store *s, int64_t version, const uint32_t *kinds,
+                                  int64_t *request, sk_buf *err)
+{
+	approval a = {.version = version, .kinds = kinds};
+	/* A request is spent once either table names it: each approval acts once. */
+	sk_err e = sk_store_query(
+	    s,
+	    "SELECT id, details FROM requests WHERE kind = 'policy_activation' "
+	    "AND status = 'approved' AND id NOT IN (SELECT request_id FROM "
+	    "policy_versions WHERE request_id IS NOT NULL UNION SELECT request_id FROM "
+	    "policy_set WHERE request_id IS NOT NULL) ORDER BY id",
+	    NULL, 0, take_approval, &a, err);
+	*request = e ? 0 : a.request;
+	return e;
 }
 
 sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf *err)
@@ -391,6 +412,7 @@ sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf
 		return e;
 	version_row v = {.text = SK_BUF_INIT(SK_POLICYVER_TEXT_MAX + 1)};
 	sk_policy *p = NULL;
+	int64_t request = 0;
 	if ((e = sk_store_begin(c->store, err)))
 		goto out;
 	e = read_version(c->store, id, &v, err);
@@ -403,25 +425,16 @@ sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf
 	/* What becomes every decision's policy must load, as stored. */
 	if (!e)
 		e = check_text("stored", v.text.data ? v.text.data : "", v.text.len, &p, err);
-	approval a = {.version = id};
 	if (!e)
-		e = sk_store_query(
-		    c->store,
-		    "SELECT id, details FROM requests WHERE kind = 'policy_activation' "
-		    "AND status = 'approved' AND id NOT IN (SELECT request_id FROM "
-		    "policy_versions WHERE request_id IS NOT NULL) ORDER BY id",
-		    NULL, 0, take_approval, &a, err);
-	if (!e && !a.request)
+		e = sk_policyver_find_approval(c->store, id, NULL, &request, err);
+	if (!e && !request)
 		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_POLICY_NEEDS_APPROVAL,
 		                (long long)id, (long long)id);
 	if (!e)
-		e = make_active(c, id, a.request, err);
-	if (e)
-		sk_store_rollback(c->store);
-	else
-		e = sk_store_commit(c->store, err);
+		e = make_active(c, id, request, err);
+	e = sk_store_end(c->store, e, err);
 	if (!e && request_out)
-		*request_out = a.request;
+		*request_out = request;
 out:
 	sk_policy_free(p);
 	sk_buf_free(&v.text);

@@ -80,6 +80,16 @@ sk_err sk_policyver_activate(sk_ctx *c, int64_t id, int64_t *request_out, sk_buf
  */
 sk_err sk_policyver_check_activatable(sk_store *s, int64_t id, sk_buf *err);
 
+/*
+ * The oldest approved policy_activation request for version that no
+ * activation or policy-set change has used yet, into *request (0 when there
+ * is none). kinds NULL: a request to activate the version (its details name
+ * no unit kinds); otherwise one whose units_of_kind are exactly *kinds
+ * (policyset.h). Read inside the caller's transaction.
+ */
+sk_err sk_policyver_find_approval(sk_store *s, int64_t version, const uint32_t *kinds,
+                                  int64_t *request, sk_buf *err);
+
 /* Appends sk_policy_diff of versions a and b to out. Needs policy.read. */
 sk_err sk_policyver_diff(sk_ctx *c, int64_t a, int64_t b, sk_buf *out, sk_buf *err);
 

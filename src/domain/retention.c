@@ -144,7 +144,8 @@ typedef struct recs {
 	const char *today;
 } recs;
 
-static rec *rec_add(recs *rs, sk_buf *err)
+/* A new record in rs with the columns requests and incidents share read from row. */
+static rec *rec_add(recs *rs, const sk_row *row, sk_buf *err)
 {
 	if (rs->n == rs->cap) {
 		size_t cap = rs->cap ? rs->cap * 2 : 256;
@@ -158,6 +159,10 @@ static rec *rec_add(recs *rs, sk_buf *err)
 	}
 	rec *r = &rs->v[rs->n++];
 	memset(r, 0, sizeof(*r));
+	/* Both kinds of record are read as id, kind, ..., mynumber (column 5). */
+	r->id = sk_row_int(row, 0);
+	snprintf(r->kind, sizeof(r->kind), "%s", sk_row_text(row, 1));
+	r->mynumber = sk_row_int(row, 5) != 0;
 	return r;
 }
 
@@ -173,15 +178,12 @@ static int64_t day_epoch(const char *iso)
 static sk_err take_request(void *ctx, const sk_row *row, sk_buf *err)
 {
 	recs *rs = ctx;
-	rec *r = rec_add(rs, err);
+	rec *r = rec_add(rs, row, err);
 	if (!r)
 		return SK_ERR_NOMEM;
-	r->id = sk_row_int(row, 0);
-	snprintf(r->kind, sizeof(r->kind), "%s", sk_row_text(row, 1));
 	const char *st = sk_row_text(row, 2);
 	r->final_at = sk_row_int(row, 3);
 	const char *until = sk_row_is_null(row, 4) ? NULL : sk_row_text(row, 4);
-	r->mynumber = sk_row_int(row, 5) != 0;
 	bool approved = strcmp(st, "approved") == 0;
 	bool exception = strcmp(r->kind, "exception") == 0;
 	/* Ended: refused, withdrawn, done, expired, or approved with nothing to follow through. */
@@ -201,14 +203,11 @@ static sk_err take_request(void *ctx, const sk_row *row, sk_buf *err)
 static sk_err take_incident(void *ctx, const sk_row *row, sk_buf *err)
 {
 	recs *rs = ctx;
-	rec *r = rec_add(rs, err);
+	rec *r = rec_add(rs, row, err);
 	if (!r)
 		return SK_ERR_NOMEM;
-	r->id = sk_row_int(row, 0);
-	snprintf(r->kind, sizeof(r->kind), "%s", sk_row_text(row, 1));
 	r->final = strcmp(sk_row_text(row, 2), "closed") == 0 && !sk_row_is_null(row, 3);
 	r->final_at = r->final ? sk_row_int(row, 3) : sk_row_int(row, 4);
-	r->mynumber = sk_row_int(row, 5) != 0;
 	return SK_OK;
 }
 

@@ -222,15 +222,12 @@ static sk_err audit_grant(sk_ctx *c, const char *action, const char *login, cons
 	                       "user:%s", login);
 }
 
-static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, const char *unit,
-                           sk_buf *err)
+static sk_err grant_in_txn(sk_ctx *c, const char *login, int64_t uid, const sk_role_info *r,
+                           const sk_org_unit *unit, sk_buf *err)
 {
 	sk_store *s = c->store;
-	int64_t uid = 0;
-	sk_org_unit u;
+	const sk_org_unit u = *unit;
 	sk_err e;
-	if ((e = user_id(s, login, &uid, err)) || (e = sk_org_get(s, unit, &u, err)))
-		return e;
 	if (!(r->unit_kinds & K(u.kind))) {
 		char kinds[128], kinds_ja[128];
 		return sk_fail_msg(
@@ -266,10 +263,14 @@ static sk_err grant_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, 
 	return audit_grant(c, "role.grant", login, r, &u, true, err);
 }
 
-typedef sk_err (*role_change_fn)(sk_ctx *c, const char *login, const sk_role_info *r,
-                                 const char *unit, sk_buf *err);
+typedef sk_err (*role_change_fn)(sk_ctx *c, const char *login, int64_t uid, const sk_role_info *r,
+                                 const sk_org_unit *unit, sk_buf *err);
 
-/* Names role r, then runs change in a transaction of its own (or the caller's). */
+/*
+ * Names role r, the account and the unit, then runs change (grant or revoke)
+ * in a transaction of its own (or the caller's): both changes start from the
+ * same three lookups, so they are made here once.
+ */
 static sk_err change_in_txn(sk_ctx *c, const char *login, const char *role, const char *unit,
                             role_change_fn change, sk_buf *err)
 {
@@ -280,11 +281,11 @@ static sk_err change_in_txn(sk_ctx *c, const char *login, const char *role, cons
 		return e;
 	if ((e = sk_store_begin(s, err)))
 		return e;
-	if ((e = change(c, login, r, unit, err))) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
+	int64_t uid = 0;
+	sk_org_unit u;
+	if (!(e = user_id(s, login, &uid, err)) && !(e = sk_org_get(s, unit, &u, err)))
+		e = change(c, login, uid, r, &u, err);
+	return sk_store_end(s, e, err);
 }
 
 sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role, const char *unit, sk_buf *err)
@@ -292,15 +293,12 @@ sk_err sk_role_grant(sk_ctx *c, const char *login, const char *role, const char 
 	return change_in_txn(c, login, role, unit, grant_in_txn, err);
 }
 
-static sk_err revoke_in_txn(sk_ctx *c, const char *login, const sk_role_info *r, const char *unit,
-                            sk_buf *err)
+static sk_err revoke_in_txn(sk_ctx *c, const char *login, int64_t uid, const sk_role_info *r,
+                            const sk_org_unit *unit, sk_buf *err)
 {
 	sk_store *s = c->store;
-	int64_t uid = 0;
-	sk_org_unit u;
+	const sk_org_unit u = *unit;
 	sk_err e;
-	if ((e = user_id(s, login, &uid, err)) || (e = sk_org_get(s, unit, &u, err)))
-		return e;
 	if ((e = sk_authz_require_cap(c, SK_CAP_ROLE_GRANT, u.id, err)) ||
 	    (e = check_rank(c, uid, r, "revoke", err)))
 		return e;

@@ -316,10 +316,7 @@ sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
 	}
 	if (!e && !(e = sk_store_begin(s, err))) {
 		e = add_in_txn(c, in, hash, temporary, id_out, err);
-		if (e)
-			sk_store_rollback(s);
-		else
-			e = sk_store_commit(s, err);
+		e = sk_store_end(s, e, err);
 	}
 	sodium_memzero(hash, sizeof(hash));
 	if (e)
@@ -327,35 +324,68 @@ sk_err sk_user_add(sk_ctx *c, const sk_user_new *in, int64_t *id_out,
 	return e;
 }
 
-static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active, sk_buf *err)
+/*
+ * What one change to an account does between reading its row and recording
+ * it: checks the change against before and writes it, giving after (a copy of
+ * before) its new values and *kind the audit kind; *kind left NULL means the
+ * account already reads so and nothing is written.
+ */
+typedef sk_err (*user_change)(sk_ctx *c, const struct urow *before, struct urow *after,
+                              const void *arg, const char **kind, sk_buf *err);
+
+/*
+ * Every single-account change (enable or disable, e-mail address, Unix user)
+ * runs in this frame, so each is one transaction with its audit entry and
+ * the read, the rollback and the before/after images are written once.
+ */
+static sk_err change_user(sk_ctx *c, const char *login, user_change change, const void *arg,
+                          sk_buf *err)
+{
+	sk_store *s = c->store;
+	struct urow before = {0}, after;
+	const char *kind = NULL;
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	if (!(e = get_urow(s, login, &before, err))) {
+		after = before;
+		e = change(c, &before, &after, arg, &kind, err);
+	}
+	if (!e && kind)
+		e = sk_audit_change(s, c->actor->login, c->actor->address, kind, urow_json(&before),
+		                    urow_json(&after), err, "user:%s", after.login);
+	return sk_store_end(s, e, err);
+}
+
+static sk_err set_active_change(sk_ctx *c, const struct urow *before, struct urow *after,
+                                const void *arg, const char **kind, sk_buf *err)
 {
 	sk_store *s = c->store;
 	const sk_actor *actor = c->actor;
-	struct urow before = {0}, after;
+	const bool active = *(const bool *)arg;
+	const char *login = before->login;
 	sk_err e;
-	if ((e = get_urow(s, login, &before, err)))
-		return e;
-	if ((e = sk_authz_require_cap(c, SK_CAP_USER_ADMIN, before.unit_id, err)))
+	if ((e = sk_authz_require_cap(c, SK_CAP_USER_ADMIN, before->unit_id, err)))
 		return e;
 	/* As with roles: an account disables or enables only accounts below its own rank. */
 	if (!actor->superuser) {
 		int mine = 0, theirs = 0;
 		if ((e = sk_role_top_rank(s, actor->user_id, &mine, err)) ||
-		    (e = sk_role_top_rank(s, before.id, &theirs, err)))
+		    (e = sk_role_top_rank(s, before->id, &theirs, err)))
 			return e;
-		if (actor->user_id == before.id || theirs >= mine)
+		if (actor->user_id == before->id || theirs >= mine)
 			return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
 			                   active ? SK_M_USER_RANK_ENABLE : SK_M_USER_RANK_DISABLE,
 			                   login);
 	}
-	bool is_active = strcmp(before.status, "active") == 0;
+	bool is_active = strcmp(before->status, "active") == 0;
 	if (is_active == active)
 		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL,
 		                   active ? SK_M_USER_ACTIVE_ALREADY : SK_M_USER_DISABLED_ALREADY,
 		                   login);
 	if (!active) {
 		int64_t holders = 0, held = 0;
-		sk_val pu[] = {SK_VINT(before.id)};
+		sk_val pu[] = {SK_VINT(before->id)};
 		if ((e = sk_role_count_active(s, "ciso", &holders, err)) ||
 		    (e = sk_store_query_int(s,
 		                            "SELECT COUNT(*) FROM role_assignment "
@@ -366,34 +396,24 @@ static sk_err set_active_in_txn(sk_ctx *c, const char *login, bool active, sk_bu
 			return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_USER_LAST_CISO,
 			                   login);
 	}
-	after = before;
-	snprintf(after.status, sizeof(after.status), "%s", active ? "active" : "disabled");
-	after.disabled_at = active ? 0 : sk_clock_now();
-	sk_val p[] = {sk_vtext(after.status),
-	              after.disabled_at ? SK_VINT(after.disabled_at) : SK_VNULL,
-	              SK_VINT(before.id)};
+	snprintf(after->status, sizeof(after->status), "%s", active ? "active" : "disabled");
+	after->disabled_at = active ? 0 : sk_clock_now();
+	sk_val p[] = {sk_vtext(after->status),
+	              after->disabled_at ? SK_VINT(after->disabled_at) : SK_VNULL,
+	              SK_VINT(before->id)};
 	if ((e = sk_store_exec(s, "UPDATE users SET status = ?, disabled_at = ? WHERE id = ?", p, 3,
 	                       NULL, err)))
 		return e;
 	/* A disabled account's sessions end with the change, not at their next use. */
-	if (!active && (e = sk_auth_end_sessions(s, before.id, "disabled", NULL, err)))
+	if (!active && (e = sk_auth_end_sessions(s, before->id, "disabled", NULL, err)))
 		return e;
-	return sk_audit_change(s, actor->login, actor->address,
-	                       active ? "user.enable" : "user.disable", urow_json(&before),
-	                       urow_json(&after), err, "user:%s", after.login);
+	*kind = active ? "user.enable" : "user.disable";
+	return SK_OK;
 }
 
 sk_err sk_user_set_active(sk_ctx *c, const char *login, bool active, sk_buf *err)
 {
-	sk_store *s = c->store;
-	sk_err e = sk_store_begin(s, err);
-	if (e)
-		return e;
-	if ((e = set_active_in_txn(c, login, active, err))) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
+	return change_user(c, login, set_active_change, &active, err);
 }
 
 sk_err sk_user_check_unix_user(const char *name, sk_buf *err)
@@ -436,82 +456,62 @@ static sk_err check_unix_user_free(sk_ctx *c, const char *name, int64_t self, sk
 	         : SK_OK;
 }
 
-static sk_err set_unix_in_txn(sk_ctx *c, const char *login, const char *name, sk_buf *err)
+static sk_err set_unix_change(sk_ctx *c, const struct urow *before, struct urow *after,
+                              const void *arg, const char **kind, sk_buf *err)
 {
-	sk_store *s = c->store;
-	const sk_actor *actor = c->actor;
-	struct urow before = {0}, after;
-	sk_err e;
-	if ((e = get_urow(s, login, &before, err)))
-		return e;
-	after = before;
-	snprintf(after.unix_user, sizeof(after.unix_user), "%s", name ? name : "");
-	if (strcmp(before.unix_user, after.unix_user) == 0)
+	const char *name = arg;
+	snprintf(after->unix_user, sizeof(after->unix_user), "%s", name ? name : "");
+	if (strcmp(before->unix_user, after->unix_user) == 0)
 		return SK_OK;
-	if (after.unix_user[0] && (e = check_unix_user_free(c, after.unix_user, before.id, err)))
+	sk_err e;
+	if (after->unix_user[0] && (e = check_unix_user_free(c, after->unix_user, before->id, err)))
 		return e;
-	sk_val p[] = {after.unix_user[0] ? sk_vtext(after.unix_user) : SK_VNULL,
-	              SK_VINT(before.id)};
-	if ((e = sk_store_exec(s, "UPDATE users SET unix_user = ? WHERE id = ?", p, 2, NULL, err)))
+	sk_val p[] = {after->unix_user[0] ? sk_vtext(after->unix_user) : SK_VNULL,
+	              SK_VINT(before->id)};
+	if ((e = sk_store_exec(c->store, "UPDATE users SET unix_user = ? WHERE id = ?", p, 2, NULL,
+	                       err)))
 		return e;
-	return sk_audit_change(s, actor->login, actor->address, "user.unix_user",
-	                       urow_json(&before), urow_json(&after), err, "user:%s", after.login);
+	*kind = "user.unix_user";
+	return SK_OK;
 }
 
 sk_err sk_user_set_unix_user(sk_ctx *c, const char *login, const char *name, sk_buf *err)
 {
-	sk_store *s = c->store;
 	sk_err e;
 	if (!c->actor->superuser)
 		return sk_fail_msg(err, SK_ERR_DENIED, "unix_user", "Unixユーザー名",
 		                   SK_M_USER_UNIX_USER_OPERATOR);
 	if (name && *name && (e = sk_user_check_unix_user(name, err)))
 		return e;
-	if ((e = sk_store_begin(s, err)))
-		return e;
-	if ((e = set_unix_in_txn(c, login, name, err))) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
+	return change_user(c, login, set_unix_change, name, err);
 }
 
-static sk_err set_email_in_txn(sk_ctx *c, const char *login, const char *email, sk_buf *err)
+static sk_err set_email_change(sk_ctx *c, const struct urow *before, struct urow *after,
+                               const void *arg, const char **kind, sk_buf *err)
 {
-	sk_store *s = c->store;
-	const sk_actor *actor = c->actor;
-	struct urow before = {0}, after;
+	const char *email = arg;
 	sk_err e;
-	if ((e = get_urow(s, login, &before, err)))
-		return e;
 	/* One's own address is one's own to keep right; anyone else's needs user.admin there. */
-	if (actor->user_id != before.id &&
-	    (e = sk_authz_require_cap(c, SK_CAP_USER_ADMIN, before.unit_id, err)))
+	if (c->actor->user_id != before->id &&
+	    (e = sk_authz_require_cap(c, SK_CAP_USER_ADMIN, before->unit_id, err)))
 		return e;
-	after = before;
-	snprintf(after.email, sizeof(after.email), "%s", email ? email : "");
-	if (strcmp(before.email, after.email) == 0)
+	snprintf(after->email, sizeof(after->email), "%s", email ? email : "");
+	if (strcmp(before->email, after->email) == 0)
 		return SK_OK;
-	sk_val p[] = {after.email[0] ? sk_vtext(after.email) : SK_VNULL, SK_VINT(before.id)};
-	if ((e = sk_store_exec(s, "UPDATE users SET email = ? WHERE id = ?", p, 2, NULL, err)))
+	sk_val p[] = {after->email[0] ? sk_vtext(after->email) : SK_VNULL, SK_VINT(before->id)};
+	if ((e = sk_store_exec(c->store, "UPDATE users SET email = ? WHERE id = ?", p, 2, NULL,
+	                       err)))
 		return e;
-	return sk_audit_change(s, actor->login, actor->address, "user.email", urow_json(&before),
-	                       urow_json(&after), err, "user:%s", after.login);
+	*kind = "user.email";
+	return SK_OK;
 }
 
 sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email, sk_buf *err)
 {
-	sk_store *s = c->store;
 	sk_err e;
 	if (email && *email && (e = sk_notify_addr_check(email, "email", err)))
 		return e;
-	if ((e = sk_store_begin(s, err)))
-		return e;
-	if ((e = set_email_in_txn(c, login, email, err))) {
-		sk_store_rollback(s);
-		return e;
-	}
-	return sk_store_commit(s, err);
+	return change_user(c, login, set_email_change, email, err);
 }
 
 static sk_err role_row(void *ctx, const sk_row *row, sk_buf *err)

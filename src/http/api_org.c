@@ -34,13 +34,4 @@ void sk_api_org_add(sk_http_rctx *r)
 	sk_http_reply_result(r, e, &err, 201, e ? NULL : sk_org_json(&u));
 }
 
-void sk_api_org_check(sk_http_rctx *r)
-{
-	json_t *j = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(r, &c);
-	sk_err e = sk_org_check(&c, &j, &err);
-	sk_ctx_fini(&c);
-	sk_http_reply_result(r, e, &err, 200, j);
-}
+void sk_api_org_check(sk_http_rctx *r) { sk_http_reply_read(r, sk_org_check); }

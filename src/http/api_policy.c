@@ -13,41 +13,7 @@
 #include "http_int.h"
 #include "../core/sk_msg.h"
 
-/* A read that lists for the request's actor: the versions, the set. */
-static void reply_list(sk_http_rctx *r, sk_err (*list)(sk_ctx *, json_t **, sk_buf *))
-{
-	json_t *j = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(r, &c);
-	sk_err e = list(&c, &j, &err);
-	sk_ctx_fini(&c);
-	sk_http_reply_result(r, e, &err, 200, j);
-}
-
-void sk_api_policy_versions(sk_http_rctx *r) { reply_list(r, sk_policyver_list); }
-
-void sk_api_policy_import(sk_http_rctx *r)
-{
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	const char *text = sk_http_field_text(r, "text");
-	int64_t id = 0;
-	sk_ctx c;
-	sk_http_ctx(r, &c);
-	sk_err e = sk_policyver_import(&c, sk_http_field_text(r, "source"), text ? text : "",
-	                               text ? strlen(text) : 0, &id, &err);
-	json_t *list = NULL, *out = NULL;
-	if (!e)
-		e = sk_policyver_list(&c, &list, &err);
-	sk_ctx_fini(&c);
-	size_t i;
-	json_t *v;
-	json_array_foreach (list, i, v)
-		if (json_integer_value(json_object_get(v, "id")) == id)
-			out = json_incref(v);
-	json_decref(list);
-	sk_http_reply_result(r, e, &err, 201, out);
-}
+void sk_api_policy_versions(sk_http_rctx *r) { sk_http_reply_read(r, sk_policyver_list); }
 
 /* The version's row, as the list shows it (NULL when absent); a new reference. */
 static json_t *version_row(sk_ctx *c, int64_t id, sk_buf *err, sk_err *e)
@@ -61,6 +27,22 @@ static json_t *version_row(sk_ctx *c, int64_t id, sk_buf *err, sk_err *e)
 			out = json_incref(v);
 	json_decref(list);
 	return out;
+}
+
+void sk_api_policy_import(sk_http_rctx *r)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	const char *text = sk_http_field_text(r, "text");
+	int64_t id = 0;
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_policyver_import(&c, sk_http_field_text(r, "source"), text ? text : "",
+	                               text ? strlen(text) : 0, &id, &err);
+	json_t *out = NULL;
+	if (!e)
+		out = version_row(&c, id, &err, &e);
+	sk_ctx_fini(&c);
+	sk_http_reply_result(r, e, &err, 201, out);
 }
 
 void sk_api_policy_activate(sk_http_rctx *r)
@@ -79,7 +61,7 @@ void sk_api_policy_activate(sk_http_rctx *r)
 	sk_http_reply_result(r, e, &err, 200, out);
 }
 
-void sk_api_policy_set_show(sk_http_rctx *r) { reply_list(r, sk_policyset_show); }
+void sk_api_policy_set_show(sk_http_rctx *r) { sk_http_reply_read(r, sk_policyset_show); }
 
 void sk_api_policy_set_change(sk_http_rctx *r)
 {

@@ -80,47 +80,38 @@ void sk_api_user_show(sk_http_rctx *r)
 	sk_http_reply_result(r, e, &err, 200, j);
 }
 
-static void set_active(sk_http_rctx *r, bool active)
+/*
+ * A change to the account the path names, answered with the account as it
+ * now reads (scoped as sk_user_show): disable, enable, unlock and TOTP reset
+ * differ only in the domain call.
+ */
+static void change_then_show(sk_http_rctx *r, sk_err (*change)(sk_ctx *, const char *, sk_buf *))
 {
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
 	sk_http_ctx(r, &c);
-	sk_err e = sk_user_set_active(&c, r->param, active, &err);
+	sk_err e = change(&c, r->param, &err);
 	sk_ctx_fini(&c);
 	if (!e)
 		e = user_show(r, r->param, &j, &err);
 	sk_http_reply_result(r, e, &err, 200, j);
 }
 
-void sk_api_user_disable(sk_http_rctx *r) { set_active(r, false); }
-void sk_api_user_enable(sk_http_rctx *r) { set_active(r, true); }
-
-void sk_api_user_unlock(sk_http_rctx *r)
+static sk_err disable(sk_ctx *c, const char *login, sk_buf *err)
 {
-	json_t *j = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(r, &c);
-	sk_err e = sk_auth_unlock(&c, r->param, &err);
-	sk_ctx_fini(&c);
-	if (!e)
-		e = user_show(r, r->param, &j, &err);
-	sk_http_reply_result(r, e, &err, 200, j);
+	return sk_user_set_active(c, login, false, err);
 }
 
-void sk_api_user_totp_reset(sk_http_rctx *r)
+static sk_err enable(sk_ctx *c, const char *login, sk_buf *err)
 {
-	json_t *j = NULL;
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_ctx c;
-	sk_http_ctx(r, &c);
-	sk_err e = sk_auth_totp_reset(&c, r->param, &err);
-	sk_ctx_fini(&c);
-	if (!e)
-		e = user_show(r, r->param, &j, &err);
-	sk_http_reply_result(r, e, &err, 200, j);
+	return sk_user_set_active(c, login, true, err);
 }
+
+void sk_api_user_disable(sk_http_rctx *r) { change_then_show(r, disable); }
+void sk_api_user_enable(sk_http_rctx *r) { change_then_show(r, enable); }
+void sk_api_user_unlock(sk_http_rctx *r) { change_then_show(r, sk_auth_unlock); }
+void sk_api_user_totp_reset(sk_http_rctx *r) { change_then_show(r, sk_auth_totp_reset); }
 
 void sk_api_user_unused(sk_http_rctx *r)
 {

@@ -262,6 +262,13 @@ void sk_http_reply_fail(sk_http_rctx *r, sk_err e, const sk_buf *err);
  * handler's, so a handler ends with this one call.
  */
 void sk_http_reply_result(sk_http_rctx *r, sk_err e, sk_buf *err, int status, json_t *j);
+/*
+ * A read with nothing to parse: read for the request's actor (scoped by the
+ * domain), answered 200 with what it gives or the error. The handlers of
+ * such reads (the policy versions, the policy set, the unit check) are
+ * this one line each rather than each its own context and answer.
+ */
+void sk_http_reply_read(sk_http_rctx *r, sk_err (*read)(sk_ctx *, json_t **, sk_buf *));
 /* An error answer with an explicit status and code and a catalog message. */
 void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id);
 /* Adds Retry-After: seconds (at least 1) to the answer about to be sent. */

@@ -248,6 +248,17 @@ void sk_http_reply_result(sk_http_rctx *r, sk_err e, sk_buf *err, int status, js
 	sk_buf_free(err);
 }
 
+void sk_http_reply_read(sk_http_rctx *r, sk_err (*read)(sk_ctx *, json_t **, sk_buf *))
+{
+	json_t *j = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = read(&c, &j, &err);
+	sk_ctx_fini(&c);
+	sk_http_reply_result(r, e, &err, 200, j);
+}
+
 h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name)
 {
 	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);

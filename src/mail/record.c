@@ -35,10 +35,7 @@ sk_err sk_mail_record(sk_store *st, const sk_mail_result *r, const char *actor, 
 	sk_err e = sk_store_begin(st, err);
 	if (!e) {
 		e = sk_audit_append(st, &ev, seq_out, err);
-		if (e)
-			sk_store_rollback(st);
-		else
-			e = sk_store_commit(st, err);
+		e = sk_store_end(st, e, err);
 	}
 	json_decref(after);
 	return e;

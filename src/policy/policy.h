@@ -210,6 +210,12 @@ const sk_word *sk_vocab_words(sk_vocab v, size_t *n, int *first);
  * and signs to ASCII and trimming spaces (full-width ones too).
  */
 int sk_vocab_find(sk_vocab v, const char *s);
+/*
+ * Whether s is exactly one of the '|'-separated spellings of list (an
+ * sk_word's aliases, or the field schema's other headings): the one reading
+ * of such a list, shared by the vocabularies and the asset import's headings.
+ */
+bool sk_vocab_in_aliases(const char *list, const char *s);
 /* The word for value in l: its Japanese name or its stable name; NULL when out of range. */
 const char *sk_vocab_label(sk_vocab v, int value, sk_lang l);
 /* Appends the accepted words for a message: "create, acquire, …" or "作成（create）、…". */

@@ -286,8 +286,7 @@ size_t sk_vocab_fold(const char *s, char *out, size_t max)
 	return o;
 }
 
-/* Whether s equals one of the '|'-separated words of list. */
-static bool in_alias_list(const char *list, const char *s)
+bool sk_vocab_in_aliases(const char *list, const char *s)
 {
 	size_t n = strlen(s);
 	for (const char *p = list; *p;) {
@@ -308,7 +307,7 @@ int sk_words_find(const sk_word *w, size_t n, const char *s)
 	sk_vocab_fold(s, buf, sizeof(buf));
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(buf, w[i].name) == 0 || strcmp(buf, w[i].ja) == 0 ||
-		    in_alias_list(w[i].aliases, buf))
+		    sk_vocab_in_aliases(w[i].aliases, buf))
 			return (int)i;
 	return -1;
 }

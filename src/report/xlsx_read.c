@@ -4,6 +4,7 @@
  */
 #include "xlsx_read.h"
 
+#include "../core/sk_clock.h"
 #include "../core/sk_msg.h"
 
 #include <expat.h>
@@ -439,16 +440,10 @@ static bool serial_date(double v, bool date1904, char out[64])
 	/* days since 1970-01-01 */
 	/* days since 1970-01-01: serial 25569 is that day in the 1900 system, 24107 in 1904's */
 	long unix_days = date1904 ? days - 24107 : days < 61 ? days - 25568 : days - 25569;
-	long z = unix_days + 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	long d = doy - (153 * mp + 2) / 5 + 1;
-	long m = mp < 10 ? mp + 3 : mp - 9;
-	long y = yoe + era * 400 + (m <= 2);
-	snprintf(out, 64, "%04d-%02d-%02d", (int)(y % 10000), (int)m, (int)d);
+	int64_t y;
+	int m, d;
+	sk_clock_civil_from_days(unix_days, &y, &m, &d);
+	snprintf(out, 64, "%04d-%02d-%02d", (int)(y % 10000), m, d);
 	return true;
 }
 

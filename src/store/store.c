@@ -227,6 +227,15 @@ void sk_store_rollback(sk_store *s)
 	s->ops->rollback(s);
 }
 
+sk_err sk_store_end(sk_store *s, sk_err e, sk_buf *err)
+{
+	if (e) {
+		sk_store_rollback(s);
+		return e;
+	}
+	return sk_store_commit(s, err);
+}
+
 bool sk_store_in_txn(const sk_store *s) { return s->txn_depth > 0; }
 
 static sk_err savepoint_sql(sk_store *s, const char *verb, const char *name, sk_buf *err)

@@ -143,6 +143,12 @@ int64_t sk_store_schema_latest(const sk_store *s);
 sk_err sk_store_begin(sk_store *s, sk_buf *err);
 sk_err sk_store_commit(sk_store *s, sk_buf *err);
 void sk_store_rollback(sk_store *s);
+/*
+ * Ends the transaction the caller began by what happened inside it: e (an
+ * error) rolls back and is returned; SK_OK commits and returns the commit's
+ * answer. The one ending every write path needs, so it is not re-written in each.
+ */
+sk_err sk_store_end(sk_store *s, sk_err e, sk_buf *err);
 bool sk_store_in_txn(const sk_store *s);
 
 /*

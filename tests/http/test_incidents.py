@@ -23,7 +23,8 @@ import json
 import sys
 
 import sktest
-from sktest import Client, Server, check, expect, expect_error, fail, password_for, sk
+from skcity import clients
+from sktest import Server, check, expect, expect_error, fail, password_for, sk
 
 HOUR = datetime.timedelta(hours=1)
 JST = datetime.timezone(datetime.timedelta(hours=9))
@@ -59,15 +60,6 @@ def build(db, profile):
                  "mgr", "--zone", "lgwan", "--json")
         asset[unit] = json.loads(out)["id"]
     return asset
-
-
-def clients(srv, logins):
-    out = {}
-    for login in logins:
-        c = Client(srv)
-        expect(c.login(login), 200, "login " + login)
-        out[login] = c
-    return out
 
 
 def routed(inc, i=0):

@@ -20,48 +20,15 @@ import email.policy
 import glob
 import json
 import os
-import socket
-import sqlite3
 import subprocess
-import time
 
-from sktest import (City, Client, Server, DB, check, expect, fail, password_for, sk, BIN)
+from skcity import free_port, sql, wait_for
+from sktest import (City, Client, Server, DB, check, expect, password_for, sk, BIN)
 
 SINK = os.path.join(os.environ["SEKISHO_SRC"], "tests/http/smtp_sink.py")
 FROM = "sekisho@city.example"
 BASE = "https://sekisho.city.example"
 SECRET_NAME = "職員給与データ（極秘）"
-
-
-def sql(q):
-    """Rows of q on the database under test, as lists of strings."""
-    if DB.startswith("sqlite:"):
-        con = sqlite3.connect(DB[len("sqlite:"):], timeout=30)
-        try:
-            return [[("" if v is None else str(v)) for v in row] for row in con.execute(q)]
-        finally:
-            con.close()
-    out = subprocess.run(["psql", DB, "-qAt", "-F", "\t", "-c", q], capture_output=True,
-                         text=True, check=True).stdout
-    return [line.split("\t") for line in out.splitlines() if line]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_for(cond, what, limit=120):
-    """Polls cond until it holds; a deadline only against hanging, not a timing assertion."""
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        if cond():
-            return
-        time.sleep(0.2)
-    fail("gave up waiting for " + what)
 
 
 class Sink:

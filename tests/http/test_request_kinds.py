@@ -29,13 +29,10 @@ import http.client
 import io
 import json
 import os
-import re
-import socket
-import sqlite3
 import subprocess
-import time
 
-from sktest import BIN, DB, KEY, Client, Server, check, expect, fail, password_for, sk
+from skcity import build, error, free_port, sql, wait_for
+from sktest import BIN, DB, Client, Server, check, expect, password_for, sk
 
 SINK = os.path.join(os.environ["SEKISHO_SRC"], "tests/http/smtp_sink.py")
 
@@ -54,56 +51,12 @@ STATUS_JA = {"pending": "承認待ち", "approved": "承認済み", "rejected": 
              "expired": "失効"}
 
 
-def reset_db():
-    """A new installation in the same database URL: an empty database and a new audit key."""
-    for f in (KEY, KEY + ".pub"):
-        if os.path.exists(f):
-            os.remove(f)
-    if DB.startswith("sqlite:"):
-        path = DB[len("sqlite:"):]
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-    else:
-        subprocess.run(["psql", "-q", DB, "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"],
-                       check=True, capture_output=True)
-
-
-def build(profile, units, users):
-    reset_db()
-    out = sk("init", "--db", DB, "--profile", profile, "--admin", "chief", "--key", KEY)
-    check(re.search(r"temporary password", out), "init printed no temporary password")
-    root = json.loads(sk("org", "list", "--db", DB, "--json"))[0]["code"]
-    for code, kind, parent in units:
-        sk("org", "add", "--db", DB, "--code", code, "--name", code.upper(), "--kind", kind,
-           "--parent", parent or root)
-    for login, unit, role in users:
-        sk("user", "add", "--db", DB, "--login", login, "--name", login, "--unit",
-           unit or root, "--role", role, "--password-stdin", stdin=password_for(login) + "\n")
-    ids = {u["code"]: u["id"] for u in json.loads(sk("org", "list", "--db", DB, "--json"))}
-    ids["ROOT"] = ids[root]
-    return ids
-
-
 def asset(unit, conf, name, typ="hardware"):
     out = sk("asset", "add", "--db", DB, "--unit", unit, "--type", typ, "--name", name,
              "--conf", conf, "--integ", "2" if conf[0].isdigit() else "-",
              "--avail", "1" if conf[0].isdigit() else "-", "--manager", "課長", "--zone",
              "lgwan", "--json")
     return json.loads(out)["id"]
-
-
-def sql(q):
-    """Rows of q on the database under test, as lists of strings."""
-    if DB.startswith("sqlite:"):
-        con = sqlite3.connect(DB[len("sqlite:"):], timeout=30)
-        try:
-            return [[("" if v is None else str(v)) for v in row] for row in con.execute(q)]
-        finally:
-            con.close()
-    out = subprocess.run(["psql", DB, "-qAt", "-F", "\t", "-c", q], capture_output=True,
-                         text=True, check=True).stdout
-    return [line.split("\t") for line in out.splitlines() if line]
 
 
 class City:
@@ -188,40 +141,11 @@ class City:
         check(r.returncode == 0, "%s: audit verify failed: %s %s" % (self.name, r.stdout, r.stderr))
 
 
-def error(got, status, code, field, what):
-    expect(got, status, what)
-    e = got[2].get("error", {}) if isinstance(got[2], dict) else {}
-    check(e.get("code") == code, "%s: code %r, expected %r (%s)" % (what, e.get("code"), code,
-                                                                      e.get("message")))
-    if field:
-        check(e.get("field") == field or field in e.get("message", ""),
-              "%s: the error does not name %s: %r" % (what, field, e))
-    return e
-
-
 def forbidden(got, citation, what):
     """A 422 forbidden_by_policy naming the article that forbids it."""
     e = error(got, 422, "forbidden_by_policy", None, what)
     check(citation in e.get("citations", []) and e["decision"]["decision"] == "forbid",
           "%s: the refusal does not cite %s: %r" % (what, citation, e))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_for(cond, what, limit=120):
-    """Polls cond until it holds; a deadline only against hanging, not a timing assertion."""
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        if cond():
-            return
-        time.sleep(0.2)
-    fail("gave up waiting for " + what)
 
 
 # =============================================================== 成田

@@ -28,25 +28,10 @@ Hachioji (a designated manager's unit, 指定管理者)
 """
 import datetime
 import json
-import re
 import subprocess
 
-from sktest import BIN, DB, KEY, Client, Server, check, expect, fail, password_for, sk
-
-
-def build(profile, units, users):
-    out = sk("init", "--db", DB, "--profile", profile, "--admin", "chief", "--key", KEY)
-    check(re.search(r"temporary password", out), "init printed no temporary password")
-    root = json.loads(sk("org", "list", "--db", DB, "--json"))[0]["code"]
-    for code, kind, parent in units:
-        sk("org", "add", "--db", DB, "--code", code, "--name", code.upper(), "--kind", kind,
-           "--parent", parent or root)
-    for login, unit, role in users:
-        sk("user", "add", "--db", DB, "--login", login, "--name", login, "--unit",
-           unit or root, "--role", role, "--password-stdin", stdin=password_for(login) + "\n")
-    ids = {u["code"]: u["id"] for u in json.loads(sk("org", "list", "--db", DB, "--json"))}
-    ids["ROOT"] = ids[root]
-    return ids
+from skcity import build, clients, error
+from sktest import BIN, DB, Server, check, expect, sk
 
 
 def asset(unit, conf="2", name="端末"):
@@ -54,42 +39,6 @@ def asset(unit, conf="2", name="端末"):
              "--conf", conf, "--integ", "2", "--avail", "1", "--manager", "課長", "--zone",
              "lgwan", "--json")
     return json.loads(out)["id"]
-
-
-def reset_db():
-    """A second installation in the same database URL: an empty database and a new audit key."""
-    import os
-    for f in (KEY, KEY + ".pub"):
-        if os.path.exists(f):
-            os.remove(f)
-    if DB.startswith("sqlite:"):
-        path = DB[len("sqlite:"):]
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-    else:
-        subprocess.run(["psql", "-q", DB, "-c",
-                        "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"],
-                       check=True, capture_output=True)
-
-
-def clients(srv, logins):
-    out = {}
-    for login in logins:
-        c = Client(srv)
-        expect(c.login(login), 200, "login " + login)
-        out[login] = c
-    return out
-
-
-def error(got, status, code, field, what):
-    expect(got, status, what)
-    e = got[2].get("error", {}) if isinstance(got[2], dict) else {}
-    check(e.get("code") == code, "%s: code %r, expected %r (%s)" % (what, e.get("code"), code,
-                                                                      e.get("message")))
-    if field:
-        check(e.get("field") == field or field in e.get("message", ""),
-              "%s: the error does not name %s: %r" % (what, field, e))
 
 
 def file(c, kind, details, asset_id=None, safeguards=None, reason="業務上必要なため"):
@@ -124,7 +73,6 @@ def verify():
 TODAY = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=9)).date().isoformat()
 
 # ---------------------------------------------------------------- Narita
-reset_db()
 U = build("narita",
           [("dept-a", "department", None), ("sec-a1", "section", "dept-a"),
            ("dept-b", "department", None), ("sec-b1", "section", "dept-b")],
@@ -304,7 +252,6 @@ srv.stop()
 verify()
 
 # ---------------------------------------------------------------- Hachioji
-reset_db()
 U = build("hachioji",
           [("dept-a", "department", None), ("dm-a", "designated_manager", "dept-a"),
            ("sec-a1", "section", "dept-a")],

@@ -363,6 +363,27 @@ static void test_zone(void **state)
 	assert_string_equal(out, "2026-04-01T15:00:00+00:00");
 }
 
+/* Dates by day number from 1970-01-01, worked out by hand from the calendar. */
+static void test_civil_from_days(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t days, y;
+		int m, d;
+	} v[] = {
+	    {0, 1970, 1, 1},     {-1, 1969, 12, 31},      {11016, 2000, 2, 29},
+	    {19723, 2024, 1, 1}, {2932896, 9999, 12, 31}, {-25567, 1900, 1, 1},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		int64_t y = 0;
+		int m = 0, d = 0;
+		sk_clock_civil_from_days(v[i].days, &y, &m, &d);
+		assert_int_equal(y, v[i].y);
+		assert_int_equal(m, v[i].m);
+		assert_int_equal(d, v[i].d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,7 +391,7 @@ int main(void)
 	    cmocka_unit_test(test_fail),      cmocka_unit_test(test_arena),
 	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_json_str),  cmocka_unit_test(test_json_encoder),
-	    cmocka_unit_test(test_zone),
+	    cmocka_unit_test(test_zone),      cmocka_unit_test(test_civil_from_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
