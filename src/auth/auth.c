@@ -671,7 +671,7 @@ sk_err sk_auth_act_as(sk_store *s, const char *login, const char *password, size
 			                  "UPDATE users SET failed_logins = 0, lockouts = 0, "
 			                  "locked_until = NULL WHERE id = ?",
 			                  p, 1, NULL, err);
-			e = commit_or_rollback(s, e, err);
+			e = sk_store_end(s, e, err);
 		}
 	}
 	urec_wipe(&u);
