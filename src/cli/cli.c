@@ -1,4 +1,5 @@
 /* cli: shared command-line plumbing. */
+#include "../core/sk_clock.h"
 #include "../core/sk_msg.h"
 #include "cli.h"
 #include "../domain/actor.h"
@@ -51,6 +52,32 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 }
 
 const char *sk_cli_msg(sk_msg_id id) { return sk_msg_format(id, sk_lang_from_env()); }
+
+const char *sk_cli_word(const char *prefix, const char *name)
+{
+	if (!name)
+		return "";
+	if (sk_lang_from_env() != SK_LANG_JA)
+		return name;
+	char key[96];
+	size_t n = (size_t)snprintf(key, sizeof(key), "%s", prefix);
+	for (const char *p = name; *p && n + 1 < sizeof(key); p++)
+		key[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+	key[n < sizeof(key) ? n : sizeof(key) - 1] = '\0';
+	int id = sk_msg_find(key);
+	return id >= 0 ? sk_msg_format((sk_msg_id)id, SK_LANG_JA) : name;
+}
+
+const char *sk_cli_local_time(const char *rfc3339, char *out, size_t max)
+{
+	int64_t us;
+	char local[SK_TIME_STR_MAX];
+	if (!rfc3339 || sk_clock_parse_us(rfc3339, &us) != SK_OK)
+		return rfc3339 ? rfc3339 : "";
+	sk_clock_format_local_us(us, local);
+	snprintf(out, max, "%s", local);
+	return out;
+}
 
 const char *sk_cli_err(const sk_buf *err, sk_err e)
 {
