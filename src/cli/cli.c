@@ -5,6 +5,8 @@
 #include "../domain/actor.h"
 #include "../domain/ctx.h"
 #include "../domain/install.h"
+#include "../domain/role.h"
+#include "../policy/policy.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -66,6 +68,21 @@ const char *sk_cli_word(const char *prefix, const char *name)
 	key[n < sizeof(key) ? n : sizeof(key) - 1] = '\0';
 	int id = sk_msg_find(key);
 	return id >= 0 ? sk_msg_format((sk_msg_id)id, SK_LANG_JA) : name;
+}
+
+const char *sk_cli_vocab(int v, const char *name)
+{
+	if (!name || sk_lang_from_env() != SK_LANG_JA)
+		return name ? name : "";
+	int x = sk_vocab_find((sk_vocab)v, name);
+	const char *l = x >= 0 ? sk_vocab_label((sk_vocab)v, x, SK_LANG_JA) : NULL;
+	return l ? l : name;
+}
+
+const char *sk_cli_role(const char *name)
+{
+	const sk_role_info *r = name ? sk_role_find(name) : NULL;
+	return r && sk_lang_from_env() == SK_LANG_JA ? r->title_ja : (name ? name : "");
 }
 
 const char *sk_cli_local_time(const char *rfc3339, char *out, size_t max)

@@ -47,9 +47,7 @@ static int rc_purge(int argc, char **argv)
 	else {
 		json_t *rq = json_object_get(res, "requests"),
 		       *in = json_object_get(res, "incidents");
-		printf("%s %lld requests and %lld incidents whose final state is before %s "
-		       "(%lld records before it are still open and kept)\n",
-		       dry ? "would purge" : "purged",
+		printf(sk_cli_msg(dry ? SK_M_CLI_OUT_WOULD_PURGE : SK_M_CLI_OUT_PURGED),
 		       (long long)json_integer_value(json_object_get(rq, "count")),
 		       (long long)json_integer_value(json_object_get(in, "count")),
 		       json_string_value(json_object_get(res, "before")),

@@ -47,8 +47,8 @@ static int change(int argc, char **argv, bool grant)
 	sk_err e = grant ? sk_role_grant(sk_cli_ctx(s), a.login, a.role, a.unit, &err)
 	                 : sk_role_revoke(sk_cli_ctx(s), a.login, a.role, a.unit, &err);
 	if (!e)
-		printf("%s role %s %s %s at %s\n", grant ? "granted" : "revoked", a.role,
-		       grant ? "to" : "from", a.login, a.unit);
+		printf(sk_cli_msg(grant ? SK_M_CLI_OUT_ROLE_GRANTED : SK_M_CLI_OUT_ROLE_REVOKED),
+		       sk_cli_role(a.role), a.login, a.unit);
 	return sk_cli_finish(s, e, &err);
 }
 
