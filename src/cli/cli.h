@@ -59,13 +59,15 @@ const char *sk_cli_msg(sk_msg_id id);
  */
 const char *sk_cli_word(const char *prefix, const char *name);
 
-/* A word of the policy's vocabulary v (an action, a zone …) as the reader reads it: its label in Japanese, its name in English. */
+/* A word of the policy's vocabulary v (an action, a zone …) as the reader reads it: its label in
+ * Japanese, its name in English. */
 const char *sk_cli_vocab(int v, const char *name);
 
 /* A role as the reader reads it: in Japanese its title (the role table's), in English its name. */
 const char *sk_cli_role(const char *name);
 
-/* An RFC 3339 time (UTC as stored) in the installation's time zone, in out; the text as is when it is not one. */
+/* An RFC 3339 time (UTC as stored) in the installation's time zone, in out; the text as is when it
+ * is not one. */
 const char *sk_cli_local_time(const char *rfc3339, char *out, size_t max);
 
 /* The message err holds in the CLI's language (e's general sentence when err is empty). */

@@ -190,8 +190,8 @@ static int decide_unit(const char *db, const char *unit, const sk_decide_kv *kv,
 			sk_buf trail = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 			if (sk_decide_input_parse(d, kv, n, &in, NULL) == SK_OK)
 				sk_policy_explain(d, &in, &trail);
-			fprintf(json ? stderr : stdout, sk_cli_msg(SK_M_CLI_OUT_DECIDE_EXPLAIN_DOC), i,
-			        (long long)sk_policy_stored_version(d));
+			fprintf(json ? stderr : stdout, sk_cli_msg(SK_M_CLI_OUT_DECIDE_EXPLAIN_DOC),
+			        i, (long long)sk_policy_stored_version(d));
 			fputs(trail.data ? trail.data : "", json ? stderr : stdout);
 			sk_buf_free(&trail);
 		}

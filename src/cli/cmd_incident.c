@@ -183,13 +183,14 @@ static int incident_list(int argc, char **argv)
 	json_t *x;
 	json_array_foreach (arr, i, x) {
 		const char *due = json_string_value(json_object_get(x, "due"));
-		printf("%-6lld %-8s %-10s %-6s %-16s %-20s %s\n",
-		       (long long)json_integer_value(json_object_get(x, "id")),
-		       sk_cli_word("UI_INC_KIND_", json_string_value(json_object_get(x, "kind"))),
-		       sk_cli_word("UI_INC_ST_", json_string_value(json_object_get(x, "status"))),
-		       sk_cli_word("UI_INC_SEV_", json_string_value(json_object_get(x, "severity"))),
-		       sk_cli_role(json_string_value(json_object_get(x, "role"))), due ? due : "-",
-		       json_string_value(json_object_get(x, "title")));
+		printf(
+		    "%-6lld %-8s %-10s %-6s %-16s %-20s %s\n",
+		    (long long)json_integer_value(json_object_get(x, "id")),
+		    sk_cli_word("UI_INC_KIND_", json_string_value(json_object_get(x, "kind"))),
+		    sk_cli_word("UI_INC_ST_", json_string_value(json_object_get(x, "status"))),
+		    sk_cli_word("UI_INC_SEV_", json_string_value(json_object_get(x, "severity"))),
+		    sk_cli_role(json_string_value(json_object_get(x, "role"))), due ? due : "-",
+		    json_string_value(json_object_get(x, "title")));
 	}
 	json_decref(arr);
 	return 0;
@@ -249,10 +250,11 @@ static int incident_show(int argc, char **argv)
 	size_t i;
 	json_t *st;
 	json_array_foreach (json_object_get(j, "steps"), i, st)
-		printf(sk_cli_msg(SK_M_CLI_OUT_INC_STEP), json_string_value(json_object_get(st, "at")),
-		       sk_cli_word("UI_INC_STEP_", json_string_value(json_object_get(st, "action"))),
-		       json_string_value(json_object_get(st, "actor")),
-		       json_string_value(json_object_get(st, "comment")));
+		printf(
+		    sk_cli_msg(SK_M_CLI_OUT_INC_STEP), json_string_value(json_object_get(st, "at")),
+		    sk_cli_word("UI_INC_STEP_", json_string_value(json_object_get(st, "action"))),
+		    json_string_value(json_object_get(st, "actor")),
+		    json_string_value(json_object_get(st, "comment")));
 	json_array_foreach (json_object_get(j, "attachments"), i, st)
 		printf(sk_cli_msg(SK_M_CLI_OUT_INC_ATTACHMENT),
 		       json_string_value(json_object_get(st, "name")),

@@ -53,7 +53,8 @@ static void print_tree(const json_t *units, json_int_t parent, int depth)
 		json_int_t id = json_integer_value(json_object_get(u, "id"));
 		const char *kind = json_string_value(json_object_get(u, "kind"));
 		sk_org_kind k;
-		if (kind && sk_lang_from_env() == SK_LANG_JA && sk_org_kind_parse(kind, &k, NULL) == SK_OK)
+		if (kind && sk_lang_from_env() == SK_LANG_JA &&
+		    sk_org_kind_parse(kind, &k, NULL) == SK_OK)
 			kind = sk_org_kind_label(k, SK_LANG_JA);
 		printf(sk_cli_msg(SK_M_CLI_OUT_ORG_UNIT), 2 * depth, "",
 		       json_string_value(json_object_get(u, "code")),

@@ -130,7 +130,8 @@ static void print_user(const json_t *u)
 	size_t i;
 	json_t *r;
 	json_array_foreach (json_object_get(u, "roles"), i, r)
-		printf(sk_cli_msg(SK_M_CLI_OUT_USER_ROLE), json_string_value(json_object_get(r, "role")),
+		printf(sk_cli_msg(SK_M_CLI_OUT_USER_ROLE),
+		       json_string_value(json_object_get(r, "role")),
 		       json_string_value(json_object_get(r, "unit_code")),
 		       json_string_value(json_object_get(r, "title")));
 }
