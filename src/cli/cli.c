@@ -79,6 +79,27 @@ const char *sk_cli_vocab(int v, const char *name)
 	return l ? l : name;
 }
 
+const char *sk_cli_doc_kinds(const char *kinds, char sep, char *out, size_t max)
+{
+	if (!kinds || sk_lang_from_env() != SK_LANG_JA) {
+		snprintf(out, max, "%s", kinds ? kinds : "");
+		return out;
+	}
+	size_t n = 0;
+	out[0] = '\0';
+	for (const char *p = kinds; *p && n < max;) {
+		const char *end = strchr(p, sep);
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char one[64];
+		snprintf(one, sizeof(one), "%.*s", (int)len, p);
+		int w = snprintf(out + n, max - n, "%s%s", n ? "、" : "",
+		                 sk_cli_word("UI_DOC_KIND_", one));
+		n += w > 0 ? (size_t)w : 0;
+		p += len + (end ? 1 : 0);
+	}
+	return out;
+}
+
 const char *sk_cli_role(const char *name)
 {
 	const sk_role_info *r = name ? sk_role_find(name) : NULL;

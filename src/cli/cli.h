@@ -63,6 +63,13 @@ const char *sk_cli_word(const char *prefix, const char *name);
  * Japanese, its name in English. */
 const char *sk_cli_vocab(int v, const char *name);
 
+/*
+ * A policy document's kinds, separated by sep ("basic_policy,standards") as
+ * the reader reads them: in Japanese their catalog labels joined by 「、」
+ * (情報セキュリティ基本方針、情報セキュリティ対策基準), in English as given. Returns out.
+ */
+const char *sk_cli_doc_kinds(const char *kinds, char sep, char *out, size_t max);
+
 /* A role as the reader reads it: in Japanese its title (the role table's), in English its name. */
 const char *sk_cli_role(const char *name);
 

@@ -165,8 +165,9 @@ static void describe(const sk_policy *p, FILE *out)
 {
 	sk_policy_document d;
 	sk_policy_document_of(p, &d);
+	char k[256];
 	for (unsigned i = 0; i < d.n_kinds; i++)
-		fprintf(out, "%s%s", i ? "+" : "", d.kinds[i]);
+		fprintf(out, "%s%s", i ? "+" : "", sk_cli_doc_kinds(d.kinds[i], ',', k, sizeof(k)));
 	if (!d.n_kinds)
 		fputs(sk_cli_msg(SK_M_CLI_OUT_POLICY_NO_KIND), out);
 	if (d.is_template)
@@ -285,11 +286,13 @@ static int policy_import(int argc, char **argv)
 
 static void print_version(const json_t *v)
 {
+	char k[256];
 	const char *kind = json_string_value(json_object_get(v, "kind"));
 	printf(sk_cli_msg(SK_M_CLI_OUT_POLICY_VERSION),
 	       (long long)json_integer_value(json_object_get(v, "id")),
 	       sk_cli_word("UI_PV_ST_", json_string_value(json_object_get(v, "status"))),
-	       json_string_value(json_object_get(v, "city")), kind ? kind : "-",
+	       json_string_value(json_object_get(v, "city")),
+	       kind ? sk_cli_doc_kinds(kind, ',', k, sizeof(k)) : "-",
 	       json_string_value(json_object_get(v, "source")),
 	       json_string_value(json_object_get(v, "sha256")),
 	       json_string_value(json_object_get(v, "imported_by")));

@@ -41,6 +41,7 @@ static int set_show(int argc, char **argv)
 		size_t i;
 		json_t *v;
 		json_array_foreach (set, i, v) {
+			char kb[256];
 			printf(sk_cli_msg(SK_M_CLI_OUT_SET_MEMBER),
 			       (long long)json_integer_value(json_object_get(v, "version")),
 			       sk_cli_msg(json_is_true(json_object_get(v, "primary"))
@@ -48,7 +49,8 @@ static int set_show(int argc, char **argv)
 			                      : SK_M_CLI_OUT_SET_SECONDARY),
 			       json_string_value(json_object_get(v, "city")),
 			       json_string_value(json_object_get(v, "kind"))
-			           ? json_string_value(json_object_get(v, "kind"))
+			           ? sk_cli_doc_kinds(json_string_value(json_object_get(v, "kind")),
+			                              ',', kb, sizeof(kb))
 			           : "-");
 			size_t k;
 			json_t *kind;

@@ -57,10 +57,11 @@ static int role_revoke(int argc, char **argv) { return change(argc, argv, false)
 
 static void print_grant(const json_t *g)
 {
-	printf("%-20s %-18s %-12s %s\n", json_string_value(json_object_get(g, "login")),
-	       json_string_value(json_object_get(g, "role")),
-	       json_string_value(json_object_get(g, "unit_code")),
-	       json_string_value(json_object_get(g, "title")));
+	/* In Japanese the title leads and the role's name stands beside it. */
+	const char *role = json_string_value(json_object_get(g, "role"));
+	printf(sk_cli_msg(SK_M_CLI_OUT_ROLE_LINE), json_string_value(json_object_get(g, "login")),
+	       role, json_string_value(json_object_get(g, "unit_code")),
+	       json_string_value(json_object_get(g, "title")), role);
 }
 
 static int role_list(int argc, char **argv)
