@@ -171,3 +171,13 @@ expect_in san.ja "成功 05-alternative.eml"
 expect_in san.ja "無害化 1 通、失敗 0 通"
 expect_in san.en "ok   05-alternative.eml"
 expect_in san.en "sanitized 1, failed 0"
+
+# The retention of records: the kinds by their titles, the periods in words (the entries' ids,
+# the profile's identifiers, aside).
+lang en retention record retention --db "$DB"
+expect_in retention.en "request take_out → take_out_records: forever (period unspecified) [成田 基準 4(1)①オ]"
+LANG=ja_JP.UTF-8 expect_exit 0 sk record retention --db "$DB"
+sed -E 's/ → [a-z_]+:/ →:/' out >retention.ja
+check_ja retention.ja
+expect_in retention.ja "申請 持ち出し →: 期限なし（保存期間が示されていません） [成田 基準 4(1)①オ]"
+expect_in retention.ja "インシデント 障害記録 →: "
