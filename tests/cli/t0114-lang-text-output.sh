@@ -181,3 +181,15 @@ sed -E 's/ → [a-z_]+:/ →:/' out >retention.ja
 check_ja retention.ja
 expect_in retention.ja "申請 持ち出し →: 期限なし（保存期間が示されていません） [成田 基準 4(1)①オ]"
 expect_in retention.ja "インシデント 障害記録 →: "
+
+# password check: a refusal names the rule by its label, and the floor's reason in words.
+printf 'password1\n' >pw
+LANG=ja_JP.UTF-8 expect_exit 0 sk password check --profile narita <pw
+sed 's/NIST SP 800-63B-4 3.1.1.2//' out >pw.ja
+check_ja pw.ja
+expect_in pw.ja "違反: よく使われるパスワードの禁止"
+expect_in pw.ja "よく使われるパスワード又はその変形です"
+LANG=C expect_exit 0 sk password check --profile narita <pw
+cp out pw.en
+check_en pw.en
+expect_in pw.en "violation: common_password (the floor under every profile"
