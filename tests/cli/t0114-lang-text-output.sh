@@ -193,3 +193,12 @@ LANG=C expect_exit 0 sk password check --profile narita <pw
 cp out pw.en
 check_en pw.en
 expect_in pw.en "violation: common_password (the floor under every profile"
+
+# A ledger: headings, status, the approver's role and yes/no in the reader's language (the
+# steps column is src/domain's text, Japanese in both runs, so the English run is not scanned).
+lang ja ledger ledger list --db "$DB" take_out
+expect_in ledger.ja "申請番号	状態	申請日時"
+expect_in ledger.ja "	承認待ち	"
+LANG=C expect_exit 0 sk ledger list --db "$DB" take_out
+expect_in out "Request no.	Status	Filed at"
+expect_in out "	pending	"
