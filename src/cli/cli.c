@@ -1,9 +1,12 @@
 /* cli: shared command-line plumbing. */
+#include "../core/sk_clock.h"
 #include "../core/sk_msg.h"
 #include "cli.h"
 #include "../domain/actor.h"
 #include "../domain/ctx.h"
 #include "../domain/install.h"
+#include "../domain/role.h"
+#include "../policy/policy.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -51,6 +54,68 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 }
 
 const char *sk_cli_msg(sk_msg_id id) { return sk_msg_format(id, sk_lang_from_env()); }
+
+const char *sk_cli_word(const char *prefix, const char *name)
+{
+	if (!name)
+		return "";
+	if (sk_lang_from_env() != SK_LANG_JA)
+		return name;
+	char key[96];
+	size_t n = (size_t)snprintf(key, sizeof(key), "%s", prefix);
+	for (const char *p = name; *p && n + 1 < sizeof(key); p++)
+		key[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+	key[n < sizeof(key) ? n : sizeof(key) - 1] = '\0';
+	int id = sk_msg_find(key);
+	return id >= 0 ? sk_msg_format((sk_msg_id)id, SK_LANG_JA) : name;
+}
+
+const char *sk_cli_vocab(int v, const char *name)
+{
+	if (!name || sk_lang_from_env() != SK_LANG_JA)
+		return name ? name : "";
+	int x = sk_vocab_find((sk_vocab)v, name);
+	const char *l = x >= 0 ? sk_vocab_label((sk_vocab)v, x, SK_LANG_JA) : NULL;
+	return l ? l : name;
+}
+
+const char *sk_cli_doc_kinds(const char *kinds, char sep, char *out, size_t max)
+{
+	if (!kinds || sk_lang_from_env() != SK_LANG_JA) {
+		snprintf(out, max, "%s", kinds ? kinds : "");
+		return out;
+	}
+	size_t n = 0;
+	out[0] = '\0';
+	for (const char *p = kinds; *p && n < max;) {
+		const char *end = strchr(p, sep);
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char one[64];
+		snprintf(one, sizeof(one), "%.*s", (int)len, p);
+		int w = snprintf(out + n, max - n, "%s%s", n ? "、" : "",
+		                 sk_cli_word("UI_DOC_KIND_", one));
+		n += w > 0 ? (size_t)w : 0;
+		p += len + (end ? 1 : 0);
+	}
+	return out;
+}
+
+const char *sk_cli_role(const char *name)
+{
+	const sk_role_info *r = name ? sk_role_find(name) : NULL;
+	return r && sk_lang_from_env() == SK_LANG_JA ? r->title_ja : (name ? name : "");
+}
+
+const char *sk_cli_local_time(const char *rfc3339, char *out, size_t max)
+{
+	int64_t us;
+	char local[SK_TIME_STR_MAX];
+	if (!rfc3339 || sk_clock_parse_us(rfc3339, &us) != SK_OK)
+		return rfc3339 ? rfc3339 : "";
+	sk_clock_format_local_us(us, local);
+	snprintf(out, max, "%s", local);
+	return out;
+}
 
 const char *sk_cli_err(const sk_buf *err, sk_err e)
 {

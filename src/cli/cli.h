@@ -51,6 +51,32 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 /* The catalog's format for id in the CLI's language (LANG): what sk_cli_fail and the rest take. */
 const char *sk_cli_msg(sk_msg_id id);
 
+/*
+ * A vocabulary word as the reader reads it: in Japanese the web UI's catalog
+ * label named prefix + name upper-cased ("UI_INC_ST_" and "closed" give
+ * UI_INC_ST_CLOSED, 終結), so the CLI and the web show one label; in
+ * English, or when the catalog has none, the stable name itself ("" for NULL).
+ */
+const char *sk_cli_word(const char *prefix, const char *name);
+
+/* A word of the policy's vocabulary v (an action, a zone …) as the reader reads it: its label in
+ * Japanese, its name in English. */
+const char *sk_cli_vocab(int v, const char *name);
+
+/*
+ * A policy document's kinds, separated by sep ("basic_policy,standards") as
+ * the reader reads them: in Japanese their catalog labels joined by 「、」
+ * (情報セキュリティ基本方針、情報セキュリティ対策基準), in English as given. Returns out.
+ */
+const char *sk_cli_doc_kinds(const char *kinds, char sep, char *out, size_t max);
+
+/* A role as the reader reads it: in Japanese its title (the role table's), in English its name. */
+const char *sk_cli_role(const char *name);
+
+/* An RFC 3339 time (UTC as stored) in the installation's time zone, in out; the text as is when it
+ * is not one. */
+const char *sk_cli_local_time(const char *rfc3339, char *out, size_t max);
+
 /* The message err holds in the CLI's language (e's general sentence when err is empty). */
 const char *sk_cli_err(const sk_buf *err, sk_err e);
 

@@ -198,14 +198,11 @@ static bool parse_simple(const char *usage, int argc, char **argv, const char **
  * names (ハードウェア, マイナンバー利用事務系), yes/no as あり/なし, the status
  * in words; English keeps the stable names.
  */
-static const char *card_value(const char *key, json_t *v, sk_lang l)
+static const char *word_value(const char *key, const char *t, sk_lang l)
 {
-	if (json_is_boolean(v))
-		return sk_msg_format(json_is_true(v) ? SK_M_CLI_YES : SK_M_CLI_NO, l);
-	const char *t = json_string_value(v);
-	if (!t)
-		return NULL;
 	int x;
+	if (!t || l != SK_LANG_JA)
+		return t;
 	if (strcmp(key, "type") == 0 && (x = sk_vocab_find(SK_VOCAB_ASSET_TYPE, t)) >= 0)
 		return sk_vocab_label(SK_VOCAB_ASSET_TYPE, x, l);
 	if (strcmp(key, "zone") == 0 && (x = sk_vocab_find(SK_VOCAB_ZONE, t)) >= 0)
@@ -215,6 +212,13 @@ static const char *card_value(const char *key, json_t *v, sk_lang l)
 	if (strcmp(key, "status") == 0 && strcmp(t, "disposed") == 0)
 		return sk_msg_format(SK_M_CLI_ASSET_DISPOSED, l);
 	return t;
+}
+
+static const char *card_value(const char *key, json_t *v, sk_lang l)
+{
+	if (json_is_boolean(v))
+		return sk_msg_format(json_is_true(v) ? SK_M_CLI_YES : SK_M_CLI_NO, l);
+	return word_value(key, json_string_value(v), l);
 }
 
 /* The asset as a register card: one "heading: value" line per field, in the reader's language. */
@@ -304,7 +308,8 @@ static int cmd_show(int argc, char **argv)
 struct list_out {
 	json_t *arr; /* --json */
 	FILE *f;
-	sk_buf line; /* lines not yet written (printf per row costs more than the query) */
+	sk_buf line;  /* lines not yet written (printf per row costs more than the query) */
+	sk_lang lang; /* the values' words: labels in Japanese, the stable names in English */
 };
 
 static sk_err put_field(sk_buf *b, const char *s, char end)
@@ -334,7 +339,7 @@ static sk_err list_row(void *ctx, const sk_asset *a, sk_buf *err)
 	if (!e)
 		e = put_field(b, a->unit_code, '\t');
 	if (!e)
-		e = put_field(b, a->type, '\t');
+		e = put_field(b, word_value("type", a->type, lo->lang), '\t');
 	if (!e)
 		e = put_field(b, a->conf, '/');
 	if (!e)
@@ -342,9 +347,9 @@ static sk_err list_row(void *ctx, const sk_asset *a, sk_buf *err)
 	if (!e)
 		e = put_field(b, a->avail, '\t');
 	if (!e)
-		e = put_field(b, a->zone, '\t');
+		e = put_field(b, word_value("zone", a->zone, lo->lang), '\t');
 	if (!e)
-		e = put_field(b, a->status, '\t');
+		e = put_field(b, word_value("status", a->status, lo->lang), '\t');
 	if (!e)
 		e = put_field(b, a->name, '\n');
 	if (e)
@@ -378,7 +383,8 @@ static int cmd_list(int argc, char **argv)
 	if ((rc = open_ctx(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	struct list_out lo = {json ? json_array() : NULL, stdout, SK_BUF_INIT(1u << 20)};
+	struct list_out lo = {json ? json_array() : NULL, stdout, SK_BUF_INIT(1u << 20),
+	                      sk_lang_from_env()};
 	f.brief = !json;
 	f.withhold = true; /* `asset show ID` gives a 機密性3 asset's details, recorded */
 	sk_err e = (json && !lo.arr) ? sk_fail(&err, SK_ERR_NOMEM, "out of memory")
@@ -473,7 +479,11 @@ static void print_changes(json_t *before, json_t *after)
 			continue;
 		char *b = bv ? json_dumps(bv, JSON_ENCODE_ANY) : NULL;
 		char *a = json_dumps(av, JSON_ENCODE_ANY);
-		printf("  %s: %s -> %s\n", key, b ? b : "(none)", a ? a : "?");
+		/* The field under the register's heading in Japanese, its key in English. */
+		const sk_field *f =
+		    sk_lang_from_env() == SK_LANG_JA ? sk_schema_asset_column(key) : NULL;
+		printf("  %s: %s -> %s\n", f ? f->ja : key, b ? b : sk_cli_msg(SK_M_CLI_OUT_NONE),
+		       a ? a : "?");
 		free(b);
 		free(a);
 	}
@@ -501,17 +511,19 @@ static int cmd_history(int argc, char **argv)
 		json_array_foreach (arr, i, ent) {
 			json_t *b = json_object_get(ent, "before"),
 			       *a = json_object_get(ent, "after");
+			char at[64];
 			printf("#%lld %s %s (%s) %s\n",
 			       (long long)json_integer_value(json_object_get(ent, "seq")),
-			       json_string_value(json_object_get(ent, "at")),
+			       sk_cli_local_time(json_string_value(json_object_get(ent, "at")), at,
+			                         sizeof(at)),
 			       json_string_value(json_object_get(ent, "actor")),
 			       json_string_value(json_object_get(ent, "address")),
 			       json_string_value(json_object_get(ent, "action")));
 			if (json_is_object(b) && json_is_object(a))
 				print_changes(b, a);
 			else {
-				print_image("before", b);
-				print_image("after", a);
+				print_image(sk_cli_msg(SK_M_CLI_OUT_BEFORE), b);
+				print_image(sk_cli_msg(SK_M_CLI_OUT_AFTER), a);
 			}
 		}
 		json_decref(arr);

@@ -26,17 +26,31 @@
 /* The longest line --batch reads: far more than any decision's input. */
 #define BATCH_LINE_MAX 4096
 
-/* The decision for people, in the reader's language (the JSON form is the contract's). */
-static int print_text(const sk_policy *p, const sk_decision *d)
+/*
+ * A word of the decision as the reader reads it: in Japanese its label with
+ * the stable name beside it ("承認が必要（require_approval）"), in English
+ * the name alone, as scripts have read it.
+ */
+static const char *word(bool ja, const char *label, const char *name, char *buf, size_t n)
+{
+	if (!ja || !label || !strcmp(label, name))
+		return name;
+	snprintf(buf, n, "%s（%s）", label, name);
+	return buf;
+}
+
+/*
+ * The decision for people, in the reader's language (the JSON form is the
+ * contract's): one function for a profile's decision and a unit's.
+ */
+static void print_text(const sk_policy *p, const sk_decision *d)
 {
 	sk_lang l = sk_lang_from_env();
 	bool ja = l == SK_LANG_JA;
-	const char *dn = sk_decision_name(d->decision);
-	if (ja)
-		printf(sk_msg_format(SK_M_CLI_DECISION, l),
-		       sk_vocab_label(SK_VOCAB_DECISION, (int)d->decision, l), dn);
-	else
-		printf("decision: %s\n", dn);
+	char buf[512];
+	printf(sk_msg_format(SK_M_CLI_DECISION, l),
+	       word(ja, sk_vocab_label(SK_VOCAB_DECISION, (int)d->decision, l),
+	            sk_decision_name(d->decision), buf, sizeof(buf)));
 	/* Every approver, in the profile's order; the first is the JSON's approver_role. */
 	if (d->n_approvers > 1)
 		fputs(sk_msg_format(d->approver_mode == SK_APPROVE_ALL_OF ? SK_M_CLI_APPROVERS_ALL
@@ -46,10 +60,12 @@ static int print_text(const sk_policy *p, const sk_decision *d)
 	for (unsigned i = 0; i < d->n_approvers; i++) {
 		const char *t = sk_policy_role_title(p, d->approvers[i]);
 		const char *rn = sk_role_name(d->approvers[i]);
-		if (ja && t)
-			printf(sk_msg_format(SK_M_CLI_APPROVER, l), t, rn);
-		else
-			printf("approver: %s%s%s%s\n", rn, t ? " (" : "", t ? t : "", t ? ")" : "");
+		const char *w = word(ja, t, rn, buf, sizeof(buf));
+		if (!ja && t) { /* in English the profile's title stands beside the role */
+			snprintf(buf, sizeof(buf), "%s (%s)", rn, t);
+			w = buf;
+		}
+		printf(sk_msg_format(SK_M_CLI_APPROVER, l), w);
 	}
 	if (d->decision == SK_DEC_FORBID)
 		fputs(sk_msg_format(d->exception_possible ? SK_M_CLI_EXCEPTION_YES
@@ -57,17 +73,12 @@ static int print_text(const sk_policy *p, const sk_decision *d)
 		                    l),
 		      stdout);
 	for (int s = 0; s < SK_SG__COUNT; s++)
-		if (d->safeguards & (1u << s)) {
-			const char *sn = sk_safeguard_name((sk_safeguard)s);
-			if (ja)
-				printf(sk_msg_format(SK_M_CLI_SAFEGUARD, l),
-				       sk_vocab_label(SK_VOCAB_SAFEGUARD, s, l), sn);
-			else
-				printf("safeguard: %s\n", sn);
-		}
+		if (d->safeguards & (1u << s))
+			printf(sk_msg_format(SK_M_CLI_SAFEGUARD, l),
+			       word(ja, sk_vocab_label(SK_VOCAB_SAFEGUARD, s, l),
+			            sk_safeguard_name((sk_safeguard)s), buf, sizeof(buf)));
 	for (unsigned i = 0; i < d->n_citations; i++)
 		printf(sk_msg_format(SK_M_CLI_CITATION, l), d->citations[i]);
-	return 0;
 }
 
 /* One line of --batch: the decision as one JSON line, or {"error": …} naming the problem. */
@@ -179,10 +190,9 @@ static int decide_unit(const char *db, const char *unit, const sk_decide_kv *kv,
 			sk_buf trail = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 			if (sk_decide_input_parse(d, kv, n, &in, NULL) == SK_OK)
 				sk_policy_explain(d, &in, &trail);
-			fprintf(json ? stderr : stdout,
-			        "document %zu of the set (version %lld):\n%s", i,
-			        (long long)sk_policy_stored_version(d),
-			        trail.data ? trail.data : "");
+			fprintf(json ? stderr : stdout, sk_cli_msg(SK_M_CLI_OUT_DECIDE_EXPLAIN_DOC),
+			        i, (long long)sk_policy_stored_version(d));
+			fputs(trail.data ? trail.data : "", json ? stderr : stdout);
 			sk_buf_free(&trail);
 		}
 	}
@@ -200,9 +210,10 @@ static int decide_unit(const char *db, const char *unit, const sk_decide_kv *kv,
 			const sk_policy *d = sk_policy_set_doc(pol, i, NULL);
 			sk_policy_document doc;
 			sk_policy_document_of(d, &doc);
-			printf("document: %s (policy version %lld%s)\n",
+			printf(sk_cli_msg(SK_M_CLI_OUT_DECIDE_DOCUMENT),
 			       doc.title ? doc.title : sk_policy_city_name(d),
-			       (long long)sk_policy_stored_version(d), i == 0 ? ", primary" : "");
+			       (long long)sk_policy_stored_version(d),
+			       i == 0 ? sk_cli_msg(SK_M_UI_POLICY_SET_PRIMARY) : "");
 		}
 	}
 	sk_decision_made_free(&m);
@@ -259,31 +270,6 @@ int sk_cmd_decide(int argc, char **argv)
 		return sk_cli_usage_error(
 		    DECIDE_USAGE, sk_msg_format(SK_M_CLI_REQUIRED, sk_lang_from_env()), "--action");
 
-	if (unit) {
-		const sk_decide_kv ukv[] = {
-		    {"action", action},
-		    {"conf", level[SK_AXIS_CONF]},
-		    {"integ", level[SK_AXIS_INTEG]},
-		    {"avail", level[SK_AXIS_AVAIL]},
-		    {"mynumber", mynumber ? "true" : NULL},
-		    {"personal", personal ? "true" : NULL},
-		    {"zone", zone},
-		    {"to_zone", to_zone},
-		    {"asset_type", asset_type},
-		    {"actor_role", role},
-		};
-		int urc = decide_unit(db, unit, ukv, sizeof(ukv) / sizeof(ukv[0]), json, explain);
-		return fflush(stdout) != 0 ? 70 : urc;
-	}
-	sk_policy *p;
-	int ex = sk_cmd_policy_open(profile, &p);
-	if (ex)
-		return ex;
-	if (batch) {
-		ex = decide_batch(p);
-		sk_policy_free(p);
-		return fflush(stdout) != 0 ? 70 : ex;
-	}
 	/* The options by the names the one parser takes (sk_decide_input_parse). */
 	const sk_decide_kv kv[] = {
 	    {"action", action},
@@ -297,6 +283,19 @@ int sk_cmd_decide(int argc, char **argv)
 	    {"asset_type", asset_type},
 	    {"actor_role", role},
 	};
+	if (unit) {
+		int urc = decide_unit(db, unit, kv, sizeof(kv) / sizeof(kv[0]), json, explain);
+		return fflush(stdout) != 0 ? 70 : urc;
+	}
+	sk_policy *p;
+	int ex = sk_cmd_policy_open(profile, &p);
+	if (ex)
+		return ex;
+	if (batch) {
+		ex = decide_batch(p);
+		sk_policy_free(p);
+		return fflush(stdout) != 0 ? 70 : ex;
+	}
 	sk_decide_input in;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_decide_input_parse(p, kv, sizeof(kv) / sizeof(kv[0]), &in, &err);
@@ -313,7 +312,6 @@ int sk_cmd_decide(int argc, char **argv)
 		return sk_cli_fail(SK_ERR_INTERNAL, "%s",
 		                   sk_msg_format(SK_M_DECIDE_OUT_OF_RANGE, sk_lang_from_env()));
 	}
-	int rc = 0;
 	if (explain) {
 		sk_buf trail = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 		sk_policy_explain(p, &in, &trail);
@@ -326,10 +324,8 @@ int sk_cmd_decide(int argc, char **argv)
 		printf("%s\n", out.data);
 		sk_buf_free(&out);
 	} else if (!explain) {
-		rc = print_text(p, &d);
+		print_text(p, &d);
 	}
 	sk_policy_free(p);
-	if (fflush(stdout) != 0)
-		return 70;
-	return rc;
+	return fflush(stdout) != 0 ? 70 : 0;
 }

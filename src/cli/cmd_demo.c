@@ -17,7 +17,7 @@
 
 static void print_report(const json_t *r, bool created, const char *path, bool serving)
 {
-	printf("%s the demo installation %s in %s (profile %s)\n", created ? "created" : "reusing",
+	printf(sk_cli_msg(created ? SK_M_CLI_OUT_DEMO_CREATED : SK_M_CLI_OUT_DEMO_REUSING),
 	       json_string_value(json_object_get(r, "city")), path,
 	       json_string_value(json_object_get(r, "profile")));
 	printf(sk_cli_msg(SK_M_CLI_OUT_DEMO_COUNTS), json_array_size(json_object_get(r, "units")),
@@ -29,14 +29,14 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 	const char *ciso = NULL;
 	json_array_foreach (json_object_get(r, "units"), i, u)
 		printf("  %-12s %-20s %s\n", json_string_value(json_object_get(u, "code")),
-		       json_string_value(json_object_get(u, "kind")),
+		       sk_cli_word("UI_ORG_KIND_", json_string_value(json_object_get(u, "kind"))),
 		       json_string_value(json_object_get(u, "name")));
 	fputs(sk_cli_msg(SK_M_CLI_OUT_DEMO_ACCOUNTS), stdout);
 	json_array_foreach (json_object_get(r, "accounts"), i, a) {
 		printf("  %-18s %-12s %s\n", json_string_value(json_object_get(a, "login")),
 		       json_string_value(json_object_get(a, "unit_code")),
 		       json_string_value(json_object_get(a, "name")));
-		printf("  %-18s roles:", "");
+		printf("  %-18s %s", "", sk_cli_msg(SK_M_CLI_OUT_DEMO_ROLES));
 		json_array_foreach (json_object_get(a, "roles"), j, role) {
 			printf(" %s", json_string_value(role));
 			if (!ciso && strncmp(json_string_value(role), "ciso@", 5) == 0)
@@ -45,16 +45,8 @@ static void print_report(const json_t *r, bool created, const char *path, bool s
 		printf("\n");
 	}
 	if (json_is_true(json_object_get(r, "demo")))
-		printf(
-		    "\nDEMO CREDENTIALS - for trying sekisho only, never for real data: every demo "
-		    "account's password is '" SK_DEMO_PASSWORD_PREFIX
-		    "<login>' (e.g. '" SK_DEMO_PASSWORD_PREFIX
-		    "%s' for the CISO). They are not temporary, so you can log in directly. "
-		    "Privileged "
-		    "accounts (ciso, general_manager, system_manager, auditor) enroll a one-time "
-		    "code (TOTP) at their first login: POST /api/v1/totp/enroll, then "
-		    "/api/v1/totp/confirm (docs/authentication.md).\n",
-		    ciso ? ciso : "<login>");
+		printf(sk_cli_msg(SK_M_CLI_OUT_DEMO_CREDENTIALS), SK_DEMO_PASSWORD_PREFIX,
+		       SK_DEMO_PASSWORD_PREFIX, ciso ? ciso : "<login>");
 	printf(sk_cli_msg(SK_M_CLI_OUT_DEMO_SERVE), path);
 	if (serving)
 		fputs(sk_cli_msg(SK_M_CLI_OUT_DEMO_SERVING), stdout);

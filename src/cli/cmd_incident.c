@@ -103,11 +103,11 @@ static int finish(sk_store *s, sk_err e, sk_buf *err, int64_t id, bool json)
 		return sk_cli_print_json(j);
 	const json_t *to = json_array_get(json_object_get(j, "routed_to"), 0);
 	const char *due = json_string_value(json_object_get(j, "due"));
-	printf("incident %lld: %s, at %s (%s)%s%s\n", (long long)id,
-	       json_string_value(json_object_get(j, "status")),
-	       json_string_value(json_object_get(to, "role")),
-	       json_string_value(json_object_get(to, "unit_code")), due ? ", due " : "",
-	       due ? due : "");
+	printf(sk_cli_msg(SK_M_CLI_OUT_INC_CHANGED), (long long)id,
+	       sk_cli_word("UI_INC_ST_", json_string_value(json_object_get(j, "status"))),
+	       sk_cli_role(json_string_value(json_object_get(to, "role"))),
+	       json_string_value(json_object_get(to, "unit_code")),
+	       due ? sk_cli_msg(SK_M_CLI_OUT_INC_DUE) : "", due ? due : "");
 	json_decref(j);
 	return 0;
 }
@@ -183,13 +183,14 @@ static int incident_list(int argc, char **argv)
 	json_t *x;
 	json_array_foreach (arr, i, x) {
 		const char *due = json_string_value(json_object_get(x, "due"));
-		printf("%-6lld %-8s %-10s %-6s %-16s %-20s %s\n",
-		       (long long)json_integer_value(json_object_get(x, "id")),
-		       json_string_value(json_object_get(x, "kind")),
-		       json_string_value(json_object_get(x, "status")),
-		       json_string_value(json_object_get(x, "severity")),
-		       json_string_value(json_object_get(x, "role")), due ? due : "-",
-		       json_string_value(json_object_get(x, "title")));
+		printf(
+		    "%-6lld %-8s %-10s %-6s %-16s %-20s %s\n",
+		    (long long)json_integer_value(json_object_get(x, "id")),
+		    sk_cli_word("UI_INC_KIND_", json_string_value(json_object_get(x, "kind"))),
+		    sk_cli_word("UI_INC_ST_", json_string_value(json_object_get(x, "status"))),
+		    sk_cli_word("UI_INC_SEV_", json_string_value(json_object_get(x, "severity"))),
+		    sk_cli_role(json_string_value(json_object_get(x, "role"))), due ? due : "-",
+		    json_string_value(json_object_get(x, "title")));
 	}
 	json_decref(arr);
 	return 0;
@@ -215,23 +216,47 @@ static int incident_show(int argc, char **argv)
 	sk_ctx_fini(&cli);
 	if ((rc = sk_cli_finish(s, e, &err)))
 		return rc;
-	static const char *const keys[] = {
-	    "title", "kind",  "severity", "status",   "found_at", "reporter",   "role",
-	    "due",   "cause", "impact",   "response", "recovery", "prevention", "closed_by"};
+	/* Each field under its heading; the vocabulary's words as the reader reads them. */
+	static const struct {
+		const char *key;
+		sk_msg_id heading;
+		const char *words; /* the catalog's prefix for the value's label, or NULL */
+	} keys[] = {
+	    {"title", SK_M_CLI_OUT_INC_TITLE, NULL},
+	    {"kind", SK_M_CLI_OUT_INC_KIND, "UI_INC_KIND_"},
+	    {"severity", SK_M_CLI_OUT_INC_SEVERITY, "UI_INC_SEV_"},
+	    {"status", SK_M_CLI_OUT_INC_STATUS, "UI_INC_ST_"},
+	    {"found_at", SK_M_CLI_OUT_INC_FOUND_AT, NULL},
+	    {"reporter", SK_M_CLI_OUT_INC_REPORTER, NULL},
+	    {"role", SK_M_CLI_OUT_INC_ROLE, NULL},
+	    {"due", SK_M_CLI_OUT_INC_DUE_AT, NULL},
+	    {"cause", SK_M_CLI_OUT_INC_CAUSE, NULL},
+	    {"impact", SK_M_CLI_OUT_INC_IMPACT, NULL},
+	    {"response", SK_M_CLI_OUT_INC_RESPONSE, NULL},
+	    {"recovery", SK_M_CLI_OUT_INC_RECOVERY, NULL},
+	    {"prevention", SK_M_CLI_OUT_INC_PREVENTION, NULL},
+	    {"closed_by", SK_M_CLI_OUT_INC_CLOSED_BY, NULL},
+	};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *v = json_string_value(json_object_get(j, keys[i]));
-		if (v && *v)
-			printf("%s: %s\n", keys[i], v);
+		const char *v = json_string_value(json_object_get(j, keys[i].key));
+		if (!v || !*v)
+			continue;
+		if (keys[i].words)
+			v = sk_cli_word(keys[i].words, v);
+		else if (keys[i].heading == SK_M_CLI_OUT_INC_ROLE)
+			v = sk_cli_role(v);
+		printf("%s: %s\n", sk_cli_msg(keys[i].heading), v);
 	}
 	size_t i;
 	json_t *st;
 	json_array_foreach (json_object_get(j, "steps"), i, st)
-		printf("step: %s %s %s %s\n", json_string_value(json_object_get(st, "at")),
-		       json_string_value(json_object_get(st, "action")),
-		       json_string_value(json_object_get(st, "actor")),
-		       json_string_value(json_object_get(st, "comment")));
+		printf(
+		    sk_cli_msg(SK_M_CLI_OUT_INC_STEP), json_string_value(json_object_get(st, "at")),
+		    sk_cli_word("UI_INC_STEP_", json_string_value(json_object_get(st, "action"))),
+		    json_string_value(json_object_get(st, "actor")),
+		    json_string_value(json_object_get(st, "comment")));
 	json_array_foreach (json_object_get(j, "attachments"), i, st)
-		printf("attachment: %s %lld bytes sha256 %s\n",
+		printf(sk_cli_msg(SK_M_CLI_OUT_INC_ATTACHMENT),
 		       json_string_value(json_object_get(st, "name")),
 		       (long long)json_integer_value(json_object_get(st, "size")),
 		       json_string_value(json_object_get(st, "sha256")));

@@ -97,25 +97,37 @@ static int lg_list(int argc, char **argv)
 	if (a.json) {
 		rc = sk_cli_print_json(j);
 	} else {
-		/* One line a row: every column's value, tab-separated, under the Japanese headings.
+		/*
+		 * One line a row: every column's value, tab-separated, under the
+		 * headings in the reader's language; in Japanese the status, the
+		 * approver's role and yes/no by their words.
 		 */
+		bool ja = sk_lang_from_env() == SK_LANG_JA;
 		json_t *cols = json_object_get(j, "columns"), *rows = json_object_get(j, "rows");
 		size_t i, k;
 		json_t *col, *row;
 		json_array_foreach (cols, i, col)
 			printf("%s%s", i ? "\t" : "",
-			       json_string_value(json_object_get(col, "ja")));
+			       json_string_value(json_object_get(col, ja ? "ja" : "en")));
 		printf("\n");
 		json_array_foreach (rows, k, row) {
 			json_array_foreach (cols, i, col) {
-				json_t *v = json_object_get(
-				    row, json_string_value(json_object_get(col, "key")));
-				char *t = json_is_string(v) ? NULL
-				          : json_is_null(v) ? NULL
-				                            : json_dumps(v, JSON_ENCODE_ANY);
-				const char *txt = json_is_string(v) ? json_string_value(v)
-				                  : t               ? t
-				                                    : "";
+				const char *key = json_string_value(json_object_get(col, "key"));
+				json_t *v = json_object_get(row, key);
+				char *t = json_is_string(v) || json_is_null(v) ||
+				                  (ja && json_is_boolean(v))
+				              ? NULL
+				              : json_dumps(v, JSON_ENCODE_ANY);
+				const char *txt =
+				    json_is_string(v) ? json_string_value(v)
+				    : t               ? t
+				    : json_is_boolean(v)
+				        ? sk_cli_msg(json_is_true(v) ? SK_M_CLI_YES : SK_M_CLI_NO)
+				        : "";
+				if (key && strcmp(key, "status") == 0)
+					txt = sk_cli_word("UI_RQ_ST_", txt);
+				else if (key && strcmp(key, "approver_role") == 0)
+					txt = sk_cli_role(txt);
 				printf("%s", i ? "\t" : "");
 				for (const char *p = txt; *p; p++)
 					putchar(*p == '\n' || *p == '\t' ? ' ' : *p);

@@ -4,6 +4,7 @@
 
 #include "../domain/actor.h"
 #include "../domain/org.h"
+#include "../policy/policy.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -50,10 +51,14 @@ static void print_tree(const json_t *units, json_int_t parent, int depth)
 		if (pid != parent)
 			continue;
 		json_int_t id = json_integer_value(json_object_get(u, "id"));
-		printf("%*s%s  %s  [%s, id %lld]\n", 2 * depth, "",
+		const char *kind = json_string_value(json_object_get(u, "kind"));
+		sk_org_kind k;
+		if (kind && sk_lang_from_env() == SK_LANG_JA &&
+		    sk_org_kind_parse(kind, &k, NULL) == SK_OK)
+			kind = sk_org_kind_label(k, SK_LANG_JA);
+		printf(sk_cli_msg(SK_M_CLI_OUT_ORG_UNIT), 2 * depth, "",
 		       json_string_value(json_object_get(u, "code")),
-		       json_string_value(json_object_get(u, "name")),
-		       json_string_value(json_object_get(u, "kind")), (long long)id);
+		       json_string_value(json_object_get(u, "name")), kind, (long long)id);
 		print_tree(units, id, depth + 1);
 	}
 }
@@ -107,17 +112,17 @@ static int org_move(int argc, char **argv)
 static void print_missing(const json_t *m)
 {
 	const json_t *f = json_object_get(m, "for");
-	printf("%s (%s): %s's requests need '%s', held by no one at the unit or above "
-	       "(%lld case%s, e.g. %s%s%s)\n",
-	       json_string_value(json_object_get(m, "unit")),
+	/* The first case: exceptions or incidents, or an action at a level of 機密性. */
+	printf(sk_cli_msg(SK_M_CLI_OUT_ORG_MISSING), json_string_value(json_object_get(m, "unit")),
 	       json_string_value(json_object_get(m, "unit_name")),
-	       json_string_value(json_object_get(m, "requester_role")),
-	       json_string_value(json_object_get(m, "role")),
+	       sk_cli_role(json_string_value(json_object_get(m, "requester_role"))),
+	       sk_cli_role(json_string_value(json_object_get(m, "role"))),
 	       (long long)json_integer_value(json_object_get(m, "cases")),
 	       json_integer_value(json_object_get(m, "cases")) == 1 ? "" : "s",
-	       json_is_string(f) ? json_string_value(f)
-	                         : json_string_value(json_object_get(f, "action")),
-	       json_is_string(f) ? "" : " at 機密性",
+	       json_is_string(f)
+	           ? sk_cli_word("UI_ORG_CHECK_", json_string_value(f))
+	           : sk_cli_vocab(SK_VOCAB_ACTION, json_string_value(json_object_get(f, "action"))),
+	       json_is_string(f) ? "" : sk_cli_msg(SK_M_CLI_OUT_ORG_AT_CONF),
 	       json_is_string(f) ? "" : json_string_value(json_object_get(f, "conf")));
 }
 

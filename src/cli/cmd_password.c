@@ -20,22 +20,22 @@ static const char *floor_reason(sk_pw_violation v, const sk_pw_subject *who, cha
 {
 	switch (v) {
 	case SK_PWV_MIN_LENGTH:
-		(void)snprintf(buf, n, "at least %d characters%s",
+		(void)snprintf(buf, n, sk_cli_msg(SK_M_CLI_OUT_PW_FLOOR_MIN),
 		               sk_policy_password_floor_min(who),
 		               sk_policy_password_floor_min(who) > SK_PW_FLOOR_MIN
-		                   ? " for a privileged ID without a second factor"
+		                   ? sk_cli_msg(SK_M_CLI_OUT_PW_FLOOR_PRIVILEGED)
 		                   : "");
 		return buf;
 	case SK_PWV_COMMON_PASSWORD:
-		return "a common password or a variant of one";
+		return sk_cli_msg(SK_M_CLI_OUT_PW_FLOOR_COMMON);
 	case SK_PWV_CONTEXT_WORD:
-		return "the login, the city's name or a variant of one";
+		return sk_cli_msg(SK_M_CLI_OUT_PW_FLOOR_CONTEXT);
 	case SK_PWV_INVALID_UTF8:
-		return "not UTF-8";
+		return sk_cli_msg(SK_M_CLI_OUT_PW_FLOOR_UTF8);
 	case SK_PWV_CONTROL_CHARACTER:
-		return "holds a control character";
+		return sk_cli_msg(SK_M_CLI_OUT_PW_FLOOR_CONTROL);
 	default:
-		return "refused";
+		return sk_cli_msg(SK_M_CLI_OUT_PW_FLOOR_REFUSED);
 	}
 }
 
@@ -43,12 +43,13 @@ static const char *floor_reason(sk_pw_violation v, const sk_pw_subject *who, cha
 static void print_text(const sk_policy *p, const sk_pw_subject *who, const sk_pw_verdict *v)
 {
 	if (!v->profile && !v->floor) {
-		printf("ok\n");
+		fputs(sk_cli_msg(SK_M_CLI_OUT_PW_OK), stdout);
 		return;
 	}
 	for (int i = 0; i < SK_PWV__COUNT; i++) {
-		const char *name = sk_pw_violation_name((sk_pw_violation)i);
-		char buf[96];
+		/* The rule by its label in Japanese, its stable name in English. */
+		const char *name = sk_cli_word("UI_PWV_", sk_pw_violation_name((sk_pw_violation)i));
+		char buf[160];
 		if (v->profile & (1u << i))
 			printf(sk_cli_msg(SK_M_CLI_OUT_VIOLATION), name, sk_policy_city_id(p));
 		if (v->floor & (1u << i))

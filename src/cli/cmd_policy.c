@@ -93,7 +93,7 @@ static int policy_check(int argc, char **argv)
 	if (open.data)
 		fputs(open.data, stdout);
 	sk_buf_free(&open);
-	printf("%s: ok (%s, %d advisor%s)\n", argv[1], sk_policy_city_name(p), n,
+	printf(sk_cli_msg(SK_M_CLI_OUT_POLICY_OK), argv[1], sk_policy_city_name(p), n,
 	       n == 1 ? "y" : "ies");
 	sk_buf_free(&adv);
 	sk_buf_free(&diag);
@@ -165,14 +165,16 @@ static void describe(const sk_policy *p, FILE *out)
 {
 	sk_policy_document d;
 	sk_policy_document_of(p, &d);
+	char k[256];
 	for (unsigned i = 0; i < d.n_kinds; i++)
-		fprintf(out, "%s%s", i ? "+" : "", d.kinds[i]);
+		fprintf(out, "%s%s", i ? "+" : "", sk_cli_doc_kinds(d.kinds[i], ',', k, sizeof(k)));
 	if (!d.n_kinds)
-		fputs("(kind not stated)", out);
+		fputs(sk_cli_msg(SK_M_CLI_OUT_POLICY_NO_KIND), out);
 	if (d.is_template)
-		fputs(" (template)", out);
-	fprintf(out, "; %s; %s; %s", sk_policy_city_name(p), d.date ? d.date : "(date not stated)",
-	        d.scope ? d.scope : "(scope not stated)");
+		fputs(sk_cli_msg(SK_M_CLI_OUT_POLICY_TEMPLATE), out);
+	fprintf(out, "; %s; %s; %s", sk_policy_city_name(p),
+	        d.date ? d.date : sk_cli_msg(SK_M_CLI_OUT_POLICY_NO_DATE),
+	        d.scope ? d.scope : sk_cli_msg(SK_M_CLI_OUT_POLICY_NO_SCOPE));
 }
 
 int sk_cmd_policy_print_builtins(const char *indent)
@@ -284,11 +286,13 @@ static int policy_import(int argc, char **argv)
 
 static void print_version(const json_t *v)
 {
+	char k[256];
 	const char *kind = json_string_value(json_object_get(v, "kind"));
-	printf("%" JSON_INTEGER_FORMAT " %-8s %s %s %s sha256=%.16s imported_by=%s\n",
-	       json_integer_value(json_object_get(v, "id")),
-	       json_string_value(json_object_get(v, "status")),
-	       json_string_value(json_object_get(v, "city")), kind ? kind : "-",
+	printf(sk_cli_msg(SK_M_CLI_OUT_POLICY_VERSION),
+	       (long long)json_integer_value(json_object_get(v, "id")),
+	       sk_cli_word("UI_PV_ST_", json_string_value(json_object_get(v, "status"))),
+	       json_string_value(json_object_get(v, "city")),
+	       kind ? sk_cli_doc_kinds(kind, ',', k, sizeof(k)) : "-",
 	       json_string_value(json_object_get(v, "source")),
 	       json_string_value(json_object_get(v, "sha256")),
 	       json_string_value(json_object_get(v, "imported_by")));
@@ -352,7 +356,7 @@ static int policy_diff(int argc, char **argv)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), out = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 	sk_err e = sk_policyver_diff(sk_cli_ctx(s), a, b, &out, &err);
 	if (!e)
-		fputs(out.len ? out.data : "no rule or section differs\n", stdout);
+		fputs(out.len ? out.data : sk_cli_msg(SK_M_CLI_OUT_POLICY_NO_DIFF), stdout);
 	sk_buf_free(&out);
 	return sk_cli_finish(s, e, &err);
 }

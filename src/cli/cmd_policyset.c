@@ -41,17 +41,22 @@ static int set_show(int argc, char **argv)
 		size_t i;
 		json_t *v;
 		json_array_foreach (set, i, v) {
-			printf("%" JSON_INTEGER_FORMAT " %s %s %s units of kind: ",
-			       json_integer_value(json_object_get(v, "version")),
-			       json_is_true(json_object_get(v, "primary")) ? "primary" : "member ",
+			char kb[256];
+			printf(sk_cli_msg(SK_M_CLI_OUT_SET_MEMBER),
+			       (long long)json_integer_value(json_object_get(v, "version")),
+			       sk_cli_msg(json_is_true(json_object_get(v, "primary"))
+			                      ? SK_M_CLI_OUT_SET_PRIMARY
+			                      : SK_M_CLI_OUT_SET_SECONDARY),
 			       json_string_value(json_object_get(v, "city")),
 			       json_string_value(json_object_get(v, "kind"))
-			           ? json_string_value(json_object_get(v, "kind"))
+			           ? sk_cli_doc_kinds(json_string_value(json_object_get(v, "kind")),
+			                              ',', kb, sizeof(kb))
 			           : "-");
 			size_t k;
 			json_t *kind;
 			json_array_foreach (json_object_get(v, "unit_kinds"), k, kind)
-				printf("%s%s", k ? "," : "", json_string_value(kind));
+				printf("%s%s", k ? sk_cli_msg(SK_M_CLI_OUT_LIST_SEP) : "",
+				       sk_cli_word("UI_ORG_KIND_", json_string_value(kind)));
 			printf("%s\n",
 			       json_array_size(json_object_get(v, "unit_kinds")) ? "" : "-");
 		}
@@ -103,13 +108,9 @@ static int set_change(int argc, char **argv, const char *usage, bool add)
 	int64_t req = 0;
 	e = sk_policyset_change(sk_cli_ctx(s), (int64_t)v, mask, &req, &err);
 	if (!e && add)
-		printf("policy version %lld applies to units of kind %s (approved in request "
-		       "%" PRId64 ")\n",
-		       v, kinds, req);
+		printf(sk_cli_msg(SK_M_CLI_OUT_SET_ADDED), v, kinds, (long long)req);
 	else if (!e)
-		printf("policy version %lld is out of the policy set (approved in request %" PRId64
-		       ")\n",
-		       v, req);
+		printf(sk_cli_msg(SK_M_CLI_OUT_SET_REMOVED), v, (long long)req);
 	return sk_cli_finish(s, e, &err);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../domain/retention.h"
+#include "../domain/schema.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -47,9 +48,7 @@ static int rc_purge(int argc, char **argv)
 	else {
 		json_t *rq = json_object_get(res, "requests"),
 		       *in = json_object_get(res, "incidents");
-		printf("%s %lld requests and %lld incidents whose final state is before %s "
-		       "(%lld records before it are still open and kept)\n",
-		       dry ? "would purge" : "purged",
+		printf(sk_cli_msg(dry ? SK_M_CLI_OUT_WOULD_PURGE : SK_M_CLI_OUT_PURGED),
 		       (long long)json_integer_value(json_object_get(rq, "count")),
 		       (long long)json_integer_value(json_object_get(in, "count")),
 		       json_string_value(json_object_get(res, "before")),
@@ -66,14 +65,32 @@ static void print_retention(const json_t *r)
 	const char *kind = json_string_value(json_object_get(r, "kind"));
 	const char *ret = json_string_value(json_object_get(r, "retention"));
 	const char *period = json_string_value(json_object_get(r, "period"));
-	printf("%s %s%s → %s: ", json_string_value(json_object_get(r, "record")), kind ? kind : "*",
+	const char *record = json_string_value(json_object_get(r, "record"));
+	bool request = record && strcmp(record, "request") == 0;
+	/* The record's kind as the reader reads it: a request's kind title, an incident's kind. */
+	const sk_schema *sc = request && kind ? sk_schema_request_details(kind) : NULL;
+	bool ja = sk_lang_from_env() == SK_LANG_JA;
+	printf("%s %s%s → %s: ",
+	       request                                     ? sk_cli_msg(SK_M_CLI_OUT_RET_REQUEST)
+	       : record && strcmp(record, "incident") == 0 ? sk_cli_msg(SK_M_CLI_OUT_RET_INCIDENT)
+	                                                   : record,
+	       !kind ? "*"
+	       : sc  ? (ja ? sc->ja : kind)
+	             : sk_cli_word("UI_INC_KIND_", kind),
 	       json_is_true(json_object_get(r, "mynumber_asset")) ? " (特定個人情報)" : "", ret);
+	/*
+	 * The period: so many years, or none: the entry says it is unspecified,
+	 * or the profile has no entry (no entry, nothing it says: no `what`).
+	 */
 	if (strcmp(period, "days") == 0)
-		printf("%lld years (%s)",
+		printf(sk_cli_msg(SK_M_CLI_OUT_RET_YEARS),
 		       (long long)json_integer_value(json_object_get(r, "years")),
 		       json_string_value(json_object_get(r, "what")));
 	else
-		printf("%s", period);
+		fputs(sk_cli_msg(json_is_string(json_object_get(r, "what"))
+		                     ? SK_M_CLI_OUT_RET_UNSPECIFIED
+		                     : SK_M_CLI_OUT_RET_NO_ENTRY),
+		      stdout);
 	size_t k;
 	const json_t *ct;
 	json_array_foreach (json_object_get(r, "citations"), k, ct)

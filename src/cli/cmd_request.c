@@ -57,14 +57,15 @@ static int print_request(json_t *r, bool json)
 {
 	if (json)
 		return sk_cli_print_json(r);
-	printf("%lld %s %s requester=%s approver=%s\n",
+	const char *kind = json_string_value(json_object_get(r, "kind"));
+	const sk_schema *sc = sk_schema_request_details(kind);
+	const char *approver = json_string_value(json_object_get(r, "approver_role"));
+	printf(sk_cli_msg(SK_M_CLI_OUT_REQUEST_LINE),
 	       (long long)json_integer_value(json_object_get(r, "id")),
-	       json_string_value(json_object_get(r, "kind")),
-	       json_string_value(json_object_get(r, "status")),
+	       sc && sk_lang_from_env() == SK_LANG_JA ? sc->ja : kind,
+	       sk_cli_word("UI_RQ_ST_", json_string_value(json_object_get(r, "status"))),
 	       json_string_value(json_object_get(r, "requester")),
-	       json_string_value(json_object_get(r, "approver_role"))
-	           ? json_string_value(json_object_get(r, "approver_role"))
-	           : "-");
+	       approver ? sk_cli_role(approver) : "-");
 	json_decref(r);
 	return 0;
 }

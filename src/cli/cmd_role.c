@@ -48,8 +48,8 @@ static int change(int argc, char **argv, bool grant)
 	sk_err e = grant ? sk_role_grant(sk_cli_ctx(s), a.login, a.role, a.unit, &err)
 	                 : sk_role_revoke(sk_cli_ctx(s), a.login, a.role, a.unit, &err);
 	if (!e)
-		printf("%s role %s %s %s at %s\n", grant ? "granted" : "revoked", a.role,
-		       grant ? "to" : "from", a.login, a.unit);
+		printf(sk_cli_msg(grant ? SK_M_CLI_OUT_ROLE_GRANTED : SK_M_CLI_OUT_ROLE_REVOKED),
+		       sk_cli_role(a.role), a.login, a.unit);
 	return sk_cli_finish(s, e, &err);
 }
 
@@ -58,10 +58,11 @@ static int role_revoke(int argc, char **argv) { return change(argc, argv, false)
 
 static void print_grant(const json_t *g)
 {
-	printf("%-20s %-18s %-12s %s\n", json_string_value(json_object_get(g, "login")),
-	       json_string_value(json_object_get(g, "role")),
-	       json_string_value(json_object_get(g, "unit_code")),
-	       json_string_value(json_object_get(g, "title")));
+	/* In Japanese the title leads and the role's name stands beside it. */
+	const char *role = json_string_value(json_object_get(g, "role"));
+	printf(sk_cli_msg(SK_M_CLI_OUT_ROLE_LINE), json_string_value(json_object_get(g, "login")),
+	       role, json_string_value(json_object_get(g, "unit_code")),
+	       json_string_value(json_object_get(g, "title")), role);
 }
 
 static int role_list(int argc, char **argv)

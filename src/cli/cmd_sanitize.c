@@ -370,10 +370,10 @@ static int run_batch(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 		}
 		if (e) {
 			failed++;
-			printf("fail %s: %s\n", base, err.len ? err.data : sk_err_str(e));
+			printf(sk_cli_msg(SK_M_CLI_OUT_SANITIZE_FAILED), base, sk_cli_err(&err, e));
 		} else {
 			ok++;
-			printf("ok   %s removed=%zu notices=%zu sha256=%s\n", base, res.nremoved,
+			printf(sk_cli_msg(SK_M_CLI_OUT_SANITIZE_OK), base, res.nremoved,
 			       json_array_size(json_object_get(res.json, "notices")), res.sha256);
 		}
 		sk_mail_result_free(&res);
@@ -381,7 +381,7 @@ static int run_batch(const cfg *c, sk_mail_sanitizer *s, sk_store *st)
 	}
 	free(files);
 	sk_buf_free(&err);
-	printf("sanitized %zu, failed %zu\n", ok, failed);
+	printf(sk_cli_msg(SK_M_CLI_OUT_SANITIZE_TOTAL), ok, failed);
 	return fflush(stdout) != 0 ? 70 : failed ? 1 : 0;
 }
 

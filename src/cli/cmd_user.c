@@ -124,8 +124,8 @@ static void print_user(const json_t *u)
 {
 	const json_t *exp = json_object_get(u, "expires_on");
 	printf("%-20s %-8s %-18s %-12s %s", json_string_value(json_object_get(u, "login")),
-	       json_string_value(json_object_get(u, "status")),
-	       json_string_value(json_object_get(u, "kind")),
+	       sk_cli_word("UI_USER_", json_string_value(json_object_get(u, "status"))),
+	       sk_cli_word("UI_USER_KIND_", json_string_value(json_object_get(u, "kind"))),
 	       json_string_value(json_object_get(u, "unit_code")),
 	       json_string_value(json_object_get(u, "name")));
 	if (json_is_string(exp))
@@ -135,7 +135,8 @@ static void print_user(const json_t *u)
 	size_t i;
 	json_t *r;
 	json_array_foreach (json_object_get(u, "roles"), i, r)
-		printf("    %s at %s (%s)\n", json_string_value(json_object_get(r, "role")),
+		printf(sk_cli_msg(SK_M_CLI_OUT_USER_ROLE),
+		       json_string_value(json_object_get(r, "role")),
 		       json_string_value(json_object_get(r, "unit_code")),
 		       json_string_value(json_object_get(r, "title")));
 }
@@ -188,9 +189,11 @@ static bool one_user(int argc, char **argv, const char *usage, bool allow_json, 
 static void print_user_shown(const json_t *u)
 {
 	print_user(u);
-	printf("    created %s%s\n", json_string_value(json_object_get(u, "created_at")),
-	       json_is_true(json_object_get(u, "password_temporary")) ? "; password is temporary"
-	                                                              : "");
+	printf(sk_cli_msg(SK_M_CLI_OUT_USER_CREATED),
+	       json_string_value(json_object_get(u, "created_at")),
+	       json_is_true(json_object_get(u, "password_temporary"))
+	           ? sk_cli_msg(SK_M_CLI_OUT_USER_PW_TEMPORARY)
+	           : "");
 }
 
 static int user_show(int argc, char **argv)

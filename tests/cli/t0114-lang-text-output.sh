@@ -1,0 +1,204 @@
+# The text (not --json) output of the listing, show and report commands, with data present, in
+# the reader's language (issue 15 item 1): run with LANG=ja_JP.UTF-8 and with LANG=C, a Japanese
+# run may show no English word a person reads (ids, codes, logins, file names, hashes and the
+# stable name beside a label in parentheses aside: the allow-list below) and an English run no
+# Japanese word beyond the data the test entered and the profile's own titles. The words each
+# language must show are held here, from the seeds' and the guideline's wording (承認が必要 for
+# require_approval, 復元不可能な消去 for irrecoverable_erase, 対応中 for an incident being handled).
+. "$SEKISHO_TESTLIB"
+fresh_db
+P='Tst#2026-textout-X9'
+expect_exit 0 sk init --db "$DB" --profile narita --admin ciso --key "$PWD/audit.key"
+export SEKISHO_AUDIT_KEY="$PWD/audit.key"
+expect_exit 0 sk org add --db "$DB" --code somu --name 総務部 --kind department --parent narita
+expect_exit 0 sk org add --db "$DB" --code kanri --name 管理課 --kind section --parent somu
+for u in "sato staff" "suzuki system_manager" "tanaka security_manager"; do
+  set -- $u
+  printf '%s\n' "$P" | expect_exit 0 sk user add --db "$DB" --login "$1" --name "$1" --unit kanri \
+    --role "$2" --expires 2027-03-31 --password-stdin
+done
+expect_exit 0 sk asset add --db "$DB" --unit kanri --type hardware --name 端末 --conf 2 --integ 2 \
+  --avail 1 --manager 管理課長 --zone lgwan --json
+PC=$(jq .id out)
+expect_exit 0 sk asset update --db "$DB" "$PC" --location 事務室
+D='{"destination": "市民会館", "from": "2026-12-10", "until": "2026-12-11", "purpose": "説明会"}'
+expect_exit 0 sk request file --db "$DB" --as sato --kind take_out --asset "$PC" --reason 出張 \
+  --details "$D" --safeguards record --json
+expect_exit 0 sk incident report --db "$DB" --unit kanri --title 誤送信 --description 誤送信 \
+  --found-at 2026-01-05T09:00:00+09:00 --severity low --json
+INC=$(jq .id out)
+expect_exit 0 sk incident respond --db "$DB" "$INC" --cause 宛先の誤り --prevention 二重確認
+printf 'log\n' > mail.log
+expect_exit 0 sk incident attach --db "$DB" "$INC" mail.log --media-type text/plain
+mkdir in outja outen
+cp "$SEKISHO_SRC/tests/mail/corpus/05-alternative.eml" in/
+
+# Words a Japanese run may show: ids and codes a person does not read as English (logins, unit
+# codes, the actor cli:root and its address, file names, the audit log's action "decision").
+allowed=' ciso sato suzuki tanaka narita somu kanri cli root admin token sha mail log eml
+  alternative builtin decision LGWAN ID FILE '
+# Japanese the data holds (what the test entered, the city, the profile's titles and levels):
+# an English run may show it.
+data='成田 (基準|方針) [^ ,]*|総務部|管理課|管理課長|端末|事務室|出張|誤送信|宛先の誤り|二重確認|成田市[^ ]*|成田|基準|機密性[0-9]|完全性[0-9]|可用性[0-9]|[^ ]*責任者[^ ]*|[^ ]*管理者[^ ]*|[^ ]*担当者|職員等|[^ ]*監査人|市民会館|説明会|、'
+
+# check_ja FILE / check_en FILE: the output of a Japanese run holds no English word a person
+# reads once the parentheses (the stable names beside labels), JSON images and hashes are left
+# out, but the allow-list's; an English run's no hiragana or katakana outside parentheses and data.
+check_ja() {
+  local w bad
+  bad=$(sed -E 's/（[^）]*）//g; s/\([^)]*\)//g; s/\{.*\}//; s/sha256[=: ][0-9a-f]+//g; s/[a-z_]+\.[a-z_]+//g' "$1" |
+    grep -oE '[A-Za-z]{2,}' | sort -u | while read -r w; do
+      case "$allowed" in *" $w "*) ;; *) echo "$w" ;; esac
+    done)
+  [ -z "$bad" ] || { cat "$1"; fail "$1: English words in a Japanese run: $(echo $bad)"; }
+}
+check_en() {
+  local bad
+  bad=$(sed -E 's/（[^）]*）//g; s/\([^)]*\)//g' "$1" | sed -E "s/$data//g" |
+    grep -P '[\x{3041}-\x{30ff}]' || true)
+  [ -z "$bad" ] || { cat "$1"; fail "$1: Japanese in an English run: $bad"; }
+}
+# lang ja|en NAME ARGS...: runs sekisho ARGS in one language into NAME.ja or NAME.en and checks it.
+lang() {
+  local l=$1 name=$2 rc; shift 2
+  set +e
+  LANG=$([ "$l" = ja ] && echo ja_JP.UTF-8 || echo C) LC_ALL= LC_MESSAGES= "$SEKISHO_BIN" "$@" \
+    </dev/null >"$name.$l" 2>"$name.$l.err"
+  rc=$?
+  set -e
+  [ "$rc" -le 1 ] || { cat "$name.$l.err"; fail "LANG $l sekisho $*: exit $rc"; }
+  [ -s "$name.$l" ] || fail "LANG $l sekisho $*: printed nothing"
+  "check_$l" "$name.$l"
+}
+# both NAME ARGS...: the same command in both languages (one that changes nothing).
+both() { lang ja "$@"; lang en "$@"; }
+
+both decide decide --profile narita --action dispose --conf 3
+expect_in decide.ja "判断: 承認が必要（require_approval）"
+expect_in decide.ja "安全対策: 復元不可能な消去（irrecoverable_erase）"
+expect_in decide.ja "根拠: 成田 基準 2(2)⑩ウ"
+expect_in decide.en "decision: require_approval"
+expect_in decide.en "safeguard: irrecoverable_erase"
+both forbid decide --profile narita --action take_out --conf 3
+expect_in forbid.ja "判断: 禁止（forbid）"
+expect_in forbid.ja "例外措置: 可能"
+expect_in forbid.en "exception possible: yes"
+both unit decide --db "$DB" --unit kanri --action take_out --conf 2
+expect_in unit.ja "文書: 成田市"
+expect_in unit.ja "、主たる文書）"
+expect_in unit.en ", primary)"
+
+both incshow incident show --db "$DB" "$INC"
+expect_in incshow.ja "件名: 誤送信"
+expect_in incshow.ja "種別: 情報セキュリティインシデント"
+expect_in incshow.ja "重大度: 低"
+expect_in incshow.ja "状態: 対応中"
+expect_in incshow.ja "対応者: 情報セキュリティ管理者"
+expect_in incshow.ja "再発防止策: 二重確認"
+expect_in incshow.ja "証拠: mail.log 4 バイト"
+expect_in incshow.en "status: responding"
+expect_in incshow.en "attachment: mail.log 4 bytes"
+# Times in the city's time zone.
+expect_in incshow.ja "+09:00"
+expect_not_in incshow.ja "+00:00"
+both inclist incident list --db "$DB"
+expect_in inclist.ja "対応中"
+expect_in inclist.en "responding"
+
+both users user list --db "$DB"
+expect_in users.ja "有効"
+expect_in users.ja "（2027-03-31 まで有効）"
+expect_in users.ja "組織 kanri: 情報セキュリティ管理者"
+expect_in users.en "security_manager at kanri"
+both user user show --db "$DB" sato
+expect_in user.ja "作成 "
+expect_in user.en "created "
+both roles role list --db "$DB"
+expect_in roles.ja "情報システム管理者"
+lang ja grant role grant --db "$DB" --login sato --role auditor --unit narita
+expect_in grant.ja "役割 情報セキュリティ監査人 を sato に付与しました"
+lang ja revoke role revoke --db "$DB" --login sato --role auditor --unit narita
+expect_in revoke.ja "役割 情報セキュリティ監査人 を sato から取り消しました"
+lang en grant role grant --db "$DB" --login sato --role auditor --unit narita
+expect_in grant.en "granted role auditor to sato at narita"
+lang en revoke role revoke --db "$DB" --login sato --role auditor --unit narita
+expect_in revoke.en "revoked role auditor from sato at narita"
+
+both requests request list --db "$DB" --as suzuki --box all
+expect_in requests.ja "持ち出し 承認待ち 申請者=sato 承認者=情報システム管理者"
+expect_in requests.en "take_out pending requester=sato approver=system_manager"
+
+both orgs org list --db "$DB"
+expect_in orgs.ja "kanri  管理課  [課、ID 3]"
+expect_in orgs.en "kanri  管理課  [section, id 3]"
+both check org check --db "$DB"
+expect_in check.ja "必要ですが"
+
+both assets asset list --db "$DB"
+expect_in assets.ja "ハードウェア"
+expect_in assets.ja "LGWAN接続系"
+expect_in assets.ja "使用中"
+expect_in assets.en "hardware"
+both card asset show --db "$DB" "$PC"
+expect_in card.ja "情報資産の種類: ハードウェア"
+both history asset history --db "$DB" "$PC"
+expect_in history.ja "+09:00"
+expect_not_in history.ja "+00:00 "
+
+both versions policy versions --db "$DB"
+expect_in versions.ja "1 有効 narita"
+both set policy set show --db "$DB"
+expect_in set.ja "主たる文書"
+expect_in set.ja "地方公共団体、部、課"
+# policy check's verdict line (its advisories and the reporting chain are src/policy's text).
+LANG=ja_JP.UTF-8 expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+tail -n 1 out | sed "s|$SEKISHO_SRC/policies/narita.yaml|FILE|" >pcheck.ja
+check_ja pcheck.ja
+expect_in pcheck.ja "正しいプロファイルです（成田市、助言 2 件）"
+LANG=C expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+expect_in out "narita.yaml: ok (成田市, 2 advisories)"
+
+both purgedry record purge --db "$DB" --before 2020-01-01 --dry-run
+expect_in purgedry.ja "試行のため何も削除していません"
+expect_in purgedry.en "would purge 0 requests and 0 incidents"
+both purge record purge --db "$DB" --before 2020-01-01
+expect_in purge.ja "を削除しました"
+expect_in purge.en "purged 0 requests"
+
+lang ja san sanitize --in in --out outja
+lang en san sanitize --in in --out outen
+expect_in san.ja "成功 05-alternative.eml"
+expect_in san.ja "無害化 1 通、失敗 0 通"
+expect_in san.en "ok   05-alternative.eml"
+expect_in san.en "sanitized 1, failed 0"
+
+# The retention of records: the kinds by their titles, the periods in words (the entries' ids,
+# the profile's identifiers, aside).
+lang en retention record retention --db "$DB"
+expect_in retention.en "request take_out → take_out_records: forever (period unspecified) [成田 基準 4(1)①オ]"
+LANG=ja_JP.UTF-8 expect_exit 0 sk record retention --db "$DB"
+sed -E 's/ → [a-z_]+:/ →:/' out >retention.ja
+check_ja retention.ja
+expect_in retention.ja "申請 持ち出し →: 期限なし（保存期間が示されていません） [成田 基準 4(1)①オ]"
+expect_in retention.ja "インシデント 障害記録 →: "
+
+# password check: a refusal names the rule by its label, and the floor's reason in words.
+printf 'password1\n' >pw
+LANG=ja_JP.UTF-8 expect_exit 0 sk password check --profile narita <pw
+sed 's/NIST SP 800-63B-4 3.1.1.2//' out >pw.ja
+check_ja pw.ja
+expect_in pw.ja "違反: よく使われるパスワードの禁止"
+expect_in pw.ja "よく使われるパスワード又はその変形です"
+LANG=C expect_exit 0 sk password check --profile narita <pw
+cp out pw.en
+check_en pw.en
+expect_in pw.en "violation: common_password (the floor under every profile"
+
+# A ledger: headings, status, the approver's role and yes/no in the reader's language (the
+# steps column is src/domain's text, Japanese in both runs, so the English run is not scanned).
+lang ja ledger ledger list --db "$DB" take_out
+expect_in ledger.ja "申請番号	状態	申請日時"
+expect_in ledger.ja "	承認待ち	"
+LANG=C expect_exit 0 sk ledger list --db "$DB" take_out
+expect_in out "Request no.	Status	Filed at"
+expect_in out "	pending	"
