@@ -62,7 +62,7 @@ check_en() {
 lang() {
   local l=$1 name=$2 rc; shift 2
   set +e
-  LANG=$([ "$l" = ja ] && echo ja_JP.UTF-8 || echo C) LC_ALL= LC_MESSAGES= "$SEKISHO_BIN" "$@" \
+  sk_env LANG="$([ "$l" = ja ] && echo ja_JP.UTF-8 || echo C)" LC_ALL= LC_MESSAGES= "$@" \
     </dev/null >"$name.$l" 2>"$name.$l.err"
   rc=$?
   set -e
@@ -146,7 +146,7 @@ expect_in history.ja "+09:00"
 expect_not_in history.ja "+00:00 "
 
 both versions policy versions --db "$DB"
-expect_in versions.ja "1 有効 narita"
+expect_in versions.ja "1 適用中 narita"
 both set policy set show --db "$DB"
 expect_in set.ja "主たる文書"
 expect_in set.ja "地方公共団体、部、課"

@@ -32,10 +32,11 @@ take_out() {
     --details "$D" --safeguards record --json
   jq -r '.approver_role' out
 }
-# The entry of the newest decision: its approver and the version it names.
+# The record of the newest filing's decision: its approver and the version it names. A
+# filing's decision is recorded in its request.file entry (docs/audit.md), not apart.
 last_decision() {
-  sql "SELECT after_json FROM audit_log WHERE action = 'decision' ORDER BY seq DESC LIMIT 1" |
-    jq -r '"\(.decision.approver_role) \(.policy_version)"'
+  sql "SELECT after_json FROM audit_log WHERE action = 'request.file' ORDER BY seq DESC LIMIT 1" |
+    jq -r '"\(.decision_record.decision.approver_role) \(.decision_record.policy_version)"'
 }
 expect_eq "$(take_out)" system_manager "take-out under version 1"
 expect_eq "$(last_decision)" "system_manager 1" "the decision's entry under version 1"
