@@ -638,8 +638,61 @@ sk_err sk_auth_login(sk_store *s, const sk_policy *pol, const char *login, const
 	return e;
 }
 
+/* Whether u's account needs a one-time code: enrolled, or the profile's MFA rule names it. */
+static bool code_needed(const sk_policy *pol, const struct urec *u)
+{
+	return u->totp[0] != '\0' || sk_policy_mfa_required(pol, u->kind, zone_of(u));
+}
+
+sk_err sk_auth_act_as_needs_code(sk_store *s, const char *login, bool *need, sk_buf *err)
+{
+	*need = false;
+	struct urec u;
+	memset(&u, 0, sizeof(u));
+	const sk_policy *use = NULL;
+	sk_policy *owned = NULL;
+	sk_err e = SK_OK;
+	if (login && sk_user_check_login(login, NULL) == SK_OK &&
+	    !(e = urec_by_login(s, login, &u, err)) && u.found &&
+	    !(e = load_policy(s, NULL, &use, &owned, err)))
+		*need = code_needed(use, &u);
+	sk_policy_free(owned);
+	urec_wipe(&u);
+	return e;
+}
+
+/*
+ * The person proved by password (and the one-time code where the login
+ * would ask for one): the code is spent, as a login spends it, and the
+ * failure count starts afresh (login_success).
+ */
+static sk_err act_as_proved(sk_store *s, const struct urec *u, int64_t step, sk_buf *err)
+{
+	int64_t changed = 1;
+	sk_err e = sk_store_begin(s, err);
+	if (e)
+		return e;
+	if (step) {
+		sk_val p[] = {SK_VINT(step), SK_VINT(u->id), SK_VINT(step)};
+		e = sk_store_exec(s,
+		                  "UPDATE users SET totp_last_step = ? WHERE id = ? AND "
+		                  "totp_last_step < ?",
+		                  p, 3, &changed, err);
+		if (!e && changed != 1)
+			e = sk_fail(err, SK_ERR_AUTH, "%s", msg_code);
+	}
+	if (!e && (u->failed || u->lockouts || u->locked_until)) {
+		sk_val p[] = {SK_VINT(u->id)};
+		e = sk_store_exec(s,
+		                  "UPDATE users SET failed_logins = 0, lockouts = 0, "
+		                  "locked_until = NULL WHERE id = ?",
+		                  p, 1, NULL, err);
+	}
+	return sk_store_end(s, e, err);
+}
+
 sk_err sk_auth_act_as(sk_store *s, const char *login, const char *password, size_t password_len,
-                      const char *address, sk_buf *err)
+                      const char *totp, const char *address, sk_buf *err)
 {
 	sk_err e = check_address(address, err);
 	if (e)
@@ -649,31 +702,44 @@ sk_err sk_auth_act_as(sk_store *s, const char *login, const char *password, size
 	if (login && sk_user_check_login(login, NULL) == SK_OK &&
 	    (e = urec_by_login(s, login, &u, err)))
 		return e;
-	int64_t now = sk_clock_now();
+	int64_t now = sk_clock_now(), step = 0;
+	const sk_policy *use = NULL;
+	sk_policy *owned = NULL;
 	if (!u.found || strcmp(u.status, "active") != 0 || (u.expires_at && u.expires_at <= now))
 		e = sk_fail(err, SK_ERR_AUTH, "%s", msg_wrong);
 	else if (u.locked_until > now)
 		e = locked_message(err, u.locked_until);
-	else if (password && sk_password_verify(u.hash, password, password_len) != SK_OK) {
-		const sk_policy *use = NULL;
-		sk_policy *owned = NULL;
+	else if (!password)
+		; /* proved otherwise (the admin token, the mapped Unix user): only the lock is
+		     checked */
+	else if ((e = load_policy(s, NULL, &use, &owned, err)))
+		;
+	else if (sk_password_verify(u.hash, password, password_len) != SK_OK) {
 		sk_auth_session ignored;
 		memset(&ignored, 0, sizeof(ignored));
-		if (!(e = load_policy(s, NULL, &use, &owned, err)))
+		e = counted_failure(s, sk_policy_password_rules(use, u.kind), &u, address,
+		                    "wrong_password", msg_wrong, &ignored, err);
+	} else if (code_needed(use, &u)) {
+		/* The code the web login would ask for: a password alone does not prove more here.
+		 */
+		sk_auth_session ignored;
+		memset(&ignored, 0, sizeof(ignored));
+		if (u.totp[0] == '\0')
+			e = record_refusal(
+			    s, u.login, address, "mfa_not_enrolled", SK_ERR_DENIED,
+			    "the policy requires a one-time code for this account and none is "
+			    "enrolled: an administrator must run 'sekisho user totp-enroll' first",
+			    err);
+		else if (!totp || !*totp)
+			e = record_refusal(s, u.login, address, "totp_missing", SK_ERR_AUTH,
+			                   msg_code, err);
+		else if ((e = totp_check(s, &u, totp, &step, err)) == SK_ERR_AUTH)
 			e = counted_failure(s, sk_policy_password_rules(use, u.kind), &u, address,
-			                    "wrong_password", msg_wrong, &ignored, err);
-		sk_policy_free(owned);
-	} else if (password && (u.failed || u.lockouts || u.locked_until)) {
-		/* The person proved: the count starts afresh, as after a login (login_success). */
-		sk_val p[] = {SK_VINT(u.id)};
-		if (!(e = sk_store_begin(s, err))) {
-			e = sk_store_exec(s,
-			                  "UPDATE users SET failed_logins = 0, lockouts = 0, "
-			                  "locked_until = NULL WHERE id = ?",
-			                  p, 1, NULL, err);
-			e = sk_store_end(s, e, err);
-		}
+			                    "totp_wrong", msg_code, &ignored, err);
 	}
+	if (!e && password)
+		e = act_as_proved(s, &u, step, err);
+	sk_policy_free(owned);
 	urec_wipe(&u);
 	return e;
 }

@@ -159,12 +159,18 @@ sk_err sk_auth_login(sk_store *s, const sk_policy *pol, const char *login, const
  * the admin token or the mapped Unix user) the password is checked as
  * sk_auth_login checks it: a wrong one counts towards the account's lockout
  * with the same "auth.login_failed" entry (reason "wrong_password") and may
- * lock it; a right one clears the failed count as a login does. No session is
- * made and no one-time code is asked for. address is the audit entries'
- * ("cli:password").
+ * lock it; a right one clears the failed count as a login does. Where the
+ * login would ask for a one-time code (the account is enrolled, or the
+ * profile's MFA rule names it), totp must be a right, unspent code: missing,
+ * wrong and not-enrolled answer as sk_auth_login answers them, a wrong code
+ * counting towards the lockout, and a right one is spent. No session is made.
+ * address is the audit entries' ("cli:password").
  */
 sk_err sk_auth_act_as(sk_store *s, const char *login, const char *password, size_t password_len,
-                      const char *address, sk_buf *err);
+                      const char *totp, const char *address, sk_buf *err);
+
+/* *need: whether sk_auth_act_as with a password will ask login's account for a one-time code. */
+sk_err sk_auth_act_as_needs_code(sk_store *s, const char *login, bool *need, sk_buf *err);
 
 /*
  * Finds the session of token (the cookie value) and fills *out: SK_ERR_AUTH

@@ -294,33 +294,15 @@ static bool read_line_fd(int fd, char *pw, size_t max)
 	return true;
 }
 
-/* The password for --as: --password-file, SEKISHO_PASSWORD_FD, else the terminal without echo. */
-static sk_err read_password(const char *login, char *pw, size_t max, sk_buf *err)
+/*
+ * One secret line from the terminal without echo, after the prompt msg (which
+ * names login): 1 read, 0 unreadable, -1 no terminal to ask on.
+ */
+static int read_tty(sk_msg_id msg, const char *login, char *line, size_t max)
 {
-	sk_lang l = sk_lang_from_env();
-	const char *fdv = getenv("SEKISHO_PASSWORD_FD");
-	if (who.password_file) {
-		int fd = open(who.password_file, O_RDONLY | O_CLOEXEC);
-		bool ok = fd >= 0 && read_line_fd(fd, pw, max);
-		if (fd >= 0)
-			close(fd);
-		return ok ? SK_OK
-		          : sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_AS_PASSWORD_UNREADABLE,
-		                        who.password_file);
-	}
-	if (fdv && *fdv) {
-		long long fd;
-		if (!sk_cli_parse_int(fdv, 0, 1024, &fd) || fcntl((int)fd, F_GETFD) < 0)
-			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_AS_BAD_FD,
-			                   fdv);
-		return read_line_fd((int)fd, pw, max)
-		           ? SK_OK
-		           : sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
-		                         SK_M_CLI_AS_PASSWORD_UNREADABLE, "SEKISHO_PASSWORD_FD");
-	}
 	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (tty < 0)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_AS_NO_PASSWORD, login);
+		return -1;
 	struct termios old, quiet;
 	bool restore = tcgetattr(tty, &old) == 0;
 	if (restore) {
@@ -328,15 +310,58 @@ static sk_err read_password(const char *login, char *pw, size_t max, sk_buf *err
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		restore = tcsetattr(tty, TCSAFLUSH, &quiet) == 0;
 	}
-	dprintf(tty, sk_msg_format(SK_M_CLI_AS_PROMPT, l), login);
-	bool ok = read_line_fd(tty, pw, max);
+	dprintf(tty, sk_msg_format(msg, sk_lang_from_env()), login);
+	bool ok = read_line_fd(tty, line, max);
 	if (restore)
 		(void)tcsetattr(tty, TCSAFLUSH, &old);
 	(void)!write(tty, "\n", 1);
 	close(tty);
-	return ok ? SK_OK
-	          : sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_AS_PASSWORD_UNREADABLE,
-	                        "/dev/tty");
+	return ok ? 1 : 0;
+}
+
+/*
+ * The password for --as, and when code is not NULL the one-time code after
+ * it, from one source: --password-file (the code on its second line),
+ * SEKISHO_PASSWORD_FD (the next line), else the terminal without echo.
+ */
+static sk_err read_password(const char *login, char *pw, size_t max, char *code, size_t code_max,
+                            sk_buf *err)
+{
+	const char *fdv = getenv("SEKISHO_PASSWORD_FD");
+	const char *from = who.password_file ? who.password_file : "SEKISHO_PASSWORD_FD";
+	int fd = -1;
+	bool own = false, ok;
+	if (who.password_file) {
+		fd = open(who.password_file, O_RDONLY | O_CLOEXEC);
+		own = fd >= 0;
+	} else if (fdv && *fdv) {
+		long long n;
+		if (!sk_cli_parse_int(fdv, 0, 1024, &n) || fcntl((int)n, F_GETFD) < 0)
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_AS_BAD_FD,
+			                   fdv);
+		fd = (int)n;
+	} else {
+		int got = read_tty(SK_M_CLI_AS_PROMPT, login, pw, max);
+		if (got < 0)
+			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_AS_NO_PASSWORD,
+			                   login);
+		if (got == 0)
+			return sk_fail_msg(err, SK_ERR_IO, NULL, NULL,
+			                   SK_M_CLI_AS_PASSWORD_UNREADABLE, "/dev/tty");
+		if (code && read_tty(SK_M_CLI_AS_CODE_PROMPT, login, code, code_max) != 1)
+			return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_AS_CODE_UNREADABLE,
+			                   "/dev/tty");
+		return SK_OK;
+	}
+	ok = fd >= 0 && read_line_fd(fd, pw, max);
+	bool code_ok = !ok || !code || (read_line_fd(fd, code, code_max) && code[0]);
+	if (own)
+		close(fd);
+	if (!ok)
+		return sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_AS_PASSWORD_UNREADABLE,
+		                   from);
+	return code_ok ? SK_OK
+	               : sk_fail_msg(err, SK_ERR_IO, NULL, NULL, SK_M_CLI_AS_CODE_UNREADABLE, from);
 }
 
 struct account {
@@ -391,16 +416,18 @@ static void settle(int64_t id, const char *login, const char *address, bool supe
  * given: a wrong one counts towards the lockout as a failed login does.
  */
 static sk_err may_act_as(sk_store *s, const struct account *a, const char *password,
-                         const char *address, sk_buf *err)
+                         const char *code, const char *address, sk_buf *err)
 {
-	sk_err e =
-	    sk_auth_act_as(s, a->login, password, password ? strlen(password) : 0, address, err);
+	sk_err e = sk_auth_act_as(s, a->login, password, password ? strlen(password) : 0, code,
+	                          address, err);
 	if (e == SK_ERR_AUTH) {
 		sk_buf_reset(err);
-		return password ? sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL,
-		                              SK_M_CLI_AS_WRONG_PASSWORD, a->login)
-		                : sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_NO_ACCOUNT,
-		                              a->login);
+		return password
+		           ? sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL,
+		                         code ? SK_M_CLI_AS_WRONG_CODE : SK_M_CLI_AS_WRONG_PASSWORD,
+		                         a->login)
+		           : sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_CLI_NO_ACCOUNT,
+		                         a->login);
 	}
 	if (e == SK_ERR_LOCKED) {
 		/* The lock's own sentence (until when), after the account it is about. */
@@ -453,19 +480,24 @@ static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 		 */
 		if (token || (mapped.seen && mapped.id == a.id)) {
 			const char *how = token ? "cli:admin-token" : "cli:unix-user";
-			if ((e = may_act_as(s, &a, NULL, how, err)))
+			if ((e = may_act_as(s, &a, NULL, NULL, how, err)))
 				return e;
 			settle(a.id, a.login, how, false);
 			return SK_OK;
 		}
 		/* Refused before a password is asked for: a locked account takes none. */
-		if ((e = may_act_as(s, &a, NULL, "cli:password", err)))
+		if ((e = may_act_as(s, &a, NULL, NULL, "cli:password", err)))
 			return e;
-		char pw[SK_PASSWORD_MAX + 2];
-		e = read_password(a.login, pw, sizeof(pw), err);
+		/* The one-time code the web login would ask for is asked for here too. */
+		bool need = false;
+		if ((e = sk_auth_act_as_needs_code(s, a.login, &need, err)))
+			return e;
+		char pw[SK_PASSWORD_MAX + 2], code[16] = "";
+		e = read_password(a.login, pw, sizeof(pw), need ? code : NULL, sizeof(code), err);
 		if (!e)
-			e = may_act_as(s, &a, pw, "cli:password", err);
+			e = may_act_as(s, &a, pw, need ? code : NULL, "cli:password", err);
 		sodium_memzero(pw, sizeof(pw));
+		sodium_memzero(code, sizeof(code));
 		if (e)
 			return e;
 		settle(a.id, a.login, "cli:password", false);
@@ -475,7 +507,7 @@ static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 		if (strcmp(mapped.status, "active") != 0)
 			return sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
 			                   SK_M_CLI_AS_UNIX_DISABLED, mapped.login, me);
-		if ((e = may_act_as(s, &mapped, NULL, "cli:unix-user", err)))
+		if ((e = may_act_as(s, &mapped, NULL, NULL, "cli:unix-user", err)))
 			return e;
 		settle(mapped.id, mapped.login, "cli:unix-user", false);
 		return SK_OK;

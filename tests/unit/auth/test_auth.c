@@ -844,7 +844,7 @@ static void run_faults(const char *backend)
 static sk_err act_as(fixture *f, const char *who, const char *pw, sk_buf *err)
 {
 	sk_buf_reset(err);
-	return sk_auth_act_as(f->s, who, pw, pw ? strlen(pw) : 0, "cli:password", err);
+	return sk_auth_act_as(f->s, who, pw, pw ? strlen(pw) : 0, NULL, "cli:password", err);
 }
 
 static void run_act_as(const char *backend)
