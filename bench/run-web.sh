@@ -30,6 +30,9 @@ user=ishikawa.tsuyoshi
 
 http_setup "$build" "$work" sqlite3
 
+# The demo writes the operator's admin token beside the database; the CLI's person-level
+# commands below (org add, asset import) act as the operator by it.
+export SEKISHO_ADMIN_TOKEN=$work/demo.db.admin-token
 "$bin" demo --profile narita --db "$work/demo.db" --no-serve >/dev/null
 assets_sections "$bin" "$work/demo.db" kikaku
 assets_gen "$rows" register.csv

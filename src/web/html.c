@@ -55,60 +55,92 @@ static inline sk_err put(sk_buf *b, const char *p, size_t n)
 	return sk_buf_add(b, p, n);
 }
 
-/* Whether any of the 8 bytes of x is one of the five that need escaping (SWAR). */
-static inline bool any_special(uint64_t x)
+/*
+ * The bytes of x (eight, little-endian) that are one of the five needing
+ * escaping, as the high bit of each (SWAR). The lowest bit set is exact (a
+ * borrow can mark a byte only above a true match), which is all escape_from
+ * uses; no bit set means none of the eight bytes needs anything.
+ */
+static inline uint64_t special_bits(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 #define HAS(c) (((x ^ (ones * (c))) - ones) & ~(x ^ (ones * (c))) & highs)
-	return (HAS('&') | HAS('<') | HAS('>') | HAS('"') | HAS('\'')) != 0;
+	return HAS('&') | HAS('<') | HAS('>') | HAS('"') | HAS('\'');
 #undef HAS
 }
 
-/* The escaping of s from byte i on, where the first byte to replace is (from i). */
-static sk_err escape_from(sk_buf *out, const char *s, size_t i, size_t len)
+/* The n (< 8) bytes at p as a word, the rest zero: a zero byte is none of the five. */
+static inline uint64_t load_short(const unsigned char *p, size_t n)
+{
+	uint64_t x = 0;
+	unsigned char *d = (unsigned char *)&x;
+	if (n >= 4) {
+		memcpy(d, p, 4);
+		memcpy(d + n - 4, p + n - 4, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			d[i] = p[i];
+	}
+	return x;
+}
+
+/*
+ * The escaping of s: from each byte that needs a replacement to the next,
+ * found eight bytes at a time (the lowest marked byte of a word), the text
+ * between copied at once.
+ */
+static sk_err escape_from(sk_buf *out, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t from = 0;
+	size_t from = 0, i = 0;
 	while (i < len) {
+		size_t n = len - i;
 		uint64_t x;
-		if (len - i >= 8 && (memcpy(&x, u + i, 8), !any_special(x))) {
-			i += 8; /* eight bytes at a time through text that needs nothing */
+		if (n >= 8)
+			memcpy(&x, u + i, 8);
+		else
+			x = load_short(u + i, n);
+		uint64_t m = special_bits(x);
+		if (!m) {
+			i += n >= 8 ? 8 : n;
 			continue;
 		}
-		size_t stop = len - i >= 8 ? i + 8 : len;
-		for (; i < stop; i++) {
-			unsigned k = esc_of[u[i]];
-			if (!k)
-				continue;
-			sk_err e = put(out, s + from, i - from);
-			if (!e)
-				e = put(out, REP[k].s, REP[k].n);
-			if (e)
-				return e;
-			from = i + 1;
-		}
+		i += (size_t)__builtin_ctzll(m) / 8;
+		unsigned k = esc_of[u[i]];
+		sk_err e = put(out, s + from, i - from);
+		if (!e)
+			e = put(out, REP[k].s, REP[k].n);
+		if (e)
+			return e;
+		from = ++i;
 	}
 	return put(out, s + from, len - from);
 }
 
 /*
  * Most values need nothing replaced: they are looked through first (eight
- * bytes at a time) and then copied at once; the first byte that needs a
- * replacement hands over to escape_from.
+ * bytes at a time, the last word overlapping the one before it) and then
+ * copied at once; a byte that needs a replacement hands over to escape_from.
  */
 static inline sk_err escape(sk_buf *out, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	for (uint64_t x; len - i >= 8; i += 8) {
-		memcpy(&x, u + i, 8);
-		if (any_special(x))
-			return escape_from(out, s, 0, len);
+	if (len < 8) { /* most values (codes, levels, numbers): a byte at a time is cheaper */
+		for (size_t i = 0; i < len; i++)
+			if (esc_of[u[i]])
+				return escape_from(out, s, len);
+		return put(out, s, len);
 	}
-	for (; i < len; i++)
-		if (esc_of[u[i]])
-			return escape_from(out, s, 0, len);
-	return put(out, s, len);
+	uint64_t x, m = 0;
+	for (size_t i = 0; !m && len - i > 8; i += 8) {
+		memcpy(&x, u + i, 8);
+		m = special_bits(x);
+	}
+	if (!m) {
+		memcpy(&x, u + len - 8, 8);
+		m = special_bits(x);
+	}
+	return m ? escape_from(out, s, len) : put(out, s, len);
 }
 
 sk_err sk_html_escape(sk_buf *out, const char *s, size_t len) { return escape(out, s, len); }
@@ -561,6 +593,12 @@ sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, 
 		}
 	}
 	return e;
+}
+
+const sk_html_tmpl *sk_html_find(const char *name)
+{
+	pthread_once(&once, init_once);
+	return init_err ? NULL : find(name);
 }
 
 sk_err sk_html_render(sk_html_frag *out, const char *name, sk_lang l, const sk_tv *vars, size_t nv)

@@ -80,6 +80,12 @@ sk_err sk_html_init(sk_buf *err);
  */
 sk_err sk_html_render(sk_html_frag *out, const char *name, sk_lang l, const sk_tv *vars, size_t nv);
 
+/*
+ * The built-in template called name, compiled (sk_html_init), or NULL: for
+ * a caller rendering it many times over (a list's rows) with
+ * sk_html_render_tmpl, which then looks nothing up per row.
+ */
+const struct sk_html_tmpl *sk_html_find(const char *name);
 /* The template's text (for the tests), or NULL. */
 const char *sk_html_template(const char *name);
 

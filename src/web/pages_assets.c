@@ -99,6 +99,7 @@ static const choices *unchosen(sk_web_req *w)
 typedef struct list_state {
 	sk_web_req *w;
 	sk_html_frag *rows;
+	const sk_html_tmpl *row; /* asset_row, looked up once for the page's rows */
 	int64_t skip, shown, seen;
 } list_state;
 
@@ -128,7 +129,8 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 	             SK_TV("status", sk_web_t(w, strcmp(a->status, "disposed") == 0
 	                                             ? SK_M_UI_STATUS_DISPOSED
 	                                             : SK_M_UI_STATUS_ACTIVE))};
-	sk_err e = sk_html_render(st->rows, "asset_row", w->lang, v, N(v));
+	sk_err e =
+	    st->row ? sk_html_render_tmpl(st->rows, st->row, w->lang, v, N(v)) : SK_ERR_NOT_FOUND;
 	return e ? sk_fail_msg(err, e, NULL, NULL, SK_M_WEB_LIST_DOES_FIT_PAGE) : SK_OK;
 }
 
@@ -167,7 +169,7 @@ void sk_web_asset_list(sk_web_req *w)
 	 */
 	(void)sk_buf_grow(&rows.b, 16384);
 	(void)sk_buf_grow(&main.b, 24576);
-	list_state st = {w, &rows, (page - 1) * PAGE_ROWS, 0, 0};
+	list_state st = {w, &rows, sk_html_find("asset_row"), (page - 1) * PAGE_ROWS, 0, 0};
 	f.limit = (page - 1) * PAGE_ROWS + PAGE_ROWS + 1;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
