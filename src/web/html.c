@@ -558,8 +558,19 @@ static bool is_set(const sk_tv *v)
 	return v && ((v->text && *v->text) || (v->frag && v->frag->b.len));
 }
 
-sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, const sk_tv *vars,
-                           size_t nv)
+const sk_html_tmpl *sk_html_find(const char *name)
+{
+	pthread_once(&once, init_once);
+	return init_err ? NULL : find(name);
+}
+
+/*
+ * The walk over t's program for language l, appending to out; at the value
+ * of slot hole (if any, and only its first), the rest goes to after instead
+ * and the value itself is not written (sk_html_render_split).
+ */
+static sk_err render(sk_html_frag *out, sk_html_frag *after, int hole, const sk_html_tmpl *t,
+                     sk_lang l, const sk_tv *vars, size_t nv)
 {
 	const sk_tv *bound[SLOTS_MAX];
 	memset(bound, 0, t->nslots * sizeof(const sk_tv *));
@@ -577,10 +588,14 @@ sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, 
 			break;
 		case OP_VAR:
 			v = bound[o->slot];
-			if (v && v->frag)
+			if (o->slot == hole) {
+				b = &after->b;
+				hole = -1;
+			} else if (v && v->frag) {
 				e = put(b, v->frag->b.data, v->frag->b.len);
-			else if (v && v->text)
+			} else if (v && v->text) {
 				e = escape(b, v->text, strlen(v->text));
+			}
 			break;
 		case OP_IF:
 			if (!is_set(bound[o->slot]))
@@ -595,10 +610,23 @@ sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, 
 	return e;
 }
 
-const sk_html_tmpl *sk_html_find(const char *name)
+sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, const sk_tv *vars,
+                           size_t nv)
 {
-	pthread_once(&once, init_once);
-	return init_err ? NULL : find(name);
+	return render(out, NULL, -1, t, l, vars, nv);
+}
+
+sk_err sk_html_render_split(sk_html_frag *before, sk_html_frag *after, const char *hole,
+                            const char *name, sk_lang l, const sk_tv *vars, size_t nv)
+{
+	const sk_html_tmpl *t = sk_html_find(name);
+	if (!t)
+		return init_err ? SK_ERR_INVALID : SK_ERR_NOT_FOUND;
+	int slot = -1;
+	for (size_t j = 0; j < t->nslots && slot < 0; j++)
+		if (strcmp(t->slots[j], hole) == 0)
+			slot = (int)j;
+	return render(before, after, slot, t, l, vars, nv);
 }
 
 sk_err sk_html_render(sk_html_frag *out, const char *name, sk_lang l, const sk_tv *vars, size_t nv)

@@ -164,11 +164,15 @@ void sk_web_asset_list(sk_web_req *w)
 			return;
 		}
 	}
-	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
-	/* Room for a page of rows and the form around them at once (a failure only means growing).
+	/*
+	 * The page's main part in three: the form and the table's head, the rows,
+	 * the rest; handed to the answer as they are (sk_web_page_parts), the rows
+	 * not copied into the page around them.
 	 */
+	sk_html_frag parts[3] = {SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT};
+	sk_html_frag rows = SK_HTML_FRAG_INIT;
+	/* Room for a page of rows at once (a failure only means growing). */
 	(void)sk_buf_grow(&rows.b, 16384);
-	(void)sk_buf_grow(&main.b, 24576);
 	list_state st = {w, &rows, sk_html_find("asset_row"), (page - 1) * PAGE_ROWS, 0, 0};
 	f.limit = (page - 1) * PAGE_ROWS + PAGE_ROWS + 1;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -246,8 +250,11 @@ void sk_web_asset_list(sk_web_req *w)
 	             SK_TF("type_options", types),
 	             SK_TF("conf_options", confs),
 	             SK_TF("zone_options", zones)};
-	if (sk_web_render(w, &main, "assets", v, N(v)))
-		sk_web_page(w, filter_err ? 400 : 200, SK_M_UI_ASSETS, &main);
+	if (sk_web_render_split(w, &parts[0], &parts[2], "rows", "assets", v, N(v))) {
+		parts[1] = rows;
+		rows = (sk_html_frag)SK_HTML_FRAG_INIT;
+		sk_web_page_parts(w, filter_err ? 400 : 200, SK_M_UI_ASSETS, parts, N(parts));
+	}
 	sk_buf_free(&base);
 	sk_buf_free(&prev);
 	sk_buf_free(&next);
@@ -257,7 +264,8 @@ void sk_web_asset_list(sk_web_req *w)
 out:
 	sk_buf_free(&err);
 	sk_html_frag_free(&rows);
-	sk_html_frag_free(&main);
+	for (size_t i = 0; i < N(parts); i++)
+		sk_html_frag_free(&parts[i]);
 }
 
 /* A term and its value into a <dl>. */
