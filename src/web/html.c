@@ -153,15 +153,19 @@ const char *sk_html_template(const char *name)
 	return NULL;
 }
 
+/* The static assets' URLs ("/static/" and the hashed name), made once with the templates. */
+#define ASSET_URLS 16
+static char asset_urls[ASSET_URLS][128];
+static void init_once(void);
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 const char *sk_html_asset_url(const char *name)
 {
-	static __thread char url[16][128]; /* one per asset: a page names several at once */
+	pthread_once(&once, init_once);
 	size_t i = 0;
-	for (const sk_web_file *f = sk_web_assets; f->name && i < 16; f++, i++)
-		if (strcmp(f->name, name) == 0) {
-			snprintf(url[i], sizeof(url[i]), "/static/%s", f->url);
-			return url[i];
-		}
+	for (const sk_web_file *f = sk_web_assets; f->name && i < ASSET_URLS; f++, i++)
+		if (strcmp(f->name, name) == 0)
+			return asset_urls[i];
 	return NULL;
 }
 
@@ -439,7 +443,6 @@ out:
 
 /* --- the built-in templates, compiled once --- */
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
 static sk_html_tmpl **compiled; /* in the order of sk_web_templates (sorted by name) */
 static size_t ncompiled;
 static sk_err init_err;
@@ -452,6 +455,9 @@ static int by_name(const void *a, const void *b)
 
 static void init_once(void)
 {
+	size_t k = 0;
+	for (const sk_web_file *f = sk_web_assets; f->name && k < ASSET_URLS; f++, k++)
+		snprintf(asset_urls[k], sizeof(asset_urls[k]), "/static/%s", f->url);
 	size_t n = 0;
 	while (sk_web_templates[n].name)
 		n++;

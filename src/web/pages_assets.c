@@ -113,10 +113,8 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 		return SK_ERR_CONFLICT;
 	}
 	st->shown++;
-	char id[24], *d = id + sizeof(id); /* the id in decimal, without printf's machinery */
-	*--d = '\0';
-	for (uint64_t n = a->id > 0 ? (uint64_t)a->id : 0; d == id + sizeof(id) - 1 || n; n /= 10)
-		*--d = (char)('0' + n % 10);
+	char id[24];
+	const char *d = sk_web_decimal(id, a->id);
 	sk_web_req *w = st->w;
 	sk_tv v[] = {SK_TV("id", d),
 	             SK_TV("name", a->name),
@@ -171,8 +169,10 @@ void sk_web_asset_list(sk_web_req *w)
 	 */
 	sk_html_frag parts[3] = {SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT};
 	sk_html_frag rows = SK_HTML_FRAG_INIT;
-	/* Room for a page of rows at once (a failure only means growing). */
+	/* Room for each at once (a failure only means growing). */
 	(void)sk_buf_grow(&rows.b, 16384);
+	(void)sk_buf_grow(&parts[0].b, 8192);
+	(void)sk_buf_grow(&parts[2].b, 1024);
 	list_state st = {w, &rows, sk_html_find("asset_row"), (page - 1) * PAGE_ROWS, 0, 0};
 	f.limit = (page - 1) * PAGE_ROWS + PAGE_ROWS + 1;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -219,9 +219,9 @@ void sk_web_asset_list(sk_web_req *w)
 	} else {
 		choice_options(w, &type_opts, &conf_opts, &zone_opts, type, conf, zone);
 	}
-	char count[24], pnum[24];
-	snprintf(count, sizeof(count), "%" PRId64, more ? (int64_t)PAGE_ROWS : st.shown);
-	snprintf(pnum, sizeof(pnum), "%ld", page);
+	char count_buf[24], pnum_buf[24];
+	const char *count = sk_web_decimal(count_buf, more ? (int64_t)PAGE_ROWS : st.shown),
+	           *pnum = sk_web_decimal(pnum_buf, page);
 	const char *s = f.status ? f.status : "active";
 	sk_tv v[] = {SK_TF("rows", &rows),
 	             SK_TV("title", sk_web_t(w, SK_M_UI_ASSETS)),

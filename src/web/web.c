@@ -368,6 +368,19 @@ const char *sk_web_error_of(sk_web_req *w, sk_err e, const sk_buf *err)
 	return m;
 }
 
+const char *sk_web_decimal(char buf[24], int64_t n)
+{
+	char *d = buf + 24;
+	*--d = '\0';
+	uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+	do
+		*--d = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--d = '-';
+	return d;
+}
+
 /* A render's failure answered as the page's (the template named). */
 static bool rendered(sk_web_req *w, sk_err e, const char *name)
 {
@@ -471,18 +484,21 @@ static void page_out(sk_web_req *w, int status, const char *title, const sk_html
 		}
 	const char *path_end = memchr(w->r->req->path.base, '?', w->r->req->path.len);
 	size_t pn = path_end ? (size_t)(path_end - w->r->req->path.base) : w->r->req->path.len;
-	char other[600];
-	snprintf(other, sizeof(other), "%.*s?lang=%s", (int)(pn < 500 ? pn : 1),
-	         pn < 500 ? w->r->req->path.base : "/", w->lang == SK_LANG_JA ? "en" : "ja");
+	char other[600]; /* the path (or "/" when too long) and ?lang= the other language */
+	if (pn >= 500)
+		pn = 0;
+	memcpy(other, pn ? w->r->req->path.base : "/", pn ? pn : 1);
+	memcpy(other + (pn ? pn : 1), w->lang == SK_LANG_JA ? "?lang=en" : "?lang=ja", 9);
 	const char *city = sk_policy_city_name(w->r->t->pol);
 	/* The idle timeout, told on every page; the script warns shortly before it (app.js). */
-	char idle[24] = "", idle_min[24] = "";
+	char idle_buf[24], idle_min_buf[24];
+	const char *idle = NULL, *idle_min = "";
 	if (w->has_session && w->ap.idle_seconds > 0) {
-		snprintf(idle, sizeof(idle), "%lld", (long long)w->ap.idle_seconds);
-		snprintf(idle_min, sizeof(idle_min), "%lld", (long long)(w->ap.idle_seconds / 60));
+		idle = sk_web_decimal(idle_buf, w->ap.idle_seconds);
+		idle_min = sk_web_decimal(idle_min_buf, w->ap.idle_seconds / 60);
 	}
 	sk_tv v[] = {
-	    SK_TV("idle", idle[0] ? idle : NULL),
+	    SK_TV("idle", idle),
 	    SK_TV("idle_minutes", idle_min),
 	    SK_TV("lang", sk_lang_code(w->lang)),
 	    SK_TV("title", title),
@@ -515,6 +531,9 @@ static void page_out(sk_web_req *w, int status, const char *title, const sk_html
 	    SK_TV("notice", w->notice),
 	    SK_TF("main", main)};
 	sk_html_frag before = SK_HTML_FRAG_INIT, after = SK_HTML_FRAG_INIT;
+	/* The layout's two pieces at their size at once (a failure only means growing). */
+	(void)sk_buf_grow(&before.b, 4096);
+	(void)sk_buf_grow(&after.b, 1024);
 	sk_buf *bufs[SK_HTTP_REPLY_BUFS];
 	size_t n = 0;
 	sk_err e = sk_html_render_split(&before, &after, "main", "layout", w->lang, v,

@@ -120,6 +120,11 @@ bool sk_web_login_off_loop(sk_web_req *w, const char *login, const char *passwor
                            sk_web_login_answer_fn answer, void *data, void (*data_free)(void *));
 
 /* Renders template name into out; false (and a 500 answer) on failure. */
+/*
+ * n in decimal, written backwards into buf (24 bytes), without printf's
+ * machinery (a list writes one per row); answers where the digits begin.
+ */
+const char *sk_web_decimal(char buf[24], int64_t n);
 bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_tv *vars,
                    size_t nv);
 /* sk_web_render split at the value hole (sk_html_render_split). */
