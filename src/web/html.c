@@ -59,14 +59,18 @@ static inline sk_err put(sk_buf *b, const char *p, size_t n)
  * The bytes of x (eight, little-endian) that are one of the five needing
  * escaping, as the high bit of each (SWAR). The lowest bit set is exact (a
  * borrow can mark a byte only above a true match), which is all escape_from
- * uses; no bit set means none of the eight bytes needs anything.
+ * uses; no bit set means none of the eight bytes needs anything. Three tests
+ * for the five: & (0x26) and ' (0x27) are the bytes that are 0x27 with the
+ * low bit set, < (0x3c) and > (0x3e) those that are 0x3e with bit 1 set.
  */
 static inline uint64_t special_bits(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-#define HAS(c) (((x ^ (ones * (c))) - ones) & ~(x ^ (ones * (c))) & highs)
-	return HAS('&') | HAS('<') | HAS('>') | HAS('"') | HAS('\'');
-#undef HAS
+#define ZERO(y) (((y)-ones) & ~(y)&highs)
+	uint64_t amp_apos = (x | ones) ^ (ones * 0x27), lt_gt = (x | (ones * 2)) ^ (ones * 0x3e),
+	         quot = x ^ (ones * '"');
+	return ZERO(amp_apos) | ZERO(lt_gt) | ZERO(quot);
+#undef ZERO
 }
 
 /* The n (< 8) bytes at p as a word, the rest zero: a zero byte is none of the five. */

@@ -99,7 +99,8 @@ static const choices *unchosen(sk_web_req *w)
 typedef struct list_state {
 	sk_web_req *w;
 	sk_html_frag *rows;
-	const sk_html_tmpl *row; /* asset_row, looked up once for the page's rows */
+	const sk_html_tmpl *row;       /* asset_row, looked up once for the page's rows */
+	const char *active, *disposed; /* the statuses' words in the page's language */
 	int64_t skip, shown, seen;
 } list_state;
 
@@ -116,17 +117,16 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 	char id[24];
 	const char *d = sk_web_decimal(id, a->id);
 	sk_web_req *w = st->w;
-	sk_tv v[] = {SK_TV("id", d),
-	             SK_TV("name", a->name),
-	             SK_TV("unit", a->unit_code),
-	             SK_TV("type", a->type),
-	             SK_TV("conf", a->conf),
-	             SK_TV("integ", a->integ),
-	             SK_TV("avail", a->avail),
-	             SK_TV("zone", a->zone),
-	             SK_TV("status", sk_web_t(w, strcmp(a->status, "disposed") == 0
-	                                             ? SK_M_UI_STATUS_DISPOSED
-	                                             : SK_M_UI_STATUS_ACTIVE))};
+	sk_tv v[] = {
+	    SK_TV("id", d),
+	    SK_TV("name", a->name),
+	    SK_TV("unit", a->unit_code),
+	    SK_TV("type", a->type),
+	    SK_TV("conf", a->conf),
+	    SK_TV("integ", a->integ),
+	    SK_TV("avail", a->avail),
+	    SK_TV("zone", a->zone),
+	    SK_TV("status", strcmp(a->status, "disposed") == 0 ? st->disposed : st->active)};
 	sk_err e =
 	    st->row ? sk_html_render_tmpl(st->rows, st->row, w->lang, v, N(v)) : SK_ERR_NOT_FOUND;
 	return e ? sk_fail_msg(err, e, NULL, NULL, SK_M_WEB_LIST_DOES_FIT_PAGE) : SK_OK;
@@ -173,7 +173,14 @@ void sk_web_asset_list(sk_web_req *w)
 	(void)sk_buf_grow(&rows.b, 16384);
 	(void)sk_buf_grow(&parts[0].b, 8192);
 	(void)sk_buf_grow(&parts[2].b, 1024);
-	list_state st = {w, &rows, sk_html_find("asset_row"), (page - 1) * PAGE_ROWS, 0, 0};
+	list_state st = {w,
+	                 &rows,
+	                 sk_html_find("asset_row"),
+	                 sk_web_t(w, SK_M_UI_STATUS_ACTIVE),
+	                 sk_web_t(w, SK_M_UI_STATUS_DISPOSED),
+	                 (page - 1) * PAGE_ROWS,
+	                 0,
+	                 0};
 	f.limit = (page - 1) * PAGE_ROWS + PAGE_ROWS + 1;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;

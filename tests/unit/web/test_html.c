@@ -81,6 +81,20 @@ static void test_escape_every_position(void **state)
 					assert_memory_equal(b.data, want, n);
 					sk_buf_free(&b);
 				}
+	/* Every other byte value passes as it is, in a short value and in a word. */
+	for (unsigned c = 1; c < 256; c++) {
+		if (rep[c])
+			continue;
+		for (size_t len = 3; len <= 11; len += 8) {
+			memset(in, (int)c, len);
+			in[len] = '\0';
+			sk_buf b = SK_BUF_INIT(1 << 16);
+			assert_int_equal(sk_html_escape(&b, in, len), SK_OK);
+			assert_int_equal(b.len, len);
+			assert_memory_equal(b.data, in, len);
+			sk_buf_free(&b);
+		}
+	}
 }
 
 /* A value never becomes markup or a template tag, in text or in an attribute. */
