@@ -13,16 +13,18 @@
 # sees them all. Installs wrk and nginx with apt-get when missing. Prints a Markdown section
 # for docs/performance.md.
 # Usage: bench/run-web.sh [SECONDS] [CONNECTIONS] [THREADS] [ROWS]   (default 10 64 2 100000)
+# WEB_BENCH_BUILD: the build directory (default build-bench-http, made when missing);
+# WEB_BENCH_CPU_SECS: seconds of each CPU round (default 5; 1 for a smoke run).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/http-lib.sh"
 . "$root/bench/assets-lib.sh"
-build=$root/build-bench-http
+build=$(realpath -m "${WEB_BENCH_BUILD:-$root/build-bench-http}")
 secs=${1:-10}
 conns=${2:-64}
 wthreads=${3:-2}
 rows=${4:-100000}
-csecs=5 # seconds of one-at-a-time requests per CPU round
+csecs=${WEB_BENCH_CPU_SECS:-5} # seconds of one-at-a-time requests per CPU round
 work=${HTTP_BENCH_DIR:-$root/bench/out/web}
 port_sk=${HTTP_BENCH_PORT:-18521}
 port_ng=$((port_sk + 1))
@@ -30,6 +32,9 @@ user=ishikawa.tsuyoshi
 
 http_setup "$build" "$work" sqlite3
 
+# The demo writes the operator's admin token beside the database; the CLI's person-level
+# commands below (org add, asset import) act as the operator by it.
+export SEKISHO_ADMIN_TOKEN=$work/demo.db.admin-token
 "$bin" demo --profile narita --db "$work/demo.db" --no-serve >/dev/null
 assets_sections "$bin" "$work/demo.db" kikaku
 assets_gen "$rows" register.csv

@@ -248,6 +248,14 @@ void sk_http_reply_json(sk_http_rctx *r, int status, json_t *j);
 /* Sends the len bytes of canonical or pre-built JSON text. */
 void sk_http_reply_text(sk_http_rctx *r, int status, const char *ctype, const char *body,
                         size_t len);
+/*
+ * The answer made of the bytes of bufs in their order, sent as they are (no
+ * copy): each buffer is handed over to the request, which frees it once the
+ * answer is sent, and is left empty. At most SK_HTTP_REPLY_BUFS non-empty.
+ */
+#define SK_HTTP_REPLY_BUFS 8
+void sk_http_reply_bufs(sk_http_rctx *r, int status, const char *ctype, sk_buf *const *bufs,
+                        size_t n);
 /* {"error": {"code", "message"}} with the status the error maps to. */
 void sk_http_reply_error(sk_http_rctx *r, sk_err e, const char *message);
 /*

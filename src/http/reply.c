@@ -100,6 +100,47 @@ void sk_http_reply_text(sk_http_rctx *r, int status, const char *ctype, const ch
 	h2o_send_inline(req, body, len);
 }
 
+/* Frees a buffer handed over to an answer when its request's pool is cleared. */
+static void free_handed(void *slot) { free(*(char **)slot); }
+
+void sk_http_reply_bufs(sk_http_rctx *r, int status, const char *ctype, sk_buf *const *bufs,
+                        size_t n)
+{
+	static h2o_generator_t generator = {NULL, NULL};
+	h2o_req_t *req = r->req;
+	h2o_iovec_t iov[SK_HTTP_REPLY_BUFS];
+	size_t k = 0, len = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!bufs[i]->len)
+			continue;
+		if (k == SK_HTTP_REPLY_BUFS) { /* more than this takes: none is handed over */
+			sk_http_reply_error(r, SK_ERR_INTERNAL, "the answer could not be built");
+			return;
+		}
+		iov[k++] = h2o_iovec_init(bufs[i]->data, bufs[i]->len);
+		len += bufs[i]->len;
+	}
+	if (!answer_once(r))
+		return;
+	/* Each buffer now belongs to the request: freed with its pool, after the send. */
+	for (size_t i = 0; i < n; i++) {
+		if (!bufs[i]->len)
+			continue;
+		char **slot = h2o_mem_alloc_shared(&req->pool, sizeof(char *), free_handed);
+		*slot = sk_buf_detach(bufs[i]);
+	}
+	req->res.status = status;
+	req->res.reason = reason(status);
+	req->res.content_length = len;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ctype,
+	               strlen(ctype));
+	h2o_start_response(req, &generator);
+	if (h2o_memis(req->input.method.base, req->input.method.len, H2O_STRLIT("HEAD")))
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+	else
+		h2o_send(req, iov, k, H2O_SEND_STATE_FINAL);
+}
+
 void sk_http_reply_json(sk_http_rctx *r, int status, json_t *j)
 {
 	/* An object or an array, compact, keys in insertion order (sk_json_compact). */

@@ -55,60 +55,96 @@ static inline sk_err put(sk_buf *b, const char *p, size_t n)
 	return sk_buf_add(b, p, n);
 }
 
-/* Whether any of the 8 bytes of x is one of the five that need escaping (SWAR). */
-static inline bool any_special(uint64_t x)
+/*
+ * The bytes of x (eight, little-endian) that are one of the five needing
+ * escaping, as the high bit of each (SWAR). The lowest bit set is exact (a
+ * borrow can mark a byte only above a true match), which is all escape_from
+ * uses; no bit set means none of the eight bytes needs anything. Three tests
+ * for the five: & (0x26) and ' (0x27) are the bytes that are 0x27 with the
+ * low bit set, < (0x3c) and > (0x3e) those that are 0x3e with bit 1 set.
+ */
+static inline uint64_t special_bits(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-#define HAS(c) (((x ^ (ones * (c))) - ones) & ~(x ^ (ones * (c))) & highs)
-	return (HAS('&') | HAS('<') | HAS('>') | HAS('"') | HAS('\'')) != 0;
-#undef HAS
+#define ZERO(y) (((y)-ones) & ~(y)&highs)
+	uint64_t amp_apos = (x | ones) ^ (ones * 0x27), lt_gt = (x | (ones * 2)) ^ (ones * 0x3e),
+	         quot = x ^ (ones * '"');
+	return ZERO(amp_apos) | ZERO(lt_gt) | ZERO(quot);
+#undef ZERO
 }
 
-/* The escaping of s from byte i on, where the first byte to replace is (from i). */
-static sk_err escape_from(sk_buf *out, const char *s, size_t i, size_t len)
+/* The n (< 8) bytes at p as a word, the rest zero: a zero byte is none of the five. */
+static inline uint64_t load_short(const unsigned char *p, size_t n)
+{
+	uint64_t x = 0;
+	unsigned char *d = (unsigned char *)&x;
+	if (n >= 4) {
+		memcpy(d, p, 4);
+		memcpy(d + n - 4, p + n - 4, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			d[i] = p[i];
+	}
+	return x;
+}
+
+/*
+ * The escaping of s: from each byte that needs a replacement to the next,
+ * found eight bytes at a time (the lowest marked byte of a word), the text
+ * between copied at once.
+ */
+static sk_err escape_from(sk_buf *out, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t from = 0;
+	size_t from = 0, i = 0;
 	while (i < len) {
+		size_t n = len - i;
 		uint64_t x;
-		if (len - i >= 8 && (memcpy(&x, u + i, 8), !any_special(x))) {
-			i += 8; /* eight bytes at a time through text that needs nothing */
+		if (n >= 8)
+			memcpy(&x, u + i, 8);
+		else
+			x = load_short(u + i, n);
+		uint64_t m = special_bits(x);
+		if (!m) {
+			i += n >= 8 ? 8 : n;
 			continue;
 		}
-		size_t stop = len - i >= 8 ? i + 8 : len;
-		for (; i < stop; i++) {
-			unsigned k = esc_of[u[i]];
-			if (!k)
-				continue;
-			sk_err e = put(out, s + from, i - from);
-			if (!e)
-				e = put(out, REP[k].s, REP[k].n);
-			if (e)
-				return e;
-			from = i + 1;
-		}
+		i += (size_t)__builtin_ctzll(m) / 8;
+		unsigned k = esc_of[u[i]];
+		sk_err e = put(out, s + from, i - from);
+		if (!e)
+			e = put(out, REP[k].s, REP[k].n);
+		if (e)
+			return e;
+		from = ++i;
 	}
 	return put(out, s + from, len - from);
 }
 
 /*
  * Most values need nothing replaced: they are looked through first (eight
- * bytes at a time) and then copied at once; the first byte that needs a
- * replacement hands over to escape_from.
+ * bytes at a time, the last word overlapping the one before it) and then
+ * copied at once; a byte that needs a replacement hands over to escape_from.
  */
 static inline sk_err escape(sk_buf *out, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	for (uint64_t x; len - i >= 8; i += 8) {
-		memcpy(&x, u + i, 8);
-		if (any_special(x))
-			return escape_from(out, s, 0, len);
+	if (len < 8) { /* most values (codes, levels, numbers): a byte at a time is cheaper */
+		for (size_t i = 0; i < len; i++)
+			if (esc_of[u[i]])
+				return escape_from(out, s, len);
+		return put(out, s, len);
 	}
-	for (; i < len; i++)
-		if (esc_of[u[i]])
-			return escape_from(out, s, 0, len);
-	return put(out, s, len);
+	uint64_t x, m = 0;
+	for (size_t i = 0; !m && len - i > 8; i += 8) {
+		memcpy(&x, u + i, 8);
+		m = special_bits(x);
+	}
+	if (!m) {
+		memcpy(&x, u + len - 8, 8);
+		m = special_bits(x);
+	}
+	return m ? escape_from(out, s, len) : put(out, s, len);
 }
 
 sk_err sk_html_escape(sk_buf *out, const char *s, size_t len) { return escape(out, s, len); }
@@ -121,15 +157,19 @@ const char *sk_html_template(const char *name)
 	return NULL;
 }
 
+/* The static assets' URLs ("/static/" and the hashed name), made once with the templates. */
+#define ASSET_URLS 16
+static char asset_urls[ASSET_URLS][128];
+static void init_once(void);
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 const char *sk_html_asset_url(const char *name)
 {
-	static __thread char url[16][128]; /* one per asset: a page names several at once */
+	pthread_once(&once, init_once);
 	size_t i = 0;
-	for (const sk_web_file *f = sk_web_assets; f->name && i < 16; f++, i++)
-		if (strcmp(f->name, name) == 0) {
-			snprintf(url[i], sizeof(url[i]), "/static/%s", f->url);
-			return url[i];
-		}
+	for (const sk_web_file *f = sk_web_assets; f->name && i < ASSET_URLS; f++, i++)
+		if (strcmp(f->name, name) == 0)
+			return asset_urls[i];
 	return NULL;
 }
 
@@ -407,7 +447,6 @@ out:
 
 /* --- the built-in templates, compiled once --- */
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
 static sk_html_tmpl **compiled; /* in the order of sk_web_templates (sorted by name) */
 static size_t ncompiled;
 static sk_err init_err;
@@ -420,6 +459,9 @@ static int by_name(const void *a, const void *b)
 
 static void init_once(void)
 {
+	size_t k = 0;
+	for (const sk_web_file *f = sk_web_assets; f->name && k < ASSET_URLS; f++, k++)
+		snprintf(asset_urls[k], sizeof(asset_urls[k]), "/static/%s", f->url);
 	size_t n = 0;
 	while (sk_web_templates[n].name)
 		n++;
@@ -526,8 +568,19 @@ static bool is_set(const sk_tv *v)
 	return v && ((v->text && *v->text) || (v->frag && v->frag->b.len));
 }
 
-sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, const sk_tv *vars,
-                           size_t nv)
+const sk_html_tmpl *sk_html_find(const char *name)
+{
+	pthread_once(&once, init_once);
+	return init_err ? NULL : find(name);
+}
+
+/*
+ * The walk over t's program for language l, appending to out; at the value
+ * of slot hole (if any, and only its first), the rest goes to after instead
+ * and the value itself is not written (sk_html_render_split).
+ */
+static sk_err render(sk_html_frag *out, sk_html_frag *after, int hole, const sk_html_tmpl *t,
+                     sk_lang l, const sk_tv *vars, size_t nv)
 {
 	const sk_tv *bound[SLOTS_MAX];
 	memset(bound, 0, t->nslots * sizeof(const sk_tv *));
@@ -545,10 +598,14 @@ sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, 
 			break;
 		case OP_VAR:
 			v = bound[o->slot];
-			if (v && v->frag)
+			if (o->slot == hole) {
+				b = &after->b;
+				hole = -1;
+			} else if (v && v->frag) {
 				e = put(b, v->frag->b.data, v->frag->b.len);
-			else if (v && v->text)
+			} else if (v && v->text) {
 				e = escape(b, v->text, strlen(v->text));
+			}
 			break;
 		case OP_IF:
 			if (!is_set(bound[o->slot]))
@@ -561,6 +618,25 @@ sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, 
 		}
 	}
 	return e;
+}
+
+sk_err sk_html_render_tmpl(sk_html_frag *out, const sk_html_tmpl *t, sk_lang l, const sk_tv *vars,
+                           size_t nv)
+{
+	return render(out, NULL, -1, t, l, vars, nv);
+}
+
+sk_err sk_html_render_split(sk_html_frag *before, sk_html_frag *after, const char *hole,
+                            const char *name, sk_lang l, const sk_tv *vars, size_t nv)
+{
+	const sk_html_tmpl *t = sk_html_find(name);
+	if (!t)
+		return init_err ? SK_ERR_INVALID : SK_ERR_NOT_FOUND;
+	int slot = -1;
+	for (size_t j = 0; j < t->nslots && slot < 0; j++)
+		if (strcmp(t->slots[j], hole) == 0)
+			slot = (int)j;
+	return render(before, after, slot, t, l, vars, nv);
 }
 
 sk_err sk_html_render(sk_html_frag *out, const char *name, sk_lang l, const sk_tv *vars, size_t nv)

@@ -80,6 +80,23 @@ sk_err sk_html_init(sk_buf *err);
  */
 sk_err sk_html_render(sk_html_frag *out, const char *name, sk_lang l, const sk_tv *vars, size_t nv);
 
+/*
+ * The built-in template called name, compiled (sk_html_init), or NULL: for
+ * a caller rendering it many times over (a list's rows) with
+ * sk_html_render_tmpl, which then looks nothing up per row.
+ */
+const struct sk_html_tmpl *sk_html_find(const char *name);
+/*
+ * Renders the template called name as sk_html_render does, but split at the
+ * value called hole (a fragment the caller sends itself, between the two
+ * parts, rather than have it copied): what comes before that value is
+ * appended to before, what comes after it to after, and the value is not
+ * written. Where the template does not reach the value (a section not
+ * shown), everything is in before. The value given for hole still decides
+ * its sections ({{#hole}}: set when it is a non-empty fragment).
+ */
+sk_err sk_html_render_split(sk_html_frag *before, sk_html_frag *after, const char *hole,
+                            const char *name, sk_lang l, const sk_tv *vars, size_t nv);
 /* The template's text (for the tests), or NULL. */
 const char *sk_html_template(const char *name);
 

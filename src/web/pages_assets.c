@@ -99,6 +99,8 @@ static const choices *unchosen(sk_web_req *w)
 typedef struct list_state {
 	sk_web_req *w;
 	sk_html_frag *rows;
+	const sk_html_tmpl *row;       /* asset_row, looked up once for the page's rows */
+	const char *active, *disposed; /* the statuses' words in the page's language */
 	int64_t skip, shown, seen;
 } list_state;
 
@@ -112,23 +114,21 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 		return SK_ERR_CONFLICT;
 	}
 	st->shown++;
-	char id[24], *d = id + sizeof(id); /* the id in decimal, without printf's machinery */
-	*--d = '\0';
-	for (uint64_t n = a->id > 0 ? (uint64_t)a->id : 0; d == id + sizeof(id) - 1 || n; n /= 10)
-		*--d = (char)('0' + n % 10);
+	char id[24];
+	const char *d = sk_web_decimal(id, a->id);
 	sk_web_req *w = st->w;
-	sk_tv v[] = {SK_TV("id", d),
-	             SK_TV("name", a->name),
-	             SK_TV("unit", a->unit_code),
-	             SK_TV("type", a->type),
-	             SK_TV("conf", a->conf),
-	             SK_TV("integ", a->integ),
-	             SK_TV("avail", a->avail),
-	             SK_TV("zone", a->zone),
-	             SK_TV("status", sk_web_t(w, strcmp(a->status, "disposed") == 0
-	                                             ? SK_M_UI_STATUS_DISPOSED
-	                                             : SK_M_UI_STATUS_ACTIVE))};
-	sk_err e = sk_html_render(st->rows, "asset_row", w->lang, v, N(v));
+	sk_tv v[] = {
+	    SK_TV("id", d),
+	    SK_TV("name", a->name),
+	    SK_TV("unit", a->unit_code),
+	    SK_TV("type", a->type),
+	    SK_TV("conf", a->conf),
+	    SK_TV("integ", a->integ),
+	    SK_TV("avail", a->avail),
+	    SK_TV("zone", a->zone),
+	    SK_TV("status", strcmp(a->status, "disposed") == 0 ? st->disposed : st->active)};
+	sk_err e =
+	    st->row ? sk_html_render_tmpl(st->rows, st->row, w->lang, v, N(v)) : SK_ERR_NOT_FOUND;
 	return e ? sk_fail_msg(err, e, NULL, NULL, SK_M_WEB_LIST_DOES_FIT_PAGE) : SK_OK;
 }
 
@@ -162,12 +162,25 @@ void sk_web_asset_list(sk_web_req *w)
 			return;
 		}
 	}
-	sk_html_frag rows = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
-	/* Room for a page of rows and the form around them at once (a failure only means growing).
+	/*
+	 * The page's main part in three: the form and the table's head, the rows,
+	 * the rest; handed to the answer as they are (sk_web_page_parts), the rows
+	 * not copied into the page around them.
 	 */
+	sk_html_frag parts[3] = {SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT, SK_HTML_FRAG_INIT};
+	sk_html_frag rows = SK_HTML_FRAG_INIT;
+	/* Room for each at once (a failure only means growing). */
 	(void)sk_buf_grow(&rows.b, 16384);
-	(void)sk_buf_grow(&main.b, 24576);
-	list_state st = {w, &rows, (page - 1) * PAGE_ROWS, 0, 0};
+	(void)sk_buf_grow(&parts[0].b, 8192);
+	(void)sk_buf_grow(&parts[2].b, 1024);
+	list_state st = {w,
+	                 &rows,
+	                 sk_html_find("asset_row"),
+	                 sk_web_t(w, SK_M_UI_STATUS_ACTIVE),
+	                 sk_web_t(w, SK_M_UI_STATUS_DISPOSED),
+	                 (page - 1) * PAGE_ROWS,
+	                 0,
+	                 0};
 	f.limit = (page - 1) * PAGE_ROWS + PAGE_ROWS + 1;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;
@@ -213,9 +226,9 @@ void sk_web_asset_list(sk_web_req *w)
 	} else {
 		choice_options(w, &type_opts, &conf_opts, &zone_opts, type, conf, zone);
 	}
-	char count[24], pnum[24];
-	snprintf(count, sizeof(count), "%" PRId64, more ? (int64_t)PAGE_ROWS : st.shown);
-	snprintf(pnum, sizeof(pnum), "%ld", page);
+	char count_buf[24], pnum_buf[24];
+	const char *count = sk_web_decimal(count_buf, more ? (int64_t)PAGE_ROWS : st.shown),
+	           *pnum = sk_web_decimal(pnum_buf, page);
 	const char *s = f.status ? f.status : "active";
 	sk_tv v[] = {SK_TF("rows", &rows),
 	             SK_TV("title", sk_web_t(w, SK_M_UI_ASSETS)),
@@ -244,8 +257,11 @@ void sk_web_asset_list(sk_web_req *w)
 	             SK_TF("type_options", types),
 	             SK_TF("conf_options", confs),
 	             SK_TF("zone_options", zones)};
-	if (sk_web_render(w, &main, "assets", v, N(v)))
-		sk_web_page(w, filter_err ? 400 : 200, SK_M_UI_ASSETS, &main);
+	if (sk_web_render_split(w, &parts[0], &parts[2], "rows", "assets", v, N(v))) {
+		parts[1] = rows;
+		rows = (sk_html_frag)SK_HTML_FRAG_INIT;
+		sk_web_page_parts(w, filter_err ? 400 : 200, SK_M_UI_ASSETS, parts, N(parts));
+	}
 	sk_buf_free(&base);
 	sk_buf_free(&prev);
 	sk_buf_free(&next);
@@ -255,7 +271,8 @@ void sk_web_asset_list(sk_web_req *w)
 out:
 	sk_buf_free(&err);
 	sk_html_frag_free(&rows);
-	sk_html_frag_free(&main);
+	for (size_t i = 0; i < N(parts); i++)
+		sk_html_frag_free(&parts[i]);
 }
 
 /* A term and its value into a <dl>. */

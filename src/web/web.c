@@ -378,9 +378,22 @@ const char *sk_web_error_of(sk_web_req *w, sk_err e, const sk_buf *err)
 	return m;
 }
 
-bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_tv *vars, size_t nv)
+const char *sk_web_decimal(char buf[24], int64_t n)
 {
-	sk_err e = sk_html_render(out, name, w->lang, vars, nv);
+	char *d = buf + 24;
+	*--d = '\0';
+	uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+	do
+		*--d = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--d = '-';
+	return d;
+}
+
+/* A render's failure answered as the page's (the template named). */
+static bool rendered(sk_web_req *w, sk_err e, const char *name)
+{
 	if (e) {
 		sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		sk_fail_msg(&err, e, NULL, NULL, SK_M_WEB_TEMPLATE_COULD_RENDERED, name);
@@ -389,6 +402,18 @@ bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_
 		return false;
 	}
 	return true;
+}
+
+bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_tv *vars, size_t nv)
+{
+	return rendered(w, sk_html_render(out, name, w->lang, vars, nv), name);
+}
+
+bool sk_web_render_split(sk_web_req *w, sk_html_frag *before, sk_html_frag *after, const char *hole,
+                         const char *name, const sk_tv *vars, size_t nv)
+{
+	return rendered(w, sk_html_render_split(before, after, hole, name, w->lang, vars, nv),
+	                name);
 }
 
 bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const char *value,
@@ -442,28 +467,48 @@ bool sk_web_call_done(sk_web_call *k, sk_err e)
 
 /* --- answers --- */
 
-static void send_html(sk_web_req *w, int status, const sk_html_frag *page)
+/*
+ * The page: the layout around main, or around the parts (main in pieces,
+ * handed over). The layout is rendered in two pieces, before and after main,
+ * and the pieces and main are handed to the answer as they are: the page's
+ * bytes are not copied into one buffer, nor again into h2o's.
+ */
+static void page_out(sk_web_req *w, int status, const char *title, const sk_html_frag *main,
+                     sk_html_frag *parts, size_t nparts)
 {
-	sk_web_header(w, H2O_TOKEN_CONTENT_LANGUAGE, sk_lang_code(w->lang));
-	sk_http_reply_text(w->r, status, "text/html; charset=utf-8", page->b.data, page->b.len);
-}
-
-void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_html_frag *main)
-{
+	sk_html_frag main_copy = SK_HTML_FRAG_INIT;
+	if (!parts) { /* main stays the caller's: the answer takes a copy of it */
+		if (sk_buf_add(&main_copy.b, main->b.data, main->b.len)) {
+			sk_http_reply_error(w->r, SK_ERR_INTERNAL,
+			                    "the page could not be rendered");
+			return;
+		}
+		parts = &main_copy;
+		nparts = 1;
+	}
+	main = &parts[0]; /* for the layout's {{#main}}: set when some part is */
+	for (size_t i = 0; i < nparts; i++)
+		if (parts[i].b.len) {
+			main = &parts[i];
+			break;
+		}
 	const char *path_end = memchr(w->r->req->path.base, '?', w->r->req->path.len);
 	size_t pn = path_end ? (size_t)(path_end - w->r->req->path.base) : w->r->req->path.len;
-	char other[600];
-	snprintf(other, sizeof(other), "%.*s?lang=%s", (int)(pn < 500 ? pn : 1),
-	         pn < 500 ? w->r->req->path.base : "/", w->lang == SK_LANG_JA ? "en" : "ja");
+	char other[600]; /* the path (or "/" when too long) and ?lang= the other language */
+	if (pn >= 500)
+		pn = 0;
+	memcpy(other, pn ? w->r->req->path.base : "/", pn ? pn : 1);
+	memcpy(other + (pn ? pn : 1), w->lang == SK_LANG_JA ? "?lang=en" : "?lang=ja", 9);
 	const char *city = sk_policy_city_name(w->r->t->pol);
 	/* The idle timeout, told on every page; the script warns shortly before it (app.js). */
-	char idle[24] = "", idle_min[24] = "";
+	char idle_buf[24], idle_min_buf[24];
+	const char *idle = NULL, *idle_min = "";
 	if (w->has_session && w->ap.idle_seconds > 0) {
-		snprintf(idle, sizeof(idle), "%lld", (long long)w->ap.idle_seconds);
-		snprintf(idle_min, sizeof(idle_min), "%lld", (long long)(w->ap.idle_seconds / 60));
+		idle = sk_web_decimal(idle_buf, w->ap.idle_seconds);
+		idle_min = sk_web_decimal(idle_min_buf, w->ap.idle_seconds / 60);
 	}
 	sk_tv v[] = {
-	    SK_TV("idle", idle[0] ? idle : NULL),
+	    SK_TV("idle", idle),
 	    SK_TV("idle_minutes", idle_min),
 	    SK_TV("lang", sk_lang_code(w->lang)),
 	    SK_TV("title", title),
@@ -495,14 +540,39 @@ void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_h
 	    SK_TF("errors", &w->errors),
 	    SK_TV("notice", w->notice),
 	    SK_TF("main", main)};
-	sk_html_frag page = SK_HTML_FRAG_INIT;
-	(void)sk_buf_grow(&page.b, main->b.len + 4096); /* the layout around main: grown once */
-	sk_err e = sk_html_render(&page, "layout", w->lang, v, sizeof(v) / sizeof(v[0]));
-	if (e)
+	sk_html_frag before = SK_HTML_FRAG_INIT, after = SK_HTML_FRAG_INIT;
+	/* The layout's two pieces at their size at once (a failure only means growing). */
+	(void)sk_buf_grow(&before.b, 4096);
+	(void)sk_buf_grow(&after.b, 1024);
+	sk_buf *bufs[SK_HTTP_REPLY_BUFS];
+	size_t n = 0;
+	sk_err e = sk_html_render_split(&before, &after, "main", "layout", w->lang, v,
+	                                sizeof(v) / sizeof(v[0]));
+	if (!e && nparts + 2 > SK_HTTP_REPLY_BUFS)
+		e = SK_ERR_TOO_BIG;
+	if (e) {
 		sk_http_reply_error(w->r, SK_ERR_INTERNAL, "the page could not be rendered");
-	else
-		send_html(w, status, &page);
-	sk_html_frag_free(&page);
+	} else {
+		bufs[n++] = &before.b;
+		for (size_t i = 0; i < nparts; i++)
+			bufs[n++] = &parts[i].b;
+		bufs[n++] = &after.b;
+		sk_web_header(w, H2O_TOKEN_CONTENT_LANGUAGE, sk_lang_code(w->lang));
+		sk_http_reply_bufs(w->r, status, "text/html; charset=utf-8", bufs, n);
+	}
+	sk_html_frag_free(&before);
+	sk_html_frag_free(&after);
+	sk_html_frag_free(&main_copy);
+}
+
+void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_html_frag *main)
+{
+	page_out(w, status, title, main, NULL, 0);
+}
+
+void sk_web_page_parts(sk_web_req *w, int status, sk_msg_id title, sk_html_frag *parts, size_t n)
+{
+	page_out(w, status, sk_web_t(w, title), NULL, parts, n);
 }
 
 void sk_web_page(sk_web_req *w, int status, sk_msg_id title, const sk_html_frag *main)

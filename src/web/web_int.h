@@ -60,6 +60,13 @@ bool sk_web_call_done(sk_web_call *k, sk_err e);
 void sk_web_page(sk_web_req *w, int status, sk_msg_id title, const sk_html_frag *main);
 /* As sk_web_page with a title that is data (an asset's name). */
 void sk_web_page_titled(sk_web_req *w, int status, const char *title, const sk_html_frag *main);
+/*
+ * As sk_web_page with main in n parts, in their order (a list's rows between
+ * the parts of its page around them: sk_html_render_split), which the answer
+ * takes as they are, without copying them together: each is left empty. At
+ * most SK_HTTP_REPLY_BUFS - 2 parts.
+ */
+void sk_web_page_parts(sk_web_req *w, int status, sk_msg_id title, sk_html_frag *parts, size_t n);
 /* A 303 See Other to location (a path of ours). */
 void sk_web_redirect(sk_web_req *w, const char *location);
 /* The "not found" page (404): what lies outside the reader's scope looks the same. */
@@ -113,8 +120,16 @@ bool sk_web_login_off_loop(sk_web_req *w, const char *login, const char *passwor
                            sk_web_login_answer_fn answer, void *data, void (*data_free)(void *));
 
 /* Renders template name into out; false (and a 500 answer) on failure. */
+/*
+ * n in decimal, written backwards into buf (24 bytes), without printf's
+ * machinery (a list writes one per row); answers where the digits begin.
+ */
+const char *sk_web_decimal(char buf[24], int64_t n);
 bool sk_web_render(sk_web_req *w, sk_html_frag *out, const char *name, const sk_tv *vars,
                    size_t nv);
+/* sk_web_render split at the value hole (sk_html_render_split). */
+bool sk_web_render_split(sk_web_req *w, sk_html_frag *before, sk_html_frag *after, const char *hole,
+                         const char *name, const sk_tv *vars, size_t nv);
 
 /* One form field from the field schema, rendered into out (value and error may be NULL). */
 bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const char *value,

@@ -39,6 +39,64 @@ static void test_escape(void **state)
 	free(s);
 }
 
+/*
+ * Every length from 0 to 40 with each of the five (and bytes either side of
+ * them, high bytes of UTF-8 among them) at every position, once and twice:
+ * the writer looks through words of eight bytes, so a byte at a word's edge,
+ * in a short tail or after a first match is where a fault would hide. The
+ * expected text is made here byte by byte.
+ */
+static void test_escape_every_position(void **state)
+{
+	(void)state;
+	static const char *const rep[256] = {
+	    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;"};
+	const char specials[] = "&<>\"'", fill[] = "a\xe6\xa9\x9f%=;\x01\x7f?";
+	char in[48], want[48 * 6 + 1];
+	for (size_t len = 0; len <= 40; len++)
+		for (size_t at = 0; at <= len; at++)
+			for (size_t k = 0; k < 5; k++)
+				for (size_t twice = 0; twice < 2; twice++) {
+					for (size_t i = 0; i < len; i++)
+						in[i] = fill[(i * 7 + k) % (sizeof(fill) - 1)];
+					if (at < len)
+						in[at] = specials[k];
+					if (twice && at + 3 < len)
+						in[at + 3] = specials[(k + 1) % 5];
+					in[len] = '\0';
+					size_t n = 0;
+					for (size_t i = 0; i < len; i++) {
+						const char *r = rep[(unsigned char)in[i]];
+						if (r) {
+							memcpy(want + n, r, strlen(r));
+							n += strlen(r);
+						} else {
+							want[n++] = in[i];
+						}
+					}
+					want[n] = '\0';
+					sk_buf b = SK_BUF_INIT(1 << 16);
+					assert_int_equal(sk_html_escape(&b, in, len), SK_OK);
+					assert_int_equal(b.len, n);
+					assert_memory_equal(b.data, want, n);
+					sk_buf_free(&b);
+				}
+	/* Every other byte value passes as it is, in a short value and in a word. */
+	for (unsigned c = 1; c < 256; c++) {
+		if (rep[c])
+			continue;
+		for (size_t len = 3; len <= 11; len += 8) {
+			memset(in, (int)c, len);
+			in[len] = '\0';
+			sk_buf b = SK_BUF_INIT(1 << 16);
+			assert_int_equal(sk_html_escape(&b, in, len), SK_OK);
+			assert_int_equal(b.len, len);
+			assert_memory_equal(b.data, in, len);
+			sk_buf_free(&b);
+		}
+	}
+}
+
 /* A value never becomes markup or a template tag, in text or in an attribute. */
 static void test_values_escaped(void **state)
 {
@@ -286,6 +344,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_escape_every_position),
 	    cmocka_unit_test(test_values_escaped),
 	    cmocka_unit_test(test_fragments_and_sections),
 	    cmocka_unit_test(test_catalog_sentences),
