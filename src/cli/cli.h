@@ -117,6 +117,24 @@ void sk_cli_set_install(bool install, const char *command);
  * messages ("sekisho role grant --role ciso").
  */
 void sk_cli_install_for_role(const char *role, const char *command);
+/* The operator's rules about one account (sk_cli_operator_for). */
+typedef enum sk_cli_operator_rule {
+	SK_CLI_OPERATOR_UNLOCK, /* the operator may unlock an account that could unlock */
+	SK_CLI_OPERATOR_TOP,    /* only the operator disables or enables a top-rank account */
+} sk_cli_operator_rule;
+/*
+ * Where no person can (issue 15 item 6), makes the command about to run on
+ * the account login the operator's act. SK_CLI_OPERATOR_TOP: when login
+ * holds a role no account ranks above (the CISO), the command is
+ * installation-level, as appointing the CISO is (sk_cli_install_for_role):
+ * the rank rule lets nobody disable or enable it. SK_CLI_OPERATOR_UNLOCK:
+ * with the admin token and no --as, the operator ("cli:<unix user>", from
+ * "cli:admin-token") unlocks login when login holds user.admin somewhere,
+ * that is when it could unlock others: otherwise, with every such account
+ * locked, nobody could. Any other account is unlocked by a person (--as).
+ * command names the command in messages.
+ */
+void sk_cli_operator_for(sk_cli_operator_rule rule, const char *login, const char *command);
 /*
  * An option function (SK_OPT_FN) for a command's own --as LOGIN, the same
  * as the global one: *(const char **)out = login when out is not NULL.

@@ -218,8 +218,11 @@ static int set_state(int argc, char **argv, bool active)
 	bool json = false;
 	int rc;
 	sk_store *s = NULL;
-	if (!one_user(argc, argv, STATE_USAGE, false, &db, &login, &json, &rc) ||
-	    (rc = sk_cli_open_store(db, &s)))
+	if (!one_user(argc, argv, STATE_USAGE, false, &db, &login, &json, &rc))
+		return rc;
+	sk_cli_operator_for(SK_CLI_OPERATOR_TOP, login,
+	                    active ? "sekisho user enable" : "sekisho user disable");
+	if ((rc = sk_cli_open_store(db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_user_set_active(sk_cli_ctx(s), login, active, &err);
@@ -282,8 +285,10 @@ static int user_unlock(int argc, char **argv)
 	struct args a;
 	sk_store *s = NULL;
 	int rc;
-	if (!parse(argc, argv, UNLOCK_USAGE, false, 1, &a, &rc) ||
-	    (rc = sk_cli_open_store(a.db, &s)))
+	if (!parse(argc, argv, UNLOCK_USAGE, false, 1, &a, &rc))
+		return rc;
+	sk_cli_operator_for(SK_CLI_OPERATOR_UNLOCK, a.pos[0], "sekisho user unlock");
+	if ((rc = sk_cli_open_store(a.db, &s)))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_auth_unlock(sk_cli_ctx(s), a.pos[0], &err);

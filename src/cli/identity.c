@@ -28,6 +28,8 @@
 #include "../auth/password.h"
 #include "../core/sk_msg.h"
 #include "../domain/actor.h"
+#include "../domain/authz.h"
+#include "../domain/ctx.h"
 #include "../domain/role.h"
 #include "../domain/user.h"
 #include "cli.h"
@@ -46,6 +48,8 @@ static struct {
 	sk_actor actor;
 	char login[SK_LOGIN_MAX + 1];
 	char command[96]; /* the command's name, for messages */
+	const char *subject; /* the account sk_cli_operator_for's rule is about */
+	sk_cli_operator_rule rule;
 } who;
 
 void sk_cli_set_install(bool install, const char *command)
@@ -54,19 +58,33 @@ void sk_cli_set_install(bool install, const char *command)
 	snprintf(who.command, sizeof(who.command), "%s", command);
 }
 
-void sk_cli_install_for_role(const char *role, const char *command)
+/* The highest rank of the role table: no account ranks above its holders. */
+static int top_rank(void)
 {
 	size_t n = 0;
-	const sk_role_info *t = sk_role_table(&n), *r = role ? sk_role_find(role) : NULL;
+	const sk_role_info *t = sk_role_table(&n);
 	int top = 0;
 	for (size_t i = 0; i < n; i++)
 		if (t[i].rank > top)
 			top = t[i].rank;
-	if (r && r->rank == top) {
+	return top;
+}
+
+void sk_cli_install_for_role(const char *role, const char *command)
+{
+	const sk_role_info *r = role ? sk_role_find(role) : NULL;
+	if (r && r->rank == top_rank()) {
 		char name[96];
 		snprintf(name, sizeof(name), "%s --role %s", command, r->name);
 		sk_cli_set_install(true, name);
 	}
+}
+
+void sk_cli_operator_for(sk_cli_operator_rule rule, const char *login, const char *command)
+{
+	who.subject = login;
+	who.rule = rule;
+	snprintf(who.command, sizeof(who.command), "%s %s", command, login);
 }
 
 /* An option's value: "--name VALUE" or "--name=VALUE"; *i moves past what was taken. */
@@ -441,11 +459,46 @@ static sk_err may_act_as(sk_store *s, const struct account *a, const char *passw
 	return e;
 }
 
+/*
+ * sk_cli_operator_for's rule on s: *operator when the command is the
+ * operator's act on its account; token: s's admin token was given.
+ */
+static sk_err operator_rule(sk_store *s, bool token, bool *operator, sk_buf *err)
+{
+	*operator = false;
+	struct account a;
+	sk_err e = find_account(s, "login", who.subject, &a, err);
+	sodium_memzero(a.hash, sizeof(a.hash));
+	/* An unknown account: the command says so, whoever acts. */
+	if (e || !a.seen)
+		return e;
+	if (who.rule == SK_CLI_OPERATOR_TOP) {
+		int rank = 0;
+		e = sk_role_top_rank(s, a.id, &rank, err);
+		*operator = !e && rank == top_rank();
+		return e;
+	}
+	if (!token || who.as)
+		return SK_OK;
+	/* Whether the account could unlock others: user.admin at some unit, under the profile. */
+	sk_actor them = {.user_id = a.id, .login = a.login, .address = "cli"};
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &them);
+	*operator = sk_authz_can(&c, SK_CAP_USER_ADMIN, 0);
+	sk_ctx_fini(&c);
+	return SK_OK;
+}
+
 /* Who the command acts for on s, or the error that refuses it (err holds why). */
 static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 {
 	const char *me = unix_name();
-	if (who.install) {
+	bool operator = false;
+	sk_err e;
+	if (who.subject && who.rule == SK_CLI_OPERATOR_TOP &&
+	    (e = operator_rule(s, false, &operator, err)))
+		return e;
+	if (who.install || operator) {
 		if (who.as)
 			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
 			                   SK_M_CLI_AS_INSTALL_LEVEL, who.command);
@@ -454,7 +507,7 @@ static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 		return SK_OK;
 	}
 	sk_buf tpath = SK_BUF_INIT(4096);
-	sk_err e = token_path(db_url, false, &tpath, err);
+	e = token_path(db_url, false, &tpath, err);
 	bool token = e == SK_OK;
 	if (e == SK_ERR_NOT_FOUND)
 		e = SK_OK;
@@ -463,6 +516,20 @@ static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 	sk_buf_free(&tpath);
 	if (e)
 		return e;
+	/*
+	 * The operator's unlock (sk_cli_operator_for) comes before the Unix
+	 * user's account: that account may be the locked one.
+	 */
+	if (who.subject && who.rule == SK_CLI_OPERATOR_UNLOCK) {
+		if ((e = operator_rule(s, token, &operator, err)))
+			return e;
+		if (operator) {
+			who.actor = *sk_actor_cli();
+			who.actor.address = "cli:admin-token";
+			who.known = true;
+			return SK_OK;
+		}
+	}
 	struct account mapped = {0};
 	if ((e = find_account(s, "unix_user", me, &mapped, err)))
 		return e;

@@ -62,9 +62,10 @@ printf 'abc\n' | expect_exit 2 sk user add --db "$DB" --login jiro --name X --un
 expect_in err "breaks the narita profile's rules"
 printf '\n' | expect_exit 2 sk user add --db "$DB" --login jiro --name X --unit joho --role staff --password-stdin
 expect_in err "no password"
-# The last CISO stays: no account ranks above it (the operator's own rule, "the last active
-# ciso", is no longer reached from the CLI, which acts for a person: tests/unit/domain/test_user.c).
-bad "at or above your own" sk user disable --db "$DB" ciso
+# The last CISO stays. No account ranks above it, so disabling it is the operator's act (an
+# installation command, no --as), and the operator is refused the last active one.
+bad "installation command" sk user disable --db "$DB" ciso
+bad "last active ciso" "$SEKISHO_BIN" user disable --db "$DB" ciso
 bad "'ghost'" sk user disable --db "$DB" ghost
 bad "'ghost'" sk user show --db "$DB" ghost
 bad "active already" sk user enable --db "$DB" taro
