@@ -47,7 +47,7 @@ static struct {
 	bool known;                /* actor is settled */
 	sk_actor actor;
 	char login[SK_LOGIN_MAX + 1];
-	char command[96]; /* the command's name, for messages */
+	char command[96];    /* the command's name, for messages */
 	const char *subject; /* the account sk_cli_operator_for's rule is about */
 	sk_cli_operator_rule rule;
 } who;
@@ -460,12 +460,12 @@ static sk_err may_act_as(sk_store *s, const struct account *a, const char *passw
 }
 
 /*
- * sk_cli_operator_for's rule on s: *operator when the command is the
+ * sk_cli_operator_for's rule on s: *by_operator when the command is the
  * operator's act on its account; token: s's admin token was given.
  */
-static sk_err operator_rule(sk_store *s, bool token, bool *operator, sk_buf *err)
+static sk_err operator_rule(sk_store *s, bool token, bool *by_operator, sk_buf *err)
 {
-	*operator = false;
+	*by_operator = false;
 	struct account a;
 	sk_err e = find_account(s, "login", who.subject, &a, err);
 	sodium_memzero(a.hash, sizeof(a.hash));
@@ -475,7 +475,7 @@ static sk_err operator_rule(sk_store *s, bool token, bool *operator, sk_buf *err
 	if (who.rule == SK_CLI_OPERATOR_TOP) {
 		int rank = 0;
 		e = sk_role_top_rank(s, a.id, &rank, err);
-		*operator = !e && rank == top_rank();
+		*by_operator = !e && rank == top_rank();
 		return e;
 	}
 	if (!token || who.as)
@@ -484,7 +484,7 @@ static sk_err operator_rule(sk_store *s, bool token, bool *operator, sk_buf *err
 	sk_actor them = {.user_id = a.id, .login = a.login, .address = "cli"};
 	sk_ctx c;
 	sk_ctx_init(&c, s, NULL, &them);
-	*operator = sk_authz_can(&c, SK_CAP_USER_ADMIN, 0);
+	*by_operator = sk_authz_can(&c, SK_CAP_USER_ADMIN, 0);
 	sk_ctx_fini(&c);
 	return SK_OK;
 }
@@ -493,12 +493,12 @@ static sk_err operator_rule(sk_store *s, bool token, bool *operator, sk_buf *err
 static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 {
 	const char *me = unix_name();
-	bool operator = false;
+	bool by_operator = false;
 	sk_err e;
 	if (who.subject && who.rule == SK_CLI_OPERATOR_TOP &&
-	    (e = operator_rule(s, false, &operator, err)))
+	    (e = operator_rule(s, false, &by_operator, err)))
 		return e;
-	if (who.install || operator) {
+	if (who.install || by_operator) {
 		if (who.as)
 			return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
 			                   SK_M_CLI_AS_INSTALL_LEVEL, who.command);
@@ -521,9 +521,9 @@ static sk_err identify(sk_store *s, const char *db_url, sk_buf *err)
 	 * user's account: that account may be the locked one.
 	 */
 	if (who.subject && who.rule == SK_CLI_OPERATOR_UNLOCK) {
-		if ((e = operator_rule(s, token, &operator, err)))
+		if ((e = operator_rule(s, token, &by_operator, err)))
 			return e;
-		if (operator) {
+		if (by_operator) {
 			who.actor = *sk_actor_cli();
 			who.actor.address = "cli:admin-token";
 			who.known = true;
