@@ -271,6 +271,51 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	return e ? sk_fail_msg(err, e, NULL, NULL, SK_M_DECISION_TOO_BIG) : SK_OK;
 }
 
+sk_err sk_decision_bare(const sk_policy *p, const sk_decide_kv *kv, size_t n, sk_decision_made *m,
+                        sk_buf *err)
+{
+	static const char *const keys[] = {"conf", "integ",   "avail",
+	                                   "zone", "to_zone", "asset_type"};
+	sk_buf_reset(&m->answer);
+	sk_buf_reset(&m->image);
+	m->asset_id = 0;
+	m->record_read = false;
+	sk_decide_input in;
+	sk_decision d;
+	sk_err e = sk_decide_input_parse(p, kv, n, &in, err);
+	if (!e && ((e = sk_policy_decide(p, &in, &d)) || (e = sk_decision_to_json(&d, &m->answer))))
+		return sk_fail_msg(err, e, NULL, NULL, SK_M_HTTP_DECISION_COULD_MADE);
+	if (e)
+		return e;
+	json_t *dec = NULL, *input = json_object();
+	e = sk_json_parse(m->answer.data, m->answer.len, m->answer.len + 1, &dec, err);
+	/* The parse refused a repeated key, so each key stands at most once. */
+	for (size_t i = 0; !e && input && i < n; i++)
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (kv[i].value && *kv[i].value && !strcmp(kv[i].key, keys[k]))
+				json_object_set_new(input, keys[k], json_string(kv[i].value));
+	int64_t version = sk_policy_stored_version(p);
+	json_t *after =
+	    e || !input
+	        ? NULL
+	        : json_pack("{s:s, s:s?, s:O, s:b, s:b, s:o, s:o}", "action",
+	                    sk_action_name(in.action), "actor_role",
+	                    in.actor_role == SK_ROLE_NONE ? NULL : sk_role_name(in.actor_role),
+	                    "input", input, "mynumber", in.mynumber, "personal", in.personal,
+	                    "decision", dec, "policy_version",
+	                    version ? json_integer(version) : json_null());
+	if (!e && input)
+		dec = NULL; /* json_pack's "o" took it, even on failure (jansson >= 2.11) */
+	if (!e && !after)
+		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	if (!e && sk_json_canonical(after, &m->image))
+		e = sk_fail(err, SK_ERR_NOMEM, "the decision's audit image could not be encoded");
+	json_decref(after);
+	json_decref(input);
+	json_decref(dec);
+	return e;
+}
+
 sk_err sk_decision_record(sk_ctx *c, const sk_decision_made *m, sk_buf *err)
 {
 	sk_store *s = c->store;

@@ -74,6 +74,20 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
                             sk_decision_made *m, sk_buf *err);
 
 /*
+ * The bare decision on levels given by name (kv, as sk_decide_input_parse
+ * takes it), decided under p alone (POST /api/v1/policy/decide and the web
+ * form's classification mode: both doors call this, so the same input
+ * records the same image): m (asset_id 0, recorded as "classification:-")
+ * holds the answer and the "decision" entry's image {"action",
+ * "actor_role" (null when none), "input" (the classification keys conf,
+ * integ, avail, zone, to_zone, asset_type that kv gives a non-empty value,
+ * as text), "mynumber", "personal", "decision", "policy_version" (the
+ * stored version decided under, or null)}. Records nothing.
+ */
+sk_err sk_decision_bare(const sk_policy *p, const sk_decide_kv *kv, size_t n, sk_decision_made *m,
+                        sk_buf *err);
+
+/*
  * Appends m's audit entries for actor (the asset.read entry first when
  * m->record_read, then the decision) in the caller's transaction or its own.
  * All or nothing only inside a transaction of its own or a savepoint: a

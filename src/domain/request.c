@@ -12,6 +12,7 @@
 #include "../core/sk_clock.h"
 #include "../core/sk_json.h"
 #include "../core/sk_msg.h"
+#include "../core/sk_vec.h"
 #include "../report/wareki.h"
 #include "asset.h"
 #include "authz.h"
@@ -1827,14 +1828,10 @@ struct grants {
 static sk_err take_grant(void *ctx, const sk_row *row, sk_buf *err)
 {
 	struct grants *gs = ctx;
-	if (gs->n == gs->cap) {
-		size_t cap = gs->cap ? gs->cap * 2 : 16;
-		struct grant *g = realloc(gs->g, cap * sizeof(*g));
-		if (!g)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-		gs->g = g;
-		gs->cap = cap;
-	}
+	struct grant *room = sk_vec_room(gs->g, gs->n, &gs->cap, sizeof(*gs->g), 16);
+	if (!room)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	gs->g = room;
 	struct grant *g = &gs->g[gs->n++];
 	snprintf(g->role, sizeof(g->role), "%s", sk_row_text(row, 0));
 	g->unit = sk_row_int(row, 1);
@@ -1855,14 +1852,10 @@ struct tree {
 static sk_err take_unit(void *ctx, const sk_row *row, sk_buf *err)
 {
 	struct tree *t = ctx;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct unit_parent *u = realloc(t->u, cap * sizeof(*u));
-		if (!u)
-			return sk_fail(err, SK_ERR_NOMEM, "out of memory");
-		t->u = u;
-		t->cap = cap;
-	}
+	struct unit_parent *room = sk_vec_room(t->u, t->n, &t->cap, sizeof(*t->u), 64);
+	if (!room)
+		return sk_fail(err, SK_ERR_NOMEM, "out of memory");
+	t->u = room;
 	t->u[t->n].id = sk_row_int(row, 0);
 	t->u[t->n++].parent = sk_row_int(row, 1);
 	return SK_OK;
@@ -1974,16 +1967,12 @@ static sk_err inbox_pairs(sk_ctx *c, struct grants *out, sk_buf *err)
 			} else {
 				continue;
 			}
-			if (out->n == out->cap) {
-				size_t cap = out->cap ? out->cap * 2 : 16;
-				struct grant *ng = realloc(out->g, cap * sizeof(*ng));
-				if (!ng) {
-					e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-					break;
-				}
-				out->g = ng;
-				out->cap = cap;
+			struct grant *ng = sk_vec_room(out->g, out->n, &out->cap, sizeof(*ng), 16);
+			if (!ng) {
+				e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
+				break;
 			}
+			out->g = ng;
 			out->g[out->n++] = g;
 		}
 	}

@@ -13,6 +13,7 @@
 #include "../audit/audit.h"
 #include "../core/sk_clock.h"
 #include "../core/sk_msg.h"
+#include "../core/sk_vec.h"
 #include "../report/wareki.h"
 #include "schema.h"
 
@@ -147,16 +148,12 @@ typedef struct recs {
 /* A new record in rs with the columns requests and incidents share read from row. */
 static rec *rec_add(recs *rs, const sk_row *row, sk_buf *err)
 {
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 256;
-		rec *v = realloc(rs->v, cap * sizeof(rec));
-		if (!v) {
-			sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-			return NULL;
-		}
-		rs->v = v;
-		rs->cap = cap;
+	rec *v = sk_vec_room(rs->v, rs->n, &rs->cap, sizeof(rec), 256);
+	if (!v) {
+		sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+		return NULL;
 	}
+	rs->v = v;
 	rec *r = &rs->v[rs->n++];
 	memset(r, 0, sizeof(*r));
 	/* Both kinds of record are read as id, kind, ..., mynumber (column 5). */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_vec.h"
 #include "policy_int.h"
 
 enum { D_CONF, D_INTEG, D_AVAIL, D_DATA, D_ZONE, D_TO_ZONE, D_TYPE, D_ACTOR, D__COUNT };
@@ -48,14 +49,10 @@ typedef struct boxes {
 
 static sk_err push(boxes *bs, const box *x)
 {
-	if (bs->n == bs->cap) {
-		size_t cap = bs->cap ? bs->cap * 2 : 256;
-		box *nb = realloc(bs->b, cap * sizeof(*nb));
-		if (!nb)
-			return SK_ERR_NOMEM;
-		bs->b = nb;
-		bs->cap = cap;
-	}
+	box *nb = sk_vec_room(bs->b, bs->n, &bs->cap, sizeof(*nb), 256);
+	if (!nb)
+		return SK_ERR_NOMEM;
+	bs->b = nb;
 	bs->b[bs->n++] = *x;
 	return SK_OK;
 }

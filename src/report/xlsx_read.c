@@ -6,6 +6,7 @@
 
 #include "../core/sk_clock.h"
 #include "../core/sk_msg.h"
+#include "../core/sk_vec.h"
 
 #include <expat.h>
 #include <math.h>
@@ -250,17 +251,13 @@ static void ss_end(void *ud, const XML_Char *name)
 			stop(&st->x, SK_ERR_TOO_BIG);
 			return;
 		}
-		if (st->n == st->cap) {
-			size_t cap = st->cap ? st->cap * 2 : 1024;
-			char **ns = realloc(st->s, cap * sizeof(*ns));
-			if (!ns) {
-				stop(&st->x, sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL,
-				                         SK_M_FAULT_NOMEM));
-				return;
-			}
-			st->s = ns;
-			st->cap = cap;
+		char **ns = sk_vec_room(st->s, st->n, &st->cap, sizeof(*ns), 1024);
+		if (!ns) {
+			stop(&st->x,
+			     sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));
+			return;
 		}
+		st->s = ns;
 		if (!(st->s[st->n] = strdup(st->cur.len ? st->cur.data : ""))) {
 			stop(&st->x,
 			     sk_fail_msg(st->x.err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM));

@@ -468,6 +468,29 @@ typedef struct detail_state {
 	const char *form;  /* which form it was: "escalate", "respond", "close" */
 } detail_state;
 
+/*
+ * The comment field of the detail page's form named form (escalate, close), described by
+ * schema sc: as posted and with its error when that form was the one refused (ds), else empty.
+ */
+static bool comment_field(sk_web_req *w, sk_html_frag *out, const char *form, const sk_schema *sc,
+                          const detail_state *ds)
+{
+	bool mine = ds && ds->e && ds->form && !strcmp(ds->form, form);
+	char id[32];
+	snprintf(id, sizeof(id), "f-%s-comment", form);
+	ifield f = {id,
+	            "comment",
+	            field_title(w, sc, "comment"),
+	            field_help(w, sc, "comment"),
+	            mine ? sk_form_get(&w->form, "comment") : NULL,
+	            mine ? error_for(w, ds->e, ds->err, "comment") : NULL,
+	            NULL,
+	            NULL,
+	            false,
+	            true};
+	return field(w, out, &f);
+}
+
 static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 {
 	json_t *x = NULL;
@@ -574,17 +597,7 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 	const sk_form *p = ds && ds->e ? &w->form : NULL;
 #define POSTED(k) (p ? sk_form_get(p, k) : NULL)
 	if (handle) {
-		ifield ec = {"f-escalate-comment",
-		             "comment",
-		             field_title(w, &sk_schema_incident_escalate, "comment"),
-		             field_help(w, &sk_schema_incident_escalate, "comment"),
-		             !strcmp(which, "escalate") ? POSTED("comment") : NULL,
-		             !strcmp(which, "escalate") ? error_for(w, fe, ferr, "comment") : NULL,
-		             NULL,
-		             NULL,
-		             false,
-		             true};
-		ok = field(w, &esc_fields, &ec);
+		ok = comment_field(w, &esc_fields, "escalate", &sk_schema_incident_escalate, ds);
 		const sk_schema *rs = &sk_schema_incident_respond;
 		for (size_t k = 0; ok && k < rs->n; k++) {
 			const sk_field *f = &rs->fields[k];
@@ -606,17 +619,7 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 		}
 	}
 	if (ok && can_close) {
-		ifield cc = {"f-close-comment",
-		             "comment",
-		             field_title(w, &sk_schema_incident_close, "comment"),
-		             field_help(w, &sk_schema_incident_close, "comment"),
-		             !strcmp(which, "close") ? POSTED("comment") : NULL,
-		             !strcmp(which, "close") ? error_for(w, fe, ferr, "comment") : NULL,
-		             NULL,
-		             NULL,
-		             false,
-		             true};
-		ok = field(w, &close_fields, &cc);
+		ok = comment_field(w, &close_fields, "close", &sk_schema_incident_close, ds);
 	}
 #undef POSTED
 	char id[24], num[24];

@@ -124,38 +124,6 @@ void sk_web_decide(sk_web_req *w)
 	decide_page(w, 200, asset, NULL, NULL);
 }
 
-/* The audit image of a decision on a classification, as POST /api/v1/policy/decide records it. */
-static sk_err bare_image(const sk_web_req *w, const sk_decide_input *in, sk_decision_made *m,
-                         sk_buf *err)
-{
-	static const char *const keys[] = {"conf", "integ",   "avail",
-	                                   "zone", "to_zone", "asset_type"};
-	json_t *dec = NULL, *input = json_object();
-	sk_err e = sk_json_parse(m->answer.data, m->answer.len, m->answer.len + 1, &dec, err);
-	for (size_t i = 0; !e && input && i < N(keys); i++) {
-		const char *v = sk_form_get(&w->form, keys[i]);
-		if (v && *v)
-			json_object_set_new(input, keys[i], json_string(v));
-	}
-	json_t *after = e || !input
-	                    ? NULL
-	                    : json_pack("{s:s, s:n, s:O, s:b, s:b, s:O, s:o}", "action",
-	                                sk_action_name(in->action), "actor_role", "input", input,
-	                                "mynumber", in->mynumber, "personal", in->personal,
-	                                "decision", dec, "policy_version",
-	                                sk_policy_stored_version(w->r->t->pol)
-	                                    ? json_integer(sk_policy_stored_version(w->r->t->pol))
-	                                    : json_null());
-	if (!e && !after)
-		e = sk_fail(err, SK_ERR_NOMEM, "out of memory");
-	if (!e && sk_json_canonical(after, &m->image))
-		e = sk_fail(err, SK_ERR_NOMEM, "the decision's audit image could not be encoded");
-	json_decref(after);
-	json_decref(input);
-	json_decref(dec);
-	return e;
-}
-
 void sk_web_decide_post(sk_web_req *w)
 {
 	const char *mode = sk_form_get(&w->form, "mode");
@@ -173,16 +141,9 @@ void sk_web_decide_post(sk_web_req *w)
 			if (v && *v)
 				kv[n++] = (sk_decide_kv){keys[i], v};
 		}
-		sk_decide_input in;
-		sk_decision d;
 		sk_decision_made m;
 		sk_decision_made_init(&m);
-		e = sk_decide_input_parse(w->r->t->pol, kv, n, &in, &err);
-		if (!e && ((e = sk_policy_decide(w->r->t->pol, &in, &d)) ||
-		           (e = sk_decision_to_json(&d, &m.answer))))
-			e = sk_fail_msg(&err, e, NULL, NULL, SK_M_HTTP_DECISION_COULD_MADE);
-		if (!e)
-			e = bare_image(w, &in, &m, &err);
+		e = sk_decision_bare(w->r->t->pol, kv, n, &m, &err);
 		if (!e) {
 			sk_ctx c;
 			sk_http_ctx(w->r, &c);

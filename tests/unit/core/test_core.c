@@ -10,6 +10,7 @@
 #include "core/sk_err.h"
 #include "core/sk_json.h"
 #include "core/sk_msg.h"
+#include "core/sk_vec.h"
 
 static void test_err_table(void **state)
 {
@@ -384,6 +385,32 @@ static void test_civil_from_days(void **state)
 	}
 }
 
+/* sk_vec_room: grows by doubling from first, keeps what was pushed, refuses an overflow. */
+static void test_vec_room(void **state)
+{
+	(void)state;
+	int *v = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < 100; i++) {
+		int *room = sk_vec_room(v, n, &cap, sizeof(*v), 4);
+		assert_non_null(room);
+		v = room;
+		assert_true(n < cap);
+		v[n++] = i;
+	}
+	assert_int_equal(cap, 128); /* 4, 8, ..., 128 */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(v[i], i);
+	/* Room left: the same array, cap unchanged. */
+	assert_ptr_equal(sk_vec_room(v, n, &cap, sizeof(*v), 4), v);
+	assert_int_equal(cap, 128);
+	/* A size that would overflow: NULL, the array and cap untouched. */
+	size_t big = SIZE_MAX / 2 + 1;
+	assert_null(sk_vec_room(v, big, &big, sizeof(*v), 4));
+	assert_int_equal(big, SIZE_MAX / 2 + 1);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +419,7 @@ int main(void)
 	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_json_str),  cmocka_unit_test(test_json_encoder),
 	    cmocka_unit_test(test_zone),      cmocka_unit_test(test_civil_from_days),
+	    cmocka_unit_test(test_vec_room),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
