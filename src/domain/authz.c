@@ -37,7 +37,9 @@ static sk_err take_scope(void *ctx, const sk_row *row, sk_buf *err)
 		sc->units = u;
 		l->cap = nc;
 	}
-	sc->units[sc->n++] = (sk_scope_unit){sk_row_int(row, 0), caps};
+	sk_scope_unit *u = &sc->units[sc->n++];
+	*u = (sk_scope_unit){sk_row_int(row, 0), caps, ""};
+	snprintf(u->code, sizeof(u->code), "%s", sk_row_text(row, 3));
 	return SK_OK;
 }
 
@@ -59,13 +61,14 @@ sk_err sk_authz_scope_load(sk_store *s, const sk_policy *p, int64_t user_id, sk_
 	 */
 	sk_err e = sk_store_query(
 	    s,
-	    "WITH RECURSIVE down(id, role, top) AS ("
-	    "  SELECT ra.unit_id, ra.role, CASE WHEN o.parent_id IS NULL THEN 1 ELSE 0 END"
+	    "WITH RECURSIVE down(id, role, top, code) AS ("
+	    "  SELECT ra.unit_id, ra.role, CASE WHEN o.parent_id IS NULL THEN 1 ELSE 0 END, o.code"
 	    "  FROM role_assignment ra JOIN users u ON u.id = ra.user_id"
 	    "  JOIN org_unit o ON o.id = ra.unit_id"
 	    "  WHERE ra.user_id = ? AND u.status = 'active'"
-	    "  UNION SELECT o.id, down.role, 0 FROM org_unit o JOIN down ON o.parent_id = down.id)"
-	    " SELECT id, role, top FROM down",
+	    "  UNION SELECT o.id, down.role, 0, o.code FROM org_unit o"
+	    "  JOIN down ON o.parent_id = down.id)"
+	    " SELECT id, role, top, code FROM down",
 	    v, 1, take_scope, &l, err);
 	if (e) {
 		sk_authz_scope_free(out);
@@ -103,15 +106,30 @@ sk_err sk_authz_require_held(const sk_authz_principal *p, int cap, sk_buf *err)
 	                   sk_cap_name((sk_cap)cap));
 }
 
+const sk_scope_unit *sk_authz_scope_find(const sk_scope *sc, int64_t unit)
+{
+	/* by hand, not bsearch: the listings call it for every row */
+	size_t lo = 0, hi = sc ? sc->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t u = sc->units[mid].unit;
+		if (u == unit)
+			return &sc->units[mid];
+		if (u < unit)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 uint32_t sk_authz_caps_at(const sk_scope *sc, int64_t unit)
 {
 	if (!sc)
 		return 0;
 	if (!unit)
 		return sc->caps;
-	sk_scope_unit key = {unit, 0};
-	const sk_scope_unit *u =
-	    sc->n ? bsearch(&key, sc->units, sc->n, sizeof(*sc->units), cmp_unit) : NULL;
+	const sk_scope_unit *u = sk_authz_scope_find(sc, unit);
 	return (u ? u->caps : 0) | sc->caps_all;
 }
 

@@ -24,13 +24,19 @@
 #include "../policy/policy.h"
 #include "../store/store.h"
 #include "actor.h"
+#include "org.h"
 
 struct sk_ctx;
 
-/* One unit of an account's scope and the capabilities it holds there. */
+/*
+ * One unit of an account's scope, its code (a unit's code never changes: the
+ * listings show it without joining org_unit again) and the capabilities the
+ * account holds there.
+ */
 typedef struct sk_scope_unit {
 	int64_t unit;
 	uint32_t caps; /* bits 1u << sk_cap */
+	char code[SK_ORG_CODE_MAX + 1];
 } sk_scope_unit;
 
 /* An account's roles, capabilities and scope, as one query finds them. */
@@ -67,6 +73,9 @@ sk_err sk_authz_require_held(const sk_authz_principal *p, int cap, sk_buf *err);
 sk_err sk_authz_scope_load(sk_store *s, const sk_policy *p, int64_t user_id, sk_scope *out,
                            sk_buf *err);
 void sk_authz_scope_free(sk_scope *sc);
+
+/* unit's own entry in sc (not the root's cover), or NULL. */
+const sk_scope_unit *sk_authz_scope_find(const sk_scope *sc, int64_t unit);
 
 /* The capabilities sc holds at unit (its own scope entry; the root's cover all). */
 uint32_t sk_authz_caps_at(const sk_scope *sc, int64_t unit);
