@@ -545,9 +545,10 @@ sk_err sk_policy_decide(const sk_policy *p, const sk_decide_input *in, sk_decisi
 /*
  * Appends a readable trail of the decision to out: every rule of the action,
  * whether it matched (and, if not, the first condition that failed), which
- * rules were kept and what won. For people, not for parsing.
+ * rules were kept and what won, in the language l (the rules' ids, levels,
+ * citations and quoted articles as the profile gives them). For people, not for parsing.
  */
-sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *out);
+sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_lang l, sk_buf *out);
 
 /* Appends the SPEC §3 JSON object for d (one line, no newline) to out. */
 sk_err sk_decision_to_json(const sk_decision *d, sk_buf *out);

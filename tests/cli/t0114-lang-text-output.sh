@@ -35,7 +35,7 @@ cp "$SEKISHO_SRC/tests/mail/corpus/05-alternative.eml" in/
 
 # Words a Japanese run may show: ids and codes a person does not read as English (logins, unit
 # codes, the actor cli:root and its address, file names, the audit log's action "decision").
-allowed=' ciso sato suzuki tanaka narita somu kanri cli root admin token sha mail log eml
+allowed=' ciso sato suzuki tanaka narita setagaya somu kanri cli root admin token sha mail log eml
   alternative builtin decision LGWAN ID FILE '
 # Japanese the data holds (what the test entered, the city, the profile's titles and levels):
 # an English run may show it.
@@ -202,3 +202,26 @@ expect_in ledger.ja "	承認待ち	"
 LANG=C expect_exit 0 sk ledger list --db "$DB" take_out
 expect_in out "Request no.	Status	Filed at"
 expect_in out "	pending	"
+
+# decide --explain: the trail's sentences in the reader's language (issue 15 item 1); the rules'
+# ids stand in parentheses, the articles are quoted as the profile gives them (data).
+lang ja explain decide --profile narita --action dispose --conf 3 --explain
+LANG=C expect_exit 0 sk decide --profile narita --action dispose --conf 3 --explain
+grep -v '^    note: ' out >explain.en
+check_en explain.en
+expect_in explain.ja "件の規則（行為: 廃棄）:"
+expect_in explain.ja "承認が必要: 該当 → 採用 [成田 基準 2(2)⑩イ, 成田 基準 2(2)⑩ウ]"
+expect_in explain.ja "    条文: 情報資産の廃棄を行う者は"
+expect_in explain.ja "採用した判断のうち最も厳しいもの: 承認が必要"
+expect_in explain.ja "結果: {"
+expect_in explain.en "rule(s) for dispose:"
+expect_in explain.en "require_approval: matched -> kept [成田 基準 2(2)⑩イ, 成田 基準 2(2)⑩ウ]"
+expect_in explain.en "strictest kept decision: require_approval"
+# (What a rule wants is the profile's words: its roles untitled in 世田谷's excerpt by their names.)
+LANG=ja_JP.UTF-8 expect_exit 0 sk decide --profile setagaya --action connect_network --zone lgwan --explain
+sed -E 's/規則が求めるのは .* →/→/' out >silent.ja
+check_ja silent.ja
+lang en silent decide --profile setagaya --action connect_network --zone lgwan --explain
+expect_in silent.ja "該当しない"
+expect_in silent.ja "行為者の指定なしで成り立ち得る最も厳しいものを適用"
+expect_in silent.en "that can hold with no actor given applies (3 rule(s) for named actors only left out)"
