@@ -84,7 +84,7 @@ static int policy_check(int argc, char **argv)
 	int n = sk_policy_advisories(p, &adv);
 	fputs(adv.data, stdout);
 	sk_buf inc = SK_BUF_INIT(1u << 16);
-	if (sk_policy_incident_describe(p, &inc) == SK_OK)
+	if (sk_policy_incident_describe(p, sk_lang_from_env(), &inc) == SK_OK)
 		fputs(inc.data, stdout);
 	sk_buf_free(&inc);
 	/* A template is valid; what the city must still decide is said, not refused. */

@@ -518,12 +518,6 @@ static const char *word(sk_lang l, sk_vocab v, int x, const char *name)
 	return s ? s : name;
 }
 
-static const char *role_word(const sk_policy *p, sk_lang l, sk_role r)
-{
-	const char *s = l == SK_LANG_JA ? sk_policy_role_title(p, r) : NULL;
-	return s ? s : sk_role_name(r);
-}
-
 static const char *axis_word(sk_lang l, int a)
 {
 	static const sk_msg_id ids[SK_AXIS__COUNT] = {SK_M_EX_W_CONF, SK_M_EX_W_INTEG,
@@ -607,12 +601,14 @@ static bool first_failure(const sk_policy *p, const sk_cond *c, const facts *f,
 	}
 	if (!(c->role_mask & f->role_bit)) {
 		add_fails(l, SK_M_EX_W_ROLE,
-		          in->actor_role == SK_ROLE_NONE ? NULL : role_word(p, l, in->actor_role),
+		          in->actor_role == SK_ROLE_NONE
+		              ? NULL
+		              : sk_policy_role_word(p, l, in->actor_role),
 		          out);
 		for (int r = 0, first = 1; r < SK_ROLE__COUNT; r++)
 			if (c->role_mask & (1u << r))
 				sk_buf_addf(out, "%s%s", first ? "" : "|",
-				            role_word(p, l, (sk_role)r)),
+				            sk_policy_role_word(p, l, (sk_role)r)),
 				    first = 0;
 		return true;
 	}
@@ -665,13 +661,13 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_lang 
 		    out, l, SK_M_EX_LEVEL, axis_word(l, a), p->axes[a].levels[f.level[a]].id,
 		    in->level[a] == SK_LEVEL_UNSET ? sk_msg_format(SK_M_EX_LEVEL_UNSET, l) : "");
 	const char *zone = zone_word(l, in->zone), *to_zone = zone_word(l, in->to_zone);
-	sk_msg_addf(out, l, SK_M_EX_FACTS,
-	            sk_msg_format(in->mynumber ? SK_M_EX_YES : SK_M_EX_NO, l),
-	            sk_msg_format(in->personal ? SK_M_EX_YES : SK_M_EX_NO, l), zone ? zone : "-",
-	            to_zone ? to_zone : "-",
-	            in->asset_type == SK_ASSET_UNKNOWN ? sk_msg_format(SK_M_EX_TYPE_UNSET, l)
-	                                               : type_word(l, in->asset_type),
-	            in->actor_role == SK_ROLE_NONE ? "-" : role_word(p, l, in->actor_role));
+	sk_msg_addf(
+	    out, l, SK_M_EX_FACTS, sk_msg_format(in->mynumber ? SK_M_EX_YES : SK_M_EX_NO, l),
+	    sk_msg_format(in->personal ? SK_M_EX_YES : SK_M_EX_NO, l), zone ? zone : "-",
+	    to_zone ? to_zone : "-",
+	    in->asset_type == SK_ASSET_UNKNOWN ? sk_msg_format(SK_M_EX_TYPE_UNSET, l)
+	                                       : type_word(l, in->asset_type),
+	    in->actor_role == SK_ROLE_NONE ? "-" : sk_policy_role_word(p, l, in->actor_role));
 	const sk_action_table *t = &p->actions[in->action];
 	uint64_t matched[RULE_WORDS], aside[RULE_WORDS];
 	int top = match_governed(t, &f, matched, aside);
@@ -734,7 +730,8 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_lang 
 	if (d.n_approvers > 0) {
 		sk_msg_addf(out, l, SK_M_EX_APPROVERS, sk_approver_mode_name(d.approver_mode));
 		for (unsigned i = 0; i < d.n_approvers; i++)
-			sk_buf_addf(out, "%s %s", i ? "," : "", role_word(p, l, d.approvers[i]));
+			sk_buf_addf(out, "%s %s", i ? "," : "",
+			            sk_policy_role_word(p, l, d.approvers[i]));
 		if (d.approver_mode == SK_APPROVE_ALL_OF)
 			sk_msg_addf(out, l, SK_M_EX_ALL_OF);
 		else if (d.approver_mode == SK_APPROVE_ANY_OF)
@@ -746,7 +743,7 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_lang 
 		sk_msg_addf(out, l, d.proviso ? SK_M_EX_PROVISO : SK_M_EX_DEPARTURE);
 	const sk_exception_route *x = sk_policy_exception_route(p);
 	if (x) {
-		sk_msg_addf(out, l, SK_M_EX_ROUTE, role_word(p, l, x->approver),
+		sk_msg_addf(out, l, SK_M_EX_ROUTE, sk_policy_role_word(p, l, x->approver),
 		            x->report_afterwards ? sk_msg_format(SK_M_EX_ROUTE_AFTER, l) : "");
 		for (unsigned c = 0; c < x->n_citations; c++)
 			sk_buf_addf(out, "%s%s", c ? ", " : "", x->citations[c]);

@@ -877,9 +877,10 @@ const sk_incident_route *sk_policy_incident_route(const sk_policy *p);
 
 /*
  * Appends one line per step of the chain, the informed roles and the
- * closing role, for `policy check`: what the profile's section says.
+ * closing role, for `policy check`: what the profile's section says, in the
+ * language l (roles by the profile's titles in Japanese, citations as given).
  */
-sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out);
+sk_err sk_policy_incident_describe(const sk_policy *p, sk_lang l, sk_buf *out);
 
 /* --- a template's open questions (`decide:`; docs/policy-template.md) --- */
 

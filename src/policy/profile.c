@@ -2171,18 +2171,27 @@ static sk_err add_cites(sk_buf *out, unsigned n, const char *const *c)
 	return rc == SK_OK && n ? sk_buf_addc(out, ']') : rc;
 }
 
-sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out)
+const char *sk_policy_role_word(const sk_policy *p, sk_lang l, sk_role r)
 {
+	const char *s = l == SK_LANG_JA ? sk_policy_role_title(p, r) : NULL;
+	return s ? s : sk_role_name(r);
+}
+
+sk_err sk_policy_incident_describe(const sk_policy *p, sk_lang l, sk_buf *out)
+{
+	static const sk_msg_id sev_ja[SK_SEV__COUNT] = {
+	    SK_M_UI_INC_SEV_HIGH, SK_M_UI_INC_SEV_MEDIUM, SK_M_UI_INC_SEV_LOW};
 	const sk_incident_route *x = sk_policy_incident_route(p);
-	sk_err rc = sk_buf_adds(out, x->is_default ? "incidents: no section; the default chain "
-	                                             "applies (see policy coverage)\n"
-	                                           : "incidents:\n");
+	sk_err rc =
+	    sk_msg_addf(out, l, x->is_default ? SK_M_INC_CHAIN_DEFAULT : SK_M_INC_CHAIN_HEAD);
 	for (unsigned i = 0; rc == SK_OK && i < x->n_steps; i++) {
 		const sk_incident_step *st = &x->steps[i];
-		rc = sk_buf_addf(out, "  %u. %s", i + 1, sk_role_name(st->role));
+		rc = sk_buf_addf(out, "  %u. %s", i + 1, sk_policy_role_word(p, l, st->role));
 		for (int v = 0; rc == SK_OK && v < SK_SEV__COUNT; v++)
 			if (st->due_hours[v])
-				rc = sk_buf_addf(out, " %s:%dh", severity_names[v],
+				rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_DUE,
+				                 l == SK_LANG_JA ? sk_msg_format(sev_ja[v], l)
+				                                 : severity_names[v],
 				                 st->due_hours[v]);
 		if (rc == SK_OK && st->word)
 			rc = sk_buf_addf(out, " (「%s」)", st->word);
@@ -2192,17 +2201,18 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out)
 			rc = sk_buf_addc(out, '\n');
 	}
 	if (rc == SK_OK && x->informed) {
-		rc = sk_buf_adds(out, "  informed:");
+		rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_INFORMED);
 		for (int r = 0; rc == SK_OK && r < SK_ROLE__COUNT; r++)
 			if (x->informed & (1u << r))
-				rc = sk_buf_addf(out, " %s", sk_role_name((sk_role)r));
+				rc = sk_buf_addf(out, " %s", sk_policy_role_word(p, l, (sk_role)r));
 		if (rc == SK_OK)
 			rc = add_cites(out, x->n_informed_citations, x->informed_citations);
 		if (rc == SK_OK)
 			rc = sk_buf_addc(out, '\n');
 	}
 	if (rc == SK_OK)
-		rc = sk_buf_addf(out, "  closed by: %s", sk_role_name(x->closer));
+		rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_CLOSER,
+		                 sk_policy_role_word(p, l, x->closer));
 	if (rc == SK_OK)
 		rc = add_cites(out, x->n_close_citations, x->close_citations);
 	return rc == SK_OK ? sk_buf_addc(out, '\n') : rc;

@@ -225,3 +225,18 @@ lang en silent decide --profile setagaya --action connect_network --zone lgwan -
 expect_in silent.ja "該当しない"
 expect_in silent.ja "行為者の指定なしで成り立ち得る最も厳しいものを適用"
 expect_in silent.en "that can hold with no actor given applies (3 rule(s) for named actors only left out)"
+
+# policy check's reporting chain (sk_policy_incident_describe): the roles by the profile's titles,
+# the severities and hours in words; the article's wording 「…」 and the citations are data.
+LANG=ja_JP.UTF-8 expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+sed -n '/^インシデント:/,/^  終結させる者:/p' out >chain.ja
+check_ja chain.ja
+expect_in chain.ja "  1. 情報セキュリティ管理者"
+expect_in chain.ja " 高:1 時間 中:4 時間 低:24 時間"
+expect_in chain.ja "  報告を受ける者: 情報セキュリティ責任者"
+expect_in chain.ja "  終結させる者: 統括情報セキュリティ責任者（総務部長） [成田 基準 4(3)③"
+LANG=C expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+sed -n '/^incidents:/,/^  closed by:/p' out | sed -E 's/ \(「[^」]*」[^)]*\)//' >chain.en
+check_en chain.en
+expect_in chain.en "  1. security_manager high:1h medium:4h low:24h"
+expect_in chain.en "  closed by: general_manager [成田 基準 4(3)③"
