@@ -81,7 +81,7 @@ static int policy_check(int argc, char **argv)
 		return 1;
 	}
 	sk_buf adv = SK_BUF_INIT(1u << 20);
-	int n = sk_policy_advisories(p, &adv);
+	int n = sk_policy_advisories(p, sk_lang_from_env(), &adv);
 	fputs(adv.data, stdout);
 	sk_buf inc = SK_BUF_INIT(1u << 16);
 	if (sk_policy_incident_describe(p, sk_lang_from_env(), &inc) == SK_OK)

@@ -292,9 +292,10 @@ void sk_policy_free(sk_policy *p);
 
 /*
  * Appends NIST SP 800-63B-4 advisories ("FILE:LINE: advisory: ...\n") about
- * the profile's password rules to out and returns how many there were.
+ * the profile's password rules to out, in the language l, and returns how
+ * many there were.
  */
-int sk_policy_advisories(const sk_policy *p, sk_buf *out);
+int sk_policy_advisories(const sk_policy *p, sk_lang l, sk_buf *out);
 
 /* --- the city --- */
 

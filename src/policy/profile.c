@@ -2259,7 +2259,7 @@ const sk_checklist_item *sk_policy_checklist_at(const sk_policy *p, size_t i)
 
 /* --- NIST SP 800-63B-4 advisories --- */
 
-int sk_policy_advisories(const sk_policy *p, sk_buf *out)
+int sk_policy_advisories(const sk_policy *p, sk_lang l, sk_buf *out)
 {
 	int n = 0;
 	const char *src = p->source;
@@ -2270,36 +2270,20 @@ int sk_policy_advisories(const sk_policy *p, sk_buf *out)
 		const sk_pw_lines *ln = &p->pw_lines[k];
 		const char *kn = sk_account_kind_name((sk_account_kind)k);
 		if (ln->set_require && r->require) {
-			sk_buf_addf(out,
-			            "%s:%d: advisory: passwords.%s.require sets composition rules; "
-			            "NIST SP 800-63B-4 says verifiers SHALL NOT impose them (the "
-			            "profile wins)\n",
-			            src, ln->require, kn);
+			sk_msg_addf(out, l, SK_M_ADV_REQUIRE, src, ln->require, kn);
 			n++;
 		}
 		if (ln->set_min_classes && r->min_classes) {
-			sk_buf_addf(
-			    out,
-			    "%s:%d: advisory: passwords.%s.min_classes is a composition rule; "
-			    "NIST SP 800-63B-4 says verifiers SHALL NOT impose them (the "
-			    "profile wins)\n",
-			    src, ln->min_classes, kn);
+			sk_msg_addf(out, l, SK_M_ADV_MIN_CLASSES, src, ln->min_classes, kn);
 			n++;
 		}
 		if (ln->set_rotation && r->rotation_required) {
-			sk_buf_addf(
-			    out,
-			    "%s:%d: advisory: passwords.%s.rotation_days asks for periodic "
-			    "changes; NIST SP 800-63B-4 says verifiers SHALL NOT require them "
-			    "(sekisho only reminds)\n",
-			    src, ln->rotation_days, kn);
+			sk_msg_addf(out, l, SK_M_ADV_ROTATION, src, ln->rotation_days, kn);
 			n++;
 		}
 		if (ln->set_max_length && r->max_length && r->max_length < 64) {
-			sk_buf_addf(out,
-			            "%s:%d: advisory: passwords.%s.max_length %d is below the 64 "
-			            "characters NIST SP 800-63B-4 says verifiers SHOULD permit\n",
-			            src, ln->max_length, kn, r->max_length);
+			sk_msg_addf(out, l, SK_M_ADV_MAX_LENGTH, src, ln->max_length, kn,
+			            r->max_length);
 			n++;
 		}
 		bool own_len = ln->set_min_length || k == SK_KIND_NORMAL;
@@ -2307,27 +2291,13 @@ int sk_policy_advisories(const sk_policy *p, sk_buf *out)
 			continue;
 		int line = ln->min_length ? ln->min_length : ln->section;
 		if (r->min_length == 0) {
-			sk_buf_addf(
-			    out,
-			    "%s:%d: advisory: passwords.%s sets no min_length; NIST SP "
-			    "800-63B-4 requires at least 8 characters (15 when the password "
-			    "is the only factor), which sekisho's floor enforces\n",
-			    src, line, kn);
+			sk_msg_addf(out, l, SK_M_ADV_NO_MIN_LENGTH, src, line, kn);
 			n++;
 		} else if (r->min_length < 8) {
-			sk_buf_addf(out,
-			            "%s:%d: advisory: passwords.%s.min_length %d is below the 8 "
-			            "characters NIST SP 800-63B-4 requires for any password (the "
-			            "floor wins)\n",
-			            src, line, kn, r->min_length);
+			sk_msg_addf(out, l, SK_M_ADV_MIN_LENGTH_8, src, line, kn, r->min_length);
 			n++;
 		} else if (r->min_length < 15 && !r->mfa) {
-			sk_buf_addf(
-			    out,
-			    "%s:%d: advisory: passwords.%s.min_length %d is below the 15 "
-			    "characters NIST SP 800-63B-4 requires when the password is the "
-			    "only factor (mfa is false)\n",
-			    src, line, kn, r->min_length);
+			sk_msg_addf(out, l, SK_M_ADV_MIN_LENGTH_15, src, line, kn, r->min_length);
 			n++;
 		}
 	}

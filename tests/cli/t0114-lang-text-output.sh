@@ -240,3 +240,15 @@ sed -n '/^incidents:/,/^  closed by:/p' out | sed -E 's/ \(「[^」]*」[^)]*\)/
 check_en chain.en
 expect_in chain.en "  1. security_manager high:1h medium:4h low:24h"
 expect_in chain.en "  closed by: general_manager [成田 基準 4(3)③"
+
+# policy check's advisories: the profile's keys (passwords.…) and the guideline's name are not
+# sentences; the rest is in the reader's language.
+LANG=ja_JP.UTF-8 expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+grep ': 助言: ' out | sed -E 's|^[^ ]*narita.yaml:[0-9]+:||; s/passwords\.[a-z_.]+//; s/NIST SP 800-63B-4//' >adv.ja
+[ "$(wc -l <adv.ja)" -eq 2 ] || fail "two advisories expected in Japanese: $(cat out)"
+check_ja adv.ja
+expect_in out "助言: passwords.normal.min_length 4 は、NIST SP 800-63B-4 がすべてのパスワードに求める 8 文字を下回っています"
+LANG=C expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+grep ': advisory: ' out >adv.en
+check_en adv.en
+expect_in adv.en "advisory: passwords.normal.min_length 4 is below the 8 characters"

@@ -919,7 +919,7 @@ static void test_scheme_3a(void **state)
 	assert_int_equal(sk_policy_password_rules(p, SK_KIND_PRIVILEGED)->history, 3);
 	assert_int_equal(sk_policy_password_rules(p, SK_KIND_SOCIAL)->require, 0);
 	sk_buf adv = SK_BUF_INIT(1u << 16);
-	assert_true(sk_policy_advisories(p, &adv) >= 3);
+	assert_true(sk_policy_advisories(p, SK_LANG_EN, &adv) >= 3);
 	assert_non_null(strstr(adv.data, ": advisory: passwords.normal.rotation_days"));
 	assert_non_null(strstr(adv.data, ": advisory: passwords.normal.require"));
 	sk_buf_free(&adv);
@@ -1325,7 +1325,7 @@ static void test_unstated_periods_holders_exceptions(void **state)
 	                                 "  access_log  アクセス記録 [試験 3]\n"));
 	/* a rotation advisory also for an unstated interval */
 	sk_buf_reset(&out);
-	assert_true(sk_policy_advisories(p, &out) >= 1);
+	assert_true(sk_policy_advisories(p, SK_LANG_EN, &out) >= 1);
 	assert_non_null(strstr(out.data, "passwords.normal.rotation_days asks for periodic"));
 	/* the exception route is data for requests; decisions do not change with it */
 	const sk_exception_route *x = sk_policy_exception_route(p);
