@@ -124,7 +124,8 @@ static int policy_coverage(int argc, char **argv)
 		return ex;
 	/* --silent: the inputs answered "no rule; strictest applied" (docs/policy-silent/) */
 	sk_buf out = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
-	sk_err rc = silent ? sk_policy_silent(p, &out) : sk_policy_coverage(p, json, &out);
+	sk_err rc = silent ? sk_policy_silent(p, &out)
+	                   : sk_policy_coverage(p, json, sk_lang_from_env(), &out);
 	if (rc == SK_OK)
 		fputs(out.data, stdout);
 	sk_buf_free(&out);

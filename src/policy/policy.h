@@ -936,9 +936,9 @@ int sk_policy_questions_describe(const sk_policy *p, sk_buf *out);
  * "not_encoded": [...], "unstated_periods": [...], "incidents_default",
  * "template": bool, "to_decide": [{"id", "what", "rule", "citations"}]} over
  * plain text, which lists the open questions only when there are some or the
- * profile is a template.
+ * profile is a template. The text's summary and headings are in the language l.
  */
-sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out);
+sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_lang l, sk_buf *out);
 
 /*
  * Appends, one line per set of inputs, every input (action, levels, personal

@@ -252,3 +252,17 @@ LANG=C expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
 grep ': advisory: ' out >adv.en
 check_en adv.en
 expect_in adv.en "advisory: passwords.normal.min_length 4 is below the 8 characters"
+
+# policy coverage: the summary and the headings in the reader's language (the articles listed
+# under them are the profile's ids and titles: data, so only the other lines are checked).
+LANG=ja_JP.UTF-8 expect_exit 0 sk policy coverage "$SEKISHO_SRC/policies/narita.yaml"
+grep -v '^  ' out >cov.ja
+check_ja cov.ja
+expect_in cov.ja "成田市（narita）: 条項 "
+expect_in cov.ja "符号化済み（"
+expect_in cov.ja "義務はあるが、原文に期間の定めがないもの（"
+LANG=C expect_exit 0 sk policy coverage "$SEKISHO_SRC/policies/narita.yaml"
+grep -v '^  ' out >cov.en
+check_en cov.en
+expect_in cov.en "成田市 (narita): "
+expect_in cov.en "required, but the seed states no period ("

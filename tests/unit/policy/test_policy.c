@@ -1308,7 +1308,7 @@ static void test_unstated_periods_holders_exceptions(void **state)
 	assert_int_equal(sk_policy_privileged_min_holders(p), 2);
 	/* coverage lists both unstated periods, once each */
 	sk_buf out = SK_BUF_INIT(1u << 20);
-	assert_int_equal(sk_policy_coverage(p, true, &out), SK_OK);
+	assert_int_equal(sk_policy_coverage(p, true, SK_LANG_EN, &out), SK_OK);
 	json_error_t je;
 	json_t *j = json_loads(out.data, 0, &je);
 	assert_non_null(j);
@@ -1320,7 +1320,7 @@ static void test_unstated_periods_holders_exceptions(void **state)
 	                    "passwords.normal.rotation_days");
 	json_decref(j);
 	sk_buf_reset(&out);
-	assert_int_equal(sk_policy_coverage(p, false, &out), SK_OK);
+	assert_int_equal(sk_policy_coverage(p, false, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "required, but the seed states no period (2):\n"
 	                                 "  access_log  アクセス記録 [試験 3]\n"));
 	/* a rotation advisory also for an unstated interval */
@@ -1363,7 +1363,7 @@ static void test_coverage_and_oscal(void **state)
 	(void)state;
 	sk_policy *p = must_load(layered);
 	sk_buf out = SK_BUF_INIT(1u << 20);
-	assert_int_equal(sk_policy_coverage(p, true, &out), SK_OK);
+	assert_int_equal(sk_policy_coverage(p, true, SK_LANG_EN, &out), SK_OK);
 	json_error_t je;
 	json_t *j = json_loads(out.data, 0, &je);
 	assert_non_null(j);
