@@ -189,7 +189,7 @@ static int decide_unit(const char *db, const char *unit, const sk_decide_kv *kv,
 			sk_decide_input in;
 			sk_buf trail = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 			if (sk_decide_input_parse(d, kv, n, &in, NULL) == SK_OK)
-				sk_policy_explain(d, &in, &trail);
+				sk_policy_explain(d, &in, sk_lang_from_env(), &trail);
 			fprintf(json ? stderr : stdout, sk_cli_msg(SK_M_CLI_OUT_DECIDE_EXPLAIN_DOC),
 			        i, (long long)sk_policy_stored_version(d));
 			fputs(trail.data ? trail.data : "", json ? stderr : stdout);
@@ -314,7 +314,7 @@ int sk_cmd_decide(int argc, char **argv)
 	}
 	if (explain) {
 		sk_buf trail = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
-		sk_policy_explain(p, &in, &trail);
+		sk_policy_explain(p, &in, sk_lang_from_env(), &trail);
 		fputs(trail.data, json ? stderr : stdout);
 		sk_buf_free(&trail);
 	}

@@ -81,10 +81,10 @@ static int policy_check(int argc, char **argv)
 		return 1;
 	}
 	sk_buf adv = SK_BUF_INIT(1u << 20);
-	int n = sk_policy_advisories(p, &adv);
+	int n = sk_policy_advisories(p, sk_lang_from_env(), &adv);
 	fputs(adv.data, stdout);
 	sk_buf inc = SK_BUF_INIT(1u << 16);
-	if (sk_policy_incident_describe(p, &inc) == SK_OK)
+	if (sk_policy_incident_describe(p, sk_lang_from_env(), &inc) == SK_OK)
 		fputs(inc.data, stdout);
 	sk_buf_free(&inc);
 	/* A template is valid; what the city must still decide is said, not refused. */
@@ -124,7 +124,8 @@ static int policy_coverage(int argc, char **argv)
 		return ex;
 	/* --silent: the inputs answered "no rule; strictest applied" (docs/policy-silent/) */
 	sk_buf out = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
-	sk_err rc = silent ? sk_policy_silent(p, &out) : sk_policy_coverage(p, json, &out);
+	sk_err rc = silent ? sk_policy_silent(p, &out)
+	                   : sk_policy_coverage(p, json, sk_lang_from_env(), &out);
 	if (rc == SK_OK)
 		fputs(out.data, stdout);
 	sk_buf_free(&out);

@@ -72,13 +72,12 @@ static size_t list_unstated(const sk_policy *p, unstated *out, size_t cap)
 	return n;
 }
 
-static sk_err add_unstated(const sk_policy *p, bool json, sk_buf *out)
+static sk_err add_unstated(const sk_policy *p, bool json, sk_lang l, sk_buf *out)
 {
 	unstated u[SK_POLICY_MAX_ITEMS + SK_KIND__COUNT];
 	size_t n = list_unstated(p, u, sizeof(u) / sizeof(u[0]));
-	sk_err rc = json
-	                ? sk_buf_adds(out, ", \"unstated_periods\": [")
-	                : sk_buf_addf(out, "\nrequired, but the seed states no period (%zu):\n", n);
+	sk_err rc = json ? sk_buf_adds(out, ", \"unstated_periods\": [")
+	                 : sk_msg_addf(out, l, SK_M_COV_UNSTATED, n);
 	for (size_t i = 0; rc == SK_OK && i < n; i++) {
 		if (json) {
 			rc = sk_buf_adds(out, i ? ", {\"id\": " : "{\"id\": ");
@@ -114,7 +113,7 @@ static sk_err add_unstated(const sk_policy *p, bool json, sk_buf *out)
  * question with the articles to read. Text: only when there is something
  * to say, so a city's own profile prints as before.
  */
-static sk_err add_open(const sk_policy *p, bool json, sk_buf *out)
+static sk_err add_open(const sk_policy *p, bool json, sk_lang l, sk_buf *out)
 {
 	size_t n = sk_policy_question_count(p);
 	sk_policy_document d;
@@ -126,10 +125,7 @@ static sk_err add_open(const sk_policy *p, bool json, sk_buf *out)
 	else if (n == 0 && !d.is_template)
 		return SK_OK;
 	else
-		rc = sk_buf_addf(out,
-		                 "\nthe city must still decide (%zu; a template: remove each "
-		                 "decide: once settled):\n",
-		                 n);
+		rc = sk_msg_addf(out, l, SK_M_COV_OPEN, n);
 	sk_policy_question o;
 	for (size_t i = 0; rc == SK_OK && sk_policy_question_at(p, i, &o); i++) {
 		if (json) {
@@ -156,7 +152,9 @@ static sk_err add_open(const sk_policy *p, bool json, sk_buf *out)
 			if (rc == SK_OK)
 				rc = sk_buf_adds(out, "]}");
 		} else {
-			rc = sk_buf_addf(out, "  %s%s  %s [", o.rule ? "rule " : "", o.id, o.what);
+			rc = sk_buf_addf(out, "  %s%s  %s [",
+			                 o.rule ? sk_msg_format(SK_M_COV_RULE, l) : "", o.id,
+			                 o.what);
 			for (unsigned c = 0; rc == SK_OK && c < o.n_citations; c++)
 				rc = sk_buf_addf(out, "%s%s", c ? ", " : "", o.citations[c]);
 			if (rc == SK_OK)
@@ -166,7 +164,7 @@ static sk_err add_open(const sk_policy *p, bool json, sk_buf *out)
 	return rc == SK_OK && json ? sk_buf_addc(out, ']') : rc;
 }
 
-sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
+sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_lang l, sk_buf *out)
 {
 	size_t count[3] = {0, 0, 0};
 	for (size_t i = 0; i < p->n_articles; i++) {
@@ -191,21 +189,21 @@ sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 		if (rc == SK_OK)
 			rc = add_list(p, 2, out);
 		if (rc == SK_OK)
-			rc = add_unstated(p, true, out);
+			rc = add_unstated(p, true, l, out);
 		if (rc == SK_OK)
 			rc =
 			    sk_buf_addf(out, ", \"incidents_default\": %s",
 			                sk_policy_incident_route(p)->is_default ? "true" : "false");
 		if (rc == SK_OK)
-			rc = add_open(p, true, out);
+			rc = add_open(p, true, l, out);
 		return rc == SK_OK ? sk_buf_adds(out, "}\n") : rc;
 	}
-	static const char *const heads[3] = {"encoded", "out of scope", "NOT encoded"};
-	rc = sk_buf_addf(out,
-	                 "%s (%s): %zu articles; %zu encoded, %zu out of scope, %zu not encoded\n",
-	                 p->city_name, p->city_id, p->n_articles, count[0], count[1], count[2]);
+	static const sk_msg_id heads[3] = {SK_M_COV_ENCODED, SK_M_COV_OUT_OF_SCOPE,
+	                                   SK_M_COV_NOT_ENCODED};
+	rc = sk_msg_addf(out, l, SK_M_COV_SUMMARY, p->city_name, p->city_id, p->n_articles,
+	                 count[0], count[1], count[2]);
 	for (int k = 0; rc == SK_OK && k < 3; k++) {
-		rc = sk_buf_addf(out, "\n%s (%zu):\n", heads[k], count[k]);
+		rc = sk_msg_addf(out, l, heads[k], count[k]);
 		for (size_t i = 0; rc == SK_OK && i < p->n_articles; i++) {
 			const sk_article *a = &p->articles[i];
 			if ((a->cited ? 0 : a->out_of_scope ? 1 : 2) != k)
@@ -215,13 +213,11 @@ sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out)
 		}
 	}
 	if (rc == SK_OK)
-		rc = add_unstated(p, false, out);
+		rc = add_unstated(p, false, l, out);
 	/* A profile without `incidents:` routes reports by the default in code: say so. */
 	if (rc == SK_OK && sk_policy_incident_route(p)->is_default)
-		rc = sk_buf_adds(out, "\nincidents: the profile states no reporting chain; the "
-		                      "default (security_manager -> general_manager -> ciso, csirt "
-		                      "informed, general_manager closes) applies\n");
+		rc = sk_msg_addf(out, l, SK_M_COV_INCIDENTS_DEFAULT);
 	if (rc == SK_OK)
-		rc = add_open(p, false, out);
+		rc = add_open(p, false, l, out);
 	return rc;
 }

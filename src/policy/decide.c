@@ -510,6 +510,31 @@ sk_err sk_decision_to_json(const sk_decision *d, sk_buf *out)
 
 /* --- explaining --- */
 
+/* A word of the vocabulary v as the reader of l reads it: its label in Japanese, its name in
+ * English. */
+static const char *word(sk_lang l, sk_vocab v, int x, const char *name)
+{
+	const char *s = l == SK_LANG_JA ? sk_vocab_label(v, x, l) : NULL;
+	return s ? s : name;
+}
+
+static const char *axis_word(sk_lang l, int a)
+{
+	static const sk_msg_id ids[SK_AXIS__COUNT] = {SK_M_EX_W_CONF, SK_M_EX_W_INTEG,
+	                                              SK_M_EX_W_AVAIL};
+	return sk_msg_format(ids[a], l);
+}
+
+static const char *zone_word(sk_lang l, sk_zone z)
+{
+	return z == SK_ZONE_NONE ? NULL : word(l, SK_VOCAB_ZONE, (int)z, sk_zone_name(z));
+}
+
+static const char *type_word(sk_lang l, sk_asset_type t)
+{
+	return word(l, SK_VOCAB_ASSET_TYPE, (int)t, sk_asset_type_name(t));
+}
+
 static void add_mask_levels(const sk_policy *p, int axis, uint32_t mask, sk_buf *out)
 {
 	bool first = true;
@@ -521,69 +546,80 @@ static void add_mask_levels(const sk_policy *p, int axis, uint32_t mask, sk_buf 
 	}
 }
 
+/* "w is v, the rule wants " in l, v "not given" when NULL. */
+static void add_fails(sk_lang l, sk_msg_id w, const char *v, sk_buf *out)
+{
+	sk_msg_addf(out, l, SK_M_EX_FAILS, sk_msg_format(w, l),
+	            v ? v : sk_msg_format(SK_M_EX_NOT_GIVEN, l));
+}
+
+static const char *truth(sk_lang l, int b)
+{
+	return sk_msg_format(b ? SK_M_EX_TRUE : SK_M_EX_FALSE, l);
+}
+
 /* Names the first condition of c that does not hold, or returns false if all hold. */
 static bool first_failure(const sk_policy *p, const sk_cond *c, const facts *f,
-                          const sk_decide_input *in, sk_buf *out)
+                          const sk_decide_input *in, sk_lang l, sk_buf *out)
 {
 	for (int a = 0; a < SK_AXIS__COUNT; a++) {
 		if (c->level_mask[a] & f->level_bit[a])
 			continue;
-		sk_buf_addf(out, "%s is %s, the rule wants ", sk_axis_name((sk_axis)a),
+		sk_msg_addf(out, l, SK_M_EX_FAILS, axis_word(l, a),
 		            p->axes[a].levels[f->level[a]].id);
 		add_mask_levels(p, a, c->level_mask[a], out);
 		return true;
 	}
 	if (!(c->zone_mask & f->zone_bit)) {
-		sk_buf_addf(out, "zone is %s, the rule wants ",
-		            in->zone == SK_ZONE_NONE ? "not given" : sk_zone_name(in->zone));
+		add_fails(l, SK_M_EX_W_ZONE, zone_word(l, in->zone), out);
 		for (int z = 0, first = 1; z < SK_ZONE__COUNT; z++)
 			if (c->zone_mask & (1u << z))
 				sk_buf_addf(out, "%s%s", first ? "" : "|",
-				            sk_zone_name((sk_zone)z)),
+				            zone_word(l, (sk_zone)z)),
 				    first = 0;
 		return true;
 	}
 	if (!(c->type_mask & f->type_bit)) {
-		sk_buf_addf(out, "asset type is %s, the rule wants ",
-		            in->asset_type == SK_ASSET_UNKNOWN
-		                ? "not given"
-		                : sk_asset_type_name(in->asset_type));
+		add_fails(l, SK_M_EX_W_TYPE,
+		          in->asset_type == SK_ASSET_UNKNOWN ? NULL : type_word(l, in->asset_type),
+		          out);
 		for (int y = 1, first = 1; y < SK_ASSET__COUNT; y++)
 			if (c->type_mask & (1u << y))
 				sk_buf_addf(out, "%s%s", first ? "" : "|",
-				            sk_asset_type_name((sk_asset_type)y)),
+				            type_word(l, (sk_asset_type)y)),
 				    first = 0;
 		return true;
 	}
 	if (!(c->to_zone_mask & f->to_zone_bit)) {
-		sk_buf_addf(out, "to_zone is %s, the rule wants ",
-		            in->to_zone == SK_ZONE_NONE ? "not given" : sk_zone_name(in->to_zone));
+		add_fails(l, SK_M_EX_W_TO_ZONE, zone_word(l, in->to_zone), out);
 		for (int z = 0, first = 1; z < SK_ZONE__COUNT; z++)
 			if (c->to_zone_mask & (1u << z))
 				sk_buf_addf(out, "%s%s", first ? "" : "|",
-				            sk_zone_name((sk_zone)z)),
+				            zone_word(l, (sk_zone)z)),
 				    first = 0;
 		return true;
 	}
 	if (!(c->role_mask & f->role_bit)) {
-		sk_buf_addf(out, "actor role is %s, the rule wants ",
-		            in->actor_role == SK_ROLE_NONE ? "not given"
-		                                           : sk_role_name(in->actor_role));
+		add_fails(l, SK_M_EX_W_ROLE,
+		          in->actor_role == SK_ROLE_NONE
+		              ? NULL
+		              : sk_policy_role_word(p, l, in->actor_role),
+		          out);
 		for (int r = 0, first = 1; r < SK_ROLE__COUNT; r++)
 			if (c->role_mask & (1u << r))
 				sk_buf_addf(out, "%s%s", first ? "" : "|",
-				            sk_role_name((sk_role)r)),
+				            sk_policy_role_word(p, l, (sk_role)r)),
 				    first = 0;
 		return true;
 	}
 	if (c->mynumber >= 0 && c->mynumber != f->mynumber) {
-		sk_buf_addf(out, "mynumber is %s, the rule wants %s",
-		            f->mynumber ? "true" : "false", c->mynumber ? "true" : "false");
+		add_fails(l, SK_M_EX_W_MYNUMBER, truth(l, f->mynumber), out);
+		sk_buf_adds(out, truth(l, c->mynumber));
 		return true;
 	}
 	if (c->personal >= 0 && c->personal != f->personal) {
-		sk_buf_addf(out, "personal is %s, the rule wants %s",
-		            f->personal ? "true" : "false", c->personal ? "true" : "false");
+		add_fails(l, SK_M_EX_W_PERSONAL, truth(l, f->personal), out);
+		sk_buf_adds(out, truth(l, c->personal));
 		return true;
 	}
 	return false;
@@ -591,9 +627,9 @@ static bool first_failure(const sk_policy *p, const sk_cond *c, const facts *f,
 
 /* Names the matched rules that govern rule i of t, with their articles. */
 static void explain_governed(const sk_action_table *t, unsigned i, const uint64_t *matched,
-                             sk_buf *out)
+                             sk_lang l, sk_buf *out)
 {
-	sk_buf_adds(out, "matched, but set aside: ");
+	sk_msg_addf(out, l, SK_M_EX_ASIDE);
 	bool first = true;
 	for (unsigned j = 0; j < t->n_rules; j++) {
 		if (!(matched[j / 64] >> (j % 64) & 1u))
@@ -602,70 +638,72 @@ static void explain_governed(const sk_action_table *t, unsigned i, const uint64_
 			if (t->rules[j].governs[k] != i)
 				continue;
 			const sk_rule *g = t->rules[j].rule;
-			sk_buf_addf(out, "%s%s [", first ? "" : ", ", g->id);
+			sk_msg_addf(out, l, SK_M_EX_GOVERNOR, first ? "" : ", ", g->id);
 			for (unsigned c = 0; c < g->n_cites; c++)
 				sk_buf_addf(out, "%s%s", c ? ", " : "", g->cites[c]);
 			sk_buf_adds(out, "]");
 			first = false;
 		}
 	}
-	sk_buf_adds(out, " governs it (the narrower subject)\n");
+	sk_msg_addf(out, l, SK_M_EX_GOVERNS);
 }
 
-sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *out)
+sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_lang l, sk_buf *out)
 {
 	facts f;
 	if (make_facts(p, in, &f) != SK_OK)
 		return SK_ERR_INVALID;
-	sk_buf_addf(out, "profile %s (%s)\n", p->city_id, p->source);
-	sk_buf_addf(out, "action %s;", sk_action_name(in->action));
+	const char *action = word(l, SK_VOCAB_ACTION, (int)in->action, sk_action_name(in->action));
+	sk_msg_addf(out, l, SK_M_EX_PROFILE, p->city_id, p->source);
+	sk_msg_addf(out, l, SK_M_EX_ACTION, action);
 	for (int a = 0; a < SK_AXIS__COUNT; a++)
-		sk_buf_addf(out, " %s %s%s;", sk_axis_name((sk_axis)a),
-		            p->axes[a].levels[f.level[a]].id,
-		            in->level[a] == SK_LEVEL_UNSET ? " (not given: highest assumed)" : "");
-	sk_buf_addf(
-	    out, " mynumber %s; personal %s; zone %s; to_zone %s; asset type %s; actor role %s\n",
-	    in->mynumber ? "yes" : "no", in->personal ? "yes" : "no",
-	    in->zone == SK_ZONE_NONE ? "-" : sk_zone_name(in->zone),
-	    in->to_zone == SK_ZONE_NONE ? "-" : sk_zone_name(in->to_zone),
-	    in->asset_type == SK_ASSET_UNKNOWN
-	        ? "- (not given: asset_type conditions all assumed to hold)"
-	        : sk_asset_type_name(in->asset_type),
-	    in->actor_role == SK_ROLE_NONE ? "-" : sk_role_name(in->actor_role));
+		sk_msg_addf(
+		    out, l, SK_M_EX_LEVEL, axis_word(l, a), p->axes[a].levels[f.level[a]].id,
+		    in->level[a] == SK_LEVEL_UNSET ? sk_msg_format(SK_M_EX_LEVEL_UNSET, l) : "");
+	const char *zone = zone_word(l, in->zone), *to_zone = zone_word(l, in->to_zone);
+	sk_msg_addf(
+	    out, l, SK_M_EX_FACTS, sk_msg_format(in->mynumber ? SK_M_EX_YES : SK_M_EX_NO, l),
+	    sk_msg_format(in->personal ? SK_M_EX_YES : SK_M_EX_NO, l), zone ? zone : "-",
+	    to_zone ? to_zone : "-",
+	    in->asset_type == SK_ASSET_UNKNOWN ? sk_msg_format(SK_M_EX_TYPE_UNSET, l)
+	                                       : type_word(l, in->asset_type),
+	    in->actor_role == SK_ROLE_NONE ? "-" : sk_policy_role_word(p, l, in->actor_role));
 	const sk_action_table *t = &p->actions[in->action];
 	uint64_t matched[RULE_WORDS], aside[RULE_WORDS];
 	int top = match_governed(t, &f, matched, aside);
-	sk_buf_addf(out, "%u rule(s) for %s:\n", t->n_rules, sk_action_name(in->action));
+	sk_msg_addf(out, l, SK_M_EX_RULES, t->n_rules, action);
 	for (unsigned i = 0; i < t->n_rules; i++) {
 		const sk_rule *r = t->rules[i].rule;
-		sk_buf_addf(out, "  %s (line %d", r->id, r->line);
+		sk_msg_addf(out, l, SK_M_EX_RULE, r->id, r->line);
 		if (r->priority)
-			sk_buf_addf(out, ", priority %d", r->priority);
-		sk_buf_addf(out, ") %s%s: ", sk_decision_name(r->decision),
-		            r->exception ? " (exception possible)" : "");
-		if (first_failure(p, &r->when, &f, in, out)) {
-			sk_buf_adds(out, " -> not matched\n");
+			sk_msg_addf(out, l, SK_M_EX_PRIORITY, r->priority);
+		sk_msg_addf(
+		    out, l, SK_M_EX_RULE_DECISION,
+		    word(l, SK_VOCAB_DECISION, (int)r->decision, sk_decision_name(r->decision)),
+		    r->exception ? sk_msg_format(SK_M_EX_EXCEPTION_POSSIBLE, l) : "");
+		if (first_failure(p, &r->when, &f, in, l, out)) {
+			sk_msg_addf(out, l, SK_M_EX_NOT_MATCHED);
 			continue;
 		}
 		if (r->has_unless && cond_holds(&r->unless, &f)) {
-			sk_buf_adds(out, "its unless: conditions all hold -> not matched\n");
+			sk_msg_addf(out, l, SK_M_EX_UNLESS);
 			continue;
 		}
 		if (r->priority != top) {
-			sk_buf_addf(out, "matched, but a rule of priority %d overrides it\n", top);
+			sk_msg_addf(out, l, SK_M_EX_OVERRIDDEN, top);
 			continue;
 		}
 		if (aside[i / 64] >> (i % 64) & 1u) {
-			explain_governed(t, i, matched, out);
+			explain_governed(t, i, matched, l, out);
 			continue;
 		}
-		sk_buf_adds(out, "matched -> kept [");
+		sk_msg_addf(out, l, SK_M_EX_KEPT);
 		for (unsigned c = 0; c < r->n_cites; c++)
 			sk_buf_addf(out, "%s%s", c ? ", " : "", r->cites[c]);
 		sk_buf_adds(out, "]\n");
 		/* The article's own words, as the profile quotes them. */
 		if (r->note && *r->note)
-			sk_buf_addf(out, "    note: %s\n", r->note);
+			sk_msg_addf(out, l, SK_M_EX_NOTE, r->note);
 	}
 	sk_decision d;
 	if (sk_policy_decide(p, in, &d) != SK_OK)
@@ -675,60 +713,43 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *
 		others += !(t->rules[i].admits & f.role_bit);
 	bool anon = in->actor_role == SK_ROLE_NONE;
 	if (d.no_rule && t->fallback_top[in->actor_role] < 0 && others)
-		sk_buf_addf(out,
-		            "no rule matched, and every rule of %s binds %s: forbidden, as for an "
-		            "action with no rule\n",
-		            sk_action_name(in->action),
-		            anon ? "named actors only and none is given" : "other actors only");
+		sk_msg_addf(out, l, SK_M_EX_BINDS_OTHERS, action,
+		            sk_msg_format(anon ? SK_M_EX_NAMED_NONE : SK_M_EX_OTHERS_ONLY, l));
 	else if (d.no_rule && others)
-		sk_buf_addf(out,
-		            "no rule matched: the strictest rule of %s that can hold %s applies "
-		            "(%u rule(s) for %s actors only left out)\n",
-		            sk_action_name(in->action),
-		            anon ? "with no actor given" : "for this actor", others,
-		            anon ? "named" : "other");
+		sk_msg_addf(out, l, SK_M_EX_STRICTEST_HOLDS, action,
+		            sk_msg_format(anon ? SK_M_EX_NO_ACTOR : SK_M_EX_THIS_ACTOR, l), others,
+		            sk_msg_format(anon ? SK_M_EX_NAMED : SK_M_EX_OTHER, l));
 	else if (d.no_rule)
-		sk_buf_addf(out, "no rule matched: the strictest rule of %s applies\n",
-		            sk_action_name(in->action));
+		sk_msg_addf(out, l, SK_M_EX_STRICTEST, action);
 	else if (d.n_citations && d.citations[d.n_citations - 1] == p->no_rule_citation)
-		sk_buf_addf(out,
-		            "every kept rule has an asset_type condition and the type is not "
-		            "given: the strictest rule of %s is folded in as well\n",
-		            sk_action_name(in->action));
+		sk_msg_addf(out, l, SK_M_EX_FOLDED, action);
 	else
-		sk_buf_addf(out, "strictest kept decision: %s\n", sk_decision_name(d.decision));
+		sk_msg_addf(
+		    out, l, SK_M_EX_STRICTEST_KEPT,
+		    word(l, SK_VOCAB_DECISION, (int)d.decision, sk_decision_name(d.decision)));
 	if (d.n_approvers > 0) {
-		sk_buf_addf(out, "approvers (%s):", sk_approver_mode_name(d.approver_mode));
+		sk_msg_addf(out, l, SK_M_EX_APPROVERS, sk_approver_mode_name(d.approver_mode));
 		for (unsigned i = 0; i < d.n_approvers; i++)
-			sk_buf_addf(out, "%s %s", i ? "," : "", sk_role_name(d.approvers[i]));
-		sk_buf_adds(out, d.approver_mode == SK_APPROVE_ALL_OF
-		                     ? " (every one must approve, in this order; approver_role is "
-		                       "the first)\n"
-		                 : d.approver_mode == SK_APPROVE_ANY_OF
-		                     ? " (any one may approve; approver_role is the first)\n"
-		                     : "\n");
+			sk_buf_addf(out, "%s %s", i ? "," : "",
+			            sk_policy_role_word(p, l, d.approvers[i]));
+		if (d.approver_mode == SK_APPROVE_ALL_OF)
+			sk_msg_addf(out, l, SK_M_EX_ALL_OF);
+		else if (d.approver_mode == SK_APPROVE_ANY_OF)
+			sk_msg_addf(out, l, SK_M_EX_ANY_OF);
+		else
+			sk_buf_addc(out, '\n');
 	}
 	if (d.exception_possible)
-		sk_buf_adds(
-		    out,
-		    d.proviso
-		        ? "the exception is the seed's proviso (「…してはならない。ただし…の許可を"
-		          "得て」): a request is the approver's ordinary approval\n"
-		        : "the exception is a departure from a prohibition (「原則禁止…やむを得ず"
-		          "…許可」): a request is an exception (例外措置)\n");
+		sk_msg_addf(out, l, d.proviso ? SK_M_EX_PROVISO : SK_M_EX_DEPARTURE);
 	const sk_exception_route *x = sk_policy_exception_route(p);
 	if (x) {
-		sk_buf_addf(
-		    out,
-		    "profile-wide exception route (a procedure, not part of this decision): "
-		    "%s may permit a departure%s [",
-		    sk_role_name(x->approver),
-		    x->report_afterwards ? "; an emergency one is reported afterwards" : "");
+		sk_msg_addf(out, l, SK_M_EX_ROUTE, sk_policy_role_word(p, l, x->approver),
+		            x->report_afterwards ? sk_msg_format(SK_M_EX_ROUTE_AFTER, l) : "");
 		for (unsigned c = 0; c < x->n_citations; c++)
 			sk_buf_addf(out, "%s%s", c ? ", " : "", x->citations[c]);
 		sk_buf_adds(out, "]\n");
 	}
-	sk_buf_adds(out, "result: ");
+	sk_msg_addf(out, l, SK_M_EX_RESULT);
 	sk_decision_to_json(&d, out);
 	return sk_buf_addc(out, '\n');
 }

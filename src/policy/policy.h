@@ -292,9 +292,10 @@ void sk_policy_free(sk_policy *p);
 
 /*
  * Appends NIST SP 800-63B-4 advisories ("FILE:LINE: advisory: ...\n") about
- * the profile's password rules to out and returns how many there were.
+ * the profile's password rules to out, in the language l, and returns how
+ * many there were.
  */
-int sk_policy_advisories(const sk_policy *p, sk_buf *out);
+int sk_policy_advisories(const sk_policy *p, sk_lang l, sk_buf *out);
 
 /* --- the city --- */
 
@@ -545,9 +546,10 @@ sk_err sk_policy_decide(const sk_policy *p, const sk_decide_input *in, sk_decisi
 /*
  * Appends a readable trail of the decision to out: every rule of the action,
  * whether it matched (and, if not, the first condition that failed), which
- * rules were kept and what won. For people, not for parsing.
+ * rules were kept and what won, in the language l (the rules' ids, levels,
+ * citations and quoted articles as the profile gives them). For people, not for parsing.
  */
-sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_buf *out);
+sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_lang l, sk_buf *out);
 
 /* Appends the SPEC §3 JSON object for d (one line, no newline) to out. */
 sk_err sk_decision_to_json(const sk_decision *d, sk_buf *out);
@@ -876,9 +878,10 @@ const sk_incident_route *sk_policy_incident_route(const sk_policy *p);
 
 /*
  * Appends one line per step of the chain, the informed roles and the
- * closing role, for `policy check`: what the profile's section says.
+ * closing role, for `policy check`: what the profile's section says, in the
+ * language l (roles by the profile's titles in Japanese, citations as given).
  */
-sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out);
+sk_err sk_policy_incident_describe(const sk_policy *p, sk_lang l, sk_buf *out);
 
 /* --- a template's open questions (`decide:`; docs/policy-template.md) --- */
 
@@ -933,9 +936,9 @@ int sk_policy_questions_describe(const sk_policy *p, sk_buf *out);
  * "not_encoded": [...], "unstated_periods": [...], "incidents_default",
  * "template": bool, "to_decide": [{"id", "what", "rule", "citations"}]} over
  * plain text, which lists the open questions only when there are some or the
- * profile is a template.
+ * profile is a template. The text's summary and headings are in the language l.
  */
-sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_buf *out);
+sk_err sk_policy_coverage(const sk_policy *p, bool json, sk_lang l, sk_buf *out);
 
 /*
  * Appends, one line per set of inputs, every input (action, levels, personal

@@ -2171,18 +2171,27 @@ static sk_err add_cites(sk_buf *out, unsigned n, const char *const *c)
 	return rc == SK_OK && n ? sk_buf_addc(out, ']') : rc;
 }
 
-sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out)
+const char *sk_policy_role_word(const sk_policy *p, sk_lang l, sk_role r)
 {
+	const char *s = l == SK_LANG_JA ? sk_policy_role_title(p, r) : NULL;
+	return s ? s : sk_role_name(r);
+}
+
+sk_err sk_policy_incident_describe(const sk_policy *p, sk_lang l, sk_buf *out)
+{
+	static const sk_msg_id sev_ja[SK_SEV__COUNT] = {
+	    SK_M_UI_INC_SEV_HIGH, SK_M_UI_INC_SEV_MEDIUM, SK_M_UI_INC_SEV_LOW};
 	const sk_incident_route *x = sk_policy_incident_route(p);
-	sk_err rc = sk_buf_adds(out, x->is_default ? "incidents: no section; the default chain "
-	                                             "applies (see policy coverage)\n"
-	                                           : "incidents:\n");
+	sk_err rc =
+	    sk_msg_addf(out, l, x->is_default ? SK_M_INC_CHAIN_DEFAULT : SK_M_INC_CHAIN_HEAD);
 	for (unsigned i = 0; rc == SK_OK && i < x->n_steps; i++) {
 		const sk_incident_step *st = &x->steps[i];
-		rc = sk_buf_addf(out, "  %u. %s", i + 1, sk_role_name(st->role));
+		rc = sk_buf_addf(out, "  %u. %s", i + 1, sk_policy_role_word(p, l, st->role));
 		for (int v = 0; rc == SK_OK && v < SK_SEV__COUNT; v++)
 			if (st->due_hours[v])
-				rc = sk_buf_addf(out, " %s:%dh", severity_names[v],
+				rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_DUE,
+				                 l == SK_LANG_JA ? sk_msg_format(sev_ja[v], l)
+				                                 : severity_names[v],
 				                 st->due_hours[v]);
 		if (rc == SK_OK && st->word)
 			rc = sk_buf_addf(out, " (「%s」)", st->word);
@@ -2192,17 +2201,18 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_buf *out)
 			rc = sk_buf_addc(out, '\n');
 	}
 	if (rc == SK_OK && x->informed) {
-		rc = sk_buf_adds(out, "  informed:");
+		rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_INFORMED);
 		for (int r = 0; rc == SK_OK && r < SK_ROLE__COUNT; r++)
 			if (x->informed & (1u << r))
-				rc = sk_buf_addf(out, " %s", sk_role_name((sk_role)r));
+				rc = sk_buf_addf(out, " %s", sk_policy_role_word(p, l, (sk_role)r));
 		if (rc == SK_OK)
 			rc = add_cites(out, x->n_informed_citations, x->informed_citations);
 		if (rc == SK_OK)
 			rc = sk_buf_addc(out, '\n');
 	}
 	if (rc == SK_OK)
-		rc = sk_buf_addf(out, "  closed by: %s", sk_role_name(x->closer));
+		rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_CLOSER,
+		                 sk_policy_role_word(p, l, x->closer));
 	if (rc == SK_OK)
 		rc = add_cites(out, x->n_close_citations, x->close_citations);
 	return rc == SK_OK ? sk_buf_addc(out, '\n') : rc;
@@ -2249,7 +2259,7 @@ const sk_checklist_item *sk_policy_checklist_at(const sk_policy *p, size_t i)
 
 /* --- NIST SP 800-63B-4 advisories --- */
 
-int sk_policy_advisories(const sk_policy *p, sk_buf *out)
+int sk_policy_advisories(const sk_policy *p, sk_lang l, sk_buf *out)
 {
 	int n = 0;
 	const char *src = p->source;
@@ -2260,36 +2270,20 @@ int sk_policy_advisories(const sk_policy *p, sk_buf *out)
 		const sk_pw_lines *ln = &p->pw_lines[k];
 		const char *kn = sk_account_kind_name((sk_account_kind)k);
 		if (ln->set_require && r->require) {
-			sk_buf_addf(out,
-			            "%s:%d: advisory: passwords.%s.require sets composition rules; "
-			            "NIST SP 800-63B-4 says verifiers SHALL NOT impose them (the "
-			            "profile wins)\n",
-			            src, ln->require, kn);
+			sk_msg_addf(out, l, SK_M_ADV_REQUIRE, src, ln->require, kn);
 			n++;
 		}
 		if (ln->set_min_classes && r->min_classes) {
-			sk_buf_addf(
-			    out,
-			    "%s:%d: advisory: passwords.%s.min_classes is a composition rule; "
-			    "NIST SP 800-63B-4 says verifiers SHALL NOT impose them (the "
-			    "profile wins)\n",
-			    src, ln->min_classes, kn);
+			sk_msg_addf(out, l, SK_M_ADV_MIN_CLASSES, src, ln->min_classes, kn);
 			n++;
 		}
 		if (ln->set_rotation && r->rotation_required) {
-			sk_buf_addf(
-			    out,
-			    "%s:%d: advisory: passwords.%s.rotation_days asks for periodic "
-			    "changes; NIST SP 800-63B-4 says verifiers SHALL NOT require them "
-			    "(sekisho only reminds)\n",
-			    src, ln->rotation_days, kn);
+			sk_msg_addf(out, l, SK_M_ADV_ROTATION, src, ln->rotation_days, kn);
 			n++;
 		}
 		if (ln->set_max_length && r->max_length && r->max_length < 64) {
-			sk_buf_addf(out,
-			            "%s:%d: advisory: passwords.%s.max_length %d is below the 64 "
-			            "characters NIST SP 800-63B-4 says verifiers SHOULD permit\n",
-			            src, ln->max_length, kn, r->max_length);
+			sk_msg_addf(out, l, SK_M_ADV_MAX_LENGTH, src, ln->max_length, kn,
+			            r->max_length);
 			n++;
 		}
 		bool own_len = ln->set_min_length || k == SK_KIND_NORMAL;
@@ -2297,27 +2291,13 @@ int sk_policy_advisories(const sk_policy *p, sk_buf *out)
 			continue;
 		int line = ln->min_length ? ln->min_length : ln->section;
 		if (r->min_length == 0) {
-			sk_buf_addf(
-			    out,
-			    "%s:%d: advisory: passwords.%s sets no min_length; NIST SP "
-			    "800-63B-4 requires at least 8 characters (15 when the password "
-			    "is the only factor), which sekisho's floor enforces\n",
-			    src, line, kn);
+			sk_msg_addf(out, l, SK_M_ADV_NO_MIN_LENGTH, src, line, kn);
 			n++;
 		} else if (r->min_length < 8) {
-			sk_buf_addf(out,
-			            "%s:%d: advisory: passwords.%s.min_length %d is below the 8 "
-			            "characters NIST SP 800-63B-4 requires for any password (the "
-			            "floor wins)\n",
-			            src, line, kn, r->min_length);
+			sk_msg_addf(out, l, SK_M_ADV_MIN_LENGTH_8, src, line, kn, r->min_length);
 			n++;
 		} else if (r->min_length < 15 && !r->mfa) {
-			sk_buf_addf(
-			    out,
-			    "%s:%d: advisory: passwords.%s.min_length %d is below the 15 "
-			    "characters NIST SP 800-63B-4 requires when the password is the "
-			    "only factor (mfa is false)\n",
-			    src, line, kn, r->min_length);
+			sk_msg_addf(out, l, SK_M_ADV_MIN_LENGTH_15, src, line, kn, r->min_length);
 			n++;
 		}
 	}

@@ -257,7 +257,7 @@ void sk_web_policy(sk_web_req *w)
 		sk_decide_input in;
 		sk_decide_input_init(&in, (sk_action)a);
 		sk_buf text = SK_BUF_INIT(1u << 20);
-		if (sk_policy_explain(p, &in, &text) == SK_OK &&
+		if (sk_policy_explain(p, &in, w->lang, &text) == SK_OK &&
 		    (contains(text.data, q) || contains(sk_action_name((sk_action)a), q))) {
 			sk_tv t[] = {SK_TV("action", sk_action_name((sk_action)a)),
 			             SK_TV("text", text.data)};

@@ -35,7 +35,7 @@ cp "$SEKISHO_SRC/tests/mail/corpus/05-alternative.eml" in/
 
 # Words a Japanese run may show: ids and codes a person does not read as English (logins, unit
 # codes, the actor cli:root and its address, file names, the audit log's action "decision").
-allowed=' ciso sato suzuki tanaka narita somu kanri cli root admin token sha mail log eml
+allowed=' ciso sato suzuki tanaka narita setagaya somu kanri cli root admin token sha mail log eml
   alternative builtin decision LGWAN ID FILE '
 # Japanese the data holds (what the test entered, the city, the profile's titles and levels):
 # an English run may show it.
@@ -202,3 +202,67 @@ expect_in ledger.ja "	承認待ち	"
 LANG=C expect_exit 0 sk ledger list --db "$DB" take_out
 expect_in out "Request no.	Status	Filed at"
 expect_in out "	pending	"
+
+# decide --explain: the trail's sentences in the reader's language (issue 15 item 1); the rules'
+# ids stand in parentheses, the articles are quoted as the profile gives them (data).
+lang ja explain decide --profile narita --action dispose --conf 3 --explain
+LANG=C expect_exit 0 sk decide --profile narita --action dispose --conf 3 --explain
+grep -v '^    note: ' out >explain.en
+check_en explain.en
+expect_in explain.ja "件の規則（行為: 廃棄）:"
+expect_in explain.ja "承認が必要: 該当 → 採用 [成田 基準 2(2)⑩イ, 成田 基準 2(2)⑩ウ]"
+expect_in explain.ja "    条文: 情報資産の廃棄を行う者は"
+expect_in explain.ja "採用した判断のうち最も厳しいもの: 承認が必要"
+expect_in explain.ja "結果: {"
+expect_in explain.en "rule(s) for dispose:"
+expect_in explain.en "require_approval: matched -> kept [成田 基準 2(2)⑩イ, 成田 基準 2(2)⑩ウ]"
+expect_in explain.en "strictest kept decision: require_approval"
+# (What a rule wants is the profile's words: its roles untitled in 世田谷's excerpt by their names.)
+LANG=ja_JP.UTF-8 expect_exit 0 sk decide --profile setagaya --action connect_network --zone lgwan --explain
+sed -E 's/規則が求めるのは .* →/→/' out >silent.ja
+check_ja silent.ja
+lang en silent decide --profile setagaya --action connect_network --zone lgwan --explain
+expect_in silent.ja "該当しない"
+expect_in silent.ja "行為者の指定なしで成り立ち得る最も厳しいものを適用"
+expect_in silent.en "that can hold with no actor given applies (3 rule(s) for named actors only left out)"
+
+# policy check's reporting chain (sk_policy_incident_describe): the roles by the profile's titles,
+# the severities and hours in words; the article's wording 「…」 and the citations are data.
+LANG=ja_JP.UTF-8 expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+sed -n '/^インシデント:/,/^  終結させる者:/p' out >chain.ja
+check_ja chain.ja
+expect_in chain.ja "  1. 情報セキュリティ管理者"
+expect_in chain.ja " 高:1 時間 中:4 時間 低:24 時間"
+expect_in chain.ja "  報告を受ける者: 情報セキュリティ責任者"
+expect_in chain.ja "  終結させる者: 統括情報セキュリティ責任者（総務部長） [成田 基準 4(3)③"
+LANG=C expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+sed -n '/^incidents:/,/^  closed by:/p' out | sed -E 's/ \(「[^」]*」[^)]*\)//' >chain.en
+check_en chain.en
+expect_in chain.en "  1. security_manager high:1h medium:4h low:24h"
+expect_in chain.en "  closed by: general_manager [成田 基準 4(3)③"
+
+# policy check's advisories: the profile's keys (passwords.…) and the guideline's name are not
+# sentences; the rest is in the reader's language.
+LANG=ja_JP.UTF-8 expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+grep ': 助言: ' out | sed -E 's|^[^ ]*narita.yaml:[0-9]+:||; s/passwords\.[a-z_.]+//; s/NIST SP 800-63B-4//' >adv.ja
+[ "$(wc -l <adv.ja)" -eq 2 ] || fail "two advisories expected in Japanese: $(cat out)"
+check_ja adv.ja
+expect_in out "助言: passwords.normal.min_length 4 は、NIST SP 800-63B-4 がすべてのパスワードに求める 8 文字を下回っています"
+LANG=C expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
+grep ': advisory: ' out >adv.en
+check_en adv.en
+expect_in adv.en "advisory: passwords.normal.min_length 4 is below the 8 characters"
+
+# policy coverage: the summary and the headings in the reader's language (the articles listed
+# under them are the profile's ids and titles: data, so only the other lines are checked).
+LANG=ja_JP.UTF-8 expect_exit 0 sk policy coverage "$SEKISHO_SRC/policies/narita.yaml"
+grep -v '^  ' out >cov.ja
+check_ja cov.ja
+expect_in cov.ja "成田市（narita）: 条項 "
+expect_in cov.ja "符号化済み（"
+expect_in cov.ja "義務はあるが、原文に期間の定めがないもの（"
+LANG=C expect_exit 0 sk policy coverage "$SEKISHO_SRC/policies/narita.yaml"
+grep -v '^  ' out >cov.en
+check_en cov.en
+expect_in cov.en "成田市 (narita): "
+expect_in cov.en "required, but the seed states no period ("

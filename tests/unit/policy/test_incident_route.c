@@ -112,7 +112,7 @@ static void test_default(void **state)
 	assert_int_equal(r->closer, SK_ROLE_GENERAL_MANAGER);
 	assert_true(sk_policy_incident_route(NULL)->is_default);
 	sk_buf out = SK_BUF_INIT(1u << 20);
-	assert_int_equal(sk_policy_coverage(p, true, &out), SK_OK);
+	assert_int_equal(sk_policy_coverage(p, true, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "\"incidents_default\": true"));
 	sk_buf_free(&out);
 	sk_policy_free(p);

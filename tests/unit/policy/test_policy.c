@@ -454,7 +454,7 @@ static void test_governs(void **state)
 	in.zone = SK_ZONE_MYNUMBER;
 	in.actor_role = SK_ROLE_CISO;
 	sk_buf out = SK_BUF_INIT(1u << 16);
-	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_int_equal(sk_policy_explain(p, &in, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "wiring (line"));
 	assert_non_null(strstr(out.data, "matched, but set aside: zone [試験 1] governs it"));
 	assert_non_null(strstr(out.data, "\"exception_possible\": true"));
@@ -626,13 +626,13 @@ static void test_silence_by_actor(void **state)
 	sk_buf out = SK_BUF_INIT(1u << 16);
 	sk_decide_input in;
 	sk_decide_input_init(&in, SK_ACT_PROCESS_OUTSIDE);
-	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_int_equal(sk_policy_explain(p, &in, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "every rule of process_outside binds named actors only"));
 	sk_buf_reset(&out);
 	sk_decide_input_init(&in, SK_ACT_COPY);
 	in.actor_role = SK_ROLE_STAFF;
 	in.zone = SK_ZONE_LGWAN;
-	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_int_equal(sk_policy_explain(p, &in, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "the strictest rule of copy that can hold for this actor "
 	                                 "applies (1 rule(s) for other actors only left out)"));
 
@@ -779,7 +779,7 @@ static void test_decision_json(void **state)
 	sk_decide_input in;
 	sk_decide_input_init(&in, SK_ACT_COPY);
 	in.level[SK_AXIS_CONF] = 2;
-	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_int_equal(sk_policy_explain(p, &in, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "c3 (line"));
 	assert_non_null(strstr(out.data, "mn (line"));
 	assert_non_null(strstr(out.data, "mynumber is false, the rule wants true"));
@@ -919,7 +919,7 @@ static void test_scheme_3a(void **state)
 	assert_int_equal(sk_policy_password_rules(p, SK_KIND_PRIVILEGED)->history, 3);
 	assert_int_equal(sk_policy_password_rules(p, SK_KIND_SOCIAL)->require, 0);
 	sk_buf adv = SK_BUF_INIT(1u << 16);
-	assert_true(sk_policy_advisories(p, &adv) >= 3);
+	assert_true(sk_policy_advisories(p, SK_LANG_EN, &adv) >= 3);
 	assert_non_null(strstr(adv.data, ": advisory: passwords.normal.rotation_days"));
 	assert_non_null(strstr(adv.data, ": advisory: passwords.normal.require"));
 	sk_buf_free(&adv);
@@ -1184,7 +1184,7 @@ static void test_several_approvers(void **state)
 	sk_buf_reset(&out);
 	sk_decide_input in;
 	sk_decide_input_init(&in, SK_ACT_CONNECT_DEVICE);
-	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_int_equal(sk_policy_explain(p, &in, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "approvers (all_of): security_manager, ciso"));
 	/* allow answers carry no approvers */
 	d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_DOCUMENT, SK_ZONE_NONE, SK_ZONE_NONE, SK_ROLE_NONE,
@@ -1265,12 +1265,12 @@ static void test_asset_type_and_to_zone(void **state)
 	sk_buf out = SK_BUF_INIT(1u << 16);
 	sk_decide_input_init(&in, SK_ACT_DISPOSE);
 	in.asset_type = SK_ASSET_DOCUMENT;
-	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_int_equal(sk_policy_explain(p, &in, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "asset type is document, the rule wants hardware|media"));
 	sk_buf_reset(&out);
 	sk_decide_input_init(&in, SK_ACT_CONNECT_NETWORK);
 	in.zone = SK_ZONE_LGWAN;
-	assert_int_equal(sk_policy_explain(p, &in, &out), SK_OK);
+	assert_int_equal(sk_policy_explain(p, &in, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "to_zone is not given, the rule wants internet"));
 	/* names round-trip; unknown has no name */
 	for (int t = 1; t < SK_ASSET__COUNT; t++) {
@@ -1308,7 +1308,7 @@ static void test_unstated_periods_holders_exceptions(void **state)
 	assert_int_equal(sk_policy_privileged_min_holders(p), 2);
 	/* coverage lists both unstated periods, once each */
 	sk_buf out = SK_BUF_INIT(1u << 20);
-	assert_int_equal(sk_policy_coverage(p, true, &out), SK_OK);
+	assert_int_equal(sk_policy_coverage(p, true, SK_LANG_EN, &out), SK_OK);
 	json_error_t je;
 	json_t *j = json_loads(out.data, 0, &je);
 	assert_non_null(j);
@@ -1320,12 +1320,12 @@ static void test_unstated_periods_holders_exceptions(void **state)
 	                    "passwords.normal.rotation_days");
 	json_decref(j);
 	sk_buf_reset(&out);
-	assert_int_equal(sk_policy_coverage(p, false, &out), SK_OK);
+	assert_int_equal(sk_policy_coverage(p, false, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "required, but the seed states no period (2):\n"
 	                                 "  access_log  アクセス記録 [試験 3]\n"));
 	/* a rotation advisory also for an unstated interval */
 	sk_buf_reset(&out);
-	assert_true(sk_policy_advisories(p, &out) >= 1);
+	assert_true(sk_policy_advisories(p, SK_LANG_EN, &out) >= 1);
 	assert_non_null(strstr(out.data, "passwords.normal.rotation_days asks for periodic"));
 	/* the exception route is data for requests; decisions do not change with it */
 	const sk_exception_route *x = sk_policy_exception_route(p);
@@ -1363,7 +1363,7 @@ static void test_coverage_and_oscal(void **state)
 	(void)state;
 	sk_policy *p = must_load(layered);
 	sk_buf out = SK_BUF_INIT(1u << 20);
-	assert_int_equal(sk_policy_coverage(p, true, &out), SK_OK);
+	assert_int_equal(sk_policy_coverage(p, true, SK_LANG_EN, &out), SK_OK);
 	json_error_t je;
 	json_t *j = json_loads(out.data, 0, &je);
 	assert_non_null(j);

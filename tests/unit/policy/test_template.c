@@ -133,7 +133,7 @@ static void test_open_questions(void **state)
 
 	/* coverage --json lists them under to_decide, and says it is a template. */
 	sk_buf out = SK_BUF_INIT(1u << 22);
-	assert_int_equal(sk_policy_coverage(p, true, &out), SK_OK);
+	assert_int_equal(sk_policy_coverage(p, true, SK_LANG_EN, &out), SK_OK);
 	json_error_t je;
 	json_t *cov = json_loads(out.data, 0, &je);
 	assert_non_null(cov);
@@ -150,7 +150,7 @@ static void test_open_questions(void **state)
 
 	/* The text report names them too, with the article to read. */
 	out = (sk_buf)SK_BUF_INIT(1u << 22);
-	assert_int_equal(sk_policy_coverage(p, false, &out), SK_OK);
+	assert_int_equal(sk_policy_coverage(p, false, SK_LANG_EN, &out), SK_OK);
 	assert_non_null(strstr(out.data, "the city must still decide (11"));
 	assert_non_null(strstr(out.data, "rule take-out"));
 	sk_buf_free(&out);
