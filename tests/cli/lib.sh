@@ -139,6 +139,6 @@ web_test() {
   out="$(dirname "$SEKISHO_BIN")/web-screenshots"
   mkdir -p "$out"
   node "$web/$1" "$SEKISHO_BIN" "$out" >web.txt 2>&1 \
-    || { grep -E "FAIL|Error" web.txt | head -n 20; fail "tests/web/$1 failed"; }
+    || { grep -E "FAIL|Error|ERROR|Sanitizer|runtime error" web.txt | head -n 20; fail "tests/web/$1 failed"; }
   tail -n 1 web.txt
 }
