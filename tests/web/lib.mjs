@@ -95,7 +95,12 @@ export class WebTest {
 
   // Starts `sekisho serve` on a free port; resolves to its base URL.
   async serve(db, extra = []) {
-    this.srv = spawn(this.bin, ["serve", "--db", db, "--listen", "127.0.0.1:0", ...extra],
+    // h2o closes a keep-alive connection idle for the request timeout (10 s); on a loaded
+    // machine under ASan a test can pause longer between requests, and Playwright's request
+    // context does not retry a request sent on a socket the server is closing at that instant
+    // (ECONNRESET, seen in CI run 21). Pages are under test here; the timeout is, in tests/http/test_api.py.
+    this.srv = spawn(this.bin, ["serve", "--db", db, "--listen", "127.0.0.1:0",
+      "--request-timeout", "600", ...extra],
       { stdio: ["ignore", "pipe", "inherit"] });
     this.base = await new Promise((resolve, reject) => {
       let buf = "";
