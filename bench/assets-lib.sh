@@ -25,7 +25,7 @@ assets_gen() {
 # Usage: assets_sections BIN DB PARENT
 assets_sections() {
   for i in $(seq 0 19); do
-    "$1" org add --db "$2" --code "$(printf 'sec%02d' "$i")" --name "課 $i" --kind section \
+    "$1" ${BENCH_AS:+--as "$BENCH_AS"} org add --db "$2" --code "$(printf 'sec%02d' "$i")" --name "課 $i" --kind section \
       --parent "$3" >/dev/null
   done
 }
