@@ -20,7 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_policy *p = NULL;
 	if (sk_policy_load_mem("fuzz.yaml", (const char *)data, size, &p, &diag) == SK_OK) {
 		sk_buf out = SK_BUF_INIT(64u << 20);
-		sk_policy_advisories(p, &out);
+		/* Both languages' sentences are written: the input's length picks one. */
+		sk_lang lang = size % 2 ? SK_LANG_JA : SK_LANG_EN;
+		sk_policy_advisories(p, lang, &out);
 		for (int a = 0; a < SK_ACT__COUNT; a++) {
 			sk_decide_input in;
 			sk_decide_input_init(&in, (sk_action)a);
@@ -32,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			in.mynumber = true;
 			sk_policy_decide(p, &in, &d);
 			sk_buf_reset(&out);
-			sk_policy_explain(p, &in, &out);
+			sk_policy_explain(p, &in, (a % 2) ? SK_LANG_JA : SK_LANG_EN, &out);
 		}
 		/* The one input parser of every door, each key given the input's last bytes. */
 		static const char *const keys[] = {
@@ -51,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				sk_policy_decide(p, &in, &d);
 		}
 		sk_buf_reset(&out);
-		sk_policy_coverage(p, true, &out);
+		sk_policy_coverage(p, true, lang, &out);
 		sk_buf_reset(&out);
 		sk_policy_export_oscal(p, &out);
 		sk_buf_free(&out);
