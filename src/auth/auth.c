@@ -691,6 +691,44 @@ static sk_err act_as_proved(sk_store *s, const struct urec *u, int64_t step, sk_
 	return sk_store_end(s, e, err);
 }
 
+/*
+ * --as with a password: checked as sk_auth_login checks it, the one-time code
+ * included where the login would ask for one; a right proof is recorded by
+ * act_as_proved.
+ */
+static sk_err act_as_password(sk_store *s, const struct urec *u, const char *password,
+                              size_t password_len, const char *totp, const char *address,
+                              sk_buf *err)
+{
+	const sk_policy *use = NULL;
+	sk_policy *owned = NULL;
+	int64_t step = 0;
+	sk_auth_session ignored;
+	memset(&ignored, 0, sizeof(ignored));
+	sk_err e = load_policy(s, NULL, &use, &owned, err);
+	if (e)
+		return e;
+	if (sk_password_verify(u->hash, password, password_len) != SK_OK)
+		e = counted_failure(s, sk_policy_password_rules(use, u->kind), u, address,
+		                    "wrong_password", msg_wrong, &ignored, err);
+	else if (code_needed(use, u) && u->totp[0] == '\0')
+		e = record_refusal(
+		    s, u->login, address, "mfa_not_enrolled", SK_ERR_DENIED,
+		    "the policy requires a one-time code for this account and none is "
+		    "enrolled: an administrator must run 'sekisho user totp-enroll' first",
+		    err);
+	else if (code_needed(use, u) && (!totp || !*totp))
+		e = record_refusal(s, u->login, address, "totp_missing", SK_ERR_AUTH, msg_code,
+		                   err);
+	else if (code_needed(use, u) && (e = totp_check(s, u, totp, &step, err)) == SK_ERR_AUTH)
+		e = counted_failure(s, sk_policy_password_rules(use, u->kind), u, address,
+		                    "totp_wrong", msg_code, &ignored, err);
+	if (!e)
+		e = act_as_proved(s, u, step, err);
+	sk_policy_free(owned);
+	return e;
+}
+
 sk_err sk_auth_act_as(sk_store *s, const char *login, const char *password, size_t password_len,
                       const char *totp, const char *address, sk_buf *err)
 {
@@ -702,44 +740,14 @@ sk_err sk_auth_act_as(sk_store *s, const char *login, const char *password, size
 	if (login && sk_user_check_login(login, NULL) == SK_OK &&
 	    (e = urec_by_login(s, login, &u, err)))
 		return e;
-	int64_t now = sk_clock_now(), step = 0;
-	const sk_policy *use = NULL;
-	sk_policy *owned = NULL;
+	int64_t now = sk_clock_now();
 	if (!u.found || strcmp(u.status, "active") != 0 || (u.expires_at && u.expires_at <= now))
 		e = sk_fail(err, SK_ERR_AUTH, "%s", msg_wrong);
 	else if (u.locked_until > now)
 		e = locked_message(err, u.locked_until);
-	else if (!password)
-		; /* proved otherwise (the admin token, the mapped Unix user): only the lock is
-		     checked */
-	else if ((e = load_policy(s, NULL, &use, &owned, err)))
-		;
-	else if (sk_password_verify(u.hash, password, password_len) != SK_OK) {
-		sk_auth_session ignored;
-		memset(&ignored, 0, sizeof(ignored));
-		e = counted_failure(s, sk_policy_password_rules(use, u.kind), &u, address,
-		                    "wrong_password", msg_wrong, &ignored, err);
-	} else if (code_needed(use, &u)) {
-		/* The code the web login would ask for: a password alone does not prove more here.
-		 */
-		sk_auth_session ignored;
-		memset(&ignored, 0, sizeof(ignored));
-		if (u.totp[0] == '\0')
-			e = record_refusal(
-			    s, u.login, address, "mfa_not_enrolled", SK_ERR_DENIED,
-			    "the policy requires a one-time code for this account and none is "
-			    "enrolled: an administrator must run 'sekisho user totp-enroll' first",
-			    err);
-		else if (!totp || !*totp)
-			e = record_refusal(s, u.login, address, "totp_missing", SK_ERR_AUTH,
-			                   msg_code, err);
-		else if ((e = totp_check(s, &u, totp, &step, err)) == SK_ERR_AUTH)
-			e = counted_failure(s, sk_policy_password_rules(use, u.kind), &u, address,
-			                    "totp_wrong", msg_code, &ignored, err);
-	}
-	if (!e && password)
-		e = act_as_proved(s, &u, step, err);
-	sk_policy_free(owned);
+	else if (password) /* else proved otherwise (admin token, mapped Unix user): the lock only
+	                    */
+		e = act_as_password(s, &u, password, password_len, totp, address, err);
 	urec_wipe(&u);
 	return e;
 }
