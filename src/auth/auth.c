@@ -463,24 +463,34 @@ static sk_err totp_check(sk_store *s, const struct urec *u, const char *code, in
 	return e;
 }
 
+/*
+ * Spends the one-time code of step (0: none was asked for), inside the caller's
+ * transaction: the guard makes a code usable once even when two logins race with it.
+ */
+static sk_err spend_code(sk_store *s, const struct urec *u, int64_t step, sk_buf *err)
+{
+	if (!step)
+		return SK_OK;
+	int64_t changed = 0;
+	sk_val p[] = {SK_VINT(step), SK_VINT(u->id), SK_VINT(step)};
+	sk_err e = sk_store_exec(s,
+	                         "UPDATE users SET totp_last_step = ? WHERE id = ? AND "
+	                         "totp_last_step < ?",
+	                         p, 3, &changed, err);
+	if (!e && changed != 1)
+		e = sk_fail(err, SK_ERR_AUTH, "%s", msg_code);
+	return e;
+}
+
 static sk_err login_success(sk_store *s, const sk_password_rules *r, struct urec *u,
                             sk_account_kind kind, const char *rehash, int64_t step,
                             const char *address, sk_auth_session *out, sk_buf *err)
 {
-	int64_t now = sk_clock_now(), changed = 0, purged = 0;
+	int64_t now = sk_clock_now(), purged = 0;
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if (step) {
-		/* The guard makes a code usable once even when two logins race with it. */
-		sk_val p[] = {SK_VINT(step), SK_VINT(u->id), SK_VINT(step)};
-		e = sk_store_exec(s,
-		                  "UPDATE users SET totp_last_step = ? WHERE id = ? AND "
-		                  "totp_last_step < ?",
-		                  p, 3, &changed, err);
-		if (!e && changed != 1)
-			e = sk_fail(err, SK_ERR_AUTH, "%s", msg_code);
-	}
+	e = spend_code(s, u, step, err);
 	if (!e) {
 		sk_val p[] = {SK_VINT(now), sk_vtext(address), SK_VINT(u->id)};
 		e = sk_store_exec(
@@ -668,19 +678,10 @@ sk_err sk_auth_act_as_needs_code(sk_store *s, const char *login, bool *need, sk_
  */
 static sk_err act_as_proved(sk_store *s, const struct urec *u, int64_t step, sk_buf *err)
 {
-	int64_t changed = 1;
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if (step) {
-		sk_val p[] = {SK_VINT(step), SK_VINT(u->id), SK_VINT(step)};
-		e = sk_store_exec(s,
-		                  "UPDATE users SET totp_last_step = ? WHERE id = ? AND "
-		                  "totp_last_step < ?",
-		                  p, 3, &changed, err);
-		if (!e && changed != 1)
-			e = sk_fail(err, SK_ERR_AUTH, "%s", msg_code);
-	}
+	e = spend_code(s, u, step, err);
 	if (!e && (u->failed || u->lockouts || u->locked_until)) {
 		sk_val p[] = {SK_VINT(u->id)};
 		e = sk_store_exec(s,
