@@ -55,6 +55,11 @@ sk_err sk_authz_scope_load(sk_store *s, const sk_policy *p, int64_t user_id, sk_
 	memset(out, 0, sizeof(*out));
 	struct scope_load l = {p, out, 0};
 	sk_val v[] = {SK_VINT(user_id)};
+	/* First: a change committed between the two reads leaves gen behind the scope, not ahead.
+	 */
+	if (sk_store_query_int(s, "SELECT n FROM authz_generation WHERE id = 1", NULL, 0, &out->gen,
+	                       NULL) != SK_OK)
+		out->gen = 0;
 	/*
 	 * The one scope query: every (unit, role) the account holds, carried
 	 * down the tree, and whether the grant sits at the root.

@@ -46,6 +46,13 @@ typedef struct sk_scope {
 	uint32_t caps_all;    /* capabilities held at the root unit: every unit */
 	sk_scope_unit *units; /* sorted by unit, no unit twice */
 	size_t n;
+	/*
+	 * The authorization generation read before the scope (migration 12):
+	 * while it stands, so does the scope, and whatever else was read after
+	 * it of the roles, accounts' status and the unit tree (request.h's
+	 * prepared filing). 0: not known.
+	 */
+	int64_t gen;
 } sk_scope;
 
 /* Who is calling a door, as far as its coarse check needs to know. */

@@ -26,23 +26,10 @@ void sk_decision_made_free(sk_decision_made *m)
 	sk_buf_free(&m->image);
 }
 
-/*
- * What the decision takes from the asset, copied by the read's callback:
- * the values by name, for every document of the policy set to read by its
- * own scheme (sk_decide_input_parse through sk_policy_set_decide), so that
- * a stored asset is decided by the same rules as the same values given to
- * `sekisho decide`.
- */
-struct facts {
-	int64_t unit_id, updated_at;
-	bool mynumber, personal;
-	char conf[32], integ[32], avail[32], zone[32], type[32];
-};
-
 static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 {
 	(void)err;
-	struct facts *f = ctx;
+	sk_decision_facts *f = ctx;
 	f->unit_id = a->unit_id;
 	f->updated_at = a->updated_at;
 	f->mynumber = a->mynumber;
@@ -177,8 +164,12 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	if ((e = sk_decide_input_parse(pol, act_kv, 1, &in, err)))
 		return e;
 	sk_action act = in.action;
-	struct facts f = {0};
+	/* Zeroed whole (padding too): sk_decision_still_holds compares the bytes. */
+	sk_decision_facts f;
+	memset(&f, 0, sizeof(f));
+	memset(&m->facts, 0, sizeof(m->facts));
 	e = sk_asset_read(c, id, true, take_facts, &f, &m->record_read, err);
+	memcpy(&m->facts, &f, sizeof(f));
 	int64_t unit = 0;
 	/* The actor's unit matters only where the set holds more than the primary. */
 	if (!e && sk_policy_set_count(pol) > 1)
@@ -218,6 +209,26 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	                      sk_policy_stored_version(pol), &m->image)))
 		return sk_fail_msg(err, e, NULL, NULL, SK_M_DECISION_TOO_BIG);
 	return SK_OK;
+}
+
+sk_err sk_decision_still_holds(sk_ctx *c, const sk_decision_made *m, bool *holds, sk_buf *err)
+{
+	*holds = false;
+	if (!m->asset_id)
+		return SK_OK;
+	/* Zeroed first, as the make's copy was, so that the bytes compare. */
+	sk_decision_facts now;
+	memset(&now, 0, sizeof(now));
+	bool top = false;
+	sk_err e = sk_asset_read(c, m->asset_id, true, take_facts, &now, &top, err);
+	if (e == SK_ERR_NOT_FOUND) {
+		if (err)
+			sk_buf_reset(err);
+		return SK_OK;
+	}
+	if (!e)
+		*holds = top == m->record_read && memcmp(&now, &m->facts, sizeof(now)) == 0;
+	return e;
 }
 
 sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, size_t n,

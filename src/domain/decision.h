@@ -28,6 +28,18 @@ typedef struct sk_ctx sk_ctx;
 #include "../store/store.h"
 #include "actor.h"
 
+/*
+ * What a decision takes from the asset: the values by name, for every
+ * document of the policy set to read by its own scheme (sk_decide_input_parse
+ * through sk_policy_set_decide), so that a stored asset is decided by the
+ * same rules as the same values given to `sekisho decide`.
+ */
+typedef struct sk_decision_facts {
+	int64_t unit_id, updated_at;
+	bool mynumber, personal;
+	char conf[32], integ[32], avail[32], zone[32], type[32];
+} sk_decision_facts;
+
 /* A decision made and rendered, not yet on record. Owned by whoever initialized it. */
 typedef struct sk_decision_made {
 	int64_t asset_id; /* 0: a bare classification decision, recorded as "classification:-" */
@@ -43,6 +55,7 @@ typedef struct sk_decision_made {
 	sk_buf image;
 	/* the decision itself, with the document of each citation (policy.h) */
 	sk_set_decision decided;
+	sk_decision_facts facts; /* the asset's, as decided on */
 } sk_decision_made;
 
 void sk_decision_made_init(sk_decision_made *m);
@@ -61,6 +74,16 @@ void sk_decision_made_free(sk_decision_made *m);
  */
 sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
                         sk_decision_made *m, sk_buf *err);
+
+/*
+ * Whether the asset m was decided on still holds the facts it was decided
+ * on (read again in c's store, in c's actor's scope): a decision made on
+ * a reading connection is recorded by a write on another (request.h), and
+ * an asset changed in between must be decided again. *holds is false when
+ * the asset is gone or out of sight, so that the caller decides again and
+ * answers as that decision does.
+ */
+sk_err sk_decision_still_holds(sk_ctx *c, const sk_decision_made *m, bool *holds, sk_buf *err);
 
 /*
  * Decides the input given by name (kv, as sk_decide_input_parse takes it)

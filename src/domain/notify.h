@@ -126,6 +126,29 @@ sk_err sk_notify_holders(sk_ctx *c, const char *role, int64_t unit, int64_t not_
                          sk_notify_kind kind, const char *ref_type, int64_t ref_id, sk_buf *err);
 
 /*
+ * The accounts sk_notify_holders would tell, found ahead of the write that
+ * tells them (a filing prepared on a reading connection, request.h): the
+ * holders are read now, appended to a list the caller owns, and told later
+ * by sk_notify_tell in the write's transaction.
+ */
+typedef struct sk_notify_whom {
+	int64_t user_id;
+	char email[SK_NOTIFY_ADDR_MAX + 1];
+} sk_notify_whom;
+
+typedef struct sk_notify_whoms {
+	sk_notify_whom *v;
+	size_t n, cap;
+} sk_notify_whoms;
+
+sk_err sk_notify_holders_find(sk_ctx *c, const char *role, int64_t unit, int64_t not_user,
+                              sk_notify_whoms *out, sk_buf *err);
+/* Tells every account of l (active when found) of kind about ref_type ref_id. */
+sk_err sk_notify_tell(sk_ctx *c, const sk_notify_whoms *l, sk_notify_kind kind,
+                      const char *ref_type, int64_t ref_id, sk_buf *err);
+void sk_notify_whoms_free(sk_notify_whoms *l);
+
+/*
  * Reminds the approvers of requests pending for more than days days
  * (request_overdue), at most once a day per request (the notifications are
  * the record, so a restart reminds no one twice); *n_out receives how many

@@ -529,7 +529,7 @@ static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
  * as well; they see it in their inbox but are not each mailed about every
  * request).
  */
-static sk_err notify_deputy(sk_ctx *c, const req_row *now, sk_buf *err)
+static sk_err deputy_find(sk_ctx *c, const req_row *now, sk_notify_whoms *out, sk_buf *err)
 {
 	const sk_policy *pol = NULL;
 	sk_role role;
@@ -549,62 +549,79 @@ static sk_err notify_deputy(sk_ctx *c, const req_row *now, sk_buf *err)
 		if ((e = holder_unit(c->store, role, chain, n, now->requester_id, &at, err)))
 			return e;
 		if (at)
-			return sk_notify_holders(c, sk_role_name(role), at, now->requester_id,
-			                         SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id,
-			                         err);
+			return sk_notify_holders_find(c, sk_role_name(role), at, now->requester_id,
+			                              out, err);
 	}
 	return SK_OK;
+}
+
+/*
+ * Who is told that a request now waits for them (reads only, appended to
+ * out): the approver's holders, the deputy's, and for a filing of an
+ * any_of rule (八王子 16(10)「…又は…」) the holders of the rule's other
+ * roles in the requester's chain, who may decide it too. now: the request
+ * as the step leaves it (a filing's before it is written: its id unused).
+ */
+static sk_err waiting_audience(sk_ctx *c, const req_row *now, bool filed, sk_notify_whoms *out,
+                               sk_buf *err)
+{
+	if (strcmp(now->status, "pending") != 0 || !now->approver_role || !*now->approver_role ||
+	    !now->approver_unit)
+		return SK_OK;
+	sk_err e = sk_notify_holders_find(c, now->approver_role, now->approver_unit,
+	                                  now->requester_id, out, err);
+	if (!e)
+		e = deputy_find(c, now, out, err);
+	if (e || !filed || !now->route || !strstr(now->route, "any_of"))
+		return e;
+	json_t *route = json_loads(now->route, 0, NULL);
+	json_t *alt = json_object_get(route, "any_of");
+	int64_t chain[CHAIN_MAX];
+	size_t n = 0;
+	if (json_is_array(alt))
+		e = sk_org_line(c->store, now->unit_id, chain, &n, err);
+	size_t i;
+	json_t *v;
+	json_array_foreach (alt, i, v) {
+		const char *role = json_string_value(v);
+		int64_t at = 0;
+		if (e || !role || strcmp(role, now->approver_role) == 0)
+			continue;
+		e = sk_org_holder_unit(c->store, role, chain, n, now->requester_id, &at, err);
+		if (!e && at)
+			e = sk_notify_holders_find(c, role, at, now->requester_id, out, err);
+	}
+	json_decref(route);
+	return e;
 }
 
 /*
  * Who is told of a step, in its transaction: the approvers when a request
  * comes to wait for them (filed, or approved by one of several), the
  * requester when it is decided. The notification carries the kind and the
- * number only (notify.h). now: the request as the step left it.
+ * number only (notify.h). now: the request as the step left it. told: for
+ * a filing, its waiting_audience found when it was prepared.
  */
-static sk_err notify_after(sk_ctx *c, const req_row *now, const char *action, sk_buf *err)
+static sk_err notify_after(sk_ctx *c, const req_row *now, const char *action,
+                           const sk_notify_whoms *told, sk_buf *err)
 {
 	bool filed = strcmp(action, "request.file") == 0;
 	bool decided =
 	    strcmp(action, "request.approve") == 0 || strcmp(action, "request.reject") == 0;
 	if (!filed && !decided)
 		return SK_OK;
-	bool pending = strcmp(now->status, "pending") == 0;
 	sk_err e = SK_OK;
-	if (pending && now->approver_role && *now->approver_role && now->approver_unit)
-		e = sk_notify_holders(c, now->approver_role, now->approver_unit, now->requester_id,
-		                      SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
-	if (!e && pending && now->approver_role && *now->approver_role && now->approver_unit)
-		e = notify_deputy(c, now, err);
-	/*
-	 * any_of (八王子 16(10)「…又は…」): the holders of the rule's other roles
-	 * in the requester's chain may decide it too, and are told as well.
-	 */
-	if (!e && filed && pending && now->route && strstr(now->route, "any_of")) {
-		json_t *route = json_loads(now->route, 0, NULL);
-		json_t *alt = json_object_get(route, "any_of");
-		int64_t chain[CHAIN_MAX];
-		size_t n = 0;
-		if (json_is_array(alt))
-			e = sk_org_line(c->store, now->unit_id, chain, &n, err);
-		size_t i;
-		json_t *v;
-		json_array_foreach (alt, i, v) {
-			const char *role = json_string_value(v);
-			int64_t at = 0;
-			if (e || !role ||
-			    (now->approver_role && strcmp(role, now->approver_role) == 0))
-				continue;
-			e = sk_org_holder_unit(c->store, role, chain, n, now->requester_id, &at,
-			                       err);
-			if (!e && at)
-				e = sk_notify_holders(c, role, at, now->requester_id,
-				                      SK_NOTIFY_REQUEST_TO_DECIDE, "request",
-				                      now->id, err);
-		}
-		json_decref(route);
+	if (told) {
+		e = sk_notify_tell(c, told, SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id, err);
+	} else {
+		sk_notify_whoms who = {0};
+		e = waiting_audience(c, now, filed, &who, err);
+		if (!e)
+			e = sk_notify_tell(c, &who, SK_NOTIFY_REQUEST_TO_DECIDE, "request", now->id,
+			                   err);
+		sk_notify_whoms_free(&who);
 	}
-	if (!e && decided && !pending)
+	if (!e && decided && strcmp(now->status, "pending") != 0)
 		e = sk_notify_add(c, now->requester_id, SK_NOTIFY_REQUEST_DECIDED, "request",
 		                  now->id, NULL, err);
 	return e;
@@ -679,8 +696,8 @@ static sk_err canonical_with(json_t *obj, const char *key, const char *raw, sk_b
  * "decision_record" (no separate "decision" entry; docs/performance.md).
  */
 static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, const req_row *was,
-                     who_kind was_who, req_row *built, const char *record, sk_err e, json_t **out,
-                     sk_buf *err)
+                     who_kind was_who, req_row *built, const char *record,
+                     const sk_notify_whoms *told, sk_err e, json_t **out, sk_buf *err)
 {
 	req_row now;
 	memset(&now, 0, sizeof(now));
@@ -718,7 +735,7 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 		json_decref(before);
 	}
 	if (!e)
-		e = notify_after(c, &now, action, err);
+		e = notify_after(c, &now, action, told, err);
 	if (!e && out && was) {
 		who_kind who = was_who;
 		if (!same_routing(was, &now))
@@ -897,104 +914,167 @@ static sk_err filed_row(sk_ctx *c, req_row *r, int64_t id, const sk_request_new 
 	return SK_OK;
 }
 
-sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_buf *err)
+/*
+ * A filing checked, decided and routed (prepare_into: reads only), then
+ * written (sk_request_commit). The server prepares on its event loop's
+ * reading connection and writes on the group-commit writer's, so that the
+ * writer's one thread does no more than the writing; the CLI does both in
+ * turn (sk_request_file).
+ */
+struct sk_request_prepared {
+	/* the filing as asked for (the input, copied) */
+	char *kind, *reason;
+	int64_t asset_id;
+	json_t *details_in, *safeguards_in;
+	/*
+	 * What the preparation read is still true while the authorization
+	 * generation it read under stands (the roles, the accounts' status and
+	 * the unit tree: the scope, the requester's unit, the routing and whom
+	 * to tell) and the asset holds the facts it was decided on. again: it
+	 * also read what the generation does not cover (the policy versions of
+	 * a policy_activation, a record kind's asset), so the write prepares it
+	 * again in its transaction.
+	 */
+	int64_t gen;
+	bool again;
+	/* what the write needs */
+	struct home_unit home;
+	int act;
+	bool decided, emergency;
+	sk_role approver;
+	int64_t approver_unit, now;
+	json_t *details, *dj, *confirmed;
+	char *details_s, *decision_s, *confirmed_s, *route_s;
+	sk_decision_made made;
+	sk_notify_whoms told; /* waiting_audience: the approvers and the deputies */
+};
+
+/* Frees what prepare_into filled, keeping the input. */
+static void prepared_clear(sk_request_prepared *p)
 {
-	if (id_out)
-		*id_out = 0;
-	if (in->request_out)
-		*in->request_out = NULL;
+	sk_decision_made_free(&p->made);
+	sk_decision_made_init(&p->made);
+	json_decref(p->details);
+	json_decref(p->dj);
+	json_decref(p->confirmed);
+	p->details = p->dj = p->confirmed = NULL;
+	free(p->details_s);
+	free(p->decision_s);
+	free(p->confirmed_s);
+	free(p->route_s);
+	p->details_s = p->decision_s = p->confirmed_s = p->route_s = NULL;
+	sk_notify_whoms_free(&p->told);
+}
+
+void sk_request_prepared_free(sk_request_prepared *p)
+{
+	if (!p)
+		return;
+	prepared_clear(p);
+	sk_decision_made_free(&p->made);
+	free(p->kind);
+	free(p->reason);
+	json_decref(p->details_in);
+	json_decref(p->safeguards_in);
+	free(p);
+}
+
+/*
+ * Checks, decides and routes p's input for c's actor, reading only. On a
+ * refusal by the policy p->dj still holds the decision (its citations).
+ */
+static sk_err prepare_into(sk_ctx *c, sk_request_prepared *p, sk_buf *err)
+{
+	prepared_clear(p);
+	p->gen = 0;
+	p->again = false;
 	if (!c->actor->user_id)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_REQ_BY_ACCOUNT);
-	const sk_schema *ds = sk_schema_request_details(in->kind);
+	const sk_schema *ds = sk_schema_request_details(p->kind);
 	if (!ds)
 		return sk_fail_msg(err, SK_ERR_INVALID, "kind", title("kind"),
-		                   SK_M_REQ_KIND_UNKNOWN_LIST, in->kind ? in->kind : "");
-	if (!in->reason || !in->reason[strspn(in->reason, " \t\r\n")])
+		                   SK_M_REQ_KIND_UNKNOWN_LIST, p->kind ? p->kind : "");
+	if (!p->reason || !p->reason[strspn(p->reason, " \t\r\n")])
 		return sk_fail_msg(err, SK_ERR_INVALID, "reason", title("reason"),
 		                   SK_M_REQ_REASON_REQUIRED);
 	const sk_field *rf = sk_schema_field(&sk_schema_request, "reason");
-	sk_err e = sk_schema_check_text(rf, in->reason, strlen(in->reason), err);
+	sk_err e = sk_schema_check_text(rf, p->reason, strlen(p->reason), err);
 	if (e)
 		return e;
-	if (!json_is_object(in->details))
+	if (!json_is_object(p->details_in))
 		return sk_fail_msg(err, SK_ERR_INVALID, "details", title("details"),
 		                   SK_M_REQ_DETAILS_OBJECT);
-	json_t *details = json_deep_copy(in->details);
+	json_t *details = p->details = json_deep_copy(p->details_in);
 	if (!details)
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	json_t *dj = NULL, *confirmed = NULL;
-	sk_decision_made made;
-	sk_decision_made_init(&made);
-	e = check_fields(ds, SK_SCHEMA_CREATE, details, "details", err);
+	if ((e = check_fields(ds, SK_SCHEMA_CREATE, details, "details", err)))
+		return e;
 	const char *from = jstr(details, "from"), *until = jstr(details, "until");
-	if (!e && from && until && strcmp(from, until) > 0)
-		e = sk_fail_msg(err, SK_ERR_INVALID, "until", "終了日", SK_M_REQ_UNTIL_BEFORE_FROM,
-		                until, from);
-	bool exception = strcmp(in->kind, "exception") == 0;
-	bool emergency = exception && json_is_true(json_object_get(details, "emergency"));
+	if (from && until && strcmp(from, until) > 0)
+		return sk_fail_msg(err, SK_ERR_INVALID, "until", "終了日",
+		                   SK_M_REQ_UNTIL_BEFORE_FROM, until, from);
+	bool exception = strcmp(p->kind, "exception") == 0;
+	bool emergency = p->emergency =
+	    exception && json_is_true(json_object_get(details, "emergency"));
 	const sk_policy *pol = NULL;
 	const sk_scope *sc = NULL;
-	if (!e)
-		e = sk_ctx_policy(c, &pol, err);
-	if (!e && !pol)
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NO_PROFILE);
-	if (!e)
-		e = sk_ctx_scope(c, &sc, err);
-	if (e)
-		goto out;
+	if ((e = sk_ctx_policy(c, &pol, err)))
+		return e;
+	if (!pol)
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NO_PROFILE);
+	if ((e = sk_ctx_scope(c, &sc, err)))
+		return e;
+	/* Read before anything of the requester: see struct sk_request_prepared. */
+	p->gen = sc ? sc->gen : 0;
 	/* The requester's unit: their account's (and its code, for the answer). */
-	struct home_unit home = {0};
+	struct home_unit *home = &p->home;
+	memset(home, 0, sizeof(*home));
 	{
-		sk_val p[] = {SK_VINT(c->actor->user_id)};
+		sk_val v[] = {SK_VINT(c->actor->user_id)};
 		if (!(e = sk_store_query(c->store,
 		                         "SELECT u.unit_id, o.code FROM users u JOIN org_unit o ON "
 		                         "o.id = u.unit_id WHERE u.id = ? AND u.status = 'active'",
-		                         p, 1, take_requester_unit, &home, err)) &&
-		    !home.id)
+		                         v, 1, take_requester_unit, home, err)) &&
+		    !home->id)
 			e = sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_REQ_ACCOUNT_INACTIVE);
 		if (e)
-			goto out;
+			return e;
 	}
-	int64_t unit = home.id;
+	int64_t unit = home->id;
 	if ((e = sk_authz_require_cap(c, SK_CAP_REQUEST_FILE, unit, err)))
-		goto out;
-	int act = kind_action(in->kind);
+		return e;
+	int act = kind_action(p->kind);
 	if (exception && jstr(details, "action")) {
 		sk_action a;
-		if (sk_action_parse(jstr(details, "action"), &a) != SK_OK) {
-			e = sk_fail_msg(err, SK_ERR_INVALID, "action", "行為",
-			                SK_M_REQ_ACTION_UNKNOWN, jstr(details, "action"));
-			goto out;
-		}
+		if (sk_action_parse(jstr(details, "action"), &a) != SK_OK)
+			return sk_fail_msg(err, SK_ERR_INVALID, "action", "行為",
+			                   SK_M_REQ_ACTION_UNKNOWN, jstr(details, "action"));
 		act = (int)a;
 	}
-	if (strcmp(in->kind, "dispose") == 0 && !in->asset_id) {
-		e = sk_fail_msg(err, SK_ERR_INVALID, "asset_id", title("asset_id"),
-		                SK_M_REQ_DISPOSE_ASSET);
-		goto out;
-	}
-	if (in->asset_id && act < 0) {
+	p->act = act;
+	if (strcmp(p->kind, "dispose") == 0 && !p->asset_id)
+		return sk_fail_msg(err, SK_ERR_INVALID, "asset_id", title("asset_id"),
+		                   SK_M_REQ_DISPOSE_ASSET);
+	if (p->asset_id && act < 0) {
 		/* A record kind still names a real asset when it names one. */
 		int64_t k = 0;
-		sk_val p[] = {SK_VINT(in->asset_id)};
-		if (sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", p, 1,
+		sk_val v[] = {SK_VINT(p->asset_id)};
+		p->again = true;
+		if (sk_store_query_int(c->store, "SELECT unit_id FROM assets WHERE id = ?", v, 1,
 		                       &k, err) != SK_OK ||
-		    !sk_authz_can(c, SK_CAP_ASSET_READ, k)) {
-			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "asset_id", title("asset_id"),
-			                SK_M_REQ_ASSET_NONE, (long long)in->asset_id);
-			goto out;
-		}
+		    !sk_authz_can(c, SK_CAP_ASSET_READ, k))
+			return sk_fail_msg(err, SK_ERR_NOT_FOUND, "asset_id", title("asset_id"),
+			                   SK_M_REQ_ASSET_NONE, (long long)p->asset_id);
 	}
 	uint32_t roles = sc ? sc->roles : 0;
 	sk_decision d;
 	memset(&d, 0, sizeof(d));
 	d.approver = SK_ROLE_NONE;
-	bool decided = act >= 0;
-	if (decided) {
-		if ((e = decide(c, pol, (sk_action)act, in->asset_id, unit, roles, &made, &d, &dj,
-		                err)))
-			goto out;
-	}
+	bool decided = p->decided = act >= 0;
+	if (decided && (e = decide(c, pol, (sk_action)act, p->asset_id, unit, roles, &p->made, &d,
+	                           &p->dj, err)))
+		return e;
+	json_t *dj = p->dj;
 	/* Who approves, and whether the request is refused outright. */
 	sk_role route[ROUTE_MAX];
 	size_t nroute = 0;
@@ -1017,32 +1097,31 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			              : sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind",
 			                            title("kind"), SK_M_REQ_NO_EXCEPTION);
 			sk_buf_free(&cites);
-			goto out;
+			return e;
 		}
-		if (emergency && !(xr && xr->report_afterwards)) {
-			e = sk_fail_msg(err, SK_ERR_INVALID, "emergency", "緊急",
-			                SK_M_REQ_NO_EMERGENCY);
-			goto out;
-		}
+		if (emergency && !(xr && xr->report_afterwards))
+			return sk_fail_msg(err, SK_ERR_INVALID, "emergency", "緊急",
+			                   SK_M_REQ_NO_EMERGENCY);
 	} else if (refused_outright(false, decided, &d, xr)) {
 		sk_buf cites = SK_BUF_INIT(SK_BUF_MSG_MAX);
 		citations_text(dj, &cites);
 		e = sk_fail_msg(err, SK_ERR_FORBIDDEN_BY_POLICY, "kind", title("kind"),
 		                d.exception_possible ? SK_M_REQ_FORBIDDEN_EXCEPTION
 		                                     : SK_M_REQ_FORBIDDEN,
-		                in->kind, kind_ja(in->kind), cites.data ? cites.data : "");
+		                p->kind, kind_ja(p->kind), cites.data ? cites.data : "");
 		sk_buf_free(&cites);
-		goto out;
-	} else if (strcmp(in->kind, "policy_activation") == 0) {
+		return e;
+	} else if (strcmp(p->kind, "policy_activation") == 0) {
 		/* The CISO approves a policy version, whatever the profile (policyver.h). */
 		json_t *v = json_object_get(details, "version");
 		const char *kinds = jstr(details, "units_of_kind");
+		p->again = true;
 		/* With units_of_kind, a change of the policy set (policyset.h). */
 		if ((e = kinds ? sk_policyset_check_request(c->store, json_integer_value(v), kinds,
 		                                            err)
 		               : sk_policyver_check_activatable(c->store, json_integer_value(v),
 		                                                err)))
-			goto out;
+			return e;
 		route[nroute++] = SK_ROLE_CISO;
 	} else if (decided &&
 	           (d.decision == SK_DEC_REQUIRE_APPROVAL || d.decision == SK_DEC_FORBID)) {
@@ -1051,23 +1130,19 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		any_of = d.approver_mode == SK_APPROVE_ANY_OF;
 	}
 	/* Every safeguard the decision lists is confirmed by the requester. */
-	confirmed = json_array();
-	if (!confirmed) {
-		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-		goto out;
-	}
+	json_t *confirmed = p->confirmed = json_array();
+	if (!confirmed)
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	{
 		size_t i;
 		json_t *v;
-		json_array_foreach (in->safeguards_confirmed, i, v) {
+		json_array_foreach (p->safeguards_in, i, v) {
 			sk_safeguard sg;
-			if (!json_is_string(v) || sk_safeguard_parse(json_string_value(v), &sg)) {
-				e = sk_fail_msg(err, SK_ERR_INVALID, "safeguards_confirmed",
-				                title("safeguards_confirmed"),
-				                SK_M_REQ_SAFEGUARD_UNKNOWN,
-				                json_string_value(v) ? json_string_value(v) : "");
-				goto out;
-			}
+			if (!json_is_string(v) || sk_safeguard_parse(json_string_value(v), &sg))
+				return sk_fail_msg(
+				    err, SK_ERR_INVALID, "safeguards_confirmed",
+				    title("safeguards_confirmed"), SK_M_REQ_SAFEGUARD_UNKNOWN,
+				    json_string_value(v) ? json_string_value(v) : "");
 			json_array_append(confirmed, v);
 		}
 		json_array_foreach (json_object_get(dj, "safeguards"), i, v) {
@@ -1076,14 +1151,12 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			json_t *w;
 			json_array_foreach (confirmed, k, w)
 				have = have || json_equal(v, w);
-			if (!have) {
-				e = sk_fail_msg(
+			if (!have)
+				return sk_fail_msg(
 				    err, SK_ERR_INVALID, "safeguards_confirmed",
 				    title("safeguards_confirmed"), SK_M_REQ_SAFEGUARD_NOT_CONFIRMED,
 				    json_string_value(v),
 				    sk_policy_city_short(pol) ? sk_policy_city_short(pol) : "");
-				goto out;
-			}
 		}
 	}
 	/* Routing in the requester's chain of command. */
@@ -1092,13 +1165,13 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 	int64_t approver_unit = 0;
 	sk_role approver = SK_ROLE_NONE;
 	if (nroute && (e = sk_org_line(c->store, unit, chain, &nchain, err)))
-		goto out;
+		return e;
 	if (nroute) {
 		size_t first = 0;
 		for (size_t i = 0; i < nroute; i++) {
 			if ((e = holder_unit(c->store, route[i], chain, nchain, c->actor->user_id,
 			                     &approver_unit, err)))
-				goto out;
+				return e;
 			if (approver_unit || !any_of) {
 				first = i;
 				break;
@@ -1106,11 +1179,10 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		}
 		approver = route[first];
 		if (!approver_unit) {
-			const char *title = sk_policy_role_title(pol, approver);
-			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
-			                SK_M_REQ_UNROUTABLE, title ? title : sk_role_name(approver),
-			                sk_role_name(approver));
-			goto out;
+			const char *t = sk_policy_role_title(pol, approver);
+			return sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
+			                   SK_M_REQ_UNROUTABLE, t ? t : sk_role_name(approver),
+			                   sk_role_name(approver));
 		}
 		/* all_of: every later approver must have a holder too, or the request would stall.
 		 */
@@ -1118,14 +1190,13 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			int64_t u = 0;
 			if ((e = holder_unit(c->store, route[i], chain, nchain, c->actor->user_id,
 			                     &u, err)))
-				goto out;
+				return e;
 			if (!u) {
-				const char *title = sk_policy_role_title(pol, route[i]);
-				e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
-				                SK_M_REQ_UNROUTABLE,
-				                title ? title : sk_role_name(route[i]),
-				                sk_role_name(route[i]));
-				goto out;
+				const char *t = sk_policy_role_title(pol, route[i]);
+				return sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
+				                   SK_M_REQ_UNROUTABLE,
+				                   t ? t : sk_role_name(route[i]),
+				                   sk_role_name(route[i]));
 			}
 		}
 		if (!any_of) {
@@ -1133,6 +1204,8 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			memmove(route, route + first + 1, nroute * sizeof(route[0]));
 		}
 	}
+	p->approver = approver;
+	p->approver_unit = approver_unit;
 	/*
 	 * route: the roles still to approve after the current one (all_of, an
 	 * array), or {"any_of": [...]}: every role of the rule, any of whose
@@ -1146,42 +1219,114 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		rest = json_pack("{s:o}", "any_of", rest);
 	else if (rest && any_of)
 		json_array_clear(rest);
-	char *details_s = sk_json_canonical_str(details),
-	     *decision_s = dj ? sk_json_canonical_str(dj) : NULL,
-	     *confirmed_s = sk_json_canonical_str(confirmed),
-	     *route_s = rest ? sk_json_canonical_str(rest) : NULL;
+	p->details_s = sk_json_canonical_str(details);
+	p->decision_s = dj ? sk_json_canonical_str(dj) : NULL;
+	p->confirmed_s = sk_json_canonical_str(confirmed);
+	p->route_s = rest ? sk_json_canonical_str(rest) : NULL;
 	json_decref(rest);
-	if (!details_s || (dj && !decision_s) || !confirmed_s || !route_s) {
-		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-		goto strings;
+	if (!p->details_s || (dj && !p->decision_s) || !p->confirmed_s || !p->route_s)
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	/* Whom the filing will tell: read here, with the routing, under the same generation. */
+	if (approver != SK_ROLE_NONE) {
+		req_row w;
+		char role[48], pending[] = "pending";
+		snprintf(role, sizeof(role), "%s", sk_role_name(approver));
+		memset(&w, 0, sizeof(w));
+		w.status = pending;
+		w.approver_role = role;
+		w.approver_unit = approver_unit;
+		w.requester_id = c->actor->user_id;
+		w.unit_id = unit;
+		w.route = p->route_s;
+		if ((e = waiting_audience(c, &w, true, &p->told, err)))
+			return e;
 	}
-	const char *status = approver == SK_ROLE_NONE ? "approved" : "pending";
-	const char *period_from = jstr(details, "from"), *period_until = jstr(details, "until");
-	int64_t now = sk_clock_now(), id = 0;
-	if ((e = sk_store_begin(c->store, err)))
-		goto strings;
+	p->now = sk_clock_now();
+	return SK_OK;
+}
+
+sk_err sk_request_prepare(sk_ctx *c, const sk_request_new *in, sk_request_prepared **out,
+                          sk_buf *err)
+{
+	*out = NULL;
+	if (in->decision_out)
+		*in->decision_out = NULL;
+	sk_request_prepared *p = calloc(1, sizeof(*p));
+	if (!p)
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	sk_decision_made_init(&p->made);
+	p->asset_id = in->asset_id;
+	p->kind = in->kind ? strdup(in->kind) : NULL;
+	p->reason = in->reason ? strdup(in->reason) : NULL;
+	/* Copies: the commit may run on another thread while the caller's values live on. */
+	p->details_in = in->details ? json_deep_copy(in->details) : NULL;
+	p->safeguards_in =
+	    in->safeguards_confirmed ? json_deep_copy(in->safeguards_confirmed) : NULL;
+	sk_err e = (in->kind && !p->kind) || (in->reason && !p->reason) ||
+	                   (in->details && !p->details_in) ||
+	                   (in->safeguards_confirmed && !p->safeguards_in)
+	               ? sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM)
+	               : prepare_into(c, p, err);
+	if (in->decision_out && p->dj)
+		*in->decision_out = json_incref(p->dj);
+	if (e)
+		sk_request_prepared_free(p);
+	else
+		*out = p;
+	return e;
+}
+
+/*
+ * Whether p, prepared outside this transaction, still stands in it (see
+ * struct sk_request_prepared); if not, c's actor's scope is read again.
+ */
+static sk_err still_stands(sk_ctx *c, const sk_request_prepared *p, bool *yes, sk_buf *err)
+{
+	*yes = false;
+	int64_t gen = 0;
+	if (p->again || !p->gen)
+		return SK_OK;
+	sk_err e = sk_store_query_int(c->store, "SELECT n FROM authz_generation WHERE id = 1", NULL,
+	                              0, &gen, err);
+	if (e || gen != p->gen)
+		return e;
+	if (!p->made.asset_id) {
+		*yes = true;
+		return SK_OK;
+	}
+	return sk_decision_still_holds(c, &p->made, yes, err);
+}
+
+/* Writes p in c's store, in one transaction with its audit entry (prepared as it stands). */
+static sk_err write_prepared(sk_ctx *c, sk_request_prepared *p, int64_t *id_out,
+                             json_t **request_out, sk_buf *err)
+{
+	const char *status = p->approver == SK_ROLE_NONE ? "approved" : "pending";
+	int act = p->act;
+	int64_t now = p->now, id = 0;
+	sk_err e = SK_OK;
 	{
-		sk_val p[] = {
-		    sk_vtext(in->kind),
+		sk_val v[] = {
+		    sk_vtext(p->kind),
 		    sk_vtext(status),
 		    SK_VINT(c->actor->user_id),
 		    sk_vtext(c->actor->login),
-		    SK_VINT(unit),
-		    in->asset_id ? SK_VINT(in->asset_id) : SK_VNULL,
+		    SK_VINT(p->home.id),
+		    p->asset_id ? SK_VINT(p->asset_id) : SK_VNULL,
 		    act >= 0 ? sk_vtext(sk_action_name((sk_action)act)) : SK_VNULL,
-		    sk_vtext(in->reason),
-		    sk_vtext(details_s),
-		    sk_vtext(decision_s),
-		    sk_vtext(confirmed_s),
-		    approver == SK_ROLE_NONE ? SK_VNULL : sk_vtext(sk_role_name(approver)),
-		    sk_vtext(route_s),
-		    approver_unit ? SK_VINT(approver_unit) : SK_VNULL,
-		    SK_VINT(emergency ? 1 : 0),
-		    sk_vtext(period_from),
-		    sk_vtext(period_until),
+		    sk_vtext(p->reason),
+		    sk_vtext(p->details_s),
+		    sk_vtext(p->decision_s),
+		    sk_vtext(p->confirmed_s),
+		    p->approver == SK_ROLE_NONE ? SK_VNULL : sk_vtext(sk_role_name(p->approver)),
+		    sk_vtext(p->route_s),
+		    p->approver_unit ? SK_VINT(p->approver_unit) : SK_VNULL,
+		    SK_VINT(p->emergency ? 1 : 0),
+		    sk_vtext(jstr(p->details, "from")),
+		    sk_vtext(jstr(p->details, "until")),
 		    SK_VINT(now),
 		    SK_VINT(now),
-		    approver == SK_ROLE_NONE ? SK_VINT(now) : SK_VNULL,
+		    p->approver == SK_ROLE_NONE ? SK_VINT(now) : SK_VNULL,
 		};
 		e = sk_store_insert(
 		    c->store,
@@ -1190,20 +1335,21 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		    "approver_role, route, approver_unit, emergency, period_from, period_until, "
 		    "created_at, updated_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 		    "?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    p, sizeof(p) / sizeof(p[0]), &id, err);
+		    v, sizeof(v) / sizeof(v[0]), &id, err);
 	}
 	/*
 	 * The decision is recorded by the filing's own audit entry (finish:
 	 * "decision_record"); a 機密性3 asset's read keeps its entry.
 	 */
-	if (!e && made.asset_id && made.record_read)
-		e = sk_asset_record_read(c, made.asset_id, err);
-	const char *first_step = emergency ? "report" : "file";
-	const char *auto_comment = decided ? "no approval needed (the policy's decision)"
-	                                   : "recorded (no approval needed)";
+	if (!e && p->made.asset_id && p->made.record_read)
+		e = sk_asset_record_read(c, p->made.asset_id, err);
+	const char *first_step = p->emergency ? "report" : "file";
+	const char *auto_comment = p->decided ? "no approval needed (the policy's decision)"
+	                                      : "recorded (no approval needed)";
+	bool auto_ok = p->approver == SK_ROLE_NONE;
 	if (!e)
 		e = add_step_at(c, id, now, first_step, NULL, false, err);
-	if (!e && approver == SK_ROLE_NONE)
+	if (!e && auto_ok)
 		e = add_step_at(c, id, now, "approve", auto_comment, false, err);
 	req_row built;
 	memset(&built, 0, sizeof(built));
@@ -1212,33 +1358,87 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		steps = json_array();
 		if (!steps ||
 		    json_array_append_new(steps, step_json(c, now, first_step, NULL, false)) ||
-		    (approver == SK_ROLE_NONE &&
-		     json_array_append_new(steps,
-		                           step_json(c, now, "approve", auto_comment, false))))
+		    (auto_ok && json_array_append_new(
+		                    steps, step_json(c, now, "approve", auto_comment, false))))
 			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}
-	if (!e)
-		e = filed_row(c, &built, id, in, status, &home, details, dj, confirmed,
-		              approver == SK_ROLE_NONE ? NULL : sk_role_name(approver),
-		              approver_unit, route_s, emergency, now, steps, err);
+	if (!e) {
+		sk_request_new in = {.kind = p->kind, .asset_id = p->asset_id, .reason = p->reason};
+		e = filed_row(c, &built, id, &in, status, &p->home, p->details, p->dj, p->confirmed,
+		              auto_ok ? NULL : sk_role_name(p->approver), p->approver_unit,
+		              p->route_s, p->emergency, now, steps, err);
+	}
 	json_decref(steps);
 	e = finish(c, id, "request.file", NULL, NULL, WHO_NONE, e ? NULL : &built,
-	           made.asset_id ? made.image.data : NULL, e, in->request_out, err);
+	           p->made.asset_id ? p->made.image.data : NULL, &p->told, e, request_out, err);
 	req_row_free(&built);
 	if (!e && id_out)
 		*id_out = id;
-strings:
-	free(details_s);
-	free(decision_s);
-	free(confirmed_s);
-	free(route_s);
-out:
-	sk_decision_made_free(&made);
-	json_decref(details);
-	if (in->decision_out)
-		*in->decision_out = dj ? json_incref(dj) : NULL;
-	json_decref(dj);
-	json_decref(confirmed);
+	return e;
+}
+
+sk_err sk_request_commit(sk_ctx *c, sk_request_prepared *p, int64_t *id_out, json_t **request_out,
+                         json_t **decision_out, sk_buf *err)
+{
+	if (id_out)
+		*id_out = 0;
+	if (request_out)
+		*request_out = NULL;
+	if (decision_out)
+		*decision_out = NULL;
+	sk_err e = sk_store_begin(c->store, err);
+	if (e)
+		return e;
+	bool stands = false;
+	if ((e = still_stands(c, p, &stands, err))) {
+		sk_store_rollback(c->store);
+		return e;
+	}
+	if (stands) {
+		e = write_prepared(c, p, id_out, request_out, err);
+	} else {
+		/*
+		 * Something it was prepared from changed: prepared again, in this
+		 * transaction, with the actor's scope read again (unless c's was
+		 * read under the generation that now stands).
+		 */
+		int64_t gen = 0;
+		sk_actor a = *c->actor;
+		if (sk_store_query_int(c->store, "SELECT n FROM authz_generation WHERE id = 1",
+		                       NULL, 0, &gen, NULL) != SK_OK ||
+		    !c->scope || c->scope->gen != gen)
+			a.scope = NULL;
+		sk_ctx again;
+		sk_ctx_init(&again, c->store, c->policy, &a);
+		again.lang = c->lang;
+		e = prepare_into(&again, p, err);
+		if (!e)
+			e = write_prepared(&again, p, id_out, request_out, err);
+		else
+			sk_store_rollback(c->store);
+		sk_ctx_fini(&again);
+	}
+	if (decision_out && p->dj)
+		*decision_out = json_incref(p->dj);
+	return e;
+}
+
+sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_buf *err)
+{
+	if (id_out)
+		*id_out = 0;
+	if (in->request_out)
+		*in->request_out = NULL;
+	sk_request_prepared *p = NULL;
+	sk_err e = sk_request_prepare(c, in, &p, err);
+	if (e)
+		return e;
+	if (in->decision_out) {
+		json_decref(*in->decision_out);
+		*in->decision_out = NULL;
+	}
+	e = sk_request_commit(c, p, id_out, in->request_out, in->decision_out, err);
+	sk_request_prepared_free(p);
 	return e;
 }
 
@@ -1474,7 +1674,7 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 	if (!e)
 		e = add_steps(c->store, &built, err);
 	e = finish(c, id, approve ? "request.approve" : "request.reject", before, &r, who,
-	           e ? NULL : &built, NULL, e, out, err);
+	           e ? NULL : &built, NULL, NULL, e, out, err);
 	req_row_free(&built);
 out:
 	req_row_free(&r);
@@ -1510,7 +1710,7 @@ static sk_err withdraw(sk_ctx *c, int64_t id, const char *comment, json_t **out,
 	                  p, 2, NULL, err);
 	if (!e)
 		e = add_step(c, id, "withdraw", comment, false, err);
-	e = finish(c, id, "request.withdraw", before, &r, who, NULL, NULL, e, out, err);
+	e = finish(c, id, "request.withdraw", before, &r, who, NULL, NULL, NULL, e, out, err);
 out:
 	req_row_free(&r);
 	return e;
@@ -1635,7 +1835,7 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	if (!e)
 		e = add_step(c, id, strcmp(status, "completed") == 0 ? "complete" : "take_out",
 		             NULL, false, err);
-	e = finish(c, id, "request.complete", before, &r, who, NULL, NULL, e, out, err);
+	e = finish(c, id, "request.complete", before, &r, who, NULL, NULL, NULL, e, out, err);
 	before = NULL;
 out:
 	json_decref(before);
@@ -2143,7 +2343,7 @@ sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
 			if (!e)
 				e = add_step(c, d.ids[i], "expire", NULL, false, err);
 			if ((e = finish(c, d.ids[i], "request.expire", before, NULL, WHO_NONE, NULL,
-			                NULL, e, NULL, err)))
+			                NULL, NULL, e, NULL, err)))
 				return e;
 			if (n_out)
 				(*n_out)++;

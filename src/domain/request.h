@@ -76,6 +76,25 @@ typedef struct sk_request_new {
  */
 sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_buf *err);
 
+/*
+ * sk_request_file in two halves, for a server that reads on one connection
+ * and writes on another (the group-commit writer's): sk_request_prepare
+ * checks, decides and routes in's filing, reading only (in->decision_out
+ * as sk_request_file's; in->request_out unused), and *out (the caller's,
+ * sk_request_prepared_free) is what sk_request_commit then writes, in one
+ * transaction with its audit entry. The commit first makes sure that what
+ * the preparation read still stands (the authorization generation, the
+ * asset's facts); if not, it prepares again in its transaction, so that a
+ * role revoked or an asset reclassified in between is never filed past.
+ */
+typedef struct sk_request_prepared sk_request_prepared;
+
+sk_err sk_request_prepare(sk_ctx *c, const sk_request_new *in, sk_request_prepared **out,
+                          sk_buf *err);
+sk_err sk_request_commit(sk_ctx *c, sk_request_prepared *p, int64_t *id_out, json_t **request_out,
+                         json_t **decision_out, sk_buf *err);
+void sk_request_prepared_free(sk_request_prepared *p);
+
 /* Approves (comment optional); an all_of route moves on to its next approver. */
 sk_err sk_request_approve(sk_ctx *c, int64_t id, const char *comment, sk_buf *err);
 /* Rejects; comment required (SK_ERR_INVALID naming "comment"). */

@@ -25,34 +25,25 @@ static void answer(sk_http_rctx *r, int status, int64_t id)
 }
 
 /*
- * The writes run as sk_http_write_fn: on the group-commit writer (many
- * requests to one fsync) or, when it cannot take them, here.
+ * A filing is prepared here, on the loop's connection (checked, decided,
+ * routed: reads only), and written by the group-commit writer, whose one
+ * thread then only writes (request.h's sk_request_commit).
  */
-static sk_err file_w(sk_ctx *c, int64_t unused, json_t *body, json_t **out, sk_buf *err)
+static sk_err commit_w(sk_ctx *c, void *prep, json_t **out, sk_buf *err)
 {
-	(void)unused;
-	json_t *aid = json_object_get(body, "asset_id");
-	sk_request_new in = {
-	    .kind = json_string_value(json_object_get(body, "kind")),
-	    .asset_id = aid ? (int64_t)json_integer_value(aid) : 0,
-	    .reason = json_string_value(json_object_get(body, "reason")),
-	    .details = json_object_get(body, "details"),
-	    .safeguards_confirmed = json_object_get(body, "safeguards_confirmed"),
-	};
 	json_t *decision = NULL, *filed = NULL;
-	in.decision_out = &decision;
-	in.request_out = &filed; /* the answer, read with the audit image */
-	int64_t id = 0;
-	sk_err e = sk_request_file(c, &in, &id, err);
+	sk_err e = sk_request_commit(c, prep, NULL, &filed, &decision, err);
 	if (e == SK_ERR_FORBIDDEN_BY_POLICY) {
 		json_decref(filed);
-		*out = decision; /* what the refusal carries (answer below) */
+		*out = decision; /* what the refusal carries (answer_write) */
 		return e;
 	}
 	json_decref(decision);
 	*out = filed;
 	return e;
 }
+
+static void prepared_free(void *p) { sk_request_prepared_free(p); }
 
 /*
  * A refusal by the policy carries what the policy said: its citations and
@@ -118,7 +109,42 @@ static void write_through(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, int 
 	sk_buf_free(&err);
 }
 
-void sk_api_request_file(sk_http_rctx *r) { write_through(r, file_w, 0, 201); }
+void sk_api_request_file(sk_http_rctx *r)
+{
+	json_t *body = r->body, *aid = json_object_get(body, "asset_id"), *decision = NULL;
+	sk_request_new in = {
+	    .kind = json_string_value(json_object_get(body, "kind")),
+	    .asset_id = aid ? (int64_t)json_integer_value(aid) : 0,
+	    .reason = json_string_value(json_object_get(body, "reason")),
+	    .details = json_object_get(body, "details"),
+	    .safeguards_confirmed = json_object_get(body, "safeguards_confirmed"),
+	    .decision_out = &decision,
+	};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_request_prepared *p = NULL;
+	sk_ctx c;
+	sk_http_ctx(r, &c);
+	sk_err e = sk_request_prepare(&c, &in, &p, &err);
+	sk_ctx_fini(&c);
+	if (!e) {
+		json_decref(decision);
+		decision = NULL;
+		if (sk_http_pool_write_prepared(r, commit_w, p, prepared_free, 201, answer_write)) {
+			sk_buf_free(&err);
+			return;
+		}
+		/* The writer cannot take it: written here (decision: the answer, as commit_w's). */
+		sk_http_ctx(r, &c);
+		e = commit_w(&c, p, &decision, &err);
+		sk_ctx_fini(&c);
+		sk_request_prepared_free(p);
+	} else if (e != SK_ERR_FORBIDDEN_BY_POLICY) {
+		json_decref(decision);
+		decision = NULL;
+	}
+	answer_write(r, e, &err, decision, 201);
+	sk_buf_free(&err);
+}
 
 void sk_api_request_list(sk_http_rctx *r)
 {

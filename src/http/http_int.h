@@ -353,6 +353,16 @@ typedef void (*sk_http_write_answer)(sk_http_rctx *r, sk_err e, sk_buf *err, jso
                                      int status);
 bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg, int status,
                         sk_http_write_answer answer);
+/*
+ * A write prepared on the loop (its reads done on the loop's connection,
+ * e.g. sk_request_prepare), run by fn on the writer with prep, which the
+ * job owns from here and releases with prep_free either way. false when
+ * the writer cannot take it (prep not taken: still the caller's).
+ */
+typedef sk_err (*sk_http_prepared_fn)(sk_ctx *c, void *prep, json_t **out, sk_buf *err);
+bool sk_http_pool_write_prepared(sk_http_rctx *r, sk_http_prepared_fn fn, void *prep,
+                                 void (*prep_free)(void *), int status,
+                                 sk_http_write_answer answer);
 /* How many logins may wait for a login worker; more answer 503 with Retry-After. */
 #define SK_HTTP_LOGIN_QUEUE_MAX 32
 /*

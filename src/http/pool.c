@@ -68,6 +68,10 @@ struct sk_http_job {
 	sk_decision_made made;
 	/* a domain write run by the writer: fn(ctx, id, arg, &out), answered with status */
 	sk_http_write_fn wfn;
+	/* or a write prepared on the loop: pfn(ctx, prep, &out); prep freed by prep_free */
+	sk_http_prepared_fn pfn;
+	void *prep;
+	void (*prep_free)(void *);
 	int64_t wid;
 	json_t *warg, *out;
 	int status;
@@ -346,6 +350,8 @@ static void job_free(sk_http_job *j)
 	sk_buf_free(&j->err);
 	json_decref(j->warg);
 	json_decref(j->out);
+	if (j->prep_free)
+		j->prep_free(j->prep);
 	sk_decision_made_free(&j->made);
 	sk_audit_verify_result_free(&j->verify);
 	sk_http_policy_release(j->polref);
@@ -431,7 +437,8 @@ static sk_err run_write(sk_store *s, void *ctx, sk_buf *err)
 	j->actor.scope = wscope_get(s, j);
 	sk_ctx_init(&c, s, sk_http_polref_policy(j->polref), &j->actor);
 	c.lang = sk_lang_code(j->lang);
-	sk_err e = j->wfn(&c, j->wid, j->warg, &j->out, err);
+	sk_err e =
+	    j->pfn ? j->pfn(&c, j->prep, &j->out, err) : j->wfn(&c, j->wid, j->warg, &j->out, err);
 	sk_ctx_fini(&c);
 	j->actor.scope = NULL; /* the writer's slot, not the job's */
 	return e;
@@ -458,6 +465,34 @@ bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t
 	/* The session cache's scope belongs to the loop and may go: the writer loads its own. */
 	j->actor.scope = NULL;
 	if (sk_writer_submit(pool.writer, run_write, j, &j->err, decision_done)) {
+		job_free(j);
+		return false;
+	}
+	r->deferred = true;
+	r->answered = true;
+	r->t->inflight++;
+	return true;
+}
+
+bool sk_http_pool_write_prepared(sk_http_rctx *r, sk_http_prepared_fn fn, void *prep,
+                                 void (*prep_free)(void *), int status, sk_http_write_answer answer)
+{
+	sk_http_job *j = NULL;
+	if (!pool.writer || strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX ||
+	    !(j = job_new(r, JOB_WRITE)))
+		return false;
+	j->pfn = fn;
+	j->status = status;
+	j->answer = answer;
+	snprintf(j->login, sizeof(j->login), "%s", r->actor.login);
+	j->actor = r->actor;
+	j->actor.login = j->login;
+	j->actor.address = j->address;
+	j->actor.scope = NULL; /* as sk_http_pool_write's */
+	j->prep = prep;
+	j->prep_free = prep_free;
+	if (sk_writer_submit(pool.writer, run_write, j, &j->err, decision_done)) {
+		j->prep_free = NULL; /* not taken: still the caller's */
 		job_free(j);
 		return false;
 	}
