@@ -27,6 +27,8 @@
 #define LIST_MAX     1000
 #define ROUTE_MAX    SK_POLICY_MAX_APPROVERS
 #define CHAIN_MAX    SK_ORG_LINE_MAX
+/* A filing's audit image, as finish's canonical text of it allows. */
+#define IMAGE_TEXT_MAX SK_BUF_DEFAULT_MAX
 
 /* Today's date in Japan (UTC+9, no daylight saving), as YYYY-MM-DD. */
 static void today_jst(char out[11])
@@ -654,7 +656,8 @@ static int key_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static sk_err canonical_with(json_t *obj, const char *key, const char *raw, sk_buf *out)
+static sk_err canonical_with(json_t *obj, const char *key, const char *raw, const char *split,
+                             sk_buf *out, sk_buf *tail)
 {
 	const char *keys[48];
 	size_t n = 0;
@@ -665,7 +668,8 @@ static sk_err canonical_with(json_t *obj, const char *key, const char *raw, sk_b
 			return SK_ERR_NOMEM;
 		keys[n++] = k;
 	}
-	keys[n++] = key;
+	if (key)
+		keys[n++] = key;
 	qsort(keys, n, sizeof(keys[0]), key_cmp);
 	sk_err e = sk_buf_adds(out, "{");
 	for (size_t i = 0; !e && i < n; i++) {
@@ -675,9 +679,12 @@ static sk_err canonical_with(json_t *obj, const char *key, const char *raw, sk_b
 			e = sk_json_add_str(out, keys[i], strlen(keys[i]));
 		if (!e)
 			e = sk_buf_adds(out, ":");
-		if (!e)
-			e = keys[i] == key ? sk_buf_adds(out, raw)
-			                   : sk_json_canonical(json_object_get(obj, keys[i]), out);
+		if (!e && split && strcmp(keys[i], split) == 0)
+			out = tail; /* the value is the caller's to write between the two */
+		else if (!e)
+			e = key && keys[i] == key
+			        ? sk_buf_adds(out, raw)
+			        : sk_json_canonical(json_object_get(obj, keys[i]), out);
 	}
 	return e ? e : sk_buf_adds(out, "}");
 }
@@ -695,9 +702,10 @@ static sk_err canonical_with(json_t *obj, const char *key, const char *raw, sk_b
  * image (canonical text), carried by the filing's one audit entry as
  * "decision_record" (no separate "decision" entry; docs/performance.md).
  */
-static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, const req_row *was,
-                     who_kind was_who, req_row *built, const char *record,
-                     const sk_notify_whoms *told, sk_err e, json_t **out, sk_buf *err)
+static sk_err finish_image(sk_ctx *c, int64_t id, const char *action, json_t *before,
+                           const req_row *was, who_kind was_who, req_row *built, const char *record,
+                           const char *image, const sk_notify_whoms *told, sk_err e, json_t **out,
+                           sk_buf *err)
 {
 	req_row now;
 	memset(&now, 0, sizeof(now));
@@ -711,7 +719,7 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 		e = load_row(c->store, id, &now, was, err);
 	if (!e && !built)
 		e = add_steps(c->store, &now, err);
-	if (!e && record) {
+	if (!e && (record || image)) {
 		json_decref(before);
 		before = NULL;
 		sk_buf text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
@@ -721,11 +729,12 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 		                     .address = c->actor->address,
 		                     .action = action,
 		                     .object = obj};
-		e = canonical_with(now.j, "decision_record", record, &text);
-		if (e)
+		if (!image &&
+		    (e = canonical_with(now.j, "decision_record", record, NULL, &text, NULL)))
 			e = sk_fail_msg(err, e, NULL, NULL, SK_M_FAULT_NOMEM);
 		else
-			e = sk_audit_append_text(c->store, &ev, NULL, text.data, NULL, err);
+			e = sk_audit_append_text(c->store, &ev, NULL, image ? image : text.data,
+			                         NULL, err);
 		sk_buf_free(&text);
 	} else if (!e) {
 		e = sk_audit_change(c->store, c->actor->login, c->actor->address, action,
@@ -756,6 +765,14 @@ static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, 
 		*out = NULL;
 	}
 	return e;
+}
+
+static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, const req_row *was,
+                     who_kind was_who, req_row *built, const char *record,
+                     const sk_notify_whoms *told, sk_err e, json_t **out, sk_buf *err)
+{
+	return finish_image(c, id, action, before, was, was_who, built, record, NULL, told, e, out,
+	                    err);
 }
 
 /* One step as the API shows it (take_step's object), for a request built in memory. */
@@ -947,7 +964,25 @@ struct sk_request_prepared {
 	char *details_s, *decision_s, *confirmed_s, *route_s;
 	sk_decision_made made;
 	sk_notify_whoms told; /* waiting_audience: the approvers and the deputies */
+	/*
+	 * The request as answered and its audit image, both but for the id the
+	 * insert gives: the image's canonical text is head, the id, then tail.
+	 */
+	req_row built;
+	sk_buf head, tail;
 };
+
+/* The filing's first step, and the comment of its approval when none is needed. */
+static const char *first_step(const sk_request_prepared *p)
+{
+	return p->emergency ? "report" : "file";
+}
+
+static const char *auto_comment(const sk_request_prepared *p)
+{
+	return p->decided ? "no approval needed (the policy's decision)"
+	                  : "recorded (no approval needed)";
+}
 
 /* Frees what prepare_into filled, keeping the input. */
 static void prepared_clear(sk_request_prepared *p)
@@ -964,6 +999,11 @@ static void prepared_clear(sk_request_prepared *p)
 	free(p->route_s);
 	p->details_s = p->decision_s = p->confirmed_s = p->route_s = NULL;
 	sk_notify_whoms_free(&p->told);
+	req_row_free(&p->built);
+	sk_buf_free(&p->head);
+	sk_buf_free(&p->tail);
+	sk_buf_init(&p->head, IMAGE_TEXT_MAX);
+	sk_buf_init(&p->tail, IMAGE_TEXT_MAX);
 }
 
 void sk_request_prepared_free(sk_request_prepared *p)
@@ -1241,8 +1281,24 @@ static sk_err prepare_into(sk_ctx *c, sk_request_prepared *p, sk_buf *err)
 		if ((e = waiting_audience(c, &w, true, &p->told, err)))
 			return e;
 	}
-	p->now = sk_clock_now();
-	return SK_OK;
+	int64_t now = p->now = sk_clock_now();
+	/* The request as it will be answered and recorded, but for its id (write_prepared). */
+	sk_request_new in = {.kind = p->kind, .asset_id = p->asset_id, .reason = p->reason};
+	const char *status = approver == SK_ROLE_NONE ? "approved" : "pending";
+	json_t *steps = json_array();
+	if (!steps || json_array_append_new(steps, step_json(c, now, first_step(p), NULL, false)) ||
+	    (approver == SK_ROLE_NONE &&
+	     json_array_append_new(steps, step_json(c, now, "approve", auto_comment(p), false))))
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	if (!e)
+		e = filed_row(c, &p->built, 0, &in, status, home, details, dj, confirmed,
+		              approver == SK_ROLE_NONE ? NULL : sk_role_name(approver),
+		              approver_unit, p->route_s, emergency, now, steps, err);
+	json_decref(steps);
+	if (!e && canonical_with(p->built.j, p->made.asset_id ? "decision_record" : NULL,
+	                         p->made.image.data, "id", &p->head, &p->tail))
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	return e;
 }
 
 sk_err sk_request_prepare(sk_ctx *c, const sk_request_new *in, sk_request_prepared **out,
@@ -1338,39 +1394,28 @@ static sk_err write_prepared(sk_ctx *c, sk_request_prepared *p, int64_t *id_out,
 		    v, sizeof(v) / sizeof(v[0]), &id, err);
 	}
 	/*
-	 * The decision is recorded by the filing's own audit entry (finish:
+	 * The decision is recorded by the filing's own audit entry (its image's
 	 * "decision_record"); a 機密性3 asset's read keeps its entry.
 	 */
 	if (!e && p->made.asset_id && p->made.record_read)
 		e = sk_asset_record_read(c, p->made.asset_id, err);
-	const char *first_step = p->emergency ? "report" : "file";
-	const char *auto_comment = p->decided ? "no approval needed (the policy's decision)"
-	                                      : "recorded (no approval needed)";
-	bool auto_ok = p->approver == SK_ROLE_NONE;
 	if (!e)
-		e = add_step_at(c, id, now, first_step, NULL, false, err);
-	if (!e && auto_ok)
-		e = add_step_at(c, id, now, "approve", auto_comment, false, err);
-	req_row built;
-	memset(&built, 0, sizeof(built));
-	json_t *steps = NULL;
-	if (!e) {
-		steps = json_array();
-		if (!steps ||
-		    json_array_append_new(steps, step_json(c, now, first_step, NULL, false)) ||
-		    (auto_ok && json_array_append_new(
-		                    steps, step_json(c, now, "approve", auto_comment, false))))
-			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	}
-	if (!e) {
-		sk_request_new in = {.kind = p->kind, .asset_id = p->asset_id, .reason = p->reason};
-		e = filed_row(c, &built, id, &in, status, &p->home, p->details, p->dj, p->confirmed,
-		              auto_ok ? NULL : sk_role_name(p->approver), p->approver_unit,
-		              p->route_s, p->emergency, now, steps, err);
-	}
-	json_decref(steps);
-	e = finish(c, id, "request.file", NULL, NULL, WHO_NONE, e ? NULL : &built,
-	           p->made.asset_id ? p->made.image.data : NULL, &p->told, e, request_out, err);
+		e = add_step_at(c, id, now, first_step(p), NULL, false, err);
+	if (!e && p->approver == SK_ROLE_NONE)
+		e = add_step_at(c, id, now, "approve", auto_comment(p), false, err);
+	/* The prepared answer and image take the id. */
+	req_row built = p->built;
+	memset(&p->built, 0, sizeof(p->built));
+	built.id = id;
+	sk_buf image = SK_BUF_INIT(IMAGE_TEXT_MAX);
+	if (!e &&
+	    (json_object_set_new(built.j, "id", json_integer(id)) ||
+	     sk_buf_add(&image, p->head.data, p->head.len) || sk_buf_addf(&image, "%" PRId64, id) ||
+	     sk_buf_add(&image, p->tail.data, p->tail.len)))
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	e = finish_image(c, id, "request.file", NULL, NULL, WHO_NONE, e ? NULL : &built, NULL,
+	                 image.data, &p->told, e, request_out, err);
+	sk_buf_free(&image);
 	req_row_free(&built);
 	if (!e && id_out)
 		*id_out = id;
