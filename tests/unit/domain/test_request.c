@@ -497,13 +497,103 @@ static void faults_all(void **state)
 	sk_test_each_backend(faults);
 }
 
+/*
+ * A filing prepared on one connection and written on another (the server's
+ * loop and writer) is never filed past a change in between: an asset moved
+ * out of the requester's sight, a role revoked. Each commit answers as a
+ * filing made after the change does, and writes nothing.
+ */
+static sk_err prepare_as(sk_store *s, dt_who *w, int64_t asset, sk_request_prepared **p,
+                         sk_buf *err)
+{
+	json_t *d = json_loads(TAKE_OUT, 0, NULL), *sg = json_loads(TAKE_OUT_SG, 0, NULL);
+	sk_request_new in = {.kind = "take_out",
+	                     .asset_id = asset,
+	                     .reason = "業務上必要",
+	                     .details = d,
+	                     .safeguards_confirmed = sg};
+	w->actor.login = w->login;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &w->actor);
+	sk_err e = sk_request_prepare(&c, &in, p, err);
+	sk_ctx_fini(&c);
+	json_decref(d);
+	json_decref(sg);
+	return e;
+}
+
+static sk_err commit_as(sk_store *s, dt_who *w, sk_request_prepared *p, int64_t *id, sk_buf *err)
+{
+	w->actor.login = w->login;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &w->actor);
+	sk_err e = sk_request_commit(&c, p, id, NULL, NULL, err);
+	sk_ctx_fini(&c);
+	sk_request_prepared_free(p);
+	return e;
+}
+
+static void stale(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	int64_t doc = add_asset(s, "dm", "2"), id = 0;
+	dt_who staff = dt_as(s, "dmstaff");
+	sk_request_prepared *p = NULL;
+
+	/* Nothing changed: written as prepared. */
+	dt_ok(prepare_as(s, &staff, doc, &p, &err), &err);
+	dt_ok(commit_as(s, &staff, p, &id, &err), &err);
+	assert_true(id > 0);
+	int64_t n0 = dt_count(s, "SELECT COUNT(*) FROM requests");
+
+	/* The asset moved to another designated manager, out of the requester's sight. */
+	dt_ok(prepare_as(s, &staff, doc, &p, &err), &err);
+	{
+		sk_val v[] = {sk_vtext("dm2"), SK_VINT(doc)};
+		dt_ok(sk_store_exec(s,
+		                    "UPDATE assets SET unit_id = (SELECT id FROM org_unit WHERE "
+		                    "code = ?) WHERE id = ?",
+		                    v, 2, NULL, &err),
+		      &err);
+	}
+	dt_expect(commit_as(s, &staff, p, &id, &err), SK_ERR_NOT_FOUND, &err, "asset");
+	dt_expect(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err),
+	          SK_ERR_NOT_FOUND, &err, "asset");
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests"), n0);
+
+	/* The requester's role revoked (the authorization generation moves). */
+	int64_t doc2 = add_asset(s, "dm", "2");
+	dt_ok(prepare_as(s, &staff, doc2, &p, &err), &err);
+	{
+		sk_val v[] = {SK_VINT(staff.actor.user_id)};
+		dt_ok(sk_store_exec(s, "DELETE FROM role_assignment WHERE user_id = ?", v, 1, NULL,
+		                    &err),
+		      &err);
+	}
+	sk_err fresh = file(s, &staff, "take_out", doc2, TAKE_OUT, TAKE_OUT_SG, &id, &err);
+	assert_int_not_equal(fresh, SK_OK);
+	sk_buf_reset(&err);
+	assert_int_equal(commit_as(s, &staff, p, &id, &err), fresh);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests"), n0);
+	assert_true(sk_test_log_intact(s) > 0);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+static void stale_all(void **state)
+{
+	(void)state;
+	sk_test_each_backend(stale);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(flow_all),
-	    cmocka_unit_test(answers_all),
-	    cmocka_unit_test(faults_all),
-	    cmocka_unit_test(before_filing_all),
+	    cmocka_unit_test(flow_all),   cmocka_unit_test(answers_all),
+	    cmocka_unit_test(faults_all), cmocka_unit_test(before_filing_all),
+	    cmocka_unit_test(stale_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
