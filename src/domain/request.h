@@ -130,6 +130,23 @@ sk_err sk_request_take(sk_ctx *c, sk_request_step step, int64_t id, const char *
                        json_t *fields, json_t **out, sk_buf *err);
 
 /*
+ * sk_request_take in two halves, as sk_request_prepare and
+ * sk_request_commit are for a filing: an approval or rejection is checked,
+ * planned and rendered by sk_request_take_prepare (reads only; its refusals
+ * are sk_request_take's), and sk_request_take_commit writes it in one
+ * transaction with its audit entry, provided the request is still in the
+ * state it was read in and the authorization generation has not moved;
+ * otherwise, and for the other steps, the commit takes the step whole.
+ * *out of the prepare is the caller's (sk_request_step_prepared_free).
+ */
+typedef struct sk_request_step_prepared sk_request_step_prepared;
+
+sk_err sk_request_take_prepare(sk_ctx *c, sk_request_step step, int64_t id, const char *comment,
+                               json_t *fields, sk_request_step_prepared **out, sk_buf *err);
+sk_err sk_request_take_commit(sk_ctx *c, sk_request_step_prepared *p, json_t **out, sk_buf *err);
+void sk_request_step_prepared_free(sk_request_step_prepared *p);
+
+/*
  * The request as the API shows it: {"id", "kind", "status", "requester",
  * "unit", "unit_code", "asset_id", "reason", "details", "decision",
  * "safeguards_confirmed", "approver_role", "approver_unit", "emergency",

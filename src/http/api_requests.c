@@ -66,46 +66,43 @@ static void answer_write(sk_http_rctx *r, sk_err e, sk_buf *err, json_t *out, in
 	sk_buf_free(err);
 }
 
-/* The steps answer the request as it then stands, read with the step's audit image. */
-static sk_err approve_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
+/*
+ * The steps: approve and reject are planned here, on the loop's connection,
+ * and written by the writer (request.h's sk_request_take_commit); withdraw
+ * and complete are taken whole by the writer. Each answers the request as
+ * it then stands.
+ */
+static sk_err take_w(sk_ctx *c, void *prep, json_t **out, sk_buf *err)
 {
-	return sk_request_take(c, SK_REQUEST_APPROVE, id,
-	                       json_string_value(json_object_get(body, "comment")), NULL, out, err);
+	return sk_request_take_commit(c, prep, out, err);
 }
 
-static sk_err reject_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
-{
-	return sk_request_take(c, SK_REQUEST_REJECT, id,
-	                       json_string_value(json_object_get(body, "comment")), NULL, out, err);
-}
+static void step_prepared_free(void *p) { sk_request_step_prepared_free(p); }
 
-static sk_err withdraw_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
+static void take(sk_http_rctx *r, sk_request_step step)
 {
-	return sk_request_take(c, SK_REQUEST_WITHDRAW, id,
-	                       json_string_value(json_object_get(body, "comment")), NULL, out, err);
-}
-
-static sk_err complete_w(sk_ctx *c, int64_t id, json_t *body, json_t **out, sk_buf *err)
-{
-	return sk_request_take(c, SK_REQUEST_COMPLETE, id, NULL, body, out, err);
-}
-
-/* Runs fn through the writer, or here when it cannot take it. */
-static void write_through(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, int status)
-{
-	/* A copy the writer's thread owns: the request's body goes with the request. */
-	json_t *body = r->body ? json_deep_copy(r->body) : json_object();
-	if (body && sk_http_pool_write(r, fn, id, body, status, answer_write))
-		return;
-	json_t *out = NULL;
+	json_t *body = r->body;
+	const char *comment = json_string_value(json_object_get(body, "comment"));
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_request_step_prepared *p = NULL;
+	json_t *out = NULL;
 	sk_ctx c;
 	sk_http_ctx(r, &c);
-	json_t *empty = r->body ? NULL : json_object();
-	sk_err e = fn(&c, id, r->body ? r->body : empty, &out, &err);
-	json_decref(empty);
+	sk_err e = sk_request_take_prepare(&c, step, r->id, comment,
+	                                   step == SK_REQUEST_COMPLETE ? body : NULL, &p, &err);
 	sk_ctx_fini(&c);
-	answer_write(r, e, &err, out, status);
+	if (!e) {
+		if (sk_http_pool_write_prepared(r, take_w, p, step_prepared_free, 200, NULL)) {
+			sk_buf_free(&err);
+			return;
+		}
+		/* The writer cannot take it: written here. */
+		sk_http_ctx(r, &c);
+		e = take_w(&c, p, &out, &err);
+		sk_ctx_fini(&c);
+		sk_request_step_prepared_free(p);
+	}
+	sk_http_reply_result(r, e, &err, 200, out);
 	sk_buf_free(&err);
 }
 
@@ -176,7 +173,7 @@ void sk_api_request_list(sk_http_rctx *r)
 
 void sk_api_request_get(sk_http_rctx *r) { answer(r, 200, r->id); }
 
-void sk_api_request_approve(sk_http_rctx *r) { write_through(r, approve_w, r->id, 200); }
-void sk_api_request_reject(sk_http_rctx *r) { write_through(r, reject_w, r->id, 200); }
-void sk_api_request_withdraw(sk_http_rctx *r) { write_through(r, withdraw_w, r->id, 200); }
-void sk_api_request_complete(sk_http_rctx *r) { write_through(r, complete_w, r->id, 200); }
+void sk_api_request_approve(sk_http_rctx *r) { take(r, SK_REQUEST_APPROVE); }
+void sk_api_request_reject(sk_http_rctx *r) { take(r, SK_REQUEST_REJECT); }
+void sk_api_request_withdraw(sk_http_rctx *r) { take(r, SK_REQUEST_WITHDRAW); }
+void sk_api_request_complete(sk_http_rctx *r) { take(r, SK_REQUEST_COMPLETE); }

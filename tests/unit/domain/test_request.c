@@ -577,6 +577,46 @@ static void stale(const char *backend)
 	sk_buf_reset(&err);
 	assert_int_equal(commit_as(s, &staff, p, &id, &err), fresh);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM requests"), n0);
+
+	/*
+	 * An approval planned, then the approver's role revoked: refused as a
+	 * fresh approval is (out of their sight), the request still pending.
+	 * And one planned, then withdrawn by the requester: not pending.
+	 */
+	dt_who chief = dt_as(s, "dmchief");
+	dt_add_user(s, "dmstaff2", "dm", "staff");
+	dt_who staff2 = dt_as(s, "dmstaff2");
+	int64_t doc3 = add_asset(s, "dm", "2"), rid = 0, rid2 = 0;
+	dt_ok(file(s, &staff2, "take_out", doc3, TAKE_OUT, TAKE_OUT_SG, &rid, &err), &err);
+	dt_ok(file(s, &staff2, "take_out", doc3, TAKE_OUT, TAKE_OUT_SG, &rid2, &err), &err);
+	sk_request_step_prepared *sp = NULL, *sp2 = NULL;
+	sk_ctx c;
+	chief.actor.login = chief.login;
+	sk_ctx_init(&c, s, NULL, &chief.actor);
+	dt_ok(sk_request_take_prepare(&c, SK_REQUEST_APPROVE, rid, "了承", NULL, &sp, &err), &err);
+	dt_ok(sk_request_take_prepare(&c, SK_REQUEST_APPROVE, rid2, NULL, NULL, &sp2, &err), &err);
+	sk_ctx_fini(&c);
+	dt_ok(step(s, &staff2, sk_request_withdraw, rid2, NULL, &err), &err);
+	sk_ctx_init(&c, s, NULL, &chief.actor);
+	dt_expect(sk_request_take_commit(&c, sp2, NULL, &err), SK_ERR_CONFLICT, &err, "");
+	sk_ctx_fini(&c);
+	{
+		sk_val v[] = {SK_VINT(chief.actor.user_id)};
+		dt_ok(sk_store_exec(s, "DELETE FROM role_assignment WHERE user_id = ?", v, 1, NULL,
+		                    &err),
+		      &err);
+	}
+	sk_err fresh2 = step(s, &chief, sk_request_approve, rid, NULL, &err);
+	assert_int_not_equal(fresh2, SK_OK);
+	sk_buf_reset(&err);
+	sk_ctx_init(&c, s, NULL, &chief.actor);
+	assert_int_equal(sk_request_take_commit(&c, sp, NULL, &err), fresh2);
+	sk_ctx_fini(&c);
+	sk_request_step_prepared_free(sp);
+	sk_request_step_prepared_free(sp2);
+	json_t *r = get(s, &staff2, rid);
+	assert_string_equal(str(r, "status"), "pending");
+	json_decref(r);
 	assert_true(sk_test_log_intact(s) > 0);
 	sk_buf_free(&err);
 	sk_store_close(s);
