@@ -430,8 +430,8 @@ struct reader {
 	sk_buf scratch;
 	/* The subtree of the chunk being read, when tree (see read_chunk). */
 	sk_merkle_acc acc;
-	bool tree;
 	pthread_t th;
+	bool tree;
 	bool own; /* a connection of its own, closed at the end */
 	bool started;
 };
