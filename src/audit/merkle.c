@@ -32,15 +32,27 @@ void sk_merkle_acc_init(sk_merkle_acc *a)
 	a->depth = 0;
 }
 
-void sk_merkle_acc_push(sk_merkle_acc *a, const sk_hash leaf)
+/* Pushes a perfect subtree of 2^height leaves at a size that is a multiple of
+ * 2^height: as a leaf one level up, each trailing 1 bit of the size in units
+ * of the subtree is a perfect subtree of the same height it completes. */
+static inline void push_at(sk_merkle_acc *a, const sk_hash node, unsigned height)
 {
 	sk_hash h;
-	memcpy(h, leaf, SK_HASH_LEN);
-	/* Each trailing 1 bit of size is a perfect subtree the new leaf completes. */
-	for (uint64_t s = a->size; s & 1; s >>= 1)
+	memcpy(h, node, SK_HASH_LEN);
+	for (uint64_t s = a->size >> height; s & 1; s >>= 1)
 		sk_merkle_node(a->stack[--a->depth], h, h);
 	memcpy(a->stack[a->depth++], h, SK_HASH_LEN);
-	a->size++;
+	a->size += UINT64_C(1) << height;
+}
+
+void sk_merkle_acc_push(sk_merkle_acc *a, const sk_hash leaf) { push_at(a, leaf, 0); }
+
+bool sk_merkle_acc_push_subtree(sk_merkle_acc *a, const sk_hash root, unsigned height)
+{
+	if (height >= 63 || (a->size & ((UINT64_C(1) << height) - 1)) != 0)
+		return false;
+	push_at(a, root, height);
+	return true;
 }
 
 void sk_merkle_acc_root(const sk_merkle_acc *a, sk_hash out)

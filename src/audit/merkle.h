@@ -11,6 +11,7 @@
 #ifndef SK_MERKLE_H
 #define SK_MERKLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,15 @@ typedef struct sk_merkle_acc {
 void sk_merkle_acc_init(sk_merkle_acc *a);
 void sk_merkle_acc_push(sk_merkle_acc *a, const sk_hash leaf);
 void sk_merkle_acc_root(const sk_merkle_acc *a, sk_hash out);
+
+/*
+ * Pushes the root of a perfect subtree of 2^height leaves at once, as if its
+ * leaves had been pushed one by one: the caller computed it elsewhere (a
+ * verification reader does, for its chunk). The size so far must be a
+ * multiple of 2^height, which RFC 9162's shape needs for the subtree to be
+ * one node of the tree; false (nothing pushed) when it is not.
+ */
+bool sk_merkle_acc_push_subtree(sk_merkle_acc *a, const sk_hash root, unsigned height);
 
 /* The root of the tree over leaves[0..n). */
 void sk_merkle_root(const sk_hash *leaves, uint64_t n, sk_hash out);

@@ -4,10 +4,11 @@
  * Checking a large log is dominated by reading rows (more than half of the
  * CPU time, see docs/performance.md) and SHA-256. The store path reads
  * chunks of sequence numbers with one connection per CPU (at most 4); each
- * reader thread encodes its rows' leaf bytes into a reused block straight
- * from the values the store hands over and hashes them; the calling thread
- * runs every check and the Merkle tree in sequence order. Stored hashes are
- * 32-byte BLOBs compared with memcmp. There is no allocation per row.
+ * reader thread encodes its rows' leaf bytes straight from the values the
+ * store hands over, hashes them and builds its chunk's Merkle subtree; the
+ * calling thread runs every check in sequence order and combines the chunks'
+ * subtree roots into the tree. Stored hashes are 32-byte BLOBs compared with
+ * memcmp. There is no allocation per row.
  */
 #include "verify.h"
 
@@ -26,7 +27,7 @@
 #include "../core/sk_json.h"
 #include "../core/sk_msg.h"
 
-#define BLOCK_ROWS 16384
+#define BLOCK_ROWS 16384      /* a power of two: see chunk_rows */
 #define LINE_MAX_  (8u << 20) /* the longest export line accepted */
 #define LABEL_MAX  300
 
@@ -45,8 +46,33 @@ struct row_in {
 struct block {
 	size_t n;
 	sk_buf bytes;
+	/* has_root: root is the Merkle subtree root of the chunk's rows' leaf
+	 * hashes, in order (a reader made it; see engine_block). */
+	bool has_root;
+	sk_hash root;
 	struct row_in rows[BLOCK_ROWS];
 };
+
+/*
+ * Sequence numbers per chunk of the store path: BLOCK_ROWS, or fewer through
+ * the test seam. A power of two, so that under RFC 9162's shape every whole
+ * chunk is one perfect subtree of the tree: the tree over n leaves splits at
+ * the largest power of two below n, which is a multiple of the chunk size
+ * whenever n is larger than a chunk.
+ */
+static size_t chunk_rows = BLOCK_ROWS;
+static unsigned chunk_height = 14; /* log2(chunk_rows) */
+
+bool sk_audit_verify_chunk_rows(size_t rows)
+{
+	if (rows == 0)
+		rows = BLOCK_ROWS;
+	if (rows > BLOCK_ROWS || (rows & (rows - 1)) != 0)
+		return false;
+	chunk_rows = rows;
+	chunk_height = (unsigned)__builtin_ctzll(rows);
+	return true;
+}
 
 struct cp {
 	uint64_t size;
@@ -186,7 +212,9 @@ static void engine_checkpoints(struct engine *g)
 	}
 }
 
-static void engine_row(struct engine *g, const struct row_in *w, const char *bytes)
+/* One row in order. tree: the row's leaf goes into the tree here (false when
+ * the whole chunk's subtree root is pushed after its last row). */
+static void engine_row(struct engine *g, const struct row_in *w, const char *bytes, bool tree)
 {
 	if (g->failed)
 		return;
@@ -224,8 +252,9 @@ static void engine_row(struct engine *g, const struct row_in *w, const char *byt
 			     w->seq - 1, w->seq, w->seq - 1, w->seq);
 		return;
 	}
+	uint64_t index = (uint64_t)(g->next - 1); /* the leaf's index in the tree */
 	if (g->keep) {
-		if (g->acc.size == g->leaves_cap) {
+		if (index == g->leaves_cap) {
 			size_t cap = g->leaves_cap ? 2 * g->leaves_cap : 1024;
 			sk_hash *n = realloc(g->r->leaves, cap * sizeof(*n));
 			if (!n) {
@@ -236,19 +265,51 @@ static void engine_row(struct engine *g, const struct row_in *w, const char *byt
 			g->r->leaves = n;
 			g->leaves_cap = cap;
 		}
-		memcpy(g->r->leaves[g->acc.size], leaf, SK_HASH_LEN);
+		memcpy(g->r->leaves[index], leaf, SK_HASH_LEN);
 	}
 	memcpy(g->prev, leaf, SK_HASH_LEN);
-	sk_merkle_acc_push(&g->acc, leaf);
 	g->next++;
-	engine_checkpoints(g);
+	if (tree) {
+		sk_merkle_acc_push(&g->acc, leaf);
+		engine_checkpoints(g);
+	}
 }
 
+/* Whether a checkpoint's size lies strictly between tree sizes lo and hi.
+ * The checkpoints are sorted by then and no longer change: reader threads
+ * ask too. */
+static bool checkpoint_inside(const struct engine *g, uint64_t lo, uint64_t hi)
+{
+	size_t a = 0, b = g->ncps; /* the first checkpoint larger than lo */
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (g->cps[m].size <= lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < g->ncps && g->cps[a].size < hi;
+}
+
+/*
+ * A block's rows, checked one by one in order. When a reader made the
+ * subtree root of a whole chunk that starts at a multiple of the chunk size
+ * with no checkpoint inside, the tree takes that root after the last row
+ * passed, as if its leaves had been pushed one by one (every row that passes
+ * is the next leaf in order, so the reader's leaves are the tree's); else
+ * each leaf is pushed, and checkpoints inside are checked at their size.
+ */
 static void engine_block(struct engine *g, const struct block *b)
 {
+	bool subtree = b->has_root && b->n == chunk_rows && g->acc.size % chunk_rows == 0 &&
+	               !checkpoint_inside(g, g->acc.size, g->acc.size + chunk_rows);
 	for (size_t i = 0; i < b->n && !g->failed; i++)
 		engine_row(g, &b->rows[i],
-		           b->rows[i].hashed ? NULL : b->bytes.data + b->rows[i].off);
+		           b->rows[i].hashed ? NULL : b->bytes.data + b->rows[i].off, !subtree);
+	if (subtree && !g->failed) {
+		(void)sk_merkle_acc_push_subtree(&g->acc, b->root, chunk_height);
+		engine_checkpoints(g);
+	}
 }
 
 /* After the last row: the head (when the source has one) and checkpoints past
@@ -330,11 +391,11 @@ static sk_err add_outside_notes(struct engine *g, const sk_audit_verifier *v,
 /* ---- the store path ---- */
 
 /*
- * The entries are read in chunks of BLOCK_ROWS sequence numbers by several
+ * The entries are read in chunks of chunk_rows sequence numbers by several
  * reader threads, each with its own connection (reading and encoding cost
  * more than hashing, so one reader would be the bottleneck), and checked by
  * the calling thread strictly in chunk order. Chunk c covers sequence
- * numbers (c * BLOCK_ROWS, (c + 1) * BLOCK_ROWS], bounded by the head's
+ * numbers (c * chunk_rows, (c + 1) * chunk_rows], bounded by the head's
  * sequence number; chunk 0 has no lower bound, so stray rows with sequence
  * numbers below 1 are seen. Rows past the head are looked for separately.
  * Chunk c goes to slot c % nslots; nslots is a multiple of the number of
@@ -351,7 +412,8 @@ struct pipe {
 	pthread_cond_t cv;
 	struct slot *slots;
 	size_t nslots, nreaders;
-	int64_t nchunks, last; /* last: the head's sequence number */
+	int64_t nchunks, last;  /* last: the head's sequence number */
+	const struct engine *g; /* its checkpoints, sorted, for the readers to read */
 	atomic_bool stop;
 	sk_err error; /* the first reader's failure to read */
 	sk_buf error_msg;
@@ -366,7 +428,10 @@ struct reader {
 	 * what a reader hashed, and a buffer that stays in the L1 cache is
 	 * cheaper than a block's worth of bytes written out and never read. */
 	sk_buf scratch;
+	/* The subtree of the chunk being read, when tree (see read_chunk). */
+	sk_merkle_acc acc;
 	pthread_t th;
+	bool tree;
 	bool own; /* a connection of its own, closed at the end */
 	bool started;
 };
@@ -424,7 +489,7 @@ static sk_err read_row(void *ctx, const sk_row *row, sk_buf *err)
 	if (atomic_load_explicit(&rd->p->stop, memory_order_relaxed))
 		return SK_ERR_CORRUPT; /* the checker has its answer: stop reading */
 	struct block *b = rd->cur;
-	if (b->n == BLOCK_ROWS || row->ncols != 10)
+	if (b->n == chunk_rows || row->ncols != 10)
 		return sk_fail(err, SK_ERR_INTERNAL, "audit chunk overflow");
 	struct row_in *w = &b->rows[b->n];
 	const sk_val *c = row->cols;
@@ -453,6 +518,8 @@ static sk_err read_row(void *ctx, const sk_row *row, sk_buf *err)
 	/* Hash here: readers run in parallel, the checker does not. */
 	leaf_hash_prefixed(sc->data, sc->len, w->leaf);
 	w->hashed = true;
+	if (rd->tree)
+		sk_merkle_acc_push(&rd->acc, w->leaf);
 	b->n++;
 	return SK_OK;
 }
@@ -468,11 +535,18 @@ static sk_err read_chunk(struct reader *rd, int64_t c, sk_buf *err)
 	if (atomic_load(&p->stop))
 		return SK_OK;
 	sl->b.n = 0;
+	sl->b.has_root = false;
 	sk_buf_reset(&sl->b.bytes);
 	rd->cur = &sl->b;
-	int64_t lo = c * BLOCK_ROWS, hi = lo + BLOCK_ROWS < p->last ? lo + BLOCK_ROWS : p->last;
-	sk_val params[] = {SK_VINT(lo), SK_VINT(hi), SK_VINT(BLOCK_ROWS)};
-	/* seq is the primary key, so (lo, hi] holds at most BLOCK_ROWS rows and
+	int64_t rows = (int64_t)chunk_rows;
+	int64_t lo = c * rows, hi = lo + rows < p->last ? lo + rows : p->last;
+	sk_val params[] = {SK_VINT(lo), SK_VINT(hi), SK_VINT(rows)};
+	/* A whole chunk is a subtree of the tree unless a checkpoint lies inside
+	 * (the checker then needs the tree at that size): build it here, where
+	 * the work runs in parallel, rather than in the checker, which does not. */
+	rd->tree = hi - lo == rows && !checkpoint_inside(p->g, (uint64_t)lo, (uint64_t)hi);
+	sk_merkle_acc_init(&rd->acc);
+	/* seq is the primary key, so (lo, hi] holds at most chunk_rows rows and
 	 * needs no LIMIT (one instruction less per row); chunk 0 has no lower
 	 * bound, so stray rows below 1 are seen, and keeps it. */
 	sk_err e = sk_store_query(
@@ -487,6 +561,10 @@ static sk_err read_chunk(struct reader *rd, int64_t c, sk_buf *err)
 		return SK_OK;
 	if (e)
 		return e;
+	if (rd->tree && sl->b.n == chunk_rows) {
+		sk_merkle_acc_root(&rd->acc, sl->b.root);
+		sl->b.has_root = true;
+	}
 	pthread_mutex_lock(&p->mu);
 	sl->chunk = c;
 	sl->full = true;
@@ -580,7 +658,8 @@ static sk_err check_entries(sk_store *s, int64_t last, bool own_ok, struct engin
 	size_t want = reader_count();
 
 	p.last = last > 0 ? last : 0;
-	p.nchunks = p.last == 0 ? 1 : (p.last + BLOCK_ROWS - 1) / BLOCK_ROWS;
+	p.g = g;
+	p.nchunks = p.last == 0 ? 1 : (p.last + (int64_t)chunk_rows - 1) / (int64_t)chunk_rows;
 	sk_buf_init(&p.error_msg, SK_BUF_MSG_MAX);
 	/* Extra connections only help with more than one chunk; a reader that
 	 * cannot connect is simply not used. */

@@ -123,6 +123,14 @@ json_t *sk_audit_inclusion_json(const sk_audit_verify_result *r, uint64_t index,
  */
 sk_err sk_audit_prove_entry(sk_store *s, int64_t seq, json_t **out, sk_buf *err);
 
+/*
+ * Test seam: verification of a store reads entries in chunks of this many
+ * sequence numbers (a power of two up to the default, 16384; 0 restores the
+ * default), so that tests reach chunk edges with small logs. False, and no
+ * change, for any other value. Process-wide; not for use while verifying.
+ */
+bool sk_audit_verify_chunk_rows(size_t rows);
+
 /* Lower-case hex of exactly 64 digits to a hash; false for anything else. */
 bool sk_audit_unhex(const char *hex, size_t n, sk_hash out);
 

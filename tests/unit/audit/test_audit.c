@@ -565,12 +565,20 @@ static void case_export_tamper(const char *backend)
 	teardown_log(&f);
 }
 
-/* A log of several chunks (verification reads 4096 entries at a time, with
- * several readers): tampering anywhere, and at chunk edges, is still named. */
+/* The leaf hashes a log stores, in order. */
+struct stored_leaves {
+	sk_hash h[64];
+	size_t n;
+};
+
+/* A log of several chunks (verification reads 1024 entries at a time here,
+ * with several readers): tampering anywhere, and at chunk edges, is still
+ * named. */
 static void case_large(const char *backend)
 {
 	struct fixture f;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	assert_true(sk_audit_verify_chunk_rows(1024));
 	setup_log(&f, backend, 0);
 	assert_int_equal(sk_store_begin(f.s, &err), SK_OK);
 	for (int i = 1; i <= 9000; i++)
@@ -590,6 +598,115 @@ static void case_large(const char *backend)
 	free(cp);
 	sk_buf_free(&err);
 	teardown_log(&f);
+	assert_true(sk_audit_verify_chunk_rows(0));
+}
+
+static sk_err take_leaf(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	struct stored_leaves *l = ctx;
+	assert_true(l->n < sizeof(l->h) / sizeof(*l->h));
+	assert_int_equal(row->cols[0].type, SK_VAL_BLOB);
+	assert_int_equal(row->cols[0].n, SK_HASH_LEN);
+	memcpy(l->h[l->n++], row->cols[0].p, SK_HASH_LEN);
+	return SK_OK;
+}
+
+/* Verifies an intact log of size entries and checks its root against the
+ * root over the leaf hashes stored in the log (RFC 9162's tree, built here
+ * leaf by leaf), and the checkpoints verification matched. */
+static void check_root(sk_store *s, int64_t size, const char *const *notes, size_t nnotes,
+                       size_t checkpoints)
+{
+	struct stored_leaves l = {0};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	if (sk_store_query(s, "SELECT leaf_hash FROM audit_log ORDER BY seq", NULL, 0, take_leaf,
+	                   &l, &err))
+		fail_msg("leaves: %s", err.data);
+	assert_int_equal(l.n, size);
+	sk_hash want;
+	sk_merkle_root(l.h, l.n, want);
+	size_t lens[8];
+	const char *labels[8];
+	for (size_t i = 0; i < nnotes; i++) {
+		lens[i] = strlen(notes[i]);
+		labels[i] = "kept-outside";
+	}
+	sk_audit_verify_opts o = {.notes = notes,
+	                          .note_lens = lens,
+	                          .note_labels = labels,
+	                          .nnotes = nnotes,
+	                          .keep_leaves = true};
+	sk_audit_verify_result r;
+	sk_audit_verify_result_init(&r);
+	if (sk_audit_verify_store(s, &o, &r, &err))
+		fail_msg("verify could not run: %s", err.data);
+	if (!r.intact)
+		fail_msg("size %" PRId64 ": %s", size, r.why.data);
+	assert_int_equal(r.size, size);
+	assert_memory_equal(r.root, want, SK_HASH_LEN);
+	assert_memory_equal(r.leaves, l.h, (size_t)size * SK_HASH_LEN);
+	assert_int_equal(r.checkpoints, checkpoints);
+	sk_audit_verify_result_free(&r);
+	sk_buf_free(&err);
+}
+
+/*
+ * Readers build each whole chunk's subtree and the checker combines them
+ * (chunks of 4 here): the root is RFC 9162's at every size around chunk
+ * edges, with checkpoints inside chunks and at their edges, stored and kept
+ * outside; and a checkpoint that does not match inside a chunk is named.
+ */
+static void case_chunk_roots(const char *backend)
+{
+	struct fixture f;
+	assert_true(sk_audit_verify_chunk_rows(4));
+	setup_log(&f, backend, 0);
+	static const int64_t sizes[] = {1, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17};
+	int64_t n = 0;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		while (n < sizes[i])
+			append(f.s, (int)++n);
+		check_root(f.s, n, NULL, 0, 0);
+	}
+	/* Checkpoints at 17 (now), 18 (inside a chunk), 20 (the edge of a chunk
+	 * with checkpoints inside) and 24 (the edge of a whole chunk). */
+	char *c17 = checkpoint(&f);
+	append(f.s, (int)++n);
+	char *c18 = checkpoint(&f);
+	append(f.s, (int)++n);
+	append(f.s, (int)++n);
+	char *c20 = checkpoint(&f);
+	for (int i = 0; i < 4; i++)
+		append(f.s, (int)++n);
+	char *c24 = checkpoint(&f);
+	for (int i = 0; i < 5; i++)
+		append(f.s, (int)++n); /* 29 */
+	const char *notes[] = {c17, c18, c20, c24};
+	check_root(f.s, n, notes, 4, 8);
+	/* The same verdict with the default chunk (the whole log in one). */
+	assert_true(sk_audit_verify_chunk_rows(0));
+	check_root(f.s, n, notes, 4, 8);
+	assert_true(sk_audit_verify_chunk_rows(4));
+	/* Entry 18 rewritten with its hash and the links after it rehashed is
+	 * caught by the checkpoint at 18, inside a chunk, naming entry 18. */
+	sql(f.s, "DELETE FROM audit_checkpoint");
+	sql(f.s, "DELETE FROM audit_log WHERE seq > 17");
+	sql(f.s, "UPDATE audit_head SET seq = 17, leaf_hash = (SELECT leaf_hash FROM audit_log "
+	         "WHERE seq = 17) WHERE id = 1");
+	for (int i = 18; i <= 29; i++)
+		append(f.s, 1000 + i);
+	assert_int_equal(verify(f.s, notes, 4, "entry 18: the log does not match", false), 18);
+	assert_int_equal(verify(f.s, notes + 2, 1, "entries up to 0", false), 1);
+	assert_int_equal(verify(f.s, notes + 3, 1, "entries up to 0", false), 1);
+	const char *edge[] = {c17, c24};
+	assert_int_equal(verify(f.s, edge, 2, "entry 18: the log does not match", false), 18);
+	free(c17);
+	free(c18);
+	free(c20);
+	free(c24);
+	teardown_log(&f);
+	assert_true(sk_audit_verify_chunk_rows(0));
 }
 
 /* How many entries match the where clause. */
@@ -780,8 +897,28 @@ BACKEND_TEST(foreign_checkpoint)
 BACKEND_TEST(export_bitflips)
 BACKEND_TEST(export_tamper)
 BACKEND_TEST(large)
+BACKEND_TEST(chunk_roots)
 BACKEND_TEST(change)
 BACKEND_TEST(find_prove)
+
+/* The tamper cases again with chunks of 4 entries, so that their entries
+ * fall in whole chunks, partial chunks and at chunk edges. */
+static void small_chunks(case_fn fn)
+{
+	assert_true(sk_audit_verify_chunk_rows(4));
+	each_backend(fn);
+	assert_true(sk_audit_verify_chunk_rows(0));
+}
+
+static void test_small_chunks(void **state)
+{
+	(void)state;
+	static const case_fn cases[] = {case_intact,    case_payload,        case_hash,
+	                                case_rehashed,  case_deleted,        case_swapped,
+	                                case_truncated, case_rewritten_tail, case_find_prove};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		small_chunks(cases[i]);
+}
 
 int main(void)
 {
@@ -802,6 +939,8 @@ int main(void)
 	    cmocka_unit_test(test_export_bitflips),
 	    cmocka_unit_test(test_export_tamper),
 	    cmocka_unit_test(test_large),
+	    cmocka_unit_test(test_chunk_roots),
+	    cmocka_unit_test(test_small_chunks),
 	    cmocka_unit_test(test_change),
 	    cmocka_unit_test(test_find_prove),
 	};

@@ -257,12 +257,69 @@ static void test_acc(void **state)
 	}
 }
 
+/*
+ * The root over whole chunks' subtree roots (each of 2^h leaves, as a
+ * verification reader computes them) and the remaining leaves one by one,
+ * as verification's checker combines them.
+ */
+static void chunked_root(const sk_hash *d, uint64_t n, unsigned h, sk_hash out)
+{
+	uint64_t c = UINT64_C(1) << h, i = 0;
+	sk_merkle_acc acc;
+	sk_merkle_acc_init(&acc);
+	for (; i + c <= n; i += c) {
+		sk_hash sub;
+		sk_merkle_root(d + i, c, sub);
+		assert_true(sk_merkle_acc_push_subtree(&acc, sub, h));
+	}
+	for (; i < n; i++)
+		sk_merkle_acc_push(&acc, d[i]);
+	assert_int_equal(acc.size, n);
+	sk_merkle_acc_root(&acc, out);
+}
+
+/* Chunks of a power of two are subtrees of RFC 9162's tree, at every size
+ * around their edges, with the chunk size verification uses and small ones. */
+static void test_subtree(void **state)
+{
+	(void)state;
+	enum { C = 1 << 14, N = 3 * C + 5 };
+	sk_hash *leaves = malloc(N * sizeof(*leaves)), a, b;
+	assert_non_null(leaves);
+	for (int i = 0; i < N; i++)
+		sk_audit_leaf_hash(&i, sizeof(i), leaves[i]);
+	for (unsigned h = 0; h <= 4; h++)
+		for (uint64_t n = 0; n <= 70; n++) {
+			chunked_root(leaves, n, h, a);
+			mth(leaves, n, b);
+			assert_memory_equal(a, b, SK_HASH_LEN);
+		}
+	static const uint64_t sizes[] = {1,         C - 1,     C,     C + 1,     2 * C - 1, 2 * C,
+	                                 2 * C + 1, 3 * C - 1, 3 * C, 3 * C + 1, 3 * C + 5};
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		chunked_root(leaves, sizes[i], 14, a);
+		mth(leaves, sizes[i], b);
+		assert_memory_equal(a, b, SK_HASH_LEN);
+	}
+	/* A subtree can only be pushed where it is one node of the tree. */
+	sk_merkle_acc acc;
+	sk_merkle_acc_init(&acc);
+	sk_merkle_acc_push(&acc, leaves[0]);
+	assert_false(sk_merkle_acc_push_subtree(&acc, leaves[1], 1));
+	assert_int_equal(acc.size, 1);
+	assert_true(sk_merkle_acc_push_subtree(&acc, leaves[1], 0));
+	assert_true(sk_merkle_acc_push_subtree(&acc, leaves[2], 1));
+	assert_int_equal(acc.size, 4);
+	free(leaves);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_vectors),
 	    cmocka_unit_test(test_generated),
 	    cmocka_unit_test(test_acc),
+	    cmocka_unit_test(test_subtree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
