@@ -144,9 +144,8 @@ int sk_cli_usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	char lead[64];
-	snprintf(lead, sizeof(lead), "\n%s ", sk_msg_format(SK_M_CLI_USAGE, sk_lang_from_env()));
-	sk_cli_put_usage(stderr, lead, command_name, usage);
+	fputc('\n', stderr);
+	sk_cli_put_usage(stderr, NULL, command_name, usage);
 	return 2;
 }
 

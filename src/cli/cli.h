@@ -57,7 +57,10 @@ const char *sk_cli_command_name(void);
 /* Sets the command's one-line summary --help prints (main: the noun's; sk_cli_dispatch: the
  * verb's). */
 void sk_cli_describe_command(sk_msg_id summary);
-/* Prints lead, name and usage on f, one line for each form, the placeholders worded. */
+/*
+ * Prints lead (NULL: the heading "usage: "/"使い方: "), name and usage on f, one line
+ * for each form, the placeholders worded.
+ */
 void sk_cli_put_usage(FILE *f, const char *lead, const char *name, const char *usage);
 /* A command's --help on stdout: its usage line ("使い方: sekisho …") and its summary. */
 void sk_cli_help(const char *usage);

@@ -49,9 +49,7 @@ static const struct command commands[] = {
 static void usage(FILE *f)
 {
 	sk_lang l = sk_lang_from_env();
-	char lead[64];
-	snprintf(lead, sizeof(lead), "%s ", sk_msg_format(SK_M_CLI_USAGE, l));
-	sk_cli_put_usage(f, lead, "sekisho", "COMMAND [ARGS]");
+	sk_cli_put_usage(f, NULL, "sekisho", "COMMAND [ARGS]");
 	fprintf(f, "\n%s\n", sk_msg_format(SK_M_CLI_COMMANDS, l));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].noun, sk_msg_format(commands[i].summary, l));

@@ -93,13 +93,14 @@ static const char *placeholder(const char *p, size_t n)
  * Writes the line of usage at p (up to a newline or the end) with its
  * placeholders worded; returns where it stopped. A placeholder is a word of
  * capitals, digits, '_' and inner '-' ("YYYY-MM-DD") standing alone: not
- * inside a lower-case word; a word the table does not know is written as is.
+ * inside another word or an option's name; a word the table does not know is
+ * written as is.
  */
 static const char *put_line(FILE *f, const char *p)
 {
 	char prev = ' ';
 	while (*p && *p != '\n') {
-		if (upper(*p) && !word_char(prev)) {
+		if (upper(*p) && !word_char(prev) && prev != '-') {
 			const char *q = p;
 			while (upper(*q) || (*q >= '0' && *q <= '9') || *q == '_' ||
 			       (*q == '-' && upper(q[1])))
@@ -132,6 +133,11 @@ static size_t columns(const char *s)
 
 void sk_cli_put_usage(FILE *f, const char *lead, const char *name, const char *usage)
 {
+	char heading[64];
+	if (!lead) {
+		snprintf(heading, sizeof(heading), "%s ", sk_cli_msg(SK_M_CLI_USAGE));
+		lead = heading;
+	}
 	size_t indent = columns(lead);
 	fprintf(f, "%s%s", lead, name);
 	for (const char *p = usage;;) {
@@ -156,18 +162,15 @@ void sk_cli_describe_command(sk_msg_id id)
 
 void sk_cli_help(const char *usage)
 {
-	char lead[64];
-	snprintf(lead, sizeof(lead), "%s ", sk_cli_msg(SK_M_CLI_USAGE));
-	sk_cli_put_usage(stdout, lead, sk_cli_command_name(), usage);
+	sk_cli_put_usage(stdout, NULL, sk_cli_command_name(), usage);
 	if (has_summary)
 		printf("\n%s\n", sk_cli_msg(summary));
 }
 
 void sk_cli_verbs_usage(FILE *f, const struct sk_cli_verb *verbs)
 {
-	char lead[64], name[160];
-	snprintf(lead, sizeof(lead), "%s ", sk_cli_msg(SK_M_CLI_USAGE));
-	sk_cli_put_usage(f, lead, sk_cli_command_name(), "COMMAND [ARGS]");
+	char name[160];
+	sk_cli_put_usage(f, NULL, sk_cli_command_name(), "COMMAND [ARGS]");
 	if (has_summary)
 		fprintf(f, "\n%s\n", sk_cli_msg(summary));
 	fprintf(f, "\n%s\n", sk_cli_msg(SK_M_CLI_COMMANDS));
