@@ -24,12 +24,15 @@ void sk_cli_name_command(const char *word)
 	snprintf(command_name + n, sizeof(command_name) - n, " %s", word);
 }
 
+const char *sk_cli_command_name(void) { return command_name; }
+
 int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc, char **argv)
 {
 	if (argc >= 1 && argv[0][0] != '-') {
 		for (const struct sk_cli_verb *v = verbs; v->verb; v++)
 			if (strcmp(v->verb, argv[0]) == 0) {
 				sk_cli_name_command(v->verb);
+				sk_cli_describe_command(v->summary);
 				sk_cli_set_install(v->install, command_name);
 				return v->run(argc, argv);
 			}
@@ -38,18 +41,14 @@ int sk_cli_dispatch(const char *noun, const struct sk_cli_verb *verbs, int argc,
 		        argv[0]);
 		fputc('\n', stderr);
 	} else if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
-		printf("%s\n", sk_msg_format(SK_M_CLI_USAGE, sk_lang_from_env()));
-		for (const struct sk_cli_verb *v = verbs; v->verb; v++)
-			printf("  sekisho %s %s %s\n", noun, v->verb, v->usage);
+		sk_cli_verbs_usage(stdout, verbs);
 		return 0;
 	} else {
 		fputs("sekisho: ", stderr);
 		fprintf(stderr, sk_msg_format(SK_M_CLI_NEEDS_COMMAND, sk_lang_from_env()), noun);
 		fputc('\n', stderr);
 	}
-	fprintf(stderr, "%s\n", sk_msg_format(SK_M_CLI_USAGE, sk_lang_from_env()));
-	for (const struct sk_cli_verb *v = verbs; v->verb; v++)
-		fprintf(stderr, "  sekisho %s %s %s\n", noun, v->verb, v->usage);
+	sk_cli_verbs_usage(stderr, verbs);
 	return 2;
 }
 
@@ -145,8 +144,8 @@ int sk_cli_usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s %s%s%s\n", sk_msg_format(SK_M_CLI_USAGE, sk_lang_from_env()),
-	        command_name, *usage ? " " : "", usage);
+	fputc('\n', stderr);
+	sk_cli_put_usage(stderr, NULL, command_name, usage);
 	return 2;
 }
 
@@ -250,8 +249,7 @@ bool sk_cli_options(int argc, char **argv, const char *usage, const sk_cli_opt *
 	int c;
 	while ((c = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
 		if (c == 'h') {
-			printf("%s %s%s%s\n", sk_msg_format(SK_M_CLI_USAGE, sk_lang_from_env()),
-			       command_name, *usage ? " " : "", usage);
+			sk_cli_help(usage);
 			*status = 0;
 			return false;
 		}

@@ -13,6 +13,7 @@
 #include <getopt.h> /* optind: where a command's arguments start after sk_cli_options */
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "../core/sk_buf.h"
 #include "../core/sk_msg.h"
@@ -24,13 +25,15 @@ typedef int (*sk_cli_fn)(int argc, char **argv);
 struct sk_cli_verb {
 	const char *verb;
 	sk_cli_fn run;
-	const char *usage; /* one line: the arguments after "sekisho <noun> <verb>" */
+	/* the arguments after "sekisho <noun> <verb>", placeholders in capitals (usage.c) */
+	const char *usage;
 	/*
 	 * An installation-level command (SK_CLI_INSTALL): it acts as the operator,
 	 * "cli:<unix user>". Every other command that opens a database acts for
 	 * a person (see sk_cli_identify).
 	 */
 	bool install;
+	sk_msg_id summary; /* one line for --help, from the catalog (VERB_*) */
 };
 #define SK_CLI_INSTALL true
 #define SK_CLI_PERSON  false
@@ -41,6 +44,34 @@ struct sk_cli_verb {
  * with: every usage string in the commands is only what follows the name.
  */
 void sk_cli_name_command(const char *word);
+/* The name of the command being run, "sekisho asset add". */
+const char *sk_cli_command_name(void);
+
+/*
+ * --help in the reader's language (src/cli/usage.c, issue 15 item 1). A
+ * usage string is the syntax after the command's name: option names and
+ * the words a person types as typed, a placeholder in capitals where a
+ * value goes ("--db URL"), worded from the catalog (usage.c's table), a
+ * newline before another form of the command.
+ */
+/* Sets the command's one-line summary --help prints (main: the noun's; sk_cli_dispatch: the
+ * verb's). */
+void sk_cli_describe_command(sk_msg_id summary);
+/*
+ * Prints lead (NULL: the heading "usage: "/"使い方: "), name and usage on f, one line
+ * for each form, the placeholders worded.
+ */
+void sk_cli_put_usage(FILE *f, const char *lead, const char *name, const char *usage);
+/* A command's --help on stdout: its usage line ("使い方: sekisho …") and its summary. */
+void sk_cli_help(const char *usage);
+/* A noun's --help (or its usage after a missing or unknown verb) on f: each verb, its summary. */
+void sk_cli_verbs_usage(FILE *f, const struct sk_cli_verb *verbs);
+/*
+ * Takes --lang ja|en (or --lang=…) out of the command line wherever it stands
+ * before "--", and makes it the language of everything the command prints,
+ * over LANG. 0, or 2 after a bad value.
+ */
+int sk_cli_take_lang(int *argc, char **argv);
 
 /*
  * Runs the verb named by argv[0] from the NULL-terminated table verbs; prints

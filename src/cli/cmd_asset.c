@@ -22,13 +22,14 @@
 #include "commands.h"
 
 #define FILTER_OPTS                                                                                \
-	"[--unit U] [--type T] [--conf L] [--zone Z] [--text S] [--status active|disposed|all]"
+	"[--unit UNIT] [--type TYPE] [--conf LEVEL] [--zone ZONE] [--text TEXT] "                  \
+	"[--status active|disposed|all]"
 
 /* The add usage line, written from the field schema by field_usage(). */
-static char U_ADD[640];
+static char U_ADD[1024];
 static const char U_SHOW[] = "[--db URL] ID [--json]";
 static const char U_LIST[] = "[--db URL] " FILTER_OPTS " [--limit N] [--json]";
-static const char U_UPDATE[] = "[--db URL] ID [any option of add]";
+static const char U_UPDATE[] = "[--db URL] ID [ADD_OPTIONS]";
 static const char U_DISPOSE[] = "[--db URL] ID --operator NAME --record TEXT [--on DATE]";
 static const char U_REMOVE[] = "[--db URL] ID --reason TEXT";
 static const char U_HISTORY[] = "[--db URL] ID [--json]";
@@ -50,9 +51,14 @@ static int parse_id(const char *usage, int argc, char **argv, int64_t *id)
 	return 0;
 }
 
-/* U_ADD from the schema: required fields first, as "--key KEY", the others in brackets. */
+/*
+ * U_ADD from the schema: required fields first, as "--key KEY", the others in
+ * brackets. The value's placeholder is the key in capitals, or in Japanese the
+ * field's title (the register's heading): the schema words it, not usage.c.
+ */
 static void field_usage(void)
 {
+	bool ja = sk_lang_from_env() == SK_LANG_JA;
 	size_t o = (size_t)snprintf(U_ADD, sizeof(U_ADD), "[--db URL]");
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < SK_AF__COUNT && o < sizeof(U_ADD); i++) {
@@ -60,7 +66,7 @@ static void field_usage(void)
 			bool req = (f->flags & SK_FF_REQUIRED) != 0;
 			if (req != (pass == 0))
 				continue;
-			char opt[32], val[32];
+			char opt[32], val[64];
 			sk_schema_option_name(f, opt, sizeof(opt));
 			size_t k = 0;
 			for (; f->key[k] && k + 1 < sizeof(val); k++)
@@ -68,6 +74,8 @@ static void field_usage(void)
 				    (char)(f->key[k] >= 'a' && f->key[k] <= 'z' ? f->key[k] - 32
 				                                                : f->key[k]);
 			val[k] = '\0';
+			if (ja)
+				snprintf(val, sizeof(val), "%s", f->ja);
 			o += (size_t)snprintf(
 			    U_ADD + o, sizeof(U_ADD) - o, " %s--%s %s%s", req ? "" : "[", opt,
 			    f->type == SK_FT_BOOL ? "yes|no" : val, req ? "" : "]");
@@ -703,16 +711,16 @@ static int cmd_export(int argc, char **argv)
 int sk_cmd_asset(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"add", cmd_add, U_ADD, SK_CLI_PERSON},
-	    {"show", cmd_show, U_SHOW, SK_CLI_PERSON},
-	    {"list", cmd_list, U_LIST, SK_CLI_PERSON},
-	    {"update", cmd_update, U_UPDATE, SK_CLI_PERSON},
-	    {"dispose", cmd_dispose, U_DISPOSE, SK_CLI_PERSON},
-	    {"remove", cmd_remove, U_REMOVE, SK_CLI_PERSON},
-	    {"history", cmd_history, U_HISTORY, SK_CLI_PERSON},
-	    {"import", cmd_import, U_IMPORT, SK_CLI_PERSON},
-	    {"export", cmd_export, U_EXPORT, SK_CLI_PERSON},
-	    {NULL, NULL, NULL, SK_CLI_PERSON},
+	    {"add", cmd_add, U_ADD, SK_CLI_PERSON, SK_M_VERB_ASSET_ADD},
+	    {"show", cmd_show, U_SHOW, SK_CLI_PERSON, SK_M_VERB_ASSET_SHOW},
+	    {"list", cmd_list, U_LIST, SK_CLI_PERSON, SK_M_VERB_ASSET_LIST},
+	    {"update", cmd_update, U_UPDATE, SK_CLI_PERSON, SK_M_VERB_ASSET_UPDATE},
+	    {"dispose", cmd_dispose, U_DISPOSE, SK_CLI_PERSON, SK_M_VERB_ASSET_DISPOSE},
+	    {"remove", cmd_remove, U_REMOVE, SK_CLI_PERSON, SK_M_VERB_ASSET_REMOVE},
+	    {"history", cmd_history, U_HISTORY, SK_CLI_PERSON, SK_M_VERB_ASSET_HISTORY},
+	    {"import", cmd_import, U_IMPORT, SK_CLI_PERSON, SK_M_VERB_ASSET_IMPORT},
+	    {"export", cmd_export, U_EXPORT, SK_CLI_PERSON, SK_M_VERB_ASSET_EXPORT},
+	    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 	};
 	field_usage();
 	return sk_cli_dispatch("asset", verbs, argc - 1, argv + 1);

@@ -26,7 +26,7 @@
 static const char U_CHECKPOINT[] = "[--db URL] [--key KEYFILE] [-o FILE]";
 static const char U_VERIFY[] = "[--db URL | --export FILE] [--checkpoint FILE]... [--key PUBFILE] "
                                "[--json]";
-static const char U_PROVE[] = "[--db URL] (--index N [--size M] | --consistency OLD NEW) [--key "
+static const char U_PROVE[] = "[--db URL] (--index N [--size N] | --consistency OLD NEW) [--key "
                               "PUBFILE]";
 static const char U_VERIFY_PROOF[] = "FILE|- [--checkpoint FILE]... [--key PUBFILE]";
 static const char U_SHOW[] = "[--db URL] --seq N";
@@ -652,14 +652,16 @@ static int cmd_export(int argc, char **argv)
 int sk_cmd_audit(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"checkpoint", cmd_checkpoint, U_CHECKPOINT, SK_CLI_INSTALL},
-	    {"verify", cmd_verify, U_VERIFY, SK_CLI_INSTALL},
-	    {"prove", cmd_prove, U_PROVE, SK_CLI_INSTALL},
-	    {"verify-proof", cmd_verify_proof, U_VERIFY_PROOF, SK_CLI_INSTALL},
-	    {"show", cmd_show, U_SHOW, SK_CLI_PERSON},
-	    {"tail", cmd_tail, U_TAIL, SK_CLI_PERSON},
-	    {"export", cmd_export, U_EXPORT, SK_CLI_INSTALL},
-	    {NULL, NULL, NULL, SK_CLI_PERSON},
+	    {"checkpoint", cmd_checkpoint, U_CHECKPOINT, SK_CLI_INSTALL,
+	     SK_M_VERB_AUDIT_CHECKPOINT},
+	    {"verify", cmd_verify, U_VERIFY, SK_CLI_INSTALL, SK_M_VERB_AUDIT_VERIFY},
+	    {"prove", cmd_prove, U_PROVE, SK_CLI_INSTALL, SK_M_VERB_AUDIT_PROVE},
+	    {"verify-proof", cmd_verify_proof, U_VERIFY_PROOF, SK_CLI_INSTALL,
+	     SK_M_VERB_AUDIT_VERIFY_PROOF},
+	    {"show", cmd_show, U_SHOW, SK_CLI_PERSON, SK_M_VERB_AUDIT_SHOW},
+	    {"tail", cmd_tail, U_TAIL, SK_CLI_PERSON, SK_M_VERB_AUDIT_TAIL},
+	    {"export", cmd_export, U_EXPORT, SK_CLI_INSTALL, SK_M_VERB_AUDIT_EXPORT},
+	    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 	};
 	return sk_cli_dispatch("audit", verbs, argc - 1, argv + 1);
 }

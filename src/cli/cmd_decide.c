@@ -19,9 +19,11 @@
 #include "commands.h"
 
 #define DECIDE_USAGE                                                                               \
-	"(--profile P | --db URL --unit U) (--action A [--conf L] [--integ L] [--avail L] "        \
-	"[--mynumber] [--personal] [--zone Z] [--to-zone Z] [--asset-type T] [--actor-role R] "    \
-	"[--json] [--explain] | --batch)"
+	"(--profile PROFILE | --db URL --unit UNIT) (--action ACTION [--conf LEVEL] [--integ "     \
+	"LEVEL] "                                                                                  \
+	"[--avail LEVEL] [--mynumber] [--personal] [--zone ZONE] [--to-zone ZONE] [--asset-type "  \
+	"TYPE] "                                                                                   \
+	"[--actor-role ROLE] [--json] [--explain] | --batch)"
 
 /* The longest line --batch reads: far more than any decision's input. */
 #define BATCH_LINE_MAX 4096

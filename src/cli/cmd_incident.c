@@ -18,17 +18,19 @@
 
 #define MAX_FIELDS 8
 
-static const char U_REPORT[] = "[--db URL] --unit UNIT --title T --description D --found-at TIME "
-                               "[--severity high|medium|low] [--kind incident|failure] "
-                               "[--asset-ids ID,ID...] [--json]";
-static const char U_LIST[] = "[--db URL] [--status S] [--kind incident|failure] [--json]";
+static const char U_REPORT[] =
+    "[--db URL] --unit UNIT --title TEXT --description TEXT --found-at TIME "
+    "[--severity high|medium|low] [--kind incident|failure] "
+    "[--asset-ids ID,ID...] [--json]";
+static const char U_LIST[] = "[--db URL] [--status STATUS] [--kind incident|failure] [--json]";
 static const char U_SHOW[] = "[--db URL] ID [--json]";
 static const char U_ESCALATE[] = "[--db URL] ID [--comment TEXT] [--json]";
-static const char U_RESPOND[] = "[--db URL] ID [--cause T] [--impact T] [--response T] "
-                                "[--recovery T] [--prevention T] [--comment T] [--json]";
+static const char U_RESPOND[] = "[--db URL] ID [--cause TEXT] [--impact TEXT] [--response TEXT] "
+                                "[--recovery TEXT] [--prevention TEXT] [--comment TEXT] [--json]";
 static const char U_CLOSE[] = "[--db URL] ID [--comment TEXT] [--json]";
 static const char U_ATTACHMENT[] = "[--db URL] ATTACHMENT_ID [-o FILE]";
-static const char U_ATTACH[] = "[--db URL] ID FILE [--name NAME] [--media-type TYPE] [--json]";
+static const char U_ATTACH[] =
+    "[--db URL] ID FILE [--name NAME] [--media-type MEDIA_TYPE] [--json]";
 
 /* One command's options: the schema's fields (except skip), --db and --json. */
 struct args {
@@ -412,15 +414,15 @@ static int incident_attachment(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"report", incident_report, U_REPORT, SK_CLI_PERSON},
-    {"list", incident_list, U_LIST, SK_CLI_PERSON},
-    {"show", incident_show, U_SHOW, SK_CLI_PERSON},
-    {"escalate", incident_escalate, U_ESCALATE, SK_CLI_PERSON},
-    {"respond", incident_respond, U_RESPOND, SK_CLI_PERSON},
-    {"close", incident_close, U_CLOSE, SK_CLI_PERSON},
-    {"attach", incident_attach, U_ATTACH, SK_CLI_PERSON},
-    {"attachment", incident_attachment, U_ATTACHMENT, SK_CLI_PERSON},
-    {NULL, NULL, NULL, SK_CLI_PERSON},
+    {"report", incident_report, U_REPORT, SK_CLI_PERSON, SK_M_VERB_INCIDENT_REPORT},
+    {"list", incident_list, U_LIST, SK_CLI_PERSON, SK_M_VERB_INCIDENT_LIST},
+    {"show", incident_show, U_SHOW, SK_CLI_PERSON, SK_M_VERB_INCIDENT_SHOW},
+    {"escalate", incident_escalate, U_ESCALATE, SK_CLI_PERSON, SK_M_VERB_INCIDENT_ESCALATE},
+    {"respond", incident_respond, U_RESPOND, SK_CLI_PERSON, SK_M_VERB_INCIDENT_RESPOND},
+    {"close", incident_close, U_CLOSE, SK_CLI_PERSON, SK_M_VERB_INCIDENT_CLOSE},
+    {"attach", incident_attach, U_ATTACH, SK_CLI_PERSON, SK_M_VERB_INCIDENT_ATTACH},
+    {"attachment", incident_attachment, U_ATTACHMENT, SK_CLI_PERSON, SK_M_VERB_INCIDENT_ATTACHMENT},
+    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 };
 
 int sk_cmd_incident(int argc, char **argv)

@@ -12,7 +12,7 @@
 
 #define USAGE                                                                                      \
 	"--db URL --profile PROFILE --admin LOGIN [--name NAME] [--code CODE] "                    \
-	"[--admin-name NAME] [--key FILE] [--time-zone ZONE]"
+	"[--admin-name NAME] [--key FILE] [--time-zone TIME_ZONE]"
 
 /* The file an SQLite URL names (as sk_store_open reads it), or NULL for PostgreSQL. */
 static const char *sqlite_path(const char *url)
@@ -48,7 +48,7 @@ int sk_cmd_init(int argc, char **argv)
 	if (!sk_cli_options(argc, argv, USAGE, opts, 0, &st)) {
 		/* --help: what each shipped profile is, one line each (issue #16). */
 		if (st == 0) {
-			fputs(sk_cli_msg(SK_M_CLI_OUT_SHIPPED_PROFILES), stdout);
+			printf("\n%s", sk_cli_msg(SK_M_CLI_OUT_SHIPPED_PROFILES));
 			st = sk_cmd_policy_print_builtins("  ");
 		}
 		return st;

@@ -16,11 +16,12 @@
 #include "cli.h"
 #include "commands.h"
 
-#define FILTERS    "[--status S] [--unit U] [--from YYYY-MM-DD] [--until YYYY-MM-DD] [--asset ID]"
-#define LIST_USAGE "--db URL [--as LOGIN] " FILTERS " [--json] NAME"
+#define FILTERS                                                                                    \
+	"[--status STATUS] [--unit UNIT] [--from YYYY-MM-DD] [--until YYYY-MM-DD] [--asset ID]"
+#define LIST_USAGE "--db URL [--as LOGIN] " FILTERS " [--json] LEDGER"
 #define EXPORT_USAGE                                                                               \
 	"--db URL [--as LOGIN] --format csv|xlsx [--encoding cp932|utf-8-bom|utf-8] "              \
-	"[--out FILE] " FILTERS " NAME"
+	"[--out FILE] " FILTERS " LEDGER"
 
 struct lg_args {
 	const char *db, *as, *format, *encoding, *out;
@@ -222,9 +223,9 @@ static int lg_export(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"list", lg_list, LIST_USAGE, SK_CLI_PERSON},
-    {"export", lg_export, EXPORT_USAGE, SK_CLI_PERSON},
-    {NULL, NULL, NULL, SK_CLI_PERSON},
+    {"list", lg_list, LIST_USAGE, SK_CLI_PERSON, SK_M_VERB_LEDGER_LIST},
+    {"export", lg_export, EXPORT_USAGE, SK_CLI_PERSON, SK_M_VERB_LEDGER_EXPORT},
+    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 };
 
 int sk_cmd_ledger(int argc, char **argv)

@@ -26,8 +26,8 @@
 #include "commands.h"
 
 #define TEST_USAGE      "--db URL --to LOGIN"
-#define FLUSH_USAGE     "--db URL --smtp URL --mail-from ADDR [--now]"
-#define CONFIGURE_USAGE "--db URL --base-url URL"
+#define FLUSH_USAGE     "--db URL --smtp SMTP_URL --mail-from MAIL_ADDR [--now]"
+#define CONFIGURE_USAGE "--db URL --base-url BASE_URL"
 #define REMIND_USAGE    "--db URL [--after DAYS]"
 
 static int notify_test(int argc, char **argv)
@@ -159,11 +159,11 @@ static int notify_remind(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"test", notify_test, TEST_USAGE, SK_CLI_PERSON},
-    {"flush", notify_flush, FLUSH_USAGE, SK_CLI_INSTALL},
-    {"configure", notify_configure, CONFIGURE_USAGE, SK_CLI_INSTALL},
-    {"remind", notify_remind, REMIND_USAGE, SK_CLI_INSTALL},
-    {NULL, NULL, NULL, SK_CLI_PERSON},
+    {"test", notify_test, TEST_USAGE, SK_CLI_PERSON, SK_M_VERB_NOTIFY_TEST},
+    {"flush", notify_flush, FLUSH_USAGE, SK_CLI_INSTALL, SK_M_VERB_NOTIFY_FLUSH},
+    {"configure", notify_configure, CONFIGURE_USAGE, SK_CLI_INSTALL, SK_M_VERB_NOTIFY_CONFIGURE},
+    {"remind", notify_remind, REMIND_USAGE, SK_CLI_INSTALL, SK_M_VERB_NOTIFY_REMIND},
+    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 };
 // clang-format on
 

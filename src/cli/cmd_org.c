@@ -158,11 +158,11 @@ static int org_check(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"add", org_add, ADD_USAGE, SK_CLI_PERSON},
-    {"list", org_list, LIST_USAGE, SK_CLI_PERSON},
-    {"move", org_move, MOVE_USAGE, SK_CLI_PERSON},
-    {"check", org_check, CHECK_USAGE, SK_CLI_PERSON},
-    {NULL, NULL, NULL, SK_CLI_PERSON},
+    {"add", org_add, ADD_USAGE, SK_CLI_PERSON, SK_M_VERB_ORG_ADD},
+    {"list", org_list, LIST_USAGE, SK_CLI_PERSON, SK_M_VERB_ORG_LIST},
+    {"move", org_move, MOVE_USAGE, SK_CLI_PERSON, SK_M_VERB_ORG_MOVE},
+    {"check", org_check, CHECK_USAGE, SK_CLI_PERSON, SK_M_VERB_ORG_CHECK},
+    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 };
 
 int sk_cmd_org(int argc, char **argv) { return sk_cli_dispatch("org", verbs, argc - 1, argv + 1); }

@@ -13,7 +13,8 @@
 #include "commands.h"
 
 #define CHECK_USAGE                                                                                \
-	"--profile P [--kind normal|privileged|social] [--login L] [--mfa] [--json] < password"
+	"--profile PROFILE [--kind normal|privileged|social] [--login LOGIN] [--mfa] [--json] "    \
+	"< PASSWORD"
 
 /* What the floor asks, in words, for the text output; who gives the length. */
 static const char *floor_reason(sk_pw_violation v, const sk_pw_subject *who, char *buf, size_t n)
@@ -140,8 +141,8 @@ static int password_check(int argc, char **argv)
 int sk_cmd_password(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"check", password_check, CHECK_USAGE, SK_CLI_PERSON},
-	    {NULL, NULL, NULL, SK_CLI_PERSON},
+	    {"check", password_check, CHECK_USAGE, SK_CLI_PERSON, SK_M_VERB_PASSWORD_CHECK},
+	    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 	};
 	return sk_cli_dispatch(argv[0], verbs, argc - 1, argv + 1);
 }

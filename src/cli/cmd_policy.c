@@ -19,7 +19,7 @@
 #include "commands.h"
 
 #define CHECK_USAGE    "FILE"
-#define COVERAGE_USAGE "PROFILE [--json | --silent]  (or --profile PROFILE)"
+#define COVERAGE_USAGE "(PROFILE | --profile PROFILE) [--json | --silent]"
 #define EXPORT_USAGE   "--oscal PROFILE"
 #define LIST_USAGE     "[--json]"
 #define IMPORT_USAGE   "--db URL FILE"
@@ -54,10 +54,8 @@ int sk_cmd_policy_open(const char *name, sk_policy **p)
 static int policy_check(int argc, char **argv)
 {
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		sk_lang l = sk_lang_from_env();
-		printf("%s sekisho policy check " CHECK_USAGE "\n%s\n",
-		       sk_msg_format(SK_M_CLI_USAGE, l),
-		       sk_msg_format(SK_M_CLI_POLICY_CHECK_HELP, l));
+		sk_cli_help(CHECK_USAGE);
+		printf("%s\n", sk_cli_msg(SK_M_CLI_POLICY_CHECK_HELP));
 		return 0;
 	}
 	if (argc != 2 || argv[1][0] == '-')
@@ -365,16 +363,16 @@ static int policy_diff(int argc, char **argv)
 int sk_cmd_policy(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"check", policy_check, CHECK_USAGE, SK_CLI_PERSON},
-	    {"coverage", policy_coverage, COVERAGE_USAGE, SK_CLI_PERSON},
-	    {"export", policy_export, EXPORT_USAGE, SK_CLI_PERSON},
-	    {"list", policy_list, LIST_USAGE, SK_CLI_PERSON},
-	    {"import", policy_import, IMPORT_USAGE, SK_CLI_PERSON},
-	    {"versions", policy_versions, VERSIONS_USAGE, SK_CLI_PERSON},
-	    {"activate", policy_activate, ACTIVATE_USAGE, SK_CLI_PERSON},
-	    {"diff", policy_diff, DIFF_USAGE, SK_CLI_PERSON},
-	    {"set", sk_cmd_policy_set, "show|add|remove … (docs/policy-set.md)", SK_CLI_PERSON},
-	    {NULL, NULL, NULL, SK_CLI_PERSON},
+	    {"check", policy_check, CHECK_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_CHECK},
+	    {"coverage", policy_coverage, COVERAGE_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_COVERAGE},
+	    {"export", policy_export, EXPORT_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_EXPORT},
+	    {"list", policy_list, LIST_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_LIST},
+	    {"import", policy_import, IMPORT_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_IMPORT},
+	    {"versions", policy_versions, VERSIONS_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_VERSIONS},
+	    {"activate", policy_activate, ACTIVATE_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_ACTIVATE},
+	    {"diff", policy_diff, DIFF_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_DIFF},
+	    {"set", sk_cmd_policy_set, "show|add|remove ...", SK_CLI_PERSON, SK_M_VERB_POLICY_SET},
+	    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 	};
 	return sk_cli_dispatch(argv[0], verbs, argc - 1, argv + 1);
 }

@@ -17,7 +17,6 @@
 #define SHOW_USAGE   "--db URL [--json]"
 #define ADD_USAGE    "--db URL VERSION --units-of-kind KIND[,KIND]"
 #define REMOVE_USAGE "--db URL VERSION"
-#define SET_USAGE    "show|add|remove … (docs/policy-set.md)"
 
 static int set_show(int argc, char **argv)
 {
@@ -120,17 +119,10 @@ static int set_remove(int argc, char **argv) { return set_change(argc, argv, REM
 int sk_cmd_policy_set(int argc, char **argv)
 {
 	static const struct sk_cli_verb verbs[] = {
-	    {"show", set_show, SHOW_USAGE, SK_CLI_PERSON},
-	    {"add", set_add, ADD_USAGE, SK_CLI_PERSON},
-	    {"remove", set_remove, REMOVE_USAGE, SK_CLI_PERSON},
-	    {NULL, NULL, NULL, SK_CLI_PERSON},
+	    {"show", set_show, SHOW_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_SET_SHOW},
+	    {"add", set_add, ADD_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_SET_ADD},
+	    {"remove", set_remove, REMOVE_USAGE, SK_CLI_PERSON, SK_M_VERB_POLICY_SET_REMOVE},
+	    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 	};
-	if (argc < 2 || argv[1][0] == '-') {
-		/* --help, or an option before any verb: the shared parser answers both. */
-		const sk_cli_opt none[] = {SK_OPT_END};
-		int st;
-		if (!sk_cli_options(argc, argv, SET_USAGE, none, 0, &st))
-			return st;
-	}
 	return sk_cli_dispatch("policy set", verbs, argc - 1, argv + 1);
 }

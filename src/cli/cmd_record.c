@@ -115,9 +115,9 @@ static int rc_retention(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"purge", rc_purge, PURGE_USAGE, SK_CLI_INSTALL},
-    {"retention", rc_retention, RETENTION_USAGE, SK_CLI_PERSON},
-    {NULL, NULL, NULL, SK_CLI_PERSON},
+    {"purge", rc_purge, PURGE_USAGE, SK_CLI_INSTALL, SK_M_VERB_RECORD_PURGE},
+    {"retention", rc_retention, RETENTION_USAGE, SK_CLI_PERSON, SK_M_VERB_RECORD_RETENTION},
+    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 };
 
 int sk_cmd_record(int argc, char **argv)

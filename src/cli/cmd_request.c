@@ -20,8 +20,9 @@
 
 #define FILE_USAGE                                                                                 \
 	"--db URL --as LOGIN --kind KIND --reason TEXT --details JSON [--asset ID] "               \
-	"[--safeguards a,b,...] [--json]"
-#define LIST_USAGE     "--db URL [--as LOGIN] [--box mine|inbox|all] [--status S] [--kind K] [--json]"
+	"[--safeguards SAFEGUARD,...] [--json]"
+#define LIST_USAGE                                                                                 \
+	"--db URL [--as LOGIN] [--box mine|inbox|all] [--status STATUS] [--kind KIND] [--json]"
 #define SHOW_USAGE     "--db URL [--as LOGIN] ID"
 #define DECIDE_USAGE   "--db URL --as LOGIN [--comment TEXT] ID"
 #define COMPLETE_USAGE "--db URL --as LOGIN --fields JSON ID"
@@ -70,17 +71,25 @@ static int print_request(json_t *r, bool json)
 	return 0;
 }
 
-/* The usage of `request file`, with every kind's fields from the schema. */
+/*
+ * After the usage of `request file`: every kind and its details from the
+ * schema, each key beside its title in the reader's language.
+ */
 static void file_help(void)
 {
-	fprintf(stderr, "%s\n", sk_cli_msg(SK_M_CLI_REQUEST_KINDS));
+	bool ja = sk_lang_from_env() == SK_LANG_JA;
+	printf("\n%s\n", sk_cli_msg(SK_M_CLI_REQUEST_KINDS));
 	for (size_t k = 0; sk_request_kinds[k]; k++) {
 		const sk_schema *sc = sk_schema_request_details(sk_request_kinds[k]);
-		fprintf(stderr, "  %-20s", sc->name);
-		for (size_t i = 0; i < sc->n; i++)
-			fprintf(stderr, " %s%s", sc->fields[i].key,
-			        (sc->fields[i].flags & SK_FF_REQUIRED) ? "*" : "");
-		fprintf(stderr, "\n");
+		printf(sk_cli_msg(SK_M_CLI_HELP_KIND), sc->name, ja ? sc->ja : sc->en);
+		putchar('\n');
+		for (size_t i = 0; i < sc->n; i++) {
+			const sk_field *f = &sc->fields[i];
+			bool req = (f->flags & SK_FF_REQUIRED) != 0;
+			size_t n = strlen(f->key);
+			printf("    %s%-*s %s\n", f->key, n < 16 ? (int)(16 - n) : 1,
+			       req ? "*" : "", ja ? f->ja : f->en);
+		}
 	}
 }
 
@@ -98,11 +107,11 @@ static int rq_file(int argc, char **argv)
 {
 	struct rq_args a = {0};
 	int rc;
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0)
+	if (!parse(argc, argv, FILE_USAGE, 0, &a, &rc)) {
+		if (rc == 0) /* --help */
 			file_help();
-	if (!parse(argc, argv, FILE_USAGE, 0, &a, &rc))
 		return rc;
+	}
 	if (!a.as || !a.kind || !a.reason || !a.details)
 		return sk_cli_usage_error(FILE_USAGE, "%s",
 		                          sk_cli_msg(SK_M_CLI_KIND_REASON_DETAILS_REQUIRED));
@@ -263,14 +272,14 @@ static int rq_complete(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"file", rq_file, FILE_USAGE, SK_CLI_PERSON},
-    {"list", rq_list, LIST_USAGE, SK_CLI_PERSON},
-    {"show", rq_show, SHOW_USAGE, SK_CLI_PERSON},
-    {"approve", rq_approve, DECIDE_USAGE, SK_CLI_PERSON},
-    {"reject", rq_reject, DECIDE_USAGE, SK_CLI_PERSON},
-    {"withdraw", rq_withdraw, DECIDE_USAGE, SK_CLI_PERSON},
-    {"complete", rq_complete, COMPLETE_USAGE, SK_CLI_PERSON},
-    {NULL, NULL, NULL, SK_CLI_PERSON},
+    {"file", rq_file, FILE_USAGE, SK_CLI_PERSON, SK_M_VERB_REQUEST_FILE},
+    {"list", rq_list, LIST_USAGE, SK_CLI_PERSON, SK_M_VERB_REQUEST_LIST},
+    {"show", rq_show, SHOW_USAGE, SK_CLI_PERSON, SK_M_VERB_REQUEST_SHOW},
+    {"approve", rq_approve, DECIDE_USAGE, SK_CLI_PERSON, SK_M_VERB_REQUEST_APPROVE},
+    {"reject", rq_reject, DECIDE_USAGE, SK_CLI_PERSON, SK_M_VERB_REQUEST_REJECT},
+    {"withdraw", rq_withdraw, DECIDE_USAGE, SK_CLI_PERSON, SK_M_VERB_REQUEST_WITHDRAW},
+    {"complete", rq_complete, COMPLETE_USAGE, SK_CLI_PERSON, SK_M_VERB_REQUEST_COMPLETE},
+    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 };
 
 int sk_cmd_request(int argc, char **argv)

@@ -103,11 +103,11 @@ static int role_names(int argc, char **argv)
 }
 
 static const struct sk_cli_verb verbs[] = {
-    {"grant", role_grant, GRANT_USAGE, SK_CLI_PERSON},
-    {"revoke", role_revoke, GRANT_USAGE, SK_CLI_PERSON},
-    {"list", role_list, LIST_USAGE, SK_CLI_PERSON},
-    {"names", role_names, NAMES_USAGE, SK_CLI_PERSON},
-    {NULL, NULL, NULL, SK_CLI_PERSON},
+    {"grant", role_grant, GRANT_USAGE, SK_CLI_PERSON, SK_M_VERB_ROLE_GRANT},
+    {"revoke", role_revoke, GRANT_USAGE, SK_CLI_PERSON, SK_M_VERB_ROLE_REVOKE},
+    {"list", role_list, LIST_USAGE, SK_CLI_PERSON, SK_M_VERB_ROLE_LIST},
+    {"names", role_names, NAMES_USAGE, SK_CLI_PERSON, SK_M_VERB_ROLE_NAMES},
+    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 };
 
 int sk_cmd_role(int argc, char **argv)

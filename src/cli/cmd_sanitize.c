@@ -33,7 +33,7 @@
 static const char usage_line[] =
     "[FILE] [-o OUT] [--json] [--defang-links] [--keep-original DIR] "
     "[--filter] [--db URL] [--max-size BYTES] [--max-parts N] [--max-depth N]\n"
-    "       sekisho sanitize --in DIR --out DIR [--json] [--defang-links] [--keep-original DIR] "
+    "--in DIR --out DIR [--json] [--defang-links] [--keep-original DIR] "
     "[--db URL]";
 
 typedef struct cfg {

@@ -13,7 +13,7 @@
  * minutes before it is answered 429 (0: no throttle; default
  * SK_THROTTLE_DEFAULT_FAILURES, src/auth/throttle.h).
  *
- * --smtp URL --mail-from ADDR start the mail sender (src/domain/notify.h):
+ * --smtp SMTP_URL --mail-from MAIL_ADDR start the mail sender (src/domain/notify.h):
  * a thread with its own connection that sends the queued notification
  * mail, retrying what fails after --mail-retry SECONDS (60 by default),
  * doubling each time. --base-url URL sets where links in notifications lead
@@ -38,7 +38,7 @@
 	"[--db URL] [--listen ADDR:PORT] [--threads N] [--max-connections N] "                     \
 	"[--max-connections-per-client N] [--max-body BYTES] [--request-timeout SECONDS] "         \
 	"[--secure-cookies] [--trusted-proxy CIDR]... [--metrics-from CIDR]... [--login-throttle " \
-	"N] [--smtp URL --mail-from ADDR [--mail-retry SECONDS]] [--base-url URL] "                \
+	"N] [--smtp SMTP_URL --mail-from MAIL_ADDR [--mail-retry SECONDS]] [--base-url BASE_URL] " \
 	"[--remind-after DAYS]"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 

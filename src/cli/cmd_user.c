@@ -18,7 +18,7 @@
 
 #define ADD_USAGE                                                                                  \
 	"--db URL --login LOGIN --name NAME --unit UNIT --role ROLE [--role ROLE...] "             \
-	"[--kind staff|contractor|designated_manager] [--expires DATE] [--email ADDR] "            \
+	"[--kind staff|contractor|designated_manager] [--expires DATE] [--email MAIL_ADDR] "       \
 	"[--unix-user NAME] [--password-stdin]"
 #define LIST_USAGE   "--db URL [--unit UNIT] [--role ROLE] [--json]"
 #define SHOW_USAGE   "--db URL LOGIN [--json]"
@@ -27,7 +27,7 @@
 #define UNUSED_USAGE "--db URL --days N [--json]"
 #define TOTP_USAGE   "--db URL LOGIN"
 #define ZONE_USAGE   "--db URL LOGIN mynumber|lgwan|internet|none"
-#define SET_USAGE    "--db URL LOGIN [--email ADDR|none] [--unix-user NAME|none]"
+#define SET_USAGE    "--db URL LOGIN [--email MAIL_ADDR|none] [--unix-user NAME|none]"
 
 /* --role, given once per role. */
 struct roles {
@@ -437,17 +437,17 @@ static int user_set(int argc, char **argv)
 /* One verb a line, as the other nouns' tables (clang-format would pack short ones in columns). */
 // clang-format off
 static const struct sk_cli_verb verbs[] = {
-    {"add", user_add, ADD_USAGE, SK_CLI_PERSON},
-    {"list", user_list, LIST_USAGE, SK_CLI_PERSON},
-    {"show", user_show, SHOW_USAGE, SK_CLI_PERSON},
-    {"disable", user_disable, STATE_USAGE, SK_CLI_PERSON},
-    {"enable", user_enable, STATE_USAGE, SK_CLI_PERSON},
-    {"unlock", user_unlock, UNLOCK_USAGE, SK_CLI_PERSON},
-    {"unused", user_unused, UNUSED_USAGE, SK_CLI_PERSON},
-    {"totp-enroll", user_totp_enroll, TOTP_USAGE, SK_CLI_PERSON},
-    {"zone", user_zone, ZONE_USAGE, SK_CLI_PERSON},
-    {"set", user_set, SET_USAGE, SK_CLI_PERSON},
-    {NULL, NULL, NULL, SK_CLI_PERSON},
+    {"add", user_add, ADD_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_ADD},
+    {"list", user_list, LIST_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_LIST},
+    {"show", user_show, SHOW_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_SHOW},
+    {"disable", user_disable, STATE_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_DISABLE},
+    {"enable", user_enable, STATE_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_ENABLE},
+    {"unlock", user_unlock, UNLOCK_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_UNLOCK},
+    {"unused", user_unused, UNUSED_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_UNUSED},
+    {"totp-enroll", user_totp_enroll, TOTP_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_TOTP_ENROLL},
+    {"zone", user_zone, ZONE_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_ZONE},
+    {"set", user_set, SET_USAGE, SK_CLI_PERSON, SK_M_VERB_USER_SET},
+    {NULL, NULL, NULL, SK_CLI_PERSON, 0},
 };
 // clang-format on
 

@@ -49,12 +49,13 @@ static const struct command commands[] = {
 static void usage(FILE *f)
 {
 	sk_lang l = sk_lang_from_env();
-	fprintf(f, "%s sekisho <command> [<args>]\n\n%s\n", sk_msg_format(SK_M_CLI_USAGE, l),
-	        sk_msg_format(SK_M_CLI_COMMANDS, l));
+	sk_cli_put_usage(f, NULL, "sekisho", "COMMAND [ARGS]");
+	fprintf(f, "\n%s\n", sk_msg_format(SK_M_CLI_COMMANDS, l));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].noun, sk_msg_format(commands[i].summary, l));
 	fprintf(f, "\n%s\n", sk_msg_format(SK_M_CLI_HELP_HINT, l));
 	fprintf(f, "%s\n", sk_msg_format(SK_M_CLI_GLOBAL_HELP, l));
+	fprintf(f, "%s\n", sk_msg_format(SK_M_CLI_LANG_HELP, l));
 }
 
 int main(int argc, char **argv)
@@ -64,7 +65,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sekisho: %s\n", sk_cli_msg(SK_M_CLI_NO_SODIUM));
 		return 70;
 	}
-	int rc = sk_cli_global_options(&argc, &argv);
+	int rc = sk_cli_take_lang(&argc, argv);
+	if (!rc)
+		rc = sk_cli_global_options(&argc, &argv);
 	if (rc)
 		return rc;
 	if (argc < 2) {
@@ -81,6 +84,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].noun, argv[1]) == 0) {
 			sk_cli_name_command(commands[i].noun);
+			sk_cli_describe_command(commands[i].summary);
 			sk_cli_set_install(commands[i].install, commands[i].noun);
 			return commands[i].run(argc - 2 + 1, argv + 1);
 		}

@@ -188,6 +188,7 @@ static const struct {
 #include "sk_msg_text.def"
 #include "sk_msg_domain.def"
 #include "sk_msg_cli.def"
+#include "sk_msg_help.def"
 #include "sk_msg_ui.def"
 #undef M
 };
@@ -248,8 +249,14 @@ sk_lang sk_lang_from_accept(const char *h, size_t n, sk_lang dflt)
 	return best_ja > best_en ? SK_LANG_JA : SK_LANG_EN;
 }
 
+static int forced = -1; /* sk_lang_set_env's, or -1 */
+
+void sk_lang_set_env(sk_lang l) { forced = (int)l; }
+
 sk_lang sk_lang_from_env(void)
 {
+	if (forced >= 0)
+		return (sk_lang)forced;
 	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
 		const char *v = getenv(vars[i]);

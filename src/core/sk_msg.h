@@ -31,6 +31,8 @@ sk_lang sk_lang_from_accept(const char *h, size_t n, sk_lang dflt);
 
 /* The CLI's language: LC_ALL, else LC_MESSAGES, else LANG: "ja…" is Japanese, else English. */
 sk_lang sk_lang_from_env(void);
+/* Makes sk_lang_from_env answer l whatever the environment says (the CLI's --lang). */
+void sk_lang_set_env(sk_lang l);
 
 typedef enum sk_msg_id {
 	/* a request body or a record, field by field (src/domain/schema.c) */
@@ -132,6 +134,10 @@ typedef enum sk_msg_id {
 /* the CLI and the modules below the domain: sk_msg_cli.def */
 #define M(id, en, ja) SK_M_##id,
 #include "sk_msg_cli.def"
+#undef M
+/* the CLI's --help: sk_msg_help.def */
+#define M(id, en, ja) SK_M_##id,
+#include "sk_msg_help.def"
 #undef M
 /* the web UI (src/web): sk_msg_ui.def */
 #define M(id, en, ja) SK_M_##id,

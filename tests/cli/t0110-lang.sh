@@ -27,7 +27,7 @@ expect_exit 0 en --help
 nouns=$(sed -n 's/^  \([a-z]*\) .*/\1/p' out)
 [ -n "$nouns" ] || fail "no commands listed"
 expect_exit 0 ja --help
-expect_in out "使い方: sekisho <command>"
+expect_in out "使い方: sekisho <コマンド>"
 expect_in out "コマンド:"
 for n in $nouns; do
   grep -E "^  $n +" out | LC_ALL=C grep -q '[^ -~]' || fail "the summary of '$n' is not translated"

@@ -266,3 +266,107 @@ grep -v '^  ' out >cov.en
 check_en cov.en
 expect_in cov.en "成田市 (narita): "
 expect_in cov.en "required, but the seed states no period ("
+
+# --help and the usage after a bad command line, for every noun and verb `sekisho --help` lists
+# (issue 15 item 1): in Japanese the headings, placeholders and descriptions are Japanese, only
+# option names, the words a person types (keys: take_out, yes|no) and the program's name stay
+# ASCII; in English (LANG=C or --lang en) they read as before.
+# Words a Japanese help may show: the names of formats, systems and titles a Japanese reader
+# reads in Latin letters, and the environment variables named.
+help_allowed=' sekisho CSV JSON OSCAL LGWAN CISO HTTP API Web Unix LANG '
+# check_help_ja FILE: FILE holds no English word but those, once option names (--db, -o), the
+# command's name (sekisho asset add), keys offered as alternatives (csv|xlsx, .xlsx) and the keys
+# that begin an indented line (a request kind's fields, init's profiles) are left out.
+check_help_ja() {
+  local w bad
+  bad=$(sed -E 's/（[^）]*）//g; s/「[a-z][a-z -]*」//g; s/SEKISHO_[A-Z_]+//g; s/(^|[ [(|]|「)--?[a-z][a-z0-9-]*/\1/g;
+      s/sekisho( [a-z][a-z-]*)*//g; s/[a-z0-9_.-]*(\|[a-z0-9_.-]+)+//g; s/\|[a-z]+//g;
+      s/\.[a-z]+//g; s/^ +[a-z][a-z0-9_-]*\*?//' "$1" |
+    grep -oE '[A-Za-z]{2,}' | sort -u | while read -r w; do
+      case "$help_allowed" in *" $w "*) ;; *) echo "$w" ;; esac
+    done)
+  [ -z "$bad" ] || { cat "$1"; fail "$1: English words in a Japanese help: $(echo $bad)"; }
+}
+# help_both NAME ARGS...: sekisho ARGS --help in both languages (Japanese by LANG, English by
+# LANG=C, and by --lang en over a Japanese LANG), each starting with its heading; then an option
+# no command takes: the message and the usage on stderr, exit 2, in each language.
+help_both() {
+  local name=$1; shift
+  sk_env LANG=ja_JP.UTF-8 LC_ALL= LC_MESSAGES= "$@" --help </dev/null >"$name.ja" 2>&1 ||
+    fail "sekisho $* --help in Japanese: exit $?"
+  head -n 1 "$name.ja" | grep -q '^使い方: sekisho' || fail "sekisho $* --help: $(head -n 1 "$name.ja")"
+  check_help_ja "$name.ja"
+  sk_env LANG=C LC_ALL= LC_MESSAGES= "$@" --help </dev/null >"$name.en" 2>&1 ||
+    fail "sekisho $* --help in English: exit $?"
+  head -n 1 "$name.en" | grep -q '^usage: sekisho' || fail "sekisho $* --help: $(head -n 1 "$name.en")"
+  sk_env LANG=ja_JP.UTF-8 LC_ALL= LC_MESSAGES= "$@" --help --lang en </dev/null >"$name.lang" 2>&1
+  cmp -s "$name.en" "$name.lang" || fail "sekisho $* --help --lang en differs from LANG=C"
+  # (init's shipped profiles describe themselves in Japanese: data.)
+  sed '/^shipped profiles/,$d' "$name.en" >"$name.en.own"
+  check_en "$name.en.own"
+  local rc
+  set +e
+  sk_env LANG=ja_JP.UTF-8 LC_ALL= LC_MESSAGES= "$@" --no-such-option </dev/null >/dev/null 2>"$name.bad.ja"
+  rc=$?
+  sk_env LANG=C LC_ALL= LC_MESSAGES= "$@" --no-such-option </dev/null >/dev/null 2>"$name.bad.en"
+  set -e
+  [ "$rc" -eq 2 ] || fail "sekisho $* --no-such-option: exit $rc"
+  grep -q '^使い方: sekisho' "$name.bad.ja" || fail "sekisho $* --no-such-option: no usage: $(cat "$name.bad.ja")"
+  grep -q '^usage: sekisho' "$name.bad.en" || fail "sekisho $* --no-such-option: no usage: $(cat "$name.bad.en")"
+  check_help_ja "$name.bad.ja"
+  check_en "$name.bad.en"
+}
+
+LANG=C expect_exit 0 sk --help
+nouns=$(awk '/^  [a-z]/ {print $1}' out)
+[ "$(echo "$nouns" | wc -l)" -ge 18 ] || fail "sekisho --help lists too few commands: $nouns"
+LANG=ja_JP.UTF-8 expect_exit 0 sk --help
+cp out top.ja
+check_help_ja top.ja
+expect_in top.ja "使い方: sekisho <コマンド> [<引数>]"
+expect_in top.ja "--lang ja|en"
+helps=0
+for n in $nouns; do
+  help_both "$n" "$n"
+  helps=$((helps + 1))
+  # The verbs of a noun (and of a noun within it: policy set): each with its line of description.
+  verbs=$(awk -v n="$n" '$1 == "sekisho" && $2 == n && $3 ~ /^[a-z]/ {print $3}' "$n.en")
+  for v in $verbs; do
+    help_both "$n-$v" "$n" "$v"
+    helps=$((helps + 1))
+    subs=$(awk -v n="$n" -v v="$v" '$1 == "sekisho" && $2 == n && $3 == v && $4 ~ /^[a-z]/ && $4 !~ /\|/ {print $4}' "$n-$v.en")
+    for s in $subs; do
+      help_both "$n-$v-$s" "$n" "$v" "$s"
+      helps=$((helps + 1))
+    done
+  done
+done
+[ "$helps" -ge 70 ] || fail "only $helps commands' --help were read"
+# Every verb's line is followed by its description in the reader's language.
+expect_in request.ja "  sekisho request approve --db データベース --as ログイン名 [--comment 文字列] 番号"
+grep -A1 '^  sekisho request approve ' request.ja | tail -n 1 | grep -q '^      .*承認' ||
+  fail "request --help: no description under approve: $(cat request.ja)"
+grep -A1 '^  sekisho request approve ' request.en | tail -n 1 | grep -q '^      approve' ||
+  fail "request --help: no English description under approve"
+expect_in policy-set.ja "  sekisho policy set add --db データベース 版 --units-of-kind 種類[,種類]"
+expect_in request-approve.ja "使い方: sekisho request approve --db データベース --as ログイン名 [--comment 文字列] 番号"
+expect_in request-approve.en "usage: sekisho request approve --db URL --as LOGIN [--comment TEXT] ID"
+# request file: every kind's details, each key beside its title from the field schema.
+expect_in request-file.ja "申請の種類と詳細の項目（* は必須）:"
+expect_in request-file.ja "  take_out（持ち出し）"
+grep -qE '^    destination\* +持ち出し先$' request-file.ja || fail "request file --help: $(cat request-file.ja)"
+expect_in request-file.en "kinds and their details (* required):"
+grep -qE '^    destination\* +Destination' request-file.en || fail "request file --help: $(cat request-file.en)"
+# asset add: the register's headings as the values' names.
+expect_in asset-add.ja "--conf 機密性 --integ 完全性 --avail 可用性"
+expect_in asset-add.en "--conf CONF --integ INTEG --avail AVAIL"
+# Two forms of one command, the second under the first.
+expect_in sanitize.ja "        sekisho sanitize --in ディレクトリ --out ディレクトリ"
+expect_in sanitize.en "       sekisho sanitize --in DIR --out DIR"
+# A bad --lang, and --lang before the command.
+LANG=ja_JP.UTF-8 expect_exit 2 sk --lang fr version
+expect_in err "「fr」という言語はありません"
+LANG=ja_JP.UTF-8 expect_exit 0 sk --lang en org --help
+expect_in out "usage: sekisho org <command> [<args>]"
+LANG=C expect_exit 0 sk --lang=ja org --help
+expect_in out "使い方: sekisho org <コマンド> [<引数>]"

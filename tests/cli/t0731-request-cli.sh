@@ -18,9 +18,11 @@ expect_exit 0 sk asset add --db "$DB" --unit kanri --type hardware --name ノー
   --integ 2 --avail 1 --manager 管理課長 --zone lgwan --json
 PC=$(python3 -c 'import json,sys; print(json.load(open("out"))["id"])')
 
-expect_exit 0 sk request file --help
-expect_in err "take_out             destination* from* until* purpose*"
-expect_in err "dispose"
+# request file --help: the kinds and their fields follow the usage line, each field with its title.
+LANG=C expect_exit 0 sk request file --help
+expect_in out "  take_out (Take-out)"
+grep -qE '^    destination\* +' out || fail "request file --help: no take_out fields: $(cat out)"
+expect_in out "  dispose ("
 
 D='{"destination": "市民会館", "from": "2026-12-10", "until": "2026-12-11", "purpose": "説明会"}'
 expect_exit 0 sk request file --db "$DB" --as sato --kind take_out --asset "$PC" --reason 出張 \
