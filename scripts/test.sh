@@ -18,6 +18,9 @@ fi
 work=$(mktemp -d /tmp/sekisho-test.XXXXXX)
 chmod 0755 "$work"
 export TMPDIR="$work/tmp"
+# The tests expect the CLI's English unless they ask for Japanese; with no locale at all the
+# CLI answers in Japanese (sk_lang_from_env), as a city's bare root shell would get.
+[ -n "${LANG:-}${LC_ALL:-}${LC_MESSAGES:-}" ] || export LANG=C.UTF-8
 mkdir -p "$TMPDIR"
 pgdir="$work/pg"
 cleanup() { scripts/pg-stop.sh "$pgdir"; rm -rf "$work"; }

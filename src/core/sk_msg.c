@@ -263,7 +263,8 @@ sk_lang sk_lang_from_env(void)
 		if (v && *v)
 			return strncmp(v, "ja", 2) == 0 ? SK_LANG_JA : SK_LANG_EN;
 	}
-	return SK_LANG_EN;
+	/* No locale at all (a bare root shell, a container): the city's language. */
+	return SK_LANG_JA;
 }
 
 /* The web UI's sentences by name, sorted once (sk_msg_find answers by binary search). */

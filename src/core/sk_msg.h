@@ -29,7 +29,11 @@ const char *sk_lang_code(sk_lang l);
  */
 sk_lang sk_lang_from_accept(const char *h, size_t n, sk_lang dflt);
 
-/* The CLI's language: LC_ALL, else LC_MESSAGES, else LANG: "ja…" is Japanese, else English. */
+/*
+ * The CLI's language: LC_ALL, else LC_MESSAGES, else LANG: "ja…" is
+ * Japanese, any other locale (C, en_US.UTF-8 …) English; with none set,
+ * Japanese.
+ */
 sk_lang sk_lang_from_env(void);
 /* Makes sk_lang_from_env answer l whatever the environment says (the CLI's --lang). */
 void sk_lang_set_env(sk_lang l);

@@ -11,6 +11,8 @@
 # test that must run alone says "# alone" in its first lines.
 # Usage: tests/cli/run.sh /path/to/sekisho [PATTERN]
 set -u
+# The tests expect English unless they ask for Japanese (with no locale, the CLI is Japanese).
+[ -n "${LANG:-}${LC_ALL:-}${LC_MESSAGES:-}" ] || export LANG=C.UTF-8
 bin=$(realpath "$1")
 pattern=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)

@@ -29,6 +29,9 @@ nouns=$(sed -n 's/^  \([a-z]*\) .*/\1/p' out)
 expect_exit 0 ja --help
 expect_in out "使い方: sekisho <コマンド>"
 expect_in out "コマンド:"
+# With no locale at all (a bare root shell, a container): Japanese, the city's language.
+env -u LANG -u LC_ALL -u LC_MESSAGES "$SEKISHO_BIN" --help >out 2>err || fail "--help, no locale"
+expect_in out "使い方: sekisho <コマンド>"
 for n in $nouns; do
   grep -E "^  $n +" out | LC_ALL=C grep -q '[^ -~]' || fail "the summary of '$n' is not translated"
 done

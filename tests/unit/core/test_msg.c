@@ -164,8 +164,12 @@ static void test_env(void **state)
 	setenv("LC_ALL", "C", 1);
 	assert_int_equal(sk_lang_from_env(), SK_LANG_EN);
 	unsetenv("LC_ALL");
-	unsetenv("LANG");
+	setenv("LANG", "en_US.UTF-8", 1);
 	assert_int_equal(sk_lang_from_env(), SK_LANG_EN);
+	/* No locale at all: the city's language (issue #15: Japanese by default). */
+	unsetenv("LC_ALL");
+	unsetenv("LANG");
+	assert_int_equal(sk_lang_from_env(), SK_LANG_JA);
 }
 
 int main(void)
