@@ -1106,9 +1106,9 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		}
 		approver = route[first];
 		if (!approver_unit) {
-			const char *title = sk_policy_role_title(pol, approver);
 			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
-			                SK_M_REQ_UNROUTABLE, title ? title : sk_role_name(approver),
+			                SK_M_REQ_UNROUTABLE,
+			                sk_policy_role_title(pol, approver, SK_LANG_JA),
 			                sk_role_name(approver));
 			goto out;
 		}
@@ -1120,10 +1120,9 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 			                     &u, err)))
 				goto out;
 			if (!u) {
-				const char *title = sk_policy_role_title(pol, route[i]);
 				e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
 				                SK_M_REQ_UNROUTABLE,
-				                title ? title : sk_role_name(route[i]),
+				                sk_policy_role_title(pol, route[i], SK_LANG_JA),
 				                sk_role_name(route[i]));
 				goto out;
 			}

@@ -93,7 +93,7 @@ static void role_text(const sk_web_req *w, const char *name, char *out, size_t m
 {
 	sk_role r;
 	const char *t =
-	    name && sk_role_parse(name, &r) == SK_OK ? sk_policy_role_title(w->r->t->pol, r) : NULL;
+	    name && sk_role_parse(name, &r) == SK_OK ? sk_policy_role_title(w->r->t->pol, r, w->lang) : NULL;
 	snprintf(out, max, "%s (%s)", t ? t : (name ? name : ""), name ? name : "");
 }
 

@@ -30,7 +30,11 @@ static void table(void **state)
 	assert_int_equal(n, sizeof(spec) / sizeof(spec[0]));
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(t[i].name, spec[i]);
-		assert_true(strlen(t[i].title_ja) > 0);
+		/* One table: the entry's role is the policy layer's, which titles it. */
+		assert_int_equal(t[i].role, (sk_role)i);
+		assert_string_equal(sk_role_name(t[i].role), spec[i]);
+		assert_true(strlen(sk_role_title(t[i].role, SK_LANG_JA)) > 0);
+		assert_true(strlen(sk_role_title(t[i].role, SK_LANG_EN)) > 0);
 		assert_ptr_equal(sk_role_find(spec[i]), &t[i]);
 		/* Every role can be held somewhere. */
 		assert_true(t[i].unit_kinds != 0);

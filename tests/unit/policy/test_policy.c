@@ -902,10 +902,10 @@ static void test_scheme_3a(void **state)
 	assert_int_equal(sk_policy_decide(p, &in, &d), SK_OK);
 	assert_int_equal(d.decision, SK_DEC_ALLOW_WITH_SAFEGUARDS);
 	/* role titles, chain of command, retention, checklist */
-	assert_string_equal(sk_policy_role_title(p, SK_ROLE_SECURITY_MANAGER),
+	assert_string_equal(sk_policy_role_own_title(p, SK_ROLE_SECURITY_MANAGER),
 	                    "情報セキュリティ管理者");
 	assert_int_equal(sk_policy_role_reports_to(p, SK_ROLE_SECURITY_MANAGER), SK_ROLE_CISO);
-	assert_null(sk_policy_role_title(p, SK_ROLE_CSIRT));
+	assert_null(sk_policy_role_own_title(p, SK_ROLE_CSIRT));
 	const sk_retention *r = sk_policy_retention_find(p, "mynumber_records");
 	assert_non_null(r);
 	assert_int_equal(r->years, 7);
