@@ -100,7 +100,6 @@ const char *sk_cli_doc_kinds(const char *kinds, char sep, char *out, size_t max)
 	return out;
 }
 
-
 const char *sk_cli_local_time(const char *rfc3339, char *out, size_t max)
 {
 	int64_t us;

@@ -128,7 +128,7 @@ static void add_role_words(sk_buf *out, const sk_policy *p, const char *keys, sk
  * titles): the message is formatted once in each, with `l` naming the
  * language in the arguments.
  */
-#define fail_worded(e, err, code, id, ...)                                                        \
+#define fail_worded(e, err, code, id, ...)                                                         \
 	do {                                                                                       \
 		sk_buf t_[2] = {SK_BUF_INIT(SK_BUF_MSG_MAX), SK_BUF_INIT(SK_BUF_MSG_MAX)};         \
 		for (int i_ = 0; i_ < 2; i_++) {                                                   \
@@ -523,8 +523,8 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 
 /* skipped: the keys of the roles the step passed over, comma-separated (NULL: none). */
 static sk_err add_step_row(sk_ctx *c, int64_t id, int64_t at, const char *action,
-                           const char *comment, const char *role, int64_t unit,
-                           const char *skipped, sk_buf *err)
+                           const char *comment, const char *role, int64_t unit, const char *skipped,
+                           sk_buf *err)
 {
 	sk_val p[] = {SK_VINT(id),
 	              SK_VINT(at),

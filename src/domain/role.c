@@ -349,12 +349,11 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 	const sk_role_info *r = sk_role_find(sk_row_text(row, 2));
 	char at[SK_TIME_STR_MAX];
 	sk_clock_format_local(sk_row_int(row, 5), at);
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "login", sk_row_text(row, 0),
-	                      "name", sk_row_text(row, 1), "role", sk_row_text(row, 2), "title",
-	                      r ? sk_policy_role_title(l->pol, r->role, sk_lang_of_code(l->c->lang))
-	                        : "",
-	                      "unit", (json_int_t)sk_row_int(row, 3),
-	                      "unit_code", sk_row_text(row, 4), "granted_at", at);
+	json_t *j = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "login", sk_row_text(row, 0), "name",
+	    sk_row_text(row, 1), "role", sk_row_text(row, 2), "title",
+	    r ? sk_policy_role_title(l->pol, r->role, sk_lang_of_code(l->c->lang)) : "", "unit",
+	    (json_int_t)sk_row_int(row, 3), "unit_code", sk_row_text(row, 4), "granted_at", at);
 	if (!j || json_array_append_new(arr, j))
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;

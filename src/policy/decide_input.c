@@ -92,9 +92,11 @@ static sk_err parse_role(const sk_policy *p, const char *v, sk_role *out, sk_buf
 		for (int r = 0; r < SK_ROLE__COUNT; r++) {
 			const char *t = pass ? sk_policy_role_title(p, (sk_role)r, SK_LANG_JA)
 			                     : sk_policy_role_own_title(p, (sk_role)r);
-			/* The title, or its head before a parenthesis (情報セキュリティ管理者（…課長等）). */
+			/* The title, or its head before a parenthesis
+			 * (情報セキュリティ管理者（…課長等）). */
 			if (n && t && strncmp(t, buf, n) == 0 &&
-			    (t[n] == '\0' || strncmp(t + n, "（", strlen("（")) == 0 || t[n] == '(')) {
+			    (t[n] == '\0' || strncmp(t + n, "（", strlen("（")) == 0 ||
+			     t[n] == '(')) {
 				*out = (sk_role)r;
 				return SK_OK;
 			}
