@@ -396,6 +396,7 @@ static sk_err complete(sk_ctx *c, inc_row *x, bool full, sk_buf *err)
 	if (e)
 		return e;
 	const sk_incident_route *rt = sk_policy_incident_route(pol);
+	json_object_set_new(x->j, "role_label", json_string(role_word(pol, x->role, lang)));
 	json_t *to = json_array();
 	json_object_set_new(x->j, "routed_to", to);
 	sk_role cur;
@@ -458,6 +459,7 @@ sk_err sk_incident_get(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 
 struct lister {
 	sk_ctx *c;
+	const sk_policy *pol; /* loaded before the query: the row callback words roles */
 	json_t *arr;
 };
 
@@ -479,6 +481,9 @@ static sk_err list_row(void *ctx, const sk_row *r, sk_buf *err)
 		                                   "response",    "recovery", "prevention"};
 		for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 			json_object_del(x.j, drop[i]);
+		json_object_set_new(
+		    x.j, "role_label",
+		    json_string(role_word(l->pol, x.role, sk_lang_of_code(l->c->lang))));
 		json_array_append_new(l->arr, x.j);
 	} else
 		json_decref(x.j);
@@ -489,7 +494,10 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 {
 	*out = NULL;
 	const sk_scope *sc = NULL;
+	const sk_policy *pol = NULL;
 	sk_err e = sk_ctx_scope(c, &sc, err);
+	if (!e)
+		e = sk_ctx_policy(c, &pol, err);
 	if (e)
 		return e;
 	if (f && f->status && !in_words(statuses, f->status))
@@ -507,7 +515,7 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 		p[np++] = sk_vtext(f->status);
 	if (f && f->kind)
 		p[np++] = sk_vtext(f->kind);
-	struct lister l = {c, json_array()};
+	struct lister l = {c, pol, json_array()};
 	if (!l.arr)
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = sk_store_query(c->store, sql, p, np, list_row, &l, err);

@@ -2202,10 +2202,14 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_lang l, sk_buf *out)
 	}
 	if (rc == SK_OK && x->informed) {
 		rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_INFORMED);
-		for (int r = 0; rc == SK_OK && r < SK_ROLE__COUNT; r++)
-			if (x->informed & (1u << r))
-				rc =
-				    sk_buf_addf(out, " %s", sk_policy_role_title(p, (sk_role)r, l));
+		/* titles hold spaces in English: a comma between them */
+		for (int r = 0, first = 1; rc == SK_OK && r < SK_ROLE__COUNT; r++)
+			if (x->informed & (1u << r)) {
+				rc = sk_buf_addf(out, "%s%s",
+				                 first ? " " : (l == SK_LANG_JA ? "、" : ", "),
+				                 sk_policy_role_title(p, (sk_role)r, l));
+				first = 0;
+			}
 		if (rc == SK_OK)
 			rc = add_cites(out, x->n_informed_citations, x->informed_citations);
 		if (rc == SK_OK)
