@@ -108,8 +108,12 @@ static const char *role_word(const sk_policy *p, const char *key, sk_lang l)
 	return sk_role_parse(key, &r) == SK_OK ? sk_policy_role_title(p, r, l) : key;
 }
 
-/* Appends the roles of a comma-separated list of keys, by their titles in l. */
-static void add_role_words(sk_buf *out, const sk_policy *p, const char *keys, sk_lang l)
+/*
+ * Appends the roles of a comma-separated list of keys to out by their titles
+ * in l, and (arr not NULL) each key to arr.
+ */
+static void add_role_words(sk_buf *out, json_t *arr, const sk_policy *p, const char *keys,
+                           sk_lang l)
 {
 	bool first = true;
 	for (const char *k = keys; k && *k;) {
@@ -118,6 +122,8 @@ static void add_role_words(sk_buf *out, const sk_policy *p, const char *keys, sk
 		snprintf(key, sizeof(key), "%.*s", (int)n, k);
 		sk_buf_addf(out, "%s%s", first ? "" : (l == SK_LANG_JA ? "、" : ", "),
 		            role_word(p, key, l));
+		if (arr)
+			json_array_append_new(arr, json_string(key));
 		first = false;
 		k += n + (k[n] == ',');
 	}
@@ -293,17 +299,12 @@ static sk_err add_step(void *ctx, const sk_row *r, sk_buf *err)
 	sk_buf text = SK_BUF_INIT(SK_INCIDENT_COMMENT_MAX + 2048), roles = SK_BUF_INIT(2048);
 	json_t *keys = json_array();
 	sk_err e = sk_buf_adds(&text, comment);
-	if (!e && *skipped) {
-		add_role_words(&roles, sr->pol, skipped, sr->lang);
+	if (!e && *skipped && keys) {
+		add_role_words(&roles, keys, sr->pol, skipped, sr->lang);
 		if (*comment)
 			e = sk_buf_addc(&text, '\n');
 		if (!e)
 			e = sk_msg_addf(&text, sr->lang, SK_M_INC_STEP_SKIPPED, roles.data);
-	}
-	for (const char *k = skipped; keys && *k;) {
-		size_t n = strcspn(k, ",");
-		json_array_append_new(keys, json_stringn(k, n));
-		k += n + (k[n] == ',');
 	}
 	json_t *o = json_object();
 	if (e || !o || !keys) {
@@ -774,7 +775,7 @@ sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 		(void)sk_ctx_policy(c, &pol, err); /* loaded already, by policy_route */
 		sk_buf words[2] = {SK_BUF_INIT(2048), SK_BUF_INIT(2048)};
 		for (int l = 0; l < 2; l++)
-			add_role_words(&words[l], pol, skipped.data, (sk_lang)l);
+			add_role_words(&words[l], NULL, pol, skipped.data, (sk_lang)l);
 		if (skipped.len)
 			fail_worded(e, err, SK_ERR_CONFLICT, SK_M_INC_TOP_SKIPPED, (long long)id,
 			            role_word(pol, x.role, l), words[l].data);
