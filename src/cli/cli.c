@@ -99,12 +99,6 @@ const char *sk_cli_doc_kinds(const char *kinds, char sep, char *out, size_t max)
 	return out;
 }
 
-const char *sk_cli_role(const char *name)
-{
-	const sk_role_info *r = name ? sk_role_find(name) : NULL;
-	return r && sk_lang_from_env() == SK_LANG_JA ? r->title_ja : (name ? name : "");
-}
-
 const char *sk_cli_local_time(const char *rfc3339, char *out, size_t max)
 {
 	int64_t us;
@@ -176,6 +170,22 @@ int sk_cli_open_store(const char *db, sk_store **s)
 }
 
 static sk_ctx cli_ctx;
+
+const char *sk_cli_role(const char *name)
+{
+	sk_role r;
+	if (!name || sk_role_parse(name, &r) != SK_OK)
+		return name ? name : "";
+	/* The installation's profile words it, when a command has its database open. */
+	const sk_policy *pol = NULL;
+	if (cli_ctx.store) {
+		sk_buf e = SK_BUF_INIT(SK_BUF_MSG_MAX);
+		if (sk_ctx_policy(&cli_ctx, &pol, &e))
+			pol = NULL;
+		sk_buf_free(&e);
+	}
+	return sk_policy_role_title(pol, r, sk_lang_from_env());
+}
 
 sk_ctx *sk_cli_ctx(sk_store *s)
 {

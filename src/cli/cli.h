@@ -101,7 +101,7 @@ const char *sk_cli_vocab(int v, const char *name);
  */
 const char *sk_cli_doc_kinds(const char *kinds, char sep, char *out, size_t max);
 
-/* A role as the reader reads it: in Japanese its title (the role table's), in English its name. */
+/* A role as the reader reads it: the profile's title in Japanese, else the guideline's title. */
 const char *sk_cli_role(const char *name);
 
 /* An RFC 3339 time (UTC as stored) in the installation's time zone, in out; the text as is when it

@@ -60,10 +60,10 @@ static void print_text(const sk_policy *p, const sk_decision *d)
 		                    l),
 		      stdout);
 	for (unsigned i = 0; i < d->n_approvers; i++) {
-		const char *t = sk_policy_role_title(p, d->approvers[i]);
+		const char *t = sk_policy_role_title(p, d->approvers[i], l);
 		const char *rn = sk_role_name(d->approvers[i]);
 		const char *w = word(ja, t, rn, buf, sizeof(buf));
-		if (!ja && t) { /* in English the profile's title stands beside the role */
+		if (!ja && t) { /* in English the title stands beside the role */
 			snprintf(buf, sizeof(buf), "%s (%s)", rn, t);
 			w = buf;
 		}

@@ -86,8 +86,10 @@ static sk_ctx cli;
 static int open_ctx(const char *db, sk_store **s)
 {
 	int rc = sk_cli_open_store(db, s);
-	if (!rc)
+	if (!rc) {
 		sk_ctx_init(&cli, *s, NULL, sk_cli_actor());
+		cli.lang = sk_lang_code(sk_lang_from_env()); /* the answer words roles and steps */
+	}
 	return rc;
 }
 
@@ -107,7 +109,7 @@ static int finish(sk_store *s, sk_err e, sk_buf *err, int64_t id, bool json)
 	const char *due = json_string_value(json_object_get(j, "due"));
 	printf(sk_cli_msg(SK_M_CLI_OUT_INC_CHANGED), (long long)id,
 	       sk_cli_word("UI_INC_ST_", json_string_value(json_object_get(j, "status"))),
-	       sk_cli_role(json_string_value(json_object_get(to, "role"))),
+	       json_string_value(json_object_get(to, "title")),
 	       json_string_value(json_object_get(to, "unit_code")),
 	       due ? sk_cli_msg(SK_M_CLI_OUT_INC_DUE) : "", due ? due : "");
 	json_decref(j);
@@ -191,7 +193,7 @@ static int incident_list(int argc, char **argv)
 		    sk_cli_word("UI_INC_KIND_", json_string_value(json_object_get(x, "kind"))),
 		    sk_cli_word("UI_INC_ST_", json_string_value(json_object_get(x, "status"))),
 		    sk_cli_word("UI_INC_SEV_", json_string_value(json_object_get(x, "severity"))),
-		    sk_cli_role(json_string_value(json_object_get(x, "role"))), due ? due : "-",
+		    json_string_value(json_object_get(x, "role_label")), due ? due : "-",
 		    json_string_value(json_object_get(x, "title")));
 	}
 	json_decref(arr);
@@ -230,7 +232,7 @@ static int incident_show(int argc, char **argv)
 	    {"status", SK_M_CLI_OUT_INC_STATUS, "UI_INC_ST_"},
 	    {"found_at", SK_M_CLI_OUT_INC_FOUND_AT, NULL},
 	    {"reporter", SK_M_CLI_OUT_INC_REPORTER, NULL},
-	    {"role", SK_M_CLI_OUT_INC_ROLE, NULL},
+	    {"role_label", SK_M_CLI_OUT_INC_ROLE, NULL},
 	    {"due", SK_M_CLI_OUT_INC_DUE_AT, NULL},
 	    {"cause", SK_M_CLI_OUT_INC_CAUSE, NULL},
 	    {"impact", SK_M_CLI_OUT_INC_IMPACT, NULL},
@@ -245,8 +247,6 @@ static int incident_show(int argc, char **argv)
 			continue;
 		if (keys[i].words)
 			v = sk_cli_word(keys[i].words, v);
-		else if (keys[i].heading == SK_M_CLI_OUT_INC_ROLE)
-			v = sk_cli_role(v);
 		printf("%s: %s\n", sk_cli_msg(keys[i].heading), v);
 	}
 	size_t i;

@@ -61,12 +61,13 @@ static int print_request(json_t *r, bool json)
 	const char *kind = json_string_value(json_object_get(r, "kind"));
 	const sk_schema *sc = sk_schema_request_details(kind);
 	const char *approver = json_string_value(json_object_get(r, "approver_role"));
+	bool ja = sk_lang_from_env() == SK_LANG_JA;
+	/* In English the line is key=value, the kind and status by their names: the role too. */
 	printf(sk_cli_msg(SK_M_CLI_OUT_REQUEST_LINE),
-	       (long long)json_integer_value(json_object_get(r, "id")),
-	       sc && sk_lang_from_env() == SK_LANG_JA ? sc->ja : kind,
+	       (long long)json_integer_value(json_object_get(r, "id")), sc && ja ? sc->ja : kind,
 	       sk_cli_word("UI_RQ_ST_", json_string_value(json_object_get(r, "status"))),
 	       json_string_value(json_object_get(r, "requester")),
-	       approver ? sk_cli_role(approver) : "-");
+	       approver ? (ja ? sk_cli_role(approver) : approver) : "-");
 	json_decref(r);
 	return 0;
 }

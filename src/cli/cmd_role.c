@@ -90,14 +90,16 @@ static int role_names(int argc, char **argv)
 	const sk_role_info *t = sk_role_table(&n);
 	if (!a.json) {
 		for (size_t i = 0; i < n; i++)
-			printf("%-18s %s\n", t[i].name, t[i].title_ja);
+			printf("%-18s %s\n", t[i].name,
+			       sk_role_title(t[i].role, sk_lang_from_env()));
 		return 0;
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++)
-		if (json_array_append_new(arr,
-		                          json_pack("{s:s, s:s, s:s}", "name", t[i].name, "title",
-		                                    t[i].title_ja, "title_en", t[i].title_en)))
+		if (json_array_append_new(
+		        arr, json_pack("{s:s, s:s, s:s}", "name", t[i].name, "title",
+		                       sk_role_title(t[i].role, SK_LANG_JA), "title_en",
+		                       sk_role_title(t[i].role, SK_LANG_EN))))
 			return sk_cli_fail(SK_ERR_NOMEM, "out of memory");
 	return arr ? sk_cli_print_json(arr) : sk_cli_fail(SK_ERR_NOMEM, "out of memory");
 }

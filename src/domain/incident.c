@@ -79,7 +79,8 @@ static sk_err holder_unit(sk_store *s, sk_role role, const int64_t *line, size_t
 
 /*
  * The first step from `from` on whose role has a holder in line; *step is
- * -1 when none has, and skipped lists the roles passed over.
+ * -1 when none has, and skipped lists the roles passed over: their keys,
+ * comma-separated, as the step stores them (incident_steps.skipped_roles).
  */
 static sk_err route_from(sk_ctx *c, const sk_incident_route *rt, int from, const int64_t *line,
                          size_t n, int *step, int64_t *unit, sk_buf *skipped, sk_buf *err)
@@ -94,11 +95,56 @@ static sk_err route_from(sk_ctx *c, const sk_incident_route *rt, int from, const
 			*step = i;
 			return SK_OK;
 		}
-		sk_buf_addf(skipped, "%s%s", skipped->len ? ", " : "",
+		sk_buf_addf(skipped, "%s%s", skipped->len ? "," : "",
 		            sk_role_name(rt->steps[i].role));
 	}
 	return SK_OK;
 }
+
+/* A role as the reader of l reads it: the profile's title, else the guideline's. */
+static const char *role_word(const sk_policy *p, const char *key, sk_lang l)
+{
+	sk_role r;
+	return sk_role_parse(key, &r) == SK_OK ? sk_policy_role_title(p, r, l) : key;
+}
+
+/*
+ * Appends the roles of a comma-separated list of keys to out by their titles
+ * in l, and (arr not NULL) each key to arr.
+ */
+static void add_role_words(sk_buf *out, json_t *arr, const sk_policy *p, const char *keys,
+                           sk_lang l)
+{
+	bool first = true;
+	for (const char *k = keys; k && *k;) {
+		size_t n = strcspn(k, ",");
+		char key[32];
+		snprintf(key, sizeof(key), "%.*s", (int)n, k);
+		sk_buf_addf(out, "%s%s", first ? "" : (l == SK_LANG_JA ? "、" : ", "),
+		            role_word(p, key, l));
+		if (arr)
+			json_array_append_new(arr, json_string(key));
+		first = false;
+		k += n + (k[n] == ',');
+	}
+}
+
+/*
+ * Records a failure whose arguments are worded per language (roles by their
+ * titles): the message is formatted once in each, with `l` naming the
+ * language in the arguments.
+ */
+#define fail_worded(e, err, code, id, ...)                                                         \
+	do {                                                                                       \
+		sk_buf t_[2] = {SK_BUF_INIT(SK_BUF_MSG_MAX), SK_BUF_INIT(SK_BUF_MSG_MAX)};         \
+		for (int i_ = 0; i_ < 2; i_++) {                                                   \
+			sk_lang l = (sk_lang)i_;                                                   \
+			sk_msg_addf(&t_[i_], l, id, __VA_ARGS__);                                  \
+		}                                                                                  \
+		(e) = sk_fail_texts(err, code, NULL, t_[SK_LANG_EN].data, t_[SK_LANG_JA].data);    \
+		sk_buf_free(&t_[0]);                                                               \
+		sk_buf_free(&t_[1]);                                                               \
+	} while (0)
 
 /* When the holder of step must have passed it on: from `at`, the next step's hours. */
 static sk_val due_after(const sk_incident_route *rt, int step, sk_severity sev, int64_t at)
@@ -234,19 +280,55 @@ static sk_err add_ids(void *ctx, const sk_row *r, sk_buf *err)
 	return SK_OK;
 }
 
+/* The steps being read, and how their reader reads roles. */
+struct step_reader {
+	json_t *arr;
+	const sk_policy *pol;
+	sk_lang lang;
+};
+
+/*
+ * One step: its comment is the person's, followed by the roles the step
+ * passed over (stored as keys) worded in the reader's language; the keys
+ * stay in skipped_roles for programs.
+ */
 static sk_err add_step(void *ctx, const sk_row *r, sk_buf *err)
 {
-	(void)err;
+	struct step_reader *sr = ctx;
+	const char *comment = sk_row_text(r, 3), *skipped = sk_row_text(r, 6);
+	sk_buf text = SK_BUF_INIT(SK_INCIDENT_COMMENT_MAX + 2048), roles = SK_BUF_INIT(2048);
+	json_t *keys = json_array();
+	sk_err e = sk_buf_adds(&text, comment);
+	if (!e && *skipped && keys) {
+		add_role_words(&roles, keys, sr->pol, skipped, sr->lang);
+		if (*comment)
+			e = sk_buf_addc(&text, '\n');
+		if (!e)
+			e = sk_msg_addf(&text, sr->lang, SK_M_INC_STEP_SKIPPED, roles.data);
+	}
 	json_t *o = json_object();
+	if (e || !o || !keys) {
+		json_decref(o);
+		json_decref(keys);
+		sk_buf_free(&text);
+		sk_buf_free(&roles);
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	}
 	put_time(o, "at", r, 0);
 	json_object_set_new(o, "actor", json_string(sk_row_text(r, 1)));
 	json_object_set_new(o, "action", json_string(sk_row_text(r, 2)));
-	json_object_set_new(o, "comment", json_string(sk_row_text(r, 3)));
-	json_object_set_new(o, "role",
-	                    sk_row_is_null(r, 4) ? json_null() : json_string(sk_row_text(r, 4)));
+	json_object_set_new(o, "comment", json_string(text.data));
+	json_object_set_new(o, "skipped_roles", keys);
+	bool has_role = !sk_row_is_null(r, 4);
+	json_object_set_new(o, "role", has_role ? json_string(sk_row_text(r, 4)) : json_null());
+	json_object_set_new(o, "role_label",
+	                    has_role ? json_string(role_word(sr->pol, sk_row_text(r, 4), sr->lang))
+	                             : json_null());
 	json_object_set_new(o, "unit",
 	                    sk_row_is_null(r, 5) ? json_null() : json_integer(sk_row_int(r, 5)));
-	json_array_append_new(ctx, o);
+	json_array_append_new(sr->arr, o);
+	sk_buf_free(&text);
+	sk_buf_free(&roles);
 	return SK_OK;
 }
 
@@ -272,7 +354,7 @@ static json_t *routed(sk_ctx *c, const sk_policy *p, sk_role role, int64_t unit,
 	sk_buf e = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	bool ok = sk_org_get_id(c->store, unit, &u, &e) == SK_OK;
 	sk_buf_free(&e);
-	const char *title = p ? sk_policy_role_title(p, role) : NULL;
+	const char *title = sk_policy_role_title(p, role, sk_lang_of_code(c->lang));
 	return json_pack("{s:s, s:s?, s:I, s:s?, s:s?, s:b}", "role", sk_role_name(role), "title",
 	                 title, "unit", (json_int_t)unit, "unit_code", ok ? u.code : NULL,
 	                 "unit_name", ok ? u.name : NULL, "informed", informed);
@@ -301,18 +383,21 @@ static sk_err complete(sk_ctx *c, inc_row *x, bool full, sk_buf *err)
 		    p, 1, add_attachment, att, err);
 	if (e || !full)
 		return e;
-	json_t *steps = json_array();
-	json_object_set_new(x->j, "steps", steps);
-	e = sk_store_query(c->store,
-	                   "SELECT at, actor, action, comment, role, unit_id FROM incident_steps "
-	                   "WHERE incident_id = ? ORDER BY id",
-	                   p, 1, add_step, steps, err);
-	if (e)
-		return e;
+	/* loaded before the steps: their callback words roles and must not query */
 	const sk_policy *pol = NULL;
 	if ((e = sk_ctx_policy(c, &pol, err)))
 		return e;
+	sk_lang lang = sk_lang_of_code(c->lang);
+	struct step_reader sr = {json_array(), pol, lang};
+	json_object_set_new(x->j, "steps", sr.arr);
+	e = sk_store_query(c->store,
+	                   "SELECT at, actor, action, comment, role, unit_id, skipped_roles "
+	                   "FROM incident_steps WHERE incident_id = ? ORDER BY id",
+	                   p, 1, add_step, &sr, err);
+	if (e)
+		return e;
 	const sk_incident_route *rt = sk_policy_incident_route(pol);
+	json_object_set_new(x->j, "role_label", json_string(role_word(pol, x->role, lang)));
 	json_t *to = json_array();
 	json_object_set_new(x->j, "routed_to", to);
 	sk_role cur;
@@ -342,7 +427,8 @@ static sk_err complete(sk_ctx *c, inc_row *x, bool full, sk_buf *err)
 			json_array_append_new(cites, json_string(st->citations[k]));
 		json_array_append_new(
 		    chain,
-		    json_pack("{s:s, s:o, s:s?, s:o}", "role", sk_role_name(st->role), "due_hours",
+		    json_pack("{s:s, s:s, s:o, s:s?, s:o}", "role", sk_role_name(st->role),
+		              "role_label", sk_policy_role_title(pol, st->role, lang), "due_hours",
 		              st->due_hours[sev] ? json_integer(st->due_hours[sev]) : json_null(),
 		              "word", st->word, "citations", cites));
 	}
@@ -374,6 +460,7 @@ sk_err sk_incident_get(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 
 struct lister {
 	sk_ctx *c;
+	const sk_policy *pol; /* loaded before the query: the row callback words roles */
 	json_t *arr;
 };
 
@@ -395,6 +482,9 @@ static sk_err list_row(void *ctx, const sk_row *r, sk_buf *err)
 		                                   "response",    "recovery", "prevention"};
 		for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 			json_object_del(x.j, drop[i]);
+		json_object_set_new(
+		    x.j, "role_label",
+		    json_string(role_word(l->pol, x.role, sk_lang_of_code(l->c->lang))));
 		json_array_append_new(l->arr, x.j);
 	} else
 		json_decref(x.j);
@@ -405,7 +495,10 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 {
 	*out = NULL;
 	const sk_scope *sc = NULL;
+	const sk_policy *pol = NULL;
 	sk_err e = sk_ctx_scope(c, &sc, err);
+	if (!e)
+		e = sk_ctx_policy(c, &pol, err);
 	if (e)
 		return e;
 	if (f && f->status && !in_words(statuses, f->status))
@@ -423,7 +516,7 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 		p[np++] = sk_vtext(f->status);
 	if (f && f->kind)
 		p[np++] = sk_vtext(f->kind);
-	struct lister l = {c, json_array()};
+	struct lister l = {c, pol, json_array()};
 	if (!l.arr)
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = sk_store_query(c->store, sql, p, np, list_row, &l, err);
@@ -437,8 +530,10 @@ sk_err sk_incident_list(sk_ctx *c, const sk_incident_filter *f, json_t **out, sk
 
 /* --- writing --- */
 
+/* skipped: the keys of the roles the step passed over, comma-separated (NULL: none). */
 static sk_err add_step_row(sk_ctx *c, int64_t id, int64_t at, const char *action,
-                           const char *comment, const char *role, int64_t unit, sk_buf *err)
+                           const char *comment, const char *role, int64_t unit, const char *skipped,
+                           sk_buf *err)
 {
 	sk_val p[] = {SK_VINT(id),
 	              SK_VINT(at),
@@ -446,10 +541,11 @@ static sk_err add_step_row(sk_ctx *c, int64_t id, int64_t at, const char *action
 	              sk_vtext(action),
 	              sk_vtext(comment ? comment : ""),
 	              sk_vtext(role),
-	              unit ? SK_VINT(unit) : SK_VNULL};
+	              unit ? SK_VINT(unit) : SK_VNULL,
+	              sk_vtext(skipped ? skipped : "")};
 	return sk_store_exec(c->store,
 	                     "INSERT INTO incident_steps(incident_id, at, actor, action, comment, "
-	                     "role, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                     "role, unit_id, skipped_roles) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	                     p, sizeof(p) / sizeof(p[0]), NULL, err);
 }
 
@@ -574,8 +670,10 @@ sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *
 	if ((e = route_from(c, rt, 0, line, n, &step, &to, &skipped, err)))
 		goto out;
 	if (step < 0) {
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_UNROUTABLE,
-		                sk_role_name(rt->steps[0].role));
+		const sk_policy *pol = NULL;
+		(void)sk_ctx_policy(c, &pol, err); /* loaded already, by policy_route */
+		fail_worded(e, err, SK_ERR_CONFLICT, SK_M_INC_UNROUTABLE,
+		            sk_policy_role_title(pol, rt->steps[0].role, l));
 		goto out;
 	}
 	int first_hours = rt->steps[0].due_hours[sev];
@@ -612,15 +710,9 @@ sk_err sk_incident_report_new(sk_ctx *c, const sk_incident_report *in, int64_t *
 		    c->store, "INSERT INTO incident_assets(incident_id, asset_id) VALUES (?, ?)", q,
 		    2, NULL, err);
 	}
-	if (!e) {
-		char note[1200] = "";
-		if (skipped.len)
-			snprintf(note, sizeof(note),
-			         "no holder of %s in the reporting line: passed over",
-			         skipped.data);
-		e = add_step_row(c, id, now, "report", note, sk_role_name(rt->steps[step].role), to,
-		                 err);
-	}
+	if (!e)
+		e = add_step_row(c, id, now, "report", NULL, sk_role_name(rt->steps[step].role), to,
+		                 skipped.data, err);
 	if (!e)
 		e = audit(c, id, "incident.report", NULL, err);
 	e = sk_store_end(c->store, e, err);
@@ -678,12 +770,21 @@ sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 	sk_severity_parse(x.severity, &sev);
 	if (!(e = policy_route(c, &rt, err)) && !(e = sk_org_line(c->store, x.unit, line, &n, err)))
 		e = route_from(c, rt, (int)x.step + 1, line, n, &step, &to, &skipped, err);
-	if (!e && step < 0)
-		e = skipped.len
-		        ? sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_TOP_SKIPPED,
-		                      (long long)id, x.role, skipped.data)
-		        : sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_INC_TOP, (long long)id,
-		                      x.role);
+	if (!e && step < 0) {
+		const sk_policy *pol = NULL;
+		(void)sk_ctx_policy(c, &pol, err); /* loaded already, by policy_route */
+		sk_buf words[2] = {SK_BUF_INIT(2048), SK_BUF_INIT(2048)};
+		for (int l = 0; l < 2; l++)
+			add_role_words(&words[l], NULL, pol, skipped.data, (sk_lang)l);
+		if (skipped.len)
+			fail_worded(e, err, SK_ERR_CONFLICT, SK_M_INC_TOP_SKIPPED, (long long)id,
+			            role_word(pol, x.role, l), words[l].data);
+		else
+			fail_worded(e, err, SK_ERR_CONFLICT, SK_M_INC_TOP, (long long)id,
+			            role_word(pol, x.role, l));
+		sk_buf_free(&words[0]);
+		sk_buf_free(&words[1]);
+	}
 	if (!e) {
 		sk_val p[] = {SK_VINT(step),
 		              sk_vtext(sk_role_name(rt->steps[step].role)),
@@ -699,15 +800,9 @@ sk_err sk_incident_escalate(sk_ctx *c, int64_t id, const char *comment, sk_buf *
 		    "step_at = ?, due_at = ?, updated_at = ? WHERE id = ?",
 		    p, sizeof(p) / sizeof(p[0]), NULL, err);
 	}
-	if (!e) {
-		char note[SK_INCIDENT_COMMENT_MAX + 1200];
-		snprintf(note, sizeof(note), "%s%s%s%s", comment ? comment : "",
-		         skipped.len && comment && *comment ? "\n" : "",
-		         skipped.len ? "passed over (no holder in the line): " : "",
-		         skipped.len ? skipped.data : "");
-		e = add_step_row(c, id, now, "escalate", note, sk_role_name(rt->steps[step].role),
-		                 to, err);
-	}
+	if (!e)
+		e = add_step_row(c, id, now, "escalate", comment,
+		                 sk_role_name(rt->steps[step].role), to, skipped.data, err);
 	if (!e)
 		e = audit(c, id, "incident.escalate", x.j, err);
 	e = sk_store_end(c->store, e, err);
@@ -756,7 +851,7 @@ sk_err sk_incident_respond(sk_ctx *c, int64_t id, const sk_incident_response *in
 		    p, 2, NULL, err);
 	}
 	if (!e)
-		e = add_step_row(c, id, now, "respond", in->comment, NULL, 0, err);
+		e = add_step_row(c, id, now, "respond", in->comment, NULL, 0, NULL, err);
 	if (!e)
 		e = audit(c, id, "incident.respond", x.j, err);
 	e = sk_store_end(c->store, e, err);
@@ -801,15 +896,13 @@ sk_err sk_incident_close(sk_ctx *c, int64_t id, const char *comment, sk_buf *err
 		if (sk_authz_can(c, SK_CAP_INCIDENT_CLOSE, x.unit))
 			e = holds_in_line(c, rt->closer, x.unit, &holds, err);
 		if (!e && !holds) {
-			const char *title = pol ? sk_policy_role_title(pol, rt->closer) : NULL;
-			char who[160];
-			snprintf(who, sizeof(who), title ? "%s (%s)" : "%s",
-			         sk_role_name(rt->closer), title ? title : "");
-			e = rt->n_close_citations
-			        ? sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL, SK_M_INC_CLOSE_ONLY,
-			                      who, rt->close_citations[0])
-			        : sk_fail_msg(err, SK_ERR_DENIED, NULL, NULL,
-			                      SK_M_INC_CLOSE_ONLY_DEFAULT, who);
+			if (rt->n_close_citations)
+				fail_worded(e, err, SK_ERR_DENIED, SK_M_INC_CLOSE_ONLY,
+				            sk_policy_role_title(pol, rt->closer, l),
+				            rt->close_citations[0]);
+			else
+				fail_worded(e, err, SK_ERR_DENIED, SK_M_INC_CLOSE_ONLY_DEFAULT,
+				            sk_policy_role_title(pol, rt->closer, l));
 		}
 	}
 	int64_t now = sk_clock_now();
@@ -822,7 +915,8 @@ sk_err sk_incident_close(sk_ctx *c, int64_t id, const char *comment, sk_buf *err
 		    p, 4, NULL, err);
 	}
 	if (!e)
-		e = add_step_row(c, id, now, "close", comment, sk_role_name(rt->closer), 0, err);
+		e = add_step_row(c, id, now, "close", comment, sk_role_name(rt->closer), 0, NULL,
+		                 err);
 	if (!e)
 		e = audit(c, id, "incident.close", x.j, err);
 	e = sk_store_end(c->store, e, err);
@@ -883,7 +977,7 @@ sk_err sk_incident_attach(sk_ctx *c, int64_t id, const char *name, const char *m
 	if (!e) {
 		char note[SK_INCIDENT_NAME_MAX + 100];
 		snprintf(note, sizeof(note), "%s (sha256 %s)", name, hex);
-		e = add_step_row(c, id, now, "attach", note, NULL, 0, err);
+		e = add_step_row(c, id, now, "attach", note, NULL, 0, NULL, err);
 	}
 	if (!e) {
 		sk_val p[] = {SK_VINT(now), SK_VINT(id)};

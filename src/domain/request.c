@@ -1219,9 +1219,9 @@ static sk_err prepare_into(sk_ctx *c, sk_request_prepared *p, sk_buf *err)
 		}
 		approver = route[first];
 		if (!approver_unit) {
-			const char *t = sk_policy_role_title(pol, approver);
 			return sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
-			                   SK_M_REQ_UNROUTABLE, t ? t : sk_role_name(approver),
+			                   SK_M_REQ_UNROUTABLE,
+			                   sk_policy_role_title(pol, approver, SK_LANG_JA),
 			                   sk_role_name(approver));
 		}
 		/* all_of: every later approver must have a holder too, or the request would stall.
@@ -1232,10 +1232,9 @@ static sk_err prepare_into(sk_ctx *c, sk_request_prepared *p, sk_buf *err)
 			                     &u, err)))
 				return e;
 			if (!u) {
-				const char *t = sk_policy_role_title(pol, route[i]);
 				return sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
 				                   SK_M_REQ_UNROUTABLE,
-				                   t ? t : sk_role_name(route[i]),
+				                   sk_policy_role_title(pol, route[i], SK_LANG_JA),
 				                   sk_role_name(route[i]));
 			}
 		}

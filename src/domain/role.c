@@ -17,31 +17,28 @@
 #define CITY_SIDE (K(SK_ORG_MUNICIPALITY) | K(SK_ORG_DEPARTMENT) | K(SK_ORG_SECTION))
 
 /*
- * The roles of SPEC §3 with the national guideline's titles, and where each
- * is held: the city-wide posts at the root, the chiefs at their department
- * or section, a designated manager's officer and a contractor at their own
- * unit.
+ * Where each role of SPEC §3 is held (its titles are the policy layer's,
+ * sk_role_title): the city-wide posts at the root, the chiefs at their
+ * department or section, a designated manager's officer and a contractor at
+ * their own unit.
  */
 static const sk_role_info roles[] = {
-    {"ciso", "最高情報セキュリティ責任者", "Chief Information Security Officer",
-     K(SK_ORG_MUNICIPALITY), 6},
-    {"general_manager", "統括情報セキュリティ責任者", "General information security manager",
-     K(SK_ORG_MUNICIPALITY), 5},
-    {"security_officer", "情報セキュリティ責任者", "Information security officer",
-     K(SK_ORG_MUNICIPALITY) | K(SK_ORG_DEPARTMENT), 4},
-    {"security_manager", "情報セキュリティ管理者", "Information security manager",
-     K(SK_ORG_DEPARTMENT) | K(SK_ORG_SECTION), 3},
-    {"system_manager", "情報システム管理者", "Information system manager", CITY_SIDE, 3},
-    {"system_staff", "情報システム担当者", "Information system staff", ANY_UNIT, 2},
-    {"csirt", "CSIRT要員", "CSIRT member", CITY_SIDE, 2},
-    {"dm_officer", "指定管理者の情報セキュリティ対策責任者",
-     "Designated manager's security officer", K(SK_ORG_DESIGNATED_MANAGER), 3},
-    {"staff", "職員等", "Staff member", ANY_UNIT & ~K(SK_ORG_CONTRACTOR), 1},
-    {"contractor", "外部委託事業者", "Contractor", K(SK_ORG_CONTRACTOR), 1},
+    {SK_ROLE_CISO, "ciso", K(SK_ORG_MUNICIPALITY), 6},
+    {SK_ROLE_GENERAL_MANAGER, "general_manager", K(SK_ORG_MUNICIPALITY), 5},
+    {SK_ROLE_SECURITY_OFFICER, "security_officer", K(SK_ORG_MUNICIPALITY) | K(SK_ORG_DEPARTMENT),
+     4},
+    {SK_ROLE_SECURITY_MANAGER, "security_manager", K(SK_ORG_DEPARTMENT) | K(SK_ORG_SECTION), 3},
+    {SK_ROLE_SYSTEM_MANAGER, "system_manager", CITY_SIDE, 3},
+    {SK_ROLE_SYSTEM_STAFF, "system_staff", ANY_UNIT, 2},
+    {SK_ROLE_CSIRT, "csirt", CITY_SIDE, 2},
+    {SK_ROLE_DM_OFFICER, "dm_officer", K(SK_ORG_DESIGNATED_MANAGER), 3},
+    {SK_ROLE_STAFF, "staff", ANY_UNIT & ~K(SK_ORG_CONTRACTOR), 1},
+    {SK_ROLE_CONTRACTOR, "contractor", K(SK_ORG_CONTRACTOR), 1},
     /* Appointed by the CISO (世田谷 16(1)ア), so only the CISO may grant it. */
-    {"auditor", "情報セキュリティ監査人", "Information security auditor", ANY_UNIT, 5},
-    {"city", "甲（地方公共団体）", "The municipality (party A)", K(SK_ORG_MUNICIPALITY), 5},
+    {SK_ROLE_AUDITOR, "auditor", ANY_UNIT, 5},
+    {SK_ROLE_CITY, "city", K(SK_ORG_MUNICIPALITY), 5},
 };
+_Static_assert(sizeof(roles) / sizeof(roles[0]) == SK_ROLE__COUNT, "one entry per role");
 #define NROLES (sizeof(roles) / sizeof(roles[0]))
 
 const sk_role_info *sk_role_table(size_t *n)
@@ -338,6 +335,7 @@ sk_err sk_role_revoke(sk_ctx *c, const char *login, const char *role, const char
 
 struct list_ctx {
 	sk_ctx *c;
+	const sk_policy *pol; /* loaded before the query: the row callback must not query */
 	json_t *arr;
 };
 
@@ -351,10 +349,11 @@ static sk_err list_row(void *ctx, const sk_row *row, sk_buf *err)
 	const sk_role_info *r = sk_role_find(sk_row_text(row, 2));
 	char at[SK_TIME_STR_MAX];
 	sk_clock_format_local(sk_row_int(row, 5), at);
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "login", sk_row_text(row, 0),
-	                      "name", sk_row_text(row, 1), "role", sk_row_text(row, 2), "title",
-	                      r ? r->title_ja : "", "unit", (json_int_t)sk_row_int(row, 3),
-	                      "unit_code", sk_row_text(row, 4), "granted_at", at);
+	json_t *j = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "login", sk_row_text(row, 0), "name",
+	    sk_row_text(row, 1), "role", sk_row_text(row, 2), "title",
+	    r ? sk_policy_role_title(l->pol, r->role, sk_lang_of_code(l->c->lang)) : "", "unit",
+	    (json_int_t)sk_row_int(row, 3), "unit_code", sk_row_text(row, 4), "granted_at", at);
 	if (!j || json_array_append_new(arr, j))
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
@@ -366,7 +365,11 @@ sk_err sk_role_list(sk_ctx *c, const char *login, const char *role, const char *
 	*out = NULL;
 	sk_store *s = c->store;
 	const sk_scope *sc;
-	sk_err e = sk_ctx_scope(c, &sc, err); /* loaded now: the row callback must not query */
+	const sk_policy *pol = NULL;
+	/* loaded now: the row callback must not query */
+	sk_err e = sk_ctx_scope(c, &sc, err);
+	if (!e)
+		e = sk_ctx_policy(c, &pol, err);
 	if (e)
 		return e;
 	const sk_role_info *r = NULL;
@@ -381,7 +384,7 @@ sk_err sk_role_list(sk_ctx *c, const char *login, const char *role, const char *
 	json_t *arr = json_array();
 	if (!arr)
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	struct list_ctx l = {c, arr};
+	struct list_ctx l = {c, pol, arr};
 	/* A NULL filter matches everything: "? IS NULL OR column = ?". */
 	sk_val p[] = {login ? SK_VINT(uid) : SK_VNULL,  login ? SK_VINT(uid) : SK_VNULL,
 	              r ? sk_vtext(r->name) : SK_VNULL, r ? sk_vtext(r->name) : SK_VNULL,

@@ -4,8 +4,8 @@
  * section*). A role held at a unit covers the units below it.
  *
  * The role names are a stable contract (the decision engine and outside
- * tests use them); each profile maps them to its own titles, and the table
- * here gives the national guideline's Japanese title as the default.
+ * tests use them); each profile maps them to its own titles, and the policy
+ * layer's table (sk_role_title) gives the national guideline's as the default.
  */
 #ifndef SK_ROLE_H
 #define SK_ROLE_H
@@ -19,10 +19,10 @@
 #include "actor.h"
 #include "ctx.h"
 
+/* A role's titles are the policy layer's: sk_role_title, sk_policy_role_title. */
 typedef struct sk_role_info {
-	const char *name;     /* "security_manager" */
-	const char *title_ja; /* "情報セキュリティ管理者" */
-	const char *title_en;
+	sk_role role;
+	const char *name;    /* "security_manager", sk_role_name(role) */
 	unsigned unit_kinds; /* bit (1 << sk_org_kind) per kind of unit it may be held at */
 	int rank;            /* height in the chain of command: only a higher rank grants it */
 } sk_role_info;

@@ -519,8 +519,8 @@ static sk_err role_row(void *ctx, const sk_row *row, sk_buf *err)
 	json_t *arr = ctx;
 	const sk_role_info *r = sk_role_find(sk_row_text(row, 0));
 	json_t *j = json_pack("{s:s, s:s, s:I, s:s}", "role", sk_row_text(row, 0), "title",
-	                      r ? r->title_ja : "", "unit", (json_int_t)sk_row_int(row, 1),
-	                      "unit_code", sk_row_text(row, 2));
+	                      r ? sk_role_title(r->role, SK_LANG_JA) : "", "unit",
+	                      (json_int_t)sk_row_int(row, 1), "unit_code", sk_row_text(row, 2));
 	if (!j || json_array_append_new(arr, j))
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;

@@ -143,7 +143,7 @@ void sk_api_policy_show(sk_http_rctx *r)
 		                              sk_policy_axis_title(p, (sk_axis)a), "levels", ax));
 	}
 	for (int i = 0; i < SK_ROLE__COUNT; i++) {
-		const char *t = sk_policy_role_title(p, (sk_role)i);
+		const char *t = sk_policy_role_own_title(p, (sk_role)i);
 		if (t)
 			json_array_append_new(
 			    roles,

@@ -603,12 +603,12 @@ static bool first_failure(const sk_policy *p, const sk_cond *c, const facts *f,
 		add_fails(l, SK_M_EX_W_ROLE,
 		          in->actor_role == SK_ROLE_NONE
 		              ? NULL
-		              : sk_policy_role_word(p, l, in->actor_role),
+		              : sk_policy_role_title(p, in->actor_role, l),
 		          out);
 		for (int r = 0, first = 1; r < SK_ROLE__COUNT; r++)
 			if (c->role_mask & (1u << r))
 				sk_buf_addf(out, "%s%s", first ? "" : "|",
-				            sk_policy_role_word(p, l, (sk_role)r)),
+				            sk_policy_role_title(p, (sk_role)r, l)),
 				    first = 0;
 		return true;
 	}
@@ -667,7 +667,7 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_lang 
 	    to_zone ? to_zone : "-",
 	    in->asset_type == SK_ASSET_UNKNOWN ? sk_msg_format(SK_M_EX_TYPE_UNSET, l)
 	                                       : type_word(l, in->asset_type),
-	    in->actor_role == SK_ROLE_NONE ? "-" : sk_policy_role_word(p, l, in->actor_role));
+	    in->actor_role == SK_ROLE_NONE ? "-" : sk_policy_role_title(p, in->actor_role, l));
 	const sk_action_table *t = &p->actions[in->action];
 	uint64_t matched[RULE_WORDS], aside[RULE_WORDS];
 	int top = match_governed(t, &f, matched, aside);
@@ -731,7 +731,7 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_lang 
 		sk_msg_addf(out, l, SK_M_EX_APPROVERS, sk_approver_mode_name(d.approver_mode));
 		for (unsigned i = 0; i < d.n_approvers; i++)
 			sk_buf_addf(out, "%s %s", i ? "," : "",
-			            sk_policy_role_word(p, l, d.approvers[i]));
+			            sk_policy_role_title(p, d.approvers[i], l));
 		if (d.approver_mode == SK_APPROVE_ALL_OF)
 			sk_msg_addf(out, l, SK_M_EX_ALL_OF);
 		else if (d.approver_mode == SK_APPROVE_ANY_OF)
@@ -743,7 +743,7 @@ sk_err sk_policy_explain(const sk_policy *p, const sk_decide_input *in, sk_lang 
 		sk_msg_addf(out, l, d.proviso ? SK_M_EX_PROVISO : SK_M_EX_DEPARTURE);
 	const sk_exception_route *x = sk_policy_exception_route(p);
 	if (x) {
-		sk_msg_addf(out, l, SK_M_EX_ROUTE, sk_policy_role_word(p, l, x->approver),
+		sk_msg_addf(out, l, SK_M_EX_ROUTE, sk_policy_role_title(p, x->approver, l),
 		            x->report_afterwards ? sk_msg_format(SK_M_EX_ROUTE_AFTER, l) : "");
 		for (unsigned c = 0; c < x->n_citations; c++)
 			sk_buf_addf(out, "%s%s", c ? ", " : "", x->citations[c]);

@@ -77,29 +77,34 @@ static sk_err bad_level(const sk_policy *p, sk_axis axis, const char *v, sk_buf 
 	return e;
 }
 
-/* A role by its stable name or by the profile's title for it (情報セキュリティ管理者). */
+/*
+ * A role by its stable name, by the profile's title for it (情報セキュリティ管理者)
+ * or, for a role the profile gives no title, by the national guideline's.
+ */
 static sk_err parse_role(const sk_policy *p, const char *v, sk_role *out, sk_buf *err)
 {
 	if (sk_role_parse(v, out) == SK_OK)
 		return SK_OK;
 	char buf[256];
-	sk_vocab_fold(v, buf, sizeof(buf));
-	for (int r = 0; r < SK_ROLE__COUNT; r++) {
-		const char *t = sk_policy_role_title(p, (sk_role)r);
-		size_t n = strlen(buf);
-		/* The title, or its head before a parenthesis (情報セキュリティ管理者（…課長等）).
-		 */
-		if (n && t && strncmp(t, buf, n) == 0 &&
-		    (t[n] == '\0' || strncmp(t + n, "（", strlen("（")) == 0 || t[n] == '(')) {
-			*out = (sk_role)r;
-			return SK_OK;
+	size_t n = sk_vocab_fold(v, buf, sizeof(buf));
+	/* The profile's titles first: a city's wording wins over the guideline's. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int r = 0; r < SK_ROLE__COUNT; r++) {
+			const char *t = pass ? sk_policy_role_title(p, (sk_role)r, SK_LANG_JA)
+			                     : sk_policy_role_own_title(p, (sk_role)r);
+			/* The title, or its head before a parenthesis
+			 * (情報セキュリティ管理者（…課長等）). */
+			if (n && t && strncmp(t, buf, n) == 0 &&
+			    (t[n] == '\0' || strncmp(t + n, "（", strlen("（")) == 0 ||
+			     t[n] == '(')) {
+				*out = (sk_role)r;
+				return SK_OK;
+			}
 		}
-	}
 	sk_buf roles = SK_BUF_INIT(2048);
 	for (int r = 0; r < SK_ROLE__COUNT; r++) {
-		const char *t = sk_policy_role_title(p, (sk_role)r);
-		sk_buf_addf(&roles, "%s%s%s%s%s", r ? ", " : "", sk_role_name((sk_role)r),
-		            t ? " (" : "", t ? t : "", t ? ")" : "");
+		sk_buf_addf(&roles, "%s%s (%s)", r ? ", " : "", sk_role_name((sk_role)r),
+		            sk_policy_role_title(p, (sk_role)r, SK_LANG_JA));
 	}
 	sk_err e = sk_fail_msg(err, SK_ERR_INVALID, key_names[K_ACTOR_ROLE], key_ja[K_ACTOR_ROLE],
 	                       SK_M_DECIDE_ROLE_UNKNOWN, v, roles.data);

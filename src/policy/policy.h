@@ -165,6 +165,12 @@ const char *sk_action_name(sk_action a);
 sk_err sk_action_parse(const char *s, sk_action *out);
 const char *sk_role_name(sk_role r);
 sk_err sk_role_parse(const char *s, sk_role *out);
+/*
+ * The national guideline's title of role r in l (情報セキュリティ責任者,
+ * "Information security officer"); NULL out of range. A person reads a role
+ * through sk_policy_role_title, which prefers the profile's own title.
+ */
+const char *sk_role_title(sk_role r, sk_lang l);
 const char *sk_safeguard_name(sk_safeguard s);
 sk_err sk_safeguard_parse(const char *s, sk_safeguard *out);
 const char *sk_decision_name(sk_decision_kind d);
@@ -367,8 +373,14 @@ sk_err sk_policy_label(const sk_policy *p, int conf, int integ, int avail, sk_bu
 
 /* --- roles and chain of command --- */
 
-/* The city's title for the role, or NULL when the profile does not have the role. */
-const char *sk_policy_role_title(const sk_policy *p, sk_role r);
+/*
+ * The role as a reader of l reads it: in Japanese the profile's title when it
+ * gives one, else the national guideline's (sk_role_title); in English the
+ * guideline's English title. p may be NULL; NULL only for a role out of range.
+ */
+const char *sk_policy_role_title(const sk_policy *p, sk_role r, sk_lang l);
+/* The profile's own title for the role, or NULL when the profile does not have the role. */
+const char *sk_policy_role_own_title(const sk_policy *p, sk_role r);
 /* The role r reports to in the chain of command, or SK_ROLE_NONE. */
 sk_role sk_policy_role_reports_to(const sk_policy *p, sk_role r);
 /*

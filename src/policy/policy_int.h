@@ -287,8 +287,4 @@ extern const unsigned char *const sk_builtin_profile_data[];
 extern const size_t sk_builtin_profile_lens[];
 extern const size_t sk_builtin_profiles_count;
 
-/* A role as the reader of l reads it: the profile's title in Japanese, its name in English (and
- * when the profile gives it no title). */
-const char *sk_policy_role_word(const sk_policy *p, sk_lang l, sk_role r);
-
 #endif

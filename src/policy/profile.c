@@ -2084,9 +2084,15 @@ sk_err sk_policy_label(const sk_policy *p, int conf, int integ, int avail, sk_bu
 	return SK_OK;
 }
 
-const char *sk_policy_role_title(const sk_policy *p, sk_role r)
+const char *sk_policy_role_own_title(const sk_policy *p, sk_role r)
 {
-	return (unsigned)r < SK_ROLE__COUNT && p->has_role[r] ? p->roles[r].title : NULL;
+	return p && (unsigned)r < SK_ROLE__COUNT && p->has_role[r] ? p->roles[r].title : NULL;
+}
+
+const char *sk_policy_role_title(const sk_policy *p, sk_role r, sk_lang l)
+{
+	const char *own = l == SK_LANG_JA ? sk_policy_role_own_title(p, r) : NULL;
+	return own && *own ? own : sk_role_title(r, l);
 }
 
 sk_role sk_policy_role_reports_to(const sk_policy *p, sk_role r)
@@ -2171,12 +2177,6 @@ static sk_err add_cites(sk_buf *out, unsigned n, const char *const *c)
 	return rc == SK_OK && n ? sk_buf_addc(out, ']') : rc;
 }
 
-const char *sk_policy_role_word(const sk_policy *p, sk_lang l, sk_role r)
-{
-	const char *s = l == SK_LANG_JA ? sk_policy_role_title(p, r) : NULL;
-	return s ? s : sk_role_name(r);
-}
-
 sk_err sk_policy_incident_describe(const sk_policy *p, sk_lang l, sk_buf *out)
 {
 	static const sk_msg_id sev_ja[SK_SEV__COUNT] = {
@@ -2186,7 +2186,7 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_lang l, sk_buf *out)
 	    sk_msg_addf(out, l, x->is_default ? SK_M_INC_CHAIN_DEFAULT : SK_M_INC_CHAIN_HEAD);
 	for (unsigned i = 0; rc == SK_OK && i < x->n_steps; i++) {
 		const sk_incident_step *st = &x->steps[i];
-		rc = sk_buf_addf(out, "  %u. %s", i + 1, sk_policy_role_word(p, l, st->role));
+		rc = sk_buf_addf(out, "  %u. %s", i + 1, sk_policy_role_title(p, st->role, l));
 		for (int v = 0; rc == SK_OK && v < SK_SEV__COUNT; v++)
 			if (st->due_hours[v])
 				rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_DUE,
@@ -2202,9 +2202,14 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_lang l, sk_buf *out)
 	}
 	if (rc == SK_OK && x->informed) {
 		rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_INFORMED);
-		for (int r = 0; rc == SK_OK && r < SK_ROLE__COUNT; r++)
-			if (x->informed & (1u << r))
-				rc = sk_buf_addf(out, " %s", sk_policy_role_word(p, l, (sk_role)r));
+		/* titles hold spaces in English: a comma between them */
+		for (int r = 0, first = 1; rc == SK_OK && r < SK_ROLE__COUNT; r++)
+			if (x->informed & (1u << r)) {
+				rc = sk_buf_addf(out, "%s%s",
+				                 first ? " " : (l == SK_LANG_JA ? "、" : ", "),
+				                 sk_policy_role_title(p, (sk_role)r, l));
+				first = 0;
+			}
 		if (rc == SK_OK)
 			rc = add_cites(out, x->n_informed_citations, x->informed_citations);
 		if (rc == SK_OK)
@@ -2212,7 +2217,7 @@ sk_err sk_policy_incident_describe(const sk_policy *p, sk_lang l, sk_buf *out)
 	}
 	if (rc == SK_OK)
 		rc = sk_msg_addf(out, l, SK_M_INC_CHAIN_CLOSER,
-		                 sk_policy_role_word(p, l, x->closer));
+		                 sk_policy_role_title(p, x->closer, l));
 	if (rc == SK_OK)
 		rc = add_cites(out, x->n_close_citations, x->close_citations);
 	return rc == SK_OK ? sk_buf_addc(out, '\n') : rc;

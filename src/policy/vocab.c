@@ -43,21 +43,30 @@ static const sk_word action_words[] = {
 };
 _Static_assert(N(action_words) == SK_ACT__COUNT, "one word per action");
 
-static const char *const role_names[] = {
-    "ciso",
-    "general_manager",
-    "security_officer",
-    "security_manager",
-    "system_manager",
-    "system_staff",
-    "csirt",
-    "dm_officer",
-    "staff",
-    "contractor",
-    "auditor",
-    "city",
+/*
+ * The roles of SPEC §3 with the national guideline's titles, Japanese and
+ * English: the one table of them (src/domain/role.c adds where each is held
+ * and its rank). A profile may give a role its city's own Japanese title
+ * (sk_policy_role_title); these stand in where it gives none.
+ */
+static const struct {
+	const char *name, *ja, *en;
+} role_words[] = {
+    {"ciso", "最高情報セキュリティ責任者", "Chief Information Security Officer"},
+    {"general_manager", "統括情報セキュリティ責任者", "General information security manager"},
+    {"security_officer", "情報セキュリティ責任者", "Information security officer"},
+    {"security_manager", "情報セキュリティ管理者", "Information security manager"},
+    {"system_manager", "情報システム管理者", "Information system manager"},
+    {"system_staff", "情報システム担当者", "Information system staff"},
+    {"csirt", "CSIRT要員", "CSIRT member"},
+    {"dm_officer", "指定管理者の情報セキュリティ対策責任者",
+     "Designated manager's security officer"},
+    {"staff", "職員等", "Staff member"},
+    {"contractor", "外部委託事業者", "Contractor"},
+    {"auditor", "情報セキュリティ監査人", "Information security auditor"},
+    {"city", "甲（地方公共団体）", "The municipality (party A)"},
 };
-_Static_assert(N(role_names) == SK_ROLE__COUNT, "one name per role");
+_Static_assert(N(role_words) == SK_ROLE__COUNT, "one title per role");
 
 static const sk_word safeguard_words[] = {
     {"encrypt_or_password", "暗号化又はパスワードの設定", ""},
@@ -185,12 +194,33 @@ static sk_err parse_word(const sk_word *t, size_t n, const char *s, int *out)
 	}
 
 VOCAB_W(sk_action_name, sk_action_parse, sk_action, action_words)
-VOCAB(sk_role_name, sk_role_parse, sk_role, role_names)
 VOCAB_W(sk_safeguard_name, sk_safeguard_parse, sk_safeguard, safeguard_words)
 VOCAB_W(sk_decision_name, sk_decision_parse, sk_decision_kind, decision_words)
 VOCAB_W(sk_zone_name, sk_zone_parse, sk_zone, sk_zone_words)
 VOCAB(sk_account_kind_name, sk_account_kind_parse, sk_account_kind, kind_names)
 /* NOLINTEND(bugprone-macro-parentheses) */
+
+const char *sk_role_name(sk_role r)
+{
+	return (unsigned)r < SK_ROLE__COUNT ? role_words[r].name : NULL;
+}
+
+sk_err sk_role_parse(const char *s, sk_role *out)
+{
+	for (int r = 0; s && r < SK_ROLE__COUNT; r++)
+		if (strcmp(role_words[r].name, s) == 0) {
+			*out = (sk_role)r;
+			return SK_OK;
+		}
+	return SK_ERR_INVALID;
+}
+
+const char *sk_role_title(sk_role r, sk_lang l)
+{
+	if ((unsigned)r >= SK_ROLE__COUNT)
+		return NULL;
+	return l == SK_LANG_JA ? role_words[r].ja : role_words[r].en;
+}
 
 const char *sk_asset_type_name(sk_asset_type t)
 {

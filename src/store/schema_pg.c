@@ -332,4 +332,23 @@ const char *const sk_schema_pg[SK_SCHEMA_VERSION] = {
     "CREATE TRIGGER authz_gen_unit_upd AFTER UPDATE OF parent_id ON org_unit FOR EACH ROW "
     "WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id) "
     "EXECUTE FUNCTION authz_generation_bump();",
+    /* 13: the roles an incident step passed over (no holder in the reporting line), as data: their
+     * keys, comma-separated, worded when read in the reader's language (issue 15 item 1). Steps
+     * written before kept them as English words in the comment; they move here, the comment
+     * keeping only what the person wrote. A report's comment was that note alone; an
+     * escalation's note is its comment's last line (role keys hold no newline). */
+    "ALTER TABLE incident_steps ADD COLUMN skipped_roles TEXT NOT NULL DEFAULT '';"
+    "UPDATE incident_steps SET "
+    "skipped_roles = replace(substring(comment from "
+    "'^no holder of ([a-z_, ]+) in the reporting line: passed over$'), ', ', ','), "
+    "comment = '' "
+    "WHERE action = 'report' "
+    "AND comment ~ '^no holder of [a-z_, ]+ in the reporting line: passed over$';"
+    "UPDATE incident_steps SET "
+    "skipped_roles = replace(substring(comment from "
+    "'(?:^|\\n)passed over \\(no holder in the line\\): ([a-z_, ]+)$'), ', ', ','), "
+    "comment = regexp_replace(comment, "
+    "'\\n?passed over \\(no holder in the line\\): [a-z_, ]+$', '') "
+    "WHERE action = 'escalate' "
+    "AND comment ~ '(^|\\n)passed over \\(no holder in the line\\): [a-z_, ]+$';",
 };

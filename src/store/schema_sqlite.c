@@ -336,4 +336,28 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
     "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;"
     "CREATE TRIGGER authz_gen_unit_del AFTER DELETE ON org_unit BEGIN "
     "UPDATE authz_generation SET n = n + 1 WHERE id = 1; END;",
+    /* 13: the roles an incident step passed over (no holder in the reporting line), as data: their
+     * keys, comma-separated, worded when read in the reader's language (issue 15 item 1). Steps
+     * written before kept them as English words in the comment; they move here, the comment
+     * keeping only what the person wrote. A report's comment was that note alone; an
+     * escalation's note is its comment's last line (role keys hold no newline). */
+    "ALTER TABLE incident_steps ADD COLUMN skipped_roles TEXT NOT NULL DEFAULT '';"
+    "UPDATE incident_steps SET "
+    "skipped_roles = replace(substr(comment, 14, length(comment) - 48), ', ', ','), "
+    "comment = '' "
+    "WHERE action = 'report' "
+    "AND comment GLOB 'no holder of ?* in the reporting line: passed over' "
+    "AND substr(comment, 14, length(comment) - 48) NOT GLOB '*[^a-z_, ]*';"
+    /* rtrim(c, c without its newlines) is c up to and with its last newline. */
+    "UPDATE incident_steps SET "
+    "skipped_roles = replace(substr(comment, "
+    "length(rtrim(comment, replace(comment, char(10), ''))) + 38), ', ', ','), "
+    "comment = substr(comment, 1, "
+    "max(length(rtrim(comment, replace(comment, char(10), ''))) - 1, 0)) "
+    "WHERE action = 'escalate' "
+    "AND substr(comment, length(rtrim(comment, replace(comment, char(10), ''))) + 1, 37) "
+    "= 'passed over (no holder in the line): ' "
+    "AND substr(comment, length(rtrim(comment, replace(comment, char(10), ''))) + 38) <> '' "
+    "AND substr(comment, length(rtrim(comment, replace(comment, char(10), ''))) + 38) "
+    "NOT GLOB '*[^a-z_, ]*';",
 };

@@ -92,8 +92,9 @@ static const char *given(const sk_form *form, const char *key)
 static void role_text(const sk_web_req *w, const char *name, char *out, size_t max)
 {
 	sk_role r;
-	const char *t =
-	    name && sk_role_parse(name, &r) == SK_OK ? sk_policy_role_title(w->r->t->pol, r) : NULL;
+	const char *t = name && sk_role_parse(name, &r) == SK_OK
+	                    ? sk_policy_role_title(w->r->t->pol, r, w->lang)
+	                    : NULL;
 	snprintf(out, max, "%s (%s)", t ? t : (name ? name : ""), name ? name : "");
 }
 

@@ -345,7 +345,7 @@ void sk_web_asset(sk_web_req *w)
 				char line[400];
 				const char *ap = d.approver == SK_ROLE_NONE
 				                     ? NULL
-				                     : sk_policy_role_title(p, d.approver);
+				                     : sk_policy_role_title(p, d.approver, w->lang);
 				snprintf(line, sizeof(line), "%s%s%s%s%s",
 				         sk_web_t(w, words[d.decision]), ap ? " — " : "",
 				         ap ? sk_web_t(w, SK_M_UI_DECIDE_APPROVER) : "",

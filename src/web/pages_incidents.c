@@ -31,6 +31,10 @@
 static const char *const statuses[] = {"reported", "escalated", "responding", "closed"};
 static const sk_msg_id statuses_words[] = {SK_M_UI_INC_ST_REPORTED, SK_M_UI_INC_ST_ESCALATED,
                                            SK_M_UI_INC_ST_RESPONDING, SK_M_UI_INC_ST_CLOSED};
+static const char *const step_actions[] = {"report", "escalate", "respond", "close", "attach"};
+static const sk_msg_id step_actions_words[] = {SK_M_UI_INC_STEP_REPORT, SK_M_UI_INC_STEP_ESCALATE,
+                                               SK_M_UI_INC_STEP_RESPOND, SK_M_UI_INC_STEP_CLOSE,
+                                               SK_M_UI_INC_STEP_ATTACH};
 static const char *const severities[] = {"high", "medium", "low"};
 static const sk_msg_id severities_words[] = {SK_M_UI_INC_SEV_HIGH, SK_M_UI_INC_SEV_MEDIUM,
                                              SK_M_UI_INC_SEV_LOW};
@@ -57,6 +61,15 @@ static const char *word(const sk_web_req *w, const char *const *words, const sk_
 static const char *jstr(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
+}
+
+/* A role key as the page's reader reads it: the installation's title in the page's language. */
+static const char *role_title(const sk_web_req *w, const char *key)
+{
+	sk_role r;
+	return key && sk_role_parse(key, &r) == SK_OK
+	           ? sk_policy_role_title(w->r->t->pol, r, w->lang)
+	           : (key ? key : "");
 }
 
 static const char *field_title(const sk_web_req *w, const sk_schema *sc, const char *key)
@@ -268,7 +281,7 @@ static void incidents_page(sk_web_req *w, int status, const report_form *rf)
 		    SK_TV("severity", WORD(w, severities, jstr(x, "severity"))),
 		    SK_TV("sev_class", jstr(x, "severity")),
 		    SK_TV("status", WORD(w, statuses, jstr(x, "status"))),
-		    SK_TV("role", jstr(x, "role")),
+		    SK_TV("role", role_title(w, jstr(x, "role"))),
 		    SK_TV("found", sk_web_when(w, jstr(x, "found_at"), found, sizeof(found))),
 		    SK_TV("created",
 		          sk_web_when(w, jstr(x, "created_at"), created, sizeof(created))),
@@ -456,10 +469,11 @@ static void li(sk_web_req *w, sk_html_frag *out, const char *text)
 /* "security_manager (情報セキュリティ管理者) — jouhou 情報政策課" */
 static void holder_line(const json_t *r, char *out, size_t max)
 {
+	/* the role by its title in the reader's language (the answer's "title") */
 	const char *t = jstr(r, "title"), *code = jstr(r, "unit_code"),
 	           *name = jstr(r, "unit_name");
-	snprintf(out, max, "%s%s%s%s — %s %s", jstr(r, "role") ? jstr(r, "role") : "",
-	         t ? " (" : "", t ? t : "", t ? ")" : "", code ? code : "", name ? name : "");
+	snprintf(out, max, "%s — %s %s", t ? t : (jstr(r, "role") ? jstr(r, "role") : ""),
+	         code ? code : "", name ? name : "");
 }
 
 typedef struct detail_state {
@@ -496,6 +510,7 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 	json_t *x = NULL;
 	sk_web_call call;
 	sk_web_call_begin(w, &call);
+	call.c.lang = sk_lang_code(w->lang); /* the page's language words the roles and steps */
 	if (sk_web_call_done(&call, sk_incident_get(&call.c, w->r->id, &x, &call.err)))
 		return;
 	const sk_schema *sc = &sk_schema_incident;
@@ -537,8 +552,10 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 	json_array_foreach (json_object_get(x, "steps"), i, r) {
 		char at[64];
 		sk_tv v[] = {SK_TV("at", sk_web_when(w, jstr(r, "at"), at, sizeof(at))),
-		             SK_TV("actor", jstr(r, "actor")), SK_TV("action", jstr(r, "action")),
-		             SK_TV("role", jstr(r, "role")), SK_TV("comment", jstr(r, "comment"))};
+		             SK_TV("actor", jstr(r, "actor")),
+		             SK_TV("action", WORD(w, step_actions, jstr(r, "action"))),
+		             SK_TV("role", jstr(r, "role_label")),
+		             SK_TV("comment", jstr(r, "comment"))};
 		sk_html_render(&steps, "incident_step", w->lang, v, N(v));
 	}
 	json_array_foreach (json_object_get(x, "chain"), i, r) {
@@ -554,7 +571,7 @@ static void incident_page(sk_web_req *w, int status, const detail_state *ds)
 			snprintf(hours, sizeof(hours), "%" JSON_INTEGER_FORMAT " %s",
 			         json_integer_value(h), sk_web_t(w, SK_M_UI_INC_HOURS));
 		const char *wd = jstr(r, "word");
-		snprintf(line, sizeof(line), "%zu. %s%s%s%s%s%s [%s]", i + 1, jstr(r, "role"),
+		snprintf(line, sizeof(line), "%zu. %s%s%s%s%s%s [%s]", i + 1, jstr(r, "role_label"),
 		         hours[0] ? " — " : "", hours, wd ? " (「" : "", wd ? wd : "",
 		         wd ? "」)" : "", cb.len ? cb.data : "");
 		li(w, &chain, line);

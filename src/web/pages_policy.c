@@ -75,7 +75,7 @@ static void decide_page(sk_web_req *w, int status, const char *asset, const char
 		const char *ar = json_string_value(json_object_get(d, "approver_role"));
 		sk_role role;
 		if (ar && sk_role_parse(ar, &role) == SK_OK) {
-			const char *t = sk_policy_role_title(p, role);
+			const char *t = sk_policy_role_title(p, role, w->lang);
 			snprintf(approver_text, sizeof(approver_text), "%s (%s)", t ? t : ar, ar);
 			approver = approver_text;
 		}
@@ -245,7 +245,7 @@ void sk_web_policy(sk_web_req *w)
 			sk_html_render(&levels, "dt", w->lang, t, N(t));
 		}
 	for (int i = 0; i < SK_ROLE__COUNT; i++) {
-		const char *title = sk_policy_role_title(p, (sk_role)i);
+		const char *title = sk_policy_role_own_title(p, (sk_role)i);
 		if (title) {
 			sk_tv t[] = {SK_TV("term", sk_role_name((sk_role)i)),
 			             SK_TV("value", title)};

@@ -311,7 +311,7 @@ static void policy_answer(sk_web_req *w, sk_html_frag *out, const json_t *d, boo
 	const char *ar = json_string_value(json_object_get(d, "approver_role"));
 	sk_role role;
 	if (ar && sk_role_parse(ar, &role) == SK_OK) {
-		const char *t = sk_policy_role_title(p, role);
+		const char *t = sk_policy_role_title(p, role, w->lang);
 		snprintf(approver, sizeof(approver), "%s (%s)", t ? t : ar, ar);
 	}
 	sk_html_frag sg = SK_HTML_FRAG_INIT, cites = SK_HTML_FRAG_INIT;
@@ -624,7 +624,7 @@ static void detail_page(sk_web_req *w, int status, sk_err fe, const sk_buf *ferr
 	const char *ar = json_string_value(json_object_get(r, "approver_role"));
 	sk_role role;
 	if (ar && sk_role_parse(ar, &role) == SK_OK) {
-		const char *t = sk_policy_role_title(p, role);
+		const char *t = sk_policy_role_title(p, role, w->lang);
 		snprintf(approver, sizeof(approver), "%s (%s)", t ? t : ar, ar);
 	}
 	dt(w, &summary, sk_web_t(w, SK_M_UI_RQ_APPROVER_ROLE), approver);

@@ -101,6 +101,27 @@ expect_in incshow.en "attachment: mail.log 4 bytes"
 # Times in the city's time zone.
 expect_in incshow.ja "+09:00"
 expect_not_in incshow.ja "+00:00"
+# A step that passed over a role nobody holds (no 統括情報セキュリティ責任者 is appointed here):
+# the role by 成田's title in Japanese, by the guideline's English title in English, its key in
+# the JSON (issue 15 item 1: nothing English is stored).
+expect_exit 0 sk incident report --db "$DB" --unit kanri --title 誤送信 --description 誤送信 \
+  --found-at 2026-01-05T09:00:00+09:00 --severity low --json
+INC2=$(jq .id out)
+expect_exit 0 sk incident escalate --db "$DB" "$INC2" --comment 二重確認
+both incskip incident show --db "$DB" "$INC2"
+expect_in incskip.ja "二重確認"
+expect_in incskip.ja "報告経路に役割を持つ者がいないため飛ばしました：統括情報セキュリティ責任者（総務部長）"
+expect_in incskip.ja "対応者: 最高情報セキュリティ責任者（副市長）"
+expect_in incskip.en "passed over (no holder in the reporting line): General information security manager"
+expect_in incskip.en "role: Chief Information Security Officer"
+expect_not_in incskip.en "general_manager"
+LANG=C expect_exit 0 sk incident show --db "$DB" "$INC2" --json
+jq -e '.steps[1].skipped_roles == ["general_manager"] and .steps[1].role == "ciso"
+       and .steps[1].role_label == "Chief Information Security Officer"
+       and .steps[1].comment == "二重確認\npassed over (no holder in the reporting line): General information security manager"' \
+  out >/dev/null || fail "skipped roles in the JSON: $(cat out)"
+[ "$(sql "SELECT skipped_roles || '|' || comment FROM incident_steps WHERE incident_id = $INC2 AND action = 'escalate'")" = "general_manager|二重確認" ] ||
+  fail "the step's stored data: $(sql "SELECT skipped_roles, comment FROM incident_steps")"
 both inclist incident list --db "$DB"
 expect_in inclist.ja "対応中"
 expect_in inclist.en "responding"
@@ -120,9 +141,9 @@ expect_in grant.ja "役割 情報セキュリティ監査人 を sato に付与�
 lang ja revoke role revoke --db "$DB" --login sato --role auditor --unit narita
 expect_in revoke.ja "役割 情報セキュリティ監査人 を sato から取り消しました"
 lang en grant role grant --db "$DB" --login sato --role auditor --unit narita
-expect_in grant.en "granted role auditor to sato at narita"
+expect_in grant.en "granted role Information security auditor to sato at narita"
 lang en revoke role revoke --db "$DB" --login sato --role auditor --unit narita
-expect_in revoke.en "revoked role auditor from sato at narita"
+expect_in revoke.en "revoked role Information security auditor from sato at narita"
 
 both requests request list --db "$DB" --as suzuki --box all
 expect_in requests.ja "持ち出し 承認待ち 申請者=sato 承認者=情報システム管理者"
@@ -238,8 +259,9 @@ expect_in chain.ja "  終結させる者: 統括情報セキュリティ責任�
 LANG=C expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
 sed -n '/^incidents:/,/^  closed by:/p' out | sed -E 's/ \(「[^」]*」[^)]*\)//' >chain.en
 check_en chain.en
-expect_in chain.en "  1. security_manager high:1h medium:4h low:24h"
-expect_in chain.en "  closed by: general_manager [成田 基準 4(3)③"
+expect_in chain.en "  1. Information security manager high:1h medium:4h low:24h"
+expect_in chain.en "  informed: Information security officer, Information system manager"
+expect_in chain.en "  closed by: General information security manager [成田 基準 4(3)③"
 
 # policy check's advisories: the profile's keys (passwords.…) and the guideline's name are not
 # sentences; the rest is in the reader's language.

@@ -13,7 +13,7 @@ pw tanaka | expect_exit 0 sk user add --db "$DB" --login tanaka --name 田中 --
 
 # The section's staff have no 情報セキュリティ管理者 above them: reported, exit 1.
 expect_exit 1 sk org check --db "$DB"
-expect_in out "gyokan (行政管理課): staff's requests need 'security_manager'"
+expect_in out "gyokan (行政管理課): Staff member's requests need 'Information security manager'"
 expect_exit 1 sk org check --db "$DB" --json
 python3 - out <<'PY' || fail "org check --json"
 import json, sys

@@ -16,6 +16,9 @@ expect_exit 0 sk role grant --db "$DB" --login mori --role dm_officer --unit dm
 expect_exit 0 sk role grant --db "$DB" --login mori --role csirt --unit niigata
 expect_exit 0 sk role list --db "$DB" --login mori --json
 expect_in out '"role": "dm_officer"'
+# The title in the reader's language; 新潟 gives dm_officer none, so the guideline's in Japanese.
+expect_in out '"title": "Designated manager'"'"'s security officer"'
+LANG=ja_JP.UTF-8 expect_exit 0 sk role list --db "$DB" --login mori --json
 expect_in out '"title": "指定管理者の情報セキュリティ対策責任者"'
 expect_exit 0 sk role list --db "$DB" --role csirt
 expect_in out "mori"

@@ -73,7 +73,7 @@ shape
 # plain text
 expect_exit 0 sk decide --profile "$EX" --action copy --conf 3B
 expect_in out "decision: forbid"
-expect_in out "approver: security_manager (情報セキュリティ管理者)"
+expect_in out "approver: security_manager (Information security manager)"
 
 # bad input: exit 2 naming the bad value
 expect_exit 2 sk decide --profile "$EX" --action fly --json

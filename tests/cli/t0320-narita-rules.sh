@@ -223,7 +223,7 @@ approvers "approvers: all of, in this order;approver: general_manager;approver: 
 approvers "approver: security_manager;" \
 	--action provide_external --conf 2 --integ 1 --avail 1 --asset-type document
 expect_exit 0 sk decide --profile "$P" --action install_software --json --explain
-expect_in err "approvers (all_of): general_manager, system_manager"
+expect_in err "approvers (all_of): General information security manager, Information system manager"
 # Issue 17, the ban with a permission: 4(1)①エ「…執務室外に持ち出してはならない。但し、業務上必要な
 # 場合で、情報システム管理者の許可を受けたときは、この限りでない」 governs both take_out and
 # process_outside (外部で処理するための持ち出し): forbid, exception, the 情報システム管理者 as approver,
@@ -236,7 +236,7 @@ done
 # 基準 6(5) 例外措置: shown by --explain as a procedure; it does not make an outright prohibition
 # excepted (private devices stay forbid with exception_possible false, checked above too)
 expect_exit 0 sk decide --profile "$P" --action use_private_device --explain
-expect_in out "profile-wide exception route (a procedure, not part of this decision): ciso may permit a departure; an emergency one is reported afterwards [成田 基準 6(5)①, 成田 基準 6(5)②]"
+expect_in out "profile-wide exception route (a procedure, not part of this decision): Chief Information Security Officer may permit a departure; an emergency one is reported afterwards [成田 基準 6(5)①, 成田 基準 6(5)②]"
 expect_in out '"exception_possible": false'
 expect_exit 2 sk decide --profile "$P" --action dispose --asset-type spaceship --json
 expect_in err "unknown asset_type 'spaceship'"

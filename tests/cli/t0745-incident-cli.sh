@@ -6,9 +6,9 @@
 
 # policy check prints the chain; coverage flags a profile without the section.
 expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
-expect_in out "1. security_manager high:1h medium:4h low:24h (「速やかに」) [成田 基準 4(3)①ア"
-expect_in out "3. ciso high:1h"
-expect_in out "closed by: general_manager [成田 基準 4(3)③"
+expect_in out "1. Information security manager high:1h medium:4h low:24h (「速やかに」) [成田 基準 4(3)①ア"
+expect_in out "3. Chief Information Security Officer high:1h"
+expect_in out "closed by: General information security manager [成田 基準 4(3)③"
 expect_exit 0 sk policy coverage "$SEKISHO_SRC/policies/example.yaml"
 expect_in out "incidents: the profile states no reporting chain"
 expect_exit 0 sk policy coverage hachioji --json

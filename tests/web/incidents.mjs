@@ -92,8 +92,10 @@ await t.run(async (page, js, mode) => {
   let txt = await main(page);
   for (const k of ["title", "description"]) t.check(txt.includes(HOSTILE[k]), `${mode}: the incident does not show its ${k} as text`);
   t.check(!txt.includes(say("報告遅延", "Reported late")), `${mode}: a report within the hour is called late`);
-  t.check(txt.includes(say("報告済み", "Reported")) && txt.includes("security_manager"), `${mode}: not routed to the 情報セキュリティ管理者: ${txt.slice(0, 300)}`);
-  t.check(txt.includes("csirt"), `${mode}: the CSIRT is not named as informed`);
+  // Roles by their titles in the page's language (八王子's in Japanese), never by their keys.
+  t.check(txt.includes(say("報告済み", "Reported")) && txt.includes(say("情報セキュリティ管理者（当該指定管理業務を所管する課等の課長等）", "Information security manager")), `${mode}: not routed to the 情報セキュリティ管理者: ${txt.slice(0, 300)}`);
+  t.check(txt.includes(say("CSIRT（CSIRT管理者：", "CSIRT member")), `${mode}: the CSIRT is not named as informed`);
+  t.check(!/security_manager|csirt/.test(txt), `${mode}: a role key is shown on the incident page`);
   t.check(txt.includes(say("中", "Medium")), `${mode}: the severity is not shown`);
   t.check(await page.$("form[action$='/escalate']") === null, `${mode}: the reporter is offered the escalation`);
   await t.shot(page, `incident-reported-${L}-${mode}`);
@@ -178,7 +180,11 @@ await t.run(async (page, js, mode) => {
   await page.fill("#f-escalate-comment", HOSTILE.escalate);
   await t.submit(page, `form[action='/incidents/${id}/escalate'] button`, `${mode} escalated`, js);
   txt = await main(page);
-  t.check(txt.includes("上位へ報告済み") && txt.includes("ciso"), `${mode}: not escalated to the CISO: ${txt.slice(0, 300)}`);
+  // The CISO by 八王子's title, not by the key; the step says whom it passed over, by their titles.
+  t.check(txt.includes("上位へ報告済み") && txt.includes("最高情報責任者（CIO）"), `${mode}: not escalated to the CISO: ${txt.slice(0, 300)}`);
+  t.check(txt.includes("報告経路に役割を持つ者がいないため飛ばしました：情報セキュリティ責任者（当該指定管理業務を所管する部等の部長等）、情報セキュリティ総括責任者（デジタル推進室長）"),
+    `${mode}: the escalation step does not name the vacant posts by their titles: ${txt.slice(0, 600)}`);
+  t.check(!/general_manager|security_officer/.test(txt), `${mode}: a role key is shown on the incident page`);
   t.check(txt.includes(HOSTILE.escalate), `${mode}: the escalation comment is not shown as text`);
   // At the top of the chain: a further escalation is refused on the page, nothing changes.
   await t.submit(page, `form[action='/incidents/${id}/escalate'] button`, `${mode} escalated at the top`, js);
@@ -196,7 +202,10 @@ await t.run(async (page, js, mode) => {
   await t.shot(page, `incident-closed-ja-${mode}`);
   if (js) {
     await t.go(page, `/incidents/${id}?lang=en`, `${mode} incident en`, js);
-    t.check((await main(page)).includes("This incident is closed."), `${mode}: the incident is not in English`);
+    txt = await main(page);
+    t.check(txt.includes("This incident is closed."), `${mode}: the incident is not in English`);
+    t.check(txt.includes("passed over (no holder in the reporting line): Information security officer, General information security manager"),
+      `${mode}: the passed-over posts are not worded in English: ${txt.slice(0, 600)}`);
     await t.shot(page, `incident-closed-en-${mode}`);
     await t.go(page, "/incidents?status=all", `${mode} board en`, js);
     await t.shot(page, `board-en-${mode}`);

@@ -178,9 +178,11 @@ static void test_narita_chain(const char *backend)
 	dt_ok(sk_incident_respond(as(s, &tokatsu), id, &r, &err), &err);
 	/* Only the 統括 closes (4(3)③): not the 管理者, not the 部長. */
 	dt_expect(sk_incident_close(as(s, &kacho), id, NULL, &err), SK_ERR_DENIED, &err,
-	          "general_manager");
+	          "General information security manager");
+	/* in Japanese, 成田's own title for the role */
+	assert_non_null(strstr(err.ja, "統括情報セキュリティ責任者（総務部長）"));
 	dt_expect(sk_incident_close(as(s, &bucho), id, NULL, &err), SK_ERR_DENIED, &err,
-	          "general_manager");
+	          "General information security manager");
 	dt_ok(sk_incident_close(as(s, &tokatsu), id, "再発防止策を確認", &err), &err);
 	j = get_ok(s, &staff, id);
 	assert_string_equal(str(j, "status"), "closed");
@@ -244,9 +246,9 @@ static void test_hachioji_chain(const char *backend)
 	                    "somu");
 	json_decref(j);
 	dt_expect(sk_incident_close(as(s, &csirt), id, NULL, &err), SK_ERR_DENIED, &err,
-	          "security_manager");
+	          "Information security manager");
 	dt_expect(sk_incident_close(as(s, &bucho), id, NULL, &err), SK_ERR_DENIED, &err,
-	          "security_manager");
+	          "Information security manager");
 	dt_ok(sk_incident_close(as(s, &kacho), id, NULL, &err), &err);
 	/* The reporter is told that the report was closed; no one else is. */
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications WHERE user_id = 10 AND "
@@ -361,12 +363,165 @@ static void test_no_holder(const char *backend)
 	    .title = "t", .description = "d", .found_at = "2026-01-01T00:00:00Z"};
 	int64_t id;
 	dt_expect(sk_incident_report_new(as(s, &staff), &in, &id, &err), SK_ERR_CONFLICT, &err,
-	          "security_manager");
+	          "Information security manager");
+	assert_non_null(strstr(err.ja, "情報セキュリティ管理者（各課等の長"));
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM incidents"), 0);
 	sk_buf_free(&err);
 	sk_store_close(s);
 }
 SK_TEST_EACH_BACKEND(test_no_holder)
+
+/* The incident as a reader of lang ("ja", "en") reads it. */
+static json_t *get_in(sk_store *s, const sk_actor *a, int64_t id, const char *lang)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	json_t *j = NULL;
+	sk_ctx *c = as(s, a);
+	c->lang = lang;
+	dt_ok(sk_incident_get(c, id, &j, &err), &err);
+	sk_buf_free(&err);
+	return j;
+}
+
+/* Step i of incident j: its comment, and its skipped_roles keys joined by commas. */
+static void expect_step(json_t *j, size_t i, const char *comment, const char *keys)
+{
+	json_t *st = json_array_get(json_object_get(j, "steps"), i);
+	assert_non_null(st);
+	assert_string_equal(str(st, "comment"), comment);
+	char got[256] = "";
+	size_t k;
+	json_t *x;
+	json_array_foreach (json_object_get(st, "skipped_roles"), k, x)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? "," : "",
+		         json_string_value(x));
+	assert_string_equal(got, keys);
+}
+
+/* 成田's titles of the roles passed over below (policies/narita.yaml, from 基準 1). */
+#define NARITA_KANRI                                                                               \
+	"情報セキュリティ管理者（各課等の長、各支所長、消防本部及び消防署の各課等の長）"
+#define NARITA_TOKATSU "統括情報セキュリティ責任者（総務部長）"
+#define SKIPPED_JA     "報告経路に役割を持つ者がいないため飛ばしました："
+#define SKIPPED_EN     "passed over (no holder in the reporting line): "
+
+/*
+ * With no 統括 held, a step passes over the role: the step keeps the role's
+ * key and each reader reads its title in their own language.
+ */
+static void test_skipped_worded(const char *backend)
+{
+	sk_clock_set_fake_us(NOW_S * 1000000);
+	sk_store *s = fresh(backend, "narita");
+	exec(s, "DELETE FROM role_assignment WHERE role = 'general_manager'");
+	sk_actor staff = A(10, "staff1"), kacho = A(11, "kacho"), staff2 = A(16, "staff2");
+	sk_incident_report in = {
+	    .title = "t", .description = "d", .found_at = "2026-12-06T10:00:00+09:00"};
+	/* 経理課 has no 管理者 either: the report goes straight to the CISO. */
+	int64_t far = report_ok(s, &staff2, &in);
+	json_t *j = get_in(s, &staff2, far, "ja");
+	expect_step(j, 0, SKIPPED_JA NARITA_KANRI "、" NARITA_TOKATSU,
+	            "security_manager,general_manager");
+	assert_string_equal(str(json_array_get(json_object_get(j, "steps"), 0), "role_label"),
+	                    "最高情報セキュリティ責任者（副市長）");
+	json_decref(j);
+	j = get_in(s, &staff2, far, "en");
+	expect_step(j, 0,
+	            SKIPPED_EN "Information security manager, General information security manager",
+	            "security_manager,general_manager");
+	json_decref(j);
+
+	/* The 管理者 escalates past the missing 統括 to the CISO, with a comment of their own. */
+	int64_t id = report_ok(s, &staff, &in);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	dt_ok(sk_incident_escalate(as(s, &kacho), id, "至急", &err), &err);
+	j = get_in(s, &kacho, id, "ja");
+	expect_step(j, 0, "", "");
+	expect_step(j, 1, "至急\n" SKIPPED_JA NARITA_TOKATSU, "general_manager");
+	json_decref(j);
+	j = get_in(s, &kacho, id, "en");
+	expect_step(j, 1, "至急\n" SKIPPED_EN "General information security manager",
+	            "general_manager");
+	json_decref(j);
+	/* Nothing English is stored: the comment is the person's, the roles are keys. */
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM incident_steps WHERE comment LIKE "
+	                             "'%passed over%'"),
+	                 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM incident_steps WHERE skipped_roles = "
+	                             "'general_manager' AND comment = '至急'"),
+	                 1);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+SK_TEST_EACH_BACKEND(test_skipped_worded)
+
+static void insert_old_step(sk_store *s, int64_t id, const char *action, const char *comment)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_val p[] = {SK_VINT(id), sk_vtext(action), sk_vtext(comment)};
+	dt_ok(sk_store_exec(s,
+	                    "INSERT INTO incident_steps(incident_id, at, actor, action, comment, "
+	                    "role, unit_id) VALUES (?, 0, 'old', ?, ?, 'ciso', 1)",
+	                    p, 3, NULL, &err),
+	      &err);
+	sk_buf_free(&err);
+}
+
+/*
+ * Migration 13: steps written by sekisho before it kept the roles passed
+ * over as English words in the comment (the two wordings below are the ones
+ * it wrote); reopened, they read as data, in Japanese too. A comment a
+ * person wrote that only looks alike stays as it is.
+ */
+static void test_migration_moves_old_notes(const char *backend)
+{
+	sk_clock_set_fake_us(NOW_S * 1000000);
+	sk_store *s = fresh(backend, "narita");
+	sk_actor staff = A(10, "staff1"), ciso = A(14, "ciso");
+	sk_incident_report in = {
+	    .title = "t", .description = "d", .found_at = "2026-12-06T10:00:00+09:00"};
+	int64_t id = report_ok(s, &staff, &in);
+	/* Back to schema 12, as an older sekisho left it. */
+	exec(s, "DELETE FROM incident_steps");
+	exec(s, "ALTER TABLE incident_steps DROP COLUMN skipped_roles");
+	exec(s, "DELETE FROM schema_migrations WHERE version = 13");
+	insert_old_step(s, id, "report",
+	                "no holder of security_manager, general_manager in the reporting line: "
+	                "passed over");
+	insert_old_step(s, id, "escalate", "passed over (no holder in the line): general_manager");
+	insert_old_step(s, id, "escalate",
+	                "至急\n二行目\npassed over (no holder in the line): security_officer, "
+	                "general_manager");
+	insert_old_step(s, id, "escalate", "see: passed over (no holder in the line): ciso");
+	insert_old_step(s, id, "respond", "passed over (no holder in the line): ciso");
+	char url[4096];
+	snprintf(url, sizeof(url), "%s", s->url);
+	sk_store_close(s);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	s = NULL;
+	dt_ok(sk_store_open(url, 0, &s, &err), &err);
+	int64_t v = 0;
+	dt_ok(sk_store_schema_version(s, &v, &err), &err);
+	assert_int_equal(v, 13);
+	json_t *j = get_in(s, &ciso, id, "ja");
+	expect_step(j, 0, SKIPPED_JA NARITA_KANRI "、" NARITA_TOKATSU,
+	            "security_manager,general_manager");
+	expect_step(j, 1, SKIPPED_JA NARITA_TOKATSU, "general_manager");
+	expect_step(
+	    j, 2,
+	    "至急\n二行目\n" SKIPPED_JA
+	    "情報セキュリティ責任者（各部の長、行政委員会等の事務局の長、消防長）、" NARITA_TOKATSU,
+	    "security_officer,general_manager");
+	expect_step(j, 3, "see: passed over (no holder in the line): ciso", "");
+	expect_step(j, 4, "passed over (no holder in the line): ciso", "");
+	json_decref(j);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM incident_steps WHERE comment = '' AND "
+	                             "skipped_roles = 'security_manager,general_manager'"),
+	                 1);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+SK_TEST_EACH_BACKEND(test_migration_moves_old_notes)
 
 /* Each step is one transaction with its audit entry: a failed write leaves nothing. */
 struct fault_ctx {
@@ -417,8 +572,12 @@ SK_TEST_EACH_BACKEND(test_faults)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_narita_chain_all), cmocka_unit_test(test_hachioji_chain_all),
-	    cmocka_unit_test(test_refusals_all),     cmocka_unit_test(test_no_holder_all),
+	    cmocka_unit_test(test_narita_chain_all),
+	    cmocka_unit_test(test_hachioji_chain_all),
+	    cmocka_unit_test(test_refusals_all),
+	    cmocka_unit_test(test_no_holder_all),
+	    cmocka_unit_test(test_skipped_worded_all),
+	    cmocka_unit_test(test_migration_moves_old_notes_all),
 	    cmocka_unit_test(test_faults_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -902,10 +902,10 @@ static void test_scheme_3a(void **state)
 	assert_int_equal(sk_policy_decide(p, &in, &d), SK_OK);
 	assert_int_equal(d.decision, SK_DEC_ALLOW_WITH_SAFEGUARDS);
 	/* role titles, chain of command, retention, checklist */
-	assert_string_equal(sk_policy_role_title(p, SK_ROLE_SECURITY_MANAGER),
+	assert_string_equal(sk_policy_role_own_title(p, SK_ROLE_SECURITY_MANAGER),
 	                    "情報セキュリティ管理者");
 	assert_int_equal(sk_policy_role_reports_to(p, SK_ROLE_SECURITY_MANAGER), SK_ROLE_CISO);
-	assert_null(sk_policy_role_title(p, SK_ROLE_CSIRT));
+	assert_null(sk_policy_role_own_title(p, SK_ROLE_CSIRT));
 	const sk_retention *r = sk_policy_retention_find(p, "mynumber_records");
 	assert_non_null(r);
 	assert_int_equal(r->years, 7);
@@ -1185,7 +1185,8 @@ static void test_several_approvers(void **state)
 	sk_decide_input in;
 	sk_decide_input_init(&in, SK_ACT_CONNECT_DEVICE);
 	assert_int_equal(sk_policy_explain(p, &in, SK_LANG_EN, &out), SK_OK);
-	assert_non_null(strstr(out.data, "approvers (all_of): security_manager, ciso"));
+	assert_non_null(strstr(out.data, "approvers (all_of): Information security manager, "
+	                                 "Chief Information Security Officer"));
 	/* allow answers carry no approvers */
 	d = decide_x(p, SK_ACT_DISPOSE, SK_ASSET_DOCUMENT, SK_ZONE_NONE, SK_ZONE_NONE, SK_ROLE_NONE,
 	             0);
@@ -1614,6 +1615,45 @@ static void test_separation(void **state)
 	sk_buf_free(&d2);
 }
 
+/*
+ * A role reads by the profile's title in Japanese, else by the national
+ * guideline's; in English always by the guideline's. 世田谷 gives no title to
+ * its 情報セキュリティ責任者 or its CSIRT.
+ */
+static void test_role_title_fallback(void **state)
+{
+	(void)state;
+	sk_policy *p = NULL;
+	sk_buf d = SK_BUF_INIT(1u << 16);
+	if (sk_policy_open("setagaya", &p, &d) != SK_OK)
+		fail_msg("%s", d.data);
+	assert_null(sk_policy_role_own_title(p, SK_ROLE_SECURITY_OFFICER));
+	assert_string_equal(sk_policy_role_title(p, SK_ROLE_SECURITY_OFFICER, SK_LANG_JA),
+	                    "情報セキュリティ責任者");
+	assert_string_equal(sk_policy_role_title(p, SK_ROLE_SECURITY_OFFICER, SK_LANG_EN),
+	                    "Information security officer");
+	assert_string_equal(sk_policy_role_title(p, SK_ROLE_CSIRT, SK_LANG_JA), "CSIRT要員");
+	assert_string_equal(sk_policy_role_title(p, SK_ROLE_CSIRT, SK_LANG_EN), "CSIRT member");
+	/* the city's own title wins in Japanese only */
+	assert_string_equal(sk_policy_role_title(p, SK_ROLE_GENERAL_MANAGER, SK_LANG_JA),
+	                    "CISO補佐");
+	assert_string_equal(sk_policy_role_title(p, SK_ROLE_GENERAL_MANAGER, SK_LANG_EN),
+	                    "General information security manager");
+	/* no profile: the guideline's; out of range: none */
+	assert_string_equal(sk_policy_role_title(NULL, SK_ROLE_GENERAL_MANAGER, SK_LANG_JA),
+	                    "統括情報セキュリティ責任者");
+	assert_null(sk_policy_role_title(p, SK_ROLE_NONE, SK_LANG_JA));
+	/* a role typed by the guideline's title where the profile gives none */
+	sk_decide_kv kv[] = {{"action", "use"}, {"actor_role", "情報セキュリティ責任者"}};
+	sk_decide_input in;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	assert_int_equal(sk_decide_input_parse(p, kv, 2, &in, &err), SK_OK);
+	assert_int_equal(in.actor_role, SK_ROLE_SECURITY_OFFICER);
+	sk_buf_free(&err);
+	sk_policy_free(p);
+	sk_buf_free(&d);
+}
+
 static void test_vocabulary_round_trips(void **state)
 {
 	(void)state;
@@ -1656,6 +1696,7 @@ int main(void)
 	    cmocka_unit_test(test_any_of_partners),
 	    cmocka_unit_test(test_builtins),
 	    cmocka_unit_test(test_several_approvers),
+	    cmocka_unit_test(test_role_title_fallback),
 	    cmocka_unit_test(test_asset_type_and_to_zone),
 	    cmocka_unit_test(test_unstated_periods_holders_exceptions),
 	    cmocka_unit_test(test_vocabulary_round_trips),
