@@ -71,11 +71,13 @@ static void add_and_rollback(const char *backend)
 	      &err);
 	assert_true(id > 0);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), 1);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 1);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM notifications WHERE mail_to IS NOT NULL"), 1);
 	assert_true(sk_store_in_txn(s));
 	sk_store_rollback(s);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), 0);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 0);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM notifications WHERE mail_to IS NOT NULL"), 0);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM meta WHERE key = 'test.caller'"), 0);
 
 	/* A failure inside dooms the caller's transaction: its own write goes too. */
@@ -99,13 +101,13 @@ static void add_and_rollback(const char *backend)
 	dt_ok(sk_notify_add(dt_cli(s), c1, SK_NOTIFY_ACCOUNT_LOCKED, "user", c1, NULL, &err), &err);
 	dt_ok(sk_store_commit(s, &err), &err);
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), 3);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 1);
-	assert_int_equal(dt_count(s,
-	                          "SELECT COUNT(*) FROM mail_outbox o JOIN notifications n ON "
-	                          "n.id = o.notification_id WHERE o.to_addr = 'a1@city.example' "
-	                          "AND n.user_id = (SELECT id FROM users WHERE login = 'a1') AND "
-	                          "o.attempts = 0 AND o.sent_at IS NULL"),
-	                 1);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM notifications WHERE mail_to IS NOT NULL"), 1);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM notifications n WHERE n.mail_to = "
+	                "'a1@city.example' AND n.user_id = (SELECT id FROM users WHERE "
+	                "login = 'a1') AND n.mail_attempts = 0 AND n.mail_sent_at IS NULL"),
+	    1);
 
 	/* Bad arguments write nothing. */
 	dt_snap before = dt_snapshot(s);
@@ -249,8 +251,8 @@ SK_TEST_EACH_BACKEND(list_and_read)
 static int64_t outbox_int(sk_store *s, const char *col, int64_t id)
 {
 	char sql[160];
-	snprintf(sql, sizeof(sql), "SELECT COALESCE(%s, -1) FROM mail_outbox WHERE id = %lld", col,
-	         (long long)id);
+	snprintf(sql, sizeof(sql), "SELECT COALESCE(%s, -1) FROM notifications WHERE id = %lld",
+	         col, (long long)id);
 	return dt_count(s, sql);
 }
 
@@ -276,10 +278,10 @@ static void outbox(const char *backend)
 	sk_notify_mail_free(m, n);
 	/* A failure: counted, its reason kept, retried after the base delay, then doubling. */
 	dt_ok(sk_notify_outbox_failed(s, id, "A", now, 30, "server down", &err), &err);
-	assert_int_equal(outbox_int(s, "attempts", id), 1);
-	assert_int_equal(outbox_int(s, "next_attempt_at", id), now + 30);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox WHERE last_error = "
-	                             "'server down' AND claim_token IS NULL"),
+	assert_int_equal(outbox_int(s, "mail_attempts", id), 1);
+	assert_int_equal(outbox_int(s, "mail_next_at", id), now + 30);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications WHERE mail_error = "
+	                             "'server down' AND mail_claim IS NULL"),
 	                 1);
 	/* Not claimed by A any more. */
 	dt_expect(sk_notify_outbox_sent(s, id, "A", now, &err), SK_ERR_CONFLICT, &err, "claimed");
@@ -290,7 +292,7 @@ static void outbox(const char *backend)
 	assert_int_equal(m[0].attempts, 1);
 	sk_notify_mail_free(m, n);
 	dt_ok(sk_notify_outbox_failed(s, id, "B", now + 30, 30, "again", &err), &err);
-	assert_int_equal(outbox_int(s, "next_attempt_at", id), now + 30 + 60);
+	assert_int_equal(outbox_int(s, "mail_next_at", id), now + 30 + 60);
 	/* The operator's "now" takes it before its time; after_id skips what was tried. */
 	dt_ok(sk_notify_outbox_claim(s, "C", now + 31, 600, true, id, 10, &m, &n, &err), &err);
 	assert_int_equal(n, 0);
@@ -298,8 +300,8 @@ static void outbox(const char *backend)
 	assert_int_equal(n, 1);
 	sk_notify_mail_free(m, n);
 	dt_ok(sk_notify_outbox_sent(s, id, "C", now + 32, &err), &err);
-	assert_int_equal(outbox_int(s, "sent_at", id), now + 32);
-	assert_int_equal(outbox_int(s, "attempts", id), 3);
+	assert_int_equal(outbox_int(s, "mail_sent_at", id), now + 32);
+	assert_int_equal(outbox_int(s, "mail_attempts", id), 3);
 	/* Sent is sent: nobody claims it again, and a late sender cannot mark it. */
 	dt_ok(sk_notify_outbox_claim(s, "D", now + 999999, 600, true, 0, 10, &m, &n, &err), &err);
 	assert_int_equal(n, 0);
@@ -332,9 +334,10 @@ static void outbox(const char *backend)
 		sk_notify_mail_free(m, n);
 		dt_ok(sk_notify_outbox_failed(s, id, "G", now, 60, "down", &err), &err);
 	}
-	assert_int_equal(outbox_int(s, "attempts", id), 20);
-	assert_int_equal(outbox_int(s, "next_attempt_at", id), now + SK_NOTIFY_RETRY_MAX);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox"), 3);
+	assert_int_equal(outbox_int(s, "mail_attempts", id), 20);
+	assert_int_equal(outbox_int(s, "mail_next_at", id), now + SK_NOTIFY_RETRY_MAX);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM notifications WHERE mail_to IS NOT NULL"), 3);
 	sk_buf_free(&err);
 	sk_store_close(s);
 }
@@ -406,7 +409,7 @@ static void racing_senders(const char *backend)
 		                    &err),
 		      &err);
 	dt_ok(sk_store_commit(s, &err), &err);
-	int64_t max_id = dt_count(s, "SELECT MAX(id) FROM mail_outbox");
+	int64_t max_id = dt_count(s, "SELECT MAX(id) FROM notifications");
 	int64_t *claimed = calloc((size_t)max_id + 1, sizeof(int64_t));
 	assert_non_null(claimed);
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -431,8 +434,10 @@ static void racing_senders(const char *backend)
 		total += claimed[id];
 	}
 	assert_int_equal(total, RACE_MAILS);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL"), 0);
-	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM mail_outbox WHERE attempts <> 1"), 0);
+	assert_int_equal(
+	    dt_count(s, "SELECT COUNT(*) FROM notifications WHERE mail_sent_at IS NULL"), 0);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications WHERE mail_attempts <> 1"),
+	                 0);
 	free(claimed);
 	sk_buf_free(&err);
 	sk_store_close(s);
