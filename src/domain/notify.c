@@ -137,123 +137,103 @@ sk_err sk_notify_addr_check(const char *addr, const char *field, sk_buf *err)
 
 /* --- adding --- */
 
-/*
- * Writing a notification is one statement, the account read by it: it runs
- * inside the caller's transaction, often the request writer's
- * (docs/performance.md). The mail goes only to an active account with an
- * address, the address as it is now; in-app for everyone. The subject and the
- * body are made by the sender when it sends (outbox_claim), which also drops
- * an address that is not usable (user.c checks every address it stores).
- */
-#define MAIL_TO   "NULLIF(u.email, '')"
-#define MAIL_NEXT "CASE WHEN u.email <> '' THEN CAST(? AS BIGINT) END"
+struct urow {
+	bool seen, active;
+	char login[72];
+	char email[SK_NOTIFY_ADDR_MAX + 1];
+};
 
-static sk_err check_args(sk_notify_kind kind, const char *ref_type, int64_t ref_id, int *ref,
-                         sk_buf *err)
+static sk_err urow_cb(void *ctx, const sk_row *row, sk_buf *err)
 {
-	*ref = ref_of(ref_type);
+	(void)err;
+	struct urow *u = ctx;
+	u->seen = true;
+	snprintf(u->login, sizeof(u->login), "%s", sk_row_text(row, 0));
+	u->active = strcmp(sk_row_text(row, 1), "active") == 0;
+	snprintf(u->email, sizeof(u->email), "%s", sk_row_text(row, 2));
+	return SK_OK;
+}
+
+static sk_err add_in_txn(sk_store *s, int64_t user_id, const sk_notify_to *known,
+                         sk_notify_kind kind, const char *ref_type, int64_t ref_id, int64_t *id_out,
+                         bool *mailed, sk_buf *err)
+{
+	int ref = ref_of(ref_type);
 	if ((unsigned)kind >= SK_NOTIFY__COUNT)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_KIND_UNKNOWN,
 		                   (int)kind);
-	if (*ref < 0)
+	if (ref < 0)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_REF_UNKNOWN,
 		                   ref_type ? ref_type : "");
 	if (ref_id <= 0)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_NO_REF);
-	return SK_OK;
-}
-
-struct added {
-	int64_t id;
-	bool mailed;
-};
-
-static sk_err added_cb(void *ctx, const sk_row *row, sk_buf *err)
-{
-	(void)err;
-	struct added *a = ctx;
-	a->id = sk_row_int(row, 0);
-	a->mailed = !sk_row_is_null(row, 1);
-	return SK_OK;
-}
-
-static sk_err add_in_txn(sk_store *s, int64_t user_id, sk_notify_kind kind, const char *ref_type,
-                         int64_t ref_id, int64_t *id_out, bool *mailed, sk_buf *err)
-{
-	int ref;
-	sk_err e = check_args(kind, ref_type, ref_id, &ref, err);
+	struct urow u = {0};
+	sk_err e = SK_OK;
+	if (known) {
+		/* The caller read the account already (sk_notify_holders' one query). */
+		u.seen = true;
+		u.active = known->active;
+		snprintf(u.email, sizeof(u.email), "%s", known->email ? known->email : "");
+	} else {
+		sk_val pu[] = {SK_VINT(user_id)};
+		e = sk_store_query(s, "SELECT login, status, email FROM users WHERE id = ?", pu, 1,
+		                   urow_cb, &u, err);
+	}
 	if (e)
 		return e;
-	int64_t now = sk_clock_now();
-	struct added a = {0};
-	sk_val p[] = {sk_vtext(kinds[kind].name),
-	              sk_vtext(refs[ref].name),
-	              SK_VINT(ref_id),
-	              SK_VINT(now),
-	              SK_VINT(now),
-	              SK_VINT(user_id)};
-	/* A disabled account is told in-app only. */
-	if ((e = sk_store_query(
-	         s,
-	         "INSERT INTO notifications(user_id, kind, ref_type, ref_id, "
-	         "created_at, mail_to, mail_next_at) SELECT u.id, ?, ?, ?, ?, "
-	         "CASE WHEN u.status = 'active' THEN " MAIL_TO " END, "
-	         "CASE WHEN u.status = 'active' AND u.email <> '' THEN CAST(? AS BIGINT) END "
-	         "FROM users u WHERE u.id = ? RETURNING id, mail_to",
-	         p, 6, added_cb, &a, err)))
-		return e;
-	if (!a.id)
+	if (!u.seen)
 		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_NOTIFY_NO_USER,
 		                   (long long)user_id);
+	/*
+	 * One row: mail only to an active account with a usable address, the
+	 * address as it is now; in-app for everyone. The subject and body are
+	 * made by the sender when it sends (outbox_claim), not here: this runs
+	 * inside the request writer's transaction.
+	 */
+	bool mail = u.active && u.email[0] && !sk_notify_addr_check(u.email, "email", NULL);
+	int64_t now = sk_clock_now(), nid = 0;
+	sk_val pn[] = {SK_VINT(user_id),
+	               sk_vtext(kinds[kind].name),
+	               sk_vtext(refs[ref].name),
+	               SK_VINT(ref_id),
+	               SK_VINT(now),
+	               mail ? sk_vtext(u.email) : SK_VNULL,
+	               mail ? SK_VINT(now) : SK_VNULL};
+	if ((e = sk_store_insert(s,
+	                         "INSERT INTO notifications(user_id, kind, ref_type, ref_id, "
+	                         "created_at, mail_to, mail_next_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                         pn, 7, &nid, err)))
+		return e;
 	if (id_out)
-		*id_out = a.id;
+		*id_out = nid;
 	if (mailed)
-		*mailed = a.mailed;
+		*mailed = mail;
 	return SK_OK;
 }
 
-sk_err sk_notify_add(sk_ctx *c, int64_t user_id, sk_notify_kind kind, const char *ref_type,
-                     int64_t ref_id, int64_t *id_out, sk_buf *err)
+static sk_err add(sk_store *s, int64_t user_id, const sk_notify_to *known, sk_notify_kind kind,
+                  const char *ref_type, int64_t ref_id, int64_t *id_out, bool *mailed, sk_buf *err)
 {
-	sk_store *s = c->store;
 	sk_err e = sk_store_begin(s, err);
 	if (e)
 		return e;
-	if ((e = add_in_txn(s, user_id, kind, ref_type, ref_id, id_out, NULL, err))) {
+	if ((e = add_in_txn(s, user_id, known, kind, ref_type, ref_id, id_out, mailed, err))) {
 		sk_store_rollback(s);
 		return e;
 	}
 	return sk_store_commit(s, err);
 }
 
-sk_err sk_notify_holders(sk_ctx *c, const char *role, int64_t unit, int64_t not_user,
-                         sk_notify_kind kind, const char *ref_type, int64_t ref_id, sk_buf *err)
+sk_err sk_notify_add(sk_ctx *c, int64_t user_id, sk_notify_kind kind, const char *ref_type,
+                     int64_t ref_id, int64_t *id_out, sk_buf *err)
 {
-	int ref;
-	sk_err e = check_args(kind, ref_type, ref_id, &ref, err);
-	if (e)
-		return e;
-	/*
-	 * Every holder in one statement; role_assignment's UNIQUE (user_id,
-	 * role, unit_id) gives each holder once, without a DISTINCT's sort.
-	 */
-	int64_t now = sk_clock_now();
-	sk_val p[] = {sk_vtext(kinds[kind].name),
-	              sk_vtext(refs[ref].name),
-	              SK_VINT(ref_id),
-	              SK_VINT(now),
-	              SK_VINT(now),
-	              sk_vtext(role),
-	              SK_VINT(unit),
-	              SK_VINT(not_user)};
-	return sk_store_exec(
-	    c->store,
-	    "INSERT INTO notifications(user_id, kind, ref_type, ref_id, created_at, "
-	    "mail_to, mail_next_at) SELECT u.id, ?, ?, ?, ?, " MAIL_TO ", " MAIL_NEXT
-	    " FROM role_assignment ra JOIN users u ON u.id = "
-	    "ra.user_id WHERE ra.role = ? AND ra.unit_id = ? AND u.status = "
-	    "'active' AND u.id <> ? ORDER BY u.id",
-	    p, 8, NULL, err);
+	return add(c->store, user_id, NULL, kind, ref_type, ref_id, id_out, NULL, err);
+}
+
+sk_err sk_notify_add_to(sk_ctx *c, const sk_notify_to *to, sk_notify_kind kind,
+                        const char *ref_type, int64_t ref_id, sk_buf *err)
+{
+	return add(c->store, to->user_id, to, kind, ref_type, ref_id, NULL, NULL, err);
 }
 
 /* --- reading --- */
@@ -493,7 +473,7 @@ sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out, bool *maile
 		                login ? login : "");
 		goto fail;
 	}
-	if ((e = add_in_txn(s, uid, SK_NOTIFY_TEST, "user", uid, &nid, &m, err)) ||
+	if ((e = add_in_txn(s, uid, NULL, SK_NOTIFY_TEST, "user", uid, &nid, &m, err)) ||
 	    (e = sk_audit_change(s, actor->login, actor->address, "notify.test", SK_AUDIT_NONE,
 	                         json_pack("{s:s, s:I, s:b}", "to", login, "notification",
 	                                   (json_int_t)nid, "mailed", m),
@@ -565,21 +545,15 @@ struct claim_ctx {
 	sk_notify_mail *v;
 	size_t n, cap;
 	const char *base;
-	int64_t *unusable; /* claimed rows whose address is not usable: mailed to nobody */
-	size_t nunusable;
 };
 
 static sk_err claim_cb(void *ctx, const sk_row *row, sk_buf *err)
 {
 	/* id, mail_to, kind, ref_type, ref_id, mail_attempts, created_at */
 	struct claim_ctx *cl = ctx;
-	if (cl->n + cl->nunusable == cl->cap)
+	if (cl->n == cl->cap)
 		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
 		                   "more mails claimed than asked for");
-	if (sk_notify_addr_check(sk_row_text(row, 1), "email", NULL)) {
-		cl->unusable[cl->nunusable++] = sk_row_int(row, 0);
-		return SK_OK;
-	}
 	sk_notify_mail *m = &cl->v[cl->n];
 	m->id = sk_row_int(row, 0);
 	m->attempts = sk_row_int(row, 5);
@@ -605,14 +579,9 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
 	*n = 0;
 	if (max == 0)
 		return SK_OK;
-	struct claim_ctx cl = {.v = calloc(max, sizeof(sk_notify_mail)),
-	                       .cap = max,
-	                       .unusable = calloc(max, sizeof(int64_t))};
-	if (!cl.v || !cl.unusable) {
-		free(cl.v);
-		free(cl.unusable);
+	struct claim_ctx cl = {.v = calloc(max, sizeof(sk_notify_mail)), .cap = max};
+	if (!cl.v)
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	}
 	bool pg = strcmp(sk_store_backend(s), "postgresql") == 0;
 	/*
 	 * One statement claims: the materialized CTE picks candidates once (on
@@ -644,23 +613,12 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
 		cl.base = base.data;
 		if (!e)
 			e = sk_store_query(s, sql, p, 8, claim_cb, &cl, err);
-		/* An address no mail can go to: the notification stays in-app only. */
-		for (size_t i = 0; !e && i < cl.nunusable; i++) {
-			sk_val pu[] = {SK_VINT(cl.unusable[i]), sk_vtext(token)};
-			e = sk_store_exec(
-			    s,
-			    "UPDATE notifications SET mail_to = NULL, mail_next_at = NULL, "
-			    "mail_claim = NULL, mail_claimed_until = NULL WHERE id = ? AND "
-			    "mail_claim = ?",
-			    pu, 2, NULL, err);
-		}
 		if (e)
 			sk_store_rollback(s);
 		else
 			e = sk_store_commit(s, err);
 	}
 	sk_buf_free(&base);
-	free(cl.unusable);
 	if (e) {
 		sk_notify_mail_free(cl.v, cl.n);
 		return e;

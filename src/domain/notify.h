@@ -108,12 +108,23 @@ sk_err sk_notify_set_base_url(sk_ctx *c, const char *url, sk_buf *err);
  */
 sk_err sk_notify_test(sk_ctx *c, const char *login, int64_t *id_out, bool *mailed, sk_buf *err);
 
-/* --- who is told --- */
+/* An account to tell, as the caller read it: its id, whether active, its mail address. */
+typedef struct sk_notify_to {
+	int64_t user_id;
+	bool active;
+	const char *email; /* NULL or "": none */
+} sk_notify_to;
+
+/* sk_notify_add for an account the caller read already (no read of the account again). */
+sk_err sk_notify_add_to(sk_ctx *c, const sk_notify_to *to, sk_notify_kind kind,
+                        const char *ref_type, int64_t ref_id, sk_buf *err);
+
+/* --- who is told (notify_route.c) --- */
 
 /*
  * Notifies every active holder of role at unit (a request's approver unit,
  * an incident's step), but not_user (the one whose own action it is; 0:
- * nobody left out). Inside the caller's transaction, one statement.
+ * nobody left out). Inside the caller's transaction.
  */
 sk_err sk_notify_holders(sk_ctx *c, const char *role, int64_t unit, int64_t not_user,
                          sk_notify_kind kind, const char *ref_type, int64_t ref_id, sk_buf *err);

@@ -1,7 +1,9 @@
 /*
- * notify_route: requests left pending too long remind their approvers once a
- * day (sk_notify_remind_overdue), through sk_notify_holders (notify.c), in
- * the caller's transaction when there is one.
+ * notify_route: who is told. A request's approver and an incident's step
+ * name a role at a unit; every active holder of that role there is told
+ * (sk_notify_holders). Requests left pending too long remind their
+ * approvers once a day (sk_notify_remind_overdue). Both run inside the
+ * caller's transaction, as sk_notify_add does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,58 @@
 #include "../core/sk_clock.h"
 #include "../core/sk_msg.h"
 #include "notify.h"
+
+/* The holders to tell: each with what sk_notify_add would read of them. */
+struct holder {
+	int64_t id;
+	char email[SK_NOTIFY_ADDR_MAX + 1];
+};
+
+struct holders {
+	struct holder *v;
+	size_t n, cap;
+};
+
+static sk_err take_holder(void *ctx, const sk_row *row, sk_buf *err)
+{
+	struct holders *x = ctx;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 8;
+		struct holder *v = realloc(x->v, cap * sizeof(*v));
+		if (!v)
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+		x->v = v;
+		x->cap = cap;
+	}
+	struct holder *h = &x->v[x->n++];
+	h->id = sk_row_int(row, 0);
+	snprintf(h->email, sizeof(h->email), "%s",
+	         sk_row_is_null(row, 1) ? "" : sk_row_text(row, 1));
+	return SK_OK;
+}
+
+sk_err sk_notify_holders(sk_ctx *c, const char *role, int64_t unit, int64_t not_user,
+                         sk_notify_kind kind, const char *ref_type, int64_t ref_id, sk_buf *err)
+{
+	/*
+	 * One query for the holders and their addresses (the accounts are not
+	 * read again); role_assignment's UNIQUE (user_id, role, unit_id) gives
+	 * each holder once, without a DISTINCT's sort.
+	 */
+	struct holders who = {0};
+	sk_val p[] = {sk_vtext(role), SK_VINT(unit), SK_VINT(not_user)};
+	sk_err e = sk_store_query(c->store,
+	                          "SELECT u.id, u.email FROM role_assignment ra JOIN users "
+	                          "u ON u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? AND "
+	                          "u.status = 'active' AND u.id <> ? ORDER BY u.id",
+	                          p, 3, take_holder, &who, err);
+	for (size_t i = 0; !e && i < who.n; i++) {
+		sk_notify_to to = {.user_id = who.v[i].id, .active = true, .email = who.v[i].email};
+		e = sk_notify_add_to(c, &to, kind, ref_type, ref_id, err);
+	}
+	free(who.v);
+	return e;
+}
 
 /* A pending request and whom it waits for. */
 struct waiting {
