@@ -184,53 +184,31 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, const sk_notify_to *known
 	if (!u.seen)
 		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_NOTIFY_NO_USER,
 		                   (long long)user_id);
-	char refno[REF_MAX], title_ja[TITLE_MAX], title_en[TITLE_MAX];
-	ref_number(ref, ref_id, refno);
-	title_of(kind, refno, SK_LANG_JA, title_ja);
-	title_of(kind, refno, SK_LANG_EN, title_en);
+	/*
+	 * One row: mail only to an active account with a usable address, the
+	 * address as it is now; in-app for everyone. The subject and body are
+	 * made by the sender when it sends (outbox_claim), not here: this runs
+	 * inside the request writer's transaction.
+	 */
+	bool mail = u.active && u.email[0] && !sk_notify_addr_check(u.email, "email", NULL);
 	int64_t now = sk_clock_now(), nid = 0;
-	sk_val pn[] = {SK_VINT(user_id), sk_vtext(kinds[kind].name), sk_vtext(refs[ref].name),
-	               SK_VINT(ref_id),  sk_vtext(title_ja),         SK_VINT(now)};
+	sk_val pn[] = {SK_VINT(user_id),
+	               sk_vtext(kinds[kind].name),
+	               sk_vtext(refs[ref].name),
+	               SK_VINT(ref_id),
+	               SK_VINT(now),
+	               mail ? sk_vtext(u.email) : SK_VNULL,
+	               mail ? SK_VINT(now) : SK_VNULL};
 	if ((e = sk_store_insert(s,
 	                         "INSERT INTO notifications(user_id, kind, ref_type, ref_id, "
-	                         "title, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-	                         pn, 6, &nid, err)))
+	                         "created_at, mail_to, mail_next_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                         pn, 7, &nid, err)))
 		return e;
 	if (id_out)
 		*id_out = nid;
 	if (mailed)
-		*mailed = false;
-	/* Mail only to an active account with a usable address; in-app for everyone. */
-	if (!u.active || !u.email[0] || sk_notify_addr_check(u.email, "email", NULL))
-		return SK_OK;
-	sk_buf base = SK_BUF_INIT(LINK_MAX), subject = SK_BUF_INIT(1024), body = SK_BUF_INIT(8192);
-	char link[LINK_MAX];
-	if (!(e = base_url(s, &base, err))) {
-		link_of(base.data, ref, ref_id, link);
-		/* Japanese first (the city's language), then English, in one text/plain part. */
-		if (sk_buf_addf(&subject, "[sekisho] %s", title_ja) ||
-		    sk_buf_addf(&body, sk_msg_format(SK_M_NOTIFY_MAIL_BODY, SK_LANG_JA), title_ja,
-		                refno, link) ||
-		    sk_buf_adds(&body, "\n-- \n\n") ||
-		    sk_buf_addf(&body, sk_msg_format(SK_M_NOTIFY_MAIL_BODY, SK_LANG_EN), title_en,
-		                refno, link))
-			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_NOTIFY_MAIL_TOO_BIG);
-	}
-	if (!e) {
-		sk_val pm[] = {SK_VINT(nid),        sk_vtext(u.email), sk_vtext(subject.data),
-		               sk_vtext(body.data), SK_VINT(now),      SK_VINT(now)};
-		e = sk_store_exec(
-		    s,
-		    "INSERT INTO mail_outbox(notification_id, to_addr, subject, body, "
-		    "attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-		    pm, 6, NULL, err);
-	}
-	sk_buf_free(&base);
-	sk_buf_free(&subject);
-	sk_buf_free(&body);
-	if (!e && mailed)
-		*mailed = true;
-	return e;
+		*mailed = mail;
+	return SK_OK;
 }
 
 static sk_err add(sk_store *s, int64_t user_id, const sk_notify_to *known, sk_notify_kind kind,
@@ -525,28 +503,66 @@ void sk_notify_mail_free(sk_notify_mail *m, size_t n)
 	free(m);
 }
 
+/*
+ * The mail of a notification, made when it is sent: the subject and the
+ * body, Japanese first (the city's language), then English, in one
+ * text/plain part; the title, the reference number and the link only.
+ */
+static sk_err render_mail(sk_notify_mail *m, const char *kind_name, const char *ref_type,
+                          int64_t ref_id, const char *base, sk_buf *err)
+{
+	/* ref_type is one of refs (the table's CHECK); a kind this version does not know (a
+	 * row written by a newer one) is sent under its name rather than held up forever. */
+	int kind = kind_of(kind_name), ref = ref_of(ref_type);
+	char refno[REF_MAX] = "", title_ja[TITLE_MAX], title_en[TITLE_MAX], link[LINK_MAX] = "";
+	if (ref >= 0) {
+		ref_number(ref, ref_id, refno);
+		link_of(base, ref, ref_id, link);
+	}
+	if (kind >= 0) {
+		title_of(kind, refno, SK_LANG_JA, title_ja);
+		title_of(kind, refno, SK_LANG_EN, title_en);
+	} else {
+		snprintf(title_ja, sizeof(title_ja), "%s %s", kind_name, refno);
+		snprintf(title_en, sizeof(title_en), "%s %s", kind_name, refno);
+	}
+	sk_buf subject = SK_BUF_INIT(1024), body = SK_BUF_INIT(8192);
+	sk_err e = SK_OK;
+	if (sk_buf_addf(&subject, "[sekisho] %s", title_ja) ||
+	    sk_buf_addf(&body, sk_msg_format(SK_M_NOTIFY_MAIL_BODY, SK_LANG_JA), title_ja, refno,
+	                link) ||
+	    sk_buf_adds(&body, "\n-- \n\n") ||
+	    sk_buf_addf(&body, sk_msg_format(SK_M_NOTIFY_MAIL_BODY, SK_LANG_EN), title_en, refno,
+	                link) ||
+	    !(m->subject = strdup(subject.data)) || !(m->body = strdup(body.data)))
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_NOTIFY_MAIL_TOO_BIG);
+	sk_buf_free(&subject);
+	sk_buf_free(&body);
+	return e;
+}
+
 struct claim_ctx {
 	sk_notify_mail *v;
 	size_t n, cap;
+	const char *base;
 };
 
 static sk_err claim_cb(void *ctx, const sk_row *row, sk_buf *err)
 {
+	/* id, mail_to, kind, ref_type, ref_id, mail_attempts, created_at */
 	struct claim_ctx *cl = ctx;
 	if (cl->n == cl->cap)
 		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
 		                   "more mails claimed than asked for");
 	sk_notify_mail *m = &cl->v[cl->n];
 	m->id = sk_row_int(row, 0);
-	m->to = strdup(sk_row_text(row, 1));
-	m->subject = strdup(sk_row_text(row, 2));
-	m->body = strdup(sk_row_text(row, 3));
-	m->attempts = sk_row_int(row, 4);
-	m->created_at = sk_row_int(row, 5);
+	m->attempts = sk_row_int(row, 5);
+	m->created_at = sk_row_int(row, 6);
 	cl->n++;
-	if (!m->to || !m->subject || !m->body)
+	if (!(m->to = strdup(sk_row_text(row, 1))))
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	return SK_OK;
+	return render_mail(m, sk_row_text(row, 2), sk_row_text(row, 3), sk_row_int(row, 4),
+	                   cl->base, err);
 }
 
 static int by_id(const void *a, const void *b)
@@ -576,25 +592,33 @@ sk_err sk_notify_outbox_claim(sk_store *s, const char *token, int64_t now, int64
 	 * in between is left alone. SQLite has one writer at a time.
 	 */
 	char sql[1024];
-	snprintf(sql, sizeof(sql),
-	         "WITH c AS MATERIALIZED (SELECT id FROM mail_outbox WHERE sent_at IS NULL "
-	         "AND id > ? AND (next_attempt_at <= ? OR ? = 1) "
-	         "AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?%s) "
-	         "UPDATE mail_outbox SET claim_token = ?, claimed_until = ? "
-	         "WHERE id IN (SELECT id FROM c) "
-	         "AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?) "
-	         "RETURNING id, to_addr, subject, body, attempts, created_at",
-	         pg ? " FOR UPDATE SKIP LOCKED" : "");
+	snprintf(
+	    sql, sizeof(sql),
+	    "WITH c AS MATERIALIZED (SELECT id FROM notifications WHERE mail_to IS NOT NULL "
+	    "AND mail_sent_at IS NULL AND id > ? AND (mail_next_at <= ? OR ? = 1) "
+	    "AND (mail_claimed_until IS NULL OR mail_claimed_until <= ?) ORDER BY id LIMIT ?%s) "
+	    "UPDATE notifications SET mail_claim = ?, mail_claimed_until = ? "
+	    "WHERE id IN (SELECT id FROM c) AND mail_to IS NOT NULL AND mail_sent_at IS NULL "
+	    "AND (mail_claimed_until IS NULL OR mail_claimed_until <= ?) "
+	    "RETURNING id, mail_to, kind, ref_type, ref_id, mail_attempts, created_at",
+	    pg ? " FOR UPDATE SKIP LOCKED" : "");
 	sk_val p[] = {SK_VINT(after_id),    SK_VINT(now),          SK_VINT(ignore_schedule ? 1 : 0),
 	              SK_VINT(now),         SK_VINT((int64_t)max), sk_vtext(token),
 	              SK_VINT(now + lease), SK_VINT(now)};
+	/* The link is made with the base URL as it is when the mail is sent. */
+	sk_buf base = SK_BUF_INIT(LINK_MAX);
 	sk_err e = sk_store_begin(s, err);
 	if (!e) {
-		if ((e = sk_store_query(s, sql, p, 8, claim_cb, &cl, err)))
+		e = base_url(s, &base, err);
+		cl.base = base.data;
+		if (!e)
+			e = sk_store_query(s, sql, p, 8, claim_cb, &cl, err);
+		if (e)
 			sk_store_rollback(s);
 		else
 			e = sk_store_commit(s, err);
 	}
+	sk_buf_free(&base);
 	if (e) {
 		sk_notify_mail_free(cl.v, cl.n);
 		return e;
@@ -614,9 +638,10 @@ sk_err sk_notify_outbox_sent(sk_store *s, int64_t id, const char *token, int64_t
 	sk_val p[] = {SK_VINT(now), SK_VINT(id), sk_vtext(token)};
 	int64_t changed = 0;
 	sk_err e = sk_store_exec(s,
-	                         "UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1, "
-	                         "last_error = NULL, claim_token = NULL, claimed_until = NULL "
-	                         "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
+	                         "UPDATE notifications SET mail_sent_at = ?, mail_attempts = "
+	                         "mail_attempts + 1, mail_error = NULL, mail_claim = NULL, "
+	                         "mail_claimed_until = NULL WHERE id = ? AND mail_claim = ? AND "
+	                         "mail_sent_at IS NULL",
 	                         p, 3, &changed, err);
 	if (!e && changed != 1)
 		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED,
@@ -631,7 +656,8 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	sk_val pa[] = {SK_VINT(id), sk_vtext(token)};
 	sk_err e = sk_store_query_int(
 	    s,
-	    "SELECT attempts FROM mail_outbox WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
+	    "SELECT mail_attempts FROM notifications WHERE id = ? AND mail_claim = ? AND "
+	    "mail_sent_at IS NULL",
 	    pa, 2, &attempts, err);
 	if (e == SK_ERR_NOT_FOUND)
 		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED,
@@ -648,9 +674,10 @@ sk_err sk_notify_outbox_failed(sk_store *s, int64_t id, const char *token, int64
 	sk_val p[] = {sk_vtext(reason), SK_VINT(now + delay), SK_VINT(id), sk_vtext(token)};
 	int64_t changed = 0;
 	e = sk_store_exec(s,
-	                  "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, "
-	                  "next_attempt_at = ?, claim_token = NULL, claimed_until = NULL "
-	                  "WHERE id = ? AND claim_token = ? AND sent_at IS NULL",
+	                  "UPDATE notifications SET mail_attempts = mail_attempts + 1, "
+	                  "mail_error = ?, mail_next_at = ?, mail_claim = NULL, "
+	                  "mail_claimed_until = NULL WHERE id = ? AND mail_claim = ? AND "
+	                  "mail_sent_at IS NULL",
 	                  p, 4, &changed, err);
 	if (!e && changed != 1)
 		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_NOTIFY_NOT_CLAIMED,

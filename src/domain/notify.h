@@ -1,7 +1,10 @@
 /*
  * notify: notifications (issue #13 part 5): in-app, a list per person with
- * read and unread, and by mail through a queue kept in the database
- * (mail_outbox) that a sender drains over SMTP, retrying what failed.
+ * read and unread, and by mail through a queue kept in the database that a
+ * sender drains over SMTP, retrying what failed. The queue is the
+ * notifications themselves: a row holds the address captured when it was
+ * written and its mail's state (attempts, next attempt, the sender's claim),
+ * never the mail's text, which the sender makes when it sends.
  *
  * A notification is a kind and a reference ("request" 123), nothing else:
  * its title and its mail are made from the message catalog out of the kind,
@@ -12,7 +15,9 @@
  * The mail is sent by src/mail/mailer.h, framed by src/mail/smtp.h.
  *
  * sk_notify_add runs inside the caller's transaction (the change that
- * causes a notification and the notification commit together, or neither).
+ * causes a notification and the notification commit together, or neither),
+ * often the request writer's: it is one insert, nothing formatted, no other
+ * read than the account's (docs/performance.md).
  */
 #ifndef SK_NOTIFY_H
 #define SK_NOTIFY_H
@@ -61,14 +66,13 @@ const char *sk_notify_kind_name(sk_notify_kind k);
 
 /*
  * Adds a notification of kind about (ref_type, ref_id) for the account
- * user_id, and, when the account is active and has a mail address, its mail
- * to the outbox, due at once. Inside the caller's transaction when there is
- * one (its own otherwise). No capability check: the caller decides who is
- * told (the approver of a request, the requester, the next role of an
- * incident's chain) as part of its own checked action; the notification is
- * not audited apart from that action. SK_ERR_INVALID for an unknown kind or
- * ref_type or ref_id <= 0; SK_ERR_NOT_FOUND for an unknown account.
- * *id_out, when not NULL, receives the notification's id.
+ * user_id, and, when the account is active and has a usable mail address,
+ * its mail, due at once, to that address as it is now. Inside the caller's transaction when there
+ * is one (its own otherwise). No capability check: the caller decides who is told (the approver of
+ * a request, the requester, the next role of an incident's chain) as part of its own checked
+ * action; the notification is not audited apart from that action. SK_ERR_INVALID for an unknown
+ * kind or ref_type or ref_id <= 0; SK_ERR_NOT_FOUND for an unknown account. *id_out, when not NULL,
+ * receives the notification's id.
  */
 sk_err sk_notify_add(sk_ctx *c, int64_t user_id, sk_notify_kind kind, const char *ref_type,
                      int64_t ref_id, int64_t *id_out, sk_buf *err);
@@ -158,7 +162,12 @@ sk_err sk_notify_remind_overdue(sk_ctx *c, int days, int64_t *n_out, sk_buf *err
 
 /* --- the outbox --- */
 
-/* One queued mail a sender has claimed. Strings are the caller's (sk_notify_mail_free). */
+/*
+ * One queued mail a sender has claimed, its subject and body made at the
+ * claim from the notification's kind and reference and the base URL of that
+ * moment. Strings are the caller's (sk_notify_mail_free). id is the
+ * notification's.
+ */
 typedef struct sk_notify_mail {
 	int64_t id;
 	char *to, *subject, *body;

@@ -373,17 +373,11 @@ sk_err sk_record_purge(sk_ctx *c, const char *before, bool dry_run, json_t **out
 	if (!e && !dry_run && (rq.n || inc.n)) {
 		/* NOLINTBEGIN(bugprone-suspicious-missing-comma): one long statement is split */
 		static const char *const del_rq[] = {
-		    "DELETE FROM mail_outbox WHERE notification_id IN (SELECT id FROM "
-		    "notifications "
-		    "WHERE ref_type = 'request' AND ref_id IN (%s))",
 		    "DELETE FROM notifications WHERE ref_type = 'request' AND ref_id IN (%s)",
 		    "DELETE FROM request_steps WHERE request_id IN (%s)",
 		    "DELETE FROM requests WHERE id IN (%s)",
 		};
 		static const char *const del_inc[] = {
-		    "DELETE FROM mail_outbox WHERE notification_id IN (SELECT id FROM "
-		    "notifications "
-		    "WHERE ref_type = 'incident' AND ref_id IN (%s))",
 		    "DELETE FROM notifications WHERE ref_type = 'incident' AND ref_id IN (%s)",
 		    "DELETE FROM incident_steps WHERE incident_id IN (%s)",
 		    "DELETE FROM incident_assets WHERE incident_id IN (%s)",

@@ -10,7 +10,7 @@
 
 /* The number of migrations. Raising it without adding an entry leaves a NULL, which sk_store_open
  * reports. */
-#define SK_SCHEMA_VERSION 13
+#define SK_SCHEMA_VERSION 14
 
 extern const char *const sk_schema_sqlite[SK_SCHEMA_VERSION];
 extern const char *const sk_schema_pg[SK_SCHEMA_VERSION];

@@ -351,4 +351,23 @@ const char *const sk_schema_pg[SK_SCHEMA_VERSION] = {
     "'\\n?passed over \\(no holder in the line\\): [a-z_, ]+$', '') "
     "WHERE action = 'escalate' "
     "AND comment ~ '(^|\\n)passed over \\(no holder in the line\\): [a-z_, ]+$';",
+    /* 14: a notification's mail is part of its row (docs/notifications.md, docs/performance.md):
+     * the address captured when it was written (NULL: no mail), the attempts, the next attempt and
+     * the sender's claim. Its subject and body are made by the sender when it sends, from the kind,
+     * the reference and the base URL, so writing a notification is one short insert. The title
+     * column goes for the same reason (the list makes it in the reader's language). The unsent
+     * mails of mail_outbox move into their notifications' rows: none is lost. */
+    "ALTER TABLE notifications ADD COLUMN mail_to TEXT, ADD COLUMN mail_attempts BIGINT NOT NULL "
+    "DEFAULT 0, ADD COLUMN mail_next_at BIGINT, ADD COLUMN mail_claim TEXT, "
+    "ADD COLUMN mail_claimed_until BIGINT, ADD COLUMN mail_error TEXT, "
+    "ADD COLUMN mail_sent_at BIGINT;"
+    "UPDATE notifications n SET mail_to = o.to_addr, mail_attempts = o.attempts, "
+    "mail_next_at = o.next_attempt_at, mail_error = o.last_error, mail_sent_at = o.sent_at "
+    "FROM mail_outbox o WHERE o.id = (SELECT x.id FROM mail_outbox x WHERE "
+    "x.notification_id = n.id ORDER BY x.sent_at IS NULL DESC, x.id DESC LIMIT 1);"
+    "DROP TABLE mail_outbox;"
+    "ALTER TABLE notifications DROP COLUMN title;"
+    /* The sender's queue: only the mails not sent yet. */
+    "CREATE INDEX notifications_mail ON notifications(id) "
+    "WHERE mail_to IS NOT NULL AND mail_sent_at IS NULL;",
 };

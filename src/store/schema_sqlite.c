@@ -360,4 +360,42 @@ const char *const sk_schema_sqlite[SK_SCHEMA_VERSION] = {
     "AND substr(comment, length(rtrim(comment, replace(comment, char(10), ''))) + 38) <> '' "
     "AND substr(comment, length(rtrim(comment, replace(comment, char(10), ''))) + 38) "
     "NOT GLOB '*[^a-z_, ]*';",
+    /* 14: a notification's mail is part of its row (docs/notifications.md, docs/performance.md):
+     * the address captured when it was written (NULL: no mail), the attempts, the next attempt and
+     * the sender's claim. Its subject and body are made by the sender when it sends, from the kind,
+     * the reference and the base URL, so writing a notification is one short insert. The title
+     * column goes for the same reason (the list makes it in the reader's language). The unsent
+     * mails of mail_outbox move into their notifications' rows: none is lost. */
+    "CREATE TABLE notifications_v14 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  kind TEXT NOT NULL,"
+    /* Not "IN (...)": SQLite builds an ephemeral table for a list of three or more on every
+     * insert, several times dearer than the insert itself. */
+    "  ref_type TEXT NOT NULL CHECK (ref_type = 'request' OR ref_type = 'incident' OR "
+    "ref_type = 'user'),"
+    "  ref_id INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  read_at INTEGER,"
+    "  mail_to TEXT,"
+    "  mail_attempts INTEGER NOT NULL DEFAULT 0,"
+    "  mail_next_at INTEGER,"
+    "  mail_claim TEXT,"
+    "  mail_claimed_until INTEGER,"
+    "  mail_error TEXT,"
+    "  mail_sent_at INTEGER);"
+    "INSERT INTO notifications_v14 (id, user_id, kind, ref_type, ref_id, created_at, read_at, "
+    "mail_to, mail_attempts, mail_next_at, mail_error, mail_sent_at) "
+    "SELECT n.id, n.user_id, n.kind, n.ref_type, n.ref_id, n.created_at, n.read_at, o.to_addr, "
+    "COALESCE(o.attempts, 0), o.next_attempt_at, o.last_error, o.sent_at FROM notifications n "
+    "LEFT JOIN mail_outbox o ON o.id = (SELECT x.id FROM mail_outbox x WHERE "
+    "x.notification_id = n.id ORDER BY x.sent_at IS NULL DESC, x.id DESC LIMIT 1);"
+    "DROP TABLE mail_outbox;"
+    "DROP TABLE notifications;"
+    "ALTER TABLE notifications_v14 RENAME TO notifications;"
+    "CREATE INDEX notifications_user ON notifications(user_id, id);"
+    "CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE read_at IS NULL;"
+    /* The sender's queue: only the mails not sent yet. */
+    "CREATE INDEX notifications_mail ON notifications(id) "
+    "WHERE mail_to IS NOT NULL AND mail_sent_at IS NULL;",
 };

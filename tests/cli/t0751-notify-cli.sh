@@ -38,7 +38,7 @@ expect_eq "$(sql "SELECT COUNT(*) FROM users WHERE login = 'taro' AND email IS N
 # notify test: in-app only without an address; audited notify.test.
 expect_exit 0 sk notify test --db "$DB" --to taro
 expect_in out "no mail"
-expect_eq "$(sql "SELECT COUNT(*) FROM mail_outbox")" 0 "mail without an address"
+expect_eq "$(sql "SELECT COUNT(*) FROM notifications WHERE mail_to IS NOT NULL")" 0 "mail without an address"
 expect_eq "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'notify.test' AND object = 'user:taro'")" 1 "notify.test entries"
 expect_exit 0 sk user set --db "$DB" taro --email taro@city.narita.example
 expect_exit 0 sk notify test --db "$DB" taro
@@ -53,7 +53,7 @@ expect_exit 0 sk user add --db "$DB" --login gone --name 退職者 --unit joho -
 expect_exit 0 sk user disable --db "$DB" gone
 expect_exit 0 sk notify test --db "$DB" --to gone
 expect_in out "no mail"
-expect_eq "$(sql "SELECT COUNT(*) FROM mail_outbox")" 1 "mail for a disabled account"
+expect_eq "$(sql "SELECT COUNT(*) FROM notifications WHERE mail_to IS NOT NULL")" 1 "mail for a disabled account"
 
 # Links: configure checks the URL and is audited when it changes.
 for bad in 'ftp://x.example' 'https://' 'https://x.example/?a=1' 'sekisho.example'; do

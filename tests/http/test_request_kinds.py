@@ -402,21 +402,21 @@ error(N.file("outsider", "take_out", {"destination": "x", "from": day(1), "until
 check(N.counts("ciso") == before, "a refused filing wrote something")
 
 # --- the mail: the server has been unable to reach the SMTP server all along.
-queued = sql("SELECT id, to_addr, sent_at FROM mail_outbox ORDER BY id")
+queued = sql("SELECT id, mail_to, mail_sent_at FROM notifications WHERE mail_to IS NOT NULL ORDER BY id")
 check(len(queued) >= 10 and all(r[2] == "" for r in queued),
       "the mail should wait in the queue while the server is down: %r" % queued)
-wait_for(lambda: all(int(r[0]) >= 1 for r in sql("SELECT attempts FROM mail_outbox")),
+wait_for(lambda: all(int(r[0]) >= 1 for r in sql("SELECT mail_attempts FROM notifications WHERE mail_to IS NOT NULL")),
          "a failed attempt at every queued mail")
 outdir = os.path.join(os.getcwd(), "mail")
 sink = subprocess.Popen(["/usr/bin/python3", SINK, str(port), outdir], stdout=subprocess.PIPE,
                         text=True)
 check(sink.stdout.readline().strip() == "ready", "the SMTP sink did not start")
-wait_for(lambda: all(r[0] != "" for r in sql("SELECT sent_at FROM mail_outbox")),
+wait_for(lambda: all(r[0] != "" for r in sql("SELECT mail_sent_at FROM notifications WHERE mail_to IS NOT NULL")),
          "every queued mail sent once the sink is up")
 wait_for(lambda: len(glob.glob(os.path.join(outdir, "*.json"))) >= len(queued),
          "the sink to hold every mail")
 mails = sorted(glob.glob(os.path.join(outdir, "*.eml")))
-check(len(mails) == len(sql("SELECT id FROM mail_outbox")),
+check(len(mails) == len(sql("SELECT id FROM notifications WHERE mail_to IS NOT NULL")),
       "%d mails arrived for %d queued" % (len(mails), len(queued)))
 to = sorted({json.load(open(m[:-4] + ".json"))["to"][0] for m in mails})
 for who in ["sysmgr", "staff1", "secmgr", "ciso", "gm"]:
