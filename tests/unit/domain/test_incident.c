@@ -15,6 +15,7 @@
 #include "core/sk_clock.h"
 #include "domain/incident.h"
 #include "dtest.h"
+#include "store/schema.h"
 #include "store/store.h"
 
 #define HOUR 3600
@@ -481,10 +482,13 @@ static void test_migration_moves_old_notes(const char *backend)
 	sk_incident_report in = {
 	    .title = "t", .description = "d", .found_at = "2026-12-06T10:00:00+09:00"};
 	int64_t id = report_ok(s, &staff, &in);
-	/* Back to schema 12, as an older sekisho left it. */
+	/*
+	 * Back to before migration 13 (its column gone, the English words of an
+	 * older sekisho in the comments), then migration 13 run as an upgrade
+	 * runs it (the later migrations need not be undone for that).
+	 */
 	exec(s, "DELETE FROM incident_steps");
 	exec(s, "ALTER TABLE incident_steps DROP COLUMN skipped_roles");
-	exec(s, "DELETE FROM schema_migrations WHERE version = 13");
 	insert_old_step(s, id, "report",
 	                "no holder of security_manager, general_manager in the reporting line: "
 	                "passed over");
@@ -494,15 +498,9 @@ static void test_migration_moves_old_notes(const char *backend)
 	                "general_manager");
 	insert_old_step(s, id, "escalate", "see: passed over (no holder in the line): ciso");
 	insert_old_step(s, id, "respond", "passed over (no holder in the line): ciso");
-	char url[4096];
-	snprintf(url, sizeof(url), "%s", s->url);
-	sk_store_close(s);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	s = NULL;
-	dt_ok(sk_store_open(url, 0, &s, &err), &err);
-	int64_t v = 0;
-	dt_ok(sk_store_schema_version(s, &v, &err), &err);
-	assert_int_equal(v, 13);
+	bool pg = strcmp(sk_store_backend(s), "postgresql") == 0;
+	dt_ok(s->ops->exec_script(s, pg ? sk_schema_pg[12] : sk_schema_sqlite[12], &err), &err);
 	json_t *j = get_in(s, &ciso, id, "ja");
 	expect_step(j, 0, SKIPPED_JA NARITA_KANRI "、" NARITA_TOKATSU,
 	            "security_manager,general_manager");

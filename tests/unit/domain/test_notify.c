@@ -327,6 +327,8 @@ static void migration_14(const char *backend)
 	    "CREATE INDEX notifications_user ON notifications(user_id, id)",
 	    "CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE read_at IS NULL",
 	    old_outbox,
+	    /* Migration 13 (an incident step's skipped roles) runs again too. */
+	    "ALTER TABLE incident_steps DROP COLUMN skipped_roles",
 	    "DELETE FROM schema_migrations WHERE version > 12",
 	    /* Unsent, tried twice; sent; in-app only and read. */
 	    "INSERT INTO notifications (user_id, kind, ref_type, ref_id, title, created_at) "
