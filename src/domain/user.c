@@ -514,19 +514,25 @@ sk_err sk_user_set_email(sk_ctx *c, const char *login, const char *email, sk_buf
 	return change_user(c, login, set_email_change, email, err);
 }
 
+struct role_rows {
+	json_t *arr;
+	const sk_policy *pol; /* the city's titles (NULL: the national guideline's) */
+};
+
 static sk_err role_row(void *ctx, const sk_row *row, sk_buf *err)
 {
-	json_t *arr = ctx;
+	struct role_rows *rr = ctx;
 	const sk_role_info *r = sk_role_find(sk_row_text(row, 0));
 	json_t *j = json_pack("{s:s, s:s, s:I, s:s}", "role", sk_row_text(row, 0), "title",
-	                      r ? sk_role_title(r->role, SK_LANG_JA) : "", "unit",
+	                      r ? sk_policy_role_title(rr->pol, r->role, SK_LANG_JA) : "", "unit",
 	                      (json_int_t)sk_row_int(row, 1), "unit_code", sk_row_text(row, 2));
-	if (!j || json_array_append_new(arr, j))
+	if (!j || json_array_append_new(rr->arr, j))
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
-static sk_err full_json(sk_store *s, const struct urow *u, json_t **out, sk_buf *err)
+static sk_err full_json(sk_store *s, const sk_policy *pol, const struct urow *u, json_t **out,
+                        sk_buf *err)
 {
 	json_t *j = urow_json(u);
 	json_t *roles = json_array();
@@ -542,7 +548,7 @@ static sk_err full_json(sk_store *s, const struct urow *u, json_t **out, sk_buf 
 	                          "SELECT r.role, o.id, o.code FROM role_assignment r "
 	                          "JOIN org_unit o ON o.id = r.unit_id WHERE r.user_id = ? "
 	                          "ORDER BY r.role, o.code",
-	                          p, 1, role_row, roles, err);
+	                          p, 1, role_row, &(struct role_rows){roles, pol}, err);
 	json_decref(roles);
 	if (e) {
 		json_decref(j);
@@ -565,15 +571,19 @@ sk_err sk_user_show(sk_ctx *c, const char *login, json_t **out, sk_buf *err)
 		return e;
 	if (u.id != c->actor->user_id && !sk_authz_can(c, SK_CAP_USER_READ, u.unit_id))
 		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_USER_UNKNOWN, login);
-	return full_json(c->store, &u, out, err);
+	const sk_policy *pol = NULL;
+	if ((e = sk_ctx_policy(c, &pol, err)))
+		return e;
+	return full_json(c->store, pol, &u, out, err);
 }
 
-sk_err sk_user_show_own(sk_store *s, const char *login, json_t **out, sk_buf *err)
+sk_err sk_user_show_own(sk_store *s, const sk_policy *pol, const char *login, json_t **out,
+                        sk_buf *err)
 {
 	*out = NULL;
 	struct urow u = {0};
 	sk_err e = get_urow(s, login, &u, err);
-	return e ? e : full_json(s, &u, out, err);
+	return e ? e : full_json(s, pol, &u, out, err);
 }
 
 struct collect {
@@ -612,6 +622,9 @@ sk_err sk_user_list(sk_ctx *c, const char *unit, const char *role, json_t **out,
 		return e;
 	sk_val p[] = {unit ? SK_VINT(ou.id) : SK_VNULL, unit ? SK_VINT(ou.id) : SK_VNULL,
 	              r ? sk_vtext(r->name) : SK_VNULL, r ? sk_vtext(r->name) : SK_VNULL};
+	const sk_policy *pol = NULL;
+	if ((e = sk_ctx_policy(c, &pol, err)))
+		return e;
 	struct collect rows = {NULL, 0, 0};
 	e = sk_store_query(s,
 	                   "SELECT " USER_COLS USER_FROM
@@ -627,7 +640,7 @@ sk_err sk_user_list(sk_ctx *c, const char *unit, const char *role, json_t **out,
 		json_t *j = NULL;
 		if (!sk_authz_can(c, SK_CAP_USER_READ, rows.rows[i].unit_id))
 			continue;
-		e = full_json(s, &rows.rows[i], &j, err);
+		e = full_json(s, pol, &rows.rows[i], &j, err);
 		if (!e && json_array_append_new(arr, j))
 			e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	}

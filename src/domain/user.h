@@ -118,9 +118,12 @@ sk_err sk_user_show(sk_ctx *c, const char *login, json_t **out, sk_buf *err);
 
 /*
  * sk_user_show of the account behind a session its holder just proved
- * (the answer to a login, a session's own account): no scope applies.
+ * (the answer to a login, a session's own account): no scope applies. pol:
+ * the installation's profile, for its roles' titles (NULL: the national
+ * guideline's).
  */
-sk_err sk_user_show_own(sk_store *s, const char *login, json_t **out, sk_buf *err);
+sk_err sk_user_show_own(sk_store *s, const sk_policy *pol, const char *login, json_t **out,
+                        sk_buf *err);
 
 /*
  * The accounts in unit (id or code; NULL: all) holding role (NULL: any)

@@ -31,7 +31,7 @@ static void answer_session(sk_http_rctx *r, sk_auth_session *s)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *user = NULL;
-	sk_err e = sk_user_show_own(r->t->store, s->principal.login, &user, &err);
+	sk_err e = sk_user_show_own(r->t->store, r->t->pol, s->principal.login, &user, &err);
 	if (e) {
 		sk_http_reply_fail(r, e, &err);
 		sk_buf_free(&err);
@@ -117,7 +117,7 @@ void sk_api_me(sk_http_rctx *r)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *user = NULL;
-	sk_err e = sk_user_show_own(r->t->store, r->session->login, &user, &err);
+	sk_err e = sk_user_show_own(r->t->store, r->t->pol, r->session->login, &user, &err);
 	if (e)
 		sk_http_reply_fail(r, e, &err);
 	else

@@ -168,7 +168,7 @@ void sk_api_totp_confirm(sk_http_rctx *r)
 	sk_err e = sk_auth_totp_confirm(r->t->store, r->session, sk_http_field_text(r, "code"),
 	                                r->address, &err);
 	if (!e)
-		e = sk_user_show_own(r->t->store, r->session->login, &j, &err);
+		e = sk_user_show_own(r->t->store, r->t->pol, r->session->login, &j, &err);
 	sk_http_reply_result(r, e, &err, 200,
 	                     e ? NULL : json_pack("{s:b, s:o}", "mfa_enrolled", 1, "user", j));
 }

@@ -120,7 +120,7 @@ void sk_web_home(sk_web_req *w)
 		return sk_web_redirect(w, "/totp");
 	json_t *user = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_user_show_own(w->r->t->store, w->ap.login, &user, &err);
+	sk_err e = sk_user_show_own(w->r->t->store, w->r->t->pol, w->ap.login, &user, &err);
 	if (e) {
 		sk_web_fail(w, e, &err);
 		sk_buf_free(&err);

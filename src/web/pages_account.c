@@ -21,7 +21,7 @@ static void account_page(sk_web_req *w, int status, const char *lang_err, const 
 	json_t *user = NULL;
 	sk_prefs p;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	sk_err e = sk_user_show_own(w->r->t->store, w->ap.login, &user, &err);
+	sk_err e = sk_user_show_own(w->r->t->store, w->r->t->pol, w->ap.login, &user, &err);
 	if (!e)
 		e = sk_prefs_get(w->r->t->store, w->ap.user_id, &p, &err);
 	if (e) {

@@ -15,6 +15,8 @@ expect_exit 0 sk user show --db "$DB" taro --json
 expect_in out '"password_temporary": true'
 expect_in out '"kind": "staff"'
 expect_in out '"role": "security_manager"'
+# The role's title is the city's own (成田 基準: the 情報セキュリティ管理者 is the 課長).
+expect_in out '"title": "情報セキュリティ管理者（'
 expect_not_in out 'argon2'
 
 # --password-stdin: not temporary, nothing printed about a password.
