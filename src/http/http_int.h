@@ -281,8 +281,6 @@ void sk_http_reply_read(sk_http_rctx *r, sk_err (*read)(sk_ctx *, json_t **, sk_
 void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id);
 /* Adds Retry-After: seconds (at least 1) to the answer about to be sent. */
 void sk_http_retry_after(sk_http_rctx *r, int64_t seconds);
-/* As sk_http_reply_error with an explicit status and code (405, 415, 431, csrf). */
-void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message);
 /* Adds the security headers every answer carries (CSP, nosniff, frame denial, no-store). */
 void sk_http_security_headers(h2o_req_t *req, bool html);
 

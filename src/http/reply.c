@@ -228,11 +228,6 @@ void sk_http_retry_after(sk_http_rctx *r, int64_t seconds)
 	               (size_t)n);
 }
 
-void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message)
-{
-	error_answer(req, status, code, NULL, message, NULL);
-}
-
 void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id)
 {
 	if (answer_once(r))

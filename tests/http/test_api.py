@@ -43,6 +43,12 @@ expect_error(bad.login("u-staff", "wrong password"), 401, "unauthorized", "wrong
              "wrong password")
 expect_error(bad.login("nobody", "whatever1A!"), 401, "unauthorized", "wrong login or password",
              "unknown login")
+# A refused login speaks the reader's language too (the catalog's sentence, not English).
+got = bad.raw("POST", "/api/v1/login",
+              json.dumps({"login": "nobody", "password": "whatever1A!"}).encode(),
+              headers={"Content-Type": "application/json", "Accept-Language": "ja"})
+expect_error(got, 401, "unauthorized", "ログイン名またはパスワードが正しくありません",
+             "unknown login in Japanese")
 staff = Client(srv)
 got = staff.login("u-staff")
 expect(got, 200, "login")
