@@ -232,6 +232,16 @@ sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err);
  */
 bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t max);
 
+/*
+ * A whole-number query parameter in [min, max] into *out, left as it is
+ * when absent. true: go on; false: the 400 naming the parameter (name, a
+ * static key) is answered, in the reader's language.
+ */
+bool sk_http_query_int(sk_http_rctx *r, const char *name, int64_t min, int64_t max, int64_t *out);
+
+/* A 400 about the query parameter name (a static key): the catalog's sentence id. */
+void sk_http_reply_bad_query(sk_http_rctx *r, const char *name, sk_msg_id id);
+
 /* The header's value (a slice into the request), or a zero-length iovec. */
 h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name);
 
