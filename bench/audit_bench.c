@@ -237,6 +237,25 @@ static void read_corpus(sk_store *s, struct corpus *c)
 	sk_buf_free(&err);
 }
 
+static void corpus_free(struct corpus *c)
+{
+	free(c->off);
+	sk_buf_free(&c->bytes);
+}
+
+/* The log the `verify` run builds in dir (flags: SK_STORE_CREATE for that run). */
+static sk_store *open_verify_db(const char *dir, int flags)
+{
+	char url[4200];
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	snprintf(url, sizeof(url), "sqlite:%s/verify.db", dir);
+	sk_store *s;
+	if (sk_store_open(url, flags, &s, &err))
+		die("open", &err);
+	sk_buf_free(&err);
+	return s;
+}
+
 /* The reference: every entry's leaf hash from bytes already in memory. Not
  * inlined, so that callgrind can count it alone (--toggle-collect). */
 __attribute__((noinline)) static unsigned char reference_hash(const struct corpus *c)
@@ -260,12 +279,8 @@ __attribute__((noinline)) static unsigned char reference_hash(const struct corpu
 
 static void bench_verify(const char *dir, int entries)
 {
-	char url[4200];
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	snprintf(url, sizeof(url), "sqlite:%s/verify.db", dir);
-	sk_store *s;
-	if (sk_store_open(url, SK_STORE_CREATE, &s, &err))
-		die("open", &err);
+	sk_store *s = open_verify_db(dir, SK_STORE_CREATE);
 	int64_t have = 0, old = 0;
 	sk_store_query_int(s, "SELECT COUNT(*) FROM audit_log", NULL, 0, &have, &err);
 	/* A log made before the hashes were stored as bytes reads as damaged. */
@@ -329,8 +344,7 @@ static void bench_verify(const char *dir, int entries)
 	       c.n, c.bytes.len, best_ref, (double)c.n / best_ref, cpu_ref, best_ver,
 	       (double)c.n / best_ver, cpu_ver, sys_ver, sink);
 	sk_store_close(s);
-	free(c.off);
-	sk_buf_free(&c.bytes);
+	corpus_free(&c);
 	sk_buf_free(&err);
 }
 
@@ -350,12 +364,8 @@ static sk_err take_nothing(void *ctx, const sk_row *row, sk_buf *err)
  */
 static void floor_costs(const char *dir, int rounds)
 {
-	char url[4200];
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	snprintf(url, sizeof(url), "sqlite:%s/verify.db", dir);
-	sk_store *s;
-	if (sk_store_open(url, 0, &s, &err))
-		die("open", &err);
+	sk_store *s = open_verify_db(dir, 0);
 	struct corpus c = {.bytes = SK_BUF_INIT(SIZE_MAX / 2)};
 	read_corpus(s, &c);
 	(void)sk_store_exec(s, "PRAGMA mmap_size = 0", NULL, 0, NULL, NULL);
@@ -393,8 +403,7 @@ static void floor_costs(const char *dir, int rounds)
 	       c.n, rd, ref, mk, sink, (unsigned)(sum & 1));
 	free(leaves);
 	sk_store_close(s);
-	free(c.off);
-	sk_buf_free(&c.bytes);
+	corpus_free(&c);
 	sk_buf_free(&err);
 }
 
@@ -402,32 +411,21 @@ static void floor_costs(const char *dir, int rounds)
  * (bench/count-audit.sh), counting reference_hash only. */
 static void reference_only(const char *dir)
 {
-	char url[4200];
-	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	snprintf(url, sizeof(url), "sqlite:%s/verify.db", dir);
-	sk_store *s;
-	if (sk_store_open(url, 0, &s, &err))
-		die("open", &err);
+	sk_store *s = open_verify_db(dir, 0);
 	struct corpus c = {.bytes = SK_BUF_INIT(SIZE_MAX / 2)};
 	read_corpus(s, &c);
 	printf("reference_entries %zu\nleaf_bytes %zu\nsink %u\n", c.n, c.bytes.len,
 	       reference_hash(&c));
 	sk_store_close(s);
-	free(c.off);
-	sk_buf_free(&c.bytes);
-	sk_buf_free(&err);
+	corpus_free(&c);
 }
 
 /* Verification alone, ROUNDS times, over the log a `verify` run built: for
  * profilers, which should see neither the build nor the reference. */
 static void verify_only(const char *dir, int rounds)
 {
-	char url[4200];
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	snprintf(url, sizeof(url), "sqlite:%s/verify.db", dir);
-	sk_store *s;
-	if (sk_store_open(url, 0, &s, &err))
-		die("open", &err);
+	sk_store *s = open_verify_db(dir, 0);
 	double best = 1e9, best_cpu = 1e9;
 	int64_t size = 0;
 	for (int i = 0; i < rounds; i++) {

@@ -470,8 +470,8 @@ sk_err sk_audit_checkpoint_open(const char *note, size_t len, const sk_audit_ver
 
 sk_err sk_audit_default_key_path(const char *db_url, sk_buf *out, sk_buf *err)
 {
-	return sk_store_file_beside(db_url, ".audit-key", "SEKISHO_AUDIT_KEY", "the audit key",
-	                            "give --key FILE or set SEKISHO_AUDIT_KEY", out, err);
+	return sk_store_file_beside(db_url, ".audit-key", "SEKISHO_AUDIT_KEY",
+	                            SK_M_AUDIT_KEY_NO_PLACE, out, err);
 }
 
 sk_err sk_audit_setup(sk_store *s, const char *key_path, const char *origin, sk_buf *err)

@@ -30,8 +30,9 @@
 /* Room for a sealed TOTP secret (hex of nonce, MAC and up to 64 bytes). */
 #define SEALED_MAX 512
 
-static const char msg_wrong[] = "wrong login or password";
-static const char msg_code[] = "a valid one-time code is needed";
+/* What a refused login says (the catalog's): the same for a wrong login, password or state. */
+static const sk_msg_id msg_wrong = SK_M_AUTH_WRONG_LOGIN_PASSWORD;
+static const sk_msg_id msg_code = SK_M_AUTH_CODE_NEEDED;
 
 /* --- small helpers --- */
 
@@ -203,7 +204,7 @@ static sk_err counts_row(void *ctx, const sk_row *r, sk_buf *err)
  */
 static sk_err record_failure(sk_store *s, const sk_password_rules *r, const struct urec *u,
                              const char *address, const char *action, const char *reason,
-                             const char *msg, sk_buf *err)
+                             sk_msg_id msg, sk_buf *err)
 {
 	int64_t now = sk_clock_now();
 	struct counts c = {0};
@@ -249,18 +250,18 @@ static sk_err record_failure(sk_store *s, const sk_password_rules *r, const stru
 	}
 	if ((e = sk_store_end(s, e, err)))
 		return e;
-	return until ? locked_message(err, until) : sk_fail(err, SK_ERR_AUTH, "%s", msg);
+	return until ? locked_message(err, until) : sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, msg);
 }
 
 /* A failure that does not count towards lockout (unknown login, disabled, locked, no code). */
 static sk_err record_refusal(sk_store *s, const char *login, const char *address,
-                             const char *reason, sk_err code, const char *msg, sk_buf *err)
+                             const char *reason, sk_err code, sk_msg_id msg, sk_buf *err)
 {
 	sk_err e = audit(s, login ? login : "anonymous", address, "auth.login_failed", login,
 	                 json_pack("{s:s}", "reason", reason), err);
 	if (e)
 		return e;
-	return sk_fail(err, code, "%s", msg);
+	return sk_fail_msg(err, code, NULL, NULL, msg);
 }
 
 /* --- tokens --- */
@@ -392,7 +393,7 @@ static sk_err anonymous_failure(const char *address, sk_throttle_reason why, int
 {
 	sk_throttle_fail(address, now);
 	sk_throttle_note(address, why, now);
-	return sk_fail(err, SK_ERR_AUTH, "%s", msg_wrong);
+	return sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, msg_wrong);
 }
 
 /*
@@ -430,14 +431,14 @@ static sk_err unknown_login(const sk_policy *pol, const char *login, const char 
  * password does: the lock shows in the log ("auth.locked"), not to the caller.
  */
 static sk_err counted_failure(sk_store *s, const sk_password_rules *r, const struct urec *u,
-                              const char *address, const char *reason, const char *msg,
+                              const char *address, const char *reason, sk_msg_id msg,
                               sk_auth_session *out, sk_buf *err)
 {
 	sk_err e = record_failure(s, r, u, address, "auth.login_failed", reason, msg, err);
 	if (e != SK_ERR_LOCKED)
 		return e;
 	out->locked = true;
-	return sk_fail(err, SK_ERR_AUTH, "%s", msg);
+	return sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, msg);
 }
 
 static sk_zone zone_of(const struct urec *u)
@@ -478,7 +479,7 @@ static sk_err spend_code(sk_store *s, const struct urec *u, int64_t step, sk_buf
 	                         "totp_last_step < ?",
 	                         p, 3, &changed, err);
 	if (!e && changed != 1)
-		e = sk_fail(err, SK_ERR_AUTH, "%s", msg_code);
+		e = sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, msg_code);
 	return e;
 }
 
@@ -571,11 +572,8 @@ static sk_err login_known(sk_store *s, const sk_policy *pol, struct urec *u, con
 	if (enrolled || sk_policy_mfa_required(pol, kind, zone_of(u))) {
 		out->totp_required = true;
 		if (!enrolled)
-			return record_refusal(
-			    s, u->login, address, "mfa_not_enrolled", SK_ERR_DENIED,
-			    "the policy requires a one-time code for this account and none is "
-			    "enrolled: an administrator must run 'sekisho user totp-enroll' first",
-			    err);
+			return record_refusal(s, u->login, address, "mfa_not_enrolled",
+			                      SK_ERR_DENIED, SK_M_AUTH_MFA_NOT_ENROLLED, err);
 		if (!totp || !*totp)
 			return record_refusal(s, u->login, address, "totp_missing", SK_ERR_AUTH,
 			                      msg_code, err);
@@ -713,11 +711,8 @@ static sk_err act_as_password(sk_store *s, const struct urec *u, const char *pas
 		e = counted_failure(s, sk_policy_password_rules(use, u->kind), u, address,
 		                    "wrong_password", msg_wrong, &ignored, err);
 	else if (code_needed(use, u) && u->totp[0] == '\0')
-		e = record_refusal(
-		    s, u->login, address, "mfa_not_enrolled", SK_ERR_DENIED,
-		    "the policy requires a one-time code for this account and none is "
-		    "enrolled: an administrator must run 'sekisho user totp-enroll' first",
-		    err);
+		e = record_refusal(s, u->login, address, "mfa_not_enrolled", SK_ERR_DENIED,
+		                   SK_M_AUTH_MFA_NOT_ENROLLED, err);
 	else if (code_needed(use, u) && (!totp || !*totp))
 		e = record_refusal(s, u->login, address, "totp_missing", SK_ERR_AUTH, msg_code,
 		                   err);
@@ -743,7 +738,7 @@ sk_err sk_auth_act_as(sk_store *s, const char *login, const char *password, size
 		return e;
 	int64_t now = sk_clock_now();
 	if (!u.found || strcmp(u.status, "active") != 0 || (u.expires_at && u.expires_at <= now))
-		e = sk_fail(err, SK_ERR_AUTH, "%s", msg_wrong);
+		e = sk_fail_msg(err, SK_ERR_AUTH, NULL, NULL, msg_wrong);
 	else if (u.locked_until > now)
 		e = locked_message(err, u.locked_until);
 	else if (password) /* else proved otherwise (admin token, mapped Unix user): the lock only
@@ -1025,7 +1020,7 @@ sk_err sk_auth_change_password(sk_store *s, const sk_policy *pol, const sk_auth_
 		e = locked_message(err, u.locked_until);
 	if (!e && sk_password_verify(u.hash, old ? old : "", old_len) != SK_OK)
 		e = record_failure(s, r, &u, address, "auth.password_change_failed",
-		                   "wrong_password", "the old password is wrong", err);
+		                   "wrong_password", SK_M_AUTH_OLD_PASSWORD_WRONG, err);
 	if (!e)
 		e = check_new_password(s, use, kind, &u, newpw, new_len, err);
 	if (!e)
@@ -1230,7 +1225,7 @@ sk_err sk_auth_totp_begin(sk_store *s, const sk_policy *pol, const sk_auth_princ
 	if (!e && sk_password_verify(u.hash, password ? password : "", password_len) != SK_OK)
 		e = record_failure(s, sk_policy_password_rules(use, u.kind), &u, address,
 		                   "auth.totp_enroll_failed", "wrong_password",
-		                   "the password is wrong", err);
+		                   SK_M_AUTH_PASSWORD_WRONG, err);
 	if (!e)
 		e = sk_totp_key_path(s->url, &path, err);
 	if (!e)

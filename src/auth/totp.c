@@ -161,8 +161,8 @@ sk_err sk_totp_uri(const char *issuer, const char *account, const unsigned char 
 
 sk_err sk_totp_key_path(const char *db_url, sk_buf *out, sk_buf *err)
 {
-	return sk_store_file_beside(db_url, ".totp-key", "SEKISHO_TOTP_KEY", "the TOTP key",
-	                            "set SEKISHO_TOTP_KEY to a file path", out, err);
+	return sk_store_file_beside(db_url, ".totp-key", "SEKISHO_TOTP_KEY", SK_M_TOTP_KEY_NO_PLACE,
+	                            out, err);
 }
 
 /* Makes a new key file; EEXIST is left for the caller, who then reads the winner's key. */

@@ -342,14 +342,20 @@ int sk_cli_print_json(json_t *j)
 	return rc;
 }
 
+bool sk_cli_options_store(int argc, char **argv, const char *usage, const sk_cli_opt *opts,
+                          const char *const *db, sk_store **s, int *status)
+{
+	if (!sk_cli_options(argc, argv, usage, opts, 0, status))
+		return false;
+	return (*status = sk_cli_open_store(*db, s)) == 0;
+}
+
 bool sk_cli_open_db_json(int argc, char **argv, const char *usage, sk_store **s, bool *json,
                          int *status)
 {
 	const char *db = NULL;
 	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", json), SK_OPT_END};
-	if (!sk_cli_options(argc, argv, usage, opts, 0, status))
-		return false;
-	return (*status = sk_cli_open_store(db, s)) == 0;
+	return sk_cli_options_store(argc, argv, usage, opts, &db, s, status);
 }
 
 /* sk_cli_finish_json and sk_cli_finish_list: text for the whole result, or row for each element. */

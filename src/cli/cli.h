@@ -314,6 +314,15 @@ int sk_cli_login_arg(int argc, char **argv, const char *usage, const char **logi
 int sk_cli_print_json(json_t *j);
 
 /*
+ * For a command that takes no arguments and opens the store as soon as its
+ * options are read: sk_cli_options (args 0), then sk_cli_open_store with
+ * *db, the value the --db option in opts was read into. true: go on, *s
+ * open; false: end with *status, the message already printed.
+ */
+bool sk_cli_options_store(int argc, char **argv, const char *usage, const sk_cli_opt *opts,
+                          const char *const *db, sk_store **s, int *status);
+
+/*
  * For a command that takes only --db and --json: parses them (--help too)
  * and opens the store. true: go on, *s open and *json set; false: end with
  * *status, the message already printed.

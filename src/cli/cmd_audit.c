@@ -569,11 +569,9 @@ static int cmd_tail(int argc, char **argv)
 	    SK_OPT_FLAG("json", &json),
 	    SK_OPT_END,
 	};
-	int rc;
-	if (!sk_cli_options(argc, argv, U_TAIL, opts, 0, &rc))
-		return rc;
 	sk_store *s = NULL;
-	if ((rc = sk_cli_open_store(db, &s)))
+	int rc;
+	if (!sk_cli_options_store(argc, argv, U_TAIL, opts, &db, &s, &rc))
 		return rc;
 	json_t *all = json_array();
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
@@ -622,12 +620,9 @@ static int cmd_export(int argc, char **argv)
 	    SK_OPT_STR_L("output", 'o', &outpath),
 	    SK_OPT_END,
 	};
-	int st;
-	if (!sk_cli_options(argc, argv, U_EXPORT, opts, 0, &st))
-		return st;
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
-	if (rc)
+	int rc;
+	if (!sk_cli_options_store(argc, argv, U_EXPORT, opts, &db, &s, &rc))
 		return rc;
 	FILE *f = outpath ? fopen(outpath, "wx") : stdout;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);

@@ -143,11 +143,9 @@ static int notify_remind(int argc, char **argv)
 	long long after = SK_MAINT_DEFAULT_REMIND_DAYS;
 	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_NUM("after", &after, 1, 365),
 	                           SK_OPT_END};
-	int rc;
-	if (!sk_cli_options(argc, argv, REMIND_USAGE, opts, 0, &rc))
-		return rc;
 	sk_store *s = NULL;
-	if ((rc = sk_cli_open_store(db, &s)))
+	int rc;
+	if (!sk_cli_options_store(argc, argv, REMIND_USAGE, opts, &db, &s, &rc))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	int64_t expired = 0, reminded = 0;

@@ -18,51 +18,37 @@
 #define ADD_USAGE    "--db URL VERSION --units-of-kind KIND[,KIND]"
 #define REMOVE_USAGE "--db URL VERSION"
 
+/* One document of the set: its version, primary or not, city, kinds and the unit kinds it covers.
+ */
+static void print_member(const json_t *v)
+{
+	char kb[256];
+	const char *kind = json_string_value(json_object_get(v, "kind"));
+	printf(sk_cli_msg(SK_M_CLI_OUT_SET_MEMBER),
+	       (long long)json_integer_value(json_object_get(v, "version")),
+	       sk_cli_msg(json_is_true(json_object_get(v, "primary")) ? SK_M_CLI_OUT_SET_PRIMARY
+	                                                              : SK_M_CLI_OUT_SET_SECONDARY),
+	       json_string_value(json_object_get(v, "city")),
+	       kind ? sk_cli_doc_kinds(kind, ',', kb, sizeof(kb)) : "-");
+	size_t k;
+	json_t *uk;
+	json_array_foreach (json_object_get(v, "unit_kinds"), k, uk)
+		printf("%s%s", k ? sk_cli_msg(SK_M_CLI_OUT_LIST_SEP) : "",
+		       sk_cli_word("UI_ORG_KIND_", json_string_value(uk)));
+	printf("%s\n", json_array_size(json_object_get(v, "unit_kinds")) ? "" : "-");
+}
+
 static int set_show(int argc, char **argv)
 {
-	const char *db = NULL;
-	bool json = false;
-	const sk_cli_opt opts[] = {SK_OPT_STR("db", &db), SK_OPT_FLAG("json", &json), SK_OPT_END};
-	int st;
-	if (!sk_cli_options(argc, argv, SHOW_USAGE, opts, 0, &st))
-		return st;
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
-	if (rc)
+	bool json = false;
+	int rc;
+	if (!sk_cli_open_db_json(argc, argv, SHOW_USAGE, &s, &json, &rc))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *set = NULL;
 	sk_err e = sk_policyset_show(sk_cli_ctx(s), &set, &err);
-	if (!e && json) {
-		rc = sk_cli_print_json(set);
-		set = NULL;
-	} else if (!e) {
-		size_t i;
-		json_t *v;
-		json_array_foreach (set, i, v) {
-			char kb[256];
-			printf(sk_cli_msg(SK_M_CLI_OUT_SET_MEMBER),
-			       (long long)json_integer_value(json_object_get(v, "version")),
-			       sk_cli_msg(json_is_true(json_object_get(v, "primary"))
-			                      ? SK_M_CLI_OUT_SET_PRIMARY
-			                      : SK_M_CLI_OUT_SET_SECONDARY),
-			       json_string_value(json_object_get(v, "city")),
-			       json_string_value(json_object_get(v, "kind"))
-			           ? sk_cli_doc_kinds(json_string_value(json_object_get(v, "kind")),
-			                              ',', kb, sizeof(kb))
-			           : "-");
-			size_t k;
-			json_t *kind;
-			json_array_foreach (json_object_get(v, "unit_kinds"), k, kind)
-				printf("%s%s", k ? sk_cli_msg(SK_M_CLI_OUT_LIST_SEP) : "",
-				       sk_cli_word("UI_ORG_KIND_", json_string_value(kind)));
-			printf("%s\n",
-			       json_array_size(json_object_get(v, "unit_kinds")) ? "" : "-");
-		}
-	}
-	json_decref(set);
-	int frc = sk_cli_finish(s, e, &err);
-	return frc ? frc : rc;
+	return sk_cli_finish_list(s, e, &err, set, json, print_member);
 }
 
 /* Gives VERSION the kinds (NULL: takes it out of the set). */

@@ -152,12 +152,9 @@ static int user_list(int argc, char **argv)
 	    SK_OPT_FLAG("json", &json),
 	    SK_OPT_END,
 	};
-	int st;
-	if (!sk_cli_options(argc, argv, LIST_USAGE, opts, 0, &st))
-		return st;
 	sk_store *s = NULL;
-	int rc = sk_cli_open_store(db, &s);
-	if (rc)
+	int rc;
+	if (!sk_cli_options_store(argc, argv, LIST_USAGE, opts, &db, &s, &rc))
 		return rc;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	json_t *users = NULL;

@@ -171,11 +171,7 @@ static sk_err token_path(const char *db_url, bool asked, sk_buf *out, sk_buf *er
 		           : SK_OK;
 	if (!asked)
 		return SK_ERR_NOT_FOUND;
-	sk_err e =
-	    sk_store_file_beside(db_url, ".admin-token", NULL, "the admin token", "", out, err);
-	if (e && strncmp(db_url, "postgres", 8) == 0)
-		return sk_fail_msg(err, e, NULL, NULL, SK_M_TOKEN_NO_PLACE);
-	return e;
+	return sk_store_file_beside(db_url, ".admin-token", NULL, SK_M_TOKEN_NO_PLACE, out, err);
 }
 
 /* Reads the token at path into tok (NUL-terminated): only its owner may read the file. */

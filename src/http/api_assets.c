@@ -124,7 +124,7 @@ static sk_err list_one(void *ctx, const sk_asset *a, sk_buf *err)
 
 void sk_api_asset_list(sk_http_rctx *r)
 {
-	char unit[72], type[72], conf[40], zone[40], q[408], status[16], limit[24];
+	char unit[72], type[72], conf[40], zone[40], q[408], status[16];
 	sk_asset_filter f = {.withhold = true}; /* 機密性3 details: GET /assets/{id}, recorded */
 	if (sk_http_query(r, "unit", unit, sizeof(unit)))
 		f.unit = unit;
@@ -139,15 +139,8 @@ void sk_api_asset_list(sk_http_rctx *r)
 	if (sk_http_query(r, "status", status, sizeof(status)))
 		f.status = status;
 	f.limit = LIST_DEFAULT_LIMIT;
-	if (sk_http_query(r, "limit", limit, sizeof(limit))) {
-		char *end;
-		long long v = strtoll(limit, &end, 10);
-		if (*end || end == limit || v < 1 || v > LIST_MAX_LIMIT) {
-			sk_http_reply_error(r, SK_ERR_INVALID, "'limit' must be 1 to 10000");
-			return;
-		}
-		f.limit = v;
-	}
+	if (!sk_http_query_int(r, "limit", 1, LIST_MAX_LIMIT, &f.limit))
+		return;
 	sk_buf a = SK_BUF_INIT(SK_BUF_DEFAULT_MAX), err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_err e = sk_buf_addc(&a, '[');
 	if (e)

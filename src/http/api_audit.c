@@ -12,26 +12,12 @@
 #include "../domain/audit_view.h"
 #include "http_int.h"
 
-static bool query_int(sk_http_rctx *r, const char *name, int64_t *v)
-{
-	char buf[24];
-	if (!sk_http_query(r, name, buf, sizeof(buf)))
-		return true;
-	char *end;
-	long long x = strtoll(buf, &end, 10);
-	if (*end || end == buf)
-		return false;
-	*v = x;
-	return true;
-}
-
 void sk_api_audit_list(sk_http_rctx *r)
 {
 	int64_t after = 0, limit = 100;
-	if (!query_int(r, "after", &after) || !query_int(r, "limit", &limit)) {
-		sk_http_reply_error(r, SK_ERR_INVALID, "'after' and 'limit' must be whole numbers");
+	if (!sk_http_query_int(r, "after", 0, INT64_MAX, &after) ||
+	    !sk_http_query_int(r, "limit", 1, SK_AUDIT_PAGE_MAX, &limit))
 		return;
-	}
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;

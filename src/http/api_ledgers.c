@@ -16,33 +16,25 @@
 void sk_api_ledger_get(sk_http_rctx *r)
 {
 	char format[8] = "", encoding[16] = "", status[24] = "", unit[72] = "", from[40] = "",
-	     until[40] = "", asset[24] = "";
+	     until[40] = "";
 	sk_http_query(r, "format", format, sizeof(format));
 	sk_http_query(r, "encoding", encoding, sizeof(encoding));
 	sk_http_query(r, "status", status, sizeof(status));
 	sk_http_query(r, "unit", unit, sizeof(unit));
 	sk_http_query(r, "from", from, sizeof(from));
 	sk_http_query(r, "until", until, sizeof(until));
-	sk_http_query(r, "asset", asset, sizeof(asset));
 	sk_ledger_filter f = {.status = status, .unit = unit, .from = from, .until = until};
-	char *end;
-	if (*asset && ((f.asset_id = strtoll(asset, &end, 10)) <= 0 || *end)) {
-		sk_http_reply_error(r, SK_ERR_INVALID, "asset: an asset id");
+	if (!sk_http_query_int(r, "asset", 1, INT64_MAX, &f.asset_id))
 		return;
-	}
 	bool json = !*format || strcmp(format, "json") == 0;
 	bool xlsx = strcmp(format, "xlsx") == 0;
-	if (!json && !xlsx && strcmp(format, "csv") != 0) {
-		sk_http_reply_error(r, SK_ERR_INVALID, "format: json, csv or xlsx");
-		return;
-	}
+	if (!json && !xlsx && strcmp(format, "csv") != 0)
+		return sk_http_reply_bad_query(r, "format", SK_M_HTTP_QUERY_FORMAT);
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_csv_encoding enc = SK_CSV_UTF8;
 	if (*encoding && (xlsx || json || sk_csv_encoding_parse(encoding, &enc, &err))) {
 		sk_buf_free(&err);
-		sk_http_reply_error(r, SK_ERR_INVALID,
-		                    "encoding: utf-8, utf-8-bom or cp932 (with format=csv)");
-		return;
+		return sk_http_reply_bad_query(r, "encoding", SK_M_HTTP_QUERY_CSV_ENCODING);
 	}
 	sk_ctx c;
 	sk_http_ctx(r, &c);

@@ -15,8 +15,7 @@ void sk_api_healthz(sk_http_rctx *r)
 	sk_err e = sk_store_schema_version(r->t->store, &v, &err);
 	if (e) {
 		sk_buf_free(&err);
-		sk_http_reply_error_raw(r->req, 503, "unavailable", "the database does not answer");
-		r->answered = true;
+		sk_http_reply_msg(r, 503, "unavailable", SK_M_HTTP_DATABASE_NOT_ANSWERING);
 		return;
 	}
 	json_t *j = json_pack("{s:s, s:s, s:I}", "status", "ok", "store",

@@ -12,25 +12,16 @@
 
 void sk_api_notification_list(sk_http_rctx *r)
 {
-	char unread[4] = "", limit_s[8] = "";
-	long limit = 100;
+	char unread[4] = "";
+	int64_t limit = 100;
 	bool only_unread = false;
 	if (sk_http_query(r, "unread", unread, sizeof(unread))) {
-		if (strcmp(unread, "1") != 0 && strcmp(unread, "0") != 0) {
-			sk_http_reply_error(r, SK_ERR_INVALID, "'unread' must be 1 or 0");
-			return;
-		}
+		if (strcmp(unread, "1") != 0 && strcmp(unread, "0") != 0)
+			return sk_http_reply_bad_query(r, "unread", SK_M_HTTP_QUERY_UNREAD);
 		only_unread = unread[0] == '1';
 	}
-	if (sk_http_query(r, "limit", limit_s, sizeof(limit_s))) {
-		char *end;
-		limit = strtol(limit_s, &end, 10);
-		if (*end || end == limit_s || limit < 1 || limit > 500) {
-			sk_http_reply_error(r, SK_ERR_INVALID,
-			                    "'limit' must be a whole number from 1 to 500");
-			return;
-		}
-	}
+	if (!sk_http_query_int(r, "limit", 1, 500, &limit))
+		return;
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;

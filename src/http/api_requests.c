@@ -145,22 +145,14 @@ void sk_api_request_file(sk_http_rctx *r)
 
 void sk_api_request_list(sk_http_rctx *r)
 {
-	char box[16] = "", status[24] = "", kind[40] = "", before[24] = "", limit[24] = "";
+	char box[16] = "", status[24] = "", kind[40] = "";
 	sk_http_query(r, "box", box, sizeof(box));
 	sk_http_query(r, "status", status, sizeof(status));
 	sk_http_query(r, "kind", kind, sizeof(kind));
-	sk_http_query(r, "before", before, sizeof(before));
-	sk_http_query(r, "limit", limit, sizeof(limit));
 	sk_request_filter f = {.box = box, .status = status, .kind = kind};
-	char *end;
-	if (*before && ((f.before = strtoll(before, &end, 10)) <= 0 || *end)) {
-		sk_http_reply_error(r, SK_ERR_INVALID, "before: a request id");
+	if (!sk_http_query_int(r, "before", 1, INT64_MAX, &f.before) ||
+	    !sk_http_query_int(r, "limit", 1, INT64_MAX, &f.limit))
 		return;
-	}
-	if (*limit && ((f.limit = strtoll(limit, &end, 10)) <= 0 || *end)) {
-		sk_http_reply_error(r, SK_ERR_INVALID, "limit: a whole number above 0");
-		return;
-	}
 	json_t *j = NULL;
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	sk_ctx c;

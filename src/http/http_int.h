@@ -232,6 +232,16 @@ sk_err sk_http_query_check(const sk_http_rctx *r, sk_buf *err);
  */
 bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t max);
 
+/*
+ * A whole-number query parameter in [min, max] into *out, left as it is
+ * when absent. true: go on; false: the 400 naming the parameter (name, a
+ * static key) is answered, in the reader's language.
+ */
+bool sk_http_query_int(sk_http_rctx *r, const char *name, int64_t min, int64_t max, int64_t *out);
+
+/* A 400 about the query parameter name (a static key): the catalog's sentence id. */
+void sk_http_reply_bad_query(sk_http_rctx *r, const char *name, sk_msg_id id);
+
 /* The header's value (a slice into the request), or a zero-length iovec. */
 h2o_iovec_t sk_http_header(h2o_req_t *req, const char *name);
 
@@ -281,8 +291,6 @@ void sk_http_reply_read(sk_http_rctx *r, sk_err (*read)(sk_ctx *, json_t **, sk_
 void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id);
 /* Adds Retry-After: seconds (at least 1) to the answer about to be sent. */
 void sk_http_retry_after(sk_http_rctx *r, int64_t seconds);
-/* As sk_http_reply_error with an explicit status and code (405, 415, 431, csrf). */
-void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message);
 /* Adds the security headers every answer carries (CSP, nosniff, frame denial, no-store). */
 void sk_http_security_headers(h2o_req_t *req, bool html);
 

@@ -3,6 +3,7 @@
  * SPEC §3 ({"error": {"code", "message"}}), the security headers every
  * answer carries, and reading headers and query parameters.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,11 +229,6 @@ void sk_http_retry_after(sk_http_rctx *r, int64_t seconds)
 	               (size_t)n);
 }
 
-void sk_http_reply_error_raw(h2o_req_t *req, int status, const char *code, const char *message)
-{
-	error_answer(req, status, code, NULL, message, NULL);
-}
-
 void sk_http_reply_msg(sk_http_rctx *r, int status, const char *code, sk_msg_id id)
 {
 	if (answer_once(r))
@@ -328,6 +324,37 @@ bool sk_http_query(const sk_http_rctx *r, const char *name, char *out, size_t ma
 		q = stop + 1;
 	}
 	return false;
+}
+
+bool sk_http_query_int(sk_http_rctx *r, const char *name, int64_t min, int64_t max, int64_t *out)
+{
+	/* Room for any value sk_http_query_check lets through: numbers are declared 20 bytes at
+	 * most. */
+	char v[64], *end = NULL;
+	if (!sk_http_query(r, name, v, sizeof(v)))
+		return true;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (v[0] && !*end && errno == 0 && n >= min && n <= max) {
+		*out = (int64_t)n;
+		return true;
+	}
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_err e = max == INT64_MAX
+	               ? sk_fail_msg(&err, SK_ERR_INVALID, name, NULL, SK_M_HTTP_QUERY_INT_MIN,
+	                             (long long)min)
+	               : sk_fail_msg(&err, SK_ERR_INVALID, name, NULL, SK_M_HTTP_QUERY_INT_RANGE,
+	                             (long long)min, (long long)max);
+	sk_http_reply_fail(r, e, &err);
+	sk_buf_free(&err);
+	return false;
+}
+
+void sk_http_reply_bad_query(sk_http_rctx *r, const char *name, sk_msg_id id)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_http_reply_fail(r, sk_fail_msg(&err, SK_ERR_INVALID, name, NULL, id), &err);
+	sk_buf_free(&err);
 }
 
 /*

@@ -127,19 +127,18 @@ sk_err sk_store_open(const char *url, unsigned flags, sk_store **out, sk_buf *er
 	return SK_OK;
 }
 
-sk_err sk_store_file_beside(const char *url, const char *suffix, const char *env, const char *what,
-                            const char *hint, sk_buf *out, sk_buf *err)
+sk_err sk_store_file_beside(const char *url, const char *suffix, const char *env, sk_msg_id no_file,
+                            sk_buf *out, sk_buf *err)
 {
 	const char *given = env ? getenv(env) : NULL;
 	if (given && *given)
 		return sk_buf_adds(out, given) ? sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
-		                                             SK_M_STORE_PATH_TOO_LONG, what)
+		                                             SK_M_STORE_PATH_TOO_LONG, env)
 		                               : SK_OK;
 	if (!url || !*url)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_STORE_DATABASE_GIVEN);
 	if (starts_with(url, "postgresql://") || starts_with(url, "postgres://"))
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
-		                   SK_M_STORE_POSTGRESQL_DATABASE_HAS_FILE, what, hint);
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, no_file);
 	const char *path = url;
 	if (starts_with(path, "sqlite:")) {
 		path += strlen("sqlite:");
@@ -150,7 +149,8 @@ sk_err sk_store_file_beside(const char *url, const char *suffix, const char *env
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
 		                   SK_M_STORE_DATABASE_URL_NAMES_FILE, url);
 	if (sk_buf_addf(out, "%s%s", path, suffix))
-		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_STORE_PATH_TOO_LONG, what);
+		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL, SK_M_STORE_PATH_TOO_LONG,
+		                   suffix);
 	return SK_OK;
 }
 

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../core/sk_buf.h"
+#include "../core/sk_msg.h"
 
 typedef enum { SK_VAL_NULL, SK_VAL_INT, SK_VAL_TEXT, SK_VAL_BLOB } sk_val_type;
 
@@ -200,11 +201,11 @@ sk_err sk_store_pg_open(const char *conninfo, sk_store **out, sk_buf *err);
  * Appends to out the path of a file kept beside the database named by url:
  * the SQLite file's path followed by suffix (".audit-key"). env, when set and
  * not empty in the environment, overrides it with its value. A PostgreSQL URL
- * has no file to put anything beside: SK_ERR_INVALID, with a message naming
- * what the file holds ("the audit key") and hint (how to name one instead).
+ * has no file to put anything beside: SK_ERR_INVALID with the catalog's
+ * sentence no_file (saying what the file holds and how to name one instead).
  */
-sk_err sk_store_file_beside(const char *url, const char *suffix, const char *env, const char *what,
-                            const char *hint, sk_buf *out, sk_buf *err);
+sk_err sk_store_file_beside(const char *url, const char *suffix, const char *env, sk_msg_id no_file,
+                            sk_buf *out, sk_buf *err);
 
 /* Key-value settings of an installation (table meta). */
 sk_err sk_store_meta_get(sk_store *s, const char *key, sk_buf *out, sk_buf *err);

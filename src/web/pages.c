@@ -127,21 +127,7 @@ void sk_web_home(sk_web_req *w)
 		goto out;
 	}
 	sk_buf_free(&err);
-	size_t ri;
-	json_t *role;
-	json_array_foreach (json_object_get(user, "roles"), ri, role) {
-		const char *t = json_string_value(json_object_get(role, "title"));
-		const char *rn = json_string_value(json_object_get(role, "role"));
-		const char *uc = json_string_value(json_object_get(role, "unit_code"));
-		char line[300];
-		snprintf(line, sizeof(line), "%s (%s) — %s",
-		         t    ? t
-		         : rn ? rn
-		              : "",
-		         rn ? rn : "", uc ? uc : "");
-		sk_tv v[] = {SK_TV("text", line)};
-		sk_html_render(&roles, "li", w->lang, v, 1);
-	}
+	sk_web_role_items(w, &roles, json_object_get(user, "roles"));
 	char num[32];
 	const sk_field *nf = sk_schema_field(&sk_schema_user, "name");
 	const char *unit = sk_web_jtext(w, json_object_get(user, "unit_code"), num, sizeof(num));

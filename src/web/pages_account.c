@@ -32,18 +32,7 @@ static void account_page(sk_web_req *w, int status, const char *lang_err, const 
 	}
 	sk_buf_free(&err);
 	sk_html_frag roles = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
-	size_t i;
-	json_t *r;
-	json_array_foreach (json_object_get(user, "roles"), i, r) {
-		const char *rn = json_string_value(json_object_get(r, "role"));
-		const char *t = json_string_value(json_object_get(r, "title"));
-		const char *uc = json_string_value(json_object_get(r, "unit_code"));
-		char line[300];
-		snprintf(line, sizeof(line), "%s (%s) — %s", t && *t ? t : (rn ? rn : ""),
-		         rn ? rn : "", uc ? uc : "");
-		sk_tv v[] = {SK_TV("text", line)};
-		sk_html_render(&roles, "li", w->lang, v, 1);
-	}
+	sk_web_role_items(w, &roles, json_object_get(user, "roles"));
 	char enrolled[64] = "", at[SK_TIME_STR_MAX];
 	if (p.totp_enrolled_at) {
 		sk_clock_format(p.totp_enrolled_at, at);

@@ -31,14 +31,6 @@ static const char *jstr(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
-                   bool selected)
-{
-	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
-	             SK_TV("selected", selected ? "1" : NULL)};
-	sk_html_render(out, "option", w->lang, v, N(v));
-}
-
 static void li(sk_web_req *w, sk_html_frag *out, const char *text)
 {
 	sk_tv v[] = {SK_TV("text", text)};
@@ -410,11 +402,11 @@ static void users_page(sk_web_req *w, int status, sk_err add_e, const sk_buf *ad
 	}
 	size_t nroles;
 	const sk_role_info *rt = sk_role_table(&nroles);
-	option(w, &roles, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*role);
+	sk_web_option(w, &roles, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*role);
 	for (size_t k = 0; k < nroles; k++) {
 		char t[200];
 		role_text(w, rt[k].name, t, sizeof(t));
-		option(w, &roles, rt[k].name, t, !strcmp(role, rt[k].name));
+		sk_web_option(w, &roles, rt[k].name, t, !strcmp(role, rt[k].name));
 	}
 	bool ok = true;
 	bool can_add = sk_web_can(w, SK_CAP_USER_ADMIN);
@@ -533,11 +525,12 @@ static void user_page(sk_web_req *w, const char *login, int status, const char *
 		const char *want = grant_e ? sk_form_get(&w->form, "role") : NULL;
 		size_t nroles;
 		const sk_role_info *rt = sk_role_table(&nroles);
-		option(w, &role_opts, "", sk_web_t(w, SK_M_UI_CHOOSE), !want);
+		sk_web_option(w, &role_opts, "", sk_web_t(w, SK_M_UI_CHOOSE), !want);
 		for (size_t k = 0; k < nroles; k++) {
 			char t[200];
 			role_text(w, rt[k].name, t, sizeof(t));
-			option(w, &role_opts, rt[k].name, t, want && !strcmp(want, rt[k].name));
+			sk_web_option(w, &role_opts, rt[k].name, t,
+			              want && !strcmp(want, rt[k].name));
 		}
 		const char *unit = grant_e ? sk_form_get(&w->form, "unit") : jstr(u, "unit_code");
 		sk_tv v[] = {SK_TV("key", "unit"),

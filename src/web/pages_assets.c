@@ -24,36 +24,28 @@ static const char *title_of(const sk_web_req *w, const char *key)
 	return f ? (w->lang == SK_LANG_JA ? f->ja : f->en) : key;
 }
 
-static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
-                   bool selected)
-{
-	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
-	             SK_TV("selected", selected ? "1" : NULL)};
-	sk_html_render(out, "option", w->lang, v, N(v));
-}
-
 /* The filter form's choices (the type, conf and zone being those chosen, "" for none). */
 static void choice_options(sk_web_req *w, sk_html_frag *type_opts, sk_html_frag *conf_opts,
                            sk_html_frag *zone_opts, const char *type, const char *conf,
                            const char *zone)
 {
 	const sk_policy *pol = w->r->t->pol;
-	option(w, type_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*type);
+	sk_web_option(w, type_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*type);
 	for (int t = 1; t < SK_ASSET__COUNT; t++) {
 		const char *n = sk_asset_type_name((sk_asset_type)t);
-		option(w, type_opts, n, n, !strcmp(type, n));
+		sk_web_option(w, type_opts, n, n, !strcmp(type, n));
 	}
-	option(w, conf_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*conf);
+	sk_web_option(w, conf_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*conf);
 	for (int lv = 0; lv < sk_policy_level_count(pol, SK_AXIS_CONF); lv++) {
 		const char *n = sk_policy_level_name(pol, SK_AXIS_CONF, lv);
-		option(w, conf_opts, n, sk_policy_level_label(pol, SK_AXIS_CONF, lv),
-		       !strcmp(conf, n));
+		sk_web_option(w, conf_opts, n, sk_policy_level_label(pol, SK_AXIS_CONF, lv),
+		              !strcmp(conf, n));
 	}
-	option(w, zone_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*zone);
+	sk_web_option(w, zone_opts, "", sk_web_t(w, SK_M_UI_STATUS_ALL), !*zone);
 	for (int z = 0; z < SK_ZONE__COUNT; z++) {
 		const char *n = sk_zone_name((sk_zone)z),
 		           *t = sk_policy_zone_title(pol, (sk_zone)z);
-		option(w, zone_opts, n, t ? t : n, !strcmp(zone, n));
+		sk_web_option(w, zone_opts, n, t ? t : n, !strcmp(zone, n));
 	}
 }
 

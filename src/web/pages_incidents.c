@@ -84,22 +84,14 @@ static const char *field_help(const sk_web_req *w, const sk_schema *sc, const ch
 	return f ? (w->lang == SK_LANG_JA ? f->help_ja : f->help_en) : NULL;
 }
 
-static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
-                   bool selected)
-{
-	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
-	             SK_TV("selected", selected ? "1" : NULL)};
-	sk_html_render(out, "option", w->lang, v, N(v));
-}
-
 /* The options of a vocabulary, the first "all" (or "choose") when first is given. */
 static void options(sk_web_req *w, sk_html_frag *out, const char *const *words,
                     const sk_msg_id *ids, size_t n, const char *first, const char *sel)
 {
 	if (first)
-		option(w, out, "", first, !sel || !*sel);
+		sk_web_option(w, out, "", first, !sel || !*sel);
 	for (size_t i = 0; i < n; i++)
-		option(w, out, words[i], sk_web_t(w, ids[i]), sel && !strcmp(sel, words[i]));
+		sk_web_option(w, out, words[i], sk_web_t(w, ids[i]), sel && !strcmp(sel, words[i]));
 }
 
 /* One field of the incident forms (id and name apart: the detail page has several forms). */
@@ -302,11 +294,11 @@ static void incidents_page(sk_web_req *w, int status, const report_form *rf)
 		sk_buf_addf(&prev, "/incidents?page=%ld%s", page - 1, base.len ? base.data : "");
 	if (from + PAGE_ROWS < kept)
 		sk_buf_addf(&next, "/incidents?page=%ld%s", page + 1, base.len ? base.data : "");
-	option(w, &st_opts, "open", sk_web_t(w, SK_M_UI_INC_OPEN), open_only);
+	sk_web_option(w, &st_opts, "open", sk_web_t(w, SK_M_UI_INC_OPEN), open_only);
 	for (size_t i = 0; i < N(statuses); i++)
-		option(w, &st_opts, statuses[i], sk_web_t(w, statuses_words[i]),
-		       !strcmp(st, statuses[i]));
-	option(w, &st_opts, "all", sk_web_t(w, SK_M_UI_STATUS_ALL), !strcmp(st, "all"));
+		sk_web_option(w, &st_opts, statuses[i], sk_web_t(w, statuses_words[i]),
+		              !strcmp(st, statuses[i]));
+	sk_web_option(w, &st_opts, "all", sk_web_t(w, SK_M_UI_STATUS_ALL), !strcmp(st, "all"));
 	options(w, &kind_opts, kinds, kinds_words, N(kinds), sk_web_t(w, SK_M_UI_STATUS_ALL), kind);
 	options(w, &sev_opts, severities, severities_words, N(severities),
 	        sk_web_t(w, SK_M_UI_STATUS_ALL), sev);

@@ -19,14 +19,6 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
-                   bool selected)
-{
-	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
-	             SK_TV("selected", selected ? "1" : NULL)};
-	sk_html_render(out, "option", w->lang, v, N(v));
-}
-
 static void decide_page(sk_web_req *w, int status, const char *asset, const char *action,
                         const char *answer)
 {
@@ -36,27 +28,28 @@ static void decide_page(sk_web_req *w, int status, const char *asset, const char
 	             zones = SK_HTML_FRAG_INIT, types = SK_HTML_FRAG_INIT, sg = SK_HTML_FRAG_INIT,
 	             cites = SK_HTML_FRAG_INIT, main = SK_HTML_FRAG_INIT;
 	for (int a = 0; a < SK_ACT__COUNT; a++)
-		option(w, &actions, sk_action_name((sk_action)a), sk_action_name((sk_action)a),
-		       action && !strcmp(action, sk_action_name((sk_action)a)));
+		sk_web_option(w, &actions, sk_action_name((sk_action)a),
+		              sk_action_name((sk_action)a),
+		              action && !strcmp(action, sk_action_name((sk_action)a)));
 	for (int ax = 0; ax < SK_AXIS__COUNT; ax++) {
-		option(w, &lv[ax], "", sk_web_t(w, SK_M_UI_CHOOSE), false);
+		sk_web_option(w, &lv[ax], "", sk_web_t(w, SK_M_UI_CHOOSE), false);
 		for (int v = 0; v < sk_policy_level_count(p, (sk_axis)ax); v++) {
 			const char *name = sk_policy_level_name(p, (sk_axis)ax, v);
-			option(w, &lv[ax], name, name, false);
+			sk_web_option(w, &lv[ax], name, name, false);
 		}
 	}
-	option(w, &zones, "", sk_web_t(w, SK_M_UI_CHOOSE), false);
+	sk_web_option(w, &zones, "", sk_web_t(w, SK_M_UI_CHOOSE), false);
 	for (int z = 0; z < SK_ZONE__COUNT; z++) {
 		const char *t = sk_policy_zone_title(p, (sk_zone)z);
 		char text[160];
 		snprintf(text, sizeof(text), "%s (%s)", t ? t : sk_zone_name((sk_zone)z),
 		         sk_zone_name((sk_zone)z));
-		option(w, &zones, sk_zone_name((sk_zone)z), text, false);
+		sk_web_option(w, &zones, sk_zone_name((sk_zone)z), text, false);
 	}
-	option(w, &types, "", sk_web_t(w, SK_M_UI_CHOOSE), false);
+	sk_web_option(w, &types, "", sk_web_t(w, SK_M_UI_CHOOSE), false);
 	for (int t = 1; t < SK_ASSET__COUNT; t++)
-		option(w, &types, sk_asset_type_name((sk_asset_type)t),
-		       sk_asset_type_name((sk_asset_type)t), false);
+		sk_web_option(w, &types, sk_asset_type_name((sk_asset_type)t),
+		              sk_asset_type_name((sk_asset_type)t), false);
 	const char *kind = NULL, *verdict = NULL, *approver = NULL;
 	json_t *d = NULL;
 	char approver_text[200];

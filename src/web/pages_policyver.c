@@ -63,18 +63,10 @@ static void kinds_text(const sk_web_req *w, const json_t *kinds, sk_buf *out)
 	sk_buf_addc(out, '\0');
 }
 
-static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
-                   bool selected)
-{
-	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
-	             SK_TV("selected", selected ? "1" : NULL)};
-	sk_html_render(out, "option", w->lang, v, N(v));
-}
-
 /* One option per version ("2: title"), chosen the one numbered chosen. */
 static void version_options(sk_web_req *w, sk_html_frag *out, const json_t *list, int64_t chosen)
 {
-	option(w, out, "", sk_web_t(w, SK_M_UI_CHOOSE), chosen == 0);
+	sk_web_option(w, out, "", sk_web_t(w, SK_M_UI_CHOOSE), chosen == 0);
 	size_t i;
 	json_t *v;
 	json_array_foreach (list, i, v) {
@@ -83,7 +75,7 @@ static void version_options(sk_web_req *w, sk_html_frag *out, const json_t *list
 		snprintf(text, sizeof(text), "%s: %s (%s)", id,
 		         jstr(v, "title") ? jstr(v, "title") : "",
 		         status_word(w, jstr(v, "status")));
-		option(w, out, id, text, jint(v, "id") == chosen);
+		sk_web_option(w, out, id, text, jint(v, "id") == chosen);
 	}
 }
 

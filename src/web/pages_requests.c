@@ -85,14 +85,6 @@ static const char *jst(const char *rfc, char out[32])
 	return out;
 }
 
-static void option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
-                   bool selected)
-{
-	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
-	             SK_TV("selected", selected ? "1" : NULL)};
-	sk_html_render(out, "option", w->lang, v, N(v));
-}
-
 static void dt(sk_web_req *w, sk_html_frag *out, const char *term, const char *value)
 {
 	sk_tv v[] = {SK_TV("term", term), SK_TV("value", value && *value ? value : "—")};
@@ -107,10 +99,10 @@ static void li(sk_web_req *w, sk_html_frag *out, const char *text)
 
 static void status_options(sk_web_req *w, sk_html_frag *out, const char *chosen)
 {
-	option(w, out, "", sk_web_t(w, SK_M_UI_RQ_ST_ALL), !chosen || !*chosen);
+	sk_web_option(w, out, "", sk_web_t(w, SK_M_UI_RQ_ST_ALL), !chosen || !*chosen);
 	for (size_t i = 0; i < N(statuses); i++)
-		option(w, out, statuses[i], sk_web_t(w, status_words[i]),
-		       chosen && !strcmp(chosen, statuses[i]));
+		sk_web_option(w, out, statuses[i], sk_web_t(w, status_words[i]),
+		              chosen && !strcmp(chosen, statuses[i]));
 }
 
 /* After how many days a pending request is overdue: the reminders' (serve --remind-after). */
@@ -225,9 +217,9 @@ void sk_web_requests(sk_web_req *w)
 		         *status && !inbox ? "&status=" : "", inbox ? "" : status,
 		         *kind ? "&kind=" : "", kind, last);
 	status_options(w, &st_opts, status);
-	option(w, &kind_opts, "", sk_web_t(w, SK_M_UI_RQ_ST_ALL), !*kind);
+	sk_web_option(w, &kind_opts, "", sk_web_t(w, SK_M_UI_RQ_ST_ALL), !*kind);
 	for (const char *const *k = sk_request_kinds; *k; k++)
-		option(w, &kind_opts, *k, kind_title(w, *k), !strcmp(kind, *k));
+		sk_web_option(w, &kind_opts, *k, kind_title(w, *k), !strcmp(kind, *k));
 	char count[24], overdue[24];
 	snprintf(count, sizeof(count), "%lld", n_inbox);
 	snprintf(overdue, sizeof(overdue), "%lld", n_overdue);
@@ -292,7 +284,7 @@ static sk_err asset_option(void *ctx, const sk_asset *a, sk_buf *err)
 	snprintf(text, sizeof(text), "%" PRId64 ": %s (%s, %s)", a->id, a->name ? a->name : "",
 	         conf ? conf : "", a->unit_code ? a->unit_code : "");
 	o->seen = o->seen || a->id == o->chosen;
-	option(o->w, o->out, id, text, a->id == o->chosen);
+	sk_web_option(o->w, o->out, id, text, a->id == o->chosen);
 	return SK_OK;
 }
 
@@ -367,7 +359,7 @@ static void form_page(sk_web_req *w, int status, const form_state *s)
 	             checklist = SK_HTML_FRAG_INIT, fields = SK_HTML_FRAG_INIT,
 	             main = SK_HTML_FRAG_INIT;
 	if (decided) {
-		option(w, &assets, "", sk_web_t(w, SK_M_UI_RQ_NO_ASSET), !s->asset_id);
+		sk_web_option(w, &assets, "", sk_web_t(w, SK_M_UI_RQ_NO_ASSET), !s->asset_id);
 		asset_opts o = {w, &assets, s->asset_id, false};
 		sk_asset_filter f = {.text = s->aq && *s->aq ? s->aq : NULL,
 		                     .limit = ASSETS_MAX,
@@ -381,8 +373,8 @@ static void form_page(sk_web_req *w, int status, const form_state *s)
 		if (s->asset_id && !o.seen) {
 			char id[24];
 			snprintf(id, sizeof(id), "%" PRId64, s->asset_id);
-			option(w, &assets, id, id,
-			       true); /* chosen before a search narrowed the list */
+			sk_web_option(w, &assets, id, id,
+			              true); /* chosen before a search narrowed the list */
 		}
 	}
 	if (s->decision || s->refused)

@@ -426,7 +426,7 @@ bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const cha
 	                                           : "text";
 	char hint[160] = "";
 	if (f->max && f->type != SK_FT_INT && f->type != SK_FT_BOOL)
-		snprintf(hint, sizeof(hint), ja ? "%u バイトまで" : "up to %u bytes", f->max);
+		snprintf(hint, sizeof(hint), sk_web_t(w, SK_M_UI_FIELD_MAX_BYTES), f->max);
 	sk_tv v[] = {SK_TV("key", f->key),
 	             SK_TV("label", ja ? f->ja : f->en),
 	             SK_TV("help", ja ? f->help_ja : f->help_en),
@@ -440,6 +440,30 @@ bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const cha
 	             SK_TV("is_yes", value && !strcmp(value, "yes") ? "1" : NULL),
 	             SK_TV("is_no", value && !strcmp(value, "no") ? "1" : NULL)};
 	return sk_web_render(w, out, "field", v, sizeof(v) / sizeof(v[0]));
+}
+
+void sk_web_option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
+                   bool selected)
+{
+	sk_tv v[] = {SK_TV("value", value), SK_TV("text", text),
+	             SK_TV("selected", selected ? "1" : NULL)};
+	sk_html_render(out, "option", w->lang, v, sizeof(v) / sizeof(v[0]));
+}
+
+void sk_web_role_items(sk_web_req *w, sk_html_frag *out, const json_t *roles)
+{
+	size_t i;
+	const json_t *r;
+	json_array_foreach (roles, i, r) {
+		const char *rn = json_string_value(json_object_get(r, "role"));
+		const char *t = json_string_value(json_object_get(r, "title"));
+		const char *uc = json_string_value(json_object_get(r, "unit_code"));
+		char line[300];
+		snprintf(line, sizeof(line), "%s (%s) — %s", t && *t ? t : (rn ? rn : ""),
+		         rn ? rn : "", uc ? uc : "");
+		sk_tv v[] = {SK_TV("text", line)};
+		sk_html_render(out, "li", w->lang, v, 1);
+	}
 }
 
 /* --- one domain call --- */
@@ -586,13 +610,19 @@ void sk_web_redirect(sk_web_req *w, const char *location)
 	sk_http_reply_text(w->r, 303, "text/plain; charset=utf-8", "", 0);
 }
 
-static void message_page(sk_web_req *w, int status, sk_msg_id title, sk_msg_id text)
+/* A page that only says text (in the reader's language already). */
+static void text_page(sk_web_req *w, int status, sk_msg_id title, const char *text)
 {
 	sk_html_frag main = SK_HTML_FRAG_INIT;
-	sk_tv v[] = {SK_TV("text", sk_web_t(w, text))};
+	sk_tv v[] = {SK_TV("text", text)};
 	if (sk_web_render(w, &main, "message", v, 1))
 		sk_web_page(w, status, title, &main);
 	sk_html_frag_free(&main);
+}
+
+static void message_page(sk_web_req *w, int status, sk_msg_id title, sk_msg_id text)
+{
+	text_page(w, status, title, sk_web_t(w, text));
 }
 
 void sk_web_not_found(sk_web_req *w)
@@ -615,11 +645,7 @@ void sk_web_fail(sk_web_req *w, sk_err e, const sk_buf *err)
 	}
 	if (e == SK_ERR_DENIED)
 		return message_page(w, 403, SK_M_UI_FORBIDDEN_TITLE, SK_M_UI_FORBIDDEN);
-	sk_html_frag main = SK_HTML_FRAG_INIT;
-	sk_tv v[] = {SK_TV("text", sk_msg_of(err, e, w->lang))};
-	if (sk_web_render(w, &main, "message", v, 1))
-		sk_web_page(w, status, SK_M_UI_BAD_REQUEST_TITLE, &main);
-	sk_html_frag_free(&main);
+	text_page(w, status, SK_M_UI_BAD_REQUEST_TITLE, sk_msg_of(err, e, w->lang));
 }
 
 void sk_web_busy(sk_web_req *w)

@@ -135,6 +135,16 @@ bool sk_web_render_split(sk_web_req *w, sk_html_frag *before, sk_html_frag *afte
 bool sk_web_field(sk_web_req *w, sk_html_frag *out, const sk_field *f, const char *value,
                   const char *error);
 
+/* One <option> of a select into out: its value, its text, and whether it is the one selected. */
+void sk_web_option(sk_web_req *w, sk_html_frag *out, const char *value, const char *text,
+                   bool selected);
+
+/*
+ * An account's roles (the array of a user's show: title, role, unit_code)
+ * as list items into out, one "title (role) — unit" each.
+ */
+void sk_web_role_items(sk_web_req *w, sk_html_frag *out, const json_t *roles);
+
 /*
  * An export form's choice: format "csv" or "xlsx" (anything else refused, naming the
  * field) and, for CSV, the encoding (UTF-8 with BOM unless given).

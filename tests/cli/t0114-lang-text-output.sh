@@ -72,6 +72,15 @@ lang() {
 }
 # both NAME ARGS...: the same command in both languages (one that changes nothing).
 both() { lang ja "$@"; lang en "$@"; }
+# filtered ja|en NAME FILTER ARGS...: runs sekisho ARGS in one language (it must succeed; its whole
+# output stays in out), passes the output through the shell function FILTER (which leaves out what
+# is data, not sentences) into NAME.ja or NAME.en and checks that.
+filtered() {
+  local l=$1 name=$2 filter=$3; shift 3
+  expect_exit 0 sk_env LANG="$([ "$l" = ja ] && echo ja_JP.UTF-8 || echo C)" "$@"
+  "$filter" <out >"$name.$l"
+  "check_$l" "$name.$l"
+}
 
 both decide decide --profile narita --action dispose --conf 3
 expect_in decide.ja "判断: 承認が必要（require_approval）"
@@ -249,43 +258,36 @@ expect_in silent.en "that can hold with no actor given applies (3 rule(s) for na
 
 # policy check's reporting chain (sk_policy_incident_describe): the roles by the profile's titles,
 # the severities and hours in words; the article's wording 「…」 and the citations are data.
-LANG=ja_JP.UTF-8 expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
-sed -n '/^インシデント:/,/^  終結させる者:/p' out >chain.ja
-check_ja chain.ja
+chain_ja() { sed -n '/^インシデント:/,/^  終結させる者:/p'; }
+chain_en() { sed -n '/^incidents:/,/^  closed by:/p' | sed -E 's/ \(「[^」]*」[^)]*\)//'; }
+filtered ja chain chain_ja policy check "$SEKISHO_SRC/policies/narita.yaml"
 expect_in chain.ja "  1. 情報セキュリティ管理者"
 expect_in chain.ja " 高:1 時間 中:4 時間 低:24 時間"
 expect_in chain.ja "  報告を受ける者: 情報セキュリティ責任者"
 expect_in chain.ja "  終結させる者: 統括情報セキュリティ責任者（総務部長） [成田 基準 4(3)③"
-LANG=C expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
-sed -n '/^incidents:/,/^  closed by:/p' out | sed -E 's/ \(「[^」]*」[^)]*\)//' >chain.en
-check_en chain.en
+filtered en chain chain_en policy check "$SEKISHO_SRC/policies/narita.yaml"
 expect_in chain.en "  1. Information security manager high:1h medium:4h low:24h"
 expect_in chain.en "  informed: Information security officer, Information system manager"
 expect_in chain.en "  closed by: General information security manager [成田 基準 4(3)③"
 
 # policy check's advisories: the profile's keys (passwords.…) and the guideline's name are not
 # sentences; the rest is in the reader's language.
-LANG=ja_JP.UTF-8 expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
-grep ': 助言: ' out | sed -E 's|^[^ ]*narita.yaml:[0-9]+:||; s/passwords\.[a-z_.]+//; s/NIST SP 800-63B-4//' >adv.ja
+adv_ja() { grep ': 助言: ' | sed -E 's|^[^ ]*narita.yaml:[0-9]+:||; s/passwords\.[a-z_.]+//; s/NIST SP 800-63B-4//'; }
+adv_en() { grep ': advisory: '; }
+filtered ja adv adv_ja policy check "$SEKISHO_SRC/policies/narita.yaml"
 [ "$(wc -l <adv.ja)" -eq 2 ] || fail "two advisories expected in Japanese: $(cat out)"
-check_ja adv.ja
 expect_in out "助言: passwords.normal.min_length 4 は、NIST SP 800-63B-4 がすべてのパスワードに求める 8 文字を下回っています"
-LANG=C expect_exit 0 sk policy check "$SEKISHO_SRC/policies/narita.yaml"
-grep ': advisory: ' out >adv.en
-check_en adv.en
+filtered en adv adv_en policy check "$SEKISHO_SRC/policies/narita.yaml"
 expect_in adv.en "advisory: passwords.normal.min_length 4 is below the 8 characters"
 
 # policy coverage: the summary and the headings in the reader's language (the articles listed
 # under them are the profile's ids and titles: data, so only the other lines are checked).
-LANG=ja_JP.UTF-8 expect_exit 0 sk policy coverage "$SEKISHO_SRC/policies/narita.yaml"
-grep -v '^  ' out >cov.ja
-check_ja cov.ja
+headings() { grep -v '^  '; }
+filtered ja cov headings policy coverage "$SEKISHO_SRC/policies/narita.yaml"
 expect_in cov.ja "成田市（narita）: 条項 "
 expect_in cov.ja "符号化済み（"
 expect_in cov.ja "義務はあるが、原文に期間の定めがないもの（"
-LANG=C expect_exit 0 sk policy coverage "$SEKISHO_SRC/policies/narita.yaml"
-grep -v '^  ' out >cov.en
-check_en cov.en
+filtered en cov headings policy coverage "$SEKISHO_SRC/policies/narita.yaml"
 expect_in cov.en "成田市 (narita): "
 expect_in cov.en "required, but the seed states no period ("
 

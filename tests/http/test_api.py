@@ -43,6 +43,12 @@ expect_error(bad.login("u-staff", "wrong password"), 401, "unauthorized", "wrong
              "wrong password")
 expect_error(bad.login("nobody", "whatever1A!"), 401, "unauthorized", "wrong login or password",
              "unknown login")
+# A refused login speaks the reader's language too (the catalog's sentence, not English).
+got = bad.raw("POST", "/api/v1/login",
+              json.dumps({"login": "nobody", "password": "whatever1A!"}).encode(),
+              headers={"Content-Type": "application/json", "Accept-Language": "ja"})
+expect_error(got, 401, "unauthorized", "ログイン名またはパスワードが正しくありません",
+             "unknown login in Japanese")
 staff = Client(srv)
 got = staff.login("u-staff")
 expect(got, 200, "login")
@@ -261,8 +267,13 @@ bad_raw(b'{"location": 5}', J, 400, "invalid_input", "field 'location' must be a
         "PATCH wrong type", "/api/v1/assets/%d" % city.asset["sec-a1"], "PATCH")
 bad_raw(b'{"x": 1}', J, 400, "invalid_input", "takes no body", "body where none is taken",
         "/api/v1/logout")
-expect_error(mgr.call("GET", "/api/v1/assets?limit=0"), 400, "invalid_input", "limit",
-             "bad limit")
+expect_error(mgr.call("GET", "/api/v1/assets?limit=0"), 400, "invalid_input",
+             "query parameter 'limit' must be a whole number from 1 to 10000", "bad limit")
+# A bad query parameter is named as the error's field, in the reader's language.
+got = mgr.raw("GET", "/api/v1/assets?limit=x", headers={"Accept-Language": "ja"})
+expect_error(got, 400, "invalid_input", "クエリパラメーター「limit」は 1 から 10000 までの整数にしてください",
+             "bad limit in Japanese")
+check(got[2]["error"].get("field") == "limit", "no field in %r" % got[2])
 expect_error(mgr.call("GET", "/api/v1/assets/abc"), 404, "not_found", "", "non-numeric id")
 expect_error(mgr.call("GET", "/api/v1/assets/0"), 404, "not_found", "", "id zero")
 got = mgr.raw("GET", "/api/v1/assets", headers={"X-Filler": "y" * 20000})

@@ -213,6 +213,9 @@ static void test_default_key_path(void **state)
 	assert_int_equal(sk_audit_default_key_path("y.db", &p, &err), SK_OK);
 	assert_string_equal(p.data, "y.db.audit-key");
 	assert_int_equal(sk_audit_default_key_path("postgresql://h/db", &p, &err), SK_ERR_INVALID);
+	assert_non_null(strstr(err.data, "SEKISHO_AUDIT_KEY"));
+	assert_non_null(strstr(sk_msg_of(&err, SK_ERR_INVALID, SK_LANG_JA),
+	                       "監査の鍵を置くファイルの場所がありません"));
 	sk_buf_free(&p);
 	sk_buf_free(&err);
 }

@@ -42,6 +42,15 @@ static void expect_at(sk_err got, sk_err want, const sk_buf *err, const char *te
 		fail_msg("line %d: message '%s' lacks '%s'", line, err->data, text);
 }
 
+/* The message err holds for a Japanese reader contains text (the catalog's, not English). */
+static void expect_ja_at(const sk_buf *err, sk_err e, const char *text, int line)
+{
+	const char *m = sk_msg_of(err, e, SK_LANG_JA);
+	if (!strstr(m, text))
+		fail_msg("line %d: Japanese message '%s' lacks '%s'", line, m, text);
+}
+
+#define expect_ja(err, e, text)      expect_ja_at((err), (e), (text), __LINE__)
 #define ok(e, err)                   ok_at((e), (err), __LINE__)
 #define expect(got, want, err, text) expect_at((got), (want), (err), (text), __LINE__)
 
@@ -722,6 +731,12 @@ static void run_totp(const char *backend)
 	/* MFA by zone: a normal account working in the mynumber zone needs a code too. */
 	ok(sk_auth_set_zone(tu_ctx(f.s, sk_actor_cli()), "alice", SK_ZONE_MYNUMBER, &err), &err);
 	expect(login(&f, "alice", alice_pw, NULL, &a, &err), SK_ERR_DENIED, &err, "totp-enroll");
+	expect_ja(&err, SK_ERR_DENIED, "ワンタイムコードが必要ですが、登録されていません");
+	/* --as with the password refuses alike, in the reader's language too. */
+	sk_buf_reset(&err);
+	expect(sk_auth_act_as(f.s, "alice", alice_pw, strlen(alice_pw), NULL, "cli:password", &err),
+	       SK_ERR_DENIED, &err, "totp-enroll");
+	expect_ja(&err, SK_ERR_DENIED, "「sekisho user totp-enroll」を実行してください");
 	ok(sk_auth_set_zone(tu_ctx(f.s, sk_actor_cli()), "alice", SK_ZONE_LGWAN, &err), &err);
 	ok(login(&f, "alice", alice_pw, NULL, &a, &err), &err);
 	assert_int_equal(audits(f.s, "auth.zone"), 2);
@@ -855,7 +870,8 @@ static void run_act_as(const char *backend)
 	sk_auth_session a;
 	ok(act_as(&f, "alice", alice_pw, &err), &err);
 	ok(act_as(&f, "alice", NULL, &err), &err);
-	expect(act_as(&f, "nobody", alice_pw, &err), SK_ERR_AUTH, &err, NULL);
+	expect(act_as(&f, "nobody", alice_pw, &err), SK_ERR_AUTH, &err, "wrong login or password");
+	expect_ja(&err, SK_ERR_AUTH, "ログイン名またはパスワードが正しくありません");
 	expect(act_as(&f, "nobody", NULL, &err), SK_ERR_AUTH, &err, NULL);
 	for (int i = 1; i <= 3; i++)
 		expect(act_as(&f, "alice", "nope", &err), SK_ERR_AUTH, &err, NULL);

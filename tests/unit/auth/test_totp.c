@@ -138,6 +138,9 @@ static void key_path(void **state)
 	sk_buf_reset(&out);
 	assert_int_equal(sk_totp_key_path("postgresql://h/db", &out, &err), SK_ERR_INVALID);
 	assert_non_null(strstr(err.data, "SEKISHO_TOTP_KEY"));
+	/* In the reader's language: a whole Japanese sentence, no English phrase inside. */
+	assert_non_null(strstr(sk_msg_of(&err, SK_ERR_INVALID, SK_LANG_JA),
+	                       "TOTP の鍵を置くファイルの場所がありません"));
 	assert_int_equal(sk_totp_key_path(":memory:", &out, &err), SK_ERR_INVALID);
 	setenv("SEKISHO_TOTP_KEY", "/k/file", 1);
 	sk_buf_reset(&out);
