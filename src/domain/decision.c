@@ -164,12 +164,10 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	if ((e = sk_decide_input_parse(pol, act_kv, 1, &in, err)))
 		return e;
 	sk_action act = in.action;
-	/* Zeroed whole (padding too): sk_decision_still_holds compares the bytes. */
 	sk_decision_facts f;
 	memset(&f, 0, sizeof(f));
-	memset(&m->facts, 0, sizeof(m->facts));
 	e = sk_asset_read(c, id, true, take_facts, &f, &m->record_read, err);
-	memcpy(&m->facts, &f, sizeof(f));
+	m->facts = f;
 	int64_t unit = 0;
 	/* The actor's unit matters only where the set holds more than the primary. */
 	if (!e && sk_policy_set_count(pol) > 1)
@@ -216,7 +214,6 @@ sk_err sk_decision_still_holds(sk_ctx *c, const sk_decision_made *m, bool *holds
 	*holds = false;
 	if (!m->asset_id)
 		return SK_OK;
-	/* Zeroed first, as the make's copy was, so that the bytes compare. */
 	sk_decision_facts now;
 	memset(&now, 0, sizeof(now));
 	bool top = false;
@@ -226,8 +223,13 @@ sk_err sk_decision_still_holds(sk_ctx *c, const sk_decision_made *m, bool *holds
 			sk_buf_reset(err);
 		return SK_OK;
 	}
+	const sk_decision_facts *was = &m->facts;
 	if (!e)
-		*holds = top == m->record_read && memcmp(&now, &m->facts, sizeof(now)) == 0;
+		*holds = top == m->record_read && now.unit_id == was->unit_id &&
+		         now.updated_at == was->updated_at && now.mynumber == was->mynumber &&
+		         now.personal == was->personal && strcmp(now.conf, was->conf) == 0 &&
+		         strcmp(now.integ, was->integ) == 0 && strcmp(now.avail, was->avail) == 0 &&
+		         strcmp(now.zone, was->zone) == 0 && strcmp(now.type, was->type) == 0;
 	return e;
 }
 

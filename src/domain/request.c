@@ -1430,6 +1430,9 @@ sk_err sk_request_commit(sk_ctx *c, sk_request_prepared *p, int64_t *id_out, jso
 		*request_out = NULL;
 	if (decision_out)
 		*decision_out = NULL;
+	if (!p)
+		return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
+		                   "no prepared filing");
 	sk_err e = sk_store_begin(c->store, err);
 	if (e)
 		return e;
@@ -1991,7 +1994,7 @@ static sk_err plan_decision(sk_ctx *c, sk_request_step_prepared *p, sk_buf *err)
 		char next_role[32] = "";
 		if (next)
 			snprintf(next_role, sizeof(next_role), "%s", next);
-		sk_role role;
+		sk_role role = SK_ROLE_NONE;
 		int64_t chain[CHAIN_MAX], unit = 0;
 		size_t n = 0;
 		json_array_remove(rest, 0);
