@@ -1613,118 +1613,300 @@ static sk_err decided_row(req_row *r, const req_row *was, const char *status, co
 	return SK_OK;
 }
 
-static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, json_t **out,
-                             sk_buf *err)
+/* --- a step prepared, then written --- */
+
+/*
+ * An approval or rejection planned on a reading connection (plan_decision)
+ * and written on the writer's (apply_decision), as a filing is: the row
+ * read, the next approver found, the answer and both audit images rendered
+ * and whom to tell found ahead; the write only updates the row (guarded by
+ * the state it was read in), adds the step and appends the images. Other
+ * steps (withdraw, complete) are taken whole by the commit (full).
+ */
+struct sk_request_step_prepared {
+	sk_request_step step;
+	int64_t id;
+	char *comment;
+	json_t *fields;
+	bool full;
+	int64_t gen;
+	req_row r, built; /* the request as read, and as the step leaves it */
+	who_kind who;
+	int64_t now;
+	sk_buf before, after; /* the audit images' canonical texts */
+	sk_notify_whoms told;
+};
+
+void sk_request_step_prepared_free(sk_request_step_prepared *p)
 {
+	if (!p)
+		return;
+	free(p->comment);
+	json_decref(p->fields);
+	req_row_free(&p->built);
+	req_row_free(&p->r);
+	sk_buf_free(&p->before);
+	sk_buf_free(&p->after);
+	sk_notify_whoms_free(&p->told);
+	free(p);
+}
+
+/* Plans p's approval or rejection for c's actor, reading only (decide_request's checks). */
+static sk_err plan_decision(sk_ctx *c, sk_request_step_prepared *p, sk_buf *err)
+{
+	bool approve = p->step == SK_REQUEST_APPROVE;
+	const char *comment = p->comment;
 	if (!approve && (!comment || !comment[strspn(comment, " \t\r\n")]))
 		return sk_fail_msg(err, SK_ERR_INVALID, "comment", "却下の理由",
 		                   SK_M_REQ_COMMENT_REJECT);
+	sk_err e = SK_OK;
 	if (comment) {
 		const sk_field *f = sk_schema_field(&sk_schema_request_reject, "comment");
-		sk_err e = sk_schema_check_text(f, comment, strlen(comment), err);
-		if (e)
+		if ((e = sk_schema_check_text(f, comment, strlen(comment), err)))
 			return e;
 	}
-	req_row r;
-	who_kind who;
-	sk_err e = load_visible(c, id, &r, &who, err);
-	if (e)
+	const sk_scope *sc = NULL;
+	if ((e = sk_ctx_scope(c, &sc, err)))
 		return e;
-	if (who == WHO_REQUESTER) {
-		e = sk_fail_msg(err, SK_ERR_SELF_APPROVAL, NULL, NULL, SK_M_REQ_SELF_APPROVAL);
-		goto out;
-	}
-	if (who != WHO_DECIDER && who != WHO_DEPUTY) {
-		e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE, (long long)id);
-		goto out;
-	}
-	if (strcmp(r.status, "pending") != 0) {
-		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
-		                (long long)id, r.status, status_ja(r.status));
-		goto out;
-	}
-	json_t *before = json_incref(r.j);
-	if ((e = sk_store_begin(c->store, err))) {
-		json_decref(before);
-		goto out;
-	}
-	json_t *rest = json_loads(r.route, 0, NULL);
-	int64_t now = sk_clock_now();
-	req_row built;
-	memset(&built, 0, sizeof(built));
+	p->gen = sc ? sc->gen : 0; /* before the reads it covers */
+	req_row *r = &p->r;
+	if ((e = load_visible(c, p->id, r, &p->who, err)))
+		return e;
+	if (p->who == WHO_REQUESTER)
+		return sk_fail_msg(err, SK_ERR_SELF_APPROVAL, NULL, NULL, SK_M_REQ_SELF_APPROVAL);
+	if (p->who != WHO_DECIDER && p->who != WHO_DEPUTY)
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE,
+		                   (long long)p->id);
+	if (strcmp(r->status, "pending") != 0)
+		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
+		                   (long long)p->id, r->status, status_ja(r->status));
+	int64_t now = p->now = sk_clock_now();
+	bool deputy = p->who == WHO_DEPUTY;
+	json_t *rest = json_loads(r->route, 0, NULL);
 	if (approve && json_array_size(rest) > 0) {
-		/* all_of: the next approver in the requester's chain (holders were checked at
-		 * filing). */
+		/* all_of: the next approver in the requester's chain, as decide_request finds it.
+		 */
+		const char *next = json_string_value(json_array_get(rest, 0));
 		char next_role[32] = "";
-		const char *first = json_string_value(json_array_get(rest, 0));
-		if (first)
-			snprintf(next_role, sizeof(next_role), "%s", first);
-		const char *next = first ? next_role : NULL;
-		sk_role role;
+		if (next)
+			snprintf(next_role, sizeof(next_role), "%s", next);
+		sk_role role = SK_ROLE_NONE;
 		int64_t chain[CHAIN_MAX], unit = 0;
 		size_t n = 0;
 		json_array_remove(rest, 0);
 		char *rest_s = sk_json_canonical_str(rest);
-		if (!next || sk_role_parse(next, &role) || !rest_s)
+		if (!next || sk_role_parse(next_role, &role) || !rest_s)
 			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
 			                "a request has a bad route");
 		if (!e)
-			e = sk_org_line(c->store, r.unit_id, chain, &n, err);
+			e = sk_org_line(c->store, r->unit_id, chain, &n, err);
 		if (!e)
-			e = holder_unit(c->store, role, chain, n, r.requester_id, &unit, err);
+			e = holder_unit(c->store, role, chain, n, r->requester_id, &unit, err);
 		if (!e && !unit)
 			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
-			                SK_M_REQ_NO_HOLDER_ANY_MORE, next);
-		int64_t changed = 0;
-		if (!e) {
-			sk_val p[] = {sk_vtext(next), SK_VINT(unit), sk_vtext(rest_s), SK_VINT(now),
-			              SK_VINT(id)};
-			e = sk_store_exec(
-			    c->store,
-			    "UPDATE requests SET approver_role = ?, approver_unit = ?, route "
-			    "= ?, updated_at = ? WHERE id = ? AND status = 'pending'",
-			    p, 5, &changed, err);
-		}
-		if (!e && changed != 1)
-			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
-			                (long long)id, "", "");
+			                SK_M_REQ_NO_HOLDER_ANY_MORE, next_role);
 		if (!e)
-			e = decided_row(&built, &r, NULL, next, unit, rest_s, c->actor->login,
-			                false, now, err);
+			e = decided_row(&p->built, r, NULL, next_role, unit, rest_s,
+			                c->actor->login, false, now, err);
 		free(rest_s);
 	} else {
-		const char *status = approve ? "approved" : "rejected";
-		sk_val p[] = {sk_vtext(status),
+		e = decided_row(&p->built, r, approve ? "approved" : "rejected", NULL, 0, NULL,
+		                c->actor->login, deputy, now, err);
+	}
+	json_decref(rest);
+	if (e)
+		return e;
+	/* The steps as the write leaves them: those on record, then this one. */
+	if ((e = add_steps(c->store, &p->built, err)))
+		return e;
+	json_t *steps = json_object_get(p->built.j, "steps");
+	if (json_array_append_new(
+	        steps, step_json(c, now, approve ? "approve" : "reject", comment, deputy)))
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	/* Still in the actor's sight afterwards (finish's rule), or the step is not taken. */
+	who_kind after = p->who;
+	if (!same_routing(r, &p->built) && (e = who_is(c, &p->built, &after, err)))
+		return e;
+	if (after == WHO_NONE)
+		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE,
+		                   (long long)p->id);
+	sk_buf_init(&p->before, IMAGE_TEXT_MAX);
+	sk_buf_init(&p->after, IMAGE_TEXT_MAX);
+	if (sk_json_canonical(r->j, &p->before) || sk_json_canonical(p->built.j, &p->after))
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	return waiting_audience(c, &p->built, false, &p->told, err);
+}
+
+/* A step to take on request id, with copies of its input (the commit may run on another thread). */
+static sk_err step_new(sk_request_step step, int64_t id, const char *comment, json_t *fields,
+                       sk_request_step_prepared **out, sk_buf *err)
+{
+	*out = NULL;
+	sk_request_step_prepared *p = calloc(1, sizeof(*p));
+	if (!p)
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	p->step = step;
+	p->id = id;
+	p->comment = comment ? strdup(comment) : NULL;
+	p->fields = fields ? json_deep_copy(fields) : NULL;
+	if ((comment && !p->comment) || (fields && !p->fields)) {
+		sk_request_step_prepared_free(p);
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	}
+	*out = p;
+	return SK_OK;
+}
+
+sk_err sk_request_take_prepare(sk_ctx *c, sk_request_step step, int64_t id, const char *comment,
+                               json_t *fields, sk_request_step_prepared **out, sk_buf *err)
+{
+	sk_request_step_prepared *p = NULL;
+	sk_err e = step_new(step, id, comment, fields, &p, err);
+	if (e)
+		return e;
+	if (step == SK_REQUEST_APPROVE || step == SK_REQUEST_REJECT)
+		e = plan_decision(c, p, err);
+	else
+		p->full = true;
+	if (e)
+		sk_request_step_prepared_free(p);
+	else
+		*out = p;
+	return e;
+}
+
+/*
+ * Writes p's plan in one transaction: *stale (nothing written) when the
+ * authorization generation moved or the request is no longer in the state
+ * it was planned from.
+ */
+static sk_err apply_decision(sk_ctx *c, sk_request_step_prepared *p, bool check_gen, bool *stale,
+                             json_t **out, sk_buf *err)
+{
+	*stale = false;
+	bool approve = p->step == SK_REQUEST_APPROVE, deputy = p->who == WHO_DEPUTY;
+	const req_row *r = &p->r, *b = &p->built;
+	sk_err e = sk_store_begin(c->store, err);
+	if (e)
+		return e;
+	int64_t gen = 0, changed = 0;
+	if (check_gen &&
+	    (!p->gen ||
+	     (e = sk_store_query_int(c->store, "SELECT n FROM authz_generation WHERE id = 1", NULL,
+	                             0, &gen, err)) ||
+	     gen != p->gen)) {
+		sk_store_rollback(c->store);
+		*stale = !e;
+		return e;
+	}
+	if (strcmp(b->status, "pending") == 0) {
+		sk_val v[] = {sk_vtext(b->approver_role),
+		              SK_VINT(b->approver_unit),
+		              sk_vtext(b->route),
+		              SK_VINT(p->now),
+		              SK_VINT(p->id),
+		              sk_vtext(r->approver_role),
+		              r->approver_unit ? SK_VINT(r->approver_unit) : SK_VNULL,
+		              sk_vtext(r->route)};
+		e = sk_store_exec(
+		    c->store,
+		    "UPDATE requests SET approver_role = ?, approver_unit = ?, route = ?, "
+		    "updated_at = ? WHERE id = ? AND status = 'pending' AND approver_role IS NOT "
+		    "DISTINCT FROM ? AND approver_unit IS NOT DISTINCT FROM ? AND route IS NOT "
+		    "DISTINCT FROM ?",
+		    v, 8, &changed, err);
+	} else {
+		sk_val v[] = {sk_vtext(b->status),
 		              sk_vtext(c->actor->login),
-		              SK_VINT(who == WHO_DEPUTY),
-		              SK_VINT(now),
-		              SK_VINT(now),
-		              SK_VINT(id)};
-		int64_t changed = 0;
+		              SK_VINT(deputy),
+		              SK_VINT(p->now),
+		              SK_VINT(p->now),
+		              SK_VINT(p->id),
+		              sk_vtext(r->approver_role),
+		              r->approver_unit ? SK_VINT(r->approver_unit) : SK_VNULL,
+		              sk_vtext(r->route)};
 		e = sk_store_exec(
 		    c->store,
 		    "UPDATE requests SET status = ?, decided_by = ?, decided_as_deputy = "
-		    "?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
-		    p, 6, &changed, err);
-		if (!e && changed != 1)
-			e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
-			                (long long)id, "", "");
-		if (!e)
-			e = decided_row(&built, &r, status, NULL, 0, NULL, c->actor->login,
-			                who == WHO_DEPUTY, now, err);
+		    "?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND "
+		    "approver_role IS NOT DISTINCT FROM ? AND approver_unit IS NOT DISTINCT FROM ? "
+		    "AND route IS NOT DISTINCT FROM ?",
+		    v, 9, &changed, err);
 	}
-	json_decref(rest);
-	const char *act = approve ? "approve" : "reject";
+	if (!e && changed != 1) {
+		sk_store_rollback(c->store);
+		*stale = true;
+		return SK_OK;
+	}
 	if (!e)
-		e = add_step_at(c, id, now, act, comment, who == WHO_DEPUTY, err);
-	/* The steps, this one included (one read: the request's row is not read again). */
-	if (!e)
-		e = add_steps(c->store, &built, err);
-	e = finish(c, id, approve ? "request.approve" : "request.reject", before, &r, who,
-	           e ? NULL : &built, NULL, NULL, e, out, err);
+		e = add_step_at(c, p->id, p->now, approve ? "approve" : "reject", p->comment,
+		                deputy, err);
+	req_row built = p->built;
+	memset(&p->built, 0, sizeof(p->built));
+	e = finish_image(c, p->id, approve ? "request.approve" : "request.reject", NULL, NULL,
+	                 WHO_NONE, e ? NULL : &built, NULL, p->before.data, p->after.data, &p->told,
+	                 e, out, err);
 	req_row_free(&built);
-out:
-	req_row_free(&r);
+	return e;
+}
+
+sk_err sk_request_take_commit(sk_ctx *c, sk_request_step_prepared *p, json_t **out, sk_buf *err)
+{
+	if (out)
+		*out = NULL;
+	bool stale = p->full;
+	sk_err e = p->full ? SK_OK : apply_decision(c, p, true, &stale, out, err);
+	if (e || !stale)
+		return e;
+	/*
+	 * Taken whole, in the commit's own transaction: a step not planned, or
+	 * one whose plan no longer stands (with the actor's scope read again
+	 * unless c's was read under the generation that now stands).
+	 */
+	int64_t gen = 0;
+	sk_actor a = *c->actor;
+	if (!p->full && (sk_store_query_int(c->store, "SELECT n FROM authz_generation WHERE id = 1",
+	                                    NULL, 0, &gen, NULL) != SK_OK ||
+	                 !c->scope || c->scope->gen != gen))
+		a.scope = NULL;
+	sk_ctx again;
+	sk_ctx_init(&again, c->store, c->policy, &a);
+	again.lang = c->lang;
+	e = sk_request_take(&again, p->step, p->id, p->comment, p->fields, out, err);
+	sk_ctx_fini(&again);
+	return e;
+}
+
+/*
+ * An approval or rejection taken whole, in one transaction: planned and
+ * written there (plan_decision, apply_decision), as a server plans it on
+ * one connection and writes it on another.
+ */
+static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *comment, json_t **out,
+                             sk_buf *err)
+{
+	sk_request_step_prepared *p = NULL;
+	sk_err e =
+	    step_new(approve ? SK_REQUEST_APPROVE : SK_REQUEST_REJECT, id, comment, NULL, &p, err);
+	if (e)
+		return e;
+	if ((e = sk_store_begin(c->store, err))) {
+		sk_request_step_prepared_free(p);
+		return e;
+	}
+	bool stale = false;
+	e = plan_decision(c, p, err);
+	if (!e)
+		e = apply_decision(c, p, false, &stale, out, err);
+	/* In one transaction only a concurrent writer (PostgreSQL) can have moved it. */
+	if (!e && stale)
+		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
+		                (long long)id, "", "");
+	if (e)
+		sk_store_rollback(c->store);
+	else
+		e = sk_store_commit(c->store, err);
+	sk_request_step_prepared_free(p);
 	return e;
 }
 
@@ -1910,260 +2092,6 @@ sk_err sk_request_take(sk_ctx *c, sk_request_step step, int64_t id, const char *
 	}
 	return sk_fail_msg(err, SK_ERR_INTERNAL, NULL, NULL, SK_M_FAULT_INTERNAL,
 	                   "unknown request step");
-}
-
-/* --- a step prepared, then written --- */
-
-/*
- * An approval or rejection planned on a reading connection (plan_decision)
- * and written on the writer's (apply_decision), as a filing is: the row
- * read, the next approver found, the answer and both audit images rendered
- * and whom to tell found ahead; the write only updates the row (guarded by
- * the state it was read in), adds the step and appends the images. Other
- * steps (withdraw, complete) are taken whole by the commit (full).
- */
-struct sk_request_step_prepared {
-	sk_request_step step;
-	int64_t id;
-	char *comment;
-	json_t *fields;
-	bool full;
-	int64_t gen;
-	req_row r, built; /* the request as read, and as the step leaves it */
-	who_kind who;
-	int64_t now;
-	sk_buf before, after; /* the audit images' canonical texts */
-	sk_notify_whoms told;
-};
-
-void sk_request_step_prepared_free(sk_request_step_prepared *p)
-{
-	if (!p)
-		return;
-	free(p->comment);
-	json_decref(p->fields);
-	req_row_free(&p->built);
-	req_row_free(&p->r);
-	sk_buf_free(&p->before);
-	sk_buf_free(&p->after);
-	sk_notify_whoms_free(&p->told);
-	free(p);
-}
-
-/* Plans p's approval or rejection for c's actor, reading only (decide_request's checks). */
-static sk_err plan_decision(sk_ctx *c, sk_request_step_prepared *p, sk_buf *err)
-{
-	bool approve = p->step == SK_REQUEST_APPROVE;
-	const char *comment = p->comment;
-	if (!approve && (!comment || !comment[strspn(comment, " \t\r\n")]))
-		return sk_fail_msg(err, SK_ERR_INVALID, "comment", "却下の理由",
-		                   SK_M_REQ_COMMENT_REJECT);
-	sk_err e = SK_OK;
-	if (comment) {
-		const sk_field *f = sk_schema_field(&sk_schema_request_reject, "comment");
-		if ((e = sk_schema_check_text(f, comment, strlen(comment), err)))
-			return e;
-	}
-	const sk_scope *sc = NULL;
-	if ((e = sk_ctx_scope(c, &sc, err)))
-		return e;
-	p->gen = sc ? sc->gen : 0; /* before the reads it covers */
-	req_row *r = &p->r;
-	if ((e = load_visible(c, p->id, r, &p->who, err)))
-		return e;
-	if (p->who == WHO_REQUESTER)
-		return sk_fail_msg(err, SK_ERR_SELF_APPROVAL, NULL, NULL, SK_M_REQ_SELF_APPROVAL);
-	if (p->who != WHO_DECIDER && p->who != WHO_DEPUTY)
-		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE,
-		                   (long long)p->id);
-	if (strcmp(r->status, "pending") != 0)
-		return sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
-		                   (long long)p->id, r->status, status_ja(r->status));
-	/* The write's guard is the state read here; without it the commit takes the step whole. */
-	if (!r->approver_role || !r->approver_unit || !r->route) {
-		p->full = true;
-		return SK_OK;
-	}
-	int64_t now = p->now = sk_clock_now();
-	bool deputy = p->who == WHO_DEPUTY;
-	json_t *rest = json_loads(r->route, 0, NULL);
-	if (approve && json_array_size(rest) > 0) {
-		/* all_of: the next approver in the requester's chain, as decide_request finds it.
-		 */
-		const char *next = json_string_value(json_array_get(rest, 0));
-		char next_role[32] = "";
-		if (next)
-			snprintf(next_role, sizeof(next_role), "%s", next);
-		sk_role role = SK_ROLE_NONE;
-		int64_t chain[CHAIN_MAX], unit = 0;
-		size_t n = 0;
-		json_array_remove(rest, 0);
-		char *rest_s = sk_json_canonical_str(rest);
-		if (!next || sk_role_parse(next_role, &role) || !rest_s)
-			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_FAULT_CORRUPT,
-			                "a request has a bad route");
-		if (!e)
-			e = sk_org_line(c->store, r->unit_id, chain, &n, err);
-		if (!e)
-			e = holder_unit(c->store, role, chain, n, r->requester_id, &unit, err);
-		if (!e && !unit)
-			e = sk_fail_msg(err, SK_ERR_CONFLICT, "approver_role", NULL,
-			                SK_M_REQ_NO_HOLDER_ANY_MORE, next_role);
-		if (!e)
-			e = decided_row(&p->built, r, NULL, next_role, unit, rest_s,
-			                c->actor->login, false, now, err);
-		free(rest_s);
-	} else {
-		e = decided_row(&p->built, r, approve ? "approved" : "rejected", NULL, 0, NULL,
-		                c->actor->login, deputy, now, err);
-	}
-	json_decref(rest);
-	if (e)
-		return e;
-	/* The steps as the write leaves them: those on record, then this one. */
-	if ((e = add_steps(c->store, &p->built, err)))
-		return e;
-	json_t *steps = json_object_get(p->built.j, "steps");
-	if (json_array_append_new(
-	        steps, step_json(c, now, approve ? "approve" : "reject", comment, deputy)))
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	/* Still in the actor's sight afterwards (finish's rule), or the step is not taken. */
-	who_kind after = p->who;
-	if (!same_routing(r, &p->built) && (e = who_is(c, &p->built, &after, err)))
-		return e;
-	if (after == WHO_NONE)
-		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE,
-		                   (long long)p->id);
-	sk_buf_init(&p->before, IMAGE_TEXT_MAX);
-	sk_buf_init(&p->after, IMAGE_TEXT_MAX);
-	if (sk_json_canonical(r->j, &p->before) || sk_json_canonical(p->built.j, &p->after))
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	return waiting_audience(c, &p->built, false, &p->told, err);
-}
-
-sk_err sk_request_take_prepare(sk_ctx *c, sk_request_step step, int64_t id, const char *comment,
-                               json_t *fields, sk_request_step_prepared **out, sk_buf *err)
-{
-	*out = NULL;
-	sk_request_step_prepared *p = calloc(1, sizeof(*p));
-	if (!p)
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	p->step = step;
-	p->id = id;
-	/* Copies: the commit may run on another thread while the caller's values live on. */
-	p->comment = comment ? strdup(comment) : NULL;
-	p->fields = fields ? json_deep_copy(fields) : NULL;
-	sk_err e = (comment && !p->comment) || (fields && !p->fields)
-	               ? sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM)
-	               : SK_OK;
-	if (!e && (step == SK_REQUEST_APPROVE || step == SK_REQUEST_REJECT))
-		e = plan_decision(c, p, err);
-	else
-		p->full = true;
-	if (e)
-		sk_request_step_prepared_free(p);
-	else
-		*out = p;
-	return e;
-}
-
-/*
- * Writes p's plan in one transaction: *stale (nothing written) when the
- * authorization generation moved or the request is no longer in the state
- * it was planned from.
- */
-static sk_err apply_decision(sk_ctx *c, sk_request_step_prepared *p, bool *stale, json_t **out,
-                             sk_buf *err)
-{
-	*stale = false;
-	bool approve = p->step == SK_REQUEST_APPROVE, deputy = p->who == WHO_DEPUTY;
-	const req_row *r = &p->r, *b = &p->built;
-	sk_err e = sk_store_begin(c->store, err);
-	if (e)
-		return e;
-	int64_t gen = 0, changed = 0;
-	if (!p->gen ||
-	    (e = sk_store_query_int(c->store, "SELECT n FROM authz_generation WHERE id = 1", NULL,
-	                            0, &gen, err)) ||
-	    gen != p->gen) {
-		sk_store_rollback(c->store);
-		*stale = !e;
-		return e;
-	}
-	if (strcmp(b->status, "pending") == 0) {
-		sk_val v[] = {sk_vtext(b->approver_role),
-		              SK_VINT(b->approver_unit),
-		              sk_vtext(b->route),
-		              SK_VINT(p->now),
-		              SK_VINT(p->id),
-		              sk_vtext(r->approver_role),
-		              SK_VINT(r->approver_unit),
-		              sk_vtext(r->route)};
-		e = sk_store_exec(
-		    c->store,
-		    "UPDATE requests SET approver_role = ?, approver_unit = ?, route = ?, "
-		    "updated_at = ? WHERE id = ? AND status = 'pending' AND "
-		    "approver_role = ? AND approver_unit = ? AND route = ?",
-		    v, 8, &changed, err);
-	} else {
-		sk_val v[] = {sk_vtext(b->status),
-		              sk_vtext(c->actor->login),
-		              SK_VINT(deputy),
-		              SK_VINT(p->now),
-		              SK_VINT(p->now),
-		              SK_VINT(p->id),
-		              sk_vtext(r->approver_role),
-		              SK_VINT(r->approver_unit),
-		              sk_vtext(r->route)};
-		e = sk_store_exec(
-		    c->store,
-		    "UPDATE requests SET status = ?, decided_by = ?, decided_as_deputy = "
-		    "?, decided_at = ?, updated_at = ? WHERE id = ? AND status = "
-		    "'pending' AND approver_role = ? AND approver_unit = ? AND route = ?",
-		    v, 9, &changed, err);
-	}
-	if (!e && changed != 1) {
-		sk_store_rollback(c->store);
-		*stale = true;
-		return SK_OK;
-	}
-	if (!e)
-		e = add_step_at(c, p->id, p->now, approve ? "approve" : "reject", p->comment,
-		                deputy, err);
-	req_row built = p->built;
-	memset(&p->built, 0, sizeof(p->built));
-	e = finish_image(c, p->id, approve ? "request.approve" : "request.reject", NULL, NULL,
-	                 WHO_NONE, e ? NULL : &built, NULL, p->before.data, p->after.data, &p->told,
-	                 e, out, err);
-	req_row_free(&built);
-	return e;
-}
-
-sk_err sk_request_take_commit(sk_ctx *c, sk_request_step_prepared *p, json_t **out, sk_buf *err)
-{
-	if (out)
-		*out = NULL;
-	bool stale = p->full;
-	sk_err e = p->full ? SK_OK : apply_decision(c, p, &stale, out, err);
-	if (e || !stale)
-		return e;
-	/*
-	 * Taken whole, in the commit's own transaction: a step not planned, or
-	 * one whose plan no longer stands (with the actor's scope read again
-	 * unless c's was read under the generation that now stands).
-	 */
-	int64_t gen = 0;
-	sk_actor a = *c->actor;
-	if (!p->full && (sk_store_query_int(c->store, "SELECT n FROM authz_generation WHERE id = 1",
-	                                    NULL, 0, &gen, NULL) != SK_OK ||
-	                 !c->scope || c->scope->gen != gen))
-		a.scope = NULL;
-	sk_ctx again;
-	sk_ctx_init(&again, c->store, c->policy, &a);
-	again.lang = c->lang;
-	e = sk_request_take(&again, p->step, p->id, p->comment, p->fields, out, err);
-	sk_ctx_fini(&again);
-	return e;
 }
 
 sk_err sk_request_approve(sk_ctx *c, int64_t id, const char *comment, sk_buf *err)
