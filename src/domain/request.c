@@ -1743,15 +1743,18 @@ static sk_err step_new(sk_request_step step, int64_t id, const char *comment, js
 {
 	*out = NULL;
 	sk_request_step_prepared *p = calloc(1, sizeof(*p));
-	if (!p)
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	if (!p) {
+		sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+		return SK_ERR_NOMEM;
+	}
 	p->step = step;
 	p->id = id;
 	p->comment = comment ? strdup(comment) : NULL;
 	p->fields = fields ? json_deep_copy(fields) : NULL;
 	if ((comment && !p->comment) || (fields && !p->fields)) {
 		sk_request_step_prepared_free(p);
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+		sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+		return SK_ERR_NOMEM;
 	}
 	*out = p;
 	return SK_OK;
@@ -1799,7 +1802,7 @@ static sk_err apply_decision(sk_ctx *c, sk_request_step_prepared *p, bool check_
 		*stale = !e;
 		return e;
 	}
-	if (strcmp(b->status, "pending") == 0) {
+	if (b->status && strcmp(b->status, "pending") == 0) {
 		sk_val v[] = {sk_vtext(b->approver_role),
 		              SK_VINT(b->approver_unit),
 		              sk_vtext(b->route),
