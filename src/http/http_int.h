@@ -340,32 +340,22 @@ bool sk_http_pool_decide(sk_http_rctx *r, int64_t asset_id, const char *action);
  */
 bool sk_http_pool_record(sk_http_rctx *r, sk_decision_made *m);
 /*
- * A durable write of the domain run by the group-commit writer (many to one
- * transaction and one fsync, each under its own savepoint): fn runs on the
- * writer's thread with a context for the request's actor on the writer's
- * store (its scope loaded there) and the server's profile, given id (the
- * path's, or 0) and arg, and leaves its answer in *out. The loop then answers
- * *out with status, or the error. arg is the job's (a JSON value the
- * caller made for it, never one the request still shares, e.g. a
- * json_deep_copy of a part of the body); it is released either way. false
- * when the writer cannot take it (arg still released): the caller then
- * writes synchronously.
- */
-typedef sk_err (*sk_http_write_fn)(sk_ctx *c, int64_t id, json_t *arg, json_t **out, sk_buf *err);
-/*
  * How the loop answers a write: with out (taken) and status, or the error e
  * (out may then hold what the error answer carries). NULL: the plain
  * answer, sk_http_reply_result.
  */
 typedef void (*sk_http_write_answer)(sk_http_rctx *r, sk_err e, sk_buf *err, json_t *out,
                                      int status);
-bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg, int status,
-                        sk_http_write_answer answer);
 /*
- * A write prepared on the loop (its reads done on the loop's connection,
- * e.g. sk_request_prepare), run by fn on the writer with prep, which the
- * job owns from here and releases with prep_free either way. false when
- * the writer cannot take it (prep not taken: still the caller's).
+ * A durable write of the domain, prepared on the loop (its reads done on
+ * the loop's connection, e.g. sk_request_prepare) and run by fn on the
+ * group-commit writer's thread (many to one transaction and one fsync, each
+ * under its own savepoint) with a context for the request's actor on the
+ * writer's store and the server's profile, and prep, which the job owns
+ * from here and releases with prep_free either way; fn leaves its answer in
+ * *out, which the loop answers with status, or the error. false when the
+ * writer cannot take it (prep not taken: still the caller's, who then
+ * writes synchronously).
  */
 typedef sk_err (*sk_http_prepared_fn)(sk_ctx *c, void *prep, json_t **out, sk_buf *err);
 bool sk_http_pool_write_prepared(sk_http_rctx *r, sk_http_prepared_fn fn, void *prep,

@@ -66,14 +66,12 @@ struct sk_http_job {
 	/* a decision made on the loop, recorded by the writer for actor */
 	sk_actor actor;
 	sk_decision_made made;
-	/* a domain write run by the writer: fn(ctx, id, arg, &out), answered with status */
-	sk_http_write_fn wfn;
-	/* or a write prepared on the loop: pfn(ctx, prep, &out); prep freed by prep_free */
+	/* a write prepared on the loop, run by the writer: pfn(ctx, prep, &out), answered with
+	 * status; prep freed by prep_free */
 	sk_http_prepared_fn pfn;
 	void *prep;
 	void (*prep_free)(void *);
-	int64_t wid;
-	json_t *warg, *out;
+	json_t *out;
 	int status;
 	sk_http_write_answer answer;
 	/* a login answered by login_done (the web's), or the API's when NULL */
@@ -348,7 +346,6 @@ static void job_free(sk_http_job *j)
 	sodium_memzero(&j->session, sizeof(j->session));
 	sodium_memzero(j->totp, sizeof(j->totp));
 	sk_buf_free(&j->err);
-	json_decref(j->warg);
 	json_decref(j->out);
 	if (j->prep_free)
 		j->prep_free(j->prep);
@@ -437,41 +434,10 @@ static sk_err run_write(sk_store *s, void *ctx, sk_buf *err)
 	j->actor.scope = wscope_get(s, j);
 	sk_ctx_init(&c, s, sk_http_polref_policy(j->polref), &j->actor);
 	c.lang = sk_lang_code(j->lang);
-	sk_err e =
-	    j->pfn ? j->pfn(&c, j->prep, &j->out, err) : j->wfn(&c, j->wid, j->warg, &j->out, err);
+	sk_err e = j->pfn(&c, j->prep, &j->out, err);
 	sk_ctx_fini(&c);
 	j->actor.scope = NULL; /* the writer's slot, not the job's */
 	return e;
-}
-
-bool sk_http_pool_write(sk_http_rctx *r, sk_http_write_fn fn, int64_t id, json_t *arg, int status,
-                        sk_http_write_answer answer)
-{
-	sk_http_job *j = NULL;
-	if (!pool.writer || strlen(r->actor.login) >= SK_HTTP_LOGIN_MAX ||
-	    !(j = job_new(r, JOB_WRITE))) {
-		json_decref(arg);
-		return false;
-	}
-	j->wfn = fn;
-	j->wid = id;
-	j->warg = arg;
-	j->status = status;
-	j->answer = answer;
-	snprintf(j->login, sizeof(j->login), "%s", r->actor.login);
-	j->actor = r->actor;
-	j->actor.login = j->login;
-	j->actor.address = j->address;
-	/* The session cache's scope belongs to the loop and may go: the writer loads its own. */
-	j->actor.scope = NULL;
-	if (sk_writer_submit(pool.writer, run_write, j, &j->err, decision_done)) {
-		job_free(j);
-		return false;
-	}
-	r->deferred = true;
-	r->answered = true;
-	r->t->inflight++;
-	return true;
 }
 
 bool sk_http_pool_write_prepared(sk_http_rctx *r, sk_http_prepared_fn fn, void *prep,
@@ -488,7 +454,8 @@ bool sk_http_pool_write_prepared(sk_http_rctx *r, sk_http_prepared_fn fn, void *
 	j->actor = r->actor;
 	j->actor.login = j->login;
 	j->actor.address = j->address;
-	j->actor.scope = NULL; /* as sk_http_pool_write's */
+	/* The session cache's scope belongs to the loop and may go: the writer loads its own. */
+	j->actor.scope = NULL;
 	j->prep = prep;
 	j->prep_free = prep_free;
 	if (sk_writer_submit(pool.writer, run_write, j, &j->err, decision_done)) {
