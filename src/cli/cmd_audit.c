@@ -29,7 +29,7 @@ static const char U_VERIFY[] = "[--db URL | --export FILE] [--checkpoint FILE]..
 static const char U_PROVE[] = "[--db URL] (--index N [--size N] | --consistency OLD NEW) [--key "
                               "PUBFILE]";
 static const char U_VERIFY_PROOF[] = "FILE|- [--checkpoint FILE]... [--key PUBFILE]";
-static const char U_SHOW[] = "[--db URL] --seq N";
+static const char U_SHOW[] = "[--db URL] --seq SEQ";
 static const char U_TAIL[] = "[--db URL] [-n|--count COUNT] [--json]";
 static const char U_EXPORT[] = "[--db URL] [-o FILE]";
 

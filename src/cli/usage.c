@@ -54,6 +54,7 @@ static const struct {
     {"V1", SK_M_PH_V1},
     {"V2", SK_M_PH_V2},
     {"N", SK_M_PH_N},
+    {"SEQ", SK_M_PH_SEQ},
     {"COUNT", SK_M_PH_COUNT},
     {"OLD", SK_M_PH_OLD},
     {"NEW", SK_M_PH_NEW},

@@ -97,7 +97,7 @@ expect_in en.err "there is no audit entry 999"
 run C audit verify --export "$PWD/no-such.jsonl"
 run C audit verify-proof "$PWD/no-such.json"
 run C audit prove --db "$DB" --consistency 5 2
-expect_in ja.err "OLD 5 が NEW 2 より大きくなっています"
+expect_in ja.err "旧件数 5 が新件数 2 より大きくなっています"
 run C audit tail --db "$DB" -n abc
 expect_in ja.err "--count には 1 から"
 run D incident show --db "$DB" 999

@@ -375,6 +375,9 @@ grep -A1 '^  sekisho request approve ' request.en | tail -n 1 | grep -q '^      
 expect_in policy-set.ja "  sekisho policy set add --db データベース 版 --units-of-kind 種類[,種類]"
 expect_in request-approve.ja "使い方: sekisho request approve --db データベース --as ログイン名 [--comment 文字列] 番号"
 expect_in request-approve.en "usage: sekisho request approve --db URL --as LOGIN [--comment TEXT] ID"
+# An audit entry is named by its number (番号), not a count (数).
+expect_in audit-show.ja "使い方: sekisho audit show [--db データベース] --seq 番号"
+expect_in audit-show.en "usage: sekisho audit show [--db URL] --seq N"
 # request file: every kind's details, each key beside its title from the field schema.
 expect_in request-file.ja "申請の種類と詳細の項目（* は必須）:"
 expect_in request-file.ja "  take_out（持ち出し）"
