@@ -158,6 +158,7 @@ static sk_err check_field(const char *name, const char *v, sk_buf *err)
 }
 
 struct head {
+	bool seen;
 	int64_t seq;
 	unsigned char hash[SK_HASH_LEN];
 	char hex[SK_HASH_HEX_LEN + 1];
@@ -168,6 +169,7 @@ static sk_err take_head(void *ctx, const sk_row *row, sk_buf *err)
 	struct head *h = ctx;
 	if (!*sk_audit_hash_col(row, 1, h->hex))
 		return sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUDIT_LOG_HEAD_DAMAGED);
+	h->seen = true;
 	h->seq = sk_row_int(row, 0);
 	memcpy(h->hash, row->cols[1].p, SK_HASH_LEN);
 	return SK_OK;
@@ -272,22 +274,30 @@ sk_err sk_audit_append_text(sk_store *s, const sk_audit_event *ev, const char *b
 	/* The head this connection's last append wrote in this transaction (store.h: memo_*),
 	 * trusted while nothing may have undone it. */
 	bool from_memo = s->memo_epoch != 0 && s->memo_epoch == s->txn_epoch;
+	bool sqlite = strcmp(sk_store_backend(s), "sqlite") == 0;
 	s->memo_epoch = 0; /* until this append has written the head again */
 	if (from_memo) {
 		/* The transaction holds the head's lock since its first append. */
 		head.seq = s->memo_seq + 1;
 		memcpy(head.hash, s->memo_hash, SK_HASH_LEN);
 		sk_audit_hex(head.hash, head.hex);
+	} else if (sqlite) {
+		/* The transaction holds the database's write lock since its BEGIN
+		 * IMMEDIATE (store_sqlite.c): appends are serialized already, and a
+		 * plain read spares the temporary table SQLite builds for every run
+		 * of a RETURNING statement. The head is advanced below. */
+		e = sk_store_query(s, "SELECT seq, leaf_hash FROM audit_head WHERE id = 1", NULL, 0,
+		                   take_head, &head, err);
+		head.seq++;
 	} else {
-		/* Advancing the head row first takes its row lock (PostgreSQL) or the
-		 * write lock (SQLite): appends are serialized before we read prev_hash. */
+		/* Advancing the head row first takes its row lock: appends are
+		 * serialized before we read prev_hash. */
 		e = sk_store_query(
 		    s, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, leaf_hash",
 		    NULL, 0, take_head, &head, err);
-		if (!e && head.seq == 0)
-			e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL,
-			                SK_M_AUDIT_LOG_HEAD_MISSING);
 	}
+	if (!e && !from_memo && (!head.seen || head.seq == 0))
+		e = sk_fail_msg(err, SK_ERR_CORRUPT, NULL, NULL, SK_M_AUDIT_LOG_HEAD_MISSING);
 	if (!e) {
 		sk_clock_format_us(sk_clock_now_us(), at);
 		ent.seq = head.seq;
@@ -321,7 +331,7 @@ sk_err sk_audit_append_text(sk_store *s, const sk_audit_event *ev, const char *b
 	}
 	if (!e) {
 		sk_val p[] = {SK_VINT(ent.seq), SK_VBLOB(leaf, SK_HASH_LEN)};
-		e = from_memo
+		e = from_memo || sqlite
 		        ? sk_store_exec(s,
 		                        "UPDATE audit_head SET seq = ?, leaf_hash = ? WHERE id = 1",
 		                        p, 2, NULL, err)

@@ -43,7 +43,9 @@ typedef struct sk_audit_event {
  * (1 for the first entry).
  *
  * The first append of a transaction advances the audit_head row and reads
- * the previous entry's hash from it (which also serializes appenders); later
+ * the previous entry's hash from it (which also serializes appenders; on
+ * SQLite it only reads it, the transaction holding the write lock since it
+ * began, and advances it with the entry's hash); later
  * appends in the same transaction take the head from memory (kept on the
  * store handle, valid while its txn_epoch is unchanged, so a rollback to a
  * savepoint or of the transaction makes the next append read it again), and

@@ -191,9 +191,11 @@ static void test_validation(const char *backend)
 	in.v[SK_AF_AVAIL] = "1";
 	expect_add_fails(s, &in, SK_ERR_INVALID,
 	                 "only for the highest availability level (可用性2)");
-	/* A failed write leaves nothing behind, audit entry included. */
+	/* A failed write leaves nothing behind, audit entry included: the row and the entry's
+	 * two writes (three on PostgreSQL, where the head is advanced first: audit.h). */
 	base_input(&in);
-	for (int n = 1; n <= 4; n++) {
+	bool pg = strcmp(sk_store_backend(s), "postgresql") == 0;
+	for (int n = 1; n <= (pg ? 4 : 3); n++) {
 		sk_store_fault(s, SK_FAULT_WRITE, n);
 		expect_add_fails(s, &in, SK_ERR_STORE, "");
 		sk_store_fault(s, SK_FAULT_WRITE, 0);

@@ -196,15 +196,16 @@ static void faults(const char *backend)
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
 	dt_root(s);
 	struct add_ctx c = {0};
-	/* An add writes its row and its audit entry (3 statements): at least 4 writes. */
-	dt_fault_seam(s, op_add, &c, 4, "org add");
+	/* An add writes its row and its audit entry (2 statements on SQLite, where the head is
+	 * read and not advanced first, audit.h; 3 on PostgreSQL): at least 3 writes. */
+	dt_fault_seam(s, op_add, &c, 3, "org add");
 	dt_fault_commit(s, op_add, &c, "org add commit");
 	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM org_unit"), 2);
 	dt_ok(add_unit(s, "d1", "department", "city", &err), &err);
 	dt_ok(add_unit(s, "d2", "department", "city", &err), &err);
 	dt_ok(add_unit(s, "s1", "section", "d1", &err), &err);
 	move_to_d2 = 1;
-	dt_fault_seam(s, op_move, NULL, 4, "org move");
+	dt_fault_seam(s, op_move, NULL, 3, "org move");
 	dt_fault_commit(s, op_move, NULL, "org move commit");
 	sk_buf_free(&err);
 	sk_store_close(s);

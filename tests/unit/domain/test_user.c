@@ -410,12 +410,13 @@ static void faults(const char *backend)
 	sk_store *s = sk_test_open_fresh(backend);
 	setup_units(s);
 	struct op_ctx c = {0};
-	/* user row, history, audit (3: the first of a transaction), two grants with audit (3 each:
-	 * later entries take the head from memory, audit.h): 11 writes. */
-	dt_fault_seam(s, op_add, &c, 11, "user add");
+	/* user row, history, audit (the first of a transaction: 2 on SQLite, where the head is
+	 * read and not advanced first, 3 on PostgreSQL), two grants with audit (3 each: later
+	 * entries take the head from memory, audit.h): at least 10 writes. */
+	dt_fault_seam(s, op_add, &c, 10, "user add");
 	dt_fault_commit(s, op_add, &c, "user add commit");
 	disabled = 0;
-	dt_fault_seam(s, op_toggle, NULL, 4, "user disable");
+	dt_fault_seam(s, op_toggle, NULL, 3, "user disable");
 	dt_fault_commit(s, op_toggle, NULL, "user enable commit");
 	sk_store_close(s);
 }
