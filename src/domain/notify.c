@@ -211,6 +211,82 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, const sk_notify_to *known
 	return SK_OK;
 }
 
+/*
+ * The rows of several accounts told of one thing, up to ROWS_MAX in one
+ * statement: the same rows, in the same order, as one insert each, for
+ * about half the cost of the second and later (one statement run: its
+ * cursors opened once, one reset).
+ */
+#define ROWS_MAX 4
+#define INS_HEAD                                                                                   \
+	"INSERT INTO notifications(user_id, kind, ref_type, ref_id, created_at, mail_to, "         \
+	"mail_next_at) VALUES "
+#define INS_ROW "(?, ?, ?, ?, ?, ?, ?)"
+
+static const char *const insert_rows[ROWS_MAX + 1] = {
+    NULL,
+    INS_HEAD INS_ROW,
+    INS_HEAD INS_ROW ", " INS_ROW,
+    INS_HEAD INS_ROW ", " INS_ROW ", " INS_ROW,
+    INS_HEAD INS_ROW ", " INS_ROW ", " INS_ROW ", " INS_ROW,
+};
+
+static sk_err add_each_in_txn(sk_store *s, const sk_notify_to *to, size_t n, sk_notify_kind kind,
+                              const char *ref_type, int64_t ref_id, sk_buf *err)
+{
+	int ref = ref_of(ref_type);
+	if ((unsigned)kind >= SK_NOTIFY__COUNT)
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_KIND_UNKNOWN,
+		                   (int)kind);
+	if (ref < 0)
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_REF_UNKNOWN,
+		                   ref_type ? ref_type : "");
+	if (ref_id <= 0)
+		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_NO_REF);
+	int64_t now = sk_clock_now();
+	sk_err e = SK_OK;
+	for (size_t i = 0; !e && i < n;) {
+		size_t k = n - i < ROWS_MAX ? n - i : ROWS_MAX;
+		sk_val p[ROWS_MAX * 7];
+		for (size_t j = 0; j < k; j++) {
+			const sk_notify_to *t = &to[i + j];
+			/* As add_in_txn: mail only to an active account with a usable address. */
+			bool mail = t->active && t->email && t->email[0] &&
+			            !sk_notify_addr_check(t->email, "email", NULL);
+			sk_val *v = &p[7 * j];
+			v[0] = SK_VINT(t->user_id);
+			v[1] = sk_vtext(kinds[kind].name);
+			v[2] = sk_vtext(refs[ref].name);
+			v[3] = SK_VINT(ref_id);
+			v[4] = SK_VINT(now);
+			v[5] = mail ? sk_vtext(t->email) : SK_VNULL;
+			v[6] = mail ? SK_VINT(now) : SK_VNULL;
+		}
+		int64_t added = 0;
+		e = sk_store_exec(s, insert_rows[k], p, 7 * k, &added, err);
+		if (!e && added != (int64_t)k)
+			e = sk_fail_msg(err, SK_ERR_STORE, NULL, NULL, SK_M_FAULT_STORE,
+			                "a notification insert added fewer rows");
+		i += k;
+	}
+	return e;
+}
+
+sk_err sk_notify_add_each(sk_ctx *c, const sk_notify_to *to, size_t n, sk_notify_kind kind,
+                          const char *ref_type, int64_t ref_id, sk_buf *err)
+{
+	if (n == 0)
+		return SK_OK;
+	sk_err e = sk_store_begin(c->store, err);
+	if (e)
+		return e;
+	if ((e = add_each_in_txn(c->store, to, n, kind, ref_type, ref_id, err))) {
+		sk_store_rollback(c->store);
+		return e;
+	}
+	return sk_store_commit(c->store, err);
+}
+
 static sk_err add(sk_store *s, int64_t user_id, const sk_notify_to *known, sk_notify_kind kind,
                   const char *ref_type, int64_t ref_id, int64_t *id_out, bool *mailed, sk_buf *err)
 {

@@ -119,6 +119,14 @@ typedef struct sk_notify_to {
 sk_err sk_notify_add_to(sk_ctx *c, const sk_notify_to *to, sk_notify_kind kind,
                         const char *ref_type, int64_t ref_id, sk_buf *err);
 
+/*
+ * sk_notify_add_to for each of the n accounts of to (borrowed), in this
+ * order, in as few statements as may be; no ids are given back. Inside the
+ * caller's transaction when there is one; all or none.
+ */
+sk_err sk_notify_add_each(sk_ctx *c, const sk_notify_to *to, size_t n, sk_notify_kind kind,
+                          const char *ref_type, int64_t ref_id, sk_buf *err);
+
 /* --- who is told (notify_route.c) --- */
 
 /*

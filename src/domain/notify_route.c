@@ -49,12 +49,16 @@ sk_err sk_notify_holders_find(sk_ctx *c, const char *role, int64_t unit, int64_t
 sk_err sk_notify_tell(sk_ctx *c, const sk_notify_whoms *l, sk_notify_kind kind,
                       const char *ref_type, int64_t ref_id, sk_buf *err)
 {
-	sk_err e = SK_OK;
-	for (size_t i = 0; !e && i < l->n; i++) {
-		sk_notify_to to = {
+	/* Found active (sk_notify_holders_find), so told as such; all of them at once. */
+	sk_notify_to few[8] = {{0}}, *to = l->n <= 8 ? few : calloc(l->n, sizeof(*to));
+	if (!to)
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	for (size_t i = 0; i < l->n; i++)
+		to[i] = (sk_notify_to){
 		    .user_id = l->v[i].user_id, .active = true, .email = l->v[i].email};
-		e = sk_notify_add_to(c, &to, kind, ref_type, ref_id, err);
-	}
+	sk_err e = sk_notify_add_each(c, to, l->n, kind, ref_type, ref_id, err);
+	if (to != few)
+		free(to);
 	return e;
 }
 

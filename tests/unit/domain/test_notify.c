@@ -127,6 +127,66 @@ static void add_and_rollback(const char *backend)
 }
 SK_TEST_EACH_BACKEND(add_and_rollback)
 
+/*
+ * Several accounts told at once (sk_notify_add_each: up to four rows a
+ * statement): the same rows, in the same order, as one sk_notify_add_to
+ * each, mail only where that would mail; a bad argument writes none.
+ */
+static void add_each(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	int64_t a1 = uid_of(s, "a1"), b1 = uid_of(s, "b1"), c1 = uid_of(s, "c1");
+	const sk_notify_to to[] = {
+	    {a1, true, "a1@city.example"}, {b1, true, NULL},  {c1, false, "c1@city.example"},
+	    {a1, true, "not an address"},  {b1, true, ""},    {c1, true, "c1@city.example"},
+	    {a1, true, "a1@city.example"}, {b1, false, NULL}, {c1, true, "c1@city.example"},
+	};
+	const size_t n = sizeof(to) / sizeof(to[0]);
+	for (size_t k = 1; k <= n; k++) {
+		int64_t before = dt_count(s, "SELECT COALESCE(MAX(id), 0) FROM notifications");
+		dt_ok(sk_store_begin(s, &err), &err);
+		dt_ok(sk_notify_add_each(dt_cli(s), to, k, SK_NOTIFY_REQUEST_TO_DECIDE, "request",
+		                         (int64_t)k, &err),
+		      &err);
+		dt_ok(sk_store_commit(s, &err), &err);
+		for (size_t i = 0; i < k; i++) {
+			char sql[256];
+			bool mail = to[i].active && to[i].email && to[i].email[0] &&
+			            !sk_notify_addr_check(to[i].email, "email", NULL);
+			snprintf(sql, sizeof(sql),
+			         "SELECT COUNT(*) FROM notifications WHERE id = %lld AND user_id = "
+			         "%lld AND kind = 'request_to_decide' AND ref_type = 'request' AND "
+			         "ref_id = %zu AND read_at IS NULL AND %s",
+			         (long long)before + 1 + (long long)i, (long long)to[i].user_id, k,
+			         mail
+			             ? "mail_to = (SELECT email FROM users WHERE id = user_id) AND "
+			               "mail_next_at = created_at"
+			             : "mail_to IS NULL AND mail_next_at IS NULL");
+			if (dt_count(s, sql) != 1)
+				fail_msg("%zu of %zu: row %zu is not as told", k, n, i);
+		}
+		char sql[128];
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM notifications WHERE ref_id = %zu",
+		         k);
+		assert_int_equal(dt_count(s, sql), (int64_t)k);
+	}
+	int64_t rows = dt_count(s, "SELECT COUNT(*) FROM notifications");
+	dt_expect(sk_notify_add_each(dt_cli(s), to, n, SK_NOTIFY__COUNT, "request", 1, &err),
+	          SK_ERR_INVALID, &err, "kind");
+	dt_expect(sk_notify_add_each(dt_cli(s), to, n, SK_NOTIFY_TEST, "request", 0, &err),
+	          SK_ERR_INVALID, &err, "reference");
+	/* An unknown account fails the statement: none of the rows stays. */
+	sk_notify_to gone[] = {{a1, true, NULL}, {999999, true, NULL}};
+	assert_int_not_equal(
+	    sk_notify_add_each(dt_cli(s), gone, 2, SK_NOTIFY_TEST, "request", 1, &err), SK_OK);
+	assert_int_equal(dt_count(s, "SELECT COUNT(*) FROM notifications"), rows);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+SK_TEST_EACH_BACKEND(add_each)
+
 static void mail_text(const char *backend)
 {
 	sk_store *s = sk_test_open_fresh(backend);
@@ -690,6 +750,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(message),
 	    cmocka_unit_test(add_and_rollback_all),
+	    cmocka_unit_test(add_each_all),
 	    cmocka_unit_test(mail_text_all),
 	    cmocka_unit_test(list_and_read_all),
 	    cmocka_unit_test(outbox_all),
