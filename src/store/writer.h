@@ -1,7 +1,8 @@
 /*
  * writer: group commit. One thread owns its own store connection and runs
  * the operations other threads queue, many to a transaction: each operation
- * runs inside a SAVEPOINT (unless submitted with SK_WRITER_NO_SAVEPOINT), so
+ * runs inside a SAVEPOINT (unless submitted with SK_WRITER_NO_SAVEPOINT, or
+ * alone in its batch, when a failure rolls back the transaction instead), so
  * one that fails is rolled back alone while the others commit; the batch then commits once (one
  * fsync for many changes). A caller blocks until the commit of its batch has returned, so "returned
  * SK_OK" means durable, exactly as with a commit of its own.

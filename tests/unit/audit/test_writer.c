@@ -6,7 +6,8 @@
  * batch. And the audit head kept in memory across the appends of one
  * transaction (audit.h): entries chain across a batch, and rollbacks (to a
  * savepoint, of an inner or the whole transaction) make the next append read
- * the head again. On every backend.
+ * the head again. An operation alone in its batch (no savepoint) that fails
+ * is undone by the transaction's rollback. On every backend.
  */
 #include "testutil.h"
 
@@ -439,6 +440,45 @@ static void batch_each(const char *backend, unsigned flags)
 	sk_buf_free(&err);
 }
 
+/*
+ * An operation alone in its batch runs without a savepoint (writer.c): if it
+ * fails after its appends, the transaction's rollback must undo them as the
+ * savepoint would, answer its own error, and leave the next operation a log
+ * that chains on (its head read again, not taken from memory).
+ */
+static void alone_each(const char *backend)
+{
+	char url[512];
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_test_fresh_url(backend, url, sizeof(url));
+	sk_store *s = NULL;
+	assert_int_equal(sk_store_open(url, SK_STORE_CREATE, &s, &err), SK_OK);
+	sk_writer *w = NULL;
+	assert_int_equal(sk_writer_start(url, 16, &w, &err), SK_OK);
+	struct bjob ok1 = {.i = 1}, bad = {.i = 2, .fail_after = true}, ok3 = {.i = 3};
+	assert_int_equal(sk_writer_run(w, append_then, &ok1, &err), SK_OK);
+	assert_int_equal(sk_writer_run(w, append_then, &bad, &err), SK_ERR_CONFLICT);
+	assert_non_null(strstr(err.data, "failing after the appends"));
+	assert_int_equal(sk_writer_run(w, append_then, &ok3, &err), SK_OK);
+	size_t batches = 0, ops = 0;
+	sk_writer_stats(w, &batches, &ops);
+	assert_int_equal(batches, 3); /* each alone in its batch */
+	sk_writer_stop(w);
+	assert_int_equal(
+	    count_of(s, "SELECT COUNT(*) FROM audit_log WHERE object = 'meta:batch.2'"), 0);
+	assert_int_equal(count_of(s, "SELECT COUNT(*) FROM meta WHERE key = 'batch.2'"), 0);
+	assert_int_equal(count_of(s, "SELECT COUNT(*) FROM meta WHERE key LIKE 'batch.%'"), 2);
+	assert_log(s, 4);
+	sk_store_close(s);
+	sk_buf_free(&err);
+}
+
+static void test_alone(void **state)
+{
+	(void)state;
+	sk_test_each_backend(alone_each);
+}
+
 static void test_batches(void **state)
 {
 	(void)state;
@@ -453,10 +493,9 @@ static void test_batches(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_group_commit),
-	    cmocka_unit_test(test_submit),
-	    cmocka_unit_test(test_head_memo),
-	    cmocka_unit_test(test_batches),
+	    cmocka_unit_test(test_group_commit), cmocka_unit_test(test_submit),
+	    cmocka_unit_test(test_head_memo),    cmocka_unit_test(test_batches),
+	    cmocka_unit_test(test_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
