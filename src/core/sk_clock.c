@@ -37,12 +37,88 @@ static void split(int64_t us, time_t *secs, long *frac)
 	*frac = (long)f;
 }
 
+/*
+ * Formatting: every door shows times, several to a request, so the fields are
+ * worked out arithmetically (civil_from_days) instead of through gmtime_r and
+ * snprintf. Only the zone's fixed offset is applied: the zones known are fixed
+ * offsets (sk_clock_set_zone), so there is no daylight saving to follow. The
+ * fast path covers the years 0000 to 9999, whose fields have the widths
+ * snprintf's "%04d-%02d..." gives them; any other instant takes the old path,
+ * so that the text stays the same byte for byte.
+ */
+#define FAST_SECS_MAX (253402300799LL + 86400) /* past 9999-12-31T23:59:59Z, and a zone */
+#define FAST_SECS_MIN (-62167219200LL - 86400) /* before 0000-01-01T00:00:00Z, and a zone */
+
+static char *put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/*
+ * Writes "YYYY-MM-DDThh:mm:ss" for secs (already shifted into the zone) at
+ * out and returns the end, or NULL (nothing written) outside years 0..9999.
+ */
+static char *put_fields(int64_t secs, char *out)
+{
+	if (secs < FAST_SECS_MIN || secs > FAST_SECS_MAX)
+		return NULL;
+	int64_t days = secs / 86400, rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	int64_t y;
+	int m, d;
+	sk_clock_civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		return NULL;
+	char *p = put2(out, (int)(y / 100));
+	p = put2(p, (int)(y % 100));
+	*p++ = '-';
+	p = put2(p, m);
+	*p++ = '-';
+	p = put2(p, d);
+	*p++ = 'T';
+	p = put2(p, (int)(rem / 3600));
+	*p++ = ':';
+	p = put2(p, (int)(rem % 3600 / 60));
+	*p++ = ':';
+	return put2(p, (int)(rem % 60));
+}
+
+static char *put_frac(char *p, long f)
+{
+	*p++ = '.';
+	for (int i = 5; i >= 0; i--, f /= 10)
+		p[i] = (char)('0' + f % 10);
+	return p + 6;
+}
+
+/* "+hh:mm" for an offset east of UTC in seconds, as the old "%c%02d:%02d" wrote it. */
+static char *put_offset(char *p, int off)
+{
+	int a = off < 0 ? -off : off;
+	*p++ = off < 0 ? '-' : '+';
+	p = put2(p, a / 3600);
+	*p++ = ':';
+	p = put2(p, a % 3600 / 60);
+	*p = '\0';
+	return p;
+}
+
 void sk_clock_format_us(int64_t us, char out[SK_TIME_STR_MAX])
 {
 	time_t s;
 	long f;
 	struct tm tm;
 	split(us, &s, &f);
+	char *p = put_fields((int64_t)s, out);
+	if (p) {
+		put_offset(put_frac(p, f), 0);
+		return;
+	}
 	gmtime_r(&s, &tm);
 	snprintf(out, SK_TIME_STR_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+00:00",
 	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f);
@@ -50,6 +126,11 @@ void sk_clock_format_us(int64_t us, char out[SK_TIME_STR_MAX])
 
 void sk_clock_format(int64_t secs, char out[SK_TIME_STR_MAX])
 {
+	char *p = put_fields(secs, out);
+	if (p) {
+		put_offset(p, 0);
+		return;
+	}
 	time_t s = (time_t)secs;
 	struct tm tm;
 	gmtime_r(&s, &tm);
@@ -107,6 +188,13 @@ int sk_clock_zone_offset(void) { return atomic_load(&zone_offset); }
 void sk_clock_format_local(int64_t secs, char out[SK_TIME_STR_MAX])
 {
 	int off = sk_clock_zone_offset();
+	/* The bound first: secs + off must not overflow. */
+	char *p =
+	    secs >= FAST_SECS_MIN && secs <= FAST_SECS_MAX ? put_fields(secs + off, out) : NULL;
+	if (p) {
+		put_offset(p, off);
+		return;
+	}
 	time_t s = (time_t)(secs + off);
 	struct tm tm;
 	gmtime_r(&s, &tm);
@@ -121,6 +209,14 @@ void sk_clock_format_local_us(int64_t us, char out[SK_TIME_STR_MAX])
 	time_t s;
 	long f;
 	split(us, &s, &f);
+	int off = sk_clock_zone_offset();
+	char *p = (int64_t)s >= FAST_SECS_MIN && (int64_t)s <= FAST_SECS_MAX
+	              ? put_fields((int64_t)s + off, out)
+	              : NULL;
+	if (p) {
+		put_offset(put_frac(p, f), off);
+		return;
+	}
 	char whole[SK_TIME_STR_MAX];
 	sk_clock_format_local((int64_t)s, whole);
 	/* "2027-03-31T09:00:00" + ".000006" + "+09:00" */

@@ -16,6 +16,7 @@ void sk_decision_made_init(sk_decision_made *m)
 {
 	m->asset_id = 0;
 	m->record_read = false;
+	m->decision_at = m->decision_len = 0;
 	sk_buf_init(&m->answer, 64u << 10);
 	sk_buf_init(&m->image, 64u << 10);
 }
@@ -26,6 +27,15 @@ void sk_decision_made_free(sk_decision_made *m)
 	sk_buf_free(&m->image);
 }
 
+/* s (NULL: "") into dst of n bytes, cut as snprintf's "%s" cuts it. */
+static void copy_fact(char *dst, size_t n, const char *s)
+{
+	size_t len = s ? strnlen(s, n - 1) : 0;
+	if (len)
+		memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
 static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 {
 	(void)err;
@@ -34,20 +44,15 @@ static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 	f->updated_at = a->updated_at;
 	f->mynumber = a->mynumber;
 	f->personal = a->personal;
-	snprintf(f->conf, sizeof(f->conf), "%s", a->conf ? a->conf : "");
-	snprintf(f->integ, sizeof(f->integ), "%s", a->integ ? a->integ : "");
-	snprintf(f->avail, sizeof(f->avail), "%s", a->avail ? a->avail : "");
-	snprintf(f->zone, sizeof(f->zone), "%s", a->zone ? a->zone : "");
-	snprintf(f->type, sizeof(f->type), "%s", a->type ? a->type : "");
+	copy_fact(f->conf, sizeof(f->conf), a->conf);
+	copy_fact(f->integ, sizeof(f->integ), a->integ);
+	copy_fact(f->avail, sizeof(f->avail), a->avail);
+	copy_fact(f->zone, sizeof(f->zone), a->zone);
+	copy_fact(f->type, sizeof(f->type), a->type);
 	return SK_OK;
 }
 
-/*
- * The decision as canonical JSON (keys sorted, compact): the same object as
- * sk_decision_to_json's, written directly so that the audit image needs no
- * parse and re-encoding.
- */
-static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
+sk_err sk_decision_canonical(const sk_decision *d, sk_buf *out)
 {
 	sk_err e = sk_buf_adds(out, "{\"approver_role\":");
 	if (!e)
@@ -89,6 +94,52 @@ static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
 	return e;
 }
 
+json_t *sk_decision_json(const sk_decision *d)
+{
+	/* The members in sk_decision_to_json's order, as parsing its text inserted them. */
+	json_t *o = json_object(), *sg = json_array(), *cites = json_array();
+	bool ok = o && sg && cites;
+	for (int s = 0; ok && s < SK_SG__COUNT; s++)
+		if (d->safeguards & (1u << s))
+			ok = json_array_append_new(
+			         sg, json_string_nocheck(sk_safeguard_name((sk_safeguard)s))) == 0;
+	/* A profile's citations are UTF-8 (the loader checked); json_string checks again. */
+	for (unsigned i = 0; ok && i < d->n_citations; i++)
+		ok = json_array_append_new(cites, json_string(d->citations[i])) == 0;
+	ok = ok &&
+	     !json_object_set_new_nocheck(o, "decision",
+	                                  json_string_nocheck(sk_decision_name(d->decision))) &&
+	     !json_object_set_new_nocheck(o, "approver_role",
+	                                  d->approver == SK_ROLE_NONE
+	                                      ? json_null()
+	                                      : json_string_nocheck(sk_role_name(d->approver)));
+	ok = ok && !json_object_set_nocheck(o, "safeguards", sg) &&
+	     !json_object_set_new_nocheck(o, "exception_possible",
+	                                  json_boolean(d->exception_possible)) &&
+	     !json_object_set_nocheck(o, "citations", cites);
+	json_decref(sg);
+	json_decref(cites);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* v in decimal, as "%" PRId64 writes it. */
+static sk_err add_int(sk_buf *out, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? 0ull - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return sk_buf_add(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 /*
  * {"action","actor_role","asset_updated_at","decision","policy_version"}:
  * sorted, as sk_json_canonical sorts. policy_version is the stored version
@@ -96,7 +147,8 @@ static sk_err canonical_decision(const sk_decision *d, sk_buf *out)
  * before versions.
  */
 static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, const sk_policy *pol,
-                           const sk_set_decision *d, int64_t version, sk_buf *out)
+                           const sk_set_decision *d, int64_t version, sk_buf *out, size_t *dec_at,
+                           size_t *dec_len)
 {
 	char at[SK_TIME_STR_MAX];
 	sk_clock_format(updated_at, at);
@@ -116,16 +168,21 @@ static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, cons
 		e = sk_json_add_str(out, at, strlen(at));
 	if (!e)
 		e = sk_buf_adds(out, ",\"decision\":");
+	*dec_at = out->len;
 	if (!e)
-		e = canonical_decision(&d->d, out);
+		e = sk_decision_canonical(&d->d, out);
+	*dec_len = out->len - *dec_at;
 	/* The documents of the policy set whose rules the answer cites (policyset.h). */
 	if (!e)
 		e = sk_buf_adds(out, ",\"documents\":");
 	if (!e)
 		e = sk_policy_set_documents_json(pol, d, true, out);
 	if (!e)
-		e = version ? sk_buf_addf(out, ",\"policy_version\":%" PRId64 "}", version)
-		            : sk_buf_adds(out, ",\"policy_version\":null}");
+		e = sk_buf_adds(out, ",\"policy_version\":");
+	if (!e)
+		e = version ? add_int(out, version) : sk_buf_adds(out, "null");
+	if (!e)
+		e = sk_buf_addc(out, '}');
 	return e;
 }
 
@@ -145,13 +202,15 @@ static sk_err actor_unit(sk_ctx *c, int64_t *out, sk_buf *err)
 	return e;
 }
 
-sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
-                        sk_decision_made *m, sk_buf *err)
+/* sk_decision_make, with the answer rendered or (answer false) left empty. */
+static sk_err make(sk_ctx *c, uint32_t roles, int64_t id, const char *action, bool answer,
+                   sk_decision_made *m, sk_buf *err)
 {
 	sk_buf_reset(&m->answer);
 	sk_buf_reset(&m->image);
 	m->asset_id = id;
 	m->record_read = false;
+	m->decision_at = m->decision_len = 0;
 	const sk_policy *pol = NULL;
 	sk_err e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
@@ -202,11 +261,24 @@ sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *actio
 	sk_buf_free(&why);
 	if (e)
 		return e;
-	if ((e = sk_decision_to_json(&m->decided.d, &m->answer)) ||
+	if ((answer && (e = sk_decision_to_json(&m->decided.d, &m->answer))) ||
 	    (e = render_image(act, role, f.updated_at, pol, &m->decided,
-	                      sk_policy_stored_version(pol), &m->image)))
+	                      sk_policy_stored_version(pol), &m->image, &m->decision_at,
+	                      &m->decision_len)))
 		return sk_fail_msg(err, e, NULL, NULL, SK_M_DECISION_TOO_BIG);
 	return SK_OK;
+}
+
+sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
+                        sk_decision_made *m, sk_buf *err)
+{
+	return make(c, roles, id, action, true, m, err);
+}
+
+sk_err sk_decision_make_unanswered(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
+                                   sk_decision_made *m, sk_buf *err)
+{
+	return make(c, roles, id, action, false, m, err);
 }
 
 sk_err sk_decision_still_holds(sk_ctx *c, const sk_decision_made *m, bool *holds, sk_buf *err)
@@ -240,6 +312,7 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	sk_buf_reset(&m->image);
 	m->asset_id = 0;
 	m->record_read = false;
+	m->decision_at = m->decision_len = 0;
 	const sk_policy *pol = NULL;
 	sk_err e = sk_ctx_policy(c, &pol, err);
 	if (!e && !pol)
@@ -260,7 +333,7 @@ sk_err sk_decision_for_unit(sk_ctx *c, int64_t unit, const sk_decide_kv *kv, siz
 	sk_buf dec = SK_BUF_INIT(64u << 10), docs = SK_BUF_INIT(64u << 10);
 	json_t *dj = NULL, *dd = NULL;
 	if (!(e = sk_decision_to_json(&m->decided.d, &m->answer)) &&
-	    !(e = canonical_decision(&m->decided.d, &dec)) &&
+	    !(e = sk_decision_canonical(&m->decided.d, &dec)) &&
 	    !(e = sk_policy_set_documents_json(pol, &m->decided, true, &docs))) {
 		dj = json_loadb(dec.data, dec.len, 0, NULL);
 		dd = json_loadb(docs.data, docs.len, 0, NULL);
@@ -293,6 +366,7 @@ sk_err sk_decision_bare(const sk_policy *p, const sk_decide_kv *kv, size_t n, sk
 	sk_buf_reset(&m->image);
 	m->asset_id = 0;
 	m->record_read = false;
+	m->decision_at = m->decision_len = 0;
 	sk_decide_input in;
 	sk_decision d;
 	sk_err e = sk_decide_input_parse(p, kv, n, &in, err);

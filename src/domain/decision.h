@@ -18,6 +18,7 @@
 #ifndef SK_DECISION_H
 #define SK_DECISION_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -53,6 +54,12 @@ typedef struct sk_decision_made {
 	 * installation older than versions)}.
 	 */
 	sk_buf image;
+	/*
+	 * Where image holds the "decision" member's value (sk_decision_canonical's
+	 * text), as sk_decision_make (or _unanswered) rendered it; 0 and 0 for the
+	 * images of sk_decision_for_unit and sk_decision_bare.
+	 */
+	size_t decision_at, decision_len;
 	/* the decision itself, with the document of each citation (policy.h) */
 	sk_set_decision decided;
 	sk_decision_facts facts; /* the asset's, as decided on */
@@ -74,6 +81,29 @@ void sk_decision_made_free(sk_decision_made *m);
  */
 sk_err sk_decision_make(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
                         sk_decision_made *m, sk_buf *err);
+
+/*
+ * sk_decision_make without the answer: m->answer is left empty, for a caller
+ * that shows the decision inside an answer of its own (a filing, request.h;
+ * sk_decision_json gives it the same object).
+ */
+sk_err sk_decision_make_unanswered(sk_ctx *c, uint32_t roles, int64_t id, const char *action,
+                                   sk_decision_made *m, sk_buf *err);
+
+/*
+ * The SPEC §3 object of d as canonical JSON (keys sorted, compact), appended
+ * to out: the canonical form of sk_decision_to_json's object, written
+ * directly so that neither an image nor a stored column needs a parse and
+ * re-encoding.
+ */
+sk_err sk_decision_canonical(const sk_decision *d, sk_buf *out);
+
+/*
+ * The SPEC §3 object of d as a new jansson object (the caller owns it; NULL
+ * when out of memory): the members in sk_decision_to_json's order, equal to
+ * what parsing its text gives, without the text.
+ */
+json_t *sk_decision_json(const sk_decision *d);
 
 /*
  * Whether the asset m was decided on still holds the facts it was decided

@@ -790,24 +790,31 @@ static json_t *step_json(sk_ctx *c, int64_t at, const char *action, const char *
 /*
  * The decision for the request: on its asset (read in the requester's
  * scope; m then holds what sk_decision_record appends in the filing's
- * transaction, so a refused filing records nothing) or bare.
+ * transaction, so a refused filing records nothing) or bare. *dj is the
+ * SPEC §3 object (sk_decision_json) and *canon its canonical text (the
+ * stored column), both built from the decision itself: no text is
+ * rendered to be parsed back. The caller owns both, even on failure.
  */
 static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t asset_id, int64_t unit,
-                     uint32_t roles, sk_decision_made *m, sk_decision *d, json_t **dj, sk_buf *err)
+                     uint32_t roles, sk_decision_made *m, sk_decision *d, json_t **dj, char **canon,
+                     sk_buf *err)
 {
 	(void)pol; /* the documents come from c's policy set (policyset.h) */
 	*dj = NULL;
+	*canon = NULL;
 	if (asset_id) {
 		/* Under the documents of the asset's unit and the requester's (policyset.h). */
-		sk_err e = sk_decision_make(c, roles, asset_id, sk_action_name(act), m, err);
+		sk_err e =
+		    sk_decision_make_unanswered(c, roles, asset_id, sk_action_name(act), m, err);
 		if (e == SK_ERR_NOT_FOUND)
 			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, "asset_id", title("asset_id"),
 			                SK_M_REQ_ASSET_NONE, (long long)asset_id);
-		if (!e)
-			*dj = json_loadb(m->answer.data, m->answer.len, 0, NULL);
 		if (e)
 			return e;
-		if (!*dj)
+		/* The image holds the decision's canonical text already (decision.h). */
+		*dj = sk_decision_json(&m->decided.d);
+		*canon = strndup(m->image.data + m->decision_at, m->decision_len);
+		if (!*dj || !*canon)
 			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 		*d = m->decided.d; /* with every approver and the proviso flag, for routing */
 		return SK_OK;
@@ -824,8 +831,8 @@ static sk_err decide(sk_ctx *c, const sk_policy *pol, sk_action act, int64_t ass
 		return e;
 	*d = sd.d;
 	sk_buf text = SK_BUF_INIT(64u << 10);
-	e = sk_decision_to_json(&sd.d, &text);
-	if (!e && !(*dj = json_loadb(text.data, text.len, 0, NULL)))
+	e = sk_decision_canonical(&sd.d, &text);
+	if (!e && (!(*dj = sk_decision_json(&sd.d)) || !(*canon = sk_buf_detach(&text))))
 		e = SK_ERR_NOMEM;
 	sk_buf_free(&text);
 	return e ? sk_fail_msg(err, e, NULL, NULL, SK_M_REQ_NO_DECISION) : SK_OK;
@@ -1112,7 +1119,7 @@ static sk_err prepare_into(sk_ctx *c, sk_request_prepared *p, sk_buf *err)
 	d.approver = SK_ROLE_NONE;
 	bool decided = p->decided = act >= 0;
 	if (decided && (e = decide(c, pol, (sk_action)act, p->asset_id, unit, roles, &p->made, &d,
-	                           &p->dj, err)))
+	                           &p->dj, &p->decision_s, err)))
 		return e;
 	json_t *dj = p->dj;
 	/* Who approves, and whether the request is refused outright. */
@@ -1259,7 +1266,7 @@ static sk_err prepare_into(sk_ctx *c, sk_request_prepared *p, sk_buf *err)
 	else if (rest && any_of)
 		json_array_clear(rest);
 	p->details_s = sk_json_canonical_str(details);
-	p->decision_s = dj ? sk_json_canonical_str(dj) : NULL;
+	/* p->decision_s: decide's canonical text of dj. */
 	p->confirmed_s = sk_json_canonical_str(confirmed);
 	p->route_s = rest ? sk_json_canonical_str(rest) : NULL;
 	json_decref(rest);
@@ -1540,7 +1547,9 @@ sk_err sk_request_preview(sk_ctx *c, const char *kind, int64_t asset_id, const c
 	    sk_store_query_int(c->store, "SELECT unit_id FROM users WHERE id = ?",
 	                       (sk_val[]){SK_VINT(c->actor->user_id)}, 1, &unit, NULL) != SK_OK)
 		unit = 0;
-	e = decide(c, pol, (sk_action)act, asset_id, unit, roles, &made, &d, &dj, err);
+	char *canon = NULL;
+	e = decide(c, pol, (sk_action)act, asset_id, unit, roles, &made, &d, &dj, &canon, err);
+	free(canon);
 	/* Handed out, so on record first (as POST /api/v1/decisions records it). */
 	if (!e && made.asset_id)
 		e = sk_decision_record(c, &made, err);

@@ -478,25 +478,34 @@ sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag)
 
 sk_err sk_decision_to_json(const sk_decision *d, sk_buf *out)
 {
-	sk_err rc = sk_buf_addf(
-	    out, "{\"decision\": \"%s\", \"approver_role\": ", sk_decision_name(d->decision));
+	/* Pieces rather than a format: a decision is rendered on every request that makes one. */
+	sk_err rc = sk_buf_adds(out, "{\"decision\": \"");
 	if (rc == SK_OK)
-		rc = d->approver == SK_ROLE_NONE
-		         ? sk_buf_adds(out, "null")
-		         : sk_buf_addf(out, "\"%s\"", sk_role_name(d->approver));
+		rc = sk_buf_adds(out, sk_decision_name(d->decision));
+	if (rc == SK_OK)
+		rc = sk_buf_adds(out, "\", \"approver_role\": ");
+	if (rc == SK_OK && d->approver == SK_ROLE_NONE)
+		rc = sk_buf_adds(out, "null");
+	else if (rc == SK_OK && (rc = sk_buf_addc(out, '"')) == SK_OK &&
+	         (rc = sk_buf_adds(out, sk_role_name(d->approver))) == SK_OK)
+		rc = sk_buf_addc(out, '"');
 	if (rc == SK_OK)
 		rc = sk_buf_adds(out, ", \"safeguards\": [");
 	bool first = true;
 	for (int s = 0; rc == SK_OK && s < SK_SG__COUNT; s++) {
 		if (!(d->safeguards & (1u << s)))
 			continue;
-		rc = sk_buf_addf(out, "%s\"%s\"", first ? "" : ", ",
-		                 sk_safeguard_name((sk_safeguard)s));
+		rc = sk_buf_adds(out, first ? "\"" : ", \"");
+		if (rc == SK_OK)
+			rc = sk_buf_adds(out, sk_safeguard_name((sk_safeguard)s));
+		if (rc == SK_OK)
+			rc = sk_buf_addc(out, '"');
 		first = false;
 	}
 	if (rc == SK_OK)
-		rc = sk_buf_addf(out, "], \"exception_possible\": %s, \"citations\": [",
-		                 d->exception_possible ? "true" : "false");
+		rc = sk_buf_adds(out, d->exception_possible
+		                          ? "], \"exception_possible\": true, \"citations\": ["
+		                          : "], \"exception_possible\": false, \"citations\": [");
 	for (unsigned i = 0; rc == SK_OK && i < d->n_citations; i++) {
 		if (i)
 			rc = sk_buf_adds(out, ", ");

@@ -206,7 +206,14 @@ struct sk_policy {
 	/* top-level decide: the template's open questions not tied to one rule */
 	size_t n_open;
 	struct sk_open_item *open;
-	int64_t stored_version;       /* the policy_versions row it came from; 0: none */
+	int64_t stored_version; /* the policy_versions row it came from; 0: none */
+	/*
+	 * set.c's "documents" object for this document, its members that never
+	 * change rendered once at load ([0] spaced, [1] compact): from the
+	 * citations' closing bracket to "primary"'s colon, and from "title"'s
+	 * comma to "version"'s colon. NULL: rendered on each call instead.
+	 */
+	const char *docs_json_mid[2], *docs_json_title[2];
 	const char *no_rule_citation; /* "<short> (no rule; strictest applied)" */
 	size_t n_articles;
 	sk_article *articles;
@@ -267,6 +274,9 @@ sk_err sk_policy_kept_rules(const sk_policy *p, const sk_decide_input *in, uint6
  */
 sk_err sk_policy_decide_aside(const sk_policy *p, const sk_decide_input *in, const uint64_t *aside,
                               sk_decision *out, bool *silenced);
+
+/* set.c: renders p's fixed members of the documents JSON once (docs_json_mid, _title). */
+sk_err sk_policy_docs_json_prepare(sk_policy *p);
 
 /* decide.c: builds the per-action tables once all rules are loaded. */
 sk_err sk_policy_compile_actions(sk_policy *p, sk_buf *diag);

@@ -1829,6 +1829,10 @@ sk_err sk_policy_load_mem(const char *name, const char *data, size_t len, sk_pol
 		p->no_rule_citation = pfmt(&L, "%s (no rule; strictest applied)", p->city_short);
 		if (L.nerr == 0 && sk_policy_compile_actions(p, diag) != SK_OK)
 			L.nerr++;
+		if (L.nerr == 0 && sk_policy_docs_json_prepare(p) != SK_OK) {
+			rc = SK_ERR_NOMEM;
+			goto fail;
+		}
 	}
 	if (L.nerr > MAX_ERRORS && diag)
 		sk_buf_addf(diag, "%s: %d more errors not shown\n", name, L.nerr - MAX_ERRORS);

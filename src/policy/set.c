@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sk_arena.h"
 #include "../core/sk_msg.h"
 #include "policy_int.h"
 
@@ -309,12 +310,80 @@ sk_err sk_policy_set_decide(const sk_policy *primary, uint32_t kinds, const sk_d
 	return SK_OK;
 }
 
+/* The documents JSON's punctuation: [0] spaced, [1] compact (canonical). */
+static const char *const docs_comma[2] = {", ", ","}, *const docs_colon[2] = {": ", ":"};
+
+/* "]<,>"city"<:>…<,>"kind"<:>[…]<,>"primary"<:>": what follows a document's citations. */
+static sk_err docs_mid(const sk_policy *p, int f, sk_buf *out)
+{
+	sk_err rc = sk_buf_addf(out, "]%s\"city\"%s", docs_comma[f], docs_colon[f]);
+	if (rc == SK_OK)
+		rc = sk_policy_json_str(out, p->city_id);
+	if (rc == SK_OK)
+		rc = sk_buf_addf(out, "%s\"kind\"%s[", docs_comma[f], docs_colon[f]);
+	for (unsigned k = 0; rc == SK_OK && k < p->n_doc_kinds; k++) {
+		if (k)
+			rc = sk_buf_adds(out, docs_comma[f]);
+		if (rc == SK_OK)
+			rc = sk_policy_json_str(out, p->doc_kinds[k]);
+	}
+	if (rc == SK_OK)
+		rc = sk_buf_addf(out, "]%s\"primary\"%s", docs_comma[f], docs_colon[f]);
+	return rc;
+}
+
+/* "<,>"title"<:>…<,>"version"<:>": what follows "primary"'s value. */
+static sk_err docs_title(const sk_policy *p, int f, sk_buf *out)
+{
+	sk_err rc = sk_buf_addf(out, "%s\"title\"%s", docs_comma[f], docs_colon[f]);
+	const char *title = p->doc_title ? p->doc_title : p->city_source;
+	if (rc == SK_OK)
+		rc = title ? sk_policy_json_str(out, title) : sk_buf_adds(out, "null");
+	if (rc == SK_OK)
+		rc = sk_buf_addf(out, "%s\"version\"%s", docs_comma[f], docs_colon[f]);
+	return rc;
+}
+
+sk_err sk_policy_docs_json_prepare(sk_policy *p)
+{
+	/* A profile's strings are UTF-8 (the loader checked), so only memory can fail here. */
+	for (int f = 0; f < 2; f++) {
+		sk_buf mid = SK_BUF_INIT(SK_POLICY_MAX_BYTES),
+		       title = SK_BUF_INIT(SK_POLICY_MAX_BYTES);
+		sk_err rc = docs_mid(p, f, &mid);
+		if (rc == SK_OK)
+			rc = docs_title(p, f, &title);
+		if (rc == SK_OK &&
+		    (!(p->docs_json_mid[f] = sk_arena_strdup(&p->arena, mid.data)) ||
+		     !(p->docs_json_title[f] = sk_arena_strdup(&p->arena, title.data))))
+			rc = SK_ERR_NOMEM;
+		sk_buf_free(&mid);
+		sk_buf_free(&title);
+		if (rc != SK_OK)
+			return rc;
+	}
+	return SK_OK;
+}
+
+static sk_err add_int(sk_buf *out, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? 0ull - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return sk_buf_add(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 sk_err sk_policy_set_documents_json(const sk_policy *primary, const sk_set_decision *d,
                                     bool compact, sk_buf *out)
 {
 	/* Keys in sorted order, so that the compact form is canonical JSON (audit images). */
-	const char *comma = compact ? "," : ", ", *colon = compact ? ":" : ": ";
-	sk_err rc = sk_buf_adds(out, "[");
+	int f = compact ? 1 : 0;
+	sk_err rc = sk_buf_addc(out, '[');
 	bool first = true;
 	for (size_t i = 0; rc == SK_OK && i < sk_policy_set_count(primary); i++) {
 		if (!(d->docs >> i & 1u))
@@ -325,45 +394,43 @@ sk_err sk_policy_set_documents_json(const sk_policy *primary, const sk_set_decis
 			cited = cited || d->doc[c] == i;
 		if (!cited)
 			continue;
-		rc = sk_buf_addf(out, "%s{\"citations\"%s[", first ? "" : comma, colon);
+		if (!first)
+			rc = sk_buf_adds(out, docs_comma[f]);
+		if (rc == SK_OK)
+			rc = sk_buf_adds(out, "{\"citations\"");
+		if (rc == SK_OK)
+			rc = sk_buf_adds(out, docs_colon[f]);
+		if (rc == SK_OK)
+			rc = sk_buf_addc(out, '[');
 		first = false;
 		bool cf = true;
 		for (unsigned c = 0; rc == SK_OK && c < d->d.n_citations; c++) {
 			if (d->doc[c] != i)
 				continue;
 			if (!cf)
-				rc = sk_buf_adds(out, comma);
+				rc = sk_buf_adds(out, docs_comma[f]);
 			cf = false;
 			if (rc == SK_OK)
 				rc = sk_policy_json_str(out, d->d.citations[c]);
 		}
+		/* The members that never change, as rendered at load (the same text). */
 		if (rc == SK_OK)
-			rc = sk_buf_addf(out, "]%s\"city\"%s", comma, colon);
+			rc = p->docs_json_mid[f] ? sk_buf_adds(out, p->docs_json_mid[f])
+			                         : docs_mid(p, f, out);
 		if (rc == SK_OK)
-			rc = sk_policy_json_str(out, p->city_id);
+			rc = sk_buf_adds(out, i == 0 ? "true" : "false");
 		if (rc == SK_OK)
-			rc = sk_buf_addf(out, "%s\"kind\"%s[", comma, colon);
-		for (unsigned k = 0; rc == SK_OK && k < p->n_doc_kinds; k++) {
-			if (k)
-				rc = sk_buf_adds(out, comma);
-			if (rc == SK_OK)
-				rc = sk_policy_json_str(out, p->doc_kinds[k]);
-		}
+			rc = p->docs_json_title[f] ? sk_buf_adds(out, p->docs_json_title[f])
+			                           : docs_title(p, f, out);
+		/* The stored version is set after load (policyver.c), so it is written here. */
 		if (rc == SK_OK)
-			rc = sk_buf_addf(out, "]%s\"primary\"%s%s%s\"title\"%s", comma, colon,
-			                 i == 0 ? "true" : "false", comma, colon);
-		const char *title = p->doc_title ? p->doc_title : p->city_source;
+			rc = p->stored_version ? add_int(out, p->stored_version)
+			                       : sk_buf_adds(out, "null");
 		if (rc == SK_OK)
-			rc = title ? sk_policy_json_str(out, title) : sk_buf_adds(out, "null");
-		if (rc == SK_OK)
-			rc = sk_buf_addf(out, "%s\"version\"%s", comma, colon);
-		if (rc == SK_OK)
-			rc = p->stored_version
-			         ? sk_buf_addf(out, "%lld}", (long long)p->stored_version)
-			         : sk_buf_adds(out, "null}");
+			rc = sk_buf_addc(out, '}');
 	}
 	if (rc == SK_OK)
-		rc = sk_buf_adds(out, "]");
+		rc = sk_buf_addc(out, ']');
 	return rc;
 }
 

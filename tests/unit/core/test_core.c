@@ -1,8 +1,13 @@
 /* Unit tests of src/core: errors, buffers, arena, clock, JSON. */
 #include "testutil.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/sk_arena.h"
 #include "core/sk_buf.h"
@@ -364,6 +369,148 @@ static void test_zone(void **state)
 	assert_string_equal(out, "2026-04-01T15:00:00+00:00");
 }
 
+/*
+ * The formatting as it was written before it was made arithmetic: gmtime_r and
+ * snprintf, the zone a fixed offset. frac < 0: whole seconds; utc_us: as
+ * sk_clock_format_us wrote it (one snprintf; the local form spliced the
+ * fraction into the whole seconds' text). false when gmtime_r cannot
+ * represent the instant (the text was then undefined).
+ */
+static bool old_format(int64_t secs, long frac, int off, bool utc_us, char out[SK_TIME_STR_MAX])
+{
+	time_t s = (time_t)(secs + off);
+	struct tm tm;
+	if (!gmtime_r(&s, &tm))
+		return false;
+	if (utc_us) {
+		snprintf(out, SK_TIME_STR_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+00:00",
+		         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		         tm.tm_sec, frac);
+		return true;
+	}
+	int a = off < 0 ? -off : off;
+	char whole[SK_TIME_STR_MAX];
+	snprintf(whole, sizeof(whole), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	         off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+	if (frac < 0)
+		snprintf(out, SK_TIME_STR_MAX, "%s", whole);
+	else
+		snprintf(out, SK_TIME_STR_MAX, "%.19s.%06ld%.8s", whole, frac, whole + 19);
+	return true;
+}
+
+/* strftime's reading of secs + off (years 1000 to 9999, where %Y has four digits). */
+static void strftime_format(int64_t secs, int off, char out[SK_TIME_STR_MAX])
+{
+	time_t s = (time_t)(secs + off);
+	struct tm tm;
+	assert_non_null(gmtime_r(&s, &tm));
+	size_t n = strftime(out, SK_TIME_STR_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
+	int a = off < 0 ? -off : off;
+	snprintf(out + n, SK_TIME_STR_MAX - n, "%c%02d:%02d", off < 0 ? '-' : '+', a / 3600,
+	         a % 3600 / 60);
+}
+
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * The arithmetic formatting writes what gmtime_r, strftime and snprintf wrote,
+ * for many instants in every zone form known, and what the system's tzdata says
+ * Asia/Tokyo's local time is since Japan's last daylight saving (1951).
+ */
+static void test_clock_format_exact(void **state)
+{
+	(void)state;
+	static const char *const zones[] = {"UTC",    "Asia/Tokyo", "-09:30",
+	                                    "+14:59", "-14:59",     "+05:45"};
+	static const int64_t fixed[] = {0,
+	                                -1,
+	                                86399,
+	                                86400,
+	                                951782400 /* 2000-02-29 */,
+	                                -2203891200 /* 1900-03-01 */,
+	                                4107456000 /* 2100-02-28 */,
+	                                4107542400,
+	                                253402300799 /* 9999-12-31T23:59:59Z */,
+	                                253402300800,
+	                                -62167219200 /* 0000-01-01 */,
+	                                -62167219201,
+	                                -30610224000 /* 1000-01-01 */,
+	                                1775055600,
+	                                INT32_MAX,
+	                                INT32_MIN,
+	                                (int64_t)1 << 40,
+	                                -((int64_t)1 << 40)};
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	char got[SK_TIME_STR_MAX], want[SK_TIME_STR_MAX];
+	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		assert_int_equal(sk_clock_set_zone(zones[z]), SK_OK);
+		int off = sk_clock_zone_offset();
+		for (size_t i = 0; i < 20000 + sizeof(fixed) / sizeof(fixed[0]); i++) {
+			int64_t secs;
+			if (i < sizeof(fixed) / sizeof(fixed[0]))
+				secs = fixed[i];
+			else if (i % 2)
+				secs = (int64_t)(next_rand(&x) % (1ull << 41)) - ((int64_t)1 << 40);
+			else /* 0000..9999, where the fast path runs */
+				secs = (int64_t)(next_rand(&x) % 315569520000ull) - 62167219200 -
+				       86400;
+			long frac = (long)(next_rand(&x) % 1000000);
+			if (old_format(secs, -1, off, false, want)) {
+				sk_clock_format_local(secs, got);
+				assert_string_equal(got, want);
+				sk_clock_format_local_us(secs * 1000000 + frac, got);
+				assert_true(old_format(secs, frac, off, false, want));
+				assert_string_equal(got, want);
+			}
+			if (old_format(secs, -1, 0, false, want)) {
+				sk_clock_format(secs, got);
+				assert_string_equal(got, want);
+				sk_clock_format_us(secs * 1000000 + frac, got);
+				assert_true(old_format(secs, frac, 0, true, want));
+				assert_string_equal(got, want);
+			}
+			if (secs + off >= -30610224000 && secs + off < 253402300800) {
+				strftime_format(secs, off, want);
+				sk_clock_format_local(secs, got);
+				assert_string_equal(got, want);
+			}
+		}
+	}
+	assert_int_equal(sk_clock_set_zone(SK_CLOCK_DEFAULT_ZONE), SK_OK);
+	/* Asia/Tokyo as the system knows it, from 1952 to 2200, where it has stayed UTC+9. */
+	if (access("/usr/share/zoneinfo/Asia/Tokyo", R_OK) == 0) {
+		const char *was = getenv("TZ");
+		char *saved = was ? strdup(was) : NULL;
+		setenv("TZ", "Asia/Tokyo", 1);
+		tzset();
+		for (int i = 0; i < 20000; i++) {
+			time_t s = (time_t)(-567993600 + (int64_t)(next_rand(&x) % 7279747200ull));
+			struct tm tm;
+			assert_non_null(localtime_r(&s, &tm));
+			char z[8];
+			size_t n = strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+			strftime(z, sizeof(z), "%z", &tm); /* "+0900" */
+			snprintf(want + n, sizeof(want) - n, "%.3s:%s", z, z + 3);
+			sk_clock_format_local((int64_t)s, got);
+			assert_string_equal(got, want);
+		}
+		if (saved)
+			setenv("TZ", saved, 1);
+		else
+			unsetenv("TZ");
+		free(saved);
+		tzset();
+	}
+}
+
 /* Dates by day number from 1970-01-01, worked out by hand from the calendar. */
 static void test_civil_from_days(void **state)
 {
@@ -419,7 +566,7 @@ int main(void)
 	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_json_str),  cmocka_unit_test(test_json_encoder),
 	    cmocka_unit_test(test_zone),      cmocka_unit_test(test_civil_from_days),
-	    cmocka_unit_test(test_vec_room),
+	    cmocka_unit_test(test_vec_room),  cmocka_unit_test(test_clock_format_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

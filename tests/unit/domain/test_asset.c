@@ -981,6 +981,36 @@ static void test_decision(const char *backend)
 			    sk_json_parse(m.answer.data, m.answer.len, 1u << 20, &ans, &err),
 			    SK_OK);
 			assert_true(json_equal(json_object_get(img, "decision"), ans));
+			/*
+			 * A filing's decision, built without the text: the same object, its
+			 * members in the same order, and the image's own canonical text.
+			 */
+			json_t *built = sk_decision_json(&m.decided.d);
+			assert_non_null(built);
+			char *t1 = json_dumps(ans, 0), *t2 = json_dumps(built, 0);
+			assert_string_equal(t1, t2);
+			free(t1);
+			free(t2);
+			json_decref(built);
+			sk_buf dc = SK_BUF_INIT(1u << 20), ac = SK_BUF_INIT(1u << 20);
+			assert_int_equal(sk_decision_canonical(&m.decided.d, &dc), SK_OK);
+			assert_int_equal(sk_json_canonical(ans, &ac), SK_OK);
+			assert_string_equal(dc.data, ac.data);
+			assert_int_equal(m.decision_len, dc.len);
+			assert_memory_equal(m.image.data + m.decision_at, dc.data, dc.len);
+			sk_decision_made u;
+			sk_decision_made_init(&u);
+			assert_int_equal(
+			    sk_decision_make_unanswered(tu_ctx_pol(s, pol, sk_actor_cli()), roles,
+			                                id, name, &u, &err),
+			    SK_OK);
+			assert_int_equal(u.answer.len, 0);
+			assert_string_equal(u.image.data, m.image.data);
+			assert_int_equal(u.decision_at, m.decision_at);
+			assert_int_equal(u.decision_len, m.decision_len);
+			sk_decision_made_free(&u);
+			sk_buf_free(&dc);
+			sk_buf_free(&ac);
 			assert_string_equal(json_string_value(json_object_get(img, "action")),
 			                    name);
 			if (k)

@@ -767,6 +767,8 @@ static void test_decision_json(void **state)
 	sk_buf_reset(&out);
 	d = decide(p, "copy", 0, 0, false, SK_ZONE_NONE, SK_ROLE_NONE);
 	assert_int_equal(sk_decision_to_json(&d, &out), SK_OK);
+	assert_non_null(strstr(out.data, "\", \"approver_role\": null, \"safeguards\": [], "
+	                                 "\"exception_possible\": false, \"citations\": [\""));
 	json_error_t je;
 	json_t *j = json_loads(out.data, 0, &je);
 	assert_non_null(j);

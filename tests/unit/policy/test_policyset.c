@@ -155,6 +155,50 @@ static void test_combined(void **state)
 	sk_policy_free(p);
 }
 
+/*
+ * The documents JSON, both forms, byte for byte: its fixed members are
+ * rendered once at load, the stored version (set after load, and again)
+ * on each call.
+ */
+static void test_documents_json(void **state)
+{
+	(void)state;
+	sk_policy *p = standards(), *g = guideline(false); /* g: owned by p once attached */
+	sk_policy *members[] = {g};
+	uint32_t scopes[] = {DM};
+	sk_buf err = SK_BUF_INIT(4096), out = SK_BUF_INIT(1u << 16);
+	assert_int_equal(sk_policy_set_attach(p, SECTION | DM, members, scopes, 1, &err), SK_OK);
+	sk_set_decision d;
+	assert_int_equal(sk_policy_set_decide(p, DM, take_out_staff, 3, &d, &err), SK_OK);
+	assert_int_equal(sk_policy_set_documents_json(p, &d, true, &out), SK_OK);
+	assert_string_equal(
+	    out.data,
+	    "[{\"citations\":[\"例示 2(3)\"],\"city\":\"example\",\"kind\":[\"standards\"],"
+	    "\"primary\":true,\"title\":\"sekisho test profile (synthetic)\",\"version\":"
+	    "null},{\"citations\":[\"例示指定 2(3)\"],\"city\":\"exdm\",\"kind\":["
+	    "\"designated_manager_guideline\"],\"primary\":false,\"title\":\"sekisho "
+	    "test profile (synthetic)\",\"version\":null}]");
+	sk_policy_set_stored_version(p, 7);
+	sk_policy_set_stored_version(g, -12);
+	sk_buf_reset(&out);
+	assert_int_equal(sk_policy_set_documents_json(p, &d, false, &out), SK_OK);
+	assert_string_equal(out.data,
+	                    "[{\"citations\": [\"例示 2(3)\"], \"city\": \"example\", \"kind\": "
+	                    "[\"standards\"], \"primary\": true, \"title\": \"sekisho test profile "
+	                    "(synthetic)\", \"version\": 7}, {\"citations\": [\"例示指定 2(3)\"], "
+	                    "\"city\": \"exdm\", \"kind\": [\"designated_manager_guideline\"], "
+	                    "\"primary\": false, \"title\": \"sekisho test profile (synthetic)\", "
+	                    "\"version\": -12}]");
+	sk_policy_set_stored_version(p, 9223372036854775807LL);
+	sk_buf_reset(&out);
+	assert_int_equal(sk_policy_set_documents_json(p, &d, true, &out), SK_OK);
+	assert_non_null(strstr(out.data, "\"version\":9223372036854775807},"));
+	assert_non_null(strstr(out.data, "\"version\":-12}]"));
+	sk_buf_free(&out);
+	sk_buf_free(&err);
+	sk_policy_free(p);
+}
+
 /* A narrower document's rule sets the broader one's aside only where it says so. */
 static void test_governs(void **state)
 {
@@ -229,9 +273,8 @@ static void test_checked(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_alone),
-	    cmocka_unit_test(test_combined),
-	    cmocka_unit_test(test_governs),
+	    cmocka_unit_test(test_alone),          cmocka_unit_test(test_combined),
+	    cmocka_unit_test(test_documents_json), cmocka_unit_test(test_governs),
 	    cmocka_unit_test(test_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
