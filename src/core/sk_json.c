@@ -170,6 +170,46 @@ char *sk_json_canonical_str(const json_t *j)
 
 sk_err sk_json_compact(const json_t *j, sk_buf *out) { return encode(j, out, false); }
 
+char *sk_json_compact_str(const json_t *j)
+{
+	sk_buf b = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	if (encode(j, &b, false)) {
+		sk_buf_free(&b);
+		return NULL;
+	}
+	return sk_buf_detach(&b);
+}
+
+static bool sorted_at(const json_t *j, int depth)
+{
+	if (depth > ENC_DEPTH_MAX)
+		return false;
+	if (json_is_array(j)) {
+		size_t n = json_array_size(j);
+		for (size_t i = 0; i < n; i++)
+			if (!sorted_at(json_array_get(j, i), depth + 1))
+				return false;
+		return true;
+	}
+	if (!json_is_object(j))
+		return true;
+	union {
+		const json_t *c;
+		json_t *m;
+	} u = {.c = j};
+	struct member prev = {NULL, 0, NULL};
+	for (void *it = json_object_iter(u.m); it; it = json_object_iter_next(u.m, it)) {
+		struct member m = {json_object_iter_key(it), json_object_iter_key_len(it),
+		                   json_object_iter_value(it)};
+		if ((prev.key && member_cmp(&prev, &m) >= 0) || !sorted_at(m.value, depth + 1))
+			return false;
+		prev = m;
+	}
+	return true;
+}
+
+bool sk_json_compact_is_canonical(const json_t *j) { return j && sorted_at(j, 0); }
+
 /* The length of the UTF-8 sequence at s (at most n bytes), or 0 when it is not valid. */
 static inline size_t utf8_seq(const unsigned char *s, size_t n)
 {
@@ -275,6 +315,177 @@ sk_err sk_json_add_str(sk_buf *out, const char *s, size_t n)
 		out->data[start] = '\0';
 	}
 	return e;
+}
+
+/*
+ * The canonical form's checker (sk_json_is_canonical): a scanner over the
+ * text accepting only what the encoder above writes, no parse tree built.
+ */
+#define CANON_DEPTH_MAX  64
+#define CANON_DIGITS_MAX 18 /* any such integer fits in json_int_t */
+
+struct canon {
+	const unsigned char *s, *end;
+};
+
+/* A string at c->s, its bytes as the encoder escapes them; key: no escapes at all. */
+static bool canon_str(struct canon *c, bool key)
+{
+	const unsigned char *p = c->s;
+	if (p == c->end || *p++ != '"')
+		return false;
+	while (p < c->end) {
+		unsigned char b = *p;
+		if (b == '"') {
+			c->s = p + 1;
+			return true;
+		}
+		if (b < 0x20)
+			return false;
+		if (b >= 0x80) {
+			uint32_t cp;
+			size_t k = sk_utf8_decode(p, (size_t)(c->end - p), &cp);
+			if (!k)
+				return false;
+			p += k;
+			continue;
+		}
+		if (b != '\\') {
+			p++;
+			continue;
+		}
+		if (key || c->end - p < 2)
+			return false;
+		switch (p[1]) {
+		case '"':
+		case '\\':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't':
+			p += 2;
+			continue;
+		case 'u':
+			break;
+		default:
+			return false;
+		}
+		/* \u00XX, upper-case hex, only for a control character without a short form
+		 * (and not NUL, which jansson refuses in a string). */
+		if (c->end - p < 6 || p[2] != '0' || p[3] != '0' || (p[4] != '0' && p[4] != '1'))
+			return false;
+		unsigned h = p[5];
+		if (h >= '0' && h <= '9')
+			h -= '0';
+		else if (h >= 'A' && h <= 'F')
+			h = h - 'A' + 10;
+		else
+			return false;
+		unsigned v = (unsigned)(p[4] - '0') * 16 + h;
+		if (v == 0 || v == '\b' || v == '\f' || v == '\n' || v == '\r' || v == '\t')
+			return false;
+		p += 6;
+	}
+	return false;
+}
+
+/* memcmp, then the shorter first: the encoder's order of keys (member_cmp). */
+static int canon_key_cmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+	int r = memcmp(a, b, an < bn ? an : bn);
+	return r ? r : (an > bn) - (an < bn);
+}
+
+static bool canon_lit(struct canon *c, const char *lit, size_t n)
+{
+	if ((size_t)(c->end - c->s) < n || memcmp(c->s, lit, n) != 0)
+		return false;
+	c->s += n;
+	return true;
+}
+
+static bool canon_value(struct canon *c, int depth)
+{
+	if (c->s == c->end || depth > CANON_DEPTH_MAX)
+		return false;
+	switch (*c->s) {
+	case '"':
+		return canon_str(c, false);
+	case 't':
+		return canon_lit(c, "true", 4);
+	case 'f':
+		return canon_lit(c, "false", 5);
+	case 'n':
+		return canon_lit(c, "null", 4);
+	case '[':
+		c->s++;
+		if (c->s < c->end && *c->s == ']') {
+			c->s++;
+			return true;
+		}
+		for (;;) {
+			if (!canon_value(c, depth + 1) || c->s == c->end)
+				return false;
+			if (*c->s == ']') {
+				c->s++;
+				return true;
+			}
+			if (*c->s++ != ',')
+				return false;
+		}
+	case '{': {
+		c->s++;
+		if (c->s < c->end && *c->s == '}') {
+			c->s++;
+			return true;
+		}
+		const unsigned char *prev = NULL;
+		size_t prev_n = 0;
+		for (;;) {
+			const unsigned char *k = c->s + 1;
+			if (!canon_str(c, true))
+				return false;
+			size_t kn = (size_t)(c->s - 1 - k);
+			/* strictly ascending: sorted, and no key twice */
+			if (prev && canon_key_cmp(prev, prev_n, k, kn) >= 0)
+				return false;
+			prev = k;
+			prev_n = kn;
+			if (c->s == c->end || *c->s++ != ':' || !canon_value(c, depth + 1) ||
+			    c->s == c->end)
+				return false;
+			if (*c->s == '}') {
+				c->s++;
+				return true;
+			}
+			if (*c->s++ != ',')
+				return false;
+		}
+	}
+	default: {
+		/* An integer: no sign but a minus, no leading zero, no -0, no fraction. */
+		const unsigned char *p = c->s;
+		if (*p == '-')
+			p++;
+		const unsigned char *d = p;
+		while (p < c->end && *p >= '0' && *p <= '9')
+			p++;
+		size_t nd = (size_t)(p - d);
+		if (nd == 0 || nd > CANON_DIGITS_MAX || (*d == '0' && (nd > 1 || d != c->s)))
+			return false;
+		if (p < c->end && (*p == '.' || *p == 'e' || *p == 'E'))
+			return false;
+		c->s = p;
+		return true;
+	}
+	}
+}
+
+bool sk_json_is_canonical(const char *s, size_t n)
+{
+	struct canon c = {(const unsigned char *)s, (const unsigned char *)s + n};
+	return s && canon_value(&c, 0) && c.s == c.end;
 }
 
 sk_err sk_json_parse(const char *text, size_t len, size_t max, json_t **out, sk_buf *err)

@@ -27,6 +27,14 @@ char *sk_json_canonical_str(const json_t *j);
  * cannot encode either).
  */
 sk_err sk_json_compact(const json_t *j, sk_buf *out);
+/* The compact form as a malloc'd string (free with free()), or NULL on failure. */
+char *sk_json_compact_str(const json_t *j);
+/*
+ * Whether every object in j holds its keys in the canonical form's order, so
+ * that sk_json_compact writes the same bytes as sk_json_canonical (a cheap
+ * walk, no encoding).
+ */
+bool sk_json_compact_is_canonical(const json_t *j);
 
 /*
  * For code that writes JSON text directly (no json_t, e.g. a hot path):
@@ -37,6 +45,16 @@ sk_err sk_json_compact(const json_t *j, sk_buf *out);
  * nothing appended, when s is not valid UTF-8; the buffer's errors otherwise.
  */
 sk_err sk_json_add_str(sk_buf *out, const char *s, size_t n);
+
+/*
+ * Whether the n bytes at s are exactly what sk_json_canonical writes of the
+ * value jansson parses from them (json_loadb with JSON_DECODE_ANY), so that
+ * a caller may embed them as they are instead of parsing and encoding
+ * again. Conservative: false for anything it does not vouch for (reals,
+ * escapes in keys, deep nesting, text jansson would refuse); the caller
+ * then takes the slow path, which is always right.
+ */
+bool sk_json_is_canonical(const char *s, size_t n);
 
 /*
  * A Unix time as an RFC 3339 string in the installation's time zone

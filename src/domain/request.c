@@ -221,12 +221,34 @@ typedef struct req_row {
 	 * parsed value instead of parsing the text again.
 	 */
 	const struct req_row *hint;
+	/*
+	 * The API's other members, for the text writer (req_text), as row_json
+	 * shows them: asset_id and approver_unit 0 stand for null.
+	 */
+	char *requester, *unit_code, *reason, *decided_by;
+	bool deputy, emergency;
+	int64_t created_at, updated_at;
+	/*
+	 * Each JSON column as the answer (api) and the audit image (sorted)
+	 * embed it, where that is not the stored text itself: the stored text
+	 * is embedded as it is when it is canonical (sk_json_is_canonical), as
+	 * every text sekisho writes is; "null" stands for SQL NULL.
+	 */
+	char *col_api[N_JSON_COLS], *col_sorted[N_JSON_COLS];
+	bool bare; /* set by load_row's caller: no j, only what req_text needs */
 } req_row;
 
 static void req_row_free(req_row *r)
 {
-	for (size_t k = 0; k < N_JSON_COLS; k++)
+	for (size_t k = 0; k < N_JSON_COLS; k++) {
 		free(r->json_text[k]);
+		free(r->col_api[k]);
+		free(r->col_sorted[k]);
+	}
+	free(r->requester);
+	free(r->unit_code);
+	free(r->reason);
+	free(r->decided_by);
 	free(r->kind);
 	free(r->status);
 	free(r->approver_role);
@@ -311,6 +333,298 @@ static json_t *row_json(const sk_row *row, const char *today, const struct req_r
 	return j;
 }
 
+/*
+ * Column k of r whose stored text is not canonical: its value as row_json
+ * would show it (json_text_or_null: null when it does not parse), encoded
+ * in the answer's order and in the image's.
+ */
+static sk_err col_recode(req_row *r, size_t k)
+{
+	json_t *j = json_loads(r->json_text[k], JSON_DECODE_ANY, NULL);
+	sk_buf api = SK_BUF_INIT(IMAGE_TEXT_MAX), sorted = SK_BUF_INIT(IMAGE_TEXT_MAX);
+	sk_err e = j ? sk_json_compact(j, &api) : sk_buf_add(&api, "null", 4);
+	if (!e)
+		e = j ? sk_json_canonical(j, &sorted) : sk_buf_add(&sorted, "null", 4);
+	json_decref(j);
+	if (!e && (!(r->col_api[k] = sk_buf_detach(&api)) ||
+	           !(r->col_sorted[k] = sk_buf_detach(&sorted))))
+		e = SK_ERR_NOMEM;
+	sk_buf_free(&api);
+	sk_buf_free(&sorted);
+	return e;
+}
+
+/* JSON column k of r as the answer (sorted: the audit image) embeds it. */
+static const char *col_text(const req_row *r, size_t k, bool sorted)
+{
+	const char *alt = sorted ? r->col_sorted[k] : r->col_api[k];
+	return alt ? alt : r->json_text[k] ? r->json_text[k] : "null";
+}
+
+/* --- a request as JSON text: the answer and the audit image --- */
+
+/*
+ * The members of a request as the API shows it, in its order (row_json's
+ * and take_step's): the one list the answer and the audit image are both
+ * written from (req_text, step_text). decision_record is only in a
+ * filing's image.
+ */
+enum req_member {
+	RM_ID,
+	RM_KIND,
+	RM_STATUS,
+	RM_REQUESTER,
+	RM_UNIT,
+	RM_UNIT_CODE,
+	RM_ASSET_ID,
+	RM_REASON,
+	RM_DETAILS,
+	RM_DECISION,
+	RM_SAFEGUARDS,
+	RM_APPROVER_ROLE,
+	RM_APPROVER_UNIT,
+	RM_DECIDED_BY,
+	RM_AS_DEPUTY,
+	RM_EMERGENCY,
+	RM_FOLLOW_THROUGH,
+	RM_CREATED_AT,
+	RM_UPDATED_AT,
+	RM_STEPS,
+	RM_DECISION_RECORD,
+	RM__COUNT
+};
+
+/* Each member's key as written, quoted, with its colon. */
+static const char *const rm_key[RM__COUNT] = {
+    [RM_ID] = "\"id\":",
+    [RM_KIND] = "\"kind\":",
+    [RM_STATUS] = "\"status\":",
+    [RM_REQUESTER] = "\"requester\":",
+    [RM_UNIT] = "\"unit\":",
+    [RM_UNIT_CODE] = "\"unit_code\":",
+    [RM_ASSET_ID] = "\"asset_id\":",
+    [RM_REASON] = "\"reason\":",
+    [RM_DETAILS] = "\"details\":",
+    [RM_DECISION] = "\"decision\":",
+    [RM_SAFEGUARDS] = "\"safeguards_confirmed\":",
+    [RM_APPROVER_ROLE] = "\"approver_role\":",
+    [RM_APPROVER_UNIT] = "\"approver_unit\":",
+    [RM_DECIDED_BY] = "\"decided_by\":",
+    [RM_AS_DEPUTY] = "\"as_deputy\":",
+    [RM_EMERGENCY] = "\"emergency\":",
+    [RM_FOLLOW_THROUGH] = "\"follow_through\":",
+    [RM_CREATED_AT] = "\"created_at\":",
+    [RM_UPDATED_AT] = "\"updated_at\":",
+    [RM_STEPS] = "\"steps\":",
+    [RM_DECISION_RECORD] = "\"decision_record\":",
+};
+
+/*
+ * The same members with their keys sorted byte-wise, the canonical form's
+ * order (sk_json_canonical): the audit image's. test_request's "texts"
+ * compares the image with sk_json_canonical's and fails when this is not.
+ */
+static const unsigned char rm_sorted[RM__COUNT] = {
+    RM_APPROVER_ROLE, RM_APPROVER_UNIT, RM_AS_DEPUTY,      RM_ASSET_ID,
+    RM_CREATED_AT,    RM_DECIDED_BY,    RM_DECISION,       RM_DECISION_RECORD,
+    RM_DETAILS,       RM_EMERGENCY,     RM_FOLLOW_THROUGH, RM_ID,
+    RM_KIND,          RM_REASON,        RM_REQUESTER,      RM_SAFEGUARDS,
+    RM_STATUS,        RM_STEPS,         RM_UNIT,           RM_UNIT_CODE,
+    RM_UPDATED_AT};
+
+static sk_err add_int(sk_buf *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return sk_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static sk_err add_str_or_null(sk_buf *b, const char *s)
+{
+	return s ? sk_json_add_str(b, s, strlen(s)) : sk_buf_add(b, "null", 4);
+}
+
+static sk_err add_time(sk_buf *b, int64_t t)
+{
+	char at[SK_TIME_STR_MAX];
+	sk_clock_format_local(t, at);
+	return sk_json_add_str(b, at, strlen(at));
+}
+
+static sk_err add_bool(sk_buf *b, bool v)
+{
+	return v ? sk_buf_add(b, "true", 4) : sk_buf_add(b, "false", 5);
+}
+
+/* What req_text writes besides r's own members. */
+typedef struct req_extra {
+	const char *steps;  /* the steps' array as text (steps_text), or NULL: no "steps" */
+	const char *record; /* the decision's record, canonical text, or NULL: none */
+	const char *today;  /* for the status shown (shown_status) */
+} req_extra;
+
+static sk_err req_member_value(sk_buf *b, const req_row *r, int m, bool sorted, const req_extra *x)
+{
+	switch (m) {
+	case RM_ID:
+		return add_int(b, r->id);
+	case RM_KIND:
+		return add_str_or_null(b, r->kind);
+	case RM_STATUS:
+		return add_str_or_null(b,
+		                       shown_status(r->status, r->kind, r->period_until, x->today));
+	case RM_REQUESTER:
+		return add_str_or_null(b, r->requester);
+	case RM_UNIT:
+		return add_int(b, r->unit_id);
+	case RM_UNIT_CODE:
+		return add_str_or_null(b, r->unit_code);
+	case RM_ASSET_ID:
+		return r->asset_id ? add_int(b, r->asset_id) : sk_buf_add(b, "null", 4);
+	case RM_REASON:
+		return add_str_or_null(b, r->reason);
+	case RM_DETAILS:
+		return sk_buf_adds(b, col_text(r, 0, sorted));
+	case RM_DECISION:
+		return sk_buf_adds(b, col_text(r, 1, sorted));
+	case RM_SAFEGUARDS:
+		return sk_buf_adds(b, col_text(r, 2, sorted));
+	case RM_APPROVER_ROLE:
+		return add_str_or_null(b, r->approver_role);
+	case RM_APPROVER_UNIT:
+		return r->approver_unit ? add_int(b, r->approver_unit) : sk_buf_add(b, "null", 4);
+	case RM_DECIDED_BY:
+		return add_str_or_null(b, r->decided_by);
+	case RM_AS_DEPUTY:
+		return add_bool(b, r->deputy);
+	case RM_EMERGENCY:
+		return add_bool(b, r->emergency);
+	case RM_FOLLOW_THROUGH:
+		return sk_buf_adds(b, col_text(r, 3, sorted));
+	case RM_CREATED_AT:
+		return add_time(b, r->created_at);
+	case RM_UPDATED_AT:
+		return add_time(b, r->updated_at);
+	case RM_STEPS:
+		return sk_buf_adds(b, x->steps);
+	case RM_DECISION_RECORD:
+		return sk_buf_adds(b, x->record);
+	default:
+		return SK_ERR_INTERNAL;
+	}
+}
+
+/*
+ * Appends r as JSON text to out: as the API answers it (compact, in the
+ * API's order) or, sorted, as its audit image (the canonical form,
+ * sk_json_canonical's bytes). With tail, the text is cut at the id: out
+ * ends with its key, and what follows its value goes to tail (a filing's,
+ * written before the insert gives the id).
+ */
+static sk_err req_text(const req_row *r, bool sorted, const req_extra *x, sk_buf *out, sk_buf *tail)
+{
+	sk_err e = sk_buf_addc(out, '{');
+	bool first = true;
+	for (int i = 0; !e && i < RM__COUNT; i++) {
+		int m = sorted ? rm_sorted[i] : i;
+		if ((m == RM_STEPS && !x->steps) || (m == RM_DECISION_RECORD && !x->record))
+			continue;
+		if (!first && (e = sk_buf_addc(out, ',')))
+			break;
+		first = false;
+		if ((e = sk_buf_adds(out, rm_key[m])))
+			break;
+		if (m == RM_ID && tail)
+			out = tail; /* the value is the caller's to write between the two */
+		else
+			e = req_member_value(out, r, m, sorted, x);
+	}
+	return e ? e : sk_buf_addc(out, '}');
+}
+
+/* A step's members, in the API's order (take_step's), and sorted for the image. */
+enum step_member { SM_AT, SM_ACTOR, SM_ACTION, SM_COMMENT, SM_AS_DEPUTY, SM__COUNT };
+static const char *const sm_key[SM__COUNT] = {
+    [SM_AT] = "\"at\":",           [SM_ACTOR] = "\"actor\":",         [SM_ACTION] = "\"action\":",
+    [SM_COMMENT] = "\"comment\":", [SM_AS_DEPUTY] = "\"as_deputy\":",
+};
+static const unsigned char sm_sorted[SM__COUNT] = {SM_ACTION, SM_ACTOR, SM_AS_DEPUTY, SM_AT,
+                                                   SM_COMMENT};
+
+/* A request's steps as the answer's and the image's arrays, built up one step at a time. */
+typedef struct steps_text {
+	sk_buf api, sorted;
+	size_t n;
+} steps_text;
+
+static void steps_text_init(steps_text *t)
+{
+	sk_buf_init(&t->api, IMAGE_TEXT_MAX);
+	sk_buf_init(&t->sorted, IMAGE_TEXT_MAX);
+	t->n = 0;
+}
+
+static void steps_text_free(steps_text *t)
+{
+	sk_buf_free(&t->api);
+	sk_buf_free(&t->sorted);
+}
+
+/* Appends a step (comment NULL: null) to both arrays. */
+static sk_err steps_text_add(steps_text *t, int64_t at, const char *actor, const char *action,
+                             const char *comment, bool deputy)
+{
+	char when[SK_TIME_STR_MAX];
+	sk_clock_format_local(at, when);
+	sk_err e = SK_OK;
+	for (int order = 0; !e && order < 2; order++) {
+		sk_buf *b = order ? &t->sorted : &t->api;
+		e = sk_buf_adds(b, t->n ? ",{" : "[{");
+		for (int i = 0; !e && i < SM__COUNT; i++) {
+			int m = order ? sm_sorted[i] : i;
+			if ((i && (e = sk_buf_addc(b, ','))) || (e = sk_buf_adds(b, sm_key[m])))
+				break;
+			switch (m) {
+			case SM_AT:
+				e = sk_json_add_str(b, when, strlen(when));
+				break;
+			case SM_ACTOR:
+				e = add_str_or_null(b, actor);
+				break;
+			case SM_ACTION:
+				e = add_str_or_null(b, action);
+				break;
+			case SM_COMMENT:
+				e = add_str_or_null(b, comment);
+				break;
+			default:
+				e = add_bool(b, deputy);
+			}
+		}
+		if (!e)
+			e = sk_buf_addc(b, '}');
+	}
+	t->n++;
+	return e;
+}
+
+/* Ends both arrays. */
+static sk_err steps_text_close(steps_text *t)
+{
+	sk_err e = SK_OK;
+	for (int order = 0; !e && order < 2; order++) {
+		sk_buf *b = order ? &t->sorted : &t->api;
+		e = sk_buf_adds(b, t->n ? "]" : "[]");
+	}
+	return e;
+}
+
 static char *dup_or_null(const sk_row *row, size_t i)
 {
 	return sk_row_is_null(row, i) ? NULL : strdup(sk_row_text(row, i));
@@ -332,21 +646,37 @@ static sk_err take_row(void *ctx, const sk_row *row, sk_buf *err)
 	r->period_until = dup_or_null(row, 15);
 	r->requester_id = sk_row_int(row, 19);
 	r->route = strdup(sk_row_text(row, 20));
-	r->j = row_json(row, today, r->hint);
-	for (size_t k = 0; k < N_JSON_COLS; k++)
-		if (!sk_row_is_null(row, json_cols[k].col) &&
-		    !(r->json_text[k] = strdup(sk_row_text(row, json_cols[k].col))))
+	r->requester = strdup(sk_row_text(row, 3));
+	r->unit_code = strdup(sk_row_text(row, 21));
+	r->reason = strdup(sk_row_text(row, 6));
+	r->decided_by = dup_or_null(row, 12);
+	r->deputy = sk_row_int(row, 13) != 0;
+	r->emergency = sk_row_int(row, 14) != 0;
+	r->created_at = sk_row_int(row, 17);
+	r->updated_at = sk_row_int(row, 18);
+	if (!r->bare)
+		r->j = row_json(row, today, r->hint);
+	for (size_t k = 0; k < N_JSON_COLS; k++) {
+		if (sk_row_is_null(row, json_cols[k].col))
+			continue;
+		const char *t = sk_row_text(row, json_cols[k].col);
+		if (!(r->json_text[k] = strdup(t)) ||
+		    (r->bare && !sk_json_is_canonical(t, strlen(t)) && col_recode(r, k)))
 			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	if (!r->kind || !r->status || !r->route || !r->j)
+	}
+	if (!r->kind || !r->status || !r->route || (!r->bare && !r->j) || !r->requester ||
+	    !r->unit_code || !r->reason || (!sk_row_is_null(row, 12) && !r->decided_by))
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
 }
 
 /* Reads request id into r; hint (or NULL): the same request read before, see req_row. */
-static sk_err load_row(sk_store *s, int64_t id, req_row *r, const req_row *hint, sk_buf *err)
+static sk_err load_row(sk_store *s, int64_t id, req_row *r, const req_row *hint, bool bare,
+                       sk_buf *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->hint = hint;
+	r->bare = bare;
 	sk_val p[] = {SK_VINT(id)};
 	sk_err e =
 	    sk_store_query(s,
@@ -371,23 +701,39 @@ static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
+#define STEPS_SQL                                                                                  \
+	"SELECT at, actor, action, comment, as_deputy FROM request_steps WHERE request_id = ? "    \
+	"ORDER BY id"
+
 static sk_err add_steps(sk_store *s, req_row *r, sk_buf *err)
 {
 	json_t *steps = json_array();
 	if (!steps)
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	sk_val p[] = {SK_VINT(r->id)};
-	sk_err e = sk_store_query(
-	    s,
-	    "SELECT at, actor, action, comment, as_deputy FROM request_steps WHERE request_id = ? "
-	    "ORDER BY id",
-	    p, 1, take_step, steps, err);
+	sk_err e = sk_store_query(s, STEPS_SQL, p, 1, take_step, steps, err);
 	if (e) {
 		json_decref(steps);
 		return e;
 	}
 	json_object_set_new(r->j, "steps", steps);
 	return SK_OK;
+}
+
+static sk_err take_step_text(void *ctx, const sk_row *row, sk_buf *err)
+{
+	if (steps_text_add(ctx, sk_row_int(row, 0), sk_row_text(row, 1), sk_row_text(row, 2),
+	                   sk_row_is_null(row, 3) ? NULL : sk_row_text(row, 3),
+	                   sk_row_int(row, 4) != 0))
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	return SK_OK;
+}
+
+/* Appends request id's steps on record to t (add_steps' as text; t left open). */
+static sk_err read_steps_text(sk_store *s, int64_t id, steps_text *t, sk_buf *err)
+{
+	sk_val p[] = {SK_VINT(id)};
+	return sk_store_query(s, STEPS_SQL, p, 1, take_step_text, t, err);
 }
 
 /* --- who may do what --- */
@@ -472,10 +818,13 @@ static sk_err who_is(sk_ctx *c, const req_row *r, who_kind *out, sk_buf *err)
 	return SK_OK;
 }
 
-/* Loads request id as c's actor may see it: SK_ERR_NOT_FOUND when they may not. */
-static sk_err load_visible(sk_ctx *c, int64_t id, req_row *r, who_kind *who, sk_buf *err)
+/*
+ * Loads request id as c's actor may see it: SK_ERR_NOT_FOUND when they may
+ * not. bare: without r->j (for req_text only).
+ */
+static sk_err load_visible(sk_ctx *c, int64_t id, req_row *r, who_kind *who, bool bare, sk_buf *err)
 {
-	sk_err e = load_row(c->store, id, r, NULL, err);
+	sk_err e = load_row(c->store, id, r, NULL, bare, err);
 	if (!e)
 		e = who_is(c, r, who, err);
 	if (!e && *who == WHO_NONE)
@@ -514,7 +863,7 @@ static sk_err image_of(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 {
 	*out = NULL;
 	req_row r;
-	sk_err e = load_row(c->store, id, &r, NULL, err);
+	sk_err e = load_row(c->store, id, &r, NULL, false, err);
 	if (!e)
 		e = add_steps(c->store, &r, err);
 	if (!e)
@@ -647,65 +996,23 @@ static bool same_routing(const req_row *a, const req_row *b)
 }
 
 /*
- * The canonical text of obj with one more member, key, whose value is raw
- * (canonical JSON text already): the filing's audit image, which carries
- * the decision's record (sk_decision_made's image) beside the request.
- */
-static int key_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static sk_err canonical_with(json_t *obj, const char *key, const char *raw, const char *split,
-                             sk_buf *out, sk_buf *tail)
-{
-	const char *keys[48];
-	size_t n = 0;
-	const char *k;
-	json_t *v;
-	json_object_foreach (obj, k, v) {
-		if (n + 1 >= sizeof(keys) / sizeof(keys[0]))
-			return SK_ERR_NOMEM;
-		keys[n++] = k;
-	}
-	if (key)
-		keys[n++] = key;
-	qsort(keys, n, sizeof(keys[0]), key_cmp);
-	sk_err e = sk_buf_adds(out, "{");
-	for (size_t i = 0; !e && i < n; i++) {
-		if (i)
-			e = sk_buf_adds(out, ",");
-		if (!e)
-			e = sk_json_add_str(out, keys[i], strlen(keys[i]));
-		if (!e)
-			e = sk_buf_adds(out, ":");
-		if (!e && split && strcmp(keys[i], split) == 0)
-			out = tail; /* the value is the caller's to write between the two */
-		else if (!e)
-			e = key && keys[i] == key
-			        ? sk_buf_adds(out, raw)
-			        : sk_json_canonical(json_object_get(obj, keys[i]), out);
-	}
-	return e ? e : sk_buf_adds(out, "}");
-}
-
-/*
  * Ends a transition: the audit entry with the images, the notifications,
  * then commit (or roll back on failure). The after image is also the
  * answer: when out is not NULL it receives the request as sk_request_get
  * shows it to c's actor (SK_ERR_NOT_FOUND, rolling back, when the step left
- * it out of their sight). built: the request as the step left it, built in
- * memory from what was written (then taken over), or NULL to read it back
- * in the transaction. was: the request before the step and what c's actor
- * was to it (who_is), or NULL for a filing (its requester sees it).
- * record: for a filing decided on a stored asset, the decision's audit
- * image (canonical text), carried by the filing's one audit entry as
- * "decision_record" (no separate "decision" entry; docs/performance.md).
+ * it out of their sight); when text is not NULL the same is appended to it
+ * as JSON text (sk_json_compact's bytes). built: the request as the step
+ * left it, built in memory from what was written (then taken over), with
+ * its images (before_text, image: canonical texts) and answer (JSON text)
+ * written ahead; or NULL to read it back in the transaction and audit
+ * before (taken) and it. was: the request before the step and what c's
+ * actor was to it (who_is), or NULL for a filing (its requester sees it).
  */
 static sk_err finish_image(sk_ctx *c, int64_t id, const char *action, json_t *before,
-                           const req_row *was, who_kind was_who, req_row *built, const char *record,
-                           const char *before_text, const char *image, const sk_notify_whoms *told,
-                           sk_err e, json_t **out, sk_buf *err)
+                           const req_row *was, who_kind was_who, req_row *built,
+                           const char *before_text, const char *image, sk_buf *answer,
+                           const sk_notify_whoms *told, sk_err e, json_t **out, sk_buf *text,
+                           sk_buf *err)
 {
 	req_row now;
 	memset(&now, 0, sizeof(now));
@@ -715,27 +1022,21 @@ static sk_err finish_image(sk_ctx *c, int64_t id, const char *action, json_t *be
 	}
 	if (out)
 		*out = NULL;
+	size_t text_len = text ? text->len : 0;
 	if (!e && !built)
-		e = load_row(c->store, id, &now, was, err);
+		e = load_row(c->store, id, &now, was, false, err);
 	if (!e && !built)
 		e = add_steps(c->store, &now, err);
-	if (!e && (record || image)) {
+	if (!e && image) {
 		json_decref(before);
 		before = NULL;
-		sk_buf text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 		char obj[48];
 		snprintf(obj, sizeof(obj), "request:%" PRId64, id);
 		sk_audit_event ev = {.actor = c->actor->login,
 		                     .address = c->actor->address,
 		                     .action = action,
 		                     .object = obj};
-		if (!image &&
-		    (e = canonical_with(now.j, "decision_record", record, NULL, &text, NULL)))
-			e = sk_fail_msg(err, e, NULL, NULL, SK_M_FAULT_NOMEM);
-		else
-			e = sk_audit_append_text(c->store, &ev, image ? before_text : NULL,
-			                         image ? image : text.data, NULL, err);
-		sk_buf_free(&text);
+		e = sk_audit_append_text(c->store, &ev, before_text, image, NULL, err);
 	} else if (!e) {
 		e = sk_audit_change(c->store, c->actor->login, c->actor->address, action,
 		                    before ? before : SK_AUDIT_NONE, json_incref(now.j), err,
@@ -745,7 +1046,7 @@ static sk_err finish_image(sk_ctx *c, int64_t id, const char *action, json_t *be
 	}
 	if (!e)
 		e = notify_after(c, &now, action, told, err);
-	if (!e && out && was) {
+	if (!e && (out || text) && was) {
 		who_kind who = was_who;
 		if (!same_routing(was, &now))
 			e = who_is(c, &now, &who, err);
@@ -753,8 +1054,19 @@ static sk_err finish_image(sk_ctx *c, int64_t id, const char *action, json_t *be
 			e = sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE,
 			                (long long)id);
 	}
-	if (!e && out)
-		*out = json_incref(now.j);
+	if (!e && out &&
+	    !(*out = answer ? json_loadb(answer->data, answer->len, 0, NULL) : json_incref(now.j)))
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	if (!e && text && answer && !text->len) {
+		/* Handed over, not copied. */
+		sk_buf t = *text;
+		*text = *answer;
+		*answer = t;
+	} else if (!e && text &&
+	           (answer ? sk_buf_add(text, answer->data, answer->len)
+	                   : sk_json_compact(now.j, text)) != SK_OK) {
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	}
 	req_row_free(&now);
 	if (!e)
 		e = sk_store_commit(c->store, err);
@@ -764,25 +1076,18 @@ static sk_err finish_image(sk_ctx *c, int64_t id, const char *action, json_t *be
 		json_decref(*out);
 		*out = NULL;
 	}
+	if (e && text && text->cap) {
+		text->len = text_len;
+		text->data[text_len] = '\0';
+	}
 	return e;
 }
 
 static sk_err finish(sk_ctx *c, int64_t id, const char *action, json_t *before, const req_row *was,
-                     who_kind was_who, req_row *built, const char *record,
-                     const sk_notify_whoms *told, sk_err e, json_t **out, sk_buf *err)
+                     who_kind was_who, sk_err e, json_t **out, sk_buf *err)
 {
-	return finish_image(c, id, action, before, was, was_who, built, record, NULL, NULL, told, e,
-	                    out, err);
-}
-
-/* One step as the API shows it (take_step's object), for a request built in memory. */
-static json_t *step_json(sk_ctx *c, int64_t at, const char *action, const char *comment,
-                         bool deputy)
-{
-	return json_pack("{s:o, s:s, s:s, s:o, s:b}", "at", time_json(at), "actor", c->actor->login,
-	                 "action", action, "comment",
-	                 comment && *comment ? json_string(comment) : json_null(), "as_deputy",
-	                 (int)deputy);
+	return finish_image(c, id, action, before, was, was_who, NULL, NULL, NULL, NULL, NULL, e,
+	                    out, NULL, err);
 }
 
 /* --- filing --- */
@@ -884,61 +1189,6 @@ static sk_err take_requester_unit(void *ctx, const sk_row *row, sk_buf *err)
 }
 
 /*
- * The filed request as sk_request_get would read it back, built from what
- * was written (the answer and the audit image need no read after the write).
- */
-static sk_err filed_row(sk_ctx *c, req_row *r, int64_t id, const sk_request_new *in,
-                        const char *status, const struct home_unit *home, json_t *details,
-                        json_t *dj, json_t *confirmed, const char *approver, int64_t approver_unit,
-                        const char *route_s, bool emergency, int64_t now, json_t *steps,
-                        sk_buf *err)
-{
-	char today[11];
-	today_jst(today);
-	const char *until = jstr(details, "until");
-	memset(r, 0, sizeof(*r));
-	r->found = true;
-	r->id = id;
-	r->unit_id = home->id;
-	r->asset_id = in->asset_id;
-	r->approver_unit = approver_unit;
-	r->requester_id = c->actor->user_id;
-	r->kind = strdup(in->kind);
-	r->status = strdup(status);
-	r->approver_role = approver ? strdup(approver) : NULL;
-	r->route = strdup(route_s);
-	r->period_until = until ? strdup(until) : NULL;
-	json_t *j = r->j = json_object();
-	if (!r->kind || !r->status || !r->route || (approver && !r->approver_role) ||
-	    (until && !r->period_until) || !j)
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	/* The members in row_json's order. */
-	json_object_set_new(j, "id", json_integer(id));
-	json_object_set_new(j, "kind", json_string(in->kind));
-	json_object_set_new(j, "status", json_string(shown_status(status, in->kind, until, today)));
-	json_object_set_new(j, "requester", json_string(c->actor->login));
-	json_object_set_new(j, "unit", json_integer(home->id));
-	json_object_set_new(j, "unit_code", json_string(home->code));
-	json_object_set_new(j, "asset_id", in->asset_id ? json_integer(in->asset_id) : json_null());
-	json_object_set_new(j, "reason", json_string(in->reason));
-	json_object_set(j, "details", details);
-	json_object_set(j, "decision", dj ? dj : json_null());
-	json_object_set(j, "safeguards_confirmed", confirmed);
-	json_object_set_new(j, "approver_role", approver ? json_string(approver) : json_null());
-	json_object_set_new(j, "approver_unit",
-	                    approver_unit ? json_integer(approver_unit) : json_null());
-	json_object_set_new(j, "decided_by", json_null());
-	json_object_set_new(j, "as_deputy", json_false());
-	json_object_set_new(j, "emergency", json_boolean(emergency));
-	json_object_set_new(j, "follow_through", json_null());
-	json_object_set_new(j, "created_at", time_json(now));
-	json_object_set_new(j, "updated_at", time_json(now));
-	if (json_object_size(j) != 19 || json_object_set(j, "steps", steps))
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	return SK_OK;
-}
-
-/*
  * A filing checked, decided and routed (prepare_into: reads only), then
  * written (sk_request_commit). The server prepares on its event loop's
  * reading connection and writes on the group-commit writer's, so that the
@@ -973,10 +1223,11 @@ struct sk_request_prepared {
 	sk_notify_whoms told; /* waiting_audience: the approvers and the deputies */
 	/*
 	 * The request as answered and its audit image, both but for the id the
-	 * insert gives: the image's canonical text is head, the id, then tail.
+	 * insert gives: the image's canonical text is head, the id, then tail;
+	 * the answer's text ahead, the id, then atail.
 	 */
 	req_row built;
-	sk_buf head, tail;
+	sk_buf head, tail, ahead, atail;
 };
 
 /* The filing's first step, and the comment of its approval when none is needed. */
@@ -1007,10 +1258,11 @@ static void prepared_clear(sk_request_prepared *p)
 	p->details_s = p->decision_s = p->confirmed_s = p->route_s = NULL;
 	sk_notify_whoms_free(&p->told);
 	req_row_free(&p->built);
-	sk_buf_free(&p->head);
-	sk_buf_free(&p->tail);
-	sk_buf_init(&p->head, IMAGE_TEXT_MAX);
-	sk_buf_init(&p->tail, IMAGE_TEXT_MAX);
+	sk_buf *bufs[] = {&p->head, &p->tail, &p->ahead, &p->atail};
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++) {
+		sk_buf_free(bufs[i]);
+		sk_buf_init(bufs[i], IMAGE_TEXT_MAX);
+	}
 }
 
 void sk_request_prepared_free(sk_request_prepared *p)
@@ -1024,6 +1276,51 @@ void sk_request_prepared_free(sk_request_prepared *p)
 	json_decref(p->details_in);
 	json_decref(p->safeguards_in);
 	free(p);
+}
+
+/*
+ * The filed request as sk_request_get would read it back, built from what
+ * was written (the answer and the audit image need no read after the
+ * write), for req_text: its JSON columns are the stored canonical texts
+ * (details_s, decision_s, confirmed_s), which the image embeds, and the
+ * answer shows details and the decision as the filing holds them (their
+ * members in the order given: details as the client sent them).
+ */
+static sk_err filed_row(sk_ctx *c, req_row *r, const sk_request_prepared *p, const char *status,
+                        sk_buf *err)
+{
+	const char *until = jstr(p->details, "until");
+	memset(r, 0, sizeof(*r));
+	r->found = r->bare = true;
+	r->unit_id = p->home.id;
+	r->asset_id = p->asset_id;
+	r->approver_unit = p->approver_unit;
+	r->requester_id = c->actor->user_id;
+	r->kind = strdup(p->kind);
+	r->status = strdup(status);
+	r->approver_role = p->approver == SK_ROLE_NONE ? NULL : strdup(sk_role_name(p->approver));
+	r->route = strdup(p->route_s);
+	r->period_until = until ? strdup(until) : NULL;
+	r->requester = strdup(c->actor->login);
+	r->unit_code = strdup(p->home.code);
+	r->reason = strdup(p->reason);
+	r->emergency = p->emergency;
+	r->created_at = r->updated_at = p->now;
+	r->json_text[0] = strdup(p->details_s);
+	r->json_text[1] = p->decision_s ? strdup(p->decision_s) : NULL;
+	r->json_text[2] = strdup(p->confirmed_s);
+	/* The answer's own text only where its order is not the canonical one. */
+	bool details_sorted = sk_json_compact_is_canonical(p->details),
+	     dj_sorted = !p->dj || sk_json_compact_is_canonical(p->dj);
+	r->col_api[0] = details_sorted ? NULL : sk_json_compact_str(p->details);
+	r->col_api[1] = dj_sorted ? NULL : sk_json_compact_str(p->dj);
+	if (!r->kind || !r->status || !r->route ||
+	    (p->approver != SK_ROLE_NONE && !r->approver_role) || (until && !r->period_until) ||
+	    !r->requester || !r->unit_code || !r->reason || !r->json_text[0] ||
+	    (p->decision_s && !r->json_text[1]) || !r->json_text[2] ||
+	    (!details_sorted && !r->col_api[0]) || (!dj_sorted && !r->col_api[1]))
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	return SK_OK;
 }
 
 /*
@@ -1287,23 +1584,28 @@ static sk_err prepare_into(sk_ctx *c, sk_request_prepared *p, sk_buf *err)
 		if ((e = waiting_audience(c, &w, true, &p->told, err)))
 			return e;
 	}
-	int64_t now = p->now = sk_clock_now();
+	p->now = sk_clock_now();
 	/* The request as it will be answered and recorded, but for its id (write_prepared). */
-	sk_request_new in = {.kind = p->kind, .asset_id = p->asset_id, .reason = p->reason};
-	const char *status = approver == SK_ROLE_NONE ? "approved" : "pending";
-	json_t *steps = json_array();
-	if (!steps || json_array_append_new(steps, step_json(c, now, first_step(p), NULL, false)) ||
+	steps_text st;
+	steps_text_init(&st);
+	if (steps_text_add(&st, p->now, c->actor->login, first_step(p), NULL, false) ||
 	    (approver == SK_ROLE_NONE &&
-	     json_array_append_new(steps, step_json(c, now, "approve", auto_comment(p), false))))
+	     steps_text_add(&st, p->now, c->actor->login, "approve", auto_comment(p), false)) ||
+	    steps_text_close(&st))
 		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	if (!e)
-		e = filed_row(c, &p->built, 0, &in, status, home, details, dj, confirmed,
-		              approver == SK_ROLE_NONE ? NULL : sk_role_name(approver),
-		              approver_unit, p->route_s, emergency, now, steps, err);
-	json_decref(steps);
-	if (!e && canonical_with(p->built.j, p->made.asset_id ? "decision_record" : NULL,
-	                         p->made.image.data, "id", &p->head, &p->tail))
+		e = filed_row(c, &p->built, p, approver == SK_ROLE_NONE ? "approved" : "pending",
+		              err);
+	char today[11];
+	today_jst(today);
+	req_extra image = {.steps = st.sorted.data,
+	                   .record = p->made.asset_id ? p->made.image.data : NULL,
+	                   .today = today},
+	          answer = {.steps = st.api.data, .today = today};
+	if (!e && (req_text(&p->built, true, &image, &p->head, &p->tail) ||
+	           req_text(&p->built, false, &answer, &p->ahead, &p->atail)))
 		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	steps_text_free(&st);
 	return e;
 }
 
@@ -1361,7 +1663,7 @@ static sk_err still_stands(sk_ctx *c, const sk_request_prepared *p, bool *yes, s
 
 /* Writes p in c's store, in one transaction with its audit entry (prepared as it stands). */
 static sk_err write_prepared(sk_ctx *c, sk_request_prepared *p, int64_t *id_out,
-                             json_t **request_out, sk_buf *err)
+                             json_t **request_out, sk_buf *text, sk_buf *err)
 {
 	const char *status = p->approver == SK_ROLE_NONE ? "approved" : "pending";
 	int act = p->act;
@@ -1413,15 +1715,16 @@ static sk_err write_prepared(sk_ctx *c, sk_request_prepared *p, int64_t *id_out,
 	req_row built = p->built;
 	memset(&p->built, 0, sizeof(p->built));
 	built.id = id;
-	sk_buf image = SK_BUF_INIT(IMAGE_TEXT_MAX);
-	if (!e &&
-	    (json_object_set_new(built.j, "id", json_integer(id)) ||
-	     sk_buf_add(&image, p->head.data, p->head.len) || sk_buf_addf(&image, "%" PRId64, id) ||
-	     sk_buf_add(&image, p->tail.data, p->tail.len)))
+	sk_buf image = SK_BUF_INIT(IMAGE_TEXT_MAX), answer = SK_BUF_INIT(IMAGE_TEXT_MAX);
+	if (!e && (sk_buf_add(&image, p->head.data, p->head.len) || add_int(&image, id) ||
+	           sk_buf_add(&image, p->tail.data, p->tail.len) ||
+	           sk_buf_add(&answer, p->ahead.data, p->ahead.len) || add_int(&answer, id) ||
+	           sk_buf_add(&answer, p->atail.data, p->atail.len)))
 		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	e = finish_image(c, id, "request.file", NULL, NULL, WHO_NONE, e ? NULL : &built, NULL, NULL,
-	                 image.data, &p->told, e, request_out, err);
+	e = finish_image(c, id, "request.file", NULL, NULL, WHO_NONE, e ? NULL : &built, NULL,
+	                 image.data, &answer, &p->told, e, request_out, text, err);
 	sk_buf_free(&image);
+	sk_buf_free(&answer);
 	req_row_free(&built);
 	if (!e && id_out)
 		*id_out = id;
@@ -1429,7 +1732,7 @@ static sk_err write_prepared(sk_ctx *c, sk_request_prepared *p, int64_t *id_out,
 }
 
 sk_err sk_request_commit(sk_ctx *c, sk_request_prepared *p, int64_t *id_out, json_t **request_out,
-                         json_t **decision_out, sk_buf *err)
+                         json_t **decision_out, sk_buf *text, sk_buf *err)
 {
 	if (id_out)
 		*id_out = 0;
@@ -1449,7 +1752,7 @@ sk_err sk_request_commit(sk_ctx *c, sk_request_prepared *p, int64_t *id_out, jso
 		return e;
 	}
 	if (stands) {
-		e = write_prepared(c, p, id_out, request_out, err);
+		e = write_prepared(c, p, id_out, request_out, text, err);
 	} else {
 		/*
 		 * Something it was prepared from changed: prepared again, in this
@@ -1467,7 +1770,7 @@ sk_err sk_request_commit(sk_ctx *c, sk_request_prepared *p, int64_t *id_out, jso
 		again.lang = c->lang;
 		e = prepare_into(&again, p, err);
 		if (!e)
-			e = write_prepared(&again, p, id_out, request_out, err);
+			e = write_prepared(&again, p, id_out, request_out, text, err);
 		else
 			sk_store_rollback(c->store);
 		sk_ctx_fini(&again);
@@ -1491,7 +1794,7 @@ sk_err sk_request_file(sk_ctx *c, const sk_request_new *in, int64_t *id_out, sk_
 		json_decref(*in->decision_out);
 		*in->decision_out = NULL;
 	}
-	e = sk_request_commit(c, p, id_out, in->request_out, in->decision_out, err);
+	e = sk_request_commit(c, p, id_out, in->request_out, in->decision_out, NULL, err);
 	sk_request_prepared_free(p);
 	return e;
 }
@@ -1577,48 +1880,48 @@ bool sk_request_overdue(const json_t *r, int days, int64_t now)
 
 /*
  * The request as an approval or a rejection left it, built from was (read
- * before the step, in its transaction) and what the step wrote, without its
- * steps (add_steps reads them): status (NULL: unchanged), or for an all_of
- * route the next approver (role at unit) and the route still to go.
+ * before the step, in its transaction) and what the step wrote, for
+ * req_text (its steps are req_text's extra): status (NULL: unchanged), or
+ * for an all_of route the next approver (role at unit) and the route still
+ * to go.
  */
+static char *dup_maybe(const char *s, bool *failed)
+{
+	char *d = s ? strdup(s) : NULL;
+	*failed = *failed || (s && !d);
+	return d;
+}
+
 static sk_err decided_row(req_row *r, const req_row *was, const char *status, const char *role,
                           int64_t unit, const char *route, const char *by, bool deputy, int64_t now,
                           sk_buf *err)
 {
-	char today[11];
-	today_jst(today);
-	memset(r, 0, sizeof(*r));
+	bool failed = false;
 	*r = *was;
 	r->hint = NULL;
-	for (size_t k = 0; k < N_JSON_COLS; k++)
-		r->json_text[k] = NULL;
-	r->kind = strdup(was->kind);
-	r->status = strdup(status ? status : was->status);
-	r->approver_role = role                 ? strdup(role)
-	                   : was->approver_role ? strdup(was->approver_role)
-	                                        : NULL;
-	r->route = strdup(route ? route : was->route);
-	r->period_until = was->period_until ? strdup(was->period_until) : NULL;
-	if (role)
-		r->approver_unit = unit;
-	/* A shallow copy: the members this step did not change are shared with was. */
-	r->j = json_copy(was->j);
-	if (!r->kind || !r->status || !r->route || !r->j ||
-	    (was->period_until && !r->period_until) ||
-	    ((role || was->approver_role) && !r->approver_role))
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	json_t *j = r->j;
-	if (status) {
-		json_object_set_new(
-		    j, "status",
-		    json_string(shown_status(status, r->kind, r->period_until, today)));
-		json_object_set_new(j, "decided_by", json_string(by));
-		json_object_set_new(j, "as_deputy", json_boolean(deputy));
-	} else {
-		json_object_set_new(j, "approver_role", json_string(role));
-		json_object_set_new(j, "approver_unit", json_integer(unit));
+	r->j = NULL;
+	r->bare = true;
+	r->kind = dup_maybe(was->kind, &failed);
+	r->status = dup_maybe(status ? status : was->status, &failed);
+	r->approver_role = dup_maybe(role ? role : was->approver_role, &failed);
+	r->route = dup_maybe(route ? route : was->route, &failed);
+	r->period_until = dup_maybe(was->period_until, &failed);
+	r->requester = dup_maybe(was->requester, &failed);
+	r->unit_code = dup_maybe(was->unit_code, &failed);
+	r->reason = dup_maybe(was->reason, &failed);
+	r->decided_by = dup_maybe(status ? by : was->decided_by, &failed);
+	for (size_t k = 0; k < N_JSON_COLS; k++) {
+		r->json_text[k] = dup_maybe(was->json_text[k], &failed);
+		r->col_api[k] = dup_maybe(was->col_api[k], &failed);
+		r->col_sorted[k] = dup_maybe(was->col_sorted[k], &failed);
 	}
-	json_object_set_new(j, "updated_at", time_json(now));
+	if (failed)
+		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	if (status)
+		r->deputy = deputy;
+	else
+		r->approver_unit = unit;
+	r->updated_at = now;
 	return SK_OK;
 }
 
@@ -1643,6 +1946,7 @@ struct sk_request_step_prepared {
 	who_kind who;
 	int64_t now;
 	sk_buf before, after; /* the audit images' canonical texts */
+	sk_buf answer;        /* the request as the step leaves it, as answered (JSON text) */
 	sk_notify_whoms told;
 };
 
@@ -1656,6 +1960,7 @@ void sk_request_step_prepared_free(sk_request_step_prepared *p)
 	req_row_free(&p->r);
 	sk_buf_free(&p->before);
 	sk_buf_free(&p->after);
+	sk_buf_free(&p->answer);
 	sk_notify_whoms_free(&p->told);
 	free(p);
 }
@@ -1679,7 +1984,7 @@ static sk_err plan_decision(sk_ctx *c, sk_request_step_prepared *p, sk_buf *err)
 		return e;
 	p->gen = sc ? sc->gen : 0; /* before the reads it covers */
 	req_row *r = &p->r;
-	if ((e = load_visible(c, p->id, r, &p->who, err)))
+	if ((e = load_visible(c, p->id, r, &p->who, true, err)))
 		return e;
 	if (p->who == WHO_REQUESTER)
 		return sk_fail_msg(err, SK_ERR_SELF_APPROVAL, NULL, NULL, SK_M_REQ_SELF_APPROVAL);
@@ -1725,13 +2030,6 @@ static sk_err plan_decision(sk_ctx *c, sk_request_step_prepared *p, sk_buf *err)
 	json_decref(rest);
 	if (e)
 		return e;
-	/* The steps as the write leaves them: those on record, then this one. */
-	if ((e = add_steps(c->store, &p->built, err)))
-		return e;
-	json_t *steps = json_object_get(p->built.j, "steps");
-	if (json_array_append_new(
-	        steps, step_json(c, now, approve ? "approve" : "reject", comment, deputy)))
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	/* Still in the actor's sight afterwards (finish's rule), or the step is not taken. */
 	who_kind after = p->who;
 	if (!same_routing(r, &p->built) && (e = who_is(c, &p->built, &after, err)))
@@ -1739,11 +2037,27 @@ static sk_err plan_decision(sk_ctx *c, sk_request_step_prepared *p, sk_buf *err)
 	if (after == WHO_NONE)
 		return sk_fail_msg(err, SK_ERR_NOT_FOUND, NULL, NULL, SK_M_REQ_NONE,
 		                   (long long)p->id);
+	/* The steps as the write leaves them: those on record, then this one. */
+	steps_text st;
+	steps_text_init(&st);
+	e = read_steps_text(c->store, p->id, &st, err);
+	if (!e && (steps_text_add(&st, now, c->actor->login, approve ? "approve" : "reject",
+	                          comment && *comment ? comment : NULL, deputy) ||
+	           steps_text_close(&st)))
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	char today[11];
+	today_jst(today);
+	req_extra bare = {.today = today}, image = {.steps = st.sorted.data, .today = today},
+	          answer = {.steps = st.api.data, .today = today};
 	sk_buf_init(&p->before, IMAGE_TEXT_MAX);
 	sk_buf_init(&p->after, IMAGE_TEXT_MAX);
-	if (sk_json_canonical(r->j, &p->before) || sk_json_canonical(p->built.j, &p->after))
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	return waiting_audience(c, &p->built, false, &p->told, err);
+	sk_buf_init(&p->answer, IMAGE_TEXT_MAX);
+	if (!e && (req_text(r, true, &bare, &p->before, NULL) ||
+	           req_text(&p->built, true, &image, &p->after, NULL) ||
+	           req_text(&p->built, false, &answer, &p->answer, NULL)))
+		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+	steps_text_free(&st);
+	return e ? e : waiting_audience(c, &p->built, false, &p->told, err);
 }
 
 /* A step to take on request id, with copies of its input (the commit may run on another thread). */
@@ -1793,7 +2107,7 @@ sk_err sk_request_take_prepare(sk_ctx *c, sk_request_step step, int64_t id, cons
  * it was planned from.
  */
 static sk_err apply_decision(sk_ctx *c, sk_request_step_prepared *p, bool check_gen, bool *stale,
-                             json_t **out, sk_buf *err)
+                             json_t **out, sk_buf *text, sk_buf *err)
 {
 	*stale = false;
 	bool approve = p->step == SK_REQUEST_APPROVE, deputy = p->who == WHO_DEPUTY;
@@ -1856,18 +2170,19 @@ static sk_err apply_decision(sk_ctx *c, sk_request_step_prepared *p, bool check_
 	req_row built = p->built;
 	memset(&p->built, 0, sizeof(p->built));
 	e = finish_image(c, p->id, approve ? "request.approve" : "request.reject", NULL, NULL,
-	                 WHO_NONE, e ? NULL : &built, NULL, p->before.data, p->after.data, &p->told,
-	                 e, out, err);
+	                 WHO_NONE, e ? NULL : &built, p->before.data, p->after.data, &p->answer,
+	                 &p->told, e, out, text, err);
 	req_row_free(&built);
 	return e;
 }
 
-sk_err sk_request_take_commit(sk_ctx *c, sk_request_step_prepared *p, json_t **out, sk_buf *err)
+sk_err sk_request_take_commit(sk_ctx *c, sk_request_step_prepared *p, json_t **out, sk_buf *text,
+                              sk_buf *err)
 {
 	if (out)
 		*out = NULL;
 	bool stale = p->full;
-	sk_err e = p->full ? SK_OK : apply_decision(c, p, true, &stale, out, err);
+	sk_err e = p->full ? SK_OK : apply_decision(c, p, true, &stale, out, text, err);
 	if (e || !stale)
 		return e;
 	/*
@@ -1884,8 +2199,17 @@ sk_err sk_request_take_commit(sk_ctx *c, sk_request_step_prepared *p, json_t **o
 	sk_ctx again;
 	sk_ctx_init(&again, c->store, c->policy, &a);
 	again.lang = c->lang;
-	e = sk_request_take(&again, p->step, p->id, p->comment, p->fields, out, err);
+	json_t *j = NULL;
+	e = sk_request_take(&again, p->step, p->id, p->comment, p->fields, out || text ? &j : NULL,
+	                    err);
 	sk_ctx_fini(&again);
+	/* Committed: an answer that cannot be encoded is the loop's to report (no text). */
+	if (!e && text)
+		(void)sk_json_compact(j, text);
+	if (out)
+		*out = j;
+	else
+		json_decref(j);
 	return e;
 }
 
@@ -1909,7 +2233,7 @@ static sk_err decide_request(sk_ctx *c, int64_t id, bool approve, const char *co
 	bool stale = false;
 	e = plan_decision(c, p, err);
 	if (!e)
-		e = apply_decision(c, p, false, &stale, out, err);
+		e = apply_decision(c, p, false, &stale, out, NULL, err);
 	/* In one transaction only a concurrent writer (PostgreSQL) can have moved it. */
 	if (!e && stale)
 		e = sk_fail_msg(err, SK_ERR_CONFLICT, NULL, NULL, SK_M_REQ_NOT_PENDING,
@@ -1926,7 +2250,7 @@ static sk_err withdraw(sk_ctx *c, int64_t id, const char *comment, json_t **out,
 {
 	req_row r;
 	who_kind who;
-	sk_err e = load_visible(c, id, &r, &who, err);
+	sk_err e = load_visible(c, id, &r, &who, false, err);
 	if (e)
 		return e;
 	if (who != WHO_REQUESTER) {
@@ -1951,7 +2275,7 @@ static sk_err withdraw(sk_ctx *c, int64_t id, const char *comment, json_t **out,
 	                  p, 2, NULL, err);
 	if (!e)
 		e = add_step(c, id, "withdraw", comment, false, err);
-	e = finish(c, id, "request.withdraw", before, &r, who, NULL, NULL, NULL, e, out, err);
+	e = finish(c, id, "request.withdraw", before, &r, who, e, out, err);
 out:
 	req_row_free(&r);
 	return e;
@@ -1963,7 +2287,7 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 {
 	req_row r;
 	who_kind who;
-	sk_err e = load_visible(c, id, &r, &who, err);
+	sk_err e = load_visible(c, id, &r, &who, false, err);
 	if (e)
 		return e;
 	json_t *f = NULL, *before = NULL;
@@ -2076,7 +2400,7 @@ static sk_err complete(sk_ctx *c, int64_t id, json_t *fields, json_t **out, sk_b
 	if (!e)
 		e = add_step(c, id, strcmp(status, "completed") == 0 ? "complete" : "take_out",
 		             NULL, false, err);
-	e = finish(c, id, "request.complete", before, &r, who, NULL, NULL, NULL, e, out, err);
+	e = finish(c, id, "request.complete", before, &r, who, e, out, err);
 	before = NULL;
 out:
 	json_decref(before);
@@ -2133,7 +2457,7 @@ sk_err sk_request_get(sk_ctx *c, int64_t id, json_t **out, sk_buf *err)
 	*out = NULL;
 	req_row r;
 	who_kind who;
-	sk_err e = load_visible(c, id, &r, &who, err);
+	sk_err e = load_visible(c, id, &r, &who, false, err);
 	if (!e)
 		e = add_steps(c->store, &r, err);
 	if (!e)
@@ -2583,8 +2907,8 @@ sk_err sk_request_expire_due(sk_ctx *c, int64_t *n_out, sk_buf *err)
 			    q, 2, NULL, err);
 			if (!e)
 				e = add_step(c, d.ids[i], "expire", NULL, false, err);
-			if ((e = finish(c, d.ids[i], "request.expire", before, NULL, WHO_NONE, NULL,
-			                NULL, NULL, e, NULL, err)))
+			if ((e = finish(c, d.ids[i], "request.expire", before, NULL, WHO_NONE, e,
+			                NULL, err)))
 				return e;
 			if (n_out)
 				(*n_out)++;

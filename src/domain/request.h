@@ -91,8 +91,13 @@ typedef struct sk_request_prepared sk_request_prepared;
 
 sk_err sk_request_prepare(sk_ctx *c, const sk_request_new *in, sk_request_prepared **out,
                           sk_buf *err);
+/*
+ * text (may be NULL): where the filed request is also appended as JSON
+ * text, the bytes sk_json_compact writes of *request_out, written ahead by
+ * the preparation (a server sends it as it is).
+ */
 sk_err sk_request_commit(sk_ctx *c, sk_request_prepared *p, int64_t *id_out, json_t **request_out,
-                         json_t **decision_out, sk_buf *err);
+                         json_t **decision_out, sk_buf *text, sk_buf *err);
 void sk_request_prepared_free(sk_request_prepared *p);
 
 /* Approves (comment optional); an all_of route moves on to its next approver. */
@@ -143,7 +148,13 @@ typedef struct sk_request_step_prepared sk_request_step_prepared;
 
 sk_err sk_request_take_prepare(sk_ctx *c, sk_request_step step, int64_t id, const char *comment,
                                json_t *fields, sk_request_step_prepared **out, sk_buf *err);
-sk_err sk_request_take_commit(sk_ctx *c, sk_request_step_prepared *p, json_t **out, sk_buf *err);
+/*
+ * text (may be NULL): where the request as it then stands is also appended
+ * as JSON text, the bytes sk_json_compact writes of *out (for a planned
+ * step written ahead by the preparation; a server sends it as it is).
+ */
+sk_err sk_request_take_commit(sk_ctx *c, sk_request_step_prepared *p, json_t **out, sk_buf *text,
+                              sk_buf *err);
 void sk_request_step_prepared_free(sk_request_step_prepared *p);
 
 /*

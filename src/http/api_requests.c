@@ -29,17 +29,15 @@ static void answer(sk_http_rctx *r, int status, int64_t id)
  * routed: reads only), and written by the group-commit writer, whose one
  * thread then only writes (request.h's sk_request_commit).
  */
-static sk_err commit_w(sk_ctx *c, void *prep, json_t **out, sk_buf *err)
+static sk_err commit_w(sk_ctx *c, void *prep, json_t **out, sk_buf *text, sk_buf *err)
 {
-	json_t *decision = NULL, *filed = NULL;
-	sk_err e = sk_request_commit(c, prep, NULL, &filed, &decision, err);
+	json_t *decision = NULL;
+	sk_err e = sk_request_commit(c, prep, NULL, NULL, &decision, text, err);
 	if (e == SK_ERR_FORBIDDEN_BY_POLICY) {
-		json_decref(filed);
 		*out = decision; /* what the refusal carries (answer_write) */
 		return e;
 	}
 	json_decref(decision);
-	*out = filed;
 	return e;
 }
 
@@ -72,9 +70,10 @@ static void answer_write(sk_http_rctx *r, sk_err e, sk_buf *err, json_t *out, in
  * and complete are taken whole by the writer. Each answers the request as
  * it then stands.
  */
-static sk_err take_w(sk_ctx *c, void *prep, json_t **out, sk_buf *err)
+static sk_err take_w(sk_ctx *c, void *prep, json_t **out, sk_buf *text, sk_buf *err)
 {
-	return sk_request_take_commit(c, prep, out, err);
+	(void)out;
+	return sk_request_take_commit(c, prep, NULL, text, err);
 }
 
 static void step_prepared_free(void *p) { sk_request_step_prepared_free(p); }
@@ -98,7 +97,7 @@ static void take(sk_http_rctx *r, sk_request_step step)
 		}
 		/* The writer cannot take it: written here. */
 		sk_http_ctx(r, &c);
-		e = take_w(&c, p, &out, &err);
+		e = sk_request_take_commit(&c, p, &out, NULL, &err);
 		sk_ctx_fini(&c);
 		sk_request_step_prepared_free(p);
 	}
@@ -131,10 +130,17 @@ void sk_api_request_file(sk_http_rctx *r)
 			return;
 		}
 		/* The writer cannot take it: written here (decision: the answer, as commit_w's). */
+		json_t *filed = NULL;
 		sk_http_ctx(r, &c);
-		e = commit_w(&c, p, &decision, &err);
+		e = sk_request_commit(&c, p, NULL, &filed, &decision, NULL, &err);
 		sk_ctx_fini(&c);
 		sk_request_prepared_free(p);
+		if (e != SK_ERR_FORBIDDEN_BY_POLICY) {
+			json_decref(decision);
+			decision = filed;
+		} else {
+			json_decref(filed);
+		}
 	} else if (e != SK_ERR_FORBIDDEN_BY_POLICY) {
 		json_decref(decision);
 		decision = NULL;

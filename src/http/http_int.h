@@ -353,11 +353,13 @@ typedef void (*sk_http_write_answer)(sk_http_rctx *r, sk_err e, sk_buf *err, jso
  * under its own savepoint) with a context for the request's actor on the
  * writer's store and the server's profile, and prep, which the job owns
  * from here and releases with prep_free either way; fn leaves its answer in
- * *out, which the loop answers with status, or the error. false when the
- * writer cannot take it (prep not taken: still the caller's, who then
- * writes synchronously).
+ * *out, or as JSON text in text (sent as it is: written ahead on the loop,
+ * the writer's thread only hands it over), which the loop answers with
+ * status, or the error. false when the writer cannot take it (prep not
+ * taken: still the caller's, who then writes synchronously).
  */
-typedef sk_err (*sk_http_prepared_fn)(sk_ctx *c, void *prep, json_t **out, sk_buf *err);
+typedef sk_err (*sk_http_prepared_fn)(sk_ctx *c, void *prep, json_t **out, sk_buf *text,
+                                      sk_buf *err);
 bool sk_http_pool_write_prepared(sk_http_rctx *r, sk_http_prepared_fn fn, void *prep,
                                  void (*prep_free)(void *), int status,
                                  sk_http_write_answer answer);

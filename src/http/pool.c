@@ -72,6 +72,7 @@ struct sk_http_job {
 	void *prep;
 	void (*prep_free)(void *);
 	json_t *out;
+	sk_buf text; /* or the answer as JSON text */
 	int status;
 	sk_http_write_answer answer;
 	/* a login answered by login_done (the web's), or the API's when NULL */
@@ -332,6 +333,7 @@ static sk_http_job *job_new(sk_http_rctx *r, enum job_kind kind)
 	j->lang = r->lang;
 	j->polref = sk_http_policy_share(r->t->polref);
 	sk_buf_init(&j->err, SK_BUF_MSG_MAX);
+	sk_buf_init(&j->text, SK_BUF_DEFAULT_MAX);
 	sk_decision_made_init(&j->made);
 	sk_audit_verify_result_init(&j->verify);
 	return j;
@@ -346,6 +348,7 @@ static void job_free(sk_http_job *j)
 	sodium_memzero(&j->session, sizeof(j->session));
 	sodium_memzero(j->totp, sizeof(j->totp));
 	sk_buf_free(&j->err);
+	sk_buf_free(&j->text);
 	json_decref(j->out);
 	if (j->prep_free)
 		j->prep_free(j->prep);
@@ -434,7 +437,7 @@ static sk_err run_write(sk_store *s, void *ctx, sk_buf *err)
 	j->actor.scope = wscope_get(s, j);
 	sk_ctx_init(&c, s, sk_http_polref_policy(j->polref), &j->actor);
 	c.lang = sk_lang_code(j->lang);
-	sk_err e = j->pfn(&c, j->prep, &j->out, err);
+	sk_err e = j->pfn(&c, j->prep, &j->out, &j->text, err);
 	sk_ctx_fini(&c);
 	j->actor.scope = NULL; /* the writer's slot, not the job's */
 	return e;
@@ -649,7 +652,11 @@ void sk_http_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 		} else if (j->kind == JOB_VERIFY) {
 			sk_api_audit_verify_finish(&r, j->e, &j->verify, j->err.data);
 		} else if (j->kind == JOB_WRITE) {
-			if (j->answer)
+			sk_buf *text = &j->text;
+			if (!j->e && text->len && !j->out)
+				sk_http_reply_bufs(&r, j->status, "application/json; charset=utf-8",
+				                   &text, 1);
+			else if (j->answer)
 				j->answer(&r, j->e, &j->err, j->out, j->status);
 			else
 				sk_http_reply_result(&r, j->e, &j->err, j->status, j->out);

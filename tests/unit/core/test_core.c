@@ -143,6 +143,8 @@ static void same_as_jansson(const json_t *j)
 	sk_buf_reset(&out);
 	assert_int_equal(sk_json_compact(j, &out), SK_OK);
 	assert_string_equal(out.data, want_ordered);
+	if (sk_json_compact_is_canonical(j))
+		assert_string_equal(want_ordered, want_sorted);
 	sk_buf_free(&out);
 	free(want_sorted);
 	free(want_ordered);
@@ -208,6 +210,13 @@ static void test_json_encoder(void **state)
 		same_as_jansson(j);
 		json_decref(j);
 	}
+	/* Keys in order at every depth are recognised as such. */
+	json_t *in_order = json_loads("{\"a\":[{\"x\":1,\"y\":2}],\"b\":{}}", 0, NULL),
+	       *out_of_order = json_loads("{\"a\":[{\"y\":1,\"x\":2}],\"b\":{}}", 0, NULL);
+	assert_true(sk_json_compact_is_canonical(in_order));
+	assert_false(sk_json_compact_is_canonical(out_of_order));
+	json_decref(in_order);
+	json_decref(out_of_order);
 	/* A key with a NUL byte in it sorts by its bytes, its length last. */
 	json_t *o = json_object();
 	json_object_setn_new(o, "a\0b", 3, json_integer(1));
@@ -228,6 +237,118 @@ static void test_json_encoder(void **state)
 	assert_string_equal(out.data, "keep");
 	json_decref(big);
 	sk_buf_free(&out);
+}
+
+/*
+ * What sk_json_is_canonical vouches for is what parsing and encoding again
+ * gives back byte for byte (the request's stored JSON columns are embedded
+ * in answers and audit images on its word).
+ */
+static void assert_canonical_sound(const char *t, size_t n)
+{
+	if (!sk_json_is_canonical(t, n))
+		return;
+	json_t *j = json_loadb(t, n, JSON_DECODE_ANY, NULL);
+	assert_non_null(j);
+	sk_buf out = SK_BUF_INIT(1u << 20);
+	assert_int_equal(sk_json_canonical(j, &out), SK_OK);
+	assert_int_equal(out.len, n);
+	assert_memory_equal(out.data, t, n);
+	sk_buf_free(&out);
+	json_decref(j);
+}
+
+/* Whether j holds what the checker leaves to the slow path: reals, 19-digit integers, escaped
+ * keys. */
+static bool beyond_checker(json_t *j)
+{
+	size_t i;
+	const char *k;
+	json_t *v;
+	if (json_is_real(j) ||
+	    (json_is_integer(j) && (json_integer_value(j) >= 1000000000000000000 ||
+	                            json_integer_value(j) <= -1000000000000000000)))
+		return true;
+	if (json_is_array(j))
+		json_array_foreach (j, i, v)
+			if (beyond_checker(v))
+				return true;
+	if (json_is_object(j))
+		json_object_foreach (j, k, v)
+			if (beyond_checker(v) || strpbrk(k, "\"\\\x01\x1f\t\n"))
+				return true;
+	return false;
+}
+
+static void test_json_is_canonical(void **state)
+{
+	(void)state;
+	unsigned seed = 1207;
+	for (int i = 0; i < 400; i++) {
+		json_t *j = random_value(&seed, 0);
+		char *canon = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		char *ordered = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_non_null(canon);
+		assert_non_null(ordered);
+		/* The canonical text of anything without reals or escaped keys is vouched for. */
+		if (!beyond_checker(j) && !strstr(canon, "\\u0000"))
+			assert_true(sk_json_is_canonical(canon, strlen(canon)));
+		assert_canonical_sound(canon, strlen(canon));
+		assert_canonical_sound(ordered, strlen(ordered));
+		/* Every one-byte change is either refused or still exact. */
+		size_t n = strlen(canon);
+		for (size_t k = 0; k < n && k < 64; k++) {
+			static const char subst[] = " \"\\,:{}[]0-1eE.u0Aa\x80\xff";
+			char save = canon[k];
+			for (size_t m = 0; m < sizeof(subst) - 1; m++) {
+				canon[k] = subst[m];
+				assert_canonical_sound(canon, n);
+			}
+			canon[k] = save;
+			assert_canonical_sound(canon, k); /* cut short */
+		}
+		free(canon);
+		free(ordered);
+		json_decref(j);
+	}
+	static const char *const no[] = {"",
+	                                 " {}",
+	                                 "{} ",
+	                                 "{\"b\":1,\"a\":2}",
+	                                 "{\"a\":1,\"a\":2}",
+	                                 "1.0",
+	                                 "1e3",
+	                                 "-0",
+	                                 "01",
+	                                 "+1",
+	                                 "\"\\u0000\"",
+	                                 "\"\\u000a\"",
+	                                 "\"\\u001f\"",
+	                                 "\"\\u007F\"",
+	                                 "\"\\/\"",
+	                                 "\"\xff\"",
+	                                 "[1,]",
+	                                 "{\"a\":1",
+	                                 "\"\x01\"",
+	                                 "{\"\\n\":1}",
+	                                 "[1 ]",
+	                                 "123456789012345678901",
+	                                 "nul",
+	                                 "\"\\u00e9\"",
+	                                 "\"\\a\""};
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(sk_json_is_canonical(no[i], strlen(no[i])));
+	static const char *const yes[] = {"{}",
+	                                  "[]",
+	                                  "null",
+	                                  "-12",
+	                                  "0",
+	                                  "\"\\u001F\\n\\\"\\\\/\"",
+	                                  "{\"a\":[1,{\"b\":true,\"ba\":false}],\"aa\":\"情報\"}"};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		assert_true(sk_json_is_canonical(yes[i], strlen(yes[i])));
+		assert_canonical_sound(yes[i], strlen(yes[i]));
+	}
 }
 
 static void test_json(void **state)
@@ -363,6 +484,33 @@ static void test_zone(void **state)
 	sk_clock_format_local(1775055600, out);
 	assert_string_equal(out, "2026-04-01T05:30:00-09:30");
 	assert_int_equal(sk_clock_set_zone("+15:00"), SK_ERR_INVALID);
+	/* The formatter writes what gmtime_r and snprintf write, in every zone and year. */
+	static const char *const zones[] = {"UTC", "-09:30", "+14:00", "-12:00",
+	                                    SK_CLOCK_DEFAULT_ZONE};
+	unsigned seed = 7;
+	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		assert_int_equal(sk_clock_set_zone(zones[z]), SK_OK);
+		int off = sk_clock_zone_offset(), ab = off < 0 ? -off : off;
+		for (int i = 0; i < 4000; i++) {
+			seed = seed * 1103515245u + 12345u;
+			int64_t t =
+			    i < 8 ? (int64_t[]){0,      -1,           1,           86399, 86400,
+			                        -86400, -62167219200, 253402300799}[i]
+			          : ((int64_t)seed << 12 ^ seed) % 253402300799 *
+			                (seed & 1 ? 1 : -1) / (i % 3 + 1);
+			time_t s = (time_t)(t + off);
+			struct tm tm;
+			gmtime_r(&s, &tm);
+			char want[SK_TIME_STR_MAX];
+			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+			         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			         tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', ab / 3600,
+			         ab % 3600 / 60);
+			sk_clock_format_local(t, out);
+			assert_string_equal(out, want);
+		}
+	}
+	assert_int_equal(sk_clock_set_zone(SK_CLOCK_DEFAULT_ZONE), SK_OK);
 	assert_int_equal(sk_clock_set_zone(SK_CLOCK_DEFAULT_ZONE), SK_OK);
 	/* Stored times stay UTC. */
 	sk_clock_format(1775055600, out);
@@ -564,7 +712,7 @@ int main(void)
 	    cmocka_unit_test(test_err_table), cmocka_unit_test(test_buf_cap),
 	    cmocka_unit_test(test_fail),      cmocka_unit_test(test_arena),
 	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
-	    cmocka_unit_test(test_json_str),  cmocka_unit_test(test_json_encoder),
+	    cmocka_unit_test(test_json_str),  cmocka_unit_test(test_json_encoder), cmocka_unit_test(test_json_is_canonical),
 	    cmocka_unit_test(test_zone),      cmocka_unit_test(test_civil_from_days),
 	    cmocka_unit_test(test_vec_room),  cmocka_unit_test(test_clock_format_exact),
 	};

@@ -12,6 +12,7 @@
 
 #include "auth/password.h"
 #include "core/sk_clock.h"
+#include "core/sk_json.h"
 #include "domain/asset.h"
 #include "domain/org.h"
 #include "domain/request.h"
@@ -503,10 +504,10 @@ static void faults_all(void **state)
  * out of the requester's sight, a role revoked. Each commit answers as a
  * filing made after the change does, and writes nothing.
  */
-static sk_err prepare_as(sk_store *s, dt_who *w, int64_t asset, sk_request_prepared **p,
-                         sk_buf *err)
+static sk_err prepare_with(sk_store *s, dt_who *w, int64_t asset, const char *details,
+                           sk_request_prepared **p, sk_buf *err)
 {
-	json_t *d = json_loads(TAKE_OUT, 0, NULL), *sg = json_loads(TAKE_OUT_SG, 0, NULL);
+	json_t *d = json_loads(details, 0, NULL), *sg = json_loads(TAKE_OUT_SG, 0, NULL);
 	sk_request_new in = {.kind = "take_out",
 	                     .asset_id = asset,
 	                     .reason = "業務上必要",
@@ -522,12 +523,18 @@ static sk_err prepare_as(sk_store *s, dt_who *w, int64_t asset, sk_request_prepa
 	return e;
 }
 
+static sk_err prepare_as(sk_store *s, dt_who *w, int64_t asset, sk_request_prepared **p,
+                         sk_buf *err)
+{
+	return prepare_with(s, w, asset, TAKE_OUT, p, err);
+}
+
 static sk_err commit_as(sk_store *s, dt_who *w, sk_request_prepared *p, int64_t *id, sk_buf *err)
 {
 	w->actor.login = w->login;
 	sk_ctx c;
 	sk_ctx_init(&c, s, NULL, &w->actor);
-	sk_err e = sk_request_commit(&c, p, id, NULL, NULL, err);
+	sk_err e = sk_request_commit(&c, p, id, NULL, NULL, NULL, err);
 	sk_ctx_fini(&c);
 	sk_request_prepared_free(p);
 	return e;
@@ -598,7 +605,7 @@ static void stale(const char *backend)
 	sk_ctx_fini(&c);
 	dt_ok(step(s, &staff2, sk_request_withdraw, rid2, NULL, &err), &err);
 	sk_ctx_init(&c, s, NULL, &chief.actor);
-	dt_expect(sk_request_take_commit(&c, sp2, NULL, &err), SK_ERR_CONFLICT, &err, "");
+	dt_expect(sk_request_take_commit(&c, sp2, NULL, NULL, &err), SK_ERR_CONFLICT, &err, "");
 	sk_ctx_fini(&c);
 	{
 		sk_val v[] = {SK_VINT(chief.actor.user_id)};
@@ -610,7 +617,7 @@ static void stale(const char *backend)
 	assert_int_not_equal(fresh2, SK_OK);
 	sk_buf_reset(&err);
 	sk_ctx_init(&c, s, NULL, &chief.actor);
-	assert_int_equal(sk_request_take_commit(&c, sp, NULL, &err), fresh2);
+	assert_int_equal(sk_request_take_commit(&c, sp, NULL, NULL, &err), fresh2);
 	sk_ctx_fini(&c);
 	sk_request_step_prepared_free(sp);
 	sk_request_step_prepared_free(sp2);
@@ -628,12 +635,185 @@ static void stale_all(void **state)
 	sk_test_each_backend(stale);
 }
 
+/* The newest audit entry's images (the caller frees them; NULL for SQL NULL). */
+struct images {
+	char *before, *after;
+};
+
+static sk_err take_images(void *ctx, const sk_row *row, sk_buf *err)
+{
+	(void)err;
+	struct images *im = ctx;
+	im->before = sk_row_is_null(row, 0) ? NULL : strdup(sk_row_text(row, 0));
+	im->after = sk_row_is_null(row, 1) ? NULL : strdup(sk_row_text(row, 1));
+	return SK_OK;
+}
+
+static struct images newest_images(sk_store *s)
+{
+	struct images im = {0};
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	dt_ok(sk_store_query(s,
+	                     "SELECT before_json, after_json FROM audit_log ORDER BY seq DESC "
+	                     "LIMIT 1",
+	                     NULL, 0, take_images, &im, &err),
+	      &err);
+	sk_buf_free(&err);
+	return im;
+}
+
+/* Asserts that text is j's compact (sorted: canonical) encoding, byte for byte. */
+static void assert_text_of(const char *text, const json_t *j, bool sorted)
+{
+	sk_buf want = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	assert_int_equal(sorted ? sk_json_canonical(j, &want) : sk_json_compact(j, &want), SK_OK);
+	assert_string_equal(text, want.data);
+	sk_buf_free(&want);
+}
+
+/* Approves id as w through the two halves, returning the answer's text (the caller frees it). */
+static char *approve_text(sk_store *s, dt_who *w, int64_t id)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_request_step_prepared *sp = NULL;
+	w->actor.login = w->login;
+	sk_ctx c;
+	sk_ctx_init(&c, s, NULL, &w->actor);
+	dt_ok(
+	    sk_request_take_prepare(&c, SK_REQUEST_APPROVE, id, "了承\n\"確認\"", NULL, &sp, &err),
+	    &err);
+	dt_ok(sk_request_take_commit(&c, sp, NULL, &text, &err), &err);
+	sk_ctx_fini(&c);
+	sk_request_step_prepared_free(sp);
+	sk_buf_free(&err);
+	return sk_buf_detach(&text);
+}
+
+/*
+ * Files details as w through the two halves and asserts the answer's text
+ * and the audit image (see texts); returns the id.
+ */
+static int64_t file_text(sk_store *s, dt_who *w, int64_t doc, const char *details)
+{
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
+	sk_request_prepared *p = NULL;
+	int64_t id = 0;
+	dt_ok(prepare_with(s, w, doc, details, &p, &err), &err);
+	sk_ctx c;
+	w->actor.login = w->login;
+	sk_ctx_init(&c, s, NULL, &w->actor);
+	json_t *filed = NULL, *decision = NULL;
+	dt_ok(sk_request_commit(&c, p, &id, &filed, &decision, &text, &err), &err);
+	sk_ctx_fini(&c);
+	sk_request_prepared_free(p);
+	json_t *r = get(s, w, id), *d = json_loads(details, 0, NULL);
+	assert_non_null(filed);
+	assert_true(json_equal(filed, r));
+	json_decref(filed);
+	struct images im = newest_images(s);
+	assert_null(im.before);
+	json_t *img = json_loads(im.after, 0, NULL);
+	assert_non_null(json_object_get(img, "decision_record"));
+	assert_text_of(im.after, img, true);
+	json_object_del(img, "decision_record");
+	assert_true(json_equal(img, r));
+	json_decref(img);
+	free(im.after);
+	/* In place: the answer shows details as sent and the decision as made. */
+	json_object_set(r, "details", d);
+	json_object_set(r, "decision", decision);
+	assert_text_of(text.data, r, false);
+	json_decref(r);
+	json_decref(d);
+	json_decref(decision);
+	sk_buf_free(&text);
+	sk_buf_free(&err);
+	return id;
+}
+
+/*
+ * The answers and audit images written as text ahead of the write (the
+ * filing's and an approval's) are the bytes the JSON path gives: the
+ * answer sk_json_compact's of the request as read back (a filing's details
+ * in the order the client sent them), each image sk_json_canonical's (the
+ * before image without steps, a filing's with its decision's record); also
+ * for a stored JSON column that is not canonical text.
+ */
+static void texts(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend);
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	int64_t doc = add_asset(s, "dm", "2"), id = 0;
+	dt_who staff = dt_as(s, "dmstaff"), chief = dt_as(s, "dmchief");
+
+	/* A filing: TAKE_OUT's keys are not in sorted order; then one whose are. */
+	id = file_text(s, &staff, doc, TAKE_OUT);
+	file_text(s, &staff, doc,
+	          "{\"destination\": \"市役所\", \"from\": \"2026-04-01\", \"purpose\": "
+	          "\"報告\", \"until\": \"2026-04-02\"}");
+	json_t *r, *was;
+	struct images im;
+	char *answer;
+
+	/* An approval: its answer, and both images. */
+	was = get(s, &chief, id);
+	json_object_del(was, "steps");
+	answer = approve_text(s, &chief, id);
+	r = get(s, &chief, id);
+	assert_text_of(answer, r, false);
+	im = newest_images(s);
+	assert_text_of(im.before, was, true);
+	assert_text_of(im.after, r, true);
+	free(im.before);
+	free(im.after);
+	free(answer);
+	json_decref(r);
+	json_decref(was);
+
+	/* A stored JSON column that is not canonical (spaces, keys unsorted) is encoded again. */
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	{
+		sk_val v[] = {sk_vtext("{\"until\": \"2026-04-02\", \"from\": \"2026-04-01\", "
+		                       "\"n\": 1.5}"),
+		              sk_vtext("not json"), SK_VINT(id)};
+		dt_ok(sk_store_exec(
+		          s, "UPDATE requests SET details = ?, follow_through = ? WHERE id = ?", v,
+		          3, NULL, &err),
+		      &err);
+	}
+	was = get(s, &chief, id);
+	json_object_del(was, "steps");
+	answer = approve_text(s, &chief, id);
+	r = get(s, &chief, id);
+	assert_text_of(answer, r, false);
+	assert_non_null(strstr(answer, "\"details\":{\"until\":\"2026-04-02\",\"from\""));
+	assert_non_null(strstr(answer, "\"follow_through\":null"));
+	im = newest_images(s);
+	assert_text_of(im.before, was, true);
+	assert_text_of(im.after, r, true);
+	free(im.before);
+	free(im.after);
+	free(answer);
+	json_decref(r);
+	json_decref(was);
+	assert_true(sk_test_log_intact(s) > 0);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+static void texts_all(void **state)
+{
+	(void)state;
+	sk_test_each_backend(texts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(flow_all),   cmocka_unit_test(answers_all),
 	    cmocka_unit_test(faults_all), cmocka_unit_test(before_filing_all),
-	    cmocka_unit_test(stale_all),
+	    cmocka_unit_test(stale_all),  cmocka_unit_test(texts_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
