@@ -26,6 +26,18 @@ void sk_decision_made_free(sk_decision_made *m)
 	sk_buf_free(&m->image);
 }
 
+/* src cut to fit size bytes with its NUL, as snprintf "%s" cuts it, without printf's cost. */
+static void copy_cut(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Runs for every decision made and again for every filing written (sk_decision_still_holds). */
 static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 {
 	(void)err;
@@ -34,11 +46,11 @@ static sk_err take_facts(void *ctx, const sk_asset *a, sk_buf *err)
 	f->updated_at = a->updated_at;
 	f->mynumber = a->mynumber;
 	f->personal = a->personal;
-	snprintf(f->conf, sizeof(f->conf), "%s", a->conf ? a->conf : "");
-	snprintf(f->integ, sizeof(f->integ), "%s", a->integ ? a->integ : "");
-	snprintf(f->avail, sizeof(f->avail), "%s", a->avail ? a->avail : "");
-	snprintf(f->zone, sizeof(f->zone), "%s", a->zone ? a->zone : "");
-	snprintf(f->type, sizeof(f->type), "%s", a->type ? a->type : "");
+	copy_cut(f->conf, sizeof(f->conf), a->conf);
+	copy_cut(f->integ, sizeof(f->integ), a->integ);
+	copy_cut(f->avail, sizeof(f->avail), a->avail);
+	copy_cut(f->zone, sizeof(f->zone), a->zone);
+	copy_cut(f->type, sizeof(f->type), a->type);
 	return SK_OK;
 }
 
