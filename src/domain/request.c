@@ -1402,15 +1402,18 @@ static sk_err write_prepared(sk_ctx *c, sk_request_prepared *p, int64_t *id_out,
 		e = add_step_at(c, id, now, first_step(p), NULL, false, err);
 	if (!e && p->approver == SK_ROLE_NONE)
 		e = add_step_at(c, id, now, "approve", auto_comment(p), false, err);
-	/* The prepared answer and image take the id. */
+	/* The prepared answer and image take the id (its digits written without printf). */
 	req_row built = p->built;
 	memset(&p->built, 0, sizeof(p->built));
 	built.id = id;
+	char num[24], *nd = num + sizeof(num);
+	for (uint64_t v = id > 0 ? (uint64_t)id : 0; nd == num + sizeof(num) || v; v /= 10)
+		*--nd = (char)('0' + v % 10);
 	sk_buf image = SK_BUF_INIT(IMAGE_TEXT_MAX);
-	if (!e &&
-	    (json_object_set_new(built.j, "id", json_integer(id)) ||
-	     sk_buf_add(&image, p->head.data, p->head.len) || sk_buf_addf(&image, "%" PRId64, id) ||
-	     sk_buf_add(&image, p->tail.data, p->tail.len)))
+	if (!e && (json_object_set_new(built.j, "id", json_integer(id)) ||
+	           sk_buf_add(&image, p->head.data, p->head.len) ||
+	           sk_buf_add(&image, nd, (size_t)(num + sizeof(num) - nd)) ||
+	           sk_buf_add(&image, p->tail.data, p->tail.len)))
 		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = finish_image(c, id, "request.file", NULL, NULL, WHO_NONE, e ? NULL : &built, NULL, NULL,
 	                 image.data, &p->told, e, request_out, err);
