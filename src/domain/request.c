@@ -1711,7 +1711,7 @@ static sk_err write_prepared(sk_ctx *c, sk_request_prepared *p, int64_t *id_out,
 		e = add_step_at(c, id, now, first_step(p), NULL, false, err);
 	if (!e && p->approver == SK_ROLE_NONE)
 		e = add_step_at(c, id, now, "approve", auto_comment(p), false, err);
-	/* The prepared answer and image take the id. */
+	/* The prepared answer and image take the id (its digits written without printf). */
 	req_row built = p->built;
 	memset(&p->built, 0, sizeof(p->built));
 	built.id = id;

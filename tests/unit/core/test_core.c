@@ -112,6 +112,31 @@ static void test_clock(void **state)
 	assert_string_equal(out, "2025-11-21T23:19:40+00:00");
 	sk_clock_use_real();
 	assert_true(sk_clock_now() > 1763767179);
+	/* Written without gmtime_r and snprintf: the same text as they give, across days,
+	 * leap years, the epoch and times before it, and the years past 9999 they still give. */
+	static const int64_t secs[] = {
+	    0,          -1,           59,           86399,        86400,
+	    951782400,  951868799,    951868800,    1709164800,   1709251199,
+	    4107542399, -2208988801,  -62135596800, 253402300799, 253402300800,
+	    1763767179, -62167219200, -62167219201};
+	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++)
+		for (int64_t k = -2; k <= 2; k++) {
+			int64_t t = secs[i] + k * 3601;
+			time_t tt = (time_t)t;
+			struct tm tm;
+			char want[SK_TIME_STR_MAX];
+			assert_non_null(gmtime_r(&tt, &tm));
+			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d+00:00",
+			         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			         tm.tm_min, tm.tm_sec);
+			sk_clock_format(t, out);
+			assert_string_equal(out, want);
+			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+00:00",
+			         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			         tm.tm_min, tm.tm_sec, (long)(k + 2) * 123457 % 1000000);
+			sk_clock_format_us(t * 1000000 + (k + 2) * 123457 % 1000000, out);
+			assert_string_equal(out, want);
+		}
 
 	int64_t us;
 	assert_int_equal(sk_clock_parse_us("2025-11-21T23:19:39.123456+00:00", &us), SK_OK);
