@@ -30,6 +30,7 @@
 #include "../core/sk_buf.h"
 #include "../store/store.h"
 #include "ctx.h"
+#include "orgview.h"
 
 /* The longest mail address accepted (RFC 5321's path limit). */
 #define SK_NOTIFY_ADDR_MAX 254
@@ -153,8 +154,23 @@ typedef struct sk_notify_whoms {
 	size_t n, cap;
 } sk_notify_whoms;
 
-sk_err sk_notify_holders_find(sk_ctx *c, const char *role, int64_t unit, int64_t not_user,
-                              sk_notify_whoms *out, sk_buf *err);
+/*
+ * v: the organization view the caller's reads are of (orgview.h), or NULL
+ * for the current generation's: who holds role at unit and is active is
+ * the generation's. The addresses are read from the accounts as they are
+ * now (a changed address moves no generation).
+ */
+sk_err sk_notify_holders_find(sk_ctx *c, const sk_orgview *v, const char *role, int64_t unit,
+                              int64_t not_user, sk_notify_whoms *out, sk_buf *err);
+/*
+ * The two halves of sk_notify_holders_find, for a caller collecting several
+ * roles' holders: sk_notify_holders_add appends them from v without their
+ * addresses; sk_notify_whoms_address then reads the addresses of l's
+ * accounts from index from on, two accounts a query.
+ */
+sk_err sk_notify_holders_add(const sk_orgview *v, const char *role, int64_t unit, int64_t not_user,
+                             sk_notify_whoms *out, sk_buf *err);
+sk_err sk_notify_whoms_address(sk_ctx *c, sk_notify_whoms *l, size_t from, sk_buf *err);
 /* Tells every account of l (active when found) of kind about ref_type ref_id. */
 sk_err sk_notify_tell(sk_ctx *c, const sk_notify_whoms *l, sk_notify_kind kind,
                       const char *ref_type, int64_t ref_id, sk_buf *err);

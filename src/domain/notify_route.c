@@ -13,37 +13,77 @@
 #include "../core/sk_msg.h"
 #include "../core/sk_vec.h"
 #include "notify.h"
+#include "orgview.h"
 
-static sk_err take_holder(void *ctx, const sk_row *row, sk_buf *err)
+sk_err sk_notify_holders_add(const sk_orgview *v, const char *role, int64_t unit, int64_t not_user,
+                             sk_notify_whoms *out, sk_buf *err)
 {
-	sk_notify_whoms *x = ctx;
-	sk_notify_whom *v = sk_vec_room(x->v, x->n, &x->cap, sizeof(*v), 8);
-	if (!v)
-		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
-	x->v = v;
-	sk_notify_whom *h = &x->v[x->n++];
-	h->user_id = sk_row_int(row, 0);
-	snprintf(h->email, sizeof(h->email), "%s",
-	         sk_row_is_null(row, 1) ? "" : sk_row_text(row, 1));
+	const sk_orgview_holder *h = NULL;
+	size_t k = sk_orgview_holders(v, role, unit, &h);
+	for (size_t i = 0; i < k; i++) {
+		if (!h[i].active || h[i].user_id == not_user)
+			continue;
+		sk_notify_whom *w = sk_vec_room(out->v, out->n, &out->cap, sizeof(*w), 8);
+		if (!w)
+			return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
+		out->v = w;
+		w = &out->v[out->n++];
+		w->user_id = h[i].user_id;
+		w->email[0] = '\0';
+	}
 	return SK_OK;
 }
 
-sk_err sk_notify_holders_find(sk_ctx *c, const char *role, int64_t unit, int64_t not_user,
-                              sk_notify_whoms *out, sk_buf *err)
+/* The accounts of l from index from to index to, whose addresses a query answers. */
+struct addresses {
+	sk_notify_whoms *l;
+	size_t from, to;
+};
+
+static sk_err take_address(void *ctx, const sk_row *row, sk_buf *err)
 {
+	(void)err;
+	struct addresses *a = ctx;
+	int64_t id = sk_row_int(row, 0);
+	const char *email = sk_row_is_null(row, 1) ? "" : sk_row_text(row, 1);
+	/* An account may be there twice (two roles held): each entry gets it. */
+	for (size_t i = a->from; i < a->to; i++)
+		if (a->l->v[i].user_id == id)
+			snprintf(a->l->v[i].email, sizeof(a->l->v[i].email), "%s", email);
+	return SK_OK;
+}
+
+sk_err sk_notify_whoms_address(sk_ctx *c, sk_notify_whoms *l, size_t from, sk_buf *err)
+{
+	sk_err e = SK_OK;
 	/*
-	 * One query for the holders and their addresses (the accounts are not
-	 * read again); role_assignment's UNIQUE (user_id, role, unit_id) gives
-	 * each holder once, without a DISTINCT's sort. No ORDER BY either: the
-	 * order the holders are told in does not matter, and SQLite's temporary
-	 * B-tree for it was a third of the query (docs/performance.md).
+	 * Two accounts a query (an approver and a deputy: most filings), each a
+	 * lookup by key: not "id IN (...)", for which SQLite builds an ephemeral
+	 * table on every run, dearer than two queries.
 	 */
-	sk_val p[] = {sk_vtext(role), SK_VINT(unit), SK_VINT(not_user)};
-	return sk_store_query(c->store,
-	                      "SELECT u.id, u.email FROM role_assignment ra JOIN users "
-	                      "u ON u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? AND "
-	                      "u.status = 'active' AND u.id <> ?",
-	                      p, 3, take_holder, out, err);
+	for (size_t i = from; !e && i < l->n; i += 2) {
+		size_t k = l->n - i < 2 ? 1 : 2;
+		sk_val p[] = {SK_VINT(l->v[i].user_id), SK_VINT(l->v[i + k - 1].user_id)};
+		struct addresses a = {l, i, i + k};
+		e = sk_store_query(c->store,
+		                   k == 1 ? "SELECT id, email FROM users WHERE id = ?"
+		                          : "SELECT id, email FROM users WHERE id = ? UNION ALL "
+		                            "SELECT id, email FROM users WHERE id = ?",
+		                   p, k, take_address, &a, err);
+	}
+	return e;
+}
+
+sk_err sk_notify_holders_find(sk_ctx *c, const sk_orgview *v, const char *role, int64_t unit,
+                              int64_t not_user, sk_notify_whoms *out, sk_buf *err)
+{
+	size_t from = out->n;
+	sk_err e = v ? SK_OK : sk_orgview_get(c->store, 0, &v, err);
+	if (!e)
+		e = sk_notify_holders_add(v, role, unit, not_user, out, err);
+	if (!e)
+		e = sk_notify_whoms_address(c, out, from, err);
+	return e;
 }
 
 sk_err sk_notify_tell(sk_ctx *c, const sk_notify_whoms *l, sk_notify_kind kind,
@@ -72,7 +112,7 @@ sk_err sk_notify_holders(sk_ctx *c, const char *role, int64_t unit, int64_t not_
                          sk_notify_kind kind, const char *ref_type, int64_t ref_id, sk_buf *err)
 {
 	sk_notify_whoms who = {0};
-	sk_err e = sk_notify_holders_find(c, role, unit, not_user, &who, err);
+	sk_err e = sk_notify_holders_find(c, NULL, role, unit, not_user, &who, err);
 	if (!e)
 		e = sk_notify_tell(c, &who, kind, ref_type, ref_id, err);
 	sk_notify_whoms_free(&who);

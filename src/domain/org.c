@@ -11,6 +11,7 @@
 #include "../core/sk_msg.h"
 #include "../policy/policy.h"
 #include "authz.h"
+#include "orgview.h"
 #include "role.h"
 #include "text.h"
 
@@ -447,42 +448,26 @@ sk_err sk_org_list(sk_store *s, json_t **out, sk_buf *err)
 	return SK_OK;
 }
 
+/*
+ * The line and its holders come from the connection's view of the current
+ * generation (orgview.h): one query to learn the generation instead of one
+ * per unit.
+ */
 sk_err sk_org_line(sk_store *s, int64_t unit, int64_t line[SK_ORG_LINE_MAX], size_t *n, sk_buf *err)
 {
 	*n = 0;
-	while (unit && *n < SK_ORG_LINE_MAX) {
-		line[(*n)++] = unit;
-		int64_t parent = 0;
-		sk_val p[] = {SK_VINT(unit)};
-		sk_err e = sk_store_query_int(
-		    s, "SELECT COALESCE(parent_id, 0) FROM org_unit WHERE id = ?", p, 1, &parent,
-		    err);
-		if (e)
-			return e;
-		unit = parent;
-	}
-	return SK_OK;
+	const sk_orgview *v = NULL;
+	sk_err e = unit ? sk_orgview_get(s, 0, &v, err) : SK_OK;
+	return e || !unit ? e : sk_orgview_line(v, unit, line, n);
 }
 
 sk_err sk_org_holder_unit(sk_store *s, const char *role, const int64_t *line, size_t n,
                           int64_t not_user, int64_t *found, sk_buf *err)
 {
 	*found = 0;
-	for (size_t i = 0; i < n; i++) {
-		int64_t k = 0;
-		sk_val p[] = {sk_vtext(role), SK_VINT(line[i]), SK_VINT(not_user)};
-		sk_err e =
-		    sk_store_query_int(s,
-		                       "SELECT COUNT(*) FROM role_assignment ra JOIN users u ON "
-		                       "u.id = ra.user_id WHERE ra.role = ? AND ra.unit_id = ? "
-		                       "AND u.status = 'active' AND u.id <> ?",
-		                       p, 3, &k, err);
-		if (e)
-			return e;
-		if (k) {
-			*found = line[i];
-			return SK_OK;
-		}
-	}
-	return SK_OK;
+	const sk_orgview *v = NULL;
+	sk_err e = n ? sk_orgview_get(s, 0, &v, err) : SK_OK;
+	if (!e && n)
+		*found = sk_orgview_holder_unit(v, role, line, n, not_user);
+	return e;
 }

@@ -88,7 +88,10 @@ json_t *sk_org_json(const sk_org_unit *u);
 
 /*
  * unit and the units above it, nearest first: the line a request or a
- * report goes up (the chain of command). *n is 0 for unit 0.
+ * report goes up (the chain of command). *n is 0 for unit 0. This and
+ * sk_org_holder_unit read s's organization view of the current generation
+ * (orgview.h; inside a transaction, of the one it reads): one query for the
+ * generation, not one per unit.
  */
 sk_err sk_org_line(sk_store *s, int64_t unit, int64_t line[SK_ORG_LINE_MAX], size_t *n,
                    sk_buf *err);

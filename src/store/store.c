@@ -160,6 +160,8 @@ void sk_store_close(sk_store *s)
 		return;
 	if (s->txn_depth)
 		s->ops->rollback(s);
+	if (s->org_view_free)
+		s->org_view_free(s->org_view);
 	free(s->url);
 	s->ops->close(s);
 }

@@ -114,6 +114,13 @@ struct sk_store {
 	uint64_t memo_epoch;
 	int64_t memo_seq;
 	unsigned char memo_hash[32];
+	/*
+	 * The organization view read on this connection (src/domain/orgview.h),
+	 * kept here for the same reason; org_view_free releases it when the store
+	 * closes. Only orgview.c reads or writes these.
+	 */
+	void *org_view;
+	void (*org_view_free)(void *view);
 };
 
 /* Flags for sk_store_open. */

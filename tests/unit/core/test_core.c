@@ -734,12 +734,19 @@ static void test_vec_room(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_err_table), cmocka_unit_test(test_buf_cap),
-	    cmocka_unit_test(test_fail),      cmocka_unit_test(test_arena),
-	    cmocka_unit_test(test_clock),     cmocka_unit_test(test_json),
-	    cmocka_unit_test(test_json_str),  cmocka_unit_test(test_json_encoder), cmocka_unit_test(test_json_is_canonical),
-	    cmocka_unit_test(test_zone),      cmocka_unit_test(test_civil_from_days),
-	    cmocka_unit_test(test_vec_room),  cmocka_unit_test(test_clock_format_exact),
+	    cmocka_unit_test(test_err_table),
+	    cmocka_unit_test(test_buf_cap),
+	    cmocka_unit_test(test_fail),
+	    cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_clock),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_json_str),
+	    cmocka_unit_test(test_json_encoder),
+	    cmocka_unit_test(test_json_is_canonical),
+	    cmocka_unit_test(test_zone),
+	    cmocka_unit_test(test_civil_from_days),
+	    cmocka_unit_test(test_vec_room),
+	    cmocka_unit_test(test_clock_format_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "domain/asset.h"
 #include "domain/org.h"
 #include "domain/request.h"
+#include "domain/role.h"
 #include "domain/user.h"
 #include "dtest.h"
 
@@ -808,12 +809,186 @@ static void texts_all(void **state)
 	sk_test_each_backend(texts);
 }
 
+/*
+ * How many of request id's request_to_decide notifications went to login
+ * (with mail_to, not NULL, addressed to it).
+ */
+static int64_t told(sk_store *s, int64_t id, const char *login, const char *mail_to)
+{
+#define TOLD                                                                                       \
+	"SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = "    \
+	"'request_to_decide' AND n.ref_type = 'request' AND n.ref_id = ?"
+	sk_val p[] = {SK_VINT(id), sk_vtext(login), sk_vtext(mail_to)};
+	const char *sql = !login     ? TOLD
+	                  : !mail_to ? TOLD " AND u.login = ?"
+	                             : TOLD " AND u.login = ? AND n.mail_to = ?";
+#undef TOLD
+	int64_t n = -1;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	dt_ok(sk_store_query_int(s, sql, p, !login ? 1 : !mail_to ? 2 : 3, &n, &err), &err);
+	sk_buf_free(&err);
+	return n;
+}
+
+/*
+ * Whom a filing goes to and tells follows every change of the organization
+ * between two filings, made on this connection or on another (another door:
+ * the CLI beside the server), so the organization view one filing read is
+ * not trusted once the authorization generation moved. The addresses move
+ * no generation and are read as they are.
+ */
+static void follows_changes(const char *backend)
+{
+	sk_store *s = sk_test_open_fresh(backend), *o = NULL;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	setup(s);
+	dt_ok(sk_store_open(s->url, 0, &o, &err), &err);
+	int64_t doc = add_asset(s, "dm", "2"), id = 0;
+	dt_who staff = dt_as(s, "dmstaff");
+	dt_ok(sk_user_set_email(dt_cli(s), "dmchief", "chief@example.jp", &err), &err);
+
+	/* As set up: dm's 対策責任者 decides; the security_manager above (reports_to) deputizes. */
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	assert_int_equal(told(s, id, "dmchief", "chief@example.jp"), 1);
+	assert_int_equal(told(s, id, "secmgr", NULL), 1);
+	assert_int_equal(told(s, id, NULL, NULL), 2);
+
+	/* A role granted through the other connection. */
+	dt_add_user(o, "dmchief2", "dm", "dm_officer");
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	assert_int_equal(told(s, id, "dmchief2", NULL), 1);
+	assert_int_equal(told(s, id, NULL, NULL), 3);
+
+	/* An address changed: no generation moves, the mail goes to the new one. */
+	dt_ok(sk_user_set_email(dt_cli(o), "dmchief", "chief2@example.jp", &err), &err);
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	assert_int_equal(told(s, id, "dmchief", "chief2@example.jp"), 1);
+
+	/* An account disabled. */
+	dt_ok(sk_user_set_active(dt_cli(o), "dmchief", false, &err), &err);
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	assert_int_equal(told(s, id, "dmchief", NULL), 0);
+	assert_int_equal(told(s, id, "dmchief2", NULL), 1);
+	assert_int_equal(told(s, id, NULL, NULL), 2);
+
+	/* The unit moved under another department: the deputy is no longer above it. */
+	dt_ok(sk_org_move(dt_cli(o), "dm", "d2", &err), &err);
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	assert_int_equal(told(s, id, "secmgr", NULL), 0);
+	assert_int_equal(told(s, id, NULL, NULL), 1);
+
+	/* Moved back, on this connection: told again. */
+	dt_ok(sk_org_move(dt_cli(s), "dm", "d1", &err), &err);
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	assert_int_equal(told(s, id, "secmgr", NULL), 1);
+
+	/* The last active holder's role revoked: no one to route to. */
+	dt_ok(sk_role_revoke(dt_cli(o), "dmchief2", "dm_officer", "dm", &err), &err);
+	dt_expect(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err),
+	          SK_ERR_CONFLICT, &err, "dm_officer");
+	/* Enabled again, on this connection: routed to them. */
+	dt_ok(sk_user_set_active(dt_cli(s), "dmchief", true, &err), &err);
+	dt_ok(file(s, &staff, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err), &err);
+	assert_int_equal(told(s, id, "dmchief", NULL), 1);
+	assert_int_equal(told(s, id, NULL, NULL), 2);
+
+	/*
+	 * An account added without a role moves no generation: the view does not
+	 * know it, the database does. Refused for want of the capability, not as
+	 * an inactive account.
+	 */
+	{
+		sk_val v[] = {sk_vtext("dm")};
+		dt_ok(sk_store_exec(o,
+		                    "INSERT INTO users (login, name, unit_id, kind, status, "
+		                    "created_at) SELECT 'newcomer', 'newcomer', id, 'staff', "
+		                    "'active', 0 FROM org_unit WHERE code = ?",
+		                    v, 1, NULL, &err),
+		      &err);
+	}
+	dt_who newcomer = dt_as(s, "newcomer");
+	dt_expect(file(s, &newcomer, "take_out", doc, TAKE_OUT, TAKE_OUT_SG, &id, &err),
+	          SK_ERR_DENIED, &err, "'dm'");
+
+	/*
+	 * The view read inside a transaction holds its own changes and goes with
+	 * it: after the rollback the revoked role is held again, even once
+	 * another change has brought the generation to the number the
+	 * transaction's had.
+	 */
+	int64_t line[SK_ORG_LINE_MAX], unit = 0, at = 0;
+	size_t n = 0;
+	{
+		sk_val v[] = {sk_vtext("dm")};
+		dt_ok(sk_store_query_int(s, "SELECT id FROM org_unit WHERE code = ?", v, 1, &unit,
+		                         &err),
+		      &err);
+	}
+	dt_ok(sk_org_line(s, unit, line, &n, &err), &err);
+	assert_int_equal(n, 3);
+	dt_ok(sk_org_holder_unit(s, "dm_officer", line, n, 0, &at, &err), &err);
+	assert_int_equal(at, unit);
+	dt_ok(sk_store_begin(s, &err), &err);
+	{
+		/* One row: one step of the generation on both backends. */
+		sk_val v[] = {SK_VINT(dt_as(s, "dmchief").actor.user_id), SK_VINT(unit)};
+		dt_ok(sk_store_exec(s,
+		                    "DELETE FROM role_assignment WHERE user_id = ? AND unit_id = ? "
+		                    "AND role = 'dm_officer'",
+		                    v, 2, NULL, &err),
+		      &err);
+	}
+	dt_ok(sk_org_holder_unit(s, "dm_officer", line, n, 0, &at, &err), &err);
+	assert_int_equal(at, 0);
+	sk_store_rollback(s);
+	dt_ok(sk_org_holder_unit(s, "dm_officer", line, n, 0, &at, &err), &err);
+	assert_int_equal(at, unit);
+	dt_ok(sk_store_begin(s, &err), &err);
+	{
+		sk_val v[] = {SK_VINT(dt_as(s, "dmchief").actor.user_id), SK_VINT(unit)};
+		dt_ok(sk_store_exec(s,
+		                    "DELETE FROM role_assignment WHERE user_id = ? AND unit_id = ? "
+		                    "AND role = 'dm_officer'",
+		                    v, 2, NULL, &err),
+		      &err);
+	}
+	dt_ok(sk_org_holder_unit(s, "dm_officer", line, n, 0, &at, &err), &err);
+	assert_int_equal(at, 0);
+	sk_store_rollback(s);
+	{
+		sk_val v[] = {SK_VINT(dt_as(s, "citystaff").actor.user_id), SK_VINT(unit)};
+		dt_ok(sk_store_exec(
+		          o,
+		          "INSERT INTO role_assignment (user_id, role, unit_id, granted_at) "
+		          "VALUES (?, 'auditor', ?, 0)",
+		          v, 2, NULL, &err),
+		      &err);
+	}
+	dt_ok(sk_org_holder_unit(s, "dm_officer", line, n, 0, &at, &err), &err);
+	assert_int_equal(at, unit);
+
+	assert_true(sk_test_log_intact(s) > 0);
+	sk_store_close(o);
+	sk_buf_free(&err);
+	sk_store_close(s);
+}
+
+static void follows_changes_all(void **state)
+{
+	(void)state;
+	sk_test_each_backend(follows_changes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(flow_all),   cmocka_unit_test(answers_all),
-	    cmocka_unit_test(faults_all), cmocka_unit_test(before_filing_all),
-	    cmocka_unit_test(stale_all),  cmocka_unit_test(texts_all),
+	    cmocka_unit_test(flow_all),
+	    cmocka_unit_test(answers_all),
+	    cmocka_unit_test(faults_all),
+	    cmocka_unit_test(before_filing_all),
+	    cmocka_unit_test(stale_all),
+	    cmocka_unit_test(texts_all),
+	    cmocka_unit_test(follows_changes_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
