@@ -287,77 +287,10 @@ static json_t *json_col(const sk_row *row, size_t k, const struct req_row *hint)
 	return json_text_or_null(row, i);
 }
 
-static json_t *row_json(const sk_row *row, const char *today, const struct req_row *hint)
-{
-	const char *until = sk_row_is_null(row, 15) ? NULL : sk_row_text(row, 15);
-	json_t *j = json_object();
-	if (!j)
-		return NULL;
-	json_object_set_new(j, "id", json_integer(sk_row_int(row, 0)));
-	json_object_set_new(j, "kind", json_string(sk_row_text(row, 1)));
-	json_object_set_new(
-	    j, "status",
-	    json_string(shown_status(sk_row_text(row, 2), sk_row_text(row, 1), until, today)));
-	json_object_set_new(j, "requester", json_string(sk_row_text(row, 3)));
-	json_object_set_new(j, "unit", json_integer(sk_row_int(row, 4)));
-	json_object_set_new(j, "unit_code", json_string(sk_row_text(row, 21)));
-	json_object_set_new(
-	    j, "asset_id", sk_row_is_null(row, 5) ? json_null() : json_integer(sk_row_int(row, 5)));
-	json_object_set_new(j, "reason", json_string(sk_row_text(row, 6)));
-	json_object_set_new(j, "details", json_col(row, 0, hint));
-	json_object_set_new(j, "decision", json_col(row, 1, hint));
-	json_object_set_new(j, "safeguards_confirmed", json_col(row, 2, hint));
-	json_object_set_new(j, "approver_role",
-	                    sk_row_is_null(row, 10) ? json_null()
-	                                            : json_string(sk_row_text(row, 10)));
-	json_object_set_new(j, "approver_unit",
-	                    sk_row_is_null(row, 11) ? json_null()
-	                                            : json_integer(sk_row_int(row, 11)));
-	json_object_set_new(j, "decided_by",
-	                    sk_row_is_null(row, 12) ? json_null()
-	                                            : json_string(sk_row_text(row, 12)));
-	json_object_set_new(j, "as_deputy", json_boolean(sk_row_int(row, 13)));
-	json_object_set_new(j, "emergency", json_boolean(sk_row_int(row, 14)));
-	json_object_set_new(j, "follow_through", json_col(row, 3, hint));
-	json_object_set_new(j, "created_at", time_json(sk_row_int(row, 17)));
-	json_object_set_new(j, "updated_at", time_json(sk_row_int(row, 18)));
-	return j;
-}
-
 /*
- * Column k of r whose stored text is not canonical: its value as row_json
- * would show it (json_text_or_null: null when it does not parse), encoded
- * in the answer's order and in the image's.
- */
-static sk_err col_recode(req_row *r, size_t k)
-{
-	json_t *j = json_loads(r->json_text[k], JSON_DECODE_ANY, NULL);
-	sk_buf api = SK_BUF_INIT(IMAGE_TEXT_MAX), sorted = SK_BUF_INIT(IMAGE_TEXT_MAX);
-	sk_err e = j ? sk_json_compact(j, &api) : sk_buf_add(&api, "null", 4);
-	if (!e)
-		e = j ? sk_json_canonical(j, &sorted) : sk_buf_add(&sorted, "null", 4);
-	json_decref(j);
-	if (!e && (!(r->col_api[k] = sk_buf_detach(&api)) ||
-	           !(r->col_sorted[k] = sk_buf_detach(&sorted))))
-		e = SK_ERR_NOMEM;
-	sk_buf_free(&api);
-	sk_buf_free(&sorted);
-	return e;
-}
-
-/* JSON column k of r as the answer (sorted: the audit image) embeds it. */
-static const char *col_text(const req_row *r, size_t k, bool sorted)
-{
-	const char *alt = sorted ? r->col_sorted[k] : r->col_api[k];
-	return alt ? alt : r->json_text[k] ? r->json_text[k] : "null";
-}
-
-/* --- a request as JSON text: the answer and the audit image --- */
-
-/*
- * The members of a request as the API shows it, in its order (row_json's
- * and take_step's): the one list the answer and the audit image are both
- * written from (req_text, step_text). decision_record is only in a
+ * The members of a request as the API shows it, in its order: the one list
+ * its JSON read (row_json), its answer and its audit image (req_text) are
+ * all made from, as sm_key is for its steps. decision_record is only in a
  * filing's image.
  */
 enum req_member {
@@ -422,6 +355,95 @@ static const unsigned char rm_sorted[RM__COUNT] = {
     RM_KIND,          RM_REASON,        RM_REQUESTER,      RM_SAFEGUARDS,
     RM_STATUS,        RM_STEPS,         RM_UNIT,           RM_UNIT_CODE,
     RM_UPDATED_AT};
+
+/* Member m of the request in row as row_json shows it (a new reference, or NULL). */
+static json_t *row_member(const sk_row *row, int m, const char *today, const struct req_row *hint)
+{
+	switch (m) {
+	case RM_ID:
+		return json_integer(sk_row_int(row, 0));
+	case RM_KIND:
+		return json_string(sk_row_text(row, 1));
+	case RM_STATUS:
+		return json_string(
+		    shown_status(sk_row_text(row, 2), sk_row_text(row, 1),
+		                 sk_row_is_null(row, 15) ? NULL : sk_row_text(row, 15), today));
+	case RM_REQUESTER:
+		return json_string(sk_row_text(row, 3));
+	case RM_UNIT:
+		return json_integer(sk_row_int(row, 4));
+	case RM_UNIT_CODE:
+		return json_string(sk_row_text(row, 21));
+	case RM_ASSET_ID:
+		return sk_row_is_null(row, 5) ? json_null() : json_integer(sk_row_int(row, 5));
+	case RM_REASON:
+		return json_string(sk_row_text(row, 6));
+	case RM_DETAILS:
+		return json_col(row, 0, hint);
+	case RM_DECISION:
+		return json_col(row, 1, hint);
+	case RM_SAFEGUARDS:
+		return json_col(row, 2, hint);
+	case RM_APPROVER_ROLE:
+		return sk_row_is_null(row, 10) ? json_null() : json_string(sk_row_text(row, 10));
+	case RM_APPROVER_UNIT:
+		return sk_row_is_null(row, 11) ? json_null() : json_integer(sk_row_int(row, 11));
+	case RM_DECIDED_BY:
+		return sk_row_is_null(row, 12) ? json_null() : json_string(sk_row_text(row, 12));
+	case RM_AS_DEPUTY:
+		return json_boolean(sk_row_int(row, 13));
+	case RM_EMERGENCY:
+		return json_boolean(sk_row_int(row, 14));
+	case RM_FOLLOW_THROUGH:
+		return json_col(row, 3, hint);
+	case RM_CREATED_AT:
+		return time_json(sk_row_int(row, 17));
+	case RM_UPDATED_AT:
+		return time_json(sk_row_int(row, 18));
+	default:
+		return NULL;
+	}
+}
+
+/* The request in row as the API shows it, without its steps: rm_key's members up to them. */
+static json_t *row_json(const sk_row *row, const char *today, const struct req_row *hint)
+{
+	json_t *j = json_object();
+	for (int m = 0; j && m < RM_STEPS; m++)
+		json_object_setn_new(j, rm_key[m] + 1, strlen(rm_key[m]) - 3,
+		                     row_member(row, m, today, hint));
+	return j;
+}
+
+/*
+ * Column k of r whose stored text is not canonical: its value as row_json
+ * would show it (json_text_or_null: null when it does not parse), encoded
+ * in the answer's order and in the image's.
+ */
+static sk_err col_recode(req_row *r, size_t k)
+{
+	json_t *j = json_loads(r->json_text[k], JSON_DECODE_ANY, NULL);
+	sk_buf api = SK_BUF_INIT(IMAGE_TEXT_MAX), sorted = SK_BUF_INIT(IMAGE_TEXT_MAX);
+	sk_err e = j ? sk_json_compact(j, &api) : sk_buf_add(&api, "null", 4);
+	if (!e)
+		e = j ? sk_json_canonical(j, &sorted) : sk_buf_add(&sorted, "null", 4);
+	json_decref(j);
+	if (!e && (!(r->col_api[k] = sk_buf_detach(&api)) ||
+	           !(r->col_sorted[k] = sk_buf_detach(&sorted))))
+		e = SK_ERR_NOMEM;
+	sk_buf_free(&api);
+	sk_buf_free(&sorted);
+	return e;
+}
+
+/* JSON column k of r as the answer (sorted: the audit image) embeds it. */
+static const char *col_text(const req_row *r, size_t k, bool sorted)
+{
+	const char *alt = sorted ? r->col_sorted[k] : r->col_api[k];
+	return alt ? alt : r->json_text[k] ? r->json_text[k] : "null";
+}
+
+/* --- a request as JSON text: the answer and the audit image --- */
 
 static sk_err add_int(sk_buf *b, int64_t v)
 {
@@ -520,7 +542,16 @@ static sk_err req_member_value(sk_buf *b, const req_row *r, int m, bool sorted, 
  */
 static sk_err req_text(const req_row *r, bool sorted, const req_extra *x, sk_buf *out, sk_buf *tail)
 {
-	sk_err e = sk_buf_addc(out, '{');
+	/* Room for it all at once (the keys, times and short values fit in 1 KB). */
+	size_t n = 1024 + (x->steps ? strlen(x->steps) : 0) + (x->record ? strlen(x->record) : 0) +
+	           (r->reason ? strlen(r->reason) : 0);
+	for (size_t k = 0; k < N_JSON_COLS; k++)
+		n += strlen(col_text(r, k, sorted));
+	sk_err e = sk_buf_grow(out, n);
+	if (!e && tail)
+		e = sk_buf_grow(tail, n);
+	if (!e)
+		e = sk_buf_addc(out, '{');
 	bool first = true;
 	for (int i = 0; !e && i < RM__COUNT; i++) {
 		int m = sorted ? rm_sorted[i] : i;
@@ -539,7 +570,7 @@ static sk_err req_text(const req_row *r, bool sorted, const req_extra *x, sk_buf
 	return e ? e : sk_buf_addc(out, '}');
 }
 
-/* A step's members, in the API's order (take_step's), and sorted for the image. */
+/* A step's members, in the API's order (take_step's and steps_text's), and sorted for the image. */
 enum step_member { SM_AT, SM_ACTOR, SM_ACTION, SM_COMMENT, SM_AS_DEPUTY, SM__COUNT };
 static const char *const sm_key[SM__COUNT] = {
     [SM_AT] = "\"at\":",           [SM_ACTOR] = "\"actor\":",         [SM_ACTION] = "\"action\":",
@@ -576,7 +607,10 @@ static sk_err steps_text_add(steps_text *t, int64_t at, const char *actor, const
 	sk_err e = SK_OK;
 	for (int order = 0; !e && order < 2; order++) {
 		sk_buf *b = order ? &t->sorted : &t->api;
-		e = sk_buf_adds(b, t->n ? ",{" : "[{");
+		/* A step without its comment is about 130 bytes. */
+		e = sk_buf_grow(b, 256 + (comment ? strlen(comment) : 0));
+		if (!e)
+			e = sk_buf_adds(b, t->n ? ",{" : "[{");
 		for (int i = 0; !e && i < SM__COUNT; i++) {
 			int m = order ? sm_sorted[i] : i;
 			if ((i && (e = sk_buf_addc(b, ','))) || (e = sk_buf_adds(b, sm_key[m])))
@@ -681,12 +715,21 @@ static sk_err load_row(sk_store *s, int64_t id, req_row *r, const req_row *hint,
 
 static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 {
-	json_t *steps = ctx;
-	json_t *st =
-	    json_pack("{s:o, s:s, s:s, s:o, s:b}", "at", time_json(sk_row_int(row, 0)), "actor",
-	              sk_row_text(row, 1), "action", sk_row_text(row, 2), "comment",
-	              sk_row_is_null(row, 3) ? json_null() : json_string(sk_row_text(row, 3)),
-	              "as_deputy", (int)sk_row_int(row, 4));
+	json_t *steps = ctx, *st = json_object();
+	/* sm_key's members, as steps_text writes them. */
+	for (int m = 0; st && m < SM__COUNT; m++) {
+		json_t *v =
+		    m == SM_AT       ? time_json(sk_row_int(row, 0))
+		    : m == SM_ACTOR  ? json_string(sk_row_text(row, 1))
+		    : m == SM_ACTION ? json_string(sk_row_text(row, 2))
+		    : m == SM_COMMENT
+		        ? (sk_row_is_null(row, 3) ? json_null() : json_string(sk_row_text(row, 3)))
+		        : json_boolean(sk_row_int(row, 4));
+		if (json_object_setn_new(st, sm_key[m] + 1, strlen(sm_key[m]) - 3, v)) {
+			json_decref(st);
+			st = NULL;
+		}
+	}
 	if (!st || json_array_append_new(steps, st))
 		return sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	return SK_OK;
