@@ -139,18 +139,27 @@ sk_err sk_notify_addr_check(const char *addr, const char *field, sk_buf *err)
 
 struct urow {
 	bool seen, active;
-	char login[72];
 	char email[SK_NOTIFY_ADDR_MAX + 1];
 };
+
+/* s cut to fit the address buffer, as snprintf "%s" cut it, without printf's cost. */
+static void email_copy(char out[SK_NOTIFY_ADDR_MAX + 1], const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n > SK_NOTIFY_ADDR_MAX)
+		n = SK_NOTIFY_ADDR_MAX;
+	if (n)
+		memcpy(out, s, n);
+	out[n] = '\0';
+}
 
 static sk_err urow_cb(void *ctx, const sk_row *row, sk_buf *err)
 {
 	(void)err;
 	struct urow *u = ctx;
 	u->seen = true;
-	snprintf(u->login, sizeof(u->login), "%s", sk_row_text(row, 0));
-	u->active = strcmp(sk_row_text(row, 1), "active") == 0;
-	snprintf(u->email, sizeof(u->email), "%s", sk_row_text(row, 2));
+	u->active = strcmp(sk_row_text(row, 0), "active") == 0;
+	email_copy(u->email, sk_row_text(row, 1));
 	return SK_OK;
 }
 
@@ -173,10 +182,10 @@ static sk_err add_in_txn(sk_store *s, int64_t user_id, const sk_notify_to *known
 		/* The caller read the account already (sk_notify_holders' one query). */
 		u.seen = true;
 		u.active = known->active;
-		snprintf(u.email, sizeof(u.email), "%s", known->email ? known->email : "");
+		email_copy(u.email, known->email);
 	} else {
 		sk_val pu[] = {SK_VINT(user_id)};
-		e = sk_store_query(s, "SELECT login, status, email FROM users WHERE id = ?", pu, 1,
+		e = sk_store_query(s, "SELECT status, email FROM users WHERE id = ?", pu, 1,
 		                   urow_cb, &u, err);
 	}
 	if (e)
