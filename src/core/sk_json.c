@@ -494,8 +494,14 @@ sk_err sk_json_parse(const char *text, size_t len, size_t max, json_t **out, sk_
 	if (len > max)
 		return sk_fail_msg(err, SK_ERR_TOO_BIG, NULL, NULL,
 		                   SK_M_CORE_JSON_INPUT_BYTES_EXCEEDS, len, max);
+	json_t *j = sk_json_read(text, len);
+	if (j) {
+		*out = j;
+		return SK_OK;
+	}
+	/* jansson says why (and, should the two ever disagree, its answer stands). */
 	json_error_t je;
-	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!j)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL,
 		                   SK_M_CORE_MALFORMED_JSON_LINE_COLUMN, je.line, je.column,

@@ -73,6 +73,14 @@ bool sk_json_utf8_valid(const char *s, size_t n);
 sk_err sk_json_parse(const char *text, size_t len, size_t max, json_t **out, sk_buf *err);
 
 /*
+ * The reader sk_json_parse uses first (sk_json_read.c): the value of the
+ * len bytes at text as json_loadb(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
+ * reads it, or NULL where jansson would fail (or memory ran out), without
+ * saying why.
+ */
+json_t *sk_json_read(const char *text, size_t len);
+
+/*
  * Checks that obj is an object whose keys all appear in the NULL-terminated
  * list allowed; names the first unknown key otherwise.
  */
