@@ -479,6 +479,70 @@ static void test_alone(void **state)
 	sk_test_each_backend(alone_each);
 }
 
+/*
+ * Appenders on connections of their own, each append its own transaction,
+ * all at once: the head is read without being advanced first on SQLite
+ * (audit.c), which is safe only because the transaction holds the write
+ * lock from its BEGIN; entries must come out contiguous and chained.
+ */
+enum { RACERS = 4, RACER_APPENDS = 25 };
+
+struct racer {
+	const char *url;
+	int thread;
+	int failed;
+};
+
+static void *race_appends(void *arg)
+{
+	struct racer *r = arg;
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_store *s = NULL;
+	if (sk_store_open(r->url, 0, &s, &err) != SK_OK) {
+		r->failed = RACER_APPENDS;
+		sk_buf_free(&err);
+		return NULL;
+	}
+	for (int i = 0; i < RACER_APPENDS; i++) {
+		char obj[64];
+		snprintf(obj, sizeof(obj), "race:%d.%d", r->thread, i);
+		sk_audit_event ev = {"alice", "cli", "test.race", obj, NULL, NULL};
+		if (sk_audit_append(s, &ev, NULL, &err) != SK_OK)
+			r->failed++;
+	}
+	sk_store_close(s);
+	sk_buf_free(&err);
+	return NULL;
+}
+
+static void racing_each(const char *backend)
+{
+	char url[512];
+	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
+	sk_test_fresh_url(backend, url, sizeof(url));
+	sk_store *s = NULL;
+	assert_int_equal(sk_store_open(url, SK_STORE_CREATE, &s, &err), SK_OK);
+	pthread_t t[RACERS];
+	struct racer r[RACERS];
+	for (int i = 0; i < RACERS; i++) {
+		r[i] = (struct racer){.url = url, .thread = i};
+		assert_int_equal(pthread_create(&t[i], NULL, race_appends, &r[i]), 0);
+	}
+	for (int i = 0; i < RACERS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(r[i].failed, 0);
+	}
+	assert_log(s, RACERS * RACER_APPENDS);
+	sk_store_close(s);
+	sk_buf_free(&err);
+}
+
+static void test_racing_connections(void **state)
+{
+	(void)state;
+	sk_test_each_backend(racing_each);
+}
+
 static void test_batches(void **state)
 {
 	(void)state;
@@ -495,7 +559,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_group_commit), cmocka_unit_test(test_submit),
 	    cmocka_unit_test(test_head_memo),    cmocka_unit_test(test_batches),
-	    cmocka_unit_test(test_alone),
+	    cmocka_unit_test(test_alone),        cmocka_unit_test(test_racing_connections),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
