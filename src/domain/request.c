@@ -318,29 +318,41 @@ enum req_member {
 	RM__COUNT
 };
 
-/* Each member's key as written, quoted, with its colon. */
-static const char *const rm_key[RM__COUNT] = {
-    [RM_ID] = "\"id\":",
-    [RM_KIND] = "\"kind\":",
-    [RM_STATUS] = "\"status\":",
-    [RM_REQUESTER] = "\"requester\":",
-    [RM_UNIT] = "\"unit\":",
-    [RM_UNIT_CODE] = "\"unit_code\":",
-    [RM_ASSET_ID] = "\"asset_id\":",
-    [RM_REASON] = "\"reason\":",
-    [RM_DETAILS] = "\"details\":",
-    [RM_DECISION] = "\"decision\":",
-    [RM_SAFEGUARDS] = "\"safeguards_confirmed\":",
-    [RM_APPROVER_ROLE] = "\"approver_role\":",
-    [RM_APPROVER_UNIT] = "\"approver_unit\":",
-    [RM_DECIDED_BY] = "\"decided_by\":",
-    [RM_AS_DEPUTY] = "\"as_deputy\":",
-    [RM_EMERGENCY] = "\"emergency\":",
-    [RM_FOLLOW_THROUGH] = "\"follow_through\":",
-    [RM_CREATED_AT] = "\"created_at\":",
-    [RM_UPDATED_AT] = "\"updated_at\":",
-    [RM_STEPS] = "\"steps\":",
-    [RM_DECISION_RECORD] = "\"decision_record\":",
+/*
+ * A member's key as written after another member: comma, quoted key,
+ * colon (the first member's skips the comma; the key itself is s + 2, n - 4).
+ */
+struct member_key {
+	const char *s;
+	unsigned char n;
+};
+#define MEMBER_KEY(name)                                                                           \
+	{                                                                                          \
+		",\"" name "\":", sizeof(",\"" name "\":") - 1                                     \
+	}
+
+static const struct member_key rm_key[RM__COUNT] = {
+    [RM_ID] = MEMBER_KEY("id"),
+    [RM_KIND] = MEMBER_KEY("kind"),
+    [RM_STATUS] = MEMBER_KEY("status"),
+    [RM_REQUESTER] = MEMBER_KEY("requester"),
+    [RM_UNIT] = MEMBER_KEY("unit"),
+    [RM_UNIT_CODE] = MEMBER_KEY("unit_code"),
+    [RM_ASSET_ID] = MEMBER_KEY("asset_id"),
+    [RM_REASON] = MEMBER_KEY("reason"),
+    [RM_DETAILS] = MEMBER_KEY("details"),
+    [RM_DECISION] = MEMBER_KEY("decision"),
+    [RM_SAFEGUARDS] = MEMBER_KEY("safeguards_confirmed"),
+    [RM_APPROVER_ROLE] = MEMBER_KEY("approver_role"),
+    [RM_APPROVER_UNIT] = MEMBER_KEY("approver_unit"),
+    [RM_DECIDED_BY] = MEMBER_KEY("decided_by"),
+    [RM_AS_DEPUTY] = MEMBER_KEY("as_deputy"),
+    [RM_EMERGENCY] = MEMBER_KEY("emergency"),
+    [RM_FOLLOW_THROUGH] = MEMBER_KEY("follow_through"),
+    [RM_CREATED_AT] = MEMBER_KEY("created_at"),
+    [RM_UPDATED_AT] = MEMBER_KEY("updated_at"),
+    [RM_STEPS] = MEMBER_KEY("steps"),
+    [RM_DECISION_RECORD] = MEMBER_KEY("decision_record"),
 };
 
 /*
@@ -410,7 +422,7 @@ static json_t *row_json(const sk_row *row, const char *today, const struct req_r
 {
 	json_t *j = json_object();
 	for (int m = 0; j && m < RM_STEPS; m++)
-		json_object_setn_new(j, rm_key[m] + 1, strlen(rm_key[m]) - 3,
+		json_object_setn_new(j, rm_key[m].s + 2, rm_key[m].n - 4u,
 		                     row_member(row, m, today, hint));
 	return j;
 }
@@ -557,11 +569,11 @@ static sk_err req_text(const req_row *r, bool sorted, const req_extra *x, sk_buf
 		int m = sorted ? rm_sorted[i] : i;
 		if ((m == RM_STEPS && !x->steps) || (m == RM_DECISION_RECORD && !x->record))
 			continue;
-		if (!first && (e = sk_buf_addc(out, ',')))
+		const struct member_key *k = &rm_key[m];
+		if ((e = first ? sk_buf_add(out, k->s + 1, k->n - 1u)
+		               : sk_buf_add(out, k->s, k->n)))
 			break;
 		first = false;
-		if ((e = sk_buf_adds(out, rm_key[m])))
-			break;
 		if (m == RM_ID && tail)
 			out = tail; /* the value is the caller's to write between the two */
 		else
@@ -572,9 +584,12 @@ static sk_err req_text(const req_row *r, bool sorted, const req_extra *x, sk_buf
 
 /* A step's members, in the API's order (take_step's and steps_text's), and sorted for the image. */
 enum step_member { SM_AT, SM_ACTOR, SM_ACTION, SM_COMMENT, SM_AS_DEPUTY, SM__COUNT };
-static const char *const sm_key[SM__COUNT] = {
-    [SM_AT] = "\"at\":",           [SM_ACTOR] = "\"actor\":",         [SM_ACTION] = "\"action\":",
-    [SM_COMMENT] = "\"comment\":", [SM_AS_DEPUTY] = "\"as_deputy\":",
+static const struct member_key sm_key[SM__COUNT] = {
+    [SM_AT] = MEMBER_KEY("at"),
+    [SM_ACTOR] = MEMBER_KEY("actor"),
+    [SM_ACTION] = MEMBER_KEY("action"),
+    [SM_COMMENT] = MEMBER_KEY("comment"),
+    [SM_AS_DEPUTY] = MEMBER_KEY("as_deputy"),
 };
 static const unsigned char sm_sorted[SM__COUNT] = {SM_ACTION, SM_ACTOR, SM_AS_DEPUTY, SM_AT,
                                                    SM_COMMENT};
@@ -613,7 +628,9 @@ static sk_err steps_text_add(steps_text *t, int64_t at, const char *actor, const
 			e = sk_buf_adds(b, t->n ? ",{" : "[{");
 		for (int i = 0; !e && i < SM__COUNT; i++) {
 			int m = order ? sm_sorted[i] : i;
-			if ((i && (e = sk_buf_addc(b, ','))) || (e = sk_buf_adds(b, sm_key[m])))
+			const struct member_key *k = &sm_key[m];
+			if ((e = i ? sk_buf_add(b, k->s, k->n)
+			           : sk_buf_add(b, k->s + 1, k->n - 1u)))
 				break;
 			switch (m) {
 			case SM_AT:
@@ -725,7 +742,7 @@ static sk_err take_step(void *ctx, const sk_row *row, sk_buf *err)
 		    : m == SM_COMMENT
 		        ? (sk_row_is_null(row, 3) ? json_null() : json_string(sk_row_text(row, 3)))
 		        : json_boolean(sk_row_int(row, 4));
-		if (json_object_setn_new(st, sm_key[m] + 1, strlen(sm_key[m]) - 3, v)) {
+		if (json_object_setn_new(st, sm_key[m].s + 2, sm_key[m].n - 4u, v)) {
 			json_decref(st);
 			st = NULL;
 		}
