@@ -121,6 +121,14 @@ for _ in $(seq 1000); do
   echo "SELECT id FROM requests WHERE approver_role = 'security_manager' AND approver_unit = $unit AND status = 'pending' ORDER BY id DESC LIMIT 50;"
 done >inbox.sql
 sql_ms=$( { time -p sqlite3 demo.db <inbox.sql >/dev/null; } 2>&1 | awk '/^real/ { printf "%.3f", $2 }')
+# The floor under a filing: bare SQLite writing the rows one filing leaves (bench/rows_bench.c)
+# on a copy of this database, 32 filings a transaction (about sekisho's batch under 64
+# connections), then only the request's row and its audit entry.
+ninja -C "$build" bench/rows_bench >/dev/null
+sqlite3 demo.db ".backup rows.db" # a consistent copy: the server still has the WAL open
+rows_all=$("$build/bench/rows_bench" rows.db "$secs" 32)
+rows_bare=$("$build/bench/rows_bench" rows.db "$secs" 32 bare)
+rm -f rows.db rows.db-wal rows.db-shm
 p50=$(wrk -t1 -c1 -d5s --latency -H "Cookie: $a_cookie" "$base/api/v1/requests?box=inbox&limit=50" | awk '$1 == "50%" { print $2 }')
 
 f() { printf '%s\n' "$1" | cut -d' ' -f"$2"; }
@@ -137,6 +145,13 @@ echo "| Request | sekisho req/s | sekisho p99 | nginx req/s (same size) | nginx 
 echo "|---|---|---|---|---|---|"
 echo "| \`POST /api/v1/requests\` (transport, decided, routed, audited; $fsize bytes) | $(f "$file_sk" 1) | $(f "$file_sk" 2) | $(f "$file_ng" 1) | $(f "$file_ng" 2) | $(pct "$(f "$file_sk" 1)" "$(f "$file_ng" 1)") |"
 echo "| \`POST /api/v1/requests/{id}/approve\` (step and audit entry; $asize bytes) | $(f "$approve_sk" 1) | $(f "$approve_sk" 2) | $(f "$approve_ng" 1) | $(f "$approve_ng" 2) | $(pct "$(f "$approve_sk" 1)" "$(f "$approve_ng" 1)") |"
+echo
+echo "The floor under a filing, in the same run: bare SQLite (\`bench/rows_bench.c\`: prepared"
+echo "statements, no savepoints, no JSON or HTTP) writing on a copy of the same database the rows"
+echo "a filing leaves (the request, its step, two notifications, an audit entry of the same size, the"
+echo "audit head), 32 filings a transaction: **$rows_all filings/s, $(pct "$rows_all" "$(f "$file_ng" 1)") of nginx**;"
+echo "only the request's row and its audit entry: $rows_bare/s ($(pct "$rows_bare" "$(f "$file_ng" 1)")). sekisho files"
+echo "$(pct "$(f "$file_sk" 1)" "$rows_all") of the bare SQLite rate."
 echo
 echo "The approver's inbox with $total requests on record ($isize bytes, 50 rows):"
 echo "median $p50 for one client in a row (wrk -c1), p99 $(f "$inbox_sk" 2) and $(f "$inbox_sk" 1) req/s"
