@@ -62,13 +62,14 @@ int main(int argc, char **argv)
 	      "pragmas");
 	/* A filing's rows, copied from the newest request and audit entry on record. */
 	sqlite3_stmt *req = prep(
-	    db, "INSERT INTO requests(kind, status, requester_id, requester, unit_id, asset_id, "
-	        "action, reason, details, decision, safeguards_confirmed, approver_role, route, "
-	        "approver_unit, emergency, period_from, period_until, created_at, updated_at) "
-	        "SELECT kind, 'pending', requester_id, requester, unit_id, asset_id, action, reason, "
-	        "details, decision, safeguards_confirmed, approver_role, route, approver_unit, "
-	        "emergency, period_from, period_until, ?1, ?1 FROM requests WHERE id = "
-	        "(SELECT MAX(id) FROM requests WHERE status = 'pending')");
+	    db,
+	    "INSERT INTO requests(kind, status, requester_id, requester, unit_id, asset_id, "
+	    "action, reason, details, decision, safeguards_confirmed, approver_role, route, "
+	    "approver_unit, emergency, period_from, period_until, created_at, updated_at) "
+	    "SELECT kind, 'pending', requester_id, requester, unit_id, asset_id, action, reason, "
+	    "details, decision, safeguards_confirmed, approver_role, route, approver_unit, "
+	    "emergency, period_from, period_until, ?1, ?1 FROM requests WHERE id = "
+	    "(SELECT MAX(id) FROM requests WHERE status = 'pending')");
 	sqlite3_stmt *step = prep(db, "INSERT INTO request_steps(request_id, at, actor, action, "
 	                              "comment, as_deputy) VALUES (last_insert_rowid(), ?1, "
 	                              "'nakajima.saori', 'file', NULL, 0)");
