@@ -77,6 +77,20 @@ sk_err sk_buf_adds(sk_buf *b, const char *s) { return sk_buf_add(b, s, strlen(s)
 
 sk_err sk_buf_addc(sk_buf *b, char c) { return sk_buf_add(b, &c, 1); }
 
+sk_err sk_buf_add_int(sk_buf *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	/* The magnitude as unsigned: INT64_MIN has none as signed. */
+	uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return sk_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 sk_err sk_buf_vaddf(sk_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sk_err.h"
 
@@ -48,6 +49,8 @@ void sk_buf_reset(sk_buf *b);
 sk_err sk_buf_add(sk_buf *b, const void *p, size_t n);
 sk_err sk_buf_adds(sk_buf *b, const char *s);
 sk_err sk_buf_addc(sk_buf *b, char c);
+/* v in decimal, as "%" PRId64 writes it, without printf (answers and images write many). */
+sk_err sk_buf_add_int(sk_buf *b, int64_t v);
 sk_err sk_buf_addf(sk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 sk_err sk_buf_vaddf(sk_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Makes room for n more bytes without changing len. */

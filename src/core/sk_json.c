@@ -23,20 +23,6 @@
 
 static sk_err enc(const json_t *j, sk_buf *out, bool sorted, int depth);
 
-static sk_err enc_int(json_int_t v, sk_buf *out)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	/* The magnitude as unsigned: INT64_MIN has none as signed. */
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	return sk_buf_add(out, p, (size_t)(tmp + sizeof(tmp) - p));
-}
-
 static sk_err enc_real(const json_t *j, sk_buf *out)
 {
 	char *t = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
@@ -119,7 +105,7 @@ static sk_err enc(const json_t *j, sk_buf *out, bool sorted, int depth)
 	case JSON_FALSE:
 		return sk_buf_add(out, "false", 5);
 	case JSON_INTEGER:
-		return enc_int(json_integer_value(j), out);
+		return sk_buf_add_int(out, (int64_t)json_integer_value(j));
 	case JSON_REAL:
 		return enc_real(j, out);
 	case JSON_STRING:

@@ -18,47 +18,6 @@
  * compact encoding of the same object in this key order gave before.
  */
 
-/*
- * "YYYY-MM-DDTHH:MM:SS+09:00" as sk_clock_format_local writes it (in the
- * installation's zone), without gmtime and printf.
- */
-static void format_time(int64_t secs, char out[SK_TIME_STR_MAX])
-{
-	int off = sk_clock_zone_offset();
-	int64_t local = secs + off;
-	int64_t days = local / 86400, rem = local % 86400;
-	if (rem < 0) {
-		rem += 86400;
-		days--;
-	}
-	int64_t y;
-	int m, d;
-	sk_clock_civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999) {
-		sk_clock_format_local(secs, out);
-		return;
-	}
-	int v[6] = {(int)y,         (int)m, (int)d, (int)(rem / 3600), (int)(rem / 60 % 60),
-	            (int)(rem % 60)};
-	char *p = out;
-	for (int i = 0; i < 6; i++) {
-		if (i == 0) {
-			*p++ = (char)('0' + v[0] / 1000);
-			*p++ = (char)('0' + v[0] / 100 % 10);
-		}
-		*p++ = (char)('0' + v[i] / 10 % 10);
-		*p++ = (char)('0' + v[i] % 10);
-		*p++ = i < 5 ? "--T::"[i] : (off < 0 ? '-' : '+');
-	}
-	int a = off < 0 ? -off : off;
-	*p++ = (char)('0' + a / 36000);
-	*p++ = (char)('0' + a / 3600 % 10);
-	*p++ = ':';
-	*p++ = (char)('0' + a % 3600 / 600);
-	*p++ = (char)('0' + a % 600 / 60);
-	*p = '\0';
-}
-
 static sk_err put_lit(sk_buf *b, const char *s, size_t n) { return sk_buf_add(b, s, n); }
 #define PUT(b, lit) put_lit((b), (lit), sizeof(lit) - 1)
 
@@ -93,8 +52,8 @@ static sk_err put_bool(sk_buf *b, bool v) { return v ? PUT(b, "true") : PUT(b, "
 sk_err sk_asset_render(const sk_asset *a, sk_buf *out)
 {
 	char ct[SK_TIME_STR_MAX], ut[SK_TIME_STR_MAX];
-	format_time(a->created_at, ct);
-	format_time(a->updated_at, ut);
+	sk_clock_format_local(a->created_at, ct);
+	sk_clock_format_local(a->updated_at, ut);
 	size_t start = out->len;
 	sk_err e = sk_buf_grow(out, 640);
 #define KEY(k) (e = e ? e : PUT(out, k))

@@ -126,20 +126,6 @@ json_t *sk_decision_json(const sk_decision *d)
 	return o;
 }
 
-/* v in decimal, as "%" PRId64 writes it. */
-static sk_err add_int(sk_buf *out, int64_t v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? 0ull - (uint64_t)v : (uint64_t)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	return sk_buf_add(out, p, (size_t)(tmp + sizeof(tmp) - p));
-}
-
 /*
  * {"action","actor_role","asset_updated_at","decision","policy_version"}:
  * sorted, as sk_json_canonical sorts. policy_version is the stored version
@@ -180,7 +166,7 @@ static sk_err render_image(sk_action act, sk_role role, int64_t updated_at, cons
 	if (!e)
 		e = sk_buf_adds(out, ",\"policy_version\":");
 	if (!e)
-		e = version ? add_int(out, version) : sk_buf_adds(out, "null");
+		e = version ? sk_buf_add_int(out, version) : sk_buf_adds(out, "null");
 	if (!e)
 		e = sk_buf_addc(out, '}');
 	return e;

@@ -163,19 +163,30 @@ static sk_err urow_cb(void *ctx, const sk_row *row, sk_buf *err)
 	return SK_OK;
 }
 
-static sk_err add_in_txn(sk_store *s, int64_t user_id, const sk_notify_to *known,
-                         sk_notify_kind kind, const char *ref_type, int64_t ref_id, int64_t *id_out,
-                         bool *mailed, sk_buf *err)
+/* What a notification points at, checked once for both ways of adding one; *ref: ref_of's. */
+static sk_err check_ref(sk_notify_kind kind, const char *ref_type, int64_t ref_id, int *ref,
+                        sk_buf *err)
 {
-	int ref = ref_of(ref_type);
+	*ref = ref_of(ref_type);
 	if ((unsigned)kind >= SK_NOTIFY__COUNT)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_KIND_UNKNOWN,
 		                   (int)kind);
-	if (ref < 0)
+	if (*ref < 0)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_REF_UNKNOWN,
 		                   ref_type ? ref_type : "");
 	if (ref_id <= 0)
 		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_NO_REF);
+	return SK_OK;
+}
+
+static sk_err add_in_txn(sk_store *s, int64_t user_id, const sk_notify_to *known,
+                         sk_notify_kind kind, const char *ref_type, int64_t ref_id, int64_t *id_out,
+                         bool *mailed, sk_buf *err)
+{
+	int ref = -1;
+	sk_err ce = check_ref(kind, ref_type, ref_id, &ref, err);
+	if (ce)
+		return ce;
 	struct urow u = {0};
 	sk_err e = SK_OK;
 	if (known) {
@@ -243,15 +254,10 @@ static const char *const insert_rows[ROWS_MAX + 1] = {
 static sk_err add_each_in_txn(sk_store *s, const sk_notify_to *to, size_t n, sk_notify_kind kind,
                               const char *ref_type, int64_t ref_id, sk_buf *err)
 {
-	int ref = ref_of(ref_type);
-	if ((unsigned)kind >= SK_NOTIFY__COUNT)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_KIND_UNKNOWN,
-		                   (int)kind);
-	if (ref < 0)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_REF_UNKNOWN,
-		                   ref_type ? ref_type : "");
-	if (ref_id <= 0)
-		return sk_fail_msg(err, SK_ERR_INVALID, NULL, NULL, SK_M_NOTIFY_NO_REF);
+	int ref = -1;
+	sk_err ce = check_ref(kind, ref_type, ref_id, &ref, err);
+	if (ce)
+		return ce;
 	int64_t now = sk_clock_now();
 	sk_err e = SK_OK;
 	for (size_t i = 0; !e && i < n;) {

@@ -457,19 +457,6 @@ static const char *col_text(const req_row *r, size_t k, bool sorted)
 
 /* --- a request as JSON text: the answer and the audit image --- */
 
-static sk_err add_int(sk_buf *b, int64_t v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	return sk_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
-}
-
 static sk_err add_str_or_null(sk_buf *b, const char *s)
 {
 	return s ? sk_json_add_str(b, s, strlen(s)) : sk_buf_add(b, "null", 4);
@@ -498,7 +485,7 @@ static sk_err req_member_value(sk_buf *b, const req_row *r, int m, bool sorted, 
 {
 	switch (m) {
 	case RM_ID:
-		return add_int(b, r->id);
+		return sk_buf_add_int(b, r->id);
 	case RM_KIND:
 		return add_str_or_null(b, r->kind);
 	case RM_STATUS:
@@ -507,11 +494,11 @@ static sk_err req_member_value(sk_buf *b, const req_row *r, int m, bool sorted, 
 	case RM_REQUESTER:
 		return add_str_or_null(b, r->requester);
 	case RM_UNIT:
-		return add_int(b, r->unit_id);
+		return sk_buf_add_int(b, r->unit_id);
 	case RM_UNIT_CODE:
 		return add_str_or_null(b, r->unit_code);
 	case RM_ASSET_ID:
-		return r->asset_id ? add_int(b, r->asset_id) : sk_buf_add(b, "null", 4);
+		return r->asset_id ? sk_buf_add_int(b, r->asset_id) : sk_buf_add(b, "null", 4);
 	case RM_REASON:
 		return add_str_or_null(b, r->reason);
 	case RM_DETAILS:
@@ -523,7 +510,8 @@ static sk_err req_member_value(sk_buf *b, const req_row *r, int m, bool sorted, 
 	case RM_APPROVER_ROLE:
 		return add_str_or_null(b, r->approver_role);
 	case RM_APPROVER_UNIT:
-		return r->approver_unit ? add_int(b, r->approver_unit) : sk_buf_add(b, "null", 4);
+		return r->approver_unit ? sk_buf_add_int(b, r->approver_unit)
+		                        : sk_buf_add(b, "null", 4);
 	case RM_DECIDED_BY:
 		return add_str_or_null(b, r->decided_by);
 	case RM_AS_DEPUTY:
@@ -1785,10 +1773,10 @@ static sk_err write_prepared(sk_ctx *c, sk_request_prepared *p, int64_t *id_out,
 	memset(&p->built, 0, sizeof(p->built));
 	built.id = id;
 	sk_buf image = SK_BUF_INIT(IMAGE_TEXT_MAX), answer = SK_BUF_INIT(IMAGE_TEXT_MAX);
-	if (!e && (sk_buf_add(&image, p->head.data, p->head.len) || add_int(&image, id) ||
+	if (!e && (sk_buf_add(&image, p->head.data, p->head.len) || sk_buf_add_int(&image, id) ||
 	           sk_buf_add(&image, p->tail.data, p->tail.len) ||
-	           sk_buf_add(&answer, p->ahead.data, p->ahead.len) || add_int(&answer, id) ||
-	           sk_buf_add(&answer, p->atail.data, p->atail.len)))
+	           sk_buf_add(&answer, p->ahead.data, p->ahead.len) ||
+	           sk_buf_add_int(&answer, id) || sk_buf_add(&answer, p->atail.data, p->atail.len)))
 		e = sk_fail_msg(err, SK_ERR_NOMEM, NULL, NULL, SK_M_FAULT_NOMEM);
 	e = finish_image(c, id, "request.file", NULL, NULL, WHO_NONE, e ? NULL : &built, NULL,
 	                 image.data, &answer, &p->told, e, request_out, text, err);

@@ -365,19 +365,6 @@ sk_err sk_policy_docs_json_prepare(sk_policy *p)
 	return SK_OK;
 }
 
-static sk_err add_int(sk_buf *out, int64_t v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? 0ull - (uint64_t)v : (uint64_t)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	return sk_buf_add(out, p, (size_t)(tmp + sizeof(tmp) - p));
-}
-
 sk_err sk_policy_set_documents_json(const sk_policy *primary, const sk_set_decision *d,
                                     bool compact, sk_buf *out)
 {
@@ -424,7 +411,7 @@ sk_err sk_policy_set_documents_json(const sk_policy *primary, const sk_set_decis
 			                           : docs_title(p, f, out);
 		/* The stored version is set after load (policyver.c), so it is written here. */
 		if (rc == SK_OK)
-			rc = p->stored_version ? add_int(out, p->stored_version)
+			rc = p->stored_version ? sk_buf_add_int(out, p->stored_version)
 			                       : sk_buf_adds(out, "null");
 		if (rc == SK_OK)
 			rc = sk_buf_addc(out, '}');
