@@ -62,32 +62,49 @@ static void setup(sk_store *s)
 }
 
 /* Files as w; returns the error and, on success, the id. */
-static sk_err file(sk_store *s, dt_who *w, const char *kind, int64_t asset, const char *details,
-                   const char *safeguards, int64_t *id, sk_buf *err)
+/* A filing's input from JSON texts (details must parse); free with filing_free. */
+static sk_request_new filing(const char *kind, int64_t asset, const char *details,
+                             const char *safeguards)
 {
-	json_t *d = json_loads(details, 0, NULL), *sg = json_loads(safeguards, 0, NULL);
-	assert_non_null(d);
 	sk_request_new in = {.kind = kind,
 	                     .asset_id = asset,
 	                     .reason = "業務上必要",
-	                     .details = d,
-	                     .safeguards_confirmed = sg};
+	                     .details = json_loads(details, 0, NULL),
+	                     .safeguards_confirmed = json_loads(safeguards, 0, NULL)};
+	assert_non_null(in.details);
+	return in;
+}
+
+static void filing_free(sk_request_new *in)
+{
+	json_decref(in->details);
+	json_decref(in->safeguards_confirmed);
+}
+
+/* c set up to act as w (fini it after). */
+static void act_as(sk_ctx *c, sk_store *s, dt_who *w)
+{
 	w->actor.login = w->login;
+	sk_ctx_init(c, s, NULL, &w->actor);
+}
+
+static sk_err file(sk_store *s, dt_who *w, const char *kind, int64_t asset, const char *details,
+                   const char *safeguards, int64_t *id, sk_buf *err)
+{
+	sk_request_new in = filing(kind, asset, details, safeguards);
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, &w->actor);
+	act_as(&c, s, w);
 	sk_err e = sk_request_file(&c, &in, id, err);
 	sk_ctx_fini(&c);
-	json_decref(d);
-	json_decref(sg);
+	filing_free(&in);
 	return e;
 }
 
 static json_t *get(sk_store *s, dt_who *w, int64_t id)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	w->actor.login = w->login;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, &w->actor);
+	act_as(&c, s, w);
 	json_t *j = NULL;
 	dt_ok(sk_request_get(&c, id, &j, &err), &err);
 	sk_ctx_fini(&c);
@@ -99,9 +116,8 @@ typedef sk_err (*step_fn)(sk_ctx *c, int64_t id, const char *comment, sk_buf *er
 
 static sk_err step(sk_store *s, dt_who *w, step_fn fn, int64_t id, const char *comment, sk_buf *err)
 {
-	w->actor.login = w->login;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, &w->actor);
+	act_as(&c, s, w);
 	sk_err e = fn(&c, id, comment, err);
 	sk_ctx_fini(&c);
 	return e;
@@ -300,9 +316,8 @@ static json_t *preview(sk_store *s, dt_who *w, const char *kind, int64_t asset, 
                        bool *refused, sk_err want, const char *text)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	w->actor.login = w->login;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, &w->actor);
+	act_as(&c, s, w);
 	json_t *d = NULL;
 	sk_err e = sk_request_preview(&c, kind, asset, action, &d, refused, &err);
 	sk_ctx_fini(&c);
@@ -377,9 +392,8 @@ static void before_filing_all(void **state)
 static json_t *take(sk_store *s, dt_who *w, sk_request_step st, int64_t id, json_t *fields)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX);
-	w->actor.login = w->login;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, &w->actor);
+	act_as(&c, s, w);
 	json_t *j = NULL;
 	dt_ok(sk_request_take(&c, st, id, NULL, fields, &j, &err), &err);
 	sk_ctx_fini(&c);
@@ -508,19 +522,12 @@ static void faults_all(void **state)
 static sk_err prepare_with(sk_store *s, dt_who *w, int64_t asset, const char *details,
                            sk_request_prepared **p, sk_buf *err)
 {
-	json_t *d = json_loads(details, 0, NULL), *sg = json_loads(TAKE_OUT_SG, 0, NULL);
-	sk_request_new in = {.kind = "take_out",
-	                     .asset_id = asset,
-	                     .reason = "業務上必要",
-	                     .details = d,
-	                     .safeguards_confirmed = sg};
-	w->actor.login = w->login;
+	sk_request_new in = filing("take_out", asset, details, TAKE_OUT_SG);
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, &w->actor);
+	act_as(&c, s, w);
 	sk_err e = sk_request_prepare(&c, &in, p, err);
 	sk_ctx_fini(&c);
-	json_decref(d);
-	json_decref(sg);
+	filing_free(&in);
 	return e;
 }
 
@@ -532,9 +539,8 @@ static sk_err prepare_as(sk_store *s, dt_who *w, int64_t asset, sk_request_prepa
 
 static sk_err commit_as(sk_store *s, dt_who *w, sk_request_prepared *p, int64_t *id, sk_buf *err)
 {
-	w->actor.login = w->login;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, &w->actor);
+	act_as(&c, s, w);
 	sk_err e = sk_request_commit(&c, p, id, NULL, NULL, NULL, err);
 	sk_ctx_fini(&c);
 	sk_request_prepared_free(p);
@@ -677,9 +683,8 @@ static char *approve_text(sk_store *s, dt_who *w, int64_t id)
 {
 	sk_buf err = SK_BUF_INIT(SK_BUF_MSG_MAX), text = SK_BUF_INIT(SK_BUF_DEFAULT_MAX);
 	sk_request_step_prepared *sp = NULL;
-	w->actor.login = w->login;
 	sk_ctx c;
-	sk_ctx_init(&c, s, NULL, &w->actor);
+	act_as(&c, s, w);
 	dt_ok(
 	    sk_request_take_prepare(&c, SK_REQUEST_APPROVE, id, "了承\n\"確認\"", NULL, &sp, &err),
 	    &err);
@@ -701,8 +706,7 @@ static int64_t file_text(sk_store *s, dt_who *w, int64_t doc, const char *detail
 	int64_t id = 0;
 	dt_ok(prepare_with(s, w, doc, details, &p, &err), &err);
 	sk_ctx c;
-	w->actor.login = w->login;
-	sk_ctx_init(&c, s, NULL, &w->actor);
+	act_as(&c, s, w);
 	json_t *filed = NULL, *decision = NULL;
 	dt_ok(sk_request_commit(&c, p, &id, &filed, &decision, &text, &err), &err);
 	sk_ctx_fini(&c);
